@@ -1,0 +1,102 @@
+// Package profile holds azc's data model (environments, accounts, tenants,
+// subscriptions, contexts) and the user-scope store that keeps them in
+// profile.json, safe under any number of concurrent processes and crashes.
+package profile
+
+// FormatVersion is the profile.json format version this build writes.
+// A profile with a higher version is refused rather than rewritten.
+const FormatVersion = 1
+
+// Scope says where a change is kept.
+type Scope int
+
+const (
+	// ScopeUser persists the change in the profile (Azure PowerShell's CurrentUser).
+	ScopeUser Scope = iota + 1
+	// ScopeProcess keeps the change in the session only (Azure PowerShell's Process).
+	ScopeProcess
+)
+
+// AccountType says what kind of principal an account is.
+type AccountType string
+
+// The account types of DESIGN section 1.
+const (
+	UserAccount      AccountType = "user"
+	ServicePrincipal AccountType = "servicePrincipal"
+	ManagedIdentity  AccountType = "managedIdentity"
+	AccessToken      AccountType = "accessToken"
+)
+
+// Environment is a cloud.
+type Environment struct {
+	Name          string `json:"name"`
+	AuthorityHost string `json:"authorityHost"` // e.g. https://login.microsoftonline.com/
+	ARMEndpoint   string `json:"armEndpoint"`   // e.g. https://management.azure.com/
+	ARMAudience   string `json:"armAudience"`   // e.g. https://management.core.windows.net/
+	CAFile        string `json:"caFile,omitempty"`
+	BuiltIn       bool   `json:"builtIn,omitempty"`
+}
+
+// Account is a signed-in principal. It never holds a secret: those live in
+// the credential store under Key().
+type Account struct {
+	ID            string      `json:"id"` // UPN, application id, managed identity id, or the access token's account id
+	Type          AccountType `json:"type"`
+	Environment   string      `json:"environment"`
+	HomeTenantID  string      `json:"homeTenantId,omitempty"`
+	HomeAccountID string      `json:"homeAccountId,omitempty"` // MSAL's uid.utid
+	// Credential describes how a service principal proves itself:
+	// "secret", "certificate" or "federated".
+	Credential         string   `json:"credential,omitempty"`
+	FederatedTokenFile string   `json:"federatedTokenFile,omitempty"`
+	ClientID           string   `json:"clientId,omitempty"`   // managed identity: user-assigned client id
+	ResourceID         string   `json:"resourceId,omitempty"` // managed identity: user-assigned resource id
+	Tenants            []string `json:"tenants,omitempty"`
+}
+
+// Tenant is a directory.
+type Tenant struct {
+	ID            string `json:"id"`
+	DefaultDomain string `json:"defaultDomain,omitempty"`
+	DisplayName   string `json:"displayName,omitempty"`
+}
+
+// Subscription is an Azure subscription.
+type Subscription struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	State    string `json:"state,omitempty"`
+	TenantID string `json:"tenantId"`
+}
+
+// Context is a named (account, tenant, optional subscription, environment)
+// tuple. Names are unique, compared case-insensitively.
+type Context struct {
+	Name           string            `json:"name"`
+	Account        string            `json:"account"` // Account.Key() of the account it uses
+	Environment    string            `json:"environment"`
+	Tenant         Tenant            `json:"tenant"`
+	Subscription   *Subscription     `json:"subscription,omitempty"`
+	StorageAccount string            `json:"storageAccount,omitempty"`
+	Properties     map[string]string `json:"properties,omitempty"`
+}
+
+// Settings are user-wide settings.
+type Settings struct {
+	// Autosave is nil when never set: the default is on.
+	Autosave *bool `json:"autosave,omitempty"`
+}
+
+// Profile is the whole state of one scope: profile.json for the user scope,
+// and the same shape (encrypted) for a session.
+type Profile struct {
+	Version         int           `json:"version"`
+	Generation      uint64        `json:"generation"`
+	DefaultContext  string        `json:"defaultContext,omitempty"`
+	PreviousContext string        `json:"previousContext,omitempty"`
+	Settings        Settings      `json:"settings"`
+	Environments    []Environment `json:"environments,omitempty"` // custom ones only
+	Accounts        []Account     `json:"accounts,omitempty"`
+	Contexts        []Context     `json:"contexts,omitempty"`
+}
