@@ -1,0 +1,47 @@
+package secret
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestEveryFormRedacts(t *testing.T) {
+	t.Parallel()
+	const v = "s3cr3t-value"
+	s := New(v)
+	var logBuf bytes.Buffer
+	slog.New(slog.NewTextHandler(&logBuf, nil)).Info("m", "k", s)
+	j, err := json.Marshal(struct{ S String }{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{
+		"%v": fmt.Sprintf("%v", s), "%s": fmt.Sprintf("%s", s), "%q": fmt.Sprintf("%q", s),
+		"%#v": fmt.Sprintf("%#v", s), "%x": fmt.Sprintf("%x", s), "%+v struct": fmt.Sprintf("%+v", struct{ S String }{s}),
+		"slog": logBuf.String(), "json": string(j), "error": fmt.Errorf("wrap %v", s).Error(),
+	} {
+		if strings.Contains(out, v) {
+			t.Errorf("%s leaks the secret: %s", name, out)
+		}
+		if !strings.Contains(out, redacted) {
+			t.Errorf("%s does not say it redacted: %s", name, out)
+		}
+	}
+	if s.Reveal() != v {
+		t.Fatalf("Reveal = %q", s.Reveal())
+	}
+}
+
+func TestEqual(t *testing.T) {
+	t.Parallel()
+	if !New("a").Equal(New("a")) || New("a").Equal(New("b")) || New("a").Equal(New("")) {
+		t.Fatal("Equal is wrong")
+	}
+	if !New("").IsZero() || New("x").IsZero() {
+		t.Fatal("IsZero is wrong")
+	}
+}
