@@ -1,0 +1,43 @@
+package profile
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// writeFileAtomic replaces path with data so that a reader, or a crash at
+// any point, sees either the old file or the new one, never a mix: write a
+// temporary file in the same directory, fsync it, rename it over path, then
+// fsync the directory so the rename itself is durable. The file is 0600.
+func writeFileAtomic(path string, data []byte, prefix string) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, prefix+"*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = renameRetry(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}

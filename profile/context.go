@@ -1,0 +1,528 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ErrNoDefault reports that a scope has no default context.
+var ErrNoDefault = errors.New("no default context")
+
+// SameIdentity reports whether c and o are the same context in all but
+// name: same account, tenant and subscription (or both without one).
+// Re-login and import update a context of the same identity instead of
+// adding another.
+func (c *Context) SameIdentity(o *Context) bool {
+	if !strings.EqualFold(c.Account, o.Account) || !strings.EqualFold(c.Tenant.ID, o.Tenant.ID) {
+		return false
+	}
+	if c.Subscription == nil || o.Subscription == nil {
+		return c.Subscription == nil && o.Subscription == nil
+	}
+	return strings.EqualFold(c.Subscription.ID, o.Subscription.ID)
+}
+
+// Clone returns a deep copy of p.
+func (p *Profile) Clone() *Profile {
+	q := *p
+	if p.Settings.Autosave != nil {
+		v := *p.Settings.Autosave
+		q.Settings.Autosave = &v
+	}
+	q.Environments = slices.Clone(p.Environments)
+	q.Accounts = slices.Clone(p.Accounts)
+	for i := range q.Accounts {
+		q.Accounts[i].Tenants = slices.Clone(q.Accounts[i].Tenants)
+	}
+	q.Contexts = slices.Clone(p.Contexts)
+	for i := range q.Contexts {
+		q.Contexts[i] = q.Contexts[i].clone()
+	}
+	return &q
+}
+
+func (c Context) clone() Context {
+	if c.Subscription != nil {
+		s := *c.Subscription
+		c.Subscription = &s
+	}
+	c.Properties = maps.Clone(c.Properties)
+	return c
+}
+
+// validate checks the invariants Decode enforces: every context has a
+// valid name, and names are unique ignoring case.
+func (p *Profile) validate() error {
+	seen := make(map[string]struct{}, len(p.Contexts))
+	for i := range p.Contexts {
+		n := p.Contexts[i].Name
+		if err := checkName(n); err != nil {
+			return fmt.Errorf("context %d: %w", i, err)
+		}
+		k := strings.ToLower(n)
+		if _, dup := seen[k]; dup {
+			return fmt.Errorf("duplicate context name %q", n)
+		}
+		seen[k] = struct{}{}
+	}
+	return nil
+}
+
+func checkName(n string) error {
+	if n == "" || n == "-" || strings.TrimSpace(n) != n {
+		return fmt.Errorf("%q: %w", n, ErrInvalidName)
+	}
+	return nil
+}
+
+// Context returns the context called name (case-insensitive), or nil. The
+// pointer refers into p.Contexts and is valid until p changes.
+func (p *Profile) Context(name string) *Context {
+	for i := range p.Contexts {
+		if strings.EqualFold(p.Contexts[i].Name, name) {
+			return &p.Contexts[i]
+		}
+	}
+	return nil
+}
+
+// Default returns the default context: ErrNoDefault when none is set, a
+// *NotFoundError when it names a context that no longer exists.
+func (p *Profile) Default() (*Context, error) {
+	if p.DefaultContext == "" {
+		return nil, ErrNoDefault
+	}
+	if c := p.Context(p.DefaultContext); c != nil {
+		return c, nil
+	}
+	return nil, &NotFoundError{Kind: "context", Ref: p.DefaultContext}
+}
+
+// Account returns the account with the given Key (case-insensitive), or nil.
+// The pointer refers into p.Accounts and is valid until p changes.
+func (p *Profile) Account(key string) *Account {
+	for i := range p.Accounts {
+		if strings.EqualFold(p.Accounts[i].Key(), key) {
+			return &p.Accounts[i]
+		}
+	}
+	return nil
+}
+
+// AccountID returns the account id (UPN, application id …) that c uses.
+func (p *Profile) AccountID(c *Context) string {
+	if a := p.Account(c.Account); a != nil {
+		return a.ID
+	}
+	if i := strings.LastIndexByte(c.Account, '|'); i >= 0 {
+		return c.Account[i+1:]
+	}
+	return c.Account
+}
+
+// Find resolves ref to a context, trying in order: the name (ignoring
+// case); Azure PowerShell's generated names "<sub name> (<sub id>) -
+// <tenant> - <account>", "<sub name> (<sub id>) - <account>" and "<tenant>
+// - <account>"; the subscription id; the subscription name; a name prefix.
+// The first rule that matches decides: one match is the answer, several
+// give an *AmbiguousError listing them. No match gives a *NotFoundError.
+// The pointer refers into p.Contexts and is valid until p changes.
+func (p *Profile) Find(ref string) (*Context, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, &NotFoundError{Kind: "context", Ref: ref}
+	}
+	if c := p.Context(ref); c != nil {
+		return c, nil
+	}
+	rules := []func(c *Context) bool{
+		func(c *Context) bool { return p.matchesPowerShellName(c, ref) },
+		func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.ID, ref) },
+		func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.Name, ref) },
+		func(c *Context) bool { return hasPrefixFold(c.Name, ref) },
+	}
+	if !strings.Contains(ref, " - ") {
+		rules = rules[1:]
+	}
+	for _, match := range rules {
+		var found []int
+		for i := range p.Contexts {
+			if match(&p.Contexts[i]) {
+				found = append(found, i)
+			}
+		}
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return &p.Contexts[found[0]], nil
+		default:
+			names := make([]string, len(found))
+			for j, i := range found {
+				names[j] = p.Contexts[i].Name
+			}
+			return nil, &AmbiguousError{Ref: ref, Candidates: names}
+		}
+	}
+	return nil, &NotFoundError{Kind: "context", Ref: ref}
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// PowerShellName returns the name Azure PowerShell gives c:
+// "<sub name> (<sub id>) - <tenant id> - <account id>", or "<tenant id> -
+// <account id>" without a subscription.
+func (p *Profile) PowerShellName(c *Context) string {
+	acct := p.AccountID(c)
+	if c.Subscription == nil {
+		return c.Tenant.ID + " - " + acct
+	}
+	return fmt.Sprintf("%s (%s) - %s - %s", c.Subscription.Name, c.Subscription.ID, c.Tenant.ID, acct)
+}
+
+func (p *Profile) matchesPowerShellName(c *Context, ref string) bool {
+	acct := p.AccountID(c)
+	tenants := []string{c.Tenant.ID}
+	if c.Tenant.DefaultDomain != "" {
+		tenants = append(tenants, c.Tenant.DefaultDomain)
+	}
+	for _, t := range tenants {
+		if strings.EqualFold(ref, t+" - "+acct) {
+			return true
+		}
+		if c.Subscription != nil {
+			sub := c.Subscription.Name + " (" + c.Subscription.ID + ")"
+			if strings.EqualFold(ref, sub+" - "+t+" - "+acct) || strings.EqualFold(ref, sub+" - "+acct) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DefaultName returns the name a new context c gets (DESIGN section 3): the
+// subscription name; if another account or tenant holds it, "<subscription
+// name> (<account>)"; without a subscription, "<tenant domain> (<account>)";
+// if that is taken too, a " (2)", " (3)" … suffix. A name held by a context
+// of the same identity counts as free: it is c itself.
+func (p *Profile) DefaultName(c *Context) string {
+	acct := p.AccountID(c)
+	var cands []string
+	if c.Subscription != nil && strings.TrimSpace(c.Subscription.Name) != "" {
+		sub := strings.TrimSpace(c.Subscription.Name)
+		cands = append(cands, sub, sub+" ("+acct+")")
+	} else {
+		t := c.Tenant.DefaultDomain
+		if t == "" {
+			t = c.Tenant.ID
+		}
+		cands = append(cands, t+" ("+acct+")")
+	}
+	for _, n := range cands {
+		if checkName(n) == nil && p.free(n, c) {
+			return n
+		}
+	}
+	base := cands[len(cands)-1]
+	for i := 2; ; i++ {
+		if n := base + " (" + strconv.Itoa(i) + ")"; p.free(n, c) {
+			return n
+		}
+	}
+}
+
+func (p *Profile) free(name string, c *Context) bool {
+	o := p.Context(name)
+	return o == nil || o.SameIdentity(c)
+}
+
+func (p *Profile) index(name string) int {
+	for i := range p.Contexts {
+		if strings.EqualFold(p.Contexts[i].Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *Profile) indexIdentity(c *Context) int {
+	for i := range p.Contexts {
+		if p.Contexts[i].SameIdentity(c) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Removal reports what a change removed.
+type Removal struct {
+	// Contexts are the contexts removed.
+	Contexts []Context
+	// OrphanedAccounts are the keys of accounts removed because their last
+	// context went. The caller drops their credentials.
+	OrphanedAccounts []string
+}
+
+func (r *Removal) add(o Removal) {
+	r.Contexts = append(r.Contexts, o.Contexts...)
+	r.OrphanedAccounts = append(r.OrphanedAccounts, o.OrphanedAccounts...)
+}
+
+// UpsertOptions control UpsertContext.
+type UpsertOptions struct {
+	// Force lets the context take a name that another context holds; that
+	// other context is removed.
+	Force bool
+	// MakeDefault makes the context the default of the profile.
+	MakeDefault bool
+}
+
+// UpsertResult reports what UpsertContext did.
+type UpsertResult struct {
+	Context  Context // the context as stored
+	Created  bool    // false: an existing context of the same identity was updated
+	Replaced Removal // what a forced name took over
+}
+
+// UpsertContext adds c, or updates the context of the same identity
+// (account, tenant, subscription): re-login updates, never duplicates. An
+// empty c.Name keeps the existing name, or gives a new context its
+// DefaultName; a name held by a context of another identity gives
+// ErrNameTaken unless opts.Force, which removes that context. A rename
+// carries the default along. Empty StorageAccount, Properties and tenant
+// domain/display name keep what the stored context has. c.Account must be
+// an account key and c.Tenant.ID set (ErrInvalidContext).
+func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, error) {
+	var res UpsertResult
+	c = c.clone()
+	c.Account = strings.ToLower(c.Account)
+	if c.Account == "" || c.Tenant.ID == "" {
+		return res, fmt.Errorf("context needs an account and a tenant: %w", ErrInvalidContext)
+	}
+	if c.Environment == "" {
+		c.Environment = DefaultEnvironment
+	}
+	if c.Name != "" {
+		if err := checkName(c.Name); err != nil {
+			return res, err
+		}
+		if j := p.index(c.Name); j >= 0 && !p.Contexts[j].SameIdentity(&c) {
+			if !opts.Force {
+				return res, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
+			}
+			res.Replaced = p.removeAt(j)
+		}
+	}
+	i := p.indexIdentity(&c)
+	if i < 0 {
+		if c.Name == "" {
+			c.Name = p.DefaultName(&c)
+		}
+		p.Contexts = append(p.Contexts, c)
+		res.Created = true
+		i = len(p.Contexts) - 1
+	} else {
+		old := &p.Contexts[i]
+		if c.Name == "" {
+			c.Name = old.Name
+		}
+		if c.StorageAccount == "" {
+			c.StorageAccount = old.StorageAccount
+		}
+		if c.Properties == nil {
+			c.Properties = old.Properties
+		}
+		if c.Tenant.DefaultDomain == "" {
+			c.Tenant.DefaultDomain = old.Tenant.DefaultDomain
+		}
+		if c.Tenant.DisplayName == "" {
+			c.Tenant.DisplayName = old.Tenant.DisplayName
+		}
+		p.follow(old.Name, c.Name)
+		*old = c
+	}
+	if opts.MakeDefault {
+		p.setDefault(c.Name)
+	}
+	res.Context = p.Contexts[i].clone()
+	return res, nil
+}
+
+// follow points the default and previous contexts at a renamed context.
+func (p *Profile) follow(from, to string) {
+	if strings.EqualFold(p.DefaultContext, from) {
+		p.DefaultContext = to
+	}
+	if strings.EqualFold(p.PreviousContext, from) {
+		p.PreviousContext = to
+	}
+}
+
+// RenameContext renames the context ref resolves to (see Find) to newName.
+// If another context holds newName, it gives ErrNameTaken unless force,
+// which removes that context. The default follows the rename.
+func (p *Profile) RenameContext(ref, newName string, force bool) (Removal, error) {
+	var rem Removal
+	if err := checkName(newName); err != nil {
+		return rem, err
+	}
+	c, err := p.Find(ref)
+	if err != nil {
+		return rem, err
+	}
+	oldName := c.Name
+	if j := p.index(newName); j >= 0 && !strings.EqualFold(p.Contexts[j].Name, oldName) {
+		if !force {
+			return rem, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
+		}
+		rem = p.removeAt(j)
+	}
+	i := p.index(oldName)
+	p.Contexts[i].Name = newName
+	p.follow(oldName, newName)
+	return rem, nil
+}
+
+// RemoveContext removes the context ref resolves to (see Find). An account
+// whose last context goes is removed too and reported in
+// Removal.OrphanedAccounts. Removing the default leaves no default.
+func (p *Profile) RemoveContext(ref string) (Removal, error) {
+	c, err := p.Find(ref)
+	if err != nil {
+		return Removal{}, err
+	}
+	return p.removeAt(p.index(c.Name)), nil
+}
+
+// removeAt removes context i, and its account when no other context uses it.
+func (p *Profile) removeAt(i int) Removal {
+	c := p.Contexts[i]
+	p.Contexts = slices.Delete(p.Contexts, i, i+1)
+	if strings.EqualFold(p.DefaultContext, c.Name) {
+		p.DefaultContext = ""
+	}
+	if strings.EqualFold(p.PreviousContext, c.Name) {
+		p.PreviousContext = ""
+	}
+	rem := Removal{Contexts: []Context{c}}
+	rem.OrphanedAccounts = p.dropOrphans([]string{c.Account})
+	return rem
+}
+
+// dropOrphans removes the accounts among keys that no context uses and
+// returns their keys.
+func (p *Profile) dropOrphans(keys []string) []string {
+	var orphaned []string
+	for _, k := range keys {
+		used := false
+		for i := range p.Contexts {
+			if strings.EqualFold(p.Contexts[i].Account, k) {
+				used = true
+				break
+			}
+		}
+		if used {
+			continue
+		}
+		n := len(p.Accounts)
+		p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool { return strings.EqualFold(a.Key(), k) })
+		if len(p.Accounts) < n && !slices.Contains(orphaned, strings.ToLower(k)) {
+			orphaned = append(orphaned, strings.ToLower(k))
+		}
+	}
+	return orphaned
+}
+
+// RemoveAccount removes the account with the given key and every context
+// that uses it (logout). It is idempotent: an unknown key removes nothing.
+// The key is reported in OrphanedAccounts whenever the account or any of
+// its contexts existed, so the caller drops its credentials.
+func (p *Profile) RemoveAccount(key string) Removal {
+	var rem Removal
+	for i := len(p.Contexts) - 1; i >= 0; i-- {
+		if strings.EqualFold(p.Contexts[i].Account, key) {
+			rem.add(p.removeAt(i))
+		}
+	}
+	n := len(p.Accounts)
+	p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool { return strings.EqualFold(a.Key(), key) })
+	k := strings.ToLower(key)
+	if (len(p.Accounts) < n || len(rem.Contexts) > 0) && !slices.Contains(rem.OrphanedAccounts, k) {
+		rem.OrphanedAccounts = append(rem.OrphanedAccounts, k)
+	}
+	slices.Reverse(rem.Contexts)
+	return rem
+}
+
+// Clear removes every context and account, and the default. Environments
+// and settings stay.
+func (p *Profile) Clear() Removal {
+	rem := Removal{Contexts: p.Contexts}
+	for _, a := range p.Accounts {
+		rem.OrphanedAccounts = append(rem.OrphanedAccounts, a.Key())
+	}
+	p.Contexts, p.Accounts = nil, nil
+	p.DefaultContext, p.PreviousContext = "", ""
+	return rem
+}
+
+// SetDefault makes the context ref resolves to (see Find) the default, and
+// remembers the old default as PreviousContext. ref "-" returns to the
+// previous context (ErrNoPrevious when there is none).
+func (p *Profile) SetDefault(ref string) (Context, error) {
+	if ref == "-" {
+		if p.PreviousContext == "" {
+			return Context{}, ErrNoPrevious
+		}
+		ref = p.PreviousContext
+		if p.Context(ref) == nil {
+			return Context{}, fmt.Errorf("previous context %q was removed: %w", ref, ErrNoPrevious)
+		}
+	}
+	c, err := p.Find(ref)
+	if err != nil {
+		return Context{}, err
+	}
+	p.setDefault(c.Name)
+	return c.clone(), nil
+}
+
+func (p *Profile) setDefault(name string) {
+	if p.DefaultContext == name {
+		return
+	}
+	if p.DefaultContext != "" && !strings.EqualFold(p.DefaultContext, name) {
+		p.PreviousContext = p.DefaultContext
+	}
+	p.DefaultContext = name
+}
+
+// UpsertAccount adds a, or replaces the account with the same Key. Empty
+// optional fields keep the stored values. It returns the stored account.
+func (p *Profile) UpsertAccount(a Account) Account {
+	if a.Environment == "" {
+		a.Environment = DefaultEnvironment
+	}
+	a.Tenants = slices.Clone(a.Tenants)
+	if old := p.Account(a.Key()); old != nil {
+		if a.HomeAccountID == "" {
+			a.HomeAccountID = old.HomeAccountID
+		}
+		if a.Type == "" {
+			a.Type = old.Type
+		}
+		if len(a.Tenants) == 0 {
+			a.Tenants = old.Tenants
+		}
+		*old = a
+		return a
+	}
+	p.Accounts = append(p.Accounts, a)
+	return a
+}

@@ -1,0 +1,115 @@
+package profile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// BuiltinEnvironments returns the clouds every profile knows: AzureCloud,
+// AzureChinaCloud and AzureUSGovernment. Each call returns a new slice.
+func BuiltinEnvironments() []Environment {
+	return []Environment{
+		{
+			Name:          "AzureCloud",
+			AuthorityHost: "https://login.microsoftonline.com/",
+			ARMEndpoint:   "https://management.azure.com/",
+			ARMAudience:   "https://management.core.windows.net/",
+			BuiltIn:       true,
+		},
+		{
+			Name:          "AzureChinaCloud",
+			AuthorityHost: "https://login.chinacloudapi.cn/",
+			ARMEndpoint:   "https://management.chinacloudapi.cn/",
+			ARMAudience:   "https://management.core.chinacloudapi.cn/",
+			BuiltIn:       true,
+		},
+		{
+			Name:          "AzureUSGovernment",
+			AuthorityHost: "https://login.microsoftonline.us/",
+			ARMEndpoint:   "https://management.usgovcloudapi.net/",
+			ARMAudience:   "https://management.core.usgovcloudapi.net/",
+			BuiltIn:       true,
+		},
+	}
+}
+
+// DefaultEnvironment is the environment used when none is named.
+const DefaultEnvironment = "AzureCloud"
+
+func builtinEnvironment(name string) (Environment, bool) {
+	for _, e := range BuiltinEnvironments() {
+		if strings.EqualFold(e.Name, name) {
+			return e, true
+		}
+	}
+	return Environment{}, false
+}
+
+// AllEnvironments returns the built-in environments followed by the
+// profile's custom ones.
+func (p *Profile) AllEnvironments() []Environment {
+	return append(BuiltinEnvironments(), p.Environments...)
+}
+
+// Environment returns the environment called name (case-insensitive),
+// built-in or custom.
+func (p *Profile) Environment(name string) (Environment, error) {
+	if e, ok := builtinEnvironment(name); ok {
+		return e, nil
+	}
+	for _, e := range p.Environments {
+		if strings.EqualFold(e.Name, name) {
+			return e, nil
+		}
+	}
+	return Environment{}, &NotFoundError{Kind: "environment", Ref: name}
+}
+
+// SetEnvironment adds the custom environment e, or replaces the custom one
+// of the same name. Built-in environments cannot be replaced.
+func (p *Profile) SetEnvironment(e Environment) error {
+	e.Name = strings.TrimSpace(e.Name)
+	if e.Name == "" {
+		return fmt.Errorf("environment without a name: %w", ErrInvalidName)
+	}
+	if _, ok := builtinEnvironment(e.Name); ok {
+		return fmt.Errorf("environment %s: %w", e.Name, ErrBuiltinEnvironment)
+	}
+	e.BuiltIn = false
+	for i := range p.Environments {
+		if strings.EqualFold(p.Environments[i].Name, e.Name) {
+			p.Environments[i] = e
+			return nil
+		}
+	}
+	p.Environments = append(p.Environments, e)
+	return nil
+}
+
+// RemoveEnvironment removes the custom environment called name. It refuses
+// built-in environments and environments that contexts still use.
+func (p *Profile) RemoveEnvironment(name string) error {
+	if _, ok := builtinEnvironment(name); ok {
+		return fmt.Errorf("environment %s: %w", name, ErrBuiltinEnvironment)
+	}
+	idx := -1
+	for i := range p.Environments {
+		if strings.EqualFold(p.Environments[i].Name, name) {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return &NotFoundError{Kind: "environment", Ref: name}
+	}
+	var users []string
+	for i := range p.Contexts {
+		if strings.EqualFold(p.Contexts[i].Environment, name) {
+			users = append(users, p.Contexts[i].Name)
+		}
+	}
+	if len(users) > 0 {
+		return fmt.Errorf("environment %s is used by %s: %w", name, strings.Join(quoteAll(users), ", "), ErrEnvironmentInUse)
+	}
+	p.Environments = append(p.Environments[:idx], p.Environments[idx+1:]...)
+	return nil
+}

@@ -1,0 +1,120 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// Sentinel errors. Each is returned wrapped; test with errors.Is.
+var (
+	// ErrNameTaken reports that a context name is already used by another
+	// context and the change was not forced.
+	ErrNameTaken = errors.New("context name already in use")
+	// ErrInvalidName reports a context name azc cannot use: empty, padded
+	// with spaces, or the reserved "-".
+	ErrInvalidName = errors.New("invalid context name")
+	// ErrNoPrevious reports that "use -" has no previous context to return to.
+	ErrNoPrevious = errors.New("no previous context")
+	// ErrBuiltinEnvironment reports an attempt to change or remove a
+	// built-in environment.
+	ErrBuiltinEnvironment = errors.New("built-in environment cannot be changed")
+	// ErrEnvironmentInUse reports an attempt to remove an environment that
+	// contexts still use.
+	ErrEnvironmentInUse = errors.New("environment in use")
+	// ErrUnknownFormat reports import data in none of the formats azc reads.
+	ErrUnknownFormat = errors.New("unknown context file format")
+	// ErrInvalidContext reports a context that lacks what every context
+	// needs: an account and a tenant.
+	ErrInvalidContext = errors.New("invalid context")
+)
+
+// CorruptError reports a profile file that cannot be used: it does not
+// parse, breaks an invariant, or was written by a newer azc. The file is
+// never overwritten while it is in this state.
+type CorruptError struct {
+	Path string // the profile file
+	Err  error  // why it cannot be used
+	// Backup is the last good copy (profile.json.bak) when one exists, else "".
+	Backup string
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("profile %s is unusable: %v", e.Path, e.Err)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// Hint says how to get out: restore the backup or move the file away.
+func (e *CorruptError) Hint() string {
+	if e.Backup != "" {
+		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", e.Backup, e.Path, e.Path)
+	}
+	return fmt.Sprintf("fix the file by hand, or move %s away to start empty", e.Path)
+}
+
+// NewerVersionError is the Err of a CorruptError for a profile written by a
+// newer azc, whose format this build does not know.
+type NewerVersionError struct {
+	Version int // the file's version
+	Max     int // the newest version this build reads
+}
+
+func (e *NewerVersionError) Error() string {
+	return fmt.Sprintf("format version %d is newer than this azc reads (%d); upgrade azc", e.Version, e.Max)
+}
+
+// LockTimeoutError reports that the profile lock could not be taken in time.
+type LockTimeoutError struct {
+	Path    string // the lock file
+	Timeout string // how long azc waited, formatted
+}
+
+func (e *LockTimeoutError) Error() string {
+	return fmt.Sprintf("timed out after %s waiting for the lock %s; another azc process is writing the profile", e.Timeout, e.Path)
+}
+
+// InsecureDirError reports a state directory (or file) that other users can
+// write to; azc refuses to use it.
+type InsecureDirError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *InsecureDirError) Error() string {
+	return fmt.Sprintf("state directory %s is writable by other users (mode %v)", e.Path, e.Mode.Perm())
+}
+
+// Hint says how to fix the permissions.
+func (e *InsecureDirError) Hint() string {
+	return fmt.Sprintf("run `chmod 700 %s`", e.Path)
+}
+
+// NotFoundError reports that a reference matched nothing.
+type NotFoundError struct {
+	Kind string // "context", "environment", "account"
+	Ref  string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("%s %q not found", e.Kind, e.Ref)
+}
+
+// AmbiguousError reports that a reference matched more than one context.
+type AmbiguousError struct {
+	Ref        string
+	Candidates []string // the names of the matching contexts
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, strings.Join(quoteAll(e.Candidates), ", "))
+}
+
+func quoteAll(s []string) []string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return q
+}

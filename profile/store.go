@@ -1,0 +1,274 @@
+package profile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// File names inside the state directory.
+const (
+	FileName     = "profile.json"
+	BackupName   = "profile.json.bak"
+	LockName     = "profile.lock"
+	tempPrefix   = "profile.json.tmp-"
+	defaultLockT = 10 * time.Second
+)
+
+// Options configure a Store. The zero value is usable.
+type Options struct {
+	// LockTimeout bounds the wait for profile.lock in Update; 0 means 10s.
+	LockTimeout time.Duration
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// Store is the user-scope profile kept in profile.json in a state
+// directory.
+//
+// Concurrency: readers never lock; Load always sees a whole file, the old
+// one or the new one, because every write replaces profile.json by rename.
+// Writers serialise on the never-deleted sidecar profile.lock, held only for
+// the read-modify-write inside Update. A Store is safe for concurrent use by
+// goroutines and by any number of processes.
+type Store struct {
+	dir     string
+	path    string
+	bak     string
+	lock    string
+	timeout time.Duration
+	log     *slog.Logger
+}
+
+// Open opens the state directory dir, creating it (0700) when missing. It
+// refuses a directory that other users can write to (*InsecureDirError).
+// Open does not read the profile.
+func Open(dir string, opts Options) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("open profile: empty state directory")
+	}
+	dir = filepath.Clean(dir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create state directory: %w", err)
+	}
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	s := &Store{
+		dir:     dir,
+		path:    filepath.Join(dir, FileName),
+		bak:     filepath.Join(dir, BackupName),
+		lock:    filepath.Join(dir, LockName),
+		timeout: opts.LockTimeout,
+		log:     opts.Logger,
+	}
+	if s.timeout <= 0 {
+		s.timeout = defaultLockT
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
+}
+
+// Dir returns the state directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Path returns the profile file's path.
+func (s *Store) Path() string { return s.path }
+
+// LockPath returns the lock file's path.
+func (s *Store) LockPath() string { return s.lock }
+
+// Load reads the profile without locking. A missing file is an empty
+// profile. A file that cannot be used gives a *CorruptError.
+func (s *Store) Load() (*Profile, error) {
+	p, _, err := s.read()
+	return p, err
+}
+
+// read returns the profile and the raw bytes it came from (nil when the
+// file does not exist).
+func (s *Store) read() (*Profile, []byte, error) {
+	data, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return New(), nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read profile: %w", err)
+	}
+	p, err := Decode(data)
+	if err != nil {
+		ce := &CorruptError{Path: s.path, Err: err}
+		if _, serr := os.Stat(s.bak); serr == nil {
+			ce.Backup = s.bak
+		}
+		return nil, nil, ce
+	}
+	return p, data, nil
+}
+
+// Update applies fn to the freshly read profile under the profile lock and
+// writes the result atomically, bumping Generation. If fn returns an error
+// nothing is written and Update returns that error unchanged. A profile that
+// cannot be used is never overwritten: Update returns its *CorruptError
+// without calling fn. A lock wait longer than Options.LockTimeout gives a
+// *LockTimeoutError. fn must not block on the network: the lock is held
+// while it runs.
+//
+// The previous good profile.json is kept as profile.json.bak.
+func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
+	unlock, err := s.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	s.removeStaleTemps()
+	p, old, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(p); err != nil {
+		return nil, err
+	}
+	p.Version = FormatVersion
+	p.Generation++
+	data, err := Encode(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode profile: %w", err)
+	}
+	if old != nil {
+		if err := s.backup(old); err != nil {
+			s.log.Warn("profile backup failed", "path", s.bak, "err", err)
+		}
+	}
+	if err := writeFileAtomic(s.path, data, tempPrefix); err != nil {
+		return nil, fmt.Errorf("write profile: %w", err)
+	}
+	s.log.Debug("profile written", "path", s.path, "generation", p.Generation, "bytes", len(data))
+	return p, nil
+}
+
+// backup makes profile.json.bak the current (good) profile.json. A hard
+// link costs no copy and no fsync (the data is already durable); where links
+// are unsupported the bytes are written out.
+func (s *Store) backup(old []byte) error {
+	tmp := s.bak + ".tmp"
+	_ = os.Remove(tmp)
+	if err := os.Link(s.path, tmp); err == nil {
+		if err := renameRetry(tmp, s.bak); err != nil {
+			_ = os.Remove(tmp)
+			return err
+		}
+		return nil
+	}
+	return writeFileAtomic(s.bak, old, BackupName+".tmp-")
+}
+
+// removeStaleTemps deletes temporary files left by writers that died. Only
+// the lock holder writes temporary files, so under the lock every one found
+// is stale.
+func (s *Store) removeStaleTemps() {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, tempPrefix) || strings.HasPrefix(n, BackupName+".tmp") {
+			_ = os.Remove(filepath.Join(s.dir, n))
+		}
+	}
+}
+
+// acquire takes the exclusive profile lock, waiting at most s.timeout.
+func (s *Store) acquire() (unlock func(), err error) {
+	fl := flock.New(s.lock, flock.SetPermissions(0o600))
+	ok, err := fl.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
+	}
+	if ok {
+		return func() { _ = fl.Unlock() }, nil
+	}
+	// Contended: block in flock(2) so the waiter wakes the moment the lock
+	// is free, rather than polling. On timeout the goroutine is abandoned;
+	// it releases the lock as soon as it gets it.
+	got := make(chan error, 1)
+	giveUp := make(chan struct{})
+	go func() {
+		err := fl.Lock()
+		select {
+		case got <- err:
+		case <-giveUp:
+			if err == nil {
+				_ = fl.Unlock()
+			}
+		}
+	}()
+	t := time.NewTimer(s.timeout)
+	defer t.Stop()
+	select {
+	case err := <-got:
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", s.lock, err)
+		}
+		return func() { _ = fl.Unlock() }, nil
+	case <-t.C:
+		close(giveUp)
+		select {
+		case err := <-got:
+			// Lost the race with the goroutine: it got the lock after all.
+			if err == nil {
+				return func() { _ = fl.Unlock() }, nil
+			}
+		default:
+		}
+		return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout.String()}
+	}
+}
+
+// New returns an empty profile of the current format version.
+func New() *Profile {
+	return &Profile{Version: FormatVersion}
+}
+
+// Decode parses a profile.json document and checks its invariants. It
+// accepts a leading UTF-8 byte order mark.
+func Decode(data []byte) (*Profile, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	var p Profile
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, err
+	}
+	if p.Version > FormatVersion {
+		return nil, &NewerVersionError{Version: p.Version, Max: FormatVersion}
+	}
+	if p.Version < 1 {
+		return nil, fmt.Errorf("missing or invalid format version %d", p.Version)
+	}
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Encode renders p as profile.json: indented JSON with a final newline.
+func Encode(p *Profile) ([]byte, error) {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -1,0 +1,224 @@
+package profile_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/azcontext/azc/profile"
+)
+
+func openStore(t testing.TB) *profile.Store {
+	t.Helper()
+	s, err := profile.Open(filepath.Join(t.TempDir(), "azc"), profile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestLoadOfMissingProfileIsEmpty(t *testing.T) {
+	t.Parallel()
+	p, err := openStore(t).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Contexts) != 0 || p.Version != profile.FormatVersion || p.Generation != 0 {
+		t.Errorf("Load() = %+v, want an empty profile", p)
+	}
+}
+
+func TestUpdateWritesAndBumpsGeneration(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	for want := uint64(1); want <= 3; want++ {
+		p, err := s.Update(func(p *profile.Profile) error {
+			_, err := p.UpsertContext(testContext("sub", "s1"), profile.UpsertOptions{})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Generation != want {
+			t.Errorf("generation = %d, want %d", p.Generation, want)
+		}
+	}
+	p, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Generation != 3 || len(p.Contexts) != 1 {
+		t.Errorf("Load() = generation %d, %d contexts; want 3, 1", p.Generation, len(p.Contexts))
+	}
+	if runtime.GOOS != "windows" {
+		for _, name := range []string{profile.FileName, profile.LockName, profile.BackupName} {
+			fi, err := os.Stat(filepath.Join(s.Dir(), name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s mode = %v, want 0600", name, fi.Mode().Perm())
+			}
+		}
+		fi, err := os.Stat(s.Dir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o700 {
+			t.Errorf("dir mode = %v, want 0700", fi.Mode().Perm())
+		}
+	}
+}
+
+func TestUpdateKeepsThePreviousGoodCopyAsBackup(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	for _, sub := range []string{"a", "b"} {
+		if _, err := s.Update(func(p *profile.Profile) error {
+			_, err := p.UpsertContext(testContext(sub, sub), profile.UpsertOptions{})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bak, err := os.ReadFile(filepath.Join(s.Dir(), profile.BackupName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := profile.Decode(bak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Generation != 1 || len(p.Contexts) != 1 {
+		t.Errorf("backup holds generation %d with %d contexts, want 1 with 1", p.Generation, len(p.Contexts))
+	}
+}
+
+func TestUpdateWritesNothingWhenFnFails(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	boom := errors.New("boom")
+	_, err := s.Update(func(p *profile.Profile) error {
+		_, _ = p.UpsertContext(testContext("a", "a"), profile.UpsertOptions{})
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update() error = %v, want boom", err)
+	}
+	if _, err := os.Stat(s.Path()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("profile written after a failed update: %v", err)
+	}
+}
+
+func TestCorruptProfileIsNeverOverwritten(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		data string
+	}{
+		{"a truncated file", `{"version":1,"contexts":[{"name":"a"`},
+		{"an empty file", ``},
+		{"a file of a newer format", `{"version":99,"generation":4}`},
+		{"a file without a version", `{"generation":4}`},
+		{"a file with duplicate names", `{"version":1,"contexts":[{"name":"A"},{"name":"a"}]}`},
+		{"a file that is not JSON", "\x00\x01garbage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := openStore(t)
+			if err := os.WriteFile(s.Path(), []byte(tt.data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.Update(func(p *profile.Profile) error {
+				t.Error("fn called on a corrupt profile")
+				return nil
+			})
+			var ce *profile.CorruptError
+			if !errors.As(err, &ce) {
+				t.Fatalf("Update() error = %v, want *CorruptError", err)
+			}
+			if ce.Path != s.Path() || ce.Hint() == "" {
+				t.Errorf("CorruptError = %+v, want path %s and a hint", ce, s.Path())
+			}
+			if _, err := s.Load(); !errors.As(err, &ce) {
+				t.Errorf("Load() error = %v, want *CorruptError", err)
+			}
+			got, err := os.ReadFile(s.Path())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, []byte(tt.data)) {
+				t.Errorf("profile changed: %q, want %q", got, tt.data)
+			}
+		})
+	}
+}
+
+func TestCorruptErrorOffersTheBackup(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	for range 2 {
+		if _, err := s.Update(func(*profile.Profile) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(s.Path(), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Load()
+	var ce *profile.CorruptError
+	if !errors.As(err, &ce) || ce.Backup == "" {
+		t.Fatalf("Load() error = %#v, want a *CorruptError naming the backup", err)
+	}
+}
+
+func TestOpenRefusesADirectoryOthersCanWrite(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits do not guard directories on Windows")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	_, err := profile.Open(dir, profile.Options{})
+	var ie *profile.InsecureDirError
+	if !errors.As(err, &ie) || ie.Path != dir {
+		t.Fatalf("Open() error = %v, want *InsecureDirError for %s", err, dir)
+	}
+}
+
+func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	held, err := profile.Open(s.Dir(), profile.Options{LockTimeout: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := make(chan error, 1)
+	_, err = s.Update(func(*profile.Profile) error {
+		_, err := held.Update(func(*profile.Profile) error { return nil })
+		inner <- err
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var le *profile.LockTimeoutError
+	if err := <-inner; !errors.As(err, &le) || le.Path != s.LockPath() {
+		t.Fatalf("nested Update() error = %v, want *LockTimeoutError naming %s", err, s.LockPath())
+	}
+}
+
+func testContext(subName, subID string) profile.Context {
+	a := profile.Account{ID: "user@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t1"}
+	return profile.Context{
+		Account:      a.Key(),
+		Tenant:       profile.Tenant{ID: "t1", DefaultDomain: "contoso.com"},
+		Subscription: &profile.Subscription{ID: subID, Name: subName, TenantID: "t1"},
+	}
+}
