@@ -1,0 +1,28 @@
+package cmdutil
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// CompleteContextNames completes context names for flags and arguments.
+func CompleteContextNames(f *Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		st, err := f.State()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		p, err := st.Profile()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var out []string
+		for _, c := range p.Contexts {
+			if strings.HasPrefix(strings.ToLower(c.Name), strings.ToLower(prefix)) {
+				out = append(out, c.Name)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}

@@ -1,0 +1,53 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes of DESIGN section 4.
+const (
+	ExitOK          = 0 // success
+	ExitFailure     = 1 // any failure not listed below
+	ExitUsage       = 2 // bad flags or arguments, or a context name that matches several
+	ExitInteraction = 3 // not signed in, or a token needs the user's interaction
+)
+
+// ExitError is an error with the exit code the process ends with and hint
+// lines telling the user what to do next. It prints as
+//
+//	azc: error: <Err>
+//	azc: hint: <Hints[0]>
+//	...
+type ExitError struct {
+	Code  int
+	Err   error
+	Hints []string
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Errorf returns an ExitError with code ExitFailure.
+func Errorf(format string, a ...any) *ExitError {
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf(format, a...)}
+}
+
+// UsageErrorf returns an ExitError with code ExitUsage.
+func UsageErrorf(format string, a ...any) *ExitError {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, a...)}
+}
+
+// WithHint returns err as an ExitError carrying the extra hint lines; a
+// plain error gets code ExitFailure.
+func WithHint(err error, code int, hints ...string) *ExitError {
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return &ExitError{Code: ee.Code, Err: ee.Err, Hints: append(append([]string(nil), ee.Hints...), hints...)}
+	}
+	return &ExitError{Code: code, Err: err, Hints: hints}
+}
+
+// ErrCancelled is returned when the user backs out of a prompt or picker.
+var ErrCancelled = errors.New("cancelled")

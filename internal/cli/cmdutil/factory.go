@@ -1,0 +1,101 @@
+// Package cmdutil is what every azc command group shares: the Factory that
+// carries the process's dependencies, terminal streams, output formatting
+// (-o, --query), the error type that carries exit codes and hints, and flag
+// helpers. It never reads the process environment itself: cli.Main reads it
+// once and hands it down through Factory.Getenv.
+package cmdutil
+
+import (
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/profile"
+)
+
+// Factory carries the dependencies of one azc invocation. Commands copy
+// what they need into their Options struct when they run, never at
+// construction, so that flags parsed by the root (--debug) are in effect.
+// A Factory holds no package-level state: tests build their own.
+type Factory struct {
+	// IOStreams is the terminal.
+	IOStreams *IOStreams
+	// Getenv reads the environment azc was started with.
+	Getenv func(string) string
+	// StateDir is the state directory ($AZC_CONFIG_DIR or ~/.config/azc).
+	StateDir string
+	// Logger receives diagnostics; it discards them unless --debug is given,
+	// and then writes redacted records to stderr.
+	Logger *slog.Logger
+	// Now is the clock.
+	Now func() time.Time
+	// Version is azc's version string.
+	Version string
+	// State opens the state directory on first call and returns the same
+	// *azc.State afterwards. Commands that do not touch state never call it.
+	State func() (*azc.State, error)
+}
+
+// ContextRef returns the context a command should use when it is not given
+// one as an argument: the -c/--context flag, else $AZC_CONTEXT, else ""
+// (which azc.State.Resolve takes as "the default"). DESIGN section 3.
+func ContextRef(f *Factory, cmd *cobra.Command) string {
+	if c := ContextFlag(cmd); c != "" {
+		return c
+	}
+	return f.Getenv("AZC_CONTEXT")
+}
+
+// autosaveEnv are the variables that turn autosave off, azc's own first.
+var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}
+
+// ChangeScope decides which scope a state-changing command writes to
+// (DESIGN section 3): the --scope flag; else the autosave setting from
+// $AZC_AUTOSAVE (or Azure PowerShell's AzContextAutoSave,
+// Azure_Profile_Autosave); else the profile's autosave setting; default
+// user. Autosave off means process. The session's own autosave setting
+// goes in front of the environment once sessions exist.
+func ChangeScope(f *Factory, st *azc.State, flag string) (profile.Scope, error) {
+	s, err := ParseScope(flag)
+	if err != nil || s != 0 {
+		return s, err
+	}
+	for _, name := range autosaveEnv {
+		if v := strings.TrimSpace(f.Getenv(name)); v != "" {
+			on, err := parseBool(v)
+			if err != nil {
+				return 0, UsageErrorf("invalid %s=%q: want true or false", name, v)
+			}
+			return scopeFor(on), nil
+		}
+	}
+	p, err := st.Store().Load()
+	if err != nil {
+		return 0, err
+	}
+	if p.Settings.Autosave != nil {
+		return scopeFor(*p.Settings.Autosave), nil
+	}
+	return profile.ScopeUser, nil
+}
+
+func scopeFor(autosave bool) profile.Scope {
+	if autosave {
+		return profile.ScopeUser
+	}
+	return profile.ScopeProcess
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "on", "yes", "currentuser", "enable", "enabled":
+		return true, nil
+	case "off", "no", "process", "disable", "disabled":
+		return false, nil
+	}
+	return strconv.ParseBool(v)
+}

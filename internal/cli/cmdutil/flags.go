@@ -1,0 +1,100 @@
+package cmdutil
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/profile"
+)
+
+// AddScopeFlag adds --scope user|process to a command that changes state.
+// The value is parsed with ParseScope.
+func AddScopeFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVar(p, "scope", "", "where the change is kept: user (the profile) or process (this shell's session); default: the autosave setting")
+	_ = cmd.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"user", "process"}, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// ParseScope turns a --scope value into a profile.Scope. The empty string
+// gives 0, which asks the library to pick the scope (DESIGN section 3).
+// Azure PowerShell's CurrentUser and Process are accepted, in any case.
+func ParseScope(s string) (profile.Scope, error) {
+	switch strings.ToLower(s) {
+	case "":
+		return 0, nil
+	case "user", "currentuser":
+		return profile.ScopeUser, nil
+	case "process":
+		return profile.ScopeProcess, nil
+	}
+	return 0, UsageErrorf("invalid --scope %q: want user or process", s)
+}
+
+// ContextFlag returns the value of the global -c/--context flag.
+func ContextFlag(cmd *cobra.Command) string {
+	if fl := cmd.Flags().Lookup("context"); fl != nil {
+		return fl.Value.String()
+	}
+	return ""
+}
+
+// ExactArgs accepts exactly n positional arguments, else fails with ExitUsage.
+func ExactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return UsageErrorf("%s takes %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
+		}
+		return nil
+	}
+}
+
+// MaximumNArgs accepts at most n positional arguments, else fails with ExitUsage.
+func MaximumNArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return UsageErrorf("%s takes at most %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
+		}
+		return nil
+	}
+}
+
+// MinimumNArgs accepts at least n positional arguments, else fails with ExitUsage.
+func MinimumNArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return UsageErrorf("%s needs at least %s", cmd.CommandPath(), plural(n, "argument"))
+		}
+		return nil
+	}
+}
+
+// NoArgs refuses positional arguments with ExitUsage.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return UsageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// GroupCommand makes cmd a command group: run bare it prints its help; run
+// with an unknown subcommand it fails with ExitUsage.
+func GroupCommand(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return UsageErrorf("unknown command %q for %q", args[0], c.CommandPath())
+		}
+		return nil
+	}
+	cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	return cmd
+}

@@ -1,0 +1,40 @@
+package cmdutil
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// DiscardLogger is the logger commands get without --debug.
+func DiscardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// DebugLogger logs at debug level to w with redaction: attributes whose key
+// names a token, secret, password, assertion or Authorization header, and
+// any string value that looks like a JWT, are replaced by [REDACTED].
+// secret.String values redact themselves as well.
+func DebugLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level:       slog.LevelDebug,
+		ReplaceAttr: redactAttr,
+	}))
+}
+
+var sensitiveKeys = []string{"token", "secret", "password", "passwd", "assertion", "authorization", "cookie", "session"}
+
+func redactAttr(_ []string, a slog.Attr) slog.Attr {
+	k := strings.ToLower(a.Key)
+	for _, s := range sensitiveKeys {
+		if strings.Contains(k, s) {
+			return slog.String(a.Key, "[REDACTED]")
+		}
+	}
+	if a.Value.Kind() == slog.KindString && looksLikeJWT(a.Value.String()) {
+		return slog.String(a.Key, "[REDACTED]")
+	}
+	return a
+}
+
+func looksLikeJWT(s string) bool {
+	return (strings.Contains(s, "eyJ") && strings.Count(s, ".") >= 2) || strings.Contains(strings.ToLower(s), "bearer ")
+}

@@ -1,0 +1,246 @@
+package cmdutil
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jmespath/go-jmespath"
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+)
+
+// Output formats accepted by -o/--output.
+const (
+	FormatTable = "table"
+	FormatJSON  = "json"
+	FormatYAML  = "yaml"
+	FormatTSV   = "tsv"
+	FormatNone  = "none"
+)
+
+// Formats lists the values of -o/--output, default first.
+var Formats = []string{FormatTable, FormatJSON, FormatYAML, FormatTSV, FormatNone}
+
+// Table is what a command shows for -o table: a header and rows of cells.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// ValidateOutputFlags checks -o and --query, so that a bad value fails with
+// ExitUsage before the command does any work.
+func ValidateOutputFlags(cmd *cobra.Command) error {
+	format, query := outputFlags(cmd)
+	ok := false
+	for _, f := range Formats {
+		ok = ok || f == format
+	}
+	if !ok {
+		return UsageErrorf("invalid output format %q: want one of %s", format, strings.Join(Formats, ", "))
+	}
+	if query != "" {
+		if _, err := jmespath.Compile(query); err != nil {
+			return UsageErrorf("invalid --query %q: %v", query, err)
+		}
+	}
+	return nil
+}
+
+func outputFlags(cmd *cobra.Command) (format, query string) {
+	format = FormatTable
+	if fl := cmd.Flags().Lookup("output"); fl != nil {
+		format = fl.Value.String()
+	}
+	if fl := cmd.Flags().Lookup("query"); fl != nil {
+		query = fl.Value.String()
+	}
+	return format, query
+}
+
+// Print writes value to f's stdout in the format -o asks for, after applying
+// --query (JMESPath on the JSON form). value must marshal to the command's
+// documented JSON shape (a struct with json tags, or a slice of them). table
+// builds the -o table view; when it is nil, or when --query is given, the
+// table is derived from the JSON form.
+func Print(f *Factory, cmd *cobra.Command, value any, table func() *Table) error {
+	format, query := outputFlags(cmd)
+	if format == FormatNone {
+		return nil
+	}
+	w := bufio.NewWriterSize(f.IOStreams.Out, 64<<10)
+	if err := render(w, format, query, value, table); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func render(w io.Writer, format, query string, value any, table func() *Table) error {
+	if query == "" && format == FormatTable && table != nil {
+		return writeTable(w, table())
+	}
+	data, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("encoding output: %w", err)
+	}
+	if query != "" {
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+		res, err := jmespath.Search(query, v)
+		if err != nil {
+			return UsageErrorf("--query %q: %v", query, err)
+		}
+		if data, err = json.Marshal(res); err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+	}
+	if format == FormatJSON {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, data, "", "  "); err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+		buf.WriteByte('\n')
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	n, err := parseOrdered(data)
+	if err != nil {
+		return fmt.Errorf("encoding output: %w", err)
+	}
+	switch format {
+	case FormatYAML:
+		enc := yaml.NewEncoder(w)
+		enc.SetIndent(2)
+		if err := enc.Encode(n.yaml()); err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+		return enc.Close()
+	case FormatTSV:
+		return writeTSV(w, n)
+	default:
+		return writeTable(w, genericTable(n))
+	}
+}
+
+func writeTable(w io.Writer, t *Table) error {
+	if t == nil || len(t.Rows) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	line := func(cells []string) {
+		for i, c := range cells {
+			if i > 0 {
+				_, _ = io.WriteString(tw, "\t")
+			}
+			_, _ = io.WriteString(tw, sanitizeCell(c))
+		}
+		_, _ = io.WriteString(tw, "\n")
+	}
+	if len(t.Header) > 0 {
+		line(t.Header)
+		dashes := make([]string, len(t.Header))
+		for i, h := range t.Header {
+			dashes[i] = strings.Repeat("-", max(len(h), 1))
+		}
+		line(dashes)
+	}
+	for _, r := range t.Rows {
+		line(r)
+	}
+	return tw.Flush()
+}
+
+// sanitizeCell keeps a cell on one line and out of the column separator.
+func sanitizeCell(s string) string {
+	if !strings.ContainsAny(s, "\t\n\r") {
+		return s
+	}
+	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+// genericTable shows a JSON value as a table: a list of objects as one row
+// each with their scalar fields as columns (from the first object), an
+// object as one row, scalars one per line.
+func genericTable(n *node) *Table {
+	items := []*node{n}
+	if n.kind == kindArray {
+		items = n.kids
+	}
+	t := &Table{}
+	if len(items) == 0 {
+		return t
+	}
+	if items[0].kind != kindObject {
+		for _, it := range items {
+			t.Rows = append(t.Rows, []string{it.text()})
+		}
+		return t
+	}
+	var cols []string
+	for i, k := range items[0].keys {
+		if items[0].kids[i].isScalar() {
+			cols = append(cols, k)
+		}
+	}
+	for _, c := range cols {
+		t.Header = append(t.Header, titleCase(c))
+	}
+	for _, it := range items {
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			if v := it.field(c); v != nil && v.isScalar() {
+				row[i] = v.text()
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// writeTSV follows az: a list prints one line per element; an object prints
+// its values in order, tab-separated, with nested objects as empty cells
+// and nested lists as their length; null is empty.
+func writeTSV(w io.Writer, n *node) error {
+	bw := bufio.NewWriter(w)
+	row := func(n *node) {
+		switch n.kind {
+		case kindObject, kindArray:
+			for i, v := range n.kids {
+				if i > 0 {
+					bw.WriteByte('\t')
+				}
+				switch v.kind {
+				case kindObject:
+				case kindArray:
+					fmt.Fprint(bw, len(v.kids))
+				default:
+					bw.WriteString(sanitizeCell(v.text()))
+				}
+			}
+		default:
+			bw.WriteString(sanitizeCell(n.text()))
+		}
+		bw.WriteByte('\n')
+	}
+	if n.kind == kindArray {
+		for _, it := range n.kids {
+			row(it)
+		}
+	} else {
+		row(n)
+	}
+	return bw.Flush()
+}

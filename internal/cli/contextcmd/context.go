@@ -1,0 +1,269 @@
+// Package contextcmd is `azc context` and its shortcut `azc use`: list,
+// show, select, create, rename, remove, clear, export and import contexts.
+// Each command turns argv into an Options struct and calls a run function
+// that calls the azc library; the rules live in the library.
+package contextcmd
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/picker"
+	"github.com/azcontext/azc/profile"
+)
+
+// New returns `context` and the top-level `use`.
+func New(f *cmdutil.Factory) []*cobra.Command {
+	cmd := cmdutil.GroupCommand(&cobra.Command{
+		Use:     "context",
+		Aliases: []string{"ctx"},
+		Short:   "List, select and manage contexts",
+	})
+	use := NewCmdUse(f, nil)
+	use.Aliases = []string{"select"}
+	cmd.AddCommand(
+		NewCmdList(f, nil),
+		NewCmdShow(f, nil),
+		use,
+		NewCmdSet(f, nil),
+		NewCmdRename(f, nil),
+		NewCmdRemove(f, nil),
+		NewCmdClear(f, nil),
+		NewCmdExport(f, nil),
+		NewCmdImport(f, nil),
+	)
+	return []*cobra.Command{cmd, NewCmdUse(f, nil)}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// ListOptions are the inputs of `context list`.
+type ListOptions struct{}
+
+// NewCmdList returns `context list`; runF replaces the run function in tests.
+func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) error) *cobra.Command {
+	opts := &ListOptions{}
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the contexts, marking the current one",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return listRun(f, cmd)
+		},
+	}
+}
+
+func listRun(f *cmdutil.Factory, cmd *cobra.Command) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	p, entries, err := load(st)
+	if err != nil {
+		return err
+	}
+	cs := shapeEntries(p, entries)
+	return cmdutil.Print(f, cmd, cs, listTable(cs))
+}
+
+// load reads the merged view once: the profile (for accounts) and the
+// contexts with their scope and current mark.
+func load(st *azc.State) (*profile.Profile, []azc.Entry, error) {
+	entries, err := st.Contexts()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := st.Profile()
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, entries, nil
+}
+
+// shapeOne returns the JSON shape of the context named name.
+func shapeOne(st *azc.State, name string) (Context, error) {
+	p, entries, err := load(st)
+	if err != nil {
+		return Context{}, err
+	}
+	for i := range entries {
+		if strings.EqualFold(entries[i].Name, name) {
+			return indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current), nil
+		}
+	}
+	return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
+}
+
+// ShowOptions are the inputs of `context show`.
+type ShowOptions struct {
+	// Ref names the context; empty means -c, $AZC_CONTEXT or the default.
+	Ref string
+}
+
+// NewCmdShow returns `context show`; runF replaces the run function in tests.
+func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{}
+	return &cobra.Command{
+		Use:               "show [NAME]",
+		Short:             "Show a context (default: the current one)",
+		Args:              cmdutil.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteContextNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Ref = args[0]
+			} else {
+				opts.Ref = cmdutil.ContextRef(f, cmd)
+			}
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return showRun(f, cmd, opts)
+		},
+	}
+}
+
+func showRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ShowOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	p, entries, err := load(st)
+	if err != nil {
+		return err
+	}
+	c, err := resolveIn(p, opts.Ref)
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		if entries[i].Name == c.Name {
+			out := indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current)
+			return cmdutil.Print(f, cmd, out, showTable(out))
+		}
+	}
+	return &profile.NotFoundError{Kind: "context", Ref: opts.Ref}
+}
+
+// resolveIn applies azc.State.Resolve's rule to an already loaded merged
+// view, so show reads the profile once.
+func resolveIn(p *profile.Profile, ref string) (*profile.Context, error) {
+	if ref != "" {
+		return p.Find(ref)
+	}
+	c, err := p.Default()
+	if err == profile.ErrNoDefault {
+		return nil, azc.ErrNoContext
+	}
+	return c, err
+}
+
+// UseOptions are the inputs of `context use` and `use`.
+type UseOptions struct {
+	// Ref names the context; "-" is the previous one; empty opens the picker.
+	Ref   string
+	Scope string
+}
+
+// NewCmdUse returns `use`; runF replaces the run function in tests.
+func NewCmdUse(f *cmdutil.Factory, runF func(*cobra.Command, *UseOptions) error) *cobra.Command {
+	opts := &UseOptions{}
+	cmd := &cobra.Command{
+		Use:   "use [NAME | -]",
+		Short: "Make a context the default (`-`: the previous one; no name on a terminal: pick one)",
+		Long: `Make a context the default of the user profile or of this shell's session.
+NAME may be the context's name, its subscription id, its subscription name
+when unique, a unique prefix of its name, or Azure PowerShell's long name.
+"azc use -" returns to the previous context. Without NAME on a terminal, a
+fuzzy picker opens.`,
+		Args:              cmdutil.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteContextNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Ref = args[0]
+			}
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return useRun(f, cmd, opts)
+		},
+	}
+	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	return cmd
+}
+
+func useRun(f *cmdutil.Factory, cmd *cobra.Command, opts *UseOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	if opts.Ref == "" {
+		if opts.Ref, err = pick(f, st); err != nil {
+			return err
+		}
+	}
+	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	if err != nil {
+		return err
+	}
+	c, err := st.Use(scope, opts.Ref)
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("switched to context %q (%s scope)", c.Name, ScopeName(scope))
+	if format, query := cmdutil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
+		return cmdutil.PrintChange(f, cmd, nil, msg)
+	}
+	out, err := shapeOne(st, c.Name)
+	if err != nil {
+		return err
+	}
+	return cmdutil.PrintChange(f, cmd, out, msg)
+}
+
+// pick opens the fuzzy picker over the contexts, or explains why it cannot.
+func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
+	in, ok := f.IOStreams.In.(*os.File)
+	if !ok || !f.IOStreams.CanPrompt() {
+		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
+			Hints: []string{"name one: `azc use NAME` (or `azc use -` for the previous one); `azc context list` lists them"}}
+	}
+	p, entries, err := load(st)
+	if err != nil {
+		return "", err
+	}
+	if len(entries) == 0 {
+		return "", &cmdutil.ExitError{Code: cmdutil.ExitInteraction, Err: fmt.Errorf("there are no contexts to choose from"),
+			Hints: []string{"sign in with `azc login`, or import contexts with `azc context import FILE`"}}
+	}
+	cs := shapeEntries(p, entries)
+	items := make([]picker.Item, len(cs))
+	for i, c := range cs {
+		detail := c.tenantText() + "  " + c.Account.ID
+		if c.Current {
+			detail += "  (current)"
+		}
+		items[i] = picker.Item{Label: c.Name, Detail: detail}
+	}
+	i, err := picker.Pick(in, f.IOStreams.ErrOut, "context>", items)
+	if err != nil {
+		return "", cmdutil.ErrCancelled
+	}
+	return cs[i].Name, nil
+}

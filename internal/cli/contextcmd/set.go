@@ -1,0 +1,222 @@
+package contextcmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+// SetOptions are the inputs of `context set`.
+type SetOptions struct {
+	Ref            string // the context to start from when neither Subscription nor Tenant is given (-c, $AZC_CONTEXT, default)
+	Subscription   string // id or name of a subscription the profile knows
+	Tenant         string // id or domain
+	Name           string
+	StorageAccount string
+	Properties     []string // key=value; empty value removes the key
+	Force          bool
+	Scope          string
+}
+
+// NewCmdSet returns `context set`; runF replaces the run function in tests.
+func NewCmdSet(f *cmdutil.Factory, runF func(*cobra.Command, *SetOptions) error) *cobra.Command {
+	opts := &SetOptions{}
+	cmd := &cobra.Command{
+		Use:   "set [--subscription ID|NAME] [--tenant ID|DOMAIN] [--name NAME] [--storage-account NAME] [--property KEY=VALUE]…",
+		Short: "Create or update a context and make it the default",
+		Long: `Create or update a context and make it the default in the chosen scope.
+With --subscription and/or --tenant it starts from a subscription or tenant the
+profile knows (preferring the current context's account); otherwise it updates
+the current context (or the one -c names). --name names it (--force takes a
+name another context holds, removing that one); --property key=value adds an
+extended property, key= removes it.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Ref = cmdutil.ContextRef(f, cmd)
+			for _, p := range opts.Properties {
+				if _, _, err := ParseProperty(p); err != nil {
+					return cmdutil.UsageErrorf("%v", err)
+				}
+			}
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return setRun(f, cmd, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Subscription, "subscription", "", "subscription id or name")
+	fl.StringVar(&opts.Tenant, "tenant", "", "tenant id or domain")
+	fl.StringVar(&opts.Name, "name", "", "the context's name")
+	fl.StringVar(&opts.StorageAccount, "storage-account", "", "default storage account")
+	fl.StringArrayVar(&opts.Properties, "property", nil, "extended property key=value (repeatable; key= removes)")
+	fl.BoolVar(&opts.Force, "force", false, "take a name another context holds, removing that context")
+	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	return cmd
+}
+
+func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	view, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	want, err := planSet(view, opts)
+	if err != nil {
+		return err
+	}
+	var acct *profile.Account
+	if a := view.Account(want.Account); a != nil {
+		c := *a
+		acct = &c
+	}
+	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	if err != nil {
+		return err
+	}
+	var res profile.UpsertResult
+	_, err = st.Update(scope, func(p *profile.Profile) error {
+		if acct != nil && p.Account(acct.Key()) == nil {
+			p.UpsertAccount(*acct)
+		}
+		base := want
+		if cur := p.Context(want.Name); want.Name != "" && cur != nil {
+			base.Properties = cur.Properties
+		} else if i := identityIndex(p, &want); i >= 0 {
+			base.Properties = p.Contexts[i].Properties
+		}
+		props, err := applyProperties(base.Properties, opts.Properties)
+		if err != nil {
+			return err
+		}
+		want.Properties = props
+		res, err = p.UpsertContext(want, profile.UpsertOptions{Force: opts.Force, MakeDefault: true})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	verb := "updated"
+	if res.Created {
+		verb = "created"
+	}
+	msg := fmt.Sprintf("%s context %q, now the default (%s scope)", verb, res.Context.Name, ScopeName(scope))
+	if format, query := cmdutil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
+		return cmdutil.PrintChange(f, cmd, nil, msg)
+	}
+	out, err := shapeOne(st, res.Context.Name)
+	if err != nil {
+		return err
+	}
+	return cmdutil.PrintChange(f, cmd, out, msg)
+}
+
+func identityIndex(p *profile.Profile, c *profile.Context) int {
+	for i := range p.Contexts {
+		if p.Contexts[i].SameIdentity(c) {
+			return i
+		}
+	}
+	return -1
+}
+
+// planSet works out the context `context set` writes, from the merged view
+// p. This is azc's reading of Set-AzContext for a profile without sign-in:
+// a subscription or tenant is looked up among the contexts the profile
+// already has, preferring the current context's account.
+func planSet(p *profile.Profile, o *SetOptions) (profile.Context, error) {
+	var cur *profile.Context
+	if c, err := resolveIn(p, o.Ref); err == nil {
+		cur = c
+	} else if o.Subscription == "" && o.Tenant == "" {
+		return profile.Context{}, err
+	}
+	var base profile.Context
+	switch {
+	case o.Subscription == "" && o.Tenant == "":
+		base = *cur
+	default:
+		found, err := findKnown(p, cur, o.Subscription, o.Tenant)
+		if err != nil {
+			return profile.Context{}, err
+		}
+		base = *found
+		base.Name = ""
+		base.StorageAccount = ""
+		base.Properties = nil
+		if o.Subscription == "" && found.Subscription != nil && !matchesTenant(found, o.Tenant) {
+			base.Subscription = nil
+		}
+	}
+	if o.Name != "" {
+		base.Name = o.Name
+	}
+	if o.StorageAccount != "" {
+		base.StorageAccount = o.StorageAccount
+	}
+	return base, nil
+}
+
+func matchesTenant(c *profile.Context, t string) bool {
+	return t == "" || strings.EqualFold(c.Tenant.ID, t) || (c.Tenant.DefaultDomain != "" && strings.EqualFold(c.Tenant.DefaultDomain, t))
+}
+
+// findKnown finds a context holding the subscription sub (id or name) in
+// tenant (id or domain); either may be empty. Among several, the current
+// context's account wins; several distinct subscriptions are ambiguous.
+func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*profile.Context, error) {
+	var hits []*profile.Context
+	for i := range p.Contexts {
+		c := &p.Contexts[i]
+		if !matchesTenant(c, tenant) {
+			continue
+		}
+		if sub != "" && (c.Subscription == nil || (!strings.EqualFold(c.Subscription.ID, sub) && !strings.EqualFold(c.Subscription.Name, sub))) {
+			continue
+		}
+		hits = append(hits, c)
+	}
+	if len(hits) == 0 {
+		what := "subscription " + sub
+		if sub == "" {
+			what = "tenant " + tenant
+		} else if tenant != "" {
+			what += " in tenant " + tenant
+		}
+		return nil, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s is not known to any context", what),
+			Hints: []string{"sign in to it with `azc login`, or import contexts that hold it with `azc context import FILE`"}}
+	}
+	if cur != nil {
+		for _, c := range hits {
+			if strings.EqualFold(c.Account, cur.Account) && (sub != "" || c.Subscription == nil || cur.Subscription == nil || strings.EqualFold(c.Subscription.ID, cur.Subscription.ID)) {
+				return c, nil
+			}
+		}
+		for _, c := range hits {
+			if strings.EqualFold(c.Account, cur.Account) {
+				return c, nil
+			}
+		}
+	}
+	if sub != "" {
+		ids := map[string]bool{}
+		for _, c := range hits {
+			ids[strings.ToLower(c.Subscription.ID)] = true
+		}
+		if len(ids) > 1 {
+			names := make([]string, len(hits))
+			for i, c := range hits {
+				names[i] = c.Name
+			}
+			return nil, &profile.AmbiguousError{Ref: sub, Candidates: names}
+		}
+	}
+	return hits[0], nil
+}

@@ -1,0 +1,152 @@
+package contextcmd
+
+import (
+	"strings"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+// Context is the stable JSON shape of a context (`context list`, `show`,
+// `use`, `set`). Fields are only ever added.
+type Context struct {
+	Name           string            `json:"name"`
+	Current        bool              `json:"current"`
+	Scope          string            `json:"scope"` // "user" or "process": where the context is stored
+	Account        Account           `json:"account"`
+	Environment    string            `json:"environment"`
+	Tenant         Tenant            `json:"tenant"`
+	Subscription   *Subscription     `json:"subscription,omitempty"`
+	StorageAccount string            `json:"storageAccount,omitempty"`
+	Properties     map[string]string `json:"properties,omitempty"`
+}
+
+// Account is the JSON shape of the account a context uses.
+type Account struct {
+	ID   string `json:"id"`
+	Type string `json:"type,omitempty"`
+}
+
+// Tenant is the JSON shape of a tenant.
+type Tenant struct {
+	ID            string `json:"id"`
+	DefaultDomain string `json:"defaultDomain,omitempty"`
+	DisplayName   string `json:"displayName,omitempty"`
+}
+
+// Subscription is the JSON shape of a subscription.
+type Subscription struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	State string `json:"state,omitempty"`
+}
+
+// ScopeName is the name --scope takes for s.
+func ScopeName(s profile.Scope) string {
+	if s == profile.ScopeProcess {
+		return "process"
+	}
+	return "user"
+}
+
+// accounts indexes a profile's accounts by key for the shape conversion.
+type accounts map[string]*profile.Account
+
+func indexAccounts(p *profile.Profile) accounts {
+	m := make(accounts, len(p.Accounts))
+	for i := range p.Accounts {
+		m[p.Accounts[i].Key()] = &p.Accounts[i]
+	}
+	return m
+}
+
+func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) Context {
+	out := Context{
+		Name:           c.Name,
+		Current:        current,
+		Scope:          ScopeName(scope),
+		Environment:    c.Environment,
+		Tenant:         Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+		StorageAccount: c.StorageAccount,
+		Properties:     c.Properties,
+	}
+	if a := m[strings.ToLower(c.Account)]; a != nil {
+		out.Account = Account{ID: a.ID, Type: string(a.Type)}
+	} else if i := strings.LastIndexByte(c.Account, '|'); i >= 0 {
+		out.Account = Account{ID: c.Account[i+1:]}
+	} else {
+		out.Account = Account{ID: c.Account}
+	}
+	if s := c.Subscription; s != nil {
+		out.Subscription = &Subscription{ID: s.ID, Name: s.Name, State: s.State}
+	}
+	return out
+}
+
+func shapeEntries(p *profile.Profile, entries []azc.Entry) []Context {
+	m := indexAccounts(p)
+	out := make([]Context, len(entries))
+	for i := range entries {
+		out[i] = m.shape(&entries[i].Context, entries[i].Scope, entries[i].Current)
+	}
+	return out
+}
+
+func (c *Context) tenantText() string {
+	if c.Tenant.DefaultDomain != "" {
+		return c.Tenant.DefaultDomain
+	}
+	return c.Tenant.ID
+}
+
+func listTable(cs []Context) func() *cmdutil.Table {
+	return func() *cmdutil.Table {
+		t := &cmdutil.Table{Header: []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}}
+		t.Rows = make([][]string, len(cs))
+		for i := range cs {
+			c := &cs[i]
+			mark, subName, subID := "", "", ""
+			if c.Current {
+				mark = "*"
+			}
+			if c.Subscription != nil {
+				subName, subID = c.Subscription.Name, c.Subscription.ID
+			}
+			t.Rows[i] = []string{mark, c.Name, subName, subID, c.tenantText(), c.Account.ID}
+		}
+		return t
+	}
+}
+
+func showTable(c Context) func() *cmdutil.Table {
+	return func() *cmdutil.Table {
+		t := &cmdutil.Table{Rows: [][]string{{"Name", c.Name}}}
+		add := func(k, v string) {
+			if v != "" {
+				t.Rows = append(t.Rows, []string{k, v})
+			}
+		}
+		acct := c.Account.ID
+		if c.Account.Type != "" {
+			acct += " (" + c.Account.Type + ")"
+		}
+		add("Account", acct)
+		add("Environment", c.Environment)
+		add("Tenant", c.tenantText())
+		if c.Tenant.DefaultDomain != "" {
+			add("TenantId", c.Tenant.ID)
+		}
+		if s := c.Subscription; s != nil {
+			add("Subscription", s.Name)
+			add("SubscriptionId", s.ID)
+			add("State", s.State)
+		}
+		add("StorageAccount", c.StorageAccount)
+		for _, k := range sortedKeys(c.Properties) {
+			add("Property "+k, c.Properties[k])
+		}
+		add("Scope", c.Scope)
+		return t
+	}
+}

@@ -1,0 +1,20 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/contextcmd"
+	"github.com/azcontext/azc/internal/cli/envcmd"
+	"github.com/azcontext/azc/internal/cli/versioncmd"
+)
+
+// addCommandGroups lists every command group. A new group is one package
+// under internal/cli with a New(f *cmdutil.Factory) []*cobra.Command, and
+// one line here.
+func addCommandGroups(root *cobra.Command, f *cmdutil.Factory) {
+	root.AddCommand(contextcmd.New(f)...)
+	root.AddCommand(envcmd.New(f)...)
+	root.AddCommand(versioncmd.New(f)...)
+	root.AddCommand(newCmdCompletion(f))
+}

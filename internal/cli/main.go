@@ -1,0 +1,201 @@
+// Package cli is the azc command: the cobra root, process set-up (the
+// environment is read here and nowhere below), exit codes and error
+// printing. Command groups live in sub-packages and share internal/cli/cmdutil.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+// Main runs azc with args (without the program name) on the process's
+// standard streams and environment, and returns the exit code.
+func Main(version string, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
+	return Run(ctx, NewFactory(ios, os.Getenv, version), args)
+}
+
+// NewFactory builds the Factory of one invocation over ios and getenv.
+func NewFactory(ios *cmdutil.IOStreams, getenv func(string) string, version string) *cmdutil.Factory {
+	if version == "" {
+		version = buildVersion()
+	}
+	f := &cmdutil.Factory{
+		IOStreams: ios,
+		Getenv:    getenv,
+		Logger:    cmdutil.DiscardLogger(),
+		Now:       time.Now,
+		Version:   version,
+	}
+	dir, dirErr := azc.DefaultDir(getenv)
+	f.StateDir = dir
+	var (
+		st     *azc.State
+		stErr  error
+		opened bool
+	)
+	f.State = func() (*azc.State, error) {
+		if opened {
+			return st, stErr
+		}
+		opened = true
+		if dirErr != nil {
+			stErr = dirErr
+			return nil, stErr
+		}
+		f.Logger.Debug("opening state directory", "dir", dir)
+		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger})
+		return st, stErr
+	}
+	return f
+}
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Run executes azc with args under f and returns the exit code. Errors are
+// printed to f.IOStreams.ErrOut as "azc: error: …" with "azc: hint: …"
+// lines; nothing but the result goes to stdout.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	started := false
+	root := NewCmdRoot(f, func() { started = true })
+	root.SetArgs(args)
+	root.SetIn(f.IOStreams.In)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	code, hints := classify(err)
+	if !started && code == cmdutil.ExitFailure {
+		// cobra failed before the command ran: an unknown command, a bad
+		// flag or argument count.
+		code = cmdutil.ExitUsage
+	}
+	if code == cmdutil.ExitUsage && len(hints) == 0 && cmd != nil {
+		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", cmd.CommandPath()))
+	}
+	PrintError(f.IOStreams.ErrOut, err, hints)
+	return code
+}
+
+// PrintError writes err and hints the way azc shows every failure.
+func PrintError(w io.Writer, err error, hints []string) {
+	msg := strings.TrimSpace(err.Error())
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	fmt.Fprintf(w, "azc: error: %s\n", msg)
+	for _, h := range hints {
+		fmt.Fprintf(w, "azc: hint: %s\n", h)
+	}
+}
+
+// classify maps an error to its exit code and the hints that tell the user
+// what to do next. It is the only place library errors meet exit codes.
+func classify(err error) (int, []string) {
+	var (
+		ee   *cmdutil.ExitError
+		amb  *profile.AmbiguousError
+		nf   *profile.NotFoundError
+		lock *profile.LockTimeoutError
+		hint interface{ Hint() string }
+	)
+	var hints []string
+	code := cmdutil.ExitFailure
+	if errors.As(err, &ee) {
+		code = ee.Code
+		hints = append(hints, ee.Hints...)
+	}
+	switch {
+	case errors.As(err, &amb):
+		code = cmdutil.ExitUsage
+		if len(amb.Candidates) > 0 {
+			hints = append(hints, fmt.Sprintf("name one exactly, e.g. `azc context use %q`", amb.Candidates[0]))
+		}
+	case errors.As(err, &nf):
+		switch nf.Kind {
+		case "context":
+			hints = append(hints, "run `azc context list` to see the contexts")
+		case "environment":
+			hints = append(hints, "run `azc environment list` to see the environments")
+		}
+	case errors.Is(err, azc.ErrNoContext):
+		code = cmdutil.ExitInteraction
+		hints = append(hints, "select one with `azc use NAME`, or sign in with `azc login`")
+	case errors.Is(err, azc.ErrNoSession):
+		hints = append(hints, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+	case errors.Is(err, profile.ErrNameTaken):
+		hints = append(hints, "pass --force to replace the other context")
+	case errors.Is(err, profile.ErrInvalidName):
+		code = cmdutil.ExitUsage
+	case errors.Is(err, profile.ErrNoPrevious):
+		hints = append(hints, "`azc use -` returns to the context that was the default before the last switch")
+	case errors.As(err, &lock):
+		hints = append(hints, "retry; if no azc process is running, check who holds "+lock.Path)
+	case errors.Is(err, cmdutil.ErrCancelled):
+	}
+	if errors.As(err, &hint) {
+		if h := hint.Hint(); h != "" {
+			hints = append(hints, h)
+		}
+	}
+	return code, hints
+}
+
+// NewCmdRoot builds the azc command tree. started is called once flags and
+// arguments have been accepted, just before the command runs.
+func NewCmdRoot(f *cmdutil.Factory, started func()) *cobra.Command {
+	root := cmdutil.GroupCommand(&cobra.Command{
+		Use:   "azc",
+		Short: "Named Azure contexts for every shell and program",
+		Long: `azc keeps named Azure contexts (account + tenant + subscription + cloud),
+switches between them per user or per shell, and runs any program under one.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	})
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if debug, _ := cmd.Flags().GetBool("debug"); debug {
+			f.Logger = cmdutil.DebugLogger(f.IOStreams.ErrOut)
+			f.Logger.Debug("azc", "version", f.Version, "command", cmd.CommandPath(), "stateDir", f.StateDir)
+		}
+		if err := cmdutil.ValidateOutputFlags(cmd); err != nil {
+			return err
+		}
+		started()
+		return nil
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
+	})
+	pf := root.PersistentFlags()
+	pf.StringP("context", "c", "", "the context to use (name, subscription id or name, or a unique prefix); default $AZC_CONTEXT, then the session's and the profile's default")
+	pf.StringP("output", "o", cmdutil.FormatTable, "output format: "+strings.Join(cmdutil.Formats, ", "))
+	pf.String("query", "", "JMESPath query applied to the JSON output")
+	pf.Bool("debug", false, "log diagnostics to stderr (secrets redacted)")
+	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = root.RegisterFlagCompletionFunc("context", cmdutil.CompleteContextNames(f))
+	addCommandGroups(root, f)
+	return root
+}
