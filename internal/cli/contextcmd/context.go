@@ -240,7 +240,7 @@ func useRun(f *cmdutil.Factory, cmd *cobra.Command, opts *UseOptions) error {
 // pick opens the fuzzy picker over the contexts, or explains why it cannot.
 func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
 	in, ok := f.IOStreams.In.(*os.File)
-	if !ok || !f.IOStreams.CanPrompt() {
+	if !ok || !f.IOStreams.IsStdinTTY() {
 		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
 			Hints: []string{"name one: `azc use NAME` (or `azc use -` for the previous one); `azc context list` lists them"}}
 	}

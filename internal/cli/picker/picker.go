@@ -82,9 +82,15 @@ func score(s string, q []rune) (int, bool) {
 	return 100 + first + gaps*10, true
 }
 
-// Pick runs the picker on the terminal in (a *os.File in raw mode) and
-// draws on out. It returns the index of the chosen item.
-func Pick(in *os.File, out io.Writer, prompt string, items []Item) (int, error) {
+// Pick runs the picker on the terminal in (put in raw mode meanwhile) and
+// draws on the controlling terminal, or on fallback when there is none. It
+// returns the index of the chosen item.
+func Pick(in *os.File, fallback io.Writer, prompt string, items []Item) (int, error) {
+	out := fallback
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		out = tty
+	}
 	old, err := term.MakeRaw(int(in.Fd()))
 	if err != nil {
 		return 0, fmt.Errorf("picker: %w", err)

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"azc": func() { os.Exit(Main("v0.0.0-test", os.Args[1:])) },
+	})
+}
+
+// TestScripts runs the end-to-end CLI scripts in testdata/script. Each gets
+// its own state directory $WORK/azc (created empty) and a fixture profile
+// at $WORK/fixture.json (testdata/fixture.json) to `cp` into it.
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("AZC_CONFIG_DIR", filepath.Join(env.WorkDir, "azc"))
+			env.Setenv("NO_COLOR", "1")
+			fixture, err := os.ReadFile(filepath.Join("testdata", "fixture.json"))
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Join(env.WorkDir, "azc"), 0o700); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(env.WorkDir, "fixture.json"), fixture, 0o600)
+		},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode},
+		RequireExplicitExec: true,
+	})
+}
+
+// TestRunIsolated shows a Factory needs no globals: two runs with their own
+// streams and state directories in one process.
+func TestRunIsolated(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"a", "b"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			ios, _, out, errOut := cmdutil.Test()
+			env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(dir, "azc")}
+			f := NewFactory(ios, func(k string) string { return env[k] }, "v1")
+			if code := Run(context.Background(), f, []string{"environment", "add", "Emu" + name, "--authority-host", "https://127.0.0.1:1/", "--arm-endpoint", "https://127.0.0.1:1/", "-o", "json"}); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if code := Run(context.Background(), f, []string{"environment", "list", "--query", "[?!builtIn].name", "-o", "tsv"}); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if got, want := out.String(), "Emu"+name+"\n"; !endsWith(got, want) {
+				t.Errorf("output %q does not end with %q", got, want)
+			}
+		})
+	}
+}
+
+func endsWith(s, suffix string) bool { return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix }
+
+// cmdExitCode is the script command `exitcode N PROG ARGS…`: it runs PROG
+// like exec and fails unless it exits with code N.
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N program args...")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with code %d, want %d", args[1], got, want)
+	}
+}
