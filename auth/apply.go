@@ -1,0 +1,81 @@
+package auth
+
+import (
+	"github.com/azcontext/azc/profile"
+)
+
+// ApplyOptions control how a sign-in lands in a profile.
+type ApplyOptions struct {
+	// ContextName names the context made default (--context-name).
+	ContextName string
+	// Force lets ContextName take a name another context holds.
+	Force bool
+}
+
+// ApplyResult reports what Apply did.
+type ApplyResult struct {
+	// Default is the context made default.
+	Default profile.Context
+	// Created and Updated count contexts.
+	Created, Updated int
+	// Replaced is what a forced name took over; its orphaned accounts'
+	// credentials are the caller's to drop.
+	Replaced profile.Removal
+}
+
+// Apply writes the sign-in into p: the account, and one context per
+// enabled subscription (a tenant-level context when there is none),
+// updating the contexts of an earlier sign-in rather than duplicating them.
+// The first context (home tenant first) becomes the default. Call it inside
+// the profile's Update, after every network call is done.
+func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult, error) {
+	var res ApplyResult
+	acct := p.UpsertAccount(r.Account)
+	key := acct.Key()
+	var ctxs []profile.Context
+	tenants := map[string]profile.Tenant{}
+	for _, t := range r.Tenants {
+		tenants[t.ID] = t
+	}
+	for _, s := range r.Subscriptions {
+		if !Enabled(s) {
+			continue
+		}
+		sub := s
+		t := tenants[s.TenantID]
+		if t.ID == "" {
+			t.ID = s.TenantID
+		}
+		ctxs = append(ctxs, profile.Context{Account: key, Environment: acct.Environment, Tenant: t, Subscription: &sub})
+	}
+	if len(ctxs) == 0 {
+		t := profile.Tenant{ID: acct.HomeTenantID}
+		if len(r.Tenants) > 0 {
+			t = r.Tenants[0]
+		}
+		if t.ID != "" {
+			ctxs = append(ctxs, profile.Context{Account: key, Environment: acct.Environment, Tenant: t})
+		}
+	}
+	for i, c := range ctxs {
+		uo := profile.UpsertOptions{MakeDefault: i == 0}
+		if i == 0 && opts.ContextName != "" {
+			c.Name = opts.ContextName
+			uo.Force = opts.Force
+		}
+		u, err := p.UpsertContext(c, uo)
+		if err != nil {
+			return res, err
+		}
+		if u.Created {
+			res.Created++
+		} else {
+			res.Updated++
+		}
+		if i == 0 {
+			res.Default = u.Context
+			res.Replaced = u.Replaced
+		}
+	}
+	return res, nil
+}

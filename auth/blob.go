@@ -1,0 +1,181 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+
+	"github.com/azcontext/azc/secret"
+)
+
+// blobVersion is the format version of an account blob this build writes.
+const blobVersion = 1
+
+// credentials is what one account's blob holds, decoded. Secrets stay typed
+// in memory; only blobJSON carries them as plain strings, and only into the
+// (encrypted) store.
+type credentials struct {
+	msalCache           []byte
+	clientSecret        secret.String
+	certificate         secret.String // PEM: certificate chain and PKCS#8 key
+	accessToken         secret.String
+	accessTokenExpires  time.Time
+	accessTokenTenantID string
+}
+
+type blobJSON struct {
+	Version             int             `json:"version"`
+	MSALCache           json.RawMessage `json:"msalCache,omitempty"`
+	Secret              string          `json:"secret,omitempty"`
+	Certificate         string          `json:"certificate,omitempty"`
+	AccessToken         string          `json:"accessToken,omitempty"`
+	AccessTokenExpires  int64           `json:"accessTokenExpiresOn,omitempty"`
+	AccessTokenTenantID string          `json:"accessTokenTenantId,omitempty"`
+}
+
+func (c *credentials) marshal() ([]byte, error) {
+	b := blobJSON{
+		Version:             blobVersion,
+		Secret:              c.clientSecret.Reveal(),
+		Certificate:         c.certificate.Reveal(),
+		AccessToken:         c.accessToken.Reveal(),
+		AccessTokenTenantID: c.accessTokenTenantID,
+	}
+	if len(c.msalCache) > 0 {
+		b.MSALCache = c.msalCache
+	}
+	if !c.accessTokenExpires.IsZero() {
+		b.AccessTokenExpires = c.accessTokenExpires.Unix()
+	}
+	return json.Marshal(b)
+}
+
+func unmarshalCredentials(data []byte) (*credentials, error) {
+	var b blobJSON
+	if err := json.Unmarshal(data, &b); err != nil {
+		// The error never quotes the data: it may hold tokens.
+		return nil, fmt.Errorf("decode the account's credential blob: invalid JSON")
+	}
+	if b.Version > blobVersion {
+		return nil, fmt.Errorf("the account's credential blob has format version %d, newer than this azc (%d): upgrade azc", b.Version, blobVersion)
+	}
+	c := &credentials{
+		msalCache:           b.MSALCache,
+		clientSecret:        secret.New(b.Secret),
+		certificate:         secret.New(b.Certificate),
+		accessToken:         secret.New(b.AccessToken),
+		accessTokenTenantID: b.AccessTokenTenantID,
+	}
+	if b.AccessTokenExpires != 0 {
+		c.accessTokenExpires = time.Unix(b.AccessTokenExpires, 0)
+	}
+	return c, nil
+}
+
+// readCredentials reads key's blob; ErrNotSignedIn when there is none.
+func (m *Manager) readCredentials(blobs Blobs, key string) (*credentials, error) {
+	data, err := blobs.Get(key)
+	if err != nil {
+		if m.cfg.NotFound(err) {
+			return nil, ErrNotSignedIn
+		}
+		return nil, fmt.Errorf("read the account's credentials: %w", err)
+	}
+	return unmarshalCredentials(data)
+}
+
+// blobCache is MSAL's cache accessor over one account's blob. Replace reads
+// the blob afresh (so a process that waited for the account lock sees the
+// token another process just refreshed); Export writes it back with Put, and
+// is only reached while the caller holds the account lock.
+type blobCache struct {
+	m     *Manager
+	blobs Blobs
+	key   string
+
+	mu    sync.Mutex
+	creds *credentials // last read, to keep the non-MSAL fields on Export
+}
+
+func (c *blobCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	creds, err := c.m.readCredentials(c.blobs, c.key)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.creds = creds
+	c.mu.Unlock()
+	data := creds.msalCache
+	if len(data) == 0 {
+		data = []byte("{}")
+	}
+	return u.Unmarshal(data)
+}
+
+func (c *blobCache) Export(ctx context.Context, mm cache.Marshaler, _ cache.ExportHints) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	data, err := mm.Marshal()
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	creds := c.creds
+	if creds == nil {
+		creds = &credentials{}
+	}
+	next := *creds
+	next.msalCache = data
+	out, err := next.marshal()
+	if err != nil {
+		return err
+	}
+	if err := c.blobs.Put(c.key, out); err != nil {
+		return fmt.Errorf("save the account's token cache: %w", err)
+	}
+	c.creds = &next
+	return nil
+}
+
+// memoryCache is the accessor used during a sign-in: nothing reaches the
+// store until the whole login (population included) has succeeded.
+type memoryCache struct {
+	mu   sync.Mutex
+	data []byte
+}
+
+func (c *memoryCache) Replace(_ context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
+	c.mu.Lock()
+	data := c.data
+	c.mu.Unlock()
+	if len(data) == 0 {
+		data = []byte("{}")
+	}
+	return u.Unmarshal(data)
+}
+
+func (c *memoryCache) Export(_ context.Context, mm cache.Marshaler, _ cache.ExportHints) error {
+	data, err := mm.Marshal()
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.data = data
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *memoryCache) bytes() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.data
+}

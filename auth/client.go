@@ -1,0 +1,160 @@
+package auth
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+	"golang.org/x/crypto/pkcs12"
+
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+// noForcedRegion is MSAL's value that switches off MSAL_FORCE_REGION, which
+// would otherwise send confidential clients to a regional host.
+const noForcedRegion = "DisableMsalForceRegion"
+
+// publicClient is the MSAL client users sign in with.
+func (m *Manager) publicClient(env profile.Environment, tenant string, acc cache.ExportReplace) (public.Client, error) {
+	hc, err := m.httpClient(env)
+	if err != nil {
+		return public.Client{}, err
+	}
+	c, err := public.New(AzurePowerShellClientID,
+		public.WithAuthority(authority(env, tenant)),
+		public.WithCache(acc),
+		public.WithHTTPClient(hc),
+		public.WithInstanceDiscovery(instanceDiscovery(env)),
+	)
+	if err != nil {
+		return public.Client{}, fmt.Errorf("set up sign-in to %s: %w", env.Name, err)
+	}
+	return c, nil
+}
+
+// confidentialClient is the MSAL client a service principal signs in with.
+func (m *Manager) confidentialClient(env profile.Environment, acct profile.Account, creds *credentials, acc cache.ExportReplace) (confidential.Client, error) {
+	hc, err := m.httpClient(env)
+	if err != nil {
+		return confidential.Client{}, err
+	}
+	var cred confidential.Credential
+	switch acct.Credential {
+	case CredentialSecret:
+		cred, err = confidential.NewCredFromSecret(creds.clientSecret.Reveal())
+	case CredentialCertificate:
+		var certs []*x509.Certificate
+		var key any
+		certs, key, err = confidential.CertFromPEM([]byte(creds.certificate.Reveal()), "")
+		if err == nil {
+			cred, err = confidential.NewCredFromCert(certs, key)
+		}
+	case CredentialFederated:
+		file := acct.FederatedTokenFile
+		cred = confidential.NewCredFromAssertionCallback(func(context.Context, confidential.AssertionRequestOptions) (string, error) {
+			// Re-read on every request: the platform rotates the file.
+			b, err := m.cfg.ReadFile(file)
+			if err != nil {
+				return "", fmt.Errorf("read the federated token file: %w", err)
+			}
+			return strings.TrimSpace(string(b)), nil
+		})
+	default:
+		return confidential.Client{}, fmt.Errorf("service principal %s has unknown credential kind %q", acct.ID, acct.Credential)
+	}
+	if err != nil {
+		return confidential.Client{}, fmt.Errorf("load the service principal's credential: %w", err)
+	}
+	c, err := confidential.New(authority(env, acct.HomeTenantID), acct.ID, cred,
+		confidential.WithCache(acc),
+		confidential.WithHTTPClient(hc),
+		confidential.WithInstanceDiscovery(instanceDiscovery(env)),
+		confidential.WithAzureRegion(noForcedRegion),
+	)
+	if err != nil {
+		return confidential.Client{}, fmt.Errorf("set up sign-in to %s: %w", env.Name, err)
+	}
+	return c, nil
+}
+
+// The kinds of service principal credential (profile.Account.Credential).
+const (
+	CredentialSecret      = "secret"
+	CredentialCertificate = "certificate"
+	CredentialFederated   = "federated"
+)
+
+// normalizeCertificate turns a PEM or PFX file into PEM holding the
+// certificate chain and the unencrypted RSA key, which is what the
+// (encrypted) blob keeps, so the password is needed only at sign-in.
+func normalizeCertificate(data []byte, password secret.String) (secret.String, error) {
+	var certs []*x509.Certificate
+	var key any
+	var err error
+	if isPEM(data) {
+		certs, key, err = confidential.CertFromPEM(data, password.Reveal())
+	} else {
+		certs, key, err = decodePFX(data, password)
+	}
+	if err != nil {
+		// The decoder errors name neither the password nor key material.
+		return secret.String{}, fmt.Errorf("read the certificate (PEM or PFX; is the password right?): %w", err)
+	}
+	if len(certs) == 0 {
+		return secret.String{}, errors.New("the certificate file holds no certificate")
+	}
+	if key == nil {
+		return secret.String{}, errors.New("the certificate file holds no private key")
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return secret.String{}, fmt.Errorf("encode the certificate's key: %w", err)
+	}
+	var b strings.Builder
+	for _, c := range certs {
+		_ = pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	}
+	_ = pem.Encode(&b, &pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	return secret.New(b.String()), nil
+}
+
+func isPEM(data []byte) bool {
+	return strings.Contains(string(data), "-----BEGIN ")
+}
+
+// decodePFX reads a PKCS#12 file: its certificates and its (RSA) key.
+func decodePFX(data []byte, password secret.String) ([]*x509.Certificate, any, error) {
+	blocks, err := pkcs12.ToPEM(data, password.Reveal())
+	if err != nil {
+		return nil, nil, err
+	}
+	var certs []*x509.Certificate
+	var key any
+	for _, b := range blocks {
+		switch b.Type {
+		case "CERTIFICATE":
+			c, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				return nil, nil, err
+			}
+			certs = append(certs, c)
+		case "PRIVATE KEY":
+			// ToPEM labels PKCS#1 RSA keys "PRIVATE KEY".
+			if k, err := x509.ParsePKCS1PrivateKey(b.Bytes); err == nil {
+				key = k
+			} else if k, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
+				key = k
+			} else {
+				return nil, nil, errors.New("the PFX key is not an RSA key")
+			}
+		}
+	}
+	return certs, key, nil
+}

@@ -1,0 +1,349 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+// Method is a way of signing in.
+type Method int
+
+// The sign-in methods of DESIGN section 4.
+const (
+	// Interactive is the browser flow: auth code + PKCE.
+	Interactive Method = iota + 1
+	// DeviceCode shows a code to enter on another device.
+	DeviceCode
+	// ClientSecret signs a service principal in with a secret.
+	ClientSecret
+	// Certificate signs a service principal in with a certificate (PEM or PFX, RSA).
+	Certificate
+	// FederatedToken signs a service principal in with a token from a
+	// file, re-read on every refresh (workload identity).
+	FederatedToken
+	// ManagedIdentity asks the App Service managed identity endpoint.
+	ManagedIdentity
+	// RawAccessToken keeps a token given by the user; it cannot be refreshed.
+	RawAccessToken
+)
+
+// ErrNoBrowser says the interactive flow could not show the sign-in page;
+// the caller may fall back to the device code.
+var ErrNoBrowser = errors.New("cannot open a browser for interactive sign-in")
+
+// LoginOptions describe one sign-in.
+type LoginOptions struct {
+	Environment profile.Environment
+	Method      Method
+	// TenantID is the tenant to sign in to; required for service
+	// principals, optional otherwise (users sign in through
+	// "organizations").
+	TenantID string
+	// ClientID is the service principal's application id, or a
+	// user-assigned managed identity's client id.
+	ClientID string
+	// ResourceID is a user-assigned managed identity's resource id.
+	ResourceID          string
+	ClientSecret        secret.String
+	Certificate         []byte // PEM or PFX
+	CertificatePassword secret.String
+	FederatedTokenFile  string
+	AccessToken         secret.String
+	// AccountID names the account of a raw access token.
+	AccountID string
+	// LoginHint pre-fills the user name in interactive sign-in.
+	LoginHint string
+	// Subscription, when set, keeps only the subscription with this id or
+	// name (case-insensitive); it is an error if none matches.
+	Subscription string
+	// SkipPopulation skips listing tenants and subscriptions.
+	SkipPopulation bool
+	// MaxContexts caps the subscriptions kept (0: no cap).
+	MaxContexts int
+	UI          UI
+}
+
+// LoginResult is a successful sign-in, before anything is saved: Save
+// writes its credentials, and the caller writes Account, Tenants and
+// Subscriptions to the profile in one update.
+type LoginResult struct {
+	Account profile.Account
+	// Tenants the principal can reach, home tenant first.
+	Tenants []profile.Tenant
+	// Subscriptions found, enabled or not, in tenant order; one context
+	// belongs to each enabled one.
+	Subscriptions []profile.Subscription
+	// Warnings name tenants skipped during population (they need
+	// interaction, such as MFA) and caps applied.
+	Warnings []string
+
+	creds *credentials
+}
+
+// Login signs in and populates tenants and subscriptions. Nothing is
+// written anywhere: on error, state is untouched; on success the caller
+// calls Save, then updates the profile.
+func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, error) {
+	env := opts.Environment
+	if env.AuthorityHost == "" || env.ARMEndpoint == "" {
+		return nil, fmt.Errorf("environment %q has no authority host or ARM endpoint", env.Name)
+	}
+	scope := ARMScope(env)
+	mem := &memoryCache{}
+	res := &LoginResult{creds: &credentials{}}
+	acct := profile.Account{Environment: env.Name}
+	var tokenFor func(ctx context.Context, tenant string) (Token, error)
+
+	switch opts.Method {
+	case Interactive, DeviceCode:
+		c, err := m.publicClient(env, opts.TenantID, mem)
+		if err != nil {
+			return nil, err
+		}
+		var r public.AuthResult
+		if opts.Method == Interactive {
+			r, err = m.interactive(ctx, c, scope, opts)
+		} else {
+			r, err = m.deviceCode(ctx, c, scope, opts)
+		}
+		if err != nil {
+			return nil, err
+		}
+		acct.Type = profile.UserAccount
+		acct.ID = r.Account.PreferredUsername
+		acct.HomeAccountID = r.Account.HomeAccountID
+		if _, utid, ok := strings.Cut(r.Account.HomeAccountID, "."); ok {
+			acct.HomeTenantID = utid
+		} else {
+			acct.HomeTenantID = r.IDToken.TenantID
+		}
+		if acct.ID == "" {
+			acct.ID = r.Account.LocalAccountID
+		}
+		msalAcct := r.Account
+		first := Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: opts.TenantID}
+		tokenFor = func(ctx context.Context, tenant string) (Token, error) {
+			if tenant == "" {
+				return first, nil
+			}
+			r, err := c.AcquireTokenSilent(ctx, []string{scope}, public.WithSilentAccount(msalAcct), public.WithTenantID(tenant))
+			if err != nil {
+				return Token{}, describeMSALError("get a token for tenant "+tenant, err)
+			}
+			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
+		}
+
+	case ClientSecret, Certificate, FederatedToken:
+		if opts.TenantID == "" {
+			return nil, errors.New("a service principal signs in to a named tenant: give --tenant")
+		}
+		if opts.ClientID == "" {
+			return nil, errors.New("a service principal needs its application id: give --client-id")
+		}
+		acct.Type = profile.ServicePrincipal
+		acct.ID = opts.ClientID
+		acct.HomeTenantID = opts.TenantID
+		switch opts.Method {
+		case ClientSecret:
+			if opts.ClientSecret.IsZero() {
+				return nil, errors.New("no client secret given")
+			}
+			acct.Credential = CredentialSecret
+			res.creds.clientSecret = opts.ClientSecret
+		case Certificate:
+			pem, err := normalizeCertificate(opts.Certificate, opts.CertificatePassword)
+			if err != nil {
+				return nil, err
+			}
+			acct.Credential = CredentialCertificate
+			res.creds.certificate = pem
+		case FederatedToken:
+			if opts.FederatedTokenFile == "" {
+				return nil, errors.New("no federated token file given")
+			}
+			acct.Credential = CredentialFederated
+			acct.FederatedTokenFile = opts.FederatedTokenFile
+		}
+		c, err := m.confidentialClient(env, acct, res.creds, mem)
+		if err != nil {
+			return nil, err
+		}
+		tokenFor = func(ctx context.Context, tenant string) (Token, error) {
+			if tenant == "" {
+				tenant = acct.HomeTenantID
+			}
+			r, err := c.AcquireTokenByCredential(ctx, []string{scope}, confidential.WithTenantID(tenant))
+			if err != nil {
+				return Token{}, describeMSALError("sign in as service principal "+acct.ID+" in tenant "+tenant, err)
+			}
+			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
+		}
+		if _, err := tokenFor(ctx, ""); err != nil {
+			return nil, err
+		}
+
+	case ManagedIdentity:
+		acct.Type = profile.ManagedIdentity
+		acct.ClientID, acct.ResourceID = opts.ClientID, opts.ResourceID
+		switch {
+		case opts.ClientID != "":
+			acct.ID = opts.ClientID
+		case opts.ResourceID != "":
+			acct.ID = opts.ResourceID
+		default:
+			acct.ID = "systemAssignedIdentity"
+		}
+		t, err := m.managedIdentityToken(ctx, env, acct, scope)
+		if err != nil {
+			return nil, fmt.Errorf("sign in with the managed identity: %w", err)
+		}
+		acct.HomeTenantID = firstNonEmpty(opts.TenantID, t.TenantID)
+		tokenFor = singleTenant(t, acct.HomeTenantID)
+
+	case RawAccessToken:
+		if opts.AccessToken.IsZero() {
+			return nil, errors.New("no access token given")
+		}
+		if opts.AccountID == "" {
+			return nil, errors.New("an access token needs the account it belongs to: give --account-id")
+		}
+		raw := opts.AccessToken.Reveal()
+		acct.Type = profile.AccessToken
+		acct.ID = opts.AccountID
+		acct.HomeTenantID = firstNonEmpty(opts.TenantID, claimString(raw, "tid"))
+		t := Token{AccessToken: opts.AccessToken, ExpiresOn: claimTime(raw, "exp"), TenantID: acct.HomeTenantID}
+		if !t.ExpiresOn.IsZero() && !m.cfg.Now().Before(t.ExpiresOn) {
+			return nil, errors.New("the access token has already expired")
+		}
+		res.creds.accessToken = opts.AccessToken
+		res.creds.accessTokenExpires = t.ExpiresOn
+		res.creds.accessTokenTenantID = acct.HomeTenantID
+		tokenFor = singleTenant(t, acct.HomeTenantID)
+
+	default:
+		return nil, fmt.Errorf("unknown sign-in method %d", opts.Method)
+	}
+
+	res.Account = acct
+	if !opts.SkipPopulation {
+		if err := m.populate(ctx, env, res, opts, tokenFor); err != nil {
+			return nil, err
+		}
+	} else if acct.HomeTenantID != "" {
+		res.Tenants = []profile.Tenant{{ID: firstNonEmpty(opts.TenantID, acct.HomeTenantID)}}
+	}
+	res.Account.Tenants = tenantIDs(res.Tenants)
+	res.creds.msalCache = mem.bytes()
+	m.log.Debug("signed in", "account", acct.ID, "type", acct.Type, "tenants", len(res.Tenants), "subscriptions", len(res.Subscriptions))
+	return res, nil
+}
+
+// singleTenant serves the one token a managed identity or raw token has.
+func singleTenant(t Token, home string) func(context.Context, string) (Token, error) {
+	return func(_ context.Context, tenant string) (Token, error) {
+		if tenant != "" && home != "" && !strings.EqualFold(tenant, home) {
+			return Token{}, fmt.Errorf("this identity has a token for tenant %s only: %w", home, ErrInteractionRequired)
+		}
+		return t, nil
+	}
+}
+
+func (m *Manager) interactive(ctx context.Context, c public.Client, scope string, opts LoginOptions) (public.AuthResult, error) {
+	if opts.UI.OpenURL == nil {
+		return public.AuthResult{}, ErrNoBrowser
+	}
+	openErr := error(nil)
+	callOpts := []public.AcquireInteractiveOption{
+		public.WithOpenURL(func(u string) error {
+			if err := opts.UI.OpenURL(u); err != nil {
+				openErr = err
+				return err
+			}
+			return nil
+		}),
+	}
+	if opts.LoginHint != "" {
+		callOpts = append(callOpts, public.WithLoginHint(opts.LoginHint))
+	}
+	r, err := c.AcquireTokenInteractive(ctx, []string{scope}, callOpts...)
+	if err != nil {
+		if openErr != nil {
+			return public.AuthResult{}, fmt.Errorf("%w: %w", ErrNoBrowser, openErr)
+		}
+		return public.AuthResult{}, describeMSALError("interactive sign-in", err)
+	}
+	return r, nil
+}
+
+func (m *Manager) deviceCode(ctx context.Context, c public.Client, scope string, opts LoginOptions) (public.AuthResult, error) {
+	dc, err := c.AcquireTokenByDeviceCode(ctx, []string{scope})
+	if err != nil {
+		return public.AuthResult{}, describeMSALError("start device code sign-in", err)
+	}
+	opts.UI.message(dc.Result.Message)
+	r, err := dc.AuthenticationResult(ctx)
+	if err != nil {
+		return public.AuthResult{}, describeMSALError("device code sign-in", err)
+	}
+	return r, nil
+}
+
+// Save writes the sign-in's credentials (MSAL cache, secret, certificate
+// key or raw token) to blobs under the account's key, replacing what was
+// there, under the account lock.
+func (r *LoginResult) Save(ctx context.Context, blobs Blobs) error {
+	data, err := r.creds.marshal()
+	if err != nil {
+		return err
+	}
+	key := r.Account.Key()
+	unlock, err := blobs.Lock(ctx, key)
+	if err != nil {
+		return fmt.Errorf("lock the credentials of %s: %w", r.Account.ID, err)
+	}
+	defer unlock()
+	if err := blobs.Put(key, data); err != nil {
+		return fmt.Errorf("save the credentials of %s: %w", r.Account.ID, err)
+	}
+	return nil
+}
+
+// Logout removes acct's credentials from blobs. It is idempotent: an
+// account with no blob is already signed out.
+func (m *Manager) Logout(ctx context.Context, blobs Blobs, acct profile.Account) error {
+	key := acct.Key()
+	unlock, err := blobs.Lock(ctx, key)
+	if err != nil {
+		return fmt.Errorf("lock the credentials of %s: %w", acct.ID, err)
+	}
+	defer unlock()
+	if err := blobs.Delete(key); err != nil && !m.cfg.NotFound(err) {
+		return fmt.Errorf("remove the credentials of %s: %w", acct.ID, err)
+	}
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func tenantIDs(ts []profile.Tenant) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, t.ID)
+	}
+	return out
+}

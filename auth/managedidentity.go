@@ -1,0 +1,142 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+// The App Service managed identity protocol (api-version 2019-08-01), which
+// azc speaks itself rather than through MSAL's managedidentity package: that
+// one reads the process environment and keeps a process-global cache,
+// neither of which the library may rely on.
+const (
+	envIdentityEndpoint = "IDENTITY_ENDPOINT"
+	envIdentityHeader   = "IDENTITY_HEADER"
+)
+
+// ErrNoManagedIdentity says no managed identity endpoint is reachable from
+// this process.
+var ErrNoManagedIdentity = fmt.Errorf("no managed identity endpoint: %s and %s are not set", envIdentityEndpoint, envIdentityHeader)
+
+// managedIdentityToken asks the App Service endpoint for a token for scope.
+func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environment, acct profile.Account, scope string) (Token, error) {
+	endpoint, header := m.cfg.Getenv(envIdentityEndpoint), m.cfg.Getenv(envIdentityHeader)
+	if endpoint == "" || header == "" {
+		return Token{}, ErrNoManagedIdentity
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return Token{}, fmt.Errorf("managed identity endpoint is not a URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("api-version", "2019-08-01")
+	q.Set("resource", strings.TrimSuffix(scope, "/.default"))
+	switch {
+	case acct.ClientID != "":
+		q.Set("client_id", acct.ClientID)
+	case acct.ResourceID != "":
+		q.Set("mi_res_id", acct.ResourceID)
+	}
+	u.RawQuery = q.Encode()
+	hc, err := m.httpClient(env)
+	if err != nil {
+		return Token{}, err
+	}
+	var resp *http.Response
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		if err != nil {
+			return Token{}, err
+		}
+		req.Header.Set("X-IDENTITY-HEADER", header)
+		resp, err = hc.Do(req)
+		if err != nil {
+			return Token{}, fmt.Errorf("managed identity endpoint: %w", redactURLError(err))
+		}
+		if !retryable(resp.StatusCode) || attempt == 2 {
+			break
+		}
+		drain(resp.Body)
+		if err := m.wait(ctx, retryAfter(resp, attempt)); err != nil {
+			return Token{}, err
+		}
+	}
+	defer drain(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return Token{}, fmt.Errorf("managed identity endpoint answered %s", resp.Status)
+	}
+	var body struct {
+		AccessToken string          `json:"access_token"`
+		ExpiresOn   json.RawMessage `json:"expires_on"`
+		ExpiresIn   json.RawMessage `json:"expires_in"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
+		return Token{}, fmt.Errorf("managed identity endpoint sent no token")
+	}
+	t := Token{AccessToken: secret.New(body.AccessToken)}
+	if n, ok := jsonInt(body.ExpiresOn); ok {
+		t.ExpiresOn = time.Unix(n, 0)
+	} else if n, ok := jsonInt(body.ExpiresIn); ok {
+		t.ExpiresOn = m.cfg.Now().Add(time.Duration(n) * time.Second)
+	} else {
+		return Token{}, fmt.Errorf("managed identity endpoint sent no expiry")
+	}
+	t.TenantID = claimString(body.AccessToken, "tid")
+	return t, nil
+}
+
+// jsonInt reads a JSON number or numeric string.
+func jsonInt(raw json.RawMessage) (int64, bool) {
+	s := strings.Trim(string(raw), `"`)
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+func retryable(status int) bool {
+	switch status {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryAfter honours Retry-After (seconds), else backs off exponentially.
+func retryAfter(resp *http.Response, attempt int) time.Duration {
+	if s := resp.Header.Get("Retry-After"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			return min(time.Duration(n)*time.Second, 60*time.Second)
+		}
+	}
+	return time.Duration(200<<attempt) * time.Millisecond
+}
+
+// wait blocks for d or until ctx ends.
+func (m *Manager) wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// redactURLError drops the query string from a *url.Error: a managed
+// identity URL may carry a secret in its path or query.
+func redactURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}

@@ -1,0 +1,266 @@
+package auth
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+// Token is an access token.
+type Token struct {
+	AccessToken secret.String
+	ExpiresOn   time.Time
+	// RefreshOn, when set, is when a fresh token should be fetched ahead of
+	// expiry.
+	RefreshOn time.Time
+	TenantID  string
+}
+
+// TokenRequest says which token to get.
+type TokenRequest struct {
+	// Scopes requested; empty means ARM.
+	Scopes []string
+	// TenantID overrides the account's home tenant.
+	TenantID string
+	// Claims is a claims challenge; it bypasses cached access tokens.
+	Claims string
+}
+
+// Token returns a token for acct from the credentials in blobs, refreshing
+// it when needed. For users and service principals it holds the account's
+// lock across the whole acquisition and MSAL re-reads the cache after the
+// lock is taken, so concurrent processes make a single refresh request.
+// Errors match ErrNotSignedIn or ErrInteractionRequired when the user must
+// sign in again.
+func (m *Manager) Token(ctx context.Context, blobs Blobs, env profile.Environment, acct profile.Account, req TokenRequest) (Token, error) {
+	scopes := req.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{ARMScope(env)}
+	}
+	switch acct.Type {
+	case profile.ManagedIdentity:
+		return m.managedIdentityToken(ctx, env, acct, scopes[0])
+	case profile.AccessToken:
+		return m.rawToken(blobs, acct)
+	case profile.UserAccount, profile.ServicePrincipal:
+	default:
+		return Token{}, fmt.Errorf("account %s has unknown type %q", acct.ID, acct.Type)
+	}
+	key := acct.Key()
+	unlock, err := blobs.Lock(ctx, key)
+	if err != nil {
+		return Token{}, fmt.Errorf("lock the credentials of %s: %w", acct.ID, err)
+	}
+	defer unlock()
+	m.log.Debug("acquiring token", "account", acct.ID, "tenant", req.TenantID, "scopes", scopes)
+	acc := &blobCache{m: m, blobs: blobs, key: key}
+	tenant := req.TenantID
+	if tenant == "" {
+		tenant = acct.HomeTenantID
+	}
+	if acct.Type == profile.UserAccount {
+		return m.userToken(ctx, env, acct, acc, scopes, tenant, req.Claims)
+	}
+	creds, err := m.readCredentials(blobs, key)
+	if err != nil {
+		return Token{}, err
+	}
+	acc.creds = creds
+	c, err := m.confidentialClient(env, acct, creds, acc)
+	if err != nil {
+		return Token{}, err
+	}
+	opts := []confidential.AcquireByCredentialOption{confidential.WithTenantID(tenant)}
+	if req.Claims != "" {
+		opts = append(opts, confidential.WithClaims(req.Claims))
+	}
+	r, err := c.AcquireTokenByCredential(ctx, scopes, opts...)
+	if err != nil {
+		return Token{}, describeMSALError("get a token for "+acct.ID, err)
+	}
+	return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, RefreshOn: r.Metadata.RefreshOn, TenantID: tenant}, nil
+}
+
+func (m *Manager) userToken(ctx context.Context, env profile.Environment, acct profile.Account, acc *blobCache, scopes []string, tenant, claims string) (Token, error) {
+	c, err := m.publicClient(env, "", acc)
+	if err != nil {
+		return Token{}, err
+	}
+	accounts, err := c.Accounts(ctx)
+	if err != nil {
+		return Token{}, fmt.Errorf("read the token cache of %s: %w", acct.ID, err)
+	}
+	var msalAcct public.Account
+	found := false
+	for _, a := range accounts {
+		if strings.EqualFold(a.HomeAccountID, acct.HomeAccountID) {
+			msalAcct, found = a, true
+			break
+		}
+	}
+	if !found {
+		return Token{}, fmt.Errorf("no cached sign-in for %s: %w", acct.ID, ErrNotSignedIn)
+	}
+	opts := []public.AcquireSilentOption{public.WithSilentAccount(msalAcct), public.WithTenantID(tenant)}
+	if claims != "" {
+		opts = append(opts, public.WithClaims(claims))
+	}
+	r, err := c.AcquireTokenSilent(ctx, scopes, opts...)
+	if err != nil {
+		return Token{}, describeMSALError("get a token for "+acct.ID, err)
+	}
+	return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, RefreshOn: r.Metadata.RefreshOn, TenantID: tenant}, nil
+}
+
+func (m *Manager) rawToken(blobs Blobs, acct profile.Account) (Token, error) {
+	creds, err := m.readCredentials(blobs, acct.Key())
+	if err != nil {
+		return Token{}, err
+	}
+	if creds.accessToken.IsZero() {
+		return Token{}, ErrNotSignedIn
+	}
+	if !creds.accessTokenExpires.IsZero() && !m.cfg.Now().Before(creds.accessTokenExpires) {
+		return Token{}, fmt.Errorf("the access token of %s expired at %s and cannot be refreshed: %w",
+			acct.ID, creds.accessTokenExpires.Format(time.RFC3339), ErrInteractionRequired)
+	}
+	tenant := creds.accessTokenTenantID
+	if tenant == "" {
+		tenant = acct.HomeTenantID
+	}
+	return Token{AccessToken: creds.accessToken, ExpiresOn: creds.accessTokenExpires, TenantID: tenant}, nil
+}
+
+// AADError is an error Entra ID answered with.
+type AADError struct {
+	// Op is what azc was doing.
+	Op string
+	// Code is the OAuth error code, e.g. invalid_client.
+	Code string
+	// Description is the first line of error_description (AADSTS…).
+	Description string
+	// Status is the HTTP status.
+	Status int
+}
+
+func (e *AADError) Error() string {
+	s := e.Op + ": " + e.Code
+	if e.Description != "" {
+		s += ": " + e.Description
+	}
+	return s
+}
+
+// Is makes codes that need the user match ErrInteractionRequired.
+func (e *AADError) Is(target error) bool {
+	if target != ErrInteractionRequired {
+		return false
+	}
+	switch e.Code {
+	case "invalid_grant", "interaction_required", "consent_required", "login_required":
+		return true
+	}
+	return false
+}
+
+// describeMSALError turns an MSAL error into an AADError when Entra ID
+// answered, else wraps it. MSAL's own text carries the response body, which
+// holds no secret but is long; the AADError keeps what the user needs.
+func describeMSALError(op string, err error) error {
+	var ce msalerrors.CallErr
+	if errors.As(err, &ce) && ce.Resp != nil {
+		msg := ce.Err.Error()
+		if i := strings.Index(msg, "{"); i >= 0 {
+			var body struct {
+				Error       string `json:"error"`
+				Description string `json:"error_description"`
+			}
+			if json.Unmarshal([]byte(msg[i:]), &body) == nil && body.Error != "" {
+				desc, _, _ := strings.Cut(body.Description, "\r\n")
+				desc, _, _ = strings.Cut(desc, "\n")
+				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode}
+			}
+		}
+		return fmt.Errorf("%s: identity provider answered %s", op, ce.Resp.Status)
+	}
+	if strings.Contains(err.Error(), "no token found") {
+		return fmt.Errorf("%s: %w", op, ErrInteractionRequired)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// claimString reads a string claim from a JWT without verifying it (the
+// token came from the identity provider over TLS; this only labels it).
+func claimString(jwt, claim string) string {
+	parts := strings.Split(jwt, ".")
+	if len(parts) < 2 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ""
+	}
+	var claims map[string]any
+	if json.Unmarshal(payload, &claims) != nil {
+		return ""
+	}
+	s, _ := claims[claim].(string)
+	return s
+}
+
+// claimTime reads a numeric date claim (exp) from a JWT.
+func claimTime(jwt, claim string) time.Time {
+	parts := strings.Split(jwt, ".")
+	if len(parts) < 2 {
+		return time.Time{}
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}
+	}
+	var claims map[string]any
+	if json.Unmarshal(payload, &claims) != nil {
+		return time.Time{}
+	}
+	if f, ok := claims[claim].(float64); ok {
+		return time.Unix(int64(f), 0)
+	}
+	return time.Time{}
+}
+
+// AzToken is the JSON shape of `az account get-access-token`, which scripts
+// and SDKs (azidentity's AzureCLICredential, Terraform) parse.
+type AzToken struct {
+	AccessToken  string `json:"accessToken"`
+	ExpiresOn    string `json:"expiresOn"`  // local time, "2006-01-02 15:04:05.000000"
+	ExpiresOnSec int64  `json:"expires_on"` // epoch seconds
+	Subscription string `json:"subscription,omitempty"`
+	Tenant       string `json:"tenant"`
+	TokenType    string `json:"tokenType"`
+}
+
+// AzTokenFormat is the layout of AzToken.ExpiresOn.
+const AzTokenFormat = "2006-01-02 15:04:05.000000"
+
+// AzCompatible renders t as az does, in loc (the local zone).
+func (t Token) AzCompatible(subscription string, loc *time.Location) AzToken {
+	return AzToken{
+		AccessToken:  t.AccessToken.Reveal(),
+		ExpiresOn:    t.ExpiresOn.In(loc).Format(AzTokenFormat),
+		ExpiresOnSec: t.ExpiresOn.Unix(),
+		Subscription: subscription,
+		Tenant:       t.TenantID,
+		TokenType:    "Bearer",
+	}
+}
