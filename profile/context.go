@@ -193,10 +193,11 @@ func (p *Profile) matchesPowerShellName(c *Context, ref string) bool {
 		tenants = append(tenants, c.Tenant.DefaultDomain)
 	}
 	for _, t := range tenants {
-		if strings.EqualFold(ref, t+" - "+acct) {
-			return true
-		}
-		if c.Subscription != nil {
+		if c.Subscription == nil {
+			if strings.EqualFold(ref, t+" - "+acct) {
+				return true
+			}
+		} else {
 			sub := c.Subscription.Name + " (" + c.Subscription.ID + ")"
 			if strings.EqualFold(ref, sub+" - "+t+" - "+acct) || strings.EqualFold(ref, sub+" - "+acct) {
 				return true
@@ -224,8 +225,14 @@ func (p *Profile) DefaultName(c *Context) string {
 		}
 		cands = append(cands, t+" ("+acct+")")
 	}
+	for i, n := range cands {
+		cands[i] = strings.TrimSpace(n)
+		if cands[i] == "" || cands[i] == "-" {
+			cands[i] = "context"
+		}
+	}
 	for _, n := range cands {
-		if checkName(n) == nil && p.free(n, c) {
+		if p.free(n, c) {
 			return n
 		}
 	}

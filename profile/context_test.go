@@ -1,0 +1,319 @@
+package profile_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/azcontext/azc/profile"
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	alice = profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t1"}
+	bob   = profile.Account{ID: "bob@fabrikam.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t2"}
+)
+
+func ctxFor(a profile.Account, tenant, subID, subName string) profile.Context {
+	c := profile.Context{Account: a.Key(), Tenant: profile.Tenant{ID: tenant, DefaultDomain: tenant + ".example"}}
+	if subID != "" {
+		c.Subscription = &profile.Subscription{ID: subID, Name: subName, TenantID: tenant}
+	}
+	return c
+}
+
+// sample builds a profile of five contexts:
+// Prod, Dev, Dev (bob@fabrikam.com), "t1.example (alice@contoso.com)", staging.
+func sample(t testing.TB) *profile.Profile {
+	t.Helper()
+	p := profile.New()
+	p.UpsertAccount(alice)
+	p.UpsertAccount(bob)
+	for _, c := range []profile.Context{
+		ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000001", "Prod"),
+		ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000002", "Dev"),
+		ctxFor(bob, "t2", "22222222-0000-0000-0000-000000000002", "Dev"),
+		ctxFor(alice, "t1", "", ""),
+	} {
+		if _, err := p.UpsertContext(c, profile.UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := ctxFor(bob, "t2", "22222222-0000-0000-0000-000000000003", "Staging")
+	st.Name = "staging"
+	if _, err := p.UpsertContext(st, profile.UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func names(p *profile.Profile) []string {
+	var n []string
+	for _, c := range p.Contexts {
+		n = append(n, c.Name)
+	}
+	return n
+}
+
+func TestDefaultNames(t *testing.T) {
+	t.Parallel()
+	want := []string{"Prod", "Dev", "Dev (bob@fabrikam.com)", "t1.example (alice@contoso.com)", "staging"}
+	if diff := cmp.Diff(want, names(sample(t))); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+}
+
+func TestDefaultNameAddsASuffixWhenEveryFormIsTaken(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	c := ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000009", "Dev")
+	if got, want := p.DefaultName(&c), "Dev (alice@contoso.com)"; got != want {
+		t.Fatalf("DefaultName = %q, want %q", got, want)
+	}
+	if _, err := p.UpsertContext(c, profile.UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c2 := ctxFor(alice, "t1", "11111111-0000-0000-0000-00000000000a", "Dev")
+	if got, want := p.DefaultName(&c2), "Dev (alice@contoso.com) (2)"; got != want {
+		t.Errorf("DefaultName = %q, want %q", got, want)
+	}
+}
+
+func TestFind(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		ref       string
+		want      string
+		ambiguous []string
+	}{
+		{"an exact name", "Prod", "Prod", nil},
+		{"a name in another case", "STAGING", "staging", nil},
+		{"a subscription id", "11111111-0000-0000-0000-000000000002", "Dev", nil},
+		{"a unique subscription name", "Staging", "staging", nil},
+		{"a unique name prefix", "sta", "staging", nil},
+		{"a shared prefix", "De", "", []string{"Dev", "Dev (bob@fabrikam.com)"}},
+		{"Azure PowerShell's long form", "Prod (11111111-0000-0000-0000-000000000001) - t1 - alice@contoso.com", "Prod", nil},
+		{"the long form in another case", "prod (11111111-0000-0000-0000-000000000001) - T1 - ALICE@contoso.com", "Prod", nil},
+		{"the form without tenant", "Dev (22222222-0000-0000-0000-000000000002) - bob@fabrikam.com", "Dev (bob@fabrikam.com)", nil},
+		{"the tenant-only form", "t1 - alice@contoso.com", "t1.example (alice@contoso.com)", nil},
+		{"the tenant-only form with a domain", "t1.example - alice@contoso.com", "t1.example (alice@contoso.com)", nil},
+		{"surrounding spaces", "  Prod ", "Prod", nil},
+	}
+	p := sample(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := p.Find(tt.ref)
+			if tt.ambiguous != nil {
+				var ae *profile.AmbiguousError
+				if !errors.As(err, &ae) {
+					t.Fatalf("Find(%q) error = %v, want *AmbiguousError", tt.ref, err)
+				}
+				if diff := cmp.Diff(tt.ambiguous, ae.Candidates); diff != "" {
+					t.Errorf("candidates (-want +got):\n%s", diff)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Find(%q) error = %v", tt.ref, err)
+			}
+			if c.Name != tt.want {
+				t.Errorf("Find(%q) = %q, want %q", tt.ref, c.Name, tt.want)
+			}
+		})
+	}
+}
+
+func TestFindReportsAMissingContext(t *testing.T) {
+	t.Parallel()
+	for _, ref := range []string{"nope", "", "Prod (x) - t1 - alice@contoso.com"} {
+		_, err := sample(t).Find(ref)
+		var nf *profile.NotFoundError
+		if !errors.As(err, &nf) {
+			t.Errorf("Find(%q) error = %v, want *NotFoundError", ref, err)
+		}
+	}
+}
+
+func TestReloginUpdatesInsteadOfDuplicating(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	p.Contexts[0].StorageAccount = "kept"
+	c := ctxFor(alice, "T1", "11111111-0000-0000-0000-000000000001", "Prod renamed in Azure")
+	c.Account = "AzureCloud|T1|Alice@Contoso.com"
+	res, err := p.UpsertContext(c, profile.UpsertOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created || len(p.Contexts) != 5 {
+		t.Fatalf("re-login created a context: %v", names(p))
+	}
+	if res.Context.Name != "Prod" || res.Context.StorageAccount != "kept" || res.Context.Subscription.Name != "Prod renamed in Azure" {
+		t.Errorf("updated context = %+v", res.Context)
+	}
+}
+
+func TestUpsertWithATakenName(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	c := ctxFor(bob, "t2", "22222222-0000-0000-0000-000000000009", "X")
+	c.Name = "prod"
+	if _, err := p.UpsertContext(c, profile.UpsertOptions{}); !errors.Is(err, profile.ErrNameTaken) {
+		t.Fatalf("UpsertContext error = %v, want ErrNameTaken", err)
+	}
+	res, err := p.UpsertContext(c, profile.UpsertOptions{Force: true, MakeDefault: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Replaced.Contexts) != 1 || res.Replaced.Contexts[0].Name != "Prod" {
+		t.Errorf("replaced = %+v, want Prod", res.Replaced)
+	}
+	if p.DefaultContext != "prod" || p.Context("prod").Account != bob.Key() {
+		t.Errorf("default = %q, context = %+v", p.DefaultContext, p.Context("prod"))
+	}
+}
+
+func TestRename(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	if _, err := p.SetDefault("Prod"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RenameContext("Prod", "staging", false); !errors.Is(err, profile.ErrNameTaken) {
+		t.Fatalf("rename onto a taken name: error = %v, want ErrNameTaken", err)
+	}
+	if _, err := p.RenameContext("Prod", "-", false); !errors.Is(err, profile.ErrInvalidName) {
+		t.Fatalf("rename to -: error = %v, want ErrInvalidName", err)
+	}
+	rem, err := p.RenameContext("Prod", "staging", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rem.Contexts) != 1 || len(rem.OrphanedAccounts) != 0 {
+		t.Errorf("removal = %+v, want one context and no orphan (bob still has Dev)", rem)
+	}
+	if p.DefaultContext != "staging" || p.Context("Prod") != nil {
+		t.Errorf("after rename: default %q, names %v", p.DefaultContext, names(p))
+	}
+	if _, err := p.RenameContext("staging", "STAGING", false); err != nil {
+		t.Errorf("changing only the case: %v", err)
+	}
+}
+
+func TestRemoveReportsOrphanedAccounts(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	if _, err := p.SetDefault("staging"); err != nil {
+		t.Fatal(err)
+	}
+	rem, err := p.RemoveContext("staging")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rem.OrphanedAccounts) != 0 || p.DefaultContext != "" {
+		t.Fatalf("first removal: %+v, default %q", rem, p.DefaultContext)
+	}
+	rem, err = p.RemoveContext("Dev (bob@fabrikam.com)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{bob.Key()}, rem.OrphanedAccounts); diff != "" {
+		t.Errorf("orphaned (-want +got):\n%s", diff)
+	}
+	if p.Account(bob.Key()) != nil {
+		t.Errorf("bob's account kept after his last context went")
+	}
+}
+
+func TestRemoveAccountIsIdempotent(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	rem := p.RemoveAccount(alice.Key())
+	if len(rem.Contexts) != 3 || !slices.Equal(rem.OrphanedAccounts, []string{alice.Key()}) {
+		t.Errorf("RemoveAccount = %+v", rem)
+	}
+	if rem := p.RemoveAccount(alice.Key()); len(rem.Contexts) != 0 || len(rem.OrphanedAccounts) != 0 {
+		t.Errorf("second RemoveAccount = %+v, want nothing", rem)
+	}
+}
+
+func TestUseDashReturnsToThePreviousContext(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	if _, err := p.SetDefault("-"); !errors.Is(err, profile.ErrNoPrevious) {
+		t.Fatalf("SetDefault(-) without a previous: %v", err)
+	}
+	for _, ref := range []string{"Prod", "staging"} {
+		if _, err := p.SetDefault(ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{"Prod", "staging", "Prod"} {
+		c, err := p.SetDefault("-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Name != want || p.DefaultContext != want {
+			t.Errorf("use - = %q (default %q), want %q", c.Name, p.DefaultContext, want)
+		}
+	}
+}
+
+func TestClearKeepsEnvironments(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	if err := p.SetEnvironment(profile.Environment{Name: "Emulator", AuthorityHost: "https://127.0.0.1:8443/"}); err != nil {
+		t.Fatal(err)
+	}
+	rem := p.Clear()
+	if len(rem.Contexts) != 5 || len(rem.OrphanedAccounts) != 2 || len(p.Contexts) != 0 || len(p.Environments) != 1 {
+		t.Errorf("Clear = %+v; profile %+v", rem, p)
+	}
+}
+
+func TestEnvironments(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	if err := p.SetEnvironment(profile.Environment{Name: "azurecloud"}); !errors.Is(err, profile.ErrBuiltinEnvironment) {
+		t.Errorf("replacing a built-in: %v", err)
+	}
+	if err := p.RemoveEnvironment("AzureChinaCloud"); !errors.Is(err, profile.ErrBuiltinEnvironment) {
+		t.Errorf("removing a built-in: %v", err)
+	}
+	emu := profile.Environment{Name: "Emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/arm/"}
+	if err := p.SetEnvironment(emu); err != nil {
+		t.Fatal(err)
+	}
+	c := ctxFor(alice, "t1", "e", "Emu")
+	c.Environment = "Emulator"
+	if _, err := p.UpsertContext(c, profile.UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RemoveEnvironment("emulator"); !errors.Is(err, profile.ErrEnvironmentInUse) {
+		t.Errorf("removing an environment in use: %v", err)
+	}
+	if _, err := p.RemoveContext("Emu"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RemoveEnvironment("emulator"); err != nil {
+		t.Errorf("RemoveEnvironment: %v", err)
+	}
+	if _, err := p.Environment("Emulator"); err == nil {
+		t.Errorf("environment still there after removal")
+	}
+	if got := len(p.AllEnvironments()); got != 3 {
+		t.Errorf("AllEnvironments has %d, want the 3 built-ins", got)
+	}
+}
+
+func TestCloneIsDeep(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	q := p.Clone()
+	q.Contexts[0].Subscription.Name = "changed"
+	q.Accounts[0].Tenants = append(q.Accounts[0].Tenants, "x")
+	if p.Contexts[0].Subscription.Name == "changed" || len(p.Accounts[0].Tenants) != 0 {
+		t.Errorf("Clone shares memory with the original")
+	}
+}

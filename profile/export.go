@@ -1,0 +1,85 @@
+package profile
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// BundleKind and BundleVersion head azc's export format (docs/profile-format.md).
+const (
+	BundleKind    = "azc.contexts"
+	BundleVersion = 1
+)
+
+// Bundle is azc's export file: a set of contexts with the accounts and
+// custom environments they use. Credentials is empty unless the caller
+// fills it with each account's opaque credential blob (keyed by
+// Account.Key()); encoding/json writes the blobs as base64.
+type Bundle struct {
+	Kind           string            `json:"kind"`
+	Version        int               `json:"version"`
+	DefaultContext string            `json:"defaultContext,omitempty"`
+	Environments   []Environment     `json:"environments,omitempty"`
+	Accounts       []Account         `json:"accounts,omitempty"`
+	Contexts       []Context         `json:"contexts"`
+	Credentials    map[string][]byte `json:"credentials,omitempty"`
+}
+
+// NewBundle collects the contexts names refer to (see Find; all contexts
+// when names is empty) with their accounts and custom environments.
+func NewBundle(p *Profile, names []string) (*Bundle, error) {
+	b := &Bundle{Kind: BundleKind, Version: BundleVersion, Contexts: []Context{}}
+	var picked []*Context
+	if len(names) == 0 {
+		for i := range p.Contexts {
+			picked = append(picked, &p.Contexts[i])
+		}
+	} else {
+		for _, n := range names {
+			c, err := p.Find(n)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(picked, c) {
+				picked = append(picked, c)
+			}
+		}
+	}
+	for _, c := range picked {
+		b.Contexts = append(b.Contexts, c.clone())
+		if strings.EqualFold(c.Name, p.DefaultContext) {
+			b.DefaultContext = c.Name
+		}
+		if a := p.Account(c.Account); a != nil && !slices.ContainsFunc(b.Accounts, func(x Account) bool { return x.Key() == a.Key() }) {
+			b.Accounts = append(b.Accounts, *a)
+		}
+		if _, builtin := builtinEnvironment(c.Environment); !builtin {
+			if e, err := p.Environment(c.Environment); err == nil && !slices.ContainsFunc(b.Environments, func(x Environment) bool { return strings.EqualFold(x.Name, e.Name) }) {
+				b.Environments = append(b.Environments, e)
+			}
+		}
+	}
+	return b, nil
+}
+
+// Marshal renders b as indented JSON with a final newline.
+func (b *Bundle) Marshal() ([]byte, error) {
+	data, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode export: %w", err)
+	}
+	return append(data, '\n'), nil
+}
+
+// Export renders the contexts names refer to (all when empty) in azc's
+// export format, without credentials. To include credentials, fill
+// NewBundle's Credentials and call Marshal.
+func Export(p *Profile, names []string) ([]byte, error) {
+	b, err := NewBundle(p, names)
+	if err != nil {
+		return nil, err
+	}
+	return b.Marshal()
+}

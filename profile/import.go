@@ -1,0 +1,219 @@
+package profile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Format names a file format Import reads.
+type Format string
+
+// The formats Import reads.
+const (
+	FormatAzc             Format = "azc"              // azc's export (Bundle)
+	FormatAzcProfile      Format = "azc-profile"      // azc's own profile.json
+	FormatAzurePowerShell Format = "azure-powershell" // Save-AzContext / AzureRmContext.json
+	FormatAzureCLI        Format = "azure-cli"        // az's azureProfile.json
+)
+
+// Imported is what Import read, ready for (*Profile).Merge.
+type Imported struct {
+	Format       Format
+	Environments []Environment // custom environments
+	Accounts     []Account
+	// Contexts to merge. An empty Name means the context gets its
+	// DefaultName when merged.
+	Contexts []Context
+	// Default is the index in Contexts of the file's default, or -1.
+	Default int
+	// Credentials are azc's opaque per-account credential blobs (from an
+	// export made with credentials), keyed by Account.Key().
+	Credentials map[string][]byte
+	// TokenCaches are MSAL token caches (JSON, unencrypted), keyed by
+	// Account.Key(): Azure PowerShell's TokenCache.CacheData, or az's
+	// msal_token_cache.json added with AddTokenCache. One cache may hold
+	// several accounts; the same bytes then appear under each key.
+	TokenCaches map[string][]byte
+	// Warnings describe what was skipped and why, one line each.
+	Warnings []string
+}
+
+func (imp *Imported) warnf(format string, args ...any) {
+	imp.Warnings = append(imp.Warnings, fmt.Sprintf(format, args...))
+}
+
+// Import detects the format of data and reads it: an azc export, azc's
+// profile.json, an Azure PowerShell context file (Save-AzContext,
+// AzureRmContext.json) or az's azureProfile.json, with or without a UTF-8
+// byte order mark. It never returns secrets other than the credential
+// blobs and token caches the file carries; Azure PowerShell's raw access
+// tokens are dropped with a warning. Unrecognised data gives an error
+// wrapping ErrUnknownFormat.
+func Import(data []byte) (*Imported, error) {
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("parse context file: %w", err)
+	}
+	has := func(k string) bool { _, ok := top[k]; return ok }
+	switch {
+	case has("kind"):
+		return importBundle(data)
+	case has("version") && has("generation"):
+		return importProfile(data)
+	case has("Contexts") || has("DefaultContextKey"):
+		return importPowerShell(data)
+	case has("subscriptions"):
+		return importAzureCLI(data)
+	}
+	return nil, ErrUnknownFormat
+}
+
+func newImported(f Format) *Imported {
+	return &Imported{Format: f, Default: -1}
+}
+
+func importBundle(data []byte) (*Imported, error) {
+	var b Bundle
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("parse azc export: %w", err)
+	}
+	if b.Kind != BundleKind {
+		return nil, fmt.Errorf("kind %q: %w", b.Kind, ErrUnknownFormat)
+	}
+	if b.Version > BundleVersion {
+		return nil, fmt.Errorf("azc export: %w", &NewerVersionError{Version: b.Version, Max: BundleVersion})
+	}
+	imp := newImported(FormatAzc)
+	imp.fill(&Profile{DefaultContext: b.DefaultContext, Environments: b.Environments, Accounts: b.Accounts, Contexts: b.Contexts})
+	imp.Credentials = b.Credentials
+	return imp, nil
+}
+
+func importProfile(data []byte) (*Imported, error) {
+	p, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse azc profile: %w", err)
+	}
+	imp := newImported(FormatAzcProfile)
+	imp.fill(p)
+	return imp, nil
+}
+
+func (imp *Imported) fill(p *Profile) {
+	for _, e := range p.Environments {
+		if _, builtin := builtinEnvironment(e.Name); !builtin && e.Name != "" {
+			imp.Environments = append(imp.Environments, e)
+		}
+	}
+	imp.Accounts = p.Accounts
+	for _, c := range p.Contexts {
+		if c.Account == "" || c.Tenant.ID == "" {
+			imp.warnf("context %q skipped: it has no account or tenant", c.Name)
+			continue
+		}
+		if checkName(c.Name) != nil {
+			c.Name = ""
+		}
+		if p.DefaultContext != "" && strings.EqualFold(c.Name, p.DefaultContext) {
+			imp.Default = len(imp.Contexts)
+		}
+		imp.Contexts = append(imp.Contexts, c)
+	}
+}
+
+// AddTokenCache records cache, an MSAL token cache such as az's
+// msal_token_cache.json, for every imported account that has none yet.
+func (imp *Imported) AddTokenCache(cache []byte) {
+	if len(cache) == 0 {
+		return
+	}
+	for _, a := range imp.Accounts {
+		if _, ok := imp.TokenCaches[a.Key()]; ok {
+			continue
+		}
+		if imp.TokenCaches == nil {
+			imp.TokenCaches = make(map[string][]byte)
+		}
+		imp.TokenCaches[a.Key()] = cache
+	}
+}
+
+// ReadAzureCLITokenCache reads az's plaintext msal_token_cache.json that
+// sits beside the azureProfile.json at azureProfilePath. A missing cache
+// gives an error wrapping fs.ErrNotExist.
+func ReadAzureCLITokenCache(azureProfilePath string) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(azureProfilePath), "msal_token_cache.json"))
+	if err != nil {
+		return nil, fmt.Errorf("read az token cache: %w", err)
+	}
+	return data, nil
+}
+
+// MergeResult reports what Merge did.
+type MergeResult struct {
+	Added        []string // names of contexts added
+	Updated      []string // names of existing contexts updated (same identity)
+	Environments []string // custom environments added
+	Accounts     []string // keys of accounts added or updated
+	// Default is the name of the context made default because the profile
+	// had none, else "".
+	Default string
+	// Warnings describe what was kept as it was and why.
+	Warnings []string
+}
+
+// Merge adds what imp holds to p and never silently replaces anything: a
+// context of the same identity (account, tenant, subscription) is updated
+// and keeps its name; an imported name that another context holds is
+// replaced by a new DefaultName; a custom environment whose name exists is
+// kept as it is (with a warning); the import's default becomes p's default
+// only when p has none.
+func (p *Profile) Merge(imp *Imported) MergeResult {
+	var res MergeResult
+	for _, e := range imp.Environments {
+		if old, err := p.Environment(e.Name); err == nil {
+			if old.BuiltIn || old != e {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("environment %s kept as it was: one of that name exists", e.Name))
+			}
+			continue
+		}
+		if err := p.SetEnvironment(e); err == nil {
+			res.Environments = append(res.Environments, e.Name)
+		}
+	}
+	for _, a := range imp.Accounts {
+		res.Accounts = append(res.Accounts, p.UpsertAccount(a).Key())
+	}
+	for i, c := range imp.Contexts {
+		existing := p.indexIdentity(&c)
+		if existing >= 0 {
+			c.Name = ""
+		} else if c.Name != "" && !p.free(c.Name, &c) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q is taken by another context; imported under a new name", c.Name))
+			c.Name = ""
+		}
+		ur, err := p.UpsertContext(c, UpsertOptions{})
+		if err != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q skipped: %v", c.Name, err))
+			continue
+		}
+		if ur.Created {
+			res.Added = append(res.Added, ur.Context.Name)
+		} else {
+			res.Updated = append(res.Updated, ur.Context.Name)
+		}
+		if i == imp.Default && p.DefaultContext == "" {
+			p.DefaultContext = ur.Context.Name
+			res.Default = ur.Context.Name
+		}
+	}
+	return res
+}
+
+var errNoAccount = errors.New("no account")

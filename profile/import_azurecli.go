@@ -1,0 +1,98 @@
+package profile
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// az's azureProfile.json. Only the fields azc uses are declared.
+type azProfile struct {
+	Subscriptions []azSubscription `json:"subscriptions"`
+}
+
+type azSubscription struct {
+	ID                   string `json:"id"`
+	Name                 string `json:"name"`
+	State                string `json:"state"`
+	TenantID             string `json:"tenantId"`
+	HomeTenantID         string `json:"homeTenantId"`
+	TenantDefaultDomain  string `json:"tenantDefaultDomain"`
+	TenantDisplayName    string `json:"tenantDisplayName"`
+	EnvironmentName      string `json:"environmentName"`
+	IsDefault            bool   `json:"isDefault"`
+	AssignedIdentityInfo string `json:"assignedIdentityInfo"`
+	User                 struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+	} `json:"user"`
+}
+
+// azTenantLevel is the name az gives the stand-in "subscription" of an
+// account signed in with --allow-no-subscriptions.
+const azTenantLevel = "N/A(tenant level account)"
+
+func importAzureCLI(data []byte) (*Imported, error) {
+	var f azProfile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("parse az azureProfile.json: %w", err)
+	}
+	imp := newImported(FormatAzureCLI)
+	for _, s := range f.Subscriptions {
+		if s.TenantID == "" || s.User.Name == "" {
+			imp.warnf("subscription %q skipped: it has no tenant or user", s.ID)
+			continue
+		}
+		env := s.EnvironmentName
+		if env == "" {
+			env = DefaultEnvironment
+		}
+		if e, ok := builtinEnvironment(env); ok {
+			env = e.Name
+		}
+		a := Account{ID: s.User.Name, Environment: env, HomeTenantID: s.HomeTenantID}
+		if a.HomeTenantID == "" {
+			a.HomeTenantID = s.TenantID
+		}
+		switch {
+		case s.AssignedIdentityInfo != "" || s.User.Name == "systemAssignedIdentity" || s.User.Name == "userAssignedIdentity":
+			a.Type = ManagedIdentity
+			kind, id, _ := strings.Cut(s.AssignedIdentityInfo, "-")
+			switch kind {
+			case "MSIClient":
+				a.ClientID = id
+			case "MSIResource":
+				a.ResourceID = id
+			}
+		case strings.EqualFold(s.User.Type, "servicePrincipal"):
+			a.Type = ServicePrincipal
+		case strings.EqualFold(s.User.Type, "user"):
+			a.Type = UserAccount
+		default:
+			imp.warnf("subscription %q skipped: account type %q is not supported", s.ID, s.User.Type)
+			continue
+		}
+		c := Context{
+			Account:     a.Key(),
+			Environment: env,
+			Tenant:      Tenant{ID: s.TenantID, DefaultDomain: s.TenantDefaultDomain, DisplayName: s.TenantDisplayName},
+		}
+		if s.ID != "" && !strings.EqualFold(s.ID, s.TenantID) && s.Name != azTenantLevel {
+			c.Subscription = &Subscription{ID: s.ID, Name: s.Name, State: s.State, TenantID: s.TenantID}
+		}
+		if i := slices.IndexFunc(imp.Accounts, func(x Account) bool { return x.Key() == a.Key() }); i < 0 {
+			imp.Accounts = append(imp.Accounts, a)
+		} else if !slices.Contains(imp.Accounts[i].Tenants, s.TenantID) {
+			imp.Accounts[i].Tenants = append(imp.Accounts[i].Tenants, s.TenantID)
+		}
+		if i := slices.IndexFunc(imp.Accounts, func(x Account) bool { return x.Key() == a.Key() }); len(imp.Accounts[i].Tenants) == 0 {
+			imp.Accounts[i].Tenants = []string{s.TenantID}
+		}
+		if s.IsDefault && imp.Default < 0 {
+			imp.Default = len(imp.Contexts)
+		}
+		imp.Contexts = append(imp.Contexts, c)
+	}
+	return imp, nil
+}

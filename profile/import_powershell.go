@@ -1,0 +1,187 @@
+package profile
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Azure PowerShell's AzureRmContext.json, as Newtonsoft writes it. Only the
+// fields azc uses are declared.
+type psFile struct {
+	DefaultContextKey *string                  `json:"DefaultContextKey"`
+	EnvironmentTable  map[string]psEnvironment `json:"EnvironmentTable"`
+	Contexts          map[string]*psContext    `json:"Contexts"`
+}
+
+type psContext struct {
+	Account      *psAccount      `json:"Account"`
+	Tenant       *psTenant       `json:"Tenant"`
+	Subscription *psSubscription `json:"Subscription"`
+	Environment  *psEnvironment  `json:"Environment"`
+	TokenCache   *struct {
+		CacheData *string `json:"CacheData"`
+	} `json:"TokenCache"`
+}
+
+type psAccount struct {
+	ID                 string            `json:"Id"`
+	Type               string            `json:"Type"`
+	ExtendedProperties map[string]string `json:"ExtendedProperties"`
+}
+
+type psTenant struct {
+	ID        string `json:"Id"`
+	Directory string `json:"Directory"`
+}
+
+type psSubscription struct {
+	ID                 string            `json:"Id"`
+	Name               string            `json:"Name"`
+	State              string            `json:"State"`
+	ExtendedProperties map[string]string `json:"ExtendedProperties"`
+}
+
+type psEnvironment struct {
+	Name                                     string `json:"Name"`
+	Type                                     string `json:"Type"`
+	ResourceManagerURL                       string `json:"ResourceManagerUrl"`
+	ActiveDirectoryAuthority                 string `json:"ActiveDirectoryAuthority"`
+	ActiveDirectoryServiceEndpointResourceID string `json:"ActiveDirectoryServiceEndpointResourceId"`
+}
+
+func importPowerShell(data []byte) (*Imported, error) {
+	var f psFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("parse Azure PowerShell context file: %w", err)
+	}
+	imp := newImported(FormatAzurePowerShell)
+	for _, e := range sortedValues(f.EnvironmentTable) {
+		imp.addPSEnvironment(e)
+	}
+	tmp := &Profile{}
+	for _, key := range sortedKeys(f.Contexts) {
+		pc := f.Contexts[key]
+		if pc == nil || pc.Account == nil || pc.Account.ID == "" {
+			continue // PowerShell's empty "Default" placeholder
+		}
+		env := DefaultEnvironment
+		if pc.Environment != nil && pc.Environment.Name != "" {
+			env = pc.Environment.Name
+			imp.addPSEnvironment(*pc.Environment)
+		}
+		if e, ok := builtinEnvironment(env); ok {
+			env = e.Name
+		}
+		c := Context{Name: key, Environment: env}
+		if pc.Tenant != nil {
+			c.Tenant = Tenant{ID: pc.Tenant.ID, DefaultDomain: pc.Tenant.Directory}
+		}
+		if s := pc.Subscription; s != nil && s.ID != "" {
+			if c.Tenant.ID == "" {
+				c.Tenant.ID = s.ExtendedProperties["HomeTenant"]
+			}
+			c.Subscription = &Subscription{ID: s.ID, Name: s.Name, State: s.State, TenantID: c.Tenant.ID}
+		}
+		if c.Tenant.ID == "" {
+			imp.warnf("context %q skipped: it has no tenant", key)
+			continue
+		}
+		a, err := psAccountToAccount(pc.Account, env, c.Tenant.ID)
+		if err != nil {
+			imp.warnf("context %q skipped: %v", key, err)
+			continue
+		}
+		if _, ok := pc.Account.ExtendedProperties["AccessToken"]; ok {
+			imp.warnf("the access token of %s was not imported: sign in again", a.ID)
+		}
+		c.Account = a.Key()
+		if i := slices.IndexFunc(imp.Accounts, func(x Account) bool { return x.Key() == a.Key() }); i < 0 {
+			imp.Accounts = append(imp.Accounts, a)
+			tmp.Accounts = append(tmp.Accounts, a)
+		}
+		// A generated name gives way to azc's short default name; the long
+		// form still resolves (see Find). A name the user chose is kept.
+		if strings.EqualFold(key, tmp.PowerShellName(&c)) || checkName(key) != nil {
+			c.Name = ""
+		}
+		if f.DefaultContextKey != nil && *f.DefaultContextKey == key {
+			imp.Default = len(imp.Contexts)
+		}
+		imp.Contexts = append(imp.Contexts, c)
+		if pc.TokenCache != nil && pc.TokenCache.CacheData != nil && *pc.TokenCache.CacheData != "" {
+			cache, err := base64.StdEncoding.DecodeString(*pc.TokenCache.CacheData)
+			if err != nil {
+				imp.warnf("token cache of context %q skipped: %v", key, err)
+			} else if _, ok := imp.TokenCaches[a.Key()]; !ok {
+				if imp.TokenCaches == nil {
+					imp.TokenCaches = make(map[string][]byte)
+				}
+				imp.TokenCaches[a.Key()] = cache
+			}
+		}
+	}
+	return imp, nil
+}
+
+func (imp *Imported) addPSEnvironment(e psEnvironment) {
+	if e.Name == "" {
+		return
+	}
+	if _, builtin := builtinEnvironment(e.Name); builtin {
+		return
+	}
+	if slices.ContainsFunc(imp.Environments, func(x Environment) bool { return strings.EqualFold(x.Name, e.Name) }) {
+		return
+	}
+	imp.Environments = append(imp.Environments, Environment{
+		Name:          e.Name,
+		AuthorityHost: e.ActiveDirectoryAuthority,
+		ARMEndpoint:   e.ResourceManagerURL,
+		ARMAudience:   e.ActiveDirectoryServiceEndpointResourceID,
+	})
+}
+
+func psAccountToAccount(pa *psAccount, env, tenant string) (Account, error) {
+	a := Account{ID: pa.ID, Environment: env, HomeTenantID: tenant}
+	props := pa.ExtendedProperties
+	if t := props["Tenants"]; t != "" {
+		for _, s := range strings.Split(t, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				a.Tenants = append(a.Tenants, s)
+			}
+		}
+	}
+	switch strings.ToLower(pa.Type) {
+	case "user":
+		a.Type = UserAccount
+		if h := props["HomeAccountId"]; h != "" {
+			a.HomeAccountID = h
+			if _, tid, ok := strings.Cut(h, "."); ok && tid != "" {
+				a.HomeTenantID = tid
+			}
+		}
+	case "serviceprincipal":
+		a.Type = ServicePrincipal
+		a.Credential = "secret"
+		if props["CertificateThumbprint"] != "" || props["CertificatePath"] != "" {
+			a.Credential = "certificate"
+		}
+	case "certificate":
+		a.Type, a.Credential = ServicePrincipal, "certificate"
+	case "clientassertion":
+		a.Type, a.Credential = ServicePrincipal, "federated"
+	case "managedservice":
+		a.Type = ManagedIdentity
+	case "accesstoken":
+		a.Type = AccessToken
+	default:
+		return Account{}, fmt.Errorf("account type %q is not supported", pa.Type)
+	}
+	if a.ID == "" {
+		return Account{}, errNoAccount
+	}
+	return a, nil
+}

@@ -1,0 +1,267 @@
+package profile_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/azcontext/azc/profile"
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	tenant1 = "3f2a6b1e-0c4d-4e8a-9b1f-2d3c4e5f6a7b"
+	tenant2 = "8e7d6c5b-4a39-4281-9706-f5e4d3c2b1a0"
+)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func importFixture(t testing.TB, name string) *profile.Imported {
+	t.Helper()
+	imp, err := profile.Import(readFixture(t, name))
+	if err != nil {
+		t.Fatalf("Import(%s): %v", name, err)
+	}
+	return imp
+}
+
+func mergedNames(t *testing.T, imp *profile.Imported) (*profile.Profile, profile.MergeResult) {
+	t.Helper()
+	p := profile.New()
+	return p, p.Merge(imp)
+}
+
+func TestImportAzurePowerShellSavedContext(t *testing.T) {
+	t.Parallel()
+	data := readFixture(t, "AzureRmContext-savedcontext.json")
+	if !bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		t.Fatal("fixture lost its byte order mark")
+	}
+	imp, err := profile.Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Format != profile.FormatAzurePowerShell {
+		t.Errorf("format = %q", imp.Format)
+	}
+	p, res := mergedNames(t, imp)
+	want := []string{tenant2 + " (alice@contoso.com)", tenant2 + " (bob@fabrikam.com)", "Contoso Dev", "Contoso Production", "stack-deploy"}
+	if diff := cmp.Diff(want, names(p)); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	if res.Default != "Contoso Production" || p.DefaultContext != "Contoso Production" {
+		t.Errorf("default = %q", p.DefaultContext)
+	}
+	if diff := cmp.Diff([]string{"AzureStackLab"}, res.Environments); diff != "" {
+		t.Errorf("environments (-want +got):\n%s", diff)
+	}
+	env, err := p.Environment("AzureStackLab")
+	if err != nil || env.ARMEndpoint != "https://management.local.azurestack.external/" {
+		t.Errorf("AzureStackLab = %+v, %v", env, err)
+	}
+	if c := p.Context("stack-deploy"); c == nil || c.Environment != "AzureStackLab" {
+		t.Errorf("stack-deploy = %+v", c)
+	}
+	alice := profile.Account{ID: "alice@contoso.com", Environment: "AzureCloud", HomeTenantID: tenant1}
+	a := p.Account(alice.Key())
+	if a == nil || a.HomeAccountID == "" || len(a.Tenants) != 2 {
+		t.Fatalf("alice = %+v", a)
+	}
+	cache := imp.TokenCaches[alice.Key()]
+	if !bytes.Contains(cache, []byte(`"username": "alice@contoso.com"`)) {
+		t.Errorf("token cache of alice = %q", cache)
+	}
+	if len(imp.TokenCaches) != 1 {
+		t.Errorf("token caches for %d accounts, want 1", len(imp.TokenCaches))
+	}
+	sp := p.Account(profile.Account{ID: "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", Environment: "AzureStackLab", HomeTenantID: tenant1}.Key())
+	if sp == nil || sp.Type != profile.ServicePrincipal || sp.Credential != "certificate" {
+		t.Errorf("service principal = %+v", sp)
+	}
+	if !strings.Contains(strings.Join(imp.Warnings, "\n"), "access token of bob@fabrikam.com") {
+		t.Errorf("warnings = %q, want the dropped access token", imp.Warnings)
+	}
+	if bytes.Contains(mustEncode(t, p), []byte("eyJ0eXAi")) {
+		t.Errorf("the raw access token reached the profile")
+	}
+	if c, err := p.Find("Contoso Dev (1a2b3c4d-5e6f-4701-8293-a4b5c6d7e8f9) - " + tenant1 + " - alice@contoso.com"); err != nil || c.Name != "Contoso Dev" {
+		t.Errorf("long form after import: %v, %v", c, err)
+	}
+}
+
+func mustEncode(t *testing.T, p *profile.Profile) []byte {
+	t.Helper()
+	data, err := profile.Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestImportAzurePowerShellAutosaveFileHasNoCaches(t *testing.T) {
+	t.Parallel()
+	imp := importFixture(t, "AzureRmContext.json")
+	if len(imp.TokenCaches) != 0 || len(imp.Contexts) != 5 {
+		t.Errorf("caches %d, contexts %d; want 0, 5", len(imp.TokenCaches), len(imp.Contexts))
+	}
+}
+
+func TestImportAzureCLIProfile(t *testing.T) {
+	t.Parallel()
+	imp := importFixture(t, "azureProfile.json")
+	if imp.Format != profile.FormatAzureCLI {
+		t.Errorf("format = %q", imp.Format)
+	}
+	cache, err := profile.ReadAzureCLITokenCache(filepath.Join("testdata", "azureProfile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.AddTokenCache(cache)
+	p, res := mergedNames(t, imp)
+	want := []string{
+		"Contoso Production",
+		"Contoso Dev",
+		"Contoso Production (6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff)",
+		tenant2 + " (alice@contoso.com)",
+		"Ops",
+	}
+	got := names(p)
+	if diff := cmp.Diff(sorted(want), sorted(got)); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	if res.Default != "Contoso Dev" {
+		t.Errorf("default = %q, want Contoso Dev", res.Default)
+	}
+	if c := p.Context(tenant2 + " (alice@contoso.com)"); c == nil || c.Subscription != nil {
+		t.Errorf("tenant-level account = %+v, want a context without subscription", c)
+	}
+	mi := p.Context("Ops")
+	if a := p.Account(mi.Account); a == nil || a.Type != profile.ManagedIdentity || a.ClientID != "11112222-3333-4444-5555-666677778888" {
+		t.Errorf("managed identity = %+v", a)
+	}
+	if len(imp.TokenCaches) != len(imp.Accounts) {
+		t.Errorf("token caches for %d of %d accounts", len(imp.TokenCaches), len(imp.Accounts))
+	}
+}
+
+func sorted(s []string) []string {
+	s = append([]string(nil), s...)
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	if err := p.SetEnvironment(profile.Environment{Name: "Emulator", AuthorityHost: "https://127.0.0.1:8443/"}); err != nil {
+		t.Fatal(err)
+	}
+	emu := ctxFor(alice, "t9", "99", "Emu")
+	emu.Environment = "Emulator"
+	if _, err := p.UpsertContext(emu, profile.UpsertOptions{MakeDefault: true}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := profile.NewBundle(p, []string{"Emu", "staging"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Credentials = map[string][]byte{alice.Key(): []byte("opaque\x00blob")}
+	data, err := b.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := profile.Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Format != profile.FormatAzc || string(imp.Credentials[alice.Key()]) != "opaque\x00blob" {
+		t.Errorf("format %q, credentials %q", imp.Format, imp.Credentials)
+	}
+	q, res := mergedNames(t, imp)
+	if diff := cmp.Diff([]string{"Emu", "staging"}, names(q)); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	if res.Default != "Emu" || len(q.Environments) != 1 || len(q.Accounts) != 2 {
+		t.Errorf("merge = %+v; profile %+v", res, q)
+	}
+}
+
+func TestMergeNeverReplaces(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	if _, err := p.SetDefault("Dev"); err != nil {
+		t.Fatal(err)
+	}
+	other := profile.New()
+	other.UpsertAccount(bob)
+	same := ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000001", "Prod")
+	same.Name = "imported prod"
+	same.StorageAccount = "newstore"
+	clash := ctxFor(bob, "t2", "22222222-0000-0000-0000-000000000077", "Other")
+	clash.Name = "Prod"
+	for _, c := range []profile.Context{same, clash} {
+		if _, err := other.UpsertContext(c, profile.UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other.DefaultContext = "Prod"
+	data, err := profile.Export(other, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := profile.Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := p.Merge(imp)
+	if diff := cmp.Diff([]string{"Prod"}, res.Updated); diff != "" {
+		t.Errorf("updated (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"Other"}, res.Added); diff != "" {
+		t.Errorf("added (-want +got):\n%s", diff)
+	}
+	if p.DefaultContext != "Dev" || res.Default != "" {
+		t.Errorf("default = %q, want Dev kept", p.DefaultContext)
+	}
+	if c := p.Context("Prod"); c.Account != alice.Key() || c.StorageAccount != "newstore" {
+		t.Errorf("Prod = %+v", c)
+	}
+}
+
+func TestImportRejectsUnknownData(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, data string
+		is         error
+	}{
+		{"an unrelated JSON object", `{"hello":"world"}`, profile.ErrUnknownFormat},
+		{"another kind", `{"kind":"something.else","version":1}`, profile.ErrUnknownFormat},
+		{"a newer export", `{"kind":"azc.contexts","version":7,"contexts":[]}`, nil},
+		{"not JSON", `<xml/>`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := profile.Import([]byte(tt.data))
+			if err == nil || (tt.is != nil && !errors.Is(err, tt.is)) {
+				t.Errorf("Import error = %v, want %v", err, tt.is)
+			}
+		})
+	}
+}
