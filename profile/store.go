@@ -166,11 +166,12 @@ func (s *Store) backup(old []byte) error {
 	tmp := s.bak + ".tmp"
 	_ = os.Remove(tmp)
 	if err := os.Link(s.path, tmp); err == nil {
-		if err := renameRetry(tmp, s.bak); err != nil {
-			_ = os.Remove(tmp)
-			return err
-		}
-		return nil
+		err := renameRetry(tmp, s.bak)
+		// When tmp and the backup are already links to one file (a writer
+		// died between backup and replace), rename succeeds and does
+		// nothing, leaving tmp behind.
+		_ = os.Remove(tmp)
+		return err
 	}
 	return writeFileAtomic(s.bak, old, BackupName+".tmp-")
 }
