@@ -1,0 +1,192 @@
+package emulator
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+func writeARMError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// armCaller is a validated ARM caller.
+type armCaller struct {
+	claims jwt.MapClaims
+	tenant *tenantRec
+	ids    []string // lower-case identifiers that Subscription.Principals may name
+	member func(tenantID string) bool
+}
+
+// authenticateARM validates the bearer token as ARM does; on failure it has answered 401.
+func (s *Server) authenticateARM(w http.ResponseWriter, r *http.Request) (*armCaller, bool) {
+	if r.Method != http.MethodGet {
+		writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "the emulator's ARM routes only answer GET")
+		return nil, false
+	}
+	deny := func(code, msg string) (*armCaller, bool) {
+		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="https://`+r.Host+`/organizations", error="invalid_token", error_description="`+strings.ReplaceAll(msg, `"`, "'")+`"`)
+		writeARMError(w, http.StatusUnauthorized, code, msg)
+		return nil, false
+	}
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return deny("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+	}
+	scheme, raw, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
+		return deny("AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format.")
+	}
+	claims, err := s.verifyAccessToken(strings.TrimSpace(raw))
+	if err != nil {
+		if strings.Contains(err.Error(), "expired") {
+			return deny("ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than current UTC time.")
+		}
+		return deny("InvalidAuthenticationToken", "The access token is invalid: "+err.Error())
+	}
+	if !slices.ContainsFunc(audiences(claims), isARMAudience) {
+		return deny("InvalidAuthenticationToken", "The access token has been obtained for the wrong audience or resource "+strconv.Quote(strings.Join(audiences(claims), " "))+". It should exactly match one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.")
+	}
+	tid, _ := claims["tid"].(string)
+	t, err := s.dir.tenant(tid)
+	if err != nil {
+		return deny("InvalidAuthenticationTokenTenant", "The access token is from a tenant the emulator does not know.")
+	}
+	c := &armCaller{claims: claims, tenant: t}
+	oid, _ := claims["oid"].(string)
+	appid, _ := claims["appid"].(string)
+	if upn, _ := claims["upn"].(string); upn != "" {
+		u, ok := s.dir.users[strings.ToLower(upn)]
+		if !ok {
+			return deny("InvalidAuthenticationToken", "The access token names an unknown user.")
+		}
+		c.ids = []string{strings.ToLower(upn), oid}
+		c.member = func(id string) bool { return u.tenants[id] }
+	} else if _, isMI := claims["xms_mirid"]; isMI {
+		mi := s.findMI(appid)
+		if mi == nil {
+			return deny("InvalidAuthenticationToken", "The access token names an unknown managed identity.")
+		}
+		c.ids = []string{mi.ClientID, strings.ToLower(mi.Name), mi.ObjectID}
+		c.member = func(id string) bool { return id == mi.tenant.ID }
+	} else {
+		app, ok := s.dir.apps[strings.ToLower(appid)]
+		if !ok {
+			return deny("InvalidAuthenticationToken", "The access token names an unknown application.")
+		}
+		c.ids = []string{app.AppID, app.ObjectID}
+		c.member = func(id string) bool { return app.tenants[id] }
+	}
+	return c, true
+}
+
+func (s *Server) findMI(clientID string) *miRec {
+	for _, m := range s.dir.mis {
+		if strings.EqualFold(m.ClientID, clientID) {
+			return m
+		}
+	}
+	return nil
+}
+
+func (c *armCaller) sees(sub *subRec) bool {
+	if sub.tenant != c.tenant {
+		return false
+	}
+	if len(sub.principals) == 0 {
+		return true
+	}
+	for _, id := range c.ids {
+		if sub.principals[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// page answers one page of items with an absolute nextLink that keeps api-version.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, items []any) {
+	q := r.URL.Query()
+	skip := 0
+	if st := q.Get("$skiptoken"); st != "" {
+		n, err := strconv.Atoi(st)
+		if err != nil || n < 0 || n > len(items) {
+			writeARMError(w, http.StatusBadRequest, "InvalidSkipToken", "the $skiptoken is not valid")
+			return
+		}
+		skip = n
+	}
+	end := min(skip+s.dir.pageSize, len(items))
+	resp := map[string]any{"value": items[skip:end]}
+	if end < len(items) {
+		next := url.Values{}
+		next.Set("api-version", q.Get("api-version"))
+		next.Set("$skiptoken", strconv.Itoa(end))
+		resp["nextLink"] = "https://" + r.Host + r.URL.Path + "?" + next.Encode()
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) serveTenants(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.authenticateARM(w, r)
+	if !ok {
+		return
+	}
+	items := []any{}
+	for _, t := range s.dir.tenants {
+		if !c.member(t.ID) {
+			continue
+		}
+		items = append(items, map[string]any{
+			"id": "/tenants/" + t.ID, "tenantId": t.ID, "countryCode": t.CountryCode, "displayName": t.DisplayName,
+			"domains": t.domains, "tenantCategory": "Home", "defaultDomain": t.DefaultDomain, "tenantType": "AAD",
+		})
+	}
+	s.page(w, r, items)
+}
+
+func subscriptionJSON(sub *subRec) map[string]any {
+	return map[string]any{
+		"id": "/subscriptions/" + sub.ID, "subscriptionId": sub.ID, "tenantId": sub.tenant.ID,
+		"displayName": sub.Name, "state": sub.State,
+		"subscriptionPolicies": map[string]any{"locationPlacementId": "Public_2014-09-01", "quotaId": "PayAsYouGo_2014-09-01", "spendingLimit": "Off"},
+		"authorizationSource":  "RoleBased", "managedByTenants": []any{}, "tags": map[string]any{},
+	}
+}
+
+func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.authenticateARM(w, r)
+	if !ok {
+		return
+	}
+	if id, one := strings.CutPrefix(r.URL.Path, "/subscriptions/"); one {
+		for _, sub := range s.dir.subscriptions {
+			if strings.EqualFold(sub.ID, id) && c.sees(sub) {
+				writeJSON(w, http.StatusOK, subscriptionJSON(sub))
+				return
+			}
+		}
+		writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
+		return
+	}
+	items := []any{}
+	for _, sub := range s.dir.subscriptions {
+		if c.sees(sub) {
+			items = append(items, subscriptionJSON(sub))
+		}
+	}
+	s.page(w, r, items)
+}
+
+// serveEcho answers with the caller's validated token claims.
+func (s *Server) serveEcho(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.authenticateARM(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, c.claims)
+}

@@ -1,0 +1,583 @@
+package emulator
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+)
+
+// oauthError is an error answer in the AADSTS shape.
+type oauthError struct {
+	status int
+	code   string
+	aadsts int
+	desc   string
+}
+
+func errf(status int, code string, aadsts int, format string, args ...any) *oauthError {
+	return &oauthError{status: status, code: code, aadsts: aadsts, desc: fmt.Sprintf(format, args...)}
+}
+
+func (s *Server) writeOAuthError(w http.ResponseWriter, r *http.Request, e *oauthError) {
+	ts := s.now().UTC().Format("2006-01-02 15:04:05Z")
+	trace := uuid.NewString()
+	corr := r.Header.Get("client-request-id")
+	if _, err := uuid.Parse(corr); err != nil {
+		corr = uuid.NewString()
+	}
+	writeJSON(w, e.status, map[string]any{
+		"error":             e.code,
+		"error_description": fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s", e.aadsts, e.desc, trace, corr, ts),
+		"error_codes":       []int{e.aadsts},
+		"timestamp":         ts,
+		"trace_id":          trace,
+		"correlation_id":    corr,
+		"error_uri":         fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", e.aadsts),
+	})
+}
+
+// tenantSpec is the authority's tenant segment, resolved.
+type tenantSpec struct {
+	seg    string     // as requested
+	tenant *tenantRec // nil for organizations/common
+}
+
+func (s *Server) resolveTenant(seg string) (tenantSpec, *oauthError) {
+	switch strings.ToLower(seg) {
+	case "organizations", "common":
+		return tenantSpec{seg: seg}, nil
+	case "consumers":
+		return tenantSpec{}, errf(http.StatusBadRequest, "invalid_request", 9002331, "the emulator has no personal Microsoft accounts; use organizations, common or a tenant")
+	}
+	t, err := s.dir.tenant(seg)
+	if err != nil {
+		return tenantSpec{}, errf(http.StatusBadRequest, "invalid_request", 90002, "tenant %s not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud", strconvQuote(seg))
+	}
+	return tenantSpec{seg: seg, tenant: t}, nil
+}
+
+func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request, seg string) {
+	if r.Method != http.MethodGet {
+		writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET")
+		return
+	}
+	ts, oe := s.resolveTenant(seg)
+	if oe != nil {
+		s.writeOAuthError(w, r, oe)
+		return
+	}
+	base := "https://" + r.Host
+	p := base + "/" + url.PathEscape(ts.seg)
+	issuerTenant := "{tenantid}"
+	if ts.tenant != nil {
+		issuerTenant = ts.tenant.ID
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"issuer":                                base + "/" + issuerTenant + "/v2.0",
+		"authorization_endpoint":                p + "/oauth2/v2.0/authorize",
+		"token_endpoint":                        p + "/oauth2/v2.0/token",
+		"device_authorization_endpoint":         p + "/oauth2/v2.0/devicecode",
+		"jwks_uri":                              p + "/discovery/v2.0/keys",
+		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
+		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
+		"tenant_region_scope":                   "NA",
+		"cloud_instance_name":                   "azc-emulator.test",
+	})
+}
+
+// scopeRequest is a parsed scope parameter.
+type scopeRequest struct {
+	all      []string // every requested scope, echoed in the answer
+	resource string   // the audience of the access token
+	scp      string   // the delegated scopes, for scp
+	dflt     bool     // the resource was asked for with /.default
+}
+
+var oidcScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true, "email": true}
+
+func parseScope(raw string) (scopeRequest, *oauthError) {
+	sr := scopeRequest{all: strings.Fields(raw)}
+	var perms []string
+	for _, sc := range sr.all {
+		if oidcScopes[strings.ToLower(sc)] {
+			continue
+		}
+		res, perm := sc, ""
+		if strings.HasSuffix(sc, "/.default") {
+			res, sr.dflt = strings.TrimSuffix(sc, ".default"), true
+			if strings.HasSuffix(res, "//") {
+				res = strings.TrimSuffix(res, "/")
+			} else {
+				res = strings.TrimSuffix(res, "/")
+			}
+		} else if i := strings.LastIndex(sc, "/"); i > len("https://") {
+			res, perm = sc[:i], sc[i+1:]
+		} else {
+			return sr, errf(http.StatusBadRequest, "invalid_scope", 70011, "the provided value for the input parameter 'scope' is not valid. The scope %s is not valid", strconvQuote(sc))
+		}
+		u, err := url.Parse(res)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "api" && u.Scheme != "http") || u.Host == "" && u.Opaque == "" {
+			if _, uerr := uuid.Parse(res); uerr != nil {
+				return sr, errf(http.StatusBadRequest, "invalid_scope", 70011, "the provided value for the input parameter 'scope' is not valid. The scope %s is not valid", strconvQuote(sc))
+			}
+		}
+		if sr.resource != "" && !sameResource(sr.resource, res) {
+			return sr, errf(http.StatusBadRequest, "invalid_scope", 70011, "the provided value for the input parameter 'scope' is not valid: scopes for more than one resource were requested")
+		}
+		sr.resource = res
+		if perm != "" {
+			perms = append(perms, perm)
+		}
+	}
+	sr.scp = strings.Join(perms, " ")
+	if sr.scp == "" {
+		sr.scp = "user_impersonation"
+	}
+	return sr, nil
+}
+
+func sameResource(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(a, "/"), strings.TrimSuffix(b, "/"))
+}
+
+// subject is who a token is for.
+type subject struct {
+	user *userRec
+	app  *appRec // the client application
+	mi   *miRec
+	acr  string // appidacr: 0 public, 1 secret, 2 certificate or federated
+}
+
+// tokenOptions describe one issued token.
+type tokenOptions struct {
+	subject
+	tenant    *tenantRec
+	authority tenantSpec
+	scope     scopeRequest
+	issueRT   bool
+	host      string
+}
+
+// mintAccessToken signs an ARM-style v1 access token.
+func (s *Server) mintAccessToken(o tokenOptions, resource string) (string, time.Time, error) {
+	now := s.now()
+	exp := now.Add(s.dir.tokenLife)
+	c := jwt.MapClaims{
+		"aud": resource, "iss": "https://sts.windows.net/" + o.tenant.ID + "/",
+		"iat": now.Unix(), "nbf": now.Unix(), "exp": exp.Unix(),
+		"tid": o.tenant.ID, "ver": "1.0", "uti": randomHex(8),
+	}
+	switch {
+	case o.mi != nil:
+		c["oid"], c["sub"], c["appid"], c["appidacr"], c["idtyp"] = o.mi.ObjectID, o.mi.ObjectID, o.mi.ClientID, "2", "app"
+		c["xms_mirid"] = o.mi.ResourceID
+		c["name"] = o.mi.Name
+	case o.user != nil:
+		c["oid"], c["sub"], c["idtyp"] = o.user.ObjectID, o.user.ObjectID, "user"
+		c["appid"], c["appidacr"] = o.app.AppID, o.acr
+		c["upn"], c["unique_name"], c["name"] = o.user.UPN, o.user.UPN, o.user.DisplayName
+		c["scp"] = o.scope.scp
+		if o.user.home.ID != o.tenant.ID {
+			c["acct"] = 1
+			c["idp"] = "https://sts.windows.net/" + o.user.home.ID + "/"
+		}
+	default:
+		c["oid"], c["sub"], c["idtyp"] = o.app.ObjectID, o.app.ObjectID, "app"
+		c["appid"], c["appidacr"] = o.app.AppID, o.acr
+		c["name"] = o.app.DisplayName
+		if len(o.app.Roles) > 0 {
+			c["roles"] = o.app.Roles
+		}
+	}
+	tok, err := s.sign(c)
+	return tok, exp, err
+}
+
+// issue answers a token request.
+func (s *Server) issue(w http.ResponseWriter, r *http.Request, o tokenOptions) {
+	resource := o.scope.resource
+	if resource == "" {
+		resource = "00000003-0000-0000-c000-000000000000" // Microsoft Graph
+	}
+	at, _, err := s.mintAccessToken(o, resource)
+	if err != nil {
+		s.writeOAuthError(w, r, errf(http.StatusInternalServerError, "server_error", 90100, "could not sign the token"))
+		return
+	}
+	life := int(s.dir.tokenLife / time.Second)
+	resp := map[string]any{
+		"token_type": "Bearer", "scope": strings.Join(o.scope.all, " "),
+		"expires_in": life, "ext_expires_in": life, "access_token": at,
+	}
+	if o.user != nil {
+		ci, _ := json.Marshal(map[string]string{"uid": o.user.ObjectID, "utid": o.user.home.ID})
+		resp["client_info"] = base64.RawURLEncoding.EncodeToString(ci)
+		now := s.now()
+		id, err := s.sign(jwt.MapClaims{
+			"aud": o.app.AppID, "iss": "https://" + o.host + "/" + o.tenant.ID + "/v2.0",
+			"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+			"sub": o.user.ObjectID, "oid": o.user.ObjectID, "tid": o.tenant.ID,
+			"preferred_username": o.user.UPN, "name": o.user.DisplayName, "ver": "2.0",
+		})
+		if err != nil {
+			s.writeOAuthError(w, r, errf(http.StatusInternalServerError, "server_error", 90100, "could not sign the id token"))
+			return
+		}
+		resp["id_token"] = id
+		if o.issueRT {
+			rt := randomHex(32)
+			s.mu.Lock()
+			s.refresh[rt] = &refreshToken{clientID: o.app.AppID, upn: strings.ToLower(o.user.UPN)}
+			s.mu.Unlock()
+			resp["refresh_token"] = rt
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+type refreshToken struct {
+	clientID string
+	upn      string
+}
+
+// userTenant picks the token tenant for a user at an authority: the user's home tenant for
+// organizations/common, otherwise the named tenant if the user belongs to it.
+func userTenant(u *userRec, ts tenantSpec) (*tenantRec, *oauthError) {
+	if ts.tenant == nil {
+		return u.home, nil
+	}
+	if !u.tenants[ts.tenant.ID] {
+		return nil, errf(http.StatusBadRequest, "invalid_grant", 50020, "user account %s from identity provider does not exist in tenant %s and cannot access the application in that tenant", strconvQuote(u.UPN), strconvQuote(ts.tenant.DisplayName))
+	}
+	return ts.tenant, nil
+}
+
+// client finds the application and authenticates it. The token tenant t may be nil (an
+// organizations/common request); a confidential client must then have been authenticated
+// in its home tenant.
+func (s *Server) client(r *http.Request, t *tenantRec, tokenURL string) (*appRec, string, *oauthError) {
+	f := r.PostForm
+	id := f.Get("client_id")
+	if id == "" {
+		return nil, "", errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'client_id'")
+	}
+	app, ok := s.dir.apps[strings.ToLower(id)]
+	where := "organizations"
+	if t != nil {
+		where = t.ID
+	}
+	if !ok || (!app.Public && t != nil && !app.tenants[t.ID]) {
+		return nil, "", errf(http.StatusBadRequest, "unauthorized_client", 700016, "application with identifier %s was not found in the directory %s", strconvQuote(id), strconvQuote(where))
+	}
+	secret, assertion := f.Get("client_secret"), f.Get("client_assertion")
+	if app.Public {
+		if secret != "" || assertion != "" {
+			return nil, "", errf(http.StatusUnauthorized, "invalid_client", 700025, "client is public so neither 'client_assertion' nor 'client_secret' should be presented")
+		}
+		return app, "0", nil
+	}
+	switch {
+	case secret != "":
+		for _, want := range app.Secrets {
+			if subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1 {
+				return app, "1", nil
+			}
+		}
+		return nil, "", errf(http.StatusUnauthorized, "invalid_client", 7000215, "invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app %s", strconvQuote(app.AppID))
+	case assertion != "":
+		if typ := f.Get("client_assertion_type"); typ != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+			return nil, "", errf(http.StatusBadRequest, "invalid_request", 900144, "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+		}
+		if err := s.checkAssertion(app, assertion, tokenURL); err != nil {
+			ae := err.(*assertionError)
+			return nil, "", errf(http.StatusUnauthorized, "invalid_client", ae.code, "%s", ae.msg)
+		}
+		return app, "2", nil
+	}
+	return nil, "", errf(http.StatusUnauthorized, "invalid_client", 7000218, "the request body must contain the following parameter: 'client_assertion' or 'client_secret'")
+}
+
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, seg, grant string) {
+	ts, oe := s.resolveTenant(seg)
+	if oe != nil {
+		s.writeOAuthError(w, r, oe)
+		return
+	}
+	sr, oe := parseScope(r.PostForm.Get("scope"))
+	if oe == nil && len(sr.all) == 0 && grant != "authorization_code" && grant != "refresh_token" {
+		oe = errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'scope'")
+	}
+	if oe != nil {
+		s.writeOAuthError(w, r, oe)
+		return
+	}
+	o := tokenOptions{authority: ts, scope: sr, host: r.Host}
+	tokenURL := "https://" + r.Host + r.URL.Path
+	switch grant {
+	case "client_credentials":
+		oe = s.grantClientCredentials(r, &o, tokenURL)
+	case "device_code":
+		oe = s.grantDeviceCode(r, &o, tokenURL)
+	case "authorization_code":
+		oe = s.grantAuthCode(r, &o, tokenURL)
+	case "refresh_token":
+		oe = s.grantRefresh(r, &o, tokenURL)
+	case "":
+		oe = errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'grant_type'")
+	default:
+		oe = errf(http.StatusBadRequest, "unsupported_grant_type", 70003, "the app requested an unsupported grant type %s", strconvQuote(grant))
+	}
+	if oe != nil {
+		s.writeOAuthError(w, r, oe)
+		return
+	}
+	s.issue(w, r, o)
+}
+
+func (s *Server) grantClientCredentials(r *http.Request, o *tokenOptions, tokenURL string) *oauthError {
+	if o.authority.tenant == nil {
+		return errf(http.StatusBadRequest, "invalid_request", 90133, "the client credentials flow needs a tenant-specific authority, not %s", strconvQuote(o.authority.seg))
+	}
+	if o.scope.resource == "" || !o.scope.dflt {
+		return errf(http.StatusBadRequest, "invalid_scope", 1002012, "the provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)", strconvQuote(strings.Join(o.scope.all, " ")))
+	}
+	app, acr, oe := s.client(r, o.authority.tenant, tokenURL)
+	if oe != nil {
+		return oe
+	}
+	if app.Public {
+		return errf(http.StatusUnauthorized, "invalid_client", 7000218, "the request body must contain the following parameter: 'client_assertion' or 'client_secret'")
+	}
+	o.app, o.acr, o.tenant = app, acr, o.authority.tenant
+	return nil
+}
+
+func (s *Server) grantRefresh(r *http.Request, o *tokenOptions, tokenURL string) *oauthError {
+	raw := r.PostForm.Get("refresh_token")
+	if raw == "" {
+		return errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'refresh_token'")
+	}
+	app, acr, oe := s.client(r, o.authority.tenant, tokenURL)
+	if oe != nil {
+		return oe
+	}
+	s.mu.Lock()
+	rt, ok := s.refresh[raw]
+	if ok && strings.EqualFold(rt.clientID, app.AppID) {
+		delete(s.refresh, raw) // rotation: a refresh token is good once
+	}
+	s.mu.Unlock()
+	if !ok {
+		return errf(http.StatusBadRequest, "invalid_grant", 70000, "the provided grant is invalid or malformed: the refresh token was already used, revoked or never issued")
+	}
+	if !strings.EqualFold(rt.clientID, app.AppID) {
+		return errf(http.StatusBadRequest, "invalid_grant", 70000, "the refresh token was issued to a different client")
+	}
+	u := s.dir.users[rt.upn]
+	t, oe := userTenant(u, o.authority)
+	if oe != nil {
+		return oe
+	}
+	o.user, o.app, o.acr, o.tenant, o.issueRT = u, app, acr, t, true
+	return nil
+}
+
+// authCode is an issued authorization code.
+type authCode struct {
+	clientID, redirectURI, challenge string
+	upn                              string
+	authority                        string
+	expires                          time.Time
+	used                             bool
+}
+
+func (s *Server) grantAuthCode(r *http.Request, o *tokenOptions, tokenURL string) *oauthError {
+	f := r.PostForm
+	code := f.Get("code")
+	if code == "" {
+		return errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'code'")
+	}
+	app, acr, oe := s.client(r, o.authority.tenant, tokenURL)
+	if oe != nil {
+		return oe
+	}
+	s.mu.Lock()
+	ac, ok := s.authCodes[code]
+	var reused bool
+	if ok {
+		reused = ac.used
+		ac.used = true
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		return errf(http.StatusBadRequest, "invalid_grant", 70000, "the provided authorization code is invalid or malformed")
+	case reused:
+		return errf(http.StatusBadRequest, "invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token")
+	case s.now().After(ac.expires):
+		return errf(http.StatusBadRequest, "invalid_grant", 70008, "the provided authorization code or refresh token has expired due to inactivity")
+	case !strings.EqualFold(ac.clientID, app.AppID):
+		return errf(http.StatusBadRequest, "invalid_grant", 70000, "the authorization code was issued to a different client")
+	case f.Get("redirect_uri") != ac.redirectURI:
+		return errf(http.StatusBadRequest, "invalid_grant", 50148, "the redirect_uri %s does not match the one in the authorization request", strconvQuote(f.Get("redirect_uri")))
+	}
+	if ac.challenge != "" {
+		v := f.Get("code_verifier")
+		sum := sha256.Sum256([]byte(v))
+		if v == "" || subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(ac.challenge)) != 1 {
+			return errf(http.StatusBadRequest, "invalid_grant", 501481, "the code_verifier does not match the code_challenge supplied in the authorization request")
+		}
+	}
+	u := s.dir.users[ac.upn]
+	t, oe := userTenant(u, o.authority)
+	if oe != nil {
+		return oe
+	}
+	if o.scope.resource == "" && len(o.scope.all) == 0 {
+		o.scope.all = []string{"openid", "profile", "offline_access"}
+	}
+	o.user, o.app, o.acr, o.tenant, o.issueRT = u, app, acr, t, true
+	return nil
+}
+
+// serveAuthorize answers as if the interactive user signed in and consented, with
+// form_post (the default) or a query redirect. Errors about the client or redirect URI are
+// shown on an error page, as Entra does; later ones go back to the redirect URI.
+func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		authorizePage(w, http.StatusBadRequest, "the request could not be parsed")
+		return
+	}
+	q := r.Form
+	ts, oe := s.resolveTenant(seg)
+	if oe != nil {
+		authorizePage(w, http.StatusBadRequest, fmt.Sprintf("AADSTS%d: %s", oe.aadsts, oe.desc))
+		return
+	}
+	app, ok := s.dir.apps[strings.ToLower(q.Get("client_id"))]
+	if !ok || (!app.Public && ts.tenant != nil && !app.tenants[ts.tenant.ID]) {
+		authorizePage(w, http.StatusBadRequest, fmt.Sprintf("AADSTS700016: application with identifier %s was not found in the directory", strconvQuote(q.Get("client_id"))))
+		return
+	}
+	redirect := q.Get("redirect_uri")
+	if !redirectAllowed(app, redirect) {
+		authorizePage(w, http.StatusBadRequest, fmt.Sprintf("AADSTS50011: the redirect URI %s specified in the request does not match the redirect URIs configured for the application %s", strconvQuote(redirect), strconvQuote(app.AppID)))
+		return
+	}
+	mode := q.Get("response_mode")
+	if mode == "" {
+		mode = "query"
+	}
+	if mode != "query" && mode != "form_post" {
+		authorizePage(w, http.StatusBadRequest, "AADSTS900144: the emulator answers with response_mode form_post or query only")
+		return
+	}
+	answer := func(v url.Values) {
+		if st := q.Get("state"); st != "" {
+			v.Set("state", st)
+		}
+		if mode == "form_post" {
+			formPost(w, redirect, v)
+			return
+		}
+		u, _ := url.Parse(redirect)
+		u.RawQuery = v.Encode()
+		http.Redirect(w, r, u.String(), http.StatusFound)
+	}
+	fail := func(code, desc string) { answer(url.Values{"error": {code}, "error_description": {desc}}) }
+	if q.Get("response_type") != "code" {
+		fail("unsupported_response_type", "AADSTS700054: the emulator supports response_type code only")
+		return
+	}
+	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
+	if challenge != "" && method != "S256" {
+		fail("invalid_request", "AADSTS501491: code_challenge_method must be S256")
+		return
+	}
+	if app.Public && challenge == "" {
+		fail("invalid_request", "AADSTS9002325: proof Key for Code Exchange is required for cross-origin authorization code redemption")
+		return
+	}
+	if _, oe := parseScope(q.Get("scope")); oe != nil {
+		fail(oe.code, fmt.Sprintf("AADSTS%d: %s", oe.aadsts, oe.desc))
+		return
+	}
+	s.mu.Lock()
+	upn := s.interactive
+	s.mu.Unlock()
+	u, ok := s.dir.users[strings.ToLower(upn)]
+	if !ok {
+		fail("interaction_required", "AADSTS50058: no interactive user is set in the emulator (SetInteractiveUser) or the user is unknown")
+		return
+	}
+	if _, oe := userTenant(u, ts); oe != nil {
+		fail("access_denied", fmt.Sprintf("AADSTS%d: %s", oe.aadsts, oe.desc))
+		return
+	}
+	code := randomHex(24)
+	s.mu.Lock()
+	s.authCodes[code] = &authCode{clientID: app.AppID, redirectURI: redirect, challenge: challenge, upn: strings.ToLower(u.UPN), authority: ts.seg, expires: s.now().Add(10 * time.Minute)}
+	s.mu.Unlock()
+	answer(url.Values{"code": {code}})
+}
+
+// redirectAllowed: exact match, or for http://localhost registrations any port (RFC 8252).
+func redirectAllowed(app *appRec, redirect string) bool {
+	got, err := url.Parse(redirect)
+	if err != nil || redirect == "" {
+		return false
+	}
+	for _, reg := range app.RedirectURIs {
+		if reg == redirect {
+			return true
+		}
+		want, err := url.Parse(reg)
+		if err != nil {
+			continue
+		}
+		if want.Scheme == "http" && got.Scheme == "http" && (want.Hostname() == "localhost" || want.Hostname() == "127.0.0.1") &&
+			got.Hostname() == want.Hostname() && strings.TrimSuffix(got.Path, "/") == strings.TrimSuffix(want.Path, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+func authorizePage(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<!doctype html><title>Sign in error</title><p id=\"error\">%s</p>\n", html.EscapeString(msg))
+}
+
+// formPost writes the auto-submitting form of response_mode=form_post.
+func formPost(w http.ResponseWriter, action string, v url.Values) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!doctype html><html><head><title>Working...</title></head><body onload=\"document.forms[0].submit()\">\n<form method=\"POST\" name=\"hiddenform\" action=\"%s\">\n", html.EscapeString(action))
+	for _, k := range []string{"code", "error", "error_description", "state"} {
+		if val := v.Get(k); val != "" {
+			fmt.Fprintf(&b, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", k, html.EscapeString(val))
+		}
+	}
+	b.WriteString("<noscript><input type=\"submit\" value=\"Continue\"></noscript>\n</form></body></html>\n")
+	_, _ = w.Write([]byte(b.String()))
+}
