@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
@@ -130,10 +131,16 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		}
 		msalAcct := r.Account
 		first := Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: opts.TenantID}
+		// One refresh at a time: an identity provider that rotates refresh
+		// tokens (the emulator does) refuses a token redeemed twice, and
+		// MSAL picks up the newest one from the cache for the next call.
+		var refresh sync.Mutex
 		tokenFor = func(ctx context.Context, tenant string) (Token, error) {
 			if tenant == "" {
 				return first, nil
 			}
+			refresh.Lock()
+			defer refresh.Unlock()
 			r, err := c.AcquireTokenSilent(ctx, []string{scope}, public.WithSilentAccount(msalAcct), public.WithTenantID(tenant))
 			if err != nil {
 				return Token{}, describeMSALError("get a token for tenant "+tenant, err)

@@ -1,0 +1,99 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/secret"
+)
+
+// BenchmarkGetTokenWarm is azc's Credential serving a cached token; compare
+// with BenchmarkAzidentityGetTokenWarm in the same run (DESIGN section 8:
+// at least 10x faster, at most 2 allocations).
+func BenchmarkGetTokenWarm(b *testing.B) {
+	s := startEmulator(b, nil)
+	m := newTestManager(s, nil)
+	res := spLogin(b, s, m, LoginOptions{SkipPopulation: true})
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		b.Fatal(err)
+	}
+	cred := m.Credential(blobs, emulatorEnv(s), res.Account, "")
+	opts := policy.TokenRequestOptions{Scopes: []string{ARMScope(emulatorEnv(s))}}
+	if _, err := cred.GetToken(context.Background(), opts); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := cred.GetToken(ctx, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAzidentityGetTokenWarm is azidentity's ClientSecretCredential
+// serving its cached token for the same principal.
+func BenchmarkAzidentityGetTokenWarm(b *testing.B) {
+	s := startEmulator(b, nil)
+	cred, err := azidentity.NewClientSecretCredential(emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret,
+		&azidentity.ClientSecretCredentialOptions{
+			ClientOptions:            policy.ClientOptions{Transport: s.Client(), Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: s.AuthorityHost()}},
+			DisableInstanceDiscovery: true,
+		})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := policy.TokenRequestOptions{Scopes: []string{ARMScope(emulatorEnv(s))}}
+	if _, err := cred.GetToken(context.Background(), opts); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := cred.GetToken(ctx, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoginPopulation signs a service principal in to 100 tenants of
+// 100 subscriptions each (DESIGN section 8: at most 3 s; 6 s with 50 ms of
+// latency on every call).
+func BenchmarkLoginPopulation(b *testing.B) {
+	for _, latency := range []time.Duration{0, 50 * time.Millisecond} {
+		b.Run(fmt.Sprintf("10000subs/latency=%s", latency), func(b *testing.B) {
+			cfg := emulator.DefaultConfig()
+			cfg.Generate = &emulator.Generate{Tenants: 100, SubscriptionsPerTenant: 100}
+			s := startEmulator(b, cfg)
+			if latency > 0 {
+				for _, r := range []string{emulator.RouteToken, emulator.RouteTenants, emulator.RouteSubscriptions, emulator.RouteMetadata} {
+					s.SetFault(r, emulator.Fault{Latency: latency})
+				}
+			}
+			m := newTestManager(s, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := m.Login(context.Background(), LoginOptions{
+					Environment: emulatorEnv(s), Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID,
+					ClientID: emulator.DefaultServicePrincipalID, ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret),
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Subscriptions) < 10000 {
+					b.Fatalf("%d subscriptions", len(res.Subscriptions))
+				}
+			}
+		})
+	}
+}

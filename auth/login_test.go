@@ -1,0 +1,358 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+func deviceLogin(t *testing.T, s *emulator.Server, m *Manager, upn string) *LoginResult {
+	t.Helper()
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, upn) })
+	var shown []string
+	res, err := m.Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: DeviceCode,
+		UI: UI{DisplayMessage: func(msg string) { shown = append(shown, msg) }},
+	})
+	if err != nil {
+		t.Fatalf("device code login: %v", err)
+	}
+	if len(shown) == 0 {
+		t.Error("the device code message was never shown")
+	}
+	return res
+}
+
+func subscriptionIDs(subs []profile.Subscription) map[string]string {
+	out := map[string]string{}
+	for _, s := range subs {
+		out[s.ID] = s.State
+	}
+	return out
+}
+
+func TestDeviceCodeSignInPopulatesEveryTenant(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := deviceLogin(t, s, m, emulator.DefaultUser)
+	if res.Account.ID != emulator.DefaultUser || res.Account.Type != profile.UserAccount || res.Account.HomeTenantID != emulator.DefaultHomeTenantID {
+		t.Fatalf("account = %+v", res.Account)
+	}
+	if len(res.Tenants) != 2 || res.Tenants[0].ID != emulator.DefaultHomeTenantID {
+		t.Fatalf("tenants = %+v, warnings %q", res.Tenants, res.Warnings)
+	}
+	subs := subscriptionIDs(res.Subscriptions)
+	for _, id := range []string{emulator.DefaultSubscriptionID, emulator.DefaultDisabledSubscriptionID, emulator.DefaultGuestSubscriptionID} {
+		if _, ok := subs[id]; !ok {
+			t.Errorf("subscription %s missing from %v", id, subs)
+		}
+	}
+
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	p := &profile.Profile{}
+	ar, err := res.Apply(p, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := 0
+	for _, s := range res.Subscriptions {
+		if Enabled(s) {
+			enabled++
+		}
+	}
+	if len(p.Contexts) != enabled || ar.Created != enabled || p.DefaultContext == "" {
+		t.Fatalf("contexts = %d (created %d), want %d; default %q", len(p.Contexts), ar.Created, enabled, p.DefaultContext)
+	}
+
+	// A token for the guest tenant comes silently from the saved cache.
+	tok, err := m.Token(context.Background(), blobs, emulatorEnv(s), res.Account, TokenRequest{TenantID: emulator.DefaultGuestTenantID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claimString(tok.AccessToken.Reveal(), "tid") != emulator.DefaultGuestTenantID {
+		t.Fatalf("token tenant = %q", claimString(tok.AccessToken.Reveal(), "tid"))
+	}
+
+	// Signing in again updates the same contexts.
+	res2 := deviceLogin(t, s, m, emulator.DefaultUser)
+	ar2, err := res2.Apply(p, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Contexts) != enabled || ar2.Created != 0 || ar2.Updated != enabled || len(p.Accounts) != 1 {
+		t.Fatalf("re-login: %d contexts, %+v, %d accounts", len(p.Contexts), ar2, len(p.Accounts))
+	}
+}
+
+func TestInteractiveSignIn(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	m := newTestManager(s, nil)
+	res, err := m.Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: Interactive, SkipPopulation: true,
+		UI: UI{OpenURL: browser(s)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Account.ID != emulator.DefaultUser || s.Count(emulator.RouteToken, "authorization_code") != 1 {
+		t.Fatalf("account %+v, auth code grants %d", res.Account, s.Count(emulator.RouteToken, "authorization_code"))
+	}
+	if len(res.Subscriptions) != 0 || s.Count(emulator.RouteTenants, "") != 0 {
+		t.Fatal("--skip-population still listed")
+	}
+}
+
+func TestSignInFailures(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	env := emulatorEnv(s)
+	m := newTestManager(s, nil)
+	tests := []struct {
+		name string
+		opts LoginOptions
+		code string
+	}{
+		{"a wrong client secret is invalid_client", LoginOptions{Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultServicePrincipalID, ClientSecret: secret.New("wrong")}, "invalid_client"},
+		{"an unknown application is refused", LoginOptions{Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID, ClientID: "99999999-9999-4999-8999-999999999999", ClientSecret: secret.New("x")}, "unauthorized_client"},
+		{"interactive with no user at the browser fails", LoginOptions{Method: Interactive, UI: UI{OpenURL: browser(s)}}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Environment = env
+			_, err := m.Login(context.Background(), tc.opts)
+			if err == nil {
+				t.Fatal("login succeeded")
+			}
+			if strings.Contains(err.Error(), "wrong") {
+				t.Fatalf("error leaks the secret: %v", err)
+			}
+			var ae *AADError
+			if tc.code != "" && (!errors.As(err, &ae) || (ae.Code != tc.code && !(tc.code == "unauthorized_client" && ae.Code != ""))) {
+				t.Fatalf("error = %v, want code %s", err, tc.code)
+			}
+		})
+	}
+}
+
+func TestInteractiveWithoutABrowserSaysSo(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: Interactive})
+	if !errors.Is(err, ErrNoBrowser) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDeclinedDeviceCodeFails(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.OnDeviceCode(func(code string) { _ = s.DeclineDeviceCode(code) })
+	_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode})
+	var ae *AADError
+	if !errors.As(err, &ae) || ae.Code != "authorization_declined" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func spLogin(t testing.TB, s *emulator.Server, m *Manager, opts LoginOptions) *LoginResult {
+	t.Helper()
+	opts.Environment = emulatorEnv(s)
+	opts.Method = ClientSecret
+	opts.TenantID = emulator.DefaultHomeTenantID
+	opts.ClientID = emulator.DefaultServicePrincipalID
+	opts.ClientSecret = secret.New(emulator.DefaultServicePrincipalSecret)
+	res, err := m.Login(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestServicePrincipalSecretAndTokens(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	var logs bytes.Buffer
+	m := New(Config{HTTPClient: s.Client(), Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	res := spLogin(t, s, m, LoginOptions{})
+	if res.Account.Type != profile.ServicePrincipal || res.Account.Credential != CredentialSecret {
+		t.Fatalf("account = %+v", res.Account)
+	}
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	cred := m.Credential(blobs, emulatorEnv(s), res.Account, "")
+	tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{ARMScope(emulatorEnv(s))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.Count(emulator.RouteToken, "")
+	tok2, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{ARMScope(emulatorEnv(s))}})
+	if err != nil || tok2.Token != tok.Token || s.Count(emulator.RouteToken, "") != before {
+		t.Fatalf("warm GetToken went to the network or changed: %v", err)
+	}
+	for _, leak := range []string{tok.Token, emulator.DefaultServicePrincipalSecret, "Authorization"} {
+		if strings.Contains(logs.String(), leak) {
+			t.Fatalf("debug log leaks %q", leak[:min(len(leak), 8)])
+		}
+	}
+	if logs.Len() == 0 {
+		t.Fatal("no debug log at all")
+	}
+}
+
+func TestARMClientAuthenticatesWithTheCredential(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	env := emulatorEnv(s)
+	copts, err := m.ARMClientOptions(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := armsubscriptions.NewClient(m.Credential(blobs, env, res.Account, ""), copts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pager := c.NewListPager(nil)
+	n := 0
+	for pager.More() {
+		page, err := pager.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(page.Value)
+	}
+	if n == 0 {
+		t.Fatal("no subscriptions listed")
+	}
+}
+
+func TestManagedIdentityAndRawToken(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	endpoint, header := s.ManagedIdentityEndpoint()
+	env := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
+	m := newTestManager(s, func(k string) string { return env[k] })
+	res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Account.Type != profile.ManagedIdentity || res.Account.HomeTenantID != emulator.DefaultHomeTenantID {
+		t.Fatalf("account = %+v", res.Account)
+	}
+	blobs := newMemBlobs()
+	tok, err := m.Token(context.Background(), blobs, emulatorEnv(s), res.Account, TokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: RawAccessToken, AccessToken: tok.AccessToken, AccountID: "raw@contoso.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Token(context.Background(), blobs, emulatorEnv(s), raw.Account, TokenRequest{})
+	if err != nil || !got.AccessToken.Equal(tok.AccessToken) {
+		t.Fatalf("raw token not served back: %v", err)
+	}
+}
+
+func TestLogoutIsIdempotent(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := m.Logout(context.Background(), blobs, res.Account); err != nil {
+			t.Fatalf("logout %d: %v", i, err)
+		}
+	}
+	if blobs.len() != 0 {
+		t.Fatal("credentials survived logout")
+	}
+	if _, err := m.Token(context.Background(), blobs, emulatorEnv(s), res.Account, TokenRequest{}); !errors.Is(err, ErrNotSignedIn) {
+		t.Fatalf("token after logout: %v", err)
+	}
+}
+
+func TestTransientARMFaultsAreRetried(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.SetFault(emulator.RouteSubscriptions, emulator.Fault{Status: 503, Times: 2})
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Status: 429, Times: 1})
+	res := spLogin(t, s, newTestManager(s, nil), LoginOptions{})
+	if len(res.Subscriptions) == 0 {
+		t.Fatal("no subscriptions after retries")
+	}
+}
+
+func TestPersistentARMFailureFailsTheLogin(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Status: 500})
+	_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID,
+		ClientID: emulator.DefaultServicePrincipalID, ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret),
+	})
+	var pe *PopulateError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestConcurrentRefreshMakesOneRequest(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := deviceLogin(t, s, m, emulator.DefaultUser)
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	expireAccessTokens(t, blobs, res.Account.Key())
+	s.ResetCounts()
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cred := m.Credential(blobs, emulatorEnv(s), res.Account, "")
+			if _, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{ARMScope(emulatorEnv(s))}}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := s.Count(emulator.RouteToken, "refresh_token"); n != 1 {
+		t.Fatalf("refresh grants = %d, want 1", n)
+	}
+}
