@@ -1,0 +1,54 @@
+//go:build windows
+
+package credstore
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+// Windows refuses to rename over or delete a file that another process
+// (often a virus scanner) has open; such errors pass within about a second.
+const shareRetryFor = time.Second
+
+func retrySharing(op func() error) error {
+	deadline := time.Now().Add(shareRetryFor)
+	for {
+		err := op()
+		if err == nil || time.Now().After(deadline) || !isSharingError(err) {
+			return err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func isSharingError(err error) bool {
+	return errors.Is(err, windows.ERROR_ACCESS_DENIED) ||
+		errors.Is(err, windows.ERROR_SHARING_VIOLATION) ||
+		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
+}
+
+func rename(from, to string) error { return retrySharing(func() error { return os.Rename(from, to) }) }
+
+func remove(path string) error { return retrySharing(func() error { return os.Remove(path) }) }
+
+// syncDir is a no-op: Windows cannot open a directory for syncing and
+// MoveFileEx is durable once it returns.
+func syncDir(string) error { return nil }
+
+// checkPrivateDir only checks that dir is a directory: the ACLs of the
+// user's profile directory keep other users out, and Go's mode bits do not
+// describe them.
+func checkPrivateDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return errors.New(dir + " is not a directory")
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package credstore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// Backend names, as Store.Backend reports them.
+const (
+	kernelKeyringName = "linux-keyring"
+	secretServiceName = "secret-service"
+	keychainName      = "keychain"
+	dpapiName         = "dpapi"
+	plaintextName     = "plaintext"
+)
+
+// KeyBackend keeps a store's 32-byte data key in an OS key store. The
+// store serialises LoadKey-then-StoreKey under its own lock, so backends
+// need no locking of their own.
+type KeyBackend interface {
+	// Name names the backend for diagnostics, e.g. "linux-keyring".
+	Name() string
+	// LoadKey returns the data key for ref, ErrNoKey when there is none,
+	// or an error wrapping ErrUnavailable when the key store cannot be
+	// used on this machine.
+	LoadKey(ref KeyRef) ([]byte, error)
+	// StoreKey saves a new data key for ref.
+	StoreKey(ref KeyRef, key []byte) error
+}
+
+// KeyRef names the data key of one store.
+type KeyRef struct {
+	// ID is stable for a state directory: "azc:datakey:<hash of its path>".
+	ID string
+	// Dir is the store's credentials directory, for backends that keep a
+	// protected key file beside the blobs (DPAPI).
+	Dir string
+}
+
+var (
+	// ErrNoKey is returned by KeyBackend.LoadKey when no key exists yet.
+	ErrNoKey = errors.New("no data key")
+	// ErrUnavailable is wrapped by KeyBackend errors when the key store
+	// cannot be used here (no session bus, keyctl refused, …).
+	ErrUnavailable = errors.New("key store unavailable")
+	// ErrNotFound is returned by Get for a key with no blob. A blob whose
+	// data key is lost also matches it (see KeyLostError).
+	ErrNotFound = errors.New("credential not found")
+	// ErrKeyLost is matched by *KeyLostError.
+	ErrKeyLost = errors.New("credential data key lost")
+	// ErrEncryptionRequired is matched by *EncryptionRequiredError.
+	ErrEncryptionRequired = errors.New("encryption required but no OS key store is available")
+)
+
+// KeyLostError reports a blob sealed under a data key that no longer
+// exists, typically a kernel-keyring key that did not survive a reboot.
+// It matches ErrKeyLost and ErrNotFound: callers treat the account as
+// signed out and ask the user to sign in again.
+type KeyLostError struct {
+	Key     string // the blob's key name (an account key, not a secret)
+	Backend string // the backend that held the lost key, "" when unknown
+}
+
+func (e *KeyLostError) Error() string {
+	where := map[string]string{
+		kernelKeyringName: "the Linux kernel keyring (its keys do not survive a reboot)",
+		secretServiceName: "the Secret Service",
+		keychainName:      "the macOS Keychain",
+		dpapiName:         "the DPAPI-protected key file",
+	}[e.Backend]
+	switch {
+	case where != "":
+	case e.Backend != "":
+		where = e.Backend
+	default:
+		where = "an OS key store"
+	}
+	return fmt.Sprintf("the credentials for %q were encrypted with a data key that is no longer available in %s: sign in again", e.Key, where)
+}
+
+// Is makes a lost key read as both ErrKeyLost and ErrNotFound.
+func (e *KeyLostError) Is(target error) bool { return target == ErrKeyLost || target == ErrNotFound }
+
+// EncryptionRequiredError reports that Options.RequireEncryption refused a
+// plaintext store. Tried lists why each OS key store was unusable.
+type EncryptionRequiredError struct {
+	Dir   string
+	Tried []string
+}
+
+func (e *EncryptionRequiredError) Error() string {
+	msg := fmt.Sprintf("refusing to store credentials in %s unencrypted: no OS key store is available", e.Dir)
+	for _, t := range e.Tried {
+		msg += "; " + t
+	}
+	return msg
+}
+
+// Is matches ErrEncryptionRequired.
+func (e *EncryptionRequiredError) Is(target error) bool { return target == ErrEncryptionRequired }
+
+// InsecureError reports a credentials directory that other users can
+// reach.
+type InsecureError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *InsecureError) Error() string {
+	return fmt.Sprintf("refusing to use %s: its mode %s lets other users in (chmod 700 it)", e.Path, e.Mode)
+}
+
+// FixedKey returns a backend that always yields key, named name. Sessions
+// use it with the key carried in AZC_SESSION; tests use it too. The key is
+// copied.
+func FixedKey(name string, key []byte) KeyBackend {
+	return fixedKey{name: name, key: append([]byte(nil), key...)}
+}
+
+type fixedKey struct {
+	name string
+	key  []byte
+}
+
+func (f fixedKey) Name() string                   { return f.name }
+func (f fixedKey) LoadKey(KeyRef) ([]byte, error) { return append([]byte(nil), f.key...), nil }
+func (f fixedKey) StoreKey(KeyRef, []byte) error {
+	return errors.New("a fixed key cannot be replaced")
+}
+
+// Plaintext returns the backend that stores blobs unencrypted (0600). Chosen
+// explicitly it gives no warning; Open still refuses it when
+// Options.RequireEncryption is set.
+func Plaintext() KeyBackend { return plaintext{} }
+
+type plaintext struct{}
+
+func (plaintext) Name() string                   { return plaintextName }
+func (plaintext) LoadKey(KeyRef) ([]byte, error) { return nil, nil }
+func (plaintext) StoreKey(KeyRef, []byte) error  { return nil }

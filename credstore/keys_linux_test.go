@@ -1,0 +1,105 @@
+package credstore
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// kernelKeyringOrSkip skips when the kernel refuses keyctl (a container's
+// seccomp profile, a kernel without keys).
+func kernelKeyringOrSkip(t *testing.T) {
+	t.Helper()
+	_, err := KernelKeyring().LoadKey(KeyRef{ID: "azc:datakey:probe-that-does-not-exist"})
+	if errors.Is(err, ErrUnavailable) {
+		t.Skipf("the kernel refuses keyctl here, so the kernel keyring cannot be tested: %v", err)
+	}
+	if !errors.Is(err, ErrNoKey) {
+		t.Fatalf("probe: %v", err)
+	}
+}
+
+// dropKernelKey unlinks the store's data key from @u, as a reboot would.
+func dropKernelKey(t *testing.T, dir string) {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := unix.KeyctlGetKeyringID(unix.KEY_SPEC_USER_KEYRING, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := unix.KeyctlSearch(ring, "user", keyRefFor(abs).ID, 0)
+	if errors.Is(err, unix.ENOKEY) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := unix.KeyctlInt(unix.KEYCTL_UNLINK, id, ring, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestKernelKeyringHoldsTheDataKey(t *testing.T) {
+	t.Parallel()
+	kernelKeyringOrSkip(t)
+	dir := t.TempDir()
+	t.Cleanup(func() { dropKernelKey(t, dir) })
+
+	s, err := Open(dir, Options{Backend: KernelKeyring()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Backend() != "linux-keyring" || !s.Encrypted() {
+		t.Fatalf("Backend, Encrypted = %q, %v", s.Backend(), s.Encrypted())
+	}
+	token := []byte("at-kernel-keyring-secret-token-value")
+	if err := s.Put("acct", token); err != nil {
+		t.Fatal(err)
+	}
+	noPlaintextOnDisk(t, dir, token)
+
+	// Another open (another process, in real use) finds the same key.
+	s2, err := Open(dir, Options{Backend: KernelKeyring()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s2.Get("acct"); err != nil || string(got) != string(token) {
+		t.Fatalf("second open Get = %q, %v", got, err)
+	}
+
+	// After a "reboot" the blob reads as signed out, never as garbage or plaintext.
+	dropKernelKey(t, dir)
+	var warned bool
+	s3, err := Open(dir, Options{Backend: KernelKeyring(), Warn: func(string) { warned = true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s3.Get("acct")
+	var lost *KeyLostError
+	if !errors.As(err, &lost) || lost.Backend != "linux-keyring" || !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get after the key vanished = %v, want a KeyLostError naming linux-keyring", err)
+	}
+	if warned || !s3.Encrypted() {
+		t.Fatal("a lost key fell back to plaintext")
+	}
+	t.Logf("after a reboot the user sees: %v", err)
+}
+
+func TestAutoDetectPicksTheKernelKeyringWithoutASessionBus(t *testing.T) {
+	t.Parallel()
+	kernelKeyringOrSkip(t)
+	dir := t.TempDir()
+	t.Cleanup(func() { dropKernelKey(t, dir) })
+	s, err := Open(dir, Options{Env: func(string) string { return "" }, Warn: func(m string) { t.Errorf("warned: %s", m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Backend() != "linux-keyring" {
+		t.Fatalf("Backend = %q, want linux-keyring", s.Backend())
+	}
+}

@@ -1,0 +1,387 @@
+package credstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// DefaultLockTimeout is how long Update and Lock wait for a blob's lock
+// when Options.LockTimeout is zero.
+const DefaultLockTimeout = 10 * time.Second
+
+// Blobs is a keyed store of secret blobs. *Store implements it, and so does
+// a session's own store, so process-scope sign-ins keep their tokens in the
+// session only.
+//
+// Get never locks. Put and Delete replace or remove a blob atomically
+// without locking, so they may be called while holding Lock; a caller that
+// derives the new value from the old one uses Update, or holds Lock around
+// Get and Put. Update takes the blob's lock itself and so must not be
+// called by the holder of Lock for the same key (it would wait for itself).
+type Blobs interface {
+	// Get returns the blob stored under key, or an error matching
+	// ErrNotFound.
+	Get(key string) ([]byte, error)
+	// Put stores data under key, replacing any blob.
+	Put(key string, data []byte) error
+	// Delete removes the blob under key; a missing blob is not an error.
+	Delete(key string) error
+	// Update applies fn to the current blob (nil when there is none)
+	// under the blob's lock and stores the result; a nil result deletes
+	// the blob, and an error from fn leaves the blob as it was.
+	Update(key string, fn func(old []byte) ([]byte, error)) error
+	// Lock takes the blob's cross-process lock until unlock is called.
+	Lock(ctx context.Context, key string) (unlock func(), err error)
+}
+
+// Options configure Open.
+type Options struct {
+	// Backend holds the data key. Nil picks the first usable OS key store
+	// for this platform, falling back to plaintext.
+	Backend KeyBackend
+	// RequireEncryption makes Open fail with an error matching
+	// ErrEncryptionRequired rather than store plaintext blobs, and makes
+	// Get refuse plaintext blobs.
+	RequireEncryption bool
+	// Env reads the caller's environment; only DBUS_SESSION_BUS_ADDRESS
+	// is consulted (to decide whether the Secret Service can exist). Nil
+	// reads nothing.
+	Env func(string) string
+	// Warn is called once when Open falls back to plaintext.
+	Warn func(msg string)
+	// Logger receives diagnostics (never secrets). Nil discards.
+	Logger *slog.Logger
+	// LockTimeout bounds lock waits; zero means DefaultLockTimeout.
+	LockTimeout time.Duration
+
+	// testOnlyPlatform replaces the platform's backend list in tests.
+	testOnlyPlatform []KeyBackend
+}
+
+// Store is an open credential store. It is safe for concurrent use by
+// many goroutines and processes.
+type Store struct {
+	dir         string // <state dir>/credentials
+	backend     string
+	sealer      *sealer // nil: plaintext
+	requireEnc  bool
+	lockTimeout time.Duration
+	known       map[string]string // hex key id → backend that held it
+}
+
+var _ Blobs = (*Store)(nil)
+
+// credentialsDir is the store's directory under the state directory.
+const credentialsDir = "credentials"
+
+// Open opens (creating if needed) the credential store under
+// <dir>/credentials and loads or creates its data key.
+func Open(dir string, opts Options) (*Store, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("credential store: %w", err)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cdir := filepath.Join(abs, credentialsDir)
+	if err := os.MkdirAll(cdir, 0o700); err != nil {
+		return nil, fmt.Errorf("credential store: %w", err)
+	}
+	if err := checkPrivateDir(cdir); err != nil {
+		return nil, fmt.Errorf("credential store: %w", err)
+	}
+	s := &Store{dir: cdir, requireEnc: opts.RequireEncryption, lockTimeout: opts.LockTimeout}
+	if s.lockTimeout <= 0 {
+		s.lockTimeout = DefaultLockTimeout
+	}
+	ref := keyRefFor(abs)
+
+	candidates, explicit := []KeyBackend{opts.Backend}, true
+	if opts.Backend == nil {
+		env := opts.Env
+		if env == nil {
+			env = func(string) string { return "" }
+		}
+		candidates, explicit = platformBackends(env), false
+		if opts.testOnlyPlatform != nil {
+			candidates = opts.testOnlyPlatform
+		}
+	}
+	var tried []string
+	for _, b := range candidates {
+		if _, ok := b.(plaintext); ok {
+			break
+		}
+		key, err := s.loadOrCreateKey(b, ref)
+		if err != nil {
+			if explicit {
+				return nil, fmt.Errorf("credential store: %s: %w", b.Name(), err)
+			}
+			log.Debug("credential key store unusable", "backend", b.Name(), "err", err)
+			tried = append(tried, b.Name()+": "+err.Error())
+			continue
+		}
+		sl, err := newSealer(key)
+		clear(key)
+		if err != nil {
+			return nil, fmt.Errorf("credential store: %s: %w", b.Name(), err)
+		}
+		s.sealer, s.backend = sl, b.Name()
+		break
+	}
+	if s.sealer == nil {
+		if opts.RequireEncryption {
+			return nil, &EncryptionRequiredError{Dir: cdir, Tried: tried}
+		}
+		s.backend = plaintextName
+		if !explicit && opts.Warn != nil {
+			msg := "no OS key store is available: credentials in " + cdir + " are stored unencrypted (mode 0600)"
+			if len(tried) > 0 {
+				msg += " (tried " + joinTried(tried) + ")"
+			}
+			opts.Warn(msg)
+		}
+	}
+	log.Debug("credential store open", "dir", cdir, "backend", s.backend)
+	if err := s.recordMeta(); err != nil {
+		log.Debug("credential store meta not recorded", "err", err)
+	}
+	return s, nil
+}
+
+// keyRefFor names the data key of the store under state directory abs.
+func keyRefFor(abs string) KeyRef {
+	sum := sha256.Sum256([]byte(abs))
+	return KeyRef{ID: "azc:datakey:" + hex.EncodeToString(sum[:8]), Dir: filepath.Join(abs, credentialsDir)}
+}
+
+func joinTried(tried []string) string {
+	out := ""
+	for i, t := range tried {
+		if i > 0 {
+			out += "; "
+		}
+		out += t
+	}
+	return out
+}
+
+// loadOrCreateKey loads b's key for ref, creating one under the store's
+// key lock when none exists, so concurrent first uses agree on one key.
+func (s *Store) loadOrCreateKey(b KeyBackend, ref KeyRef) ([]byte, error) {
+	key, err := b.LoadKey(ref)
+	if !errors.Is(err, ErrNoKey) {
+		return key, err
+	}
+	unlock, err := lockFile(context.Background(), filepath.Join(s.dir, "datakey.lock"), s.lockTimeout)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	key, err = b.LoadKey(ref)
+	if !errors.Is(err, ErrNoKey) {
+		return key, err
+	}
+	key = make([]byte, 32)
+	if _, err := io.ReadFull(rand.Reader, key); err != nil {
+		return nil, err
+	}
+	if err := b.StoreKey(ref, key); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// meta is credentials/meta.json: which backend holds the current key and
+// which held earlier ones, so a blob sealed under a lost key can say where
+// its key lived.
+type meta struct {
+	Version int               `json:"version"`
+	Backend string            `json:"backend"`
+	KeyID   string            `json:"keyId,omitempty"`
+	Keys    map[string]string `json:"keys,omitempty"` // key id → backend
+}
+
+func (s *Store) metaPath() string { return filepath.Join(s.dir, "meta.json") }
+
+func readMeta(path string) (meta, error) {
+	var m meta
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return m, err
+	}
+	return m, json.Unmarshal(b, &m)
+}
+
+// recordMeta notes the current backend and key id in meta.json, under the
+// key lock, when they are not recorded yet.
+func (s *Store) recordMeta() error {
+	id := ""
+	if s.sealer != nil {
+		id = hex.EncodeToString(s.sealer.id[:])
+	}
+	m, _ := readMeta(s.metaPath())
+	s.known = m.Keys
+	if m.Backend == s.backend && m.KeyID == id && (id == "" || m.Keys[id] == s.backend) {
+		return nil
+	}
+	unlock, err := lockFile(context.Background(), filepath.Join(s.dir, "datakey.lock"), s.lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	m, _ = readMeta(s.metaPath())
+	if m.Keys == nil {
+		m.Keys = map[string]string{}
+	}
+	m.Version, m.Backend, m.KeyID = 1, s.backend, id
+	if id != "" {
+		m.Keys[id] = s.backend
+	}
+	s.known = m.Keys
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(s.metaPath(), append(b, '\n'))
+}
+
+// Backend names the key store holding the data key: "secret-service",
+// "linux-keyring", "keychain", "dpapi", "plaintext", or a FixedKey's name.
+func (s *Store) Backend() string { return s.backend }
+
+// Encrypted reports whether blobs are written encrypted.
+func (s *Store) Encrypted() bool { return s.sealer != nil }
+
+// Dir is the directory that holds the blobs.
+func (s *Store) Dir() string { return s.dir }
+
+func (s *Store) path(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return filepath.Join(s.dir, hex.EncodeToString(sum[:]))
+}
+
+// LockPath is the sidecar lock file of key's blob.
+func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
+
+// Get returns the blob stored under key. A missing blob gives ErrNotFound;
+// a blob sealed under a lost data key gives *KeyLostError (which matches
+// ErrNotFound too); a damaged blob gives an error matching ErrCorrupt.
+func (s *Store) Get(key string) ([]byte, error) {
+	p := s.path(key)
+	raw, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("credential store: %w", err)
+	}
+	data, err := s.open(key, raw)
+	if err != nil {
+		var lost *KeyLostError
+		if errors.As(err, &lost) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("credential store: %s: %w", p, err)
+	}
+	return data, nil
+}
+
+func (s *Store) open(key string, raw []byte) ([]byte, error) {
+	b, err := decodeBlob(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch b.alg {
+	case algPlain:
+		if s.requireEnc {
+			return nil, fmt.Errorf("%w: the blob is stored unencrypted", ErrEncryptionRequired)
+		}
+		if subtle.ConstantTimeCompare(b.sum, plainSum(b.header, key, b.payload)) != 1 {
+			return nil, ErrCorrupt
+		}
+		return bytes.Clone(b.payload), nil
+	default:
+		if s.sealer == nil || s.sealer.id != b.keyID {
+			return nil, &KeyLostError{Key: key, Backend: s.known[hex.EncodeToString(b.keyID[:])]}
+		}
+		out, err := s.sealer.aead.Open(nil, b.nonce, b.payload, aad(b.header, key))
+		if err != nil {
+			return nil, ErrCorrupt
+		}
+		if out == nil {
+			out = []byte{}
+		}
+		return out, nil
+	}
+}
+
+// Put stores data under key, replacing any blob atomically. It does not
+// lock (see Blobs).
+func (s *Store) Put(key string, data []byte) error {
+	if data == nil {
+		data = []byte{}
+	}
+	raw, err := s.sealer.seal(key, data)
+	if err != nil {
+		return fmt.Errorf("credential store: %w", err)
+	}
+	if err := writeFileAtomic(s.path(key), raw); err != nil {
+		return fmt.Errorf("credential store: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the blob under key. A missing blob is not an error. The
+// lock file stays: deleting it would break the lock's exclusion.
+func (s *Store) Delete(key string) error {
+	if err := removeFile(s.path(key)); err != nil {
+		return fmt.Errorf("credential store: %w", err)
+	}
+	return nil
+}
+
+// Update applies fn to the blob under key while holding its lock. fn sees
+// nil when there is no blob or its data key is lost (the account is signed
+// out, so signing in again replaces it); a corrupt blob fails Update
+// without calling fn. A nil result deletes the blob.
+func (s *Store) Update(key string, fn func(old []byte) ([]byte, error)) error {
+	unlock, err := s.Lock(context.Background(), key)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	old, err := s.Get(key)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	next, err := fn(old)
+	if err != nil {
+		return err
+	}
+	if next == nil {
+		return s.Delete(key)
+	}
+	return s.Put(key, next)
+}
+
+// Lock takes key's cross-process lock, waiting until ctx is done or the
+// store's lock timeout passes; the error then names the lock file. Auth
+// holds it across a token refresh so that N processes refresh once.
+func (s *Store) Lock(ctx context.Context, key string) (unlock func(), err error) {
+	return lockFile(ctx, s.LockPath(key), s.lockTimeout)
+}

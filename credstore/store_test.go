@@ -1,0 +1,487 @@
+package credstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func randomKey(t testing.TB) []byte {
+	t.Helper()
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func openFixed(t testing.TB, dir string, key []byte) *Store {
+	t.Helper()
+	s, err := Open(dir, Options{Backend: FixedKey("test-key", key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestPutGetDeleteUpdateRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := openFixed(t, t.TempDir(), randomKey(t))
+	const k = "azurecloud|tenant|user@example.com"
+	if _, err := s.Get(k); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get of a missing blob = %v, want ErrNotFound", err)
+	}
+	if err := s.Put(k, []byte("cache-v1")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get(k); err != nil || string(got) != "cache-v1" {
+		t.Fatalf("Get = %q, %v", got, err)
+	}
+	err := s.Update(k, func(old []byte) ([]byte, error) { return append(old, "+v2"...), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Get(k); string(got) != "cache-v1+v2" {
+		t.Fatalf("after Update Get = %q", got)
+	}
+	boom := errors.New("boom")
+	if err := s.Update(k, func([]byte) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatalf("Update with a failing fn = %v", err)
+	}
+	if got, _ := s.Get(k); string(got) != "cache-v1+v2" {
+		t.Fatalf("a failed Update changed the blob: %q", got)
+	}
+	if err := s.Put(k, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get(k); err != nil || got == nil || len(got) != 0 {
+		t.Fatalf("an empty blob reads as %q, %v; want empty, non-nil", got, err)
+	}
+	if err := s.Update(k, func([]byte) ([]byte, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(k); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a nil Update result did not delete: %v", err)
+	}
+	for range 2 {
+		if err := s.Delete(k); err != nil {
+			t.Fatalf("Delete is not idempotent: %v", err)
+		}
+	}
+	if s.Backend() != "test-key" || !s.Encrypted() {
+		t.Fatalf("Backend, Encrypted = %q, %v", s.Backend(), s.Encrypted())
+	}
+}
+
+func TestFilesArePrivate(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits do not describe Windows ACLs")
+	}
+	dir := t.TempDir()
+	s := openFixed(t, dir, randomKey(t))
+	if err := s.Put("k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(filepath.Join(dir, credentialsDir), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenRefusesADirectoryOthersCanReach(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits do not describe Windows ACLs")
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, credentialsDir), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, credentialsDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(dir, Options{Backend: FixedKey("k", randomKey(t))})
+	var insecure *InsecureError
+	if !errors.As(err, &insecure) {
+		t.Fatalf("Open = %v, want *InsecureError", err)
+	}
+}
+
+// noPlaintextOnDisk fails when any file under dir contains needle.
+func noPlaintextOnDisk(t *testing.T, dir string, needle []byte) {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		n++
+		if bytes.Contains(b, needle) {
+			t.Errorf("%s contains the plaintext secret", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no files written")
+	}
+}
+
+func TestNoBlobContainsThePlaintextSecret(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := openFixed(t, dir, randomKey(t))
+	secretValue := []byte(`{"RefreshToken":{"x":{"secret":"rt-very-secret-refresh-token-0123456789"}}}`)
+	if err := s.Put("account", secretValue); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update("account2", func([]byte) ([]byte, error) { return secretValue, nil }); err != nil {
+		t.Fatal(err)
+	}
+	noPlaintextOnDisk(t, dir, []byte("rt-very-secret-refresh-token"))
+}
+
+func TestTamperedBlobsFailWithoutPanicking(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := openFixed(t, dir, randomKey(t))
+	if err := s.Put("a", []byte("secret-a")); err != nil {
+		t.Fatal(err)
+	}
+	orig, err := os.ReadFile(s.path("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range orig {
+		b := bytes.Clone(orig)
+		b[i] ^= 0x01
+		if err := os.WriteFile(s.path("a"), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get("a")
+		if err == nil {
+			t.Fatalf("flipping byte %d went unnoticed: %q", i, got)
+		}
+		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrKeyLost) {
+			t.Fatalf("flipping byte %d: %v, want ErrCorrupt or ErrKeyLost", i, err)
+		}
+	}
+	for _, n := range []int{0, 3, plainHdr, sealedHdr, len(orig) - 1} {
+		if err := os.WriteFile(s.path("a"), orig[:n], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Get("a"); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("truncated to %d bytes: %v, want ErrCorrupt", n, err)
+		}
+	}
+	// A blob moved to another key's file must not decrypt (the key name is
+	// authenticated).
+	if err := os.WriteFile(s.path("b"), orig, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("b"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("a blob moved to another key: %v, want ErrCorrupt", err)
+	}
+	if err := s.Update("b", func([]byte) ([]byte, error) { t.Fatal("fn called on a corrupt blob"); return nil, nil }); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Update of a corrupt blob = %v, want ErrCorrupt", err)
+	}
+}
+
+func TestALostKeyReadsAsSignedOut(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := openFixed(t, dir, randomKey(t))
+	if err := s.Put("acct", []byte("tokens")); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(dir, Options{Backend: FixedKey("other-key", randomKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s2.Get("acct")
+	var lost *KeyLostError
+	if !errors.As(err, &lost) || !errors.Is(err, ErrKeyLost) || !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get under a new key = %v, want a *KeyLostError matching ErrKeyLost and ErrNotFound", err)
+	}
+	if lost.Backend != "test-key" || !strings.Contains(err.Error(), "sign in again") {
+		t.Fatalf("KeyLostError = %+v (%v), want backend test-key and a way out", lost, err)
+	}
+	var seen []byte
+	err = s2.Update("acct", func(old []byte) ([]byte, error) { seen = old; return []byte("new tokens"), nil })
+	if err != nil || seen != nil {
+		t.Fatalf("Update over a lost blob: err %v, old %q; want nil, nil", err, seen)
+	}
+	if got, err := s2.Get("acct"); err != nil || string(got) != "new tokens" {
+		t.Fatalf("after signing in again Get = %q, %v", got, err)
+	}
+}
+
+type unavailable struct{}
+
+func (unavailable) Name() string { return "nothing" }
+func (unavailable) LoadKey(KeyRef) ([]byte, error) {
+	return nil, fmt.Errorf("%w: no bus", ErrUnavailable)
+}
+func (unavailable) StoreKey(KeyRef, []byte) error { return ErrUnavailable }
+
+func TestFallbackToPlaintextWarnsOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	enc := openFixed(t, dir, randomKey(t))
+	if err := enc.Put("sealed", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	s, err := Open(dir, Options{
+		Warn:             func(m string) { warnings = append(warnings, m) },
+		testOnlyPlatform: []KeyBackend{unavailable{}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "unencrypted") || !strings.Contains(warnings[0], "nothing: ") {
+		t.Fatalf("warnings = %q, want one naming the fallback and what was tried", warnings)
+	}
+	if s.Encrypted() || s.Backend() != "plaintext" {
+		t.Fatalf("Backend, Encrypted = %q, %v", s.Backend(), s.Encrypted())
+	}
+	if err := s.Put("p", []byte("plain")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get("p"); err != nil || string(got) != "plain" {
+		t.Fatalf("Get = %q, %v", got, err)
+	}
+	if fi, err := os.Stat(s.path("p")); err != nil || (runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600) {
+		t.Fatalf("plaintext blob: %v, %v", fi.Mode(), err)
+	}
+	// A blob sealed before the fallback is never read as garbage.
+	if _, err := s.Get("sealed"); !errors.Is(err, ErrKeyLost) {
+		t.Fatalf("Get of a sealed blob in a plaintext store = %v, want ErrKeyLost", err)
+	}
+	// An encrypted store still reads the plaintext blob, so it upgrades on the next write.
+	if got, err := enc.Get("p"); err != nil || string(got) != "plain" {
+		t.Fatalf("encrypted store reading a plaintext blob = %q, %v", got, err)
+	}
+}
+
+func TestRequireEncryptionRefusesPlaintext(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := Open(dir, Options{RequireEncryption: true, testOnlyPlatform: []KeyBackend{unavailable{}}, Warn: func(string) { t.Error("warned instead of failing") }})
+	var req *EncryptionRequiredError
+	if !errors.Is(err, ErrEncryptionRequired) || !errors.As(err, &req) || len(req.Tried) != 1 {
+		t.Fatalf("Open = %v, want an EncryptionRequiredError listing what was tried", err)
+	}
+	if _, err := Open(dir, Options{RequireEncryption: true, Backend: Plaintext()}); !errors.Is(err, ErrEncryptionRequired) {
+		t.Fatalf("explicit plaintext with RequireEncryption = %v", err)
+	}
+	p, err := Open(dir, Options{Backend: Plaintext(), Warn: func(string) { t.Error("explicit plaintext warned") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Put("k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, Options{RequireEncryption: true, Backend: FixedKey("k", randomKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("k"); !errors.Is(err, ErrEncryptionRequired) {
+		t.Fatalf("reading a plaintext blob with RequireEncryption = %v", err)
+	}
+}
+
+func TestLockTimeoutNamesTheLockFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Backend: FixedKey("k", randomKey(t)), LockTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := s.Lock(context.Background(), "acct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	err = s.Update("acct", func(b []byte) ([]byte, error) { return b, nil })
+	var le *LockError
+	if !errors.As(err, &le) || le.Path != s.LockPath("acct") || !strings.Contains(err.Error(), s.LockPath("acct")) {
+		t.Fatalf("Update while locked = %v, want a LockError naming %s", err, s.LockPath("acct"))
+	}
+	// Put works under the lock: auth writes the refreshed cache while holding it.
+	if err := s.Put("acct", []byte("refreshed")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Lock(ctx, "acct"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Lock with a cancelled context = %v", err)
+	}
+}
+
+func increment(old []byte) ([]byte, error) {
+	n := 0
+	if old != nil {
+		var err error
+		if n, err = strconv.Atoi(string(old)); err != nil {
+			return nil, err
+		}
+	}
+	return []byte(strconv.Itoa(n + 1)), nil
+}
+
+func TestConcurrentUpdatesLoseNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	key := randomKey(t)
+	const goroutines, each = 16, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for range goroutines {
+		wg.Go(func() {
+			s, err := Open(dir, Options{Backend: FixedKey("k", key)})
+			if err != nil {
+				errs <- err
+				return
+			}
+			for range each {
+				if err := s.Update("counter", increment); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	got, err := openFixed(t, dir, key).Get("counter")
+	if err != nil || string(got) != strconv.Itoa(goroutines*each) {
+		t.Fatalf("counter = %q, %v; want %d", got, err, goroutines*each)
+	}
+}
+
+// The helper process increments a counter; see
+// TestConcurrentUpdatesAcrossProcessesLoseNothing.
+const helperEnv = "AZC_CREDSTORE_TEST_HELPER"
+
+func TestHelperProcess(t *testing.T) {
+	spec := os.Getenv(helperEnv)
+	if spec == "" {
+		t.Skip("helper for TestConcurrentUpdatesAcrossProcessesLoseNothing")
+	}
+	dir, hexKey, _ := strings.Cut(spec, "|")
+	key := make([]byte, 32)
+	if _, err := fmt.Sscanf(hexKey, "%x", &key); err != nil {
+		t.Fatal(err)
+	}
+	s := openFixed(t, dir, key)
+	for range 25 {
+		if err := s.Update("counter", increment); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestConcurrentUpdatesAcrossProcessesLoseNothing(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dir := t.TempDir()
+	key := randomKey(t)
+	const procs = 8
+	var wg sync.WaitGroup
+	outs := make([][]byte, procs)
+	errs := make([]error, procs)
+	for i := range procs {
+		wg.Go(func() {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+			cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s|%x", helperEnv, dir, key))
+			outs[i], errs[i] = cmd.CombinedOutput()
+		})
+	}
+	s := openFixed(t, dir, key)
+	for range 25 {
+		if err := s.Update("counter", increment); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	for i := range procs {
+		if errs[i] != nil {
+			t.Fatalf("helper %d: %v\n%s", i, errs[i], outs[i])
+		}
+	}
+	got, err := s.Get("counter")
+	if want := strconv.Itoa((procs + 1) * 25); err != nil || string(got) != want {
+		t.Fatalf("counter = %q, %v; want %s", got, err, want)
+	}
+}
+
+func FuzzDecodeBlob(f *testing.F) {
+	sl, err := newSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		f.Fatal(err)
+	}
+	sealed, _ := sl.seal("k", []byte("payload"))
+	plain, _ := (*sealer)(nil).seal("k", []byte("payload"))
+	f.Add(sealed)
+	f.Add(plain)
+	f.Add([]byte("azcb\x01"))
+	f.Add([]byte("azcb\x02\x01"))
+	s := &Store{sealer: sl}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		b, err := decodeBlob(raw)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("decode error %v does not match ErrCorrupt", err)
+			}
+			return
+		}
+		if b.alg != algPlain && b.alg != algAESGCM {
+			t.Fatalf("decoded unknown alg %d", b.alg)
+		}
+		out, err := s.open("k", raw)
+		if err == nil && b.alg == algAESGCM && !bytes.Equal(raw, sealed) && string(out) != "payload" {
+			t.Fatalf("forged blob opened: %q", out)
+		}
+	})
+}
