@@ -1,0 +1,258 @@
+// Package credserver is the credential endpoint behind `azc exec`: a loopback
+// HTTP server speaking the App Service managed identity protocol
+// (api-version 2019-08-01), so that any Azure SDK, the az CLI or Terraform
+// running in the child process gets the tokens of one azc context without
+// knowing azc exists.
+//
+// One Server serves one identity to one child. It listens on 127.0.0.1 with a
+// random port, a random path and a 256-bit random secret, which reach the
+// child only through the variables of [Server.Env]. A request is refused with
+// a bare status code, and no hint of why, unless it comes from a loopback
+// peer, names the server's own address in Host, carries no Origin header, is
+// a GET of the server's path and presents the secret in X-IDENTITY-HEADER,
+// x-ms-identity or secret (compared in constant time). Only access tokens are
+// served; the protocol has no place for a refresh token and neither does
+// [Token].
+package credserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/azcontext/azc/secret"
+)
+
+// Token is an access token and its expiry. It deliberately has no room for
+// a refresh token.
+type Token struct {
+	AccessToken secret.String
+	ExpiresOn   time.Time
+}
+
+// TokenSource gives the access token of the served identity for a resource
+// (a v1 resource such as "https://management.azure.com/", never a scope).
+// It is called once per request and concurrently, so it should answer warm
+// requests from memory.
+type TokenSource interface {
+	Token(ctx context.Context, resource string) (Token, error)
+}
+
+// TokenSourceFunc adapts a function to [TokenSource].
+type TokenSourceFunc func(ctx context.Context, resource string) (Token, error)
+
+// Token calls f.
+func (f TokenSourceFunc) Token(ctx context.Context, resource string) (Token, error) {
+	return f(ctx, resource)
+}
+
+// ErrResourceNotAllowed is returned (wrapped) by resource checks such as
+// [AllowHosts] for a resource the served identity must not get tokens for.
+var ErrResourceNotAllowed = errors.New("resource not allowed")
+
+// Options configure a Server.
+type Options struct {
+	// Source gives the tokens. Required.
+	Source TokenSource
+	// AllowResource, when set, is asked about every requested resource
+	// before Source; an error refuses the request with 400 and
+	// "invalid_resource". Use it to refuse resources outside the context's
+	// cloud (see [AllowHosts]).
+	AllowResource func(resource string) error
+	// LegacyMSI also serves the 2017-09-01 form of the protocol (secret in
+	// the "secret" header; the az CLI 2.45 that Debian ships) and adds
+	// APPSETTING_WEBSITE_SITE_NAME, MSI_ENDPOINT and MSI_SECRET to Env.
+	LegacyMSI bool
+	// ClientID is the served identity's client (application) id, echoed as
+	// client_id. When set, a request naming another client_id is refused.
+	ClientID string
+	// Logger receives diagnostics: why a request was refused, which
+	// resource was served. It never sees a secret or a token. Nil discards.
+	Logger *slog.Logger
+	// Now is the clock used for expires_in. Nil means time.Now.
+	Now func() time.Time
+	// Rand is the source of the port-independent randomness (path and
+	// secret). Nil means crypto/rand.
+	Rand io.Reader
+}
+
+// Server is a running credential endpoint. Its methods are safe for
+// concurrent use.
+type Server struct {
+	opts     Options
+	log      *slog.Logger
+	now      func() time.Time
+	ln       net.Listener
+	srv      *http.Server
+	host     string // "127.0.0.1:<port>", the only Host accepted
+	path     string // "/<random>/msi/token"
+	endpoint string
+	secret   secret.String
+	closeCtx context.Context
+	cancel   context.CancelFunc
+	done     chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// The api-versions a Server answers. 2018-02-01 is the IMDS form, which
+// Terraform's go-azure-sdk sends to ARM_MSI_ENDPOINT; the answer is the same.
+const (
+	apiVersionAppService = "2019-08-01"
+	apiVersionIMDS       = "2018-02-01"
+	apiVersionLegacy     = "2017-09-01"
+)
+
+// Start listens on 127.0.0.1 with a random port and serves until Close.
+func Start(opts Options) (*Server, error) {
+	if opts.Source == nil {
+		return nil, errors.New("credserver: no token source")
+	}
+	r := opts.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	var pathBytes [16]byte
+	var secretBytes [32]byte
+	if _, err := io.ReadFull(r, pathBytes[:]); err != nil {
+		return nil, fmt.Errorf("credserver: reading randomness: %w", err)
+	}
+	if _, err := io.ReadFull(r, secretBytes[:]); err != nil {
+		return nil, fmt.Errorf("credserver: reading randomness: %w", err)
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("credserver: listening on loopback: %w", err)
+	}
+	s := &Server{
+		opts:   opts,
+		log:    opts.Logger,
+		now:    opts.Now,
+		ln:     ln,
+		host:   ln.Addr().String(),
+		path:   "/" + base64.RawURLEncoding.EncodeToString(pathBytes[:]) + "/msi/token",
+		secret: secret.New(base64.RawURLEncoding.EncodeToString(secretBytes[:])),
+		done:   make(chan struct{}),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.endpoint = "http://" + s.host + s.path
+	s.closeCtx, s.cancel = context.WithCancel(context.Background())
+	s.srv = &http.Server{
+		Handler:           http.HandlerFunc(s.serveHTTP),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return s.closeCtx },
+	}
+	go func() {
+		defer close(s.done)
+		// Serve returns http.ErrServerClosed after Close; any other error
+		// means the listener failed, and Close reports nothing new then.
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Debug("credserver: serve stopped", "err", err)
+		}
+	}()
+	return s, nil
+}
+
+// Endpoint is the URL the child sends token requests to:
+// http://127.0.0.1:<port>/<random>/msi/token.
+func (s *Server) Endpoint() string { return s.endpoint }
+
+// Secret is the value the child must present in X-IDENTITY-HEADER (or
+// x-ms-identity, or secret).
+func (s *Server) Secret() secret.String { return s.secret }
+
+// Env returns the variables, as "NAME=value", that point a child's Azure
+// SDKs at this server: IDENTITY_ENDPOINT, IDENTITY_HEADER, ARM_USE_MSI and
+// ARM_MSI_ENDPOINT, and with LegacyMSI also APPSETTING_WEBSITE_SITE_NAME,
+// MSI_ENDPOINT and MSI_SECRET. The result holds the secret in clear: it is
+// meant for the child's environment only.
+func (s *Server) Env() []string {
+	sec := s.secret.Reveal()
+	env := []string{
+		"IDENTITY_ENDPOINT=" + s.endpoint,
+		"IDENTITY_HEADER=" + sec,
+		"ARM_USE_MSI=true",
+		"ARM_MSI_ENDPOINT=" + s.endpoint,
+	}
+	if s.opts.LegacyMSI {
+		env = append(env,
+			"APPSETTING_WEBSITE_SITE_NAME=azc",
+			"MSI_ENDPOINT="+s.endpoint,
+			"MSI_SECRET="+sec,
+		)
+	}
+	return env
+}
+
+// Close stops the server: the port is released, open connections are cut
+// and token requests in flight are cancelled. It is idempotent.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		// Cut the connections first, so that a request in flight gets no
+		// answer at all rather than a late error, then stop its token fetch.
+		if err := s.srv.Close(); err != nil {
+			s.closeErr = fmt.Errorf("credserver: closing: %w", err)
+		}
+		s.cancel()
+		<-s.done
+	})
+	return s.closeErr
+}
+
+// AllowHosts returns a resource check for [Options.AllowResource] that
+// accepts https resources whose host is one of hosts or a subdomain of one
+// (a host given with a port must match exactly, port included), and refuses
+// every other resource with [ErrResourceNotAllowed].
+func AllowHosts(hosts ...string) func(resource string) error {
+	allowed := make([]string, 0, len(hosts))
+	for _, h := range hosts {
+		if h = strings.ToLower(strings.TrimSuffix(h, ".")); h != "" {
+			allowed = append(allowed, h)
+		}
+	}
+	return func(resource string) error {
+		h, ok := resourceHost(resource)
+		if ok {
+			for _, a := range allowed {
+				if h == a || (!strings.Contains(a, ":") && strings.HasSuffix(h, "."+a)) {
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("%q: %w", resource, ErrResourceNotAllowed)
+	}
+}
+
+// resourceHost returns the lower-case host (with its port, if any) of an
+// https resource URI.
+func resourceHost(resource string) (string, bool) {
+	rest, ok := strings.CutPrefix(resource, "https://")
+	if !ok {
+		return "", false
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "" || strings.ContainsAny(rest, "@\\ ") {
+		return "", false
+	}
+	return strings.ToLower(rest), true
+}

@@ -1,0 +1,201 @@
+package credserver
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/azcontext/azc/secret"
+)
+
+// tokenResponse is the App Service answer. Both expires_on (MSAL, Python,
+// az) and expires_in (Terraform reads only this) are sent.
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	ExpiresOn   string `json:"expires_on"`
+	ExpiresIn   int64  `json:"expires_in"`
+	Resource    string `json:"resource"`
+	TokenType   string `json:"token_type"`
+	ClientID    string `json:"client_id"`
+}
+
+type errorResponse struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// serveHTTP answers one token request. Every refusal before the secret is
+// verified is a bare status code: the reason goes to the logger only.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if status, reason := s.check(r); status != 0 {
+		s.log.Debug("credserver: refused a request", "reason", reason, "status", status)
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(status)
+		return
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		s.fail(w, http.StatusBadRequest, "invalid_request", "the query string does not parse")
+		return
+	}
+	apiVersion := single(q, "api-version")
+	switch apiVersion {
+	case apiVersionAppService, apiVersionIMDS:
+	case apiVersionLegacy:
+		if !s.opts.LegacyMSI {
+			s.fail(w, http.StatusBadRequest, "invalid_request", "api-version 2017-09-01 is served only with azc exec --legacy-msi")
+			return
+		}
+	default:
+		s.fail(w, http.StatusBadRequest, "invalid_request", "unsupported api-version; use 2019-08-01")
+		return
+	}
+	resource, ok := requestedResource(q)
+	if !ok {
+		s.fail(w, http.StatusBadRequest, "invalid_request", "exactly one resource parameter is required")
+		return
+	}
+	if s.opts.ClientID != "" {
+		for _, name := range [...]string{"client_id", "clientid"} {
+			if id := q[name]; len(id) > 0 && (len(id) > 1 || !strings.EqualFold(id[0], s.opts.ClientID)) {
+				s.fail(w, http.StatusBadRequest, "invalid_request", "this endpoint serves one identity and the requested client_id is not it")
+				return
+			}
+		}
+	}
+	if s.opts.AllowResource != nil {
+		if err := s.opts.AllowResource(resource); err != nil {
+			s.log.Info("credserver: refused a resource", "resource", resource, "err", err)
+			s.fail(w, http.StatusBadRequest, "invalid_resource", "this context does not serve tokens for that resource")
+			return
+		}
+	}
+	tok, err := s.opts.Source.Token(r.Context(), resource)
+	if err != nil {
+		s.log.Warn("credserver: no token for a request", "resource", resource, "err", err)
+		s.fail(w, http.StatusInternalServerError, "token_unavailable", "azc could not get a token for this context; see azc's error output")
+		return
+	}
+	if tok.AccessToken.IsZero() {
+		s.log.Warn("credserver: the token source returned an empty token", "resource", resource)
+		s.fail(w, http.StatusInternalServerError, "token_unavailable", "azc could not get a token for this context; see azc's error output")
+		return
+	}
+	expiresIn := int64(tok.ExpiresOn.Sub(s.now()).Seconds())
+	if expiresIn < 0 {
+		expiresIn = 0
+	}
+	body, err := json.Marshal(tokenResponse{
+		AccessToken: tok.AccessToken.Reveal(),
+		ExpiresOn:   strconv.FormatInt(tok.ExpiresOn.Unix(), 10),
+		ExpiresIn:   expiresIn,
+		Resource:    resource,
+		TokenType:   "Bearer",
+		ClientID:    s.opts.ClientID,
+	})
+	if err != nil {
+		s.fail(w, http.StatusInternalServerError, "token_unavailable", "encoding the answer failed")
+		return
+	}
+	s.log.Debug("credserver: served a token", "resource", resource)
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// check decides whether a request may be answered at all. It returns 0 to
+// go on, or the status to refuse with and the reason to log.
+func (s *Server) check(r *http.Request) (status int, reason string) {
+	if !loopbackPeer(r.RemoteAddr) {
+		return http.StatusForbidden, "peer is not on loopback"
+	}
+	if r.Host != s.host {
+		return http.StatusForbidden, "Host is not the server's own address"
+	}
+	if _, ok := r.Header["Origin"]; ok {
+		return http.StatusForbidden, "request carries an Origin header"
+	}
+	if r.URL.Path != s.path && r.URL.Path != s.path+"/" {
+		return http.StatusNotFound, "wrong path"
+	}
+	if r.Method != http.MethodGet {
+		return http.StatusMethodNotAllowed, "method is not GET"
+	}
+	if !s.secretPresented(r.Header) {
+		return http.StatusUnauthorized, "missing or wrong secret"
+	}
+	return 0, ""
+}
+
+// secretPresented reports whether the request carries the secret in at
+// least one of the headers clients use, and nothing else in any of them:
+// X-IDENTITY-HEADER (App Service 2019-08-01: azidentity, MSAL, Python),
+// x-ms-identity (Terraform's go-azure-sdk) and secret (2017-09-01: the az
+// CLI 2.45's msrestazure). Names are in canonical form.
+func (s *Server) secretPresented(h http.Header) bool {
+	found := false
+	for _, name := range [...]string{"X-Identity-Header", "X-Ms-Identity", "Secret"} {
+		for _, v := range h[name] {
+			if !s.secret.Equal(secret.New(v)) {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
+}
+
+// requestedResource returns the one resource a request names, as a v1
+// resource: a scope's "/.default" suffix is removed.
+func requestedResource(q url.Values) (string, bool) {
+	v := q["resource"]
+	if len(v) != 1 || v[0] == "" {
+		return "", false
+	}
+	res := strings.TrimSuffix(v[0], "/.default")
+	if res == "" {
+		return "", false
+	}
+	return res, true
+}
+
+// single returns the value of a parameter given exactly once, else "".
+func single(q url.Values, name string) string {
+	if v := q[name]; len(v) == 1 {
+		return v[0]
+	}
+	return ""
+}
+
+func loopbackPeer(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
+// fail answers a request that presented the secret but cannot be served.
+// The description says what to change; it never holds a secret.
+func (s *Server) fail(w http.ResponseWriter, status int, code, description string) {
+	body, err := json.Marshal(errorResponse{Error: code, Description: description})
+	if err != nil {
+		w.WriteHeader(status)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
