@@ -1,0 +1,219 @@
+package emulator_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/emulator/emulatortest"
+)
+
+func cloudConfig(s *emulator.Server) cloud.Configuration {
+	return cloud.Configuration{
+		ActiveDirectoryAuthorityHost: s.AuthorityHost(),
+		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
+			cloud.ResourceManager: {Audience: s.ARMAudience(), Endpoint: s.ARMEndpoint()},
+		},
+	}
+}
+
+func armClients(t *testing.T, s *emulator.Server, cred azcore.TokenCredential) (*armsubscriptions.Client, *armsubscriptions.TenantsClient) {
+	t.Helper()
+	opts := &arm.ClientOptions{ClientOptions: policy.ClientOptions{Cloud: cloudConfig(s), Transport: s.Client()}}
+	subs, err := armsubscriptions.NewClient(cred, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenants, err := armsubscriptions.NewTenantsClient(cred, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subs, tenants
+}
+
+func spCredential(t *testing.T, s *emulator.Server, tenant, clientID, secret string) azcore.TokenCredential {
+	t.Helper()
+	cred, err := azidentity.NewClientSecretCredential(tenant, clientID, secret, &azidentity.ClientSecretCredentialOptions{
+		ClientOptions:            azcore.ClientOptions{Cloud: cloudConfig(s), Transport: s.Client()},
+		DisableInstanceDiscovery: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cred
+}
+
+func TestARMPagesThroughAThousandSubscriptions(t *testing.T) {
+	t.Parallel()
+	cfg := emulator.DefaultConfig()
+	cfg.Generate = &emulator.Generate{Tenants: 1, SubscriptionsPerTenant: 1000}
+	cfg.PageSize = 100
+	s := emulatortest.Start(t, cfg)
+	ctx := context.Background()
+	cred := spCredential(t, s, "generated-0001.test", emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret)
+	subs, tenants := armClients(t, s, cred)
+
+	seen := map[string]bool{}
+	pager := subs.NewListPager(nil)
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sub := range page.Value {
+			if seen[*sub.SubscriptionID] {
+				t.Fatalf("subscription %s listed twice", *sub.SubscriptionID)
+			}
+			seen[*sub.SubscriptionID] = true
+		}
+	}
+	if len(seen) != 1000 {
+		t.Fatalf("listed %d subscriptions, want 1000", len(seen))
+	}
+	if n := s.Count(emulator.RouteSubscriptions, ""); n != 10 {
+		t.Fatalf("%d subscription pages, want 10", n)
+	}
+
+	var got []string
+	tp := tenants.NewListPager(nil)
+	for tp.More() {
+		page, err := tp.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tn := range page.Value {
+			got = append(got, *tn.DefaultDomain)
+		}
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff([]string{emulator.DefaultHomeTenantDomain, "generated-0001.test"}, got); diff != "" {
+		t.Fatalf("tenants (-want +got):\n%s", diff)
+	}
+}
+
+func listSubscriptions(t *testing.T, s *emulator.Server, token string) []string {
+	t.Helper()
+	status, body := armGet(t, s, s.URL()+"/subscriptions?api-version=2016-06-01", token)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	var page struct {
+		Value []struct {
+			DisplayName string `json:"displayName"`
+			State       string `json:"state"`
+		} `json:"value"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, v := range page.Value {
+		names = append(names, v.DisplayName+"/"+v.State)
+	}
+	return names
+}
+
+func TestARMShowsEachPrincipalOnlyItsSubscriptions(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	ctx := context.Background()
+	secret, _ := confidential.NewCredFromSecret(emulator.DefaultServicePrincipalSecret)
+	sp, err := newConfidential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, secret).AcquireTokenByCredential(ctx, []string{armScope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Contoso Dev/Enabled", "Contoso Legacy/Disabled"}, listSubscriptions(t, s, sp.AccessToken)); diff != "" {
+		t.Errorf("service principal (-want +got):\n%s", diff)
+	}
+
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	c := newPublic(t, s, "organizations")
+	dc, err := c.AcquireTokenByDeviceCode(ctx, []string{armScope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, err := dc.AuthenticationResult(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Contoso Dev/Enabled", "Contoso Prod/Enabled", "Contoso Legacy/Disabled"}, listSubscriptions(t, s, home.AccessToken)); diff != "" {
+		t.Errorf("user in home tenant (-want +got):\n%s", diff)
+	}
+	guest, err := c.AcquireTokenSilent(ctx, []string{armScope}, public.WithSilentAccount(home.Account), public.WithTenantID(emulator.DefaultGuestTenantID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Fabrikam Shared/Enabled"}, listSubscriptions(t, s, guest.AccessToken)); diff != "" {
+		t.Errorf("user in guest tenant (-want +got):\n%s", diff)
+	}
+	status, body := armGet(t, s, s.URL()+"/subscriptions/"+emulator.DefaultSubscriptionID+"?api-version=2022-12-01", home.AccessToken)
+	if status != http.StatusOK {
+		t.Errorf("get subscription: %d %s", status, body)
+	}
+	status, _ = armGet(t, s, s.URL()+"/subscriptions/"+emulator.DefaultGuestSubscriptionID+"?api-version=2022-12-01", home.AccessToken)
+	if status != http.StatusNotFound {
+		t.Errorf("get subscription of another tenant: %d, want 404", status)
+	}
+}
+
+func TestARMRefusesBadTokens(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: time.Now()}
+	cfg := emulator.DefaultConfig()
+	cfg.Now = clock.Now
+	s := emulatortest.Start(t, cfg)
+	other := emulatortest.Start(t, nil)
+	ctx := context.Background()
+	token := func(s *emulator.Server, scope string) string {
+		secret, _ := confidential.NewCredFromSecret(emulator.DefaultServicePrincipalSecret)
+		res, err := newConfidential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, secret).AcquireTokenByCredential(ctx, []string{scope})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.AccessToken
+	}
+	expiring := token(s, armScope)
+	clock.Advance(2 * time.Hour)
+	graph := token(s, "https://graph.microsoft.com/.default")
+	foreign := token(other, armScope)
+	cases := []struct {
+		name, header, code string
+	}{
+		{"a missing header", "", "AuthenticationFailed"},
+		{"a non-bearer scheme", "Basic abc", "AuthenticationFailed"},
+		{"garbage", "Bearer abc", "InvalidAuthenticationToken"},
+		{"a token for another audience", "Bearer " + graph, "InvalidAuthenticationToken"},
+		{"a token signed by another emulator", "Bearer " + foreign, "InvalidAuthenticationToken"},
+		{"an expired token", "Bearer " + expiring, "ExpiredAuthenticationToken"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name+" gets 401 "+tc.code, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, s.URL()+"/tenants?api-version=2022-12-01", nil)
+			if tc.header != "" {
+				req.Header.Set("Authorization", tc.header)
+			}
+			status, body := do(t, s, req)
+			var e struct {
+				Error struct{ Code string } `json:"error"`
+			}
+			_ = json.Unmarshal(body, &e)
+			if status != http.StatusUnauthorized || e.Error.Code != tc.code {
+				t.Fatalf("status %d body %s", status, body)
+			}
+		})
+	}
+}
