@@ -6,6 +6,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contextcmd"
 	"github.com/azcontext/azc/internal/cli/envcmd"
+	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
 )
 
@@ -15,6 +16,7 @@ import (
 func addCommandGroups(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(contextcmd.New(f)...)
 	root.AddCommand(envcmd.New(f)...)
+	root.AddCommand(logincmd.New(f)...)
 	root.AddCommand(versioncmd.New(f)...)
 	root.AddCommand(newCmdCompletion(f))
 }

@@ -1,0 +1,95 @@
+package logincmd
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.GroupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
+	cmd.AddCommand(&cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the subscriptions of every context (Get-AzSubscription)",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := f.State()
+			if err != nil {
+				return err
+			}
+			p, err := st.Profile()
+			if err != nil {
+				return err
+			}
+			seen := map[string]bool{}
+			out := []subscriptionRow{}
+			for _, c := range p.Contexts {
+				if c.Subscription == nil || seen[strings.ToLower(c.Subscription.ID)] {
+					continue
+				}
+				seen[strings.ToLower(c.Subscription.ID)] = true
+				out = append(out, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,
+					TenantID: c.Subscription.TenantID, Account: p.AccountID(&c)})
+			}
+			sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+			return cmdutil.Print(f, cmd, out, func() *cmdutil.Table {
+				t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
+				for _, r := range out {
+					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, r.TenantID, r.Account})
+				}
+				return t
+			})
+		},
+	})
+	return cmd
+}
+
+type subscriptionRow struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	State    string `json:"state"`
+	TenantID string `json:"tenantId"`
+	Account  string `json:"account"`
+}
+
+func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.GroupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
+	cmd.AddCommand(&cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the tenants of every context (Get-AzTenant)",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := f.State()
+			if err != nil {
+				return err
+			}
+			p, err := st.Profile()
+			if err != nil {
+				return err
+			}
+			seen := map[string]bool{}
+			out := []profile.Tenant{}
+			for _, c := range p.Contexts {
+				if seen[strings.ToLower(c.Tenant.ID)] {
+					continue
+				}
+				seen[strings.ToLower(c.Tenant.ID)] = true
+				out = append(out, c.Tenant)
+			}
+			return cmdutil.Print(f, cmd, out, func() *cmdutil.Table {
+				t := &cmdutil.Table{Header: []string{"ID", "DOMAIN", "NAME"}}
+				for _, r := range out {
+					t.Rows = append(t.Rows, []string{r.ID, r.DefaultDomain, r.DisplayName})
+				}
+				return t
+			})
+		},
+	})
+	return cmd
+}

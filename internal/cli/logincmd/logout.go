@@ -1,0 +1,130 @@
+package logincmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+// LogoutOptions is argv of `azc logout`.
+type LogoutOptions struct {
+	f   *cmdutil.Factory
+	cmd *cobra.Command
+
+	Account string
+	All     bool
+	Scope   string
+}
+
+// NewCmdLogout is `azc logout` (alias disconnect).
+func NewCmdLogout(f *cmdutil.Factory, runF func(*LogoutOptions) error) *cobra.Command {
+	o := &LogoutOptions{f: f}
+	cmd := &cobra.Command{
+		Use:     "logout [ACCOUNT]",
+		Aliases: []string{"disconnect"},
+		Short:   "Sign out: remove an account's tokens, secrets and contexts",
+		Long: `Sign out (Disconnect-AzAccount): with no argument the current context's
+account, or ACCOUNT, the account of --context NAME, or --all. Removes the
+account's tokens and secrets and every context of it. Signing out twice is
+not an error.`,
+		Args: cmdutil.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.cmd = cmd
+			if len(args) == 1 {
+				o.Account = args[0]
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return logoutRun(o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.All, "all", false, "sign every account out")
+	cmdutil.AddScopeFlag(cmd, &o.Scope)
+	return cmd
+}
+
+func logoutRun(o *LogoutOptions) error {
+	f := o.f
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	scope, err := cmdutil.ChangeScope(f, st, o.Scope)
+	if err != nil {
+		return err
+	}
+	merged, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	// Which accounts: matched by id or key, case-insensitively.
+	var keys []string
+	switch {
+	case o.All:
+		for _, a := range merged.Accounts {
+			keys = append(keys, a.Key())
+		}
+	case o.Account != "":
+		for _, a := range merged.Accounts {
+			if strings.EqualFold(a.ID, o.Account) || strings.EqualFold(a.Key(), o.Account) {
+				keys = append(keys, a.Key())
+			}
+		}
+	default:
+		c, err := st.Resolve(cmdutil.ContextRef(f, o.cmd))
+		if err != nil {
+			return err
+		}
+		keys = append(keys, c.Account)
+	}
+	var removed profile.Removal
+	if _, err := st.Update(scope, func(p *profile.Profile) error {
+		removed = profile.Removal{}
+		for _, k := range keys {
+			r := p.RemoveAccount(k)
+			removed.Contexts = append(removed.Contexts, r.Contexts...)
+			removed.OrphanedAccounts = append(removed.OrphanedAccounts, r.OrphanedAccounts...)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	blobs, err := openBlobs(f, st, scope)
+	if err != nil {
+		return err
+	}
+	m := newManager(f)
+	for _, k := range keys {
+		acct := profile.Account{}
+		if a := merged.Account(k); a != nil {
+			acct = *a
+		}
+		if acct.ID == "" {
+			// Key() of a zero account would not be k: delete by key directly.
+			if err := blobs.Delete(k); err != nil && !blobNotFound(err) {
+				return err
+			}
+			continue
+		}
+		if err := m.Logout(context.Background(), blobs, acct); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(removed.Contexts))
+	for _, c := range removed.Contexts {
+		names = append(names, c.Name)
+	}
+	msg := fmt.Sprintf("Signed out %d account(s); removed %d context(s).", len(keys), len(names))
+	return cmdutil.PrintChange(f, o.cmd, logoutOutput{Accounts: keys, RemovedContexts: names}, msg)
+}
+
+type logoutOutput struct {
+	Accounts        []string `json:"accounts"`
+	RemovedContexts []string `json:"removedContexts"`
+}
