@@ -1,0 +1,361 @@
+package emulator_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/managedidentity"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/emulator/emulatortest"
+)
+
+const redirect = "http://localhost:8400"
+
+// authorize runs /authorize as the interactive user and returns the code from the form.
+func authorize(t *testing.T, s *emulator.Server, verifier, redirectURI string) string {
+	t.Helper()
+	sum := sha256.Sum256([]byte(verifier))
+	q := url.Values{
+		"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "response_mode": {"form_post"},
+		"redirect_uri": {redirectURI}, "scope": {armScope + " openid offline_access profile"}, "state": {"st"},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+	}
+	status, body := armGet(t, s, s.URL()+"/organizations/oauth2/v2.0/authorize?"+q.Encode(), "")
+	m := regexp.MustCompile(`name="code" value="([^"]+)"`).FindSubmatch(body)
+	if status != http.StatusOK || m == nil || !strings.Contains(string(body), `name="state" value="st"`) {
+		t.Fatalf("authorize: %d %s", status, body)
+	}
+	return string(m[1])
+}
+
+func redeem(t *testing.T, s *emulator.Server, code, verifier, redirectURI string) (int, map[string]any) {
+	t.Helper()
+	return postForm(t, s, "/organizations/oauth2/v2.0/token", url.Values{
+		"grant_type": {"authorization_code"}, "code": {code}, "code_verifier": {verifier}, "redirect_uri": {redirectURI},
+		"client_id": {emulator.AzurePowerShellClientID}, "client_info": {"1"}, "scope": {armScope + " openid offline_access profile"}})
+}
+
+func aadsts(m map[string]any) string {
+	codes, _ := m["error_codes"].([]any)
+	if len(codes) != 1 {
+		return ""
+	}
+	f, _ := codes[0].(float64)
+	return strconv.Itoa(int(f))
+}
+
+func TestAuthorizationCodeRules(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	const verifier = "a-verifier-that-is-long-enough-for-pkce-0123456789"
+
+	t.Run("a code is single-use", func(t *testing.T) {
+		code := authorize(t, s, verifier, redirect)
+		if status, m := redeem(t, s, code, verifier, redirect); status != http.StatusOK || m["refresh_token"] == "" {
+			t.Fatalf("first redemption: %d %v", status, m)
+		}
+		if status, m := redeem(t, s, code, verifier, redirect); status != http.StatusBadRequest || aadsts(m) != "54005" {
+			t.Fatalf("second redemption: %d %v", status, m)
+		}
+	})
+	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
+		code := authorize(t, s, verifier, redirect)
+		if status, m := redeem(t, s, code, verifier+"x", redirect); status != http.StatusBadRequest || m["error"] != "invalid_grant" || aadsts(m) != "501481" {
+			t.Fatalf("got %d %v", status, m)
+		}
+	})
+	t.Run("a different redirect URI is refused at redemption", func(t *testing.T) {
+		code := authorize(t, s, verifier, redirect)
+		if status, m := redeem(t, s, code, verifier, "http://localhost:9999"); status != http.StatusBadRequest || aadsts(m) != "50148" {
+			t.Fatalf("got %d %v", status, m)
+		}
+	})
+	t.Run("an unregistered redirect URI gets an error page", func(t *testing.T) {
+		q := url.Values{"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "redirect_uri": {"https://evil.test/cb"}, "scope": {armScope}}
+		status, body := armGet(t, s, s.URL()+"/organizations/oauth2/v2.0/authorize?"+q.Encode(), "")
+		if status != http.StatusBadRequest || !strings.Contains(string(body), "AADSTS50011") {
+			t.Fatalf("got %d %s", status, body)
+		}
+	})
+	t.Run("refresh tokens rotate and the old one is refused", func(t *testing.T) {
+		code := authorize(t, s, verifier, redirect)
+		_, m := redeem(t, s, code, verifier, redirect)
+		old, _ := m["refresh_token"].(string)
+		refresh := func(rt string) (int, map[string]any) {
+			return postForm(t, s, "/"+emulator.DefaultGuestTenantID+"/oauth2/v2.0/token", url.Values{
+				"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {emulator.AzurePowerShellClientID}, "scope": {armScope}})
+		}
+		status, m := refresh(old)
+		if status != http.StatusOK || m["refresh_token"] == old || m["refresh_token"] == "" {
+			t.Fatalf("refresh: %d %v", status, m)
+		}
+		if status, m := refresh(old); status != http.StatusBadRequest || m["error"] != "invalid_grant" || aadsts(m) != "70000" {
+			t.Fatalf("old refresh token: %d %v", status, m)
+		}
+	})
+	t.Run("a query response_mode redirects with the code", func(t *testing.T) {
+		sum := sha256.Sum256([]byte(verifier))
+		q := url.Values{"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "redirect_uri": {redirect},
+			"scope": {armScope}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+		c := s.Client()
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := c.Get(s.URL() + "/organizations/oauth2/v2.0/authorize?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusFound || loc == nil || loc.Query().Get("code") == "" {
+			t.Fatalf("got %d location %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
+
+func TestOIDCMetadataFollowsTheHostHeader(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	for _, tenant := range []string{"organizations", "common", emulator.DefaultHomeTenantID, emulator.DefaultHomeTenantDomain} {
+		status, m := getJSON(t, s, "/"+tenant+"/v2.0/.well-known/openid-configuration")
+		if status != http.StatusOK || !strings.HasPrefix(m["issuer"].(string), s.URL()+"/") ||
+			m["token_endpoint"] != s.URL()+"/"+tenant+"/oauth2/v2.0/token" {
+			t.Fatalf("%s: %d %v", tenant, status, m)
+		}
+	}
+	if status, m := getJSON(t, s, "/nowhere.test/v2.0/.well-known/openid-configuration"); status != http.StatusBadRequest || aadsts(m) != "90002" {
+		t.Fatalf("unknown tenant: %d %v", status, m)
+	}
+	if status, m := getJSON(t, s, "/common/discovery/v2.0/keys"); status != http.StatusOK || len(m["keys"].([]any)) != 1 {
+		t.Fatalf("jwks: %d %v", status, m)
+	}
+}
+
+func getJSON(t *testing.T, s *emulator.Server, path string) (int, map[string]any) {
+	t.Helper()
+	status, body := armGet(t, s, s.URL()+path, "")
+	var m map[string]any
+	if err := jsonUnmarshal(body, &m); err != nil {
+		t.Fatalf("%s: %v: %s", path, err, body)
+	}
+	return status, m
+}
+
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {emulator.DefaultServicePrincipalID},
+		"client_secret": {emulator.DefaultServicePrincipalSecret}, "scope": {armScope}}
+	tokenPath := "/" + emulator.DefaultHomeTenantID + "/oauth2/v2.0/token"
+
+	s.SetFault(emulator.RouteToken, emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second, Times: 1})
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+tokenPath, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "2" {
+		t.Fatalf("got %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if status, m := postForm(t, s, tokenPath, form); status != http.StatusOK {
+		t.Fatalf("after a one-time fault: %d %v", status, m)
+	}
+	if n := s.Count(emulator.RouteToken, "client_credentials"); n != 2 {
+		t.Fatalf("count %d", n)
+	}
+
+	s.SetFault(emulator.RouteSubscriptions, emulator.Fault{Status: http.StatusServiceUnavailable})
+	for range 2 {
+		if status, _ := armGet(t, s, s.URL()+"/subscriptions?api-version=1", ""); status != http.StatusServiceUnavailable {
+			t.Fatalf("status %d", status)
+		}
+	}
+	s.ClearFaults()
+	if status, _ := armGet(t, s, s.URL()+"/subscriptions?api-version=1", ""); status != http.StatusUnauthorized {
+		t.Fatalf("after ClearFaults: %d", status)
+	}
+
+	// A hanging route never answers: the request ends only with the client's deadline.
+	// (If Hang did nothing the request would succeed well within it.)
+	s.SetFault(emulator.RouteMetadata, emulator.Fault{Hang: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, s.URL()+"/organizations/v2.0/.well-known/openid-configuration", nil)
+	resp, err = s.Client().Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want context.DeadlineExceeded", err)
+	}
+}
+
+func TestHTTPHooks(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	ctx := context.Background()
+	hook := func(method, path, body string) (int, map[string]any) {
+		req, _ := http.NewRequest(method, s.URL()+emulator.HookPath+path, strings.NewReader(body))
+		status, b := do(t, s, req)
+		var m map[string]any
+		if err := jsonUnmarshal(b, &m); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, path, err, b)
+		}
+		return status, m
+	}
+	dc, err := newPublic(t, s, "organizations").AcquireTokenByDeviceCode(ctx, []string{armScope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, m := hook("GET", "/devicecodes", ""); status != 200 || len(m["pending"].([]any)) != 1 {
+		t.Fatalf("pending: %d %v", status, m)
+	}
+	if status, m := hook("POST", "/devicecode/approve", `{"userCode":"`+dc.Result.UserCode+`","upn":"`+emulator.DefaultUser+`"}`); status != 200 {
+		t.Fatalf("approve: %d %v", status, m)
+	}
+	if _, err := dc.AuthenticationResult(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if status, m := hook("GET", "/counts?route=token&grantType=device_code", ""); status != 200 || m["count"] != float64(1) {
+		t.Fatalf("counts: %d %v", status, m)
+	}
+	if status, _ := hook("POST", "/devicecode/approve", `{"userCode":"NOPE","upn":"`+emulator.DefaultUser+`"}`); status != 400 {
+		t.Fatalf("unknown code: %d", status)
+	}
+	if status, _ := hook("PUT", "/faults", `{"route":"jwks","status":500,"times":1}`); status != 200 {
+		t.Fatalf("fault: %d", status)
+	}
+	if status, _ := armGet(t, s, s.URL()+"/common/discovery/v2.0/keys", ""); status != 500 {
+		t.Fatalf("jwks with fault: %d", status)
+	}
+	if status, _ := hook("PUT", "/faults", `{"route":"nope","status":500}`); status != 400 {
+		t.Fatalf("unknown route: %d", status)
+	}
+	if status, _ := hook("PUT", "/faults", `{"route":`); status != 400 {
+		t.Fatalf("bad JSON: %d", status)
+	}
+	if status, m := hook("POST", "/federated-token", `{"subject":"repo:x"}`); status != 200 || m["token"] == "" {
+		t.Fatalf("federated token: %d %v", status, m)
+	}
+	if status, _ := hook("DELETE", "/counts", ""); status != 200 || s.Count(emulator.RouteToken, "") != 0 {
+		t.Fatalf("reset: %d", status)
+	}
+}
+
+func TestManagedIdentityEndpoint(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	endpoint, header := s.ManagedIdentityEndpoint()
+	get := func(query, hdr string) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodGet, endpoint+"?"+query, nil)
+		if hdr != "" {
+			req.Header.Set("X-IDENTITY-HEADER", hdr)
+		}
+		status, body := do(t, s, req)
+		var m map[string]any
+		if err := jsonUnmarshal(body, &m); err != nil {
+			t.Fatal(err)
+		}
+		return status, m
+	}
+	status, m := get("api-version=2019-08-01&resource=https%3A%2F%2Fmanagement.azure.com&mi_res_id="+url.QueryEscape(emulator.DefaultManagedIdentityResource), header)
+	if status != 200 || m["client_id"] != emulator.DefaultManagedIdentityClientID {
+		t.Fatalf("got %d %v", status, m)
+	}
+	if _, err := strconv.ParseInt(m["expires_on"].(string), 10, 64); err != nil {
+		t.Fatalf("expires_on %v", m["expires_on"])
+	}
+	if c := whoami(t, s, m["access_token"].(string)); c["appid"] != emulator.DefaultManagedIdentityClientID || c["tid"] != emulator.DefaultHomeTenantID {
+		t.Fatalf("claims %v", c)
+	}
+	for _, tc := range []struct{ name, query, header string }{
+		{"a wrong header", "api-version=2019-08-01&resource=https://management.azure.com", "nope"},
+		{"a missing header", "api-version=2019-08-01&resource=https://management.azure.com", ""},
+	} {
+		if status, _ := get(tc.query, tc.header); status != http.StatusUnauthorized {
+			t.Errorf("%s: %d", tc.name, status)
+		}
+	}
+	for _, tc := range []struct{ name, query string }{
+		{"another api-version", "api-version=2017-09-01&resource=https://management.azure.com"},
+		{"no resource", "api-version=2019-08-01"},
+		{"an unknown identity", "api-version=2019-08-01&resource=https://management.azure.com&client_id=99999999-9999-4999-8999-999999999999"},
+	} {
+		if status, _ := get(tc.query, header); status != http.StatusBadRequest {
+			t.Errorf("%s: %d", tc.name, status)
+		}
+	}
+}
+
+// TestManagedIdentityWithMSAL is not parallel: MSAL reads IDENTITY_ENDPOINT from the
+// environment and keeps a process-wide managed identity token cache.
+func TestManagedIdentityWithMSAL(t *testing.T) {
+	s := emulatortest.Start(t, nil)
+	endpoint, header := s.ManagedIdentityEndpoint()
+	t.Setenv("IDENTITY_ENDPOINT", endpoint)
+	t.Setenv("IDENTITY_HEADER", header)
+	os.Unsetenv("IDENTITY_SERVER_THUMBPRINT")
+	c, err := managedidentity.New(managedidentity.UserAssignedClientID(emulator.DefaultManagedIdentityClientID),
+		managedidentity.WithHTTPClient(s.Client()), managedidentity.WithRetryPolicyDisabled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.AcquireToken(context.Background(), "https://management.azure.com/.default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claims := whoami(t, s, res.AccessToken); claims["appid"] != emulator.DefaultManagedIdentityClientID {
+		t.Fatalf("claims %v", claims)
+	}
+}
+
+func TestMalformedRequestsGet4xx(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	cases := []struct {
+		name, method, path, body string
+	}{
+		{"an unknown route", "GET", "/nothing/here", ""},
+		{"GET on the token endpoint", "GET", "/organizations/oauth2/v2.0/token", ""},
+		{"a token request without grant_type", "POST", "/organizations/oauth2/v2.0/token", "client_id=x"},
+		{"an unknown grant type", "POST", "/organizations/oauth2/v2.0/token", "grant_type=magic&scope=openid"},
+		{"a bad percent-encoding", "POST", "/organizations/oauth2/v2.0/token", "grant_type=%zz"},
+		{"a device code request without client_id", "POST", "/organizations/oauth2/v2.0/devicecode", "scope=openid"},
+		{"a device code poll with a bogus code", "POST", "/organizations/oauth2/v2.0/token", "grant_type=device_code&device_code=x&client_id=" + emulator.AzurePowerShellClientID + "&scope=openid"},
+		{"a refresh with a bogus token", "POST", "/organizations/oauth2/v2.0/token", "grant_type=refresh_token&refresh_token=x&client_id=" + emulator.AzurePowerShellClientID + "&scope=openid"},
+		{"a bad skiptoken", "GET", "/subscriptions?$skiptoken=zz", ""},
+		{"the consumers tenant", "GET", "/consumers/v2.0/.well-known/openid-configuration", ""},
+		{"an unknown hook", "GET", "/_emulator/nope", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, s.URL()+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := s.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode < 400 || resp.StatusCode > 499 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+				t.Fatalf("got %d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			}
+		})
+	}
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
