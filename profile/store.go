@@ -247,9 +247,12 @@ func New() *Profile {
 // accepts a leading UTF-8 byte order mark.
 func Decode(data []byte) (*Profile, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
-	var p Profile
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, err
+	p, err := fastDecode(data)
+	if err != nil {
+		p = new(Profile)
+		if err := json.Unmarshal(data, p); err != nil {
+			return nil, err
+		}
 	}
 	if p.Version > FormatVersion {
 		return nil, &NewerVersionError{Version: p.Version, Max: FormatVersion}
@@ -260,16 +263,12 @@ func Decode(data []byte) (*Profile, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	return &p, nil
+	return p, nil
 }
 
 // Encode renders p as profile.json: indented JSON with a final newline.
 func Encode(p *Profile) ([]byte, error) {
-	data, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(data, '\n'), nil
+	return fastEncode(p), nil
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

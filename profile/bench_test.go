@@ -1,0 +1,91 @@
+package profile_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/azcontext/azc/profile"
+)
+
+// bigProfile builds a realistic profile: n contexts over 100 tenants and
+// 10 accounts, each with a subscription.
+func bigProfile(n int) *profile.Profile {
+	p := profile.New()
+	for a := range 10 {
+		p.Accounts = append(p.Accounts, profile.Account{
+			ID: fmt.Sprintf("user%d@contoso%d.onmicrosoft.com", a, a), Type: profile.UserAccount,
+			Environment: "AzureCloud", HomeTenantID: fmt.Sprintf("%08x-0000-4000-8000-%012x", a, a),
+			HomeAccountID: fmt.Sprintf("%08x-1111-4222-8333-%012x.%08x-0000-4000-8000-%012x", a, a, a, a),
+		})
+	}
+	for i := range n {
+		a := p.Accounts[i%10]
+		t := fmt.Sprintf("%08x-aaaa-4bbb-8ccc-%012x", i%100, i%100)
+		p.Contexts = append(p.Contexts, profile.Context{
+			Name:        fmt.Sprintf("Contoso Workload %05d", i),
+			Account:     a.Key(),
+			Environment: "AzureCloud",
+			Tenant:      profile.Tenant{ID: t, DefaultDomain: fmt.Sprintf("tenant%d.onmicrosoft.com", i%100)},
+			Subscription: &profile.Subscription{
+				ID: fmt.Sprintf("%08x-5555-4666-8777-%012x", i, i), Name: fmt.Sprintf("Contoso Workload %05d", i),
+				State: "Enabled", TenantID: t,
+			},
+		})
+	}
+	p.DefaultContext = p.Contexts[n/2].Name
+	return p
+}
+
+func storeWith(b *testing.B, n int) *profile.Store {
+	b.Helper()
+	s := openStore(b)
+	data, err := profile.Encode(bigProfile(n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(s.Path(), data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	return s
+}
+
+func benchmarkLoad(b *testing.B, n int) {
+	s := storeWith(b, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoad1000(b *testing.B)  { benchmarkLoad(b, 1000) }
+func BenchmarkLoad10000(b *testing.B) { benchmarkLoad(b, 10000) }
+
+func BenchmarkUpdate1000(b *testing.B) {
+	s := storeWith(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Update(func(p *profile.Profile) error {
+			_, err := p.SetDefault("-")
+			if err != nil {
+				_, err = p.SetDefault("Contoso Workload 00001")
+			}
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFind1000(b *testing.B) {
+	p := bigProfile(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Find("Contoso Workload 00999"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,539 @@
+package profile
+
+import (
+	"errors"
+	"strconv"
+	"unicode/utf8"
+)
+
+// This file holds a decoder and an encoder for exactly the profile.json
+// shape, several times faster than encoding/json (DESIGN section 8 puts
+// whole-process `context list` of 1,000 contexts near a hello world). The
+// decoder gives up (errSlowPath) on anything outside the shape Encode
+// writes — escapes, unknown or repeated keys, numbers in other forms — and
+// Decode then uses encoding/json, so the result is always encoding/json's.
+// FuzzDecode checks both against encoding/json.
+
+var errSlowPath = errors.New("profile: use encoding/json")
+
+type decoder struct {
+	data   []byte
+	i      int
+	intern map[string]string
+}
+
+func fastDecode(data []byte) (*Profile, error) {
+	d := &decoder{data: data, intern: make(map[string]string)}
+	p := new(Profile)
+	if err := d.profile(p); err != nil {
+		return nil, err
+	}
+	d.ws()
+	if d.i != len(d.data) {
+		return nil, errSlowPath
+	}
+	return p, nil
+}
+
+func (d *decoder) ws() {
+	for d.i < len(d.data) {
+		switch d.data[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) peek() byte {
+	d.ws()
+	if d.i < len(d.data) {
+		return d.data[d.i]
+	}
+	return 0
+}
+
+func (d *decoder) lit(s string) bool {
+	d.ws()
+	if len(d.data)-d.i >= len(s) && string(d.data[d.i:d.i+len(s)]) == s {
+		d.i += len(s)
+		return true
+	}
+	return false
+}
+
+// objIter walks an object's keys. A repeated key gives errSlowPath:
+// encoding/json merges repeated objects.
+type objIter struct {
+	seen [16][]byte
+	n    int
+}
+
+// next returns the next key, positioned at its value, or ok false after
+// the closing brace. The first call also reads the opening brace.
+func (d *decoder) next(it *objIter) (key []byte, ok bool, err error) {
+	if it.n == 0 {
+		if !d.lit("{") {
+			return nil, false, errSlowPath
+		}
+		if d.lit("}") {
+			return nil, false, nil
+		}
+	} else if !d.lit(",") {
+		if d.lit("}") {
+			return nil, false, nil
+		}
+		return nil, false, errSlowPath
+	}
+	key, err = d.rawBytes()
+	if err != nil {
+		return nil, false, err
+	}
+	for _, k := range it.seen[:min(it.n, len(it.seen))] {
+		if string(k) == string(key) {
+			return nil, false, errSlowPath
+		}
+	}
+	if it.n >= len(it.seen) {
+		return nil, false, errSlowPath
+	}
+	it.seen[it.n] = key
+	it.n++
+	if !d.lit(":") {
+		return nil, false, errSlowPath
+	}
+	return key, true, nil
+}
+
+// array calls elem for each element; null leaves *isNull set.
+func (d *decoder) array(elem func() error) (isNull bool, err error) {
+	if d.lit("null") {
+		return true, nil
+	}
+	if !d.lit("[") {
+		return false, errSlowPath
+	}
+	if d.lit("]") {
+		return false, nil
+	}
+	for {
+		if err := elem(); err != nil {
+			return false, err
+		}
+		if d.lit(",") {
+			continue
+		}
+		if d.lit("]") {
+			return false, nil
+		}
+		return false, errSlowPath
+	}
+}
+
+// rawBytes reads a string without escapes; the bytes are not copied.
+func (d *decoder) rawBytes() ([]byte, error) {
+	if !d.lit(`"`) {
+		return nil, errSlowPath
+	}
+	start := d.i
+	ascii := true
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		switch {
+		case c == '"':
+			b := d.data[start:d.i]
+			d.i++
+			if !ascii && !utf8.Valid(b) {
+				return nil, errSlowPath
+			}
+			return b, nil
+		case c == '\\' || c < 0x20:
+			return nil, errSlowPath
+		case c >= 0x80:
+			ascii = false
+		}
+		d.i++
+	}
+	return nil, errSlowPath
+}
+
+func (d *decoder) rawString() (string, error) {
+	b, err := d.rawBytes()
+	return string(b), err
+}
+
+// str decodes a string value into *dst; null leaves it unchanged.
+func (d *decoder) str(dst *string) error {
+	if d.lit("null") {
+		return nil
+	}
+	s, err := d.rawString()
+	if err != nil {
+		return err
+	}
+	*dst = s
+	return nil
+}
+
+// shared decodes a string that repeats across contexts (account keys,
+// tenant ids, environments) into one allocation.
+func (d *decoder) shared(dst *string) error {
+	if d.lit("null") {
+		return nil
+	}
+	b, err := d.rawBytes()
+	if err != nil {
+		return err
+	}
+	if v, ok := d.intern[string(b)]; ok {
+		*dst = v
+		return nil
+	}
+	v := string(b)
+	d.intern[v] = v
+	*dst = v
+	return nil
+}
+
+func (d *decoder) boolean(dst *bool) error {
+	switch {
+	case d.lit("true"):
+		*dst = true
+	case d.lit("false"):
+		*dst = false
+	case d.lit("null"):
+	default:
+		return errSlowPath
+	}
+	return nil
+}
+
+func (d *decoder) digits() (string, bool) {
+	d.ws()
+	start := d.i
+	for d.i < len(d.data) && d.data[d.i] >= '0' && d.data[d.i] <= '9' {
+		d.i++
+	}
+	if d.i == start || d.i-start > 1 && d.data[start] == '0' || d.i-start > 18 {
+		return "", false
+	}
+	if d.i < len(d.data) {
+		switch d.data[d.i] {
+		case '.', 'e', 'E':
+			return "", false
+		}
+	}
+	return string(d.data[start:d.i]), true
+}
+
+func (d *decoder) uint(dst *uint64) error {
+	if d.lit("null") {
+		return nil
+	}
+	s, ok := d.digits()
+	if !ok {
+		return errSlowPath
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return errSlowPath
+	}
+	*dst = v
+	return nil
+}
+
+func (d *decoder) int(dst *int) error {
+	if d.lit("null") {
+		return nil
+	}
+	s, ok := d.digits()
+	if !ok {
+		return errSlowPath
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return errSlowPath
+	}
+	*dst = v
+	return nil
+}
+
+func (d *decoder) profile(p *Profile) error {
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		switch string(key) {
+		case "version":
+			err = d.int(&p.Version)
+		case "generation":
+			err = d.uint(&p.Generation)
+		case "defaultContext":
+			err = d.str(&p.DefaultContext)
+		case "previousContext":
+			err = d.str(&p.PreviousContext)
+		case "settings":
+			err = d.settings(&p.Settings)
+		case "environments":
+			p.Environments = []Environment{}
+			var null bool
+			null, err = d.array(func() error {
+				var e Environment
+				if err := d.environment(&e); err != nil {
+					return err
+				}
+				p.Environments = append(p.Environments, e)
+				return nil
+			})
+			if null {
+				p.Environments = nil
+			}
+		case "accounts":
+			p.Accounts = []Account{}
+			var null bool
+			null, err = d.array(func() error {
+				var a Account
+				if err := d.account(&a); err != nil {
+					return err
+				}
+				p.Accounts = append(p.Accounts, a)
+				return nil
+			})
+			if null {
+				p.Accounts = nil
+			}
+		case "contexts":
+			p.Contexts = []Context{}
+			var null bool
+			null, err = d.array(func() error {
+				p.Contexts = append(p.Contexts, Context{})
+				return d.context(&p.Contexts[len(p.Contexts)-1])
+			})
+			if null {
+				p.Contexts = nil
+			}
+		default:
+			err = errSlowPath
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) settings(s *Settings) error {
+	if d.lit("null") {
+		return nil
+	}
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		if string(key) != "autosave" {
+			return errSlowPath
+		}
+		if d.lit("null") {
+			s.Autosave = nil
+			continue
+		}
+		v := new(bool)
+		if err := d.boolean(v); err != nil {
+			return err
+		}
+		s.Autosave = v
+	}
+}
+
+func (d *decoder) environment(e *Environment) error {
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		switch string(key) {
+		case "name":
+			err = d.shared(&e.Name)
+		case "authorityHost":
+			err = d.str(&e.AuthorityHost)
+		case "armEndpoint":
+			err = d.str(&e.ARMEndpoint)
+		case "armAudience":
+			err = d.str(&e.ARMAudience)
+		case "caFile":
+			err = d.str(&e.CAFile)
+		case "builtIn":
+			err = d.boolean(&e.BuiltIn)
+		default:
+			err = errSlowPath
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) account(a *Account) error {
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		switch string(key) {
+		case "id":
+			err = d.str(&a.ID)
+		case "type":
+			t := string(a.Type)
+			err = d.shared(&t)
+			a.Type = AccountType(t)
+		case "environment":
+			err = d.shared(&a.Environment)
+		case "homeTenantId":
+			err = d.shared(&a.HomeTenantID)
+		case "homeAccountId":
+			err = d.str(&a.HomeAccountID)
+		case "credential":
+			err = d.shared(&a.Credential)
+		case "federatedTokenFile":
+			err = d.str(&a.FederatedTokenFile)
+		case "clientId":
+			err = d.str(&a.ClientID)
+		case "resourceId":
+			err = d.str(&a.ResourceID)
+		case "tenants":
+			a.Tenants = []string{}
+			var null bool
+			null, err = d.array(func() error {
+				var t string
+				if err := d.shared(&t); err != nil {
+					return err
+				}
+				a.Tenants = append(a.Tenants, t)
+				return nil
+			})
+			if null {
+				a.Tenants = nil
+			}
+		default:
+			err = errSlowPath
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) context(c *Context) error {
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		switch string(key) {
+		case "name":
+			err = d.str(&c.Name)
+		case "account":
+			err = d.shared(&c.Account)
+		case "environment":
+			err = d.shared(&c.Environment)
+		case "storageAccount":
+			err = d.str(&c.StorageAccount)
+		case "tenant":
+			err = d.tenant(&c.Tenant)
+		case "subscription":
+			if d.lit("null") {
+				c.Subscription = nil
+				break
+			}
+			if c.Subscription == nil {
+				c.Subscription = new(Subscription)
+			}
+			err = d.subscription(c.Subscription)
+		case "properties":
+			err = d.properties(&c.Properties)
+		default:
+			err = errSlowPath
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) tenant(t *Tenant) error {
+	if d.lit("null") {
+		return nil
+	}
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		switch string(key) {
+		case "id":
+			err = d.shared(&t.ID)
+		case "defaultDomain":
+			err = d.shared(&t.DefaultDomain)
+		case "displayName":
+			err = d.shared(&t.DisplayName)
+		default:
+			err = errSlowPath
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) subscription(s *Subscription) error {
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		switch string(key) {
+		case "id":
+			err = d.str(&s.ID)
+		case "name":
+			err = d.str(&s.Name)
+		case "state":
+			err = d.shared(&s.State)
+		case "tenantId":
+			err = d.shared(&s.TenantID)
+		default:
+			err = errSlowPath
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) properties(m *map[string]string) error {
+	if d.lit("null") {
+		*m = nil
+		return nil
+	}
+	*m = map[string]string{}
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		var v string
+		if err := d.str(&v); err != nil {
+			return err
+		}
+		(*m)[string(key)] = v
+	}
+}

@@ -1,0 +1,239 @@
+package profile
+
+import (
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// encoder writes profile.json byte for byte as json.MarshalIndent(p, "",
+// "  ") does, without reflection. FuzzDecode holds it to that.
+type encoder struct {
+	b      []byte
+	indent int
+	first  []bool // per open object or array: no member written yet
+}
+
+func fastEncode(p *Profile) []byte {
+	e := &encoder{b: make([]byte, 0, 256+len(p.Contexts)*512)}
+	e.open('{')
+	e.key("version")
+	e.b = strconv.AppendInt(e.b, int64(p.Version), 10)
+	e.key("generation")
+	e.b = strconv.AppendUint(e.b, p.Generation, 10)
+	e.strField("defaultContext", p.DefaultContext, true)
+	e.strField("previousContext", p.PreviousContext, true)
+	e.key("settings")
+	e.open('{')
+	if p.Settings.Autosave != nil {
+		e.key("autosave")
+		e.b = strconv.AppendBool(e.b, *p.Settings.Autosave)
+	}
+	e.close('}')
+	if len(p.Environments) > 0 {
+		e.key("environments")
+		e.open('[')
+		for i := range p.Environments {
+			e.environment(&p.Environments[i])
+		}
+		e.close(']')
+	}
+	if len(p.Accounts) > 0 {
+		e.key("accounts")
+		e.open('[')
+		for i := range p.Accounts {
+			e.account(&p.Accounts[i])
+		}
+		e.close(']')
+	}
+	if len(p.Contexts) > 0 {
+		e.key("contexts")
+		e.open('[')
+		for i := range p.Contexts {
+			e.context(&p.Contexts[i])
+		}
+		e.close(']')
+	}
+	e.close('}')
+	return append(e.b, '\n')
+}
+
+func (e *encoder) newline() {
+	e.b = append(e.b, '\n')
+	for range e.indent {
+		e.b = append(e.b, ' ', ' ')
+	}
+}
+
+// member starts a member of the innermost object or array.
+func (e *encoder) member() {
+	top := len(e.first) - 1
+	if !e.first[top] {
+		e.b = append(e.b, ',')
+	}
+	e.first[top] = false
+	e.newline()
+}
+
+func (e *encoder) open(c byte) {
+	if len(e.first) > 0 && c == '{' && e.b[len(e.b)-1] != ' ' {
+		e.member() // an object as an array element
+	}
+	e.b = append(e.b, c)
+	e.first = append(e.first, true)
+	e.indent++
+}
+
+func (e *encoder) close(c byte) {
+	empty := e.first[len(e.first)-1]
+	e.first = e.first[:len(e.first)-1]
+	e.indent--
+	if !empty {
+		e.newline()
+	}
+	e.b = append(e.b, c)
+}
+
+func (e *encoder) key(k string) {
+	e.member()
+	e.b = appendString(e.b, k)
+	e.b = append(e.b, ':', ' ')
+}
+
+func (e *encoder) strField(k, v string, omitEmpty bool) {
+	if omitEmpty && v == "" {
+		return
+	}
+	e.key(k)
+	e.b = appendString(e.b, v)
+}
+
+func (e *encoder) environment(env *Environment) {
+	e.open('{')
+	e.strField("name", env.Name, false)
+	e.strField("authorityHost", env.AuthorityHost, false)
+	e.strField("armEndpoint", env.ARMEndpoint, false)
+	e.strField("armAudience", env.ARMAudience, false)
+	e.strField("caFile", env.CAFile, true)
+	if env.BuiltIn {
+		e.key("builtIn")
+		e.b = append(e.b, "true"...)
+	}
+	e.close('}')
+}
+
+func (e *encoder) account(a *Account) {
+	e.open('{')
+	e.strField("id", a.ID, false)
+	e.strField("type", string(a.Type), false)
+	e.strField("environment", a.Environment, false)
+	e.strField("homeTenantId", a.HomeTenantID, true)
+	e.strField("homeAccountId", a.HomeAccountID, true)
+	e.strField("credential", a.Credential, true)
+	e.strField("federatedTokenFile", a.FederatedTokenFile, true)
+	e.strField("clientId", a.ClientID, true)
+	e.strField("resourceId", a.ResourceID, true)
+	if len(a.Tenants) > 0 {
+		e.key("tenants")
+		e.open('[')
+		for _, t := range a.Tenants {
+			e.member()
+			e.b = appendString(e.b, t)
+		}
+		e.close(']')
+	}
+	e.close('}')
+}
+
+func (e *encoder) context(c *Context) {
+	e.open('{')
+	e.strField("name", c.Name, false)
+	e.strField("account", c.Account, false)
+	e.strField("environment", c.Environment, false)
+	e.key("tenant")
+	e.open('{')
+	e.strField("id", c.Tenant.ID, false)
+	e.strField("defaultDomain", c.Tenant.DefaultDomain, true)
+	e.strField("displayName", c.Tenant.DisplayName, true)
+	e.close('}')
+	if s := c.Subscription; s != nil {
+		e.key("subscription")
+		e.open('{')
+		e.strField("id", s.ID, false)
+		e.strField("name", s.Name, false)
+		e.strField("state", s.State, true)
+		e.strField("tenantId", s.TenantID, false)
+		e.close('}')
+	}
+	e.strField("storageAccount", c.StorageAccount, true)
+	if len(c.Properties) > 0 {
+		e.key("properties")
+		e.open('{')
+		keys := make([]string, 0, len(c.Properties))
+		for k := range c.Properties {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			e.strField(k, c.Properties[k], false)
+		}
+		e.close('}')
+	}
+	e.close('}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString quotes s as encoding/json does by default: HTML-safe
+// escapes, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
