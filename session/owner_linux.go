@@ -1,0 +1,37 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// ownerOf reads the start time (field 22 of /proc/<pid>/stat, clock ticks
+// since boot) and the boot id.
+func ownerOf(pid int) (Owner, error) {
+	if pid <= 0 {
+		return Owner{}, fmt.Errorf("invalid pid %d", pid)
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return Owner{}, err
+	}
+	// The command name (field 2) may hold spaces and parentheses: fields
+	// are counted after the last ')'.
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return Owner{}, errors.New("unexpected /proc stat format")
+	}
+	fields := bytes.Fields(stat[i+1:])
+	const startField = 22 - 3 // fields after ')' start at field 3
+	if len(fields) <= startField {
+		return Owner{}, errors.New("unexpected /proc stat format")
+	}
+	o := Owner{PID: pid, Start: string(fields[startField])}
+	if b, err := os.ReadFile("/proc/sys/kernel/random/boot_id"); err == nil {
+		o.Boot = string(bytes.TrimSpace(b))
+	}
+	return o, nil
+}

@@ -1,0 +1,20 @@
+//go:build !linux && !windows
+
+package session
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+)
+
+// ownerOf knows only whether pid exists (kill with signal 0).
+func ownerOf(pid int) (Owner, error) {
+	if pid <= 0 {
+		return Owner{}, fmt.Errorf("invalid pid %d", pid)
+	}
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return Owner{}, err
+	}
+	return Owner{PID: pid}, nil
+}

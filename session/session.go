@@ -1,0 +1,315 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+const (
+	ownerFile  = "owner.json"
+	newPrefix  = ".new-"
+	profileKey = "azc-session:profile"
+	blobPrefix = "blob:"
+	// backendName is what the session's credential store reports as its
+	// key backend.
+	backendName = "session"
+)
+
+// RuntimeDir picks the directory sessions live under: xdgRuntimeDir
+// ($XDG_RUNTIME_DIR) when set, else azc-<uid> in tempDir (created 0700 by
+// New and refused when another user owns it).
+func RuntimeDir(xdgRuntimeDir, tempDir string, uid int) string {
+	if xdgRuntimeDir != "" {
+		return xdgRuntimeDir
+	}
+	return filepath.Join(tempDir, "azc-"+strconv.Itoa(uid))
+}
+
+// sessionsDir is <runtimeDir>/azc/sessions.
+func sessionsDir(runtimeDir string) string {
+	return filepath.Join(runtimeDir, "azc", "sessions")
+}
+
+// Session is an open session. It is safe for concurrent use; every call
+// reads fresh state, so changes by other processes of the session are seen
+// at once.
+type Session struct {
+	id    string
+	dir   string
+	owner Owner
+	store *credstore.Store
+}
+
+// New creates a session owned by the process ownerPID (the shell) and
+// returns it with the AZC_SESSION value that opens it. The value holds the
+// session key: hand it only to the shell's environment.
+func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
+	owner, err := OwnerOf(ownerPID)
+	if err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: owner process: %w", err)
+	}
+	base := sessionsDir(runtimeDir)
+	if err := mkPrivate(runtimeDir, filepath.Join(runtimeDir, "azc"), base); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	id, key, err := newIDAndKey()
+	if err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	defer clear(key)
+
+	// Build the session in a hidden directory and rename it into place, so
+	// a session directory is always complete.
+	tmp, err := os.MkdirTemp(base, newPrefix)
+	if err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	ob, err := json.Marshal(owner)
+	if err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, ownerFile), ob, 0o600); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	st, err := openStore(tmp, key)
+	if err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	data, err := profile.Encode(profile.New())
+	if err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	if err := st.Put(profileKey, data); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	dir := filepath.Join(base, id)
+	if err := os.Rename(tmp, dir); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	ok = true
+	if st, err = openStore(dir, key); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	return &Session{id: id, dir: dir, owner: owner, store: st}, formatEnv(id, key), nil
+}
+
+// mkPrivate creates (0700) and checks the runtime directory and the
+// session directories under it: the runtime directory must be the user's
+// and writable by no one else; azc's own directories must be 0700.
+func mkPrivate(runtimeDir string, dirs ...string) error {
+	deny := fs.FileMode(0o022)
+	for _, d := range append([]string{runtimeDir}, dirs...) {
+		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		if err := checkPrivateDir(d, deny); err != nil {
+			return err
+		}
+		deny = 0o077
+	}
+	return nil
+}
+
+func openStore(dir string, key []byte) (*credstore.Store, error) {
+	return credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey(backendName, key)})
+}
+
+// Open opens the session named by an AZC_SESSION value. Errors match
+// ErrMalformed, ErrNotFound (ended or garbage-collected), ErrExpired (the
+// owning shell has exited) or ErrWrongKey, and never contain the key.
+func Open(runtimeDir string, envValue secret.String) (*Session, error) {
+	id, key, err := ParseEnv(envValue)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(key)
+	dir := filepath.Join(sessionsDir(runtimeDir), id)
+	owner, err := readOwner(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("session %s: %w: it ended or was cleaned up", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", id, err)
+	}
+	if !owner.Alive() {
+		return nil, fmt.Errorf("session %s: %w (pid %d)", id, ErrExpired, owner.PID)
+	}
+	st, err := openStore(dir, key)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", id, err)
+	}
+	s := &Session{id: id, dir: dir, owner: owner, store: st}
+	if _, err := s.Load(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func readOwner(dir string) (Owner, error) {
+	var o Owner
+	b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+	if err != nil {
+		return o, err
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		return o, fmt.Errorf("owner record: %w", err)
+	}
+	return o, nil
+}
+
+// ID is the session's id (not secret).
+func (s *Session) ID() string { return s.id }
+
+// Dir is the session's state directory.
+func (s *Session) Dir() string { return s.dir }
+
+// Owner is the process the session belongs to.
+func (s *Session) Owner() Owner { return s.owner }
+
+func (s *Session) wrap(err error) error {
+	if errors.Is(err, credstore.ErrKeyLost) {
+		return fmt.Errorf("session %s: %w", s.id, ErrWrongKey)
+	}
+	if errors.Is(err, credstore.ErrNotFound) {
+		return fmt.Errorf("session %s: %w: it ended or was cleaned up", s.id, ErrNotFound)
+	}
+	return fmt.Errorf("session %s: %w", s.id, err)
+}
+
+// Load returns the session's profile (a fresh copy).
+func (s *Session) Load() (*profile.Profile, error) {
+	data, err := s.store.Get(profileKey)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	p, err := profile.Decode(data)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	return p, nil
+}
+
+// Update applies fn to the freshly read session profile under the
+// session's lock and writes the result atomically, bumping Generation. If
+// fn fails nothing is written and its error is returned unchanged.
+func (s *Session) Update(fn func(*profile.Profile) error) (*profile.Profile, error) {
+	var out *profile.Profile
+	var fnErr error
+	err := s.store.Update(profileKey, func(old []byte) ([]byte, error) {
+		if old == nil {
+			return nil, fmt.Errorf("%w: it ended or was cleaned up", ErrNotFound)
+		}
+		p, err := profile.Decode(old)
+		if err != nil {
+			return nil, err
+		}
+		if err := fn(p); err != nil {
+			fnErr = err
+			return nil, err
+		}
+		p.Version = profile.FormatVersion
+		p.Generation++
+		data, err := profile.Encode(p)
+		if err != nil {
+			return nil, err
+		}
+		out = p
+		return data, nil
+	})
+	if fnErr != nil {
+		return nil, fnErr
+	}
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	return out, nil
+}
+
+// Blobs returns the session's own credential store: process-scope
+// sign-ins keep their tokens here, sealed with the session key, and they
+// go when the session does.
+func (s *Session) Blobs() credstore.Blobs { return blobs{s.store} }
+
+// End removes the session's state. Later calls on any handle to it fail
+// with ErrNotFound.
+func (s *Session) End() error {
+	if err := os.RemoveAll(s.dir); err != nil {
+		return fmt.Errorf("end session %s: %w", s.id, err)
+	}
+	return nil
+}
+
+// blobs keeps account blobs apart from the session profile's own blob.
+type blobs struct{ st *credstore.Store }
+
+func (b blobs) Get(key string) ([]byte, error) { return b.st.Get(blobPrefix + key) }
+
+func (b blobs) Put(key string, data []byte) error { return b.st.Put(blobPrefix+key, data) }
+
+func (b blobs) Delete(key string) error { return b.st.Delete(blobPrefix + key) }
+
+func (b blobs) Update(key string, fn func(old []byte) ([]byte, error)) error {
+	return b.st.Update(blobPrefix+key, fn)
+}
+
+func (b blobs) Lock(ctx context.Context, key string) (func(), error) {
+	return b.st.Lock(ctx, blobPrefix+key)
+}
+
+// GC removes the sessions under runtimeDir whose owner is gone and
+// returns how many it removed. alive decides liveness by pid; nil uses
+// Owner.Alive, which also compares start time and boot id so that a reused
+// pid does not keep a dead shell's session. A missing runtime directory
+// holds no sessions.
+func GC(runtimeDir string, alive func(pid int) bool) (removed int, err error) {
+	base := sessionsDir(runtimeDir)
+	entries, err := os.ReadDir(base)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("session gc: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(base, e.Name())
+		o, err := readOwner(dir)
+		if err != nil {
+			if strings.HasPrefix(e.Name(), newPrefix) {
+				continue // being created
+			}
+			// A session without a readable owner can never be opened.
+		} else if alive == nil && o.Alive() || alive != nil && alive(o.PID) {
+			continue
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	if len(errs) > 0 {
+		return removed, fmt.Errorf("session gc: %w", errors.Join(errs...))
+	}
+	return removed, nil
+}

@@ -1,0 +1,360 @@
+package session_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+	"github.com/azcontext/azc/session"
+)
+
+var (
+	_ azc.Session = (*session.Session)(nil)
+	_             = func(s *session.Session) credstore.Blobs { return s.Blobs() }
+)
+
+const helperEnv = "AZC_SESSION_TEST_HELPER"
+
+// TestMain lets the test binary stand in for a shell that lives until its
+// stdin closes.
+func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) == "wait-stdin" {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// shell starts a stand-in owner process; end makes it exit and waits.
+func shell(t *testing.T) (pid int, end func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=wait-stdin")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	end = func() {
+		once.Do(func() {
+			_ = in.Close()
+			_ = cmd.Wait()
+		})
+	}
+	t.Cleanup(end)
+	return cmd.Process.Pid, end
+}
+
+func newSession(t *testing.T, rt string) (*session.Session, secret.String) {
+	t.Helper()
+	s, env, err := session.New(rt, os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, env
+}
+
+func TestASessionKeepsItsOwnProfile(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, env := newSession(t, rt)
+	p, err := s.Load()
+	if err != nil || len(p.Contexts) != 0 || p.Version != profile.FormatVersion {
+		t.Fatalf("a new session's profile = %+v, %v", p, err)
+	}
+	off := false
+	p, err = s.Update(func(p *profile.Profile) error {
+		p.Contexts = append(p.Contexts, profile.Context{Name: "dev", Account: "a", Environment: "AzureCloud", Tenant: profile.Tenant{ID: "t"}})
+		p.DefaultContext = "dev"
+		p.Settings.Autosave = &off
+		return nil
+	})
+	if err != nil || p.Generation != 1 {
+		t.Fatalf("Update = %+v, %v", p, err)
+	}
+	// Another process of the same shell opens it from the environment.
+	s2, err := session.Open(rt, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.ID() != s.ID() || !strings.HasPrefix(env.Reveal(), s.ID()+".") {
+		t.Fatalf("ids %q, %q from %s", s.ID(), s2.ID(), env)
+	}
+	p2, err := s2.Load()
+	if err != nil || p2.DefaultContext != "dev" || p2.Settings.Autosave == nil || *p2.Settings.Autosave {
+		t.Fatalf("second handle Load = %+v, %v", p2, err)
+	}
+	boom := errors.New("boom")
+	if _, err := s2.Update(func(*profile.Profile) error { return boom }); err != boom {
+		t.Fatalf("a failing fn's error = %v, want it unchanged", err)
+	}
+	// Another session sees none of it.
+	other, _ := newSession(t, rt)
+	if p, _ := other.Load(); p.DefaultContext != "" || len(p.Contexts) != 0 {
+		t.Fatalf("another session sees %+v", p)
+	}
+}
+
+func TestConcurrentUpdatesLoseNothing(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, env := newSession(t, rt)
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			h, err := session.Open(rt, env)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_, err = h.Update(func(p *profile.Profile) error {
+				p.Contexts = append(p.Contexts, profile.Context{Name: "c" + string(rune('a'+i)), Account: "a", Environment: "AzureCloud", Tenant: profile.Tenant{ID: "t"}})
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if p, err := s.Load(); err != nil || len(p.Contexts) != n || p.Generation != n {
+		t.Fatalf("after %d updates: %d contexts, generation %d, %v", n, len(p.Contexts), p.Generation, err)
+	}
+}
+
+func TestNothingOnDiskIsReadableWithoutTheKey(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, env := newSession(t, rt)
+	if _, err := s.Update(func(p *profile.Profile) error {
+		p.Contexts = append(p.Contexts, profile.Context{Name: "very-private-context-name", Account: "a", Environment: "AzureCloud", Tenant: profile.Tenant{ID: "t"}})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Blobs().Put("acct", []byte("refresh-token-that-must-stay-secret")); err != nil {
+		t.Fatal(err)
+	}
+	_, key, err := session.ParseEnv(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encodedKey := base64.RawURLEncoding.EncodeToString(key)
+	files := 0
+	err = filepath.WalkDir(rt, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if p != rt && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v", p, fi.Mode().Perm())
+		}
+		if d.IsDir() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files++
+		for _, needle := range []string{"very-private-context-name", "refresh-token-that-must-stay", encodedKey} {
+			if bytes.Contains(b, []byte(needle)) {
+				t.Errorf("%s contains %q in the clear", p, needle)
+			}
+		}
+		return nil
+	})
+	if err != nil || files == 0 {
+		t.Fatalf("walk: %v, %d files", err, files)
+	}
+}
+
+func TestSessionBlobsAreApartFromTheProfileAndEndWithIt(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, env := newSession(t, rt)
+	b := s.Blobs()
+	if _, err := b.Get("azc-session:profile"); !errors.Is(err, credstore.ErrNotFound) {
+		t.Fatalf("the session profile is reachable as a blob: %v", err)
+	}
+	if err := b.Update("acct", func(old []byte) ([]byte, error) { return append(old, "x"...), nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.Get("acct"); err != nil || string(got) != "x" {
+		t.Fatalf("Get = %q, %v", got, err)
+	}
+	if err := s.End(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.Open(rt, env); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("Open after End = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Load(); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("Load after End = %v, want ErrNotFound", err)
+	}
+}
+
+func TestOpenFailsClearly(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	_, env := newSession(t, rt)
+	id, key, _ := session.ParseEnv(env)
+	wrongKey := bytes.Clone(key)
+	wrongKey[0] ^= 1
+	b64 := base64.RawURLEncoding.EncodeToString
+	pid, end := shell(t)
+	dead, deadEnv, err := session.New(rt, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end()
+	for _, tc := range []struct {
+		name  string
+		value string
+		want  error
+	}{
+		{"an empty value is malformed", "", session.ErrMalformed},
+		{"a value without a dot is malformed", id, session.ErrMalformed},
+		{"a short id is malformed", "abc." + b64(key), session.ErrMalformed},
+		{"an upper-case id is malformed", strings.ToUpper(id) + "." + b64(key), session.ErrMalformed},
+		{"a short key is malformed", id + "." + b64(key[:16]), session.ErrMalformed},
+		{"a padded key is malformed", id + "." + base64.URLEncoding.EncodeToString(key), session.ErrMalformed},
+		{"a path in the id is malformed", "../../../etc/passwd." + b64(key), session.ErrMalformed},
+		{"an unknown id is not found", strings.Repeat("0", 32) + "." + b64(key), session.ErrNotFound},
+		{"a wrong key does not open it", id + "." + b64(wrongKey), session.ErrWrongKey},
+		{"a session whose shell exited is expired", deadEnv.Reveal(), session.ErrExpired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := session.Open(rt, secret.New(tc.value))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Open = %v, want %v", err, tc.want)
+			}
+			if _, k, _ := strings.Cut(tc.value, "."); len(k) > 8 && strings.Contains(err.Error(), k) {
+				t.Fatalf("the error reveals the key: %v", err)
+			}
+		})
+	}
+	_ = dead
+}
+
+func TestGCRemovesSessionsWhoseShellIsGone(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	live, liveEnv := newSession(t, rt)
+	pid, end := shell(t)
+	_, deadEnv, err := session.New(rt, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := session.GC(rt, nil); err != nil || n != 0 {
+		t.Fatalf("GC with both shells alive removed %d, %v", n, err)
+	}
+	end()
+	if n, err := session.GC(rt, nil); err != nil || n != 1 {
+		t.Fatalf("GC removed %d, %v; want 1", n, err)
+	}
+	if _, err := session.Open(rt, deadEnv); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("the dead shell's session: %v", err)
+	}
+	if _, err := session.Open(rt, liveEnv); err != nil {
+		t.Fatalf("the live session was collected: %v", err)
+	}
+	if n, err := session.GC(rt, func(p int) bool { return p != live.Owner().PID }); err != nil || n != 1 {
+		t.Fatalf("GC with an injected liveness check removed %d, %v", n, err)
+	}
+	if n, err := session.GC(filepath.Join(rt, "missing"), nil); err != nil || n != 0 {
+		t.Fatalf("GC of a missing dir = %d, %v", n, err)
+	}
+}
+
+func TestAReusedPIDIsNotTheOwner(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" && runtime.GOOS != "windows" {
+		t.Skip("start times are recorded on Linux and Windows only")
+	}
+	me, err := session.OwnerOf(os.Getpid())
+	if err != nil || !me.Alive() || me.Start == "" {
+		t.Fatalf("OwnerOf(self) = %+v, %v", me, err)
+	}
+	reused := me
+	reused.Start += "0"
+	if reused.Alive() {
+		t.Fatal("a pid with another start time counts as the owner")
+	}
+}
+
+func TestRuntimeDirFallsBackToAPrivateTempDir(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	if got := session.RuntimeDir("/run/user/1000", tmp, 1000); got != "/run/user/1000" {
+		t.Fatalf("RuntimeDir with XDG = %q", got)
+	}
+	rt := session.RuntimeDir("", tmp, 1000)
+	if rt != filepath.Join(tmp, "azc-1000") {
+		t.Fatalf("RuntimeDir without XDG = %q", rt)
+	}
+	newSession(t, rt)
+	if runtime.GOOS == "windows" {
+		return
+	}
+	fi, err := os.Stat(rt)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the fallback dir: %v, %v", fi.Mode(), err)
+	}
+	open := filepath.Join(tmp, "shared")
+	if err := os.Mkdir(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := session.New(open, os.Getpid()); err == nil || !strings.Contains(err.Error(), "other users") {
+		t.Fatalf("New in a world-writable dir = %v, want a refusal", err)
+	}
+}
+
+func FuzzParseEnv(f *testing.F) {
+	f.Add("0123456789abcdef0123456789abcdef." + base64.RawURLEncoding.EncodeToString(make([]byte, 32)))
+	f.Add("")
+	f.Add(".")
+	f.Add("x.y.z")
+	f.Fuzz(func(t *testing.T, v string) {
+		id, key, err := session.ParseEnv(secret.New(v))
+		if err != nil {
+			if !errors.Is(err, session.ErrMalformed) {
+				t.Fatalf("error %v does not match ErrMalformed", err)
+			}
+			if _, k, _ := strings.Cut(v, "."); len(k) > 4 && strings.Contains(err.Error(), k) {
+				t.Fatalf("error reveals the key: %v", err)
+			}
+			return
+		}
+		if len(id) != 32 || len(key) != 32 || strings.ContainsAny(id, "./\\") {
+			t.Fatalf("accepted id %q, key of %d bytes", id, len(key))
+		}
+		if back := id + "." + base64.RawURLEncoding.EncodeToString(key); back != v {
+			t.Fatalf("round trip %q != %q", back, v)
+		}
+	})
+}
