@@ -1,0 +1,145 @@
+package azc_test
+
+import (
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/profile"
+	"github.com/google/go-cmp/cmp"
+)
+
+// memSession is an in-memory Session.
+type memSession struct {
+	mu sync.Mutex
+	p  *profile.Profile
+}
+
+func (s *memSession) Load() (*profile.Profile, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.p.Clone(), nil
+}
+
+func (s *memSession) Update(fn func(*profile.Profile) error) (*profile.Profile, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.p.Clone()
+	if err := fn(q); err != nil {
+		return nil, err
+	}
+	q.Generation++
+	s.p = q
+	return q.Clone(), nil
+}
+
+var bob = profile.Account{ID: "bob@fabrikam.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "fabrikam"}
+
+func openState(t *testing.T, sess azc.Session) *azc.State {
+	t.Helper()
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), Session: sess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addContexts(st)
+	return st
+}
+
+func sessionWithContext() *memSession {
+	p := profile.New()
+	p.UpsertAccount(bob)
+	c := profile.Context{Name: "scratch", Account: bob.Key(), Tenant: profile.Tenant{ID: "fabrikam"}}
+	if _, err := p.UpsertContext(c, profile.UpsertOptions{MakeDefault: true}); err != nil {
+		panic(err)
+	}
+	return &memSession{p: p}
+}
+
+func TestResolvePrefersTheSessionDefault(t *testing.T) {
+	t.Parallel()
+	st := openState(t, sessionWithContext())
+	c, err := st.Resolve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "scratch" {
+		t.Errorf("Resolve(\"\") = %q, want the session default", c.Name)
+	}
+	list, err := st.Contexts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range list {
+		s := e.Name
+		if e.Scope == azc.ScopeProcess {
+			s += " [process]"
+		}
+		if e.Current {
+			s += " *"
+		}
+		got = append(got, s)
+	}
+	if diff := cmp.Diff([]string{"Production", "Development", "scratch [process] *"}, got); diff != "" {
+		t.Errorf("Contexts (-want +got):\n%s", diff)
+	}
+}
+
+func TestResolveWithoutAnyDefault(t *testing.T) {
+	t.Parallel()
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Resolve(""); !errors.Is(err, azc.ErrNoContext) {
+		t.Errorf("Resolve(\"\") error = %v, want ErrNoContext", err)
+	}
+}
+
+func TestProcessScopeNeedsASession(t *testing.T) {
+	t.Parallel()
+	st := openState(t, nil)
+	if _, err := st.Use(azc.ScopeProcess, "Production"); !errors.Is(err, azc.ErrNoSession) {
+		t.Errorf("Use(process) error = %v, want ErrNoSession", err)
+	}
+}
+
+func TestUseInTheProcessScopeLeavesTheProfileAlone(t *testing.T) {
+	t.Parallel()
+	sess := sessionWithContext()
+	st := openState(t, sess)
+	if _, err := st.Use(azc.ScopeProcess, "Development"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Resolve("")
+	if err != nil || c.Name != "Development" {
+		t.Fatalf("Resolve(\"\") = %v, %v; want Development", c, err)
+	}
+	user, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user.DefaultContext != "Production" {
+		t.Errorf("user default = %q, want Production untouched", user.DefaultContext)
+	}
+	if c, err := st.Use(azc.ScopeProcess, "-"); err != nil || c.Name != "scratch" {
+		t.Errorf("Use(process, -) = %v, %v; want scratch", c, err)
+	}
+}
+
+func TestUseInTheUserScopeCopiesASessionContext(t *testing.T) {
+	t.Parallel()
+	st := openState(t, sessionWithContext())
+	if _, err := st.Use(azc.ScopeUser, "scratch"); err != nil {
+		t.Fatal(err)
+	}
+	user, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user.DefaultContext != "scratch" || user.Context("scratch") == nil || user.Account(bob.Key()) == nil {
+		t.Errorf("user profile = %+v, want scratch copied and default", user)
+	}
+}
