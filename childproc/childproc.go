@@ -1,0 +1,153 @@
+// Package childproc runs the child process of `azc exec`: it builds the
+// child's environment for a context (see [Env]), starts the child with the
+// caller's stdin, stdout and stderr untouched (the terminal stays the
+// child's), passes INT, TERM, HUP and QUIT on to it, and returns its exit
+// code the way a shell reports it.
+//
+// The package reads no environment of its own: the child's environment,
+// including the PATH its command is looked up in, comes from [Spec].
+package childproc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+)
+
+// Spec describes the child.
+type Spec struct {
+	// Args is the command and its arguments. Args[0] is looked up in the
+	// PATH of Env unless it contains a path separator.
+	Args []string
+	// Env is the child's whole environment, as "NAME=value" (see [Env]).
+	Env []string
+	// Dir is the child's working directory; empty means the caller's.
+	Dir string
+	// Stdin, Stdout and Stderr are given to the child. Pass the process's
+	// own *os.File values to leave the terminal untouched: files are handed
+	// over as they are, with nothing copied in between. Nil means the null
+	// device.
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// Exit codes for a child that could not be started, as shells use them.
+const (
+	ExitNotFound      = 127
+	ExitCannotExecute = 126
+)
+
+// Run starts the child and waits for it. While it runs, INT, TERM, HUP and
+// QUIT sent to this process are passed on to the child instead of acting
+// here (INT and QUIT only when they cannot have reached the child already
+// from the terminal, so a Ctrl-C arrives once, not twice). Cancelling ctx
+// kills the child.
+//
+// exitCode is the child's exit status, or 128+N when signal N ended it. A
+// non-nil error means the child could not be started or waited for; then
+// exitCode is ExitNotFound when the command does not exist, else
+// ExitCannotExecute.
+func Run(ctx context.Context, s Spec) (exitCode int, err error) {
+	if len(s.Args) == 0 || s.Args[0] == "" {
+		return ExitNotFound, errors.New("childproc: no command")
+	}
+	path, err := lookPath(s.Args[0], s.Env)
+	if err != nil {
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+			return ExitNotFound, err
+		}
+		return ExitCannotExecute, err
+	}
+	cmd := exec.CommandContext(ctx, path, s.Args[1:]...)
+	cmd.Args[0] = s.Args[0]
+	cmd.Env = s.Env
+	if cmd.Env == nil {
+		cmd.Env = []string{}
+	}
+	cmd.Dir = s.Dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.Stdin, s.Stdout, s.Stderr
+
+	// Catch the signals before the child exists, so none is lost between
+	// its start and the forwarding loop (they queue in the channel).
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, caught()...)
+	defer signal.Stop(sigs)
+
+	if err := cmd.Start(); err != nil {
+		return ExitCannotExecute, fmt.Errorf("childproc: starting %s: %w", s.Args[0], err)
+	}
+	terminal := inTerminalForeground(s)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	for {
+		select {
+		case sig := <-sigs:
+			if forward(sig, terminal) {
+				// The child may have exited already; Wait reports that.
+				_ = cmd.Process.Signal(sig)
+			}
+		case err := <-waited:
+			return exitStatus(cmd, err)
+		}
+	}
+}
+
+// exitStatus turns Wait's result into a shell-style exit code.
+func exitStatus(cmd *exec.Cmd, waitErr error) (int, error) {
+	if cmd.ProcessState == nil {
+		return ExitCannotExecute, fmt.Errorf("childproc: waiting: %w", waitErr)
+	}
+	if code, ok := signalExit(cmd.ProcessState); ok {
+		return code, nil
+	}
+	var exitErr *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exitErr) {
+		// The child ran and ended, but copying its I/O failed.
+		return cmd.ProcessState.ExitCode(), fmt.Errorf("childproc: %w", waitErr)
+	}
+	return cmd.ProcessState.ExitCode(), nil
+}
+
+// lookPath finds file like a shell would with the child's PATH, not this
+// process's. Relative PATH entries (".", "") are skipped, as os/exec
+// refuses them too.
+func lookPath(file string, env []string) (string, error) {
+	if strings.ContainsRune(file, '/') || strings.ContainsRune(file, filepath.Separator) {
+		p, err := exec.LookPath(file)
+		if err != nil {
+			return "", fmt.Errorf("childproc: %w", err)
+		}
+		return p, nil
+	}
+	pathList := ""
+	for _, kv := range env {
+		if n, v, ok := strings.Cut(kv, "="); ok && strings.EqualFold(n, "PATH") {
+			pathList = v // the last one wins, as with getenv
+		}
+	}
+	var firstErr error
+	for _, dir := range filepath.SplitList(pathList) {
+		if !filepath.IsAbs(dir) {
+			continue
+		}
+		p, err := exec.LookPath(filepath.Join(dir, file))
+		if err == nil {
+			return p, nil
+		}
+		if firstErr == nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, exec.ErrNotFound) {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return "", fmt.Errorf("childproc: %w", firstErr)
+	}
+	return "", fmt.Errorf("childproc: %q not found in the child's PATH: %w", file, exec.ErrNotFound)
+}

@@ -1,0 +1,87 @@
+package childproc_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/azcontext/azc/childproc"
+)
+
+func TestEnv(t *testing.T) {
+	t.Parallel()
+	server := []string{"IDENTITY_ENDPOINT=http://127.0.0.1:1/p/msi/token", "IDENTITY_HEADER=h", "ARM_USE_MSI=true", "ARM_MSI_ENDPOINT=http://127.0.0.1:1/p/msi/token"}
+	full := childproc.Vars{
+		Server: server, Context: "prod", TenantID: "tid", SubscriptionID: "sid",
+		StorageAccount: "acct", AzureConfigDir: "/tmp/azc-az", TokenCredentials: "prod",
+	}
+	for _, tc := range []struct {
+		name string
+		base []string
+		vars childproc.Vars
+		want []string
+	}{
+		{
+			name: "a clean environment gains the context's variables in a fixed order",
+			base: []string{"PATH=/bin", "HOME=/h"},
+			vars: full,
+			want: append(append([]string{"PATH=/bin", "HOME=/h"}, server...),
+				"AZC_CONTEXT=prod", "AZURE_TENANT_ID=tid", "ARM_TENANT_ID=tid", "AZURE_SUBSCRIPTION_ID=sid",
+				"ARM_SUBSCRIPTION_ID=sid", "AZURE_STORAGE_ACCOUNT=acct", "AZURE_CONFIG_DIR=/tmp/azc-az", "AZURE_TOKEN_CREDENTIALS=prod"),
+		},
+		{
+			name: "competing credentials are removed, whatever their case",
+			base: []string{
+				"AZURE_CLIENT_SECRET=s", "AZURE_CLIENT_CERTIFICATE_PATH=p", "AZURE_CLIENT_CERTIFICATE_PASSWORD=p",
+				"AZURE_USERNAME=u", "AZURE_PASSWORD=p", "AZURE_FEDERATED_TOKEN_FILE=f", "AZURE_CLIENT_ID=c",
+				"MSI_ENDPOINT=m", "MSI_SECRET=m", "IDENTITY_SERVER_THUMBPRINT=t", "IMDS_ENDPOINT=i",
+				"ARM_CLIENT_ID=c", "ARM_CLIENT_SECRET=s", "ARM_CLIENT_CERTIFICATE_PATH=p", "ARM_USE_OIDC=true",
+				"ARM_OIDC_TOKEN=t", "ARM_OIDC_TOKEN_FILE_PATH=f", "ARM_OIDC_REQUEST_TOKEN=t", "ARM_OIDC_REQUEST_URL=u",
+				"azure_client_secret=lower", "Arm_Client_Secret=mixed", "AZURE_TOKEN_CREDENTIALS=AzureCLICredential",
+				"KEEP=1",
+			},
+			vars: childproc.Vars{Server: server},
+			want: append([]string{"KEEP=1"}, server...),
+		},
+		{
+			name: "inherited identity, tenant and subscription of an outer exec or a real App Service go, even without a server",
+			base: []string{
+				"IDENTITY_ENDPOINT=outer", "IDENTITY_HEADER=outer", "ARM_USE_MSI=true", "ARM_MSI_ENDPOINT=outer",
+				"APPSETTING_WEBSITE_SITE_NAME=site", "AZC_CONTEXT=outer", "AZURE_TENANT_ID=outer",
+				"ARM_TENANT_ID=outer", "AZURE_SUBSCRIPTION_ID=outer", "ARM_SUBSCRIPTION_ID=outer",
+				"AZURE_STORAGE_ACCOUNT=outer",
+			},
+			vars: childproc.Vars{Context: "inner", TenantID: "t2"},
+			want: []string{"AZC_CONTEXT=inner", "AZURE_TENANT_ID=t2", "ARM_TENANT_ID=t2"},
+		},
+		{
+			name: "an inherited AZURE_CONFIG_DIR stays unless a private one is asked for",
+			base: []string{"AZURE_CONFIG_DIR=/home/u/.azure"},
+			vars: childproc.Vars{},
+			want: []string{"AZURE_CONFIG_DIR=/home/u/.azure"},
+		},
+		{
+			name: "a private AZURE_CONFIG_DIR replaces the inherited one",
+			base: []string{"AZURE_CONFIG_DIR=/home/u/.azure"},
+			vars: childproc.Vars{AzureConfigDir: "/tmp/x"},
+			want: []string{"AZURE_CONFIG_DIR=/tmp/x"},
+		},
+		{
+			name: "look-alike names, Windows drive entries and malformed entries are kept",
+			base: []string{"AZURE_CLIENT_SECRET_HINT=1", "MY_AZURE_CLIENT_ID=1", "=C:=C:\\dir", "NOEQUALS", "", "AZURE_CLIENT_ID"},
+			vars: childproc.Vars{},
+			want: []string{"AZURE_CLIENT_SECRET_HINT=1", "MY_AZURE_CLIENT_ID=1", "=C:=C:\\dir", "NOEQUALS", ""},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			base := slices.Clone(tc.base)
+			got := childproc.Env(base, tc.vars)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Env =\n %q\nwant\n %q", got, tc.want)
+			}
+			if !slices.Equal(base, tc.base) {
+				t.Error("Env modified its input")
+			}
+		})
+	}
+}

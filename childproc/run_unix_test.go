@@ -1,0 +1,258 @@
+//go:build unix
+
+package childproc_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/azcontext/azc/childproc"
+)
+
+const testPATH = "PATH=/usr/local/bin:/usr/bin:/bin"
+
+func TestRunExitCodes(t *testing.T) {
+	t.Parallel()
+	notExec := filepath.Join(t.TempDir(), "not-executable")
+	if err := os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		want     int
+		wantErr  bool
+		notFound bool
+	}{
+		{"a child that succeeds", []string{"sh", "-c", "exit 0"}, 0, false, false},
+		{"a child that exits 7", []string{"sh", "-c", "exit 7"}, 7, false, false},
+		{"a child that exits 255", []string{"sh", "-c", "exit 255"}, 255, false, false},
+		{"a child killed by TERM reports 128+15", []string{"sh", "-c", "kill -TERM $$"}, 143, false, false},
+		{"a child killed by KILL reports 128+9", []string{"sh", "-c", "kill -KILL $$"}, 137, false, false},
+		{"a command not in PATH", []string{"azc-no-such-command"}, 127, true, true},
+		{"a path that does not exist", []string{"/nonexistent/cmd"}, 127, true, true},
+		{"a file that is not executable", []string{notExec}, 126, true, false},
+		{"no command", nil, 127, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, err := childproc.Run(t.Context(), childproc.Spec{Args: tc.args, Env: []string{testPATH}})
+			if code != tc.want || (err != nil) != tc.wantErr {
+				t.Fatalf("Run = %d, %v; want %d, error %v", code, err, tc.want, tc.wantErr)
+			}
+			if tc.notFound && !errors.Is(err, exec.ErrNotFound) && !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("error %v is neither exec.ErrNotFound nor fs.ErrNotExist", err)
+			}
+		})
+	}
+}
+
+func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	script := "#!/bin/sh\necho \"$GREETING from $0\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "azc-test-hello"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code, err := childproc.Run(t.Context(), childproc.Spec{
+		Args:   []string{"azc-test-hello"},
+		Env:    []string{"PATH=relative:" + dir + ":/usr/bin:/bin", "GREETING=hi"},
+		Stdout: &out,
+	})
+	if err != nil || code != 0 {
+		t.Fatalf("Run = %d, %v", code, err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "hi from "+filepath.Join(dir, "azc-test-hello") {
+		t.Errorf("child printed %q", got)
+	}
+}
+
+func TestRunGivesTheChildExactlyItsEnvironment(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	env := []string{testPATH, "ONLY=this"}
+	code, err := childproc.Run(t.Context(), childproc.Spec{Args: []string{"env"}, Env: env, Stdout: &out})
+	if err != nil || code != 0 {
+		t.Fatalf("Run = %d, %v", code, err)
+	}
+	if got := strings.Fields(out.String()); strings.Join(got, " ") != strings.Join(env, " ") {
+		t.Errorf("child saw %q, want %q", got, env)
+	}
+}
+
+func TestRunHandsOverFilesAndDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in, err := os.Open(writeFile(t, dir, "in", "from stdin\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	errf, err := os.Create(filepath.Join(dir, "err"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errf.Close()
+	code, err := childproc.Run(t.Context(), childproc.Spec{
+		Args:  []string{"sh", "-c", "cat; pwd; echo oops >&2; exit 3"},
+		Env:   []string{testPATH},
+		Dir:   dir,
+		Stdin: in, Stdout: out, Stderr: errf,
+	})
+	if err != nil || code != 3 {
+		t.Fatalf("Run = %d, %v", code, err)
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(dir, "out")); got != "from stdin\n"+realDir+"\n" {
+		t.Errorf("stdout %q", got)
+	}
+	if got := readFile(t, filepath.Join(dir, "err")); got != "oops\n" {
+		t.Errorf("stderr %q", got)
+	}
+}
+
+func TestCancellingTheContextKillsTheChild(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	type result struct {
+		code int
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, err := childproc.Run(ctx, childproc.Spec{Args: []string{"sh", "-c", "echo ready; exec sleep 600"}, Env: []string{testPATH}, Stdout: w})
+		done <- result{code, err}
+	}()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		t.Fatalf("read %q, %v", line, err)
+	}
+	w.Close()
+	cancel()
+	if res := <-done; res.code != 128+int(syscall.SIGKILL) {
+		t.Errorf("Run = %d, %v; want %d", res.code, res.err, 128+int(syscall.SIGKILL))
+	}
+}
+
+// helperEnvVar makes TestHelperRunner act as a stand-in for azc exec: it
+// runs the script in its value through childproc.Run and exits with the
+// code Run returns.
+const helperEnvVar = "AZC_CHILDPROC_TEST_HELPER"
+
+func TestHelperRunner(t *testing.T) {
+	script := os.Getenv(helperEnvVar)
+	if script == "" {
+		t.Skip("runs only as the child of TestSignalsArePassedOn")
+	}
+	code, err := childproc.Run(context.Background(), childproc.Spec{
+		Args: []string{"sh", "-c", script}, Env: []string{testPATH},
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}
+
+// TestSignalsArePassedOn sends each signal to a process running a child
+// through Run (the test binary re-run as TestHelperRunner): the child's trap
+// must see it, the runner must survive it, and the runner's exit code must
+// be the child's. The child says "ready" on the shared stdout pipe once its
+// trap is set; that line is the only synchronisation.
+func TestSignalsArePassedOn(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
+		name := strings.TrimPrefix(sigName(sig), "SIG")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			script := fmt.Sprintf(`trap 'kill $p; echo got %[1]s; exit 42' %[1]s; sleep 600 & p=$!; echo ready; wait $p; echo wait ended without the trap; exit 1`, name)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRunner$", "-test.count=1")
+			cmd.Env = []string{helperEnvVar + "=" + script, testPATH}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			rd := bufio.NewReader(stdout)
+			if line, err := rd.ReadString('\n'); err != nil || line != "ready\n" {
+				_ = cmd.Process.Kill()
+				t.Fatalf("read %q, %v; stderr %s", line, err, stderr.String())
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			rest, err := io.ReadAll(rd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			if got := string(rest); got != "got "+name+"\n" {
+				t.Errorf("child printed %q after ready; stderr %s", got, stderr.String())
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 42 {
+				t.Errorf("runner ended with %v (code %d), want the child's 42; stderr %s", err, code, stderr.String())
+			}
+		})
+	}
+}
+
+func sigName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	case syscall.SIGQUIT:
+		return "SIGQUIT"
+	}
+	return s.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
