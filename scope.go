@@ -1,0 +1,237 @@
+package azc
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
+)
+
+// SessionBlobs is implemented by sessions that keep their own credential
+// blobs (*session.Session does): process-scope sign-ins store their tokens
+// there, and enabling autosave moves them to the user's store.
+type SessionBlobs interface {
+	Blobs() credstore.Blobs
+}
+
+// WithSession returns a State over the same state directory whose process
+// scope is sess (nil: none).
+func (s *State) WithSession(sess Session) *State {
+	c := *s
+	c.session = sess
+	return &c
+}
+
+// Session returns the attached session, or nil.
+func (s *State) Session() Session { return s.session }
+
+// SessionBlobs returns the attached session's credential blobs, or nil
+// when there is no session or it keeps none.
+func (s *State) SessionBlobs() credstore.Blobs {
+	if sb, ok := s.session.(SessionBlobs); ok {
+		return sb.Blobs()
+	}
+	return nil
+}
+
+// ScopeSource says which rule of DESIGN section 3 chose a scope.
+type ScopeSource string
+
+// The rules, in the order they apply.
+const (
+	SourceFlag        ScopeSource = "flag"        // --scope
+	SourceSession     ScopeSource = "session"     // the session's autosave setting
+	SourceEnvironment ScopeSource = "environment" // AZC_AUTOSAVE and Azure PowerShell's variables
+	SourceProfile     ScopeSource = "profile"     // the profile's autosave setting
+	SourceDefault     ScopeSource = "default"     // autosave on
+)
+
+// ScopeDecision is where a change goes and why.
+type ScopeDecision struct {
+	Scope  profile.Scope
+	Source ScopeSource
+}
+
+// ChangeScope decides where a change goes (DESIGN section 3): flag when
+// non-zero; else the session's autosave setting; else env, the caller's
+// reading of $AZC_AUTOSAVE (or AzContextAutoSave, Azure_Profile_Autosave;
+// nil when none is set); else the profile's autosave setting; else
+// autosave on. Autosave on means ScopeUser, off ScopeProcess. A decision
+// for ScopeProcess without a session fails with ErrNoSession, whatever
+// rule made it.
+func (s *State) ChangeScope(flag profile.Scope, env *bool) (ScopeDecision, error) {
+	d, err := s.decideScope(flag, env)
+	if err != nil {
+		return d, err
+	}
+	if d.Scope == profile.ScopeProcess && s.session == nil {
+		return d, fmt.Errorf("autosave is off (set by the %s) and %w", d.Source, ErrNoSession)
+	}
+	return d, nil
+}
+
+func (s *State) decideScope(flag profile.Scope, env *bool) (ScopeDecision, error) {
+	if flag != 0 {
+		return ScopeDecision{Scope: flag, Source: SourceFlag}, nil
+	}
+	if s.session != nil {
+		sp, err := s.session.Load()
+		if err != nil {
+			return ScopeDecision{}, fmt.Errorf("session: %w", err)
+		}
+		if sp.Settings.Autosave != nil {
+			return ScopeDecision{Scope: scopeOf(*sp.Settings.Autosave), Source: SourceSession}, nil
+		}
+	}
+	if env != nil {
+		return ScopeDecision{Scope: scopeOf(*env), Source: SourceEnvironment}, nil
+	}
+	up, err := s.store.Load()
+	if err != nil {
+		return ScopeDecision{}, err
+	}
+	if up.Settings.Autosave != nil {
+		return ScopeDecision{Scope: scopeOf(*up.Settings.Autosave), Source: SourceProfile}, nil
+	}
+	return ScopeDecision{Scope: profile.ScopeUser, Source: SourceDefault}, nil
+}
+
+func scopeOf(autosave bool) profile.Scope {
+	if autosave {
+		return profile.ScopeUser
+	}
+	return profile.ScopeProcess
+}
+
+// AutosaveSetting returns the autosave setting stored in scope: nil when
+// that scope has none. ScopeProcess without a session gives ErrNoSession.
+func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
+	var p *profile.Profile
+	var err error
+	switch scope {
+	case profile.ScopeUser:
+		p, err = s.store.Load()
+	case profile.ScopeProcess:
+		if s.session == nil {
+			return nil, ErrNoSession
+		}
+		p, err = s.session.Load()
+	default:
+		return nil, fmt.Errorf("azc: unknown scope %d", scope)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.Settings.Autosave, nil
+}
+
+// AutosaveChange reports what SetAutosave did.
+type AutosaveChange struct {
+	// Moved lists the contexts moved from the session into the profile.
+	Moved []string
+	// Tokens counts the accounts whose tokens moved with them.
+	Tokens int
+}
+
+// SetAutosave stores the autosave setting on in scope. Disabling moves
+// nothing. Enabling while a session is attached moves the session's
+// contexts and accounts into the profile (a session context replaces a
+// user context of the same name, as it does in the merged view), makes
+// the session's default the profile's, and moves each account's tokens
+// from the session's blobs into userBlobs (when both exist) before the
+// profile is written, so that a moved context never lacks its tokens.
+func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Blobs) (*AutosaveChange, error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return nil, ErrNoSession
+	}
+	if scope != profile.ScopeUser && scope != profile.ScopeProcess {
+		return nil, fmt.Errorf("azc: unknown scope %d", scope)
+	}
+	change := &AutosaveChange{}
+	var sp *profile.Profile
+	if on && s.session != nil {
+		var err error
+		if sp, err = s.session.Load(); err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+	}
+	moving := sp != nil && (len(sp.Contexts) > 0 || len(sp.Accounts) > 0)
+	var moved []string // account keys whose blobs were copied
+	if moving && userBlobs != nil {
+		if sb := s.SessionBlobs(); sb != nil {
+			for _, a := range sp.Accounts {
+				data, err := sb.Get(a.Key())
+				if errors.Is(err, credstore.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("session credentials of %s: %w", a.ID, err)
+				}
+				if err := userBlobs.Put(a.Key(), data); err != nil {
+					return nil, fmt.Errorf("moving the credentials of %s: %w", a.ID, err)
+				}
+				moved = append(moved, a.Key())
+			}
+		}
+	}
+	change.Tokens = len(moved)
+	if moving || scope == profile.ScopeUser {
+		_, err := s.store.Update(func(p *profile.Profile) error {
+			if scope == profile.ScopeUser {
+				p.Settings.Autosave = &on
+			}
+			if !moving {
+				return nil
+			}
+			for _, a := range sp.Accounts {
+				p.UpsertAccount(a)
+			}
+			change.Moved = change.Moved[:0]
+			for _, c := range sp.Contexts {
+				res, err := p.UpsertContext(c, profile.UpsertOptions{Force: true})
+				if err != nil {
+					return fmt.Errorf("moving context %q: %w", c.Name, err)
+				}
+				change.Moved = append(change.Moved, res.Context.Name)
+			}
+			if sp.DefaultContext != "" {
+				setDefaultName(p, sp.DefaultContext)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if moving || scope == profile.ScopeProcess {
+		_, err := s.session.Update(func(p *profile.Profile) error {
+			if scope == profile.ScopeProcess {
+				p.Settings.Autosave = &on
+			}
+			if moving {
+				// Drop what was moved, not what another process of the
+				// session added meanwhile.
+				p.Contexts = slices.DeleteFunc(p.Contexts, func(c profile.Context) bool { return sp.Context(c.Name) != nil })
+				p.Accounts = slices.DeleteFunc(p.Accounts, func(a profile.Account) bool { return sp.Account(a.Key()) != nil })
+				if strings.EqualFold(p.DefaultContext, sp.DefaultContext) {
+					p.DefaultContext, p.PreviousContext = "", ""
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+	}
+	if sb := s.SessionBlobs(); sb != nil {
+		for _, k := range moved {
+			if err := sb.Delete(k); err != nil {
+				return change, fmt.Errorf("session credentials: %w", err)
+			}
+		}
+	}
+	return change, nil
+}
