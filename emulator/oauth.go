@@ -172,10 +172,46 @@ type tokenOptions struct {
 	host      string
 }
 
-// mintAccessToken signs an ARM-style v1 access token.
+// mintAccessToken signs an ARM-style v1 access token. App-only tokens (service principal
+// or managed identity) asked for again within the same clock second, for the same resource
+// and with the same credential type, are reused: their claims would differ only in uti, and
+// an RSA signature per request would make the emulator the bottleneck of load tests.
 func (s *Server) mintAccessToken(o tokenOptions, resource string) (string, time.Time, error) {
 	now := s.now()
 	exp := now.Add(s.dir.tokenLife)
+	if o.user == nil {
+		who := ""
+		if o.mi != nil {
+			who = "mi:" + o.mi.ClientID
+		} else {
+			who = "app:" + o.app.AppID
+		}
+		key := who + "|" + o.tenant.ID + "|" + resource + "|" + o.acr
+		sec := now.Unix()
+		s.tokMu.Lock()
+		if s.tokSec != sec {
+			s.tokSec = sec
+			clear(s.tokCache)
+		}
+		tok, ok := s.tokCache[key]
+		s.tokMu.Unlock()
+		if ok {
+			return tok, time.Unix(sec, 0).Add(s.dir.tokenLife), nil
+		}
+		tok, exp, err := s.signAccessToken(o, resource, now, exp)
+		if err == nil {
+			s.tokMu.Lock()
+			if s.tokSec == sec {
+				s.tokCache[key] = tok
+			}
+			s.tokMu.Unlock()
+		}
+		return tok, exp, err
+	}
+	return s.signAccessToken(o, resource, now, exp)
+}
+
+func (s *Server) signAccessToken(o tokenOptions, resource string, now, exp time.Time) (string, time.Time, error) {
 	c := jwt.MapClaims{
 		"aud": resource, "iss": "https://sts.windows.net/" + o.tenant.ID + "/",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": exp.Unix(),

@@ -103,6 +103,11 @@ type Server struct {
 	refresh     map[string]*refreshToken
 	interactive string
 	onDevice    func(userCode string)
+
+	// tokMu guards the per-second cache of app-only access tokens (see mintAccessToken).
+	tokMu    sync.Mutex
+	tokSec   int64
+	tokCache map[string]string
 }
 
 type countKey struct{ route, grant string }
@@ -127,6 +132,7 @@ func New(cfg *Config) (*Server, error) {
 		userCodes:   map[string]*deviceCode{},
 		authCodes:   map[string]*authCode{},
 		refresh:     map[string]*refreshToken{},
+		tokCache:    map[string]string{},
 	}
 	if s.now == nil {
 		s.now = time.Now
