@@ -89,3 +89,22 @@ func BenchmarkFind1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkUpsertContexts10000 is sign-in populating 10,000 subscriptions
+// into an empty profile with one UpsertContexts call.
+func BenchmarkUpsertContexts10000(b *testing.B) {
+	src := bigProfile(10000)
+	cs := make([]profile.Context, len(src.Contexts))
+	for i, c := range src.Contexts {
+		c.Name = ""
+		cs[i] = c
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		p := profile.New()
+		p.Accounts = src.Accounts
+		if _, err := p.UpsertContexts(cs, profile.UpsertOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

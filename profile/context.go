@@ -213,6 +213,10 @@ func (p *Profile) matchesPowerShellName(c *Context, ref string) bool {
 // if that is taken too, a " (2)", " (3)" … suffix. A name held by a context
 // of the same identity counts as free: it is c itself.
 func (p *Profile) DefaultName(c *Context) string {
+	return p.defaultName(c, nil)
+}
+
+func (p *Profile) defaultName(c *Context, ix *ctxIndex) string {
 	acct := p.AccountID(c)
 	var cands []string
 	if c.Subscription != nil && strings.TrimSpace(c.Subscription.Name) != "" {
@@ -232,21 +236,41 @@ func (p *Profile) DefaultName(c *Context) string {
 		}
 	}
 	for _, n := range cands {
-		if p.free(n, c) {
+		if p.free(n, c, ix) {
 			return n
 		}
 	}
 	base := cands[len(cands)-1]
 	for i := 2; ; i++ {
-		if n := base + " (" + strconv.Itoa(i) + ")"; p.free(n, c) {
+		if n := base + " (" + strconv.Itoa(i) + ")"; p.free(n, c, ix) {
 			return n
 		}
 	}
 }
 
-func (p *Profile) free(name string, c *Context) bool {
-	o := p.Context(name)
-	return o == nil || o.SameIdentity(c)
+func (p *Profile) free(name string, c *Context, ix *ctxIndex) bool {
+	i := p.nameIndex(name, ix)
+	return i < 0 || p.Contexts[i].SameIdentity(c)
+}
+
+func (p *Profile) nameIndex(name string, ix *ctxIndex) int {
+	if ix == nil {
+		return p.index(name)
+	}
+	if i, ok := ix.byName[foldKey(name)]; ok {
+		return i
+	}
+	return -1
+}
+
+func (p *Profile) identityIndex(c *Context, ix *ctxIndex) int {
+	if ix == nil {
+		return p.indexIdentity(c)
+	}
+	if i, ok := ix.byID[identityOf(c)]; ok {
+		return i
+	}
+	return -1
 }
 
 func (p *Profile) index(name string) int {
@@ -306,6 +330,29 @@ type UpsertResult struct {
 // domain/display name keep what the stored context has. c.Account must be
 // an account key and c.Tenant.ID set (ErrInvalidContext).
 func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, error) {
+	return p.upsert(c, opts, nil)
+}
+
+// UpsertContexts is UpsertContext for each of cs in turn, with the same
+// options, for sign-ins and imports of thousands of contexts: it costs
+// O(len(p.Contexts) + len(cs)) where as many UpsertContext calls cost their
+// product. On an error it stops; the contexts before it stay upserted.
+func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) ([]UpsertResult, error) {
+	ix := p.buildIndex()
+	out := make([]UpsertResult, 0, len(cs))
+	for _, c := range cs {
+		r, err := p.upsert(c, opts, ix)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// upsert is UpsertContext; ix, when not nil, indexes p.Contexts and is
+// kept up to date.
+func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertResult, error) {
 	var res UpsertResult
 	c = c.clone()
 	c.Account = strings.ToLower(c.Account)
@@ -319,21 +366,28 @@ func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, er
 		if err := checkName(c.Name); err != nil {
 			return res, err
 		}
-		if j := p.index(c.Name); j >= 0 && !p.Contexts[j].SameIdentity(&c) {
+		if j := p.nameIndex(c.Name, ix); j >= 0 && !p.Contexts[j].SameIdentity(&c) {
 			if !opts.Force {
 				return res, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
 			}
 			res.Replaced = p.removeAt(j)
+			if ix != nil {
+				*ix = *p.buildIndex()
+			}
 		}
 	}
-	i := p.indexIdentity(&c)
+	i := p.identityIndex(&c, ix)
 	if i < 0 {
 		if c.Name == "" {
-			c.Name = p.DefaultName(&c)
+			c.Name = p.defaultName(&c, ix)
 		}
 		p.Contexts = append(p.Contexts, c)
 		res.Created = true
 		i = len(p.Contexts) - 1
+		if ix != nil {
+			ix.byName[foldKey(c.Name)] = i
+			ix.byID[identityOf(&c)] = i
+		}
 	} else {
 		old := &p.Contexts[i]
 		if c.Name == "" {
@@ -352,6 +406,10 @@ func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, er
 			c.Tenant.DisplayName = old.Tenant.DisplayName
 		}
 		p.follow(old.Name, c.Name)
+		if ix != nil && old.Name != c.Name {
+			delete(ix.byName, foldKey(old.Name))
+			ix.byName[foldKey(c.Name)] = i
+		}
 		*old = c
 	}
 	if opts.MakeDefault {

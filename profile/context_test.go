@@ -317,3 +317,43 @@ func TestCloneIsDeep(t *testing.T) {
 		t.Errorf("Clone shares memory with the original")
 	}
 }
+
+func TestUpsertContextsMatchesOneAtATime(t *testing.T) {
+	t.Parallel()
+	var batch []profile.Context
+	for _, c := range sample(t).Contexts {
+		c.Name = ""
+		batch = append(batch, c)
+	}
+	// Again with other subscription names, and a rename of the same identity.
+	for _, c := range sample(t).Contexts {
+		c.Name = ""
+		if c.Subscription != nil {
+			c.Subscription.Name = "dev"
+		}
+		batch = append(batch, c)
+	}
+	named := ctxFor(bob, "t2", "new", "New")
+	named.Name = "PROD"
+	batch = append(batch, named)
+
+	one, many := sample(t), sample(t)
+	var want []profile.UpsertResult
+	for _, c := range batch {
+		r, err := one.UpsertContext(c, profile.UpsertOptions{Force: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, r)
+	}
+	got, err := many.UpsertContexts(batch, profile.UpsertOptions{Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-one at a time +batch):\n%s", diff)
+	}
+	if diff := cmp.Diff(one, many); diff != "" {
+		t.Errorf("profiles (-one at a time +batch):\n%s", diff)
+	}
+}

@@ -190,15 +190,15 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 	for _, a := range imp.Accounts {
 		res.Accounts = append(res.Accounts, p.UpsertAccount(a).Key())
 	}
+	ix := p.buildIndex()
 	for i, c := range imp.Contexts {
-		existing := p.indexIdentity(&c)
-		if existing >= 0 {
+		if p.identityIndex(&c, ix) >= 0 {
 			c.Name = ""
-		} else if c.Name != "" && !p.free(c.Name, &c) {
+		} else if c.Name != "" && !p.free(c.Name, &c, ix) {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q is taken by another context; imported under a new name", c.Name))
 			c.Name = ""
 		}
-		ur, err := p.UpsertContext(c, UpsertOptions{})
+		ur, err := p.upsert(c, UpsertOptions{}, ix)
 		if err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q skipped: %v", c.Name, err))
 			continue
