@@ -1,0 +1,149 @@
+package sessioncmd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/gofrs/flock"
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+)
+
+// Check is one line of `azc doctor`.
+type Check struct {
+	Name   string `json:"name"`
+	Status string `json:"status"` // ok, warn or fail
+	Detail string `json:"detail"`
+}
+
+// Report is the JSON shape of `azc doctor -o json`.
+type Report struct {
+	StateDir   string  `json:"stateDir"`
+	KeyBackend string  `json:"keyBackend"`
+	Encrypted  bool    `json:"encrypted"`
+	RuntimeDir string  `json:"runtimeDir"`
+	SessionID  string  `json:"sessionId"`
+	Checks     []Check `json:"checks"`
+}
+
+func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check where state lives, the key store, permissions, locks and the session",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r := diagnose(f)
+			err := cmdutil.Print(f, cmd, r, func() *cmdutil.Table {
+				t := &cmdutil.Table{Header: []string{"STATUS", "CHECK", "DETAIL"}}
+				for _, c := range r.Checks {
+					t.Rows = append(t.Rows, []string{c.Status, c.Name, c.Detail})
+				}
+				return t
+			})
+			if err != nil {
+				return err
+			}
+			for _, c := range r.Checks {
+				if c.Status == "fail" {
+					return cmdutil.Errorf("doctor found problems: %s: %s", c.Name, c.Detail)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func diagnose(f *cmdutil.Factory) *Report {
+	r := &Report{StateDir: f.StateDir, RuntimeDir: runtimeDir(f)}
+	add := func(name, status, format string, a ...any) {
+		r.Checks = append(r.Checks, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	}
+
+	// The state directory and its permissions.
+	if fi, err := os.Stat(f.StateDir); err != nil {
+		add("state directory", "fail", "%s: %v", f.StateDir, err)
+	} else if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&0o022 != 0 {
+		add("state directory", "fail", "%s has mode %s: other users can write to it (chmod 700 it)", f.StateDir, perm)
+	} else {
+		add("state directory", "ok", "%s (mode %s)", f.StateDir, perm)
+	}
+
+	// The profile, read without locking, and its lock.
+	st, err := f.State()
+	if err != nil {
+		add("profile", "fail", "%v", err)
+	} else if p, err := st.Store().Load(); err != nil {
+		add("profile", "fail", "%v", err)
+	} else {
+		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
+		lockCheck(st.Store().LockPath(), add)
+	}
+
+	// The credential store and its key backend.
+	var warned []string
+	cs, err := credstore.Open(f.StateDir, credstore.Options{
+		Env:               f.Getenv,
+		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
+		Warn:              func(m string) { warned = append(warned, m) },
+		Logger:            f.Logger,
+	})
+	switch {
+	case err != nil:
+		add("credential store", "fail", "%v", err)
+	case !cs.Encrypted():
+		r.KeyBackend = cs.Backend()
+		add("credential store", "warn", "%s: plaintext (0600): no OS key store is available; set AZC_REQUIRE_ENCRYPTION=1 to refuse", cs.Dir())
+	default:
+		r.KeyBackend, r.Encrypted = cs.Backend(), true
+		detail := fmt.Sprintf("%s: AES-256-GCM, data key in %s", cs.Dir(), cs.Backend())
+		if cs.Backend() == "linux-keyring" {
+			detail += " (lost at reboot: you would then sign in again)"
+		}
+		add("credential store", "ok", "%s", detail)
+	}
+
+	// The session.
+	switch v := f.Getenv("AZC_SESSION"); {
+	case v == "":
+		add("session", "ok", "none in this shell (start one with `eval \"$(azc init bash)\"` or `azc shell`)")
+	default:
+		sess, err := openSession(f)
+		if err != nil {
+			add("session", "fail", "%v", err)
+			break
+		}
+		r.SessionID = sess.ID()
+		o := sess.Owner()
+		detail := fmt.Sprintf("%s in %s, owned by pid %d", sess.ID(), filepath.Dir(sess.Dir()), o.PID)
+		if p, err := sess.Load(); err == nil {
+			detail += fmt.Sprintf(", %d contexts", len(p.Contexts))
+			if p.DefaultContext != "" {
+				detail += fmt.Sprintf(", default %q", p.DefaultContext)
+			}
+		}
+		add("session", "ok", "%s", detail)
+	}
+	if d := f.Getenv(depthEnv); d != "" && d != "0" {
+		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
+	}
+	return r
+}
+
+// lockCheck reports whether the profile lock is free now.
+func lockCheck(path string, add func(name, status, format string, a ...any)) {
+	fl := flock.New(path, flock.SetPermissions(0o600))
+	ok, err := fl.TryLock()
+	switch {
+	case err != nil:
+		add("profile lock", "fail", "%s: %v", path, err)
+	case !ok:
+		add("profile lock", "warn", "%s is held by another process right now", path)
+	default:
+		_ = fl.Unlock()
+		add("profile lock", "ok", "%s is free", path)
+	}
+}
