@@ -147,35 +147,70 @@ func (c *blobCache) Export(ctx context.Context, mm cache.Marshaler, _ cache.Expo
 }
 
 // memoryCache is the accessor used during a sign-in: nothing reaches the
-// store until the whole login (population included) has succeeded.
+// store until the whole login (population included) has succeeded. It
+// serialises lazily: MSAL's in-memory cache that last wrote (or read) is
+// remembered, so Replace on that same cache is free and Export costs
+// nothing until bytes is called. Population makes a hundred token requests
+// per login, and re-encoding the growing cache on each was most of its cost.
 type memoryCache struct {
-	mu   sync.Mutex
-	data []byte
+	mu     sync.Mutex
+	data   []byte
+	holder any // the MSAL cache whose contents are the current state, or nil
 }
 
 func (c *memoryCache) Replace(_ context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.holder != nil && c.holder == any(u) {
+		return nil
+	}
+	if err := c.flush(); err != nil {
+		return err
+	}
 	data := c.data
-	c.mu.Unlock()
 	if len(data) == 0 {
 		data = []byte("{}")
 	}
-	return u.Unmarshal(data)
-}
-
-func (c *memoryCache) Export(_ context.Context, mm cache.Marshaler, _ cache.ExportHints) error {
-	data, err := mm.Marshal()
-	if err != nil {
+	if err := u.Unmarshal(data); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	c.data = data
-	c.mu.Unlock()
+	c.holder = u
 	return nil
 }
 
-func (c *memoryCache) bytes() []byte {
+func (c *memoryCache) Export(_ context.Context, mm cache.Marshaler, _ cache.ExportHints) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.data
+	if c.holder != nil && c.holder != any(mm) {
+		// Another MSAL cache wrote: take its state now.
+		data, err := mm.Marshal()
+		if err != nil {
+			return err
+		}
+		c.data = data
+	}
+	c.holder = mm
+	return nil
+}
+
+// flush encodes the holder's state into data.
+func (c *memoryCache) flush() error {
+	if m, ok := c.holder.(cache.Marshaler); ok {
+		data, err := m.Marshal()
+		if err != nil {
+			return err
+		}
+		c.data = data
+	}
+	c.holder = nil
+	return nil
+}
+
+func (c *memoryCache) bytes() ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.flush(); err != nil {
+		return nil, err
+	}
+	return c.data, nil
 }

@@ -139,6 +139,9 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 			if tenant == "" {
 				return first, nil
 			}
+			// Resolve the tenant's endpoints (an OIDC metadata request) before
+			// queueing for the refresh: only the token request is serialised.
+			_, _ = c.AuthCodeURL(ctx, AzurePowerShellClientID, "http://localhost", []string{scope}, public.WithTenantID(tenant))
 			refresh.Lock()
 			defer refresh.Unlock()
 			r, err := c.AcquireTokenSilent(ctx, []string{scope}, public.WithSilentAccount(msalAcct), public.WithTenantID(tenant))
@@ -248,7 +251,11 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		res.Tenants = []profile.Tenant{{ID: firstNonEmpty(opts.TenantID, acct.HomeTenantID)}}
 	}
 	res.Account.Tenants = tenantIDs(res.Tenants)
-	res.creds.msalCache = mem.bytes()
+	cacheData, err := mem.bytes()
+	if err != nil {
+		return nil, fmt.Errorf("encode the token cache: %w", err)
+	}
+	res.creds.msalCache = cacheData
 	m.log.Debug("signed in", "account", acct.ID, "type", acct.Type, "tenants", len(res.Tenants), "subscriptions", len(res.Subscriptions))
 	return res, nil
 }

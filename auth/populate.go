@@ -88,6 +88,7 @@ func describeARMError(err error) string {
 
 // populate lists tenants, then each tenant's subscriptions in parallel.
 func (m *Manager) populate(ctx context.Context, env profile.Environment, res *LoginResult, opts LoginOptions, tokenFor tokenFunc) error {
+	tokenFor = memoize(tokenFor)
 	copts, err := m.ARMClientOptions(env)
 	if err != nil {
 		return err
@@ -266,4 +267,28 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// memoize keeps each tenant's token for the rest of the population, so the
+// ARM pipelines' token requests never queue behind another tenant's
+// refresh.
+func memoize(get tokenFunc) tokenFunc {
+	var mu sync.Mutex
+	tokens := map[string]Token{}
+	return func(ctx context.Context, tenant string) (Token, error) {
+		mu.Lock()
+		t, ok := tokens[tenant]
+		mu.Unlock()
+		if ok {
+			return t, nil
+		}
+		t, err := get(ctx, tenant)
+		if err != nil {
+			return Token{}, err
+		}
+		mu.Lock()
+		tokens[tenant] = t
+		mu.Unlock()
+		return t, nil
+	}
 }
