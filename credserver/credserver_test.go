@@ -19,6 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/azcontext/azc/credserver"
 	"github.com/azcontext/azc/secret"
 )
@@ -549,5 +552,37 @@ func TestAllowHosts(t *testing.T) {
 		if err != nil && !errors.Is(err, credserver.ErrResourceNotAllowed) {
 			t.Errorf("error %v is not ErrResourceNotAllowed", err)
 		}
+	}
+}
+
+type recordingCredential struct {
+	opts policy.TokenRequestOptions
+}
+
+func (r *recordingCredential) GetToken(_ context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	r.opts = opts
+	if opts.Scopes[0] == "https://fail/.default" {
+		return azcore.AccessToken{}, errors.New("no")
+	}
+	return azcore.AccessToken{Token: "tok", ExpiresOn: fixedNow}, nil
+}
+
+func TestCredentialSourceAsksForTheResourceScopeInTheTenant(t *testing.T) {
+	t.Parallel()
+	cred := &recordingCredential{}
+	src := credserver.CredentialSource(cred, "tenant-1")
+	tok, err := src.Token(t.Context(), "https://management.core.windows.net/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.AccessToken.Reveal() != "tok" || !tok.ExpiresOn.Equal(fixedNow) {
+		t.Errorf("token %v expiring %v", tok.AccessToken.Reveal(), tok.ExpiresOn)
+	}
+	// The double slash is what ARM expects for this v1 resource (as az does).
+	if got := cred.opts.Scopes; len(got) != 1 || got[0] != "https://management.core.windows.net//.default" || cred.opts.TenantID != "tenant-1" {
+		t.Errorf("asked for %q in %q", got, cred.opts.TenantID)
+	}
+	if _, err := src.Token(t.Context(), "https://fail"); err == nil {
+		t.Error("an error of the credential was lost")
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contextcmd"
 	"github.com/azcontext/azc/internal/cli/envcmd"
+	"github.com/azcontext/azc/internal/cli/execcmd"
 	"github.com/azcontext/azc/internal/cli/logincmd"
+	"github.com/azcontext/azc/internal/cli/sessioncmd"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
 )
 
@@ -16,7 +18,9 @@ import (
 func addCommandGroups(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(contextcmd.New(f)...)
 	root.AddCommand(envcmd.New(f)...)
+	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
 	root.AddCommand(versioncmd.New(f)...)
+	sessioncmd.Register(root, f)
 	root.AddCommand(newCmdCompletion(f))
 }
