@@ -54,15 +54,23 @@ func ContextRef(f *Factory, cmd *cobra.Command) string {
 var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}
 
 // ChangeScope decides which scope a state-changing command writes to
-// (DESIGN section 3): the --scope flag; else the autosave setting from
-// $AZC_AUTOSAVE (or Azure PowerShell's AzContextAutoSave,
-// Azure_Profile_Autosave); else the profile's autosave setting; default
-// user. Autosave off means process. The session's own autosave setting
-// goes in front of the environment once sessions exist.
+// (DESIGN section 3): the --scope flag; else the session's own autosave
+// setting; else the autosave setting from $AZC_AUTOSAVE (or Azure
+// PowerShell's AzContextAutoSave, Azure_Profile_Autosave); else the
+// profile's autosave setting; default user. Autosave off means process.
 func ChangeScope(f *Factory, st *azc.State, flag string) (profile.Scope, error) {
 	s, err := ParseScope(flag)
 	if err != nil || s != 0 {
 		return s, err
+	}
+	if st.Session() != nil {
+		on, err := st.AutosaveSetting(profile.ScopeProcess)
+		if err != nil {
+			return 0, err
+		}
+		if on != nil {
+			return scopeFor(*on), nil
+		}
 	}
 	for _, name := range autosaveEnv {
 		if v := strings.TrimSpace(f.Getenv(name)); v != "" {
