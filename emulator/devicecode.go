@@ -71,6 +71,7 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 	}
 	device := randomHex(32)
 	s.mu.Lock()
+	s.pruneLocked()
 	s.deviceCodes[device] = dc
 	s.userCodes[dc.userCode] = dc
 	notify := s.onDevice

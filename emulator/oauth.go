@@ -570,6 +570,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 	}
 	code := randomHex(24)
 	s.mu.Lock()
+	s.pruneLocked()
 	s.authCodes[code] = &authCode{clientID: app.AppID, redirectURI: redirect, challenge: challenge, upn: strings.ToLower(u.UPN), authority: ts.seg, expires: s.now().Add(10 * time.Minute)}
 	s.mu.Unlock()
 	answer(url.Values{"code": {code}})
@@ -616,4 +617,23 @@ func formPost(w http.ResponseWriter, action string, v url.Values) {
 	}
 	b.WriteString("<noscript><input type=\"submit\" value=\"Continue\"></noscript>\n</form></body></html>\n")
 	_, _ = w.Write([]byte(b.String()))
+}
+
+// pruneLocked forgets expired authorization and device codes once there are many, so a
+// long-running emulator's memory stays bounded; s.mu must be held.
+func (s *Server) pruneLocked() {
+	if len(s.authCodes)+len(s.deviceCodes) < 1024 {
+		return
+	}
+	now := s.now()
+	for k, ac := range s.authCodes {
+		if now.After(ac.expires) {
+			delete(s.authCodes, k)
+		}
+	}
+	for k, dc := range s.deviceCodes {
+		if now.After(dc.expires) {
+			s.dropDevice(k)
+		}
+	}
 }
