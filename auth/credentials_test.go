@@ -1,0 +1,186 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+const (
+	certAppID = "66666666-6666-4666-8666-666666666666"
+	fedAppID  = "77777777-7777-4777-8777-777777777777"
+	fedSub    = "system:serviceaccount:ci:runner"
+)
+
+// selfSigned makes an RSA certificate and returns (certificate PEM, certificate + PKCS#8 key PEM).
+func selfSigned(t *testing.T) (string, []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "azc-test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	k8, _ := x509.MarshalPKCS8PrivateKey(key)
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: k8})
+	return string(certPEM), append(append([]byte(nil), certPEM...), keyPEM...)
+}
+
+func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
+	t.Parallel()
+	certPEM, bundle := selfSigned(t)
+	cfg := emulator.DefaultConfig()
+	cfg.Apps = append(cfg.Apps,
+		emulator.App{AppID: certAppID, Tenant: emulator.DefaultHomeTenantID, Certificates: []string{certPEM}},
+		emulator.App{AppID: fedAppID, Tenant: emulator.DefaultHomeTenantID, FederatedCredentials: []emulator.FederatedCredential{{Issuer: emulator.FederationIssuer, Subject: fedSub}}},
+	)
+	s := startEmulator(t, cfg)
+	m := newTestManager(s, nil)
+	env := emulatorEnv(s)
+	blobs := newMemBlobs()
+
+	t.Run("a PEM certificate signs in and refreshes from the blob", func(t *testing.T) {
+		res, err := m.Login(context.Background(), LoginOptions{Environment: env, Method: Certificate, TenantID: emulator.DefaultHomeTenantID, ClientID: certAppID, Certificate: bundle, SkipPopulation: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := res.Save(context.Background(), blobs); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://storage.azure.com/.default"}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("a federated token file is re-read on every request", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "token")
+		write := func() {
+			tok, err := s.FederatedToken(fedSub, emulator.DefaultFederatedAudience)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, []byte(tok), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write()
+		res, err := m.Login(context.Background(), LoginOptions{Environment: env, Method: FederatedToken, TenantID: emulator.DefaultHomeTenantID, ClientID: fedAppID, FederatedTokenFile: file, SkipPopulation: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := res.Save(context.Background(), blobs); err != nil {
+			t.Fatal(err)
+		}
+		// A garbage file makes the next request fail: proof it was re-read.
+		if err := os.WriteFile(file, []byte("not-a-token"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://vault.azure.net/.default"}}); err == nil {
+			t.Fatal("a bad federated token was accepted: the file was not re-read")
+		}
+		write()
+		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://vault.azure.net/.default"}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestExpiredDeviceCodeFails(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.OnDeviceCode(func(code string) { _ = s.ExpireDeviceCode(code) })
+	_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode})
+	var ae *AADError
+	if !errors.As(err, &ae) || ae.Code != "expired_token" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestPKCEMismatchIsRefused(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	drive := browser(s)
+	tamper := func(u string) error {
+		pu, err := url.Parse(u)
+		if err != nil {
+			return err
+		}
+		q := pu.Query()
+		q.Set("code_challenge", strings.Repeat("A", 43))
+		pu.RawQuery = q.Encode()
+		return drive(pu.String())
+	}
+	_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: Interactive, SkipPopulation: true, UI: UI{OpenURL: tamper}})
+	var ae *AADError
+	if !errors.As(err, &ae) || ae.Code != "invalid_grant" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBadCertificateFilesAreRefusedBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
+	_, bundle := selfSigned(t)
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"garbage", []byte("not a certificate")},
+		{"a certificate without its key", []byte(strings.SplitAfter(string(bundle), "-----END CERTIFICATE-----\n")[0])},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := normalizeCertificate(tc.data, secret.String{}); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+	if _, err := normalizeCertificate(bundle, secret.String{}); err != nil {
+		t.Fatalf("a good bundle: %v", err)
+	}
+}
+
+func TestProcessScopeBlobsStaySeparate(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	user, session := newMemBlobs(), newMemBlobs()
+	res := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
+	// A process-scope (or autosave-off) sign-in saves to the session's store only.
+	if err := res.Save(context.Background(), session); err != nil {
+		t.Fatal(err)
+	}
+	p := &profile.Profile{}
+	if _, err := res.Apply(p, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if user.len() != 0 {
+		t.Fatal("a session sign-in reached the user store")
+	}
+	if _, err := m.Token(context.Background(), user, emulatorEnv(s), res.Account, TokenRequest{}); !errors.Is(err, ErrNotSignedIn) {
+		t.Fatalf("user store token: %v", err)
+	}
+	if _, err := m.Token(context.Background(), session, emulatorEnv(s), res.Account, TokenRequest{}); err != nil {
+		t.Fatal(err)
+	}
+}
