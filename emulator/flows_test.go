@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/managedidentity"
+	"github.com/google/uuid"
 
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/emulator/emulatortest"
@@ -189,6 +190,16 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("after ClearFaults: %d", status)
 	}
 
+	// Latency delays the answer but keeps it (a lower bound cannot flake).
+	s.SetFault(emulator.RouteJWKS, emulator.Fault{Latency: 100 * time.Millisecond, Times: 1})
+	start := time.Now()
+	if status, _ := armGet(t, s, s.URL()+"/common/discovery/v2.0/keys", ""); status != http.StatusOK {
+		t.Fatalf("jwks with latency: %d", status)
+	}
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Fatalf("answered after %v, want at least 100ms", d)
+	}
+
 	// A hanging route never answers: the request ends only with the client's deadline.
 	// (If Hang did nothing the request would succeed well within it.)
 	s.SetFault(emulator.RouteMetadata, emulator.Fault{Hang: true})
@@ -304,12 +315,16 @@ func TestManagedIdentityEndpoint(t *testing.T) {
 // TestManagedIdentityWithMSAL is not parallel: MSAL reads IDENTITY_ENDPOINT from the
 // environment and keeps a process-wide managed identity token cache.
 func TestManagedIdentityWithMSAL(t *testing.T) {
-	s := emulatortest.Start(t, nil)
+	// A fresh client id per run keeps MSAL's process-wide cache from answering (-count=N).
+	clientID := uuid.NewString()
+	cfg := emulator.DefaultConfig()
+	cfg.ManagedIdentities = append(cfg.ManagedIdentities, emulator.ManagedIdentity{Name: "fresh", ClientID: clientID, Tenant: emulator.DefaultHomeTenantID})
+	s := emulatortest.Start(t, cfg)
 	endpoint, header := s.ManagedIdentityEndpoint()
 	t.Setenv("IDENTITY_ENDPOINT", endpoint)
 	t.Setenv("IDENTITY_HEADER", header)
 	os.Unsetenv("IDENTITY_SERVER_THUMBPRINT")
-	c, err := managedidentity.New(managedidentity.UserAssignedClientID(emulator.DefaultManagedIdentityClientID),
+	c, err := managedidentity.New(managedidentity.UserAssignedClientID(clientID),
 		managedidentity.WithHTTPClient(s.Client()), managedidentity.WithRetryPolicyDisabled())
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +333,7 @@ func TestManagedIdentityWithMSAL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if claims := whoami(t, s, res.AccessToken); claims["appid"] != emulator.DefaultManagedIdentityClientID {
+	if claims := whoami(t, s, res.AccessToken); claims["appid"] != clientID || claims["name"] != "fresh" {
 		t.Fatalf("claims %v", claims)
 	}
 }
