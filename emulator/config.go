@@ -587,9 +587,9 @@ func (c *Config) compile() (*directory, error) {
 		switch s.State {
 		case "":
 			s.State = "Enabled"
-		case "Enabled", "Warned", "PastDue", "Disabled", "Deleted", "Expired":
+		case "Enabled", "Warned", "PastDue", "Disabled", "Deleted":
 		default:
-			return fmt.Errorf("subscription %s: state %q is not one of Enabled, Warned, PastDue, Disabled, Deleted, Expired", s.ID, s.State)
+			return fmt.Errorf("subscription %s: state %q is not one of Enabled, Warned, PastDue, Disabled, Deleted", s.ID, s.State)
 		}
 		t, err := d.tenant(s.Tenant)
 		if err != nil {

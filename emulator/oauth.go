@@ -118,12 +118,10 @@ func parseScope(raw string) (scopeRequest, *oauthError) {
 		}
 		res, perm := sc, ""
 		if strings.HasSuffix(sc, "/.default") {
-			res, sr.dflt = strings.TrimSuffix(sc, ".default"), true
-			if strings.HasSuffix(res, "//") {
-				res = strings.TrimSuffix(res, "/")
-			} else {
-				res = strings.TrimSuffix(res, "/")
-			}
+			// "https://management.azure.com/.default" names https://management.azure.com;
+			// az CLI's "https://management.core.windows.net//.default" names the resource
+			// with its trailing slash.
+			res, sr.dflt = strings.TrimSuffix(strings.TrimSuffix(sc, ".default"), "/"), true
 		} else if i := strings.LastIndex(sc, "/"); i > len("https://") {
 			res, perm = sc[:i], sc[i+1:]
 		} else {
