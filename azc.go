@@ -162,6 +162,18 @@ func (s *State) Update(scope profile.Scope, fn func(*profile.Profile) error) (*p
 // scope lacks is copied into it (with its account), as Select-AzContext
 // does. A session's default may name a user context.
 func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
+	if scope == profile.ScopeUser && s.session == nil {
+		// Everything is in the profile: resolve and switch under one read.
+		var chosen profile.Context
+		if _, err := s.store.Update(func(p *profile.Profile) error {
+			c, err := p.SetDefault(ref)
+			chosen = c
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		return &chosen, nil
+	}
 	var cur *profile.Profile
 	var err error
 	switch scope {
