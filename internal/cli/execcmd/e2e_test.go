@@ -1,0 +1,356 @@
+package execcmd_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/emulator/emulatortest"
+)
+
+// bin holds the binaries TestMain builds: azc itself, and tokenprobe, a Go
+// program that knows nothing of azc and uses the Azure SDK's own
+// credentials.
+var bin struct{ azc, probe string }
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "azc-exec-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin.azc = filepath.Join(dir, "azc")
+	bin.probe = filepath.Join(dir, "tokenprobe")
+	for _, b := range [][2]string{{bin.azc, "github.com/azcontext/azc/cmd/azc"}, {bin.probe, "./testdata/tokenprobe"}} {
+		out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", b[1], err, out)
+			os.RemoveAll(dir)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// identity is one signed-in service principal and the context it got.
+type identity struct {
+	tenant, appID, context string
+}
+
+// world is an emulator, an azc state directory with the emulator added as
+// an environment, and service principals signed in to it through the real
+// `azc login`.
+type world struct {
+	emu    *emulator.Server
+	dir    string
+	caFile string
+	env    []string
+	ids    []identity
+}
+
+// newWorld starts an emulator with n extra tenants, each with its own
+// service principal and subscription "Sub i", and signs every one of them
+// in with `azc login --service-principal`.
+func newWorld(t *testing.T, n int) *world {
+	t.Helper()
+	cfg := emulator.DefaultConfig()
+	var ids []identity
+	for i := 1; i <= n; i++ {
+		id := identity{
+			tenant:  fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
+			appID:   fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
+			context: fmt.Sprintf("Sub %d", i),
+		}
+		cfg.Tenants = append(cfg.Tenants, emulator.Tenant{ID: id.tenant, DefaultDomain: fmt.Sprintf("t%d.test", i)})
+		cfg.Apps = append(cfg.Apps, emulator.App{AppID: id.appID, DisplayName: fmt.Sprintf("sp-%d", i), Tenant: id.tenant, Secrets: []string{fmt.Sprintf("secret-%d", i)}})
+		cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{
+			ID: fmt.Sprintf("%08d-0000-4000-8000-00000000b%03d", i, i), Name: id.context, State: "Enabled", Tenant: id.tenant,
+			Principals: []string{id.appID},
+		})
+		ids = append(ids, id)
+	}
+	emu := emulatortest.Start(t, cfg)
+	dir := t.TempDir()
+	w := &world{emu: emu, dir: dir, caFile: filepath.Join(dir, "ca.pem"), ids: ids}
+	if err := emu.WriteCAFile(w.caFile); err != nil {
+		t.Fatal(err)
+	}
+	w.env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + filepath.Join(dir, "home"),
+		"AZC_CONFIG_DIR=" + filepath.Join(dir, "azc"),
+		"NO_COLOR=1",
+	}
+	w.mustAzc(t, nil, "environment", "add", "emulator", "--authority-host", emu.AuthorityHost(),
+		"--arm-endpoint", emu.ARMEndpoint(), "--arm-audience", emu.ARMAudience(), "--ca-file", w.caFile, "-o", "none")
+	for i, id := range ids {
+		w.mustAzc(t, strings.NewReader(fmt.Sprintf("secret-%d\n", i+1)), "login", "--service-principal",
+			"--client-id", id.appID, "--client-secret-file", "-", "--tenant", id.tenant, "--environment", "emulator")
+	}
+	return w
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// azc runs the azc binary in the world with extra environment entries.
+func (w *world) azc(t *testing.T, stdin *strings.Reader, extraEnv []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin.azc, args...)
+	cmd.Env = append(append([]string(nil), w.env...), extraEnv...)
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("running azc %q: %v", args, err)
+	}
+	return result{out.String(), errOut.String(), cmd.ProcessState.ExitCode()}
+}
+
+func (w *world) mustAzc(t *testing.T, stdin *strings.Reader, args ...string) result {
+	t.Helper()
+	r := w.azc(t, stdin, nil, args...)
+	if r.code != 0 {
+		t.Fatalf("azc %q: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+func (w *world) echoURL() string { return w.emu.URL() + emulator.EchoPath }
+
+// claims is what the emulator's echo endpoint says about a token.
+type claims struct {
+	TID   string `json:"tid"`
+	AppID string `json:"appid"`
+	IDTyp string `json:"idtyp"`
+}
+
+func parseClaims(t *testing.T, out string) claims {
+	t.Helper()
+	var c claims
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &c); err != nil {
+		t.Fatalf("child output %q is not the echoed claims: %v", out, err)
+	}
+	return c
+}
+
+func (id identity) check(t *testing.T, c claims) {
+	t.Helper()
+	if c.TID != id.tenant || c.AppID != id.appID {
+		t.Errorf("the child acted as tenant %s, app %s; want the context's tenant %s, app %s", c.TID, c.AppID, id.tenant, id.appID)
+	}
+}
+
+// hostile returns credential variables of another identity that a user
+// may have in the shell azc exec starts from; none may win over the context.
+func hostile() []string {
+	return []string{
+		"AZURE_CLIENT_ID=99999999-9999-4999-8999-999999999999",
+		"AZURE_CLIENT_SECRET=other-secret",
+		"AZURE_TENANT_ID=99999999-9999-4999-8999-999999999998",
+		"MSI_ENDPOINT=http://127.0.0.1:9/other",
+		"IDENTITY_ENDPOINT=http://127.0.0.1:9/other",
+		"IDENTITY_HEADER=other",
+	}
+}
+
+// requirePeer skips a test whose peer tool is missing, unless
+// AZC_REQUIRE_PEERS=1 (CI) makes that a failure.
+func requirePeer(t *testing.T, err error, what string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("AZC_REQUIRE_PEERS") == "1" {
+		t.Fatalf("%s is required (AZC_REQUIRE_PEERS=1) but unusable: %v", what, err)
+	}
+	t.Skipf("skipping: %s is unusable here (%v); set AZC_REQUIRE_PEERS=1 to make this a failure", what, err)
+}
+
+func TestGoSDKCredentialsGetTheContextsIdentity(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	for _, cred := range []string{"mi", "dac"} {
+		for _, legacy := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s legacy=%v", cred, legacy), func(t *testing.T) {
+				args := []string{"exec", "-c", id.context}
+				if legacy {
+					args = append(args, "--legacy-msi")
+				}
+				args = append(args, "--", bin.probe, "-cred", cred, "-echo", w.echoURL(), "-ca", w.caFile)
+				r := w.azc(t, nil, hostile(), args...)
+				if r.code != 0 {
+					t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+				}
+				id.check(t, parseClaims(t, r.stdout))
+			})
+		}
+	}
+}
+
+func TestPythonManagedIdentityCredentialGetsTheContextsIdentity(t *testing.T) {
+	t.Parallel()
+	const python = "/usr/bin/python3"
+	err := exec.Command(python, "-c", "import azure.identity").Run()
+	requirePeer(t, err, "Debian's python3 with python3-azure ("+python+" -c 'import azure.identity')")
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--", python, "testdata/tokenprobe.py", w.echoURL(), w.caFile)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	id.check(t, parseClaims(t, r.stdout))
+}
+
+// TestAzCLILogsInWithTheContextsIdentity runs Debian's az CLI 2.45 under
+// azc exec --legacy-msi: it registers the emulator as a cloud in the
+// private AZURE_CONFIG_DIR, signs in with `az login --identity` and prints
+// `az account get-access-token`, whose token the test shows to the echo
+// endpoint.
+func TestAzCLILogsInWithTheContextsIdentity(t *testing.T) {
+	t.Parallel()
+	az, err := exec.LookPath("az")
+	requirePeer(t, err, "the az CLI (Debian's azure-cli)")
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	script := `set -e
+export REQUESTS_CA_BUNDLE="$1" AZURE_CORE_COLLECT_TELEMETRY=0 AZURE_CORE_ONLY_SHOW_ERRORS=1
+case "$AZURE_CONFIG_DIR" in "$HOME"/*|"") echo "not a private AZURE_CONFIG_DIR: $AZURE_CONFIG_DIR" >&2; exit 3;; esac
+"$3" cloud register -n AzcEmulator --endpoint-resource-manager "$2/" --endpoint-active-directory "$2" \
+	--endpoint-active-directory-resource-id https://management.core.windows.net/ \
+	--endpoint-active-directory-graph-resource-id https://graph.windows.net/ \
+	--endpoint-management https://management.core.windows.net/ >/dev/null
+"$3" cloud set -n AzcEmulator
+"$3" login --identity --allow-no-subscriptions -o none
+"$3" account get-access-token -o json`
+	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--legacy-msi", "--", "sh", "-c", script, "sh", w.caFile, w.emu.URL(), az)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	var tok struct {
+		AccessToken string `json:"accessToken"`
+		Tenant      string `json:"tenant"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("az account get-access-token printed %q: %v", r.stdout, err)
+	}
+	if tok.Tenant != id.tenant {
+		t.Errorf("az reports tenant %s, want %s", tok.Tenant, id.tenant)
+	}
+	id.check(t, w.echo(t, tok.AccessToken))
+}
+
+// echo shows token to the emulator's echo endpoint.
+func (w *world) echo(t *testing.T, token string) claims {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, w.echoURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := w.emu.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var c claims
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("echo: status %d, %v", resp.StatusCode, err)
+	}
+	return c
+}
+
+// TestConcurrentExecsServeOnlyTheirOwnIdentity runs 8 execs at once, each
+// under a context of a different service principal in a different tenant.
+func TestConcurrentExecsServeOnlyTheirOwnIdentity(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 8)
+	var wg sync.WaitGroup
+	results := make([]result, len(w.ids))
+	for i, id := range w.ids {
+		wg.Go(func() {
+			results[i] = w.azc(t, nil, nil, "exec", "-c", id.context, "--", bin.probe, "-cred", "dac", "-echo", w.echoURL(), "-ca", w.caFile)
+		})
+	}
+	wg.Wait()
+	for i, id := range w.ids {
+		if results[i].code != 0 {
+			t.Errorf("%s: exit %d\nstderr:\n%s", id.context, results[i].code, results[i].stderr)
+			continue
+		}
+		id.check(t, parseClaims(t, results[i].stdout))
+	}
+}
+
+func TestTheServerLivesExactlyAsLongAsTheChild(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	r := w.azc(t, nil, nil, "exec", "-c", id.context, "--", "sh", "-c", `echo "$IDENTITY_ENDPOINT"; exit 7`)
+	if r.code != 7 {
+		t.Fatalf("exit %d, want the child's 7\nstderr:\n%s", r.code, r.stderr)
+	}
+	if r.stderr != "" {
+		t.Errorf("azc added to a failing child's stderr: %q", r.stderr)
+	}
+	u, err := url.Parse(strings.TrimSpace(r.stdout))
+	if err != nil || u.Hostname() != "127.0.0.1" {
+		t.Fatalf("the child saw IDENTITY_ENDPOINT=%q (%v)", r.stdout, err)
+	}
+	if conn, err := net.Dial("tcp", u.Host); err == nil {
+		conn.Close()
+		t.Fatal("the credential server still accepts connections after the child exited")
+	}
+}
+
+func TestNoServerExportsOnlyTheContextsVariables(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--no-server", "--", "env")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	for _, k := range []string{"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_ID", "ARM_USE_MSI"} {
+		if v, ok := got[k]; ok {
+			t.Errorf("the child got %s=%q", k, v)
+		}
+	}
+	if got["AZURE_TENANT_ID"] != id.tenant || got["ARM_TENANT_ID"] != id.tenant || got["AZC_CONTEXT"] != id.context || got["AZURE_SUBSCRIPTION_ID"] == "" {
+		t.Errorf("the child's context variables are wrong: %v", got)
+	}
+}
+
+func TestACommandThatDoesNotExistExits127(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "azc-no-such-command")
+	if r.code != 127 || !strings.Contains(r.stderr, "azc: error:") {
+		t.Errorf("exit %d, stderr %q; want 127 and an error line", r.code, r.stderr)
+	}
+}
