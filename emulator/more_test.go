@@ -1,0 +1,86 @@
+package emulator_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/emulator/emulatortest"
+)
+
+func TestLocalhostAuthorityWorksWithTheAzureCLIClient(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	host := strings.Replace(s.URL(), "127.0.0.1", "localhost", 1)
+	c, err := public.New(emulator.AzureCLIClientID, public.WithAuthority(host+"/organizations"),
+		public.WithHTTPClient(s.Client()), public.WithInstanceDiscovery(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := c.AcquireTokenByDeviceCode(context.Background(), []string{"https://management.core.windows.net//.default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := dc.AuthenticationResult(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claims := whoami(t, s, res.AccessToken); claims["appid"] != emulator.AzureCLIClientID || claims["scp"] != "user_impersonation" {
+		t.Fatalf("claims %v", claims)
+	}
+}
+
+func TestPublicClientMustNotSendASecret(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	status, m := postForm(t, s, "/organizations/oauth2/v2.0/devicecode", url.Values{
+		"client_id": {emulator.AzurePowerShellClientID}, "client_secret": {"x"}, "scope": {armScope}})
+	if status != http.StatusUnauthorized || m["error"] != "invalid_client" || aadsts(m) != "700025" {
+		t.Fatalf("got %d %v", status, m)
+	}
+}
+
+func TestConfidentialClientRedeemsAnAuthorizationCode(t *testing.T) {
+	t.Parallel()
+	const webApp = "99999999-0000-4000-8000-000000000009"
+	const webRedirect = "https://app.contoso.test/signin"
+	cfg := emulator.DefaultConfig()
+	cfg.Apps = append(cfg.Apps, emulator.App{AppID: webApp, Tenant: emulator.DefaultHomeTenantID, Secrets: []string{"web-secret"}, RedirectURIs: []string{webRedirect}})
+	s := emulatortest.Start(t, cfg)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	ctx := context.Background()
+	cred, _ := confidential.NewCredFromSecret("web-secret")
+	c := newConfidential(t, s, emulator.DefaultHomeTenantID, webApp, cred)
+	authURL, err := c.AuthCodeURL(ctx, webApp, webRedirect, []string{armScope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := s.Client()
+	cl.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := cl.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusFound || err != nil || loc.Query().Get("code") == "" {
+		t.Fatalf("authorize: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	res, err := c.AcquireTokenByAuthCode(ctx, loc.Query().Get("code"), webRedirect, []string{armScope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claims := whoami(t, s, res.AccessToken); claims["appid"] != webApp || claims["upn"] != emulator.DefaultUser || claims["appidacr"] != "1" {
+		t.Fatalf("claims %v", claims)
+	}
+	wrong, _ := confidential.NewCredFromSecret("wrong")
+	_, err = newConfidential(t, s, emulator.DefaultHomeTenantID, webApp, wrong).AcquireTokenByAuthCode(ctx, "whatever", webRedirect, []string{armScope})
+	wantErr(t, err, "AADSTS7000215")
+}
