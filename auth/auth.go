@@ -163,14 +163,19 @@ func (m *Manager) httpClient(env profile.Environment) (*http.Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read the CA file of environment %s: %w", env.Name, err)
 		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
+		extra := x509.NewCertPool()
+		if !extra.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("CA file %s of environment %s holds no PEM certificate", env.CAFile, env.Name)
 		}
-		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		t.TLSClientConfig = &tls.Config{
+			MinVersion: tls.VersionTLS12,
+			// Verification is not skipped: verifyExtraThenSystem does it, trying
+			// the environment's CA before the system roots, so that a warm
+			// `azc token` against a custom cloud never pays for loading every
+			// system certificate.
+			InsecureSkipVerify: true,
+			VerifyConnection:   verifyExtraThenSystem(extra),
+		}
 	}
 	c := &http.Client{Transport: t}
 	m.clients[env.Name] = c
@@ -205,4 +210,25 @@ func instanceDiscovery(env profile.Environment) bool { return env.BuiltIn }
 func drain(r io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(r, 1<<20))
 	_ = r.Close()
+}
+
+// verifyExtraThenSystem verifies a server's chain and name against extra,
+// and failing that against the system roots (loaded only then).
+func verifyExtraThenSystem(extra *x509.CertPool) func(tls.ConnectionState) error {
+	return func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("tls: the server sent no certificate")
+		}
+		inter := x509.NewCertPool()
+		for _, c := range cs.PeerCertificates[1:] {
+			inter.AddCert(c)
+		}
+		opts := x509.VerifyOptions{DNSName: cs.ServerName, Intermediates: inter, Roots: extra}
+		if _, err := cs.PeerCertificates[0].Verify(opts); err == nil {
+			return nil
+		}
+		opts.Roots = nil // the system roots
+		_, err := cs.PeerCertificates[0].Verify(opts)
+		return err
+	}
 }

@@ -184,3 +184,32 @@ func TestProcessScopeBlobsStaySeparate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCustomEnvironmentTrustsOnlyItsCA(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	dir := t.TempDir()
+	good, wrong := filepath.Join(dir, "good.pem"), filepath.Join(dir, "wrong.pem")
+	if err := s.WriteCAFile(good); err != nil {
+		t.Fatal(err)
+	}
+	otherCA, _ := selfSigned(t)
+	if err := os.WriteFile(wrong, []byte(otherCA), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login := func(ca string) error {
+		env := emulatorEnv(s)
+		env.CAFile = ca
+		_, err := New(Config{}).Login(context.Background(), LoginOptions{
+			Environment: env, Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID, SkipPopulation: true,
+			ClientID: emulator.DefaultServicePrincipalID, ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret),
+		})
+		return err
+	}
+	if err := login(good); err != nil {
+		t.Fatalf("with the emulator's CA: %v", err)
+	}
+	if err := login(wrong); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("with another CA: %v", err)
+	}
+}

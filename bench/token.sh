@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmark (DESIGN section 8): whole-process time of a warm `azc token` (budget 15 ms),
+# beside a Go "hello world" binary in the same run. Offline: the emulator on loopback, a
+# temporary AZC_CONFIG_DIR. Usage: bench/token.sh [RUNS]
+set -euo pipefail
+runs=${1:-100}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/azc-bench-token.XXXXXX")
+emu_pid=""
+cleanup() {
+	if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+export AZC_CONFIG_DIR="$work/config" GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+unset AZC_CONTEXT AZC_SESSION || true
+
+(cd "$root" && go build -o "$work/bin/" ./cmd/azc ./cmd/azc-emulator)
+mkdir -p "$work/hello"
+cat >"$work/hello/main.go" <<'GO'
+package main
+
+import "fmt"
+
+func main() { fmt.Println("hello") }
+GO
+(cd "$work/hello" && GOFLAGS= GO111MODULE=off go build -o "$work/bin/hello" main.go)
+
+mkfifo "$work/emu.out"
+"$work/bin/azc-emulator" serve --ca-out "$work/ca.pem" >"$work/emu.out" 2>"$work/emu.err" &
+emu_pid=$!
+read -r info <"$work/emu.out"
+field() { printf '%s' "$info" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+azc="$work/bin/azc"
+"$azc" environment add emulator --authority-host "$(field authorityHost)" --arm-endpoint "$(field armEndpoint)" \
+	--arm-audience "$(field armAudience)" --ca-file "$work/ca.pem" -o none
+AZURE_CLIENT_SECRET=emulator-sp-secret "$azc" login --environment emulator --service-principal \
+	--client-id 33333333-3333-4333-8333-333333333333 --tenant 11111111-1111-4111-8111-111111111111 -o none
+"$azc" token -o none # warm the cache
+
+hyperfine -N --warmup 5 --runs "$runs" \
+	-n hello "$work/bin/hello" \
+	-n 'azc token (warm)' "$azc token -o json"
