@@ -1,0 +1,84 @@
+package execcmd
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/azcontext/azc/credserver"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+func TestArgvToOptions(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name                          string
+		argv                          []string
+		wantArgs                      []string
+		noServer, legacy, privateConf bool
+		wantErr                       bool
+	}{
+		{name: "a command after --", argv: []string{"--", "terraform", "plan", "-out", "x"}, wantArgs: []string{"terraform", "plan", "-out", "x"}},
+		{name: "flags after the command belong to the command", argv: []string{"python3", "--no-server", "-c", "x"}, wantArgs: []string{"python3", "--no-server", "-c", "x"}},
+		{name: "--no-server", argv: []string{"--no-server", "--", "env"}, wantArgs: []string{"env"}, noServer: true},
+		{name: "--legacy-msi brings a private az config dir", argv: []string{"--legacy-msi", "--", "az"}, wantArgs: []string{"az"}, legacy: true, privateConf: true},
+		{name: "--legacy-msi without a private az config dir when told so", argv: []string{"--legacy-msi", "--private-az-config=false", "--", "az"}, wantArgs: []string{"az"}, legacy: true},
+		{name: "a private az config dir alone", argv: []string{"--private-az-config", "--", "az"}, wantArgs: []string{"az"}, privateConf: true},
+		{name: "no command is a usage error", argv: []string{}, wantErr: true},
+		{name: "--no-server and --legacy-msi exclude each other", argv: []string{"--no-server", "--legacy-msi", "--", "x"}, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, _ := cmdutil.Test()
+			var got *ExecOptions
+			cmd := NewCmdExec(&cmdutil.Factory{IOStreams: ios}, func(o *ExecOptions) error { got = o; return nil })
+			cmd.SetArgs(tc.argv)
+			cmd.SetOut(ios.Out)
+			cmd.SetErr(ios.ErrOut)
+			err := cmd.Execute()
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Execute = %v, want error %v", err, tc.wantErr)
+			}
+			if tc.wantErr {
+				return
+			}
+			if !slices.Equal(got.Args, tc.wantArgs) || got.NoServer != tc.noServer || got.LegacyMSI != tc.legacy || got.PrivateAzConfig != tc.privateConf {
+				t.Errorf("options %+v", *got)
+			}
+		})
+	}
+}
+
+func TestAllowedHosts(t *testing.T) {
+	t.Parallel()
+	envs := profile.BuiltinEnvironments()
+	custom := profile.Environment{Name: "emulator", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	for _, tc := range []struct {
+		env      profile.Environment
+		resource string
+		ok       bool
+	}{
+		{envs[0], "https://management.azure.com/", true},
+		{envs[0], "https://management.core.windows.net/", true},
+		{envs[0], "https://vault.azure.net", true},
+		{envs[0], "https://myacct.blob.core.windows.net", true},
+		{envs[0], "https://graph.microsoft.com", true},
+		{envs[0], "https://management.chinacloudapi.cn/", false},
+		{envs[0], "https://attacker.example/", false},
+		{envs[1], "https://management.chinacloudapi.cn/", true},
+		{envs[1], "https://management.core.chinacloudapi.cn/", true},
+		{envs[1], "https://management.azure.com/", false},
+		{envs[2], "https://management.usgovcloudapi.net/", true},
+		{envs[2], "https://vault.usgovcloudapi.net", true},
+		{envs[2], "https://management.azure.com/", false},
+		{custom, "https://127.0.0.1:8443/", true},
+		{custom, "https://management.core.windows.net/", true},
+		{custom, "https://management.azure.com/", false},
+		{custom, "https://vault.azure.net", false},
+	} {
+		err := credserver.AllowHosts(allowedHosts(tc.env)...)(tc.resource)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: %s: %v, want ok=%v", tc.env.Name, tc.resource, err, tc.ok)
+		}
+	}
+}
