@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"time"
 
@@ -62,6 +63,9 @@ func Open(opts Options) (*State, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if isNil(opts.Session) {
+		opts.Session = nil
 	}
 	st, err := profile.Open(opts.Dir, profile.Options{LockTimeout: opts.LockTimeout, Logger: log})
 	if err != nil {
@@ -222,6 +226,16 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		return nil, err
 	}
 	return &want, nil
+}
+
+// isNil reports whether s is nil or a typed nil pointer, such as a nil
+// *session.Session stored in the interface.
+func isNil(s Session) bool {
+	if s == nil {
+		return true
+	}
+	v := reflect.ValueOf(s)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 func setDefaultName(p *profile.Profile, name string) {

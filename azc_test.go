@@ -143,3 +143,18 @@ func TestUseInTheUserScopeCopiesASessionContext(t *testing.T) {
 		t.Errorf("user profile = %+v, want scratch copied and default", user)
 	}
 }
+
+func TestATypedNilSessionIsNoSession(t *testing.T) {
+	t.Parallel()
+	var sess *memSession
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), Session: sess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.HasSession() {
+		t.Error("HasSession() = true for a nil *memSession")
+	}
+	if _, err := st.Update(azc.ScopeProcess, func(*profile.Profile) error { return nil }); !errors.Is(err, azc.ErrNoSession) {
+		t.Errorf("Update(process) error = %v, want ErrNoSession", err)
+	}
+}

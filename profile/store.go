@@ -204,7 +204,9 @@ func (s *Store) acquire() (unlock func(), err error) {
 	// Contended: block in flock(2) so the waiter wakes the moment the lock
 	// is free, rather than polling. On timeout the goroutine is abandoned;
 	// it releases the lock as soon as it gets it.
-	got := make(chan error, 1)
+	// Unbuffered: the goroutine hands the lock over only to a waiter that
+	// is still receiving; otherwise it sees giveUp and unlocks.
+	got := make(chan error)
 	giveUp := make(chan struct{})
 	go func() {
 		err := fl.Lock()

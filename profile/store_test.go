@@ -222,3 +222,39 @@ func testContext(subName, subID string) profile.Context {
 		Subscription: &profile.Subscription{ID: subID, Name: subName, TenantID: "t1"},
 	}
 }
+
+func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	other, err := profile.Open(s.Dir(), profile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	_, err = s.Update(func(*profile.Profile) error {
+		go func() {
+			close(started)
+			_, err := other.Update(func(p *profile.Profile) error {
+				p.DefaultContext = "waited"
+				return nil
+			})
+			done <- err
+		}()
+		<-started
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("waiting writer: %v", err)
+	}
+	p, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Generation != 2 || p.DefaultContext != "waited" {
+		t.Errorf("generation %d, default %q; want 2, waited", p.Generation, p.DefaultContext)
+	}
+}
