@@ -14,14 +14,17 @@ import (
 
 // ServeInfo is the JSON line `azc-emulator serve` prints once it listens.
 type ServeInfo struct {
-	URL                   string `json:"url"`
-	AuthorityHost         string `json:"authorityHost"`
-	ARMEndpoint           string `json:"armEndpoint"`
-	ARMAudience           string `json:"armAudience"`
-	CAFile                string `json:"caFile"`
-	HookURL               string `json:"hookURL"`
-	ManagedIdentity       string `json:"managedIdentityEndpoint"`
-	EnvironmentAddCommand string `json:"environmentAddCommand"`
+	URL             string `json:"url"`
+	AuthorityHost   string `json:"authorityHost"`
+	ARMEndpoint     string `json:"armEndpoint"`
+	ARMAudience     string `json:"armAudience"`
+	CAFile          string `json:"caFile"`
+	HookURL         string `json:"hookURL"`
+	ManagedIdentity string `json:"managedIdentityEndpoint"`
+	// ManagedIdentityHeaderFile holds the X-IDENTITY-HEADER value (IDENTITY_HEADER), kept
+	// out of the output because it is a credential.
+	ManagedIdentityHeaderFile string `json:"managedIdentityHeaderFile"`
+	EnvironmentAddCommand     string `json:"environmentAddCommand"`
 }
 
 const usage = `usage: azc-emulator serve [--config FILE] [--ca-out PATH] [--addr 127.0.0.1:0]
@@ -91,10 +94,14 @@ func serve(ctx context.Context, config, caOut, addr string, stdout io.Writer) er
 	if err := s.WriteCAFile(caOut); err != nil {
 		return err
 	}
-	mi, _ := s.ManagedIdentityEndpoint()
+	mi, miHeader := s.ManagedIdentityEndpoint()
+	headerFile := filepath.Join(filepath.Dir(caOut), "identity-header")
+	if err := writeSecretFile(headerFile, miHeader); err != nil {
+		return err
+	}
 	info := ServeInfo{
 		URL: s.URL(), AuthorityHost: s.AuthorityHost(), ARMEndpoint: s.ARMEndpoint(), ARMAudience: s.ARMAudience(),
-		CAFile: caOut, HookURL: s.URL() + HookPath, ManagedIdentity: mi,
+		CAFile: caOut, HookURL: s.URL() + HookPath, ManagedIdentity: mi, ManagedIdentityHeaderFile: headerFile,
 		EnvironmentAddCommand: strings.Join([]string{"azc environment add emulator",
 			"--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
 			"--arm-audience", s.ARMAudience(), "--ca-file", shellQuote(caOut)}, " "),
@@ -118,4 +125,23 @@ func shellQuote(p string) string {
 		return p
 	}
 	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}
+
+// writeSecretFile replaces path with a 0600 file holding value.
+func writeSecretFile(path, value string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("write identity header file: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("write identity header file: %w", err)
+	}
+	_, err = f.WriteString(value)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write identity header file: %w", err)
+	}
+	return nil
 }

@@ -40,6 +40,10 @@ func TestServePrintsOneJSONLineAndRunsUntilCancelled(t *testing.T) {
 		info.EnvironmentAddCommand != "azc environment add emulator --authority-host "+info.URL+"/ --arm-endpoint "+info.URL+"/ --arm-audience https://management.core.windows.net/ --ca-file "+ca {
 		t.Fatalf("info %+v", info)
 	}
+	header, err := os.ReadFile(info.ManagedIdentityHeaderFile)
+	if err != nil || len(header) < 16 || strings.Contains(line, string(header)) {
+		t.Fatalf("identity header file: %v %q", err, header)
+	}
 	pem, err := os.ReadFile(ca)
 	if err != nil {
 		t.Fatal(err)
