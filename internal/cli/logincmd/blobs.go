@@ -21,7 +21,11 @@ func openBlobs(f *cmdutil.Factory, st *azc.State, scope profile.Scope) (auth.Blo
 			return nil, cmdutil.WithHint(azc.ErrNoSession, cmdutil.ExitUsage,
 				"start one with `azc shell`, or `eval \"$(azc init bash)\"`; or use --scope user")
 		}
-		return nil, cmdutil.Errorf("process-scope sign-in is not available in this build: the session's credential store is not wired yet")
+		b := st.SessionBlobs()
+		if b == nil {
+			return nil, cmdutil.Errorf("the session keeps no credential store; use --scope user")
+		}
+		return b, nil
 	}
 	s, err := credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,

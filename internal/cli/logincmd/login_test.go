@@ -158,3 +158,18 @@ func TestDeviceCodeLoginSwitchAndToken(t *testing.T) {
 		t.Fatal("no token for another resource")
 	}
 }
+
+func TestProcessScopeWithoutASessionSaysHowToStartOne(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	before := h.ok("context", "list", "-o", "json")
+	code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--scope", "process")
+	if code != cmdutil.ExitUsage || !strings.Contains(errOut, "session") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if after := h.ok("context", "list", "-o", "json"); after != before {
+		t.Fatal("a refused process-scope login changed the profile")
+	}
+}
