@@ -108,21 +108,26 @@ func (c *armCaller) sees(sub *subRec) bool {
 	return false
 }
 
-// page answers one page of items with an absolute nextLink that keeps api-version.
-func (s *Server) page(w http.ResponseWriter, r *http.Request, items []any) {
+// page answers one page of n items (item(i) renders the i-th) with an absolute nextLink
+// that keeps api-version; only the page's items are rendered.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, n int, item func(i int) any) {
 	q := r.URL.Query()
 	skip := 0
 	if st := q.Get("$skiptoken"); st != "" {
-		n, err := strconv.Atoi(st)
-		if err != nil || n < 0 || n > len(items) {
+		v, err := strconv.Atoi(st)
+		if err != nil || v < 0 || v > n {
 			writeARMError(w, http.StatusBadRequest, "InvalidSkipToken", "the $skiptoken is not valid")
 			return
 		}
-		skip = n
+		skip = v
 	}
-	end := min(skip+s.dir.pageSize, len(items))
-	resp := map[string]any{"value": items[skip:end]}
-	if end < len(items) {
+	end := min(skip+s.dir.pageSize, n)
+	value := make([]any, 0, end-skip)
+	for i := skip; i < end; i++ {
+		value = append(value, item(i))
+	}
+	resp := map[string]any{"value": value}
+	if end < n {
 		next := url.Values{}
 		next.Set("api-version", q.Get("api-version"))
 		next.Set("$skiptoken", strconv.Itoa(end))
@@ -136,17 +141,19 @@ func (s *Server) serveTenants(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	items := []any{}
+	var tenants []*tenantRec
 	for _, t := range s.dir.tenants {
-		if !c.member(t.ID) {
-			continue
+		if c.member(t.ID) {
+			tenants = append(tenants, t)
 		}
-		items = append(items, map[string]any{
+	}
+	s.page(w, r, len(tenants), func(i int) any {
+		t := tenants[i]
+		return map[string]any{
 			"id": "/tenants/" + t.ID, "tenantId": t.ID, "countryCode": t.CountryCode, "displayName": t.DisplayName,
 			"domains": t.domains, "tenantCategory": "Home", "defaultDomain": t.DefaultDomain, "tenantType": "AAD",
-		})
-	}
-	s.page(w, r, items)
+		}
+	})
 }
 
 func subscriptionJSON(sub *subRec) map[string]any {
@@ -173,13 +180,13 @@ func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
 		writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
 		return
 	}
-	items := []any{}
+	var subs []*subRec
 	for _, sub := range s.dir.subscriptions {
 		if c.sees(sub) {
-			items = append(items, subscriptionJSON(sub))
+			subs = append(subs, sub)
 		}
 	}
-	s.page(w, r, items)
+	s.page(w, r, len(subs), func(i int) any { return subscriptionJSON(subs[i]) })
 }
 
 // serveEcho answers with the caller's validated token claims.
