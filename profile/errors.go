@@ -46,8 +46,13 @@ func (e *CorruptError) Error() string {
 
 func (e *CorruptError) Unwrap() error { return e.Err }
 
-// Hint says how to get out: restore the backup or move the file away.
+// Hint says how to get out: upgrade azc for a newer format, else restore
+// the backup or move the file away.
 func (e *CorruptError) Hint() string {
+	var nv *NewerVersionError
+	if errors.As(e.Err, &nv) {
+		return fmt.Sprintf("upgrade azc to read it, or move %s away to start empty", e.Path)
+	}
 	if e.Backup != "" {
 		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", e.Backup, e.Path, e.Path)
 	}
