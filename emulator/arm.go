@@ -171,7 +171,7 @@ func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if id, one := strings.CutPrefix(r.URL.Path, "/subscriptions/"); one {
-		for _, sub := range s.dir.subscriptions {
+		for _, sub := range s.dir.subsByTenant[c.tenant.ID] {
 			if strings.EqualFold(sub.ID, id) && c.sees(sub) {
 				writeJSON(w, http.StatusOK, subscriptionJSON(sub))
 				return
@@ -181,7 +181,7 @@ func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var subs []*subRec
-	for _, sub := range s.dir.subscriptions {
+	for _, sub := range s.dir.subsByTenant[c.tenant.ID] {
 		if c.sees(sub) {
 			subs = append(subs, sub)
 		}

@@ -267,7 +267,8 @@ type directory struct {
 	apps          map[string]*appRec    // lower-case app id
 	mis           []*miRec
 	subscriptions []*subRec
-	issuers       map[string][]any // issuer → public keys
+	subsByTenant  map[string][]*subRec // tenant id → its subscriptions, in seed order
+	issuers       map[string][]any     // issuer → public keys
 	tokenLife     time.Duration
 	deviceLife    time.Duration
 	pageSize      int
@@ -322,6 +323,7 @@ func (c *Config) compile() (*directory, error) {
 		users:        map[string]*userRec{},
 		apps:         map[string]*appRec{},
 		issuers:      map[string][]any{},
+		subsByTenant: map[string][]*subRec{},
 		tokenLife:    time.Hour,
 		deviceLife:   15 * time.Minute,
 		pageSize:     100,
@@ -603,6 +605,7 @@ func (c *Config) compile() (*directory, error) {
 			rec.principals[strings.ToLower(p)] = true
 		}
 		d.subscriptions = append(d.subscriptions, rec)
+		d.subsByTenant[t.ID] = append(d.subsByTenant[t.ID], rec)
 		return nil
 	}
 	for _, s := range c.Subscriptions {
