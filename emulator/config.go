@@ -261,17 +261,16 @@ func DefaultConfig() *Config {
 
 // directory is the compiled, validated, read-only form of a Config.
 type directory struct {
-	tenants       []*tenantRec
-	tenantByName  map[string]*tenantRec // lower-case id and domains
-	users         map[string]*userRec   // lower-case upn
-	apps          map[string]*appRec    // lower-case app id
-	mis           []*miRec
-	subscriptions []*subRec
-	subsByTenant  map[string][]*subRec // tenant id → its subscriptions, in seed order
-	issuers       map[string][]any     // issuer → public keys
-	tokenLife     time.Duration
-	deviceLife    time.Duration
-	pageSize      int
+	tenants      []*tenantRec
+	tenantByName map[string]*tenantRec // lower-case id and domains
+	users        map[string]*userRec   // lower-case upn
+	apps         map[string]*appRec    // lower-case app id
+	mis          []*miRec
+	subsByTenant map[string][]*subRec // tenant id → its subscriptions, in seed order
+	issuers      map[string][]any     // issuer → public keys
+	tokenLife    time.Duration
+	deviceLife   time.Duration
+	pageSize     int
 }
 
 type tenantRec struct {
@@ -604,7 +603,6 @@ func (c *Config) compile() (*directory, error) {
 		for _, p := range s.Principals {
 			rec.principals[strings.ToLower(p)] = true
 		}
-		d.subscriptions = append(d.subscriptions, rec)
 		d.subsByTenant[t.ID] = append(d.subsByTenant[t.ID], rec)
 		return nil
 	}
