@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. Each is returned wrapped; test with errors.Is.
@@ -72,8 +73,8 @@ func (e *NewerVersionError) Error() string {
 
 // LockTimeoutError reports that the profile lock could not be taken in time.
 type LockTimeoutError struct {
-	Path    string // the lock file
-	Timeout string // how long azc waited, formatted
+	Path    string        // the lock file
+	Timeout time.Duration // how long Update waited
 }
 
 func (e *LockTimeoutError) Error() string {

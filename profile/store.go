@@ -236,7 +236,7 @@ func (s *Store) acquire() (unlock func(), err error) {
 			}
 		default:
 		}
-		return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout.String()}
+		return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout}
 	}
 }
 
