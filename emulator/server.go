@@ -14,6 +14,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -243,7 +245,9 @@ func (s *Server) Listen(addr string) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.tlsCert}, MinVersion: tls.VersionTLS12},
-		ErrorLog:          nil,
+		// TLS handshake failures from clients that do not trust the CA are expected; the
+		// library never writes to stderr.
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	srv := s.srv
 	go func() { _ = srv.ServeTLS(ln, "", "") }()
