@@ -10,6 +10,8 @@ type ApplyOptions struct {
 	ContextName string
 	// Force lets ContextName take a name another context holds.
 	Force bool
+	// KeepDefault leaves the profile's default context alone (a refresh).
+	KeepDefault bool
 }
 
 // ApplyResult reports what Apply did.
@@ -58,7 +60,7 @@ func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult,
 		}
 	}
 	for i, c := range ctxs {
-		uo := profile.UpsertOptions{MakeDefault: i == 0}
+		uo := profile.UpsertOptions{MakeDefault: i == 0 && !opts.KeepDefault}
 		if i == 0 && opts.ContextName != "" {
 			c.Name = opts.ContextName
 			uo.Force = opts.Force

@@ -314,6 +314,9 @@ func (m *Manager) deviceCode(ctx context.Context, c public.Client, scope string,
 // key or raw token) to blobs under the account's key, replacing what was
 // there, under the account lock.
 func (r *LoginResult) Save(ctx context.Context, blobs Blobs) error {
+	if r.creds == nil {
+		return nil
+	}
 	data, err := r.creds.marshal()
 	if err != nil {
 		return err
@@ -360,4 +363,19 @@ func tenantIDs(ts []profile.Tenant) []string {
 		out = append(out, t.ID)
 	}
 	return out
+}
+
+// Refresh lists acct's tenants and subscriptions again with the
+// credentials already in blobs (`subscription list --refresh`). The result
+// carries no credentials: Save on it is a no-op; Apply updates the profile.
+func (m *Manager) Refresh(ctx context.Context, blobs Blobs, env profile.Environment, acct profile.Account, ui UI) (*LoginResult, error) {
+	res := &LoginResult{Account: acct}
+	tokenFor := func(ctx context.Context, tenant string) (Token, error) {
+		return m.Token(ctx, blobs, env, acct, TokenRequest{TenantID: tenant})
+	}
+	if err := m.populate(ctx, env, res, LoginOptions{UI: ui}, tokenFor); err != nil {
+		return nil, err
+	}
+	res.Account.Tenants = tenantIDs(res.Tenants)
+	return res, nil
 }

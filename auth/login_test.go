@@ -356,3 +356,33 @@ func TestConcurrentRefreshMakesOneRequest(t *testing.T) {
 		t.Fatalf("refresh grants = %d, want 1", n)
 	}
 }
+
+func TestRefreshListsAgainWithTheSavedCredentials(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := deviceLogin(t, s, m, emulator.DefaultUser)
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	p := &profile.Profile{}
+	if _, err := res.Apply(p, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.SetDefault(p.Contexts[len(p.Contexts)-1].Name); err != nil {
+		t.Fatal(err)
+	}
+	def := p.DefaultContext
+	again, err := m.Refresh(context.Background(), blobs, emulatorEnv(s), res.Account, UI{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, err := again.Apply(p, ApplyOptions{KeepDefault: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ar.Created != 0 || len(again.Subscriptions) != len(res.Subscriptions) || p.DefaultContext != def {
+		t.Fatalf("refresh: %+v, %d subscriptions, default %q", ar, len(again.Subscriptions), p.DefaultContext)
+	}
+}

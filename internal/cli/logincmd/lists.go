@@ -1,18 +1,23 @@
 package logincmd
 
 import (
+	"context"
+	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 )
 
 func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.GroupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
-	cmd.AddCommand(&cobra.Command{
+	var refresh bool
+	list := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the subscriptions of every context (Get-AzSubscription)",
@@ -21,6 +26,11 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 			st, err := f.State()
 			if err != nil {
 				return err
+			}
+			if refresh {
+				if err := refreshAll(f, st); err != nil {
+					return err
+				}
 			}
 			p, err := st.Profile()
 			if err != nil {
@@ -45,7 +55,9 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 				return t
 			})
 		},
-	})
+	}
+	list.Flags().BoolVar(&refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")
+	cmd.AddCommand(list)
 	return cmd
 }
 
@@ -59,7 +71,8 @@ type subscriptionRow struct {
 
 func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.GroupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
-	cmd.AddCommand(&cobra.Command{
+	var refresh bool
+	list := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the tenants of every context (Get-AzTenant)",
@@ -68,6 +81,11 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 			st, err := f.State()
 			if err != nil {
 				return err
+			}
+			if refresh {
+				if err := refreshAll(f, st); err != nil {
+					return err
+				}
 			}
 			p, err := st.Profile()
 			if err != nil {
@@ -90,6 +108,59 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 				return t
 			})
 		},
-	})
+	}
+	list.Flags().BoolVar(&refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")
+	cmd.AddCommand(list)
 	return cmd
+}
+
+// refreshAll lists every account's tenants and subscriptions again and
+// updates its contexts in the scope they live in; the defaults stay.
+func refreshAll(f *cmdutil.Factory, st *azc.State) error {
+	entries, err := st.Contexts()
+	if err != nil {
+		return err
+	}
+	p, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	scopes := map[string]profile.Scope{}
+	var order []string
+	for _, e := range entries {
+		k := strings.ToLower(e.Account)
+		if _, ok := scopes[k]; !ok {
+			scopes[k] = e.Scope
+			order = append(order, k)
+		}
+	}
+	m := newManager(f)
+	for _, k := range order {
+		acct := p.Account(k)
+		if acct == nil {
+			continue
+		}
+		env, err := p.Environment(acct.Environment)
+		if err != nil {
+			return err
+		}
+		blobs, err := openBlobs(f, st, scopes[k])
+		if err != nil {
+			return err
+		}
+		res, err := m.Refresh(context.Background(), blobs, env, *acct, loginUI(f))
+		if err != nil {
+			return tokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
+		}
+		for _, w := range res.Warnings {
+			fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+w)
+		}
+		if _, err := st.Update(scopes[k], func(p *profile.Profile) error {
+			_, err := res.Apply(p, auth.ApplyOptions{KeepDefault: true})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

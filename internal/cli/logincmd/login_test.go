@@ -98,7 +98,7 @@ func TestServicePrincipalLoginTokenLogout(t *testing.T) {
 		}
 	}
 
-	subs := h.ok("subscription", "list", "-o", "json")
+	subs := h.ok("subscription", "list", "--refresh", "-o", "json")
 	if !strings.Contains(subs, emulator.DefaultSubscriptionID) {
 		t.Fatalf("subscription list = %s", subs)
 	}
