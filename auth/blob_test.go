@@ -1,0 +1,71 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/azcontext/azc/secret"
+)
+
+func TestCredentialsRoundTrip(t *testing.T) {
+	t.Parallel()
+	in := &credentials{msalCache: []byte(`{"AccessToken":{}}`), clientSecret: secret.New("s3cret"),
+		accessToken: secret.New("tok"), accessTokenExpires: time.Unix(1700000000, 0), accessTokenTenantID: "t"}
+	data, err := in.marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := unmarshalCredentials(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out.msalCache) != string(in.msalCache) || out.clientSecret.Reveal() != "s3cret" || out.accessToken.Reveal() != "tok" ||
+		!out.accessTokenExpires.Equal(in.accessTokenExpires) || out.accessTokenTenantID != "t" {
+		t.Fatalf("round trip lost data")
+	}
+}
+
+func TestNewerBlobVersionIsRefused(t *testing.T) {
+	t.Parallel()
+	if _, err := unmarshalCredentials([]byte(`{"version":99}`)); err == nil || !strings.Contains(err.Error(), "upgrade") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCorruptBlobErrorQuotesNothing(t *testing.T) {
+	t.Parallel()
+	_, err := unmarshalCredentials([]byte(`{"secret":"hunter2"`))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAzCompatibleToken(t *testing.T) {
+	t.Parallel()
+	loc := time.FixedZone("X", 2*3600)
+	tok := Token{AccessToken: secret.New("a.b.c"), ExpiresOn: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), TenantID: "t"}
+	az := tok.AzCompatible("sub", loc)
+	want := AzToken{AccessToken: "a.b.c", ExpiresOn: "2030-01-02 05:04:05.000000", ExpiresOnSec: 1893553445, Subscription: "sub", Tenant: "t", TokenType: "Bearer"}
+	if az != want {
+		t.Fatalf("got %+v, want %+v", az, want)
+	}
+}
+
+func FuzzUnmarshalCredentials(f *testing.F) {
+	f.Add([]byte(`{"version":1,"msalCache":{"AccessToken":{}},"secret":"x"}`))
+	f.Add([]byte(`{"version":1,"accessToken":"t","accessTokenExpiresOn":1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := unmarshalCredentials(data)
+		if err != nil {
+			return
+		}
+		again, err := c.marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := unmarshalCredentials(again); err != nil {
+			t.Fatalf("re-encoded blob does not decode: %v", err)
+		}
+	})
+}
