@@ -118,7 +118,8 @@ func (s *Store) read() (*Profile, []byte, error) {
 }
 
 // Update applies fn to the freshly read profile under the profile lock and
-// writes the result atomically, bumping Generation. If fn returns an error
+// writes the result atomically, bumping Generation; when fn changed nothing,
+// nothing is written and Generation stays. If fn returns an error
 // nothing is written and Update returns that error unchanged. A profile that
 // cannot be used is never overwritten: Update returns its *CorruptError
 // without calling fn. A lock wait longer than Options.LockTimeout gives a
@@ -142,6 +143,12 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 		return nil, err
 	}
 	p.Version = FormatVersion
+	if old != nil {
+		// Nothing changed: no write, no new generation, no fsync.
+		if same, err := Encode(p); err == nil && bytes.Equal(same, old) {
+			return p, nil
+		}
+	}
 	p.Generation++
 	data, err := Encode(p)
 	if err != nil {

@@ -3,6 +3,7 @@ package profile_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -36,7 +37,7 @@ func TestUpdateWritesAndBumpsGeneration(t *testing.T) {
 	s := openStore(t)
 	for want := uint64(1); want <= 3; want++ {
 		p, err := s.Update(func(p *profile.Profile) error {
-			_, err := p.UpsertContext(testContext("sub", "s1"), profile.UpsertOptions{})
+			_, err := p.UpsertContext(testContext(fmt.Sprint("sub ", want), "s1"), profile.UpsertOptions{})
 			return err
 		})
 		if err != nil {
@@ -161,8 +162,11 @@ func TestCorruptProfileIsNeverOverwritten(t *testing.T) {
 func TestCorruptErrorOffersTheBackup(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
-	for range 2 {
-		if _, err := s.Update(func(*profile.Profile) error { return nil }); err != nil {
+	for _, sub := range []string{"a", "b"} {
+		if _, err := s.Update(func(p *profile.Profile) error {
+			_, err := p.UpsertContext(testContext(sub, sub), profile.UpsertOptions{})
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -256,5 +260,34 @@ func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
 	}
 	if p.Generation != 2 || p.DefaultContext != "waited" {
 		t.Errorf("generation %d, default %q; want 2, waited", p.Generation, p.DefaultContext)
+	}
+}
+
+func TestUpdateThatChangesNothingWritesNothing(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	if _, err := s.Update(func(p *profile.Profile) error {
+		_, err := p.UpsertContext(testContext("a", "a"), profile.UpsertOptions{MakeDefault: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Update(func(p *profile.Profile) error {
+		_, err := p.SetDefault("a")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Generation != 1 || !os.SameFile(before, after) {
+		t.Errorf("a no-op update wrote: generation %d, same file %v", p.Generation, os.SameFile(before, after))
 	}
 }
