@@ -1,3 +1,5 @@
+//go:build unix
+
 package execcmd_test
 
 import (
@@ -5,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/azcontext/azc/emulator"
@@ -352,5 +356,40 @@ func TestACommandThatDoesNotExistExits127(t *testing.T) {
 	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "azc-no-such-command")
 	if r.code != 127 || !strings.Contains(r.stderr, "azc: error:") {
 		t.Errorf("exit %d, stderr %q; want 127 and an error line", r.code, r.stderr)
+	}
+}
+
+// TestTermReachesTheChildThroughAzc sends TERM to the azc process: the
+// child's trap must run, and azc must end with the child's exit code.
+func TestTermReachesTheChildThroughAzc(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	cmd := exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c",
+		`trap 'kill $p; echo got TERM; exit 42' TERM; sleep 600 & p=$!; echo ready; wait $p; exit 1`)
+	cmd.Env = w.env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, len("ready\n"))
+	if _, err := io.ReadFull(stdout, buf); err != nil || string(buf) != "ready\n" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("read %q, %v; stderr %s", buf, err, stderr.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := io.ReadAll(stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if string(rest) != "got TERM\n" || cmd.ProcessState.ExitCode() != 42 {
+		t.Errorf("child printed %q, azc exited %d; want \"got TERM\" and 42; stderr %s", rest, cmd.ProcessState.ExitCode(), stderr.String())
 	}
 }
