@@ -105,8 +105,6 @@ type Config struct {
 	Retry policy.RetryOptions
 	// Parallelism bounds concurrent tenant population; 0 means 16.
 	Parallelism int
-	// testOnlyOpenURL replaces the browser in the interactive flow.
-	testOnlyOpenURL func(url string) error
 }
 
 // ErrBlobNotFound is the default NotFound sentinel for Blobs

@@ -256,6 +256,7 @@ func TestManagedIdentityAndRawToken(t *testing.T) {
 	endpoint, header := s.ManagedIdentityEndpoint()
 	env := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
 	m := newTestManager(s, func(k string) string { return env[k] })
+	s.SetFault(emulator.RouteManagedIdentity, emulator.Fault{Status: 503, Times: 1}) // retried
 	res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
 	if err != nil {
 		t.Fatal(err)
