@@ -28,7 +28,8 @@ type ApplyResult struct {
 // Apply writes the sign-in into p: the account, and one context per
 // enabled subscription (a tenant-level context when there is none),
 // updating the contexts of an earlier sign-in rather than duplicating them.
-// The first context (home tenant first) becomes the default. Call it inside
+// The first context (LoginOptions.Subscription's, else the home tenant's
+// first) becomes the default. Call it inside
 // the profile's Update, after every network call is done.
 func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult, error) {
 	var res ApplyResult

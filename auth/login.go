@@ -62,8 +62,9 @@ type LoginOptions struct {
 	AccountID string
 	// LoginHint pre-fills the user name in interactive sign-in.
 	LoginHint string
-	// Subscription, when set, keeps only the subscription with this id or
-	// name (case-insensitive); it is an error if none matches.
+	// Subscription, when set, names the enabled subscription (id or name,
+	// case-insensitive) whose context becomes the default; it is an error
+	// if none matches.
 	Subscription string
 	// SkipPopulation skips listing tenants and subscriptions.
 	SkipPopulation bool

@@ -387,3 +387,25 @@ func TestRefreshListsAgainWithTheSavedCredentials(t *testing.T) {
 		t.Fatalf("refresh: %+v, %d subscriptions, default %q", ar, len(again.Subscriptions), p.DefaultContext)
 	}
 }
+
+func TestLoginSubscriptionChoosesTheDefault(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	m := newTestManager(s, nil)
+	res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: "fabrikam shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &profile.Profile{}
+	ar, err := res.Apply(p, ApplyOptions{ContextName: "fab"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.DefaultContext != "fab" || ar.Default.Subscription.ID != emulator.DefaultGuestSubscriptionID || ar.Created < 3 {
+		t.Fatalf("default %q → %+v, created %d", p.DefaultContext, ar.Default.Subscription, ar.Created)
+	}
+	if _, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: "Contoso Legacy"}); err == nil {
+		t.Fatal("a disabled subscription was accepted as the default")
+	}
+}

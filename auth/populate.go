@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -203,16 +204,15 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 		return fmt.Errorf("signed in, but no tenant gave a token without interaction: %w", skipped[0])
 	}
 	if opts.Subscription != "" {
-		var match []profile.Subscription
-		for _, s := range res.Subscriptions {
-			if strings.EqualFold(s.ID, opts.Subscription) || strings.EqualFold(s.Name, opts.Subscription) {
-				match = append(match, s)
-			}
+		// The chosen subscription goes first: Apply makes it the default.
+		i := slices.IndexFunc(res.Subscriptions, func(s profile.Subscription) bool {
+			return Enabled(s) && (strings.EqualFold(s.ID, opts.Subscription) || strings.EqualFold(s.Name, opts.Subscription))
+		})
+		if i < 0 {
+			return fmt.Errorf("no enabled subscription %q in the %d tenant(s) of %s", opts.Subscription, len(res.Tenants), res.Account.ID)
 		}
-		if len(match) == 0 {
-			return fmt.Errorf("subscription %q not found in the %d tenant(s) of %s", opts.Subscription, len(res.Tenants), res.Account.ID)
-		}
-		res.Subscriptions = match
+		chosen := res.Subscriptions[i]
+		res.Subscriptions = append([]profile.Subscription{chosen}, slices.Delete(res.Subscriptions, i, i+1)...)
 	}
 	if opts.MaxContexts > 0 {
 		n := 0
