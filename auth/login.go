@@ -136,9 +136,10 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		// tokens (the emulator does) refuses a token redeemed twice, and
 		// MSAL picks up the newest one from the cache for the next call.
 		var refresh sync.Mutex
+		firstTenant := claimString(r.AccessToken, "tid")
 		tokenFor = func(ctx context.Context, tenant string) (Token, error) {
-			if tenant == "" {
-				return first, nil
+			if tenant == "" || (firstTenant != "" && strings.EqualFold(tenant, firstTenant)) {
+				return first, nil // the sign-in's own token already is this tenant's
 			}
 			// Resolve the tenant's endpoints (an OIDC metadata request) before
 			// queueing for the refresh: only the token request is serialised.
