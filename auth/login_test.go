@@ -144,7 +144,7 @@ func TestSignInFailures(t *testing.T) {
 				t.Fatalf("error leaks the secret: %v", err)
 			}
 			var ae *AADError
-			if tc.code != "" && (!errors.As(err, &ae) || (ae.Code != tc.code && !(tc.code == "unauthorized_client" && ae.Code != ""))) {
+			if tc.code != "" && (!errors.As(err, &ae) || ae.Code != tc.code) {
 				t.Fatalf("error = %v, want code %s", err, tc.code)
 			}
 		})
@@ -407,5 +407,22 @@ func TestLoginSubscriptionChoosesTheDefault(t *testing.T) {
 	}
 	if _, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: "Contoso Legacy"}); err == nil {
 		t.Fatal("a disabled subscription was accepted as the default")
+	}
+}
+
+func TestRevokedRefreshTokenNeedsInteraction(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := deviceLogin(t, s, m, emulator.DefaultUser)
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	expireAccessTokens(t, blobs, res.Account.Key())
+	revokeRefreshTokens(t, blobs, res.Account.Key())
+	_, err := m.Token(context.Background(), blobs, emulatorEnv(s), res.Account, TokenRequest{})
+	if !errors.Is(err, ErrInteractionRequired) {
+		t.Fatalf("err = %v", err)
 	}
 }
