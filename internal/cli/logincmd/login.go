@@ -12,7 +12,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/auth"
@@ -220,7 +219,7 @@ func loginUI(f *cmdutil.Factory) auth.UI {
 	ui := auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }}
 	if f.IOStreams.IsStderrTTY() {
 		ui.OpenURL = func(u string) error {
-			if err := browser.OpenURL(u); err != nil {
+			if err := openBrowser(u); err != nil {
 				return err
 			}
 			fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)

@@ -1,0 +1,3 @@
+package logincmd
+
+func browserCommand(u string) (string, []string) { return "open", []string{u} }

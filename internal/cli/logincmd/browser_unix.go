@@ -1,0 +1,5 @@
+//go:build !darwin && !windows
+
+package logincmd
+
+func browserCommand(u string) (string, []string) { return "xdg-open", []string{u} }

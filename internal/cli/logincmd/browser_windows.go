@@ -1,0 +1,5 @@
+package logincmd
+
+func browserCommand(u string) (string, []string) {
+	return "rundll32", []string{"url.dll,FileProtocolHandler", u}
+}
