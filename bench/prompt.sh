@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Benchmark (DESIGN section 8, issue 4): whole-process time of the prompt helper
+# `azc prompt`, which `azc init` runs on every prompt, beside `azc context show` and a Go
+# "hello world" binary in the same run, with 1,000 contexts in the profile; with and
+# without a session (AZC_SESSION, whose state is decrypted on every call).
+# Offline, in a temporary AZC_CONFIG_DIR and TMPDIR. Usage: bench/prompt.sh [RUNS]
+set -euo pipefail
+runs=${1:-200}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/azc-bench-prompt.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export AZC_CONFIG_DIR="$work/config" TMPDIR="$work/tmp" GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+unset AZC_CONTEXT AZC_SESSION AZC_AUTOSAVE XDG_RUNTIME_DIR || true
+mkdir -p -m 700 "$AZC_CONFIG_DIR" "$TMPDIR"
+
+(cd "$root" && go build -o "$work/bin/" ./cmd/azc)
+mkdir -p "$work/hello"
+cat >"$work/hello/main.go" <<'GO'
+package main
+
+import "fmt"
+
+func main() { fmt.Println("hello") }
+GO
+(cd "$work/hello" && GOFLAGS= GO111MODULE=off go build -o "$work/bin/hello" main.go)
+azc="$work/bin/azc"
+
+# A profile of 1,000 contexts over 10 accounts.
+python3 - "$AZC_CONFIG_DIR/profile.json" <<'PY'
+import json, sys
+accounts, contexts = [], []
+for a in range(10):
+    t = "%08x-0000-4000-8000-000000000000" % a
+    accounts.append({"id": "user%d@contoso.com" % a, "type": "user", "environment": "AzureCloud", "homeTenantId": t, "tenants": [t]})
+    for s in range(100):
+        sid = "%08x-%04x-4000-8000-000000000000" % (a, s)
+        contexts.append({"name": "sub-%d-%d" % (a, s), "account": ("azurecloud|%s|user%d@contoso.com" % (t, a)),
+                         "environment": "AzureCloud", "tenant": {"id": t},
+                         "subscription": {"id": sid, "name": "sub-%d-%d" % (a, s), "state": "Enabled", "tenantId": t}})
+p = {"version": 1, "generation": 1, "defaultContext": "sub-5-50", "settings": {}, "accounts": accounts, "contexts": contexts}
+json.dump(p, open(sys.argv[1], "w"), indent=2)
+PY
+chmod 600 "$AZC_CONFIG_DIR/profile.json"
+
+# A session owned by this script, with its own default context.
+session=$("$azc" session start --pid $$)
+AZC_SESSION=$session "$azc" use sub-7-70 --scope process -o none 2>/dev/null
+echo "prompt without a session: $("$azc" prompt); with one: $(AZC_SESSION=$session "$azc" prompt)"
+
+if command -v hyperfine >/dev/null; then
+	hyperfine -N --warmup 10 --runs "$runs" \
+		-n hello "$work/bin/hello" \
+		-n 'azc prompt' "$azc prompt" \
+		-n 'azc prompt (session)' "env AZC_SESSION=$session $azc prompt" \
+		-n 'azc context show' "$azc context show -o none" \
+		-n 'azc context show (session)' "env AZC_SESSION=$session $azc context show -o none"
+	exit
+fi
+
+# Without hyperfine: mean wall time over $runs runs of each, interleaved.
+bench() { # name, command...
+	local name=$1; shift
+	local start end
+	start=$(date +%s%N)
+	for ((i = 0; i < runs; i++)); do "$@" >/dev/null; done
+	end=$(date +%s%N)
+	printf '%-28s %7.2f ms\n' "$name" "$(echo "($end - $start) / $runs / 1000000" | bc -l)"
+}
+for round in 1 2; do
+	echo "round $round ($runs runs each)"
+	bench hello "$work/bin/hello"
+	bench 'azc prompt' "$azc" prompt
+	bench 'azc prompt (session)' env AZC_SESSION="$session" "$azc" prompt
+	bench 'azc context show' "$azc" context show -o none
+	bench 'azc context show (session)' env AZC_SESSION="$session" "$azc" context show -o none
+done

@@ -1,0 +1,166 @@
+package azc_test
+
+import (
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
+)
+
+func boolPtrForScope(b bool) *bool { return &b }
+
+// scopeState opens a state directory with a real session attached.
+func scopeState(t *testing.T) (*azc.State, *session.Session) {
+	t.Helper()
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _, err := session.New(t.TempDir(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.WithSession(sess), sess
+}
+
+func TestChangeScopeFollowsDesignSection3(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		flag       profile.Scope
+		session    *bool // the session's autosave; "no session" when noSession
+		noSession  bool
+		env        *bool
+		user       *bool
+		want       profile.Scope
+		wantSource azc.ScopeSource
+		wantErr    error
+	}{
+		{name: "nothing set means autosave on", want: profile.ScopeUser, wantSource: azc.SourceDefault},
+		{name: "the profile's setting applies", user: boolPtrForScope(false), want: profile.ScopeProcess, wantSource: azc.SourceProfile},
+		{name: "the environment beats the profile", user: boolPtrForScope(false), env: boolPtrForScope(true), want: profile.ScopeUser, wantSource: azc.SourceEnvironment},
+		{name: "the session beats the environment", session: boolPtrForScope(false), env: boolPtrForScope(true), want: profile.ScopeProcess, wantSource: azc.SourceSession},
+		{name: "the flag beats the session", flag: profile.ScopeUser, session: boolPtrForScope(false), want: profile.ScopeUser, wantSource: azc.SourceFlag},
+		{name: "the flag asks for process without a session", flag: profile.ScopeProcess, noSession: true, wantErr: azc.ErrNoSession},
+		{name: "autosave off without a session", env: boolPtrForScope(false), noSession: true, wantErr: azc.ErrNoSession},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st, _ := scopeState(t)
+			if tc.noSession {
+				st = st.WithSession(nil)
+			}
+			if tc.user != nil {
+				if _, err := st.SetAutosave(profile.ScopeUser, *tc.user, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.session != nil {
+				if _, err := st.SetAutosave(profile.ScopeProcess, *tc.session, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, err := st.ChangeScope(tc.flag, tc.env)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("ChangeScope = %+v, %v; want %v", d, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || d.Scope != tc.want || d.Source != tc.wantSource {
+				t.Fatalf("ChangeScope = %+v, %v; want scope %d from %s", d, err, tc.want, tc.wantSource)
+			}
+		})
+	}
+}
+
+func TestEnablingAutosaveMovesTheSessionIntoTheProfile(t *testing.T) {
+	t.Parallel()
+	st, sess := scopeState(t)
+	user, err := credstore.Open(filepath.Join(t.TempDir(), "state"), credstore.Options{Backend: credstore.FixedKey("test", scopeTestKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	carol := profile.Account{ID: "carol@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	if _, err := st.SetAutosave(profile.ScopeProcess, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Update(profile.ScopeProcess, func(p *profile.Profile) error {
+		p.UpsertAccount(carol)
+		if _, err := p.UpsertContext(profile.Context{Name: "scratch", Account: carol.Key(), Tenant: profile.Tenant{ID: "contoso"}}, profile.UpsertOptions{MakeDefault: true}); err != nil {
+			return err
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Blobs().Put(carol.Key(), []byte("carol's tokens")); err != nil {
+		t.Fatal(err)
+	}
+
+	change, err := st.SetAutosave(profile.ScopeProcess, true, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(change.Moved) != 1 || change.Moved[0] != "scratch" || change.Tokens != 1 {
+		t.Fatalf("change = %+v", change)
+	}
+	up, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Context("scratch") == nil || up.Account(carol.Key()) == nil || up.DefaultContext != "scratch" {
+		t.Fatalf("the profile after enable: %+v", up)
+	}
+	if got, err := user.Get(carol.Key()); err != nil || string(got) != "carol's tokens" {
+		t.Fatalf("user tokens = %q, %v", got, err)
+	}
+	sp, err := sess.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sp.Contexts) != 0 || len(sp.Accounts) != 0 || sp.DefaultContext != "" || sp.Settings.Autosave == nil || !*sp.Settings.Autosave {
+		t.Fatalf("the session after enable: %+v", sp)
+	}
+	if _, err := sess.Blobs().Get(carol.Key()); !errors.Is(err, credstore.ErrNotFound) {
+		t.Fatalf("the session kept the tokens: %v", err)
+	}
+	if d, err := st.ChangeScope(0, nil); err != nil || d.Scope != profile.ScopeUser {
+		t.Fatalf("after enable, changes go to %+v, %v", d, err)
+	}
+	if st.SessionBlobs() == nil || st.WithSession(nil).SessionBlobs() != nil {
+		t.Fatal("SessionBlobs does not follow the session")
+	}
+}
+
+func TestDisablingAutosaveMovesNothing(t *testing.T) {
+	t.Parallel()
+	st, _ := scopeState(t)
+	change, err := st.SetAutosave(profile.ScopeUser, false, nil)
+	if err != nil || len(change.Moved) != 0 {
+		t.Fatalf("SetAutosave = %+v, %v", change, err)
+	}
+	if got, err := st.AutosaveSetting(profile.ScopeUser); err != nil || got == nil || *got {
+		t.Fatalf("user autosave = %v, %v", got, err)
+	}
+	if got, err := st.AutosaveSetting(profile.ScopeProcess); err != nil || got != nil {
+		t.Fatalf("session autosave = %v, %v; want unset", got, err)
+	}
+	if _, err := st.WithSession(nil).SetAutosave(profile.ScopeProcess, false, nil); !errors.Is(err, azc.ErrNoSession) {
+		t.Fatalf("process scope without a session = %v", err)
+	}
+}
+
+func scopeTestKey(t *testing.T) []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
