@@ -173,3 +173,23 @@ func TestProcessScopeWithoutASessionSaysHowToStartOne(t *testing.T) {
 		t.Fatal("a refused process-scope login changed the profile")
 	}
 }
+
+func TestLoginWithoutABrowserFallsBackToTheDeviceCode(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultGuestUser) })
+	code, out, errOut := h.run("login", "--environment", "emu", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "device code instead") {
+		t.Fatalf("no fallback notice: %s", errOut)
+	}
+	var res struct {
+		Account string `json:"account"`
+		Default string `json:"defaultContext"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Account != emulator.DefaultGuestUser || res.Default == "" {
+		t.Fatalf("stdout %q: %v", out, err)
+	}
+}
