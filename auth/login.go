@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
@@ -132,25 +133,44 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		}
 		msalAcct := r.Account
 		first := Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: opts.TenantID}
-		// One refresh at a time: an identity provider that rotates refresh
-		// tokens (the emulator does) refuses a token redeemed twice, and
-		// MSAL picks up the newest one from the cache for the next call.
-		var refresh sync.Mutex
+		// Tenant tokens are redeemed in parallel, as Entra ID allows a refresh
+		// token to be used again. An identity provider that rotates them
+		// (the emulator does; ADFS can) refuses a token redeemed twice: on the
+		// first invalid_grant the rest go one at a time, after every
+		// redemption in flight has written its new refresh token to the
+		// cache (the write lock waits for the readers).
+		var (
+			queue  sync.RWMutex
+			serial atomic.Bool
+		)
 		firstTenant := claimString(r.AccessToken, "tid")
-		tokenFor = func(ctx context.Context, tenant string) (Token, error) {
-			if tenant == "" || (firstTenant != "" && strings.EqualFold(tenant, firstTenant)) {
-				return first, nil // the sign-in's own token already is this tenant's
-			}
-			// Resolve the tenant's endpoints (an OIDC metadata request) before
-			// queueing for the refresh: only the token request is serialised.
-			_, _ = c.AuthCodeURL(ctx, AzurePowerShellClientID, "http://localhost", []string{scope}, public.WithTenantID(tenant))
-			refresh.Lock()
-			defer refresh.Unlock()
+		silent := func(ctx context.Context, tenant string) (Token, error) {
 			r, err := c.AcquireTokenSilent(ctx, []string{scope}, public.WithSilentAccount(msalAcct), public.WithTenantID(tenant))
 			if err != nil {
 				return Token{}, describeMSALError("get a token for tenant "+tenant, err)
 			}
 			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
+		}
+		tokenFor = func(ctx context.Context, tenant string) (Token, error) {
+			if tenant == "" || (firstTenant != "" && strings.EqualFold(tenant, firstTenant)) {
+				return first, nil // the sign-in's own token already is this tenant's
+			}
+			// Resolve the tenant's endpoints (an OIDC metadata request) first,
+			// so that in the one-at-a-time mode only token requests queue.
+			_, _ = c.AuthCodeURL(ctx, AzurePowerShellClientID, "http://localhost", []string{scope}, public.WithTenantID(tenant))
+			if !serial.Load() {
+				queue.RLock()
+				t, err := silent(ctx, tenant)
+				queue.RUnlock()
+				var ae *AADError
+				if err == nil || !errors.As(err, &ae) || ae.Code != "invalid_grant" {
+					return t, err
+				}
+				serial.Store(true)
+			}
+			queue.Lock()
+			defer queue.Unlock()
+			return silent(ctx, tenant)
 		}
 
 	case ClientSecret, Certificate, FederatedToken:

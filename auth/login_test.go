@@ -426,3 +426,14 @@ func TestRevokedRefreshTokenNeedsInteraction(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestRotatingRefreshTokensStillReachEveryTenant(t *testing.T) {
+	t.Parallel()
+	cfg := emulator.DefaultConfig()
+	cfg.Generate = &emulator.Generate{Tenants: 24, SubscriptionsPerTenant: 2}
+	s := startEmulator(t, cfg)
+	res := deviceLogin(t, s, newTestManager(s, nil), emulator.DefaultUser)
+	if len(res.Warnings) != 0 || len(res.Tenants) != 26 {
+		t.Fatalf("%d tenants, warnings %q", len(res.Tenants), res.Warnings)
+	}
+}
