@@ -131,11 +131,15 @@ func run(r *bufio.Reader, out io.Writer, prompt string, items []Item, height int
 				clear(out, drawn)
 				return 0, ErrCancelled
 			}
-			b1, _ := r.ReadByte()
-			b2, _ := r.ReadByte()
-			if b1 == '[' && b2 == 'A' {
+			if next, _ := r.Peek(1); len(next) == 0 || next[0] != '[' {
+				clear(out, drawn)
+				return 0, ErrCancelled
+			}
+			_, _ = r.ReadByte()
+			switch b, _ := r.ReadByte(); b {
+			case 'A':
 				sel--
-			} else if b1 == '[' && b2 == 'B' {
+			case 'B':
 				sel++
 			}
 		case 16: // Ctrl-P
