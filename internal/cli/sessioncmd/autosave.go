@@ -189,13 +189,21 @@ func newCmdAutosaveSet(f *cmdutil.Factory, on bool) *cobra.Command {
 			if scope == profile.ScopeProcess && st.Session() == nil {
 				return sessionError(azc.ErrNoSession)
 			}
+			// The user's credential store is opened only when there are
+			// tokens to move: opening it may create its data key.
 			var blobs credstore.Blobs
-			if on && st.Session() != nil {
-				store, err := openUserBlobs(f)
+			if sess := st.Session(); on && sess != nil {
+				sp, err := sess.Load()
 				if err != nil {
-					return err
+					return sessionError(err)
 				}
-				blobs = store
+				if len(sp.Accounts) > 0 {
+					store, err := openUserBlobs(f)
+					if err != nil {
+						return err
+					}
+					blobs = store
+				}
 			}
 			change, err := st.SetAutosave(scope, on, blobs)
 			if err != nil {
