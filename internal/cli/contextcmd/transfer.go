@@ -1,9 +1,16 @@
 package contextcmd
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
 )
 
 // ExportOptions are the inputs of `context export`.
@@ -63,9 +70,104 @@ func NewCmdImport(f *cmdutil.Factory, runF func(*cobra.Command, *ImportOptions) 
 }
 
 func exportRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ExportOptions) error {
-	return cmdutil.Errorf("context export is not available yet")
+	if opts.WithCredentials {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: errors.New("--with-credentials is not supported by this build yet"),
+			Hints: []string{"export without it and sign in again on the other machine"}}
+	}
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	p, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	data, err := profile.Export(p, opts.Refs)
+	if err != nil {
+		return err
+	}
+	if opts.File == "-" {
+		_, err := f.IOStreams.Out.Write(data)
+		return err
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if opts.Force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	file, err := os.OpenFile(opts.File, flags, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return cmdutil.WithHint(fmt.Errorf("%s already exists", opts.File), cmdutil.ExitFailure, "pass --force to overwrite it")
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := file.Write(data); err != nil {
+		file.Close()
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "exported to %s\n", opts.File)
+	return nil
+}
+
+// ImportResult is the JSON shape of `context import`.
+type ImportResult struct {
+	Format       string   `json:"format"`
+	Added        []string `json:"added"`
+	Updated      []string `json:"updated"`
+	Environments []string `json:"environments"`
+	Default      string   `json:"default,omitempty"`
+	Warnings     []string `json:"warnings"`
 }
 
 func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) error {
-	return cmdutil.Errorf("context import is not available yet")
+	var data []byte
+	var err error
+	if opts.File == "-" {
+		data, err = io.ReadAll(f.IOStreams.In)
+	} else {
+		data, err = os.ReadFile(opts.File)
+	}
+	if err != nil {
+		return err
+	}
+	imp, err := profile.Import(data)
+	if err != nil {
+		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure,
+			"azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json")
+	}
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	if err != nil {
+		return err
+	}
+	var res profile.MergeResult
+	if _, err := st.Update(scope, func(p *profile.Profile) error {
+		res = p.Merge(imp)
+		return nil
+	}); err != nil {
+		return err
+	}
+	out := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
+		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}
+	for _, w := range out.Warnings {
+		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %s\n", w)
+	}
+	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s scope)", out.Format, len(out.Added), len(out.Updated), ScopeName(scope))
+	if out.Default != "" {
+		msg += fmt.Sprintf("; default is now %q", out.Default)
+	}
+	return cmdutil.PrintChange(f, cmd, out, msg)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
