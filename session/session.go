@@ -187,7 +187,7 @@ func (s *Session) wrap(err error) error {
 	if errors.Is(err, credstore.ErrKeyLost) {
 		return fmt.Errorf("session %s: %w", s.id, ErrWrongKey)
 	}
-	if errors.Is(err, credstore.ErrNotFound) {
+	if errors.Is(err, credstore.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("session %s: %w: it ended or was cleaned up", s.id, ErrNotFound)
 	}
 	return fmt.Errorf("session %s: %w", s.id, err)

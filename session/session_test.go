@@ -212,6 +212,9 @@ func TestSessionBlobsAreApartFromTheProfileAndEndWithIt(t *testing.T) {
 	if _, err := s.Load(); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("Load after End = %v, want ErrNotFound", err)
 	}
+	if _, err := s.Update(func(*profile.Profile) error { return nil }); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("Update after End = %v, want ErrNotFound", err)
+	}
 }
 
 func TestOpenFailsClearly(t *testing.T) {
