@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -151,7 +152,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		if !explicit && opts.Warn != nil {
 			msg := "no OS key store is available: credentials in " + cdir + " are stored unencrypted (mode 0600)"
 			if len(tried) > 0 {
-				msg += " (tried " + joinTried(tried) + ")"
+				msg += " (tried " + strings.Join(tried, "; ") + ")"
 			}
 			opts.Warn(msg)
 		}
@@ -169,16 +170,6 @@ func keyRefFor(abs string) KeyRef {
 	return KeyRef{ID: "azc:datakey:" + hex.EncodeToString(sum[:8]), Dir: filepath.Join(abs, credentialsDir)}
 }
 
-func joinTried(tried []string) string {
-	out := ""
-	for i, t := range tried {
-		if i > 0 {
-			out += "; "
-		}
-		out += t
-	}
-	return out
-}
 
 // loadOrCreateKey loads b's key for ref, creating one under the store's
 // key lock when none exists, so concurrent first uses agree on one key.
