@@ -170,7 +170,6 @@ func keyRefFor(abs string) KeyRef {
 	return KeyRef{ID: "azc:datakey:" + hex.EncodeToString(sum[:8]), Dir: filepath.Join(abs, credentialsDir)}
 }
 
-
 // loadOrCreateKey loads b's key for ref, creating one under the store's
 // key lock when none exists, so concurrent first uses agree on one key.
 func (s *Store) loadOrCreateKey(b KeyBackend, ref KeyRef) ([]byte, error) {
