@@ -18,8 +18,11 @@ type SessionBlobs interface {
 }
 
 // WithSession returns a State over the same state directory whose process
-// scope is sess (nil: none).
+// scope is sess (nil, or a typed nil pointer: none).
 func (s *State) WithSession(sess Session) *State {
+	if isNil(sess) {
+		sess = nil
+	}
 	c := *s
 	c.session = sess
 	return &c

@@ -137,6 +137,10 @@ func TestEnablingAutosaveMovesTheSessionIntoTheProfile(t *testing.T) {
 	if st.SessionBlobs() == nil || st.WithSession(nil).SessionBlobs() != nil {
 		t.Fatal("SessionBlobs does not follow the session")
 	}
+	var none *session.Session
+	if st.WithSession(none).Session() != nil {
+		t.Fatal("a typed nil session counts as a session")
+	}
 }
 
 func TestDisablingAutosaveMovesNothing(t *testing.T) {
