@@ -86,13 +86,21 @@ func listRun(f *cmdutil.Factory, cmd *cobra.Command) error {
 // load reads the merged view once: the profile (for accounts) and the
 // contexts with their scope and current mark.
 func load(st *azc.State) (*profile.Profile, []azc.Entry, error) {
-	entries, err := st.Contexts()
-	if err != nil {
-		return nil, nil, err
-	}
 	p, err := st.Profile()
 	if err != nil {
 		return nil, nil, err
+	}
+	if st.HasSession() {
+		// only the library knows which contexts the session holds
+		entries, err := st.Contexts()
+		return p, entries, err
+	}
+	// without a session every context is the user's: one read of the
+	// profile instead of two
+	cur, _ := p.Default()
+	entries := make([]azc.Entry, len(p.Contexts))
+	for i := range p.Contexts {
+		entries[i] = azc.Entry{Context: p.Contexts[i], Scope: profile.ScopeUser, Current: cur != nil && cur.Name == p.Contexts[i].Name}
 	}
 	return p, entries, nil
 }
