@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // node is a JSON value that keeps its object keys in order, so yaml and tsv
@@ -124,31 +122,91 @@ func (n *node) field(key string) *node {
 	return nil
 }
 
-func (n *node) yaml() *yaml.Node {
+// writeYAML renders n as a YAML document with two-space indentation, in
+// the JSON field order. Strings that YAML could read as something else are
+// written double-quoted (JSON string syntax is valid YAML). Hand-written
+// because a YAML library's package init costs measurable start-up time on
+// every azc call.
+func writeYAML(b *strings.Builder, n *node) {
+	if n.isScalar() || len(n.kids) == 0 {
+		b.WriteString(n.yamlInline())
+		b.WriteByte('\n')
+		return
+	}
+	n.yamlBlock(b, 0, false)
+}
+
+func (n *node) yamlBlock(b *strings.Builder, indent int, firstInline bool) {
+	pad := strings.Repeat(" ", indent)
+	for i, v := range n.kids {
+		if i > 0 || !firstInline {
+			b.WriteString(pad)
+		}
+		if n.kind == kindObject {
+			b.WriteString(yamlString(n.keys[i]))
+			b.WriteByte(':')
+			if v.isScalar() || len(v.kids) == 0 {
+				b.WriteByte(' ')
+				b.WriteString(v.yamlInline())
+				b.WriteByte('\n')
+				continue
+			}
+			b.WriteByte('\n')
+			v.yamlBlock(b, indent+2, false)
+			continue
+		}
+		b.WriteString("- ")
+		if v.isScalar() || len(v.kids) == 0 {
+			b.WriteString(v.yamlInline())
+			b.WriteByte('\n')
+			continue
+		}
+		v.yamlBlock(b, indent+2, true)
+	}
+}
+
+func (n *node) yamlInline() string {
 	switch n.kind {
 	case kindObject:
-		y := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-		for i, k := range n.keys {
-			y.Content = append(y.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, n.kids[i].yaml())
-		}
-		return y
+		return "{}"
 	case kindArray:
-		y := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-		for _, k := range n.kids {
-			y.Content = append(y.Content, k.yaml())
-		}
-		return y
+		return "[]"
 	case kindString:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: n.s}
-	case kindNumber:
-		tag := "!!int"
-		if strings.ContainsAny(n.s, ".eE") {
-			tag = "!!float"
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: n.s}
-	case kindBool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: n.s}
-	default:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
+		return yamlString(n.s)
+	case kindNull:
+		return "null"
 	}
+	return n.s
+}
+
+// yamlString returns s plain when YAML reads it back as the same string,
+// else double-quoted.
+func yamlString(s string) string {
+	if yamlPlain(s) {
+		return s
+	}
+	q, _ := json.Marshal(s)
+	return string(q)
+}
+
+func yamlPlain(s string) bool {
+	if s == "" || s != strings.TrimSpace(s) {
+		return false
+	}
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~":
+		return false
+	}
+	if c := s[0]; (c >= '0' && c <= '9') || strings.IndexByte("-?:,[]{}#&*!|>'\"%@`+.=<", c) >= 0 {
+		return false
+	}
+	if strings.HasSuffix(s, ":") || strings.Contains(s, ": ") || strings.Contains(s, " #") {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r > 0x7e {
+			return false
+		}
+	}
+	return true
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/jmespath/go-jmespath"
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 )
 
 // Output formats accepted by -o/--output.
@@ -115,12 +114,10 @@ func render(w io.Writer, format, query string, value any, table func() *Table) e
 	}
 	switch format {
 	case FormatYAML:
-		enc := yaml.NewEncoder(w)
-		enc.SetIndent(2)
-		if err := enc.Encode(n.yaml()); err != nil {
-			return fmt.Errorf("encoding output: %w", err)
-		}
-		return enc.Close()
+		var b strings.Builder
+		writeYAML(&b, n)
+		_, err := io.WriteString(w, b.String())
+		return err
 	case FormatTSV:
 		return writeTSV(w, n)
 	default:
