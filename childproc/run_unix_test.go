@@ -190,11 +190,18 @@ func TestSignalsArePassedOn(t *testing.T) {
 		name := strings.TrimPrefix(sigName(sig), "SIG")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			script := fmt.Sprintf(`trap 'kill $p; echo got %[1]s; exit 42' %[1]s; sleep 600 & p=$!; echo ready; wait $p; echo wait ended without the trap; exit 1`, name)
+			// No background process: "read" on a pipe nobody writes to
+			// blocks until the signal's trap interrupts it.
+			script := fmt.Sprintf(`trap 'echo got %[1]s; exit 42' %[1]s; echo ready; read x; echo read ended without the trap; exit 1`, name)
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRunner$", "-test.count=1")
 			cmd.Env = []string{helperEnvVar + "=" + script, testPATH}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close()
 			stdout, err := cmd.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)

@@ -365,8 +365,15 @@ func TestTermReachesTheChildThroughAzc(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)
 	cmd := exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c",
-		`trap 'kill $p; echo got TERM; exit 42' TERM; sleep 600 & p=$!; echo ready; wait $p; exit 1`)
+		`trap 'echo got TERM; exit 42' TERM; echo ready; read x; exit 1`)
 	cmd.Env = w.env
+	// azc's stdin, and so the child's, is a pipe nobody writes to: "read"
+	// blocks until the trap interrupts it.
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
