@@ -80,8 +80,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock used for expires_in. Nil means time.Now.
 	Now func() time.Time
-	// Rand is the source of the port-independent randomness (path and
-	// secret). Nil means crypto/rand.
+	// Rand is where the random path and secret are read from. Nil means
+	// crypto/rand.
 	Rand io.Reader
 }
 
