@@ -119,7 +119,7 @@ func runChild(o *ExecOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	c, scope, err := resolveEntry(st, cmdutil.ContextRef(f, o.cmd))
+	c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, o.cmd))
 	if err != nil {
 		return 0, err
 	}
@@ -179,7 +179,7 @@ func startServer(o *ExecOptions, st *azc.State, p *profile.Profile, c *profile.C
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := openBlobs(f, st, scope)
+	blobs, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -249,48 +249,4 @@ func allowedHosts(env profile.Environment) []string {
 		hosts = append(hosts, "usgovcloudapi.net", "azure.us", "microsoft.us", "azurecr.us", "loganalytics.us")
 	}
 	return hosts
-}
-
-// resolveEntry finds the context ref names and the scope it lives in.
-func resolveEntry(st *azc.State, ref string) (*profile.Context, profile.Scope, error) {
-	c, err := st.Resolve(ref)
-	if err != nil {
-		if errors.Is(err, azc.ErrNoContext) {
-			return nil, 0, cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in with `azc login`, or pick one with `azc use`")
-		}
-		return nil, 0, err
-	}
-	entries, err := st.Contexts()
-	if err != nil {
-		return nil, 0, err
-	}
-	scope := profile.ScopeUser
-	for _, e := range entries {
-		if e.Name == c.Name {
-			scope = e.Scope
-		}
-	}
-	return c, scope, nil
-}
-
-// openBlobs opens the credential blobs of scope, as `azc login` stores
-// them.
-func openBlobs(f *cmdutil.Factory, st *azc.State, scope profile.Scope) (auth.Blobs, error) {
-	if scope == profile.ScopeProcess {
-		if !st.HasSession() {
-			return nil, cmdutil.WithHint(azc.ErrNoSession, cmdutil.ExitUsage,
-				"start one with `azc shell`, or `eval \"$(azc init bash)\"`")
-		}
-		return nil, cmdutil.Errorf("exec for a process-scope context is not available in this build: the session's credential store is not wired yet")
-	}
-	s, err := credstore.Open(f.StateDir, credstore.Options{
-		Env:               f.Getenv,
-		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
-		Warn:              func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+msg) },
-		Logger:            f.Logger,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
 }

@@ -144,7 +144,7 @@ func refreshAll(f *cmdutil.Factory, st *azc.State) error {
 		if err != nil {
 			return err
 		}
-		blobs, err := openBlobs(f, st, scopes[k])
+		blobs, err := cmdutil.Blobs(f, st, scopes[k])
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
@@ -117,7 +118,7 @@ func loginRun(o *LoginOptions) error {
 	if err != nil {
 		return cmdutil.WithHint(err, cmdutil.ExitUsage, "azc environment list shows the clouds; azc environment add adds one")
 	}
-	blobs, err := openBlobs(f, st, scope)
+	blobs, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
 		return err
 	}
@@ -274,3 +275,7 @@ func loginError(err error) error {
 func newManager(f *cmdutil.Factory) *auth.Manager {
 	return auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: blobNotFound})
 }
+
+// blobNotFound is the store's "no such blob" (a lost key reads as one too:
+// the account is then signed out, never crashed).
+func blobNotFound(err error) bool { return errors.Is(err, credstore.ErrNotFound) }

@@ -95,7 +95,7 @@ func logoutRun(o *LogoutOptions) error {
 	}); err != nil {
 		return err
 	}
-	blobs, err := openBlobs(f, st, scope)
+	blobs, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
 		return err
 	}

@@ -7,10 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/profile"
 )
 
 // TokenOptions is argv of `azc token`.
@@ -54,7 +52,7 @@ func tokenRun(o *TokenOptions) error {
 	if err != nil {
 		return err
 	}
-	c, scope, err := resolveEntry(st, cmdutil.ContextRef(f, o.cmd))
+	c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, o.cmd))
 	if err != nil {
 		return err
 	}
@@ -70,7 +68,7 @@ func tokenRun(o *TokenOptions) error {
 	if err != nil {
 		return err
 	}
-	blobs, err := openBlobs(f, st, scope)
+	blobs, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
 		return err
 	}
@@ -94,28 +92,6 @@ func tokenRun(o *TokenOptions) error {
 		sub = c.Subscription.ID
 	}
 	return cmdutil.Print(f, o.cmd, tok.AzCompatible(sub, time.Local), nil)
-}
-
-// resolveEntry finds the context ref names and the scope it lives in.
-func resolveEntry(st *azc.State, ref string) (*profile.Context, profile.Scope, error) {
-	c, err := st.Resolve(ref)
-	if err != nil {
-		if errors.Is(err, azc.ErrNoContext) {
-			return nil, 0, cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in with `azc login`, or pick one with `azc use`")
-		}
-		return nil, 0, err
-	}
-	entries, err := st.Contexts()
-	if err != nil {
-		return nil, 0, err
-	}
-	scope := profile.ScopeUser
-	for _, e := range entries {
-		if e.Name == c.Name {
-			scope = e.Scope
-		}
-	}
-	return c, scope, nil
 }
 
 func tokenError(err error) error {

@@ -84,14 +84,7 @@ func openSession(f *cmdutil.Factory) (*session.Session, error) {
 
 // openUserBlobs opens the user's credential store as the sign-in commands
 // do.
-func openUserBlobs(f *cmdutil.Factory) (*credstore.Store, error) {
-	return credstore.Open(f.StateDir, credstore.Options{
-		Env:               f.Getenv,
-		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
-		Warn:              func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+msg) },
-		Logger:            f.Logger,
-	})
-}
+func openUserBlobs(f *cmdutil.Factory) (*credstore.Store, error) { return cmdutil.UserBlobs(f) }
 
 // autosaveEnv are the variables that set autosave, azc's own first.
 var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}

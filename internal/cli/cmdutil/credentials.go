@@ -1,0 +1,63 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
+)
+
+// UserBlobs opens the user's encrypted credential store in the state
+// directory, with AZC_REQUIRE_ENCRYPTION honoured and the plaintext
+// fallback warned about once on stderr.
+func UserBlobs(f *Factory) (*credstore.Store, error) {
+	return credstore.Open(f.StateDir, credstore.Options{
+		Env:               f.Getenv,
+		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
+		Warn:              func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+msg) },
+		Logger:            f.Logger,
+	})
+}
+
+// Blobs returns the credential blobs of scope: the user's encrypted store
+// for the user scope; the session's own store for the process scope, so that
+// nothing of a process-scope sign-in reaches disk outside the session.
+func Blobs(f *Factory, st *azc.State, scope profile.Scope) (credstore.Blobs, error) {
+	if scope != profile.ScopeProcess {
+		return UserBlobs(f)
+	}
+	if !st.HasSession() {
+		return nil, WithHint(azc.ErrNoSession, ExitUsage,
+			"start one with `azc shell`, or `eval \"$(azc init bash)\"`; or use --scope user")
+	}
+	b := st.SessionBlobs()
+	if b == nil {
+		return nil, Errorf("the session keeps no credential store; use --scope user")
+	}
+	return b, nil
+}
+
+// ResolveContext finds the context ref names (the default chain when ref is
+// empty) and the scope it lives in.
+func ResolveContext(st *azc.State, ref string) (*profile.Context, profile.Scope, error) {
+	c, err := st.Resolve(ref)
+	if err != nil {
+		if errors.Is(err, azc.ErrNoContext) {
+			return nil, 0, WithHint(err, ExitInteraction, "sign in with `azc login`, or pick one with `azc use`")
+		}
+		return nil, 0, err
+	}
+	entries, err := st.Contexts()
+	if err != nil {
+		return nil, 0, err
+	}
+	scope := profile.ScopeUser
+	for _, e := range entries {
+		if e.Name == c.Name {
+			scope = e.Scope
+		}
+	}
+	return c, scope, nil
+}
