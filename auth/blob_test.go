@@ -69,3 +69,46 @@ func FuzzUnmarshalCredentials(f *testing.F) {
 		}
 	})
 }
+
+func TestMergeMSALCache(t *testing.T) {
+	t.Parallel()
+	blobs := newMemBlobs()
+	old := &credentials{msalCache: []byte(`{"RefreshToken":{"a":{"secret":"old-a"},"b":{"secret":"old-b"}},"Extra":1}`), clientSecret: secret.New("s3cret")}
+	data, err := old.marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := blobs.Put("k", data); err != nil {
+		t.Fatal(err)
+	}
+	if err := MergeMSALCache(blobs, "k", []byte(`{"RefreshToken":{"b":{"secret":"new-b"},"c":{"secret":"new-c"}},"Account":{"x":{}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := blobs.Get("k")
+	c, err := unmarshalCredentials(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.clientSecret.Reveal() != "s3cret" {
+		t.Error("the secret was not kept")
+	}
+	s := string(c.msalCache)
+	for _, want := range []string{`"old-a"`, `"new-b"`, `"new-c"`, `"Account":{"x":{}}`, `"Extra":1`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("merged cache lacks %s", want)
+		}
+	}
+	if strings.Contains(s, "old-b") {
+		t.Error("the imported entry did not win")
+	}
+	// a missing blob is created
+	if err := MergeMSALCache(blobs, "new", []byte(`{"RefreshToken":{}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blobs.Get("new"); err != nil {
+		t.Fatal(err)
+	}
+	if err := MergeMSALCache(blobs, "bad", []byte(`not json`)); err == nil || strings.Contains(err.Error(), "not json") {
+		t.Errorf("err %v", err)
+	}
+}

@@ -1,22 +1,83 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
+// blobMain is the script program `azcblob`, over the user's credential store
+// of $AZC_CONFIG_DIR; it never prints a blob:
+//
+//	azcblob put KEY FILE       store FILE's bytes under KEY
+//	azcblob has KEY [STRING…]  exit 1 unless the blob exists and holds each STRING
+//	azcblob absent KEY         exit 1 unless there is no blob under KEY
+func blobMain(args []string) int {
+	if len(args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: azcblob put|has|absent KEY ...")
+		return 2
+	}
+	dir, err := azc.DefaultDir(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	s, err := credstore.Open(dir, credstore.Options{Env: os.Getenv})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	key := args[1]
+	switch args[0] {
+	case "put":
+		data, err := os.ReadFile(args[2])
+		if err == nil {
+			err = s.Put(key, data)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+	case "has":
+		data, err := s.Get(key)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "no blob:", err)
+			return 1
+		}
+		for _, want := range args[2:] {
+			if !bytes.Contains(data, []byte(want)) {
+				fmt.Fprintf(os.Stderr, "blob lacks string %d\n", slices.Index(args[2:], want))
+				return 1
+			}
+		}
+	case "absent":
+		if _, err := s.Get(key); !errors.Is(err, credstore.ErrNotFound) {
+			fmt.Fprintln(os.Stderr, "blob present or unreadable")
+			return 1
+		}
+	default:
+		return 2
+	}
+	return 0
+}
+
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"azc": func() { os.Exit(Main("v0.0.0-test", os.Args[1:])) },
+		"azc":     func() { os.Exit(Main("v0.0.0-test", os.Args[1:])) },
+		"azcblob": func() { os.Exit(blobMain(os.Args[1:])) },
 	})
 }
 

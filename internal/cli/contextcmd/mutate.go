@@ -163,6 +163,9 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 	if err != nil {
 		return err
 	}
+	if err := deleteBlobs(f, st, scope, rem.OrphanedAccounts); err != nil {
+		return err
+	}
 	return printRemoved(f, cmd, rem, acctIDs)
 }
 
@@ -242,6 +245,9 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := deleteBlobs(f, st, scope, rem.OrphanedAccounts); err != nil {
 		return err
 	}
 	return printRemoved(f, cmd, rem, ids)

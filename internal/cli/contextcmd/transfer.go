@@ -6,9 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 )
@@ -70,46 +74,115 @@ func NewCmdImport(f *cmdutil.Factory, runF func(*cobra.Command, *ImportOptions) 
 }
 
 func exportRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ExportOptions) error {
-	if opts.WithCredentials {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: errors.New("--with-credentials is not supported by this build yet"),
-			Hints: []string{"export without it and sign in again on the other machine"}}
-	}
 	st, err := f.State()
 	if err != nil {
 		return err
 	}
-	p, err := st.Profile()
+	p, entries, err := load(st)
 	if err != nil {
 		return err
 	}
-	data, err := profile.Export(p, opts.Refs)
+	b, err := profile.NewBundle(p, opts.Refs)
+	if err != nil {
+		return err
+	}
+	if opts.WithCredentials {
+		if err := addCredentials(f, st, b, entries); err != nil {
+			return err
+		}
+	}
+	data, err := b.Marshal()
 	if err != nil {
 		return err
 	}
 	if opts.File == "-" {
-		_, err := f.IOStreams.Out.Write(data)
-		return err
-	}
-	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if opts.Force {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	file, err := os.OpenFile(opts.File, flags, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return cmdutil.WithHint(fmt.Errorf("%s already exists", opts.File), cmdutil.ExitFailure, "pass --force to overwrite it")
+		_, err = f.IOStreams.Out.Write(data)
+	} else {
+		err = writeExport(opts.File, data, opts.Force)
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := file.Write(data); err != nil {
-		file.Close()
-		return err
+	if opts.File != "-" {
+		fmt.Fprintf(f.IOStreams.ErrOut, "exported to %s\n", opts.File)
 	}
-	if err := file.Close(); err != nil {
-		return err
+	if opts.WithCredentials {
+		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: the export holds the credentials of %d account(s) in plaintext: keep it private and delete it once imported\n", len(b.Credentials))
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "exported to %s\n", opts.File)
 	return nil
+}
+
+// addCredentials fills b.Credentials with the blob of each exported
+// context's account, read from the store of the scope the context lives
+// in; accounts without a blob are skipped.
+func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entries []azc.Entry) error {
+	stores := map[profile.Scope]credstore.Blobs{}
+	for _, c := range b.Contexts {
+		key := strings.ToLower(c.Account)
+		if _, ok := b.Credentials[key]; ok {
+			continue
+		}
+		scope := profile.ScopeUser
+		for _, e := range entries {
+			if e.Name == c.Name {
+				scope = e.Scope
+			}
+		}
+		blobs, ok := stores[scope]
+		if !ok {
+			var err error
+			if blobs, err = cmdutil.Blobs(f, st, scope); err != nil {
+				return err
+			}
+			stores[scope] = blobs
+		}
+		data, err := blobs.Get(key)
+		if errors.Is(err, credstore.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read the credentials of context %q: %w", c.Name, err)
+		}
+		if b.Credentials == nil {
+			b.Credentials = map[string][]byte{}
+		}
+		b.Credentials[key] = data
+	}
+	return nil
+}
+
+// writeExport writes data to path with mode 0600: a new file, or with force
+// an atomic replacement of an existing one (so a replaced file never keeps
+// a wider mode).
+func writeExport(path string, data []byte, force bool) error {
+	if !force {
+		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			return cmdutil.WithHint(fmt.Errorf("%s already exists", path), cmdutil.ExitFailure, "pass --force to overwrite it")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := file.Write(data); err != nil {
+			file.Close()
+			os.Remove(path)
+			return err
+		}
+		return file.Close()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".azc-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // ImportResult is the JSON shape of `context import`.
@@ -146,11 +219,25 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	if err != nil {
 		return err
 	}
+	if imp.Format == profile.FormatAzureCLI && opts.File != "-" {
+		if cache, err := profile.ReadAzureCLITokenCache(opts.File); err == nil {
+			imp.AddTokenCache(cache)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			imp.Warnings = append(imp.Warnings, "az's token cache beside the file was not read: "+err.Error())
+		}
+	}
 	var res profile.MergeResult
 	if _, err := st.Update(scope, func(p *profile.Profile) error {
 		res = p.Merge(imp)
 		return nil
 	}); err != nil {
+		return err
+	}
+	n, err := storeImported(f, st, scope, imp)
+	if n > 0 {
+		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: imported the tokens or credentials of %d account(s) into the %s scope's credential store\n", n, ScopeName(scope))
+	}
+	if err != nil {
 		return err
 	}
 	out := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
