@@ -42,6 +42,10 @@ func ParseEnv(v secret.String) (id string, key []byte, err error) {
 	if !validID(id) {
 		return "", nil, fmt.Errorf("%w: the id is not %d hex digits", ErrMalformed, 2*idBytes)
 	}
+	// The length check also refuses CR and LF, which the decoder skips.
+	if len(k) != base64.RawURLEncoding.EncodedLen(keyBytes) {
+		return "", nil, fmt.Errorf("%w: the key is not %d bytes of unpadded base64url", ErrMalformed, keyBytes)
+	}
 	key, err = base64.RawURLEncoding.Strict().DecodeString(k)
 	if err != nil || len(key) != keyBytes {
 		return "", nil, fmt.Errorf("%w: the key is not %d bytes of unpadded base64url", ErrMalformed, keyBytes)
