@@ -86,6 +86,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
+	if se := (*cmdutil.SilentExit)(nil); errors.As(err, &se) {
+		return se.Code
+	}
 	code, hints := classify(err)
 	if !started && code == cmdutil.ExitFailure {
 		// cobra failed before the command ran: an unknown command, a bad

@@ -27,6 +27,12 @@ type ExitError struct {
 
 func (e *ExitError) Error() string { return e.Err.Error() }
 
+// SilentExit ends azc with Code and prints nothing: the command has already
+// said all there is (azc exec passing on its child's exit code).
+type SilentExit struct{ Code int }
+
+func (e *SilentExit) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // Errorf returns an ExitError with code ExitFailure.

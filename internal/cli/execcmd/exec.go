@@ -47,15 +47,11 @@ type ExecOptions struct {
 
 	// Environ is the environment the child's is built from (os.Environ).
 	Environ func() []string
-	// Exit ends azc with the child's exit code when it is not 0, after
-	// every clean-up has run: a child's failure is its own to report, so
-	// azc adds no error line (os.Exit).
-	Exit func(code int)
 }
 
 // NewCmdExec is `azc exec [-c NAME] [--no-server] [--legacy-msi] -- CMD ARGS…`.
 func NewCmdExec(f *cmdutil.Factory, runF func(*ExecOptions) error) *cobra.Command {
-	o := &ExecOptions{f: f, Environ: os.Environ, Exit: os.Exit}
+	o := &ExecOptions{f: f, Environ: os.Environ}
 	cmd := &cobra.Command{
 		Use:   "exec [-c NAME] [--no-server] [--legacy-msi] -- CMD [ARGS...]",
 		Short: "Run a program with a context's credentials",
@@ -105,8 +101,8 @@ func execRun(o *ExecOptions) error {
 	}
 	if code != 0 {
 		// Every clean-up of runChild has run: the server is closed and the
-		// private az directory gone. Leave with the child's code.
-		o.Exit(code)
+		// private az directory gone. Leave with the child's code, silently.
+		return &cmdutil.SilentExit{Code: code}
 	}
 	return nil
 }
