@@ -72,14 +72,12 @@ func ChangeScope(f *Factory, st *azc.State, flag string) (profile.Scope, error) 
 			return scopeFor(*on), nil
 		}
 	}
-	for _, name := range autosaveEnv {
-		if v := strings.TrimSpace(f.Getenv(name)); v != "" {
-			on, err := parseBool(v)
-			if err != nil {
-				return 0, UsageErrorf("invalid %s=%q: want true or false", name, v)
-			}
-			return scopeFor(on), nil
-		}
+	on, _, err := EnvAutosave(f)
+	if err != nil {
+		return 0, err
+	}
+	if on != nil {
+		return scopeFor(*on), nil
 	}
 	p, err := st.Store().Load()
 	if err != nil {
@@ -96,6 +94,25 @@ func scopeFor(autosave bool) profile.Scope {
 		return profile.ScopeUser
 	}
 	return profile.ScopeProcess
+}
+
+// EnvAutosave reads the first autosave variable that is set ($AZC_AUTOSAVE,
+// then Azure PowerShell's AzContextAutoSave and Azure_Profile_Autosave):
+// nil when none is; an exit-2 error naming the variable when its value is
+// not a boolean (also on/off, enabled/disabled, CurrentUser/Process).
+func EnvAutosave(f *Factory) (on *bool, name string, err error) {
+	for _, n := range autosaveEnv {
+		v := strings.TrimSpace(f.Getenv(n))
+		if v == "" {
+			continue
+		}
+		b, err := parseBool(v)
+		if err != nil {
+			return nil, n, UsageErrorf("invalid %s=%q: want true or false", n, v)
+		}
+		return &b, n, nil
+	}
+	return nil, "", nil
 }
 
 func parseBool(v string) (bool, error) {

@@ -106,7 +106,7 @@ func sessionCell(s *AutosaveSetting) string {
 // setting reports the autosave setting in effect; with flag, the one
 // stored in that scope.
 func setting(f *cmdutil.Factory, st *azc.State, flag profile.Scope) (*AutosaveSetting, error) {
-	env, name, err := envAutosave(f)
+	env, name, err := cmdutil.EnvAutosave(f)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -85,29 +84,6 @@ func openSession(f *cmdutil.Factory) (*session.Session, error) {
 // openUserBlobs opens the user's credential store as the sign-in commands
 // do.
 func openUserBlobs(f *cmdutil.Factory) (*credstore.Store, error) { return cmdutil.UserBlobs(f) }
-
-// autosaveEnv are the variables that set autosave, azc's own first.
-var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}
-
-// envAutosave reads the first autosave variable that is set.
-func envAutosave(f *cmdutil.Factory) (on *bool, name string, err error) {
-	for _, n := range autosaveEnv {
-		v := strings.TrimSpace(f.Getenv(n))
-		if v == "" {
-			continue
-		}
-		switch strings.ToLower(v) {
-		case "1", "t", "true", "on", "yes", "currentuser", "enable", "enabled":
-			b := true
-			return &b, n, nil
-		case "0", "f", "false", "off", "no", "process", "disable", "disabled":
-			b := false
-			return &b, n, nil
-		}
-		return nil, n, cmdutil.UsageErrorf("invalid %s=%q: want true or false", n, v)
-	}
-	return nil, "", nil
-}
 
 var noSessionHint = "start a session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or pass --scope user"
 
