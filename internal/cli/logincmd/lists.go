@@ -23,16 +23,7 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the subscriptions of every context (Get-AzSubscription)",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			if refresh {
-				if err := refreshAll(f, st); err != nil {
-					return err
-				}
-			}
-			p, err := st.Profile()
+			p, err := listedProfile(f, refresh)
 			if err != nil {
 				return err
 			}
@@ -61,6 +52,21 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
+// listedProfile is the state the list commands read: the merged profile,
+// after asking ARM again for every account when refresh is set.
+func listedProfile(f *cmdutil.Factory, refresh bool) (*profile.Profile, error) {
+	st, err := f.State()
+	if err != nil {
+		return nil, err
+	}
+	if refresh {
+		if err := refreshAll(f, st); err != nil {
+			return nil, err
+		}
+	}
+	return st.Profile()
+}
+
 type subscriptionRow struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
@@ -78,16 +84,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the tenants of every context (Get-AzTenant)",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			if refresh {
-				if err := refreshAll(f, st); err != nil {
-					return err
-				}
-			}
-			p, err := st.Profile()
+			p, err := listedProfile(f, refresh)
 			if err != nil {
 				return err
 			}
