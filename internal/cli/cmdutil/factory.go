@@ -53,6 +53,20 @@ func ContextRef(f *Factory, cmd *cobra.Command) string {
 // autosaveEnv are the variables that turn autosave off, azc's own first.
 var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}
 
+// StateAndScope opens the state and decides, by ChangeScope, the scope a
+// state-changing command with the given --scope flag writes to.
+func StateAndScope(f *Factory, flag string) (*azc.State, profile.Scope, error) {
+	st, err := f.State()
+	if err != nil {
+		return nil, 0, err
+	}
+	scope, err := ChangeScope(f, st, flag)
+	if err != nil {
+		return nil, 0, err
+	}
+	return st, scope, nil
+}
+
 // ChangeScope decides which scope a state-changing command writes to
 // (DESIGN section 3): the --scope flag; else the session's own autosave
 // setting; else the autosave setting from $AZC_AUTOSAVE (or Azure

@@ -40,11 +40,7 @@ func NewCmdRename(f *cmdutil.Factory, runF func(*cobra.Command, *RenameOptions) 
 }
 
 func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) error {
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
 		return err
 	}
@@ -109,11 +105,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*cobra.Command, *RemoveOptions) 
 }
 
 func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) error {
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
 		return err
 	}
@@ -217,11 +209,7 @@ func NewCmdClear(f *cmdutil.Factory, runF func(*cobra.Command, *ClearOptions) er
 }
 
 func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error {
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
 		return err
 	}

@@ -211,11 +211,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure,
 			"azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json")
 	}
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
 		return err
 	}

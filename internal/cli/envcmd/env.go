@@ -190,11 +190,7 @@ func addRun(f *cmdutil.Factory, cmd *cobra.Command, opts *AddOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
 		return err
 	}
@@ -213,11 +209,7 @@ func newCmdRemove(f *cmdutil.Factory) *cobra.Command {
 		Short:   "Remove a custom environment that no context uses",
 		Args:    cmdutil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			scope, err := cmdutil.ChangeScope(f, st, scopeFlag)
+			st, scope, err := cmdutil.StateAndScope(f, scopeFlag)
 			if err != nil {
 				return err
 			}

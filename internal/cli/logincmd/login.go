@@ -102,11 +102,7 @@ them.`,
 
 func loginRun(o *LoginOptions) error {
 	f := o.f
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	scope, err := cmdutil.ChangeScope(f, st, o.Scope)
+	st, scope, err := cmdutil.StateAndScope(f, o.Scope)
 	if err != nil {
 		return err
 	}

@@ -51,11 +51,7 @@ not an error.`,
 
 func logoutRun(o *LogoutOptions) error {
 	f := o.f
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	scope, err := cmdutil.ChangeScope(f, st, o.Scope)
+	st, scope, err := cmdutil.StateAndScope(f, o.Scope)
 	if err != nil {
 		return err
 	}
