@@ -55,5 +55,11 @@ func WithHint(err error, code int, hints ...string) *ExitError {
 	return &ExitError{Code: code, Err: err, Hints: hints}
 }
 
+// ErrNeedFull is returned by a command of the light azc binary that cannot
+// finish without azc-full (sign-in, a token refresh, ARM calls). The
+// command returns it before any side effect, and cli.Run then runs the
+// same arguments in azc-full. Commands of azc-full never return it.
+var ErrNeedFull = errors.New("this command needs azc-full")
+
 // ErrCancelled is returned when the user backs out of a prompt or picker.
 var ErrCancelled = errors.New("cancelled")

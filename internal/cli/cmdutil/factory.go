@@ -38,6 +38,11 @@ type Factory struct {
 	// State opens the state directory on first call and returns the same
 	// *azc.State afterwards. Commands that do not touch state never call it.
 	State func() (*azc.State, error)
+	// Full is true in azc-full, the binary that links MSAL and the ARM
+	// client. The light azc (the one users run) keeps them out so that it
+	// starts fast; its commands return ErrNeedFull where they would need
+	// them, and cli.Run then runs the same arguments in azc-full.
+	Full bool
 }
 
 // ContextRef returns the context a command should use when it is not given
