@@ -21,13 +21,35 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// Main runs azc with args (without the program name) on the process's
-// standard streams and environment, and returns the exit code.
-func Main(version string, args []string) int {
+// Commands adds a binary's command groups to the root command.
+type Commands func(root *cobra.Command, f *cmdutil.Factory)
+
+// Binary is one of azc's two programs: the light azc that users run, and
+// azc-full, which links MSAL and the ARM client and runs what azc hands it.
+type Binary struct {
+	// Full is true for azc-full.
+	Full bool
+	// Commands adds the binary's commands.
+	Commands Commands
+}
+
+// Main runs the binary b with args (without the program name) on the
+// process's standard streams and environment, and returns the exit code.
+// When a command of the light binary needs azc-full, Main runs the same
+// args there: on Unix azc-full replaces this process.
+func Main(b Binary, version string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
-	return Run(ctx, NewFactory(ios, os.Getenv, version), args)
+	f := NewFactory(ios, os.Getenv, version)
+	f.Full = b.Full
+	if !b.Full {
+		f.ExecFull = func(args []string) int {
+			stop() // azc-full gets Ctrl-C itself
+			return execFull(f, args)
+		}
+	}
+	return Run(ctx, f, b.Commands, args)
 }
 
 // NewFactory builds the Factory of one invocation over ios and getenv.
@@ -75,14 +97,20 @@ func buildVersion() string {
 // Run executes azc with args under f and returns the exit code. Errors are
 // printed to f.IOStreams.ErrOut as "azc: error: …" with "azc: hint: …"
 // lines; nothing but the result goes to stdout.
-func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) int {
 	started := false
-	root := NewCmdRoot(f, func() { started = true })
+	root := NewCmdRoot(f, cmds, func() { started = true })
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
+	if handOverCompletion(root, f, args) {
+		return f.ExecFull(args)
+	}
 	cmd, err := root.ExecuteContextC(ctx)
+	if (errors.Is(err, cmdutil.ErrNeedFull) || cmdutil.HandedOff(root)) && !f.Full && f.ExecFull != nil {
+		return f.ExecFull(args)
+	}
 	if err == nil {
 		return cmdutil.ExitOK
 	}
@@ -100,6 +128,17 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	}
 	PrintError(f.IOStreams.ErrOut, err, hints)
 	return code
+}
+
+// handOverCompletion reports whether args ask the light binary to complete
+// the arguments of a command only azc-full has: azc-full must answer, and
+// before cobra prints anything.
+func handOverCompletion(root *cobra.Command, f *cmdutil.Factory, args []string) bool {
+	if f.Full || f.ExecFull == nil || len(args) < 2 || !strings.HasPrefix(args[0], cobra.ShellCompRequestCmd) {
+		return false
+	}
+	c, _, err := root.Find(args[1:])
+	return err == nil && c.Annotations[cmdutil.HandOverAnnotation] != ""
 }
 
 // PrintError writes err and hints the way azc shows every failure.
@@ -164,9 +203,10 @@ func classify(err error) (int, []string) {
 	return code, hints
 }
 
-// NewCmdRoot builds the azc command tree. started is called once flags and
-// arguments have been accepted, just before the command runs.
-func NewCmdRoot(f *cmdutil.Factory, started func()) *cobra.Command {
+// NewCmdRoot builds the azc command tree with the command groups cmds
+// adds. started is called once flags and arguments have been accepted,
+// just before the command runs.
+func NewCmdRoot(f *cmdutil.Factory, cmds Commands, started func()) *cobra.Command {
 	root := cmdutil.GroupCommand(&cobra.Command{
 		Use:   "azc",
 		Short: "Named Azure contexts for every shell and program",
@@ -199,6 +239,7 @@ switches between them per user or per shell, and runs any program under one.`,
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = root.RegisterFlagCompletionFunc("context", cmdutil.CompleteContextNames(f))
-	addCommandGroups(root, f)
+	root.AddCommand(newCmdCompletion(f))
+	cmds(root, f)
 	return root
 }

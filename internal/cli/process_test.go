@@ -15,15 +15,16 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// buildAzc builds the real azc binary into a temporary directory.
+// buildAzc builds the real azc and azc-full binaries into a temporary
+// directory and returns azc's path.
 func buildAzc(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "azc")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/azcontext/azc/cmd/azc").CombinedOutput()
+	dir := t.TempDir()
+	out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "github.com/azcontext/azc/cmd/azc", "github.com/azcontext/azc/cmd/azc-full").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return bin
+	return filepath.Join(dir, "azc")
 }
 
 // seed makes a state directory holding the test fixture.

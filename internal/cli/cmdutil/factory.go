@@ -43,6 +43,11 @@ type Factory struct {
 	// starts fast; its commands return ErrNeedFull where they would need
 	// them, and cli.Run then runs the same arguments in azc-full.
 	Full bool
+	// ExecFull runs args in azc-full and returns its exit code (on Unix it
+	// replaces the process and returns only on failure). cli.Run calls it
+	// when a command of the light binary returns ErrNeedFull. Nil in
+	// azc-full.
+	ExecFull func(args []string) int
 }
 
 // ContextRef returns the context a command should use when it is not given

@@ -36,13 +36,13 @@ func TestMain(m *testing.M) {
 	}
 	bin.azc = filepath.Join(dir, "azc")
 	bin.probe = filepath.Join(dir, "tokenprobe")
-	for _, b := range [][2]string{{bin.azc, "github.com/azcontext/azc/cmd/azc"}, {bin.probe, "./testdata/tokenprobe"}} {
-		out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", b[1], err, out)
-			os.RemoveAll(dir)
-			os.Exit(1)
-		}
+	// azc hands exec and login to azc-full, which it finds beside itself.
+	out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator),
+		"github.com/azcontext/azc/cmd/azc", "github.com/azcontext/azc/cmd/azc-full", "./testdata/tokenprobe").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building azc, azc-full and tokenprobe: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

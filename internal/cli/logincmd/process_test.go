@@ -22,8 +22,9 @@ func TestSixteenAzcTokenProcessesRefreshOnce(t *testing.T) {
 		t.Skip("builds azc")
 	}
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "azc")
-	build := exec.Command("go", "build", "-o", bin, "github.com/azcontext/azc/cmd/azc")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "azc")
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "github.com/azcontext/azc/cmd/azc", "github.com/azcontext/azc/cmd/azc-full")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build azc: %v\n%s", err, out)
 	}

@@ -18,7 +18,7 @@ func buildAzc(t *testing.T) string {
 		t.Skip("builds azc and runs real shells")
 	}
 	bin := t.TempDir()
-	out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "azc"), "github.com/azcontext/azc/cmd/azc").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "github.com/azcontext/azc/cmd/azc", "github.com/azcontext/azc/cmd/azc-full").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

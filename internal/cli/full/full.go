@@ -1,0 +1,30 @@
+// Package full is the command set of azc-full: every azc command,
+// including those that link MSAL and the ARM client (login, logout,
+// token refresh, subscription and tenant lists, exec). Users run the
+// light azc, which hands these commands over to azc-full.
+package full
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/contextcmd"
+	"github.com/azcontext/azc/internal/cli/envcmd"
+	"github.com/azcontext/azc/internal/cli/execcmd"
+	"github.com/azcontext/azc/internal/cli/logincmd"
+	"github.com/azcontext/azc/internal/cli/sessioncmd"
+	"github.com/azcontext/azc/internal/cli/versioncmd"
+)
+
+// Commands adds every command group to root. A new group is one package
+// under internal/cli with a New(f *cmdutil.Factory) []*cobra.Command, one
+// line here, and one line in package light (the command itself, or a
+// hand-over entry when it links MSAL or the ARM client).
+func Commands(root *cobra.Command, f *cmdutil.Factory) {
+	root.AddCommand(contextcmd.New(f)...)
+	root.AddCommand(envcmd.New(f)...)
+	root.AddCommand(execcmd.New(f)...)
+	root.AddCommand(logincmd.New(f)...)
+	root.AddCommand(versioncmd.New(f)...)
+	sessioncmd.Register(root, f)
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+)
+
+// FullName is the program name of azc-full.
+const FullName = "azc-full"
+
+// findFull locates azc-full: $AZC_FULL when set, else beside the running
+// azc (after resolving symlinks), else on PATH.
+func findFull(getenv func(string) string) (string, error) {
+	if p := getenv("AZC_FULL"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("AZC_FULL names %s: %w", p, err)
+		}
+		return p, nil
+	}
+	name := FullName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	dir := ""
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		dir = filepath.Dir(exe)
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(FullName); err == nil {
+		return p, nil
+	}
+	where := "on PATH"
+	if dir != "" {
+		where = "beside azc (in " + dir + ") nor on PATH"
+	}
+	return "", &cmdutil.ExitError{
+		Code: cmdutil.ExitFailure,
+		Err:  fmt.Errorf("this command needs %s, which is neither %s", FullName, where),
+		Hints: []string{
+			"install it beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest",
+			"or set AZC_FULL to its path",
+		},
+	}
+}
+
+// execFull runs args in azc-full (see runFull, per OS) and returns the
+// exit code azc should end with.
+func execFull(f *cmdutil.Factory, args []string) int {
+	path, err := findFull(f.Getenv)
+	if err == nil {
+		f.Logger.Debug("running azc-full", "path", path)
+		var code int
+		if code, err = runFull(path, args); err == nil {
+			return code
+		}
+		err = fmt.Errorf("run %s: %w", path, err)
+	}
+	code, hints := classify(err)
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) {
+		err = ee.Err
+	}
+	PrintError(f.IOStreams.ErrOut, err, hints)
+	return code
+}
