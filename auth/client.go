@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -11,7 +12,7 @@ import (
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
-	"golang.org/x/crypto/pkcs12"
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
@@ -129,32 +130,17 @@ func isPEM(data []byte) bool {
 	return strings.Contains(string(data), "-----BEGIN ")
 }
 
-// decodePFX reads a PKCS#12 file: its certificates and its (RSA) key.
+// decodePFX reads a PKCS#12 file: its certificates (leaf first) and its
+// key. Both the legacy encryption (3DES/RC2, SHA-1 MAC) and the one
+// OpenSSL 3, Windows and Key Vault write today (PBES2: AES-256-CBC,
+// PBKDF2, SHA-256 MAC) are read.
 func decodePFX(data []byte, password secret.String) ([]*x509.Certificate, any, error) {
-	blocks, err := pkcs12.ToPEM(data, password.Reveal())
+	key, leaf, chain, err := pkcs12.DecodeChain(data, password.Reveal())
 	if err != nil {
 		return nil, nil, err
 	}
-	var certs []*x509.Certificate
-	var key any
-	for _, b := range blocks {
-		switch b.Type {
-		case "CERTIFICATE":
-			c, err := x509.ParseCertificate(b.Bytes)
-			if err != nil {
-				return nil, nil, err
-			}
-			certs = append(certs, c)
-		case "PRIVATE KEY":
-			// ToPEM labels PKCS#1 RSA keys "PRIVATE KEY".
-			if k, err := x509.ParsePKCS1PrivateKey(b.Bytes); err == nil {
-				key = k
-			} else if k, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
-				key = k
-			} else {
-				return nil, nil, errors.New("the PFX key is not an RSA key")
-			}
-		}
+	if _, ok := key.(*rsa.PrivateKey); !ok {
+		return nil, nil, errors.New("the PFX key is not an RSA key")
 	}
-	return certs, key, nil
+	return append([]*x509.Certificate{leaf}, chain...), key, nil
 }

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"software.sslmate.com/src/go-pkcs12"
+
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
@@ -69,6 +71,42 @@ func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
 		}
 		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://storage.azure.com/.default"}}); err != nil {
 			t.Fatal(err)
+		}
+	})
+
+	t.Run("a PFX signs in, with today's encryption and the legacy one", func(t *testing.T) {
+		block, rest := pem.Decode(bundle)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kb, _ := pem.Decode(rest)
+		key, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, enc := range map[string]*pkcs12.Encoder{"AES-256 (OpenSSL 3)": pkcs12.Modern2023, "3DES (legacy)": pkcs12.LegacyDES} {
+			pfx, err := enc.Encode(key, cert, nil, "pfx-password")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := normalizeCertificate(pfx, secret.New("wrong")); err == nil || strings.Contains(err.Error(), "wrong") {
+				t.Fatalf("%s: a wrong password gave %v", name, err)
+			}
+			res, err := m.Login(context.Background(), LoginOptions{Environment: env, Method: Certificate, TenantID: emulator.DefaultHomeTenantID,
+				ClientID: certAppID, Certificate: pfx, CertificatePassword: secret.New("pfx-password"), SkipPopulation: true})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			pfxBlobs := newMemBlobs()
+			if err := res.Save(context.Background(), pfxBlobs); err != nil {
+				t.Fatal(err)
+			}
+			// The blob keeps the certificate and key, not the password: a
+			// token for another resource needs no PFX.
+			if _, err := m.Token(context.Background(), pfxBlobs, env, res.Account, TokenRequest{Scopes: []string{"https://storage.azure.com/.default"}}); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
 		}
 	})
 
