@@ -38,7 +38,14 @@ type Binary struct {
 // When a command of the light binary needs azc-full, Main runs the same
 // args there: on Unix azc-full replaces this process.
 func Main(b Binary, version string, args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Ctrl-C cancels azc-full's network calls and child processes. The
+	// light commands need no handler (their writes are atomic renames, and
+	// the one that waits on a child, shell, catches Ctrl-C itself); not
+	// installing one spares azc a thread at start-up.
+	ctx, stop := context.WithCancel(context.Background())
+	if b.Full {
+		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt)
+	}
 	defer stop()
 	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
 	f := NewFactory(ios, os.Getenv, version)

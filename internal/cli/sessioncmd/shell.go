@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"strings"
 
@@ -77,7 +78,12 @@ A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set
 			if f.Getenv("AZC_CONTEXT") != "" {
 				fmt.Fprintf(f.IOStreams.ErrOut, "azc: note: AZC_CONTEXT is not passed to the subshell, so the session's context applies\n")
 			}
+			// Ctrl-C belongs to the subshell: azc waits through it. (Notify,
+			// not Ignore: an ignored signal would stay ignored in the child.)
+			intr := make(chan os.Signal, 1)
+			signal.Notify(intr, os.Interrupt)
 			err = child.Run()
+			signal.Stop(intr)
 			var ee *exec.ExitError
 			if errors.As(err, &ee) {
 				return &cmdutil.ExitError{Code: ee.ExitCode(), Err: fmt.Errorf("%s exited with code %d", sh, ee.ExitCode())}
