@@ -13,7 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -36,8 +36,8 @@ func (c tenantCredential) GetToken(ctx context.Context, _ policy.TokenRequestOpt
 }
 
 // ARMClientOptions returns the azcore options that reach env's ARM with
-// the Manager's HTTP client and retry policy: for armsubscriptions and any
-// other ARM client.
+// the Manager's HTTP client and retry policy, for any ARM client
+// (armsubscriptions and the like).
 func (m *Manager) ARMClientOptions(env profile.Environment) (*arm.ClientOptions, error) {
 	hc, err := m.httpClient(env)
 	if err != nil {
@@ -87,69 +87,114 @@ func describeARMError(err error) string {
 	return err.Error()
 }
 
-// populate lists tenants, then each tenant's subscriptions in parallel.
+// armAPIVersion is the version of the Microsoft.Resources tenants and
+// subscriptions APIs population calls (armsubscriptions v1.3.0's).
+const armAPIVersion = "2022-12-01"
+
+// armTenant and armSubscription are the fields population reads of ARM's
+// tenant and subscription objects; decoding only these keeps the listing
+// of 10,000 subscriptions off the CPU the token chain needs.
+type armTenant struct {
+	TenantID      string `json:"tenantId"`
+	DefaultDomain string `json:"defaultDomain"`
+	DisplayName   string `json:"displayName"`
+}
+
+type armSubscription struct {
+	SubscriptionID string `json:"subscriptionId"`
+	DisplayName    string `json:"displayName"`
+	State          string `json:"state"`
+}
+
+// listARM GETs path from ARM with cred through the Manager's pipeline
+// (retries included) and hands each page's items to page, following
+// nextLink.
+func listARM[T any](ctx context.Context, cred azcore.TokenCredential, copts *arm.ClientOptions, path string, page func([]T)) error {
+	c, err := arm.NewClient("azc", "v1.0.0", cred, copts)
+	if err != nil {
+		return err
+	}
+	next := runtime.JoinPaths(c.Endpoint(), path) + "?api-version=" + armAPIVersion
+	for next != "" {
+		req, err := runtime.NewRequest(ctx, http.MethodGet, next)
+		if err != nil {
+			return err
+		}
+		req.Raw().Header["Accept"] = []string{"application/json"}
+		resp, err := c.Pipeline().Do(req)
+		if err != nil {
+			return err
+		}
+		if !runtime.HasStatusCode(resp, http.StatusOK) {
+			return runtime.NewResponseError(resp)
+		}
+		var body struct {
+			Value    []T    `json:"value"`
+			NextLink string `json:"nextLink"`
+		}
+		if err := runtime.UnmarshalAsJSON(resp, &body); err != nil {
+			return err
+		}
+		page(body.Value)
+		next = body.NextLink
+	}
+	return nil
+}
+
+// tenantWork is one tenant's part of a population.
+type tenantWork struct {
+	tenant  profile.Tenant
+	subs    []profile.Subscription
+	skipped error // the tenant's token needs interaction
+}
+
+// populate lists tenants and each tenant's subscriptions. A tenant's work
+// (its token, then its subscriptions) starts as soon as the page naming it
+// arrives, at most Config.Parallelism tenants at a time, so that when
+// tokens are redeemed one after another (a rotating refresh token) each
+// tenant's listing overlaps the next tenant's redemption.
 func (m *Manager) populate(ctx context.Context, env profile.Environment, res *LoginResult, opts LoginOptions, tokenFor tokenFunc) error {
 	tokenFor = memoize(tokenFor)
 	copts, err := m.ARMClientOptions(env)
 	if err != nil {
 		return err
 	}
-	tc, err := armsubscriptions.NewTenantsClient(tenantCredential{tenant: opts.TenantID, get: tokenFor}, copts)
-	if err != nil {
-		return err
-	}
-	var tenants []profile.Tenant
-	pager := tc.NewListPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(ctx)
-		if err != nil {
-			return &PopulateError{Err: err}
-		}
-		for _, t := range page.Value {
-			if t == nil || t.TenantID == nil {
-				continue
-			}
-			tenants = append(tenants, profile.Tenant{ID: *t.TenantID, DefaultDomain: deref(t.DefaultDomain), DisplayName: deref(t.DisplayName)})
-		}
-	}
 	// Keep only the tenants this sign-in can use: the named one, or for
-	// single-tenant identities their own; put the home tenant first.
+	// single-tenant identities their own.
 	only := opts.TenantID
 	if res.Account.Type == profile.ManagedIdentity || res.Account.Type == profile.AccessToken {
 		only = res.Account.HomeTenantID
 	}
-	if only != "" {
-		kept := tenants[:0:0]
-		for _, t := range tenants {
-			if strings.EqualFold(t.ID, only) || strings.EqualFold(t.DefaultDomain, only) {
-				kept = append(kept, t)
-			}
-		}
-		if len(kept) == 0 {
-			kept = []profile.Tenant{{ID: only}}
-		}
-		tenants = kept
-	}
-	for i, t := range tenants {
-		if strings.EqualFold(t.ID, res.Account.HomeTenantID) && i > 0 {
-			tenants[0], tenants[i] = tenants[i], tenants[0]
-		}
-	}
-
-	subs := make([][]profile.Subscription, len(tenants))
-	skipped := make([]error, len(tenants))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
+		work     []*tenantWork
+		listed   bool // every tenant is known: progress may report the total
 		done     int
 		total    int
 		firstErr error
 	)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	progress := func() {
+		if listed {
+			opts.UI.progress(Progress{TenantsDone: done, Tenants: len(work), Subscriptions: total})
+		}
+	}
 	sem := make(chan struct{}, m.cfg.Parallelism)
-	opts.UI.progress(Progress{Tenants: len(tenants)})
-	for i, t := range tenants {
+	start := func(t profile.Tenant) {
+		w := &tenantWork{tenant: t}
+		mu.Lock()
+		work = append(work, w)
+		mu.Unlock()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -164,27 +209,61 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 				tenant = opts.TenantID // the sign-in's own token when it named the tenant
 			}
 			if _, err := tokenFor(ctx, tenant); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
 				// A tenant that needs interaction (MFA, consent) is skipped, as
 				// az and Azure PowerShell do.
-				skipped[i] = err
+				mu.Lock()
+				w.skipped = err
+				done++
+				progress()
+				mu.Unlock()
 				return
 			}
-			list, err := m.listSubscriptions(ctx, copts, tenantCredential{tenant: tenant, get: tokenFor}, t.ID)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = &PopulateError{Tenant: t.ID, Err: err}
-					cancel()
+			var subs []profile.Subscription
+			err := listARM(ctx, tenantCredential{tenant: tenant, get: tokenFor}, copts, "/subscriptions", func(page []armSubscription) {
+				for _, s := range page {
+					if s.SubscriptionID != "" {
+						subs = append(subs, profile.Subscription{ID: s.SubscriptionID, Name: s.DisplayName, State: s.State, TenantID: t.ID})
+					}
 				}
+			})
+			if err != nil {
+				fail(&PopulateError{Tenant: t.ID, Err: err})
 				return
 			}
-			subs[i] = list
+			mu.Lock()
+			w.subs = subs
 			done++
-			total += len(list)
-			opts.UI.progress(Progress{TenantsDone: done, Tenants: len(tenants), Subscriptions: total})
+			total += len(subs)
+			progress()
+			mu.Unlock()
 		}()
 	}
+
+	matched := false
+	err = listARM(ctx, tenantCredential{tenant: opts.TenantID, get: tokenFor}, copts, "/tenants", func(page []armTenant) {
+		for _, t := range page {
+			if t.TenantID == "" {
+				continue
+			}
+			if only != "" && !strings.EqualFold(t.TenantID, only) && !strings.EqualFold(t.DefaultDomain, only) {
+				continue
+			}
+			matched = true
+			start(profile.Tenant{ID: t.TenantID, DefaultDomain: t.DefaultDomain, DisplayName: t.DisplayName})
+		}
+	})
+	if err != nil {
+		fail(&PopulateError{Err: err})
+	} else if only != "" && !matched {
+		start(profile.Tenant{ID: only})
+	}
+	mu.Lock()
+	listed = true
+	progress()
+	mu.Unlock()
 	wg.Wait()
 	if firstErr != nil {
 		return firstErr
@@ -192,16 +271,22 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for i, t := range tenants {
-		if skipped[i] != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("skipped tenant %s: %v", firstNonEmpty(t.DefaultDomain, t.ID), skipped[i]))
+	// The home tenant goes first.
+	for i, w := range work {
+		if strings.EqualFold(w.tenant.ID, res.Account.HomeTenantID) && i > 0 {
+			work[0], work[i] = work[i], work[0]
+		}
+	}
+	for _, w := range work {
+		if w.skipped != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("skipped tenant %s: %v", firstNonEmpty(w.tenant.DefaultDomain, w.tenant.ID), w.skipped))
 			continue
 		}
-		res.Tenants = append(res.Tenants, t)
-		res.Subscriptions = append(res.Subscriptions, subs[i]...)
+		res.Tenants = append(res.Tenants, w.tenant)
+		res.Subscriptions = append(res.Subscriptions, w.subs...)
 	}
-	if len(res.Tenants) == 0 && len(tenants) > 0 {
-		return fmt.Errorf("signed in, but no tenant gave a token without interaction: %w", skipped[0])
+	if len(res.Tenants) == 0 && len(work) > 0 {
+		return fmt.Errorf("signed in, but no tenant gave a token without interaction: %w", work[0].skipped)
 	}
 	if opts.Subscription != "" {
 		// The chosen subscription goes first: Apply makes it the default.
@@ -230,43 +315,10 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	return nil
 }
 
-func (m *Manager) listSubscriptions(ctx context.Context, copts *arm.ClientOptions, cred azcore.TokenCredential, tenantID string) ([]profile.Subscription, error) {
-	c, err := armsubscriptions.NewClient(cred, copts)
-	if err != nil {
-		return nil, err
-	}
-	var out []profile.Subscription
-	pager := c.NewListPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range page.Value {
-			if s == nil || s.SubscriptionID == nil {
-				continue
-			}
-			sub := profile.Subscription{ID: *s.SubscriptionID, Name: deref(s.DisplayName), TenantID: tenantID}
-			if s.State != nil {
-				sub.State = string(*s.State)
-			}
-			out = append(out, sub)
-		}
-	}
-	return out, nil
-}
-
 // Enabled reports whether s gets a context (DESIGN section 4: one context
 // per enabled subscription).
 func Enabled(s profile.Subscription) bool {
 	return s.State == "" || strings.EqualFold(s.State, "Enabled")
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // memoize keeps each tenant's token for the rest of the population, so the

@@ -1,0 +1,70 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/azcontext/azc/emulator"
+)
+
+func TestPopulationFollowsEveryPageAndReportsTheTotalLast(t *testing.T) {
+	t.Parallel()
+	cfg := emulator.DefaultConfig()
+	cfg.PageSize = 2
+	cfg.Generate = &emulator.Generate{Tenants: 5, SubscriptionsPerTenant: 3}
+	s := startEmulator(t, cfg)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	var (
+		mu    sync.Mutex
+		steps []Progress
+	)
+	res, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: DeviceCode,
+		UI: UI{Progress: func(p Progress) { mu.Lock(); steps = append(steps, p); mu.Unlock() }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tenants) != 7 || res.Tenants[0].ID != emulator.DefaultHomeTenantID || len(res.Warnings) != 0 {
+		t.Fatalf("tenants %+v, warnings %q", res.Tenants, res.Warnings)
+	}
+	perTenant := map[string]int{}
+	for _, sub := range res.Subscriptions {
+		perTenant[sub.TenantID]++
+	}
+	for _, tn := range res.Tenants {
+		if tn.ID != emulator.DefaultHomeTenantID && tn.ID != emulator.DefaultGuestTenantID && perTenant[tn.ID] != 3 {
+			t.Errorf("tenant %s: %d subscriptions, want 3", tn.ID, perTenant[tn.ID])
+		}
+	}
+	if len(steps) == 0 {
+		t.Fatal("no progress reported")
+	}
+	for i, p := range steps {
+		if p.Tenants != 7 {
+			t.Fatalf("progress %d reports %d tenants before the list was complete: %+v", i, p.Tenants, steps)
+		}
+		if p.TenantsDone == p.Tenants && i != len(steps)-1 {
+			t.Fatalf("progress %d reports the end early: %+v", i, steps)
+		}
+	}
+	if last := steps[len(steps)-1]; last.TenantsDone != 7 || last.Subscriptions != len(res.Subscriptions) {
+		t.Fatalf("last progress %+v, %d subscriptions", last, len(res.Subscriptions))
+	}
+}
+
+func TestFailedSubscriptionPageNamesTheTenant(t *testing.T) {
+	t.Parallel()
+	cfg := emulator.DefaultConfig()
+	cfg.PageSize = 1
+	s := startEmulator(t, cfg)
+	s.SetFault(emulator.RouteSubscriptions, emulator.Fault{Status: 403})
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode})
+	var pe *PopulateError
+	if !errors.As(err, &pe) || pe.Tenant == "" {
+		t.Fatalf("err = %v", err)
+	}
+}
