@@ -108,3 +108,63 @@ func BenchmarkUpsertContexts10000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkViewDefault1000 is `azc context show`'s read: open the lazy
+// view and decode the default context.
+func BenchmarkViewDefault1000(b *testing.B) {
+	s := storeWith(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := s.View()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkViewFind1000(b *testing.B) {
+	s := storeWith(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := s.View()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.Find("contoso workload 00999"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkViewProfile1000 is `azc context list`'s read: every context
+// decoded once through the view.
+func BenchmarkViewProfile1000(b *testing.B) {
+	s := storeWith(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := s.View()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.Profile(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSetDefault1000 is `azc use` back and forth between two
+// contexts: every call writes.
+func BenchmarkSetDefault1000(b *testing.B) {
+	s := storeWith(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.SetDefault("-"); err != nil {
+			if _, err := s.SetDefault("Contoso Workload 00001"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -19,7 +19,14 @@ var errSlowPath = errors.New("profile: use encoding/json")
 type decoder struct {
 	data   []byte
 	i      int
-	intern map[string]string
+	intern map[string]string // nil: no interning
+	// skim makes profile skim the contexts array into spans
+	// (skimContext) instead of decoding it.
+	skim  bool
+	spans []span
+	// contexts is where the skimmed contexts value starts and ends
+	// (leading white space included).
+	contexts [2]int
 }
 
 func fastDecode(data []byte) (*Profile, error) {
@@ -186,6 +193,10 @@ func (d *decoder) shared(dst *string) error {
 	if err != nil {
 		return err
 	}
+	if d.intern == nil {
+		*dst = string(b)
+		return nil
+	}
 	if v, ok := d.intern[string(b)]; ok {
 		*dst = v
 		return nil
@@ -306,6 +317,12 @@ func (d *decoder) profile(p *Profile) error {
 				p.Accounts = nil
 			}
 		case "contexts":
+			if d.skim {
+				start := d.i
+				err = d.skimContexts()
+				d.contexts = [2]int{start, d.i}
+				break
+			}
 			p.Contexts = []Context{}
 			var null bool
 			null, err = d.array(func() error {
@@ -536,4 +553,110 @@ func (d *decoder) properties(m *map[string]string) error {
 		}
 		(*m)[string(key)] = v
 	}
+}
+
+// span locates one element of the contexts array in the data, and its name
+// (the bytes between the quotes; empty for a null or missing name).
+type span struct {
+	start, end         uint32
+	nameStart, nameEnd uint32
+}
+
+// skimContexts reads the contexts value as profile would, recording each
+// element's span in *d.spans instead of decoding it. It accepts exactly the
+// input context accepts, so a skimmed element always decodes later.
+func (d *decoder) skimContexts() error {
+	d.spans = d.spans[:0]
+	_, err := d.array(d.skimContext)
+	return err
+}
+
+func (d *decoder) skimContext() error {
+	d.ws()
+	sp := span{start: uint32(d.i)}
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "name":
+			if d.lit("null") {
+				sp.nameStart, sp.nameEnd = 0, 0
+				break
+			}
+			var b []byte
+			if b, err = d.rawBytes(); err == nil {
+				sp.nameEnd = uint32(d.i - 1)
+				sp.nameStart = sp.nameEnd - uint32(len(b))
+			}
+		case "account", "environment", "storageAccount":
+			err = d.skipString()
+		case "tenant":
+			err = d.skipStrings(isTenantKey)
+		case "subscription":
+			err = d.skipStrings(isSubscriptionKey)
+		case "properties":
+			err = d.skipStrings(nil)
+		default:
+			err = errSlowPath
+		}
+		if err != nil {
+			return err
+		}
+	}
+	sp.end = uint32(d.i)
+	d.spans = append(d.spans, sp)
+	return nil
+}
+
+// skipString reads what str accepts: a string without escapes, or null.
+func (d *decoder) skipString() error {
+	if d.lit("null") {
+		return nil
+	}
+	_, err := d.rawBytes()
+	return err
+}
+
+// skipStrings reads null or an object of string (or null) values whose
+// keys allowed accepts (any key when allowed is nil), as tenant,
+// subscription and properties decode them.
+func (d *decoder) skipStrings(allowed func(key []byte) bool) error {
+	if d.lit("null") {
+		return nil
+	}
+	var it objIter
+	for {
+		key, ok, err := d.next(&it)
+		if err != nil || !ok {
+			return err
+		}
+		if allowed != nil && !allowed(key) {
+			return errSlowPath
+		}
+		if err := d.skipString(); err != nil {
+			return err
+		}
+	}
+}
+
+func isTenantKey(k []byte) bool {
+	switch string(k) {
+	case "id", "defaultDomain", "displayName":
+		return true
+	}
+	return false
+}
+
+func isSubscriptionKey(k []byte) bool {
+	switch string(k) {
+	case "id", "name", "state", "tenantId":
+		return true
+	}
+	return false
 }

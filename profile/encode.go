@@ -15,12 +15,33 @@ type encoder struct {
 }
 
 func fastEncode(p *Profile) []byte {
-	e := &encoder{b: make([]byte, 0, 256+len(p.Contexts)*512)}
+	b, _ := encodeProfile(p, nil)
+	return b
+}
+
+// rawContexts is a contexts array kept as text: a JSON array of n
+// elements, from its '[' to its ']'.
+type rawContexts struct {
+	text []byte
+	n    int
+}
+
+// encodeProfile renders p as fastEncode does, except that a non-nil raw
+// replaces p.Contexts and is copied verbatim. It also returns where the
+// generation's digits are in the result.
+func encodeProfile(p *Profile, raw *rawContexts) (out []byte, gen [2]int) {
+	size := 256 + len(p.Contexts)*512
+	if raw != nil {
+		size = 4096 + len(raw.text)
+	}
+	e := &encoder{b: make([]byte, 0, size)}
 	e.open('{')
 	e.key("version")
 	e.b = strconv.AppendInt(e.b, int64(p.Version), 10)
 	e.key("generation")
+	gen[0] = len(e.b)
 	e.b = strconv.AppendUint(e.b, p.Generation, 10)
+	gen[1] = len(e.b)
 	e.strField("defaultContext", p.DefaultContext, true)
 	e.strField("previousContext", p.PreviousContext, true)
 	e.key("settings")
@@ -46,7 +67,11 @@ func fastEncode(p *Profile) []byte {
 		}
 		e.close(']')
 	}
-	if len(p.Contexts) > 0 {
+	switch {
+	case raw != nil && raw.n > 0:
+		e.key("contexts")
+		e.b = append(e.b, raw.text...)
+	case raw == nil && len(p.Contexts) > 0:
 		e.key("contexts")
 		e.open('[')
 		for i := range p.Contexts {
@@ -55,7 +80,7 @@ func fastEncode(p *Profile) []byte {
 		e.close(']')
 	}
 	e.close('}')
-	return append(e.b, '\n')
+	return append(e.b, '\n'), gen
 }
 
 func (e *encoder) newline() {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,22 +100,57 @@ func (s *Store) Load() (*Profile, error) {
 // read returns the profile and the raw bytes it came from (nil when the
 // file does not exist).
 func (s *Store) read() (*Profile, []byte, error) {
-	data, err := os.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return New(), nil, nil
-	}
+	data, err := s.readBytes()
 	if err != nil {
-		return nil, nil, fmt.Errorf("read profile: %w", err)
+		return nil, nil, err
+	}
+	if data == nil {
+		return New(), nil, nil
 	}
 	p, err := Decode(data)
 	if err != nil {
-		ce := &CorruptError{Path: s.path, Err: err}
-		if _, serr := os.Stat(s.bak); serr == nil {
-			ce.Backup = s.bak
-		}
-		return nil, nil, ce
+		return nil, nil, s.corrupt(err)
 	}
 	return p, data, nil
+}
+
+// readBytes reads profile.json: nil when it does not exist.
+func (s *Store) readBytes() ([]byte, error) {
+	data, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read profile: %w", err)
+	}
+	return data, nil
+}
+
+// corrupt wraps why the profile cannot be used in a *CorruptError.
+func (s *Store) corrupt(err error) error {
+	ce := &CorruptError{Path: s.path, Err: err}
+	if _, serr := os.Stat(s.bak); serr == nil {
+		ce.Backup = s.bak
+	}
+	return ce
+}
+
+// View reads the profile without locking, as Load does, but decodes only
+// its header (see View). A missing file is an empty profile; a file that
+// cannot be used gives Load's *CorruptError.
+func (s *Store) View() (*View, error) {
+	data, err := s.readBytes()
+	if err != nil {
+		return nil, err
+	}
+	if data == nil {
+		return fullView(New()), nil
+	}
+	v, err := NewView(data)
+	if err != nil {
+		return nil, s.corrupt(err)
+	}
+	return v, nil
 }
 
 // Update applies fn to the freshly read profile under the profile lock and
@@ -142,17 +178,117 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	if err := fn(p); err != nil {
 		return nil, err
 	}
-	p.Version = FormatVersion
-	if old != nil {
-		// Nothing changed: no write, no new generation, no fsync.
-		if same, err := Encode(p); err == nil && bytes.Equal(same, old) {
-			return p, nil
+	if err := s.write(encodeChange(p, nil, old), old); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// SetDefault is Update with Profile.SetDefault(ref), returning the context
+// it made the default, but it decodes only the profile's header and the
+// one context ref names (the whole profile only for a reference that is
+// not a name), and copies the contexts array into the new file verbatim
+// instead of encoding it: `azc use` with thousands of contexts costs about
+// what it costs with one. It writes byte for byte what Update would for
+// every file azc wrote; a file in another layout (written by hand or by
+// another tool) keeps its contexts array's layout. The locking, the
+// backup, the errors and the "no change, no write" rule are Update's.
+func (s *Store) SetDefault(ref string) (Context, error) {
+	unlock, err := s.acquire()
+	if err != nil {
+		return Context{}, err
+	}
+	defer unlock()
+
+	s.removeStaleTemps()
+	old, err := s.readBytes()
+	if err != nil {
+		return Context{}, err
+	}
+	data, c, err := setDefault(old, ref)
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return Context{}, s.corrupt(ce.Err)
+	}
+	if err != nil {
+		return Context{}, err
+	}
+	if err := s.write(data, old); err != nil {
+		return Context{}, err
+	}
+	return c, nil
+}
+
+// setDefault is SetDefault's change to the file contents old (nil: no
+// file): the new contents, nil when nothing changes. A file that cannot be
+// used gives a *CorruptError without a path.
+func setDefault(old []byte, ref string) ([]byte, Context, error) {
+	if old == nil {
+		c, err := New().SetDefault(ref)
+		return nil, c, err
+	}
+	v, err := NewView(old)
+	if err != nil {
+		return nil, Context{}, &CorruptError{Err: err}
+	}
+	if v.src == nil || v.Len() == 0 {
+		// Outside the shape the view skims, or nothing to skim: the
+		// ordinary way.
+		p, err := v.Profile()
+		if err != nil {
+			return nil, Context{}, err
+		}
+		c, err := p.SetDefault(ref)
+		if err != nil {
+			return nil, Context{}, err
+		}
+		return encodeChange(p, nil, old), c, nil
+	}
+	h := *v.header
+	if ref == "-" {
+		if h.PreviousContext == "" {
+			return nil, Context{}, ErrNoPrevious
+		}
+		ref = h.PreviousContext
+		if i, err := v.nameIndex(ref); err != nil {
+			return nil, Context{}, err
+		} else if i < 0 {
+			return nil, Context{}, fmt.Errorf("previous context %q was removed: %w", ref, ErrNoPrevious)
 		}
 	}
-	p.Generation++
-	data, err := Encode(p)
+	c, err := v.Find(ref)
 	if err != nil {
-		return nil, fmt.Errorf("encode profile: %w", err)
+		return nil, Context{}, err
+	}
+	h.setDefault(c.Name)
+	var data []byte
+	err = v.src.do(func() error {
+		data = encodeChange(&h, v.raw(), old)
+		return nil
+	})
+	return data, *c, err
+}
+
+// encodeChange encodes p (with raw as its contexts array when not nil)
+// with the next generation, and bumps p.Generation; it returns nil and
+// leaves p.Generation when the result would be old with only the
+// generation changed: nothing to write.
+func encodeChange(p *Profile, raw *rawContexts, old []byte) []byte {
+	p.Version = FormatVersion
+	p.Generation++
+	data, gen := encodeProfile(p, raw)
+	if old != nil && sameButGeneration(old, data, gen, p.Generation-1) {
+		p.Generation--
+		return nil
+	}
+	return data
+}
+
+// write replaces profile.json with data, keeping old as the backup; nil
+// data writes nothing: no write, no new generation, no fsync.
+func (s *Store) write(data, old []byte) error {
+	if data == nil {
+		return nil
 	}
 	if old != nil {
 		if err := s.backup(old); err != nil {
@@ -160,10 +296,23 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 		}
 	}
 	if err := writeFileAtomic(s.path, data, tempPrefix); err != nil {
-		return nil, fmt.Errorf("write profile: %w", err)
+		return fmt.Errorf("write profile: %w", err)
 	}
-	s.log.Debug("profile written", "path", s.path, "generation", p.Generation, "bytes", len(data))
-	return p, nil
+	s.log.Debug("profile written", "path", s.path, "bytes", len(data))
+	return nil
+}
+
+// sameButGeneration reports whether old is data with the generation
+// digits at data[gen[0]:gen[1]] replaced by prev: data encoded with the
+// previous generation, without encoding twice.
+func sameButGeneration(old, data []byte, gen [2]int, prev uint64) bool {
+	var buf [20]byte
+	digits := strconv.AppendUint(buf[:0], prev, 10)
+	head, tail := data[:gen[0]], data[gen[1]:]
+	return len(old) == len(head)+len(digits)+len(tail) &&
+		bytes.Equal(old[:len(head)], head) &&
+		bytes.Equal(old[len(head):len(head)+len(digits)], digits) &&
+		bytes.Equal(old[len(head)+len(digits):], tail)
 }
 
 // backup makes profile.json.bak the current (good) profile.json. A hard

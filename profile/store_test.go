@@ -291,3 +291,62 @@ func TestUpdateThatChangesNothingWritesNothing(t *testing.T) {
 		t.Errorf("a no-op update wrote: generation %d, same file %v", p.Generation, os.SameFile(before, after))
 	}
 }
+
+func TestSetDefaultWritesWhatUpdateWrites(t *testing.T) {
+	t.Parallel()
+	viaUpdate, viaSetDefault := openStore(t), openStore(t)
+	for _, s := range []*profile.Store{viaUpdate, viaSetDefault} {
+		if _, err := s.Update(func(p *profile.Profile) error {
+			for _, sub := range []string{"a", "b", "c"} {
+				if _, err := p.UpsertContext(testContext("sub "+sub, sub), profile.UpsertOptions{MakeDefault: sub == "a"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, ref := range []string{"sub b", "SUB B", "-", "-", "sub c", "c", "nope", "sub", "-"} {
+		var want profile.Context
+		_, werr := viaUpdate.Update(func(p *profile.Profile) error {
+			c, err := p.SetDefault(ref)
+			want = c
+			return err
+		})
+		got, gerr := viaSetDefault.SetDefault(ref)
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) || got.Name != want.Name {
+			t.Fatalf("SetDefault(%q) = %q, %v; Update gave %q, %v", ref, got.Name, gerr, want.Name, werr)
+		}
+		for _, name := range []string{profile.FileName, profile.BackupName} {
+			w, err := os.ReadFile(filepath.Join(viaUpdate.Dir(), name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := os.ReadFile(filepath.Join(viaSetDefault.Dir(), name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(w, g) {
+				t.Fatalf("after SetDefault(%q), %s is\n%s\nwant\n%s", ref, name, g, w)
+			}
+		}
+	}
+}
+
+func TestSetDefaultLeavesACorruptProfileAlone(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	bad := []byte(`{"version":1,"contexts":[{"name":"a"},{"name":"A"}]}`)
+	if err := os.WriteFile(s.Path(), bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.SetDefault("a")
+	var ce *profile.CorruptError
+	if !errors.As(err, &ce) || ce.Path != s.Path() {
+		t.Fatalf("SetDefault = %v, want a *CorruptError naming %s", err, s.Path())
+	}
+	if got, _ := os.ReadFile(s.Path()); !bytes.Equal(got, bad) {
+		t.Errorf("profile changed to %s", got)
+	}
+}

@@ -1,0 +1,180 @@
+package profile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func viewSeeds(f *testing.F) {
+	f.Add([]byte(`{"version":1,"generation":3,"defaultContext":"a","previousContext":"B","settings":{"autosave":false},"accounts":[{"id":"u","type":"user","environment":"E","tenants":["t"]}],"contexts":[{"name":"a","account":"e|t|u","environment":"E","tenant":{"id":"t","defaultDomain":"d"},"subscription":{"id":"s","name":"n","tenantId":"t"},"properties":{"k":"v"}},{"name":"b","account":"x","tenant":{"id":"t"},"subscription":{"id":"s2","name":"n","tenantId":"t"}}]}`), "n")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","tenant":null,"subscription":null,"properties":null},{"name":"A"}]}`), "a")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"s"},{"name":"ſ"},{"name":"K"},{"name":"K"}]}`), "ſ")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":" a"}]}`), "a")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":null}]}`), "-")
+	f.Add([]byte(`{"version":2,"contexts":[{"name":"a"},{"name":"a"}]}`), "a")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a\u0062"},{"name":"ab"}]}`), "ab")
+	f.Add([]byte("\xef\xbb\xbf{\"version\":1,\"defaultContext\":\"x\",\"contexts\":[{\"name\":\"x\"}]}"), "-")
+	f.Add([]byte(`{"version":1,"contexts":[]}`), "")
+	f.Add(fastEncode(benchProfile(20)), "Contoso Workload 0001")
+}
+
+// FuzzView checks that a View accepts exactly what Decode accepts, with the
+// same error, and answers as the decoded Profile does.
+func FuzzView(f *testing.F) {
+	viewSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, ref string) {
+		p, perr := Decode(data)
+		v, verr := NewView(data)
+		if (perr == nil) != (verr == nil) || perr != nil && perr.Error() != verr.Error() {
+			t.Fatalf("Decode error %v, NewView error %v", perr, verr)
+		}
+		if perr != nil {
+			var pn, vn *NewerVersionError
+			if errors.As(perr, &pn) != errors.As(verr, &vn) {
+				t.Fatalf("Decode error %#v, NewView error %#v", perr, verr)
+			}
+			return
+		}
+		if v.Len() != len(p.Contexts) {
+			t.Fatalf("Len() = %d, want %d", v.Len(), len(p.Contexts))
+		}
+		h := *p
+		h.Contexts = nil
+		if diff := cmp.Diff(&h, v.Header()); diff != "" {
+			t.Fatalf("Header() differs (-Decode +View):\n%s", diff)
+		}
+		for i := range p.Contexts {
+			c, err := v.Context(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&p.Contexts[i], c); diff != "" {
+				t.Fatalf("Context(%d) differs (-Decode +View):\n%s", i, diff)
+			}
+		}
+		refs := []string{ref, p.DefaultContext, p.PreviousContext}
+		for i := range min(len(p.Contexts), 3) {
+			c := &p.Contexts[i]
+			refs = append(refs, c.Name, c.Name[:len(c.Name)/2], p.PowerShellName(c))
+			if c.Subscription != nil {
+				refs = append(refs, c.Subscription.ID, c.Subscription.Name)
+			}
+		}
+		for _, r := range refs {
+			want, werr := p.Find(r)
+			got, gerr := v.Find(r)
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+				t.Fatalf("Find(%q) error = %v, want %v", r, gerr, werr)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("Find(%q) differs (-Profile +View):\n%s", r, diff)
+			}
+		}
+		want, werr := p.Default()
+		got, gerr := v.Default()
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+			t.Fatalf("Default() error = %v, want %v", gerr, werr)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("Default() differs (-Profile +View):\n%s", diff)
+		}
+		full, err := v.Profile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(p, full); diff != "" {
+			t.Fatalf("Profile() differs (-Decode +View):\n%s", diff)
+		}
+	})
+}
+
+// updateSetDefault is what Store.Update(SetDefault(ref)) writes over old.
+func updateSetDefault(t *testing.T, old []byte, ref string) ([]byte, Context, error) {
+	t.Helper()
+	if old == nil {
+		c, err := New().SetDefault(ref)
+		return nil, c, err
+	}
+	p, err := Decode(old)
+	if err != nil {
+		return nil, Context{}, &CorruptError{Err: err}
+	}
+	c, err := p.SetDefault(ref)
+	if err != nil {
+		return nil, Context{}, err
+	}
+	return encodeChange(p, nil, old), c, nil
+}
+
+// FuzzSetDefault checks that the header-only SetDefault writes byte for
+// byte what Update with Profile.SetDefault writes over every file azc
+// wrote, and over any other file it accepts writes a file that decodes to
+// the same profile.
+func FuzzSetDefault(f *testing.F) {
+	viewSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, ref string) {
+		inputs := [][]byte{data}
+		if p, err := Decode(data); err == nil {
+			inputs = append(inputs, fastEncode(p))
+			p.Generation++
+			p.PreviousContext, p.DefaultContext = p.DefaultContext, ref
+			inputs = append(inputs, fastEncode(p))
+		}
+		for k, old := range inputs {
+			want, wc, werr := updateSetDefault(t, old, ref)
+			got, gc, gerr := setDefault(old, ref)
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+				t.Fatalf("input %d: setDefault error = %v, want %v", k, gerr, werr)
+			}
+			if diff := cmp.Diff(wc, gc); diff != "" {
+				t.Fatalf("input %d: context differs (-Update +setDefault):\n%s", k, diff)
+			}
+			if k > 0 {
+				if !bytes.Equal(want, got) {
+					t.Fatalf("input %d: setDefault wrote\n%s\nwant\n%s", k, got, want)
+				}
+				continue
+			}
+			if (want == nil) != (got == nil) && bytes.Equal(data, fastEncode(mustDecode(t, data))) {
+				t.Fatalf("setDefault changed %v, Update changed %v", got != nil, want != nil)
+			}
+			if got == nil || want == nil {
+				continue
+			}
+			wp, gp := mustDecode(t, want), mustDecode(t, got)
+			if diff := cmp.Diff(wp, gp); diff != "" {
+				t.Fatalf("setDefault's file decodes differently (-Update +setDefault):\n%s", diff)
+			}
+		}
+	})
+}
+
+func mustDecode(t *testing.T, data []byte) *Profile {
+	t.Helper()
+	p, err := Decode(data)
+	if err != nil {
+		t.Fatalf("decode: %v\n%s", err, data)
+	}
+	return p
+}
+
+func benchProfile(n int) *Profile {
+	p := New()
+	for a := range 3 {
+		p.Accounts = append(p.Accounts, Account{ID: fmt.Sprintf("user%d@contoso.com", a), Type: UserAccount, Environment: "AzureCloud", HomeTenantID: fmt.Sprint("t", a)})
+	}
+	for i := range n {
+		a := p.Accounts[i%3]
+		p.Contexts = append(p.Contexts, Context{
+			Name: fmt.Sprintf("Contoso Workload %04d", i), Account: a.Key(), Environment: "AzureCloud",
+			Tenant:       Tenant{ID: a.HomeTenantID, DefaultDomain: "contoso.com"},
+			Subscription: &Subscription{ID: fmt.Sprintf("%08d-0000", i), Name: fmt.Sprintf("Contoso Workload %04d", i), State: "Enabled", TenantID: a.HomeTenantID},
+		})
+	}
+	p.DefaultContext = p.Contexts[n/2].Name
+	return p
+}
