@@ -122,6 +122,14 @@ func (s *State) Contexts() ([]Entry, error) {
 // ErrNoContext. The caller applies the --context flag and AZC_CONTEXT
 // before calling: they are a non-empty ref.
 func (s *State) Resolve(ref string) (*profile.Context, error) {
+	if s.session == nil {
+		// Only the profile: decode the one context ref names.
+		v, err := s.store.View()
+		if err != nil {
+			return nil, err
+		}
+		return resolve(v, ref)
+	}
 	v, err := s.view()
 	if err != nil {
 		return nil, err
@@ -129,7 +137,14 @@ func (s *State) Resolve(ref string) (*profile.Context, error) {
 	return resolve(v.merged, ref)
 }
 
-func resolve(p *profile.Profile, ref string) (*profile.Context, error) {
+// finder is what resolve needs: *profile.Profile, or the lazy
+// *profile.View over the user scope alone.
+type finder interface {
+	Find(ref string) (*profile.Context, error)
+	Default() (*profile.Context, error)
+}
+
+func resolve(p finder, ref string) (*profile.Context, error) {
 	if ref != "" {
 		return p.Find(ref)
 	}
@@ -167,16 +182,13 @@ func (s *State) Update(scope profile.Scope, fn func(*profile.Profile) error) (*p
 // does. A session's default may name a user context.
 func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 	if scope == profile.ScopeUser && s.session == nil {
-		// Everything is in the profile: resolve and switch under one read.
-		var chosen profile.Context
-		if _, err := s.store.Update(func(p *profile.Profile) error {
-			c, err := p.SetDefault(ref)
-			chosen = c
-			return err
-		}); err != nil {
+		// Everything is in the profile: resolve and switch under one read,
+		// decoding only the context chosen.
+		c, err := s.store.SetDefault(ref)
+		if err != nil {
 			return nil, err
 		}
-		return &chosen, nil
+		return &c, nil
 	}
 	var cur *profile.Profile
 	var err error

@@ -92,12 +92,12 @@ func (s *State) decideScope(flag profile.Scope, env *bool) (ScopeDecision, error
 	if env != nil {
 		return ScopeDecision{Scope: scopeOf(*env), Source: SourceEnvironment}, nil
 	}
-	up, err := s.store.Load()
+	up, err := s.store.View()
 	if err != nil {
 		return ScopeDecision{}, err
 	}
-	if up.Settings.Autosave != nil {
-		return ScopeDecision{Scope: scopeOf(*up.Settings.Autosave), Source: SourceProfile}, nil
+	if on := up.Header().Settings.Autosave; on != nil {
+		return ScopeDecision{Scope: scopeOf(*on), Source: SourceProfile}, nil
 	}
 	return ScopeDecision{Scope: profile.ScopeUser, Source: SourceDefault}, nil
 }
@@ -116,7 +116,11 @@ func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
 	var err error
 	switch scope {
 	case profile.ScopeUser:
-		p, err = s.store.Load()
+		// The header holds the settings: no context is decoded.
+		var v *profile.View
+		if v, err = s.store.View(); err == nil {
+			p = v.Header()
+		}
 	case profile.ScopeProcess:
 		if s.session == nil {
 			return nil, ErrNoSession

@@ -107,6 +107,20 @@ func load(st *azc.State) (*profile.Profile, []azc.Entry, error) {
 
 // shapeOne returns the JSON shape of the context named name.
 func shapeOne(st *azc.State, name string) (Context, error) {
+	if !st.HasSession() {
+		v, err := st.Store().View()
+		if err != nil {
+			return Context{}, err
+		}
+		i, err := v.NameIndex(name)
+		if err != nil {
+			return Context{}, err
+		}
+		if i < 0 {
+			return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
+		}
+		return shapeAt(v, i)
+	}
 	p, entries, err := load(st)
 	if err != nil {
 		return Context{}, err
@@ -152,6 +166,14 @@ func showRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
+	if !st.HasSession() {
+		// Only the profile: decode the one context shown.
+		out, err := showView(st, opts.Ref)
+		if err != nil {
+			return err
+		}
+		return cmdutil.Print(f, cmd, out, showTable(out))
+	}
 	p, entries, err := load(st)
 	if err != nil {
 		return err
@@ -167,6 +189,35 @@ func showRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ShowOptions) error {
 		}
 	}
 	return &profile.NotFoundError{Kind: "context", Ref: opts.Ref}
+}
+
+// showView is show's lookup without a session, over the profile's lazy
+// view: resolveIn's rule, decoding one context.
+func showView(st *azc.State, ref string) (Context, error) {
+	v, err := st.Store().View()
+	if err != nil {
+		return Context{}, err
+	}
+	var i int
+	if ref != "" {
+		i, err = v.Index(ref)
+	} else if i, err = v.DefaultIndex(); err == profile.ErrNoDefault {
+		err = azc.ErrNoContext
+	}
+	if err != nil {
+		return Context{}, err
+	}
+	return shapeAt(v, i)
+}
+
+// shapeAt returns the JSON shape of the view's context i, a user context.
+func shapeAt(v *profile.View, i int) (Context, error) {
+	c, err := v.Context(i)
+	if err != nil {
+		return Context{}, err
+	}
+	cur, _ := v.DefaultIndex()
+	return indexAccounts(v.Header()).shape(c, profile.ScopeUser, cur == i), nil
 }
 
 // resolveIn applies azc.State.Resolve's rule to an already loaded merged

@@ -62,6 +62,12 @@ func indexAccounts(p *profile.Profile) accounts {
 }
 
 func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) Context {
+	return m.shapeInto(c, scope, current, nil)
+}
+
+// shapeInto is shape; sub, when not nil, holds the subscription's shape
+// (so that a list allocates them together).
+func (m accounts) shapeInto(c *profile.Context, scope profile.Scope, current bool, sub *Subscription) Context {
 	out := Context{
 		Name:           c.Name,
 		Current:        current,
@@ -79,7 +85,11 @@ func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) C
 		out.Account = Account{ID: c.Account}
 	}
 	if s := c.Subscription; s != nil {
-		out.Subscription = &Subscription{ID: s.ID, Name: s.Name, State: s.State}
+		if sub == nil {
+			sub = new(Subscription)
+		}
+		*sub = Subscription{ID: s.ID, Name: s.Name, State: s.State}
+		out.Subscription = sub
 	}
 	return out
 }
@@ -87,8 +97,9 @@ func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) C
 func shapeEntries(p *profile.Profile, entries []azc.Entry) []Context {
 	m := indexAccounts(p)
 	out := make([]Context, len(entries))
+	subs := make([]Subscription, len(entries))
 	for i := range entries {
-		out[i] = m.shape(&entries[i].Context, entries[i].Scope, entries[i].Current)
+		out[i] = m.shapeInto(&entries[i].Context, entries[i].Scope, entries[i].Current, &subs[i])
 	}
 	return out
 }
@@ -104,6 +115,8 @@ func listTable(cs []Context) func() *cmdutil.Table {
 	return func() *cmdutil.Table {
 		t := &cmdutil.Table{Header: []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}}
 		t.Rows = make([][]string, len(cs))
+		const cols = 6
+		cells := make([]string, cols*len(cs)) // one allocation for every row
 		for i := range cs {
 			c := &cs[i]
 			mark, subName, subID := "", "", ""
@@ -113,7 +126,9 @@ func listTable(cs []Context) func() *cmdutil.Table {
 			if c.Subscription != nil {
 				subName, subID = c.Subscription.Name, c.Subscription.ID
 			}
-			t.Rows[i] = []string{mark, c.Name, subName, subID, c.tenantText(), c.Account.ID}
+			row := cells[i*cols : (i+1)*cols : (i+1)*cols]
+			row[0], row[1], row[2], row[3], row[4], row[5] = mark, c.Name, subName, subID, c.tenantText(), c.Account.ID
+			t.Rows[i] = row
 		}
 		return t
 	}
