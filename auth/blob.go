@@ -2,23 +2,19 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/secret"
 )
 
-// blobVersion is the format version of an account blob this build writes.
-const blobVersion = 1
-
-// credentials is what one account's blob holds, decoded. Secrets stay typed
-// in memory; only blobJSON carries them as plain strings, and only into the
-// (encrypted) store.
+// credentials is what one account's blob holds, decoded: the fields of
+// credblob.Credentials under the names auth's flows use. The format itself
+// (and the cache-only lookup the light azc uses) lives in package credblob.
 type credentials struct {
 	msalCache           []byte
 	clientSecret        secret.String
@@ -28,53 +24,31 @@ type credentials struct {
 	accessTokenTenantID string
 }
 
-type blobJSON struct {
-	Version             int             `json:"version"`
-	MSALCache           json.RawMessage `json:"msalCache,omitempty"`
-	Secret              string          `json:"secret,omitempty"`
-	Certificate         string          `json:"certificate,omitempty"`
-	AccessToken         string          `json:"accessToken,omitempty"`
-	AccessTokenExpires  int64           `json:"accessTokenExpiresOn,omitempty"`
-	AccessTokenTenantID string          `json:"accessTokenTenantId,omitempty"`
-}
-
 func (c *credentials) marshal() ([]byte, error) {
-	b := blobJSON{
-		Version:             blobVersion,
-		Secret:              c.clientSecret.Reveal(),
-		Certificate:         c.certificate.Reveal(),
-		AccessToken:         c.accessToken.Reveal(),
+	b := credblob.Credentials{
+		MSALCache:           c.msalCache,
+		ClientSecret:        c.clientSecret,
+		Certificate:         c.certificate,
+		AccessToken:         c.accessToken,
+		AccessTokenExpires:  c.accessTokenExpires,
 		AccessTokenTenantID: c.accessTokenTenantID,
 	}
-	if len(c.msalCache) > 0 {
-		b.MSALCache = c.msalCache
-	}
-	if !c.accessTokenExpires.IsZero() {
-		b.AccessTokenExpires = c.accessTokenExpires.Unix()
-	}
-	return json.Marshal(b)
+	return b.Marshal()
 }
 
 func unmarshalCredentials(data []byte) (*credentials, error) {
-	var b blobJSON
-	if err := json.Unmarshal(data, &b); err != nil {
-		// The error never quotes the data: it may hold tokens.
-		return nil, fmt.Errorf("decode the account's credential blob: invalid JSON")
+	b, err := credblob.Unmarshal(data)
+	if err != nil {
+		return nil, err
 	}
-	if b.Version > blobVersion {
-		return nil, fmt.Errorf("the account's credential blob has format version %d, newer than this azc (%d): upgrade azc", b.Version, blobVersion)
-	}
-	c := &credentials{
+	return &credentials{
 		msalCache:           b.MSALCache,
-		clientSecret:        secret.New(b.Secret),
-		certificate:         secret.New(b.Certificate),
-		accessToken:         secret.New(b.AccessToken),
+		clientSecret:        b.ClientSecret,
+		certificate:         b.Certificate,
+		accessToken:         b.AccessToken,
+		accessTokenExpires:  b.AccessTokenExpires,
 		accessTokenTenantID: b.AccessTokenTenantID,
-	}
-	if b.AccessTokenExpires != 0 {
-		c.accessTokenExpires = time.Unix(b.AccessTokenExpires, 0)
-	}
-	return c, nil
+	}, nil
 }
 
 // readCredentials reads key's blob; ErrNotSignedIn when there is none.
@@ -214,72 +188,4 @@ func (c *memoryCache) bytes() ([]byte, error) {
 		return nil, err
 	}
 	return c.data, nil
-}
-
-// msalSections are the top-level maps of an MSAL token cache that
-// MergeMSALCache merges entry by entry.
-var msalSections = []string{"AccessToken", "RefreshToken", "IdToken", "Account", "AppMetadata"}
-
-// MergeMSALCache merges cache, an unencrypted MSAL token cache (Azure
-// PowerShell's TokenCache.CacheData, az's msal_token_cache.json), into the
-// blob of accountKey under the blob's lock. Entries of the sections
-// AccessToken, RefreshToken, IdToken, Account and AppMetadata are merged,
-// cache's entries winning; the blob's other fields are kept. A blob that
-// does not exist is created. Errors never quote the cache.
-func MergeMSALCache(blobs Blobs, accountKey string, cache []byte) error {
-	var in map[string]json.RawMessage
-	if err := json.Unmarshal(cache, &in); err != nil {
-		return fmt.Errorf("decode the imported token cache: invalid JSON")
-	}
-	return blobs.Update(accountKey, func(old []byte) ([]byte, error) {
-		creds := &credentials{}
-		if len(old) > 0 {
-			c, err := unmarshalCredentials(old)
-			if err != nil {
-				return nil, err
-			}
-			creds = c
-		}
-		merged, err := mergeMSALJSON(creds.msalCache, in)
-		if err != nil {
-			return nil, err
-		}
-		creds.msalCache = merged
-		return creds.marshal()
-	})
-}
-
-// mergeMSALJSON merges the sections of in into the cache old (may be empty).
-func mergeMSALJSON(old []byte, in map[string]json.RawMessage) ([]byte, error) {
-	if len(old) == 0 {
-		return json.Marshal(in)
-	}
-	var cur map[string]json.RawMessage
-	if err := json.Unmarshal(old, &cur); err != nil || cur == nil {
-		// an unreadable stored cache is replaced by the imported one
-		return json.Marshal(in)
-	}
-	for k, v := range in {
-		if _, ok := cur[k]; !ok || !slices.Contains(msalSections, k) {
-			cur[k] = v
-			continue
-		}
-		var a, b map[string]json.RawMessage
-		if json.Unmarshal(cur[k], &a) != nil || a == nil {
-			cur[k] = v
-			continue
-		}
-		if json.Unmarshal(v, &b) != nil {
-			return nil, fmt.Errorf("decode the imported token cache: section %s is not an object", k)
-		}
-		for ek, ev := range b {
-			a[ek] = ev
-		}
-		data, err := json.Marshal(a)
-		if err != nil {
-			return nil, err
-		}
-		cur[k] = data
-	}
-	return json.Marshal(cur)
 }

@@ -1,16 +1,36 @@
 package auth
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/internal/credblob"
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
 
-func TestCredentialsRoundTrip(t *testing.T) {
+// blobJSON is an account blob's wire form (credblob's format), for tests
+// that edit a blob's MSAL cache in place.
+type blobJSON struct {
+	Version             int             `json:"version"`
+	MSALCache           json.RawMessage `json:"msalCache,omitempty"`
+	Secret              string          `json:"secret,omitempty"`
+	Certificate         string          `json:"certificate,omitempty"`
+	AccessToken         string          `json:"accessToken,omitempty"`
+	AccessTokenExpires  int64           `json:"accessTokenExpiresOn,omitempty"`
+	AccessTokenTenantID string          `json:"accessTokenTenantId,omitempty"`
+}
+
+func TestCredentialsKeepEveryFieldThroughCredblob(t *testing.T) {
 	t.Parallel()
-	in := &credentials{msalCache: []byte(`{"AccessToken":{}}`), clientSecret: secret.New("s3cret"),
+	in := &credentials{msalCache: []byte(`{"AccessToken":{}}`), clientSecret: secret.New("s3cret"), certificate: secret.New("pem"),
 		accessToken: secret.New("tok"), accessTokenExpires: time.Unix(1700000000, 0), accessTokenTenantID: "t"}
 	data, err := in.marshal()
 	if err != nil {
@@ -20,95 +40,275 @@ func TestCredentialsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(out.msalCache) != string(in.msalCache) || out.clientSecret.Reveal() != "s3cret" || out.accessToken.Reveal() != "tok" ||
-		!out.accessTokenExpires.Equal(in.accessTokenExpires) || out.accessTokenTenantID != "t" {
+	if string(out.msalCache) != string(in.msalCache) || out.clientSecret.Reveal() != "s3cret" || out.certificate.Reveal() != "pem" ||
+		out.accessToken.Reveal() != "tok" || !out.accessTokenExpires.Equal(in.accessTokenExpires) || out.accessTokenTenantID != "t" {
 		t.Fatalf("round trip lost data")
 	}
-}
-
-func TestNewerBlobVersionIsRefused(t *testing.T) {
-	t.Parallel()
-	if _, err := unmarshalCredentials([]byte(`{"version":99}`)); err == nil || !strings.Contains(err.Error(), "upgrade") {
-		t.Fatalf("err = %v", err)
+	// blobJSON (the tests' view of the format) reads the same bytes
+	var b blobJSON
+	if err := json.Unmarshal(data, &b); err != nil || b.Version != credblob.Version || b.Secret != "s3cret" || b.AccessTokenExpires != 1700000000 {
+		t.Fatalf("blobJSON does not match the format: %v", err)
 	}
 }
 
-func TestCorruptBlobErrorQuotesNothing(t *testing.T) {
+func TestPublicClientIDMatchesCredblob(t *testing.T) {
 	t.Parallel()
-	_, err := unmarshalCredentials([]byte(`{"secret":"hunter2"`))
-	if err == nil || strings.Contains(err.Error(), "hunter2") {
-		t.Fatalf("err = %v", err)
+	if AzurePowerShellClientID != credblob.AzurePowerShellClientID {
+		t.Fatal("auth and credblob disagree on the public client id")
 	}
 }
 
-func TestAzCompatibleToken(t *testing.T) {
-	t.Parallel()
-	loc := time.FixedZone("X", 2*3600)
-	tok := Token{AccessToken: secret.New("a.b.c"), ExpiresOn: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), TenantID: "t"}
-	az := tok.AzCompatible("sub", loc)
-	want := AzToken{AccessToken: "a.b.c", ExpiresOn: "2030-01-02 05:04:05.000000", ExpiresOnSec: 1893553445, Subscription: "sub", Tenant: "t", TokenType: "Bearer"}
-	if az != want {
-		t.Fatalf("got %+v, want %+v", az, want)
+// requests is every request the emulator has answered.
+func requests(s *emulator.Server) int {
+	n := 0
+	for _, r := range []string{emulator.RouteToken, emulator.RouteDeviceCode, emulator.RouteAuthorize, emulator.RouteMetadata,
+		emulator.RouteJWKS, emulator.RouteTenants, emulator.RouteSubscriptions, emulator.RouteEcho, emulator.RouteManagedIdentity} {
+		n += s.Count(r, "")
 	}
+	return n
 }
 
-func FuzzUnmarshalCredentials(f *testing.F) {
-	f.Add([]byte(`{"version":1,"msalCache":{"AccessToken":{}},"secret":"x"}`))
-	f.Add([]byte(`{"version":1,"accessToken":"t","accessTokenExpiresOn":1}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := unmarshalCredentials(data)
-		if err != nil {
-			return
+// editAccessTokens applies edit to every cached access token of the blob
+// of key for which match is true, and fails the test when none is.
+func editAccessTokens(t *testing.T, blobs Blobs, key string, match func(at map[string]any) bool, edit func(at map[string]any)) {
+	t.Helper()
+	err := blobs.Update(key, func(old []byte) ([]byte, error) {
+		var b blobJSON
+		if err := json.Unmarshal(old, &b); err != nil {
+			return nil, err
 		}
-		again, err := c.marshal()
+		var c map[string]json.RawMessage
+		if err := json.Unmarshal(b.MSALCache, &c); err != nil {
+			return nil, err
+		}
+		var ats map[string]map[string]any
+		if err := json.Unmarshal(c["AccessToken"], &ats); err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, at := range ats {
+			if match(at) {
+				edit(at)
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, errors.New("no cached access token matched")
+		}
+		var err error
+		if c["AccessToken"], err = json.Marshal(ats); err != nil {
+			return nil, err
+		}
+		if b.MSALCache, err = json.Marshal(c); err != nil {
+			return nil, err
+		}
+		return json.Marshal(b)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addAccessToken adds a copy of the first access token match selects, under
+// a new key, with edit applied.
+func addAccessToken(t *testing.T, blobs Blobs, key string, match func(at map[string]any) bool, edit func(at map[string]any)) {
+	t.Helper()
+	err := blobs.Update(key, func(old []byte) ([]byte, error) {
+		var b blobJSON
+		if err := json.Unmarshal(old, &b); err != nil {
+			return nil, err
+		}
+		var c map[string]json.RawMessage
+		if err := json.Unmarshal(b.MSALCache, &c); err != nil {
+			return nil, err
+		}
+		var ats map[string]map[string]any
+		if err := json.Unmarshal(c["AccessToken"], &ats); err != nil {
+			return nil, err
+		}
+		for _, at := range ats {
+			if match(at) {
+				cp := maps.Clone(at)
+				edit(cp)
+				ats["added-"+strconv.Itoa(len(ats))] = cp
+				var err error
+				if c["AccessToken"], err = json.Marshal(ats); err != nil {
+					return nil, err
+				}
+				if b.MSALCache, err = json.Marshal(c); err != nil {
+					return nil, err
+				}
+				return json.Marshal(b)
+			}
+		}
+		return nil, errors.New("no cached access token matched")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func inRealm(realm string) func(map[string]any) bool {
+	return func(at map[string]any) bool { return at["realm"] == realm }
+}
+
+func armIn(env profile.Environment, realm string) func(map[string]any) bool {
+	return func(at map[string]any) bool {
+		target, _ := at["target"].(string)
+		return at["realm"] == realm && strings.Contains(strings.ToLower(target), strings.ToLower(ARMScope(env)))
+	}
+}
+
+func unixIn(d time.Duration) string { return strconv.FormatInt(time.Now().Add(d).Unix(), 10) }
+
+// TestCachedTokenAgreesWithMSAL signs in with real MSAL against the
+// emulator and checks credblob's cache-only lookup against Manager.Token:
+// when MSAL answers without a request, the lookup returns the very same
+// token; when MSAL goes to the network (or fails), the lookup misses.
+func TestCachedTokenAgreesWithMSAL(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	env := emulatorEnv(s)
+	ctx := context.Background()
+	blobs := newMemBlobs()
+	user := deviceLogin(t, s, m, emulator.DefaultUser)
+	if err := user.Save(ctx, blobs); err != nil {
+		t.Fatal(err)
+	}
+	sp := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
+	if err := sp.Save(ctx, blobs); err != nil {
+		t.Fatal(err)
+	}
+	home := strings.ToLower(emulator.DefaultHomeTenantID)
+	storage := "https://storage.azure.com/.default"
+
+	type step struct {
+		name    string
+		acct    profile.Account
+		req     TokenRequest
+		prepare func(t *testing.T)
+		// want: "hit" (the lookup serves MSAL's token, MSAL makes no
+		// request), "miss" (MSAL makes a request or fails), or "doubt"
+		// (MSAL serves from its cache but the lookup may not be sure).
+		want string
+	}
+	steps := []step{
+		// the sign-in's own token is filed under "organizations"
+		{name: "a user's first ARM token in the home tenant", acct: user.Account, want: "miss"},
+		{name: "a user's ARM token in the home tenant", acct: user.Account, want: "hit"},
+		{name: "the same, tenant named explicitly", acct: user.Account, req: TokenRequest{TenantID: emulator.DefaultHomeTenantID}, want: "hit"},
+		{name: "the same, tenant in upper case", acct: user.Account, req: TokenRequest{TenantID: strings.ToUpper(emulator.DefaultHomeTenantID)}, want: "hit"},
+		{name: "a user's ARM token in another tenant", acct: user.Account, req: TokenRequest{TenantID: emulator.DefaultGuestTenantID}, want: "hit"},
+		{name: "another resource, never asked for", acct: user.Account, req: TokenRequest{Scopes: []string{storage}}, want: "miss"},
+		{name: "that resource again", acct: user.Account, req: TokenRequest{Scopes: []string{storage}}, want: "hit"},
+		{name: "that resource's scope in other case", acct: user.Account, req: TokenRequest{Scopes: []string{strings.ToUpper(storage)}}, want: "hit"},
+		{name: "an unknown scope", acct: user.Account, req: TokenRequest{Scopes: []string{"https://unknown.example/.default"}}, want: "miss"},
+		{name: "two scopes, one cached", acct: user.Account, req: TokenRequest{Scopes: []string{storage, ARMScope(env)}}, want: "miss"},
+		{name: "four minutes left", acct: user.Account, want: "miss", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, user.Account.Key(), inRealm(home), func(at map[string]any) { at["expires_on"] = unixIn(4 * time.Minute) })
+		}},
+		{name: "refreshed: served again", acct: user.Account, want: "hit"},
+		{name: "six minutes left", acct: user.Account, want: "hit", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, user.Account.Key(), inRealm(home), func(at map[string]any) { at["expires_on"] = unixIn(6 * time.Minute) })
+		}},
+		{name: "expired", acct: user.Account, want: "miss", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, user.Account.Key(), inRealm(home), func(at map[string]any) { at["expires_on"] = "1000" })
+		}},
+		{name: "refresh_on passed", acct: user.Account, want: "miss", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, user.Account.Key(), inRealm(home), func(at map[string]any) { at["refresh_on"] = unixIn(-time.Minute) })
+		}},
+		{name: "refresh_on ahead", acct: user.Account, want: "hit", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, user.Account.Key(), inRealm(home), func(at map[string]any) { at["refresh_on"] = unixIn(10 * time.Minute) })
+		}},
+		{name: "cached in the future", acct: user.Account, want: "miss", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, user.Account.Key(), inRealm(home), func(at map[string]any) { at["cached_at"] = unixIn(time.Hour) })
+		}},
+		{name: "a second token matching the same request", acct: user.Account, want: "doubt", prepare: func(t *testing.T) {
+			addAccessToken(t, blobs, user.Account.Key(), armIn(env, home), func(at map[string]any) { at["target"] = at["target"].(string) + " extra" })
+		}},
+		{name: "a service principal's ARM token", acct: sp.Account, want: "hit"},
+		{name: "a service principal, another resource", acct: sp.Account, req: TokenRequest{Scopes: []string{storage}}, want: "miss"},
+		{name: "a service principal, that resource again", acct: sp.Account, req: TokenRequest{Scopes: []string{storage}}, want: "hit"},
+		{name: "a service principal, four minutes left", acct: sp.Account, want: "miss", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, sp.Account.Key(), inRealm(home), func(at map[string]any) { at["expires_on"] = unixIn(4 * time.Minute) })
+		}},
+		{name: "a service principal, refresh_on passed", acct: sp.Account, want: "miss", prepare: func(t *testing.T) {
+			editAccessTokens(t, blobs, sp.Account.Key(), inRealm(home), func(at map[string]any) { at["refresh_on"] = unixIn(-time.Minute) })
+		}},
+		{name: "a service principal, served again", acct: sp.Account, want: "hit"},
+	}
+	for _, st := range steps {
+		if st.prepare != nil {
+			st.prepare(t)
+		}
+		data, err := blobs.Get(st.acct.Key())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := unmarshalCredentials(again); err != nil {
-			t.Fatalf("re-encoded blob does not decode: %v", err)
+		creds, err := credblob.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
+		fast, ferr := creds.CachedToken(credblob.Request{Environment: env, Account: st.acct, TenantID: st.req.TenantID, Scopes: st.req.Scopes, Now: time.Now()})
+		before := requests(s)
+		slow, serr := m.Token(ctx, blobs, env, st.acct, st.req)
+		network := requests(s) != before
+		switch {
+		case ferr != nil && !errors.Is(ferr, credblob.ErrMiss):
+			t.Errorf("%s: lookup error %v does not match ErrMiss", st.name, ferr)
+		case st.want == "hit" && (ferr != nil || serr != nil || network):
+			t.Errorf("%s: want a hit; lookup: %v; MSAL: %v, network %v", st.name, ferr, serr, network)
+		case st.want == "miss" && (ferr == nil || (serr == nil && !network)):
+			t.Errorf("%s: want a miss; lookup: %v; MSAL: %v, network %v", st.name, ferr, serr, network)
+		case st.want == "doubt" && (ferr == nil || serr != nil || network):
+			t.Errorf("%s: want a miss while MSAL serves from its cache; lookup: %v; MSAL: %v, network %v", st.name, ferr, serr, network)
+		case ferr == nil && (!fast.AccessToken.Equal(slow.AccessToken) || !fast.ExpiresOn.Equal(slow.ExpiresOn) ||
+			!fast.RefreshOn.Equal(slow.RefreshOn) || fast.TenantID != slow.TenantID):
+			t.Errorf("%s: the lookup's token differs from MSAL's (expiry %v vs %v, refresh %v vs %v, tenant %q vs %q)", st.name,
+				fast.ExpiresOn, slow.ExpiresOn, fast.RefreshOn, slow.RefreshOn, fast.TenantID, slow.TenantID)
+		}
+	}
 }
 
-func TestMergeMSALCache(t *testing.T) {
+func TestCachedTokenServesRawTokensAndNeverManagedIdentities(t *testing.T) {
 	t.Parallel()
+	s := startEmulator(t, nil)
+	endpoint, header := s.ManagedIdentityEndpoint()
+	getenv := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
+	m := newTestManager(s, func(k string) string { return getenv[k] })
+	env := emulatorEnv(s)
+	ctx := context.Background()
+	mi, err := m.Login(ctx, LoginOptions{Environment: env, Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	blobs := newMemBlobs()
-	old := &credentials{msalCache: []byte(`{"RefreshToken":{"a":{"secret":"old-a"},"b":{"secret":"old-b"}},"Extra":1}`), clientSecret: secret.New("s3cret")}
-	data, err := old.marshal()
+	tok, err := m.Token(ctx, blobs, env, mi.Account, TokenRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := blobs.Put("k", data); err != nil {
-		t.Fatal(err)
+	if _, err := (&credblob.Credentials{}).CachedToken(credblob.Request{Environment: env, Account: mi.Account, Now: time.Now()}); !errors.Is(err, credblob.ErrMiss) {
+		t.Fatalf("managed identity: %v, want a miss", err)
 	}
-	if err := MergeMSALCache(blobs, "k", []byte(`{"RefreshToken":{"b":{"secret":"new-b"},"c":{"secret":"new-c"}},"Account":{"x":{}}}`)); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := blobs.Get("k")
-	c, err := unmarshalCredentials(got)
+	raw, err := m.Login(ctx, LoginOptions{Environment: env, Method: RawAccessToken, AccessToken: tok.AccessToken, AccountID: "raw@contoso.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.clientSecret.Reveal() != "s3cret" {
-		t.Error("the secret was not kept")
+	if err := raw.Save(ctx, blobs); err != nil {
+		t.Fatal(err)
 	}
-	s := string(c.msalCache)
-	for _, want := range []string{`"old-a"`, `"new-b"`, `"new-c"`, `"Account":{"x":{}}`, `"Extra":1`} {
-		if !strings.Contains(s, want) {
-			t.Errorf("merged cache lacks %s", want)
+	data, _ := blobs.Get(raw.Account.Key())
+	creds, err := credblob.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, now := range []time.Time{time.Now(), tok.ExpiresOn.Add(-time.Second), tok.ExpiresOn} {
+		fast, ferr := creds.CachedToken(credblob.Request{Environment: env, Account: raw.Account, Scopes: []string{"https://storage.azure.com/.default"}, Now: now})
+		m := New(Config{HTTPClient: s.Client(), Now: func() time.Time { return now }})
+		slow, serr := m.Token(ctx, blobs, env, raw.Account, TokenRequest{})
+		if (ferr == nil) != (serr == nil) || (ferr == nil && (!fast.AccessToken.Equal(slow.AccessToken) || !fast.ExpiresOn.Equal(slow.ExpiresOn) || fast.TenantID != slow.TenantID)) {
+			t.Errorf("at %v: lookup %v, auth %v", now, ferr, serr)
 		}
-	}
-	if strings.Contains(s, "old-b") {
-		t.Error("the imported entry did not win")
-	}
-	// a missing blob is created
-	if err := MergeMSALCache(blobs, "new", []byte(`{"RefreshToken":{}}`)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := blobs.Get("new"); err != nil {
-		t.Fatal(err)
-	}
-	if err := MergeMSALCache(blobs, "bad", []byte(`not json`)); err == nil || strings.Contains(err.Error(), "not json") {
-		t.Errorf("err %v", err)
 	}
 }

@@ -13,19 +13,14 @@ import (
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
 
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
 
-// Token is an access token.
-type Token struct {
-	AccessToken secret.String
-	ExpiresOn   time.Time
-	// RefreshOn, when set, is when a fresh token should be fetched ahead of
-	// expiry.
-	RefreshOn time.Time
-	TenantID  string
-}
+// Token is an access token (the type lives in credblob, which the light
+// azc's cache-only lookup shares).
+type Token = credblob.Token
 
 // TokenRequest says which token to get.
 type TokenRequest struct {
@@ -239,28 +234,9 @@ func claimTime(jwt, claim string) time.Time {
 	return time.Time{}
 }
 
-// AzToken is the JSON shape of `az account get-access-token`, which scripts
-// and SDKs (azidentity's AzureCLICredential, Terraform) parse.
-type AzToken struct {
-	AccessToken  string `json:"accessToken"`
-	ExpiresOn    string `json:"expiresOn"`  // local time, "2006-01-02 15:04:05.000000"
-	ExpiresOnSec int64  `json:"expires_on"` // epoch seconds
-	Subscription string `json:"subscription,omitempty"`
-	Tenant       string `json:"tenant"`
-	TokenType    string `json:"tokenType"`
-}
+// AzToken is the JSON shape of `az account get-access-token`; see
+// Token.AzCompatible.
+type AzToken = credblob.AzToken
 
 // AzTokenFormat is the layout of AzToken.ExpiresOn.
-const AzTokenFormat = "2006-01-02 15:04:05.000000"
-
-// AzCompatible renders t as az does, in loc (the local zone).
-func (t Token) AzCompatible(subscription string, loc *time.Location) AzToken {
-	return AzToken{
-		AccessToken:  t.AccessToken.Reveal(),
-		ExpiresOn:    t.ExpiresOn.In(loc).Format(AzTokenFormat),
-		ExpiresOnSec: t.ExpiresOn.Unix(),
-		Subscription: subscription,
-		Tenant:       t.TenantID,
-		TokenType:    "Bearer",
-	}
-}
+const AzTokenFormat = credblob.AzTokenFormat

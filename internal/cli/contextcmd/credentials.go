@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/azcontext/azc"
-	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -59,7 +59,7 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		done[k] = true
 	}
 	for k, cache := range imp.TokenCaches {
-		if err := auth.MergeMSALCache(blobs, k, cache); err != nil {
+		if err := credblob.MergeMSALCache(blobs, k, cache); err != nil {
 			return len(done), fmt.Errorf("store the tokens of an imported account: %w", err)
 		}
 		done[k] = true

@@ -1,0 +1,135 @@
+package credblob
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/azcontext/azc/secret"
+)
+
+func TestCredentialsRoundTrip(t *testing.T) {
+	t.Parallel()
+	in := &Credentials{MSALCache: []byte(`{"AccessToken":{}}`), ClientSecret: secret.New("s3cret"),
+		AccessToken: secret.New("tok"), AccessTokenExpires: time.Unix(1700000000, 0), AccessTokenTenantID: "t"}
+	data, err := in.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out.MSALCache) != string(in.MSALCache) || out.ClientSecret.Reveal() != "s3cret" || out.AccessToken.Reveal() != "tok" ||
+		!out.AccessTokenExpires.Equal(in.AccessTokenExpires) || out.AccessTokenTenantID != "t" {
+		t.Fatalf("round trip lost data")
+	}
+}
+
+func TestNewerBlobVersionIsRefused(t *testing.T) {
+	t.Parallel()
+	if _, err := Unmarshal([]byte(`{"version":99}`)); err == nil || !strings.Contains(err.Error(), "upgrade") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCorruptBlobErrorQuotesNothing(t *testing.T) {
+	t.Parallel()
+	_, err := Unmarshal([]byte(`{"secret":"hunter2"`))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAzCompatibleToken(t *testing.T) {
+	t.Parallel()
+	loc := time.FixedZone("X", 2*3600)
+	tok := Token{AccessToken: secret.New("a.b.c"), ExpiresOn: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), TenantID: "t"}
+	az := tok.AzCompatible("sub", loc)
+	want := AzToken{AccessToken: "a.b.c", ExpiresOn: "2030-01-02 05:04:05.000000", ExpiresOnSec: 1893553445, Subscription: "sub", Tenant: "t", TokenType: "Bearer"}
+	if az != want {
+		t.Fatalf("got %+v, want %+v", az, want)
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	f.Add([]byte(`{"version":1,"msalCache":{"AccessToken":{}},"secret":"x"}`))
+	f.Add([]byte(`{"version":1,"accessToken":"t","accessTokenExpiresOn":1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Unmarshal(data)
+		if err != nil {
+			return
+		}
+		again, err := c.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Unmarshal(again); err != nil {
+			t.Fatalf("re-encoded blob does not decode: %v", err)
+		}
+	})
+}
+
+// memUpdater is an in-memory Updater.
+type memUpdater struct {
+	mu   sync.Mutex
+	data map[string][]byte
+}
+
+var errBad = errors.New("bad update")
+
+func (m *memUpdater) Update(key string, fn func(old []byte) ([]byte, error)) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out, err := fn(m.data[key])
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return errBad
+	}
+	m.data[key] = out
+	return nil
+}
+
+func TestMergeMSALCache(t *testing.T) {
+	t.Parallel()
+	blobs := &memUpdater{data: map[string][]byte{}}
+	old := &Credentials{MSALCache: []byte(`{"RefreshToken":{"a":{"secret":"old-a"},"b":{"secret":"old-b"}},"Extra":1}`), ClientSecret: secret.New("s3cret")}
+	data, err := old.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs.data["k"] = data
+	if err := MergeMSALCache(blobs, "k", []byte(`{"RefreshToken":{"b":{"secret":"new-b"},"c":{"secret":"new-c"}},"Account":{"x":{}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Unmarshal(blobs.data["k"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClientSecret.Reveal() != "s3cret" {
+		t.Error("the secret was not kept")
+	}
+	s := string(c.MSALCache)
+	for _, want := range []string{`"old-a"`, `"new-b"`, `"new-c"`, `"Account":{"x":{}}`, `"Extra":1`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("merged cache lacks %s", want)
+		}
+	}
+	if strings.Contains(s, "old-b") {
+		t.Error("the imported entry did not win")
+	}
+	// a missing blob is created
+	if err := MergeMSALCache(blobs, "new", []byte(`{"RefreshToken":{}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := blobs.data["new"]; !ok {
+		t.Fatal("no blob created")
+	}
+	if err := MergeMSALCache(blobs, "bad", []byte(`not json`)); err == nil || strings.Contains(err.Error(), "not json") {
+		t.Errorf("err %v", err)
+	}
+}
