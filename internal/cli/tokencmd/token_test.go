@@ -1,0 +1,218 @@
+package tokencmd_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/internal/cli"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/full"
+	"github.com/azcontext/azc/internal/cli/tokencmd"
+)
+
+// harness runs azc commands in-process against one emulator and one state
+// directory, as azc-full (full.Commands) or as a light binary that has only
+// `token` (tokencmd.New with no slow path).
+type harness struct {
+	t   *testing.T
+	s   *emulator.Server
+	env map[string]string
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := s.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, s: s, env: map[string]string{"AZC_CONFIG_DIR": filepath.Join(dir, "azc"), "NO_COLOR": "1"}}
+	h.full("environment", "add", "emu", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
+		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	h.full("login", "--environment", "emu", "--device-code", "-o", "none")
+	return h
+}
+
+// result is one run: its exit code, its output, and the arguments it
+// handed to azc-full (nil when none).
+type result struct {
+	code        int
+	out, errOut string
+	handedOver  []string
+}
+
+func (h *harness) run(cmds cli.Commands, light bool, args ...string) result {
+	ios, _, out, errOut := cmdutil.Test()
+	f := cli.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
+	f.Full = !light
+	var r result
+	if light {
+		f.ExecFull = func(args []string) int { r.handedOver = slices.Clone(args); return 0 }
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r.code = cli.Run(ctx, f, cmds, args)
+	r.out, r.errOut = out.String(), errOut.String()
+	return r
+}
+
+func (h *harness) full(args ...string) string {
+	h.t.Helper()
+	r := h.run(full.Commands, false, args...)
+	if r.code != 0 {
+		h.t.Fatalf("azc-full %s: exit %d: %s", strings.Join(args, " "), r.code, r.errOut)
+	}
+	return r.out
+}
+
+func lightToken(root *cobra.Command, f *cmdutil.Factory) { root.AddCommand(tokencmd.New(f, nil)) }
+
+func requests(s *emulator.Server) int {
+	n := 0
+	for _, r := range []string{emulator.RouteToken, emulator.RouteDeviceCode, emulator.RouteAuthorize, emulator.RouteMetadata,
+		emulator.RouteJWKS, emulator.RouteTenants, emulator.RouteSubscriptions, emulator.RouteEcho, emulator.RouteManagedIdentity} {
+		n += s.Count(r, "")
+	}
+	return n
+}
+
+type azToken struct {
+	AccessToken  string `json:"accessToken"`
+	ExpiresOn    string `json:"expiresOn"`
+	ExpiresOnSec int64  `json:"expires_on"`
+	Subscription string `json:"subscription"`
+	Tenant       string `json:"tenant"`
+	TokenType    string `json:"tokenType"`
+}
+
+func TestWarmTokenIsServedWithoutARequest(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	// The sign-in's own token is filed under "organizations": the first
+	// token for the context's tenant comes from the identity provider (and
+	// its expiry, straight from expires_in, has sub-second digits).
+	first := accessToken(t, h.full("token", "-o", "json"))
+	var outs []string
+	for _, tc := range []struct {
+		name  string
+		light bool
+	}{{"azc-full", false}, {"the light binary", true}} {
+		cmds := full.Commands
+		if tc.light {
+			cmds = lightToken
+		}
+		before := requests(h.s)
+		r := h.run(cmds, tc.light, "token", "-o", "json")
+		if r.code != 0 || r.handedOver != nil {
+			t.Fatalf("%s: exit %d, handed over %q: %s", tc.name, r.code, r.handedOver, r.errOut)
+		}
+		if n := requests(h.s) - before; n != 0 {
+			t.Errorf("%s: a warm token made %d requests", tc.name, n)
+		}
+		if accessToken(t, r.out) != first {
+			t.Errorf("%s: printed another token than the first run", tc.name)
+		}
+		outs = append(outs, r.out)
+		var tok azToken
+		if err := json.Unmarshal([]byte(r.out), &tok); err != nil || tok.AccessToken == "" || tok.TokenType != "Bearer" ||
+			tok.Tenant != emulator.DefaultHomeTenantID || tok.Subscription == "" || tok.ExpiresOnSec < time.Now().Unix() {
+			t.Errorf("%s: token JSON wrong (%v)", tc.name, err)
+		}
+	}
+	if outs[0] != outs[1] {
+		t.Error("azc-full and the light binary print the cached token differently")
+	}
+}
+
+func accessToken(t *testing.T, out string) string {
+	t.Helper()
+	var tok azToken
+	if err := json.Unmarshal([]byte(out), &tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("no token in the output (%v)", err)
+	}
+	return tok.AccessToken
+}
+
+func TestLightTokenHandsAMissToAzcFull(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.full("token", "-o", "none")
+	for _, args := range [][]string{
+		{"token", "--resource", "https://storage.azure.com"},
+		{"token", "--scope", "https://storage.azure.com/.default", "-o", "json"},
+		{"token", "--tenant", "not-a-tenant-of-alice"},
+	} {
+		before := requests(h.s)
+		r := h.run(lightToken, true, args...)
+		if r.code != 0 || !slices.Equal(r.handedOver, args) {
+			t.Errorf("%q: exit %d, handed over %q, want the same argv: %s", args, r.code, r.handedOver, r.errOut)
+		}
+		if r.out != "" || r.errOut != "" {
+			t.Errorf("%q: the light binary printed before handing over: %q %q", args, r.out, r.errOut)
+		}
+		if n := requests(h.s) - before; n != 0 {
+			t.Errorf("%q: the light binary made %d requests", args, n)
+		}
+	}
+	// azc-full answers the same miss, and the light binary then serves it
+	want := accessToken(t, h.full("token", "--resource", "https://storage.azure.com", "-o", "json"))
+	r := h.run(lightToken, true, "token", "--resource", "https://storage.azure.com", "-o", "json")
+	if r.code != 0 || r.handedOver != nil || accessToken(t, r.out) != want {
+		t.Fatalf("after azc-full fetched it: exit %d, handed over %q", r.code, r.handedOver)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want tokencmd.Options
+		fail bool
+	}{
+		{name: "no flags asks for ARM in the context's tenant", args: nil, want: tokencmd.Options{}},
+		{name: "resource and tenant are kept", args: []string{"--resource", "https://storage.azure.com", "--tenant", "t"},
+			want: tokencmd.Options{Resource: "https://storage.azure.com", Tenant: "t"}},
+		{name: "scope is kept", args: []string{"--scope", "s/.default"}, want: tokencmd.Options{Scope: "s/.default"}},
+		{name: "resource and scope together are refused", args: []string{"--resource", "r", "--scope", "s"}, fail: true},
+		{name: "arguments are refused", args: []string{"extra"}, fail: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, _ := cmdutil.Test()
+			var got *tokencmd.Options
+			cmd := tokencmd.NewCmd(&cmdutil.Factory{IOStreams: ios}, nil, func(o *tokencmd.Options) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(ios.Out)
+			cmd.SetErr(ios.ErrOut)
+			err := cmd.Execute()
+			if tt.fail {
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				return
+			}
+			if err != nil || got == nil || *got != tt.want {
+				t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
+			}
+		})
+	}
+}
