@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"unicode/utf8"
@@ -43,14 +44,18 @@ func fastDecode(data []byte) (*Profile, error) {
 }
 
 func (d *decoder) ws() {
-	for d.i < len(d.data) {
-		switch d.data[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
+	rest := d.data[d.i:]
+	// Indentation comes in runs of spaces: skip them eight at a time.
+	for len(rest) >= 8 && binary.LittleEndian.Uint64(rest) == 0x2020202020202020 {
+		rest = rest[8:]
+	}
+	for i, c := range rest {
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			d.i = len(d.data) - len(rest) + i
 			return
 		}
 	}
+	d.i = len(d.data)
 }
 
 func (d *decoder) peek() byte {
@@ -61,9 +66,19 @@ func (d *decoder) peek() byte {
 	return 0
 }
 
+// litByte is lit for a one-byte literal.
+func (d *decoder) litByte(c byte) bool {
+	d.ws()
+	if d.i < len(d.data) && d.data[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
 func (d *decoder) lit(s string) bool {
 	d.ws()
-	if len(d.data)-d.i >= len(s) && string(d.data[d.i:d.i+len(s)]) == s {
+	if len(d.data)-d.i >= len(s) && d.data[d.i] == s[0] && string(d.data[d.i:d.i+len(s)]) == s {
 		d.i += len(s)
 		return true
 	}
@@ -81,14 +96,14 @@ type objIter struct {
 // the closing brace. The first call also reads the opening brace.
 func (d *decoder) next(it *objIter) (key []byte, ok bool, err error) {
 	if it.n == 0 {
-		if !d.lit("{") {
+		if !d.litByte('{') {
 			return nil, false, errSlowPath
 		}
-		if d.lit("}") {
+		if d.litByte('}') {
 			return nil, false, nil
 		}
-	} else if !d.lit(",") {
-		if d.lit("}") {
+	} else if !d.litByte(',') {
+		if d.litByte('}') {
 			return nil, false, nil
 		}
 		return nil, false, errSlowPath
@@ -107,7 +122,7 @@ func (d *decoder) next(it *objIter) (key []byte, ok bool, err error) {
 	}
 	it.seen[it.n] = key
 	it.n++
-	if !d.lit(":") {
+	if !d.litByte(':') {
 		return nil, false, errSlowPath
 	}
 	return key, true, nil
@@ -118,20 +133,20 @@ func (d *decoder) array(elem func() error) (isNull bool, err error) {
 	if d.lit("null") {
 		return true, nil
 	}
-	if !d.lit("[") {
+	if !d.litByte('[') {
 		return false, errSlowPath
 	}
-	if d.lit("]") {
+	if d.litByte(']') {
 		return false, nil
 	}
 	for {
 		if err := elem(); err != nil {
 			return false, err
 		}
-		if d.lit(",") {
+		if d.litByte(',') {
 			continue
 		}
-		if d.lit("]") {
+		if d.litByte(']') {
 			return false, nil
 		}
 		return false, errSlowPath
@@ -140,29 +155,47 @@ func (d *decoder) array(elem func() error) (isNull bool, err error) {
 
 // rawBytes reads a string without escapes; the bytes are not copied.
 func (d *decoder) rawBytes() ([]byte, error) {
-	if !d.lit(`"`) {
+	if !d.litByte('"') {
 		return nil, errSlowPath
 	}
 	start := d.i
 	ascii := true
-	for d.i < len(d.data) {
-		c := d.data[d.i]
+	// Skip eight bytes at a time while none needs a look: no quote,
+	// backslash, control character or non-ASCII byte.
+	for len(d.data)-start >= 8 {
+		if x := binary.LittleEndian.Uint64(d.data[start:]); hasSpecialByte(x) {
+			break
+		}
+		start += 8
+	}
+	for j, c := range d.data[start:] {
+		if c-0x20 < 0x60 && c != '"' && c != '\\' {
+			continue // printable ASCII: the common case
+		}
 		switch {
 		case c == '"':
-			b := d.data[start:d.i]
-			d.i++
+			b := d.data[d.i : start+j]
+			d.i = start + j + 1
 			if !ascii && !utf8.Valid(b) {
 				return nil, errSlowPath
 			}
 			return b, nil
-		case c == '\\' || c < 0x20:
-			return nil, errSlowPath
 		case c >= 0x80:
 			ascii = false
+		default: // a backslash or a control character
+			return nil, errSlowPath
 		}
-		d.i++
 	}
 	return nil, errSlowPath
+}
+
+// hasSpecialByte reports whether one of x's bytes may be a quote, a
+// backslash, a control character or non-ASCII (false positives only after
+// a true one): the classic has-zero-byte and has-less-than tricks.
+func hasSpecialByte(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	return (zero(x^(ones*'"')) | zero(x^(ones*'\\')) | (x-ones*0x20)&^x&highs | x&highs) != 0
 }
 
 func (d *decoder) rawString() (string, error) {

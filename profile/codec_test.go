@@ -55,3 +55,28 @@ func TestFastDecodeTakesTheProfilesEncodeWrites(t *testing.T) {
 		t.Fatalf("fastDecode(fastEncode(p)) = %v, want the fast path", err)
 	}
 }
+
+// TestRawBytesSeesEverySpecialByte puts a byte that needs a look at every
+// offset of strings of every length around the eight-byte stride.
+func TestRawBytesSeesEverySpecialByte(t *testing.T) {
+	t.Parallel()
+	for n := range 20 {
+		for at := range n {
+			for _, special := range []string{`\\`, `\"`, "\x01", "\x1f", "é", "\xff", "\x7f"} {
+				s := []byte(string(bytes.Repeat([]byte("a"), n)))
+				val := string(s[:at]) + special + string(s[at:])
+				data := []byte(`{"version":1,"defaultContext":"` + val + `"}`)
+				var std Profile
+				stdErr := json.Unmarshal(data, &std)
+				fast, err := fastDecode(data)
+				wantFast := special == "é" || special == "\x7f"
+				if (err == nil) != wantFast {
+					t.Fatalf("fastDecode(%q) error = %v, want fast path %v", data, err, wantFast)
+				}
+				if err == nil && (stdErr != nil || fast.DefaultContext != std.DefaultContext) {
+					t.Fatalf("fastDecode(%q) = %q, encoding/json %q (%v)", data, fast.DefaultContext, std.DefaultContext, stdErr)
+				}
+			}
+		}
+	}
+}

@@ -291,20 +291,38 @@ func lowerHash(s []byte) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r >= utf8.RuneSelf:
 			r, n = utf8.DecodeRune(s[i:])
+			r = unicode.ToLower(r)
 		}
 		i += n
-		h ^= uint64(unicode.ToLower(r))
+		h ^= uint64(r)
 		h *= 1099511628211
 	}
 	return h
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // lowerEqual reports strings.ToLower(a) == strings.ToLower(b) for valid
 // UTF-8 a and b.
 func lowerEqual(a, b []byte) bool {
 	for len(a) > 0 && len(b) > 0 {
+		if a[0] < utf8.RuneSelf && b[0] < utf8.RuneSelf {
+			if lowerASCII(a[0]) != lowerASCII(b[0]) {
+				return false
+			}
+			a, b = a[1:], b[1:]
+			continue
+		}
 		ra, na := utf8.DecodeRune(a)
 		rb, nb := utf8.DecodeRune(b)
 		if unicode.ToLower(ra) != unicode.ToLower(rb) {

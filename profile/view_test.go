@@ -178,3 +178,27 @@ func benchProfile(n int) *Profile {
 	p.DefaultContext = p.Contexts[n/2].Name
 	return p
 }
+
+// BenchmarkNewView1000 is the skim alone, the file already in memory.
+func BenchmarkNewView1000(b *testing.B) {
+	data := fastEncode(benchProfile(1000))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewView(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecode1000 is the full decode, the file already in memory.
+func BenchmarkDecode1000(b *testing.B) {
+	data := fastEncode(benchProfile(1000))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
