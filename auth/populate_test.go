@@ -68,3 +68,44 @@ func TestFailedSubscriptionPageNamesTheTenant(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestTransientTokenFaultsAreRetried(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := deviceLogin(t, s, m, emulator.DefaultUser)
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	expireAccessTokens(t, blobs, res.Account.Key())
+	s.SetFault(emulator.RouteToken, emulator.Fault{Status: 503, Times: 2})
+	again, err := m.Refresh(context.Background(), blobs, emulatorEnv(s), res.Account, UI{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Tenants) != len(res.Tenants) || len(again.Warnings) != 0 {
+		t.Fatalf("tenants %+v, warnings %q", again.Tenants, again.Warnings)
+	}
+}
+
+func TestTenantNeedingInteractionIsSkippedNotRetried(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	res := deviceLogin(t, s, m, emulator.DefaultUser)
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs); err != nil {
+		t.Fatal(err)
+	}
+	expireAccessTokens(t, blobs, res.Account.Key())
+	s.ResetCounts()
+	s.SetFault(emulator.RouteToken, emulator.Fault{Status: 400})
+	_, err := m.Refresh(context.Background(), blobs, emulatorEnv(s), res.Account, UI{})
+	if err == nil {
+		t.Fatal("refresh succeeded with every token refused")
+	}
+	if n := s.Count(emulator.RouteToken, ""); n > 2 {
+		t.Fatalf("%d token requests for a refusal that retrying cannot cure", n)
+	}
+}
