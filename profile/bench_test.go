@@ -37,7 +37,7 @@ func bigProfile(n int) *profile.Profile {
 	return p
 }
 
-func storeWith(b *testing.B, n int) *profile.Store {
+func storeWith(b testing.TB, n int) *profile.Store {
 	b.Helper()
 	s := openStore(b)
 	data, err := profile.Encode(bigProfile(n))
@@ -47,7 +47,9 @@ func storeWith(b *testing.B, n int) *profile.Store {
 	if err := os.WriteFile(s.Path(), data, 0o600); err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(data)))
+	if b, ok := b.(*testing.B); ok {
+		b.SetBytes(int64(len(data)))
+	}
 	return s
 }
 

@@ -3,6 +3,7 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 )
 
@@ -29,6 +30,7 @@ func (s *source) do(fn func() error) (err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
+		runtime.KeepAlive(s) // its cleanup unmaps data
 		if r := recover(); r != nil {
 			if _, ok := r.(interface{ Addr() uintptr }); !ok {
 				panic(r)

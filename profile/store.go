@@ -138,15 +138,22 @@ func (s *Store) corrupt(err error) error {
 // View reads the profile without locking, as Load does, but decodes only
 // its header (see View). A missing file is an empty profile; a file that
 // cannot be used gives Load's *CorruptError.
+//
+// On Unix the View reads a read-only mapping of the file (see readSource):
+// if the file is truncated in place while it is in use, its methods fail
+// with an error saying so instead of crashing.
 func (s *Store) View() (*View, error) {
-	data, err := s.readBytes()
+	src, err := readSource(s.path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read profile: %w", err)
 	}
-	if data == nil {
+	if src == nil {
 		return fullView(New()), nil
 	}
-	v, err := NewView(data)
+	v, err := newView(src)
+	if errors.Is(err, errTruncated) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, s.corrupt(err)
 	}
