@@ -8,8 +8,9 @@ import (
 // writeFileAtomic replaces path with data so that a reader, or a crash at
 // any point, sees either the old file or the new one, never a mix: write a
 // temporary file in the same directory, fsync it, rename it over path, then
-// fsync the directory so the rename itself is durable. The file is 0600.
-func writeFileAtomic(path string, data []byte, prefix string) (err error) {
+// fsync the directory so the rename itself is durable. The file is 0600
+// and holds the pieces of data one after the other.
+func writeFileAtomic(path, prefix string, data ...[]byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
@@ -25,9 +26,11 @@ func writeFileAtomic(path string, data []byte, prefix string) (err error) {
 		_ = f.Close()
 		return err
 	}
-	if _, err = f.Write(data); err != nil {
-		_ = f.Close()
-		return err
+	for _, b := range data {
+		if _, err = f.Write(b); err != nil {
+			_ = f.Close()
+			return err
+		}
 	}
 	if err = f.Sync(); err != nil {
 		_ = f.Close()

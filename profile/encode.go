@@ -15,9 +15,23 @@ type encoder struct {
 }
 
 func fastEncode(p *Profile) []byte {
-	b, _ := encodeProfile(p, nil)
-	return b
+	return encodeProfile(p, nil).bytes()
 }
+
+// contents is an encoded profile.json in pieces: head, then raw, then
+// tail. raw, when not nil, is a contexts array copied verbatim from the
+// file being replaced, so that a change to the header costs no encoding
+// (and, read from a mapping, no copy) of the contexts.
+type contents struct {
+	head, raw, tail []byte
+	gen             [2]int // where the generation's digits are in head
+}
+
+func (c *contents) bytes() []byte {
+	return append(append(append([]byte(nil), c.head...), c.raw...), c.tail...)
+}
+
+func (c *contents) len() int { return len(c.head) + len(c.raw) + len(c.tail) }
 
 // rawContexts is a contexts array kept as text: a JSON array of n
 // elements, from its '[' to its ']'.
@@ -27,21 +41,17 @@ type rawContexts struct {
 }
 
 // encodeProfile renders p as fastEncode does, except that a non-nil raw
-// replaces p.Contexts and is copied verbatim. It also returns where the
-// generation's digits are in the result.
-func encodeProfile(p *Profile, raw *rawContexts) (out []byte, gen [2]int) {
-	size := 256 + len(p.Contexts)*512
-	if raw != nil {
-		size = 4096 + len(raw.text)
-	}
-	e := &encoder{b: make([]byte, 0, size)}
+// stands for p.Contexts: it becomes the contents' raw piece.
+func encodeProfile(p *Profile, raw *rawContexts) *contents {
+	var c contents
+	e := &encoder{b: make([]byte, 0, 4096+len(p.Contexts)*512)}
 	e.open('{')
 	e.key("version")
 	e.b = strconv.AppendInt(e.b, int64(p.Version), 10)
 	e.key("generation")
-	gen[0] = len(e.b)
+	c.gen[0] = len(e.b)
 	e.b = strconv.AppendUint(e.b, p.Generation, 10)
-	gen[1] = len(e.b)
+	c.gen[1] = len(e.b)
 	e.strField("defaultContext", p.DefaultContext, true)
 	e.strField("previousContext", p.PreviousContext, true)
 	e.key("settings")
@@ -67,10 +77,12 @@ func encodeProfile(p *Profile, raw *rawContexts) (out []byte, gen [2]int) {
 		}
 		e.close(']')
 	}
+	split := -1
 	switch {
 	case raw != nil && raw.n > 0:
 		e.key("contexts")
-		e.b = append(e.b, raw.text...)
+		split = len(e.b)
+		c.raw = raw.text
 	case raw == nil && len(p.Contexts) > 0:
 		e.key("contexts")
 		e.open('[')
@@ -80,7 +92,12 @@ func encodeProfile(p *Profile, raw *rawContexts) (out []byte, gen [2]int) {
 		e.close(']')
 	}
 	e.close('}')
-	return append(e.b, '\n'), gen
+	e.b = append(e.b, '\n')
+	c.head = e.b
+	if split >= 0 {
+		c.head, c.tail = e.b[:split], e.b[split:]
+	}
+	return &c
 }
 
 func (e *encoder) newline() {

@@ -194,12 +194,13 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 // SetDefault is Update with Profile.SetDefault(ref), returning the context
 // it made the default, but it decodes only the profile's header and the
 // one context ref names (the whole profile only for a reference that is
-// not a name), and copies the contexts array into the new file verbatim
-// instead of encoding it: `azc use` with thousands of contexts costs about
-// what it costs with one. It writes byte for byte what Update would for
-// every file azc wrote; a file in another layout (written by hand or by
-// another tool) keeps its contexts array's layout. The locking, the
-// backup, the errors and the "no change, no write" rule are Update's.
+// not a name), and copies the contexts array into the new file verbatim,
+// from a read-only mapping of the old file where there is one, instead of
+// encoding it: `azc use` with thousands of contexts costs about what it
+// costs with one. It writes byte for byte what Update would for every file
+// azc wrote; a file in another layout (written by hand or by another tool)
+// keeps its contexts array's layout. The locking, the backup, the errors
+// and the "no change, no write" rule are Update's.
 func (s *Store) SetDefault(ref string) (Context, error) {
 	unlock, err := s.acquire()
 	if err != nil {
@@ -208,11 +209,22 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	defer unlock()
 
 	s.removeStaleTemps()
-	old, err := s.readBytes()
+	src, err := readSource(s.path)
 	if err != nil {
-		return Context{}, err
+		return Context{}, fmt.Errorf("read profile: %w", err)
 	}
-	data, c, err := setDefault(old, ref)
+	if src == nil {
+		return New().SetDefault(ref)
+	}
+	var c Context
+	err = src.do(func() error {
+		var out *contents
+		out, c, err = setDefault(src.data, ref)
+		if err != nil {
+			return err
+		}
+		return s.write(out, src.data)
+	})
 	var ce *CorruptError
 	if errors.As(err, &ce) {
 		return Context{}, s.corrupt(ce.Err)
@@ -220,20 +232,14 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	if err != nil {
 		return Context{}, err
 	}
-	if err := s.write(data, old); err != nil {
-		return Context{}, err
-	}
 	return c, nil
 }
 
-// setDefault is SetDefault's change to the file contents old (nil: no
-// file): the new contents, nil when nothing changes. A file that cannot be
-// used gives a *CorruptError without a path.
-func setDefault(old []byte, ref string) ([]byte, Context, error) {
-	if old == nil {
-		c, err := New().SetDefault(ref)
-		return nil, c, err
-	}
+// setDefault is SetDefault's change to the file contents old: the new
+// contents, nil when nothing changes. A file that cannot be used gives a
+// *CorruptError without a path. When old is a mapping, call it under the
+// source's do: the contents refer to old.
+func setDefault(old []byte, ref string) (*contents, Context, error) {
 	v, err := NewView(old)
 	if err != nil {
 		return nil, Context{}, &CorruptError{Err: err}
@@ -268,33 +274,46 @@ func setDefault(old []byte, ref string) ([]byte, Context, error) {
 		return nil, Context{}, err
 	}
 	h.setDefault(c.Name)
-	var data []byte
-	err = v.src.do(func() error {
-		data = encodeChange(&h, v.raw(), old)
-		return nil
-	})
-	return data, *c, err
+	return encodeChange(&h, v.raw(), old), *c, nil
 }
 
-// encodeChange encodes p (with raw as its contexts array when not nil)
+// encodeChange encodes p (with raw standing for its contexts when not nil)
 // with the next generation, and bumps p.Generation; it returns nil and
 // leaves p.Generation when the result would be old with only the
 // generation changed: nothing to write.
-func encodeChange(p *Profile, raw *rawContexts, old []byte) []byte {
+func encodeChange(p *Profile, raw *rawContexts, old []byte) *contents {
 	p.Version = FormatVersion
 	p.Generation++
-	data, gen := encodeProfile(p, raw)
-	if old != nil && sameButGeneration(old, data, gen, p.Generation-1) {
+	c := encodeProfile(p, raw)
+	if old != nil && c.sameButGeneration(old, p.Generation-1) {
 		p.Generation--
 		return nil
 	}
-	return data
+	return c
 }
 
-// write replaces profile.json with data, keeping old as the backup; nil
-// data writes nothing: no write, no new generation, no fsync.
-func (s *Store) write(data, old []byte) error {
-	if data == nil {
+// sameButGeneration reports whether old is c with the generation digits
+// replaced by prev's: c encoded with the previous generation, without
+// encoding twice.
+func (c *contents) sameButGeneration(old []byte, prev uint64) bool {
+	var buf [20]byte
+	digits := strconv.AppendUint(buf[:0], prev, 10)
+	if len(old) != c.len()-(c.gen[1]-c.gen[0])+len(digits) {
+		return false
+	}
+	for _, piece := range [][]byte{c.head[:c.gen[0]], digits, c.head[c.gen[1]:], c.raw, c.tail} {
+		if !bytes.Equal(old[:len(piece)], piece) {
+			return false
+		}
+		old = old[len(piece):]
+	}
+	return true
+}
+
+// write replaces profile.json with c, keeping old as the backup; nil c
+// writes nothing: no write, no new generation, no fsync.
+func (s *Store) write(c *contents, old []byte) error {
+	if c == nil {
 		return nil
 	}
 	if old != nil {
@@ -302,24 +321,11 @@ func (s *Store) write(data, old []byte) error {
 			s.log.Warn("profile backup failed", "path", s.bak, "err", err)
 		}
 	}
-	if err := writeFileAtomic(s.path, data, tempPrefix); err != nil {
+	if err := writeFileAtomic(s.path, tempPrefix, c.head, c.raw, c.tail); err != nil {
 		return fmt.Errorf("write profile: %w", err)
 	}
-	s.log.Debug("profile written", "path", s.path, "bytes", len(data))
+	s.log.Debug("profile written", "path", s.path, "bytes", c.len())
 	return nil
-}
-
-// sameButGeneration reports whether old is data with the generation
-// digits at data[gen[0]:gen[1]] replaced by prev: data encoded with the
-// previous generation, without encoding twice.
-func sameButGeneration(old, data []byte, gen [2]int, prev uint64) bool {
-	var buf [20]byte
-	digits := strconv.AppendUint(buf[:0], prev, 10)
-	head, tail := data[:gen[0]], data[gen[1]:]
-	return len(old) == len(head)+len(digits)+len(tail) &&
-		bytes.Equal(old[:len(head)], head) &&
-		bytes.Equal(old[len(head):len(head)+len(digits)], digits) &&
-		bytes.Equal(old[len(head)+len(digits):], tail)
 }
 
 // backup makes profile.json.bak the current (good) profile.json. A hard
@@ -336,7 +342,7 @@ func (s *Store) backup(old []byte) error {
 		_ = os.Remove(tmp)
 		return err
 	}
-	return writeFileAtomic(s.bak, old, BackupName+".tmp-")
+	return writeFileAtomic(s.bak, BackupName+".tmp-", old)
 }
 
 // removeStaleTemps deletes temporary files left by writers that died. Only
