@@ -266,7 +266,13 @@ type view struct {
 }
 
 func (s *State) view() (*view, error) {
-	user, err := s.store.Load()
+	// Through the lazy view: its read maps the file instead of copying it,
+	// and the contexts are decoded once.
+	uv, err := s.store.View()
+	if err != nil {
+		return nil, err
+	}
+	user, err := uv.Profile()
 	if err != nil {
 		return nil, err
 	}
