@@ -266,13 +266,7 @@ type view struct {
 }
 
 func (s *State) view() (*view, error) {
-	// Through the lazy view: its read maps the file instead of copying it,
-	// and the contexts are decoded once.
-	uv, err := s.store.View()
-	if err != nil {
-		return nil, err
-	}
-	user, err := uv.Profile()
+	user, err := s.store.Load()
 	if err != nil {
 		return nil, err
 	}

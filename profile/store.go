@@ -92,9 +92,26 @@ func (s *Store) LockPath() string { return s.lock }
 
 // Load reads the profile without locking. A missing file is an empty
 // profile. A file that cannot be used gives a *CorruptError.
+//
+// On Unix Load decodes a read-only mapping of the file (see View), so the
+// file is never copied into the heap; the profile holds copies of what it
+// keeps.
 func (s *Store) Load() (*Profile, error) {
-	p, _, err := s.read()
-	return p, err
+	src, err := readSource(s.path)
+	if err != nil {
+		return nil, fmt.Errorf("read profile: %w", err)
+	}
+	if src == nil {
+		return New(), nil
+	}
+	p, err := src.decode()
+	if errors.Is(err, errTruncated) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, s.corrupt(err)
+	}
+	return p, nil
 }
 
 // read returns the profile and the raw bytes it came from (nil when the
