@@ -19,6 +19,16 @@ type source struct {
 	data   []byte
 	path   string
 	mapped bool
+	unmap  func() // releases the mapping now; nil when not mapped
+}
+
+// close releases a mapping at once, rather than when s is garbage. Nothing
+// may read s.data afterwards.
+func (s *source) close() {
+	if s.unmap != nil {
+		s.unmap()
+		s.unmap, s.data = nil, nil
+	}
 }
 
 // do runs fn, which reads s.data. On a mapping, a fault (the file was

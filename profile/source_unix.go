@@ -15,11 +15,12 @@ import (
 // readSource reads the file at path: nil when it does not exist. A regular,
 // non-empty file is mapped read-only instead of copied into the heap: on
 // the hot path of every command, a 500 KB profile costs a few page faults
-// of the page cache's pages rather than a fresh buffer's hundred. The
-// mapping goes when the source is unreachable. Readers must access it
+// of the page cache's pages rather than a fresh buffer's hundred. Readers
+// must access it
 // through do: azc replaces profile.json by rename, which leaves a mapping
 // intact, but an editor that truncates the file in place makes reads
-// fault.
+// fault. close releases the mapping; else it goes when the source is
+// unreachable.
 func readSource(path string) (*source, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -44,6 +45,11 @@ func readSource(path string) (*source, error) {
 		return &source{data: data, path: path}, err
 	}
 	s := &source{data: data, path: path, mapped: true}
-	runtime.AddCleanup(s, func(b []byte) { _ = syscall.Munmap(b) }, data)
+	unmap := func(b []byte) { _ = syscall.Munmap(b) }
+	c := runtime.AddCleanup(s, unmap, data)
+	s.unmap = func() {
+		c.Stop()
+		unmap(data)
+	}
 	return s, nil
 }

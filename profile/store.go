@@ -104,6 +104,7 @@ func (s *Store) Load() (*Profile, error) {
 	if src == nil {
 		return New(), nil
 	}
+	defer src.close()
 	p, err := src.decode()
 	if errors.Is(err, errTruncated) {
 		return nil, err
@@ -233,6 +234,7 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	if src == nil {
 		return New().SetDefault(ref)
 	}
+	defer src.close()
 	var c Context
 	err = src.do(func() error {
 		var out *contents

@@ -68,12 +68,14 @@ func newView(src *source) (*View, error) {
 	})
 	if err == errSlowPath {
 		p, err := src.decode()
+		src.close()
 		if err != nil {
 			return nil, err
 		}
 		return fullView(p), nil
 	}
 	if err != nil {
+		src.close()
 		return nil, err
 	}
 	v.src = src
