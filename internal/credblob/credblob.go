@@ -34,6 +34,10 @@ type Credentials struct {
 	AccessToken         secret.String
 	AccessTokenExpires  time.Time
 	AccessTokenTenantID string
+
+	// checkedCache is MSALCache as Unmarshal read it, valid JSON: while
+	// MSALCache is that same slice, CachedToken need not check it again.
+	checkedCache []byte
 }
 
 // blobJSON is the blob's wire form.
@@ -83,6 +87,7 @@ func Unmarshal(data []byte) (*Credentials, error) {
 		Certificate:         secret.New(b.Certificate),
 		AccessToken:         secret.New(b.AccessToken),
 		AccessTokenTenantID: b.AccessTokenTenantID,
+		checkedCache:        b.MSALCache,
 	}
 	if b.AccessTokenExpires != 0 {
 		c.AccessTokenExpires = time.Unix(b.AccessTokenExpires, 0)

@@ -83,7 +83,7 @@ func (c *Credentials) CachedToken(r Request) (Token, error) {
 			return Token{}, miss("the service principal's stored credential is missing or unusable")
 		}
 	}
-	cache, err := parseMSALCache(c.MSALCache)
+	cache, err := parseMSALCache(c.MSALCache, c.cacheChecked())
 	if err != nil {
 		return Token{}, err
 	}
@@ -114,6 +114,12 @@ func (c *Credentials) CachedToken(r Request) (Token, error) {
 		return Token{}, miss("the cached access token is empty")
 	}
 	return Token{AccessToken: secret.New(at.str["secret"]), ExpiresOn: expiresOn, RefreshOn: refreshOn, TenantID: tenant}, nil
+}
+
+// cacheChecked reports whether MSALCache is still the slice Unmarshal
+// read (and json.Unmarshal validated).
+func (c *Credentials) cacheChecked() bool {
+	return len(c.MSALCache) > 0 && len(c.checkedCache) == len(c.MSALCache) && &c.MSALCache[0] == &c.checkedCache[0]
 }
 
 // rawToken serves an accessToken account as auth does: until it expires.

@@ -231,6 +231,7 @@ func FuzzCachedToken(f *testing.F) {
 	f.Add(blob)
 	f.Add([]byte(`{"version":1,"accessToken":"t","accessTokenExpiresOn":1}`))
 	f.Add([]byte(`{"version":1,"msalCache":{"AccessToken":{"K":{"secret":"zz","expires_on":"1e3"}},"IdToken":null}}`))
+	f.Add([]byte(`{"version":1,"msalCache":{"AccessToken":{"k":{"secret":"z\u0041\"","x":[{"a":"]}"},-1e5,true]}},"Account":{}}}`))
 	accounts := []profile.Account{testUser, testSP, {ID: "raw", Type: profile.AccessToken}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Unmarshal(data)
@@ -240,8 +241,14 @@ func FuzzCachedToken(f *testing.F) {
 			}
 			return
 		}
+		// the cache as Unmarshal read it, and the same bytes unchecked
+		unchecked := &Credentials{MSALCache: append([]byte(nil), c.MSALCache...), ClientSecret: c.ClientSecret}
 		for _, a := range accounts {
-			_, err := c.CachedToken(Request{Environment: testEnv, Account: a, Now: testNow})
+			tok, err := c.CachedToken(Request{Environment: testEnv, Account: a, Now: testNow})
+			tok2, err2 := unchecked.CachedToken(Request{Environment: testEnv, Account: a, Now: testNow})
+			if a.Type != profile.AccessToken && ((err == nil) != (err2 == nil) || !tok.AccessToken.Equal(tok2.AccessToken)) {
+				t.Fatalf("a checked and an unchecked cache disagree: %v, %v", err, err2)
+			}
 			if err == nil {
 				continue
 			}
@@ -255,4 +262,32 @@ func FuzzCachedToken(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkCachedToken is what `azc token` does once per process with the
+// blob of a user signed in to 100 tenants (an ARM token in each): decode
+// it and look the token up.
+func BenchmarkCachedToken(b *testing.B) {
+	ats := make([]map[string]any, 0, 100)
+	for i := range 100 {
+		realm := "aaaa-tenant"
+		if i > 0 {
+			realm = "tenant-" + strconv.Itoa(i)
+		}
+		ats = append(ats, with(userAT(), "realm", realm, "secret", strings.Repeat("x", 1500)))
+	}
+	cache, _ := json.Marshal(cacheOf(ats...))
+	blob, _ := (&Credentials{MSALCache: cache}).Marshal()
+	r := Request{Environment: testEnv, Account: testUser, Now: testNow}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(blob)))
+	for b.Loop() {
+		c, err := Unmarshal(blob)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.CachedToken(r); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

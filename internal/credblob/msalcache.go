@@ -1,7 +1,6 @@
 package credblob
 
 import (
-	"bytes"
 	"encoding/json"
 	"encoding/pem"
 	"strconv"
@@ -82,19 +81,23 @@ var cacheGoNames = []string{"AccessTokens", "RefreshTokens", "IDTokens", "Accoun
 // object) makes the lookup miss, since MSAL would then fail rather than
 // serve a token. Where MSAL's decoder is lenient in ways not worth
 // imitating (duplicate keys, keys spelled as Go field names) it misses too.
-func parseMSALCache(data []byte) (*msalCache, error) {
+// valid says data is known to be valid JSON (Unmarshal checked it). It
+// walks the cache once, copying only the fields it keeps: a user signed
+// in to a hundred tenants has a cache of a few hundred kilobytes, and
+// decoding it level by level with encoding/json cost milliseconds.
+func parseMSALCache(data []byte, valid bool) (*msalCache, error) {
 	if len(data) == 0 {
 		return nil, miss("the account has no token cache")
 	}
-	top, err := objectFields(data)
-	if err != nil {
-		return nil, err
+	if !valid && !json.Valid(data) {
+		return nil, miss("the token cache is not valid JSON")
 	}
 	c := &msalCache{}
-	for _, f := range top {
+	sc := &scanner{data: data}
+	err := sc.object(func(section string) error {
 		var schema *sectionSchema
 		var dst *[]cacheEntry
-		switch f.key {
+		switch section {
 		case "AccessToken":
 			schema, dst = &accessTokenSchema, &c.accessTokens
 		case "RefreshToken":
@@ -107,102 +110,197 @@ func parseMSALCache(data []byte) (*msalCache, error) {
 			schema = &appMetadataSchema
 		default:
 			for _, g := range cacheGoNames {
-				if f.key == g {
-					return nil, miss("the token cache has an unusual section name")
+				if section == g {
+					return miss("the token cache has an unusual section name")
 				}
 			}
-			continue // MSAL keeps it aside, whatever it holds
+			sc.skip() // MSAL keeps it aside, whatever it holds
+			return nil
 		}
-		if string(f.value) == "null" {
-			continue // MSAL reads an empty section
+		if sc.null() {
+			return nil // MSAL reads an empty section
 		}
-		entries, err := objectFields(f.value)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			ce, err := schema.entry(e.key, e.value)
-			if err != nil {
-				return nil, err
+		return sc.object(func(key string) error {
+			e, err := schema.entry(sc, key, dst != nil)
+			if err == nil && dst != nil {
+				*dst = append(*dst, e)
 			}
-			if dst != nil {
-				*dst = append(*dst, ce)
-			}
-		}
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return c, nil
 }
 
-func (s *sectionSchema) entry(key string, value []byte) (cacheEntry, error) {
-	fields, err := objectFields(value)
-	if err != nil {
-		return cacheEntry{}, err
+// entry reads one entry of the section, at sc's position; unless keep, it
+// only checks it.
+func (s *sectionSchema) entry(sc *scanner, key string, keep bool) (cacheEntry, error) {
+	e := cacheEntry{key: key}
+	if keep {
+		e.str, e.times = map[string]string{}, map[string]time.Time{}
 	}
-	e := cacheEntry{key: key, str: map[string]string{}, times: map[string]time.Time{}}
-	for _, f := range fields {
-		switch s.fields[f.key] {
+	err := sc.object(func(name string) error {
+		switch s.fields[name] {
 		case kString:
-			if len(f.value) == 0 || f.value[0] != '"' {
-				return cacheEntry{}, miss("a token cache field is not a string")
+			if !sc.at('"') {
+				return miss("a token cache field is not a string")
 			}
-			var v string
-			if err := json.Unmarshal(f.value, &v); err != nil {
-				return cacheEntry{}, miss("a token cache field is not a string")
+			v := sc.str()
+			if keep {
+				e.str[name] = v
 			}
-			e.str[f.key] = v
 		case kUnixTime:
 			// MSAL trims quotes and reads an integer of seconds.
-			i, err := strconv.Atoi(strings.Trim(string(f.value), `"`))
+			i, err := strconv.Atoi(strings.Trim(string(sc.skip()), `"`))
 			if err != nil {
-				return cacheEntry{}, miss("a token cache time is not an integer")
+				return miss("a token cache time is not an integer")
 			}
-			e.times[f.key] = time.Unix(int64(i), 0)
+			if keep {
+				e.times[name] = time.Unix(int64(i), 0)
+			}
 		default:
 			for _, g := range s.goNames {
-				if f.key == g {
-					return cacheEntry{}, miss("a token cache entry has an unusual field name")
+				if name == g {
+					return miss("a token cache entry has an unusual field name")
 				}
 			}
+			sc.skip()
+		}
+		return nil
+	})
+	return e, err
+}
+
+// scanner walks JSON that json.Valid accepted, copying only the strings it
+// is asked for.
+type scanner struct {
+	data []byte
+	pos  int
+}
+
+func (sc *scanner) space() {
+	for sc.pos < len(sc.data) {
+		switch sc.data[sc.pos] {
+		case ' ', '\t', '\r', '\n':
+			sc.pos++
+		default:
+			return
 		}
 	}
-	return e, nil
 }
 
-// field is one member of a JSON object, in document order.
-type field struct {
-	key   string
-	value json.RawMessage
+// at reports whether the next value starts with c.
+func (sc *scanner) at(c byte) bool {
+	sc.space()
+	return sc.pos < len(sc.data) && sc.data[sc.pos] == c
 }
 
-// objectFields splits a JSON object into its members; anything else, or an
-// object naming a key twice, is a miss.
-func objectFields(data []byte) ([]field, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, miss("the token cache is not in MSAL's form")
+// null consumes a null value, if that is what comes next.
+func (sc *scanner) null() bool {
+	if sc.at('n') {
+		sc.pos += len("null")
+		return true
 	}
-	var out []field
+	return false
+}
+
+// object calls member for every member of the object that comes next,
+// with the scanner at the member's value, which member must consume. A
+// value that is not an object, or a key named twice, is a miss.
+func (sc *scanner) object(member func(key string) error) error {
+	if !sc.at('{') {
+		return miss("the token cache is not in MSAL's form")
+	}
+	sc.pos++
 	seen := map[string]bool{}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, miss("the token cache is not valid JSON")
+	for {
+		sc.space()
+		switch sc.data[sc.pos] {
+		case '}':
+			sc.pos++
+			return nil
+		case ',':
+			sc.pos++
+			sc.space()
 		}
-		k, _ := t.(string)
-		if seen[k] {
-			return nil, miss("the token cache names a key twice")
+		key := sc.str()
+		if seen[key] {
+			return miss("the token cache names a key twice")
 		}
-		seen[k] = true
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, miss("the token cache is not valid JSON")
+		seen[key] = true
+		sc.space()
+		sc.pos++ // the colon
+		if err := member(key); err != nil {
+			return err
 		}
-		out = append(out, field{key: k, value: v})
 	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
-		return nil, miss("the token cache is not valid JSON")
+}
+
+// str reads the string that comes next, decoded as encoding/json decodes
+// it (escapes, and invalid UTF-8 replaced).
+func (sc *scanner) str() string {
+	raw, plain := sc.skipString()
+	if plain {
+		return string(raw[1 : len(raw)-1])
 	}
-	return out, nil
+	var v string
+	_ = json.Unmarshal(raw, &v) // valid JSON: cannot fail
+	return v
+}
+
+// skipString consumes the string that comes next and returns it, quotes
+// included, and whether it holds nothing to decode (no escape, ASCII only).
+func (sc *scanner) skipString() (raw []byte, plain bool) {
+	sc.space()
+	start := sc.pos
+	plain = true
+	for sc.pos++; sc.pos < len(sc.data); sc.pos++ {
+		switch c := sc.data[sc.pos]; {
+		case c == '\\':
+			plain = false
+			sc.pos++
+		case c == '"':
+			sc.pos++
+			return sc.data[start:sc.pos], plain
+		case c >= 0x80:
+			plain = false
+		}
+	}
+	return sc.data[start:sc.pos], plain
+}
+
+// skip consumes the value that comes next and returns it.
+func (sc *scanner) skip() []byte {
+	sc.space()
+	start := sc.pos
+	switch sc.data[sc.pos] {
+	case '"':
+		sc.skipString()
+	case '{', '[':
+		depth := 0
+		for sc.pos < len(sc.data) {
+			switch sc.data[sc.pos] {
+			case '"':
+				sc.skipString()
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			sc.pos++
+			if depth == 0 {
+				break
+			}
+		}
+	default: // a number, true, false or null
+		for sc.pos < len(sc.data) && !strings.ContainsRune(",}] \t\r\n", rune(sc.data[sc.pos])) {
+			sc.pos++
+		}
+	}
+	return sc.data[start:sc.pos]
 }
 
 // pemShapeOK reports whether data holds at least one CERTIFICATE block and
