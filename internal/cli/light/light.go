@@ -3,7 +3,9 @@
 // within a few milliseconds of a Go "hello world" (DESIGN section 8).
 // Commands that need them are listed here by name only: azc shows them in
 // help and completion and hands every invocation of them, whole, to
-// azc-full (cmdutil.ErrNeedFull).
+// azc-full (cmdutil.ErrNeedFull). `azc token` is here in full: it answers
+// from the encrypted token cache and hands over only when MSAL must
+// refresh.
 package light
 
 import (
@@ -13,6 +15,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/contextcmd"
 	"github.com/azcontext/azc/internal/cli/envcmd"
 	"github.com/azcontext/azc/internal/cli/sessioncmd"
+	"github.com/azcontext/azc/internal/cli/tokencmd"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
 )
 
@@ -21,6 +24,8 @@ func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(contextcmd.New(f)...)
 	root.AddCommand(envcmd.New(f)...)
 	root.AddCommand(versioncmd.New(f)...)
+	// A warm token comes from the encrypted cache; a refresh is handed over.
+	root.AddCommand(tokencmd.New(f, nil))
 	sessioncmd.Register(root, f)
 	for _, h := range FullOnly() {
 		root.AddCommand(handOver(h))
@@ -43,7 +48,6 @@ func FullOnly() []Entry {
 		{Use: "logout [ACCOUNT]", Aliases: []string{"disconnect"}, Short: "Sign out: remove an account's tokens, secrets and contexts"},
 		{Use: "subscription", Short: "Subscriptions of the signed-in accounts"},
 		{Use: "tenant", Short: "Tenants of the signed-in accounts"},
-		{Use: "token", Short: "Print an access token for the current context"},
 	}
 }
 

@@ -66,7 +66,7 @@ func TestCommandSetsAgree(t *testing.T) {
 func TestHandOver(t *testing.T) {
 	for _, args := range [][]string{
 		{"login", "--tenant", "x"},
-		{"-c", "ctx", "token", "--help"},
+		{"-c", "ctx", "logout", "--help"},
 		{"help", "logout"},
 		{"subscription", "list", "--refresh"},
 		{cobra.ShellCompRequestCmd, "login", "--te"},
