@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -311,4 +313,74 @@ func TestCachedTokenServesRawTokensAndNeverManagedIdentities(t *testing.T) {
 			t.Errorf("at %v: lookup %v, auth %v", now, ferr, serr)
 		}
 	}
+}
+
+// refusingTransport fails every request and counts them.
+type refusingTransport struct{ n atomic.Int64 }
+
+func (rt *refusingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	rt.n.Add(1)
+	return nil, errors.New("no network in this test")
+}
+
+// FuzzCachedTokenAgainstMSAL feeds arbitrary MSAL caches to both credblob's
+// lookup and MSAL (through Manager.Token, with a network that refuses every
+// request): whenever the lookup serves a token, MSAL must serve the very
+// same one without a request.
+func FuzzCachedTokenAgainstMSAL(f *testing.F) {
+	s := startEmulator(f, nil)
+	m := newTestManager(s, nil)
+	env := emulatorEnv(s)
+	ctx := context.Background()
+	seedBlobs := newMemBlobs()
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	user, err := m.Login(ctx, LoginOptions{Environment: env, Method: DeviceCode})
+	if err != nil {
+		f.Fatal(err)
+	}
+	sp := spLogin(f, s, m, LoginOptions{SkipPopulation: true})
+	for _, res := range []*LoginResult{user, sp} {
+		if err := res.Save(ctx, seedBlobs); err != nil {
+			f.Fatal(err)
+		}
+		// a token for the home tenant too, beside the sign-in's own
+		if _, err := m.Token(ctx, seedBlobs, env, res.Account, TokenRequest{}); err != nil {
+			f.Fatal(err)
+		}
+		data, _ := seedBlobs.Get(res.Account.Key())
+		var b blobJSON
+		if err := json.Unmarshal(data, &b); err != nil {
+			f.Fatal(err)
+		}
+		f.Add([]byte(b.MSALCache))
+	}
+	f.Add([]byte(`{"AccessToken":{"k":{"realm":"x","realm":5}},"Account":null}`))
+	accounts := []profile.Account{user.Account, sp.Account}
+	f.Fuzz(func(t *testing.T, cache []byte) {
+		for _, acct := range accounts {
+			blob, err := (&credblob.Credentials{MSALCache: cache, ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret)}).Marshal()
+			if err != nil {
+				return // not JSON: no blob holds it
+			}
+			creds, err := credblob.Unmarshal(blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fast, ferr := creds.CachedToken(credblob.Request{Environment: env, Account: acct, Now: time.Now()})
+			if ferr != nil {
+				continue
+			}
+			blobs := newMemBlobs()
+			if err := blobs.Put(acct.Key(), blob); err != nil {
+				t.Fatal(err)
+			}
+			rt := &refusingTransport{}
+			mm := New(Config{HTTPClient: &http.Client{Transport: rt}})
+			slow, serr := mm.Token(ctx, blobs, env, acct, TokenRequest{})
+			if serr != nil || rt.n.Load() != 0 || !slow.AccessToken.Equal(fast.AccessToken) || !slow.ExpiresOn.Equal(fast.ExpiresOn) ||
+				!slow.RefreshOn.Equal(fast.RefreshOn) || slow.TenantID != fast.TenantID {
+				t.Fatalf("%s: the lookup served a token but MSAL: %v, %d requests, same token %v", acct.Type, serr, rt.n.Load(), slow.AccessToken.Equal(fast.AccessToken))
+			}
+		}
+	})
 }
