@@ -25,9 +25,6 @@ type decoder struct {
 	// (skimContext) instead of decoding it.
 	skim  bool
 	spans []span
-	// contexts is where the skimmed contexts value starts and ends
-	// (leading white space included).
-	contexts [2]int
 }
 
 func fastDecode(data []byte) (*Profile, error) {
@@ -351,9 +348,7 @@ func (d *decoder) profile(p *Profile) error {
 			}
 		case "contexts":
 			if d.skim {
-				start := d.i
 				err = d.skimContexts()
-				d.contexts = [2]int{start, d.i}
 				break
 			}
 			p.Contexts = []Context{}

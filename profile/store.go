@@ -444,16 +444,24 @@ func Decode(data []byte) (*Profile, error) {
 			return nil, err
 		}
 	}
-	if p.Version > FormatVersion {
-		return nil, &NewerVersionError{Version: p.Version, Max: FormatVersion}
-	}
-	if p.Version < 1 {
-		return nil, fmt.Errorf("missing or invalid format version %d", p.Version)
+	if err := checkVersion(p.Version); err != nil {
+		return nil, err
 	}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkVersion refuses a format version this build cannot read.
+func checkVersion(v int) error {
+	if v > FormatVersion {
+		return &NewerVersionError{Version: v, Max: FormatVersion}
+	}
+	if v < 1 {
+		return fmt.Errorf("missing or invalid format version %d", v)
+	}
+	return nil
 }
 
 // Encode renders p as profile.json: indented JSON with a final newline.

@@ -53,11 +53,8 @@ func newView(src *source) (*View, error) {
 		if d.ws(); d.i != len(d.data) {
 			return errSlowPath
 		}
-		if h.Version > FormatVersion {
-			return &NewerVersionError{Version: h.Version, Max: FormatVersion}
-		}
-		if h.Version < 1 {
-			return fmt.Errorf("missing or invalid format version %d", h.Version)
+		if err := checkVersion(h.Version); err != nil {
+			return err
 		}
 		if err := checkNames(data, d.spans); err != nil {
 			return err

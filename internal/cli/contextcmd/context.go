@@ -75,12 +75,30 @@ func listRun(f *cmdutil.Factory, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	p, entries, err := load(st)
+	cs, err := shapeAll(st)
 	if err != nil {
 		return err
 	}
-	cs := shapeEntries(p, entries)
 	return cmdutil.Print(f, cmd, cs, listTable(cs))
+}
+
+// shapeAll returns the JSON shapes of the merged view's contexts, each
+// decoded once.
+func shapeAll(st *azc.State) ([]Context, error) {
+	if !st.HasSession() {
+		// every context is the user's: shape them straight from the
+		// profile, without a list of entries in between
+		p, err := st.Profile()
+		if err != nil {
+			return nil, err
+		}
+		return shapeUser(p), nil
+	}
+	p, entries, err := load(st)
+	if err != nil {
+		return nil, err
+	}
+	return shapeEntries(p, entries), nil
 }
 
 // load reads the merged view once: the profile (for accounts) and the
@@ -303,15 +321,14 @@ func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
 		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
 			Hints: []string{"name one: `azc use NAME` (or `azc use -` for the previous one); `azc context list` lists them"}}
 	}
-	p, entries, err := load(st)
+	cs, err := shapeAll(st)
 	if err != nil {
 		return "", err
 	}
-	if len(entries) == 0 {
+	if len(cs) == 0 {
 		return "", &cmdutil.ExitError{Code: cmdutil.ExitInteraction, Err: fmt.Errorf("there are no contexts to choose from"),
 			Hints: []string{"sign in with `azc login`, or import contexts with `azc context import FILE`"}}
 	}
-	cs := shapeEntries(p, entries)
 	items := make([]picker.Item, len(cs))
 	for i, c := range cs {
 		detail := c.tenantText() + "  " + c.Account.ID

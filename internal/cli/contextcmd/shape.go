@@ -104,6 +104,20 @@ func shapeEntries(p *profile.Profile, entries []azc.Entry) []Context {
 	return out
 }
 
+// shapeUser shapes every context of the user profile p, marking its
+// default.
+func shapeUser(p *profile.Profile) []Context {
+	m := indexAccounts(p)
+	cur, _ := p.Default()
+	out := make([]Context, len(p.Contexts))
+	subs := make([]Subscription, len(p.Contexts))
+	for i := range p.Contexts {
+		c := &p.Contexts[i]
+		out[i] = m.shapeInto(c, profile.ScopeUser, cur != nil && cur.Name == c.Name, &subs[i])
+	}
+	return out
+}
+
 func (c *Context) tenantText() string {
 	if c.Tenant.DefaultDomain != "" {
 		return c.Tenant.DefaultDomain
