@@ -323,9 +323,9 @@ func Enabled(s profile.Subscription) bool {
 }
 
 // retryTransient retries a tenant's token when the identity provider
-// answered 408, 429 or 5xx, backing off as ARM requests do (Config.Retry:
-// MaxRetries, RetryDelay doubling up to MaxRetryDelay); other failures, such
-// as a tenant that needs interaction, return at once.
+// answered 408, 429, 500, 502, 503 or 504, backing off as ARM requests do
+// (Config.Retry: MaxRetries, RetryDelay doubling up to MaxRetryDelay);
+// other failures, such as a tenant that needs interaction, return at once.
 func (m *Manager) retryTransient(get tokenFunc) tokenFunc {
 	r := m.cfg.Retry
 	retries := int(r.MaxRetries)
