@@ -406,26 +406,60 @@ func (s *Store) acquire() (unlock func(), err error) {
 			}
 		}
 	}()
+	// The timeout measures a stall, not a queue: while other writers keep
+	// replacing profile.json the wait goes on, so that 64 processes
+	// writing at once all get their turn; a holder that writes nothing for
+	// s.timeout times the waiter out.
 	t := time.NewTimer(s.timeout)
 	defer t.Stop()
-	select {
-	case err := <-got:
-		if err != nil {
-			return nil, fmt.Errorf("lock %s: %w", s.lock, err)
-		}
-		return func() { _ = fl.Unlock() }, nil
-	case <-t.C:
-		close(giveUp)
+	poll := time.NewTicker(stallPoll)
+	defer poll.Stop()
+	last := s.fileState()
+	for {
 		select {
 		case err := <-got:
-			// Lost the race with the goroutine: it got the lock after all.
-			if err == nil {
-				return func() { _ = fl.Unlock() }, nil
+			if err != nil {
+				return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 			}
-		default:
+			return func() { _ = fl.Unlock() }, nil
+		case <-poll.C:
+			if now := s.fileState(); now != last {
+				last = now
+				t.Reset(s.timeout)
+			}
+		case <-t.C:
+			close(giveUp)
+			select {
+			case err := <-got:
+				// Lost the race with the goroutine: it got the lock after all.
+				if err == nil {
+					return func() { _ = fl.Unlock() }, nil
+				}
+			default:
+			}
+			return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout}
 		}
-		return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout}
 	}
+}
+
+// stallPoll is how often a waiter for the profile lock checks whether the
+// holders are making progress.
+const stallPoll = 200 * time.Millisecond
+
+// fileState identifies the current profile.json: every write replaces it
+// by a rename, so a write changes it.
+type fileState struct {
+	mod  time.Time
+	size int64
+	ino  uint64
+}
+
+func (s *Store) fileState() fileState {
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return fileState{}
+	}
+	return fileState{mod: fi.ModTime(), size: fi.Size(), ino: inode(fi)}
 }
 
 // New returns an empty profile of the current format version.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -348,5 +349,58 @@ func TestSetDefaultLeavesACorruptProfileAlone(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(s.Path()); !bytes.Equal(got, bad) {
 		t.Errorf("profile changed to %s", got)
+	}
+}
+
+// TestLockWaitOutlastsBusyWriters: the lock timeout measures a stall. A
+// waiter whose timeout is shorter than the queue ahead of it still gets
+// the lock while the holders keep writing profile.json.
+func TestLockWaitOutlastsBusyWriters(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	waiter, err := profile.Open(s.Dir(), profile.Options{LockTimeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(p *profile.Profile) error { p.DefaultContext = "x"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	start := time.Now()
+	var waited time.Duration
+	_, err = s.Update(func(p *profile.Profile) error {
+		go func() {
+			_, err := waiter.Update(func(p *profile.Profile) error {
+				waited = time.Since(start)
+				return p.SetEnvironment(profile.Environment{Name: "Waiter", AuthorityHost: "https://127.0.0.1:1/", ARMEndpoint: "https://127.0.0.1:1/", ARMAudience: "https://127.0.0.1:1/"})
+			})
+			done <- err
+		}()
+		// The holder keeps "writing" for four timeouts: each replacement
+		// of profile.json (as a writer's rename does) shows progress.
+		for i := range 10 {
+			time.Sleep(200 * time.Millisecond)
+			data, err := os.ReadFile(s.Path())
+			if err != nil {
+				return err
+			}
+			tmp := filepath.Join(s.Dir(), fmt.Sprintf("busy-%d", i))
+			if err := os.WriteFile(tmp, data, 0o600); err != nil {
+				return err
+			}
+			if err := os.Rename(tmp, s.Path()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("a waiter behind busy writers failed: %v", err)
+	}
+	if waited < 2*time.Second {
+		t.Fatalf("the waiter got the lock after %v, while it was held for 2s", waited)
 	}
 }
