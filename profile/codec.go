@@ -3,6 +3,7 @@ package profile
 import (
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -41,19 +42,31 @@ func fastDecode(data []byte) (*Profile, error) {
 }
 
 func (d *decoder) ws() {
-	rest := d.data[d.i:]
-	// Indentation comes in runs of spaces: skip them eight at a time.
-	for len(rest) >= 8 && binary.LittleEndian.Uint64(rest) == 0x2020202020202020 {
-		rest = rest[8:]
-	}
-	for i, c := range rest {
-		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
-			d.i = len(d.data) - len(rest) + i
+	i := d.i
+	for i < len(d.data) {
+		switch d.data[i] {
+		case ' ':
+			// Indentation comes in runs of spaces: eight at a time.
+			if len(d.data)-i >= 8 {
+				if x := binary.LittleEndian.Uint64(d.data[i:]) ^ spaces; x != 0 {
+					i += bits.TrailingZeros64(x) / 8
+				} else {
+					i += 8
+				}
+				continue
+			}
+			i++
+		case '\n', '\t', '\r':
+			i++
+		default:
+			d.i = i
 			return
 		}
 	}
-	d.i = len(d.data)
+	d.i = i
 }
+
+const spaces = 0x2020202020202020
 
 func (d *decoder) peek() byte {
 	d.ws()
@@ -157,42 +170,53 @@ func (d *decoder) rawBytes() ([]byte, error) {
 	}
 	start := d.i
 	ascii := true
-	// Skip eight bytes at a time while none needs a look: no quote,
-	// backslash, control character or non-ASCII byte.
-	for len(d.data)-start >= 8 {
-		if x := binary.LittleEndian.Uint64(d.data[start:]); hasSpecialByte(x) {
-			break
+	for i := start; ; i++ {
+		i = nextSpecial(d.data, i)
+		if i == len(d.data) {
+			return nil, errSlowPath
 		}
-		start += 8
-	}
-	for j, c := range d.data[start:] {
-		if c-0x20 < 0x60 && c != '"' && c != '\\' {
-			continue // printable ASCII: the common case
-		}
-		switch {
+		switch c := d.data[i]; {
 		case c == '"':
-			b := d.data[d.i : start+j]
-			d.i = start + j + 1
+			b := d.data[start:i]
+			d.i = i + 1
 			if !ascii && !utf8.Valid(b) {
 				return nil, errSlowPath
 			}
 			return b, nil
-		case c >= 0x80:
+		case c >= utf8.RuneSelf:
 			ascii = false
 		default: // a backslash or a control character
 			return nil, errSlowPath
 		}
 	}
-	return nil, errSlowPath
 }
 
-// hasSpecialByte reports whether one of x's bytes may be a quote, a
-// backslash, a control character or non-ASCII (false positives only after
-// a true one): the classic has-zero-byte and has-less-than tricks.
-func hasSpecialByte(x uint64) bool {
+// nextSpecial returns the index of the first byte at or after i in b that
+// a string scan must look at (a quote, a backslash, a control character,
+// a non-ASCII byte), or len(b). It goes eight bytes at a time: the lowest
+// bit of specialBytes' mask marks the first such byte exactly.
+func nextSpecial(b []byte, i int) int {
+	for ; len(b)-i >= 8; i += 8 {
+		if m := specialBytes(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c-0x20 >= 0x60 || c == '"' || c == '\\' {
+			return i
+		}
+	}
+	return i
+}
+
+// specialBytes sets the high bit of the bytes of x that may be a quote, a
+// backslash, a control character or non-ASCII, with no false positive
+// below the first true one (the classic has-zero-byte and has-less-than
+// tricks).
+func specialBytes(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	return (zero(x^(ones*'"')) | zero(x^(ones*'\\')) | (x-ones*0x20)&^x&highs | x&highs) != 0
+	return zero(x^(ones*'"')) | zero(x^(ones*'\\')) | (x-ones*0x20)&^x&highs | x&highs
 }
 
 func (d *decoder) rawString() (string, error) {
