@@ -375,7 +375,9 @@ func (d *decoder) profile(p *Profile) error {
 				err = d.skimContexts()
 				break
 			}
-			p.Contexts = []Context{}
+			// Guess the count from the bytes left (an encoded context
+			// takes about 400), so a big array is not copied as it grows.
+			p.Contexts = make([]Context, 0, (len(d.data)-d.i)/400)
 			var null bool
 			null, err = d.array(func() error {
 				p.Contexts = append(p.Contexts, Context{})
