@@ -103,12 +103,13 @@ func ChangeScope(f *Factory, st *azc.State, flag string) (profile.Scope, error) 
 	if on != nil {
 		return scopeFor(*on), nil
 	}
-	p, err := st.Store().Load()
+	// the profile's own setting: its header, not its contexts
+	on, err = st.AutosaveSetting(profile.ScopeUser)
 	if err != nil {
 		return 0, err
 	}
-	if p.Settings.Autosave != nil {
-		return scopeFor(*p.Settings.Autosave), nil
+	if on != nil {
+		return scopeFor(*on), nil
 	}
 	return profile.ScopeUser, nil
 }
