@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/jmespath/go-jmespath"
 	"github.com/spf13/cobra"
@@ -129,28 +129,56 @@ func writeTable(w io.Writer, t *Table) error {
 	if t == nil || len(t.Rows) == 0 {
 		return nil
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				_, _ = io.WriteString(tw, "\t")
-			}
-			_, _ = io.WriteString(tw, sanitizeCell(c))
-		}
-		_, _ = io.WriteString(tw, "\n")
-	}
+	lines := make([][]string, 0, len(t.Rows)+2)
 	if len(t.Header) > 0 {
-		line(t.Header)
 		dashes := make([]string, len(t.Header))
 		for i, h := range t.Header {
 			dashes[i] = strings.Repeat("-", max(len(h), 1))
 		}
-		line(dashes)
+		lines = append(lines, t.Header, dashes)
 	}
-	for _, r := range t.Rows {
-		line(r)
+	lines = append(lines, t.Rows...)
+	// Columns are as wide as their widest cell plus two spaces; a line's
+	// last cell is not padded (text/tabwriter's layout, without its
+	// per-byte work: a 1,000-context list is on azc's start-up budget).
+	var width []int
+	for _, cells := range lines {
+		for i := 0; i < len(cells)-1; i++ {
+			if i == len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], cellWidth(cells[i]))
+		}
 	}
-	return tw.Flush()
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriter(w)
+	}
+	const spaces = "                                                                "
+	for _, cells := range lines {
+		for i, c := range cells {
+			c = sanitizeCell(c)
+			_, _ = bw.WriteString(c)
+			if i == len(cells)-1 {
+				break
+			}
+			for pad := width[i] + 2 - cellWidth(c); pad > 0; pad -= len(spaces) {
+				_, _ = bw.WriteString(spaces[:min(pad, len(spaces))])
+			}
+		}
+		_ = bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
+// cellWidth is the width text/tabwriter gives s: its rune count.
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return utf8.RuneCountInString(s)
+		}
+	}
+	return len(s)
 }
 
 // sanitizeCell keeps a cell on one line and out of the column separator.
