@@ -13,7 +13,8 @@ trap 'rm -rf "$work"' EXIT
 unset AZC_CONTEXT AZC_SESSION AZC_AUTOSAVE || true
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
-(cd "$root" && go build -o "$work/bin/" ./cmd/azc ./cmd/azc-full)
+# azc is built as README.md says: static (CGO_ENABLED=0), which spares it the dynamic loader.
+(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc && go build -o "$work/bin/" ./cmd/azc-full)
 mkdir -p "$work/hello"
 printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$work/hello/main.go"
 (cd "$work/hello" && GOFLAGS= GO111MODULE=off go build -o "$work/bin/hello" main.go)

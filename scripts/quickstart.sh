@@ -22,8 +22,8 @@ export AZC_CONFIG_DIR="$work/config"
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 unset AZC_CONTEXT AZC_SESSION AZURE_CLIENT_SECRET IDENTITY_ENDPOINT IDENTITY_HEADER MSI_ENDPOINT || true
 
-step "go build -o $work/bin ./cmd/azc ./cmd/azc-full ./cmd/azc-emulator"
-(cd "$root" && go build -o "$work/bin/" ./cmd/azc ./cmd/azc-full ./cmd/azc-emulator)
+step "CGO_ENABLED=0 go build -o $work/bin ./cmd/azc && go build -o $work/bin ./cmd/azc-full ./cmd/azc-emulator"
+(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc && go build -o "$work/bin/" ./cmd/azc-full ./cmd/azc-emulator)
 azc="$work/bin/azc"
 
 step "azc-emulator serve --ca-out $work/ca.pem &"
