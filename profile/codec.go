@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // This file holds a decoder and an encoder for exactly the profile.json
@@ -26,6 +27,42 @@ type decoder struct {
 	// (skimContext) instead of decoding it.
 	skim  bool
 	spans []span
+	// arena holds the bytes of short decoded strings, and subs the
+	// subscriptions, so that a 1,000-context profile costs a few dozen
+	// allocations instead of thousands (azc context list's start-up
+	// budget). A chunk is never written again below its length, and a
+	// string or pointer into it keeps the whole chunk alive.
+	arena []byte
+	subs  []Subscription
+}
+
+// arenaChunk is the size of one string arena chunk; longer strings get
+// their own allocation.
+const arenaChunk = 16 << 10
+
+// newString returns b as a string, its bytes copied into the arena.
+func (d *decoder) newString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaChunk/16 {
+		return string(b)
+	}
+	if cap(d.arena)-len(d.arena) < len(b) {
+		d.arena = make([]byte, 0, arenaChunk)
+	}
+	n := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return unsafe.String(&d.arena[n], len(b))
+}
+
+// newSubscription returns a zero Subscription from the block.
+func (d *decoder) newSubscription() *Subscription {
+	if len(d.subs) == cap(d.subs) {
+		d.subs = make([]Subscription, 0, 256)
+	}
+	d.subs = d.subs[:len(d.subs)+1]
+	return &d.subs[len(d.subs)-1]
 }
 
 func fastDecode(data []byte) (*Profile, error) {
@@ -221,7 +258,10 @@ func specialBytes(x uint64) uint64 {
 
 func (d *decoder) rawString() (string, error) {
 	b, err := d.rawBytes()
-	return string(b), err
+	if err != nil {
+		return "", err
+	}
+	return d.newString(b), nil
 }
 
 // str decodes a string value into *dst; null leaves it unchanged.
@@ -248,14 +288,14 @@ func (d *decoder) shared(dst *string) error {
 		return err
 	}
 	if d.intern == nil {
-		*dst = string(b)
+		*dst = d.newString(b)
 		return nil
 	}
 	if v, ok := d.intern[string(b)]; ok {
 		*dst = v
 		return nil
 	}
-	v := string(b)
+	v := d.newString(b)
 	d.intern[v] = v
 	*dst = v
 	return nil
@@ -524,7 +564,7 @@ func (d *decoder) context(c *Context) error {
 				break
 			}
 			if c.Subscription == nil {
-				c.Subscription = new(Subscription)
+				c.Subscription = d.newSubscription()
 			}
 			err = d.subscription(c.Subscription)
 		case "properties":

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // ErrNoDefault reports that a scope has no default context.
@@ -58,12 +60,34 @@ func (c Context) clone() Context {
 // valid name, and names are unique ignoring case.
 func (p *Profile) validate() error {
 	seen := make(map[string]struct{}, len(p.Contexts))
+	// ASCII names are lower-cased into one buffer, sized up front so that
+	// it never moves: one allocation instead of one per name.
+	total := 0
+	for i := range p.Contexts {
+		total += len(p.Contexts[i].Name)
+	}
+	buf := make([]byte, 0, total)
 	for i := range p.Contexts {
 		n := p.Contexts[i].Name
 		if err := checkName(n); err != nil {
 			return fmt.Errorf("context %d: %w", i, err)
 		}
-		k := strings.ToLower(n)
+		var k string
+		if isASCII(n) {
+			start := len(buf)
+			for j := 0; j < len(n); j++ {
+				c := n[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf = append(buf, c)
+			}
+			if len(n) > 0 {
+				k = unsafe.String(&buf[start], len(n))
+			}
+		} else {
+			k = strings.ToLower(n)
+		}
 		if _, dup := seen[k]; dup {
 			return fmt.Errorf("duplicate context name %q", n)
 		}
@@ -590,4 +614,13 @@ func (p *Profile) UpsertAccount(a Account) Account {
 	}
 	p.Accounts = append(p.Accounts, a)
 	return a
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
