@@ -116,10 +116,10 @@ func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
 	var err error
 	switch scope {
 	case profile.ScopeUser:
-		// The header holds the settings: no context is decoded.
-		var v *profile.View
-		if v, err = s.store.View(); err == nil {
-			p = v.Header()
+		// The header holds the settings: no context is read.
+		var set profile.Settings
+		if set, err = s.store.Settings(); err == nil {
+			p = &profile.Profile{Settings: set}
 		}
 	case profile.ScopeProcess:
 		if s.session == nil {

@@ -19,6 +19,9 @@ import (
 
 var errSlowPath = errors.New("profile: use encoding/json")
 
+// errStop ends a settingsOnly decode early, successfully.
+var errStop = errors.New("profile: stop")
+
 type decoder struct {
 	data   []byte
 	i      int
@@ -27,6 +30,10 @@ type decoder struct {
 	// (skimContext) instead of decoding it.
 	skim  bool
 	spans []span
+	// settingsOnly makes profile stop at the contexts array once it has
+	// seen the version and the settings (errStop), as Store.Settings wants.
+	settingsOnly            bool
+	sawVersion, sawSettings bool
 	// arena holds the bytes of short decoded strings, and subs the
 	// subscriptions, so that a 1,000-context profile costs a few dozen
 	// allocations instead of thousands (azc context list's start-up
@@ -374,6 +381,7 @@ func (d *decoder) profile(p *Profile) error {
 		switch string(key) {
 		case "version":
 			err = d.int(&p.Version)
+			d.sawVersion = true
 		case "generation":
 			err = d.uint(&p.Generation)
 		case "defaultContext":
@@ -382,6 +390,7 @@ func (d *decoder) profile(p *Profile) error {
 			err = d.str(&p.PreviousContext)
 		case "settings":
 			err = d.settings(&p.Settings)
+			d.sawSettings = true
 		case "environments":
 			p.Environments = []Environment{}
 			var null bool
@@ -411,6 +420,9 @@ func (d *decoder) profile(p *Profile) error {
 				p.Accounts = nil
 			}
 		case "contexts":
+			if d.settingsOnly && d.sawVersion && d.sawSettings {
+				return errStop
+			}
 			if d.skim {
 				err = d.skimContexts()
 				break

@@ -178,6 +178,59 @@ func (s *Store) View() (*View, error) {
 	return v, nil
 }
 
+// Settings reads the profile's settings without locking. It decodes only
+// the header and, in a profile azc wrote (where the settings come before
+// the contexts), stops at the contexts array: it does not vouch for the
+// contexts, which the command that reads or writes them checks. A missing
+// file has the default settings.
+func (s *Store) Settings() (Settings, error) {
+	src, err := readSource(s.path)
+	if err != nil {
+		return Settings{}, fmt.Errorf("read profile: %w", err)
+	}
+	if src == nil {
+		return Settings{}, nil
+	}
+	defer src.close()
+	var set Settings
+	err = src.do(func() error {
+		var err error
+		set, err = decodeSettings(src.data)
+		return err
+	})
+	if errors.Is(err, errTruncated) {
+		return Settings{}, err
+	}
+	if err != nil {
+		return Settings{}, s.corrupt(err)
+	}
+	return set, nil
+}
+
+// decodeSettings is Settings over a profile.json document: the settings
+// of Decode(data) whenever Decode accepts data.
+func decodeSettings(data []byte) (Settings, error) {
+	var h Profile
+	d := &decoder{data: bytes.TrimPrefix(data, utf8BOM), skim: true, settingsOnly: true}
+	err := d.profile(&h)
+	if err == nil {
+		if d.ws(); d.i != len(d.data) {
+			err = errSlowPath
+		}
+	}
+	switch err {
+	case nil, errStop:
+		return h.Settings, checkVersion(h.Version)
+	case errSlowPath:
+		p, err := Decode(data)
+		if err != nil {
+			return Settings{}, err
+		}
+		return p.Settings, nil
+	}
+	return Settings{}, err
+}
+
 // Update applies fn to the freshly read profile under the profile lock and
 // writes the result atomically, bumping Generation; when fn changed nothing,
 // nothing is written and Generation stays. If fn returns an error

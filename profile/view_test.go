@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,6 +30,11 @@ func FuzzView(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
 		p, perr := Decode(data)
 		v, verr := NewView(data)
+		if set, err := decodeSettings(data); perr == nil && (err != nil || !cmp.Equal(set, p.Settings)) {
+			t.Fatalf("decodeSettings = %+v, %v; Decode's settings %+v", set, err, p.Settings)
+		} else if errors.As(perr, new(*NewerVersionError)) && err == nil {
+			t.Fatalf("decodeSettings accepted a newer version: %v", perr)
+		}
 		if (perr == nil) != (verr == nil) || perr != nil && perr.Error() != verr.Error() {
 			t.Fatalf("Decode error %v, NewView error %v", perr, verr)
 		}
@@ -205,5 +211,28 @@ func BenchmarkDecode1000(b *testing.B) {
 		if _, err := Decode(data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDecodeSettingsReadsTheHeaderOnly: in azc's own layout the settings
+// are read without looking at the contexts, which the commands that use
+// them check; a newer format is refused all the same.
+func TestDecodeSettingsReadsTheHeaderOnly(t *testing.T) {
+	t.Parallel()
+	head := "{\n  \"version\": 1,\n  \"generation\": 3,\n  \"settings\": {\n    \"autosave\": false\n  },\n  \"contexts\": "
+	set, err := decodeSettings([]byte(head + "[ not json at all"))
+	if err != nil || set.Autosave == nil || *set.Autosave {
+		t.Fatalf("decodeSettings = %+v, %v; want autosave false", set, err)
+	}
+	if _, err := NewView([]byte(head + "[ not json at all")); err == nil {
+		t.Fatal("NewView accepted broken contexts")
+	}
+	if _, err := decodeSettings([]byte(strings.Replace(head, `"version": 1`, `"version": 9`, 1) + "[]}")); !errors.As(err, new(*NewerVersionError)) {
+		t.Fatalf("a newer version gave %v", err)
+	}
+	// settings after the contexts: the contexts are read past
+	set, err = decodeSettings([]byte(`{"version": 1, "contexts": [], "settings": {"autosave": true}}`))
+	if err != nil || set.Autosave == nil || !*set.Autosave {
+		t.Fatalf("decodeSettings = %+v, %v; want autosave true", set, err)
 	}
 }
