@@ -48,6 +48,10 @@ type Factory struct {
 	// when a command of the light binary returns ErrNeedFull. Nil in
 	// azc-full.
 	ExecFull func(args []string) int
+	// RefreshAccounts asks ARM again for every signed-in account's tenants
+	// and subscriptions and updates their contexts (`context list
+	// --refresh`). Only azc-full has it.
+	RefreshAccounts func(st *azc.State) error
 }
 
 // ContextRef returns the context a command should use when it is not given

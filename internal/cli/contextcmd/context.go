@@ -51,12 +51,16 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // ListOptions are the inputs of `context list`.
-type ListOptions struct{}
+type ListOptions struct {
+	// Refresh asks ARM again for every account's tenants and subscriptions
+	// first (Factory.RefreshAccounts; the light azc hands it over).
+	Refresh bool
+}
 
 // NewCmdList returns `context list`; runF replaces the run function in tests.
 func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) error) *cobra.Command {
 	opts := &ListOptions{}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the contexts, marking the current one",
@@ -65,9 +69,23 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 			if runF != nil {
 				return runF(cmd, opts)
 			}
+			if opts.Refresh {
+				if f.RefreshAccounts == nil {
+					return cmdutil.ErrNeedFull
+				}
+				st, err := f.State()
+				if err != nil {
+					return err
+				}
+				if err := f.RefreshAccounts(st); err != nil {
+					return err
+				}
+			}
 			return listRun(f, cmd)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions first")
+	return cmd
 }
 
 func listRun(f *cmdutil.Factory, cmd *cobra.Command) error {

@@ -7,6 +7,7 @@ package full
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contextcmd"
 	"github.com/azcontext/azc/internal/cli/envcmd"
@@ -25,6 +26,7 @@ func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(envcmd.New(f)...)
 	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
+	f.RefreshAccounts = func(st *azc.State) error { return logincmd.RefreshAll(f, st) }
 	root.AddCommand(versioncmd.New(f)...)
 	sessioncmd.Register(root, f)
 }

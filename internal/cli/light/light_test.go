@@ -69,6 +69,7 @@ func TestHandOver(t *testing.T) {
 		{"-c", "ctx", "logout", "--help"},
 		{"help", "logout"},
 		{"subscription", "list", "--refresh"},
+		{"context", "list", "--refresh", "-o", "json"},
 		{cobra.ShellCompRequestCmd, "login", "--te"},
 		{cobra.ShellCompNoDescRequestCmd, "-o", "json", "exec", "--"},
 	} {

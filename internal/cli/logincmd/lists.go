@@ -60,7 +60,7 @@ func listedProfile(f *cmdutil.Factory, refresh bool) (*profile.Profile, error) {
 		return nil, err
 	}
 	if refresh {
-		if err := refreshAll(f, st); err != nil {
+		if err := RefreshAll(f, st); err != nil {
 			return nil, err
 		}
 	}
@@ -111,9 +111,10 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// refreshAll lists every account's tenants and subscriptions again and
+// RefreshAll lists every account's tenants and subscriptions again and
 // updates its contexts in the scope they live in; the defaults stay.
-func refreshAll(f *cmdutil.Factory, st *azc.State) error {
+// azc-full sets it as Factory.RefreshAccounts.
+func RefreshAll(f *cmdutil.Factory, st *azc.State) error {
 	entries, err := st.Contexts()
 	if err != nil {
 		return err

@@ -63,7 +63,7 @@ func (h *harness) ok(args ...string) string {
 
 func TestServicePrincipalLoginTokenLogout(t *testing.T) {
 	t.Parallel()
-	h, _ := newHarness(t)
+	h, s := newHarness(t)
 	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
 
 	code, _, debug := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
@@ -105,6 +105,20 @@ func TestServicePrincipalLoginTokenLogout(t *testing.T) {
 	}
 	if out := h.ok("tenant", "list", "-o", "tsv"); !strings.Contains(out, emulator.DefaultHomeTenantID) {
 		t.Fatalf("tenant list = %s", out)
+	}
+
+	// context list asks ARM nothing; with --refresh it asks again, and
+	// lists the same contexts.
+	plain := h.ok("context", "list", "-o", "json")
+	calls := s.Count(emulator.RouteSubscriptions, "")
+	if h.ok("context", "list", "-o", "json"); s.Count(emulator.RouteSubscriptions, "") != calls {
+		t.Fatal("context list called ARM")
+	}
+	if out := h.ok("context", "list", "--refresh", "-o", "json"); out != plain {
+		t.Fatalf("context list --refresh changed the contexts:\n%s\n%s", plain, out)
+	}
+	if s.Count(emulator.RouteSubscriptions, "") == calls {
+		t.Fatal("context list --refresh did not ask ARM")
 	}
 
 	// Re-login updates, never duplicates.
