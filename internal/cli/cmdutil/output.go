@@ -25,11 +25,49 @@ const (
 // Formats lists the values of -o/--output, default first.
 var Formats = []string{FormatTable, FormatJSON, FormatYAML, FormatTSV, FormatNone}
 
-// Table is what a command shows for -o table: a header and rows of cells.
+// Table is what a command shows for -o table: a header and rows of cells,
+// either in Rows or, for long lists, produced one at a time by Row.
 type Table struct {
 	Header []string
 	Rows   [][]string
+	// N and Row, used when Rows is nil, give the rows one at a time: Row
+	// fills cells (len(Header) long) for row i, 0 ≤ i < N. A long list is
+	// then laid out without a cell per row in memory.
+	N   int
+	Row func(i int, cells []string)
 }
+
+// each calls fn for every line of t: the header, its underline, the rows.
+// cells passed to fn are only valid during the call.
+func (t *Table) each(fn func(cells []string)) {
+	if len(t.Header) > 0 {
+		fn(t.Header)
+		dashes := make([]string, len(t.Header))
+		for i, h := range t.Header {
+			dashes[i] = strings.Repeat("-", max(len(h), 1))
+		}
+		fn(dashes)
+	}
+	if t.Rows != nil || t.Row == nil {
+		for _, r := range t.Rows {
+			fn(r)
+		}
+		return
+	}
+	cells := make([]string, len(t.Header))
+	for i := range t.N {
+		clear(cells)
+		t.Row(i, cells)
+		fn(cells)
+	}
+}
+
+// Lazy is a value for Print that is built only when the output needs the
+// JSON form (not for -o table without --query, nor -o none).
+type Lazy func() any
+
+// MarshalJSON encodes the value fn builds.
+func (fn Lazy) MarshalJSON() ([]byte, error) { return json.Marshal(fn()) }
 
 // ValidateOutputFlags checks -o and --query, so that a bad value fails with
 // ExitUsage before the command does any work.
@@ -126,36 +164,27 @@ func render(w io.Writer, format, query string, value any, table func() *Table) e
 }
 
 func writeTable(w io.Writer, t *Table) error {
-	if t == nil || len(t.Rows) == 0 {
+	if t == nil || len(t.Rows) == 0 && (t.Row == nil || t.N == 0) {
 		return nil
 	}
-	lines := make([][]string, 0, len(t.Rows)+2)
-	if len(t.Header) > 0 {
-		dashes := make([]string, len(t.Header))
-		for i, h := range t.Header {
-			dashes[i] = strings.Repeat("-", max(len(h), 1))
-		}
-		lines = append(lines, t.Header, dashes)
-	}
-	lines = append(lines, t.Rows...)
 	// Columns are as wide as their widest cell plus two spaces; a line's
 	// last cell is not padded (text/tabwriter's layout, without its
 	// per-byte work: a 1,000-context list is on azc's start-up budget).
 	var width []int
-	for _, cells := range lines {
+	t.each(func(cells []string) {
 		for i := 0; i < len(cells)-1; i++ {
 			if i == len(width) {
 				width = append(width, 0)
 			}
 			width[i] = max(width[i], cellWidth(cells[i]))
 		}
-	}
+	})
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
 		bw = bufio.NewWriter(w)
 	}
 	const spaces = "                                                                "
-	for _, cells := range lines {
+	t.each(func(cells []string) {
 		for i, c := range cells {
 			c = sanitizeCell(c)
 			_, _ = bw.WriteString(c)
@@ -167,7 +196,7 @@ func writeTable(w io.Writer, t *Table) error {
 			}
 		}
 		_ = bw.WriteByte('\n')
-	}
+	})
 	return bw.Flush()
 }
 

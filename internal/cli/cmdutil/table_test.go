@@ -74,8 +74,22 @@ func TestWriteTableLaysOutAsTabwriter(t *testing.T) {
 		if err := writeTable(&got, tb); err != nil {
 			t.Fatal(err)
 		}
-		if want := tabwriterTable(tb); got.String() != want {
-			t.Fatalf("trial %d: table %q\ngot:\n%s\nwant:\n%s", trial, tb, got.String(), want)
+		want := tabwriterTable(tb)
+		if got.String() != want {
+			t.Fatalf("trial %d: table %q %q\ngot:\n%s\nwant:\n%s", trial, tb.Header, tb.Rows, got.String(), want)
+		}
+		if len(tb.Header) == 0 {
+			continue
+		}
+		// The same rows, produced one at a time.
+		rows := tb.Rows
+		byRow := &Table{Header: tb.Header, N: len(rows), Row: func(i int, cells []string) { copy(cells, rows[i]) }}
+		got.Reset()
+		if err := writeTable(&got, byRow); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want {
+			t.Fatalf("trial %d: Row table differs:\ngot:\n%s\nwant:\n%s", trial, got.String(), want)
 		}
 	}
 }

@@ -93,6 +93,16 @@ func listRun(f *cmdutil.Factory, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	if !st.HasSession() {
+		// Every context is the user's. The table is laid out straight
+		// from the profile; the JSON shapes are built only for the other
+		// formats.
+		p, err := st.Profile()
+		if err != nil {
+			return err
+		}
+		return cmdutil.Print(f, cmd, cmdutil.Lazy(func() any { return shapeUser(p) }), profileTable(p))
+	}
 	cs, err := shapeAll(st)
 	if err != nil {
 		return err

@@ -61,6 +61,18 @@ func indexAccounts(p *profile.Profile) accounts {
 	return m
 }
 
+// accountID is the id (UPN, application id …) of the account c uses, as
+// its shape shows it.
+func (m accounts) accountID(c *profile.Context) string {
+	if a := m[strings.ToLower(c.Account)]; a != nil {
+		return a.ID
+	}
+	if i := strings.LastIndexByte(c.Account, '|'); i >= 0 {
+		return c.Account[i+1:]
+	}
+	return c.Account
+}
+
 func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) Context {
 	return m.shapeInto(c, scope, current, nil)
 }
@@ -79,10 +91,8 @@ func (m accounts) shapeInto(c *profile.Context, scope profile.Scope, current boo
 	}
 	if a := m[strings.ToLower(c.Account)]; a != nil {
 		out.Account = Account{ID: a.ID, Type: string(a.Type)}
-	} else if i := strings.LastIndexByte(c.Account, '|'); i >= 0 {
-		out.Account = Account{ID: c.Account[i+1:]}
 	} else {
-		out.Account = Account{ID: c.Account}
+		out.Account = Account{ID: m.accountID(c)}
 	}
 	if s := c.Subscription; s != nil {
 		if sub == nil {
@@ -125,9 +135,36 @@ func (c *Context) tenantText() string {
 	return c.Tenant.ID
 }
 
+// listHeader is the header of `context list`'s table.
+var listHeader = []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}
+
+// profileTable is listTable over a profile's own contexts (all in the user
+// scope), row by row, without their JSON shapes.
+func profileTable(p *profile.Profile) func() *cmdutil.Table {
+	return func() *cmdutil.Table {
+		m := indexAccounts(p)
+		cur, _ := p.Default()
+		return &cmdutil.Table{Header: listHeader, N: len(p.Contexts), Row: func(i int, row []string) {
+			c := &p.Contexts[i]
+			if cur != nil && cur.Name == c.Name {
+				row[0] = "*"
+			}
+			row[1] = c.Name
+			if s := c.Subscription; s != nil {
+				row[2], row[3] = s.Name, s.ID
+			}
+			row[4] = c.Tenant.DefaultDomain
+			if row[4] == "" {
+				row[4] = c.Tenant.ID
+			}
+			row[5] = m.accountID(c)
+		}}
+	}
+}
+
 func listTable(cs []Context) func() *cmdutil.Table {
 	return func() *cmdutil.Table {
-		t := &cmdutil.Table{Header: []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}}
+		t := &cmdutil.Table{Header: listHeader}
 		t.Rows = make([][]string, len(cs))
 		const cols = 6
 		cells := make([]string, cols*len(cs)) // one allocation for every row
