@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -59,39 +58,32 @@ func (c Context) clone() Context {
 // validate checks the invariants Decode enforces: every context has a
 // valid name, and names are unique ignoring case.
 func (p *Profile) validate() error {
-	seen := make(map[string]struct{}, len(p.Contexts))
-	// ASCII names are lower-cased into one buffer, sized up front so that
-	// it never moves: one allocation instead of one per name.
-	total := 0
-	for i := range p.Contexts {
-		total += len(p.Contexts[i].Name)
+	// An open-addressing table of context indexes by the hash of their
+	// lower-cased names (as checkNames does for a View): no allocation
+	// per name.
+	size := 1
+	for size < 2*len(p.Contexts) {
+		size <<= 1
 	}
-	buf := make([]byte, 0, total)
+	table := make([]int32, size) // index+1 of a context
+	mask := uint64(size - 1)
 	for i := range p.Contexts {
 		n := p.Contexts[i].Name
 		if err := checkName(n); err != nil {
 			return fmt.Errorf("context %d: %w", i, err)
 		}
-		var k string
-		if isASCII(n) {
-			start := len(buf)
-			for j := 0; j < len(n); j++ {
-				c := n[j]
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf = append(buf, c)
+		nb := unsafe.Slice(unsafe.StringData(n), len(n))
+		for h := lowerHash(nb) & mask; ; h = (h + 1) & mask {
+			j := table[h]
+			if j == 0 {
+				table[h] = int32(i + 1)
+				break
 			}
-			if len(n) > 0 {
-				k = unsafe.String(&buf[start], len(n))
+			o := p.Contexts[j-1].Name
+			if lowerEqual(nb, unsafe.Slice(unsafe.StringData(o), len(o))) {
+				return fmt.Errorf("duplicate context name %q", n)
 			}
-		} else {
-			k = strings.ToLower(n)
 		}
-		if _, dup := seen[k]; dup {
-			return fmt.Errorf("duplicate context name %q", n)
-		}
-		seen[k] = struct{}{}
 	}
 	return nil
 }
@@ -614,13 +606,4 @@ func (p *Profile) UpsertAccount(a Account) Account {
 	}
 	p.Accounts = append(p.Accounts, a)
 	return a
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
