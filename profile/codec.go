@@ -30,6 +30,9 @@ type decoder struct {
 	// (skimContext) instead of decoding it.
 	skim  bool
 	spans []span
+	// skimmedArray says the skim met a contexts array (not null, not
+	// absent): Decode's Contexts is then non-nil, even when empty.
+	skimmedArray bool
 	// settingsOnly makes profile stop at the contexts array once it has
 	// seen the version and the settings (errStop), as Store.Settings wants.
 	settingsOnly            bool
@@ -673,7 +676,9 @@ type span struct {
 // input context accepts, so a skimmed element always decodes later.
 func (d *decoder) skimContexts() error {
 	d.spans = d.spans[:0]
-	_, err := d.array(d.skimContext)
+	null, err := d.array(d.skimContext)
+	// Decode leaves Contexts nil for a null array, [] for an empty one.
+	d.skimmedArray = !null
 	return err
 }
 

@@ -24,6 +24,8 @@ type View struct {
 	header *Profile // Contexts nil
 	src    *source  // nil when everything is in full
 	spans  []span
+	// array says the file's contexts is an array, not null or absent.
+	array bool
 
 	// full is the whole profile: decoded at once when the file is outside
 	// the shape the skim reads, else on the first call of Profile.
@@ -60,7 +62,7 @@ func newView(src *source) (*View, error) {
 			return err
 		}
 		src.data = data
-		v.header, v.spans = h, d.spans
+		v.header, v.spans, v.array = h, d.spans, d.skimmedArray
 		return nil
 	})
 	if err == errSlowPath {
@@ -125,7 +127,9 @@ func (v *View) Context(i int) (*Context, error) {
 func (v *View) Profile() (*Profile, error) {
 	v.once.Do(func() {
 		p := *v.header
-		p.Contexts = make([]Context, len(v.spans))
+		if v.array {
+			p.Contexts = make([]Context, len(v.spans))
+		}
 		err := v.src.do(func() error {
 			d := &decoder{data: v.src.data, intern: make(map[string]string)}
 			for i := range v.spans {
