@@ -4,7 +4,6 @@ package profile
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -22,27 +21,30 @@ import (
 // fault. close releases the mapping; else it goes when the source is
 // unreachable.
 func readSource(path string) (*source, error) {
-	f, err := os.Open(path)
+	// syscall, not os.File: an os.File would start Go's network poller
+	// (epoll, an eventfd) on the hot path of every command, for nothing.
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err == syscall.EINTR {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	defer f.Close()
-	fi, err := f.Stat()
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
+	}
+	size := st.Size
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG || size <= 0 || size > math.MaxInt32 {
+		return readWhole(path)
+	}
+	data, err := syscall.Mmap(fd, 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		return nil, err
-	}
-	size := fi.Size()
-	if !fi.Mode().IsRegular() || size <= 0 || size > math.MaxInt32 {
-		data, err := io.ReadAll(f)
-		return &source{data: data, path: path}, err
-	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
-	if err != nil {
-		data, err := io.ReadAll(f)
-		return &source{data: data, path: path}, err
+		return readWhole(path)
 	}
 	s := &source{data: data, path: path, mapped: true}
 	unmap := func(b []byte) { _ = syscall.Munmap(b) }
@@ -52,4 +54,17 @@ func readSource(path string) (*source, error) {
 		unmap(data)
 	}
 	return s, nil
+}
+
+// readWhole reads the file at path into the heap: nil when it does not
+// exist.
+func readWhole(path string) (*source, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &source{data: data, path: path}, nil
 }
