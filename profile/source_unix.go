@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io/fs"
 	"math"
-	"os"
 	"runtime"
 	"syscall"
 )
@@ -54,17 +53,4 @@ func readSource(path string) (*source, error) {
 		unmap(data)
 	}
 	return s, nil
-}
-
-// readWhole reads the file at path into the heap: nil when it does not
-// exist.
-func readWhole(path string) (*source, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &source{data: data, path: path}, nil
 }

@@ -181,7 +181,9 @@ func (s *Store) View() (*View, error) {
 // Settings reads the profile's settings without locking. It decodes only
 // the header and, in a profile azc wrote (where the settings come before
 // the contexts), stops at the contexts array: it does not vouch for the
-// contexts, which the command that reads or writes them checks. A missing
+// contexts, which the command that reads or writes them checks, nor for
+// keys after them (a hand-edited file that repeats "settings" after the
+// contexts gets the first one here, the last one from Load). A missing
 // file has the default settings.
 func (s *Store) Settings() (Settings, error) {
 	src, err := readSource(s.path)
@@ -208,7 +210,8 @@ func (s *Store) Settings() (Settings, error) {
 }
 
 // decodeSettings is Settings over a profile.json document: the settings
-// of Decode(data) whenever Decode accepts data.
+// of Decode(data) whenever Decode accepts data and no key follows the
+// version, the settings and the contexts array.
 func decodeSettings(data []byte) (Settings, error) {
 	var h Profile
 	d := &decoder{data: bytes.TrimPrefix(data, utf8BOM), skim: true, settingsOnly: true}
@@ -280,14 +283,16 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	defer unlock()
 
 	s.removeStaleTemps()
-	src, err := readSource(s.path)
+	// A private copy, not a mapping: the contexts array is checked and
+	// then written out verbatim, so the bytes written must be the bytes
+	// checked even if an editor rewrites the file in place meanwhile.
+	src, err := readWhole(s.path)
 	if err != nil {
 		return Context{}, fmt.Errorf("read profile: %w", err)
 	}
 	if src == nil {
 		return New().SetDefault(ref)
 	}
-	defer src.close()
 	var c Context
 	err = src.do(func() error {
 		var out *contents

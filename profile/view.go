@@ -113,7 +113,7 @@ func (v *View) Context(i int) (*Context, error) {
 	c := new(Context)
 	err := v.src.do(func() error {
 		d := &decoder{data: v.src.data, i: int(v.spans[i].start)}
-		return d.context(c)
+		return changedIfSlow(d.context(c))
 	})
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (v *View) Profile() (*Profile, error) {
 			for i := range v.spans {
 				d.i = int(v.spans[i].start)
 				if err := d.context(&p.Contexts[i]); err != nil {
-					return err
+					return changedIfSlow(err)
 				}
 			}
 			return nil
@@ -334,4 +334,14 @@ func lowerEqual(a, b []byte) bool {
 		a, b = a[na:], b[nb:]
 	}
 	return len(a) == 0 && len(b) == 0
+}
+
+// changedIfSlow turns the decoder's errSlowPath for a context the skim
+// accepted into errTruncated: the skim proved it decodes, so the mapped
+// file changed under the View (an edit in place).
+func changedIfSlow(err error) error {
+	if err == errSlowPath {
+		return errTruncated
+	}
+	return err
 }
