@@ -55,14 +55,27 @@ func findFull(getenv func(string) string) (string, error) {
 	}
 }
 
+// handedOverEnv marks the environment of a hand-over. A light azc that
+// finds it set and would hand over again was started as azc-full: it
+// stops there instead of exec'ing itself forever.
+const handedOverEnv = "AZC_HANDED_OVER"
+
 // execFull runs args in azc-full (see runFull, per OS) and returns the
 // exit code azc should end with.
 func execFull(f *cmdutil.Factory, args []string) int {
 	path, err := findFull(f.Getenv)
+	if err == nil && f.Getenv(handedOverEnv) != "" {
+		err = &cmdutil.ExitError{
+			Code:  cmdutil.ExitFailure,
+			Err:   fmt.Errorf("%s is not azc-full: it handed this command back", f.Getenv(handedOverEnv)),
+			Hints: []string{"install azc-full beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest"},
+		}
+	}
 	if err == nil {
 		f.Logger.Debug("running azc-full", "path", path)
+		env := append(os.Environ(), handedOverEnv+"="+path)
 		var code int
-		if code, err = runFull(path, args); err == nil {
+		if code, err = runFull(path, args, env); err == nil {
 			return code
 		}
 		err = fmt.Errorf("run %s: %w", path, err)

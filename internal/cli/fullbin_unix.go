@@ -2,13 +2,11 @@
 
 package cli
 
-import (
-	"os"
-	"syscall"
-)
+import "syscall"
 
-// runFull replaces the process with azc-full; it returns only on failure.
-func runFull(path string, args []string) (int, error) {
+// runFull replaces the process with azc-full, with env; it returns only on
+// failure.
+func runFull(path string, args, env []string) (int, error) {
 	argv := append([]string{path}, args...)
-	return 0, syscall.Exec(path, argv, os.Environ())
+	return 0, syscall.Exec(path, argv, env)
 }
