@@ -42,6 +42,12 @@ func Main(b Binary, version string, args []string) int {
 	// light commands need no handler (their writes are atomic renames, and
 	// the one that waits on a child, shell, catches Ctrl-C itself); not
 	// installing one spares azc a thread at start-up.
+	if b.Full {
+		// The hand-over's mark is for azc-full alone: the programs it
+		// starts (azc exec, a browser) and the azc they may run in turn
+		// must not inherit it.
+		_ = os.Unsetenv(handedOverEnv)
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	if b.Full {
 		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt)
