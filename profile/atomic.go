@@ -11,6 +11,13 @@ import (
 // fsync the directory so the rename itself is durable. The file is 0600
 // and holds the pieces of data one after the other.
 func writeFileAtomic(path, prefix string, data ...[]byte) (err error) {
+	return writeFileAtomicChecked(path, prefix, nil, data...)
+}
+
+// writeFileAtomicChecked is writeFileAtomic with check, when not nil, run
+// after the temporary file is durable and before it replaces path: an
+// error from check leaves path alone.
+func writeFileAtomicChecked(path, prefix string, check func() error, data ...[]byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
@@ -38,6 +45,11 @@ func writeFileAtomic(path, prefix string, data ...[]byte) (err error) {
 	}
 	if err = f.Close(); err != nil {
 		return err
+	}
+	if check != nil {
+		if err = check(); err != nil {
+			return err
+		}
 	}
 	if err = renameRetry(tmp, path); err != nil {
 		return err

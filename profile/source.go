@@ -14,6 +14,10 @@ import (
 // file by rename).
 var errTruncated = errors.New("the file was truncated while being read (edited in place?); run the command again")
 
+// errChangedWhileWriting reports that profile.json changed in place (an
+// editor) while SetDefault copied it: nothing was replaced.
+var errChangedWhileWriting = errors.New("profile.json changed while azc was rewriting it (edited in place?); nothing was written; run the command again")
+
 // source is the bytes of profile.json: read into memory, or a read-only
 // mapping of the file (see readSource), which faults when the file is
 // truncated under it. Every access to data goes through do.

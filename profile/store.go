@@ -283,15 +283,26 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	defer unlock()
 
 	s.removeStaleTemps()
-	// A private copy, not a mapping: the contexts array is checked and
-	// then written out verbatim, so the bytes written must be the bytes
-	// checked even if an editor rewrites the file in place meanwhile.
-	src, err := readWhole(s.path)
+	// The contexts array is checked in the file's mapping and written out
+	// from it verbatim. An editor that rewrites profile.json in place
+	// meanwhile would change the bytes between the check and the copy, so
+	// the file's identity (inode, size, modification time) is taken before
+	// it is mapped and again once the new file is durable: any change, and
+	// nothing is replaced. (azc's own writers are kept out by the lock.)
+	before := s.fileState()
+	src, err := readSource(s.path)
 	if err != nil {
 		return Context{}, fmt.Errorf("read profile: %w", err)
 	}
 	if src == nil {
 		return New().SetDefault(ref)
+	}
+	defer src.close()
+	unchanged := func() error {
+		if s.fileState() != before {
+			return errChangedWhileWriting
+		}
+		return nil
 	}
 	var c Context
 	err = src.do(func() error {
@@ -300,7 +311,7 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 		if err != nil {
 			return err
 		}
-		return s.write(out, src.data)
+		return s.writeChecked(out, src.data, unchanged)
 	})
 	var ce *CorruptError
 	if errors.As(err, &ce) {
@@ -390,6 +401,12 @@ func (c *contents) sameButGeneration(old []byte, prev uint64) bool {
 // write replaces profile.json with c, keeping old as the backup; nil c
 // writes nothing: no write, no new generation, no fsync.
 func (s *Store) write(c *contents, old []byte) error {
+	return s.writeChecked(c, old, nil)
+}
+
+// writeChecked is write with check run before the new file replaces the
+// old one (see writeFileAtomicChecked).
+func (s *Store) writeChecked(c *contents, old []byte, check func() error) error {
 	if c == nil {
 		return nil
 	}
@@ -398,7 +415,7 @@ func (s *Store) write(c *contents, old []byte) error {
 			s.log.Warn("profile backup failed", "path", s.bak, "err", err)
 		}
 	}
-	if err := writeFileAtomic(s.path, tempPrefix, c.head, c.raw, c.tail); err != nil {
+	if err := writeFileAtomicChecked(s.path, tempPrefix, check, c.head, c.raw, c.tail); err != nil {
 		return fmt.Errorf("write profile: %w", err)
 	}
 	s.log.Debug("profile written", "path", s.path, "bytes", c.len())
