@@ -137,6 +137,30 @@ func (s *State) Resolve(ref string) (*profile.Context, error) {
 	return resolve(v.merged, ref)
 }
 
+// ResolveEntry is Resolve that also returns the merged view the context
+// was found in and the scope it lives in, from one read of the state: what
+// a command that uses the context's account and environment next needs.
+func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
+	v, err := s.view()
+	if err != nil {
+		return nil, Entry{}, err
+	}
+	c, err := resolve(v.merged, ref)
+	if err != nil {
+		return nil, Entry{}, err
+	}
+	e := Entry{Context: *c, Scope: profile.ScopeUser}
+	for i := range v.merged.Contexts {
+		if v.merged.Contexts[i].Name == c.Name {
+			e.Scope = v.scopeOf[i]
+		}
+	}
+	if cur, _ := v.merged.Default(); cur != nil {
+		e.Current = cur.Name == c.Name
+	}
+	return v.merged, e, nil
+}
+
 // finder is what resolve needs: *profile.Profile, or the lazy
 // *profile.View over the user scope alone.
 type finder interface {

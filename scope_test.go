@@ -168,3 +168,31 @@ func scopeTestKey(t *testing.T) []byte {
 	}
 	return k
 }
+
+// TestResolveEntryTellsTheScope: one read gives the context, where it lives,
+// whether it is current, and the merged profile holding its account.
+func TestResolveEntryTellsTheScope(t *testing.T) {
+	t.Parallel()
+	st, _ := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	for _, sc := range []profile.Scope{profile.ScopeUser, profile.ScopeProcess} {
+		name := map[profile.Scope]string{profile.ScopeUser: "shared", profile.ScopeProcess: "scratch"}[sc]
+		if _, err := st.Update(sc, func(p *profile.Profile) error {
+			p.UpsertAccount(dave)
+			_, err := p.UpsertContext(profile.Context{Name: name, Account: dave.Key(), Tenant: profile.Tenant{ID: "contoso"}}, profile.UpsertOptions{MakeDefault: true})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, e, err := st.ResolveEntry("")
+	if err != nil || e.Name != "scratch" || e.Scope != profile.ScopeProcess || !e.Current || p.Account(dave.Key()) == nil {
+		t.Fatalf("ResolveEntry(\"\") = %q scope %v current %v, %v", e.Name, e.Scope, e.Current, err)
+	}
+	if _, e, err = st.ResolveEntry("shared"); err != nil || e.Scope != profile.ScopeUser || e.Current {
+		t.Fatalf("ResolveEntry(shared) = %q scope %v current %v, %v", e.Name, e.Scope, e.Current, err)
+	}
+	if _, _, err := st.ResolveEntry("nope"); err == nil {
+		t.Fatal("an unknown context resolved")
+	}
+}

@@ -40,24 +40,15 @@ func Blobs(f *Factory, st *azc.State, scope profile.Scope) (credstore.Blobs, err
 }
 
 // ResolveContext finds the context ref names (the default chain when ref is
-// empty) and the scope it lives in.
-func ResolveContext(st *azc.State, ref string) (*profile.Context, profile.Scope, error) {
-	c, err := st.Resolve(ref)
+// empty), the scope it lives in and the merged profile it was found in
+// (for its account and environment), from one read of the state.
+func ResolveContext(st *azc.State, ref string) (*profile.Profile, *profile.Context, profile.Scope, error) {
+	p, e, err := st.ResolveEntry(ref)
 	if err != nil {
 		if errors.Is(err, azc.ErrNoContext) {
-			return nil, 0, WithHint(err, ExitInteraction, "sign in with `azc login`, or pick one with `azc use`")
+			return nil, nil, 0, WithHint(err, ExitInteraction, "sign in with `azc login`, or pick one with `azc use`")
 		}
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
-	entries, err := st.Contexts()
-	if err != nil {
-		return nil, 0, err
-	}
-	scope := profile.ScopeUser
-	for _, e := range entries {
-		if e.Name == c.Name {
-			scope = e.Scope
-		}
-	}
-	return c, scope, nil
+	return p, &e.Context, e.Scope, nil
 }

@@ -115,11 +115,7 @@ func runChild(o *ExecOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, o.cmd))
-	if err != nil {
-		return 0, err
-	}
-	p, err := st.Profile()
+	p, c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, o.cmd))
 	if err != nil {
 		return 0, err
 	}

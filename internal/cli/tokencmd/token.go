@@ -83,11 +83,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, o *Options, slow Slow) error {
 	if err != nil {
 		return err
 	}
-	c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, cmd))
-	if err != nil {
-		return err
-	}
-	p, err := st.Profile()
+	p, c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, cmd))
 	if err != nil {
 		return err
 	}
