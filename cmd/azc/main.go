@@ -15,5 +15,5 @@ import (
 var version = ""
 
 func main() {
-	os.Exit(cli.Main(cli.Binary{Commands: light.Commands}, version, os.Args[1:]))
+	os.Exit(cli.Main(cli.Binary{Commands: light.Commands, Fast: light.Fast}, version, os.Args[1:]))
 }

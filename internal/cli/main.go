@@ -31,7 +31,19 @@ type Binary struct {
 	Full bool
 	// Commands adds the binary's commands.
 	Commands Commands
+	// Fast, when set, runs the argvs it recognises without building the
+	// command tree (see FastFunc).
+	Fast FastFunc
 }
+
+// FastFunc recognises the few invocations on the start-up budget (DESIGN
+// section 8: `context show`, `context list`, `use`) in their plain forms
+// and runs them without cobra: building azc's command tree costs about as
+// much as the command itself. It returns the command's path ("azc use")
+// and its run function, or ok false for any argv it does not fully
+// understand (help, completion, unknown flags, …), which cobra then runs.
+// A test runs every recognised form both ways and compares the results.
+type FastFunc func(f *cmdutil.Factory, args []string) (path string, run func() error, ok bool)
 
 // Main runs the binary b with args (without the program name) on the
 // process's standard streams and environment, and returns the exit code.
@@ -60,6 +72,17 @@ func Main(b Binary, version string, args []string) int {
 		f.ExecFull = func(args []string) int {
 			stop() // azc-full gets Ctrl-C itself
 			return execFull(f, args)
+		}
+	}
+	return RunBinary(ctx, f, b, args)
+}
+
+// RunBinary executes args under f as the binary b does: through b.Fast
+// when it takes them, else through cobra (Run).
+func RunBinary(ctx context.Context, f *cmdutil.Factory, b Binary, args []string) int {
+	if b.Fast != nil {
+		if path, run, ok := b.Fast(f, args); ok {
+			return finish(f, args, run(), true, path)
 		}
 	}
 	return Run(ctx, f, b.Commands, args)
@@ -121,7 +144,21 @@ func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) 
 		return f.ExecFull(args)
 	}
 	cmd, err := root.ExecuteContextC(ctx)
-	if (errors.Is(err, cmdutil.ErrNeedFull) || cmdutil.HandedOff(root)) && !f.Full && f.ExecFull != nil {
+	if cmdutil.HandedOff(root) && !f.Full && f.ExecFull != nil {
+		return f.ExecFull(args)
+	}
+	path := ""
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return finish(f, args, err, started, path)
+}
+
+// finish turns the error of the command at path, run with args, into the
+// exit code, printing it with its hints. started tells whether the command
+// ran: an error before it did is a usage error.
+func finish(f *cmdutil.Factory, args []string, err error, started bool, path string) int {
+	if errors.Is(err, cmdutil.ErrNeedFull) && !f.Full && f.ExecFull != nil {
 		return f.ExecFull(args)
 	}
 	if err == nil {
@@ -136,8 +173,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) 
 		// flag or argument count.
 		code = cmdutil.ExitUsage
 	}
-	if code == cmdutil.ExitUsage && len(hints) == 0 && cmd != nil {
-		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", cmd.CommandPath()))
+	if code == cmdutil.ExitUsage && len(hints) == 0 && path != "" {
+		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", path))
 	}
 	PrintError(f.IOStreams.ErrOut, err, hints)
 	return code
@@ -230,8 +267,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	})
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if debug, _ := cmd.Flags().GetBool("debug"); debug {
-			f.Logger = cmdutil.DebugLogger(f.IOStreams.ErrOut)
-			f.Logger.Debug("azc", "version", f.Version, "command", cmd.CommandPath(), "stateDir", f.StateDir)
+			cmdutil.StartDebug(f, cmd.CommandPath())
 		}
 		if err := cmdutil.ValidateOutputFlags(cmd); err != nil {
 			return err

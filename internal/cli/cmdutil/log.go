@@ -38,3 +38,10 @@ func redactAttr(_ []string, a slog.Attr) slog.Attr {
 func looksLikeJWT(s string) bool {
 	return (strings.Contains(s, "eyJ") && strings.Count(s, ".") >= 2) || strings.Contains(strings.ToLower(s), "bearer ")
 }
+
+// StartDebug turns on --debug's logging for the command at path ("azc
+// context show") and logs the invocation.
+func StartDebug(f *Factory, path string) {
+	f.Logger = DebugLogger(f.IOStreams.ErrOut)
+	f.Logger.Debug("azc", "version", f.Version, "command", path, "stateDir", f.StateDir)
+}

@@ -69,35 +69,50 @@ type Lazy func() any
 // MarshalJSON encodes the value fn builds.
 func (fn Lazy) MarshalJSON() ([]byte, error) { return json.Marshal(fn()) }
 
-// ValidateOutputFlags checks -o and --query, so that a bad value fails with
-// ExitUsage before the command does any work.
-func ValidateOutputFlags(cmd *cobra.Command) error {
-	format, query := outputFlags(cmd)
+// Output is what -o/--output and --query ask of a command's result.
+type Output struct {
+	// Format is one of Formats.
+	Format string
+	// Query is a JMESPath expression applied to the JSON form, or "".
+	Query string
+}
+
+// OutputOf returns the -o and --query values cmd was given.
+func OutputOf(cmd *cobra.Command) Output {
+	o := Output{Format: FormatTable}
+	if fl := cmd.Flags().Lookup("output"); fl != nil {
+		o.Format = fl.Value.String()
+	}
+	if fl := cmd.Flags().Lookup("query"); fl != nil {
+		o.Query = fl.Value.String()
+	}
+	return o
+}
+
+// Validate checks the format and compiles the query, failing with ExitUsage.
+func (o Output) Validate() error {
 	ok := false
 	for _, f := range Formats {
-		ok = ok || f == format
+		ok = ok || f == o.Format
 	}
 	if !ok {
-		return UsageErrorf("invalid output format %q: want one of %s", format, strings.Join(Formats, ", "))
+		return UsageErrorf("invalid output format %q: want one of %s", o.Format, strings.Join(Formats, ", "))
 	}
-	if query != "" {
-		if _, err := jmespath.Compile(query); err != nil {
-			return UsageErrorf("invalid --query %q: %v", query, err)
+	if o.Query != "" {
+		if _, err := jmespath.Compile(o.Query); err != nil {
+			return UsageErrorf("invalid --query %q: %v", o.Query, err)
 		}
 	}
 	return nil
 }
 
-func outputFlags(cmd *cobra.Command) (format, query string) {
-	format = FormatTable
-	if fl := cmd.Flags().Lookup("output"); fl != nil {
-		format = fl.Value.String()
-	}
-	if fl := cmd.Flags().Lookup("query"); fl != nil {
-		query = fl.Value.String()
-	}
-	return format, query
-}
+// Plain reports whether the output is the default table without --query:
+// the form in which a state-changing command prints only its message.
+func (o Output) Plain() bool { return o.Format == FormatTable && o.Query == "" }
+
+// ValidateOutputFlags checks -o and --query, so that a bad value fails with
+// ExitUsage before the command does any work.
+func ValidateOutputFlags(cmd *cobra.Command) error { return OutputOf(cmd).Validate() }
 
 // Print writes value to f's stdout in the format -o asks for, after applying
 // --query (JMESPath on the JSON form). value must marshal to the command's
@@ -105,12 +120,16 @@ func outputFlags(cmd *cobra.Command) (format, query string) {
 // builds the -o table view; when it is nil, or when --query is given, the
 // table is derived from the JSON form.
 func Print(f *Factory, cmd *cobra.Command, value any, table func() *Table) error {
-	format, query := outputFlags(cmd)
-	if format == FormatNone {
+	return OutputOf(cmd).Print(f, value, table)
+}
+
+// Print is the package's Print for the output o.
+func (o Output) Print(f *Factory, value any, table func() *Table) error {
+	if o.Format == FormatNone {
 		return nil
 	}
 	w := bufio.NewWriterSize(f.IOStreams.Out, 64<<10)
-	if err := render(w, format, query, value, table); err != nil {
+	if err := render(w, o.Format, o.Query, value, table); err != nil {
 		return err
 	}
 	return w.Flush()

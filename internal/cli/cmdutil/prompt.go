@@ -30,19 +30,24 @@ func Confirm(ios *IOStreams, question, forceFlag string) (bool, error) {
 
 // OutputFormat returns the -o value and whether --query was given.
 func OutputFormat(cmd *cobra.Command) (format string, query bool) {
-	f, q := outputFlags(cmd)
-	return f, q != ""
+	o := OutputOf(cmd)
+	return o.Format, o.Query != ""
 }
 
 // PrintChange reports the result of a state-changing command: with the
 // default table output, message goes to stderr and stdout stays empty; with
 // any other format (or --query), value is printed as Print does.
 func PrintChange(f *Factory, cmd *cobra.Command, value any, message string) error {
-	if format, query := OutputFormat(cmd); format == FormatTable && !query {
+	return OutputOf(cmd).PrintChange(f, value, message)
+}
+
+// PrintChange is the package's PrintChange for the output o.
+func (o Output) PrintChange(f *Factory, value any, message string) error {
+	if o.Plain() {
 		if message != "" {
 			fmt.Fprintln(f.IOStreams.ErrOut, message)
 		}
 		return nil
 	}
-	return Print(f, cmd, value, nil)
+	return o.Print(f, value, nil)
 }

@@ -81,14 +81,16 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 					return err
 				}
 			}
-			return listRun(f, cmd)
+			return ListRun(f, cmdutil.OutputOf(cmd))
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions first")
 	return cmd
 }
 
-func listRun(f *cmdutil.Factory, cmd *cobra.Command) error {
+// ListRun lists the contexts in the output out: `context list` without
+// --refresh once its arguments are parsed.
+func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
 	st, err := f.State()
 	if err != nil {
 		return err
@@ -101,13 +103,13 @@ func listRun(f *cmdutil.Factory, cmd *cobra.Command) error {
 		if err != nil {
 			return err
 		}
-		return cmdutil.Print(f, cmd, cmdutil.Lazy(func() any { return shapeUser(p) }), profileTable(p))
+		return out.Print(f, cmdutil.Lazy(func() any { return shapeUser(p) }), profileTable(p))
 	}
 	cs, err := shapeAll(st)
 	if err != nil {
 		return err
 	}
-	return cmdutil.Print(f, cmd, cs, listTable(cs))
+	return out.Print(f, cs, listTable(cs))
 }
 
 // shapeAll returns the JSON shapes of the merged view's contexts, each
@@ -202,23 +204,25 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *ShowOptions) erro
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return showRun(f, cmd, opts)
+			return ShowRun(f, cmdutil.OutputOf(cmd), opts)
 		},
 	}
 }
 
-func showRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ShowOptions) error {
+// ShowRun shows the context opts names in the output out: `context show`
+// once its arguments are parsed.
+func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
 	st, err := f.State()
 	if err != nil {
 		return err
 	}
 	if !st.HasSession() {
 		// Only the profile: decode the one context shown.
-		out, err := showView(st, opts.Ref)
+		c, err := showView(st, opts.Ref)
 		if err != nil {
 			return err
 		}
-		return cmdutil.Print(f, cmd, out, showTable(out))
+		return out.Print(f, c, showTable(c))
 	}
 	p, entries, err := load(st)
 	if err != nil {
@@ -230,8 +234,8 @@ func showRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ShowOptions) error {
 	}
 	for i := range entries {
 		if entries[i].Name == c.Name {
-			out := indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current)
-			return cmdutil.Print(f, cmd, out, showTable(out))
+			c := indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current)
+			return out.Print(f, c, showTable(c))
 		}
 	}
 	return &profile.NotFoundError{Kind: "context", Ref: opts.Ref}
@@ -306,14 +310,16 @@ fuzzy picker opens.`,
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return useRun(f, cmd, opts)
+			return UseRun(f, cmdutil.OutputOf(cmd), opts)
 		},
 	}
 	cmdutil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
-func useRun(f *cmdutil.Factory, cmd *cobra.Command, opts *UseOptions) error {
+// UseRun switches to the context opts names and reports it in the output
+// out: `use` and `context use` once their arguments are parsed.
+func UseRun(f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
 	st, err := f.State()
 	if err != nil {
 		return err
@@ -332,14 +338,14 @@ func useRun(f *cmdutil.Factory, cmd *cobra.Command, opts *UseOptions) error {
 		return err
 	}
 	msg := fmt.Sprintf("switched to context %q (%s scope)", c.Name, ScopeName(scope))
-	if format, query := cmdutil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
-		return cmdutil.PrintChange(f, cmd, nil, msg)
+	if out.Plain() {
+		return out.PrintChange(f, nil, msg)
 	}
-	out, err := shapeOne(st, c.Name)
+	shape, err := shapeOne(st, c.Name)
 	if err != nil {
 		return err
 	}
-	return cmdutil.PrintChange(f, cmd, out, msg)
+	return out.PrintChange(f, shape, msg)
 }
 
 // pick opens the fuzzy picker over the contexts, or explains why it cannot.

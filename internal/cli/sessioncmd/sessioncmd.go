@@ -25,7 +25,7 @@ import (
 // expired, malformed) is reported once on stderr and the command runs
 // without a process scope.
 func Register(root *cobra.Command, f *cmdutil.Factory) {
-	attachSession(f)
+	AttachSession(f)
 	root.AddCommand(
 		newCmdInit(f),
 		newCmdSession(f),
@@ -36,7 +36,10 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 	)
 }
 
-func attachSession(f *cmdutil.Factory) {
+// AttachSession makes f.State open the session $AZC_SESSION names along
+// with the profile (warning, not failing, when it cannot). Register calls
+// it; so must any path that runs commands without Register.
+func AttachSession(f *cmdutil.Factory) {
 	open := f.State
 	var (
 		st     *azc.State

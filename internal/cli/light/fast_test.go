@@ -1,0 +1,208 @@
+package light_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/azcontext/azc/internal/cli"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/light"
+	"github.com/azcontext/azc/session"
+)
+
+// outcome is what one invocation leaves behind.
+type outcome struct {
+	code           int
+	stdout, stderr string
+	// profile is profile.json afterwards; after is `context list -o json`
+	// afterwards (through cobra), which shows the session's contexts too.
+	profile, after string
+}
+
+// fastCase is an invocation the fast path takes.
+type fastCase struct {
+	args string
+	env  map[string]string
+	// session runs it in a shell session that holds its own context.
+	session bool
+}
+
+// runIn runs tc as the light binary b does, in a fresh state directory
+// holding the CLI tests' fixture.
+func runIn(t *testing.T, b cli.Binary, tc fastCase) outcome {
+	t.Helper()
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "azc")
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "fixture.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "profile.json"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"AZC_CONFIG_DIR": dir, "XDG_RUNTIME_DIR": filepath.Join(tmp, "run")}
+	for k, v := range tc.env {
+		env[k] = v
+	}
+	getenv := func(k string) string { return env[k] }
+	run := func(b cli.Binary, args []string) (code int, stdout, stderr string) {
+		ios, _, out, errOut := cmdutil.Test()
+		f := cli.NewFactory(ios, getenv, "v0-test")
+		code = cli.RunBinary(context.Background(), f, b, args)
+		// the state directory and --debug's clock differ run to run
+		stderr = strings.ReplaceAll(debugTime.ReplaceAllString(errOut.String(), "time=T"), dir, "$DIR")
+		return code, strings.ReplaceAll(out.String(), dir, "$DIR"), stderr
+	}
+	if tc.session {
+		if err := os.Mkdir(env["XDG_RUNTIME_DIR"], 0o700); err != nil {
+			t.Fatal(err)
+		}
+		_, v, err := session.New(session.RuntimeDir(env["XDG_RUNTIME_DIR"], tmp, os.Getuid()), os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		env[session.EnvVar] = v.Reveal()
+		// the session gets a context of its own and a default
+		cobra := cli.Binary{Commands: light.Commands}
+		for _, args := range [][]string{{"context", "set", "--name", "Mine", "--subscription", "Dev", "--scope", "process"}, {"use", "Prod", "--scope", "process"}} {
+			if code, _, stderr := run(cobra, args); code != 0 {
+				t.Fatalf("azc %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+			}
+		}
+	}
+	var o outcome
+	o.code, o.stdout, o.stderr = run(b, strings.Fields(tc.args))
+	data, err = os.ReadFile(filepath.Join(dir, "profile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.profile = string(data)
+	_, o.after, _ = run(cli.Binary{Commands: light.Commands}, []string{"context", "list", "-o", "json"})
+	return o
+}
+
+// debugTime is --debug's clock.
+var debugTime = regexp.MustCompile(`time=\S+`)
+
+// TestFastAgreesWithCobra runs every form the fast path takes both ways,
+// through light.Fast and through cobra, and requires the same exit code,
+// output and resulting profile; and checks that it leaves every other form
+// to cobra.
+func TestFastAgreesWithCobra(t *testing.T) {
+	fast := []fastCase{
+		{args: "context show"},
+		{args: "context show Prod"},
+		{args: "context show Dev -o json"},
+		{args: "ctx show --output=yaml"},
+		{args: "context show -o tsv Dev"},
+		{args: "context show -c Dev"},
+		{args: "-c Dev context show"},
+		{args: "context show --context=Dev --output json"},
+		{args: "context show Prod -c Dev"},
+		{args: "context show --query name -o tsv"},
+		{args: "context show --query=subscription.id -o json"},
+		{args: "context show -o none"},
+		{args: "context show", env: map[string]string{"AZC_CONTEXT": "Dev"}},
+		{args: "context show -c Prod", env: map[string]string{"AZC_CONTEXT": "Dev"}},
+		{args: "context show nosuch"},
+		{args: "context show De"},
+		{args: "context show 22222222-2222-2222-2222-222222222222"},
+		{args: "context show --debug"},
+		{args: "context list"},
+		{args: "context ls -o json"},
+		{args: "ctx list -o yaml"},
+		{args: "-o tsv context list"},
+		{args: "context list --query [].name"},
+		{args: "context list -o none"},
+		{args: "context list -c Dev"},
+		{args: "use Dev"},
+		{args: "use Dev -o json"},
+		{args: "use -"},
+		{args: "use nosuch"},
+		{args: "use Dev --scope user"},
+		{args: "use Dev --scope=process"},
+		{args: "use Dev --scope bogus"},
+		{args: "use 22222222-2222-2222-2222-222222222222 --query name -o tsv"},
+		{args: "context use Dev"},
+		{args: "context select Dev -o yaml"},
+		{args: "ctx use Dev --debug"},
+		{args: "use Dev", env: map[string]string{"AZC_AUTOSAVE": "false"}},
+		{args: "use Dev", env: map[string]string{"AZC_AUTOSAVE": "maybe"}},
+		{args: "context show", session: true},
+		{args: "context show Mine -o json", session: true},
+		{args: "context list", session: true},
+		{args: "context list -o json", session: true},
+		{args: "use Mine", session: true},
+		{args: "use Dev --scope process", session: true},
+		{args: "use Dev --scope user -o json", session: true},
+		{args: "use -", session: true},
+		{args: "use Dev", session: true, env: map[string]string{"AZC_AUTOSAVE": "false"}},
+	}
+	for _, tc := range fast {
+		t.Run(tc.args, func(t *testing.T) {
+			args := strings.Fields(tc.args)
+			ios, _, _, _ := cmdutil.Test()
+			f := cli.NewFactory(ios, func(string) string { return "" }, "v0-test")
+			if _, _, ok := light.Fast(f, args); !ok {
+				t.Fatalf("light.Fast does not take %q", args)
+			}
+			viaFast := runIn(t, cli.Binary{Commands: light.Commands, Fast: light.Fast}, tc)
+			viaCobra := runIn(t, cli.Binary{Commands: light.Commands}, tc)
+			if viaFast.code != viaCobra.code || viaFast.stdout != viaCobra.stdout || viaFast.stderr != viaCobra.stderr {
+				t.Errorf("azc %s:\nfast:  %d %q %q\ncobra: %d %q %q", tc.args,
+					viaFast.code, viaFast.stdout, viaFast.stderr, viaCobra.code, viaCobra.stdout, viaCobra.stderr)
+			}
+			if viaFast.profile != viaCobra.profile {
+				t.Errorf("azc %s left a different profile.json than cobra", tc.args)
+			}
+			if viaFast.after != viaCobra.after {
+				t.Errorf("azc %s left other contexts than cobra:\nfast:  %s\ncobra: %s", tc.args, viaFast.after, viaCobra.after)
+			}
+			if viaCobra.stdout == "" && viaCobra.stderr == "" && !strings.Contains(tc.args, "none") {
+				t.Errorf("azc %s printed nothing", tc.args)
+			}
+		})
+	}
+	slow := []string{
+		"context show --help", "context show -h", "use", "context list --refresh",
+		"context show Dev Prod", "context show --scope user", "context show -o bogus",
+		"context show --query [[", "context show -ojson", "context show -- Dev", "context show -c",
+		"context show -c -o", "context show --bogus", "context show --debug=true", "version", "context",
+		"ctx list extra", "__complete context show ", "help use", "context remove Dev", "use Dev Prod",
+		"context show --output=", "context use", "use Dev --scope", "list", "show",
+	}
+	for _, s := range slow {
+		args := strings.Fields(s)
+		if strings.HasSuffix(s, " ") {
+			args = append(args, "")
+		}
+		ios, _, _, errOut := cmdutil.Test()
+		f := cli.NewFactory(ios, func(string) string { return "" }, "v0-test")
+		if _, _, ok := light.Fast(f, args); ok {
+			t.Errorf("light.Fast takes %q, which cobra must run", args)
+		}
+		if errOut.Len() > 0 {
+			t.Errorf("light.Fast(%q) printed %q", args, errOut)
+		}
+	}
+}
+
+// TestFastDebugLogs checks that --debug on the fast path logs the command
+// as cobra's root does.
+func TestFastDebugLogs(t *testing.T) {
+	o := runIn(t, cli.Binary{Commands: light.Commands, Fast: light.Fast}, fastCase{args: "context show --debug"})
+	if !strings.Contains(o.stderr, `command="azc context show"`) || o.code != 0 {
+		t.Fatalf("--debug: code %d, stderr %q", o.code, o.stderr)
+	}
+	if !bytes.Contains([]byte(o.stdout), []byte("Prod")) {
+		t.Fatalf("stdout %q lacks the default context", o.stdout)
+	}
+}
