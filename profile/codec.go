@@ -675,7 +675,10 @@ type span struct {
 // element's span in *d.spans instead of decoding it. It accepts exactly the
 // input context accepts, so a skimmed element always decodes later.
 func (d *decoder) skimContexts() error {
-	d.spans = d.spans[:0]
+	// Guess the count from the bytes left (a context azc writes takes 200
+	// or more), so the spans are not copied as they grow: on the hot path
+	// every fresh page costs a page fault. A smaller one just grows.
+	d.spans = make([]span, 0, (len(d.data)-d.i)/200)
 	null, err := d.array(d.skimContext)
 	// Decode leaves Contexts nil for a null array, [] for an empty one.
 	d.skimmedArray = !null

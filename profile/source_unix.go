@@ -41,7 +41,7 @@ func readSource(path string) (*source, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG || size <= 0 || size > math.MaxInt32 {
 		return readWhole(path)
 	}
-	data, err := syscall.Mmap(fd, 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := syscall.Mmap(fd, 0, int(size), syscall.PROT_READ, mmapFlags)
 	if err != nil {
 		return readWhole(path)
 	}

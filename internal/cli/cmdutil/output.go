@@ -128,7 +128,9 @@ func (o Output) Print(f *Factory, value any, table func() *Table) error {
 	if o.Format == FormatNone {
 		return nil
 	}
-	w := bufio.NewWriterSize(f.IOStreams.Out, 64<<10)
+	// 16 KB: a long list costs a few more writes, not a dozen more page
+	// faults (each fresh page is one, on every command's budget).
+	w := bufio.NewWriterSize(f.IOStreams.Out, 16<<10)
 	if err := render(w, o.Format, o.Query, value, table); err != nil {
 		return err
 	}
