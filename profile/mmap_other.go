@@ -4,5 +4,6 @@ package profile
 
 import "syscall"
 
-// mmapFlags maps profile.json shared; only Linux has MAP_POPULATE.
-const mmapFlags = syscall.MAP_SHARED
+// mmapWhole maps a profile.json that is read whole; only Linux has
+// MAP_POPULATE.
+const mmapWhole = syscall.MAP_SHARED

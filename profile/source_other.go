@@ -3,4 +3,4 @@
 package profile
 
 // readSource reads the file at path: nil when it does not exist.
-func readSource(path string) (*source, error) { return readWhole(path) }
+func readSource(path string, _ bool) (*source, error) { return readWhole(path) }

@@ -10,7 +10,8 @@ import (
 	"syscall"
 )
 
-// readSource reads the file at path: nil when it does not exist. A regular,
+// readSource reads the file at path: nil when it does not exist. whole
+// says the caller reads all of it, not just the header. A regular,
 // non-empty file is mapped read-only instead of copied into the heap: on
 // the hot path of every command, a 500 KB profile costs a few page faults
 // of the page cache's pages rather than a fresh buffer's hundred. Readers
@@ -19,7 +20,7 @@ import (
 // intact, but an editor that truncates the file in place makes reads
 // fault. close releases the mapping; else it goes when the source is
 // unreachable.
-func readSource(path string) (*source, error) {
+func readSource(path string, whole bool) (*source, error) {
 	// syscall, not os.File: an os.File would start Go's network poller
 	// (epoll, an eventfd) on the hot path of every command, for nothing.
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
@@ -41,7 +42,11 @@ func readSource(path string) (*source, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG || size <= 0 || size > math.MaxInt32 {
 		return readWhole(path)
 	}
-	data, err := syscall.Mmap(fd, 0, int(size), syscall.PROT_READ, mmapFlags)
+	flags := syscall.MAP_SHARED
+	if whole {
+		flags = mmapWhole
+	}
+	data, err := syscall.Mmap(fd, 0, int(size), syscall.PROT_READ, flags)
 	if err != nil {
 		return readWhole(path)
 	}

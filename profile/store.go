@@ -97,7 +97,7 @@ func (s *Store) LockPath() string { return s.lock }
 // file is never copied into the heap; the profile holds copies of what it
 // keeps.
 func (s *Store) Load() (*Profile, error) {
-	src, err := readSource(s.path)
+	src, err := readSource(s.path, true)
 	if err != nil {
 		return nil, fmt.Errorf("read profile: %w", err)
 	}
@@ -161,7 +161,7 @@ func (s *Store) corrupt(err error) error {
 // if the file is truncated in place while it is in use, its methods fail
 // with an error saying so instead of crashing.
 func (s *Store) View() (*View, error) {
-	src, err := readSource(s.path)
+	src, err := readSource(s.path, true)
 	if err != nil {
 		return nil, fmt.Errorf("read profile: %w", err)
 	}
@@ -186,7 +186,7 @@ func (s *Store) View() (*View, error) {
 // contexts gets the first one here, the last one from Load). A missing
 // file has the default settings.
 func (s *Store) Settings() (Settings, error) {
-	src, err := readSource(s.path)
+	src, err := readSource(s.path, false)
 	if err != nil {
 		return Settings{}, fmt.Errorf("read profile: %w", err)
 	}
@@ -290,7 +290,7 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	// it is mapped and again once the new file is durable: any change, and
 	// nothing is replaced. (azc's own writers are kept out by the lock.)
 	before := s.fileState()
-	src, err := readSource(s.path)
+	src, err := readSource(s.path, true)
 	if err != nil {
 		return Context{}, fmt.Errorf("read profile: %w", err)
 	}
