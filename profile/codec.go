@@ -30,6 +30,10 @@ type decoder struct {
 	// (skimContext) instead of decoding it.
 	skim  bool
 	spans []span
+	// columns makes the skim also note, in cols, where each context's
+	// listed fields are (View.ColumnsAt).
+	columns bool
+	cols    []columns
 	// skimmedArray says the skim met a contexts array (not null, not
 	// absent): Decode's Contexts is then non-nil, even when empty.
 	skimmedArray bool
@@ -671,6 +675,16 @@ type span struct {
 	nameStart, nameEnd uint32
 }
 
+// brange is a string value's bytes between the quotes in the data; zero
+// for null or absent.
+type brange struct{ start, end uint32 }
+
+// columns locates what `azc context list` shows of a skimmed context
+// besides its name.
+type columns struct {
+	account, tenantID, tenantDomain, subID, subName brange
+}
+
 // skimContexts reads the contexts value as profile would, recording each
 // element's span in *d.spans instead of decoding it. It accepts exactly the
 // input context accepts, so a skimmed element always decodes later.
@@ -679,6 +693,9 @@ func (d *decoder) skimContexts() error {
 	// or more), so the spans are not copied as they grow: on the hot path
 	// every fresh page costs a page fault. A smaller one just grows.
 	d.spans = make([]span, 0, (len(d.data)-d.i)/200)
+	if d.columns {
+		d.cols = make([]columns, 0, cap(d.spans))
+	}
 	null, err := d.array(d.skimContext)
 	// Decode leaves Contexts nil for a null array, [] for an empty one.
 	d.skimmedArray = !null
@@ -688,7 +705,14 @@ func (d *decoder) skimContexts() error {
 func (d *decoder) skimContext() error {
 	d.ws()
 	sp := span{start: uint32(d.i)}
-	var it objIter
+	var (
+		it   objIter
+		cols *columns // nil: not noted
+	)
+	if d.columns {
+		d.cols = append(d.cols, columns{})
+		cols = &d.cols[len(d.cols)-1]
+	}
 	for {
 		key, ok, err := d.next(&it)
 		if err != nil {
@@ -699,23 +723,22 @@ func (d *decoder) skimContext() error {
 		}
 		switch string(key) {
 		case "name":
-			if d.lit("null") {
-				sp.nameStart, sp.nameEnd = 0, 0
-				break
+			var r brange
+			r, err = d.skimString()
+			sp.nameStart, sp.nameEnd = r.start, r.end
+		case "account":
+			var r brange
+			if r, err = d.skimString(); cols != nil {
+				cols.account = r
 			}
-			var b []byte
-			if b, err = d.rawBytes(); err == nil {
-				sp.nameEnd = uint32(d.i - 1)
-				sp.nameStart = sp.nameEnd - uint32(len(b))
-			}
-		case "account", "environment", "storageAccount":
-			err = d.skipString()
+		case "environment", "storageAccount":
+			_, err = d.skimString()
 		case "tenant":
-			err = d.skipStrings(isTenantKey)
+			err = d.skipStrings(isTenantKey, cols, tenantColumn)
 		case "subscription":
-			err = d.skipStrings(isSubscriptionKey)
+			err = d.skipStrings(isSubscriptionKey, cols, subscriptionColumn)
 		case "properties":
-			err = d.skipStrings(nil)
+			err = d.skipStrings(nil, nil, nil)
 		default:
 			err = errSlowPath
 		}
@@ -728,19 +751,25 @@ func (d *decoder) skimContext() error {
 	return nil
 }
 
-// skipString reads what str accepts: a string without escapes, or null.
-func (d *decoder) skipString() error {
+// skimString reads what str accepts, a string without escapes or null,
+// and returns where its bytes are.
+func (d *decoder) skimString() (brange, error) {
 	if d.lit("null") {
-		return nil
+		return brange{}, nil
 	}
-	_, err := d.rawBytes()
-	return err
+	b, err := d.rawBytes()
+	if err != nil {
+		return brange{}, err
+	}
+	end := uint32(d.i - 1)
+	return brange{start: end - uint32(len(b)), end: end}, nil
 }
 
 // skipStrings reads null or an object of string (or null) values whose
 // keys allowed accepts (any key when allowed is nil), as tenant,
-// subscription and properties decode them.
-func (d *decoder) skipStrings(allowed func(key []byte) bool) error {
+// subscription and properties decode them. When cols is not nil, the
+// range of each value whose key column maps to a field is noted there.
+func (d *decoder) skipStrings(allowed func(key []byte) bool, cols *columns, column func(*columns, []byte) *brange) error {
 	if d.lit("null") {
 		return nil
 	}
@@ -753,10 +782,36 @@ func (d *decoder) skipStrings(allowed func(key []byte) bool) error {
 		if allowed != nil && !allowed(key) {
 			return errSlowPath
 		}
-		if err := d.skipString(); err != nil {
+		r, err := d.skimString()
+		if err != nil {
 			return err
 		}
+		if cols != nil {
+			if dst := column(cols, key); dst != nil {
+				*dst = r
+			}
+		}
 	}
+}
+
+func tenantColumn(c *columns, key []byte) *brange {
+	switch string(key) {
+	case "id":
+		return &c.tenantID
+	case "defaultDomain":
+		return &c.tenantDomain
+	}
+	return nil
+}
+
+func subscriptionColumn(c *columns, key []byte) *brange {
+	switch string(key) {
+	case "id":
+		return &c.subID
+	case "name":
+		return &c.subName
+	}
+	return nil
 }
 
 func isTenantKey(k []byte) bool {

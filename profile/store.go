@@ -160,7 +160,14 @@ func (s *Store) corrupt(err error) error {
 // On Unix the View reads a read-only mapping of the file (see readSource):
 // if the file is truncated in place while it is in use, its methods fail
 // with an error saying so instead of crashing.
-func (s *Store) View() (*View, error) {
+func (s *Store) View() (*View, error) { return s.view(false) }
+
+// ListView is View that also notes where each context's listed fields are,
+// so that View.ColumnsAt gives them without decoding the contexts (`azc
+// context list`).
+func (s *Store) ListView() (*View, error) { return s.view(true) }
+
+func (s *Store) view(columns bool) (*View, error) {
 	src, err := readSource(s.path, true)
 	if err != nil {
 		return nil, fmt.Errorf("read profile: %w", err)
@@ -168,7 +175,7 @@ func (s *Store) View() (*View, error) {
 	if src == nil {
 		return fullView(New()), nil
 	}
-	v, err := newView(src)
+	v, err := newView(src, columns)
 	if errors.Is(err, errTruncated) {
 		return nil, err
 	}

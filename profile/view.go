@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // View is a read-only profile that decodes its contexts only when asked:
@@ -24,6 +25,7 @@ type View struct {
 	header *Profile // Contexts nil
 	src    *source  // nil when everything is in full
 	spans  []span
+	cols   []columns // with spans, when the skim noted them (ListView)
 	// array says the file's contexts is an array, not null or absent.
 	array bool
 
@@ -37,17 +39,19 @@ type View struct {
 // NewView reads a profile.json document as Decode does, decoding only its
 // header. The View keeps data; the caller must not change it.
 func NewView(data []byte) (*View, error) {
-	return newView(&source{data: data})
+	return newView(&source{data: data}, false)
 }
 
-func newView(src *source) (*View, error) {
+// newView skims src; with columns, it also notes each context's listed
+// fields (ColumnsAt).
+func newView(src *source, columns bool) (*View, error) {
 	v := &View{}
 	err := src.do(func() error {
 		data := bytes.TrimPrefix(src.data, utf8BOM)
 		if len(data) >= math.MaxUint32 {
 			return errSlowPath
 		}
-		d := &decoder{data: data, skim: true}
+		d := &decoder{data: data, skim: true, columns: columns}
 		h := new(Profile)
 		if err := d.profile(h); err != nil {
 			return err
@@ -62,7 +66,7 @@ func newView(src *source) (*View, error) {
 			return err
 		}
 		src.data = data
-		v.header, v.spans, v.array = h, d.spans, d.skimmedArray
+		v.header, v.spans, v.cols, v.array = h, d.spans, d.cols, d.skimmedArray
 		return nil
 	})
 	if err == errSlowPath {
@@ -239,6 +243,63 @@ func (v *View) nameIndex(name string) (int, error) {
 		return -1, err
 	}
 	return found, nil
+}
+
+// Columns is what `azc context list` shows of a context.
+type Columns struct {
+	Name, Account                    string
+	TenantID, TenantDomain           string
+	SubscriptionID, SubscriptionName string
+}
+
+// Do runs fn, in which ColumnsAt may be called and the strings it gives
+// used: on a View of a mapped file they are the file's own bytes, and a
+// fault (the file truncated in place under it) becomes Do's error.
+func (v *View) Do(fn func() error) error {
+	if v.src == nil {
+		return fn()
+	}
+	return v.src.do(fn)
+}
+
+// ColumnsAt sets *c to context i's Columns, decoding nothing on a View
+// from Store.ListView. Call it only inside Do; the strings are valid only
+// there.
+func (v *View) ColumnsAt(i int, c *Columns) {
+	if v.src == nil || v.cols == nil {
+		var ctx *Context
+		if v.src == nil {
+			ctx = &v.full.Contexts[i]
+		} else if p, err := v.Profile(); err == nil {
+			ctx = &p.Contexts[i]
+		} else {
+			*c = Columns{}
+			return
+		}
+		*c = Columns{Name: ctx.Name, Account: ctx.Account, TenantID: ctx.Tenant.ID, TenantDomain: ctx.Tenant.DefaultDomain}
+		if sub := ctx.Subscription; sub != nil {
+			c.SubscriptionID, c.SubscriptionName = sub.ID, sub.Name
+		}
+		return
+	}
+	sp, col := v.spans[i], &v.cols[i]
+	data := v.src.data
+	at := func(r brange) string {
+		if r.end == r.start {
+			return ""
+		}
+		// The skim vouched for these bytes: a string without escapes,
+		// valid UTF-8, as Decode would have copied it.
+		return unsafe.String(&data[r.start], r.end-r.start)
+	}
+	*c = Columns{
+		Name:             at(brange{sp.nameStart, sp.nameEnd}),
+		Account:          at(col.account),
+		TenantID:         at(col.tenantID),
+		TenantDomain:     at(col.tenantDomain),
+		SubscriptionID:   at(col.subID),
+		SubscriptionName: at(col.subName),
+	}
 }
 
 // name returns context i's name in the data; call it under src.do.

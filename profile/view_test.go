@@ -89,6 +89,12 @@ func FuzzView(f *testing.F) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("Default() differs (-Profile +View):\n%s", diff)
 		}
+		lv, err := newView(&source{data: data}, true)
+		if err != nil {
+			t.Fatalf("a list view refuses what Decode accepts: %v", err)
+		}
+		checkColumns(t, p, lv)
+		checkColumns(t, p, v)
 		full, err := v.Profile()
 		if err != nil {
 			t.Fatal(err)
@@ -97,6 +103,29 @@ func FuzzView(f *testing.F) {
 			t.Fatalf("Profile() differs (-Decode +View):\n%s", diff)
 		}
 	})
+}
+
+// checkColumns checks that v's ColumnsAt gives p's contexts' fields.
+func checkColumns(t *testing.T, p *Profile, v *View) {
+	t.Helper()
+	err := v.Do(func() error {
+		var got Columns
+		for i := range p.Contexts {
+			c := &p.Contexts[i]
+			want := Columns{Name: c.Name, Account: c.Account, TenantID: c.Tenant.ID, TenantDomain: c.Tenant.DefaultDomain}
+			if c.Subscription != nil {
+				want.SubscriptionID, want.SubscriptionName = c.Subscription.ID, c.Subscription.Name
+			}
+			v.ColumnsAt(i, &got)
+			if got != want {
+				return fmt.Errorf("ColumnsAt(%d) = %+v, want %+v", i, got, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // updateSetDefault is what Store.Update(SetDefault(ref)) writes over old.

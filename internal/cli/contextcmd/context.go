@@ -97,13 +97,20 @@ func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
 	}
 	if !st.HasSession() {
 		// Every context is the user's. The table is laid out straight
-		// from the profile; the JSON shapes are built only for the other
-		// formats.
+		// from the file, decoding no context; the other formats decode
+		// them all for their JSON shapes.
+		if out.Plain() {
+			v, err := st.Store().ListView()
+			if err != nil {
+				return err
+			}
+			return v.Do(func() error { return out.Print(f, nil, viewTable(v)) })
+		}
 		p, err := st.Profile()
 		if err != nil {
 			return err
 		}
-		return out.Print(f, cmdutil.Lazy(func() any { return shapeUser(p) }), profileTable(p))
+		return out.Print(f, cmdutil.Lazy(func() any { return shapeUser(p) }), nil)
 	}
 	cs, err := shapeAll(st)
 	if err != nil {

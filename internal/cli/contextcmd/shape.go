@@ -63,14 +63,22 @@ func indexAccounts(p *profile.Profile) accounts {
 
 // accountID is the id (UPN, application id …) of the account c uses, as
 // its shape shows it.
-func (m accounts) accountID(c *profile.Context) string {
-	if a := m[strings.ToLower(c.Account)]; a != nil {
+func (m accounts) accountID(c *profile.Context) string { return m.idOf(c.Account) }
+
+// idOf is accountID for the account key key.
+func (m accounts) idOf(key string) string {
+	// Keys are lower case (Account.Key); only a hand-edited one needs
+	// lowering.
+	if a := m[key]; a != nil {
 		return a.ID
 	}
-	if i := strings.LastIndexByte(c.Account, '|'); i >= 0 {
-		return c.Account[i+1:]
+	if a := m[strings.ToLower(key)]; a != nil {
+		return a.ID
 	}
-	return c.Account
+	if i := strings.LastIndexByte(key, '|'); i >= 0 {
+		return key[i+1:]
+	}
+	return key
 }
 
 func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) Context {
@@ -138,26 +146,25 @@ func (c *Context) tenantText() string {
 // listHeader is the header of `context list`'s table.
 var listHeader = []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}
 
-// profileTable is listTable over a profile's own contexts (all in the user
-// scope), row by row, without their JSON shapes.
-func profileTable(p *profile.Profile) func() *cmdutil.Table {
+// viewTable is listTable over the contexts of a profile without a session
+// (all in the user scope), laid out straight from the file (View.ColumnsAt):
+// call the function it returns only inside v.Do.
+func viewTable(v *profile.View) func() *cmdutil.Table {
 	return func() *cmdutil.Table {
-		m := indexAccounts(p)
-		cur, _ := p.Default()
-		return &cmdutil.Table{Header: listHeader, N: len(p.Contexts), Row: func(i int, row []string) {
-			c := &p.Contexts[i]
-			if cur != nil && cur.Name == c.Name {
+		m := indexAccounts(v.Header())
+		cur, _ := v.DefaultIndex()
+		var c profile.Columns
+		return &cmdutil.Table{Header: listHeader, N: v.Len(), Row: func(i int, row []string) {
+			v.ColumnsAt(i, &c)
+			if i == cur {
 				row[0] = "*"
 			}
-			row[1] = c.Name
-			if s := c.Subscription; s != nil {
-				row[2], row[3] = s.Name, s.ID
-			}
-			row[4] = c.Tenant.DefaultDomain
+			row[1], row[2], row[3] = c.Name, c.SubscriptionName, c.SubscriptionID
+			row[4] = c.TenantDomain
 			if row[4] == "" {
-				row[4] = c.Tenant.ID
+				row[4] = c.TenantID
 			}
-			row[5] = m.accountID(c)
+			row[5] = m.idOf(c.Account)
 		}}
 	}
 }
