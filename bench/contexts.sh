@@ -4,7 +4,7 @@
 # world" binary in the same run; peak RSS of `context list` on 10,000 contexts; and, where
 # az is installed, `az account show` / `az account set` on a generated 50-subscription
 # azureProfile.json (no network). Prints the ratios. Offline, in a temporary directory.
-# Usage: bench/contexts.sh [RUNS]   (hyperfine when installed, else a date +%s%N loop)
+# Usage: bench/contexts.sh [RUNS]   (runs are interleaved: bench/interleave.py)
 set -euo pipefail
 runs=${1:-100}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,35 +51,43 @@ with open(os.path.join(az, "azureProfile.json"), "w") as f:
     json.dump({"installationId": "bench", "subscriptions": subs}, f)
 PY
 
+# Every command runs once per round, side by side with hello world (bench/interleave.py), so a
+# machine that speeds up or slows down moves every figure alike. The reads and the writes run
+# apart, each group beside its own hello world: a write's fsync and writeback would slow the
+# reads next to it. `use` switches back and forth between two contexts, so that every run
+# writes profile.json (write, fsync, rename); "use, no change" names the context that is
+# already the default.
+p1=$work/p1000 p10=$work/p10000
+python3 "$root/bench/interleave.py" "$runs" "$work/reads.json" \
+  "hello world (Go)" "$hello" \
+  "azc context show (1000)" "AZC_CONFIG_DIR=$p1 $azc context show" \
+  "azc context list (1000)" "AZC_CONFIG_DIR=$p1 $azc context list" \
+  "azc context list -o json (1000)" "AZC_CONFIG_DIR=$p1 $azc context list -o json" \
+  "azc context show (10000)" "AZC_CONFIG_DIR=$p10 $azc context show" \
+  "azc context list (10000)" "AZC_CONFIG_DIR=$p10 $azc context list"
+python3 "$root/bench/interleave.py" "$runs" "$work/writes.json" \
+  "hello world (Go), writes" "$hello" \
+  "azc use (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
+  "azc use, no change (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
+  "azc use (10000)" "AZC_CONFIG_DIR=$p10 $azc use sub-00042 || AZC_CONFIG_DIR=$p10 $azc use sub-00043"
 declare -A mean
-# measure NAME CMD... : mean wall time in ms of the whole process
-measure() {
-  local name=$1; shift
-  local ms
-  if command -v hyperfine >/dev/null; then
-    hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/h.json" "$*" >/dev/null 2>&1
-    ms=$(python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["mean"]*1000))' "$work/h.json")
-  else
-    local t0 t1
-    for _ in 1 2 3; do "$@" >/dev/null 2>&1 || true; done
-    t0=$(date +%s%N)
-    for _ in $(seq "$runs"); do "$@" >/dev/null 2>&1 || true; done
-    t1=$(date +%s%N)
-    ms=$(python3 -c "print('%.2f' % (($t1-$t0)/1e6/$runs))")
-  fi
-  mean[$name]=$ms
-  printf '%-34s %8s ms\n' "$name" "$ms"
+# load FILE: adds interleave.py's means in FILE to mean[] (spaces in names become _)
+load() {
+  while read -r name ms; do mean[$name]=$ms; done < <(python3 -c '
+import json, sys
+for k, v in json.load(open(sys.argv[1])).items(): print(k.replace(" ", "_"), "%.2f" % v["mean"])' "$1")
 }
-ratio() { python3 -c "print('%.2f' % (${mean[$1]}/${mean[$2]}))"; }
+load "$work/reads.json"
+load "$work/writes.json"
+# show NAME: prints the mean of NAME
+show() { printf '%-34s %8s ms\n' "$1" "${mean[${1// /_}]}"; }
+ratio() { python3 -c "print('%.2f' % (${mean[${1// /_}]}/${mean[${2// /_}]}))"; }
 
-echo "== whole-process time, mean of $runs runs ($(nproc) CPUs)"
-measure "hello world (Go)" "$hello"
-for n in 1000 10000; do
-  export AZC_CONFIG_DIR="$work/p$n"
-  measure "azc context show ($n)" "$azc" context show
-  measure "azc context list ($n)" "$azc" context list
-  measure "azc context list -o json ($n)" "$azc" context list -o json
-  measure "azc use ($n)" "$azc" use sub-00042
+echo "== whole-process time, mean of $runs interleaved runs ($(nproc) CPUs)"
+for name in "hello world (Go)" "azc context show (1000)" "azc context list (1000)" \
+  "azc context list -o json (1000)" "azc context show (10000)" "azc context list (10000)" \
+  "hello world (Go), writes" "azc use (1000)" "azc use, no change (1000)" "azc use (10000)"; do
+  show "$name"
 done
 
 if command -v /usr/bin/time >/dev/null; then
@@ -89,17 +97,22 @@ if command -v /usr/bin/time >/dev/null; then
 fi
 
 echo "== ratios to hello world (budget: 1000 contexts within 2x)"
-for c in "azc context show (1000)" "azc context list (1000)" "azc use (1000)"; do
+for c in "azc context show (1000)" "azc context list (1000)"; do
   printf '%-34s %6sx\n' "$c" "$(ratio "$c" "hello world (Go)")"
+done
+for c in "azc use (1000)" "azc use, no change (1000)"; do
+  printf '%-34s %6sx\n' "$c" "$(ratio "$c" "hello world (Go), writes")"
 done
 
 if command -v az >/dev/null; then
   export AZURE_CONFIG_DIR="$work/az" AZURE_CORE_COLLECT_TELEMETRY=no AZURE_CORE_NO_COLOR=1
   runs_az=$(( runs < 10 ? runs : 10 ))
-  saved=$runs; runs=$runs_az
-  measure "az account show (50 subs)" az account show
-  measure "az account set (50 subs)" az account set --subscription sub-07
-  runs=$saved
+  python3 "$root/bench/interleave.py" "$runs_az" "$work/az.json" \
+    "az account show (50 subs)" "$(command -v az) account show" \
+    "az account set (50 subs)" "$(command -v az) account set --subscription sub-07"
+  load "$work/az.json"
+  show "az account show (50 subs)"
+  show "az account set (50 subs)"
   echo "== az / azc (budget: >= 30x)"
   printf '%-34s %6sx\n' "az account show / azc context show" "$(ratio "az account show (50 subs)" "azc context show (1000)")"
   printf '%-34s %6sx\n' "az account set / azc use" "$(ratio "az account set (50 subs)" "azc use (1000)")"

@@ -59,3 +59,38 @@ func readSource(path string, whole bool) (*source, error) {
 	}
 	return s, nil
 }
+
+// readPrefix reads at most n bytes from the start of the file at path: nil
+// when it does not exist; whole says they are the whole file.
+func readPrefix(path string, n int) (data []byte, whole bool, err error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err == syscall.EINTR {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	buf := make([]byte, n+1) // one more: a full buffer then means more follows
+	got := 0
+	for got < len(buf) {
+		m, err := syscall.Read(fd, buf[got:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, false, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m == 0 {
+			break
+		}
+		got += m
+	}
+	if got > n {
+		return buf[:n], false, nil
+	}
+	return buf[:got], true, nil
+}

@@ -193,6 +193,45 @@ func (s *Store) view(columns bool) (*View, error) {
 // contexts gets the first one here, the last one from Load). A missing
 // file has the default settings.
 func (s *Store) Settings() (Settings, error) {
+	// The header of a file azc wrote is short and comes first: read a
+	// few kilobytes, and map the file only when they do not hold it.
+	head, whole, err := readPrefix(s.path, settingsPrefix)
+	if err != nil {
+		return Settings{}, fmt.Errorf("read profile: %w", err)
+	}
+	if head == nil {
+		return Settings{}, nil
+	}
+	set, ok, err := decodeSettingsPrefix(head, whole)
+	if !ok {
+		return s.settingsMapped()
+	}
+	if err != nil {
+		return Settings{}, s.corrupt(err)
+	}
+	return set, nil
+}
+
+// settingsPrefix is how much of profile.json Settings reads first.
+const settingsPrefix = 8 << 10
+
+// decodeSettingsPrefix is decodeSettings over the first bytes of the file,
+// all of it when whole: ok false when they end before the answer.
+func decodeSettingsPrefix(head []byte, whole bool) (set Settings, ok bool, err error) {
+	if whole {
+		set, err = decodeSettings(head)
+		return set, true, err
+	}
+	var h Profile
+	d := &decoder{data: bytes.TrimPrefix(head, utf8BOM), skim: true, settingsOnly: true}
+	if d.profile(&h) != errStop {
+		return Settings{}, false, nil
+	}
+	return h.Settings, true, checkVersion(h.Version)
+}
+
+// settingsMapped is Settings over the whole file, mapped.
+func (s *Store) settingsMapped() (Settings, error) {
 	src, err := readSource(s.path, false)
 	if err != nil {
 		return Settings{}, fmt.Errorf("read profile: %w", err)
@@ -417,33 +456,63 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 	if c == nil {
 		return nil
 	}
+	// The backup is linked while the new file is written and synced: the
+	// rename over the old backup frees its blocks, which costs about as
+	// much as the fsync it now overlaps. It is done before the new file
+	// replaces the old one, as if in sequence.
+	var linked chan error
 	if old != nil {
-		if err := s.backup(old); err != nil {
+		linked = make(chan error, 1)
+		go func() { linked <- s.linkBackup() }()
+	}
+	backedUp := func() {
+		if linked == nil {
+			return
+		}
+		err := <-linked
+		linked = nil
+		if errors.Is(err, errNoLink) {
+			// read old here, under the caller's guard of a mapping
+			err = writeFileAtomic(s.bak, BackupName+".tmp-", old)
+		}
+		if err != nil {
 			s.log.Warn("profile backup failed", "path", s.bak, "err", err)
 		}
 	}
-	if err := writeFileAtomicChecked(s.path, tempPrefix, check, c.head, c.raw, c.tail); err != nil {
+	defer backedUp()
+	err := writeFileAtomicChecked(s.path, tempPrefix, func() error {
+		backedUp()
+		if check != nil {
+			return check()
+		}
+		return nil
+	}, c.head, c.raw, c.tail)
+	if err != nil {
 		return fmt.Errorf("write profile: %w", err)
 	}
 	s.log.Debug("profile written", "path", s.path, "bytes", c.len())
 	return nil
 }
 
-// backup makes profile.json.bak the current (good) profile.json. A hard
-// link costs no copy and no fsync (the data is already durable); where links
-// are unsupported the bytes are written out.
-func (s *Store) backup(old []byte) error {
+// errNoLink reports that the file system cannot link profile.json.
+var errNoLink = errors.New("profile: no hard links here")
+
+// linkBackup makes profile.json.bak the current (good) profile.json by a
+// hard link, which costs no copy and no fsync (the data is already
+// durable), or fails with errNoLink where links are unsupported: the
+// caller then writes the bytes out.
+func (s *Store) linkBackup() error {
 	tmp := s.bak + ".tmp"
 	_ = os.Remove(tmp)
-	if err := os.Link(s.path, tmp); err == nil {
-		err := renameRetry(tmp, s.bak)
-		// When tmp and the backup are already links to one file (a writer
-		// died between backup and replace), rename succeeds and does
-		// nothing, leaving tmp behind.
-		_ = os.Remove(tmp)
-		return err
+	if err := os.Link(s.path, tmp); err != nil {
+		return errNoLink
 	}
-	return writeFileAtomic(s.bak, BackupName+".tmp-", old)
+	err := renameRetry(tmp, s.bak)
+	// When tmp and the backup are already links to one file (a writer
+	// died between backup and replace), rename succeeds and does nothing,
+	// leaving tmp behind.
+	_ = os.Remove(tmp)
+	return err
 }
 
 // removeStaleTemps deletes temporary files left by writers that died. Only

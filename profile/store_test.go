@@ -405,3 +405,45 @@ func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 		t.Fatalf("the waiter got the lock after %v, while it was held for 3s", waited)
 	}
 }
+
+// TestSettingsReadsWhatLoadReads checks Settings against Load on profiles
+// whose header fits the first bytes Settings reads and on one whose
+// accounts push the contexts far beyond them, and that it calls a corrupt
+// profile corrupt.
+func TestSettingsReadsWhatLoadReads(t *testing.T) {
+	t.Parallel()
+	for _, accounts := range []int{1, 400} {
+		s := openStore(t)
+		off := false
+		_, err := s.Update(func(p *profile.Profile) error {
+			p.Settings.Autosave = &off
+			for i := range accounts {
+				p.UpsertAccount(profile.Account{ID: fmt.Sprintf("user%04d@contoso.com", i), Type: "user", Environment: "AzureCloud", HomeTenantID: "tenant"})
+			}
+			for i := range 200 {
+				if _, err := p.UpsertContext(testContext(fmt.Sprintf("sub-%03d", i), fmt.Sprintf("%08d-0000-0000-0000-000000000000", i)), profile.UpsertOptions{}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Settings()
+		if err != nil || got.Autosave == nil || *got.Autosave {
+			t.Errorf("%d accounts: Settings() = %+v, %v; want autosave false", accounts, got, err)
+		}
+	}
+	s := openStore(t)
+	if err := os.MkdirAll(s.Dir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(s.Path(), []byte(`{"version":1,"settings":{"autosave":tru`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var ce *profile.CorruptError
+	if _, err := s.Settings(); !errors.As(err, &ce) {
+		t.Errorf("Settings() of a corrupt profile: %v, want a *CorruptError", err)
+	}
+}

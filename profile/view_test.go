@@ -36,6 +36,16 @@ func FuzzView(f *testing.F) {
 		} else if errors.As(perr, new(*NewerVersionError)) && err == nil && !keyAfterContexts(data) {
 			t.Fatalf("decodeSettings accepted a newer version: %v", perr)
 		}
+		// Store.Settings reads the first bytes first: where they hold the
+		// answer it is decodeSettings'.
+		for _, k := range []int{len(data) / 3, len(data) / 2, len(data) - 1} {
+			if k <= 0 || perr != nil || keyAfterContexts(data) {
+				break
+			}
+			if set, ok, err := decodeSettingsPrefix(data[:k], false); ok && (err != nil || !cmp.Equal(set, p.Settings)) {
+				t.Fatalf("decodeSettingsPrefix(first %d bytes) = %+v, %v; Decode's settings %+v", k, set, err, p.Settings)
+			}
+		}
 		if (perr == nil) != (verr == nil) || perr != nil && perr.Error() != verr.Error() {
 			t.Fatalf("Decode error %v, NewView error %v", perr, verr)
 		}

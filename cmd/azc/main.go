@@ -9,6 +9,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/light"
+	_ "github.com/azcontext/azc/internal/oneproc"
 )
 
 // version is set at link time: -ldflags "-X main.version=v1.2.3".
