@@ -50,6 +50,11 @@ subs = [{"id": f"{i:08d}-aaaa-bbbb-cccc-dddddddddddd", "name": f"sub-{i:02d}", "
 with open(os.path.join(az, "azureProfile.json"), "w") as f:
     json.dump({"installationId": "bench", "subscriptions": subs}, f)
 PY
+# azc's own layout (one context per line): one full rewrite by azc, content unchanged.
+for n in 1000 10000; do
+  AZC_CONFIG_DIR="$work/p$n" "$azc" context rename sub-00999 bench-tmp 2>/dev/null
+  AZC_CONFIG_DIR="$work/p$n" "$azc" context rename bench-tmp sub-00999 2>/dev/null
+done
 
 # Every command runs once per round, side by side with hello world (bench/interleave.py), so a
 # machine that speeds up or slows down moves every figure alike. The reads and the writes run

@@ -3,6 +3,8 @@ package profile
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,15 +39,64 @@ func FuzzCodec(f *testing.F) {
 		if stdErr != nil {
 			return
 		}
-		want, err := json.MarshalIndent(&std, "", "  ")
-		if err != nil {
+		checkEncoding(t, &std)
+	})
+}
+
+// checkEncoding checks fastEncode(p) against json.MarshalIndent: the same
+// tokens (re-indented, the same bytes), laid out the same but for the
+// elements of environments, accounts and contexts, each one compact line.
+func checkEncoding(t *testing.T, p *Profile) {
+	t.Helper()
+	want, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fastEncode(p)
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, got, "", "  "); err != nil {
+		t.Fatalf("fastEncode wrote invalid JSON (%v):\n%s", err, got)
+	}
+	if want = append(want, '\n'); !bytes.Equal(indented.Bytes(), want) {
+		t.Fatalf("fastEncode differs from json.MarshalIndent once re-indented:\n got %s\nwant %s", indented.Bytes(), want)
+	}
+	// The layout: MarshalIndent's, with each element on one line.
+	var expect bytes.Buffer
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(want, &top); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(want), "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		expect.WriteString(line)
+		expect.WriteByte('\n')
+		if !strings.HasSuffix(line, "[") || !slices.Contains([]string{`  "environments": [`, `  "accounts": [`, `  "contexts": [`}, line) {
+			continue
+		}
+		// the array's elements, each compacted onto one line
+		var elems []json.RawMessage
+		if err := json.Unmarshal(top[strings.Trim(strings.TrimSuffix(strings.TrimSpace(line), ": ["), `"`)], &elems); err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, '\n')
-		if got := fastEncode(&std); !bytes.Equal(got, want) {
-			t.Fatalf("fastEncode differs from json.MarshalIndent:\n got %s\nwant %s", got, want)
+		for k, el := range elems {
+			var c bytes.Buffer
+			_ = json.Compact(&c, el)
+			expect.WriteString("    ")
+			expect.Write(c.Bytes())
+			if k < len(elems)-1 {
+				expect.WriteByte(',')
+			}
+			expect.WriteByte('\n')
 		}
-	})
+		for i++; lines[i] != "  ]" && lines[i] != "  ],"; i++ {
+		}
+		expect.WriteString(lines[i])
+		expect.WriteByte('\n')
+	}
+	if w := bytes.TrimSuffix(expect.Bytes(), []byte("\n")); !bytes.Equal(got, w) {
+		t.Fatalf("fastEncode's layout:\n got %s\nwant %s", got, w)
+	}
 }
 
 func TestFastDecodeTakesTheProfilesEncodeWrites(t *testing.T) {
