@@ -59,7 +59,7 @@ done
 # Every command runs once per round, side by side with hello world (bench/interleave.py), so a
 # machine that speeds up or slows down moves every figure alike. The reads and the writes run
 # apart, each group beside its own hello world: a write's fsync and writeback would slow the
-# reads next to it. `use` switches back and forth between two contexts, so that every run
+# reads next to it (and a second write right after a first is slowed the same way). `use` switches back and forth between two contexts, so that every run
 # writes profile.json (write, fsync, rename); "use, no change" names the context that is
 # already the default.
 p1=$work/p1000 p10=$work/p10000
@@ -73,7 +73,9 @@ python3 "$root/bench/interleave.py" "$runs" "$work/reads.json" \
 python3 "$root/bench/interleave.py" "$runs" "$work/writes.json" \
   "hello world (Go), writes" "$hello" \
   "azc use (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
-  "azc use, no change (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
+  "azc use, no change (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043"
+# apart: the writeback of a 10,000-context switch would slow the next round's writes
+python3 "$root/bench/interleave.py" "$(( runs < 30 ? runs : 30 ))" "$work/writes10.json" \
   "azc use (10000)" "AZC_CONFIG_DIR=$p10 $azc use sub-00042 || AZC_CONFIG_DIR=$p10 $azc use sub-00043"
 declare -A mean
 # load FILE: adds interleave.py's means in FILE to mean[] (spaces in names become _)
@@ -84,6 +86,7 @@ for k, v in json.load(open(sys.argv[1])).items(): print(k.replace(" ", "_"), "%.
 }
 load "$work/reads.json"
 load "$work/writes.json"
+load "$work/writes10.json"
 # show NAME: prints the mean of NAME
 show() { printf '%-34s %8s ms\n' "$1" "${mean[${1// /_}]}"; }
 ratio() { python3 -c "print('%.2f' % (${mean[${1// /_}]}/${mean[${2// /_}]}))"; }

@@ -11,13 +11,30 @@ import (
 // fsync the directory so the rename itself is durable. The file is 0600
 // and holds the pieces of data one after the other.
 func writeFileAtomic(path, prefix string, data ...[]byte) (err error) {
-	return writeFileAtomicChecked(path, prefix, nil, data...)
+	return writeFileAtomicHooked(path, prefix, atomicHooks{}, data...)
 }
 
 // writeFileAtomicChecked is writeFileAtomic with check, when not nil, run
 // after the temporary file is durable and before it replaces path: an
 // error from check leaves path alone.
 func writeFileAtomicChecked(path, prefix string, check func() error, data ...[]byte) (err error) {
+	return writeFileAtomicHooked(path, prefix, atomicHooks{check: check}, data...)
+}
+
+// atomicHooks are what writeFileAtomicHooked runs besides the write.
+type atomicHooks struct {
+	// check, when not nil, runs after the temporary file is durable and
+	// before it replaces path: an error leaves path alone.
+	check func() error
+	// renamed, when not nil, runs once the temporary file has replaced
+	// path, and may start work that overlaps the directory's sync: the
+	// function it returns waits for that work.
+	renamed func() (wait func())
+}
+
+// writeFileAtomicHooked is writeFileAtomic with hooks.
+func writeFileAtomicHooked(path, prefix string, hooks atomicHooks, data ...[]byte) (err error) {
+	check := hooks.check
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
@@ -53,6 +70,9 @@ func writeFileAtomicChecked(path, prefix string, check func() error, data ...[]b
 	}
 	if err = renameRetry(tmp, path); err != nil {
 		return err
+	}
+	if hooks.renamed != nil {
+		defer hooks.renamed()()
 	}
 	return syncDir(dir)
 }

@@ -297,7 +297,6 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	}
 	defer unlock()
 
-	s.removeStaleTemps()
 	p, old, err := s.read()
 	if err != nil {
 		return nil, err
@@ -328,7 +327,6 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	}
 	defer unlock()
 
-	s.removeStaleTemps()
 	// The contexts array is checked in the file's mapping and written out
 	// from it verbatim. An editor that rewrites profile.json in place
 	// meanwhile would change the bytes between the check and the copy, so
@@ -480,12 +478,25 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 		}
 	}
 	defer backedUp()
-	err := writeFileAtomicChecked(s.path, tempPrefix, func() error {
-		backedUp()
-		if check != nil {
-			return check()
-		}
-		return nil
+	err := writeFileAtomicHooked(s.path, tempPrefix, atomicHooks{
+		check: func() error {
+			backedUp()
+			if check != nil {
+				return check()
+			}
+			return nil
+		},
+		// Temporary files left by writers that died are removed while
+		// the directory syncs: ours is renamed by then, and only the lock
+		// holder writes them.
+		renamed: func() func() {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				s.removeStaleTemps()
+			}()
+			return func() { <-done }
+		},
 	}, c.head, c.raw, c.tail)
 	if err != nil {
 		return fmt.Errorf("write profile: %w", err)
