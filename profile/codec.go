@@ -713,6 +713,11 @@ func (d *decoder) skimContext() error {
 		d.cols = append(d.cols, columns{})
 		cols = &d.cols[len(d.cols)-1]
 	}
+	if d.skimCompact(&sp, cols) {
+		sp.end = uint32(d.i)
+		d.spans = append(d.spans, sp)
+		return nil
+	}
 	for {
 		key, ok, err := d.next(&it)
 		if err != nil {
@@ -749,6 +754,81 @@ func (d *decoder) skimContext() error {
 	sp.end = uint32(d.i)
 	d.spans = append(d.spans, sp)
 	return nil
+}
+
+// skimCompact skims a context written the way the encoder writes one, on
+// one line without spaces, in its order of keys: the layout of every
+// profile azc wrote. It reads fixed keys where skimContext reads any key
+// at all, which makes it about twice as fast. Anything else, it leaves
+// d.i where it was and returns false, and skimContext reads the element
+// the general way (which accepts all this accepts, with the same spans).
+func (d *decoder) skimCompact(sp *span, cols *columns) bool {
+	start := d.i
+	var c columns
+	var name brange
+	ok := d.expect(`{"name":`) && d.quoted(&name) &&
+		d.expect(`,"account":`) && d.quoted(&c.account) &&
+		d.expect(`,"environment":`) && d.quoted(nil) &&
+		d.expect(`,"tenant":{"id":`) && d.quoted(&c.tenantID) &&
+		(!d.expect(`,"defaultDomain":`) || d.quoted(&c.tenantDomain)) &&
+		(!d.expect(`,"displayName":`) || d.quoted(nil)) &&
+		d.expect(`}`) &&
+		(!d.expect(`,"subscription":{"id":`) || d.quoted(&c.subID) &&
+			d.expect(`,"name":`) && d.quoted(&c.subName) &&
+			(!d.expect(`,"state":`) || d.quoted(nil)) &&
+			d.expect(`,"tenantId":`) && d.quoted(nil) && d.expect(`}`)) &&
+		(!d.expect(`,"storageAccount":`) || d.quoted(nil)) &&
+		(!d.expect(`,"properties":`) || d.skipStrings(nil, nil, nil) == nil) &&
+		d.expect(`}`)
+	if !ok {
+		d.i = start
+		return false
+	}
+	sp.nameStart, sp.nameEnd = name.start, name.end
+	if cols != nil {
+		*cols = c
+	}
+	return true
+}
+
+// expect reads lit if the data goes on with it, spaces not allowed.
+func (d *decoder) expect(lit string) bool {
+	if len(d.data)-d.i >= len(lit) && string(d.data[d.i:d.i+len(lit)]) == lit {
+		d.i += len(lit)
+		return true
+	}
+	return false
+}
+
+// quoted reads a string without escapes, as rawBytes does but with no
+// space before it, noting where its bytes are in *r when r is not nil.
+func (d *decoder) quoted(r *brange) bool {
+	if d.i >= len(d.data) || d.data[d.i] != '"' {
+		return false
+	}
+	start := d.i + 1
+	ascii := true
+	for i := start; ; i++ {
+		i = nextSpecial(d.data, i)
+		if i == len(d.data) {
+			return false
+		}
+		switch c := d.data[i]; {
+		case c == '"':
+			if !ascii && !utf8.Valid(d.data[start:i]) {
+				return false
+			}
+			d.i = i + 1
+			if r != nil {
+				*r = brange{start: uint32(start), end: uint32(i)}
+			}
+			return true
+		case c >= utf8.RuneSelf:
+			ascii = false
+		default: // a backslash or a control character
+			return false
+		}
+	}
 }
 
 // skimString reads what str accepts, a string without escapes or null,

@@ -22,6 +22,17 @@ func viewSeeds(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf{\"version\":1,\"defaultContext\":\"x\",\"contexts\":[{\"name\":\"x\"}]}"), "-")
 	f.Add([]byte(`{"version":1,"contexts":[]}`), "")
 	f.Add(fastEncode(benchProfile(20)), "Contoso Workload 0001")
+	// one-line contexts in the encoder's layout, and near misses the
+	// general skim must read
+	f.Add([]byte("{\"version\":1,\"contexts\":[\n"+
+		`{"name":"a","account":"k","environment":"E","tenant":{"id":"t","defaultDomain":"d","displayName":"D"},"subscription":{"id":"s","name":"n","state":"Enabled","tenantId":"t"},"storageAccount":"sa","properties":{"x":"y","a":"b"}},`+"\n"+
+		`{"name":"","account":"","environment":"","tenant":{"id":""}},`+"\n"+
+		`{"name":"é","account":"k","environment":"E","tenant":{"id":"t"},"subscription":{"id":"s","name":"n","tenantId":"t"}},`+"\n"+
+		`{"name":"c","account":"k","environment":"E","tenant":{"id":"t"},"subscription":null},`+"\n"+
+		`{"name":"d","account":"k\u0041","environment":"E","tenant":{"id":"t"}},`+"\n"+
+		`{"name":"e","environment":"E","account":"k","tenant":{"id":"t"}},`+"\n"+
+		`{"name":"f","account":"k","environment":"E","tenant":{"id":"t"},"tenant":{"id":"u"}},`+"\n"+
+		`{"name": "g","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "c")
 }
 
 // FuzzView checks that a View accepts exactly what Decode accepts, with the
@@ -300,4 +311,59 @@ func keyAfterContexts(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// TestSkimCompactReadsWhatTheEncoderWrites checks that every context line
+// the encoder writes, with every optional field, takes the compact skim,
+// and that it notes where each field's bytes are.
+func TestSkimCompactReadsWhatTheEncoderWrites(t *testing.T) {
+	p := benchProfile(3)
+	p.Contexts[0].Tenant.DisplayName = "Contoso"
+	p.Contexts[0].StorageAccount = "store"
+	p.Contexts[0].Properties = map[string]string{"team": "blue", "a": "é"}
+	p.Contexts[1].Subscription = nil
+	p.Contexts[2].Subscription.State = ""
+	p.Contexts[2].Name = "Ünïcode name"
+	data := fastEncode(p)
+	k := 0
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSuffix(bytes.TrimSpace(line), []byte(","))
+		if !bytes.HasPrefix(line, []byte(`{"name":`)) {
+			continue
+		}
+		c := &p.Contexts[k]
+		k++
+		d := &decoder{data: line}
+		var sp span
+		var got columns
+		if !d.skimCompact(&sp, &got) || d.i != len(line) {
+			t.Fatalf("the compact skim refuses the encoder's line %s", line)
+		}
+		// where "key":"value" puts value, searching from after
+		at := func(after, key, value string) brange {
+			if value == "" && key != "name" && key != "account" && key != "id" {
+				return brange{}
+			}
+			from := bytes.Index(line, []byte(after))
+			i := bytes.Index(line[from:], []byte(`"`+key+`":"`+value+`"`))
+			if from < 0 || i < 0 {
+				t.Fatalf("%q not in %s", key, line)
+			}
+			start := uint32(from + i + len(key) + 4)
+			return brange{start, start + uint32(len(value))}
+		}
+		if name := (brange{sp.nameStart, sp.nameEnd}); name != at("", "name", c.Name) {
+			t.Errorf("%s: name at %v", line, name)
+		}
+		want := columns{account: at("", "account", c.Account), tenantID: at(`"tenant"`, "id", c.Tenant.ID), tenantDomain: at(`"tenant"`, "defaultDomain", c.Tenant.DefaultDomain)}
+		if c.Subscription != nil {
+			want.subID, want.subName = at(`"subscription"`, "id", c.Subscription.ID), at(`"subscription"`, "name", c.Subscription.Name)
+		}
+		if got != want {
+			t.Errorf("%s: columns %+v, want %+v", line, got, want)
+		}
+	}
+	if k != len(p.Contexts) {
+		t.Fatalf("found %d context lines, want %d", k, len(p.Contexts))
+	}
 }
