@@ -130,35 +130,30 @@ func (s *State) Resolve(ref string) (*profile.Context, error) {
 		}
 		return resolve(v, ref)
 	}
-	v, err := s.view()
+	l, err := s.lookup()
 	if err != nil {
 		return nil, err
 	}
-	return resolve(v.merged, ref)
+	c, _, err := l.resolve(ref)
+	return c, err
 }
 
-// ResolveEntry is Resolve that also returns the merged view the context
-// was found in and the scope it lives in, from one read of the state: what
-// a command that uses the context's account and environment next needs.
+// ResolveEntry is Resolve that also returns the scope the context lives
+// in, whether it is the current one, and the merged view's accounts and
+// environments (a Profile without its contexts): what a command that uses
+// the context's account and environment, or shows it, next needs. It reads
+// the state once, and decodes only the context an exact name (or the
+// default) picks.
 func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
-	v, err := s.view()
+	l, err := s.lookup()
 	if err != nil {
 		return nil, Entry{}, err
 	}
-	c, err := resolve(v.merged, ref)
+	c, scope, err := l.resolve(ref)
 	if err != nil {
 		return nil, Entry{}, err
 	}
-	e := Entry{Context: *c, Scope: profile.ScopeUser}
-	for i := range v.merged.Contexts {
-		if v.merged.Contexts[i].Name == c.Name {
-			e.Scope = v.scopeOf[i]
-		}
-	}
-	if cur, _ := v.merged.Default(); cur != nil {
-		e.Current = cur.Name == c.Name
-	}
-	return v.merged, e, nil
+	return l.header(), Entry{Context: *c, Scope: scope, Current: l.current(c)}, nil
 }
 
 // finder is what resolve needs: *profile.Profile, or the lazy

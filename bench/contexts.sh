@@ -19,6 +19,48 @@ mkdir -p "$work/hello"
 printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$work/hello/main.go"
 (cd "$work/hello" && GOFLAGS= GO111MODULE=off go build -o "$work/bin/hello" main.go)
 azc="$work/bin/azc" hello="$work/bin/hello"
+# The floor of a switch: a Go program that only replaces a file durably, as DESIGN section 2
+# asks of every write (write a temporary file, fsync, rename over, fsync the directory).
+mkdir -p "$work/replace"
+cat >"$work/replace/main.go" <<'GO'
+package main
+
+import (
+	"os"
+	"path/filepath"
+)
+
+func main() {
+	path := os.Args[1]
+	data, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		panic(err)
+	}
+	if err := f.Sync(); err != nil {
+		panic(err)
+	}
+	f.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		panic(err)
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		panic(err)
+	}
+	if err := d.Sync(); err != nil {
+		panic(err)
+	}
+}
+GO
+(cd "$work/replace" && GOFLAGS= GO111MODULE=off CGO_ENABLED=0 go build -o "$work/bin/replace" main.go)
 
 # profile.json with N contexts over 10 accounts, and az's azureProfile.json with 50 subscriptions.
 python3 - "$work" <<'PY'
@@ -56,6 +98,8 @@ for n in 1000 10000; do
   AZC_CONFIG_DIR="$work/p$n" "$azc" context rename bench-tmp sub-00999 2>/dev/null
 done
 
+cp "$work/p1000/profile.json" "$work/replace/profile.json"
+
 # Every command runs once per round, side by side with hello world (bench/interleave.py), so a
 # machine that speeds up or slows down moves every figure alike. The reads and the writes run
 # apart, each group beside its own hello world: a write's fsync and writeback would slow the
@@ -73,7 +117,8 @@ python3 "$root/bench/interleave.py" "$runs" "$work/reads.json" \
 python3 "$root/bench/interleave.py" "$runs" "$work/writes.json" \
   "hello world (Go), writes" "$hello" \
   "azc use (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
-  "azc use, no change (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043"
+  "azc use, no change (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
+  "durable replace only (1000)" "$work/bin/replace $work/replace/profile.json"
 # apart: the writeback of a 10,000-context switch would slow the next round's writes
 python3 "$root/bench/interleave.py" "$(( runs < 30 ? runs : 30 ))" "$work/writes10.json" \
   "azc use (10000)" "AZC_CONFIG_DIR=$p10 $azc use sub-00042 || AZC_CONFIG_DIR=$p10 $azc use sub-00043"
@@ -94,7 +139,8 @@ ratio() { python3 -c "print('%.2f' % (${mean[${1// /_}]}/${mean[${2// /_}]}))"; 
 echo "== whole-process time, mean of $runs interleaved runs ($(nproc) CPUs)"
 for name in "hello world (Go)" "azc context show (1000)" "azc context list (1000)" \
   "azc context list -o json (1000)" "azc context show (10000)" "azc context list (10000)" \
-  "hello world (Go), writes" "azc use (1000)" "azc use, no change (1000)" "azc use (10000)"; do
+  "hello world (Go), writes" "azc use (1000)" "azc use, no change (1000)" \
+  "durable replace only (1000)" "azc use (10000)"; do
   show "$name"
 done
 
@@ -108,7 +154,7 @@ echo "== ratios to hello world (budget: 1000 contexts within 2x)"
 for c in "azc context show (1000)" "azc context list (1000)"; do
   printf '%-34s %6sx\n' "$c" "$(ratio "$c" "hello world (Go)")"
 done
-for c in "azc use (1000)" "azc use, no change (1000)"; do
+for c in "azc use (1000)" "azc use, no change (1000)" "durable replace only (1000)"; do
   printf '%-34s %6sx\n' "$c" "$(ratio "$c" "hello world (Go), writes")"
 done
 

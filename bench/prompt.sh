@@ -48,30 +48,18 @@ session=$("$azc" session start --pid $$)
 AZC_SESSION=$session "$azc" use sub-7-70 --scope process -o none 2>/dev/null
 echo "prompt without a session: $("$azc" prompt); with one: $(AZC_SESSION=$session "$azc" prompt)"
 
-if command -v hyperfine >/dev/null; then
-	hyperfine -N --warmup 10 --runs "$runs" \
-		-n hello "$work/bin/hello" \
-		-n 'azc prompt' "$azc prompt" \
-		-n 'azc prompt (session)' "env AZC_SESSION=$session $azc prompt" \
-		-n 'azc context show' "$azc context show -o none" \
-		-n 'azc context show (session)' "env AZC_SESSION=$session $azc context show -o none"
-	exit
-fi
-
-# Without hyperfine: mean wall time over $runs runs of each, interleaved.
-bench() { # name, command...
-	local name=$1; shift
-	local start end
-	start=$(date +%s%N)
-	for ((i = 0; i < runs; i++)); do "$@" >/dev/null; done
-	end=$(date +%s%N)
-	printf '%-28s %7.2f ms\n' "$name" "$(echo "($end - $start) / $runs / 1000000" | bc -l)"
-}
-for round in 1 2; do
-	echo "round $round ($runs runs each)"
-	bench hello "$work/bin/hello"
-	bench 'azc prompt' "$azc" prompt
-	bench 'azc prompt (session)' env AZC_SESSION="$session" "$azc" prompt
-	bench 'azc context show' "$azc" context show -o none
-	bench 'azc context show (session)' env AZC_SESSION="$session" "$azc" context show -o none
-done
+# Interleaved rounds beside hello world (bench/interleave.py); the session is set in the
+# environment azc starts with, without an env(1) process in between.
+python3 "$root/bench/interleave.py" "$runs" "$work/r.json" \
+	"hello world (Go)" "$work/bin/hello" \
+	"azc prompt" "$azc prompt" \
+	"azc prompt (session)" "AZC_SESSION=$session $azc prompt" \
+	"azc context show" "$azc context show -o none" \
+	"azc context show (session)" "AZC_SESSION=$session $azc context show -o none"
+python3 - "$work/r.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+hello = r["hello world (Go)"]["mean"]
+for name, v in r.items():
+    print("%-28s %7.2f ms  %5.2fx hello" % (name, v["mean"], v["mean"] / hello))
+PY

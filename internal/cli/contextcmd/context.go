@@ -231,21 +231,14 @@ func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
 		}
 		return out.Print(f, c, showTable(c))
 	}
-	p, entries, err := load(st)
+	// With a session: its state and the profile's skim, decoding the
+	// context an exact name (or the default) picks.
+	p, e, err := st.ResolveEntry(opts.Ref)
 	if err != nil {
 		return err
 	}
-	c, err := resolveIn(p, opts.Ref)
-	if err != nil {
-		return err
-	}
-	for i := range entries {
-		if entries[i].Name == c.Name {
-			c := indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current)
-			return out.Print(f, c, showTable(c))
-		}
-	}
-	return &profile.NotFoundError{Kind: "context", Ref: opts.Ref}
+	c := indexAccounts(p).shape(&e.Context, e.Scope, e.Current)
+	return out.Print(f, c, showTable(c))
 }
 
 // showView is show's lookup without a session, over the profile's lazy

@@ -9,10 +9,11 @@ import (
 )
 
 // Fast runs `context show`, `context list` and `use` (also as `context
-// use`, with their aliases) without cobra when args hold nothing but their
-// names, at most one NAME, and the flags -c/--context, -o/--output,
-// --query, --debug and, for use, --scope, each as `--flag VALUE`,
-// `--flag=VALUE` or `-c VALUE`. Anything else (help, completion, `--`,
+// use`, with their aliases), and the shell prompt's `prompt`, without
+// cobra when args hold nothing but their names, at most one NAME, and the
+// flags -c/--context, -o/--output, --query, --debug and, for use, --scope
+// (prompt: -c and --debug), each as `--flag VALUE`, `--flag=VALUE` or
+// `-c VALUE`. Anything else (help, completion, `--`,
 // other flags or spellings, a bad -o or --query, `use` without NAME, which
 // opens the picker) is left to cobra, which then also prints the errors.
 // It is a cli.FastFunc.
@@ -102,6 +103,10 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 			path = "azc context list"
 			run = func() error { return contextcmd.ListRun(f, out) }
 		}
+	}
+	if len(words) == 1 && words[0] == "prompt" && !scopeGiven && out == (cmdutil.Output{Format: cmdutil.FormatTable}) {
+		path = "azc prompt"
+		run = func() error { sessioncmd.PromptRun(f, ref); return nil }
 	}
 	if run == nil {
 		// use NAME, context use NAME

@@ -136,6 +136,12 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		{args: "ctx use Dev --debug"},
 		{args: "use Dev", env: map[string]string{"AZC_AUTOSAVE": "false"}},
 		{args: "use Dev", env: map[string]string{"AZC_AUTOSAVE": "maybe"}},
+		{args: "prompt"},
+		{args: "prompt -c Dev"},
+		{args: "prompt --context=nosuch"},
+		{args: "prompt", env: map[string]string{"AZC_CONTEXT": "Dev"}},
+		{args: "prompt", session: true},
+		{args: "prompt --debug", session: true},
 		{args: "context show", session: true},
 		{args: "context show Mine -o json", session: true},
 		{args: "context list", session: true},
@@ -166,7 +172,7 @@ func TestFastAgreesWithCobra(t *testing.T) {
 			if viaFast.after != viaCobra.after {
 				t.Errorf("azc %s left other contexts than cobra:\nfast:  %s\ncobra: %s", tc.args, viaFast.after, viaCobra.after)
 			}
-			if viaCobra.stdout == "" && viaCobra.stderr == "" && !strings.Contains(tc.args, "none") {
+			if viaCobra.stdout == "" && viaCobra.stderr == "" && !strings.Contains(tc.args, "none") && tc.args != "prompt --context=nosuch" {
 				t.Errorf("azc %s printed nothing", tc.args)
 			}
 		})
@@ -178,6 +184,7 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		"context show -c -o", "context show --bogus", "context show --debug=true", "version", "context",
 		"ctx list extra", "__complete context show ", "help use", "context remove Dev", "use Dev Prod",
 		"context show --output=", "context use", "use Dev --scope", "list", "show",
+		"prompt -o json", "prompt extra", "prompt --scope user", "prompt --query name",
 	}
 	for _, s := range slow {
 		args := strings.Fields(s)

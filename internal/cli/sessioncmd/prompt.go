@@ -21,16 +21,23 @@ default, then the profile's) for a shell prompt. It prints nothing when no
 context is selected and never fails. ` + "`azc init`" + ` puts it in your prompt.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := f.State()
-			if err != nil {
-				return nil
-			}
-			c, err := st.Resolve(cmdutil.ContextRef(f, cmd))
-			if err != nil {
-				return nil
-			}
-			fmt.Fprintln(f.IOStreams.Out, c.Name)
+			PromptRun(f, cmdutil.ContextRef(f, cmd))
 			return nil
 		},
 	}
+}
+
+// PromptRun prints the name of the context ref names (the default chain
+// when ref is empty), or nothing: `azc prompt` once its arguments are
+// parsed. It never fails.
+func PromptRun(f *cmdutil.Factory, ref string) {
+	st, err := f.State()
+	if err != nil {
+		return
+	}
+	c, err := st.Resolve(ref)
+	if err != nil {
+		return
+	}
+	fmt.Fprintln(f.IOStreams.Out, c.Name)
 }
