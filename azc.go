@@ -289,20 +289,25 @@ func (s *State) view() (*view, error) {
 	if err != nil {
 		return nil, err
 	}
+	var sess *profile.Profile
+	if s.session != nil {
+		if sess, err = s.session.Load(); err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+	}
+	return merge(user, sess), nil
+}
+
+// merge makes the merged view of the user profile, which it changes and
+// keeps, and the session's state (nil for none).
+func merge(user, sess *profile.Profile) *view {
 	v := &view{merged: user}
 	v.scopeOf = make([]profile.Scope, len(user.Contexts))
 	for i := range v.scopeOf {
 		v.scopeOf[i] = profile.ScopeUser
 	}
-	if s.session == nil {
-		return v, nil
-	}
-	sess, err := s.session.Load()
-	if err != nil {
-		return nil, fmt.Errorf("session: %w", err)
-	}
 	if sess == nil {
-		return v, nil
+		return v
 	}
 	m := user
 	for _, a := range sess.Accounts {
@@ -328,7 +333,7 @@ func (s *State) view() (*view, error) {
 		m.DefaultContext = sess.DefaultContext
 		m.PreviousContext = sess.PreviousContext
 	}
-	return v, nil
+	return v
 }
 
 func indexName(p *profile.Profile, name string) int {

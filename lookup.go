@@ -13,7 +13,6 @@ import (
 // reference that is a context's exact name decodes that context alone.
 // Any other reference decodes the whole merged view, as view does.
 type lookup struct {
-	s    *State
 	user *profile.View
 	sess *profile.Profile // nil without a session or its state
 	full *view
@@ -24,7 +23,7 @@ func (s *State) lookup() (*lookup, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lookup{s: s, user: user}
+	l := &lookup{user: user}
 	if s.session != nil {
 		if l.sess, err = s.session.Load(); err != nil {
 			return nil, fmt.Errorf("session: %w", err)
@@ -107,11 +106,13 @@ func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 		}
 	}
 	if l.full == nil {
-		v, err := l.s.view()
+		// the whole merged view, from what was read: header, default and
+		// context from one state
+		user, err := l.user.Profile()
 		if err != nil {
 			return nil, 0, err
 		}
-		l.full = v
+		l.full = merge(user, l.sess)
 	}
 	c, err := l.full.merged.Find(ref)
 	if err != nil {

@@ -691,8 +691,9 @@ type columns struct {
 func (d *decoder) skimContexts() error {
 	// Guess the count from the bytes left (a context azc writes takes 200
 	// or more), so the spans are not copied as they grow: on the hot path
-	// every fresh page costs a page fault. A smaller one just grows.
-	d.spans = make([]span, 0, (len(d.data)-d.i)/200)
+	// every fresh page costs a page fault. A smaller one just grows; the
+	// cap keeps a file of a few huge contexts from reserving megabytes.
+	d.spans = make([]span, 0, min((len(d.data)-d.i)/200, 1<<16))
 	if d.columns {
 		d.cols = make([]columns, 0, cap(d.spans))
 	}

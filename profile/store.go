@@ -499,6 +499,10 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 		},
 	}, c.head, c.raw, c.tail)
 	if err != nil {
+		// A writer that died may have left a temporary file as big as the
+		// profile: on a full disk, only removing it lets the next write
+		// succeed.
+		s.removeStaleTemps()
 		return fmt.Errorf("write profile: %w", err)
 	}
 	s.log.Debug("profile written", "path", s.path, "bytes", c.len())
@@ -660,7 +664,8 @@ func checkVersion(v int) error {
 	return nil
 }
 
-// Encode renders p as profile.json: indented JSON with a final newline.
+// Encode renders p as profile.json: indented JSON with each environment,
+// account and context on one compact line, and a final newline.
 func Encode(p *Profile) ([]byte, error) {
 	return fastEncode(p), nil
 }

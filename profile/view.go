@@ -259,22 +259,27 @@ func (v *View) Do(fn func() error) error {
 	if v.src == nil {
 		return fn()
 	}
+	if v.cols == nil {
+		// not from ListView: ColumnsAt reads the decoded contexts
+		if _, err := v.Profile(); err != nil {
+			return err
+		}
+	}
 	return v.src.do(fn)
 }
 
 // ColumnsAt sets *c to context i's Columns, decoding nothing on a View
-// from Store.ListView. Call it only inside Do; the strings are valid only
+// from Store.ListView (Do decodes any other View's contexts first, and
+// fails if it cannot). Call it only inside Do; the strings are valid only
 // there.
 func (v *View) ColumnsAt(i int, c *Columns) {
 	if v.src == nil || v.cols == nil {
 		var ctx *Context
 		if v.src == nil {
 			ctx = &v.full.Contexts[i]
-		} else if p, err := v.Profile(); err == nil {
-			ctx = &p.Contexts[i]
 		} else {
-			*c = Columns{}
-			return
+			p, _ := v.Profile() // Do decoded it, or failed
+			ctx = &p.Contexts[i]
 		}
 		*c = Columns{Name: ctx.Name, Account: ctx.Account, TenantID: ctx.Tenant.ID, TenantDomain: ctx.Tenant.DefaultDomain}
 		if sub := ctx.Subscription; sub != nil {
