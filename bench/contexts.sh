@@ -19,48 +19,10 @@ mkdir -p "$work/hello"
 printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$work/hello/main.go"
 (cd "$work/hello" && GOFLAGS= GO111MODULE=off go build -o "$work/bin/hello" main.go)
 azc="$work/bin/azc" hello="$work/bin/hello"
-# The floor of a switch: a Go program that only replaces a file durably, as DESIGN section 2
-# asks of every write (write a temporary file, fsync, rename over, fsync the directory).
+# Two floors of a switch (bench/floor): a program that only replaces a file durably, as DESIGN
+# section 2 asks of every write, and one that only calls profile.Store.SetDefault.
+(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./bench/floor/replace ./bench/floor/setdefault)
 mkdir -p "$work/replace"
-cat >"$work/replace/main.go" <<'GO'
-package main
-
-import (
-	"os"
-	"path/filepath"
-)
-
-func main() {
-	path := os.Args[1]
-	data, err := os.ReadFile(path)
-	if err != nil {
-		panic(err)
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		panic(err)
-	}
-	if _, err := f.Write(data); err != nil {
-		panic(err)
-	}
-	if err := f.Sync(); err != nil {
-		panic(err)
-	}
-	f.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		panic(err)
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		panic(err)
-	}
-	if err := d.Sync(); err != nil {
-		panic(err)
-	}
-}
-GO
-(cd "$work/replace" && GOFLAGS= GO111MODULE=off CGO_ENABLED=0 go build -o "$work/bin/replace" main.go)
 
 # profile.json with N contexts over 10 accounts, and az's azureProfile.json with 50 subscriptions.
 python3 - "$work" <<'PY'
@@ -99,6 +61,7 @@ for n in 1000 10000; do
 done
 
 cp "$work/p1000/profile.json" "$work/replace/profile.json"
+cp -a "$work/p1000" "$work/p1000b"
 
 # Every command runs once per round, side by side with hello world (bench/interleave.py), so a
 # machine that speeds up or slows down moves every figure alike. The reads and the writes run
@@ -117,8 +80,14 @@ python3 "$root/bench/interleave.py" "$runs" "$work/reads.json" \
 python3 "$root/bench/interleave.py" "$runs" "$work/writes.json" \
   "hello world (Go), writes" "$hello" \
   "azc use (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
-  "azc use, no change (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043" \
+  "azc use, no change (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043"
+# the floors, each in a group of its own beside hello world
+python3 "$root/bench/interleave.py" "$runs" "$work/floor1.json" \
+  "hello world (Go), floor 1" "$hello" \
   "durable replace only (1000)" "$work/bin/replace $work/replace/profile.json"
+python3 "$root/bench/interleave.py" "$runs" "$work/floor2.json" \
+  "hello world (Go), floor 2" "$hello" \
+  "SetDefault only (1000)" "AZC_CONFIG_DIR=$work/p1000b $work/bin/setdefault sub-00042 || AZC_CONFIG_DIR=$work/p1000b $work/bin/setdefault sub-00043"
 # apart: the writeback of a 10,000-context switch would slow the next round's writes
 python3 "$root/bench/interleave.py" "$(( runs < 30 ? runs : 30 ))" "$work/writes10.json" \
   "azc use (10000)" "AZC_CONFIG_DIR=$p10 $azc use sub-00042 || AZC_CONFIG_DIR=$p10 $azc use sub-00043"
@@ -132,6 +101,8 @@ for k, v in json.load(open(sys.argv[1])).items(): print(k.replace(" ", "_"), "%.
 load "$work/reads.json"
 load "$work/writes.json"
 load "$work/writes10.json"
+load "$work/floor1.json"
+load "$work/floor2.json"
 # show NAME: prints the mean of NAME
 show() { printf '%-34s %8s ms\n' "$1" "${mean[${1// /_}]}"; }
 ratio() { python3 -c "print('%.2f' % (${mean[${1// /_}]}/${mean[${2// /_}]}))"; }
@@ -140,7 +111,8 @@ echo "== whole-process time, mean of $runs interleaved runs ($(nproc) CPUs)"
 for name in "hello world (Go)" "azc context show (1000)" "azc context list (1000)" \
   "azc context list -o json (1000)" "azc context show (10000)" "azc context list (10000)" \
   "hello world (Go), writes" "azc use (1000)" "azc use, no change (1000)" \
-  "durable replace only (1000)" "azc use (10000)"; do
+  "hello world (Go), floor 1" "durable replace only (1000)" "hello world (Go), floor 2" \
+  "SetDefault only (1000)" "azc use (10000)"; do
   show "$name"
 done
 
@@ -154,9 +126,12 @@ echo "== ratios to hello world (budget: 1000 contexts within 2x)"
 for c in "azc context show (1000)" "azc context list (1000)"; do
   printf '%-34s %6sx\n' "$c" "$(ratio "$c" "hello world (Go)")"
 done
-for c in "azc use (1000)" "azc use, no change (1000)" "durable replace only (1000)"; do
+for c in "azc use (1000)" "azc use, no change (1000)"; do
   printf '%-34s %6sx\n' "$c" "$(ratio "$c" "hello world (Go), writes")"
 done
+echo "== floors of a switch (no budget): what a write costs before azc does anything"
+printf '%-34s %6sx\n' "durable replace only (1000)" "$(ratio "durable replace only (1000)" "hello world (Go), floor 1")"
+printf '%-34s %6sx\n' "SetDefault only (1000)" "$(ratio "SetDefault only (1000)" "hello world (Go), floor 2")"
 
 if command -v az >/dev/null; then
   export AZURE_CONFIG_DIR="$work/az" AZURE_CORE_COLLECT_TELEMETRY=no AZURE_CORE_NO_COLOR=1
