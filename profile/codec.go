@@ -216,28 +216,40 @@ func (d *decoder) array(elem func() error) (isNull bool, err error) {
 
 // rawBytes reads a string without escapes; the bytes are not copied.
 func (d *decoder) rawBytes() ([]byte, error) {
-	if !d.litByte('"') {
-		return nil, errSlowPath
+	d.ws()
+	if b, ok := d.scanQuoted(); ok {
+		return b, nil
 	}
-	start := d.i
+	return nil, errSlowPath
+}
+
+// scanQuoted reads a string without escapes that starts at d.i, and
+// returns its bytes between the quotes. It fails, d.i unchanged, on no
+// opening quote, an escape, a control character, invalid UTF-8 or the end
+// of the data.
+func (d *decoder) scanQuoted() ([]byte, bool) {
+	if d.i >= len(d.data) || d.data[d.i] != '"' {
+		return nil, false
+	}
+	start := d.i + 1
 	ascii := true
 	for i := start; ; i++ {
 		i = nextSpecial(d.data, i)
 		if i == len(d.data) {
-			return nil, errSlowPath
+			return nil, false
 		}
 		switch c := d.data[i]; {
 		case c == '"':
 			b := d.data[start:i]
-			d.i = i + 1
 			if !ascii && !utf8.Valid(b) {
-				return nil, errSlowPath
+				return nil, false
 			}
-			return b, nil
+			d.i = i + 1
+			return b, true
 		case c >= utf8.RuneSelf:
 			ascii = false
 		default: // a backslash or a control character
-			return nil, errSlowPath
+			return nil, false
 		}
 	}
 }
@@ -804,32 +816,12 @@ func (d *decoder) expect(lit string) bool {
 // quoted reads a string without escapes, as rawBytes does but with no
 // space before it, noting where its bytes are in *r when r is not nil.
 func (d *decoder) quoted(r *brange) bool {
-	if d.i >= len(d.data) || d.data[d.i] != '"' {
-		return false
+	start := uint32(d.i + 1)
+	b, ok := d.scanQuoted()
+	if ok && r != nil {
+		*r = brange{start: start, end: start + uint32(len(b))}
 	}
-	start := d.i + 1
-	ascii := true
-	for i := start; ; i++ {
-		i = nextSpecial(d.data, i)
-		if i == len(d.data) {
-			return false
-		}
-		switch c := d.data[i]; {
-		case c == '"':
-			if !ascii && !utf8.Valid(d.data[start:i]) {
-				return false
-			}
-			d.i = i + 1
-			if r != nil {
-				*r = brange{start: uint32(start), end: uint32(i)}
-			}
-			return true
-		case c >= utf8.RuneSelf:
-			ascii = false
-		default: // a backslash or a control character
-			return false
-		}
-	}
+	return ok
 }
 
 // skimString reads what str accepts, a string without escapes or null,
