@@ -455,9 +455,9 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 		return nil
 	}
 	// The backup is linked while the new file is written and synced: the
-	// rename over the old backup frees its blocks, which costs about as
-	// much as the fsync it now overlaps. It is done before the new file
-	// replaces the old one, as if in sequence.
+	// rename over the old backup frees its blocks, a good part of what the
+	// fsync costs. It is done before the new file replaces the old one, as
+	// if in sequence.
 	var linked chan error
 	if old != nil {
 		linked = make(chan error, 1)
@@ -501,7 +501,9 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 	if err != nil {
 		// A writer that died may have left a temporary file as big as the
 		// profile: on a full disk, only removing it lets the next write
-		// succeed.
+		// succeed. (The backup's link is done first: its temporary name
+		// is one of those.)
+		backedUp()
 		s.removeStaleTemps()
 		return fmt.Errorf("write profile: %w", err)
 	}
