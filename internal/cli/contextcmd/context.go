@@ -95,17 +95,18 @@ func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
 	if err != nil {
 		return err
 	}
-	if !st.HasSession() {
-		// Every context is the user's. The table is laid out straight
-		// from the file, decoding no context; the other formats decode
-		// them all for their JSON shapes.
-		if out.Plain() {
-			v, err := st.Store().ListView()
-			if err != nil {
-				return err
-			}
-			return v.Do(func() error { return out.Print(f, nil, viewTable(v)) })
+	if out.Plain() {
+		// The table is laid out straight from the file, decoding no
+		// context of the profile; the other formats decode them all for
+		// their JSON shapes.
+		ml, err := st.List()
+		if err != nil {
+			return err
 		}
+		return ml.Do(func() error { return out.Print(f, nil, mergedTable(ml)) })
+	}
+	if !st.HasSession() {
+		// every context is the user's
 		p, err := st.Profile()
 		if err != nil {
 			return err

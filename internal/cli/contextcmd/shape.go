@@ -146,16 +146,16 @@ func (c *Context) tenantText() string {
 // listHeader is the header of `context list`'s table.
 var listHeader = []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}
 
-// viewTable is listTable over the contexts of a profile without a session
-// (all in the user scope), laid out straight from the file (View.ColumnsAt):
-// call the function it returns only inside v.Do.
-func viewTable(v *profile.View) func() *cmdutil.Table {
+// mergedTable is listTable over the merged view's contexts, laid out
+// straight from the profile's file and the session's state (azc.List):
+// call the function it returns only inside ml.Do.
+func mergedTable(ml *azc.List) func() *cmdutil.Table {
 	return func() *cmdutil.Table {
-		m := indexAccounts(v.Header())
-		cur, _ := v.DefaultIndex()
+		m := indexAccounts(ml.Header())
+		cur := ml.Current()
 		var c profile.Columns
-		return &cmdutil.Table{Header: listHeader, N: v.Len(), Row: func(i int, row []string) {
-			v.ColumnsAt(i, &c)
+		return &cmdutil.Table{Header: listHeader, N: ml.Len(), Row: func(i int, row []string) {
+			ml.Row(i, &c)
 			if i == cur {
 				row[0] = "*"
 			}
