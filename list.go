@@ -1,10 +1,6 @@
 package azc
 
-import (
-	"fmt"
-
-	"github.com/azcontext/azc/profile"
-)
+import "github.com/azcontext/azc/profile"
 
 // List is the merged view's contexts in their order (the profile's, a
 // session context in place of the profile context of its name, then the
@@ -12,9 +8,7 @@ import (
 // without decoding them (profile.View.ColumnsAt), the session's from its
 // state.
 type List struct {
-	user *profile.View
-	sess *profile.Profile
-	l    *lookup
+	l *lookup // the profile's view (from ListView) and the session's state
 	// rows: a profile context's index, or -(j+1) for the session's context j
 	rows    []int32
 	current int
@@ -26,13 +20,11 @@ func (s *State) List() (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lookup{user: user}
-	if s.session != nil {
-		if l.sess, err = s.session.Load(); err != nil {
-			return nil, fmt.Errorf("session: %w", err)
-		}
+	l, err := s.lookupOver(user)
+	if err != nil {
+		return nil, err
 	}
-	ml := &List{user: user, sess: l.sess, l: l, rows: make([]int32, user.Len()), current: -1}
+	ml := &List{l: l, rows: make([]int32, user.Len()), current: -1}
 	for i := range ml.rows {
 		ml.rows[i] = int32(i)
 	}
@@ -57,16 +49,16 @@ func (s *State) List() (*List, error) {
 
 // index returns the row of the context called name (ignoring case), or -1.
 func (ml *List) index(name string) int {
-	if ml.sess != nil {
-		if c := ml.sess.Context(name); c != nil {
+	if ml.l.sess != nil {
+		if c := ml.l.sess.Context(name); c != nil {
 			for r, k := range ml.rows {
-				if k < 0 && &ml.sess.Contexts[-k-1] == c {
+				if k < 0 && &ml.l.sess.Contexts[-k-1] == c {
 					return r
 				}
 			}
 		}
 	}
-	i, err := ml.user.NameIndex(name)
+	i, err := ml.l.user.NameIndex(name)
 	if err != nil || i < 0 {
 		return -1
 	}
@@ -84,17 +76,17 @@ func (ml *List) Current() int { return ml.current }
 func (ml *List) Header() *profile.Profile { return ml.l.header() }
 
 // Do runs fn, in which Row may be called; see profile.View.Do.
-func (ml *List) Do(fn func() error) error { return ml.user.Do(fn) }
+func (ml *List) Do(fn func() error) error { return ml.l.user.Do(fn) }
 
 // Row sets *c to row r's columns and returns the context's scope. Call it
 // only inside Do; the strings are valid only there.
 func (ml *List) Row(r int, c *profile.Columns) profile.Scope {
 	k := ml.rows[r]
 	if k >= 0 {
-		ml.user.ColumnsAt(int(k), c)
+		ml.l.user.ColumnsAt(int(k), c)
 		return profile.ScopeUser
 	}
-	s := &ml.sess.Contexts[-k-1]
+	s := &ml.l.sess.Contexts[-k-1]
 	*c = profile.Columns{Name: s.Name, Account: s.Account, TenantID: s.Tenant.ID, TenantDomain: s.Tenant.DefaultDomain}
 	if sub := s.Subscription; sub != nil {
 		c.SubscriptionID, c.SubscriptionName = sub.ID, sub.Name

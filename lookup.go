@@ -23,8 +23,15 @@ func (s *State) lookup() (*lookup, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.lookupOver(user)
+}
+
+// lookupOver is lookup over an already read profile view, adding the
+// session's state.
+func (s *State) lookupOver(user *profile.View) (*lookup, error) {
 	l := &lookup{user: user}
 	if s.session != nil {
+		var err error
 		if l.sess, err = s.session.Load(); err != nil {
 			return nil, fmt.Errorf("session: %w", err)
 		}
