@@ -20,6 +20,7 @@ import (
 const (
 	FileName     = "profile.json"
 	BackupName   = "profile.json.bak"
+	SpareName    = "profile.json.spare"
 	LockName     = "profile.lock"
 	tempPrefix   = "profile.json.tmp-"
 	defaultLockT = 10 * time.Second
@@ -42,12 +43,16 @@ type Options struct {
 // the read-modify-write inside Update. A Store is safe for concurrent use by
 // goroutines and by any number of processes.
 type Store struct {
-	dir     string
-	path    string
-	bak     string
-	lock    string
-	timeout time.Duration
-	log     *slog.Logger
+	dir   string
+	path  string
+	bak   string
+	spare string
+	lock  string
+	// noRotate makes writes take writeLinking's way where they would
+	// take writeRotating's (tests of both ways).
+	noRotate bool
+	timeout  time.Duration
+	log      *slog.Logger
 }
 
 // Open opens the state directory dir, creating it (0700) when missing. It
@@ -68,6 +73,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		dir:     dir,
 		path:    filepath.Join(dir, FileName),
 		bak:     filepath.Join(dir, BackupName),
+		spare:   filepath.Join(dir, SpareName),
 		lock:    filepath.Join(dir, LockName),
 		timeout: opts.LockTimeout,
 		log:     opts.Logger,
@@ -454,6 +460,27 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 	if c == nil {
 		return nil
 	}
+	var err error
+	if rotates && !s.noRotate {
+		err = s.writeRotating(c, old, check)
+	} else {
+		err = s.writeLinking(c, old, check)
+	}
+	if err != nil {
+		// A writer that died may have left a temporary file as big as the
+		// profile: on a full disk, only removing it lets the next write
+		// succeed.
+		s.removeStaleTemps()
+		return fmt.Errorf("write profile: %w", err)
+	}
+	s.log.Debug("profile written", "path", s.path, "bytes", c.len())
+	return nil
+}
+
+// writeLinking is writeChecked where names cannot be exchanged: the
+// backup is a hard link to the old file, and a new temporary file replaces
+// profile.json.
+func (s *Store) writeLinking(c *contents, old []byte, check func() error) error {
 	// The backup is linked while the new file is written and synced: the
 	// rename over the old backup frees its blocks, a good part of what the
 	// fsync costs. It is done before the new file replaces the old one, as
@@ -469,16 +496,12 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 		}
 		err := <-linked
 		linked = nil
-		if errors.Is(err, errNoLink) {
-			// read old here, under the caller's guard of a mapping
-			err = writeFileAtomic(s.bak, BackupName+".tmp-", old)
-		}
-		if err != nil {
-			s.log.Warn("profile backup failed", "path", s.bak, "err", err)
-		}
+		s.backupDone(err, old)
 	}
+	// On failure the backup's link is done before the caller removes
+	// stale temporary files: its temporary name is one of those.
 	defer backedUp()
-	err := writeFileAtomicHooked(s.path, tempPrefix, atomicHooks{
+	return writeFileAtomicHooked(s.path, tempPrefix, atomicHooks{
 		check: func() error {
 			backedUp()
 			if check != nil {
@@ -486,29 +509,33 @@ func (s *Store) writeChecked(c *contents, old []byte, check func() error) error 
 			}
 			return nil
 		},
-		// Temporary files left by writers that died are removed while
-		// the directory syncs: ours is renamed by then, and only the lock
-		// holder writes them.
-		renamed: func() func() {
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				s.removeStaleTemps()
-			}()
-			return func() { <-done }
-		},
+		renamed: s.sweep,
 	}, c.head, c.raw, c.tail)
-	if err != nil {
-		// A writer that died may have left a temporary file as big as the
-		// profile: on a full disk, only removing it lets the next write
-		// succeed. (The backup's link is done first: its temporary name
-		// is one of those.)
-		backedUp()
-		s.removeStaleTemps()
-		return fmt.Errorf("write profile: %w", err)
+}
+
+// backupDone finishes a backup that linkBackup returned err for: where the
+// file system has no hard links, old is written out instead (read here,
+// under the caller's guard of a mapping). A backup that fails is logged:
+// the write goes on.
+func (s *Store) backupDone(err error, old []byte) {
+	if errors.Is(err, errNoLink) {
+		err = writeFileAtomic(s.bak, BackupName+".tmp-", old)
 	}
-	s.log.Debug("profile written", "path", s.path, "bytes", c.len())
-	return nil
+	if err != nil {
+		s.log.Warn("profile backup failed", "path", s.bak, "err", err)
+	}
+}
+
+// sweep removes the temporary files left by writers that died, while the
+// directory syncs (an atomicHooks.renamed): the new file is renamed by
+// then, and only the lock holder writes them.
+func (s *Store) sweep() (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.removeStaleTemps()
+	}()
+	return func() { <-done }
 }
 
 // errNoLink reports that the file system cannot link profile.json.
