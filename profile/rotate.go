@@ -4,7 +4,12 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
+
+// freshName is the temporary file writeRotating writes when it cannot
+// use the spare.
+const freshName = tempPrefix + "new"
 
 // errNoExchange reports that the file system cannot exchange two names.
 var errNoExchange = errors.New("profile: names cannot be exchanged here")
@@ -28,17 +33,25 @@ var errNoExchange = errors.New("profile: names cannot be exchanged here")
 //
 // At every moment profile.json and profile.json.bak each name a whole,
 // durable profile; a crash leaves at worst a spare with a torn write, which
-// nothing reads.
+// nothing reads, or the temporary file, which has one name here
+// (freshName) and goes at the next write. The directory is looked
+// through for writeLinking's temporary files only off the steady path:
+// when the spare was not used, and after a failed write.
 func (s *Store) writeRotating(c *contents, old []byte, check func() error) (err error) {
 	f, size := openSpare(s.spare)
 	reused := f != nil
+	// A temporary file a writer that died left behind: writers here
+	// use one name (only the lock holder writes it), so it takes one
+	// call to remove, not a look through the directory.
+	fresh := filepath.Join(s.dir, freshName)
+	_ = os.Remove(fresh)
 	if !reused {
-		if f, err = os.CreateTemp(s.dir, tempPrefix+"*"); err != nil {
+		if f, err = os.OpenFile(fresh, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
 			return err
 		}
 		if err = f.Chmod(0o600); err != nil {
 			_ = f.Close()
-			_ = os.Remove(f.Name())
+			_ = os.Remove(fresh)
 			return err
 		}
 	}
@@ -89,7 +102,12 @@ func (s *Store) writeRotating(c *contents, old []byte, check func() error) (err 
 	default:
 		return err
 	}
-	defer s.sweep()()
+	if !reused {
+		// Off the steady path: also remove the temporary files that
+		// writeLinking's writers left (other names), while the
+		// directory syncs.
+		defer s.sweep()()
+	}
 	return syncDir(s.dir)
 }
 

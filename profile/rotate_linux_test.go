@@ -79,7 +79,8 @@ func names(t *testing.T, dir string) []string {
 
 // TestWritesRotateThreeFiles: once there is a spare, each write goes into
 // it: the new profile.json is the file that was the spare, the old one is
-// the backup, the old backup the spare, and no other file appears.
+// the backup, the old backup the spare, and no other file appears (a
+// temporary file a dead writer left goes).
 func TestWritesRotateThreeFiles(t *testing.T) {
 	t.Parallel()
 	s := rotatingStore(t, false)
@@ -91,6 +92,10 @@ func TestWritesRotateThreeFiles(t *testing.T) {
 		var spare uint64
 		if i >= 2 {
 			spare = inodeOf(t, s.spare)
+			// what a writer that died while writing a new file leaves
+			if err := os.WriteFile(filepath.Join(s.dir, freshName), []byte("half a profile"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := switchTo(s, i); err != nil {
 			t.Fatal(err)
@@ -305,9 +310,9 @@ func TestTheSpareIsNotWrittenThrough(t *testing.T) {
 	}
 }
 
-// TestAForeignLockDoesNotStopReaders: a shared lock that fails because some
-// other program holds profile.json itself locked is not a writer's: the
-// reader reads on.
+// TestAForeignLockDoesNotStopReaders: a shared lock that keeps failing
+// because some other program holds profile.json itself locked is not a
+// writer's: the reader reads on, from a copy.
 func TestAForeignLockDoesNotStopReaders(t *testing.T) {
 	t.Parallel()
 	s := rotatingStore(t, false)
@@ -321,6 +326,12 @@ func TestAForeignLockDoesNotStopReaders(t *testing.T) {
 	}
 	if _, err := s.Load(); err != nil {
 		t.Fatal(err)
+	}
+	// It holds nothing a writer could reuse once the foreign lock goes:
+	// a copy, not a mapping.
+	src, err := readSource(s.path, true)
+	if err != nil || src.mapped {
+		t.Fatalf("a reader under a foreign lock mapped the file (err %v)", err)
 	}
 	if _, err := s.Settings(); err != nil {
 		t.Fatal(err)

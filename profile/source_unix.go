@@ -21,7 +21,7 @@ import (
 // in place makes reads fault. close releases the mapping; else it goes
 // when the source is unreachable.
 func readSource(path string, whole bool) (*source, error) {
-	fd, err := openShared(path)
+	fd, locked, err := openShared(path)
 	if fd < 0 || err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func readSource(path string, whole bool) (*source, error) {
 		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	size := st.Size
-	if st.Mode&syscall.S_IFMT != syscall.S_IFREG || size <= 0 || size > math.MaxInt32 {
+	if !locked || st.Mode&syscall.S_IFMT != syscall.S_IFREG || size <= 0 || size > math.MaxInt32 {
 		return readAll(fd, path)
 	}
 	flags := syscall.MAP_SHARED
@@ -73,40 +73,34 @@ func (m mapping) release() {
 
 // openShared opens the profile at path for reading with lockShared's lock
 // held while the descriptor is open: -1 when the file does not exist.
-func openShared(path string) (int, error) {
+// locked is false only when someone holds the file locked exclusively and
+// keeps it (not a writer of azc's): the caller then copies the file rather
+// than map it, so that it holds nothing a writer could reuse.
+func openShared(path string) (fd int, locked bool, err error) {
 	for try := 0; ; try++ {
 		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 		if err == syscall.EINTR {
 			continue
 		}
 		if errors.Is(err, fs.ErrNotExist) {
-			return -1, nil
+			return -1, false, nil
 		}
 		if err != nil {
-			return -1, &fs.PathError{Op: "open", Path: path, Err: err}
+			return -1, false, &fs.PathError{Op: "open", Path: path, Err: err}
 		}
 		if lockShared(fd) {
-			return fd, nil
+			return fd, true, nil
 		}
-		// A writer is overwriting the file in place: it was profile.json
-		// two writes ago, and path names another file by now. When path
-		// still names this one, the lock is not a writer's (a writer
-		// unlocks the spare before it becomes profile.json): read on.
-		var opened, named syscall.Stat_t
-		if syscall.Fstat(fd, &opened) == nil && syscall.Stat(path, &named) == nil &&
-			opened.Ino == named.Ino && opened.Dev == named.Dev {
-			return fd, nil
-		}
-		_ = syscall.Close(fd)
 		if try == 100 {
-			return -1, &fs.PathError{Op: "open", Path: path, Err: errReplacedTooOften}
+			return fd, false, nil
 		}
+		// A writer is overwriting the file in place: it was
+		// profile.json two writes ago, and path names another file by
+		// now (a writer unlocks the spare before it becomes
+		// profile.json).
+		_ = syscall.Close(fd)
 	}
 }
-
-// errReplacedTooOften reports a profile.json replaced again and again
-// while a reader opened it.
-var errReplacedTooOften = errors.New("replaced too often while being opened; run the command again")
 
 // readAll reads the rest of the file open at fd into the heap.
 func readAll(fd int, path string) (*source, error) {
@@ -130,7 +124,7 @@ func readAll(fd int, path string) (*source, error) {
 // readPrefix reads at most n bytes from the start of the file at path: nil
 // when it does not exist; whole says they are the whole file.
 func readPrefix(path string, n int) (data []byte, whole bool, err error) {
-	fd, err := openShared(path)
+	fd, _, err := openShared(path)
 	if fd < 0 || err != nil {
 		return nil, false, err
 	}
