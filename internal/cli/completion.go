@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
@@ -17,7 +18,7 @@ func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
   azc completion fish > ~/.config/fish/completions/azc.fish
   azc completion powershell | Out-String | Invoke-Expression`,
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
-		Args:      cmdutil.ExactArgs(1),
+		Args:      cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := f.IOStreams.Out
 			root := cmd.Root()

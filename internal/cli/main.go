@@ -18,6 +18,7 @@ import (
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -144,7 +145,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) 
 		return f.ExecFull(args)
 	}
 	cmd, err := root.ExecuteContextC(ctx)
-	if cmdutil.HandedOff(root) && !f.Full && f.ExecFull != nil {
+	if cobrautil.HandedOff(root) && !f.Full && f.ExecFull != nil {
 		return f.ExecFull(args)
 	}
 	path := ""
@@ -257,7 +258,7 @@ func classify(err error) (int, []string) {
 // adds. started is called once flags and arguments have been accepted,
 // just before the command runs.
 func NewCmdRoot(f *cmdutil.Factory, cmds Commands, started func()) *cobra.Command {
-	root := cmdutil.GroupCommand(&cobra.Command{
+	root := cobrautil.GroupCommand(&cobra.Command{
 		Use:   "azc",
 		Short: "Named Azure contexts for every shell and program",
 		Long: `azc keeps named Azure contexts (account + tenant + subscription + cloud),
@@ -269,7 +270,7 @@ switches between them per user or per shell, and runs any program under one.`,
 		if debug, _ := cmd.Flags().GetBool("debug"); debug {
 			cmdutil.StartDebug(f, cmd.CommandPath())
 		}
-		if err := cmdutil.ValidateOutputFlags(cmd); err != nil {
+		if err := cobrautil.ValidateOutputFlags(cmd); err != nil {
 			return err
 		}
 		started()
@@ -287,7 +288,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
-	_ = root.RegisterFlagCompletionFunc("context", cmdutil.CompleteContextNames(f))
+	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
 	root.AddCommand(newCmdCompletion(f))
 	cmds(root, f)
 	return root

@@ -3,8 +3,6 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
-
-	"github.com/spf13/cobra"
 )
 
 // Exit codes of DESIGN section 4.
@@ -66,25 +64,6 @@ var ErrNeedFull = errors.New("this command needs azc-full")
 // ErrCancelled is returned when the user backs out of a prompt or picker.
 var ErrCancelled = errors.New("cancelled")
 
-// handOffAnnotation marks, on the root command, that the light binary must
-// hand the whole invocation to azc-full (help or completion of a command
-// only azc-full has). See HandOff.
-const handOffAnnotation = "azc/hand-off"
-
-// HandOff records that the running invocation must be handed to azc-full
-// once cobra returns; commands use it where they cannot return
-// ErrNeedFull (help and completion functions).
-func HandOff(cmd *cobra.Command) {
-	root := cmd.Root()
-	if root.Annotations == nil {
-		root.Annotations = map[string]string{}
-	}
-	root.Annotations[handOffAnnotation] = "yes"
-}
-
 // HandOverAnnotation marks a command of the light binary that stands in
 // for a command only azc-full has.
 const HandOverAnnotation = "azc/full-only"
-
-// HandedOff reports whether HandOff was called on root's tree.
-func HandedOff(root *cobra.Command) bool { return root.Annotations[handOffAnnotation] != "" }

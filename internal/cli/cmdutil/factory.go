@@ -1,8 +1,10 @@
 // Package cmdutil is what every azc command group shares: the Factory that
 // carries the process's dependencies, terminal streams, output formatting
-// (-o, --query), the error type that carries exit codes and hints, and flag
-// helpers. It never reads the process environment itself: cli.Main reads it
-// once and hands it down through Factory.Getenv.
+// (-o, --query), the error type that carries exit codes and hints, and the
+// scope choice. It links no cobra (package cobrautil has the cobra
+// helpers), so that the azc binary's fast path can do without it. It never
+// reads the process environment itself: cli.Main reads it once and hands it
+// down through Factory.Getenv.
 package cmdutil
 
 import (
@@ -10,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/profile"
@@ -52,16 +52,6 @@ type Factory struct {
 	// and subscriptions and updates their contexts (`context list
 	// --refresh`). Only azc-full has it.
 	RefreshAccounts func(st *azc.State) error
-}
-
-// ContextRef returns the context a command should use when it is not given
-// one as an argument: the -c/--context flag, else $AZC_CONTEXT, else ""
-// (which azc.State.Resolve takes as "the default"). DESIGN section 3.
-func ContextRef(f *Factory, cmd *cobra.Command) string {
-	if c := ContextFlag(cmd); c != "" {
-		return c
-	}
-	return f.Getenv("AZC_CONTEXT")
 }
 
 // autosaveEnv are the variables that turn autosave off, azc's own first.

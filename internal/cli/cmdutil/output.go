@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmespath/go-jmespath"
-	"github.com/spf13/cobra"
 )
 
 // Output formats accepted by -o/--output.
@@ -77,18 +76,6 @@ type Output struct {
 	Query string
 }
 
-// OutputOf returns the -o and --query values cmd was given.
-func OutputOf(cmd *cobra.Command) Output {
-	o := Output{Format: FormatTable}
-	if fl := cmd.Flags().Lookup("output"); fl != nil {
-		o.Format = fl.Value.String()
-	}
-	if fl := cmd.Flags().Lookup("query"); fl != nil {
-		o.Query = fl.Value.String()
-	}
-	return o
-}
-
 // Validate checks the format and compiles the query, failing with ExitUsage.
 func (o Output) Validate() error {
 	ok := false
@@ -109,19 +96,6 @@ func (o Output) Validate() error {
 // Plain reports whether the output is the default table without --query:
 // the form in which a state-changing command prints only its message.
 func (o Output) Plain() bool { return o.Format == FormatTable && o.Query == "" }
-
-// ValidateOutputFlags checks -o and --query, so that a bad value fails with
-// ExitUsage before the command does any work.
-func ValidateOutputFlags(cmd *cobra.Command) error { return OutputOf(cmd).Validate() }
-
-// Print writes value to f's stdout in the format -o asks for, after applying
-// --query (JMESPath on the JSON form). value must marshal to the command's
-// documented JSON shape (a struct with json tags, or a slice of them). table
-// builds the -o table view; when it is nil, or when --query is given, the
-// table is derived from the JSON form.
-func Print(f *Factory, cmd *cobra.Command, value any, table func() *Table) error {
-	return OutputOf(cmd).Print(f, value, table)
-}
 
 // Print is the package's Print for the output o.
 func (o Output) Print(f *Factory, value any, table func() *Table) error {

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"strings"
-
-	"github.com/spf13/cobra"
 )
 
 // Confirm asks question on the terminal and reports whether the user said
@@ -26,19 +24,6 @@ func Confirm(ios *IOStreams, question, forceFlag string) (bool, error) {
 		return true, nil
 	}
 	return false, nil
-}
-
-// OutputFormat returns the -o value and whether --query was given.
-func OutputFormat(cmd *cobra.Command) (format string, query bool) {
-	o := OutputOf(cmd)
-	return o.Format, o.Query != ""
-}
-
-// PrintChange reports the result of a state-changing command: with the
-// default table output, message goes to stderr and stdout stays empty; with
-// any other format (or --query), value is printed as Print does.
-func PrintChange(f *Factory, cmd *cobra.Command, value any, message string) error {
-	return OutputOf(cmd).PrintChange(f, value, message)
 }
 
 // PrintChange is the package's PrintChange for the output o.

@@ -14,13 +14,14 @@ import (
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/picker"
 	"github.com/azcontext/azc/profile"
 )
 
 // New returns `context` and the top-level `use`.
 func New(f *cmdutil.Factory) []*cobra.Command {
-	cmd := cmdutil.GroupCommand(&cobra.Command{
+	cmd := cobrautil.GroupCommand(&cobra.Command{
 		Use:     "context",
 		Aliases: []string{"ctx"},
 		Short:   "List, select and manage contexts",
@@ -64,7 +65,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the contexts, marking the current one",
-		Args:    cmdutil.NoArgs,
+		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)
@@ -81,7 +82,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 					return err
 				}
 			}
-			return ListRun(f, cmdutil.OutputOf(cmd))
+			return ListRun(f, cobrautil.OutputOf(cmd))
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions first")
@@ -201,18 +202,18 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *ShowOptions) erro
 	return &cobra.Command{
 		Use:               "show [NAME]",
 		Short:             "Show a context (default: the current one)",
-		Args:              cmdutil.MaximumNArgs(1),
-		ValidArgsFunction: cmdutil.CompleteContextNames(f),
+		Args:              cobrautil.MaximumNArgs(1),
+		ValidArgsFunction: cobrautil.CompleteContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Ref = args[0]
 			} else {
-				opts.Ref = cmdutil.ContextRef(f, cmd)
+				opts.Ref = cobrautil.ContextRef(f, cmd)
 			}
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return ShowRun(f, cmdutil.OutputOf(cmd), opts)
+			return ShowRun(f, cobrautil.OutputOf(cmd), opts)
 		},
 	}
 }
@@ -302,8 +303,8 @@ NAME may be the context's name, its subscription id, its subscription name
 when unique, a unique prefix of its name, or Azure PowerShell's long name.
 "azc use -" returns to the previous context. Without NAME on a terminal, a
 fuzzy picker opens.`,
-		Args:              cmdutil.MaximumNArgs(1),
-		ValidArgsFunction: cmdutil.CompleteContextNames(f),
+		Args:              cobrautil.MaximumNArgs(1),
+		ValidArgsFunction: cobrautil.CompleteContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Ref = args[0]
@@ -311,10 +312,10 @@ fuzzy picker opens.`,
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return UseRun(f, cmdutil.OutputOf(cmd), opts)
+			return UseRun(f, cobrautil.OutputOf(cmd), opts)
 		},
 	}
-	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 

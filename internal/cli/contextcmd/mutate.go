@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -24,8 +25,8 @@ func NewCmdRename(f *cmdutil.Factory, runF func(*cobra.Command, *RenameOptions) 
 		Use:               "rename OLD NEW",
 		Aliases:           []string{"mv"},
 		Short:             "Rename a context; the default follows",
-		Args:              cmdutil.ExactArgs(2),
-		ValidArgsFunction: cmdutil.CompleteContextNames(f),
+		Args:              cobrautil.ExactArgs(2),
+		ValidArgsFunction: cobrautil.CompleteContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
 			if runF != nil {
@@ -35,7 +36,7 @@ func NewCmdRename(f *cmdutil.Factory, runF func(*cobra.Command, *RenameOptions) 
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing context called NEW")
-	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -58,14 +59,14 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", oldName, opts.New)
-	if format, query := cmdutil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
-		return cmdutil.PrintChange(f, cmd, nil, msg)
+	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
+		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
 	out, err := shapeOne(st, opts.New)
 	if err != nil {
 		return err
 	}
-	return cmdutil.PrintChange(f, cmd, out, msg)
+	return cobrautil.PrintChange(f, cmd, out, msg)
 }
 
 // RemoveOptions are the inputs of `context remove`.
@@ -89,8 +90,8 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*cobra.Command, *RemoveOptions) 
 		Use:               "remove NAME…",
 		Aliases:           []string{"rm"},
 		Short:             "Remove contexts (asks before removing the default unless --force)",
-		Args:              cmdutil.MinimumNArgs(1),
-		ValidArgsFunction: cmdutil.CompleteContextNames(f),
+		Args:              cobrautil.MinimumNArgs(1),
+		ValidArgsFunction: cobrautil.CompleteContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
 			if runF != nil {
@@ -100,7 +101,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*cobra.Command, *RemoveOptions) 
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the default context without asking")
-	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -180,7 +181,7 @@ func printRemoved(f *cmdutil.Factory, cmd *cobra.Command, rem profile.Removal, a
 	for _, a := range out.Accounts {
 		fmt.Fprintf(&b, "\nremoved account %s: it has no context left", a)
 	}
-	return cmdutil.PrintChange(f, cmd, out, b.String())
+	return cobrautil.PrintChange(f, cmd, out, b.String())
 }
 
 // ClearOptions are the inputs of `context clear`.
@@ -195,7 +196,7 @@ func NewCmdClear(f *cmdutil.Factory, runF func(*cobra.Command, *ClearOptions) er
 	cmd := &cobra.Command{
 		Use:   "clear",
 		Short: "Remove every context and account (asks unless --force)",
-		Args:  cmdutil.NoArgs,
+		Args:  cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)
@@ -204,7 +205,7 @@ func NewCmdClear(f *cmdutil.Factory, runF func(*cobra.Command, *ClearOptions) er
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "do not ask")
-	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -34,9 +35,9 @@ profile knows (preferring the current context's account); otherwise it updates
 the current context (or the one -c names). --name names it (--force takes a
 name another context holds, removing that one); --property key=value adds an
 extended property, key= removes it.`,
-		Args: cmdutil.NoArgs,
+		Args: cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Ref = cmdutil.ContextRef(f, cmd)
+			opts.Ref = cobrautil.ContextRef(f, cmd)
 			for _, p := range opts.Properties {
 				if _, _, err := ParseProperty(p); err != nil {
 					return cmdutil.UsageErrorf("%v", err)
@@ -55,7 +56,7 @@ extended property, key= removes it.`,
 	fl.StringVar(&opts.StorageAccount, "storage-account", "", "default storage account")
 	fl.StringArrayVar(&opts.Properties, "property", nil, "extended property key=value (repeatable; key= removes)")
 	fl.BoolVar(&opts.Force, "force", false, "take a name another context holds, removing that context")
-	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -108,14 +109,14 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 		verb = "created"
 	}
 	msg := fmt.Sprintf("%s context %q, now the default (%s scope)", verb, res.Context.Name, ScopeName(scope))
-	if format, query := cmdutil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
-		return cmdutil.PrintChange(f, cmd, nil, msg)
+	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
+		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
 	out, err := shapeOne(st, res.Context.Name)
 	if err != nil {
 		return err
 	}
-	return cmdutil.PrintChange(f, cmd, out, msg)
+	return cobrautil.PrintChange(f, cmd, out, msg)
 }
 
 func identityIndex(p *profile.Profile, c *profile.Context) int {

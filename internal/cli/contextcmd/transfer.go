@@ -14,6 +14,7 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -60,7 +61,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(*cobra.Command, *ImportOptions) 
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Merge contexts from an azc export, an Azure PowerShell context file or an az CLI azureProfile.json",
-		Args:  cmdutil.ExactArgs(1),
+		Args:  cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {
@@ -69,7 +70,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(*cobra.Command, *ImportOptions) 
 			return importRun(f, cmd, opts)
 		},
 	}
-	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -245,7 +246,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	if out.Default != "" {
 		msg += fmt.Sprintf("; default is now %q", out.Default)
 	}
-	return cmdutil.PrintChange(f, cmd, out, msg)
+	return cobrautil.PrintChange(f, cmd, out, msg)
 }
 
 func nonNil(s []string) []string {

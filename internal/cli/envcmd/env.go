@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -40,7 +41,7 @@ func table(envs []Environment) func() *cmdutil.Table {
 
 // New returns the environment command group.
 func New(f *cmdutil.Factory) []*cobra.Command {
-	cmd := cmdutil.GroupCommand(&cobra.Command{
+	cmd := cobrautil.GroupCommand(&cobra.Command{
 		Use:     "environment",
 		Aliases: []string{"env"},
 		Short:   "List and manage clouds (environments)",
@@ -54,7 +55,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the built-in and custom environments",
-		Args:    cmdutil.NoArgs,
+		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := f.State()
 			if err != nil {
@@ -68,7 +69,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			for _, e := range p.AllEnvironments() {
 				envs = append(envs, fromProfile(e))
 			}
-			return cmdutil.Print(f, cmd, envs, table(envs))
+			return cobrautil.Print(f, cmd, envs, table(envs))
 		},
 	}
 }
@@ -77,7 +78,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show one environment",
-		Args:  cmdutil.ExactArgs(1),
+		Args:  cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := f.State()
 			if err != nil {
@@ -92,7 +93,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			env := fromProfile(e)
-			return cmdutil.Print(f, cmd, env, func() *cmdutil.Table {
+			return cobrautil.Print(f, cmd, env, func() *cmdutil.Table {
 				t := &cmdutil.Table{Rows: [][]string{
 					{"Name", env.Name}, {"AuthorityHost", env.AuthorityHost}, {"ARMEndpoint", env.ARMEndpoint},
 					{"ARMAudience", env.ARMAudience}, {"BuiltIn", fmt.Sprint(env.BuiltIn)},
@@ -122,7 +123,7 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(*cobra.Command, *AddOptions) error)
 	cmd := &cobra.Command{
 		Use:   "add NAME --authority-host URL --arm-endpoint URL [--arm-audience AUD] [--ca-file FILE]",
 		Short: "Add or update a custom environment (an emulator, Azure Stack)",
-		Args:  cmdutil.ExactArgs(1),
+		Args:  cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {
@@ -136,7 +137,7 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(*cobra.Command, *AddOptions) error)
 	fl.StringVar(&opts.ARMEndpoint, "arm-endpoint", "", "the Azure Resource Manager endpoint, e.g. https://management.azure.com/ (required)")
 	fl.StringVar(&opts.ARMAudience, "arm-audience", "", "the audience of ARM tokens (default: the ARM endpoint)")
 	fl.StringVar(&opts.CAFile, "ca-file", "", "a PEM file of extra CA certificates to trust for this cloud")
-	cmdutil.AddScopeFlag(cmd, &opts.Scope)
+	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -198,7 +199,7 @@ func addRun(f *cmdutil.Factory, cmd *cobra.Command, opts *AddOptions) error {
 		return err
 	}
 	out := fromProfile(env)
-	return cmdutil.Print(f, cmd, out, table([]Environment{out}))
+	return cobrautil.Print(f, cmd, out, table([]Environment{out}))
 }
 
 func newCmdRemove(f *cmdutil.Factory) *cobra.Command {
@@ -207,7 +208,7 @@ func newCmdRemove(f *cmdutil.Factory) *cobra.Command {
 		Use:     "remove NAME",
 		Aliases: []string{"rm"},
 		Short:   "Remove a custom environment that no context uses",
-		Args:    cmdutil.ExactArgs(1),
+		Args:    cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, scope, err := cmdutil.StateAndScope(f, scopeFlag)
 			if err != nil {
@@ -221,6 +222,6 @@ func newCmdRemove(f *cmdutil.Factory) *cobra.Command {
 			return nil
 		},
 	}
-	cmdutil.AddScopeFlag(cmd, &scopeFlag)
+	cobrautil.AddScopeFlag(cmd, &scopeFlag)
 	return cmd
 }

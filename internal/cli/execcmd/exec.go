@@ -22,6 +22,7 @@ import (
 	"github.com/azcontext/azc/credserver"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -115,7 +116,7 @@ func runChild(o *ExecOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	p, c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, o.cmd))
+	p, c, scope, err := cmdutil.ResolveContext(st, cobrautil.ContextRef(f, o.cmd))
 	if err != nil {
 		return 0, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contextcmd"
 	"github.com/azcontext/azc/internal/cli/envcmd"
 	"github.com/azcontext/azc/internal/cli/sessioncmd"
@@ -63,6 +64,6 @@ func handOver(e Entry) *cobra.Command {
 		RunE:               func(*cobra.Command, []string) error { return cmdutil.ErrNeedFull },
 		Annotations:        map[string]string{cmdutil.HandOverAnnotation: "yes"},
 	}
-	cmd.SetHelpFunc(func(cmd *cobra.Command, _ []string) { cmdutil.HandOff(cmd) })
+	cmd.SetHelpFunc(func(cmd *cobra.Command, _ []string) { cobrautil.HandOff(cmd) })
 	return cmd
 }

@@ -11,17 +11,18 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
 func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
-	cmd := cmdutil.GroupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
+	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
 	var refresh bool
 	list := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the subscriptions of every context (Get-AzSubscription)",
-		Args:    cmdutil.NoArgs,
+		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p, err := listedProfile(f, refresh)
 			if err != nil {
@@ -38,7 +39,7 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 					TenantID: c.Subscription.TenantID, Account: p.AccountID(&c)})
 			}
 			sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
-			return cmdutil.Print(f, cmd, out, func() *cmdutil.Table {
+			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
 				t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
 				for _, r := range out {
 					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, r.TenantID, r.Account})
@@ -76,13 +77,13 @@ type subscriptionRow struct {
 }
 
 func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
-	cmd := cmdutil.GroupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
+	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
 	var refresh bool
 	list := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the tenants of every context (Get-AzTenant)",
-		Args:    cmdutil.NoArgs,
+		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p, err := listedProfile(f, refresh)
 			if err != nil {
@@ -97,7 +98,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 				seen[strings.ToLower(c.Tenant.ID)] = true
 				out = append(out, c.Tenant)
 			}
-			return cmdutil.Print(f, cmd, out, func() *cmdutil.Table {
+			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
 				t := &cmdutil.Table{Header: []string{"ID", "DOMAIN", "NAME"}}
 				for _, r := range out {
 					t.Rows = append(t.Rows, []string{r.ID, r.DefaultDomain, r.DisplayName})

@@ -17,6 +17,7 @@ import (
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -68,7 +69,7 @@ AZURE_CLIENT_SECRET), --certificate or --federated-token-file; --identity uses
 the managed identity; --access-token-file keeps a raw token. One context is
 created per enabled subscription in every tenant; signing in again updates
 them.`,
-		Args: cmdutil.NoArgs,
+		Args: cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.cmd = cmd
 			if runF != nil {
@@ -96,7 +97,7 @@ them.`,
 	fl.BoolVar(&o.Force, "force", false, "let --context-name replace an existing context")
 	fl.IntVar(&o.MaxContexts, "max-contexts", 0, "create at most N contexts")
 	fl.BoolVar(&o.SkipPopulation, "skip-population", false, "do not list tenants and subscriptions")
-	cmdutil.AddScopeFlag(cmd, &o.Scope)
+	cobrautil.AddScopeFlag(cmd, &o.Scope)
 	return cmd
 }
 
@@ -196,7 +197,7 @@ func loginRun(o *LoginOptions) error {
 	}
 	out := loginOutput{Account: res.Account.ID, Type: string(res.Account.Type), Tenants: len(res.Tenants),
 		Subscriptions: len(res.Subscriptions), ContextsCreated: ar.Created, ContextsUpdated: ar.Updated, Default: ar.Default.Name}
-	return cmdutil.PrintChange(f, o.cmd, out, fmt.Sprintf("Signed in as %s: %d context(s) created, %d updated; current context %q.",
+	return cobrautil.PrintChange(f, o.cmd, out, fmt.Sprintf("Signed in as %s: %d context(s) created, %d updated; current context %q.",
 		res.Account.ID, ar.Created, ar.Updated, ar.Default.Name))
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -32,7 +33,7 @@ func NewCmdLogout(f *cmdutil.Factory, runF func(*LogoutOptions) error) *cobra.Co
 account, or ACCOUNT, the account of --context NAME, or --all. Removes the
 account's tokens and secrets and every context of it. Signing out twice is
 not an error.`,
-		Args: cmdutil.MaximumNArgs(1),
+		Args: cobrautil.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.cmd = cmd
 			if len(args) == 1 {
@@ -45,7 +46,7 @@ not an error.`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.All, "all", false, "sign every account out")
-	cmdutil.AddScopeFlag(cmd, &o.Scope)
+	cobrautil.AddScopeFlag(cmd, &o.Scope)
 	return cmd
 }
 
@@ -73,7 +74,7 @@ func logoutRun(o *LogoutOptions) error {
 			}
 		}
 	default:
-		c, err := st.Resolve(cmdutil.ContextRef(f, o.cmd))
+		c, err := st.Resolve(cobrautil.ContextRef(f, o.cmd))
 		if err != nil {
 			return err
 		}
@@ -117,7 +118,7 @@ func logoutRun(o *LogoutOptions) error {
 		names = append(names, c.Name)
 	}
 	msg := fmt.Sprintf("Signed out %d account(s); removed %d context(s).", len(keys), len(names))
-	return cmdutil.PrintChange(f, o.cmd, logoutOutput{Accounts: keys, RemovedContexts: names}, msg)
+	return cobrautil.PrintChange(f, o.cmd, logoutOutput{Accounts: keys, RemovedContexts: names}, msg)
 }
 
 type logoutOutput struct {

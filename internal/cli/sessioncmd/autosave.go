@@ -9,6 +9,7 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -35,7 +36,7 @@ type AutosaveSetting struct {
 }
 
 func newCmdAutosave(f *cmdutil.Factory) *cobra.Command {
-	cmd := cmdutil.GroupCommand(&cobra.Command{
+	cmd := cobrautil.GroupCommand(&cobra.Command{
 		Use:   "autosave",
 		Short: "Show or change whether context changes persist (Enable-/Disable-AzContextAutosave)",
 		Long: `Autosave on (the default): sign-ins and context changes are kept in the profile
@@ -57,7 +58,7 @@ func newCmdAutosaveShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show",
 		Short: "Show the autosave setting in effect (Get-AzContextAutosaveSetting)",
-		Args:  cmdutil.NoArgs,
+		Args:  cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			flag, err := cmdutil.ParseScope(scopeFlag)
 			if err != nil {
@@ -71,7 +72,7 @@ func newCmdAutosaveShow(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return cmdutil.Print(f, cmd, s, func() *cmdutil.Table {
+			return cobrautil.Print(f, cmd, s, func() *cmdutil.Table {
 				t := &cmdutil.Table{Header: []string{"AUTOSAVE", "MODE", "SOURCE", "USER", "SESSION"}}
 				src := s.Source
 				if s.Variable != "" {
@@ -82,7 +83,7 @@ func newCmdAutosaveShow(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
-	cmdutil.AddScopeFlag(cmd, &scopeFlag)
+	cobrautil.AddScopeFlag(cmd, &scopeFlag)
 	return cmd
 }
 
@@ -165,7 +166,7 @@ func newCmdAutosaveSet(f *cmdutil.Factory, on bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   verb,
 		Short: strings.ToUpper(verb[:1]) + verb[1:] + " autosave (" + ps + ")",
-		Args:  cmdutil.NoArgs,
+		Args:  cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			flag, err := cmdutil.ParseScope(scopeFlag)
 			if err != nil {
@@ -224,9 +225,9 @@ func newCmdAutosaveSet(f *cmdutil.Factory, on bool) *cobra.Command {
 					msg += " (" + s.Variable + ")"
 				}
 			}
-			return cmdutil.PrintChange(f, cmd, s, msg)
+			return cobrautil.PrintChange(f, cmd, s, msg)
 		},
 	}
-	cmdutil.AddScopeFlag(cmd, &scopeFlag)
+	cobrautil.AddScopeFlag(cmd, &scopeFlag)
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 // Check is one line of `azc doctor`.
@@ -34,10 +35,10 @@ func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check where state lives, the key store, permissions, locks and the session",
-		Args:  cmdutil.NoArgs,
+		Args:  cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r := diagnose(f)
-			err := cmdutil.Print(f, cmd, r, func() *cmdutil.Table {
+			err := cobrautil.Print(f, cmd, r, func() *cmdutil.Table {
 				t := &cmdutil.Table{Header: []string{"STATUS", "CHECK", "DETAIL"}}
 				for _, c := range r.Checks {
 					t.Rows = append(t.Rows, []string{c.Status, c.Name, c.Detail})

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 func newCmdInit(f *cmdutil.Factory) *cobra.Command {
@@ -29,7 +30,7 @@ session (a subshell, ` + "`azc shell`" + `) keeps it. It also loads completions 
 puts the current context in front of the prompt (--no-prompt leaves the
 prompt alone; the function __azc_ps1 is defined either way).`,
 		ValidArgs: []string{"bash", "zsh", "fish", "pwsh"},
-		Args:      cmdutil.ExactArgs(1),
+		Args:      cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			exe := "azc"
 			if p, err := os.Executable(); err == nil {

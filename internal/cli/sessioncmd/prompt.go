@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 // newCmdPrompt is the prompt helper: it prints the current context's name
@@ -19,9 +20,9 @@ func newCmdPrompt(f *cmdutil.Factory) *cobra.Command {
 		Long: `Print the current context's name (from -c, $AZC_CONTEXT, the session's
 default, then the profile's) for a shell prompt. It prints nothing when no
 context is selected and never fails. ` + "`azc init`" + ` puts it in your prompt.`,
-		Args: cmdutil.NoArgs,
+		Args: cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			PromptRun(f, cmdutil.ContextRef(f, cmd))
+			PromptRun(f, cobrautil.ContextRef(f, cmd))
 			return nil
 		},
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -27,12 +28,12 @@ func newCmdShell(f *cmdutil.Factory) *cobra.Command {
 with autosave off stay in it and are gone when it exits. With NAME, that
 context is the session's default. The subshell's exit code is azc's.
 A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set in it).`,
-		Args: cmdutil.MaximumNArgs(1),
+		Args: cobrautil.MaximumNArgs(1),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return cmdutil.CompleteContextNames(f)(cmd, args, toComplete)
+			return cobrautil.CompleteContextNames(f)(cmd, args, toComplete)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if d := f.Getenv(depthEnv); d != "" && d != "0" {

@@ -7,12 +7,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/secret"
 	"github.com/azcontext/azc/session"
 )
 
 func newCmdSession(f *cmdutil.Factory) *cobra.Command {
-	cmd := cmdutil.GroupCommand(&cobra.Command{
+	cmd := cobrautil.GroupCommand(&cobra.Command{
 		Use:    "session",
 		Short:  "Low-level session commands used by `azc init`",
 		Hidden: true,
@@ -21,7 +22,7 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 	start := &cobra.Command{
 		Use:   "start --pid PID",
 		Short: "Print the AZC_SESSION value for the shell PID: the inherited session when it is valid, else a new one",
-		Args:  cmdutil.NoArgs,
+		Args:  cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if pid <= 0 {
 				return cmdutil.UsageErrorf("--pid is required")

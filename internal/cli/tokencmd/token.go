@@ -17,6 +17,7 @@ import (
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
@@ -63,7 +64,7 @@ func NewCmd(f *cmdutil.Factory, slow Slow, runF func(*Options) error) *cobra.Com
 		Long: `Print an access token (Get-AzAccessToken). The JSON form carries the field
 names of ` + "`az account get-access-token`" + ` (accessToken, expiresOn, expires_on,
 tokenType, subscription, tenant), so scripts written for az keep working.`,
-		Args: cmdutil.NoArgs,
+		Args: cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(o)
@@ -83,7 +84,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, o *Options, slow Slow) error {
 	if err != nil {
 		return err
 	}
-	p, c, scope, err := cmdutil.ResolveContext(st, cmdutil.ContextRef(f, cmd))
+	p, c, scope, err := cmdutil.ResolveContext(st, cobrautil.ContextRef(f, cmd))
 	if err != nil {
 		return err
 	}
@@ -138,7 +139,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, o *Options, slow Slow) error {
 	if c.Subscription != nil && o.Tenant == "" {
 		sub = c.Subscription.ID
 	}
-	return cmdutil.Print(f, cmd, tok.AzCompatible(sub, time.Local), nil)
+	return cobrautil.Print(f, cmd, tok.AzCompatible(sub, time.Local), nil)
 }
 
 // cached is the token the account's blob serves without MSAL; any error

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 // Info is the JSON shape of `azc version -o json`.
@@ -21,10 +22,10 @@ func New(f *cmdutil.Factory) []*cobra.Command {
 	return []*cobra.Command{{
 		Use:   "version",
 		Short: "Print azc's version",
-		Args:  cmdutil.NoArgs,
+		Args:  cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			info := Info{Version: f.Version, Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
-			return cmdutil.Print(f, cmd, info, func() *cmdutil.Table {
+			return cobrautil.Print(f, cmd, info, func() *cmdutil.Table {
 				return &cmdutil.Table{Rows: [][]string{{"azc " + info.Version + " (" + info.Go + ", " + info.Platform + ")"}}}
 			})
 		},

@@ -1,12 +1,15 @@
-package cmdutil
+// Package cobrautil is what azc's cobra commands share on top of cmdutil:
+// flag and argument helpers, completion, and reading -o, --query and
+// -c/--context off a command. cmdutil itself links no cobra, so that the
+// azc binary's fast path can do without it.
+package cobrautil
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
 // AddScopeFlag adds --scope user|process to a command that changes state.
@@ -16,21 +19,6 @@ func AddScopeFlag(cmd *cobra.Command, p *string) {
 	_ = cmd.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"user", "process"}, cobra.ShellCompDirectiveNoFileComp
 	})
-}
-
-// ParseScope turns a --scope value into a profile.Scope. The empty string
-// gives 0, which asks the library to pick the scope (DESIGN section 3).
-// Azure PowerShell's CurrentUser and Process are accepted, in any case.
-func ParseScope(s string) (profile.Scope, error) {
-	switch strings.ToLower(s) {
-	case "":
-		return 0, nil
-	case "user", "currentuser":
-		return profile.ScopeUser, nil
-	case "process":
-		return profile.ScopeProcess, nil
-	}
-	return 0, UsageErrorf("invalid --scope %q: want user or process", s)
 }
 
 // ContextFlag returns the value of the global -c/--context flag.
@@ -45,7 +33,7 @@ func ContextFlag(cmd *cobra.Command) string {
 func ExactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return UsageErrorf("%s takes %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
+			return cmdutil.UsageErrorf("%s takes %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
 		}
 		return nil
 	}
@@ -55,7 +43,7 @@ func ExactArgs(n int) cobra.PositionalArgs {
 func MaximumNArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return UsageErrorf("%s takes at most %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
+			return cmdutil.UsageErrorf("%s takes at most %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
 		}
 		return nil
 	}
@@ -65,7 +53,7 @@ func MaximumNArgs(n int) cobra.PositionalArgs {
 func MinimumNArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return UsageErrorf("%s needs at least %s", cmd.CommandPath(), plural(n, "argument"))
+			return cmdutil.UsageErrorf("%s needs at least %s", cmd.CommandPath(), plural(n, "argument"))
 		}
 		return nil
 	}
@@ -74,7 +62,7 @@ func MinimumNArgs(n int) cobra.PositionalArgs {
 // NoArgs refuses positional arguments with ExitUsage.
 func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return UsageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+		return cmdutil.UsageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
 	return nil
 }
@@ -91,7 +79,7 @@ func plural(n int, word string) string {
 func GroupCommand(cmd *cobra.Command) *cobra.Command {
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
-			return UsageErrorf("unknown command %q for %q", args[0], c.CommandPath())
+			return cmdutil.UsageErrorf("unknown command %q for %q", args[0], c.CommandPath())
 		}
 		return nil
 	}

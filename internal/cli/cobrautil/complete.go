@@ -1,13 +1,15 @@
-package cmdutil
+package cobrautil
 
 import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
 // CompleteContextNames completes context names for flags and arguments.
-func CompleteContextNames(f *Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+func CompleteContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 		st, err := f.State()
 		if err != nil {
