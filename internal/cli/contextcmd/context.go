@@ -1,22 +1,17 @@
 // Package contextcmd is `azc context` and its shortcut `azc use`: list,
 // show, select, create, rename, remove, clear, export and import contexts.
 // Each command turns argv into an Options struct and calls a run function
-// that calls the azc library; the rules live in the library.
+// that calls the azc library; the rules live in the library. The run
+// functions of list, show and use, and the JSON shapes, are in contextrun,
+// which links no cobra.
 package contextcmd
 
 import (
-	"fmt"
-	"os"
-	"slices"
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/picker"
-	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 )
 
 // New returns `context` and the top-level `use`.
@@ -40,15 +35,6 @@ func New(f *cmdutil.Factory) []*cobra.Command {
 		NewCmdImport(f, nil),
 	)
 	return []*cobra.Command{cmd, NewCmdUse(f, nil)}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // ListOptions are the inputs of `context list`.
@@ -82,123 +68,16 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 					return err
 				}
 			}
-			return ListRun(f, cobrautil.OutputOf(cmd))
+			return contextrun.ListRun(f, cobrautil.OutputOf(cmd))
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions first")
 	return cmd
 }
 
-// ListRun lists the contexts in the output out: `context list` without
-// --refresh once its arguments are parsed.
-func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	if out.Plain() {
-		// The table is laid out straight from the file, decoding no
-		// context of the profile; the other formats decode them all for
-		// their JSON shapes.
-		ml, err := st.List()
-		if err != nil {
-			return err
-		}
-		return ml.Do(func() error { return out.Print(f, nil, mergedTable(ml)) })
-	}
-	if !st.HasSession() {
-		// every context is the user's
-		p, err := st.Profile()
-		if err != nil {
-			return err
-		}
-		return out.Print(f, cmdutil.Lazy(func() any { return shapeUser(p) }), nil)
-	}
-	cs, err := shapeAll(st)
-	if err != nil {
-		return err
-	}
-	return out.Print(f, cs, listTable(cs))
-}
-
-// shapeAll returns the JSON shapes of the merged view's contexts, each
-// decoded once.
-func shapeAll(st *azc.State) ([]Context, error) {
-	if !st.HasSession() {
-		// every context is the user's: shape them straight from the
-		// profile, without a list of entries in between
-		p, err := st.Profile()
-		if err != nil {
-			return nil, err
-		}
-		return shapeUser(p), nil
-	}
-	p, entries, err := load(st)
-	if err != nil {
-		return nil, err
-	}
-	return shapeEntries(p, entries), nil
-}
-
-// load reads the merged view once: the profile (for accounts) and the
-// contexts with their scope and current mark.
-func load(st *azc.State) (*profile.Profile, []azc.Entry, error) {
-	p, err := st.Profile()
-	if err != nil {
-		return nil, nil, err
-	}
-	if st.HasSession() {
-		// only the library knows which contexts the session holds
-		entries, err := st.Contexts()
-		return p, entries, err
-	}
-	// without a session every context is the user's: one read of the
-	// profile instead of two
-	cur, _ := p.Default()
-	entries := make([]azc.Entry, len(p.Contexts))
-	for i := range p.Contexts {
-		entries[i] = azc.Entry{Context: p.Contexts[i], Scope: profile.ScopeUser, Current: cur != nil && cur.Name == p.Contexts[i].Name}
-	}
-	return p, entries, nil
-}
-
-// shapeOne returns the JSON shape of the context named name.
-func shapeOne(st *azc.State, name string) (Context, error) {
-	if !st.HasSession() {
-		v, err := st.Store().View()
-		if err != nil {
-			return Context{}, err
-		}
-		i, err := v.NameIndex(name)
-		if err != nil {
-			return Context{}, err
-		}
-		if i < 0 {
-			return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
-		}
-		return shapeAt(v, i)
-	}
-	p, entries, err := load(st)
-	if err != nil {
-		return Context{}, err
-	}
-	for i := range entries {
-		if strings.EqualFold(entries[i].Name, name) {
-			return indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current), nil
-		}
-	}
-	return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
-}
-
-// ShowOptions are the inputs of `context show`.
-type ShowOptions struct {
-	// Ref names the context; empty means -c, $AZC_CONTEXT or the default.
-	Ref string
-}
-
 // NewCmdShow returns `context show`; runF replaces the run function in tests.
-func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{}
+func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *contextrun.ShowOptions) error) *cobra.Command {
+	opts := &contextrun.ShowOptions{}
 	return &cobra.Command{
 		Use:               "show [NAME]",
 		Short:             "Show a context (default: the current one)",
@@ -213,88 +92,14 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *ShowOptions) erro
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return ShowRun(f, cobrautil.OutputOf(cmd), opts)
+			return contextrun.ShowRun(f, cobrautil.OutputOf(cmd), opts)
 		},
 	}
 }
 
-// ShowRun shows the context opts names in the output out: `context show`
-// once its arguments are parsed.
-func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	if !st.HasSession() {
-		// Only the profile: decode the one context shown.
-		c, err := showView(st, opts.Ref)
-		if err != nil {
-			return err
-		}
-		return out.Print(f, c, showTable(c))
-	}
-	// With a session: its state and the profile's skim, decoding the
-	// context an exact name (or the default) picks.
-	p, e, err := st.ResolveEntry(opts.Ref)
-	if err != nil {
-		return err
-	}
-	c := indexAccounts(p).shape(&e.Context, e.Scope, e.Current)
-	return out.Print(f, c, showTable(c))
-}
-
-// showView is show's lookup without a session, over the profile's lazy
-// view: resolveIn's rule, decoding one context.
-func showView(st *azc.State, ref string) (Context, error) {
-	v, err := st.Store().View()
-	if err != nil {
-		return Context{}, err
-	}
-	var i int
-	if ref != "" {
-		i, err = v.Index(ref)
-	} else if i, err = v.DefaultIndex(); err == profile.ErrNoDefault {
-		err = azc.ErrNoContext
-	}
-	if err != nil {
-		return Context{}, err
-	}
-	return shapeAt(v, i)
-}
-
-// shapeAt returns the JSON shape of the view's context i, a user context.
-func shapeAt(v *profile.View, i int) (Context, error) {
-	c, err := v.Context(i)
-	if err != nil {
-		return Context{}, err
-	}
-	cur, _ := v.DefaultIndex()
-	return indexAccounts(v.Header()).shape(c, profile.ScopeUser, cur == i), nil
-}
-
-// resolveIn applies azc.State.Resolve's rule to an already loaded merged
-// view, so show reads the profile once.
-func resolveIn(p *profile.Profile, ref string) (*profile.Context, error) {
-	if ref != "" {
-		return p.Find(ref)
-	}
-	c, err := p.Default()
-	if err == profile.ErrNoDefault {
-		return nil, azc.ErrNoContext
-	}
-	return c, err
-}
-
-// UseOptions are the inputs of `context use` and `use`.
-type UseOptions struct {
-	// Ref names the context; "-" is the previous one; empty opens the picker.
-	Ref   string
-	Scope string
-}
-
 // NewCmdUse returns `use`; runF replaces the run function in tests.
-func NewCmdUse(f *cmdutil.Factory, runF func(*cobra.Command, *UseOptions) error) *cobra.Command {
-	opts := &UseOptions{}
+func NewCmdUse(f *cmdutil.Factory, runF func(*cobra.Command, *contextrun.UseOptions) error) *cobra.Command {
+	opts := &contextrun.UseOptions{}
 	cmd := &cobra.Command{
 		Use:   "use [NAME | -]",
 		Short: "Make a context the default (`-`: the previous one; no name on a terminal: pick one)",
@@ -312,70 +117,9 @@ fuzzy picker opens.`,
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return UseRun(f, cobrautil.OutputOf(cmd), opts)
+			return contextrun.UseRun(f, cobrautil.OutputOf(cmd), opts)
 		},
 	}
 	cobrautil.AddScopeFlag(cmd, &opts.Scope)
 	return cmd
-}
-
-// UseRun switches to the context opts names and reports it in the output
-// out: `use` and `context use` once their arguments are parsed.
-func UseRun(f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
-	st, err := f.State()
-	if err != nil {
-		return err
-	}
-	if opts.Ref == "" {
-		if opts.Ref, err = pick(f, st); err != nil {
-			return err
-		}
-	}
-	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
-	if err != nil {
-		return err
-	}
-	c, err := st.Use(scope, opts.Ref)
-	if err != nil {
-		return err
-	}
-	msg := fmt.Sprintf("switched to context %q (%s scope)", c.Name, ScopeName(scope))
-	if out.Plain() {
-		return out.PrintChange(f, nil, msg)
-	}
-	shape, err := shapeOne(st, c.Name)
-	if err != nil {
-		return err
-	}
-	return out.PrintChange(f, shape, msg)
-}
-
-// pick opens the fuzzy picker over the contexts, or explains why it cannot.
-func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
-	in, ok := f.IOStreams.In.(*os.File)
-	if !ok || !f.IOStreams.IsStdinTTY() {
-		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
-			Hints: []string{"name one: `azc use NAME` (or `azc use -` for the previous one); `azc context list` lists them"}}
-	}
-	cs, err := shapeAll(st)
-	if err != nil {
-		return "", err
-	}
-	if len(cs) == 0 {
-		return "", &cmdutil.ExitError{Code: cmdutil.ExitInteraction, Err: fmt.Errorf("there are no contexts to choose from"),
-			Hints: []string{"sign in with `azc login`, or import contexts with `azc context import FILE`"}}
-	}
-	items := make([]picker.Item, len(cs))
-	for i, c := range cs {
-		detail := c.tenantText() + "  " + c.Account.ID
-		if c.Current {
-			detail += "  (current)"
-		}
-		items[i] = picker.Item{Label: c.Name, Detail: detail}
-	}
-	i, err := picker.Pick(in, f.IOStreams.ErrOut, "context>", items)
-	if err != nil {
-		return "", cmdutil.ErrCancelled
-	}
-	return cs[i].Name, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -62,7 +63,7 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
 		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
-	out, err := shapeOne(st, opts.New)
+	out, err := contextrun.ShapeOne(st, opts.New)
 	if err != nil {
 		return err
 	}
@@ -215,7 +216,7 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 		return err
 	}
 	if !opts.Force {
-		ok, err := cmdutil.Confirm(f.IOStreams, fmt.Sprintf("remove every context and account in the %s scope?", ScopeName(scope)), "--force")
+		ok, err := cmdutil.Confirm(f.IOStreams, fmt.Sprintf("remove every context and account in the %s scope?", contextrun.ScopeName(scope)), "--force")
 		if err != nil {
 			return err
 		}

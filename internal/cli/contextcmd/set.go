@@ -8,6 +8,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -108,11 +109,11 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	if res.Created {
 		verb = "created"
 	}
-	msg := fmt.Sprintf("%s context %q, now the default (%s scope)", verb, res.Context.Name, ScopeName(scope))
+	msg := fmt.Sprintf("%s context %q, now the default (%s scope)", verb, res.Context.Name, contextrun.ScopeName(scope))
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
 		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
-	out, err := shapeOne(st, res.Context.Name)
+	out, err := contextrun.ShapeOne(st, res.Context.Name)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func identityIndex(p *profile.Profile, c *profile.Context) int {
 // already has, preferring the current context's account.
 func planSet(p *profile.Profile, o *SetOptions) (profile.Context, error) {
 	var cur *profile.Context
-	if c, err := resolveIn(p, o.Ref); err == nil {
+	if c, err := contextrun.ResolveIn(p, o.Ref); err == nil {
 		cur = c
 	} else if o.Subscription == "" && o.Tenant == "" {
 		return profile.Context{}, err

@@ -15,6 +15,7 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -79,7 +80,7 @@ func exportRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ExportOptions) erro
 	if err != nil {
 		return err
 	}
-	p, entries, err := load(st)
+	p, entries, err := contextrun.Load(st)
 	if err != nil {
 		return err
 	}
@@ -232,7 +233,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	}
 	n, err := storeImported(f, st, scope, imp)
 	if n > 0 {
-		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: imported the tokens or credentials of %d account(s) into the %s scope's credential store\n", n, ScopeName(scope))
+		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: imported the tokens or credentials of %d account(s) into the %s scope's credential store\n", n, contextrun.ScopeName(scope))
 	}
 	if err != nil {
 		return err
@@ -242,7 +243,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	for _, w := range out.Warnings {
 		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %s\n", w)
 	}
-	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s scope)", out.Format, len(out.Added), len(out.Updated), ScopeName(scope))
+	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s scope)", out.Format, len(out.Added), len(out.Updated), contextrun.ScopeName(scope))
 	if out.Default != "" {
 		msg += fmt.Sprintf("; default is now %q", out.Default)
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/contextcmd"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/internal/cli/sessioncmd"
 )
 
@@ -95,13 +95,13 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 				ref = words[2]
 			}
 			path = "azc context show"
-			run = func() error { return contextcmd.ShowRun(f, out, &contextcmd.ShowOptions{Ref: ref}) }
+			run = func() error { return contextrun.ShowRun(f, out, &contextrun.ShowOptions{Ref: ref}) }
 		case "list", "ls":
 			if len(words) > 2 {
 				return "", nil, false
 			}
 			path = "azc context list"
-			run = func() error { return contextcmd.ListRun(f, out) }
+			run = func() error { return contextrun.ListRun(f, out) }
 		}
 	}
 	if len(words) == 1 && words[0] == "prompt" && !scopeGiven && out == (cmdutil.Output{Format: cmdutil.FormatTable}) {
@@ -118,11 +118,11 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		default:
 			return "", nil, false
 		}
-		opts := &contextcmd.UseOptions{Ref: words[len(words)-1], Scope: scope}
+		opts := &contextrun.UseOptions{Ref: words[len(words)-1], Scope: scope}
 		if opts.Ref == "" {
 			return "", nil, false // the picker
 		}
-		run = func() error { return contextcmd.UseRun(f, out, opts) }
+		run = func() error { return contextrun.UseRun(f, out, opts) }
 	}
 	sessioncmd.AttachSession(f)
 	if debug {

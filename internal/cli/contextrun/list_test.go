@@ -1,4 +1,4 @@
-package contextcmd
+package contextrun
 
 import (
 	"os"
@@ -82,7 +82,7 @@ func TestListTableIsTheMergedView(t *testing.T) {
 			out := cmdutil.Output{Format: cmdutil.FormatTable}
 			ios, _, fromShapes, _ := cmdutil.Test()
 			f := &cmdutil.Factory{IOStreams: ios}
-			cs, err := shapeAll(st)
+			cs, err := ShapeAll(st)
 			if err != nil {
 				t.Fatal(err)
 			}
