@@ -5,7 +5,6 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contextrun"
-	"github.com/azcontext/azc/internal/cli/sessioncmd"
 )
 
 // Fast runs `context show`, `context list` and `use` (also as `context
@@ -106,7 +105,7 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 	}
 	if len(words) == 1 && words[0] == "prompt" && !scopeGiven && out == (cmdutil.Output{Format: cmdutil.FormatTable}) {
 		path = "azc prompt"
-		run = func() error { sessioncmd.PromptRun(f, ref); return nil }
+		run = func() error { contextrun.PromptRun(f, ref); return nil }
 	}
 	if run == nil {
 		// use NAME, context use NAME
@@ -124,7 +123,7 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		}
 		run = func() error { return contextrun.UseRun(f, out, opts) }
 	}
-	sessioncmd.AttachSession(f)
+	cmdutil.AttachSession(f)
 	if debug {
 		cmdutil.StartDebug(f, path)
 	}

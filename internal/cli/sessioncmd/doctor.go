@@ -59,7 +59,7 @@ func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
 }
 
 func diagnose(f *cmdutil.Factory) *Report {
-	r := &Report{StateDir: f.StateDir, RuntimeDir: runtimeDir(f)}
+	r := &Report{StateDir: f.StateDir, RuntimeDir: cmdutil.RuntimeDir(f)}
 	add := func(name, status, format string, a ...any) {
 		r.Checks = append(r.Checks, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
 	}
@@ -112,7 +112,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	case v == "":
 		add("session", "ok", "none in this shell (start one with `eval \"$(azc init bash)\"` or `azc shell`)")
 	default:
-		sess, err := openSession(f)
+		sess, err := cmdutil.OpenSession(f)
 		if err != nil {
 			add("session", "fail", "%v", err)
 			break

@@ -1,12 +1,11 @@
 package sessioncmd
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 )
 
 // newCmdPrompt is the prompt helper: it prints the current context's name
@@ -22,23 +21,8 @@ default, then the profile's) for a shell prompt. It prints nothing when no
 context is selected and never fails. ` + "`azc init`" + ` puts it in your prompt.`,
 		Args: cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			PromptRun(f, cobrautil.ContextRef(f, cmd))
+			contextrun.PromptRun(f, cobrautil.ContextRef(f, cmd))
 			return nil
 		},
 	}
-}
-
-// PromptRun prints the name of the context ref names (the default chain
-// when ref is empty), or nothing: `azc prompt` once its arguments are
-// parsed. It never fails.
-func PromptRun(f *cmdutil.Factory, ref string) {
-	st, err := f.State()
-	if err != nil {
-		return
-	}
-	c, err := st.Resolve(ref)
-	if err != nil {
-		return
-	}
-	fmt.Fprintln(f.IOStreams.Out, c.Name)
 }

@@ -44,7 +44,7 @@ A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set
 			if err != nil {
 				return err
 			}
-			rt := runtimeDir(f)
+			rt := cmdutil.RuntimeDir(f)
 			if _, err := session.GC(rt, nil); err != nil {
 				f.Logger.Debug("session gc", "err", err)
 			}

@@ -27,7 +27,7 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 			if pid <= 0 {
 				return cmdutil.UsageErrorf("--pid is required")
 			}
-			rt := runtimeDir(f)
+			rt := cmdutil.RuntimeDir(f)
 			if v := f.Getenv(session.EnvVar); v != "" {
 				if _, err := session.Open(rt, secret.New(v)); err == nil {
 					fmt.Fprintln(f.IOStreams.Out, v)
