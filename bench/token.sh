@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (DESIGN section 8): whole-process time of a warm `azc token` (budget 15 ms),
-# beside a Go "hello world" binary and `azc version` (the light binary's start-up) in the
-# same run, and `azc-full token` (what a warm token costs in the binary that links MSAL).
-# azc serves a warm token itself (internal/cli/tokencmd); sign-in runs in azc-full, built
-# beside it. Offline: the emulator on loopback, a temporary AZC_CONFIG_DIR.
+# beside a Go "hello world" binary and `azc prompt` (azc's start-up with a read of the
+# profile) in the same run, and `azc-full token` (what a warm token costs in the binary that
+# links cobra and MSAL). azc serves a warm token itself (internal/cli/tokenrun); sign-in
+# runs in azc-full, built beside it. Offline: the emulator on loopback, a temporary AZC_CONFIG_DIR.
 # Usage: bench/token.sh [RUNS]
 set -euo pipefail
 runs=${1:-100}
@@ -47,6 +47,6 @@ fi
 
 hyperfine -N --warmup 5 --runs "$runs" \
 	-n hello "$work/bin/hello" \
-	-n 'azc version' "$azc version" \
+	-n 'azc prompt' "$azc prompt" \
 	-n 'azc token (warm)' "$azc token -o json" \
 	-n 'azc-full token (warm)' "$work/bin/azc-full token -o json"

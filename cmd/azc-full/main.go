@@ -15,5 +15,5 @@ import (
 var version = ""
 
 func main() {
-	os.Exit(cli.Main(cli.Binary{Full: true, Commands: full.Commands}, version, os.Args[1:]))
+	os.Exit(cli.Main(full.Commands, version, os.Args[1:]))
 }

@@ -1,14 +1,14 @@
 // Command azc keeps named Azure contexts (account, tenant, subscription,
-// cloud) and switches between them per user or per shell. It is the light
-// half of azc: sign-in, token refresh, ARM lists and exec run in azc-full,
-// which azc finds beside itself or on PATH and hands those commands to.
+// cloud) and switches between them per user or per shell. It runs the
+// commands on the start-up budget itself (context show and list, use, the
+// prompt, a warm token) and hands every other invocation to azc-full, which
+// it finds beside itself or on PATH.
 package main
 
 import (
 	"os"
 
-	"github.com/azcontext/azc/internal/cli"
-	"github.com/azcontext/azc/internal/cli/light"
+	"github.com/azcontext/azc/internal/cli/front"
 	_ "github.com/azcontext/azc/internal/oneproc"
 )
 
@@ -16,5 +16,5 @@ import (
 var version = ""
 
 func main() {
-	os.Exit(cli.Main(cli.Binary{Commands: light.Commands, Fast: light.Fast}, version, os.Args[1:]))
+	os.Exit(front.Main(version, os.Args[1:]))
 }

@@ -55,15 +55,18 @@ func WithHint(err error, code int, hints ...string) *ExitError {
 	return &ExitError{Code: code, Err: err, Hints: hints}
 }
 
-// ErrNeedFull is returned by a command of the light azc binary that cannot
-// finish without azc-full (sign-in, a token refresh, ARM calls). The
-// command returns it before any side effect, and cli.Run then runs the
-// same arguments in azc-full. Commands of azc-full never return it.
+// ErrNeedFull is returned by a command the azc binary runs that cannot
+// finish without azc-full (`azc token` when MSAL must refresh). The
+// command returns it before any side effect, and Finish then runs the same
+// arguments in azc-full (Factory.ExecFull). Commands of azc-full never
+// return it.
 var ErrNeedFull = errors.New("this command needs azc-full")
 
 // ErrCancelled is returned when the user backs out of a prompt or picker.
 var ErrCancelled = errors.New("cancelled")
 
-// HandOverAnnotation marks a command of the light binary that stands in
-// for a command only azc-full has.
-const HandOverAnnotation = "azc/full-only"
+// HandedOverEnv marks the environment of a hand-over from azc to
+// azc-full. An azc that finds it set and would hand over again was started
+// as azc-full: it stops there instead of exec'ing itself forever.
+// azc-full unsets it.
+const HandedOverEnv = "AZC_HANDED_OVER"

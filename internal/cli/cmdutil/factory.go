@@ -38,14 +38,16 @@ type Factory struct {
 	// State opens the state directory on first call and returns the same
 	// *azc.State afterwards. Commands that do not touch state never call it.
 	State func() (*azc.State, error)
-	// Full is true in azc-full, the binary that links MSAL and the ARM
-	// client. The light azc (the one users run) keeps them out so that it
-	// starts fast; its commands return ErrNeedFull where they would need
-	// them, and cli.Run then runs the same arguments in azc-full.
+	// Full is true in azc-full, the binary that links cobra, MSAL and the
+	// ARM client. azc (the one users run, package front) keeps them out so
+	// that it starts fast; the commands it runs return ErrNeedFull where
+	// they would need them, and Finish then runs the same arguments in
+	// azc-full.
 	Full bool
 	// ExecFull runs args in azc-full and returns its exit code (on Unix it
-	// replaces the process and returns only on failure). cli.Run calls it
-	// when a command of the light binary returns ErrNeedFull. Nil in
+	// replaces the process and returns only on failure). The azc binary
+	// (package front) calls it for every invocation it does not run
+	// itself, and Finish when a command returns ErrNeedFull. Nil in
 	// azc-full.
 	ExecFull func(args []string) int
 	// RefreshAccounts asks ARM again for every signed-in account's tenants

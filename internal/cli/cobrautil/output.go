@@ -6,11 +6,6 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
-// handOffAnnotation marks, on the root command, that the light binary must
-// hand the whole invocation to azc-full (help or completion of a command
-// only azc-full has). See HandOff.
-const handOffAnnotation = "azc/hand-off"
-
 // OutputOf returns the -o and --query values cmd was given.
 func OutputOf(cmd *cobra.Command) cmdutil.Output {
 	o := cmdutil.Output{Format: cmdutil.FormatTable}
@@ -45,20 +40,6 @@ func ContextRef(f *cmdutil.Factory, cmd *cobra.Command) string {
 	}
 	return f.Getenv("AZC_CONTEXT")
 }
-
-// HandOff records that the running invocation must be handed to azc-full
-// once cobra returns; commands use it where they cannot return
-// ErrNeedFull (help and completion functions).
-func HandOff(cmd *cobra.Command) {
-	root := cmd.Root()
-	if root.Annotations == nil {
-		root.Annotations = map[string]string{}
-	}
-	root.Annotations[handOffAnnotation] = "yes"
-}
-
-// HandedOff reports whether HandOff was called on root's tree.
-func HandedOff(root *cobra.Command) bool { return root.Annotations[handOffAnnotation] != "" }
 
 // OutputFormat returns the -o value and whether --query was given.
 func OutputFormat(cmd *cobra.Command) (format string, query bool) {

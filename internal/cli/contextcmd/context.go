@@ -40,7 +40,7 @@ func New(f *cmdutil.Factory) []*cobra.Command {
 // ListOptions are the inputs of `context list`.
 type ListOptions struct {
 	// Refresh asks ARM again for every account's tenants and subscriptions
-	// first (Factory.RefreshAccounts; the light azc hands it over).
+	// first (Factory.RefreshAccounts, which azc-full sets).
 	Refresh bool
 }
 

@@ -1,7 +1,8 @@
 // Package full is the command set of azc-full: every azc command,
 // including those that link MSAL and the ARM client (login, logout,
-// token refresh, subscription and tenant lists, exec). Users run the
-// light azc, which hands these commands over to azc-full.
+// token refresh, subscription and tenant lists, exec). Users run azc
+// (package front), which runs the commands on the start-up budget itself
+// and hands every other invocation over to azc-full.
 package full
 
 import (
@@ -19,7 +20,8 @@ import (
 
 // Commands adds every command group to root. A new group is one package
 // under internal/cli with a New(f *cmdutil.Factory) []*cobra.Command, one
-// line here, and one line in package light (the command itself, or a
+// line here (package front's Fast takes it only if it is on the start-up
+// budget, with its run function in a package that links no cobra).
 // hand-over entry when it links MSAL or the ARM client).
 func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(contextcmd.New(f)...)

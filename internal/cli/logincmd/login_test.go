@@ -45,7 +45,7 @@ func newHarness(t *testing.T) (*harness, *emulator.Server) {
 
 func (h *harness) run(args ...string) (code int, stdout, stderr string) {
 	ios, _, out, errOut := cmdutil.Test()
-	f := cli.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
+	f := cmdutil.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	code = cli.Run(ctx, f, full.Commands, args)

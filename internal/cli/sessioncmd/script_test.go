@@ -12,14 +12,14 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/azcontext/azc/internal/cli"
+	"github.com/azcontext/azc/internal/cli/front"
 	"github.com/azcontext/azc/internal/cli/full"
-	"github.com/azcontext/azc/internal/cli/light"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"azc":      func() { os.Exit(cli.Main(cli.Binary{Commands: light.Commands}, "v0.0.0-test", os.Args[1:])) },
-		"azc-full": func() { os.Exit(cli.Main(cli.Binary{Full: true, Commands: full.Commands}, "v0.0.0-test", os.Args[1:])) },
+		"azc":      func() { os.Exit(front.Main("v0.0.0-test", os.Args[1:])) },
+		"azc-full": func() { os.Exit(cli.Main(full.Commands, "v0.0.0-test", os.Args[1:])) },
 	})
 }
 

@@ -1,10 +1,10 @@
 // Package tokencmd is `azc token` (Get-AzAccessToken; az account
 // get-access-token). A warm token is served straight from the account's
 // credential blob by credblob.CachedToken, which links neither MSAL nor
-// net/http, so the light azc answers it; anything else — no usable cached
-// token, a refresh, an error to explain — goes to the slow path that
-// azc-full gives New (MSAL, in package logincmd). The light binary has
-// none and hands the command over with cmdutil.ErrNeedFull.
+// net/http, so azc answers it (package front runs tokenrun.Run); anything
+// else — no usable cached token, a refresh, an error to explain — goes to
+// the slow path that azc-full gives New (MSAL, in package logincmd). azc
+// has none and hands the command over with cmdutil.ErrNeedFull.
 package tokencmd
 
 import (
@@ -23,7 +23,7 @@ type (
 	Slow    = tokenrun.Slow
 )
 
-// New is `azc token` with slow as its slow path; nil (the light binary)
+// New is `azc token` with slow as its slow path; nil (as in azc)
 // makes every miss return cmdutil.ErrNeedFull.
 func New(f *cmdutil.Factory, slow Slow) *cobra.Command {
 	return NewCmd(f, slow, nil)

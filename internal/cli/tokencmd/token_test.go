@@ -9,18 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/front"
 	"github.com/azcontext/azc/internal/cli/full"
 	"github.com/azcontext/azc/internal/cli/tokencmd"
 )
 
 // harness runs azc commands in-process against one emulator and one state
-// directory, as azc-full (full.Commands) or as a light binary that has only
-// `token` (tokencmd.New with no slow path).
+// directory, as azc-full (full.Commands) or as the azc binary (front.Run,
+// whose token has no slow path).
 type harness struct {
 	t   *testing.T
 	s   *emulator.Server
@@ -60,7 +59,7 @@ type result struct {
 
 func (h *harness) run(cmds cli.Commands, light bool, args ...string) result {
 	ios, _, out, errOut := cmdutil.Test()
-	f := cli.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
+	f := cmdutil.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
 	f.Full = !light
 	var r result
 	if light {
@@ -68,7 +67,12 @@ func (h *harness) run(cmds cli.Commands, light bool, args ...string) result {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r.code = cli.Run(ctx, f, cmds, args)
+	if light {
+		// the azc binary: its fast path, or a hand-over
+		r.code = front.Run(f, args)
+	} else {
+		r.code = cli.Run(ctx, f, cmds, args)
+	}
 	r.out, r.errOut = out.String(), errOut.String()
 	return r
 }
@@ -81,8 +85,6 @@ func (h *harness) full(args ...string) string {
 	}
 	return r.out
 }
-
-func lightToken(root *cobra.Command, f *cmdutil.Factory) { root.AddCommand(tokencmd.New(f, nil)) }
 
 func requests(s *emulator.Server) int {
 	n := 0
@@ -113,13 +115,9 @@ func TestWarmTokenIsServedWithoutARequest(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		light bool
-	}{{"azc-full", false}, {"the light binary", true}} {
-		cmds := full.Commands
-		if tc.light {
-			cmds = lightToken
-		}
+	}{{"azc-full", false}, {"azc", true}} {
 		before := requests(h.s)
-		r := h.run(cmds, tc.light, "token", "-o", "json")
+		r := h.run(full.Commands, tc.light, "token", "-o", "json")
 		if r.code != 0 || r.handedOver != nil {
 			t.Fatalf("%s: exit %d, handed over %q: %s", tc.name, r.code, r.handedOver, r.errOut)
 		}
@@ -137,7 +135,7 @@ func TestWarmTokenIsServedWithoutARequest(t *testing.T) {
 		}
 	}
 	if outs[0] != outs[1] {
-		t.Error("azc-full and the light binary print the cached token differently")
+		t.Error("azc-full and azc print the cached token differently")
 	}
 }
 
@@ -160,20 +158,20 @@ func TestLightTokenHandsAMissToAzcFull(t *testing.T) {
 		{"token", "--tenant", "not-a-tenant-of-alice"},
 	} {
 		before := requests(h.s)
-		r := h.run(lightToken, true, args...)
+		r := h.run(nil, true, args...)
 		if r.code != 0 || !slices.Equal(r.handedOver, args) {
 			t.Errorf("%q: exit %d, handed over %q, want the same argv: %s", args, r.code, r.handedOver, r.errOut)
 		}
 		if r.out != "" || r.errOut != "" {
-			t.Errorf("%q: the light binary printed before handing over: %q %q", args, r.out, r.errOut)
+			t.Errorf("%q: azc printed before handing over: %q %q", args, r.out, r.errOut)
 		}
 		if n := requests(h.s) - before; n != 0 {
-			t.Errorf("%q: the light binary made %d requests", args, n)
+			t.Errorf("%q: azc made %d requests", args, n)
 		}
 	}
-	// azc-full answers the same miss, and the light binary then serves it
+	// azc-full answers the same miss, and azc then serves it
 	want := accessToken(t, h.full("token", "--resource", "https://storage.azure.com", "-o", "json"))
-	r := h.run(lightToken, true, "token", "--resource", "https://storage.azure.com", "-o", "json")
+	r := h.run(nil, true, "token", "--resource", "https://storage.azure.com", "-o", "json")
 	if r.code != 0 || r.handedOver != nil || accessToken(t, r.out) != want {
 		t.Fatalf("after azc-full fetched it: exit %d, handed over %q", r.code, r.handedOver)
 	}

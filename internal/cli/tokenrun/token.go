@@ -62,7 +62,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, ref string
 	if err != nil {
 		return err
 	}
-	// The light binary holds back what opening the store says on stderr
+	// azc (slow nil) holds back what opening the store says on stderr
 	// (the plaintext warning) until it knows it answers: on a hand-over
 	// azc-full opens the store again and says it itself.
 	bf := f

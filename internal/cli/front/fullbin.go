@@ -1,4 +1,4 @@
-package cli
+package front
 
 import (
 	"errors"
@@ -19,7 +19,14 @@ const FullName = "azc-full"
 func findFull(getenv func(string) string) (string, error) {
 	if p := getenv("AZC_FULL"); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("AZC_FULL names %s: %w", p, err)
+			return "", &cmdutil.ExitError{
+				Code: cmdutil.ExitFailure,
+				Err:  fmt.Errorf("AZC_FULL names %s: %w", p, err),
+				Hints: []string{
+					"install it beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest",
+					"or unset AZC_FULL to look beside azc and on PATH",
+				},
+			}
 		}
 		return p, nil
 	}
@@ -55,36 +62,31 @@ func findFull(getenv func(string) string) (string, error) {
 	}
 }
 
-// handedOverEnv marks the environment of a hand-over. A light azc that
-// finds it set and would hand over again was started as azc-full: it
-// stops there instead of exec'ing itself forever.
-const handedOverEnv = "AZC_HANDED_OVER"
-
 // execFull runs args in azc-full (see runFull, per OS) and returns the
 // exit code azc should end with.
 func execFull(f *cmdutil.Factory, args []string) int {
 	path, err := findFull(f.Getenv)
-	if err == nil && f.Getenv(handedOverEnv) != "" {
+	if err == nil && f.Getenv(cmdutil.HandedOverEnv) != "" {
 		err = &cmdutil.ExitError{
 			Code:  cmdutil.ExitFailure,
-			Err:   fmt.Errorf("%s is not azc-full: it handed this command back", f.Getenv(handedOverEnv)),
+			Err:   fmt.Errorf("%s is not azc-full: it handed this command back", f.Getenv(cmdutil.HandedOverEnv)),
 			Hints: []string{"install azc-full beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest"},
 		}
 	}
 	if err == nil {
 		f.Logger.Debug("running azc-full", "path", path)
-		env := append(os.Environ(), handedOverEnv+"="+path)
+		env := append(os.Environ(), cmdutil.HandedOverEnv+"="+path)
 		var code int
 		if code, err = runFull(path, args, env); err == nil {
 			return code
 		}
 		err = fmt.Errorf("run %s: %w", path, err)
 	}
-	code, hints := classify(err)
+	code, hints := cmdutil.Classify(err)
 	var ee *cmdutil.ExitError
 	if errors.As(err, &ee) {
 		err = ee.Err
 	}
-	PrintError(f.IOStreams.ErrOut, err, hints)
+	cmdutil.PrintError(f.IOStreams.ErrOut, err, hints)
 	return code
 }

@@ -1,4 +1,4 @@
-package light_test
+package front_test
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/light"
+	"github.com/azcontext/azc/internal/cli/front"
+	"github.com/azcontext/azc/internal/cli/full"
 	"github.com/azcontext/azc/session"
 )
 
@@ -19,6 +20,8 @@ import (
 type outcome struct {
 	code           int
 	stdout, stderr string
+	// handedOver is what azc handed to azc-full, nil when nothing.
+	handedOver []string
 	// profile is profile.json afterwards; after is `context list -o json`
 	// afterwards (through cobra), which shows the session's contexts too.
 	profile, after string
@@ -32,9 +35,9 @@ type fastCase struct {
 	session bool
 }
 
-// runIn runs tc as the light binary b does, in a fresh state directory
-// holding the CLI tests' fixture.
-func runIn(t *testing.T, b cli.Binary, tc fastCase) outcome {
+// runIn runs tc as azc does (viaFront) or as azc-full does, in a fresh
+// state directory holding the CLI tests' fixture.
+func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 	t.Helper()
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "azc")
@@ -53,10 +56,17 @@ func runIn(t *testing.T, b cli.Binary, tc fastCase) outcome {
 		env[k] = v
 	}
 	getenv := func(k string) string { return env[k] }
-	run := func(b cli.Binary, args []string) (code int, stdout, stderr string) {
+	var handedOver []string
+	run := func(viaFront bool, args []string) (code int, stdout, stderr string) {
 		ios, _, out, errOut := cmdutil.Test()
-		f := cli.NewFactory(ios, getenv, "v0-test")
-		code = cli.RunBinary(context.Background(), f, b, args)
+		f := cmdutil.NewFactory(ios, getenv, "v0-test")
+		if viaFront {
+			f.ExecFull = func(args []string) int { handedOver = args; return 99 }
+			code = front.Run(f, args)
+		} else {
+			f.Full = true
+			code = cli.Run(context.Background(), f, full.Commands, args)
+		}
 		// the state directory and --debug's clock differ run to run
 		stderr = strings.ReplaceAll(debugTime.ReplaceAllString(errOut.String(), "time=T"), dir, "$DIR")
 		return code, strings.ReplaceAll(out.String(), dir, "$DIR"), stderr
@@ -71,31 +81,31 @@ func runIn(t *testing.T, b cli.Binary, tc fastCase) outcome {
 		}
 		env[session.EnvVar] = v.Reveal()
 		// the session gets a context of its own and a default
-		cobra := cli.Binary{Commands: light.Commands}
 		for _, args := range [][]string{{"context", "set", "--name", "Mine", "--subscription", "Dev", "--scope", "process"}, {"use", "Prod", "--scope", "process"}} {
-			if code, _, stderr := run(cobra, args); code != 0 {
+			if code, _, stderr := run(false, args); code != 0 {
 				t.Fatalf("azc %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 			}
 		}
 	}
 	var o outcome
-	o.code, o.stdout, o.stderr = run(b, strings.Fields(tc.args))
+	o.code, o.stdout, o.stderr = run(viaFront, strings.Fields(tc.args))
+	o.handedOver = handedOver
 	data, err = os.ReadFile(filepath.Join(dir, "profile.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.profile = string(data)
-	_, o.after, _ = run(cli.Binary{Commands: light.Commands}, []string{"context", "list", "-o", "json"})
+	_, o.after, _ = run(false, []string{"context", "list", "-o", "json"})
 	return o
 }
 
 // debugTime is --debug's clock.
 var debugTime = regexp.MustCompile(`time=\S+`)
 
-// TestFastAgreesWithCobra runs every form the fast path takes both ways,
-// through light.Fast and through cobra, and requires the same exit code,
-// output and resulting profile; and checks that it leaves every other form
-// to cobra.
+// TestFastAgreesWithCobra runs every form azc's fast path takes both ways,
+// through front.Run and through azc-full's cobra, and requires the same
+// exit code, output and resulting profile; and checks that it hands every
+// other form to azc-full.
 func TestFastAgreesWithCobra(t *testing.T) {
 	fast := []fastCase{
 		{args: "context show"},
@@ -151,17 +161,25 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		{args: "use Dev --scope user -o json", session: true},
 		{args: "use -", session: true},
 		{args: "use Dev", session: true, env: map[string]string{"AZC_AUTOSAVE": "false"}},
+		// token without credentials fails before it would hand over
+		{args: "token -c nosuch"},
+		{args: "token --resource https://storage.azure.com -c nosuch -o json"},
+		{args: "token --scope=x/.default --tenant t -c nosuch"},
+		{args: "token", env: map[string]string{"AZC_CONTEXT": "nosuch"}},
 	}
 	for _, tc := range fast {
 		t.Run(tc.args, func(t *testing.T) {
 			args := strings.Fields(tc.args)
 			ios, _, _, _ := cmdutil.Test()
-			f := cli.NewFactory(ios, func(string) string { return "" }, "v0-test")
-			if _, _, ok := light.Fast(f, args); !ok {
-				t.Fatalf("light.Fast does not take %q", args)
+			f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+			if _, _, ok := front.Fast(f, args); !ok {
+				t.Fatalf("front.Fast does not take %q", args)
 			}
-			viaFast := runIn(t, cli.Binary{Commands: light.Commands, Fast: light.Fast}, tc)
-			viaCobra := runIn(t, cli.Binary{Commands: light.Commands}, tc)
+			viaFast := runIn(t, true, tc)
+			viaCobra := runIn(t, false, tc)
+			if viaFast.handedOver != nil {
+				t.Fatalf("azc %s was handed to azc-full", tc.args)
+			}
 			if viaFast.code != viaCobra.code || viaFast.stdout != viaCobra.stdout || viaFast.stderr != viaCobra.stderr {
 				t.Errorf("azc %s:\nfast:  %d %q %q\ncobra: %d %q %q", tc.args,
 					viaFast.code, viaFast.stdout, viaFast.stderr, viaCobra.code, viaCobra.stdout, viaCobra.stderr)
@@ -185,19 +203,26 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		"ctx list extra", "__complete context show ", "help use", "context remove Dev", "use Dev Prod",
 		"context show --output=", "context use", "use Dev --scope", "list", "show",
 		"prompt -o json", "prompt extra", "prompt --scope user", "prompt --query name",
+		"token extra", "token --resource r --scope s", "token --bogus", "token --help", "use Dev --tenant t",
+		"context show --resource r", "token --scope", "completion bash", "",
 	}
 	for _, s := range slow {
 		args := strings.Fields(s)
 		if strings.HasSuffix(s, " ") {
 			args = append(args, "")
 		}
-		ios, _, _, errOut := cmdutil.Test()
-		f := cli.NewFactory(ios, func(string) string { return "" }, "v0-test")
-		if _, _, ok := light.Fast(f, args); ok {
-			t.Errorf("light.Fast takes %q, which cobra must run", args)
+		ios, _, out, errOut := cmdutil.Test()
+		f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+		if _, _, ok := front.Fast(f, args); ok {
+			t.Errorf("front.Fast takes %q, which azc-full must run", args)
 		}
-		if errOut.Len() > 0 {
-			t.Errorf("light.Fast(%q) printed %q", args, errOut)
+		var handed []string
+		f.ExecFull = func(args []string) int { handed = args; return 42 }
+		if code := front.Run(f, args); code != 42 || strings.Join(handed, " ") != strings.Join(args, " ") {
+			t.Errorf("azc %q: exit %d, handed %q to azc-full", args, code, handed)
+		}
+		if out.Len() > 0 || errOut.Len() > 0 {
+			t.Errorf("azc %q printed %q %q before handing over", args, out, errOut)
 		}
 	}
 }
@@ -205,7 +230,7 @@ func TestFastAgreesWithCobra(t *testing.T) {
 // TestFastDebugLogs checks that --debug on the fast path logs the command
 // as cobra's root does.
 func TestFastDebugLogs(t *testing.T) {
-	o := runIn(t, cli.Binary{Commands: light.Commands, Fast: light.Fast}, fastCase{args: "context show --debug"})
+	o := runIn(t, true, fastCase{args: "context show --debug"})
 	if !strings.Contains(o.stderr, `command="azc context show"`) || o.code != 0 {
 		t.Fatalf("--debug: code %d, stderr %q", o.code, o.stderr)
 	}

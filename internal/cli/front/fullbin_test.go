@@ -1,4 +1,4 @@
-package cli
+package front
 
 import (
 	"os"
@@ -17,9 +17,9 @@ func TestHandOverLoopIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"AZC_FULL": self, handedOverEnv: self}
+	env := map[string]string{"AZC_FULL": self, cmdutil.HandedOverEnv: self}
 	ios, _, out, errOut := cmdutil.Test()
-	f := NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+	f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
 	if code := execFull(f, []string{"login"}); code != cmdutil.ExitFailure {
 		t.Fatalf("exit %d, want %d", code, cmdutil.ExitFailure)
 	}

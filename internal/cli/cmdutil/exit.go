@@ -1,0 +1,143 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/profile"
+)
+
+// NewFactory builds the Factory of one invocation over ios and getenv.
+func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Factory {
+	if version == "" {
+		version = buildVersion()
+	}
+	f := &Factory{
+		IOStreams: ios,
+		Getenv:    getenv,
+		Logger:    DiscardLogger(),
+		Now:       time.Now,
+		Version:   version,
+	}
+	dir, dirErr := azc.DefaultDir(getenv)
+	f.StateDir = dir
+	var (
+		st     *azc.State
+		stErr  error
+		opened bool
+	)
+	f.State = func() (*azc.State, error) {
+		if opened {
+			return st, stErr
+		}
+		opened = true
+		if dirErr != nil {
+			stErr = dirErr
+			return nil, stErr
+		}
+		f.Logger.Debug("opening state directory", "dir", dir)
+		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger})
+		return st, stErr
+	}
+	return f
+}
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Finish turns the error of the command at path, run with args, into the
+// exit code, printing it with its hints. started tells whether the command
+// ran: an error before it did is a usage error.
+func Finish(f *Factory, args []string, err error, started bool, path string) int {
+	if errors.Is(err, ErrNeedFull) && !f.Full && f.ExecFull != nil {
+		return f.ExecFull(args)
+	}
+	if err == nil {
+		return ExitOK
+	}
+	if se := (*SilentExit)(nil); errors.As(err, &se) {
+		return se.Code
+	}
+	code, hints := Classify(err)
+	if !started && code == ExitFailure {
+		// cobra failed before the command ran: an unknown command, a bad
+		// flag or argument count.
+		code = ExitUsage
+	}
+	if code == ExitUsage && len(hints) == 0 && path != "" {
+		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", path))
+	}
+	PrintError(f.IOStreams.ErrOut, err, hints)
+	return code
+}
+
+// PrintError writes err and hints the way azc shows every failure.
+func PrintError(w io.Writer, err error, hints []string) {
+	msg := strings.TrimSpace(err.Error())
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	fmt.Fprintf(w, "azc: error: %s\n", msg)
+	for _, h := range hints {
+		fmt.Fprintf(w, "azc: hint: %s\n", h)
+	}
+}
+
+// Classify maps an error to its exit code and the hints that tell the user
+// what to do next. It is the only place library errors meet exit codes.
+func Classify(err error) (int, []string) {
+	var (
+		ee   *ExitError
+		amb  *profile.AmbiguousError
+		nf   *profile.NotFoundError
+		lock *profile.LockTimeoutError
+		hint interface{ Hint() string }
+	)
+	var hints []string
+	code := ExitFailure
+	if errors.As(err, &ee) {
+		code = ee.Code
+		hints = append(hints, ee.Hints...)
+	}
+	switch {
+	case errors.As(err, &amb):
+		code = ExitUsage
+		if len(amb.Candidates) > 0 {
+			hints = append(hints, fmt.Sprintf("name one exactly, e.g. `azc context use %q`", amb.Candidates[0]))
+		}
+	case errors.As(err, &nf):
+		switch nf.Kind {
+		case "context":
+			hints = append(hints, "run `azc context list` to see the contexts")
+		case "environment":
+			hints = append(hints, "run `azc environment list` to see the environments")
+		}
+	case errors.Is(err, azc.ErrNoContext):
+		code = ExitInteraction
+		hints = append(hints, "select one with `azc use NAME`, or sign in with `azc login`")
+	case errors.Is(err, azc.ErrNoSession):
+		hints = append(hints, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+	case errors.Is(err, profile.ErrNameTaken):
+		hints = append(hints, "pass --force to replace the other context")
+	case errors.Is(err, profile.ErrInvalidName):
+		code = ExitUsage
+	case errors.Is(err, profile.ErrNoPrevious):
+		hints = append(hints, "`azc use -` returns to the context that was the default before the last switch")
+	case errors.As(err, &lock):
+		hints = append(hints, "retry; if no azc process is running, check who holds "+lock.Path)
+	case errors.Is(err, ErrCancelled):
+	}
+	if errors.As(err, &hint) {
+		if h := hint.Hint(); h != "" {
+			hints = append(hints, h)
+		}
+	}
+	return code, hints
+}

@@ -1,0 +1,143 @@
+package front
+
+import (
+	"context"
+	"strings"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
+	"github.com/azcontext/azc/internal/cli/tokenrun"
+)
+
+// Fast recognises `context show`, `context list`, `use NAME` (also as
+// `context use NAME`, with their aliases), the shell prompt's `prompt` and
+// `token`, when args hold nothing but their names, at most one NAME, and
+// the flags -c/--context, -o/--output, --query, --debug, and --scope for
+// use, --resource, --scope and --tenant for token, each as `--flag VALUE`,
+// `--flag=VALUE` or `-c VALUE` (prompt: -c and --debug). It returns the
+// command's path ("azc use") and its run function. Anything else (help,
+// completion, `--`, other commands, flags or spellings, a bad -o or
+// --query, `use` without NAME, which opens the picker) gives ok false: azc
+// hands it to azc-full, which also prints the errors. A test runs every
+// form it takes both ways and compares the results.
+func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok bool) {
+	var (
+		words []string
+		fl    = map[string]string{}
+		debug bool
+	)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-" || !strings.HasPrefix(a, "-") {
+			words = append(words, a)
+			continue
+		}
+		if a == "--debug" {
+			debug = true
+			continue
+		}
+		var (
+			name, value string
+			inline      bool
+		)
+		switch {
+		case a == "-c":
+			name = "context"
+		case a == "-o":
+			name = "output"
+		case strings.HasPrefix(a, "--") && len(a) > 2:
+			name, value, inline = strings.Cut(a[2:], "=")
+		default:
+			return "", nil, false
+		}
+		switch name {
+		case "context", "output", "query", "scope", "resource", "tenant":
+		default:
+			return "", nil, false
+		}
+		if !inline {
+			if i+1 == len(args) || strings.HasPrefix(args[i+1], "-") {
+				return "", nil, false
+			}
+			i++
+			value = args[i]
+		}
+		fl[name] = value // the last one wins, as in cobra
+	}
+	out := cmdutil.Output{Format: cmdutil.FormatTable, Query: fl["query"]}
+	if o, set := fl["output"]; set {
+		out.Format = o
+	}
+	if out.Validate() != nil {
+		return "", nil, false
+	}
+	// only reports whether no flag but the global ones and allowed is set
+	only := func(allowed ...string) bool {
+		for name := range fl {
+			switch name {
+			case "context", "output", "query":
+				continue
+			}
+			if !contains(allowed, name) {
+				return false
+			}
+		}
+		return true
+	}
+	ref := fl["context"]
+	if ref == "" {
+		ref = f.Getenv("AZC_CONTEXT")
+	}
+	isContext := len(words) >= 2 && (words[0] == "context" || words[0] == "ctx")
+	switch {
+	case isContext && words[1] == "show" && len(words) <= 3 && only():
+		if len(words) == 3 {
+			ref = words[2]
+		}
+		path = "azc context show"
+		run = func() error { return contextrun.ShowRun(f, out, &contextrun.ShowOptions{Ref: ref}) }
+	case isContext && (words[1] == "list" || words[1] == "ls") && len(words) == 2 && only():
+		path = "azc context list"
+		run = func() error { return contextrun.ListRun(f, out) }
+	case len(words) == 1 && words[0] == "prompt" && only() && out == (cmdutil.Output{Format: cmdutil.FormatTable}):
+		path = "azc prompt"
+		run = func() error { contextrun.PromptRun(f, ref); return nil }
+	case len(words) == 1 && words[0] == "token" && only("resource", "scope", "tenant"):
+		_, resource := fl["resource"]
+		_, scope := fl["scope"]
+		if resource && scope {
+			return "", nil, false // cobra's "none of the others can be" error
+		}
+		o := &tokenrun.Options{Resource: fl["resource"], Scope: fl["scope"], Tenant: fl["tenant"]}
+		path = "azc token"
+		run = func() error { return tokenrun.Run(context.Background(), f, out, ref, o, nil) }
+	case (len(words) == 2 && words[0] == "use" ||
+		isContext && len(words) == 3 && (words[1] == "use" || words[1] == "select")) && only("scope"):
+		if words[0] == "use" {
+			path = "azc use"
+		} else {
+			path = "azc context use"
+		}
+		opts := &contextrun.UseOptions{Ref: words[len(words)-1], Scope: fl["scope"]}
+		if opts.Ref == "" {
+			return "", nil, false // the picker
+		}
+		run = func() error { return contextrun.UseRun(f, out, opts) }
+	default:
+		return "", nil, false
+	}
+	cmdutil.AttachSession(f)
+	if debug {
+		cmdutil.StartDebug(f, path)
+	}
+	return path, run, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,36 @@
+// Package front is the azc binary that users run. It runs the few commands
+// on the start-up budget of DESIGN section 8 (`context show`, `context
+// list`, `use NAME`, the prompt's `prompt` and a warm `token`), in their
+// plain forms, without cobra, and hands every other invocation, whole, to
+// azc-full: help, completion, every other command, and a token that MSAL
+// must refresh. It links neither cobra nor MSAL nor the ARM client, so that
+// it starts within a few milliseconds of a Go "hello world".
+package front
+
+import (
+	"os"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+)
+
+// Main runs azc with args (without the program name) on the process's
+// standard streams and environment, and returns the exit code. On Unix a
+// hand-over replaces this process with azc-full.
+func Main(version string, args []string) int {
+	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
+	f := cmdutil.NewFactory(ios, os.Getenv, version)
+	return Run(f, args)
+}
+
+// Run runs args under f: through Fast when it takes them, else in azc-full
+// (f.ExecFull, which Run sets when it is nil).
+func Run(f *cmdutil.Factory, args []string) int {
+	if f.ExecFull == nil {
+		f.ExecFull = func(args []string) int { return execFull(f, args) }
+	}
+	path, run, ok := Fast(f, args)
+	if !ok {
+		return f.ExecFull(args)
+	}
+	return cmdutil.Finish(f, args, run(), true, path)
+}
