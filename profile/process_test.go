@@ -193,6 +193,14 @@ func killTrial(t *testing.T) {
 	if err != nil {
 		t.Fatalf("profile does not load after a kill: %v", err)
 	}
+	// the backup, once there is one, is a whole profile too
+	if data, err := os.ReadFile(filepath.Join(dir, profile.BackupName)); err == nil {
+		if _, err := profile.Decode(data); err != nil {
+			t.Fatalf("the backup does not load after a kill: %v", err)
+		}
+	} else if !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
 	checkChain(t, p)
 	q, err := s.Update(func(p *profile.Profile) error { return addChainLink(p, "") })
 	if err != nil {

@@ -46,12 +46,17 @@ func (s *Store) writeRotating(c *contents, old []byte, check func() error) (err 
 	fresh := filepath.Join(s.dir, freshName)
 	_ = os.Remove(fresh)
 	if !reused {
-		if f, err = os.OpenFile(fresh, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+		f, err = os.OpenFile(fresh, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			// something that would not go (a directory): another name
+			f, err = os.CreateTemp(s.dir, tempPrefix+"*")
+		}
+		if err != nil {
 			return err
 		}
 		if err = f.Chmod(0o600); err != nil {
 			_ = f.Close()
-			_ = os.Remove(fresh)
+			_ = os.Remove(f.Name())
 			return err
 		}
 	}
@@ -108,7 +113,12 @@ func (s *Store) writeRotating(c *contents, old []byte, check func() error) (err 
 		// directory syncs.
 		defer s.sweep()()
 	}
-	return syncDir(s.dir)
+	if err = syncDir(s.dir); err != nil {
+		// The exchanges may not be durable: on disk the spare may still
+		// be the backup. Never overwrite it in place.
+		_ = os.Remove(s.spare)
+	}
+	return err
 }
 
 // rotateBackup makes name, which holds the profile just replaced, the

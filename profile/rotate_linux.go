@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"errors"
 	"os"
 	"syscall"
 
@@ -20,7 +19,9 @@ func exchange(a, b string) error {
 	switch err {
 	case nil:
 		return nil
-	case unix.EINVAL, unix.ENOSYS, unix.EOPNOTSUPP, unix.EXDEV:
+	case unix.EINVAL, unix.ENOSYS, unix.EOPNOTSUPP, unix.EXDEV, unix.EPERM:
+		// EPERM: a sandbox (seccomp) that refuses renameat2; a rename
+		// that is truly not allowed fails on its own.
 		return errNoExchange
 	}
 	return &os.LinkError{Op: "exchange", Old: a, New: b, Err: err}
@@ -44,23 +45,4 @@ func openSpare(path string) (*os.File, int64) {
 		return nil, 0
 	}
 	return os.NewFile(uintptr(fd), path), st.Size
-}
-
-// lockShared takes a shared flock on the profile file a reader opened, held
-// while the descriptor (or a mapping of it) is open; false when a writer
-// holds the file exclusively: it is then no longer profile.json but the
-// spare, being overwritten (see writeRotating). A file system without
-// flock gives true: there is no lock to take, and writers, which cannot
-// lock either, do not reuse the spare.
-func lockShared(fd int) bool {
-	return !errors.Is(flockRetry(fd, syscall.LOCK_SH|syscall.LOCK_NB), syscall.EWOULDBLOCK)
-}
-
-func flockRetry(fd, how int) error {
-	for {
-		err := syscall.Flock(fd, how)
-		if err != syscall.EINTR {
-			return err
-		}
-	}
 }

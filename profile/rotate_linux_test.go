@@ -340,3 +340,25 @@ func TestAForeignLockDoesNotStopReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAFreshFileThatWillNotGoIsNotInTheWay: when the rotating writer's
+// temporary name is taken by something it cannot remove (a directory), the
+// write takes another name.
+func TestAFreshFileThatWillNotGoIsNotInTheWay(t *testing.T) {
+	t.Parallel()
+	s := rotatingStore(t, false)
+	if err := os.Mkdir(filepath.Join(s.dir, freshName), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, freshName, "x"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := switchTo(s, i); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if _, err := s.Load(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -25,16 +25,19 @@ type Commands func(root *cobra.Command, f *cmdutil.Factory)
 // front: it runs its few commands without cobra and hands every other
 // invocation, whole, to azc-full.)
 func Main(cmds Commands, version string, args []string) int {
-	// The hand-over's mark is for azc-full alone: the programs it starts
+	// The hand-over's marks are for azc-full alone: the programs it starts
 	// (azc exec, a browser) and the azc they may run in turn must not
-	// inherit it.
+	// inherit them.
 	_ = os.Unsetenv(cmdutil.HandedOverEnv)
+	front := os.Getenv(cmdutil.FrontEnv)
+	_ = os.Unsetenv(cmdutil.FrontEnv)
 	// Ctrl-C cancels network calls and child processes.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
 	f.Full = true
+	f.Front = front
 	return Run(ctx, f, cmds, args)
 }
 

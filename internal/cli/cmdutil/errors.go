@@ -70,3 +70,7 @@ var ErrCancelled = errors.New("cancelled")
 // as azc-full: it stops there instead of exec'ing itself forever.
 // azc-full unsets it.
 const HandedOverEnv = "AZC_HANDED_OVER"
+
+// FrontEnv carries, on a hand-over, the path of the azc the user ran to
+// azc-full, which unsets it (see AzcPath).
+const FrontEnv = "AZC_FRONT"

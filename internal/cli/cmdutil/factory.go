@@ -50,6 +50,9 @@ type Factory struct {
 	// itself, and Finish when a command returns ErrNeedFull. Nil in
 	// azc-full.
 	ExecFull func(args []string) int
+	// Front is the path of the azc that handed this invocation to
+	// azc-full ($AZC_FRONT, read by cli.Main); "" otherwise.
+	Front string
 	// RefreshAccounts asks ARM again for every signed-in account's tenants
 	// and subscriptions and updates their contexts (`context list
 	// --refresh`). Only azc-full has it.

@@ -10,8 +10,8 @@ import (
 )
 
 // Fast recognises `context show`, `context list`, `use NAME` (also as
-// `context use NAME`, with their aliases), the shell prompt's `prompt` and
-// `token`, when args hold nothing but their names, at most one NAME, and
+// `context use NAME`, with their aliases), the shell prompt's `prompt`,
+// `token` and `version` (azc's own), when args hold nothing but their names, at most one NAME, and
 // the flags -c/--context, -o/--output, --query, --debug, and --scope for
 // use, --resource, --scope and --tenant for token, each as `--flag VALUE`,
 // `--flag=VALUE` or `-c VALUE` (prompt: -c and --debug). It returns the
@@ -102,6 +102,9 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 	case len(words) == 1 && words[0] == "prompt" && only() && out == (cmdutil.Output{Format: cmdutil.FormatTable}):
 		path = "azc prompt"
 		run = func() error { contextrun.PromptRun(f, ref); return nil }
+	case len(words) == 1 && words[0] == "version" && only():
+		path = "azc version"
+		run = func() error { return cmdutil.PrintVersion(f, out) }
 	case len(words) == 1 && words[0] == "token" && only("resource", "scope", "tenant"):
 		_, resource := fl["resource"]
 		_, scope := fl["scope"]

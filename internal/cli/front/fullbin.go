@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
@@ -75,7 +76,10 @@ func execFull(f *cmdutil.Factory, args []string) int {
 	}
 	if err == nil {
 		f.Logger.Debug("running azc-full", "path", path)
-		env := append(os.Environ(), cmdutil.HandedOverEnv+"="+path)
+		env := withEnv(os.Environ(), cmdutil.HandedOverEnv, path)
+		if self, err := os.Executable(); err == nil {
+			env = withEnv(env, cmdutil.FrontEnv, self)
+		}
 		var code int
 		if code, err = runFull(path, args, env); err == nil {
 			return code
@@ -89,4 +93,16 @@ func execFull(f *cmdutil.Factory, args []string) int {
 	}
 	cmdutil.PrintError(f.IOStreams.ErrOut, err, hints)
 	return code
+}
+
+// withEnv is env with name set to value, replacing any earlier setting
+// (the first of two would win).
+func withEnv(env []string, name, value string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, name+"="+value)
 }

@@ -171,6 +171,20 @@ func TestTwoBashSessionsSideBySide(t *testing.T) {
 	if got := a.must(`__azc_ps1`); got != "(Prod) " {
 		t.Fatalf("A's prompt = %q", got)
 	}
+	// The prompt runs azc (which starts fast), not azc-full, although
+	// azc hands `init` to azc-full; so does azc-full's own init.
+	want := "'" + filepath.Join(bin, "azc") + "' prompt"
+	if got := a.must(`declare -f __azc_ps1`); !strings.Contains(got, want) {
+		t.Fatalf("the prompt hook does not call %s:\n%s", want, got)
+	}
+	if got := outside("init", "bash"); strings.Contains(got, "azc-full' prompt") || !strings.Contains(got, want) {
+		t.Fatal("azc init bash puts azc-full in the prompt hook")
+	}
+	cmd := exec.Command(filepath.Join(bin, "azc-full"), "init", "bash")
+	cmd.Env = env
+	if got, err := cmd.Output(); err != nil || !strings.Contains(string(got), want) {
+		t.Fatalf("azc-full init bash (%v) does not call azc beside it", err)
+	}
 
 	a.must(`azc use Dev --scope process`)
 	b.must(`azc use 'Dev Test' --scope process`)

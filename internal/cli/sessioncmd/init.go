@@ -2,7 +2,6 @@ package sessioncmd
 
 import (
 	"bytes"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,10 +31,7 @@ prompt alone; the function __azc_ps1 is defined either way).`,
 		ValidArgs: []string{"bash", "zsh", "fish", "pwsh"},
 		Args:      cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			exe := "azc"
-			if p, err := os.Executable(); err == nil {
-				exe = p
-			}
+			exe := cmdutil.AzcPath(f)
 			var buf bytes.Buffer
 			root := cmd.Root()
 			switch args[0] {
@@ -70,8 +66,9 @@ prompt alone; the function __azc_ps1 is defined either way).`,
 	return cmd
 }
 
-// expand fills a template: @AZC@ becomes exe, the quoted path of this azc
-// binary (so the prompt does not search PATH), and the lines between
+// expand fills a template: @AZC@ becomes exe, the quoted path of the azc
+// binary (cmdutil.AzcPath: not azc-full, so the prompt stays fast, and
+// found without searching PATH), and the lines between
 // @PROMPT@ and @END@ are dropped with --no-prompt.
 func expand(tmpl, exe string, noPrompt bool) string {
 	var out []string
