@@ -3,8 +3,6 @@ package profile
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"runtime"
 	"runtime/debug"
 )
@@ -68,17 +66,4 @@ func (s *source) decode() (p *Profile, err error) {
 		return nil, derr
 	}
 	return p, err
-}
-
-// readWhole reads the file at path into the heap: nil when it does not
-// exist.
-func readWhole(path string) (*source, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &source{data: data, path: path}, nil
 }

@@ -33,3 +33,16 @@ func readPrefix(path string, n int) (data []byte, whole bool, err error) {
 	}
 	return nil, false, err
 }
+
+// readWhole reads the file at path into the heap: nil when it does not
+// exist.
+func readWhole(path string) (*source, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &source{data: data, path: path}, nil
+}

@@ -454,8 +454,9 @@ func (s *Store) write(c *contents, old []byte) error {
 	return s.writeChecked(c, old, nil)
 }
 
-// writeChecked is write with check run before the new file replaces the
-// old one (see writeFileAtomicChecked).
+// writeChecked is write with check run once the new file is durable and
+// before it replaces the old one: an error from check replaces nothing.
+// On Linux it writes through writeRotating, elsewhere writeLinking.
 func (s *Store) writeChecked(c *contents, old []byte, check func() error) error {
 	if c == nil {
 		return nil
