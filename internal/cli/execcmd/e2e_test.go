@@ -74,8 +74,8 @@ func newWorld(t *testing.T, n int) *world {
 	var ids []identity
 	for i := 1; i <= n; i++ {
 		id := identity{
-			tenant:  fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
-			appID:   fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
+			tenant:       fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
+			appID:        fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
 			context:      fmt.Sprintf("Sub %d", i),
 			subscription: fmt.Sprintf("%08d-0000-4000-8000-00000000b%03d", i, i),
 		}
