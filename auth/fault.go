@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
 )
 
 // How a token acquisition behaves when the identity provider fails.
