@@ -576,14 +576,24 @@ func (s *Store) removeStaleTemps() {
 }
 
 // acquire takes the exclusive profile lock, waiting at most s.timeout.
+// Unlocking logs (at debug level) how long the lock was waited for and
+// held, for `azc --debug` and the benchmarks that read it.
 func (s *Store) acquire() (unlock func(), err error) {
+	start := time.Now()
 	fl := flock.New(s.lock, flock.SetPermissions(0o600))
+	locked := func() func() {
+		got := time.Now()
+		return func() {
+			_ = fl.Unlock()
+			s.log.Debug("profile lock released", "path", s.lock, "waited", got.Sub(start), "held", time.Since(got))
+		}
+	}
 	ok, err := fl.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
 	if ok {
-		return func() { _ = fl.Unlock() }, nil
+		return locked(), nil
 	}
 	// Contended: block in flock(2) so the waiter wakes the moment the lock
 	// is free, rather than polling. On timeout the goroutine is abandoned;
@@ -617,7 +627,7 @@ func (s *Store) acquire() (unlock func(), err error) {
 			if err != nil {
 				return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 			}
-			return func() { _ = fl.Unlock() }, nil
+			return locked(), nil
 		case <-poll.C:
 			if now := s.fileState(); now != last {
 				last = now
@@ -629,7 +639,7 @@ func (s *Store) acquire() (unlock func(), err error) {
 			case err := <-got:
 				// Lost the race with the goroutine: it got the lock after all.
 				if err == nil {
-					return func() { _ = fl.Unlock() }, nil
+					return locked(), nil
 				}
 			default:
 			}
