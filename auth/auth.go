@@ -92,7 +92,8 @@ type Config struct {
 	// discards.
 	Logger *slog.Logger
 	// Getenv looks up the managed identity endpoint (IDENTITY_ENDPOINT,
-	// IDENTITY_HEADER) at token time. Nil means none.
+	// IDENTITY_HEADER) at token time and the proxy (HTTPS_PROXY, NO_PROXY
+	// and their lower-case forms) when a client is built. Nil means none.
 	Getenv func(string) string
 	// ReadFile reads certificate, CA and federated token files; nil means
 	// os.ReadFile.
@@ -156,6 +157,7 @@ func (m *Manager) httpClient(env profile.Environment) (*http.Client, error) {
 		return c, nil
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = proxyFunc(m.cfg.Getenv)
 	if !env.BuiltIn && env.CAFile != "" {
 		pem, err := m.cfg.ReadFile(env.CAFile)
 		if err != nil {
