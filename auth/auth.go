@@ -104,6 +104,10 @@ type Config struct {
 	// Retry tunes ARM retries (429 with Retry-After, 5xx, timeouts); zero
 	// values take azcore's defaults.
 	Retry policy.RetryOptions
+	// TokenTimeout bounds one token acquisition, retries after 429 and 5xx
+	// included, and (with a little slack) the wait for the account's lock
+	// behind another process's acquisition; 0 means DefaultTokenTimeout.
+	TokenTimeout time.Duration
 	// Parallelism bounds concurrent tenant population; 0 means 16.
 	Parallelism int
 }

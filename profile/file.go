@@ -29,7 +29,7 @@ func (e *TooLargeError) Error() string {
 
 // Hint says what to check.
 func (e *TooLargeError) Hint() string {
-	return fmt.Sprintf("a profile of 10,000 contexts takes about 5 MiB: check that %s is the file you meant", e.Path)
+	return fmt.Sprintf("check that %s is the file you meant: a profile or export of 10,000 contexts takes about 5 MiB", e.Path)
 }
 
 // UnsafePathError reports a state directory or file that azc refuses to
@@ -184,4 +184,42 @@ func linkBackup(path, backup string) error {
 	// the link and the rename), the rename succeeds and leaves tmp.
 	_ = os.Remove(tmp)
 	return err
+}
+
+// FileCheck is what CheckFiles found about one file of the state.
+type FileCheck struct {
+	Name string // "state directory", "profile file", "profile lock file"
+	Path string
+	// Err is why azc refuses the file (an *UnsafePathError,
+	// *InsecureDirError or *TooLargeError), or nil.
+	Err error
+}
+
+// CheckFiles checks the state directory dir, and profile.json and
+// profile.lock in it, as a Store does before it uses them (`azc doctor`):
+// not symbolic links, regular files (a directory) owned by the user, the
+// directory not writable by others, profile.json within MaxFileSize. A
+// file that does not exist yet passes: azc makes it.
+func CheckFiles(dir string) []FileCheck {
+	dir = filepath.Clean(dir)
+	checks := []FileCheck{{Name: "state directory", Path: dir}}
+	if err := checkDir(dir); err != nil {
+		checks[0].Err = err
+		return checks
+	}
+	for _, c := range []FileCheck{{Name: "profile file", Path: filepath.Join(dir, FileName)}, {Name: "profile lock file", Path: filepath.Join(dir, LockName)}} {
+		f, size, err := openState(c.Path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			c.Err = err
+		case size > MaxFileSize:
+			c.Err = &TooLargeError{Path: c.Path, Max: MaxFileSize}
+		}
+		if f != nil {
+			_ = f.Close()
+		}
+		checks = append(checks, c)
+	}
+	return checks
 }

@@ -238,15 +238,25 @@ func (s *Store) write(data, old []byte) error {
 var errLocked = errors.New("profile: locked")
 
 // acquire takes the exclusive profile lock, waiting at most s.timeout.
+// The unlock it returns logs (at debug level) how long the lock was
+// waited for and held, for `azc --debug` and the benchmarks that read it.
 func (s *Store) acquire() (func(), error) {
+	start := time.Now()
 	f, err := openLock(s.lock)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
 	unlock := func() { _ = f.Close() } // closing releases the lock
+	locked := func() func() {
+		got := time.Now()
+		return func() {
+			unlock()
+			s.log.Debug("profile lock released", "path", s.lock, "waited", got.Sub(start), "held", time.Since(got))
+		}
+	}
 	switch err := lockFile(f, false); err {
 	case nil:
-		return unlock, nil
+		return locked(), nil
 	case errLocked:
 	default:
 		unlock()
@@ -283,7 +293,7 @@ func (s *Store) acquire() (func(), error) {
 				unlock()
 				return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 			}
-			return unlock, nil
+			return locked(), nil
 		case <-poll.C:
 			if now := s.fileState(); now != last {
 				last = now
