@@ -100,7 +100,8 @@ switches between them per user or per shell, and runs any program under one.`,
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
-	root.AddCommand(newCmdCompletion(f))
+	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
 	cmds(root, f)
+	addExamples(root)
 	return root
 }
