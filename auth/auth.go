@@ -95,7 +95,8 @@ type Config struct {
 	// discards.
 	Logger *slog.Logger
 	// Getenv looks up the managed identity endpoint (IDENTITY_ENDPOINT,
-	// IDENTITY_HEADER) at token time. Nil means none.
+	// IDENTITY_HEADER) at token time and the proxy (HTTPS_PROXY, NO_PROXY
+	// and their lower-case forms) when a client is built. Nil means none.
 	Getenv func(string) string
 	// ReadFile reads certificate, CA and federated token files; nil means
 	// os.ReadFile.
@@ -107,6 +108,10 @@ type Config struct {
 	// values take azcore's defaults, except TryTimeout: zero means
 	// ResponseTimeout.
 	Retry policy.RetryOptions
+	// TokenTimeout bounds one token acquisition, retries after 429 and 5xx
+	// included, and (with a little slack) the wait for the account's lock
+	// behind another process's acquisition; 0 means DefaultTokenTimeout.
+	TokenTimeout time.Duration
 	// Parallelism bounds concurrent tenant population; 0 means 16.
 	Parallelism int
 }
@@ -164,6 +169,7 @@ func (m *Manager) httpClient(env profile.Environment) (*http.Client, error) {
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	setTimeouts(t)
+	t.Proxy = proxyFunc(m.cfg.Getenv)
 	if !env.BuiltIn && env.CAFile != "" {
 		pem, err := m.cfg.ReadFile(env.CAFile)
 		if err != nil {

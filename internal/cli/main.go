@@ -33,6 +33,8 @@ func Main(cmds Commands, version string, args []string) int {
 	_ = os.Unsetenv(cmdutil.HandedOverEnv)
 	front := os.Getenv(cmdutil.FrontEnv)
 	_ = os.Unsetenv(cmdutil.FrontEnv)
+	frontVersion := os.Getenv(cmdutil.FrontVersionEnv)
+	_ = os.Unsetenv(cmdutil.FrontVersionEnv)
 	// Ctrl-C (or kill -INT) cancels network calls, waits and questions;
 	// the command then returns and azc exits 130 (Run).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -41,6 +43,10 @@ func Main(cmds Commands, version string, args []string) int {
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
 	f.Full = true
 	f.Front = front
+	self, _ := os.Executable()
+	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version); err != nil {
+		return cmdutil.Finish(f, args, err, true, "")
+	}
 	return Run(ctx, f, cmds, args)
 }
 
@@ -109,8 +115,9 @@ switches between them per user or per shell, and runs any program under one.`,
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
-	root.AddCommand(newCmdCompletion(f))
+	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
 	cmds(root, f)
+	addExamples(root)
 	return root
 }
 
