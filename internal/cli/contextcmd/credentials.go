@@ -13,7 +13,7 @@ import (
 
 // dropCredentials deletes the credential blobs of the accounts keys that
 // scope's profile, as just written, no longer names (auth.DropCredentials).
-func dropCredentials(f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -21,7 +21,7 @@ func dropCredentials(f *cmdutil.Factory, st *azc.State, scope profile.Scope, key
 	if err != nil {
 		return err
 	}
-	return auth.DropCredentials(context.Background(), blobs, keys, func() (*profile.Profile, error) {
+	return auth.DropCredentials(ctx, blobs, keys, func() (*profile.Profile, error) {
 		return cmdutil.ScopeProfile(st, scope)
 	})
 }

@@ -461,6 +461,48 @@ func TestNoServerExportsOnlyTheContextsVariables(t *testing.T) {
 	}
 }
 
+// TestTheChildLosesOtherCredentials: with a server, the credential,
+// storage-key and cloud variables of azc's environment do not reach the
+// child unless --keep-env names them, and AZURE_TENANT_ID is not set
+// (Python's DefaultAzureCredential would warn about it).
+func TestTheChildLosesOtherCredentials(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	parent := append(hostile(), "ARM_ACCESS_KEY=k", "ARM_SAS_TOKEN=s", "AZURE_STORAGE_KEY=k",
+		"AZURE_STORAGE_CONNECTION_STRING=c", "AZURE_STORAGE_SAS_TOKEN=s", "ARM_USE_CLI=true",
+		"AZURE_AUTHORITY_HOST=https://login.other.example/", "ARM_ENVIRONMENT=usgovernment",
+		"ARM_CLIENT_SECRET=s", "AZURE_CLIENT_CERTIFICATE_PATH=p", "ARM_OIDC_TOKEN=t", "KEEP_ME=1")
+	r := w.azc(t, nil, parent, "exec", "-c", id.context, "--keep-env", "AZURE_STORAGE_SAS_TOKEN", "--", "env")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	for _, kv := range parent {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "KEEP_ME", "AZURE_STORAGE_SAS_TOKEN":
+			if got[k] != v {
+				t.Errorf("the child lost %s", k)
+			}
+		default:
+			if got[k] == v {
+				t.Errorf("the child got the parent's %s", k)
+			}
+		}
+	}
+	if v, ok := got["AZURE_TENANT_ID"]; ok {
+		t.Errorf("the child got AZURE_TENANT_ID=%s beside a server", v)
+	}
+	if got["ARM_TENANT_ID"] != id.tenant || got["AZURE_SUBSCRIPTION_ID"] != id.subscription || got["MSI_SECRET"] == "" || got["IDENTITY_HEADER"] != got["MSI_SECRET"] {
+		t.Errorf("the child's context and server variables are wrong: %v", got)
+	}
+}
+
 func TestACommandThatDoesNotExistExits127(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)

@@ -169,7 +169,7 @@ func loginRun(o *LoginOptions) error {
 	}
 
 	m := newManager(f)
-	ctx := context.Background()
+	ctx := o.cmd.Context()
 	res, err := m.Login(ctx, opts)
 	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive {
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: no browser could be opened; signing in with a device code instead")
@@ -180,7 +180,7 @@ func loginRun(o *LoginOptions) error {
 		return loginError(err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+w)
+		cmdutil.Warn(f.IOStreams, w)
 	}
 	var ar auth.ApplyResult
 	err = res.Save(ctx, blobs, func() error {
@@ -197,7 +197,7 @@ func loginRun(o *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := dropCredentials(f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
+	if err := dropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
 	out := loginOutput{Account: res.Account.ID, Type: string(res.Account.Type), Tenants: len(res.Tenants),
@@ -228,8 +228,13 @@ func loginUI(f *cmdutil.Factory) auth.UI {
 			fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)
 			return nil
 		}
+		// One line, rewritten in place, says what azc waits for.
 		ui.Progress = func(p auth.Progress) {
-			fmt.Fprintf(f.IOStreams.ErrOut, "\rtenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
+			if p.Listing {
+				fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing tenants (Ctrl-C to stop)…")
+				return
+			}
+			fmt.Fprintf(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
 			if p.TenantsDone == p.Tenants {
 				fmt.Fprintln(f.IOStreams.ErrOut)
 			}
@@ -280,7 +285,7 @@ func newManager(f *cmdutil.Factory) *auth.Manager {
 
 // dropCredentials deletes the credential blobs of the accounts keys that
 // scope's profile, as just written, no longer names (auth.DropCredentials).
-func dropCredentials(f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -288,7 +293,7 @@ func dropCredentials(f *cmdutil.Factory, st *azc.State, scope profile.Scope, key
 	if err != nil {
 		return err
 	}
-	return auth.DropCredentials(context.Background(), blobs, keys, func() (*profile.Profile, error) {
+	return auth.DropCredentials(ctx, blobs, keys, func() (*profile.Profile, error) {
 		return cmdutil.ScopeProfile(st, scope)
 	})
 }
