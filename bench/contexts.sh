@@ -24,6 +24,10 @@ trap cleanup EXIT
 unset AZC_CONTEXT AZC_SESSION AZC_AUTOSAVE || true
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 echo "== load before: $(uptime)"
+# On a machine shared with other work, root runs the measured commands at the highest priority,
+# so that they get the CPU when they want it, as on an idle machine (the floors alike).
+prio=()
+if [ "$(id -u)" = 0 ]; then prio=(nice -n -20); fi
 
 # azc is built as README.md says: static (CGO_ENABLED=0), which spares it the dynamic loader.
 (cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc ./bench/floor/replace &&
@@ -98,14 +102,14 @@ cp "$work/p1000/profile.json" "$work/replace/profile.json"
 p1=$work/p1000 p10=$work/p10000
 # Reads beside hello world; a switch beside its floor (the writes apart from the reads: a write's
 # writeback would slow the reads next to it). `use` switches back and forth, so every run writes.
-python3 "$root/bench/interleave.py" "$runs" "$work/reads.json" \
+"${prio[@]}" python3 "$root/bench/interleave.py" "$runs" "$work/reads.json" \
   "hello world (Go)" "$hello" \
   "azc context show (1000)" "AZC_CONFIG_DIR=$p1 $azc context show" \
   "azc context list (1000)" "AZC_CONFIG_DIR=$p1 $azc context list"
-python3 "$root/bench/interleave.py" "$runs" "$work/writes.json" \
+"${prio[@]}" python3 "$root/bench/interleave.py" "$runs" "$work/writes.json" \
   "durable replace only (1000)" "$work/bin/replace $work/replace/profile.json" \
   "azc use (1000)" "AZC_CONFIG_DIR=$p1 $azc use sub-00042 || AZC_CONFIG_DIR=$p1 $azc use sub-00043"
-python3 "$root/bench/interleave.py" "$(( runs < 30 ? runs : 30 ))" "$work/exec.json" \
+"${prio[@]}" python3 "$root/bench/interleave.py" "$(( runs < 30 ? runs : 30 ))" "$work/exec.json" \
   "azc context show (10000)" "AZC_CONFIG_DIR=$work/exec $azc context show" \
   "azc exec -- true (10000)" "AZC_CONFIG_DIR=$work/exec $azc exec -- true"
 
@@ -133,28 +137,33 @@ printf '%-36s %6sx  [<= 1.3]\n' "use / durable replace" "$(ratio "azc use (1000)
 printf '%-36s %6sx  [<= 2]\n' "exec -- true / context show (10000)" "$(ratio "azc exec -- true (10000)" "azc context show (10000)")"
 
 if command -v /usr/bin/time >/dev/null; then
-  rss=$( { AZC_CONFIG_DIR="$p10" /usr/bin/time -v "$azc" context list >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
+  rss=$( { AZC_CONFIG_DIR="$p10" "${prio[@]}" /usr/bin/time -v "$azc" context list >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
   echo "== peak RSS, azc context list (10000): $((rss / 1024)) MiB [<= 40 MiB]"
 fi
 
-# profile.lock hold at 10,000 contexts: each writing command three times, the longest hold.
-echo "== profile.lock held, 10,000 contexts, longest of 3 [<= 100 ms]"
+# profile.lock hold at 10,000 contexts: each writing command three times, the longest hold,
+# wall time and the process's CPU time while it held the lock (azc --debug logs both).
+echo "== profile.lock held, 10,000 contexts, longest of 3, wall / CPU [<= 100 ms]"
 held() {
   local name=$1; shift
-  local most=0 h
+  local log="$work/held.log"
+  : >"$log"
   for i in 1 2 3; do
-    h=$(AZC_CONFIG_DIR="$p10" "$azc" --debug "${@//@/$i}" 2>&1 >/dev/null |
-      sed -n 's/.*profile lock released.* held=\([^ ]*\).*/\1/p' | python3 -c '
+    AZC_CONFIG_DIR="$p10" "${prio[@]}" "$azc" --debug "${@//@/$i}" 2>>"$log" >/dev/null
+  done
+  python3 - "$name" "$log" <<'PY'
 import re, sys
 units = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1, "s": 1000, "m": 60000}
-most = 0
-for line in sys.stdin:
-    total = sum(float(v) * units[u] for v, u in re.findall(r"([0-9.]+)(ns|µs|us|ms|s|m)", line))
-    most = max(most, total)
-print("%.1f" % most)')
-    most=$(python3 -c "print(max($most, $h))")
-  done
-  printf '%-36s %8s ms\n' "$name" "$most"
+def ms(text):
+    return sum(float(v) * units[u] for v, u in re.findall(r"([0-9.]+)(ns|µs|us|ms|s|m)", text))
+held, cpu = [], []
+for line in open(sys.argv[2]):
+    m = re.search(r"profile lock released.* held=(\S+) heldCPU=(\S+)", line)
+    if m:
+        held.append(ms(m.group(1)))
+        cpu.append(ms(m.group(2)))
+print("%-36s %8.1f / %.1f ms" % (sys.argv[1], max(held), max(cpu)))
+PY
 }
 held "context set --property" context set --context sub-00005 --property k=v@
 held "context rename" context rename sub-0020@ renamed-@
@@ -165,7 +174,7 @@ held "environment add" environment add Env@ --authority-host https://127.0.0.1:1
 if command -v az >/dev/null; then
   export AZURE_CONFIG_DIR="$work/az" AZURE_CORE_COLLECT_TELEMETRY=no AZURE_CORE_NO_COLOR=1
   runs_az=$(( runs < 10 ? runs : 10 ))
-  python3 "$root/bench/interleave.py" "$runs_az" "$work/az.json" \
+  "${prio[@]}" python3 "$root/bench/interleave.py" "$runs_az" "$work/az.json" \
     "az account show (50 subs)" "$(command -v az) account show" \
     "azc context show (1000), az run" "AZC_CONFIG_DIR=$p1 $azc context show" \
     "az account set (50 subs)" "$(command -v az) account set --subscription sub-07" \
