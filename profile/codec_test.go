@@ -238,7 +238,10 @@ func TestUpdateWritesWhatEncodeWrites(t *testing.T) {
 		{"a field", func(p *Profile) error { p.Contexts[3].StorageAccount = "sa"; return nil }},
 		{"a property in place", func(p *Profile) error { p.Contexts[2].Properties["team"] = "red"; return nil }},
 		{"a subscription in place", func(p *Profile) error { p.Contexts[4].Subscription.State = "Disabled"; return nil }},
-		{"a rename", func(p *Profile) error { _, err := p.RenameContext("Contoso Workload 0001", "renamed", false); return err }},
+		{"a rename", func(p *Profile) error {
+			_, err := p.RenameContext("Contoso Workload 0001", "renamed", false)
+			return err
+		}},
 		{"a removal", func(p *Profile) error { _, err := p.RemoveContext("Contoso Workload 0000"); return err }},
 		{"an insertion and a swap", func(p *Profile) error {
 			p.Contexts = append([]Context{{Name: "first", Account: "k", Tenant: Tenant{ID: "t"}}}, p.Contexts...)
