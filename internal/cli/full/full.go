@@ -16,6 +16,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/internal/cli/sessioncmd"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
+	"github.com/azcontext/azc/profile"
 )
 
 // Commands adds every command group to root. A new group is one package
@@ -29,6 +30,9 @@ func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
 	f.RefreshAccounts = func(st *azc.State) error { return logincmd.RefreshAll(f, st) }
+	f.FindSubscription = func(st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
+		return logincmd.FindSubscription(f, st, cur, sub, tenant)
+	}
 	root.AddCommand(versioncmd.New(f)...)
 	sessioncmd.Register(root, f)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -80,48 +81,75 @@ func logoutRun(o *LogoutOptions) error {
 		}
 		keys = append(keys, c.Account)
 	}
-	var removed profile.Removal
-	if _, err := st.Update(scope, func(p *profile.Profile) error {
-		removed = profile.Removal{}
-		for _, k := range keys {
-			r := p.RemoveAccount(k)
-			removed.Contexts = append(removed.Contexts, r.Contexts...)
-			removed.OrphanedAccounts = append(removed.OrphanedAccounts, r.OrphanedAccounts...)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	blobs, err := cmdutil.Blobs(f, st, scope)
+	removed, err := st.RemoveAccounts(scope, keys)
 	if err != nil {
 		return err
 	}
+	// The tokens go from every scope the accounts were signed out of.
 	m := newManager(f)
-	for _, k := range keys {
-		acct := profile.Account{}
-		if a := merged.Account(k); a != nil {
-			acct = *a
-		}
-		if acct.ID == "" {
-			// Key() of a zero account would not be k: delete by key directly.
-			if err := blobs.Delete(k); err != nil && !blobNotFound(err) {
-				return err
-			}
-			continue
-		}
-		if err := m.Logout(context.Background(), blobs, acct); err != nil {
+	stores := []profile.Scope{scope}
+	if scope == profile.ScopeUser && st.HasSession() {
+		stores = append(stores, profile.ScopeProcess)
+	}
+	for _, sc := range stores {
+		blobs, err := cmdutil.Blobs(f, st, sc)
+		if err != nil {
 			return err
 		}
+		for _, k := range keys {
+			acct := profile.Account{}
+			if a := merged.Account(k); a != nil {
+				acct = *a
+			}
+			if acct.ID == "" {
+				// Key() of a zero account would not be k: delete by key directly.
+				if err := blobs.Delete(k); err != nil && !blobNotFound(err) {
+					return err
+				}
+				continue
+			}
+			if err := m.Logout(context.Background(), blobs, acct); err != nil {
+				return err
+			}
+		}
 	}
-	names := make([]string, 0, len(removed.Contexts))
-	for _, c := range removed.Contexts {
+	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
+	for _, c := range append(removed.User.Contexts, removed.Session.Contexts...) {
 		names = append(names, c.Name)
 	}
-	msg := fmt.Sprintf("Signed out %d account(s); removed %d context(s).", len(keys), len(names))
-	return cobrautil.PrintChange(f, o.cmd, logoutOutput{Accounts: keys, RemovedContexts: names}, msg)
+	ids := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if a := merged.Account(k); a != nil {
+			ids = append(ids, a.ID)
+		} else {
+			ids = append(ids, k)
+		}
+	}
+	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(ids, ", "), contextrun.Where(st, scope), len(names))
+	if len(ids) == 0 {
+		msg = "no account to sign out"
+	}
+	out := logoutOutput{Accounts: keys, RemovedContexts: names, Default: removed.Promoted}
+	if removed.Promoted != "" {
+		msg += fmt.Sprintf("\n%q is now the default context (the first remaining one)", removed.Promoted)
+	}
+	if removed.Unselected || removed.Selected != "" {
+		if cur, err := st.Resolve(""); err == nil {
+			out.Current = cur.Name
+			msg += fmt.Sprintf("\nthis shell now uses %q", cur.Name)
+		} else {
+			msg += "\nthis shell has no context now: sign in with `azc login`"
+		}
+	}
+	return cobrautil.PrintChange(f, o.cmd, out, msg)
 }
 
 type logoutOutput struct {
 	Accounts        []string `json:"accounts"`
 	RemovedContexts []string `json:"removedContexts"`
+	// Default is the context that became the default because the old
+	// one went: the first remaining one.
+	Default string `json:"default,omitempty"`
+	// Current is the context this shell uses when signing out changed it.
+	Current string `json:"current,omitempty"`
 }
