@@ -3,7 +3,6 @@ package azc
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -120,9 +119,8 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			}
 			var ierr error
 			keepApart(p, before, func(c *profile.Context) bool {
-				i, err := user.NameIndex(c.Name)
-				if err != nil || i < 0 {
-					ierr = errors.Join(ierr, err)
+				i := user.NameIndex(c.Name)
+				if i < 0 {
 					return false
 				}
 				o, err := user.Context(i)
@@ -276,8 +274,8 @@ func distinctName(p *profile.Profile, c *profile.Context, taken func(string) boo
 	}
 }
 
-// fold is a key names share when sameName holds between them.
-func fold(name string) string { return strings.ToLower(name) }
+// fold is the key names share exactly when sameName holds between them.
+func fold(name string) string { return profile.NameKey(name) }
 
 // carryTokens copies the credentials of account key from the session's
 // store into the user's when the user's lacks them: a context that moves

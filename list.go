@@ -4,9 +4,10 @@ import "github.com/azcontext/azc/profile"
 
 // List is the merged view's contexts in their order (see lookup), for a
 // table: the profile's are read from its file without decoding them
-// (profile.View.ColumnsAt), the session's from its state.
+// (profile.View.ColumnsAt), the session's from its state. The strings it
+// gives are the caller's.
 type List struct {
-	l *lookup // the profile's view (from ListView) and the session's state
+	l *lookup // the profile's view and the session's state
 	// rows: a profile context's index, -(j+1) for the session's context j,
 	// or copyRow for the shell's own copy of its selection
 	rows    []int32
@@ -18,7 +19,7 @@ const copyRow = int32(-1 << 31)
 
 // List reads the merged view's contexts for a table.
 func (s *State) List() (*List, error) {
-	user, err := s.store.ListView()
+	user, err := s.store.View()
 	if err != nil {
 		return nil, err
 	}
@@ -37,9 +38,7 @@ func (s *State) List() (*List, error) {
 		for j := range l.sess.Contexts {
 			i := -1
 			if l.user != nil {
-				if i, err = user.NameIndex(l.sess.Contexts[j].Name); err != nil {
-					return nil, err
-				}
+				i = user.NameIndex(l.sess.Contexts[j].Name)
 			}
 			if i >= 0 {
 				ml.rows[i] = int32(-(j + 1))
@@ -74,11 +73,7 @@ func (ml *List) index(name string, scope profile.Scope) int {
 		}
 		return -1
 	}
-	i, err := ml.l.user.NameIndex(name)
-	if err != nil || i < 0 {
-		return -1
-	}
-	return i
+	return ml.l.user.NameIndex(name)
 }
 
 // Len returns the number of contexts.
@@ -91,11 +86,7 @@ func (ml *List) Current() int { return ml.current }
 // environments.
 func (ml *List) Header() *profile.Profile { return ml.l.header() }
 
-// Do runs fn, in which Row may be called; see profile.View.Do.
-func (ml *List) Do(fn func() error) error { return ml.l.userView().Do(fn) }
-
-// Row sets *c to row r's columns and returns the context's scope. Call it
-// only inside Do; the strings are valid only there.
+// Row sets *c to row r's columns and returns the context's scope.
 func (ml *List) Row(r int, c *profile.Columns) profile.Scope {
 	k := ml.rows[r]
 	if k >= 0 {

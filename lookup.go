@@ -21,8 +21,7 @@ import (
 // exact name decodes that context alone, and any other reference decodes
 // the whole merged view (see full).
 type lookup struct {
-	src  *profile.View    // the profile as read
-	user *profile.View    // src, or nil when the profile's contexts are hidden
+	user *profile.View    // nil when the profile's contexts are hidden
 	head *profile.Profile // the profile's header
 	sess *profile.Profile // nil without a session
 	sel  *session.Selection
@@ -49,7 +48,7 @@ func (s *State) lookup() (*lookup, error) {
 // lookupOver is lookup over an already read profile view, adding the
 // session's state.
 func (s *State) lookupOver(user *profile.View) (*lookup, error) {
-	l := &lookup{src: user, user: user, head: user.Header()}
+	l := &lookup{user: user, head: user.Header()}
 	var sessOn *bool
 	if s.session != nil {
 		var err error
@@ -131,9 +130,9 @@ func (l *lookup) exact(name string) (*profile.Context, profile.Scope, error) {
 	if l.user == nil {
 		return nil, 0, nil
 	}
-	i, err := l.user.NameIndex(name)
-	if err != nil || i < 0 {
-		return nil, 0, err
+	i := l.user.NameIndex(name)
+	if i < 0 {
+		return nil, 0, nil
 	}
 	c, err := l.user.Context(i)
 	return c, profile.ScopeUser, err
@@ -216,9 +215,6 @@ func (l *lookup) copyName(merged *profile.Profile) string {
 	}
 }
 
-// userView is the profile as read, hidden or not.
-func (l *lookup) userView() *profile.View { return l.src }
-
 // view decodes the merged view whole, once.
 func (l *lookup) view() (*view, error) {
 	if l.full != nil {
@@ -299,5 +295,5 @@ func (l *lookup) isCurrent(c *profile.Context, scope profile.Scope) bool {
 	return err == nil && cs == scope && sameName(cur.Name, c.Name)
 }
 
-// sameName is the rule names are compared by: Unicode simple folding.
-func sameName(a, b string) bool { return strings.EqualFold(a, b) }
+// sameName is the rule names are compared by (profile.SameName).
+func sameName(a, b string) bool { return profile.SameName(a, b) }

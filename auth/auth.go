@@ -92,7 +92,8 @@ type Config struct {
 	// discards.
 	Logger *slog.Logger
 	// Getenv looks up the managed identity endpoint (IDENTITY_ENDPOINT,
-	// IDENTITY_HEADER) at token time. Nil means none.
+	// IDENTITY_HEADER) at token time and the proxy (HTTPS_PROXY, NO_PROXY
+	// and their lower-case forms) when a client is built. Nil means none.
 	Getenv func(string) string
 	// ReadFile reads certificate, CA and federated token files; nil means
 	// os.ReadFile.
@@ -103,6 +104,10 @@ type Config struct {
 	// Retry tunes ARM retries (429 with Retry-After, 5xx, timeouts); zero
 	// values take azcore's defaults.
 	Retry policy.RetryOptions
+	// TokenTimeout bounds one token acquisition, retries after 429 and 5xx
+	// included, and (with a little slack) the wait for the account's lock
+	// behind another process's acquisition; 0 means DefaultTokenTimeout.
+	TokenTimeout time.Duration
 	// Parallelism bounds concurrent tenant population; 0 means 16.
 	Parallelism int
 }
@@ -156,6 +161,7 @@ func (m *Manager) httpClient(env profile.Environment) (*http.Client, error) {
 		return c, nil
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = proxyFunc(m.cfg.Getenv)
 	if !env.BuiltIn && env.CAFile != "" {
 		pem, err := m.cfg.ReadFile(env.CAFile)
 		if err != nil {

@@ -7,11 +7,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+	"golang.org/x/net/http/httpproxy"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/azcontext/azc/profile"
@@ -21,6 +24,25 @@ import (
 // noForcedRegion is MSAL's value that switches off MSAL_FORCE_REGION, which
 // would otherwise send confidential clients to a regional host.
 const noForcedRegion = "DisableMsalForceRegion"
+
+// proxyFunc picks the proxy for each request from HTTPS_PROXY, HTTP_PROXY
+// and NO_PROXY (upper case first, as curl and Go do) in getenv, which is
+// azc's environment rather than the process's: loopback never goes through a
+// proxy.
+func proxyFunc(getenv func(string) string) func(*http.Request) (*url.URL, error) {
+	get := func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return getenv(strings.ToLower(name))
+	}
+	proxy := (&httpproxy.Config{
+		HTTPProxy:  get("HTTP_PROXY"),
+		HTTPSProxy: get("HTTPS_PROXY"),
+		NoProxy:    get("NO_PROXY"),
+	}).ProxyFunc()
+	return func(r *http.Request) (*url.URL, error) { return proxy(r.URL) }
+}
 
 // publicClient is the MSAL client users sign in with.
 func (m *Manager) publicClient(env profile.Environment, tenant string, acc cache.ExportReplace) (public.Client, error) {

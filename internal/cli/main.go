@@ -31,6 +31,8 @@ func Main(cmds Commands, version string, args []string) int {
 	_ = os.Unsetenv(cmdutil.HandedOverEnv)
 	front := os.Getenv(cmdutil.FrontEnv)
 	_ = os.Unsetenv(cmdutil.FrontEnv)
+	frontVersion := os.Getenv(cmdutil.FrontVersionEnv)
+	_ = os.Unsetenv(cmdutil.FrontVersionEnv)
 	// Ctrl-C cancels network calls and child processes.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -38,6 +40,10 @@ func Main(cmds Commands, version string, args []string) int {
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
 	f.Full = true
 	f.Front = front
+	self, _ := os.Executable()
+	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version); err != nil {
+		return cmdutil.Finish(f, args, err, true, "")
+	}
 	return Run(ctx, f, cmds, args)
 }
 
@@ -94,7 +100,8 @@ switches between them per user or per shell, and runs any program under one.`,
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
-	root.AddCommand(newCmdCompletion(f))
+	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
 	cmds(root, f)
+	addExamples(root)
 	return root
 }

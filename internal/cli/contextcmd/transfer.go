@@ -3,7 +3,6 @@ package contextcmd
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -201,9 +200,9 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	var data []byte
 	var err error
 	if opts.File == "-" {
-		data, err = io.ReadAll(f.IOStreams.In)
+		data, err = profile.ReadLimited(f.IOStreams.In, "standard input")
 	} else {
-		data, err = os.ReadFile(opts.File)
+		data, err = profile.ReadFile(opts.File)
 	}
 	if err != nil {
 		return err

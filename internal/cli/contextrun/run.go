@@ -40,7 +40,7 @@ func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
 		if err != nil {
 			return err
 		}
-		return ml.Do(func() error { return out.Print(f, nil, mergedTable(ml)) })
+		return out.Print(f, nil, mergedTable(ml))
 	}
 	if !st.HasSession() {
 		// every context is the user's
@@ -105,10 +105,7 @@ func ShapeOne(st *azc.State, name string) (Context, error) {
 		if err != nil {
 			return Context{}, err
 		}
-		i, err := v.NameIndex(name)
-		if err != nil {
-			return Context{}, err
-		}
+		i := v.NameIndex(name)
 		if i < 0 {
 			return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
 		}

@@ -147,8 +147,7 @@ func (c *Context) tenantText() string {
 var listHeader = []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}
 
 // mergedTable is listTable over the merged view's contexts, laid out
-// straight from the profile's file and the session's state (azc.List):
-// call the function it returns only inside ml.Do.
+// straight from the profile's file and the session's state (azc.List).
 func mergedTable(ml *azc.List) func() *cmdutil.Table {
 	return func() *cmdutil.Table {
 		m := indexAccounts(ml.Header())

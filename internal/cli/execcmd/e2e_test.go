@@ -51,7 +51,7 @@ func TestMain(m *testing.M) {
 
 // identity is one signed-in service principal and the context it got.
 type identity struct {
-	tenant, appID, context string
+	tenant, appID, context, subscription string
 }
 
 // world is an emulator, an azc state directory with the emulator added as
@@ -74,14 +74,20 @@ func newWorld(t *testing.T, n int) *world {
 	var ids []identity
 	for i := 1; i <= n; i++ {
 		id := identity{
-			tenant:  fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
-			appID:   fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
-			context: fmt.Sprintf("Sub %d", i),
+			tenant:       fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
+			appID:        fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
+			context:      fmt.Sprintf("Sub %d", i),
+			subscription: fmt.Sprintf("%08d-0000-4000-8000-00000000b%03d", i, i),
 		}
 		cfg.Tenants = append(cfg.Tenants, emulator.Tenant{ID: id.tenant, DefaultDomain: fmt.Sprintf("t%d.test", i)})
 		cfg.Apps = append(cfg.Apps, emulator.App{AppID: id.appID, DisplayName: fmt.Sprintf("sp-%d", i), Tenant: id.tenant, Secrets: []string{fmt.Sprintf("secret-%d", i)}})
+		// "Other i" comes first, so a tool that takes the first
+		// subscription it finds acts on the wrong one.
 		cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{
-			ID: fmt.Sprintf("%08d-0000-4000-8000-00000000b%03d", i, i), Name: id.context, State: "Enabled", Tenant: id.tenant,
+			ID: fmt.Sprintf("%08d-0000-4000-8000-00000000c%03d", i, i), Name: fmt.Sprintf("Other %d", i), State: "Enabled", Tenant: id.tenant,
+			Principals: []string{id.appID},
+		}, emulator.Subscription{
+			ID: id.subscription, Name: id.context, State: "Enabled", Tenant: id.tenant,
 			Principals: []string{id.appID},
 		})
 		ids = append(ids, id)
@@ -226,42 +232,80 @@ func TestPythonManagedIdentityCredentialGetsTheContextsIdentity(t *testing.T) {
 	id.check(t, parseClaims(t, r.stdout))
 }
 
-// TestAzCLILogsInWithTheContextsIdentity runs Debian's az CLI 2.45 under
-// azc exec --legacy-msi: it registers the emulator as a cloud in the
-// private AZURE_CONFIG_DIR, signs in with `az login --identity` and prints
-// `az account get-access-token`, whose token the test shows to the echo
-// endpoint.
-func TestAzCLILogsInWithTheContextsIdentity(t *testing.T) {
+// TestAzCLIActsOnTheContextWithNoLogin runs Debian's az CLI 2.45 under
+// plain `azc exec -c CTX -- az …`, with no `az login`, no cloud
+// registration and no CA setting of its own: az must report the context's
+// subscription and tenant (not the first subscription the identity sees),
+// its token must be the context's identity's, and `az rest` must reach ARM
+// with it.
+func TestAzCLIActsOnTheContextWithNoLogin(t *testing.T) {
 	t.Parallel()
 	az, err := exec.LookPath("az")
 	requirePeer(t, err, "the az CLI (Debian's azure-cli)")
 	w := newWorld(t, 1)
 	id := w.ids[0]
-	script := `set -e
-export REQUESTS_CA_BUNDLE="$1" AZURE_CORE_COLLECT_TELEMETRY=0 AZURE_CORE_ONLY_SHOW_ERRORS=1
-case "$AZURE_CONFIG_DIR" in "$HOME"/*|"") echo "not a private AZURE_CONFIG_DIR: $AZURE_CONFIG_DIR" >&2; exit 3;; esac
-"$3" cloud register -n AzcEmulator --endpoint-resource-manager "$2/" --endpoint-active-directory "$2" \
-	--endpoint-active-directory-resource-id https://management.core.windows.net/ \
-	--endpoint-active-directory-graph-resource-id https://graph.windows.net/ \
-	--endpoint-management https://management.core.windows.net/ >/dev/null
-"$3" cloud set -n AzcEmulator
-"$3" login --identity --allow-no-subscriptions -o none
-"$3" account get-access-token -o json`
-	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--legacy-msi", "--", "sh", "-c", script, "sh", w.caFile, w.emu.URL(), az)
-	if r.code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	quiet := []string{"AZURE_CORE_COLLECT_TELEMETRY=0", "AZURE_CORE_ONLY_SHOW_ERRORS=1"}
+	run := func(args ...string) string {
+		t.Helper()
+		r := w.azc(t, nil, append(hostile(), quiet...), append([]string{"exec", "-c", id.context, "--", az}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("az %q: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+		}
+		if r.stderr != "" {
+			t.Errorf("az %q wrote to stderr: %s", args, r.stderr)
+		}
+		return r.stdout
 	}
+
+	var acct struct {
+		ID, TenantID, EnvironmentName string
+		User                          struct{ Type string }
+	}
+	if err := json.Unmarshal([]byte(run("account", "show", "-o", "json")), &acct); err != nil {
+		t.Fatal(err)
+	}
+	if acct.ID != id.subscription || acct.TenantID != id.tenant || acct.EnvironmentName != "emulator" {
+		t.Errorf("az account show: subscription %s, tenant %s, cloud %s; want the context's %s, %s, emulator", acct.ID, acct.TenantID, acct.EnvironmentName, id.subscription, id.tenant)
+	}
+
 	var tok struct {
-		AccessToken string `json:"accessToken"`
-		Tenant      string `json:"tenant"`
+		AccessToken, Subscription, Tenant string
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("az account get-access-token printed %q: %v", r.stdout, err)
+	if err := json.Unmarshal([]byte(run("account", "get-access-token", "-o", "json")), &tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("az account get-access-token: %v", err)
 	}
-	if tok.Tenant != id.tenant {
-		t.Errorf("az reports tenant %s, want %s", tok.Tenant, id.tenant)
+	if tok.Subscription != id.subscription || tok.Tenant != id.tenant {
+		t.Errorf("az account get-access-token: subscription %s, tenant %s; want %s, %s", tok.Subscription, tok.Tenant, id.subscription, id.tenant)
 	}
 	id.check(t, w.echo(t, tok.AccessToken))
+
+	var sub struct{ SubscriptionID, TenantID string }
+	out := run("rest", "--method", "get", "--url", w.emu.ARMEndpoint()+"subscriptions/"+id.subscription+"?api-version=2022-12-01", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &sub); err != nil {
+		t.Fatal(err)
+	}
+	if sub.SubscriptionID != id.subscription || sub.TenantID != id.tenant {
+		t.Errorf("az rest to ARM: %s", out)
+	}
+	id.check(t, parseClaims(t, run("rest", "--method", "get", "--url", w.echoURL(), "-o", "json")))
+}
+
+// TestThePrivateAzConfigDirIsRemoved: the directory az wrote into while
+// CMD ran is gone when azc exec returns.
+func TestThePrivateAzConfigDirIsRemoved(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "sh", "-c", `echo "$AZURE_CONFIG_DIR"; test -s "$AZURE_CONFIG_DIR/azureProfile.json" && test -s "$REQUESTS_CA_BUNDLE"`)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	dir := strings.TrimSpace(r.stdout)
+	if dir == "" || strings.HasPrefix(dir, w.dir) {
+		t.Fatalf("AZURE_CONFIG_DIR=%q is not a private directory", dir)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the private AZURE_CONFIG_DIR %s outlived the child: %v", dir, err)
+	}
 }
 
 // echo shows token to the emulator's echo endpoint.
