@@ -8,6 +8,7 @@
 package cmdutil
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -57,13 +58,13 @@ type Factory struct {
 	// RefreshAccounts asks ARM again for every signed-in account's tenants
 	// and subscriptions and updates their contexts (`context list
 	// --refresh`). Only azc-full has it.
-	RefreshAccounts func(st *azc.State) error
+	RefreshAccounts func(ctx context.Context, st *azc.State) error
 	// FindSubscription looks the subscription sub (id or name; "" for the
 	// first of tenant) in tenant (id or domain; "" for any) up in ARM with
 	// the account of the context cur, and returns the context for it,
 	// unnamed (`context set` of a subscription no context holds). Only
 	// azc-full has it.
-	FindSubscription func(st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error)
+	FindSubscription func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error)
 }
 
 // autosaveEnv are the variables that turn autosave off, azc's own first.

@@ -81,7 +81,7 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 		if cerr != nil {
 			return err
 		}
-		found, ferr := f.FindSubscription(st, cur, opts.Subscription, opts.Tenant)
+		found, ferr := f.FindSubscription(cmd.Context(), st, cur, opts.Subscription, opts.Tenant)
 		if ferr != nil {
 			return ferr
 		}

@@ -6,6 +6,8 @@
 package full
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc"
@@ -29,9 +31,9 @@ func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(envcmd.New(f)...)
 	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
-	f.RefreshAccounts = func(st *azc.State) error { return logincmd.RefreshAll(f, st) }
-	f.FindSubscription = func(st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
-		return logincmd.FindSubscription(f, st, cur, sub, tenant)
+	f.RefreshAccounts = func(ctx context.Context, st *azc.State) error { return logincmd.RefreshAll(ctx, f, st) }
+	f.FindSubscription = func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
+		return logincmd.FindSubscription(ctx, f, st, cur, sub, tenant)
 	}
 	root.AddCommand(versioncmd.New(f)...)
 	sessioncmd.Register(root, f)
