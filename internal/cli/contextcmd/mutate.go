@@ -56,7 +56,7 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if err != nil {
 		return err
 	}
-	if err := deleteBlobs(f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
+	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", oldName, opts.New)
@@ -160,10 +160,10 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 // finishRemoval drops the credentials of the accounts a removal orphaned,
 // from the store of the scope each went from, and reports it.
 func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *azc.Removed) error {
-	if err := deleteBlobs(f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
+	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
 		return err
 	}
-	if err := deleteBlobs(f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
 		return err
 	}
 	left, err := st.Profile()

@@ -93,32 +93,14 @@ func logoutRun(o *LogoutOptions) error {
 	if err != nil {
 		return err
 	}
-	// The tokens go from every scope the accounts were signed out of.
-	m := newManager(f)
-	stores := []profile.Scope{scope}
-	if scope == profile.ScopeUser && st.HasSession() {
-		stores = append(stores, profile.ScopeProcess)
+	// The contexts are gone; now the credentials (see
+	// auth.DropCredentials), from every scope the accounts went from.
+	if err := dropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
+		return err
 	}
-	for _, sc := range stores {
-		blobs, err := cmdutil.Blobs(f, st, sc)
-		if err != nil {
+	if scope == profile.ScopeUser && st.HasSession() {
+		if err := dropCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
 			return err
-		}
-		for _, k := range keys {
-			acct := profile.Account{}
-			if a := merged.Account(k); a != nil {
-				acct = *a
-			}
-			if acct.ID == "" {
-				// Key() of a zero account would not be k: delete by key directly.
-				if err := blobs.Delete(k); err != nil && !blobNotFound(err) {
-					return err
-				}
-				continue
-			}
-			if err := m.Logout(o.cmd.Context(), blobs, acct); err != nil {
-				return err
-			}
 		}
 	}
 	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
