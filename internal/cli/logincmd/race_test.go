@@ -68,14 +68,28 @@ func (p *azcProc) ok(t testing.TB, args ...string) string {
 	return string(out)
 }
 
-// lostCredentials lists the contexts of dir's profile whose account has
-// no credential blob.
-func lostCredentials(dir string) ([]string, error) {
+// loadUserProfile reads the profile.json of the state directory dir.
+func loadUserProfile(t testing.TB, dir string) *profile.Profile {
+	t.Helper()
+	p, err := readUserProfile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readUserProfile(dir string) (*profile.Profile, error) {
 	st, err := profile.Open(dir, profile.Options{})
 	if err != nil {
 		return nil, err
 	}
-	p, err := st.Load()
+	return st.Load()
+}
+
+// lostCredentials lists the contexts of dir's profile whose account has
+// no credential blob.
+func lostCredentials(dir string) ([]string, error) {
+	p, err := readUserProfile(dir)
 	if err != nil {
 		return nil, err
 	}
