@@ -6,9 +6,9 @@ import "github.com/azcontext/azc/profile"
 // session context in place of the profile context of its name, then the
 // session's others), for a table: the profile's are read from its file
 // without decoding them (profile.View.ColumnsAt), the session's from its
-// state.
+// state. The strings it gives are the caller's.
 type List struct {
-	l *lookup // the profile's view (from ListView) and the session's state
+	l *lookup // the profile's view and the session's state
 	// rows: a profile context's index, or -(j+1) for the session's context j
 	rows    []int32
 	current int
@@ -16,7 +16,7 @@ type List struct {
 
 // List reads the merged view's contexts for a table.
 func (s *State) List() (*List, error) {
-	user, err := s.store.ListView()
+	user, err := s.store.View()
 	if err != nil {
 		return nil, err
 	}
@@ -30,11 +30,7 @@ func (s *State) List() (*List, error) {
 	}
 	if l.sess != nil {
 		for j := range l.sess.Contexts {
-			i, err := user.NameIndex(l.sess.Contexts[j].Name)
-			if err != nil {
-				return nil, err
-			}
-			if i >= 0 {
+			if i := user.NameIndex(l.sess.Contexts[j].Name); i >= 0 {
 				ml.rows[i] = int32(-(j + 1))
 			} else {
 				ml.rows = append(ml.rows, int32(-(j + 1)))
@@ -58,11 +54,7 @@ func (ml *List) index(name string) int {
 			}
 		}
 	}
-	i, err := ml.l.user.NameIndex(name)
-	if err != nil || i < 0 {
-		return -1
-	}
-	return i // a profile context a session context replaced was found above
+	return ml.l.user.NameIndex(name) // a profile context a session context replaced was found above
 }
 
 // Len returns the number of contexts.
@@ -75,11 +67,7 @@ func (ml *List) Current() int { return ml.current }
 // environments.
 func (ml *List) Header() *profile.Profile { return ml.l.header() }
 
-// Do runs fn, in which Row may be called; see profile.View.Do.
-func (ml *List) Do(fn func() error) error { return ml.l.user.Do(fn) }
-
-// Row sets *c to row r's columns and returns the context's scope. Call it
-// only inside Do; the strings are valid only there.
+// Row sets *c to row r's columns and returns the context's scope.
 func (ml *List) Row(r int, c *profile.Columns) profile.Scope {
 	k := ml.rows[r]
 	if k >= 0 {

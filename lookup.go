@@ -83,9 +83,9 @@ func (l *lookup) exact(name string) (*profile.Context, profile.Scope, error) {
 			return &cp, profile.ScopeProcess, nil
 		}
 	}
-	i, err := l.user.NameIndex(name)
-	if err != nil || i < 0 {
-		return nil, 0, err
+	i := l.user.NameIndex(name)
+	if i < 0 {
+		return nil, 0, nil
 	}
 	c, err := l.user.Context(i)
 	return c, profile.ScopeUser, err

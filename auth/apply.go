@@ -35,7 +35,7 @@ func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult,
 	var res ApplyResult
 	acct := p.UpsertAccount(r.Account)
 	key := acct.Key()
-	var ctxs []profile.Context
+	ctxs := make([]profile.Context, 0, len(r.Subscriptions))
 	tenants := map[string]profile.Tenant{}
 	for _, t := range r.Tenants {
 		tenants[t.ID] = t
@@ -60,25 +60,29 @@ func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult,
 			ctxs = append(ctxs, profile.Context{Account: key, Environment: acct.Environment, Tenant: t})
 		}
 	}
-	for i, c := range ctxs {
-		uo := profile.UpsertOptions{MakeDefault: i == 0 && !opts.KeepDefault}
-		if i == 0 && opts.ContextName != "" {
-			c.Name = opts.ContextName
-			uo.Force = opts.Force
-		}
-		u, err := p.UpsertContext(c, uo)
-		if err != nil {
-			return res, err
-		}
+	if len(ctxs) == 0 {
+		return res, nil
+	}
+	// The first context takes the options; the rest are upserted in one
+	// pass over an index of the profile, linear in the contexts of both.
+	first := ctxs[0]
+	uo := profile.UpsertOptions{MakeDefault: !opts.KeepDefault}
+	if opts.ContextName != "" {
+		first.Name = opts.ContextName
+		uo.Force = opts.Force
+	}
+	u, err := p.UpsertContext(first, uo)
+	if err != nil {
+		return res, err
+	}
+	res.Default, res.Replaced = u.Context, u.Replaced
+	rest, err := p.UpsertContexts(ctxs[1:], profile.UpsertOptions{})
+	for _, u := range append(rest, u) {
 		if u.Created {
 			res.Created++
 		} else {
 			res.Updated++
 		}
-		if i == 0 {
-			res.Default = u.Context
-			res.Replaced = u.Replaced
-		}
 	}
-	return res, nil
+	return res, err
 }

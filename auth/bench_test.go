@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/profile"
 )
 
 // BenchmarkGetTokenWarm is azc's Credential serving a cached token; compare
@@ -92,5 +93,33 @@ func BenchmarkLoginPopulation(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkApply10000 merges a sign-in of 10,000 subscriptions in 100
+// tenants into a profile that already holds them (signing in again): the
+// work `azc login` does under profile.lock besides reading and writing.
+func BenchmarkApply10000(b *testing.B) {
+	res := &LoginResult{Account: profile.Account{Type: profile.UserAccount, ID: "user@example.test", Environment: profile.DefaultEnvironment, HomeTenantID: "t000"}}
+	for t := range 100 {
+		tid := fmt.Sprintf("t%03d", t)
+		res.Tenants = append(res.Tenants, profile.Tenant{ID: tid})
+		for s := range 100 {
+			res.Subscriptions = append(res.Subscriptions, profile.Subscription{ID: fmt.Sprintf("%s-s%03d", tid, s), Name: fmt.Sprintf("sub %d", t*100+s), TenantID: tid})
+		}
+	}
+	base := profile.New()
+	if _, err := res.Apply(base, ApplyOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		p := base.Clone()
+		b.StartTimer()
+		ar, err := res.Apply(p, ApplyOptions{})
+		if err != nil || ar.Updated != 10000 {
+			b.Fatalf("updated %d: %v", ar.Updated, err)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/emulator"
@@ -34,6 +35,8 @@ type helperSpec struct {
 	Key     []byte              `json:"key"`
 	Env     profile.Environment `json:"env"`
 	Account profile.Account     `json:"account"`
+	// Timeout is the helper's Config.TokenTimeout (0: the default).
+	Timeout time.Duration `json:"timeout"`
 }
 
 func tokenHelper(spec string) int {
@@ -47,7 +50,7 @@ func tokenHelper(spec string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	m := New(Config{NotFound: isCredstoreNotFound})
+	m := New(Config{NotFound: isCredstoreNotFound, TokenTimeout: h.Timeout})
 	if _, err := m.Token(context.Background(), store, h.Env, h.Account, TokenRequest{}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -35,9 +35,13 @@ type TokenRequest struct {
 // Token returns a token for acct from the credentials in blobs, refreshing
 // it when needed. For users and service principals it holds the account's
 // lock across the whole acquisition and MSAL re-reads the cache after the
-// lock is taken, so concurrent processes make a single refresh request.
-// Errors match ErrNotSignedIn or ErrInteractionRequired when the user must
-// sign in again.
+// lock is taken, so concurrent processes make a single refresh request; a
+// 429 or 5xx answer is retried after its Retry-After (bounded), the whole
+// acquisition is bounded by Config.TokenTimeout, and a failure is shared
+// for a few seconds with the processes that were waiting for the lock
+// (*SharedFailureError), so they do not ask again. Errors match
+// ErrNotSignedIn or ErrInteractionRequired when the user must sign in
+// again.
 func (m *Manager) Token(ctx context.Context, blobs Blobs, env profile.Environment, acct profile.Account, req TokenRequest) (Token, error) {
 	scopes := req.Scopes
 	if len(scopes) == 0 {
@@ -53,38 +57,36 @@ func (m *Manager) Token(ctx context.Context, blobs Blobs, env profile.Environmen
 		return Token{}, fmt.Errorf("account %s has unknown type %q", acct.ID, acct.Type)
 	}
 	key := acct.Key()
-	unlock, err := blobs.Lock(ctx, key)
-	if err != nil {
-		return Token{}, fmt.Errorf("lock the credentials of %s: %w", acct.ID, err)
-	}
-	defer unlock()
-	m.log.Debug("acquiring token", "account", acct.ID, "tenant", req.TenantID, "scopes", scopes)
-	acc := &blobCache{m: m, blobs: blobs, key: key}
 	tenant := req.TenantID
 	if tenant == "" {
 		tenant = acct.HomeTenantID
 	}
-	if acct.Type == profile.UserAccount {
-		return m.userToken(ctx, env, acct, acc, scopes, tenant, req.Claims)
-	}
-	creds, err := m.readCredentials(blobs, key)
-	if err != nil {
-		return Token{}, err
-	}
-	acc.creds = creds
-	c, err := m.confidentialClient(env, acct, creds, acc)
-	if err != nil {
-		return Token{}, err
-	}
-	opts := []confidential.AcquireByCredentialOption{confidential.WithTenantID(tenant)}
-	if req.Claims != "" {
-		opts = append(opts, confidential.WithClaims(req.Claims))
-	}
-	r, err := c.AcquireTokenByCredential(ctx, scopes, opts...)
-	if err != nil {
-		return Token{}, describeMSALError("get a token for "+acct.ID, err)
-	}
-	return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, RefreshOn: r.Metadata.RefreshOn, TenantID: tenant}, nil
+	m.log.Debug("acquiring token", "account", acct.ID, "tenant", tenant, "scopes", scopes)
+	request := tenant + " " + strings.Join(scopes, " ") + " " + req.Claims
+	return m.acquireOnce(ctx, blobs, key, request, acct.ID, func(ctx context.Context) (Token, error) {
+		acc := &blobCache{m: m, blobs: blobs, key: key}
+		if acct.Type == profile.UserAccount {
+			return m.userToken(ctx, env, acct, acc, scopes, tenant, req.Claims)
+		}
+		creds, err := m.readCredentials(blobs, key)
+		if err != nil {
+			return Token{}, err
+		}
+		acc.creds = creds
+		c, err := m.confidentialClient(env, acct, creds, acc)
+		if err != nil {
+			return Token{}, err
+		}
+		opts := []confidential.AcquireByCredentialOption{confidential.WithTenantID(tenant)}
+		if req.Claims != "" {
+			opts = append(opts, confidential.WithClaims(req.Claims))
+		}
+		r, err := c.AcquireTokenByCredential(ctx, scopes, opts...)
+		if err != nil {
+			return Token{}, describeMSALError("get a token for "+acct.ID, err)
+		}
+		return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, RefreshOn: r.Metadata.RefreshOn, TenantID: tenant}, nil
+	})
 }
 
 func (m *Manager) userToken(ctx context.Context, env profile.Environment, acct profile.Account, acc *blobCache, scopes []string, tenant, claims string) (Token, error) {
@@ -147,6 +149,8 @@ type AADError struct {
 	Description string
 	// Status is the HTTP status.
 	Status int
+
+	retryAfter string // the answer's Retry-After header
 }
 
 func (e *AADError) Error() string {
@@ -169,12 +173,28 @@ func (e *AADError) Is(target error) bool {
 	return false
 }
 
+// StatusError is an answer of the identity provider with an error status
+// and no OAuth error in its body.
+type StatusError struct {
+	// Op is what azc was doing.
+	Op string
+	// Status is the HTTP status; Text its status line ("503 Service
+	// Unavailable").
+	Status int
+	Text   string
+
+	retryAfter string // the answer's Retry-After header
+}
+
+func (e *StatusError) Error() string { return e.Op + ": identity provider answered " + e.Text }
+
 // describeMSALError turns an MSAL error into an AADError when Entra ID
 // answered, else wraps it. MSAL's own text carries the response body, which
 // holds no secret but is long; the AADError keeps what the user needs.
 func describeMSALError(op string, err error) error {
 	var ce msalerrors.CallErr
 	if errors.As(err, &ce) && ce.Resp != nil {
+		retryAfter := ce.Resp.Header.Get("Retry-After")
 		msg := ce.Err.Error()
 		if i := strings.Index(msg, "{"); i >= 0 {
 			var body struct {
@@ -184,10 +204,10 @@ func describeMSALError(op string, err error) error {
 			if json.Unmarshal([]byte(msg[i:]), &body) == nil && body.Error != "" {
 				desc, _, _ := strings.Cut(body.Description, "\r\n")
 				desc, _, _ = strings.Cut(desc, "\n")
-				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode}
+				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode, retryAfter: retryAfter}
 			}
 		}
-		return fmt.Errorf("%s: identity provider answered %s", op, ce.Resp.Status)
+		return &StatusError{Op: op, Status: ce.Resp.StatusCode, Text: ce.Resp.Status, retryAfter: retryAfter}
 	}
 	if strings.Contains(err.Error(), "no token found") {
 		return fmt.Errorf("%s: %w", op, ErrInteractionRequired)

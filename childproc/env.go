@@ -11,12 +11,19 @@ type Vars struct {
 	// Context is the context's name, exported as AZC_CONTEXT so that azc
 	// run inside the child picks the same context.
 	Context string
-	// TenantID becomes AZURE_TENANT_ID and ARM_TENANT_ID.
+	// TenantID becomes ARM_TENANT_ID, and AZURE_TENANT_ID when no server
+	// runs. With a server, AZURE_TENANT_ID is left out: managed identity
+	// needs no tenant, and a lone AZURE_TENANT_ID makes Python's
+	// EnvironmentCredential warn "Incomplete environment configuration" in
+	// every DefaultAzureCredential.
 	TenantID string
 	// SubscriptionID becomes AZURE_SUBSCRIPTION_ID and ARM_SUBSCRIPTION_ID.
 	SubscriptionID string
 	// StorageAccount becomes AZURE_STORAGE_ACCOUNT.
 	StorageAccount string
+	// ARMEnvironment becomes ARM_ENVIRONMENT (Terraform's name of a built-in
+	// cloud: "public", "china", "usgovernment").
+	ARMEnvironment string
 	// AzureConfigDir becomes AZURE_CONFIG_DIR: a private directory for the
 	// az CLI, which keeps a managed identity login in its profile. Empty
 	// leaves an inherited AZURE_CONFIG_DIR alone.
@@ -25,35 +32,61 @@ type Vars struct {
 	// SDK's DefaultAzureCredential off developer-tool credentials, which
 	// would be someone else's identity). Empty removes an inherited value.
 	TokenCredentials string
+	// Extra holds further "NAME=value" entries azc sets (the CA bundle
+	// variables of a custom cloud); an inherited variable of the same name
+	// is removed.
+	Extra []string
+	// Keep names inherited variables that reach the child although the
+	// rules of [Removed] would remove them (`azc exec --keep-env`). azc
+	// does not set a kept variable itself.
+	Keep []string
 }
 
 // Env returns the child's environment: base, minus every variable that
-// would make an Azure SDK, the az CLI or Terraform pick a credential other
-// than the one azc serves, minus every variable azc sets itself, plus vars.
-// base is not modified. Names are matched case-insensitively, as Windows
-// does; the order of the kept entries is preserved.
+// would make an Azure SDK, the az CLI or Terraform pick a credential,
+// cloud, tenant or subscription other than the ones azc serves (see
+// [Removed]) unless v.Keep names it, minus every variable azc sets itself,
+// plus vars. base is not modified. Names are matched case-insensitively, as
+// Windows does; the order of the kept entries is preserved.
 func Env(base []string, v Vars) []string {
-	env := make([]string, 0, len(base)+len(v.Server)+10)
+	keep := make(map[string]bool, len(v.Keep))
+	for _, k := range v.Keep {
+		keep[strings.ToUpper(k)] = true
+	}
+	extra := make(map[string]bool, len(v.Extra))
+	for _, kv := range v.Extra {
+		extra[strings.ToUpper(name(kv))] = true
+	}
+	env := make([]string, 0, len(base)+len(v.Server)+len(v.Extra)+10)
 	for _, kv := range base {
-		if removed(strings.ToUpper(name(kv)), v) {
+		n := strings.ToUpper(name(kv))
+		if !keep[n] && (Removed(n) || extra[n] || (n == "AZURE_CONFIG_DIR" && v.AzureConfigDir != "")) {
 			continue
 		}
 		env = append(env, kv)
 	}
-	env = append(env, v.Server...)
-	add := func(name, value string) {
-		if value != "" {
-			env = append(env, name+"="+value)
+	add := func(kv string) {
+		if n, value, _ := strings.Cut(kv, "="); value != "" && !keep[strings.ToUpper(n)] {
+			env = append(env, kv)
 		}
 	}
-	add("AZC_CONTEXT", v.Context)
-	add("AZURE_TENANT_ID", v.TenantID)
-	add("ARM_TENANT_ID", v.TenantID)
-	add("AZURE_SUBSCRIPTION_ID", v.SubscriptionID)
-	add("ARM_SUBSCRIPTION_ID", v.SubscriptionID)
-	add("AZURE_STORAGE_ACCOUNT", v.StorageAccount)
-	add("AZURE_CONFIG_DIR", v.AzureConfigDir)
-	add("AZURE_TOKEN_CREDENTIALS", v.TokenCredentials)
+	for _, kv := range v.Server {
+		add(kv)
+	}
+	add("AZC_CONTEXT=" + v.Context)
+	if v.Server == nil {
+		add("AZURE_TENANT_ID=" + v.TenantID)
+	}
+	add("ARM_TENANT_ID=" + v.TenantID)
+	add("AZURE_SUBSCRIPTION_ID=" + v.SubscriptionID)
+	add("ARM_SUBSCRIPTION_ID=" + v.SubscriptionID)
+	add("AZURE_STORAGE_ACCOUNT=" + v.StorageAccount)
+	add("ARM_ENVIRONMENT=" + v.ARMEnvironment)
+	add("AZURE_CONFIG_DIR=" + v.AzureConfigDir)
+	add("AZURE_TOKEN_CREDENTIALS=" + v.TokenCredentials)
+	for _, kv := range v.Extra {
+		add(kv)
+	}
 	return env
 }
 
@@ -69,36 +102,54 @@ func name(kv string) string {
 	return kv
 }
 
-// removed reports whether an inherited variable (upper-case name) must not
-// reach the child.
-func removed(upper string, v Vars) bool {
+// removedPrefixes are families of credential variables removed whole.
+var removedPrefixes = [...]string{
+	"AZURE_CLIENT_", // azure-identity's client id, secret, certificate and its password
+	"ARM_CLIENT_",   // Terraform's client id, secret, certificate, and their _FILE_PATH forms
+	"ARM_OIDC_",     // Terraform's OIDC token, token file and request URL and token
+}
+
+// Removed reports whether an inherited variable (given by its upper-case
+// name) never reaches a child of `azc exec` unless kept on purpose: it
+// would make an Azure SDK, the az CLI or Terraform use a credential other
+// than the context's, or another cloud, tenant, subscription or storage
+// account. docs/exec.md lists the same names.
+func Removed(upper string) bool {
+	for _, p := range removedPrefixes {
+		if strings.HasPrefix(upper, p) {
+			return true
+		}
+	}
 	switch upper {
 	// Set by azc itself: an inherited value would point at another
 	// identity, tenant or subscription (a real App Service, an outer exec).
 	case "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "ARM_USE_MSI", "ARM_MSI_ENDPOINT",
 		"APPSETTING_WEBSITE_SITE_NAME", "MSI_ENDPOINT", "MSI_SECRET",
 		"AZC_CONTEXT", "AZURE_TENANT_ID", "ARM_TENANT_ID", "AZURE_SUBSCRIPTION_ID",
-		"ARM_SUBSCRIPTION_ID", "AZURE_STORAGE_ACCOUNT", "AZURE_TOKEN_CREDENTIALS":
+		"ARM_SUBSCRIPTION_ID", "AZURE_STORAGE_ACCOUNT", "AZURE_TOKEN_CREDENTIALS", "ARM_ENVIRONMENT":
 		return true
 	// Azure SDKs: EnvironmentCredential and WorkloadIdentityCredential come
-	// before managed identity in DefaultAzureCredential; AZURE_CLIENT_ID
-	// makes it ask for a user-assigned identity; the others select another
-	// managed identity source (Service Fabric, Arc, IMDS).
-	case "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-		"AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "AZURE_USERNAME", "AZURE_PASSWORD",
-		"AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "IDENTITY_SERVER_THUMBPRINT",
-		"IMDS_ENDPOINT", "AZURE_POD_IDENTITY_AUTHORITY_HOST":
+	// before managed identity in DefaultAzureCredential; the authority host
+	// and tenant lists send them to another cloud or tenant; the others
+	// select another managed identity source (Service Fabric, Arc, IMDS,
+	// Cloud Shell).
+	case "AZURE_USERNAME", "AZURE_PASSWORD", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST",
+		"AZURE_ADDITIONALLY_ALLOWED_TENANTS", "AZURE_REGIONAL_AUTHORITY_NAME",
+		"IDENTITY_SERVER_THUMBPRINT", "IDENTITY_API_VERSION", "IMDS_ENDPOINT",
+		"AZURE_POD_IDENTITY_AUTHORITY_HOST", "ACC_CLOUD", "AZURE_ACCESS_TOKEN_FILE":
 		return true
-	// Terraform (azurerm, azapi, go-azure-sdk): client secret, certificate
-	// and OIDC come before MSI; ARM_CLIENT_ID selects a user-assigned one.
-	case "ARM_CLIENT_ID", "ARM_CLIENT_ID_FILE_PATH", "ARM_CLIENT_SECRET", "ARM_CLIENT_SECRET_FILE_PATH",
-		"ARM_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PASSWORD",
-		"ARM_USE_OIDC", "ARM_OIDC_TOKEN", "ARM_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_REQUEST_TOKEN",
-		"ARM_OIDC_REQUEST_URL", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID",
-		"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_USE_AKS_WORKLOAD_IDENTITY":
+	// Storage keys, SAS tokens and connection strings (az storage, the
+	// storage SDKs and Terraform's azurerm backend use them before any
+	// token).
+	case "AZURE_STORAGE_KEY", "AZURE_STORAGE_ACCESS_KEY", "AZURE_STORAGE_CONNECTION_STRING",
+		"AZURE_STORAGE_SAS_TOKEN", "ARM_ACCESS_KEY", "ARM_SAS_TOKEN":
 		return true
-	case "AZURE_CONFIG_DIR":
-		return v.AzureConfigDir != ""
+	// Terraform (azurerm, azapi, go-azure-sdk): sign-in methods that come
+	// before MSI, or another cloud's metadata and other tenants.
+	case "ARM_USE_OIDC", "ARM_USE_CLI", "ARM_USE_AKS_WORKLOAD_IDENTITY",
+		"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_METADATA_HOSTNAME", "ARM_METADATA_HOST",
+		"ARM_AUXILIARY_TENANT_IDS", "ARM_MSI_API_VERSION":
+		return true
 	}
 	return false
 }

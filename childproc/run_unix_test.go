@@ -148,6 +148,9 @@ func TestCancellingTheContextKillsTheChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
+	// w is Run's until Run returns: the child can print "ready" before
+	// Start, which reads w's descriptor, has returned in this process.
+	defer w.Close()
 	type result struct {
 		code int
 		err  error
@@ -161,7 +164,6 @@ func TestCancellingTheContextKillsTheChild(t *testing.T) {
 	if err != nil || line != "ready\n" {
 		t.Fatalf("read %q, %v", line, err)
 	}
-	w.Close()
 	cancel()
 	if res := <-done; res.code != 128+int(syscall.SIGKILL) {
 		t.Errorf("Run = %d, %v; want %d", res.code, res.err, 128+int(syscall.SIGKILL))

@@ -72,9 +72,10 @@ type Options struct {
 	// the "secret" header; the az CLI 2.45 that Debian ships) and adds
 	// APPSETTING_WEBSITE_SITE_NAME, MSI_ENDPOINT and MSI_SECRET to Env.
 	LegacyMSI bool
-	// ClientID is the served identity's client (application) id, echoed as
-	// client_id. When set, a request naming another client_id is refused.
-	ClientID string
+	// Identity names the served identity for the selectors a request may
+	// carry. A selector that does not name it is refused with 400, as App
+	// Service refuses an identity it does not have.
+	Identity Identity
 	// Logger receives diagnostics: why a request was refused, which
 	// resource was served. It never sees a secret or a token. Nil discards.
 	Logger *slog.Logger
@@ -83,6 +84,20 @@ type Options struct {
 	// Rand is where the random path and secret are read from. Nil means
 	// crypto/rand.
 	Rand io.Reader
+}
+
+// Identity is what a request's identity selectors are compared with.
+// Empty fields match no selector: a user's context, which is no managed
+// identity, is served only to requests that name none.
+type Identity struct {
+	// ClientID is the client (application) id: the client_id and clientid
+	// selectors, and the client_id echoed in answers.
+	ClientID string
+	// ObjectID is the principal's object id: object_id and principal_id.
+	ObjectID string
+	// ResourceID is a user-assigned identity's ARM resource id: mi_res_id
+	// and msi_res_id.
+	ResourceID string
 }
 
 // Server is a running credential endpoint. Its methods are safe for

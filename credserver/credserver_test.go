@@ -184,7 +184,11 @@ func TestEnv(t *testing.T) {
 func TestServesAnAccessToken(t *testing.T) {
 	t.Parallel()
 	src := newSource(t, "a")
-	s := start(t, credserver.Options{Source: src, ClientID: "11111111-2222-3333-4444-555555555555"})
+	s := start(t, credserver.Options{Source: src, Identity: credserver.Identity{
+		ClientID:   "11111111-2222-3333-4444-555555555555",
+		ObjectID:   "66666666-7777-8888-9999-000000000000",
+		ResourceID: "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+	}})
 	c := client(t)
 	for _, tc := range []struct {
 		name, query, header, wantResource string
@@ -194,7 +198,8 @@ func TestServesAnAccessToken(t *testing.T) {
 		{"Terraform's IMDS form with x-ms-identity", "api-version=2018-02-01&resource=https://management.azure.com/", "x-ms-identity", "https://management.azure.com/"},
 		{"the secret header", armQuery, "secret", "https://management.azure.com/"},
 		{"a matching client_id in another case", armQuery + "&client_id=11111111-2222-3333-4444-555555555555", "X-IDENTITY-HEADER", "https://management.azure.com/"},
-		{"mi_res_id is ignored", armQuery + "&mi_res_id=%2Fsubscriptions%2Fx", "X-IDENTITY-HEADER", "https://management.azure.com/"},
+		{"the identity's own object_id, principal_id and mi_res_id", armQuery + "&object_id=66666666-7777-8888-9999-000000000000&principal_id=66666666-7777-8888-9999-000000000000&mi_res_id=%2Fsubscriptions%2Fs%2FresourceGroups%2Fg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fmi", "X-IDENTITY-HEADER", "https://management.azure.com/"},
+		{"an empty client_id names no identity", armQuery + "&client_id=", "X-IDENTITY-HEADER", "https://management.azure.com/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(http.MethodGet, s.Endpoint()+"?"+tc.query, nil)
@@ -332,6 +337,12 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("status %d, want 403", status)
 		}
 	})
+	t.Run("a request in absolute form naming the server, with a foreign Host header", func(t *testing.T) {
+		status, _ := raw(t, s, "GET http://"+u.Host+u.RequestURI()+"?"+armQuery+" HTTP/1.1\r\nHost: evil.com\r\nX-IDENTITY-HEADER: "+s.Secret().Reveal()+"\r\n\r\n")
+		if status != 403 {
+			t.Errorf("status %d, want 403", status)
+		}
+	})
 	t.Run("an HTTP/1.0 request without Host", func(t *testing.T) {
 		status, _ := raw(t, s, "GET "+u.RequestURI()+"?"+armQuery+" HTTP/1.0\r\nX-IDENTITY-HEADER: "+s.Secret().Reveal()+"\r\n\r\n")
 		if status != 403 {
@@ -378,7 +389,7 @@ func TestBadRequestsAfterTheSecret(t *testing.T) {
 	src := newSource(t, "bad")
 	s := start(t, credserver.Options{
 		Source:        src,
-		ClientID:      "client-a",
+		Identity:      credserver.Identity{ClientID: "client-a", ObjectID: "object-a", ResourceID: "/mi/a"},
 		AllowResource: credserver.AllowHosts("management.azure.com", "vault.azure.net"),
 	})
 	c := client(t)
@@ -393,6 +404,12 @@ func TestBadRequestsAfterTheSecret(t *testing.T) {
 		{"the 2017-09-01 form without LegacyMSI", "api-version=2017-09-01&resource=https://management.azure.com/", "invalid_request"},
 		{"another identity's client_id", armQuery + "&client_id=client-b", "invalid_request"},
 		{"another identity's clientid (2017 spelling)", armQuery + "&clientid=client-b", "invalid_request"},
+		{"another identity's object_id", armQuery + "&object_id=object-b", "invalid_request"},
+		{"another identity's principal_id", armQuery + "&principal_id=object-b", "invalid_request"},
+		{"another identity's mi_res_id", armQuery + "&mi_res_id=%2Fmi%2Fb", "invalid_request"},
+		{"another identity's msi_res_id (IMDS spelling)", armQuery + "&msi_res_id=%2Fmi%2Fb", "invalid_request"},
+		{"the identity's client_id twice", armQuery + "&client_id=client-a&client_id=client-a", "invalid_request"},
+		{"the identity's client_id with another's object_id", armQuery + "&client_id=client-a&object_id=object-b", "invalid_request"},
 		{"a resource of another cloud", "api-version=2019-08-01&resource=https://management.chinacloudapi.cn/", "invalid_resource"},
 		{"a resource whose host only ends like an allowed one", "api-version=2019-08-01&resource=https://evilmanagement.azure.com/", "invalid_resource"},
 		{"a plain-http resource", "api-version=2019-08-01&resource=http://management.azure.com/", "invalid_resource"},
@@ -420,6 +437,27 @@ func TestBadRequestsAfterTheSecret(t *testing.T) {
 	}
 	if a := do(t, c, tokenRequest(t, s, "api-version=2019-08-01&resource=https://myvault.vault.azure.net")); a.status != http.StatusOK {
 		t.Errorf("a subdomain of an allowed host: status %d, body %s", a.status, a.body)
+	}
+}
+
+// TestAUserIsNoManagedIdentity: a user's context has no client, object or
+// resource id a managed identity selector could name, so every selector is
+// refused, as App Service refuses an identity it does not have.
+func TestAUserIsNoManagedIdentity(t *testing.T) {
+	t.Parallel()
+	src := newSource(t, "user")
+	s := start(t, credserver.Options{Source: src})
+	c := client(t)
+	for _, sel := range []string{"client_id", "clientid", "object_id", "principal_id", "mi_res_id", "msi_res_id"} {
+		if a := do(t, c, tokenRequest(t, s, armQuery+"&"+sel+"=x")); a.status != http.StatusBadRequest {
+			t.Errorf("%s: status %d, body %s; want 400", sel, a.status, a.body)
+		}
+	}
+	if a := do(t, c, tokenRequest(t, s, armQuery)); a.status != http.StatusOK {
+		t.Errorf("no selector: status %d, body %s; want 200", a.status, a.body)
+	}
+	if n := src.calls.Load(); n != 1 {
+		t.Errorf("the token source was asked %d times, want once", n)
 	}
 }
 

@@ -59,13 +59,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "invalid_request", "exactly one resource parameter is required")
 		return
 	}
-	if s.opts.ClientID != "" {
-		for _, name := range [...]string{"client_id", "clientid"} {
-			if id := q[name]; len(id) > 0 && (len(id) > 1 || !strings.EqualFold(id[0], s.opts.ClientID)) {
-				s.fail(w, http.StatusBadRequest, "invalid_request", "this endpoint serves one identity and the requested client_id is not it")
-				return
-			}
-		}
+	if name, ok := s.foreignSelector(q); !ok {
+		s.log.Info("credserver: refused a request for another identity", "selector", name)
+		s.fail(w, http.StatusBadRequest, "invalid_request", "Unable to load the requested managed identity: this endpoint serves one identity and "+name+" does not name it")
+		return
 	}
 	if s.opts.AllowResource != nil {
 		if err := s.opts.AllowResource(resource); err != nil {
@@ -95,7 +92,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ExpiresIn:   expiresIn,
 		Resource:    resource,
 		TokenType:   "Bearer",
-		ClientID:    s.opts.ClientID,
+		ClientID:    s.opts.Identity.ClientID,
 	})
 	if err != nil {
 		s.fail(w, http.StatusInternalServerError, "token_unavailable", "encoding the answer failed")
@@ -116,6 +113,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) check(r *http.Request) (status int, reason string) {
 	if !loopbackPeer(r.RemoteAddr) {
 		return http.StatusForbidden, "peer is not on loopback"
+	}
+	// An absolute-form request line (GET http://host/path) would set Host
+	// from its URL and hide the Host header; no client of this protocol
+	// sends one, so it is refused before Host is read.
+	if !strings.HasPrefix(r.RequestURI, "/") {
+		return http.StatusForbidden, "request line is not in origin form"
 	}
 	if r.Host != s.host {
 		return http.StatusForbidden, "Host is not the server's own address"
@@ -151,6 +154,39 @@ func (s *Server) secretPresented(h http.Header) bool {
 		}
 	}
 	return found
+}
+
+// selectors are the query parameters that pick a managed identity, with
+// the field of Identity each must name: App Service's client_id,
+// object_id/principal_id and mi_res_id, the 2017-09-01 form's clientid,
+// and IMDS's msi_res_id.
+var selectors = [...]struct {
+	name  string
+	field func(Identity) string
+}{
+	{"client_id", func(i Identity) string { return i.ClientID }},
+	{"clientid", func(i Identity) string { return i.ClientID }},
+	{"object_id", func(i Identity) string { return i.ObjectID }},
+	{"principal_id", func(i Identity) string { return i.ObjectID }},
+	{"mi_res_id", func(i Identity) string { return i.ResourceID }},
+	{"msi_res_id", func(i Identity) string { return i.ResourceID }},
+}
+
+// foreignSelector returns the first selector of q that does not name the
+// served identity (ids compare case-insensitively, as Entra ID and ARM
+// do); ok is true when every selector present names it.
+func (s *Server) foreignSelector(q url.Values) (name string, ok bool) {
+	for _, sel := range selectors {
+		v, present := q[sel.name]
+		if !present || (len(v) == 1 && v[0] == "") {
+			continue
+		}
+		want := sel.field(s.opts.Identity)
+		if len(v) != 1 || want == "" || !strings.EqualFold(v[0], want) {
+			return sel.name, false
+		}
+	}
+	return "", true
 }
 
 // requestedResource returns the one resource a request names, as a v1

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unsafe"
 )
 
 // ErrNoDefault reports that a scope has no default context.
@@ -56,50 +55,16 @@ func (c Context) clone() Context {
 }
 
 // validate checks the invariants Decode enforces: every context has a
-// valid name, and names are unique ignoring case.
+// valid name, and no two names are the same (SameName).
 func (p *Profile) validate() error {
-	// An open-addressing table of context indexes by the hash of their
-	// lower-cased names (as checkNames does for a View): no allocation
-	// per name.
-	size := 1
-	for size < 2*len(p.Contexts) {
-		size <<= 1
-	}
-	table := make([]int32, size) // index+1 of a context
-	mask := uint64(size - 1)
-	for i := range p.Contexts {
-		n := p.Contexts[i].Name
-		if err := checkName(n); err != nil {
-			return fmt.Errorf("context %d: %w", i, err)
-		}
-		nb := unsafe.Slice(unsafe.StringData(n), len(n))
-		for h := lowerHash(nb) & mask; ; h = (h + 1) & mask {
-			j := table[h]
-			if j == 0 {
-				table[h] = int32(i + 1)
-				break
-			}
-			o := p.Contexts[j-1].Name
-			if lowerEqual(nb, unsafe.Slice(unsafe.StringData(o), len(o))) {
-				return fmt.Errorf("duplicate context name %q", n)
-			}
-		}
-	}
-	return nil
+	return checkNames(len(p.Contexts), func(i int) string { return p.Contexts[i].Name })
 }
 
-func checkName(n string) error {
-	if n == "" || n == "-" || strings.TrimSpace(n) != n {
-		return fmt.Errorf("%q: %w", n, ErrInvalidName)
-	}
-	return nil
-}
-
-// Context returns the context called name (case-insensitive), or nil. The
+// Context returns the context called name (SameName), or nil. The
 // pointer refers into p.Contexts and is valid until p changes.
 func (p *Profile) Context(name string) *Context {
 	for i := range p.Contexts {
-		if strings.EqualFold(p.Contexts[i].Name, name) {
+		if SameName(p.Contexts[i].Name, name) {
 			return &p.Contexts[i]
 		}
 	}
@@ -187,8 +152,10 @@ func (p *Profile) Find(ref string) (*Context, error) {
 	return nil, &NotFoundError{Kind: "context", Ref: ref}
 }
 
+// hasPrefixFold reports whether s starts with prefix under SameName's
+// folding.
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	return strings.HasPrefix(NameKey(s), NameKey(prefix))
 }
 
 // PowerShellName returns the name Azure PowerShell gives c:
@@ -273,7 +240,7 @@ func (p *Profile) nameIndex(name string, ix *ctxIndex) int {
 	if ix == nil {
 		return p.index(name)
 	}
-	if i, ok := ix.byName[foldKey(name)]; ok {
+	if i, ok := ix.byName[NameKey(name)]; ok {
 		return i
 	}
 	return -1
@@ -291,7 +258,7 @@ func (p *Profile) identityIndex(c *Context, ix *ctxIndex) int {
 
 func (p *Profile) index(name string) int {
 	for i := range p.Contexts {
-		if strings.EqualFold(p.Contexts[i].Name, name) {
+		if SameName(p.Contexts[i].Name, name) {
 			return i
 		}
 	}
@@ -401,7 +368,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 		res.Created = true
 		i = len(p.Contexts) - 1
 		if ix != nil {
-			ix.byName[foldKey(c.Name)] = i
+			ix.byName[NameKey(c.Name)] = i
 			ix.byID[identityOf(&c)] = i
 		}
 	} else {
@@ -423,8 +390,8 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 		}
 		p.follow(old.Name, c.Name)
 		if ix != nil && old.Name != c.Name {
-			delete(ix.byName, foldKey(old.Name))
-			ix.byName[foldKey(c.Name)] = i
+			delete(ix.byName, NameKey(old.Name))
+			ix.byName[NameKey(c.Name)] = i
 		}
 		*old = c
 	}
@@ -437,10 +404,10 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 
 // follow points the default and previous contexts at a renamed context.
 func (p *Profile) follow(from, to string) {
-	if strings.EqualFold(p.DefaultContext, from) {
+	if SameName(p.DefaultContext, from) {
 		p.DefaultContext = to
 	}
-	if strings.EqualFold(p.PreviousContext, from) {
+	if SameName(p.PreviousContext, from) {
 		p.PreviousContext = to
 	}
 }
@@ -458,7 +425,7 @@ func (p *Profile) RenameContext(ref, newName string, force bool) (Removal, error
 		return rem, err
 	}
 	oldName := c.Name
-	if j := p.index(newName); j >= 0 && !strings.EqualFold(p.Contexts[j].Name, oldName) {
+	if j := p.index(newName); j >= 0 && !SameName(p.Contexts[j].Name, oldName) {
 		if !force {
 			return rem, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
 		}
@@ -485,10 +452,10 @@ func (p *Profile) RemoveContext(ref string) (Removal, error) {
 func (p *Profile) removeAt(i int) Removal {
 	c := p.Contexts[i]
 	p.Contexts = slices.Delete(p.Contexts, i, i+1)
-	if strings.EqualFold(p.DefaultContext, c.Name) {
+	if SameName(p.DefaultContext, c.Name) {
 		p.DefaultContext = ""
 	}
-	if strings.EqualFold(p.PreviousContext, c.Name) {
+	if SameName(p.PreviousContext, c.Name) {
 		p.PreviousContext = ""
 	}
 	rem := Removal{Contexts: []Context{c}}
@@ -563,7 +530,7 @@ func (p *Profile) SetDefault(ref string) (Context, error) {
 		}
 		ref = p.PreviousContext
 		if p.Context(ref) == nil {
-			return Context{}, fmt.Errorf("previous context %q was removed: %w", ref, ErrNoPrevious)
+			return Context{}, previousRemoved(ref)
 		}
 	}
 	c, err := p.Find(ref)
@@ -574,11 +541,16 @@ func (p *Profile) SetDefault(ref string) (Context, error) {
 	return c.clone(), nil
 }
 
+// previousRemoved reports that "use -" names a context that is gone.
+func previousRemoved(name string) error {
+	return fmt.Errorf("previous context %q was removed: %w", name, ErrNoPrevious)
+}
+
 func (p *Profile) setDefault(name string) {
 	if p.DefaultContext == name {
 		return
 	}
-	if p.DefaultContext != "" && !strings.EqualFold(p.DefaultContext, name) {
+	if p.DefaultContext != "" && !SameName(p.DefaultContext, name) {
 		p.PreviousContext = p.DefaultContext
 	}
 	p.DefaultContext = name

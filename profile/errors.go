@@ -54,6 +54,10 @@ func (e *CorruptError) Hint() string {
 	if errors.As(e.Err, &nv) {
 		return fmt.Sprintf("upgrade azc to read it, or move %s away to start empty", e.Path)
 	}
+	var dup *DuplicateNameError
+	if errors.As(e.Err, &dup) {
+		return fmt.Sprintf("edit %s to rename or remove one of the two contexts (each is on a line of its own); azc changes nothing until then", e.Path)
+	}
 	if e.Backup != "" {
 		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", e.Backup, e.Path, e.Path)
 	}
@@ -113,8 +117,16 @@ type AmbiguousError struct {
 	Candidates []string // the names of the matching contexts
 }
 
+// maxListed is how many candidates an AmbiguousError names; the rest are
+// counted, so that a name matching thousands of contexts is one short line.
+const maxListed = 10
+
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, strings.Join(quoteAll(e.Candidates), ", "))
+	names, more := e.Candidates, ""
+	if len(names) > maxListed {
+		names, more = names[:maxListed], fmt.Sprintf(" and %d more", len(names)-maxListed)
+	}
+	return fmt.Sprintf("context %q is ambiguous: it matches %s%s", e.Ref, strings.Join(quoteAll(names), ", "), more)
 }
 
 func quoteAll(s []string) []string {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -148,7 +147,7 @@ func (imp *Imported) AddTokenCache(cache []byte) {
 // sits beside the azureProfile.json at azureProfilePath. A missing cache
 // gives an error wrapping fs.ErrNotExist.
 func ReadAzureCLITokenCache(azureProfilePath string) ([]byte, error) {
-	data, err := os.ReadFile(filepath.Join(filepath.Dir(azureProfilePath), "msal_token_cache.json"))
+	data, err := ReadFile(filepath.Join(filepath.Dir(azureProfilePath), "msal_token_cache.json"))
 	if err != nil {
 		return nil, fmt.Errorf("read az token cache: %w", err)
 	}

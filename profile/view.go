@@ -2,87 +2,59 @@ package profile
 
 import (
 	"bytes"
-	"fmt"
-	"math"
+	"encoding/json"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // View is a read-only profile that decodes its contexts only when asked:
 // opening one decodes the header (version, generation, default and previous
 // context, settings, environments, accounts) and skims the contexts array,
-// noting where each context and its name are. Commands that touch one
-// context (show, use) decode one; DESIGN section 8 keeps full decoding off
-// their path.
+// noting where each context, its name and the fields `azc context list`
+// shows are. Commands that touch one context (show, use) decode one.
 //
-// A View accepts exactly the files Decode accepts, with the same errors,
-// and its answers are those of the Profile Decode returns. It is safe for
-// concurrent use.
+// The skim reads only the layout Encode writes; on anything else (an
+// escape in a string, a key in another order or case, a field it does not
+// know) the View decodes the whole file with Decode instead. A View thus
+// accepts exactly the files Decode accepts, with the same errors, and its
+// answers are those of the Profile Decode returns (FuzzView holds it to
+// that). Everything it returns is the caller's. It is safe for concurrent
+// use.
 type View struct {
+	text   string   // the file without its byte order mark, when skimmed
 	header *Profile // Contexts nil
-	src    *source  // nil when everything is in full
-	spans  []span
-	cols   []columns // with spans, when the skim noted them (ListView)
-	// array says the file's contexts is an array, not null or absent.
-	array bool
+	spans  []span   // the skimmed contexts
+	raw    rng      // the contexts array, when skimmed and not empty
 
 	// full is the whole profile: decoded at once when the file is outside
-	// the shape the skim reads, else on the first call of Profile.
+	// the layout the skim reads, else on the first call of Profile.
 	once sync.Once
 	full *Profile
 	err  error
 }
 
-// NewView reads a profile.json document as Decode does, decoding only its
-// header. The View keeps data; the caller must not change it.
-func NewView(data []byte) (*View, error) {
-	return newView(&source{data: data}, false)
+// rng is a range of View.text.
+type rng struct{ start, end uint32 }
+
+// span locates one skimmed context: the whole element, and the values
+// (between their quotes) of its name and of the other Columns.
+type span struct {
+	elem, name, account, tenantID, tenantDomain, subID, subName rng
 }
 
-// newView skims src; with columns, it also notes each context's listed
-// fields (ColumnsAt).
-func newView(src *source, columns bool) (*View, error) {
-	v := &View{}
-	err := src.do(func() error {
-		data := bytes.TrimPrefix(src.data, utf8BOM)
-		if len(data) >= math.MaxUint32 {
-			return errSlowPath
-		}
-		d := &decoder{data: data, skim: true, columns: columns}
-		h := new(Profile)
-		if err := d.profile(h); err != nil {
-			return err
-		}
-		if d.ws(); d.i != len(d.data) {
-			return errSlowPath
-		}
-		if err := checkVersion(h.Version); err != nil {
-			return err
-		}
-		if err := checkNames(data, d.spans); err != nil {
-			return err
-		}
-		src.data = data
-		v.header, v.spans, v.cols, v.array = h, d.spans, d.cols, d.skimmedArray
-		return nil
-	})
-	if err == errSlowPath {
-		p, err := src.decode()
-		src.close()
-		if err != nil {
-			return nil, err
-		}
-		return fullView(p), nil
+// NewView reads a profile.json document as Decode does, decoding only its
+// header.
+func NewView(data []byte) (*View, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if v := skim(string(data)); v != nil {
+		return v, nil
 	}
+	p, err := Decode(data)
 	if err != nil {
-		src.close()
 		return nil, err
 	}
-	v.src = src
-	return v, nil
+	return fullView(p), nil
 }
 
 // fullView is a View over a decoded profile.
@@ -100,70 +72,44 @@ func (v *View) Header() *Profile { return v.header }
 
 // Len returns the number of contexts.
 func (v *View) Len() int {
-	if v.src == nil {
+	if v.text == "" {
 		return len(v.full.Contexts)
 	}
 	return len(v.spans)
 }
 
 // Context decodes and returns context i, 0 ≤ i < Len(). The result is the
-// caller's. It fails only when the file changed in place under the View
-// (see Store.View).
+// caller's.
 func (v *View) Context(i int) (*Context, error) {
-	if v.src == nil {
+	if v.text == "" {
 		c := v.full.Contexts[i].clone()
 		return &c, nil
 	}
 	c := new(Context)
-	err := v.src.do(func() error {
-		d := &decoder{data: v.src.data, i: int(v.spans[i].start)}
-		return changedIfSlow(d.context(c))
-	})
-	if err != nil {
+	if err := json.Unmarshal([]byte(v.at(v.spans[i].elem)), c); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// Profile returns the whole profile, decoding every context once on the
-// first call. Later calls return the same *Profile, which the caller may
-// change only if it is the View's sole user.
+// Profile returns the whole profile, decoding it once on the first call.
+// Later calls return the same *Profile, which the caller may change only
+// if it is the View's sole user.
 func (v *View) Profile() (*Profile, error) {
-	v.once.Do(func() {
-		p := *v.header
-		if v.array {
-			p.Contexts = make([]Context, len(v.spans))
-		}
-		err := v.src.do(func() error {
-			d := &decoder{data: v.src.data, intern: make(map[string]string)}
-			for i := range v.spans {
-				d.i = int(v.spans[i].start)
-				if err := d.context(&p.Contexts[i]); err != nil {
-					return changedIfSlow(err)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			v.err = err
-			return
-		}
-		v.full = &p
-	})
+	v.once.Do(func() { v.full, v.err = Decode([]byte(v.text)) })
 	return v.full, v.err
 }
 
 // Index returns the position of the context that Profile.Find(ref) returns,
-// or Find's error. An exact name (ignoring case) decodes no context; any
+// or Find's error. An exact name (see SameName) decodes no context; any
 // other reference decodes the whole profile.
 func (v *View) Index(ref string) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return -1, &NotFoundError{Kind: "context", Ref: ref}
 	}
-	i, err := v.nameIndex(ref)
-	if err != nil || i >= 0 {
-		return i, err
+	if i := v.NameIndex(ref); i >= 0 {
+		return i, nil
 	}
 	p, err := v.Profile()
 	if err != nil {
@@ -197,10 +143,7 @@ func (v *View) DefaultIndex() (int, error) {
 	if name == "" {
 		return -1, ErrNoDefault
 	}
-	i, err := v.nameIndex(name)
-	if err != nil {
-		return -1, err
-	}
+	i := v.NameIndex(name)
 	if i < 0 {
 		return -1, &NotFoundError{Kind: "context", Ref: name}
 	}
@@ -216,33 +159,18 @@ func (v *View) Default() (*Context, error) {
 	return v.Context(i)
 }
 
-// NameIndex returns the position of the first context called name,
-// ignoring case (Profile.Context's), or -1. It decodes no context.
-func (v *View) NameIndex(name string) (int, error) {
-	return v.nameIndex(name)
-}
-
-// nameIndex is Profile.index: the first context called name, ignoring
-// case, or -1.
-func (v *View) nameIndex(name string) (int, error) {
-	if v.src == nil {
-		return v.full.index(name), nil
+// NameIndex returns the position of the context called name (SameName),
+// or -1. It decodes no context.
+func (v *View) NameIndex(name string) int {
+	if v.text == "" {
+		return v.full.index(name)
 	}
-	found := -1
-	err := v.src.do(func() error {
-		ref := []byte(name)
-		for i := range v.spans {
-			if bytes.EqualFold(v.name(i), ref) {
-				found = i
-				return nil
-			}
+	for i := range v.spans {
+		if SameName(v.at(v.spans[i].name), name) {
+			return i
 		}
-		return nil
-	})
-	if err != nil {
-		return -1, err
 	}
-	return found, nil
+	return -1
 }
 
 // Columns is what `azc context list` shows of a context.
@@ -252,162 +180,286 @@ type Columns struct {
 	SubscriptionID, SubscriptionName string
 }
 
-// Do runs fn, in which ColumnsAt may be called and the strings it gives
-// used: on a View of a mapped file they are the file's own bytes, and a
-// fault (the file truncated in place under it) becomes Do's error.
-func (v *View) Do(fn func() error) error {
-	if v.src == nil {
-		return fn()
-	}
-	if v.cols == nil {
-		// not from ListView: ColumnsAt reads the decoded contexts
-		if _, err := v.Profile(); err != nil {
-			return err
-		}
-	}
-	return v.src.do(fn)
-}
-
-// ColumnsAt sets *c to context i's Columns, decoding nothing on a View
-// from Store.ListView (Do decodes any other View's contexts first, and
-// fails if it cannot). Call it only inside Do; the strings are valid only
-// there.
+// ColumnsAt sets *c to context i's Columns, decoding nothing. The strings
+// are the caller's.
 func (v *View) ColumnsAt(i int, c *Columns) {
-	if v.src == nil || v.cols == nil {
-		var ctx *Context
-		if v.src == nil {
-			ctx = &v.full.Contexts[i]
-		} else {
-			p, _ := v.Profile() // Do decoded it, or failed
-			ctx = &p.Contexts[i]
-		}
+	if v.text == "" {
+		ctx := &v.full.Contexts[i]
 		*c = Columns{Name: ctx.Name, Account: ctx.Account, TenantID: ctx.Tenant.ID, TenantDomain: ctx.Tenant.DefaultDomain}
 		if sub := ctx.Subscription; sub != nil {
 			c.SubscriptionID, c.SubscriptionName = sub.ID, sub.Name
 		}
 		return
 	}
-	sp, col := v.spans[i], &v.cols[i]
-	data := v.src.data
-	at := func(r brange) string {
-		if r.end == r.start {
-			return ""
-		}
-		// The skim vouched for these bytes: a string without escapes,
-		// valid UTF-8, as Decode would have copied it.
-		return unsafe.String(&data[r.start], r.end-r.start)
-	}
+	sp := &v.spans[i]
 	*c = Columns{
-		Name:             at(brange{sp.nameStart, sp.nameEnd}),
-		Account:          at(col.account),
-		TenantID:         at(col.tenantID),
-		TenantDomain:     at(col.tenantDomain),
-		SubscriptionID:   at(col.subID),
-		SubscriptionName: at(col.subName),
+		Name:             v.at(sp.name),
+		Account:          v.at(sp.account),
+		TenantID:         v.at(sp.tenantID),
+		TenantDomain:     v.at(sp.tenantDomain),
+		SubscriptionID:   v.at(sp.subID),
+		SubscriptionName: v.at(sp.subName),
 	}
 }
 
-// name returns context i's name in the data; call it under src.do.
-func (v *View) name(i int) []byte {
-	sp := v.spans[i]
-	return v.src.data[sp.nameStart:sp.nameEnd]
-}
+// at returns the text r covers. The skim vouched for the values it noted:
+// strings without escapes, valid UTF-8, so the text is what Decode gives.
+func (v *View) at(r rng) string { return v.text[r.start:r.end] }
 
-// raw returns the contexts array as it is in the data; call it under
-// src.do, and only with Len() > 0.
-func (v *View) raw() *rawContexts {
-	first, last := v.spans[0], v.spans[len(v.spans)-1]
-	data := v.src.data
-	start := bytes.LastIndexByte(data[:first.start], '[')
-	end := int(last.end) + bytes.IndexByte(data[last.end:], ']') + 1
-	return &rawContexts{text: data[start:end], n: len(v.spans)}
-}
-
-// checkNames is Profile.validate over skimmed names, without allocating
-// per context: names are checked in order and the first invalid or
-// repeated one (ignoring case as strings.ToLower does) gives validate's
-// error.
-func checkNames(data []byte, spans []span) error {
-	size := 1
-	for size < 2*len(spans) {
-		size <<= 1
-	}
-	table := make([]int32, size) // index+1 of a name, by hash of its lower case
-	mask := uint64(size - 1)
-	for i, sp := range spans {
-		name := data[sp.nameStart:sp.nameEnd]
-		if len(name) == 0 || len(name) == 1 && name[0] == '-' || len(bytes.TrimSpace(name)) != len(name) {
-			return fmt.Errorf("context %d: %w", i, checkName(string(name)))
+// setDefault is Store.SetDefault's change to the file old that v views:
+// the new contents (nil when nothing changes) and the context made the
+// default.
+func (v *View) setDefault(ref string, old []byte) ([]byte, Context, error) {
+	if v.text == "" || len(v.spans) == 0 {
+		// Not skimmed, or nothing to skim: the ordinary way.
+		p, err := v.Profile()
+		if err != nil {
+			return nil, Context{}, err
 		}
-		for h := lowerHash(name) & mask; ; h = (h + 1) & mask {
-			j := table[h]
-			if j == 0 {
-				table[h] = int32(i + 1)
-				break
-			}
-			o := spans[j-1]
-			if lowerEqual(name, data[o.nameStart:o.nameEnd]) {
-				return fmt.Errorf("duplicate context name %q", name)
-			}
+		c, err := p.SetDefault(ref)
+		if err != nil {
+			return nil, Context{}, err
+		}
+		out, err := encodeChange(p, "", old)
+		return out, c, err
+	}
+	h := *v.header
+	if ref == "-" {
+		if h.PreviousContext == "" {
+			return nil, Context{}, ErrNoPrevious
+		}
+		ref = h.PreviousContext
+		if v.NameIndex(ref) < 0 {
+			return nil, Context{}, previousRemoved(ref)
 		}
 	}
-	return nil
+	c, err := v.Find(ref)
+	if err != nil {
+		return nil, Context{}, err
+	}
+	h.setDefault(c.Name)
+	out, err := encodeChange(&h, v.at(v.raw), old)
+	return out, *c, err
 }
 
-// lowerHash hashes strings.ToLower(s) (FNV-1a over its runes); s is valid
-// UTF-8.
-func lowerHash(s []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
+// skim reads text, a profile.json document without a byte order mark, in
+// the layout Encode writes: nil when it is in another, or is not a
+// profile Decode accepts. The header's members are decoded by
+// encoding/json; the contexts array is read by skimmer.element.
+func skim(text string) *View {
+	if len(text) > MaxFileSize {
+		return nil
+	}
+	k := &skimmer{s: text}
+	v := &View{text: text}
+	header := make([]byte, 0, 1024)
+	header = append(header, '{')
+	sawContexts := false
+	if !k.byte('{') {
+		return nil
+	}
+	for empty := k.byte('}'); !empty; {
+		k.ws()
+		keyStart := k.i
+		var key rng
+		if !k.quoted(&key) || !isPlainKey(v.at(key)) || !k.byte(':') {
+			return nil
+		}
+		name := v.at(key)
+		k.ws()
 		switch {
-		case 'A' <= r && r <= 'Z':
-			r += 'a' - 'A'
-		case r >= utf8.RuneSelf:
-			r, n = utf8.DecodeRune(s[i:])
-			r = unicode.ToLower(r)
-		}
-		i += n
-		h ^= uint64(r)
-		h *= 1099511628211
-	}
-	return h
-}
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// lowerEqual reports strings.ToLower(a) == strings.ToLower(b) for valid
-// UTF-8 a and b.
-func lowerEqual(a, b []byte) bool {
-	for len(a) > 0 && len(b) > 0 {
-		if a[0] < utf8.RuneSelf && b[0] < utf8.RuneSelf {
-			if lowerASCII(a[0]) != lowerASCII(b[0]) {
-				return false
+		case name == "contexts":
+			if sawContexts || !k.contexts(v) {
+				return nil
 			}
-			a, b = a[1:], b[1:]
-			continue
+			sawContexts = true
+		case strings.EqualFold(name, "contexts"):
+			// encoding/json would decode it into Contexts.
+			return nil
+		default:
+			end := skipValue(text, k.i)
+			if end < 0 {
+				return nil
+			}
+			if len(header) > 1 {
+				header = append(header, ',')
+			}
+			header = append(header, text[keyStart:k.i]...)
+			header = append(header, text[k.i:end]...)
+			k.i = end
 		}
-		ra, na := utf8.DecodeRune(a)
-		rb, nb := utf8.DecodeRune(b)
-		if unicode.ToLower(ra) != unicode.ToLower(rb) {
+		if k.byte('}') {
+			break
+		}
+		if !k.byte(',') {
+			return nil
+		}
+	}
+	if k.ws(); k.i != len(text) {
+		return nil
+	}
+	h := new(Profile)
+	if err := json.Unmarshal(append(header, '}'), h); err != nil || h.Contexts != nil || checkVersion(h.Version) != nil {
+		return nil
+	}
+	if checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) }) != nil {
+		return nil
+	}
+	v.header = h
+	return v
+}
+
+// isPlainKey reports whether key, a string's bytes, is printable ASCII:
+// encoding/json then matches it to a field as strings.EqualFold does.
+func isPlainKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
 			return false
 		}
-		a, b = a[na:], b[nb:]
 	}
-	return len(a) == 0 && len(b) == 0
+	return true
 }
 
-// changedIfSlow turns the decoder's errSlowPath for a context the skim
-// accepted into errTruncated: the skim proved it decodes, so the mapped
-// file changed under the View (an edit in place).
-func changedIfSlow(err error) error {
-	if err == errSlowPath {
-		return errTruncated
+// skimmer reads s from i.
+type skimmer struct {
+	s string
+	i int
+}
+
+// ws skips JSON white space.
+func (k *skimmer) ws() {
+	for k.i < len(k.s) {
+		switch k.s[k.i] {
+		case ' ', '\n', '\t', '\r':
+			k.i++
+		default:
+			return
+		}
 	}
-	return err
+}
+
+// byte reads c, after white space.
+func (k *skimmer) byte(c byte) bool {
+	k.ws()
+	if k.i < len(k.s) && k.s[k.i] == c {
+		k.i++
+		return true
+	}
+	return false
+}
+
+// expect reads lit, with no white space before it.
+func (k *skimmer) expect(lit string) bool {
+	if strings.HasPrefix(k.s[k.i:], lit) {
+		k.i += len(lit)
+		return true
+	}
+	return false
+}
+
+// quoted reads a string without escapes or control characters, in valid
+// UTF-8, noting where its bytes are in *r when r is not nil.
+func (k *skimmer) quoted(r *rng) bool {
+	if k.i >= len(k.s) || k.s[k.i] != '"' {
+		return false
+	}
+	start := k.i + 1
+	n := strings.IndexByte(k.s[start:], '"')
+	if n < 0 {
+		return false
+	}
+	b := k.s[start : start+n]
+	ascii := true
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c < 0x20 || c == '\\':
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	if !ascii && !utf8.ValidString(b) {
+		return false
+	}
+	if r != nil {
+		*r = rng{uint32(start), uint32(start + n)}
+	}
+	k.i = start + n + 1
+	return true
+}
+
+// contexts reads the contexts member's value: null, or an array of
+// elements in Encode's layout.
+func (k *skimmer) contexts(v *View) bool {
+	if k.expect("null") {
+		return true
+	}
+	start := k.i
+	if !k.byte('[') {
+		return false
+	}
+	if k.byte(']') {
+		return true
+	}
+	// Guess the count from the bytes left (a context takes 200 or more),
+	// so that the spans are not copied as they grow.
+	v.spans = make([]span, 0, min((len(k.s)-k.i)/200, 1<<16))
+	for {
+		k.ws()
+		var sp span
+		if !k.element(&sp) {
+			return false
+		}
+		v.spans = append(v.spans, sp)
+		if k.byte(']') {
+			break
+		}
+		if !k.byte(',') {
+			return false
+		}
+	}
+	v.raw = rng{uint32(start), uint32(k.i)}
+	return true
+}
+
+// element reads one context as encoding/json writes it for Encode: on one
+// line without spaces, its members in Context's order of fields, strings
+// without escapes. Such an element decodes to a Context whose name and
+// columns are the noted strings.
+func (k *skimmer) element(sp *span) bool {
+	start := k.i
+	ok := k.expect(`{"name":`) && k.quoted(&sp.name) &&
+		k.expect(`,"account":`) && k.quoted(&sp.account) &&
+		k.expect(`,"environment":`) && k.quoted(nil) &&
+		k.expect(`,"tenant":{"id":`) && k.quoted(&sp.tenantID) &&
+		(!k.expect(`,"defaultDomain":`) || k.quoted(&sp.tenantDomain)) &&
+		(!k.expect(`,"displayName":`) || k.quoted(nil)) &&
+		k.expect(`}`) &&
+		(!k.expect(`,"subscription":{"id":`) || k.quoted(&sp.subID) &&
+			k.expect(`,"name":`) && k.quoted(&sp.subName) &&
+			(!k.expect(`,"state":`) || k.quoted(nil)) &&
+			k.expect(`,"tenantId":`) && k.quoted(nil) && k.expect(`}`)) &&
+		(!k.expect(`,"storageAccount":`) || k.quoted(nil)) &&
+		(!k.expect(`,"properties":{`) || k.stringMap()) &&
+		k.expect(`}`)
+	sp.elem = rng{uint32(start), uint32(k.i)}
+	return ok
+}
+
+// stringMap reads the rest of an object of strings after its '{'.
+func (k *skimmer) stringMap() bool {
+	if k.expect(`}`) {
+		return true
+	}
+	for {
+		if !k.quoted(nil) || !k.expect(`:`) || !k.quoted(nil) {
+			return false
+		}
+		if k.expect(`}`) {
+			return true
+		}
+		if !k.expect(`,`) {
+			return false
+		}
+	}
 }

@@ -2,9 +2,9 @@ package profile
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -21,7 +21,9 @@ func viewSeeds(f *testing.F) {
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a\u0062"},{"name":"ab"}]}`), "ab")
 	f.Add([]byte("\xef\xbb\xbf{\"version\":1,\"defaultContext\":\"x\",\"contexts\":[{\"name\":\"x\"}]}"), "-")
 	f.Add([]byte(`{"version":1,"contexts":[]}`), "")
-	f.Add(fastEncode(benchProfile(20)), "Contoso Workload 0001")
+	f.Add(mustEncode(benchProfile(20)), "Contoso Workload 0001")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],}`), "a")
+	f.Add([]byte(`{"version":1,"Contexts":[],"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "a")
 	// one-line contexts in the encoder's layout, and near misses the
 	// general skim must read
 	f.Add([]byte("{\"version\":1,\"contexts\":[\n"+
@@ -42,21 +44,6 @@ func FuzzView(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
 		p, perr := Decode(data)
 		v, verr := NewView(data)
-		if set, err := decodeSettings(data); perr == nil && !keyAfterContexts(data) && (err != nil || !cmp.Equal(set, p.Settings)) {
-			t.Fatalf("decodeSettings = %+v, %v; Decode's settings %+v", set, err, p.Settings)
-		} else if errors.As(perr, new(*NewerVersionError)) && err == nil && !keyAfterContexts(data) {
-			t.Fatalf("decodeSettings accepted a newer version: %v", perr)
-		}
-		// Store.Settings reads the first bytes first: where they hold the
-		// answer it is decodeSettings'.
-		for _, k := range []int{len(data) / 3, len(data) / 2, len(data) - 1} {
-			if k <= 0 || perr != nil || keyAfterContexts(data) {
-				break
-			}
-			if set, ok, err := decodeSettingsPrefix(data[:k], false); ok && (err != nil || !cmp.Equal(set, p.Settings)) {
-				t.Fatalf("decodeSettingsPrefix(first %d bytes) = %+v, %v; Decode's settings %+v", k, set, err, p.Settings)
-			}
-		}
 		if (perr == nil) != (verr == nil) || perr != nil && perr.Error() != verr.Error() {
 			t.Fatalf("Decode error %v, NewView error %v", perr, verr)
 		}
@@ -110,11 +97,6 @@ func FuzzView(f *testing.F) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("Default() differs (-Profile +View):\n%s", diff)
 		}
-		lv, err := newView(&source{data: data}, true)
-		if err != nil {
-			t.Fatalf("a list view refuses what Decode accepts: %v", err)
-		}
-		checkColumns(t, p, lv)
 		checkColumns(t, p, v)
 		full, err := v.Profile()
 		if err != nil {
@@ -129,23 +111,17 @@ func FuzzView(f *testing.F) {
 // checkColumns checks that v's ColumnsAt gives p's contexts' fields.
 func checkColumns(t *testing.T, p *Profile, v *View) {
 	t.Helper()
-	err := v.Do(func() error {
-		var got Columns
-		for i := range p.Contexts {
-			c := &p.Contexts[i]
-			want := Columns{Name: c.Name, Account: c.Account, TenantID: c.Tenant.ID, TenantDomain: c.Tenant.DefaultDomain}
-			if c.Subscription != nil {
-				want.SubscriptionID, want.SubscriptionName = c.Subscription.ID, c.Subscription.Name
-			}
-			v.ColumnsAt(i, &got)
-			if got != want {
-				return fmt.Errorf("ColumnsAt(%d) = %+v, want %+v", i, got, want)
-			}
+	var got Columns
+	for i := range p.Contexts {
+		c := &p.Contexts[i]
+		want := Columns{Name: c.Name, Account: c.Account, TenantID: c.Tenant.ID, TenantDomain: c.Tenant.DefaultDomain}
+		if c.Subscription != nil {
+			want.SubscriptionID, want.SubscriptionName = c.Subscription.ID, c.Subscription.Name
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		v.ColumnsAt(i, &got)
+		if got != want {
+			t.Fatalf("ColumnsAt(%d) = %+v, want %+v", i, got, want)
+		}
 	}
 }
 
@@ -160,15 +136,16 @@ func updateSetDefault(t *testing.T, old []byte, ref string) ([]byte, Context, er
 	if err != nil {
 		return nil, Context{}, err
 	}
-	return encodeChange(p, nil, old).orNil(), c, nil
+	out, err := encodeChange(p, "", old)
+	return out, c, err
 }
 
-// orNil is bytes, nil for nil contents.
-func (c *contents) orNil() []byte {
-	if c == nil {
-		return nil
+func mustEncode(p *Profile) []byte {
+	out, err := Encode(p)
+	if err != nil {
+		panic(err)
 	}
-	return c.bytes()
+	return out
 }
 
 // FuzzSetDefault checks that the header-only SetDefault writes byte for
@@ -180,15 +157,14 @@ func FuzzSetDefault(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
 		inputs := [][]byte{data}
 		if p, err := Decode(data); err == nil {
-			inputs = append(inputs, fastEncode(p))
+			inputs = append(inputs, mustEncode(p))
 			p.Generation++
 			p.PreviousContext, p.DefaultContext = p.DefaultContext, ref
-			inputs = append(inputs, fastEncode(p))
+			inputs = append(inputs, mustEncode(p))
 		}
 		for k, old := range inputs {
 			want, wc, werr := updateSetDefault(t, old, ref)
-			out, gc, gerr := setDefault(old, ref)
-			got := out.orNil()
+			got, gc, gerr := setDefaultOver(old, ref)
 			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
 				t.Fatalf("input %d: setDefault error = %v, want %v", k, gerr, werr)
 			}
@@ -201,7 +177,7 @@ func FuzzSetDefault(f *testing.F) {
 				}
 				continue
 			}
-			if (want == nil) != (got == nil) && bytes.Equal(data, fastEncode(mustDecode(t, data))) {
+			if (want == nil) != (got == nil) && bytes.Equal(data, mustEncode(mustDecode(t, data))) {
 				t.Fatalf("setDefault changed %v, Update changed %v", got != nil, want != nil)
 			}
 			if got == nil || want == nil {
@@ -213,6 +189,15 @@ func FuzzSetDefault(f *testing.F) {
 			}
 		}
 	})
+}
+
+// setDefaultOver is Store.SetDefault's change to the file old.
+func setDefaultOver(old []byte, ref string) ([]byte, Context, error) {
+	v, err := NewView(old)
+	if err != nil {
+		return nil, Context{}, &CorruptError{Err: err}
+	}
+	return v.setDefault(ref, old)
 }
 
 func mustDecode(t *testing.T, data []byte) *Profile {
@@ -243,7 +228,7 @@ func benchProfile(n int) *Profile {
 
 // BenchmarkNewView1000 is the skim alone, the file already in memory.
 func BenchmarkNewView1000(b *testing.B) {
-	data := fastEncode(benchProfile(1000))
+	data := mustEncode(benchProfile(1000))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -255,7 +240,7 @@ func BenchmarkNewView1000(b *testing.B) {
 
 // BenchmarkDecode1000 is the full decode, the file already in memory.
 func BenchmarkDecode1000(b *testing.B) {
-	data := fastEncode(benchProfile(1000))
+	data := mustEncode(benchProfile(1000))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -265,105 +250,58 @@ func BenchmarkDecode1000(b *testing.B) {
 	}
 }
 
-// TestDecodeSettingsReadsTheHeaderOnly: in azc's own layout the settings
-// are read without looking at the contexts, which the commands that use
-// them check; a newer format is refused all the same.
-func TestDecodeSettingsReadsTheHeaderOnly(t *testing.T) {
+// TestSkimReadsWhatEncodeWrites checks that a View skims every context
+// line Encode writes, with and without each optional field, and gives the
+// columns of each.
+func TestSkimReadsWhatEncodeWrites(t *testing.T) {
 	t.Parallel()
-	head := "{\n  \"version\": 1,\n  \"generation\": 3,\n  \"settings\": {\n    \"autosave\": false\n  },\n  \"contexts\": "
-	set, err := decodeSettings([]byte(head + "[ not json at all"))
-	if err != nil || set.Autosave == nil || *set.Autosave {
-		t.Fatalf("decodeSettings = %+v, %v; want autosave false", set, err)
-	}
-	if _, err := NewView([]byte(head + "[ not json at all")); err == nil {
-		t.Fatal("NewView accepted broken contexts")
-	}
-	if _, err := decodeSettings([]byte(strings.Replace(head, `"version": 1`, `"version": 9`, 1) + "[]}")); !errors.As(err, new(*NewerVersionError)) {
-		t.Fatalf("a newer version gave %v", err)
-	}
-	// settings after the contexts: the contexts are read past
-	set, err = decodeSettings([]byte(`{"version": 1, "contexts": [], "settings": {"autosave": true}}`))
-	if err != nil || set.Autosave == nil || !*set.Autosave {
-		t.Fatalf("decodeSettings = %+v, %v; want autosave true", set, err)
-	}
-}
-
-// keyAfterContexts reports whether the top-level object of the JSON
-// document data has a key after "contexts" (decodeSettings stops there).
-func keyAfterContexts(data []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return false
-	}
-	seen := false
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		if seen {
-			return true
-		}
-		seen = k == "contexts"
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return false
-		}
-	}
-	return false
-}
-
-// TestSkimCompactReadsWhatTheEncoderWrites checks that every context line
-// the encoder writes, with every optional field, takes the compact skim,
-// and that it notes where each field's bytes are.
-func TestSkimCompactReadsWhatTheEncoderWrites(t *testing.T) {
-	p := benchProfile(3)
+	p := benchProfile(4)
 	p.Contexts[0].Tenant.DisplayName = "Contoso"
 	p.Contexts[0].StorageAccount = "store"
 	p.Contexts[0].Properties = map[string]string{"team": "blue", "a": "é"}
 	p.Contexts[1].Subscription = nil
 	p.Contexts[2].Subscription.State = ""
 	p.Contexts[2].Name = "Ünïcode name"
-	data := fastEncode(p)
-	k := 0
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		line = bytes.TrimSuffix(bytes.TrimSpace(line), []byte(","))
-		if !bytes.HasPrefix(line, []byte(`{"name":`)) {
-			continue
+	p.Contexts[3].Name = "R&D <east>"
+	v, err := NewView(mustEncode(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.text == "" {
+		t.Fatalf("the View decoded the file whole: the skim refuses Encode's layout\n%s", mustEncode(p))
+	}
+	checkColumns(t, p, v)
+}
+
+// TestColumnsOutliveTheView: the strings ColumnsAt gives are the caller's,
+// kept after the View and its file are gone.
+func TestColumnsOutliveTheView(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := benchProfile(50)
+	if _, err := s.Update(func(q *Profile) error { *q = *p; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var kept []Columns
+	for range 3 {
+		v, err := s.View()
+		if err != nil {
+			t.Fatal(err)
 		}
-		c := &p.Contexts[k]
-		k++
-		d := &decoder{data: line}
-		var sp span
-		var got columns
-		if !d.skimCompact(&sp, &got) || d.i != len(line) {
-			t.Fatalf("the compact skim refuses the encoder's line %s", line)
-		}
-		// where "key":"value" puts value, searching from after
-		at := func(after, key, value string) brange {
-			if value == "" && key != "name" && key != "account" && key != "id" {
-				return brange{}
-			}
-			from := bytes.Index(line, []byte(after))
-			i := bytes.Index(line[from:], []byte(`"`+key+`":"`+value+`"`))
-			if from < 0 || i < 0 {
-				t.Fatalf("%q not in %s", key, line)
-			}
-			start := uint32(from + i + len(key) + 4)
-			return brange{start, start + uint32(len(value))}
-		}
-		if name := (brange{sp.nameStart, sp.nameEnd}); name != at("", "name", c.Name) {
-			t.Errorf("%s: name at %v", line, name)
-		}
-		want := columns{account: at("", "account", c.Account), tenantID: at(`"tenant"`, "id", c.Tenant.ID), tenantDomain: at(`"tenant"`, "defaultDomain", c.Tenant.DefaultDomain)}
-		if c.Subscription != nil {
-			want.subID, want.subName = at(`"subscription"`, "id", c.Subscription.ID), at(`"subscription"`, "name", c.Subscription.Name)
-		}
-		if got != want {
-			t.Errorf("%s: columns %+v, want %+v", line, got, want)
+		var c Columns
+		v.ColumnsAt(7, &c)
+		kept = append(kept, c)
+		if _, err := s.Update(func(q *Profile) error { q.Contexts[7].Name += "x"; return nil }); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if k != len(p.Contexts) {
-		t.Fatalf("found %d context lines, want %d", k, len(p.Contexts))
+	runtime.GC()
+	for i, c := range kept {
+		if want := "Contoso Workload 0007" + strings.Repeat("x", i); c.Name != want || c.SubscriptionID != "00000007-0000" {
+			t.Fatalf("kept columns %d = %+v, want name %q", i, c, want)
+		}
 	}
 }

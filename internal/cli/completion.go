@@ -20,19 +20,11 @@ func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		Args:      cobrautil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := f.IOStreams.Out
-			root := cmd.Root()
-			switch args[0] {
-			case "bash":
-				return root.GenBashCompletionV2(out, true)
-			case "zsh":
-				return root.GenZshCompletion(out)
-			case "fish":
-				return root.GenFishCompletion(out, true)
-			case "powershell", "pwsh":
-				return root.GenPowerShellCompletionWithDesc(out)
+			ok, err := cobrautil.GenCompletion(cmd.Root(), args[0], f.IOStreams.Out)
+			if !ok {
+				return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or powershell", args[0])
 			}
-			return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or powershell", args[0])
+			return err
 		},
 	}
 }

@@ -175,3 +175,99 @@ func TestKillDuringWrites(t *testing.T) {
 	}
 	t.Logf("%d trials, %d writes completed", trials, len(done))
 }
+
+// TestUnlockedReadersSeeWholeFiles runs 16 real azc writers, which rename a
+// context and set properties of changing lengths, while a reader that
+// takes no lock reads profile.json over and over in small chunks, as jq or
+// a backup tool does: every read must be one whole profile of one
+// generation (it decodes, and it is byte for byte what azc writes for what
+// it holds), never a mix of two files or a partial one.
+func TestUnlockedReadersSeeWholeFiles(t *testing.T) {
+	t.Parallel()
+	bin := buildAzc(t)
+	dir := seed(t)
+	seeded, err := os.ReadFile(filepath.Join(dir, profile.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers = 16
+	writes := 12
+	if testing.Short() {
+		writes = 3
+	}
+	stop := make(chan struct{})
+	reads, torn := 0, 0
+	var readErr error
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		path := filepath.Join(dir, profile.FileName)
+		buf := make([]byte, 64)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				readErr = err
+				return
+			}
+			var data []byte
+			for {
+				n, err := f.Read(buf)
+				data = append(data, buf[:n]...)
+				if err != nil {
+					break
+				}
+			}
+			_ = f.Close()
+			reads++
+			p, err := profile.Decode(data)
+			if err != nil {
+				torn++
+				t.Errorf("read %d does not decode: %v", reads, err)
+				continue
+			}
+			if again, _ := profile.Encode(p); string(again) != string(data) && string(data) != string(seeded) {
+				torn++
+				t.Errorf("read %d (generation %d) is not one file azc wrote", reads, p.Generation)
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			for j := range writes {
+				args := []string{"context", "set", "--subscription", "Prod", "--property", fmt.Sprintf("w%d=%s", i, strings.Repeat("x", rand.IntN(400)))}
+				if i == 0 {
+					from, to := "Dev", "Dev renamed to a longer name"
+					if j%2 == 1 {
+						from, to = to, from
+					}
+					args = []string{"context", "rename", from, to}
+				}
+				if out, err := azcCmd(bin, dir, args...).CombinedOutput(); err != nil {
+					errs <- fmt.Errorf("writer %d write %d: %v: %s", i, j, err, out)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-readerDone
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if readErr != nil {
+		t.Fatal(readErr)
+	}
+	if reads < writers {
+		t.Fatalf("the reader read only %d times", reads)
+	}
+	t.Logf("%d reads during %d writes, %d torn", reads, writers*writes, torn)
+}

@@ -2,7 +2,6 @@ package cmdutil
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -16,7 +15,7 @@ func UserBlobs(f *Factory) (*credstore.Store, error) {
 	return credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
 		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
-		Warn:              func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+msg) },
+		Warn:              func(msg string) { Warn(f.IOStreams, msg) },
 		Logger:            f.Logger,
 	})
 }

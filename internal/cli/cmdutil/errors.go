@@ -11,6 +11,9 @@ const (
 	ExitFailure     = 1 // any failure not listed below
 	ExitUsage       = 2 // bad flags or arguments, or a context name that matches several
 	ExitInteraction = 3 // not signed in, or a token needs the user's interaction
+	// ExitInterrupted ends a command that Ctrl-C (SIGINT) cancelled, or a
+	// picker or question the user backed out of with Esc or Ctrl-C.
+	ExitInterrupted = 130
 )
 
 // ExitError is an error with the exit code the process ends with and hint
@@ -74,3 +77,28 @@ const HandedOverEnv = "AZC_HANDED_OVER"
 // FrontEnv carries, on a hand-over, the path of the azc the user ran to
 // azc-full, which unsets it (see AzcPath).
 const FrontEnv = "AZC_FRONT"
+
+// FrontVersionEnv carries, on a hand-over, the version of the azc the user
+// ran to azc-full, which unsets it and refuses to run for another version
+// (CheckFrontVersion): the two halves of one release share the profile's
+// and the session's formats and the hand-over's contract.
+const FrontVersionEnv = "AZC_FRONT_VERSION"
+
+// CheckFrontVersion is azc-full's side of the hand-over: front and
+// frontVersion are FrontEnv's and FrontVersionEnv's values (empty when
+// azc-full was run directly); self and version are azc-full's path and
+// version. It returns an *ExitError naming both and the fix when the
+// versions differ.
+func CheckFrontVersion(front, frontVersion, self, version string) error {
+	if frontVersion == "" || frontVersion == version {
+		return nil
+	}
+	if front == "" {
+		front = "azc"
+	}
+	return &ExitError{
+		Code:  ExitFailure,
+		Err:   fmt.Errorf("%s is version %s but %s is version %s: azc and azc-full must come from one release", front, frontVersion, self, version),
+		Hints: []string{fmt.Sprintf("install azc and azc-full from one release archive or package, or with go install github.com/azcontext/azc/cmd/azc@%[1]s github.com/azcontext/azc/cmd/azc-full@%[1]s; or set AZC_FULL to an azc-full of version %[1]s", frontVersion)},
+	}
+}

@@ -8,6 +8,7 @@
 package cmdutil
 
 import (
+	"context"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ type Factory struct {
 	// RefreshAccounts asks ARM again for every signed-in account's tenants
 	// and subscriptions and updates their contexts (`context list
 	// --refresh`). Only azc-full has it.
-	RefreshAccounts func(st *azc.State) error
+	RefreshAccounts func(ctx context.Context, st *azc.State) error
 }
 
 // autosaveEnv are the variables that turn autosave off, azc's own first.

@@ -31,7 +31,7 @@ func AttachSession(f *Factory) {
 		sess, serr := OpenSession(f)
 		switch {
 		case serr != nil:
-			fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: ignoring %s: %v\n", session.EnvVar, serr)
+			Warn(f.IOStreams, fmt.Sprintf("ignoring %s: %v", session.EnvVar, serr))
 			fmt.Fprintf(f.IOStreams.ErrOut, "azc: hint: start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`\n")
 		case sess != nil:
 			st = st.WithSession(sess)

@@ -122,7 +122,7 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 				return err
 			}
 			if strings.EqualFold(c.Name, view.DefaultContext) {
-				ok, err := cmdutil.Confirm(f.IOStreams, fmt.Sprintf("remove %q, the default context?", c.Name), "--force")
+				ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove %q, the default context?", c.Name), "--force")
 				if err != nil {
 					return err
 				}
@@ -216,7 +216,7 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 		return err
 	}
 	if !opts.Force {
-		ok, err := cmdutil.Confirm(f.IOStreams, fmt.Sprintf("remove every context and account in the %s scope?", contextrun.ScopeName(scope)), "--force")
+		ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove every context and account in the %s scope?", contextrun.ScopeName(scope)), "--force")
 		if err != nil {
 			return err
 		}

@@ -95,7 +95,7 @@ func TestListTableIsTheMergedView(t *testing.T) {
 			}
 			ios2, _, fromFile, _ := cmdutil.Test()
 			f2 := &cmdutil.Factory{IOStreams: ios2}
-			if err := ml.Do(func() error { return out.Print(f2, nil, mergedTable(ml)) }); err != nil {
+			if err := out.Print(f2, nil, mergedTable(ml)); err != nil {
 				t.Fatal(err)
 			}
 			if fromFile.String() != fromShapes.String() {

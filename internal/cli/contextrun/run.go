@@ -5,6 +5,8 @@
 package contextrun
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -40,7 +42,7 @@ func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
 		if err != nil {
 			return err
 		}
-		return ml.Do(func() error { return out.Print(f, nil, mergedTable(ml)) })
+		return out.Print(f, nil, mergedTable(ml))
 	}
 	if !st.HasSession() {
 		// every context is the user's
@@ -105,10 +107,7 @@ func ShapeOne(st *azc.State, name string) (Context, error) {
 		if err != nil {
 			return Context{}, err
 		}
-		i, err := v.NameIndex(name)
-		if err != nil {
-			return Context{}, err
-		}
+		i := v.NameIndex(name)
 		if i < 0 {
 			return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
 		}
@@ -207,14 +206,15 @@ type UseOptions struct {
 }
 
 // UseRun switches to the context opts names and reports it in the output
-// out: `use` and `context use` once their arguments are parsed.
-func UseRun(f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
+// out: `use` and `context use` once their arguments are parsed. Without a
+// name it opens the picker, which ctx ending (Ctrl-C) closes.
+func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
 	st, err := f.State()
 	if err != nil {
 		return err
 	}
 	if opts.Ref == "" {
-		if opts.Ref, err = pick(f, st); err != nil {
+		if opts.Ref, err = pick(ctx, f, st); err != nil {
 			return err
 		}
 	}
@@ -237,8 +237,10 @@ func UseRun(f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
 	return out.PrintChange(f, shape, msg)
 }
 
-// pick opens the fuzzy picker over the contexts, or explains why it cannot.
-func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
+// pick opens the fuzzy picker over the contexts, on the current one, or
+// explains why it cannot. Backing out ends azc with ExitInterrupted and no
+// message.
+func pick(ctx context.Context, f *cmdutil.Factory, st *azc.State) (string, error) {
 	in, ok := f.IOStreams.In.(*os.File)
 	if !ok || !f.IOStreams.IsStdinTTY() {
 		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
@@ -253,16 +255,20 @@ func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
 			Hints: []string{"sign in with `azc login`, or import contexts with `azc context import FILE`"}}
 	}
 	items := make([]picker.Item, len(cs))
+	current := 0
 	for i, c := range cs {
-		detail := c.tenantText() + "  " + c.Account.ID
+		mark := ""
 		if c.Current {
-			detail += "  (current)"
+			mark, current = "(current)", i
 		}
-		items[i] = picker.Item{Label: c.Name, Detail: detail}
+		items[i] = picker.Item{Label: c.Name, Details: []string{c.tenantText(), c.Account.ID, mark}}
 	}
-	i, err := picker.Pick(in, f.IOStreams.ErrOut, "context>", items)
+	i, err := picker.Pick(ctx, in, f.IOStreams.ErrOut, "context>", items, current)
+	if errors.Is(err, picker.ErrCancelled) {
+		return "", &cmdutil.SilentExit{Code: cmdutil.ExitInterrupted}
+	}
 	if err != nil {
-		return "", cmdutil.ErrCancelled
+		return "", err
 	}
 	return cs[i].Name, nil
 }

@@ -51,7 +51,7 @@ func TestMain(m *testing.M) {
 
 // identity is one signed-in service principal and the context it got.
 type identity struct {
-	tenant, appID, context string
+	tenant, appID, context, subscription string
 }
 
 // world is an emulator, an azc state directory with the emulator added as
@@ -74,14 +74,20 @@ func newWorld(t *testing.T, n int) *world {
 	var ids []identity
 	for i := 1; i <= n; i++ {
 		id := identity{
-			tenant:  fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
-			appID:   fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
-			context: fmt.Sprintf("Sub %d", i),
+			tenant:       fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
+			appID:        fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
+			context:      fmt.Sprintf("Sub %d", i),
+			subscription: fmt.Sprintf("%08d-0000-4000-8000-00000000b%03d", i, i),
 		}
 		cfg.Tenants = append(cfg.Tenants, emulator.Tenant{ID: id.tenant, DefaultDomain: fmt.Sprintf("t%d.test", i)})
 		cfg.Apps = append(cfg.Apps, emulator.App{AppID: id.appID, DisplayName: fmt.Sprintf("sp-%d", i), Tenant: id.tenant, Secrets: []string{fmt.Sprintf("secret-%d", i)}})
+		// "Other i" comes first, so a tool that takes the first
+		// subscription it finds acts on the wrong one.
 		cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{
-			ID: fmt.Sprintf("%08d-0000-4000-8000-00000000b%03d", i, i), Name: id.context, State: "Enabled", Tenant: id.tenant,
+			ID: fmt.Sprintf("%08d-0000-4000-8000-00000000c%03d", i, i), Name: fmt.Sprintf("Other %d", i), State: "Enabled", Tenant: id.tenant,
+			Principals: []string{id.appID},
+		}, emulator.Subscription{
+			ID: id.subscription, Name: id.context, State: "Enabled", Tenant: id.tenant,
 			Principals: []string{id.appID},
 		})
 		ids = append(ids, id)
@@ -226,42 +232,145 @@ func TestPythonManagedIdentityCredentialGetsTheContextsIdentity(t *testing.T) {
 	id.check(t, parseClaims(t, r.stdout))
 }
 
-// TestAzCLILogsInWithTheContextsIdentity runs Debian's az CLI 2.45 under
-// azc exec --legacy-msi: it registers the emulator as a cloud in the
-// private AZURE_CONFIG_DIR, signs in with `az login --identity` and prints
-// `az account get-access-token`, whose token the test shows to the echo
-// endpoint.
-func TestAzCLILogsInWithTheContextsIdentity(t *testing.T) {
+// TestAzCLIActsOnTheContextWithNoLogin runs Debian's az CLI 2.45 under
+// plain `azc exec -c CTX -- az …`, with no `az login`, no cloud
+// registration and no CA setting of its own: az must report the context's
+// subscription and tenant (not the first subscription the identity sees),
+// its token must be the context's identity's, and `az rest` must reach ARM
+// with it.
+func TestAzCLIActsOnTheContextWithNoLogin(t *testing.T) {
 	t.Parallel()
 	az, err := exec.LookPath("az")
 	requirePeer(t, err, "the az CLI (Debian's azure-cli)")
 	w := newWorld(t, 1)
 	id := w.ids[0]
-	script := `set -e
-export REQUESTS_CA_BUNDLE="$1" AZURE_CORE_COLLECT_TELEMETRY=0 AZURE_CORE_ONLY_SHOW_ERRORS=1
-case "$AZURE_CONFIG_DIR" in "$HOME"/*|"") echo "not a private AZURE_CONFIG_DIR: $AZURE_CONFIG_DIR" >&2; exit 3;; esac
-"$3" cloud register -n AzcEmulator --endpoint-resource-manager "$2/" --endpoint-active-directory "$2" \
-	--endpoint-active-directory-resource-id https://management.core.windows.net/ \
-	--endpoint-active-directory-graph-resource-id https://graph.windows.net/ \
-	--endpoint-management https://management.core.windows.net/ >/dev/null
-"$3" cloud set -n AzcEmulator
-"$3" login --identity --allow-no-subscriptions -o none
-"$3" account get-access-token -o json`
-	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--legacy-msi", "--", "sh", "-c", script, "sh", w.caFile, w.emu.URL(), az)
+	quiet := []string{"AZURE_CORE_COLLECT_TELEMETRY=0", "AZURE_CORE_ONLY_SHOW_ERRORS=1"}
+	run := func(args ...string) string {
+		t.Helper()
+		r := w.azc(t, nil, append(hostile(), quiet...), append([]string{"exec", "-c", id.context, "--", az}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("az %q: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+		}
+		if r.stderr != "" {
+			t.Errorf("az %q wrote to stderr: %s", args, r.stderr)
+		}
+		return r.stdout
+	}
+
+	var acct struct {
+		ID, TenantID, EnvironmentName string
+		User                          struct{ Type string }
+	}
+	if err := json.Unmarshal([]byte(run("account", "show", "-o", "json")), &acct); err != nil {
+		t.Fatal(err)
+	}
+	if acct.ID != id.subscription || acct.TenantID != id.tenant || acct.EnvironmentName != "emulator" {
+		t.Errorf("az account show: subscription %s, tenant %s, cloud %s; want the context's %s, %s, emulator", acct.ID, acct.TenantID, acct.EnvironmentName, id.subscription, id.tenant)
+	}
+
+	var tok struct {
+		AccessToken, Subscription, Tenant string
+	}
+	if err := json.Unmarshal([]byte(run("account", "get-access-token", "-o", "json")), &tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("az account get-access-token: %v", err)
+	}
+	if tok.Subscription != id.subscription || tok.Tenant != id.tenant {
+		t.Errorf("az account get-access-token: subscription %s, tenant %s; want %s, %s", tok.Subscription, tok.Tenant, id.subscription, id.tenant)
+	}
+	id.check(t, w.echo(t, tok.AccessToken))
+
+	var sub struct{ SubscriptionID, TenantID string }
+	out := run("rest", "--method", "get", "--url", w.emu.ARMEndpoint()+"subscriptions/"+id.subscription+"?api-version=2022-12-01", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &sub); err != nil {
+		t.Fatal(err)
+	}
+	if sub.SubscriptionID != id.subscription || sub.TenantID != id.tenant {
+		t.Errorf("az rest to ARM: %s", out)
+	}
+	id.check(t, parseClaims(t, run("rest", "--method", "get", "--url", w.echoURL(), "-o", "json")))
+}
+
+// TestThePrivateAzConfigDirIsRemoved: the directory az wrote into while
+// CMD ran is gone when azc exec returns.
+func TestThePrivateAzConfigDirIsRemoved(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "sh", "-c", `echo "$AZURE_CONFIG_DIR"; test -s "$AZURE_CONFIG_DIR/azureProfile.json" && test -s "$REQUESTS_CA_BUNDLE"`)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	dir := strings.TrimSpace(r.stdout)
+	if dir == "" || strings.HasPrefix(dir, w.dir) {
+		t.Fatalf("AZURE_CONFIG_DIR=%q is not a private directory", dir)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the private AZURE_CONFIG_DIR %s outlived the child: %v", dir, err)
+	}
+}
+
+// armProbe is what the ARM probes print: the subscription
+// $AZURE_SUBSCRIPTION_ID as ARM describes it, and the subscriptions listed.
+type armProbe struct {
+	SubscriptionID string   `json:"subscriptionId"`
+	TenantID       string   `json:"tenantId"`
+	Listed         []string `json:"listed"`
+}
+
+// checkARMProbe runs an ARM probe under `azc exec -c CTX` with another
+// identity's variables in azc's environment: the probe must have read the
+// context's subscription in the context's tenant through ARM, listed the
+// subscriptions the context's identity sees, and written nothing to stderr
+// (no SDK warning).
+func (w *world) checkARMProbe(t *testing.T, probe ...string) {
+	t.Helper()
+	id := w.ids[0]
+	r := w.azc(t, nil, hostile(), append([]string{"exec", "-c", id.context, "--"}, probe...)...)
 	if r.code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	var tok struct {
-		AccessToken string `json:"accessToken"`
-		Tenant      string `json:"tenant"`
+	if r.stderr != "" {
+		t.Errorf("the probe wrote to stderr:\n%s", r.stderr)
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("az account get-access-token printed %q: %v", r.stdout, err)
+	var got armProbe
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("probe printed %q: %v", r.stdout, err)
 	}
-	if tok.Tenant != id.tenant {
-		t.Errorf("az reports tenant %s, want %s", tok.Tenant, id.tenant)
+	if got.SubscriptionID != id.subscription || got.TenantID != id.tenant {
+		t.Errorf("the probe read subscription %s in tenant %s; want the context's %s in %s", got.SubscriptionID, got.TenantID, id.subscription, id.tenant)
 	}
-	id.check(t, w.echo(t, tok.AccessToken))
+	if len(got.Listed) != 2 {
+		t.Errorf("the probe listed %v; want the 2 subscriptions of the context's identity", got.Listed)
+	}
+}
+
+func TestGoARMClientActsOnTheContext(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	w.checkARMProbe(t, bin.probe, "-arm", w.emu.ARMEndpoint())
+}
+
+func TestPythonARMClientsActOnTheContext(t *testing.T) {
+	t.Parallel()
+	const python = "/usr/bin/python3"
+	err := exec.Command(python, "-c", "import azure.identity, azure.mgmt.resource, azure.mgmt.subscription").Run()
+	requirePeer(t, err, "Debian's python3 with python3-azure ("+python+" -c 'import azure.identity, azure.mgmt.resource, azure.mgmt.subscription')")
+	w := newWorld(t, 1)
+	w.checkARMProbe(t, python, "testdata/armprobe.py", w.emu.ARMEndpoint())
+}
+
+func TestNodeARMClientsActOnTheContext(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat("../../../interop/node/node_modules/@azure/arm-subscriptions")
+	}
+	requirePeer(t, err, "node with interop/node's packages (`npm ci` in interop/node)")
+	probe, err := filepath.Abs("../../../interop/node/armprobe.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, 1)
+	w.checkARMProbe(t, node, probe, w.emu.ARMEndpoint())
 }
 
 // echo shows token to the emulator's echo endpoint.
@@ -349,6 +458,48 @@ func TestNoServerExportsOnlyTheContextsVariables(t *testing.T) {
 	}
 	if got["AZURE_TENANT_ID"] != id.tenant || got["ARM_TENANT_ID"] != id.tenant || got["AZC_CONTEXT"] != id.context || got["AZURE_SUBSCRIPTION_ID"] == "" {
 		t.Errorf("the child's context variables are wrong: %v", got)
+	}
+}
+
+// TestTheChildLosesOtherCredentials: with a server, the credential,
+// storage-key and cloud variables of azc's environment do not reach the
+// child unless --keep-env names them, and AZURE_TENANT_ID is not set
+// (Python's DefaultAzureCredential would warn about it).
+func TestTheChildLosesOtherCredentials(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	parent := append(hostile(), "ARM_ACCESS_KEY=k", "ARM_SAS_TOKEN=s", "AZURE_STORAGE_KEY=k",
+		"AZURE_STORAGE_CONNECTION_STRING=c", "AZURE_STORAGE_SAS_TOKEN=s", "ARM_USE_CLI=true",
+		"AZURE_AUTHORITY_HOST=https://login.other.example/", "ARM_ENVIRONMENT=usgovernment",
+		"ARM_CLIENT_SECRET=s", "AZURE_CLIENT_CERTIFICATE_PATH=p", "ARM_OIDC_TOKEN=t", "KEEP_ME=1")
+	r := w.azc(t, nil, parent, "exec", "-c", id.context, "--keep-env", "AZURE_STORAGE_SAS_TOKEN", "--", "env")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	for _, kv := range parent {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "KEEP_ME", "AZURE_STORAGE_SAS_TOKEN":
+			if got[k] != v {
+				t.Errorf("the child lost %s", k)
+			}
+		default:
+			if got[k] == v {
+				t.Errorf("the child got the parent's %s", k)
+			}
+		}
+	}
+	if v, ok := got["AZURE_TENANT_ID"]; ok {
+		t.Errorf("the child got AZURE_TENANT_ID=%s beside a server", v)
+	}
+	if got["ARM_TENANT_ID"] != id.tenant || got["AZURE_SUBSCRIPTION_ID"] != id.subscription || got["MSI_SECRET"] == "" || got["IDENTITY_HEADER"] != got["MSI_SECRET"] {
+		t.Errorf("the child's context and server variables are wrong: %v", got)
 	}
 }
 

@@ -6,6 +6,8 @@
 package full
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc"
@@ -28,7 +30,7 @@ func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(envcmd.New(f)...)
 	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
-	f.RefreshAccounts = func(st *azc.State) error { return logincmd.RefreshAll(f, st) }
+	f.RefreshAccounts = func(ctx context.Context, st *azc.State) error { return logincmd.RefreshAll(ctx, f, st) }
 	root.AddCommand(versioncmd.New(f)...)
 	sessioncmd.Register(root, f)
 }

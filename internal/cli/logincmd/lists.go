@@ -12,6 +12,7 @@ import (
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -24,7 +25,7 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the subscriptions of every context (Get-AzSubscription)",
 		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := listedProfile(f, refresh)
+			p, err := listedProfile(cmd.Context(), f, refresh)
 			if err != nil {
 				return err
 			}
@@ -35,14 +36,23 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 					continue
 				}
 				seen[strings.ToLower(c.Subscription.ID)] = true
+				acct := contextrun.Account{ID: p.AccountID(&c)}
+				if a := p.Account(c.Account); a != nil {
+					acct.Type = string(a.Type)
+				}
 				out = append(out, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,
-					TenantID: c.Subscription.TenantID, Account: p.AccountID(&c)})
+					Tenant:  contextrun.Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+					Account: acct})
 			}
 			sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
 			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
 				t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
 				for _, r := range out {
-					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, r.TenantID, r.Account})
+					tenant := r.Tenant.DefaultDomain
+					if tenant == "" {
+						tenant = r.Tenant.ID
+					}
+					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, tenant, r.Account.ID})
 				}
 				return t
 			})
@@ -55,25 +65,28 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 
 // listedProfile is the state the list commands read: the merged profile,
 // after asking ARM again for every account when refresh is set.
-func listedProfile(f *cmdutil.Factory, refresh bool) (*profile.Profile, error) {
+func listedProfile(ctx context.Context, f *cmdutil.Factory, refresh bool) (*profile.Profile, error) {
 	st, err := f.State()
 	if err != nil {
 		return nil, err
 	}
 	if refresh {
-		if err := RefreshAll(f, st); err != nil {
+		if err := RefreshAll(ctx, f, st); err != nil {
 			return nil, err
 		}
 	}
 	return st.Profile()
 }
 
+// subscriptionRow is the JSON shape of a subscription in `subscription
+// list`: a context's subscription fields with its tenant and account in
+// the shapes contexts use.
 type subscriptionRow struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	State    string `json:"state"`
-	TenantID string `json:"tenantId"`
-	Account  string `json:"account"`
+	ID      string             `json:"id"`
+	Name    string             `json:"name"`
+	State   string             `json:"state"`
+	Tenant  contextrun.Tenant  `json:"tenant"`
+	Account contextrun.Account `json:"account"`
 }
 
 func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
@@ -85,7 +98,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the tenants of every context (Get-AzTenant)",
 		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := listedProfile(f, refresh)
+			p, err := listedProfile(cmd.Context(), f, refresh)
 			if err != nil {
 				return err
 			}
@@ -99,7 +112,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 				out = append(out, c.Tenant)
 			}
 			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
-				t := &cmdutil.Table{Header: []string{"ID", "DOMAIN", "NAME"}}
+				t := &cmdutil.Table{Header: []string{"ID", "DEFAULT DOMAIN", "DISPLAY NAME"}}
 				for _, r := range out {
 					t.Rows = append(t.Rows, []string{r.ID, r.DefaultDomain, r.DisplayName})
 				}
@@ -115,7 +128,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 // RefreshAll lists every account's tenants and subscriptions again and
 // updates its contexts in the scope they live in; the defaults stay.
 // azc-full sets it as Factory.RefreshAccounts.
-func RefreshAll(f *cmdutil.Factory, st *azc.State) error {
+func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	entries, err := st.Contexts()
 	if err != nil {
 		return err
@@ -147,12 +160,12 @@ func RefreshAll(f *cmdutil.Factory, st *azc.State) error {
 		if err != nil {
 			return err
 		}
-		res, err := m.Refresh(context.Background(), blobs, env, *acct, loginUI(f))
+		res, err := m.Refresh(ctx, blobs, env, *acct, loginUI(f))
 		if err != nil {
 			return tokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
 		}
 		for _, w := range res.Warnings {
-			fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+w)
+			cmdutil.Warn(f.IOStreams, w)
 		}
 		if _, err := st.Update(scopes[k], func(p *profile.Profile) error {
 			_, err := res.Apply(p, auth.ApplyOptions{KeepDefault: true})

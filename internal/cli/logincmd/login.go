@@ -5,7 +5,6 @@
 package logincmd
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -168,7 +167,7 @@ func loginRun(o *LoginOptions) error {
 	}
 
 	m := newManager(f)
-	ctx := context.Background()
+	ctx := o.cmd.Context()
 	res, err := m.Login(ctx, opts)
 	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive {
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: no browser could be opened; signing in with a device code instead")
@@ -179,7 +178,7 @@ func loginRun(o *LoginOptions) error {
 		return loginError(err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+w)
+		cmdutil.Warn(f.IOStreams, w)
 	}
 	if err := res.Save(ctx, blobs); err != nil {
 		return err
@@ -223,8 +222,13 @@ func loginUI(f *cmdutil.Factory) auth.UI {
 			fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)
 			return nil
 		}
+		// One line, rewritten in place, says what azc waits for.
 		ui.Progress = func(p auth.Progress) {
-			fmt.Fprintf(f.IOStreams.ErrOut, "\rtenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
+			if p.Listing {
+				fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing tenants (Ctrl-C to stop)…")
+				return
+			}
+			fmt.Fprintf(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
 			if p.TenantsDone == p.Tenants {
 				fmt.Fprintln(f.IOStreams.ErrOut)
 			}

@@ -1,7 +1,6 @@
 package logincmd
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -31,8 +30,8 @@ func NewCmdLogout(f *cmdutil.Factory, runF func(*LogoutOptions) error) *cobra.Co
 		Short:   "Sign out: remove an account's tokens, secrets and contexts",
 		Long: `Sign out (Disconnect-AzAccount): with no argument the current context's
 account, or ACCOUNT, the account of --context NAME, or --all. Removes the
-account's tokens and secrets and every context of it. Signing out twice is
-not an error.`,
+account's tokens and secrets and every context of it. Naming an account
+that is not signed in fails (exit 1) and changes nothing.`,
 		Args: cobrautil.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.cmd = cmd
@@ -68,10 +67,19 @@ func logoutRun(o *LogoutOptions) error {
 			keys = append(keys, a.Key())
 		}
 	case o.Account != "":
+		var ids []string
 		for _, a := range merged.Accounts {
 			if strings.EqualFold(a.ID, o.Account) || strings.EqualFold(a.Key(), o.Account) {
 				keys = append(keys, a.Key())
 			}
+			ids = append(ids, a.ID)
+		}
+		if len(keys) == 0 {
+			hint := cmdutil.DidYouMean(cmdutil.Suggest(o.Account, ids), func(s string) string { return fmt.Sprintf("%q", s) })
+			if hint == "" {
+				hint = "`azc context list` shows the signed-in accounts"
+			}
+			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: o.Account}, Hints: []string{hint}}
 		}
 	default:
 		c, err := st.Resolve(cobrautil.ContextRef(f, o.cmd))
@@ -109,7 +117,7 @@ func logoutRun(o *LogoutOptions) error {
 			}
 			continue
 		}
-		if err := m.Logout(context.Background(), blobs, acct); err != nil {
+		if err := m.Logout(o.cmd.Context(), blobs, acct); err != nil {
 			return err
 		}
 	}

@@ -2,16 +2,14 @@ package sessioncmd
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 
-	"github.com/gofrs/flock"
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/profile"
 )
 
 // Check is one line of `azc doctor`.
@@ -64,13 +62,14 @@ func diagnose(f *cmdutil.Factory) *Report {
 		r.Checks = append(r.Checks, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
 	}
 
-	// The state directory and its permissions.
-	if fi, err := os.Stat(f.StateDir); err != nil {
-		add("state directory", "fail", "%s: %v", f.StateDir, err)
-	} else if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&0o022 != 0 {
-		add("state directory", "fail", "%s has mode %s: other users can write to it (chmod 700 it)", f.StateDir, perm)
-	} else {
-		add("state directory", "ok", "%s (mode %s)", f.StateDir, perm)
+	// The state directory and the profile's files: owned by the user, not
+	// links, not writable by others.
+	for _, c := range profile.CheckFiles(f.StateDir) {
+		if c.Err != nil {
+			add(c.Name, "fail", "%v", c.Err)
+		} else {
+			add(c.Name, "ok", "%s", c.Path)
+		}
 	}
 
 	// The profile, read without locking, and its lock.
@@ -81,7 +80,14 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("profile", "fail", "%v", err)
 	} else {
 		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
-		lockCheck(st.Store().LockPath(), add)
+		switch free, err := st.Store().LockFree(); {
+		case err != nil:
+			add("profile lock", "fail", "%v", err)
+		case !free:
+			add("profile lock", "warn", "%s is held by another process right now", st.Store().LockPath())
+		default:
+			add("profile lock", "ok", "%s is free", st.Store().LockPath())
+		}
 	}
 
 	// The credential store and its key backend.
@@ -132,19 +138,4 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
 	}
 	return r
-}
-
-// lockCheck reports whether the profile lock is free now.
-func lockCheck(path string, add func(name, status, format string, a ...any)) {
-	fl := flock.New(path, flock.SetPermissions(0o600))
-	ok, err := fl.TryLock()
-	switch {
-	case err != nil:
-		add("profile lock", "fail", "%s: %v", path, err)
-	case !ok:
-		add("profile lock", "warn", "%s is held by another process right now", path)
-	default:
-		_ = fl.Unlock()
-		add("profile lock", "ok", "%s is free", path)
-	}
 }

@@ -33,30 +33,22 @@ prompt alone; the function __azc_ps1 is defined either way).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			exe := cmdutil.AzcPath(f)
 			var buf bytes.Buffer
-			root := cmd.Root()
+			var tmpl, exeQ string
 			switch args[0] {
 			case "bash":
-				buf.WriteString(expand(bashInit, shellQuote(exe), noPrompt))
-				if err := root.GenBashCompletionV2(&buf, true); err != nil {
-					return err
-				}
+				tmpl, exeQ = bashInit, shellQuote(exe)
 			case "zsh":
-				buf.WriteString(expand(zshInit, shellQuote(exe), noPrompt))
-				if err := root.GenZshCompletion(&buf); err != nil {
-					return err
-				}
+				tmpl, exeQ = zshInit, shellQuote(exe)
 			case "fish":
-				buf.WriteString(expand(fishInit, fishQuote(exe), noPrompt))
-				if err := root.GenFishCompletion(&buf, true); err != nil {
-					return err
-				}
+				tmpl, exeQ = fishInit, fishQuote(exe)
 			case "pwsh", "powershell":
-				buf.WriteString(expand(pwshInit, pwshQuote(exe), noPrompt))
-				if err := root.GenPowerShellCompletionWithDesc(&buf); err != nil {
-					return err
-				}
+				tmpl, exeQ = pwshInit, pwshQuote(exe)
 			default:
 				return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or pwsh", args[0])
+			}
+			buf.WriteString(expand(tmpl, exeQ, noPrompt))
+			if _, err := cobrautil.GenCompletion(cmd.Root(), args[0], &buf); err != nil {
+				return err
 			}
 			_, err := f.IOStreams.Out.Write(buf.Bytes())
 			return err
@@ -116,6 +108,7 @@ esac
 `
 
 const zshInit = `# azc shell integration for zsh: eval "$(azc init zsh)"
+(( ${+functions[compdef]} )) || { autoload -Uz compinit && compinit -i; }
 __azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session"
 unset __azc_session
 __azc_ps1() {

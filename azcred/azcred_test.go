@@ -1,0 +1,121 @@
+package azcred_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/azcred"
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/emulator/emulatortest"
+	"github.com/azcontext/azc/session"
+)
+
+// world is an emulator whose service principal sees two enabled
+// subscriptions, signed in to a fresh state directory: contexts "Contoso
+// Dev" (the default) and "Contoso Test".
+func world(t *testing.T) (*emulator.Server, string, *azc.State) {
+	t.Helper()
+	cfg := emulator.DefaultConfig()
+	cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{
+		ID: "5a5a5a5a-0000-4000-8000-0000000000f1", Name: "Contoso Test", State: "Enabled", Tenant: emulator.DefaultHomeTenantID,
+	})
+	emu := emulatortest.Start(t, cfg)
+	dir := filepath.Join(t.TempDir(), "azc")
+	return emu, dir, signIn(emu, dir)
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// tid is the tenant a token was issued in.
+func tid(t *testing.T, token string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct{ TID string }
+	if err := json.Unmarshal(payload, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c.TID
+}
+
+func TestNewPicksTheContextAsTheCommandDoes(t *testing.T) {
+	t.Parallel()
+	emu, dir, st := world(t)
+	runtime := t.TempDir()
+	sess, envValue, err := session.New(runtime, os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sess.End() })
+	if _, err := st.WithSession(sess).Use(azc.ScopeProcess, "Contoso Test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		context string
+		env     map[string]string
+		want    string
+	}{
+		{"with nothing set, the profile's default", "", nil, "Contoso Dev"},
+		{"AZC_CONTEXT over the default", "", map[string]string{"AZC_CONTEXT": "Contoso Test"}, "Contoso Test"},
+		{"a named context over AZC_CONTEXT", "Contoso Dev", map[string]string{"AZC_CONTEXT": "Contoso Test"}, "Contoso Dev"},
+		{"the session's default over the profile's", "", map[string]string{session.EnvVar: envValue.Reveal(), "XDG_RUNTIME_DIR": runtime}, "Contoso Test"},
+		{"AZC_CONTEXT over the session's default", "", map[string]string{session.EnvVar: envValue.Reveal(), "XDG_RUNTIME_DIR": runtime, "AZC_CONTEXT": "Contoso Dev"}, "Contoso Dev"},
+		{"a session that cannot be opened is ignored", "", map[string]string{session.EnvVar: "not-a-session", "XDG_RUNTIME_DIR": runtime}, "Contoso Dev"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cred, err := azcred.New(&azcred.Options{Context: tc.context, Dir: dir, Getenv: env(tc.env), HTTPClient: emu.Client()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cred.Context().Name; got != tc.want {
+				t.Errorf("context %q, want %q", got, tc.want)
+			}
+			tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{emu.ARMAudience() + "/.default"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tid(t, tok.Token); got != emulator.DefaultHomeTenantID {
+				t.Errorf("token of tenant %s, want %s", got, emulator.DefaultHomeTenantID)
+			}
+		})
+	}
+}
+
+func TestNewFailsWithoutAContext(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	_, err := azcred.New(&azcred.Options{Dir: dir, Getenv: env(nil)})
+	if !errors.Is(err, azc.ErrNoContext) {
+		t.Errorf("New in an empty state directory = %v; want ErrNoContext", err)
+	}
+}
+
+func TestNewReadsTheStateDirectoryFromAZC_CONFIG_DIR(t *testing.T) {
+	t.Parallel()
+	emu, dir, _ := world(t)
+	cred, err := azcred.New(&azcred.Options{Getenv: env(map[string]string{"AZC_CONFIG_DIR": dir, "AZC_CONTEXT": "Contoso Test"}), HTTPClient: emu.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub := cred.Context().Subscription; sub == nil || sub.ID != "5a5a5a5a-0000-4000-8000-0000000000f1" {
+		t.Errorf("subscription %+v, want Contoso Test's", sub)
+	}
+}

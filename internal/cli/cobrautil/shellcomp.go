@@ -1,0 +1,119 @@
+package cobrautil
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// GenCompletion writes root's completion script for shell (bash, zsh,
+// fish, or pwsh/powershell) to w. Each script asks the program for
+// candidates (`azc __complete …`), so context names come from the state
+// the shell sees, its session included. It reports false for another shell.
+func GenCompletion(root *cobra.Command, shell string, w io.Writer) (bool, error) {
+	switch shell {
+	case "bash":
+		return true, genBash(root, w)
+	case "zsh":
+		return true, root.GenZshCompletion(w)
+	case "fish":
+		return true, genFish(root, w)
+	case "pwsh", "powershell":
+		return true, root.GenPowerShellCompletionWithDesc(w)
+	}
+	return false, nil
+}
+
+// genBash writes cobra's bash script (version 2) made to work without the
+// bash-completion package: cobra's script calls that package's
+// _get_comp_words_by_ref and _filedir, which a bash without it lacks
+// ("command not found" at every TAB). The script's own stand-in for
+// _init_completion is redefined to split the words itself when
+// _get_comp_words_by_ref is missing, and _filedir is called through a
+// function that falls back to compgen. Both look at call time, so the
+// package is used whenever it is loaded, before or after this script.
+func genBash(root *cobra.Command, w io.Writer) error {
+	var buf bytes.Buffer
+	if err := root.GenBashCompletionV2(&buf, true); err != nil {
+		return err
+	}
+	name := root.Name()
+	script := strings.ReplaceAll(buf.String(), "_filedir", "__"+name+"_filedir")
+	if _, err := io.WriteString(w, script); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, bashFallback, name)
+	return err
+}
+
+// bashFallback is appended to cobra's bash script; %[1]s is the program.
+// Without bash-completion, words are taken from COMP_WORDS and glued back
+// where bash split them at = or : with no blank between (as
+// `_get_comp_words_by_ref -n =:` does), so --context=NAME and names with a
+// colon complete whole.
+const bashFallback = `
+# Without the bash-completion package: the words of the command line, and
+# file names, from bash alone.
+__%[1]s_init_completion()
+{
+    COMPREPLY=()
+    if declare -F _get_comp_words_by_ref >/dev/null 2>&1; then
+        _get_comp_words_by_ref "$@" cur prev words cword
+        return
+    fi
+    local i w lead rest=$COMP_LINE
+    words=()
+    cword=0
+    for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
+        w=${COMP_WORDS[i]}
+        lead=${rest%%%%[![:space:]]*}
+        rest=${rest#"$lead"}
+        rest=${rest#"$w"}
+        if ((i > 0)) && [[ -z $lead ]] && [[ $w == [=:]* || ${words[${#words[@]}-1]} == *[=:] ]]; then
+            words[${#words[@]}-1]+=$w
+        else
+            words+=("$w")
+        fi
+        ((i == COMP_CWORD)) && cword=$((${#words[@]} - 1))
+    done
+    cur=${words[cword]}
+    prev=
+    ((cword > 0)) && prev=${words[cword-1]}
+    return 0
+}
+
+__%[1]s_filedir()
+{
+    if declare -F _filedir >/dev/null 2>&1; then
+        _filedir "$@"
+        return
+    fi
+    local IFS=$'\n'
+    if [[ ${1-} == -d ]]; then
+        COMPREPLY=($(compgen -d -- "$cur"))
+    else
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+    compopt -o filenames 2>/dev/null
+    return 0
+}
+`
+
+// genFish writes cobra's fish script with the word under the cursor
+// unquoted before it is passed on: cobra's script passes it as typed, so
+// `azc use 'Contoso P` or `azc use Contoso\ P` (how fish writes a name with
+// a space) would ask for names starting with a quote or a backslash.
+func genFish(root *cobra.Command, w io.Writer) error {
+	var buf bytes.Buffer
+	if err := root.GenFishCompletion(&buf, true); err != nil {
+		return err
+	}
+	script := strings.Replace(buf.String(),
+		"(string escape -- (commandline -ct))",
+		"(string escape -- (commandline -ct | string unescape))", 1)
+	_, err := io.WriteString(w, script)
+	return err
+}

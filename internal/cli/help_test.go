@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/full"
+)
+
+// allCommands is every command of azc-full's tree, root first.
+func allCommands(root *cobra.Command) []*cobra.Command {
+	out := []*cobra.Command{root}
+	for _, c := range root.Commands() {
+		out = append(out, allCommands(c)...)
+	}
+	return out
+}
+
+// TestEveryCommandHasExamples: `azc CMD --help` shows an Examples section
+// for every command, and every entry of examples names a command.
+func TestEveryCommandHasExamples(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	root := NewCmdRoot(f, full.Commands, func() {})
+	paths := map[string]bool{}
+	for _, c := range allCommands(root) {
+		paths[c.CommandPath()] = true
+		if strings.TrimSpace(c.Example) == "" {
+			t.Errorf("%s has no examples", c.CommandPath())
+		}
+	}
+	for p := range examples {
+		if !paths[p] {
+			t.Errorf("examples has %q, which is no command", p)
+		}
+	}
+
+	for _, args := range [][]string{{"--help"}, {"context", "use", "--help"}, {"help", "init"}} {
+		ios, _, out, _ := cmdutil.Test()
+		f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+		if code := Run(context.Background(), f, full.Commands, args); code != 0 {
+			t.Fatalf("azc %v: exit %d", args, code)
+		}
+		if !strings.Contains(out.String(), "\nExamples:\n  ") {
+			t.Errorf("azc %v shows no examples:\n%s", args, out)
+		}
+	}
+}
+
+// TestManPages: `azc-full man DIR` writes a page for every command users
+// see, each with its examples.
+func TestManPages(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "man1")
+	ios, _, out, errOut := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	if code := Run(context.Background(), f, full.Commands, []string{"man", dir}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("stdout %q", out)
+	}
+	root := NewCmdRoot(f, full.Commands, func() {})
+	n := 0
+	for _, c := range allCommands(root) {
+		if hidden(c) {
+			continue
+		}
+		n++
+		name := strings.ReplaceAll(c.CommandPath(), " ", "-") + ".1"
+		page, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", c.CommandPath(), err)
+			continue
+		}
+		if !strings.Contains(string(page), ".SH EXAMPLE") || !strings.Contains(string(page), `.TH "AZC" "1"`) {
+			t.Errorf("%s lacks a title or examples:\n%s", name, page)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != n {
+		t.Errorf("%d pages for %d commands", len(entries), n)
+	}
+	use, err := os.ReadFile(filepath.Join(dir, "azc-use.1"))
+	if err != nil || !strings.Contains(string(use), "azc use -  ") {
+		t.Errorf("azc-use.1 (%v) lacks its examples:\n%s", err, use)
+	}
+}
+
+// hidden tells whether c or a parent is hidden (no man page).
+func hidden(c *cobra.Command) bool {
+	for ; c != nil; c = c.Parent() {
+		if c.Hidden {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,225 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// MaxFileSize is the largest profile.json or import file azc reads: 64
+// MiB. A profile azc writes takes about 500 bytes a context, so the cap
+// holds over 100,000 contexts, ten times what one sign-in to the largest
+// tenants gives, while it keeps a mistaken file (a disk image, /dev/zero)
+// from being read into memory whole.
+const MaxFileSize = 64 << 20
+
+// TooLargeError reports a file over MaxFileSize, refused before it is read
+// whole.
+type TooLargeError struct {
+	Path string // the file; "-" for standard input
+	Max  int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is larger than %d MiB, the most azc reads", e.Path, e.Max>>20)
+}
+
+// Hint says what to check.
+func (e *TooLargeError) Hint() string {
+	return fmt.Sprintf("check that %s is the file you meant: a profile or export of 10,000 contexts takes about 5 MiB", e.Path)
+}
+
+// UnsafePathError reports a state directory or file that azc refuses to
+// use: a symbolic link, not a regular file (or directory), owned by
+// another user, or writable by other users. Another user able to change
+// it could redirect azc's credentials or contexts.
+type UnsafePathError struct {
+	Path    string
+	Problem string // what is wrong, e.g. "is a symbolic link"
+	Fix     string // the command or step that fixes it
+}
+
+func (e *UnsafePathError) Error() string {
+	return fmt.Sprintf("%s %s", e.Path, e.Problem)
+}
+
+// Hint says how to fix it.
+func (e *UnsafePathError) Hint() string { return e.Fix }
+
+// ReadLimited reads r to its end, failing with a *TooLargeError naming
+// name past MaxFileSize without reading further.
+func ReadLimited(r io.Reader, name string) ([]byte, error) {
+	return readLimited(r, name, 0)
+}
+
+// ReadFile reads the file at path with ReadLimited's cap.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if size = fi.Size(); size > MaxFileSize {
+			return nil, &TooLargeError{Path: path, Max: MaxFileSize}
+		}
+	}
+	return readLimited(f, path, size)
+}
+
+// readLimited is ReadLimited with room for size bytes made at once.
+func readLimited(r io.Reader, name string, size int64) ([]byte, error) {
+	data := make([]byte, 0, min(size, MaxFileSize)+512)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):min(cap(data), MaxFileSize+1)])
+		data = data[:len(data)+n]
+		if len(data) > MaxFileSize {
+			return nil, &TooLargeError{Path: name, Max: MaxFileSize}
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readState reads the state file at path (profile.json): nil when it does
+// not exist. It refuses, with an *UnsafePathError, a symbolic link, a file
+// that is not regular or that another user owns (openState), and, with a
+// *TooLargeError, a file over MaxFileSize, before reading it.
+func readState(path string) ([]byte, error) {
+	f, size, err := openState(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size > MaxFileSize {
+		return nil, &TooLargeError{Path: path, Max: MaxFileSize}
+	}
+	data, err := readLimited(f, path, size)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// writeAtomic replaces path with data so that a reader, or a crash at any
+// point, sees either the old file or the new one, never a mix: it writes
+// the temporary file tmp (created O_EXCL, O_NOFOLLOW, 0600), syncs it,
+// renames it over path, and syncs the directory so that the rename is
+// durable. A file at tmp is stale (only the holder of profile.lock writes
+// one) and is removed first. When backup is not empty, the file at path is
+// first made the backup by a hard link, which copies nothing and needs no
+// sync of its own (its data is durable): a reader or a crash then finds
+// the previous profile there. Where links are not supported, old, the
+// bytes of path, is written out as the backup instead.
+func writeAtomic(path, tmp string, data []byte, backup string, old []byte) (err error) {
+	f, err := createTemp(tmp)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if backup != "" && old != nil {
+		if err := linkBackup(path, backup); err != nil {
+			// No hard links here: the old bytes, written out the same way.
+			if err := writeAtomic(backup, backup+".tmp", old, "", nil); err != nil {
+				return fmt.Errorf("back up %s: %w", path, err)
+			}
+		}
+	}
+	if err = renameRetry(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// createTemp creates tmp for writing: O_EXCL and O_NOFOLLOW, so that
+// nothing already there (a link planted by someone else) is written
+// through, and mode 0600. A file left there by a writer that died is
+// removed and the creation tried once more.
+func createTemp(tmp string) (*os.File, error) {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		_ = os.Remove(tmp)
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+	}
+	return f, err
+}
+
+// linkBackup makes backup a hard link to the file at path, through a
+// temporary name so that backup always names a whole profile.
+func linkBackup(path, backup string) error {
+	tmp := backup + ".tmp"
+	_ = os.Remove(tmp)
+	if err := os.Link(path, tmp); err != nil {
+		return err
+	}
+	err := renameRetry(tmp, backup)
+	// When tmp and backup already name one file (a writer died between
+	// the link and the rename), the rename succeeds and leaves tmp.
+	_ = os.Remove(tmp)
+	return err
+}
+
+// FileCheck is what CheckFiles found about one file of the state.
+type FileCheck struct {
+	Name string // "state directory", "profile file", "profile lock file"
+	Path string
+	// Err is why azc refuses the file (an *UnsafePathError,
+	// *InsecureDirError or *TooLargeError), or nil.
+	Err error
+}
+
+// CheckFiles checks the state directory dir, and profile.json and
+// profile.lock in it, as a Store does before it uses them (`azc doctor`):
+// not symbolic links, regular files (a directory) owned by the user, the
+// directory not writable by others, profile.json within MaxFileSize. A
+// file that does not exist yet passes: azc makes it.
+func CheckFiles(dir string) []FileCheck {
+	dir = filepath.Clean(dir)
+	checks := []FileCheck{{Name: "state directory", Path: dir}}
+	if err := checkDir(dir); err != nil {
+		checks[0].Err = err
+		return checks
+	}
+	for _, c := range []FileCheck{{Name: "profile file", Path: filepath.Join(dir, FileName)}, {Name: "profile lock file", Path: filepath.Join(dir, LockName)}} {
+		f, size, err := openState(c.Path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			c.Err = err
+		case size > MaxFileSize:
+			c.Err = &TooLargeError{Path: c.Path, Max: MaxFileSize}
+		}
+		if f != nil {
+			_ = f.Close()
+		}
+		checks = append(checks, c)
+	}
+	return checks
+}

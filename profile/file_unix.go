@@ -1,0 +1,136 @@
+//go:build unix
+
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// noFollow makes an open fail on a symbolic link.
+const noFollow = syscall.O_NOFOLLOW
+
+// openState opens the state file at path for reading, refusing a symbolic
+// link (O_NOFOLLOW), a file that is not regular, and one that another user
+// owns; it returns the file's size. A missing file gives fs.ErrNotExist.
+func openState(path string) (*os.File, int64, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, 0, symlinkError(path)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := checkOwned(f, path, false)
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
+}
+
+// checkOwned checks that f, open at path, is a regular file (a directory
+// when dir) owned by the effective user.
+func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case dir && !fi.IsDir():
+		return nil, &UnsafePathError{Path: path, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates its state directory", path)}
+	case !dir && !fi.Mode().IsRegular():
+		return nil, &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		return nil, &UnsafePathError{
+			Path:    path,
+			Problem: fmt.Sprintf("is owned by uid %d, not by you (uid %d)", st.Uid, os.Geteuid()),
+			Fix:     fmt.Sprintf("check who made it; if it is yours, run `chown %d %s`", os.Geteuid(), path),
+		}
+	}
+	return fi, nil
+}
+
+func symlinkError(path string) error {
+	return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the file itself), or point AZC_CONFIG_DIR at the real directory", path)}
+}
+
+// checkDir refuses a state directory that is a symbolic link, that another
+// user owns, or that group or others can write to.
+func checkDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return symlinkError(dir)
+	}
+	f, err := os.OpenFile(dir, os.O_RDONLY|noFollow, 0)
+	if err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	defer f.Close()
+	if fi, err = checkOwned(f, dir, true); err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o022 != 0 {
+		return &InsecureDirError{Path: dir, Mode: fi.Mode()}
+	}
+	return nil
+}
+
+// openLock opens (creating, 0600) the lock file at path without following
+// a symbolic link, and checks that it is a regular file of the user's.
+func openLock(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|noFollow, 0o600)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, symlinkError(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := checkOwned(f, path, false); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// lockFile takes an exclusive lock on f; with wait false it fails at once
+// with errLocked when another process holds it.
+func lockFile(f *os.File, wait bool) error {
+	how := syscall.LOCK_EX
+	if !wait {
+		how |= syscall.LOCK_NB
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), how)
+		switch err {
+		case syscall.EINTR:
+			continue
+		case syscall.EWOULDBLOCK:
+			return errLocked
+		}
+		return err
+	}
+}
+
+// renameRetry is os.Rename: on Unix a rename over an open file succeeds.
+func renameRetry(from, to string) error { return os.Rename(from, to) }
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

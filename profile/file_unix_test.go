@@ -1,0 +1,163 @@
+//go:build unix
+
+package profile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestUnsafeStateIsRefusedWithItsPath: a state directory, profile.json or
+// profile.lock that another user owns, or that is a symbolic link, is
+// refused with an error naming it and a hint; nothing is read or created
+// through it.
+func TestUnsafeStateIsRefusedWithItsPath(t *testing.T) {
+	t.Parallel()
+	other := os.Geteuid() + 1000 // chown needs root; the link cases do not
+	root := os.Geteuid() == 0
+
+	t.Run("a state directory that is a link", func(t *testing.T) {
+		base := t.TempDir()
+		real := filepath.Join(base, "real")
+		if err := os.Mkdir(real, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		link := filepath.Join(base, "azc")
+		if err := os.Symlink(real, link); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(link, Options{})
+		wantUnsafe(t, err, link, "is a symbolic link")
+	})
+	t.Run("a profile.json that is a link", func(t *testing.T) {
+		s := openTemp(t)
+		target := filepath.Join(t.TempDir(), "elsewhere.json")
+		if err := os.WriteFile(target, []byte(`{"version":1}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, s.Path()); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Load()
+		wantUnsafe(t, err, s.Path(), "is a symbolic link")
+		_, err = s.View()
+		wantUnsafe(t, err, s.Path(), "is a symbolic link")
+		_, err = s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
+		wantUnsafe(t, err, s.Path(), "is a symbolic link")
+	})
+	t.Run("a profile.lock that is a link", func(t *testing.T) {
+		s := openTemp(t)
+		planted := filepath.Join(t.TempDir(), "planted")
+		if err := os.Symlink(planted, s.LockPath()); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
+		wantUnsafe(t, err, s.LockPath(), "is a symbolic link")
+		if _, err := os.Lstat(planted); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("the lock was created through the link (%v)", err)
+		}
+		_, err = s.LockFree()
+		wantUnsafe(t, err, s.LockPath(), "is a symbolic link")
+	})
+	t.Run("a profile.json another user owns", func(t *testing.T) {
+		if !root {
+			t.Skip("needs root to give a file away")
+		}
+		s := openTemp(t)
+		if _, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(s.Path(), other, -1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Load()
+		wantUnsafe(t, err, s.Path(), "is owned by uid")
+	})
+	t.Run("a profile.lock another user owns", func(t *testing.T) {
+		if !root {
+			t.Skip("needs root to give a file away")
+		}
+		s := openTemp(t)
+		if err := os.WriteFile(s.LockPath(), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(s.LockPath(), other, -1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
+		wantUnsafe(t, err, s.LockPath(), "is owned by uid")
+	})
+	t.Run("a state directory another user owns", func(t *testing.T) {
+		if !root {
+			t.Skip("needs root to give a directory away")
+		}
+		dir := filepath.Join(t.TempDir(), "azc")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(dir, other, -1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(dir, Options{})
+		wantUnsafe(t, err, dir, "is owned by uid")
+	})
+}
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "azc"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func wantUnsafe(t *testing.T, err error, path, problem string) {
+	t.Helper()
+	var ue *UnsafePathError
+	if !errors.As(err, &ue) || ue.Path != path || !strings.Contains(err.Error(), problem) || ue.Hint() == "" {
+		t.Fatalf("error %v, want an *UnsafePathError for %s that %s, with a hint", err, path, problem)
+	}
+}
+
+// TestAFileOverTheCapIsRefusedUnread: a profile.json or import file over
+// MaxFileSize is refused with its path before it is read (a sparse file:
+// reading it would take 64 MiB), and so is a stream with no end.
+func TestAFileOverTheCapIsRefusedUnread(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	if err := os.WriteFile(s.Path(), []byte(`{"version":1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(s.Path(), MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	var tl *TooLargeError
+	if _, err := s.Load(); !errors.As(err, &tl) || tl.Path != s.Path() {
+		t.Fatalf("Load of a file over the cap: %v", err)
+	}
+	if _, err := s.Update(func(*Profile) error { return nil }); !errors.As(err, &tl) {
+		t.Fatalf("Update over a file over the cap: %v", err)
+	}
+	if _, err := ReadFile(s.Path()); !errors.As(err, &tl) {
+		t.Fatalf("ReadFile of a file over the cap: %v", err)
+	}
+	if _, err := ReadFile("/dev/zero"); !errors.As(err, &tl) || tl.Path != "/dev/zero" {
+		t.Fatalf("ReadFile(/dev/zero): %v", err)
+	}
+	f, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := ReadLimited(f, "standard input"); !errors.As(err, &tl) || !strings.Contains(err.Error(), "standard input is larger than 64 MiB") {
+		t.Fatalf("ReadLimited of an endless stream: %v", err)
+	}
+	data := []byte(strings.Repeat("x", 100_000))
+	if got, err := ReadLimited(strings.NewReader(string(data)), "x"); err != nil || string(got) != string(data) {
+		t.Fatalf("ReadLimited of 100 kB: %d bytes, %v", len(got), err)
+	}
+}

@@ -1,0 +1,110 @@
+//go:build windows
+
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+// noFollow is 0: Windows opens a symbolic link's target, and only
+// administrators make links; openState and openLock check with Lstat.
+const noFollow = 0
+
+// openState opens the state file at path for reading, refusing a symbolic
+// link and a file that is not regular; it returns the file's size.
+// Windows guards ownership with the ACL inherited from the user's profile.
+func openState(path string) (*os.File, int64, error) {
+	if err := notLink(path); err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
+}
+
+func notLink(path string) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s", path)}
+	}
+	return nil
+}
+
+// checkDir checks that the state directory is a directory and not a link.
+func checkDir(dir string) error {
+	if err := notLink(dir); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	if !fi.IsDir() {
+		return &UnsafePathError{Path: dir, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates its state directory", dir)}
+	}
+	return nil
+}
+
+// openLock opens (creating) the lock file at path.
+func openLock(path string) (*os.File, error) {
+	if err := notLink(path); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+}
+
+// lockFile takes an exclusive lock on f; with wait false it fails at once
+// with errLocked when another process holds it.
+func lockFile(f *os.File, wait bool) error {
+	flags := uint32(windows.LOCKFILE_EXCLUSIVE_LOCK)
+	if !wait {
+		flags |= windows.LOCKFILE_FAIL_IMMEDIATELY
+	}
+	err := windows.LockFileEx(windows.Handle(f.Fd()), flags, 0, 1, 0, new(windows.Overlapped))
+	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
+		return errLocked
+	}
+	return err
+}
+
+// renameRetry retries os.Rename for about a second while another process
+// (a reader, an antivirus scanner) has the target open without
+// FILE_SHARE_DELETE, which makes MoveFileEx fail.
+func renameRetry(from, to string) error {
+	var err error
+	delay := time.Millisecond
+	deadline := time.Now().Add(time.Second)
+	for {
+		err = os.Rename(from, to)
+		if err == nil || !transient(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(delay)
+		delay = min(2*delay, 64*time.Millisecond)
+	}
+}
+
+func transient(err error) bool {
+	return errors.Is(err, windows.ERROR_ACCESS_DENIED) ||
+		errors.Is(err, windows.ERROR_SHARING_VIOLATION) ||
+		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
+}
+
+// syncDir does nothing: Windows has no directory fsync; NTFS journals the
+// rename's metadata.
+func syncDir(string) error { return nil }

@@ -1,0 +1,74 @@
+package profile
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func FuzzNameKey(f *testing.F) {
+	for _, s := range [][2]string{{"k", "\u212a"}, {"S", "\u017f"}, {"Prod", "PROD"}, {"\xff", "\xfe"}, {"Σσς", "σΣΣ"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := NameKey(a) == NameKey(b), SameName(a, b); got != want {
+			t.Fatalf("NameKey(%q) == NameKey(%q) is %v, SameName is %v", a, b, got, want)
+		}
+		if SameName(a, b) != strings.EqualFold(a, b) {
+			t.Fatalf("SameName(%q, %q) is not strings.EqualFold", a, b)
+		}
+	})
+}
+
+// TestNamesTheSameUnderFoldingAreOneName: σ and ς (and Σ) fold to one
+// name. A profile holding two of them is refused with the path and how to
+// fix it, never answered with one for the other; a rename to the other,
+// or an import of it, takes the name.
+func TestNamesTheSameUnderFoldingAreOneName(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := []byte(`{"version":1,"contexts":[` +
+		`{"name":"σ","account":"k","environment":"E","tenant":{"id":"tenant-of-sigma"}},` +
+		`{"name":"ς","account":"k","environment":"E","tenant":{"id":"tenant-of-final-sigma"}}]}`)
+	if err := writeAtomic(s.Path(), s.tmp, file, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range map[string]func() error{
+		"Load": func() error { _, err := s.Load(); return err },
+		"View": func() error { _, err := s.View(); return err },
+		"Update": func() error {
+			_, err := s.Update(func(*Profile) error { return nil })
+			return err
+		},
+		"SetDefault": func() error { _, err := s.SetDefault("ς"); return err },
+	} {
+		err := read()
+		var ce *CorruptError
+		var dup *DuplicateNameError
+		if !errors.As(err, &ce) || !errors.As(err, &dup) {
+			t.Fatalf("%s: error %v, want a duplicate name in a *CorruptError", name, err)
+		}
+		if !strings.Contains(err.Error(), s.Path()) || !strings.Contains(ce.Hint(), s.Path()) || !strings.Contains(ce.Hint(), "rename or remove") {
+			t.Fatalf("%s: error %q, hint %q: want the path and the way out", name, err, ce.Hint())
+		}
+	}
+
+	p := New()
+	for _, n := range []string{"σ", "other"} {
+		if _, err := p.UpsertContext(Context{Name: n, Account: "k", Tenant: Tenant{ID: "t-" + n}}, UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := p.Context("ς"); c == nil || c.Name != "σ" {
+		t.Fatalf("Context(ς) = %v, want σ: the same name", c)
+	}
+	if _, err := p.RenameContext("other", "Σ", false); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("renaming to Σ beside σ: %v, want ErrNameTaken", err)
+	}
+	if _, err := p.UpsertContext(Context{Name: "ς", Account: "k2", Tenant: Tenant{ID: "t2"}}, UpsertOptions{}); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("adding ς beside σ: %v, want ErrNameTaken", err)
+	}
+}
