@@ -350,6 +350,27 @@ func TestGoARMClientActsOnTheContext(t *testing.T) {
 	w.checkARMProbe(t, bin.probe, "-arm", w.emu.ARMEndpoint())
 }
 
+// TestAUsersContextIsServed: a user signed in with the device code (no
+// managed identity, so no selector names it) is served to an SDK under
+// exec like a service principal.
+func TestAUsersContextIsServed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 0)
+	w.emu.OnDeviceCode(func(code string) { _ = w.emu.ApproveDeviceCode(code, emulator.DefaultUser) })
+	w.mustAzc(t, nil, "login", "--environment", "emulator", "--device-code", "-o", "none")
+	r := w.azc(t, nil, hostile(), "exec", "-c", "Contoso Prod", "--", bin.probe, "-arm", w.emu.ARMEndpoint())
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	var got armProbe
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SubscriptionID != "5a5a5a5a-0000-4000-8000-000000000002" || got.TenantID != emulator.DefaultHomeTenantID {
+		t.Errorf("the probe read %+v; want Contoso Prod in %s", got, emulator.DefaultHomeTenantID)
+	}
+}
+
 func TestPythonARMClientsActOnTheContext(t *testing.T) {
 	t.Parallel()
 	const python = "/usr/bin/python3"
