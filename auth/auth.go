@@ -37,8 +37,8 @@ var (
 
 // Blobs is the encrypted per-account blob store the token caches live in:
 // credstore.Blobs for the user scope, the session's store for the process
-// scope. Get returns an error matching NotFound when the key is absent.
-// Lock takes the key's exclusive cross-process lock; while it is held, the
+// scope. Get returns an error matching NotFound when the key is absent;
+// Delete of an absent key is not an error. Lock takes the key's exclusive cross-process lock; while it is held, the
 // holder writes with Put (Update takes the same lock itself).
 type Blobs interface {
 	Get(key string) ([]byte, error)
@@ -63,6 +63,9 @@ type UI struct {
 
 // Progress is a snapshot of context population after sign-in.
 type Progress struct {
+	// Listing is true while the tenants are being listed, before any is
+	// known: the first report of a population.
+	Listing       bool
 	TenantsDone   int
 	Tenants       int
 	Subscriptions int
@@ -102,7 +105,8 @@ type Config struct {
 	// means errors.Is(err, ErrBlobNotFound).
 	NotFound func(error) bool
 	// Retry tunes ARM retries (429 with Retry-After, 5xx, timeouts); zero
-	// values take azcore's defaults.
+	// values take azcore's defaults, except TryTimeout: zero means
+	// ResponseTimeout.
 	Retry policy.RetryOptions
 	// TokenTimeout bounds one token acquisition, retries after 429 and 5xx
 	// included, and (with a little slack) the wait for the account's lock
@@ -142,6 +146,9 @@ func New(cfg Config) *Manager {
 	if cfg.Parallelism <= 0 {
 		cfg.Parallelism = 16
 	}
+	if cfg.Retry.TryTimeout == 0 {
+		cfg.Retry.TryTimeout = ResponseTimeout
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -161,6 +168,7 @@ func (m *Manager) httpClient(env profile.Environment) (*http.Client, error) {
 		return c, nil
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	setTimeouts(t)
 	t.Proxy = proxyFunc(m.cfg.Getenv)
 	if !env.BuiltIn && env.CAFile != "" {
 		pem, err := m.cfg.ReadFile(env.CAFile)

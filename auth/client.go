@@ -7,9 +7,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
@@ -20,6 +22,26 @@ import (
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
+
+// Every request azc makes to Entra ID or ARM gives up when a step takes
+// longer than these; ARM calls are then retried (Config.Retry), token
+// requests during population too (retryTransient).
+const (
+	// ConnectTimeout bounds the TCP connection.
+	ConnectTimeout = 10 * time.Second
+	// TLSTimeout bounds the TLS handshake.
+	TLSTimeout = 10 * time.Second
+	// ResponseTimeout bounds the wait for a response's headers once the
+	// request is sent, and each try of an ARM request.
+	ResponseTimeout = 30 * time.Second
+)
+
+// setTimeouts puts the connect, TLS and response timeouts on t.
+func setTimeouts(t *http.Transport) {
+	t.DialContext = (&net.Dialer{Timeout: ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = TLSTimeout
+	t.ResponseHeaderTimeout = ResponseTimeout
+}
 
 // noForcedRegion is MSAL's value that switches off MSAL_FORCE_REGION, which
 // would otherwise send confidential clients to a regional host.

@@ -243,6 +243,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 		}()
 	}
 
+	opts.UI.progress(Progress{Listing: true})
 	matched := false
 	err = listARM(ctx, tenantCredential{tenant: opts.TenantID, get: tokenFor}, copts, "/tenants", func(page []armTenant) {
 		for _, t := range page {

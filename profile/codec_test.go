@@ -184,3 +184,41 @@ func TestEveryFieldSurvivesAWriteAndARead(t *testing.T) {
 	}
 	checkEncoding(t, want)
 }
+
+// TestAChangeAfterTheEarlyReadIsNotLost: Update and SetDefault read the
+// file before they take the lock; a write that lands between that read
+// and the lock is kept, not overwritten with what was read early.
+func TestAChangeAfterTheEarlyReadIsNotLost(t *testing.T) {
+	t.Parallel()
+	for _, op := range []string{"Update", "SetDefault"} {
+		s, err := Open(t.TempDir(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(func(p *Profile) error { *p = *benchProfile(5); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		s.testOnlyEarlyRead = func() {
+			s.testOnlyEarlyRead = nil
+			if _, err := s.Update(func(p *Profile) error { p.Contexts[4].StorageAccount = "written meanwhile"; return nil }); err != nil {
+				t.Error(err)
+			}
+		}
+		switch op {
+		case "Update":
+			_, err = s.Update(func(p *Profile) error { p.Contexts[0].StorageAccount = "mine"; return nil })
+		case "SetDefault":
+			_, err = s.SetDefault("Contoso Workload 0001")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Contexts[4].StorageAccount != "written meanwhile" {
+			t.Fatalf("%s: the write between its early read and its lock was lost", op)
+		}
+	}
+}

@@ -117,8 +117,16 @@ type AmbiguousError struct {
 	Candidates []string // the names of the matching contexts
 }
 
+// maxListed is how many candidates an AmbiguousError names; the rest are
+// counted, so that a name matching thousands of contexts is one short line.
+const maxListed = 10
+
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, strings.Join(quoteAll(e.Candidates), ", "))
+	names, more := e.Candidates, ""
+	if len(names) > maxListed {
+		names, more = names[:maxListed], fmt.Sprintf(" and %d more", len(names)-maxListed)
+	}
+	return fmt.Sprintf("context %q is ambiguous: it matches %s%s", e.Ref, strings.Join(quoteAll(names), ", "), more)
 }
 
 func quoteAll(s []string) []string {

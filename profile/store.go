@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,13 +37,15 @@ type Options struct {
 // read-modify-write inside Update. A Store is safe for concurrent use by
 // goroutines and by any number of processes.
 type Store struct {
-	dir     string
 	path    string
 	bak     string
 	lock    string
 	tmp     string
 	timeout time.Duration
 	log     *slog.Logger
+	// testOnlyEarlyRead, when not nil, runs in Update and SetDefault
+	// between the read before the lock and taking the lock.
+	testOnlyEarlyRead func()
 }
 
 // Open opens the state directory dir, creating it (0700) when missing. It
@@ -61,7 +64,6 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{
-		dir:     dir,
 		path:    filepath.Join(dir, FileName),
 		bak:     filepath.Join(dir, BackupName),
 		lock:    filepath.Join(dir, LockName),
@@ -77,9 +79,6 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
-
-// Dir returns the state directory.
-func (s *Store) Dir() string { return s.dir }
 
 // Path returns the profile file's path.
 func (s *Store) Path() string { return s.path }
@@ -103,14 +102,27 @@ func (s *Store) read() (*Profile, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	p, err := s.decode(data)
+	return p, data, err
+}
+
+// decode is Decode over the bytes of profile.json, nil for no file, with
+// the errors Load gives.
+func (s *Store) decode(data []byte) (*Profile, error) {
 	if data == nil {
-		return New(), nil, nil
+		return New(), nil
 	}
 	p, err := Decode(data)
 	if err != nil {
-		return nil, nil, s.corrupt(err)
+		return nil, s.corrupt(err)
 	}
-	return p, data, nil
+	return p, nil
+}
+
+// same reports whether a and b, each the bytes of profile.json or nil for
+// no file, are the same file contents.
+func same(a, b []byte) bool {
+	return (a == nil) == (b == nil) && bytes.Equal(a, b)
 }
 
 // corrupt wraps why the profile cannot be used in a *CorruptError.
@@ -160,15 +172,30 @@ func (s *Store) Settings() (Settings, error) {
 //
 // The previous profile.json is kept as profile.json.bak.
 func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
+	// The file is read and decoded before the lock is taken, where no
+	// writer waits on it, and read again under the lock: when the bytes
+	// are the same, the early profile is the fresh one (with 10,000
+	// contexts, decoding is most of the cost of a write).
+	early, earlyData, earlyErr := s.read()
+	if s.testOnlyEarlyRead != nil {
+		s.testOnlyEarlyRead()
+	}
+
 	unlock, err := s.acquire()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
 
-	p, old, err := s.read()
+	old, err := readState(s.path)
 	if err != nil {
 		return nil, err
+	}
+	p := early
+	if earlyErr != nil || !same(old, earlyData) {
+		if p, err = s.decode(old); err != nil {
+			return nil, err
+		}
 	}
 	if err := fn(p); err != nil {
 		return nil, err
@@ -193,6 +220,16 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 // locking, the backup, the errors and the "no change, no write" rule are
 // Update's.
 func (s *Store) SetDefault(ref string) (Context, error) {
+	// As in Update, the file is read and skimmed before the lock too.
+	earlyData, earlyErr := readState(s.path)
+	var early *View
+	if earlyErr == nil && earlyData != nil {
+		early, earlyErr = NewView(earlyData)
+	}
+	if s.testOnlyEarlyRead != nil {
+		s.testOnlyEarlyRead()
+	}
+
 	unlock, err := s.acquire()
 	if err != nil {
 		return Context{}, err
@@ -206,9 +243,11 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	if old == nil {
 		return New().SetDefault(ref)
 	}
-	v, err := NewView(old)
-	if err != nil {
-		return Context{}, s.corrupt(err)
+	v := early
+	if earlyErr != nil || !same(old, earlyData) {
+		if v, err = NewView(old); err != nil {
+			return Context{}, s.corrupt(err)
+		}
 	}
 	out, c, err := v.setDefault(ref, old)
 	if err != nil {

@@ -6,11 +6,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
@@ -33,7 +35,8 @@ func Main(cmds Commands, version string, args []string) int {
 	_ = os.Unsetenv(cmdutil.FrontEnv)
 	frontVersion := os.Getenv(cmdutil.FrontVersionEnv)
 	_ = os.Unsetenv(cmdutil.FrontVersionEnv)
-	// Ctrl-C cancels network calls and child processes.
+	// Ctrl-C (or kill -INT) cancels network calls, waits and questions;
+	// the command then returns and azc exits 130 (Run).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
@@ -49,7 +52,8 @@ func Main(cmds Commands, version string, args []string) int {
 
 // Run executes azc with args under f and returns the exit code. Errors are
 // printed to f.IOStreams.ErrOut as "azc: error: …" with "azc: hint: …"
-// lines; nothing but the result goes to stdout.
+// lines; nothing but the result goes to stdout. A command that fails once
+// ctx has ended (Ctrl-C) exits ExitInterrupted and prints nothing more.
 func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) int {
 	started := false
 	root := NewCmdRoot(f, cmds, func() { started = true })
@@ -61,6 +65,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) 
 	path := ""
 	if cmd != nil {
 		path = cmd.CommandPath()
+	}
+	var silent *cmdutil.SilentExit
+	if err != nil && ctx.Err() != nil && !errors.As(err, &silent) {
+		return cmdutil.ExitInterrupted
 	}
 	return cmdutil.Finish(f, args, err, started, path)
 }
@@ -88,9 +96,16 @@ switches between them per user or per shell, and runs any program under one.`,
 		return nil
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, Hints: flagHint(cmd, err)}
 	})
+	root.Flags().Bool("version", false, "print azc's version (as `azc version`)")
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if v, _ := cmd.Flags().GetBool("version"); v {
+			return cmdutil.PrintVersion(f, cobrautil.OutputOf(cmd))
+		}
+		return cmd.Help()
+	}
 	pf := root.PersistentFlags()
 	pf.StringP("context", "c", "", "the context to use (name, subscription id or name, or a unique prefix); default $AZC_CONTEXT, then the session's and the profile's default")
 	pf.StringP("output", "o", cmdutil.FormatTable, "output format: "+strings.Join(cmdutil.Formats, ", "))
@@ -104,4 +119,24 @@ switches between them per user or per shell, and runs any program under one.`,
 	cmds(root, f)
 	addExamples(root)
 	return root
+}
+
+// flagHint suggests the flag of cmd that an unknown flag's error may have
+// meant: "did you mean --refresh?".
+func flagHint(cmd *cobra.Command, err error) []string {
+	typed, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return nil
+	}
+	typed, _, _ = strings.Cut(typed, "=")
+	var names []string
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if !fl.Hidden {
+			names = append(names, fl.Name)
+		}
+	})
+	if h := cmdutil.DidYouMean(cmdutil.Suggest(typed, names), func(s string) string { return "--" + s }); h != "" {
+		return []string{h}
+	}
+	return nil
 }

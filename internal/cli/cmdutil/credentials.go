@@ -2,7 +2,6 @@ package cmdutil
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -16,7 +15,7 @@ func UserBlobs(f *Factory) (*credstore.Store, error) {
 	return credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
 		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
-		Warn:              func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+msg) },
+		Warn:              func(msg string) { Warn(f.IOStreams, msg) },
 		Logger:            f.Logger,
 	})
 }
@@ -51,4 +50,16 @@ func ResolveContext(st *azc.State, ref string) (*profile.Profile, *profile.Conte
 		return nil, nil, 0, err
 	}
 	return p, &e.Context, e.Scope, nil
+}
+
+// ScopeProfile reads scope's own profile without locking: profile.json for
+// the user scope, the session's for the process scope.
+func ScopeProfile(st *azc.State, scope profile.Scope) (*profile.Profile, error) {
+	if scope != profile.ScopeProcess {
+		return st.Store().Load()
+	}
+	if !st.HasSession() {
+		return nil, azc.ErrNoSession
+	}
+	return st.Session().Load()
 }

@@ -11,6 +11,9 @@ const (
 	ExitFailure     = 1 // any failure not listed below
 	ExitUsage       = 2 // bad flags or arguments, or a context name that matches several
 	ExitInteraction = 3 // not signed in, or a token needs the user's interaction
+	// ExitInterrupted ends a command that Ctrl-C (SIGINT) cancelled, or a
+	// picker or question the user backed out of with Esc or Ctrl-C.
+	ExitInterrupted = 130
 )
 
 // ExitError is an error with the exit code the process ends with and hint

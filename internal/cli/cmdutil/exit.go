@@ -3,12 +3,15 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/fatih/color"
+
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -41,7 +44,11 @@ func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Fac
 			return nil, stErr
 		}
 		f.Logger.Debug("opening state directory", "dir", dir)
-		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger})
+		// an invalid variable is reported by the commands that change
+		// state (ChangeScope); the view then goes by the other rules
+		env, _, _ := EnvAutosave(f)
+		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger, AutosaveEnv: env,
+			UserBlobs: func() (credstore.Blobs, error) { return UserBlobs(f) }})
 		return st, stErr
 	}
 	return f
@@ -73,26 +80,82 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 		// flag or argument count.
 		code = ExitUsage
 	}
+	var nf *profile.NotFoundError
+	if errors.As(err, &nf) && nf.Kind == "context" {
+		if h := DidYouMean(Suggest(nf.Ref, contextNames(f)), func(s string) string { return fmt.Sprintf("%q", s) }); h != "" {
+			hints = []string{h}
+		}
+	}
 	if code == ExitUsage && len(hints) == 0 && path != "" {
 		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", path))
 	}
-	PrintError(f.IOStreams.ErrOut, err, hints)
+	PrintError(f.IOStreams, err, hints)
 	return code
 }
 
-// PrintError writes err and hints the way azc shows every failure.
-func PrintError(w io.Writer, err error, hints []string) {
+// contextNames are the names of the contexts in view, for suggestions;
+// none when the state cannot be read.
+func contextNames(f *Factory) []string {
+	if f.State == nil {
+		return nil
+	}
+	st, err := f.State()
+	if err != nil {
+		return nil
+	}
+	entries, err := st.Contexts()
+	if err != nil {
+		return nil
+	}
+	names := make([]string, len(entries))
+	for i := range entries {
+		names[i] = entries[i].Name
+	}
+	return names
+}
+
+// PrintError writes err and hints to ios's stderr the way azc shows every
+// failure: "azc: error: …" on one line, then "azc: hint: …" lines, every
+// control character escaped, "error" in red on a terminal.
+func PrintError(ios *IOStreams, err error, hints []string) {
 	msg := strings.TrimSpace(err.Error())
 	msg = strings.ReplaceAll(msg, "\n", " ")
-	fmt.Fprintf(w, "azc: error: %s\n", msg)
+	w := ios.ErrOut
+	fmt.Fprintf(w, "azc: %s %s\n", ios.errLabel("error:", color.FgRed), termtext.Escape(msg))
 	for _, h := range hints {
-		fmt.Fprintf(w, "azc: hint: %s\n", h)
+		fmt.Fprintf(w, "azc: %s %s\n", ios.errLabel("hint:", color.FgCyan), termtext.Escape(h))
 	}
 }
 
-// Classify maps an error to its exit code and the hints that tell the user
-// what to do next. It is the only place library errors meet exit codes.
+// Warn writes "azc: warning: msg" to ios's stderr, "warning" in yellow on
+// a terminal, control characters escaped.
+func Warn(ios *IOStreams, msg string) {
+	fmt.Fprintf(ios.ErrOut, "azc: %s %s\n", ios.errLabel("warning:", color.FgYellow), termtext.Escape(msg))
+}
+
+// errLabel is label in colour c when stderr may be coloured.
+func (s *IOStreams) errLabel(label string, c color.Attribute) string {
+	if !s.ErrColorEnabled() {
+		return label
+	}
+	col := color.New(c, color.Bold)
+	col.EnableColor()
+	return col.Sprint(label)
+}
+
+// Classify maps an error to its exit code and the hint that tells the user
+// what to do next (at most one: a command's own hint, else the error's,
+// else the one for its kind). It is the only place library errors meet
+// exit codes.
 func Classify(err error) (int, []string) {
+	code, hints := classify(err)
+	if len(hints) > 1 {
+		hints = hints[:1]
+	}
+	return code, hints
+}
+
+func classify(err error) (int, []string) {
 	var (
 		ee   *ExitError
 		amb  *profile.AmbiguousError
@@ -105,6 +168,11 @@ func Classify(err error) (int, []string) {
 	if errors.As(err, &ee) {
 		code = ee.Code
 		hints = append(hints, ee.Hints...)
+	}
+	if errors.As(err, &hint) {
+		if h := hint.Hint(); h != "" {
+			hints = append(hints, h)
+		}
 	}
 	switch {
 	case errors.As(err, &amb):
@@ -123,9 +191,12 @@ func Classify(err error) (int, []string) {
 		code = ExitInteraction
 		hints = append(hints, "select one with `azc use NAME`, or sign in with `azc login`")
 	case errors.Is(err, azc.ErrNoSession):
-		hints = append(hints, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+		code = ExitUsage
+		if len(hints) == 0 {
+			hints = append(hints, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+		}
 	case errors.Is(err, profile.ErrNameTaken):
-		hints = append(hints, "pass --force to replace the other context")
+		hints = append(hints, "pass --force to give the name to this one, or choose another name")
 	case errors.Is(err, profile.ErrInvalidName):
 		code = ExitUsage
 	case errors.Is(err, profile.ErrNoPrevious):
@@ -133,11 +204,6 @@ func Classify(err error) (int, []string) {
 	case errors.As(err, &lock):
 		hints = append(hints, "retry; if no azc process is running, check who holds "+lock.Path)
 	case errors.Is(err, ErrCancelled):
-	}
-	if errors.As(err, &hint) {
-		if h := hint.Hint(); h != "" {
-			hints = append(hints, h)
-		}
 	}
 	return code, hints
 }

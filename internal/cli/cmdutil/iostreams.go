@@ -19,6 +19,7 @@ type IOStreams struct {
 	stdoutTTY bool
 	stderrTTY bool
 	noColor   bool
+	width     func() int
 }
 
 // System returns streams over the process's standard files, detecting
@@ -32,6 +33,12 @@ func System(noColor bool) *IOStreams {
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
 		noColor:   noColor,
+		width: func() int {
+			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+				return w
+			}
+			return 0
+		},
 	}
 }
 
@@ -41,6 +48,22 @@ func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// SetWidth makes stdout a terminal w columns wide; for tests.
+func (s *IOStreams) SetWidth(w int) {
+	s.stdoutTTY = true
+	s.width = func() int { return w }
+}
+
+// TerminalWidth is the width of the terminal stdout writes to, in
+// columns; 0 when stdout is not a terminal (output then has no width
+// limit).
+func (s *IOStreams) TerminalWidth() int {
+	if !s.stdoutTTY || s.width == nil {
+		return 0
+	}
+	return s.width()
 }
 
 // SetTTY marks the streams as terminals or not; for tests.
@@ -63,3 +86,7 @@ func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
 
 // ColorEnabled reports whether stdout may carry colour: a terminal and no NO_COLOR.
 func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.noColor }
+
+// ErrColorEnabled reports whether stderr may carry colour: a terminal and
+// no NO_COLOR.
+func (s *IOStreams) ErrColorEnabled() bool { return s.stderrTTY && !s.noColor }

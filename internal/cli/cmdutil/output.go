@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 
+	"github.com/fatih/color"
 	"github.com/jmespath/go-jmespath"
+
+	"github.com/azcontext/azc/internal/cli/termtext"
 )
 
 // Output formats accepted by -o/--output.
@@ -25,7 +28,12 @@ const (
 var Formats = []string{FormatTable, FormatJSON, FormatYAML, FormatTSV, FormatNone}
 
 // Table is what a command shows for -o table: a header and rows of cells,
-// either in Rows or, for long lists, produced one at a time by Row.
+// either in Rows or, for long lists, produced one at a time by Row. Every
+// table of azc has one style (docs/cli.md, "Tables"): a header of
+// upper-case column names (words apart: "SUBSCRIPTION ID"), no rule under
+// it, two spaces between columns; a one-object view (show) has no header
+// and its labels in the first column. Cells are escaped (termtext.Escape)
+// and, on a terminal, cut to fit its width.
 type Table struct {
 	Header []string
 	Rows   [][]string
@@ -34,22 +42,20 @@ type Table struct {
 	// then laid out without a cell per row in memory.
 	N   int
 	Row func(i int, cells []string)
+	// Marked says the first column is a marker ("*" for the current
+	// context): a row with a marker is shown in colour on a terminal.
+	Marked bool
 }
 
-// each calls fn for every line of t: the header, its underline, the rows.
-// cells passed to fn are only valid during the call.
-func (t *Table) each(fn func(cells []string)) {
+// each calls fn for every line of t: the header (header true), then the
+// rows. cells passed to fn are only valid during the call.
+func (t *Table) each(fn func(cells []string, header bool)) {
 	if len(t.Header) > 0 {
-		fn(t.Header)
-		dashes := make([]string, len(t.Header))
-		for i, h := range t.Header {
-			dashes[i] = strings.Repeat("-", max(len(h), 1))
-		}
-		fn(dashes)
+		fn(t.Header, true)
 	}
 	if t.Rows != nil || t.Row == nil {
 		for _, r := range t.Rows {
-			fn(r)
+			fn(r, false)
 		}
 		return
 	}
@@ -57,7 +63,7 @@ func (t *Table) each(fn func(cells []string)) {
 	for i := range t.N {
 		clear(cells)
 		t.Row(i, cells)
-		fn(cells)
+		fn(cells, false)
 	}
 }
 
@@ -105,15 +111,17 @@ func (o Output) Print(f *Factory, value any, table func() *Table) error {
 	// 16 KB: a long list costs a few more writes, not a dozen more page
 	// faults (each fresh page is one, on every command's budget).
 	w := bufio.NewWriterSize(f.IOStreams.Out, 16<<10)
-	if err := render(w, o.Format, o.Query, value, table); err != nil {
+	ios := f.IOStreams
+	style := tableStyle{width: ios.TerminalWidth(), color: ios.ColorEnabled()}
+	if err := render(w, o.Format, o.Query, value, table, style); err != nil {
 		return err
 	}
 	return w.Flush()
 }
 
-func render(w io.Writer, format, query string, value any, table func() *Table) error {
+func render(w io.Writer, format, query string, value any, table func() *Table, style tableStyle) error {
 	if query == "" && format == FormatTable && table != nil {
-		return writeTable(w, table())
+		return writeTable(w, table(), style)
 	}
 	data, err := json.Marshal(value)
 	if err != nil {
@@ -154,11 +162,21 @@ func render(w io.Writer, format, query string, value any, table func() *Table) e
 	case FormatTSV:
 		return writeTSV(w, n)
 	default:
-		return writeTable(w, genericTable(n))
+		return writeTable(w, genericTable(n), style)
 	}
 }
 
-func writeTable(w io.Writer, t *Table) error {
+// tableStyle is what the terminal asks of a table: its width (0: no
+// limit, as when piped) and whether it may be coloured.
+type tableStyle struct {
+	width int
+	color bool
+}
+
+// gap is the space between columns.
+const gap = 2
+
+func writeTable(w io.Writer, t *Table, style tableStyle) error {
 	if t == nil || len(t.Rows) == 0 && (t.Row == nil || t.N == 0) {
 		return nil
 	}
@@ -166,52 +184,57 @@ func writeTable(w io.Writer, t *Table) error {
 	// last cell is not padded (text/tabwriter's layout, without its
 	// per-byte work: a 1,000-context list is on azc's start-up budget).
 	var width []int
-	t.each(func(cells []string) {
-		for i := 0; i < len(cells)-1; i++ {
+	t.each(func(cells []string, _ bool) {
+		for i, c := range cells {
 			if i == len(width) {
 				width = append(width, 0)
 			}
-			width[i] = max(width[i], cellWidth(cells[i]))
+			width[i] = max(width[i], termtext.Width(cellText(c)))
 		}
 	})
+	cut := termtext.Fit(width, gap, style.width)
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
 		bw = bufio.NewWriter(w)
 	}
+	var current *color.Color
+	if style.color && t.Marked {
+		current = color.New(color.FgGreen, color.Bold)
+		current.EnableColor()
+	}
 	const spaces = "                                                                "
-	t.each(func(cells []string) {
+	var line strings.Builder
+	t.each(func(cells []string, header bool) {
+		line.Reset()
 		for i, c := range cells {
-			c = sanitizeCell(c)
-			_, _ = bw.WriteString(c)
+			c = cellText(c)
+			cw := termtext.Width(c)
+			if cut && cw > width[i] {
+				c = termtext.Truncate(c, width[i])
+				cw = termtext.Width(c)
+			}
+			line.WriteString(c)
 			if i == len(cells)-1 {
 				break
 			}
-			for pad := width[i] + 2 - cellWidth(c); pad > 0; pad -= len(spaces) {
-				_, _ = bw.WriteString(spaces[:min(pad, len(spaces))])
+			for pad := width[i] + gap - cw; pad > 0; pad -= len(spaces) {
+				line.WriteString(spaces[:min(pad, len(spaces))])
 			}
 		}
+		// an empty last cell leaves the padding before it
+		text := strings.TrimRight(line.String(), " ")
+		if current != nil && !header && cells[0] != "" {
+			text = current.Sprint(text)
+		}
+		_, _ = bw.WriteString(text)
 		_ = bw.WriteByte('\n')
 	})
 	return bw.Flush()
 }
 
-// cellWidth is the width text/tabwriter gives s: its rune count.
-func cellWidth(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return utf8.RuneCountInString(s)
-		}
-	}
-	return len(s)
-}
-
-// sanitizeCell keeps a cell on one line and out of the column separator.
-func sanitizeCell(s string) string {
-	if !strings.ContainsAny(s, "\t\n\r") {
-		return s
-	}
-	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
-}
+// cellText is a cell as a terminal may show it: on one line, with every
+// control character spelled out.
+func cellText(s string) string { return termtext.Escape(s) }
 
 // genericTable shows a JSON value as a table: a list of objects as one row
 // each with their scalar fields as columns (from the first object), an
@@ -238,7 +261,7 @@ func genericTable(n *node) *Table {
 		}
 	}
 	for _, c := range cols {
-		t.Header = append(t.Header, titleCase(c))
+		t.Header = append(t.Header, HeaderName(c))
 	}
 	for _, it := range items {
 		row := make([]string, len(cols))
@@ -252,11 +275,19 @@ func genericTable(n *node) *Table {
 	return t
 }
 
-func titleCase(s string) string {
-	if s == "" {
-		return s
+// HeaderName is the table header of the JSON field name: its words in
+// upper case, apart ("subscriptionId" is "SUBSCRIPTION ID").
+func HeaderName(field string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range field {
+		if unicode.IsUpper(r) && prevLower {
+			b.WriteByte(' ')
+		}
+		prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+		b.WriteRune(unicode.ToUpper(r))
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return b.String()
 }
 
 // writeTSV follows az: a list prints one line per element; an object prints
@@ -276,11 +307,11 @@ func writeTSV(w io.Writer, n *node) error {
 				case kindArray:
 					fmt.Fprint(bw, len(v.kids))
 				default:
-					bw.WriteString(sanitizeCell(v.text()))
+					bw.WriteString(cellText(v.text()))
 				}
 			}
 		default:
-			bw.WriteString(sanitizeCell(n.text()))
+			bw.WriteString(cellText(n.text()))
 		}
 		bw.WriteByte('\n')
 	}

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/azcontext/azc/internal/cli/termtext"
 )
 
 type sample struct {
@@ -29,7 +31,7 @@ func TestRender(t *testing.T) {
 		{"yaml keeps field order and quotes where needed", FormatYAML, "", "- name: b\n  count: 2\n  \"on\": true\n  tags:\n    - x\n    - \"y\"\n- name: \"a: colon\"\n  count: 1\n  \"on\": false\n  tags: null\n"},
 		{"tsv prints scalars and list lengths like az", FormatTSV, "", "b\t2\ttrue\t2\na: colon\t1\tfalse\t\n"},
 		{"a query applies to the JSON form", FormatTSV, "[].name", "b\na: colon\n"},
-		{"a query result becomes a generic table", FormatTable, "[].{n: name, c: count}", "C  N\n-  -\n2  b\n1  a: colon\n"},
+		{"a query result becomes a generic table", FormatTable, "[].{n: name, c: count}", "C  N\n2  b\n1  a: colon\n"},
 		{"yaml quotes what could read as another type", FormatYAML, "[0].{a: '007', b: 'true', c: '', d: 'x #y', e: 'ok'}", "a: \"007\"\nb: \"true\"\nc: \"\"\nd: \"x #y\"\ne: ok\n"},
 		{"yaml writes nested lists and empty values inline", FormatYAML, "[[`1`, `2`], `[]`]", "- - 1\n  - 2\n- []\n"},
 		{"a scalar query prints bare in tsv", FormatTSV, "length(@)", "2\n"},
@@ -39,7 +41,7 @@ func TestRender(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var b bytes.Buffer
-			if err := render(&b, tt.format, tt.query, v, nil); err != nil {
+			if err := render(&b, tt.format, tt.query, v, nil, tableStyle{}); err != nil {
 				t.Fatal(err)
 			}
 			if b.String() != tt.want {
@@ -53,14 +55,103 @@ func TestRenderTableFromCommand(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
 	tab := func() *Table {
-		return &Table{Header: []string{"Name", "Note"}, Rows: [][]string{{"a", "tab\there"}, {"bb", "new\nline"}}}
+		return &Table{Header: []string{"NAME", "NOTE"}, Rows: [][]string{{"a", "tab\there"}, {"bb", "new\nline"}}}
 	}
-	if err := render(&b, FormatTable, "", nil, tab); err != nil {
+	if err := render(&b, FormatTable, "", nil, tab, tableStyle{}); err != nil {
 		t.Fatal(err)
 	}
-	want := "Name  Note\n----  ----\na     tab here\nbb    new line\n"
+	want := "NAME  NOTE\na     tab\\there\nbb    new\\nline\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+// hostile is a subscription name that would retitle the window and clear
+// the screen if printed raw.
+const hostile = "Evil\x1b]0;owned\a\x1b[2J"
+
+func TestHumanFormatsSendNoControlBytes(t *testing.T) {
+	t.Parallel()
+	v := []sample{{Name: hostile, Tags: []string{hostile}}}
+	tab := func() *Table { return &Table{Header: []string{"NAME"}, Rows: [][]string{{hostile}}} }
+	for _, format := range []string{FormatTable, FormatTSV, FormatYAML} {
+		for _, query := range []string{"", "[].name"} {
+			var b bytes.Buffer
+			if err := render(&b, format, query, v, tab, tableStyle{width: 60, color: true}); err != nil {
+				t.Fatal(err)
+			}
+			if strings.ContainsAny(b.String(), "\x1b\a") {
+				t.Errorf("-o %s --query %q printed a control byte: %q", format, query, b.String())
+			}
+			if !strings.Contains(b.String(), `Evil\x1b]0;owned\a\x1b[2J`) && !strings.Contains(b.String(), `Evil\u001b]0;owned\u0007\u001b[2J`) {
+				t.Errorf("-o %s --query %q does not show the name escaped: %q", format, query, b.String())
+			}
+		}
+	}
+	// JSON keeps the exact value.
+	var b bytes.Buffer
+	if err := render(&b, FormatJSON, "", v, nil, tableStyle{}); err != nil {
+		t.Fatal(err)
+	}
+	var back []sample
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back[0].Name != hostile {
+		t.Errorf("json does not keep the name: %q (%v)", b.String(), err)
+	}
+}
+
+func TestTableFitsTheTerminal(t *testing.T) {
+	t.Parallel()
+	tab := &Table{Header: []string{"", "NAME", "SUBSCRIPTION", "TENANT", "ACCOUNT"}, Marked: true, Rows: [][]string{
+		{"*", "生产 🚀", "生产 🚀 subscription", "contoso.onmicrosoft.com", "alice@contoso.com"},
+		{"", strings.Repeat("long name ", 10), "Dev", "fabrikam.onmicrosoft.com", "bob@fabrikam.com"},
+	}}
+	for _, width := range []int{40, 60, 80} {
+		var b strings.Builder
+		if err := writeTable(&b, tab, tableStyle{width: width}); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+		for _, l := range lines {
+			if w := termtext.Width(l); w > width {
+				t.Errorf("at %d columns a line is %d wide: %q", width, w, l)
+			}
+		}
+		// columns stay aligned: every line has TENANT's column at the same place
+		at := termtext.Width(lines[0][:strings.Index(lines[0], "TENANT")])
+		for _, l := range lines[1:] {
+			if i := strings.Index(l, "contoso"); i >= 0 && termtext.Width(l[:i]) != at {
+				t.Errorf("at %d columns the tenant column moved: %q", width, b.String())
+			}
+		}
+		if !strings.Contains(b.String(), "…") {
+			t.Errorf("at %d columns nothing was cut: %q", width, b.String())
+		}
+	}
+	var b strings.Builder
+	if err := writeTable(&b, tab, tableStyle{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "…") {
+		t.Errorf("without a terminal a cell was cut: %q", b.String())
+	}
+}
+
+func TestTableColoursTheMarkedRowOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	tab := &Table{Header: []string{"", "NAME"}, Marked: true, Rows: [][]string{{"*", "Dev"}, {"", "Prod"}}}
+	var plain, coloured strings.Builder
+	if err := writeTable(&plain, tab, tableStyle{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeTable(&coloured, tab, tableStyle{color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "\x1b") {
+		t.Errorf("colour without a terminal: %q", plain.String())
+	}
+	lines := strings.Split(coloured.String(), "\n")
+	if !strings.HasPrefix(lines[1], "\x1b[") || strings.Contains(lines[0], "\x1b") || strings.Contains(lines[2], "\x1b") {
+		t.Errorf("only the current row should be coloured: %q", coloured.String())
 	}
 }
 

@@ -2,14 +2,18 @@ package cmdutil
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strings"
 )
 
 // Confirm asks question on the terminal and reports whether the user said
 // yes. Without a terminal it fails with ExitInteraction and a hint naming
-// forceFlag, the flag that skips the question.
-func Confirm(ios *IOStreams, question, forceFlag string) (bool, error) {
+// forceFlag, the flag that skips the question. When ctx ends first (Ctrl-C)
+// it returns at once with an error ending the command with
+// ExitInterrupted; the answer is read by a goroutine that then stays
+// blocked on the terminal until the process exits.
+func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (bool, error) {
 	if !ios.CanPrompt() {
 		return false, &ExitError{
 			Code:  ExitInteraction,
@@ -18,12 +22,22 @@ func Confirm(ios *IOStreams, question, forceFlag string) (bool, error) {
 		}
 	}
 	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
-	line, _ := bufio.NewReader(ios.In).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true, nil
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(ios.In).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(ios.ErrOut)
+		return false, &SilentExit{Code: ExitInterrupted}
+	case line := <-answer:
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true, nil
+		}
+		return false, nil
 	}
-	return false, nil
 }
 
 // PrintChange is the package's PrintChange for the output o.

@@ -79,7 +79,17 @@ func plural(n int, word string) string {
 func GroupCommand(cmd *cobra.Command) *cobra.Command {
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
-			return cmdutil.UsageErrorf("unknown command %q for %q", args[0], c.CommandPath())
+			err := cmdutil.UsageErrorf("unknown command %q for %q", args[0], c.CommandPath())
+			var names []string
+			for _, sub := range c.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			if h := cmdutil.DidYouMean(cmdutil.Suggest(args[0], names), func(s string) string { return "`" + c.CommandPath() + " " + s + "`" }); h != "" {
+				err.Hints = []string{h}
+			}
+			return err
 		}
 		return nil
 	}

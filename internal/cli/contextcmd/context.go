@@ -64,7 +64,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 				if err != nil {
 					return err
 				}
-				if err := f.RefreshAccounts(st); err != nil {
+				if err := f.RefreshAccounts(cmd.Context(), st); err != nil {
 					return err
 				}
 			}
@@ -117,7 +117,7 @@ fuzzy picker opens.`,
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return contextrun.UseRun(f, cobrautil.OutputOf(cmd), opts)
+			return contextrun.UseRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
 		},
 	}
 	cobrautil.AddScopeFlag(cmd, &opts.Scope)

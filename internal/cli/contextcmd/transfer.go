@@ -108,7 +108,7 @@ func exportRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ExportOptions) erro
 		fmt.Fprintf(f.IOStreams.ErrOut, "exported to %s\n", opts.File)
 	}
 	if opts.WithCredentials {
-		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: the export holds the credentials of %d account(s) in plaintext: keep it private and delete it once imported\n", len(b.Credentials))
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("the export holds the credentials of %d account(s) in plaintext: keep it private and delete it once imported", len(b.Credentials)))
 	}
 	return nil
 }
@@ -232,7 +232,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	}
 	n, err := storeImported(f, st, scope, imp)
 	if n > 0 {
-		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: imported the tokens or credentials of %d account(s) into the %s scope's credential store\n", n, contextrun.ScopeName(scope))
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, contextrun.ScopeName(scope)))
 	}
 	if err != nil {
 		return err
@@ -240,7 +240,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	out := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
 		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}
 	for _, w := range out.Warnings {
-		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %s\n", w)
+		cmdutil.Warn(f.IOStreams, w)
 	}
 	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s scope)", out.Format, len(out.Added), len(out.Updated), contextrun.ScopeName(scope))
 	if out.Default != "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/termtext"
 )
 
 // PromptRun prints the name of the context ref names (the default chain
@@ -18,5 +19,5 @@ func PromptRun(f *cmdutil.Factory, ref string) {
 	if err != nil {
 		return
 	}
-	fmt.Fprintln(f.IOStreams.Out, c.Name)
+	fmt.Fprintln(f.IOStreams.Out, termtext.Escape(c.Name))
 }

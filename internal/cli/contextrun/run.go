@@ -5,6 +5,8 @@
 package contextrun
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -204,14 +206,15 @@ type UseOptions struct {
 }
 
 // UseRun switches to the context opts names and reports it in the output
-// out: `use` and `context use` once their arguments are parsed.
-func UseRun(f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
+// out: `use` and `context use` once their arguments are parsed. Without a
+// name it opens the picker, which ctx ending (Ctrl-C) closes.
+func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
 	st, err := f.State()
 	if err != nil {
 		return err
 	}
 	if opts.Ref == "" {
-		if opts.Ref, err = pick(f, st); err != nil {
+		if opts.Ref, err = pick(ctx, f, st); err != nil {
 			return err
 		}
 	}
@@ -223,7 +226,7 @@ func UseRun(f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("switched to context %q (%s scope)", c.Name, ScopeName(scope))
+	msg := fmt.Sprintf("switched to context %q (%s)", c.Name, Where(st, scope))
 	if out.Plain() {
 		return out.PrintChange(f, nil, msg)
 	}
@@ -234,8 +237,20 @@ func UseRun(f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
 	return out.PrintChange(f, shape, msg)
 }
 
-// pick opens the fuzzy picker over the contexts, or explains why it cannot.
-func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
+// Where says where a change to scope applies: "process scope" (this shell
+// only), "user scope" or, inside a shell, "user scope and this shell" (a
+// user-scope change applies to the shell too).
+func Where(st *azc.State, scope profile.Scope) string {
+	if scope == profile.ScopeUser && st.HasSession() {
+		return "user scope and this shell"
+	}
+	return ScopeName(scope) + " scope"
+}
+
+// pick opens the fuzzy picker over the contexts, on the current one, or
+// explains why it cannot. Backing out ends azc with ExitInterrupted and no
+// message.
+func pick(ctx context.Context, f *cmdutil.Factory, st *azc.State) (string, error) {
 	in, ok := f.IOStreams.In.(*os.File)
 	if !ok || !f.IOStreams.IsStdinTTY() {
 		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
@@ -250,16 +265,20 @@ func pick(f *cmdutil.Factory, st *azc.State) (string, error) {
 			Hints: []string{"sign in with `azc login`, or import contexts with `azc context import FILE`"}}
 	}
 	items := make([]picker.Item, len(cs))
+	current := 0
 	for i, c := range cs {
-		detail := c.tenantText() + "  " + c.Account.ID
+		mark := ""
 		if c.Current {
-			detail += "  (current)"
+			mark, current = "(current)", i
 		}
-		items[i] = picker.Item{Label: c.Name, Detail: detail}
+		items[i] = picker.Item{Label: c.Name, Details: []string{c.tenantText(), c.Account.ID, mark}}
 	}
-	i, err := picker.Pick(in, f.IOStreams.ErrOut, "context>", items)
+	i, err := picker.Pick(ctx, in, f.IOStreams.ErrOut, "context>", items, current)
+	if errors.Is(err, picker.ErrCancelled) {
+		return "", &cmdutil.SilentExit{Code: cmdutil.ExitInterrupted}
+	}
 	if err != nil {
-		return "", cmdutil.ErrCancelled
+		return "", err
 	}
 	return cs[i].Name, nil
 }

@@ -144,7 +144,7 @@ func (c *Context) tenantText() string {
 }
 
 // listHeader is the header of `context list`'s table.
-var listHeader = []string{"", "Name", "Subscription", "SubscriptionId", "Tenant", "Account"}
+var listHeader = []string{"", "NAME", "SUBSCRIPTION", "SUBSCRIPTION ID", "TENANT", "ACCOUNT"}
 
 // mergedTable is listTable over the merged view's contexts, laid out
 // straight from the profile's file and the session's state (azc.List).
@@ -153,7 +153,7 @@ func mergedTable(ml *azc.List) func() *cmdutil.Table {
 		m := indexAccounts(ml.Header())
 		cur := ml.Current()
 		var c profile.Columns
-		return &cmdutil.Table{Header: listHeader, N: ml.Len(), Row: func(i int, row []string) {
+		return &cmdutil.Table{Header: listHeader, Marked: true, N: ml.Len(), Row: func(i int, row []string) {
 			ml.Row(i, &c)
 			if i == cur {
 				row[0] = "*"
@@ -170,7 +170,7 @@ func mergedTable(ml *azc.List) func() *cmdutil.Table {
 
 func listTable(cs []Context) func() *cmdutil.Table {
 	return func() *cmdutil.Table {
-		t := &cmdutil.Table{Header: listHeader}
+		t := &cmdutil.Table{Header: listHeader, Marked: true}
 		t.Rows = make([][]string, len(cs))
 		const cols = 6
 		cells := make([]string, cols*len(cs)) // one allocation for every row
@@ -207,14 +207,14 @@ func showTable(c Context) func() *cmdutil.Table {
 		add("Environment", c.Environment)
 		add("Tenant", c.tenantText())
 		if c.Tenant.DefaultDomain != "" {
-			add("TenantId", c.Tenant.ID)
+			add("Tenant ID", c.Tenant.ID)
 		}
 		if s := c.Subscription; s != nil {
 			add("Subscription", s.Name)
-			add("SubscriptionId", s.ID)
+			add("Subscription ID", s.ID)
 			add("State", s.State)
 		}
-		add("StorageAccount", c.StorageAccount)
+		add("Storage account", c.StorageAccount)
 		for _, k := range sortedKeys(c.Properties) {
 			add("Property "+k, c.Properties[k])
 		}

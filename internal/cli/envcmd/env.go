@@ -12,6 +12,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -31,7 +32,7 @@ func fromProfile(e profile.Environment) Environment {
 
 func table(envs []Environment) func() *cmdutil.Table {
 	return func() *cmdutil.Table {
-		t := &cmdutil.Table{Header: []string{"Name", "AuthorityHost", "ARMEndpoint", "BuiltIn"}}
+		t := &cmdutil.Table{Header: []string{"NAME", "AUTHORITY HOST", "ARM ENDPOINT", "BUILT IN"}}
 		for _, e := range envs {
 			t.Rows = append(t.Rows, []string{e.Name, e.AuthorityHost, e.ARMEndpoint, fmt.Sprint(e.BuiltIn)})
 		}
@@ -95,11 +96,11 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 			env := fromProfile(e)
 			return cobrautil.Print(f, cmd, env, func() *cmdutil.Table {
 				t := &cmdutil.Table{Rows: [][]string{
-					{"Name", env.Name}, {"AuthorityHost", env.AuthorityHost}, {"ARMEndpoint", env.ARMEndpoint},
-					{"ARMAudience", env.ARMAudience}, {"BuiltIn", fmt.Sprint(env.BuiltIn)},
+					{"Name", env.Name}, {"Authority host", env.AuthorityHost}, {"ARM endpoint", env.ARMEndpoint},
+					{"ARM audience", env.ARMAudience}, {"Built in", fmt.Sprint(env.BuiltIn)},
 				}}
 				if env.CAFile != "" {
-					t.Rows = append(t.Rows, []string{"CAFile", env.CAFile})
+					t.Rows = append(t.Rows, []string{"CA file", env.CAFile})
 				}
 				return t
 			})
@@ -199,7 +200,7 @@ func addRun(f *cmdutil.Factory, cmd *cobra.Command, opts *AddOptions) error {
 		return err
 	}
 	out := fromProfile(env)
-	return cobrautil.Print(f, cmd, out, table([]Environment{out}))
+	return cobrautil.PrintChange(f, cmd, out, fmt.Sprintf("saved environment %s (%s scope)", env.Name, contextrun.ScopeName(scope)))
 }
 
 func newCmdRemove(f *cmdutil.Factory) *cobra.Command {

@@ -125,7 +125,7 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		if opts.Ref == "" {
 			return "", nil, false // the picker
 		}
-		run = func() error { return contextrun.UseRun(f, out, opts) }
+		run = func() error { return contextrun.UseRun(context.Background(), f, out, opts) }
 	default:
 		return "", nil, false
 	}

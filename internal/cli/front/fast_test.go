@@ -71,7 +71,7 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 			code = cli.Run(context.Background(), f, full.Commands, args)
 		}
 		// the state directory and --debug's clock differ run to run
-		stderr = strings.ReplaceAll(debugTime.ReplaceAllString(errOut.String(), "time=T"), dir, "$DIR")
+		stderr = strings.ReplaceAll(debugTime.ReplaceAllString(errOut.String(), "$1=T"), dir, "$DIR")
 		return code, strings.ReplaceAll(out.String(), dir, "$DIR"), stderr
 	}
 	if tc.session {
@@ -109,8 +109,8 @@ func (tc fastCase) argvOf() []string {
 	return strings.Fields(tc.args)
 }
 
-// debugTime is --debug's clock.
-var debugTime = regexp.MustCompile(`time=\S+`)
+// debugTime is --debug's clock and the durations it logs.
+var debugTime = regexp.MustCompile(`\b(time|waited|held)=\S+`)
 
 // TestFastAgreesWithCobra runs every form azc's fast path takes both ways,
 // through front.Run and through azc-full's cobra, and requires the same

@@ -28,6 +28,9 @@ func Run(f *cmdutil.Factory, args []string) int {
 	if f.ExecFull == nil {
 		f.ExecFull = func(args []string) int { return execFull(f, args) }
 	}
+	if len(args) == 1 && args[0] == "--version" {
+		args = []string{"version"}
+	}
 	path, run, ok := Fast(f, args)
 	if !ok {
 		return f.ExecFull(args)

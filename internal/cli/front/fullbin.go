@@ -21,12 +21,9 @@ func findFull(getenv func(string) string) (string, error) {
 	if p := getenv("AZC_FULL"); p != "" {
 		if _, err := os.Stat(p); err != nil {
 			return "", &cmdutil.ExitError{
-				Code: cmdutil.ExitFailure,
-				Err:  fmt.Errorf("AZC_FULL names %s: %w", p, err),
-				Hints: []string{
-					"install it beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest",
-					"or unset AZC_FULL to look beside azc and on PATH",
-				},
+				Code:  cmdutil.ExitFailure,
+				Err:   fmt.Errorf("AZC_FULL names %s: %w", p, err),
+				Hints: []string{"install it beside azc (go install github.com/azcontext/azc/cmd/azc-full@latest), or unset AZC_FULL to look beside azc and on PATH"},
 			}
 		}
 		return p, nil
@@ -54,12 +51,9 @@ func findFull(getenv func(string) string) (string, error) {
 		where = "beside azc (in " + dir + ") nor on PATH"
 	}
 	return "", &cmdutil.ExitError{
-		Code: cmdutil.ExitFailure,
-		Err:  fmt.Errorf("this command needs %s, which is neither %s", FullName, where),
-		Hints: []string{
-			"install it beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest",
-			"or set AZC_FULL to its path",
-		},
+		Code:  cmdutil.ExitFailure,
+		Err:   fmt.Errorf("this command needs %s, which is neither %s", FullName, where),
+		Hints: []string{"install it beside azc (go install github.com/azcontext/azc/cmd/azc-full@latest), or set AZC_FULL to its path"},
 	}
 }
 
@@ -92,7 +86,7 @@ func execFull(f *cmdutil.Factory, args []string) int {
 	if errors.As(err, &ee) {
 		err = ee.Err
 	}
-	cmdutil.PrintError(f.IOStreams.ErrOut, err, hints)
+	cmdutil.PrintError(f.IOStreams, err, hints)
 	return code
 }
 

@@ -6,6 +6,8 @@
 package full
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc"
@@ -16,6 +18,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/internal/cli/sessioncmd"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
+	"github.com/azcontext/azc/profile"
 )
 
 // Commands adds every command group to root. A new group is one package
@@ -28,7 +31,10 @@ func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(envcmd.New(f)...)
 	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
-	f.RefreshAccounts = func(st *azc.State) error { return logincmd.RefreshAll(f, st) }
+	f.RefreshAccounts = func(ctx context.Context, st *azc.State) error { return logincmd.RefreshAll(ctx, f, st) }
+	f.FindSubscription = func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
+		return logincmd.FindSubscription(ctx, f, st, cur, sub, tenant)
+	}
 	root.AddCommand(versioncmd.New(f)...)
 	sessioncmd.Register(root, f)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -24,7 +25,7 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the subscriptions of every context (Get-AzSubscription)",
 		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := listedProfile(f, refresh)
+			p, err := listedProfile(cmd.Context(), f, refresh)
 			if err != nil {
 				return err
 			}
@@ -35,14 +36,23 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 					continue
 				}
 				seen[strings.ToLower(c.Subscription.ID)] = true
+				acct := contextrun.Account{ID: p.AccountID(&c)}
+				if a := p.Account(c.Account); a != nil {
+					acct.Type = string(a.Type)
+				}
 				out = append(out, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,
-					TenantID: c.Subscription.TenantID, Account: p.AccountID(&c)})
+					Tenant:  contextrun.Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+					Account: acct})
 			}
 			sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
 			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
 				t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
 				for _, r := range out {
-					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, r.TenantID, r.Account})
+					tenant := r.Tenant.DefaultDomain
+					if tenant == "" {
+						tenant = r.Tenant.ID
+					}
+					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, tenant, r.Account.ID})
 				}
 				return t
 			})
@@ -55,25 +65,28 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 
 // listedProfile is the state the list commands read: the merged profile,
 // after asking ARM again for every account when refresh is set.
-func listedProfile(f *cmdutil.Factory, refresh bool) (*profile.Profile, error) {
+func listedProfile(ctx context.Context, f *cmdutil.Factory, refresh bool) (*profile.Profile, error) {
 	st, err := f.State()
 	if err != nil {
 		return nil, err
 	}
 	if refresh {
-		if err := RefreshAll(f, st); err != nil {
+		if err := RefreshAll(ctx, f, st); err != nil {
 			return nil, err
 		}
 	}
 	return st.Profile()
 }
 
+// subscriptionRow is the JSON shape of a subscription in `subscription
+// list`: a context's subscription fields with its tenant and account in
+// the shapes contexts use.
 type subscriptionRow struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	State    string `json:"state"`
-	TenantID string `json:"tenantId"`
-	Account  string `json:"account"`
+	ID      string             `json:"id"`
+	Name    string             `json:"name"`
+	State   string             `json:"state"`
+	Tenant  contextrun.Tenant  `json:"tenant"`
+	Account contextrun.Account `json:"account"`
 }
 
 func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
@@ -85,7 +98,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the tenants of every context (Get-AzTenant)",
 		Args:    cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := listedProfile(f, refresh)
+			p, err := listedProfile(cmd.Context(), f, refresh)
 			if err != nil {
 				return err
 			}
@@ -99,7 +112,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 				out = append(out, c.Tenant)
 			}
 			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
-				t := &cmdutil.Table{Header: []string{"ID", "DOMAIN", "NAME"}}
+				t := &cmdutil.Table{Header: []string{"ID", "DEFAULT DOMAIN", "DISPLAY NAME"}}
 				for _, r := range out {
 					t.Rows = append(t.Rows, []string{r.ID, r.DefaultDomain, r.DisplayName})
 				}
@@ -115,7 +128,7 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 // RefreshAll lists every account's tenants and subscriptions again and
 // updates its contexts in the scope they live in; the defaults stay.
 // azc-full sets it as Factory.RefreshAccounts.
-func RefreshAll(f *cmdutil.Factory, st *azc.State) error {
+func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	entries, err := st.Contexts()
 	if err != nil {
 		return err
@@ -147,12 +160,12 @@ func RefreshAll(f *cmdutil.Factory, st *azc.State) error {
 		if err != nil {
 			return err
 		}
-		res, err := m.Refresh(context.Background(), blobs, env, *acct, loginUI(f))
+		res, err := m.Refresh(ctx, blobs, env, *acct, loginUI(f))
 		if err != nil {
 			return tokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
 		}
 		for _, w := range res.Warnings {
-			fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+w)
+			cmdutil.Warn(f.IOStreams, w)
 		}
 		if _, err := st.Update(scopes[k], func(p *profile.Profile) error {
 			_, err := res.Apply(p, auth.ApplyOptions{KeepDefault: true})
@@ -162,4 +175,86 @@ func RefreshAll(f *cmdutil.Factory, st *azc.State) error {
 		}
 	}
 	return nil
+}
+
+// FindSubscription looks sub (id or name; "" for the first enabled one of
+// tenant) in tenant (id or domain; "" for any, the account's home tenant
+// first) up in ARM with the account of cur, with the credentials it has,
+// and returns the unnamed context for it. azc-full sets it as
+// Factory.FindSubscription.
+func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
+	p, err := st.Profile()
+	if err != nil {
+		return profile.Context{}, err
+	}
+	acct := p.Account(cur.Account)
+	if acct == nil {
+		return profile.Context{}, cmdutil.Errorf("the account of context %q is not signed in", cur.Name)
+	}
+	env, err := p.Environment(acct.Environment)
+	if err != nil {
+		return profile.Context{}, err
+	}
+	blobs, err := cmdutil.Blobs(f, st, profile.ScopeUser)
+	if err != nil {
+		return profile.Context{}, err
+	}
+	if _, err := blobs.Get(acct.Key()); blobNotFound(err) && st.SessionBlobs() != nil {
+		blobs = st.SessionBlobs()
+	}
+	what := "subscription " + sub
+	if sub == "" {
+		what = "tenant " + tenant
+	} else if tenant != "" {
+		what += " in tenant " + tenant
+	}
+	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, loginUI(f))
+	if err != nil {
+		return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s is not known to any context, and looking it up in ARM as %s failed: %w", what, acct.ID, err),
+			cmdutil.ExitFailure, "sign in again with `azc login`, then retry")
+	}
+	tenants := map[string]profile.Tenant{}
+	for _, t := range res.Tenants {
+		tenants[strings.ToLower(t.ID)] = t
+	}
+	inTenant := func(id string) bool {
+		if tenant == "" {
+			return true
+		}
+		t := tenants[strings.ToLower(id)]
+		return strings.EqualFold(id, tenant) || t.DefaultDomain != "" && strings.EqualFold(t.DefaultDomain, tenant)
+	}
+	var hits []profile.Subscription
+	for _, s := range res.Subscriptions {
+		if !inTenant(s.TenantID) {
+			continue
+		}
+		if sub == "" && auth.Enabled(s) || strings.EqualFold(s.ID, sub) || strings.EqualFold(s.Name, sub) {
+			hits = append(hits, s)
+		}
+	}
+	// the home tenant's first, as Set-AzContext prefers it
+	sort.SliceStable(hits, func(i, j int) bool {
+		return strings.EqualFold(hits[i].TenantID, acct.HomeTenantID) && !strings.EqualFold(hits[j].TenantID, acct.HomeTenantID)
+	})
+	c := profile.Context{Account: acct.Key(), Environment: acct.Environment}
+	switch {
+	case len(hits) > 0:
+		s := hits[0]
+		c.Subscription = &s
+		c.Tenant = tenants[strings.ToLower(s.TenantID)]
+		if c.Tenant.ID == "" {
+			c.Tenant.ID = s.TenantID
+		}
+		return c, nil
+	case sub == "":
+		for _, t := range res.Tenants {
+			if inTenant(t.ID) {
+				c.Tenant = t
+				return c, nil
+			}
+		}
+	}
+	return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s not found for %s", what, acct.ID), cmdutil.ExitFailure,
+		"`azc subscription list --refresh` lists the subscriptions the accounts can see; sign in with an account that can see it")
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -168,7 +169,7 @@ func loginRun(o *LoginOptions) error {
 	}
 
 	m := newManager(f)
-	ctx := context.Background()
+	ctx := o.cmd.Context()
 	res, err := m.Login(ctx, opts)
 	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive {
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: no browser could be opened; signing in with a device code instead")
@@ -179,20 +180,24 @@ func loginRun(o *LoginOptions) error {
 		return loginError(err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(f.IOStreams.ErrOut, "azc: warning: "+w)
-	}
-	if err := res.Save(ctx, blobs); err != nil {
-		return err
+		cmdutil.Warn(f.IOStreams, w)
 	}
 	var ar auth.ApplyResult
-	if _, err := st.Update(scope, func(p *profile.Profile) error {
-		var err error
-		ar, err = res.Apply(p, auth.ApplyOptions{ContextName: o.ContextName, Force: o.Force})
+	err = res.Save(ctx, blobs, func() error {
+		_, err := st.Update(scope, func(p *profile.Profile) error {
+			var err error
+			ar, err = res.Apply(p, auth.ApplyOptions{ContextName: o.ContextName, Force: o.Force})
+			return err
+		})
 		return err
-	}); err != nil {
-		if errors.Is(err, profile.ErrNameTaken) {
-			return cmdutil.WithHint(err, cmdutil.ExitUsage, "pass --force to replace it, or choose another --context-name")
-		}
+	})
+	if errors.Is(err, profile.ErrNameTaken) {
+		return cmdutil.WithHint(err, cmdutil.ExitUsage, "pass --force to replace it, or choose another --context-name")
+	}
+	if err != nil {
+		return err
+	}
+	if err := dropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
 	out := loginOutput{Account: res.Account.ID, Type: string(res.Account.Type), Tenants: len(res.Tenants),
@@ -223,8 +228,13 @@ func loginUI(f *cmdutil.Factory) auth.UI {
 			fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)
 			return nil
 		}
+		// One line, rewritten in place, says what azc waits for.
 		ui.Progress = func(p auth.Progress) {
-			fmt.Fprintf(f.IOStreams.ErrOut, "\rtenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
+			if p.Listing {
+				fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing tenants (Ctrl-C to stop)…")
+				return
+			}
+			fmt.Fprintf(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
 			if p.TenantsDone == p.Tenants {
 				fmt.Fprintln(f.IOStreams.ErrOut)
 			}
@@ -271,6 +281,21 @@ func loginError(err error) error {
 
 func newManager(f *cmdutil.Factory) *auth.Manager {
 	return auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: blobNotFound})
+}
+
+// dropCredentials deletes the credential blobs of the accounts keys that
+// scope's profile, as just written, no longer names (auth.DropCredentials).
+func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	blobs, err := cmdutil.Blobs(f, st, scope)
+	if err != nil {
+		return err
+	}
+	return auth.DropCredentials(ctx, blobs, keys, func() (*profile.Profile, error) {
+		return cmdutil.ScopeProfile(st, scope)
+	})
 }
 
 // blobNotFound is the store's "no such blob" (a lost key reads as one too:

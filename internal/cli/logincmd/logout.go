@@ -1,7 +1,6 @@
 package logincmd
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -9,6 +8,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -31,8 +31,8 @@ func NewCmdLogout(f *cmdutil.Factory, runF func(*LogoutOptions) error) *cobra.Co
 		Short:   "Sign out: remove an account's tokens, secrets and contexts",
 		Long: `Sign out (Disconnect-AzAccount): with no argument the current context's
 account, or ACCOUNT, the account of --context NAME, or --all. Removes the
-account's tokens and secrets and every context of it. Signing out twice is
-not an error.`,
+account's tokens and secrets and every context of it. Naming an account
+that is not signed in fails (exit 1) and changes nothing.`,
 		Args: cobrautil.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.cmd = cmd
@@ -68,10 +68,19 @@ func logoutRun(o *LogoutOptions) error {
 			keys = append(keys, a.Key())
 		}
 	case o.Account != "":
+		var ids []string
 		for _, a := range merged.Accounts {
 			if strings.EqualFold(a.ID, o.Account) || strings.EqualFold(a.Key(), o.Account) {
 				keys = append(keys, a.Key())
 			}
+			ids = append(ids, a.ID)
+		}
+		if len(keys) == 0 {
+			hint := cmdutil.DidYouMean(cmdutil.Suggest(o.Account, ids), func(s string) string { return fmt.Sprintf("%q", s) })
+			if hint == "" {
+				hint = "`azc context list` shows the signed-in accounts"
+			}
+			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: o.Account}, Hints: []string{hint}}
 		}
 	default:
 		c, err := st.Resolve(cobrautil.ContextRef(f, o.cmd))
@@ -80,48 +89,57 @@ func logoutRun(o *LogoutOptions) error {
 		}
 		keys = append(keys, c.Account)
 	}
-	var removed profile.Removal
-	if _, err := st.Update(scope, func(p *profile.Profile) error {
-		removed = profile.Removal{}
-		for _, k := range keys {
-			r := p.RemoveAccount(k)
-			removed.Contexts = append(removed.Contexts, r.Contexts...)
-			removed.OrphanedAccounts = append(removed.OrphanedAccounts, r.OrphanedAccounts...)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	blobs, err := cmdutil.Blobs(f, st, scope)
+	removed, err := st.RemoveAccounts(scope, keys)
 	if err != nil {
 		return err
 	}
-	m := newManager(f)
-	for _, k := range keys {
-		acct := profile.Account{}
-		if a := merged.Account(k); a != nil {
-			acct = *a
-		}
-		if acct.ID == "" {
-			// Key() of a zero account would not be k: delete by key directly.
-			if err := blobs.Delete(k); err != nil && !blobNotFound(err) {
-				return err
-			}
-			continue
-		}
-		if err := m.Logout(context.Background(), blobs, acct); err != nil {
+	// The contexts are gone; now the credentials (see
+	// auth.DropCredentials), from every scope the accounts went from.
+	if err := dropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
+		return err
+	}
+	if scope == profile.ScopeUser && st.HasSession() {
+		if err := dropCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
 			return err
 		}
 	}
-	names := make([]string, 0, len(removed.Contexts))
-	for _, c := range removed.Contexts {
+	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
+	for _, c := range append(removed.User.Contexts, removed.Session.Contexts...) {
 		names = append(names, c.Name)
 	}
-	msg := fmt.Sprintf("Signed out %d account(s); removed %d context(s).", len(keys), len(names))
-	return cobrautil.PrintChange(f, o.cmd, logoutOutput{Accounts: keys, RemovedContexts: names}, msg)
+	ids := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if a := merged.Account(k); a != nil {
+			ids = append(ids, a.ID)
+		} else {
+			ids = append(ids, k)
+		}
+	}
+	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(ids, ", "), contextrun.Where(st, scope), len(names))
+	if len(ids) == 0 {
+		msg = "no account to sign out"
+	}
+	out := logoutOutput{Accounts: keys, RemovedContexts: names, Default: removed.Promoted}
+	if removed.Promoted != "" {
+		msg += fmt.Sprintf("\n%q is now the default context (the first remaining one)", removed.Promoted)
+	}
+	if removed.Unselected || removed.Selected != "" {
+		if cur, err := st.Resolve(""); err == nil {
+			out.Current = cur.Name
+			msg += fmt.Sprintf("\nthis shell now uses %q", cur.Name)
+		} else {
+			msg += "\nthis shell has no context now: sign in with `azc login`"
+		}
+	}
+	return cobrautil.PrintChange(f, o.cmd, out, msg)
 }
 
 type logoutOutput struct {
 	Accounts        []string `json:"accounts"`
 	RemovedContexts []string `json:"removedContexts"`
+	// Default is the context that became the default because the old
+	// one went: the first remaining one.
+	Default string `json:"default,omitempty"`
+	// Current is the context this shell uses when signing out changed it.
+	Current string `json:"current,omitempty"`
 }

@@ -1,14 +1,18 @@
 package picker
 
 import (
-	"bufio"
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/azcontext/azc/internal/cli/termtext"
 )
 
-var items = []Item{{Label: "Prod"}, {Label: "Dev"}, {Label: "Dev Test"}, {Label: "contoso (app-1)", Detail: "tenant"}}
+var items = []Item{{Label: "Prod"}, {Label: "Dev"}, {Label: "Dev Test"}, {Label: "contoso (app-1)", Details: []string{"tenant"}}}
 
 func TestFilter(t *testing.T) {
 	t.Parallel()
@@ -28,43 +32,147 @@ func TestFilter(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := Filter(items, tt.query)
-			if len(got) != len(tt.want) {
+			if !slices.Equal(got, tt.want) {
 				t.Fatalf("Filter(%q) = %v, want %v", tt.query, got, tt.want)
-			}
-			for i := range got {
-				if got[i] != tt.want[i] {
-					t.Fatalf("Filter(%q) = %v, want %v", tt.query, got, tt.want)
-				}
 			}
 		})
 	}
 }
 
+// keys sends each string as one read from the terminal, then ends.
+func keys(reads ...string) <-chan []byte {
+	c := make(chan []byte, len(reads))
+	for _, r := range reads {
+		c <- []byte(r)
+	}
+	close(c)
+	return c
+}
+
+func size(w, h int) func() (int, int) { return func() (int, int) { return w, h } }
+
 func TestRun(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		keys    string
+		reads   []string
+		start   int
 		want    int
 		wantErr error
 	}{
-		{"enter picks the first item", "\r", 0, nil},
-		{"typing filters", "test\r", 2, nil},
-		{"arrow down moves", "\x1b[B\x1b[B\r", 2, nil},
-		{"arrow up stops at the top", "\x1b[A\r", 0, nil},
-		{"backspace widens the filter", "pz\x7f\x7f\x0e\r", 1, nil},
-		{"escape cancels", "\x1b", 0, ErrCancelled},
-		{"ctrl-c cancels", "de\x03", 0, ErrCancelled},
-		{"end of input cancels", "de", 0, ErrCancelled},
-		{"enter with no match cancels", "zzz\r", 0, ErrCancelled},
+		{"enter picks the first item", []string{"\r"}, 0, 0, nil},
+		{"enter picks the item it starts on", []string{"\r"}, 2, 2, nil},
+		{"typing filters", []string{"test\r"}, 0, 2, nil},
+		{"typing starts at the best match", []string{"d", "e", "v", "\r"}, 3, 1, nil},
+		{"arrow down moves", []string{"\x1b[B", "\x1b[B", "\r"}, 0, 2, nil},
+		{"application-mode arrows move", []string{"\x1bOB", "\r"}, 0, 1, nil},
+		{"arrow up stops at the top", []string{"\x1b[A\r"}, 0, 0, nil},
+		{"arrow down stops at the bottom", []string{"\x1b[B\x1b[B"}, 3, 0, ErrCancelled},
+		{"backspace widens the filter", []string{"pz\x7f\x7f\x0e\r"}, 0, 1, nil},
+		{"a character split across reads is typed once", []string{"\xe7", "\x94\x9f\r"}, 0, 0, ErrCancelled},
+		{"escape cancels", []string{"\x1b"}, 0, 0, ErrCancelled},
+		{"ctrl-c cancels", []string{"de\x03"}, 0, 0, ErrCancelled},
+		{"end of input cancels", []string{"de"}, 0, 0, ErrCancelled},
+		{"enter with no match cancels", []string{"zzz\r"}, 0, 0, ErrCancelled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := run(bufio.NewReader(strings.NewReader(tt.keys)), io.Discard, ">", items, 10)
+			got, err := run(context.Background(), keys(tt.reads...), io.Discard, ">", items, tt.start, size(80, 24))
 			if !errors.Is(err, tt.wantErr) || (err == nil && got != tt.want) {
-				t.Fatalf("run(%q) = %d, %v; want %d, %v", tt.keys, got, err, tt.want, tt.wantErr)
+				t.Fatalf("run(%q) = %d, %v; want %d, %v", tt.reads, got, err, tt.want, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestRunEndsWithTheContext(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	never := make(chan []byte)
+	if _, err := run(ctx, never, io.Discard, ">", items, 0, size(80, 24)); !errors.Is(err, ErrCancelled) {
+		t.Fatalf("run after the context ended = %v, want ErrCancelled", err)
+	}
+}
+
+// wideItems are contexts with long and wide names, as a picker meets them.
+func wideItems(n int) []Item {
+	out := make([]Item, n)
+	for i := range out {
+		out[i] = Item{Label: fmt.Sprintf("生产 🚀 %d %s", i, strings.Repeat("long ", i%30)), Details: []string{fmt.Sprintf("tenant%d.onmicrosoft.com", i), fmt.Sprintf("user%d@contoso.com", i), ""}}
+	}
+	out[n/2].Label = "Evil\x1b]0;owned\a\x1b[2J"
+	out[n/2].Details[2] = "(current)"
+	return out
+}
+
+func TestDrawFitsTheTerminal(t *testing.T) {
+	t.Parallel()
+	for _, width := range []int{40, 200} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			t.Parallel()
+			var out strings.Builder
+			its := wideItems(100)
+			_, err := run(context.Background(), keys("\x1b[B", "\x1b[A"), &out, "context>", its, 50, size(width, 12))
+			if !errors.Is(err, ErrCancelled) {
+				t.Fatal(err)
+			}
+			screen := out.String()
+			if strings.ContainsAny(screen, "\a") || strings.Contains(screen, "\x1b]") || strings.Contains(screen, "\x1b[2J") {
+				t.Fatalf("a hostile name reached the terminal: %q", screen)
+			}
+			// Every redraw erases exactly the lines the last one drew.
+			const eraseLine = "\x1b[1A\x1b[2K"
+			var frames []string
+			lines, rest := 0, screen
+			for rest != "" {
+				erased := 0
+				for strings.HasPrefix(rest, eraseLine) {
+					rest, erased = rest[len(eraseLine):], erased+1
+				}
+				if erased != lines {
+					t.Fatalf("a redraw erased %d lines, the last drew %d", erased, lines)
+				}
+				rest, _ = strings.CutPrefix(rest, "\r")
+				body := rest
+				if i := strings.Index(rest, eraseLine); i >= 0 {
+					body, rest = rest[:i], rest[i:]
+				} else {
+					rest = ""
+				}
+				frames = append(frames, body)
+				drawn := strings.Split(strings.TrimSuffix(body, "\r\n"), "\r\n")
+				lines = strings.Count(body, "\r\n")
+				tenantAt := -1
+				for _, l := range drawn {
+					if w := termtext.Width(l); w >= width {
+						t.Errorf("at %d columns a line is %d wide: %q", width, w, l)
+					}
+					if i := strings.Index(l, "tenant"); i >= 0 && !strings.HasPrefix(l, "context>") {
+						at := termtext.Width(l[:i])
+						if tenantAt >= 0 && at != tenantAt {
+							t.Errorf("at %d columns the tenant column moved: %q", width, body)
+						}
+						tenantAt = at
+					}
+				}
+				if lines > 12 {
+					t.Errorf("a frame of %d lines on a 12-line terminal", lines)
+				}
+			}
+			// It starts on the current item.
+			if !strings.Contains(frames[0], `> Evil\x1b`) {
+				t.Errorf("the first frame does not select the current item: %q", frames[0])
+			}
+		})
+	}
+}
+
+func BenchmarkFilter10000(b *testing.B) {
+	l := newList(wideItems(10000))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.filter("tnt99")
 	}
 }

@@ -38,7 +38,9 @@ func NewCmd(f *cmdutil.Factory, slow Slow, runF func(*Options) error) *cobra.Com
 		Short: "Print an access token for the current context",
 		Long: `Print an access token (Get-AzAccessToken). The JSON form carries the field
 names of ` + "`az account get-access-token`" + ` (accessToken, expiresOn, expires_on,
-tokenType, subscription, tenant), so scripts written for az keep working.`,
+tokenType, subscription, tenant), and -o tsv prints az's five columns
+(accessToken, expiresOn, subscription, tenant, tokenType), so scripts written
+for az keep working.`,
 		Args: cobrautil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -50,6 +52,8 @@ tokenType, subscription, tenant), so scripts written for az keep working.`,
 	cmd.Flags().StringVar(&o.Resource, "resource", "", "resource (v1), e.g. https://storage.azure.com")
 	cmd.Flags().StringVar(&o.Scope, "scope", "", "scope (v2), e.g. https://storage.azure.com/.default")
 	cmd.Flags().StringVar(&o.Tenant, "tenant", "", "tenant to get the token in (default: the context's)")
+	cmd.Flags().StringVar(&o.Subscription, "subscription", "", "subscription (id or name) whose context's token to print, as az's --subscription")
 	cmd.MarkFlagsMutuallyExclusive("resource", "scope")
+	cmd.MarkFlagsMutuallyExclusive("subscription", "tenant")
 	return cmd
 }

@@ -191,6 +191,8 @@ func TestFlags(t *testing.T) {
 		{name: "scope is kept", args: []string{"--scope", "s/.default"}, want: tokencmd.Options{Scope: "s/.default"}},
 		{name: "resource and scope together are refused", args: []string{"--resource", "r", "--scope", "s"}, fail: true},
 		{name: "arguments are refused", args: []string{"extra"}, fail: true},
+		{name: "subscription is kept", args: []string{"--subscription", "Fabrikam Shared"}, want: tokencmd.Options{Subscription: "Fabrikam Shared"}},
+		{name: "subscription and tenant together are refused, as az refuses them", args: []string{"--subscription", "s", "--tenant", "t"}, fail: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,5 +214,55 @@ func TestFlags(t *testing.T) {
 				t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestTSVKeepsAzsColumns: `azc token -o tsv` prints the columns of az's
+// `account get-access-token -o tsv` (2.45), in its order: accessToken,
+// expiresOn, subscription, tenant, tokenType; with --tenant az has no
+// subscription column.
+func TestTSVKeepsAzsColumns(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	var j azToken
+	if err := json.Unmarshal([]byte(h.full("token", "-o", "json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"token", "-o", "tsv"}, []string{j.AccessToken, "", j.Subscription, j.Tenant, "Bearer"}},
+		{[]string{"token", "--tenant", emulator.DefaultGuestTenantID, "-o", "tsv"}, []string{"", "", emulator.DefaultGuestTenantID, "Bearer"}},
+	} {
+		got := strings.Split(strings.TrimSuffix(h.full(tc.args...), "\n"), "\t")
+		if len(got) != len(tc.want) {
+			t.Errorf("%v: %d columns, want %d", tc.args, len(got), len(tc.want))
+			continue
+		}
+		for i, w := range tc.want {
+			if w != "" && got[i] != w {
+				t.Errorf("%v: column %d is %q, want %q", tc.args, i+1, got[i], w)
+			}
+		}
+	}
+}
+
+// TestSubscriptionPicksItsContext: --subscription takes a subscription id
+// or name, as az's does, and prints that subscription's token and ids.
+func TestSubscriptionPicksItsContext(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, sub := range []string{"Fabrikam Shared", "fabrikam shared", emulator.DefaultGuestSubscriptionID} {
+		var j azToken
+		if err := json.Unmarshal([]byte(h.full("token", "--subscription", sub, "-o", "json")), &j); err != nil {
+			t.Fatal(err)
+		}
+		if j.Subscription != emulator.DefaultGuestSubscriptionID || j.Tenant != emulator.DefaultGuestTenantID {
+			t.Errorf("--subscription %q: subscription %s, tenant %s; want %s in %s", sub, j.Subscription, j.Tenant, emulator.DefaultGuestSubscriptionID, emulator.DefaultGuestTenantID)
+		}
+	}
+	if r := h.run(full.Commands, false, "token", "--subscription", "No Such Subscription"); r.code != 2 || !strings.Contains(r.errOut, "No Such Subscription") {
+		t.Errorf("an unknown subscription: exit %d, stderr %q; want 2 naming it", r.code, r.errOut)
 	}
 }

@@ -7,8 +7,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/credblob"
@@ -20,6 +23,9 @@ type Options struct {
 	Resource string
 	Scope    string
 	Tenant   string
+	// Subscription picks the context whose subscription (id or name) it
+	// names, as az's --subscription picks the account; it excludes Tenant.
+	Subscription string
 }
 
 // Request is what the slow path is asked for: a token for Account in
@@ -51,7 +57,18 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, ref string
 		return err
 	}
 	p, c, scope, err := cmdutil.ResolveContext(st, ref)
-	if err != nil {
+	if o.Subscription != "" {
+		if o.Tenant != "" {
+			return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
+		}
+		var cur *profile.Context
+		if err == nil {
+			cur = c
+		}
+		if p, c, scope, err = subscriptionContext(st, cur, o.Subscription); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	acct := p.Account(c.Account)
@@ -105,7 +122,64 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, ref string
 	if c.Subscription != nil && o.Tenant == "" {
 		sub = c.Subscription.ID
 	}
-	return out.Print(f, tok.AzCompatible(sub, time.Local), nil)
+	az := tok.AzCompatible(sub, time.Local)
+	if out.Format == cmdutil.FormatTSV && out.Query == "" {
+		return out.Print(f, tsvRow(az), nil)
+	}
+	return out.Print(f, az, nil)
+}
+
+// azRow is a token as `az account get-access-token -o tsv` prints it:
+// accessToken, expiresOn, subscription (absent with --tenant), tenant,
+// tokenType, in that order. az's JSON, which azc's keeps, also carries
+// expires_on in current versions; a tsv row without it keeps scripts that
+// read columns by position working.
+type azRow struct {
+	AccessToken  string `json:"accessToken"`
+	ExpiresOn    string `json:"expiresOn"`
+	Subscription string `json:"subscription,omitempty"`
+	Tenant       string `json:"tenant"`
+	TokenType    string `json:"tokenType"`
+}
+
+func tsvRow(t credblob.AzToken) azRow {
+	return azRow{AccessToken: t.AccessToken, ExpiresOn: t.ExpiresOn, Subscription: t.Subscription, Tenant: t.Tenant, TokenType: t.TokenType}
+}
+
+// subscriptionContext finds the context whose subscription id or name
+// (case-insensitively) is sub, preferring one of cur's account when there
+// are several; with several accounts and none of them cur's, the choice is
+// ambiguous.
+func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*profile.Profile, *profile.Context, profile.Scope, error) {
+	p, err := st.Profile()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	entries, err := st.Contexts()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var found []azc.Entry
+	for _, e := range entries {
+		if s := e.Subscription; s != nil && (strings.EqualFold(s.ID, sub) || strings.EqualFold(s.Name, sub)) {
+			if cur != nil && e.Account == cur.Account {
+				return p, &e.Context, e.Scope, nil
+			}
+			found = append(found, e)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil, 0, cmdutil.WithHint(fmt.Errorf("no context has subscription %q", sub), cmdutil.ExitUsage,
+			"list the subscriptions with `azc context list`; sign in to another account with `azc login`")
+	case 1:
+		return p, &found[0].Context, found[0].Scope, nil
+	}
+	names := make([]string, len(found))
+	for i, e := range found {
+		names[i] = e.Name
+	}
+	return nil, nil, 0, cmdutil.UsageErrorf("subscription %q is in several contexts of other accounts (%s); pick one with -c", sub, strings.Join(names, ", "))
 }
 
 // cached is the token the account's blob serves without MSAL; any error

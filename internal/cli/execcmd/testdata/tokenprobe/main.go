@@ -1,13 +1,18 @@
 // Command tokenprobe plays a user's Go program under `azc exec`: it gets an
 // ARM token with the Azure SDK's own ManagedIdentityCredential or
 // DefaultAzureCredential, calls the emulator's claims-echo endpoint with it
-// and prints the echoed claims as JSON. It knows nothing of azc.
+// and prints the echoed claims as JSON. With -arm it instead reads the
+// subscription $AZURE_SUBSCRIPTION_ID and lists the subscriptions with
+// armsubscriptions (the public cloud's default audience, the system's
+// roots as the environment sets them) and prints {"subscriptionId",
+// "tenantId", "listed"}. It knows nothing of azc.
 package main
 
 import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -16,8 +21,11 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
 )
 
 func main() {
@@ -25,8 +33,15 @@ func main() {
 	echo := flag.String("echo", "", "URL of the claims-echo endpoint")
 	caFile := flag.String("ca", "", "PEM file of the CA the echo endpoint's certificate chains to")
 	scope := flag.String("scope", "https://management.core.windows.net//.default", "scope to ask for")
+	armEndpoint := flag.String("arm", "", "ARM endpoint: list subscriptions there instead of calling the echo endpoint")
 	flag.Parse()
-	if err := run(*credName, *echo, *caFile, *scope); err != nil {
+	var err error
+	if *armEndpoint != "" {
+		err = listSubscriptions(*armEndpoint)
+	} else {
+		err = run(*credName, *echo, *caFile, *scope)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "tokenprobe:", err)
 		os.Exit(1)
 	}
@@ -78,4 +93,42 @@ func run(credName, echo, caFile, scope string) error {
 	}
 	_, err = os.Stdout.Write(append(body, '\n'))
 	return err
+}
+
+func listSubscriptions(endpoint string) error {
+	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	if err != nil {
+		return err
+	}
+	opts := &arm.ClientOptions{ClientOptions: policy.ClientOptions{Cloud: cloud.Configuration{
+		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
+			cloud.ResourceManager: {Endpoint: endpoint, Audience: cloud.AzurePublic.Services[cloud.ResourceManager].Audience},
+		},
+	}}}
+	client, err := armsubscriptions.NewClient(cred, opts)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sub, err := client.Get(ctx, os.Getenv("AZURE_SUBSCRIPTION_ID"), nil)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		SubscriptionID string   `json:"subscriptionId"`
+		TenantID       string   `json:"tenantId"`
+		Listed         []string `json:"listed"`
+	}{SubscriptionID: *sub.SubscriptionID, TenantID: *sub.TenantID}
+	pager := client.NewListPager(nil)
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range page.Value {
+			out.Listed = append(out.Listed, *s.SubscriptionID)
+		}
+	}
+	return json.NewEncoder(os.Stdout).Encode(out)
 }

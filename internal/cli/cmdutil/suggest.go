@@ -1,0 +1,95 @@
+package cmdutil
+
+import (
+	"slices"
+	"strings"
+)
+
+// Suggest returns the candidates the user may have meant by typed, best
+// first: those typed is a prefix of, then those it is a part of, then
+// those within a small edit distance (a typo: two edits, or a third of
+// typed's length when longer), each ignoring case. Duplicates go.
+func Suggest(typed string, candidates []string) []string {
+	t := strings.ToLower(typed)
+	if t == "" {
+		return nil
+	}
+	limit := max(2, len([]rune(t))/3)
+	type hit struct {
+		name string
+		rank int // 0 prefix, 1 substring, 2+d edit distance d
+	}
+	var hits []hit
+	seen := map[string]bool{}
+	for _, c := range candidates {
+		l := strings.ToLower(c)
+		if seen[l] || l == t {
+			continue
+		}
+		rank := -1
+		switch {
+		case strings.HasPrefix(l, t):
+			rank = 0
+		case strings.Contains(l, t):
+			rank = 1
+		default:
+			if d := editDistance(t, l, limit); d <= limit {
+				rank = 2 + d
+			}
+		}
+		if rank >= 0 {
+			seen[l] = true
+			hits = append(hits, hit{c, rank})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return a.rank - b.rank })
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.name
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b in runes, or
+// limit+1 when it is larger than limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// DidYouMean is the hint for a mistyped name: "did you mean X?" with the
+// suggestions formatted by show (at most three), or "" when there is none.
+func DidYouMean(suggestions []string, show func(string) string) string {
+	if len(suggestions) == 0 {
+		return ""
+	}
+	shown := make([]string, 0, 3)
+	for _, s := range suggestions[:min(len(suggestions), 3)] {
+		shown = append(shown, show(s))
+	}
+	return "did you mean " + strings.Join(shown, " or ") + "?"
+}

@@ -1,0 +1,154 @@
+// Package termtext makes text from files and the network safe and
+// measurable on a terminal: Escape spells out control characters (so a
+// subscription named "\x1b]0;owned\a" cannot retitle a window or clear a
+// screen), Width counts columns as a terminal draws them (East Asian wide
+// characters and emoji take two) and Truncate shortens text to a width,
+// ending it with "…".
+package termtext
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// Escape returns s with every control character (C0, DEL, C1), bidirectional
+// override or isolate and invalid UTF-8 byte spelled out as Go escapes
+// (`\x1b`, `\a`, `\u202e`), so that printing it moves no cursor and sends
+// no command to the terminal. Text with nothing to escape is returned as
+// is, without allocating.
+func Escape(s string) string {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if needsEscape(r, size) {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !needsEscape(r, size) {
+			b.WriteString(s[i : i+size])
+			i += size
+			continue
+		}
+		switch {
+		case r == utf8.RuneError:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\a':
+			b.WriteString(`\a`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// needsEscape reports whether the rune r (size bytes long in its string)
+// must not reach a terminal as it is.
+func needsEscape(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return true
+	case unicode.IsControl(r):
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		// bidirectional embeddings, overrides and isolates reorder what
+		// follows them on the line
+		return true
+	}
+	return false
+}
+
+// Width is the number of terminal columns s takes (East Asian wide
+// characters and emoji count two, combining marks none). s holds no
+// control character (see Escape).
+func Width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return runewidth.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
+// Truncate shortens s to at most width columns, ending it with "…" when
+// anything was cut; a wide character that would straddle the edge goes
+// whole.
+func Truncate(s string, width int) string {
+	if Width(s) <= width {
+		return s
+	}
+	if width <= 0 {
+		return ""
+	}
+	return runewidth.Truncate(s, width, "…")
+}
+
+// MinColumn is the narrowest Fit cuts a column to (when it was wider).
+const MinColumn = 6
+
+// Fit narrows the widest of the column widths, in place, until a line of
+// them with gap columns between each is at most limit columns (no limit
+// when 0), cutting none below MinColumn, and reports whether it narrowed
+// any. The widest columns go first and shrink together, so that short
+// columns (an id, a state) stay whole while long names are cut.
+func Fit(widths []int, gap, limit int) bool {
+	if limit <= 0 || len(widths) == 0 {
+		return false
+	}
+	total := gap * (len(widths) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	cut := false
+	for total > limit {
+		widest := 0
+		for i, w := range widths {
+			if w > widths[widest] {
+				widest = i
+			}
+		}
+		if widths[widest] <= MinColumn {
+			break
+		}
+		// down to the next widest column at most
+		next := MinColumn
+		for i, w := range widths {
+			if i != widest && w > next && w < widths[widest] {
+				next = w
+			}
+		}
+		by := max(1, min(total-limit, widths[widest]-next))
+		widths[widest] -= by
+		total -= by
+		cut = true
+	}
+	return cut
+}

@@ -1,0 +1,76 @@
+package termtext
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEscape(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"plain text is kept", "Contoso Prod", "Contoso Prod"},
+		{"wide characters are kept", "生产 🚀", "生产 🚀"},
+		{"a hostile title and clear screen are spelled out", "Evil\x1b]0;owned\a\x1b[2J", `Evil\x1b]0;owned\a\x1b[2J`},
+		{"newlines and tabs are spelled out", "a\nb\tc\r", `a\nb\tc\r`},
+		{"C1 controls are spelled out", "a\u009bb", `a\u009bb`},
+		{"DEL is spelled out", "a\x7f", `a\x7f`},
+		{"bidi overrides are spelled out", "abc\u202edcba", `abc\u202edcba`},
+		{"invalid UTF-8 is spelled out byte by byte", "a\xffb", `a\xffb`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Escape(tc.in)
+			if got != tc.want {
+				t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if strings.ContainsAny(got, "\x1b\a\n\r\t\x7f") {
+				t.Errorf("Escape(%q) = %q still holds a control byte", tc.in, got)
+			}
+		})
+	}
+}
+
+func TestWidthAndTruncate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		in    string
+		width int
+		trunc int
+		want  string
+	}{
+		{"ASCII fits", "Dev", 3, 3, "Dev"},
+		{"wide characters count two", "生产 🚀", 7, 7, "生产 🚀"},
+		{"ASCII is cut with an ellipsis", "Contoso Production", 18, 8, "Contoso…"},
+		{"a wide character that would straddle the edge goes whole", "生产环境", 8, 4, "生…"},
+		{"nothing fits in no width", "abc", 3, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Width(tc.in); got != tc.width {
+				t.Errorf("Width(%q) = %d, want %d", tc.in, got, tc.width)
+			}
+			got := Truncate(tc.in, tc.trunc)
+			if got != tc.want {
+				t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.trunc, got, tc.want)
+			}
+			if Width(got) > tc.trunc {
+				t.Errorf("Truncate(%q, %d) is %d columns wide", tc.in, tc.trunc, Width(got))
+			}
+		})
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	f.Add("Evil\x1b]0;owned\a\x1b[2J")
+	f.Add("生产 🚀\u202e\xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Escape(s)
+		for i := 0; i < len(got); i++ {
+			if c := got[i]; c < 0x20 || c == 0x7f {
+				t.Fatalf("Escape(%q) = %q holds byte %#x", s, got, c)
+			}
+		}
+		for _, r := range got {
+			if needsEscape(r, len(string(r))) && r != '\ufffd' {
+				t.Fatalf("Escape(%q) = %q holds %U", s, got, r)
+			}
+		}
+	})
+}
