@@ -459,6 +459,11 @@ func TestAzcAzureCloudThroughTheProxy(t *testing.T) {
 	}
 	azc([]string{"IDENTITY_ENDPOINT=" + e.info.ManagedIdentity, "IDENTITY_HEADER=" + string(header)}, "", "login", "--identity", "-o", "none")
 
+	// Every sign-in went to the emulator, through the proxy: nothing else answers for the
+	// public cloud here.
+	if n := e.hook(t, http.MethodGet, "/counts?route=token", "")["count"].(float64); n < 5 {
+		t.Fatalf("the emulator answered %v token requests for five sign-ins", n)
+	}
 	var contexts []struct {
 		Name, Environment string
 		Account           struct{ ID string }
