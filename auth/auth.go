@@ -37,8 +37,8 @@ var (
 
 // Blobs is the encrypted per-account blob store the token caches live in:
 // credstore.Blobs for the user scope, the session's store for the process
-// scope. Get returns an error matching NotFound when the key is absent.
-// Lock takes the key's exclusive cross-process lock; while it is held, the
+// scope. Get returns an error matching NotFound when the key is absent;
+// Delete of an absent key is not an error. Lock takes the key's exclusive cross-process lock; while it is held, the
 // holder writes with Put (Update takes the same lock itself).
 type Blobs interface {
 	Get(key string) ([]byte, error)

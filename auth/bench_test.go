@@ -22,7 +22,7 @@ func BenchmarkGetTokenWarm(b *testing.B) {
 	m := newTestManager(s, nil)
 	res := spLogin(b, s, m, LoginOptions{SkipPopulation: true})
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		b.Fatal(err)
 	}
 	cred := m.Credential(blobs, emulatorEnv(s), res.Account, "")

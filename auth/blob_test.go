@@ -175,11 +175,11 @@ func TestCachedTokenAgreesWithMSAL(t *testing.T) {
 	ctx := context.Background()
 	blobs := newMemBlobs()
 	user := deviceLogin(t, s, m, emulator.DefaultUser)
-	if err := user.Save(ctx, blobs); err != nil {
+	if err := user.Save(ctx, blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	sp := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
-	if err := sp.Save(ctx, blobs); err != nil {
+	if err := sp.Save(ctx, blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	home := strings.ToLower(emulator.DefaultHomeTenantID)
@@ -297,7 +297,7 @@ func TestCachedTokenServesRawTokensAndNeverManagedIdentities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.Save(ctx, blobs); err != nil {
+	if err := raw.Save(ctx, blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := blobs.Get(raw.Account.Key())
@@ -340,7 +340,7 @@ func FuzzCachedTokenAgainstMSAL(f *testing.F) {
 	}
 	sp := spLogin(f, s, m, LoginOptions{SkipPopulation: true})
 	for _, res := range []*LoginResult{user, sp} {
-		if err := res.Save(ctx, seedBlobs); err != nil {
+		if err := res.Save(ctx, seedBlobs, nil); err != nil {
 			f.Fatal(err)
 		}
 		// a token for the home tenant too, beside the sign-in's own

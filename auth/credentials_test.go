@@ -66,7 +66,7 @@ func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := res.Save(context.Background(), blobs); err != nil {
+		if err := res.Save(context.Background(), blobs, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://storage.azure.com/.default"}}); err != nil {
@@ -99,7 +99,7 @@ func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
 				t.Fatalf("%s: %v", name, err)
 			}
 			pfxBlobs := newMemBlobs()
-			if err := res.Save(context.Background(), pfxBlobs); err != nil {
+			if err := res.Save(context.Background(), pfxBlobs, nil); err != nil {
 				t.Fatal(err)
 			}
 			// The blob keeps the certificate and key, not the password: a
@@ -126,7 +126,7 @@ func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := res.Save(context.Background(), blobs); err != nil {
+		if err := res.Save(context.Background(), blobs, nil); err != nil {
 			t.Fatal(err)
 		}
 		// A garbage file makes the next request fail: proof it was re-read.
@@ -205,7 +205,7 @@ func TestProcessScopeBlobsStaySeparate(t *testing.T) {
 	user, session := newMemBlobs(), newMemBlobs()
 	res := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
 	// A process-scope (or autosave-off) sign-in saves to the session's store only.
-	if err := res.Save(context.Background(), session); err != nil {
+	if err := res.Save(context.Background(), session, nil); err != nil {
 		t.Fatal(err)
 	}
 	p := &profile.Profile{}

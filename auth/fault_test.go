@@ -33,7 +33,7 @@ func refreshStorm(t *testing.T, fault emulator.Fault, timeout time.Duration) ([]
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	store, dir, key := openTestStore(t)
-	if err := res.Save(context.Background(), store); err != nil {
+	if err := res.Save(context.Background(), store, nil); err != nil {
 		t.Fatal(err)
 	}
 	expireAccessTokens(t, store, res.Account.Key())
@@ -112,7 +112,7 @@ func TestARetryAfterBeyondTheBoundFailsAtOnce(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	expireAccessTokens(t, blobs, res.Account.Key())

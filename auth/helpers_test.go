@@ -48,9 +48,6 @@ func (b *memBlobs) Put(key string, data []byte) error {
 func (b *memBlobs) Delete(key string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if _, ok := b.data[key]; !ok {
-		return ErrBlobNotFound
-	}
 	delete(b.data, key)
 	return nil
 }

@@ -334,40 +334,29 @@ func (m *Manager) deviceCode(ctx context.Context, c public.Client, scope string,
 
 // Save writes the sign-in's credentials (MSAL cache, secret, certificate
 // key or raw token) to blobs under the account's key, replacing what was
-// there, under the account lock.
-func (r *LoginResult) Save(ctx context.Context, blobs Blobs) error {
-	if r.creds == nil {
-		return nil
-	}
-	data, err := r.creds.marshal()
+// there, and then calls record (when not nil), which writes the account
+// and its contexts to the profile (Apply inside an Update): both under the
+// account's credential lock, so that no logout or context removal of the
+// account can delete the blob between the two (see DropCredentials).
+func (r *LoginResult) Save(ctx context.Context, blobs Blobs, record func() error) error {
+	unlock, err := LockAccounts(ctx, blobs, []string{r.Account.Key()})
 	if err != nil {
 		return err
 	}
-	key := r.Account.Key()
-	unlock, err := blobs.Lock(ctx, key)
-	if err != nil {
-		return fmt.Errorf("lock the credentials of %s: %w", r.Account.ID, err)
-	}
 	defer unlock()
-	if err := blobs.Put(key, data); err != nil {
-		return fmt.Errorf("save the credentials of %s: %w", r.Account.ID, err)
+	if r.creds != nil {
+		data, err := r.creds.marshal()
+		if err != nil {
+			return err
+		}
+		if err := blobs.Put(r.Account.Key(), data); err != nil {
+			return fmt.Errorf("save the credentials of %s: %w", r.Account.ID, err)
+		}
 	}
-	return nil
-}
-
-// Logout removes acct's credentials from blobs. It is idempotent: an
-// account with no blob is already signed out.
-func (m *Manager) Logout(ctx context.Context, blobs Blobs, acct profile.Account) error {
-	key := acct.Key()
-	unlock, err := blobs.Lock(ctx, key)
-	if err != nil {
-		return fmt.Errorf("lock the credentials of %s: %w", acct.ID, err)
+	if record == nil {
+		return nil
 	}
-	defer unlock()
-	if err := blobs.Delete(key); err != nil && !m.cfg.NotFound(err) {
-		return fmt.Errorf("remove the credentials of %s: %w", acct.ID, err)
-	}
-	return nil
+	return record()
 }
 
 func firstNonEmpty(s ...string) string {

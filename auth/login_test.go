@@ -61,7 +61,7 @@ func TestDeviceCodeSignInPopulatesEveryTenant(t *testing.T) {
 	}
 
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	p := &profile.Profile{}
@@ -195,7 +195,7 @@ func TestServicePrincipalSecretAndTokens(t *testing.T) {
 		t.Fatalf("account = %+v", res.Account)
 	}
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	cred := m.Credential(blobs, emulatorEnv(s), res.Account, "")
@@ -224,7 +224,7 @@ func TestARMClientAuthenticatesWithTheCredential(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	env := emulatorEnv(s)
@@ -274,7 +274,7 @@ func TestManagedIdentityAndRawToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.Save(context.Background(), blobs); err != nil {
+	if err := raw.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := m.Token(context.Background(), blobs, emulatorEnv(s), raw.Account, TokenRequest{})
@@ -289,11 +289,12 @@ func TestLogoutIsIdempotent(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := spLogin(t, s, m, LoginOptions{SkipPopulation: true})
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
-		if err := m.Logout(context.Background(), blobs, res.Account); err != nil {
+		signedOut := func() (*profile.Profile, error) { return profile.New(), nil }
+		if err := DropCredentials(context.Background(), blobs, []string{res.Account.Key()}, signedOut); err != nil {
 			t.Fatalf("logout %d: %v", i, err)
 		}
 	}
@@ -336,7 +337,7 @@ func TestConcurrentRefreshMakesOneRequest(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	expireAccessTokens(t, blobs, res.Account.Key())
@@ -364,7 +365,7 @@ func TestRefreshListsAgainWithTheSavedCredentials(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	p := &profile.Profile{}
@@ -416,7 +417,7 @@ func TestRevokedRefreshTokenNeedsInteraction(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	expireAccessTokens(t, blobs, res.Account.Key())

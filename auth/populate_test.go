@@ -76,7 +76,7 @@ func TestTransientTokenFaultsAreRetried(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	expireAccessTokens(t, blobs, res.Account.Key())
@@ -96,7 +96,7 @@ func TestTenantNeedingInteractionIsSkippedNotRetried(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	blobs := newMemBlobs()
-	if err := res.Save(context.Background(), blobs); err != nil {
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
 		t.Fatal(err)
 	}
 	expireAccessTokens(t, blobs, res.Account.Key())

@@ -75,7 +75,7 @@ func TestSixteenProcessesRefreshOnce(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	store, dir, key := openTestStore(t)
-	if err := res.Save(context.Background(), store); err != nil {
+	if err := res.Save(context.Background(), store, nil); err != nil {
 		t.Fatal(err)
 	}
 	expireAccessTokens(t, store, res.Account.Key())
@@ -111,7 +111,7 @@ func TestTokenCacheOnDiskIsEncrypted(t *testing.T) {
 	m := newTestManager(s, nil)
 	res := deviceLogin(t, s, m, emulator.DefaultUser)
 	store, dir, _ := openTestStore(t)
-	if err := res.Save(context.Background(), store); err != nil {
+	if err := res.Save(context.Background(), store, nil); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := m.Token(context.Background(), store, emulatorEnv(s), res.Account, TokenRequest{TenantID: emulator.DefaultGuestTenantID})

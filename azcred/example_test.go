@@ -39,14 +39,14 @@ func signIn(emu *emulator.Server, dir string) *azc.State {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := res.Save(context.Background(), store); err != nil {
-		log.Fatal(err)
-	}
-	_, err = st.Update(azc.ScopeUser, func(p *profile.Profile) error {
-		if err := p.SetEnvironment(env); err != nil {
+	err = res.Save(context.Background(), store, func() error {
+		_, err := st.Update(azc.ScopeUser, func(p *profile.Profile) error {
+			if err := p.SetEnvironment(env); err != nil {
+				return err
+			}
+			_, err := res.Apply(p, auth.ApplyOptions{})
 			return err
-		}
-		_, err := res.Apply(p, auth.ApplyOptions{})
+		})
 		return err
 	})
 	if err != nil {

@@ -1,7 +1,10 @@
 package childproc_test
 
 import (
+	"os"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/azcontext/azc/childproc"
@@ -111,5 +114,39 @@ func TestEnv(t *testing.T) {
 				t.Error("Env modified its input")
 			}
 		})
+	}
+}
+
+// TestEveryDocumentedVariableIsRemoved holds Removed to the list in
+// docs/exec.md ("Removed variables"): every name there (a family NAME_*
+// by one member) is removed, except those azc removes only when it sets
+// them itself.
+func TestEveryDocumentedVariableIsRemoved(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../docs/exec.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "### Removed variables")
+	if !ok {
+		t.Fatal("docs/exec.md has no \"Removed variables\" section")
+	}
+	section, _, _ = strings.Cut(section, "`--keep-env VAR`")
+	conditional := map[string]bool{"AZURE_CONFIG_DIR": true, "REQUESTS_CA_BUNDLE": true, "SSL_CERT_FILE": true, "NODE_EXTRA_CA_CERTS": true}
+	names := regexp.MustCompile("`([A-Z][A-Z0-9_]*\\*?)`").FindAllStringSubmatch(section, -1)
+	if len(names) < 40 {
+		t.Fatalf("found only %d names in the section", len(names))
+	}
+	for _, m := range names {
+		n := strings.Replace(m[1], "*", "SECRET", 1)
+		if conditional[n] {
+			continue
+		}
+		if !childproc.Removed(n) {
+			t.Errorf("%s is documented as removed, but Removed(%q) is false", m[1], n)
+		}
+		if env := childproc.Env([]string{n + "=x"}, childproc.Vars{Server: []string{"IDENTITY_ENDPOINT=e"}}); slices.Contains(env, n+"=x") {
+			t.Errorf("%s reaches the child", n)
+		}
 	}
 }

@@ -51,3 +51,15 @@ func ResolveContext(st *azc.State, ref string) (*profile.Profile, *profile.Conte
 	}
 	return p, &e.Context, e.Scope, nil
 }
+
+// ScopeProfile reads scope's own profile without locking: profile.json for
+// the user scope, the session's for the process scope.
+func ScopeProfile(st *azc.State, scope profile.Scope) (*profile.Profile, error) {
+	if scope != profile.ScopeProcess {
+		return st.Store().Load()
+	}
+	if !st.HasSession() {
+		return nil, azc.ErrNoSession
+	}
+	return st.Session().Load()
+}

@@ -1,19 +1,19 @@
 package contextcmd
 
 import (
-	"errors"
+	"context"
 	"fmt"
 
 	"github.com/azcontext/azc"
-	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
 
-// deleteBlobs deletes the credential blobs of the accounts keys in scope's
-// store; a missing blob is fine.
-func deleteBlobs(f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+// dropCredentials deletes the credential blobs of the accounts keys that
+// scope's profile, as just written, no longer names (auth.DropCredentials).
+func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -21,18 +21,18 @@ func deleteBlobs(f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []
 	if err != nil {
 		return err
 	}
-	for _, k := range keys {
-		if err := blobs.Delete(k); err != nil && !errors.Is(err, credstore.ErrNotFound) {
-			return fmt.Errorf("delete the credentials of a removed account: %w", err)
-		}
-	}
-	return nil
+	return auth.DropCredentials(ctx, blobs, keys, func() (*profile.Profile, error) {
+		return cmdutil.ScopeProfile(st, scope)
+	})
 }
 
 // storeImported stores what imp carries of credentials in scope's store:
 // MSAL token caches are merged into the accounts' blobs, and azc credential
 // blobs are stored where the account has none. It returns how many accounts
-// got credentials.
+// got credentials. Call it after the profile holds the imported contexts:
+// each blob is written under its account's lock, so a removal of the
+// account that deletes its blob (auth.DropCredentials) comes wholly before
+// or after it.
 func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported) (int, error) {
 	if len(imp.TokenCaches) == 0 && len(imp.Credentials) == 0 {
 		return 0, nil
@@ -46,17 +46,20 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		if len(data) == 0 {
 			continue
 		}
-		_, err := blobs.Get(k)
-		if err == nil {
-			continue
-		}
-		if !errors.Is(err, credstore.ErrNotFound) {
-			return len(done), fmt.Errorf("read the credentials of an imported account: %w", err)
-		}
-		if err := blobs.Put(k, data); err != nil {
+		stored := false
+		err := blobs.Update(k, func(old []byte) ([]byte, error) {
+			if old != nil {
+				return old, nil
+			}
+			stored = true
+			return data, nil
+		})
+		if err != nil {
 			return len(done), fmt.Errorf("store the credentials of an imported account: %w", err)
 		}
-		done[k] = true
+		if stored {
+			done[k] = true
+		}
 	}
 	for k, cache := range imp.TokenCaches {
 		if err := credblob.MergeMSALCache(blobs, k, cache); err != nil {

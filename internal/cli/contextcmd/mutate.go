@@ -157,7 +157,7 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 	if err != nil {
 		return err
 	}
-	if err := deleteBlobs(f, st, scope, rem.OrphanedAccounts); err != nil {
+	if err := dropCredentials(cmd.Context(), f, st, scope, rem.OrphanedAccounts); err != nil {
 		return err
 	}
 	return printRemoved(f, cmd, rem, acctIDs)
@@ -237,7 +237,7 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 	if err != nil {
 		return err
 	}
-	if err := deleteBlobs(f, st, scope, rem.OrphanedAccounts); err != nil {
+	if err := dropCredentials(cmd.Context(), f, st, scope, rem.OrphanedAccounts); err != nil {
 		return err
 	}
 	return printRemoved(f, cmd, rem, ids)

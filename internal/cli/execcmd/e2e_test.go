@@ -244,7 +244,8 @@ func TestAzCLIActsOnTheContextWithNoLogin(t *testing.T) {
 	requirePeer(t, err, "the az CLI (Debian's azure-cli)")
 	w := newWorld(t, 1)
 	id := w.ids[0]
-	quiet := []string{"AZURE_CORE_COLLECT_TELEMETRY=0", "AZURE_CORE_ONLY_SHOW_ERRORS=1"}
+	// Telemetry off: az would send it to the internet, which tests never reach.
+	quiet := []string{"AZURE_CORE_COLLECT_TELEMETRY=0"}
 	run := func(args ...string) string {
 		t.Helper()
 		r := w.azc(t, nil, append(hostile(), quiet...), append([]string{"exec", "-c", id.context, "--", az}, args...)...)
@@ -347,6 +348,27 @@ func TestGoARMClientActsOnTheContext(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)
 	w.checkARMProbe(t, bin.probe, "-arm", w.emu.ARMEndpoint())
+}
+
+// TestAUsersContextIsServed: a user signed in with the device code (no
+// managed identity, so no selector names it) is served to an SDK under
+// exec like a service principal.
+func TestAUsersContextIsServed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 0)
+	w.emu.OnDeviceCode(func(code string) { _ = w.emu.ApproveDeviceCode(code, emulator.DefaultUser) })
+	w.mustAzc(t, nil, "login", "--environment", "emulator", "--device-code", "-o", "none")
+	r := w.azc(t, nil, hostile(), "exec", "-c", "Contoso Prod", "--", bin.probe, "-arm", w.emu.ARMEndpoint())
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	var got armProbe
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SubscriptionID != "5a5a5a5a-0000-4000-8000-000000000002" || got.TenantID != emulator.DefaultHomeTenantID {
+		t.Errorf("the probe read %+v; want Contoso Prod in %s", got, emulator.DefaultHomeTenantID)
+	}
 }
 
 func TestPythonARMClientsActOnTheContext(t *testing.T) {
@@ -458,6 +480,48 @@ func TestNoServerExportsOnlyTheContextsVariables(t *testing.T) {
 	}
 	if got["AZURE_TENANT_ID"] != id.tenant || got["ARM_TENANT_ID"] != id.tenant || got["AZC_CONTEXT"] != id.context || got["AZURE_SUBSCRIPTION_ID"] == "" {
 		t.Errorf("the child's context variables are wrong: %v", got)
+	}
+}
+
+// TestTheChildLosesOtherCredentials: with a server, the credential,
+// storage-key and cloud variables of azc's environment do not reach the
+// child unless --keep-env names them, and AZURE_TENANT_ID is not set
+// (Python's DefaultAzureCredential would warn about it).
+func TestTheChildLosesOtherCredentials(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	parent := append(hostile(), "ARM_ACCESS_KEY=k", "ARM_SAS_TOKEN=s", "AZURE_STORAGE_KEY=k",
+		"AZURE_STORAGE_CONNECTION_STRING=c", "AZURE_STORAGE_SAS_TOKEN=s", "ARM_USE_CLI=true",
+		"AZURE_AUTHORITY_HOST=https://login.other.example/", "ARM_ENVIRONMENT=usgovernment",
+		"ARM_CLIENT_SECRET=s", "AZURE_CLIENT_CERTIFICATE_PATH=p", "ARM_OIDC_TOKEN=t", "KEEP_ME=1")
+	r := w.azc(t, nil, parent, "exec", "-c", id.context, "--keep-env", "AZURE_STORAGE_SAS_TOKEN", "--", "env")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	for _, kv := range parent {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "KEEP_ME", "AZURE_STORAGE_SAS_TOKEN":
+			if got[k] != v {
+				t.Errorf("the child lost %s", k)
+			}
+		default:
+			if got[k] == v {
+				t.Errorf("the child got the parent's %s", k)
+			}
+		}
+	}
+	if v, ok := got["AZURE_TENANT_ID"]; ok {
+		t.Errorf("the child got AZURE_TENANT_ID=%s beside a server", v)
+	}
+	if got["ARM_TENANT_ID"] != id.tenant || got["AZURE_SUBSCRIPTION_ID"] != id.subscription || got["MSI_SECRET"] == "" || got["IDENTITY_HEADER"] != got["MSI_SECRET"] {
+		t.Errorf("the child's context and server variables are wrong: %v", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 package execcmd
 
 import (
+	"encoding/base64"
 	"slices"
 	"testing"
 
@@ -84,5 +85,30 @@ func TestAllowedHosts(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: %s: %v, want ok=%v", tc.env.Name, tc.resource, err, tc.ok)
 		}
+	}
+}
+
+// TestIdentityNamesWhatSelectorsMayName: a service principal answers to
+// its application id and its token's oid, a managed identity also to its
+// resource id, a user to nothing.
+func TestIdentityNamesWhatSelectorsMayName(t *testing.T) {
+	t.Parallel()
+	token := "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"oid":"object-1","tid":"t"}`)) + ".sig"
+	for _, tc := range []struct {
+		name string
+		acct profile.Account
+		want credserver.Identity
+	}{
+		{"a service principal", profile.Account{ID: "app-1", Type: profile.ServicePrincipal}, credserver.Identity{ClientID: "app-1", ObjectID: "object-1"}},
+		{"a managed identity", profile.Account{ID: "mi", Type: profile.ManagedIdentity, ClientID: "client-1", ResourceID: "/mi/1"},
+			credserver.Identity{ClientID: "client-1", ObjectID: "object-1", ResourceID: "/mi/1"}},
+		{"a user", profile.Account{ID: "alice@contoso.test", Type: profile.UserAccount}, credserver.Identity{}},
+	} {
+		if got := identity(&tc.acct, token); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+	if got := objectID("not a jwt"); got != "" {
+		t.Errorf("objectID of a non-JWT = %q", got)
 	}
 }

@@ -5,6 +5,7 @@
 package logincmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -180,18 +182,22 @@ func loginRun(o *LoginOptions) error {
 	for _, w := range res.Warnings {
 		cmdutil.Warn(f.IOStreams, w)
 	}
-	if err := res.Save(ctx, blobs); err != nil {
+	var ar auth.ApplyResult
+	err = res.Save(ctx, blobs, func() error {
+		_, err := st.Update(scope, func(p *profile.Profile) error {
+			var err error
+			ar, err = res.Apply(p, auth.ApplyOptions{ContextName: o.ContextName, Force: o.Force})
+			return err
+		})
+		return err
+	})
+	if errors.Is(err, profile.ErrNameTaken) {
+		return cmdutil.WithHint(err, cmdutil.ExitUsage, "pass --force to replace it, or choose another --context-name")
+	}
+	if err != nil {
 		return err
 	}
-	var ar auth.ApplyResult
-	if _, err := st.Update(scope, func(p *profile.Profile) error {
-		var err error
-		ar, err = res.Apply(p, auth.ApplyOptions{ContextName: o.ContextName, Force: o.Force})
-		return err
-	}); err != nil {
-		if errors.Is(err, profile.ErrNameTaken) {
-			return cmdutil.WithHint(err, cmdutil.ExitUsage, "pass --force to replace it, or choose another --context-name")
-		}
+	if err := dropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
 	out := loginOutput{Account: res.Account.ID, Type: string(res.Account.Type), Tenants: len(res.Tenants),
@@ -275,6 +281,21 @@ func loginError(err error) error {
 
 func newManager(f *cmdutil.Factory) *auth.Manager {
 	return auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: blobNotFound})
+}
+
+// dropCredentials deletes the credential blobs of the accounts keys that
+// scope's profile, as just written, no longer names (auth.DropCredentials).
+func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	blobs, err := cmdutil.Blobs(f, st, scope)
+	if err != nil {
+		return err
+	}
+	return auth.DropCredentials(ctx, blobs, keys, func() (*profile.Profile, error) {
+		return cmdutil.ScopeProfile(st, scope)
+	})
 }
 
 // blobNotFound is the store's "no such blob" (a lost key reads as one too:

@@ -88,42 +88,21 @@ func logoutRun(o *LogoutOptions) error {
 		}
 		keys = append(keys, c.Account)
 	}
-	var removed profile.Removal
+	names := []string{}
 	if _, err := st.Update(scope, func(p *profile.Profile) error {
-		removed = profile.Removal{}
+		names = names[:0]
 		for _, k := range keys {
-			r := p.RemoveAccount(k)
-			removed.Contexts = append(removed.Contexts, r.Contexts...)
-			removed.OrphanedAccounts = append(removed.OrphanedAccounts, r.OrphanedAccounts...)
+			for _, c := range p.RemoveAccount(k).Contexts {
+				names = append(names, c.Name)
+			}
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
-	blobs, err := cmdutil.Blobs(f, st, scope)
-	if err != nil {
+	// The contexts are gone; now the credentials (see auth.DropCredentials).
+	if err := dropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
 		return err
-	}
-	m := newManager(f)
-	for _, k := range keys {
-		acct := profile.Account{}
-		if a := merged.Account(k); a != nil {
-			acct = *a
-		}
-		if acct.ID == "" {
-			// Key() of a zero account would not be k: delete by key directly.
-			if err := blobs.Delete(k); err != nil && !blobNotFound(err) {
-				return err
-			}
-			continue
-		}
-		if err := m.Logout(o.cmd.Context(), blobs, acct); err != nil {
-			return err
-		}
-	}
-	names := make([]string, 0, len(removed.Contexts))
-	for _, c := range removed.Contexts {
-		names = append(names, c.Name)
 	}
 	msg := fmt.Sprintf("Signed out %d account(s); removed %d context(s).", len(keys), len(names))
 	return cobrautil.PrintChange(f, o.cmd, logoutOutput{Accounts: keys, RemovedContexts: names}, msg)

@@ -1,0 +1,87 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/azcontext/azc/profile"
+)
+
+// Contexts and the credential blobs they need change together under one
+// lock order (docs/locking.md): an account's credential lock
+// (Blobs.Lock of its key) is taken before profile.lock, never after it.
+//
+//   - Contexts of an account are added only while its lock is held, from
+//     the moment its blob is stored until the profile is written (Save).
+//   - Contexts are removed without the account's lock; the blob goes
+//     afterwards, under the lock, and only if the profile read then names
+//     the account no more (DropCredentials). While the lock is held no one
+//     can add the account back, so no context is left without its blob.
+
+// LockAccounts takes the credential locks of the accounts keys, each once,
+// in sorted order (so that two commands locking several accounts cannot
+// deadlock), and returns the function that releases them. A change that
+// adds contexts together with their blobs other than a sign-in (an import)
+// holds them while it stores the blobs and writes the profile.
+func LockAccounts(ctx context.Context, blobs Blobs, keys []string) (unlock func(), err error) {
+	keys = slices.Clone(keys)
+	for i, k := range keys {
+		keys[i] = strings.ToLower(k)
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	var unlocks []func()
+	unlock = func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
+	}
+	for _, k := range keys {
+		u, err := blobs.Lock(ctx, k)
+		if err != nil {
+			unlock()
+			return nil, fmt.Errorf("lock the credentials of account %s: %w", k, err)
+		}
+		unlocks = append(unlocks, u)
+	}
+	return unlock, nil
+}
+
+// DropCredentials deletes the blobs of the accounts keys that the profile
+// no longer names, neither as an account nor in a context: call it after
+// writing a profile that removed contexts or accounts (logout, context
+// remove). load reads the profile of the scope the blobs belong to; it is
+// called once the accounts' locks are held. An account that a concurrent
+// sign-in has added back keeps its blob; a missing blob is fine.
+func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func() (*profile.Profile, error)) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	unlock, err := LockAccounts(ctx, blobs, keys)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	p, err := load()
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if names(p, k) {
+			continue
+		}
+		if err := blobs.Delete(k); err != nil {
+			return fmt.Errorf("remove the credentials of account %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// names reports whether p holds the account key or a context of it.
+func names(p *profile.Profile, key string) bool {
+	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool {
+		return strings.EqualFold(c.Account, key)
+	})
+}
