@@ -8,13 +8,15 @@ import (
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
 	"github.com/google/go-cmp/cmp"
 )
 
 // memSession is an in-memory Session.
 type memSession struct {
-	mu sync.Mutex
-	p  *profile.Profile
+	mu  sync.Mutex
+	p   *profile.Profile
+	sel session.Selections
 }
 
 func (s *memSession) Load() (*profile.Profile, error) {
@@ -39,12 +41,12 @@ var bob = profile.Account{ID: "bob@fabrikam.com", Type: profile.UserAccount, Env
 
 func openState(t *testing.T, sess azc.Session) *azc.State {
 	t.Helper()
-	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), Session: sess})
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	addContexts(st)
-	return st
+	return st.WithSession(sess)
 }
 
 func sessionWithContext() *memSession {
@@ -54,7 +56,9 @@ func sessionWithContext() *memSession {
 	if _, err := p.UpsertContext(c, profile.UpsertOptions{MakeDefault: true}); err != nil {
 		panic(err)
 	}
-	return &memSession{p: p}
+	sel := session.Selection{Context: *p.Context("scratch"), Account: &bob}
+	p.DefaultContext = ""
+	return &memSession{p: p, sel: session.Selections{Current: &sel}}
 }
 
 func TestResolvePrefersTheSessionDefault(t *testing.T) {
@@ -157,4 +161,21 @@ func TestATypedNilSessionIsNoSession(t *testing.T) {
 	if _, err := st.Update(azc.ScopeProcess, func(*profile.Profile) error { return nil }); !errors.Is(err, azc.ErrNoSession) {
 		t.Errorf("Update(process) error = %v, want ErrNoSession", err)
 	}
+}
+
+func (s *memSession) Selections() (session.Selections, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sel, nil
+}
+
+func (s *memSession) UpdateSelections(fn func(*session.Selections) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sel := s.sel
+	if err := fn(&sel); err != nil {
+		return err
+	}
+	s.sel = sel
+	return nil
 }

@@ -2,17 +2,20 @@ package azc
 
 import "github.com/azcontext/azc/profile"
 
-// List is the merged view's contexts in their order (the profile's, a
-// session context in place of the profile context of its name, then the
-// session's others), for a table: the profile's are read from its file
-// without decoding them (profile.View.ColumnsAt), the session's from its
-// state. The strings it gives are the caller's.
+// List is the merged view's contexts in their order (see lookup), for a
+// table: the profile's are read from its file without decoding them
+// (profile.View.ColumnsAt), the session's from its state. The strings it
+// gives are the caller's.
 type List struct {
 	l *lookup // the profile's view and the session's state
-	// rows: a profile context's index, or -(j+1) for the session's context j
+	// rows: a profile context's index, -(j+1) for the session's context j,
+	// or copyRow for the shell's own copy of its selection
 	rows    []int32
 	current int
+	held    *profile.Context // the copy, for copyRow
 }
+
+const copyRow = int32(-1 << 31)
 
 // List reads the merged view's contexts for a table.
 func (s *State) List() (*List, error) {
@@ -24,37 +27,53 @@ func (s *State) List() (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	ml := &List{l: l, rows: make([]int32, user.Len()), current: -1}
-	for i := range ml.rows {
-		ml.rows[i] = int32(i)
+	ml := &List{l: l, current: -1}
+	if l.user != nil {
+		ml.rows = make([]int32, user.Len())
+		for i := range ml.rows {
+			ml.rows[i] = int32(i)
+		}
 	}
 	if l.sess != nil {
 		for j := range l.sess.Contexts {
-			if i := user.NameIndex(l.sess.Contexts[j].Name); i >= 0 {
+			i := -1
+			if l.user != nil {
+				i = user.NameIndex(l.sess.Contexts[j].Name)
+			}
+			if i >= 0 {
 				ml.rows[i] = int32(-(j + 1))
 			} else {
 				ml.rows = append(ml.rows, int32(-(j + 1)))
 			}
 		}
 	}
-	if name := l.defaultName(); name != "" {
-		ml.current = ml.index(name)
+	c, scope, copy, err := l.current()
+	switch {
+	case err != nil:
+	case copy:
+		ml.held = c
+		ml.rows = append(ml.rows, copyRow)
+		ml.current = len(ml.rows) - 1
+	default:
+		ml.current = ml.index(c.Name, scope)
 	}
 	return ml, nil
 }
 
-// index returns the row of the context called name (ignoring case), or -1.
-func (ml *List) index(name string) int {
-	if ml.l.sess != nil {
+// index returns the row of the context called name (ignoring case) in
+// scope, or -1.
+func (ml *List) index(name string, scope profile.Scope) int {
+	if scope == profile.ScopeProcess {
 		if c := ml.l.sess.Context(name); c != nil {
 			for r, k := range ml.rows {
-				if k < 0 && &ml.l.sess.Contexts[-k-1] == c {
+				if k < 0 && k != copyRow && &ml.l.sess.Contexts[-k-1] == c {
 					return r
 				}
 			}
 		}
+		return -1
 	}
-	return ml.l.user.NameIndex(name) // a profile context a session context replaced was found above
+	return ml.l.user.NameIndex(name)
 }
 
 // Len returns the number of contexts.
@@ -74,7 +93,10 @@ func (ml *List) Row(r int, c *profile.Columns) profile.Scope {
 		ml.l.user.ColumnsAt(int(k), c)
 		return profile.ScopeUser
 	}
-	s := &ml.l.sess.Contexts[-k-1]
+	s := ml.held
+	if k != copyRow {
+		s = &ml.l.sess.Contexts[-k-1]
+	}
 	*c = profile.Columns{Name: s.Name, Account: s.Account, TenantID: s.Tenant.ID, TenantDomain: s.Tenant.DefaultDomain}
 	if sub := s.Subscription; sub != nil {
 		c.SubscriptionID, c.SubscriptionName = sub.ID, sub.Name

@@ -6,16 +6,35 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
 )
 
-// lookup is the merged view of the profile and the session (see view) for
-// finding one context: the profile is skimmed, not decoded, and a
-// reference that is a context's exact name decodes that context alone.
-// Any other reference decodes the whole merged view, as view does.
+// lookup is what a shell sees (DESIGN section 3), the one merge of the
+// user profile and the session: the profile's contexts, a session context
+// in place of the profile context of its name, then the session's others;
+// and the context the shell uses, its selection held by identity (see
+// held), else the profile's default. When autosave is off for the shell
+// the profile's contexts are not part of it: a new shell starts with no
+// contexts, as Azure PowerShell's do.
+//
+// The profile is skimmed, not decoded: a reference that is a context's
+// exact name decodes that context alone, and any other reference decodes
+// the whole merged view (see full).
 type lookup struct {
-	user *profile.View
-	sess *profile.Profile // nil without a session or its state
+	user *profile.View    // nil when the profile's contexts are hidden
+	head *profile.Profile // the profile's header
+	sess *profile.Profile // nil without a session
+	sel  *session.Selection
 	full *view
+}
+
+// view is the merged view decoded whole: the contexts in the order
+// lookup's comment gives, each with its scope, and the default set to the
+// current context's name (a Profile's Default then answers as Resolve("")
+// does).
+type view struct {
+	merged  *profile.Profile
+	scopeOf []profile.Scope
 }
 
 func (s *State) lookup() (*lookup, error) {
@@ -29,48 +48,73 @@ func (s *State) lookup() (*lookup, error) {
 // lookupOver is lookup over an already read profile view, adding the
 // session's state.
 func (s *State) lookupOver(user *profile.View) (*lookup, error) {
-	l := &lookup{user: user}
+	l := &lookup{user: user, head: user.Header()}
+	var sessOn *bool
 	if s.session != nil {
 		var err error
 		if l.sess, err = s.session.Load(); err != nil {
 			return nil, fmt.Errorf("session: %w", err)
 		}
+		sel, err := s.session.Selections()
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+		l.sel = sel.Current
+		sessOn = l.sess.Settings.Autosave
+	}
+	if !userVisible(sessOn, s.env, l.head.Settings.Autosave) {
+		l.user = nil
 	}
 	return l, nil
 }
 
-// header is the merged view without its contexts: the profile's accounts
-// and environments, then the session's that the profile lacks, and the
-// session's default when it has one.
-func (l *lookup) header() *profile.Profile {
-	h := *l.user.Header()
-	h.Accounts = slices.Clone(h.Accounts)
-	h.Environments = slices.Clone(h.Environments)
-	if l.sess == nil {
-		return &h
-	}
-	for _, a := range l.sess.Accounts {
-		if h.Account(a.Key()) == nil {
-			h.Accounts = append(h.Accounts, a)
-		}
-	}
-	for _, e := range l.sess.Environments {
-		if _, err := h.Environment(e.Name); err != nil {
-			h.Environments = append(h.Environments, e)
-		}
-	}
-	if l.sess.DefaultContext != "" {
-		h.DefaultContext = l.sess.DefaultContext
-		h.PreviousContext = l.sess.PreviousContext
-	}
-	return &h
+// userVisible reports whether a shell sees the profile's contexts: unless
+// autosave is disabled at user scope (DESIGN section 3: a new shell then
+// starts with no contexts), and neither the shell's own setting nor the
+// environment turns it on. A shell that turns autosave off for itself
+// keeps seeing them, as a PowerShell process keeps the contexts it loaded.
+func userVisible(sess, env, user *bool) bool {
+	return user == nil || *user || sess != nil && *sess || env != nil && *env
 }
 
-func (l *lookup) defaultName() string {
-	if l.sess != nil && l.sess.DefaultContext != "" {
-		return l.sess.DefaultContext
+func (s *State) view() (*view, error) {
+	l, err := s.lookup()
+	if err != nil {
+		return nil, err
 	}
-	return l.user.Header().DefaultContext
+	return l.view()
+}
+
+// header is the merged view without its contexts: the profile's accounts
+// and environments, then the session's that the profile lacks, and the
+// account of the shell's selection when neither has it.
+func (l *lookup) header() *profile.Profile {
+	h := *l.head
+	h.Accounts = slices.Clone(h.Accounts)
+	h.Environments = slices.Clone(h.Environments)
+	h.DefaultContext, h.PreviousContext = "", ""
+	if l.user == nil {
+		h.Accounts = nil
+	} else {
+		h.DefaultContext = l.head.DefaultContext
+		h.PreviousContext = l.head.PreviousContext
+	}
+	if l.sess != nil {
+		for _, a := range l.sess.Accounts {
+			if h.Account(a.Key()) == nil {
+				h.Accounts = append(h.Accounts, a)
+			}
+		}
+		for _, e := range l.sess.Environments {
+			if _, err := h.Environment(e.Name); err != nil {
+				h.Environments = append(h.Environments, e)
+			}
+		}
+	}
+	if l.sel != nil && l.sel.Account != nil && h.Account(l.sel.Account.Key()) == nil {
+		h.Accounts = append(h.Accounts, *l.sel.Account)
+	}
+	return &h
 }
 
 // exact returns the merged view's context called name (ignoring case) and
@@ -83,6 +127,9 @@ func (l *lookup) exact(name string) (*profile.Context, profile.Scope, error) {
 			return &cp, profile.ScopeProcess, nil
 		}
 	}
+	if l.user == nil {
+		return nil, 0, nil
+	}
 	i := l.user.NameIndex(name)
 	if i < 0 {
 		return nil, 0, nil
@@ -91,54 +138,162 @@ func (l *lookup) exact(name string) (*profile.Context, profile.Scope, error) {
 	return c, profile.ScopeUser, err
 }
 
-// resolve is resolve over the merged view, with the context's scope.
+// current returns the context the shell uses: its selection (see held),
+// else the profile's default; ErrNoContext when there is neither. copy
+// reports that the context is the selection's own copy, which no scope
+// holds any longer.
+func (l *lookup) current() (c *profile.Context, scope profile.Scope, copy bool, err error) {
+	if l.sel != nil {
+		return l.held()
+	}
+	name := ""
+	if l.user != nil {
+		name = l.head.DefaultContext
+	}
+	if name == "" {
+		return nil, 0, false, ErrNoContext
+	}
+	c, scope, err = l.exact(name)
+	if err == nil && c == nil {
+		err = &profile.NotFoundError{Kind: "context", Ref: name}
+	}
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("default context: %w", err)
+	}
+	return c, scope, false, nil
+}
+
+// held finds the shell's selection by identity: the context of its name
+// when that one has its identity; else the first of its identity, the
+// session's before the profile's (it was renamed, or its name re-pointed);
+// else the selection's own copy (it was removed).
+func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
+	want := &l.sel.Context
+	c, scope, err := l.exact(want.Name)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if c != nil && c.SameIdentity(want) {
+		return c, scope, false, nil
+	}
+	v, err := l.view()
+	if err != nil {
+		return nil, 0, false, err
+	}
+	for i := range v.merged.Contexts {
+		if v.scopeOf[i] == profile.ScopeProcess && v.merged.Contexts[i].SameIdentity(want) {
+			cp := v.merged.Contexts[i]
+			return &cp, profile.ScopeProcess, false, nil
+		}
+	}
+	for i := range v.merged.Contexts {
+		if v.merged.Contexts[i].SameIdentity(want) {
+			cp := v.merged.Contexts[i]
+			return &cp, v.scopeOf[i], false, nil
+		}
+	}
+	cp := *want
+	cp.Name = l.copyName(v.merged)
+	return &cp, profile.ScopeProcess, true, nil
+}
+
+// copyName is the name the selection's own copy shows under in merged:
+// its own, unless another context took it meanwhile.
+func (l *lookup) copyName(merged *profile.Profile) string {
+	name := l.sel.Context.Name
+	if merged.Context(name) == nil {
+		return name
+	}
+	for i := 1; ; i++ {
+		n := name + " (this shell)"
+		if i > 1 {
+			n = fmt.Sprintf("%s (this shell %d)", name, i)
+		}
+		if merged.Context(n) == nil {
+			return n
+		}
+	}
+}
+
+// view decodes the merged view whole, once.
+func (l *lookup) view() (*view, error) {
+	if l.full != nil {
+		return l.full, nil
+	}
+	h := l.header()
+	v := &view{merged: h}
+	if l.user != nil {
+		user, err := l.user.Profile()
+		if err != nil {
+			return nil, err
+		}
+		h.Contexts = slices.Clone(user.Contexts)
+	}
+	v.scopeOf = make([]profile.Scope, len(h.Contexts))
+	for i := range v.scopeOf {
+		v.scopeOf[i] = profile.ScopeUser
+	}
+	if l.sess != nil {
+		for _, c := range l.sess.Contexts {
+			if i := indexName(h, c.Name); i >= 0 {
+				h.Contexts[i] = c
+				v.scopeOf[i] = profile.ScopeProcess
+				continue
+			}
+			h.Contexts = append(h.Contexts, c)
+			v.scopeOf = append(v.scopeOf, profile.ScopeProcess)
+		}
+	}
+	l.full = v
+	h.DefaultContext = ""
+	c, _, copy, err := l.current()
+	switch {
+	case err == nil:
+		if copy {
+			h.Contexts = append(h.Contexts, *c)
+			v.scopeOf = append(v.scopeOf, profile.ScopeProcess)
+		}
+		h.DefaultContext = c.Name
+	case l.sel == nil && l.user != nil:
+		// a profile default that names no context: Default reports it
+		h.DefaultContext = l.head.DefaultContext
+	}
+	return v, nil
+}
+
+// resolve is Resolve over the merged view, with the context's scope.
 func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 	if ref == "" {
-		name := l.defaultName()
-		if name == "" {
-			return nil, 0, ErrNoContext
-		}
-		c, scope, err := l.exact(name)
-		if err == nil && c == nil {
-			err = &profile.NotFoundError{Kind: "context", Ref: name}
-		}
-		if err != nil {
-			return nil, 0, fmt.Errorf("default context: %w", err)
-		}
-		return c, scope, nil
+		c, scope, _, err := l.current()
+		return c, scope, err
 	}
 	if r := strings.TrimSpace(ref); r != "" {
 		if c, scope, err := l.exact(r); err != nil || c != nil {
 			return c, scope, err
 		}
 	}
-	if l.full == nil {
-		// the whole merged view, from what was read: header, default and
-		// context from one state
-		user, err := l.user.Profile()
-		if err != nil {
-			return nil, 0, err
-		}
-		l.full = merge(user, l.sess)
-	}
-	c, err := l.full.merged.Find(ref)
+	v, err := l.view()
 	if err != nil {
 		return nil, 0, err
 	}
-	for i := range l.full.merged.Contexts {
-		if &l.full.merged.Contexts[i] == c {
-			return c, l.full.scopeOf[i], nil
+	c, err := v.merged.Find(ref)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range v.merged.Contexts {
+		if &v.merged.Contexts[i] == c {
+			cp := *c
+			return &cp, v.scopeOf[i], nil
 		}
 	}
 	return c, profile.ScopeUser, nil
 }
 
-// current reports whether c is the merged view's default context.
-func (l *lookup) current(c *profile.Context) bool {
-	name := l.defaultName()
-	if name == "" {
-		return false
-	}
-	cur, _, err := l.exact(name)
-	return err == nil && cur != nil && cur.Name == c.Name
+// isCurrent reports whether c, of scope, is the context the shell uses.
+func (l *lookup) isCurrent(c *profile.Context, scope profile.Scope) bool {
+	cur, cs, _, err := l.current()
+	return err == nil && cs == scope && sameName(cur.Name, c.Name)
 }
+
+// sameName is the rule names are compared by (profile.SameName).
+func sameName(a, b string) bool { return profile.SameName(a, b) }

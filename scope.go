@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
 )
 
 // SessionBlobs is implemented by sessions that keep their own credential
@@ -71,6 +71,9 @@ func (s *State) ChangeScope(flag profile.Scope, env *bool) (ScopeDecision, error
 		return d, err
 	}
 	if d.Scope == profile.ScopeProcess && s.session == nil {
+		if d.Source == SourceFlag {
+			return d, ErrNoSession
+		}
 		return d, fmt.Errorf("autosave is off (set by the %s) and %w", d.Source, ErrNoSession)
 	}
 	return d, nil
@@ -141,13 +144,18 @@ type AutosaveChange struct {
 	Moved []string
 	// Tokens counts the accounts whose tokens moved with them.
 	Tokens int
+	// Renamed lists the moved contexts that got another name in the
+	// profile, as {session name, profile name}: a context of another
+	// identity held theirs.
+	Renamed [][2]string
 }
 
 // SetAutosave stores the autosave setting on in scope. Disabling moves
 // nothing. Enabling while a session is attached moves the session's
-// contexts and accounts into the profile (a session context replaces a
-// user context of the same name, as it does in the merged view), makes
-// the session's default the profile's, and moves each account's tokens
+// contexts and accounts into the profile by name (a name a context of
+// another identity holds gets a distinct one, see AutosaveChange.Renamed),
+// makes the
+// shell's selection, when it moved, the profile's default, and moves each account's tokens
 // from the session's blobs into userBlobs (when both exist) before the
 // profile is written, so that a moved context never lacks its tokens.
 func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Blobs) (*AutosaveChange, error) {
@@ -159,11 +167,17 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 	}
 	change := &AutosaveChange{}
 	var sp *profile.Profile
+	var sel *session.Selection
 	if on && s.session != nil {
 		var err error
 		if sp, err = s.session.Load(); err != nil {
 			return nil, fmt.Errorf("session: %w", err)
 		}
+		sels, err := s.session.Selections()
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+		sel = sels.Current
 	}
 	moving := sp != nil && (len(sp.Contexts) > 0 || len(sp.Accounts) > 0)
 	var moved []string // account keys whose blobs were copied
@@ -197,15 +211,35 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 				p.UpsertAccount(a)
 			}
 			change.Moved = change.Moved[:0]
+			change.Renamed = change.Renamed[:0]
 			for _, c := range sp.Contexts {
-				res, err := p.UpsertContext(c, profile.UpsertOptions{Force: true})
-				if err != nil {
-					return fmt.Errorf("moving context %q: %w", c.Name, err)
+				// By name, as contexts are: a context of the profile with
+				// the name and the identity is updated; a name a context of
+				// another identity holds gets a distinct one, so moving
+				// never replaces another's context.
+				name := c.Name
+				i := indexName(p, c.Name)
+				if i >= 0 && !p.Contexts[i].SameIdentity(&c) {
+					c.Name = distinctName(p, &c, func(string) bool { return false })
+					i = -1
 				}
-				change.Moved = append(change.Moved, res.Context.Name)
+				if i >= 0 {
+					p.Contexts[i] = c
+				} else {
+					p.Contexts = append(p.Contexts, c)
+				}
+				change.Moved = append(change.Moved, c.Name)
+				if c.Name != name {
+					change.Renamed = append(change.Renamed, [2]string{name, c.Name})
+				}
 			}
-			if sp.DefaultContext != "" {
-				setDefaultName(p, sp.DefaultContext)
+			if sel != nil {
+				// the shell's selection, moved, becomes the default
+				for i, c := range sp.Contexts {
+					if sameName(c.Name, sel.Context.Name) && c.SameIdentity(&sel.Context) {
+						setDefaultName(p, change.Moved[i])
+					}
+				}
 			}
 			return nil
 		})
@@ -223,9 +257,6 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 				// session added meanwhile.
 				p.Contexts = slices.DeleteFunc(p.Contexts, func(c profile.Context) bool { return sp.Context(c.Name) != nil })
 				p.Accounts = slices.DeleteFunc(p.Accounts, func(a profile.Account) bool { return sp.Account(a.Key()) != nil })
-				if strings.EqualFold(p.DefaultContext, sp.DefaultContext) {
-					p.DefaultContext, p.PreviousContext = "", ""
-				}
 			}
 			return nil
 		})

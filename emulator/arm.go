@@ -24,10 +24,6 @@ type armCaller struct {
 
 // authenticateARM validates the bearer token as ARM does; on failure it has answered 401.
 func (s *Server) authenticateARM(w http.ResponseWriter, r *http.Request) (*armCaller, bool) {
-	if r.Method != http.MethodGet {
-		writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "the emulator's ARM routes only answer GET")
-		return nil, false
-	}
 	deny := func(code, msg string) (*armCaller, bool) {
 		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="https://`+r.Host+`/organizations", error="invalid_token", error_description="`+strings.ReplaceAll(msg, `"`, "'")+`"`)
 		writeARMError(w, http.StatusUnauthorized, code, msg)
@@ -137,6 +133,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, n int, item func(i
 }
 
 func (s *Server) serveTenants(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		methodNotAllowed(w, r, http.MethodGet)
+		return
+	}
 	c, ok := s.authenticateARM(w, r)
 	if !ok {
 		return
@@ -166,6 +166,10 @@ func subscriptionJSON(sub *subRec) map[string]any {
 }
 
 func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		methodNotAllowed(w, r, http.MethodGet)
+		return
+	}
 	c, ok := s.authenticateARM(w, r)
 	if !ok {
 		return
@@ -191,6 +195,10 @@ func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
 
 // serveEcho answers with the caller's validated token claims.
 func (s *Server) serveEcho(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		methodNotAllowed(w, r, http.MethodGet)
+		return
+	}
 	c, ok := s.authenticateARM(w, r)
 	if !ok {
 		return

@@ -116,6 +116,9 @@ func (s *Server) grantDeviceCode(r *http.Request, o *tokenOptions, tokenURL stri
 		return errf(http.StatusBadRequest, "expired_token", 70019, "verification code expired")
 	}
 	s.dropDevice(device)
+	if len(o.scope.all) == 0 {
+		o.scope, _ = parseScope(dc.scope) // checked when the code was issued
+	}
 	u := s.dir.users[dc.upn]
 	t, oe := userTenant(u, o.authority)
 	if oe != nil {

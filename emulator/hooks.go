@@ -25,12 +25,14 @@ type hookRequest struct {
 	Times      int      `json:"times"`
 	Subject    string   `json:"subject"`
 	Audience   string   `json:"audience"`
+	URL        string   `json:"url"`
 }
 
 func knownRoute(r string) bool {
 	switch r {
 	case RouteToken, RouteDeviceCode, RouteAuthorize, RouteMetadata, RouteJWKS,
-		RouteTenants, RouteSubscriptions, RouteEcho, RouteManagedIdentity:
+		RouteTenants, RouteSubscriptions, RouteEcho, RouteManagedIdentity,
+		RouteResourceGroups, RouteDiscovery, RouteCloudMetadata:
 		return true
 	}
 	return false
@@ -102,6 +104,12 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 	case "DELETE /faults":
 		s.ClearFaults()
 		ok(map[string]string{"status": "cleared"})
+	case "POST /open-url":
+		if err := s.OpenURL(req.URL); err != nil {
+			bad(err)
+			return
+		}
+		ok(map[string]string{"status": "delivered"})
 	case "POST /federated-token":
 		tok, err := s.FederatedToken(req.Subject, req.Audience)
 		if err != nil {
@@ -120,19 +128,26 @@ var (
 )
 
 // OpenURL plays the browser for an interactive sign-in: it opens authorizeURL (which must
-// point at this emulator) and delivers the answer to the redirect URI, posting the
-// form_post form or following a query redirect. Pass it to public.WithOpenURL.
+// point at this emulator, or at a host it impersonates) and delivers the answer to the
+// redirect URI, posting the form_post form or following a query redirect. Pass it to
+// public.WithOpenURL; the hook POST /_emulator/open-url does the same.
 func (s *Server) OpenURL(authorizeURL string) error {
 	u, err := url.Parse(authorizeURL)
 	if err != nil {
 		return fmt.Errorf("open url: %w", err)
 	}
-	if !strings.EqualFold("https://"+u.Host, s.URL()) {
+	host := strings.ToLower(u.Host)
+	if u.Scheme != "https" || !strings.EqualFold("https://"+host, s.URL()) && !impersonated(strings.TrimSuffix(host, ":443")) {
 		return fmt.Errorf("open url: %s is not an emulator URL", u.Redacted())
 	}
+	req, err := http.NewRequest(http.MethodGet, s.URL()+u.RequestURI(), nil)
+	if err != nil {
+		return fmt.Errorf("open url: %w", err)
+	}
+	req.Host = strings.TrimSuffix(host, ":443")
 	c := s.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Get(authorizeURL)
+	resp, err := c.Do(req)
 	if err != nil {
 		return fmt.Errorf("open url: %w", err)
 	}

@@ -25,12 +25,17 @@ type ServeInfo struct {
 	// out of the output because it is a credential.
 	ManagedIdentityHeaderFile string `json:"managedIdentityHeaderFile"`
 	EnvironmentAddCommand     string `json:"environmentAddCommand"`
+	// Proxy is the impersonating proxy's URL (HTTPS_PROXY), with --impersonate only.
+	Proxy string `json:"proxy,omitempty"`
 }
 
-const usage = `usage: azc-emulator serve [--config FILE] [--ca-out PATH] [--addr 127.0.0.1:0]
+const usage = `usage: azc-emulator serve [--config FILE] [--ca-out PATH] [--addr 127.0.0.1:0] [--impersonate]
 
 Runs a local Microsoft Entra ID + ARM emulator over TLS until interrupted and prints one
 JSON line with its URLs, the CA file and the azc command that adds it as an environment.
+With --impersonate it also listens as an HTTPS proxy (the "proxy" field) that answers
+for the public cloud's host names, so unmodified tools sign in to it with HTTPS_PROXY
+set and the CA trusted.
 `
 
 // Main runs the azc-emulator command line: `serve` runs until ctx is done. It returns the
@@ -48,6 +53,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	config := fs.String("config", "", "seed `FILE` (JSON); the built-in default world without it")
 	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) to `PATH` (default: a new file in the temp dir)")
 	addr := fs.String("addr", "127.0.0.1:0", "listen `address`")
+	imp := fs.Bool("impersonate", false, "also listen on 127.0.0.1 as an HTTPS proxy that answers for "+strings.Join(ImpersonatedHosts(), ", "))
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -58,18 +64,23 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "azc-emulator: error: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if err := serve(ctx, *config, *caOut, *addr, stdout); err != nil {
+	if err := serve(ctx, serveOptions{config: *config, caOut: *caOut, addr: *addr, impersonate: *imp}, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "azc-emulator: error: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func serve(ctx context.Context, config, caOut, addr string, stdout io.Writer) error {
+type serveOptions struct {
+	config, caOut, addr string
+	impersonate         bool
+}
+
+func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	if config != "" {
+	if o.config != "" {
 		var err error
-		if cfg, err = LoadConfig(config); err != nil {
+		if cfg, err = LoadConfig(o.config); err != nil {
 			return err
 		}
 	}
@@ -77,10 +88,19 @@ func serve(ctx context.Context, config, caOut, addr string, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := s.Listen(addr); err != nil {
+	if err := s.Listen(o.addr); err != nil {
 		return err
 	}
 	defer s.Close()
+	if o.impersonate {
+		if err := s.ListenProxy("127.0.0.1:0"); err != nil {
+			return err
+		}
+		s.OnRefusedConnect(func(target string) {
+			fmt.Fprintf(stderr, "azc-emulator: refused CONNECT to %s: not a host it impersonates\n", target)
+		})
+	}
+	caOut := o.caOut
 	if caOut == "" {
 		dir, err := os.MkdirTemp("", "azc-emulator-")
 		if err != nil {
@@ -95,16 +115,18 @@ func serve(ctx context.Context, config, caOut, addr string, stdout io.Writer) er
 		return err
 	}
 	mi, miHeader := s.ManagedIdentityEndpoint()
-	headerFile := filepath.Join(filepath.Dir(caOut), "identity-header")
-	if err := writeSecretFile(headerFile, miHeader); err != nil {
+	headerFile, err := writeSecretFile(filepath.Dir(caOut), "identity-header-*", miHeader)
+	if err != nil {
 		return err
 	}
+	defer os.Remove(headerFile)
 	info := ServeInfo{
 		URL: s.URL(), AuthorityHost: s.AuthorityHost(), ARMEndpoint: s.ARMEndpoint(), ARMAudience: s.ARMAudience(),
 		CAFile: caOut, HookURL: s.URL() + HookPath, ManagedIdentity: mi, ManagedIdentityHeaderFile: headerFile,
 		EnvironmentAddCommand: strings.Join([]string{"azc environment add emulator",
 			"--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
 			"--arm-audience", s.ARMAudience(), "--ca-file", shellQuote(caOut)}, " "),
+		Proxy: s.ProxyURL(),
 	}
 	line, err := json.Marshal(info)
 	if err != nil {
@@ -127,21 +149,20 @@ func shellQuote(p string) string {
 	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
-// writeSecretFile replaces path with a 0600 file holding value.
-func writeSecretFile(path, value string) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("write identity header file: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+// writeSecretFile writes value to a new 0600 file in dir named after pattern (see
+// os.CreateTemp), so every emulator has its own, and returns its path.
+func writeSecretFile(dir, pattern, value string) (string, error) {
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
-		return fmt.Errorf("write identity header file: %w", err)
+		return "", fmt.Errorf("write identity header file: %w", err)
 	}
 	_, err = f.WriteString(value)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("write identity header file: %w", err)
+		_ = os.Remove(f.Name())
+		return "", fmt.Errorf("write identity header file: %w", err)
 	}
-	return nil
+	return f.Name(), nil
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -25,7 +26,7 @@ func TestServePrintsOneJSONLineAndRunsUntilCancelled(t *testing.T) {
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- emulator.Main(ctx, []string{"serve", "--config", "../examples/emulator-seed.json", "--ca-out", ca}, w, &stderr)
+		done <- emulator.Main(ctx, []string{"serve", "--config", "../examples/emulator-seed.json", "--ca-out", ca, "--impersonate"}, w, &stderr)
 		w.Close()
 	}()
 	line, err := bufio.NewReader(out).ReadString('\n')
@@ -43,6 +44,9 @@ func TestServePrintsOneJSONLineAndRunsUntilCancelled(t *testing.T) {
 	header, err := os.ReadFile(info.ManagedIdentityHeaderFile)
 	if err != nil || len(header) < 16 || strings.Contains(line, string(header)) {
 		t.Fatalf("identity header file: %v %q", err, header)
+	}
+	if !strings.HasPrefix(info.Proxy, "http://127.0.0.1:") {
+		t.Fatalf("proxy %q, want http://127.0.0.1:PORT", info.Proxy)
 	}
 	pem, err := os.ReadFile(ca)
 	if err != nil {
@@ -64,6 +68,67 @@ func TestServePrintsOneJSONLineAndRunsUntilCancelled(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit code %d, stderr %s", code, stderr.String())
+	}
+	if _, err := os.Stat(info.ManagedIdentityHeaderFile); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the identity header file outlived the emulator: %v", err)
+	}
+}
+
+// TestTwoEmulatorsInOneDirectoryKeepTheirOwnIdentityHeaders: each emulator writes its
+// own managed identity header file beside its CA, so a second one started with --ca-out
+// in the same directory leaves the first one's endpoint working.
+func TestTwoEmulatorsInOneDirectoryKeepTheirOwnIdentityHeaders(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var infos []emulator.ServeInfo
+	for _, name := range []string{"a.pem", "b.pem"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		out, w := io.Pipe()
+		done := make(chan int, 1)
+		go func() {
+			done <- emulator.Main(ctx, []string{"serve", "--ca-out", filepath.Join(dir, name)}, w, io.Discard)
+			w.Close()
+		}()
+		t.Cleanup(func() {
+			cancel()
+			<-done
+		})
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		go io.Copy(io.Discard, out)
+		var info emulator.ServeInfo
+		if err := json.Unmarshal([]byte(line), &info); err != nil {
+			t.Fatal(err)
+		}
+		infos = append(infos, info)
+	}
+	if infos[0].ManagedIdentityHeaderFile == infos[1].ManagedIdentityHeaderFile {
+		t.Fatalf("both emulators use %s", infos[0].ManagedIdentityHeaderFile)
+	}
+	for _, info := range infos {
+		header, err := os.ReadFile(info.ManagedIdentityHeaderFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pem, err := os.ReadFile(info.CAFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+		req, _ := http.NewRequest(http.MethodGet, info.ManagedIdentity+"?api-version=2019-08-01&resource=https://management.azure.com", nil)
+		req.Header.Set("X-IDENTITY-HEADER", string(header))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s with the header from %s: %s", info.ManagedIdentity, info.ManagedIdentityHeaderFile, resp.Status)
+		}
 	}
 }
 

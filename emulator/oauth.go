@@ -352,7 +352,9 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, seg, grant s
 		return
 	}
 	sr, oe := parseScope(r.PostForm.Get("scope"))
-	if oe == nil && len(sr.all) == 0 && grant != "authorization_code" && grant != "refresh_token" {
+	// The device code, authorization code and refresh token grants may leave scope out
+	// (MSAL Python polls for a device code without it): the grant's own scope applies.
+	if oe == nil && len(sr.all) == 0 && grant != "authorization_code" && grant != "refresh_token" && grant != "device_code" {
 		oe = errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'scope'")
 	}
 	if oe != nil {

@@ -37,6 +37,9 @@ const (
 	RouteSubscriptions   = "subscriptions"   // GET /subscriptions, /subscriptions/{id}
 	RouteEcho            = "echo"            // GET /providers/Azc.Emulator/whoami
 	RouteManagedIdentity = "managedidentity" // GET /msi/token
+	RouteResourceGroups  = "resourcegroups"  // /subscriptions/{id}/resourcegroups[/{name}]
+	RouteDiscovery       = "discovery"       // GET /common/discovery/instance
+	RouteCloudMetadata   = "cloudmetadata"   // GET /metadata/endpoints
 )
 
 // EchoPath is the ARM-style endpoint that validates a bearer token like ARM and answers
@@ -103,8 +106,17 @@ type Server struct {
 	userCodes   map[string]*deviceCode // by user_code
 	authCodes   map[string]*authCode
 	refresh     map[string]*refreshToken
+	groups      groupStore
 	interactive string
 	onDevice    func(userCode string)
+
+	// The impersonating proxy (ListenProxy).
+	proxyLn   net.Listener
+	proxyURL  string
+	proxySrv  *http.Server
+	tunnelSrv *http.Server
+	tunnels   *tunnelListener
+	onRefused func(target string)
 
 	// tokMu guards the per-second cache of app-only access tokens (see mintAccessToken).
 	tokMu    sync.Mutex
@@ -134,6 +146,7 @@ func New(cfg *Config) (*Server, error) {
 		userCodes:   map[string]*deviceCode{},
 		authCodes:   map[string]*authCode{},
 		refresh:     map[string]*refreshToken{},
+		groups:      groupStore{},
 		tokCache:    map[string]string{},
 	}
 	if s.now == nil {
@@ -200,7 +213,7 @@ func (s *Server) makeTLS() error {
 		NotAfter:     now.Add(30 * 24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
+		DNSNames:     append([]string{"localhost"}, ImpersonatedHosts()...),
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &leafKey.PublicKey, caKey)
@@ -258,16 +271,22 @@ func (s *Server) Listen(addr string) error {
 func (s *Server) Close() error {
 	s.once.Do(func() { close(s.closed) })
 	s.mu.Lock()
-	srv := s.srv
+	servers := []*http.Server{s.srv, s.proxySrv, s.tunnelSrv}
+	tunnels := s.tunnels
 	s.mu.Unlock()
-	if srv == nil {
-		return nil
+	if tunnels != nil {
+		_ = tunnels.Close()
 	}
-	err := srv.Close()
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
+	var errs []error
+	for _, srv := range servers {
+		if srv == nil {
+			continue
+		}
+		if err := srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
 	}
-	return err
+	return errors.Join(errs...)
 }
 
 // URL is the base URL, "https://127.0.0.1:PORT", without a trailing slash. Empty before Start.
@@ -434,7 +453,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 	}
 	msg := fmt.Sprintf("injected fault: status %d", f.Status)
 	switch route {
-	case RouteTenants, RouteSubscriptions, RouteEcho:
+	case RouteTenants, RouteSubscriptions, RouteEcho, RouteResourceGroups, RouteCloudMetadata:
 		code := "InternalServerError"
 		if f.Status == http.StatusTooManyRequests {
 			code = "TooManyRequests"
@@ -509,6 +528,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveEcho(w, r)
 	case RouteManagedIdentity:
 		s.serveManagedIdentity(w, r)
+	case RouteResourceGroups:
+		s.serveResourceGroups(w, r)
+	case RouteDiscovery:
+		s.serveDiscovery(w, r)
+	case RouteCloudMetadata:
+		s.serveCloudMetadata(w, r)
 	}
 }
 
@@ -532,6 +557,13 @@ func classify(path string) (route, tenant string) {
 		return RouteManagedIdentity, ""
 	case path == "/discovery/keys" || path == "/discovery/v2.0/keys":
 		return RouteJWKS, ""
+	case path == "/metadata/endpoints":
+		return RouteCloudMetadata, ""
+	case path == "/common/discovery/instance":
+		return RouteDiscovery, ""
+	}
+	if _, _, ok := resourceGroupPath(path); ok {
+		return RouteResourceGroups, ""
 	}
 	seg, rest, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if !ok || seg == "" {

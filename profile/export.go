@@ -72,14 +72,3 @@ func (b *Bundle) Marshal() ([]byte, error) {
 	}
 	return append(data, '\n'), nil
 }
-
-// Export renders the contexts names refer to (all when empty) in azc's
-// export format, without credentials. To include credentials, fill
-// NewBundle's Credentials and call Marshal.
-func Export(p *Profile, names []string) ([]byte, error) {
-	b, err := NewBundle(p, names)
-	if err != nil {
-		return nil, err
-	}
-	return b.Marshal()
-}

@@ -221,7 +221,11 @@ func TestMergeNeverReplaces(t *testing.T) {
 		}
 	}
 	other.DefaultContext = "Prod"
-	data, err := profile.Export(other, nil)
+	b, err := profile.NewBundle(other, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := b.Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}

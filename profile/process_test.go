@@ -116,7 +116,7 @@ func TestConcurrentWriterProcessesLoseNoUpdate(t *testing.T) {
 	errs := make(chan error, procs)
 	for i := range procs {
 		wg.Go(func() {
-			out, err := helperCmd(t, "writer", s.Dir(), writes, "w"+strconv.Itoa(i)).CombinedOutput()
+			out, err := helperCmd(t, "writer", filepath.Dir(s.Path()), writes, "w"+strconv.Itoa(i)).CombinedOutput()
 			if err != nil {
 				errs <- fmt.Errorf("writer %d: %v: %s", i, err, out)
 			}

@@ -37,7 +37,6 @@ type Options struct {
 // read-modify-write inside Update. A Store is safe for concurrent use by
 // goroutines and by any number of processes.
 type Store struct {
-	dir     string
 	path    string
 	bak     string
 	lock    string
@@ -65,7 +64,6 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{
-		dir:     dir,
 		path:    filepath.Join(dir, FileName),
 		bak:     filepath.Join(dir, BackupName),
 		lock:    filepath.Join(dir, LockName),
@@ -81,9 +79,6 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
-
-// Dir returns the state directory.
-func (s *Store) Dir() string { return s.dir }
 
 // Path returns the profile file's path.
 func (s *Store) Path() string { return s.path }

@@ -57,7 +57,7 @@ func TestUpdateWritesAndBumpsGeneration(t *testing.T) {
 	}
 	if runtime.GOOS != "windows" {
 		for _, name := range []string{profile.FileName, profile.LockName, profile.BackupName} {
-			fi, err := os.Stat(filepath.Join(s.Dir(), name))
+			fi, err := os.Stat(filepath.Join(filepath.Dir(s.Path()), name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func TestUpdateWritesAndBumpsGeneration(t *testing.T) {
 				t.Errorf("%s mode = %v, want 0600", name, fi.Mode().Perm())
 			}
 		}
-		fi, err := os.Stat(s.Dir())
+		fi, err := os.Stat(filepath.Dir(s.Path()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +86,7 @@ func TestUpdateKeepsThePreviousGoodCopyAsBackup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	bak, err := os.ReadFile(filepath.Join(s.Dir(), profile.BackupName))
+	bak, err := os.ReadFile(filepath.Join(filepath.Dir(s.Path()), profile.BackupName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestOpenRefusesADirectoryOthersCanWrite(t *testing.T) {
 func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
-	held, err := profile.Open(s.Dir(), profile.Options{LockTimeout: 1})
+	held, err := profile.Open(filepath.Dir(s.Path()), profile.Options{LockTimeout: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func testContext(subName, subID string) profile.Context {
 func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
-	other, err := profile.Open(s.Dir(), profile.Options{})
+	other, err := profile.Open(filepath.Dir(s.Path()), profile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,11 +320,11 @@ func TestSetDefaultWritesWhatUpdateWrites(t *testing.T) {
 			t.Fatalf("SetDefault(%q) = %q, %v; Update gave %q, %v", ref, got.Name, gerr, want.Name, werr)
 		}
 		for _, name := range []string{profile.FileName, profile.BackupName} {
-			w, err := os.ReadFile(filepath.Join(viaUpdate.Dir(), name))
+			w, err := os.ReadFile(filepath.Join(filepath.Dir(viaUpdate.Path()), name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := os.ReadFile(filepath.Join(viaSetDefault.Dir(), name))
+			g, err := os.ReadFile(filepath.Join(filepath.Dir(viaSetDefault.Path()), name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -358,7 +358,7 @@ func TestSetDefaultLeavesACorruptProfileAlone(t *testing.T) {
 func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
-	waiter, err := profile.Open(s.Dir(), profile.Options{LockTimeout: time.Second})
+	waiter, err := profile.Open(filepath.Dir(s.Path()), profile.Options{LockTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			tmp := filepath.Join(s.Dir(), fmt.Sprintf("busy-%d", i))
+			tmp := filepath.Join(filepath.Dir(s.Path()), fmt.Sprintf("busy-%d", i))
 			if err := os.WriteFile(tmp, data, 0o600); err != nil {
 				return err
 			}
@@ -436,7 +436,7 @@ func TestSettingsReadsWhatLoadReads(t *testing.T) {
 		}
 	}
 	s := openStore(t)
-	if err := os.MkdirAll(s.Dir(), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(s.Path()), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(s.Path(), []byte(`{"version":1,"settings":{"autosave":tru`), 0o600); err != nil {

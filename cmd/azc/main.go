@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"github.com/azcontext/azc/internal/cli/front"
-	_ "github.com/azcontext/azc/internal/oneproc"
 )
 
 // version is set at link time: -ldflags "-X main.version=v1.2.3".

@@ -7,7 +7,6 @@ package main
 import (
 	"os"
 
-	_ "github.com/azcontext/azc/internal/oneproc"
 	"github.com/azcontext/azc/profile"
 )
 

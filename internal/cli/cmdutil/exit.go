@@ -10,6 +10,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/profile"
 )
@@ -43,7 +44,11 @@ func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Fac
 			return nil, stErr
 		}
 		f.Logger.Debug("opening state directory", "dir", dir)
-		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger})
+		// an invalid variable is reported by the commands that change
+		// state (ChangeScope); the view then goes by the other rules
+		env, _, _ := EnvAutosave(f)
+		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger, AutosaveEnv: env,
+			UserBlobs: func() (credstore.Blobs, error) { return UserBlobs(f) }})
 		return st, stErr
 	}
 	return f
@@ -186,9 +191,12 @@ func classify(err error) (int, []string) {
 		code = ExitInteraction
 		hints = append(hints, "select one with `azc use NAME`, or sign in with `azc login`")
 	case errors.Is(err, azc.ErrNoSession):
-		hints = append(hints, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+		code = ExitUsage
+		if len(hints) == 0 {
+			hints = append(hints, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+		}
 	case errors.Is(err, profile.ErrNameTaken):
-		hints = append(hints, "pass --force to replace the other context")
+		hints = append(hints, "pass --force to give the name to this one, or choose another name")
 	case errors.Is(err, profile.ErrInvalidName):
 		code = ExitUsage
 	case errors.Is(err, profile.ErrNoPrevious):

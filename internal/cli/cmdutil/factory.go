@@ -9,6 +9,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -58,6 +59,12 @@ type Factory struct {
 	// and subscriptions and updates their contexts (`context list
 	// --refresh`). Only azc-full has it.
 	RefreshAccounts func(ctx context.Context, st *azc.State) error
+	// FindSubscription looks the subscription sub (id or name; "" for the
+	// first of tenant) in tenant (id or domain; "" for any) up in ARM with
+	// the account of the context cur, and returns the context for it,
+	// unnamed (`context set` of a subscription no context holds). Only
+	// azc-full has it.
+	FindSubscription func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error)
 }
 
 // autosaveEnv are the variables that turn autosave off, azc's own first.
@@ -77,48 +84,23 @@ func StateAndScope(f *Factory, flag string) (*azc.State, profile.Scope, error) {
 	return st, scope, nil
 }
 
-// ChangeScope decides which scope a state-changing command writes to
-// (DESIGN section 3): the --scope flag; else the session's own autosave
-// setting; else the autosave setting from $AZC_AUTOSAVE (or Azure
-// PowerShell's AzContextAutoSave, Azure_Profile_Autosave); else the
-// profile's autosave setting; default user. Autosave off means process.
+// ChangeScope decides which scope a state-changing command writes to: the
+// --scope flag, else the library's rule (azc.State.ChangeScope) over the
+// autosave variables of the environment.
 func ChangeScope(f *Factory, st *azc.State, flag string) (profile.Scope, error) {
 	s, err := ParseScope(flag)
-	if err != nil || s != 0 {
-		return s, err
-	}
-	if st.Session() != nil {
-		on, err := st.AutosaveSetting(profile.ScopeProcess)
-		if err != nil {
-			return 0, err
-		}
-		if on != nil {
-			return scopeFor(*on), nil
-		}
-	}
-	on, _, err := EnvAutosave(f)
 	if err != nil {
 		return 0, err
 	}
-	if on != nil {
-		return scopeFor(*on), nil
-	}
-	// the profile's own setting: its header, not its contexts
-	on, err = st.AutosaveSetting(profile.ScopeUser)
+	env, _, err := EnvAutosave(f)
 	if err != nil {
 		return 0, err
 	}
-	if on != nil {
-		return scopeFor(*on), nil
+	d, err := st.ChangeScope(s, env)
+	if errors.Is(err, azc.ErrNoSession) {
+		return 0, WithHint(err, ExitUsage, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
 	}
-	return profile.ScopeUser, nil
-}
-
-func scopeFor(autosave bool) profile.Scope {
-	if autosave {
-		return profile.ScopeUser
-	}
-	return profile.ScopeProcess
+	return d.Scope, err
 }
 
 // EnvAutosave reads the first autosave variable that is set ($AZC_AUTOSAVE,

@@ -5,14 +5,17 @@ import (
 	"os"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 	"github.com/azcontext/azc/session"
 )
 
 // AttachSession makes f.State open the session $AZC_SESSION names along
-// with the profile (warning, not failing, when it cannot). sessioncmd.Register
-// calls it; so must any path that runs commands without Register (the
-// azc binary's fast path).
+// with the profile. A session that cannot be opened is an error for every
+// command that uses the state (SessionError), never a silent fall back to
+// the user scope: the shell would then run against another context than
+// it selected. sessioncmd.Register calls it; so must any path that runs
+// commands without Register (the azc binary's fast path).
 func AttachSession(f *Factory) {
 	open := f.State
 	var (
@@ -31,14 +34,35 @@ func AttachSession(f *Factory) {
 		sess, serr := OpenSession(f)
 		switch {
 		case serr != nil:
-			Warn(f.IOStreams, fmt.Sprintf("ignoring %s: %v", session.EnvVar, serr))
-			fmt.Fprintf(f.IOStreams.ErrOut, "azc: hint: start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`\n")
+			st = st.WithSession(brokenSession{SessionError(serr)})
 		case sess != nil:
 			st = st.WithSession(sess)
 		}
 		return st, nil
 	}
 }
+
+// SessionError is the error of a command run with an $AZC_SESSION that
+// cannot be opened, with the ways out.
+func SessionError(err error) error {
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s: %w", session.EnvVar, err), Hints: []string{
+		"start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or leave it with `unset " + session.EnvVar + "`",
+	}}
+}
+
+// brokenSession is a session that could not be opened: every use of it
+// fails with its error.
+type brokenSession struct{ err error }
+
+func (b brokenSession) Load() (*profile.Profile, error) { return nil, b.err }
+
+func (b brokenSession) Update(func(*profile.Profile) error) (*profile.Profile, error) {
+	return nil, b.err
+}
+
+func (b brokenSession) Selections() (session.Selections, error) { return session.Selections{}, b.err }
+
+func (b brokenSession) UpdateSelections(func(*session.Selections) error) error { return b.err }
 
 // RuntimeDir is where this user's sessions live.
 func RuntimeDir(f *Factory) string {

@@ -2,6 +2,8 @@ package contextcmd
 
 import (
 	"fmt"
+
+	"github.com/azcontext/azc"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,24 +44,25 @@ func NewCmdRename(f *cmdutil.Factory, runF func(*cobra.Command, *RenameOptions) 
 }
 
 func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) error {
-	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
+	st, err := f.State()
 	if err != nil {
 		return err
 	}
-	var oldName string
-	_, err = st.Update(scope, func(p *profile.Profile) error {
-		c, err := p.Find(opts.Old)
-		if err != nil {
-			return err
-		}
-		oldName = c.Name
-		_, err = p.RenameContext(opts.Old, opts.New, opts.Force)
-		return err
-	})
+	scope, err := explicitScope(opts.Scope)
 	if err != nil {
+		return err
+	}
+	oldName, rem, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
+	if err != nil {
+		return err
+	}
+	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", oldName, opts.New)
+	for _, c := range rem.Contexts {
+		msg += fmt.Sprintf("\nremoved context %q, which held that name", c.Name)
+	}
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
 		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
@@ -68,6 +71,12 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 		return err
 	}
 	return cobrautil.PrintChange(f, cmd, out, msg)
+}
+
+// explicitScope is --scope for the commands that act where the context
+// lives: 0 (no flag) lets the context's scope decide.
+func explicitScope(flag string) (profile.Scope, error) {
+	return cmdutil.ParseScope(flag)
 }
 
 // RemoveOptions are the inputs of `context remove`.
@@ -82,6 +91,11 @@ type Removed struct {
 	Contexts []string `json:"contexts"`
 	// Accounts are the ids of accounts whose last context went.
 	Accounts []string `json:"accounts"`
+	// Default is the context that became the default because the removal
+	// took the old one: the first remaining one.
+	Default string `json:"default,omitempty"`
+	// Current is the context this shell uses when the removal changed it.
+	Current string `json:"current,omitempty"`
 }
 
 // NewCmdRemove returns `context remove`; runF replaces the run function in tests.
@@ -107,7 +121,11 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*cobra.Command, *RemoveOptions) 
 }
 
 func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) error {
-	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	scope, err := explicitScope(opts.Scope)
 	if err != nil {
 		return err
 	}
@@ -132,57 +150,83 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 			}
 		}
 	}
-	var rem profile.Removal
-	var acctIDs []string
-	_, err = st.Update(scope, func(p *profile.Profile) error {
-		rem = profile.Removal{}
-		acctIDs = nil
-		ids := map[string]string{}
-		for _, a := range p.Accounts {
-			ids[a.Key()] = a.ID
-		}
-		for _, ref := range opts.Refs {
-			r, err := p.RemoveContext(ref)
-			if err != nil {
-				return err
-			}
-			rem.Contexts = append(rem.Contexts, r.Contexts...)
-			rem.OrphanedAccounts = append(rem.OrphanedAccounts, r.OrphanedAccounts...)
-		}
-		for _, k := range rem.OrphanedAccounts {
-			acctIDs = append(acctIDs, ids[k])
-		}
-		return nil
-	})
+	rem, err := st.RemoveContexts(scope, opts.Refs)
 	if err != nil {
 		return err
 	}
-	if err := dropCredentials(cmd.Context(), f, st, scope, rem.OrphanedAccounts); err != nil {
-		return err
-	}
-	return printRemoved(f, cmd, rem, acctIDs)
+	return finishRemoval(f, cmd, st, rem)
 }
 
-func printRemoved(f *cmdutil.Factory, cmd *cobra.Command, rem profile.Removal, acctIDs []string) error {
-	out := Removed{Contexts: []string{}, Accounts: []string{}}
-	for _, c := range rem.Contexts {
-		out.Contexts = append(out.Contexts, c.Name)
+// finishRemoval drops the credentials of the accounts a removal orphaned,
+// from the store of the scope each went from, and reports it.
+func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *azc.Removed) error {
+	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
+		return err
 	}
-	out.Accounts = append(out.Accounts, acctIDs...)
+	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+		return err
+	}
+	left, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	out := Removed{Contexts: []string{}, Accounts: []string{}}
 	var b strings.Builder
-	for i, n := range out.Contexts {
-		if i > 0 {
+	line := func(format string, a ...any) {
+		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "removed context %q", n)
+		fmt.Fprintf(&b, format, a...)
+	}
+	for _, r := range []struct {
+		rem   profile.Removal
+		where string
+	}{{rem.User, "user scope"}, {rem.Session, "this shell's session"}} {
+		for _, c := range r.rem.Contexts {
+			out.Contexts = append(out.Contexts, c.Name)
+			line("removed context %q (%s)", c.Name, r.where)
+		}
+		for _, k := range r.rem.OrphanedAccounts {
+			if accountUsed(left, k) {
+				continue
+			}
+			id := k
+			if i := strings.LastIndexByte(k, '|'); i >= 0 {
+				id = k[i+1:]
+			}
+			out.Accounts = append(out.Accounts, id)
+			line("removed account %s: it has no context left", id)
+		}
+	}
+	if rem.Dropped != "" {
+		out.Contexts = append(out.Contexts, rem.Dropped)
+		line("removed context %q (this shell's own copy)", rem.Dropped)
 	}
 	if len(out.Contexts) == 0 {
-		b.WriteString("no contexts to remove")
+		line("no contexts to remove")
 	}
-	for _, a := range out.Accounts {
-		fmt.Fprintf(&b, "\nremoved account %s: it has no context left", a)
+	if rem.Promoted != "" {
+		out.Default = rem.Promoted
+		line("%q is now the default context (the first remaining one)", rem.Promoted)
+	}
+	if rem.Unselected || rem.Selected != "" {
+		if cur, err := st.Resolve(""); err == nil {
+			out.Current = cur.Name
+			line("this shell now uses %q", cur.Name)
+		} else {
+			line("this shell has no context now")
+		}
 	}
 	return cobrautil.PrintChange(f, cmd, out, b.String())
+}
+
+func accountUsed(p *profile.Profile, key string) bool {
+	for i := range p.Contexts {
+		if strings.EqualFold(p.Contexts[i].Account, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // ClearOptions are the inputs of `context clear`.
@@ -216,7 +260,7 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 		return err
 	}
 	if !opts.Force {
-		ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove every context and account in the %s scope?", contextrun.ScopeName(scope)), "--force")
+		ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove every context and account in the %s?", contextrun.Where(st, scope)), "--force")
 		if err != nil {
 			return err
 		}
@@ -224,21 +268,9 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 			return cmdutil.ErrCancelled
 		}
 	}
-	var rem profile.Removal
-	var ids []string
-	_, err = st.Update(scope, func(p *profile.Profile) error {
-		ids = nil
-		for _, a := range p.Accounts {
-			ids = append(ids, a.ID)
-		}
-		rem = p.Clear()
-		return nil
-	})
+	rem, err := st.Clear(scope)
 	if err != nil {
 		return err
 	}
-	if err := dropCredentials(cmd.Context(), f, st, scope, rem.OrphanedAccounts); err != nil {
-		return err
-	}
-	return printRemoved(f, cmd, rem, ids)
+	return finishRemoval(f, cmd, st, rem)
 }

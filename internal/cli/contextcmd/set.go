@@ -1,10 +1,13 @@
 package contextcmd
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
@@ -71,6 +74,20 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 		return err
 	}
 	want, err := planSet(view, opts)
+	var unknown *unknownError
+	if errors.As(err, &unknown) && f.FindSubscription != nil {
+		// Set-AzContext looks it up in ARM with the current account.
+		cur, cerr := contextrun.ResolveIn(view, opts.Ref)
+		if cerr != nil {
+			return err
+		}
+		found, ferr := f.FindSubscription(cmd.Context(), st, cur, opts.Subscription, opts.Tenant)
+		if ferr != nil {
+			return ferr
+		}
+		found.Name, found.StorageAccount, found.Properties = opts.Name, opts.StorageAccount, nil
+		want, err = found, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -83,24 +100,12 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	var res profile.UpsertResult
-	_, err = st.Update(scope, func(p *profile.Profile) error {
-		if acct != nil && p.Account(acct.Key()) == nil {
-			p.UpsertAccount(*acct)
-		}
-		base := want
-		if cur := p.Context(want.Name); want.Name != "" && cur != nil {
-			base.Properties = cur.Properties
-		} else if i := identityIndex(p, &want); i >= 0 {
-			base.Properties = p.Contexts[i].Properties
-		}
-		props, err := applyProperties(base.Properties, opts.Properties)
-		if err != nil {
-			return err
-		}
-		want.Properties = props
-		res, err = p.UpsertContext(want, profile.UpsertOptions{Force: opts.Force, MakeDefault: true})
-		return err
+	res, err := st.SetContext(scope, want, azc.SetOptions{
+		Force:   opts.Force,
+		Account: acct,
+		Properties: func(old map[string]string) (map[string]string, error) {
+			return applyProperties(old, opts.Properties)
+		},
 	})
 	if err != nil {
 		return err
@@ -109,7 +114,7 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	if res.Created {
 		verb = "created"
 	}
-	msg := fmt.Sprintf("%s context %q, now the default (%s scope)", verb, res.Context.Name, contextrun.ScopeName(scope))
+	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, contextrun.Where(st, scope))
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
 		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
@@ -120,13 +125,13 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	return cobrautil.PrintChange(f, cmd, out, msg)
 }
 
-func identityIndex(p *profile.Profile, c *profile.Context) int {
-	for i := range p.Contexts {
-		if p.Contexts[i].SameIdentity(c) {
-			return i
-		}
-	}
-	return -1
+// unknownError is a subscription or tenant no context holds.
+type unknownError struct{ what string }
+
+func (e *unknownError) Error() string { return e.what + " is not known to any context" }
+
+func (e *unknownError) Hint() string {
+	return "sign in to it with `azc login`, or import contexts that hold it with `azc context import FILE`"
 }
 
 // planSet works out the context `context set` writes, from the merged view
@@ -192,8 +197,7 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 		} else if tenant != "" {
 			what += " in tenant " + tenant
 		}
-		return nil, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s is not known to any context", what),
-			Hints: []string{"sign in to it with `azc login`, or import contexts that hold it with `azc context import FILE`"}}
+		return nil, &unknownError{what: what}
 	}
 	if cur != nil {
 		for _, c := range hits {

@@ -226,7 +226,7 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("switched to context %q (%s scope)", c.Name, ScopeName(scope))
+	msg := fmt.Sprintf("switched to context %q (%s)", c.Name, Where(st, scope))
 	if out.Plain() {
 		return out.PrintChange(f, nil, msg)
 	}
@@ -235,6 +235,16 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 		return err
 	}
 	return out.PrintChange(f, shape, msg)
+}
+
+// Where says where a change to scope applies: "process scope" (this shell
+// only), "user scope" or, inside a shell, "user scope and this shell" (a
+// user-scope change applies to the shell too).
+func Where(st *azc.State, scope profile.Scope) string {
+	if scope == profile.ScopeUser && st.HasSession() {
+		return "user scope and this shell"
+	}
+	return ScopeName(scope) + " scope"
 }
 
 // pick opens the fuzzy picker over the contexts, on the current one, or

@@ -18,6 +18,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/internal/cli/sessioncmd"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
+	"github.com/azcontext/azc/profile"
 )
 
 // Commands adds every command group to root. A new group is one package
@@ -31,6 +32,9 @@ func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
 	f.RefreshAccounts = func(ctx context.Context, st *azc.State) error { return logincmd.RefreshAll(ctx, f, st) }
+	f.FindSubscription = func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
+		return logincmd.FindSubscription(ctx, f, st, cur, sub, tenant)
+	}
 	root.AddCommand(versioncmd.New(f)...)
 	sessioncmd.Register(root, f)
 }

@@ -176,3 +176,85 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	}
 	return nil
 }
+
+// FindSubscription looks sub (id or name; "" for the first enabled one of
+// tenant) in tenant (id or domain; "" for any, the account's home tenant
+// first) up in ARM with the account of cur, with the credentials it has,
+// and returns the unnamed context for it. azc-full sets it as
+// Factory.FindSubscription.
+func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
+	p, err := st.Profile()
+	if err != nil {
+		return profile.Context{}, err
+	}
+	acct := p.Account(cur.Account)
+	if acct == nil {
+		return profile.Context{}, cmdutil.Errorf("the account of context %q is not signed in", cur.Name)
+	}
+	env, err := p.Environment(acct.Environment)
+	if err != nil {
+		return profile.Context{}, err
+	}
+	blobs, err := cmdutil.Blobs(f, st, profile.ScopeUser)
+	if err != nil {
+		return profile.Context{}, err
+	}
+	if _, err := blobs.Get(acct.Key()); blobNotFound(err) && st.SessionBlobs() != nil {
+		blobs = st.SessionBlobs()
+	}
+	what := "subscription " + sub
+	if sub == "" {
+		what = "tenant " + tenant
+	} else if tenant != "" {
+		what += " in tenant " + tenant
+	}
+	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, loginUI(f))
+	if err != nil {
+		return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s is not known to any context, and looking it up in ARM as %s failed: %w", what, acct.ID, err),
+			cmdutil.ExitFailure, "sign in again with `azc login`, then retry")
+	}
+	tenants := map[string]profile.Tenant{}
+	for _, t := range res.Tenants {
+		tenants[strings.ToLower(t.ID)] = t
+	}
+	inTenant := func(id string) bool {
+		if tenant == "" {
+			return true
+		}
+		t := tenants[strings.ToLower(id)]
+		return strings.EqualFold(id, tenant) || t.DefaultDomain != "" && strings.EqualFold(t.DefaultDomain, tenant)
+	}
+	var hits []profile.Subscription
+	for _, s := range res.Subscriptions {
+		if !inTenant(s.TenantID) {
+			continue
+		}
+		if sub == "" && auth.Enabled(s) || strings.EqualFold(s.ID, sub) || strings.EqualFold(s.Name, sub) {
+			hits = append(hits, s)
+		}
+	}
+	// the home tenant's first, as Set-AzContext prefers it
+	sort.SliceStable(hits, func(i, j int) bool {
+		return strings.EqualFold(hits[i].TenantID, acct.HomeTenantID) && !strings.EqualFold(hits[j].TenantID, acct.HomeTenantID)
+	})
+	c := profile.Context{Account: acct.Key(), Environment: acct.Environment}
+	switch {
+	case len(hits) > 0:
+		s := hits[0]
+		c.Subscription = &s
+		c.Tenant = tenants[strings.ToLower(s.TenantID)]
+		if c.Tenant.ID == "" {
+			c.Tenant.ID = s.TenantID
+		}
+		return c, nil
+	case sub == "":
+		for _, t := range res.Tenants {
+			if inTenant(t.ID) {
+				c.Tenant = t
+				return c, nil
+			}
+		}
+	}
+	return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s not found for %s", what, acct.ID), cmdutil.ExitFailure,
+		"`azc subscription list --refresh` lists the subscriptions the accounts can see; sign in with an account that can see it")
+}

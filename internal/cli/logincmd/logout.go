@@ -8,6 +8,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -88,27 +89,57 @@ func logoutRun(o *LogoutOptions) error {
 		}
 		keys = append(keys, c.Account)
 	}
-	names := []string{}
-	if _, err := st.Update(scope, func(p *profile.Profile) error {
-		names = names[:0]
-		for _, k := range keys {
-			for _, c := range p.RemoveAccount(k).Contexts {
-				names = append(names, c.Name)
-			}
-		}
-		return nil
-	}); err != nil {
+	removed, err := st.RemoveAccounts(scope, keys)
+	if err != nil {
 		return err
 	}
-	// The contexts are gone; now the credentials (see auth.DropCredentials).
+	// The contexts are gone; now the credentials (see
+	// auth.DropCredentials), from every scope the accounts went from.
 	if err := dropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("Signed out %d account(s); removed %d context(s).", len(keys), len(names))
-	return cobrautil.PrintChange(f, o.cmd, logoutOutput{Accounts: keys, RemovedContexts: names}, msg)
+	if scope == profile.ScopeUser && st.HasSession() {
+		if err := dropCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
+	for _, c := range append(removed.User.Contexts, removed.Session.Contexts...) {
+		names = append(names, c.Name)
+	}
+	ids := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if a := merged.Account(k); a != nil {
+			ids = append(ids, a.ID)
+		} else {
+			ids = append(ids, k)
+		}
+	}
+	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(ids, ", "), contextrun.Where(st, scope), len(names))
+	if len(ids) == 0 {
+		msg = "no account to sign out"
+	}
+	out := logoutOutput{Accounts: keys, RemovedContexts: names, Default: removed.Promoted}
+	if removed.Promoted != "" {
+		msg += fmt.Sprintf("\n%q is now the default context (the first remaining one)", removed.Promoted)
+	}
+	if removed.Unselected || removed.Selected != "" {
+		if cur, err := st.Resolve(""); err == nil {
+			out.Current = cur.Name
+			msg += fmt.Sprintf("\nthis shell now uses %q", cur.Name)
+		} else {
+			msg += "\nthis shell has no context now: sign in with `azc login`"
+		}
+	}
+	return cobrautil.PrintChange(f, o.cmd, out, msg)
 }
 
 type logoutOutput struct {
 	Accounts        []string `json:"accounts"`
 	RemovedContexts []string `json:"removedContexts"`
+	// Default is the context that became the default because the old
+	// one went: the first remaining one.
+	Default string `json:"default,omitempty"`
+	// Current is the context this shell uses when signing out changed it.
+	Current string `json:"current,omitempty"`
 }

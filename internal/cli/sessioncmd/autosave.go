@@ -219,6 +219,9 @@ func newCmdAutosaveSet(f *cmdutil.Factory, on bool) *cobra.Command {
 			if len(change.Moved) > 0 {
 				msg += fmt.Sprintf("; moved %d context(s) from the session into the profile: %s", len(change.Moved), strings.Join(change.Moved, ", "))
 			}
+			for _, r := range change.Renamed {
+				msg += fmt.Sprintf("\nazc: note: the session's context %q is %q in the profile (the name was taken)", r[0], r[1])
+			}
 			if s.Autosave != on {
 				msg += fmt.Sprintf("\nazc: note: autosave is still %s here: the %s decides", onOff(&s.Autosave), s.Source)
 				if s.Variable != "" {

@@ -246,9 +246,10 @@ func TestTwoBashSessionsSideBySide(t *testing.T) {
 	if got := lastLine(b.must(`azc context show -o tsv --query name`)); got != "Dev Test" {
 		t.Fatalf("B's context after A ended = %q", got)
 	}
-	// A stale AZC_SESSION (A's) warns and falls back to the user scope.
-	out, _ = c.run(fmt.Sprintf(`AZC_SESSION=%q azc context show -o tsv --query name`, sa))
-	if !strings.Contains(out, "ignoring AZC_SESSION") || lastLine(out) != "Prod" {
-		t.Fatalf("a dead session's value: %q", out)
+	// A stale AZC_SESSION (A's) is an error with the way out, never a
+	// silent fall back to the user default.
+	out, code := c.run(fmt.Sprintf(`AZC_SESSION=%q azc context show -o tsv --query name`, sa))
+	if code != 1 || !strings.Contains(out, "session not found") || !strings.Contains(out, "azc: hint: start a new session") || strings.Contains(out, "Prod") {
+		t.Fatalf("a dead session's value: exit %d, %q", code, out)
 	}
 }

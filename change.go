@@ -1,0 +1,308 @@
+package azc
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
+)
+
+// Change reports what a change did, besides its own work, to the defaults
+// (DESIGN section 3).
+type Change struct {
+	// Promoted is the context that became the scope's default because the
+	// change removed the default: the first remaining one. "" when the
+	// change did not remove the default, or left no context.
+	Promoted string
+	// Selected is the context the shell uses after the change, when the
+	// change moved the shell's selection to it.
+	Selected string
+	// Unselected reports that the change dropped the shell's selection
+	// (its context went): the shell now uses the profile's default.
+	Unselected bool
+}
+
+// Update applies fn to the profile of scope and saves it, as
+// profile.(*Store).Update does, with the rules of Change. ScopeProcess
+// without a session gives ErrNoSession.
+func (s *State) Update(scope profile.Scope, fn func(*profile.Profile) error) (*profile.Profile, error) {
+	p, _, err := s.change(scope, fn)
+	return p, err
+}
+
+// Change applies fn to the profile of scope and saves it, keeping the
+// rules of DESIGN section 3, which it reports:
+//   - A change that removes the scope's default makes the first remaining
+//     context the default.
+//   - In the user scope, inside a shell: when fn makes another context the
+//     default (a sign-in, an import), the shell selects it too; when fn
+//     removes the context the shell selected, the shell selects the new
+//     default.
+//   - In the process scope, the default fn sets becomes the shell's
+//     selection.
+//   - A context fn adds to one scope under a name that a context of
+//     another identity holds in the other scope gets a distinct name, so
+//     that names stay unique across what a shell sees.
+func (s *State) Change(scope profile.Scope, fn func(*profile.Profile) error) (*Change, error) {
+	_, ch, err := s.change(scope, fn)
+	return ch, err
+}
+
+func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*profile.Profile, *Change, error) {
+	ch := &Change{}
+	var sel *session.Selection
+	if s.session != nil {
+		sels, err := s.session.Selections()
+		if err != nil {
+			return nil, nil, fmt.Errorf("session: %w", err)
+		}
+		sel = sels.Current
+	}
+	var (
+		pick *session.Selection
+		drop bool
+		p    *profile.Profile
+		err  error
+	)
+	switch scope {
+	case profile.ScopeUser:
+		var other *profile.Profile // the session's contexts, whose names new ones avoid
+		if s.session != nil {
+			if other, err = s.session.Load(); err != nil {
+				return nil, nil, fmt.Errorf("session: %w", err)
+			}
+		}
+		p, err = s.store.Update(func(p *profile.Profile) error {
+			*ch, pick, drop = Change{}, nil, false
+			old := defaultOf(p)
+			had := sel != nil && identityIn(p, &sel.Context)
+			before := names(p)
+			if err := fn(p); err != nil {
+				return err
+			}
+			if other != nil {
+				keepApart(p, before, func(c *profile.Context) bool {
+					o := other.Context(c.Name)
+					return o != nil && !o.SameIdentity(c)
+				})
+			}
+			ch.Promoted = promote(p, old)
+			now := defaultOf(p)
+			switch {
+			case now != nil && (old == nil || !now.SameIdentity(old)):
+				pick = selectionOf(p, now)
+			case had && !identityIn(p, &sel.Context):
+				if now != nil {
+					pick = selectionOf(p, now)
+				} else {
+					drop = true
+				}
+			}
+			return nil
+		})
+	case profile.ScopeProcess:
+		if s.session == nil {
+			return nil, nil, ErrNoSession
+		}
+		var user *profile.View
+		if user, err = s.store.View(); err != nil {
+			return nil, nil, err
+		}
+		p, err = s.session.Update(func(p *profile.Profile) error {
+			pick, drop = nil, false
+			had := sel != nil && identityIn(p, &sel.Context)
+			before := names(p)
+			if err := fn(p); err != nil {
+				return err
+			}
+			var ierr error
+			keepApart(p, before, func(c *profile.Context) bool {
+				i := user.NameIndex(c.Name)
+				if i < 0 {
+					return false
+				}
+				o, err := user.Context(i)
+				if err != nil {
+					ierr = errors.Join(ierr, err)
+					return false
+				}
+				return !o.SameIdentity(c)
+			})
+			if ierr != nil {
+				return ierr
+			}
+			if d := defaultOf(p); d != nil {
+				pick = selectionOf(p, d)
+			} else if had && !identityIn(p, &sel.Context) {
+				drop = true
+			}
+			p.DefaultContext, p.PreviousContext = "", ""
+			return nil
+		})
+		if err != nil {
+			err = fmt.Errorf("session: %w", err)
+		}
+	default:
+		return nil, nil, fmt.Errorf("azc: unknown scope %d", scope)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.session != nil && (pick != nil || drop) {
+		if err := s.selectInShell(pick); err != nil {
+			return nil, nil, err
+		}
+		if pick != nil {
+			ch.Selected = pick.Context.Name
+		} else {
+			ch.Unselected = true
+		}
+	}
+	return p, ch, nil
+}
+
+// selectInShell makes sel the shell's current selection (nil: none, the
+// shell uses the profile's default), keeping the one before as previous.
+func (s *State) selectInShell(sel *session.Selection) error {
+	err := s.session.UpdateSelections(func(sels *session.Selections) error {
+		if sels.Current != nil && (sel == nil || !sameSelection(sels.Current, sel)) {
+			sels.Previous = sels.Current
+		}
+		sels.Current = sel
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("session: %w", err)
+	}
+	return nil
+}
+
+func sameSelection(a, b *session.Selection) bool {
+	return sameName(a.Context.Name, b.Context.Name) && a.Context.SameIdentity(&b.Context)
+}
+
+// selectionOf is the selection of p's context c: copies of it and of its
+// account.
+func selectionOf(p *profile.Profile, c *profile.Context) *session.Selection {
+	sel := &session.Selection{Context: p.Clone().Contexts[indexName(p, c.Name)]}
+	if a := p.Account(c.Account); a != nil {
+		cp := *a
+		sel.Account = &cp
+	}
+	return sel
+}
+
+// defaultOf returns a copy of p's default context, or nil.
+func defaultOf(p *profile.Profile) *profile.Context {
+	c, err := p.Default()
+	if err != nil {
+		return nil
+	}
+	cp := *c
+	return &cp
+}
+
+// promote makes the first remaining context p's default when the default
+// was old and is gone (Azure PowerShell's rule), and returns its name.
+func promote(p *profile.Profile, old *profile.Context) string {
+	if old == nil || defaultOf(p) != nil {
+		return ""
+	}
+	p.DefaultContext = ""
+	if len(p.Contexts) == 0 {
+		return ""
+	}
+	p.DefaultContext = p.Contexts[0].Name
+	return p.DefaultContext
+}
+
+// identityIn reports whether p holds a context of c's identity.
+func identityIn(p *profile.Profile, c *profile.Context) bool {
+	for i := range p.Contexts {
+		if p.Contexts[i].SameIdentity(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// names is the set of p's context names, folded.
+func names(p *profile.Profile) map[string]bool {
+	m := make(map[string]bool, len(p.Contexts))
+	for i := range p.Contexts {
+		m[fold(p.Contexts[i].Name)] = true
+	}
+	return m
+}
+
+// keepApart gives each context of p whose name is not in before (it is
+// new, or was renamed) and that taken reports held in the other scope a
+// distinct name, and points p's default at it.
+func keepApart(p *profile.Profile, before map[string]bool, taken func(*profile.Context) bool) {
+	for i := range p.Contexts {
+		c := &p.Contexts[i]
+		if before[fold(c.Name)] || !taken(c) {
+			continue
+		}
+		old := c.Name
+		c.Name = distinctName(p, c, func(n string) bool {
+			t := *c
+			t.Name = n
+			return taken(&t)
+		})
+		if sameName(p.DefaultContext, old) {
+			p.DefaultContext = c.Name
+		}
+	}
+}
+
+// distinctName is the name c gets when its own is taken: "<name>
+// (<account>)", then "<name> (<account> 2)" …, the first that no other
+// context of p holds and taken does not report.
+func distinctName(p *profile.Profile, c *profile.Context, taken func(string) bool) string {
+	acct := p.AccountID(c)
+	for n := 1; ; n++ {
+		name := fmt.Sprintf("%s (%s)", c.Name, acct)
+		if n > 1 {
+			name = fmt.Sprintf("%s (%s %d)", c.Name, acct, n)
+		}
+		if j := indexName(p, name); (j < 0 || &p.Contexts[j] == c) && !taken(name) {
+			return name
+		}
+	}
+}
+
+// fold is the key names share exactly when sameName holds between them.
+func fold(name string) string { return profile.NameKey(name) }
+
+// carryTokens copies the credentials of account key from the session's
+// store into the user's when the user's lacks them: a context that moves
+// to the user scope takes its tokens with it.
+func (s *State) carryTokens(key string) error {
+	sb := s.SessionBlobs()
+	if sb == nil || s.userBlobs == nil {
+		return nil
+	}
+	data, err := sb.Get(key)
+	if errors.Is(err, credstore.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("session credentials: %w", err)
+	}
+	ub, err := s.userBlobs()
+	if err != nil {
+		return err
+	}
+	if _, err := ub.Get(key); err == nil {
+		return nil
+	} else if !errors.Is(err, credstore.ErrNotFound) {
+		return err
+	}
+	if err := ub.Put(key, data); err != nil {
+		return fmt.Errorf("moving credentials into the user scope: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,495 @@
+package azc
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
+)
+
+// ScopeError reports a change asked of one scope for a context that lives
+// in the other.
+type ScopeError struct {
+	Name  string
+	Scope profile.Scope // where the context lives
+}
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("context %q is in the user scope: --scope process changes only this shell's own contexts", e.Name)
+}
+
+// Hint says what to do instead.
+func (e *ScopeError) Hint() string {
+	return "run it without --scope process to change it for every shell"
+}
+
+// Use makes the context ref names the default of scope and returns it.
+// ref "-" returns to that scope's previous context (profile.ErrNoPrevious
+// when there is none). ref is resolved in the merged view.
+//
+// In the process scope the shell selects a copy of the context (held by
+// identity, see Resolve). In the user scope the context becomes the
+// profile's default; a context only the session holds is copied into the
+// profile first, with its account and its tokens, as Select-AzContext
+// does; and inside a shell the shell selects it too.
+func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
+	switch {
+	case scope == profile.ScopeUser && s.session == nil:
+		// Everything is in the profile: resolve and switch under one read,
+		// decoding only the context chosen.
+		c, err := s.store.SetDefault(ref)
+		if err != nil {
+			return nil, err
+		}
+		return &c, nil
+	case scope == profile.ScopeProcess && s.session == nil:
+		return nil, ErrNoSession
+	case scope != profile.ScopeUser && scope != profile.ScopeProcess:
+		return nil, fmt.Errorf("azc: unknown scope %d", scope)
+	}
+	if ref == "-" {
+		if scope == profile.ScopeProcess {
+			sels, err := s.session.Selections()
+			if err != nil {
+				return nil, fmt.Errorf("session: %w", err)
+			}
+			if sels.Previous == nil {
+				return nil, profile.ErrNoPrevious
+			}
+			if err := s.selectInShell(sels.Previous); err != nil {
+				return nil, err
+			}
+			c, err := s.Resolve("")
+			return c, err
+		}
+		h, err := s.store.View()
+		if err != nil {
+			return nil, err
+		}
+		if ref = h.Header().PreviousContext; ref == "" {
+			return nil, profile.ErrNoPrevious
+		}
+	}
+	l, err := s.lookup()
+	if err != nil {
+		return nil, err
+	}
+	c, where, err := l.resolve(ref)
+	if err != nil {
+		return nil, err
+	}
+	sel := &session.Selection{Context: *c}
+	if a := l.header().Account(c.Account); a != nil {
+		cp := *a
+		sel.Account = &cp
+	}
+	if scope == profile.ScopeUser {
+		if where == profile.ScopeProcess {
+			if err := s.carryTokens(c.Account); err != nil {
+				return nil, err
+			}
+		}
+		want := *c
+		_, err := s.store.Update(func(p *profile.Profile) error {
+			i := indexName(p, want.Name)
+			if i >= 0 && !p.Contexts[i].SameIdentity(&want) {
+				if where == profile.ScopeUser {
+					// renamed or re-pointed since it was read: take it as it is now
+					want = p.Contexts[i]
+				} else {
+					return fmt.Errorf("context %q: %w", p.Contexts[i].Name, profile.ErrNameTaken)
+				}
+			}
+			if i < 0 {
+				if sel.Account != nil && p.Account(sel.Account.Key()) == nil {
+					p.UpsertAccount(*sel.Account)
+				}
+				p.Contexts = append(p.Contexts, want)
+			}
+			setDefaultName(p, want.Name)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sel.Context = want
+	}
+	if err := s.selectInShell(sel); err != nil {
+		return nil, err
+	}
+	return &sel.Context, nil
+}
+
+func setDefaultName(p *profile.Profile, name string) {
+	if sameName(p.DefaultContext, name) {
+		return
+	}
+	if p.DefaultContext != "" {
+		p.PreviousContext = p.DefaultContext
+	}
+	p.DefaultContext = name
+}
+
+// Removed reports what a removal removed in each scope, and what it did
+// to the defaults.
+type Removed struct {
+	// User and Session are what went from the profile and from the
+	// session. Their OrphanedAccounts are the accounts whose credentials
+	// the caller drops from that scope's store.
+	User, Session profile.Removal
+	// Dropped names the shell's own copy of its selection, when the
+	// removal dropped it.
+	Dropped string
+	// User and Session changes: Promoted is the profile's.
+	Change
+}
+
+// where sorts the contexts refs name into the ones the profile holds, the
+// ones the session holds, and the shell's own copy of its selection.
+func (s *State) where(refs []string) (user, sess []string, held string, err error) {
+	l, err := s.lookup()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	for _, ref := range refs {
+		c, scope, err := l.resolve(ref)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		switch {
+		case scope == profile.ScopeUser:
+			user = append(user, c.Name)
+		case l.sess != nil && l.sess.Context(c.Name) != nil:
+			sess = append(sess, c.Name)
+		default:
+			held = c.Name
+		}
+	}
+	return user, sess, held, nil
+}
+
+// RemoveContexts removes the contexts refs name from where they live (the
+// profile, the session, or the shell's own copy of its selection); in the
+// process scope, a context of the profile is a *ScopeError. An account
+// whose last context goes in a scope is reported in that scope's
+// OrphanedAccounts. Removing the default makes the first remaining context
+// the default (Change.Promoted), and a shell whose selection went uses it.
+func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return nil, ErrNoSession
+	}
+	user, sess, held, err := s.where(refs)
+	if err != nil {
+		return nil, err
+	}
+	if scope == profile.ScopeProcess && len(user) > 0 {
+		return nil, &ScopeError{Name: user[0], Scope: profile.ScopeUser}
+	}
+	out := &Removed{}
+	remove := func(rem *profile.Removal, names []string) func(p *profile.Profile) error {
+		return func(p *profile.Profile) error {
+			*rem = profile.Removal{}
+			for _, n := range names {
+				r, err := p.RemoveContext(n)
+				if err != nil {
+					return err
+				}
+				rem.Contexts = append(rem.Contexts, r.Contexts...)
+				rem.OrphanedAccounts = append(rem.OrphanedAccounts, r.OrphanedAccounts...)
+			}
+			return nil
+		}
+	}
+	if len(user) > 0 {
+		ch, err := s.Change(profile.ScopeUser, remove(&out.User, user))
+		if err != nil {
+			return nil, err
+		}
+		out.Change = *ch
+	}
+	if len(sess) > 0 {
+		ch, err := s.Change(profile.ScopeProcess, remove(&out.Session, sess))
+		if err != nil {
+			return nil, err
+		}
+		out.Change.Unselected = out.Change.Unselected || ch.Unselected
+	}
+	if held != "" {
+		if err := s.selectInShell(nil); err != nil {
+			return nil, err
+		}
+		out.Dropped = held
+		out.Change.Unselected = true
+	}
+	return out, nil
+}
+
+// RenameContext renames the context ref names where it lives to newName;
+// the default follows, and so does the shell's selection. A newName that
+// another context holds in either scope is profile.ErrNameTaken, unless
+// force, which removes that context (from the scope the renamed one lives
+// in). In the process scope, a context of the profile is a *ScopeError.
+func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (old string, rem profile.Removal, err error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return "", rem, ErrNoSession
+	}
+	l, err := s.lookup()
+	if err != nil {
+		return "", rem, err
+	}
+	c, where, err := l.resolve(ref)
+	if err != nil {
+		return "", rem, err
+	}
+	if scope == profile.ScopeProcess && where == profile.ScopeUser {
+		return "", rem, &ScopeError{Name: c.Name, Scope: where}
+	}
+	if l.sess == nil || l.sess.Context(c.Name) == nil {
+		if where == profile.ScopeProcess {
+			// the shell's own copy
+			return "", rem, &profile.NotFoundError{Kind: "context", Ref: ref}
+		}
+	}
+	if o, ow, err := l.exact(newName); err != nil {
+		return "", rem, err
+	} else if o != nil && ow != where && !sameName(o.Name, c.Name) {
+		return "", rem, fmt.Errorf("context %q: %w", o.Name, profile.ErrNameTaken)
+	}
+	_, err = s.Update(where, func(p *profile.Profile) error {
+		var err error
+		rem, err = p.RenameContext(c.Name, newName, force)
+		return err
+	})
+	if err != nil {
+		return "", rem, err
+	}
+	if l.sel != nil && sameName(l.sel.Context.Name, c.Name) && l.sel.Context.SameIdentity(c) {
+		err = s.session.UpdateSelections(func(sels *session.Selections) error {
+			if sels.Current != nil && sameSelection(sels.Current, l.sel) {
+				sels.Current.Context.Name = newName
+			}
+			return nil
+		})
+		if err != nil {
+			return "", rem, fmt.Errorf("session: %w", err)
+		}
+	}
+	return c.Name, rem, nil
+}
+
+// RemoveAccounts signs the accounts keys out of scope (logout): it removes
+// them and every context of theirs. In the user scope inside a shell it
+// signs them out of the session too, as Disconnect-AzAccount does to the
+// process and the disk; a shell whose selection used one of them drops
+// it. The caller removes the accounts' credentials from the store of each
+// scope it reports.
+func (s *State) RemoveAccounts(scope profile.Scope, keys []string) (*Removed, error) {
+	return s.removeAll(scope, func(p *profile.Profile) profile.Removal {
+		var rem profile.Removal
+		for _, k := range keys {
+			r := p.RemoveAccount(k)
+			rem.Contexts = append(rem.Contexts, r.Contexts...)
+			rem.OrphanedAccounts = append(rem.OrphanedAccounts, r.OrphanedAccounts...)
+		}
+		return rem
+	}, func(sel *session.Selection) bool {
+		for _, k := range keys {
+			if sameName(sel.Context.Account, k) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// Clear removes every context and account of scope (Clear-AzContext); in
+// the user scope inside a shell, the session's too, and the shell's
+// selection.
+func (s *State) Clear(scope profile.Scope) (*Removed, error) {
+	return s.removeAll(scope, (*profile.Profile).Clear, func(*session.Selection) bool { return true })
+}
+
+func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile.Removal, drops func(*session.Selection) bool) (*Removed, error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return nil, ErrNoSession
+	}
+	out := &Removed{}
+	if scope == profile.ScopeUser {
+		ch, err := s.Change(profile.ScopeUser, func(p *profile.Profile) error {
+			out.User = fn(p)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		out.Change = *ch
+	}
+	if s.session == nil {
+		return out, nil
+	}
+	if _, err := s.Change(profile.ScopeProcess, func(p *profile.Profile) error {
+		out.Session = fn(p)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	sels, err := s.session.Selections()
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	if sels.Current != nil && drops(sels.Current) {
+		if err := s.selectInShell(nil); err != nil {
+			return nil, err
+		}
+		out.Dropped = sels.Current.Context.Name
+		out.Selected = ""
+		out.Unselected = true
+	}
+	return out, nil
+}
+
+// SetOptions control SetContext.
+type SetOptions struct {
+	// Force lets the name re-point a context of another identity.
+	Force bool
+	// Account is the account the context uses; the scope gets it when it
+	// lacks it (and, in the user scope, its tokens from the session).
+	Account *profile.Account
+	// Properties, when not nil, gives the context's extended properties
+	// from those it had (nil for a new context).
+	Properties func(old map[string]string) (map[string]string, error)
+}
+
+// SetResult reports what SetContext did.
+type SetResult struct {
+	Context profile.Context // as stored
+	Created bool
+	Change
+}
+
+// SetContext is Set-AzContext's create-or-update by name (DESIGN section
+// 4): c.Name names the context to update, or to add when no context of
+// scope has that name (the context that already held c's subscription
+// stays); a name held by a context of another identity is
+// profile.ErrNameTaken unless opts.Force, which re-points it. With no name
+// it updates the context of c's identity, or adds one under its default
+// name. The context becomes the default of scope, and inside a shell the
+// shell selects it.
+func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptions) (*SetResult, error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return nil, ErrNoSession
+	}
+	if scope == profile.ScopeUser && opts.Account != nil && s.session != nil {
+		if err := s.carryTokens(opts.Account.Key()); err != nil {
+			return nil, err
+		}
+	}
+	res := &SetResult{}
+	ch, err := s.Change(scope, func(p *profile.Profile) error {
+		res.Created = false
+		want := c
+		if opts.Account != nil && p.Account(opts.Account.Key()) == nil {
+			p.UpsertAccount(*opts.Account)
+		}
+		i := -1
+		if want.Name != "" {
+			if err := checkName(want.Name); err != nil {
+				return err
+			}
+			i = indexName(p, want.Name)
+			if i >= 0 && !p.Contexts[i].SameIdentity(&want) && !opts.Force {
+				return fmt.Errorf("context %q holds another subscription: %w", p.Contexts[i].Name, profile.ErrNameTaken)
+			}
+		} else {
+			for j := range p.Contexts {
+				if p.Contexts[j].SameIdentity(&want) {
+					i = j
+					break
+				}
+			}
+		}
+		var old map[string]string
+		if i >= 0 {
+			prev := p.Contexts[i]
+			if want.Name == "" {
+				want.Name = prev.Name
+			}
+			if want.StorageAccount == "" {
+				want.StorageAccount = prev.StorageAccount
+			}
+			old = prev.Properties
+		} else if want.Name == "" {
+			want.Name = p.DefaultName(&want)
+		}
+		want.Properties = old
+		if opts.Properties != nil {
+			props, err := opts.Properties(old)
+			if err != nil {
+				return err
+			}
+			want.Properties = props
+		}
+		if want.Environment == "" {
+			want.Environment = profile.DefaultEnvironment
+		}
+		if i >= 0 {
+			p.Contexts[i] = want
+		} else {
+			p.Contexts = append(p.Contexts, want)
+			res.Created = true
+		}
+		setDefaultName(p, want.Name)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Change = *ch
+	// the name it got (keepApart may have changed it) and, in the user
+	// scope, the shell's selection of it
+	l, err := s.lookup()
+	if err != nil {
+		return nil, err
+	}
+	name := ch.Selected
+	if name == "" {
+		if name = c.Name; name == "" {
+			cur, _, _, err := l.current()
+			if err != nil {
+				return nil, err
+			}
+			name = cur.Name
+		}
+	}
+	got, _, err := l.exact(name)
+	if err != nil {
+		return nil, err
+	}
+	if got == nil {
+		return nil, &profile.NotFoundError{Kind: "context", Ref: name}
+	}
+	res.Context = *got
+	if s.session != nil && scope == profile.ScopeUser && ch.Selected == "" {
+		sel := &session.Selection{Context: *got}
+		if a := l.header().Account(got.Account); a != nil {
+			cp := *a
+			sel.Account = &cp
+		}
+		if err := s.selectInShell(sel); err != nil {
+			return nil, err
+		}
+		res.Selected = got.Name
+	}
+	return res, nil
+}
+
+// checkName refuses a name no context may have, by the profile's rule
+// (which RenameContext applies before anything else).
+func checkName(name string) error {
+	_, err := new(profile.Profile).RenameContext("", name, false)
+	if errors.Is(err, profile.ErrInvalidName) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+package session
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
+)
+
+// selectionKey is the blob that holds the session's Selections, apart
+// from its profile so that reading the selection decodes no context list.
+const selectionKey = "azc-session:selection"
+
+// Selection is a context a shell selected, held by identity (DESIGN
+// section 3): a copy of the context and of its account as they were when
+// it was selected. The copy's name is the one the shell looks for first;
+// another context of the same identity (account, tenant, subscription)
+// stands for it after a rename, and the copy itself after a removal.
+type Selection struct {
+	Context profile.Context  `json:"context"`
+	Account *profile.Account `json:"account,omitempty"`
+}
+
+// Selections are the shell's current selection and the one before it
+// (`azc use -`); nil when there is none.
+type Selections struct {
+	Current  *Selection `json:"current,omitempty"`
+	Previous *Selection `json:"previous,omitempty"`
+}
+
+// Selections returns the session's selections (zero when it has none).
+func (s *Session) Selections() (Selections, error) {
+	var sel Selections
+	data, err := s.store.Get(selectionKey)
+	if errors.Is(err, credstore.ErrNotFound) {
+		if _, err := s.store.Get(profileKey); err != nil {
+			return sel, s.wrap(err)
+		}
+		return sel, nil
+	}
+	if err != nil {
+		return sel, s.wrap(err)
+	}
+	if err := json.Unmarshal(data, &sel); err != nil {
+		return sel, s.wrap(fmt.Errorf("selection: %w", err))
+	}
+	return sel, nil
+}
+
+// UpdateSelections applies fn to the freshly read selections under the
+// session's lock and stores the result. If fn fails nothing is stored and
+// its error is returned unchanged.
+func (s *Session) UpdateSelections(fn func(*Selections) error) error {
+	var fnErr error
+	err := s.store.Update(selectionKey, func(old []byte) ([]byte, error) {
+		var sel Selections
+		if old != nil {
+			if err := json.Unmarshal(old, &sel); err != nil {
+				return nil, fmt.Errorf("selection: %w", err)
+			}
+		}
+		if err := fn(&sel); err != nil {
+			fnErr = err
+			return nil, err
+		}
+		return json.Marshal(sel)
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return s.wrap(err)
+	}
+	return nil
+}
