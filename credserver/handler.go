@@ -47,7 +47,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case apiVersionAppService, apiVersionIMDS:
 	case apiVersionLegacy:
 		if !s.opts.LegacyMSI {
-			s.fail(w, http.StatusBadRequest, "invalid_request", "api-version 2017-09-01 is served only with azc exec --legacy-msi")
+			s.fail(w, http.StatusBadRequest, "invalid_request", "api-version 2017-09-01 is not served: azc exec ran with --legacy-msi=false")
 			return
 		}
 	default:

@@ -160,19 +160,22 @@ type MergeResult struct {
 	Updated      []string // names of existing contexts updated (same identity)
 	Environments []string // custom environments added
 	Accounts     []string // keys of accounts added or updated
-	// Default is the name of the context made default because the profile
-	// had none, else "".
+	// Default is the name of the context the import made the default (the
+	// file's default), else "".
 	Default string
 	// Warnings describe what was kept as it was and why.
 	Warnings []string
 }
 
-// Merge adds what imp holds to p and never silently replaces anything: a
-// context of the same identity (account, tenant, subscription) is updated
-// and keeps its name; an imported name that another context holds is
-// replaced by a new DefaultName; a custom environment whose name exists is
-// kept as it is (with a warning); the import's default becomes p's default
-// only when p has none.
+// Merge adds what imp holds to p and never silently replaces anything.
+// Contexts go by name, as Import-AzContext's do: a context the file names
+// is added under that name, or updates the context of that name when it
+// has the same identity (account, tenant, subscription); a name that a
+// context of another identity holds is a conflict, reported in Warnings,
+// and the context gets a distinct name. A context the file does not name
+// (its name was generated) updates the context of its identity, or is
+// added under its DefaultName. The file's default becomes p's default. A
+// custom environment whose name exists is kept as it is (with a warning).
 func (p *Profile) Merge(imp *Imported) MergeResult {
 	var res MergeResult
 	for _, e := range imp.Environments {
@@ -191,13 +194,34 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 	}
 	ix := p.buildIndex()
 	for i, c := range imp.Contexts {
-		if p.identityIndex(&c, ix) >= 0 {
-			c.Name = ""
-		} else if c.Name != "" && !p.free(c.Name, &c, ix) {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q is taken by another context; imported under a new name", c.Name))
-			c.Name = ""
+		var ur UpsertResult
+		var err error
+		j := p.nameIndex(c.Name, ix)
+		switch {
+		case c.Name != "" && j >= 0 && !p.Contexts[j].SameIdentity(&c):
+			// the name is another's: a distinct one, or the existing
+			// context of its identity
+			taken := c.Name
+			if c.Name = p.defaultName(&c, ix); p.identityIndex(&c, ix) >= 0 {
+				c.Name = ""
+			}
+			if ur, err = p.upsert(c, UpsertOptions{}, ix); err == nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("context %q: the name is taken by another context; imported as %q", taken, ur.Context.Name))
+			}
+		case c.Name != "" && j < 0 && p.identityIndex(&c, ix) >= 0:
+			// another context of that identity, under the file's name
+			if err = checkName(c.Name); err == nil {
+				c.Account = strings.ToLower(c.Account)
+				if c.Environment == "" {
+					c.Environment = DefaultEnvironment
+				}
+				p.Contexts = append(p.Contexts, c.clone())
+				ix.byName[NameKey(c.Name)] = len(p.Contexts) - 1
+				ur = UpsertResult{Context: c.clone(), Created: true}
+			}
+		default:
+			ur, err = p.upsert(c, UpsertOptions{}, ix)
 		}
-		ur, err := p.upsert(c, UpsertOptions{}, ix)
 		if err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q skipped: %v", c.Name, err))
 			continue
@@ -207,7 +231,10 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		} else {
 			res.Updated = append(res.Updated, ur.Context.Name)
 		}
-		if i == imp.Default && p.DefaultContext == "" {
+		if i == imp.Default && !SameName(p.DefaultContext, ur.Context.Name) {
+			if p.DefaultContext != "" {
+				p.PreviousContext = p.DefaultContext
+			}
 			p.DefaultContext = ur.Context.Name
 			res.Default = ur.Context.Name
 		}

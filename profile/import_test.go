@@ -234,17 +234,27 @@ func TestMergeNeverReplaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := p.Merge(imp)
-	if diff := cmp.Diff([]string{"Prod"}, res.Updated); diff != "" {
-		t.Errorf("updated (-want +got):\n%s", diff)
+	// The file's names are kept: "imported prod" is a second context of
+	// Prod's identity (Prod stays); bob's "Prod" clashes with alice's and
+	// gets a distinct name, reported.
+	if len(res.Updated) != 0 {
+		t.Errorf("updated = %q, want none", res.Updated)
 	}
-	if diff := cmp.Diff([]string{"Other"}, res.Added); diff != "" {
+	if diff := cmp.Diff([]string{"imported prod", "Other"}, res.Added); diff != "" {
 		t.Errorf("added (-want +got):\n%s", diff)
 	}
-	if p.DefaultContext != "Dev" || res.Default != "" {
-		t.Errorf("default = %q, want Dev kept", p.DefaultContext)
+	if diff := cmp.Diff([]string{`context "Prod": the name is taken by another context; imported as "Other"`}, res.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
-	if c := p.Context("Prod"); c.Account != alice.Key() || c.StorageAccount != "newstore" {
-		t.Errorf("Prod = %+v", c)
+	// the file's default becomes the default
+	if p.DefaultContext != "Other" || res.Default != "Other" || p.PreviousContext != "Dev" {
+		t.Errorf("default = %q (previous %q), result %q; want the file's", p.DefaultContext, p.PreviousContext, res.Default)
+	}
+	if c := p.Context("Prod"); c.Account != alice.Key() || c.StorageAccount != "" {
+		t.Errorf("Prod = %+v, want it untouched", c)
+	}
+	if c := p.Context("imported prod"); c == nil || c.Account != alice.Key() || c.StorageAccount != "newstore" {
+		t.Errorf("imported prod = %+v", c)
 	}
 }
 

@@ -5,6 +5,9 @@
 # switch contexts, print a token and, when this azc has `exec`, run a program that gets
 # its token from azc's credential server. Everything lives in a temporary AZC_CONFIG_DIR
 # and nothing leaves loopback.
+#
+#   scripts/quickstart.sh                       # builds the three binaries from this checkout
+#   AZC_BIN_DIR=/usr/bin scripts/quickstart.sh  # uses installed ones (the release's .deb)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,13 +25,20 @@ export AZC_CONFIG_DIR="$work/config"
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 unset AZC_CONTEXT AZC_SESSION AZURE_CLIENT_SECRET IDENTITY_ENDPOINT IDENTITY_HEADER MSI_ENDPOINT || true
 
-step "CGO_ENABLED=0 go build -o $work/bin ./cmd/azc && go build -o $work/bin ./cmd/azc-full ./cmd/azc-emulator"
-(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc && go build -o "$work/bin/" ./cmd/azc-full ./cmd/azc-emulator)
-azc="$work/bin/azc"
+bin=${AZC_BIN_DIR:-}
+if [ -z "$bin" ]; then
+	bin=$work/bin
+	step "CGO_ENABLED=0 go build -o $bin ./cmd/azc && go build -o $bin ./cmd/azc-full ./cmd/azc-emulator"
+	(cd "$root" && CGO_ENABLED=0 go build -o "$bin/" ./cmd/azc && go build -o "$bin/" ./cmd/azc-full ./cmd/azc-emulator)
+fi
+azc="$bin/azc"
+
+step "azc version"
+"$azc" version
 
 step "azc-emulator serve --ca-out $work/ca.pem &"
 mkfifo "$work/emu.out"
-"$work/bin/azc-emulator" serve --ca-out "$work/ca.pem" >"$work/emu.out" 2>"$work/emu.err" &
+"$bin/azc-emulator" serve --ca-out "$work/ca.pem" >"$work/emu.out" 2>"$work/emu.err" &
 emu_pid=$!
 read -r info <"$work/emu.out" || { cat "$work/emu.err" >&2; exit 1; }
 json() { printf '%s' "$info" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
