@@ -3,8 +3,9 @@
 package credstore
 
 import (
-	"fmt"
 	"os"
+
+	"github.com/azcontext/azc/profile"
 )
 
 func rename(from, to string) error { return os.Rename(from, to) }
@@ -21,15 +22,16 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// checkPrivateDir refuses a directory that other users can write to or
-// read, since it holds secrets.
+// checkPrivateDir refuses a directory that is a symbolic link, that another
+// user owns, or that other users can write to or read, since it holds
+// secrets.
 func checkPrivateDir(dir string) error {
+	if err := profile.CheckOwnedDir(dir); err != nil {
+		return err
+	}
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 		return &InsecureError{Path: dir, Mode: perm}

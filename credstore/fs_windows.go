@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // Windows refuses to rename over or delete a file that another process
@@ -39,16 +41,7 @@ func remove(path string) error { return retrySharing(func() error { return os.Re
 // MoveFileEx is durable once it returns.
 func syncDir(string) error { return nil }
 
-// checkPrivateDir only checks that dir is a directory: the ACLs of the
-// user's profile directory keep other users out, and Go's mode bits do not
-// describe them.
-func checkPrivateDir(dir string) error {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return errors.New(dir + " is not a directory")
-	}
-	return nil
-}
+// checkPrivateDir checks that dir is a directory and not a link: the ACLs
+// of the user's profile directory keep other users out, and Go's mode bits
+// do not describe them.
+func checkPrivateDir(dir string) error { return profile.CheckOwnedDir(dir) }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // lockRetry is how often a waiting writer retries a held lock.
@@ -35,6 +37,9 @@ func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock f
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	if err := checkLockFile(path); err != nil {
+		return nil, err
+	}
 	fl := flock.New(path, flock.SetPermissions(0o600))
 	ok, err := fl.TryLockContext(ctx, lockRetry)
 	if err != nil || !ok {
@@ -48,6 +53,33 @@ func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock f
 		return nil, &LockError{Path: path, Err: err}
 	}
 	return func() { _ = fl.Unlock() }, nil
+}
+
+// tryLockFile takes the lock lockFile takes if no one holds it, without
+// waiting: ok false when it is held.
+func tryLockFile(path string) (unlock func(), ok bool, err error) {
+	if err := checkLockFile(path); err != nil {
+		return nil, false, err
+	}
+	fl := flock.New(path, flock.SetPermissions(0o600))
+	if ok, err = fl.TryLock(); err != nil || !ok {
+		_ = fl.Close()
+		return nil, false, err
+	}
+	return func() { _ = fl.Unlock() }, true, nil
+}
+
+// checkLockFile refuses a lock file that is a symbolic link, not a regular
+// file or another user's; a missing one is made by the lock.
+func checkLockFile(path string) error {
+	f, _, err := profile.OpenOwned(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // writeFileAtomic replaces path with data: a temp file in the same

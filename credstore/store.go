@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // DefaultLockTimeout is how long Update and Lock wait for a blob's lock
@@ -80,6 +82,7 @@ type Store struct {
 	requireEnc  bool
 	lockTimeout time.Duration
 	known       map[string]string // hex key id → backend that held it
+	log         *slog.Logger
 }
 
 var _ Blobs = (*Store)(nil)
@@ -105,7 +108,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := checkPrivateDir(cdir); err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
 	}
-	s := &Store{dir: cdir, requireEnc: opts.RequireEncryption, lockTimeout: opts.LockTimeout}
+	s := &Store{dir: cdir, requireEnc: opts.RequireEncryption, lockTimeout: opts.LockTimeout, log: log}
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
@@ -270,10 +273,14 @@ func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
 
 // Get returns the blob stored under key. A missing blob gives ErrNotFound;
 // a blob sealed under a lost data key gives *KeyLostError (which matches
-// ErrNotFound too); a damaged blob gives an error matching ErrCorrupt.
+// ErrNotFound too); a damaged blob gives an error matching ErrCorrupt; a
+// blob file that is a symbolic link, not a regular file or another user's
+// gives a *profile.UnsafePathError naming it. A plaintext blob, written
+// while no key store was reachable, is encrypted in place once one is
+// (see sealPlaintext).
 func (s *Store) Get(key string) ([]byte, error) {
 	p := s.path(key)
-	raw, err := os.ReadFile(p)
+	raw, err := readOwned(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, key)
 	}
@@ -288,7 +295,46 @@ func (s *Store) Get(key string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("credential store: %s: %w", p, err)
 	}
+	if s.sealer != nil && raw[plainHdr-1] == algPlain {
+		s.sealPlaintext(key, raw, data)
+	}
 	return data, nil
+}
+
+// readOwned reads the file at path, refusing a symbolic link, a file that
+// is not regular and one another user owns.
+func readOwned(path string) ([]byte, error) {
+	f, size, err := profile.OpenOwned(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// sealPlaintext replaces key's plaintext blob raw, whose payload is data,
+// by the same payload sealed under the store's key. It does so only when
+// the blob's lock is free (a holder may be replacing the blob; the next
+// read then tries again) and the file still holds raw. A failure leaves
+// the plaintext blob, which stays readable, and is logged.
+func (s *Store) sealPlaintext(key string, raw, data []byte) {
+	unlock, ok, err := tryLockFile(s.LockPath(key))
+	if err != nil || !ok {
+		return
+	}
+	defer unlock()
+	if now, err := readOwned(s.path(key)); err != nil || !bytes.Equal(now, raw) {
+		return
+	}
+	if err := s.Put(key, data); err != nil {
+		s.log.Debug("plaintext credential blob not re-encrypted", "path", s.path(key), "err", err)
+		return
+	}
+	s.log.Debug("plaintext credential blob re-encrypted", "path", s.path(key), "backend", s.backend)
 }
 
 func (s *Store) open(key string, raw []byte) ([]byte, error) {
@@ -374,4 +420,59 @@ func (s *Store) Update(key string, fn func(old []byte) ([]byte, error)) error {
 // holds it across a token refresh so that N processes refresh once.
 func (s *Store) Lock(ctx context.Context, key string) (unlock func(), err error) {
 	return lockFile(ctx, s.LockPath(key), s.lockTimeout)
+}
+
+// FileReport is what Check found in the store's directory.
+type FileReport struct {
+	// Unsafe holds, for each file that is a symbolic link, not a regular
+	// file or another user's, the *profile.UnsafePathError naming it.
+	Unsafe []error
+	// Plaintext lists the blob files stored unencrypted: written while no
+	// key store was reachable (or by a store that has none).
+	Plaintext []string
+	// Blobs counts the blob files.
+	Blobs int
+}
+
+// Check looks at every file in the store's directory without changing
+// any (`azc doctor`).
+func (s *Store) Check() (FileReport, error) {
+	var r FileReport
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return r, fmt.Errorf("credential store: %w", err)
+	}
+	for _, e := range entries {
+		p := filepath.Join(s.dir, e.Name())
+		f, _, err := profile.OpenOwned(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // removed meanwhile
+		}
+		if err != nil {
+			r.Unsafe = append(r.Unsafe, err)
+			continue
+		}
+		if !isBlobName(e.Name()) {
+			_ = f.Close()
+			continue
+		}
+		r.Blobs++
+		head := make([]byte, plainHdr)
+		n, _ := io.ReadFull(f, head)
+		_ = f.Close()
+		if n == plainHdr && string(head[:len(blobMagic)]) == blobMagic && head[plainHdr-1] == algPlain {
+			r.Plaintext = append(r.Plaintext, p)
+		}
+	}
+	return r, nil
+}
+
+// isBlobName reports whether name is a blob file's: the hex SHA-256 of
+// its key (see path).
+func isBlobName(name string) bool {
+	if len(name) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil
 }

@@ -3,6 +3,7 @@ package sessioncmd
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -112,6 +113,9 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 		add("credential store", "ok", "%s", detail)
 	}
+	if err == nil {
+		credentialFiles(cs, add)
+	}
 
 	// The session.
 	switch v := f.Getenv("AZC_SESSION"); {
@@ -138,4 +142,26 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
 	}
 	return r
+}
+
+// credentialFiles reports the credential store's files: any that azc
+// refuses (a link, not a regular file, another user's), and the blobs
+// stored unencrypted.
+func credentialFiles(cs *credstore.Store, add func(name, status, format string, a ...any)) {
+	r, err := cs.Check()
+	switch {
+	case err != nil:
+		add("credential files", "fail", "%v", err)
+	case len(r.Unsafe) > 0:
+		for _, e := range r.Unsafe {
+			add("credential files", "fail", "%v", e)
+		}
+	case len(r.Plaintext) > 0 && cs.Encrypted():
+		add("credential files", "warn", "%d of %d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it (azc token): %s",
+			len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
+	case len(r.Plaintext) > 0:
+		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
+	default:
+		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
+	}
 }

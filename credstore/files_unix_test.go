@@ -1,0 +1,109 @@
+//go:build unix
+
+package credstore
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/azcontext/azc/profile"
+)
+
+// TestUnsafeCredentialFilesAreRefused replaces the store's files by what
+// an attacker with a foothold would plant: each use fails with an error
+// naming the path, and Check reports each file.
+func TestUnsafeCredentialFilesAreRefused(t *testing.T) {
+	t.Parallel()
+	secretKey := FixedKey("test", make([]byte, 32))
+	open := func(t *testing.T, dir string) *Store {
+		t.Helper()
+		s, err := Open(dir, Options{Backend: secretKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	unsafe := func(t *testing.T, err error, path string) {
+		t.Helper()
+		var ue *profile.UnsafePathError
+		if !errors.As(err, &ue) || ue.Path != path || !strings.Contains(err.Error(), path) {
+			t.Fatalf("error %v, want an *UnsafePathError naming %s", err, path)
+		}
+	}
+	cases := []struct {
+		name  string
+		plant func(t *testing.T, s *Store) (path string)
+		use   func(s *Store) error
+	}{
+		{"a blob that is a symbolic link", func(t *testing.T, s *Store) string {
+			elsewhere := filepath.Join(t.TempDir(), "blob")
+			if err := os.Rename(s.path("acct"), elsewhere); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(elsewhere, s.path("acct")); err != nil {
+				t.Fatal(err)
+			}
+			return s.path("acct")
+		}, func(s *Store) error { _, err := s.Get("acct"); return err }},
+		{"a blob that is a directory", func(t *testing.T, s *Store) string {
+			if err := os.Remove(s.path("acct")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(s.path("acct"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			return s.path("acct")
+		}, func(s *Store) error { _, err := s.Get("acct"); return err }},
+		{"a lock file that is a symbolic link", func(t *testing.T, s *Store) string {
+			if err := os.Symlink(filepath.Join(t.TempDir(), "target"), s.LockPath("acct")); err != nil {
+				t.Fatal(err)
+			}
+			return s.LockPath("acct")
+		}, func(s *Store) error {
+			unlock, err := s.Lock(t.Context(), "acct")
+			if err == nil {
+				unlock()
+			}
+			return err
+		}},
+		{"a blob another user owns", func(t *testing.T, s *Store) string {
+			if os.Geteuid() != 0 {
+				t.Skip("only root can give a file away")
+			}
+			if err := os.Chown(s.path("acct"), 65534, 65534); err != nil {
+				t.Fatal(err)
+			}
+			return s.path("acct")
+		}, func(s *Store) error { _, err := s.Get("acct"); return err }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := open(t, t.TempDir())
+			if err := s.Put("acct", []byte("secret")); err != nil {
+				t.Fatal(err)
+			}
+			path := tc.plant(t, s)
+			unsafe(t, tc.use(s), path)
+			r, err := s.Check()
+			if err != nil || len(r.Unsafe) != 1 {
+				t.Fatalf("Check = %+v, %v", r, err)
+			}
+			unsafe(t, r.Unsafe[0], path)
+		})
+	}
+
+	t.Run("a credentials directory that is a symbolic link", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		elsewhere := t.TempDir()
+		if err := os.Symlink(elsewhere, filepath.Join(dir, credentialsDir)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(dir, Options{Backend: secretKey})
+		unsafe(t, err, filepath.Join(dir, credentialsDir))
+	})
+}
