@@ -186,6 +186,8 @@ func TestInstanceDiscoveryAnswersAsEntraID(t *testing.T) {
 		{"https://login.windows.net/contoso.test/oauth2/authorize", "https://login.windows.net/contoso.test/.well-known/openid-configuration", "login.microsoftonline.com"},
 		{"https://login.microsoftonline.us/common/oauth2/v2.0/authorize", "https://login.microsoftonline.us/common/v2.0/.well-known/openid-configuration", "login.microsoftonline.com"},
 		{"https://" + own + "/organizations/oauth2/v2.0/authorize", "https://" + own + "/organizations/v2.0/.well-known/openid-configuration", own},
+		// MSAL Python drops the port from the authority's host.
+		{"https://127.0.0.1/" + emulator.DefaultHomeTenantID + "/oauth2/v2.0/authorize", "https://" + own + "/" + emulator.DefaultHomeTenantID + "/v2.0/.well-known/openid-configuration", own},
 	}
 	for _, tc := range cases {
 		status, m := discover(tc.authorize)
@@ -216,7 +218,8 @@ func TestCloudMetadataEndpoints(t *testing.T) {
 		auth["audiences"].([]any)[0] != "https://management.core.windows.net/" {
 		t.Errorf("public cloud, 2015-01-01: %d %v", status, m)
 	}
-	status, m = getThrough(t, c, s.URL()+"/metadata/endpoints?api-version=2015-01-01")
+	// az cloud register joins "https://host/" and "/metadata/endpoints".
+	status, m = getThrough(t, c, s.URL()+"//metadata/endpoints?api-version=2015-01-01")
 	auth, _ = m["authentication"].(map[string]any)
 	if status != http.StatusOK || auth["loginEndpoint"] != s.URL()+"/" || auth["audiences"].([]any)[0] != s.ARMAudience() {
 		t.Errorf("the emulator itself, 2015-01-01: %d %v", status, m)

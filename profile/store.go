@@ -287,10 +287,12 @@ func (s *Store) acquire() (func(), error) {
 	}
 	unlock := func() { _ = f.Close() } // closing releases the lock
 	locked := func() func() {
-		got := time.Now()
+		got, gotCPU := time.Now(), cpuTime()
 		return func() {
 			unlock()
-			s.log.Debug("profile lock released", "path", s.lock, "waited", got.Sub(start), "held", time.Since(got))
+			// heldCPU is the process's CPU time while it held the lock: on a
+			// busy machine, what the hold costs apart from waiting for a CPU.
+			s.log.Debug("profile lock released", "path", s.lock, "waited", got.Sub(start), "held", time.Since(got), "heldCPU", cpuTime()-gotCPU)
 		}
 	}
 	switch err := lockFile(f, false); err {

@@ -320,6 +320,28 @@ func TestAzCLIThroughTheProxy(t *testing.T) {
 	}
 }
 
+// TestAzCLIRegistersTheEmulatorAsACloud: az cloud register reads the emulator's
+// /metadata/endpoints, and MSAL Python's instance discovery of its address goes to
+// login.microsoftonline.com, which the proxy answers.
+func TestAzCLIRegistersTheEmulatorAsACloud(t *testing.T) {
+	t.Parallel()
+	needPeer(t, exists("/usr/bin/az"), "Debian's az CLI (/usr/bin/az, apt-get install azure-cli)")
+	e := startEmulator(t)
+	env := e.baseEnv(t, "REQUESTS_CA_BUNDLE="+e.bundle)
+	az := func(args ...string) string {
+		t.Helper()
+		return must(t, run(t, env, "", "/usr/bin/az", args...), "az "+strings.Join(args, " "))
+	}
+	az("cloud", "register", "--name", "emulator", "--endpoint-resource-manager", e.info.ARMEndpoint)
+	az("cloud", "set", "--name", "emulator")
+	var accounts []struct{ ID, CloudName string }
+	out := az("login", "--service-principal", "-u", emulator.DefaultServicePrincipalID, "-p", emulator.DefaultServicePrincipalSecret,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "json")
+	if err := json.Unmarshal([]byte(out), &accounts); err != nil || len(accounts) == 0 || accounts[0].CloudName != "emulator" {
+		t.Fatalf("az login to the registered cloud: %v %s", err, out)
+	}
+}
+
 // flows reads the JSON lines the MSAL Python and Node scripts print.
 func flows(t *testing.T, out string) map[string]string {
 	t.Helper()
