@@ -114,7 +114,7 @@ func loginRun(o *LoginOptions) error {
 	}
 	env, err := p.Environment(o.Environment)
 	if err != nil {
-		return cmdutil.WithHint(err, cmdutil.ExitUsage, "azc environment list shows the clouds; azc environment add adds one")
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "`azc environment list` shows the clouds; `azc environment add` adds one")
 	}
 	blobs, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
