@@ -241,6 +241,34 @@ func TestCloudMetadataEndpoints(t *testing.T) {
 	}
 }
 
+func TestTheDeviceCodesHookWaitsForACode(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	got := make(chan []string, 1)
+	go func() {
+		defer close(got)
+		resp, err := s.Client().Get(s.URL() + emulator.HookPath + "/devicecodes?wait=30s")
+		if err != nil {
+			return
+		}
+		defer resp.Body.Close()
+		var m struct{ Pending []string }
+		if json.NewDecoder(resp.Body).Decode(&m) == nil {
+			got <- m.Pending
+		}
+	}()
+	status, m := postForm(t, s, "/organizations/oauth2/v2.0/devicecode", url.Values{"client_id": {emulator.AzureCLIClientID}, "scope": {armScope}})
+	if status != http.StatusOK {
+		t.Fatalf("devicecode: %d %v", status, m)
+	}
+	if codes := <-got; len(codes) != 1 || codes[0] != m["user_code"] {
+		t.Fatalf("waited for %v, issued %v", codes, m["user_code"])
+	}
+	if status, m := getJSON(t, s, emulator.HookPath+"/devicecodes?wait=2h"); status != http.StatusBadRequest {
+		t.Fatalf("a wait over a minute: %d %v", status, m)
+	}
+}
+
 // TestDeviceCodePollWithoutScope: MSAL Python polls for the device code without scope,
 // which Entra ID accepts.
 func TestDeviceCodePollWithoutScope(t *testing.T) {

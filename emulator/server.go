@@ -110,6 +110,7 @@ type Server struct {
 	groups      groupStore
 	interactive string
 	onDevice    func(userCode string)
+	issued      chan struct{} // closed and replaced whenever a device code is issued
 
 	// The impersonating proxy (ListenProxy).
 	proxyLn   net.Listener
@@ -141,6 +142,7 @@ func New(cfg *Config) (*Server, error) {
 		dir:         dir,
 		now:         cfg.Now,
 		closed:      make(chan struct{}),
+		issued:      make(chan struct{}),
 		counts:      map[countKey]int{},
 		faults:      map[string]*Fault{},
 		deviceCodes: map[string]*deviceCode{},

@@ -161,7 +161,7 @@ func startEmulator(t *testing.T) *emu {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
-	e.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	e.client = &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	return e
 }
 
@@ -204,25 +204,30 @@ func (e *emu) hook(t *testing.T, method, path, body string) map[string]any {
 }
 
 // approveNext plays the user of a device code flow: it approves the next code issued, as
-// upn, until ctx ends.
+// upn, unless ctx ends first.
 func (e *emu) approveNext(t *testing.T, ctx context.Context, upn string) {
 	t.Helper()
 	go func() {
 		for ctx.Err() == nil {
-			resp, err := e.client.Get(e.info.HookURL + "/devicecodes")
-			if err == nil {
-				var p struct{ Pending []string }
-				err = json.NewDecoder(resp.Body).Decode(&p)
-				resp.Body.Close()
-				if err == nil && len(p.Pending) > 0 {
-					body := fmt.Sprintf(`{"userCode":%q,"upn":%q}`, p.Pending[0], upn)
-					if r, err := e.client.Post(e.info.HookURL+"/devicecode/approve", "application/json", strings.NewReader(body)); err == nil {
-						r.Body.Close()
-						return
-					}
-				}
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.info.HookURL+"/devicecodes?wait=1m", nil)
+			if err != nil {
+				return
 			}
-			time.Sleep(100 * time.Millisecond)
+			resp, err := e.client.Do(req)
+			if err != nil {
+				return
+			}
+			var p struct{ Pending []string }
+			err = json.NewDecoder(resp.Body).Decode(&p)
+			resp.Body.Close()
+			if err != nil || len(p.Pending) == 0 {
+				continue
+			}
+			body := fmt.Sprintf(`{"userCode":%q,"upn":%q}`, p.Pending[0], upn)
+			if r, err := e.client.Post(e.info.HookURL+"/devicecode/approve", "application/json", strings.NewReader(body)); err == nil {
+				r.Body.Close()
+			}
+			return
 		}
 	}()
 }
