@@ -93,13 +93,13 @@ func (ml *List) Row(r int, c *profile.Columns) profile.Scope {
 		ml.l.user.ColumnsAt(int(k), c)
 		return profile.ScopeUser
 	}
-	s := ml.held
+	s, scope := ml.held, ml.l.copyScope()
 	if k != copyRow {
-		s = &ml.l.sess.Contexts[-k-1]
+		s, scope = &ml.l.sess.Contexts[-k-1], profile.ScopeProcess
 	}
 	*c = profile.Columns{Name: s.Name, Account: s.Account, TenantID: s.Tenant.ID, TenantDomain: s.Tenant.DefaultDomain}
 	if sub := s.Subscription; sub != nil {
 		c.SubscriptionID, c.SubscriptionName = sub.ID, sub.Name
 	}
-	return profile.ScopeProcess
+	return scope
 }

@@ -141,7 +141,7 @@ func (l *lookup) exact(name string) (*profile.Context, profile.Scope, error) {
 // current returns the context the shell uses: its selection (see held),
 // else the profile's default; ErrNoContext when there is neither. copy
 // reports that the context is the selection's own copy, which no scope
-// holds any longer.
+// holds any longer (its scope is then copyScope).
 func (l *lookup) current() (c *profile.Context, scope profile.Scope, copy bool, err error) {
 	if l.sel != nil {
 		return l.held()
@@ -194,7 +194,17 @@ func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
 	}
 	cp := *want
 	cp.Name = l.copyName(v.merged)
-	return &cp, profile.ScopeProcess, true, nil
+	return &cp, l.copyScope(), true, nil
+}
+
+// copyScope is the scope the selection's own copy counts as: the one
+// whose credential store holds its account's tokens (the profile's, when
+// it has the account; else the session's).
+func (l *lookup) copyScope() profile.Scope {
+	if l.user != nil && l.sel.Account != nil && l.head.Account(l.sel.Account.Key()) != nil {
+		return profile.ScopeUser
+	}
+	return profile.ScopeProcess
 }
 
 // copyName is the name the selection's own copy shows under in merged:
@@ -251,7 +261,7 @@ func (l *lookup) view() (*view, error) {
 	case err == nil:
 		if copy {
 			h.Contexts = append(h.Contexts, *c)
-			v.scopeOf = append(v.scopeOf, profile.ScopeProcess)
+			v.scopeOf = append(v.scopeOf, l.copyScope())
 		}
 		h.DefaultContext = c.Name
 	case l.sel == nil && l.user != nil:

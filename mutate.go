@@ -152,18 +152,22 @@ func (s *State) where(refs []string) (user, sess []string, held string, err erro
 	if err != nil {
 		return nil, nil, "", err
 	}
+	var cp *profile.Context // the selection's own copy, if the shell uses it
+	if c, _, copy, err := l.current(); err == nil && copy {
+		cp = c
+	}
 	for _, ref := range refs {
 		c, scope, err := l.resolve(ref)
 		if err != nil {
 			return nil, nil, "", err
 		}
 		switch {
+		case cp != nil && c.Name == cp.Name:
+			held = c.Name
 		case scope == profile.ScopeUser:
 			user = append(user, c.Name)
-		case l.sess != nil && l.sess.Context(c.Name) != nil:
-			sess = append(sess, c.Name)
 		default:
-			held = c.Name
+			sess = append(sess, c.Name)
 		}
 	}
 	return user, sess, held, nil
@@ -245,11 +249,9 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 	if scope == profile.ScopeProcess && where == profile.ScopeUser {
 		return "", rem, &ScopeError{Name: c.Name, Scope: where}
 	}
-	if l.sess == nil || l.sess.Context(c.Name) == nil {
-		if where == profile.ScopeProcess {
-			// the shell's own copy
-			return "", rem, &profile.NotFoundError{Kind: "context", Ref: ref}
-		}
+	if cp, _, copy, err := l.current(); err == nil && copy && cp.Name == c.Name {
+		// the shell's own copy: no scope holds it to rename
+		return "", rem, &profile.NotFoundError{Kind: "context", Ref: ref}
 	}
 	if o, ow, err := l.exact(newName); err != nil {
 		return "", rem, err
@@ -328,12 +330,14 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 	if s.session == nil {
 		return out, nil
 	}
-	if _, err := s.Change(profile.ScopeProcess, func(p *profile.Profile) error {
+	ch, err := s.Change(profile.ScopeProcess, func(p *profile.Profile) error {
 		out.Session = fn(p)
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
+	out.Unselected = out.Unselected || ch.Unselected
 	sels, err := s.session.Selections()
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)

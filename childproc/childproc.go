@@ -57,7 +57,7 @@ const (
 // ExitCannotExecute.
 func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 	if len(s.Args) == 0 || s.Args[0] == "" {
-		return ExitNotFound, errors.New("childproc: no command")
+		return ExitNotFound, errors.New("no command to run")
 	}
 	path, err := lookPath(s.Args[0], s.Env)
 	if err != nil {
@@ -82,7 +82,7 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 	defer signal.Stop(sigs)
 
 	if err := cmd.Start(); err != nil {
-		return ExitCannotExecute, fmt.Errorf("childproc: starting %s: %w", s.Args[0], err)
+		return ExitCannotExecute, fmt.Errorf("starting %s: %w", s.Args[0], err)
 	}
 	terminal := inTerminalForeground(s)
 	waited := make(chan error, 1)
@@ -103,7 +103,7 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 // exitStatus turns Wait's result into a shell-style exit code.
 func exitStatus(cmd *exec.Cmd, waitErr error) (int, error) {
 	if cmd.ProcessState == nil {
-		return ExitCannotExecute, fmt.Errorf("childproc: waiting: %w", waitErr)
+		return ExitCannotExecute, fmt.Errorf("waiting for the program: %w", waitErr)
 	}
 	if code, ok := signalExit(cmd.ProcessState); ok {
 		return code, nil
@@ -111,7 +111,7 @@ func exitStatus(cmd *exec.Cmd, waitErr error) (int, error) {
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) {
 		// The child ran and ended, but copying its I/O failed.
-		return cmd.ProcessState.ExitCode(), fmt.Errorf("childproc: %w", waitErr)
+		return cmd.ProcessState.ExitCode(), fmt.Errorf("copying the program's input or output: %w", waitErr)
 	}
 	return cmd.ProcessState.ExitCode(), nil
 }
@@ -123,7 +123,7 @@ func lookPath(file string, env []string) (string, error) {
 	if strings.ContainsRune(file, '/') || strings.ContainsRune(file, filepath.Separator) {
 		p, err := exec.LookPath(file)
 		if err != nil {
-			return "", fmt.Errorf("childproc: %w", err)
+			return "", lookError(file, err)
 		}
 		return p, nil
 	}
@@ -147,7 +147,17 @@ func lookPath(file string, env []string) (string, error) {
 		}
 	}
 	if firstErr != nil {
-		return "", fmt.Errorf("childproc: %w", firstErr)
+		return "", lookError(file, firstErr)
 	}
-	return "", fmt.Errorf("childproc: %q not found in the child's PATH: %w", file, exec.ErrNotFound)
+	return "", fmt.Errorf("%q not found in the program's PATH: %w", file, exec.ErrNotFound)
+}
+
+// lookError says why file cannot be run, without os/exec's "exec:" prefix
+// (which a user of `azc exec` would read as azc's).
+func lookError(file string, err error) error {
+	var ee *exec.Error
+	if errors.As(err, &ee) {
+		err = ee.Err
+	}
+	return fmt.Errorf("%q cannot be run: %w", file, err)
 }

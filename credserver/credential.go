@@ -21,7 +21,7 @@ func CredentialSource(cred azcore.TokenCredential, tenantID string) TokenSource 
 			TenantID: tenantID,
 		})
 		if err != nil {
-			return Token{}, fmt.Errorf("credserver: getting a token for %s: %w", resource, err)
+			return Token{}, fmt.Errorf("getting a token for %s: %w", resource, err)
 		}
 		return Token{AccessToken: secret.New(tok.Token), ExpiresOn: tok.ExpiresOn}, nil
 	})

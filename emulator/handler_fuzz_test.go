@@ -42,6 +42,7 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("HEAD", "", sub+"/resourcegroups/rg1?api-version=2021-04-01", "", "valid")
 	f.Add("DELETE", "", sub+"/resourcegroups/rg1?api-version=2021-04-01", "", "valid")
 	f.Add("GET", "", sub+"/resourcegroups/rg1/providers/Microsoft.Web/sites?api-version=1", "", "valid")
+	f.Add("GET", "", sub+"/locations?api-version=2022-12-01", "", "valid")
 	f.Fuzz(func(t *testing.T, method, host, target, body, auth string) {
 		if !strings.HasPrefix(target, "/") {
 			target = "/" + target

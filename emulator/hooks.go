@@ -32,7 +32,7 @@ func knownRoute(r string) bool {
 	switch r {
 	case RouteToken, RouteDeviceCode, RouteAuthorize, RouteMetadata, RouteJWKS,
 		RouteTenants, RouteSubscriptions, RouteEcho, RouteManagedIdentity,
-		RouteResourceGroups, RouteDiscovery, RouteCloudMetadata:
+		RouteResourceGroups, RouteLocations, RouteDiscovery, RouteCloudMetadata:
 		return true
 	}
 	return false

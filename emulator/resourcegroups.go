@@ -48,6 +48,59 @@ func resourceGroupPath(path string) (sub, name string, ok bool) {
 	return parts[0], "", true
 }
 
+// locations are the regions GET /subscriptions/{id}/locations lists, so clients can turn
+// a display name ("West Europe") into a name ("westeurope").
+var locations = [][2]string{
+	{"eastus", "East US"}, {"eastus2", "East US 2"}, {"westus", "West US"}, {"westus2", "West US 2"},
+	{"centralus", "Central US"}, {"northeurope", "North Europe"}, {"westeurope", "West Europe"},
+	{"uksouth", "UK South"}, {"southeastasia", "Southeast Asia"}, {"japaneast", "Japan East"},
+	{"australiaeast", "Australia East"},
+}
+
+// locationsPath reports whether path is /subscriptions/{id}/locations, and the id.
+func locationsPath(path string) (string, bool) {
+	rest, found := strings.CutPrefix(path, "/subscriptions/")
+	if !found {
+		return "", false
+	}
+	sub, tail, ok := strings.Cut(rest, "/")
+	return sub, ok && sub != "" && strings.EqualFold(tail, "locations")
+}
+
+// visibleSubscription finds the subscription id names in the caller's tenant, if the
+// caller may see it; otherwise it answers ARM's 404.
+func (s *Server) visibleSubscription(w http.ResponseWriter, c *armCaller, id string) (*subRec, bool) {
+	for _, sub := range s.dir.subsByTenant[c.tenant.ID] {
+		if strings.EqualFold(sub.ID, id) && c.sees(sub) {
+			return sub, true
+		}
+	}
+	writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
+	return nil, false
+}
+
+// serveLocations lists the regions of a subscription the caller sees.
+func (s *Server) serveLocations(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		methodNotAllowed(w, r, http.MethodGet)
+		return
+	}
+	c, ok := s.authenticateARM(w, r)
+	if !ok {
+		return
+	}
+	id, _ := locationsPath(r.URL.Path)
+	sub, ok := s.visibleSubscription(w, c, id)
+	if !ok {
+		return
+	}
+	s.page(w, r, len(locations), func(i int) any {
+		l := locations[i]
+		return map[string]any{"id": "/subscriptions/" + sub.ID + "/locations/" + l[0], "name": l[0], "displayName": l[1],
+			"regionalDisplayName": l[1], "type": "Region", "metadata": map[string]any{"regionType": "Physical"}}
+	})
+}
+
 func methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed ...string) {
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
 	writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed",
@@ -104,14 +157,8 @@ func (s *Server) serveResourceGroups(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var sub *subRec
-	for _, cand := range s.dir.subsByTenant[c.tenant.ID] {
-		if strings.EqualFold(cand.ID, subID) && c.sees(cand) {
-			sub = cand
-		}
-	}
-	if sub == nil {
-		writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+subID+"' could not be found.")
+	sub, ok := s.visibleSubscription(w, c, subID)
+	if !ok {
 		return
 	}
 	key := strings.ToLower(sub.ID)

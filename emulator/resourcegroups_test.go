@@ -195,3 +195,28 @@ func spToken(t *testing.T, s *emulator.Server) string {
 	}
 	return tok.Token
 }
+
+func TestLocationsWithTheGoSDK(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	cred := spCredential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret)
+	subs, _ := armClients(t, s, cred)
+	names := map[string]string{}
+	pager := subs.NewListLocationsPager(emulator.DefaultSubscriptionID, nil)
+	for pager.More() {
+		page, err := pager.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range page.Value {
+			names[*l.DisplayName] = *l.Name
+		}
+	}
+	if names["West Europe"] != "westeurope" || names["East US"] != "eastus" {
+		t.Fatalf("locations: %v", names)
+	}
+	pager = subs.NewListLocationsPager(emulator.DefaultGuestSubscriptionID, nil)
+	if _, err := pager.NextPage(context.Background()); !codeIs(err, http.StatusNotFound, "SubscriptionNotFound") {
+		t.Fatalf("locations of another tenant's subscription: %v", err)
+	}
+}

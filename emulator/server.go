@@ -38,6 +38,7 @@ const (
 	RouteEcho            = "echo"            // GET /providers/Azc.Emulator/whoami
 	RouteManagedIdentity = "managedidentity" // GET /msi/token
 	RouteResourceGroups  = "resourcegroups"  // /subscriptions/{id}/resourcegroups[/{name}]
+	RouteLocations       = "locations"       // GET /subscriptions/{id}/locations
 	RouteDiscovery       = "discovery"       // GET /common/discovery/instance
 	RouteCloudMetadata   = "cloudmetadata"   // GET /metadata/endpoints
 )
@@ -453,7 +454,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 	}
 	msg := fmt.Sprintf("injected fault: status %d", f.Status)
 	switch route {
-	case RouteTenants, RouteSubscriptions, RouteEcho, RouteResourceGroups, RouteCloudMetadata:
+	case RouteTenants, RouteSubscriptions, RouteEcho, RouteResourceGroups, RouteLocations, RouteCloudMetadata:
 		code := "InternalServerError"
 		if f.Status == http.StatusTooManyRequests {
 			code = "TooManyRequests"
@@ -530,6 +531,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveManagedIdentity(w, r)
 	case RouteResourceGroups:
 		s.serveResourceGroups(w, r)
+	case RouteLocations:
+		s.serveLocations(w, r)
 	case RouteDiscovery:
 		s.serveDiscovery(w, r)
 	case RouteCloudMetadata:
@@ -564,6 +567,9 @@ func classify(path string) (route, tenant string) {
 	}
 	if _, _, ok := resourceGroupPath(path); ok {
 		return RouteResourceGroups, ""
+	}
+	if _, ok := locationsPath(path); ok {
+		return RouteLocations, ""
 	}
 	seg, rest, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if !ok || seg == "" {

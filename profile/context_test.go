@@ -2,6 +2,7 @@ package profile_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -355,5 +356,22 @@ func TestUpsertContextsMatchesOneAtATime(t *testing.T) {
 	}
 	if diff := cmp.Diff(one, many); diff != "" {
 		t.Errorf("profiles (-one at a time +batch):\n%s", diff)
+	}
+}
+
+func TestAmbiguousErrorNamesTenThenCounts(t *testing.T) {
+	t.Parallel()
+	var names []string
+	for i := range 10000 {
+		names = append(names, fmt.Sprintf("sub-%05d", i))
+	}
+	msg := (&profile.AmbiguousError{Ref: "sub", Candidates: names}).Error()
+	want := `context "sub" is ambiguous: it matches "sub-00000", "sub-00001", "sub-00002", "sub-00003", "sub-00004", "sub-00005", "sub-00006", "sub-00007", "sub-00008", "sub-00009" and 9990 more`
+	if msg != want {
+		t.Errorf("message %q, want %q", msg, want)
+	}
+	short := (&profile.AmbiguousError{Ref: "de", Candidates: []string{"Dev", "Dev Test"}}).Error()
+	if want := `context "de" is ambiguous: it matches "Dev", "Dev Test"`; short != want {
+		t.Errorf("message %q, want %q", short, want)
 	}
 }

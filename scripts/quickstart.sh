@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # azc's offline quick start: build azc and azc-emulator, start the emulator (a local
-# Entra ID + ARM over TLS on 127.0.0.1), add it as an environment, sign in with a device
-# code (approved through the emulator's test hook, standing in for the user), list and
-# switch contexts, print a token and, when this azc has `exec`, run a program that gets
-# its token from azc's credential server. Everything lives in a temporary AZC_CONFIG_DIR
-# and nothing leaves loopback.
+# Entra ID + ARM over TLS on 127.0.0.1) impersonating the public cloud behind an HTTPS
+# proxy, sign in to azc's built-in AzureCloud through it with a device code (approved
+# through the emulator's test hook, standing in for the user), list and switch contexts,
+# print a token and, when this azc has `exec`, run a program that gets its token from
+# azc's credential server; then add the emulator as a custom environment and sign in to
+# that too. Everything lives in a temporary AZC_CONFIG_DIR and nothing leaves loopback.
 #
 #   scripts/quickstart.sh                       # builds the three binaries from this checkout
 #   AZC_BIN_DIR=/usr/bin scripts/quickstart.sh  # uses installed ones (the release's .deb)
@@ -36,9 +37,9 @@ azc="$bin/azc"
 step "azc version"
 "$azc" version
 
-step "azc-emulator serve --ca-out $work/ca.pem &"
+step "azc-emulator serve --impersonate --ca-out $work/ca.pem &"
 mkfifo "$work/emu.out"
-"$bin/azc-emulator" serve --ca-out "$work/ca.pem" >"$work/emu.out" 2>"$work/emu.err" &
+"$bin/azc-emulator" serve --impersonate --ca-out "$work/ca.pem" >"$work/emu.out" 2>"$work/emu.err" &
 emu_pid=$!
 read -r info <"$work/emu.out" || { cat "$work/emu.err" >&2; exit 1; }
 json() { printf '%s' "$info" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
@@ -46,11 +47,8 @@ authority=$(json authorityHost)
 arm=$(json armEndpoint)
 audience=$(json armAudience)
 hook=$(json hookURL)
-echo "emulator at $(json url)" >&2
-
-step "azc environment add emulator --authority-host $authority --arm-endpoint $arm --arm-audience $audience --ca-file $work/ca.pem"
-"$azc" environment add emulator --authority-host "$authority" --arm-endpoint "$arm" \
-	--arm-audience "$audience" --ca-file "$work/ca.pem" -o none
+proxy=$(json proxy)
+echo "emulator at $(json url), impersonating the public cloud behind the proxy $proxy" >&2
 
 # The user's part of the device code flow: approve the code as alice@contoso.test.
 approve() {
@@ -67,10 +65,15 @@ approve() {
 	return 1
 }
 
-step "azc login --environment emulator --device-code"
+# azc trusts what the system trusts: the system's roots and the emulator's CA.
+cat /etc/ssl/certs/ca-certificates.crt "$work/ca.pem" >"$work/bundle.pem" 2>/dev/null || cp "$work/ca.pem" "$work/bundle.pem"
+step "export HTTPS_PROXY=$proxy SSL_CERT_FILE=$work/bundle.pem"
+export HTTPS_PROXY="$proxy" SSL_CERT_FILE="$work/bundle.pem"
+
+step "azc login --device-code"
 approve &
 approver=$!
-"$azc" login --environment emulator --device-code
+"$azc" login --device-code
 wait "$approver"
 
 step "azc context list"
@@ -98,6 +101,19 @@ if "$azc" help 2>/dev/null | grep -qE '^ +exec '; then
 		"$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=https://management.core.windows.net/" |
 		python3 -c "import json,sys; t=json.load(sys.stdin); print(\"child got a token for\", t[\"resource\"], \"expiring\", t[\"expires_on\"])"'
 fi
+
+step "azc environment add emulator --authority-host $authority --arm-endpoint $arm --arm-audience $audience --ca-file $work/ca.pem"
+"$azc" environment add emulator --authority-host "$authority" --arm-endpoint "$arm" \
+	--arm-audience "$audience" --ca-file "$work/ca.pem" -o none
+
+step "azc login --environment emulator --device-code --context-name emulator-dev"
+approve &
+approver=$!
+"$azc" login --environment emulator --device-code --context-name emulator-dev
+wait "$approver"
+
+step "azc context list"
+"$azc" context list
 
 step "azc logout --all"
 "$azc" logout --all

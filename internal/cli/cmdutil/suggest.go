@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// Suggest returns the candidates the user may have meant by typed, best
-// first: those typed is a prefix of, then those it is a part of, then
-// those within a small edit distance (a typo: two edits, or a third of
-// typed's length when longer), each ignoring case. Duplicates go.
+// Suggest returns the candidates the user may have meant by typed, ignoring
+// case: those typed is a prefix of; else those it is a part of; else those
+// nearest within a small edit distance (a typo: two edits, or a third of
+// typed's length when longer). Duplicates go; the order is the
+// candidates'.
 func Suggest(typed string, candidates []string) []string {
 	t := strings.ToLower(typed)
 	if t == "" {
@@ -42,10 +43,12 @@ func Suggest(typed string, candidates []string) []string {
 			hits = append(hits, hit{c, rank})
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int { return a.rank - b.rank })
-	out := make([]string, len(hits))
-	for i, h := range hits {
-		out[i] = h.name
+	best := slices.MinFunc(append(hits, hit{rank: 1 << 30}), func(a, b hit) int { return a.rank - b.rank }).rank
+	var out []string
+	for _, h := range hits {
+		if h.rank == best {
+			out = append(out, h.name)
+		}
 	}
 	return out
 }

@@ -575,3 +575,24 @@ func TestTermReachesTheChildThroughAzc(t *testing.T) {
 		t.Errorf("child printed %q, azc exited %d; want \"got TERM\" and 42; stderr %s", rest, cmd.ProcessState.ExitCode(), stderr.String())
 	}
 }
+
+// TestAProgramThatCannotRunIsNamedPlainly: the error names the program and
+// why, with no package name of azc's or os/exec's in it (issue 16).
+func TestAProgramThatCannotRunIsNamedPlainly(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	for _, tc := range []struct{ program, want string }{
+		{"nosuchprog-azc", `azc: error: "nosuchprog-azc" not found in the program's PATH`},
+		{"./nosuchprog-azc", `azc: error: "./nosuchprog-azc" cannot be run: `},
+	} {
+		r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", tc.program)
+		if r.code != 127 || !strings.HasPrefix(r.stderr, tc.want) {
+			t.Errorf("azc exec -- %s: exit %d, stderr %q; want 127 and %q", tc.program, r.code, r.stderr, tc.want)
+		}
+		for _, leak := range []string{"childproc", "credserver", "exec:"} {
+			if strings.Contains(r.stderr, leak) {
+				t.Errorf("azc exec -- %s names %q: %q", tc.program, leak, r.stderr)
+			}
+		}
+	}
+}

@@ -173,7 +173,7 @@ func runChild(o *ExecOptions) (int, error) {
 		Stderr: ios.ErrOut,
 	})
 	if err != nil {
-		return 0, &cmdutil.ExitError{Code: code, Err: fmt.Errorf("exec: %w", err)}
+		return 0, &cmdutil.ExitError{Code: code, Err: err}
 	}
 	return code, nil
 }

@@ -1,0 +1,28 @@
+// Signs in with @azure/identity as published, through whatever HTTPS_PROXY and
+// NODE_EXTRA_CA_CERTS say, and prints one JSON line per flow: the flow's name
+// and the token's tenant (never the token).
+//
+// usage: NODE_PATH=interop/node/node_modules node identity_flows.cjs TENANT CLIENT_ID SECRET
+const { ClientSecretCredential, DeviceCodeCredential } = require("@azure/identity");
+
+const [tenant, clientId, secret] = process.argv.slice(2);
+const arm = "https://management.azure.com/.default";
+
+function tid(token) {
+  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).tid;
+}
+
+async function main() {
+  const sp = new ClientSecretCredential(tenant, clientId, secret);
+  console.log(JSON.stringify({ flow: "client_secret", tid: tid((await sp.getToken(arm)).token) }));
+  const dc = new DeviceCodeCredential({
+    tenantId: "organizations",
+    userPromptCallback: (info) => console.log(JSON.stringify({ flow: "device_code_started", user_code: info.userCode })),
+  });
+  console.log(JSON.stringify({ flow: "device_code", tid: tid((await dc.getToken(arm)).token) }));
+}
+
+main().catch((e) => {
+  console.log(JSON.stringify({ flow: "error", error: String(e && e.message ? e.message : e).split("\n")[0] }));
+  process.exit(1);
+});

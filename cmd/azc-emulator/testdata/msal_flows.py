@@ -1,0 +1,40 @@
+"""Signs in with MSAL Python as shipped, through whatever HTTPS_PROXY and
+REQUESTS_CA_BUNDLE say, and prints one JSON line per flow: the flow's name
+and the token's tenant (never the token).
+
+usage: msal_flows.py TENANT CLIENT_ID SECRET
+"""
+import base64
+import json
+import sys
+
+import msal
+
+tenant, client_id, secret = sys.argv[1:4]
+arm = ["https://management.core.windows.net//.default"]
+
+
+def tid(token):
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["tid"]
+
+
+def report(flow, result):
+    if "access_token" not in result:
+        print(json.dumps({"flow": flow, "error": result.get("error"), "description": result.get("error_description")}))
+        sys.exit(1)
+    print(json.dumps({"flow": flow, "tid": tid(result["access_token"])}), flush=True)
+
+
+app = msal.ConfidentialClientApplication(client_id, client_credential=secret,
+                                         authority="https://login.microsoftonline.com/" + tenant)
+report("client_credentials", app.acquire_token_for_client(scopes=arm))
+
+pca = msal.PublicClientApplication("04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+                                   authority="https://login.microsoftonline.com/organizations")
+flow = pca.initiate_device_flow(scopes=arm)
+if "user_code" not in flow:
+    print(json.dumps({"flow": "device_code", "error": flow.get("error"), "description": flow.get("error_description")}))
+    sys.exit(1)
+print(json.dumps({"flow": "device_code_started", "user_code": flow["user_code"]}), flush=True)
+report("device_code", pca.acquire_token_by_device_flow(flow))

@@ -1,0 +1,47 @@
+package cmdutil
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+func TestSuggest(t *testing.T) {
+	t.Parallel()
+	contexts := []string{"Contoso Prod", "Contoso Dev", "Dev Test", "Fabrikam", "生产 🚀"}
+	commands := []string{"clear", "export", "import", "list", "remove", "rename", "set", "show", "use"}
+	for _, tc := range []struct {
+		name       string
+		typed      string
+		candidates []string
+		want       []string
+	}{
+		{"a prefix names every context it starts", "contoso", contexts, []string{"Contoso Prod", "Contoso Dev"}},
+		{"a part of the name matches when no name starts with it", "prod", contexts, []string{"Contoso Prod"}},
+		{"case is ignored", "FABRIK", contexts, []string{"Fabrikam"}},
+		{"a typo within two edits matches", "Dev Tset", contexts, []string{"Dev Test"}},
+		{"only the nearest typos are offered", "lst", commands, []string{"list"}},
+		{"wide characters match by part", "🚀", contexts, []string{"生产 🚀"}},
+		{"nothing near gives nothing", "zzzzzz", contexts, nil},
+		{"the name itself is no suggestion", "Fabrikam", contexts, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := Suggest(tc.typed, tc.candidates); !slices.Equal(got, tc.want) {
+				t.Errorf("Suggest(%q) = %q, want %q", tc.typed, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDidYouMeanOffersAtMostThree(t *testing.T) {
+	t.Parallel()
+	var names []string
+	for i := range 10000 {
+		names = append(names, fmt.Sprintf("sub-%05d", i))
+	}
+	got := DidYouMean(Suggest("sub-", names), func(s string) string { return fmt.Sprintf("%q", s) })
+	if want := `did you mean "sub-00000" or "sub-00001" or "sub-00002"?`; got != want {
+		t.Errorf("DidYouMean = %q, want %q", got, want)
+	}
+}

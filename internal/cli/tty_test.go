@@ -1,0 +1,454 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/internal/cli/termtext"
+)
+
+// A terminal test gives up on a program after this long: a guard against
+// a hang, not a timing the test checks.
+const ttyPatience = 30 * time.Second
+
+// ttyRun is one azc process on a pseudo-terminal of its own (its
+// controlling terminal, so Ctrl-C typed there is SIGINT to it).
+type ttyRun struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	pty  *os.File
+	mu   sync.Mutex
+	out  bytes.Buffer
+	more chan struct{} // gets a value when out grows
+	read chan struct{} // closed when the terminal has nothing more to read
+	done chan struct{} // closed when the process has exited
+	code int
+	// ended is when the process exited.
+	ended time.Time
+}
+
+func startTTY(t *testing.T, cols, rows int, env []string, bin string, args ...string) *ttyRun {
+	t.Helper()
+	r := &ttyRun{t: t, more: make(chan struct{}, 1), read: make(chan struct{}), done: make(chan struct{})}
+	r.cmd = exec.Command(bin, args...)
+	r.cmd.Env = env
+	f, err := pty.StartWithSize(r.cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	if err != nil {
+		t.Fatalf("start %s on a terminal: %v", bin, err)
+	}
+	r.pty = f
+	go func() {
+		defer close(r.read)
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			r.mu.Lock()
+			r.out.Write(buf[:n])
+			r.mu.Unlock()
+			select {
+			case r.more <- struct{}{}:
+			default:
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		err := r.cmd.Wait()
+		r.ended = time.Now()
+		r.code = 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			r.code = ee.ExitCode()
+		}
+		close(r.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-r.done:
+		default:
+			_ = r.cmd.Process.Kill()
+			<-r.done
+		}
+		_ = f.Close()
+	})
+	return r
+}
+
+// screen is everything the program has written to the terminal so far.
+func (r *ttyRun) screen() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out.String()
+}
+
+// expect waits until the terminal shows want.
+func (r *ttyRun) expect(want string) {
+	r.t.Helper()
+	deadline := time.After(ttyPatience)
+	for !strings.Contains(r.screen(), want) {
+		select {
+		case <-r.more:
+		case <-r.done:
+			if !strings.Contains(r.screen(), want) {
+				r.t.Fatalf("azc exited %d without showing %q:\n%s", r.code, want, r.screen())
+			}
+		case <-deadline:
+			r.t.Fatalf("azc did not show %q:\n%s", want, r.screen())
+		}
+	}
+}
+
+// typ types keys on the terminal.
+func (r *ttyRun) typ(keys string) {
+	r.t.Helper()
+	if _, err := r.pty.Write([]byte(keys)); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// exit waits for the process to end and returns its exit code and how
+// long it took from since.
+func (r *ttyRun) exit(since time.Time) (int, time.Duration) {
+	r.t.Helper()
+	select {
+	case <-r.done:
+		select {
+		case <-r.read:
+		case <-time.After(ttyPatience):
+			r.t.Fatalf("the terminal stayed open after azc exited")
+		}
+		return r.code, r.ended.Sub(since)
+	case <-time.After(ttyPatience):
+		r.t.Fatalf("azc did not exit:\n%s", r.screen())
+		return 0, 0
+	}
+}
+
+// ttyEnv is the environment of azc in a terminal test.
+func ttyEnv(dir string, extra ...string) []string {
+	return append([]string{"AZC_CONFIG_DIR=" + dir, "HOME=" + filepath.Dir(dir), "PATH=" + os.Getenv("PATH"), "TERM=xterm"}, extra...)
+}
+
+// hostileName would retitle the window and clear the screen if printed raw.
+const hostileName = "Evil\x1b]0;owned\a\x1b[2J"
+
+// sgr is a colour escape azc writes itself.
+var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// ownEscapes are the escapes azc's picker and progress line draw with.
+var ownEscapes = strings.NewReplacer("\x1b[1A", "", "\x1b[2K", "", "\x1b[K", "")
+
+// ttyWorld is an emulator with a user who can see a subscription named
+// to attack a terminal, one with wide characters, and azc's state
+// directory with the emulator added as environment "emu".
+type ttyWorld struct {
+	bin string
+	dir string
+	s   *emulator.Server
+}
+
+func newTTYWorld(t *testing.T, bin string, cfg *emulator.Config) *ttyWorld {
+	t.Helper()
+	s, err := emulator.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	dir := filepath.Join(t.TempDir(), "azc")
+	ca := filepath.Join(filepath.Dir(dir), "ca.pem")
+	if err := s.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	w := &ttyWorld{bin: bin, dir: dir, s: s}
+	w.ok(t, "environment", "add", "emu", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
+		"--arm-audience", s.ARMAudience(), "--ca-file", ca)
+	return w
+}
+
+// ok runs azc without a terminal and fails the test unless it succeeds.
+func (w *ttyWorld) ok(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(w.bin, args...)
+	cmd.Env = ttyEnv(w.dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("azc %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// login signs the default user in with a device code the emulator approves.
+func (w *ttyWorld) login(t *testing.T) {
+	t.Helper()
+	w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	w.ok(t, "login", "--environment", "emu", "--device-code")
+	w.s.OnDeviceCode(nil)
+}
+
+// state is the state directory's files and their contents, to compare
+// before and after an interrupted command; the credential store's
+// metadata, which opening the store writes, is left out.
+func (w *ttyWorld) state(t *testing.T) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.Walk(w.dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() || strings.HasSuffix(p, ".lock") || p == filepath.Join(w.dir, "credentials", "meta.json") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		files[strings.TrimPrefix(p, w.dir)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func sameState(t *testing.T, before, after map[string]string) {
+	t.Helper()
+	for name, data := range after {
+		if before[name] != data {
+			t.Errorf("%s changed or appeared", name)
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			t.Errorf("%s went", name)
+		}
+	}
+}
+
+func hostileConfig(extra ...emulator.Subscription) *emulator.Config {
+	cfg := emulator.DefaultConfig()
+	cfg.Subscriptions = append(cfg.Subscriptions,
+		emulator.Subscription{ID: "5a5a5a5a-0000-4000-8000-0000000000e1", Name: hostileName, State: "Enabled", Tenant: emulator.DefaultHomeTenantID},
+		emulator.Subscription{ID: "5a5a5a5a-0000-4000-8000-0000000000e2", Name: "生产 🚀 " + strings.Repeat("production ", 8), State: "Enabled", Tenant: emulator.DefaultHomeTenantID},
+	)
+	cfg.Subscriptions = append(cfg.Subscriptions, extra...)
+	return cfg
+}
+
+// TestTerminal runs the built azc on a pseudo-terminal as a person would:
+// Ctrl-C (and kill -INT) in every state where azc waits ends it with exit
+// 130 and leaves the state directory as it was; a hostile subscription
+// name sends no control byte to the terminal; tables and the picker keep
+// within the terminal's width.
+func TestTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc and runs it on a pseudo-terminal")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+
+	interrupt := func(t *testing.T, r *ttyRun, how string) {
+		t.Helper()
+		sent := time.Now()
+		if how == "kill" {
+			if err := r.cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			r.typ("\x03")
+		}
+		code, took := r.exit(sent)
+		t.Logf("exit %d %s after the interrupt", code, took)
+		if code != 130 {
+			t.Fatalf("exit %d after the interrupt, want 130:\n%s", code, r.screen())
+		}
+		if strings.Contains(r.screen(), "azc: error") {
+			t.Errorf("an interrupt printed an error:\n%s", r.screen())
+		}
+	}
+
+	for _, how := range []string{"ctrl-c", "kill"} {
+		t.Run("the device-code wait ends on "+how, func(t *testing.T) {
+			t.Parallel()
+			w := newTTYWorld(t, bin, hostileConfig())
+			before := w.state(t)
+			r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
+			r.expect("enter the code")
+			interrupt(t, r, how)
+			sameState(t, before, w.state(t))
+		})
+	}
+
+	t.Run("a tenant list that hangs after the approval shows progress and ends on ctrl-c", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
+		w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+		w.s.SetFault(emulator.RouteTenants, emulator.Fault{Hang: true})
+		before := w.state(t)
+		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
+		r.expect("listing tenants")
+		interrupt(t, r, "ctrl-c")
+		sameState(t, before, w.state(t))
+	})
+
+	t.Run("a population of 10,000 subscriptions ends on ctrl-c", func(t *testing.T) {
+		t.Parallel()
+		cfg := hostileConfig()
+		cfg.Generate = &emulator.Generate{Tenants: 20, SubscriptionsPerTenant: 500}
+		cfg.PageSize = 50
+		w := newTTYWorld(t, bin, cfg)
+		w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+		w.s.SetFault(emulator.RouteSubscriptions, emulator.Fault{Latency: 50 * time.Millisecond})
+		before := w.state(t)
+		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
+		r.expect("listing subscriptions")
+		interrupt(t, r, "ctrl-c")
+		sameState(t, before, w.state(t))
+	})
+
+	t.Run("context list --refresh ends on ctrl-c", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
+		w.login(t)
+		w.s.SetFault(emulator.RouteTenants, emulator.Fault{Hang: true})
+		before := w.state(t)
+		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "context", "list", "--refresh")
+		r.expect("listing tenants")
+		interrupt(t, r, "ctrl-c")
+		sameState(t, before, w.state(t))
+	})
+
+	t.Run("a [y/N] question ends on ctrl-c", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
+		w.login(t)
+		before := w.state(t)
+		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "context", "clear")
+		r.expect("[y/N]")
+		interrupt(t, r, "ctrl-c")
+		sameState(t, before, w.state(t))
+	})
+
+	for _, key := range []string{"\x1b", "\x03"} {
+		t.Run("the picker backs out silently on "+strings.ReplaceAll(strings.ReplaceAll(key, "\x1b", "esc"), "\x03", "ctrl-c"), func(t *testing.T) {
+			t.Parallel()
+			w := newTTYWorld(t, bin, hostileConfig())
+			w.login(t)
+			before := w.state(t)
+			r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "use")
+			r.expect("context>")
+			sent := time.Now()
+			r.typ(key)
+			if code, took := r.exit(sent); code != 130 {
+				t.Fatalf("exit %d after %s, want 130:\n%s", code, took, r.screen())
+			}
+			if strings.Contains(r.screen(), "cancelled") || strings.Contains(r.screen(), "azc:") {
+				t.Errorf("backing out printed a message:\n%q", r.screen())
+			}
+			sameState(t, before, w.state(t))
+		})
+	}
+
+	for _, cols := range []int{40, 200} {
+		t.Run("the picker fits "+map[int]string{40: "40", 200: "200"}[cols]+" columns and starts on the current context", func(t *testing.T) {
+			t.Parallel()
+			w := newTTYWorld(t, bin, hostileConfig())
+			w.login(t)
+			w.ok(t, "use", "Contoso Dev")
+			r := startTTY(t, cols, 12, ttyEnv(w.dir), bin, "use")
+			r.expect("context>")
+			r.expect("/")
+			r.typ("\x1b[B")
+			r.typ("\x1b[A")
+			r.typ("\r")
+			if code, _ := r.exit(time.Now()); code != 0 {
+				t.Fatalf("exit %d:\n%s", code, r.screen())
+			}
+			screen := r.screen()
+			if strings.Contains(screen, "\a") || strings.Contains(screen, "\x1b]") || strings.Contains(screen, "\x1b[2J") {
+				t.Errorf("a hostile name reached the terminal: %q", screen)
+			}
+			picker, _, _ := strings.Cut(screen, "switched to context")
+			for _, line := range strings.Split(ownEscapes.Replace(sgr.ReplaceAllString(picker, "")), "\n") {
+				line = strings.Trim(line, "\r")
+				if termtext.Width(line) >= cols {
+					t.Errorf("a line of %d columns on a terminal of %d: %q", termtext.Width(line), cols, line)
+				}
+			}
+			if !strings.Contains(screen, `switched to context "Contoso Dev"`) {
+				t.Errorf("down, up and Enter did not pick the current context:\n%s", screen)
+			}
+		})
+	}
+
+	t.Run("tables fit 60 columns with wide characters and a hostile name sends no control byte", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
+		w.login(t)
+		var hostile string
+		if err := json.Unmarshal([]byte(w.ok(t, "context", "list", "-o", "json", "--query", "[?contains(name, 'Evil')].name | [0]")), &hostile); err != nil || !strings.Contains(hostile, "Evil\x1b") {
+			t.Fatalf("no context for the hostile subscription: %q", hostile)
+		}
+		w.ok(t, "use", "Contoso Dev")
+		for _, args := range [][]string{
+			{"context", "list"}, {"subscription", "list"}, {"tenant", "list"}, {"environment", "list"},
+			{"context", "show", "-c", "Contoso Dev"}, {"prompt", "-c", "Contoso Dev"},
+		} {
+			for _, color := range []bool{true, false} {
+				env := ttyEnv(w.dir)
+				if !color {
+					env = append(env, "NO_COLOR=1")
+				}
+				r := startTTY(t, 60, 30, env, bin, args...)
+				if code, _ := r.exit(time.Now()); code != 0 {
+					t.Fatalf("azc %s: exit %d:\n%s", strings.Join(args, " "), code, r.screen())
+				}
+				screen := r.screen()
+				if !color && strings.ContainsAny(screen, "\x1b\a") {
+					t.Errorf("azc %s with NO_COLOR wrote an escape: %q", strings.Join(args, " "), screen)
+				}
+				plain := sgr.ReplaceAllString(screen, "")
+				if strings.ContainsAny(plain, "\x1b\a") {
+					t.Errorf("azc %s wrote a control byte: %q", strings.Join(args, " "), screen)
+				}
+				for _, line := range strings.Split(plain, "\n") {
+					if w := termtext.Width(strings.TrimRight(line, "\r")); w > 60 {
+						t.Errorf("azc %s: a line of %d columns at 60: %q", strings.Join(args, " "), w, line)
+					}
+				}
+				if args[1] == "list" && args[0] == "context" && color && !strings.Contains(screen, "\x1b[32;1m*") && !strings.Contains(screen, "\x1b[1;32m*") {
+					t.Errorf("the current context is not coloured: %q", screen)
+				}
+			}
+		}
+		// the hostile context's own views, and the errors that name it
+		for _, args := range [][]string{{"context", "show", hostile}, {"prompt", "-c", hostile}, {"use", hostile + "x"}} {
+			r := startTTY(t, 60, 30, ttyEnv(w.dir, "NO_COLOR=1"), bin, args...)
+			r.exit(time.Now())
+			if strings.ContainsAny(r.screen(), "\x1b\a") {
+				t.Errorf("azc %q wrote a control byte: %q", args, r.screen())
+			}
+			if !strings.Contains(r.screen(), `Evil\x1b]0;owned\a\x1b[2J`) {
+				t.Errorf("azc %q does not show the name escaped: %q", args, r.screen())
+			}
+		}
+		// JSON keeps the exact name
+		if out := w.ok(t, "context", "show", hostile, "-o", "json"); !strings.Contains(out, `Evil\u001b]0;owned\u0007\u001b[2J`) {
+			t.Errorf("json lost the exact name: %s", out)
+		}
+	})
+}
