@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/azcontext/azc/credstore"
@@ -94,8 +95,8 @@ func (s *State) Store() *profile.Store { return s.store }
 // HasSession reports whether a session is attached.
 func (s *State) HasSession() bool { return s.session != nil }
 
-// Profile returns the merged view the commands work on (DESIGN section
-// 3): the user profile's contexts, accounts and environments, plus the
+// Profile returns the merged view the commands work on: the user
+// profile's contexts, accounts and environments, plus the
 // session's; a session context replaces a user context of the same name.
 // Its DefaultContext is the current context's name (Resolve("")), and the
 // shell's own copy of a selected context that was removed elsewhere is
@@ -116,6 +117,10 @@ type Entry struct {
 	Scope profile.Scope
 	// Current marks the context Resolve("") returns.
 	Current bool
+	// Credentials is the scope whose credential store holds the tokens of
+	// the context's account (set by ResolveEntry): Scope, except for a
+	// context of the session whose account signed in at user scope.
+	Credentials profile.Scope
 }
 
 // Contexts lists the merged view's contexts in profile order (user
@@ -172,7 +177,16 @@ func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
 	if err != nil {
 		return nil, Entry{}, err
 	}
-	return l.header(), Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope)}, nil
+	h := l.header()
+	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), Credentials: scope}
+	if scope == profile.ScopeProcess && l.user != nil && l.head.Account(c.Account) != nil {
+		if sb := s.SessionBlobs(); sb != nil {
+			if _, err := sb.Get(strings.ToLower(c.Account)); errors.Is(err, credstore.ErrNotFound) {
+				e.Credentials = profile.ScopeUser
+			}
+		}
+	}
+	return h, e, nil
 }
 
 // finder is what resolve needs: *profile.Profile, or the lazy

@@ -9,8 +9,8 @@ import (
 	"github.com/azcontext/azc/session"
 )
 
-// Change reports what a change did, besides its own work, to the defaults
-// (DESIGN section 3).
+// Change reports what a change did, besides its own work, to the
+// defaults.
 type Change struct {
 	// Promoted is the context that became the scope's default because the
 	// change removed the default: the first remaining one. "" when the
@@ -33,7 +33,7 @@ func (s *State) Update(scope profile.Scope, fn func(*profile.Profile) error) (*p
 }
 
 // Change applies fn to the profile of scope and saves it, keeping the
-// rules of DESIGN section 3, which it reports:
+// rules of the defaults, which it reports:
 //   - A change that removes the scope's default makes the first remaining
 //     context the default.
 //   - In the user scope, inside a shell: when fn makes another context the

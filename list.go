@@ -93,9 +93,11 @@ func (ml *List) Row(r int, c *profile.Columns) profile.Scope {
 		ml.l.user.ColumnsAt(int(k), c)
 		return profile.ScopeUser
 	}
-	s, scope := ml.held, ml.l.copyScope()
-	if k != copyRow {
-		s, scope = &ml.l.sess.Contexts[-k-1], profile.ScopeProcess
+	s, scope := ml.held, profile.ScopeProcess
+	if k == copyRow {
+		scope = ml.l.copyScope()
+	} else {
+		s = &ml.l.sess.Contexts[-k-1]
 	}
 	*c = profile.Columns{Name: s.Name, Account: s.Account, TenantID: s.Tenant.ID, TenantDomain: s.Tenant.DefaultDomain}
 	if sub := s.Subscription; sub != nil {

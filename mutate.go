@@ -372,8 +372,7 @@ type SetResult struct {
 	Change
 }
 
-// SetContext is Set-AzContext's create-or-update by name (DESIGN section
-// 4): c.Name names the context to update, or to add when no context of
+// SetContext is Set-AzContext's create-or-update by name: c.Name names the context to update, or to add when no context of
 // scope has that name (the context that already held c's subscription
 // stays); a name held by a context of another identity is
 // profile.ErrNameTaken unless opts.Force, which re-points it. With no name

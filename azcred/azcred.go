@@ -132,7 +132,7 @@ func New(opts *Options) (*Credential, error) {
 		return nil, err
 	}
 	var blobs auth.Blobs
-	if e.Scope == profile.ScopeProcess {
+	if e.Credentials == profile.ScopeProcess {
 		if blobs = st.SessionBlobs(); blobs == nil {
 			return nil, fmt.Errorf("azcred: context %q lives in a session that keeps no credentials", c.Name)
 		}

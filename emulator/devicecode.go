@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -75,6 +76,8 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 	s.deviceCodes[device] = dc
 	s.userCodes[dc.userCode] = dc
 	notify := s.onDevice
+	close(s.issued)
+	s.issued = make(chan struct{})
 	s.mu.Unlock()
 	verify := "https://" + r.Host + "/devicelogin"
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -168,6 +171,30 @@ func (s *Server) DeclineDeviceCode(userCode string) error {
 // lifetime had passed.
 func (s *Server) ExpireDeviceCode(userCode string) error {
 	return s.setDeviceState(userCode, deviceExpired, "")
+}
+
+// WaitPendingDeviceCodes lists the user codes waiting for approval, waiting up to d (or
+// until ctx ends) for one to be issued when there is none yet.
+func (s *Server) WaitPendingDeviceCodes(ctx context.Context, d time.Duration) []string {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		issued := s.issued
+		s.mu.Unlock()
+		if codes := s.PendingDeviceCodes(); len(codes) > 0 {
+			return codes
+		}
+		select {
+		case <-issued:
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return nil
+		case <-s.closed:
+			return nil
+		}
+	}
 }
 
 // PendingDeviceCodes lists the user codes waiting for approval.

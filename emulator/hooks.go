@@ -72,7 +72,17 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 		}
 		ok(map[string]string{"status": "expired"})
 	case "GET /devicecodes":
-		codes := s.PendingDeviceCodes()
+		var codes []string
+		if w := r.URL.Query().Get("wait"); w != "" {
+			d, err := time.ParseDuration(w)
+			if err != nil || d < 0 || d > time.Minute {
+				bad(fmt.Errorf("wait %s is not a duration up to 1m", strconvQuote(w)))
+				return
+			}
+			codes = s.WaitPendingDeviceCodes(r.Context(), d)
+		} else {
+			codes = s.PendingDeviceCodes()
+		}
 		if codes == nil {
 			codes = []string{}
 		}

@@ -67,7 +67,9 @@ func (s *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	metadata := cloudInstances
 	own := strings.TrimPrefix(s.URL(), "https://")
 	switch {
-	case host != "" && host == own:
+	case host != "" && s.ownName(host):
+		// MSAL Python sends the authority's host without its port.
+		host = own
 		metadata = append([]map[string]any{{"preferred_network": own, "preferred_cache": own, "aliases": []string{own}}}, cloudInstances...)
 	case host == "" || !slices.ContainsFunc(cloudInstances, func(m map[string]any) bool { return slices.Contains(m["aliases"].([]string), host) }):
 		s.writeOAuthError(w, r, errf(http.StatusBadRequest, "invalid_instance", 50049, "unknown or invalid instance %s", strconvQuote(raw)))
@@ -291,6 +293,15 @@ func (s *Server) ownHost(hostport string) bool {
 		return true
 	}
 	return false
+}
+
+// ownName reports whether host, with or without a port, names the emulator's own address.
+func (s *Server) ownName(host string) bool {
+	if s.ownHost(host) {
+		return true
+	}
+	own, _, err := net.SplitHostPort(strings.TrimPrefix(s.URL(), "https://"))
+	return err == nil && (host == own || host == "localhost" || host == "::1" || host == "[::1]")
 }
 
 // withBuffered keeps the bytes the proxy's reader already took off conn.

@@ -186,6 +186,8 @@ func TestInstanceDiscoveryAnswersAsEntraID(t *testing.T) {
 		{"https://login.windows.net/contoso.test/oauth2/authorize", "https://login.windows.net/contoso.test/.well-known/openid-configuration", "login.microsoftonline.com"},
 		{"https://login.microsoftonline.us/common/oauth2/v2.0/authorize", "https://login.microsoftonline.us/common/v2.0/.well-known/openid-configuration", "login.microsoftonline.com"},
 		{"https://" + own + "/organizations/oauth2/v2.0/authorize", "https://" + own + "/organizations/v2.0/.well-known/openid-configuration", own},
+		// MSAL Python drops the port from the authority's host.
+		{"https://127.0.0.1/" + emulator.DefaultHomeTenantID + "/oauth2/v2.0/authorize", "https://" + own + "/" + emulator.DefaultHomeTenantID + "/v2.0/.well-known/openid-configuration", own},
 	}
 	for _, tc := range cases {
 		status, m := discover(tc.authorize)
@@ -216,7 +218,8 @@ func TestCloudMetadataEndpoints(t *testing.T) {
 		auth["audiences"].([]any)[0] != "https://management.core.windows.net/" {
 		t.Errorf("public cloud, 2015-01-01: %d %v", status, m)
 	}
-	status, m = getThrough(t, c, s.URL()+"/metadata/endpoints?api-version=2015-01-01")
+	// az cloud register joins "https://host/" and "/metadata/endpoints".
+	status, m = getThrough(t, c, s.URL()+"//metadata/endpoints?api-version=2015-01-01")
 	auth, _ = m["authentication"].(map[string]any)
 	if status != http.StatusOK || auth["loginEndpoint"] != s.URL()+"/" || auth["audiences"].([]any)[0] != s.ARMAudience() {
 		t.Errorf("the emulator itself, 2015-01-01: %d %v", status, m)
@@ -235,6 +238,34 @@ func TestCloudMetadataEndpoints(t *testing.T) {
 	auth, _ = m["authentication"].(map[string]any)
 	if status != http.StatusOK || m["resourceManager"] != s.URL()+"/" || auth["loginEndpoint"] != s.URL()+"/" {
 		t.Errorf("the emulator itself, 2022-09-01: %d %v", status, m)
+	}
+}
+
+func TestTheDeviceCodesHookWaitsForACode(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	got := make(chan []string, 1)
+	go func() {
+		defer close(got)
+		resp, err := s.Client().Get(s.URL() + emulator.HookPath + "/devicecodes?wait=30s")
+		if err != nil {
+			return
+		}
+		defer resp.Body.Close()
+		var m struct{ Pending []string }
+		if json.NewDecoder(resp.Body).Decode(&m) == nil {
+			got <- m.Pending
+		}
+	}()
+	status, m := postForm(t, s, "/organizations/oauth2/v2.0/devicecode", url.Values{"client_id": {emulator.AzureCLIClientID}, "scope": {armScope}})
+	if status != http.StatusOK {
+		t.Fatalf("devicecode: %d %v", status, m)
+	}
+	if codes := <-got; len(codes) != 1 || codes[0] != m["user_code"] {
+		t.Fatalf("waited for %v, issued %v", codes, m["user_code"])
+	}
+	if status, m := getJSON(t, s, emulator.HookPath+"/devicecodes?wait=2h"); status != http.StatusBadRequest {
+		t.Fatalf("a wait over a minute: %d %v", status, m)
 	}
 }
 

@@ -110,6 +110,7 @@ type Server struct {
 	groups      groupStore
 	interactive string
 	onDevice    func(userCode string)
+	issued      chan struct{} // closed and replaced whenever a device code is issued
 
 	// The impersonating proxy (ListenProxy).
 	proxyLn   net.Listener
@@ -141,6 +142,7 @@ func New(cfg *Config) (*Server, error) {
 		dir:         dir,
 		now:         cfg.Now,
 		closed:      make(chan struct{}),
+		issued:      make(chan struct{}),
 		counts:      map[countKey]int{},
 		faults:      map[string]*Fault{},
 		deviceCodes: map[string]*deviceCode{},
@@ -473,7 +475,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 // ServeHTTP routes a request. Every answer to untrusted input is a 4xx with a JSON body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	path := r.URL.Path
+	// An endpoint with a trailing slash joined to a path gives "//metadata/endpoints" (az
+	// cloud register does that); ARM answers it as one slash.
+	path := "/" + strings.TrimLeft(r.URL.Path, "/")
+	r.URL.Path = path
 	if path == HookPath || strings.HasPrefix(path, HookPath+"/") {
 		s.serveHook(w, r)
 		return

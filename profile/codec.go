@@ -46,39 +46,54 @@ func Encode(p *Profile) ([]byte, error) {
 	return out, err
 }
 
-// encode is Encode, with raw, when not empty, written as the value of a
-// last member "contexts" (p.Contexts must then be nil): a contexts array
-// copied from the file being replaced, so that a change to the header
-// costs no encoding of the contexts. Contexts is the last field of
-// Profile, so for an array Encode laid out the result is Encode's. gen is
-// where the generation's digits are in out.
+// encode is Encode, with raw, when not empty, written as the contexts
+// array (p.Contexts must then be nil): a contexts array copied from the
+// file being replaced, so that a change to the header costs no encoding of
+// the contexts. gen is where the generation's digits are in out.
+//
+// The header (p without its arrays) is encoded whole and laid out; the
+// arrays, the last fields of Profile, are encoded an element at a time,
+// each straight onto its line, so that a profile of 10,000 contexts is not
+// scanned again to be laid out. FuzzCodec holds the result to what
+// encoding/json writes for p.
 func encode(p *Profile, raw string) (out []byte, gen [2]int, err error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(p); err != nil {
+	h := *p
+	h.Environments, h.Accounts, h.Contexts = nil, nil, nil
+	if err := enc.Encode(&h); err != nil {
 		return nil, gen, err
 	}
-	compact := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	out = make([]byte, 0, len(compact)+len(raw)+len(compact)/16+64)
+	header := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	out = make([]byte, 0, len(header)+len(raw)+64+len(p.Contexts)*512)
 	out = append(out, '{')
-	for i, first := 1, true; i < len(compact) && compact[i] != '}'; first = false {
-		if compact[i] == ',' {
+	for i, first := 1, true; i < len(header) && header[i] != '}'; first = false {
+		if header[i] == ',' {
 			i++
 		}
-		k := skipValue(compact, i)
-		v := skipValue(compact, k+1)
+		k := skipValue(header, i)
+		v := skipValue(header, k+1)
 		if !first {
 			out = append(out, ',')
 		}
 		out = append(out, "\n  "...)
-		out = append(out, compact[i:k]...)
+		out = append(out, header[i:k]...)
 		out = append(out, ": "...)
-		if string(compact[i:k]) == `"generation"` {
+		if string(header[i:k]) == `"generation"` {
 			gen = [2]int{len(out), len(out) + v - (k + 1)}
 		}
-		out = appendLines(out, compact[k+1:v])
+		out = append(out, header[k+1:v]...)
 		i = v
+	}
+	if out, err = appendArray(out, "environments", p.Environments, enc, &buf); err != nil {
+		return nil, gen, err
+	}
+	if out, err = appendArray(out, "accounts", p.Accounts, enc, &buf); err != nil {
+		return nil, gen, err
+	}
+	if out, err = appendArray(out, "contexts", p.Contexts, enc, &buf); err != nil {
+		return nil, gen, err
 	}
 	if raw != "" {
 		out = append(out, ",\n  \"contexts\": "...)
@@ -87,30 +102,34 @@ func encode(p *Profile, raw string) (out []byte, gen [2]int, err error) {
 	return append(out, "\n}\n"...), gen, nil
 }
 
-// appendLines appends the compact JSON value v: an array with an element a
-// line, anything else as it is.
-func appendLines(out, v []byte) []byte {
-	if v[0] != '[' || len(v) == 2 {
-		return append(out, v...)
+// appendArray appends the member key of a non-empty array (omitted when
+// empty, as the field's omitempty says), one element a line, each encoded
+// by enc into buf.
+func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, buf *bytes.Buffer) ([]byte, error) {
+	if len(elems) == 0 {
+		return out, nil
 	}
-	out = append(out, '[')
-	for i := 1; v[i] != ']'; {
-		if v[i] == ',' {
-			out = append(out, ',')
-			i++
+	out = append(out, ",\n  \""...)
+	out = append(out, key...)
+	out = append(out, "\": ["...)
+	for i := range elems {
+		buf.Reset()
+		if err := enc.Encode(&elems[i]); err != nil {
+			return nil, err
 		}
-		e := skipValue(v, i)
+		if i > 0 {
+			out = append(out, ',')
+		}
 		out = append(out, "\n    "...)
-		out = append(out, v[i:e]...)
-		i = e
+		out = append(out, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 	}
-	return append(out, "\n  ]"...)
+	return append(out, "\n  ]"...), nil
 }
 
 // encodeChange encodes p with the next generation (raw as in encode), and
 // bumps p.Generation; it returns nil and leaves p.Generation when the
 // result would be old with only the generation changed: nothing to write.
-func encodeChange(p *Profile, raw string, old []byte) ([]byte, error) {
+func encodeChange(p *Profile, raw string, old string) ([]byte, error) {
 	p.Version = FormatVersion
 	p.Generation++
 	out, gen, err := encode(p, raw)
@@ -118,7 +137,7 @@ func encodeChange(p *Profile, raw string, old []byte) ([]byte, error) {
 		p.Generation--
 		return nil, err
 	}
-	if old != nil && sameButGeneration(out, gen, old, p.Generation-1) {
+	if old != "" && sameButGeneration(out, gen, old, p.Generation-1) {
 		p.Generation--
 		return nil, nil
 	}
@@ -127,13 +146,13 @@ func encodeChange(p *Profile, raw string, old []byte) ([]byte, error) {
 
 // sameButGeneration reports whether old is out with the generation digits
 // (at gen) replaced by prev's.
-func sameButGeneration(out []byte, gen [2]int, old []byte, prev uint64) bool {
+func sameButGeneration(out []byte, gen [2]int, old string, prev uint64) bool {
 	digits := strconv.AppendUint(nil, prev, 10)
 	if len(old) != len(out)-(gen[1]-gen[0])+len(digits) {
 		return false
 	}
 	for _, piece := range [][]byte{out[:gen[0]], digits, out[gen[1]:]} {
-		if !bytes.Equal(old[:len(piece)], piece) {
+		if old[:len(piece)] != string(piece) {
 			return false
 		}
 		old = old[len(piece):]

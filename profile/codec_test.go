@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -219,6 +220,55 @@ func TestAChangeAfterTheEarlyReadIsNotLost(t *testing.T) {
 		}
 		if p.Contexts[4].StorageAccount != "written meanwhile" {
 			t.Fatalf("%s: the write between its early read and its lock was lost", op)
+		}
+	}
+}
+
+// TestUpdateWritesWhatEncodeWrites: Update copies the lines of contexts a
+// change did not touch from the file it replaces; whatever the change
+// (a field, a property changed in place in its map, a rename, a removal,
+// an insertion, nothing), the file is byte for byte Encode of the profile
+// Update returned.
+func TestUpdateWritesWhatEncodeWrites(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		fn   func(p *Profile) error
+	}{
+		{"a field", func(p *Profile) error { p.Contexts[3].StorageAccount = "sa"; return nil }},
+		{"a property in place", func(p *Profile) error { p.Contexts[2].Properties["team"] = "red"; return nil }},
+		{"a subscription in place", func(p *Profile) error { p.Contexts[4].Subscription.State = "Disabled"; return nil }},
+		{"a rename", func(p *Profile) error {
+			_, err := p.RenameContext("Contoso Workload 0001", "renamed", false)
+			return err
+		}},
+		{"a removal", func(p *Profile) error { _, err := p.RemoveContext("Contoso Workload 0000"); return err }},
+		{"an insertion and a swap", func(p *Profile) error {
+			p.Contexts = append([]Context{{Name: "first", Account: "k", Tenant: Tenant{ID: "t"}}}, p.Contexts...)
+			p.Contexts[1], p.Contexts[2] = p.Contexts[2], p.Contexts[1]
+			return nil
+		}},
+		{"the header only", func(p *Profile) error { p.DefaultContext = "Contoso Workload 0005"; return nil }},
+	} {
+		s, err := Open(t.TempDir(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := benchProfile(8)
+		start.Contexts[2].Properties = map[string]string{"team": "blue", "a": "b"}
+		if _, err := s.Update(func(p *Profile) error { *p = *start; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Update(tc.fn)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		data, err := os.ReadFile(s.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := mustEncode(got); !bytes.Equal(data, want) {
+			t.Fatalf("%s: Update wrote\n%s\nwant Encode's\n%s", tc.name, data, want)
 		}
 	}
 }

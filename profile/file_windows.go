@@ -108,3 +108,13 @@ func transient(err error) bool {
 // syncDir does nothing: Windows has no directory fsync; NTFS journals the
 // rename's metadata.
 func syncDir(string) error { return nil }
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var c, e, k, u windows.Filetime
+	if windows.GetProcessTimes(windows.CurrentProcess(), &c, &e, &k, &u) != nil {
+		return 0
+	}
+	ticks := func(f windows.Filetime) int64 { return int64(f.HighDateTime)<<32 | int64(f.LowDateTime) }
+	return time.Duration((ticks(k) + ticks(u)) * 100) // 100 ns ticks
+}

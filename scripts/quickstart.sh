@@ -52,17 +52,11 @@ echo "emulator at $(json url), impersonating the public cloud behind the proxy $
 
 # The user's part of the device code flow: approve the code as alice@contoso.test.
 approve() {
-	for _ in $(seq 1 100); do
-		code=$(curl -fsS --cacert "$work/ca.pem" "$hook/devicecodes" |
-			python3 -c 'import json,sys; p=json.load(sys.stdin)["pending"]; print(p[0] if p else "")')
-		if [ -n "$code" ]; then
-			curl -fsS --cacert "$work/ca.pem" -X POST "$hook/devicecode/approve" \
-				-d "{\"userCode\":\"$code\",\"upn\":\"alice@contoso.test\"}" >/dev/null
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
+	code=$(curl -fsS --cacert "$work/ca.pem" "$hook/devicecodes?wait=30s" |
+		python3 -c 'import json,sys; p=json.load(sys.stdin)["pending"]; print(p[0] if p else "")')
+	[ -n "$code" ] || return 1
+	curl -fsS --cacert "$work/ca.pem" -X POST "$hook/devicecode/approve" \
+		-d "{\"userCode\":\"$code\",\"upn\":\"alice@contoso.test\"}" >/dev/null
 }
 
 # azc trusts what the system trusts: the system's roots and the emulator's CA.

@@ -161,7 +161,7 @@ func startEmulator(t *testing.T) *emu {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
-	e.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	e.client = &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	return e
 }
 
@@ -204,25 +204,30 @@ func (e *emu) hook(t *testing.T, method, path, body string) map[string]any {
 }
 
 // approveNext plays the user of a device code flow: it approves the next code issued, as
-// upn, until ctx ends.
+// upn, unless ctx ends first.
 func (e *emu) approveNext(t *testing.T, ctx context.Context, upn string) {
 	t.Helper()
 	go func() {
 		for ctx.Err() == nil {
-			resp, err := e.client.Get(e.info.HookURL + "/devicecodes")
-			if err == nil {
-				var p struct{ Pending []string }
-				err = json.NewDecoder(resp.Body).Decode(&p)
-				resp.Body.Close()
-				if err == nil && len(p.Pending) > 0 {
-					body := fmt.Sprintf(`{"userCode":%q,"upn":%q}`, p.Pending[0], upn)
-					if r, err := e.client.Post(e.info.HookURL+"/devicecode/approve", "application/json", strings.NewReader(body)); err == nil {
-						r.Body.Close()
-						return
-					}
-				}
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.info.HookURL+"/devicecodes?wait=1m", nil)
+			if err != nil {
+				return
 			}
-			time.Sleep(100 * time.Millisecond)
+			resp, err := e.client.Do(req)
+			if err != nil {
+				return
+			}
+			var p struct{ Pending []string }
+			err = json.NewDecoder(resp.Body).Decode(&p)
+			resp.Body.Close()
+			if err != nil || len(p.Pending) == 0 {
+				continue
+			}
+			body := fmt.Sprintf(`{"userCode":%q,"upn":%q}`, p.Pending[0], upn)
+			if r, err := e.client.Post(e.info.HookURL+"/devicecode/approve", "application/json", strings.NewReader(body)); err == nil {
+				r.Body.Close()
+			}
+			return
 		}
 	}()
 }
@@ -317,6 +322,28 @@ func TestAzCLIThroughTheProxy(t *testing.T) {
 	az("", "group", "delete", "-n", "rg-azcli", "--yes")
 	if out := az("", "group", "list", "--query", "[].name", "-o", "tsv"); strings.TrimSpace(out) != "" {
 		t.Fatalf("az group list after delete: %q", out)
+	}
+}
+
+// TestAzCLIRegistersTheEmulatorAsACloud: az cloud register reads the emulator's
+// /metadata/endpoints, and MSAL Python's instance discovery of its address goes to
+// login.microsoftonline.com, which the proxy answers.
+func TestAzCLIRegistersTheEmulatorAsACloud(t *testing.T) {
+	t.Parallel()
+	needPeer(t, exists("/usr/bin/az"), "Debian's az CLI (/usr/bin/az, apt-get install azure-cli)")
+	e := startEmulator(t)
+	env := e.baseEnv(t, "REQUESTS_CA_BUNDLE="+e.bundle)
+	az := func(args ...string) string {
+		t.Helper()
+		return must(t, run(t, env, "", "/usr/bin/az", args...), "az "+strings.Join(args, " "))
+	}
+	az("cloud", "register", "--name", "emulator", "--endpoint-resource-manager", e.info.ARMEndpoint)
+	az("cloud", "set", "--name", "emulator")
+	var accounts []struct{ ID, CloudName string }
+	out := az("login", "--service-principal", "-u", emulator.DefaultServicePrincipalID, "-p", emulator.DefaultServicePrincipalSecret,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "json")
+	if err := json.Unmarshal([]byte(out), &accounts); err != nil || len(accounts) == 0 || accounts[0].CloudName != "emulator" {
+		t.Fatalf("az login to the registered cloud: %v %s", err, out)
 	}
 }
 

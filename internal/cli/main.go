@@ -56,6 +56,7 @@ func Main(cmds Commands, version string, args []string) int {
 // ctx has ended (Ctrl-C) exits ExitInterrupted and prints nothing more.
 func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) int {
 	started := false
+	cmdutil.AttachSession(f)
 	root := NewCmdRoot(f, cmds, func() { started = true })
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)

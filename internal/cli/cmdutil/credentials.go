@@ -39,8 +39,9 @@ func Blobs(f *Factory, st *azc.State, scope profile.Scope) (credstore.Blobs, err
 }
 
 // ResolveContext finds the context ref names (the default chain when ref is
-// empty), the scope it lives in and the merged profile it was found in
-// (for its account and environment), from one read of the state.
+// empty), the scope whose credential store holds its account's tokens
+// (azc.Entry.Credentials) and the merged profile it was found in (for its
+// account and environment), from one read of the state.
 func ResolveContext(st *azc.State, ref string) (*profile.Profile, *profile.Context, profile.Scope, error) {
 	p, e, err := st.ResolveEntry(ref)
 	if err != nil {
@@ -49,7 +50,7 @@ func ResolveContext(st *azc.State, ref string) (*profile.Profile, *profile.Conte
 		}
 		return nil, nil, 0, err
 	}
-	return p, &e.Context, e.Scope, nil
+	return p, &e.Context, e.Credentials, nil
 }
 
 // ScopeProfile reads scope's own profile without locking: profile.json for

@@ -8,7 +8,6 @@
 package cmdutil
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -55,16 +54,6 @@ type Factory struct {
 	// Front is the path of the azc that handed this invocation to
 	// azc-full ($AZC_FRONT, read by cli.Main); "" otherwise.
 	Front string
-	// RefreshAccounts asks ARM again for every signed-in account's tenants
-	// and subscriptions and updates their contexts (`context list
-	// --refresh`). Only azc-full has it.
-	RefreshAccounts func(ctx context.Context, st *azc.State) error
-	// FindSubscription looks the subscription sub (id or name; "" for the
-	// first of tenant) in tenant (id or domain; "" for any) up in ARM with
-	// the account of the context cur, and returns the context for it,
-	// unnamed (`context set` of a subscription no context holds). Only
-	// azc-full has it.
-	FindSubscription func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error)
 }
 
 // autosaveEnv are the variables that turn autosave off, azc's own first.

@@ -14,8 +14,8 @@ import (
 // with the profile. A session that cannot be opened is an error for every
 // command that uses the state (SessionError), never a silent fall back to
 // the user scope: the shell would then run against another context than
-// it selected. sessioncmd.Register calls it; so must any path that runs
-// commands without Register (the azc binary's fast path).
+// it selected. Both binaries call it once, before running a command
+// (cli.Run for azc-full, front.Fast for azc).
 func AttachSession(f *Factory) {
 	open := f.State
 	var (

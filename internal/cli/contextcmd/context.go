@@ -12,6 +12,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contextrun"
+	"github.com/azcontext/azc/internal/cli/logincmd"
 )
 
 // New returns `context` and the top-level `use`.
@@ -40,7 +41,7 @@ func New(f *cmdutil.Factory) []*cobra.Command {
 // ListOptions are the inputs of `context list`.
 type ListOptions struct {
 	// Refresh asks ARM again for every account's tenants and subscriptions
-	// first (Factory.RefreshAccounts, which azc-full sets).
+	// first (logincmd.RefreshAll).
 	Refresh bool
 }
 
@@ -57,14 +58,11 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 				return runF(cmd, opts)
 			}
 			if opts.Refresh {
-				if f.RefreshAccounts == nil {
-					return cmdutil.ErrNeedFull
-				}
 				st, err := f.State()
 				if err != nil {
 					return err
 				}
-				if err := f.RefreshAccounts(cmd.Context(), st); err != nil {
+				if err := logincmd.RefreshAll(cmd.Context(), f, st); err != nil {
 					return err
 				}
 			}

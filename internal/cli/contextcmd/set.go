@@ -12,6 +12,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contextrun"
+	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -75,13 +76,13 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	}
 	want, err := planSet(view, opts)
 	var unknown *unknownError
-	if errors.As(err, &unknown) && f.FindSubscription != nil {
+	if errors.As(err, &unknown) {
 		// Set-AzContext looks it up in ARM with the current account.
 		cur, cerr := contextrun.ResolveIn(view, opts.Ref)
 		if cerr != nil {
 			return err
 		}
-		found, ferr := f.FindSubscription(cmd.Context(), st, cur, opts.Subscription, opts.Tenant)
+		found, ferr := logincmd.FindSubscription(cmd.Context(), f, st, cur, opts.Subscription, opts.Tenant)
 		if ferr != nil {
 			return ferr
 		}

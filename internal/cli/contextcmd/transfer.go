@@ -242,7 +242,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	for _, w := range out.Warnings {
 		cmdutil.Warn(f.IOStreams, w)
 	}
-	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s scope)", out.Format, len(out.Added), len(out.Updated), contextrun.ScopeName(scope))
+	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s)", out.Format, len(out.Added), len(out.Updated), contextrun.Where(st, scope))
 	if out.Default != "" {
 		msg += fmt.Sprintf("; default is now %q", out.Default)
 	}

@@ -110,7 +110,7 @@ func (tc fastCase) argvOf() []string {
 }
 
 // debugTime is --debug's clock and the durations it logs.
-var debugTime = regexp.MustCompile(`\b(time|waited|held)=\S+`)
+var debugTime = regexp.MustCompile(`\b(time|waited|held|heldCPU)=\S+`)
 
 // TestFastAgreesWithCobra runs every form azc's fast path takes both ways,
 // through front.Run and through azc-full's cobra, and requires the same

@@ -6,11 +6,8 @@
 package full
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
-	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contextcmd"
 	"github.com/azcontext/azc/internal/cli/envcmd"
@@ -18,23 +15,18 @@ import (
 	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/internal/cli/sessioncmd"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
-	"github.com/azcontext/azc/profile"
 )
 
-// Commands adds every command group to root. A new group is one package
-// under internal/cli with a New(f *cmdutil.Factory) []*cobra.Command, one
-// line here (package front's Fast takes it only if it is on the start-up
-// budget, with its run function in a package that links no cobra).
-// hand-over entry when it links MSAL or the ARM client).
+// Commands adds every command group to root. A group is one package under
+// internal/cli with a New(f *cmdutil.Factory) []*cobra.Command, and one
+// line here; nothing else is set up here (package front's Fast runs a
+// command itself only if it is on the start-up budget, with its run
+// function in a package that links no cobra).
 func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(contextcmd.New(f)...)
 	root.AddCommand(envcmd.New(f)...)
 	root.AddCommand(execcmd.New(f)...)
 	root.AddCommand(logincmd.New(f)...)
-	f.RefreshAccounts = func(ctx context.Context, st *azc.State) error { return logincmd.RefreshAll(ctx, f, st) }
-	f.FindSubscription = func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
-		return logincmd.FindSubscription(ctx, f, st, cur, sub, tenant)
-	}
 	root.AddCommand(versioncmd.New(f)...)
-	sessioncmd.Register(root, f)
+	root.AddCommand(sessioncmd.New(f)...)
 }

@@ -126,8 +126,8 @@ func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
 }
 
 // RefreshAll lists every account's tenants and subscriptions again and
-// updates its contexts in the scope they live in; the defaults stay.
-// azc-full sets it as Factory.RefreshAccounts.
+// updates its contexts in the scope they live in; the defaults stay
+// (`context list --refresh` and the lists' --refresh).
 func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	entries, err := st.Contexts()
 	if err != nil {
@@ -180,8 +180,8 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 // FindSubscription looks sub (id or name; "" for the first enabled one of
 // tenant) in tenant (id or domain; "" for any, the account's home tenant
 // first) up in ARM with the account of cur, with the credentials it has,
-// and returns the unnamed context for it. azc-full sets it as
-// Factory.FindSubscription.
+// and returns the unnamed context for it (`context set` of a subscription
+// no context holds, as Set-AzContext does).
 func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
 	p, err := st.Profile()
 	if err != nil {

@@ -1,8 +1,8 @@
 // Package sessioncmd holds the commands of the process scope: `azc init`
 // (shell integration), `azc shell`, `azc prompt`, `azc autosave`,
 // `azc doctor` and the hidden `azc session start` that init's shell code
-// calls. Register also attaches the shell's session (AZC_SESSION) to the
-// Factory's State, which is how every command sees the process scope.
+// calls. The shell's session (AZC_SESSION) is attached to the Factory's
+// State by cmdutil.AttachSession, which both binaries call.
 package sessioncmd
 
 import (
@@ -17,20 +17,16 @@ import (
 	"github.com/azcontext/azc/session"
 )
 
-// Register adds the session commands to root and makes f.State attach the
-// session named by $AZC_SESSION. A session that cannot be opened (ended,
-// expired, malformed) is reported once on stderr and the command runs
-// without a process scope.
-func Register(root *cobra.Command, f *cmdutil.Factory) {
-	cmdutil.AttachSession(f)
-	root.AddCommand(
+// New returns the session commands.
+func New(f *cmdutil.Factory) []*cobra.Command {
+	return []*cobra.Command{
 		newCmdInit(f),
 		newCmdSession(f),
 		newCmdPrompt(f),
 		newCmdShell(f),
 		newCmdAutosave(f),
 		newCmdDoctor(f),
-	)
+	}
 }
 
 // openUserBlobs opens the user's credential store as the sign-in commands

@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/rivo/uniseg"
 )
 
 // Escape returns s with every control character (C0, DEL, C1), bidirectional
@@ -87,19 +87,21 @@ func needsEscape(r rune, size int) bool {
 }
 
 // Width is the number of terminal columns s takes (East Asian wide
-// characters and emoji count two, combining marks none). s holds no
-// control character (see Escape).
+// characters and emoji count two, combining marks none: Unicode's East
+// Asian Width and grapheme clusters, by github.com/rivo/uniseg). s holds
+// no control character (see Escape).
 func Width(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return runewidth.StringWidth(s)
+			return uniseg.StringWidth(s)
 		}
 	}
 	return len(s)
 }
 
 // Truncate shortens s to at most width columns, ending it with "…" when
-// anything was cut; a wide character that would straddle the edge goes
+// anything was cut; a character (a grapheme cluster: an emoji with its
+// modifiers, a letter with its accents) that would straddle the edge goes
 // whole.
 func Truncate(s string, width int) string {
 	if Width(s) <= width {
@@ -108,7 +110,21 @@ func Truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	return runewidth.Truncate(s, width, "…")
+	var b strings.Builder
+	used, state := 0, -1
+	rest := s
+	for rest != "" {
+		var cluster string
+		var w int
+		cluster, rest, w, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		if used+w > width-1 { // one column for "…"
+			break
+		}
+		b.WriteString(cluster)
+		used += w
+	}
+	b.WriteString("…")
+	return b.String()
 }
 
 // MinColumn is the narrowest Fit cuts a column to (when it was wider).

@@ -3,8 +3,9 @@
 // credential blob by credblob.CachedToken, which links neither MSAL nor
 // net/http, so azc answers it (package front runs tokenrun.Run); anything
 // else — no usable cached token, a refresh, an error to explain — goes to
-// the slow path that azc-full gives New (MSAL, in package logincmd). azc
-// has none and hands the command over with cmdutil.ErrNeedFull.
+// the slow path that azc-full gives NewCmd (MSAL, in package logincmd).
+// azc has none: tokenrun.Run returns cmdutil.ErrNeedFull and azc hands the
+// command over.
 package tokencmd
 
 import (
@@ -22,12 +23,6 @@ type (
 	Request = tokenrun.Request
 	Slow    = tokenrun.Slow
 )
-
-// New is `azc token` with slow as its slow path; nil (as in azc)
-// makes every miss return cmdutil.ErrNeedFull.
-func New(f *cmdutil.Factory, slow Slow) *cobra.Command {
-	return NewCmd(f, slow, nil)
-}
 
 // NewCmd is New with runF, when not nil, run instead of the command (tests
 // of argv → Options).
