@@ -201,10 +201,10 @@ func TestLoginWithoutABrowserFallsBackToTheDeviceCode(t *testing.T) {
 		t.Fatalf("no fallback notice: %s", errOut)
 	}
 	var res struct {
-		Account string `json:"account"`
-		Default string `json:"defaultContext"`
+		Account struct{ ID string } `json:"account"`
+		Default string              `json:"defaultContext"`
 	}
-	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Account != emulator.DefaultGuestUser || res.Default == "" {
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Account.ID != emulator.DefaultGuestUser || res.Default == "" {
 		t.Fatalf("stdout %q: %v", out, err)
 	}
 }
