@@ -151,7 +151,7 @@ func Pick(ctx context.Context, in *os.File, fallback io.Writer, prompt string, i
 	}
 	old, err := term.MakeRaw(int(in.Fd()))
 	if err != nil {
-		return 0, fmt.Errorf("picker: %w", err)
+		return 0, fmt.Errorf("put the terminal in raw mode: %w", err)
 	}
 	defer func() { _ = term.Restore(int(in.Fd()), old) }()
 	size := func() (int, int) {
