@@ -44,7 +44,6 @@ type bigLogin struct {
 	writerWaits    []time.Duration
 	writerErrs     []string
 	properties     []string // set by the writers
-	contexts       int
 }
 
 // newBigWorld starts the emulator's 100 × 100 world, with latency on every
