@@ -73,7 +73,7 @@ type State struct {
 // fails with a *profile.InsecureDirError when other users can write to it.
 func Open(opts Options) (*State, error) {
 	if opts.Dir == "" {
-		return nil, errors.New("azc: open: no state directory given")
+		return nil, errors.New("open: no state directory given")
 	}
 	log := opts.Logger
 	if log == nil {
@@ -95,8 +95,8 @@ func (s *State) Store() *profile.Store { return s.store }
 // HasSession reports whether a session is attached.
 func (s *State) HasSession() bool { return s.session != nil }
 
-// Profile returns the merged view the commands work on (DESIGN section
-// 3): the user profile's contexts, accounts and environments, plus the
+// Profile returns the merged view the commands work on: the user
+// profile's contexts, accounts and environments, plus the
 // session's; a session context replaces a user context of the same name.
 // Its DefaultContext is the current context's name (Resolve("")), and the
 // shell's own copy of a selected context that was removed elsewhere is

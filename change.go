@@ -9,8 +9,8 @@ import (
 	"github.com/azcontext/azc/session"
 )
 
-// Change reports what a change did, besides its own work, to the defaults
-// (DESIGN section 3).
+// Change reports what a change did, besides its own work, to the
+// defaults.
 type Change struct {
 	// Promoted is the context that became the scope's default because the
 	// change removed the default: the first remaining one. "" when the
@@ -33,7 +33,7 @@ func (s *State) Update(scope profile.Scope, fn func(*profile.Profile) error) (*p
 }
 
 // Change applies fn to the profile of scope and saves it, keeping the
-// rules of DESIGN section 3, which it reports:
+// rules of the defaults, which it reports:
 //   - A change that removes the scope's default makes the first remaining
 //     context the default.
 //   - In the user scope, inside a shell: when fn makes another context the
@@ -78,11 +78,14 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			*ch, pick, drop = Change{}, nil, false
 			old := defaultOf(p)
 			had := sel != nil && identityIn(p, &sel.Context)
-			before := names(p)
+			var before map[string]bool
+			if other != nil && len(other.Contexts) > 0 {
+				before = names(p)
+			}
 			if err := fn(p); err != nil {
 				return err
 			}
-			if other != nil {
+			if before != nil {
 				keepApart(p, before, func(c *profile.Context) bool {
 					o := other.Context(c.Name)
 					return o != nil && !o.SameIdentity(c)

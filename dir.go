@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 )
 
-// DefaultDir returns the state directory DESIGN section 2 names:
+// DefaultDir returns the state directory:
 // $AZC_CONFIG_DIR, else "azc" in the user configuration directory
 // (~/.config/azc on Linux). getenv is os.Getenv or a test's stand-in: the
 // library itself never reads the environment.
@@ -20,4 +20,4 @@ func DefaultDir(getenv func(string) string) (string, error) {
 	return filepath.Join(base, "azc"), nil
 }
 
-var errNoHome = errors.New("azc: cannot find the user configuration directory; set AZC_CONFIG_DIR")
+var errNoHome = errors.New("cannot find the user configuration directory; set AZC_CONFIG_DIR")

@@ -9,7 +9,7 @@ import (
 	"github.com/azcontext/azc/session"
 )
 
-// lookup is what a shell sees (DESIGN section 3), the one merge of the
+// lookup is what a shell sees, the one merge of the
 // user profile and the session: the profile's contexts, a session context
 // in place of the profile context of its name, then the session's others;
 // and the context the shell uses, its selection held by identity (see
@@ -69,8 +69,8 @@ func (s *State) lookupOver(user *profile.View) (*lookup, error) {
 }
 
 // userVisible reports whether a shell sees the profile's contexts: unless
-// autosave is disabled at user scope (DESIGN section 3: a new shell then
-// starts with no contexts), and neither the shell's own setting nor the
+// autosave is disabled at user scope (a new shell then starts with no
+// contexts), and neither the shell's own setting nor the
 // environment turns it on. A shell that turns autosave off for itself
 // keeps seeing them, as a PowerShell process keeps the contexts it loaded.
 func userVisible(sess, env, user *bool) bool {

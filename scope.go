@@ -40,7 +40,7 @@ func (s *State) SessionBlobs() credstore.Blobs {
 	return nil
 }
 
-// ScopeSource says which rule of DESIGN section 3 chose a scope.
+// ScopeSource says which rule chose a scope (see ChangeScope).
 type ScopeSource string
 
 // The rules, in the order they apply.
@@ -58,7 +58,7 @@ type ScopeDecision struct {
 	Source ScopeSource
 }
 
-// ChangeScope decides where a change goes (DESIGN section 3): flag when
+// ChangeScope decides where a change goes: flag when
 // non-zero; else the session's autosave setting; else env, the caller's
 // reading of $AZC_AUTOSAVE (or AzContextAutoSave, Azure_Profile_Autosave;
 // nil when none is set); else the profile's autosave setting; else

@@ -129,7 +129,7 @@ func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, bu
 // encodeChange encodes p with the next generation (raw as in encode), and
 // bumps p.Generation; it returns nil and leaves p.Generation when the
 // result would be old with only the generation changed: nothing to write.
-func encodeChange(p *Profile, raw string, old []byte) ([]byte, error) {
+func encodeChange(p *Profile, raw string, old string) ([]byte, error) {
 	p.Version = FormatVersion
 	p.Generation++
 	out, gen, err := encode(p, raw)
@@ -137,7 +137,7 @@ func encodeChange(p *Profile, raw string, old []byte) ([]byte, error) {
 		p.Generation--
 		return nil, err
 	}
-	if old != nil && sameButGeneration(out, gen, old, p.Generation-1) {
+	if old != "" && sameButGeneration(out, gen, old, p.Generation-1) {
 		p.Generation--
 		return nil, nil
 	}
@@ -146,13 +146,13 @@ func encodeChange(p *Profile, raw string, old []byte) ([]byte, error) {
 
 // sameButGeneration reports whether old is out with the generation digits
 // (at gen) replaced by prev's.
-func sameButGeneration(out []byte, gen [2]int, old []byte, prev uint64) bool {
+func sameButGeneration(out []byte, gen [2]int, old string, prev uint64) bool {
 	digits := strconv.AppendUint(nil, prev, 10)
 	if len(old) != len(out)-(gen[1]-gen[0])+len(digits) {
 		return false
 	}
 	for _, piece := range [][]byte{out[:gen[0]], digits, out[gen[1]:]} {
-		if !bytes.Equal(old[:len(piece)], piece) {
+		if old[:len(piece)] != string(piece) {
 			return false
 		}
 		old = old[len(piece):]

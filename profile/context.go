@@ -190,7 +190,7 @@ func (p *Profile) matchesPowerShellName(c *Context, ref string) bool {
 	return false
 }
 
-// DefaultName returns the name a new context c gets (DESIGN section 3): the
+// DefaultName returns the name a new context c gets: the
 // subscription name; if another account or tenant holds it, "<subscription
 // name> (<account>)"; without a subscription, "<tenant domain> (<account>)";
 // if that is taken too, a " (2)", " (3)" … suffix. A name held by a context

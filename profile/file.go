@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // MaxFileSize is the largest profile.json or import file azc reads: 64
@@ -92,27 +93,34 @@ func readLimited(r io.Reader, name string, size int64) ([]byte, error) {
 	}
 }
 
-// readState reads the state file at path (profile.json): nil when it does
-// not exist. It refuses, with an *UnsafePathError, a symbolic link, a file
-// that is not regular or that another user owns (openState), and, with a
-// *TooLargeError, a file over MaxFileSize, before reading it.
-func readState(path string) ([]byte, error) {
+// readState reads the state file at path (profile.json): ok false when it
+// does not exist. It refuses, with an *UnsafePathError, a symbolic link, a
+// file that is not regular or that another user owns (openState), and,
+// with a *TooLargeError, a file over MaxFileSize, before reading it. The
+// file is read straight into the string's memory: one buffer, which on
+// the hot path of every command is what reading it costs.
+func readState(path string) (text string, ok bool, err error) {
 	f, size, err := openState(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return "", false, nil
 	}
 	if err != nil {
-		return nil, err
+		return "", false, err
 	}
 	defer f.Close()
 	if size > MaxFileSize {
-		return nil, &TooLargeError{Path: path, Max: MaxFileSize}
+		return "", false, &TooLargeError{Path: path, Max: MaxFileSize}
 	}
-	data, err := readLimited(f, path, size)
+	var b strings.Builder
+	b.Grow(int(size) + 512)
+	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return "", false, fmt.Errorf("read %s: %w", path, err)
 	}
-	return data, nil
+	if n > MaxFileSize {
+		return "", false, &TooLargeError{Path: path, Max: MaxFileSize}
+	}
+	return b.String(), true, nil
 }
 
 // writeAtomic replaces path with data so that a reader, or a crash at any
@@ -124,8 +132,8 @@ func readState(path string) ([]byte, error) {
 // first made the backup by a hard link, which copies nothing and needs no
 // sync of its own (its data is durable): a reader or a crash then finds
 // the previous profile there. Where links are not supported, old, the
-// bytes of path, is written out as the backup instead.
-func writeAtomic(path, tmp string, data []byte, backup string, old []byte) (err error) {
+// text of path, is written out as the backup instead.
+func writeAtomic(path, tmp string, data []byte, backup, old string) (err error) {
 	f, err := createTemp(tmp)
 	if err != nil {
 		return err
@@ -144,10 +152,10 @@ func writeAtomic(path, tmp string, data []byte, backup string, old []byte) (err 
 	if err != nil {
 		return err
 	}
-	if backup != "" && old != nil {
+	if backup != "" && old != "" {
 		if err := linkBackup(path, backup); err != nil {
-			// No hard links here: the old bytes, written out the same way.
-			if err := writeAtomic(backup, backup+".tmp", old, "", nil); err != nil {
+			// No hard links here: the old text, written out the same way.
+			if err := writeAtomic(backup, backup+".tmp", []byte(old), "", ""); err != nil {
 				return fmt.Errorf("back up %s: %w", path, err)
 			}
 		}

@@ -20,7 +20,8 @@ const (
 // AccountType says what kind of principal an account is.
 type AccountType string
 
-// The account types of DESIGN section 1.
+// The account types: a user, a service principal, a managed identity, and
+// an account known only by an access token it was given.
 const (
 	UserAccount      AccountType = "user"
 	ServicePrincipal AccountType = "servicePrincipal"

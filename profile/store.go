@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -95,34 +94,21 @@ func (s *Store) Load() (*Profile, error) {
 	return p, err
 }
 
-// read returns the profile and the bytes it came from (nil when the file
+// read returns the profile and the text it came from ("" when the file
 // does not exist).
-func (s *Store) read() (*Profile, []byte, error) {
-	data, err := readState(s.path)
+func (s *Store) read() (*Profile, string, error) {
+	text, ok, err := readState(s.path)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
-	p, err := s.decode(data)
-	return p, data, err
-}
-
-// decode is Decode over the bytes of profile.json, nil for no file, with
-// the errors Load gives.
-func (s *Store) decode(data []byte) (*Profile, error) {
-	if data == nil {
-		return New(), nil
+	if !ok {
+		return New(), "", nil
 	}
-	p, err := Decode(data)
+	p, err := Decode([]byte(text))
 	if err != nil {
-		return nil, s.corrupt(err)
+		return nil, "", s.corrupt(err)
 	}
-	return p, nil
-}
-
-// same reports whether a and b, each the bytes of profile.json or nil for
-// no file, are the same file contents.
-func same(a, b []byte) bool {
-	return (a == nil) == (b == nil) && bytes.Equal(a, b)
+	return p, text, nil
 }
 
 // corrupt wraps why the profile cannot be used in a *CorruptError.
@@ -138,14 +124,14 @@ func (s *Store) corrupt(err error) error {
 // its header (see View). A missing file is an empty profile; errors are
 // Load's.
 func (s *Store) View() (*View, error) {
-	data, err := readState(s.path)
+	text, ok, err := readState(s.path)
 	if err != nil {
 		return nil, err
 	}
-	if data == nil {
+	if !ok {
 		return fullView(New()), nil
 	}
-	v, err := NewView(data)
+	v, err := newView(text)
 	if err != nil {
 		return nil, s.corrupt(err)
 	}
@@ -161,22 +147,35 @@ func (s *Store) Settings() (Settings, error) {
 	return v.Header().Settings, nil
 }
 
-// Update applies fn to the freshly read profile under the profile lock and
-// writes the result atomically, bumping Generation; when fn changed nothing,
-// nothing is written and Generation stays. If fn returns an error
+// Update applies fn to the freshly read profile and writes the result
+// atomically under the profile lock, bumping Generation; when fn changed
+// nothing, nothing is written and Generation stays. If fn returns an error
 // nothing is written and Update returns that error unchanged. A profile that
 // cannot be used is never overwritten: Update returns its *CorruptError
 // without calling fn. A lock wait longer than Options.LockTimeout gives a
-// *LockTimeoutError. fn must not block on the network: the lock is held
-// while it runs.
+// *LockTimeoutError. fn must not block on the network.
+//
+// fn may run twice, each time on a profile of its own: first on the file
+// as read before the lock is taken, then, if another writer replaced the
+// file meanwhile, on the fresh one under the lock. Only the run whose
+// profile was current when the lock was held counts (its error, its
+// result); fn must set what it reports afresh on every run.
 //
 // The previous profile.json is kept as profile.json.bak.
 func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
-	// The file is read and decoded before the lock is taken, where no
-	// writer waits on it, and read again under the lock: when the bytes
-	// are the same, the early profile is the fresh one (with 10,000
-	// contexts, decoding is most of the cost of a write).
-	early, earlyData, earlyErr := s.read()
+	// The file is read and decoded, changed and encoded before the lock is
+	// taken, where no writer waits on it, and read again under the lock:
+	// when the text is the same, the early result is the one to write
+	// (with 10,000 contexts, decoding, a sign-in's merge and encoding are
+	// nearly all of the cost of a write).
+	early, earlyText, readErr := s.read()
+	var data []byte
+	var fnErr error
+	if readErr == nil {
+		if fnErr = fn(early); fnErr == nil {
+			data, fnErr = encodeChange(early, "", earlyText)
+		}
+	}
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}
@@ -187,22 +186,19 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	}
 	defer unlock()
 
-	old, err := readState(s.path)
-	if err != nil {
-		return nil, err
-	}
-	p := early
-	if earlyErr != nil || !same(old, earlyData) {
-		if p, err = s.decode(old); err != nil {
+	p, old := early, earlyText
+	if text, _, err := readState(s.path); err != nil || readErr != nil || text != earlyText {
+		if p, old, err = s.read(); err != nil {
 			return nil, err
 		}
-	}
-	if err := fn(p); err != nil {
-		return nil, err
-	}
-	data, err := encodeChange(p, "", old)
-	if err != nil {
-		return nil, err
+		if err := fn(p); err != nil {
+			return nil, err
+		}
+		if data, err = encodeChange(p, "", old); err != nil {
+			return nil, err
+		}
+	} else if fnErr != nil {
+		return nil, fnErr
 	}
 	if err := s.write(data, old); err != nil {
 		return nil, err
@@ -221,11 +217,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 // Update's.
 func (s *Store) SetDefault(ref string) (Context, error) {
 	// As in Update, the file is read and skimmed before the lock too.
-	earlyData, earlyErr := readState(s.path)
-	var early *View
-	if earlyErr == nil && earlyData != nil {
-		early, earlyErr = NewView(earlyData)
-	}
+	early, earlyText, earlyErr := s.readView()
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}
@@ -236,18 +228,14 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	}
 	defer unlock()
 
-	old, err := readState(s.path)
-	if err != nil {
-		return Context{}, err
-	}
-	if old == nil {
-		return New().SetDefault(ref)
-	}
-	v := early
-	if earlyErr != nil || !same(old, earlyData) {
-		if v, err = NewView(old); err != nil {
-			return Context{}, s.corrupt(err)
+	v, old := early, earlyText
+	if text, _, err := readState(s.path); err != nil || earlyErr != nil || text != earlyText {
+		if v, old, err = s.readView(); err != nil {
+			return Context{}, err
 		}
+	}
+	if v == nil {
+		return New().SetDefault(ref)
 	}
 	out, c, err := v.setDefault(ref, old)
 	if err != nil {
@@ -259,9 +247,23 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	return c, nil
 }
 
-// write replaces profile.json with data, keeping old as the backup; nil
-// data writes nothing: no write, no new generation, no fsync.
-func (s *Store) write(data, old []byte) error {
+// readView is read for a View: nil and "" when the file does not exist.
+func (s *Store) readView() (*View, string, error) {
+	text, ok, err := readState(s.path)
+	if err != nil || !ok {
+		return nil, "", err
+	}
+	v, err := newView(text)
+	if err != nil {
+		return nil, "", s.corrupt(err)
+	}
+	return v, text, nil
+}
+
+// write replaces profile.json with data, keeping old (the text of the
+// file it replaces) as the backup; nil data writes nothing: no write, no
+// new generation, no fsync.
+func (s *Store) write(data []byte, old string) error {
 	if data == nil {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -37,20 +36,26 @@ type View struct {
 // rng is a range of View.text.
 type rng struct{ start, end uint32 }
 
-// span locates one skimmed context: the whole element, and the values
-// (between their quotes) of its name and of the other Columns.
-type span struct {
-	elem, name, account, tenantID, tenantDomain, subID, subName rng
+// span locates one skimmed context: the whole element, and its name's
+// value (between the quotes).
+type span struct{ elem, name rng }
+
+// columns locate the values of a skimmed context's Columns.
+type columns struct {
+	name, account, tenantID, tenantDomain, subID, subName rng
 }
 
 // NewView reads a profile.json document as Decode does, decoding only its
 // header.
-func NewView(data []byte) (*View, error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
-	if v := skim(string(data)); v != nil {
+func NewView(data []byte) (*View, error) { return newView(string(data)) }
+
+// newView is NewView over the text of a file.
+func newView(text string) (*View, error) {
+	text = strings.TrimPrefix(text, string(utf8BOM))
+	if v := skim(text); v != nil {
 		return v, nil
 	}
-	p, err := Decode(data)
+	p, err := Decode([]byte(text))
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +196,12 @@ func (v *View) ColumnsAt(i int, c *Columns) {
 		}
 		return
 	}
-	sp := &v.spans[i]
+	// Read the element again for where its columns are: noting them for
+	// every context at the skim would cost every command that does not
+	// list them the memory for all.
+	var sp columns
+	k := &skimmer{s: v.text, i: int(v.spans[i].elem.start)}
+	k.element(&sp)
 	*c = Columns{
 		Name:             v.at(sp.name),
 		Account:          v.at(sp.account),
@@ -209,7 +219,7 @@ func (v *View) at(r rng) string { return v.text[r.start:r.end] }
 // setDefault is Store.SetDefault's change to the file old that v views:
 // the new contents (nil when nothing changes) and the context made the
 // default.
-func (v *View) setDefault(ref string, old []byte) ([]byte, Context, error) {
+func (v *View) setDefault(ref, old string) ([]byte, Context, error) {
 	if v.text == "" || len(v.spans) == 0 {
 		// Not skimmed, or nothing to skim: the ordinary way.
 		p, err := v.Profile()
@@ -406,11 +416,12 @@ func (k *skimmer) contexts(v *View) bool {
 	v.spans = make([]span, 0, min((len(k.s)-k.i)/200, 1<<16))
 	for {
 		k.ws()
-		var sp span
-		if !k.element(&sp) {
+		var cols columns
+		start := k.i
+		if !k.element(&cols) {
 			return false
 		}
-		v.spans = append(v.spans, sp)
+		v.spans = append(v.spans, span{elem: rng{uint32(start), uint32(k.i)}, name: cols.name})
 		if k.byte(']') {
 			break
 		}
@@ -424,11 +435,10 @@ func (k *skimmer) contexts(v *View) bool {
 
 // element reads one context as encoding/json writes it for Encode: on one
 // line without spaces, its members in Context's order of fields, strings
-// without escapes. Such an element decodes to a Context whose name and
-// columns are the noted strings.
-func (k *skimmer) element(sp *span) bool {
-	start := k.i
-	ok := k.expect(`{"name":`) && k.quoted(&sp.name) &&
+// without escapes. Such an element decodes to a Context whose Columns are
+// the strings noted in *sp.
+func (k *skimmer) element(sp *columns) bool {
+	return k.expect(`{"name":`) && k.quoted(&sp.name) &&
 		k.expect(`,"account":`) && k.quoted(&sp.account) &&
 		k.expect(`,"environment":`) && k.quoted(nil) &&
 		k.expect(`,"tenant":{"id":`) && k.quoted(&sp.tenantID) &&
@@ -442,8 +452,6 @@ func (k *skimmer) element(sp *span) bool {
 		(!k.expect(`,"storageAccount":`) || k.quoted(nil)) &&
 		(!k.expect(`,"properties":{`) || k.stringMap()) &&
 		k.expect(`}`)
-	sp.elem = rng{uint32(start), uint32(k.i)}
-	return ok
 }
 
 // stringMap reads the rest of an object of strings after its '{'.

@@ -136,7 +136,7 @@ func updateSetDefault(t *testing.T, old []byte, ref string) ([]byte, Context, er
 	if err != nil {
 		return nil, Context{}, err
 	}
-	out, err := encodeChange(p, "", old)
+	out, err := encodeChange(p, "", string(old))
 	return out, c, err
 }
 
@@ -197,7 +197,7 @@ func setDefaultOver(old []byte, ref string) ([]byte, Context, error) {
 	if err != nil {
 		return nil, Context{}, &CorruptError{Err: err}
 	}
-	return v.setDefault(ref, old)
+	return v.setDefault(ref, string(old))
 }
 
 func mustDecode(t *testing.T, data []byte) *Profile {
