@@ -73,7 +73,7 @@ type State struct {
 // fails with a *profile.InsecureDirError when other users can write to it.
 func Open(opts Options) (*State, error) {
 	if opts.Dir == "" {
-		return nil, errors.New("azc: open: no state directory given")
+		return nil, errors.New("open: no state directory given")
 	}
 	log := opts.Logger
 	if log == nil {

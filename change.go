@@ -78,11 +78,14 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			*ch, pick, drop = Change{}, nil, false
 			old := defaultOf(p)
 			had := sel != nil && identityIn(p, &sel.Context)
-			before := names(p)
+			var before map[string]bool
+			if other != nil && len(other.Contexts) > 0 {
+				before = names(p)
+			}
 			if err := fn(p); err != nil {
 				return err
 			}
-			if other != nil {
+			if before != nil {
 				keepApart(p, before, func(c *profile.Context) bool {
 					o := other.Context(c.Name)
 					return o != nil && !o.SameIdentity(c)

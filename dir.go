@@ -20,4 +20,4 @@ func DefaultDir(getenv func(string) string) (string, error) {
 	return filepath.Join(base, "azc"), nil
 }
 
-var errNoHome = errors.New("azc: cannot find the user configuration directory; set AZC_CONFIG_DIR")
+var errNoHome = errors.New("cannot find the user configuration directory; set AZC_CONFIG_DIR")

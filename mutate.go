@@ -233,7 +233,10 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 // the default follows, and so does the shell's selection. A newName that
 // another context holds in either scope is profile.ErrNameTaken, unless
 // force, which removes that context (from the scope the renamed one lives
-// in). In the process scope, a context of the profile is a *ScopeError.
+// in). In the process scope, a context of the profile is a *ScopeError;
+// in the user scope (asked for, not chosen by the scope rule), a context
+// of the session moves to the profile under newName, with its account and
+// its tokens.
 func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (old string, rem profile.Removal, err error) {
 	if scope == profile.ScopeProcess && s.session == nil {
 		return "", rem, ErrNoSession
@@ -258,11 +261,17 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 	} else if o != nil && ow != where && !sameName(o.Name, c.Name) {
 		return "", rem, fmt.Errorf("context %q: %w", o.Name, profile.ErrNameTaken)
 	}
-	_, err = s.Update(where, func(p *profile.Profile) error {
-		var err error
-		rem, err = p.RenameContext(c.Name, newName, force)
-		return err
-	})
+	if scope == profile.ScopeUser && where == profile.ScopeProcess {
+		// Renamed into the user scope: the session's context moves to the
+		// profile, with its account and its tokens.
+		rem, err = s.promote(l, c, newName, force)
+	} else {
+		_, err = s.Update(where, func(p *profile.Profile) error {
+			var err error
+			rem, err = p.RenameContext(c.Name, newName, force)
+			return err
+		})
+	}
 	if err != nil {
 		return "", rem, err
 	}
@@ -495,4 +504,50 @@ func checkName(name string) error {
 		return err
 	}
 	return nil
+}
+
+// promote moves the session's context c to the profile as newName (see
+// RenameContext), tokens first.
+func (s *State) promote(l *lookup, c *profile.Context, newName string, force bool) (profile.Removal, error) {
+	var rem profile.Removal
+	if err := checkName(newName); err != nil {
+		return rem, err
+	}
+	if err := s.carryTokens(c.Account); err != nil {
+		return rem, err
+	}
+	acct := l.header().Account(c.Account)
+	moved := *c
+	moved.Name = newName
+	if _, err := s.store.Update(func(p *profile.Profile) error {
+		rem = profile.Removal{}
+		if i := indexName(p, newName); i >= 0 {
+			if !force {
+				return fmt.Errorf("context %q: %w", p.Contexts[i].Name, profile.ErrNameTaken)
+			}
+			r, err := p.RemoveContext(p.Contexts[i].Name)
+			if err != nil {
+				return err
+			}
+			rem = r
+		}
+		if acct != nil && p.Account(acct.Key()) == nil {
+			p.UpsertAccount(*acct)
+		}
+		p.Contexts = append(p.Contexts, moved)
+		return nil
+	}); err != nil {
+		return rem, err
+	}
+	_, err := s.session.Update(func(p *profile.Profile) error {
+		if p.Context(c.Name) == nil {
+			return nil
+		}
+		_, err := p.RemoveContext(c.Name)
+		return err
+	})
+	if err != nil {
+		return rem, fmt.Errorf("session: %w", err)
+	}
+	return rem, nil
 }

@@ -13,23 +13,20 @@ import (
 // lock order (docs/locking.md): an account's credential lock
 // (Blobs.Lock of its key) is taken before profile.lock, never after it.
 //
-//   - Contexts of an account are added only while its lock is held, from
-//     the moment its blob is stored until the profile is written (Save).
+//   - A sign-in holds the account's lock from storing its blob until the
+//     profile holding its contexts is written (Save). An import writes the
+//     profile first, then stores each blob under its account's lock.
 //   - Contexts are removed without the account's lock; the blob goes
 //     afterwards, under the lock, and only if the profile read then names
-//     the account no more (DropCredentials). While the lock is held no one
-//     can add the account back, so no context is left without its blob.
+//     the account no more (DropCredentials). A sign-in or import that adds
+//     the account back stores its blob under the same lock, before or
+//     after that check, so no context is left without its blob.
 
-// LockAccounts takes the credential locks of the accounts keys, each once,
+// lockAccounts takes the credential locks of the accounts keys, each once,
 // in sorted order (so that two commands locking several accounts cannot
-// deadlock), and returns the function that releases them. A change that
-// adds contexts together with their blobs other than a sign-in (an import)
-// holds them while it stores the blobs and writes the profile.
-func LockAccounts(ctx context.Context, blobs Blobs, keys []string) (unlock func(), err error) {
+// deadlock), and returns the function that releases them.
+func lockAccounts(ctx context.Context, blobs Blobs, keys []string) (unlock func(), err error) {
 	keys = slices.Clone(keys)
-	for i, k := range keys {
-		keys[i] = strings.ToLower(k)
-	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	var unlocks []func()
@@ -59,7 +56,7 @@ func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func(
 	if len(keys) == 0 {
 		return nil
 	}
-	unlock, err := LockAccounts(ctx, blobs, keys)
+	unlock, err := lockAccounts(ctx, blobs, keys)
 	if err != nil {
 		return err
 	}

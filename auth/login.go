@@ -339,7 +339,7 @@ func (m *Manager) deviceCode(ctx context.Context, c public.Client, scope string,
 // account's credential lock, so that no logout or context removal of the
 // account can delete the blob between the two (see DropCredentials).
 func (r *LoginResult) Save(ctx context.Context, blobs Blobs, record func() error) error {
-	unlock, err := LockAccounts(ctx, blobs, []string{r.Account.Key()})
+	unlock, err := lockAccounts(ctx, blobs, []string{r.Account.Key()})
 	if err != nil {
 		return err
 	}

@@ -438,3 +438,43 @@ func TestRotatingRefreshTokensStillReachEveryTenant(t *testing.T) {
 		t.Fatalf("%d tenants, warnings %q", len(res.Tenants), res.Warnings)
 	}
 }
+
+// TestDropCredentialsKeepsTheBlobOfANamedAccount: a blob is deleted only
+// when the profile read under the account's lock names the account no
+// more, neither as an account nor in a context.
+func TestDropCredentialsKeepsTheBlobOfANamedAccount(t *testing.T) {
+	t.Parallel()
+	key := "emu|t|someone"
+	for _, tc := range []struct {
+		name    string
+		profile func() *profile.Profile
+		kept    bool
+	}{
+		{"an account of the profile", func() *profile.Profile {
+			p := profile.New()
+			p.Accounts = []profile.Account{{ID: "someone", Environment: "emu", HomeTenantID: "t"}}
+			return p
+		}, true},
+		{"the account of a context", func() *profile.Profile {
+			p := profile.New()
+			p.Contexts = []profile.Context{{Name: "c", Account: key}}
+			return p
+		}, true},
+		{"neither", profile.New, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			blobs := newMemBlobs()
+			if err := blobs.Put(key, []byte("x")); err != nil {
+				t.Fatal(err)
+			}
+			load := func() (*profile.Profile, error) { return tc.profile(), nil }
+			if err := DropCredentials(context.Background(), blobs, []string{key}, load); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := blobs.Get(key); (err == nil) != tc.kept {
+				t.Fatalf("blob kept = %v, want %v", err == nil, tc.kept)
+			}
+		})
+	}
+}

@@ -147,22 +147,35 @@ func (s *Store) Settings() (Settings, error) {
 	return v.Header().Settings, nil
 }
 
-// Update applies fn to the freshly read profile under the profile lock and
-// writes the result atomically, bumping Generation; when fn changed nothing,
-// nothing is written and Generation stays. If fn returns an error
+// Update applies fn to the freshly read profile and writes the result
+// atomically under the profile lock, bumping Generation; when fn changed
+// nothing, nothing is written and Generation stays. If fn returns an error
 // nothing is written and Update returns that error unchanged. A profile that
 // cannot be used is never overwritten: Update returns its *CorruptError
 // without calling fn. A lock wait longer than Options.LockTimeout gives a
-// *LockTimeoutError. fn must not block on the network: the lock is held
-// while it runs.
+// *LockTimeoutError. fn must not block on the network.
+//
+// fn may run twice, each time on a profile of its own: first on the file
+// as read before the lock is taken, then, if another writer replaced the
+// file meanwhile, on the fresh one under the lock. Only the run whose
+// profile was current when the lock was held counts (its error, its
+// result); fn must set what it reports afresh on every run.
 //
 // The previous profile.json is kept as profile.json.bak.
 func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
-	// The file is read and decoded before the lock is taken, where no
-	// writer waits on it, and read again under the lock: when the text is
-	// the same, the early profile is the fresh one (with 10,000 contexts,
-	// decoding is most of the cost of a write).
-	early, earlyText, earlyErr := s.read()
+	// The file is read and decoded, changed and encoded before the lock is
+	// taken, where no writer waits on it, and read again under the lock:
+	// when the text is the same, the early result is the one to write
+	// (with 10,000 contexts, decoding, a sign-in's merge and encoding are
+	// nearly all of the cost of a write).
+	early, earlyText, readErr := s.read()
+	var data []byte
+	var fnErr error
+	if readErr == nil {
+		if fnErr = fn(early); fnErr == nil {
+			data, fnErr = encodeChange(early, "", earlyText)
+		}
+	}
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}
@@ -174,17 +187,18 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	defer unlock()
 
 	p, old := early, earlyText
-	if text, _, err := readState(s.path); err != nil || earlyErr != nil || text != earlyText {
+	if text, _, err := readState(s.path); err != nil || readErr != nil || text != earlyText {
 		if p, old, err = s.read(); err != nil {
 			return nil, err
 		}
-	}
-	if err := fn(p); err != nil {
-		return nil, err
-	}
-	data, err := encodeChange(p, "", old)
-	if err != nil {
-		return nil, err
+		if err := fn(p); err != nil {
+			return nil, err
+		}
+		if data, err = encodeChange(p, "", old); err != nil {
+			return nil, err
+		}
+	} else if fnErr != nil {
+		return nil, fnErr
 	}
 	if err := s.write(data, old); err != nil {
 		return nil, err

@@ -197,70 +197,12 @@ func TestOpenRefusesADirectoryOthersCanWrite(t *testing.T) {
 	}
 }
 
-func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
-	t.Parallel()
-	s := openStore(t)
-	held, err := profile.Open(filepath.Dir(s.Path()), profile.Options{LockTimeout: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner := make(chan error, 1)
-	_, err = s.Update(func(*profile.Profile) error {
-		_, err := held.Update(func(*profile.Profile) error { return nil })
-		inner <- err
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var le *profile.LockTimeoutError
-	if err := <-inner; !errors.As(err, &le) || le.Path != s.LockPath() {
-		t.Fatalf("nested Update() error = %v, want *LockTimeoutError naming %s", err, s.LockPath())
-	}
-}
-
 func testContext(subName, subID string) profile.Context {
 	a := profile.Account{ID: "user@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t1"}
 	return profile.Context{
 		Account:      a.Key(),
 		Tenant:       profile.Tenant{ID: "t1", DefaultDomain: "contoso.com"},
 		Subscription: &profile.Subscription{ID: subID, Name: subName, TenantID: "t1"},
-	}
-}
-
-func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
-	t.Parallel()
-	s := openStore(t)
-	other, err := profile.Open(filepath.Dir(s.Path()), profile.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	done := make(chan error, 1)
-	_, err = s.Update(func(*profile.Profile) error {
-		go func() {
-			close(started)
-			_, err := other.Update(func(p *profile.Profile) error {
-				p.DefaultContext = "waited"
-				return nil
-			})
-			done <- err
-		}()
-		<-started
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatalf("waiting writer: %v", err)
-	}
-	p, err := s.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Generation != 2 || p.DefaultContext != "waited" {
-		t.Errorf("generation %d, default %q; want 2, waited", p.Generation, p.DefaultContext)
 	}
 }
 

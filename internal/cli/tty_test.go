@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/profile"
 )
 
 // A terminal test gives up on a program after this long: a guard against
@@ -394,6 +396,37 @@ func TestTerminal(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("the picker over 10,000 contexts picks what is typed", func(t *testing.T) {
+		t.Parallel()
+		dir := filepath.Join(t.TempDir(), "azc")
+		st, err := profile.Open(dir, profile.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Update(func(p *profile.Profile) error {
+			a := p.UpsertAccount(profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t"})
+			cs := make([]profile.Context, 10000)
+			for i := range cs {
+				cs[i] = profile.Context{Name: fmt.Sprintf("ctx-%05d", i), Account: a.Key(), Environment: "AzureCloud",
+					Tenant:       profile.Tenant{ID: "t", DefaultDomain: "contoso.onmicrosoft.com"},
+					Subscription: &profile.Subscription{ID: fmt.Sprintf("%08d-0000-4000-8000-000000000000", i), Name: fmt.Sprintf("sub %d", i), State: "Enabled", TenantID: "t"}}
+			}
+			_, err := p.UpsertContexts(cs, profile.UpsertOptions{})
+			p.DefaultContext = "ctx-05000"
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r := startTTY(t, 80, 24, ttyEnv(dir), bin, "use")
+		r.expect("10000/10000")
+		r.typ("ctx-09998")
+		r.expect("1/10000")
+		r.typ("\r")
+		if code, _ := r.exit(time.Now()); code != 0 || !strings.Contains(r.screen(), `switched to context "ctx-09998"`) {
+			t.Fatalf("exit %d:\n%s", code, r.screen())
+		}
+	})
 
 	t.Run("tables fit 60 columns with wide characters and a hostile name sends no control byte", func(t *testing.T) {
 		t.Parallel()

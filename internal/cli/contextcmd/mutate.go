@@ -48,7 +48,8 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if err != nil {
 		return err
 	}
-	scope, err := explicitScope(opts.Scope)
+	// no --scope: where the context lives decides
+	scope, err := cmdutil.ParseScope(opts.Scope)
 	if err != nil {
 		return err
 	}
@@ -71,12 +72,6 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 		return err
 	}
 	return cobrautil.PrintChange(f, cmd, out, msg)
-}
-
-// explicitScope is --scope for the commands that act where the context
-// lives: 0 (no flag) lets the context's scope decide.
-func explicitScope(flag string) (profile.Scope, error) {
-	return cmdutil.ParseScope(flag)
 }
 
 // RemoveOptions are the inputs of `context remove`.
@@ -125,7 +120,8 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 	if err != nil {
 		return err
 	}
-	scope, err := explicitScope(opts.Scope)
+	// no --scope: where the context lives decides
+	scope, err := cmdutil.ParseScope(opts.Scope)
 	if err != nil {
 		return err
 	}

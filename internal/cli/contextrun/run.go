@@ -138,41 +138,15 @@ func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	if !st.HasSession() {
-		// Only the profile: decode the one context shown.
-		c, err := showView(st, opts.Ref)
-		if err != nil {
-			return err
-		}
-		return out.Print(f, c, showTable(c))
-	}
-	// With a session: its state and the profile's skim, decoding the
-	// context an exact name (or the default) picks.
+	// The merged view (the profile's skim, and the session's state when
+	// there is one), decoding the context an exact name (or the default)
+	// picks.
 	p, e, err := st.ResolveEntry(opts.Ref)
 	if err != nil {
 		return err
 	}
 	c := indexAccounts(p).shape(&e.Context, e.Scope, e.Current)
 	return out.Print(f, c, showTable(c))
-}
-
-// showView is show's lookup without a session, over the profile's lazy
-// view: ResolveIn's rule, decoding one context.
-func showView(st *azc.State, ref string) (Context, error) {
-	v, err := st.Store().View()
-	if err != nil {
-		return Context{}, err
-	}
-	var i int
-	if ref != "" {
-		i, err = v.Index(ref)
-	} else if i, err = v.DefaultIndex(); err == profile.ErrNoDefault {
-		err = azc.ErrNoContext
-	}
-	if err != nil {
-		return Context{}, err
-	}
-	return shapeAt(v, i)
 }
 
 // shapeAt returns the JSON shape of the view's context i, a user context.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -12,7 +13,7 @@ import (
 func build(t *testing.T, dir, name, pkg, version string) string {
 	t.Helper()
 	out := filepath.Join(dir, name)
-	if strings.HasSuffix(os.Args[0], ".exe") {
+	if runtime.GOOS == "windows" {
 		out += ".exe"
 	}
 	cmd := exec.Command("go", "build", "-ldflags", "-X main.version="+version, "-o", out, pkg)

@@ -19,6 +19,7 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextrun"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -114,7 +115,7 @@ func loginRun(o *LoginOptions) error {
 	}
 	env, err := p.Environment(o.Environment)
 	if err != nil {
-		return cmdutil.WithHint(err, cmdutil.ExitUsage, "azc environment list shows the clouds; azc environment add adds one")
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "`azc environment list` shows the clouds; `azc environment add` adds one")
 	}
 	blobs, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
@@ -200,20 +201,21 @@ func loginRun(o *LoginOptions) error {
 	if err := dropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
-	out := loginOutput{Account: res.Account.ID, Type: string(res.Account.Type), Tenants: len(res.Tenants),
+	out := loginOutput{Account: contextrun.Account{ID: res.Account.ID, Type: string(res.Account.Type)}, Tenants: len(res.Tenants),
 		Subscriptions: len(res.Subscriptions), ContextsCreated: ar.Created, ContextsUpdated: ar.Updated, Default: ar.Default.Name}
 	return cobrautil.PrintChange(f, o.cmd, out, fmt.Sprintf("Signed in as %s: %d context(s) created, %d updated; current context %q.",
 		res.Account.ID, ar.Created, ar.Updated, ar.Default.Name))
 }
 
+// loginOutput is the JSON shape of a sign-in; its account is shaped as a
+// context's.
 type loginOutput struct {
-	Account         string `json:"account"`
-	Type            string `json:"type"`
-	Tenants         int    `json:"tenants"`
-	Subscriptions   int    `json:"subscriptions"`
-	ContextsCreated int    `json:"contextsCreated"`
-	ContextsUpdated int    `json:"contextsUpdated"`
-	Default         string `json:"defaultContext"`
+	Account         contextrun.Account `json:"account"`
+	Tenants         int                `json:"tenants"`
+	Subscriptions   int                `json:"subscriptions"`
+	ContextsCreated int                `json:"contextsCreated"`
+	ContextsUpdated int                `json:"contextsUpdated"`
+	Default         string             `json:"defaultContext"`
 }
 
 // loginUI prints device-code instructions and progress to stderr and opens

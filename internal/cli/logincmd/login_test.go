@@ -201,10 +201,35 @@ func TestLoginWithoutABrowserFallsBackToTheDeviceCode(t *testing.T) {
 		t.Fatalf("no fallback notice: %s", errOut)
 	}
 	var res struct {
-		Account string `json:"account"`
-		Default string `json:"defaultContext"`
+		Account struct{ ID string } `json:"account"`
+		Default string              `json:"defaultContext"`
 	}
-	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Account != emulator.DefaultGuestUser || res.Default == "" {
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Account.ID != emulator.DefaultGuestUser || res.Default == "" {
 		t.Fatalf("stdout %q: %v", out, err)
+	}
+}
+
+// TestLoginJSONShapesTheAccountAsAContextDoes: the same thing has the same
+// field names in every JSON shape (docs/cli.md).
+func TestLoginJSONShapesTheAccountAsAContextDoes(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	out := h.ok("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "json")
+	var login struct {
+		Account struct{ ID, Type string } `json:"account"`
+	}
+	if err := json.Unmarshal([]byte(out), &login); err != nil {
+		t.Fatalf("login -o json: %v\n%s", err, out)
+	}
+	var ctx struct {
+		Account struct{ ID, Type string } `json:"account"`
+	}
+	if err := json.Unmarshal([]byte(h.ok("context", "show", "-o", "json")), &ctx); err != nil {
+		t.Fatal(err)
+	}
+	if login.Account.ID != emulator.DefaultServicePrincipalID || login.Account != ctx.Account {
+		t.Errorf("login's account %+v, the context's %+v", login.Account, ctx.Account)
 	}
 }

@@ -68,13 +68,25 @@ func newList(items []Item) *list {
 // runes of query in order, case-insensitively, best matches first: a
 // contiguous match beats a scattered one, an earlier match a later one,
 // a label match a detail match; equal matches keep the items' order.
-func Filter(items []Item, query string) []int { return newList(items).filter(query) }
+func Filter(items []Item, query string) []int { return newList(items).filter(query, nil) }
 
-func (l *list) filter(query string) []int {
+// filter is Filter over the items among (every item when among is nil): a
+// query that extends the last one needs only the last one's matches.
+func (l *list) filter(query string, among []int) []int {
 	q := strings.ToLower(query)
 	type scored struct{ i, score int }
-	hits := make([]scored, 0, len(l.items))
-	for i := range l.items {
+	if among == nil {
+		among = make([]int, len(l.items))
+		for i := range among {
+			among[i] = i
+		}
+	} else {
+		// in the items' order again, so that equal scores keep it
+		among = slices.Clone(among)
+		slices.Sort(among)
+	}
+	hits := make([]scored, 0, len(among))
+	for _, i := range among {
 		s, ok := score(l.label[i], q)
 		if !ok {
 			s, ok = score(l.rest[i], q)
@@ -139,7 +151,7 @@ func Pick(ctx context.Context, in *os.File, fallback io.Writer, prompt string, i
 	}
 	old, err := term.MakeRaw(int(in.Fd()))
 	if err != nil {
-		return 0, fmt.Errorf("picker: %w", err)
+		return 0, fmt.Errorf("put the terminal in raw mode: %w", err)
 	}
 	defer func() { _ = term.Restore(int(in.Fd()), old) }()
 	size := func() (int, int) {
@@ -177,7 +189,7 @@ func run(ctx context.Context, keys <-chan []byte, out io.Writer, prompt string, 
 	l := newList(items)
 	var (
 		query   []rune
-		matches = l.filter("")
+		matches = l.filter("", nil)
 		sel     = max(0, min(start, len(items)-1))
 		top     = 0
 		drawn   = 0
@@ -190,8 +202,14 @@ func run(ctx context.Context, keys <-chan []byte, out io.Writer, prompt string, 
 		return i, err
 	}
 	move := func(by int) { sel = max(0, min(sel+by, len(matches)-1)) }
+	last := ""
 	refilter := func() {
-		matches = l.filter(string(query))
+		var among []int
+		if q := string(query); last != "" && strings.HasPrefix(q, last) {
+			among = matches
+		}
+		last = string(query)
+		matches = l.filter(last, among)
 		sel, top = 0, 0
 	}
 	for {

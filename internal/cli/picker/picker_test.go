@@ -173,6 +173,6 @@ func BenchmarkFilter10000(b *testing.B) {
 	l := newList(wideItems(10000))
 	b.ReportAllocs()
 	for b.Loop() {
-		l.filter("tnt99")
+		l.filter("tnt99", nil)
 	}
 }

@@ -113,7 +113,8 @@ __azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_sess
 unset __azc_session
 __azc_ps1() {
   local c
-  c=$(@AZC@ prompt 2>/dev/null) && [[ -n $c ]] && print -rn -- "($c) "
+  # PROMPT_SUBST expands % in what this prints: a name's % stays a %
+  c=$(@AZC@ prompt 2>/dev/null) && [[ -n $c ]] && print -rn -- "(${c//\%/%%}) "
 }
 @PROMPT@
 setopt PROMPT_SUBST

@@ -1,0 +1,103 @@
+package profile
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := Open(dir, Options{LockTimeout: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := s.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	_, err = held.Update(func(*Profile) error { return nil })
+	var le *LockTimeoutError
+	if !errors.As(err, &le) || le.Path != s.LockPath() {
+		t.Fatalf("Update() error = %v, want *LockTimeoutError naming %s", err, s.LockPath())
+	}
+}
+
+func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := s.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := other.Update(func(p *Profile) error {
+			p.DefaultContext = "waited"
+			return nil
+		})
+		done <- err
+	}()
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatalf("waiting writer: %v", err)
+	}
+	p, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Generation != 1 || p.DefaultContext != "waited" {
+		t.Errorf("generation %d, default %q; want 1, waited", p.Generation, p.DefaultContext)
+	}
+}
+
+// TestUpdateRunsFnAgainOnAFileReplacedBeforeTheLock: fn runs first on the
+// file as read before the lock; when another writer replaces the file
+// before the lock is taken, fn runs again on the fresh profile, and only
+// that run's change is written (neither update is lost).
+func TestUpdateRunsFnAgainOnAFileReplacedBeforeTheLock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.testOnlyEarlyRead = func() {
+		s.testOnlyEarlyRead = nil
+		if _, err := other.Update(func(p *Profile) error { p.PreviousContext = "other's"; return nil }); err != nil {
+			t.Error(err)
+		}
+	}
+	runs := 0
+	if _, err := s.Update(func(p *Profile) error {
+		runs++
+		p.DefaultContext = "mine"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs != 2 || p.Generation != 2 || p.DefaultContext != "mine" || p.PreviousContext != "other's" {
+		t.Errorf("runs %d, generation %d, default %q, previous %q; want 2, 2, mine, other's", runs, p.Generation, p.DefaultContext, p.PreviousContext)
+	}
+}
