@@ -231,3 +231,35 @@ func CheckFiles(dir string) []FileCheck {
 	}
 	return checks
 }
+
+// sameState reports whether the state file at path holds text (ok says
+// the file exists, as readState's ok). It reads the file through a small
+// buffer rather than into a copy of its own: under profile.lock, this is
+// how a writer checks that what it read before the lock is still the file.
+func sameState(path, text string, ok bool) (bool, error) {
+	f, size, err := openState(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return !ok, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if !ok || size != int64(len(text)) {
+		return false, nil
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := f.Read(buf)
+		if n > len(text) || string(buf[:n]) != text[:n] {
+			return false, nil
+		}
+		text = text[n:]
+		if err == io.EOF {
+			return text == "", nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+}

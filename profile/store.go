@@ -187,7 +187,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	defer unlock()
 
 	p, old := early, earlyText
-	if text, _, err := readState(s.path); err != nil || readErr != nil || text != earlyText {
+	if same, err := sameState(s.path, earlyText, readErr == nil && earlyText != ""); err != nil || readErr != nil || !same {
 		if p, old, err = s.read(); err != nil {
 			return nil, err
 		}
@@ -229,7 +229,7 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	defer unlock()
 
 	v, old := early, earlyText
-	if text, _, err := readState(s.path); err != nil || earlyErr != nil || text != earlyText {
+	if same, err := sameState(s.path, earlyText, v != nil); err != nil || earlyErr != nil || !same {
 		if v, old, err = s.readView(); err != nil {
 			return Context{}, err
 		}
