@@ -110,7 +110,8 @@ func TestTheAzureSDKSignsInToThePublicCloudThroughTheProxy(t *testing.T) {
 	}
 	status, m := getThrough(t, c, "https://login.microsoftonline.com/"+emulator.DefaultHomeTenantID+"/v2.0/.well-known/openid-configuration")
 	if status != http.StatusOK || m["issuer"] != "https://login.microsoftonline.com/"+emulator.DefaultHomeTenantID+"/v2.0" ||
-		m["token_endpoint"] != "https://login.microsoftonline.com/"+emulator.DefaultHomeTenantID+"/oauth2/v2.0/token" {
+		m["token_endpoint"] != "https://login.microsoftonline.com/"+emulator.DefaultHomeTenantID+"/oauth2/v2.0/token" ||
+		m["cloud_instance_name"] != "microsoftonline.com" {
 		t.Fatalf("openid configuration through the proxy: %d %v", status, m)
 	}
 }

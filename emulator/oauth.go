@@ -82,6 +82,10 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request, seg strin
 	if ts.tenant != nil {
 		issuerTenant = ts.tenant.ID
 	}
+	cloud := "azc-emulator.test"
+	if impersonated(r.Host) {
+		cloud = "microsoftonline.com" // what Entra ID says on the public cloud's hosts
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                base + "/" + issuerTenant + "/v2.0",
 		"authorization_endpoint":                p + "/oauth2/v2.0/authorize",
@@ -95,7 +99,7 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request, seg strin
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
 		"tenant_region_scope":                   "NA",
-		"cloud_instance_name":                   "azc-emulator.test",
+		"cloud_instance_name":                   cloud,
 	})
 }
 
