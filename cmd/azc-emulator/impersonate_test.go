@@ -463,7 +463,7 @@ func TestAzcAzureCloudThroughTheProxy(t *testing.T) {
 	werr := cmd.Wait()
 	master.Close()
 	<-ttyDone
-	if werr != nil || !strings.Contains(out.String(), `"account": "`+emulator.DefaultUser+`"`) {
+	if werr != nil || !strings.Contains(out.String(), `"id": "`+emulator.DefaultUser+`"`) {
 		t.Fatalf("azc login (browser): %v\nstdout: %s\nterminal: %s", werr, out.String(), tty.String())
 	}
 	if !strings.Contains(tty.String(), "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?") {
