@@ -93,20 +93,14 @@ func readLimited(r io.Reader, name string, size int64) ([]byte, error) {
 	}
 }
 
-// readState reads the state file at path (profile.json): ok false when it
-// does not exist. It refuses, with an *UnsafePathError, a symbolic link, a
-// file that is not regular or that another user owns (openState), and,
-// with a *TooLargeError, a file over MaxFileSize, before reading it. The
-// file is read straight into the string's memory: one buffer, which on
-// the hot path of every command is what reading it costs.
-func readState(path string) (text string, ok bool, err error) {
-	text, fi, err := readStateInfo(path)
-	return text, fi != nil, err
-}
-
-// readStateInfo is readState that also returns what the open file's stat
-// said: nil when it does not exist.
-func readStateInfo(path string) (string, fs.FileInfo, error) {
+// readState reads the state file at path (profile.json) and returns what
+// the open file's stat said: nil when it does not exist. It refuses, with
+// an *UnsafePathError, a symbolic link, a file that is not regular or that
+// another user owns (openState), and, with a *TooLargeError, a file over
+// MaxFileSize, before reading it. The file is read straight into the
+// string's memory: one buffer, which on the hot path of every command is
+// what reading it costs.
+func readState(path string) (string, fs.FileInfo, error) {
 	f, size, err := openState(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil, nil

@@ -132,7 +132,7 @@ func (s *Store) readText() (string, bool, error) {
 			return text, true, nil
 		}
 	}
-	text, fi, err := readStateInfo(s.path)
+	text, fi, err := readState(s.path)
 	if err != nil || fi == nil {
 		return "", false, err
 	}

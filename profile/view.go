@@ -45,11 +45,8 @@ type columns struct {
 	name, account, tenantID, tenantDomain, subID, subName rng
 }
 
-// NewView reads a profile.json document as Decode does, decoding only its
-// header.
-func NewView(data []byte) (*View, error) { return newView(string(data)) }
-
-// newView is NewView over the text of a file.
+// newView reads the text of a profile.json document as Decode does,
+// decoding only its header.
 func newView(text string) (*View, error) {
 	text = strings.TrimPrefix(text, string(utf8BOM))
 	if v := skim(text); v != nil {

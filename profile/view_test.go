@@ -43,7 +43,7 @@ func FuzzView(f *testing.F) {
 	viewSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
 		p, perr := Decode(data)
-		v, verr := NewView(data)
+		v, verr := newView(string(data))
 		if (perr == nil) != (verr == nil) || perr != nil && perr.Error() != verr.Error() {
 			t.Fatalf("Decode error %v, NewView error %v", perr, verr)
 		}
@@ -193,7 +193,7 @@ func FuzzSetDefault(f *testing.F) {
 
 // setDefaultOver is Store.SetDefault's change to the file old.
 func setDefaultOver(old []byte, ref string) ([]byte, Context, error) {
-	v, err := NewView(old)
+	v, err := newView(string(old))
 	if err != nil {
 		return nil, Context{}, &CorruptError{Err: err}
 	}
@@ -232,7 +232,7 @@ func BenchmarkNewView1000(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := NewView(data); err != nil {
+		if _, err := newView(string(data)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -263,7 +263,7 @@ func TestSkimReadsWhatEncodeWrites(t *testing.T) {
 	p.Contexts[2].Subscription.State = ""
 	p.Contexts[2].Name = "Ünïcode name"
 	p.Contexts[3].Name = "R&D <east>"
-	v, err := NewView(mustEncode(p))
+	v, err := newView(string(mustEncode(p)))
 	if err != nil {
 		t.Fatal(err)
 	}
