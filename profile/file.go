@@ -100,27 +100,38 @@ func readLimited(r io.Reader, name string, size int64) ([]byte, error) {
 // file is read straight into the string's memory: one buffer, which on
 // the hot path of every command is what reading it costs.
 func readState(path string) (text string, ok bool, err error) {
+	text, fi, err := readStateInfo(path)
+	return text, fi != nil, err
+}
+
+// readStateInfo is readState that also returns what the open file's stat
+// said: nil when it does not exist.
+func readStateInfo(path string) (string, fs.FileInfo, error) {
 	f, size, err := openState(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", false, nil
+		return "", nil, nil
 	}
 	if err != nil {
-		return "", false, err
+		return "", nil, err
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", nil, err
+	}
 	if size > MaxFileSize {
-		return "", false, &TooLargeError{Path: path, Max: MaxFileSize}
+		return "", nil, &TooLargeError{Path: path, Max: MaxFileSize}
 	}
 	var b strings.Builder
 	b.Grow(int(size) + 512)
 	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return "", false, fmt.Errorf("read %s: %w", path, err)
+		return "", nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	if n > MaxFileSize {
-		return "", false, &TooLargeError{Path: path, Max: MaxFileSize}
+		return "", nil, &TooLargeError{Path: path, Max: MaxFileSize}
 	}
-	return b.String(), true, nil
+	return b.String(), fi, nil
 }
 
 // writeAtomic replaces path with data so that a reader, or a crash at any
@@ -230,4 +241,36 @@ func CheckFiles(dir string) []FileCheck {
 		checks = append(checks, c)
 	}
 	return checks
+}
+
+// sameState reports whether the state file at path holds text (ok says
+// the file exists, as readState's ok). It reads the file through a small
+// buffer rather than into a copy of its own: under profile.lock, this is
+// how a writer checks that what it read before the lock is still the file.
+func sameState(path, text string, ok bool) (bool, error) {
+	f, size, err := openState(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return !ok, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if !ok || size != int64(len(text)) {
+		return false, nil
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := f.Read(buf)
+		if n > len(text) || string(buf[:n]) != text[:n] {
+			return false, nil
+		}
+		text = text[n:]
+		if err == io.EOF {
+			return text == "", nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
 }

@@ -161,3 +161,34 @@ func TestAFileOverTheCapIsRefusedUnread(t *testing.T) {
 		t.Fatalf("ReadLimited of 100 kB: %d bytes, %v", len(got), err)
 	}
 }
+
+// TestSameStateComparesTheWholeFile: sameState tells the file that was read
+// from any other, whatever the length, and a missing file from a present
+// one.
+func TestSameStateComparesTheWholeFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "profile.json")
+	big := strings.Repeat("0123456789abcdef", 10000) // over the 64 KiB buffer
+	for _, tc := range []struct {
+		name, file, text string
+		exists, ok, want bool
+	}{
+		{"both missing", "", "", false, false, true},
+		{"missing, read present", "", "x", false, true, false},
+		{"present, read missing", "x", "", true, false, false},
+		{"the same", big, big, true, true, true},
+		{"another length", big + "x", big, true, true, false},
+		{"a change past the first buffer", big[:100000] + "X" + big[100001:], big, true, true, false},
+		{"a change in the first byte", "X" + big[1:], big, true, true, false},
+	} {
+		_ = os.Remove(path)
+		if tc.exists {
+			if err := os.WriteFile(path, []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := sameState(path, tc.text, tc.ok); err != nil || got != tc.want {
+			t.Errorf("%s: sameState = %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -42,6 +44,10 @@ type Store struct {
 	tmp     string
 	timeout time.Duration
 	log     *slog.Logger
+	// mu guards the last read (readText).
+	mu       sync.Mutex
+	lastInfo fs.FileInfo
+	lastText string
 	// testOnlyEarlyRead, when not nil, runs in Update and SetDefault
 	// between the read before the lock and taking the lock.
 	testOnlyEarlyRead func()
@@ -97,7 +103,7 @@ func (s *Store) Load() (*Profile, error) {
 // read returns the profile and the text it came from ("" when the file
 // does not exist).
 func (s *Store) read() (*Profile, string, error) {
-	text, ok, err := readState(s.path)
+	text, ok, err := s.readText()
 	if err != nil {
 		return nil, "", err
 	}
@@ -109,6 +115,38 @@ func (s *Store) read() (*Profile, string, error) {
 		return nil, "", s.corrupt(err)
 	}
 	return p, text, nil
+}
+
+// readText is readState over profile.json, but a second read in one
+// command (the scope choice reads the settings, then the write reads the
+// file) takes the text the Store read last when the file has the same
+// identity as then (os.SameFile, size, modification time) instead of
+// reading it again. A writer still compares that text with the file under
+// the lock (sameState), so it never writes over a change it did not see.
+func (s *Store) readText() (string, bool, error) {
+	s.mu.Lock()
+	last, text := s.lastInfo, s.lastText
+	s.mu.Unlock()
+	if last != nil {
+		if fi, err := os.Lstat(s.path); err == nil && os.SameFile(fi, last) && fi.Size() == last.Size() && fi.ModTime().Equal(last.ModTime()) {
+			return text, true, nil
+		}
+	}
+	text, fi, err := readStateInfo(s.path)
+	if err != nil || fi == nil {
+		return "", false, err
+	}
+	s.mu.Lock()
+	s.lastInfo, s.lastText = fi, text
+	s.mu.Unlock()
+	return text, true, nil
+}
+
+// forget drops the last read, so that the next reads the file.
+func (s *Store) forget() {
+	s.mu.Lock()
+	s.lastInfo, s.lastText = nil, ""
+	s.mu.Unlock()
 }
 
 // corrupt wraps why the profile cannot be used in a *CorruptError.
@@ -124,7 +162,7 @@ func (s *Store) corrupt(err error) error {
 // its header (see View). A missing file is an empty profile; errors are
 // Load's.
 func (s *Store) View() (*View, error) {
-	text, ok, err := readState(s.path)
+	text, ok, err := s.readText()
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +225,8 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	defer unlock()
 
 	p, old := early, earlyText
-	if text, _, err := readState(s.path); err != nil || readErr != nil || text != earlyText {
+	if same, err := sameState(s.path, earlyText, readErr == nil && earlyText != ""); err != nil || readErr != nil || !same {
+		s.forget()
 		if p, old, err = s.read(); err != nil {
 			return nil, err
 		}
@@ -229,7 +268,8 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	defer unlock()
 
 	v, old := early, earlyText
-	if text, _, err := readState(s.path); err != nil || earlyErr != nil || text != earlyText {
+	if same, err := sameState(s.path, earlyText, v != nil); err != nil || earlyErr != nil || !same {
+		s.forget()
 		if v, old, err = s.readView(); err != nil {
 			return Context{}, err
 		}
@@ -249,7 +289,7 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 
 // readView is read for a View: nil and "" when the file does not exist.
 func (s *Store) readView() (*View, string, error) {
-	text, ok, err := readState(s.path)
+	text, ok, err := s.readText()
 	if err != nil || !ok {
 		return nil, "", err
 	}
