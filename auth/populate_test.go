@@ -5,6 +5,9 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/azcontext/azc/emulator"
 )
@@ -108,5 +111,38 @@ func TestTenantNeedingInteractionIsSkippedNotRetried(t *testing.T) {
 	}
 	if n := s.Count(emulator.RouteToken, ""); n > 2 {
 		t.Fatalf("%d token requests for a refusal that retrying cannot cure", n)
+	}
+}
+
+// TestATenantListThatHangsTimesOut: a /tenants answer that never comes
+// ends each try at the try timeout (ResponseTimeout unless set), is
+// retried a bounded number of times, and fails the sign-in with nothing
+// kept (issue 16).
+func TestATenantListThatHangsTimesOut(t *testing.T) {
+	t.Parallel()
+	if got := New(Config{}).cfg.Retry.TryTimeout; got != ResponseTimeout {
+		t.Errorf("default try timeout %s, want %s", got, ResponseTimeout)
+	}
+	s := startEmulator(t, nil)
+	m := New(Config{
+		HTTPClient: s.Client(),
+		Retry:      policy.RetryOptions{TryTimeout: 200 * time.Millisecond, MaxRetries: 2, RetryDelay: time.Millisecond, MaxRetryDelay: time.Millisecond},
+	})
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Hang: true})
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	var steps []Progress
+	_, err := m.Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: DeviceCode,
+		UI: UI{Progress: func(p Progress) { steps = append(steps, p) }},
+	})
+	var pe *PopulateError
+	if !errors.As(err, &pe) || pe.Tenant != "" {
+		t.Fatalf("Login = %v, want the tenant list's PopulateError", err)
+	}
+	if n := s.Count(emulator.RouteTenants, ""); n != 3 {
+		t.Errorf("/tenants asked %d times, want 3 (a try and two retries)", n)
+	}
+	if len(steps) == 0 || !steps[0].Listing {
+		t.Errorf("progress %+v does not say the tenants are being listed", steps)
 	}
 }

@@ -479,6 +479,18 @@ func TestTerminal(t *testing.T) {
 				t.Errorf("azc %q does not show the name escaped: %q", args, r.screen())
 			}
 		}
+		// on a terminal "error:" is red and "hint:" coloured; NO_COLOR and a
+		// pipe turn that off
+		r := startTTY(t, 60, 30, ttyEnv(w.dir), bin, "use", "nosuch")
+		r.exit(time.Now())
+		if !strings.Contains(r.screen(), "azc: \x1b[31;1merror:\x1b[0;22m") || !strings.Contains(r.screen(), "azc: \x1b[36;1mhint:\x1b[0;22m") {
+			t.Errorf("the error is not coloured on a terminal: %q", r.screen())
+		}
+		cmd := exec.Command(bin, "use", "nosuch")
+		cmd.Env = ttyEnv(w.dir)
+		if out, _ := cmd.CombinedOutput(); strings.Contains(string(out), "\x1b") {
+			t.Errorf("colour reached a pipe: %q", out)
+		}
 		// JSON keeps the exact name
 		if out := w.ok(t, "context", "show", hostile, "-o", "json"); !strings.Contains(out, `Evil\u001b]0;owned\u0007\u001b[2J`) {
 			t.Errorf("json lost the exact name: %s", out)
