@@ -132,9 +132,9 @@ func runBigLogin(tb testing.TB, p *azcProc, approved *atomic.Int64, writers int)
 // TestBigLoginWithWritersThroughout signs a user in who reaches 10,000
 // subscriptions in 100 tenants while four writers run `azc context set`
 // and `azc use` all through it: the login creates every context and takes
-// profile.lock once; no writer fails or loses its change, and the waits
-// the writers recorded stay far below the lock timeout (10 s). How short
-// the waits and the login's hold are is bench/login.sh's to measure.
+// profile.lock once; no writer fails (a wait past the lock timeout would fail it) or loses
+// its change. How short the waits and the login's hold are is
+// bench/login.sh's to measure, not a test's.
 func TestBigLoginWithWritersThroughout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds azc; signs in to 10,000 subscriptions")
@@ -155,11 +155,6 @@ func TestBigLoginWithWritersThroughout(t *testing.T) {
 	}
 	if len(res.writerWaits) < res.writerRuns || res.writerRuns < 8 {
 		t.Errorf("%d writer runs recorded %d lock waits", res.writerRuns, len(res.writerWaits))
-	}
-	for _, w := range res.writerWaits {
-		if w > 5*time.Second {
-			t.Errorf("a writer waited %s for profile.lock", w)
-		}
 	}
 	prof := loadUserProfile(t, p.dir())
 	if n := len(prof.Contexts); n < 10001 {
