@@ -1,30 +1,13 @@
 package contextcmd
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/azcontext/azc"
-	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
-
-// dropCredentials deletes the credential blobs of the accounts keys that
-// scope's profile, as just written, no longer names (auth.DropCredentials).
-func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	blobs, err := cmdutil.Blobs(f, st, scope)
-	if err != nil {
-		return err
-	}
-	return auth.DropCredentials(ctx, blobs, keys, func() (*profile.Profile, error) {
-		return cmdutil.ScopeProfile(st, scope)
-	})
-}
 
 // storeImported stores what imp carries of credentials in scope's store:
 // MSAL token caches are merged into the accounts' blobs, and azc credential

@@ -2,15 +2,15 @@ package contextcmd
 
 import (
 	"fmt"
-
-	"github.com/azcontext/azc"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contextrun"
+	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -57,7 +57,7 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if err != nil {
 		return err
 	}
-	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
+	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", oldName, opts.New)
@@ -156,10 +156,10 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 // finishRemoval drops the credentials of the accounts a removal orphaned,
 // from the store of the scope each went from, and reports it.
 func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *azc.Removed) error {
-	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
+	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
 		return err
 	}
-	if err := dropCredentials(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
 		return err
 	}
 	left, err := st.Profile()

@@ -198,7 +198,7 @@ func loginRun(o *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := dropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
+	if err := DropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
 	out := loginOutput{Account: contextrun.Account{ID: res.Account.ID, Type: string(res.Account.Type)}, Tenants: len(res.Tenants),
@@ -285,9 +285,9 @@ func newManager(f *cmdutil.Factory) *auth.Manager {
 	return auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: blobNotFound})
 }
 
-// dropCredentials deletes the credential blobs of the accounts keys that
+// DropCredentials deletes the credential blobs of the accounts keys that
 // scope's profile, as just written, no longer names (auth.DropCredentials).
-func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+func DropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}

@@ -95,11 +95,11 @@ func logoutRun(o *LogoutOptions) error {
 	}
 	// The contexts are gone; now the credentials (see
 	// auth.DropCredentials), from every scope the accounts went from.
-	if err := dropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
+	if err := DropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
 		return err
 	}
 	if scope == profile.ScopeUser && st.HasSession() {
-		if err := dropCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
+		if err := DropCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
 			return err
 		}
 	}
