@@ -1,6 +1,7 @@
 package azc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -282,30 +283,40 @@ func fold(name string) string { return profile.NameKey(name) }
 
 // carryTokens copies the credentials of account key from the session's
 // store into the user's when the user's lacks them: a context that moves
-// to the user scope takes its tokens with it.
-func (s *State) carryTokens(key string) error {
+// to the user scope takes its tokens with it. It returns holding the
+// account's lock in the user's store, which the caller releases after it
+// has written the profile: the lock order of docs/locking.md (the
+// account's lock, then profile.lock), so a sign-out of the account racing
+// the move cannot delete the copied blob before the profile names it.
+func (s *State) carryTokens(key string) (unlock func(), err error) {
+	unlock = func() {}
 	sb := s.SessionBlobs()
 	if sb == nil || s.userBlobs == nil {
-		return nil
+		return unlock, nil
 	}
 	data, err := sb.Get(key)
 	if errors.Is(err, credstore.ErrNotFound) {
-		return nil
+		return unlock, nil
 	}
 	if err != nil {
-		return fmt.Errorf("session credentials: %w", err)
+		return unlock, fmt.Errorf("session credentials: %w", err)
 	}
 	ub, err := s.userBlobs()
 	if err != nil {
-		return err
+		return unlock, err
+	}
+	if unlock, err = ub.Lock(context.Background(), key); err != nil {
+		return func() {}, err
 	}
 	if _, err := ub.Get(key); err == nil {
-		return nil
+		return unlock, nil
 	} else if !errors.Is(err, credstore.ErrNotFound) {
-		return err
+		unlock()
+		return func() {}, err
 	}
 	if err := ub.Put(key, data); err != nil {
-		return fmt.Errorf("moving credentials into the user scope: %w", err)
+		unlock()
+		return func() {}, fmt.Errorf("moving credentials into the user scope: %w", err)
 	}
-	return nil
+	return unlock, nil
 }

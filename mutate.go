@@ -86,12 +86,15 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 	}
 	if scope == profile.ScopeUser {
 		if where == profile.ScopeProcess {
-			if err := s.carryTokens(c.Account); err != nil {
+			unlock, err := s.carryTokens(c.Account)
+			if err != nil {
 				return nil, err
 			}
+			defer unlock()
 		}
-		want := *c
+		var want profile.Context
 		_, err := s.store.Update(func(p *profile.Profile) error {
+			want = *c // Update may run fn twice: start each run afresh
 			i := indexName(p, want.Name)
 			if i >= 0 && !p.Contexts[i].SameIdentity(&want) {
 				if where == profile.ScopeUser {
@@ -393,9 +396,11 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 		return nil, ErrNoSession
 	}
 	if scope == profile.ScopeUser && opts.Account != nil && s.session != nil {
-		if err := s.carryTokens(opts.Account.Key()); err != nil {
+		unlock, err := s.carryTokens(opts.Account.Key())
+		if err != nil {
 			return nil, err
 		}
+		defer unlock()
 	}
 	res := &SetResult{}
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
@@ -513,9 +518,11 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 	if err := checkName(newName); err != nil {
 		return rem, err
 	}
-	if err := s.carryTokens(c.Account); err != nil {
+	unlock, err := s.carryTokens(c.Account)
+	if err != nil {
 		return rem, err
 	}
+	defer unlock()
 	acct := l.header().Account(c.Account)
 	moved := *c
 	moved.Name = newName
@@ -539,7 +546,7 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 	}); err != nil {
 		return rem, err
 	}
-	_, err := s.session.Update(func(p *profile.Profile) error {
+	_, err = s.session.Update(func(p *profile.Profile) error {
 		if p.Context(c.Name) == nil {
 			return nil
 		}

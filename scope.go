@@ -1,6 +1,7 @@
 package azc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -154,10 +155,10 @@ type AutosaveChange struct {
 // nothing. Enabling while a session is attached moves the session's
 // contexts and accounts into the profile by name (a name a context of
 // another identity holds gets a distinct one, see AutosaveChange.Renamed),
-// makes the
-// shell's selection, when it moved, the profile's default, and moves each account's tokens
-// from the session's blobs into userBlobs (when both exist) before the
-// profile is written, so that a moved context never lacks its tokens.
+// makes the shell's selection, when it moved, the profile's default, and
+// moves each account's tokens from the session's blobs into userBlobs
+// (when both exist) under the accounts' locks, held until the profile is
+// written, so that a moved context never lacks its tokens.
 func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Blobs) (*AutosaveChange, error) {
 	if scope == profile.ScopeProcess && s.session == nil {
 		return nil, ErrNoSession
@@ -183,6 +184,18 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 	var moved []string // account keys whose blobs were copied
 	if moving && userBlobs != nil {
 		if sb := s.SessionBlobs(); sb != nil {
+			// The accounts' locks, then profile.lock (docs/locking.md):
+			// held until the profile names the accounts, so a sign-out
+			// racing the move cannot delete a copied blob first.
+			keys := make([]string, 0, len(sp.Accounts))
+			for _, a := range sp.Accounts {
+				keys = append(keys, a.Key())
+			}
+			unlock, err := credstore.LockKeys(context.Background(), userBlobs, keys)
+			if err != nil {
+				return nil, err
+			}
+			defer unlock()
 			for _, a := range sp.Accounts {
 				data, err := sb.Get(a.Key())
 				if errors.Is(err, credstore.ErrNotFound) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -22,28 +23,10 @@ import (
 //     the account back stores its blob under the same lock, before or
 //     after that check, so no context is left without its blob.
 
-// lockAccounts takes the credential locks of the accounts keys, each once,
-// in sorted order (so that two commands locking several accounts cannot
-// deadlock), and returns the function that releases them.
+// lockAccounts takes the credential locks of the accounts keys
+// (credstore.LockKeys).
 func lockAccounts(ctx context.Context, blobs Blobs, keys []string) (unlock func(), err error) {
-	keys = slices.Clone(keys)
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	var unlocks []func()
-	unlock = func() {
-		for _, u := range slices.Backward(unlocks) {
-			u()
-		}
-	}
-	for _, k := range keys {
-		u, err := blobs.Lock(ctx, k)
-		if err != nil {
-			unlock()
-			return nil, fmt.Errorf("lock the credentials of account %s: %w", k, err)
-		}
-		unlocks = append(unlocks, u)
-	}
-	return unlock, nil
+	return credstore.LockKeys(ctx, blobs, keys)
 }
 
 // DropCredentials deletes the blobs of the accounts keys that the profile

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -475,4 +476,33 @@ func isBlobName(name string) bool {
 	}
 	_, err := hex.DecodeString(name)
 	return err == nil
+}
+
+// Locker takes a key's cross-process lock (Blobs.Lock).
+type Locker interface {
+	Lock(ctx context.Context, key string) (unlock func(), err error)
+}
+
+// LockKeys takes the locks of keys, each once, in sorted order, so that
+// two commands locking several accounts cannot deadlock, and returns the
+// function that releases them. On an error it holds none.
+func LockKeys(ctx context.Context, l Locker, keys []string) (unlock func(), err error) {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	var unlocks []func()
+	unlock = func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
+	}
+	for _, k := range keys {
+		u, err := l.Lock(ctx, k)
+		if err != nil {
+			unlock()
+			return nil, fmt.Errorf("lock the credentials of account %s: %w", k, err)
+		}
+		unlocks = append(unlocks, u)
+	}
+	return unlock, nil
 }
