@@ -320,3 +320,35 @@ func (s *State) carryTokens(key string) (unlock func(), err error) {
 	}
 	return unlock, nil
 }
+
+// AdoptDefault makes the user default the new shell's own selection, as a
+// new PowerShell process loads the saved contexts once: from then on
+// another shell's `azc use` or a rename elsewhere does not move this
+// shell, while user-scope changes made inside it still do (Change). It
+// does nothing when the shell already holds a selection, or sees no
+// default (none is set, or autosave is off at user scope).
+func (s *State) AdoptDefault() error {
+	if s.session == nil {
+		return ErrNoSession
+	}
+	l, err := s.lookup()
+	if err != nil {
+		return err
+	}
+	if l.sel != nil {
+		return nil
+	}
+	c, _, _, err := l.current()
+	if errors.Is(err, ErrNoContext) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sel := &session.Selection{Context: *c}
+	if a := l.header().Account(c.Account); a != nil {
+		cp := *a
+		sel.Account = &cp
+	}
+	return s.selectInShell(sel)
+}

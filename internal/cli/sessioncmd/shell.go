@@ -67,6 +67,8 @@ A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set
 					return err
 				}
 				what = fmt.Sprintf(" with context %q", c.Name)
+			} else if err := st.AdoptDefault(); err != nil {
+				return err
 			}
 			sh := userShell(f)
 			child := exec.Command(sh)

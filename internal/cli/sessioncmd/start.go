@@ -39,10 +39,11 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 			} else if n > 0 {
 				f.Logger.Debug("session gc", "removed", strconv.Itoa(n))
 			}
-			_, env, err := session.New(rt, pid)
+			sess, env, err := session.New(rt, pid)
 			if err != nil {
 				return err
 			}
+			adoptDefault(f, sess)
 			fmt.Fprintln(f.IOStreams.Out, env.Reveal())
 			return nil
 		},
@@ -50,4 +51,18 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 	start.Flags().IntVar(&pid, "pid", 0, "the shell's process id: the session ends when it exits")
 	cmd.AddCommand(start)
 	return cmd
+}
+
+// adoptDefault gives the new session the user default as its own
+// selection (azc.State.AdoptDefault). A profile that cannot be read does
+// not stop the shell from getting its session: the commands that need the
+// profile report it.
+func adoptDefault(f *cmdutil.Factory, sess *session.Session) {
+	st, err := f.State()
+	if err == nil {
+		err = st.WithSession(sess).AdoptDefault()
+	}
+	if err != nil {
+		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: this shell starts with no context: %v\n", err)
+	}
 }
