@@ -201,9 +201,11 @@ func TestSignalsArePassedOn(t *testing.T) {
 		name := strings.TrimPrefix(sigName(sig), "SIG")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			// No background process: "read" on a pipe nobody writes to
-			// blocks until the signal's trap interrupts it.
-			script := fmt.Sprintf(`trap 'echo got %[1]s; exit 42' %[1]s; echo ready; read x; echo read ended without the trap; exit 1`, name)
+			// The shell waits in short foreground sleeps: it runs a trap
+			// when the command it waits for ends, so a signal that comes
+			// just before a blocking builtin such as "read" would wait
+			// for ever, while here it is seen within one sleep.
+			script := fmt.Sprintf(`trap 'echo got %[1]s; exit 42' %[1]s; echo ready; while :; do sleep 0.05; done`, name)
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRunner$", "-test.count=1")
 			cmd.Env = []string{helperEnvVar + "=" + script, testPATH}
 			var stderr bytes.Buffer
