@@ -53,15 +53,18 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if err != nil {
 		return err
 	}
-	oldName, rem, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
+	ren, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
 	if err != nil {
 		return err
 	}
-	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
+	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, ren.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("renamed context %q to %q", oldName, opts.New)
-	for _, c := range rem.Contexts {
+	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)
+	if ren.Moved {
+		msg += " and moved it from this shell's session to the user scope, with its account and tokens"
+	}
+	for _, c := range ren.Replaced.Contexts {
 		msg += fmt.Sprintf("\nremoved context %q, which held that name", c.Name)
 	}
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
