@@ -68,13 +68,22 @@ func (s *State) lookupOver(user *profile.View) (*lookup, error) {
 	return l, nil
 }
 
-// userVisible reports whether a shell sees the profile's contexts: unless
-// autosave is disabled at user scope (a new shell then starts with no
-// contexts), and neither the shell's own setting nor the
-// environment turns it on. A shell that turns autosave off for itself
-// keeps seeing them, as a PowerShell process keeps the contexts it loaded.
+// userVisible reports whether a shell sees the profile's contexts: when
+// autosave is on by the first of the shell's own setting, the environment
+// and the profile's setting that is set (on when none is). So autosave
+// disabled at user scope, or by $AZC_AUTOSAVE=false (Azure PowerShell's
+// Azure_Profile_Autosave=false loads an in-memory profile), gives a new
+// shell no contexts. A shell that turns autosave off for itself keeps
+// seeing them, as a PowerShell process keeps the contexts it loaded: its
+// own setting only turns them on.
 func userVisible(sess, env, user *bool) bool {
-	return user == nil || *user || sess != nil && *sess || env != nil && *env
+	switch {
+	case sess != nil && *sess:
+		return true
+	case env != nil:
+		return *env
+	}
+	return user == nil || *user
 }
 
 func (s *State) view() (*view, error) {
