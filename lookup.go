@@ -207,13 +207,15 @@ func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
 }
 
 // copyScope is the scope the selection's own copy counts as: the one
-// whose credential store holds its account's tokens (the profile's, when
-// it has the account; else the session's).
+// whose credential store holds its account's tokens: the session's when
+// its account signed in there; else the user's, which keeps them while
+// the shell holds the account (State.Held), though the profile may name
+// it no more.
 func (l *lookup) copyScope() profile.Scope {
-	if l.user != nil && l.sel.Account != nil && l.head.Account(l.sel.Account.Key()) != nil {
-		return profile.ScopeUser
+	if l.sess != nil && l.sess.Account(l.sel.Context.Account) != nil {
+		return profile.ScopeProcess
 	}
-	return profile.ScopeProcess
+	return profile.ScopeUser
 }
 
 // copyName is the name the selection's own copy shows under in merged:

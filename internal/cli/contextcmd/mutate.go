@@ -153,16 +153,25 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 	if err != nil {
 		return err
 	}
-	return finishRemoval(f, cmd, st, rem)
+	return finishRemoval(f, cmd, st, rem, false)
 }
 
 // finishRemoval drops the credentials of the accounts a removal orphaned,
-// from the store of the scope each went from, and reports it.
-func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *azc.Removed) error {
-	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
+// from the store of the scope each went from, and reports it. A removal
+// keeps the tokens of an account a live shell holds; a sign-out (clear)
+// does not.
+func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *azc.Removed, signOut bool) error {
+	drop := logincmd.DropCredentials
+	if signOut {
+		drop = logincmd.SignOutCredentials
+	}
+	if err := drop(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
 		return err
 	}
-	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+	if err := drop(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+		return err
+	}
+	if err := logincmd.DropReleased(cmd.Context(), f, st); err != nil {
 		return err
 	}
 	left, err := st.Profile()
@@ -180,7 +189,8 @@ func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *a
 	for _, r := range []struct {
 		rem   profile.Removal
 		where string
-	}{{rem.User, "user scope"}, {rem.Session, "this shell's session"}} {
+		scope profile.Scope
+	}{{rem.User, "user scope", profile.ScopeUser}, {rem.Session, "this shell's session", profile.ScopeProcess}} {
 		for _, c := range r.rem.Contexts {
 			out.Contexts = append(out.Contexts, c.Name)
 			line("removed context %q (%s)", c.Name, r.where)
@@ -192,6 +202,14 @@ func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *a
 			id := k
 			if i := strings.LastIndexByte(k, '|'); i >= 0 {
 				id = k[i+1:]
+			}
+			if r.scope == profile.ScopeUser && !signOut {
+				if held, err := st.Held(k); err != nil {
+					return err
+				} else if held {
+					line("account %s has no context left; its tokens stay while a shell uses its own copy of one (`azc logout %s` signs it out everywhere)", id, id)
+					continue
+				}
 			}
 			out.Accounts = append(out.Accounts, id)
 			line("removed account %s: it has no context left", id)
@@ -271,5 +289,5 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 	if err != nil {
 		return err
 	}
-	return finishRemoval(f, cmd, st, rem)
+	return finishRemoval(f, cmd, st, rem, true)
 }

@@ -94,12 +94,13 @@ func logoutRun(o *LogoutOptions) error {
 		return err
 	}
 	// The contexts are gone; now the credentials (see
-	// auth.DropCredentials), from every scope the accounts went from.
-	if err := DropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
+	// auth.DropCredentials), from every scope the accounts went from: a
+	// sign-out takes them from the shells that hold them too.
+	if err := SignOutCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
 		return err
 	}
 	if scope == profile.ScopeUser && st.HasSession() {
-		if err := DropCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
+		if err := SignOutCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
 			return err
 		}
 	}

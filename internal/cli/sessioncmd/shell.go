@@ -55,9 +55,13 @@ A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set
 				return err
 			}
 			defer func() {
-				if err := sess.End(); err != nil {
-					fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %v\n", err)
+				// the session's hold goes with it, and the tokens only it held
+				for _, err := range []error{sess.Release(f.StateDir), sess.End()} {
+					if err != nil {
+						fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %v\n", err)
+					}
 				}
+				dropReleased(cmd, f)
 			}()
 			st = st.WithSession(sess)
 			what := ""

@@ -8,6 +8,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/logincmd"
 	"github.com/azcontext/azc/secret"
 	"github.com/azcontext/azc/session"
 )
@@ -39,6 +40,7 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 			} else if n > 0 {
 				f.Logger.Debug("session gc", "removed", strconv.Itoa(n))
 			}
+			dropReleased(cmd, f)
 			sess, env, err := session.New(rt, pid)
 			if err != nil {
 				return err
@@ -64,5 +66,18 @@ func adoptDefault(f *cmdutil.Factory, sess *session.Session) {
 	}
 	if err != nil {
 		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: this shell starts with no context: %v\n", err)
+	}
+}
+
+// dropReleased drops the tokens that only ended shells held
+// (logincmd.DropReleased). A failure stops no shell from getting its
+// session: the tokens then wait for the next sweep.
+func dropReleased(cmd *cobra.Command, f *cmdutil.Factory) {
+	st, err := f.State()
+	if err == nil {
+		err = logincmd.DropReleased(cmd.Context(), f, st)
+	}
+	if err != nil {
+		f.Logger.Debug("release holds", "err", err)
 	}
 }
