@@ -7,10 +7,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contextrun"
-	"github.com/azcontext/azc/internal/cli/logincmd"
+	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -57,7 +57,7 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if err != nil {
 		return err
 	}
-	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, ren.Replaced.OrphanedAccounts); err != nil {
+	if err := accounts.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, ren.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)
@@ -70,7 +70,7 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
 		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
-	out, err := contextrun.ShapeOne(st, opts.New)
+	out, err := contexts.ShapeOne(st, opts.New)
 	if err != nil {
 		return err
 	}
@@ -161,9 +161,9 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 // keeps the tokens of an account a live shell holds; a sign-out (clear)
 // does not.
 func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *azc.Removed, signOut bool) error {
-	drop := logincmd.DropCredentials
+	drop := accounts.DropCredentials
 	if signOut {
-		drop = logincmd.SignOutCredentials
+		drop = accounts.SignOutCredentials
 	}
 	if err := drop(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
 		return err
@@ -171,7 +171,7 @@ func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *a
 	if err := drop(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
 		return err
 	}
-	if err := logincmd.DropReleased(cmd.Context(), f, st); err != nil {
+	if err := accounts.DropReleased(cmd.Context(), f, st); err != nil {
 		return err
 	}
 	left, err := st.Profile()
@@ -277,7 +277,7 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 		return err
 	}
 	if !opts.Force {
-		ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove every context and account in the %s?", contextrun.Where(st, scope)), "--force")
+		ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove every context and account in the %s?", contexts.Where(st, scope)), "--force")
 		if err != nil {
 			return err
 		}
