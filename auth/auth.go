@@ -106,7 +106,9 @@ type Config struct {
 	NotFound func(error) bool
 	// Retry tunes ARM retries (429 with Retry-After, 5xx, timeouts); zero
 	// values take azcore's defaults, except TryTimeout: zero means
-	// ResponseTimeout.
+	// ResponseTimeout. RetryDelay and MaxRetryDelay, when set, also bound
+	// the backoff of requests to the identity provider without a
+	// Retry-After (500 ms doubling to 4 s otherwise; see retryingClient).
 	Retry policy.RetryOptions
 	// TokenTimeout bounds one token acquisition, retries after 429 and 5xx
 	// included, and (with a little slack) the wait for the account's lock
