@@ -135,10 +135,10 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		first := Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: opts.TenantID}
 		// Tenant tokens are redeemed in parallel, as Entra ID allows a refresh
 		// token to be used again. An identity provider that rotates them
-		// (the emulator does; ADFS can) refuses a token redeemed twice: on the
-		// first invalid_grant the rest go one at a time, after every
-		// redemption in flight has written its new refresh token to the
-		// cache (the write lock waits for the readers).
+		// strictly (ADFS can; the emulator with RotateRefreshTokens) refuses
+		// a token redeemed twice: on the first invalid_grant the rest go one
+		// at a time, after every redemption in flight has written its new
+		// refresh token to the cache (the write lock waits for the readers).
 		var (
 			queue  sync.RWMutex
 			serial atomic.Bool

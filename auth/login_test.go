@@ -428,14 +428,35 @@ func TestRevokedRefreshTokenNeedsInteraction(t *testing.T) {
 	}
 }
 
-func TestRotatingRefreshTokensStillReachEveryTenant(t *testing.T) {
+// TestTenantTokensAreRedeemedOnceEach: against an identity provider that
+// keeps a redeemed refresh token valid (Entra ID, and the emulator by
+// default) every tenant but the sign-in's own costs exactly one refresh
+// grant, redeemed in parallel with no refusal and no second try; against
+// one that rotates them strictly the one-at-a-time fallback still reaches
+// every tenant.
+func TestTenantTokensAreRedeemedOnceEach(t *testing.T) {
 	t.Parallel()
-	cfg := emulator.DefaultConfig()
-	cfg.Generate = &emulator.Generate{Tenants: 24, SubscriptionsPerTenant: 2}
-	s := startEmulator(t, cfg)
-	res := deviceLogin(t, s, newTestManager(s, nil), emulator.DefaultUser)
-	if len(res.Warnings) != 0 || len(res.Tenants) != 26 {
-		t.Fatalf("%d tenants, warnings %q", len(res.Tenants), res.Warnings)
+	for _, tc := range []struct {
+		name   string
+		rotate bool
+	}{
+		{"refresh tokens stay valid once redeemed", false},
+		{"refresh tokens rotate strictly", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := emulator.DefaultConfig()
+			cfg.Generate = &emulator.Generate{Tenants: 24, SubscriptionsPerTenant: 2}
+			cfg.RotateRefreshTokens = tc.rotate
+			s := startEmulator(t, cfg)
+			res := deviceLogin(t, s, newTestManager(s, nil), emulator.DefaultUser)
+			if len(res.Warnings) != 0 || len(res.Tenants) != 26 {
+				t.Fatalf("%d tenants, warnings %q", len(res.Tenants), res.Warnings)
+			}
+			if n := s.Count(emulator.RouteToken, "refresh_token"); !tc.rotate && n != 25 {
+				t.Fatalf("%d refresh grants for the 25 tenants besides the home tenant, want one each", n)
+			}
+		})
 	}
 }
 

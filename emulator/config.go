@@ -71,6 +71,10 @@ type Config struct {
 	DeviceCodeLifetime Duration `json:"deviceCodeLifetime,omitempty"`
 	// PageSize is the number of items per ARM list page (default 100).
 	PageSize int `json:"pageSize,omitempty"`
+	// RotateRefreshTokens makes a redeemed refresh token invalid, as ADFS and some other
+	// identity providers do. By default the emulator behaves as Entra ID: every redemption
+	// hands out a fresh refresh token and the redeemed one stays valid.
+	RotateRefreshTokens bool `json:"rotateRefreshTokens,omitempty"`
 	// Generate adds generated tenants and subscriptions to the seed.
 	Generate *Generate `json:"generate,omitempty"`
 	// Now is the emulator's clock (default time.Now); tests may inject one to expire tokens.
@@ -271,6 +275,7 @@ type directory struct {
 	tokenLife    time.Duration
 	deviceLife   time.Duration
 	pageSize     int
+	rotate       bool // a redeemed refresh token is refused (Config.RotateRefreshTokens)
 }
 
 type tenantRec struct {
@@ -326,6 +331,7 @@ func (c *Config) compile() (*directory, error) {
 		tokenLife:    time.Hour,
 		deviceLife:   15 * time.Minute,
 		pageSize:     100,
+		rotate:       c.RotateRefreshTokens,
 	}
 	fail := func(format string, args ...any) (*directory, error) {
 		return nil, fmt.Errorf("invalid emulator config: "+format, args...)

@@ -1,7 +1,7 @@
 // Package emulator is a local Microsoft Entra ID + Azure Resource Manager emulator that the
 // real MSAL Go library and azidentity sign in against: OIDC metadata, JWKS, the v2.0 token
 // endpoint (client credentials with a secret, a certificate or a federated assertion;
-// device code; authorization code with PKCE; refresh token with rotation), devicecode,
+// device code; authorization code with PKCE; refresh token, rotated strictly on request), devicecode,
 // authorize (form_post), the App Service managed identity endpoint, and ARM's /tenants,
 // /subscriptions and a claims echo endpoint.
 //

@@ -92,22 +92,43 @@ func TestAuthorizationCodeRules(t *testing.T) {
 			t.Fatalf("got %d %s", status, body)
 		}
 	})
-	t.Run("refresh tokens rotate and the old one is refused", func(t *testing.T) {
-		code := authorize(t, s, verifier, redirect)
-		_, m := redeem(t, s, code, verifier, redirect)
-		old, _ := m["refresh_token"].(string)
-		refresh := func(rt string) (int, map[string]any) {
-			return postForm(t, s, "/"+emulator.DefaultGuestTenantID+"/oauth2/v2.0/token", url.Values{
-				"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {emulator.AzurePowerShellClientID}, "scope": {armScope}})
-		}
-		status, m := refresh(old)
-		if status != http.StatusOK || m["refresh_token"] == old || m["refresh_token"] == "" {
-			t.Fatalf("refresh: %d %v", status, m)
-		}
-		if status, m := refresh(old); status != http.StatusBadRequest || m["error"] != "invalid_grant" || aadsts(m) != "70000" {
-			t.Fatalf("old refresh token: %d %v", status, m)
-		}
-	})
+	for _, tc := range []struct {
+		name      string
+		rotate    bool
+		oldStatus int
+	}{
+		{"a redeemed refresh token gets a fresh one and stays valid, as on Entra ID", false, http.StatusOK},
+		{"with RotateRefreshTokens a redeemed refresh token is refused", true, http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := emulator.DefaultConfig()
+			cfg.RotateRefreshTokens = tc.rotate
+			s := emulatortest.Start(t, cfg)
+			s.SetInteractiveUser(emulator.DefaultUser)
+			code := authorize(t, s, verifier, redirect)
+			_, m := redeem(t, s, code, verifier, redirect)
+			old, _ := m["refresh_token"].(string)
+			refresh := func(rt string) (int, map[string]any) {
+				return postForm(t, s, "/"+emulator.DefaultGuestTenantID+"/oauth2/v2.0/token", url.Values{
+					"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {emulator.AzurePowerShellClientID}, "scope": {armScope}})
+			}
+			status, m := refresh(old)
+			fresh, _ := m["refresh_token"].(string)
+			if status != http.StatusOK || fresh == old || fresh == "" {
+				t.Fatalf("refresh: %d %v", status, m)
+			}
+			status, m = refresh(old)
+			if status != tc.oldStatus {
+				t.Fatalf("old refresh token again: %d %v", status, m)
+			}
+			if tc.rotate && (m["error"] != "invalid_grant" || aadsts(m) != "70000") {
+				t.Fatalf("old refresh token: %d %v", status, m)
+			}
+			if status, m := refresh(fresh); status != http.StatusOK {
+				t.Fatalf("fresh refresh token: %d %v", status, m)
+			}
+		})
+	}
 	t.Run("a query response_mode redirects with the code", func(t *testing.T) {
 		sum := sha256.Sum256([]byte(verifier))
 		q := url.Values{"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "redirect_uri": {redirect},

@@ -30,12 +30,14 @@ type ServeInfo struct {
 }
 
 const usage = `usage: azc-emulator serve [--config FILE] [--ca-out PATH] [--addr 127.0.0.1:0] [--impersonate]
+                         [--rotate-refresh-tokens]
 
 Runs a local Microsoft Entra ID + ARM emulator over TLS until interrupted and prints one
 JSON line with its URLs, the CA file and the azc command that adds it as an environment.
 With --impersonate it also listens as an HTTPS proxy (the "proxy" field) that answers
 for the public cloud's host names, so unmodified tools sign in to it with HTTPS_PROXY
-set and the CA trusted.
+set and the CA trusted. With --rotate-refresh-tokens a redeemed refresh token is refused
+(as ADFS can do); by default it stays valid, as on Entra ID.
 `
 
 // Main runs the azc-emulator command line: `serve` runs until ctx is done. It returns the
@@ -54,6 +56,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) to `PATH` (default: a new file in the temp dir)")
 	addr := fs.String("addr", "127.0.0.1:0", "listen `address`")
 	imp := fs.Bool("impersonate", false, "also listen on 127.0.0.1 as an HTTPS proxy that answers for "+strings.Join(ImpersonatedHosts(), ", "))
+	rotate := fs.Bool("rotate-refresh-tokens", false, "refuse a refresh token once redeemed, as the seed's rotateRefreshTokens does")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -64,7 +67,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "azc-emulator: error: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if err := serve(ctx, serveOptions{config: *config, caOut: *caOut, addr: *addr, impersonate: *imp}, stdout, stderr); err != nil {
+	if err := serve(ctx, serveOptions{config: *config, caOut: *caOut, addr: *addr, impersonate: *imp, rotate: *rotate}, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "azc-emulator: error: %v\n", err)
 		return 1
 	}
@@ -74,6 +77,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 type serveOptions struct {
 	config, caOut, addr string
 	impersonate         bool
+	rotate              bool // Config.RotateRefreshTokens
 }
 
 func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error {
@@ -83,6 +87,9 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		if cfg, err = LoadConfig(o.config); err != nil {
 			return err
 		}
+	}
+	if o.rotate {
+		cfg.RotateRefreshTokens = true
 	}
 	s, err := New(cfg)
 	if err != nil {

@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,6 +153,103 @@ func TestMainUsageErrors(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			if code := emulator.Main(context.Background(), tc.args, &stdout, &stderr); code != tc.code || stdout.Len() != 0 {
 				t.Fatalf("code %d stdout %q stderr %q", code, stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
+// serveMain runs `azc-emulator serve` with args until the test ends and returns its
+// ServeInfo and a client that trusts its CA.
+func serveMain(t *testing.T, args ...string) (emulator.ServeInfo, *http.Client) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, w := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- emulator.Main(ctx, append([]string{"serve", "--ca-out", filepath.Join(t.TempDir(), "ca.pem")}, args...), w, io.Discard)
+		w.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, out)
+	var info emulator.ServeInfo
+	if err := json.Unmarshal([]byte(line), &info); err != nil {
+		t.Fatal(err)
+	}
+	pem, err := os.ReadFile(info.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	c := &http.Client{
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return info, c
+}
+
+func TestServeRotatesRefreshTokensOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		oldStatus int
+	}{
+		{"by default a redeemed refresh token stays valid", nil, http.StatusOK},
+		{"--rotate-refresh-tokens refuses a redeemed one", []string{"--rotate-refresh-tokens"}, http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			info, c := serveMain(t, tc.args...)
+			post := func(url string, form url.Values) (*http.Response, map[string]any) {
+				t.Helper()
+				resp, err := c.PostForm(url, form)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var m map[string]any
+				_ = json.NewDecoder(resp.Body).Decode(&m)
+				return resp, m
+			}
+			resp, err := c.Post(info.HookURL+"/interactive-user", "application/json", strings.NewReader(`{"upn":"`+emulator.DefaultUser+`"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("set the interactive user: %s", resp.Status)
+			}
+			const verifier = "a-verifier-that-is-long-enough-for-pkce-0123456789"
+			sum := sha256.Sum256([]byte(verifier))
+			q := url.Values{"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "redirect_uri": {"http://localhost"},
+				"scope": {"https://management.azure.com/.default offline_access"}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+			resp, err = c.Get(info.URL + "/organizations/oauth2/v2.0/authorize?" + q.Encode())
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			loc, _ := url.Parse(resp.Header.Get("Location"))
+			if loc == nil || loc.Query().Get("code") == "" {
+				t.Fatalf("authorize: %s, location %q", resp.Status, resp.Header.Get("Location"))
+			}
+			token := info.URL + "/organizations/oauth2/v2.0/token"
+			_, m := post(token, url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "code_verifier": {verifier},
+				"redirect_uri": {"http://localhost"}, "client_id": {emulator.AzurePowerShellClientID}, "scope": {"https://management.azure.com/.default offline_access"}})
+			old, _ := m["refresh_token"].(string)
+			refresh := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {old}, "client_id": {emulator.AzurePowerShellClientID}, "scope": {"https://management.azure.com/.default"}}
+			if resp, m := post(token, refresh); resp.StatusCode != http.StatusOK || m["refresh_token"] == "" || m["refresh_token"] == old {
+				t.Fatalf("first redemption: %s %v", resp.Status, m)
+			}
+			if resp, m := post(token, refresh); resp.StatusCode != tc.oldStatus {
+				t.Fatalf("second redemption of the same token: %s %v", resp.Status, m)
 			}
 		})
 	}

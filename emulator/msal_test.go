@@ -428,6 +428,7 @@ func TestInteractive(t *testing.T) {
 		t.Parallel()
 		cfg := emulator.DefaultConfig()
 		cfg.TokenLifetime = emulator.Duration(5 * time.Minute) // never cached: silent calls refresh
+		cfg.RotateRefreshTokens = true                         // each silent call must use the token the last one got
 		s := emulatortest.Start(t, cfg)
 		s.SetInteractiveUser(emulator.DefaultUser)
 		c := newPublic(t, s, "organizations")

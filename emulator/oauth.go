@@ -417,8 +417,8 @@ func (s *Server) grantRefresh(r *http.Request, o *tokenOptions, tokenURL string)
 	}
 	s.mu.Lock()
 	rt, ok := s.refresh[raw]
-	if ok && strings.EqualFold(rt.clientID, app.AppID) {
-		delete(s.refresh, raw) // rotation: a refresh token is good once
+	if ok && s.dir.rotate && strings.EqualFold(rt.clientID, app.AppID) {
+		delete(s.refresh, raw) // strict rotation: a refresh token is good once
 	}
 	s.mu.Unlock()
 	if !ok {
