@@ -17,10 +17,10 @@ cd "$(dirname "$0")/.."
 bin=$(mktemp -d "${TMPDIR:-/tmp}/azc-bench-login.XXXXXX")
 trap 'rm -rf "$bin"' EXIT
 go test -c -o "$bin/auth.test" ./auth/
-go test -c -o "$bin/logincmd.test" ./internal/cli/logincmd/
+go test -c -o "$bin/accounts.test" ./internal/cli/accounts/
 (cd auth && "$bin/auth.test" -test.run '^$' -test.bench 'GetTokenWarm|Apply10000' -test.benchtime 2s)
 echo "load average before the login runs: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
-(cd internal/cli/logincmd && "$bin/logincmd.test" -test.run '^$' -test.bench 'LoginCommand' -test.benchtime "${runs}x") |
+(cd internal/cli/accounts && "$bin/accounts.test" -test.run '^$' -test.bench 'LoginCommand' -test.benchtime "${runs}x") |
 	tee "$bin/command.out"
 (cd auth && "$bin/auth.test" -test.run '^$' -test.bench 'LoginPopulation' -test.benchtime "${runs}x") |
 	tee "$bin/library.out"

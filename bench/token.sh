@@ -2,7 +2,7 @@
 # Benchmark (DESIGN section 8): whole-process time of a warm `azc token` (budget 15 ms),
 # beside a Go "hello world" binary and `azc prompt` (azc's start-up with a read of the
 # profile) in the same run, and `azc-full token` (what a warm token costs in the binary that
-# links cobra and MSAL). azc serves a warm token itself (internal/cli/tokenrun); sign-in
+# links cobra and MSAL). azc serves a warm token itself (internal/cli/tokens); sign-in
 # runs in azc-full, built beside it. Offline: the emulator on loopback, a temporary AZC_CONFIG_DIR.
 # Usage: bench/token.sh [RUNS]
 set -euo pipefail

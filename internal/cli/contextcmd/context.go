@@ -2,17 +2,17 @@
 // show, select, create, rename, remove, clear, export and import contexts.
 // Each command turns argv into an Options struct and calls a run function
 // that calls the azc library; the rules live in the library. The run
-// functions of list, show and use, and the JSON shapes, are in contextrun,
+// functions of list, show and use, and the JSON shapes, are in contexts,
 // which links no cobra.
 package contextcmd
 
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contextrun"
-	"github.com/azcontext/azc/internal/cli/logincmd"
+	"github.com/azcontext/azc/internal/cli/contexts"
 )
 
 // New returns `context` and the top-level `use`.
@@ -41,7 +41,7 @@ func New(f *cmdutil.Factory) []*cobra.Command {
 // ListOptions are the inputs of `context list`.
 type ListOptions struct {
 	// Refresh asks ARM again for every account's tenants and subscriptions
-	// first (logincmd.RefreshAll).
+	// first (accounts.RefreshAll).
 	Refresh bool
 }
 
@@ -62,11 +62,11 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 				if err != nil {
 					return err
 				}
-				if err := logincmd.RefreshAll(cmd.Context(), f, st); err != nil {
+				if err := accounts.RefreshAll(cmd.Context(), f, st); err != nil {
 					return err
 				}
 			}
-			return contextrun.ListRun(f, cobrautil.OutputOf(cmd))
+			return contexts.ListRun(f, cobrautil.OutputOf(cmd))
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions first")
@@ -74,8 +74,8 @@ func NewCmdList(f *cmdutil.Factory, runF func(*cobra.Command, *ListOptions) erro
 }
 
 // NewCmdShow returns `context show`; runF replaces the run function in tests.
-func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *contextrun.ShowOptions) error) *cobra.Command {
-	opts := &contextrun.ShowOptions{}
+func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *contexts.ShowOptions) error) *cobra.Command {
+	opts := &contexts.ShowOptions{}
 	return &cobra.Command{
 		Use:               "show [NAME]",
 		Short:             "Show a context (default: the current one)",
@@ -90,14 +90,14 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*cobra.Command, *contextrun.ShowOp
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return contextrun.ShowRun(f, cobrautil.OutputOf(cmd), opts)
+			return contexts.ShowRun(f, cobrautil.OutputOf(cmd), opts)
 		},
 	}
 }
 
 // NewCmdUse returns `use`; runF replaces the run function in tests.
-func NewCmdUse(f *cmdutil.Factory, runF func(*cobra.Command, *contextrun.UseOptions) error) *cobra.Command {
-	opts := &contextrun.UseOptions{}
+func NewCmdUse(f *cmdutil.Factory, runF func(*cobra.Command, *contexts.UseOptions) error) *cobra.Command {
+	opts := &contexts.UseOptions{}
 	cmd := &cobra.Command{
 		Use:   "use [NAME | -]",
 		Short: "Make a context the default (`-`: the previous one; no name on a terminal: pick one)",
@@ -115,7 +115,7 @@ fuzzy picker opens.`,
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			return contextrun.UseRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return contexts.UseRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
 		},
 	}
 	cobrautil.AddScopeFlag(cmd, &opts.Scope)

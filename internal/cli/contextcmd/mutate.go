@@ -7,10 +7,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contextrun"
-	"github.com/azcontext/azc/internal/cli/logincmd"
+	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -57,7 +57,7 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if err != nil {
 		return err
 	}
-	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
+	if err := accounts.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", oldName, opts.New)
@@ -67,7 +67,7 @@ func renameRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RenameOptions) erro
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
 		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
-	out, err := contextrun.ShapeOne(st, opts.New)
+	out, err := contexts.ShapeOne(st, opts.New)
 	if err != nil {
 		return err
 	}
@@ -156,10 +156,10 @@ func removeRun(f *cmdutil.Factory, cmd *cobra.Command, opts *RemoveOptions) erro
 // finishRemoval drops the credentials of the accounts a removal orphaned,
 // from the store of the scope each went from, and reports it.
 func finishRemoval(f *cmdutil.Factory, cmd *cobra.Command, st *azc.State, rem *azc.Removed) error {
-	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
+	if err := accounts.DropCredentials(cmd.Context(), f, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
 		return err
 	}
-	if err := logincmd.DropCredentials(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+	if err := accounts.DropCredentials(cmd.Context(), f, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
 		return err
 	}
 	left, err := st.Profile()
@@ -256,7 +256,7 @@ func clearRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ClearOptions) error 
 		return err
 	}
 	if !opts.Force {
-		ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove every context and account in the %s?", contextrun.Where(st, scope)), "--force")
+		ok, err := cmdutil.Confirm(cmd.Context(), f.IOStreams, fmt.Sprintf("remove every context and account in the %s?", contexts.Where(st, scope)), "--force")
 		if err != nil {
 			return err
 		}

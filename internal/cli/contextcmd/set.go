@@ -9,10 +9,10 @@ import (
 
 	"github.com/azcontext/azc"
 
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contextrun"
-	"github.com/azcontext/azc/internal/cli/logincmd"
+	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -78,11 +78,11 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	var unknown *unknownError
 	if errors.As(err, &unknown) {
 		// Set-AzContext looks it up in ARM with the current account.
-		cur, cerr := contextrun.ResolveIn(view, opts.Ref)
+		cur, cerr := contexts.ResolveIn(view, opts.Ref)
 		if cerr != nil {
 			return err
 		}
-		found, ferr := logincmd.FindSubscription(cmd.Context(), f, st, cur, opts.Subscription, opts.Tenant)
+		found, ferr := accounts.FindSubscription(cmd.Context(), f, st, cur, opts.Subscription, opts.Tenant)
 		if ferr != nil {
 			return ferr
 		}
@@ -115,11 +115,11 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	if res.Created {
 		verb = "created"
 	}
-	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, contextrun.Where(st, scope))
+	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, contexts.Where(st, scope))
 	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
 		return cobrautil.PrintChange(f, cmd, nil, msg)
 	}
-	out, err := contextrun.ShapeOne(st, res.Context.Name)
+	out, err := contexts.ShapeOne(st, res.Context.Name)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (e *unknownError) Hint() string {
 // already has, preferring the current context's account.
 func planSet(p *profile.Profile, o *SetOptions) (profile.Context, error) {
 	var cur *profile.Context
-	if c, err := contextrun.ResolveIn(p, o.Ref); err == nil {
+	if c, err := contexts.ResolveIn(p, o.Ref); err == nil {
 		cur = c
 	} else if o.Subscription == "" && o.Tenant == "" {
 		return profile.Context{}, err

@@ -14,7 +14,7 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contextrun"
+	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -79,7 +79,7 @@ func exportRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ExportOptions) erro
 	if err != nil {
 		return err
 	}
-	p, entries, err := contextrun.Load(st)
+	p, entries, err := contexts.Load(st)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	}
 	n, err := storeImported(f, st, scope, imp)
 	if n > 0 {
-		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, contextrun.ScopeName(scope)))
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, contexts.ScopeName(scope)))
 	}
 	if err != nil {
 		return err
@@ -242,7 +242,7 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	for _, w := range out.Warnings {
 		cmdutil.Warn(f.IOStreams, w)
 	}
-	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s)", out.Format, len(out.Added), len(out.Updated), contextrun.Where(st, scope))
+	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s)", out.Format, len(out.Added), len(out.Updated), contexts.Where(st, scope))
 	if out.Default != "" {
 		msg += fmt.Sprintf("; default is now %q", out.Default)
 	}

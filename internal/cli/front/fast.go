@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/contextrun"
-	"github.com/azcontext/azc/internal/cli/tokenrun"
+	"github.com/azcontext/azc/internal/cli/contexts"
+	"github.com/azcontext/azc/internal/cli/tokens"
 )
 
 // Fast recognises `context show`, `context list`, `use NAME` (also as
@@ -95,13 +95,13 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 			ref = words[2]
 		}
 		path = "azc context show"
-		run = func() error { return contextrun.ShowRun(f, out, &contextrun.ShowOptions{Ref: ref}) }
+		run = func() error { return contexts.ShowRun(f, out, &contexts.ShowOptions{Ref: ref}) }
 	case isContext && (words[1] == "list" || words[1] == "ls") && len(words) == 2 && only():
 		path = "azc context list"
-		run = func() error { return contextrun.ListRun(f, out) }
+		run = func() error { return contexts.ListRun(f, out) }
 	case len(words) == 1 && words[0] == "prompt" && only() && out == (cmdutil.Output{Format: cmdutil.FormatTable}):
 		path = "azc prompt"
-		run = func() error { contextrun.PromptRun(f, ref); return nil }
+		run = func() error { contexts.PromptRun(f, ref); return nil }
 	case len(words) == 1 && words[0] == "version" && only():
 		path = "azc version"
 		run = func() error { return cmdutil.PrintVersion(f, out) }
@@ -111,9 +111,9 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		if resource && scope {
 			return "", nil, false // cobra's "none of the others can be" error
 		}
-		o := &tokenrun.Options{Resource: fl["resource"], Scope: fl["scope"], Tenant: fl["tenant"]}
+		o := &tokens.Options{Resource: fl["resource"], Scope: fl["scope"], Tenant: fl["tenant"]}
 		path = "azc token"
-		run = func() error { return tokenrun.Run(context.Background(), f, out, ref, o, nil) }
+		run = func() error { return tokens.Run(context.Background(), f, out, ref, o, nil) }
 	case (len(words) == 2 && words[0] == "use" ||
 		isContext && len(words) == 3 && (words[1] == "use" || words[1] == "select")) && only("scope"):
 		if words[0] == "use" {
@@ -121,11 +121,11 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		} else {
 			path = "azc context use"
 		}
-		opts := &contextrun.UseOptions{Ref: words[len(words)-1], Scope: fl["scope"]}
+		opts := &contexts.UseOptions{Ref: words[len(words)-1], Scope: fl["scope"]}
 		if opts.Ref == "" {
 			return "", nil, false // the picker
 		}
-		run = func() error { return contextrun.UseRun(context.Background(), f, out, opts) }
+		run = func() error { return contexts.UseRun(context.Background(), f, out, opts) }
 	default:
 		return "", nil, false
 	}

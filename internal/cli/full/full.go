@@ -8,12 +8,12 @@ package full
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contextcmd"
-	"github.com/azcontext/azc/internal/cli/envcmd"
-	"github.com/azcontext/azc/internal/cli/execcmd"
-	"github.com/azcontext/azc/internal/cli/logincmd"
-	"github.com/azcontext/azc/internal/cli/sessioncmd"
+	"github.com/azcontext/azc/internal/cli/environments"
+	"github.com/azcontext/azc/internal/cli/execute"
+	"github.com/azcontext/azc/internal/cli/sessions"
 	"github.com/azcontext/azc/internal/cli/versioncmd"
 )
 
@@ -24,9 +24,9 @@ import (
 // function in a package that links no cobra).
 func Commands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(contextcmd.New(f)...)
-	root.AddCommand(envcmd.New(f)...)
-	root.AddCommand(execcmd.New(f)...)
-	root.AddCommand(logincmd.New(f)...)
+	root.AddCommand(environments.New(f)...)
+	root.AddCommand(execute.New(f)...)
+	root.AddCommand(accounts.New(f)...)
 	root.AddCommand(versioncmd.New(f)...)
-	root.AddCommand(sessioncmd.New(f)...)
+	root.AddCommand(sessions.New(f)...)
 }

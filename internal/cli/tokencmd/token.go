@@ -1,10 +1,10 @@
 // Package tokencmd is `azc token` (Get-AzAccessToken; az account
 // get-access-token). A warm token is served straight from the account's
 // credential blob by credblob.CachedToken, which links neither MSAL nor
-// net/http, so azc answers it (package front runs tokenrun.Run); anything
+// net/http, so azc answers it (package front runs tokens.Run); anything
 // else — no usable cached token, a refresh, an error to explain — goes to
-// the slow path that azc-full gives NewCmd (MSAL, in package logincmd).
-// azc has none: tokenrun.Run returns cmdutil.ErrNeedFull and azc hands the
+// the slow path that azc-full gives NewCmd (MSAL, in package accounts).
+// azc has none: tokens.Run returns cmdutil.ErrNeedFull and azc hands the
 // command over.
 package tokencmd
 
@@ -13,15 +13,15 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/tokenrun"
+	"github.com/azcontext/azc/internal/cli/tokens"
 )
 
-// Options, Request and Slow are tokenrun's (the run function links no
+// Options, Request and Slow are tokens's (the run function links no
 // cobra: the azc binary's fast path runs it).
 type (
-	Options = tokenrun.Options
-	Request = tokenrun.Request
-	Slow    = tokenrun.Slow
+	Options = tokens.Options
+	Request = tokens.Request
+	Slow    = tokens.Slow
 )
 
 // NewCmd is New with runF, when not nil, run instead of the command (tests
@@ -41,7 +41,7 @@ for az keep working.`,
 			if runF != nil {
 				return runF(o)
 			}
-			return tokenrun.Run(cmd.Context(), f, cobrautil.OutputOf(cmd), cobrautil.ContextRef(f, cmd), o, slow)
+			return tokens.Run(cmd.Context(), f, cobrautil.OutputOf(cmd), cobrautil.ContextRef(f, cmd), o, slow)
 		},
 	}
 	cmd.Flags().StringVar(&o.Resource, "resource", "", "resource (v1), e.g. https://storage.azure.com")

@@ -1,0 +1,3 @@
+package accounts
+
+func browserCommand(u string) (string, []string) { return "open", []string{u} }

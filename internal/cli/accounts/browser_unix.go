@@ -1,0 +1,5 @@
+//go:build !darwin && !windows
+
+package accounts
+
+func browserCommand(u string) (string, []string) { return "xdg-open", []string{u} }

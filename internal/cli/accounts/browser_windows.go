@@ -1,0 +1,5 @@
+package accounts
+
+func browserCommand(u string) (string, []string) {
+	return "rundll32", []string{"url.dll,FileProtocolHandler", u}
+}

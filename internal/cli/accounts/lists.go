@@ -1,0 +1,260 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contexts"
+	"github.com/azcontext/azc/profile"
+)
+
+func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
+	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
+	var refresh bool
+	list := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the subscriptions of every context (Get-AzSubscription)",
+		Args:    cobrautil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := listedProfile(cmd.Context(), f, refresh)
+			if err != nil {
+				return err
+			}
+			seen := map[string]bool{}
+			out := []subscriptionRow{}
+			for _, c := range p.Contexts {
+				if c.Subscription == nil || seen[strings.ToLower(c.Subscription.ID)] {
+					continue
+				}
+				seen[strings.ToLower(c.Subscription.ID)] = true
+				acct := contexts.Account{ID: p.AccountID(&c)}
+				if a := p.Account(c.Account); a != nil {
+					acct.Type = string(a.Type)
+				}
+				out = append(out, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,
+					Tenant:  contexts.Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+					Account: acct})
+			}
+			sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
+				t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
+				for _, r := range out {
+					tenant := r.Tenant.DefaultDomain
+					if tenant == "" {
+						tenant = r.Tenant.ID
+					}
+					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, tenant, r.Account.ID})
+				}
+				return t
+			})
+		},
+	}
+	list.Flags().BoolVar(&refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")
+	cmd.AddCommand(list)
+	return cmd
+}
+
+// listedProfile is the state the list commands read: the merged profile,
+// after asking ARM again for every account when refresh is set.
+func listedProfile(ctx context.Context, f *cmdutil.Factory, refresh bool) (*profile.Profile, error) {
+	st, err := f.State()
+	if err != nil {
+		return nil, err
+	}
+	if refresh {
+		if err := RefreshAll(ctx, f, st); err != nil {
+			return nil, err
+		}
+	}
+	return st.Profile()
+}
+
+// subscriptionRow is the JSON shape of a subscription in `subscription
+// list`: a context's subscription fields with its tenant and account in
+// the shapes contexts use.
+type subscriptionRow struct {
+	ID      string           `json:"id"`
+	Name    string           `json:"name"`
+	State   string           `json:"state"`
+	Tenant  contexts.Tenant  `json:"tenant"`
+	Account contexts.Account `json:"account"`
+}
+
+func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
+	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
+	var refresh bool
+	list := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the tenants of every context (Get-AzTenant)",
+		Args:    cobrautil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := listedProfile(cmd.Context(), f, refresh)
+			if err != nil {
+				return err
+			}
+			seen := map[string]bool{}
+			out := []profile.Tenant{}
+			for _, c := range p.Contexts {
+				if seen[strings.ToLower(c.Tenant.ID)] {
+					continue
+				}
+				seen[strings.ToLower(c.Tenant.ID)] = true
+				out = append(out, c.Tenant)
+			}
+			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
+				t := &cmdutil.Table{Header: []string{"ID", "DEFAULT DOMAIN", "DISPLAY NAME"}}
+				for _, r := range out {
+					t.Rows = append(t.Rows, []string{r.ID, r.DefaultDomain, r.DisplayName})
+				}
+				return t
+			})
+		},
+	}
+	list.Flags().BoolVar(&refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")
+	cmd.AddCommand(list)
+	return cmd
+}
+
+// RefreshAll lists every account's tenants and subscriptions again and
+// updates its contexts in the scope they live in; the defaults stay
+// (`context list --refresh` and the lists' --refresh).
+func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
+	entries, err := st.Contexts()
+	if err != nil {
+		return err
+	}
+	p, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	scopes := map[string]profile.Scope{}
+	var order []string
+	for _, e := range entries {
+		k := strings.ToLower(e.Account)
+		if _, ok := scopes[k]; !ok {
+			scopes[k] = e.Scope
+			order = append(order, k)
+		}
+	}
+	m := newManager(f)
+	for _, k := range order {
+		acct := p.Account(k)
+		if acct == nil {
+			continue
+		}
+		env, err := p.Environment(acct.Environment)
+		if err != nil {
+			return err
+		}
+		blobs, err := cmdutil.Blobs(f, st, scopes[k])
+		if err != nil {
+			return err
+		}
+		res, err := m.Refresh(ctx, blobs, env, *acct, loginUI(f))
+		if err != nil {
+			return tokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
+		}
+		for _, w := range res.Warnings {
+			cmdutil.Warn(f.IOStreams, w)
+		}
+		if _, err := st.Update(scopes[k], func(p *profile.Profile) error {
+			_, err := res.Apply(p, auth.ApplyOptions{KeepDefault: true})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindSubscription looks sub (id or name; "" for the first enabled one of
+// tenant) in tenant (id or domain; "" for any, the account's home tenant
+// first) up in ARM with the account of cur, with the credentials it has,
+// and returns the unnamed context for it (`context set` of a subscription
+// no context holds, as Set-AzContext does).
+func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
+	p, err := st.Profile()
+	if err != nil {
+		return profile.Context{}, err
+	}
+	acct := p.Account(cur.Account)
+	if acct == nil {
+		return profile.Context{}, cmdutil.Errorf("the account of context %q is not signed in", cur.Name)
+	}
+	env, err := p.Environment(acct.Environment)
+	if err != nil {
+		return profile.Context{}, err
+	}
+	blobs, err := cmdutil.Blobs(f, st, profile.ScopeUser)
+	if err != nil {
+		return profile.Context{}, err
+	}
+	if _, err := blobs.Get(acct.Key()); blobNotFound(err) && st.SessionBlobs() != nil {
+		blobs = st.SessionBlobs()
+	}
+	what := "subscription " + sub
+	if sub == "" {
+		what = "tenant " + tenant
+	} else if tenant != "" {
+		what += " in tenant " + tenant
+	}
+	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, loginUI(f))
+	if err != nil {
+		return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s is not known to any context, and looking it up in ARM as %s failed: %w", what, acct.ID, err),
+			cmdutil.ExitFailure, "sign in again with `azc login`, then retry")
+	}
+	tenants := map[string]profile.Tenant{}
+	for _, t := range res.Tenants {
+		tenants[strings.ToLower(t.ID)] = t
+	}
+	inTenant := func(id string) bool {
+		if tenant == "" {
+			return true
+		}
+		t := tenants[strings.ToLower(id)]
+		return strings.EqualFold(id, tenant) || t.DefaultDomain != "" && strings.EqualFold(t.DefaultDomain, tenant)
+	}
+	var hits []profile.Subscription
+	for _, s := range res.Subscriptions {
+		if !inTenant(s.TenantID) {
+			continue
+		}
+		if sub == "" && auth.Enabled(s) || strings.EqualFold(s.ID, sub) || strings.EqualFold(s.Name, sub) {
+			hits = append(hits, s)
+		}
+	}
+	// the home tenant's first, as Set-AzContext prefers it
+	sort.SliceStable(hits, func(i, j int) bool {
+		return strings.EqualFold(hits[i].TenantID, acct.HomeTenantID) && !strings.EqualFold(hits[j].TenantID, acct.HomeTenantID)
+	})
+	c := profile.Context{Account: acct.Key(), Environment: acct.Environment}
+	switch {
+	case len(hits) > 0:
+		s := hits[0]
+		c.Subscription = &s
+		c.Tenant = tenants[strings.ToLower(s.TenantID)]
+		if c.Tenant.ID == "" {
+			c.Tenant.ID = s.TenantID
+		}
+		return c, nil
+	case sub == "":
+		for _, t := range res.Tenants {
+			if inTenant(t.ID) {
+				c.Tenant = t
+				return c, nil
+			}
+		}
+	}
+	return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s not found for %s", what, acct.ID), cmdutil.ExitFailure,
+		"`azc subscription list --refresh` lists the subscriptions the accounts can see; sign in with an account that can see it")
+}

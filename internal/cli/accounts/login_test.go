@@ -1,0 +1,235 @@
+package accounts_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/internal/cli"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/full"
+)
+
+// harness runs azc commands in-process against one emulator and one state
+// directory.
+type harness struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func newHarness(t *testing.T) (*harness, *emulator.Server) {
+	t.Helper()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := s.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, env: map[string]string{"AZC_CONFIG_DIR": filepath.Join(dir, "azc"), "NO_COLOR": "1"}}
+	h.ok("environment", "add", "emu", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
+		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
+	return h, s
+}
+
+func (h *harness) run(args ...string) (code int, stdout, stderr string) {
+	ios, _, out, errOut := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code = cli.Run(ctx, f, full.Commands, args)
+	return code, out.String(), errOut.String()
+}
+
+func (h *harness) ok(args ...string) string {
+	h.t.Helper()
+	code, out, errOut := h.run(args...)
+	if code != 0 {
+		h.t.Fatalf("azc %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
+func TestServicePrincipalLoginTokenLogout(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+
+	code, _, debug := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--debug")
+	if code != 0 {
+		t.Fatalf("login: exit %d: %s", code, debug)
+	}
+
+	var tok struct {
+		AccessToken  string `json:"accessToken"`
+		ExpiresOn    string `json:"expiresOn"`
+		ExpiresOnSec int64  `json:"expires_on"`
+		TokenType    string `json:"tokenType"`
+		Subscription string `json:"subscription"`
+		Tenant       string `json:"tenant"`
+	}
+	code, out, tokDebug := h.run("token", "-o", "json", "--debug")
+	if code != 0 {
+		t.Fatalf("token: exit %d: %s", code, tokDebug)
+	}
+	if err := json.Unmarshal([]byte(out), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if tok.AccessToken == "" || tok.TokenType != "Bearer" || tok.Tenant != emulator.DefaultHomeTenantID || tok.Subscription == "" {
+		t.Fatalf("token JSON = %s", out)
+	}
+	if _, err := time.ParseInLocation("2006-01-02 15:04:05.000000", tok.ExpiresOn, time.Local); err != nil || tok.ExpiresOnSec < time.Now().Unix() {
+		t.Fatalf("expiry fields %q / %d", tok.ExpiresOn, tok.ExpiresOnSec)
+	}
+	for _, leak := range []string{tok.AccessToken, emulator.DefaultServicePrincipalSecret, "Authorization"} {
+		if strings.Contains(debug+tokDebug, leak) {
+			t.Fatalf("--debug output leaks %.10q", leak)
+		}
+	}
+
+	subs := h.ok("subscription", "list", "--refresh", "-o", "json")
+	if !strings.Contains(subs, emulator.DefaultSubscriptionID) {
+		t.Fatalf("subscription list = %s", subs)
+	}
+	if out := h.ok("tenant", "list", "-o", "tsv"); !strings.Contains(out, emulator.DefaultHomeTenantID) {
+		t.Fatalf("tenant list = %s", out)
+	}
+
+	// context list asks ARM nothing; with --refresh it asks again, and
+	// lists the same contexts.
+	plain := h.ok("context", "list", "-o", "json")
+	calls := s.Count(emulator.RouteSubscriptions, "")
+	if h.ok("context", "list", "-o", "json"); s.Count(emulator.RouteSubscriptions, "") != calls {
+		t.Fatal("context list called ARM")
+	}
+	if out := h.ok("context", "list", "--refresh", "-o", "json"); out != plain {
+		t.Fatalf("context list --refresh changed the contexts:\n%s\n%s", plain, out)
+	}
+	if s.Count(emulator.RouteSubscriptions, "") == calls {
+		t.Fatal("context list --refresh did not ask ARM")
+	}
+
+	// Re-login updates, never duplicates.
+	before := h.ok("context", "list", "-o", "json")
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	if after := h.ok("context", "list", "-o", "json"); strings.Count(after, `"name"`) != strings.Count(before, `"name"`) {
+		t.Fatalf("re-login changed the number of contexts:\n%s\n%s", before, after)
+	}
+
+	h.ok("logout", "-o", "none")
+	h.ok("logout", "--all", "-o", "none") // idempotent
+	if code, _, _ := h.run("token"); code != cmdutil.ExitInteraction {
+		t.Fatalf("token after logout: exit %d, want %d", code, cmdutil.ExitInteraction)
+	}
+}
+
+func TestFailedLoginLeavesTheProfileAlone(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	before := h.ok("context", "list", "-o", "json")
+	h.env["AZURE_CLIENT_SECRET"] = "wrong-secret"
+	code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID)
+	if code != 1 || !strings.Contains(errOut, "invalid_client") || !strings.Contains(errOut, "hint:") || strings.Contains(errOut, "wrong-secret") {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if after := h.ok("context", "list", "-o", "json"); after != before {
+		t.Fatalf("profile changed:\n%s\n%s", before, after)
+	}
+}
+
+func TestDeviceCodeLoginSwitchAndToken(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	code, _, errOut := h.run("login", "--environment", "emu", "--device-code")
+	if code != 0 {
+		t.Fatalf("login: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "enter the code") {
+		t.Fatalf("device code message not shown: %s", errOut)
+	}
+	h.ok("use", "Fabrikam Shared")
+	var tok struct {
+		Tenant string `json:"tenant"`
+	}
+	if err := json.Unmarshal([]byte(h.ok("token", "-o", "json")), &tok); err != nil || tok.Tenant != emulator.DefaultGuestTenantID {
+		t.Fatalf("token tenant %q, %v", tok.Tenant, err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(h.ok("token", "--resource", "https://storage.azure.com", "-o", "tsv"))
+	if buf.Len() == 0 {
+		t.Fatal("no token for another resource")
+	}
+}
+
+func TestProcessScopeWithoutASessionSaysHowToStartOne(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	before := h.ok("context", "list", "-o", "json")
+	code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--scope", "process")
+	if code != cmdutil.ExitUsage || !strings.Contains(errOut, "session") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if after := h.ok("context", "list", "-o", "json"); after != before {
+		t.Fatal("a refused process-scope login changed the profile")
+	}
+}
+
+func TestLoginWithoutABrowserFallsBackToTheDeviceCode(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultGuestUser) })
+	code, out, errOut := h.run("login", "--environment", "emu", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "device code instead") {
+		t.Fatalf("no fallback notice: %s", errOut)
+	}
+	var res struct {
+		Account struct{ ID string } `json:"account"`
+		Default string              `json:"defaultContext"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Account.ID != emulator.DefaultGuestUser || res.Default == "" {
+		t.Fatalf("stdout %q: %v", out, err)
+	}
+}
+
+// TestLoginJSONShapesTheAccountAsAContextDoes: the same thing has the same
+// field names in every JSON shape (docs/cli.md).
+func TestLoginJSONShapesTheAccountAsAContextDoes(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	out := h.ok("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "json")
+	var login struct {
+		Account struct{ ID, Type string } `json:"account"`
+	}
+	if err := json.Unmarshal([]byte(out), &login); err != nil {
+		t.Fatalf("login -o json: %v\n%s", err, out)
+	}
+	var ctx struct {
+		Account struct{ ID, Type string } `json:"account"`
+	}
+	if err := json.Unmarshal([]byte(h.ok("context", "show", "-o", "json")), &ctx); err != nil {
+		t.Fatal(err)
+	}
+	if login.Account.ID != emulator.DefaultServicePrincipalID || login.Account != ctx.Account {
+		t.Errorf("login's account %+v, the context's %+v", login.Account, ctx.Account)
+	}
+}

@@ -1,0 +1,145 @@
+package accounts
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contexts"
+	"github.com/azcontext/azc/profile"
+)
+
+// LogoutOptions is argv of `azc logout`.
+type LogoutOptions struct {
+	f   *cmdutil.Factory
+	cmd *cobra.Command
+
+	Account string
+	All     bool
+	Scope   string
+}
+
+// NewCmdLogout is `azc logout` (alias disconnect).
+func NewCmdLogout(f *cmdutil.Factory, runF func(*LogoutOptions) error) *cobra.Command {
+	o := &LogoutOptions{f: f}
+	cmd := &cobra.Command{
+		Use:     "logout [ACCOUNT]",
+		Aliases: []string{"disconnect"},
+		Short:   "Sign out: remove an account's tokens, secrets and contexts",
+		Long: `Sign out (Disconnect-AzAccount): with no argument the current context's
+account, or ACCOUNT, the account of --context NAME, or --all. Removes the
+account's tokens and secrets and every context of it. Naming an account
+that is not signed in fails (exit 1) and changes nothing.`,
+		Args: cobrautil.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.cmd = cmd
+			if len(args) == 1 {
+				o.Account = args[0]
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return logoutRun(o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.All, "all", false, "sign every account out")
+	cobrautil.AddScopeFlag(cmd, &o.Scope)
+	return cmd
+}
+
+func logoutRun(o *LogoutOptions) error {
+	f := o.f
+	st, scope, err := cmdutil.StateAndScope(f, o.Scope)
+	if err != nil {
+		return err
+	}
+	merged, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	// Which accounts: matched by id or key, case-insensitively.
+	var keys []string
+	switch {
+	case o.All:
+		for _, a := range merged.Accounts {
+			keys = append(keys, a.Key())
+		}
+	case o.Account != "":
+		var ids []string
+		for _, a := range merged.Accounts {
+			if strings.EqualFold(a.ID, o.Account) || strings.EqualFold(a.Key(), o.Account) {
+				keys = append(keys, a.Key())
+			}
+			ids = append(ids, a.ID)
+		}
+		if len(keys) == 0 {
+			hint := cmdutil.DidYouMean(cmdutil.Suggest(o.Account, ids), func(s string) string { return fmt.Sprintf("%q", s) })
+			if hint == "" {
+				hint = "`azc context list` shows the signed-in accounts"
+			}
+			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: o.Account}, Hints: []string{hint}}
+		}
+	default:
+		c, err := st.Resolve(cobrautil.ContextRef(f, o.cmd))
+		if err != nil {
+			return err
+		}
+		keys = append(keys, c.Account)
+	}
+	removed, err := st.RemoveAccounts(scope, keys)
+	if err != nil {
+		return err
+	}
+	// The contexts are gone; now the credentials (see
+	// auth.DropCredentials), from every scope the accounts went from.
+	if err := DropCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
+		return err
+	}
+	if scope == profile.ScopeUser && st.HasSession() {
+		if err := DropCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
+	for _, c := range append(removed.User.Contexts, removed.Session.Contexts...) {
+		names = append(names, c.Name)
+	}
+	ids := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if a := merged.Account(k); a != nil {
+			ids = append(ids, a.ID)
+		} else {
+			ids = append(ids, k)
+		}
+	}
+	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(ids, ", "), contexts.Where(st, scope), len(names))
+	if len(ids) == 0 {
+		msg = "no account to sign out"
+	}
+	out := logoutOutput{Accounts: keys, RemovedContexts: names, Default: removed.Promoted}
+	if removed.Promoted != "" {
+		msg += fmt.Sprintf("\n%q is now the default context (the first remaining one)", removed.Promoted)
+	}
+	if removed.Unselected || removed.Selected != "" {
+		if cur, err := st.Resolve(""); err == nil {
+			out.Current = cur.Name
+			msg += fmt.Sprintf("\nthis shell now uses %q", cur.Name)
+		} else {
+			msg += "\nthis shell has no context now: sign in with `azc login`"
+		}
+	}
+	return cobrautil.PrintChange(f, o.cmd, out, msg)
+}
+
+type logoutOutput struct {
+	Accounts        []string `json:"accounts"`
+	RemovedContexts []string `json:"removedContexts"`
+	// Default is the context that became the default because the old
+	// one went: the first remaining one.
+	Default string `json:"default,omitempty"`
+	// Current is the context this shell uses when signing out changed it.
+	Current string `json:"current,omitempty"`
+}

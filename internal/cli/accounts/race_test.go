@@ -1,0 +1,161 @@
+package accounts_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/emulator/emulatortest"
+	"github.com/azcontext/azc/profile"
+)
+
+// buildAzc builds the real azc and azc-full into a temporary directory and
+// returns azc's path.
+func buildAzc(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "github.com/azcontext/azc/cmd/azc", "github.com/azcontext/azc/cmd/azc-full")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build azc: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "azc")
+}
+
+// azcProc is a real azc process over one state directory.
+type azcProc struct {
+	bin string
+	env []string
+}
+
+func newAzcProc(t testing.TB, bin string, s *emulator.Server, extra ...string) *azcProc {
+	t.Helper()
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := s.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	p := &azcProc{bin: bin, env: append([]string{"AZC_CONFIG_DIR=" + filepath.Join(dir, "azc"), "HOME=" + dir, "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}, extra...)}
+	p.ok(t, "environment", "add", "emu", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
+		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
+	return p
+}
+
+func (p *azcProc) dir() string { return p.env[0][len("AZC_CONFIG_DIR="):] }
+
+func (p *azcProc) cmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(p.bin, args...)
+	cmd.Env = p.env
+	return cmd
+}
+
+func (p *azcProc) ok(t testing.TB, args ...string) string {
+	t.Helper()
+	out, err := p.cmd(args...).Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("azc %q: %v: %s", args, err, stderr)
+	}
+	return string(out)
+}
+
+// loadUserProfile reads the profile.json of the state directory dir.
+func loadUserProfile(t testing.TB, dir string) *profile.Profile {
+	t.Helper()
+	p, err := readUserProfile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readUserProfile(dir string) (*profile.Profile, error) {
+	st, err := profile.Open(dir, profile.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return st.Load()
+}
+
+// lostCredentials lists the contexts of dir's profile whose account has
+// no credential blob.
+func lostCredentials(dir string) ([]string, error) {
+	p, err := readUserProfile(dir)
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := credstore.Open(dir, credstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	var lost []string
+	for _, c := range p.Contexts {
+		if _, err := blobs.Get(c.Account); err != nil {
+			lost = append(lost, fmt.Sprintf("%s (%v)", c.Name, err))
+		}
+	}
+	return lost, nil
+}
+
+// TestLoginRacingLogoutOrRemoveLosesNoCredentials races a real `azc login`
+// of a service principal against `azc logout` of it or `azc context
+// remove` of its only context (200 races, in 8 state directories at
+// once), with the remover started at staggered offsets: both
+// always succeed, and no context is ever left whose account has no
+// credential blob, whichever wins.
+func TestLoginRacingLogoutOrRemoveLosesNoCredentials(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+	s := emulatortest.Start(t, nil)
+	const lanes, races = 8, 25
+	login := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--context-name", "sp", "-o", "none"}
+	removers := [][]string{{"logout", emulator.DefaultServicePrincipalID, "-o", "none"}, {"context", "remove", "sp", "--force", "-o", "none"}}
+	var wg sync.WaitGroup
+	for lane := range lanes {
+		p := newAzcProc(t, bin, s, "AZURE_CLIENT_SECRET="+emulator.DefaultServicePrincipalSecret)
+		wg.Go(func() {
+			for i := range races {
+				// Each race starts signed in: the remover has a context and a
+				// blob to remove while the login saves its own.
+				p.ok(t, login...)
+				remove := removers[(lane+i)%2]
+				offset := time.Duration((lane*races+i)%20) * 15 * time.Millisecond
+				var lerr, rerr error
+				var lout, rout []byte
+				var race sync.WaitGroup
+				race.Go(func() { lout, lerr = p.cmd(login...).CombinedOutput() })
+				race.Go(func() {
+					time.Sleep(offset) // spreads the remover over the login's run
+					rout, rerr = p.cmd(remove...).CombinedOutput()
+				})
+				race.Wait()
+				if lerr != nil || rerr != nil {
+					t.Errorf("lane %d race %d: login: %v %s; %s: %v %s", lane, i, lerr, lout, strings.Join(remove[:2], " "), rerr, rout)
+					return
+				}
+				lost, err := lostCredentials(p.dir())
+				if err != nil {
+					t.Errorf("lane %d race %d: %v", lane, i, err)
+					return
+				}
+				if len(lost) > 0 {
+					t.Errorf("lane %d race %d (login vs %s after %s): contexts without credentials: %q", lane, i, strings.Join(remove[:2], " "), offset, lost)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -1,0 +1,258 @@
+// Package contexts is what `azc context list`, `context show` and `use`
+// do once their arguments are parsed, and the JSON shapes of contexts. It
+// links no cobra: the azc binary's fast path runs these three without
+// building a command tree (package contextcmd has the cobra commands).
+package contexts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/picker"
+	"github.com/azcontext/azc/profile"
+)
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// ListRun lists the contexts in the output out: `context list` without
+// --refresh once its arguments are parsed.
+func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	if out.Plain() {
+		// The table is laid out straight from the file, decoding no
+		// context of the profile; the other formats decode them all for
+		// their JSON shapes.
+		ml, err := st.List()
+		if err != nil {
+			return err
+		}
+		return out.Print(f, nil, mergedTable(ml))
+	}
+	if !st.HasSession() {
+		// every context is the user's
+		p, err := st.Profile()
+		if err != nil {
+			return err
+		}
+		return out.Print(f, cmdutil.Lazy(func() any { return shapeUser(p) }), nil)
+	}
+	cs, err := ShapeAll(st)
+	if err != nil {
+		return err
+	}
+	return out.Print(f, cs, listTable(cs))
+}
+
+// ShapeAll returns the JSON shapes of the merged view's contexts, each
+// decoded once.
+func ShapeAll(st *azc.State) ([]Context, error) {
+	if !st.HasSession() {
+		// every context is the user's: shape them straight from the
+		// profile, without a list of entries in between
+		p, err := st.Profile()
+		if err != nil {
+			return nil, err
+		}
+		return shapeUser(p), nil
+	}
+	p, entries, err := Load(st)
+	if err != nil {
+		return nil, err
+	}
+	return shapeEntries(p, entries), nil
+}
+
+// Load reads the merged view once: the profile (for accounts) and the
+// contexts with their scope and current mark.
+func Load(st *azc.State) (*profile.Profile, []azc.Entry, error) {
+	p, err := st.Profile()
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.HasSession() {
+		// only the library knows which contexts the session holds
+		entries, err := st.Contexts()
+		return p, entries, err
+	}
+	// without a session every context is the user's: one read of the
+	// profile instead of two
+	cur, _ := p.Default()
+	entries := make([]azc.Entry, len(p.Contexts))
+	for i := range p.Contexts {
+		entries[i] = azc.Entry{Context: p.Contexts[i], Scope: profile.ScopeUser, Current: cur != nil && cur.Name == p.Contexts[i].Name}
+	}
+	return p, entries, nil
+}
+
+// ShapeOne returns the JSON shape of the context named name.
+func ShapeOne(st *azc.State, name string) (Context, error) {
+	if !st.HasSession() {
+		v, err := st.Store().View()
+		if err != nil {
+			return Context{}, err
+		}
+		i := v.NameIndex(name)
+		if i < 0 {
+			return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
+		}
+		return shapeAt(v, i)
+	}
+	p, entries, err := Load(st)
+	if err != nil {
+		return Context{}, err
+	}
+	for i := range entries {
+		if strings.EqualFold(entries[i].Name, name) {
+			return indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current), nil
+		}
+	}
+	return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
+}
+
+// ShowOptions are the inputs of `context show`.
+type ShowOptions struct {
+	// Ref names the context; empty means -c, $AZC_CONTEXT or the default.
+	Ref string
+}
+
+// ShowRun shows the context opts names in the output out: `context show`
+// once its arguments are parsed.
+func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	// The merged view (the profile's skim, and the session's state when
+	// there is one), decoding the context an exact name (or the default)
+	// picks.
+	p, e, err := st.ResolveEntry(opts.Ref)
+	if err != nil {
+		return err
+	}
+	c := indexAccounts(p).shape(&e.Context, e.Scope, e.Current)
+	return out.Print(f, c, showTable(c))
+}
+
+// shapeAt returns the JSON shape of the view's context i, a user context.
+func shapeAt(v *profile.View, i int) (Context, error) {
+	c, err := v.Context(i)
+	if err != nil {
+		return Context{}, err
+	}
+	cur, _ := v.DefaultIndex()
+	return indexAccounts(v.Header()).shape(c, profile.ScopeUser, cur == i), nil
+}
+
+// ResolveIn applies azc.State.Resolve's rule to an already loaded merged
+// view, so show reads the profile once.
+func ResolveIn(p *profile.Profile, ref string) (*profile.Context, error) {
+	if ref != "" {
+		return p.Find(ref)
+	}
+	c, err := p.Default()
+	if err == profile.ErrNoDefault {
+		return nil, azc.ErrNoContext
+	}
+	return c, err
+}
+
+// UseOptions are the inputs of `context use` and `use`.
+type UseOptions struct {
+	// Ref names the context; "-" is the previous one; empty opens the picker.
+	Ref   string
+	Scope string
+}
+
+// UseRun switches to the context opts names and reports it in the output
+// out: `use` and `context use` once their arguments are parsed. Without a
+// name it opens the picker, which ctx ending (Ctrl-C) closes.
+func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *UseOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	if opts.Ref == "" {
+		if opts.Ref, err = pick(ctx, f, st); err != nil {
+			return err
+		}
+	}
+	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	if err != nil {
+		return err
+	}
+	c, err := st.Use(scope, opts.Ref)
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("switched to context %q (%s)", c.Name, Where(st, scope))
+	if out.Plain() {
+		return out.PrintChange(f, nil, msg)
+	}
+	shape, err := ShapeOne(st, c.Name)
+	if err != nil {
+		return err
+	}
+	return out.PrintChange(f, shape, msg)
+}
+
+// Where says where a change to scope applies: "process scope" (this shell
+// only), "user scope" or, inside a shell, "user scope and this shell" (a
+// user-scope change applies to the shell too).
+func Where(st *azc.State, scope profile.Scope) string {
+	if scope == profile.ScopeUser && st.HasSession() {
+		return "user scope and this shell"
+	}
+	return ScopeName(scope) + " scope"
+}
+
+// pick opens the fuzzy picker over the contexts, on the current one, or
+// explains why it cannot. Backing out ends azc with ExitInterrupted and no
+// message.
+func pick(ctx context.Context, f *cmdutil.Factory, st *azc.State) (string, error) {
+	in, ok := f.IOStreams.In.(*os.File)
+	if !ok || !f.IOStreams.IsStdinTTY() {
+		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
+			Hints: []string{"name one: `azc use NAME` (or `azc use -` for the previous one); `azc context list` lists them"}}
+	}
+	cs, err := ShapeAll(st)
+	if err != nil {
+		return "", err
+	}
+	if len(cs) == 0 {
+		return "", &cmdutil.ExitError{Code: cmdutil.ExitInteraction, Err: fmt.Errorf("there are no contexts to choose from"),
+			Hints: []string{"sign in with `azc login`, or import contexts with `azc context import FILE`"}}
+	}
+	items := make([]picker.Item, len(cs))
+	current := 0
+	for i, c := range cs {
+		mark := ""
+		if c.Current {
+			mark, current = "(current)", i
+		}
+		items[i] = picker.Item{Label: c.Name, Details: []string{c.tenantText(), c.Account.ID, mark}}
+	}
+	i, err := picker.Pick(ctx, in, f.IOStreams.ErrOut, "context>", items, current)
+	if errors.Is(err, picker.ErrCancelled) {
+		return "", &cmdutil.SilentExit{Code: cmdutil.ExitInterrupted}
+	}
+	if err != nil {
+		return "", err
+	}
+	return cs[i].Name, nil
+}

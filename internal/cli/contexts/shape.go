@@ -1,0 +1,224 @@
+package contexts
+
+import (
+	"strings"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+// Context is the stable JSON shape of a context (`context list`, `show`,
+// `use`, `set`). Fields are only ever added.
+type Context struct {
+	Name           string            `json:"name"`
+	Current        bool              `json:"current"`
+	Scope          string            `json:"scope"` // "user" or "process": where the context is stored
+	Account        Account           `json:"account"`
+	Environment    string            `json:"environment"`
+	Tenant         Tenant            `json:"tenant"`
+	Subscription   *Subscription     `json:"subscription,omitempty"`
+	StorageAccount string            `json:"storageAccount,omitempty"`
+	Properties     map[string]string `json:"properties,omitempty"`
+}
+
+// Account is the JSON shape of the account a context uses.
+type Account struct {
+	ID   string `json:"id"`
+	Type string `json:"type,omitempty"`
+}
+
+// Tenant is the JSON shape of a tenant.
+type Tenant struct {
+	ID            string `json:"id"`
+	DefaultDomain string `json:"defaultDomain,omitempty"`
+	DisplayName   string `json:"displayName,omitempty"`
+}
+
+// Subscription is the JSON shape of a subscription.
+type Subscription struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	State string `json:"state,omitempty"`
+}
+
+// ScopeName is the name --scope takes for s.
+func ScopeName(s profile.Scope) string {
+	if s == profile.ScopeProcess {
+		return "process"
+	}
+	return "user"
+}
+
+// accounts indexes a profile's accounts by key for the shape conversion.
+type accounts map[string]*profile.Account
+
+func indexAccounts(p *profile.Profile) accounts {
+	m := make(accounts, len(p.Accounts))
+	for i := range p.Accounts {
+		m[p.Accounts[i].Key()] = &p.Accounts[i]
+	}
+	return m
+}
+
+// accountID is the id (UPN, application id …) of the account c uses, as
+// its shape shows it.
+func (m accounts) accountID(c *profile.Context) string { return m.idOf(c.Account) }
+
+// idOf is accountID for the account key key.
+func (m accounts) idOf(key string) string {
+	// Keys are lower case (Account.Key); only a hand-edited one needs
+	// lowering.
+	if a := m[key]; a != nil {
+		return a.ID
+	}
+	if a := m[strings.ToLower(key)]; a != nil {
+		return a.ID
+	}
+	if i := strings.LastIndexByte(key, '|'); i >= 0 {
+		return key[i+1:]
+	}
+	return key
+}
+
+func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) Context {
+	return m.shapeInto(c, scope, current, nil)
+}
+
+// shapeInto is shape; sub, when not nil, holds the subscription's shape
+// (so that a list allocates them together).
+func (m accounts) shapeInto(c *profile.Context, scope profile.Scope, current bool, sub *Subscription) Context {
+	out := Context{
+		Name:           c.Name,
+		Current:        current,
+		Scope:          ScopeName(scope),
+		Environment:    c.Environment,
+		Tenant:         Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+		StorageAccount: c.StorageAccount,
+		Properties:     c.Properties,
+	}
+	if a := m[strings.ToLower(c.Account)]; a != nil {
+		out.Account = Account{ID: a.ID, Type: string(a.Type)}
+	} else {
+		out.Account = Account{ID: m.accountID(c)}
+	}
+	if s := c.Subscription; s != nil {
+		if sub == nil {
+			sub = new(Subscription)
+		}
+		*sub = Subscription{ID: s.ID, Name: s.Name, State: s.State}
+		out.Subscription = sub
+	}
+	return out
+}
+
+func shapeEntries(p *profile.Profile, entries []azc.Entry) []Context {
+	m := indexAccounts(p)
+	out := make([]Context, len(entries))
+	subs := make([]Subscription, len(entries))
+	for i := range entries {
+		out[i] = m.shapeInto(&entries[i].Context, entries[i].Scope, entries[i].Current, &subs[i])
+	}
+	return out
+}
+
+// shapeUser shapes every context of the user profile p, marking its
+// default.
+func shapeUser(p *profile.Profile) []Context {
+	m := indexAccounts(p)
+	cur, _ := p.Default()
+	out := make([]Context, len(p.Contexts))
+	subs := make([]Subscription, len(p.Contexts))
+	for i := range p.Contexts {
+		c := &p.Contexts[i]
+		out[i] = m.shapeInto(c, profile.ScopeUser, cur != nil && cur.Name == c.Name, &subs[i])
+	}
+	return out
+}
+
+func (c *Context) tenantText() string {
+	if c.Tenant.DefaultDomain != "" {
+		return c.Tenant.DefaultDomain
+	}
+	return c.Tenant.ID
+}
+
+// listHeader is the header of `context list`'s table.
+var listHeader = []string{"", "NAME", "SUBSCRIPTION", "SUBSCRIPTION ID", "TENANT", "ACCOUNT"}
+
+// mergedTable is listTable over the merged view's contexts, laid out
+// straight from the profile's file and the session's state (azc.List).
+func mergedTable(ml *azc.List) func() *cmdutil.Table {
+	return func() *cmdutil.Table {
+		m := indexAccounts(ml.Header())
+		cur := ml.Current()
+		var c profile.Columns
+		return &cmdutil.Table{Header: listHeader, Marked: true, N: ml.Len(), Row: func(i int, row []string) {
+			ml.Row(i, &c)
+			if i == cur {
+				row[0] = "*"
+			}
+			row[1], row[2], row[3] = c.Name, c.SubscriptionName, c.SubscriptionID
+			row[4] = c.TenantDomain
+			if row[4] == "" {
+				row[4] = c.TenantID
+			}
+			row[5] = m.idOf(c.Account)
+		}}
+	}
+}
+
+func listTable(cs []Context) func() *cmdutil.Table {
+	return func() *cmdutil.Table {
+		t := &cmdutil.Table{Header: listHeader, Marked: true}
+		t.Rows = make([][]string, len(cs))
+		const cols = 6
+		cells := make([]string, cols*len(cs)) // one allocation for every row
+		for i := range cs {
+			c := &cs[i]
+			mark, subName, subID := "", "", ""
+			if c.Current {
+				mark = "*"
+			}
+			if c.Subscription != nil {
+				subName, subID = c.Subscription.Name, c.Subscription.ID
+			}
+			row := cells[i*cols : (i+1)*cols : (i+1)*cols]
+			row[0], row[1], row[2], row[3], row[4], row[5] = mark, c.Name, subName, subID, c.tenantText(), c.Account.ID
+			t.Rows[i] = row
+		}
+		return t
+	}
+}
+
+func showTable(c Context) func() *cmdutil.Table {
+	return func() *cmdutil.Table {
+		t := &cmdutil.Table{Rows: [][]string{{"Name", c.Name}}}
+		add := func(k, v string) {
+			if v != "" {
+				t.Rows = append(t.Rows, []string{k, v})
+			}
+		}
+		acct := c.Account.ID
+		if c.Account.Type != "" {
+			acct += " (" + c.Account.Type + ")"
+		}
+		add("Account", acct)
+		add("Environment", c.Environment)
+		add("Tenant", c.tenantText())
+		if c.Tenant.DefaultDomain != "" {
+			add("Tenant ID", c.Tenant.ID)
+		}
+		if s := c.Subscription; s != nil {
+			add("Subscription", s.Name)
+			add("Subscription ID", s.ID)
+			add("State", s.State)
+		}
+		add("Storage account", c.StorageAccount)
+		for _, k := range sortedKeys(c.Properties) {
+			add("Property "+k, c.Properties[k])
+		}
+		add("Scope", c.Scope)
+		return t
+	}
+}

@@ -1,0 +1,53 @@
+package environments
+
+import (
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+)
+
+func TestNewCmdAddParsesFlags(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := cmdutil.Test()
+	var got *AddOptions
+	cmd := NewCmdAdd(&cmdutil.Factory{IOStreams: ios}, func(_ *cobra.Command, o *AddOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"Emu", "--authority-host", "https://127.0.0.1:8443", "--arm-endpoint", "https://127.0.0.1:8443/arm", "--arm-audience", "aud", "--ca-file", "ca.pem", "--scope", "process"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := AddOptions{Name: "Emu", AuthorityHost: "https://127.0.0.1:8443", ARMEndpoint: "https://127.0.0.1:8443/arm", ARMAudience: "aud", CAFile: "ca.pem", Scope: "process"}
+	if *got != want {
+		t.Fatalf("options = %+v, want %+v", *got, want)
+	}
+}
+
+func TestAddOptionsValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		opts    AddOptions
+		wantErr bool
+		wantAud string
+	}{
+		{"the audience defaults to the ARM endpoint, with a final slash", AddOptions{Name: "E", AuthorityHost: "https://a", ARMEndpoint: "https://m/x"}, false, "https://m/x/"},
+		{"an explicit audience is kept", AddOptions{Name: "E", AuthorityHost: "https://a/", ARMEndpoint: "https://m/", ARMAudience: "api://x"}, false, "api://x"},
+		{"a missing authority host is an error", AddOptions{Name: "E", ARMEndpoint: "https://m/"}, true, ""},
+		{"a relative URL is an error", AddOptions{Name: "E", AuthorityHost: "login", ARMEndpoint: "https://m/"}, true, ""},
+		{"a blank name is an error", AddOptions{Name: " ", AuthorityHost: "https://a/", ARMEndpoint: "https://m/"}, true, ""},
+		{"a missing CA file is an error", AddOptions{Name: "E", AuthorityHost: "https://a/", ARMEndpoint: "https://m/", CAFile: "/nonexistent/ca.pem"}, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, err := tt.opts.Validate()
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Validate() error = %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && e.ARMAudience != tt.wantAud {
+				t.Fatalf("audience = %q, want %q", e.ARMAudience, tt.wantAud)
+			}
+		})
+	}
+}

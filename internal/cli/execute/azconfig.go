@@ -1,0 +1,189 @@
+package execute
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/azcontext/azc/profile"
+)
+
+// azTenantLevelName is the subscription name the az CLI gives a
+// tenant-level account (a sign-in without a subscription).
+const azTenantLevelName = "N/A(tenant level account)"
+
+// azAccount is one entry of the az CLI's azureProfile.json, as
+// `az login --identity` writes it for a system-assigned managed identity
+// (azure-cli-core's _profile.py): az then asks the managed identity
+// endpoint, which is azc's server, for every token.
+type azAccount struct {
+	ID               string   `json:"id"`
+	Name             string   `json:"name"`
+	State            string   `json:"state"`
+	User             azUser   `json:"user"`
+	IsDefault        bool     `json:"isDefault"`
+	TenantID         string   `json:"tenantId"`
+	EnvironmentName  string   `json:"environmentName"`
+	HomeTenantID     string   `json:"homeTenantId"`
+	ManagedByTenants []string `json:"managedByTenants"`
+}
+
+type azUser struct {
+	Name                 string `json:"name"`
+	Type                 string `json:"type"`
+	AssignedIdentityInfo string `json:"assignedIdentityInfo"`
+}
+
+type azProfile struct {
+	InstallationID string      `json:"installationId"`
+	Subscriptions  []azAccount `json:"subscriptions"`
+}
+
+// writeAzConfig fills dir, a fresh AZURE_CONFIG_DIR, so that the az CLI
+// acts on context c with no `az login`: azureProfile.json holds c's
+// subscription (or, without one, its tenant) as the default account of a
+// system-assigned managed identity; config selects c's cloud, and for a
+// custom environment clouds.config registers it. userConfig is the user's
+// own az config file ("" or missing: none), whose settings (output format,
+// telemetry) are kept, all but the cloud.
+func writeAzConfig(dir string, c *profile.Context, env profile.Environment, userConfig string) error {
+	acct := azAccount{
+		ID:               c.Tenant.ID,
+		Name:             azTenantLevelName,
+		State:            "Enabled",
+		User:             azUser{Name: "systemAssignedIdentity", Type: "servicePrincipal", AssignedIdentityInfo: "MSI"},
+		IsDefault:        true,
+		TenantID:         c.Tenant.ID,
+		EnvironmentName:  env.Name,
+		HomeTenantID:     c.Tenant.ID,
+		ManagedByTenants: []string{},
+	}
+	if c.Subscription != nil {
+		acct.ID, acct.Name = c.Subscription.ID, c.Subscription.Name
+		if c.Subscription.State != "" {
+			acct.State = c.Subscription.State
+		}
+	}
+	prof, err := json.MarshalIndent(azProfile{InstallationID: newUUID(), Subscriptions: []azAccount{acct}}, "", "  ")
+	if err != nil {
+		return err
+	}
+	files := map[string]string{
+		"azureProfile.json": string(prof),
+		"config":            azUserSettings(userConfig) + "[cloud]\nname = " + env.Name + "\n",
+	}
+	if !env.BuiltIn {
+		files["clouds.config"] = azCloud(env, acct.ID)
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			return fmt.Errorf("writing the az CLI's %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// azCloud is clouds.config registering a custom environment the way
+// `az cloud register` does, with the context's subscription as the
+// cloud's current one.
+func azCloud(env profile.Environment, subscription string) string {
+	authority := strings.TrimSuffix(env.AuthorityHost, "/")
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s]\n", env.Name)
+	for _, kv := range [][2]string{
+		{"endpoint_resource_manager", env.ARMEndpoint},
+		{"endpoint_active_directory", authority},
+		{"endpoint_active_directory_resource_id", env.ARMAudience},
+		{"endpoint_management", env.ARMAudience},
+		{"endpoint_active_directory_graph_resource_id", "https://graph.windows.net/"},
+		{"profile", "latest"},
+		{"subscription", subscription},
+	} {
+		fmt.Fprintf(&b, "%s = %s\n", kv[0], kv[1])
+	}
+	return b.String()
+}
+
+// azUserSettings returns the user's az config file without its [cloud]
+// section, "" when there is none.
+func azUserSettings(path string) string {
+	if path == "" {
+		return ""
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	skip := false
+	for line := range strings.Lines(string(data)) {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			skip = strings.EqualFold(strings.TrimSpace(t[1:len(t)-1]), "cloud")
+		}
+		if !skip {
+			b.WriteString(line)
+		}
+	}
+	out := b.String()
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	return out
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var u [16]byte
+	_, _ = rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
+}
+
+// systemCAFiles are where Unix systems keep their trusted roots, in the
+// order crypto/x509 tries them.
+var systemCAFiles = []string{
+	"/etc/ssl/certs/ca-certificates.crt",
+	"/etc/pki/tls/certs/ca-bundle.crt",
+	"/etc/ssl/ca-bundle.pem",
+	"/etc/pki/tls/cacert.pem",
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+	"/etc/ssl/cert.pem",
+}
+
+// writeCABundle writes to path the roots a child should trust for env's
+// custom CA: the roots the parent trusts (its REQUESTS_CA_BUNDLE or
+// SSL_CERT_FILE, else the system's file) followed by env's CA file. Python
+// (requests, so the az CLI) and Go read only one bundle, so a bundle of the
+// CA alone would break every other HTTPS call. ok is false when no roots
+// file was found; then nothing is written.
+func writeCABundle(path string, getenv func(string) string, caFile string) (ok bool, err error) {
+	ca, err := os.ReadFile(caFile)
+	if err != nil {
+		return false, fmt.Errorf("reading the environment's CA file: %w", err)
+	}
+	candidates := []string{getenv("REQUESTS_CA_BUNDLE"), getenv("SSL_CERT_FILE")}
+	var roots []byte
+	for _, f := range append(candidates, systemCAFiles...) {
+		if f == "" {
+			continue
+		}
+		if roots, err = os.ReadFile(f); err == nil && len(roots) > 0 {
+			break
+		}
+		roots = nil
+	}
+	if roots == nil {
+		return false, nil
+	}
+	if roots[len(roots)-1] != '\n' {
+		roots = append(roots, '\n')
+	}
+	if err := os.WriteFile(path, append(roots, ca...), 0o600); err != nil {
+		return false, fmt.Errorf("writing the CA bundle: %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,99 @@
+package execute
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/azcontext/azc/profile"
+)
+
+func TestWriteAzConfig(t *testing.T) {
+	t.Parallel()
+	env := profile.Environment{Name: "emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	user := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(user, []byte("[core]\noutput = table\n[cloud]\nname = AzureChinaCloud\n[defaults]\ngroup = rg\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		ctx    profile.Context
+		wantID string
+		want   string
+	}{
+		{"a context with a subscription", profile.Context{Tenant: profile.Tenant{ID: "t1"}, Subscription: &profile.Subscription{ID: "s1", Name: "Prod", State: "Warned"}}, "s1", "Prod"},
+		{"a tenant-level context", profile.Context{Tenant: profile.Tenant{ID: "t1"}}, "t1", azTenantLevelName},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := writeAzConfig(dir, &tc.ctx, env, user); err != nil {
+				t.Fatal(err)
+			}
+			var p azProfile
+			data, err := os.ReadFile(filepath.Join(dir, "azureProfile.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(data, &p); err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Subscriptions) != 1 || p.InstallationID == "" {
+				t.Fatalf("profile %s", data)
+			}
+			a := p.Subscriptions[0]
+			if a.ID != tc.wantID || a.Name != tc.want || a.TenantID != "t1" || !a.IsDefault || a.EnvironmentName != "emulator" ||
+				a.User != (azUser{Name: "systemAssignedIdentity", Type: "servicePrincipal", AssignedIdentityInfo: "MSI"}) {
+				t.Errorf("account %+v", a)
+			}
+			cfg, _ := os.ReadFile(filepath.Join(dir, "config"))
+			if want := "[core]\noutput = table\n[defaults]\ngroup = rg\n[cloud]\nname = emulator\n"; string(cfg) != want {
+				t.Errorf("config %q, want %q", cfg, want)
+			}
+			clouds, _ := os.ReadFile(filepath.Join(dir, "clouds.config"))
+			for _, line := range []string{"[emulator]", "endpoint_resource_manager = https://127.0.0.1:8443/", "endpoint_active_directory = https://127.0.0.1:8443",
+				"endpoint_active_directory_resource_id = https://management.core.windows.net/", "subscription = " + tc.wantID} {
+				if !strings.Contains(string(clouds), line+"\n") {
+					t.Errorf("clouds.config lacks %q:\n%s", line, clouds)
+				}
+			}
+		})
+	}
+	t.Run("a built-in cloud is not registered", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		if err := writeAzConfig(dir, &profile.Context{Tenant: profile.Tenant{ID: "t"}}, profile.BuiltinEnvironments()[0], ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "clouds.config")); !os.IsNotExist(err) {
+			t.Errorf("clouds.config written for a built-in cloud: %v", err)
+		}
+	})
+}
+
+func TestWriteCABundle(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ca := write("ca.pem", "CA\n")
+	parent := write("parent.pem", "PARENT")
+	bundle := filepath.Join(dir, "bundle.pem")
+	ok, err := writeCABundle(bundle, func(k string) string { return map[string]string{"REQUESTS_CA_BUNDLE": parent}[k] }, ca)
+	if err != nil || !ok {
+		t.Fatalf("writeCABundle = %v, %v", ok, err)
+	}
+	if got, _ := os.ReadFile(bundle); string(got) != "PARENT\nCA\n" {
+		t.Errorf("bundle %q, want the parent's roots, then the CA", got)
+	}
+	if _, err := writeCABundle(bundle, func(string) string { return "" }, filepath.Join(dir, "missing.pem")); err == nil {
+		t.Error("a missing CA file is not an error")
+	}
+}

@@ -1,0 +1,598 @@
+//go:build unix
+
+package execute_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/emulator/emulatortest"
+)
+
+// bin holds the binaries TestMain builds: azc itself, and tokenprobe, a Go
+// program that knows nothing of azc and uses the Azure SDK's own
+// credentials.
+var bin struct{ azc, probe string }
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "azc-exec-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin.azc = filepath.Join(dir, "azc")
+	bin.probe = filepath.Join(dir, "tokenprobe")
+	// azc hands exec and login to azc-full, which it finds beside itself.
+	out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator),
+		"github.com/azcontext/azc/cmd/azc", "github.com/azcontext/azc/cmd/azc-full", "./testdata/tokenprobe").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building azc, azc-full and tokenprobe: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// identity is one signed-in service principal and the context it got.
+type identity struct {
+	tenant, appID, context, subscription string
+}
+
+// world is an emulator, an azc state directory with the emulator added as
+// an environment, and service principals signed in to it through the real
+// `azc login`.
+type world struct {
+	emu    *emulator.Server
+	dir    string
+	caFile string
+	env    []string
+	ids    []identity
+}
+
+// newWorld starts an emulator with n extra tenants, each with its own
+// service principal and subscription "Sub i", and signs every one of them
+// in with `azc login --service-principal`.
+func newWorld(t *testing.T, n int) *world {
+	t.Helper()
+	cfg := emulator.DefaultConfig()
+	var ids []identity
+	for i := 1; i <= n; i++ {
+		id := identity{
+			tenant:       fmt.Sprintf("%08d-0000-4000-8000-00000000e%03d", i, i),
+			appID:        fmt.Sprintf("%08d-0000-4000-8000-00000000a%03d", i, i),
+			context:      fmt.Sprintf("Sub %d", i),
+			subscription: fmt.Sprintf("%08d-0000-4000-8000-00000000b%03d", i, i),
+		}
+		cfg.Tenants = append(cfg.Tenants, emulator.Tenant{ID: id.tenant, DefaultDomain: fmt.Sprintf("t%d.test", i)})
+		cfg.Apps = append(cfg.Apps, emulator.App{AppID: id.appID, DisplayName: fmt.Sprintf("sp-%d", i), Tenant: id.tenant, Secrets: []string{fmt.Sprintf("secret-%d", i)}})
+		// "Other i" comes first, so a tool that takes the first
+		// subscription it finds acts on the wrong one.
+		cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{
+			ID: fmt.Sprintf("%08d-0000-4000-8000-00000000c%03d", i, i), Name: fmt.Sprintf("Other %d", i), State: "Enabled", Tenant: id.tenant,
+			Principals: []string{id.appID},
+		}, emulator.Subscription{
+			ID: id.subscription, Name: id.context, State: "Enabled", Tenant: id.tenant,
+			Principals: []string{id.appID},
+		})
+		ids = append(ids, id)
+	}
+	emu := emulatortest.Start(t, cfg)
+	dir := t.TempDir()
+	w := &world{emu: emu, dir: dir, caFile: filepath.Join(dir, "ca.pem"), ids: ids}
+	if err := emu.WriteCAFile(w.caFile); err != nil {
+		t.Fatal(err)
+	}
+	w.env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + filepath.Join(dir, "home"),
+		"AZC_CONFIG_DIR=" + filepath.Join(dir, "azc"),
+		"NO_COLOR=1",
+	}
+	w.mustAzc(t, nil, "environment", "add", "emulator", "--authority-host", emu.AuthorityHost(),
+		"--arm-endpoint", emu.ARMEndpoint(), "--arm-audience", emu.ARMAudience(), "--ca-file", w.caFile, "-o", "none")
+	for i, id := range ids {
+		w.mustAzc(t, strings.NewReader(fmt.Sprintf("secret-%d\n", i+1)), "login", "--service-principal",
+			"--client-id", id.appID, "--client-secret-file", "-", "--tenant", id.tenant, "--environment", "emulator")
+	}
+	return w
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// azc runs the azc binary in the world with extra environment entries.
+func (w *world) azc(t *testing.T, stdin *strings.Reader, extraEnv []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin.azc, args...)
+	cmd.Env = append(append([]string(nil), w.env...), extraEnv...)
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("running azc %q: %v", args, err)
+	}
+	return result{out.String(), errOut.String(), cmd.ProcessState.ExitCode()}
+}
+
+func (w *world) mustAzc(t *testing.T, stdin *strings.Reader, args ...string) result {
+	t.Helper()
+	r := w.azc(t, stdin, nil, args...)
+	if r.code != 0 {
+		t.Fatalf("azc %q: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+func (w *world) echoURL() string { return w.emu.URL() + emulator.EchoPath }
+
+// claims is what the emulator's echo endpoint says about a token.
+type claims struct {
+	TID   string `json:"tid"`
+	AppID string `json:"appid"`
+	IDTyp string `json:"idtyp"`
+}
+
+func parseClaims(t *testing.T, out string) claims {
+	t.Helper()
+	var c claims
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &c); err != nil {
+		t.Fatalf("child output %q is not the echoed claims: %v", out, err)
+	}
+	return c
+}
+
+func (id identity) check(t *testing.T, c claims) {
+	t.Helper()
+	if c.TID != id.tenant || c.AppID != id.appID {
+		t.Errorf("the child acted as tenant %s, app %s; want the context's tenant %s, app %s", c.TID, c.AppID, id.tenant, id.appID)
+	}
+}
+
+// hostile returns credential variables of another identity that a user
+// may have in the shell azc exec starts from; none may win over the context.
+func hostile() []string {
+	return []string{
+		"AZURE_CLIENT_ID=99999999-9999-4999-8999-999999999999",
+		"AZURE_CLIENT_SECRET=other-secret",
+		"AZURE_TENANT_ID=99999999-9999-4999-8999-999999999998",
+		"MSI_ENDPOINT=http://127.0.0.1:9/other",
+		"IDENTITY_ENDPOINT=http://127.0.0.1:9/other",
+		"IDENTITY_HEADER=other",
+	}
+}
+
+// requirePeer skips a test whose peer tool is missing, unless
+// AZC_REQUIRE_PEERS=1 (CI) makes that a failure.
+func requirePeer(t *testing.T, err error, what string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("AZC_REQUIRE_PEERS") == "1" {
+		t.Fatalf("%s is required (AZC_REQUIRE_PEERS=1) but unusable: %v", what, err)
+	}
+	t.Skipf("skipping: %s is unusable here (%v); set AZC_REQUIRE_PEERS=1 to make this a failure", what, err)
+}
+
+func TestGoSDKCredentialsGetTheContextsIdentity(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	for _, cred := range []string{"mi", "dac"} {
+		for _, legacy := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s legacy=%v", cred, legacy), func(t *testing.T) {
+				args := []string{"exec", "-c", id.context}
+				if legacy {
+					args = append(args, "--legacy-msi")
+				}
+				args = append(args, "--", bin.probe, "-cred", cred, "-echo", w.echoURL(), "-ca", w.caFile)
+				r := w.azc(t, nil, hostile(), args...)
+				if r.code != 0 {
+					t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+				}
+				id.check(t, parseClaims(t, r.stdout))
+			})
+		}
+	}
+}
+
+func TestPythonManagedIdentityCredentialGetsTheContextsIdentity(t *testing.T) {
+	t.Parallel()
+	const python = "/usr/bin/python3"
+	err := exec.Command(python, "-c", "import azure.identity").Run()
+	requirePeer(t, err, "Debian's python3 with python3-azure ("+python+" -c 'import azure.identity')")
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--", python, "testdata/tokenprobe.py", w.echoURL(), w.caFile)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	id.check(t, parseClaims(t, r.stdout))
+}
+
+// TestAzCLIActsOnTheContextWithNoLogin runs Debian's az CLI 2.45 under
+// plain `azc exec -c CTX -- az …`, with no `az login`, no cloud
+// registration and no CA setting of its own: az must report the context's
+// subscription and tenant (not the first subscription the identity sees),
+// its token must be the context's identity's, and `az rest` must reach ARM
+// with it.
+func TestAzCLIActsOnTheContextWithNoLogin(t *testing.T) {
+	t.Parallel()
+	az, err := exec.LookPath("az")
+	requirePeer(t, err, "the az CLI (Debian's azure-cli)")
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	// Telemetry off: az would send it to the internet, which tests never reach.
+	quiet := []string{"AZURE_CORE_COLLECT_TELEMETRY=0"}
+	run := func(args ...string) string {
+		t.Helper()
+		r := w.azc(t, nil, append(hostile(), quiet...), append([]string{"exec", "-c", id.context, "--", az}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("az %q: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+		}
+		if r.stderr != "" {
+			t.Errorf("az %q wrote to stderr: %s", args, r.stderr)
+		}
+		return r.stdout
+	}
+
+	var acct struct {
+		ID, TenantID, EnvironmentName string
+		User                          struct{ Type string }
+	}
+	if err := json.Unmarshal([]byte(run("account", "show", "-o", "json")), &acct); err != nil {
+		t.Fatal(err)
+	}
+	if acct.ID != id.subscription || acct.TenantID != id.tenant || acct.EnvironmentName != "emulator" {
+		t.Errorf("az account show: subscription %s, tenant %s, cloud %s; want the context's %s, %s, emulator", acct.ID, acct.TenantID, acct.EnvironmentName, id.subscription, id.tenant)
+	}
+
+	var tok struct {
+		AccessToken, Subscription, Tenant string
+	}
+	if err := json.Unmarshal([]byte(run("account", "get-access-token", "-o", "json")), &tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("az account get-access-token: %v", err)
+	}
+	if tok.Subscription != id.subscription || tok.Tenant != id.tenant {
+		t.Errorf("az account get-access-token: subscription %s, tenant %s; want %s, %s", tok.Subscription, tok.Tenant, id.subscription, id.tenant)
+	}
+	id.check(t, w.echo(t, tok.AccessToken))
+
+	var sub struct{ SubscriptionID, TenantID string }
+	out := run("rest", "--method", "get", "--url", w.emu.ARMEndpoint()+"subscriptions/"+id.subscription+"?api-version=2022-12-01", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &sub); err != nil {
+		t.Fatal(err)
+	}
+	if sub.SubscriptionID != id.subscription || sub.TenantID != id.tenant {
+		t.Errorf("az rest to ARM: %s", out)
+	}
+	id.check(t, parseClaims(t, run("rest", "--method", "get", "--url", w.echoURL(), "-o", "json")))
+}
+
+// TestThePrivateAzConfigDirIsRemoved: the directory az wrote into while
+// CMD ran is gone when azc exec returns.
+func TestThePrivateAzConfigDirIsRemoved(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "sh", "-c", `echo "$AZURE_CONFIG_DIR"; test -s "$AZURE_CONFIG_DIR/azureProfile.json" && test -s "$REQUESTS_CA_BUNDLE"`)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	dir := strings.TrimSpace(r.stdout)
+	if dir == "" || strings.HasPrefix(dir, w.dir) {
+		t.Fatalf("AZURE_CONFIG_DIR=%q is not a private directory", dir)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the private AZURE_CONFIG_DIR %s outlived the child: %v", dir, err)
+	}
+}
+
+// armProbe is what the ARM probes print: the subscription
+// $AZURE_SUBSCRIPTION_ID as ARM describes it, and the subscriptions listed.
+type armProbe struct {
+	SubscriptionID string   `json:"subscriptionId"`
+	TenantID       string   `json:"tenantId"`
+	Listed         []string `json:"listed"`
+}
+
+// checkARMProbe runs an ARM probe under `azc exec -c CTX` with another
+// identity's variables in azc's environment: the probe must have read the
+// context's subscription in the context's tenant through ARM, listed the
+// subscriptions the context's identity sees, and written nothing to stderr
+// (no SDK warning).
+func (w *world) checkARMProbe(t *testing.T, probe ...string) {
+	t.Helper()
+	id := w.ids[0]
+	r := w.azc(t, nil, hostile(), append([]string{"exec", "-c", id.context, "--"}, probe...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r.stderr != "" {
+		t.Errorf("the probe wrote to stderr:\n%s", r.stderr)
+	}
+	var got armProbe
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("probe printed %q: %v", r.stdout, err)
+	}
+	if got.SubscriptionID != id.subscription || got.TenantID != id.tenant {
+		t.Errorf("the probe read subscription %s in tenant %s; want the context's %s in %s", got.SubscriptionID, got.TenantID, id.subscription, id.tenant)
+	}
+	if len(got.Listed) != 2 {
+		t.Errorf("the probe listed %v; want the 2 subscriptions of the context's identity", got.Listed)
+	}
+}
+
+func TestGoARMClientActsOnTheContext(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	w.checkARMProbe(t, bin.probe, "-arm", w.emu.ARMEndpoint())
+}
+
+// TestAUsersContextIsServed: a user signed in with the device code (no
+// managed identity, so no selector names it) is served to an SDK under
+// exec like a service principal.
+func TestAUsersContextIsServed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 0)
+	w.emu.OnDeviceCode(func(code string) { _ = w.emu.ApproveDeviceCode(code, emulator.DefaultUser) })
+	w.mustAzc(t, nil, "login", "--environment", "emulator", "--device-code", "-o", "none")
+	r := w.azc(t, nil, hostile(), "exec", "-c", "Contoso Prod", "--", bin.probe, "-arm", w.emu.ARMEndpoint())
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	var got armProbe
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SubscriptionID != "5a5a5a5a-0000-4000-8000-000000000002" || got.TenantID != emulator.DefaultHomeTenantID {
+		t.Errorf("the probe read %+v; want Contoso Prod in %s", got, emulator.DefaultHomeTenantID)
+	}
+}
+
+func TestPythonARMClientsActOnTheContext(t *testing.T) {
+	t.Parallel()
+	const python = "/usr/bin/python3"
+	err := exec.Command(python, "-c", "import azure.identity, azure.mgmt.resource, azure.mgmt.subscription").Run()
+	requirePeer(t, err, "Debian's python3 with python3-azure ("+python+" -c 'import azure.identity, azure.mgmt.resource, azure.mgmt.subscription')")
+	w := newWorld(t, 1)
+	w.checkARMProbe(t, python, "testdata/armprobe.py", w.emu.ARMEndpoint())
+}
+
+func TestNodeARMClientsActOnTheContext(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat("../../../interop/node/node_modules/@azure/arm-subscriptions")
+	}
+	requirePeer(t, err, "node with interop/node's packages (`npm ci` in interop/node)")
+	probe, err := filepath.Abs("../../../interop/node/armprobe.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, 1)
+	w.checkARMProbe(t, node, probe, w.emu.ARMEndpoint())
+}
+
+// echo shows token to the emulator's echo endpoint.
+func (w *world) echo(t *testing.T, token string) claims {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, w.echoURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := w.emu.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var c claims
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("echo: status %d, %v", resp.StatusCode, err)
+	}
+	return c
+}
+
+// TestConcurrentExecsServeOnlyTheirOwnIdentity runs 8 execs at once, each
+// under a context of a different service principal in a different tenant.
+func TestConcurrentExecsServeOnlyTheirOwnIdentity(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 8)
+	var wg sync.WaitGroup
+	results := make([]result, len(w.ids))
+	for i, id := range w.ids {
+		wg.Go(func() {
+			results[i] = w.azc(t, nil, nil, "exec", "-c", id.context, "--", bin.probe, "-cred", "dac", "-echo", w.echoURL(), "-ca", w.caFile)
+		})
+	}
+	wg.Wait()
+	for i, id := range w.ids {
+		if results[i].code != 0 {
+			t.Errorf("%s: exit %d\nstderr:\n%s", id.context, results[i].code, results[i].stderr)
+			continue
+		}
+		id.check(t, parseClaims(t, results[i].stdout))
+	}
+}
+
+func TestTheServerLivesExactlyAsLongAsTheChild(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	r := w.azc(t, nil, nil, "exec", "-c", id.context, "--", "sh", "-c", `echo "$IDENTITY_ENDPOINT"; exit 7`)
+	if r.code != 7 {
+		t.Fatalf("exit %d, want the child's 7\nstderr:\n%s", r.code, r.stderr)
+	}
+	if r.stderr != "" {
+		t.Errorf("azc added to a failing child's stderr: %q", r.stderr)
+	}
+	u, err := url.Parse(strings.TrimSpace(r.stdout))
+	if err != nil || u.Hostname() != "127.0.0.1" {
+		t.Fatalf("the child saw IDENTITY_ENDPOINT=%q (%v)", r.stdout, err)
+	}
+	if conn, err := net.Dial("tcp", u.Host); err == nil {
+		conn.Close()
+		t.Fatal("the credential server still accepts connections after the child exited")
+	}
+}
+
+func TestNoServerExportsOnlyTheContextsVariables(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--no-server", "--", "env")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	// AZC_HANDED_OVER: azc's mark on its hand-over to azc-full, which an
+	// azc run by the child must not inherit.
+	for _, k := range []string{"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_ID", "ARM_USE_MSI", "AZC_HANDED_OVER"} {
+		if v, ok := got[k]; ok {
+			t.Errorf("the child got %s=%q", k, v)
+		}
+	}
+	if got["AZURE_TENANT_ID"] != id.tenant || got["ARM_TENANT_ID"] != id.tenant || got["AZC_CONTEXT"] != id.context || got["AZURE_SUBSCRIPTION_ID"] == "" {
+		t.Errorf("the child's context variables are wrong: %v", got)
+	}
+}
+
+// TestTheChildLosesOtherCredentials: with a server, the credential,
+// storage-key and cloud variables of azc's environment do not reach the
+// child unless --keep-env names them, and AZURE_TENANT_ID is not set
+// (Python's DefaultAzureCredential would warn about it).
+func TestTheChildLosesOtherCredentials(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	parent := append(hostile(), "ARM_ACCESS_KEY=k", "ARM_SAS_TOKEN=s", "AZURE_STORAGE_KEY=k",
+		"AZURE_STORAGE_CONNECTION_STRING=c", "AZURE_STORAGE_SAS_TOKEN=s", "ARM_USE_CLI=true",
+		"AZURE_AUTHORITY_HOST=https://login.other.example/", "ARM_ENVIRONMENT=usgovernment",
+		"ARM_CLIENT_SECRET=s", "AZURE_CLIENT_CERTIFICATE_PATH=p", "ARM_OIDC_TOKEN=t", "KEEP_ME=1")
+	r := w.azc(t, nil, parent, "exec", "-c", id.context, "--keep-env", "AZURE_STORAGE_SAS_TOKEN", "--", "env")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	for _, kv := range parent {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "KEEP_ME", "AZURE_STORAGE_SAS_TOKEN":
+			if got[k] != v {
+				t.Errorf("the child lost %s", k)
+			}
+		default:
+			if got[k] == v {
+				t.Errorf("the child got the parent's %s", k)
+			}
+		}
+	}
+	if v, ok := got["AZURE_TENANT_ID"]; ok {
+		t.Errorf("the child got AZURE_TENANT_ID=%s beside a server", v)
+	}
+	if got["ARM_TENANT_ID"] != id.tenant || got["AZURE_SUBSCRIPTION_ID"] != id.subscription || got["MSI_SECRET"] == "" || got["IDENTITY_HEADER"] != got["MSI_SECRET"] {
+		t.Errorf("the child's context and server variables are wrong: %v", got)
+	}
+}
+
+func TestACommandThatDoesNotExistExits127(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "azc-no-such-command")
+	if r.code != 127 || !strings.Contains(r.stderr, "azc: error:") {
+		t.Errorf("exit %d, stderr %q; want 127 and an error line", r.code, r.stderr)
+	}
+}
+
+// TestTermReachesTheChildThroughAzc sends TERM to the azc process: the
+// child's trap must run, and azc must end with the child's exit code.
+func TestTermReachesTheChildThroughAzc(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	cmd := exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c",
+		`trap 'echo got TERM; exit 42' TERM; echo ready; read x; exit 1`)
+	cmd.Env = w.env
+	// azc's stdin, and so the child's, is a pipe nobody writes to: "read"
+	// blocks until the trap interrupts it.
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, len("ready\n"))
+	if _, err := io.ReadFull(stdout, buf); err != nil || string(buf) != "ready\n" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("read %q, %v; stderr %s", buf, err, stderr.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := io.ReadAll(stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if string(rest) != "got TERM\n" || cmd.ProcessState.ExitCode() != 42 {
+		t.Errorf("child printed %q, azc exited %d; want \"got TERM\" and 42; stderr %s", rest, cmd.ProcessState.ExitCode(), stderr.String())
+	}
+}
+
+// TestAProgramThatCannotRunIsNamedPlainly: the error names the program and
+// why, with no package name of azc's or os/exec's in it (issue 16).
+func TestAProgramThatCannotRunIsNamedPlainly(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	for _, tc := range []struct{ program, want string }{
+		{"nosuchprog-azc", `azc: error: "nosuchprog-azc" not found in the program's PATH`},
+		{"./nosuchprog-azc", `azc: error: "./nosuchprog-azc" cannot be run: `},
+	} {
+		r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", tc.program)
+		if r.code != 127 || !strings.HasPrefix(r.stderr, tc.want) {
+			t.Errorf("azc exec -- %s: exit %d, stderr %q; want 127 and %q", tc.program, r.code, r.stderr, tc.want)
+		}
+		for _, leak := range []string{"childproc", "credserver", "exec:"} {
+			if strings.Contains(r.stderr, leak) {
+				t.Errorf("azc exec -- %s names %q: %q", tc.program, leak, r.stderr)
+			}
+		}
+	}
+}

@@ -1,0 +1,363 @@
+// Package execute is `azc exec`: run any program under a context, with the
+// context's credentials served to it by a credential server (package
+// credserver) for exactly as long as it runs (DESIGN section 5).
+package execute
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/childproc"
+	"github.com/azcontext/azc/credserver"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/profile"
+)
+
+// New returns the commands of this group: exec.
+func New(f *cmdutil.Factory) []*cobra.Command {
+	return []*cobra.Command{NewCmdExec(f, nil)}
+}
+
+// ExecOptions is argv of `azc exec`.
+type ExecOptions struct {
+	f   *cmdutil.Factory
+	cmd *cobra.Command
+
+	// Args is the child's command line.
+	Args []string
+	// NoServer exports the context's variables without a credential server.
+	NoServer bool
+	// LegacyMSI also serves the 2017-09-01 protocol and sets its variables
+	// (the az CLI 2.45). Default: on with a server.
+	LegacyMSI bool
+	// PrivateAzConfig gives the child a fresh AZURE_CONFIG_DIR signed in to
+	// the context, removed when it ends. Default: on with a server.
+	PrivateAzConfig bool
+	// KeepEnv names inherited variables the child keeps although azc would
+	// remove them.
+	KeepEnv []string
+
+	// Environ is the environment the child's is built from (os.Environ).
+	Environ func() []string
+}
+
+// NewCmdExec is `azc exec [-c NAME] [--no-server] [--keep-env VAR]… -- CMD ARGS…`.
+func NewCmdExec(f *cmdutil.Factory, runF func(*ExecOptions) error) *cobra.Command {
+	o := &ExecOptions{f: f, Environ: os.Environ}
+	cmd := &cobra.Command{
+		Use:   "exec [-c NAME] [--no-server] [--keep-env VAR]... -- CMD [ARGS...]",
+		Short: "Run a program with a context's credentials",
+		Long: `Run CMD under a context (Start-Job with a context). azc serves the context's
+tokens to CMD on 127.0.0.1 through the App Service managed identity protocol,
+which the Azure SDKs for Go, Python, JavaScript and .NET, Terraform and the az
+CLI understand, for exactly as long as CMD runs. CMD gets IDENTITY_ENDPOINT,
+IDENTITY_HEADER, ARM_USE_MSI, ARM_MSI_ENDPOINT, MSI_ENDPOINT, MSI_SECRET,
+APPSETTING_WEBSITE_SITE_NAME, ARM_TENANT_ID, AZURE_SUBSCRIPTION_ID,
+ARM_SUBSCRIPTION_ID, AZC_CONTEXT and AZURE_STORAGE_ACCOUNT, and a private
+AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it loses
+the variables that would make a tool use another credential, cloud, tenant or
+subscription (AZURE_CLIENT_SECRET, ARM_ACCESS_KEY, AZURE_STORAGE_KEY, ...;
+docs/exec.md lists them), except those named by --keep-env.
+CMD's exit code is azc's; INT, TERM and HUP reach it.`,
+		Example: `  azc exec -c prod -- terraform plan
+  azc exec -c dev -- python3 app.py
+  azc exec -c dev -- az group list`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.cmd = cmd
+			o.Args = args
+			if !cmd.Flags().Changed("legacy-msi") {
+				o.LegacyMSI = !o.NoServer
+			}
+			if !cmd.Flags().Changed("private-az-config") {
+				o.PrivateAzConfig = !o.NoServer
+			}
+			if o.NoServer && (o.LegacyMSI || o.PrivateAzConfig) {
+				return cmdutil.UsageErrorf("--no-server serves no credentials, so neither --legacy-msi nor --private-az-config can work with it")
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return execRun(o)
+		},
+	}
+	// Everything after CMD belongs to CMD, even without "--".
+	cmd.Flags().SetInterspersed(false)
+	fl := cmd.Flags()
+	fl.BoolVar(&o.NoServer, "no-server", false, "only export the context's variables; serve no credentials")
+	fl.BoolVar(&o.LegacyMSI, "legacy-msi", false, "also serve api-version 2017-09-01 and set MSI_ENDPOINT, MSI_SECRET, APPSETTING_WEBSITE_SITE_NAME (default: on with a server)")
+	fl.BoolVar(&o.PrivateAzConfig, "private-az-config", false, "give CMD a fresh AZURE_CONFIG_DIR signed in to the context, removed afterwards (default: on with a server)")
+	fl.StringArrayVar(&o.KeepEnv, "keep-env", nil, "keep this inherited variable although azc would remove it (repeatable)")
+	return cmd
+}
+
+func execRun(o *ExecOptions) error {
+	code, err := runChild(o)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		// Every clean-up of runChild has run: the server is closed and the
+		// private directory gone. Leave with the child's code, silently.
+		return &cmdutil.SilentExit{Code: code}
+	}
+	return nil
+}
+
+// runChild serves the context to the child and returns the child's exit
+// code once the server is closed and temporary files are removed.
+func runChild(o *ExecOptions) (int, error) {
+	f := o.f
+	st, err := f.State()
+	if err != nil {
+		return 0, err
+	}
+	p, c, scope, err := cmdutil.ResolveContext(st, cobrautil.ContextRef(f, o.cmd))
+	if err != nil {
+		return 0, err
+	}
+	env, err := p.Environment(c.Environment)
+	if err != nil {
+		return 0, err
+	}
+	base := o.Environ()
+	vars := childproc.Vars{Context: c.Name, TenantID: c.Tenant.ID, StorageAccount: c.StorageAccount, ARMEnvironment: armEnvironment(env), Keep: o.KeepEnv}
+	if c.Subscription != nil {
+		vars.SubscriptionID = c.Subscription.ID
+	}
+	if !o.NoServer {
+		srv, err := startServer(o, st, p, c, env, scope)
+		if err != nil {
+			return 0, err
+		}
+		defer func() {
+			if err := srv.Close(); err != nil {
+				f.Logger.Debug("exec: closing the credential server", "err", err)
+			}
+		}()
+		vars.Server = srv.Env()
+		f.Logger.Debug("exec: credential server started", "context", c.Name, "legacy", o.LegacyMSI)
+		dir, err := os.MkdirTemp("", "azc-exec-")
+		if err != nil {
+			return 0, fmt.Errorf("exec: creating a private directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		if err := prepareDir(o, dir, c, env, lookup(base), &vars); err != nil {
+			return 0, err
+		}
+	}
+	ios := f.IOStreams
+	// The command's context ends at the first Ctrl-C, which belongs to the
+	// child: it must neither kill the child nor stop the server early.
+	code, err := childproc.Run(context.WithoutCancel(o.cmd.Context()), childproc.Spec{
+		Args:   o.Args,
+		Env:    childproc.Env(base, vars),
+		Stdin:  ios.In,
+		Stdout: ios.Out,
+		Stderr: ios.ErrOut,
+	})
+	if err != nil {
+		return 0, &cmdutil.ExitError{Code: code, Err: err}
+	}
+	return code, nil
+}
+
+// prepareDir fills the exec's private directory: an az CLI configuration
+// signed in to c (with --private-az-config) and, for an environment with
+// its own CA, a CA bundle of the parent's roots plus that CA, which
+// Python, Go, OpenSSL and Node in the child are pointed at.
+func prepareDir(o *ExecOptions, dir string, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
+	if o.PrivateAzConfig {
+		azDir := filepath.Join(dir, "az")
+		if err := os.Mkdir(azDir, 0o700); err != nil {
+			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
+		}
+		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
+			return fmt.Errorf("exec: %w", err)
+		}
+		vars.AzureConfigDir = azDir
+	}
+	if env.BuiltIn || env.CAFile == "" {
+		return nil
+	}
+	bundle := filepath.Join(dir, "ca-bundle.pem")
+	ok, err := writeCABundle(bundle, getenv, env.CAFile)
+	if err != nil {
+		return fmt.Errorf("exec: %w", err)
+	}
+	if !ok {
+		fmt.Fprintf(o.f.IOStreams.ErrOut, "azc: warning: exec: no system CA file found, so the child does not trust the CA of environment %s\n", env.Name)
+		return nil
+	}
+	vars.Extra = append(vars.Extra,
+		"REQUESTS_CA_BUNDLE="+bundle, // Python requests: the az CLI, MSAL Python, azure-core
+		"SSL_CERT_FILE="+bundle,      // Go, OpenSSL, Python's ssl
+		"NODE_EXTRA_CA_CERTS="+env.CAFile,
+	)
+	return nil
+}
+
+// userAzConfig is the path of the user's own az CLI config file.
+func userAzConfig(getenv func(string) string) string {
+	if d := getenv("AZURE_CONFIG_DIR"); d != "" {
+		return filepath.Join(d, "config")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".azure", "config")
+	}
+	return ""
+}
+
+// lookup returns getenv over a "NAME=value" list (the last entry wins).
+func lookup(env []string) func(string) string {
+	return func(name string) string {
+		v := ""
+		for _, kv := range env {
+			if n, val, ok := strings.Cut(kv, "="); ok && n == name {
+				v = val
+			}
+		}
+		return v
+	}
+}
+
+// armEnvironment is Terraform's ARM_ENVIRONMENT for a built-in cloud, ""
+// for a custom one.
+func armEnvironment(env profile.Environment) string {
+	if !env.BuiltIn {
+		return ""
+	}
+	switch strings.ToLower(env.Name) {
+	case "azurecloud":
+		return "public"
+	case "azurechinacloud":
+		return "china"
+	case "azureusgovernment":
+		return "usgovernment"
+	}
+	return ""
+}
+
+// startServer starts the credential server of context c.
+func startServer(o *ExecOptions, st *azc.State, p *profile.Profile, c *profile.Context, env profile.Environment, scope profile.Scope) (*credserver.Server, error) {
+	f := o.f
+	acct := p.Account(c.Account)
+	if acct == nil {
+		return nil, cmdutil.WithHint(auth.ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
+	}
+	blobs, err := cmdutil.Blobs(f, st, scope)
+	if err != nil {
+		return nil, err
+	}
+	m := auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: func(err error) bool { return errors.Is(err, credstore.ErrNotFound) }})
+	cred := m.Credential(blobs, env, *acct, c.Tenant.ID)
+	// Fail before the child starts when no token can be had at all: the
+	// user sees why here, once, instead of from inside the child.
+	tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(o.cmd.Context(), env.ARMAudience)
+	if err != nil {
+		if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {
+			return nil, cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `azc login`")
+		}
+		return nil, err
+	}
+	return credserver.Start(credserver.Options{
+		Source:        warnOnError(credserver.CredentialSource(cred, c.Tenant.ID), f.IOStreams.ErrOut),
+		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
+		LegacyMSI:     o.LegacyMSI,
+		Identity:      identity(acct, tok.AccessToken.Reveal()),
+		Logger:        f.Logger.With(slog.String("context", c.Name)),
+		Now:           f.Now,
+	})
+}
+
+// warnOnError tells the user on stderr why a token the child asked for
+// could not be had; the child itself only learns "token_unavailable".
+func warnOnError(src credserver.TokenSource, w io.Writer) credserver.TokenSource {
+	var mu sync.Mutex
+	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
+		tok, err := src.Token(ctx, resource)
+		if err != nil && ctx.Err() == nil {
+			mu.Lock()
+			fmt.Fprintf(w, "azc: warning: exec: %v\n", err)
+			mu.Unlock()
+		}
+		return tok, err
+	})
+}
+
+// identity is what the served identity answers to: a service principal's
+// or managed identity's client id, a managed identity's resource id, and
+// the object id its tokens carry (oid). A user is no managed identity and
+// answers to no selector.
+func identity(a *profile.Account, token string) credserver.Identity {
+	switch a.Type {
+	case profile.ServicePrincipal:
+		return credserver.Identity{ClientID: a.ID, ObjectID: objectID(token)}
+	case profile.ManagedIdentity:
+		return credserver.Identity{ClientID: a.ClientID, ObjectID: objectID(token), ResourceID: a.ResourceID}
+	}
+	return credserver.Identity{}
+}
+
+// objectID reads the oid claim of a JWT without verifying it: the token
+// came from the identity provider, and the claim only labels it.
+func objectID(jwt string) string {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		OID string `json:"oid"`
+	}
+	if json.Unmarshal(payload, &claims) != nil {
+		return ""
+	}
+	return claims.OID
+}
+
+// allowedHosts are the resource hosts (and their subdomains) a context of
+// env may get tokens for: its own ARM endpoint and audience, for a
+// built-in cloud the DNS zones of that cloud's services, and for a custom
+// one (an emulator, Azure Stack) both spellings of the public ARM audience,
+// which its SDK clients ask for by default.
+func allowedHosts(env profile.Environment) []string {
+	var hosts []string
+	for _, u := range []string{env.ARMEndpoint, env.ARMAudience} {
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			hosts = append(hosts, pu.Host)
+		}
+	}
+	if !env.BuiltIn {
+		return append(hosts, "management.azure.com", "management.core.windows.net")
+	}
+	switch strings.ToLower(env.Name) {
+	case "azurecloud":
+		hosts = append(hosts, "azure.com", "azure.net", "windows.net", "graph.microsoft.com",
+			"loganalytics.io", "azurecr.io", "azuredatabricks.net", "azuresynapse.net", "azure-api.net", "powerbi.com")
+	case "azurechinacloud":
+		hosts = append(hosts, "chinacloudapi.cn", "azure.cn", "azurecr.cn", "azuresynapse.azure.cn")
+	case "azureusgovernment":
+		hosts = append(hosts, "usgovcloudapi.net", "azure.us", "microsoft.us", "azurecr.us", "loganalytics.us")
+	}
+	return hosts
+}

@@ -1,3 +1,0 @@
-package logincmd
-
-func browserCommand(u string) (string, []string) { return "open", []string{u} }

@@ -1,5 +1,0 @@
-package logincmd
-
-func browserCommand(u string) (string, []string) {
-	return "rundll32", []string{"url.dll,FileProtocolHandler", u}
-}

@@ -1,0 +1,167 @@
+package sessions
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/profile"
+)
+
+// Check is one line of `azc doctor`.
+type Check struct {
+	Name   string `json:"name"`
+	Status string `json:"status"` // ok, warn or fail
+	Detail string `json:"detail"`
+}
+
+// Report is the JSON shape of `azc doctor -o json`.
+type Report struct {
+	StateDir   string  `json:"stateDir"`
+	KeyBackend string  `json:"keyBackend"`
+	Encrypted  bool    `json:"encrypted"`
+	RuntimeDir string  `json:"runtimeDir"`
+	SessionID  string  `json:"sessionId"`
+	Checks     []Check `json:"checks"`
+}
+
+func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check where state lives, the key store, permissions, locks and the session",
+		Args:  cobrautil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r := diagnose(f)
+			err := cobrautil.Print(f, cmd, r, func() *cmdutil.Table {
+				t := &cmdutil.Table{Header: []string{"STATUS", "CHECK", "DETAIL"}}
+				for _, c := range r.Checks {
+					t.Rows = append(t.Rows, []string{c.Status, c.Name, c.Detail})
+				}
+				return t
+			})
+			if err != nil {
+				return err
+			}
+			for _, c := range r.Checks {
+				if c.Status == "fail" {
+					return cmdutil.Errorf("doctor found problems: %s: %s", c.Name, c.Detail)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func diagnose(f *cmdutil.Factory) *Report {
+	r := &Report{StateDir: f.StateDir, RuntimeDir: cmdutil.RuntimeDir(f)}
+	add := func(name, status, format string, a ...any) {
+		r.Checks = append(r.Checks, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	}
+
+	// The state directory and the profile's files: owned by the user, not
+	// links, not writable by others.
+	for _, c := range profile.CheckFiles(f.StateDir) {
+		if c.Err != nil {
+			add(c.Name, "fail", "%v", c.Err)
+		} else {
+			add(c.Name, "ok", "%s", c.Path)
+		}
+	}
+
+	// The profile, read without locking, and its lock.
+	st, err := f.State()
+	if err != nil {
+		add("profile", "fail", "%v", err)
+	} else if p, err := st.Store().Load(); err != nil {
+		add("profile", "fail", "%v", err)
+	} else {
+		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
+		switch free, err := st.Store().LockFree(); {
+		case err != nil:
+			add("profile lock", "fail", "%v", err)
+		case !free:
+			add("profile lock", "warn", "%s is held by another process right now", st.Store().LockPath())
+		default:
+			add("profile lock", "ok", "%s is free", st.Store().LockPath())
+		}
+	}
+
+	// The credential store and its key backend.
+	var warned []string
+	cs, err := credstore.Open(f.StateDir, credstore.Options{
+		Env:               f.Getenv,
+		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
+		Warn:              func(m string) { warned = append(warned, m) },
+		Logger:            f.Logger,
+	})
+	switch {
+	case err != nil:
+		add("credential store", "fail", "%v", err)
+	case !cs.Encrypted():
+		r.KeyBackend = cs.Backend()
+		add("credential store", "warn", "%s: plaintext (0600): no OS key store is available; set AZC_REQUIRE_ENCRYPTION=1 to refuse", cs.Dir())
+	default:
+		r.KeyBackend, r.Encrypted = cs.Backend(), true
+		detail := fmt.Sprintf("%s: AES-256-GCM, data key in %s", cs.Dir(), cs.Backend())
+		if cs.Backend() == "linux-keyring" {
+			detail += " (lost at reboot: you would then sign in again)"
+		}
+		add("credential store", "ok", "%s", detail)
+	}
+	if err == nil {
+		credentialFiles(cs, add)
+	}
+
+	// The session.
+	switch v := f.Getenv("AZC_SESSION"); {
+	case v == "":
+		add("session", "ok", "none in this shell (start one with `eval \"$(azc init bash)\"` or `azc shell`)")
+	default:
+		sess, err := cmdutil.OpenSession(f)
+		if err != nil {
+			add("session", "fail", "%v", err)
+			break
+		}
+		r.SessionID = sess.ID()
+		o := sess.Owner()
+		detail := fmt.Sprintf("%s in %s, owned by pid %d", sess.ID(), filepath.Dir(sess.Dir()), o.PID)
+		if p, err := sess.Load(); err == nil {
+			detail += fmt.Sprintf(", %d contexts", len(p.Contexts))
+			if p.DefaultContext != "" {
+				detail += fmt.Sprintf(", default %q", p.DefaultContext)
+			}
+		}
+		add("session", "ok", "%s", detail)
+	}
+	if d := f.Getenv(depthEnv); d != "" && d != "0" {
+		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
+	}
+	return r
+}
+
+// credentialFiles reports the credential store's files: any that azc
+// refuses (a link, not a regular file, another user's), and the blobs
+// stored unencrypted.
+func credentialFiles(cs *credstore.Store, add func(name, status, format string, a ...any)) {
+	r, err := cs.Check()
+	switch {
+	case err != nil:
+		add("credential files", "fail", "%v", err)
+	case len(r.Unsafe) > 0:
+		for _, e := range r.Unsafe {
+			add("credential files", "fail", "%v", e)
+		}
+	case len(r.Plaintext) > 0 && cs.Encrypted():
+		add("credential files", "warn", "%d of %d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it (azc token): %s",
+			len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
+	case len(r.Plaintext) > 0:
+		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
+	default:
+		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
+	}
+}

@@ -1,0 +1,158 @@
+package sessions
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/cobrautil"
+)
+
+func newCmdInit(f *cmdutil.Factory) *cobra.Command {
+	var noPrompt bool
+	cmd := &cobra.Command{
+		Use:   "init bash|zsh|fish|pwsh",
+		Short: "Print shell integration: a session for this shell, completions and a prompt",
+		Long: `Print the shell code that ties azc to one shell. Add to your shell's start-up file:
+
+  bash  (~/.bashrc)                     eval "$(azc init bash)"
+  zsh   (~/.zshrc)                      eval "$(azc init zsh)"
+  fish  (~/.config/fish/config.fish)    azc init fish | source
+  pwsh  ($PROFILE)                      azc init pwsh | Out-String | Invoke-Expression
+
+The code gives the shell a session (AZC_SESSION, inherited by everything the
+shell starts; it ends when the shell exits), so ` + "`azc use --scope process`" + `
+and autosave-off changes stay in this shell. A shell that already has a valid
+session (a subshell, ` + "`azc shell`" + `) keeps it. It also loads completions and
+puts the current context in front of the prompt (--no-prompt leaves the
+prompt alone; the function __azc_ps1 is defined either way).`,
+		ValidArgs: []string{"bash", "zsh", "fish", "pwsh"},
+		Args:      cobrautil.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			exe := cmdutil.AzcPath(f)
+			var buf bytes.Buffer
+			var tmpl, exeQ string
+			switch args[0] {
+			case "bash":
+				tmpl, exeQ = bashInit, shellQuote(exe)
+			case "zsh":
+				tmpl, exeQ = zshInit, shellQuote(exe)
+			case "fish":
+				tmpl, exeQ = fishInit, fishQuote(exe)
+			case "pwsh", "powershell":
+				tmpl, exeQ = pwshInit, pwshQuote(exe)
+			default:
+				return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or pwsh", args[0])
+			}
+			buf.WriteString(expand(tmpl, exeQ, noPrompt))
+			if _, err := cobrautil.GenCompletion(cmd.Root(), args[0], &buf); err != nil {
+				return err
+			}
+			_, err := f.IOStreams.Out.Write(buf.Bytes())
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&noPrompt, "no-prompt", false, "do not add the current context to the prompt")
+	return cmd
+}
+
+// expand fills a template: @AZC@ becomes exe, the quoted path of the azc
+// binary (cmdutil.AzcPath: not azc-full, so the prompt stays fast, and
+// found without searching PATH), and the lines between
+// @PROMPT@ and @END@ are dropped with --no-prompt.
+func expand(tmpl, exe string, noPrompt bool) string {
+	var out []string
+	skip := false
+	for _, line := range strings.Split(tmpl, "\n") {
+		switch strings.TrimSpace(line) {
+		case "@PROMPT@":
+			skip = noPrompt
+			continue
+		case "@END@":
+			skip = false
+			continue
+		}
+		if !skip {
+			out = append(out, line)
+		}
+	}
+	return strings.ReplaceAll(strings.Join(out, "\n"), "@AZC@", exe)
+}
+
+// shellQuote single-quotes s for sh and zsh.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// fishQuote single-quotes s for fish, where \ and ' are escaped inside.
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
+// pwshQuote single-quotes s for PowerShell, where ' is doubled.
+func pwshQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+const bashInit = `# azc shell integration for bash: eval "$(azc init bash)"
+__azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session"
+unset __azc_session
+__azc_ps1() {
+  local c
+  c=$(@AZC@ prompt 2>/dev/null) && [ -n "$c" ] && printf '(%s) ' "$c"
+}
+@PROMPT@
+case "$PS1" in
+*__azc_ps1*) ;;
+*) PS1='$(__azc_ps1)'"$PS1" ;;
+esac
+@END@
+`
+
+const zshInit = `# azc shell integration for zsh: eval "$(azc init zsh)"
+(( ${+functions[compdef]} )) || { autoload -Uz compinit && compinit -i; }
+__azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session"
+unset __azc_session
+__azc_ps1() {
+  local c
+  # PROMPT_SUBST expands % in what this prints: a name's % stays a %
+  c=$(@AZC@ prompt 2>/dev/null) && [[ -n $c ]] && print -rn -- "(${c//\%/%%}) "
+}
+@PROMPT@
+setopt PROMPT_SUBST
+[[ $PROMPT == *__azc_ps1* ]] || PROMPT='$(__azc_ps1)'"$PROMPT"
+@END@
+`
+
+const fishInit = `# azc shell integration for fish: azc init fish | source
+set -l __azc_session (@AZC@ session start --pid $fish_pid)
+and set -gx AZC_SESSION $__azc_session
+function __azc_ps1
+    set -l c (@AZC@ prompt 2>/dev/null)
+    and test -n "$c"
+    and printf '(%s) ' $c
+end
+@PROMPT@
+if not functions -q __azc_orig_fish_prompt
+    functions -q fish_prompt; and functions -c fish_prompt __azc_orig_fish_prompt
+    function fish_prompt
+        __azc_ps1
+        functions -q __azc_orig_fish_prompt; and __azc_orig_fish_prompt
+    end
+end
+@END@
+`
+
+const pwshInit = `# azc shell integration for PowerShell: azc init pwsh | Out-String | Invoke-Expression
+$__azcSession = & @AZC@ session start --pid $PID
+if ($LASTEXITCODE -eq 0 -and $__azcSession) { $env:AZC_SESSION = $__azcSession }
+Remove-Variable __azcSession -ErrorAction SilentlyContinue
+function global:__azc_ps1 {
+    $c = & @AZC@ prompt 2>$null
+    if ($c) { "($c) " } else { "" }
+}
+@PROMPT@
+if (-not (Test-Path Function:\__azc_orig_prompt)) {
+    Set-Item -Path Function:\global:__azc_orig_prompt -Value $function:prompt
+    function global:prompt { (__azc_ps1) + (__azc_orig_prompt) }
+}
+@END@
+`

@@ -1,0 +1,55 @@
+// Package sessions holds the commands of the process scope: `azc init`
+// (shell integration), `azc shell`, `azc prompt`, `azc autosave`,
+// `azc doctor` and the hidden `azc session start` that init's shell code
+// calls. The shell's session (AZC_SESSION) is attached to the Factory's
+// State by cmdutil.AttachSession, which both binaries call.
+package sessions
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
+)
+
+// New returns the session commands.
+func New(f *cmdutil.Factory) []*cobra.Command {
+	return []*cobra.Command{
+		newCmdInit(f),
+		newCmdSession(f),
+		newCmdPrompt(f),
+		newCmdShell(f),
+		newCmdAutosave(f),
+		newCmdDoctor(f),
+	}
+}
+
+// openUserBlobs opens the user's credential store as the sign-in commands
+// do.
+func openUserBlobs(f *cmdutil.Factory) (*credstore.Store, error) { return cmdutil.UserBlobs(f) }
+
+var noSessionHint = "start a session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or pass --scope user"
+
+// sessionError adds the way out to the session package's errors.
+func sessionError(err error) error {
+	switch {
+	case errors.Is(err, azc.ErrNoSession):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, noSessionHint)
+	case errors.Is(err, session.ErrMalformed), errors.Is(err, session.ErrNotFound),
+		errors.Is(err, session.ErrExpired), errors.Is(err, session.ErrWrongKey):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "start a new session with `eval \"$(azc init bash)\"` or `azc shell`")
+	}
+	return err
+}
+
+func scopeName(s profile.Scope) string {
+	if s == profile.ScopeProcess {
+		return "process"
+	}
+	return "user"
+}

@@ -1,0 +1,206 @@
+// Package tokens is what `azc token` does once its arguments are parsed.
+// It links no cobra: the azc binary's fast path runs it (package tokencmd
+// has the cobra command).
+package tokens
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/credblob"
+	"github.com/azcontext/azc/profile"
+)
+
+// Options is argv of `azc token`.
+type Options struct {
+	Resource string
+	Scope    string
+	Tenant   string
+	// Subscription picks the context whose subscription (id or name) it
+	// names, as az's --subscription picks the account; it excludes Tenant.
+	Subscription string
+}
+
+// Request is what the slow path is asked for: a token for Account in
+// Environment, from the credentials in Blobs.
+type Request struct {
+	Environment profile.Environment
+	Account     profile.Account
+	Blobs       credstore.Blobs
+	// TenantID is the token's tenant (the context's unless --tenant).
+	TenantID string
+	// Scopes requested; empty means ARM.
+	Scopes []string
+}
+
+// Slow gets a token the cache cannot serve (azc-full: MSAL). Its errors
+// are shown as they are, so it adds the hints they need.
+type Slow func(ctx context.Context, r Request) (credblob.Token, error)
+
+// ErrNotSignedIn says the context's account is not in the profile.
+var ErrNotSignedIn = errors.New("not signed in")
+
+// Run is `azc token` once its arguments are parsed: a token for the
+// context ref names (the default chain when empty) in the output out. A
+// miss goes to slow; with slow nil (the azc binary) it returns
+// cmdutil.ErrNeedFull, before any side effect.
+func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, ref string, o *Options, slow Slow) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	p, c, scope, err := cmdutil.ResolveContext(st, ref)
+	if o.Subscription != "" {
+		if o.Tenant != "" {
+			return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
+		}
+		var cur *profile.Context
+		if err == nil {
+			cur = c
+		}
+		if p, c, scope, err = subscriptionContext(st, cur, o.Subscription); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	acct := p.Account(c.Account)
+	if acct == nil {
+		return cmdutil.WithHint(ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
+	}
+	env, err := p.Environment(c.Environment)
+	if err != nil {
+		return err
+	}
+	// azc (slow nil) holds back what opening the store says on stderr
+	// (the plaintext warning) until it knows it answers: on a hand-over
+	// azc-full opens the store again and says it itself.
+	bf := f
+	var held bytes.Buffer
+	if slow == nil {
+		bf = heldStderr(f, &held)
+	}
+	blobs, err := cmdutil.Blobs(bf, st, scope)
+	if err != nil {
+		if slow == nil {
+			return cmdutil.ErrNeedFull
+		}
+		return err
+	}
+	r := Request{Environment: env, Account: *acct, Blobs: blobs, TenantID: o.Tenant}
+	if r.TenantID == "" {
+		r.TenantID = c.Tenant.ID
+	}
+	switch {
+	case o.Scope != "":
+		r.Scopes = []string{o.Scope}
+	case o.Resource != "":
+		// a v1 resource's scope, as az (and auth.ResourceScope) make it
+		r.Scopes = []string{o.Resource + "/.default"}
+	}
+	tok, err := cached(f, r)
+	if err != nil {
+		f.Logger.Debug("token not served from the cache", "account", acct.ID, "tenant", r.TenantID, "scopes", r.Scopes, "reason", err)
+		if slow == nil {
+			return cmdutil.ErrNeedFull
+		}
+		if tok, err = slow(ctx, r); err != nil {
+			return err
+		}
+	} else {
+		f.Logger.Debug("token served from the cache", "account", acct.ID, "tenant", r.TenantID, "scopes", r.Scopes)
+	}
+	_, _ = f.IOStreams.ErrOut.Write(held.Bytes())
+	sub := ""
+	if c.Subscription != nil && o.Tenant == "" {
+		sub = c.Subscription.ID
+	}
+	az := tok.AzCompatible(sub, time.Local)
+	if out.Format == cmdutil.FormatTSV && out.Query == "" {
+		return out.Print(f, tsvRow(az), nil)
+	}
+	return out.Print(f, az, nil)
+}
+
+// azRow is a token as `az account get-access-token -o tsv` prints it:
+// accessToken, expiresOn, subscription (absent with --tenant), tenant,
+// tokenType, in that order. az's JSON, which azc's keeps, also carries
+// expires_on in current versions; a tsv row without it keeps scripts that
+// read columns by position working.
+type azRow struct {
+	AccessToken  string `json:"accessToken"`
+	ExpiresOn    string `json:"expiresOn"`
+	Subscription string `json:"subscription,omitempty"`
+	Tenant       string `json:"tenant"`
+	TokenType    string `json:"tokenType"`
+}
+
+func tsvRow(t credblob.AzToken) azRow {
+	return azRow{AccessToken: t.AccessToken, ExpiresOn: t.ExpiresOn, Subscription: t.Subscription, Tenant: t.Tenant, TokenType: t.TokenType}
+}
+
+// subscriptionContext finds the context whose subscription id or name
+// (case-insensitively) is sub, preferring one of cur's account when there
+// are several; with several accounts and none of them cur's, the choice is
+// ambiguous.
+func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*profile.Profile, *profile.Context, profile.Scope, error) {
+	p, err := st.Profile()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	entries, err := st.Contexts()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var found []azc.Entry
+	for _, e := range entries {
+		if s := e.Subscription; s != nil && (strings.EqualFold(s.ID, sub) || strings.EqualFold(s.Name, sub)) {
+			if cur != nil && e.Account == cur.Account {
+				return p, &e.Context, e.Scope, nil
+			}
+			found = append(found, e)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil, 0, cmdutil.WithHint(fmt.Errorf("no context has subscription %q", sub), cmdutil.ExitUsage,
+			"list the subscriptions with `azc context list`; sign in to another account with `azc login`")
+	case 1:
+		return p, &found[0].Context, found[0].Scope, nil
+	}
+	names := make([]string, len(found))
+	for i, e := range found {
+		names[i] = e.Name
+	}
+	return nil, nil, 0, cmdutil.UsageErrorf("subscription %q is in several contexts of other accounts (%s); pick one with -c", sub, strings.Join(names, ", "))
+}
+
+// cached is the token the account's blob serves without MSAL; any error
+// (no blob, a lost key, a miss) leaves the answer to the slow path.
+func cached(f *cmdutil.Factory, r Request) (credblob.Token, error) {
+	data, err := r.Blobs.Get(r.Account.Key())
+	if err != nil {
+		return credblob.Token{}, err
+	}
+	creds, err := credblob.Unmarshal(data)
+	if err != nil {
+		return credblob.Token{}, err
+	}
+	return creds.CachedToken(credblob.Request{Environment: r.Environment, Account: r.Account, TenantID: r.TenantID, Scopes: r.Scopes, Now: f.Now()})
+}
+
+// heldStderr is f with stderr going to w.
+func heldStderr(f *cmdutil.Factory, w *bytes.Buffer) *cmdutil.Factory {
+	ios := *f.IOStreams
+	ios.ErrOut = w
+	hf := *f
+	hf.IOStreams = &ios
+	return &hf
+}
