@@ -61,8 +61,12 @@ type UI struct {
 	Progress func(Progress)
 }
 
-// Progress is a snapshot of context population after sign-in.
+// Progress is a snapshot of a sign-in: the wait for the user's approval
+// of a device code, then context population.
 type Progress struct {
+	// Approval is true while a device code, just shown with
+	// DisplayMessage, waits for the user to approve it.
+	Approval bool
 	// Listing is true while the tenants are being listed, before any is
 	// known: the first report of a population.
 	Listing       bool
