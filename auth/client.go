@@ -75,7 +75,7 @@ func (m *Manager) publicClient(env profile.Environment, tenant string, acc cache
 	c, err := public.New(AzurePowerShellClientID,
 		public.WithAuthority(authority(env, tenant)),
 		public.WithCache(acc),
-		public.WithHTTPClient(m.msalHTTPClient(hc)),
+		public.WithHTTPClient(m.retryingHTTPClient(hc)),
 		public.WithInstanceDiscovery(instanceDiscovery(env)),
 	)
 	if err != nil {
@@ -119,7 +119,7 @@ func (m *Manager) confidentialClient(env profile.Environment, acct profile.Accou
 	}
 	c, err := confidential.New(authority(env, acct.HomeTenantID), acct.ID, cred,
 		confidential.WithCache(acc),
-		confidential.WithHTTPClient(m.msalHTTPClient(hc)),
+		confidential.WithHTTPClient(m.retryingHTTPClient(hc)),
 		confidential.WithInstanceDiscovery(instanceDiscovery(env)),
 		confidential.WithAzureRegion(noForcedRegion),
 	)

@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// retryingClient is the HTTP client every MSAL request goes through
-// (metadata, device code, token): it tries a request again, up to
+// retryingClient is the HTTP client every request to the identity
+// provider goes through (MSAL's metadata, device code and token requests;
+// the managed identity endpoint): it tries a request again, up to
 // tokenRetries times, when no answer came (the connection failed, was
 // reset or timed out) or the identity provider answered 408, 429 or 5xx.
 // It waits the answer's Retry-After when one is sent and is no longer than
@@ -37,9 +38,9 @@ type retryingClient struct {
 	log  *slog.Logger
 }
 
-// msalHTTPClient is hc wrapped in the retries of retryingClient, with the
+// retryingHTTPClient is hc wrapped in the retries of retryingClient, with the
 // backoff of cfg.Retry (RetryDelay, MaxRetryDelay) when set.
-func (m *Manager) msalHTTPClient(hc *http.Client) *retryingClient {
+func (m *Manager) retryingHTTPClient(hc *http.Client) *retryingClient {
 	c := &retryingClient{hc: hc, base: 500 * time.Millisecond, most: 4 * time.Second, log: m.log}
 	if m.cfg.Retry.RetryDelay > 0 {
 		c.base = m.cfg.Retry.RetryDelay
@@ -165,9 +166,8 @@ func isCodeRedemption(body []byte) bool {
 	return err == nil && form.Get("grant_type") == "authorization_code"
 }
 
-// redactedURL is u without its query, which may carry a hint or a code.
+// redactedURL is u's scheme and host: a managed identity endpoint may
+// carry a secret in its path, and queries carry hints and codes.
 func redactedURL(u *url.URL) string {
-	r := *u
-	r.RawQuery, r.Fragment, r.User = "", "", nil
-	return r.String()
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 }

@@ -219,3 +219,21 @@ func TestCancellingDuringARetryWaitEndsTheSignInAtOnce(t *testing.T) {
 		t.Errorf("client credential grants = %d, want 1", n)
 	}
 }
+
+// TestManagedIdentitySurvivesAConnectionReset: the managed identity
+// endpoint's request goes through the same retries.
+func TestManagedIdentitySurvivesAConnectionReset(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	endpoint, header := s.ManagedIdentityEndpoint()
+	env := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
+	s.SetFault(emulator.RouteManagedIdentity, emulator.Fault{Reset: true, Times: 1})
+	_, err := newTestManager(s, func(k string) string { return env[k] }).Login(context.Background(),
+		LoginOptions{Environment: emulatorEnv(s), Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
+	if err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	if n := s.Count(emulator.RouteManagedIdentity, ""); n != 2 {
+		t.Errorf("managed identity requests = %d, want 2", n)
+	}
+}
