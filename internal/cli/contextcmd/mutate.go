@@ -87,7 +87,8 @@ type RemoveOptions struct {
 // Removed is the JSON shape of what `context remove` and `context clear` removed.
 type Removed struct {
 	Contexts []string `json:"contexts"`
-	// Accounts are the ids of accounts whose last context went.
+	// Accounts are the ids of accounts whose last context went, and their
+	// tokens with it: not those a live shell still holds.
 	Accounts []string `json:"accounts"`
 	// Default is the context that became the default because the removal
 	// took the old one: the first remaining one.
