@@ -100,6 +100,28 @@ func (tm *term) expect(want string) string {
 	}
 }
 
+// exited waits until the shell ends by itself (after an `exit` typed at
+// it), so that nothing it started still runs when the test's cleanup
+// kills what is left and removes its directories: the prompt's `azc
+// prompt` may still be running when `exit` is typed, and on a loaded
+// machine outlive a shell that is killed.
+func (tm *term) exited() {
+	tm.t.Helper()
+	for {
+		tm.mu.Lock()
+		done, all := tm.done, tm.out.String()
+		tm.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-tm.more:
+		case <-time.After(60 * time.Second):
+			tm.t.Fatalf("%s did not exit:\n%s", tm.name, all)
+		}
+	}
+}
+
 // TestShellIntegration loads `azc init SHELL` in real interactive bash
 // (with and without the bash-completion package), zsh and fish on a
 // pseudo-terminal, as a user's start-up file would, and types at them:
@@ -204,6 +226,7 @@ func TestShellIntegration(t *testing.T) {
 				}
 			}
 			tm.typ("exit\r")
+			tm.exited()
 		})
 	}
 }
