@@ -1,7 +1,10 @@
-// Package cli is azc-full's command: the cobra root and process set-up
-// (the environment is read here and nowhere below). Command groups live in
-// sub-packages and share internal/cli/cmdutil, which also prints errors and
-// maps them to exit codes; the azc binary is package front.
+// Package cli is azc-full's command line: process set-up (the environment
+// is read here and nowhere below) and all of azc's cobra wiring — every
+// command, its flags, arguments, completion, help and examples. Each
+// command turns argv into an Options struct and calls the run function of
+// a cobra-free package named for what it holds (contexts, accounts,
+// tokens, sessions, environments, execute), which package front, the azc
+// binary, calls too; cmdutil holds what they share.
 package cli
 
 import (
@@ -14,19 +17,21 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
+	"github.com/azcontext/azc/internal/cli/contextcmd"
+	"github.com/azcontext/azc/internal/cli/environments"
+	"github.com/azcontext/azc/internal/cli/execute"
+	"github.com/azcontext/azc/internal/cli/sessions"
 )
 
-// Commands adds a binary's command groups to the root command.
-type Commands func(root *cobra.Command, f *cmdutil.Factory)
-
-// Main runs azc-full, whose command groups cmds adds, with args (without
+// Main runs azc-full with args (without
 // the program name) on the process's standard streams and environment,
 // and returns the exit code. (The azc binary that users run is package
 // front: it runs its few commands without cobra and hands every other
 // invocation, whole, to azc-full.)
-func Main(cmds Commands, version string, args []string) int {
+func Main(version string, args []string) int {
 	// The hand-over's marks are for azc-full alone: the programs it starts
 	// (azc exec, a browser) and the azc they may run in turn must not
 	// inherit them.
@@ -47,17 +52,17 @@ func Main(cmds Commands, version string, args []string) int {
 	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version); err != nil {
 		return cmdutil.Finish(f, args, err, true, "")
 	}
-	return Run(ctx, f, cmds, args)
+	return Run(ctx, f, args)
 }
 
 // Run executes azc with args under f and returns the exit code. Errors are
 // printed to f.IOStreams.ErrOut as "azc: error: …" with "azc: hint: …"
 // lines; nothing but the result goes to stdout. A command that fails once
 // ctx has ended (Ctrl-C) exits ExitInterrupted and prints nothing more.
-func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) int {
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	started := false
 	cmdutil.AttachSession(f)
-	root := NewCmdRoot(f, cmds, func() { started = true })
+	root := NewCmdRoot(f, func() { started = true })
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
 	root.SetOut(f.IOStreams.Out)
@@ -74,10 +79,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) 
 	return cmdutil.Finish(f, args, err, started, path)
 }
 
-// NewCmdRoot builds the azc command tree with the command groups cmds
-// adds. started is called once flags and arguments have been accepted,
-// just before the command runs.
-func NewCmdRoot(f *cmdutil.Factory, cmds Commands, started func()) *cobra.Command {
+// NewCmdRoot builds the azc command tree. started is called once flags and
+// arguments have been accepted, just before the command runs.
+func NewCmdRoot(f *cmdutil.Factory, started func()) *cobra.Command {
 	root := cobrautil.GroupCommand(&cobra.Command{
 		Use:   "azc",
 		Short: "Named Azure contexts for every shell and program",
@@ -116,8 +120,13 @@ switches between them per user or per shell, and runs any program under one.`,
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
+	root.AddCommand(contextcmd.New(f)...)
+	root.AddCommand(environments.New(f)...)
+	root.AddCommand(execute.New(f)...)
+	root.AddCommand(accounts.New(f)...)
+	root.AddCommand(newCmdToken(f, nil), newCmdVersion(f))
+	root.AddCommand(sessions.New(f)...)
 	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
-	cmds(root, f)
 	addExamples(root)
 	return root
 }

@@ -27,7 +27,7 @@ import (
 // New returns the command group's commands.
 func New(f *cmdutil.Factory) []*cobra.Command {
 	return []*cobra.Command{
-		NewCmdLogin(f, nil), NewCmdLogout(f, nil), NewCmdToken(f, nil),
+		NewCmdLogin(f, nil), NewCmdLogout(f, nil),
 		newCmdSubscription(f), newCmdTenant(f),
 	}
 }
