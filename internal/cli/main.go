@@ -20,7 +20,6 @@ import (
 	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contextcmd"
 	"github.com/azcontext/azc/internal/cli/environments"
 	"github.com/azcontext/azc/internal/cli/execute"
 	"github.com/azcontext/azc/internal/cli/sessions"
@@ -120,7 +119,7 @@ switches between them per user or per shell, and runs any program under one.`,
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
-	root.AddCommand(contextcmd.New(f)...)
+	root.AddCommand(newCmdContext(f), newCmdUse(f, nil))
 	root.AddCommand(environments.New(f)...)
 	root.AddCommand(execute.New(f)...)
 	root.AddCommand(accounts.New(f)...)
