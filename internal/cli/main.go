@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/environments"
@@ -122,7 +121,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	root.AddCommand(newCmdContext(f), newCmdUse(f, nil))
 	root.AddCommand(environments.New(f)...)
 	root.AddCommand(execute.New(f)...)
-	root.AddCommand(accounts.New(f)...)
+	root.AddCommand(newCmdLogin(f, nil), newCmdLogout(f, nil), newCmdSubscription(f), newCmdTenant(f))
 	root.AddCommand(newCmdToken(f, nil), newCmdVersion(f))
 	root.AddCommand(sessions.New(f)...)
 	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
