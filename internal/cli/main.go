@@ -19,7 +19,6 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/execute"
 	"github.com/azcontext/azc/internal/cli/sessions"
 )
 
@@ -119,7 +118,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
 	root.AddCommand(newCmdContext(f), newCmdUse(f, nil))
 	root.AddCommand(newCmdEnvironment(f))
-	root.AddCommand(execute.New(f)...)
+	root.AddCommand(newCmdExec(f, nil))
 	root.AddCommand(newCmdLogin(f, nil), newCmdLogout(f, nil), newCmdSubscription(f), newCmdTenant(f))
 	root.AddCommand(newCmdToken(f, nil), newCmdVersion(f))
 	root.AddCommand(sessions.New(f)...)

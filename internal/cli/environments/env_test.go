@@ -1,8 +1,6 @@
 package environments
 
-import (
-	"testing"
-)
+import "testing"
 
 func TestAddOptionsValidate(t *testing.T) {
 	t.Parallel()
