@@ -19,7 +19,6 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/sessions"
 )
 
 // Main runs azc-full with args (without
@@ -121,7 +120,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	root.AddCommand(newCmdExec(f, nil))
 	root.AddCommand(newCmdLogin(f, nil), newCmdLogout(f, nil), newCmdSubscription(f), newCmdTenant(f))
 	root.AddCommand(newCmdToken(f, nil), newCmdVersion(f))
-	root.AddCommand(sessions.New(f)...)
+	root.AddCommand(newCmdInit(f), newCmdSession(f), newCmdPrompt(f), newCmdShell(f), newCmdAutosave(f), newCmdDoctor(f))
 	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
 	addExamples(root)
 	return root
