@@ -8,7 +8,6 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
@@ -16,7 +15,7 @@ import (
 // newCmdContext returns `context` and its commands; `use` is also a
 // top-level command (newCmdUse).
 func newCmdContext(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{
+	cmd := groupCommand(&cobra.Command{
 		Use:     "context",
 		Aliases: []string{"ctx"},
 		Short:   "List, select and manage contexts",
@@ -54,7 +53,7 @@ func newCmdContextList(f *cmdutil.Factory, runF func(*contexts.ListOptions) erro
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the contexts, marking the current one",
-		Args:    cobrautil.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if refresh {
 				opts.Refresh = func(ctx context.Context, st *azc.State) error { return accounts.RefreshAll(ctx, f, st) }
@@ -62,7 +61,7 @@ func newCmdContextList(f *cmdutil.Factory, runF func(*contexts.ListOptions) erro
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.ListRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return contexts.ListRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions first")
@@ -76,18 +75,18 @@ func newCmdContextShow(f *cmdutil.Factory, runF func(*contexts.ShowOptions) erro
 	return &cobra.Command{
 		Use:               "show [NAME]",
 		Short:             "Show a context (default: the current one)",
-		Args:              cobrautil.MaximumNArgs(1),
-		ValidArgsFunction: cobrautil.CompleteContextNames(f),
+		Args:              maximumNArgs(1),
+		ValidArgsFunction: completeContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Ref = args[0]
 			} else {
-				opts.Ref = cobrautil.ContextRef(f, cmd)
+				opts.Ref = contextRef(f, cmd)
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.ShowRun(f, cobrautil.OutputOf(cmd), opts)
+			return contexts.ShowRun(f, outputOf(cmd), opts)
 		},
 	}
 }
@@ -103,8 +102,8 @@ NAME may be the context's name, its subscription id, its subscription name
 when unique, a unique prefix of its name, or Azure PowerShell's long name.
 "azc use -" returns to the previous context. Without NAME on a terminal, a
 fuzzy picker opens.`,
-		Args:              cobrautil.MaximumNArgs(1),
-		ValidArgsFunction: cobrautil.CompleteContextNames(f),
+		Args:              maximumNArgs(1),
+		ValidArgsFunction: completeContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Ref = args[0]
@@ -112,10 +111,10 @@ fuzzy picker opens.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.UseRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return contexts.UseRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -126,18 +125,18 @@ func newCmdContextRename(f *cmdutil.Factory, runF func(*contexts.RenameOptions) 
 		Use:               "rename OLD NEW",
 		Aliases:           []string{"mv"},
 		Short:             "Rename a context; the default follows",
-		Args:              cobrautil.ExactArgs(2),
-		ValidArgsFunction: cobrautil.CompleteContextNames(f),
+		Args:              exactArgs(2),
+		ValidArgsFunction: completeContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.RenameRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return contexts.RenameRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing context called NEW")
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -148,18 +147,18 @@ func newCmdContextRemove(f *cmdutil.Factory, runF func(*contexts.RemoveOptions) 
 		Use:               "remove NAME…",
 		Aliases:           []string{"rm"},
 		Short:             "Remove contexts (asks before removing the default unless --force)",
-		Args:              cobrautil.MinimumNArgs(1),
-		ValidArgsFunction: cobrautil.CompleteContextNames(f),
+		Args:              minimumNArgs(1),
+		ValidArgsFunction: completeContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.RemoveRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return contexts.RemoveRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the default context without asking")
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -169,16 +168,16 @@ func newCmdContextClear(f *cmdutil.Factory, runF func(*contexts.ClearOptions) er
 	cmd := &cobra.Command{
 		Use:   "clear",
 		Short: "Remove every context and account (asks unless --force)",
-		Args:  cobrautil.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.ClearRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return contexts.ClearRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "do not ask")
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -196,9 +195,9 @@ profile knows (preferring the current context's account); otherwise it updates
 the current context (or the one -c names). --name names it (--force takes a
 name another context holds, removing that one); --property key=value adds an
 extended property, key= removes it.`,
-		Args: cobrautil.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Ref = cobrautil.ContextRef(f, cmd)
+			opts.Ref = contextRef(f, cmd)
 			for _, p := range opts.Properties {
 				if _, _, err := contexts.ParseProperty(p); err != nil {
 					return cmdutil.UsageErrorf("%v", err)
@@ -207,7 +206,7 @@ extended property, key= removes it.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.SetRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return contexts.SetRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -217,7 +216,7 @@ extended property, key= removes it.`,
 	fl.StringVar(&opts.StorageAccount, "storage-account", "", "default storage account")
 	fl.StringArrayVar(&opts.Properties, "property", nil, "extended property key=value (repeatable; key= removes)")
 	fl.BoolVar(&opts.Force, "force", false, "take a name another context holds, removing that context")
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -250,15 +249,15 @@ func newCmdContextImport(f *cmdutil.Factory, runF func(*contexts.ImportOptions) 
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Merge contexts from an azc export, an Azure PowerShell context file or an az CLI azureProfile.json",
-		Args:  cobrautil.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.ImportRun(f, cobrautil.OutputOf(cmd), opts)
+			return contexts.ImportRun(f, outputOf(cmd), opts)
 		},
 	}
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }

@@ -4,13 +4,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/environments"
 )
 
 // newCmdEnvironment returns `environment` and its commands.
 func newCmdEnvironment(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{
+	cmd := groupCommand(&cobra.Command{
 		Use:     "environment",
 		Aliases: []string{"env"},
 		Short:   "List and manage clouds (environments)",
@@ -24,9 +23,9 @@ func newCmdEnvironmentList(f *cmdutil.Factory) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the built-in and custom environments",
-		Args:    cobrautil.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return environments.ListRun(f, cobrautil.OutputOf(cmd))
+			return environments.ListRun(f, outputOf(cmd))
 		},
 	}
 }
@@ -35,9 +34,9 @@ func newCmdEnvironmentShow(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show one environment",
-		Args:  cobrautil.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return environments.ShowRun(f, cobrautil.OutputOf(cmd), &environments.ShowOptions{Name: args[0]})
+			return environments.ShowRun(f, outputOf(cmd), &environments.ShowOptions{Name: args[0]})
 		},
 	}
 }
@@ -48,13 +47,13 @@ func newCmdEnvironmentAdd(f *cmdutil.Factory, runF func(*environments.AddOptions
 	cmd := &cobra.Command{
 		Use:   "add NAME --authority-host URL --arm-endpoint URL [--arm-audience AUD] [--ca-file FILE]",
 		Short: "Add or update a custom environment (an emulator, Azure Stack)",
-		Args:  cobrautil.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {
 				return runF(opts)
 			}
-			return environments.AddRun(f, cobrautil.OutputOf(cmd), opts)
+			return environments.AddRun(f, outputOf(cmd), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -62,7 +61,7 @@ func newCmdEnvironmentAdd(f *cmdutil.Factory, runF func(*environments.AddOptions
 	fl.StringVar(&opts.ARMEndpoint, "arm-endpoint", "", "the Azure Resource Manager endpoint, e.g. https://management.azure.com/ (required)")
 	fl.StringVar(&opts.ARMAudience, "arm-audience", "", "the audience of ARM tokens (default: the ARM endpoint)")
 	fl.StringVar(&opts.CAFile, "ca-file", "", "a PEM file of extra CA certificates to trust for this cloud")
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -72,12 +71,12 @@ func newCmdEnvironmentRemove(f *cmdutil.Factory) *cobra.Command {
 		Use:     "remove NAME",
 		Aliases: []string{"rm"},
 		Short:   "Remove a custom environment that no context uses",
-		Args:    cobrautil.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return environments.RemoveRun(f, opts)
 		},
 	}
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/environments"
 )
 
-func TestNewCmdAddParsesFlags(t *testing.T) {
+func TestEnvironmentAddParsesFlags(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := cmdutil.Test()
 	var got *environments.AddOptions

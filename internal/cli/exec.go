@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/execute"
 )
 
@@ -33,7 +32,7 @@ CMD's exit code is azc's; INT, TERM and HUP reach it.`,
   azc exec -c dev -- az group list`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Ref = cobrautil.ContextRef(f, cmd)
+			o.Ref = contextRef(f, cmd)
 			o.Args = args
 			if !cmd.Flags().Changed("legacy-msi") {
 				o.LegacyMSI = !o.NoServer

@@ -5,7 +5,6 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -23,12 +22,12 @@ AZURE_CLIENT_SECRET), --certificate or --federated-token-file; --identity uses
 the managed identity; --access-token-file keeps a raw token. One context is
 created per enabled subscription in every tenant; signing in again updates
 them.`,
-		Args: cobrautil.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(o)
 			}
-			return accounts.LoginRun(cmd.Context(), f, cobrautil.OutputOf(cmd), o)
+			return accounts.LoginRun(cmd.Context(), f, outputOf(cmd), o)
 		},
 	}
 	fl := cmd.Flags()
@@ -50,7 +49,7 @@ them.`,
 	fl.BoolVar(&o.Force, "force", false, "let --context-name replace an existing context")
 	fl.IntVar(&o.MaxContexts, "max-contexts", 0, "create at most N contexts")
 	fl.BoolVar(&o.SkipPopulation, "skip-population", false, "do not list tenants and subscriptions")
-	cobrautil.AddScopeFlag(cmd, &o.Scope)
+	addScopeFlag(cmd, &o.Scope)
 	return cmd
 }
 
@@ -66,34 +65,34 @@ func newCmdLogout(f *cmdutil.Factory, runF func(*accounts.LogoutOptions) error) 
 account, or ACCOUNT, the account of --context NAME, or --all. Removes the
 account's tokens and secrets and every context of it. Naming an account
 that is not signed in fails (exit 1) and changes nothing.`,
-		Args: cobrautil.MaximumNArgs(1),
+		Args: maximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.Account = args[0]
 			}
-			o.Ref = cobrautil.ContextRef(f, cmd)
+			o.Ref = contextRef(f, cmd)
 			if runF != nil {
 				return runF(o)
 			}
-			return accounts.LogoutRun(cmd.Context(), f, cobrautil.OutputOf(cmd), o)
+			return accounts.LogoutRun(cmd.Context(), f, outputOf(cmd), o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.All, "all", false, "sign every account out")
-	cobrautil.AddScopeFlag(cmd, &o.Scope)
+	addScopeFlag(cmd, &o.Scope)
 	return cmd
 }
 
 // newCmdSubscription returns `subscription` and its `list`.
 func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
+	cmd := groupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
 	opts := &accounts.ListOptions{}
 	list := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the subscriptions of every context (Get-AzSubscription)",
-		Args:    cobrautil.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return accounts.SubscriptionListRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return accounts.SubscriptionListRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	list.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")
@@ -103,15 +102,15 @@ func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
 
 // newCmdTenant returns `tenant` and its `list`.
 func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
+	cmd := groupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
 	opts := &accounts.ListOptions{}
 	list := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the tenants of every context (Get-AzTenant)",
-		Args:    cobrautil.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return accounts.TenantListRun(cmd.Context(), f, cobrautil.OutputOf(cmd), opts)
+			return accounts.TenantListRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	list.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")

@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 // Main runs azc-full with args (without
@@ -77,7 +76,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 // NewCmdRoot builds the azc command tree. started is called once flags and
 // arguments have been accepted, just before the command runs.
 func NewCmdRoot(f *cmdutil.Factory, started func()) *cobra.Command {
-	root := cobrautil.GroupCommand(&cobra.Command{
+	root := groupCommand(&cobra.Command{
 		Use:   "azc",
 		Short: "Named Azure contexts for every shell and program",
 		Long: `azc keeps named Azure contexts (account + tenant + subscription + cloud),
@@ -89,7 +88,7 @@ switches between them per user or per shell, and runs any program under one.`,
 		if debug, _ := cmd.Flags().GetBool("debug"); debug {
 			cmdutil.StartDebug(f, cmd.CommandPath())
 		}
-		if err := cobrautil.ValidateOutputFlags(cmd); err != nil {
+		if err := validateOutputFlags(cmd); err != nil {
 			return err
 		}
 		started()
@@ -102,7 +101,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	root.Flags().Bool("version", false, "print azc's version (as `azc version`)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {
-			return cmdutil.PrintVersion(f, cobrautil.OutputOf(cmd))
+			return cmdutil.PrintVersion(f, outputOf(cmd))
 		}
 		return cmd.Help()
 	}
@@ -114,7 +113,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
-	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
+	_ = root.RegisterFlagCompletionFunc("context", completeContextNames(f))
 	root.AddCommand(newCmdContext(f), newCmdUse(f, nil))
 	root.AddCommand(newCmdEnvironment(f))
 	root.AddCommand(newCmdExec(f, nil))

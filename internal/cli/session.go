@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/internal/cli/sessions"
 )
@@ -32,11 +31,11 @@ session (a subshell, ` + "`azc shell`" + `) keeps it. It also loads completions 
 puts the current context in front of the prompt (--no-prompt leaves the
 prompt alone; the function __azc_ps1 is defined either way).`,
 		ValidArgs: []string{"bash", "zsh", "fish", "pwsh"},
-		Args:      cobrautil.ExactArgs(1),
+		Args:      exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Shell = args[0]
 			opts.Completion = func(shell string, w io.Writer) error {
-				_, err := cobrautil.GenCompletion(cmd.Root(), shell, w)
+				_, err := genCompletion(cmd.Root(), shell, w)
 				return err
 			}
 			return sessions.InitRun(f, opts)
@@ -57,9 +56,9 @@ func newCmdPrompt(f *cmdutil.Factory) *cobra.Command {
 		Long: `Print the current context's name (from -c, $AZC_CONTEXT, the session's
 default, then the profile's) for a shell prompt. It prints nothing when no
 context is selected and never fails. ` + "`azc init`" + ` puts it in your prompt.`,
-		Args: cobrautil.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			contexts.PromptRun(f, cobrautil.ContextRef(f, cmd))
+			contexts.PromptRun(f, contextRef(f, cmd))
 			return nil
 		},
 	}
@@ -67,7 +66,7 @@ context is selected and never fails. ` + "`azc init`" + ` puts it in your prompt
 
 // newCmdSession is the hidden `session` group of `azc init`'s code.
 func newCmdSession(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{
+	cmd := groupCommand(&cobra.Command{
 		Use:    "session",
 		Short:  "Low-level session commands used by `azc init`",
 		Hidden: true,
@@ -76,7 +75,7 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 	start := &cobra.Command{
 		Use:   "start --pid PID",
 		Short: "Print the AZC_SESSION value for the shell PID: the inherited session when it is valid, else a new one",
-		Args:  cobrautil.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if opts.PID <= 0 {
 				return cmdutil.UsageErrorf("--pid is required")
@@ -98,12 +97,12 @@ func newCmdShell(f *cmdutil.Factory) *cobra.Command {
 with autosave off stay in it and are gone when it exits. With NAME, that
 context is the session's default. The subshell's exit code is azc's.
 A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set in it).`,
-		Args: cobrautil.MaximumNArgs(1),
+		Args: maximumNArgs(1),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return cobrautil.CompleteContextNames(f)(cmd, args, toComplete)
+			return completeContextNames(f)(cmd, args, toComplete)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &sessions.ShellOptions{}
@@ -120,16 +119,16 @@ func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check where state lives, the key store, permissions, locks and the session",
-		Args:  cobrautil.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return sessions.DoctorRun(f, cobrautil.OutputOf(cmd))
+			return sessions.DoctorRun(f, outputOf(cmd))
 		},
 	}
 }
 
 // newCmdAutosave returns `autosave` and its show, enable and disable.
 func newCmdAutosave(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{
+	cmd := groupCommand(&cobra.Command{
 		Use:   "autosave",
 		Short: "Show or change whether context changes persist (Enable-/Disable-AzContextAutosave)",
 		Long: `Autosave on (the default): sign-ins and context changes are kept in the profile
@@ -151,12 +150,12 @@ func newCmdAutosaveShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show",
 		Short: "Show the autosave setting in effect (Get-AzContextAutosaveSetting)",
-		Args:  cobrautil.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return sessions.AutosaveShowRun(f, cobrautil.OutputOf(cmd), opts)
+			return sessions.AutosaveShowRun(f, outputOf(cmd), opts)
 		},
 	}
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
 
@@ -169,11 +168,11 @@ func newCmdAutosaveSet(f *cmdutil.Factory, on bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   verb,
 		Short: strings.ToUpper(verb[:1]) + verb[1:] + " autosave (" + ps + ")",
-		Args:  cobrautil.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return sessions.AutosaveSetRun(f, cobrautil.OutputOf(cmd), opts)
+			return sessions.AutosaveSetRun(f, outputOf(cmd), opts)
 		},
 	}
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
+	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/tokens"
 )
 
@@ -23,12 +22,12 @@ names of ` + "`az account get-access-token`" + ` (accessToken, expiresOn, expire
 tokenType, subscription, tenant), and -o tsv prints az's five columns
 (accessToken, expiresOn, subscription, tenant, tokenType), so scripts written
 for az keep working.`,
-		Args: cobrautil.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(o)
 			}
-			return tokens.Run(cmd.Context(), f, cobrautil.OutputOf(cmd), cobrautil.ContextRef(f, cmd), o, accounts.MSALToken(f))
+			return tokens.Run(cmd.Context(), f, outputOf(cmd), contextRef(f, cmd), o, accounts.MSALToken(f))
 		},
 	}
 	cmd.Flags().StringVar(&o.Resource, "resource", "", "resource (v1), e.g. https://storage.azure.com")

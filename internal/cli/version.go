@@ -4,7 +4,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 // newCmdVersion is `azc version`; its JSON shape is cmdutil.VersionInfo.
@@ -12,9 +11,9 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print azc's version",
-		Args:  cobrautil.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmdutil.PrintVersion(f, cobrautil.OutputOf(cmd))
+			return cmdutil.PrintVersion(f, outputOf(cmd))
 		},
 	}
 }

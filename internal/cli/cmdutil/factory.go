@@ -1,8 +1,8 @@
-// Package cmdutil is what every azc command group shares: the Factory that
+// Package cmdutil is what every azc command shares: the Factory that
 // carries the process's dependencies, terminal streams, output formatting
 // (-o, --query), the error type that carries exit codes and hints, and the
-// scope choice. It links no cobra (package cobrautil has the cobra
-// helpers), so that the azc binary's fast path can do without it. It never
+// scope choice. It links no cobra (package cli has all the cobra wiring),
+// so that the azc binary's fast path can do without it. It never
 // reads the process environment itself: cli.Main reads it once and hands it
 // down through Factory.Getenv.
 package cmdutil
