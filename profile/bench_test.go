@@ -170,3 +170,23 @@ func BenchmarkSetDefault1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkViewColumns1000 is `azc context list`'s read: open the lazy
+// view and take every context's columns twice, as the table does (once
+// for the widths, once for the lines).
+func BenchmarkViewColumns1000(b *testing.B) {
+	s := storeWith(b, 1000)
+	b.ReportAllocs()
+	var c profile.Columns
+	for b.Loop() {
+		v, err := s.View()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range 2 {
+			for i := range v.Len() {
+				v.ColumnsAt(i, &c)
+			}
+		}
+	}
+}

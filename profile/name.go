@@ -60,20 +60,57 @@ func checkName(n string) error {
 
 // checkNames checks the n names name(0) … name(n-1): each valid, and no two
 // the same (SameName). The first offence gives the error.
+//
+// The names are found again by a table of their positions, placed by
+// nameHash: nothing is copied or kept (a map of NameKey would copy every
+// name with an upper-case letter), and names that land on one slot are
+// compared with SameName.
 func checkNames(n int, name func(i int) string) error {
-	seen := make(map[string]int, n)
+	size := 1
+	for size < 2*n {
+		size <<= 1
+	}
+	slots := make([]int32, size) // position + 1; 0 is free
+	mask := uint64(size - 1)
 	for i := range n {
 		nm := name(i)
 		if err := checkName(nm); err != nil {
 			return fmt.Errorf("context %d: %w", i, err)
 		}
-		k := NameKey(nm)
-		if j, ok := seen[k]; ok {
-			return &DuplicateNameError{First: name(j), Second: nm}
+		for h := nameHash(nm) & mask; ; h = (h + 1) & mask {
+			j := int(slots[h]) - 1
+			if j < 0 {
+				slots[h] = int32(i + 1)
+				break
+			}
+			if SameName(name(j), nm) {
+				return &DuplicateNameError{First: name(j), Second: nm}
+			}
 		}
-		seen[k] = i
 	}
 	return nil
+}
+
+// nameHash is the FNV-1a hash of NameKey(name), so that names the same
+// under SameName hash alike; for ASCII it lowers the letters as it goes
+// rather than making the key.
+func nameHash(name string) uint64 {
+	key := name
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			key = NameKey(name)
+			break
+		}
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
 }
 
 // DuplicateNameError reports two contexts of one profile whose names are

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -13,6 +14,9 @@ func FuzzNameKey(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b string) {
 		if got, want := NameKey(a) == NameKey(b), SameName(a, b); got != want {
 			t.Fatalf("NameKey(%q) == NameKey(%q) is %v, SameName is %v", a, b, got, want)
+		}
+		if SameName(a, b) && nameHash(a) != nameHash(b) {
+			t.Fatalf("SameName(%q, %q) but their nameHash differ", a, b)
 		}
 		if SameName(a, b) != strings.EqualFold(a, b) {
 			t.Fatalf("SameName(%q, %q) is not strings.EqualFold", a, b)
@@ -70,5 +74,42 @@ func TestNamesTheSameUnderFoldingAreOneName(t *testing.T) {
 	}
 	if _, err := p.UpsertContext(Context{Name: "ς", Account: "k2", Tenant: Tenant{ID: "t2"}}, UpsertOptions{}); !errors.Is(err, ErrNameTaken) {
 		t.Fatalf("adding ς beside σ: %v, want ErrNameTaken", err)
+	}
+}
+
+// TestCheckNamesFindsEveryDuplicate holds checkNames to comparing every
+// pair with SameName, over sets of names drawn from letters that fold
+// together (σ ς Σ, k K and the Kelvin sign, s S ſ) and many that do not,
+// so that slots collide and probe.
+func TestCheckNamesFindsEveryDuplicate(t *testing.T) {
+	letters := []string{"σ", "ς", "Σ", "k", "K", "\u212a", "s", "S", "\u017f", "a", "B", "é", "É", "1", "-"}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		names := make([]string, 1+rnd.IntN(40))
+		for i := range names {
+			var b strings.Builder
+			for range 1 + rnd.IntN(3) {
+				b.WriteString(letters[rnd.IntN(len(letters))])
+			}
+			names[i] = "n" + b.String()
+		}
+		want := -1 // the second of the first pair that SameName joins
+	pairs:
+		for j := range names {
+			for i := range j {
+				if SameName(names[i], names[j]) {
+					want = j
+					break pairs
+				}
+			}
+		}
+		err := checkNames(len(names), func(i int) string { return names[i] })
+		var dup *DuplicateNameError
+		switch {
+		case want < 0 && err != nil:
+			t.Fatalf("checkNames(%q) = %v, want no error", names, err)
+		case want >= 0 && (!errors.As(err, &dup) || dup.Second != names[want] || !SameName(dup.First, dup.Second)):
+			t.Fatalf("checkNames(%q) = %v, want a duplicate ending at %q", names, err, names[want])
+		}
 	}
 }

@@ -36,12 +36,11 @@ type View struct {
 // rng is a range of View.text.
 type rng struct{ start, end uint32 }
 
-// span locates one skimmed context: the whole element, and its name's
-// value (between the quotes).
-type span struct{ elem, name rng }
-
-// columns locate the values of a skimmed context's Columns.
-type columns struct {
+// span locates one skimmed context: the whole element, and the values of
+// its Columns (between the quotes), noted as the skim reads it, so that
+// `azc context list` reads each context once.
+type span struct {
+	elem                                                  rng
 	name, account, tenantID, tenantDomain, subID, subName rng
 }
 
@@ -193,12 +192,7 @@ func (v *View) ColumnsAt(i int, c *Columns) {
 		}
 		return
 	}
-	// Read the element again for where its columns are: noting them for
-	// every context at the skim would cost every command that does not
-	// list them the memory for all.
-	var sp columns
-	k := &skimmer{s: v.text, i: int(v.spans[i].elem.start)}
-	k.element(&sp)
+	sp := &v.spans[i]
 	*c = Columns{
 		Name:             v.at(sp.name),
 		Account:          v.at(sp.account),
@@ -367,32 +361,59 @@ func (k *skimmer) expect(lit string) bool {
 // quoted reads a string without escapes or control characters, in valid
 // UTF-8, noting where its bytes are in *r when r is not nil.
 func (k *skimmer) quoted(r *rng) bool {
-	if k.i >= len(k.s) || k.s[k.i] != '"' {
+	s := k.s
+	if k.i >= len(s) || s[k.i] != '"' {
 		return false
 	}
 	start := k.i + 1
-	n := strings.IndexByte(k.s[start:], '"')
-	if n < 0 {
-		return false
+	// One pass over printable ASCII, the bytes of nearly every string; any
+	// other byte ends it.
+	j := start
+	for j < len(s) && plain[s[j]] {
+		j++
 	}
-	b := k.s[start : start+n]
-	ascii := true
-	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
-		case c < 0x20 || c == '\\':
+	if j < len(s) && s[j] >= utf8.RuneSelf {
+		// UTF-8: the rest up to the closing quote, checked whole.
+		n := strings.IndexByte(s[j:], '"')
+		if n < 0 {
 			return false
-		case c >= utf8.RuneSelf:
-			ascii = false
 		}
+		b := s[j : j+n]
+		for i := 0; i < len(b); i++ {
+			if c := b[i]; c < 0x20 || c == '\\' {
+				return false
+			}
+		}
+		if !utf8.ValidString(b) {
+			return false
+		}
+		j += n
 	}
-	if !ascii && !utf8.ValidString(b) {
-		return false
+	if j == len(s) || s[j] != '"' {
+		return false // an escape, a control character or no end
 	}
 	if r != nil {
-		*r = rng{uint32(start), uint32(start + n)}
+		*r = rng{uint32(start), uint32(j)}
 	}
-	k.i = start + n + 1
+	k.i = j + 1
 	return true
+}
+
+// plain is true for the bytes quoted reads in its fast pass: printable
+// ASCII and DEL, but for '"' and '\\'.
+var plain = [256]bool{
+	' ': true, '!': true, '#': true, '$': true, '%': true, '&': true, '\'': true, '(': true,
+	')': true, '*': true, '+': true, ',': true, '-': true, '.': true, '/': true,
+	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true,
+	'8': true, '9': true, ':': true, ';': true, '<': true, '=': true, '>': true, '?': true,
+	'@': true, 'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true, 'G': true,
+	'H': true, 'I': true, 'J': true, 'K': true, 'L': true, 'M': true, 'N': true, 'O': true,
+	'P': true, 'Q': true, 'R': true, 'S': true, 'T': true, 'U': true, 'V': true, 'W': true,
+	'X': true, 'Y': true, 'Z': true, '[': true, ']': true, '^': true, '_': true,
+	'`': true, 'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true, 'g': true,
+	'h': true, 'i': true, 'j': true, 'k': true, 'l': true, 'm': true, 'n': true, 'o': true,
+	'p': true, 'q': true, 'r': true, 's': true, 't': true, 'u': true, 'v': true, 'w': true,
+	'x': true, 'y': true, 'z': true, '{': true, '|': true, '}': true, '~': true, 0x7f: true,
 }
 
 // contexts reads the contexts member's value: null, or an array of
@@ -408,17 +429,18 @@ func (k *skimmer) contexts(v *View) bool {
 	if k.byte(']') {
 		return true
 	}
-	// Guess the count from the bytes left (a context takes 200 or more),
-	// so that the spans are not copied as they grow.
-	v.spans = make([]span, 0, min((len(k.s)-k.i)/200, 1<<16))
+	// Encode writes a context a line: the lines left bound the count, so
+	// that the spans are neither copied as they grow nor made too many.
+	v.spans = make([]span, 0, min(strings.Count(k.s[k.i:], "\n")+1, 1<<16))
 	for {
 		k.ws()
-		var cols columns
+		v.spans = append(v.spans, span{})
+		sp := &v.spans[len(v.spans)-1]
 		start := k.i
-		if !k.element(&cols) {
+		if !k.element(sp) {
 			return false
 		}
-		v.spans = append(v.spans, span{elem: rng{uint32(start), uint32(k.i)}, name: cols.name})
+		sp.elem = rng{uint32(start), uint32(k.i)}
 		if k.byte(']') {
 			break
 		}
@@ -434,7 +456,7 @@ func (k *skimmer) contexts(v *View) bool {
 // line without spaces, its members in Context's order of fields, strings
 // without escapes. Such an element decodes to a Context whose Columns are
 // the strings noted in *sp.
-func (k *skimmer) element(sp *columns) bool {
+func (k *skimmer) element(sp *span) bool {
 	return k.expect(`{"name":`) && k.quoted(&sp.name) &&
 		k.expect(`,"account":`) && k.quoted(&sp.account) &&
 		k.expect(`,"environment":`) && k.quoted(nil) &&

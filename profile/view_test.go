@@ -305,3 +305,15 @@ func TestColumnsOutliveTheView(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainBytes: the bytes quoted's fast pass takes are those a JSON
+// string holds as they are, in ASCII: not a control character, a quote or
+// a backslash.
+func TestPlainBytes(t *testing.T) {
+	for c := range 256 {
+		want := c >= 0x20 && c < 0x80 && c != '"' && c != '\\'
+		if plain[c] != want {
+			t.Errorf("plain[%#x] = %v, want %v", c, plain[c], want)
+		}
+	}
+}
