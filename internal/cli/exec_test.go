@@ -32,7 +32,7 @@ func TestArgvToOptions(t *testing.T) {
 			t.Parallel()
 			ios, _, _, _ := cmdutil.Test()
 			var got *execute.ExecOptions
-			cmd := newCmdExec(&cmdutil.Factory{IOStreams: ios}, func(o *execute.ExecOptions) error { got = o; return nil })
+			cmd := newCmdExec(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}, func(o *execute.ExecOptions) error { got = o; return nil })
 			cmd.SetArgs(tc.argv)
 			cmd.SetOut(ios.Out)
 			cmd.SetErr(ios.ErrOut)
