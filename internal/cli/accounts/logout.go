@@ -82,17 +82,13 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	}
 	ids := make([]string, 0, len(keys))
 	for _, k := range keys {
-		if a := merged.Account(k); a != nil {
-			ids = append(ids, a.ID)
-		} else {
-			ids = append(ids, k)
-		}
+		ids = append(ids, merged.AccountID(&profile.Context{Account: k}))
 	}
 	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(ids, ", "), contexts.Where(st, scope), len(names))
 	if len(ids) == 0 {
 		msg = "no account to sign out"
 	}
-	result := logoutOutput{Accounts: keys, RemovedContexts: names, Default: removed.Promoted}
+	result := contexts.Removed{Contexts: names, Accounts: ids, Default: removed.Promoted}
 	if removed.Promoted != "" {
 		msg += fmt.Sprintf("\n%q is now the default context (the first remaining one)", removed.Promoted)
 	}
@@ -105,14 +101,4 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		}
 	}
 	return out.PrintChange(f, result, msg)
-}
-
-type logoutOutput struct {
-	Accounts        []string `json:"accounts"`
-	RemovedContexts []string `json:"removedContexts"`
-	// Default is the context that became the default because the old
-	// one went: the first remaining one.
-	Default string `json:"default,omitempty"`
-	// Current is the context this shell uses when signing out changed it.
-	Current string `json:"current,omitempty"`
 }

@@ -67,10 +67,13 @@ type RemoveOptions struct {
 	DropCredentials DropCredentials
 }
 
-// Removed is the JSON shape of what `context remove` and `context clear` removed.
+// Removed is the JSON shape of what `context remove`, `context clear` and
+// `logout` removed.
 type Removed struct {
+	// Contexts are the names of the contexts removed.
 	Contexts []string `json:"contexts"`
-	// Accounts are the ids of accounts whose last context went.
+	// Accounts are the ids (as a context's account.id) of the accounts
+	// removed: signed out, or left with no context.
 	Accounts []string `json:"accounts"`
 	// Default is the context that became the default because the removal
 	// took the old one: the first remaining one.
@@ -152,10 +155,7 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 			if accountUsed(left, k) {
 				continue
 			}
-			id := k
-			if i := strings.LastIndexByte(k, '|'); i >= 0 {
-				id = k[i+1:]
-			}
+			id := left.AccountID(&profile.Context{Account: k})
 			removed.Accounts = append(removed.Accounts, id)
 			line("removed account %s: it has no context left", id)
 		}
