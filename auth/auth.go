@@ -61,8 +61,12 @@ type UI struct {
 	Progress func(Progress)
 }
 
-// Progress is a snapshot of context population after sign-in.
+// Progress is a snapshot of a sign-in: the wait for the user's approval
+// of a device code, then context population.
 type Progress struct {
+	// Approval is true while a device code, just shown with
+	// DisplayMessage, waits for the user to approve it.
+	Approval bool
 	// Listing is true while the tenants are being listed, before any is
 	// known: the first report of a population.
 	Listing       bool
@@ -106,7 +110,9 @@ type Config struct {
 	NotFound func(error) bool
 	// Retry tunes ARM retries (429 with Retry-After, 5xx, timeouts); zero
 	// values take azcore's defaults, except TryTimeout: zero means
-	// ResponseTimeout.
+	// ResponseTimeout. RetryDelay and MaxRetryDelay, when set, also bound
+	// the backoff of requests to the identity provider without a
+	// Retry-After (500 ms doubling to 4 s otherwise; see retryingClient).
 	Retry policy.RetryOptions
 	// TokenTimeout bounds one token acquisition, retries after 429 and 5xx
 	// included, and (with a little slack) the wait for the account's lock

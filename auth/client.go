@@ -24,8 +24,8 @@ import (
 )
 
 // Every request azc makes to Entra ID or ARM gives up when a step takes
-// longer than these; ARM calls are then retried (Config.Retry), token
-// requests during population too (retryTransient).
+// longer than these; ARM calls are then retried (Config.Retry), requests to
+// the identity provider too (retryingClient).
 const (
 	// ConnectTimeout bounds the TCP connection.
 	ConnectTimeout = 10 * time.Second
@@ -75,7 +75,7 @@ func (m *Manager) publicClient(env profile.Environment, tenant string, acc cache
 	c, err := public.New(AzurePowerShellClientID,
 		public.WithAuthority(authority(env, tenant)),
 		public.WithCache(acc),
-		public.WithHTTPClient(hc),
+		public.WithHTTPClient(m.retryingHTTPClient(hc)),
 		public.WithInstanceDiscovery(instanceDiscovery(env)),
 	)
 	if err != nil {
@@ -119,7 +119,7 @@ func (m *Manager) confidentialClient(env profile.Environment, acct profile.Accou
 	}
 	c, err := confidential.New(authority(env, acct.HomeTenantID), acct.ID, cred,
 		confidential.WithCache(acc),
-		confidential.WithHTTPClient(hc),
+		confidential.WithHTTPClient(m.retryingHTTPClient(hc)),
 		confidential.WithInstanceDiscovery(instanceDiscovery(env)),
 		confidential.WithAzureRegion(noForcedRegion),
 	)

@@ -22,11 +22,11 @@ const (
 	// the account's lock: the holder's own bound plus the time to record
 	// its failure and unlock.
 	lockSlack = 2 * time.Second
-	// tokenRetries is how many times an acquisition is retried after a 429
-	// or 5xx answer.
+	// tokenRetries is how many times a request to the identity provider is
+	// sent again after no answer or a 408, 429 or 5xx one (retryingClient).
 	tokenRetries = 2
-	// maxRetryAfter bounds the Retry-After honoured: a longer one fails the
-	// acquisition at once rather than retrying early.
+	// maxRetryAfter bounds the Retry-After honoured: a longer one ends the
+	// retries at once rather than retrying early.
 	maxRetryAfter = 5 * time.Second
 	// failureWindow is how long a failed acquisition is shared: a process
 	// that takes the account's lock within it gets the same error without
@@ -132,7 +132,7 @@ func (m *Manager) acquireOnce(parent context.Context, blobs Blobs, key, request,
 	}
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	tok, err := m.retryThrottled(ctx, acquire)
+	tok, err := acquire(ctx)
 	if err != nil && parent.Err() == nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("get a token for %s: the identity provider did not answer within %s: %w", who, timeout, err)
@@ -146,30 +146,6 @@ func (m *Manager) acquireOnce(parent context.Context, blobs Blobs, key, request,
 		_ = blobs.Delete(failureKey(key))
 	}
 	return tok, err
-}
-
-// retryThrottled calls acquire again, up to tokenRetries times, when the
-// identity provider answers 429 or a 5xx: after its Retry-After when it
-// sends one no longer than maxRetryAfter (a longer one fails at once),
-// else after a short backoff, and never past ctx's deadline.
-func (m *Manager) retryThrottled(ctx context.Context, acquire func(ctx context.Context) (Token, error)) (Token, error) {
-	for attempt := 0; ; attempt++ {
-		tok, err := acquire(ctx)
-		if err == nil || attempt == tokenRetries {
-			return tok, err
-		}
-		d, ok := throttled(err, attempt)
-		if !ok {
-			return tok, err
-		}
-		if dl, has := ctx.Deadline(); has && time.Until(dl) < d {
-			return tok, err
-		}
-		m.log.Debug("identity provider throttled; retrying", "after", d, "attempt", attempt+1)
-		if m.wait(ctx, d) != nil {
-			return tok, err
-		}
-	}
 }
 
 // transient reports whether err is a failure of the identity provider or
@@ -190,35 +166,14 @@ func transient(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne)
 }
 
-// throttled reports whether err is a retryable answer of the identity
-// provider (an *AADError or *StatusError with status 429 or 5xx) and how
-// long to wait.
-func throttled(err error, attempt int) (time.Duration, bool) {
-	var ae *AADError
-	var se *StatusError
-	switch {
-	case errors.As(err, &ae) && retryable(ae.Status):
-		return retryDelay(ae.retryAfter, attempt)
-	case errors.As(err, &se) && retryable(se.Status):
-		return retryDelay(se.retryAfter, attempt)
+// parseRetryAfter reads a Retry-After value: whole seconds or an HTTP
+// date.
+func parseRetryAfter(v string) (time.Duration, bool) {
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
 	}
 	return 0, false
-}
-
-// retryDelay is the wait a Retry-After value v (seconds or an HTTP date)
-// asks for, bounded by maxRetryAfter, else 500 ms doubling per attempt; ok
-// is false when the server asks for longer than the bound.
-func retryDelay(v string, attempt int) (time.Duration, bool) {
-	if v == "" {
-		return time.Duration(500<<attempt) * time.Millisecond, true
-	}
-	var d time.Duration
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		d = time.Duration(n) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = max(time.Until(t), 0)
-	} else {
-		return time.Duration(500<<attempt) * time.Millisecond, true
-	}
-	return d, d <= maxRetryAfter
 }

@@ -325,6 +325,7 @@ func (m *Manager) deviceCode(ctx context.Context, c public.Client, scope string,
 		return public.AuthResult{}, describeMSALError("start device code sign-in", err)
 	}
 	opts.UI.message(dc.Result.Message)
+	opts.UI.progress(Progress{Approval: true})
 	r, err := dc.AuthenticationResult(ctx)
 	if err != nil {
 		return public.AuthResult{}, describeMSALError("device code sign-in", err)

@@ -51,24 +51,14 @@ func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environm
 	if err != nil {
 		return Token{}, err
 	}
-	var resp *http.Response
-	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-		if err != nil {
-			return Token{}, err
-		}
-		req.Header.Set("X-IDENTITY-HEADER", header)
-		resp, err = hc.Do(req)
-		if err != nil {
-			return Token{}, fmt.Errorf("managed identity endpoint: %w", redactURLError(err))
-		}
-		if !retryable(resp.StatusCode) || attempt == 2 {
-			break
-		}
-		drain(resp.Body)
-		if err := m.wait(ctx, retryAfter(resp, attempt)); err != nil {
-			return Token{}, err
-		}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Token{}, err
+	}
+	req.Header.Set("X-IDENTITY-HEADER", header)
+	resp, err := m.retryingHTTPClient(hc).Do(req)
+	if err != nil {
+		return Token{}, fmt.Errorf("managed identity endpoint: %w", redactURLError(err))
 	}
 	defer drain(resp.Body)
 	if resp.StatusCode != http.StatusOK {
@@ -108,28 +98,6 @@ func retryable(status int) bool {
 		return true
 	}
 	return false
-}
-
-// retryAfter honours Retry-After (seconds), else backs off exponentially.
-func retryAfter(resp *http.Response, attempt int) time.Duration {
-	if s := resp.Header.Get("Retry-After"); s != "" {
-		if n, err := strconv.Atoi(s); err == nil && n >= 0 {
-			return min(time.Duration(n)*time.Second, 60*time.Second)
-		}
-	}
-	return time.Duration(200<<attempt) * time.Millisecond
-}
-
-// wait blocks for d or until ctx ends.
-func (m *Manager) wait(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // redactURLError drops the query string from a *url.Error: a managed

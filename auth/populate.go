@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -155,7 +154,7 @@ type tenantWork struct {
 // tokens are redeemed one after another (a rotating refresh token) each
 // tenant's listing overlaps the next tenant's redemption.
 func (m *Manager) populate(ctx context.Context, env profile.Environment, res *LoginResult, opts LoginOptions, tokenFor tokenFunc) error {
-	tokenFor = memoize(m.retryTransient(tokenFor))
+	tokenFor = memoize(tokenFor)
 	copts, err := m.ARMClientOptions(env)
 	if err != nil {
 		return err
@@ -321,47 +320,6 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 // per enabled subscription).
 func Enabled(s profile.Subscription) bool {
 	return s.State == "" || strings.EqualFold(s.State, "Enabled")
-}
-
-// retryTransient retries a tenant's token when the identity provider
-// answered 408, 429, 500, 502, 503 or 504, backing off as ARM requests do
-// (Config.Retry: MaxRetries, RetryDelay doubling up to MaxRetryDelay);
-// other failures, such as a tenant that needs interaction, return at once.
-func (m *Manager) retryTransient(get tokenFunc) tokenFunc {
-	r := m.cfg.Retry
-	retries := int(r.MaxRetries)
-	switch {
-	case retries == 0:
-		retries = 3
-	case retries < 0:
-		retries = 0
-	}
-	delay, most := r.RetryDelay, r.MaxRetryDelay
-	if delay == 0 {
-		delay = 800 * time.Millisecond
-	}
-	if most == 0 {
-		most = 60 * time.Second
-	}
-	return func(ctx context.Context, tenant string) (Token, error) {
-		for attempt := 0; ; attempt++ {
-			t, err := get(ctx, tenant)
-			var ae *AADError
-			if err == nil || attempt >= retries || !errors.As(err, &ae) || !retryable(ae.Status) {
-				return t, err
-			}
-			d := max(delay, 0)
-			for i := 0; i < attempt && d < time.Hour && (most < 0 || d < most); i++ {
-				d *= 2
-			}
-			if most > 0 {
-				d = min(d, most)
-			}
-			if err := m.wait(ctx, d); err != nil {
-				return Token{}, err
-			}
-		}
-	}
 }
 
 // memoize keeps each tenant's token for the rest of the population, so the

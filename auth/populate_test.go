@@ -42,10 +42,10 @@ func TestPopulationFollowsEveryPageAndReportsTheTotalLast(t *testing.T) {
 			t.Errorf("tenant %s: %d subscriptions, want 3", tn.ID, perTenant[tn.ID])
 		}
 	}
-	if len(steps) < 2 || !steps[0].Listing {
-		t.Fatalf("progress %+v does not start by saying the tenants are being listed", steps)
+	if len(steps) < 3 || !steps[0].Approval || !steps[1].Listing {
+		t.Fatalf("progress %+v does not start by saying the device code awaits approval, then that the tenants are being listed", steps)
 	}
-	steps = steps[1:]
+	steps = steps[2:]
 	for i, p := range steps {
 		if p.Tenants != 7 {
 			t.Fatalf("progress %d reports %d tenants before the list was complete: %+v", i, p.Tenants, steps)
@@ -142,7 +142,7 @@ func TestATenantListThatHangsTimesOut(t *testing.T) {
 	if n := s.Count(emulator.RouteTenants, ""); n != 3 {
 		t.Errorf("/tenants asked %d times, want 3 (a try and two retries)", n)
 	}
-	if len(steps) == 0 || !steps[0].Listing {
+	if len(steps) < 2 || !steps[1].Listing {
 		t.Errorf("progress %+v does not say the tenants are being listed", steps)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -149,8 +150,6 @@ type AADError struct {
 	Description string
 	// Status is the HTTP status.
 	Status int
-
-	retryAfter string // the answer's Retry-After header
 }
 
 func (e *AADError) Error() string {
@@ -182,8 +181,6 @@ type StatusError struct {
 	// Unavailable").
 	Status int
 	Text   string
-
-	retryAfter string // the answer's Retry-After header
 }
 
 func (e *StatusError) Error() string { return e.Op + ": identity provider answered " + e.Text }
@@ -194,7 +191,6 @@ func (e *StatusError) Error() string { return e.Op + ": identity provider answer
 func describeMSALError(op string, err error) error {
 	var ce msalerrors.CallErr
 	if errors.As(err, &ce) && ce.Resp != nil {
-		retryAfter := ce.Resp.Header.Get("Retry-After")
 		msg := ce.Err.Error()
 		if i := strings.Index(msg, "{"); i >= 0 {
 			var body struct {
@@ -204,16 +200,39 @@ func describeMSALError(op string, err error) error {
 			if json.Unmarshal([]byte(msg[i:]), &body) == nil && body.Error != "" {
 				desc, _, _ := strings.Cut(body.Description, "\r\n")
 				desc, _, _ = strings.Cut(desc, "\n")
-				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode, retryAfter: retryAfter}
+				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode}
 			}
 		}
-		return &StatusError{Op: op, Status: ce.Resp.StatusCode, Text: ce.Resp.Status, retryAfter: retryAfter}
+		return &StatusError{Op: op, Status: ce.Resp.StatusCode, Text: ce.Resp.Status}
 	}
 	if strings.Contains(err.Error(), "no token found") {
 		return fmt.Errorf("%s: %w", op, ErrInteractionRequired)
 	}
+	// A request that got no answer, after its retries: MSAL's text adds a
+	// line break and the whole URL.
+	var ue *url.Error
+	if errors.As(err, &ue) && !errors.Is(err, context.Canceled) {
+		return &noAnswerError{op: op, err: ue}
+	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// noAnswerError is a request to the identity provider that got no answer
+// (after its retries). It unwraps to the *url.Error.
+type noAnswerError struct {
+	op  string
+	err *url.Error
+}
+
+func (e *noAnswerError) Error() string {
+	host := e.err.URL
+	if u, err := url.Parse(e.err.URL); err == nil {
+		host = u.Host
+	}
+	return e.op + ": no answer from the identity provider at " + host + ": " + e.err.Err.Error()
+}
+
+func (e *noAnswerError) Unwrap() error { return e.err }
 
 // claimString reads a string claim from a JWT without verifying it (the
 // token came from the identity provider over TLS; this only labels it).

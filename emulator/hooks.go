@@ -22,6 +22,7 @@ type hookRequest struct {
 	Status     int      `json:"status"`
 	RetryAfter Duration `json:"retryAfter"`
 	Hang       bool     `json:"hang"`
+	Reset      bool     `json:"reset"`
 	Times      int      `json:"times"`
 	Subject    string   `json:"subject"`
 	Audience   string   `json:"audience"`
@@ -109,7 +110,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 			bad(errors.New("a fault needs status 400-599 (or 0), and non-negative times, latency and retryAfter"))
 			return
 		}
-		s.SetFault(req.Route, Fault{Latency: time.Duration(req.Latency), Status: req.Status, RetryAfter: time.Duration(req.RetryAfter), Hang: req.Hang, Times: req.Times})
+		s.SetFault(req.Route, Fault{Latency: time.Duration(req.Latency), Status: req.Status, RetryAfter: time.Duration(req.RetryAfter), Hang: req.Hang, Reset: req.Reset, Times: req.Times})
 		ok(map[string]string{"status": "set"})
 	case "DELETE /faults":
 		s.ClearFaults()

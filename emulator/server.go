@@ -77,6 +77,9 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Hang holds the request open until the client gives up or the server closes.
 	Hang bool
+	// Reset drops the connection (HTTP/2: resets the stream) without an answer, after
+	// reading the request: the client sees a transport error.
+	Reset bool
 	// Times is how many requests the fault applies to; 0 means every request.
 	Times int
 }
@@ -435,6 +438,11 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 		case <-s.closed:
 		}
 		return true
+	}
+	if f.Reset {
+		// The server closes the connection, or resets the HTTP/2 stream, without
+		// logging a panic.
+		panic(http.ErrAbortHandler)
 	}
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)

@@ -14,6 +14,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
@@ -166,20 +168,25 @@ type loginOutput struct {
 // the browser only when a user is at a terminal.
 func loginUI(f *cmdutil.Factory) auth.UI {
 	ui := auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }}
-	if f.IOStreams.IsStderrTTY() {
-		ui.OpenURL = func(u string) error {
-			if err := openBrowser(u); err != nil {
-				return err
-			}
-			fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)
-			return nil
+	if !f.IOStreams.IsStderrTTY() {
+		ui.Progress = plainProgress(f.IOStreams.ErrOut, f.Now)
+		return ui
+	}
+	ui.OpenURL = func(u string) error {
+		if err := openBrowser(u); err != nil {
+			return err
 		}
-		// One line, rewritten in place, says what azc waits for.
-		ui.Progress = func(p auth.Progress) {
-			if p.Listing {
-				fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing tenants (Ctrl-C to stop)…")
-				return
-			}
+		fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)
+		return nil
+	}
+	// One line, rewritten in place, says what azc waits for.
+	ui.Progress = func(p auth.Progress) {
+		switch {
+		case p.Approval:
+			fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: waiting for the sign-in to be approved (Ctrl-C to stop)…")
+		case p.Listing:
+			fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing tenants (Ctrl-C to stop)…")
+		default:
 			fmt.Fprintf(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
 			if p.TenantsDone == p.Tenants {
 				fmt.Fprintln(f.IOStreams.ErrOut)
@@ -187,6 +194,39 @@ func loginUI(f *cmdutil.Factory) auth.UI {
 		}
 	}
 	return ui
+}
+
+// plainProgressEvery is how often plainProgress reports the subscription
+// listing's count.
+const plainProgressEvery = 5 * time.Second
+
+// plainProgress reports a sign-in's progress to a stderr that is not a
+// terminal (a CI log, a pipe, a file) in whole lines, without control
+// bytes: one line when the device code waits for approval, one when the
+// tenants are being listed, then the subscription listing's count at once,
+// at most every plainProgressEvery by now's clock, and when it ends.
+func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
+	var (
+		mu   sync.Mutex
+		last time.Time
+	)
+	return func(p auth.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case p.Approval:
+			fmt.Fprintln(w, "azc: waiting for the sign-in to be approved (Ctrl-C to stop)")
+		case p.Listing:
+			fmt.Fprintln(w, "azc: listing tenants")
+		default:
+			t := now()
+			if p.TenantsDone < p.Tenants && !last.IsZero() && t.Sub(last) < plainProgressEvery {
+				return
+			}
+			last = t
+			fmt.Fprintf(w, "azc: listing subscriptions: tenants %d/%d, subscriptions %d\n", p.TenantsDone, p.Tenants, p.Subscriptions)
+		}
+	}
 }
 
 // readSecret reads a secret from file ("-" = stdin) or, with no file, from

@@ -232,3 +232,49 @@ func TestLoginJSONShapesTheAccountAsAContextDoes(t *testing.T) {
 		t.Errorf("login's account %+v, the context's %+v", login.Account, ctx.Account)
 	}
 }
+
+// TestLoginSaysWhatItWaitsForWhenStderrIsNotATerminal: with stderr a pipe
+// (a CI log), a device-code login says in plain lines that it waits for
+// approval, lists tenants and how far the subscriptions are, with no
+// control bytes; stdout holds only the result (-o json parses), whatever
+// the format; a service principal's secret never appears.
+func TestLoginSaysWhatItWaitsForWhenStderrIsNotATerminal(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	code, out, errOut := h.run("login", "--environment", "emu", "--device-code", "-o", "json")
+	if code != 0 {
+		t.Fatalf("login: exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Subscriptions int `json:"subscriptions"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Subscriptions != 4 {
+		t.Fatalf("stdout is not the result alone: %v\n%s", err, out)
+	}
+	lines := strings.Split(errOut, "\n")
+	at := 0
+	for _, want := range []string{"enter the code", "azc: waiting for the sign-in to be approved", "azc: listing tenants",
+		"azc: listing subscriptions: tenants 2/2, subscriptions 4"} {
+		for at < len(lines) && !strings.Contains(lines[at], want) {
+			at++
+		}
+		if at == len(lines) {
+			t.Fatalf("stderr lacks %q after the lines before it:\n%s", want, errOut)
+		}
+	}
+	if strings.ContainsAny(errOut, "\r\x1b") {
+		t.Errorf("stderr to a pipe holds control bytes: %q", errOut)
+	}
+
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	code, out, errOut = h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID)
+	if code != 0 || out != "" {
+		t.Fatalf("service principal login: exit %d, stdout %q: %s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "azc: listing tenants\n") || !strings.Contains(errOut, "azc: listing subscriptions: tenants 1/1") ||
+		strings.Contains(errOut, "waiting for the sign-in") || strings.Contains(errOut, emulator.DefaultServicePrincipalSecret) {
+		t.Errorf("service principal login's stderr:\n%s", errOut)
+	}
+}

@@ -189,7 +189,8 @@ func writeTable(w io.Writer, t *Table, style tableStyle) error {
 			if i == len(width) {
 				width = append(width, 0)
 			}
-			width[i] = max(width[i], termtext.Width(cellText(c)))
+			_, cw := cellWidth(c)
+			width[i] = max(width[i], cw)
 		}
 	})
 	cut := termtext.Fit(width, gap, style.width)
@@ -203,30 +204,30 @@ func writeTable(w io.Writer, t *Table, style tableStyle) error {
 		current.EnableColor()
 	}
 	const spaces = "                                                                "
-	var line strings.Builder
+	var line []byte // one buffer for every line
 	t.each(func(cells []string, header bool) {
-		line.Reset()
+		line = line[:0]
 		for i, c := range cells {
-			c = cellText(c)
-			cw := termtext.Width(c)
+			c, cw := cellWidth(c)
 			if cut && cw > width[i] {
 				c = termtext.Truncate(c, width[i])
 				cw = termtext.Width(c)
 			}
-			line.WriteString(c)
+			line = append(line, c...)
 			if i == len(cells)-1 {
 				break
 			}
 			for pad := width[i] + gap - cw; pad > 0; pad -= len(spaces) {
-				line.WriteString(spaces[:min(pad, len(spaces))])
+				line = append(line, spaces[:min(pad, len(spaces))]...)
 			}
 		}
 		// an empty last cell leaves the padding before it
-		text := strings.TrimRight(line.String(), " ")
+		text := bytes.TrimRight(line, " ")
 		if current != nil && !header && cells[0] != "" {
-			text = current.Sprint(text)
+			_, _ = bw.WriteString(current.Sprint(string(text)))
+		} else {
+			_, _ = bw.Write(text)
 		}
-		_, _ = bw.WriteString(text)
 		_ = bw.WriteByte('\n')
 	})
 	return bw.Flush()
@@ -235,6 +236,18 @@ func writeTable(w io.Writer, t *Table, style tableStyle) error {
 // cellText is a cell as a terminal may show it: on one line, with every
 // control character spelled out.
 func cellText(s string) string { return termtext.Escape(s) }
+
+// cellWidth returns cellText(s) and the columns it takes: for printable
+// ASCII, nearly every cell, s and its length, found in one pass.
+func cellWidth(s string) (string, int) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			s = cellText(s)
+			return s, termtext.Width(s)
+		}
+	}
+	return s, len(s)
+}
 
 // genericTable shows a JSON value as a table: a list of objects as one row
 // each with their scalar fields as columns (from the first object), an
