@@ -96,11 +96,11 @@ func (s *State) decideScope(flag profile.Scope, env *bool) (ScopeDecision, error
 	if env != nil {
 		return ScopeDecision{Scope: scopeOf(*env), Source: SourceEnvironment}, nil
 	}
-	up, err := s.store.View()
+	set, err := s.store.Settings()
 	if err != nil {
 		return ScopeDecision{}, err
 	}
-	if on := up.Header().Settings.Autosave; on != nil {
+	if on := set.Autosave; on != nil {
 		return ScopeDecision{Scope: scopeOf(*on), Source: SourceProfile}, nil
 	}
 	return ScopeDecision{Scope: profile.ScopeUser, Source: SourceDefault}, nil

@@ -99,16 +99,35 @@ func TestSignInSurvivesATransientFailureOfItsFirstTokenRequest(t *testing.T) {
 	}
 }
 
-func TestStartingADeviceCodeSurvivesATransientFailure(t *testing.T) {
+// TestTheSignInsOtherRequestsSurviveATransientFailure: the OIDC metadata
+// read and the device code request, MSAL's first requests of a sign-in,
+// are sent again after a 503 or a reset connection.
+func TestTheSignInsOtherRequestsSurviveATransientFailure(t *testing.T) {
 	t.Parallel()
-	s := startEmulator(t, nil)
-	s.SetFault(emulator.RouteDeviceCode, emulator.Fault{Status: http.StatusServiceUnavailable, Times: 1})
-	res := deviceLogin(t, s, newTestManager(s, nil), emulator.DefaultUser)
-	if res.Account.ID != emulator.DefaultUser {
-		t.Fatalf("account %+v", res.Account)
-	}
-	if n := s.Count(emulator.RouteDeviceCode, ""); n != 2 {
-		t.Errorf("device code requests = %d, want 2", n)
+	for _, tc := range []struct {
+		name  string
+		route string
+		fault emulator.Fault
+	}{
+		{"the device code request after a 503", emulator.RouteDeviceCode, emulator.Fault{Status: http.StatusServiceUnavailable, Times: 1}},
+		{"the device code request after a reset", emulator.RouteDeviceCode, emulator.Fault{Reset: true, Times: 1}},
+		{"the OIDC metadata after a 503", emulator.RouteMetadata, emulator.Fault{Status: http.StatusServiceUnavailable, Times: 1}},
+		{"the OIDC metadata after a reset", emulator.RouteMetadata, emulator.Fault{Reset: true, Times: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := startEmulator(t, nil)
+			s.SetFault(tc.route, tc.fault)
+			res := deviceLogin(t, s, newTestManager(s, nil), emulator.DefaultUser)
+			if res.Account.ID != emulator.DefaultUser || len(res.Subscriptions) == 0 {
+				t.Fatalf("account %+v, %d subscriptions", res.Account, len(res.Subscriptions))
+			}
+			if tc.route == emulator.RouteDeviceCode {
+				if n := s.Count(emulator.RouteDeviceCode, ""); n != 2 {
+					t.Errorf("device code requests = %d, want 2", n)
+				}
+			}
+		})
 	}
 }
 

@@ -197,6 +197,16 @@ func serveMain(t *testing.T, args ...string) (emulator.ServeInfo, *http.Client) 
 
 func TestServeRotatesRefreshTokensOnlyWhenAsked(t *testing.T) {
 	t.Parallel()
+	cfg := emulator.DefaultConfig()
+	cfg.RotateRefreshTokens = true
+	seed, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotating := filepath.Join(t.TempDir(), "rotating.json")
+	if err := os.WriteFile(rotating, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name      string
 		args      []string
@@ -204,6 +214,7 @@ func TestServeRotatesRefreshTokensOnlyWhenAsked(t *testing.T) {
 	}{
 		{"by default a redeemed refresh token stays valid", nil, http.StatusOK},
 		{"--rotate-refresh-tokens refuses a redeemed one", []string{"--rotate-refresh-tokens"}, http.StatusBadRequest},
+		{"a seed with rotateRefreshTokens refuses a redeemed one", []string{"--config", rotating}, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -42,14 +42,33 @@ func checkVersion(v int) error {
 // (environments, accounts, contexts) on one compact line, so that grep and
 // diff see one context a line; a final newline ends it.
 func Encode(p *Profile) ([]byte, error) {
-	out, _, err := encode(p, "")
-	return out, err
+	head, _, err := encode(p, "")
+	if err != nil {
+		return nil, err
+	}
+	return append(head, closing...), nil
 }
 
-// encode is Encode, with raw, when not empty, written as the contexts
-// array (p.Contexts must then be nil): a contexts array copied from the
-// file being replaced, so that a change to the header costs no encoding of
-// the contexts. gen is where the generation's digits are in out.
+// closing ends every profile.json Encode writes.
+const closing = "\n}\n"
+
+// content is a profile.json to write: head, raw and tail one after the
+// other. raw, when not empty, is the contexts array copied from the file
+// being replaced: it is written from the text it was read into rather
+// than copied into one buffer with the rest.
+type content struct {
+	head      []byte
+	raw, tail string
+}
+
+// size is the length of the file c makes.
+func (c *content) size() int { return len(c.head) + len(c.raw) + len(c.tail) }
+
+// encode is Encode without its closing brace (the file is head, then
+// raw, then closing): raw, when not empty, is the contexts array (p.Contexts
+// must then be nil), copied from the file being replaced, so that a change
+// to the header costs no encoding of the contexts. gen is where the
+// generation's digits are in head.
 //
 // The header (p without its arrays) is encoded whole and laid out; the
 // arrays, the last fields of Profile, are encoded an element at a time,
@@ -66,7 +85,7 @@ func encode(p *Profile, raw string) (out []byte, gen [2]int, err error) {
 		return nil, gen, err
 	}
 	header := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	out = make([]byte, 0, len(header)+len(raw)+64+len(p.Contexts)*512)
+	out = make([]byte, 0, len(header)+64+len(p.Contexts)*512)
 	out = append(out, '{')
 	for i, first := 1, true; i < len(header) && header[i] != '}'; first = false {
 		if header[i] == ',' {
@@ -97,9 +116,8 @@ func encode(p *Profile, raw string) (out []byte, gen [2]int, err error) {
 	}
 	if raw != "" {
 		out = append(out, ",\n  \"contexts\": "...)
-		out = append(out, raw...)
 	}
-	return append(out, "\n}\n"...), gen, nil
+	return out, gen, nil
 }
 
 // appendArray appends the member key of a non-empty array (omitted when
@@ -129,35 +147,36 @@ func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, bu
 // encodeChange encodes p with the next generation (raw as in encode), and
 // bumps p.Generation; it returns nil and leaves p.Generation when the
 // result would be old with only the generation changed: nothing to write.
-func encodeChange(p *Profile, raw string, old string) ([]byte, error) {
+func encodeChange(p *Profile, raw string, old string) (*content, error) {
 	p.Version = FormatVersion
 	p.Generation++
-	out, gen, err := encode(p, raw)
+	head, gen, err := encode(p, raw)
 	if err != nil {
 		p.Generation--
 		return nil, err
 	}
-	if old != "" && sameButGeneration(out, gen, old, p.Generation-1) {
+	c := &content{head: head, raw: raw, tail: closing}
+	if old != "" && sameButGeneration(c, gen, old, p.Generation-1) {
 		p.Generation--
 		return nil, nil
 	}
-	return out, nil
+	return c, nil
 }
 
-// sameButGeneration reports whether old is out with the generation digits
-// (at gen) replaced by prev's.
-func sameButGeneration(out []byte, gen [2]int, old string, prev uint64) bool {
+// sameButGeneration reports whether old is c with the generation digits
+// (at gen in c.head) replaced by prev's.
+func sameButGeneration(c *content, gen [2]int, old string, prev uint64) bool {
 	digits := strconv.AppendUint(nil, prev, 10)
-	if len(old) != len(out)-(gen[1]-gen[0])+len(digits) {
+	if len(old) != c.size()-(gen[1]-gen[0])+len(digits) {
 		return false
 	}
-	for _, piece := range [][]byte{out[:gen[0]], digits, out[gen[1]:]} {
+	for _, piece := range [][]byte{c.head[:gen[0]], digits, c.head[gen[1]:]} {
 		if old[:len(piece)] != string(piece) {
 			return false
 		}
 		old = old[len(piece):]
 	}
-	return true
+	return old[:len(c.raw)] == c.raw && old[len(c.raw):] == c.tail
 }
 
 // skipValue returns the index just past the JSON value that starts at s[i]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // MaxFileSize is the largest profile.json or import file azc reads: 64
@@ -138,7 +139,7 @@ func readState(path string) (string, fs.FileInfo, error) {
 // sync of its own (its data is durable): a reader or a crash then finds
 // the previous profile there. Where links are not supported, old, the
 // text of path, is written out as the backup instead.
-func writeAtomic(path, tmp string, data []byte, backup, old string) (err error) {
+func writeAtomic(path, tmp string, data *content, backup, old string) (err error) {
 	f, err := createTemp(tmp)
 	if err != nil {
 		return err
@@ -148,7 +149,13 @@ func writeAtomic(path, tmp string, data []byte, backup, old string) (err error) 
 			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(data); err == nil {
+	_, err = f.Write(data.head)
+	for _, piece := range []string{data.raw, data.tail} {
+		if err == nil && piece != "" {
+			_, err = f.WriteString(piece)
+		}
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -160,7 +167,7 @@ func writeAtomic(path, tmp string, data []byte, backup, old string) (err error) 
 	if backup != "" && old != "" {
 		if err := linkBackup(path, backup); err != nil {
 			// No hard links here: the old text, written out the same way.
-			if err := writeAtomic(backup, backup+".tmp", []byte(old), "", ""); err != nil {
+			if err := writeAtomic(backup, backup+".tmp", &content{raw: old}, "", ""); err != nil {
 				return fmt.Errorf("back up %s: %w", path, err)
 			}
 		}
@@ -185,17 +192,24 @@ func createTemp(tmp string) (*os.File, error) {
 }
 
 // linkBackup makes backup a hard link to the file at path, through a
-// temporary name so that backup always names a whole profile.
+// temporary name so that backup always names a whole profile. A file left
+// at the temporary name by a writer that died between the link and the
+// rename is removed and the link made again.
 func linkBackup(path, backup string) error {
 	tmp := backup + ".tmp"
-	_ = os.Remove(tmp)
-	if err := os.Link(path, tmp); err != nil {
+	err := os.Link(path, tmp)
+	if errors.Is(err, fs.ErrExist) {
+		_ = os.Remove(tmp)
+		err = os.Link(path, tmp)
+	}
+	if err != nil {
 		return err
 	}
-	err := renameRetry(tmp, backup)
+	err = renameRetry(tmp, backup)
 	// When tmp and backup already name one file (a writer died between
-	// the link and the rename), the rename succeeds and leaves tmp.
-	_ = os.Remove(tmp)
+	// renaming tmp and renaming the new profile), the rename succeeds and
+	// leaves tmp; otherwise tmp is gone and this finds nothing.
+	_ = syscall.Unlink(tmp)
 	return err
 }
 

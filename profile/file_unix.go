@@ -120,8 +120,21 @@ func lockFile(f *os.File, wait bool) error {
 	}
 }
 
-// renameRetry is os.Rename: on Unix a rename over an open file succeeds.
-func renameRetry(from, to string) error { return os.Rename(from, to) }
+// renameRetry is rename(2): on Unix a rename over an open file succeeds.
+// (os.Rename would first stat the target to refuse a directory, which
+// rename(2) refuses too.)
+func renameRetry(from, to string) error {
+	for {
+		err := syscall.Rename(from, to)
+		switch err {
+		case nil:
+			return nil
+		case syscall.EINTR:
+			continue
+		}
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
+	}
+}
 
 // syncDir makes a rename in dir durable.
 func syncDir(dir string) error {

@@ -44,10 +44,12 @@ type Store struct {
 	tmp     string
 	timeout time.Duration
 	log     *slog.Logger
-	// mu guards the last read (readText).
+	// mu guards the last read (readText) and the View of it that the
+	// Store's own reads share (readView).
 	mu       sync.Mutex
 	lastInfo fs.FileInfo
 	lastText string
+	lastView *View
 	// testOnlyEarlyRead, when not nil, runs in Update and SetDefault
 	// between the read before the lock and taking the lock.
 	testOnlyEarlyRead func()
@@ -137,7 +139,7 @@ func (s *Store) readText() (string, bool, error) {
 		return "", false, err
 	}
 	s.mu.Lock()
-	s.lastInfo, s.lastText = fi, text
+	s.lastInfo, s.lastText, s.lastView = fi, text, nil
 	s.mu.Unlock()
 	return text, true, nil
 }
@@ -145,7 +147,7 @@ func (s *Store) readText() (string, bool, error) {
 // forget drops the last read, so that the next reads the file.
 func (s *Store) forget() {
 	s.mu.Lock()
-	s.lastInfo, s.lastText = nil, ""
+	s.lastInfo, s.lastText, s.lastView = nil, "", nil
 	s.mu.Unlock()
 }
 
@@ -176,13 +178,19 @@ func (s *Store) View() (*View, error) {
 	return v, nil
 }
 
-// Settings reads the profile's settings without locking: View's header.
+// Settings reads the profile's settings without locking: View's header,
+// as a copy of the caller's.
 func (s *Store) Settings() (Settings, error) {
-	v, err := s.View()
-	if err != nil {
+	v, _, err := s.readView()
+	if err != nil || v == nil {
 		return Settings{}, err
 	}
-	return v.Header().Settings, nil
+	st := v.Header().Settings
+	if st.Autosave != nil {
+		on := *st.Autosave
+		st.Autosave = &on
+	}
+	return st, nil
 }
 
 // Update applies fn to the freshly read profile and writes the result
@@ -207,7 +215,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	// (with 10,000 contexts, decoding, a sign-in's merge and encoding are
 	// nearly all of the cost of a write).
 	early, earlyText, readErr := s.read()
-	var data []byte
+	var data *content
 	var fnErr error
 	if readErr == nil {
 		if fnErr = fn(early); fnErr == nil {
@@ -288,29 +296,45 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 }
 
 // readView is read for a View: nil and "" when the file does not exist.
+// The View is the Store's own, shared by Settings and SetDefault (the scope
+// choice and the switch of one `azc use` skim the file once): they only
+// read it, and it is never handed out.
 func (s *Store) readView() (*View, string, error) {
 	text, ok, err := s.readText()
 	if err != nil || !ok {
 		return nil, "", err
 	}
-	v, err := newView(text)
-	if err != nil {
+	s.mu.Lock()
+	v := s.lastView
+	if s.lastText != text {
+		v = nil
+	}
+	s.mu.Unlock()
+	if v != nil {
+		return v, text, nil
+	}
+	if v, err = newView(text); err != nil {
 		return nil, "", s.corrupt(err)
 	}
+	s.mu.Lock()
+	if s.lastText == text {
+		s.lastView = v
+	}
+	s.mu.Unlock()
 	return v, text, nil
 }
 
 // write replaces profile.json with data, keeping old (the text of the
 // file it replaces) as the backup; nil data writes nothing: no write, no
 // new generation, no fsync.
-func (s *Store) write(data []byte, old string) error {
+func (s *Store) write(data *content, old string) error {
 	if data == nil {
 		return nil
 	}
 	if err := writeAtomic(s.path, s.tmp, data, s.bak, old); err != nil {
 		return fmt.Errorf("write profile: %w", err)
 	}
-	s.log.Debug("profile written", "path", s.path, "bytes", len(data))
+	s.log.Debug("profile written", "path", s.path, "bytes", data.size())
 	return nil
 }
 

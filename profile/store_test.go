@@ -376,6 +376,12 @@ func TestSettingsReadsWhatLoadReads(t *testing.T) {
 		if err != nil || got.Autosave == nil || *got.Autosave {
 			t.Errorf("%d accounts: Settings() = %+v, %v; want autosave false", accounts, got, err)
 		}
+		// the settings are the caller's: a change to them is not the
+		// next read's
+		*got.Autosave = true
+		if again, err := s.Settings(); err != nil || again.Autosave == nil || *again.Autosave {
+			t.Errorf("%d accounts: Settings() after a change to the last = %+v, %v; want autosave false", accounts, again, err)
+		}
 	}
 	s := openStore(t)
 	if err := os.MkdirAll(filepath.Dir(s.Path()), 0o700); err != nil {
@@ -387,5 +393,41 @@ func TestSettingsReadsWhatLoadReads(t *testing.T) {
 	var ce *profile.CorruptError
 	if _, err := s.Settings(); !errors.As(err, &ce) {
 		t.Errorf("Settings() of a corrupt profile: %v, want a *CorruptError", err)
+	}
+}
+
+// TestSetDefaultAfterSettingsSeesAReplacedFile: `azc use` reads the
+// settings (the scope) and then switches, sharing one skim of the file;
+// when another process replaced the file in between, the switch reads the
+// new one.
+func TestSetDefaultAfterSettingsSeesAReplacedFile(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	if _, err := s.Update(func(p *profile.Profile) error {
+		_, err := p.UpsertContext(testContext("a", "00000000-0000-0000-0000-000000000001"), profile.UpsertOptions{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Settings(); err != nil {
+		t.Fatal(err)
+	}
+	other, err := profile.Open(filepath.Dir(s.Path()), profile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Update(func(p *profile.Profile) error {
+		_, err := p.UpsertContext(testContext("b", "00000000-0000-0000-0000-000000000002"), profile.UpsertOptions{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.SetDefault("b")
+	if err != nil || c.Name != "b" {
+		t.Fatalf("SetDefault(b) after another process added it = %+v, %v", c, err)
+	}
+	p, err := s.Load()
+	if err != nil || p.DefaultContext != "b" || len(p.Contexts) != 2 {
+		t.Fatalf("Load() = %+v, %v; want both contexts, b the default", p, err)
 	}
 }

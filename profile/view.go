@@ -210,10 +210,11 @@ func (v *View) at(r rng) string { return v.text[r.start:r.end] }
 // setDefault is Store.SetDefault's change to the file old that v views:
 // the new contents (nil when nothing changes) and the context made the
 // default.
-func (v *View) setDefault(ref, old string) ([]byte, Context, error) {
+func (v *View) setDefault(ref, old string) (*content, Context, error) {
 	if v.text == "" || len(v.spans) == 0 {
-		// Not skimmed, or nothing to skim: the ordinary way.
-		p, err := v.Profile()
+		// Not skimmed, or nothing to skim: the ordinary way, on a profile
+		// of its own (v is only read).
+		p, err := Decode([]byte(old))
 		if err != nil {
 			return nil, Context{}, err
 		}

@@ -137,7 +137,15 @@ func updateSetDefault(t *testing.T, old []byte, ref string) ([]byte, Context, er
 		return nil, Context{}, err
 	}
 	out, err := encodeChange(p, "", string(old))
-	return out, c, err
+	return out.bytes(), c, err
+}
+
+// bytes returns the file c makes, in one slice; nil for no file.
+func (c *content) bytes() []byte {
+	if c == nil {
+		return nil
+	}
+	return append(append(append(make([]byte, 0, c.size()), c.head...), c.raw...), c.tail...)
 }
 
 func mustEncode(p *Profile) []byte {
@@ -197,7 +205,8 @@ func setDefaultOver(old []byte, ref string) ([]byte, Context, error) {
 	if err != nil {
 		return nil, Context{}, &CorruptError{Err: err}
 	}
-	return v.setDefault(ref, string(old))
+	out, c, err := v.setDefault(ref, string(old))
+	return out.bytes(), c, err
 }
 
 func mustDecode(t *testing.T, data []byte) *Profile {

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -253,16 +255,28 @@ func readSecret(f *cmdutil.Factory, file, env string) (secret.String, error) {
 // loginError adds the next step to a failed sign-in; the profile is untouched.
 func loginError(err error) error {
 	var ae *auth.AADError
+	var se *auth.StatusError
 	var pe *auth.PopulateError
+	var ue *url.Error
 	switch {
 	case errors.As(err, &pe):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; retry, or sign in with --skip-population")
+	case errors.As(err, &ae) && unavailable(ae.Status), errors.As(err, &se) && unavailable(se.Status):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; the identity provider is unavailable or throttling (it failed every retry): try again in a while")
+	case errors.As(err, &ue) && !errors.Is(err, context.Canceled):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; no answer from the identity provider (after retries): check the network and any proxy, then try again")
 	case errors.As(err, &ae) && ae.Code == "invalid_client":
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; check the client id, the tenant and the secret or certificate")
 	case errors.As(err, &ae):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; sign in again")
 	}
 	return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed")
+}
+
+// unavailable reports whether an identity provider's answer says it is
+// down or throttling (429, 5xx) rather than refusing the sign-in.
+func unavailable(status int) bool {
+	return status == http.StatusTooManyRequests || status >= http.StatusInternalServerError
 }
 
 func newManager(f *cmdutil.Factory) *auth.Manager {

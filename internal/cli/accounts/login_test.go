@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -276,5 +277,30 @@ func TestLoginSaysWhatItWaitsForWhenStderrIsNotATerminal(t *testing.T) {
 	if !strings.Contains(errOut, "azc: listing tenants\n") || !strings.Contains(errOut, "azc: listing subscriptions: tenants 1/1") ||
 		strings.Contains(errOut, "waiting for the sign-in") || strings.Contains(errOut, emulator.DefaultServicePrincipalSecret) {
 		t.Errorf("service principal login's stderr:\n%s", errOut)
+	}
+}
+
+// TestLoginRetriesATransientFailureAndFailsClearlyOnAPersistentOne: the
+// sign-in's token request meeting one 503 is sent again and the login
+// succeeds; meeting 503s that do not stop, the login fails with one error
+// naming the answer, one hint, exit 1, and the profile unchanged.
+func TestLoginRetriesATransientFailureAndFailsClearlyOnAPersistentOne(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	login := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none"}
+	s.SetFault(emulator.RouteToken, emulator.Fault{Status: http.StatusServiceUnavailable, Times: 1})
+	h.ok(login...)
+	before := h.ok("context", "list", "-o", "json")
+
+	s.SetFault(emulator.RouteToken, emulator.Fault{Status: http.StatusServiceUnavailable})
+	code, _, errOut := h.run(login...)
+	if code != cmdutil.ExitFailure || !strings.Contains(errOut, "azc: error: ") || !strings.Contains(errOut, "temporarily_unavailable") ||
+		strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "unavailable or throttling") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if after := h.ok("context", "list", "-o", "json"); after != before {
+		t.Error("a failed login changed the profile")
 	}
 }
