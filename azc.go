@@ -66,6 +66,7 @@ type Options struct {
 // no cached profile: every call reads fresh state, so changes by other
 // processes are seen at once. A State is safe for concurrent use.
 type State struct {
+	dir       string
 	store     *profile.Store
 	session   Session
 	log       *slog.Logger
@@ -90,7 +91,7 @@ func Open(opts Options) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &State{store: st, session: opts.Session, log: log, env: opts.AutosaveEnv, userBlobs: opts.UserBlobs}, nil
+	return &State{dir: opts.Dir, store: st, session: opts.Session, log: log, env: opts.AutosaveEnv, userBlobs: opts.UserBlobs}, nil
 }
 
 // Store returns the user-scope profile store.

@@ -167,9 +167,26 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 	return p, ch, nil
 }
 
+// holder is implemented by sessions that tell other processes which
+// account their selection uses (*session.Session does, see session.Held).
+type holder interface {
+	Hold(stateDir, key string) error
+}
+
 // selectInShell makes sel the shell's current selection (nil: none, the
 // shell uses the profile's default), keeping the one before as previous.
+// The session's hold follows first: a removal elsewhere that finds the
+// selection's context gone finds its account held.
 func (s *State) selectInShell(sel *session.Selection) error {
+	if h, ok := s.session.(holder); ok {
+		key := ""
+		if sel != nil {
+			key = sel.Context.Account
+		}
+		if err := h.Hold(s.dir, key); err != nil {
+			return sessionError(err)
+		}
+	}
 	err := s.session.UpdateSelections(func(sels *session.Selections) error {
 		if sels.Current != nil && (sel == nil || !sameSelection(sels.Current, sel)) {
 			sels.Previous = sels.Current
@@ -352,3 +369,14 @@ func (s *State) AdoptDefault() error {
 	}
 	return s.selectInShell(sel)
 }
+
+// Held reports whether the selection of a live shell uses the account key
+// (session.Held): its tokens stay, though no context of the profile names
+// the account, until the shell selects another or ends, or the account
+// signs out.
+func (s *State) Held(key string) (bool, error) { return session.Held(s.dir, key) }
+
+// ReleaseHolds clears the holds of ended shells and the ones shells gave
+// up, and returns their accounts' keys (session.ReleaseHolds): the caller
+// drops the credentials of those that nothing names or holds any more.
+func (s *State) ReleaseHolds() ([]string, error) { return session.ReleaseHolds(s.dir) }

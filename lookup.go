@@ -68,13 +68,22 @@ func (s *State) lookupOver(user *profile.View) (*lookup, error) {
 	return l, nil
 }
 
-// userVisible reports whether a shell sees the profile's contexts: unless
-// autosave is disabled at user scope (a new shell then starts with no
-// contexts), and neither the shell's own setting nor the
-// environment turns it on. A shell that turns autosave off for itself
-// keeps seeing them, as a PowerShell process keeps the contexts it loaded.
+// userVisible reports whether a shell sees the profile's contexts: when
+// autosave is on by the first of the shell's own setting, the environment
+// and the profile's setting that is set (on when none is). So autosave
+// disabled at user scope, or by $AZC_AUTOSAVE=false (Azure PowerShell's
+// Azure_Profile_Autosave=false loads an in-memory profile), gives a new
+// shell no contexts. A shell that turns autosave off for itself keeps
+// seeing them, as a PowerShell process keeps the contexts it loaded: its
+// own setting only turns them on.
 func userVisible(sess, env, user *bool) bool {
-	return user == nil || *user || sess != nil && *sess || env != nil && *env
+	switch {
+	case sess != nil && *sess:
+		return true
+	case env != nil:
+		return *env
+	}
+	return user == nil || *user
 }
 
 func (s *State) view() (*view, error) {
@@ -198,13 +207,15 @@ func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
 }
 
 // copyScope is the scope the selection's own copy counts as: the one
-// whose credential store holds its account's tokens (the profile's, when
-// it has the account; else the session's).
+// whose credential store holds its account's tokens: the session's when
+// its account signed in there; else the user's, which keeps them while
+// the shell holds the account (State.Held), though the profile may name
+// it no more.
 func (l *lookup) copyScope() profile.Scope {
-	if l.user != nil && l.sel.Account != nil && l.head.Account(l.sel.Account.Key()) != nil {
-		return profile.ScopeUser
+	if l.sess != nil && l.sess.Account(l.sel.Context.Account) != nil {
+		return profile.ScopeProcess
 	}
-	return profile.ScopeProcess
+	return profile.ScopeUser
 }
 
 // copyName is the name the selection's own copy shows under in merged:

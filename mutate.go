@@ -232,6 +232,17 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 	return out, nil
 }
 
+// Renamed reports what RenameContext did.
+type Renamed struct {
+	// Old is the context's name before.
+	Old string
+	// Moved reports that the context moved from the session to the
+	// profile, with its account and its tokens.
+	Moved bool
+	// Replaced is what went from the scope for the new name (force).
+	Replaced profile.Removal
+}
+
 // RenameContext renames the context ref names where it lives to newName;
 // the default follows, and so does the shell's selection. A newName that
 // another context holds in either scope is profile.ErrNameTaken, unless
@@ -240,43 +251,45 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 // in the user scope (asked for, not chosen by the scope rule), a context
 // of the session moves to the profile under newName, with its account and
 // its tokens.
-func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (old string, rem profile.Removal, err error) {
+func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (*Renamed, error) {
 	if scope == profile.ScopeProcess && s.session == nil {
-		return "", rem, ErrNoSession
+		return nil, ErrNoSession
 	}
 	l, err := s.lookup()
 	if err != nil {
-		return "", rem, err
+		return nil, err
 	}
 	c, where, err := l.resolve(ref)
 	if err != nil {
-		return "", rem, err
+		return nil, err
 	}
 	if scope == profile.ScopeProcess && where == profile.ScopeUser {
-		return "", rem, &ScopeError{Name: c.Name, Scope: where}
+		return nil, &ScopeError{Name: c.Name, Scope: where}
 	}
 	if cp, _, copy, err := l.current(); err == nil && copy && cp.Name == c.Name {
 		// the shell's own copy: no scope holds it to rename
-		return "", rem, &profile.NotFoundError{Kind: "context", Ref: ref}
+		return nil, &profile.NotFoundError{Kind: "context", Ref: ref}
 	}
 	if o, ow, err := l.exact(newName); err != nil {
-		return "", rem, err
+		return nil, err
 	} else if o != nil && ow != where && !sameName(o.Name, c.Name) {
-		return "", rem, fmt.Errorf("context %q: %w", o.Name, profile.ErrNameTaken)
+		return nil, fmt.Errorf("context %q: %w", o.Name, profile.ErrNameTaken)
 	}
+	out := &Renamed{Old: c.Name}
 	if scope == profile.ScopeUser && where == profile.ScopeProcess {
 		// Renamed into the user scope: the session's context moves to the
 		// profile, with its account and its tokens.
-		rem, err = s.promote(l, c, newName, force)
+		out.Replaced, err = s.promote(l, c, newName, force)
+		out.Moved = err == nil
 	} else {
 		_, err = s.Update(where, func(p *profile.Profile) error {
 			var err error
-			rem, err = p.RenameContext(c.Name, newName, force)
+			out.Replaced, err = p.RenameContext(c.Name, newName, force)
 			return err
 		})
 	}
 	if err != nil {
-		return "", rem, err
+		return nil, err
 	}
 	if l.sel != nil && sameName(l.sel.Context.Name, c.Name) && l.sel.Context.SameIdentity(c) {
 		err = s.session.UpdateSelections(func(sels *session.Selections) error {
@@ -286,10 +299,10 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 			return nil
 		})
 		if err != nil {
-			return "", rem, sessionError(err)
+			return nil, sessionError(err)
 		}
 	}
-	return c.Name, rem, nil
+	return out, nil
 }
 
 // RemoveAccounts signs the accounts keys out of scope (logout): it removes

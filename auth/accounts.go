@@ -19,9 +19,10 @@ import (
 //     profile first, then stores each blob under its account's lock.
 //   - Contexts are removed without the account's lock; the blob goes
 //     afterwards, under the lock, and only if the profile read then names
-//     the account no more (DropCredentials). A sign-in or import that adds
-//     the account back stores its blob under the same lock, before or
-//     after that check, so no context is left without its blob.
+//     the account no more and no live shell holds it (DropCredentials). A
+//     sign-in or import that adds the account back stores its blob under
+//     the same lock, before or after that check, so no context is left
+//     without its blob.
 
 // lockAccounts takes the credential locks of the accounts keys
 // (credstore.LockKeys).
@@ -30,12 +31,15 @@ func lockAccounts(ctx context.Context, blobs Blobs, keys []string) (unlock func(
 }
 
 // DropCredentials deletes the blobs of the accounts keys that the profile
-// no longer names, neither as an account nor in a context: call it after
-// writing a profile that removed contexts or accounts (logout, context
-// remove). load reads the profile of the scope the blobs belong to; it is
-// called once the accounts' locks are held. An account that a concurrent
-// sign-in has added back keeps its blob; a missing blob is fine.
-func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func() (*profile.Profile, error)) error {
+// no longer names, neither as an account nor in a context, and that held
+// does not report: call it after writing a profile that removed contexts
+// or accounts (logout, context remove). load reads the profile of the
+// scope the blobs belong to, and held (nil: none is) whether a live shell
+// still uses the account (a context removal keeps the tokens of the
+// shell's own copy; a sign-out passes nil); both are called once the
+// accounts' locks are held. An account that a concurrent sign-in has
+// added back keeps its blob; a missing blob is fine.
+func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func() (*profile.Profile, error), held func(key string) (bool, error)) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -51,6 +55,15 @@ func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func(
 	for _, k := range keys {
 		if names(p, k) {
 			continue
+		}
+		if held != nil {
+			h, err := held(k)
+			if err != nil {
+				return err
+			}
+			if h {
+				continue
+			}
 		}
 		if err := blobs.Delete(k); err != nil {
 			return fmt.Errorf("remove the credentials of account %s: %w", k, err)

@@ -294,7 +294,7 @@ func TestLogoutIsIdempotent(t *testing.T) {
 	}
 	for i := 0; i < 2; i++ {
 		signedOut := func() (*profile.Profile, error) { return profile.New(), nil }
-		if err := DropCredentials(context.Background(), blobs, []string{res.Account.Key()}, signedOut); err != nil {
+		if err := DropCredentials(context.Background(), blobs, []string{res.Account.Key()}, signedOut, nil); err != nil {
 			t.Fatalf("logout %d: %v", i, err)
 		}
 	}
@@ -462,26 +462,28 @@ func TestTenantTokensAreRedeemedOnceEach(t *testing.T) {
 
 // TestDropCredentialsKeepsTheBlobOfANamedAccount: a blob is deleted only
 // when the profile read under the account's lock names the account no
-// more, neither as an account nor in a context.
+// more, neither as an account nor in a context, and no shell holds it.
 func TestDropCredentialsKeepsTheBlobOfANamedAccount(t *testing.T) {
 	t.Parallel()
 	key := "emu|t|someone"
 	for _, tc := range []struct {
 		name    string
 		profile func() *profile.Profile
+		held    bool
 		kept    bool
 	}{
 		{"an account of the profile", func() *profile.Profile {
 			p := profile.New()
 			p.Accounts = []profile.Account{{ID: "someone", Environment: "emu", HomeTenantID: "t"}}
 			return p
-		}, true},
+		}, false, true},
 		{"the account of a context", func() *profile.Profile {
 			p := profile.New()
 			p.Contexts = []profile.Context{{Name: "c", Account: key}}
 			return p
-		}, true},
-		{"neither", profile.New, false},
+		}, false, true},
+		{"held by a live shell", profile.New, true, true},
+		{"neither", profile.New, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -490,7 +492,8 @@ func TestDropCredentialsKeepsTheBlobOfANamedAccount(t *testing.T) {
 				t.Fatal(err)
 			}
 			load := func() (*profile.Profile, error) { return tc.profile(), nil }
-			if err := DropCredentials(context.Background(), blobs, []string{key}, load); err != nil {
+			held := func(k string) (bool, error) { return tc.held && k == key, nil }
+			if err := DropCredentials(context.Background(), blobs, []string{key}, load, held); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := blobs.Get(key); (err == nil) != tc.kept {

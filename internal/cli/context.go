@@ -36,11 +36,16 @@ func newCmdContext(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// dropCredentials is the removals' way to drop the credentials of the
-// accounts they orphan.
-func dropCredentials(f *cmdutil.Factory) contexts.DropCredentials {
-	return func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error {
-		return accounts.DropCredentials(ctx, f, st, scope, keys)
+// credentials is what removing contexts needs of the sign-in code.
+func credentials(f *cmdutil.Factory) contexts.Credentials {
+	return contexts.Credentials{
+		Drop: func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error {
+			return accounts.DropCredentials(ctx, f, st, scope, keys)
+		},
+		SignOut: func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error {
+			return accounts.SignOutCredentials(ctx, f, st, scope, keys)
+		},
+		DropReleased: func(ctx context.Context, st *azc.State) error { return accounts.DropReleased(ctx, f, st) },
 	}
 }
 
@@ -120,7 +125,7 @@ fuzzy picker opens.`,
 
 // newCmdContextRename returns `context rename`; runF replaces the run function in tests.
 func newCmdContextRename(f *cmdutil.Factory, runF func(*contexts.RenameOptions) error) *cobra.Command {
-	opts := &contexts.RenameOptions{DropCredentials: dropCredentials(f)}
+	opts := &contexts.RenameOptions{Credentials: credentials(f)}
 	cmd := &cobra.Command{
 		Use:               "rename OLD NEW",
 		Aliases:           []string{"mv"},
@@ -142,7 +147,7 @@ func newCmdContextRename(f *cmdutil.Factory, runF func(*contexts.RenameOptions) 
 
 // newCmdContextRemove returns `context remove`; runF replaces the run function in tests.
 func newCmdContextRemove(f *cmdutil.Factory, runF func(*contexts.RemoveOptions) error) *cobra.Command {
-	opts := &contexts.RemoveOptions{DropCredentials: dropCredentials(f)}
+	opts := &contexts.RemoveOptions{Credentials: credentials(f)}
 	cmd := &cobra.Command{
 		Use:               "remove NAME…",
 		Aliases:           []string{"rm"},
@@ -164,7 +169,7 @@ func newCmdContextRemove(f *cmdutil.Factory, runF func(*contexts.RemoveOptions) 
 
 // newCmdContextClear returns `context clear`; runF replaces the run function in tests.
 func newCmdContextClear(f *cmdutil.Factory, runF func(*contexts.ClearOptions) error) *cobra.Command {
-	opts := &contexts.ClearOptions{DropCredentials: dropCredentials(f)}
+	opts := &contexts.ClearOptions{Credentials: credentials(f)}
 	cmd := &cobra.Command{
 		Use:   "clear",
 		Short: "Remove every context and account (asks unless --force)",

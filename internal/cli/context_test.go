@@ -69,16 +69,16 @@ func TestContextCommandsFillTheirOptions(t *testing.T) {
 	t.Run("rename, remove and clear carry the way to drop credentials", func(t *testing.T) {
 		var ren *contexts.RenameOptions
 		if err := runArgs(f, newCmdContextRename(f, func(o *contexts.RenameOptions) error { ren = o; return nil }), "Old", "New", "--force"); err != nil ||
-			ren.Old != "Old" || ren.New != "New" || !ren.Force || ren.DropCredentials == nil {
+			ren.Old != "Old" || ren.New != "New" || !ren.Force || ren.Credentials.Drop == nil {
 			t.Errorf("rename: %+v, %v", ren, err)
 		}
 		var rem *contexts.RemoveOptions
 		if err := runArgs(f, newCmdContextRemove(f, func(o *contexts.RemoveOptions) error { rem = o; return nil }), "A", "B", "-f", "--scope", "process"); err != nil ||
-			!slices.Equal(rem.Refs, []string{"A", "B"}) || !rem.Force || rem.Scope != "process" || rem.DropCredentials == nil {
+			!slices.Equal(rem.Refs, []string{"A", "B"}) || !rem.Force || rem.Scope != "process" || rem.Credentials.Drop == nil {
 			t.Errorf("remove: %+v, %v", rem, err)
 		}
 		var clr *contexts.ClearOptions
-		if err := runArgs(f, newCmdContextClear(f, func(o *contexts.ClearOptions) error { clr = o; return nil }), "--force"); err != nil || !clr.Force || clr.DropCredentials == nil {
+		if err := runArgs(f, newCmdContextClear(f, func(o *contexts.ClearOptions) error { clr = o; return nil }), "--force"); err != nil || !clr.Force || clr.Credentials.SignOut == nil {
 			t.Errorf("clear: %+v, %v", clr, err)
 		}
 	})

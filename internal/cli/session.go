@@ -76,11 +76,11 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 		Use:   "start --pid PID",
 		Short: "Print the AZC_SESSION value for the shell PID: the inherited session when it is valid, else a new one",
 		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.PID <= 0 {
 				return cmdutil.UsageErrorf("--pid is required")
 			}
-			return sessions.StartRun(f, opts)
+			return sessions.StartRun(cmd.Context(), f, opts)
 		},
 	}
 	start.Flags().IntVar(&opts.PID, "pid", 0, "the shell's process id: the session ends when it exits")
@@ -109,7 +109,7 @@ A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set
 			if len(args) == 1 {
 				opts.Name = args[0]
 			}
-			return sessions.ShellRun(f, opts)
+			return sessions.ShellRun(cmd.Context(), f, opts)
 		},
 	}
 }

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -171,7 +172,8 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	}
 	acct := p.Account(cur.Account)
 	if acct == nil {
-		return profile.Context{}, cmdutil.Errorf("the account of context %q is not signed in", cur.Name)
+		return profile.Context{}, cmdutil.WithHint(fmt.Errorf("the account of context %q is %w", cur.Name, auth.ErrNotSignedIn),
+			cmdutil.ExitInteraction, "sign in with `azc login`, then retry")
 	}
 	env, err := p.Environment(acct.Environment)
 	if err != nil {
@@ -192,8 +194,12 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	}
 	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, loginUI(f))
 	if err != nil {
+		code := cmdutil.ExitFailure
+		if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {
+			code = cmdutil.ExitInteraction
+		}
 		return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s is not known to any context, and looking it up in ARM as %s failed: %w", what, acct.ID, err),
-			cmdutil.ExitFailure, "sign in again with `azc login`, then retry")
+			code, "sign in again with `azc login`, then retry")
 	}
 	tenants := map[string]profile.Tenant{}
 	for _, t := range res.Tenants {

@@ -1,10 +1,10 @@
 // Package accounts is what the sign-in commands do once their arguments
 // are parsed: login/connect, logout/disconnect, subscription list and
 // tenant list, with token's slow path (MSALToken) and what the context
-// commands need of sign-in (DropCredentials, RefreshAll,
-// FindSubscription). Each command has an Options struct and a run function
-// that calls package auth; nothing here talks to Entra ID or ARM itself.
-// It links MSAL, so only azc-full links it.
+// commands need of sign-in (DropCredentials, SignOutCredentials,
+// DropReleased, RefreshAll, FindSubscription). Each command has an Options
+// struct and a run function that calls package auth; nothing here talks to
+// Entra ID or ARM itself. It links MSAL, so only azc-full links it.
 package accounts
 
 import (
@@ -284,8 +284,37 @@ func newManager(f *cmdutil.Factory) *auth.Manager {
 }
 
 // DropCredentials deletes the credential blobs of the accounts keys that
-// scope's profile, as just written, no longer names (auth.DropCredentials).
+// scope's profile, as just written, no longer names, after a removal of
+// contexts (auth.DropCredentials): in the user scope, an account that a
+// live shell's selection uses keeps its tokens (azc.State.Held).
 func DropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+	var held func(string) (bool, error)
+	if scope == profile.ScopeUser {
+		held = st.Held
+	}
+	return dropCredentials(ctx, f, st, scope, keys, held)
+}
+
+// SignOutCredentials deletes the credential blobs of the accounts keys
+// that scope's profile, as just written, no longer names, after a
+// sign-out (logout, context clear): from the shells that hold the
+// accounts too.
+func SignOutCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+	return dropCredentials(ctx, f, st, scope, keys, nil)
+}
+
+// DropReleased drops the credentials of the accounts whose holds ended
+// shells, or shells that selected another, gave up (azc.State.ReleaseHolds),
+// where nothing names or holds them any more.
+func DropReleased(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
+	keys, err := st.ReleaseHolds()
+	if err != nil {
+		return err
+	}
+	return DropCredentials(ctx, f, st, profile.ScopeUser, keys)
+}
+
+func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string, held func(string) (bool, error)) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -295,7 +324,7 @@ func DropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 	}
 	return auth.DropCredentials(ctx, blobs, keys, func() (*profile.Profile, error) {
 		return cmdutil.ScopeProfile(st, scope)
-	})
+	}, held)
 }
 
 // blobNotFound is the store's "no such blob" (a lost key reads as one too:

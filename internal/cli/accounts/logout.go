@@ -67,12 +67,13 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		return err
 	}
 	// The contexts are gone; now the credentials (see
-	// auth.DropCredentials), from every scope the accounts went from.
-	if err := DropCredentials(ctx, f, st, scope, keys); err != nil {
+	// auth.DropCredentials), from every scope the accounts went from: a
+	// sign-out takes them from the shells that hold them too.
+	if err := SignOutCredentials(ctx, f, st, scope, keys); err != nil {
 		return err
 	}
 	if scope == profile.ScopeUser && st.HasSession() {
-		if err := DropCredentials(ctx, f, st, profile.ScopeProcess, keys); err != nil {
+		if err := SignOutCredentials(ctx, f, st, profile.ScopeProcess, keys); err != nil {
 			return err
 		}
 	}

@@ -15,16 +15,26 @@ type RenameOptions struct {
 	Old, New string
 	Force    bool
 	Scope    string
-	// DropCredentials deletes the credentials of accounts left with no
-	// context.
-	DropCredentials DropCredentials
+	// Credentials drops the credentials of accounts left with no context.
+	Credentials Credentials
 }
 
-// DropCredentials deletes the credential blobs of the accounts keys that
-// scope's profile, as just written, no longer names. Removing contexts
-// needs it; it links MSAL (accounts.DropCredentials in azc-full), which
-// this package, linked by the azc binary, must not.
-type DropCredentials func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error
+// Credentials is what removing contexts needs of the sign-in code
+// (package accounts in azc-full), which this package, linked by the azc
+// binary, must not link.
+type Credentials struct {
+	// Drop deletes the credential blobs of the accounts keys that scope's
+	// profile, as just written, no longer names, after a removal of
+	// contexts: in the user scope, an account a live shell's selection
+	// uses keeps its tokens (accounts.DropCredentials).
+	Drop func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error
+	// SignOut deletes them after a sign-out (context clear), from the
+	// shells that hold the accounts too (accounts.SignOutCredentials).
+	SignOut func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error
+	// DropReleased drops the tokens that only ended shells, or shells that
+	// selected another context, held (accounts.DropReleased).
+	DropReleased func(ctx context.Context, st *azc.State) error
+}
 
 // RenameRun renames a context: `context rename` once its arguments are
 // parsed.
@@ -38,15 +48,18 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
-	oldName, rem, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
+	ren, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
 	if err != nil {
 		return err
 	}
-	if err := opts.DropCredentials(ctx, st, profile.ScopeUser, rem.OrphanedAccounts); err != nil {
+	if err := opts.Credentials.Drop(ctx, st, profile.ScopeUser, ren.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("renamed context %q to %q", oldName, opts.New)
-	for _, c := range rem.Contexts {
+	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)
+	if ren.Moved {
+		msg += " and moved it from this shell's session to the user scope, with its account and tokens"
+	}
+	for _, c := range ren.Replaced.Contexts {
 		msg += fmt.Sprintf("\nremoved context %q, which held that name", c.Name)
 	}
 	if out.Plain() {
@@ -61,10 +74,10 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 
 // RemoveOptions are the inputs of `context remove`.
 type RemoveOptions struct {
-	Refs            []string
-	Force           bool
-	Scope           string
-	DropCredentials DropCredentials
+	Refs        []string
+	Force       bool
+	Scope       string
+	Credentials Credentials
 }
 
 // Removed is the JSON shape of what `context remove`, `context clear` and
@@ -119,16 +132,25 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
-	return finishRemoval(ctx, f, out, st, rem, opts.DropCredentials)
+	return finishRemoval(ctx, f, out, st, rem, opts.Credentials, false)
 }
 
 // finishRemoval drops the credentials of the accounts a removal orphaned,
-// from the store of the scope each went from, and reports it.
-func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, st *azc.State, rem *azc.Removed, drop DropCredentials) error {
+// from the store of the scope each went from, and reports it. A removal
+// keeps the tokens of an account a live shell holds; a sign-out (clear)
+// does not.
+func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, st *azc.State, rem *azc.Removed, creds Credentials, signOut bool) error {
+	drop := creds.Drop
+	if signOut {
+		drop = creds.SignOut
+	}
 	if err := drop(ctx, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
 		return err
 	}
 	if err := drop(ctx, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+		return err
+	}
+	if err := creds.DropReleased(ctx, st); err != nil {
 		return err
 	}
 	left, err := st.Profile()
@@ -146,7 +168,8 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 	for _, r := range []struct {
 		rem   profile.Removal
 		where string
-	}{{rem.User, "user scope"}, {rem.Session, "this shell's session"}} {
+		scope profile.Scope
+	}{{rem.User, "user scope", profile.ScopeUser}, {rem.Session, "this shell's session", profile.ScopeProcess}} {
 		for _, c := range r.rem.Contexts {
 			removed.Contexts = append(removed.Contexts, c.Name)
 			line("removed context %q (%s)", c.Name, r.where)
@@ -156,6 +179,14 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 				continue
 			}
 			id := left.AccountID(&profile.Context{Account: k})
+			if r.scope == profile.ScopeUser && !signOut {
+				if held, err := st.Held(k); err != nil {
+					return err
+				} else if held {
+					line("account %s has no context left; its tokens stay while a shell uses its own copy of one (`azc logout %s` signs it out everywhere)", id, id)
+					continue
+				}
+			}
 			removed.Accounts = append(removed.Accounts, id)
 			line("removed account %s: it has no context left", id)
 		}
@@ -193,9 +224,9 @@ func accountUsed(p *profile.Profile, key string) bool {
 
 // ClearOptions are the inputs of `context clear`.
 type ClearOptions struct {
-	Force           bool
-	Scope           string
-	DropCredentials DropCredentials
+	Force       bool
+	Scope       string
+	Credentials Credentials
 }
 
 // ClearRun removes every context and account of a scope, asking first:
@@ -218,5 +249,5 @@ func ClearRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts 
 	if err != nil {
 		return err
 	}
-	return finishRemoval(ctx, f, out, st, rem, opts.DropCredentials)
+	return finishRemoval(ctx, f, out, st, rem, opts.Credentials, true)
 }

@@ -43,6 +43,10 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	if errors.As(err, &unknown) {
 		// Set-AzContext looks it up in ARM with the current account.
 		cur, cerr := ResolveIn(view, opts.Ref)
+		if errors.Is(cerr, azc.ErrNoContext) {
+			return cmdutil.WithHint(fmt.Errorf("%w, and no account is signed in to look it up in ARM", err),
+				cmdutil.ExitInteraction, "sign in with `azc login`, then retry")
+		}
 		if cerr != nil {
 			return err
 		}

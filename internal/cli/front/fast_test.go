@@ -54,9 +54,6 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 		t.Fatal(err)
 	}
 	env := map[string]string{"AZC_CONFIG_DIR": dir, "XDG_RUNTIME_DIR": filepath.Join(tmp, "run")}
-	for k, v := range tc.env {
-		env[k] = v
-	}
 	getenv := func(k string) string { return env[k] }
 	var handedOver []string
 	run := func(viaFront bool, args []string) (code int, stdout, stderr string) {
@@ -88,6 +85,10 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 				t.Fatalf("azc %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 			}
 		}
+	}
+	// the case's variables are the command's, not the session set-up's
+	for k, v := range tc.env {
+		env[k] = v
 	}
 	var o outcome
 	o.code, o.stdout, o.stderr = run(viaFront, tc.argvOf())

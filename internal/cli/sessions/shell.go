@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -26,7 +27,7 @@ type ShellOptions struct {
 
 // ShellRun starts $SHELL with a fresh session and returns when it exits,
 // with its exit code: `azc shell` once its arguments are parsed.
-func ShellRun(f *cmdutil.Factory, opts *ShellOptions) error {
+func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error {
 	if d := f.Getenv(depthEnv); d != "" && d != "0" {
 		return cmdutil.WithHint(errors.New("already in an azc shell: nested azc shells are refused"), cmdutil.ExitFailure,
 			"`exit` to leave it first, or switch this shell's context with `azc use --scope process NAME`")
@@ -46,9 +47,13 @@ func ShellRun(f *cmdutil.Factory, opts *ShellOptions) error {
 		return err
 	}
 	defer func() {
-		if err := sess.End(); err != nil {
-			fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %v\n", err)
+		// the session's hold goes with it, and the tokens only it held
+		for _, err := range []error{sess.Release(f.StateDir), sess.End()} {
+			if err != nil {
+				fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %v\n", err)
+			}
 		}
+		dropReleased(ctx, f)
 	}()
 	st = st.WithSession(sess)
 	what := ""

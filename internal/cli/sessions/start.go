@@ -1,9 +1,11 @@
 package sessions
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/secret"
 	"github.com/azcontext/azc/session"
@@ -18,7 +20,7 @@ type StartOptions struct {
 // StartRun prints the AZC_SESSION value for the shell opts.PID: the
 // inherited session when it is valid, else a new one (`azc session
 // start`, which `azc init`'s code runs).
-func StartRun(f *cmdutil.Factory, opts *StartOptions) error {
+func StartRun(ctx context.Context, f *cmdutil.Factory, opts *StartOptions) error {
 	rt := cmdutil.RuntimeDir(f)
 	if v := f.Getenv(session.EnvVar); v != "" {
 		if _, err := session.Open(rt, secret.New(v)); err == nil {
@@ -31,6 +33,7 @@ func StartRun(f *cmdutil.Factory, opts *StartOptions) error {
 	} else if n > 0 {
 		f.Logger.Debug("session gc", "removed", strconv.Itoa(n))
 	}
+	dropReleased(ctx, f)
 	sess, env, err := session.New(rt, opts.PID)
 	if err != nil {
 		return err
@@ -51,5 +54,18 @@ func adoptDefault(f *cmdutil.Factory, sess *session.Session) {
 	}
 	if err != nil {
 		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: this shell starts with no context: %v\n", err)
+	}
+}
+
+// dropReleased drops the tokens that only ended shells held
+// (accounts.DropReleased). A failure stops no shell from getting its
+// session: the tokens then wait for the next sweep.
+func dropReleased(ctx context.Context, f *cmdutil.Factory) {
+	st, err := f.State()
+	if err == nil {
+		err = accounts.DropReleased(ctx, f, st)
+	}
+	if err != nil {
+		f.Logger.Debug("release holds", "err", err)
 	}
 }

@@ -1,0 +1,192 @@
+package session
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Holds tell other processes which accounts the selections of live shells
+// use (DESIGN section 3: a context removed elsewhere keeps working in a
+// shell that selected it, and its tokens go only with a sign-out). A
+// session's own state is sealed with a key only its shell has, so these
+// records are plaintext, in <state dir>/holds/ beside the profile (0700,
+// files 0600):
+//
+//   - <session id>.hold: the session's owner (pid, start time, boot id) and
+//     the account key of its selection, as profile.json names accounts.
+//     Only the session's processes write it; it counts while its owner is
+//     alive (Owner.Alive).
+//   - <hash of an account key>.released: the key of an account a shell no
+//     longer holds, so that the next sweep (ReleaseHolds) can drop its
+//     tokens if nothing else needs them.
+//
+// The records say nothing the profile does not: an account key, a pid.
+const holdsDir = "holds"
+
+type holdRecord struct {
+	Owner   Owner  `json:"owner"`
+	Account string `json:"account"`
+}
+
+// Hold records that the session's selection uses the account key (""
+// when it has none), in the state directory stateDir. When the session
+// held another account before, that one is marked released for the next
+// ReleaseHolds.
+func (s *Session) Hold(stateDir, key string) error {
+	dir := filepath.Join(stateDir, holdsDir)
+	path := filepath.Join(dir, s.id+".hold")
+	var old holdRecord
+	if b, err := os.ReadFile(path); err == nil {
+		_ = json.Unmarshal(b, &old) // an unreadable record holds nothing
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("hold: %w", err)
+	}
+	if strings.EqualFold(old.Account, key) {
+		return nil
+	}
+	if err := mkPrivate(stateDir, dir); err != nil {
+		return fmt.Errorf("hold: %w", err)
+	}
+	if old.Account != "" {
+		if err := writePrivate(dir, releasedName(old.Account), []byte(old.Account)); err != nil {
+			return fmt.Errorf("hold: %w", err)
+		}
+	}
+	if key == "" {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("hold: %w", err)
+		}
+		return nil
+	}
+	b, err := json.Marshal(holdRecord{Owner: s.owner, Account: key})
+	if err != nil {
+		return fmt.Errorf("hold: %w", err)
+	}
+	if err := writePrivate(dir, s.id+".hold", b); err != nil {
+		return fmt.Errorf("hold: %w", err)
+	}
+	return nil
+}
+
+// Release removes the session's hold, marking its account released: call
+// it when the session ends.
+func (s *Session) Release(stateDir string) error { return s.Hold(stateDir, "") }
+
+// Held reports whether the selection of a live session uses the account
+// key (compared case-insensitively), by the records in stateDir.
+func Held(stateDir, key string) (bool, error) {
+	recs, err := readHolds(filepath.Join(stateDir, holdsDir))
+	if err != nil {
+		return false, err
+	}
+	for _, r := range recs {
+		if strings.EqualFold(r.rec.Account, key) && r.rec.Owner.Alive() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// ReleaseHolds removes the records of sessions whose owner is gone and the
+// released marks, and returns the account keys they named: the accounts
+// whose tokens may have lost their last holder. The caller drops those
+// that nothing names or holds any more.
+func ReleaseHolds(stateDir string) ([]string, error) {
+	dir := filepath.Join(stateDir, holdsDir)
+	recs, err := readHolds(dir)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, r := range recs {
+		if r.released || !r.rec.Owner.Alive() {
+			if err := os.Remove(r.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return keys, fmt.Errorf("holds: %w", err)
+			}
+			if r.rec.Account != "" {
+				keys = append(keys, r.rec.Account)
+			}
+		}
+	}
+	return keys, nil
+}
+
+type holdFile struct {
+	path     string
+	rec      holdRecord
+	released bool
+}
+
+func readHolds(dir string) ([]holdFile, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("holds: %w", err)
+	}
+	var out []holdFile
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		name := e.Name()
+		path := filepath.Join(dir, name)
+		switch {
+		case strings.HasSuffix(name, ".hold"):
+			b, err := os.ReadFile(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // released meanwhile
+			}
+			if err != nil {
+				return nil, fmt.Errorf("holds: %w", err)
+			}
+			h := holdFile{path: path}
+			_ = json.Unmarshal(b, &h.rec) // unreadable: no owner, so not alive
+			out = append(out, h)
+		case strings.HasSuffix(name, ".released"):
+			b, err := os.ReadFile(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("holds: %w", err)
+			}
+			out = append(out, holdFile{path: path, rec: holdRecord{Account: string(b)}, released: true})
+		}
+	}
+	return out, nil
+}
+
+func releasedName(key string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(key)))
+	return hex.EncodeToString(sum[:16]) + ".released"
+}
+
+// writePrivate replaces dir/name with data (0600) by a rename, so a reader
+// sees the old record or the new one.
+func writePrivate(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(dir, ".tmp-")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, filepath.Join(dir, name))
+	}
+	if werr != nil {
+		_ = os.Remove(tmp)
+	}
+	return werr
+}

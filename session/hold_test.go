@@ -1,0 +1,99 @@
+package session_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/azcontext/azc/session"
+)
+
+// TestHoldsCountWhileTheirShellLives: a live shell's hold keeps its
+// account held; selecting another account releases the first; a shell
+// that exits releases its own at the next sweep; nothing in the records
+// but account keys and owners.
+func TestHoldsCountWhileTheirShellLives(t *testing.T) {
+	t.Parallel()
+	rt, state := t.TempDir(), t.TempDir()
+	const alice, bob = "emu|t|alice@contoso.test", "emu|t|bob@fabrikam.test"
+	held := func(key string) bool {
+		t.Helper()
+		h, err := session.Held(state, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	release := func() []string {
+		t.Helper()
+		keys, err := session.ReleaseHolds(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	if held(alice) || len(release()) != 0 {
+		t.Fatal("no shell holds anything yet")
+	}
+	pid, end := shell(t)
+	k, _, err := session.New(rt, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Hold(state, alice); err != nil {
+		t.Fatal(err)
+	}
+	if !held(strings.ToUpper(alice)) {
+		t.Fatal("a live shell's hold does not count (keys compare case-insensitively)")
+	}
+	if keys := release(); len(keys) != 0 || !held(alice) {
+		t.Fatalf("a sweep released %q of a live shell", keys)
+	}
+	if err := k.Hold(state, bob); err != nil {
+		t.Fatal(err)
+	}
+	if held(alice) || !held(bob) {
+		t.Fatal("selecting bob's context did not move the hold")
+	}
+	if keys := release(); !slices.Equal(keys, []string{alice}) {
+		t.Fatalf("after the switch the sweep released %q, want alice", keys)
+	}
+	end()
+	if held(bob) {
+		t.Fatal("the hold of a shell that exited still counts")
+	}
+	if keys := release(); !slices.Equal(keys, []string{bob}) {
+		t.Fatalf("after the shell exited the sweep released %q, want bob", keys)
+	}
+	entries, err := os.ReadDir(filepath.Join(state, "holds"))
+	if err != nil || len(entries) != 0 {
+		t.Fatalf("records left after the sweep: %v, %v", entries, err)
+	}
+	if fi, err := os.Stat(filepath.Join(state, "holds")); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("holds dir: %v, %v", fi, err)
+	}
+}
+
+// TestReleaseMarksTheAccountForTheSweep: a session that ends releases its
+// hold at once (azc shell does, before its owner exits).
+func TestReleaseMarksTheAccountForTheSweep(t *testing.T) {
+	t.Parallel()
+	rt, state := t.TempDir(), t.TempDir()
+	s, _ := newSession(t, rt)
+	const key = "emu|t|alice@contoso.test"
+	if err := s.Hold(state, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Release(state); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := session.Held(state, key); err != nil || h {
+		t.Fatalf("held after release: %v, %v", h, err)
+	}
+	if keys, err := session.ReleaseHolds(state); err != nil || !slices.Equal(keys, []string{key}) {
+		t.Fatalf("sweep = %q, %v", keys, err)
+	}
+}
