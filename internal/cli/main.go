@@ -40,7 +40,6 @@ func Main(version string, args []string) int {
 	defer stop()
 	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
-	f.Full = true
 	f.Front = front
 	self, _ := os.Executable()
 	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version); err != nil {

@@ -63,7 +63,6 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 			f.ExecFull = func(args []string) int { handedOver = args; return 99 }
 			code = front.Run(f, args)
 		} else {
-			f.Full = true
 			code = cli.Run(context.Background(), f, args)
 		}
 		// the state directory and --debug's clock differ run to run

@@ -58,7 +58,6 @@ type result struct {
 func (h *harness) run(light bool, args ...string) result {
 	ios, _, out, errOut := cmdutil.Test()
 	f := cmdutil.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
-	f.Full = !light
 	var r result
 	if light {
 		f.ExecFull = func(args []string) int { r.handedOver = slices.Clone(args); return 0 }
