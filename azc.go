@@ -23,6 +23,10 @@ const (
 // attached (Options.Session is nil).
 var ErrNoSession = errors.New("no session: the process scope needs one")
 
+// sessionError says that err came from the session (the process scope),
+// in the words users know it by.
+func sessionError(err error) error { return fmt.Errorf("this shell's session: %w", err) }
+
 // ErrNoContext reports that no context was named and neither the session
 // nor the profile has a default.
 var ErrNoContext = errors.New("no context selected")

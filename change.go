@@ -57,7 +57,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 	if s.session != nil {
 		sels, err := s.session.Selections()
 		if err != nil {
-			return nil, nil, fmt.Errorf("session: %w", err)
+			return nil, nil, sessionError(err)
 		}
 		sel = sels.Current
 	}
@@ -72,7 +72,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 		var other *profile.Profile // the session's contexts, whose names new ones avoid
 		if s.session != nil {
 			if other, err = s.session.Load(); err != nil {
-				return nil, nil, fmt.Errorf("session: %w", err)
+				return nil, nil, sessionError(err)
 			}
 		}
 		p, err = s.store.Update(func(p *profile.Profile) error {
@@ -146,10 +146,10 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			return nil
 		})
 		if err != nil {
-			err = fmt.Errorf("session: %w", err)
+			err = sessionError(err)
 		}
 	default:
-		return nil, nil, fmt.Errorf("azc: unknown scope %d", scope)
+		return nil, nil, fmt.Errorf("unknown scope %d", scope)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -184,7 +184,7 @@ func (s *State) selectInShell(sel *session.Selection) error {
 			key = sel.Context.Account
 		}
 		if err := h.Hold(s.dir, key); err != nil {
-			return fmt.Errorf("session: %w", err)
+			return sessionError(err)
 		}
 	}
 	err := s.session.UpdateSelections(func(sels *session.Selections) error {
@@ -195,7 +195,7 @@ func (s *State) selectInShell(sel *session.Selection) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("session: %w", err)
+		return sessionError(err)
 	}
 	return nil
 }
@@ -316,7 +316,7 @@ func (s *State) carryTokens(key string) (unlock func(), err error) {
 		return unlock, nil
 	}
 	if err != nil {
-		return unlock, fmt.Errorf("session credentials: %w", err)
+		return unlock, fmt.Errorf("the credentials of this shell's session: %w", err)
 	}
 	ub, err := s.userBlobs()
 	if err != nil {

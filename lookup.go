@@ -53,11 +53,11 @@ func (s *State) lookupOver(user *profile.View) (*lookup, error) {
 	if s.session != nil {
 		var err error
 		if l.sess, err = s.session.Load(); err != nil {
-			return nil, fmt.Errorf("session: %w", err)
+			return nil, sessionError(err)
 		}
 		sel, err := s.session.Selections()
 		if err != nil {
-			return nil, fmt.Errorf("session: %w", err)
+			return nil, sessionError(err)
 		}
 		l.sel = sel.Current
 		sessOn = l.sess.Settings.Autosave

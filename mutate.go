@@ -46,13 +46,13 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 	case scope == profile.ScopeProcess && s.session == nil:
 		return nil, ErrNoSession
 	case scope != profile.ScopeUser && scope != profile.ScopeProcess:
-		return nil, fmt.Errorf("azc: unknown scope %d", scope)
+		return nil, fmt.Errorf("unknown scope %d", scope)
 	}
 	if ref == "-" {
 		if scope == profile.ScopeProcess {
 			sels, err := s.session.Selections()
 			if err != nil {
-				return nil, fmt.Errorf("session: %w", err)
+				return nil, sessionError(err)
 			}
 			if sels.Previous == nil {
 				return nil, profile.ErrNoPrevious
@@ -299,7 +299,7 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("session: %w", err)
+			return nil, sessionError(err)
 		}
 	}
 	return out, nil
@@ -365,7 +365,7 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 	out.Unselected = out.Unselected || ch.Unselected
 	sels, err := s.session.Selections()
 	if err != nil {
-		return nil, fmt.Errorf("session: %w", err)
+		return nil, sessionError(err)
 	}
 	if sels.Current != nil && drops(sels.Current) {
 		if err := s.selectInShell(nil); err != nil {
@@ -567,7 +567,7 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 		return err
 	})
 	if err != nil {
-		return rem, fmt.Errorf("session: %w", err)
+		return rem, sessionError(err)
 	}
 	return rem, nil
 }

@@ -87,7 +87,7 @@ func (s *State) decideScope(flag profile.Scope, env *bool) (ScopeDecision, error
 	if s.session != nil {
 		sp, err := s.session.Load()
 		if err != nil {
-			return ScopeDecision{}, fmt.Errorf("session: %w", err)
+			return ScopeDecision{}, sessionError(err)
 		}
 		if sp.Settings.Autosave != nil {
 			return ScopeDecision{Scope: scopeOf(*sp.Settings.Autosave), Source: SourceSession}, nil
@@ -131,7 +131,7 @@ func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
 		}
 		p, err = s.session.Load()
 	default:
-		return nil, fmt.Errorf("azc: unknown scope %d", scope)
+		return nil, fmt.Errorf("unknown scope %d", scope)
 	}
 	if err != nil {
 		return nil, err
@@ -164,7 +164,7 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 		return nil, ErrNoSession
 	}
 	if scope != profile.ScopeUser && scope != profile.ScopeProcess {
-		return nil, fmt.Errorf("azc: unknown scope %d", scope)
+		return nil, fmt.Errorf("unknown scope %d", scope)
 	}
 	change := &AutosaveChange{}
 	var sp *profile.Profile
@@ -172,11 +172,11 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 	if on && s.session != nil {
 		var err error
 		if sp, err = s.session.Load(); err != nil {
-			return nil, fmt.Errorf("session: %w", err)
+			return nil, sessionError(err)
 		}
 		sels, err := s.session.Selections()
 		if err != nil {
-			return nil, fmt.Errorf("session: %w", err)
+			return nil, sessionError(err)
 		}
 		sel = sels.Current
 	}
@@ -202,7 +202,7 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 					continue
 				}
 				if err != nil {
-					return nil, fmt.Errorf("session credentials of %s: %w", a.ID, err)
+					return nil, fmt.Errorf("the credentials of %s in this shell's session: %w", a.ID, err)
 				}
 				if err := userBlobs.Put(a.Key(), data); err != nil {
 					return nil, fmt.Errorf("moving the credentials of %s: %w", a.ID, err)
@@ -274,13 +274,13 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("session: %w", err)
+			return nil, sessionError(err)
 		}
 	}
 	if sb := s.SessionBlobs(); sb != nil {
 		for _, k := range moved {
 			if err := sb.Delete(k); err != nil {
-				return change, fmt.Errorf("session credentials: %w", err)
+				return change, fmt.Errorf("the credentials of this shell's session: %w", err)
 			}
 		}
 	}

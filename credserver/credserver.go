@@ -131,7 +131,7 @@ const (
 // Start listens on 127.0.0.1 with a random port and serves until Close.
 func Start(opts Options) (*Server, error) {
 	if opts.Source == nil {
-		return nil, errors.New("credserver: no token source")
+		return nil, errors.New("the credential server has no token source")
 	}
 	r := opts.Rand
 	if r == nil {
@@ -140,14 +140,14 @@ func Start(opts Options) (*Server, error) {
 	var pathBytes [16]byte
 	var secretBytes [32]byte
 	if _, err := io.ReadFull(r, pathBytes[:]); err != nil {
-		return nil, fmt.Errorf("credserver: reading randomness: %w", err)
+		return nil, fmt.Errorf("start the credential server: read randomness: %w", err)
 	}
 	if _, err := io.ReadFull(r, secretBytes[:]); err != nil {
-		return nil, fmt.Errorf("credserver: reading randomness: %w", err)
+		return nil, fmt.Errorf("start the credential server: read randomness: %w", err)
 	}
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("credserver: listening on loopback: %w", err)
+		return nil, fmt.Errorf("start the credential server: listen on 127.0.0.1: %w", err)
 	}
 	s := &Server{
 		opts:   opts,
@@ -224,7 +224,7 @@ func (s *Server) Close() error {
 		// Cut the connections first, so that a request in flight gets no
 		// answer at all rather than a late error, then stop its token fetch.
 		if err := s.srv.Close(); err != nil {
-			s.closeErr = fmt.Errorf("credserver: closing: %w", err)
+			s.closeErr = fmt.Errorf("close the credential server: %w", err)
 		}
 		s.cancel()
 		<-s.done

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -119,7 +120,9 @@ func readState(path string) (string, fs.FileInfo, error) {
 	}
 	var b strings.Builder
 	b.Grow(int(size) + 512)
-	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(&b, io.LimitReader(f, MaxFileSize+1), *buf)
 	if err != nil {
 		return "", nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -251,6 +254,13 @@ func CheckFiles(dir string) []FileCheck {
 	return checks
 }
 
+// copyBuffers hold the 32 KB buffers readState copies the file through
+// and sameState compares it through: a writer reads the file, then
+// compares it under the lock, and the compare finds the read's buffer
+// already in memory (a buffer of its own would be fresh pages, or, on
+// the stack, grow it).
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // sameState reports whether the state file at path holds text (ok says
 // the file exists, as readState's ok). It reads the file through a small
 // buffer rather than into a copy of its own: under profile.lock, this is
@@ -267,7 +277,9 @@ func sameState(path, text string, ok bool) (bool, error) {
 	if !ok || size != int64(len(text)) {
 		return false, nil
 	}
-	buf := make([]byte, 64<<10)
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
 	for {
 		n, err := f.Read(buf)
 		if n > len(text) || string(buf[:n]) != text[:n] {

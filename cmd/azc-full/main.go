@@ -8,12 +8,11 @@ import (
 	"os"
 
 	"github.com/azcontext/azc/internal/cli"
-	"github.com/azcontext/azc/internal/cli/full"
 )
 
 // version is set at link time: -ldflags "-X main.version=v1.2.3".
 var version = ""
 
 func main() {
-	os.Exit(cli.Main(full.Commands, version, os.Args[1:]))
+	os.Exit(cli.Main(version, os.Args[1:]))
 }

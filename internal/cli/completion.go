@@ -4,7 +4,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
@@ -18,9 +17,9 @@ func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
   azc completion fish > ~/.config/fish/completions/azc.fish
   azc completion powershell | Out-String | Invoke-Expression`,
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
-		Args:      cobrautil.ExactArgs(1),
+		Args:      exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ok, err := cobrautil.GenCompletion(cmd.Root(), args[0], f.IOStreams.Out)
+			ok, err := genCompletion(cmd.Root(), args[0], f.IOStreams.Out)
 			if !ok {
 				return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or powershell", args[0])
 			}

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/full"
 )
 
 // allCommands is every command of azc-full's tree, root first.
@@ -28,7 +27,7 @@ func TestEveryCommandHasExamples(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := cmdutil.Test()
 	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
-	root := NewCmdRoot(f, full.Commands, func() {})
+	root := NewCmdRoot(f, func() {})
 	paths := map[string]bool{}
 	for _, c := range allCommands(root) {
 		paths[c.CommandPath()] = true
@@ -45,7 +44,7 @@ func TestEveryCommandHasExamples(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"context", "use", "--help"}, {"help", "init"}} {
 		ios, _, out, _ := cmdutil.Test()
 		f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
-		if code := Run(context.Background(), f, full.Commands, args); code != 0 {
+		if code := Run(context.Background(), f, args); code != 0 {
 			t.Fatalf("azc %v: exit %d", args, code)
 		}
 		if !strings.Contains(out.String(), "\nExamples:\n  ") {
@@ -61,13 +60,13 @@ func TestManPages(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "man1")
 	ios, _, out, errOut := cmdutil.Test()
 	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
-	if code := Run(context.Background(), f, full.Commands, []string{"man", dir}); code != 0 {
+	if code := Run(context.Background(), f, []string{"man", dir}); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if out.Len() != 0 {
 		t.Fatalf("stdout %q", out)
 	}
-	root := NewCmdRoot(f, full.Commands, func() {})
+	root := NewCmdRoot(f, func() {})
 	n := 0
 	for _, c := range allCommands(root) {
 		if hidden(c) {

@@ -1,7 +1,10 @@
-// Package cli is azc-full's command: the cobra root and process set-up
-// (the environment is read here and nowhere below). Command groups live in
-// sub-packages and share internal/cli/cmdutil, which also prints errors and
-// maps them to exit codes; the azc binary is package front.
+// Package cli is azc-full's command line: process set-up (the environment
+// is read here and nowhere below) and all of azc's cobra wiring — every
+// command, its flags, arguments, completion, help and examples. Each
+// command turns argv into an Options struct and calls the run function of
+// a cobra-free package named for what it holds (contexts, accounts,
+// tokens, sessions, environments, execute), which package front, the azc
+// binary, calls too; cmdutil holds what they share.
 package cli
 
 import (
@@ -15,18 +18,14 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
-// Commands adds a binary's command groups to the root command.
-type Commands func(root *cobra.Command, f *cmdutil.Factory)
-
-// Main runs azc-full, whose command groups cmds adds, with args (without
+// Main runs azc-full with args (without
 // the program name) on the process's standard streams and environment,
 // and returns the exit code. (The azc binary that users run is package
 // front: it runs its few commands without cobra and hands every other
 // invocation, whole, to azc-full.)
-func Main(cmds Commands, version string, args []string) int {
+func Main(version string, args []string) int {
 	// The hand-over's marks are for azc-full alone: the programs it starts
 	// (azc exec, a browser) and the azc they may run in turn must not
 	// inherit them.
@@ -41,23 +40,22 @@ func Main(cmds Commands, version string, args []string) int {
 	defer stop()
 	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
-	f.Full = true
 	f.Front = front
 	self, _ := os.Executable()
 	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version); err != nil {
 		return cmdutil.Finish(f, args, err, true, "")
 	}
-	return Run(ctx, f, cmds, args)
+	return Run(ctx, f, args)
 }
 
 // Run executes azc with args under f and returns the exit code. Errors are
 // printed to f.IOStreams.ErrOut as "azc: error: …" with "azc: hint: …"
 // lines; nothing but the result goes to stdout. A command that fails once
 // ctx has ended (Ctrl-C) exits ExitInterrupted and prints nothing more.
-func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) int {
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	started := false
 	cmdutil.AttachSession(f)
-	root := NewCmdRoot(f, cmds, func() { started = true })
+	root := NewCmdRoot(f, func() { started = true })
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
 	root.SetOut(f.IOStreams.Out)
@@ -74,11 +72,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, cmds Commands, args []string) 
 	return cmdutil.Finish(f, args, err, started, path)
 }
 
-// NewCmdRoot builds the azc command tree with the command groups cmds
-// adds. started is called once flags and arguments have been accepted,
-// just before the command runs.
-func NewCmdRoot(f *cmdutil.Factory, cmds Commands, started func()) *cobra.Command {
-	root := cobrautil.GroupCommand(&cobra.Command{
+// NewCmdRoot builds the azc command tree. started is called once flags and
+// arguments have been accepted, just before the command runs.
+func NewCmdRoot(f *cmdutil.Factory, started func()) *cobra.Command {
+	root := groupCommand(&cobra.Command{
 		Use:   "azc",
 		Short: "Named Azure contexts for every shell and program",
 		Long: `azc keeps named Azure contexts (account + tenant + subscription + cloud),
@@ -90,7 +87,7 @@ switches between them per user or per shell, and runs any program under one.`,
 		if debug, _ := cmd.Flags().GetBool("debug"); debug {
 			cmdutil.StartDebug(f, cmd.CommandPath())
 		}
-		if err := cobrautil.ValidateOutputFlags(cmd); err != nil {
+		if err := validateOutputFlags(cmd); err != nil {
 			return err
 		}
 		started()
@@ -103,7 +100,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	root.Flags().Bool("version", false, "print azc's version (as `azc version`)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {
-			return cmdutil.PrintVersion(f, cobrautil.OutputOf(cmd))
+			return cmdutil.PrintVersion(f, outputOf(cmd))
 		}
 		return cmd.Help()
 	}
@@ -115,9 +112,14 @@ switches between them per user or per shell, and runs any program under one.`,
 	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
-	_ = root.RegisterFlagCompletionFunc("context", cobrautil.CompleteContextNames(f))
+	_ = root.RegisterFlagCompletionFunc("context", completeContextNames(f))
+	root.AddCommand(newCmdContext(f), newCmdUse(f, nil))
+	root.AddCommand(newCmdEnvironment(f))
+	root.AddCommand(newCmdExec(f, nil))
+	root.AddCommand(newCmdLogin(f, nil), newCmdLogout(f, nil), newCmdSubscription(f), newCmdTenant(f))
+	root.AddCommand(newCmdToken(f, nil), newCmdVersion(f))
+	root.AddCommand(newCmdInit(f), newCmdSession(f), newCmdPrompt(f), newCmdShell(f), newCmdAutosave(f), newCmdDoctor(f))
 	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
-	cmds(root, f)
 	addExamples(root)
 	return root
 }

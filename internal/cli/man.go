@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra/doc"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
 func newCmdMan(f *cmdutil.Factory) *cobra.Command {
@@ -21,7 +20,7 @@ examples. Put them in a directory of MANPATH, such as
 ~/.local/share/man/man1, and read them with man azc-use. The release
 archives and the .deb carry them already. SOURCE_DATE_EPOCH, when set,
 dates them.`,
-		Args: cobrautil.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if err := os.MkdirAll(dir, 0o755); err != nil {

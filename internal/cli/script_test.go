@@ -18,7 +18,6 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/front"
-	"github.com/azcontext/azc/internal/cli/full"
 )
 
 // blobMain is the script program `azcblob`, over the user's credential store
@@ -79,7 +78,7 @@ func blobMain(args []string) int {
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"azc":      func() { os.Exit(front.Main("v0.0.0-test", os.Args[1:])) },
-		"azc-full": func() { os.Exit(Main(full.Commands, "v0.0.0-test", os.Args[1:])) },
+		"azc-full": func() { os.Exit(Main("v0.0.0-test", os.Args[1:])) },
 		"azcblob":  func() { os.Exit(blobMain(os.Args[1:])) },
 	})
 }
@@ -119,10 +118,10 @@ func TestRunIsolated(t *testing.T) {
 			ios, _, out, errOut := cmdutil.Test()
 			env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(dir, "azc")}
 			f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v1")
-			if code := Run(context.Background(), f, full.Commands, []string{"environment", "add", "Emu" + name, "--authority-host", "https://127.0.0.1:1/", "--arm-endpoint", "https://127.0.0.1:1/", "-o", "json"}); code != 0 {
+			if code := Run(context.Background(), f, []string{"environment", "add", "Emu" + name, "--authority-host", "https://127.0.0.1:1/", "--arm-endpoint", "https://127.0.0.1:1/", "-o", "json"}); code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			if code := Run(context.Background(), f, full.Commands, []string{"environment", "list", "--query", "[?!builtIn].name", "-o", "tsv"}); code != 0 {
+			if code := Run(context.Background(), f, []string{"environment", "list", "--query", "[?!builtIn].name", "-o", "tsv"}); code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			if got, want := out.String(), "Emu"+name+"\n"; !endsWith(got, want) {

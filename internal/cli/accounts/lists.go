@@ -7,61 +7,54 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
-func newCmdSubscription(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "subscription", Short: "Subscriptions of the signed-in accounts"})
-	var refresh bool
-	list := &cobra.Command{
-		Use:     "list",
-		Aliases: []string{"ls"},
-		Short:   "List the subscriptions of every context (Get-AzSubscription)",
-		Args:    cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := listedProfile(cmd.Context(), f, refresh)
-			if err != nil {
-				return err
-			}
-			seen := map[string]bool{}
-			out := []subscriptionRow{}
-			for _, c := range p.Contexts {
-				if c.Subscription == nil || seen[strings.ToLower(c.Subscription.ID)] {
-					continue
-				}
-				seen[strings.ToLower(c.Subscription.ID)] = true
-				acct := contexts.Account{ID: p.AccountID(&c)}
-				if a := p.Account(c.Account); a != nil {
-					acct.Type = string(a.Type)
-				}
-				out = append(out, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,
-					Tenant:  contexts.Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
-					Account: acct})
-			}
-			sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
-			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
-				t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
-				for _, r := range out {
-					tenant := r.Tenant.DefaultDomain
-					if tenant == "" {
-						tenant = r.Tenant.ID
-					}
-					t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, tenant, r.Account.ID})
-				}
-				return t
-			})
-		},
+// ListOptions are the inputs of `subscription list` and `tenant list`.
+type ListOptions struct {
+	// Refresh asks ARM again for every account's tenants and
+	// subscriptions first (RefreshAll).
+	Refresh bool
+}
+
+// SubscriptionListRun lists the subscriptions of every context:
+// `subscription list` once its arguments are parsed.
+func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) error {
+	p, err := listedProfile(ctx, f, opts.Refresh)
+	if err != nil {
+		return err
 	}
-	list.Flags().BoolVar(&refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")
-	cmd.AddCommand(list)
-	return cmd
+	seen := map[string]bool{}
+	rows := []subscriptionRow{}
+	for _, c := range p.Contexts {
+		if c.Subscription == nil || seen[strings.ToLower(c.Subscription.ID)] {
+			continue
+		}
+		seen[strings.ToLower(c.Subscription.ID)] = true
+		acct := contexts.Account{ID: p.AccountID(&c)}
+		if a := p.Account(c.Account); a != nil {
+			acct.Type = string(a.Type)
+		}
+		rows = append(rows, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,
+			Tenant:  contexts.Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+			Account: acct})
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return strings.ToLower(rows[i].Name) < strings.ToLower(rows[j].Name) })
+	return out.Print(f, rows, func() *cmdutil.Table {
+		t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
+		for _, r := range rows {
+			tenant := r.Tenant.DefaultDomain
+			if tenant == "" {
+				tenant = r.Tenant.ID
+			}
+			t.Rows = append(t.Rows, []string{r.Name, r.ID, r.State, tenant, r.Account.ID})
+		}
+		return t
+	})
 }
 
 // listedProfile is the state the list commands read: the merged profile,
@@ -90,40 +83,29 @@ type subscriptionRow struct {
 	Account contexts.Account `json:"account"`
 }
 
-func newCmdTenant(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{Use: "tenant", Short: "Tenants of the signed-in accounts"})
-	var refresh bool
-	list := &cobra.Command{
-		Use:     "list",
-		Aliases: []string{"ls"},
-		Short:   "List the tenants of every context (Get-AzTenant)",
-		Args:    cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := listedProfile(cmd.Context(), f, refresh)
-			if err != nil {
-				return err
-			}
-			seen := map[string]bool{}
-			out := []profile.Tenant{}
-			for _, c := range p.Contexts {
-				if seen[strings.ToLower(c.Tenant.ID)] {
-					continue
-				}
-				seen[strings.ToLower(c.Tenant.ID)] = true
-				out = append(out, c.Tenant)
-			}
-			return cobrautil.Print(f, cmd, out, func() *cmdutil.Table {
-				t := &cmdutil.Table{Header: []string{"ID", "DEFAULT DOMAIN", "DISPLAY NAME"}}
-				for _, r := range out {
-					t.Rows = append(t.Rows, []string{r.ID, r.DefaultDomain, r.DisplayName})
-				}
-				return t
-			})
-		},
+// TenantListRun lists the tenants of every context: `tenant list` once its
+// arguments are parsed.
+func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) error {
+	p, err := listedProfile(ctx, f, opts.Refresh)
+	if err != nil {
+		return err
 	}
-	list.Flags().BoolVar(&refresh, "refresh", false, "ask ARM again for every account's tenants and subscriptions")
-	cmd.AddCommand(list)
-	return cmd
+	seen := map[string]bool{}
+	rows := []profile.Tenant{}
+	for _, c := range p.Contexts {
+		if seen[strings.ToLower(c.Tenant.ID)] {
+			continue
+		}
+		seen[strings.ToLower(c.Tenant.ID)] = true
+		rows = append(rows, c.Tenant)
+	}
+	return out.Print(f, rows, func() *cmdutil.Table {
+		t := &cmdutil.Table{Header: []string{"ID", "DEFAULT DOMAIN", "DISPLAY NAME"}}
+		for _, r := range rows {
+			t.Rows = append(t.Rows, []string{r.ID, r.DefaultDomain, r.DisplayName})
+		}
+		return t
+	})
 }
 
 // RefreshAll lists every account's tenants and subscriptions again and

@@ -1,7 +1,10 @@
-// Package accounts holds the sign-in commands: login/connect,
-// logout/disconnect, token, subscription list and tenant list. Each turns
-// argv into Options and calls package auth; nothing here talks to Entra ID
-// or ARM itself.
+// Package accounts is what the sign-in commands do once their arguments
+// are parsed: login/connect, logout/disconnect, subscription list and
+// tenant list, with token's slow path (MSALToken) and what the context
+// commands need of sign-in (DropCredentials, SignOutCredentials,
+// DropReleased, RefreshAll, FindSubscription). Each command has an Options
+// struct and a run function that calls package auth; nothing here talks to
+// Entra ID or ARM itself. It links MSAL, so only azc-full links it.
 package accounts
 
 import (
@@ -16,31 +19,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
 
-// New returns the command group's commands.
-func New(f *cmdutil.Factory) []*cobra.Command {
-	return []*cobra.Command{
-		NewCmdLogin(f, nil), NewCmdLogout(f, nil), NewCmdToken(f, nil),
-		newCmdSubscription(f), newCmdTenant(f),
-	}
-}
-
 // LoginOptions is argv of `azc login`.
 type LoginOptions struct {
-	f   *cmdutil.Factory
-	cmd *cobra.Command
-
 	DeviceCode         bool
 	ServicePrincipal   bool
 	Identity           bool
@@ -62,53 +51,9 @@ type LoginOptions struct {
 	SkipPopulation     bool
 }
 
-// NewCmdLogin is `azc login` (alias connect).
-func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Command {
-	o := &LoginOptions{f: f}
-	cmd := &cobra.Command{
-		Use:     "login",
-		Aliases: []string{"connect"},
-		Short:   "Sign in to Azure and create a context per subscription",
-		Long: `Sign in to Azure (Connect-AzAccount). Users sign in in a browser, or with
---device-code; service principals with --client-secret-file (or
-AZURE_CLIENT_SECRET), --certificate or --federated-token-file; --identity uses
-the managed identity; --access-token-file keeps a raw token. One context is
-created per enabled subscription in every tenant; signing in again updates
-them.`,
-		Args: cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.cmd = cmd
-			if runF != nil {
-				return runF(o)
-			}
-			return loginRun(o)
-		},
-	}
-	fl := cmd.Flags()
-	fl.BoolVar(&o.DeviceCode, "device-code", false, "sign in with a device code instead of a browser")
-	fl.BoolVar(&o.ServicePrincipal, "service-principal", false, "sign in as a service principal")
-	fl.BoolVar(&o.Identity, "identity", false, "sign in with the managed identity")
-	fl.StringVar(&o.ClientID, "client-id", "", "application id (service principal) or user-assigned identity client id")
-	fl.StringVar(&o.ClientSecretFile, "client-secret-file", "", "file holding the client secret (- for stdin)")
-	fl.StringVar(&o.Certificate, "certificate", "", "certificate file (PEM or PFX)")
-	fl.StringVar(&o.CertificatePwdFile, "certificate-password-file", "", "file holding the certificate's password (or AZURE_CLIENT_CERTIFICATE_PASSWORD)")
-	fl.StringVar(&o.FederatedTokenFile, "federated-token-file", "", "federated token file, re-read on every refresh")
-	fl.StringVar(&o.ResourceID, "resource-id", "", "user-assigned managed identity resource id")
-	fl.StringVar(&o.AccessTokenFile, "access-token-file", "", "file holding an access token (- for stdin)")
-	fl.StringVar(&o.AccountID, "account-id", "", "account the access token belongs to")
-	fl.StringVar(&o.Tenant, "tenant", "", "tenant id or domain")
-	fl.StringVar(&o.Subscription, "subscription", "", "make this subscription (id or name) the default")
-	fl.StringVar(&o.Environment, "environment", profile.DefaultEnvironment, "cloud to sign in to")
-	fl.StringVar(&o.ContextName, "context-name", "", "name of the default context")
-	fl.BoolVar(&o.Force, "force", false, "let --context-name replace an existing context")
-	fl.IntVar(&o.MaxContexts, "max-contexts", 0, "create at most N contexts")
-	fl.BoolVar(&o.SkipPopulation, "skip-population", false, "do not list tenants and subscriptions")
-	cobrautil.AddScopeFlag(cmd, &o.Scope)
-	return cmd
-}
-
-func loginRun(o *LoginOptions) error {
-	f := o.f
+// LoginRun signs in and creates or updates a context per subscription:
+// `azc login` once its arguments are parsed.
+func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *LoginOptions) error {
 	st, scope, err := cmdutil.StateAndScope(f, o.Scope)
 	if err != nil {
 		return err
@@ -174,7 +119,6 @@ func loginRun(o *LoginOptions) error {
 	}
 
 	m := newManager(f)
-	ctx := o.cmd.Context()
 	res, err := m.Login(ctx, opts)
 	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive {
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: no browser could be opened; signing in with a device code instead")
@@ -205,9 +149,9 @@ func loginRun(o *LoginOptions) error {
 	if err := DropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
-	out := loginOutput{Account: contexts.Account{ID: res.Account.ID, Type: string(res.Account.Type)}, Tenants: len(res.Tenants),
+	result := loginOutput{Account: contexts.Account{ID: res.Account.ID, Type: string(res.Account.Type)}, Tenants: len(res.Tenants),
 		Subscriptions: len(res.Subscriptions), ContextsCreated: ar.Created, ContextsUpdated: ar.Updated, Default: ar.Default.Name}
-	return cobrautil.PrintChange(f, o.cmd, out, fmt.Sprintf("Signed in as %s: %d context(s) created, %d updated; current context %q.",
+	return out.PrintChange(f, result, fmt.Sprintf("Signed in as %s: %d context(s) created, %d updated; current context %q.",
 		res.Account.ID, ar.Created, ar.Updated, ar.Default.Name))
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/full"
 )
 
 // harness runs azc commands in-process against one emulator and one state
@@ -49,7 +48,7 @@ func (h *harness) run(args ...string) (code int, stdout, stderr string) {
 	f := cmdutil.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	code = cli.Run(ctx, f, full.Commands, args)
+	code = cli.Run(ctx, f, args)
 	return code, out.String(), errOut.String()
 }
 

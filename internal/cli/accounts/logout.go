@@ -1,57 +1,30 @@
 package accounts
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
 // LogoutOptions is argv of `azc logout`.
 type LogoutOptions struct {
-	f   *cmdutil.Factory
-	cmd *cobra.Command
-
+	// Account is the id (or key) of the account to sign out.
 	Account string
-	All     bool
-	Scope   string
+	// All signs every account out.
+	All bool
+	// Ref names the context whose account is signed out when neither
+	// Account nor All is given (-c, $AZC_CONTEXT, the default).
+	Ref   string
+	Scope string
 }
 
-// NewCmdLogout is `azc logout` (alias disconnect).
-func NewCmdLogout(f *cmdutil.Factory, runF func(*LogoutOptions) error) *cobra.Command {
-	o := &LogoutOptions{f: f}
-	cmd := &cobra.Command{
-		Use:     "logout [ACCOUNT]",
-		Aliases: []string{"disconnect"},
-		Short:   "Sign out: remove an account's tokens, secrets and contexts",
-		Long: `Sign out (Disconnect-AzAccount): with no argument the current context's
-account, or ACCOUNT, the account of --context NAME, or --all. Removes the
-account's tokens and secrets and every context of it. Naming an account
-that is not signed in fails (exit 1) and changes nothing.`,
-		Args: cobrautil.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.cmd = cmd
-			if len(args) == 1 {
-				o.Account = args[0]
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return logoutRun(o)
-		},
-	}
-	cmd.Flags().BoolVar(&o.All, "all", false, "sign every account out")
-	cobrautil.AddScopeFlag(cmd, &o.Scope)
-	return cmd
-}
-
-func logoutRun(o *LogoutOptions) error {
-	f := o.f
+// LogoutRun signs accounts out, removing their credentials and contexts:
+// `azc logout` once its arguments are parsed.
+func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *LogoutOptions) error {
 	st, scope, err := cmdutil.StateAndScope(f, o.Scope)
 	if err != nil {
 		return err
@@ -83,7 +56,7 @@ func logoutRun(o *LogoutOptions) error {
 			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: o.Account}, Hints: []string{hint}}
 		}
 	default:
-		c, err := st.Resolve(cobrautil.ContextRef(f, o.cmd))
+		c, err := st.Resolve(o.Ref)
 		if err != nil {
 			return err
 		}
@@ -96,11 +69,11 @@ func logoutRun(o *LogoutOptions) error {
 	// The contexts are gone; now the credentials (see
 	// auth.DropCredentials), from every scope the accounts went from: a
 	// sign-out takes them from the shells that hold them too.
-	if err := SignOutCredentials(o.cmd.Context(), f, st, scope, keys); err != nil {
+	if err := SignOutCredentials(ctx, f, st, scope, keys); err != nil {
 		return err
 	}
 	if scope == profile.ScopeUser && st.HasSession() {
-		if err := SignOutCredentials(o.cmd.Context(), f, st, profile.ScopeProcess, keys); err != nil {
+		if err := SignOutCredentials(ctx, f, st, profile.ScopeProcess, keys); err != nil {
 			return err
 		}
 	}
@@ -110,37 +83,23 @@ func logoutRun(o *LogoutOptions) error {
 	}
 	ids := make([]string, 0, len(keys))
 	for _, k := range keys {
-		if a := merged.Account(k); a != nil {
-			ids = append(ids, a.ID)
-		} else {
-			ids = append(ids, k)
-		}
+		ids = append(ids, merged.AccountID(&profile.Context{Account: k}))
 	}
 	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(ids, ", "), contexts.Where(st, scope), len(names))
 	if len(ids) == 0 {
 		msg = "no account to sign out"
 	}
-	out := logoutOutput{Accounts: keys, RemovedContexts: names, Default: removed.Promoted}
+	result := contexts.Removed{Contexts: names, Accounts: ids, Default: removed.Promoted}
 	if removed.Promoted != "" {
 		msg += fmt.Sprintf("\n%q is now the default context (the first remaining one)", removed.Promoted)
 	}
 	if removed.Unselected || removed.Selected != "" {
 		if cur, err := st.Resolve(""); err == nil {
-			out.Current = cur.Name
+			result.Current = cur.Name
 			msg += fmt.Sprintf("\nthis shell now uses %q", cur.Name)
 		} else {
 			msg += "\nthis shell has no context now: sign in with `azc login`"
 		}
 	}
-	return cobrautil.PrintChange(f, o.cmd, out, msg)
-}
-
-type logoutOutput struct {
-	Accounts        []string `json:"accounts"`
-	RemovedContexts []string `json:"removedContexts"`
-	// Default is the context that became the default because the old
-	// one went: the first remaining one.
-	Default string `json:"default,omitempty"`
-	// Current is the context this shell uses when signing out changed it.
-	Current string `json:"current,omitempty"`
+	return out.PrintChange(f, result, msg)
 }

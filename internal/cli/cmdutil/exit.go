@@ -65,7 +65,7 @@ func buildVersion() string {
 // exit code, printing it with its hints. started tells whether the command
 // ran: an error before it did is a usage error.
 func Finish(f *Factory, args []string, err error, started bool, path string) int {
-	if errors.Is(err, ErrNeedFull) && !f.Full && f.ExecFull != nil {
+	if errors.Is(err, ErrNeedFull) && f.ExecFull != nil {
 		return f.ExecFull(args)
 	}
 	if err == nil {

@@ -1,8 +1,8 @@
-// Package cmdutil is what every azc command group shares: the Factory that
+// Package cmdutil is what every azc command shares: the Factory that
 // carries the process's dependencies, terminal streams, output formatting
 // (-o, --query), the error type that carries exit codes and hints, and the
-// scope choice. It links no cobra (package cobrautil has the cobra
-// helpers), so that the azc binary's fast path can do without it. It never
+// scope choice. It links no cobra (package cli has all the cobra wiring),
+// so that the azc binary's fast path can do without it. It never
 // reads the process environment itself: cli.Main reads it once and hands it
 // down through Factory.Getenv.
 package cmdutil
@@ -39,17 +39,12 @@ type Factory struct {
 	// State opens the state directory on first call and returns the same
 	// *azc.State afterwards. Commands that do not touch state never call it.
 	State func() (*azc.State, error)
-	// Full is true in azc-full, the binary that links cobra, MSAL and the
-	// ARM client. azc (the one users run, package front) keeps them out so
-	// that it starts fast; the commands it runs return ErrNeedFull where
-	// they would need them, and Finish then runs the same arguments in
-	// azc-full.
-	Full bool
 	// ExecFull runs args in azc-full and returns its exit code (on Unix it
 	// replaces the process and returns only on failure). The azc binary
-	// (package front) calls it for every invocation it does not run
-	// itself, and Finish when a command returns ErrNeedFull. Nil in
-	// azc-full.
+	// (package front), which links neither cobra nor MSAL nor the ARM
+	// client so that it starts fast, calls it for every invocation it does
+	// not run itself, and Finish when a command returns ErrNeedFull where
+	// it would need them. Nil in azc-full.
 	ExecFull func(args []string) int
 	// Front is the path of the azc that handed this invocation to
 	// azc-full ($AZC_FRONT, read by cli.Main); "" otherwise.

@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/azcontext/azc"
@@ -43,9 +42,10 @@ func AttachSession(f *Factory) {
 }
 
 // SessionError is the error of a command run with an $AZC_SESSION that
-// cannot be opened, with the ways out.
+// cannot be opened, with the ways out. err (package session's) already
+// names the variable or the session.
 func SessionError(err error) error {
-	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s: %w", session.EnvVar, err), Hints: []string{
+	return &ExitError{Code: ExitFailure, Err: err, Hints: []string{
 		"start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or leave it with `unset " + session.EnvVar + "`",
 	}}
 }

@@ -1,7 +1,12 @@
-// Package contexts is what `azc context list`, `context show` and `use`
-// do once their arguments are parsed, and the JSON shapes of contexts. It
-// links no cobra: the azc binary's fast path runs these three without
-// building a command tree (package contextcmd has the cobra commands).
+// Package contexts is what `azc context` (list, show, use, set, rename,
+// remove, clear, export, import), `azc use` and `azc prompt` do once their
+// arguments are parsed, and the JSON shapes of contexts: for each command
+// an Options struct and a run function that calls the azc library. It
+// links neither cobra nor MSAL: the azc binary's fast path runs list, show,
+// use and prompt itself. What needs the sign-in code (dropping an account's
+// credentials, looking a subscription up in ARM, --refresh) comes in
+// through the Options, which azc-full's wiring (package cli) fills from
+// package accounts.
 package contexts
 
 import (
@@ -27,12 +32,24 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// ListRun lists the contexts in the output out: `context list` without
-// --refresh once its arguments are parsed.
-func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
+// ListOptions are the inputs of `context list`.
+type ListOptions struct {
+	// Refresh, when not nil, asks ARM again for every account's tenants
+	// and subscriptions first (--refresh: accounts.RefreshAll).
+	Refresh func(ctx context.Context, st *azc.State) error
+}
+
+// ListRun lists the contexts in the output out: `context list` once its
+// arguments are parsed.
+func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) error {
 	st, err := f.State()
 	if err != nil {
 		return err
+	}
+	if opts.Refresh != nil {
+		if err := opts.Refresh(ctx, st); err != nil {
+			return err
+		}
 	}
 	if out.Plain() {
 		// The table is laid out straight from the file, decoding no

@@ -1,4 +1,7 @@
-// Package environments is `azc environment`: the clouds azc knows.
+// Package environments is what `azc environment` (list, show, add, remove:
+// the clouds azc knows) does once its arguments are parsed: an Options
+// struct and a run function per command, and the JSON shape of an
+// environment.
 package environments
 
 import (
@@ -8,10 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
@@ -40,72 +40,54 @@ func table(envs []Environment) func() *cmdutil.Table {
 	}
 }
 
-// New returns the environment command group.
-func New(f *cmdutil.Factory) []*cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{
-		Use:     "environment",
-		Aliases: []string{"env"},
-		Short:   "List and manage clouds (environments)",
+// ListRun lists the built-in and custom environments: `environment list`.
+func ListRun(f *cmdutil.Factory, out cmdutil.Output) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	p, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	var envs []Environment
+	for _, e := range p.AllEnvironments() {
+		envs = append(envs, fromProfile(e))
+	}
+	return out.Print(f, envs, table(envs))
+}
+
+// ShowOptions are the inputs of `environment show`.
+type ShowOptions struct {
+	Name string
+}
+
+// ShowRun shows one environment: `environment show` once its arguments are
+// parsed.
+func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	p, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	e, err := p.Environment(opts.Name)
+	if err != nil {
+		return err
+	}
+	env := fromProfile(e)
+	return out.Print(f, env, func() *cmdutil.Table {
+		t := &cmdutil.Table{Rows: [][]string{
+			{"Name", env.Name}, {"Authority host", env.AuthorityHost}, {"ARM endpoint", env.ARMEndpoint},
+			{"ARM audience", env.ARMAudience}, {"Built in", fmt.Sprint(env.BuiltIn)},
+		}}
+		if env.CAFile != "" {
+			t.Rows = append(t.Rows, []string{"CA file", env.CAFile})
+		}
+		return t
 	})
-	cmd.AddCommand(newCmdList(f), newCmdShow(f), NewCmdAdd(f, nil), newCmdRemove(f))
-	return []*cobra.Command{cmd}
-}
-
-func newCmdList(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:     "list",
-		Aliases: []string{"ls"},
-		Short:   "List the built-in and custom environments",
-		Args:    cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			p, err := st.Profile()
-			if err != nil {
-				return err
-			}
-			var envs []Environment
-			for _, e := range p.AllEnvironments() {
-				envs = append(envs, fromProfile(e))
-			}
-			return cobrautil.Print(f, cmd, envs, table(envs))
-		},
-	}
-}
-
-func newCmdShow(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "show NAME",
-		Short: "Show one environment",
-		Args:  cobrautil.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			p, err := st.Profile()
-			if err != nil {
-				return err
-			}
-			e, err := p.Environment(args[0])
-			if err != nil {
-				return err
-			}
-			env := fromProfile(e)
-			return cobrautil.Print(f, cmd, env, func() *cmdutil.Table {
-				t := &cmdutil.Table{Rows: [][]string{
-					{"Name", env.Name}, {"Authority host", env.AuthorityHost}, {"ARM endpoint", env.ARMEndpoint},
-					{"ARM audience", env.ARMAudience}, {"Built in", fmt.Sprint(env.BuiltIn)},
-				}}
-				if env.CAFile != "" {
-					t.Rows = append(t.Rows, []string{"CA file", env.CAFile})
-				}
-				return t
-			})
-		},
-	}
 }
 
 // AddOptions are the inputs of `azc environment add`.
@@ -116,30 +98,6 @@ type AddOptions struct {
 	ARMAudience   string
 	CAFile        string
 	Scope         string
-}
-
-// NewCmdAdd returns `environment add`; runF replaces the run function in tests.
-func NewCmdAdd(f *cmdutil.Factory, runF func(*cobra.Command, *AddOptions) error) *cobra.Command {
-	opts := &AddOptions{}
-	cmd := &cobra.Command{
-		Use:   "add NAME --authority-host URL --arm-endpoint URL [--arm-audience AUD] [--ca-file FILE]",
-		Short: "Add or update a custom environment (an emulator, Azure Stack)",
-		Args:  cobrautil.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Name = args[0]
-			if runF != nil {
-				return runF(cmd, opts)
-			}
-			return addRun(f, cmd, opts)
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&opts.AuthorityHost, "authority-host", "", "the Entra ID authority host, e.g. https://login.microsoftonline.com/ (required)")
-	fl.StringVar(&opts.ARMEndpoint, "arm-endpoint", "", "the Azure Resource Manager endpoint, e.g. https://management.azure.com/ (required)")
-	fl.StringVar(&opts.ARMAudience, "arm-audience", "", "the audience of ARM tokens (default: the ARM endpoint)")
-	fl.StringVar(&opts.CAFile, "ca-file", "", "a PEM file of extra CA certificates to trust for this cloud")
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
-	return cmd
 }
 
 // Validate checks the options and turns them into an environment: both
@@ -187,7 +145,9 @@ func checkURL(flag, v string) (string, error) {
 	return v, nil
 }
 
-func addRun(f *cmdutil.Factory, cmd *cobra.Command, opts *AddOptions) error {
+// AddRun adds or updates a custom environment: `environment add` once its
+// arguments are parsed.
+func AddRun(f *cmdutil.Factory, out cmdutil.Output, opts *AddOptions) error {
 	env, err := opts.Validate()
 	if err != nil {
 		return err
@@ -199,30 +159,26 @@ func addRun(f *cmdutil.Factory, cmd *cobra.Command, opts *AddOptions) error {
 	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {
 		return err
 	}
-	out := fromProfile(env)
-	return cobrautil.PrintChange(f, cmd, out, fmt.Sprintf("saved environment %s (%s scope)", env.Name, contexts.ScopeName(scope)))
+	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, contexts.ScopeName(scope)))
 }
 
-func newCmdRemove(f *cmdutil.Factory) *cobra.Command {
-	var scopeFlag string
-	cmd := &cobra.Command{
-		Use:     "remove NAME",
-		Aliases: []string{"rm"},
-		Short:   "Remove a custom environment that no context uses",
-		Args:    cobrautil.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, scope, err := cmdutil.StateAndScope(f, scopeFlag)
-			if err != nil {
-				return err
-			}
-			_, err = st.Update(scope, func(p *profile.Profile) error { return p.RemoveEnvironment(args[0]) })
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s\n", args[0])
-			return nil
-		},
+// RemoveOptions are the inputs of `environment remove`.
+type RemoveOptions struct {
+	Name  string
+	Scope string
+}
+
+// RemoveRun removes a custom environment that no context uses:
+// `environment remove` once its arguments are parsed.
+func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
+	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
+	if err != nil {
+		return err
 	}
-	cobrautil.AddScopeFlag(cmd, &scopeFlag)
-	return cmd
+	_, err = st.Update(scope, func(p *profile.Profile) error { return p.RemoveEnvironment(opts.Name) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s\n", opts.Name)
+	return nil
 }

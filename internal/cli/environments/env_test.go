@@ -1,27 +1,6 @@
 package environments
 
-import (
-	"testing"
-
-	"github.com/spf13/cobra"
-
-	"github.com/azcontext/azc/internal/cli/cmdutil"
-)
-
-func TestNewCmdAddParsesFlags(t *testing.T) {
-	t.Parallel()
-	ios, _, _, _ := cmdutil.Test()
-	var got *AddOptions
-	cmd := NewCmdAdd(&cmdutil.Factory{IOStreams: ios}, func(_ *cobra.Command, o *AddOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"Emu", "--authority-host", "https://127.0.0.1:8443", "--arm-endpoint", "https://127.0.0.1:8443/arm", "--arm-audience", "aud", "--ca-file", "ca.pem", "--scope", "process"})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
-	want := AddOptions{Name: "Emu", AuthorityHost: "https://127.0.0.1:8443", ARMEndpoint: "https://127.0.0.1:8443/arm", ARMAudience: "aud", CAFile: "ca.pem", Scope: "process"}
-	if *got != want {
-		t.Fatalf("options = %+v, want %+v", *got, want)
-	}
-}
+import "testing"
 
 func TestAddOptionsValidate(t *testing.T) {
 	t.Parallel()

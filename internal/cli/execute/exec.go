@@ -1,6 +1,7 @@
-// Package execute is `azc exec`: run any program under a context, with the
-// context's credentials served to it by a credential server (package
-// credserver) for exactly as long as it runs (DESIGN section 5).
+// Package execute is what `azc exec` does once its arguments are parsed:
+// run any program under a context, with the context's credentials served
+// to it by a credential server (package credserver) for exactly as long as
+// it runs (DESIGN section 5).
 package execute
 
 import (
@@ -17,28 +18,19 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/credserver"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
-// New returns the commands of this group: exec.
-func New(f *cmdutil.Factory) []*cobra.Command {
-	return []*cobra.Command{NewCmdExec(f, nil)}
-}
-
 // ExecOptions is argv of `azc exec`.
 type ExecOptions struct {
-	f   *cmdutil.Factory
-	cmd *cobra.Command
-
+	// Ref names the context (-c, $AZC_CONTEXT, the default).
+	Ref string
 	// Args is the child's command line.
 	Args []string
 	// NoServer exports the context's variables without a credential server.
@@ -57,58 +49,11 @@ type ExecOptions struct {
 	Environ func() []string
 }
 
-// NewCmdExec is `azc exec [-c NAME] [--no-server] [--keep-env VAR]… -- CMD ARGS…`.
-func NewCmdExec(f *cmdutil.Factory, runF func(*ExecOptions) error) *cobra.Command {
-	o := &ExecOptions{f: f, Environ: os.Environ}
-	cmd := &cobra.Command{
-		Use:   "exec [-c NAME] [--no-server] [--keep-env VAR]... -- CMD [ARGS...]",
-		Short: "Run a program with a context's credentials",
-		Long: `Run CMD under a context (Start-Job with a context). azc serves the context's
-tokens to CMD on 127.0.0.1 through the App Service managed identity protocol,
-which the Azure SDKs for Go, Python, JavaScript and .NET, Terraform and the az
-CLI understand, for exactly as long as CMD runs. CMD gets IDENTITY_ENDPOINT,
-IDENTITY_HEADER, ARM_USE_MSI, ARM_MSI_ENDPOINT, MSI_ENDPOINT, MSI_SECRET,
-APPSETTING_WEBSITE_SITE_NAME, ARM_TENANT_ID, AZURE_SUBSCRIPTION_ID,
-ARM_SUBSCRIPTION_ID, AZC_CONTEXT and AZURE_STORAGE_ACCOUNT, and a private
-AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it loses
-the variables that would make a tool use another credential, cloud, tenant or
-subscription (AZURE_CLIENT_SECRET, ARM_ACCESS_KEY, AZURE_STORAGE_KEY, ...;
-docs/exec.md lists them), except those named by --keep-env.
-CMD's exit code is azc's; INT, TERM and HUP reach it.`,
-		Example: `  azc exec -c prod -- terraform plan
-  azc exec -c dev -- python3 app.py
-  azc exec -c dev -- az group list`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.cmd = cmd
-			o.Args = args
-			if !cmd.Flags().Changed("legacy-msi") {
-				o.LegacyMSI = !o.NoServer
-			}
-			if !cmd.Flags().Changed("private-az-config") {
-				o.PrivateAzConfig = !o.NoServer
-			}
-			if o.NoServer && (o.LegacyMSI || o.PrivateAzConfig) {
-				return cmdutil.UsageErrorf("--no-server serves no credentials, so neither --legacy-msi nor --private-az-config can work with it")
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return execRun(o)
-		},
-	}
-	// Everything after CMD belongs to CMD, even without "--".
-	cmd.Flags().SetInterspersed(false)
-	fl := cmd.Flags()
-	fl.BoolVar(&o.NoServer, "no-server", false, "only export the context's variables; serve no credentials")
-	fl.BoolVar(&o.LegacyMSI, "legacy-msi", false, "also serve api-version 2017-09-01 and set MSI_ENDPOINT, MSI_SECRET, APPSETTING_WEBSITE_SITE_NAME (default: on with a server)")
-	fl.BoolVar(&o.PrivateAzConfig, "private-az-config", false, "give CMD a fresh AZURE_CONFIG_DIR signed in to the context, removed afterwards (default: on with a server)")
-	fl.StringArrayVar(&o.KeepEnv, "keep-env", nil, "keep this inherited variable although azc would remove it (repeatable)")
-	return cmd
-}
-
-func execRun(o *ExecOptions) error {
-	code, err := runChild(o)
+// ExecRun runs the child under the context and returns once it has ended
+// and everything azc set up for it is gone: `azc exec` once its arguments
+// are parsed. A child that fails leaves azc with its exit code.
+func ExecRun(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) error {
+	code, err := runChild(ctx, f, o)
 	if err != nil {
 		return err
 	}
@@ -122,13 +67,12 @@ func execRun(o *ExecOptions) error {
 
 // runChild serves the context to the child and returns the child's exit
 // code once the server is closed and temporary files are removed.
-func runChild(o *ExecOptions) (int, error) {
-	f := o.f
+func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, error) {
 	st, err := f.State()
 	if err != nil {
 		return 0, err
 	}
-	p, c, scope, err := cmdutil.ResolveContext(st, cobrautil.ContextRef(f, o.cmd))
+	p, c, scope, err := cmdutil.ResolveContext(st, o.Ref)
 	if err != nil {
 		return 0, err
 	}
@@ -142,7 +86,7 @@ func runChild(o *ExecOptions) (int, error) {
 		vars.SubscriptionID = c.Subscription.ID
 	}
 	if !o.NoServer {
-		srv, err := startServer(o, st, p, c, env, scope)
+		srv, err := startServer(ctx, f, o, st, p, c, env, scope)
 		if err != nil {
 			return 0, err
 		}
@@ -158,14 +102,14 @@ func runChild(o *ExecOptions) (int, error) {
 			return 0, fmt.Errorf("exec: creating a private directory: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		if err := prepareDir(o, dir, c, env, lookup(base), &vars); err != nil {
+		if err := prepareDir(f, o, dir, c, env, lookup(base), &vars); err != nil {
 			return 0, err
 		}
 	}
 	ios := f.IOStreams
 	// The command's context ends at the first Ctrl-C, which belongs to the
 	// child: it must neither kill the child nor stop the server early.
-	code, err := childproc.Run(context.WithoutCancel(o.cmd.Context()), childproc.Spec{
+	code, err := childproc.Run(context.WithoutCancel(ctx), childproc.Spec{
 		Args:   o.Args,
 		Env:    childproc.Env(base, vars),
 		Stdin:  ios.In,
@@ -182,7 +126,7 @@ func runChild(o *ExecOptions) (int, error) {
 // signed in to c (with --private-az-config) and, for an environment with
 // its own CA, a CA bundle of the parent's roots plus that CA, which
 // Python, Go, OpenSSL and Node in the child are pointed at.
-func prepareDir(o *ExecOptions, dir string, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
+func prepareDir(f *cmdutil.Factory, o *ExecOptions, dir string, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
 	if o.PrivateAzConfig {
 		azDir := filepath.Join(dir, "az")
 		if err := os.Mkdir(azDir, 0o700); err != nil {
@@ -202,7 +146,7 @@ func prepareDir(o *ExecOptions, dir string, c *profile.Context, env profile.Envi
 		return fmt.Errorf("exec: %w", err)
 	}
 	if !ok {
-		fmt.Fprintf(o.f.IOStreams.ErrOut, "azc: warning: exec: no system CA file found, so the child does not trust the CA of environment %s\n", env.Name)
+		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: exec: no system CA file found, so the child does not trust the CA of environment %s\n", env.Name)
 		return nil
 	}
 	vars.Extra = append(vars.Extra,
@@ -255,8 +199,7 @@ func armEnvironment(env profile.Environment) string {
 }
 
 // startServer starts the credential server of context c.
-func startServer(o *ExecOptions, st *azc.State, p *profile.Profile, c *profile.Context, env profile.Environment, scope profile.Scope) (*credserver.Server, error) {
-	f := o.f
+func startServer(ctx context.Context, f *cmdutil.Factory, o *ExecOptions, st *azc.State, p *profile.Profile, c *profile.Context, env profile.Environment, scope profile.Scope) (*credserver.Server, error) {
 	acct := p.Account(c.Account)
 	if acct == nil {
 		return nil, cmdutil.WithHint(auth.ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
@@ -269,7 +212,7 @@ func startServer(o *ExecOptions, st *azc.State, p *profile.Profile, c *profile.C
 	cred := m.Credential(blobs, env, *acct, c.Tenant.ID)
 	// Fail before the child starts when no token can be had at all: the
 	// user sees why here, once, instead of from inside the child.
-	tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(o.cmd.Context(), env.ARMAudience)
+	tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
 	if err != nil {
 		if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {
 			return nil, cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `azc login`")

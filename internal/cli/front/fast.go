@@ -98,7 +98,7 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		run = func() error { return contexts.ShowRun(f, out, &contexts.ShowOptions{Ref: ref}) }
 	case isContext && (words[1] == "list" || words[1] == "ls") && len(words) == 2 && only():
 		path = "azc context list"
-		run = func() error { return contexts.ListRun(f, out) }
+		run = func() error { return contexts.ListRun(context.Background(), f, out, &contexts.ListOptions{}) }
 	case len(words) == 1 && words[0] == "prompt" && only() && out == (cmdutil.Output{Format: cmdutil.FormatTable}):
 		path = "azc prompt"
 		run = func() error { contexts.PromptRun(f, ref); return nil }

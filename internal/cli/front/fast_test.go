@@ -12,7 +12,6 @@ import (
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/front"
-	"github.com/azcontext/azc/internal/cli/full"
 	"github.com/azcontext/azc/session"
 )
 
@@ -64,8 +63,7 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 			f.ExecFull = func(args []string) int { handedOver = args; return 99 }
 			code = front.Run(f, args)
 		} else {
-			f.Full = true
-			code = cli.Run(context.Background(), f, full.Commands, args)
+			code = cli.Run(context.Background(), f, args)
 		}
 		// the state directory and --debug's clock differ run to run
 		stderr = strings.ReplaceAll(debugTime.ReplaceAllString(errOut.String(), "$1=T"), dir, "$DIR")

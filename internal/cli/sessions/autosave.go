@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -35,56 +32,39 @@ type AutosaveSetting struct {
 	Moved []string `json:"moved,omitempty"`
 }
 
-func newCmdAutosave(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{
-		Use:   "autosave",
-		Short: "Show or change whether context changes persist (Enable-/Disable-AzContextAutosave)",
-		Long: `Autosave on (the default): sign-ins and context changes are kept in the profile
-and seen by every shell. Off: they stay in this shell's session and end with it.
-
-The setting in effect comes from, first that applies: --scope; the session's
-setting; $AZC_AUTOSAVE (also AzContextAutoSave, Azure_Profile_Autosave); the
-profile's setting; on. enable and disable change the setting of --scope, by
-default the one in effect (the session's if it has one, else the profile's).
-Enabling while a session holds contexts moves them, with their tokens, into
-the profile.`,
-	})
-	cmd.AddCommand(newCmdAutosaveShow(f), newCmdAutosaveSet(f, true), newCmdAutosaveSet(f, false))
-	return cmd
+// AutosaveOptions are the inputs of the autosave commands.
+type AutosaveOptions struct {
+	// Scope is --scope: user, process or "" (the setting in effect).
+	Scope string
+	// Enable is true for `autosave enable`, false for `autosave disable`
+	// (unused by show).
+	Enable bool
 }
 
-func newCmdAutosaveShow(f *cmdutil.Factory) *cobra.Command {
-	var scopeFlag string
-	cmd := &cobra.Command{
-		Use:   "show",
-		Short: "Show the autosave setting in effect (Get-AzContextAutosaveSetting)",
-		Args:  cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			flag, err := cmdutil.ParseScope(scopeFlag)
-			if err != nil {
-				return err
-			}
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			s, err := setting(f, st, flag)
-			if err != nil {
-				return err
-			}
-			return cobrautil.Print(f, cmd, s, func() *cmdutil.Table {
-				t := &cmdutil.Table{Header: []string{"AUTOSAVE", "MODE", "SOURCE", "USER", "SESSION"}}
-				src := s.Source
-				if s.Variable != "" {
-					src += " (" + s.Variable + ")"
-				}
-				t.Rows = [][]string{{onOff(&s.Autosave), s.Mode, src, onOff(s.User), sessionCell(s)}}
-				return t
-			})
-		},
+// AutosaveShowRun shows the autosave setting in effect, or the one stored
+// in opts.Scope: `autosave show` once its arguments are parsed.
+func AutosaveShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *AutosaveOptions) error {
+	flag, err := cmdutil.ParseScope(opts.Scope)
+	if err != nil {
+		return err
 	}
-	cobrautil.AddScopeFlag(cmd, &scopeFlag)
-	return cmd
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	s, err := setting(f, st, flag)
+	if err != nil {
+		return err
+	}
+	return out.Print(f, s, func() *cmdutil.Table {
+		t := &cmdutil.Table{Header: []string{"AUTOSAVE", "MODE", "SOURCE", "USER", "SESSION"}}
+		src := s.Source
+		if s.Variable != "" {
+			src += " (" + s.Variable + ")"
+		}
+		t.Rows = [][]string{{onOff(&s.Autosave), s.Mode, src, onOff(s.User), sessionCell(s)}}
+		return t
+	})
 }
 
 func onOff(b *bool) string {
@@ -157,80 +137,72 @@ func setting(f *cmdutil.Factory, st *azc.State, flag profile.Scope) (*AutosaveSe
 	return s, nil
 }
 
-func newCmdAutosaveSet(f *cmdutil.Factory, on bool) *cobra.Command {
-	var scopeFlag string
-	verb, ps := "disable", "Disable-AzContextAutosave"
-	if on {
-		verb, ps = "enable", "Enable-AzContextAutosave"
+// AutosaveSetRun enables or disables autosave: `autosave enable` and
+// `autosave disable` once their arguments are parsed.
+func AutosaveSetRun(f *cmdutil.Factory, out cmdutil.Output, opts *AutosaveOptions) error {
+	verb := "disable"
+	if opts.Enable {
+		verb = "enable"
 	}
-	cmd := &cobra.Command{
-		Use:   verb,
-		Short: strings.ToUpper(verb[:1]) + verb[1:] + " autosave (" + ps + ")",
-		Args:  cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			flag, err := cmdutil.ParseScope(scopeFlag)
-			if err != nil {
-				return err
-			}
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			scope := flag
-			if scope == 0 {
-				// Change the setting that is in effect: the session's when it
-				// has one, else the profile's.
-				scope = profile.ScopeUser
-				if st.Session() != nil {
-					if s, err := st.AutosaveSetting(profile.ScopeProcess); err == nil && s != nil {
-						scope = profile.ScopeProcess
-					}
-				}
-			}
-			if scope == profile.ScopeProcess && st.Session() == nil {
-				return sessionError(azc.ErrNoSession)
-			}
-			// The user's credential store is opened only when there are
-			// tokens to move: opening it may create its data key.
-			var blobs credstore.Blobs
-			if sess := st.Session(); on && sess != nil {
-				sp, err := sess.Load()
-				if err != nil {
-					return sessionError(err)
-				}
-				if len(sp.Accounts) > 0 {
-					store, err := openUserBlobs(f)
-					if err != nil {
-						return err
-					}
-					blobs = store
-				}
-			}
-			change, err := st.SetAutosave(scope, on, blobs)
-			if err != nil {
-				return sessionError(err)
-			}
-			s, err := setting(f, st, 0)
-			if err != nil {
-				return err
-			}
-			s.Moved = change.Moved
-			msg := fmt.Sprintf("autosave %sd (%s scope)", verb, scopeName(scope))
-			if len(change.Moved) > 0 {
-				msg += fmt.Sprintf("; moved %d context(s) from the session into the profile: %s", len(change.Moved), strings.Join(change.Moved, ", "))
-			}
-			for _, r := range change.Renamed {
-				msg += fmt.Sprintf("\nazc: note: the session's context %q is %q in the profile (the name was taken)", r[0], r[1])
-			}
-			if s.Autosave != on {
-				msg += fmt.Sprintf("\nazc: note: autosave is still %s here: the %s decides", onOff(&s.Autosave), s.Source)
-				if s.Variable != "" {
-					msg += " (" + s.Variable + ")"
-				}
-			}
-			return cobrautil.PrintChange(f, cmd, s, msg)
-		},
+	flag, err := cmdutil.ParseScope(opts.Scope)
+	if err != nil {
+		return err
 	}
-	cobrautil.AddScopeFlag(cmd, &scopeFlag)
-	return cmd
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	scope := flag
+	if scope == 0 {
+		// Change the setting that is in effect: the session's when it
+		// has one, else the profile's.
+		scope = profile.ScopeUser
+		if st.Session() != nil {
+			if s, err := st.AutosaveSetting(profile.ScopeProcess); err == nil && s != nil {
+				scope = profile.ScopeProcess
+			}
+		}
+	}
+	if scope == profile.ScopeProcess && st.Session() == nil {
+		return sessionError(azc.ErrNoSession)
+	}
+	// The user's credential store is opened only when there are
+	// tokens to move: opening it may create its data key.
+	var blobs credstore.Blobs
+	if sess := st.Session(); opts.Enable && sess != nil {
+		sp, err := sess.Load()
+		if err != nil {
+			return sessionError(err)
+		}
+		if len(sp.Accounts) > 0 {
+			store, err := openUserBlobs(f)
+			if err != nil {
+				return err
+			}
+			blobs = store
+		}
+	}
+	change, err := st.SetAutosave(scope, opts.Enable, blobs)
+	if err != nil {
+		return sessionError(err)
+	}
+	s, err := setting(f, st, 0)
+	if err != nil {
+		return err
+	}
+	s.Moved = change.Moved
+	msg := fmt.Sprintf("autosave %sd (%s scope)", verb, scopeName(scope))
+	if len(change.Moved) > 0 {
+		msg += fmt.Sprintf("; moved %d context(s) from the session into the profile: %s", len(change.Moved), strings.Join(change.Moved, ", "))
+	}
+	for _, r := range change.Renamed {
+		msg += fmt.Sprintf("\nazc: note: the session's context %q is %q in the profile (the name was taken)", r[0], r[1])
+	}
+	if s.Autosave != opts.Enable {
+		msg += fmt.Sprintf("\nazc: note: autosave is still %s here: the %s decides", onOff(&s.Autosave), s.Source)
+		if s.Variable != "" {
+			msg += " (" + s.Variable + ")"
+		}
+	}
+	return out.PrintChange(f, s, msg)
 }

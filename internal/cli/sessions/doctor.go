@@ -5,11 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -30,31 +27,26 @@ type Report struct {
 	Checks     []Check `json:"checks"`
 }
 
-func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "doctor",
-		Short: "Check where state lives, the key store, permissions, locks and the session",
-		Args:  cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r := diagnose(f)
-			err := cobrautil.Print(f, cmd, r, func() *cmdutil.Table {
-				t := &cmdutil.Table{Header: []string{"STATUS", "CHECK", "DETAIL"}}
-				for _, c := range r.Checks {
-					t.Rows = append(t.Rows, []string{c.Status, c.Name, c.Detail})
-				}
-				return t
-			})
-			if err != nil {
-				return err
-			}
-			for _, c := range r.Checks {
-				if c.Status == "fail" {
-					return cmdutil.Errorf("doctor found problems: %s: %s", c.Name, c.Detail)
-				}
-			}
-			return nil
-		},
+// DoctorRun checks where state lives, the key store, permissions, locks
+// and the session, and fails when a check does: `azc doctor`.
+func DoctorRun(f *cmdutil.Factory, out cmdutil.Output) error {
+	r := diagnose(f)
+	err := out.Print(f, r, func() *cmdutil.Table {
+		t := &cmdutil.Table{Header: []string{"STATUS", "CHECK", "DETAIL"}}
+		for _, c := range r.Checks {
+			t.Rows = append(t.Rows, []string{c.Status, c.Name, c.Detail})
+		}
+		return t
+	})
+	if err != nil {
+		return err
 	}
+	for _, c := range r.Checks {
+		if c.Status == "fail" {
+			return cmdutil.Errorf("doctor found problems: %s: %s", c.Name, c.Detail)
+		}
+	}
+	return nil
 }
 
 func diagnose(f *cmdutil.Factory) *Report {

@@ -2,60 +2,47 @@ package sessions
 
 import (
 	"bytes"
+	"io"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 )
 
-func newCmdInit(f *cmdutil.Factory) *cobra.Command {
-	var noPrompt bool
-	cmd := &cobra.Command{
-		Use:   "init bash|zsh|fish|pwsh",
-		Short: "Print shell integration: a session for this shell, completions and a prompt",
-		Long: `Print the shell code that ties azc to one shell. Add to your shell's start-up file:
+// InitOptions are the inputs of `azc init`.
+type InitOptions struct {
+	// Shell is bash, zsh, fish or pwsh (powershell).
+	Shell string
+	// NoPrompt leaves the prompt alone.
+	NoPrompt bool
+	// Completion writes the completion script for Shell to w (the wiring's,
+	// from the command tree).
+	Completion func(shell string, w io.Writer) error
+}
 
-  bash  (~/.bashrc)                     eval "$(azc init bash)"
-  zsh   (~/.zshrc)                      eval "$(azc init zsh)"
-  fish  (~/.config/fish/config.fish)    azc init fish | source
-  pwsh  ($PROFILE)                      azc init pwsh | Out-String | Invoke-Expression
-
-The code gives the shell a session (AZC_SESSION, inherited by everything the
-shell starts; it ends when the shell exits), so ` + "`azc use --scope process`" + `
-and autosave-off changes stay in this shell. A shell that already has a valid
-session (a subshell, ` + "`azc shell`" + `) keeps it. It also loads completions and
-puts the current context in front of the prompt (--no-prompt leaves the
-prompt alone; the function __azc_ps1 is defined either way).`,
-		ValidArgs: []string{"bash", "zsh", "fish", "pwsh"},
-		Args:      cobrautil.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			exe := cmdutil.AzcPath(f)
-			var buf bytes.Buffer
-			var tmpl, exeQ string
-			switch args[0] {
-			case "bash":
-				tmpl, exeQ = bashInit, shellQuote(exe)
-			case "zsh":
-				tmpl, exeQ = zshInit, shellQuote(exe)
-			case "fish":
-				tmpl, exeQ = fishInit, fishQuote(exe)
-			case "pwsh", "powershell":
-				tmpl, exeQ = pwshInit, pwshQuote(exe)
-			default:
-				return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or pwsh", args[0])
-			}
-			buf.WriteString(expand(tmpl, exeQ, noPrompt))
-			if _, err := cobrautil.GenCompletion(cmd.Root(), args[0], &buf); err != nil {
-				return err
-			}
-			_, err := f.IOStreams.Out.Write(buf.Bytes())
-			return err
-		},
+// InitRun prints the shell code that ties azc to one shell: `azc init`
+// once its arguments are parsed.
+func InitRun(f *cmdutil.Factory, opts *InitOptions) error {
+	exe := cmdutil.AzcPath(f)
+	var buf bytes.Buffer
+	var tmpl, exeQ string
+	switch opts.Shell {
+	case "bash":
+		tmpl, exeQ = bashInit, shellQuote(exe)
+	case "zsh":
+		tmpl, exeQ = zshInit, shellQuote(exe)
+	case "fish":
+		tmpl, exeQ = fishInit, fishQuote(exe)
+	case "pwsh", "powershell":
+		tmpl, exeQ = pwshInit, pwshQuote(exe)
+	default:
+		return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or pwsh", opts.Shell)
 	}
-	cmd.Flags().BoolVar(&noPrompt, "no-prompt", false, "do not add the current context to the prompt")
-	return cmd
+	buf.WriteString(expand(tmpl, exeQ, opts.NoPrompt))
+	if err := opts.Completion(opts.Shell, &buf); err != nil {
+		return err
+	}
+	_, err := f.IOStreams.Out.Write(buf.Bytes())
+	return err
 }
 
 // expand fills a template: @AZC@ becomes exe, the quoted path of the azc

@@ -13,13 +13,12 @@ import (
 
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/front"
-	"github.com/azcontext/azc/internal/cli/full"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"azc":      func() { os.Exit(front.Main("v0.0.0-test", os.Args[1:])) },
-		"azc-full": func() { os.Exit(cli.Main(full.Commands, "v0.0.0-test", os.Args[1:])) },
+		"azc-full": func() { os.Exit(cli.Main("v0.0.0-test", os.Args[1:])) },
 	})
 }
 

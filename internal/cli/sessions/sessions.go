@@ -1,14 +1,14 @@
-// Package sessions holds the commands of the process scope: `azc init`
-// (shell integration), `azc shell`, `azc prompt`, `azc autosave`,
-// `azc doctor` and the hidden `azc session start` that init's shell code
-// calls. The shell's session (AZC_SESSION) is attached to the Factory's
-// State by cmdutil.AttachSession, which both binaries call.
+// Package sessions is what the commands of the process scope do once their
+// arguments are parsed: `azc init` (shell integration), `azc shell`,
+// `azc autosave`, `azc doctor` and the hidden `azc session start` that
+// init's shell code calls, each with an Options struct and a run function.
+// (`azc prompt` is contexts.PromptRun.) The shell's session (AZC_SESSION)
+// is attached to the Factory's State by cmdutil.AttachSession, which both
+// binaries call.
 package sessions
 
 import (
 	"errors"
-
-	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -16,18 +16,6 @@ import (
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
-
-// New returns the session commands.
-func New(f *cmdutil.Factory) []*cobra.Command {
-	return []*cobra.Command{
-		newCmdInit(f),
-		newCmdSession(f),
-		newCmdPrompt(f),
-		newCmdShell(f),
-		newCmdAutosave(f),
-		newCmdDoctor(f),
-	}
-}
 
 // openUserBlobs opens the user's credential store as the sign-in commands
 // do.

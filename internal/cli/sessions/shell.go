@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,10 +10,7 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -20,87 +18,79 @@ import (
 // depthEnv marks a shell started by `azc shell`; nesting is refused.
 const depthEnv = "AZC_SHELL_DEPTH"
 
-func newCmdShell(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "shell [NAME]",
-		Short: "Start a subshell with a fresh session, optionally with context NAME selected",
-		Long: `Start $SHELL with a fresh session: changes made with --scope process or
-with autosave off stay in it and are gone when it exits. With NAME, that
-context is the session's default. The subshell's exit code is azc's.
-A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set in it).`,
-		Args: cobrautil.MaximumNArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return cobrautil.CompleteContextNames(f)(cmd, args, toComplete)
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if d := f.Getenv(depthEnv); d != "" && d != "0" {
-				return cmdutil.WithHint(errors.New("already in an azc shell: nested azc shells are refused"), cmdutil.ExitFailure,
-					"`exit` to leave it first, or switch this shell's context with `azc use --scope process NAME`")
-			}
-			st, err := f.State()
-			if err != nil {
-				return err
-			}
-			rt := cmdutil.RuntimeDir(f)
-			if _, err := session.GC(rt, nil); err != nil {
-				f.Logger.Debug("session gc", "err", err)
-			}
-			// The session belongs to this azc process, which waits for the
-			// subshell and ends the session after it.
-			sess, env, err := session.New(rt, os.Getpid())
-			if err != nil {
-				return err
-			}
-			defer func() {
-				// the session's hold goes with it, and the tokens only it held
-				for _, err := range []error{sess.Release(f.StateDir), sess.End()} {
-					if err != nil {
-						fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %v\n", err)
-					}
-				}
-				dropReleased(cmd, f)
-			}()
-			st = st.WithSession(sess)
-			what := ""
-			if len(args) == 1 {
-				c, err := st.Use(profile.ScopeProcess, args[0])
-				if err != nil {
-					return err
-				}
-				what = fmt.Sprintf(" with context %q", c.Name)
-			} else if err := st.AdoptDefault(); err != nil {
-				return err
-			}
-			sh := userShell(f)
-			child := exec.Command(sh)
-			child.Env = childEnv(os.Environ(), map[string]string{
-				session.EnvVar: env.Reveal(),
-				depthEnv:       "1",
-			}, "AZC_CONTEXT")
-			child.Stdin, child.Stdout, child.Stderr = f.IOStreams.In, f.IOStreams.Out, f.IOStreams.ErrOut
-			fmt.Fprintf(f.IOStreams.ErrOut, "azc: starting %s in a new session%s; `exit` to end it\n", sh, what)
-			if f.Getenv("AZC_CONTEXT") != "" {
-				fmt.Fprintf(f.IOStreams.ErrOut, "azc: note: AZC_CONTEXT is not passed to the subshell, so the session's context applies\n")
-			}
-			// Ctrl-C belongs to the subshell: azc waits through it. (Notify,
-			// not Ignore: an ignored signal would stay ignored in the child.)
-			intr := make(chan os.Signal, 1)
-			signal.Notify(intr, os.Interrupt)
-			err = child.Run()
-			signal.Stop(intr)
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				return &cmdutil.ExitError{Code: ee.ExitCode(), Err: fmt.Errorf("%s exited with code %d", sh, ee.ExitCode())}
-			}
-			if err != nil {
-				return fmt.Errorf("starting %s: %w", sh, err)
-			}
-			return nil
-		},
+// ShellOptions are the inputs of `azc shell`.
+type ShellOptions struct {
+	// Name is the context the subshell's session selects; empty: the
+	// user default.
+	Name string
+}
+
+// ShellRun starts $SHELL with a fresh session and returns when it exits,
+// with its exit code: `azc shell` once its arguments are parsed.
+func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error {
+	if d := f.Getenv(depthEnv); d != "" && d != "0" {
+		return cmdutil.WithHint(errors.New("already in an azc shell: nested azc shells are refused"), cmdutil.ExitFailure,
+			"`exit` to leave it first, or switch this shell's context with `azc use --scope process NAME`")
 	}
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	rt := cmdutil.RuntimeDir(f)
+	if _, err := session.GC(rt, nil); err != nil {
+		f.Logger.Debug("session gc", "err", err)
+	}
+	// The session belongs to this azc process, which waits for the
+	// subshell and ends the session after it.
+	sess, env, err := session.New(rt, os.Getpid())
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// the session's hold goes with it, and the tokens only it held
+		for _, err := range []error{sess.Release(f.StateDir), sess.End()} {
+			if err != nil {
+				fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %v\n", err)
+			}
+		}
+		dropReleased(ctx, f)
+	}()
+	st = st.WithSession(sess)
+	what := ""
+	if opts.Name != "" {
+		c, err := st.Use(profile.ScopeProcess, opts.Name)
+		if err != nil {
+			return err
+		}
+		what = fmt.Sprintf(" with context %q", c.Name)
+	} else if err := st.AdoptDefault(); err != nil {
+		return err
+	}
+	sh := userShell(f)
+	child := exec.Command(sh)
+	child.Env = childEnv(os.Environ(), map[string]string{
+		session.EnvVar: env.Reveal(),
+		depthEnv:       "1",
+	}, "AZC_CONTEXT")
+	child.Stdin, child.Stdout, child.Stderr = f.IOStreams.In, f.IOStreams.Out, f.IOStreams.ErrOut
+	fmt.Fprintf(f.IOStreams.ErrOut, "azc: starting %s in a new session%s; `exit` to end it\n", sh, what)
+	if f.Getenv("AZC_CONTEXT") != "" {
+		fmt.Fprintf(f.IOStreams.ErrOut, "azc: note: AZC_CONTEXT is not passed to the subshell, so the session's context applies\n")
+	}
+	// Ctrl-C belongs to the subshell: azc waits through it. (Notify,
+	// not Ignore: an ignored signal would stay ignored in the child.)
+	intr := make(chan os.Signal, 1)
+	signal.Notify(intr, os.Interrupt)
+	err = child.Run()
+	signal.Stop(intr)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return &cmdutil.ExitError{Code: ee.ExitCode(), Err: fmt.Errorf("%s exited with code %d", sh, ee.ExitCode())}
+	}
+	if err != nil {
+		return fmt.Errorf("starting %s: %w", sh, err)
+	}
+	return nil
 }
 
 // userShell is $SHELL, else the platform's shell.

@@ -1,58 +1,46 @@
 package sessions
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/secret"
 	"github.com/azcontext/azc/session"
 )
 
-func newCmdSession(f *cmdutil.Factory) *cobra.Command {
-	cmd := cobrautil.GroupCommand(&cobra.Command{
-		Use:    "session",
-		Short:  "Low-level session commands used by `azc init`",
-		Hidden: true,
-	})
-	var pid int
-	start := &cobra.Command{
-		Use:   "start --pid PID",
-		Short: "Print the AZC_SESSION value for the shell PID: the inherited session when it is valid, else a new one",
-		Args:  cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if pid <= 0 {
-				return cmdutil.UsageErrorf("--pid is required")
-			}
-			rt := cmdutil.RuntimeDir(f)
-			if v := f.Getenv(session.EnvVar); v != "" {
-				if _, err := session.Open(rt, secret.New(v)); err == nil {
-					fmt.Fprintln(f.IOStreams.Out, v)
-					return nil
-				}
-			}
-			if n, err := session.GC(rt, nil); err != nil {
-				f.Logger.Debug("session gc", "err", err)
-			} else if n > 0 {
-				f.Logger.Debug("session gc", "removed", strconv.Itoa(n))
-			}
-			dropReleased(cmd, f)
-			sess, env, err := session.New(rt, pid)
-			if err != nil {
-				return err
-			}
-			adoptDefault(f, sess)
-			fmt.Fprintln(f.IOStreams.Out, env.Reveal())
+// StartOptions are the inputs of the hidden `azc session start`.
+type StartOptions struct {
+	// PID is the shell's process id: the session ends when it exits.
+	PID int
+}
+
+// StartRun prints the AZC_SESSION value for the shell opts.PID: the
+// inherited session when it is valid, else a new one (`azc session
+// start`, which `azc init`'s code runs).
+func StartRun(ctx context.Context, f *cmdutil.Factory, opts *StartOptions) error {
+	rt := cmdutil.RuntimeDir(f)
+	if v := f.Getenv(session.EnvVar); v != "" {
+		if _, err := session.Open(rt, secret.New(v)); err == nil {
+			fmt.Fprintln(f.IOStreams.Out, v)
 			return nil
-		},
+		}
 	}
-	start.Flags().IntVar(&pid, "pid", 0, "the shell's process id: the session ends when it exits")
-	cmd.AddCommand(start)
-	return cmd
+	if n, err := session.GC(rt, nil); err != nil {
+		f.Logger.Debug("session gc", "err", err)
+	} else if n > 0 {
+		f.Logger.Debug("session gc", "removed", strconv.Itoa(n))
+	}
+	dropReleased(ctx, f)
+	sess, env, err := session.New(rt, opts.PID)
+	if err != nil {
+		return err
+	}
+	adoptDefault(f, sess)
+	fmt.Fprintln(f.IOStreams.Out, env.Reveal())
+	return nil
 }
 
 // adoptDefault gives the new session the user default as its own
@@ -72,10 +60,10 @@ func adoptDefault(f *cmdutil.Factory, sess *session.Session) {
 // dropReleased drops the tokens that only ended shells held
 // (accounts.DropReleased). A failure stops no shell from getting its
 // session: the tokens then wait for the next sweep.
-func dropReleased(cmd *cobra.Command, f *cmdutil.Factory) {
+func dropReleased(ctx context.Context, f *cmdutil.Factory) {
 	st, err := f.State()
 	if err == nil {
-		err = accounts.DropReleased(cmd.Context(), f, st)
+		err = accounts.DropReleased(ctx, f, st)
 	}
 	if err != nil {
 		f.Logger.Debug("release holds", "err", err)

@@ -1,6 +1,10 @@
-// Package tokens is what `azc token` does once its arguments are parsed.
-// It links no cobra: the azc binary's fast path runs it (package tokencmd
-// has the cobra command).
+// Package tokens is `azc token` (Get-AzAccessToken; az account
+// get-access-token) once its arguments are parsed. A warm token is served
+// straight from the account's credential blob by credblob.CachedToken,
+// which links neither MSAL nor net/http, so the azc binary runs Run itself;
+// a miss goes to the Slow path azc-full passes (MSAL: accounts.MSALToken),
+// and in azc, which has none, Run returns cmdutil.ErrNeedFull so that azc
+// hands the command over.
 package tokens
 
 import (

@@ -1,4 +1,4 @@
-package contextcmd
+package contexts
 
 import (
 	"errors"
@@ -8,13 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -26,60 +22,20 @@ type ExportOptions struct {
 	Force           bool
 }
 
-// NewCmdExport returns `context export`; runF replaces the run function in tests.
-func NewCmdExport(f *cmdutil.Factory, runF func(*cobra.Command, *ExportOptions) error) *cobra.Command {
-	opts := &ExportOptions{}
-	cmd := &cobra.Command{
-		Use:   "export [NAME…] --file FILE",
-		Short: "Save contexts (default: all) to a versioned azc JSON file",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Refs = args
-			if opts.File == "" {
-				return cmdutil.UsageErrorf("--file is required (use - for stdout)")
-			}
-			if runF != nil {
-				return runF(cmd, opts)
-			}
-			return exportRun(f, cmd, opts)
-		},
-	}
-	cmd.Flags().StringVar(&opts.File, "file", "", "the file to write, or - for stdout")
-	cmd.Flags().BoolVar(&opts.WithCredentials, "with-credentials", false, "include tokens and secrets (the file is created 0600)")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing file")
-	return cmd
-}
-
 // ImportOptions are the inputs of `context import`.
 type ImportOptions struct {
 	File  string
 	Scope string
 }
 
-// NewCmdImport returns `context import`; runF replaces the run function in tests.
-func NewCmdImport(f *cmdutil.Factory, runF func(*cobra.Command, *ImportOptions) error) *cobra.Command {
-	opts := &ImportOptions{}
-	cmd := &cobra.Command{
-		Use:   "import FILE",
-		Short: "Merge contexts from an azc export, an Azure PowerShell context file or an az CLI azureProfile.json",
-		Args:  cobrautil.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File = args[0]
-			if runF != nil {
-				return runF(cmd, opts)
-			}
-			return importRun(f, cmd, opts)
-		},
-	}
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
-	return cmd
-}
-
-func exportRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ExportOptions) error {
+// ExportRun writes contexts to a file or stdout: `context export` once its
+// arguments are parsed.
+func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 	st, err := f.State()
 	if err != nil {
 		return err
 	}
-	p, entries, err := contexts.Load(st)
+	p, entries, err := Load(st)
 	if err != nil {
 		return err
 	}
@@ -196,7 +152,9 @@ type ImportResult struct {
 	Warnings     []string `json:"warnings"`
 }
 
-func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) error {
+// ImportRun merges the contexts of a file into a scope: `context import`
+// once its arguments are parsed.
+func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) error {
 	var data []byte
 	var err error
 	if opts.File == "-" {
@@ -232,21 +190,21 @@ func importRun(f *cmdutil.Factory, cmd *cobra.Command, opts *ImportOptions) erro
 	}
 	n, err := storeImported(f, st, scope, imp)
 	if n > 0 {
-		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, contexts.ScopeName(scope)))
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, ScopeName(scope)))
 	}
 	if err != nil {
 		return err
 	}
-	out := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
+	result := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
 		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}
-	for _, w := range out.Warnings {
+	for _, w := range result.Warnings {
 		cmdutil.Warn(f.IOStreams, w)
 	}
-	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s)", out.Format, len(out.Added), len(out.Updated), contexts.Where(st, scope))
-	if out.Default != "" {
-		msg += fmt.Sprintf("; default is now %q", out.Default)
+	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s)", result.Format, len(result.Added), len(result.Updated), Where(st, scope))
+	if result.Default != "" {
+		msg += fmt.Sprintf("; default is now %q", result.Default)
 	}
-	return cobrautil.PrintChange(f, cmd, out, msg)
+	return out.PrintChange(f, result, msg)
 }
 
 func nonNil(s []string) []string {

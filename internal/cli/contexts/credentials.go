@@ -1,4 +1,4 @@
-package contextcmd
+package contexts
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package cobrautil
+package cli
 
 import (
 	"strings"
@@ -8,8 +8,8 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
-// CompleteContextNames completes context names for flags and arguments.
-func CompleteContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+// completeContextNames completes context names for flags and arguments.
+func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 		st, err := f.State()
 		if err != nil {

@@ -1,4 +1,4 @@
-package cobrautil
+package cli
 
 import (
 	"bytes"
@@ -9,11 +9,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// GenCompletion writes root's completion script for shell (bash, zsh,
+// genCompletion writes root's completion script for shell (bash, zsh,
 // fish, or pwsh/powershell) to w. Each script asks the program for
 // candidates (`azc __complete …`), so context names come from the state
 // the shell sees, its session included. It reports false for another shell.
-func GenCompletion(root *cobra.Command, shell string, w io.Writer) (bool, error) {
+func genCompletion(root *cobra.Command, shell string, w io.Writer) (bool, error) {
 	switch shell {
 	case "bash":
 		return true, genBash(root, w)

@@ -1,8 +1,4 @@
-// Package cobrautil is what azc's cobra commands share on top of cmdutil:
-// flag and argument helpers, completion, and reading -o, --query and
-// -c/--context off a command. cmdutil itself links no cobra, so that the
-// azc binary's fast path can do without it.
-package cobrautil
+package cli
 
 import (
 	"strconv"
@@ -12,25 +8,25 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
-// AddScopeFlag adds --scope user|process to a command that changes state.
+// addScopeFlag adds --scope user|process to a command that changes state.
 // The value is parsed with ParseScope.
-func AddScopeFlag(cmd *cobra.Command, p *string) {
+func addScopeFlag(cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVar(p, "scope", "", "where the change is kept: user (the profile) or process (this shell's session); default: the autosave setting")
 	_ = cmd.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"user", "process"}, cobra.ShellCompDirectiveNoFileComp
 	})
 }
 
-// ContextFlag returns the value of the global -c/--context flag.
-func ContextFlag(cmd *cobra.Command) string {
+// contextFlag returns the value of the global -c/--context flag.
+func contextFlag(cmd *cobra.Command) string {
 	if fl := cmd.Flags().Lookup("context"); fl != nil {
 		return fl.Value.String()
 	}
 	return ""
 }
 
-// ExactArgs accepts exactly n positional arguments, else fails with ExitUsage.
-func ExactArgs(n int) cobra.PositionalArgs {
+// exactArgs accepts exactly n positional arguments, else fails with ExitUsage.
+func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
 			return cmdutil.UsageErrorf("%s takes %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
@@ -39,8 +35,8 @@ func ExactArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// MaximumNArgs accepts at most n positional arguments, else fails with ExitUsage.
-func MaximumNArgs(n int) cobra.PositionalArgs {
+// maximumNArgs accepts at most n positional arguments, else fails with ExitUsage.
+func maximumNArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
 			return cmdutil.UsageErrorf("%s takes at most %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
@@ -49,8 +45,8 @@ func MaximumNArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// MinimumNArgs accepts at least n positional arguments, else fails with ExitUsage.
-func MinimumNArgs(n int) cobra.PositionalArgs {
+// minimumNArgs accepts at least n positional arguments, else fails with ExitUsage.
+func minimumNArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
 			return cmdutil.UsageErrorf("%s needs at least %s", cmd.CommandPath(), plural(n, "argument"))
@@ -59,8 +55,8 @@ func MinimumNArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// NoArgs refuses positional arguments with ExitUsage.
-func NoArgs(cmd *cobra.Command, args []string) error {
+// noArgs refuses positional arguments with ExitUsage.
+func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return cmdutil.UsageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
@@ -74,9 +70,9 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-// GroupCommand makes cmd a command group: run bare it prints its help; run
+// groupCommand makes cmd a command group: run bare it prints its help; run
 // with an unknown subcommand it fails with ExitUsage.
-func GroupCommand(cmd *cobra.Command) *cobra.Command {
+func groupCommand(cmd *cobra.Command) *cobra.Command {
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
 			err := cmdutil.UsageErrorf("unknown command %q for %q", args[0], c.CommandPath())

@@ -1,4 +1,4 @@
-package tokencmd_test
+package tokens_test
 
 import (
 	"context"
@@ -13,12 +13,10 @@ import (
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/front"
-	"github.com/azcontext/azc/internal/cli/full"
-	"github.com/azcontext/azc/internal/cli/tokencmd"
 )
 
 // harness runs azc commands in-process against one emulator and one state
-// directory, as azc-full (full.Commands) or as the azc binary (front.Run,
+// directory, as azc-full (cli.Run) or as the azc binary (front.Run,
 // whose token has no slow path).
 type harness struct {
 	t   *testing.T
@@ -57,10 +55,9 @@ type result struct {
 	handedOver  []string
 }
 
-func (h *harness) run(cmds cli.Commands, light bool, args ...string) result {
+func (h *harness) run(light bool, args ...string) result {
 	ios, _, out, errOut := cmdutil.Test()
 	f := cmdutil.NewFactory(ios, func(k string) string { return h.env[k] }, "v0-test")
-	f.Full = !light
 	var r result
 	if light {
 		f.ExecFull = func(args []string) int { r.handedOver = slices.Clone(args); return 0 }
@@ -71,7 +68,7 @@ func (h *harness) run(cmds cli.Commands, light bool, args ...string) result {
 		// the azc binary: its fast path, or a hand-over
 		r.code = front.Run(f, args)
 	} else {
-		r.code = cli.Run(ctx, f, cmds, args)
+		r.code = cli.Run(ctx, f, args)
 	}
 	r.out, r.errOut = out.String(), errOut.String()
 	return r
@@ -79,7 +76,7 @@ func (h *harness) run(cmds cli.Commands, light bool, args ...string) result {
 
 func (h *harness) full(args ...string) string {
 	h.t.Helper()
-	r := h.run(full.Commands, false, args...)
+	r := h.run(false, args...)
 	if r.code != 0 {
 		h.t.Fatalf("azc-full %s: exit %d: %s", strings.Join(args, " "), r.code, r.errOut)
 	}
@@ -117,7 +114,7 @@ func TestWarmTokenIsServedWithoutARequest(t *testing.T) {
 		light bool
 	}{{"azc-full", false}, {"azc", true}} {
 		before := requests(h.s)
-		r := h.run(full.Commands, tc.light, "token", "-o", "json")
+		r := h.run(tc.light, "token", "-o", "json")
 		if r.code != 0 || r.handedOver != nil {
 			t.Fatalf("%s: exit %d, handed over %q: %s", tc.name, r.code, r.handedOver, r.errOut)
 		}
@@ -158,7 +155,7 @@ func TestLightTokenHandsAMissToAzcFull(t *testing.T) {
 		{"token", "--tenant", "not-a-tenant-of-alice"},
 	} {
 		before := requests(h.s)
-		r := h.run(nil, true, args...)
+		r := h.run(true, args...)
 		if r.code != 0 || !slices.Equal(r.handedOver, args) {
 			t.Errorf("%q: exit %d, handed over %q, want the same argv: %s", args, r.code, r.handedOver, r.errOut)
 		}
@@ -171,49 +168,9 @@ func TestLightTokenHandsAMissToAzcFull(t *testing.T) {
 	}
 	// azc-full answers the same miss, and azc then serves it
 	want := accessToken(t, h.full("token", "--resource", "https://storage.azure.com", "-o", "json"))
-	r := h.run(nil, true, "token", "--resource", "https://storage.azure.com", "-o", "json")
+	r := h.run(true, "token", "--resource", "https://storage.azure.com", "-o", "json")
 	if r.code != 0 || r.handedOver != nil || accessToken(t, r.out) != want {
 		t.Fatalf("after azc-full fetched it: exit %d, handed over %q", r.code, r.handedOver)
-	}
-}
-
-func TestFlags(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		args []string
-		want tokencmd.Options
-		fail bool
-	}{
-		{name: "no flags asks for ARM in the context's tenant", args: nil, want: tokencmd.Options{}},
-		{name: "resource and tenant are kept", args: []string{"--resource", "https://storage.azure.com", "--tenant", "t"},
-			want: tokencmd.Options{Resource: "https://storage.azure.com", Tenant: "t"}},
-		{name: "scope is kept", args: []string{"--scope", "s/.default"}, want: tokencmd.Options{Scope: "s/.default"}},
-		{name: "resource and scope together are refused", args: []string{"--resource", "r", "--scope", "s"}, fail: true},
-		{name: "arguments are refused", args: []string{"extra"}, fail: true},
-		{name: "subscription is kept", args: []string{"--subscription", "Fabrikam Shared"}, want: tokencmd.Options{Subscription: "Fabrikam Shared"}},
-		{name: "subscription and tenant together are refused, as az refuses them", args: []string{"--subscription", "s", "--tenant", "t"}, fail: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			ios, _, _, _ := cmdutil.Test()
-			var got *tokencmd.Options
-			cmd := tokencmd.NewCmd(&cmdutil.Factory{IOStreams: ios}, nil, func(o *tokencmd.Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
-			if tt.fail {
-				if err == nil {
-					t.Fatal("accepted")
-				}
-				return
-			}
-			if err != nil || got == nil || *got != tt.want {
-				t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
-			}
-		})
 	}
 }
 
@@ -262,7 +219,7 @@ func TestSubscriptionPicksItsContext(t *testing.T) {
 			t.Errorf("--subscription %q: subscription %s, tenant %s; want %s in %s", sub, j.Subscription, j.Tenant, emulator.DefaultGuestSubscriptionID, emulator.DefaultGuestTenantID)
 		}
 	}
-	if r := h.run(full.Commands, false, "token", "--subscription", "No Such Subscription"); r.code != 2 || !strings.Contains(r.errOut, "No Such Subscription") {
+	if r := h.run(false, "token", "--subscription", "No Such Subscription"); r.code != 2 || !strings.Contains(r.errOut, "No Such Subscription") {
 		t.Errorf("an unknown subscription: exit %d, stderr %q; want 2 naming it", r.code, r.errOut)
 	}
 }

@@ -1,33 +1,19 @@
-// Package tokencmd is `azc token` (Get-AzAccessToken; az account
-// get-access-token). A warm token is served straight from the account's
-// credential blob by credblob.CachedToken, which links neither MSAL nor
-// net/http, so azc answers it (package front runs tokens.Run); anything
-// else — no usable cached token, a refresh, an error to explain — goes to
-// the slow path that azc-full gives NewCmd (MSAL, in package accounts).
-// azc has none: tokens.Run returns cmdutil.ErrNeedFull and azc hands the
-// command over.
-package tokencmd
+package cli
 
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
 	"github.com/azcontext/azc/internal/cli/tokens"
 )
 
-// Options, Request and Slow are tokens's (the run function links no
-// cobra: the azc binary's fast path runs it).
-type (
-	Options = tokens.Options
-	Request = tokens.Request
-	Slow    = tokens.Slow
-)
-
-// NewCmd is New with runF, when not nil, run instead of the command (tests
-// of argv → Options).
-func NewCmd(f *cmdutil.Factory, slow Slow, runF func(*Options) error) *cobra.Command {
-	o := &Options{}
+// newCmdToken is `azc token` (Get-AzAccessToken; az account
+// get-access-token): tokens.Run, which serves a warm token from the cache,
+// with MSAL (accounts.MSALToken) as its slow path. runF, when not nil,
+// runs instead (tests of argv → Options).
+func newCmdToken(f *cmdutil.Factory, runF func(*tokens.Options) error) *cobra.Command {
+	o := &tokens.Options{}
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Print an access token for the current context",
@@ -36,12 +22,12 @@ names of ` + "`az account get-access-token`" + ` (accessToken, expiresOn, expire
 tokenType, subscription, tenant), and -o tsv prints az's five columns
 (accessToken, expiresOn, subscription, tenant, tokenType), so scripts written
 for az keep working.`,
-		Args: cobrautil.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(o)
 			}
-			return tokens.Run(cmd.Context(), f, cobrautil.OutputOf(cmd), cobrautil.ContextRef(f, cmd), o, slow)
+			return tokens.Run(cmd.Context(), f, outputOf(cmd), contextRef(f, cmd), o, accounts.MSALToken(f))
 		},
 	}
 	cmd.Flags().StringVar(&o.Resource, "resource", "", "resource (v1), e.g. https://storage.azure.com")

@@ -1,18 +1,14 @@
-package contextcmd
+package contexts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/azcontext/azc"
 
-	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/cobrautil"
-	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -26,46 +22,14 @@ type SetOptions struct {
 	Properties     []string // key=value; empty value removes the key
 	Force          bool
 	Scope          string
+	// FindSubscription looks a subscription or tenant no context holds up
+	// in ARM (accounts.FindSubscription in azc-full).
+	FindSubscription func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error)
 }
 
-// NewCmdSet returns `context set`; runF replaces the run function in tests.
-func NewCmdSet(f *cmdutil.Factory, runF func(*cobra.Command, *SetOptions) error) *cobra.Command {
-	opts := &SetOptions{}
-	cmd := &cobra.Command{
-		Use:   "set [--subscription ID|NAME] [--tenant ID|DOMAIN] [--name NAME] [--storage-account NAME] [--property KEY=VALUE]…",
-		Short: "Create or update a context and make it the default",
-		Long: `Create or update a context and make it the default in the chosen scope.
-With --subscription and/or --tenant it starts from a subscription or tenant the
-profile knows (preferring the current context's account); otherwise it updates
-the current context (or the one -c names). --name names it (--force takes a
-name another context holds, removing that one); --property key=value adds an
-extended property, key= removes it.`,
-		Args: cobrautil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Ref = cobrautil.ContextRef(f, cmd)
-			for _, p := range opts.Properties {
-				if _, _, err := ParseProperty(p); err != nil {
-					return cmdutil.UsageErrorf("%v", err)
-				}
-			}
-			if runF != nil {
-				return runF(cmd, opts)
-			}
-			return setRun(f, cmd, opts)
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&opts.Subscription, "subscription", "", "subscription id or name")
-	fl.StringVar(&opts.Tenant, "tenant", "", "tenant id or domain")
-	fl.StringVar(&opts.Name, "name", "", "the context's name")
-	fl.StringVar(&opts.StorageAccount, "storage-account", "", "default storage account")
-	fl.StringArrayVar(&opts.Properties, "property", nil, "extended property key=value (repeatable; key= removes)")
-	fl.BoolVar(&opts.Force, "force", false, "take a name another context holds, removing that context")
-	cobrautil.AddScopeFlag(cmd, &opts.Scope)
-	return cmd
-}
-
-func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
+// SetRun creates or updates a context and makes it the default: `context
+// set` once its arguments are parsed.
+func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *SetOptions) error {
 	st, err := f.State()
 	if err != nil {
 		return err
@@ -78,7 +42,7 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	var unknown *unknownError
 	if errors.As(err, &unknown) {
 		// Set-AzContext looks it up in ARM with the current account.
-		cur, cerr := contexts.ResolveIn(view, opts.Ref)
+		cur, cerr := ResolveIn(view, opts.Ref)
 		if errors.Is(cerr, azc.ErrNoContext) {
 			return cmdutil.WithHint(fmt.Errorf("%w, and no account is signed in to look it up in ARM", err),
 				cmdutil.ExitInteraction, "sign in with `azc login`, then retry")
@@ -86,7 +50,7 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 		if cerr != nil {
 			return err
 		}
-		found, ferr := accounts.FindSubscription(cmd.Context(), f, st, cur, opts.Subscription, opts.Tenant)
+		found, ferr := opts.FindSubscription(ctx, st, cur, opts.Subscription, opts.Tenant)
 		if ferr != nil {
 			return ferr
 		}
@@ -119,15 +83,15 @@ func setRun(f *cmdutil.Factory, cmd *cobra.Command, opts *SetOptions) error {
 	if res.Created {
 		verb = "created"
 	}
-	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, contexts.Where(st, scope))
-	if format, query := cobrautil.OutputFormat(cmd); format == cmdutil.FormatTable && !query {
-		return cobrautil.PrintChange(f, cmd, nil, msg)
+	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, Where(st, scope))
+	if out.Plain() {
+		return out.PrintChange(f, nil, msg)
 	}
-	out, err := contexts.ShapeOne(st, res.Context.Name)
+	shape, err := ShapeOne(st, res.Context.Name)
 	if err != nil {
 		return err
 	}
-	return cobrautil.PrintChange(f, cmd, out, msg)
+	return out.PrintChange(f, shape, msg)
 }
 
 // unknownError is a subscription or tenant no context holds.
@@ -145,7 +109,7 @@ func (e *unknownError) Hint() string {
 // already has, preferring the current context's account.
 func planSet(p *profile.Profile, o *SetOptions) (profile.Context, error) {
 	var cur *profile.Context
-	if c, err := contexts.ResolveIn(p, o.Ref); err == nil {
+	if c, err := ResolveIn(p, o.Ref); err == nil {
 		cur = c
 	} else if o.Subscription == "" && o.Tenant == "" {
 		return profile.Context{}, err

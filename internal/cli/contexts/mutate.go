@@ -1,0 +1,254 @@
+package contexts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
+)
+
+// RenameOptions are the inputs of `context rename`.
+type RenameOptions struct {
+	Old, New string
+	Force    bool
+	Scope    string
+	// Credentials drops the credentials of accounts left with no context.
+	Credentials Credentials
+}
+
+// Credentials is what removing contexts needs of the sign-in code
+// (package accounts in azc-full), which this package, linked by the azc
+// binary, must not link.
+type Credentials struct {
+	// Drop deletes the credential blobs of the accounts keys that scope's
+	// profile, as just written, no longer names, after a removal of
+	// contexts: in the user scope, an account a live shell's selection
+	// uses keeps its tokens (accounts.DropCredentials).
+	Drop func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error
+	// SignOut deletes them after a sign-out (context clear), from the
+	// shells that hold the accounts too (accounts.SignOutCredentials).
+	SignOut func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error
+	// DropReleased drops the tokens that only ended shells, or shells that
+	// selected another context, held (accounts.DropReleased).
+	DropReleased func(ctx context.Context, st *azc.State) error
+}
+
+// RenameRun renames a context: `context rename` once its arguments are
+// parsed.
+func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *RenameOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	// no --scope: where the context lives decides
+	scope, err := cmdutil.ParseScope(opts.Scope)
+	if err != nil {
+		return err
+	}
+	ren, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
+	if err != nil {
+		return err
+	}
+	if err := opts.Credentials.Drop(ctx, st, profile.ScopeUser, ren.Replaced.OrphanedAccounts); err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)
+	if ren.Moved {
+		msg += " and moved it from this shell's session to the user scope, with its account and tokens"
+	}
+	for _, c := range ren.Replaced.Contexts {
+		msg += fmt.Sprintf("\nremoved context %q, which held that name", c.Name)
+	}
+	if out.Plain() {
+		return out.PrintChange(f, nil, msg)
+	}
+	shape, err := ShapeOne(st, opts.New)
+	if err != nil {
+		return err
+	}
+	return out.PrintChange(f, shape, msg)
+}
+
+// RemoveOptions are the inputs of `context remove`.
+type RemoveOptions struct {
+	Refs        []string
+	Force       bool
+	Scope       string
+	Credentials Credentials
+}
+
+// Removed is the JSON shape of what `context remove`, `context clear` and
+// `logout` removed.
+type Removed struct {
+	// Contexts are the names of the contexts removed.
+	Contexts []string `json:"contexts"`
+	// Accounts are the ids (as a context's account.id) of the accounts
+	// removed, with their tokens: signed out, or left with no context and
+	// held by no live shell (azc.State.Held).
+	Accounts []string `json:"accounts"`
+	// Default is the context that became the default because the removal
+	// took the old one: the first remaining one.
+	Default string `json:"default,omitempty"`
+	// Current is the context this shell uses when the removal changed it.
+	Current string `json:"current,omitempty"`
+}
+
+// RemoveRun removes contexts, asking before it removes the default:
+// `context remove` once its arguments are parsed.
+func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *RemoveOptions) error {
+	st, err := f.State()
+	if err != nil {
+		return err
+	}
+	// no --scope: where the context lives decides
+	scope, err := cmdutil.ParseScope(opts.Scope)
+	if err != nil {
+		return err
+	}
+	if !opts.Force {
+		view, err := st.Profile()
+		if err != nil {
+			return err
+		}
+		for _, ref := range opts.Refs {
+			c, err := view.Find(ref)
+			if err != nil {
+				return err
+			}
+			if strings.EqualFold(c.Name, view.DefaultContext) {
+				ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove %q, the default context?", c.Name), "--force")
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return cmdutil.ErrCancelled
+				}
+			}
+		}
+	}
+	rem, err := st.RemoveContexts(scope, opts.Refs)
+	if err != nil {
+		return err
+	}
+	return finishRemoval(ctx, f, out, st, rem, opts.Credentials, false)
+}
+
+// finishRemoval drops the credentials of the accounts a removal orphaned,
+// from the store of the scope each went from, and reports it. A removal
+// keeps the tokens of an account a live shell holds; a sign-out (clear)
+// does not.
+func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, st *azc.State, rem *azc.Removed, creds Credentials, signOut bool) error {
+	drop := creds.Drop
+	if signOut {
+		drop = creds.SignOut
+	}
+	if err := drop(ctx, st, profile.ScopeUser, rem.User.OrphanedAccounts); err != nil {
+		return err
+	}
+	if err := drop(ctx, st, profile.ScopeProcess, rem.Session.OrphanedAccounts); err != nil {
+		return err
+	}
+	if err := creds.DropReleased(ctx, st); err != nil {
+		return err
+	}
+	left, err := st.Profile()
+	if err != nil {
+		return err
+	}
+	removed := Removed{Contexts: []string{}, Accounts: []string{}}
+	var b strings.Builder
+	line := func(format string, a ...any) {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, format, a...)
+	}
+	for _, r := range []struct {
+		rem   profile.Removal
+		where string
+		scope profile.Scope
+	}{{rem.User, "user scope", profile.ScopeUser}, {rem.Session, "this shell's session", profile.ScopeProcess}} {
+		for _, c := range r.rem.Contexts {
+			removed.Contexts = append(removed.Contexts, c.Name)
+			line("removed context %q (%s)", c.Name, r.where)
+		}
+		for _, k := range r.rem.OrphanedAccounts {
+			if accountUsed(left, k) {
+				continue
+			}
+			id := left.AccountID(&profile.Context{Account: k})
+			if r.scope == profile.ScopeUser && !signOut {
+				if held, err := st.Held(k); err != nil {
+					return err
+				} else if held {
+					line("account %s has no context left; its tokens stay while another shell still uses its own copy of one of its contexts (until that shell selects another, ends, or signs it out)", id)
+					continue
+				}
+			}
+			removed.Accounts = append(removed.Accounts, id)
+			line("removed account %s: it has no context left", id)
+		}
+	}
+	if rem.Dropped != "" {
+		removed.Contexts = append(removed.Contexts, rem.Dropped)
+		line("removed context %q (this shell's own copy)", rem.Dropped)
+	}
+	if len(removed.Contexts) == 0 {
+		line("no contexts to remove")
+	}
+	if rem.Promoted != "" {
+		removed.Default = rem.Promoted
+		line("%q is now the default context (the first remaining one)", rem.Promoted)
+	}
+	if rem.Unselected || rem.Selected != "" {
+		if cur, err := st.Resolve(""); err == nil {
+			removed.Current = cur.Name
+			line("this shell now uses %q", cur.Name)
+		} else {
+			line("this shell has no context now")
+		}
+	}
+	return out.PrintChange(f, removed, b.String())
+}
+
+func accountUsed(p *profile.Profile, key string) bool {
+	for i := range p.Contexts {
+		if strings.EqualFold(p.Contexts[i].Account, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// ClearOptions are the inputs of `context clear`.
+type ClearOptions struct {
+	Force       bool
+	Scope       string
+	Credentials Credentials
+}
+
+// ClearRun removes every context and account of a scope, asking first:
+// `context clear` once its arguments are parsed.
+func ClearRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ClearOptions) error {
+	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
+	if err != nil {
+		return err
+	}
+	if !opts.Force {
+		ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove every context and account in the %s?", Where(st, scope)), "--force")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return cmdutil.ErrCancelled
+		}
+	}
+	rem, err := st.Clear(scope)
+	if err != nil {
+		return err
+	}
+	return finishRemoval(ctx, f, out, st, rem, opts.Credentials, true)
+}

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/execute"
+)
+
+// newCmdExec is `azc exec [-c NAME] [--no-server] [--keep-env VAR]… -- CMD ARGS…`.
+func newCmdExec(f *cmdutil.Factory, runF func(*execute.ExecOptions) error) *cobra.Command {
+	o := &execute.ExecOptions{Environ: os.Environ}
+	cmd := &cobra.Command{
+		Use:   "exec [-c NAME] [--no-server] [--keep-env VAR]... -- CMD [ARGS...]",
+		Short: "Run a program with a context's credentials",
+		Long: `Run CMD under a context (Start-Job with a context). azc serves the context's
+tokens to CMD on 127.0.0.1 through the App Service managed identity protocol,
+which the Azure SDKs for Go, Python, JavaScript and .NET, Terraform and the az
+CLI understand, for exactly as long as CMD runs. CMD gets IDENTITY_ENDPOINT,
+IDENTITY_HEADER, ARM_USE_MSI, ARM_MSI_ENDPOINT, MSI_ENDPOINT, MSI_SECRET,
+APPSETTING_WEBSITE_SITE_NAME, ARM_TENANT_ID, AZURE_SUBSCRIPTION_ID,
+ARM_SUBSCRIPTION_ID, AZC_CONTEXT and AZURE_STORAGE_ACCOUNT, and a private
+AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it loses
+the variables that would make a tool use another credential, cloud, tenant or
+subscription (AZURE_CLIENT_SECRET, ARM_ACCESS_KEY, AZURE_STORAGE_KEY, ...;
+docs/exec.md lists them), except those named by --keep-env.
+CMD's exit code is azc's; INT, TERM and HUP reach it.`,
+		Example: `  azc exec -c prod -- terraform plan
+  azc exec -c dev -- python3 app.py
+  azc exec -c dev -- az group list`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Ref = contextRef(f, cmd)
+			o.Args = args
+			if !cmd.Flags().Changed("legacy-msi") {
+				o.LegacyMSI = !o.NoServer
+			}
+			if !cmd.Flags().Changed("private-az-config") {
+				o.PrivateAzConfig = !o.NoServer
+			}
+			if o.NoServer && (o.LegacyMSI || o.PrivateAzConfig) {
+				return cmdutil.UsageErrorf("--no-server serves no credentials, so neither --legacy-msi nor --private-az-config can work with it")
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return execute.ExecRun(cmd.Context(), f, o)
+		},
+	}
+	// Everything after CMD belongs to CMD, even without "--".
+	cmd.Flags().SetInterspersed(false)
+	fl := cmd.Flags()
+	fl.BoolVar(&o.NoServer, "no-server", false, "only export the context's variables; serve no credentials")
+	fl.BoolVar(&o.LegacyMSI, "legacy-msi", false, "also serve api-version 2017-09-01 and set MSI_ENDPOINT, MSI_SECRET, APPSETTING_WEBSITE_SITE_NAME (default: on with a server)")
+	fl.BoolVar(&o.PrivateAzConfig, "private-az-config", false, "give CMD a fresh AZURE_CONFIG_DIR signed in to the context, removed afterwards (default: on with a server)")
+	fl.StringArrayVar(&o.KeepEnv, "keep-env", nil, "keep this inherited variable although azc would remove it (repeatable)")
+	return cmd
+}

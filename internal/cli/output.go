@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+)
+
+// outputOf returns the -o and --query values cmd was given.
+func outputOf(cmd *cobra.Command) cmdutil.Output {
+	o := cmdutil.Output{Format: cmdutil.FormatTable}
+	if fl := cmd.Flags().Lookup("output"); fl != nil {
+		o.Format = fl.Value.String()
+	}
+	if fl := cmd.Flags().Lookup("query"); fl != nil {
+		o.Query = fl.Value.String()
+	}
+	return o
+}
+
+// validateOutputFlags checks -o and --query, so that a bad value fails with
+// ExitUsage before the command does any work.
+func validateOutputFlags(cmd *cobra.Command) error { return outputOf(cmd).Validate() }
+
+// contextRef returns the context a command should use when it is not given
+// one as an argument: the -c/--context flag, else $AZC_CONTEXT, else ""
+// (which azc.State.Resolve takes as "the default"). DESIGN section 3.
+func contextRef(f *cmdutil.Factory, cmd *cobra.Command) string {
+	if c := contextFlag(cmd); c != "" {
+		return c
+	}
+	return f.Getenv("AZC_CONTEXT")
+}

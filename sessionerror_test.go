@@ -1,0 +1,60 @@
+package azc_test
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
+)
+
+// brokenSession fails every call, as a session whose state cannot be read.
+type brokenSession struct{ err error }
+
+func (b brokenSession) Load() (*profile.Profile, error) { return nil, b.err }
+
+func (b brokenSession) Update(func(*profile.Profile) error) (*profile.Profile, error) {
+	return nil, b.err
+}
+
+func (b brokenSession) Selections() (session.Selections, error) { return session.Selections{}, b.err }
+
+func (b brokenSession) UpdateSelections(func(*session.Selections) error) error { return b.err }
+
+// TestSessionErrorsSayWhatFailedInUsersWords: an error from the session
+// reads "this shell's session: …", with no package name in front, and
+// still matches its cause (issue 16).
+func TestSessionErrorsSayWhatFailedInUsersWords(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("read the state: permission denied")
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), Session: brokenSession{cause}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "this shell's session: read the state: permission denied"
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"resolving the default", func() error { _, err := st.Resolve(""); return err }},
+		{"listing the contexts", func() error { _, err := st.Contexts(); return err }},
+		{"switching in the process scope", func() error { _, err := st.Use(azc.ScopeProcess, "Dev"); return err }},
+		{"changing the user scope", func() error {
+			_, err := st.Update(azc.ScopeUser, func(*profile.Profile) error { return nil })
+			return err
+		}},
+		{"removing a context", func() error { _, err := st.RemoveContexts(0, []string{"Dev"}); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			if err == nil || err.Error() != want || !errors.Is(err, cause) {
+				t.Errorf("error = %v, want %q wrapping the cause", err, want)
+			}
+		})
+	}
+	if _, err := st.WithSession(nil).Update(profile.Scope(9), func(*profile.Profile) error { return nil }); err == nil || err.Error() != "unknown scope 9" {
+		t.Errorf("an unknown scope: error = %v, want %q", err, "unknown scope 9")
+	}
+}
