@@ -58,7 +58,7 @@ default, then the profile's) for a shell prompt. It prints nothing when no
 context is selected and never fails. ` + "`azc init`" + ` puts it in your prompt.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			contexts.PromptRun(f, contextRef(f, cmd))
+			contexts.PromptRun(f, &contexts.PromptOptions{Ref: contextRef(f, cmd)})
 			return nil
 		},
 	}

@@ -13,7 +13,7 @@ import (
 // with MSAL (accounts.MSALToken) as its slow path. runF, when not nil,
 // runs instead (tests of argv → Options).
 func newCmdToken(f *cmdutil.Factory, runF func(*tokens.Options) error) *cobra.Command {
-	o := &tokens.Options{}
+	o := &tokens.Options{Slow: accounts.MSALToken(f)}
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Print an access token for the current context",
@@ -24,10 +24,11 @@ tokenType, subscription, tenant), and -o tsv prints az's five columns
 for az keep working.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Ref = contextRef(f, cmd)
 			if runF != nil {
 				return runF(o)
 			}
-			return tokens.Run(cmd.Context(), f, outputOf(cmd), contextRef(f, cmd), o, accounts.MSALToken(f))
+			return tokens.Run(cmd.Context(), f, outputOf(cmd), o)
 		},
 	}
 	cmd.Flags().StringVar(&o.Resource, "resource", "", "resource (v1), e.g. https://storage.azure.com")

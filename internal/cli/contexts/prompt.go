@@ -7,15 +7,20 @@ import (
 	"github.com/azcontext/azc/internal/cli/termtext"
 )
 
-// PromptRun prints the name of the context ref names (the default chain
-// when ref is empty), or nothing: `azc prompt` once its arguments are
-// parsed. It never fails.
-func PromptRun(f *cmdutil.Factory, ref string) {
+// PromptOptions are the inputs of `azc prompt`.
+type PromptOptions struct {
+	// Ref names the context (-c, $AZC_CONTEXT, the default when empty).
+	Ref string
+}
+
+// PromptRun prints the name of the context opts.Ref names, or nothing:
+// `azc prompt` once its arguments are parsed. It never fails.
+func PromptRun(f *cmdutil.Factory, opts *PromptOptions) {
 	st, err := f.State()
 	if err != nil {
 		return
 	}
-	c, err := st.Resolve(ref)
+	c, err := st.Resolve(opts.Ref)
 	if err != nil {
 		return
 	}

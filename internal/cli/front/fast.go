@@ -101,7 +101,7 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		run = func() error { return contexts.ListRun(context.Background(), f, out, &contexts.ListOptions{}) }
 	case len(words) == 1 && words[0] == "prompt" && only() && out == (cmdutil.Output{Format: cmdutil.FormatTable}):
 		path = "azc prompt"
-		run = func() error { contexts.PromptRun(f, ref); return nil }
+		run = func() error { contexts.PromptRun(f, &contexts.PromptOptions{Ref: ref}); return nil }
 	case len(words) == 1 && words[0] == "version" && only():
 		path = "azc version"
 		run = func() error { return cmdutil.PrintVersion(f, out) }
@@ -111,9 +111,9 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		if resource && scope {
 			return "", nil, false // cobra's "none of the others can be" error
 		}
-		o := &tokens.Options{Resource: fl["resource"], Scope: fl["scope"], Tenant: fl["tenant"]}
+		o := &tokens.Options{Ref: ref, Resource: fl["resource"], Scope: fl["scope"], Tenant: fl["tenant"]}
 		path = "azc token"
-		run = func() error { return tokens.Run(context.Background(), f, out, ref, o, nil) }
+		run = func() error { return tokens.Run(context.Background(), f, out, o) }
 	case (len(words) == 2 && words[0] == "use" ||
 		isContext && len(words) == 3 && (words[1] == "use" || words[1] == "select")) && only("scope"):
 		if words[0] == "use" {

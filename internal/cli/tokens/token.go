@@ -22,14 +22,19 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// Options is argv of `azc token`.
+// Options are the inputs of `azc token`.
 type Options struct {
+	// Ref names the context (-c, $AZC_CONTEXT, the default when empty).
+	Ref      string
 	Resource string
 	Scope    string
 	Tenant   string
 	// Subscription picks the context whose subscription (id or name) it
 	// names, as az's --subscription picks the account; it excludes Tenant.
 	Subscription string
+	// Slow gets a token the cache cannot serve: MSAL in azc-full
+	// (accounts.MSALToken), nil in azc.
+	Slow Slow
 }
 
 // Request is what the slow path is asked for: a token for Account in
@@ -52,15 +57,14 @@ type Slow func(ctx context.Context, r Request) (credblob.Token, error)
 var ErrNotSignedIn = errors.New("not signed in")
 
 // Run is `azc token` once its arguments are parsed: a token for the
-// context ref names (the default chain when empty) in the output out. A
-// miss goes to slow; with slow nil (the azc binary) it returns
-// cmdutil.ErrNeedFull, before any side effect.
-func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, ref string, o *Options, slow Slow) error {
+// context o.Ref names in the output out. A miss goes to o.Slow; with none
+// (the azc binary) it returns cmdutil.ErrNeedFull, before any side effect.
+func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options) error {
 	st, err := f.State()
 	if err != nil {
 		return err
 	}
-	p, c, scope, err := cmdutil.ResolveContext(st, ref)
+	p, c, scope, err := cmdutil.ResolveContext(st, o.Ref)
 	if o.Subscription != "" {
 		if o.Tenant != "" {
 			return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
@@ -83,17 +87,17 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, ref string
 	if err != nil {
 		return err
 	}
-	// azc (slow nil) holds back what opening the store says on stderr
+	// azc (no Slow) holds back what opening the store says on stderr
 	// (the plaintext warning) until it knows it answers: on a hand-over
 	// azc-full opens the store again and says it itself.
 	bf := f
 	var held bytes.Buffer
-	if slow == nil {
+	if o.Slow == nil {
 		bf = heldStderr(f, &held)
 	}
 	blobs, err := cmdutil.Blobs(bf, st, scope)
 	if err != nil {
-		if slow == nil {
+		if o.Slow == nil {
 			return cmdutil.ErrNeedFull
 		}
 		return err
@@ -112,10 +116,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, ref string
 	tok, err := cached(f, r)
 	if err != nil {
 		f.Logger.Debug("token not served from the cache", "account", acct.ID, "tenant", r.TenantID, "scopes", r.Scopes, "reason", err)
-		if slow == nil {
+		if o.Slow == nil {
 			return cmdutil.ErrNeedFull
 		}
-		if tok, err = slow(ctx, r); err != nil {
+		if tok, err = o.Slow(ctx, r); err != nil {
 			return err
 		}
 	} else {
