@@ -376,6 +376,11 @@ func (s *State) AdoptDefault() error {
 // signs out.
 func (s *State) Held(key string) (bool, error) { return session.Held(s.dir, key) }
 
+// HeldAccounts returns the keys of the accounts that the selections of
+// live shells use (session.HeldAccounts): a sign-out of every account, or
+// of one that only a shell's own copy still names, signs them out too.
+func (s *State) HeldAccounts() ([]string, error) { return session.HeldAccounts(s.dir) }
+
 // ReleaseHolds clears the holds of ended shells and the ones shells gave
 // up, and returns their accounts' keys (session.ReleaseHolds): the caller
 // drops the credentials of those that nothing names or holds any more.

@@ -82,16 +82,32 @@ func (s *Session) Release(stateDir string) error { return s.Hold(stateDir, "") }
 // Held reports whether the selection of a live session uses the account
 // key (compared case-insensitively), by the records in stateDir.
 func Held(stateDir, key string) (bool, error) {
-	recs, err := readHolds(filepath.Join(stateDir, holdsDir))
+	keys, err := HeldAccounts(stateDir)
 	if err != nil {
 		return false, err
 	}
-	for _, r := range recs {
-		if strings.EqualFold(r.rec.Account, key) && r.rec.Owner.Alive() {
+	for _, k := range keys {
+		if strings.EqualFold(k, key) {
 			return true, nil
 		}
 	}
 	return false, nil
+}
+
+// HeldAccounts returns the account keys that the selections of live
+// sessions use, by the records in stateDir.
+func HeldAccounts(stateDir string) ([]string, error) {
+	recs, err := readHolds(filepath.Join(stateDir, holdsDir))
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, r := range recs {
+		if !r.released && r.rec.Account != "" && r.rec.Owner.Alive() {
+			keys = append(keys, r.rec.Account)
+		}
+	}
+	return keys, nil
 }
 
 // ReleaseHolds removes the records of sessions whose owner is gone and the

@@ -52,6 +52,9 @@ func TestHoldsCountWhileTheirShellLives(t *testing.T) {
 	if keys := release(); len(keys) != 0 || !held(alice) {
 		t.Fatalf("a sweep released %q of a live shell", keys)
 	}
+	if keys, err := session.HeldAccounts(state); err != nil || !slices.Equal(keys, []string{alice}) {
+		t.Fatalf("held accounts = %q, %v; want alice", keys, err)
+	}
 	if err := k.Hold(state, bob); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -33,20 +34,37 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	if err != nil {
 		return err
 	}
+	// The accounts of the merged view, and in the user scope those that
+	// only other shells' own copies still name (their tokens stay for
+	// them until a sign-out: azc.State.Held).
+	known := make([]string, 0, len(merged.Accounts))
+	for _, a := range merged.Accounts {
+		known = append(known, a.Key())
+	}
+	if scope == profile.ScopeUser {
+		held, err := st.HeldAccounts()
+		if err != nil {
+			return err
+		}
+		for _, k := range held {
+			if !slices.ContainsFunc(known, func(o string) bool { return strings.EqualFold(o, k) }) {
+				known = append(known, k)
+			}
+		}
+	}
 	// Which accounts: matched by id or key, case-insensitively.
 	var keys []string
 	switch {
 	case o.All:
-		for _, a := range merged.Accounts {
-			keys = append(keys, a.Key())
-		}
+		keys = known
 	case o.Account != "":
 		var ids []string
-		for _, a := range merged.Accounts {
-			if strings.EqualFold(a.ID, o.Account) || strings.EqualFold(a.Key(), o.Account) {
-				keys = append(keys, a.Key())
+		for _, k := range known {
+			id := merged.AccountID(&profile.Context{Account: k})
+			if strings.EqualFold(id, o.Account) || strings.EqualFold(k, o.Account) {
+				keys = append(keys, k)
 			}
-			ids = append(ids, a.ID)
+			ids = append(ids, id)
 		}
 		if len(keys) == 0 {
 			hint := cmdutil.DidYouMean(cmdutil.Suggest(o.Account, ids), func(s string) string { return fmt.Sprintf("%q", s) })

@@ -184,7 +184,7 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 				if held, err := st.Held(k); err != nil {
 					return err
 				} else if held {
-					line("account %s has no context left; its tokens stay while another shell still uses its own copy of one of its contexts (until that shell selects another, ends, or signs it out)", id)
+					line("account %s has no context left; its tokens stay while another shell still uses its own copy of one of its contexts, until that shell selects another or ends (`azc logout %s` signs it out everywhere)", id, id)
 					continue
 				}
 			}
