@@ -95,6 +95,10 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			return err
 		}
 	}
+	// and the tokens that only ended shells still held
+	if err := DropReleased(ctx, f, st); err != nil {
+		return err
+	}
 	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
 	for _, c := range append(removed.User.Contexts, removed.Session.Contexts...) {
 		names = append(names, c.Name)
