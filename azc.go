@@ -174,7 +174,8 @@ func (s *State) Resolve(ref string) (*profile.Context, error) {
 // the state once, and decodes only the context an exact name (or the
 // default) picks.
 func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
-	l, err := s.lookup()
+	// ref's context, and the current one for isCurrent
+	l, err := s.lookupKeeping(ref, "")
 	if err != nil {
 		return nil, Entry{}, err
 	}

@@ -45,6 +45,21 @@ func (s *State) lookup() (*lookup, error) {
 	return s.lookupOver(user)
 }
 
+// lookupKeeping is lookup for a caller that, without a session, reads
+// only the profile's contexts refs name (through exact, or current for
+// ""): the profile is read through profile.Store.ViewKeeping. With a
+// session it is lookup.
+func (s *State) lookupKeeping(refs ...string) (*lookup, error) {
+	if s.session != nil {
+		return s.lookup()
+	}
+	user, err := s.store.ViewKeeping(refs...)
+	if err != nil {
+		return nil, err
+	}
+	return s.lookupOver(user)
+}
+
 // lookupOver is lookup over an already read profile view, adding the
 // session's state.
 func (s *State) lookupOver(user *profile.View) (*lookup, error) {

@@ -126,18 +126,28 @@ func readState(path string) (string, fs.FileInfo, error) {
 	if size > MaxFileSize {
 		return "", nil, &TooLargeError{Path: path, Max: MaxFileSize}
 	}
+	text, err := readAll(f, path, size)
+	if err != nil {
+		return "", nil, err
+	}
+	return text, fi, nil
+}
+
+// readAll reads the rest of f, the state file at path of size bytes, as
+// readState does.
+func readAll(f *os.File, path string, size int64) (string, error) {
 	var b strings.Builder
 	b.Grow(int(size) + 512)
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
 	n, err := io.CopyBuffer(&b, io.LimitReader(f, MaxFileSize+1), *buf)
 	if err != nil {
-		return "", nil, fmt.Errorf("read %s: %w", path, err)
+		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	if n > MaxFileSize {
-		return "", nil, &TooLargeError{Path: path, Max: MaxFileSize}
+		return "", &TooLargeError{Path: path, Max: MaxFileSize}
 	}
-	return b.String(), fi, nil
+	return b.String(), nil
 }
 
 // writeAtomic replaces path with data so that a reader, or a crash at any

@@ -21,10 +21,17 @@ import (
 // that). Everything it returns is the caller's. It is safe for concurrent
 // use.
 type View struct {
-	text   string   // the file without its byte order mark, when skimmed
+	// text is the file without its byte order mark, when skimmed; in a
+	// View of Store.ViewKeeping, only what it kept.
+	text   string
 	header *Profile // Contexts nil
 	spans  []span   // the skimmed contexts
 	raw    rng      // the contexts array, when skimmed and not empty
+
+	// reread, in a View of Store.ViewKeeping, reads the file again for
+	// what the View did not keep: the contexts not kept (their elem is
+	// empty) and their columns, and the whole profile.
+	reread func() (string, error)
 
 	// full is the whole profile: decoded at once when the file is outside
 	// the layout the skim reads, else on the first call of Profile.
@@ -82,8 +89,12 @@ func (v *View) Len() int {
 // Context decodes and returns context i, 0 ≤ i < Len(). The result is the
 // caller's.
 func (v *View) Context(i int) (*Context, error) {
-	if v.text == "" {
-		c := v.full.Contexts[i].clone()
+	if v.text == "" || v.spans[i].elem == (rng{}) {
+		p, err := v.Profile()
+		if err != nil {
+			return nil, err
+		}
+		c := p.Contexts[i].clone()
 		return &c, nil
 	}
 	c := new(Context)
@@ -97,7 +108,15 @@ func (v *View) Context(i int) (*Context, error) {
 // Later calls return the same *Profile, which the caller may change only
 // if it is the View's sole user.
 func (v *View) Profile() (*Profile, error) {
-	v.once.Do(func() { v.full, v.err = Decode([]byte(v.text)) })
+	v.once.Do(func() {
+		text := v.text
+		if v.reread != nil {
+			if text, v.err = v.reread(); v.err != nil {
+				return
+			}
+		}
+		v.full, v.err = Decode([]byte(text))
+	})
 	return v.full, v.err
 }
 
@@ -182,14 +201,21 @@ type Columns struct {
 }
 
 // ColumnsAt sets *c to context i's Columns, decoding nothing. The strings
-// are the caller's.
+// are the caller's. In a View of Store.ViewKeeping, which did not keep
+// them, it decodes the file read again; when that fails (see ViewKeeping)
+// it sets only the Name.
 func (v *View) ColumnsAt(i int, c *Columns) {
-	if v.text == "" {
-		ctx := &v.full.Contexts[i]
-		*c = Columns{Name: ctx.Name, Account: ctx.Account, TenantID: ctx.Tenant.ID, TenantDomain: ctx.Tenant.DefaultDomain}
-		if sub := ctx.Subscription; sub != nil {
-			c.SubscriptionID, c.SubscriptionName = sub.ID, sub.Name
+	if v.reread != nil {
+		p, err := v.Profile()
+		if err != nil {
+			*c = Columns{Name: v.at(v.spans[i].name)}
+			return
 		}
+		*c = columnsOf(&p.Contexts[i])
+		return
+	}
+	if v.text == "" {
+		*c = columnsOf(&v.full.Contexts[i])
 		return
 	}
 	sp := &v.spans[i]
@@ -201,6 +227,15 @@ func (v *View) ColumnsAt(i int, c *Columns) {
 		SubscriptionID:   v.at(sp.subID),
 		SubscriptionName: v.at(sp.subName),
 	}
+}
+
+// columnsOf returns ctx's Columns.
+func columnsOf(ctx *Context) Columns {
+	c := Columns{Name: ctx.Name, Account: ctx.Account, TenantID: ctx.Tenant.ID, TenantDomain: ctx.Tenant.DefaultDomain}
+	if sub := ctx.Subscription; sub != nil {
+		c.SubscriptionID, c.SubscriptionName = sub.ID, sub.Name
+	}
+	return c
 }
 
 // at returns the text r covers. The skim vouched for the values it noted:
@@ -252,7 +287,7 @@ func skim(text string) *View {
 	if len(text) > MaxFileSize {
 		return nil
 	}
-	k := &skimmer{s: text}
+	k := &skimmer[string]{s: text}
 	v := &View{text: text}
 	header := make([]byte, 0, 1024)
 	header = append(header, '{')
@@ -271,7 +306,7 @@ func skim(text string) *View {
 		k.ws()
 		switch {
 		case name == "contexts":
-			if sawContexts || !k.contexts(v) {
+			if sawContexts || !skimContexts(k, v) {
 				return nil
 			}
 			sawContexts = true
@@ -322,14 +357,15 @@ func isPlainKey(key string) bool {
 	return true
 }
 
-// skimmer reads s from i.
-type skimmer struct {
-	s string
+// skimmer reads s from i: the text of a whole file (a string), or a line
+// of one ([]byte, Store.ViewKeeping).
+type skimmer[T ~string | ~[]byte] struct {
+	s T
 	i int
 }
 
 // ws skips JSON white space.
-func (k *skimmer) ws() {
+func (k *skimmer[T]) ws() {
 	for k.i < len(k.s) {
 		switch k.s[k.i] {
 		case ' ', '\n', '\t', '\r':
@@ -341,7 +377,7 @@ func (k *skimmer) ws() {
 }
 
 // byte reads c, after white space.
-func (k *skimmer) byte(c byte) bool {
+func (k *skimmer[T]) byte(c byte) bool {
 	k.ws()
 	if k.i < len(k.s) && k.s[k.i] == c {
 		k.i++
@@ -351,8 +387,8 @@ func (k *skimmer) byte(c byte) bool {
 }
 
 // expect reads lit, with no white space before it.
-func (k *skimmer) expect(lit string) bool {
-	if strings.HasPrefix(k.s[k.i:], lit) {
+func (k *skimmer[T]) expect(lit string) bool {
+	if len(k.s)-k.i >= len(lit) && string(k.s[k.i:k.i+len(lit)]) == lit {
 		k.i += len(lit)
 		return true
 	}
@@ -361,7 +397,7 @@ func (k *skimmer) expect(lit string) bool {
 
 // quoted reads a string without escapes or control characters, in valid
 // UTF-8, noting where its bytes are in *r when r is not nil.
-func (k *skimmer) quoted(r *rng) bool {
+func (k *skimmer[T]) quoted(r *rng) bool {
 	s := k.s
 	if k.i >= len(s) || s[k.i] != '"' {
 		return false
@@ -375,20 +411,17 @@ func (k *skimmer) quoted(r *rng) bool {
 	}
 	if j < len(s) && s[j] >= utf8.RuneSelf {
 		// UTF-8: the rest up to the closing quote, checked whole.
-		n := strings.IndexByte(s[j:], '"')
-		if n < 0 {
-			return false
-		}
-		b := s[j : j+n]
-		for i := 0; i < len(b); i++ {
-			if c := b[i]; c < 0x20 || c == '\\' {
+		end := j
+		for end < len(s) && s[end] != '"' {
+			if c := s[end]; c < 0x20 || c == '\\' {
 				return false
 			}
+			end++
 		}
-		if !utf8.ValidString(b) {
+		if end == len(s) || !validUTF8(s[j:end]) {
 			return false
 		}
-		j += n
+		j = end
 	}
 	if j == len(s) || s[j] != '"' {
 		return false // an escape, a control character or no end
@@ -397,6 +430,24 @@ func (k *skimmer) quoted(r *rng) bool {
 		*r = rng{uint32(start), uint32(j)}
 	}
 	k.i = j + 1
+	return true
+}
+
+// validUTF8 is utf8.Valid for either kind of text.
+func validUTF8[T ~string | ~[]byte](b T) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		var p [utf8.UTFMax]byte
+		n := copy(p[:], b[i:min(i+utf8.UTFMax, len(b))])
+		r, size := utf8.DecodeRune(p[:n])
+		if r == utf8.RuneError && size == 1 {
+			return false
+		}
+		i += size
+	}
 	return true
 }
 
@@ -417,9 +468,9 @@ var plain = [256]bool{
 	'x': true, 'y': true, 'z': true, '{': true, '|': true, '}': true, '~': true, 0x7f: true,
 }
 
-// contexts reads the contexts member's value: null, or an array of
+// skimContexts reads the contexts member's value: null, or an array of
 // elements in Encode's layout.
-func (k *skimmer) contexts(v *View) bool {
+func skimContexts(k *skimmer[string], v *View) bool {
 	if k.expect("null") {
 		return true
 	}
@@ -457,7 +508,7 @@ func (k *skimmer) contexts(v *View) bool {
 // line without spaces, its members in Context's order of fields, strings
 // without escapes. Such an element decodes to a Context whose Columns are
 // the strings noted in *sp.
-func (k *skimmer) element(sp *span) bool {
+func (k *skimmer[T]) element(sp *span) bool {
 	return k.expect(`{"name":`) && k.quoted(&sp.name) &&
 		k.expect(`,"account":`) && k.quoted(&sp.account) &&
 		k.expect(`,"environment":`) && k.quoted(nil) &&
@@ -475,7 +526,7 @@ func (k *skimmer) element(sp *span) bool {
 }
 
 // stringMap reads the rest of an object of strings after its '{'.
-func (k *skimmer) stringMap() bool {
+func (k *skimmer[T]) stringMap() bool {
 	if k.expect(`}`) {
 		return true
 	}

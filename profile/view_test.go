@@ -22,6 +22,10 @@ func viewSeeds(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf{\"version\":1,\"defaultContext\":\"x\",\"contexts\":[{\"name\":\"x\"}]}"), "-")
 	f.Add([]byte(`{"version":1,"contexts":[]}`), "")
 	f.Add(mustEncode(benchProfile(20)), "Contoso Workload 0001")
+	f.Add(mustEncode(benchProfile(3)), "contoso workload 0002")
+	f.Add(mustEncode(benchProfile(3)), "00000001-0000")
+	f.Add(mustEncode(&Profile{Version: 1, DefaultContext: "σ", Contexts: []Context{{Name: "σ", Tenant: Tenant{ID: "t"}}, {Name: "ς", Tenant: Tenant{ID: "u"}}}}), "ς")
+	f.Add(mustEncode(&Profile{Version: 1, DefaultContext: "é", Settings: Settings{Autosave: new(bool)}, Environments: []Environment{{Name: "E", AuthorityHost: "h"}}, Contexts: []Context{{Name: "é", Account: "k", Environment: "E", Tenant: Tenant{ID: "t", DisplayName: "D"}, StorageAccount: "sa", Properties: map[string]string{"a": "b", "c": ""}}}}), "É")
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],}`), "a")
 	f.Add([]byte(`{"version":1,"Contexts":[],"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "a")
 	// one-line contexts in the encoder's layout, and near misses the
@@ -38,7 +42,9 @@ func viewSeeds(f *testing.F) {
 }
 
 // FuzzView checks that a View accepts exactly what Decode accepts, with the
-// same error, and answers as the decoded Profile does.
+// same error, and answers as the decoded Profile does; and so does the
+// View ViewKeeping streams, of the input and of the input encoded, read
+// through a buffer of a few sizes, whenever it streams one.
 func FuzzView(f *testing.F) {
 	viewSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
@@ -47,65 +53,90 @@ func FuzzView(f *testing.F) {
 		if (perr == nil) != (verr == nil) || perr != nil && perr.Error() != verr.Error() {
 			t.Fatalf("Decode error %v, NewView error %v", perr, verr)
 		}
-		if perr != nil {
+		inputs := [][]byte{data}
+		if perr == nil {
+			checkView(t, p, v, ref)
+			inputs = append(inputs, mustEncode(p))
+		} else {
 			var pn, vn *NewerVersionError
 			if errors.As(perr, &pn) != errors.As(verr, &vn) {
 				t.Fatalf("Decode error %#v, NewView error %#v", perr, verr)
 			}
-			return
 		}
-		if v.Len() != len(p.Contexts) {
-			t.Fatalf("Len() = %d, want %d", v.Len(), len(p.Contexts))
-		}
-		h := *p
-		h.Contexts = nil
-		if diff := cmp.Diff(&h, v.Header()); diff != "" {
-			t.Fatalf("Header() differs (-Decode +View):\n%s", diff)
-		}
-		for i := range p.Contexts {
-			c, err := v.Context(i)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(&p.Contexts[i], c); diff != "" {
-				t.Fatalf("Context(%d) differs (-Decode +View):\n%s", i, diff)
-			}
-		}
-		refs := []string{ref, p.DefaultContext, p.PreviousContext}
-		for i := range min(len(p.Contexts), 3) {
-			c := &p.Contexts[i]
-			refs = append(refs, c.Name, c.Name[:len(c.Name)/2], p.PowerShellName(c))
-			if c.Subscription != nil {
-				refs = append(refs, c.Subscription.ID, c.Subscription.Name)
+		for _, in := range inputs {
+			for _, size := range []int{40, 512, 32 << 10} {
+				sv, err := streamView(bytes.NewReader(in), int64(len(in)), make([]byte, size), []string{ref, ""})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sv == nil {
+					continue
+				}
+				sp, err := Decode(in)
+				if err != nil {
+					t.Fatalf("streamView took a file Decode refuses (%v):\n%s", err, in)
+				}
+				sv.reread = func() (string, error) { return string(in), nil }
+				checkView(t, sp, sv, ref)
 			}
 		}
-		for _, r := range refs {
-			want, werr := p.Find(r)
-			got, gerr := v.Find(r)
-			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
-				t.Fatalf("Find(%q) error = %v, want %v", r, gerr, werr)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("Find(%q) differs (-Profile +View):\n%s", r, diff)
-			}
+	})
+}
+
+// checkView checks that v answers as p, the profile it views, does.
+func checkView(t *testing.T, p *Profile, v *View, ref string) {
+	t.Helper()
+	if v.Len() != len(p.Contexts) {
+		t.Fatalf("Len() = %d, want %d", v.Len(), len(p.Contexts))
+	}
+	h := *p
+	h.Contexts = nil
+	if diff := cmp.Diff(&h, v.Header()); diff != "" {
+		t.Fatalf("Header() differs (-Decode +View):\n%s", diff)
+	}
+	refs := []string{ref, p.DefaultContext, p.PreviousContext}
+	for i := range min(len(p.Contexts), 3) {
+		c := &p.Contexts[i]
+		refs = append(refs, c.Name, c.Name[:len(c.Name)/2], p.PowerShellName(c))
+		if c.Subscription != nil {
+			refs = append(refs, c.Subscription.ID, c.Subscription.Name)
 		}
-		want, werr := p.Default()
-		got, gerr := v.Default()
+	}
+	for _, r := range refs {
+		want, werr := p.Find(r)
+		got, gerr := v.Find(r)
 		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
-			t.Fatalf("Default() error = %v, want %v", gerr, werr)
+			t.Fatalf("Find(%q) error = %v, want %v", r, gerr, werr)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("Default() differs (-Profile +View):\n%s", diff)
+			t.Fatalf("Find(%q) differs (-Profile +View):\n%s", r, diff)
 		}
-		checkColumns(t, p, v)
-		full, err := v.Profile()
+	}
+	want, werr := p.Default()
+	got, gerr := v.Default()
+	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+		t.Fatalf("Default() error = %v, want %v", gerr, werr)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("Default() differs (-Profile +View):\n%s", diff)
+	}
+	for i := range p.Contexts {
+		c, err := v.Context(i)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(p, full); diff != "" {
-			t.Fatalf("Profile() differs (-Decode +View):\n%s", diff)
+		if diff := cmp.Diff(&p.Contexts[i], c); diff != "" {
+			t.Fatalf("Context(%d) differs (-Decode +View):\n%s", i, diff)
 		}
-	})
+	}
+	checkColumns(t, p, v)
+	full, err := v.Profile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(p, full); diff != "" {
+		t.Fatalf("Profile() differs (-Decode +View):\n%s", diff)
+	}
 }
 
 // checkColumns checks that v's ColumnsAt gives p's contexts' fields.

@@ -8,7 +8,7 @@
 //	none     opens nothing: the process alone
 //	builder  io.Copy into a strings.Builder grown to the file's size (the Store's read)
 //	exact    one read of the file's size into a []byte
-//	mmap     a populated read-only mapping, unmapped before exit
+//	mmap     a populated read-only mapping, unmapped before exit (Linux)
 //	chunk    reads through one reused 64 KB buffer, keeping nothing
 //	view     opens the Store of the file's directory and its View, as
 //	         `azc context show` does before it decodes a context
@@ -20,7 +20,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -49,13 +48,7 @@ func main() {
 			buf := make([]byte, fi.Size()+1)
 			n, err = f.Read(buf)
 		case "mmap":
-			var m []byte
-			m, err = syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED|syscall.MAP_POPULATE)
-			check(err)
-			for i := 0; i < len(m); i += 4096 {
-				n += int(m[i] & 1)
-			}
-			err = syscall.Munmap(m)
+			n, err = mapped(f, int(fi.Size()))
 		case "chunk":
 			buf := make([]byte, 64<<10)
 			for {

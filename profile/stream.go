@@ -1,0 +1,243 @@
+package profile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"unicode/utf8"
+)
+
+// ViewKeeping is View for a command that reads one or two contexts (`azc
+// context show`, a token): it reads profile.json through a small buffer,
+// a line at a time, and keeps of the contexts only their names and the
+// text of those refs name (see View.Find; "" is the default context), so
+// that the file is never held whole. A file outside the layout Encode
+// writes, or a reference that is no context's exact name (see SameName),
+// it reads whole from the file it opened, as View does. Its errors are
+// View's, and its View gives View's answers (FuzzView holds it to that),
+// but for what it did not keep: Profile, ColumnsAt and Context for
+// another context read the file again, and fail if another writer
+// replaced it since.
+func (s *Store) ViewKeeping(refs ...string) (*View, error) {
+	f, size, err := openState(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fullView(New()), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size > MaxFileSize {
+		return nil, &TooLargeError{Path: s.path, Max: MaxFileSize}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	bp := copyBuffers.Get().(*[]byte)
+	v, err := streamView(f, size, *bp, refs)
+	copyBuffers.Put(bp)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.path, err)
+	}
+	if v != nil {
+		v.reread = func() (string, error) {
+			text, now, err := readState(s.path)
+			if err == nil && (now == nil || !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime())) {
+				err = fmt.Errorf("%s was replaced while azc read it", s.path)
+			}
+			return text, err
+		}
+		return v, nil
+	}
+	// Read it whole, from the start of the file already open: the same file.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	text, err := readAll(f, s.path, size)
+	if err != nil {
+		return nil, err
+	}
+	if v, err = newView(text); err != nil {
+		return nil, s.corrupt(err)
+	}
+	return v, nil
+}
+
+// streamView reads a profile.json document from r through buf, a line at
+// a time, when it is in the layout Encode writes: the header's members a
+// line each, then the contexts array, last, a context a line. It returns
+// the View that keeps the contexts refs name, or nil when the document is
+// outside that layout, a line is longer than buf, or a reference is no
+// context's exact name: the caller then reads it whole. size is the
+// document's length, its error r's. The View's reread is the caller's to
+// set.
+func streamView(r io.Reader, size int64, buf []byte, refs []string) (*View, error) {
+	lr := &lineReader{r: r, buf: buf}
+	head := make([]byte, 0, min(size, 4096)) // on the heap: a 4 KB frame would grow the stack
+	for {
+		line, ok := lr.next()
+		if !ok {
+			return nil, lr.failed()
+		}
+		if string(line) == `  "contexts": [` {
+			break
+		}
+		head = append(append(head, line...), '\n')
+	}
+	// The header is skimmed as a document whose contexts are null: the
+	// skim checks it as it checks the header of a whole file.
+	hv := skim(string(head) + `  "contexts": null` + "\n}")
+	if hv == nil {
+		return nil, nil
+	}
+	wants := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		if ref == "" {
+			ref = hv.header.DefaultContext
+		} else if ref = strings.TrimSpace(ref); ref == "" {
+			continue // Index answers without a context
+		}
+		if ref != "" {
+			wants = append(wants, ref)
+		}
+	}
+	found := make([]bool, len(wants))
+
+	var kept strings.Builder
+	var spans []span
+	for last := false; !last; {
+		line, ok := lr.next()
+		if !ok {
+			return nil, lr.failed()
+		}
+		if last = len(line) == 0 || line[len(line)-1] != ','; !last {
+			line = line[:len(line)-1]
+		}
+		k := &skimmer[[]byte]{s: line}
+		var sp span
+		if !k.expect("    ") || !k.element(&sp) || k.i != len(line) {
+			return nil, nil
+		}
+		out := span{name: keepText(&kept, line, sp.name)}
+		if spans == nil {
+			// Each context takes a line: the first line's length and
+			// name estimate the count (with an eighth more) and the
+			// names' length, so that neither is copied as it grows.
+			n := (int(size) - len(head)) / (len(line) + 6)
+			n = min(n+n/8+1, 1<<16)
+			spans = make([]span, 0, n)
+			kept.Grow(n*kept.Len() + len(line))
+		}
+		name := line[sp.name.start:sp.name.end]
+		for j, want := range wants {
+			if sameNameBytes(name, want) {
+				found[j] = true
+				if out.elem == (rng{}) {
+					out.elem = keepText(&kept, line, rng{4, uint32(len(line))})
+				}
+			}
+		}
+		spans = append(spans, out)
+	}
+	for _, end := range []string{"  ]", "}"} {
+		if line, ok := lr.next(); !ok || string(line) != end {
+			return nil, lr.failed()
+		}
+	}
+	if _, ok := lr.next(); ok || lr.start != lr.end || lr.err != io.EOF {
+		return nil, lr.failed()
+	}
+	for _, f := range found {
+		if !f {
+			return nil, nil
+		}
+	}
+	v := &View{text: kept.String(), header: hv.header, spans: spans}
+	if checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) }) != nil {
+		return nil, nil
+	}
+	return v, nil
+}
+
+// keepText appends line's text in r to kept and returns where it is there.
+func keepText(kept *strings.Builder, line []byte, r rng) rng {
+	start := kept.Len()
+	kept.Write(line[r.start:r.end])
+	return rng{uint32(start), uint32(kept.Len())}
+}
+
+// sameNameBytes is SameName(string(name), want), without making the
+// string for the names that cannot match.
+func sameNameBytes(name []byte, want string) bool {
+	ascii := true
+	for _, c := range name {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii && len(name) != len(want) && isASCII(want) {
+		return false
+	}
+	return SameName(string(name), want)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lineReader reads r a line at a time through buf.
+type lineReader struct {
+	r          io.Reader
+	buf        []byte
+	start, end int   // the bytes read and not yet returned
+	err        error // r's error (io.EOF at its end), or errLongLine
+}
+
+// errLongLine is a line longer than lineReader's buffer.
+var errLongLine = errors.New("line longer than the buffer")
+
+// next returns the next line without its '\n', valid until the next call;
+// false when no whole line is left (see err).
+func (lr *lineReader) next() ([]byte, bool) {
+	for {
+		if i := bytes.IndexByte(lr.buf[lr.start:lr.end], '\n'); i >= 0 {
+			line := lr.buf[lr.start : lr.start+i]
+			lr.start += i + 1
+			return line, true
+		}
+		if lr.err != nil {
+			return nil, false
+		}
+		if lr.start > 0 {
+			lr.end = copy(lr.buf, lr.buf[lr.start:lr.end])
+			lr.start = 0
+		}
+		if lr.end == len(lr.buf) {
+			lr.err = errLongLine
+			return nil, false
+		}
+		n, err := lr.r.Read(lr.buf[lr.end:])
+		lr.end += n
+		lr.err = err
+	}
+}
+
+// failed returns the reader's error, if reading failed: nil at the end of
+// the text and for a line too long.
+func (lr *lineReader) failed() error {
+	if lr.err == io.EOF || lr.err == errLongLine {
+		return nil
+	}
+	return lr.err
+}

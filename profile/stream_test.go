@@ -1,0 +1,127 @@
+package profile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// storeWith is a Store whose profile.json holds data.
+func storeWith(t *testing.T, data []byte) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "azc"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(s.Path(), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestViewKeepingStreamsWhatEncodeWrites: a file in Encode's layout is
+// streamed, keeping the names and the contexts asked for; every other
+// file, and a reference that is no exact name, is read whole; both give
+// View's answers.
+func TestViewKeepingStreamsWhatEncodeWrites(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(200)
+	encoded := mustEncode(p)
+	oneLine := []byte(strings.ReplaceAll(strings.ReplaceAll(string(encoded), "\n", ""), "  ", ""))
+	for _, tc := range []struct {
+		name     string
+		data     []byte
+		ref      string
+		streamed bool
+	}{
+		{"encoded, default", encoded, "", true},
+		{"encoded, a name in another case", encoded, "CONTOSO WORKLOAD 0007", true},
+		{"encoded, a subscription id", encoded, "00000007-0000", false},
+		{"encoded, no such context", encoded, "nothing", false},
+		{"one line", oneLine, "", false},
+		{"a byte order mark", append([]byte("\xef\xbb\xbf"), encoded...), "", false},
+		{"a blank line at the end", append(encoded, '\n'), "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := storeWith(t, tc.data).ViewKeeping(tc.ref, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if streamed := v.reread != nil; streamed != tc.streamed {
+				t.Errorf("streamed = %v, want %v", streamed, tc.streamed)
+			}
+			if tc.streamed && len(v.text) >= len(tc.data)/5 {
+				t.Errorf("the View keeps %d bytes of a %d-byte file", len(v.text), len(tc.data))
+			}
+			checkView(t, p, v, tc.ref)
+		})
+	}
+}
+
+// TestViewKeepingRefusesWhatViewRefuses: names the same under SameName (σ
+// and ς), a bad name, a newer version and a truncated file give View's
+// error, in Encode's layout too.
+func TestViewKeepingRefusesWhatViewRefuses(t *testing.T) {
+	t.Parallel()
+	two := func(a, b string) []byte {
+		return mustEncode(&Profile{Version: 1, DefaultContext: a, Contexts: []Context{{Name: a, Tenant: Tenant{ID: "t"}}, {Name: b, Tenant: Tenant{ID: "u"}}}})
+	}
+	newer := mustEncode(&Profile{Version: 1, Contexts: []Context{{Name: "a"}}})
+	newer = []byte(strings.Replace(string(newer), `"version": 1`, `"version": 2`, 1))
+	encoded := mustEncode(benchProfile(5))
+	for name, data := range map[string][]byte{
+		"σ and ς":   two("σ", "ς"),
+		"Prod/prod": two("Prod", "prod"),
+		"padded":    two("a", " b"),
+		"newer":     newer,
+		"truncated": encoded[:len(encoded)-3],
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := storeWith(t, data)
+			_, want := s.View()
+			_, got := s.ViewKeeping("")
+			var ce *CorruptError
+			if want == nil || !errors.As(got, &ce) || got.Error() != want.Error() {
+				t.Fatalf("ViewKeeping error = %v, want View's %v", got, want)
+			}
+		})
+	}
+}
+
+// TestViewKeepingRereadsOnlyTheSameFile: what the View did not keep is
+// read again from the file it streamed, and not from one that replaced
+// it since.
+func TestViewKeepingRereadsOnlyTheSameFile(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(5)
+	s := storeWith(t, mustEncode(p))
+	v, err := s.ViewKeeping("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := v.Context(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&p.Contexts[0], c); diff != "" {
+		t.Fatalf("Context(0) differs (-want +got):\n%s", diff)
+	}
+	v, err = s.ViewKeeping("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Generation++
+	if _, err := s.Update(func(p *Profile) error { p.Contexts = p.Contexts[1:]; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Context(0); err == nil || !strings.Contains(err.Error(), "was replaced") {
+		t.Fatalf("Context(0) of a replaced file: error %v", err)
+	}
+	if c, err := v.Default(); err != nil || c.Name != p.DefaultContext {
+		t.Fatalf("Default() = %v, %v: the kept context", c, err)
+	}
+}
