@@ -35,6 +35,8 @@ type lookup struct {
 type view struct {
 	merged  *profile.Profile
 	scopeOf []profile.Scope
+	// own reports that merged's last context is the selection's own copy
+	own bool
 }
 
 func (s *State) lookup() (*lookup, error) {
@@ -204,17 +206,27 @@ func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
 	if err != nil {
 		return nil, 0, false, err
 	}
-	for i := range v.merged.Contexts {
+	// the contexts of the scopes: not the own copy, which the view holds
+	// when it was built first, by this very search
+	n := len(v.merged.Contexts)
+	if v.own {
+		n--
+	}
+	for i := range n {
 		if v.scopeOf[i] == profile.ScopeProcess && v.merged.Contexts[i].SameIdentity(want) {
 			cp := v.merged.Contexts[i]
 			return &cp, profile.ScopeProcess, false, nil
 		}
 	}
-	for i := range v.merged.Contexts {
+	for i := range n {
 		if v.merged.Contexts[i].SameIdentity(want) {
 			cp := v.merged.Contexts[i]
 			return &cp, v.scopeOf[i], false, nil
 		}
+	}
+	if v.own {
+		cp := v.merged.Contexts[n]
+		return &cp, l.copyScope(), true, nil
 	}
 	cp := *want
 	cp.Name = l.copyName(v.merged)
@@ -288,6 +300,7 @@ func (l *lookup) view() (*view, error) {
 		if copy {
 			h.Contexts = append(h.Contexts, *c)
 			v.scopeOf = append(v.scopeOf, l.copyScope())
+			v.own = true
 		}
 		h.DefaultContext = c.Name
 	case l.sel == nil && l.user != nil:

@@ -18,6 +18,10 @@ azc use 'Contoso Prod'             # switch (name, subscription id or unique pre
 azc exec -- terraform plan         # run a program under the current context
 eval "$(azc init bash)"            # in ~/.bashrc: a session per shell, completion, prompt`,
 
+	"azc help": `
+azc help                           # the commands
+azc help context set               # one command's help, as azc context set --help`,
+
 	"azc login": `
 azc login                                        # browser sign-in (device code when none opens)
 azc login --device-code                          # sign in on another device

@@ -30,7 +30,7 @@ CMD's exit code is azc's; INT, TERM and HUP reach it.`,
 		Example: `  azc exec -c prod -- terraform plan
   azc exec -c dev -- python3 app.py
   azc exec -c dev -- az group list`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Ref = contextRef(f, cmd)
 			o.Args = args

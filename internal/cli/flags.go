@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -75,20 +76,67 @@ func plural(n int, word string) string {
 func groupCommand(cmd *cobra.Command) *cobra.Command {
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
-			err := cmdutil.UsageErrorf("unknown command %q for %q", args[0], c.CommandPath())
-			var names []string
-			for _, sub := range c.Commands() {
-				if sub.IsAvailableCommand() {
-					names = append(names, sub.Name())
-				}
-			}
-			if h := cmdutil.DidYouMean(cmdutil.Suggest(args[0], names), func(s string) string { return "`" + c.CommandPath() + " " + s + "`" }); h != "" {
-				err.Hints = []string{h}
-			}
-			return err
+			return unknownCommand(c, args[0])
 		}
 		return nil
 	}
 	cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	return cmd
+}
+
+// unknownCommand is the usage error for name, which is no subcommand of c,
+// with the subcommands it may have meant.
+func unknownCommand(c *cobra.Command, name string) error {
+	err := cmdutil.UsageErrorf("unknown command %q for %q", name, c.CommandPath())
+	var names []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
+		}
+	}
+	if h := cmdutil.DidYouMean(cmdutil.Suggest(name, names), func(s string) string { return "`" + c.CommandPath() + " " + s + "`" }); h != "" {
+		err.Hints = []string{h}
+	}
+	return err
+}
+
+// newCmdHelp is `azc help [COMMAND…]`, cobra's help command except that a
+// command that does not exist is a usage mistake with a suggestion, as
+// when it is run, rather than the top-level help and exit 0.
+func newCmdHelp(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help provides help for any command in the application.\nSimply type " + root.Name() + " help [path to command] for full details.",
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			cmd, _, err := root.Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			cmd := root
+			for _, name := range args {
+				var next *cobra.Command
+				for _, sub := range cmd.Commands() {
+					if sub.IsAvailableCommand() && (sub.Name() == name || sub.HasAlias(name)) {
+						next = sub
+						break
+					}
+				}
+				if next == nil {
+					return unknownCommand(cmd, name)
+				}
+				cmd = next
+			}
+			return cmd.Help()
+		},
+	}
 }

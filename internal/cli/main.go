@@ -120,6 +120,8 @@ switches between them per user or per shell, and runs any program under one.`,
 	root.AddCommand(newCmdToken(f, nil), newCmdVersion(f))
 	root.AddCommand(newCmdInit(f), newCmdSession(f), newCmdPrompt(f), newCmdShell(f), newCmdAutosave(f), newCmdDoctor(f))
 	root.AddCommand(newCmdCompletion(f), newCmdMan(f))
+	root.SetHelpCommand(newCmdHelp(root))
+	root.InitDefaultHelpCmd() // now, so that addExamples sees it
 	addExamples(root)
 	return root
 }

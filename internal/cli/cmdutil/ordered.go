@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/azcontext/azc/internal/cli/termtext"
 )
 
 // node is a JSON value that keeps its object keys in order, so yaml and tsv
@@ -180,13 +182,30 @@ func (n *node) yamlInline() string {
 }
 
 // yamlString returns s plain when YAML reads it back as the same string,
-// else double-quoted.
+// else double-quoted with JSON's escapes, which YAML reads too: control
+// characters, and what else a terminal would act on or hide
+// (termtext.Unsafe), as \uXXXX.
 func yamlString(s string) string {
 	if yamlPlain(s) {
 		return s
 	}
-	q, _ := json.Marshal(s)
-	return string(q)
+	b, _ := json.Marshal(s)
+	q := string(b)
+	if strings.IndexFunc(q, termtext.Unsafe) < 0 {
+		return q
+	}
+	var e strings.Builder
+	for _, r := range q {
+		switch {
+		case !termtext.Unsafe(r):
+			e.WriteRune(r)
+		case r > 0xffff:
+			fmt.Fprintf(&e, `\U%08x`, r)
+		default:
+			fmt.Fprintf(&e, `\u%04x`, r)
+		}
+	}
+	return e.String()
 }
 
 func yamlPlain(s string) bool {

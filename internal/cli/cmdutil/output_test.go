@@ -33,6 +33,7 @@ func TestRender(t *testing.T) {
 		{"a query applies to the JSON form", FormatTSV, "[].name", "b\na: colon\n"},
 		{"a query result becomes a generic table", FormatTable, "[].{n: name, c: count}", "C  N\n2  b\n1  a: colon\n"},
 		{"yaml quotes what could read as another type", FormatYAML, "[0].{a: '007', b: 'true', c: '', d: 'x #y', e: 'ok'}", "a: \"007\"\nb: \"true\"\nc: \"\"\nd: \"x #y\"\ne: ok\n"},
+		{"yaml spells out in JSON's escapes what a terminal would act on", FormatYAML, "`\"Evil\\u001b]0;x\\u0007 C1\\u009b bidi\\u202e zw\\u200b 生产 👨\\u200d👩\"`", "\"Evil\\u001b]0;x\\u0007 C1\\u009b bidi\\u202e zw\\u200b 生产 👨\u200d👩\"\n"},
 		{"yaml writes nested lists and empty values inline", FormatYAML, "[[`1`, `2`], `[]`]", "- - 1\n  - 2\n- []\n"},
 		{"a scalar query prints bare in tsv", FormatTSV, "length(@)", "2\n"},
 		{"json of a query result", FormatJSON, "[0].name", "\"b\"\n"},

@@ -32,6 +32,10 @@ func TestListTableIsTheMergedView(t *testing.T) {
 		session                  bool
 		userDefault, sessDefault string
 		sessContexts             []profile.Context
+		// use is selected in the shell, then removed from the profile
+		// without the session, as another shell would: the shell keeps
+		// its own copy
+		useThenRemove string
 	}{
 		{name: "no session", userDefault: "Dev"},
 		{name: "no session, the default is gone", userDefault: "Gone"},
@@ -42,9 +46,13 @@ func TestListTableIsTheMergedView(t *testing.T) {
 			sessContexts: []profile.Context{ctx(bob, "DEV", "other", "")}},
 		{name: "a session without a default", session: true, userDefault: "Dev",
 			sessContexts: []profile.Context{ctx(bob, "Dev", "other", "")}},
+		{name: "the shell's own copy of a context removed elsewhere", session: true, userDefault: "Prod", useThenRemove: "Dev Test"},
+		{name: "the shell's own copy, its name taken meanwhile", session: true, userDefault: "Prod", useThenRemove: "Dev",
+			sessContexts: []profile.Context{ctx(bob, "Dev", "other", "")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc")})
+			dir := filepath.Join(t.TempDir(), "azc")
+			st, err := azc.Open(azc.Options{Dir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,6 +84,18 @@ func TestListTableIsTheMergedView(t *testing.T) {
 					p.DefaultContext = tc.sessDefault
 					return nil
 				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.useThenRemove != "" {
+				if _, err := st.Use(profile.ScopeProcess, tc.useThenRemove); err != nil {
+					t.Fatal(err)
+				}
+				elsewhere, err := azc.Open(azc.Options{Dir: dir})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := elsewhere.RemoveContexts(profile.ScopeUser, []string{tc.useThenRemove}); err != nil {
 					t.Fatal(err)
 				}
 			}

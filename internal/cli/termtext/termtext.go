@@ -16,7 +16,9 @@ import (
 )
 
 // Escape returns s with every control character (C0, DEL, C1), bidirectional
-// override or isolate and invalid UTF-8 byte spelled out as Go escapes
+// override or isolate, invisible format character (zero-width space, direction
+// mark; not the joiners emoji and words need), line or paragraph separator
+// and invalid UTF-8 byte spelled out as Go escapes
 // (`\x1b`, `\a`, `\u202e`), so that printing it moves no cursor and sends
 // no command to the terminal. Text with nothing to escape is returned as
 // is, without allocating.
@@ -62,6 +64,8 @@ func Escape(s string) string {
 			b.WriteString(`\r`)
 		case r < 0x80:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case r > 0xffff:
+			fmt.Fprintf(&b, `\U%08x`, r)
 		default:
 			fmt.Fprintf(&b, `\u%04x`, r)
 		}
@@ -69,6 +73,10 @@ func Escape(s string) string {
 	}
 	return b.String()
 }
+
+// Unsafe reports whether the character r must not reach a terminal as it
+// is: Escape spells it out.
+func Unsafe(r rune) bool { return needsEscape(r, utf8.RuneLen(r)) }
 
 // needsEscape reports whether the rune r (size bytes long in its string)
 // must not reach a terminal as it is.
@@ -81,6 +89,18 @@ func needsEscape(r rune, size int) bool {
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 		// bidirectional embeddings, overrides and isolates reorder what
 		// follows them on the line
+		return true
+	case r == 0x2028, r == 0x2029:
+		// line and paragraph separators
+		return true
+	case r == 0x200c, r == 0x200d, r >= 0xe0020 && r <= 0xe007f:
+		// joiners (emoji sequences, Persian and Indic words) and tag
+		// characters (subdivision flags) are part of what they join
+		return false
+	case unicode.Is(unicode.Cf, r):
+		// other invisible format characters (zero-width space, word
+		// joiner, BOM, direction marks, soft hyphen) make two names that
+		// differ look the same
 		return true
 	}
 	return false

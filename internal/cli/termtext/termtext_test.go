@@ -15,6 +15,11 @@ func TestEscape(t *testing.T) {
 		{"DEL is spelled out", "a\x7f", `a\x7f`},
 		{"bidi overrides are spelled out", "abc\u202edcba", `abc\u202edcba`},
 		{"invalid UTF-8 is spelled out byte by byte", "a\xffb", `a\xffb`},
+		{"invisible characters are spelled out", "Pro\u200bd\u2060\ufeff\u200e\u061c\u00ad", `Pro\u200bd\u2060\ufeff\u200e\u061c\u00ad`},
+		{"format characters beyond the BMP are spelled out whole", "a\U000e0001b", `a\U000e0001b`},
+		{"line and paragraph separators are spelled out", "a\u2028b\u2029", `a\u2028b\u2029`},
+		{"joiners inside emoji and words are kept", "👨\u200d👩\u200d👧 family, می\u200cخواهم", "👨\u200d👩\u200d👧 family, می\u200cخواهم"},
+		{"a flag's tag characters are kept", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Escape(tc.in)
