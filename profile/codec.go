@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 )
 
@@ -42,7 +43,7 @@ func checkVersion(v int) error {
 // (environments, accounts, contexts) on one compact line, so that grep and
 // diff see one context a line; a final newline ends it.
 func Encode(p *Profile) ([]byte, error) {
-	head, _, err := encode(p, "")
+	head, _, err := encode(p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -52,30 +53,33 @@ func Encode(p *Profile) ([]byte, error) {
 // closing ends every profile.json Encode writes.
 const closing = "\n}\n"
 
-// content is a profile.json to write: head, raw and tail one after the
-// other. raw, when not empty, is the contexts array copied from the file
-// being replaced: it is written from the text it was read into rather
-// than copied into one buffer with the rest.
+// content is a profile.json to write: head, raw, the n bytes of from at
+// at, and tail, one after the other. raw, or from's bytes, when there are
+// any, is the contexts array copied from the file being replaced: it is
+// written from the text it was read into, or straight from that file,
+// rather than copied into one buffer with the rest.
 type content struct {
 	head      []byte
 	raw, tail string
+	from      *os.File
+	at, n     int64
 }
 
 // size is the length of the file c makes.
-func (c *content) size() int { return len(c.head) + len(c.raw) + len(c.tail) }
+func (c *content) size() int { return len(c.head) + len(c.raw) + int(c.n) + len(c.tail) }
 
 // encode is Encode without its closing brace (the file is head, then
-// raw, then closing): raw, when not empty, is the contexts array (p.Contexts
-// must then be nil), copied from the file being replaced, so that a change
-// to the header costs no encoding of the contexts. gen is where the
-// generation's digits are in head.
+// raw, then closing): raw says that the contexts array (p.Contexts must
+// then be nil) is copied from the file being replaced, after head's
+// "contexts" key, so that a change to the header costs no encoding of the
+// contexts. gen is where the generation's digits are in head.
 //
 // The header (p without its arrays) is encoded whole and laid out; the
 // arrays, the last fields of Profile, are encoded an element at a time,
 // each straight onto its line, so that a profile of 10,000 contexts is not
 // scanned again to be laid out. FuzzCodec holds the result to what
 // encoding/json writes for p.
-func encode(p *Profile, raw string) (out []byte, gen [2]int, err error) {
+func encode(p *Profile, raw bool) (out []byte, gen [2]int, err error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -114,7 +118,7 @@ func encode(p *Profile, raw string) (out []byte, gen [2]int, err error) {
 	if out, err = appendArray(out, "contexts", p.Contexts, enc, &buf); err != nil {
 		return nil, gen, err
 	}
-	if raw != "" {
+	if raw {
 		out = append(out, ",\n  \"contexts\": "...)
 	}
 	return out, gen, nil
@@ -150,7 +154,7 @@ func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, bu
 func encodeChange(p *Profile, raw string, old string) (*content, error) {
 	p.Version = FormatVersion
 	p.Generation++
-	head, gen, err := encode(p, raw)
+	head, gen, err := encode(p, raw != "")
 	if err != nil {
 		p.Generation--
 		return nil, err
@@ -161,6 +165,25 @@ func encodeChange(p *Profile, raw string, old string) (*content, error) {
 		return nil, nil
 	}
 	return c, nil
+}
+
+// encodeHeaderChange is encodeChange for a file whose contexts array is
+// copied from the file it replaces (the caller sets where from) and whose
+// text before that array is oldHead: nil when the header is the same but
+// for the generation.
+func encodeHeaderChange(p *Profile, oldHead string) (*content, error) {
+	p.Version = FormatVersion
+	p.Generation++
+	head, gen, err := encode(p, true)
+	if err != nil {
+		p.Generation--
+		return nil, err
+	}
+	if sameButGeneration(&content{head: head}, gen, oldHead, p.Generation-1) {
+		p.Generation--
+		return nil, nil
+	}
+	return &content{head: head, tail: closing}, nil
 }
 
 // sameButGeneration reports whether old is c with the generation digits

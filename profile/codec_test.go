@@ -191,7 +191,9 @@ func TestEveryFieldSurvivesAWriteAndARead(t *testing.T) {
 // and the lock is kept, not overwritten with what was read early.
 func TestAChangeAfterTheEarlyReadIsNotLost(t *testing.T) {
 	t.Parallel()
-	for _, op := range []string{"Update", "SetDefault"} {
+	// The second change leaves the file's length as it was (the
+	// generation too keeps its number of digits).
+	for _, op := range []string{"Update", "SetDefault", "SetDefault, same length"} {
 		s, err := Open(t.TempDir(), Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -199,16 +201,20 @@ func TestAChangeAfterTheEarlyReadIsNotLost(t *testing.T) {
 		if _, err := s.Update(func(p *Profile) error { *p = *benchProfile(5); return nil }); err != nil {
 			t.Fatal(err)
 		}
+		meanwhile := func(p *Profile) error { p.Contexts[4].StorageAccount = "written meanwhile"; return nil }
+		if op == "SetDefault, same length" {
+			meanwhile = func(p *Profile) error { p.Accounts[0].HomeTenantID = "t9"; return nil }
+		}
 		s.testOnlyEarlyRead = func() {
 			s.testOnlyEarlyRead = nil
-			if _, err := s.Update(func(p *Profile) error { p.Contexts[4].StorageAccount = "written meanwhile"; return nil }); err != nil {
+			if _, err := s.Update(meanwhile); err != nil {
 				t.Error(err)
 			}
 		}
 		switch op {
 		case "Update":
 			_, err = s.Update(func(p *Profile) error { p.Contexts[0].StorageAccount = "mine"; return nil })
-		case "SetDefault":
+		default:
 			_, err = s.SetDefault("Contoso Workload 0001")
 		}
 		if err != nil {
@@ -218,7 +224,7 @@ func TestAChangeAfterTheEarlyReadIsNotLost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Contexts[4].StorageAccount != "written meanwhile" {
+		if p.Contexts[4].StorageAccount != "written meanwhile" && p.Accounts[0].HomeTenantID != "t9" || p.DefaultContext != "Contoso Workload 0001" && op != "Update" {
 			t.Fatalf("%s: the write between its early read and its lock was lost", op)
 		}
 	}

@@ -20,18 +20,26 @@ import (
 const MaxFileSize = 64 << 20
 
 // TooLargeError reports a file over MaxFileSize, refused before it is read
-// whole.
+// whole, or a change that would make profile.json larger than that,
+// refused before anything is written.
 type TooLargeError struct {
-	Path string // the file; "-" for standard input
-	Max  int64
+	Path  string // the file; "standard input" for standard input
+	Max   int64
+	Write bool // a change that would make Path too large
 }
 
 func (e *TooLargeError) Error() string {
+	if e.Write {
+		return fmt.Sprintf("the change would make %s larger than %d MiB, the most azc reads; nothing was written", e.Path, e.Max>>20)
+	}
 	return fmt.Sprintf("%s is larger than %d MiB, the most azc reads", e.Path, e.Max>>20)
 }
 
 // Hint says what to check.
 func (e *TooLargeError) Hint() string {
+	if e.Write {
+		return "check the values set or the file imported: no context or token cache needs megabytes"
+	}
 	return fmt.Sprintf("check that %s is the file you meant: a profile or export of 10,000 contexts takes about 5 MiB", e.Path)
 }
 
@@ -151,8 +159,9 @@ func readAll(f *os.File, path string, size int64) (string, error) {
 // first made the backup by a hard link, which copies nothing and needs no
 // sync of its own (its data is durable): a reader or a crash then finds
 // the previous profile there. Where links are not supported, old, the
-// text of path, is written out as the backup instead.
-func writeAtomic(path, tmp string, data *content, backup, old string) (err error) {
+// file at path (nil when there is none), is written out as the backup
+// instead.
+func writeAtomic(path, tmp string, data *content, backup string, old *content) (err error) {
 	f, err := createTemp(tmp)
 	if err != nil {
 		return err
@@ -163,10 +172,14 @@ func writeAtomic(path, tmp string, data *content, backup, old string) (err error
 		}
 	}()
 	_, err = f.Write(data.head)
-	for _, piece := range []string{data.raw, data.tail} {
-		if err == nil && piece != "" {
-			_, err = f.WriteString(piece)
-		}
+	if err == nil && data.raw != "" {
+		_, err = f.WriteString(data.raw)
+	}
+	if err == nil && data.from != nil {
+		err = copyRange(f, data.from, data.at, data.n)
+	}
+	if err == nil && data.tail != "" {
+		_, err = f.WriteString(data.tail)
 	}
 	if err == nil {
 		err = f.Sync()
@@ -177,10 +190,10 @@ func writeAtomic(path, tmp string, data *content, backup, old string) (err error
 	if err != nil {
 		return err
 	}
-	if backup != "" && old != "" {
+	if backup != "" && old != nil {
 		if err := linkBackup(path, backup); err != nil {
-			// No hard links here: the old text, written out the same way.
-			if err := writeAtomic(backup, backup+".tmp", &content{raw: old}, "", ""); err != nil {
+			// No hard links here: the old file, written out the same way.
+			if err := writeAtomic(backup, backup+".tmp", old, "", nil); err != nil {
 				return fmt.Errorf("back up %s: %w", path, err)
 			}
 		}
@@ -189,6 +202,20 @@ func writeAtomic(path, tmp string, data *content, backup, old string) (err error
 		return err
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// copyRange copies the n bytes of src at at to dst: in the kernel
+// (copy_file_range) where it can, never through a copy of the whole
+// range in memory.
+func copyRange(dst, src *os.File, at, n int64) error {
+	if _, err := src.Seek(at, io.SeekStart); err != nil {
+		return err
+	}
+	m, err := io.Copy(dst, io.LimitReader(src, n))
+	if err == nil && m != n {
+		err = io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // createTemp creates tmp for writing: O_EXCL and O_NOFOLLOW, so that

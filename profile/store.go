@@ -1,12 +1,16 @@
 package profile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -50,6 +54,8 @@ type Store struct {
 	lastInfo fs.FileInfo
 	lastText string
 	lastView *View
+	// lastStream is the last file Settings or SetDefault streamed.
+	lastStream *streamed
 	// testOnlyEarlyRead, when not nil, runs in Update and SetDefault
 	// between the read before the lock and taking the lock.
 	testOnlyEarlyRead func()
@@ -129,10 +135,8 @@ func (s *Store) readText() (string, bool, error) {
 	s.mu.Lock()
 	last, text := s.lastInfo, s.lastText
 	s.mu.Unlock()
-	if last != nil {
-		if fi, err := os.Lstat(s.path); err == nil && os.SameFile(fi, last) && fi.Size() == last.Size() && fi.ModTime().Equal(last.ModTime()) {
-			return text, true, nil
-		}
+	if last != nil && s.unchanged(last) {
+		return text, true, nil
 	}
 	text, fi, err := readState(s.path)
 	if err != nil || fi == nil {
@@ -147,8 +151,15 @@ func (s *Store) readText() (string, bool, error) {
 // forget drops the last read, so that the next reads the file.
 func (s *Store) forget() {
 	s.mu.Lock()
-	s.lastInfo, s.lastText, s.lastView = nil, "", nil
+	s.lastInfo, s.lastText, s.lastView, s.lastStream = nil, "", nil, nil
 	s.mu.Unlock()
+}
+
+// unchanged reports whether profile.json is still the file fi describes:
+// the same file, size and modification time.
+func (s *Store) unchanged(fi fs.FileInfo) bool {
+	now, err := os.Lstat(s.path)
+	return err == nil && os.SameFile(now, fi) && now.Size() == fi.Size() && now.ModTime().Equal(fi.ModTime())
 }
 
 // corrupt wraps why the profile cannot be used in a *CorruptError.
@@ -179,18 +190,29 @@ func (s *Store) View() (*View, error) {
 }
 
 // Settings reads the profile's settings without locking: View's header,
-// as a copy of the caller's.
+// as a copy of the caller's. It streams the file (see ViewKeeping) when it
+// is in Encode's layout, for SetDefault to share.
 func (s *Store) Settings() (Settings, error) {
-	v, _, err := s.readView()
-	if err != nil || v == nil {
+	var h *Profile
+	st, err := s.readStreamed()
+	switch {
+	case err != nil:
 		return Settings{}, err
+	case st != nil:
+		h = st.view.header
+	default:
+		v, _, err := s.readView()
+		if err != nil || v == nil {
+			return Settings{}, err
+		}
+		h = v.header
 	}
-	st := v.Header().Settings
-	if st.Autosave != nil {
-		on := *st.Autosave
-		st.Autosave = &on
+	set := h.Settings
+	if set.Autosave != nil {
+		on := *set.Autosave
+		set.Autosave = &on
 	}
-	return st, nil
+	return set, nil
 }
 
 // Update applies fn to the freshly read profile and writes the result
@@ -263,7 +285,15 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 // locking, the backup, the errors and the "no change, no write" rule are
 // Update's.
 func (s *Store) SetDefault(ref string) (Context, error) {
-	// As in Update, the file is read and skimmed before the lock too.
+	// As in Update, the file is read and skimmed before the lock too:
+	// streamed when it is in Encode's layout and ref is an exact name (or
+	// "-"), else read whole.
+	st, err := s.readStreamed()
+	if err == nil && st != nil {
+		if i, exact, refErr := st.index(ref); exact {
+			return s.setDefaultStreamed(st, ref, i, refErr)
+		}
+	}
 	early, earlyText, earlyErr := s.readView()
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
@@ -275,13 +305,73 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	}
 	defer unlock()
 
-	v, old := early, earlyText
-	if same, err := sameState(s.path, earlyText, v != nil); err != nil || earlyErr != nil || !same {
-		s.forget()
-		if v, old, err = s.readView(); err != nil {
-			return Context{}, err
-		}
+	if same, err := sameState(s.path, earlyText, early != nil); err != nil || earlyErr != nil || !same {
+		return s.setDefaultFresh(ref)
 	}
+	return s.setDefaultOver(early, earlyText, ref)
+}
+
+// setDefaultStreamed is SetDefault over st, the file streamed before the
+// lock, in which ref names context i (or why it names none: refErr).
+// Under the lock it reads the file through a small buffer, comparing its
+// hash with st's and picking context i's text out on the way; when it is
+// the same file it writes the new header followed by the old contexts
+// array copied from the file (never held in memory), else it reads the
+// new file whole.
+func (s *Store) setDefaultStreamed(st *streamed, ref string, i int, refErr error) (Context, error) {
+	if s.testOnlyEarlyRead != nil {
+		s.testOnlyEarlyRead()
+	}
+	unlock, err := s.acquire()
+	if err != nil {
+		return Context{}, err
+	}
+	defer unlock()
+
+	f, elem, err := s.openSame(st, i)
+	if err != nil {
+		return Context{}, err
+	}
+	if f == nil {
+		return s.setDefaultFresh(ref)
+	}
+	defer f.Close()
+	if refErr != nil {
+		return Context{}, refErr
+	}
+	c := new(Context)
+	if err := json.Unmarshal(elem, c); err != nil {
+		return Context{}, err
+	}
+	h := *st.view.header
+	h.setDefault(c.Name)
+	out, err := encodeHeaderChange(&h, st.layout.head)
+	if err != nil {
+		return Context{}, err
+	}
+	if out != nil {
+		out.from, out.at, out.n = f, st.layout.raw[0], st.layout.raw[1]-st.layout.raw[0]
+	}
+	if err := s.writeOver(out, &content{from: f, n: st.fi.Size()}); err != nil {
+		return Context{}, err
+	}
+	return *c, nil
+}
+
+// setDefaultFresh is SetDefault under the lock when the file changed since
+// it was read: it reads it again, whole.
+func (s *Store) setDefaultFresh(ref string) (Context, error) {
+	s.forget()
+	v, old, err := s.readView()
+	if err != nil {
+		return Context{}, err
+	}
+	return s.setDefaultOver(v, old, ref)
+}
+
+// setDefaultOver is SetDefault under the lock over v, the View of old, the
+// current file (nil and "" when there is none).
+func (s *Store) setDefaultOver(v *View, old, ref string) (Context, error) {
 	if v == nil {
 		return New().SetDefault(ref)
 	}
@@ -293,6 +383,134 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 		return Context{}, err
 	}
 	return c, nil
+}
+
+// streamed is profile.json as Settings and SetDefault stream it (see
+// ViewKeeping): a View of its header and names, its hash, and where its
+// parts are.
+type streamed struct {
+	fi     fs.FileInfo
+	view   *View
+	seed   maphash.Seed
+	sum    uint64
+	layout fileLayout
+}
+
+// readStreamed streams profile.json, or takes the last one streamed when
+// the file has the same identity (as readText does). It is nil when the
+// file does not exist or is outside Encode's layout: the caller then reads
+// it whole (readView), which gives the errors of a file that cannot be
+// used.
+func (s *Store) readStreamed() (*streamed, error) {
+	s.mu.Lock()
+	st := s.lastStream
+	s.mu.Unlock()
+	if st != nil && s.unchanged(st.fi) {
+		return st, nil
+	}
+	f, size, err := openState(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size > MaxFileSize {
+		return nil, &TooLargeError{Path: s.path, Max: MaxFileSize}
+	}
+	st = &streamed{seed: maphash.MakeSeed()}
+	if st.fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	var h maphash.Hash
+	h.SetSeed(st.seed)
+	bp := copyBuffers.Get().(*[]byte)
+	st.view, err = streamView(io.TeeReader(f, &h), size, *bp, nil, &st.layout)
+	copyBuffers.Put(bp)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.path, err)
+	}
+	if st.view == nil {
+		return nil, nil
+	}
+	st.sum = h.Sum64()
+	s.mu.Lock()
+	s.lastStream = st
+	s.mu.Unlock()
+	return st, nil
+}
+
+// index returns the position of the context ref names for SetDefault (as
+// View.setDefault finds it), and exact true, when it takes no more than
+// the names: "-", or an exact name (see SameName). err is why ref names
+// none.
+func (st *streamed) index(ref string) (i int, exact bool, err error) {
+	v := st.view
+	if ref == "-" {
+		prev := v.header.PreviousContext
+		if prev == "" {
+			return -1, true, ErrNoPrevious
+		}
+		if v.NameIndex(prev) < 0 {
+			return -1, true, previousRemoved(prev)
+		}
+		ref = prev
+	}
+	if ref = strings.TrimSpace(ref); ref == "" {
+		return -1, true, &NotFoundError{Kind: "context", Ref: ref}
+	}
+	i = v.NameIndex(ref)
+	return i, i >= 0, nil
+}
+
+// openSame opens profile.json, under the lock, and reads it through a
+// small buffer: when it is still the file st streamed (its length and
+// hash), it returns it open, with context i's text (none for i < 0);
+// else a nil file.
+func (s *Store) openSame(st *streamed, i int) (*os.File, []byte, error) {
+	f, size, err := openState(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if size != st.fi.Size() {
+		_ = f.Close()
+		return nil, nil, nil
+	}
+	var want [2]int64
+	if i >= 0 {
+		want = st.layout.elems[i]
+	}
+	elem := make([]byte, 0, want[1]-want[0])
+	var h maphash.Hash
+	h.SetSeed(st.seed)
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	var off int64
+	for {
+		n, err := f.Read(*bp)
+		chunk := (*bp)[:n]
+		_, _ = h.Write(chunk)
+		if lo, hi := max(want[0], off), min(want[1], off+int64(n)); lo < hi {
+			elem = append(elem, chunk[lo-off:hi-off]...)
+		}
+		off += int64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			_ = f.Close()
+			return nil, nil, err
+		}
+	}
+	if off != size || h.Sum64() != st.sum {
+		_ = f.Close()
+		return nil, nil, nil
+	}
+	return f, elem, nil
 }
 
 // readView is read for a View: nil and "" when the file does not exist.
@@ -326,10 +544,24 @@ func (s *Store) readView() (*View, string, error) {
 
 // write replaces profile.json with data, keeping old (the text of the
 // file it replaces) as the backup; nil data writes nothing: no write, no
-// new generation, no fsync.
+// new generation, no fsync. Data over MaxFileSize is refused with a
+// *TooLargeError: azc would refuse to read the file it wrote.
 func (s *Store) write(data *content, old string) error {
+	var prev *content
+	if old != "" {
+		prev = &content{raw: old}
+	}
+	return s.writeOver(data, prev)
+}
+
+// writeOver is write with the file it replaces as a content (nil when
+// there is none).
+func (s *Store) writeOver(data, old *content) error {
 	if data == nil {
 		return nil
+	}
+	if data.size() > MaxFileSize {
+		return &TooLargeError{Path: s.path, Max: MaxFileSize, Write: true}
 	}
 	if err := writeAtomic(s.path, s.tmp, data, s.bak, old); err != nil {
 		return fmt.Errorf("write profile: %w", err)

@@ -39,7 +39,7 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 		return nil, err
 	}
 	bp := copyBuffers.Get().(*[]byte)
-	v, err := streamView(f, size, *bp, refs)
+	v, err := streamView(f, size, *bp, refs, nil)
 	copyBuffers.Put(bp)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.path, err)
@@ -75,8 +75,9 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 // outside that layout, a line is longer than buf, or a reference is no
 // context's exact name: the caller then reads it whole. size is the
 // document's length, its error r's. The View's reread is the caller's to
-// set.
-func streamView(r io.Reader, size int64, buf []byte, refs []string) (*View, error) {
+// set. When layout is not nil, streamView notes there where the parts of
+// the document are.
+func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *fileLayout) (*View, error) {
 	lr := &lineReader{r: r, buf: buf}
 	head := make([]byte, 0, min(size, 4096)) // on the heap: a 4 KB frame would grow the stack
 	for {
@@ -84,10 +85,14 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string) (*View, erro
 		if !ok {
 			return nil, lr.failed()
 		}
-		if string(line) == `  "contexts": [` {
+		if string(line) == contextsLine {
 			break
 		}
 		head = append(append(head, line...), '\n')
+	}
+	if layout != nil {
+		layout.head = string(head) + contextsLine[:len(contextsLine)-1]
+		layout.raw[0] = int64(len(layout.head))
 	}
 	// The header is skimmed as a document whose contexts are null: the
 	// skim checks it as it checks the header of a whole file.
@@ -123,6 +128,10 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string) (*View, erro
 		if !k.expect("    ") || !k.element(&sp) || k.i != len(line) {
 			return nil, nil
 		}
+		if layout != nil {
+			at := lr.lineAt + 4
+			layout.elems = append(layout.elems, [2]int64{at, at + int64(len(line)) - 4})
+		}
 		out := span{name: keepText(&kept, line, sp.name)}
 		if spans == nil {
 			// Each context takes a line: the first line's length and
@@ -148,6 +157,9 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string) (*View, erro
 		if line, ok := lr.next(); !ok || string(line) != end {
 			return nil, lr.failed()
 		}
+		if layout != nil && end == "  ]" {
+			layout.raw[1] = lr.lineAt + 3
+		}
 	}
 	if _, ok := lr.next(); ok || lr.start != lr.end || lr.err != io.EOF {
 		return nil, lr.failed()
@@ -162,6 +174,18 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string) (*View, erro
 		return nil, nil
 	}
 	return v, nil
+}
+
+// contextsLine is the line that opens the contexts array in Encode's
+// layout.
+const contextsLine = `  "contexts": [`
+
+// fileLayout is where streamView found the parts of a document, as byte
+// offsets in it.
+type fileLayout struct {
+	head  string     // the text before the contexts array
+	raw   [2]int64   // the contexts array, from '[' to ']'
+	elems [][2]int64 // each context
 }
 
 // keepText appends line's text in r to kept and returns where it is there.
@@ -201,6 +225,8 @@ type lineReader struct {
 	r          io.Reader
 	buf        []byte
 	start, end int   // the bytes read and not yet returned
+	off        int64 // the offset in r's text of buf[0]
+	lineAt     int64 // the offset of the line next returned last
 	err        error // r's error (io.EOF at its end), or errLongLine
 }
 
@@ -213,6 +239,7 @@ func (lr *lineReader) next() ([]byte, bool) {
 	for {
 		if i := bytes.IndexByte(lr.buf[lr.start:lr.end], '\n'); i >= 0 {
 			line := lr.buf[lr.start : lr.start+i]
+			lr.lineAt = lr.off + int64(lr.start)
 			lr.start += i + 1
 			return line, true
 		}
@@ -221,6 +248,7 @@ func (lr *lineReader) next() ([]byte, bool) {
 		}
 		if lr.start > 0 {
 			lr.end = copy(lr.buf, lr.buf[lr.start:lr.end])
+			lr.off += int64(lr.start)
 			lr.start = 0
 		}
 		if lr.end == len(lr.buf) {

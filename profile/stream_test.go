@@ -125,3 +125,24 @@ func TestViewKeepingRereadsOnlyTheSameFile(t *testing.T) {
 		t.Fatalf("Default() = %v, %v: the kept context", c, err)
 	}
 }
+
+// TestSetDefaultStreamsTheFile: `azc use NAME` (Settings, then SetDefault)
+// on a file in Encode's layout never holds it whole.
+func TestSetDefaultStreamsTheFile(t *testing.T) {
+	t.Parallel()
+	s := storeWith(t, mustEncode(benchProfile(200)))
+	if _, err := s.Settings(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.SetDefault("contoso workload 0007")
+	if err != nil || c.Name != "Contoso Workload 0007" {
+		t.Fatalf("SetDefault = %+v, %v", c, err)
+	}
+	if s.lastText != "" || s.lastView != nil {
+		t.Errorf("SetDefault read the file whole")
+	}
+	p, err := s.Load()
+	if err != nil || p.DefaultContext != c.Name || len(p.Contexts) != 200 {
+		t.Fatalf("Load() = default %q, %d contexts, %v", p.DefaultContext, len(p.Contexts), err)
+	}
+}

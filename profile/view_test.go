@@ -65,7 +65,7 @@ func FuzzView(f *testing.F) {
 		}
 		for _, in := range inputs {
 			for _, size := range []int{40, 512, 32 << 10} {
-				sv, err := streamView(bytes.NewReader(in), int64(len(in)), make([]byte, size), []string{ref, ""})
+				sv, err := streamView(bytes.NewReader(in), int64(len(in)), make([]byte, size), []string{ref, ""}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
