@@ -25,7 +25,7 @@ func (b brokenSession) UpdateSelections(func(*session.Selections) error) error {
 
 // TestSessionErrorsSayWhatFailedInUsersWords: an error from the session
 // reads "this shell's session: …", with no package name in front, and
-// still matches its cause (issue 16).
+// still matches its cause.
 func TestSessionErrorsSayWhatFailedInUsersWords(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("read the state: permission denied")

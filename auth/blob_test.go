@@ -196,8 +196,6 @@ func TestCachedTokenAgreesWithMSAL(t *testing.T) {
 		want string
 	}
 	steps := []step{
-		// the sign-in's own token is filed under "organizations"
-		{name: "a user's first ARM token in the home tenant", acct: user.Account, want: "miss"},
 		{name: "a user's ARM token in the home tenant", acct: user.Account, want: "hit"},
 		{name: "the same, tenant named explicitly", acct: user.Account, req: TokenRequest{TenantID: emulator.DefaultHomeTenantID}, want: "hit"},
 		{name: "the same, tenant in upper case", acct: user.Account, req: TokenRequest{TenantID: strings.ToUpper(emulator.DefaultHomeTenantID)}, want: "hit"},

@@ -143,7 +143,6 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 			queue  sync.RWMutex
 			serial atomic.Bool
 		)
-		firstTenant := claimString(r.AccessToken, "tid")
 		silent := func(ctx context.Context, tenant string) (Token, error) {
 			r, err := c.AcquireTokenSilent(ctx, []string{scope}, public.WithSilentAccount(msalAcct), public.WithTenantID(tenant))
 			if err != nil {
@@ -152,9 +151,14 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
 		}
 		tokenFor = func(ctx context.Context, tenant string) (Token, error) {
-			if tenant == "" || (firstTenant != "" && strings.EqualFold(tenant, firstTenant)) {
-				return first, nil // the sign-in's own token already is this tenant's
+			if tenant == "" {
+				return first, nil // the tenants list: the sign-in's own token
 			}
+			// The home tenant's token too is asked for by the tenant's id:
+			// the sign-in's own token is filed under the authority it was
+			// asked of ("organizations", or a domain), where no later
+			// command looks, so without this the first one after the
+			// sign-in would redeem the refresh token and write the blob.
 			// Resolve the tenant's endpoints (an OIDC metadata request) first,
 			// so that in the one-at-a-time mode only token requests queue.
 			_, _ = c.AuthCodeURL(ctx, AzurePowerShellClientID, "http://localhost", []string{scope}, public.WithTenantID(tenant))
@@ -271,6 +275,13 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		}
 	} else if acct.HomeTenantID != "" {
 		res.Tenants = []profile.Tenant{{ID: firstNonEmpty(opts.TenantID, acct.HomeTenantID)}}
+		if acct.Type == profile.UserAccount {
+			// As populate does, so that the home tenant's token is cached
+			// under the tenant's id.
+			if _, err := tokenFor(ctx, acct.HomeTenantID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	res.Account.Tenants = tenantIDs(res.Tenants)
 	cacheData, err := mem.bytes()

@@ -453,8 +453,8 @@ func TestTenantTokensAreRedeemedOnceEach(t *testing.T) {
 			if len(res.Warnings) != 0 || len(res.Tenants) != 26 {
 				t.Fatalf("%d tenants, warnings %q", len(res.Tenants), res.Warnings)
 			}
-			if n := s.Count(emulator.RouteToken, "refresh_token"); !tc.rotate && n != 25 {
-				t.Fatalf("%d refresh grants for the 25 tenants besides the home tenant, want one each", n)
+			if n := s.Count(emulator.RouteToken, "refresh_token"); !tc.rotate && n != 26 {
+				t.Fatalf("%d refresh grants for the 26 tenants, the home tenant's included, want one each", n)
 			}
 		})
 	}
@@ -500,5 +500,47 @@ func TestDropCredentialsKeepsTheBlobOfANamedAccount(t *testing.T) {
 				t.Fatalf("blob kept = %v, want %v", err == nil, tc.kept)
 			}
 		})
+	}
+}
+
+// TestASignInLeavesItsHomeTenantsTokenInTheCache: after a device-code
+// sign-in (at the organizations authority), a token for the home tenant,
+// asked for by its id as every later command asks (`azc token`, `context
+// list --refresh`), comes from the saved cache: no refresh token is
+// redeemed and the blob is not written again.
+func TestASignInLeavesItsHomeTenantsTokenInTheCache(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	for _, skip := range []bool{false, true} {
+		s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+		res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, SkipPopulation: skip})
+		if err != nil {
+			t.Fatal(err)
+		}
+		blobs := newMemBlobs()
+		if err := res.Save(context.Background(), blobs, nil); err != nil {
+			t.Fatal(err)
+		}
+		saved, err := blobs.Get(res.Account.Key())
+		if err != nil {
+			t.Fatal(err)
+		}
+		redeemed := s.Count(emulator.RouteToken, "refresh_token")
+		for _, tenant := range []string{"", emulator.DefaultHomeTenantID} {
+			tok, err := m.Token(context.Background(), blobs, emulatorEnv(s), res.Account, TokenRequest{TenantID: tenant})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := claimString(tok.AccessToken.Reveal(), "tid"); got != emulator.DefaultHomeTenantID {
+				t.Fatalf("token for tenant %q is for %q", tenant, got)
+			}
+		}
+		if n := s.Count(emulator.RouteToken, "refresh_token") - redeemed; n != 0 {
+			t.Errorf("skip population %v: %d refresh tokens redeemed for the home tenant's token after the sign-in", skip, n)
+		}
+		if now, err := blobs.Get(res.Account.Key()); err != nil || !bytes.Equal(now, saved) {
+			t.Errorf("skip population %v: the blob was written again (%v)", skip, err)
+		}
 	}
 }

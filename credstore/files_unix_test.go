@@ -107,3 +107,29 @@ func TestUnsafeCredentialFilesAreRefused(t *testing.T) {
 		unsafe(t, err, filepath.Join(dir, credentialsDir))
 	})
 }
+
+// TestABlobOverTheCapIsRefused: a blob file larger than profile.MaxFileSize
+// is refused with its path before it is read whole (a sparse file), and a
+// Put of more than that writes nothing: the store never writes a blob it
+// would then refuse to read.
+func TestABlobOverTheCapIsRefused(t *testing.T) {
+	t.Parallel()
+	s := openFixed(t, t.TempDir(), randomKey(t))
+	const k = "azurecloud|tenant|user@example.com"
+	if err := s.Put(k, []byte("cache-v1")); err != nil {
+		t.Fatal(err)
+	}
+	var tl *profile.TooLargeError
+	if err := s.Put(k, make([]byte, profile.MaxFileSize)); !errors.As(err, &tl) || tl.Path != s.path(k) || !tl.Write {
+		t.Fatalf("Put over the cap: %v", err)
+	}
+	if got, err := s.Get(k); err != nil || string(got) != "cache-v1" {
+		t.Fatalf("after the refused Put, Get = %.20q, %v", got, err)
+	}
+	if err := os.Truncate(s.path(k), profile.MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(k); !errors.As(err, &tl) || tl.Path != s.path(k) || tl.Write {
+		t.Fatalf("Get of a blob over the cap: %v", err)
+	}
+}

@@ -303,13 +303,17 @@ func (s *Store) Get(key string) ([]byte, error) {
 }
 
 // readOwned reads the file at path, refusing a symbolic link, a file that
-// is not regular and one another user owns.
+// is not regular and one another user owns, and, before reading it, one
+// larger than profile.MaxFileSize (*profile.TooLargeError).
 func readOwned(path string) ([]byte, error) {
 	f, size, err := profile.OpenOwned(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if size > profile.MaxFileSize {
+		return nil, &profile.TooLargeError{Path: path, Max: profile.MaxFileSize}
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, size+1))
 	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, err
@@ -368,7 +372,9 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 }
 
 // Put stores data under key, replacing any blob atomically. It does not
-// lock (see Blobs).
+// lock (see Blobs). A blob that would be larger than profile.MaxFileSize,
+// more than Get reads, is refused (*profile.TooLargeError) and nothing is
+// written.
 func (s *Store) Put(key string, data []byte) error {
 	if data == nil {
 		data = []byte{}
@@ -376,6 +382,9 @@ func (s *Store) Put(key string, data []byte) error {
 	raw, err := s.sealer.seal(key, data)
 	if err != nil {
 		return fmt.Errorf("credential store: %w", err)
+	}
+	if len(raw) > profile.MaxFileSize {
+		return &profile.TooLargeError{Path: s.path(key), Max: profile.MaxFileSize, Write: true}
 	}
 	if err := writeFileAtomic(s.path(key), raw); err != nil {
 		return fmt.Errorf("credential store: %w", err)

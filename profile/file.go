@@ -20,18 +20,26 @@ import (
 const MaxFileSize = 64 << 20
 
 // TooLargeError reports a file over MaxFileSize, refused before it is read
-// whole.
+// whole, or a change that would make profile.json larger than that,
+// refused before anything is written.
 type TooLargeError struct {
-	Path string // the file; "-" for standard input
-	Max  int64
+	Path  string // the file; "standard input" for standard input
+	Max   int64
+	Write bool // a change that would make Path too large
 }
 
 func (e *TooLargeError) Error() string {
+	if e.Write {
+		return fmt.Sprintf("the change would make %s larger than %d MiB, the most azc reads; nothing was written", e.Path, e.Max>>20)
+	}
 	return fmt.Sprintf("%s is larger than %d MiB, the most azc reads", e.Path, e.Max>>20)
 }
 
 // Hint says what to check.
 func (e *TooLargeError) Hint() string {
+	if e.Write {
+		return "check the values set or the file imported: no context or token cache needs megabytes"
+	}
 	return fmt.Sprintf("check that %s is the file you meant: a profile or export of 10,000 contexts takes about 5 MiB", e.Path)
 }
 

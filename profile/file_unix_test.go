@@ -192,3 +192,36 @@ func TestSameStateComparesTheWholeFile(t *testing.T) {
 		}
 	}
 }
+
+// TestAChangeThatWouldPassTheCapWritesNothing: a change that would make
+// profile.json larger than MaxFileSize (two imports of contexts with huge
+// fields) is refused before anything is written, so azc never writes a
+// profile it would then refuse to read.
+func TestAChangeThatWouldPassTheCapWritesNothing(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	huge := strings.Repeat("t", MaxFileSize/2+1)
+	add := func(name string) func(*Profile) error {
+		return func(p *Profile) error {
+			p.Contexts = append(p.Contexts, Context{Name: name, Account: "k", Environment: "AzureCloud", Tenant: Tenant{ID: huge + name}})
+			return nil
+		}
+	}
+	if _, err := s.Update(add("a")); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tl *TooLargeError
+	if _, err := s.Update(add("b")); !errors.As(err, &tl) || tl.Path != s.Path() || !strings.Contains(err.Error(), "nothing was written") {
+		t.Fatalf("Update past the cap: %v", err)
+	}
+	if after, err := os.ReadFile(s.Path()); err != nil || string(after) != string(before) {
+		t.Fatalf("the profile changed (%d bytes, was %d): %v", len(after), len(before), err)
+	}
+	if _, err := s.Load(); err != nil {
+		t.Fatalf("the profile no longer loads: %v", err)
+	}
+}

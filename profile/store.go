@@ -544,7 +544,8 @@ func (s *Store) readView() (*View, string, error) {
 
 // write replaces profile.json with data, keeping old (the text of the
 // file it replaces) as the backup; nil data writes nothing: no write, no
-// new generation, no fsync.
+// new generation, no fsync. Data over MaxFileSize is refused with a
+// *TooLargeError: azc would refuse to read the file it wrote.
 func (s *Store) write(data *content, old string) error {
 	var prev *content
 	if old != "" {
@@ -558,6 +559,9 @@ func (s *Store) write(data *content, old string) error {
 func (s *Store) writeOver(data, old *content) error {
 	if data == nil {
 		return nil
+	}
+	if data.size() > MaxFileSize {
+		return &TooLargeError{Path: s.path, Max: MaxFileSize, Write: true}
 	}
 	if err := writeAtomic(s.path, s.tmp, data, s.bak, old); err != nil {
 		return fmt.Errorf("write profile: %w", err)

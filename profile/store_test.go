@@ -307,15 +307,28 @@ func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 	if _, err := s.Update(func(p *profile.Profile) error { p.DefaultContext = "x"; return nil }); err != nil {
 		t.Fatal(err)
 	}
+	other, err := profile.Open(filepath.Dir(s.Path()), profile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
-	start := time.Now()
+	var start time.Time
 	var waited time.Duration
+	runs := 0
 	_, err = s.Update(func(p *profile.Profile) error {
+		runs++
+		if runs == 1 {
+			// Before the lock: a change by another writer, so that fn runs
+			// again, holding the lock.
+			_, err := other.Update(func(p *profile.Profile) error { p.DefaultContext = "y"; return nil })
+			return err
+		}
+		start = time.Now()
 		go func() {
 			_, err := waiter.Update(func(p *profile.Profile) error {
-				waited = time.Since(start)
 				return p.SetEnvironment(profile.Environment{Name: "Waiter", AuthorityHost: "https://127.0.0.1:1/", ARMEndpoint: "https://127.0.0.1:1/", ARMAudience: "https://127.0.0.1:1/"})
 			})
+			waited = time.Since(start)
 			done <- err
 		}()
 		// The holder keeps "writing" for three timeouts: each replacement
@@ -339,6 +352,9 @@ func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if runs != 2 {
+		t.Fatalf("the holder's fn ran %d times, want twice (before the lock and holding it)", runs)
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("a waiter behind busy writers failed: %v", err)

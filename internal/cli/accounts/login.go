@@ -163,7 +163,7 @@ type loginOutput struct {
 	Subscriptions   int              `json:"subscriptions"`
 	ContextsCreated int              `json:"contextsCreated"`
 	ContextsUpdated int              `json:"contextsUpdated"`
-	Default         string           `json:"defaultContext"`
+	Default         string           `json:"default"`
 }
 
 // loginUI prints device-code instructions and progress to stderr and opens

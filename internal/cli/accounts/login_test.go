@@ -202,7 +202,7 @@ func TestLoginWithoutABrowserFallsBackToTheDeviceCode(t *testing.T) {
 	}
 	var res struct {
 		Account struct{ ID string } `json:"account"`
-		Default string              `json:"defaultContext"`
+		Default string              `json:"default"`
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Account.ID != emulator.DefaultGuestUser || res.Default == "" {
 		t.Fatalf("stdout %q: %v", out, err)
@@ -210,7 +210,9 @@ func TestLoginWithoutABrowserFallsBackToTheDeviceCode(t *testing.T) {
 }
 
 // TestLoginJSONShapesTheAccountAsAContextDoes: the same thing has the same
-// field names in every JSON shape (docs/cli.md).
+// field names in every JSON shape (docs/cli.md): the account as in a
+// context, the default context's name as `default`, as in the shapes of
+// context import and context remove.
 func TestLoginJSONShapesTheAccountAsAContextDoes(t *testing.T) {
 	t.Parallel()
 	h, _ := newHarness(t)
@@ -219,11 +221,17 @@ func TestLoginJSONShapesTheAccountAsAContextDoes(t *testing.T) {
 		"--tenant", emulator.DefaultHomeTenantID, "-o", "json")
 	var login struct {
 		Account struct{ ID, Type string } `json:"account"`
+		Default string                    `json:"default"`
 	}
 	if err := json.Unmarshal([]byte(out), &login); err != nil {
 		t.Fatalf("login -o json: %v\n%s", err, out)
 	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &fields); err != nil || fields["defaultContext"] != nil {
+		t.Errorf("login -o json names the default context other than `default`: %s", out)
+	}
 	var ctx struct {
+		Name    string                    `json:"name"`
 		Account struct{ ID, Type string } `json:"account"`
 	}
 	if err := json.Unmarshal([]byte(h.ok("context", "show", "-o", "json")), &ctx); err != nil {
@@ -231,6 +239,9 @@ func TestLoginJSONShapesTheAccountAsAContextDoes(t *testing.T) {
 	}
 	if login.Account.ID != emulator.DefaultServicePrincipalID || login.Account != ctx.Account {
 		t.Errorf("login's account %+v, the context's %+v", login.Account, ctx.Account)
+	}
+	if login.Default == "" || login.Default != ctx.Name {
+		t.Errorf("login's default %q, the current context %q", login.Default, ctx.Name)
 	}
 }
 

@@ -93,7 +93,8 @@ func diagnose(f *cmdutil.Factory) *Report {
 	})
 	switch {
 	case err != nil:
-		add("credential store", "fail", "%v", err)
+		// The check's name already says it is the credential store.
+		add("credential store", "fail", "%s", strings.TrimPrefix(err.Error(), "credential store: "))
 	case !cs.Encrypted():
 		r.KeyBackend = cs.Backend()
 		add("credential store", "warn", "%s: plaintext (0600): no OS key store is available; set AZC_REQUIRE_ENCRYPTION=1 to refuse", cs.Dir())
