@@ -229,7 +229,36 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 		out.Dropped = held
 		out.Change.Unselected = true
 	}
+	if err := s.settle(&out.Change); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// settle gives a shell that a removal left without a selection, in a
+// profile that has no default, the first context the shell still sees:
+// its session's first (Azure PowerShell's process makes the first
+// remaining context its default, whichever scope it came from).
+func (s *State) settle(ch *Change) error {
+	if s.session == nil || !ch.Unselected {
+		return nil
+	}
+	if _, err := s.Resolve(""); !errors.Is(err, ErrNoContext) {
+		return nil
+	}
+	sp, err := s.session.Load()
+	if err != nil {
+		return sessionError(err)
+	}
+	if len(sp.Contexts) == 0 {
+		return nil
+	}
+	pick := selectionOf(sp, &sp.Contexts[0])
+	if err := s.selectInShell(pick); err != nil {
+		return err
+	}
+	ch.Selected, ch.Unselected = pick.Context.Name, false
+	return nil
 }
 
 // Renamed reports what RenameContext did.
@@ -374,6 +403,9 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 		out.Dropped = sels.Current.Context.Name
 		out.Selected = ""
 		out.Unselected = true
+	}
+	if err := s.settle(&out.Change); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

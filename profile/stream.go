@@ -115,6 +115,7 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 
 	var kept strings.Builder
 	var spans []span
+	var f fields
 	for last := false; !last; {
 		line, ok := lr.next()
 		if !ok {
@@ -124,10 +125,10 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			line = line[:len(line)-1]
 		}
 		k := &skimmer[[]byte]{s: line}
-		var sp span
-		if !k.expect("    ") || !k.element(&sp) || k.i != len(line) {
+		if !k.expect("    ") || !k.element(&f) || k.i != len(line) {
 			return nil, nil
 		}
+		sp := f.span(rng{})
 		if layout != nil {
 			at := lr.lineAt + 4
 			layout.elems = append(layout.elems, [2]int64{at, at + int64(len(line)) - 4})

@@ -97,11 +97,13 @@ func (v *View) Context(i int) (*Context, error) {
 		c := p.Contexts[i].clone()
 		return &c, nil
 	}
-	c := new(Context)
-	if err := json.Unmarshal([]byte(v.at(v.spans[i].elem)), c); err != nil {
-		return nil, err
+	text := v.at(v.spans[i].elem)
+	k := &skimmer[string]{s: text}
+	var f fields
+	if !k.element(&f) || k.i != len(text) {
+		panic("profile: a skimmed context does not skim again")
 	}
-	return c, nil
+	return f.context(text), nil
 }
 
 // Profile returns the whole profile, decoding it once on the first call.
@@ -282,6 +284,7 @@ func (v *View) setDefault(ref, old string) (*content, Context, error) {
 // skim reads text, a profile.json document without a byte order mark, in
 // the layout Encode writes: nil when it is in another, or is not a
 // profile Decode accepts. The header's members are decoded by
+// Profile.headerMember, or, when one is not as Encode writes it, by
 // encoding/json; the contexts array is read by skimmer.element.
 func skim(text string) *View {
 	if len(text) > MaxFileSize {
@@ -291,6 +294,8 @@ func skim(text string) *View {
 	v := &View{text: text}
 	header := make([]byte, 0, 1024)
 	header = append(header, '{')
+	h, plain := new(Profile), true // plain: h holds the header (see headerMember)
+	seen := map[string]bool{}
 	sawContexts := false
 	if !k.byte('{') {
 		return nil
@@ -323,6 +328,8 @@ func skim(text string) *View {
 			}
 			header = append(header, text[keyStart:k.i]...)
 			header = append(header, text[k.i:end]...)
+			plain = plain && !seen[name] && h.headerMember(name, text[k.i:end])
+			seen[name] = true
 			k.i = end
 		}
 		if k.byte('}') {
@@ -335,8 +342,13 @@ func skim(text string) *View {
 	if k.ws(); k.i != len(text) {
 		return nil
 	}
-	h := new(Profile)
-	if err := json.Unmarshal(append(header, '}'), h); err != nil || h.Contexts != nil || checkVersion(h.Version) != nil {
+	if !plain {
+		h = new(Profile)
+		if err := json.Unmarshal(append(header, '}'), h); err != nil || h.Contexts != nil {
+			return nil
+		}
+	}
+	if checkVersion(h.Version) != nil {
 		return nil
 	}
 	if checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) }) != nil {
@@ -484,15 +496,14 @@ func skimContexts(k *skimmer[string], v *View) bool {
 	// Encode writes a context a line: the lines left bound the count, so
 	// that the spans are neither copied as they grow nor made too many.
 	v.spans = make([]span, 0, min(strings.Count(k.s[k.i:], "\n")+1, 1<<16))
+	var f fields
 	for {
 		k.ws()
-		v.spans = append(v.spans, span{})
-		sp := &v.spans[len(v.spans)-1]
 		start := k.i
-		if !k.element(sp) {
+		if !k.element(&f) {
 			return false
 		}
-		sp.elem = rng{uint32(start), uint32(k.i)}
+		v.spans = append(v.spans, f.span(rng{uint32(start), uint32(k.i)}))
 		if k.byte(']') {
 			break
 		}
@@ -502,27 +513,6 @@ func skimContexts(k *skimmer[string], v *View) bool {
 	}
 	v.raw = rng{uint32(start), uint32(k.i)}
 	return true
-}
-
-// element reads one context as encoding/json writes it for Encode: on one
-// line without spaces, its members in Context's order of fields, strings
-// without escapes. Such an element decodes to a Context whose Columns are
-// the strings noted in *sp.
-func (k *skimmer[T]) element(sp *span) bool {
-	return k.expect(`{"name":`) && k.quoted(&sp.name) &&
-		k.expect(`,"account":`) && k.quoted(&sp.account) &&
-		k.expect(`,"environment":`) && k.quoted(nil) &&
-		k.expect(`,"tenant":{"id":`) && k.quoted(&sp.tenantID) &&
-		(!k.expect(`,"defaultDomain":`) || k.quoted(&sp.tenantDomain)) &&
-		(!k.expect(`,"displayName":`) || k.quoted(nil)) &&
-		k.expect(`}`) &&
-		(!k.expect(`,"subscription":{"id":`) || k.quoted(&sp.subID) &&
-			k.expect(`,"name":`) && k.quoted(&sp.subName) &&
-			(!k.expect(`,"state":`) || k.quoted(nil)) &&
-			k.expect(`,"tenantId":`) && k.quoted(nil) && k.expect(`}`)) &&
-		(!k.expect(`,"storageAccount":`) || k.quoted(nil)) &&
-		(!k.expect(`,"properties":{`) || k.stringMap()) &&
-		k.expect(`}`)
 }
 
 // stringMap reads the rest of an object of strings after its '{'.

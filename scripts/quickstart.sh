@@ -64,6 +64,14 @@ cat /etc/ssl/certs/ca-certificates.crt "$work/ca.pem" >"$work/bundle.pem" 2>/dev
 step "export HTTPS_PROXY=$proxy SSL_CERT_FILE=$work/bundle.pem"
 export HTTPS_PROXY="$proxy" SSL_CERT_FILE="$work/bundle.pem"
 
+# What `eval "$(azc init bash)"` in ~/.bashrc does first: a session for this shell, so
+# the messages below are those a shell set up as the README says shows.
+step 'export AZC_SESSION=$(azc session start --pid $$)'
+mkdir -m 700 "$work/run"
+export XDG_RUNTIME_DIR="$work/run"
+AZC_SESSION=$("$azc" session start --pid $$)
+export AZC_SESSION
+
 step "azc login --device-code"
 approve &
 approver=$!

@@ -42,12 +42,31 @@ func genBash(root *cobra.Command, w io.Writer) error {
 	}
 	name := root.Name()
 	script := strings.ReplaceAll(buf.String(), "_filedir", "__"+name+"_filedir")
+	script = strings.Replace(script, bashOneEscaped, bashPrefixEscaped, 1)
 	if _, err := io.WriteString(w, script); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, bashFallback, name)
 	return err
 }
+
+// bashOneEscaped is where cobra's script escapes the candidates (names
+// without descriptions, such as contexts) only when one is left, so that
+// a list of several shows them as they are. But at the first TAB bash
+// also inserts what several share, unescaped: "Contoso Dev" and "Contoso
+// Prod" made the line "azc use Contoso " (two words). bashPrefixEscaped
+// escapes them all for that insertion (COMP_TYPE 9, TAB), and leaves them
+// as they are for the list the second TAB shows (COMP_TYPE 63, "?").
+const (
+	bashOneEscaped = `        if (( ${#COMPREPLY[@]} == 1 )); then
+            COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]}")
+        fi`
+	bashPrefixEscaped = `        if (( ${#COMPREPLY[@]} == 1 )); then
+            COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]}")
+        elif (( COMP_TYPE == 9 )); then
+            IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
+        fi`
+)
 
 // bashFallback is appended to cobra's bash script; %[1]s is the program.
 // Without bash-completion, words are taken from COMP_WORDS and glued back

@@ -126,9 +126,9 @@ func (tm *term) exited() {
 // (with and without the bash-completion package), zsh and fish on a
 // pseudo-terminal, as a user's start-up file would, and types at them:
 // the shell gets a session that keeps its own current context, and TAB
-// completes commands and context names (a name with a space, and one that
-// exists only in the shell's session, included) with nothing printed but
-// the completion.
+// completes commands and context names (a name with a space, the space
+// two names share, and one that exists only in the shell's session,
+// included) with nothing printed but the completion.
 func TestShellIntegration(t *testing.T) {
 	bin := buildAzc(t)
 	fixture, err := os.ReadFile(filepath.Join("testdata", "fixture.json"))
@@ -202,6 +202,7 @@ func TestShellIntegration(t *testing.T) {
 			tm.typ("env -u AZC_SESSION azc context show -o tsv --query name | sed 's/^/user=/'\r")
 			tm.expect("user=Prod\r\n")
 			tm.typ("azc context set --subscription Prod --name 'scratch pad' --scope process\r")
+			tm.typ("azc context set --subscription Dev --name 'scratch pen' --scope process\r")
 
 			// TAB completes; Ctrl-A and printf show the completed line.
 			for _, c := range []struct{ typed, want string }{
@@ -209,11 +210,14 @@ func TestShellIntegration(t *testing.T) {
 				{"azc context show Pro", "<azc>\r\n<context>\r\n<show>\r\n<Prod>\r\n"},
 				{"azc use Dev\\ T", "<azc>\r\n<use>\r\n<Dev Test>\r\n"},
 				{"azc --context=Pro", "<azc>\r\n<--context=Prod>\r\n"},
-				{"azc use scr", "<azc>\r\n<use>\r\n<scratch pad>\r\n"},
+				// two names: TAB inserts what they share, a space included
+				{"azc use scr", "<azc>\r\n<use>\r\n<scratch p>\r\n"},
+				{"azc use scratch\\ pa", "<azc>\r\n<use>\r\n<scratch pad>\r\n"},
 			} {
 				if sh.prog == "fish" {
 					c.typed = strings.ReplaceAll(c.typed, `\ `, " ")
 					c.typed = strings.Replace(c.typed, "Dev T", "'Dev T", 1)
+					c.typed = strings.Replace(c.typed, "scratch pa", "'scratch pa", 1)
 				}
 				tm.typ(c.typed + "\t\x01printf '<%s>\\n' \r")
 				tm.typ("printf '<%s>\\n' end\r")
