@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Decode parses a profile.json document with encoding/json and checks its
@@ -168,22 +170,77 @@ func encodeChange(p *Profile, raw string, old string) (*content, error) {
 }
 
 // encodeHeaderChange is encodeChange for a file whose contexts array is
-// copied from the file it replaces (the caller sets where from) and whose
-// text before that array is oldHead: nil when the header is the same but
-// for the generation.
-func encodeHeaderChange(p *Profile, oldHead string) (*content, error) {
+// copied from the file it replaces (the caller sets where from), whose
+// header was old and whose text before that array is oldHead: nil when
+// the header is the same but for the generation.
+func encodeHeaderChange(p *Profile, old *Profile, oldHead string) (*content, error) {
 	p.Version = FormatVersion
 	p.Generation++
-	head, gen, err := encode(p, true)
-	if err != nil {
-		p.Generation--
-		return nil, err
+	head, gen, ok := spliceHeader(p, old, oldHead)
+	if !ok {
+		var err error
+		if head, gen, err = encode(p, true); err != nil {
+			p.Generation--
+			return nil, err
+		}
 	}
 	if sameButGeneration(&content{head: head}, gen, oldHead, p.Generation-1) {
 		p.Generation--
 		return nil, nil
 	}
 	return &content{head: head, tail: closing}, nil
+}
+
+// spliceHeader is encode(p, true) for a header p that differs from old,
+// laid out in oldHead (Encode's layout), only in its version, generation,
+// default and previous context: it lays out those four itself, with the
+// rest of oldHead after them, from "settings" on. ok is false, and the
+// caller encodes p, when oldHead does not begin as Encode lays old out or
+// a string is not one encoding/json writes as it is.
+func spliceHeader(p, old *Profile, oldHead string) (out []byte, gen [2]int, ok bool) {
+	const rest = ",\n  \"settings\": "
+	i := strings.Index(oldHead, rest)
+	if i < 0 || !plainJSON(p.DefaultContext) || !plainJSON(p.PreviousContext) ||
+		!plainJSON(old.DefaultContext) || !plainJSON(old.PreviousContext) {
+		return nil, gen, false
+	}
+	if prefix, _ := headerPrefix(nil, old); string(prefix) != oldHead[:i] {
+		return nil, gen, false
+	}
+	out, gen = headerPrefix(make([]byte, 0, 256+len(oldHead)-i), p)
+	return append(out, oldHead[i:]...), gen, true
+}
+
+// headerPrefix appends the start of p's header as encode lays it out, up
+// to "settings", and returns where the generation's digits are.
+func headerPrefix(out []byte, p *Profile) ([]byte, [2]int) {
+	out = append(out, "{\n  \"version\": "...)
+	out = strconv.AppendInt(out, int64(p.Version), 10)
+	out = append(out, ",\n  \"generation\": "...)
+	gen := [2]int{len(out), 0}
+	out = strconv.AppendUint(out, p.Generation, 10)
+	gen[1] = len(out)
+	for _, m := range [...][2]string{{"defaultContext", p.DefaultContext}, {"previousContext", p.PreviousContext}} {
+		if m[1] != "" {
+			out = append(out, ",\n  \""...)
+			out = append(out, m[0]...)
+			out = append(out, "\": \""...)
+			out = append(out, m[1]...)
+			out = append(out, '"')
+		}
+	}
+	return out, gen
+}
+
+// plainJSON reports whether encoding/json (without HTML escaping) writes
+// s as it is, between quotes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return utf8.ValidString(s) && !strings.ContainsRune(s, '\u2028') && !strings.ContainsRune(s, '\u2029')
 }
 
 // sameButGeneration reports whether old is c with the generation digits

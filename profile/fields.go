@@ -56,6 +56,16 @@ func (f *fields) span(elem rng) span {
 		tenantDomain: f.tenantDomain, subID: f.subID, subName: f.subName}
 }
 
+// contextOf decodes text, an element the skim read (see element).
+func contextOf(text string) *Context {
+	k := &skimmer[string]{s: text}
+	var f fields
+	if !k.element(&f) || k.i != len(text) {
+		panic("profile: a skimmed context does not skim again")
+	}
+	return f.context(text)
+}
+
 // context returns the Context that encoding/json decodes from text, the
 // element f was read from: its strings are text's, which the skim
 // vouched for (no escapes, valid UTF-8).

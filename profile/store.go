@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -339,13 +338,11 @@ func (s *Store) setDefaultStreamed(st *streamed, ref string, i int, refErr error
 	if refErr != nil {
 		return Context{}, refErr
 	}
-	c := new(Context)
-	if err := json.Unmarshal(elem, c); err != nil {
-		return Context{}, err
-	}
+	// the line of a context the stream skimmed, in the same file
+	c := contextOf(string(elem))
 	h := *st.view.header
 	h.setDefault(c.Name)
-	out, err := encodeHeaderChange(&h, st.layout.head)
+	out, err := encodeHeaderChange(&h, st.view.header, st.layout.head)
 	if err != nil {
 		return Context{}, err
 	}

@@ -97,13 +97,7 @@ func (v *View) Context(i int) (*Context, error) {
 		c := p.Contexts[i].clone()
 		return &c, nil
 	}
-	text := v.at(v.spans[i].elem)
-	k := &skimmer[string]{s: text}
-	var f fields
-	if !k.element(&f) || k.i != len(text) {
-		panic("profile: a skimmed context does not skim again")
-	}
-	return f.context(text), nil
+	return contextOf(v.at(v.spans[i].elem)), nil
 }
 
 // Profile returns the whole profile, decoding it once on the first call.

@@ -196,6 +196,7 @@ func FuzzSetDefault(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
 		inputs := [][]byte{data}
 		if p, err := Decode(data); err == nil {
+			checkSplice(t, p, ref)
 			inputs = append(inputs, mustEncode(p))
 			p.Generation++
 			p.PreviousContext, p.DefaultContext = p.DefaultContext, ref
@@ -228,6 +229,32 @@ func FuzzSetDefault(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkSplice checks that spliceHeader lays out p's header with ref the
+// default, as SetDefault's streamed path does, as encode does.
+func checkSplice(t *testing.T, p *Profile, ref string) {
+	t.Helper()
+	h := *p
+	h.Contexts = nil
+	old, _, err := encode(&h, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := h
+	n.setDefault(ref)
+	n.Version, n.Generation = FormatVersion, n.Generation+1
+	want, wgen, err := encode(&n, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, gen, ok := spliceHeader(&n, &h, string(old))
+	if ok && (!bytes.Equal(got, want) || gen != wgen) {
+		t.Fatalf("spliceHeader gave\n%s (%v)\nencode\n%s (%v)", got, gen, want, wgen)
+	}
+	if !ok && h.Version == FormatVersion && plainJSON(ref) && plainJSON(h.DefaultContext) && plainJSON(h.PreviousContext) {
+		t.Fatalf("spliceHeader did not lay out\n%s", want)
+	}
 }
 
 // setDefaultOver is Store.SetDefault's change to the file old.
