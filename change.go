@@ -95,7 +95,10 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			ch.Promoted = promote(p, old)
 			now := defaultOf(p)
 			switch {
-			case now != nil && (old == nil || !now.SameIdentity(old)):
+			case ch.Promoted == "" && now != nil && (old == nil || !now.SameIdentity(old)):
+				// fn chose another default (a sign-in, an import, set);
+				// one that only stands in for a removed default moves a
+				// shell whose context went, below
 				pick = selectionOf(p, now)
 			case had && !identityIn(p, &sel.Context):
 				if now != nil {

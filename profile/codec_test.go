@@ -278,3 +278,43 @@ func TestUpdateWritesWhatEncodeWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryFieldSurvivesAnExportAndAnImport: the contexts, accounts and
+// custom environments of a profile with every field filled (as
+// TestEveryFieldSurvivesAWriteAndARead fills them) come out of an export
+// and an import into an empty profile as they went in.
+func TestEveryFieldSurvivesAnExportAndAnImport(t *testing.T) {
+	t.Parallel()
+	src := filledProfile()
+	for i := range src.Environments {
+		src.Environments[i].BuiltIn = false
+		src.Accounts[i].Environment = src.Environments[i].Name
+	}
+	for i := range src.Contexts {
+		src.Contexts[i].Environment = src.Environments[i%2].Name
+		src.Contexts[i].Account = src.Accounts[i%2].Key()
+	}
+	b, err := NewBundle(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := b.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := New()
+	dst.Merge(imp)
+	if diff := cmp.Diff(src.Contexts, dst.Contexts); diff != "" {
+		t.Errorf("contexts (-exported +imported):\n%s", diff)
+	}
+	if diff := cmp.Diff(src.Accounts, dst.Accounts); diff != "" {
+		t.Errorf("accounts (-exported +imported):\n%s", diff)
+	}
+	if diff := cmp.Diff(src.Environments, dst.Environments); diff != "" {
+		t.Errorf("environments (-exported +imported):\n%s", diff)
+	}
+}

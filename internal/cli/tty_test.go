@@ -281,6 +281,16 @@ func TestTerminal(t *testing.T) {
 		if strings.Contains(r.screen(), "azc: error") {
 			t.Errorf("an interrupt printed an error:\n%s", r.screen())
 		}
+		// nothing half-written: no progress line is left for the shell's
+		// prompt to follow on the same line (an erased line is empty)
+		screen := r.screen()
+		last := screen[strings.LastIndex(screen, "\n")+1:]
+		if i := strings.LastIndex(last, "\x1b[K"); i >= 0 {
+			last = last[i+len("\x1b[K"):]
+		}
+		if strings.Trim(last, "\r") != "" {
+			t.Errorf("the interrupt left the cursor after %q, where the shell's prompt would follow", last)
+		}
 	}
 
 	for _, how := range []string{"ctrl-c", "kill"} {

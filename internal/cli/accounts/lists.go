@@ -143,7 +143,9 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		if err != nil {
 			return err
 		}
-		res, err := m.Refresh(ctx, blobs, env, *acct, loginUI(f))
+		ui, endUI := loginUI(f)
+		res, err := m.Refresh(ctx, blobs, env, *acct, ui)
+		endUI()
 		if err != nil {
 			return tokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
 		}
@@ -192,7 +194,9 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	} else if tenant != "" {
 		what += " in tenant " + tenant
 	}
-	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, loginUI(f))
+	ui, endUI := loginUI(f)
+	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, ui)
+	endUI()
 	if err != nil {
 		code := cmdutil.ExitFailure
 		if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {

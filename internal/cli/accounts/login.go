@@ -74,8 +74,9 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		Environment: env, TenantID: o.Tenant, ClientID: o.ClientID, ResourceID: o.ResourceID,
 		Subscription: o.Subscription, SkipPopulation: o.SkipPopulation, MaxContexts: o.MaxContexts,
 		AccountID: o.AccountID, FederatedTokenFile: o.FederatedTokenFile,
-		UI: loginUI(f),
 	}
+	var endUI func()
+	opts.UI, endUI = loginUI(f)
 	switch {
 	case o.Identity:
 		opts.Method = auth.ManagedIdentity
@@ -125,6 +126,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		opts.Method = auth.DeviceCode
 		res, err = m.Login(ctx, opts)
 	}
+	endUI()
 	if err != nil {
 		return loginError(err)
 	}
@@ -167,12 +169,15 @@ type loginOutput struct {
 }
 
 // loginUI prints device-code instructions and progress to stderr and opens
-// the browser only when a user is at a terminal.
-func loginUI(f *cmdutil.Factory) auth.UI {
-	ui := auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }}
+// the browser only when a user is at a terminal. Call end when the work is
+// over, whatever its outcome: on a terminal it erases a progress line the
+// work left unfinished (an interrupt, an error), so that neither the
+// shell's prompt nor the error follows it on that line.
+func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
+	ui = auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }}
 	if !f.IOStreams.IsStderrTTY() {
 		ui.Progress = plainProgress(f.IOStreams.ErrOut, f.Now)
-		return ui
+		return ui, func() {}
 	}
 	ui.OpenURL = func(u string) error {
 		if err := openBrowser(u); err != nil {
@@ -182,7 +187,14 @@ func loginUI(f *cmdutil.Factory) auth.UI {
 		return nil
 	}
 	// One line, rewritten in place, says what azc waits for.
+	var (
+		mu   sync.Mutex
+		open bool // the line is drawn and not ended
+	)
 	ui.Progress = func(p auth.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		open = true
 		switch {
 		case p.Approval:
 			fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: waiting for the sign-in to be approved (Ctrl-C to stop)…")
@@ -192,10 +204,18 @@ func loginUI(f *cmdutil.Factory) auth.UI {
 			fmt.Fprintf(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
 			if p.TenantsDone == p.Tenants {
 				fmt.Fprintln(f.IOStreams.ErrOut)
+				open = false
 			}
 		}
 	}
-	return ui
+	return ui, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if open {
+			fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[K")
+			open = false
+		}
+	}
 }
 
 // plainProgressEvery is how often plainProgress reports the subscription

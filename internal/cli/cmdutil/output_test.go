@@ -102,9 +102,10 @@ func TestHumanFormatsSendNoControlBytes(t *testing.T) {
 
 func TestTableFitsTheTerminal(t *testing.T) {
 	t.Parallel()
-	tab := &Table{Header: []string{"", "NAME", "SUBSCRIPTION", "TENANT", "ACCOUNT"}, Marked: true, Rows: [][]string{
-		{"*", "生产 🚀", "生产 🚀 subscription", "contoso.onmicrosoft.com", "alice@contoso.com"},
-		{"", strings.Repeat("long name ", 10), "Dev", "fabrikam.onmicrosoft.com", "bob@fabrikam.com"},
+	// context list's columns
+	tab := &Table{Header: []string{"", "NAME", "SUBSCRIPTION", "SUBSCRIPTION ID", "TENANT", "ACCOUNT"}, Marked: true, Rows: [][]string{
+		{"*", "生产 🚀", "生产 🚀 subscription", "5a5a5a5a-0000-4000-8000-000000000001", "contoso.onmicrosoft.com", "alice@contoso.com"},
+		{"", strings.Repeat("long name ", 10), "Dev", "5a5a5a5a-0000-4000-8000-000000000002", "fabrikam.onmicrosoft.com", "bob@fabrikam.com"},
 	}}
 	for _, width := range []int{40, 60, 80} {
 		var b strings.Builder
@@ -117,12 +118,15 @@ func TestTableFitsTheTerminal(t *testing.T) {
 				t.Errorf("at %d columns a line is %d wide: %q", width, w, l)
 			}
 		}
-		// columns stay aligned: every line has TENANT's column at the same place
-		at := termtext.Width(lines[0][:strings.Index(lines[0], "TENANT")])
+		// columns stay aligned: every row has the subscription id's column
+		// at the same place
+		at := -1
 		for _, l := range lines[1:] {
-			if i := strings.Index(l, "contoso"); i >= 0 && termtext.Width(l[:i]) != at {
-				t.Errorf("at %d columns the tenant column moved: %q", width, b.String())
+			w := termtext.Width(l[:strings.Index(l, "5a")])
+			if at >= 0 && w != at {
+				t.Errorf("at %d columns the subscription id's column moved: %q", width, b.String())
 			}
+			at = w
 		}
 		if !strings.Contains(b.String(), "…") {
 			t.Errorf("at %d columns nothing was cut: %q", width, b.String())

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/profile"
 )
 
 // ErrCancelled is returned when the user backs out (Esc, Ctrl-C, Ctrl-D,
@@ -37,8 +38,8 @@ type Item struct {
 // out once.
 type list struct {
 	items []Item
-	label []string // lower case, for matching
-	rest  []string // the details joined, lower case
+	label []string // profile.NameKey of the label, for matching
+	rest  []string // the details joined, NameKey'd
 	cells [][]string
 	width []int // the natural width of each column
 }
@@ -46,8 +47,8 @@ type list struct {
 func newList(items []Item) *list {
 	l := &list{items: items, label: make([]string, len(items)), rest: make([]string, len(items)), cells: make([][]string, len(items))}
 	for i, it := range items {
-		l.label[i] = strings.ToLower(it.Label)
-		l.rest[i] = strings.ToLower(strings.Join(it.Details, "  "))
+		l.label[i] = profile.NameKey(it.Label)
+		l.rest[i] = profile.NameKey(strings.Join(it.Details, "  "))
 		row := make([]string, 1+len(it.Details))
 		row[0] = termtext.Escape(it.Label)
 		for j, d := range it.Details {
@@ -65,7 +66,8 @@ func newList(items []Item) *list {
 }
 
 // Filter returns the indexes of items whose label (or details) contain the
-// runes of query in order, case-insensitively, best matches first: a
+// runes of query in order, ignoring case as context names are compared
+// (profile.SameName: "σ" matches "ς"), best matches first: a
 // contiguous match beats a scattered one, an earlier match a later one,
 // a label match a detail match; equal matches keep the items' order.
 func Filter(items []Item, query string) []int { return newList(items).filter(query, nil) }
@@ -73,7 +75,7 @@ func Filter(items []Item, query string) []int { return newList(items).filter(que
 // filter is Filter over the items among (every item when among is nil): a
 // query that extends the last one needs only the last one's matches.
 func (l *list) filter(query string, among []int) []int {
-	q := strings.ToLower(query)
+	q := profile.NameKey(query)
 	type scored struct{ i, score int }
 	if among == nil {
 		among = make([]int, len(l.items))

@@ -12,7 +12,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/termtext"
 )
 
-var items = []Item{{Label: "Prod"}, {Label: "Dev"}, {Label: "Dev Test"}, {Label: "contoso (app-1)", Details: []string{"tenant"}}}
+var items = []Item{{Label: "Prod"}, {Label: "Dev"}, {Label: "Dev Test"}, {Label: "contoso (app-1)", Details: []string{"tenant"}}, {Label: "Σίσυφος", Details: []string{"Kelvin"}}}
 
 func TestFilter(t *testing.T) {
 	t.Parallel()
@@ -21,12 +21,18 @@ func TestFilter(t *testing.T) {
 		query string
 		want  []int
 	}{
-		{"an empty query keeps every item in order", "", []int{0, 1, 2, 3}},
+		{"an empty query keeps every item in order", "", []int{0, 1, 2, 3, 4}},
 		{"a contiguous match beats a scattered one", "dev", []int{1, 2}},
 		{"a subsequence matches", "dtst", []int{2}},
 		{"matching ignores case", "PROD", []int{0}},
 		{"the detail matches after the labels", "tenant", []int{3}},
 		{"nothing matches", "zzz", []int{}},
+		// as azc compares context names (profile.SameName): simple case
+		// folding, where σ, ς and Σ are one letter, and so are k and the
+		// Kelvin sign
+		{"matching folds case as names are compared", "ςίσ", []int{4}},
+		{"a subsequence folds too", "ςς", []int{4}},
+		{"the details fold too", "\u212aelvin", []int{4}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

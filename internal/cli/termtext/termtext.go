@@ -148,7 +148,7 @@ func Truncate(s string, width int) string {
 }
 
 // MinColumn is the narrowest Fit cuts a column to (when it was wider).
-const MinColumn = 6
+const MinColumn = 4
 
 // Fit narrows the widest of the column widths, in place, until a line of
 // them with gap columns between each is at most limit columns (no limit
