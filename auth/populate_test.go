@@ -117,7 +117,7 @@ func TestTenantNeedingInteractionIsSkippedNotRetried(t *testing.T) {
 // TestATenantListThatHangsTimesOut: a /tenants answer that never comes
 // ends each try at the try timeout (ResponseTimeout unless set), is
 // retried a bounded number of times, and fails the sign-in with nothing
-// kept (issue 16).
+// kept.
 func TestATenantListThatHangsTimesOut(t *testing.T) {
 	t.Parallel()
 	if got := New(Config{}).cfg.Retry.TryTimeout; got != ResponseTimeout {

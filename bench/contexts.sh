@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the profile store's budgets (issue 12), each command interleaved with its floor
+# Benchmark of the profile store's budgets (docs/benchmarks.md), each command interleaved with its floor
 # in one run (bench/interleave.py), offline, in a temporary directory:
 #   - `azc context show` / `context list`, 1,000 contexts: ≤ 1.5× a Go hello world, and
 #     ≥ 50× faster than `az account show` with 50 subscriptions (Debian's az, a generated

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of sign-in (DESIGN section 8, issue 12), side by side in one run:
+# Benchmarks of sign-in (budgets in docs/benchmarks.md), side by side in one run:
 #   - the command users run: a real `azc login --device-code` populating 10,000
 #     subscriptions in 100 tenants (emulator), timed from the device code's approval to the
 #     process's exit, with no added latency (budget 1.5 s), with 50 ms on every call

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (DESIGN section 8, issue 4): whole-process time of the prompt helper
+# Benchmark (figures in docs/benchmarks.md): whole-process time of the prompt helper
 # `azc prompt`, which `azc init` runs on every prompt, beside `azc context show` and a Go
 # "hello world" binary in the same run, with 1,000 contexts in the profile; with and
 # without a session (AZC_SESSION, whose state is decrypted on every call).

@@ -13,8 +13,8 @@ type failingReader struct{ err error }
 func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
 
 // TestStartErrorsNameNoPackage: what azc exec prints when the server
-// cannot start says what failed in words, with no package name in front
-// (issue 16), and keeps its cause.
+// cannot start says what failed in words, with no package name in front,
+// and keeps its cause.
 func TestStartErrorsNameNoPackage(t *testing.T) {
 	t.Parallel()
 	src := credserver.TokenSourceFunc(func(context.Context, string) (credserver.Token, error) { return credserver.Token{}, nil })

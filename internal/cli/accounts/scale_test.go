@@ -181,7 +181,7 @@ func TestBigLoginWithWritersThroughout(t *testing.T) {
 // call, and with four writers (`azc context set`, `azc use`) running
 // throughout. Besides the time it reports the CPU time the login process
 // used (whole command, sign-in included), its hold of profile.lock and the
-// longest wait of any writer, as azc --debug logged them (DESIGN section 8, issue 12: at most 1.5 s, 6 s with latency; a
+// longest wait of any writer, as azc --debug logged them (the budgets of docs/benchmarks.md: at most 1.5 s, 6 s with latency; a
 // hold of at most 100 ms; writers wait at most 1 s).
 func BenchmarkLoginCommand(b *testing.B) {
 	bin := buildAzc(b)

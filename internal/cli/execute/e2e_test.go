@@ -577,7 +577,7 @@ func TestTermReachesTheChildThroughAzc(t *testing.T) {
 }
 
 // TestAProgramThatCannotRunIsNamedPlainly: the error names the program and
-// why, with no package name of azc's or os/exec's in it (issue 16).
+// why, with no package name of azc's or os/exec's in it.
 func TestAProgramThatCannotRunIsNamedPlainly(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)
