@@ -261,6 +261,20 @@ func linkBackup(path, backup string) error {
 	return err
 }
 
+// checkStateDir is checkDir for the state directory: a symbolic link's
+// hint offers the directory it names as AZC_CONFIG_DIR, for a user who
+// made the link (a dotfiles manager does).
+func checkStateDir(dir string) error {
+	err := checkDir(dir)
+	var ue *UnsafePathError
+	if errors.As(err, &ue) && ue.Problem == "is a symbolic link" {
+		if real, rerr := filepath.EvalSymlinks(dir); rerr == nil {
+			ue.Fix = fmt.Sprintf("if you made the link, set AZC_CONFIG_DIR=%s, the directory it names; otherwise remove the link %s", real, dir)
+		}
+	}
+	return err
+}
+
 // FileCheck is what CheckFiles found about one file of the state.
 type FileCheck struct {
 	Name string // "state directory", "profile file", "profile lock file"
@@ -278,7 +292,7 @@ type FileCheck struct {
 func CheckFiles(dir string) []FileCheck {
 	dir = filepath.Clean(dir)
 	checks := []FileCheck{{Name: "state directory", Path: dir}}
-	if err := checkDir(dir); err != nil {
+	if err := checkStateDir(dir); err != nil {
 		checks[0].Err = err
 		return checks
 	}

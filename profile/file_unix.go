@@ -68,7 +68,7 @@ func checkDir(dir string) error {
 		return fmt.Errorf("state directory: %w", err)
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		return symlinkError(dir)
+		return &UnsafePathError{Path: dir, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the directory itself)", dir)}
 	}
 	f, err := os.OpenFile(dir, os.O_RDONLY|noFollow, 0)
 	if err != nil {

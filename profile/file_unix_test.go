@@ -31,6 +31,9 @@ func TestUnsafeStateIsRefusedWithItsPath(t *testing.T) {
 		}
 		_, err := Open(link, Options{})
 		wantUnsafe(t, err, link, "is a symbolic link")
+		if hint := err.(*UnsafePathError).Hint(); !strings.Contains(hint, "AZC_CONFIG_DIR="+real) || strings.Contains(hint, "file") {
+			t.Errorf("the hint %q does not point AZC_CONFIG_DIR at the directory the link names", hint)
+		}
 	})
 	t.Run("a profile.json that is a link", func(t *testing.T) {
 		s := openTemp(t)

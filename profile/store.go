@@ -72,7 +72,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
-	if err := checkDir(dir); err != nil {
+	if err := checkStateDir(dir); err != nil {
 		return nil, err
 	}
 	s := &Store{
