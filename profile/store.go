@@ -334,7 +334,7 @@ func (s *Store) setDefaultStreamed(st *streamed, ref string, i int, refErr error
 	if f == nil {
 		return s.setDefaultFresh(ref)
 	}
-	defer f.Close()
+	defer f.Close() // unless writeOver closed it first
 	if refErr != nil {
 		return Context{}, refErr
 	}
