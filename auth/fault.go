@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -135,7 +136,7 @@ func (m *Manager) acquireOnce(parent context.Context, blobs Blobs, key, request,
 	tok, err := acquire(ctx)
 	if err != nil && parent.Err() == nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("get a token for %s: the identity provider did not answer within %s: %w", who, timeout, err)
+			err = &tokenTimeoutError{who: who, after: timeout, err: err}
 		}
 		if transient(err) {
 			m.recordFailure(blobs, key, request, err)
@@ -177,3 +178,26 @@ func parseRetryAfter(v string) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// tokenTimeoutError is an acquisition the identity provider did not answer
+// within the token timeout. It says so once (the error it wraps repeats
+// the operation and ends in Go's "context deadline exceeded") and unwraps
+// to it.
+type tokenTimeoutError struct {
+	who   string
+	after time.Duration
+	err   error
+}
+
+func (e *tokenTimeoutError) Error() string {
+	at := ""
+	var na *noAnswerError
+	if errors.As(e.err, &na) {
+		if u, err := url.Parse(na.err.URL); err == nil && u.Host != "" {
+			at = " at " + u.Host
+		}
+	}
+	return fmt.Sprintf("get a token for %s: the identity provider%s did not answer within %s", e.who, at, e.after)
+}
+
+func (e *tokenTimeoutError) Unwrap() error { return e.err }

@@ -100,6 +100,11 @@ func TestARefreshStormBehindAHungProviderFailsAtTheTokenTimeout(t *testing.T) {
 		if r.code == 0 || !strings.Contains(r.stderr, "did not answer within 2s") || strings.Contains(r.stderr, "lock") {
 			t.Errorf("process %d: exit %d, stderr %q; want the identity provider's timeout, shared", i, r.code, r.stderr)
 		}
+		// said once, in words: not "get a token for …: …: get a token for
+		// …: …: context deadline exceeded"
+		if strings.Count(r.stderr, "get a token for") != 1 || strings.Contains(r.stderr, "deadline exceeded") {
+			t.Errorf("process %d: stderr %q; want the timeout said once, without Go's words", i, r.stderr)
+		}
 	}
 	if n != 1 {
 		t.Errorf("refresh grants = %d, want 1", n)

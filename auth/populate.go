@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -75,7 +76,9 @@ func (e *PopulateError) Error() string {
 func (e *PopulateError) Unwrap() error { return e.Err }
 
 // describeARMError shortens azcore's multi-line response errors to their
-// status and ARM error code; request URLs and bodies stay out.
+// status and ARM error code, and a request that got no answer (after its
+// retries) to ARM's host and what went wrong; request URLs and bodies stay
+// out.
 func describeARMError(err error) string {
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {
@@ -83,6 +86,17 @@ func describeARMError(err error) string {
 			return fmt.Sprintf("ARM answered %d %s", re.StatusCode, re.ErrorCode)
 		}
 		return fmt.Sprintf("ARM answered %d %s", re.StatusCode, http.StatusText(re.StatusCode))
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && !errors.Is(err, context.Canceled) {
+		host := ue.URL
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			host = u.Host
+		}
+		if ue.Timeout() {
+			return "ARM at " + host + " did not answer in time"
+		}
+		return "no answer from ARM at " + host + ": " + ue.Err.Error()
 	}
 	return err.Error()
 }
@@ -263,7 +277,9 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	}
 	mu.Lock()
 	listed = true
-	progress()
+	if err == nil {
+		progress()
+	}
 	mu.Unlock()
 	wg.Wait()
 	if firstErr != nil {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,7 +143,13 @@ func TestATenantListThatHangsTimesOut(t *testing.T) {
 	if n := s.Count(emulator.RouteTenants, ""); n != 3 {
 		t.Errorf("/tenants asked %d times, want 3 (a try and two retries)", n)
 	}
-	if len(steps) < 2 || !steps[1].Listing {
-		t.Errorf("progress %+v does not say the tenants are being listed", steps)
+	if len(steps) != 2 || !steps[1].Listing {
+		t.Errorf("progress %+v does not end saying the tenants are being listed (no subscription listing follows a failed tenant list)", steps)
+	}
+	// said in words, with ARM's host: not Go's request line and its
+	// "http2: timeout awaiting response headers"
+	host := strings.TrimPrefix(strings.TrimSuffix(s.ARMEndpoint(), "/"), "https://")
+	if want := "list tenants: ARM at " + host + " did not answer in time"; err.Error() != want {
+		t.Errorf("Login = %q, want %q", err, want)
 	}
 }

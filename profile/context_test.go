@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/azcontext/azc/profile"
@@ -293,6 +294,23 @@ func TestEnvironments(t *testing.T) {
 	}
 	if err := p.RemoveEnvironment("emulator"); !errors.Is(err, profile.ErrEnvironmentInUse) {
 		t.Errorf("removing an environment in use: %v", err)
+	}
+	// the contexts that use it are named up to 10, then counted
+	for i := range 24 {
+		c := ctxFor(alice, "t1", fmt.Sprintf("e%02d", i), fmt.Sprintf("Emu %02d", i))
+		c.Environment = "Emulator"
+		if _, err := p.UpsertContext(c, profile.UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := p.RemoveEnvironment("emulator")
+	if msg := fmt.Sprint(err); !strings.Contains(msg, `"Emu 08" and 15 more`) || strings.Contains(msg, "Emu 09") {
+		t.Errorf("removing an environment 25 contexts use: %v", err)
+	}
+	for i := range 24 {
+		if _, err := p.RemoveContext(fmt.Sprintf("Emu %02d", i)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := p.RemoveContext("Emu"); err != nil {
 		t.Fatal(err)

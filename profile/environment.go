@@ -108,7 +108,7 @@ func (p *Profile) RemoveEnvironment(name string) error {
 		}
 	}
 	if len(users) > 0 {
-		return fmt.Errorf("environment %s is used by %s: %w", name, strings.Join(quoteAll(users), ", "), ErrEnvironmentInUse)
+		return fmt.Errorf("environment %s is used by %s: %w", name, listed(users), ErrEnvironmentInUse)
 	}
 	p.Environments = append(p.Environments[:idx], p.Environments[idx+1:]...)
 	return nil

@@ -117,16 +117,23 @@ type AmbiguousError struct {
 	Candidates []string // the names of the matching contexts
 }
 
-// maxListed is how many candidates an AmbiguousError names; the rest are
-// counted, so that a name matching thousands of contexts is one short line.
+// maxListed is how many names an error lists (an AmbiguousError's
+// candidates, the contexts that use an environment); the rest are counted,
+// so that an error about thousands of contexts is one short line.
 const maxListed = 10
 
 func (e *AmbiguousError) Error() string {
-	names, more := e.Candidates, ""
+	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, listed(e.Candidates))
+}
+
+// listed quotes the first maxListed names, comma-separated, and counts the
+// rest: `"a", "b" and 3 more`.
+func listed(names []string) string {
+	more := ""
 	if len(names) > maxListed {
 		names, more = names[:maxListed], fmt.Sprintf(" and %d more", len(names)-maxListed)
 	}
-	return fmt.Sprintf("context %q is ambiguous: it matches %s%s", e.Ref, strings.Join(quoteAll(names), ", "), more)
+	return strings.Join(quoteAll(names), ", ") + more
 }
 
 func quoteAll(s []string) []string {

@@ -160,7 +160,7 @@ func readAll(f *os.File, path string, size int64) (string, error) {
 // sync of its own (its data is durable): a reader or a crash then finds
 // the previous profile there. Where links are not supported, old, the
 // file at path (nil when there is none), is written out as the backup
-// instead.
+// instead. The files data and old copy from are closed before the rename.
 func writeAtomic(path, tmp string, data *content, backup string, old *content) (err error) {
 	f, err := createTemp(tmp)
 	if err != nil {
@@ -196,6 +196,14 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content) (
 			if err := writeAtomic(backup, backup+".tmp", old, "", nil); err != nil {
 				return fmt.Errorf("back up %s: %w", path, err)
 			}
+		}
+	}
+	// A file the new one was copied from is done with: it is closed
+	// before the rename, as Windows renames nothing over a file open
+	// without FILE_SHARE_DELETE (as os.Open opens them).
+	for _, c := range []*content{data, old} {
+		if c != nil && c.from != nil {
+			_ = c.from.Close()
 		}
 	}
 	if err = renameRetry(tmp, path); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -198,12 +199,16 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, ui)
 	endUI()
 	if err != nil {
-		code := cmdutil.ExitFailure
-		if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {
+		code, hint := cmdutil.ExitFailure, "sign in again with `azc login`, then retry"
+		var ue *url.Error
+		switch {
+		case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):
 			code = cmdutil.ExitInteraction
+		case errors.As(err, &ue):
+			hint = "check the network and any proxy, then retry"
 		}
 		return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s is not known to any context, and looking it up in ARM as %s failed: %w", what, acct.ID, err),
-			code, "sign in again with `azc login`, then retry")
+			code, hint)
 	}
 	tenants := map[string]profile.Tenant{}
 	for _, t := range res.Tenants {

@@ -315,3 +315,21 @@ func TestLoginRetriesATransientFailureAndFailsClearlyOnAPersistentOne(t *testing
 		t.Error("a failed login changed the profile")
 	}
 }
+
+// TestARMLookupWithoutAnAnswerSaysSo: `context set` of a subscription no
+// context holds asks ARM; when ARM gives no answer (the connection reset,
+// after the retries) the error says so with ARM's host, and its hint is
+// about the network, not a sign-in.
+func TestARMLookupWithoutAnAnswerSaysSo(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Reset: true})
+	code, _, errOut := h.run("context", "set", "--subscription", "nosuch")
+	if code != cmdutil.ExitFailure || !strings.Contains(errOut, "no answer from ARM at ") || strings.Contains(errOut, "Get \"") ||
+		strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "azc: hint: check the network") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+}

@@ -36,6 +36,9 @@ func TestListTableIsTheMergedView(t *testing.T) {
 		// without the session, as another shell would: the shell keeps
 		// its own copy
 		useThenRemove string
+		// use is selected in the shell, then the profile's contexts are
+		// hidden from it ($AZC_AUTOSAVE=false): the shell keeps its copy
+		useThenHide string
 	}{
 		{name: "no session", userDefault: "Dev"},
 		{name: "no session, the default is gone", userDefault: "Gone"},
@@ -49,6 +52,7 @@ func TestListTableIsTheMergedView(t *testing.T) {
 		{name: "the shell's own copy of a context removed elsewhere", session: true, userDefault: "Prod", useThenRemove: "Dev Test"},
 		{name: "the shell's own copy, its name taken meanwhile", session: true, userDefault: "Prod", useThenRemove: "Dev",
 			sessContexts: []profile.Context{ctx(bob, "Dev", "other", "")}},
+		{name: "the shell's copy of a profile context that AZC_AUTOSAVE=false hides", session: true, userDefault: "Prod", useThenHide: "Dev"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "azc")
@@ -68,8 +72,9 @@ func TestListTableIsTheMergedView(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
+			var sess *session.Session
 			if tc.session {
-				sess, _, err := session.New(t.TempDir(), os.Getpid())
+				sess, _, err = session.New(t.TempDir(), os.Getpid())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -98,6 +103,17 @@ func TestListTableIsTheMergedView(t *testing.T) {
 				if _, err := elsewhere.RemoveContexts(profile.ScopeUser, []string{tc.useThenRemove}); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if tc.useThenHide != "" {
+				if _, err := st.Use(profile.ScopeProcess, tc.useThenHide); err != nil {
+					t.Fatal(err)
+				}
+				off := false
+				hidden, err := azc.Open(azc.Options{Dir: dir, AutosaveEnv: &off})
+				if err != nil {
+					t.Fatal(err)
+				}
+				st = hidden.WithSession(sess)
 			}
 			out := cmdutil.Output{Format: cmdutil.FormatTable}
 			ios, _, fromShapes, _ := cmdutil.Test()
