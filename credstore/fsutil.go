@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/azcontext/azc/profile"
 )
 
@@ -30,56 +28,55 @@ func (e *LockError) Unwrap() error { return e.Err }
 
 // lockFile takes an exclusive lock on path, creating it (0600) if needed,
 // waiting at most timeout (and no longer than ctx allows). The lock file is
-// never deleted: deleting it would let two writers lock different inodes.
+// opened as profile.lock is (profile.OpenLock: no symbolic link followed,
+// a regular file of the user's), and never deleted: deleting it would let
+// two writers lock different inodes.
 func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock func(), err error) {
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	if err := checkLockFile(path); err != nil {
+	f, err := profile.OpenLock(path)
+	if err != nil {
 		return nil, err
 	}
-	fl := flock.New(path, flock.SetPermissions(0o600))
-	ok, err := fl.TryLockContext(ctx, lockRetry)
-	if err != nil || !ok {
-		if err == nil {
-			err = errors.New("lock not acquired")
+	retry := time.NewTicker(lockRetry)
+	defer retry.Stop()
+	for {
+		ok, err := profile.TryLock(f)
+		if err != nil {
+			_ = f.Close()
+			return nil, &LockError{Path: path, Err: err}
 		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("timed out after %s: %w", timeout, err)
+		if ok {
+			return func() { _ = f.Close() }, nil
 		}
-		_ = fl.Close()
-		return nil, &LockError{Path: path, Err: err}
+		select {
+		case <-ctx.Done():
+			_ = f.Close()
+			err := ctx.Err()
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = fmt.Errorf("timed out after %s: %w", timeout, err)
+			}
+			return nil, &LockError{Path: path, Err: err}
+		case <-retry.C:
+		}
 	}
-	return func() { _ = fl.Unlock() }, nil
 }
 
 // tryLockFile takes the lock lockFile takes if no one holds it, without
 // waiting: ok false when it is held.
 func tryLockFile(path string) (unlock func(), ok bool, err error) {
-	if err := checkLockFile(path); err != nil {
-		return nil, false, err
-	}
-	fl := flock.New(path, flock.SetPermissions(0o600))
-	if ok, err = fl.TryLock(); err != nil || !ok {
-		_ = fl.Close()
-		return nil, false, err
-	}
-	return func() { _ = fl.Unlock() }, true, nil
-}
-
-// checkLockFile refuses a lock file that is a symbolic link, not a regular
-// file or another user's; a missing one is made by the lock.
-func checkLockFile(path string) error {
-	f, _, err := profile.OpenOwned(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
+	f, err := profile.OpenLock(path)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	return f.Close()
+	if ok, err = profile.TryLock(f); err != nil || !ok {
+		_ = f.Close()
+		return nil, false, err
+	}
+	return func() { _ = f.Close() }, true, nil
 }
 
 // writeFileAtomic replaces path with data: a temp file in the same

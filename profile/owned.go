@@ -13,3 +13,22 @@ func OpenOwned(path string) (*os.File, int64, error) { return openState(path) }
 // symbolic link (*UnsafePathError), a directory the user owns, and not
 // writable by other users (*InsecureDirError).
 func CheckOwnedDir(dir string) error { return checkDir(dir) }
+
+// OpenLock opens (creating, 0600) the lock file at path as a Store opens
+// profile.lock, for the credential store's locks: without following a
+// symbolic link, and refusing a file that is not regular or is another
+// user's (*UnsafePathError).
+func OpenLock(path string) (*os.File, error) { return openLock(path) }
+
+// TryLock takes an exclusive lock on f, a file OpenLock opened, without
+// waiting: false when another process holds it. Closing f releases it.
+func TryLock(f *os.File) (bool, error) {
+	switch err := lockFile(f, false); err {
+	case nil:
+		return true, nil
+	case errLocked:
+		return false, nil
+	default:
+		return false, err
+	}
+}

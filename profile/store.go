@@ -154,11 +154,17 @@ func (s *Store) forget() {
 	s.mu.Unlock()
 }
 
-// unchanged reports whether profile.json is still the file fi describes:
-// the same file, size and modification time.
+// unchanged reports whether profile.json is still the file fi describes
+// (sameIdentity).
 func (s *Store) unchanged(fi fs.FileInfo) bool {
 	now, err := os.Lstat(s.path)
-	return err == nil && os.SameFile(now, fi) && now.Size() == fi.Size() && now.ModTime().Equal(fi.ModTime())
+	return err == nil && sameIdentity(now, fi)
+}
+
+// sameIdentity reports whether a and b describe one file, as it was: the
+// same file (os.SameFile), size and modification time.
+func sameIdentity(a, b fs.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
 // corrupt wraps why the profile cannot be used in a *CorruptError.

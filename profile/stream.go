@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"unicode/utf8"
 )
@@ -47,7 +46,7 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 	if v != nil {
 		v.reread = func() (string, error) {
 			text, now, err := readState(s.path)
-			if err == nil && (now == nil || !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime())) {
+			if err == nil && (now == nil || !sameIdentity(fi, now)) {
 				err = fmt.Errorf("%s was replaced while azc read it", s.path)
 			}
 			return text, err
@@ -128,12 +127,11 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 		if !k.expect("    ") || !k.element(&f) || k.i != len(line) {
 			return nil, nil
 		}
-		sp := f.span(rng{})
 		if layout != nil {
 			at := lr.lineAt + 4
 			layout.elems = append(layout.elems, [2]int64{at, at + int64(len(line)) - 4})
 		}
-		out := span{name: keepText(&kept, line, sp.name)}
+		out := span{name: keepText(&kept, line, f.name)}
 		if spans == nil {
 			// Each context takes a line: the first line's length and
 			// name estimate the count (with an eighth more) and the
@@ -143,7 +141,7 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			spans = make([]span, 0, n)
 			kept.Grow(n*kept.Len() + len(line))
 		}
-		name := line[sp.name.start:sp.name.end]
+		name := line[f.name.start:f.name.end]
 		for j, want := range wants {
 			if sameNameBytes(name, want) {
 				found[j] = true
@@ -165,8 +163,8 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 	if _, ok := lr.next(); ok || lr.start != lr.end || lr.err != io.EOF {
 		return nil, lr.failed()
 	}
-	for _, f := range found {
-		if !f {
+	for _, ok := range found {
+		if !ok {
 			return nil, nil
 		}
 	}
