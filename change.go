@@ -23,7 +23,14 @@ type Change struct {
 	// Unselected reports that the change dropped the shell's selection
 	// (its context went): the shell now uses the profile's default.
 	Unselected bool
+	// Renamed are the contexts the change added under a name that a
+	// context of another identity holds in the other scope, and the
+	// distinct names they got instead.
+	Renamed []Rename
 }
+
+// Rename is a context's name before and after a change.
+type Rename struct{ Old, New string }
 
 // Update applies fn to the profile of scope and saves it, as
 // profile.(*Store).Update does, with the rules of Change. ScopeProcess
@@ -87,7 +94,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 				return err
 			}
 			if before != nil {
-				keepApart(p, before, func(c *profile.Context) bool {
+				ch.Renamed = keepApart(p, before, func(c *profile.Context) bool {
 					o := other.Context(c.Name)
 					return o != nil && !o.SameIdentity(c)
 				})
@@ -118,14 +125,14 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			return nil, nil, err
 		}
 		p, err = s.session.Update(func(p *profile.Profile) error {
-			pick, drop = nil, false
+			pick, drop, ch.Renamed = nil, false, nil
 			had := sel != nil && identityIn(p, &sel.Context)
 			before := names(p)
 			if err := fn(p); err != nil {
 				return err
 			}
 			var ierr error
-			keepApart(p, before, func(c *profile.Context) bool {
+			ch.Renamed = keepApart(p, before, func(c *profile.Context) bool {
 				i := user.NameIndex(c.Name)
 				if i < 0 {
 					return false
@@ -263,8 +270,9 @@ func names(p *profile.Profile) map[string]bool {
 
 // keepApart gives each context of p whose name is not in before (it is
 // new, or was renamed) and that taken reports held in the other scope a
-// distinct name, and points p's default at it.
-func keepApart(p *profile.Profile, before map[string]bool, taken func(*profile.Context) bool) {
+// distinct name, and points p's default at it; it returns those renames.
+func keepApart(p *profile.Profile, before map[string]bool, taken func(*profile.Context) bool) []Rename {
+	var renamed []Rename
 	for i := range p.Contexts {
 		c := &p.Contexts[i]
 		if before[fold(c.Name)] || !taken(c) {
@@ -279,7 +287,9 @@ func keepApart(p *profile.Profile, before map[string]bool, taken func(*profile.C
 		if sameName(p.DefaultContext, old) {
 			p.DefaultContext = c.Name
 		}
+		renamed = append(renamed, Rename{Old: old, New: c.Name})
 	}
+	return renamed
 }
 
 // distinctName is the name c gets when its own is taken: "<name>

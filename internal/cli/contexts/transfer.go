@@ -182,11 +182,31 @@ func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) erro
 		}
 	}
 	var res profile.MergeResult
-	if _, err := st.Update(scope, func(p *profile.Profile) error {
+	ch, err := st.Change(scope, func(p *profile.Profile) error {
 		res = p.Merge(imp)
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		return err
+	}
+	// names the other scope holds for other identities went to distinct
+	// ones: report the names as they are now, and each rename
+	for _, r := range ch.Renamed {
+		for _, names := range [][]string{res.Added, res.Updated} {
+			for i := range names {
+				if profile.SameName(names[i], r.Old) {
+					names[i] = r.New
+				}
+			}
+		}
+		if profile.SameName(res.Default, r.Old) {
+			res.Default = r.New
+		}
+		other := profile.ScopeUser
+		if scope == profile.ScopeUser {
+			other = profile.ScopeProcess
+		}
+		res.Warnings = append(res.Warnings, fmt.Sprintf("context %q: the name is taken by another context in the %s scope; imported as %q", r.Old, ScopeName(other), r.New))
 	}
 	n, err := storeImported(f, st, scope, imp)
 	if n > 0 {
