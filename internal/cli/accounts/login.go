@@ -347,6 +347,26 @@ func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 	}, held)
 }
 
+// probeCredentialLocks takes and releases the credential locks of the
+// accounts keys in scope's store (credstore.LockKeys), so that a command
+// that removes contexts and then their credentials fails before it changes
+// anything when a lock cannot be taken.
+func probeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	blobs, err := cmdutil.Blobs(f, st, scope)
+	if err != nil {
+		return err
+	}
+	unlock, err := credstore.LockKeys(ctx, blobs, keys)
+	if err != nil {
+		return err
+	}
+	unlock()
+	return nil
+}
+
 // blobNotFound is the store's "no such blob" (a lost key reads as one too:
 // the account is then signed out, never crashed).
 func blobNotFound(err error) bool { return errors.Is(err, credstore.ErrNotFound) }

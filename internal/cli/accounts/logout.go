@@ -80,6 +80,17 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		}
 		keys = append(keys, c.Account)
 	}
+	// The credentials' locks must be usable before anything goes: one
+	// azc refuses (a planted link) would fail the sign-out after the
+	// contexts went, leaving tokens that nothing names any more.
+	if err := probeCredentialLocks(ctx, f, st, scope, keys); err != nil {
+		return err
+	}
+	if scope == profile.ScopeUser && st.HasSession() {
+		if err := probeCredentialLocks(ctx, f, st, profile.ScopeProcess, keys); err != nil {
+			return err
+		}
+	}
 	removed, err := st.RemoveAccounts(scope, keys)
 	if err != nil {
 		return err
