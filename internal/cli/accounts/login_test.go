@@ -333,3 +333,24 @@ func TestARMLookupWithoutAnAnswerSaysSo(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
 }
+
+// TestLogoutNamesEachAccountOnce: one identity signed in to two clouds is
+// two accounts with one id; the sign-out message tells them apart by their
+// cloud.
+func TestLogoutNamesEachAccountOnce(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	ca := strings.TrimSpace(h.ok("environment", "show", "emu", "-o", "tsv", "--query", "caFile"))
+	h.ok("environment", "add", "emu2", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
+		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
+	for _, env := range []string{"emu", "emu2"} {
+		h.ok("login", "--environment", env, "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+			"--tenant", emulator.DefaultHomeTenantID, "--context-name", env, "-o", "none")
+	}
+	_, _, errOut := h.run("logout", "--all")
+	id := emulator.DefaultServicePrincipalID
+	if !strings.Contains(errOut, "signed out "+id+" (emu), "+id+" (emu2) (user scope)") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}

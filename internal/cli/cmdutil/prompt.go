@@ -32,6 +32,11 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 		fmt.Fprintln(ios.ErrOut)
 		return false, &SilentExit{Code: ExitInterrupted}
 	case line := <-answer:
+		if !strings.HasSuffix(line, "\n") {
+			// ended by end of input (Ctrl-D), which the terminal does not
+			// echo as a line break
+			fmt.Fprintln(ios.ErrOut)
+		}
 		switch strings.ToLower(strings.TrimSpace(line)) {
 		case "y", "yes":
 			return true, nil

@@ -5,6 +5,7 @@
 package environments
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net/url"
 	"os"
@@ -102,7 +103,7 @@ type AddOptions struct {
 
 // Validate checks the options and turns them into an environment: both
 // URLs absolute http(s), the audience defaulting to the ARM endpoint, the
-// CA file made absolute and readable.
+// CA file made absolute, readable and holding a PEM certificate.
 func (o *AddOptions) Validate() (profile.Environment, error) {
 	e := profile.Environment{Name: strings.TrimSpace(o.Name), ARMAudience: o.ARMAudience}
 	if e.Name == "" {
@@ -123,8 +124,12 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
-		if _, err := os.ReadFile(abs); err != nil {
+		data, err := os.ReadFile(abs)
+		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
+		}
+		if !x509.NewCertPool().AppendCertsFromPEM(data) {
+			return e, cmdutil.Errorf("--ca-file %s holds no PEM certificate", abs)
 		}
 		e.CAFile = abs
 	}
