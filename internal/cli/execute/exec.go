@@ -24,6 +24,7 @@ import (
 	"github.com/azcontext/azc/credserver"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -210,8 +211,14 @@ func startServer(ctx context.Context, f *cmdutil.Factory, o *ExecOptions, st *az
 	m := auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: func(err error) bool { return errors.Is(err, credstore.ErrNotFound) }})
 	cred := m.Credential(blobs, env, *acct, c.Tenant.ID)
 	// Fail before the child starts when no token can be had at all: the
-	// user sees why here, once, instead of from inside the child.
-	tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
+	// user sees why here, once, instead of from inside the child. The
+	// account's cached ARM token, when it has one, is the token MSAL would
+	// serve (credblob.CachedToken); MSAL is then set up only when the child
+	// asks for a token.
+	tok, err := cachedARMToken(f, blobs, env, *acct, c.Tenant.ID)
+	if err != nil {
+		tok, err = credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
+	}
 	if err != nil {
 		if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {
 			return nil, cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `azc login`")
@@ -226,6 +233,25 @@ func startServer(ctx context.Context, f *cmdutil.Factory, o *ExecOptions, st *az
 		Logger:        f.Logger.With(slog.String("context", c.Name)),
 		Now:           f.Now,
 	})
+}
+
+// cachedARMToken is the ARM token of acct in tenant that its credential
+// blob serves without MSAL; any error (no blob, a lost key, a miss) leaves
+// the answer to MSAL.
+func cachedARMToken(f *cmdutil.Factory, blobs credstore.Blobs, env profile.Environment, acct profile.Account, tenant string) (credserver.Token, error) {
+	data, err := blobs.Get(acct.Key())
+	if err != nil {
+		return credserver.Token{}, err
+	}
+	creds, err := credblob.Unmarshal(data)
+	if err != nil {
+		return credserver.Token{}, err
+	}
+	tok, err := creds.CachedToken(credblob.Request{Environment: env, Account: acct, TenantID: tenant, Scopes: []string{auth.ARMScope(env)}, Now: f.Now()})
+	if err != nil {
+		return credserver.Token{}, err
+	}
+	return credserver.Token{AccessToken: tok.AccessToken, ExpiresOn: tok.ExpiresOn}, nil
 }
 
 // warnOnError tells the user on stderr why a token the child asked for
