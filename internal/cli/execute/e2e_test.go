@@ -18,6 +18,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/emulator/emulatortest"
@@ -68,7 +69,7 @@ type world struct {
 // newWorld starts an emulator with n extra tenants, each with its own
 // service principal and subscription "Sub i", and signs every one of them
 // in with `azc login --service-principal`.
-func newWorld(t *testing.T, n int) *world {
+func newWorld(t *testing.T, n int, tweaks ...func(*emulator.Config)) *world {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	var ids []identity
@@ -91,6 +92,9 @@ func newWorld(t *testing.T, n int) *world {
 			Principals: []string{id.appID},
 		})
 		ids = append(ids, id)
+	}
+	for _, tweak := range tweaks {
+		tweak(cfg)
 	}
 	emu := emulatortest.Start(t, cfg)
 	dir := t.TempDir()
@@ -289,6 +293,20 @@ func TestAzCLIActsOnTheContextWithNoLogin(t *testing.T) {
 		t.Errorf("az rest to ARM: %s", out)
 	}
 	id.check(t, parseClaims(t, run("rest", "--method", "get", "--url", w.echoURL(), "-o", "json")))
+}
+
+// TestAnAccountWithNoCachedTokenIsServed: with tokens of 5 minutes, which
+// no cache serves, exec gets the token it checks the sign-in with, and the
+// child its tokens, from the identity provider.
+func TestAnAccountWithNoCachedTokenIsServed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1, func(cfg *emulator.Config) { cfg.TokenLifetime = emulator.Duration(5 * time.Minute) })
+	id := w.ids[0]
+	r := w.azc(t, nil, hostile(), "exec", "-c", id.context, "--", bin.probe, "-cred", "mi", "-echo", w.echoURL(), "-ca", w.caFile)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	id.check(t, parseClaims(t, r.stdout))
 }
 
 // TestThePrivateAzConfigDirIsRemoved: the directory az wrote into while
