@@ -108,6 +108,15 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
+	if scope == profile.ScopeProcess {
+		// a context of the profile is not this shell's to remove: say so
+		// before asking anything
+		for _, ref := range opts.Refs {
+			if _, e, err := st.ResolveEntry(ref); err == nil && e.Scope == profile.ScopeUser {
+				return &azc.ScopeError{Name: e.Name, Scope: profile.ScopeUser}
+			}
+		}
+	}
 	if !opts.Force {
 		view, err := st.Profile()
 		if err != nil {
