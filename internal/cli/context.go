@@ -46,6 +46,9 @@ func credentials(f *cmdutil.Factory) contexts.Credentials {
 			return accounts.SignOutCredentials(ctx, f, st, scope, keys)
 		},
 		DropReleased: func(ctx context.Context, st *azc.State) error { return accounts.DropReleased(ctx, f, st) },
+		Probe: func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error {
+			return accounts.ProbeCredentialLocks(ctx, f, st, scope, keys)
+		},
 	}
 }
 

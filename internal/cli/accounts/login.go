@@ -347,11 +347,11 @@ func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 	}, held)
 }
 
-// probeCredentialLocks takes and releases the credential locks of the
+// ProbeCredentialLocks takes and releases the credential locks of the
 // accounts keys in scope's store (credstore.LockKeys), so that a command
 // that removes contexts and then their credentials fails before it changes
 // anything when a lock cannot be taken.
-func probeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+func ProbeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}

@@ -83,11 +83,11 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	// The credentials' locks must be usable before anything goes: one
 	// azc refuses (a planted link) would fail the sign-out after the
 	// contexts went, leaving tokens that nothing names any more.
-	if err := probeCredentialLocks(ctx, f, st, scope, keys); err != nil {
+	if err := ProbeCredentialLocks(ctx, f, st, scope, keys); err != nil {
 		return err
 	}
 	if scope == profile.ScopeUser && st.HasSession() {
-		if err := probeCredentialLocks(ctx, f, st, profile.ScopeProcess, keys); err != nil {
+		if err := ProbeCredentialLocks(ctx, f, st, profile.ScopeProcess, keys); err != nil {
 			return err
 		}
 	}

@@ -11,11 +11,12 @@ import (
 	"github.com/azcontext/azc/emulator"
 )
 
-// TestASignOutThatCannotLockTheCredentialsChangesNothing: a sign-out whose
-// account's credential lock file azc refuses (a symbolic link someone
-// planted) fails before it removes anything, so the account keeps its
-// contexts and `azc logout` can be run again once the link is gone; it
-// never leaves tokens on disk that no context or account names.
+// TestASignOutThatCannotLockTheCredentialsChangesNothing: a sign-out or a
+// removal of contexts whose account's credential lock file azc refuses (a
+// symbolic link someone planted) fails before it removes anything, so the
+// account keeps its contexts and `azc logout` can be run again once the
+// link is gone; it never leaves tokens on disk that no context or account
+// names.
 func TestASignOutThatCannotLockTheCredentialsChangesNothing(t *testing.T) {
 	t.Parallel()
 	h, _ := newHarness(t)
@@ -48,7 +49,8 @@ func TestASignOutThatCannotLockTheCredentialsChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := h.ok("context", "list", "-o", "json")
-	for _, args := range [][]string{{"logout", "--all"}, {"logout", acct[0]}, {"logout"}} {
+	name := strings.TrimSpace(h.ok("context", "show", "-o", "tsv", "--query", "name"))
+	for _, args := range [][]string{{"logout", "--all"}, {"logout", acct[0]}, {"logout"}, {"context", "clear", "--force"}, {"context", "remove", "--force", name}} {
 		code, _, stderr := h.run(args...)
 		if code == 0 || !strings.Contains(stderr, lock) {
 			t.Fatalf("azc %s: exit %d, %s", strings.Join(args, " "), code, stderr)

@@ -34,6 +34,32 @@ type Credentials struct {
 	// DropReleased drops the tokens that only ended shells, or shells that
 	// selected another context, held (accounts.DropReleased).
 	DropReleased func(ctx context.Context, st *azc.State) error
+	// Probe takes and releases the credential locks of the accounts keys
+	// in scope's store before a removal, so that one that cannot be taken
+	// fails it with nothing removed (accounts.ProbeCredentialLocks).
+	Probe func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error
+}
+
+// probe is Credentials.Probe over the accounts of the contexts refs name
+// in scope's profile (every context when refs is nil); a reference that
+// names none is left to the removal to report.
+func (c Credentials) probe(ctx context.Context, st *azc.State, scope profile.Scope, refs []string) error {
+	p, err := cmdutil.ScopeProfile(st, scope)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	if refs == nil {
+		for _, a := range p.Accounts {
+			keys = append(keys, a.Key())
+		}
+	}
+	for _, ref := range refs {
+		if found, err := p.Find(ref); err == nil {
+			keys = append(keys, found.Account)
+		}
+	}
+	return c.Probe(ctx, st, scope, keys)
 }
 
 // RenameRun renames a context: `context rename` once its arguments are
@@ -140,6 +166,9 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 				}
 			}
 		}
+	}
+	if err := opts.Credentials.probe(ctx, st, scope, opts.Refs); err != nil {
+		return err
 	}
 	rem, err := st.RemoveContexts(scope, opts.Refs)
 	if err != nil {
@@ -257,6 +286,9 @@ func ClearRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts 
 		if !ok {
 			return cmdutil.ErrCancelled
 		}
+	}
+	if err := opts.Credentials.probe(ctx, st, scope, nil); err != nil {
+		return err
 	}
 	rem, err := st.Clear(scope)
 	if err != nil {
