@@ -2,6 +2,8 @@ package execute
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -154,36 +156,80 @@ var systemCAFiles = []string{
 	"/etc/ssl/cert.pem",
 }
 
-// writeCABundle writes to path the roots a child should trust for env's
-// custom CA: the roots the parent trusts (its REQUESTS_CA_BUNDLE or
-// SSL_CERT_FILE, else the system's file) followed by env's CA file. Python
-// (requests, so the az CLI) and Go read only one bundle, so a bundle of the
-// CA alone would break every other HTTPS call. ok is false when no roots
-// file was found; then nothing is written.
-func writeCABundle(path string, getenv func(string) string, caFile string) (ok bool, err error) {
-	ca, err := os.ReadFile(caFile)
+// caBundle returns the path of a CA bundle of the roots a child should
+// trust for env's custom CA: the roots the parent trusts (its
+// REQUESTS_CA_BUNDLE or SSL_CERT_FILE, else the system's file) followed by
+// env's CA file. Python (requests, so the az CLI) and Go read only one
+// bundle, so a bundle of the CA alone would break every other HTTPS call.
+// The bundle is kept in dir under a name made of both files' paths, sizes
+// and modification times: the next exec with the same files reuses it
+// instead of copying the roots again, and a changed file gets a new one.
+// path is "" when no roots file was found; then nothing is written.
+func caBundle(dir string, getenv func(string) string, caFile string) (path string, err error) {
+	caInfo, err := os.Stat(caFile)
 	if err != nil {
-		return false, fmt.Errorf("reading the environment's CA file: %w", err)
+		return "", fmt.Errorf("reading the environment's CA file: %w", err)
 	}
 	candidates := []string{getenv("REQUESTS_CA_BUNDLE"), getenv("SSL_CERT_FILE")}
-	var roots []byte
 	for _, f := range append(candidates, systemCAFiles...) {
 		if f == "" {
 			continue
 		}
-		if roots, err = os.ReadFile(f); err == nil && len(roots) > 0 {
-			break
+		fi, err := os.Stat(f)
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+			continue
 		}
-		roots = nil
+		h := sha256.New()
+		for _, file := range []struct {
+			path string
+			fi   os.FileInfo
+		}{{f, fi}, {caFile, caInfo}} {
+			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", file.path, file.fi.Size(), file.fi.ModTime().UnixNano())
+		}
+		path := filepath.Join(dir, hex.EncodeToString(h.Sum(nil)[:16])+".pem")
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			return path, nil
+		}
+		roots, err := os.ReadFile(f)
+		if err != nil || len(roots) == 0 {
+			continue
+		}
+		ca, err := os.ReadFile(caFile)
+		if err != nil {
+			return "", fmt.Errorf("reading the environment's CA file: %w", err)
+		}
+		if roots[len(roots)-1] != '\n' {
+			roots = append(roots, '\n')
+		}
+		if err := writeFileAtomic(path, append(roots, ca...)); err != nil {
+			return "", fmt.Errorf("writing the CA bundle: %w", err)
+		}
+		return path, nil
 	}
-	if roots == nil {
-		return false, nil
+	return "", nil
+}
+
+// writeFileAtomic writes data to path (creating its directory) through a
+// temporary file renamed into place, so that an exec running beside this
+// one never reads a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
 	}
-	if roots[len(roots)-1] != '\n' {
-		roots = append(roots, '\n')
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
 	}
-	if err := os.WriteFile(path, append(roots, ca...), 0o600); err != nil {
-		return false, fmt.Errorf("writing the CA bundle: %w", err)
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	return true, nil
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }

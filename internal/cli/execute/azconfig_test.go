@@ -73,7 +73,10 @@ func TestWriteAzConfig(t *testing.T) {
 	})
 }
 
-func TestWriteCABundle(t *testing.T) {
+// TestCABundle: the bundle is the parent's roots, then the CA; the next
+// exec with the same files reuses it, and one whose parent trusts other
+// roots gets a bundle of its own.
+func TestCABundle(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) string {
@@ -85,15 +88,32 @@ func TestWriteCABundle(t *testing.T) {
 	}
 	ca := write("ca.pem", "CA\n")
 	parent := write("parent.pem", "PARENT")
-	bundle := filepath.Join(dir, "bundle.pem")
-	ok, err := writeCABundle(bundle, func(k string) string { return map[string]string{"REQUESTS_CA_BUNDLE": parent}[k] }, ca)
-	if err != nil || !ok {
-		t.Fatalf("writeCABundle = %v, %v", ok, err)
+	other := write("other.pem", "OTHER\n")
+	bundles := filepath.Join(dir, "bundles")
+	trusting := func(roots string) func(string) string {
+		return func(k string) string { return map[string]string{"REQUESTS_CA_BUNDLE": roots}[k] }
+	}
+	bundle, err := caBundle(bundles, trusting(parent), ca)
+	if err != nil || bundle == "" {
+		t.Fatalf("caBundle = %q, %v", bundle, err)
 	}
 	if got, _ := os.ReadFile(bundle); string(got) != "PARENT\nCA\n" {
 		t.Errorf("bundle %q, want the parent's roots, then the CA", got)
 	}
-	if _, err := writeCABundle(bundle, func(string) string { return "" }, filepath.Join(dir, "missing.pem")); err == nil {
+	if again, err := caBundle(bundles, trusting(parent), ca); err != nil || again != bundle {
+		t.Errorf("the same files again: %q, %v; want %q reused", again, err, bundle)
+	}
+	otherBundle, err := caBundle(bundles, trusting(other), ca)
+	if err != nil || otherBundle == bundle {
+		t.Fatalf("other roots: %q, %v; want a bundle other than %q", otherBundle, err, bundle)
+	}
+	if got, _ := os.ReadFile(otherBundle); string(got) != "OTHER\nCA\n" {
+		t.Errorf("bundle %q, want the other roots, then the CA", got)
+	}
+	if got, _ := os.ReadFile(bundle); string(got) != "PARENT\nCA\n" {
+		t.Errorf("the first bundle became %q", got)
+	}
+	if _, err := caBundle(bundles, trusting(parent), filepath.Join(dir, "missing.pem")); err == nil {
 		t.Error("a missing CA file is not an error")
 	}
 }

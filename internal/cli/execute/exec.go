@@ -97,12 +97,11 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		}()
 		vars.Server = srv.Env()
 		f.Logger.Debug("exec: credential server started", "context", c.Name, "legacy", o.LegacyMSI)
-		dir, err := os.MkdirTemp("", "azc-exec-")
-		if err != nil {
-			return 0, fmt.Errorf("exec: creating a private directory: %w", err)
+		err = prepareEnv(f, o, c, env, lookup(base), &vars)
+		if vars.AzureConfigDir != "" {
+			defer os.RemoveAll(vars.AzureConfigDir)
 		}
-		defer os.RemoveAll(dir)
-		if err := prepareDir(f, o, dir, c, env, lookup(base), &vars); err != nil {
+		if err != nil {
 			return 0, err
 		}
 	}
@@ -122,30 +121,30 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 	return code, nil
 }
 
-// prepareDir fills the exec's private directory: an az CLI configuration
-// signed in to c (with --private-az-config) and, for an environment with
-// its own CA, a CA bundle of the parent's roots plus that CA, which
-// Python, Go, OpenSSL and Node in the child are pointed at.
-func prepareDir(f *cmdutil.Factory, o *ExecOptions, dir string, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
+// prepareEnv gives the child, with --private-az-config, a fresh
+// AZURE_CONFIG_DIR with an az CLI configuration signed in to c (the
+// caller removes it when the child ends) and, for an environment with its
+// own CA, a CA bundle of the parent's roots plus that CA, which Python, Go,
+// OpenSSL and Node in the child are pointed at.
+func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
 	if o.PrivateAzConfig {
-		azDir := filepath.Join(dir, "az")
-		if err := os.Mkdir(azDir, 0o700); err != nil {
+		azDir, err := os.MkdirTemp("", "azc-exec-")
+		if err != nil {
 			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
+		vars.AzureConfigDir = azDir
 		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
 			return fmt.Errorf("exec: %w", err)
 		}
-		vars.AzureConfigDir = azDir
 	}
 	if env.BuiltIn || env.CAFile == "" {
 		return nil
 	}
-	bundle := filepath.Join(dir, "ca-bundle.pem")
-	ok, err := writeCABundle(bundle, getenv, env.CAFile)
+	bundle, err := caBundle(filepath.Join(f.StateDir, "ca-bundles"), getenv, env.CAFile)
 	if err != nil {
 		return fmt.Errorf("exec: %w", err)
 	}
-	if !ok {
+	if bundle == "" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: exec: no system CA file found, so the child does not trust the CA of environment %s\n", env.Name)
 		return nil
 	}
