@@ -134,6 +134,18 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
+	if scope == profile.ScopeProcess {
+		// no shell, or a context of the profile, which is not this
+		// shell's to remove: say so before asking anything
+		if !st.HasSession() {
+			return azc.ErrNoSession
+		}
+		for _, ref := range opts.Refs {
+			if _, e, err := st.ResolveEntry(ref); err == nil && e.Scope == profile.ScopeUser {
+				return &azc.ScopeError{Name: e.Name, Scope: profile.ScopeUser}
+			}
+		}
+	}
 	if !opts.Force {
 		view, err := st.Profile()
 		if err != nil {
