@@ -83,6 +83,9 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	if res.Created {
 		verb = "created"
 	}
+	for _, r := range res.Renamed {
+		cmdutil.Warn(f.IOStreams, renameWarning(scope, r, verb))
+	}
 	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, Where(st, scope))
 	if out.Plain() {
 		return out.PrintChange(f, nil, msg)

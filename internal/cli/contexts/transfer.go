@@ -202,11 +202,7 @@ func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) erro
 		if profile.SameName(res.Default, r.Old) {
 			res.Default = r.New
 		}
-		other := profile.ScopeUser
-		if scope == profile.ScopeUser {
-			other = profile.ScopeProcess
-		}
-		res.Warnings = append(res.Warnings, fmt.Sprintf("context %q: the name is taken by another context in the %s scope; imported as %q", r.Old, ScopeName(other), r.New))
+		res.Warnings = append(res.Warnings, renameWarning(scope, r, "imported"))
 	}
 	n, err := storeImported(f, st, scope, imp)
 	if n > 0 {
@@ -232,4 +228,15 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// renameWarning says that a change of scope added r.Old's context as r.New
+// (verb: "imported", "created") because a context of another identity
+// holds r.Old in the other scope.
+func renameWarning(scope profile.Scope, r azc.Rename, verb string) string {
+	other := profile.ScopeUser
+	if scope == profile.ScopeUser {
+		other = profile.ScopeProcess
+	}
+	return fmt.Sprintf("context %q: the name is taken by another context in the %s scope; %s as %q", r.Old, ScopeName(other), verb, r.New)
 }
