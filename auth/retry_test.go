@@ -20,7 +20,7 @@ import (
 func signInMethods(t *testing.T) (*emulator.Config, []struct {
 	name  string
 	grant string
-	opts  func(s *emulator.Server) LoginOptions
+	opts  func(t *testing.T, s *emulator.Server) LoginOptions
 }) {
 	t.Helper()
 	certPEM, bundle := selfSigned(t)
@@ -29,28 +29,30 @@ func signInMethods(t *testing.T) (*emulator.Config, []struct {
 		emulator.App{AppID: certAppID, Tenant: emulator.DefaultHomeTenantID, Certificates: []string{certPEM}},
 		emulator.App{AppID: fedAppID, Tenant: emulator.DefaultHomeTenantID, FederatedCredentials: []emulator.FederatedCredential{{Issuer: emulator.FederationIssuer, Subject: fedSub}}},
 	)
-	fedFile := filepath.Join(t.TempDir(), "federated-token")
 	return cfg, []struct {
 		name  string
 		grant string
-		opts  func(s *emulator.Server) LoginOptions
+		opts  func(t *testing.T, s *emulator.Server) LoginOptions
 	}{
-		{"device code", "device_code", func(s *emulator.Server) LoginOptions {
+		{"device code", "device_code", func(_ *testing.T, s *emulator.Server) LoginOptions {
 			s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
 			return LoginOptions{Method: DeviceCode}
 		}},
-		{"client secret", "client_credentials", func(*emulator.Server) LoginOptions {
+		{"client secret", "client_credentials", func(*testing.T, *emulator.Server) LoginOptions {
 			return LoginOptions{Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultServicePrincipalID,
 				ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret)}
 		}},
-		{"certificate", "client_credentials", func(*emulator.Server) LoginOptions {
+		{"certificate", "client_credentials", func(*testing.T, *emulator.Server) LoginOptions {
 			return LoginOptions{Method: Certificate, TenantID: emulator.DefaultHomeTenantID, ClientID: certAppID, Certificate: bundle}
 		}},
-		{"federated token", "client_credentials", func(s *emulator.Server) LoginOptions {
+		{"federated token", "client_credentials", func(t *testing.T, s *emulator.Server) LoginOptions {
+			// a file of each subtest's own: the token is signed by its
+			// own emulator's key
 			tok, err := s.FederatedToken(fedSub, emulator.DefaultFederatedAudience)
 			if err != nil {
 				t.Fatal(err)
 			}
+			fedFile := filepath.Join(t.TempDir(), "federated-token")
 			if err := os.WriteFile(fedFile, []byte(tok), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +83,7 @@ func TestSignInSurvivesATransientFailureOfItsFirstTokenRequest(t *testing.T) {
 			t.Run(mt.name+" after "+ft.name, func(t *testing.T) {
 				t.Parallel()
 				s := startEmulator(t, cfg)
-				opts := mt.opts(s)
+				opts := mt.opts(t, s)
 				opts.Environment = emulatorEnv(s)
 				s.SetFault(emulator.RouteToken, ft.fault)
 				res, err := newTestManager(s, nil).Login(context.Background(), opts)
@@ -151,7 +153,7 @@ func TestSignInFailsClearlyWhenFailuresPersist(t *testing.T) {
 			t.Run(mt.name+", "+ft.name, func(t *testing.T) {
 				t.Parallel()
 				s := startEmulator(t, cfg)
-				opts := mt.opts(s)
+				opts := mt.opts(t, s)
 				opts.Environment = emulatorEnv(s)
 				s.SetFault(emulator.RouteToken, ft.fault)
 				_, err := newTestManager(s, nil).Login(context.Background(), opts)
