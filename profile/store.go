@@ -657,14 +657,11 @@ func (s *Store) LockFree() (bool, error) {
 		return false, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
 	defer f.Close()
-	switch err := lockFile(f, false); err {
-	case nil:
-		return true, nil
-	case errLocked:
-		return false, nil
-	default:
+	free, err := TryLock(f)
+	if err != nil {
 		return false, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
+	return free, nil
 }
 
 // stallPoll is how often a waiter for the profile lock checks whether the
