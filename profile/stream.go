@@ -210,6 +210,7 @@ func sameNameBytes(name []byte, want string) bool {
 	return SameName(string(name), want)
 }
 
+// isASCII reports whether every byte of s is ASCII.
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

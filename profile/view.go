@@ -298,7 +298,8 @@ func skim(text string) *View {
 		k.ws()
 		keyStart := k.i
 		var key rng
-		if !k.quoted(&key) || !isPlainKey(v.at(key)) || !k.byte(':') {
+		// an ASCII key encoding/json matches to a field as strings.EqualFold does
+		if !k.quoted(&key) || !isASCII(v.at(key)) || !k.byte(':') {
 			return nil
 		}
 		name := v.at(key)
@@ -350,17 +351,6 @@ func skim(text string) *View {
 	}
 	v.header = h
 	return v
-}
-
-// isPlainKey reports whether key, a string's bytes, is printable ASCII:
-// encoding/json then matches it to a field as strings.EqualFold does.
-func isPlainKey(key string) bool {
-	for i := 0; i < len(key); i++ {
-		if key[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // skimmer reads s from i: the text of a whole file (a string), or a line
