@@ -5,6 +5,7 @@ package credstore
 import (
 	"os"
 
+	"github.com/azcontext/azc/internal/sysfile"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -14,7 +15,7 @@ func remove(path string) error { return os.Remove(path) }
 
 // syncDir makes a rename or unlink in dir durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
+	d, err := sysfile.Open(dir, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

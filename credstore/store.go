@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azcontext/azc/internal/sysfile"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -214,7 +215,7 @@ func (s *Store) metaPath() string { return filepath.Join(s.dir, "meta.json") }
 
 func readMeta(path string) (meta, error) {
 	var m meta
-	b, err := os.ReadFile(path)
+	b, err := sysfile.ReadFile(path)
 	if err != nil {
 		return m, err
 	}

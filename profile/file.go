@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/azcontext/azc/internal/sysfile"
 )
 
 // MaxFileSize is the largest profile.json or import file azc reads: 64
@@ -231,10 +233,10 @@ func copyRange(dst, src *os.File, at, n int64) error {
 // through, and mode 0600. A file left there by a writer that died is
 // removed and the creation tried once more.
 func createTemp(tmp string) (*os.File, error) {
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+	f, err := sysfile.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
 	if errors.Is(err, fs.ErrExist) {
 		_ = os.Remove(tmp)
-		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+		f, err = sysfile.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
 	}
 	return f, err
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/azcontext/azc/internal/sysfile"
 )
 
 // noFollow makes an open fail on a symbolic link.
@@ -18,7 +20,7 @@ const noFollow = syscall.O_NOFOLLOW
 // link (O_NOFOLLOW), a file that is not regular, and one that another user
 // owns; it returns the file's size. A missing file gives fs.ErrNotExist.
 func openState(path string) (*os.File, int64, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|noFollow|syscall.O_NONBLOCK, 0)
+	f, err := sysfile.Open(path, os.O_RDONLY|noFollow|syscall.O_NONBLOCK, 0)
 	if errors.Is(err, syscall.ELOOP) {
 		return nil, 0, symlinkError(path)
 	}
@@ -70,7 +72,7 @@ func checkDir(dir string) error {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		return &UnsafePathError{Path: dir, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the directory itself)", dir)}
 	}
-	f, err := os.OpenFile(dir, os.O_RDONLY|noFollow, 0)
+	f, err := sysfile.Open(dir, os.O_RDONLY|noFollow, 0)
 	if err != nil {
 		return fmt.Errorf("state directory: %w", err)
 	}
@@ -87,7 +89,7 @@ func checkDir(dir string) error {
 // openLock opens (creating, 0600) the lock file at path without following
 // a symbolic link, and checks that it is a regular file of the user's.
 func openLock(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|noFollow, 0o600)
+	f, err := sysfile.Open(path, os.O_RDWR|os.O_CREATE|noFollow, 0o600)
 	if errors.Is(err, syscall.ELOOP) {
 		return nil, symlinkError(path)
 	}
@@ -138,7 +140,7 @@ func renameRetry(from, to string) error {
 
 // syncDir makes a rename in dir durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
+	d, err := sysfile.Open(dir, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
+
+	"github.com/azcontext/azc/internal/sysfile"
 )
 
 // ownerOf reads the start time (field 22 of /proc/<pid>/stat, clock ticks
@@ -14,7 +15,7 @@ func ownerOf(pid int) (Owner, error) {
 	if pid <= 0 {
 		return Owner{}, fmt.Errorf("invalid pid %d", pid)
 	}
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	stat, err := sysfile.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return Owner{}, err
 	}
@@ -30,7 +31,7 @@ func ownerOf(pid int) (Owner, error) {
 		return Owner{}, errors.New("unexpected /proc stat format")
 	}
 	o := Owner{PID: pid, Start: string(fields[startField])}
-	if b, err := os.ReadFile("/proc/sys/kernel/random/boot_id"); err == nil {
+	if b, err := sysfile.ReadFile("/proc/sys/kernel/random/boot_id"); err == nil {
 		o.Boot = string(bytes.TrimSpace(b))
 	}
 	return o, nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/sysfile"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -164,7 +165,7 @@ func Open(runtimeDir string, envValue secret.String) (*Session, error) {
 
 func readOwner(dir string) (Owner, error) {
 	var o Owner
-	b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+	b, err := sysfile.ReadFile(filepath.Join(dir, ownerFile))
 	if err != nil {
 		return o, err
 	}
