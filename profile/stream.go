@@ -111,9 +111,11 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 		}
 	}
 	found := make([]bool, len(wants))
+	wantHash := make([]uint64, len(wants))
 
 	var kept strings.Builder
 	var spans []span
+	var names *nameTable
 	var f fields
 	for last := false; !last; {
 		line, ok := lr.next()
@@ -140,17 +142,27 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			n = min(n+n/8+1, 1<<16)
 			spans = make([]span, 0, n)
 			kept.Grow(n*kept.Len() + len(line))
-		}
-		name := line[f.name.start:f.name.end]
-		for j, want := range wants {
-			if sameNameBytes(name, want) {
-				found[j] = true
-				if out.elem == (rng{}) {
-					out.elem = keepText(&kept, line, rng{4, uint32(len(line))})
-				}
+			names = newNameTable(n, func(i int) string {
+				r := spans[i].name
+				return kept.String()[r.start:r.end]
+			})
+			for j, want := range wants {
+				wantHash[j] = names.hash(want)
 			}
 		}
 		spans = append(spans, out)
+		h, err := names.check(len(spans) - 1)
+		if err != nil {
+			return nil, nil // the whole read reports it
+		}
+		for j, want := range wants {
+			if h == wantHash[j] && SameName(names.name(len(spans)-1), want) {
+				found[j] = true
+				if spans[len(spans)-1].elem == (rng{}) {
+					spans[len(spans)-1].elem = keepText(&kept, line, rng{4, uint32(len(line))})
+				}
+			}
+		}
 	}
 	for _, end := range []string{"  ]", "}"} {
 		if line, ok := lr.next(); !ok || string(line) != end {
@@ -168,10 +180,8 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			return nil, nil
 		}
 	}
-	v := &View{text: kept.String(), header: hv.header, spans: spans}
-	if checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) }) != nil {
-		return nil, nil
-	}
+	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names}
+	names.name = func(i int) string { return v.at(v.spans[i].name) }
 	return v, nil
 }
 
@@ -192,22 +202,6 @@ func keepText(kept *strings.Builder, line []byte, r rng) rng {
 	start := kept.Len()
 	kept.Write(line[r.start:r.end])
 	return rng{uint32(start), uint32(kept.Len())}
-}
-
-// sameNameBytes is SameName(string(name), want), without making the
-// string for the names that cannot match.
-func sameNameBytes(name []byte, want string) bool {
-	ascii := true
-	for _, c := range name {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii && len(name) != len(want) && isASCII(want) {
-		return false
-	}
-	return SameName(string(name), want)
 }
 
 // isASCII reports whether every byte of s is ASCII.

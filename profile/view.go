@@ -24,9 +24,10 @@ type View struct {
 	// text is the file without its byte order mark, when skimmed; in a
 	// View of Store.ViewKeeping, only what it kept.
 	text   string
-	header *Profile // Contexts nil
-	spans  []span   // the skimmed contexts
-	raw    rng      // the contexts array, when skimmed and not empty
+	header *Profile   // Contexts nil
+	spans  []span     // the skimmed contexts
+	names  *nameTable // the skimmed contexts' names, for NameIndex
+	raw    rng        // the contexts array, when skimmed and not empty
 
 	// reread, in a View of Store.ViewKeeping, reads the file again for
 	// what the View did not keep: the contexts not kept (their elem is
@@ -181,12 +182,7 @@ func (v *View) NameIndex(name string) int {
 	if v.text == "" {
 		return v.full.index(name)
 	}
-	for i := range v.spans {
-		if SameName(v.at(v.spans[i].name), name) {
-			return i
-		}
-	}
-	return -1
+	return v.names.find(name)
 }
 
 // Columns is what `azc context list` shows of a context.
@@ -346,10 +342,11 @@ func skim(text string) *View {
 	if checkVersion(h.Version) != nil {
 		return nil
 	}
-	if checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) }) != nil {
+	names, err := checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) })
+	if err != nil {
 		return nil
 	}
-	v.header = h
+	v.header, v.names = h, names
 	return v
 }
 
