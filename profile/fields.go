@@ -50,10 +50,10 @@ func (k *skimmer[T]) properties(f *fields) bool {
 	return true
 }
 
-// span is the span of the element at elem with these fields.
-func (f *fields) span(elem rng) span {
-	return span{elem: elem, name: f.name, account: f.account, tenantID: f.tenantID,
-		tenantDomain: f.tenantDomain, subID: f.subID, subName: f.subName}
+// columns is where the element's Columns but its name are.
+func (f *fields) columns() columnSpan {
+	return columnSpan{account: f.account, tenantID: f.tenantID, tenantDomain: f.tenantDomain,
+		subID: f.subID, subName: f.subName}
 }
 
 // contextOf decodes text, an element the skim read (see element).

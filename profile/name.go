@@ -167,27 +167,21 @@ func (t *nameTable) grow() {
 // SameName hash alike; an ASCII name is lowered on the stack rather than
 // by making the key.
 func (t *nameTable) hash(name string) uint64 {
-	upper := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= utf8.RuneSelf {
-			return maphash.String(t.seed, NameKey(name))
-		}
-		upper = upper || 'A' <= c && c <= 'Z'
-	}
 	var low [64]byte
-	switch {
-	case !upper:
-		return maphash.String(t.seed, name)
-	case len(name) > len(low):
+	if len(name) > len(low) {
 		return maphash.String(t.seed, NameKey(name))
 	}
+	var all byte // every byte ORed: its top bit is set for UTF-8
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if 'A' <= c && c <= 'Z' {
+		all |= c
+		if c-'A' < 26 {
 			c += 'a' - 'A'
 		}
 		low[i] = c
+	}
+	if all >= utf8.RuneSelf {
+		return maphash.String(t.seed, NameKey(name))
 	}
 	return maphash.Bytes(t.seed, low[:len(name)])
 }
