@@ -78,26 +78,13 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 // the document are.
 func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *fileLayout) (*View, error) {
 	lr := &lineReader{r: r, buf: buf}
-	head := make([]byte, 0, min(size, 4096)) // on the heap: a 4 KB frame would grow the stack
-	for {
-		line, ok := lr.next()
-		if !ok {
-			return nil, lr.failed()
-		}
-		if string(line) == contextsLine {
-			break
-		}
-		head = append(append(head, line...), '\n')
+	hv, head, err := readHead(lr, size)
+	if hv == nil {
+		return nil, err
 	}
 	if layout != nil {
 		layout.head = string(head) + contextsLine[:len(contextsLine)-1]
 		layout.raw[0] = int64(len(layout.head))
-	}
-	// The header is skimmed as a document whose contexts are null: the
-	// skim checks it as it checks the header of a whole file.
-	hv := skim(string(head) + `  "contexts": null` + "\n}")
-	if hv == nil {
-		return nil, nil
 	}
 	wants := make([]string, 0, len(refs))
 	for _, ref := range refs {
@@ -183,6 +170,27 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names}
 	names.name = func(i int) string { return v.at(v.spans[i].name) }
 	return v, nil
+}
+
+// readHead reads the lines of a document of size bytes from lr up to the
+// one that opens the contexts array, in Encode's layout, and returns the
+// View of the header they hold, and their text: nil when they are not in
+// that layout, with lr's error if reading failed.
+func readHead(lr *lineReader, size int64) (*View, []byte, error) {
+	head := make([]byte, 0, min(size, 4096)) // on the heap: a 4 KB frame would grow the stack
+	for {
+		line, ok := lr.next()
+		if !ok {
+			return nil, nil, lr.failed()
+		}
+		if string(line) == contextsLine {
+			break
+		}
+		head = append(append(head, line...), '\n')
+	}
+	// The header is skimmed as a document whose contexts are null: the
+	// skim checks it as it checks the header of a whole file.
+	return skim(string(head) + `  "contexts": null` + "\n}"), head, nil
 }
 
 // contextsLine is the line that opens the contexts array in Encode's
