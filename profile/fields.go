@@ -1,5 +1,7 @@
 package profile
 
+import "strings"
+
 // fields locates the values of one context in its element (between the
 // quotes), as element reads them.
 type fields struct {
@@ -129,7 +131,7 @@ func (p *Profile) headerMember(key, value string) bool {
 			p.Settings = Settings{Autosave: &on}
 		}
 	case "environments":
-		p.Environments = nil
+		p.Environments = make([]Environment, 0, elements(value))
 		ok = k.array(func() bool {
 			var e Environment
 			ok := k.expect(`{"name":`) && k.str(value, &e.Name) &&
@@ -142,7 +144,7 @@ func (p *Profile) headerMember(key, value string) bool {
 			return ok && k.expect(`}`)
 		})
 	case "accounts":
-		p.Accounts = nil
+		p.Accounts = make([]Account, 0, elements(value))
 		ok = k.array(func() bool {
 			var a Account
 			ok := k.expect(`{"id":`) && k.str(value, &a.ID) &&
@@ -166,6 +168,11 @@ func (p *Profile) headerMember(key, value string) bool {
 	}
 	return ok && k.i == len(value)
 }
+
+// elements bounds the number of elements of value, an array Encode wrote
+// an element a line, so that the slice it decodes to is made once (each
+// size it grows through would take fresh memory).
+func elements(value string) int { return strings.Count(value, "\n") + 1 }
 
 // number reads an unsigned JSON integer (no sign, fraction or exponent)
 // that fits a uint64.
