@@ -127,6 +127,22 @@ func BenchmarkViewDefault1000(b *testing.B) {
 	}
 }
 
+// BenchmarkViewKeepingDefault1000 is `azc context show`'s read: the
+// streamed view keeping the default context.
+func BenchmarkViewKeepingDefault1000(b *testing.B) {
+	s := storeWith(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := s.ViewKeeping("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkViewFind1000(b *testing.B) {
 	s := storeWith(b, 1000)
 	b.ReportAllocs()

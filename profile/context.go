@@ -57,7 +57,8 @@ func (c Context) clone() Context {
 // validate checks the invariants Decode enforces: every context has a
 // valid name, and no two names are the same (SameName).
 func (p *Profile) validate() error {
-	return checkNames(len(p.Contexts), func(i int) string { return p.Contexts[i].Name })
+	_, err := checkNames(len(p.Contexts), func(i int) string { return p.Contexts[i].Name })
+	return err
 }
 
 // Context returns the context called name (SameName), or nil. The

@@ -1,5 +1,7 @@
 package profile
 
+import "strings"
+
 // fields locates the values of one context in its element (between the
 // quotes), as element reads them.
 type fields struct {
@@ -50,10 +52,10 @@ func (k *skimmer[T]) properties(f *fields) bool {
 	return true
 }
 
-// span is the span of the element at elem with these fields.
-func (f *fields) span(elem rng) span {
-	return span{elem: elem, name: f.name, account: f.account, tenantID: f.tenantID,
-		tenantDomain: f.tenantDomain, subID: f.subID, subName: f.subName}
+// columns is where the element's Columns but its name are.
+func (f *fields) columns() columnSpan {
+	return columnSpan{account: f.account, tenantID: f.tenantID, tenantDomain: f.tenantDomain,
+		subID: f.subID, subName: f.subName}
 }
 
 // contextOf decodes text, an element the skim read (see element).
@@ -129,7 +131,7 @@ func (p *Profile) headerMember(key, value string) bool {
 			p.Settings = Settings{Autosave: &on}
 		}
 	case "environments":
-		p.Environments = nil
+		p.Environments = make([]Environment, 0, elements(value))
 		ok = k.array(func() bool {
 			var e Environment
 			ok := k.expect(`{"name":`) && k.str(value, &e.Name) &&
@@ -142,7 +144,7 @@ func (p *Profile) headerMember(key, value string) bool {
 			return ok && k.expect(`}`)
 		})
 	case "accounts":
-		p.Accounts = nil
+		p.Accounts = make([]Account, 0, elements(value))
 		ok = k.array(func() bool {
 			var a Account
 			ok := k.expect(`{"id":`) && k.str(value, &a.ID) &&
@@ -166,6 +168,11 @@ func (p *Profile) headerMember(key, value string) bool {
 	}
 	return ok && k.i == len(value)
 }
+
+// elements bounds the number of elements of value, an array Encode wrote
+// an element a line, so that the slice it decodes to is made once (each
+// size it grows through would take fresh memory).
+func elements(value string) int { return strings.Count(value, "\n") + 1 }
 
 // number reads an unsigned JSON integer (no sign, fraction or exponent)
 // that fits a uint64.

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -59,58 +60,130 @@ func checkName(n string) error {
 }
 
 // checkNames checks the n names name(0) … name(n-1): each valid, and no two
-// the same (SameName). The first offence gives the error.
-//
-// The names are found again by a table of their positions, placed by
-// nameHash: nothing is copied or kept (a map of NameKey would copy every
-// name with an upper-case letter), and names that land on one slot are
-// compared with SameName.
-func checkNames(n int, name func(i int) string) error {
-	size := 1
-	for size < 2*n {
-		size <<= 1
-	}
-	slots := make([]int32, size) // position + 1; 0 is free
-	mask := uint64(size - 1)
+// the same (SameName). The first offence gives the error; else it returns
+// the table of the names.
+func checkNames(n int, name func(i int) string) (*nameTable, error) {
+	t := newNameTable(n, name)
 	for i := range n {
-		nm := name(i)
-		if err := checkName(nm); err != nil {
-			return fmt.Errorf("context %d: %w", i, err)
-		}
-		for h := nameHash(nm) & mask; ; h = (h + 1) & mask {
-			j := int(slots[h]) - 1
-			if j < 0 {
-				slots[h] = int32(i + 1)
-				break
-			}
-			if SameName(name(j), nm) {
-				return &DuplicateNameError{First: name(j), Second: nm}
-			}
+		if _, err := t.check(i); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return t, nil
 }
 
-// nameHash is the FNV-1a hash of NameKey(name), so that names the same
-// under SameName hash alike; for ASCII it lowers the letters as it goes
-// rather than making the key.
-func nameHash(name string) uint64 {
-	key := name
-	for i := 0; i < len(name); i++ {
-		if name[i] >= utf8.RuneSelf {
-			key = NameKey(name)
-			break
+// nameTable finds names under SameName by their positions: name(pos) is
+// the name at pos. Nothing is copied or kept (a map of NameKey would copy
+// every name with an upper-case letter). It is an open-addressing table
+// placed by nameHash, each slot holding the hash's high half beside the
+// position, so that a probe compares two names only when they may be the
+// same.
+type nameTable struct {
+	seed  maphash.Seed
+	slots []nameSlot
+	count int
+	name  func(pos int) string
+}
+
+type nameSlot struct {
+	pos1 int32  // position + 1; 0 is free
+	tag  uint32 // the high half of the name's hash
+}
+
+// newNameTable returns a table sized for n names (it grows past that).
+func newNameTable(n int, name func(pos int) string) *nameTable {
+	t := &nameTable{seed: maphash.MakeSeed(), name: name}
+	t.slots = make([]nameSlot, slotsFor(n))
+	return t
+}
+
+// slotsFor is the table size that holds n names at most three quarters
+// full.
+func slotsFor(n int) int {
+	size := 16
+	for 3*size < 4*n {
+		size <<= 1
+	}
+	return size
+}
+
+// check adds the name at pos after checking it: valid, and not the same
+// as a name added before. It returns the name's hash.
+func (t *nameTable) check(pos int) (uint64, error) {
+	nm := t.name(pos)
+	if err := checkName(nm); err != nil {
+		return 0, fmt.Errorf("context %d: %w", pos, err)
+	}
+	h := t.hash(nm)
+	if j := t.lookup(nm, h); j >= 0 {
+		return 0, &DuplicateNameError{First: t.name(j), Second: nm}
+	}
+	if 4*(t.count+1) > 3*len(t.slots) {
+		t.grow()
+	}
+	t.place(pos, h)
+	return h, nil
+}
+
+// find returns the position of the name the same as nm, or -1.
+func (t *nameTable) find(nm string) int { return t.lookup(nm, t.hash(nm)) }
+
+func (t *nameTable) lookup(nm string, h uint64) int {
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s.pos1 == 0 {
+			return -1
+		}
+		if s.tag == uint32(h>>32) && SameName(t.name(int(s.pos1-1)), nm) {
+			return int(s.pos1 - 1)
 		}
 	}
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if 'A' <= c && c <= 'Z' {
+}
+
+func (t *nameTable) place(pos int, h uint64) {
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i].pos1 != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = nameSlot{pos1: int32(pos + 1), tag: uint32(h >> 32)}
+	t.count++
+}
+
+// grow doubles the table, placing its names again.
+func (t *nameTable) grow() {
+	old := t.slots
+	t.slots, t.count = make([]nameSlot, 2*len(old)), 0
+	for _, s := range old {
+		if s.pos1 != 0 {
+			pos := int(s.pos1 - 1)
+			t.place(pos, t.hash(t.name(pos)))
+		}
+	}
+}
+
+// hash is the hash of NameKey(name), so that names the same under
+// SameName hash alike; an ASCII name is lowered on the stack rather than
+// by making the key.
+func (t *nameTable) hash(name string) uint64 {
+	var low [64]byte
+	if len(name) > len(low) {
+		return maphash.String(t.seed, NameKey(name))
+	}
+	var all byte // every byte ORed: its top bit is set for UTF-8
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		all |= c
+		if c-'A' < 26 {
 			c += 'a' - 'A'
 		}
-		h = (h ^ uint64(c)) * 1099511628211
+		low[i] = c
 	}
-	return h
+	if all >= utf8.RuneSelf {
+		return maphash.String(t.seed, NameKey(name))
+	}
+	return maphash.Bytes(t.seed, low[:len(name)])
 }
 
 // DuplicateNameError reports two contexts of one profile whose names are

@@ -12,11 +12,12 @@ func FuzzNameKey(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
+		names := newNameTable(0, nil)
 		if got, want := NameKey(a) == NameKey(b), SameName(a, b); got != want {
 			t.Fatalf("NameKey(%q) == NameKey(%q) is %v, SameName is %v", a, b, got, want)
 		}
-		if SameName(a, b) && nameHash(a) != nameHash(b) {
-			t.Fatalf("SameName(%q, %q) but their nameHash differ", a, b)
+		if SameName(a, b) && names.hash(a) != names.hash(b) {
+			t.Fatalf("SameName(%q, %q) but their hashes differ", a, b)
 		}
 		if SameName(a, b) != strings.EqualFold(a, b) {
 			t.Fatalf("SameName(%q, %q) is not strings.EqualFold", a, b)
@@ -103,13 +104,34 @@ func TestCheckNamesFindsEveryDuplicate(t *testing.T) {
 				}
 			}
 		}
-		err := checkNames(len(names), func(i int) string { return names[i] })
+		_, err := checkNames(len(names), func(i int) string { return names[i] })
 		var dup *DuplicateNameError
 		switch {
 		case want < 0 && err != nil:
 			t.Fatalf("checkNames(%q) = %v, want no error", names, err)
 		case want >= 0 && (!errors.As(err, &dup) || dup.Second != names[want] || !SameName(dup.First, dup.Second)):
 			t.Fatalf("checkNames(%q) = %v, want a duplicate ending at %q", names, err, names[want])
+		}
+		// A table that starts small grows as names come, and finds each.
+		grown := newNameTable(0, func(i int) string { return names[i] })
+		for i := range names {
+			if _, err := grown.check(i); err != nil {
+				if i != want {
+					t.Fatalf("growing table: name %d of %q: %v, want a duplicate at %d", i, names, err, want)
+				}
+				break
+			}
+		}
+		for i := range names {
+			if want >= 0 && i >= want {
+				break
+			}
+			if got := grown.find(names[i]); got != i {
+				t.Fatalf("find(%q) in %q = %d, want %d", names[i], names, got, i)
+			}
+		}
+		if got := grown.find("no such name"); got != -1 {
+			t.Fatalf("find of a name not in %q = %d", names, got)
 		}
 	}
 }

@@ -3,8 +3,6 @@ package profile
 import (
 	"errors"
 	"fmt"
-	"hash/maphash"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -53,10 +51,8 @@ type Store struct {
 	lastInfo fs.FileInfo
 	lastText string
 	lastView *View
-	// lastStream is the last file Settings or SetDefault streamed.
-	lastStream *streamed
 	// testOnlyEarlyRead, when not nil, runs in Update and SetDefault
-	// between the read before the lock and taking the lock.
+	// before they take the lock (after Update's read before it).
 	testOnlyEarlyRead func()
 }
 
@@ -150,7 +146,7 @@ func (s *Store) readText() (string, bool, error) {
 // forget drops the last read, so that the next reads the file.
 func (s *Store) forget() {
 	s.mu.Lock()
-	s.lastInfo, s.lastText, s.lastView, s.lastStream = nil, "", nil, nil
+	s.lastInfo, s.lastText, s.lastView = nil, "", nil
 	s.mu.Unlock()
 }
 
@@ -195,17 +191,15 @@ func (s *Store) View() (*View, error) {
 }
 
 // Settings reads the profile's settings without locking: View's header,
-// as a copy of the caller's. It streams the file (see ViewKeeping) when it
-// is in Encode's layout, for SetDefault to share.
+// as a copy of the caller's. Of a file in Encode's layout it reads the
+// header only (a context that cannot be read is reported by the commands
+// that read the contexts); of any other, the whole file, as View.
 func (s *Store) Settings() (Settings, error) {
-	var h *Profile
-	st, err := s.readStreamed()
-	switch {
-	case err != nil:
+	h, err := s.readHeader()
+	if err != nil {
 		return Settings{}, err
-	case st != nil:
-		h = st.view.header
-	default:
+	}
+	if h == nil {
 		v, _, err := s.readView()
 		if err != nil || v == nil {
 			return Settings{}, err
@@ -290,15 +284,11 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 // locking, the backup, the errors and the "no change, no write" rule are
 // Update's.
 func (s *Store) SetDefault(ref string) (Context, error) {
-	// As in Update, the file is read and skimmed before the lock too:
-	// streamed when it is in Encode's layout and ref is an exact name (or
-	// "-"), else read whole.
-	st, err := s.readStreamed()
-	if err == nil && st != nil {
-		if i, exact, refErr := st.index(ref); exact {
-			return s.setDefaultStreamed(st, ref, i, refErr)
-		}
+	if c, done, err := s.setDefaultStreamed(ref); done {
+		return c, err
 	}
+	// As in Update, the file is read and skimmed before the lock too,
+	// whole.
 	early, earlyText, earlyErr := s.readView()
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
@@ -316,49 +306,50 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 	return s.setDefaultOver(early, earlyText, ref)
 }
 
-// setDefaultStreamed is SetDefault over st, the file streamed before the
-// lock, in which ref names context i (or why it names none: refErr).
-// Under the lock it reads the file through a small buffer, comparing its
-// hash with st's and picking context i's text out on the way; when it is
-// the same file it writes the new header followed by the old contexts
-// array copied from the file (never held in memory), else it reads the
-// new file whole.
-func (s *Store) setDefaultStreamed(st *streamed, ref string, i int, refErr error) (Context, error) {
+// setDefaultStreamed is SetDefault when profile.json is in Encode's layout
+// and ref is an exact name (or "-"), `azc use NAME`: under the lock it
+// streams the file through a small buffer (read before the lock, it would
+// need a second pass under it to know the file unchanged), reads the one
+// context's line again, and writes the new header followed by the old
+// contexts array copied from the file, never held in memory. done is
+// false, and nothing done, for any other file or reference.
+func (s *Store) setDefaultStreamed(ref string) (c Context, done bool, err error) {
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}
 	unlock, err := s.acquire()
 	if err != nil {
-		return Context{}, err
+		return Context{}, true, err
 	}
 	defer unlock()
-
-	f, elem, err := s.openSame(st, i)
-	if err != nil {
-		return Context{}, err
+	st, err := s.readStreamed()
+	if err != nil || st == nil {
+		return Context{}, err != nil, err
 	}
-	if f == nil {
-		return s.setDefaultFresh(ref)
+	defer st.f.Close() // unless writeOver closed it first
+	i, exact, err := st.index(ref)
+	if !exact || err != nil {
+		return Context{}, exact, err
 	}
-	defer f.Close() // unless writeOver closed it first
-	if refErr != nil {
-		return Context{}, refErr
+	at := st.layout.elems[i]
+	elem := make([]byte, at[1]-at[0])
+	if _, err := st.f.ReadAt(elem, at[0]); err != nil {
+		return Context{}, true, fmt.Errorf("read %s: %w", s.path, err)
 	}
-	// the line of a context the stream skimmed, in the same file
-	c := contextOf(string(elem))
+	ctx := contextOf(string(elem))
 	h := *st.view.header
-	h.setDefault(c.Name)
+	h.setDefault(ctx.Name)
 	out, err := encodeHeaderChange(&h, st.view.header, st.layout.head)
 	if err != nil {
-		return Context{}, err
+		return Context{}, true, err
 	}
 	if out != nil {
-		out.from, out.at, out.n = f, st.layout.raw[0], st.layout.raw[1]-st.layout.raw[0]
+		out.from, out.at, out.n = st.f, st.layout.raw[0], st.layout.raw[1]-st.layout.raw[0]
 	}
-	if err := s.writeOver(out, &content{from: f, n: st.fi.Size()}); err != nil {
-		return Context{}, err
+	if err := s.writeOver(out, &content{from: st.f, n: st.size}); err != nil {
+		return Context{}, true, err
 	}
-	return *c, nil
+	return *ctx, true, nil
 }
 
 // setDefaultFresh is SetDefault under the lock when the file changed since
@@ -388,29 +379,49 @@ func (s *Store) setDefaultOver(v *View, old, ref string) (Context, error) {
 	return c, nil
 }
 
-// streamed is profile.json as Settings and SetDefault stream it (see
-// ViewKeeping): a View of its header and names, its hash, and where its
-// parts are.
+// streamed is profile.json as SetDefault streams it (see ViewKeeping),
+// open: a View of its header and names, and where its parts are.
 type streamed struct {
-	fi     fs.FileInfo
+	f      *os.File
+	size   int64
 	view   *View
-	seed   maphash.Seed
-	sum    uint64
 	layout fileLayout
 }
 
-// readStreamed streams profile.json, or takes the last one streamed when
-// the file has the same identity (as readText does). It is nil when the
-// file does not exist or is outside Encode's layout: the caller then reads
-// it whole (readView), which gives the errors of a file that cannot be
-// used.
+// readStreamed opens and streams profile.json: nil when the file does not
+// exist or is outside Encode's layout (the caller then reads it whole,
+// which gives the errors of a file that cannot be used). The caller closes
+// the file.
 func (s *Store) readStreamed() (*streamed, error) {
-	s.mu.Lock()
-	st := s.lastStream
-	s.mu.Unlock()
-	if st != nil && s.unchanged(st.fi) {
-		return st, nil
+	f, size, err := openState(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	if size > MaxFileSize {
+		_ = f.Close()
+		return nil, &TooLargeError{Path: s.path, Max: MaxFileSize}
+	}
+	st := &streamed{f: f, size: size}
+	bp := copyBuffers.Get().(*[]byte)
+	st.view, err = streamView(f, size, *bp, nil, &st.layout)
+	copyBuffers.Put(bp)
+	if err != nil || st.view == nil {
+		_ = f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", s.path, err)
+		}
+		return nil, nil
+	}
+	return st, nil
+}
+
+// readHeader reads the header of profile.json (its members but the
+// contexts): nil when the file does not exist or is outside Encode's
+// layout.
+func (s *Store) readHeader() (*Profile, error) {
 	f, size, err := openState(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -422,26 +433,16 @@ func (s *Store) readStreamed() (*streamed, error) {
 	if size > MaxFileSize {
 		return nil, &TooLargeError{Path: s.path, Max: MaxFileSize}
 	}
-	st = &streamed{seed: maphash.MakeSeed()}
-	if st.fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	var h maphash.Hash
-	h.SetSeed(st.seed)
 	bp := copyBuffers.Get().(*[]byte)
-	st.view, err = streamView(io.TeeReader(f, &h), size, *bp, nil, &st.layout)
-	copyBuffers.Put(bp)
+	defer copyBuffers.Put(bp)
+	hv, _, err := readHead(&lineReader{r: f, buf: *bp}, size)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.path, err)
 	}
-	if st.view == nil {
+	if hv == nil {
 		return nil, nil
 	}
-	st.sum = h.Sum64()
-	s.mu.Lock()
-	s.lastStream = st
-	s.mu.Unlock()
-	return st, nil
+	return hv.header, nil
 }
 
 // index returns the position of the context ref names for SetDefault (as
@@ -465,55 +466,6 @@ func (st *streamed) index(ref string) (i int, exact bool, err error) {
 	}
 	i = v.NameIndex(ref)
 	return i, i >= 0, nil
-}
-
-// openSame opens profile.json, under the lock, and reads it through a
-// small buffer: when it is still the file st streamed (its length and
-// hash), it returns it open, with context i's text (none for i < 0);
-// else a nil file.
-func (s *Store) openSame(st *streamed, i int) (*os.File, []byte, error) {
-	f, size, err := openState(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if size != st.fi.Size() {
-		_ = f.Close()
-		return nil, nil, nil
-	}
-	var want [2]int64
-	if i >= 0 {
-		want = st.layout.elems[i]
-	}
-	elem := make([]byte, 0, want[1]-want[0])
-	var h maphash.Hash
-	h.SetSeed(st.seed)
-	bp := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(bp)
-	var off int64
-	for {
-		n, err := f.Read(*bp)
-		chunk := (*bp)[:n]
-		_, _ = h.Write(chunk)
-		if lo, hi := max(want[0], off), min(want[1], off+int64(n)); lo < hi {
-			elem = append(elem, chunk[lo-off:hi-off]...)
-		}
-		off += int64(n)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			_ = f.Close()
-			return nil, nil, err
-		}
-	}
-	if off != size || h.Sum64() != st.sum {
-		_ = f.Close()
-		return nil, nil, nil
-	}
-	return f, elem, nil
 }
 
 // readView is read for a View: nil and "" when the file does not exist.

@@ -78,26 +78,13 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 // the document are.
 func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *fileLayout) (*View, error) {
 	lr := &lineReader{r: r, buf: buf}
-	head := make([]byte, 0, min(size, 4096)) // on the heap: a 4 KB frame would grow the stack
-	for {
-		line, ok := lr.next()
-		if !ok {
-			return nil, lr.failed()
-		}
-		if string(line) == contextsLine {
-			break
-		}
-		head = append(append(head, line...), '\n')
+	hv, head, err := readHead(lr, size)
+	if hv == nil {
+		return nil, err
 	}
 	if layout != nil {
 		layout.head = string(head) + contextsLine[:len(contextsLine)-1]
 		layout.raw[0] = int64(len(layout.head))
-	}
-	// The header is skimmed as a document whose contexts are null: the
-	// skim checks it as it checks the header of a whole file.
-	hv := skim(string(head) + `  "contexts": null` + "\n}")
-	if hv == nil {
-		return nil, nil
 	}
 	wants := make([]string, 0, len(refs))
 	for _, ref := range refs {
@@ -111,9 +98,11 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 		}
 	}
 	found := make([]bool, len(wants))
+	wantHash := make([]uint64, len(wants))
 
 	var kept strings.Builder
 	var spans []span
+	var names *nameTable
 	var f fields
 	for last := false; !last; {
 		line, ok := lr.next()
@@ -140,17 +129,27 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			n = min(n+n/8+1, 1<<16)
 			spans = make([]span, 0, n)
 			kept.Grow(n*kept.Len() + len(line))
-		}
-		name := line[f.name.start:f.name.end]
-		for j, want := range wants {
-			if sameNameBytes(name, want) {
-				found[j] = true
-				if out.elem == (rng{}) {
-					out.elem = keepText(&kept, line, rng{4, uint32(len(line))})
-				}
+			names = newNameTable(n, func(i int) string {
+				r := spans[i].name
+				return kept.String()[r.start:r.end]
+			})
+			for j, want := range wants {
+				wantHash[j] = names.hash(want)
 			}
 		}
 		spans = append(spans, out)
+		h, err := names.check(len(spans) - 1)
+		if err != nil {
+			return nil, nil // the whole read reports it
+		}
+		for j, want := range wants {
+			if h == wantHash[j] && SameName(names.name(len(spans)-1), want) {
+				found[j] = true
+				if spans[len(spans)-1].elem == (rng{}) {
+					spans[len(spans)-1].elem = keepText(&kept, line, rng{4, uint32(len(line))})
+				}
+			}
+		}
 	}
 	for _, end := range []string{"  ]", "}"} {
 		if line, ok := lr.next(); !ok || string(line) != end {
@@ -168,11 +167,30 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			return nil, nil
 		}
 	}
-	v := &View{text: kept.String(), header: hv.header, spans: spans}
-	if checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) }) != nil {
-		return nil, nil
-	}
+	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names}
+	names.name = func(i int) string { return v.at(v.spans[i].name) }
 	return v, nil
+}
+
+// readHead reads the lines of a document of size bytes from lr up to the
+// one that opens the contexts array, in Encode's layout, and returns the
+// View of the header they hold, and their text: nil when they are not in
+// that layout, with lr's error if reading failed.
+func readHead(lr *lineReader, size int64) (*View, []byte, error) {
+	head := make([]byte, 0, min(size, 4096)) // on the heap: a 4 KB frame would grow the stack
+	for {
+		line, ok := lr.next()
+		if !ok {
+			return nil, nil, lr.failed()
+		}
+		if string(line) == contextsLine {
+			break
+		}
+		head = append(append(head, line...), '\n')
+	}
+	// The header is skimmed as a document whose contexts are null: the
+	// skim checks it as it checks the header of a whole file.
+	return skim(string(head) + `  "contexts": null` + "\n}"), head, nil
 }
 
 // contextsLine is the line that opens the contexts array in Encode's
@@ -192,22 +210,6 @@ func keepText(kept *strings.Builder, line []byte, r rng) rng {
 	start := kept.Len()
 	kept.Write(line[r.start:r.end])
 	return rng{uint32(start), uint32(kept.Len())}
-}
-
-// sameNameBytes is SameName(string(name), want), without making the
-// string for the names that cannot match.
-func sameNameBytes(name []byte, want string) bool {
-	ascii := true
-	for _, c := range name {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii && len(name) != len(want) && isASCII(want) {
-		return false
-	}
-	return SameName(string(name), want)
 }
 
 // isASCII reports whether every byte of s is ASCII.

@@ -184,12 +184,14 @@ func writeTable(w io.Writer, t *Table, style tableStyle) error {
 	// last cell is not padded (text/tabwriter's layout, without its
 	// per-byte work: a 1,000-context list is on azc's start-up budget).
 	var width []int
+	plain := true // every cell printable ASCII: the lines need no second look
 	t.each(func(cells []string, _ bool) {
 		for i, c := range cells {
 			if i == len(width) {
 				width = append(width, 0)
 			}
-			_, cw := cellWidth(c)
+			_, cw, ok := cellWidth(c)
+			plain = plain && ok
 			width[i] = max(width[i], cw)
 		}
 	})
@@ -208,7 +210,10 @@ func writeTable(w io.Writer, t *Table, style tableStyle) error {
 	t.each(func(cells []string, header bool) {
 		line = line[:0]
 		for i, c := range cells {
-			c, cw := cellWidth(c)
+			cw := len(c)
+			if !plain {
+				c, cw, _ = cellWidth(c)
+			}
 			if cut && cw > width[i] {
 				c = termtext.Truncate(c, width[i])
 				cw = termtext.Width(c)
@@ -237,16 +242,17 @@ func writeTable(w io.Writer, t *Table, style tableStyle) error {
 // control character spelled out.
 func cellText(s string) string { return termtext.Escape(s) }
 
-// cellWidth returns cellText(s) and the columns it takes: for printable
-// ASCII, nearly every cell, s and its length, found in one pass.
-func cellWidth(s string) (string, int) {
+// cellWidth returns cellText(s) and the columns it takes, and whether s
+// is printable ASCII, as nearly every cell is: then the text is s and its
+// width its length, found in one pass.
+func cellWidth(s string) (text string, width int, plain bool) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {
 			s = cellText(s)
-			return s, termtext.Width(s)
+			return s, termtext.Width(s), false
 		}
 	}
-	return s, len(s)
+	return s, len(s), true
 }
 
 // genericTable shows a JSON value as a table: a list of objects as one row
