@@ -153,6 +153,10 @@ func mergedTable(ml *azc.List) func() *cmdutil.Table {
 		m := indexAccounts(ml.Header())
 		cur := ml.Current()
 		var c profile.Columns
+		// The table asks for every row twice, for the widths and for the
+		// lines: each row's account id is looked up the first time and
+		// kept (a lookup hashes and compares a key of some 60 bytes).
+		ids := make([]string, ml.Len())
 		return &cmdutil.Table{Header: listHeader, Marked: true, N: ml.Len(), Row: func(i int, row []string) {
 			ml.Row(i, &c)
 			if i == cur {
@@ -163,7 +167,10 @@ func mergedTable(ml *azc.List) func() *cmdutil.Table {
 			if row[4] == "" {
 				row[4] = c.TenantID
 			}
-			row[5] = m.idOf(c.Account)
+			if ids[i] == "" {
+				ids[i] = m.idOf(c.Account)
+			}
+			row[5] = ids[i]
 		}}
 	}
 }
