@@ -2,12 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"os"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/manpage"
 )
 
 func newCmdMan(f *cmdutil.Factory) *cobra.Command {
@@ -22,22 +23,28 @@ archives and the .deb carry them already. SOURCE_DATE_EPOCH, when set,
 dates them.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := args[0]
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
+			date, err := manDate(f)
+			if err != nil {
+				return fmt.Errorf("write man pages: %w", err)
 			}
-			header := &doc.GenManHeader{
-				Title:   "AZC",
-				Section: "1",
-				Source:  "azc " + f.Version,
-				Manual:  "azc manual",
-			}
-			root := cmd.Root()
-			root.DisableAutoGenTag = true
-			if err := doc.GenManTree(root, header, dir); err != nil {
+			if err := manpage.Write(args[0], f.Version, date); err != nil {
 				return fmt.Errorf("write man pages: %w", err)
 			}
 			return nil
 		},
 	}
+}
+
+// manDate is the date the man pages carry: $SOURCE_DATE_EPOCH (seconds
+// since 1970, for reproducible builds) when set, else today.
+func manDate(f *cmdutil.Factory) (time.Time, error) {
+	epoch := f.Getenv("SOURCE_DATE_EPOCH")
+	if epoch == "" {
+		return f.Now(), nil
+	}
+	sec, err := strconv.ParseInt(epoch, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("invalid SOURCE_DATE_EPOCH: %w", err)
+	}
+	return time.Unix(sec, 0), nil
 }
