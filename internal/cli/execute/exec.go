@@ -87,7 +87,16 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		vars.SubscriptionID = c.Subscription.ID
 	}
 	if !o.NoServer {
+		// The child's files (a private az configuration, a CA bundle) are
+		// written while the server starts (it reads the credential blob):
+		// on a second core the two take the time of one.
+		prepared := make(chan error, 1)
+		go func() { prepared <- prepareEnv(f, o, c, env, lookup(base), &vars) }()
 		srv, err := startServer(ctx, f, o, st, p, c, env, scope)
+		prepErr := <-prepared
+		if vars.AzureConfigDir != "" {
+			defer os.RemoveAll(vars.AzureConfigDir)
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -96,15 +105,11 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 				f.Logger.Debug("exec: closing the credential server", "err", err)
 			}
 		}()
+		if prepErr != nil {
+			return 0, prepErr
+		}
 		vars.Server = srv.Env()
 		f.Logger.Debug("exec: credential server started", "context", c.Name, "legacy", o.LegacyMSI)
-		err = prepareEnv(f, o, c, env, lookup(base), &vars)
-		if vars.AzureConfigDir != "" {
-			defer os.RemoveAll(vars.AzureConfigDir)
-		}
-		if err != nil {
-			return 0, err
-		}
 	}
 	ios := f.IOStreams
 	// The command's context ends at the first Ctrl-C, which belongs to the
