@@ -281,8 +281,10 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 // contexts array into the new file verbatim instead of encoding it: `azc
 // use` with thousands of contexts costs about what it costs with one. For
 // every file azc wrote it writes byte for byte what Update would. The
-// locking, the backup, the errors and the "no change, no write" rule are
-// Update's.
+// lock, the backup, the errors and the "no change, no write" rule are
+// Update's; a name (or "-") in a file in Encode's layout is read once,
+// under the lock (setDefaultStreamed), any other reference as Update
+// reads.
 func (s *Store) SetDefault(ref string) (Context, error) {
 	if c, done, err := s.setDefaultStreamed(ref); done {
 		return c, err
