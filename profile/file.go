@@ -113,7 +113,7 @@ func readLimited(r io.Reader, name string, size int64) ([]byte, error) {
 // string's memory: one buffer, which on the hot path of every command is
 // what reading it costs.
 func readState(path string) (string, fs.FileInfo, error) {
-	f, size, err := openState(path)
+	f, size, err := openCapped(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil, nil
 	}
@@ -125,14 +125,22 @@ func readState(path string) (string, fs.FileInfo, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if size > MaxFileSize {
-		return "", nil, &TooLargeError{Path: path, Max: MaxFileSize}
-	}
 	text, err := readAll(f, path, size)
 	if err != nil {
 		return "", nil, err
 	}
 	return text, fi, nil
+}
+
+// openCapped is openState for a read of the file: a file over MaxFileSize
+// is refused, with a *TooLargeError, before anything is read.
+func openCapped(path string) (*os.File, int64, error) {
+	f, size, err := openState(path)
+	if err == nil && size > MaxFileSize {
+		_ = f.Close()
+		return nil, 0, &TooLargeError{Path: path, Max: MaxFileSize}
+	}
+	return f, size, err
 }
 
 // readAll reads the rest of f, the state file at path of size bytes, as

@@ -75,7 +75,7 @@ func checkNames(n int, name func(i int) string) (*nameTable, error) {
 // nameTable finds names under SameName by their positions: name(pos) is
 // the name at pos. Nothing is copied or kept (a map of NameKey would copy
 // every name with an upper-case letter). It is an open-addressing table
-// placed by nameHash, each slot holding the hash's high half beside the
+// placed by hash, each slot holding the hash's high half beside the
 // position, so that a probe compares two names only when they may be the
 // same.
 type nameTable struct {

@@ -395,16 +395,12 @@ type streamed struct {
 // which gives the errors of a file that cannot be used). The caller closes
 // the file.
 func (s *Store) readStreamed() (*streamed, error) {
-	f, size, err := openState(s.path)
+	f, size, err := openCapped(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
-	}
-	if size > MaxFileSize {
-		_ = f.Close()
-		return nil, &TooLargeError{Path: s.path, Max: MaxFileSize}
 	}
 	st := &streamed{f: f, size: size}
 	bp := copyBuffers.Get().(*[]byte)
@@ -424,7 +420,7 @@ func (s *Store) readStreamed() (*streamed, error) {
 // contexts): nil when the file does not exist or is outside Encode's
 // layout.
 func (s *Store) readHeader() (*Profile, error) {
-	f, size, err := openState(s.path)
+	f, size, err := openCapped(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -432,9 +428,6 @@ func (s *Store) readHeader() (*Profile, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if size > MaxFileSize {
-		return nil, &TooLargeError{Path: s.path, Max: MaxFileSize}
-	}
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
 	hv, _, err := readHead(&lineReader{r: f, buf: *bp}, size)

@@ -22,7 +22,7 @@ import (
 // another context read the file again, and fail if another writer
 // replaced it since.
 func (s *Store) ViewKeeping(refs ...string) (*View, error) {
-	f, size, err := openState(s.path)
+	f, size, err := openCapped(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fullView(New()), nil
 	}
@@ -30,9 +30,6 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if size > MaxFileSize {
-		return nil, &TooLargeError{Path: s.path, Max: MaxFileSize}
-	}
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
