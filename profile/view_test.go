@@ -379,7 +379,7 @@ func TestColumnsOutliveTheView(t *testing.T) {
 func TestPlainBytes(t *testing.T) {
 	for c := range 256 {
 		want := c >= 0x20 && c < 0x80 && c != '"' && c != '\\'
-		if (plain[c] == 1) != want {
+		if plain[c] != want {
 			t.Errorf("plain[%#x] = %v, want %v", c, plain[c], want)
 		}
 	}
