@@ -29,9 +29,10 @@ echo "== load before: $(uptime)"
 prio=()
 if [ "$(id -u)" = 0 ]; then prio=(nice -n -20); fi
 
-# azc is built as README.md says: static (CGO_ENABLED=0), which spares it the dynamic loader.
-(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc ./bench/floor/replace &&
-  go build -o "$work/bin/" ./cmd/azc-full ./cmd/azc-emulator)
+# azc and azc-full are built as README.md and the release build them: static (CGO_ENABLED=0),
+# which spares them the dynamic loader.
+(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc ./cmd/azc-full ./bench/floor/replace &&
+  go build -o "$work/bin/" ./cmd/azc-emulator)
 mkdir -p "$work/hello"
 printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$work/hello/main.go"
 (cd "$work/hello" && GOFLAGS= GO111MODULE=off go build -o "$work/bin/hello" main.go)

@@ -13,8 +13,9 @@ export AZC_CONFIG_DIR="$work/config" TMPDIR="$work/tmp" GOFLAGS="${GOFLAGS:-} -b
 unset AZC_CONTEXT AZC_SESSION AZC_AUTOSAVE XDG_RUNTIME_DIR || true
 mkdir -p -m 700 "$AZC_CONFIG_DIR" "$TMPDIR"
 
-# azc is built as README.md says: static (CGO_ENABLED=0), which spares it the dynamic loader.
-(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc && go build -o "$work/bin/" ./cmd/azc-full)
+# azc and azc-full are built as README.md and the release build them: static (CGO_ENABLED=0),
+# which spares them the dynamic loader.
+(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc ./cmd/azc-full)
 mkdir -p "$work/hello"
 cat >"$work/hello/main.go" <<'GO'
 package main

@@ -18,8 +18,9 @@ trap cleanup EXIT
 export AZC_CONFIG_DIR="$work/config" GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 unset AZC_CONTEXT AZC_SESSION || true
 
-# azc is built as README.md says: static (CGO_ENABLED=0), which spares it the dynamic loader.
-(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc && go build -o "$work/bin/" ./cmd/azc-full ./cmd/azc-emulator)
+# azc and azc-full are built as README.md and the release build them: static (CGO_ENABLED=0),
+# which spares them the dynamic loader.
+(cd "$root" && CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/azc ./cmd/azc-full && go build -o "$work/bin/" ./cmd/azc-emulator)
 mkdir -p "$work/hello"
 cat >"$work/hello/main.go" <<'GO'
 package main

@@ -29,8 +29,8 @@ unset AZC_CONTEXT AZC_SESSION AZURE_CLIENT_SECRET IDENTITY_ENDPOINT IDENTITY_HEA
 bin=${AZC_BIN_DIR:-}
 if [ -z "$bin" ]; then
 	bin=$work/bin
-	step "CGO_ENABLED=0 go build -o $bin ./cmd/azc && go build -o $bin ./cmd/azc-full ./cmd/azc-emulator"
-	(cd "$root" && CGO_ENABLED=0 go build -o "$bin/" ./cmd/azc && go build -o "$bin/" ./cmd/azc-full ./cmd/azc-emulator)
+	step "CGO_ENABLED=0 go build -o $bin ./cmd/azc ./cmd/azc-full && go build -o $bin ./cmd/azc-emulator"
+	(cd "$root" && CGO_ENABLED=0 go build -o "$bin/" ./cmd/azc ./cmd/azc-full && go build -o "$bin/" ./cmd/azc-emulator)
 fi
 azc="$bin/azc"
 
