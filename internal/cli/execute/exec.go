@@ -94,17 +94,23 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		go func() { prepared <- prepareEnv(f, o, c, env, lookup(base), &vars) }()
 		srv, err := startServer(ctx, f, o, st, p, c, env, scope)
 		prepErr := <-prepared
-		if vars.AzureConfigDir != "" {
-			defer os.RemoveAll(vars.AzureConfigDir)
-		}
+		// Once the child has ended, the server closes while the private
+		// directory is removed.
+		defer func() {
+			var wg sync.WaitGroup
+			if dir := vars.AzureConfigDir; dir != "" {
+				wg.Go(func() { _ = os.RemoveAll(dir) })
+			}
+			if srv != nil {
+				if err := srv.Close(); err != nil {
+					f.Logger.Debug("exec: closing the credential server", "err", err)
+				}
+			}
+			wg.Wait()
+		}()
 		if err != nil {
 			return 0, err
 		}
-		defer func() {
-			if err := srv.Close(); err != nil {
-				f.Logger.Debug("exec: closing the credential server", "err", err)
-			}
-		}()
 		if prepErr != nil {
 			return 0, prepErr
 		}
