@@ -15,7 +15,7 @@ import (
 )
 
 // BenchmarkGetTokenWarm is azc's Credential serving a cached token; compare
-// with BenchmarkAzidentityGetTokenWarm in the same run (DESIGN section 8:
+// with BenchmarkAzidentityGetTokenWarm in the same run (docs/benchmarks.md:
 // at least 10x faster, at most 2 allocations).
 func BenchmarkGetTokenWarm(b *testing.B) {
 	s := startEmulator(b, nil)
@@ -67,7 +67,7 @@ func BenchmarkAzidentityGetTokenWarm(b *testing.B) {
 }
 
 // BenchmarkLoginPopulation signs a user in (device code) who reaches 100
-// generated tenants of 100 subscriptions each (DESIGN section 8: at most
+// generated tenants of 100 subscriptions each (docs/benchmarks.md: at most
 // 3 s; 6 s with 50 ms of latency on every call), and with 50 ms against an
 // identity provider that rotates refresh tokens strictly, which makes the
 // tenant tokens come one at a time.

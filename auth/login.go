@@ -18,7 +18,7 @@ import (
 // Method is a way of signing in.
 type Method int
 
-// The sign-in methods of DESIGN section 4.
+// The sign-in methods (docs/auth.md).
 const (
 	// Interactive is the browser flow: auth code + PKCE.
 	Interactive Method = iota + 1

@@ -332,8 +332,8 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	return nil
 }
 
-// Enabled reports whether s gets a context (DESIGN section 4: one context
-// per enabled subscription).
+// Enabled reports whether s gets a context (one context per enabled
+// subscription; docs/auth.md).
 func Enabled(s profile.Subscription) bool {
 	return s.State == "" || strings.EqualFold(s.State, "Enabled")
 }

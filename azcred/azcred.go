@@ -1,7 +1,7 @@
 // Package azcred gives a Go program the azcore.TokenCredential of an azc
 // context in one call, chosen exactly as the azc command chooses it: the
 // named context, else $AZC_CONTEXT, else the default of the session
-// $AZC_SESSION names, else the profile's default (DESIGN section 3).
+// $AZC_SESSION names, else the profile's default (docs/sessions.md).
 //
 //	cred, err := azcred.New(nil) // or &azcred.Options{Context: "Prod"}
 //	opts, err := cred.ARMClientOptions()

@@ -11,7 +11,7 @@ import (
 // BenchmarkTokenResponses measures whole token requests over loopback HTTP
 // with keep-alive, the way an SDK in the child sends them: one connection
 // in turn ("serial"), and GOMAXPROCS clients at once ("parallel"). The
-// budget (DESIGN section 8) is 5,000 responses/s.
+// budget (docs/benchmarks.md) is 5,000 responses/s.
 func BenchmarkTokenResponses(b *testing.B) {
 	run := func(b *testing.B, parallel bool) {
 		s := start(b, credserver.Options{Source: newSource(b, "bench"), AllowResource: credserver.AllowHosts("management.azure.com")})

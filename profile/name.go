@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"hash/maphash"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -193,6 +194,13 @@ type DuplicateNameError struct {
 	First, Second string
 }
 
+// Error names the two contexts. When they differ in their bytes and are
+// not plain ASCII, it also writes them with their non-ASCII characters
+// escaped: the Kelvin sign and K, or ſ and s, look alike when printed.
 func (e *DuplicateNameError) Error() string {
-	return fmt.Sprintf("contexts %q and %q have the same name (names are compared ignoring case)", e.First, e.Second)
+	msg := fmt.Sprintf("contexts %q and %q have the same name (names are compared ignoring case", e.First, e.Second)
+	if e.First != e.Second && !(isASCII(e.First) && isASCII(e.Second)) {
+		msg += fmt.Sprintf("; written in ASCII they are %s and %s", strconv.QuoteToASCII(e.First), strconv.QuoteToASCII(e.Second))
+	}
+	return msg + ")"
 }

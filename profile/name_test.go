@@ -135,3 +135,39 @@ func TestCheckNamesFindsEveryDuplicate(t *testing.T) {
 		}
 	}
 }
+
+// TestADuplicateNameErrorWritesOutNamesThatLookAlike: two names that are
+// one under folding but differ in their bytes are also shown with their
+// non-ASCII characters escaped, so that the Kelvin sign beside K (or ſ
+// beside s) is not an error about "K" and "K". σ and ς look different
+// already; they are written out all the same, by the same rule. Names
+// that are ASCII, or the same bytes, are shown only as they are.
+func TestADuplicateNameErrorWritesOutNamesThatLookAlike(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		first, second string
+		want          string
+	}{
+		{"the Kelvin sign and K", "\u212a", "K",
+			"contexts \"\u212a\"" + ` and "K" have the same name (names are compared ignoring case; written in ASCII they are "\u212a" and "K")`},
+		{"a long s and an s", "\u017ftaging", "Staging",
+			`contexts "ſtaging" and "Staging" have the same name (names are compared ignoring case; written in ASCII they are "\u017ftaging" and "Staging")`},
+		{"sigma and final sigma", "σ", "ς",
+			`contexts "σ" and "ς" have the same name (names are compared ignoring case; written in ASCII they are "\u03c3" and "\u03c2")`},
+		{"ASCII names that differ in case", "Prod", "PROD",
+			`contexts "Prod" and "PROD" have the same name (names are compared ignoring case)`},
+		{"one name twice", "σ", "σ",
+			`contexts "σ" and "σ" have the same name (names are compared ignoring case)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if !SameName(tc.first, tc.second) {
+				t.Fatalf("%q and %q are not one name", tc.first, tc.second)
+			}
+			if got := (&DuplicateNameError{First: tc.first, Second: tc.second}).Error(); got != tc.want {
+				t.Fatalf("Error() = %s\nwant      %s", got, tc.want)
+			}
+		})
+	}
+}

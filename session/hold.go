@@ -15,7 +15,7 @@ import (
 )
 
 // Holds tell other processes which accounts the selections of live shells
-// use (DESIGN section 3: a context removed elsewhere keeps working in a
+// use (docs/sessions.md: a context removed elsewhere keeps working in a
 // shell that selected it, and its tokens go only with a sign-out). A
 // session's own state is sealed with a key only its shell has, so these
 // records are plaintext, in <state dir>/holds/ beside the profile (0700,

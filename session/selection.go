@@ -13,8 +13,8 @@ import (
 // from its profile so that reading the selection decodes no context list.
 const selectionKey = "azc-session:selection"
 
-// Selection is a context a shell selected, held by identity (DESIGN
-// section 3): a copy of the context and of its account as they were when
+// Selection is a context a shell selected, held by identity
+// (docs/sessions.md): a copy of the context and of its account as they were when
 // it was selected. The copy's name is the one the shell looks for first;
 // another context of the same identity (account, tenant, subscription)
 // stands for it after a rename, and the copy itself after a removal.

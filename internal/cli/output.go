@@ -24,7 +24,7 @@ func validateOutputFlags(cmd *cobra.Command) error { return outputOf(cmd).Valida
 
 // contextRef returns the context a command should use when it is not given
 // one as an argument: the -c/--context flag, else $AZC_CONTEXT, else ""
-// (which azc.State.Resolve takes as "the default"). DESIGN section 3.
+// (which azc.State.Resolve takes as "the default"; docs/sessions.md).
 func contextRef(f *cmdutil.Factory, cmd *cobra.Command) string {
 	if c := contextFlag(cmd); c != "" {
 		return c

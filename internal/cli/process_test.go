@@ -64,8 +64,7 @@ func loadProfile(t *testing.T, dir string) *profile.Profile {
 }
 
 // TestConcurrentProcesses runs 64 real azc processes at once, each making
-// 20 writes (context properties, switches, an environment) as DESIGN
-// section 8 asks (3 with -short): none may fail and no update may be lost.
+// 20 writes (context properties, switches, an environment; 3 with -short): none may fail and no update may be lost.
 func TestConcurrentProcesses(t *testing.T) {
 	t.Parallel()
 	bin := buildAzc(t)
@@ -123,12 +122,12 @@ func TestConcurrentProcesses(t *testing.T) {
 	}
 }
 
-// TestKillDuringWrites SIGKILLs azc writers at random points (500 trials as
-// DESIGN section 8 asks; 20 with -short): the profile must always load and
+// TestKillDuringWrites SIGKILLs azc writers at random points (500 trials;
+// 20 with -short): the profile must always load and
 // hold either the old or the new state.
 func TestKillDuringWrites(t *testing.T) {
 	t.Parallel()
-	trials := 500 // DESIGN section 8
+	trials := 500
 	if testing.Short() {
 		trials = 20
 	}

@@ -1,6 +1,6 @@
 // Command replace is a floor for bench/contexts.sh: it replaces the file
-// named by its argument with its own bytes the way DESIGN section 2 asks of
-// every write (temporary file, fsync, rename, fsync of the directory), and
+// named by its argument with its own bytes the way docs/locking.md says azc
+// makes every write (temporary file, fsync, rename, fsync of the directory), and
 // does nothing else.
 package main
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Exit codes of DESIGN section 4.
+// Exit codes (docs/cli.md, "Exit codes and errors").
 const (
 	ExitOK          = 0 // success
 	ExitFailure     = 1 // any failure not listed below

@@ -7,7 +7,7 @@ import (
 )
 
 // ParseScope turns a --scope value into a profile.Scope. The empty string
-// gives 0, which asks the library to pick the scope (DESIGN section 3).
+// gives 0, which asks the library to pick the scope (docs/sessions.md).
 // Azure PowerShell's CurrentUser and Process are accepted, in any case.
 func ParseScope(s string) (profile.Scope, error) {
 	switch strings.ToLower(s) {

@@ -1,7 +1,7 @@
 // Package execute is what `azc exec` does once its arguments are parsed:
 // run any program under a context, with the context's credentials served
 // to it by a credential server (package credserver) for exactly as long as
-// it runs (DESIGN section 5).
+// it runs (docs/exec.md).
 package execute
 
 import (

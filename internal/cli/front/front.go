@@ -1,5 +1,5 @@
 // Package front is the azc binary that users run. It runs the few commands
-// on the start-up budget of DESIGN section 8 (`context show`, `context
+// on the start-up budget of docs/benchmarks.md (`context show`, `context
 // list`, `use NAME`, the prompt's `prompt` and a warm `token`) and its own
 // `version`, in their plain forms, without cobra, and hands every other invocation, whole, to
 // azc-full: help, completion, every other command, and a token that MSAL

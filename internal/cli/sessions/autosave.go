@@ -17,7 +17,7 @@ type AutosaveSetting struct {
 	Autosave bool `json:"autosave"`
 	// Mode is Azure PowerShell's name for it: CurrentUser or Process.
 	Mode string `json:"mode"`
-	// Source is the rule that decided (DESIGN section 3): flag, session,
+	// Source is the rule that decided (docs/sessions.md): flag, session,
 	// environment, profile or default.
 	Source string `json:"source"`
 	// Variable names the environment variable when Source is environment.

@@ -19,8 +19,8 @@ import (
 // bash shells that each select their own context (`azc use NAME --scope
 // process`) while 8 other bash shells rename those contexts, point their
 // names at other subscriptions and remove them, over and over: every
-// `azc exec` in the first 8 still gets its own subscription (DESIGN
-// section 3: a shell's selection is held by identity), with no failure.
+// `azc exec` in the first 8 still gets its own subscription (a shell's
+// selection is held by identity; docs/sessions.md), with no failure.
 func TestShellsKeepTheirSelectionWhileOthersRenameRepointAndRemove(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash is not installed")
