@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/azcontext/azc/profile"
@@ -164,4 +165,88 @@ func TestALockThatCannotBeTakenNamesTheAccountAndTheFile(t *testing.T) {
 	if got := err.Error(); !strings.HasPrefix(got, "lock the credentials of account Alice@Contoso.com (AzureCloud): ") || strings.Contains(got, "azurecloud|") || strings.Contains(got, "fake-secret") {
 		t.Fatalf("error %q: want the given name, no key, no secret", got)
 	}
+}
+
+// TestUnsafeKeyFilesFailOpen plants what the store reads or locks while it
+// opens, before any blob: meta.json (a symbolic link, a FIFO with no
+// writer, a file another user owns) and datakey.lock (a symbolic link,
+// while the key is yet to be made). Open fails with an error naming the
+// file, neither following the link, waiting on the FIFO, nor falling back
+// to storing secrets unencrypted.
+func TestUnsafeKeyFilesFailOpen(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		file  string
+		plant func(t *testing.T, path string)
+	}{
+		{"meta.json a symbolic link", "meta.json", func(t *testing.T, path string) {
+			elsewhere := filepath.Join(t.TempDir(), "meta.json")
+			if err := os.Rename(path, elsewhere); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(elsewhere, path); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"meta.json a FIFO", "meta.json", func(t *testing.T, path string) {
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			if err := syscall.Mkfifo(path, 0o600); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+		}},
+		{"meta.json another user's", "meta.json", func(t *testing.T, path string) {
+			if os.Geteuid() != 0 {
+				t.Skip("only root can give a file away")
+			}
+			if err := os.Chown(path, 65534, 65534); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"datakey.lock a symbolic link", "datakey.lock", func(t *testing.T, path string) {
+			if err := os.Symlink(filepath.Join(t.TempDir(), "target"), path); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			backend := &memBackend{keys: map[string][]byte{}}
+			if _, err := Open(dir, Options{Backend: FixedKey("test", make([]byte, 32))}); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, credentialsDir, tc.file)
+			_ = os.Remove(path)
+			if tc.file == "meta.json" {
+				if err := os.WriteFile(path, []byte(`{"version":1,"backend":"mem"}`), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tc.plant(t, path)
+			planted, err := os.Lstat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var warned []string
+			s, err := Open(dir, Options{Warn: func(m string) { warned = append(warned, m) }, testOnlyPlatform: []KeyBackend{backend, plaintext{}}})
+			var ue *profile.UnsafePathError
+			if !errors.As(err, &ue) || ue.Path != path || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Open = %v (backend %q, warnings %q), want an *UnsafePathError naming %s", err, backendOf(s), warned, path)
+			}
+			if fi, err := os.Lstat(path); err != nil || !os.SameFile(fi, planted) {
+				t.Errorf("%s replaced (%v)", path, err)
+			}
+		})
+	}
+}
+
+func backendOf(s *Store) string {
+	if s == nil {
+		return ""
+	}
+	return s.Backend()
 }

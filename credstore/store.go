@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/azcontext/azc/internal/sysfile"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -134,6 +133,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		key, err := s.loadOrCreateKey(b, ref)
 		if err != nil {
+			if refused(err) {
+				// a planted key lock is no reason to store secrets unencrypted
+				return nil, fmt.Errorf("credential store: %w", err)
+			}
 			if explicit {
 				return nil, fmt.Errorf("credential store: %s: %w", b.Name(), err)
 			}
@@ -164,9 +167,21 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	log.Debug("credential store open", "dir", cdir, "backend", s.backend)
 	if err := s.recordMeta(); err != nil {
+		if refused(err) {
+			return nil, fmt.Errorf("credential store: %w", err)
+		}
 		log.Debug("credential store meta not recorded", "err", err)
 	}
 	return s, nil
+}
+
+// refused reports whether err is a file of the store that azc refuses to
+// use (*profile.UnsafePathError, *profile.TooLargeError): the user must
+// look at it, so it fails Open rather than being worked around.
+func refused(err error) bool {
+	var ue *profile.UnsafePathError
+	var tl *profile.TooLargeError
+	return errors.As(err, &ue) || errors.As(err, &tl)
 }
 
 // keyRefFor names the data key of the store under state directory abs.
@@ -213,13 +228,22 @@ type meta struct {
 
 func (s *Store) metaPath() string { return filepath.Join(s.dir, "meta.json") }
 
+// readMeta reads meta.json as a blob is read (readOwned). A missing file,
+// or one that is not a meta's JSON, reads as an empty meta, which
+// recordMeta then writes afresh.
 func readMeta(path string) (meta, error) {
 	var m meta
-	b, err := sysfile.ReadFile(path)
+	b, err := readOwned(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return m, nil
+	}
 	if err != nil {
 		return m, err
 	}
-	return m, json.Unmarshal(b, &m)
+	if json.Unmarshal(b, &m) != nil {
+		m = meta{}
+	}
+	return m, nil
 }
 
 // recordMeta notes the current backend and key id in meta.json, under the
@@ -229,7 +253,10 @@ func (s *Store) recordMeta() error {
 	if s.sealer != nil {
 		id = hex.EncodeToString(s.sealer.id[:])
 	}
-	m, _ := readMeta(s.metaPath())
+	m, err := readMeta(s.metaPath())
+	if err != nil {
+		return err
+	}
 	s.known = m.Keys
 	if m.Backend == s.backend && m.KeyID == id && (id == "" || m.Keys[id] == s.backend) {
 		return nil
@@ -239,7 +266,9 @@ func (s *Store) recordMeta() error {
 		return err
 	}
 	defer unlock()
-	m, _ = readMeta(s.metaPath())
+	if m, err = readMeta(s.metaPath()); err != nil {
+		return err
+	}
 	if m.Keys == nil {
 		m.Keys = map[string]string{}
 	}
