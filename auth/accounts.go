@@ -66,7 +66,7 @@ func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func(
 			}
 		}
 		if err := blobs.Delete(k); err != nil {
-			return fmt.Errorf("remove the credentials of account %s: %w", k, err)
+			return fmt.Errorf("remove the credentials of account %s: %w", profile.KeyID(k), err)
 		}
 	}
 	return nil

@@ -135,6 +135,38 @@ func TestABlobOverTheCapIsRefused(t *testing.T) {
 	}
 }
 
+// TestALockThatCannotBeTakenNamesTheAccountAndTheFile: LockKeys' error
+// names the account by its id (or the name the caller gives it) and the
+// lock file by its path, never by the internal account key.
+func TestALockThatCannotBeTakenNamesTheAccountAndTheFile(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{Backend: FixedKey("test", make([]byte, 32))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "azurecloud|aaaaaaaa-0000-0000-0000-000000000001|alice@contoso.com"
+	if err := s.Put(key, []byte("fake-secret-ABC")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(t.TempDir(), "target"), s.LockPath(key)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LockKeys(t.Context(), s, []string{"azurecloud|aaaaaaaa-0000-0000-0000-000000000001|bob@contoso.com", key})
+	var le *AccountLockError
+	var ue *profile.UnsafePathError
+	if !errors.As(err, &le) || le.Key != key || !errors.As(err, &ue) {
+		t.Fatalf("error %v, want an *AccountLockError for %s around an *UnsafePathError", err, key)
+	}
+	want := "lock the credentials of account alice@contoso.com: " + s.LockPath(key) + " is a symbolic link"
+	if err.Error() != want {
+		t.Fatalf("error %q\nwant       %q", err, want)
+	}
+	le.Name = "Alice@Contoso.com (AzureCloud)"
+	if got := err.Error(); !strings.HasPrefix(got, "lock the credentials of account Alice@Contoso.com (AzureCloud): ") || strings.Contains(got, "azurecloud|") || strings.Contains(got, "fake-secret") {
+		t.Fatalf("error %q: want the given name, no key, no secret", got)
+	}
+}
+
 // TestUnsafeKeyFilesFailOpen plants what the store reads or locks while it
 // opens, before any blob: meta.json (a symbolic link, a FIFO with no
 // writer, a file another user owns) and datakey.lock (a symbolic link,

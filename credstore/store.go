@@ -522,9 +522,30 @@ type Locker interface {
 	Lock(ctx context.Context, key string) (unlock func(), err error)
 }
 
+// AccountLockError is LockKeys' failure to take the credential lock of
+// one account. Its message names the account by Name, else by its id
+// (profile.KeyID), never by the key; Err (a *LockError, or the lock file's
+// *profile.UnsafePathError) names the lock file.
+type AccountLockError struct {
+	Key  string // the account's key (profile.Account.Key)
+	Name string // how the user knows the account (profile.Profile.AccountName), or ""
+	Err  error
+}
+
+func (e *AccountLockError) Error() string {
+	name := e.Name
+	if name == "" {
+		name = profile.KeyID(e.Key)
+	}
+	return fmt.Sprintf("lock the credentials of account %s: %v", name, e.Err)
+}
+
+func (e *AccountLockError) Unwrap() error { return e.Err }
+
 // LockKeys takes the locks of keys, each once, in sorted order, so that
 // two commands locking several accounts cannot deadlock, and returns the
-// function that releases them. On an error it holds none.
+// function that releases them. On an error it holds none, and the error
+// is an *AccountLockError.
 func LockKeys(ctx context.Context, l Locker, keys []string) (unlock func(), err error) {
 	keys = slices.Clone(keys)
 	slices.Sort(keys)
@@ -539,7 +560,7 @@ func LockKeys(ctx context.Context, l Locker, keys []string) (unlock func(), err 
 		u, err := l.Lock(ctx, k)
 		if err != nil {
 			unlock()
-			return nil, fmt.Errorf("lock the credentials of account %s: %w", k, err)
+			return nil, &AccountLockError{Key: k, Err: err}
 		}
 		unlocks = append(unlocks, u)
 	}

@@ -100,10 +100,7 @@ func (p *Profile) AccountID(c *Context) string {
 	if a := p.Account(c.Account); a != nil {
 		return a.ID
 	}
-	if i := strings.LastIndexByte(c.Account, '|'); i >= 0 {
-		return c.Account[i+1:]
-	}
-	return c.Account
+	return KeyID(c.Account)
 }
 
 // Find resolves ref to a context, trying in order: the name (ignoring

@@ -393,3 +393,34 @@ func TestAmbiguousErrorNamesTenThenCounts(t *testing.T) {
 		t.Errorf("message %q, want %q", short, want)
 	}
 }
+
+// TestAccountNameIsWhatTheUserKnows: an account is named by its id as the
+// profile holds it; its environment, else its home tenant, is added only
+// when another account has the same id; a key the profile does not hold
+// gives the id in the key.
+func TestAccountNameIsWhatTheUserKnows(t *testing.T) {
+	t.Parallel()
+	p := profile.New()
+	p.Accounts = []profile.Account{
+		{ID: "Alice@Contoso.com", Environment: "AzureCloud", HomeTenantID: "t1"},
+		{ID: "Ops@Contoso.com", Environment: "AzureCloud", HomeTenantID: "t1"},
+		{ID: "ops@contoso.com", Environment: "AzureChinaCloud", HomeTenantID: "t1"},
+		{ID: "app-1", Environment: "AzureCloud", HomeTenantID: "t1"},
+		{ID: "app-1", Environment: "AzureCloud", HomeTenantID: "t2"},
+		{ID: "app-1", Environment: "AzureUSGovernment", HomeTenantID: "t2"},
+	}
+	for key, want := range map[string]string{
+		"azurecloud|t1|alice@contoso.com":    "Alice@Contoso.com",
+		"azurecloud|t1|ops@contoso.com":      "Ops@Contoso.com (AzureCloud)",
+		"azurechinacloud|t1|ops@contoso.com": "ops@contoso.com (AzureChinaCloud)",
+		"azurecloud|t1|app-1":                "app-1 (home tenant t1)",
+		"azurecloud|t2|app-1":                "app-1 (AzureCloud, home tenant t2)",
+		"azureusgovernment|t2|app-1":         "app-1 (AzureUSGovernment)",
+		"azurecloud|t9|gone@contoso.com":     "gone@contoso.com",
+		"not a key":                          "not a key",
+	} {
+		if got := p.AccountName(key); got != want {
+			t.Errorf("AccountName(%q) = %q, want %q", key, got, want)
+		}
+	}
+}

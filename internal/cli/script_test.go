@@ -26,9 +26,12 @@ import (
 //	azcblob put KEY FILE       store FILE's bytes under KEY
 //	azcblob has KEY [STRING…]  exit 1 unless the blob exists and holds each STRING
 //	azcblob absent KEY         exit 1 unless there is no blob under KEY
+//	azcblob link-lock KEY TARGET
+//	                           make KEY's credential lock file a symbolic
+//	                           link to TARGET (a planted link azc refuses)
 func blobMain(args []string) int {
 	if len(args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: azcblob put|has|absent KEY ...")
+		fmt.Fprintln(os.Stderr, "usage: azcblob put|has|absent|link-lock KEY ...")
 		return 2
 	}
 	dir, err := azc.DefaultDir(os.Getenv)
@@ -68,6 +71,11 @@ func blobMain(args []string) int {
 		if _, err := s.Get(key); !errors.Is(err, credstore.ErrNotFound) {
 			fmt.Fprintln(os.Stderr, "blob present or unreadable")
 			return 1
+		}
+	case "link-lock":
+		if err := os.Symlink(args[2], s.LockPath(key)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
 		}
 	default:
 		return 2

@@ -350,7 +350,8 @@ func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 // ProbeCredentialLocks takes and releases the credential locks of the
 // accounts keys in scope's store (credstore.LockKeys), so that a command
 // that removes contexts and then their credentials fails before it changes
-// anything when a lock cannot be taken.
+// anything when a lock cannot be taken. Its error names the account as
+// scope's profile does (profile.Profile.AccountName).
 func ProbeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
 	if len(keys) == 0 {
 		return nil
@@ -360,6 +361,12 @@ func ProbeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State
 		return err
 	}
 	unlock, err := credstore.LockKeys(ctx, blobs, keys)
+	var le *credstore.AccountLockError
+	if errors.As(err, &le) {
+		if p, perr := cmdutil.ScopeProfile(st, scope); perr == nil {
+			return &credstore.AccountLockError{Key: le.Key, Name: p.AccountName(le.Key), Err: le.Err}
+		}
+	}
 	if err != nil {
 		return err
 	}
