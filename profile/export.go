@@ -49,7 +49,7 @@ func NewBundle(p *Profile, names []string) (*Bundle, error) {
 	}
 	for _, c := range picked {
 		b.Contexts = append(b.Contexts, c.clone())
-		if strings.EqualFold(c.Name, p.DefaultContext) {
+		if SameName(c.Name, p.DefaultContext) {
 			b.DefaultContext = c.Name
 		}
 		if a := p.Account(c.Account); a != nil && !slices.ContainsFunc(b.Accounts, func(x Account) bool { return x.Key() == a.Key() }) {

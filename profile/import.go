@@ -119,7 +119,10 @@ func (imp *Imported) fill(p *Profile) {
 		if checkName(c.Name) != nil {
 			c.Name = ""
 		}
-		if p.DefaultContext != "" && strings.EqualFold(c.Name, p.DefaultContext) {
+		// The default is the context of its exact name, else the first
+		// whose name is the same (SameName): a file may hold both σ and Σ.
+		if p.DefaultContext != "" && SameName(c.Name, p.DefaultContext) &&
+			(imp.Default < 0 || c.Name == p.DefaultContext && imp.Contexts[imp.Default].Name != p.DefaultContext) {
 			imp.Default = len(imp.Contexts)
 		}
 		imp.Contexts = append(imp.Contexts, c)

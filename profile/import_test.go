@@ -279,3 +279,36 @@ func TestImportRejectsUnknownData(t *testing.T) {
 		})
 	}
 }
+
+// TestImportDefaultIsTheContextOfItsExactName: an export whose names are
+// one under case folding (σ and Σ) makes the context its default names
+// exactly the default, whichever comes first, never the other's
+// subscription; with no exact name, the first the name folds to.
+func TestImportDefaultIsTheContextOfItsExactName(t *testing.T) {
+	t.Parallel()
+	ctx := func(name, sub string) string {
+		return `{"name":"` + name + `","account":"azurecloud|t|alice","environment":"AzureCloud","tenant":{"id":"t"},` +
+			`"subscription":{"id":"` + sub + `","name":"` + sub + `","tenantId":"t"}}`
+	}
+	for _, tc := range []struct {
+		name, def, first, second, wantSub string
+	}{
+		{"exact first", "Σ", ctx("Σ", "sub-upper"), ctx("σ", "sub-lower"), "sub-upper"},
+		{"exact second", "Σ", ctx("σ", "sub-lower"), ctx("Σ", "sub-upper"), "sub-upper"},
+		{"no exact name", "ς", ctx("σ", "sub-lower"), ctx("Σ", "sub-upper"), "sub-lower"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			imp, err := profile.Import([]byte(`{"kind":"azc.contexts","version":1,"defaultContext":"` + tc.def +
+				`","accounts":[{"id":"alice","type":"user","environment":"AzureCloud"}],"contexts":[` + tc.first + `,` + tc.second + `]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, res := mergedNames(t, imp)
+			c, err := p.Default()
+			if err != nil || c.Subscription.ID != tc.wantSub {
+				t.Fatalf("default after import = %+v, %v (result %+v), want the context of %s", c, err, res, tc.wantSub)
+			}
+		})
+	}
+}

@@ -121,8 +121,10 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 		if spans == nil {
 			// Each context takes a line: the first line's length and
 			// name estimate the count (with an eighth more) and the
-			// names' length, so that neither is copied as it grows.
-			n := (int(size) - len(head)) / (len(line) + 6)
+			// names' length, so that neither is copied as it grows. (A
+			// file rewritten in place since its stat may be longer than
+			// size says.)
+			n := max(int(size)-len(head), 0) / (len(line) + 6)
 			n = min(n+n/8+1, 1<<16)
 			spans = make([]span, 0, n)
 			kept.Grow(n*kept.Len() + len(line))

@@ -1,7 +1,9 @@
 package profile
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,5 +146,27 @@ func TestSetDefaultStreamsTheFile(t *testing.T) {
 	p, err := s.Load()
 	if err != nil || p.DefaultContext != c.Name || len(p.Contexts) != 200 {
 		t.Fatalf("Load() = default %q, %d contexts, %v", p.DefaultContext, len(p.Contexts), err)
+	}
+}
+
+// TestStreamViewTakesAStaleSize: the size streamView is given is the open
+// file's at its stat; a program that rewrites profile.json in place (an
+// editor saving over it) can make the text read longer than that. A size
+// smaller than the header read ends in the same answers, never a panic.
+func TestStreamViewTakesAStaleSize(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(20)
+	for i := range 40 {
+		p.Accounts = append(p.Accounts, Account{ID: fmt.Sprintf("guest%d@fabrikam.com", i), Type: UserAccount, Environment: "AzureCloud"})
+	}
+	data := mustEncode(p)
+	for _, size := range []int64{0, 100, int64(len(data)) / 2} {
+		v, err := streamView(bytes.NewReader(data), size, make([]byte, 32<<10), []string{""}, nil)
+		if err != nil || v == nil {
+			t.Fatalf("size %d: streamView = %v, %v; want the View of the file", size, v, err)
+		}
+		if c, err := v.Default(); err != nil || c.Name != p.DefaultContext {
+			t.Errorf("size %d: Default = %+v, %v; want %s", size, c, err, p.DefaultContext)
+		}
 	}
 }

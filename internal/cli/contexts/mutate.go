@@ -174,7 +174,7 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 			if err != nil {
 				return err
 			}
-			if strings.EqualFold(c.Name, view.DefaultContext) {
+			if profile.SameName(c.Name, view.DefaultContext) {
 				ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove %q, the default context?", c.Name), "--force")
 				if err != nil {
 					return err

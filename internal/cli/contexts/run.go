@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -135,7 +134,7 @@ func ShapeOne(st *azc.State, name string) (Context, error) {
 		return Context{}, err
 	}
 	for i := range entries {
-		if strings.EqualFold(entries[i].Name, name) {
+		if profile.SameName(entries[i].Name, name) {
 			return indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current), nil
 		}
 	}
