@@ -426,13 +426,18 @@ type SetOptions struct {
 type SetResult struct {
 	Context profile.Context // as stored
 	Created bool
+	// Replaced is the context of another identity that held the name
+	// (force), with its account when that was the account's last context.
+	Replaced profile.Removal
 	Change
 }
 
 // SetContext is Set-AzContext's create-or-update by name: c.Name names the context to update, or to add when no context of
 // scope has that name (the context that already held c's subscription
 // stays); a name held by a context of another identity is
-// profile.ErrNameTaken unless opts.Force, which re-points it. With no name
+// profile.ErrNameTaken unless opts.Force, which re-points it (the account
+// of the context it held goes too when no other context uses it, reported
+// in SetResult.Replaced, whose credentials the caller drops). With no name
 // it updates the context of c's identity, or adds one under its default
 // name. The context becomes the default of scope, and inside a shell the
 // shell selects it.
@@ -449,7 +454,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	}
 	res := &SetResult{}
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
-		res.Created = false
+		res.Created, res.Replaced = false, profile.Removal{}
 		want := c
 		if opts.Account != nil && p.Account(opts.Account.Key()) == nil {
 			p.UpsertAccount(*opts.Account)
@@ -496,7 +501,11 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			want.Environment = profile.DefaultEnvironment
 		}
 		if i >= 0 {
+			prev := p.Contexts[i]
 			p.Contexts[i] = want
+			if !prev.SameIdentity(&want) {
+				res.Replaced = profile.Removal{Contexts: []profile.Context{prev}, OrphanedAccounts: p.DropOrphans([]string{prev.Account})}
+			}
 		} else {
 			p.Contexts = append(p.Contexts, want)
 			res.Created = true

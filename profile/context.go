@@ -457,13 +457,14 @@ func (p *Profile) removeAt(i int) Removal {
 		p.PreviousContext = ""
 	}
 	rem := Removal{Contexts: []Context{c}}
-	rem.OrphanedAccounts = p.dropOrphans([]string{c.Account})
+	rem.OrphanedAccounts = p.DropOrphans([]string{c.Account})
 	return rem
 }
 
-// dropOrphans removes the accounts among keys that no context uses and
-// returns their keys.
-func (p *Profile) dropOrphans(keys []string) []string {
+// DropOrphans removes the accounts among keys that no context uses and
+// returns their keys, lower-cased, for the caller to drop their
+// credentials.
+func (p *Profile) DropOrphans(keys []string) []string {
 	var orphaned []string
 	for _, k := range keys {
 		used := false

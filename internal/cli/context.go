@@ -193,7 +193,7 @@ func newCmdContextClear(f *cmdutil.Factory, runF func(*contexts.ClearOptions) er
 func newCmdContextSet(f *cmdutil.Factory, runF func(*contexts.SetOptions) error) *cobra.Command {
 	opts := &contexts.SetOptions{FindSubscription: func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error) {
 		return accounts.FindSubscription(ctx, f, st, cur, sub, tenant)
-	}}
+	}, Credentials: credentials(f)}
 	cmd := &cobra.Command{
 		Use:   "set [--subscription ID|NAME] [--tenant ID|DOMAIN] [--name NAME] [--storage-account NAME] [--property KEY=VALUE]…",
 		Short: "Create or update a context and make it the default",

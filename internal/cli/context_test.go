@@ -58,7 +58,7 @@ func TestContextCommandsFillTheirOptions(t *testing.T) {
 		run := func(o *contexts.SetOptions) error { got = o; return nil }
 		err := runArgs(f, newCmdContextSet(f, run), "--subscription", "Sub", "--tenant", "T", "--name", "N", "--property", "a=1", "--property", "b=", "--force", "--scope", "user")
 		if err != nil || got.Ref != "FromEnv" || got.Subscription != "Sub" || got.Tenant != "T" || got.Name != "N" ||
-			!slices.Equal(got.Properties, []string{"a=1", "b="}) || !got.Force || got.Scope != "user" || got.FindSubscription == nil {
+			!slices.Equal(got.Properties, []string{"a=1", "b="}) || !got.Force || got.Scope != "user" || got.FindSubscription == nil || got.Credentials.Drop == nil || got.Credentials.Probe == nil {
 			t.Errorf("options %+v, %v", got, err)
 		}
 		got = nil

@@ -62,6 +62,24 @@ func (c Credentials) probe(ctx context.Context, st *azc.State, scope profile.Sco
 	return c.Probe(ctx, st, scope, keys)
 }
 
+// probeReplaced is Credentials.Probe over the account of the context that
+// holds want's name in scope's profile when that context is of another
+// identity: the one a forced `context set` replaces.
+func (c Credentials) probeReplaced(ctx context.Context, st *azc.State, scope profile.Scope, want *profile.Context) error {
+	if want.Name == "" {
+		return nil
+	}
+	p, err := cmdutil.ScopeProfile(st, scope)
+	if err != nil {
+		return err
+	}
+	old := p.Context(want.Name)
+	if old == nil || old.SameIdentity(want) {
+		return nil
+	}
+	return c.Probe(ctx, st, scope, []string{old.Account})
+}
+
 // RenameRun renames a context: `context rename` once its arguments are
 // parsed.
 func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *RenameOptions) error {

@@ -25,6 +25,9 @@ type SetOptions struct {
 	// FindSubscription looks a subscription or tenant no context holds up
 	// in ARM (accounts.FindSubscription in azc-full).
 	FindSubscription func(ctx context.Context, st *azc.State, cur *profile.Context, sub, tenant string) (profile.Context, error)
+	// Credentials drops the credentials of an account whose last context
+	// Force replaced.
+	Credentials Credentials
 }
 
 // SetRun creates or updates a context and makes it the default: `context
@@ -69,6 +72,11 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	if err != nil {
 		return err
 	}
+	if opts.Force {
+		if err := opts.Credentials.probeReplaced(ctx, st, scope, &want); err != nil {
+			return err
+		}
+	}
 	res, err := st.SetContext(scope, want, azc.SetOptions{
 		Force:   opts.Force,
 		Account: acct,
@@ -79,9 +87,15 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	if err != nil {
 		return err
 	}
+	if err := opts.Credentials.Drop(ctx, st, scope, res.Replaced.OrphanedAccounts); err != nil {
+		return err
+	}
 	verb := "updated"
-	if res.Created {
+	switch {
+	case res.Created:
 		verb = "created"
+	case len(res.Replaced.Contexts) > 0:
+		verb = "replaced"
 	}
 	for _, r := range res.Renamed {
 		cmdutil.Warn(f.IOStreams, renameWarning(scope, r, verb))
