@@ -46,7 +46,7 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 	case dir && !fi.IsDir():
 		return nil, &UnsafePathError{Path: path, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates its state directory", path)}
 	case !dir && !fi.Mode().IsRegular():
-		return nil, &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
+		return nil, notRegularError(path)
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
 		return nil, &UnsafePathError{
@@ -56,6 +56,10 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 		}
 	}
 	return fi, nil
+}
+
+func notRegularError(path string) error {
+	return &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
 }
 
 func symlinkError(path string) error {
@@ -90,8 +94,11 @@ func checkDir(dir string) error {
 // a symbolic link, and checks that it is a regular file of the user's.
 func openLock(path string) (*os.File, error) {
 	f, err := sysfile.Open(path, os.O_RDWR|os.O_CREATE|noFollow, 0o600)
-	if errors.Is(err, syscall.ELOOP) {
+	switch {
+	case errors.Is(err, syscall.ELOOP):
 		return nil, symlinkError(path)
+	case errors.Is(err, syscall.EISDIR):
+		return nil, notRegularError(path)
 	}
 	if err != nil {
 		return nil, err

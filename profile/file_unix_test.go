@@ -65,6 +65,14 @@ func TestUnsafeStateIsRefusedWithItsPath(t *testing.T) {
 		_, err = s.LockFree()
 		wantUnsafe(t, err, s.LockPath(), "is a symbolic link")
 	})
+	t.Run("a profile.lock that is a directory", func(t *testing.T) {
+		s := openTemp(t)
+		if err := os.Mkdir(s.LockPath(), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
+		wantUnsafe(t, err, s.LockPath(), "is not a regular file")
+	})
 	t.Run("a profile.json another user owns", func(t *testing.T) {
 		if !root {
 			t.Skip("needs root to give a file away")
