@@ -167,8 +167,12 @@ func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) erro
 	}
 	imp, err := profile.Import(data)
 	if err != nil {
-		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure,
-			"azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json")
+		hint := "azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json"
+		var dup *profile.DuplicateNameError
+		if errors.As(err, &dup) {
+			hint = fmt.Sprintf("edit %s to rename or remove one of the two contexts, then import it again", opts.File)
+		}
+		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure, hint)
 	}
 	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
