@@ -316,10 +316,14 @@ func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 		c, scope, _, err := l.current()
 		return c, scope, err
 	}
-	if r := strings.TrimSpace(ref); r != "" {
-		if c, scope, err := l.exact(r); err != nil || c != nil {
-			return c, scope, err
-		}
+	r := strings.TrimSpace(ref)
+	if r == "" {
+		// spaces alone name no context (Profile.Find); the profile's
+		// contexts need not be read for that
+		return nil, 0, &profile.NotFoundError{Kind: "context", Ref: r}
+	}
+	if c, scope, err := l.exact(r); err != nil || c != nil {
+		return c, scope, err
 	}
 	v, err := l.view()
 	if err != nil {

@@ -1,6 +1,7 @@
 package azc
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -117,5 +118,45 @@ func TestLookupResolvesAsTheMergedView(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestABlankReferenceIsAnsweredFromOneRead: ResolveEntry streams the
+// profile once, keeping the contexts its reference and the default name;
+// a reference of spaces alone names none, and is answered from that read
+// as the merged view answers it, never by reading the file again (which
+// fails once another writer has replaced it: "was replaced while azc read
+// it").
+func TestABlankReferenceIsAnsweredFromOneRead(t *testing.T) {
+	t.Parallel()
+	st, err := Open(Options{Dir: filepath.Join(t.TempDir(), "azc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t1"}
+	add := func(name string) {
+		t.Helper()
+		if _, err := st.Update(profile.ScopeUser, func(p *profile.Profile) error {
+			p.UpsertAccount(alice)
+			_, err := p.UpsertContext(profile.Context{Name: name, Account: alice.Key(), Environment: "AzureCloud", Tenant: profile.Tenant{ID: "t1"},
+				Subscription: &profile.Subscription{ID: name + "-id", Name: name, TenantID: "t1"}}, profile.UpsertOptions{})
+			p.DefaultContext = "Prod"
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("Prod")
+	for i, ref := range []string{" ", "  \t"} {
+		l, err := st.lookupKeeping(ref, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(fmt.Sprint("Dev ", i)) // another writer replaces the file
+		_, _, err = l.resolve(ref)
+		var nf *profile.NotFoundError
+		if !errors.As(err, &nf) || nf.Ref != "" {
+			t.Fatalf("resolve(%q) after the file was replaced = %v, want the merged view's %v", ref, err, &profile.NotFoundError{Kind: "context"})
+		}
 	}
 }
