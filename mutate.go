@@ -268,7 +268,10 @@ type Renamed struct {
 	// Moved reports that the context moved from the session to the
 	// profile, with its account and its tokens.
 	Moved bool
-	// Replaced is what went from the scope for the new name (force).
+	// Scope is the scope whose profile the rename wrote: the one the
+	// context lives in now, which Replaced went from.
+	Scope profile.Scope
+	// Replaced is what went from Scope for the new name (force).
 	Replaced profile.Removal
 }
 
@@ -281,31 +284,21 @@ type Renamed struct {
 // of the session moves to the profile under newName, with its account and
 // its tokens.
 func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (*Renamed, error) {
-	if scope == profile.ScopeProcess && s.session == nil {
-		return nil, ErrNoSession
-	}
 	l, err := s.lookup()
 	if err != nil {
 		return nil, err
 	}
-	c, where, err := l.resolve(ref)
+	c, where, into, err := s.renameTarget(l, scope, ref)
 	if err != nil {
 		return nil, err
-	}
-	if scope == profile.ScopeProcess && where == profile.ScopeUser {
-		return nil, &ScopeError{Name: c.Name, Scope: where}
-	}
-	if cp, _, copy, err := l.current(); err == nil && copy && cp.Name == c.Name {
-		// the shell's own copy: no scope holds it to rename
-		return nil, &profile.NotFoundError{Kind: "context", Ref: ref}
 	}
 	if o, ow, err := l.exact(newName); err != nil {
 		return nil, err
 	} else if o != nil && ow != where && !sameName(o.Name, c.Name) {
 		return nil, fmt.Errorf("context %q: %w", o.Name, profile.ErrNameTaken)
 	}
-	out := &Renamed{Old: c.Name}
-	if scope == profile.ScopeUser && where == profile.ScopeProcess {
+	out := &Renamed{Old: c.Name, Scope: into}
+	if into != where {
 		// Renamed into the user scope: the session's context moves to the
 		// profile, with its account and its tokens.
 		out.Replaced, err = s.promote(l, c, newName, force)
@@ -332,6 +325,44 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 		}
 	}
 	return out, nil
+}
+
+// RenameTarget is the context RenameContext(scope, ref, …) renames, and the
+// scope whose profile it writes: where the context lives, or the user
+// scope for a context of the session it moves there. A command that
+// drops the credentials of the account a forced rename replaces tries
+// their lock in that scope first.
+func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context, profile.Scope, error) {
+	l, err := s.lookup()
+	if err != nil {
+		return nil, 0, err
+	}
+	c, _, into, err := s.renameTarget(l, scope, ref)
+	return c, into, err
+}
+
+// renameTarget is RenameTarget over l; where is the scope the context
+// lives in.
+func (s *State) renameTarget(l *lookup, scope profile.Scope, ref string) (c *profile.Context, where, into profile.Scope, err error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return nil, 0, 0, ErrNoSession
+	}
+	c, where, err = l.resolve(ref)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if scope == profile.ScopeProcess && where == profile.ScopeUser {
+		return nil, 0, 0, &ScopeError{Name: c.Name, Scope: where}
+	}
+	if cp, _, copy, err := l.current(); err == nil && copy && cp.Name == c.Name {
+		// the shell's own copy: no scope holds it to rename
+		return nil, 0, 0, &profile.NotFoundError{Kind: "context", Ref: ref}
+	}
+	into = where
+	if scope == profile.ScopeUser && where == profile.ScopeProcess {
+		into = profile.ScopeUser
+	}
+	return c, where, into, nil
 }
 
 // RemoveAccounts signs the accounts keys out of scope (logout): it removes

@@ -33,7 +33,56 @@ type ApplyResult struct {
 // the profile's Update, after every network call is done.
 func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult, error) {
 	var res ApplyResult
-	acct := p.UpsertAccount(r.Account)
+	ctxs := r.contexts(p.UpsertAccount(r.Account))
+	if len(ctxs) == 0 {
+		return res, nil
+	}
+	// The first context takes the options; the rest are upserted in one
+	// pass over an index of the profile, linear in the contexts of both.
+	first := ctxs[0]
+	uo := profile.UpsertOptions{MakeDefault: !opts.KeepDefault}
+	if opts.ContextName != "" {
+		first.Name = opts.ContextName
+		uo.Force = opts.Force
+	}
+	u, err := p.UpsertContext(first, uo)
+	if err != nil {
+		return res, err
+	}
+	res.Default, res.Replaced = u.Context, u.Replaced
+	rest, err := p.UpsertContexts(ctxs[1:], profile.UpsertOptions{})
+	for _, u := range append(rest, u) {
+		if u.Created {
+			res.Created++
+		} else {
+			res.Updated++
+		}
+	}
+	return res, err
+}
+
+// Named is the context Apply gives opts.ContextName, before Apply: a
+// forced name replaces the context that holds it when that context is of
+// another identity, and the caller tries the credential lock of that
+// context's account first. False when there is no name, or no context.
+func (r *LoginResult) Named(opts ApplyOptions) (profile.Context, bool) {
+	if opts.ContextName == "" {
+		return profile.Context{}, false
+	}
+	// the account as a profile holds it
+	var empty profile.Profile
+	ctxs := r.contexts(empty.UpsertAccount(r.Account))
+	if len(ctxs) == 0 {
+		return profile.Context{}, false
+	}
+	c := ctxs[0]
+	c.Name = opts.ContextName
+	return c, true
+}
+
+// contexts are the contexts of the sign-in of acct, the account as the
+// profile holds it; the first becomes the default.
+func (r *LoginResult) contexts(acct profile.Account) []profile.Context {
 	key := acct.Key()
 	ctxs := make([]profile.Context, 0, len(r.Subscriptions))
 	tenants := map[string]profile.Tenant{}
@@ -60,29 +109,5 @@ func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult,
 			ctxs = append(ctxs, profile.Context{Account: key, Environment: acct.Environment, Tenant: t})
 		}
 	}
-	if len(ctxs) == 0 {
-		return res, nil
-	}
-	// The first context takes the options; the rest are upserted in one
-	// pass over an index of the profile, linear in the contexts of both.
-	first := ctxs[0]
-	uo := profile.UpsertOptions{MakeDefault: !opts.KeepDefault}
-	if opts.ContextName != "" {
-		first.Name = opts.ContextName
-		uo.Force = opts.Force
-	}
-	u, err := p.UpsertContext(first, uo)
-	if err != nil {
-		return res, err
-	}
-	res.Default, res.Replaced = u.Context, u.Replaced
-	rest, err := p.UpsertContexts(ctxs[1:], profile.UpsertOptions{})
-	for _, u := range append(rest, u) {
-		if u.Created {
-			res.Created++
-		} else {
-			res.Updated++
-		}
-	}
-	return res, err
+	return ctxs
 }

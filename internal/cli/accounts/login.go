@@ -133,11 +133,20 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 	for _, w := range res.Warnings {
 		cmdutil.Warn(f.IOStreams, w)
 	}
+	apply := auth.ApplyOptions{ContextName: o.ContextName, Force: o.Force}
+	if want, ok := res.Named(apply); ok && o.Force {
+		probe := func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error {
+			return ProbeCredentialLocks(ctx, f, st, scope, keys)
+		}
+		if err := contexts.ProbeReplaced(ctx, st, scope, &want, probe); err != nil {
+			return err
+		}
+	}
 	var ar auth.ApplyResult
 	err = res.Save(ctx, blobs, func() error {
 		_, err := st.Update(scope, func(p *profile.Profile) error {
 			var err error
-			ar, err = res.Apply(p, auth.ApplyOptions{ContextName: o.ContextName, Force: o.Force})
+			ar, err = res.Apply(p, apply)
 			return err
 		})
 		return err

@@ -62,10 +62,12 @@ func (c Credentials) probe(ctx context.Context, st *azc.State, scope profile.Sco
 	return c.Probe(ctx, st, scope, keys)
 }
 
-// probeReplaced is Credentials.Probe over the account of the context that
-// holds want's name in scope's profile when that context is of another
-// identity: the one a forced `context set` replaces.
-func (c Credentials) probeReplaced(ctx context.Context, st *azc.State, scope profile.Scope, want *profile.Context) error {
+// ProbeReplaced is probe (Credentials.Probe) over the account of the
+// context that holds want's name in scope's profile when that context is
+// of another identity: the one a forced write of want replaces (`context
+// set`, `context rename`, `login --context-name`), and its account with it
+// when that was the account's last context.
+func ProbeReplaced(ctx context.Context, st *azc.State, scope profile.Scope, want *profile.Context, probe func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error) error {
 	if want.Name == "" {
 		return nil
 	}
@@ -77,7 +79,7 @@ func (c Credentials) probeReplaced(ctx context.Context, st *azc.State, scope pro
 	if old == nil || old.SameIdentity(want) {
 		return nil
 	}
-	return c.Probe(ctx, st, scope, []string{old.Account})
+	return probe(ctx, st, scope, []string{old.Account})
 }
 
 // RenameRun renames a context: `context rename` once its arguments are
@@ -92,11 +94,21 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
+	if opts.Force {
+		// a reference that names no context is left to the rename to report
+		if c, into, err := st.RenameTarget(scope, opts.Old); err == nil {
+			want := *c
+			want.Name = opts.New
+			if err := ProbeReplaced(ctx, st, into, &want, opts.Credentials.Probe); err != nil {
+				return err
+			}
+		}
+	}
 	ren, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
 	if err != nil {
 		return err
 	}
-	if err := opts.Credentials.Drop(ctx, st, profile.ScopeUser, ren.Replaced.OrphanedAccounts); err != nil {
+	if err := opts.Credentials.Drop(ctx, st, ren.Scope, ren.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)

@@ -73,7 +73,7 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 		return err
 	}
 	if opts.Force {
-		if err := opts.Credentials.probeReplaced(ctx, st, scope, &want); err != nil {
+		if err := ProbeReplaced(ctx, st, scope, &want, opts.Credentials.Probe); err != nil {
 			return err
 		}
 	}
