@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +102,7 @@ type Config struct {
 	// and their lower-case forms) when a client is built. Nil means none.
 	Getenv func(string) string
 	// ReadFile reads certificate, CA and federated token files; nil means
-	// os.ReadFile.
+	// profile.ReadFile (os.ReadFile up to profile.MaxFileSize).
 	ReadFile func(string) ([]byte, error)
 	// NotFound reports whether a Blobs.Get error means "no such blob"; nil
 	// means errors.Is(err, ErrBlobNotFound).
@@ -141,7 +140,7 @@ func New(cfg Config) *Manager {
 		cfg.Now = time.Now
 	}
 	if cfg.ReadFile == nil {
-		cfg.ReadFile = os.ReadFile
+		cfg.ReadFile = profile.ReadFile
 	}
 	if cfg.Getenv == nil {
 		cfg.Getenv = func(string) string { return "" }

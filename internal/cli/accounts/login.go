@@ -14,7 +14,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -91,7 +90,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		switch {
 		case o.Certificate != "":
 			opts.Method = auth.Certificate
-			data, err := os.ReadFile(o.Certificate)
+			data, err := profile.ReadFile(o.Certificate)
 			if err != nil {
 				return cmdutil.Errorf("read the certificate: %w", err)
 			}
@@ -269,7 +268,7 @@ func readSecret(f *cmdutil.Factory, file, env string) (secret.String, error) {
 	case file == "-":
 		data, err = io.ReadAll(io.LimitReader(f.IOStreams.In, 1<<20))
 	case file != "":
-		data, err = os.ReadFile(file)
+		data, err = profile.ReadFile(file)
 	case env != "" && f.Getenv(env) != "":
 		return secret.New(f.Getenv(env)), nil
 	default:

@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -124,7 +123,7 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
-		data, err := os.ReadFile(abs)
+		data, err := profile.ReadFile(abs)
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}

@@ -116,7 +116,7 @@ func azUserSettings(path string) string {
 	if path == "" {
 		return ""
 	}
-	data, err := os.ReadFile(path)
+	data, err := profile.ReadFile(path)
 	if err != nil {
 		return ""
 	}
@@ -194,11 +194,11 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 			_ = os.Chtimes(path, now, now)
 			return path, nil
 		}
-		roots, err := os.ReadFile(f)
+		roots, err := profile.ReadFile(f)
 		if err != nil || len(roots) == 0 {
 			continue
 		}
-		ca, err := os.ReadFile(caFile)
+		ca, err := profile.ReadFile(caFile)
 		if err != nil {
 			return "", fmt.Errorf("reading the environment's CA file: %w", err)
 		}
