@@ -3,6 +3,7 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -333,25 +334,47 @@ func (s *Store) setDefaultStreamed(ref string) (c Context, done bool, err error)
 	if !exact || err != nil {
 		return Context{}, exact, err
 	}
+	c, err = s.switchStreamed(st, i)
+	return c, true, err
+}
+
+// switchStreamed makes context i of st, the file streamed under the lock,
+// the default: it reads the context's line again and writes the new
+// header followed by the contexts array copied from the file. A program
+// that rewrote the file in place since it was streamed (no azc writer
+// does) is reported, not followed: the line read again would not be the
+// context's, and the copy would mix two files.
+func (s *Store) switchStreamed(st *streamed, i int) (Context, error) {
 	at := st.layout.elems[i]
+	changed := fmt.Errorf("%s was changed in place while azc read it", s.path)
 	elem := make([]byte, at[1]-at[0])
-	if _, err := st.f.ReadAt(elem, at[0]); err != nil {
-		return Context{}, true, fmt.Errorf("read %s: %w", s.path, err)
+	if _, err := st.f.ReadAt(elem, at[0]); errors.Is(err, io.EOF) {
+		return Context{}, changed
+	} else if err != nil {
+		return Context{}, fmt.Errorf("read %s: %w", s.path, err)
 	}
-	ctx := contextOf(string(elem))
+	k := &skimmer[[]byte]{s: elem}
+	var f fields
+	if !k.element(&f) || k.i != len(elem) {
+		return Context{}, changed
+	}
+	if now, err := st.f.Stat(); err != nil || !sameIdentity(st.info, now) {
+		return Context{}, changed
+	}
+	ctx := f.context(string(elem))
 	h := *st.view.header
 	h.setDefault(ctx.Name)
 	out, err := encodeHeaderChange(&h, st.view.header, st.layout.head)
 	if err != nil {
-		return Context{}, true, err
+		return Context{}, err
 	}
 	if out != nil {
 		out.from, out.at, out.n = st.f, st.layout.raw[0], st.layout.raw[1]-st.layout.raw[0]
 	}
 	if err := s.writeOver(out, &content{from: st.f, n: st.size}); err != nil {
-		return Context{}, true, err
+		return Context{}, err
 	}
-	return *ctx, true, nil
+	return *ctx, nil
 }
 
 // setDefaultFresh is SetDefault under the lock when the file changed since
@@ -385,6 +408,7 @@ func (s *Store) setDefaultOver(v *View, old, ref string) (Context, error) {
 // open: a View of its header and names, and where its parts are.
 type streamed struct {
 	f      *os.File
+	info   fs.FileInfo // f's, when it was opened
 	size   int64
 	view   *View
 	layout fileLayout
@@ -403,6 +427,10 @@ func (s *Store) readStreamed() (*streamed, error) {
 		return nil, err
 	}
 	st := &streamed{f: f, size: size}
+	if st.info, err = f.Stat(); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
 	bp := copyBuffers.Get().(*[]byte)
 	st.view, err = streamView(f, size, *bp, nil, &st.layout)
 	copyBuffers.Put(bp)

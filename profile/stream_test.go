@@ -170,3 +170,51 @@ func TestStreamViewTakesAStaleSize(t *testing.T) {
 		}
 	}
 }
+
+// TestSetDefaultOverAFileChangedInPlace: `azc use` streams profile.json
+// under the lock, then reads the chosen context's line again and copies
+// the contexts array from the same open file. A program that rewrites the
+// file in place meanwhile (an editor; no azc writer does) is reported with
+// the path, never a panic ("a skimmed context does not skim again"), and
+// nothing is written: neither another context made the default nor a
+// file that mixes the two.
+func TestSetDefaultOverAFileChangedInPlace(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(20)
+	edited := *p
+	edited.PreviousContext = p.Contexts[7].Name // the contexts move down a line's worth
+	for _, tc := range []struct {
+		name string
+		now  []byte
+	}{
+		{"the contexts moved", mustEncode(&edited)},
+		{"the file cut short", mustEncode(p)[:200]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := storeWith(t, mustEncode(p))
+			st, err := s.readStreamed()
+			if err != nil || st == nil {
+				t.Fatalf("readStreamed = %v, %v", st, err)
+			}
+			defer st.f.Close()
+			i := st.view.NameIndex(p.Contexts[3].Name)
+			f, err := os.OpenFile(s.Path(), os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Write(tc.now); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.switchStreamed(st, i); err == nil || !strings.Contains(err.Error(), s.Path()+" was changed in place") {
+				t.Fatalf("switchStreamed over a file changed in place = %v, want the path and what happened", err)
+			}
+			if got, err := os.ReadFile(s.Path()); err != nil || !bytes.Equal(got, tc.now) {
+				t.Fatalf("profile.json after the refused switch: %v\n%s", err, got)
+			}
+		})
+	}
+}
