@@ -96,8 +96,12 @@ func (e *InsecureDirError) Error() string {
 	return fmt.Sprintf("state directory %s is writable by other users (mode %v)", e.Path, e.Mode.Perm())
 }
 
-// Hint says how to fix the permissions.
+// Hint says how to fix the permissions, or, for a directory all users
+// share (the sticky bit, as on /tmp), to use one of one's own.
 func (e *InsecureDirError) Hint() string {
+	if e.Mode&fs.ModeSticky != 0 {
+		return fmt.Sprintf("%s is shared by every user: point AZC_CONFIG_DIR at a directory of your own", e.Path)
+	}
 	return fmt.Sprintf("run `chmod 700 %s`", e.Path)
 }
 

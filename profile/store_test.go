@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,6 +196,31 @@ func TestOpenRefusesADirectoryOthersCanWrite(t *testing.T) {
 	var ie *profile.InsecureDirError
 	if !errors.As(err, &ie) || ie.Path != dir {
 		t.Fatalf("Open() error = %v, want *InsecureDirError for %s", err, dir)
+	}
+	if want := "run `chmod 700 " + dir + "`"; ie.Hint() != want {
+		t.Errorf("hint %q, want %q", ie.Hint(), want)
+	}
+}
+
+// TestASharedDirectoryIsNotToBeChmodded: a state directory that is a
+// shared one, such as /tmp (other users may write, the sticky bit set),
+// gets a hint to use a directory of one's own, not to chmod it.
+func TestASharedDirectoryIsNotToBeChmodded(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits do not guard directories on Windows")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o777|fs.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	_, err := profile.Open(dir, profile.Options{})
+	var ie *profile.InsecureDirError
+	if !errors.As(err, &ie) {
+		t.Fatalf("Open() error = %v, want *InsecureDirError for %s", err, dir)
+	}
+	if h := ie.Hint(); strings.Contains(h, "chmod") || !strings.Contains(h, "AZC_CONFIG_DIR") {
+		t.Errorf("hint %q for a shared directory, want one to use a directory of your own", h)
 	}
 }
 
