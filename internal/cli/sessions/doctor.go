@@ -83,31 +83,12 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 	}
 
-	// The credential store and its key backend.
-	var warned []string
-	cs, err := credstore.Open(f.StateDir, credstore.Options{
-		Env:               f.Getenv,
-		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
-		Warn:              func(m string) { warned = append(warned, m) },
-		Logger:            f.Logger,
-	})
-	switch {
-	case err != nil:
-		// The check's name already says it is the credential store.
-		add("credential store", "fail", "%s", strings.TrimPrefix(err.Error(), "credential store: "))
-	case !cs.Encrypted():
-		r.KeyBackend = cs.Backend()
-		add("credential store", "warn", "%s: plaintext (0600): no OS key store is available; set AZC_REQUIRE_ENCRYPTION=1 to refuse", cs.Dir())
-	default:
-		r.KeyBackend, r.Encrypted = cs.Backend(), true
-		detail := fmt.Sprintf("%s: AES-256-GCM, data key in %s", cs.Dir(), cs.Backend())
-		if cs.Backend() == "linux-keyring" {
-			detail += " (lost at reboot: you would then sign in again)"
-		}
-		add("credential store", "ok", "%s", detail)
-	}
-	if err == nil {
-		credentialFiles(cs, add)
+	// The credential store and its key backend: not opened (which would
+	// create it) in a state directory azc refuses.
+	if st == nil {
+		add("credential store", "fail", "not opened: the state directory is refused")
+	} else {
+		diagnoseCredentials(f, r, add)
 	}
 
 	// The session.
@@ -135,6 +116,36 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
 	}
 	return r
+}
+
+// diagnoseCredentials reports the credential store, its key backend and
+// its files.
+func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, format string, a ...any)) {
+	var warned []string
+	cs, err := credstore.Open(f.StateDir, credstore.Options{
+		Env:               f.Getenv,
+		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
+		Warn:              func(m string) { warned = append(warned, m) },
+		Logger:            f.Logger,
+	})
+	switch {
+	case err != nil:
+		// The check's name already says it is the credential store.
+		add("credential store", "fail", "%s", strings.TrimPrefix(err.Error(), "credential store: "))
+	case !cs.Encrypted():
+		r.KeyBackend = cs.Backend()
+		add("credential store", "warn", "%s: plaintext (0600): no OS key store is available; set AZC_REQUIRE_ENCRYPTION=1 to refuse", cs.Dir())
+	default:
+		r.KeyBackend, r.Encrypted = cs.Backend(), true
+		detail := fmt.Sprintf("%s: AES-256-GCM, data key in %s", cs.Dir(), cs.Backend())
+		if cs.Backend() == "linux-keyring" {
+			detail += " (lost at reboot: you would then sign in again)"
+		}
+		add("credential store", "ok", "%s", detail)
+	}
+	if err == nil {
+		credentialFiles(cs, add)
+	}
 }
 
 // credentialFiles reports the credential store's files: any that azc
