@@ -82,11 +82,20 @@ func TestWriteAzConfig(t *testing.T) {
 func TestCABundle(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	write := fileWriter(t, dir)
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	ca := write("ca.pem", "CA\n")
 	parent := write("parent.pem", "PARENT")
 	other := write("other.pem", "OTHER\n")
 	bundles := filepath.Join(dir, "bundles")
+	trusting := func(roots string) func(string) string {
+		return func(k string) string { return map[string]string{"REQUESTS_CA_BUNDLE": roots}[k] }
+	}
 	bundle, err := caBundle(bundles, trusting(parent), ca)
 	if err != nil || bundle == "" {
 		t.Fatalf("caBundle = %q, %v", bundle, err)
@@ -119,10 +128,19 @@ func TestCABundle(t *testing.T) {
 func TestCABundlesUnusedForLongAreRemoved(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	write := fileWriter(t, dir)
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	ca := write("ca.pem", "CA\n")
 	inUse := write("in-use.pem", "IN USE\n")
 	bundles := filepath.Join(dir, "bundles")
+	trusting := func(roots string) func(string) string {
+		return func(k string) string { return map[string]string{"REQUESTS_CA_BUNDLE": roots}[k] }
+	}
 	used, err := caBundle(bundles, trusting(inUse), ca)
 	if err != nil || used == "" {
 		t.Fatalf("caBundle = %q, %v", used, err)
@@ -154,20 +172,4 @@ func TestCABundlesUnusedForLongAreRemoved(t *testing.T) {
 			t.Errorf("a bundle in use went: %v", err)
 		}
 	}
-}
-
-// fileWriter writes a file of dir and returns its path.
-func fileWriter(t *testing.T, dir string) func(name, content string) string {
-	return func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-}
-
-// trusting is the environment of a parent whose REQUESTS_CA_BUNDLE is roots.
-func trusting(roots string) func(string) string {
-	return func(k string) string { return map[string]string{"REQUESTS_CA_BUNDLE": roots}[k] }
 }
