@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -189,9 +188,6 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 		}
 		path := filepath.Join(dir, hex.EncodeToString(h.Sum(nil)[:16])+".pem")
 		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-			// Its modification time says when an exec last used it.
-			now := time.Now()
-			_ = os.Chtimes(path, now, now)
 			return path, nil
 		}
 		roots, err := profile.ReadFile(f)
@@ -208,35 +204,9 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 		if err := writeFileAtomic(path, append(roots, ca...)); err != nil {
 			return "", fmt.Errorf("writing the CA bundle: %w", err)
 		}
-		pruneBundles(dir, time.Now().Add(-bundleMaxAge))
 		return path, nil
 	}
 	return "", nil
-}
-
-// bundleMaxAge is how long a CA bundle no exec uses is kept: one whose
-// roots file or CA file changed is never used again, and a child that
-// still reads it started at most that long ago.
-const bundleMaxAge = 30 * 24 * time.Hour
-
-// pruneBundles removes the bundles in dir, and temporary files a writer
-// left there, that no exec has used since before. It runs when a bundle
-// is written, which a changed roots or CA file causes; errors leave a file
-// for the next time.
-func pruneBundles(dir string, before time.Time) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.Type().IsRegular() || !(strings.HasSuffix(name, ".pem") || strings.HasPrefix(name, ".tmp-")) {
-			continue
-		}
-		if fi, err := e.Info(); err == nil && fi.ModTime().Before(before) {
-			_ = os.Remove(filepath.Join(dir, name))
-		}
-	}
 }
 
 // writeFileAtomic writes data to path (creating its directory) through a

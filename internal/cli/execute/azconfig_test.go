@@ -2,13 +2,10 @@ package execute
 
 import (
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -118,58 +115,5 @@ func TestCABundle(t *testing.T) {
 	}
 	if _, err := caBundle(bundles, trusting(parent), filepath.Join(dir, "missing.pem")); err == nil {
 		t.Error("a missing CA file is not an error")
-	}
-}
-
-// TestCABundlesUnusedForLongAreRemoved: a bundle no exec has used for
-// bundleMaxAge goes when a new one is written (a roots file that changed
-// leaves the old one unused for ever); one used since stays, even if it
-// was made long ago.
-func TestCABundlesUnusedForLongAreRemoved(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	ca := write("ca.pem", "CA\n")
-	inUse := write("in-use.pem", "IN USE\n")
-	bundles := filepath.Join(dir, "bundles")
-	trusting := func(roots string) func(string) string {
-		return func(k string) string { return map[string]string{"REQUESTS_CA_BUNDLE": roots}[k] }
-	}
-	used, err := caBundle(bundles, trusting(inUse), ca)
-	if err != nil || used == "" {
-		t.Fatalf("caBundle = %q, %v", used, err)
-	}
-	long := time.Now().Add(-bundleMaxAge - time.Hour)
-	stale := filepath.Join(bundles, "0123456789abcdef0123456789abcdef.pem")
-	if err := os.WriteFile(stale, []byte("OLD ROOTS\nCA\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []string{stale, used} {
-		if err := os.Chtimes(p, long, long); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// An exec uses the old bundle again: it is not unused.
-	if again, err := caBundle(bundles, trusting(inUse), ca); err != nil || again != used {
-		t.Fatalf("the same files again: %q, %v; want %q reused", again, err, used)
-	}
-	// A new bundle is written (other roots): the stale one goes.
-	fresh, err := caBundle(bundles, trusting(write("new.pem", "NEW\n")), ca)
-	if err != nil || fresh == "" {
-		t.Fatalf("caBundle = %q, %v", fresh, err)
-	}
-	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("a bundle unused for %v is still there (%v)", bundleMaxAge, err)
-	}
-	for _, p := range []string{used, fresh} {
-		if _, err := os.Stat(p); err != nil {
-			t.Errorf("a bundle in use went: %v", err)
-		}
 	}
 }
