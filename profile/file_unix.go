@@ -63,7 +63,7 @@ func notRegularError(path string) error {
 }
 
 func symlinkError(path string) error {
-	return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the file itself), or point AZC_CONFIG_DIR at the real directory", path)}
+	return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the file itself)", path)}
 }
 
 // checkDir refuses a state directory that is a symbolic link, that another

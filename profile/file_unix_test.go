@@ -46,6 +46,11 @@ func TestUnsafeStateIsRefusedWithItsPath(t *testing.T) {
 		}
 		_, err := s.Load()
 		wantUnsafe(t, err, s.Path(), "is a symbolic link")
+		// The same error names links in credential and session stores,
+		// which AZC_CONFIG_DIR does not place: the hint is about the link.
+		if hint, want := err.(*UnsafePathError).Hint(), "remove the link "+s.Path()+" (azc makes the file itself)"; hint != want {
+			t.Errorf("hint %q, want %q", hint, want)
+		}
 		_, err = s.View()
 		wantUnsafe(t, err, s.Path(), "is a symbolic link")
 		_, err = s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
