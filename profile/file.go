@@ -216,7 +216,7 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content) (
 			_ = c.from.Close()
 		}
 	}
-	if err = renameRetry(tmp, path); err != nil {
+	if err = renameOver(tmp, path); err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))
@@ -245,8 +245,27 @@ func createTemp(tmp string) (*os.File, error) {
 	if errors.Is(err, fs.ErrExist) {
 		_ = os.Remove(tmp)
 		f, err = sysfile.Open(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			return nil, notRegularError(tmp) // a directory with files in it
+		}
 	}
 	return f, err
+}
+
+// renameOver is renameRetry, naming what is in the way when to is no
+// regular file (a directory).
+func renameOver(from, to string) error {
+	err := renameRetry(from, to)
+	if err != nil {
+		if fi, lerr := os.Lstat(to); lerr == nil && fi.IsDir() {
+			return notRegularError(to)
+		}
+	}
+	return err
+}
+
+func notRegularError(path string) error {
+	return &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
 }
 
 // linkBackup makes backup a hard link to the file at path, through a
@@ -263,7 +282,7 @@ func linkBackup(path, backup string) error {
 	if err != nil {
 		return err
 	}
-	err = renameRetry(tmp, backup)
+	err = renameOver(tmp, backup)
 	// When tmp and backup already name one file (a writer died between
 	// renaming tmp and renaming the new profile), the rename succeeds and
 	// leaves tmp; otherwise tmp is gone and this finds nothing.
@@ -319,6 +338,14 @@ func CheckFiles(dir string) []FileCheck {
 			_ = f.Close()
 		}
 		checks = append(checks, c)
+	}
+	// A directory where a write puts its temporary file or the backup
+	// stops every write.
+	for _, c := range []FileCheck{{Name: "profile temporary file", Path: filepath.Join(dir, FileName+".tmp")}, {Name: "profile backup", Path: filepath.Join(dir, BackupName)}, {Name: "profile temporary file", Path: filepath.Join(dir, BackupName+".tmp")}} {
+		if fi, err := os.Lstat(c.Path); err == nil && fi.IsDir() {
+			c.Err = notRegularError(c.Path)
+			checks = append(checks, c)
+		}
 	}
 	return checks
 }

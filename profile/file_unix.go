@@ -58,10 +58,6 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 	return fi, nil
 }
 
-func notRegularError(path string) error {
-	return &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
-}
-
 func symlinkError(path string) error {
 	return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the file itself)", path)}
 }

@@ -241,3 +241,37 @@ func TestAChangeThatWouldPassTheCapWritesNothing(t *testing.T) {
 		t.Fatalf("the profile no longer loads: %v", err)
 	}
 }
+
+// TestALeftoverDirectoryInTheWayOfAWriteIsNamed: a directory (not empty)
+// where a write puts its temporary file or the backup fails the write
+// with its path and the way out, and CheckFiles (`azc doctor`) reports it.
+func TestALeftoverDirectoryInTheWayOfAWriteIsNamed(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{FileName + ".tmp", BackupName, BackupName + ".tmp"} {
+		t.Run(name, func(t *testing.T) {
+			s := openTemp(t)
+			if _, err := s.Update(func(p *Profile) error { p.DefaultContext = "a"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			in := filepath.Join(filepath.Dir(s.Path()), name)
+			if err := os.MkdirAll(filepath.Join(in, "inside"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.Update(func(p *Profile) error { p.DefaultContext = "b"; return nil })
+			wantUnsafe(t, err, in, "is not a regular file")
+			if p, err := s.Load(); err != nil || p.DefaultContext != "a" {
+				t.Errorf("after the failed write: %v, %v; want the profile unchanged", p, err)
+			}
+			found := false
+			for _, c := range CheckFiles(filepath.Dir(s.Path())) {
+				var ue *UnsafePathError
+				if c.Path == in && errors.As(c.Err, &ue) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("CheckFiles does not report %s", in)
+			}
+		})
+	}
+}
