@@ -80,6 +80,8 @@ func ReadFile(path string) ([]byte, error) {
 		if size = fi.Size(); size > MaxFileSize {
 			return nil, &TooLargeError{Path: path, Max: MaxFileSize}
 		}
+	} else if err == nil && fi.IsDir() {
+		return nil, &UnsafePathError{Path: path, Problem: "is a directory", Fix: "name a file in it"}
 	}
 	return readLimited(f, path, size)
 }

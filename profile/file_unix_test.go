@@ -275,3 +275,12 @@ func TestALeftoverDirectoryInTheWayOfAWriteIsNamed(t *testing.T) {
 		})
 	}
 }
+
+// TestReadFileOfADirectoryHints: a directory named where a file is read
+// (an import, a secret file) is an error with its path and a hint.
+func TestReadFileOfADirectoryHints(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := ReadFile(dir)
+	wantUnsafe(t, err, dir, "is a directory")
+}
