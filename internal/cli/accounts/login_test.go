@@ -341,9 +341,7 @@ func TestLogoutNamesEachAccountOnce(t *testing.T) {
 	t.Parallel()
 	h, s := newHarness(t)
 	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
-	ca := strings.TrimSpace(h.ok("environment", "show", "emu", "-o", "tsv", "--query", "caFile"))
-	h.ok("environment", "add", "emu2", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
-		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
+	h.addEmu2(s)
 	for _, env := range []string{"emu", "emu2"} {
 		h.ok("login", "--environment", env, "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
 			"--tenant", emulator.DefaultHomeTenantID, "--context-name", env, "-o", "none")
@@ -353,4 +351,13 @@ func TestLogoutNamesEachAccountOnce(t *testing.T) {
 	if !strings.Contains(errOut, "signed out "+id+" (emu), "+id+" (emu2) (user scope)") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
+}
+
+// addEmu2 adds environment emu2: the emulator s again, under a second
+// name, with emu's CA file.
+func (h *harness) addEmu2(s *emulator.Server) {
+	h.t.Helper()
+	ca := strings.TrimSpace(h.ok("environment", "show", "emu", "-o", "tsv", "--query", "caFile"))
+	h.ok("environment", "add", "emu2", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
+		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
 }

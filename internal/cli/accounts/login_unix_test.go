@@ -25,9 +25,7 @@ func TestAForcedContextNameTriesTheLockOfTheAccountItReplacesFirst(t *testing.T)
 	t.Parallel()
 	h, s := newHarness(t)
 	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
-	ca := strings.TrimSpace(h.ok("environment", "show", "emu", "-o", "tsv", "--query", "caFile"))
-	h.ok("environment", "add", "emu2", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
-		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
+	h.addEmu2(s)
 	login := func(env string, force ...string) (int, string) {
 		args := append([]string{"login", "--environment", env, "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
 			"--tenant", emulator.DefaultHomeTenantID, "--skip-population", "--context-name", "ci", "-o", "none"}, force...)
