@@ -228,12 +228,12 @@ type meta struct {
 
 func (s *Store) metaPath() string { return filepath.Join(s.dir, "meta.json") }
 
-// readMeta reads meta.json as a blob is read (readOwned). A missing file,
+// readMeta reads meta.json as a blob is read (profile.ReadOwned). A missing file,
 // or one that is not a meta's JSON, reads as an empty meta, which
 // recordMeta then writes afresh.
 func readMeta(path string) (meta, error) {
 	var m meta
-	b, err := readOwned(path)
+	b, err := profile.ReadOwned(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return m, nil
 	}
@@ -311,7 +311,7 @@ func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
 // (see sealPlaintext).
 func (s *Store) Get(key string) ([]byte, error) {
 	p := s.path(key)
-	raw, err := readOwned(p)
+	raw, err := profile.ReadOwned(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, key)
 	}
@@ -332,25 +332,6 @@ func (s *Store) Get(key string) ([]byte, error) {
 	return data, nil
 }
 
-// readOwned reads the file at path, refusing a symbolic link, a file that
-// is not regular and one another user owns, and, before reading it, one
-// larger than profile.MaxFileSize (*profile.TooLargeError).
-func readOwned(path string) ([]byte, error) {
-	f, size, err := profile.OpenOwned(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if size > profile.MaxFileSize {
-		return nil, &profile.TooLargeError{Path: path, Max: profile.MaxFileSize}
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 // sealPlaintext replaces key's plaintext blob raw, whose payload is data,
 // by the same payload sealed under the store's key. It does so only when
 // the blob's lock is free (a holder may be replacing the blob; the next
@@ -362,7 +343,7 @@ func (s *Store) sealPlaintext(key string, raw, data []byte) {
 		return
 	}
 	defer unlock()
-	if now, err := readOwned(s.path(key)); err != nil || !bytes.Equal(now, raw) {
+	if now, err := profile.ReadOwned(s.path(key)); err != nil || !bytes.Equal(now, raw) {
 		return
 	}
 	if err := s.Put(key, data); err != nil {

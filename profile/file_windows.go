@@ -29,7 +29,7 @@ func openState(path string) (*os.File, int64, error) {
 	}
 	fi, err := f.Stat()
 	if err == nil && !fi.Mode().IsRegular() {
-		err = &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
+		err = notRegularError(path)
 	}
 	if err != nil {
 		_ = f.Close()

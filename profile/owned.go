@@ -9,6 +9,21 @@ import "os"
 // file's size. A missing file gives an error matching fs.ErrNotExist.
 func OpenOwned(path string) (*os.File, int64, error) { return openState(path) }
 
+// ReadOwned reads the file at path as OpenOwned opens it, refusing one
+// larger than MaxFileSize (*TooLargeError) before reading it, and reading
+// no more than that should it grow meanwhile.
+func ReadOwned(path string) ([]byte, error) {
+	f, size, err := openState(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size > MaxFileSize {
+		return nil, &TooLargeError{Path: path, Max: MaxFileSize}
+	}
+	return readLimited(f, path, size)
+}
+
 // CheckOwnedDir checks dir as Open checks the state directory: not a
 // symbolic link (*UnsafePathError), a directory the user owns, and not
 // writable by other users (*InsecureDirError).

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // Holds tell other processes which accounts the selections of live shells
@@ -43,7 +45,7 @@ func (s *Session) Hold(stateDir, key string) error {
 	dir := filepath.Join(stateDir, holdsDir)
 	path := filepath.Join(dir, s.id+".hold")
 	var old holdRecord
-	if b, err := readRecord(path); err == nil {
+	if b, err := profile.ReadOwned(path); err == nil {
 		_ = json.Unmarshal(b, &old) // an unreadable record holds nothing
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("hold: %w", err)
@@ -157,7 +159,7 @@ func readHolds(dir string) ([]holdFile, error) {
 		path := filepath.Join(dir, name)
 		switch {
 		case strings.HasSuffix(name, ".hold"):
-			b, err := readRecord(path)
+			b, err := profile.ReadOwned(path)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // released meanwhile
 			}
@@ -168,7 +170,7 @@ func readHolds(dir string) ([]holdFile, error) {
 			_ = json.Unmarshal(b, &h.rec) // unreadable: no owner, so not alive
 			out = append(out, h)
 		case strings.HasSuffix(name, ".released"):
-			b, err := readRecord(path)
+			b, err := profile.ReadOwned(path)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}

@@ -164,7 +164,7 @@ func Open(runtimeDir string, envValue secret.String) (*Session, error) {
 
 func readOwner(dir string) (Owner, error) {
 	var o Owner
-	b, err := readRecord(filepath.Join(dir, ownerFile))
+	b, err := profile.ReadOwned(filepath.Join(dir, ownerFile))
 	if err != nil {
 		return o, err
 	}
@@ -172,21 +172,6 @@ func readOwner(dir string) (Owner, error) {
 		return o, fmt.Errorf("owner record: %w", err)
 	}
 	return o, nil
-}
-
-// readRecord reads the record file at path (an owner or a hold) as the
-// profile is read (profile.OpenOwned): a symbolic link, a file that is not
-// regular or is another user's is refused with a *profile.UnsafePathError
-// naming it, and one over profile.MaxFileSize with a
-// *profile.TooLargeError, so that no record is followed elsewhere, waited
-// on or read without end.
-func readRecord(path string) ([]byte, error) {
-	f, _, err := profile.OpenOwned(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return profile.ReadLimited(f, path)
 }
 
 // ID is the session's id (not secret).
