@@ -346,20 +346,20 @@ func (s *Store) setDefaultStreamed(ref string) (c Context, done bool, err error)
 // context's, and the copy would mix two files.
 func (s *Store) switchStreamed(st *streamed, i int) (Context, error) {
 	at := st.layout.elems[i]
-	changed := fmt.Errorf("%s was changed in place while azc read it", s.path)
+	changed := func() error { return fmt.Errorf("%s was changed in place while azc read it", s.path) }
 	elem := make([]byte, at[1]-at[0])
 	if _, err := st.f.ReadAt(elem, at[0]); errors.Is(err, io.EOF) {
-		return Context{}, changed
+		return Context{}, changed()
 	} else if err != nil {
 		return Context{}, fmt.Errorf("read %s: %w", s.path, err)
 	}
 	k := &skimmer[[]byte]{s: elem}
 	var f fields
 	if !k.element(&f) || k.i != len(elem) {
-		return Context{}, changed
+		return Context{}, changed()
 	}
 	if now, err := st.f.Stat(); err != nil || !sameIdentity(st.info, now) {
-		return Context{}, changed
+		return Context{}, changed()
 	}
 	ctx := f.context(string(elem))
 	h := *st.view.header
