@@ -28,6 +28,41 @@ func Decode(data []byte) (*Profile, error) {
 	return p, nil
 }
 
+// decodeOver is Decode(text) for a file that replaced prevText, whose
+// Decode is prev (which it takes: the caller must not use it again). When
+// both files are in the layout the View skims, each context whose line is
+// the same in both is prev's and only the other lines are decoded, each
+// with encoding/json as Decode decodes it; the header is the View's. Any
+// other text is decoded whole. FuzzDecodeOver holds it to Decode.
+func decodeOver(text, prevText string, prev *Profile) (*Profile, error) {
+	text = strings.TrimPrefix(text, string(utf8BOM))
+	v, pv := skim(text), skim(strings.TrimPrefix(prevText, string(utf8BOM)))
+	if v == nil || pv == nil || len(pv.spans) != len(prev.Contexts) {
+		return Decode([]byte(text))
+	}
+	lines := make(map[string]int, len(pv.spans))
+	for i, sp := range pv.spans {
+		lines[pv.at(sp.elem)] = i
+	}
+	p := v.header
+	if len(v.spans) > 0 {
+		p.Contexts = make([]Context, len(v.spans))
+	}
+	for i, sp := range v.spans {
+		line := v.at(sp.elem)
+		if j, ok := lines[line]; ok {
+			// a line is taken once: prev's context becomes p's
+			delete(lines, line)
+			p.Contexts[i] = prev.Contexts[j]
+			continue
+		}
+		if err := json.Unmarshal([]byte(line), &p.Contexts[i]); err != nil {
+			return Decode([]byte(text))
+		}
+	}
+	return p, nil
+}
+
 // checkVersion refuses a format version this build cannot read.
 func checkVersion(v int) error {
 	if v > FormatVersion {

@@ -121,6 +121,29 @@ func (s *Store) read() (*Profile, string, error) {
 	return p, text, nil
 }
 
+// readOver is read under the lock after another writer replaced the file
+// Update read first as prevText, decoded as prev (nil if that read
+// failed): the contexts whose lines are the same in both are prev's (see
+// decodeOver), so that with 10,000 contexts a writer that changed a few
+// costs the lock holder the decoding of those few.
+func (s *Store) readOver(prevText string, prev *Profile) (*Profile, string, error) {
+	if prev == nil {
+		return s.read()
+	}
+	text, ok, err := s.readText()
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return New(), "", nil
+	}
+	p, err := decodeOver(text, prevText, prev)
+	if err != nil {
+		return nil, "", s.corrupt(err)
+	}
+	return p, text, nil
+}
+
 // readText is readState over profile.json, but a second read in one
 // command (the scope choice reads the settings, then the write reads the
 // file) takes the text the Store read last when the file has the same
@@ -239,7 +262,9 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	early, earlyText, readErr := s.read()
 	var data *content
 	var fnErr error
+	var base *Profile // early as read, before fn changed it
 	if readErr == nil {
+		base = early.Clone()
 		if fnErr = fn(early); fnErr == nil {
 			data, fnErr = encodeChange(early, "", earlyText)
 		}
@@ -257,7 +282,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	p, old := early, earlyText
 	if same, err := sameState(s.path, earlyText, readErr == nil && earlyText != ""); err != nil || readErr != nil || !same {
 		s.forget()
-		if p, old, err = s.read(); err != nil {
+		if p, old, err = s.readOver(earlyText, base); err != nil {
 			return nil, err
 		}
 		if err := fn(p); err != nil {
