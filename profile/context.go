@@ -198,30 +198,31 @@ func (p *Profile) DefaultName(c *Context) string {
 }
 
 func (p *Profile) defaultName(c *Context, ix *ctxIndex) string {
-	acct := p.AccountID(c)
-	var cands []string
-	if c.Subscription != nil && strings.TrimSpace(c.Subscription.Name) != "" {
-		sub := strings.TrimSpace(c.Subscription.Name)
-		cands = append(cands, sub, sub+" ("+acct+")")
-	} else {
-		t := c.Tenant.DefaultDomain
-		if t == "" {
+	sub := ""
+	if c.Subscription != nil {
+		sub = strings.TrimSpace(c.Subscription.Name)
+	}
+	if sub != "" {
+		first := sub
+		if first == "-" {
+			first = "context"
+		}
+		if p.free(first, c, ix) {
+			return first
+		}
+	}
+	t := sub
+	if t == "" {
+		if t = c.Tenant.DefaultDomain; t == "" {
 			t = c.Tenant.ID
 		}
-		cands = append(cands, t+" ("+acct+")")
 	}
-	for i, n := range cands {
-		cands[i] = strings.TrimSpace(n)
-		if cands[i] == "" || cands[i] == "-" {
-			cands[i] = "context"
-		}
+	// the account is looked up only here, when the subscription has no
+	// name or another context holds it
+	base := strings.TrimSpace(t + " (" + p.AccountID(c) + ")")
+	if p.free(base, c, ix) {
+		return base
 	}
-	for _, n := range cands {
-		if p.free(n, c, ix) {
-			return n
-		}
-	}
-	base := cands[len(cands)-1]
 	for i := 2; ; i++ {
 		if n := base + " (" + strconv.Itoa(i) + ")"; p.free(n, c, ix) {
 			return n
@@ -319,7 +320,8 @@ func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, er
 // O(len(p.Contexts) + len(cs)) where as many UpsertContext calls cost their
 // product. On an error it stops; the contexts before it stay upserted.
 func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) ([]UpsertResult, error) {
-	ix := p.buildIndex()
+	ix := p.buildIndex(len(cs))
+	p.Contexts = slices.Grow(p.Contexts, len(cs))
 	out := make([]UpsertResult, 0, len(cs))
 	for _, c := range cs {
 		r, err := p.upsert(c, opts, ix)
@@ -353,7 +355,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 			}
 			res.Replaced = p.removeAt(j)
 			if ix != nil {
-				*ix = *p.buildIndex()
+				*ix = *p.buildIndex(0)
 			}
 		}
 	}

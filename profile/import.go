@@ -195,7 +195,7 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 	for _, a := range imp.Accounts {
 		res.Accounts = append(res.Accounts, p.UpsertAccount(a).Key())
 	}
-	ix := p.buildIndex()
+	ix := p.buildIndex(len(imp.Contexts))
 	for i, c := range imp.Contexts {
 		var ur UpsertResult
 		var err error

@@ -23,8 +23,10 @@ func identityOf(c *Context) identity {
 	return id
 }
 
-func (p *Profile) buildIndex() *ctxIndex {
-	ix := &ctxIndex{byName: make(map[string]int, len(p.Contexts)), byID: make(map[identity]int, len(p.Contexts))}
+// buildIndex indexes p.Contexts, with room for more new ones.
+func (p *Profile) buildIndex(more int) *ctxIndex {
+	n := len(p.Contexts) + more
+	ix := &ctxIndex{byName: make(map[string]int, n), byID: make(map[identity]int, n)}
 	for i := range p.Contexts {
 		if k := NameKey(p.Contexts[i].Name); !hasKey(ix.byName, k) {
 			ix.byName[k] = i
