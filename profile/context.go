@@ -321,7 +321,6 @@ func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, er
 // product. On an error it stops; the contexts before it stay upserted.
 func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) ([]UpsertResult, error) {
 	ix := p.buildIndex(len(cs))
-	p.Contexts = slices.Grow(p.Contexts, len(cs))
 	out := make([]UpsertResult, 0, len(cs))
 	for _, c := range cs {
 		r, err := p.upsert(c, opts, ix)

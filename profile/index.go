@@ -23,9 +23,10 @@ func identityOf(c *Context) identity {
 	return id
 }
 
-// buildIndex indexes p.Contexts, with room for more new ones.
-func (p *Profile) buildIndex(more int) *ctxIndex {
-	n := len(p.Contexts) + more
+// buildIndex indexes p.Contexts, with room for as many as batch, the
+// contexts about to be upserted, could make.
+func (p *Profile) buildIndex(batch int) *ctxIndex {
+	n := max(len(p.Contexts), batch)
 	ix := &ctxIndex{byName: make(map[string]int, n), byID: make(map[identity]int, n)}
 	for i := range p.Contexts {
 		if k := NameKey(p.Contexts[i].Name); !hasKey(ix.byName, k) {
