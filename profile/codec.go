@@ -28,21 +28,36 @@ func Decode(data []byte) (*Profile, error) {
 	return p, nil
 }
 
-// decodeOver is Decode(text) for a file that replaced prevText, whose
-// Decode is prev (which it takes: the caller must not use it again). When
-// both files are in the layout the View skims, each context whose line is
-// the same in both is prev's and only the other lines are decoded, each
-// with encoding/json as Decode decodes it; the header is the View's. Any
-// other text is decoded whole. FuzzDecodeOver holds it to Decode.
-func decodeOver(text, prevText string, prev *Profile) (*Profile, error) {
-	text = strings.TrimPrefix(text, string(utf8BOM))
-	v, pv := skim(text), skim(strings.TrimPrefix(prevText, string(utf8BOM)))
-	if v == nil || pv == nil || len(pv.spans) != len(prev.Contexts) {
-		return Decode([]byte(text))
+// contextLines maps the line of each context of text, a file whose Decode
+// is p, to the context's position in p.Contexts, for decodeOver; nil when
+// p is nil or text is outside the layout the View skims.
+func contextLines(text string, p *Profile) map[string]int {
+	if p == nil {
+		return nil
 	}
-	lines := make(map[string]int, len(pv.spans))
-	for i, sp := range pv.spans {
-		lines[pv.at(sp.elem)] = i
+	v := skim(strings.TrimPrefix(text, string(utf8BOM)))
+	if v == nil || len(v.spans) != len(p.Contexts) {
+		return nil
+	}
+	lines := make(map[string]int, len(v.spans))
+	for i, sp := range v.spans {
+		lines[v.at(sp.elem)] = i
+	}
+	return lines
+}
+
+// decodeOver is Decode(text) for a file that replaced one whose Decode is
+// prev and whose contexts' lines are lines (contextLines); it takes prev
+// and lines, which the caller must not use again. When text is in the
+// layout the View skims, each context whose line is in lines is prev's,
+// and only the other lines are decoded, each with encoding/json as Decode
+// decodes it; the header is the View's. Any other text is decoded whole.
+// FuzzDecodeOver holds it to Decode.
+func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, error) {
+	text = strings.TrimPrefix(text, string(utf8BOM))
+	v := skim(text)
+	if v == nil {
+		return Decode([]byte(text))
 	}
 	p := v.header
 	if len(v.spans) > 0 {

@@ -3,6 +3,7 @@ package profile
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
@@ -16,7 +17,7 @@ func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := s.acquire()
+	unlock, err := s.acquire(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := s.acquire()
+	unlock, err := s.acquire(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,4 +101,50 @@ func TestUpdateRunsFnAgainOnAFileReplacedBeforeTheLock(t *testing.T) {
 	if runs != 2 || p.Generation != 2 || p.DefaultContext != "mine" || p.PreviousContext != "other's" {
 		t.Errorf("runs %d, generation %d, default %q, previous %q; want 2, 2, mine, other's", runs, p.Generation, p.DefaultContext, p.PreviousContext)
 	}
+}
+
+// TestAcquireRunsWaitingOnlyWhenTheLockIsHeld checks that acquire runs the
+// caller's waiting work (Update indexes its first read there) while
+// another holds the lock, before it gets it, and not when the lock is free.
+func TestAcquireRunsWaitingOnlyWhenTheLockIsHeld(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := s.acquire(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := make(chan struct{})
+	got := make(chan func(), 1)
+	go func() {
+		u, err := other.acquire(func() { close(ran) })
+		if err != nil {
+			t.Error(err)
+			u = func() {}
+		}
+		got <- u
+	}()
+	select {
+	case <-ran:
+	case u := <-got:
+		u()
+		t.Fatal("the waiter got a held lock")
+	case <-time.After(10 * time.Second):
+		t.Fatal("waiting did not run while the lock was held")
+	}
+	unlock()
+	(<-got)()
+
+	u, err := other.acquire(func() { t.Error("waiting ran for a free lock") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	u()
 }

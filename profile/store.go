@@ -122,12 +122,13 @@ func (s *Store) read() (*Profile, string, error) {
 }
 
 // readOver is read under the lock after another writer replaced the file
-// Update read first as prevText, decoded as prev (nil if that read
-// failed): the contexts whose lines are the same in both are prev's (see
-// decodeOver), so that with 10,000 contexts a writer that changed a few
-// costs the lock holder the decoding of those few.
-func (s *Store) readOver(prevText string, prev *Profile) (*Profile, string, error) {
-	if prev == nil {
+// Update read first, whose contexts' lines are lines and whose decoding is
+// prev (both nil if that read failed): the contexts whose lines are the
+// same in both files are prev's (see decodeOver), so that with 10,000
+// contexts a writer that changed a few costs the lock holder the decoding
+// of those few.
+func (s *Store) readOver(lines map[string]int, prev *Profile) (*Profile, string, error) {
+	if lines == nil {
 		return s.read()
 	}
 	text, ok, err := s.readText()
@@ -137,7 +138,7 @@ func (s *Store) readOver(prevText string, prev *Profile) (*Profile, string, erro
 	if !ok {
 		return New(), "", nil
 	}
-	p, err := decodeOver(text, prevText, prev)
+	p, err := decodeOver(text, lines, prev)
 	if err != nil {
 		return nil, "", s.corrupt(err)
 	}
@@ -273,7 +274,10 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 		s.testOnlyEarlyRead()
 	}
 
-	unlock, err := s.acquire()
+	// Another writer holding the lock is likely to replace the file: while
+	// it does, the lines of the first read are indexed for readOver.
+	var lines map[string]int
+	unlock, err := s.acquire(func() { lines = contextLines(earlyText, base) })
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +286,10 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	p, old := early, earlyText
 	if same, err := sameState(s.path, earlyText, readErr == nil && earlyText != ""); err != nil || readErr != nil || !same {
 		s.forget()
-		if p, old, err = s.readOver(earlyText, base); err != nil {
+		if lines == nil {
+			lines = contextLines(earlyText, base)
+		}
+		if p, old, err = s.readOver(lines, base); err != nil {
 			return nil, err
 		}
 		if err := fn(p); err != nil {
@@ -322,7 +329,7 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 		s.testOnlyEarlyRead()
 	}
 
-	unlock, err := s.acquire()
+	unlock, err := s.acquire(nil)
 	if err != nil {
 		return Context{}, err
 	}
@@ -345,7 +352,7 @@ func (s *Store) setDefaultStreamed(ref string) (c Context, done bool, err error)
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}
-	unlock, err := s.acquire()
+	unlock, err := s.acquire(nil)
 	if err != nil {
 		return Context{}, true, err
 	}
@@ -578,9 +585,11 @@ func (s *Store) writeOver(data, old *content) error {
 var errLocked = errors.New("profile: locked")
 
 // acquire takes the exclusive profile lock, waiting at most s.timeout.
-// The unlock it returns logs (at debug level) how long the lock was
-// waited for and held, for `azc --debug` and the benchmarks that read it.
-func (s *Store) acquire() (func(), error) {
+// When another process holds it, acquire first runs waiting (if not nil),
+// work the caller can do before its turn. The unlock it returns logs (at
+// debug level) how long the lock was waited for and held, for `azc
+// --debug` and the benchmarks that read it.
+func (s *Store) acquire(waiting func()) (func(), error) {
 	start := time.Now()
 	f, err := openLock(s.lock)
 	if err != nil {
@@ -609,6 +618,9 @@ func (s *Store) acquire() (func(), error) {
 	// goroutine is abandoned and closes the file, releasing the lock as
 	// soon as it gets it. Unbuffered: the goroutine hands the lock over
 	// only to a waiter still receiving; otherwise it sees giveUp.
+	if waiting != nil {
+		waiting()
+	}
 	got := make(chan error)
 	giveUp := make(chan struct{})
 	go func() {

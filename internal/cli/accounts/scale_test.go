@@ -15,21 +15,22 @@ import (
 
 // lockReleased is the line `azc --debug` logs when it releases
 // profile.lock.
-var lockReleased = regexp.MustCompile(`msg="profile lock released" path=\S+ waited=(\S+) held=(\S+)`)
+var lockReleased = regexp.MustCompile(`msg="profile lock released" path=\S+ waited=(\S+) held=(\S+) heldCPU=(\S+)`)
 
 // lockTimes returns the waits and holds of profile.lock that a --debug
-// run logged.
-func lockTimes(t testing.TB, stderr []byte) (waits, holds []time.Duration) {
+// run logged, and the process's CPU time during each hold.
+func lockTimes(t testing.TB, stderr []byte) (waits, holds, holdCPUs []time.Duration) {
 	t.Helper()
 	for _, m := range lockReleased.FindAllSubmatch(stderr, -1) {
 		w, err1 := time.ParseDuration(string(m[1]))
 		h, err2 := time.ParseDuration(string(m[2]))
-		if err1 != nil || err2 != nil {
+		c, err3 := time.ParseDuration(string(m[3]))
+		if err1 != nil || err2 != nil || err3 != nil {
 			t.Fatalf("unreadable lock times in %q", m[0])
 		}
-		waits, holds = append(waits, w), append(holds, h)
+		waits, holds, holdCPUs = append(waits, w), append(holds, h), append(holdCPUs, c)
 	}
-	return waits, holds
+	return waits, holds, holdCPUs
 }
 
 // bigLogin is one `azc login --device-code` of a user who reaches the
@@ -40,6 +41,7 @@ type bigLogin struct {
 	approvalToExit time.Duration // from the approval of the device code to the login's exit
 	loginCPU       time.Duration // the login process's user and system time
 	loginHolds     []time.Duration
+	loginHoldCPUs  []time.Duration // the login's CPU time during each hold
 	writerRuns     int
 	writerWaits    []time.Duration
 	writerErrs     []string
@@ -89,7 +91,7 @@ func runBigLogin(tb testing.TB, p *azcProc, approved *atomic.Int64, writers int)
 				cmd := p.cmd(args...)
 				cmd.Stderr = &stderr
 				err := cmd.Run()
-				waits, _ := lockTimes(tb, stderr.Bytes())
+				waits, _, _ := lockTimes(tb, stderr.Bytes())
 				mu.Lock()
 				res.writerRuns++
 				res.writerWaits = append(res.writerWaits, waits...)
@@ -125,7 +127,7 @@ func runBigLogin(tb testing.TB, p *azcProc, approved *atomic.Int64, writers int)
 	}
 	res.approvalToExit = exited.Sub(time.Unix(0, approved.Load()))
 	res.loginCPU = login.ProcessState.UserTime() + login.ProcessState.SystemTime()
-	_, res.loginHolds = lockTimes(tb, stderr.Bytes())
+	_, res.loginHolds, res.loginHoldCPUs = lockTimes(tb, stderr.Bytes())
 	return res
 }
 
@@ -194,7 +196,7 @@ func BenchmarkLoginCommand(b *testing.B) {
 	}{{"latency=0s", 0, 0, false}, {"latency=50ms", 50 * time.Millisecond, 0, false}, {"latency=0s/writers=4", 0, 4, false}, {"again/writers=4", 0, 4, true}} {
 		b.Run(bc.name, func(b *testing.B) {
 			s, approved := newBigWorld(b, bc.latency)
-			var total, cpu, held, wait time.Duration
+			var total, cpu, held, heldCPU, wait time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				p := newAzcProc(b, bin, s, "AZURE_CLIENT_SECRET="+emulator.DefaultServicePrincipalSecret)
@@ -213,6 +215,9 @@ func BenchmarkLoginCommand(b *testing.B) {
 				for _, h := range res.loginHolds {
 					held = max(held, h)
 				}
+				for _, h := range res.loginHoldCPUs {
+					heldCPU = max(heldCPU, h)
+				}
 				for _, w := range res.writerWaits {
 					wait = max(wait, w)
 				}
@@ -220,6 +225,7 @@ func BenchmarkLoginCommand(b *testing.B) {
 			b.ReportMetric(total.Seconds()/float64(b.N), "s-approval-to-exit/op")
 			b.ReportMetric(cpu.Seconds()/float64(b.N), "s-login-cpu/op")
 			b.ReportMetric(float64(held.Microseconds())/1000, "ms-lock-held-max")
+			b.ReportMetric(float64(heldCPU.Microseconds())/1000, "ms-lock-held-cpu-max")
 			if bc.writers > 0 {
 				b.ReportMetric(float64(wait.Microseconds())/1000, "ms-writer-wait-max")
 			}
