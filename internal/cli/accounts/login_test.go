@@ -336,18 +336,25 @@ func TestARMLookupWithoutAnAnswerSaysSo(t *testing.T) {
 
 // TestLogoutNamesEachAccountOnce: one identity signed in to two clouds is
 // two accounts with one id; the sign-out message tells them apart by their
-// cloud.
+// cloud, whether it signs out both or one of them.
 func TestLogoutNamesEachAccountOnce(t *testing.T) {
 	t.Parallel()
 	h, s := newHarness(t)
 	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
 	h.addEmu2(s)
-	for _, env := range []string{"emu", "emu2"} {
+	login := func(env string) {
 		h.ok("login", "--environment", env, "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
 			"--tenant", emulator.DefaultHomeTenantID, "--context-name", env, "-o", "none")
 	}
-	_, _, errOut := h.run("logout", "--all")
+	login("emu")
+	login("emu2")
 	id := emulator.DefaultServicePrincipalID
+	_, _, errOut := h.run("-c", "emu2", "logout")
+	if !strings.Contains(errOut, "signed out "+id+" (emu2) (user scope)") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	login("emu2")
+	_, _, errOut = h.run("logout", "--all")
 	if !strings.Contains(errOut, "signed out "+id+" (emu), "+id+" (emu2) (user scope)") {
 		t.Errorf("stderr:\n%s", errOut)
 	}

@@ -115,19 +115,12 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		names = append(names, c.Name)
 	}
 	ids := make([]string, 0, len(keys))
-	seen := map[string]int{}
-	for _, k := range keys {
-		id := merged.AccountID(&profile.Context{Account: k})
-		ids = append(ids, id)
-		seen[strings.ToLower(id)]++
-	}
 	// an identity signed in to two clouds is two accounts with one id:
-	// the message tells them apart by their cloud
-	labels := slices.Clone(ids)
-	for i, k := range keys {
-		if a := merged.Account(k); a != nil && seen[strings.ToLower(ids[i])] > 1 {
-			labels[i] += " (" + a.Environment + ")"
-		}
+	// the message names each as every message does (AccountName)
+	labels := make([]string, 0, len(keys))
+	for _, k := range keys {
+		ids = append(ids, merged.AccountID(&profile.Context{Account: k}))
+		labels = append(labels, merged.AccountName(k))
 	}
 	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(labels, ", "), contexts.Where(st, scope), len(names))
 	if len(ids) == 0 {
