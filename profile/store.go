@@ -277,7 +277,9 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	// Another writer holding the lock is likely to replace the file: while
 	// it does, the lines of the first read are indexed for readOver.
 	var lines map[string]int
-	unlock, err := s.acquire(func() { lines = contextLines(earlyText, base) })
+	indexed := false
+	index := func() { lines, indexed = contextLines(earlyText, base), true }
+	unlock, err := s.acquire(index)
 	if err != nil {
 		return nil, err
 	}
@@ -286,8 +288,8 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	p, old := early, earlyText
 	if same, err := sameState(s.path, earlyText, readErr == nil && earlyText != ""); err != nil || readErr != nil || !same {
 		s.forget()
-		if lines == nil {
-			lines = contextLines(earlyText, base)
+		if !indexed {
+			index()
 		}
 		if p, old, err = s.readOver(lines, base); err != nil {
 			return nil, err
@@ -613,14 +615,14 @@ func (s *Store) acquire(waiting func()) (func(), error) {
 		unlock()
 		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
+	if waiting != nil {
+		waiting()
+	}
 	// Contended: block in the lock call so that the waiter wakes the
 	// moment the lock is free, rather than polling. On timeout the
 	// goroutine is abandoned and closes the file, releasing the lock as
 	// soon as it gets it. Unbuffered: the goroutine hands the lock over
 	// only to a waiter still receiving; otherwise it sees giveUp.
-	if waiting != nil {
-		waiting()
-	}
 	got := make(chan error)
 	giveUp := make(chan struct{})
 	go func() {
