@@ -274,12 +274,23 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 		s.testOnlyEarlyRead()
 	}
 
-	// Another writer holding the lock is likely to replace the file: while
-	// it does, the lines of the first read are indexed for readOver.
+	// When another writer has replaced the file since the first read, or
+	// holds the lock (and is likely to), the lines of the first read are
+	// indexed for readOver before the lock is taken.
 	var lines map[string]int
 	indexed := false
 	index := func() { lines, indexed = contextLines(earlyText, base), true }
-	unlock, err := s.acquire(index)
+	s.mu.Lock()
+	last := s.lastInfo
+	s.mu.Unlock()
+	if base != nil && last != nil && !s.unchanged(last) {
+		index()
+	}
+	unlock, err := s.acquire(func() {
+		if !indexed {
+			index()
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
