@@ -138,6 +138,20 @@ func runBigLogin(tb testing.TB, p *azcProc, approved *atomic.Int64, writers int)
 // its change. How short the waits and the login's hold are is
 // bench/login.sh's to measure, not a test's.
 func TestBigLoginWithWritersThroughout(t *testing.T) {
+	testBigLoginWithWriters(t, false)
+}
+
+// TestBigLoginAgainWithWritersThroughout is TestBigLoginWithWritersThroughout
+// for a user who signs in again over the 10,000 contexts of a sign-in
+// before: the writers replace the file between the login's first read and
+// its turn at the lock, so the login reads it again there, taking the
+// contexts whose lines did not change from its first read; still every
+// writer's change stays.
+func TestBigLoginAgainWithWritersThroughout(t *testing.T) {
+	testBigLoginWithWriters(t, true)
+}
+
+func testBigLoginWithWriters(t *testing.T, again bool) {
 	if testing.Short() {
 		t.Skip("builds azc; signs in to 10,000 subscriptions")
 	}
@@ -147,6 +161,11 @@ func TestBigLoginWithWritersThroughout(t *testing.T) {
 	p := newAzcProc(t, bin, s, "AZURE_CLIENT_SECRET="+emulator.DefaultServicePrincipalSecret)
 	p.ok(t, "login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
 		"--tenant", emulator.DefaultHomeTenantID, "--context-name", "sp", "-o", "none")
+	before := 0
+	if again {
+		runBigLogin(t, p, approved, 0)
+		before = len(loadUserProfile(t, p.dir()).Contexts)
+	}
 
 	res := runBigLogin(t, p, approved, 4)
 	for _, e := range res.writerErrs {
@@ -159,8 +178,8 @@ func TestBigLoginWithWritersThroughout(t *testing.T) {
 		t.Errorf("%d writer runs recorded %d lock waits", res.writerRuns, len(res.writerWaits))
 	}
 	prof := loadUserProfile(t, p.dir())
-	if n := len(prof.Contexts); n < 10001 {
-		t.Errorf("%d contexts, want the 10,000 generated subscriptions' and sp", n)
+	if n := len(prof.Contexts); n < 10001 || again && n != before {
+		t.Errorf("%d contexts (%d before), want the 10,000 generated subscriptions' and sp, each once", n, before)
 	}
 	sp := prof.Context("sp")
 	if sp == nil {
