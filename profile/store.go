@@ -123,10 +123,11 @@ func (s *Store) read() (*Profile, string, error) {
 
 // readOver is read under the lock after another writer replaced the file
 // Update read first, whose contexts' lines are lines and whose decoding is
-// prev (both nil if that read failed): the contexts whose lines are the
-// same in both files are prev's (see decodeOver), so that with 10,000
-// contexts a writer that changed a few costs the lock holder the decoding
-// of those few.
+// prev: the contexts whose lines are the same in both files are prev's
+// (see decodeOver), so that with 10,000 contexts a writer that changed a
+// few costs the lock holder the decoding of those few. With no lines (the
+// first read failed, or its file was outside the layout the View skims)
+// it is read.
 func (s *Store) readOver(lines map[string]int, prev *Profile) (*Profile, string, error) {
 	if lines == nil {
 		return s.read()
