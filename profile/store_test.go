@@ -474,3 +474,89 @@ func TestSetDefaultAfterSettingsSeesAReplacedFile(t *testing.T) {
 		t.Fatalf("Load() = %+v, %v; want both contexts, b the default", p, err)
 	}
 }
+
+// TestAViewsProfileAndUpdatesShareNothing: the Store decodes the file a
+// View's Profile and the next Update read once, yet what each hands out is
+// its caller's: a change to one is seen by neither the other nor the file.
+func TestAViewsProfileAndUpdatesShareNothing(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	if _, err := s.Update(func(p *profile.Profile) error {
+		for _, sub := range []string{"a", "b", "c"} {
+			c := testContext(sub, sub)
+			c.Properties = map[string]string{"k": sub}
+			if _, err := p.UpsertContext(c, profile.UpsertOptions{MakeDefault: true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scribble := func(p *profile.Profile, mark string) {
+		p.Contexts[0].Properties["k"] = mark
+		p.Contexts[1].Subscription.Name = mark
+		p.Contexts[2].Name = mark
+		p.Accounts = append(p.Accounts, profile.Account{ID: mark})
+	}
+	unscribbled := func(p *profile.Profile) error {
+		if p.Contexts[0].Properties["k"] != want.Contexts[0].Properties["k"] ||
+			p.Contexts[1].Subscription.Name != want.Contexts[1].Subscription.Name ||
+			p.Contexts[2].Name != want.Contexts[2].Name || len(p.Accounts) != len(want.Accounts) {
+			return fmt.Errorf("the profile holds another caller's change: %+v", p)
+		}
+		return nil
+	}
+
+	v, err := s.View()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vp, err := v.Profile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scribble(vp, "view")
+	got, err := s.Update(func(p *profile.Profile) error {
+		if err := unscribbled(p); err != nil {
+			return err
+		}
+		p.Contexts[0].Properties["other"] = "x"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scribble(got, "update")
+	if _, err := s.Update(func(p *profile.Profile) error {
+		if err := unscribbled(p); err != nil {
+			return err
+		}
+		delete(p.Contexts[0].Properties, "other")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// A View of the file as it is now, decoded twice in one Store.
+	for range 2 {
+		v, err := s.View()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := v.Profile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := unscribbled(p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Generation != want.Generation+2 || len(p.Contexts[0].Properties) != 1 {
+			t.Errorf("generation %d, properties %v; want %d, one", p.Generation, p.Contexts[0].Properties, want.Generation+2)
+		}
+		scribble(p, "again")
+	}
+}

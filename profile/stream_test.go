@@ -218,3 +218,55 @@ func TestSetDefaultOverAFileChangedInPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateStartsFromTheViewsDecoding: an Update after a View's Profile,
+// of the same file, starts from the Store's copy of that decoding instead
+// of decoding the file again (10,000 contexts: 75 ms), and a file replaced
+// meanwhile is decoded afresh.
+func TestUpdateStartsFromTheViewsDecoding(t *testing.T) {
+	t.Parallel()
+	s := storeWith(t, mustEncode(benchProfile(3)))
+	v, err := s.View()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Profile(); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	kept := s.lastFull
+	s.mu.Unlock()
+	if kept == nil {
+		t.Fatal("the Store kept no decoding of the file its View decoded")
+	}
+	// A mark only the Store's copy holds shows where Update started.
+	kept.Contexts[0].StorageAccount = "kept-copy"
+	var seen string
+	if _, err := s.Update(func(p *Profile) error {
+		seen = p.Contexts[0].StorageAccount
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "kept-copy" {
+		t.Errorf("Update decoded the file again (saw %q)", seen)
+	}
+
+	replaced := benchProfile(3)
+	replaced.Contexts[0].StorageAccount = "replaced"
+	if err := os.WriteFile(s.Path()+".new", mustEncode(replaced), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(s.Path()+".new", s.Path()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(p *Profile) error {
+		seen = p.Contexts[0].StorageAccount
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "replaced" {
+		t.Errorf("Update over a replaced file saw %q, want its own decoding", seen)
+	}
+}

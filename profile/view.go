@@ -35,6 +35,10 @@ type View struct {
 	// empty) and their columns, and the whole profile.
 	reread func() (string, error)
 
+	// decode, in a View of Store.View, decodes the text for Profile
+	// through the Store, which keeps a copy for its next Update.
+	decode func(string) (*Profile, error)
+
 	// full is the whole profile: decoded at once when the file is outside
 	// the layout the skim reads, else on the first call of Profile.
 	once sync.Once
@@ -115,6 +119,10 @@ func (v *View) Profile() (*Profile, error) {
 			if text, v.err = v.reread(); v.err != nil {
 				return
 			}
+		}
+		if v.decode != nil {
+			v.full, v.err = v.decode(text)
+			return
 		}
 		v.full, v.err = Decode([]byte(text))
 	})
