@@ -50,12 +50,6 @@ func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
-// SetWidth makes stdout a terminal w columns wide; for tests.
-func (s *IOStreams) SetWidth(w int) {
-	s.stdoutTTY = true
-	s.width = func() int { return w }
-}
-
 // TerminalWidth is the width of the terminal stdout writes to, in
 // columns; 0 when stdout is not a terminal (output then has no width
 // limit).
@@ -73,9 +67,6 @@ func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
 
 // IsStdinTTY reports whether stdin is a terminal.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
-
-// IsStdoutTTY reports whether stdout is a terminal.
-func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 
 // IsStderrTTY reports whether stderr is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
