@@ -304,7 +304,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	// when the text is the same, the early result is the one to write
 	// (with 10,000 contexts, decoding, a sign-in's merge and encoding are
 	// nearly all of the cost of a write).
-	early, base, earlyText, readErr := s.read() // base: early as read, before fn changed it
+	early, kept, earlyText, readErr := s.read() // kept: early as read, which nobody changes
 	var data *content
 	var fnErr error
 	if readErr == nil {
@@ -318,14 +318,21 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 
 	// When another writer has replaced the file since the first read, or
 	// holds the lock (and is likely to), the lines of the first read are
-	// indexed for readOver before the lock is taken.
+	// indexed for readOver, and a copy of its decoding made for readOver
+	// to take, before the lock is taken.
 	var lines map[string]int
+	var base *Profile
 	indexed := false
-	index := func() { lines, indexed = contextLines(earlyText, base), true }
+	index := func() {
+		if lines = contextLines(earlyText, kept); lines != nil {
+			base = kept.Clone()
+		}
+		indexed = true
+	}
 	s.mu.Lock()
 	last := s.lastInfo
 	s.mu.Unlock()
-	if base != nil && last != nil && !s.unchanged(last) {
+	if kept != nil && last != nil && !s.unchanged(last) {
 		index()
 	}
 	unlock, err := s.acquire(func() {

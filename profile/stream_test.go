@@ -270,3 +270,62 @@ func TestUpdateStartsFromTheViewsDecoding(t *testing.T) {
 		t.Errorf("Update over a replaced file saw %q, want its own decoding", seen)
 	}
 }
+
+// TestAnUpdateOverAReplacedFileLeavesTheKeptDecodingAlone: an Update that
+// finds the file replaced under the lock builds the new profile from its
+// first decoding (decodeOver) and changes it; the Store's kept decoding of
+// the first file, which another goroutine may be cloning, stays as it was.
+func TestAnUpdateOverAReplacedFileLeavesTheKeptDecodingAlone(t *testing.T) {
+	t.Parallel()
+	first := mustEncode(benchProfile(4))
+	s := storeWith(t, first)
+	v, err := s.View()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Profile(); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	kept := s.lastFull
+	s.mu.Unlock()
+	if kept == nil {
+		t.Fatal("no kept decoding")
+	}
+	s.testOnlyEarlyRead = func() {
+		s.testOnlyEarlyRead = nil
+		other := benchProfile(4)
+		other.Contexts[3].StorageAccount = "another writer's"
+		if err := os.WriteFile(s.Path()+".new", mustEncode(other), 0o600); err != nil {
+			t.Error(err)
+		}
+		if err := os.Rename(s.Path()+".new", s.Path()); err != nil {
+			t.Error(err)
+		}
+	}
+	runs := 0
+	if _, err := s.Update(func(p *Profile) error {
+		runs++
+		for i := range p.Contexts {
+			c := &p.Contexts[i]
+			c.Subscription.Name = "changed"
+			if c.Properties == nil {
+				c.Properties = map[string]string{}
+			}
+			c.Properties["k"] = "v"
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 2 {
+		t.Fatalf("fn ran %d times, want 2 (the file was replaced before the lock)", runs)
+	}
+	want, err := Decode(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, kept); diff != "" {
+		t.Errorf("the kept decoding changed (-first file +kept):\n%s", diff)
+	}
+}
