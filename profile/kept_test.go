@@ -334,3 +334,59 @@ func checkKept(t *testing.T, step int, k keptDecoding) {
 		t.Fatalf("step %d: a kept decoding is not its text's (-text +kept):\n%s", step, diff)
 	}
 }
+
+// TestAWriteLeavesTheStoreNothingOfTheFileItReplaced: after a write, the
+// Store holds neither the text nor the decoding of the file it replaced,
+// which no later read can use (the write made profile.json a new file), so
+// that a Go program that keeps its Store does not keep them (10,000
+// contexts: 9 MB).
+func TestAWriteLeavesTheStoreNothingOfTheFileItReplaced(t *testing.T) {
+	t.Parallel()
+	for _, write := range []struct {
+		name string
+		do   func(*Store) error
+	}{
+		{"an Update", func(s *Store) error {
+			_, err := s.Update(func(p *Profile) error { p.Contexts[0].StorageAccount = "x"; return nil })
+			return err
+		}},
+		{"a switch by name", func(s *Store) error {
+			_, err := s.SetDefault("Contoso Workload 0000")
+			return err
+		}},
+		{"a switch by subscription", func(s *Store) error {
+			_, err := s.SetDefault("00000000-0000")
+			return err
+		}},
+	} {
+		t.Run(write.name, func(t *testing.T) {
+			t.Parallel()
+			s := storeWith(t, mustEncode(benchProfile(3)))
+			v, err := s.View()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := v.Profile(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Settings(); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.ReadFile(s.Path())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := write.do(s); err != nil {
+				t.Fatal(err)
+			}
+			if after, err := os.ReadFile(s.Path()); err != nil || string(after) == string(before) {
+				t.Fatalf("nothing written (%v)", err)
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.lastText != "" || s.lastFull != nil || s.lastView != nil {
+				t.Errorf("the Store keeps the replaced file: text %d bytes, decoding %t, view %t", len(s.lastText), s.lastFull != nil, s.lastView != nil)
+			}
+		})
+	}
+}
