@@ -95,7 +95,7 @@ func checkVersion(v int) error {
 // (environments, accounts, contexts) on one compact line, so that grep and
 // diff see one context a line; a final newline ends it.
 func Encode(p *Profile) ([]byte, error) {
-	head, _, err := encode(p, false)
+	head, _, _, err := encode(p, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +115,10 @@ type content struct {
 	raw, tail string
 	from      *os.File
 	at, n     int64
+	// lines, when the contexts were encoded into head, are where each
+	// context's encoding is in head, for a later encoding to take
+	// (lineSource).
+	lines [][2]int
 }
 
 // size is the length of the file c makes.
@@ -124,21 +128,23 @@ func (c *content) size() int { return len(c.head) + len(c.raw) + int(c.n) + len(
 // raw, then closing): raw says that the contexts array (p.Contexts must
 // then be nil) is copied from the file being replaced, after head's
 // "contexts" key, so that a change to the header costs no encoding of the
-// contexts. gen is where the generation's digits are in head.
+// contexts. gen is where the generation's digits are in head, lines where
+// each context's encoding is. A context equal to one of from (when not
+// nil) takes that one's encoding instead of being encoded again.
 //
 // The header (p without its arrays) is encoded whole and laid out; the
 // arrays, the last fields of Profile, are encoded an element at a time,
 // each straight onto its line, so that a profile of 10,000 contexts is not
 // scanned again to be laid out. FuzzCodec holds the result to what
 // encoding/json writes for p.
-func encode(p *Profile, raw bool) (out []byte, gen [2]int, err error) {
+func encode(p *Profile, raw bool, from *lineSource) (out []byte, gen [2]int, lines [][2]int, err error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	h := *p
 	h.Environments, h.Accounts, h.Contexts = nil, nil, nil
 	if err := enc.Encode(&h); err != nil {
-		return nil, gen, err
+		return nil, gen, nil, err
 	}
 	header := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	out = make([]byte, 0, len(header)+64+len(p.Contexts)*512)
@@ -161,25 +167,70 @@ func encode(p *Profile, raw bool) (out []byte, gen [2]int, err error) {
 		out = append(out, header[k+1:v]...)
 		i = v
 	}
-	if out, err = appendArray(out, "environments", p.Environments, enc, &buf); err != nil {
-		return nil, gen, err
+	if out, err = appendArray(out, "environments", p.Environments, enc, &buf, nil, nil); err != nil {
+		return nil, gen, nil, err
 	}
-	if out, err = appendArray(out, "accounts", p.Accounts, enc, &buf); err != nil {
-		return nil, gen, err
+	if out, err = appendArray(out, "accounts", p.Accounts, enc, &buf, nil, nil); err != nil {
+		return nil, gen, nil, err
 	}
-	if out, err = appendArray(out, "contexts", p.Contexts, enc, &buf); err != nil {
-		return nil, gen, err
+	if len(p.Contexts) > 0 {
+		lines = make([][2]int, len(p.Contexts))
+		var take func(i int) []byte
+		if from != nil {
+			take = func(i int) []byte { return from.take(&p.Contexts[i]) }
+		}
+		if out, err = appendArray(out, "contexts", p.Contexts, enc, &buf, lines, take); err != nil {
+			return nil, gen, nil, err
+		}
 	}
 	if raw {
 		out = append(out, ",\n  \"contexts\": "...)
 	}
-	return out, gen, nil
+	return out, gen, lines, nil
+}
+
+// lineSource is an encoding of contexts (a profile's, as encode wrote them
+// into text at lines) that a later encoding takes the lines of equal
+// contexts from: an Update that runs fn again under the lock, on a file
+// another writer changed in a few contexts, encodes those few.
+type lineSource struct {
+	ctxs   []Context
+	text   []byte
+	lines  [][2]int
+	byName map[string]int
+}
+
+// newLineSource is the lineSource of ctxs encoded in c (nil when c holds
+// no encoding of them).
+func newLineSource(ctxs []Context, c *content) *lineSource {
+	if c == nil || len(c.lines) != len(ctxs) || len(ctxs) == 0 {
+		return nil
+	}
+	src := &lineSource{ctxs: ctxs, text: c.head, lines: c.lines, byName: make(map[string]int, len(ctxs))}
+	for i := range ctxs {
+		src.byName[ctxs[i].Name] = i
+	}
+	return src
+}
+
+// take returns the encoding of the context of src equal to c, or nil.
+func (src *lineSource) take(c *Context) []byte {
+	if src == nil {
+		return nil
+	}
+	j, ok := src.byName[c.Name]
+	if !ok || !c.equal(&src.ctxs[j]) {
+		return nil
+	}
+	return src.text[src.lines[j][0]:src.lines[j][1]]
 }
 
 // appendArray appends the member key of a non-empty array (omitted when
 // empty, as the field's omitempty says), one element a line, each encoded
-// by enc into buf.
-func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, buf *bytes.Buffer) ([]byte, error) {
+// by enc into buf, or taken from take (when not nil) when it returns an
+// encoding of the element. lines, when not nil, gets where each element's
+// encoding is in out.
+func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, buf *bytes.Buffer, lines [][2]int, take func(i int) []byte) ([]byte, error) {
 	if len(elems) == 0 {
 		return out, nil
 	}
@@ -187,15 +238,26 @@ func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, bu
 	out = append(out, key...)
 	out = append(out, "\": ["...)
 	for i := range elems {
-		buf.Reset()
-		if err := enc.Encode(&elems[i]); err != nil {
-			return nil, err
-		}
 		if i > 0 {
 			out = append(out, ',')
 		}
 		out = append(out, "\n    "...)
-		out = append(out, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		start := len(out)
+		var line []byte
+		if take != nil {
+			line = take(i)
+		}
+		if line == nil {
+			buf.Reset()
+			if err := enc.Encode(&elems[i]); err != nil {
+				return nil, err
+			}
+			line = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		}
+		out = append(out, line...)
+		if lines != nil {
+			lines[i] = [2]int{start, len(out)}
+		}
 	}
 	return append(out, "\n  ]"...), nil
 }
@@ -204,14 +266,20 @@ func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, bu
 // bumps p.Generation; it returns nil and leaves p.Generation when the
 // result would be old with only the generation changed: nothing to write.
 func encodeChange(p *Profile, raw string, old string) (*content, error) {
+	return encodeChangeFrom(p, raw, old, nil)
+}
+
+// encodeChangeFrom is encodeChange taking the encoding of every context
+// equal to one of from (when not nil) from there.
+func encodeChangeFrom(p *Profile, raw string, old string, from *lineSource) (*content, error) {
 	p.Version = FormatVersion
 	p.Generation++
-	head, gen, err := encode(p, raw != "")
+	head, gen, lines, err := encode(p, raw != "", from)
 	if err != nil {
 		p.Generation--
 		return nil, err
 	}
-	c := &content{head: head, raw: raw, tail: closing}
+	c := &content{head: head, raw: raw, tail: closing, lines: lines}
 	if old != "" && sameButGeneration(c, gen, old, p.Generation-1) {
 		p.Generation--
 		return nil, nil
@@ -229,7 +297,7 @@ func encodeHeaderChange(p *Profile, old *Profile, oldHead string) (*content, err
 	head, gen, ok := spliceHeader(p, old, oldHead)
 	if !ok {
 		var err error
-		if head, gen, err = encode(p, true); err != nil {
+		if head, gen, _, err = encode(p, true, nil); err != nil {
 			p.Generation--
 			return nil, err
 		}

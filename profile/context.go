@@ -26,6 +26,18 @@ func (c *Context) SameIdentity(o *Context) bool {
 	return strings.EqualFold(c.Subscription.ID, o.Subscription.ID)
 }
 
+// equal reports whether c and o are the same context, every field alike
+// (Encode writes the same line for both).
+func (c *Context) equal(o *Context) bool {
+	if c.Name != o.Name || c.Account != o.Account || c.Environment != o.Environment || c.Tenant != o.Tenant ||
+		c.StorageAccount != o.StorageAccount || (c.Subscription == nil) != (o.Subscription == nil) ||
+		c.Subscription != nil && *c.Subscription != *o.Subscription ||
+		(c.Properties == nil) != (o.Properties == nil) {
+		return false
+	}
+	return maps.Equal(c.Properties, o.Properties)
+}
+
 // Clone returns a deep copy of p.
 func (p *Profile) Clone() *Profile {
 	q := *p

@@ -323,14 +323,19 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 
 	// When another writer has replaced the file since the first read, or
 	// holds the lock (and is likely to), the lines of the first read are
-	// indexed for readOver, and a copy of its decoding made for readOver
-	// to take, before the lock is taken.
+	// indexed for readOver, a copy of its decoding made for readOver to
+	// take, and the first run's encoded contexts indexed for the second
+	// run's encoding to take, before the lock is taken.
 	var lines map[string]int
 	var base *Profile
+	var encoded *lineSource
 	indexed := false
 	index := func() {
 		if lines = contextLines(earlyText, kept); lines != nil {
 			base = kept.Clone()
+		}
+		if readErr == nil && fnErr == nil {
+			encoded = newLineSource(early.Contexts, data)
 		}
 		indexed = true
 	}
@@ -362,7 +367,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 		if err := fn(p); err != nil {
 			return nil, err
 		}
-		if data, err = encodeChange(p, "", old); err != nil {
+		if data, err = encodeChangeFrom(p, "", old, encoded); err != nil {
 			return nil, err
 		}
 	} else if fnErr != nil {

@@ -237,14 +237,14 @@ func checkSplice(t *testing.T, p *Profile, ref string) {
 	t.Helper()
 	h := *p
 	h.Contexts = nil
-	old, _, err := encode(&h, true)
+	old, _, _, err := encode(&h, true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := h
 	n.setDefault(ref)
 	n.Version, n.Generation = FormatVersion, n.Generation+1
-	want, wgen, err := encode(&n, true)
+	want, wgen, _, err := encode(&n, true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
