@@ -201,13 +201,16 @@ type lineSource struct {
 }
 
 // newLineSource is the lineSource of ctxs encoded in c (nil when c holds
-// no encoding of them).
+// no encoding of them). It keeps a copy of ctxs as they are: an Update's
+// fn may change on its second run what its first run's contexts hold (a
+// map or a subscription of the caller's, given to a context on each run).
 func newLineSource(ctxs []Context, c *content) *lineSource {
 	if c == nil || len(c.lines) != len(ctxs) || len(ctxs) == 0 {
 		return nil
 	}
-	src := &lineSource{ctxs: ctxs, text: c.head, lines: c.lines, byName: make(map[string]int, len(ctxs))}
+	src := &lineSource{ctxs: make([]Context, len(ctxs)), text: c.head, lines: c.lines, byName: make(map[string]int, len(ctxs))}
 	for i := range ctxs {
+		src.ctxs[i] = ctxs[i].clone()
 		src.byName[ctxs[i].Name] = i
 	}
 	return src

@@ -390,3 +390,51 @@ func TestAWriteLeavesTheStoreNothingOfTheFileItReplaced(t *testing.T) {
 		})
 	}
 }
+
+// TestASecondRunWritesWhatItMade: fn that runs again under the lock (another
+// writer replaced the file before it) may give a context a map or a
+// subscription of the caller's that it fills afresh on every run; the file
+// is what the second run made, not what the first run encoded.
+func TestASecondRunWritesWhatItMade(t *testing.T) {
+	t.Parallel()
+	s := storeWith(t, mustEncode(benchProfile(3)))
+	other, err := Open(filepath.Dir(s.Path()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.testOnlyEarlyRead = func() {
+		s.testOnlyEarlyRead = nil
+		if _, err := other.Update(func(p *Profile) error {
+			_, err := p.UpsertContext(Context{Name: "added", Account: "a", Tenant: Tenant{ID: "t"}}, UpsertOptions{})
+			return err
+		}); err != nil {
+			t.Error(err)
+		}
+	}
+	props, sub := map[string]string{}, &Subscription{ID: "s", TenantID: "t"}
+	runs := 0
+	got, err := s.Update(func(p *Profile) error {
+		runs++
+		props["contexts"] = strconv.Itoa(len(p.Contexts))
+		sub.Name = strconv.Itoa(len(p.Contexts))
+		p.Contexts[0].Properties, p.Contexts[0].Subscription = props, sub
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs != 2 {
+		t.Fatalf("fn ran %d times, want 2 (the file was replaced before the lock)", runs)
+	}
+	data, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, written); diff != "" {
+		t.Errorf("the file is not what the second run made (-made +file):\n%s", diff)
+	}
+}
