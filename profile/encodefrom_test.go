@@ -123,17 +123,23 @@ func TestEncodingTakesTheLinesOfEqualContexts(t *testing.T) {
 		}
 	}
 
-	src = newLineSource(first.Contexts, c)
-	got, err = encodeChangeFrom(next.Clone(), "", "", src)
+	checkEncodeFrom(t, next, newLineSource(first.Contexts, c))
+}
+
+// checkEncodeFrom checks that encoding p from src writes what encoding it
+// from nothing does.
+func checkEncodeFrom(t *testing.T, p *Profile, src *lineSource) {
+	t.Helper()
+	got, err := encodeChangeFrom(p.Clone(), "", "", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := encodeChange(next.Clone(), "", "")
+	want, err := encodeChange(p.Clone(), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got.head, want.head) {
-		t.Errorf("encoding from an earlier one:\n%s\nfrom nothing:\n%s", got.head, want.head)
+		t.Fatalf("encoding from an earlier one:\n%s\nfrom nothing:\n%s", got.head, want.head)
 	}
 }
 
@@ -182,17 +188,7 @@ func FuzzEncodeFrom(f *testing.F) {
 				ctx.Subscription = nil
 			}
 		}
-		got, err := encodeChangeFrom(next.Clone(), "", "", src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := encodeChange(next.Clone(), "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got.head, want.head) {
-			t.Fatalf("encoding from an earlier one:\n%s\nfrom nothing:\n%s", got.head, want.head)
-		}
+		checkEncodeFrom(t, next, src)
 	})
 }
 
