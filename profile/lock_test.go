@@ -29,21 +29,26 @@ func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
 	}
 }
 
-func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
-	t.Parallel()
+// lockedByOneOfTwo opens two Stores on one directory, s holding the lock.
+func lockedByOneOfTwo(t *testing.T) (s, other *Store, unlock func()) {
+	t.Helper()
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := Open(dir, Options{})
-	if err != nil {
+	if other, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := s.acquire(nil)
-	if err != nil {
+	if unlock, err = s.acquire(nil); err != nil {
 		t.Fatal(err)
 	}
+	return s, other, unlock
+}
+
+func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
+	t.Parallel()
+	s, other, unlock := lockedByOneOfTwo(t)
 	done := make(chan error, 1)
 	go func() {
 		_, err := other.Update(func(p *Profile) error {
@@ -108,19 +113,7 @@ func TestUpdateRunsFnAgainOnAFileReplacedBeforeTheLock(t *testing.T) {
 // another holds the lock, before it gets it, and not when the lock is free.
 func TestAcquireRunsWaitingOnlyWhenTheLockIsHeld(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	s, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	unlock, err := s.acquire(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, other, unlock := lockedByOneOfTwo(t)
 	ran := make(chan struct{})
 	got := make(chan func(), 1)
 	go func() {

@@ -106,31 +106,30 @@ func (s *Store) LockPath() string { return s.lock }
 // unsafe to read (see Open) an *UnsafePathError, one over MaxFileSize a
 // *TooLargeError.
 func (s *Store) Load() (*Profile, error) {
-	text, ok, err := s.readText()
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return New(), nil
-	}
-	p, err := Decode([]byte(text))
-	if err != nil {
-		return nil, s.corrupt(err)
-	}
-	return p, nil
+	p, _, _, err := s.read(false)
+	return p, err
 }
 
-// read returns the profile, the Store's own decoding of it (see decode)
-// and the text it came from ("" when the file does not exist).
-func (s *Store) read() (p, kept *Profile, text string, err error) {
+// read returns the profile and the text it came from ("" when the file
+// does not exist); with keep, also the Store's own decoding of it (see
+// decode), which it keeps.
+func (s *Store) read(keep bool) (p, kept *Profile, text string, err error) {
 	text, ok, err := s.readText()
 	if err != nil {
 		return nil, nil, "", err
 	}
 	if !ok {
-		return New(), New(), "", nil
+		if keep {
+			kept = New()
+		}
+		return New(), kept, "", nil
 	}
-	if p, kept, err = s.decode(text); err != nil {
+	if keep {
+		p, kept, err = s.decode(text)
+	} else {
+		p, err = Decode([]byte(text))
+	}
+	if err != nil {
 		return nil, nil, "", s.corrupt(err)
 	}
 	return p, kept, text, nil
@@ -171,7 +170,7 @@ func (s *Store) decode(text string) (own, kept *Profile, err error) {
 // it is read.
 func (s *Store) readOver(lines map[string]int, prev *Profile) (*Profile, string, error) {
 	if lines == nil {
-		p, _, text, err := s.read()
+		p, _, text, err := s.read(false)
 		return p, text, err
 	}
 	text, ok, err := s.readText()
@@ -309,7 +308,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	// when the text is the same, the early result is the one to write
 	// (with 10,000 contexts, decoding, a sign-in's merge and encoding are
 	// nearly all of the cost of a write).
-	early, kept, earlyText, readErr := s.read() // kept: early as read, which nobody changes
+	early, kept, earlyText, readErr := s.read(true) // kept: early as read, which nobody changes
 	var data *content
 	var fnErr error
 	if readErr == nil {
