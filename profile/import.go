@@ -148,9 +148,10 @@ func (imp *Imported) AddTokenCache(cache []byte) {
 
 // ReadAzureCLITokenCache reads az's plaintext msal_token_cache.json that
 // sits beside the azureProfile.json at azureProfilePath. A missing cache
-// gives an error wrapping fs.ErrNotExist.
+// gives an error wrapping fs.ErrNotExist; one that is not a regular file
+// (a FIFO, which would keep the import waiting) an *UnsafePathError.
 func ReadAzureCLITokenCache(azureProfilePath string) ([]byte, error) {
-	data, err := ReadFile(filepath.Join(filepath.Dir(azureProfilePath), "msal_token_cache.json"))
+	data, err := readFile(filepath.Join(filepath.Dir(azureProfilePath), "msal_token_cache.json"), true)
 	if err != nil {
 		return nil, fmt.Errorf("read az token cache: %w", err)
 	}
