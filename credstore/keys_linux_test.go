@@ -106,39 +106,42 @@ func TestAutoDetectPicksTheKernelKeyringWithoutASessionBus(t *testing.T) {
 
 // TestAPlaintextBlobIsSealedOnceTheKernelKeyringIsReachable writes a blob
 // while no key store is reachable (plaintext), then reads it through a
-// store whose data key is in the kernel keyring: the read returns it and
+// store whose data key is in the kernel keyring, with and without
+// RequireEncryption (AZC_REQUIRE_ENCRYPTION=1): the read returns it and
 // leaves it sealed on disk, and Check reports a plaintext blob before and
 // none after.
 func TestAPlaintextBlobIsSealedOnceTheKernelKeyringIsReachable(t *testing.T) {
 	t.Parallel()
 	kernelKeyringOrSkip(t)
-	dir := t.TempDir()
-	t.Cleanup(func() { dropKernelKey(t, dir) })
-	token := []byte("rt-written-while-no-key-store-was-reachable")
+	for _, require := range []bool{false, true} {
+		dir := t.TempDir()
+		t.Cleanup(func() { dropKernelKey(t, dir) })
+		token := []byte("rt-written-while-no-key-store-was-reachable")
 
-	plain, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{unavailable{}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := plain.Put("acct", token); err != nil {
-		t.Fatal(err)
-	}
-	if r, err := plain.Check(); err != nil || len(r.Plaintext) != 1 || r.Blobs != 1 || len(r.Unsafe) != 0 {
-		t.Fatalf("Check of the plaintext store = %+v, %v", r, err)
-	}
+		plain, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{unavailable{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := plain.Put("acct", token); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := plain.Check(); err != nil || len(r.Plaintext) != 1 || r.Blobs != 1 || len(r.Unsafe) != 0 {
+			t.Fatalf("Check of the plaintext store = %+v, %v", r, err)
+		}
 
-	s, err := Open(dir, Options{Backend: KernelKeyring()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.Get("acct"); err != nil || string(got) != string(token) {
-		t.Fatalf("Get = %q, %v", got, err)
-	}
-	noPlaintextOnDisk(t, dir, token)
-	if r, err := s.Check(); err != nil || len(r.Plaintext) != 0 || r.Blobs != 1 {
-		t.Fatalf("Check after the read = %+v, %v", r, err)
-	}
-	if got, err := s.Get("acct"); err != nil || string(got) != string(token) {
-		t.Fatalf("Get of the sealed blob = %q, %v", got, err)
+		s, err := Open(dir, Options{Backend: KernelKeyring(), RequireEncryption: require})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Get("acct"); err != nil || string(got) != string(token) {
+			t.Fatalf("RequireEncryption %v: Get = %q, %v", require, got, err)
+		}
+		noPlaintextOnDisk(t, dir, token)
+		if r, err := s.Check(); err != nil || len(r.Plaintext) != 0 || r.Blobs != 1 {
+			t.Fatalf("RequireEncryption %v: Check after the read = %+v, %v", require, r, err)
+		}
+		if got, err := s.Get("acct"); err != nil || string(got) != string(token) {
+			t.Fatalf("RequireEncryption %v: Get of the sealed blob = %q, %v", require, got, err)
+		}
 	}
 }

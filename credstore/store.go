@@ -56,8 +56,9 @@ type Options struct {
 	// for this platform, falling back to plaintext.
 	Backend KeyBackend
 	// RequireEncryption makes Open fail with an error matching
-	// ErrEncryptionRequired rather than store plaintext blobs, and makes
-	// Get refuse plaintext blobs.
+	// ErrEncryptionRequired rather than store plaintext blobs. A plaintext
+	// blob written earlier, while no key store was reachable, is read and
+	// sealed as without it (Get): refusing it would leave it unencrypted.
 	RequireEncryption bool
 	// Env reads the caller's environment; only DBUS_SESSION_BUS_ADDRESS
 	// is consulted (to decide whether the Secret Service can exist). Nil
@@ -80,7 +81,6 @@ type Store struct {
 	dir         string // <state dir>/credentials
 	backend     string
 	sealer      *sealer // nil: plaintext
-	requireEnc  bool
 	lockTimeout time.Duration
 	known       map[string]string // hex key id → backend that held it
 	log         *slog.Logger
@@ -109,7 +109,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := checkPrivateDir(cdir); err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
 	}
-	s := &Store{dir: cdir, requireEnc: opts.RequireEncryption, lockTimeout: opts.LockTimeout, log: log}
+	s := &Store{dir: cdir, lockTimeout: opts.LockTimeout, log: log}
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
@@ -360,9 +360,6 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 	}
 	switch b.alg {
 	case algPlain:
-		if s.requireEnc {
-			return nil, fmt.Errorf("%w: the blob is stored unencrypted", ErrEncryptionRequired)
-		}
 		if subtle.ConstantTimeCompare(b.sum, plainSum(b.header, key, b.payload)) != 1 {
 			return nil, ErrCorrupt
 		}

@@ -299,7 +299,7 @@ func TestFallbackToPlaintextWarnsOnce(t *testing.T) {
 	}
 }
 
-func TestRequireEncryptionRefusesPlaintext(t *testing.T) {
+func TestRequireEncryptionRefusesAPlaintextStoreAndSealsAPlaintextBlob(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	_, err := Open(dir, Options{RequireEncryption: true, testOnlyPlatform: []KeyBackend{unavailable{}}, Warn: func(string) { t.Error("warned instead of failing") }})
@@ -317,12 +317,17 @@ func TestRequireEncryptionRefusesPlaintext(t *testing.T) {
 	if err := p.Put("k", []byte("v")); err != nil {
 		t.Fatal(err)
 	}
+	// A plaintext blob already there, once a key store is reachable, is
+	// read and sealed: refusing it would leave it unencrypted for good.
 	s, err := Open(dir, Options{RequireEncryption: true, Backend: FixedKey("k", randomKey(t))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Get("k"); !errors.Is(err, ErrEncryptionRequired) {
-		t.Fatalf("reading a plaintext blob with RequireEncryption = %v", err)
+	if got, err := s.Get("k"); err != nil || string(got) != "v" {
+		t.Fatalf("reading a plaintext blob with RequireEncryption = %q, %v", got, err)
+	}
+	if r, err := s.Check(); err != nil || len(r.Plaintext) != 0 || r.Blobs != 1 {
+		t.Fatalf("Check after the read = %+v, %v; want the blob sealed", r, err)
 	}
 }
 

@@ -36,7 +36,10 @@ func openState(path string) (*os.File, int64, error) {
 }
 
 // checkOwned checks that f, open at path, is a regular file (a directory
-// when dir) owned by the effective user.
+// when dir) owned by the effective user and, a file, not writable by group
+// or others: another user able to rewrite profile.json could point a cloud
+// at a host of theirs and be sent the user's secrets. (checkDir checks a
+// directory's mode.)
 func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 	fi, err := f.Stat()
 	if err != nil {
@@ -53,6 +56,13 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 			Path:    path,
 			Problem: fmt.Sprintf("is owned by uid %d, not by you (uid %d)", st.Uid, os.Geteuid()),
 			Fix:     fmt.Sprintf("check who made it; if it is yours, run `chown %d %s`", os.Geteuid(), path),
+		}
+	}
+	if perm := fi.Mode().Perm(); !dir && perm&0o022 != 0 {
+		return nil, &UnsafePathError{
+			Path:    path,
+			Problem: fmt.Sprintf("is writable by other users (mode %v)", perm),
+			Fix:     fmt.Sprintf("check that no one else changed it, then run `chmod 600 %s`", path),
 		}
 	}
 	return fi, nil

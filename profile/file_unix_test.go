@@ -106,6 +106,34 @@ func TestUnsafeStateIsRefusedWithItsPath(t *testing.T) {
 		_, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
 		wantUnsafe(t, err, s.LockPath(), "is owned by uid")
 	})
+	t.Run("a profile.json or profile.lock others can write", func(t *testing.T) {
+		for _, mode := range []os.FileMode{0o666, 0o620} {
+			s := openTemp(t)
+			if _, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(s.Path(), mode); err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.Load()
+			wantUnsafe(t, err, s.Path(), "is writable by other users")
+			_, err = s.View()
+			wantUnsafe(t, err, s.Path(), "is writable by other users")
+			_, err = s.Update(func(p *Profile) error { p.DefaultContext = "y"; return nil })
+			wantUnsafe(t, err, s.Path(), "is writable by other users")
+			if err := os.Chmod(s.Path(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Load(); err != nil {
+				t.Fatalf("a profile.json only its owner can write: %v, want it read", err)
+			}
+			if err := os.Chmod(s.LockPath(), mode); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Update(func(p *Profile) error { p.DefaultContext = "y"; return nil })
+			wantUnsafe(t, err, s.LockPath(), "is writable by other users")
+		}
+	})
 	t.Run("a state directory another user owns", func(t *testing.T) {
 		if !root {
 			t.Skip("needs root to give a directory away")

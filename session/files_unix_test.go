@@ -82,3 +82,105 @@ func TestUnsafeSessionFilesAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsafeSessionDirectoriesAreRefused: Open checks the directories of
+// a session as New does when it makes them: a session directory that is
+// a symbolic link (to a copy of it), or that another user owns, and a
+// sessions or runtime directory that others can enter or write to, or that
+// another user owns, is refused with its path.
+func TestUnsafeSessionDirectoriesAreRefused(t *testing.T) {
+	t.Parallel()
+	root := os.Geteuid() == 0
+	cases := []struct {
+		name  string
+		root  bool                        // needs root (chown)
+		spoil func(rt, dir string) string // returns the path the error names
+	}{
+		{"a session directory that is a link", false, func(rt, dir string) string {
+			elsewhere := filepath.Join(t.TempDir(), "copy")
+			if err := os.Rename(dir, elsewhere); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(elsewhere, dir); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}},
+		{"a session directory others can enter", false, func(rt, dir string) string {
+			if err := os.Chmod(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}},
+		{"a runtime directory others can write to", false, func(rt, dir string) string {
+			if err := os.Chmod(rt, 0o777); err != nil {
+				t.Fatal(err)
+			}
+			return rt
+		}},
+		{"a session directory another user owns", true, func(rt, dir string) string {
+			if err := os.Chown(dir, os.Geteuid()+1000, -1); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}},
+		{"a sessions directory another user owns", true, func(rt, dir string) string {
+			if err := os.Chown(filepath.Dir(dir), os.Geteuid()+1000, -1); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Dir(dir)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if c.root && !root {
+				t.Skip("needs root to give a directory away")
+			}
+			rt := t.TempDir()
+			s, env := newSession(t, rt)
+			path := c.spoil(rt, s.Dir())
+			_, err := session.Open(rt, env)
+			if err == nil || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), path+"/") {
+				t.Fatalf("Open = %v, want a refusal naming %s", err, path)
+			}
+		})
+	}
+}
+
+// TestCheckNamesASessionFileThatIsNotTheUsers: Check reports each file
+// of the session's store that is a symbolic link or another user's, as
+// `azc doctor` shows it; every read of it refuses it too.
+func TestCheckNamesASessionFileThatIsNotTheUsers(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, _ := newSession(t, rt)
+	if err := s.UpdateSelections(func(sel *session.Selections) error {
+		sel.Current = &session.Selection{Context: profile.Context{Name: "Dev"}}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Check(); err != nil || len(r.Unsafe) != 0 || r.Blobs != 2 {
+		t.Fatalf("Check of a sound session = %+v, %v", r, err)
+	}
+	entries, err := os.ReadDir(filepath.Join(s.Dir(), "credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		plant(t, filepath.Join(s.Dir(), "credentials", e.Name()), "link")
+	}
+	r, err := s.Check()
+	if err != nil || len(r.Unsafe) != len(entries) {
+		t.Fatalf("Check = %+v, %v; want each of the %d files named", r, err, len(entries))
+	}
+	for _, e := range r.Unsafe {
+		if !strings.Contains(e.Error(), "is a symbolic link") {
+			t.Errorf("Check: %v", e)
+		}
+	}
+	if _, err := s.Selections(); err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
+		t.Errorf("Selections = %v, want the link refused", err)
+	}
+}

@@ -110,15 +110,23 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 	return &Session{id: id, dir: dir, owner: owner, store: st}, formatEnv(id, key), nil
 }
 
-// mkPrivate creates (0700) and checks the runtime directory and the
-// session directories under it: the runtime directory must be the user's
-// and writable by no one else; azc's own directories must be 0700.
+// mkPrivate creates (0700) and checks (checkDirs) the runtime directory
+// and the session directories under it.
 func mkPrivate(runtimeDir string, dirs ...string) error {
-	deny := fs.FileMode(0o022)
 	for _, d := range append([]string{runtimeDir}, dirs...) {
 		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
 		}
+	}
+	return checkDirs(runtimeDir, dirs...)
+}
+
+// checkDirs checks the runtime directory and the session directories
+// under it: none a symbolic link, each the user's; the runtime directory
+// writable by no one else, azc's own directories 0700.
+func checkDirs(runtimeDir string, dirs ...string) error {
+	deny := fs.FileMode(0o022)
+	for _, d := range append([]string{runtimeDir}, dirs...) {
 		if err := checkPrivateDir(d, deny); err != nil {
 			return err
 		}
@@ -141,7 +149,11 @@ func Open(runtimeDir string, envValue secret.String) (*Session, error) {
 	}
 	defer clear(key)
 	dir := filepath.Join(sessionsDir(runtimeDir), id)
-	owner, err := readOwner(dir)
+	err = checkDirs(runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir), dir)
+	var owner Owner
+	if err == nil {
+		owner, err = readOwner(dir)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("session %s: %w: it ended or was cleaned up", id, ErrNotFound)
 	}
@@ -173,6 +185,10 @@ func readOwner(dir string) (Owner, error) {
 	}
 	return o, nil
 }
+
+// Check looks at the files of the session's store as credstore's Check
+// does, without changing any (`azc doctor`).
+func (s *Session) Check() (credstore.FileReport, error) { return s.store.Check() }
 
 // ID is the session's id (not secret).
 func (s *Session) ID() string { return s.id }

@@ -42,7 +42,7 @@ func Main(version string, args []string) int {
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
 	f.Front = front
 	self, _ := os.Executable()
-	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version); err != nil {
+	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version()); err != nil {
 		return cmdutil.Finish(f, args, err, true, "")
 	}
 	return Run(ctx, f, args)

@@ -27,7 +27,7 @@ dates them.`,
 			if err != nil {
 				return fmt.Errorf("write man pages: %w", err)
 			}
-			if err := manpage.Write(args[0], f.Version, date); err != nil {
+			if err := manpage.Write(args[0], f.Version(), date); err != nil {
 				return fmt.Errorf("write man pages: %w", err)
 			}
 			return nil

@@ -129,7 +129,15 @@ func TestMergeMSALCache(t *testing.T) {
 	if _, ok := blobs.data["new"]; !ok {
 		t.Fatal("no blob created")
 	}
-	if err := MergeMSALCache(blobs, "bad", []byte(`not json`)); err == nil || strings.Contains(err.Error(), "not json") {
-		t.Errorf("err %v", err)
+	for _, bad := range []string{`not json`, `null`, `[]`, `{"RefreshToken":"not json"}`, `{"Account":[1]}`} {
+		if err := CheckMSALCache([]byte(bad)); err == nil || strings.Contains(err.Error(), "not json") {
+			t.Errorf("CheckMSALCache(%s) = %v", bad, err)
+		}
+		if err := MergeMSALCache(blobs, "bad", []byte(bad)); err == nil || strings.Contains(err.Error(), "not json") {
+			t.Errorf("MergeMSALCache(%s) = %v", bad, err)
+		}
+		if _, ok := blobs.data["bad"]; ok {
+			t.Fatalf("MergeMSALCache(%s) stored a blob", bad)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package credblob
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -24,9 +25,9 @@ var msalSections = []string{"AccessToken", "RefreshToken", "IdToken", "Account",
 // cache's entries winning; the blob's other fields are kept. A blob that
 // does not exist is created. Errors never quote the cache.
 func MergeMSALCache(blobs Updater, accountKey string, cache []byte) error {
-	var in map[string]json.RawMessage
-	if err := json.Unmarshal(cache, &in); err != nil {
-		return fmt.Errorf("decode the imported token cache: invalid JSON")
+	in, err := decodeMSALCache(cache)
+	if err != nil {
+		return err
 	}
 	return blobs.Update(accountKey, func(old []byte) ([]byte, error) {
 		creds := &Credentials{}
@@ -44,6 +45,30 @@ func MergeMSALCache(blobs Updater, accountKey string, cache []byte) error {
 		creds.MSALCache = merged
 		return creds.Marshal()
 	})
+}
+
+// CheckMSALCache reports why cache is no MSAL token cache MergeMSALCache
+// can merge: not a JSON object, or one of its sections AccessToken,
+// RefreshToken, IdToken, Account and AppMetadata not an object. Importers
+// check a cache with it before they change anything. The error never
+// quotes the cache.
+func CheckMSALCache(cache []byte) error {
+	_, err := decodeMSALCache(cache)
+	return err
+}
+
+func decodeMSALCache(cache []byte) (map[string]json.RawMessage, error) {
+	var in map[string]json.RawMessage
+	if err := json.Unmarshal(cache, &in); err != nil || in == nil {
+		return nil, errors.New("not an MSAL token cache: not a JSON object")
+	}
+	for _, k := range msalSections {
+		var section map[string]json.RawMessage
+		if v, ok := in[k]; ok && json.Unmarshal(v, &section) != nil {
+			return nil, fmt.Errorf("not an MSAL token cache: its %s is not an object", k)
+		}
+	}
+	return in, nil
 }
 
 // mergeMSALJSON merges the sections of in into the cache old (may be empty).
@@ -66,9 +91,7 @@ func mergeMSALJSON(old []byte, in map[string]json.RawMessage) ([]byte, error) {
 			cur[k] = v
 			continue
 		}
-		if json.Unmarshal(v, &b) != nil {
-			return nil, fmt.Errorf("decode the imported token cache: section %s is not an object", k)
-		}
+		_ = json.Unmarshal(v, &b) // an object: decodeMSALCache checked it
 		for ek, ev := range b {
 			a[ek] = ev
 		}

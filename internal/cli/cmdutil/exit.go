@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fatih/color"
@@ -17,15 +18,16 @@ import (
 
 // NewFactory builds the Factory of one invocation over ios and getenv.
 func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Factory {
+	v := func() string { return version }
 	if version == "" {
-		version = buildVersion()
+		v = sync.OnceValue(buildVersion)
 	}
 	f := &Factory{
 		IOStreams: ios,
 		Getenv:    getenv,
 		Logger:    DiscardLogger(),
 		Now:       time.Now,
-		Version:   version,
+		Version:   v,
 	}
 	dir, dirErr := azc.DefaultDir(getenv)
 	f.StateDir = dir

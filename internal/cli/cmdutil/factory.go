@@ -34,8 +34,10 @@ type Factory struct {
 	Logger *slog.Logger
 	// Now is the clock.
 	Now func() time.Time
-	// Version is azc's version string.
-	Version string
+	// Version returns azc's version string. Of a build without one set
+	// at link time it reads the module's build information, on first use
+	// only: `context show` and `list` never ask.
+	Version func() string
 	// State opens the state directory on first call and returns the same
 	// *azc.State afterwards. Commands that do not touch state never call it.
 	State func() (*azc.State, error)

@@ -43,5 +43,5 @@ func looksLikeJWT(s string) bool {
 // context show") and logs the invocation.
 func StartDebug(f *Factory, path string) {
 	f.Logger = DebugLogger(f.IOStreams.ErrOut)
-	f.Logger.Debug("azc", "version", f.Version, "command", path, "stateDir", f.StateDir)
+	f.Logger.Debug("azc", "version", f.Version(), "command", path, "stateDir", f.StateDir)
 }

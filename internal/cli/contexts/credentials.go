@@ -2,6 +2,8 @@ package contexts
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -51,4 +53,26 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		done[k] = true
 	}
 	return len(done), nil
+}
+
+// dropUnusableCredentials takes out of imp, with a warning each, the token
+// caches and credential blobs that storeImported could not store or that
+// no later read could use, before the profile changes: a bad one then
+// neither fails the import halfway nor leaves a blob every read refuses.
+func dropUnusableCredentials(imp *profile.Imported) {
+	for _, k := range slices.Sorted(maps.Keys(imp.TokenCaches)) {
+		if err := credblob.CheckMSALCache(imp.TokenCaches[k]); err != nil {
+			delete(imp.TokenCaches, k)
+			imp.Warnings = append(imp.Warnings, fmt.Sprintf("the token cache of %s was not imported: %v", profile.KeyID(k), err))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(imp.Credentials)) {
+		if len(imp.Credentials[k]) == 0 {
+			continue
+		}
+		if _, err := credblob.Unmarshal(imp.Credentials[k]); err != nil {
+			delete(imp.Credentials, k)
+			imp.Warnings = append(imp.Warnings, fmt.Sprintf("the credentials of %s were not imported: %v", profile.KeyID(k), err))
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -179,12 +180,17 @@ func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) erro
 		return err
 	}
 	if imp.Format == profile.FormatAzureCLI && opts.File != "-" {
-		if cache, err := profile.ReadAzureCLITokenCache(opts.File); err == nil {
+		cache, err := profile.ReadAzureCLITokenCache(opts.File)
+		if err == nil {
+			err = credblob.CheckMSALCache(cache)
+		}
+		if err == nil {
 			imp.AddTokenCache(cache)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			imp.Warnings = append(imp.Warnings, "az's token cache beside the file was not read: "+err.Error())
 		}
 	}
+	dropUnusableCredentials(imp)
 	var res profile.MergeResult
 	ch, err := st.Change(scope, func(p *profile.Profile) error {
 		res = p.Merge(imp)

@@ -71,7 +71,7 @@ func execFull(f *cmdutil.Factory, args []string) int {
 	if err == nil {
 		f.Logger.Debug("running azc-full", "path", path)
 		env := withEnv(os.Environ(), cmdutil.HandedOverEnv, path)
-		env = withEnv(env, cmdutil.FrontVersionEnv, f.Version)
+		env = withEnv(env, cmdutil.FrontVersionEnv, f.Version())
 		if self, err := os.Executable(); err == nil {
 			env = withEnv(env, cmdutil.FrontEnv, self)
 		}

@@ -111,6 +111,16 @@ func diagnose(f *cmdutil.Factory) *Report {
 			}
 		}
 		add("session", "ok", "%s", detail)
+		switch fr, err := sess.Check(); {
+		case err != nil:
+			add("session files", "fail", "%v", err)
+		case len(fr.Unsafe) > 0:
+			for _, e := range fr.Unsafe {
+				add("session files", "fail", "%v", e)
+			}
+		default:
+			add("session files", "ok", "%d blobs; every file a regular file of yours", fr.Blobs)
+		}
 	}
 	if d := f.Getenv(depthEnv); d != "" && d != "0" {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
