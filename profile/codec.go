@@ -93,8 +93,13 @@ func checkVersion(v int) error {
 // (without HTML escapes), laid out with each member of the top-level
 // object on a line of its own and each element of a top-level array
 // (environments, accounts, contexts) on one compact line, so that grep and
-// diff see one context a line; a final newline ends it.
+// diff see one context a line; a final newline ends it. A profile Decode
+// would refuse (a context name that is invalid or the same as another's)
+// is refused with Decode's error: azc never writes a file it cannot read.
 func Encode(p *Profile) ([]byte, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
 	head, _, _, err := encode(p, false, nil)
 	if err != nil {
 		return nil, err
@@ -268,6 +273,7 @@ func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, bu
 // encodeChange encodes p with the next generation (raw as in encode), and
 // bumps p.Generation; it returns nil and leaves p.Generation when the
 // result would be old with only the generation changed: nothing to write.
+// A profile Encode refuses gives Encode's error.
 func encodeChange(p *Profile, raw string, old string) (*content, error) {
 	return encodeChangeFrom(p, raw, old, nil)
 }
@@ -275,6 +281,9 @@ func encodeChange(p *Profile, raw string, old string) (*content, error) {
 // encodeChangeFrom is encodeChange taking the encoding of every context
 // equal to one of from (when not nil) from there.
 func encodeChangeFrom(p *Profile, raw string, old string, from *lineSource) (*content, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
 	p.Version = FormatVersion
 	p.Generation++
 	head, gen, lines, err := encode(p, raw != "", from)

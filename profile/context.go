@@ -356,11 +356,19 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 	if c.Environment == "" {
 		c.Environment = DefaultEnvironment
 	}
+	// i is the context to update: the one c's name names when it has c's
+	// identity (a profile may hold several contexts of one identity, and
+	// renaming another of them to the name would give two contexts one
+	// name), else the first of c's identity.
+	i := -1
 	if c.Name != "" {
 		if err := checkName(c.Name); err != nil {
 			return res, err
 		}
-		if j := p.nameIndex(c.Name, ix); j >= 0 && !p.Contexts[j].SameIdentity(&c) {
+		switch j := p.nameIndex(c.Name, ix); {
+		case j >= 0 && p.Contexts[j].SameIdentity(&c):
+			i = j
+		case j >= 0:
 			if !opts.Force {
 				return res, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
 			}
@@ -370,7 +378,9 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 			}
 		}
 	}
-	i := p.identityIndex(&c, ix)
+	if i < 0 {
+		i = p.identityIndex(&c, ix)
+	}
 	if i < 0 {
 		if c.Name == "" {
 			c.Name = p.defaultName(&c, ix)

@@ -176,6 +176,50 @@ func TestUpsertWithATakenName(t *testing.T) {
 	}
 }
 
+// A profile may hold several contexts of one identity (`context set
+// --subscription S --name N` adds one); an upsert under the name of one of
+// them updates that one, never the first of the identity, which would
+// then share its name with it.
+func TestUpsertUnderTheNameOfASecondContextOfItsIdentity(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"second", "SECOND", "\u017fecond"} { // ſ folds to s
+		for _, batch := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s batch=%v", name, batch), func(t *testing.T) {
+				t.Parallel()
+				p := sample(t)
+				second := ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000001", "Prod")
+				second.Name = "second"
+				p.Contexts = append(p.Contexts, second) // as SetContext adds it
+				c := second
+				c.Name = name
+				c.StorageAccount = "store"
+				var err error
+				if batch {
+					_, err = p.UpsertContexts([]profile.Context{c}, profile.UpsertOptions{})
+				} else {
+					_, err = p.UpsertContext(c, profile.UpsertOptions{})
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff([]string{"Prod", "Dev", "Dev (bob@fabrikam.com)", "t1.example (alice@contoso.com)", "staging", name}, names(p)); diff != "" {
+					t.Errorf("names (-want +got):\n%s", diff)
+				}
+				if got := p.Context(name); got == nil || got.StorageAccount != "store" {
+					t.Errorf("context %q = %+v, want the second updated", name, got)
+				}
+				data, err := profile.Encode(p)
+				if err == nil {
+					_, err = profile.Decode(data)
+				}
+				if err != nil {
+					t.Errorf("the profile no longer reads back: %v", err)
+				}
+			})
+		}
+	}
+}
+
 func TestRename(t *testing.T) {
 	t.Parallel()
 	p := sample(t)

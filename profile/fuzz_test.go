@@ -48,6 +48,8 @@ func FuzzDecode(f *testing.F) {
 func FuzzImport(f *testing.F) {
 	addFixtures(f)
 	f.Add([]byte(`{"kind":"azc.contexts","version":1,"contexts":[{"name":"a","account":"k","tenant":{"id":"t"}}]}`))
+	// two contexts of one identity: merged again, each updates itself
+	f.Add([]byte(`{"kind":"azc.contexts","version":1,"contexts":[{"name":"a","account":"k","tenant":{"id":"t"}},{"name":"B","account":"k","tenant":{"id":"t"}}]}`))
 	f.Add([]byte(`{"subscriptions":[{"id":"s","name":"n","tenantId":"t","user":{"name":"u","type":"user"}}]}`))
 	f.Add([]byte(`{"DefaultContextKey":"x","Contexts":{"x":{"Account":{"Id":"u","Type":"User"},"Tenant":{"Id":"t"}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

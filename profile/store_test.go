@@ -117,6 +117,54 @@ func TestUpdateWritesNothingWhenFnFails(t *testing.T) {
 	}
 }
 
+// A change that leaves two contexts of one name, or a name no context may
+// have, is refused before anything is written: azc never writes a
+// profile it would then refuse to read.
+func TestUpdateNeverWritesAProfileDecodeRefuses(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		names   []string
+		wantErr func(error) bool
+	}{
+		{"two contexts of one name", []string{"\u03c3", "\u03c2"}, func(err error) bool { var d *profile.DuplicateNameError; return errors.As(err, &d) }},
+		{"an empty name", []string{"a", ""}, func(err error) bool { return errors.Is(err, profile.ErrInvalidName) }},
+		{"a padded name", []string{" a"}, func(err error) bool { return errors.Is(err, profile.ErrInvalidName) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := openStore(t)
+			if _, err := s.Update(func(p *profile.Profile) error {
+				_, err := p.UpsertContext(testContext("first", "first"), profile.UpsertOptions{})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.ReadFile(s.Path())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Update(func(p *profile.Profile) error {
+				for i, n := range tt.names {
+					c := testContext(n, fmt.Sprint(i))
+					c.Name = n
+					p.Contexts = append(p.Contexts, c)
+				}
+				return nil
+			})
+			if !tt.wantErr(err) {
+				t.Fatalf("Update() error = %v", err)
+			}
+			if after, err := os.ReadFile(s.Path()); err != nil || !bytes.Equal(after, before) {
+				t.Errorf("profile changed (%v):\n%s", err, after)
+			}
+			if _, err := s.Load(); err != nil {
+				t.Errorf("Load() after the refused change: %v", err)
+			}
+		})
+	}
+}
+
 func TestCorruptProfileIsNeverOverwritten(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

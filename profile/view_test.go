@@ -179,12 +179,14 @@ func (c *content) bytes() []byte {
 	return append(append(append(make([]byte, 0, c.size()), c.head...), c.raw...), c.tail...)
 }
 
+// mustEncode is what Encode writes for p, even for a profile Encode
+// refuses: tests give readers such files in Encode's layout.
 func mustEncode(p *Profile) []byte {
-	out, err := Encode(p)
+	out, _, _, err := encode(p, false, nil)
 	if err != nil {
 		panic(err)
 	}
-	return out
+	return append(out, closing...)
 }
 
 // FuzzSetDefault checks that the header-only SetDefault writes byte for

@@ -149,6 +149,26 @@ func TestFailedLoginLeavesTheProfileAlone(t *testing.T) {
 	}
 }
 
+// TestLoginUnderTheNameOfASecondContextOfItsSubscription: `azc login
+// --context-name NAME`, where NAME is a second context of the sign-in's
+// subscription (`context set --subscription S --name NAME` added it),
+// updates that context; the first of the subscription keeps its name, and
+// the profile stays readable.
+func TestLoginUnderTheNameOfASecondContextOfItsSubscription(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	login := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none"}
+	h.ok(login...)
+	h.ok("context", "set", "--subscription", emulator.DefaultSubscriptionID, "--name", "second", "-o", "none")
+	h.ok(append(login, "--context-name", "SECOND")...)
+	got := h.ok("context", "list", "-o", "tsv", "--query", "[].[name, current]")
+	if want := "Contoso Dev\tfalse\nSECOND\ttrue\n"; got != want {
+		t.Errorf("contexts after the sign-in:\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestDeviceCodeLoginSwitchAndToken(t *testing.T) {
 	t.Parallel()
 	h, s := newHarness(t)
