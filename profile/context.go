@@ -134,7 +134,7 @@ func (p *Profile) Find(ref string) (*Context, error) {
 		func(c *Context) bool { return p.matchesPowerShellName(c, ref) },
 		func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.ID, ref) },
 		func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.Name, ref) },
-		func(c *Context) bool { return hasPrefixFold(c.Name, ref) },
+		func(c *Context) bool { return HasNamePrefix(c.Name, ref) },
 	}
 	if !strings.Contains(ref, " - ") {
 		rules = rules[1:]
@@ -162,10 +162,11 @@ func (p *Profile) Find(ref string) (*Context, error) {
 	return nil, &NotFoundError{Kind: "context", Ref: ref}
 }
 
-// hasPrefixFold reports whether s starts with prefix under SameName's
-// folding.
-func hasPrefixFold(s, prefix string) bool {
-	return strings.HasPrefix(NameKey(s), NameKey(prefix))
+// HasNamePrefix reports whether name starts with prefix under SameName's
+// folding: the rule Find's name prefixes and the completion of names
+// share.
+func HasNamePrefix(name, prefix string) bool {
+	return strings.HasPrefix(NameKey(name), NameKey(prefix))
 }
 
 // PowerShellName returns the name Azure PowerShell gives c:

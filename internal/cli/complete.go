@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
 )
 
 // completeContextNames completes context names for flags and arguments.
@@ -21,7 +20,7 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 		}
 		var out []string
 		for _, c := range p.Contexts {
-			if strings.HasPrefix(strings.ToLower(c.Name), strings.ToLower(prefix)) {
+			if profile.HasNamePrefix(c.Name, prefix) {
 				out = append(out, c.Name)
 			}
 		}
