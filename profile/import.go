@@ -56,7 +56,7 @@ func (imp *Imported) warnf(format string, args ...any) {
 func Import(data []byte) (*Imported, error) {
 	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
+	if err := unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("parse context file: %w", err)
 	}
 	has := func(k string) bool { _, ok := top[k]; return ok }
@@ -79,7 +79,7 @@ func newImported(f Format) *Imported {
 
 func importBundle(data []byte) (*Imported, error) {
 	var b Bundle
-	if err := json.Unmarshal(data, &b); err != nil {
+	if err := unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("parse azc export: %w", err)
 	}
 	if b.Kind != BundleKind {
