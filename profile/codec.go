@@ -3,6 +3,7 @@ package profile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 func Decode(data []byte) (*Profile, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	p := new(Profile)
-	if err := json.Unmarshal(data, p); err != nil {
+	if err := unmarshal(data, p); err != nil {
 		return nil, err
 	}
 	if err := checkVersion(p.Version); err != nil {
@@ -27,6 +28,21 @@ func Decode(data []byte) (*Profile, error) {
 	}
 	return p, nil
 }
+
+// unmarshal is json.Unmarshal for the files azc reads, with an error
+// short enough to show: encoding/json quotes a number of the wrong type
+// whole, and a number in a file may be megabytes long.
+func unmarshal(data []byte, v any) error {
+	err := json.Unmarshal(data, v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && len(te.Value) > maxQuoted {
+		te.Value = fmt.Sprintf("%s… (%d bytes)", te.Value[:maxQuoted], len(te.Value))
+	}
+	return err
+}
+
+// maxQuoted is how much of a value an error quotes.
+const maxQuoted = 40
 
 // contextLines maps the line of each context of text, a file whose Decode
 // is p, to the context's position in p.Contexts, for decodeOver; nil when
@@ -71,7 +87,7 @@ func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, err
 			p.Contexts[i] = prev.Contexts[j]
 			continue
 		}
-		if err := json.Unmarshal([]byte(line), &p.Contexts[i]); err != nil {
+		if err := unmarshal([]byte(line), &p.Contexts[i]); err != nil {
 			return Decode([]byte(text))
 		}
 	}

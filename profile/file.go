@@ -68,9 +68,20 @@ func ReadLimited(r io.Reader, name string) ([]byte, error) {
 	return readLimited(r, name, 0)
 }
 
-// ReadFile reads the file at path with ReadLimited's cap.
-func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// ReadFile reads the file at path with ReadLimited's cap. A pipe or FIFO
+// is read to its end, as cat reads it: the user named it
+// (`azc context import <(…)`).
+func ReadFile(path string) ([]byte, error) { return readFile(path, false) }
+
+// readFile is ReadFile; with regular, anything but a regular file is
+// refused (*UnsafePathError) rather than read or waited on: for a file
+// the user did not name, found beside one they did.
+func readFile(path string, regular bool) ([]byte, error) {
+	flag := os.O_RDONLY
+	if regular {
+		flag |= nonBlock // a FIFO no one writes to is refused, not waited on
+	}
+	f, err := sysfile.Open(path, flag, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +93,8 @@ func ReadFile(path string) ([]byte, error) {
 		}
 	} else if err == nil && fi.IsDir() {
 		return nil, &UnsafePathError{Path: path, Problem: "is a directory", Fix: "name a file in it"}
+	} else if err == nil && regular {
+		return nil, notRegularError(path)
 	}
 	return readLimited(f, path, size)
 }

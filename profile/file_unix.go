@@ -16,6 +16,9 @@ import (
 // noFollow makes an open fail on a symbolic link.
 const noFollow = syscall.O_NOFOLLOW
 
+// nonBlock keeps the open of a FIFO from waiting for a writer.
+const nonBlock = syscall.O_NONBLOCK
+
 // openState opens the state file at path for reading, refusing a symbolic
 // link (O_NOFOLLOW), a file that is not regular, and one that another user
 // owns; it returns the file's size. A missing file gives fs.ErrNotExist.

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestUnsafeStateIsRefusedWithItsPath: a state directory, profile.json or
@@ -311,4 +313,54 @@ func TestReadFileOfADirectoryHints(t *testing.T) {
 	dir := t.TempDir()
 	_, err := ReadFile(dir)
 	wantUnsafe(t, err, dir, "is a directory")
+}
+
+// TestAzTokenCacheThatIsNoRegularFileIsRefusedUnread: az's token cache,
+// which the user did not name, is refused when it is a FIFO (which no one
+// may ever write to) or a device, not waited on or read without end;
+// the file the user named may be a pipe (`azc context import <(…)`).
+func TestAzTokenCacheThatIsNoRegularFileIsRefusedUnread(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "msal_token_cache.json")
+	if err := syscall.Mkfifo(cache, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ReadAzureCLITokenCache(filepath.Join(dir, "azureProfile.json"))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		wantUnsafe(t, err, cache, "is not a regular file")
+	case <-time.After(time.Minute):
+		// free the reader so the test ends
+		if f, err := os.OpenFile(cache, os.O_WRONLY, 0); err == nil {
+			_ = f.Close()
+		}
+		t.Fatal("ReadAzureCLITokenCache waited for a writer of the FIFO")
+	}
+
+	link := filepath.Join(t.TempDir(), "msal_token_cache.json")
+	if err := os.Symlink("/dev/zero", link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadAzureCLITokenCache(filepath.Join(filepath.Dir(link), "azureProfile.json"))
+	wantUnsafe(t, err, link, "is not a regular file")
+
+	// a FIFO named by the user is read to its end
+	named := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(named, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		if f, err := os.OpenFile(named, os.O_WRONLY, 0); err == nil {
+			_, _ = f.WriteString(`{"version":1}`)
+			_ = f.Close()
+		}
+	}()
+	if data, err := ReadFile(named); err != nil || string(data) != `{"version":1}` {
+		t.Fatalf("ReadFile of a FIFO the user named = %q, %v", data, err)
+	}
 }

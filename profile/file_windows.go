@@ -16,6 +16,9 @@ import (
 // administrators make links; openState and openLock check with Lstat.
 const noFollow = 0
 
+// nonBlock is 0: Windows has no FIFOs in the file system.
+const nonBlock = 0
+
 // openState opens the state file at path for reading, refusing a symbolic
 // link and a file that is not regular; it returns the file's size.
 // Windows guards ownership with the ACL inherited from the user's profile.

@@ -56,7 +56,7 @@ func (imp *Imported) warnf(format string, args ...any) {
 func Import(data []byte) (*Imported, error) {
 	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
+	if err := unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("parse context file: %w", err)
 	}
 	has := func(k string) bool { _, ok := top[k]; return ok }
@@ -79,7 +79,7 @@ func newImported(f Format) *Imported {
 
 func importBundle(data []byte) (*Imported, error) {
 	var b Bundle
-	if err := json.Unmarshal(data, &b); err != nil {
+	if err := unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("parse azc export: %w", err)
 	}
 	if b.Kind != BundleKind {
@@ -148,9 +148,10 @@ func (imp *Imported) AddTokenCache(cache []byte) {
 
 // ReadAzureCLITokenCache reads az's plaintext msal_token_cache.json that
 // sits beside the azureProfile.json at azureProfilePath. A missing cache
-// gives an error wrapping fs.ErrNotExist.
+// gives an error wrapping fs.ErrNotExist; one that is not a regular file
+// (a FIFO, which would keep the import waiting) an *UnsafePathError.
 func ReadAzureCLITokenCache(azureProfilePath string) ([]byte, error) {
-	data, err := ReadFile(filepath.Join(filepath.Dir(azureProfilePath), "msal_token_cache.json"))
+	data, err := readFile(filepath.Join(filepath.Dir(azureProfilePath), "msal_token_cache.json"), true)
 	if err != nil {
 		return nil, fmt.Errorf("read az token cache: %w", err)
 	}

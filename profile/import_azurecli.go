@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -35,7 +34,7 @@ const azTenantLevel = "N/A(tenant level account)"
 
 func importAzureCLI(data []byte) (*Imported, error) {
 	var f azProfile
-	if err := json.Unmarshal(data, &f); err != nil {
+	if err := unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("parse az azureProfile.json: %w", err)
 	}
 	imp := newImported(FormatAzureCLI)

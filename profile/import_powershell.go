@@ -2,7 +2,6 @@ package profile
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,7 +53,7 @@ type psEnvironment struct {
 
 func importPowerShell(data []byte) (*Imported, error) {
 	var f psFile
-	if err := json.Unmarshal(data, &f); err != nil {
+	if err := unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("parse Azure PowerShell context file: %w", err)
 	}
 	imp := newImported(FormatAzurePowerShell)

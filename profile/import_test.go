@@ -3,6 +3,7 @@ package profile_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -310,5 +311,31 @@ func TestImportDefaultIsTheContextOfItsExactName(t *testing.T) {
 				t.Fatalf("default after import = %+v, %v (result %+v), want the context of %s", c, err, res, tc.wantSub)
 			}
 		})
+	}
+}
+
+// TestAHugeNumberIsNotQuotedWhole: a number of the wrong type, megabytes
+// long, in profile.json or an import file gives an error that quotes only
+// the number's start (encoding/json quotes it whole).
+func TestAHugeNumberIsNotQuotedWhole(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("9", 1<<20)
+	for name, doc := range map[string]string{
+		"profile.json":      `{"version":1,"generation":` + huge + `}`,
+		"a context's name":  `{"version":1,"generation":1,"contexts":[{"name":` + huge + `}]}`,
+		"an azc export":     `{"kind":"azc.contexts","version":` + huge + `}`,
+		"az's profile":      `{"subscriptions":[{"id":` + huge + `}]}`,
+		"a PowerShell file": `{"DefaultContextKey":` + huge + `}`,
+	} {
+		_, err := profile.Import([]byte(doc))
+		if err == nil || len(err.Error()) > 300 {
+			t.Errorf("%s: Import error of %d bytes: %.300v", name, len(fmt.Sprint(err)), err)
+		}
+		if strings.HasPrefix(doc, `{"version"`) {
+			_, err := profile.Decode([]byte(doc))
+			if err == nil || len(err.Error()) > 300 {
+				t.Errorf("%s: Decode error of %d bytes: %.300v", name, len(fmt.Sprint(err)), err)
+			}
+		}
 	}
 }
