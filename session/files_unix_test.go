@@ -184,3 +184,69 @@ func TestCheckNamesASessionFileThatIsNotTheUsers(t *testing.T) {
 		t.Errorf("Selections = %v, want the link refused", err)
 	}
 }
+
+// TestUnsafeHoldsAreRefused: every reader of the hold records (HeldAccounts,
+// ReleaseHolds, CheckHolds for `azc doctor`) refuses, with its path, a
+// record that is a symbolic link or a FIFO, rather than skip it (the
+// account it holds would read as free), and a holds directory that is a
+// link or that others can enter.
+func TestUnsafeHoldsAreRefused(t *testing.T) {
+	t.Parallel()
+	setup := func(t *testing.T) (state, holds, record string) {
+		rt, state := t.TempDir(), t.TempDir()
+		s, env := newSession(t, rt)
+		if err := s.Hold(state, "emu|t|alice@contoso.test"); err != nil {
+			t.Fatal(err)
+		}
+		id, _, _ := session.ParseEnv(env)
+		holds = filepath.Join(state, "holds")
+		return state, holds, filepath.Join(holds, id+".hold")
+	}
+	readers := func(t *testing.T, state, path string) {
+		t.Helper()
+		_, err := session.HeldAccounts(state)
+		wantNamed(t, "HeldAccounts", err, path)
+		_, err = session.ReleaseHolds(state)
+		wantNamed(t, "ReleaseHolds", err, path)
+		_, err = session.CheckHolds(state)
+		wantNamed(t, "CheckHolds", err, path)
+	}
+	for _, kind := range []string{"link", "fifo"} {
+		t.Run("a record, "+kind, func(t *testing.T) {
+			t.Parallel()
+			state, _, record := setup(t)
+			if n, err := session.CheckHolds(state); err != nil || n != 1 {
+				t.Fatalf("CheckHolds of sound records = %d, %v", n, err)
+			}
+			plant(t, record, kind)
+			readers(t, state, record)
+		})
+	}
+	t.Run("a holds directory that is a link", func(t *testing.T) {
+		t.Parallel()
+		state, holds, _ := setup(t)
+		elsewhere := filepath.Join(t.TempDir(), "holds")
+		if err := os.Rename(holds, elsewhere); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(elsewhere, holds); err != nil {
+			t.Fatal(err)
+		}
+		readers(t, state, holds)
+	})
+	t.Run("a holds directory others can enter", func(t *testing.T) {
+		t.Parallel()
+		state, holds, _ := setup(t)
+		if err := os.Chmod(holds, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		readers(t, state, holds)
+	})
+}
+
+func wantNamed(t *testing.T, what string, err error, path string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("%s = %v, want a refusal naming %s", what, err, path)
+	}
+}

@@ -142,19 +142,30 @@ type holdFile struct {
 	released bool
 }
 
+// CheckHolds checks the hold records in the state directory stateDir as
+// every reader of them does, without changing any (`azc doctor`): the
+// directory must be the user's, 0700 and not a link, each record a regular
+// file of the user's. It returns how many records there are.
+func CheckHolds(stateDir string) (int, error) {
+	recs, err := readHolds(filepath.Join(stateDir, holdsDir))
+	return len(recs), err
+}
+
+// readHolds reads the records in dir, refusing (with its path) a dir that
+// checkPrivateDir refuses and a record that profile.ReadOwned does.
 func readHolds(dir string) ([]holdFile, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
+	if err := checkPrivateDir(dir, 0o077); err != nil {
+		return nil, fmt.Errorf("holds: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("holds: %w", err)
 	}
 	var out []holdFile
 	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
 		name := e.Name()
 		path := filepath.Join(dir, name)
 		switch {

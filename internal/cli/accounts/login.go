@@ -359,8 +359,13 @@ func dropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 // accounts keys in scope's store (credstore.LockKeys), so that a command
 // that removes contexts and then their credentials fails before it changes
 // anything when a lock cannot be taken. Its error names the account as
-// scope's profile does (profile.Profile.AccountName).
+// scope's profile does (profile.Profile.AccountName). It reads the shells'
+// hold records too, which the removal of credentials then consults, so
+// that one azc refuses (a link, another user's) stops the command here.
 func ProbeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State, scope profile.Scope, keys []string) error {
+	if _, err := st.HeldAccounts(); err != nil {
+		return err
+	}
 	if len(keys) == 0 {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
 )
 
 // Check is one line of `azc doctor`.
@@ -120,6 +121,15 @@ func diagnose(f *cmdutil.Factory) *Report {
 			}
 		default:
 			add("session files", "ok", "%d blobs; every file a regular file of yours", fr.Blobs)
+		}
+	}
+	// The hold records of every shell's selection, in the state directory.
+	if st != nil {
+		switch n, err := session.CheckHolds(f.StateDir); {
+		case err != nil:
+			add("session holds", "fail", "%v", err)
+		default:
+			add("session holds", "ok", "%d records; every file a regular file of yours", n)
 		}
 	}
 	if d := f.Getenv(depthEnv); d != "" && d != "0" {
