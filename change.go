@@ -132,18 +132,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 				return err
 			}
 			var ierr error
-			ch.Renamed = keepApart(p, before, func(c *profile.Context) bool {
-				i := user.NameIndex(c.Name)
-				if i < 0 {
-					return false
-				}
-				o, err := user.Context(i)
-				if err != nil {
-					ierr = errors.Join(ierr, err)
-					return false
-				}
-				return !o.SameIdentity(c)
-			})
+			ch.Renamed = keepApart(p, before, takenIn(user, &ierr))
 			if ierr != nil {
 				return ierr
 			}
@@ -290,6 +279,25 @@ func keepApart(p *profile.Profile, before map[string]bool, taken func(*profile.C
 		renamed = append(renamed, Rename{Old: old, New: c.Name})
 	}
 	return renamed
+}
+
+// takenIn returns keepApart's taken for a context of the session: whether
+// a context of another identity holds its name in user, the profile's
+// contexts. An error reading one is joined to *errp and counts as not
+// taken.
+func takenIn(user *profile.View, errp *error) func(*profile.Context) bool {
+	return func(c *profile.Context) bool {
+		i := user.NameIndex(c.Name)
+		if i < 0 {
+			return false
+		}
+		o, err := user.Context(i)
+		if err != nil {
+			*errp = errors.Join(*errp, err)
+			return false
+		}
+		return !o.SameIdentity(c)
+	}
 }
 
 // distinctName is the name c gets when its own is taken: "<name>

@@ -82,7 +82,40 @@ func (s *State) lookupOver(user *profile.View) (*lookup, error) {
 	if !userVisible(sessOn, s.env, l.head.Settings.Autosave) {
 		l.user = nil
 	}
+	if l.sess != nil && l.user != nil {
+		if err := s.keepSessionApart(l); err != nil {
+			return nil, err
+		}
+	}
 	return l, nil
+}
+
+// keepSessionApart gives each context of the session whose name a profile
+// context of another identity holds the distinct name keepApart gives a
+// context the session adds, and writes the session: the profile's context
+// took the name after the session's, in another shell or outside any,
+// where the session cannot be seen, and a session context never hides a
+// profile context. The shell's selection, held by identity, follows. It
+// writes nothing when no name is taken.
+func (s *State) keepSessionApart(l *lookup) error {
+	var err error
+	taken := takenIn(l.user, &err)
+	if !slices.ContainsFunc(l.sess.Contexts, func(c profile.Context) bool { return taken(&c) }) {
+		return err
+	}
+	sess, uerr := s.session.Update(func(p *profile.Profile) error {
+		err = nil
+		keepApart(p, nil, taken)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if uerr != nil {
+		return sessionError(uerr)
+	}
+	l.sess = sess
+	return nil
 }
 
 // userVisible reports whether a shell sees the profile's contexts: when

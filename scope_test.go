@@ -3,9 +3,12 @@ package azc_test
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -194,5 +197,40 @@ func TestResolveEntryTellsTheScope(t *testing.T) {
 	}
 	if _, _, err := st.ResolveEntry("nope"); err == nil {
 		t.Fatal("an unknown context resolved")
+	}
+}
+
+// TestASessionContextNeverHidesAProfileContextThatTookItsName: the session
+// holds "mine"; then the profile gets "MINE" (SameName) for another
+// subscription, written without the session (another shell). The shell
+// sees the profile's under its name and its own under a distinct one,
+// which it keeps using.
+func TestASessionContextNeverHidesAProfileContextThatTookItsName(t *testing.T) {
+	t.Parallel()
+	st, _ := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	ctx := func(name, sub string) profile.Context {
+		return profile.Context{Name: name, Account: dave.Key(), Tenant: profile.Tenant{ID: "contoso"}, Subscription: &profile.Subscription{ID: sub, Name: sub}}
+	}
+	if _, err := st.SetContext(profile.ScopeProcess, ctx("mine", "s1"), azc.SetOptions{Account: &dave}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.WithSession(nil).SetContext(profile.ScopeUser, ctx("MINE", "s2"), azc.SetOptions{Account: &dave}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.Contexts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, fmt.Sprintf("%s %s %v current=%v", e.Name, e.Subscription.ID, e.Scope, e.Current))
+	}
+	want := []string{fmt.Sprintf("MINE s2 %v current=false", profile.ScopeUser), fmt.Sprintf("mine (dave@contoso.com) s1 %v current=true", profile.ScopeProcess)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("contexts (-want +got):\n%s", diff)
+	}
+	if c, err := st.Resolve("mine"); err != nil || c.Subscription.ID != "s2" {
+		t.Errorf("Resolve(mine) = %+v, %v; want the profile's MINE", c, err)
 	}
 }
