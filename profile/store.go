@@ -230,10 +230,13 @@ func sameIdentity(a, b fs.FileInfo) bool {
 	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
-// corrupt wraps why the profile cannot be used in a *CorruptError.
+// corrupt wraps why the profile cannot be used in a *CorruptError. The
+// backup is offered only when azc would read it as profile.json (openState:
+// not a link, a regular file of the user's).
 func (s *Store) corrupt(err error) error {
 	ce := &CorruptError{Path: s.path, Err: err}
-	if _, serr := os.Stat(s.bak); serr == nil {
+	if f, _, berr := openState(s.bak); berr == nil {
+		_ = f.Close()
 		ce.Backup = s.bak
 	}
 	return ce

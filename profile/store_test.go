@@ -229,6 +229,23 @@ func TestCorruptErrorOffersTheBackup(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Backup == "" {
 		t.Fatalf("Load() error = %#v, want a *CorruptError naming the backup", err)
 	}
+	// A backup azc would refuse as profile.json (here a link to a file
+	// of the user's) is not offered to be copied over it.
+	if runtime.GOOS == "windows" {
+		return
+	}
+	bak := filepath.Join(filepath.Dir(s.Path()), profile.BackupName)
+	elsewhere := filepath.Join(t.TempDir(), "elsewhere.json")
+	if err := os.Rename(bak, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, bak); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Load()
+	if !errors.As(err, &ce) || ce.Backup != "" || strings.Contains(ce.Hint(), profile.BackupName) {
+		t.Fatalf("Load() error = %#v (hint %q), want a *CorruptError offering no backup", err, ce.Hint())
+	}
 }
 
 func TestOpenRefusesADirectoryOthersCanWrite(t *testing.T) {

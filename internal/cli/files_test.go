@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,9 +13,11 @@ import (
 )
 
 // TestFilesFlagsNameAreReadUpToTheCap: a secret, certificate, token or CA
-// file a flag names is read only up to profile.MaxFileSize; a larger one
-// (a sparse file here, /dev/zero in the field) is refused with its path
-// before it is read whole, which ended in "fatal error: out of memory".
+// file a flag names, or standard input (-), is read only up to
+// profile.MaxFileSize; a larger one (a sparse file here, /dev/zero in the
+// field) is refused with its path before it is read whole, which ended in
+// "fatal error: out of memory", and never cut short to be used as a
+// secret.
 func TestFilesFlagsNameAreReadUpToTheCap(t *testing.T) {
 	t.Parallel()
 	big := filepath.Join(t.TempDir(), "big")
@@ -31,6 +34,8 @@ func TestFilesFlagsNameAreReadUpToTheCap(t *testing.T) {
 		args []string
 	}{
 		{"a client secret file", append(sp, "--client-secret-file", big)},
+		{"a client secret on standard input", append(sp, "--client-secret-file", "-")},
+		{"an access token on standard input", []string{"login", "--environment", "lab", "--access-token-file", "-", "--account-id", "x"}},
 		{"a certificate", append(sp, "--certificate", big)},
 		{"an access token file", []string{"login", "--environment", "lab", "--access-token-file", big, "--account-id", "x"}},
 		{"a CA file", append(append([]string{"environment", "add", "other"}, lab...), "--ca-file", big)},
@@ -38,6 +43,7 @@ func TestFilesFlagsNameAreReadUpToTheCap(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ios, _, _, errOut := cmdutil.Test()
+			ios.In = endless{}
 			env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(t.TempDir(), "azc")}
 			f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v1")
 			if code := Run(context.Background(), f, append([]string{"environment", "add", "lab"}, lab...)); code != 0 {
@@ -45,9 +51,18 @@ func TestFilesFlagsNameAreReadUpToTheCap(t *testing.T) {
 			}
 			errOut.Reset()
 			code := Run(context.Background(), f, tc.args)
-			if code == 0 || !strings.Contains(errOut.String(), big+" is larger than 64 MiB") {
-				t.Fatalf("azc %s: exit %d, stderr %q; want %s refused at the cap", strings.Join(tc.args, " "), code, errOut, big)
+			name := big
+			if slices.Contains(tc.args, "-") {
+				name = "standard input"
+			}
+			if code == 0 || !strings.Contains(errOut.String(), name+" is larger than 64 MiB") {
+				t.Fatalf("azc %s: exit %d, stderr %q; want %s refused at the cap", strings.Join(tc.args, " "), code, errOut, name)
 			}
 		})
 	}
 }
+
+// endless is standard input with no end, as /dev/zero is.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) { clear(p); return len(p), nil }

@@ -266,7 +266,7 @@ func readSecret(f *cmdutil.Factory, file, env string) (secret.String, error) {
 	var err error
 	switch {
 	case file == "-":
-		data, err = io.ReadAll(io.LimitReader(f.IOStreams.In, 1<<20))
+		data, err = profile.ReadLimited(f.IOStreams.In, "standard input")
 	case file != "":
 		data, err = profile.ReadFile(file)
 	case env != "" && f.Getenv(env) != "":
