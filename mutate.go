@@ -24,6 +24,25 @@ func (e *ScopeError) Hint() string {
 	return "run it without --scope process to change it for every shell"
 }
 
+// OtherScopeNameError reports a new name that a context of the other scope
+// holds (it wraps profile.ErrNameTaken): names are unique across what a
+// shell sees, and --force replaces a context only in the scope the change
+// writes.
+type OtherScopeNameError struct {
+	Name string // the context that holds the name
+}
+
+func (e *OtherScopeNameError) Error() string {
+	return fmt.Sprintf("context %q of the other scope: %v", e.Name, profile.ErrNameTaken)
+}
+
+func (e *OtherScopeNameError) Unwrap() error { return profile.ErrNameTaken }
+
+// Hint says what to do instead: --force cannot help.
+func (e *OtherScopeNameError) Hint() string {
+	return "choose another name: --force replaces a context only in the scope the renamed one lives in"
+}
+
 // Use makes the context ref names the default of scope and returns it.
 // ref "-" returns to that scope's previous context (profile.ErrNoPrevious
 // when there is none). ref is resolved in the merged view.
@@ -295,7 +314,7 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 	if o, ow, err := l.exact(newName); err != nil {
 		return nil, err
 	} else if o != nil && ow != where && !sameName(o.Name, c.Name) {
-		return nil, fmt.Errorf("context %q: %w", o.Name, profile.ErrNameTaken)
+		return nil, &OtherScopeNameError{Name: o.Name}
 	}
 	out := &Renamed{Old: c.Name, Scope: into}
 	if into != where {
