@@ -167,10 +167,11 @@ type Removed struct {
 	Change
 }
 
-// where sorts the contexts refs name into the ones the profile holds, the
-// ones the session holds, and the shell's own copy of its selection.
-func (s *State) where(refs []string) (user, sess []string, held string, err error) {
-	l, err := s.lookup()
+// where sorts the contexts refs name, for a change asked of scope
+// (lookupAt), into the ones the profile holds, the ones the session
+// holds, and the shell's own copy of its selection.
+func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, held string, err error) {
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -205,7 +206,7 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 	if scope == profile.ScopeProcess && s.session == nil {
 		return nil, ErrNoSession
 	}
-	user, sess, held, err := s.where(refs)
+	user, sess, held, err := s.where(scope, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +304,7 @@ type Renamed struct {
 // of the session moves to the profile under newName, with its account and
 // its tokens.
 func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (*Renamed, error) {
-	l, err := s.lookup()
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +353,7 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 // drops the credentials of the account a forced rename replaces tries
 // their lock in that scope first.
 func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context, profile.Scope, error) {
-	l, err := s.lookup()
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -569,7 +570,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	res.Change = *ch
 	// the name it got (keepApart may have changed it) and, in the user
 	// scope, the shell's selection of it
-	l, err := s.lookup()
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, err
 	}
