@@ -23,7 +23,7 @@ func (s *State) List() (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := s.lookupOver(user)
+	l, err := s.lookupOver(user, false)
 	if err != nil {
 		return nil, err
 	}

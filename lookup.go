@@ -39,12 +39,19 @@ type view struct {
 	own bool
 }
 
-func (s *State) lookup() (*lookup, error) {
+func (s *State) lookup() (*lookup, error) { return s.lookupAt(0) }
+
+// lookupAt is lookup for a change asked of scope. Without a session, a
+// change to the user scope sees the profile's contexts even when autosave
+// off hides them from the shell: the scope rule gives such a change the
+// user scope only when --scope asks for it, and what it changes is the
+// profile.
+func (s *State) lookupAt(scope profile.Scope) (*lookup, error) {
 	user, err := s.store.View()
 	if err != nil {
 		return nil, err
 	}
-	return s.lookupOver(user)
+	return s.lookupOver(user, scope == profile.ScopeUser && s.session == nil)
 }
 
 // lookupKeeping is lookup for a caller that, without a session, reads
@@ -59,12 +66,13 @@ func (s *State) lookupKeeping(refs ...string) (*lookup, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.lookupOver(user)
+	return s.lookupOver(user, false)
 }
 
 // lookupOver is lookup over an already read profile view, adding the
-// session's state.
-func (s *State) lookupOver(user *profile.View) (*lookup, error) {
+// session's state; seeUser keeps the profile's contexts in it whatever
+// userVisible says (lookupAt).
+func (s *State) lookupOver(user *profile.View, seeUser bool) (*lookup, error) {
 	l := &lookup{user: user, head: user.Header()}
 	var sessOn *bool
 	if s.session != nil {
@@ -79,7 +87,7 @@ func (s *State) lookupOver(user *profile.View) (*lookup, error) {
 		l.sel = sel.Current
 		sessOn = l.sess.Settings.Autosave
 	}
-	if !userVisible(sessOn, s.env, l.head.Settings.Autosave) {
+	if !seeUser && !userVisible(sessOn, s.env, l.head.Settings.Autosave) {
 		l.user = nil
 	}
 	if l.sess != nil && l.user != nil {

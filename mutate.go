@@ -24,6 +24,25 @@ func (e *ScopeError) Hint() string {
 	return "run it without --scope process to change it for every shell"
 }
 
+// OtherScopeNameError reports a new name that a context of the other scope
+// holds (it wraps profile.ErrNameTaken): names are unique across what a
+// shell sees, and --force replaces a context only in the scope the change
+// writes.
+type OtherScopeNameError struct {
+	Name string // the context that holds the name
+}
+
+func (e *OtherScopeNameError) Error() string {
+	return fmt.Sprintf("context %q of the other scope: %v", e.Name, profile.ErrNameTaken)
+}
+
+func (e *OtherScopeNameError) Unwrap() error { return profile.ErrNameTaken }
+
+// Hint says what to do instead: --force cannot help.
+func (e *OtherScopeNameError) Hint() string {
+	return "choose another name: --force replaces a context only in the scope the renamed one lives in"
+}
+
 // Use makes the context ref names the default of scope and returns it.
 // ref "-" returns to that scope's previous context (profile.ErrNoPrevious
 // when there is none). ref is resolved in the merged view.
@@ -148,10 +167,11 @@ type Removed struct {
 	Change
 }
 
-// where sorts the contexts refs name into the ones the profile holds, the
-// ones the session holds, and the shell's own copy of its selection.
-func (s *State) where(refs []string) (user, sess []string, held string, err error) {
-	l, err := s.lookup()
+// where sorts the contexts refs name, for a change asked of scope
+// (lookupAt), into the ones the profile holds, the ones the session
+// holds, and the shell's own copy of its selection.
+func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, held string, err error) {
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -186,7 +206,7 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 	if scope == profile.ScopeProcess && s.session == nil {
 		return nil, ErrNoSession
 	}
-	user, sess, held, err := s.where(refs)
+	user, sess, held, err := s.where(scope, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +304,7 @@ type Renamed struct {
 // of the session moves to the profile under newName, with its account and
 // its tokens.
 func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (*Renamed, error) {
-	l, err := s.lookup()
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +315,7 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 	if o, ow, err := l.exact(newName); err != nil {
 		return nil, err
 	} else if o != nil && ow != where && !sameName(o.Name, c.Name) {
-		return nil, fmt.Errorf("context %q: %w", o.Name, profile.ErrNameTaken)
+		return nil, &OtherScopeNameError{Name: o.Name}
 	}
 	out := &Renamed{Old: c.Name, Scope: into}
 	if into != where {
@@ -333,7 +353,7 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 // drops the credentials of the account a forced rename replaces tries
 // their lock in that scope first.
 func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context, profile.Scope, error) {
-	l, err := s.lookup()
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -550,7 +570,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	res.Change = *ch
 	// the name it got (keepApart may have changed it) and, in the user
 	// scope, the shell's selection of it
-	l, err := s.lookup()
+	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, err
 	}

@@ -234,3 +234,42 @@ func TestASessionContextNeverHidesAProfileContextThatTookItsName(t *testing.T) {
 		t.Errorf("Resolve(mine) = %+v, %v; want the profile's MINE", c, err)
 	}
 }
+
+// TestAChangeAskedOfTheUserScopeSeesTheProfile: with autosave off by the
+// environment and no session, the shell sees no profile context, and the
+// scope rule gives a change the user scope only when --scope asks for it;
+// such a change works on the profile's contexts, as `use NAME --scope
+// user` does: set reports the context it wrote (it wrote it, then said
+// "not found"), rename and remove find it.
+func TestAChangeAskedOfTheUserScopeSeesTheProfile(t *testing.T) {
+	t.Parallel()
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), AutosaveEnv: boolPtrForScope(false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	res, err := st.SetContext(profile.ScopeUser, profile.Context{Name: "x", Account: dave.Key(), Tenant: profile.Tenant{ID: "t"}}, azc.SetOptions{Account: &dave})
+	if err != nil || res.Context.Name != "x" {
+		t.Fatalf("SetContext(user, x) = %+v, %v", res, err)
+	}
+	if _, err := st.Use(profile.ScopeUser, "x"); err != nil {
+		t.Errorf("Use(user, x): %v", err)
+	}
+	if _, err := st.RenameContext(profile.ScopeUser, "x", "y", false); err != nil {
+		t.Fatalf("RenameContext(user, x, y): %v", err)
+	}
+	if _, err := st.RemoveContexts(profile.ScopeUser, []string{"y"}); err != nil {
+		t.Fatalf("RemoveContexts(user, y): %v", err)
+	}
+	if p, err := st.Store().Load(); err != nil || len(p.Contexts) != 0 {
+		t.Errorf("profile after the removal: %+v, %v", p, err)
+	}
+	// what the shell sees stays hidden
+	var nf *profile.NotFoundError
+	if _, err := st.SetContext(profile.ScopeUser, profile.Context{Name: "z", Account: dave.Key(), Tenant: profile.Tenant{ID: "t"}}, azc.SetOptions{Account: &dave}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Resolve("z"); !errors.As(err, &nf) {
+		t.Errorf("Resolve(z) error = %v, want not found: the shell sees no profile context", err)
+	}
+}

@@ -1,8 +1,6 @@
 package cmdutil
 
 import (
-	"errors"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -45,9 +43,6 @@ func Blobs(f *Factory, st *azc.State, scope profile.Scope) (credstore.Blobs, err
 func ResolveContext(st *azc.State, ref string) (*profile.Profile, *profile.Context, profile.Scope, error) {
 	p, e, err := st.ResolveEntry(ref)
 	if err != nil {
-		if errors.Is(err, azc.ErrNoContext) {
-			return nil, nil, 0, WithHint(err, ExitInteraction, "sign in with `azc login`, or pick one with `azc use`")
-		}
 		return nil, nil, 0, err
 	}
 	return p, &e.Context, e.Credentials, nil
