@@ -205,6 +205,8 @@ func classify(err error) (int, []string) {
 		hints = append(hints, "`azc use -` returns to the context that was the default before the last switch")
 	case errors.As(err, &lock):
 		hints = append(hints, "retry; if no azc process is running, check who holds "+lock.Path)
+	case errors.Is(err, credstore.ErrCorrupt):
+		hints = append(hints, "sign the account out with `azc logout ACCOUNT`, which removes its damaged credentials, then sign in again with `azc login`")
 	case errors.Is(err, ErrCancelled):
 	}
 	return code, hints
