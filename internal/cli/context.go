@@ -253,7 +253,7 @@ func newCmdContextExport(f *cmdutil.Factory, runF func(*contexts.ExportOptions) 
 
 // newCmdContextImport returns `context import`; runF replaces the run function in tests.
 func newCmdContextImport(f *cmdutil.Factory, runF func(*contexts.ImportOptions) error) *cobra.Command {
-	opts := &contexts.ImportOptions{}
+	opts := &contexts.ImportOptions{Credentials: credentials(f)}
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Merge contexts from an azc export, an Azure PowerShell context file or an az CLI azureProfile.json",

@@ -93,7 +93,7 @@ func TestContextCommandsFillTheirOptions(t *testing.T) {
 		}
 		var imp *contexts.ImportOptions
 		if err := runArgs(f, newCmdContextImport(f, func(o *contexts.ImportOptions) error { imp = o; return nil }), "ctx.json", "--scope", "user"); err != nil ||
-			imp.File != "ctx.json" || imp.Scope != "user" {
+			imp.File != "ctx.json" || imp.Scope != "user" || imp.Credentials.Probe == nil {
 			t.Errorf("import: %+v, %v", imp, err)
 		}
 	})

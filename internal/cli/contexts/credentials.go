@@ -1,11 +1,14 @@
 package contexts
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
@@ -53,6 +56,36 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		done[k] = true
 	}
 	return len(done), nil
+}
+
+// probeImported checks, before the profile changes, what storeImported
+// will need of each account it stores credentials for: its lock (probe,
+// Credentials.Probe) and its blob, which must be one azc reads. A lock or
+// blob file azc refuses (a link, another user's) or a damaged blob then
+// stops the import before it changes anything, not halfway.
+func probeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported, probe func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error) error {
+	keys := slices.Sorted(maps.Keys(imp.TokenCaches))
+	for k, data := range imp.Credentials {
+		if len(data) > 0 && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := probe(context.Background(), st, scope, keys); err != nil {
+		return err
+	}
+	blobs, err := cmdutil.Blobs(f, st, scope)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := blobs.Get(k); err != nil && !errors.Is(err, credstore.ErrNotFound) {
+			return fmt.Errorf("store the credentials of an imported account: %w", err)
+		}
+	}
+	return nil
 }
 
 // dropUnusableCredentials takes out of imp, with a warning each, the token

@@ -25,8 +25,9 @@ type ExportOptions struct {
 
 // ImportOptions are the inputs of `context import`.
 type ImportOptions struct {
-	File  string
-	Scope string
+	File        string
+	Scope       string
+	Credentials Credentials
 }
 
 // ExportRun writes contexts to a file or stdout: `context export` once its
@@ -191,6 +192,9 @@ func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) erro
 		}
 	}
 	dropUnusableCredentials(imp)
+	if err := probeImported(f, st, scope, imp, opts.Credentials.Probe); err != nil {
+		return err
+	}
 	var res profile.MergeResult
 	ch, err := st.Change(scope, func(p *profile.Profile) error {
 		res = p.Merge(imp)
