@@ -106,8 +106,17 @@ func (s *State) HasSession() bool { return s.session != nil }
 // Its DefaultContext is the current context's name (Resolve("")), and the
 // shell's own copy of a selected context that was removed elsewhere is
 // one of its contexts. The result is a fresh copy.
-func (s *State) Profile() (*profile.Profile, error) {
-	v, err := s.view()
+func (s *State) Profile() (*profile.Profile, error) { return s.ProfileAt(0) }
+
+// ProfileAt is Profile for a change asked of scope: without a session, a
+// change to the user scope sees the profile's contexts even when autosave
+// off hides them from the shell (the change is to the profile).
+func (s *State) ProfileAt(scope profile.Scope) (*profile.Profile, error) {
+	l, err := s.lookupAt(scope)
+	if err != nil {
+		return nil, err
+	}
+	v, err := l.view()
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,11 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	if err != nil {
 		return err
 	}
-	view, err := st.Profile()
+	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
+	if err != nil {
+		return err
+	}
+	view, err := st.ProfileAt(scope)
 	if err != nil {
 		return err
 	}
@@ -67,10 +71,6 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	if a := view.Account(want.Account); a != nil {
 		c := *a
 		acct = &c
-	}
-	scope, err := cmdutil.ChangeScope(f, st, opts.Scope)
-	if err != nil {
-		return err
 	}
 	if opts.Force {
 		if err := ProbeReplaced(ctx, st, scope, &want, opts.Credentials.Probe); err != nil {
