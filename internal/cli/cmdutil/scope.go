@@ -20,3 +20,11 @@ func ParseScope(s string) (profile.Scope, error) {
 	}
 	return 0, UsageErrorf("invalid --scope %q: want user or process", s)
 }
+
+// ScopeName is the name --scope takes for s.
+func ScopeName(s profile.Scope) string {
+	if s == profile.ScopeProcess {
+		return "process"
+	}
+	return "user"
+}

@@ -234,7 +234,7 @@ func Where(st *azc.State, scope profile.Scope) string {
 	if scope == profile.ScopeUser && st.HasSession() {
 		return "user scope and this shell"
 	}
-	return ScopeName(scope) + " scope"
+	return cmdutil.ScopeName(scope) + " scope"
 }
 
 // pick opens the fuzzy picker over the contexts, on the current one, or

@@ -42,14 +42,6 @@ type Subscription struct {
 	State string `json:"state,omitempty"`
 }
 
-// ScopeName is the name --scope takes for s.
-func ScopeName(s profile.Scope) string {
-	if s == profile.ScopeProcess {
-		return "process"
-	}
-	return "user"
-}
-
 // accounts indexes a profile's accounts by key for the shape conversion.
 type accounts map[string]*profile.Account
 
@@ -91,7 +83,7 @@ func (m accounts) shapeInto(c *profile.Context, scope profile.Scope, current boo
 	out := Context{
 		Name:           c.Name,
 		Current:        current,
-		Scope:          ScopeName(scope),
+		Scope:          cmdutil.ScopeName(scope),
 		Environment:    c.Environment,
 		Tenant:         Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
 		StorageAccount: c.StorageAccount,

@@ -220,7 +220,7 @@ func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) erro
 	}
 	n, err := storeImported(f, st, scope, imp)
 	if n > 0 {
-		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, ScopeName(scope)))
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, cmdutil.ScopeName(scope)))
 	}
 	if err != nil {
 		return err
@@ -252,5 +252,5 @@ func renameWarning(scope profile.Scope, r azc.Rename, verb string) string {
 	if scope == profile.ScopeUser {
 		other = profile.ScopeProcess
 	}
-	return fmt.Sprintf("context %q: the name is taken by another context in the %s scope; %s as %q", r.Old, ScopeName(other), verb, r.New)
+	return fmt.Sprintf("context %q: the name is taken by another context in the %s scope; %s as %q", r.Old, cmdutil.ScopeName(other), verb, r.New)
 }

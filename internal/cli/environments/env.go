@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -163,7 +162,7 @@ func AddRun(f *cmdutil.Factory, out cmdutil.Output, opts *AddOptions) error {
 	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {
 		return err
 	}
-	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, contexts.ScopeName(scope)))
+	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, cmdutil.ScopeName(scope)))
 }
 
 // RemoveOptions are the inputs of `environment remove`.

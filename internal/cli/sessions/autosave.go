@@ -191,7 +191,7 @@ func AutosaveSetRun(f *cmdutil.Factory, out cmdutil.Output, opts *AutosaveOption
 		return err
 	}
 	s.Moved = change.Moved
-	msg := fmt.Sprintf("autosave %sd (%s scope)", verb, scopeName(scope))
+	msg := fmt.Sprintf("autosave %sd (%s scope)", verb, cmdutil.ScopeName(scope))
 	if len(change.Moved) > 0 {
 		msg += fmt.Sprintf("; moved %d context(s) from the session into the profile: %s", len(change.Moved), strings.Join(change.Moved, ", "))
 	}

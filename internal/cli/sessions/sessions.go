@@ -13,7 +13,6 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
 
@@ -33,11 +32,4 @@ func sessionError(err error) error {
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "start a new session with `eval \"$(azc init bash)\"` or `azc shell`")
 	}
 	return err
-}
-
-func scopeName(s profile.Scope) string {
-	if s == profile.ScopeProcess {
-		return "process"
-	}
-	return "user"
 }
