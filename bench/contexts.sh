@@ -173,6 +173,9 @@ held "context remove" context remove sub-0040@
 held "environment add" environment add Env@ --authority-host https://127.0.0.1:1/ --arm-endpoint https://127.0.0.1:1/
 
 if command -v az >/dev/null; then
+  # The holds above leave tens of megabytes of 10,000-context files to write back: `use`'s
+  # fsync would wait for them beside az.
+  sync
   export AZURE_CONFIG_DIR="$work/az" AZURE_CORE_COLLECT_TELEMETRY=no AZURE_CORE_NO_COLOR=1
   runs_az=$(( runs < 10 ? runs : 10 ))
   "${prio[@]}" python3 "$root/bench/interleave.py" "$runs_az" "$work/az.json" \
