@@ -9,8 +9,6 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-func rename(from, to string) error { return os.Rename(from, to) }
-
 func remove(path string) error { return os.Remove(path) }
 
 // syncDir makes a rename or unlink in dir durable.

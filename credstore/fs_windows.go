@@ -33,8 +33,6 @@ func isSharingError(err error) bool {
 		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
 }
 
-func rename(from, to string) error { return retrySharing(func() error { return os.Rename(from, to) }) }
-
 func remove(path string) error { return retrySharing(func() error { return os.Remove(path) }) }
 
 // syncDir is a no-op: Windows cannot open a directory for syncing and

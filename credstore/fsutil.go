@@ -79,42 +79,6 @@ func tryLockFile(path string) (unlock func(), ok bool, err error) {
 	return func() { _ = f.Close() }, true, nil
 }
 
-// writeFileAtomic replaces path with data: a temp file in the same
-// directory is written, synced, closed and renamed over path, then the
-// directory is synced, so a crash leaves either the old or the new file.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
 // removeFile deletes path (absent is fine) and syncs its directory.
 func removeFile(path string) error {
 	if err := remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // platformBackends lists the Windows key store: DPAPI.
@@ -62,5 +64,5 @@ func (dpapi) StoreKey(ref KeyRef, key []byte) error {
 	if err := windows.CryptProtectData(blobOf(key), nil, blobOf([]byte(ref.ID)), 0, nil, windows.CRYPTPROTECT_UI_FORBIDDEN, &out); err != nil {
 		return fmt.Errorf("%w: DPAPI could not protect the data key: %v", ErrUnavailable, err)
 	}
-	return writeFileAtomic(dpapiFile(ref), takeBlob(&out))
+	return profile.WriteFile(dpapiFile(ref), takeBlob(&out))
 }

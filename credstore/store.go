@@ -281,7 +281,7 @@ func (s *Store) recordMeta() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.metaPath(), append(b, '\n'))
+	return profile.WriteFile(s.metaPath(), append(b, '\n'))
 }
 
 // Backend names the key store holding the data key: "secret-service",
@@ -394,7 +394,7 @@ func (s *Store) Put(key string, data []byte) error {
 	if len(raw) > profile.MaxFileSize {
 		return &profile.TooLargeError{Path: s.path(key), Max: profile.MaxFileSize, Write: true}
 	}
-	if err := writeFileAtomic(s.path(key), raw); err != nil {
+	if err := profile.WriteFile(s.path(key), raw); err != nil {
 		return fmt.Errorf("credential store: %w", err)
 	}
 	return nil

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -235,6 +237,18 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content) (
 		return err
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// WriteFile replaces the state file at path with data as profile.json is
+// replaced (writeAtomic: a temporary file created O_EXCL, O_NOFOLLOW and
+// 0600, synced, renamed over path, the directory synced), for the state
+// files written without profile.lock (credential blobs and their store's
+// metadata): the temporary file beside path ends in random digits, so
+// that two writers never share one.
+func WriteFile(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	tmp := filepath.Join(dir, "."+base+".tmp"+strconv.FormatUint(rand.Uint64(), 36))
+	return writeAtomic(path, tmp, &content{head: data}, "", nil)
 }
 
 // copyRange copies the n bytes of src at at to dst: in the kernel

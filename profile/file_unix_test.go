@@ -364,3 +364,48 @@ func TestAzTokenCacheThatIsNoRegularFileIsRefusedUnread(t *testing.T) {
 		t.Fatalf("ReadFile of a FIFO the user named = %q, %v", data, err)
 	}
 }
+
+// TestWriteFileReplacesTheFileWhole checks WriteFile, the write of the
+// state files written without profile.lock: the file is replaced (mode
+// 0600, a link at path replaced, not followed) and no temporary file is
+// left beside it.
+func TestWriteFileReplacesTheFileWhole(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "blob")
+	if err := os.Symlink(victim, path); err != nil {
+		t.Fatal(err)
+	}
+	for _, data := range []string{"first", "second, longer"} {
+		if err := WriteFile(path, []byte(data)); err != nil {
+			t.Fatalf("WriteFile: %v", err)
+		}
+		fi, err := os.Lstat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+			t.Errorf("after WriteFile: mode %v, want a regular file 0600", fi.Mode())
+		}
+		if got, _ := os.ReadFile(path); string(got) != data {
+			t.Errorf("after WriteFile: %q, want %q", got, data)
+		}
+	}
+	if got, _ := os.ReadFile(victim); string(got) != "keep" {
+		t.Errorf("the link's target was written: %q", got)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files left beside it: %q, want blob and victim", names)
+	}
+}
