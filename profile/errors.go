@@ -85,15 +85,15 @@ func (e *LockTimeoutError) Error() string {
 	return fmt.Sprintf("timed out after %s waiting for the lock %s; another azc process is writing the profile", e.Timeout, e.Path)
 }
 
-// InsecureDirError reports a state directory (or file) that other users can
-// write to; azc refuses to use it.
+// InsecureDirError reports a directory of azc's state, or of a shell's
+// session, that other users can write to; azc refuses to use it.
 type InsecureDirError struct {
 	Path string
 	Mode fs.FileMode
 }
 
 func (e *InsecureDirError) Error() string {
-	return fmt.Sprintf("state directory %s is writable by other users (mode %v)", e.Path, e.Mode.Perm())
+	return fmt.Sprintf("directory %s is writable by other users (mode %v)", e.Path, e.Mode.Perm())
 }
 
 // Hint says how to fix the permissions, or, for a directory all users
