@@ -216,16 +216,9 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 	out := &Removed{}
 	remove := func(rem *profile.Removal, names []string) func(p *profile.Profile) error {
 		return func(p *profile.Profile) error {
-			*rem = profile.Removal{}
-			for _, n := range names {
-				r, err := p.RemoveContext(n)
-				if err != nil {
-					return err
-				}
-				rem.Contexts = append(rem.Contexts, r.Contexts...)
-				rem.OrphanedAccounts = append(rem.OrphanedAccounts, r.OrphanedAccounts...)
-			}
-			return nil
+			var err error
+			*rem, err = p.RemoveContexts(names)
+			return err
 		}
 	}
 	if len(user) > 0 {

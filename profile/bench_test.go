@@ -92,6 +92,43 @@ func BenchmarkFind1000(b *testing.B) {
 	}
 }
 
+// benchmarkRemoveContexts is `azc context remove` of every other context
+// by name, in one call, and `azc logout` of one of the 10 accounts (a
+// tenth of the contexts); each on a copy of a profile of n contexts, the
+// copy's cost (the clone case) included. Both grow linearly with n.
+func benchmarkRemoveContexts(b *testing.B, n int) {
+	src := bigProfile(n)
+	var refs []string
+	for i := 0; i < n; i += 2 {
+		refs = append(refs, src.Contexts[i].Name)
+	}
+	b.Run("every-other", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := src.Clone().RemoveContexts(refs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("account", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if rem := src.Clone().RemoveAccount(src.Accounts[0].Key()); len(rem.Contexts) != n/10 {
+				b.Fatalf("removed %d contexts, want %d", len(rem.Contexts), n/10)
+			}
+		}
+	})
+	b.Run("clone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			src.Clone()
+		}
+	})
+}
+
+func BenchmarkRemoveContexts1000(b *testing.B)  { benchmarkRemoveContexts(b, 1000) }
+func BenchmarkRemoveContexts10000(b *testing.B) { benchmarkRemoveContexts(b, 10000) }
+
 // BenchmarkUpsertContexts10000 is sign-in populating 10,000 subscriptions
 // into an empty profile with one UpsertContexts call.
 func BenchmarkUpsertContexts10000(b *testing.B) {

@@ -284,6 +284,50 @@ func TestRemoveAccountIsIdempotent(t *testing.T) {
 	}
 }
 
+func TestRemoveContextsResolvesEveryRefBeforeAnyGoes(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	// "Dev" named twice goes once: the second "Dev" does not become a
+	// prefix of "Dev (bob@fabrikam.com)" once the first has gone
+	rem, err := p.RemoveContexts([]string{"Dev", "staging", "DEV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gone []string
+	for _, c := range rem.Contexts {
+		gone = append(gone, c.Name)
+	}
+	if diff := cmp.Diff([]string{"Dev", "staging"}, gone); diff != "" {
+		t.Errorf("removed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"Prod", "Dev (bob@fabrikam.com)", "t1.example (alice@contoso.com)"}, names(p)); diff != "" {
+		t.Errorf("left (-want +got):\n%s", diff)
+	}
+	// bob keeps his account: one of his contexts is left
+	if len(rem.OrphanedAccounts) != 0 {
+		t.Errorf("orphaned %v, want none", rem.OrphanedAccounts)
+	}
+	// one reference that names nothing removes nothing
+	before := names(p)
+	if _, err := p.RemoveContexts([]string{"Prod", "nope"}); !errors.As(err, new(*profile.NotFoundError)) {
+		t.Errorf("RemoveContexts(Prod, nope) = %v, want a *NotFoundError", err)
+	}
+	if diff := cmp.Diff(before, names(p)); diff != "" {
+		t.Errorf("a failed removal changed the profile (-before +after):\n%s", diff)
+	}
+	// the last contexts of both accounts, in one call: both accounts go
+	rem, err = p.RemoveContexts([]string{"t1.example (alice@contoso.com)", "Dev (bob@fabrikam.com)", "Prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{alice.Key(), bob.Key()}, rem.OrphanedAccounts); diff != "" {
+		t.Errorf("orphaned (-want +got):\n%s", diff)
+	}
+	if len(p.Contexts) != 0 || len(p.Accounts) != 0 {
+		t.Errorf("left %v and %d accounts, want nothing", names(p), len(p.Accounts))
+	}
+}
+
 func TestUseDashReturnsToThePreviousContext(t *testing.T) {
 	t.Parallel()
 	p := sample(t)

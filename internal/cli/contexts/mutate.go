@@ -54,8 +54,9 @@ func (c Credentials) probe(ctx context.Context, st *azc.State, scope profile.Sco
 			keys = append(keys, a.Key())
 		}
 	}
+	find := p.Finder()
 	for _, ref := range refs {
-		if found, err := p.Find(ref); err == nil {
+		if found, err := find(ref); err == nil {
 			keys = append(keys, found.Account)
 		}
 	}
@@ -181,8 +182,9 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		if err != nil {
 			return err
 		}
+		find := view.Finder()
 		for _, ref := range opts.Refs {
-			c, err := view.Find(ref)
+			c, err := find(ref)
 			if err != nil {
 				return err
 			}
