@@ -186,6 +186,11 @@ type StatusError struct {
 
 func (e *StatusError) Error() string { return e.Op + ": identity provider answered " + e.Text }
 
+// maxDescription is how much of the identity provider's error description
+// an AADError keeps: Entra ID's first lines run to a few hundred bytes, and
+// a provider or proxy that sends megabytes must not fill the terminal.
+const maxDescription = 1000
+
 // describeMSALError turns an MSAL error into an AADError when Entra ID
 // answered, else wraps it. MSAL's own text carries the response body, which
 // is long and, when it is a token response MSAL could not decode (an answer
@@ -215,6 +220,9 @@ func describeMSALError(op string, err error) error {
 			if json.Unmarshal([]byte(msg[i:]), &body) == nil && body.Error != "" {
 				desc, _, _ := strings.Cut(body.Description, "\r\n")
 				desc, _, _ = strings.Cut(desc, "\n")
+				if len(desc) > maxDescription {
+					desc = strings.ToValidUTF8(desc[:maxDescription], "") + "…"
+				}
 				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode}
 			}
 		}

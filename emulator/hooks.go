@@ -15,19 +15,20 @@ import (
 
 // hookRequest is the JSON body the HTTP hooks accept; each hook reads the fields it needs.
 type hookRequest struct {
-	UserCode   string   `json:"userCode"`
-	UPN        string   `json:"upn"`
-	Route      string   `json:"route"`
-	Latency    Duration `json:"latency"`
-	Status     int      `json:"status"`
-	RetryAfter Duration `json:"retryAfter"`
-	Hang       bool     `json:"hang"`
-	Reset      bool     `json:"reset"`
-	Truncate   int      `json:"truncate"`
-	Times      int      `json:"times"`
-	Subject    string   `json:"subject"`
-	Audience   string   `json:"audience"`
-	URL        string   `json:"url"`
+	UserCode    string   `json:"userCode"`
+	UPN         string   `json:"upn"`
+	Route       string   `json:"route"`
+	Latency     Duration `json:"latency"`
+	Status      int      `json:"status"`
+	Description string   `json:"description"`
+	RetryAfter  Duration `json:"retryAfter"`
+	Hang        bool     `json:"hang"`
+	Reset       bool     `json:"reset"`
+	Truncate    int      `json:"truncate"`
+	Times       int      `json:"times"`
+	Subject     string   `json:"subject"`
+	Audience    string   `json:"audience"`
+	URL         string   `json:"url"`
 }
 
 func knownRoute(r string) bool {
@@ -111,7 +112,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 			bad(errors.New("a fault needs status 400-599 (or 0), and non-negative times, latency, retryAfter and truncate"))
 			return
 		}
-		s.SetFault(req.Route, Fault{Latency: time.Duration(req.Latency), Status: req.Status, RetryAfter: time.Duration(req.RetryAfter), Hang: req.Hang, Reset: req.Reset, Truncate: req.Truncate, Times: req.Times})
+		s.SetFault(req.Route, Fault{Latency: time.Duration(req.Latency), Status: req.Status, Description: req.Description, RetryAfter: time.Duration(req.RetryAfter), Hang: req.Hang, Reset: req.Reset, Truncate: req.Truncate, Times: req.Times})
 		ok(map[string]string{"status": "set"})
 	case "DELETE /faults":
 		s.ClearFaults()

@@ -73,6 +73,9 @@ type Fault struct {
 	Latency time.Duration
 	// Status, when non-zero, answers with this status and an error body instead of serving.
 	Status int
+	// Description, with Status, replaces the answer's message ("injected fault: status
+	// 503"), as a provider or proxy that says something unexpected would.
+	Description string
 	// RetryAfter sets the Retry-After header (whole seconds) on a Status answer.
 	RetryAfter time.Duration
 	// Hang holds the request open until the client gives up or the server closes.
@@ -466,7 +469,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
 	}
-	msg := fmt.Sprintf("injected fault: status %d", f.Status)
+	msg := f.Description
+	if msg == "" {
+		msg = fmt.Sprintf("injected fault: status %d", f.Status)
+	}
 	switch route {
 	case RouteTenants, RouteSubscriptions, RouteEcho, RouteResourceGroups, RouteLocations, RouteCloudMetadata:
 		code := "InternalServerError"
