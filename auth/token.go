@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -185,10 +186,29 @@ type StatusError struct {
 
 func (e *StatusError) Error() string { return e.Op + ": identity provider answered " + e.Text }
 
+// maxDescription is how much of the identity provider's error description
+// an AADError keeps: Entra ID's first lines run to a few hundred bytes, and
+// a provider or proxy that sends megabytes must not fill the terminal.
+const maxDescription = 1000
+
 // describeMSALError turns an MSAL error into an AADError when Entra ID
 // answered, else wraps it. MSAL's own text carries the response body, which
-// holds no secret but is long; the AADError keeps what the user needs.
+// is long and, when it is a token response MSAL could not decode (an answer
+// cut short), holds the tokens: the body never reaches the error, the
+// AADError keeps what the user needs.
 func describeMSALError(op string, err error) error {
+	var je msalerrors.InvalidJsonErr
+	if errors.As(err, &je) {
+		why := "it is not the JSON expected"
+		var se *json.SyntaxError
+		switch inner := errors.Unwrap(je.Err); {
+		case errors.Is(inner, io.ErrUnexpectedEOF):
+			why = "it ends early"
+		case errors.As(inner, &se):
+			why = "it is not valid JSON"
+		}
+		return fmt.Errorf("%s: the identity provider's answer could not be read: %s", op, why)
+	}
 	var ce msalerrors.CallErr
 	if errors.As(err, &ce) && ce.Resp != nil {
 		msg := ce.Err.Error()
@@ -200,6 +220,9 @@ func describeMSALError(op string, err error) error {
 			if json.Unmarshal([]byte(msg[i:]), &body) == nil && body.Error != "" {
 				desc, _, _ := strings.Cut(body.Description, "\r\n")
 				desc, _, _ = strings.Cut(desc, "\n")
+				if len(desc) > maxDescription {
+					desc = strings.ToValidUTF8(desc[:maxDescription], "") + "…"
+				}
 				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode}
 			}
 		}

@@ -414,6 +414,11 @@ func TestBadRequestsAfterTheSecret(t *testing.T) {
 		{"a resource whose host only ends like an allowed one", "api-version=2019-08-01&resource=https://evilmanagement.azure.com/", "invalid_resource"},
 		{"a plain-http resource", "api-version=2019-08-01&resource=http://management.azure.com/", "invalid_resource"},
 		{"an unparseable query", armQuery + "&%zz", "invalid_request"},
+		{"a second scope after a space", "api-version=2019-08-01&resource=https://management.azure.com/%20https://vault.azure.net/.default", "invalid_request"},
+		{"a second scope after a newline", "api-version=2019-08-01&resource=https://management.azure.com/%0Aoffline_access", "invalid_request"},
+		{"a tab in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%09", "invalid_request"},
+		{"a NUL in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%00", "invalid_request"},
+		{"a no-break space in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%C2%A0x", "invalid_request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := do(t, c, tokenRequest(t, s, tc.query))

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/azcontext/azc/secret"
 )
@@ -54,9 +56,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "invalid_request", "unsupported api-version; use 2019-08-01")
 		return
 	}
-	resource, ok := requestedResource(q)
-	if !ok {
-		s.fail(w, http.StatusBadRequest, "invalid_request", "exactly one resource parameter is required")
+	resource, problem := requestedResource(q)
+	if problem != "" {
+		s.fail(w, http.StatusBadRequest, "invalid_request", problem)
 		return
 	}
 	if name, ok := s.foreignSelector(q); !ok {
@@ -190,17 +192,24 @@ func (s *Server) foreignSelector(q url.Values) (name string, ok bool) {
 }
 
 // requestedResource returns the one resource a request names, as a v1
-// resource: a scope's "/.default" suffix is removed.
-func requestedResource(q url.Values) (string, bool) {
+// resource: a scope's "/.default" suffix is removed. Otherwise it says what
+// is wrong. A resource holds no space or control character: the scope list
+// sent to the identity provider is separated by spaces, so one would add a
+// scope the resource check never saw.
+func requestedResource(q url.Values) (res, problem string) {
+	const one = "exactly one resource parameter is required"
 	v := q["resource"]
-	if len(v) != 1 || v[0] == "" {
-		return "", false
+	if len(v) != 1 {
+		return "", one
 	}
-	res := strings.TrimSuffix(v[0], "/.default")
-	if res == "" {
-		return "", false
+	res = strings.TrimSuffix(v[0], "/.default")
+	switch {
+	case res == "":
+		return "", one
+	case !utf8.ValidString(res) || strings.ContainsFunc(res, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+		return "", "the resource must be one URI, without spaces or control characters"
 	}
-	return res, true
+	return res, ""
 }
 
 // single returns the value of a parameter given exactly once, else "".

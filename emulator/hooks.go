@@ -15,18 +15,20 @@ import (
 
 // hookRequest is the JSON body the HTTP hooks accept; each hook reads the fields it needs.
 type hookRequest struct {
-	UserCode   string   `json:"userCode"`
-	UPN        string   `json:"upn"`
-	Route      string   `json:"route"`
-	Latency    Duration `json:"latency"`
-	Status     int      `json:"status"`
-	RetryAfter Duration `json:"retryAfter"`
-	Hang       bool     `json:"hang"`
-	Reset      bool     `json:"reset"`
-	Times      int      `json:"times"`
-	Subject    string   `json:"subject"`
-	Audience   string   `json:"audience"`
-	URL        string   `json:"url"`
+	UserCode    string   `json:"userCode"`
+	UPN         string   `json:"upn"`
+	Route       string   `json:"route"`
+	Latency     Duration `json:"latency"`
+	Status      int      `json:"status"`
+	Description string   `json:"description"`
+	RetryAfter  Duration `json:"retryAfter"`
+	Hang        bool     `json:"hang"`
+	Reset       bool     `json:"reset"`
+	Truncate    int      `json:"truncate"`
+	Times       int      `json:"times"`
+	Subject     string   `json:"subject"`
+	Audience    string   `json:"audience"`
+	URL         string   `json:"url"`
 }
 
 func knownRoute(r string) bool {
@@ -106,11 +108,11 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 			bad(fmt.Errorf("unknown route %s", strconvQuote(req.Route)))
 			return
 		}
-		if req.Status != 0 && (req.Status < 400 || req.Status > 599) || req.Times < 0 || req.Latency < 0 || req.RetryAfter < 0 {
-			bad(errors.New("a fault needs status 400-599 (or 0), and non-negative times, latency and retryAfter"))
+		if req.Status != 0 && (req.Status < 400 || req.Status > 599) || req.Times < 0 || req.Latency < 0 || req.RetryAfter < 0 || req.Truncate < 0 {
+			bad(errors.New("a fault needs status 400-599 (or 0), and non-negative times, latency, retryAfter and truncate"))
 			return
 		}
-		s.SetFault(req.Route, Fault{Latency: time.Duration(req.Latency), Status: req.Status, RetryAfter: time.Duration(req.RetryAfter), Hang: req.Hang, Reset: req.Reset, Times: req.Times})
+		s.SetFault(req.Route, Fault{Latency: time.Duration(req.Latency), Status: req.Status, Description: req.Description, RetryAfter: time.Duration(req.RetryAfter), Hang: req.Hang, Reset: req.Reset, Truncate: req.Truncate, Times: req.Times})
 		ok(map[string]string{"status": "set"})
 	case "DELETE /faults":
 		s.ClearFaults()

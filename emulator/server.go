@@ -73,6 +73,9 @@ type Fault struct {
 	Latency time.Duration
 	// Status, when non-zero, answers with this status and an error body instead of serving.
 	Status int
+	// Description, with Status, replaces the answer's message ("injected fault: status
+	// 503"), as a provider or proxy that says something unexpected would.
+	Description string
 	// RetryAfter sets the Retry-After header (whole seconds) on a Status answer.
 	RetryAfter time.Duration
 	// Hang holds the request open until the client gives up or the server closes.
@@ -80,6 +83,10 @@ type Fault struct {
 	// Reset drops the connection (HTTP/2: resets the stream) without an answer, after
 	// reading the request: the client sees a transport error.
 	Reset bool
+	// Truncate, when non-zero, serves the real answer without its last Truncate bytes, as
+	// a connection cut short or a broken proxy delivers it: the client reads a whole-looking
+	// body that ends early (a token response without its closing brace).
+	Truncate int
 	// Times is how many requests the fault applies to; 0 means every request.
 	Times int
 }
@@ -425,19 +432,19 @@ func (s *Server) count(route, grant string) {
 	s.mu.Unlock()
 }
 
-// applyFault delays, hangs or answers for the fault; it reports whether the request was
-// answered.
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string) bool {
+// applyFault delays, hangs or answers for the fault; it returns the fault and reports
+// whether the request was answered.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string) (Fault, bool) {
 	f, ok := s.takeFault(route)
 	if !ok {
-		return false
+		return Fault{}, false
 	}
 	if f.Hang {
 		select {
 		case <-r.Context().Done():
 		case <-s.closed:
 		}
-		return true
+		return f, true
 	}
 	if f.Reset {
 		// The server closes the connection, or resets the HTTP/2 stream, without
@@ -450,19 +457,22 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return true
+			return f, true
 		case <-s.closed:
 			t.Stop()
-			return true
+			return f, true
 		}
 	}
 	if f.Status == 0 {
-		return false
+		return f, false
 	}
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
 	}
-	msg := fmt.Sprintf("injected fault: status %d", f.Status)
+	msg := f.Description
+	if msg == "" {
+		msg = fmt.Sprintf("injected fault: status %d", f.Status)
+	}
 	switch route {
 	case RouteTenants, RouteSubscriptions, RouteEcho, RouteResourceGroups, RouteLocations, RouteCloudMetadata:
 		code := "InternalServerError"
@@ -477,7 +487,24 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 		}
 		s.writeOAuthError(w, r, &oauthError{status: f.Status, code: code, aadsts: 90033, desc: msg})
 	}
-	return true
+	return f, true
+}
+
+// truncatingWriter holds an answer's body and sends it without its last cut bytes.
+type truncatingWriter struct {
+	http.ResponseWriter
+	body []byte
+	cut  int
+}
+
+func (t *truncatingWriter) Write(p []byte) (int, error) {
+	t.body = append(t.body, p...)
+	return len(p), nil
+}
+
+func (t *truncatingWriter) send() {
+	n := max(len(t.body)-t.cut, 0)
+	_, _ = t.ResponseWriter.Write(t.body[:n])
 }
 
 // ServeHTTP routes a request. Every answer to untrusted input is a 4xx with a JSON body.
@@ -520,8 +547,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.count(route, grant)
-	if s.applyFault(w, r, route) {
+	f, answered := s.applyFault(w, r, route)
+	if answered {
 		return
+	}
+	if f.Truncate > 0 {
+		tw := &truncatingWriter{ResponseWriter: w, cut: f.Truncate}
+		defer tw.send()
+		w = tw
 	}
 	switch route {
 	case RouteMetadata:

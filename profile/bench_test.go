@@ -148,6 +148,26 @@ func BenchmarkUpsertContexts10000(b *testing.B) {
 	}
 }
 
+// BenchmarkUpsertContextsAgain10000 is a sign-in again over the 10,000
+// contexts of the sign-in before, which finds each context as it is.
+func BenchmarkUpsertContextsAgain10000(b *testing.B) {
+	src := bigProfile(10000)
+	cs := make([]profile.Context, len(src.Contexts))
+	for i, c := range src.Contexts {
+		c.Name = ""
+		cs[i] = c
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		p := src.Clone()
+		b.StartTimer()
+		if _, err := p.UpsertContexts(cs, profile.UpsertOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkViewDefault1000 is `azc context show`'s read: open the lazy
 // view and decode the default context.
 func BenchmarkViewDefault1000(b *testing.B) {

@@ -276,7 +276,7 @@ func (p *Profile) nameIndex(name string, ix *ctxIndex) int {
 	if ix == nil {
 		return p.index(name)
 	}
-	if i, ok := ix.byName[NameKey(name)]; ok {
+	if i, ok := ix.names()[NameKey(name)]; ok {
 		return i
 	}
 	return -1
@@ -368,7 +368,6 @@ func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) ([]UpsertResu
 // kept up to date.
 func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertResult, error) {
 	var res UpsertResult
-	c = c.clone()
 	c.Account = strings.ToLower(c.Account)
 	if c.Account == "" || c.Tenant.ID == "" {
 		return res, fmt.Errorf("context needs an account and a tenant: %w", ErrInvalidContext)
@@ -405,11 +404,11 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 		if c.Name == "" {
 			c.Name = p.defaultName(&c, ix)
 		}
-		p.Contexts = append(p.Contexts, c)
+		p.Contexts = append(p.Contexts, c.clone())
 		res.Created = true
 		i = len(p.Contexts) - 1
 		if ix != nil {
-			ix.byName[NameKey(c.Name)] = i
+			ix.setName("", c.Name, i)
 			ix.byID[identityOf(&c)] = i
 		}
 	} else {
@@ -431,10 +430,12 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 		}
 		p.follow(old.Name, c.Name)
 		if ix != nil && old.Name != c.Name {
-			delete(ix.byName, NameKey(old.Name))
-			ix.byName[NameKey(c.Name)] = i
+			ix.setName(old.Name, c.Name, i)
 		}
-		*old = c
+		// a sign-in again finds most of its contexts as they are
+		if !old.equal(&c) {
+			*old = c.clone()
+		}
 	}
 	if opts.MakeDefault {
 		p.setDefault(c.Name)

@@ -239,12 +239,13 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content) (
 	return syncDir(filepath.Dir(path))
 }
 
-// WriteFile replaces the state file at path with data as profile.json is
+// WriteFile replaces the file at path with data as profile.json is
 // replaced (writeAtomic: a temporary file created O_EXCL, O_NOFOLLOW and
-// 0600, synced, renamed over path, the directory synced), for the state
-// files written without profile.lock (credential blobs and their store's
-// metadata): the temporary file beside path ends in random digits, so
-// that two writers never share one.
+// 0600, synced, renamed over path, the directory synced), for every other
+// file azc replaces, written without profile.lock (credential blobs and
+// their store's metadata, a shell's hold record, the CA bundle an exec
+// gives az, an export written with --force): the temporary file beside
+// path ends in random digits, so that two writers never share one.
 func WriteFile(path string, data []byte) error {
 	dir, base := filepath.Split(path)
 	tmp := filepath.Join(dir, "."+base+".tmp"+strconv.FormatUint(rand.Uint64(), 36))

@@ -220,7 +220,7 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 					c.Environment = DefaultEnvironment
 				}
 				p.Contexts = append(p.Contexts, c.clone())
-				ix.byName[NameKey(c.Name)] = len(p.Contexts) - 1
+				ix.setName("", c.Name, len(p.Contexts)-1)
 				ur = UpsertResult{Context: c.clone(), Created: true}
 			}
 		default:

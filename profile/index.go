@@ -3,8 +3,13 @@ package profile
 // ctxIndex maps name keys (NameKey) and identities to positions in
 // p.Contexts, for bulk changes. It is built for one call and never stored
 // in a Profile, so edits through the exported fields cannot make it stale.
+// The name map is built on the first lookup by name: a sign-in that
+// updates the contexts of an earlier one finds each by its identity and
+// never looks a name up.
 type ctxIndex struct {
-	byName map[string]int
+	p      *Profile
+	n      int            // room for
+	byName map[string]int // nil until names builds it
 	byID   map[identity]int
 }
 
@@ -27,16 +32,39 @@ func identityOf(c *Context) identity {
 // contexts about to be upserted, could make.
 func (p *Profile) buildIndex(batch int) *ctxIndex {
 	n := max(len(p.Contexts), batch)
-	ix := &ctxIndex{byName: make(map[string]int, n), byID: make(map[identity]int, n)}
+	ix := &ctxIndex{p: p, n: n, byID: make(map[identity]int, n)}
 	for i := range p.Contexts {
-		if k := NameKey(p.Contexts[i].Name); !hasKey(ix.byName, k) {
-			ix.byName[k] = i
-		}
 		if k := identityOf(&p.Contexts[i]); !hasKey(ix.byID, k) {
 			ix.byID[k] = i
 		}
 	}
 	return ix
+}
+
+// names returns the name map, building it from p.Contexts on the first
+// call; setName keeps it up to date from then on.
+func (ix *ctxIndex) names() map[string]int {
+	if ix.byName == nil {
+		ix.byName = make(map[string]int, ix.n)
+		for i := range ix.p.Contexts {
+			if k := NameKey(ix.p.Contexts[i].Name); !hasKey(ix.byName, k) {
+				ix.byName[k] = i
+			}
+		}
+	}
+	return ix.byName
+}
+
+// setName records that context i is now called name (and no longer old,
+// when old is not ""), once the name map is built.
+func (ix *ctxIndex) setName(old, name string, i int) {
+	if ix.byName == nil {
+		return
+	}
+	if old != "" {
+		delete(ix.byName, NameKey(old))
+	}
+	ix.byName[NameKey(name)] = i
 }
 
 func hasKey[K comparable](m map[K]int, k K) bool {

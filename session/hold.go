@@ -199,23 +199,9 @@ func releasedName(key string) string {
 	return hex.EncodeToString(sum[:16]) + ".released"
 }
 
-// writePrivate replaces dir/name with data (0600) by a rename, so a reader
-// sees the old record or the new one.
+// writePrivate replaces dir/name with data (0600) as every state file is
+// replaced (profile.WriteFile), so a reader sees the old record or the new
+// one.
 func writePrivate(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, ".tmp-")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if werr != nil {
-		_ = os.Remove(tmp)
-	}
-	return werr
+	return profile.WriteFile(filepath.Join(dir, name), data)
 }

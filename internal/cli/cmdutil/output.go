@@ -132,9 +132,9 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 		if err := json.Unmarshal(data, &v); err != nil {
 			return fmt.Errorf("encoding output: %w", err)
 		}
-		res, err := jmespath.Search(query, v)
+		res, err := search(query, v)
 		if err != nil {
-			return UsageErrorf("--query %q: %v", query, err)
+			return err
 		}
 		if data, err = json.Marshal(res); err != nil {
 			return fmt.Errorf("encoding output: %w", err)
@@ -164,6 +164,33 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 	default:
 		return writeTable(w, genericTable(n), style)
 	}
+}
+
+// search applies the JMESPath query to v. The library's type errors print
+// the value a function was given, which may be an access token (`azc token
+// --query`): the error keeps only what the query got wrong. It panics on
+// some arguments (merge of what is no object); that is a usage error too.
+func search(query string, v any) (res any, err error) {
+	defer func() {
+		if recover() != nil {
+			res, err = nil, UsageErrorf("--query %q cannot be applied to this output: a function got an argument of the wrong type", query)
+		}
+	}()
+	res, err = jmespath.Search(query, v)
+	if err == nil {
+		return res, nil
+	}
+	msg := err.Error()
+	if text, ok := strings.CutPrefix(msg, "Invalid type for: "); ok {
+		msg = "a function got an argument of the wrong type"
+		// text is "<the value>, expected: []jmespath.jpType{"array", "string"}"
+		if i := strings.LastIndex(text, "jpType{"); i >= 0 {
+			types := strings.ReplaceAll(strings.TrimSuffix(text[i+len("jpType{"):], "}"), `"`, "")
+			msg += " (it takes " + strings.ReplaceAll(types, ", ", " or ") + ")"
+		}
+	}
+	msg = strings.TrimSuffix(strings.ToLower(msg[:1])+msg[1:], ".")
+	return nil, UsageErrorf("--query %q: %s", query, msg)
 }
 
 // tableStyle is what the terminal asks of a table: its width (0: no

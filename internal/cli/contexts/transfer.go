@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/azcontext/azc"
@@ -129,19 +128,7 @@ func writeExport(path string, data []byte, force bool) error {
 		}
 		return file.Close()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".azc-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return profile.WriteFile(path, data)
 }
 
 // ImportResult is the JSON shape of `context import`.

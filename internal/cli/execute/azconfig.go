@@ -209,27 +209,12 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 	return "", nil
 }
 
-// writeFileAtomic writes data to path (creating its directory) through a
-// temporary file renamed into place, so that an exec running beside this
-// one never reads a half-written file.
+// writeFileAtomic writes data to path (creating its directory) as state
+// files are replaced (profile.WriteFile), so that an exec running beside
+// this one never reads a half-written file.
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return profile.WriteFile(path, data)
 }

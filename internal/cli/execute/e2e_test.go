@@ -613,3 +613,39 @@ func TestAProgramThatCannotRunIsNamedPlainly(t *testing.T) {
 		}
 	}
 }
+
+// TestTheProvidersRefusalReachesTheTerminalEscapedAndShort: a token the
+// child asks for is refused by the identity provider with a description
+// that holds terminal commands (retitle the window, clear the screen) and
+// runs to 1 MiB. azc's warning shows it with every control character spelled
+// out, on one line of bounded length.
+func TestTheProvidersRefusalReachesTheTerminalEscapedAndShort(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	desc := "\x1b]0;owned\a\x1b[2Jrefused " + strings.Repeat("A", 1<<20)
+	w.emu.SetFault(emulator.RouteToken, emulator.Fault{Status: http.StatusBadRequest, Description: desc})
+	// The ARM token is cached since the sign-in; the other spelling of
+	// ARM's audience is not, so the child's request reaches the provider.
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", bin.probe, "-cred", "mi",
+		"-scope", "https://management.azure.com/.default", "-echo", w.echoURL(), "-ca", w.caFile)
+	if r.code == 0 {
+		t.Fatal("the child got a token the provider refused")
+	}
+	i := strings.Index(r.stderr, "azc: warning:")
+	if i < 0 {
+		t.Fatalf("no warning on stderr: %s", quotedPrefix(r.stderr))
+	}
+	warning, _, _ := strings.Cut(r.stderr[i:], "\n")
+	if strings.ContainsAny(r.stderr, "\x1b\a") {
+		t.Errorf("stderr carries the provider's control characters raw: %s", quotedPrefix(r.stderr))
+	}
+	if !strings.Contains(warning, `\x1b]0;owned\a\x1b[2Jrefused`) {
+		t.Errorf("the warning does not show the provider's text escaped: %s", quotedPrefix(warning))
+	}
+	if len(warning) > 2048 {
+		t.Errorf("the warning is %d bytes long, want at most 2048", len(warning))
+	}
+}
+
+// quotedPrefix is the start of s, quoted, for a failure message.
+func quotedPrefix(s string) string { return fmt.Sprintf("%.300q", s) }

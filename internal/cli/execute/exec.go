@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -237,7 +236,7 @@ func startServer(ctx context.Context, f *cmdutil.Factory, o *ExecOptions, st *az
 		return nil, err
 	}
 	return credserver.Start(credserver.Options{
-		Source:        warnOnError(credserver.CredentialSource(cred, c.Tenant.ID), f.IOStreams.ErrOut),
+		Source:        warnOnError(credserver.CredentialSource(cred, c.Tenant.ID), f.IOStreams),
 		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
 		LegacyMSI:     o.LegacyMSI,
 		Identity:      identity(acct, tok.AccessToken.Reveal()),
@@ -267,13 +266,13 @@ func cachedARMToken(f *cmdutil.Factory, blobs credstore.Blobs, env profile.Envir
 
 // warnOnError tells the user on stderr why a token the child asked for
 // could not be had; the child itself only learns "token_unavailable".
-func warnOnError(src credserver.TokenSource, w io.Writer) credserver.TokenSource {
+func warnOnError(src credserver.TokenSource, ios *cmdutil.IOStreams) credserver.TokenSource {
 	var mu sync.Mutex
 	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
 		tok, err := src.Token(ctx, resource)
 		if err != nil && ctx.Err() == nil {
 			mu.Lock()
-			fmt.Fprintf(w, "azc: warning: exec: %v\n", err)
+			cmdutil.Warn(ios, "exec: "+err.Error())
 			mu.Unlock()
 		}
 		return tok, err
