@@ -176,12 +176,13 @@ func Open(runtimeDir string, envValue secret.String) (*Session, error) {
 
 func readOwner(dir string) (Owner, error) {
 	var o Owner
-	b, err := profile.ReadOwned(filepath.Join(dir, ownerFile))
+	path := filepath.Join(dir, ownerFile)
+	b, err := profile.ReadOwned(path)
 	if err != nil {
 		return o, err
 	}
 	if err := json.Unmarshal(b, &o); err != nil {
-		return o, fmt.Errorf("owner record: %w", err)
+		return o, fmt.Errorf("owner record %s: %w", path, err)
 	}
 	return o, nil
 }

@@ -261,6 +261,22 @@ func TestOpenFailsClearly(t *testing.T) {
 	_ = dead
 }
 
+// TestADamagedOwnerRecordIsNamed: a session whose owner record is not
+// JSON fails to open with an error that names the file.
+func TestADamagedOwnerRecordIsNamed(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, env := newSession(t, rt)
+	path := filepath.Join(s.Dir(), "owner.json")
+	if err := os.WriteFile(path, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := session.Open(rt, env)
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Open = %v, want an error naming %s", err, path)
+	}
+}
+
 func TestGCRemovesSessionsWhoseShellIsGone(t *testing.T) {
 	t.Parallel()
 	rt := t.TempDir()

@@ -149,6 +149,22 @@ func TestFailedLoginLeavesTheProfileAlone(t *testing.T) {
 	}
 }
 
+// TestALoginRefusedForItsTenantSaysToCheckIt: a service principal's
+// sign-in to a tenant that does not exist, or where the application is not
+// registered, fails with a hint to check the tenant, the client id and the
+// environment, not to "sign in again", which is what the user just did.
+func TestALoginRefusedForItsTenantSaysToCheckIt(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	for _, tenant := range []string{"99999999-9999-4999-8999-999999999999", emulator.DefaultGuestTenantID} {
+		code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", tenant)
+		if code != 1 || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "azc: hint: nothing was changed; check the tenant, the client id and the environment") {
+			t.Errorf("--tenant %s: exit %d, stderr:\n%s", tenant, code, errOut)
+		}
+	}
+}
+
 // TestLoginUnderTheNameOfASecondContextOfItsSubscription: `azc login
 // --context-name NAME`, where NAME is a second context of the sign-in's
 // subscription (`context set --subscription S --name NAME` added it),
