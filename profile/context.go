@@ -197,7 +197,11 @@ func HasNamePrefix(name, prefix string) bool {
 // "<sub name> (<sub id>) - <tenant id> - <account id>", or "<tenant id> -
 // <account id>" without a subscription.
 func (p *Profile) PowerShellName(c *Context) string {
-	acct := p.AccountID(c)
+	return powerShellName(c, p.AccountID(c))
+}
+
+// powerShellName is PowerShellName of c, whose account's id is acct.
+func powerShellName(c *Context, acct string) string {
 	if c.Subscription == nil {
 		return c.Tenant.ID + " - " + acct
 	}
@@ -653,11 +657,35 @@ func (p *Profile) setDefault(name string) {
 // UpsertAccount adds a, or replaces the account with the same Key. Empty
 // optional fields keep the stored values. It returns the stored account.
 func (p *Profile) UpsertAccount(a Account) Account {
+	return p.upsertAccount(a, nil)
+}
+
+// accountIndex maps the NameKey of each of p's account keys to the
+// account's position, for upsertAccount.
+func (p *Profile) accountIndex() map[string]int {
+	at := make(map[string]int, len(p.Accounts))
+	for i := range p.Accounts {
+		if k := NameKey(p.Accounts[i].Key()); !hasKey(at, k) {
+			at[k] = i
+		}
+	}
+	return at
+}
+
+// upsertAccount is UpsertAccount, finding the account in at (accountIndex,
+// kept up to date) when at is not nil.
+func (p *Profile) upsertAccount(a Account, at map[string]int) Account {
 	if a.Environment == "" {
 		a.Environment = DefaultEnvironment
 	}
 	a.Tenants = slices.Clone(a.Tenants)
-	if old := p.Account(a.Key()); old != nil {
+	var old *Account
+	if at == nil {
+		old = p.Account(a.Key())
+	} else if i, ok := at[NameKey(a.Key())]; ok {
+		old = &p.Accounts[i]
+	}
+	if old != nil {
 		if a.HomeAccountID == "" {
 			a.HomeAccountID = old.HomeAccountID
 		}
@@ -671,5 +699,8 @@ func (p *Profile) UpsertAccount(a Account) Account {
 		return a
 	}
 	p.Accounts = append(p.Accounts, a)
+	if at != nil {
+		at[NameKey(a.Key())] = len(p.Accounts) - 1
+	}
 	return a
 }

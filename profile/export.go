@@ -48,12 +48,7 @@ func NewBundle(p *Profile, names []string) (*Bundle, error) {
 			}
 		}
 	}
-	accounts := make(map[string]int, len(p.Accounts)) // NameKey of each account's key → its position in p
-	for i := range p.Accounts {
-		if k := NameKey(p.Accounts[i].Key()); !hasKey(accounts, k) {
-			accounts[k] = i
-		}
-	}
+	accounts := p.accountIndex()
 	tookAccount, tookEnv := make(map[int]bool), make(map[string]bool)
 	for _, i := range picked {
 		c := &p.Contexts[i]
