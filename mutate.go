@@ -386,13 +386,7 @@ func (s *State) renameTarget(l *lookup, scope profile.Scope, ref string) (c *pro
 // scope it reports.
 func (s *State) RemoveAccounts(scope profile.Scope, keys []string) (*Removed, error) {
 	return s.removeAll(scope, func(p *profile.Profile) profile.Removal {
-		var rem profile.Removal
-		for _, k := range keys {
-			r := p.RemoveAccount(k)
-			rem.Contexts = append(rem.Contexts, r.Contexts...)
-			rem.OrphanedAccounts = append(rem.OrphanedAccounts, r.OrphanedAccounts...)
-		}
-		return rem
+		return p.RemoveAccounts(keys)
 	}, func(sel *session.Selection) bool {
 		for _, k := range keys {
 			if sameName(sel.Context.Account, k) {

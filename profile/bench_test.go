@@ -113,7 +113,7 @@ func benchmarkRemoveContexts(b *testing.B, n int) {
 	b.Run("account", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if rem := src.Clone().RemoveAccount(src.Accounts[0].Key()); len(rem.Contexts) != n/10 {
+			if rem := src.Clone().RemoveAccounts([]string{src.Accounts[0].Key()}); len(rem.Contexts) != n/10 {
 				b.Fatalf("removed %d contexts, want %d", len(rem.Contexts), n/10)
 			}
 		}

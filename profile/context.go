@@ -108,11 +108,15 @@ func (p *Profile) Account(key string) *Account {
 }
 
 // AccountID returns the account id (UPN, application id …) that c uses.
-func (p *Profile) AccountID(c *Context) string {
-	if a := p.Account(c.Account); a != nil {
+func (p *Profile) AccountID(c *Context) string { return accountID(p.Account(c.Account), c.Account) }
+
+// accountID is AccountID of a context whose account key is key, and a
+// the account of that key (nil when the profile has none).
+func accountID(a *Account, key string) string {
+	if a != nil {
 		return a.ID
 	}
-	return KeyID(c.Account)
+	return KeyID(key)
 }
 
 // Find resolves ref to a context, trying in order: the name (ignoring
@@ -585,23 +589,40 @@ func (p *Profile) DropOrphans(keys []string) []string {
 	return orphaned
 }
 
-// RemoveAccount removes the account with the given key and every context
-// that uses it (logout). It is idempotent: an unknown key removes nothing.
-// The key is reported in OrphanedAccounts whenever the account or any of
-// its contexts existed, so the caller drops its credentials.
-func (p *Profile) RemoveAccount(key string) Removal {
+// RemoveAccounts removes the accounts with the given keys and every
+// context that uses one (logout), in one pass over p's contexts and one
+// over its accounts, however many keys there are. It is idempotent: an
+// unknown key removes nothing. A key is reported in OrphanedAccounts (in
+// the order of keys, once) whenever the account or any of its contexts
+// existed, so the caller drops its credentials.
+func (p *Profile) RemoveAccounts(keys []string) Removal {
+	found := make(map[string]bool, len(keys)) // NameKey of each key → the account or a context of it existed
+	for _, k := range keys {
+		found[NameKey(k)] = false
+	}
 	var at []int
 	for i := range p.Contexts {
-		if strings.EqualFold(p.Contexts[i].Account, key) {
+		k := NameKey(p.Contexts[i].Account)
+		if _, ok := found[k]; ok {
+			found[k] = true
 			at = append(at, i)
 		}
 	}
 	rem := p.removeAt(at...)
-	n := len(p.Accounts)
-	p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool { return strings.EqualFold(a.Key(), key) })
-	k := strings.ToLower(key)
-	if (len(p.Accounts) < n || len(rem.Contexts) > 0) && !slices.Contains(rem.OrphanedAccounts, k) {
-		rem.OrphanedAccounts = append(rem.OrphanedAccounts, k)
+	p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool {
+		k := NameKey(a.Key())
+		if _, ok := found[k]; ok {
+			found[k] = true
+			return true
+		}
+		return false
+	})
+	rem.OrphanedAccounts = nil
+	for _, k := range keys {
+		if nk := NameKey(k); found[nk] {
+			rem.OrphanedAccounts = append(rem.OrphanedAccounts, strings.ToLower(k))
+			found[nk] = false
+		}
 	}
 	return rem
 }

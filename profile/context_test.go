@@ -272,15 +272,27 @@ func TestRemoveReportsOrphanedAccounts(t *testing.T) {
 	}
 }
 
-func TestRemoveAccountIsIdempotent(t *testing.T) {
+func TestRemoveAccountsIsIdempotent(t *testing.T) {
 	t.Parallel()
 	p := sample(t)
-	rem := p.RemoveAccount(alice.Key())
+	rem := p.RemoveAccounts([]string{alice.Key()})
 	if len(rem.Contexts) != 3 || !slices.Equal(rem.OrphanedAccounts, []string{alice.Key()}) {
-		t.Errorf("RemoveAccount = %+v", rem)
+		t.Errorf("RemoveAccounts = %+v", rem)
 	}
-	if rem := p.RemoveAccount(alice.Key()); len(rem.Contexts) != 0 || len(rem.OrphanedAccounts) != 0 {
-		t.Errorf("second RemoveAccount = %+v, want nothing", rem)
+	if rem := p.RemoveAccounts([]string{alice.Key()}); len(rem.Contexts) != 0 || len(rem.OrphanedAccounts) != 0 {
+		t.Errorf("second RemoveAccounts = %+v, want nothing", rem)
+	}
+}
+
+func TestRemoveAccountsReportsEachKeyOnceInItsOrder(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	rem := p.RemoveAccounts([]string{strings.ToUpper(bob.Key()), "azurecloud|nobody|nobody", alice.Key(), bob.Key()})
+	if diff := cmp.Diff([]string{bob.Key(), alice.Key()}, rem.OrphanedAccounts); diff != "" {
+		t.Errorf("orphaned (-want +got):\n%s", diff)
+	}
+	if len(rem.Contexts) != 5 || len(p.Contexts) != 0 || len(p.Accounts) != 0 || p.DefaultContext != "" {
+		t.Errorf("removed %d contexts; left %v, %d accounts, default %q", len(rem.Contexts), names(p), len(p.Accounts), p.DefaultContext)
 	}
 }
 
@@ -509,6 +521,20 @@ func TestAccountNameIsWhatTheUserKnows(t *testing.T) {
 	} {
 		if got := p.AccountName(key); got != want {
 			t.Errorf("AccountName(%q) = %q, want %q", key, got, want)
+		}
+		// the index answers as the profile does, whatever the case of the key
+		x := p.AccountIndex()
+		for _, k := range []string{key, strings.ToUpper(key)} {
+			if got, want := x.AccountName(k), p.AccountName(k); got != want {
+				t.Errorf("AccountIndex().AccountName(%q) = %q, want %q", k, got, want)
+			}
+			c := &profile.Context{Account: k}
+			if got, want := x.AccountID(c), p.AccountID(c); got != want {
+				t.Errorf("AccountIndex().AccountID(%q) = %q, want %q", k, got, want)
+			}
+			if got, want := x.Account(k), p.Account(k); got != want {
+				t.Errorf("AccountIndex().Account(%q) = %v, want %v", k, got, want)
+			}
 		}
 	}
 }
