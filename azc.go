@@ -235,6 +235,23 @@ func isNil(s Session) bool {
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
+// namesAt maps the folded name of each of p's contexts to its position
+// (the first, should two share one): indexName for many names.
+func namesAt(p *profile.Profile) map[string]int {
+	m := make(map[string]int, len(p.Contexts))
+	for i := range p.Contexts {
+		if k := fold(p.Contexts[i].Name); !hasName(m, k) {
+			m[k] = i
+		}
+	}
+	return m
+}
+
+func hasName(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
 func indexName(p *profile.Profile, name string) int {
 	for i := range p.Contexts {
 		if sameName(p.Contexts[i].Name, name) {

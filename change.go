@@ -77,10 +77,12 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 	switch scope {
 	case profile.ScopeUser:
 		var other *profile.Profile // the session's contexts, whose names new ones avoid
+		var otherAt map[string]int
 		if s.session != nil {
 			if other, err = s.session.Load(); err != nil {
 				return nil, nil, sessionError(err)
 			}
+			otherAt = namesAt(other)
 		}
 		p, err = s.store.Update(func(p *profile.Profile) error {
 			*ch, pick, drop = Change{}, nil, false
@@ -95,8 +97,8 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			}
 			if before != nil {
 				ch.Renamed = keepApart(p, before, func(c *profile.Context) bool {
-					o := other.Context(c.Name)
-					return o != nil && !o.SameIdentity(c)
+					i, ok := otherAt[fold(c.Name)]
+					return ok && !other.Contexts[i].SameIdentity(c)
 				})
 			}
 			ch.Promoted = promote(p, old)

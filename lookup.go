@@ -323,14 +323,16 @@ func (l *lookup) view() (*view, error) {
 		v.scopeOf[i] = profile.ScopeUser
 	}
 	if l.sess != nil {
+		at := namesAt(h)
 		for _, c := range l.sess.Contexts {
-			if i := indexName(h, c.Name); i >= 0 {
+			if i, ok := at[fold(c.Name)]; ok {
 				h.Contexts[i] = c
 				v.scopeOf[i] = profile.ScopeProcess
 				continue
 			}
 			h.Contexts = append(h.Contexts, c)
 			v.scopeOf = append(v.scopeOf, profile.ScopeProcess)
+			at[fold(c.Name)] = len(h.Contexts) - 1
 		}
 	}
 	l.full = v

@@ -216,16 +216,9 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 	out := &Removed{}
 	remove := func(rem *profile.Removal, names []string) func(p *profile.Profile) error {
 		return func(p *profile.Profile) error {
-			*rem = profile.Removal{}
-			for _, n := range names {
-				r, err := p.RemoveContext(n)
-				if err != nil {
-					return err
-				}
-				rem.Contexts = append(rem.Contexts, r.Contexts...)
-				rem.OrphanedAccounts = append(rem.OrphanedAccounts, r.OrphanedAccounts...)
-			}
-			return nil
+			var err error
+			*rem, err = p.RemoveContexts(names)
+			return err
 		}
 	}
 	if len(user) > 0 {
@@ -393,13 +386,7 @@ func (s *State) renameTarget(l *lookup, scope profile.Scope, ref string) (c *pro
 // scope it reports.
 func (s *State) RemoveAccounts(scope profile.Scope, keys []string) (*Removed, error) {
 	return s.removeAll(scope, func(p *profile.Profile) profile.Removal {
-		var rem profile.Removal
-		for _, k := range keys {
-			r := p.RemoveAccount(k)
-			rem.Contexts = append(rem.Contexts, r.Contexts...)
-			rem.OrphanedAccounts = append(rem.OrphanedAccounts, r.OrphanedAccounts...)
-		}
-		return rem
+		return p.RemoveAccounts(keys)
 	}, func(sel *session.Selection) bool {
 		for _, k := range keys {
 			if sameName(sel.Context.Account, k) {

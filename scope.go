@@ -225,21 +225,23 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 			}
 			change.Moved = change.Moved[:0]
 			change.Renamed = change.Renamed[:0]
+			at := namesAt(p)
 			for _, c := range sp.Contexts {
 				// By name, as contexts are: a context of the profile with
 				// the name and the identity is updated; a name a context of
 				// another identity holds gets a distinct one, so moving
 				// never replaces another's context.
 				name := c.Name
-				i := indexName(p, c.Name)
-				if i >= 0 && !p.Contexts[i].SameIdentity(&c) {
+				i, ok := at[fold(c.Name)]
+				if ok && !p.Contexts[i].SameIdentity(&c) {
 					c.Name = distinctName(p, &c, func(string) bool { return false })
-					i = -1
+					ok = false
 				}
-				if i >= 0 {
+				if ok {
 					p.Contexts[i] = c
 				} else {
 					p.Contexts = append(p.Contexts, c)
+					at[fold(c.Name)] = len(p.Contexts) - 1
 				}
 				change.Moved = append(change.Moved, c.Name)
 				if c.Name != name {
@@ -268,7 +270,8 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 			if moving {
 				// Drop what was moved, not what another process of the
 				// session added meanwhile.
-				p.Contexts = slices.DeleteFunc(p.Contexts, func(c profile.Context) bool { return sp.Context(c.Name) != nil })
+				moved := names(sp)
+				p.Contexts = slices.DeleteFunc(p.Contexts, func(c profile.Context) bool { return moved[fold(c.Name)] })
 				p.Accounts = slices.DeleteFunc(p.Accounts, func(a profile.Account) bool { return sp.Account(a.Key()) != nil })
 			}
 			return nil

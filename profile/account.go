@@ -1,6 +1,10 @@
 package profile
 
-import "strings"
+import (
+	"iter"
+	"slices"
+	"strings"
+)
 
 // Key identifies an account across the profile, sessions and the
 // credential store: (environment, home tenant, account id), lower-cased.
@@ -26,9 +30,20 @@ func (p *Profile) AccountName(key string) string {
 	if a == nil {
 		return KeyID(key)
 	}
+	return accountName(a, func(yield func(*Account) bool) {
+		for i := range p.Accounts {
+			if !yield(&p.Accounts[i]) {
+				return
+			}
+		}
+	})
+}
+
+// accountName is AccountName of a, one of p's accounts; others yields at
+// least every account of p with a's id (SameName), a among them.
+func accountName(a *Account, others iter.Seq[*Account]) string {
 	var twin, sameEnv, sameTenant bool
-	for i := range p.Accounts {
-		o := &p.Accounts[i]
+	for o := range others {
 		if o == a || !strings.EqualFold(o.ID, a.ID) {
 			continue
 		}
@@ -45,4 +60,48 @@ func (p *Profile) AccountName(key string) string {
 		return a.ID + " (home tenant " + a.HomeTenantID + ")"
 	}
 	return a.ID + " (" + a.Environment + ", home tenant " + a.HomeTenantID + ")"
+}
+
+// AccountIndex answers Profile's Account, AccountID and AccountName for
+// one profile, each in constant time, for a caller that asks about many
+// accounts or contexts. It must not be used once the profile's accounts
+// have changed.
+type AccountIndex struct {
+	p     *Profile
+	byKey map[string]int        // NameKey of each key → the account's position
+	byID  map[string][]*Account // NameKey of each id → the accounts of that id, made by AccountName
+}
+
+// AccountIndex indexes p's accounts.
+func (p *Profile) AccountIndex() *AccountIndex {
+	return &AccountIndex{p: p, byKey: p.accountIndex()}
+}
+
+// Account is Profile.Account.
+func (x *AccountIndex) Account(key string) *Account {
+	if i, ok := x.byKey[NameKey(key)]; ok {
+		return &x.p.Accounts[i]
+	}
+	return nil
+}
+
+// AccountID is Profile.AccountID.
+func (x *AccountIndex) AccountID(c *Context) string {
+	return accountID(x.Account(c.Account), c.Account)
+}
+
+// AccountName is Profile.AccountName.
+func (x *AccountIndex) AccountName(key string) string {
+	a := x.Account(key)
+	if a == nil {
+		return KeyID(key)
+	}
+	if x.byID == nil {
+		x.byID = make(map[string][]*Account, len(x.p.Accounts))
+		for i := range x.p.Accounts {
+			k := NameKey(x.p.Accounts[i].ID)
+			x.byID[k] = append(x.byID[k], &x.p.Accounts[i])
+		}
+	}
+	return accountName(a, slices.Values(x.byID[NameKey(a.ID)]))
 }

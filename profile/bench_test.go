@@ -92,8 +92,46 @@ func BenchmarkFind1000(b *testing.B) {
 	}
 }
 
-// BenchmarkUpsertContexts10000 is sign-in populating 10,000 subscriptions
-// into an empty profile with one UpsertContexts call.
+// benchmarkRemoveContexts is `azc context remove` of every other context
+// by name, in one call, and `azc logout` of one of the 10 accounts (a
+// tenth of the contexts); each on a copy of a profile of n contexts, the
+// copy's cost (the clone case) included. Both grow linearly with n.
+func benchmarkRemoveContexts(b *testing.B, n int) {
+	src := bigProfile(n)
+	var refs []string
+	for i := 0; i < n; i += 2 {
+		refs = append(refs, src.Contexts[i].Name)
+	}
+	b.Run("every-other", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := src.Clone().RemoveContexts(refs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("account", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if rem := src.Clone().RemoveAccounts([]string{src.Accounts[0].Key()}); len(rem.Contexts) != n/10 {
+				b.Fatalf("removed %d contexts, want %d", len(rem.Contexts), n/10)
+			}
+		}
+	})
+	b.Run("clone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			src.Clone()
+		}
+	})
+}
+
+func BenchmarkRemoveContexts1000(b *testing.B)  { benchmarkRemoveContexts(b, 1000) }
+func BenchmarkRemoveContexts10000(b *testing.B) { benchmarkRemoveContexts(b, 10000) }
+
+// BenchmarkUpsertContexts10000 is a sign-in of 10,000 subscriptions in
+// one UpsertContexts call: into an empty profile ("new"), and again over
+// the contexts of the sign-in before, which finds each as it is ("again").
 func BenchmarkUpsertContexts10000(b *testing.B) {
 	src := bigProfile(10000)
 	cs := make([]profile.Context, len(src.Contexts))
@@ -101,33 +139,22 @@ func BenchmarkUpsertContexts10000(b *testing.B) {
 		c.Name = ""
 		cs[i] = c
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		p := profile.New()
-		p.Accounts = src.Accounts
-		if _, err := p.UpsertContexts(cs, profile.UpsertOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkUpsertContextsAgain10000 is a sign-in again over the 10,000
-// contexts of the sign-in before, which finds each context as it is.
-func BenchmarkUpsertContextsAgain10000(b *testing.B) {
-	src := bigProfile(10000)
-	cs := make([]profile.Context, len(src.Contexts))
-	for i, c := range src.Contexts {
-		c.Name = ""
-		cs[i] = c
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		p := src.Clone()
-		b.StartTimer()
-		if _, err := p.UpsertContexts(cs, profile.UpsertOptions{}); err != nil {
-			b.Fatal(err)
-		}
+	for _, again := range []bool{false, true} {
+		b.Run(map[bool]string{false: "new", true: "again"}[again], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				p := profile.New()
+				p.Accounts = src.Accounts
+				if again {
+					p = src.Clone()
+				}
+				b.StartTimer()
+				if _, err := p.UpsertContexts(cs, profile.UpsertOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -108,11 +108,15 @@ func (p *Profile) Account(key string) *Account {
 }
 
 // AccountID returns the account id (UPN, application id …) that c uses.
-func (p *Profile) AccountID(c *Context) string {
-	if a := p.Account(c.Account); a != nil {
+func (p *Profile) AccountID(c *Context) string { return accountID(p.Account(c.Account), c.Account) }
+
+// accountID is AccountID of a context whose account key is key, and a
+// the account of that key (nil when the profile has none).
+func accountID(a *Account, key string) string {
+	if a != nil {
 		return a.ID
 	}
-	return KeyID(c.Account)
+	return KeyID(key)
 }
 
 // Find resolves ref to a context, trying in order: the name (ignoring
@@ -123,12 +127,36 @@ func (p *Profile) AccountID(c *Context) string {
 // give an *AmbiguousError listing them. No match gives a *NotFoundError.
 // The pointer refers into p.Contexts and is valid until p changes.
 func (p *Profile) Find(ref string) (*Context, error) {
+	i, err := p.find(ref, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &p.Contexts[i], nil
+}
+
+// Finder returns Find over p as it is now, with p's names indexed once, so
+// that each of many references that is a name resolves in constant time.
+// It must not be used once p has changed.
+func (p *Profile) Finder() func(ref string) (*Context, error) {
+	ix := p.buildIndex(0)
+	return func(ref string) (*Context, error) {
+		i, err := p.find(ref, ix)
+		if err != nil {
+			return nil, err
+		}
+		return &p.Contexts[i], nil
+	}
+}
+
+// find is Find, giving the context's position; ix, when not nil, indexes
+// p's names.
+func (p *Profile) find(ref string, ix *ctxIndex) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return nil, &NotFoundError{Kind: "context", Ref: ref}
+		return -1, &NotFoundError{Kind: "context", Ref: ref}
 	}
-	if c := p.Context(ref); c != nil {
-		return c, nil
+	if i := p.nameIndex(ref, ix); i >= 0 {
+		return i, nil
 	}
 	rules := []func(c *Context) bool{
 		func(c *Context) bool { return p.matchesPowerShellName(c, ref) },
@@ -150,16 +178,16 @@ func (p *Profile) Find(ref string) (*Context, error) {
 		case 0:
 			continue
 		case 1:
-			return &p.Contexts[found[0]], nil
+			return found[0], nil
 		default:
 			names := make([]string, len(found))
 			for j, i := range found {
 				names[j] = p.Contexts[i].Name
 			}
-			return nil, &AmbiguousError{Ref: ref, Candidates: names}
+			return -1, &AmbiguousError{Ref: ref, Candidates: names}
 		}
 	}
-	return nil, &NotFoundError{Kind: "context", Ref: ref}
+	return -1, &NotFoundError{Kind: "context", Ref: ref}
 }
 
 // HasNamePrefix reports whether name starts with prefix under SameName's
@@ -173,7 +201,11 @@ func HasNamePrefix(name, prefix string) bool {
 // "<sub name> (<sub id>) - <tenant id> - <account id>", or "<tenant id> -
 // <account id>" without a subscription.
 func (p *Profile) PowerShellName(c *Context) string {
-	acct := p.AccountID(c)
+	return powerShellName(c, p.AccountID(c))
+}
+
+// powerShellName is PowerShellName of c, whose account's id is acct.
+func powerShellName(c *Context, acct string) string {
 	if c.Subscription == nil {
 		return c.Tenant.ID + " - " + acct
 	}
@@ -293,11 +325,6 @@ type Removal struct {
 	// OrphanedAccounts are the keys of accounts removed because their last
 	// context went. The caller drops their credentials.
 	OrphanedAccounts []string
-}
-
-func (r *Removal) add(o Removal) {
-	r.Contexts = append(r.Contexts, o.Contexts...)
-	r.OrphanedAccounts = append(r.OrphanedAccounts, o.OrphanedAccounts...)
 }
 
 // UpsertOptions control UpsertContext.
@@ -464,71 +491,139 @@ func (p *Profile) RenameContext(ref, newName string, force bool) (Removal, error
 // whose last context goes is removed too and reported in
 // Removal.OrphanedAccounts. Removing the default leaves no default.
 func (p *Profile) RemoveContext(ref string) (Removal, error) {
-	c, err := p.Find(ref)
-	if err != nil {
-		return Removal{}, err
-	}
-	return p.removeAt(p.index(c.Name)), nil
+	return p.RemoveContexts([]string{ref})
 }
 
-// removeAt removes context i, and its account when no other context uses it.
-func (p *Profile) removeAt(i int) Removal {
-	c := p.Contexts[i]
-	p.Contexts = slices.Delete(p.Contexts, i, i+1)
-	if SameName(p.DefaultContext, c.Name) {
-		p.DefaultContext = ""
+// RemoveContexts is RemoveContext of each of refs, all resolved (see Find)
+// in p as it is before any goes: a context two of them name goes once,
+// and none of them can name a context by a prefix the other removals left
+// unique. Nothing goes when one of them names no context. It costs one
+// pass over p, however many refs there are.
+func (p *Profile) RemoveContexts(refs []string) (Removal, error) {
+	ix := p.buildIndex(0)
+	var at []int
+	named := make(map[int]bool, len(refs))
+	for _, ref := range refs {
+		i, err := p.find(ref, ix)
+		if err != nil {
+			return Removal{}, err
+		}
+		if !named[i] {
+			named[i] = true
+			at = append(at, i)
+		}
 	}
-	if SameName(p.PreviousContext, c.Name) {
-		p.PreviousContext = ""
+	return p.removeAt(at...), nil
+}
+
+// removeAt removes the contexts at positions at (each once, in any order,
+// reported in that order), and each account no other context uses.
+func (p *Profile) removeAt(at ...int) Removal {
+	if len(at) == 0 {
+		return Removal{}
 	}
-	rem := Removal{Contexts: []Context{c}}
-	rem.OrphanedAccounts = p.DropOrphans([]string{c.Account})
+	rem := Removal{Contexts: make([]Context, len(at))}
+	gone := make([]bool, len(p.Contexts))
+	keys := make([]string, len(at))
+	for j, i := range at {
+		c := p.Contexts[i]
+		rem.Contexts[j], keys[j], gone[i] = c, c.Account, true
+		if SameName(p.DefaultContext, c.Name) {
+			p.DefaultContext = ""
+		}
+		if SameName(p.PreviousContext, c.Name) {
+			p.PreviousContext = ""
+		}
+	}
+	kept := p.Contexts[:0]
+	for i := range p.Contexts {
+		if !gone[i] {
+			kept = append(kept, p.Contexts[i])
+		}
+	}
+	clear(p.Contexts[len(kept):])
+	p.Contexts = kept
+	rem.OrphanedAccounts = p.DropOrphans(keys)
 	return rem
 }
 
 // DropOrphans removes the accounts among keys that no context uses and
 // returns their keys, lower-cased, for the caller to drop their
-// credentials.
+// credentials. It costs one pass over p's contexts and one over its
+// accounts, however many keys there are.
 func (p *Profile) DropOrphans(keys []string) []string {
+	if len(keys) == 0 {
+		return nil
+	}
+	used := make(map[string]bool, len(keys)) // NameKey of each key → a context uses it
+	for _, k := range keys {
+		used[NameKey(k)] = false
+	}
+	unseen := len(used)
+	for i := 0; i < len(p.Contexts) && unseen > 0; i++ {
+		k := NameKey(p.Contexts[i].Account)
+		if u, ok := used[k]; ok && !u {
+			used[k] = true
+			unseen--
+		}
+	}
+	if unseen == 0 {
+		return nil
+	}
+	dropped := make(map[string]bool)
+	p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool {
+		k := NameKey(a.Key())
+		if u, ok := used[k]; ok && !u {
+			dropped[k] = true
+			return true
+		}
+		return false
+	})
 	var orphaned []string
 	for _, k := range keys {
-		used := false
-		for i := range p.Contexts {
-			if strings.EqualFold(p.Contexts[i].Account, k) {
-				used = true
-				break
-			}
-		}
-		if used {
-			continue
-		}
-		n := len(p.Accounts)
-		p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool { return strings.EqualFold(a.Key(), k) })
-		if len(p.Accounts) < n && !slices.Contains(orphaned, strings.ToLower(k)) {
+		if nk := NameKey(k); dropped[nk] {
 			orphaned = append(orphaned, strings.ToLower(k))
+			delete(dropped, nk)
 		}
 	}
 	return orphaned
 }
 
-// RemoveAccount removes the account with the given key and every context
-// that uses it (logout). It is idempotent: an unknown key removes nothing.
-// The key is reported in OrphanedAccounts whenever the account or any of
-// its contexts existed, so the caller drops its credentials.
-func (p *Profile) RemoveAccount(key string) Removal {
-	var rem Removal
-	for i := len(p.Contexts) - 1; i >= 0; i-- {
-		if strings.EqualFold(p.Contexts[i].Account, key) {
-			rem.add(p.removeAt(i))
+// RemoveAccounts removes the accounts with the given keys and every
+// context that uses one (logout), in one pass over p's contexts and one
+// over its accounts, however many keys there are. It is idempotent: an
+// unknown key removes nothing. A key is reported in OrphanedAccounts (in
+// the order of keys, once) whenever the account or any of its contexts
+// existed, so the caller drops its credentials.
+func (p *Profile) RemoveAccounts(keys []string) Removal {
+	found := make(map[string]bool, len(keys)) // NameKey of each key → the account or a context of it existed
+	for _, k := range keys {
+		found[NameKey(k)] = false
+	}
+	var at []int
+	for i := range p.Contexts {
+		k := NameKey(p.Contexts[i].Account)
+		if _, ok := found[k]; ok {
+			found[k] = true
+			at = append(at, i)
 		}
 	}
-	n := len(p.Accounts)
-	p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool { return strings.EqualFold(a.Key(), key) })
-	k := strings.ToLower(key)
-	if (len(p.Accounts) < n || len(rem.Contexts) > 0) && !slices.Contains(rem.OrphanedAccounts, k) {
-		rem.OrphanedAccounts = append(rem.OrphanedAccounts, k)
+	rem := p.removeAt(at...)
+	p.Accounts = slices.DeleteFunc(p.Accounts, func(a Account) bool {
+		k := NameKey(a.Key())
+		if _, ok := found[k]; ok {
+			found[k] = true
+			return true
+		}
+		return false
+	})
+	rem.OrphanedAccounts = nil
+	for _, k := range keys {
+		if nk := NameKey(k); found[nk] {
+			rem.OrphanedAccounts = append(rem.OrphanedAccounts, strings.ToLower(k))
+			found[nk] = false
+		}
 	}
-	slices.Reverse(rem.Contexts)
 	return rem
 }
 
@@ -583,11 +678,35 @@ func (p *Profile) setDefault(name string) {
 // UpsertAccount adds a, or replaces the account with the same Key. Empty
 // optional fields keep the stored values. It returns the stored account.
 func (p *Profile) UpsertAccount(a Account) Account {
+	return p.upsertAccount(a, nil)
+}
+
+// accountIndex maps the NameKey of each of p's account keys to the
+// account's position, for upsertAccount.
+func (p *Profile) accountIndex() map[string]int {
+	at := make(map[string]int, len(p.Accounts))
+	for i := range p.Accounts {
+		if k := NameKey(p.Accounts[i].Key()); !hasKey(at, k) {
+			at[k] = i
+		}
+	}
+	return at
+}
+
+// upsertAccount is UpsertAccount, finding the account in at (accountIndex,
+// kept up to date) when at is not nil.
+func (p *Profile) upsertAccount(a Account, at map[string]int) Account {
 	if a.Environment == "" {
 		a.Environment = DefaultEnvironment
 	}
 	a.Tenants = slices.Clone(a.Tenants)
-	if old := p.Account(a.Key()); old != nil {
+	var old *Account
+	if at == nil {
+		old = p.Account(a.Key())
+	} else if i, ok := at[NameKey(a.Key())]; ok {
+		old = &p.Accounts[i]
+	}
+	if old != nil {
 		if a.HomeAccountID == "" {
 			a.HomeAccountID = old.HomeAccountID
 		}
@@ -601,5 +720,8 @@ func (p *Profile) UpsertAccount(a Account) Account {
 		return a
 	}
 	p.Accounts = append(p.Accounts, a)
+	if at != nil {
+		at[NameKey(a.Key())] = len(p.Accounts) - 1
+	}
 	return a
 }

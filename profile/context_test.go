@@ -272,15 +272,71 @@ func TestRemoveReportsOrphanedAccounts(t *testing.T) {
 	}
 }
 
-func TestRemoveAccountIsIdempotent(t *testing.T) {
+func TestRemoveAccountsIsIdempotent(t *testing.T) {
 	t.Parallel()
 	p := sample(t)
-	rem := p.RemoveAccount(alice.Key())
+	rem := p.RemoveAccounts([]string{alice.Key()})
 	if len(rem.Contexts) != 3 || !slices.Equal(rem.OrphanedAccounts, []string{alice.Key()}) {
-		t.Errorf("RemoveAccount = %+v", rem)
+		t.Errorf("RemoveAccounts = %+v", rem)
 	}
-	if rem := p.RemoveAccount(alice.Key()); len(rem.Contexts) != 0 || len(rem.OrphanedAccounts) != 0 {
-		t.Errorf("second RemoveAccount = %+v, want nothing", rem)
+	if rem := p.RemoveAccounts([]string{alice.Key()}); len(rem.Contexts) != 0 || len(rem.OrphanedAccounts) != 0 {
+		t.Errorf("second RemoveAccounts = %+v, want nothing", rem)
+	}
+}
+
+func TestRemoveAccountsReportsEachKeyOnceInItsOrder(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	rem := p.RemoveAccounts([]string{strings.ToUpper(bob.Key()), "azurecloud|nobody|nobody", alice.Key(), bob.Key()})
+	if diff := cmp.Diff([]string{bob.Key(), alice.Key()}, rem.OrphanedAccounts); diff != "" {
+		t.Errorf("orphaned (-want +got):\n%s", diff)
+	}
+	if len(rem.Contexts) != 5 || len(p.Contexts) != 0 || len(p.Accounts) != 0 || p.DefaultContext != "" {
+		t.Errorf("removed %d contexts; left %v, %d accounts, default %q", len(rem.Contexts), names(p), len(p.Accounts), p.DefaultContext)
+	}
+}
+
+func TestRemoveContextsResolvesEveryRefBeforeAnyGoes(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	// "Dev" named twice goes once: the second "Dev" does not become a
+	// prefix of "Dev (bob@fabrikam.com)" once the first has gone
+	rem, err := p.RemoveContexts([]string{"Dev", "staging", "DEV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gone []string
+	for _, c := range rem.Contexts {
+		gone = append(gone, c.Name)
+	}
+	if diff := cmp.Diff([]string{"Dev", "staging"}, gone); diff != "" {
+		t.Errorf("removed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"Prod", "Dev (bob@fabrikam.com)", "t1.example (alice@contoso.com)"}, names(p)); diff != "" {
+		t.Errorf("left (-want +got):\n%s", diff)
+	}
+	// bob keeps his account: one of his contexts is left
+	if len(rem.OrphanedAccounts) != 0 {
+		t.Errorf("orphaned %v, want none", rem.OrphanedAccounts)
+	}
+	// one reference that names nothing removes nothing
+	before := names(p)
+	if _, err := p.RemoveContexts([]string{"Prod", "nope"}); !errors.As(err, new(*profile.NotFoundError)) {
+		t.Errorf("RemoveContexts(Prod, nope) = %v, want a *NotFoundError", err)
+	}
+	if diff := cmp.Diff(before, names(p)); diff != "" {
+		t.Errorf("a failed removal changed the profile (-before +after):\n%s", diff)
+	}
+	// the last contexts of both accounts, in one call: both accounts go
+	rem, err = p.RemoveContexts([]string{"t1.example (alice@contoso.com)", "Dev (bob@fabrikam.com)", "Prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{alice.Key(), bob.Key()}, rem.OrphanedAccounts); diff != "" {
+		t.Errorf("orphaned (-want +got):\n%s", diff)
+	}
+	if len(p.Contexts) != 0 || len(p.Accounts) != 0 {
+		t.Errorf("left %v and %d accounts, want nothing", names(p), len(p.Accounts))
 	}
 }
 
@@ -465,6 +521,20 @@ func TestAccountNameIsWhatTheUserKnows(t *testing.T) {
 	} {
 		if got := p.AccountName(key); got != want {
 			t.Errorf("AccountName(%q) = %q, want %q", key, got, want)
+		}
+		// the index answers as the profile does, whatever the case of the key
+		x := p.AccountIndex()
+		for _, k := range []string{key, strings.ToUpper(key)} {
+			if got, want := x.AccountName(k), p.AccountName(k); got != want {
+				t.Errorf("AccountIndex().AccountName(%q) = %q, want %q", k, got, want)
+			}
+			c := &profile.Context{Account: k}
+			if got, want := x.AccountID(c), p.AccountID(c); got != want {
+				t.Errorf("AccountIndex().AccountID(%q) = %q, want %q", k, got, want)
+			}
+			if got, want := x.Account(k), p.Account(k); got != want {
+				t.Errorf("AccountIndex().Account(%q) = %v, want %v", k, got, want)
+			}
 		}
 	}
 }

@@ -3,8 +3,6 @@ package profile
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 )
 
 // BundleKind and BundleVersion head azc's export format (docs/profile-format.md).
@@ -31,32 +29,40 @@ type Bundle struct {
 // when names is empty) with their accounts and custom environments.
 func NewBundle(p *Profile, names []string) (*Bundle, error) {
 	b := &Bundle{Kind: BundleKind, Version: BundleVersion, Contexts: []Context{}}
-	var picked []*Context
+	var picked []int
 	if len(names) == 0 {
 		for i := range p.Contexts {
-			picked = append(picked, &p.Contexts[i])
+			picked = append(picked, i)
 		}
 	} else {
+		ix := p.buildIndex(0)
+		seen := make(map[int]bool, len(names))
 		for _, n := range names {
-			c, err := p.Find(n)
+			i, err := p.find(n, ix)
 			if err != nil {
 				return nil, err
 			}
-			if !slices.Contains(picked, c) {
-				picked = append(picked, c)
+			if !seen[i] {
+				seen[i] = true
+				picked = append(picked, i)
 			}
 		}
 	}
-	for _, c := range picked {
+	accounts := p.accountIndex()
+	tookAccount, tookEnv := make(map[int]bool), make(map[string]bool)
+	for _, i := range picked {
+		c := &p.Contexts[i]
 		b.Contexts = append(b.Contexts, c.clone())
 		if SameName(c.Name, p.DefaultContext) {
 			b.DefaultContext = c.Name
 		}
-		if a := p.Account(c.Account); a != nil && !slices.ContainsFunc(b.Accounts, func(x Account) bool { return x.Key() == a.Key() }) {
-			b.Accounts = append(b.Accounts, *a)
+		if j, ok := accounts[NameKey(c.Account)]; ok && !tookAccount[j] {
+			tookAccount[j] = true
+			b.Accounts = append(b.Accounts, p.Accounts[j])
 		}
 		if _, builtin := builtinEnvironment(c.Environment); !builtin {
-			if e, err := p.Environment(c.Environment); err == nil && !slices.ContainsFunc(b.Environments, func(x Environment) bool { return strings.EqualFold(x.Name, e.Name) }) {
+			if e, err := p.Environment(c.Environment); err == nil && !tookEnv[NameKey(e.Name)] {
+				tookEnv[NameKey(e.Name)] = true
 				b.Environments = append(b.Environments, e)
 			}
 		}

@@ -40,6 +40,23 @@ type Imported struct {
 	TokenCaches map[string][]byte
 	// Warnings describe what was skipped and why, one line each.
 	Warnings []string
+
+	accountAt map[string]int // Account.Key() → position in Accounts
+}
+
+// addAccount adds a to imp.Accounts unless an account of its key is there,
+// and returns the position of the account of that key.
+func (imp *Imported) addAccount(a Account) int {
+	if imp.accountAt == nil {
+		imp.accountAt = make(map[string]int)
+	}
+	k := a.Key()
+	if i, ok := imp.accountAt[k]; ok {
+		return i
+	}
+	imp.Accounts = append(imp.Accounts, a)
+	imp.accountAt[k] = len(imp.Accounts) - 1
+	return len(imp.Accounts) - 1
 }
 
 func (imp *Imported) warnf(format string, args ...any) {
@@ -193,8 +210,9 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 			res.Environments = append(res.Environments, e.Name)
 		}
 	}
+	at := p.accountIndex()
 	for _, a := range imp.Accounts {
-		res.Accounts = append(res.Accounts, p.UpsertAccount(a).Key())
+		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
 	ix := p.buildIndex(len(imp.Contexts))
 	for i, c := range imp.Contexts {

@@ -2,7 +2,6 @@ package profile
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -38,6 +37,11 @@ func importAzureCLI(data []byte) (*Imported, error) {
 		return nil, fmt.Errorf("parse az azureProfile.json: %w", err)
 	}
 	imp := newImported(FormatAzureCLI)
+	type accountTenant struct {
+		account int
+		tenant  string
+	}
+	listed := make(map[accountTenant]bool) // the tenants each account lists
 	for _, s := range f.Subscriptions {
 		if s.TenantID == "" || s.User.Name == "" {
 			imp.warnf("subscription %q skipped: it has no tenant or user", s.ID)
@@ -80,13 +84,10 @@ func importAzureCLI(data []byte) (*Imported, error) {
 		if s.ID != "" && !strings.EqualFold(s.ID, s.TenantID) && s.Name != azTenantLevel {
 			c.Subscription = &Subscription{ID: s.ID, Name: s.Name, State: s.State, TenantID: s.TenantID}
 		}
-		if i := slices.IndexFunc(imp.Accounts, func(x Account) bool { return x.Key() == a.Key() }); i < 0 {
-			imp.Accounts = append(imp.Accounts, a)
-		} else if !slices.Contains(imp.Accounts[i].Tenants, s.TenantID) {
+		i := imp.addAccount(a)
+		if t := (accountTenant{i, s.TenantID}); !listed[t] {
+			listed[t] = true
 			imp.Accounts[i].Tenants = append(imp.Accounts[i].Tenants, s.TenantID)
-		}
-		if i := slices.IndexFunc(imp.Accounts, func(x Account) bool { return x.Key() == a.Key() }); len(imp.Accounts[i].Tenants) == 0 {
-			imp.Accounts[i].Tenants = []string{s.TenantID}
 		}
 		if s.IsDefault && imp.Default < 0 {
 			imp.Default = len(imp.Contexts)

@@ -60,7 +60,6 @@ func importPowerShell(data []byte) (*Imported, error) {
 	for _, e := range sortedValues(f.EnvironmentTable) {
 		imp.addPSEnvironment(e)
 	}
-	tmp := &Profile{}
 	for _, key := range sortedKeys(f.Contexts) {
 		pc := f.Contexts[key]
 		if pc == nil || pc.Account == nil || pc.Account.ID == "" {
@@ -97,13 +96,10 @@ func importPowerShell(data []byte) (*Imported, error) {
 			imp.warnf("the access token of %s was not imported: sign in again", a.ID)
 		}
 		c.Account = a.Key()
-		if i := slices.IndexFunc(imp.Accounts, func(x Account) bool { return x.Key() == a.Key() }); i < 0 {
-			imp.Accounts = append(imp.Accounts, a)
-			tmp.Accounts = append(tmp.Accounts, a)
-		}
+		i := imp.addAccount(a)
 		// A generated name gives way to azc's short default name; the long
 		// form still resolves (see Find). A name the user chose is kept.
-		if strings.EqualFold(key, tmp.PowerShellName(&c)) || checkName(key) != nil {
+		if strings.EqualFold(key, powerShellName(&c, imp.Accounts[i].ID)) || checkName(key) != nil {
 			c.Name = ""
 		}
 		if f.DefaultContextKey != nil && *f.DefaultContextKey == key {

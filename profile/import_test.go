@@ -339,3 +339,55 @@ func TestAHugeNumberIsNotQuotedWhole(t *testing.T) {
 		}
 	}
 }
+
+// manyAccounts is a file of format kind ("az" or "ps") with n
+// subscriptions, each of an account of its own.
+func manyAccounts(t testing.TB, kind string, n int) []byte {
+	t.Helper()
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		user, sub := fmt.Sprintf("user%d@contoso.com", i), fmt.Sprintf("%08d-1111-4222-8333-444444444444", i)
+		if kind == "az" {
+			fmt.Fprintf(&b, `{"id":%q,"name":"sub %d","state":"Enabled","user":{"name":%q,"type":"user"},"tenantId":%q,"homeTenantId":%q}`,
+				sub, i, user, tenant1, tenant1)
+		} else {
+			fmt.Fprintf(&b, `"sub %d (%s) - %s - %s":{"Account":{"Id":%q,"Type":"User"},"Tenant":{"Id":%q},"Subscription":{"Id":%q,"Name":"sub %d"},"Environment":{"Name":"AzureCloud"}}`,
+				i, sub, tenant1, user, user, tenant1, sub, i)
+		}
+	}
+	if kind == "az" {
+		return []byte(`{"subscriptions":[` + b.String() + `]}`)
+	}
+	return []byte(`{"Contexts":{` + b.String() + `}}`)
+}
+
+// An import of n subscriptions of n accounts, and its merge, allocate in
+// proportion to n: an account is found by its key in a map, not by
+// comparing it with every account read so far (which allocated each
+// key it compared, n²/2 of them). Not parallel: AllocsPerRun counts the
+// allocations of the whole process.
+func TestImportAllocatesLinearlyInTheAccounts(t *testing.T) {
+	for _, kind := range []string{"az", "ps"} {
+		allocs := func(n int) float64 {
+			data := manyAccounts(t, kind, n)
+			return testing.AllocsPerRun(1, func() {
+				imp, err := profile.Import(data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := profile.New()
+				if res := p.Merge(imp); len(res.Added) != n || len(p.Accounts) != n {
+					t.Fatalf("%s: merged %d contexts and %d accounts, want %d of each", kind, len(res.Added), len(p.Accounts), n)
+				}
+				p.Merge(imp) // again, over the accounts it holds
+			})
+		}
+		small, large := allocs(250), allocs(2000)
+		if large > 10*small {
+			t.Errorf("%s: importing 2,000 accounts allocates %.0f times, %.1f× what 250 take (%.0f); want under 10× (8× the input)", kind, large, large/small, small)
+		}
+	}
+}

@@ -402,8 +402,13 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 		return c, err
 	}
 	// As in Update, the file is read and skimmed before the lock too,
-	// whole.
+	// whole, and ref resolved in it: a reference that is not an exact name
+	// (a prefix, a subscription id) decodes the whole profile, which the
+	// View keeps for the resolution under the lock.
 	early, earlyText, earlyErr := s.readView()
+	if early != nil && ref != "-" {
+		_, _ = early.Index(ref)
+	}
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}

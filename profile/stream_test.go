@@ -324,3 +324,31 @@ func TestAnUpdateOverAReplacedFileLeavesTheKeptDecodingAlone(t *testing.T) {
 		t.Errorf("the kept decoding changed (-first file +kept):\n%s", diff)
 	}
 }
+
+// TestSetDefaultDecodesBeforeTheLock: a reference that is not an exact
+// name (a subscription id, a prefix) needs the whole profile decoded, and
+// that happens before SetDefault takes the lock, not under it (at 10,000
+// contexts the decoding held profile.lock over 100 ms), whether the
+// reference resolves or not.
+func TestSetDefaultDecodesBeforeTheLock(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(4)
+	s := storeWith(t, mustEncode(p))
+	for _, ref := range []string{p.Contexts[1].Subscription.ID, "Contoso", "nothing of that name"} {
+		decoded := false
+		s.testOnlyEarlyRead = func() { // the last call is the one just before the lock
+			s.mu.Lock()
+			v := s.lastView
+			s.mu.Unlock()
+			decoded = v != nil && v.full != nil
+		}
+		_, err := s.SetDefault(ref)
+		s.testOnlyEarlyRead = nil
+		if ref == p.Contexts[1].Subscription.ID && err != nil {
+			t.Fatal(err)
+		}
+		if !decoded {
+			t.Errorf("SetDefault(%q): the profile was not decoded before the lock", ref)
+		}
+	}
+}

@@ -31,13 +31,14 @@ func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Ou
 	}
 	seen := map[string]bool{}
 	rows := []subscriptionRow{}
+	ax := p.AccountIndex()
 	for _, c := range p.Contexts {
 		if c.Subscription == nil || seen[strings.ToLower(c.Subscription.ID)] {
 			continue
 		}
 		seen[strings.ToLower(c.Subscription.ID)] = true
-		acct := contexts.Account{ID: p.AccountID(&c)}
-		if a := p.Account(c.Account); a != nil {
+		acct := contexts.Account{ID: ax.AccountID(&c)}
+		if a := ax.Account(c.Account); a != nil {
 			acct.Type = string(a.Type)
 		}
 		rows = append(rows, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,

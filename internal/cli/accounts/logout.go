@@ -37,6 +37,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	// The accounts of the merged view, and in the user scope those that
 	// only other shells' own copies still name (their tokens stay for
 	// them until a sign-out: azc.State.Held).
+	ax := merged.AccountIndex()
 	known := make([]string, 0, len(merged.Accounts))
 	for _, a := range merged.Accounts {
 		known = append(known, a.Key())
@@ -60,7 +61,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	case o.Account != "":
 		var ids []string
 		for _, k := range known {
-			id := merged.AccountID(&profile.Context{Account: k})
+			id := ax.AccountID(&profile.Context{Account: k})
 			if strings.EqualFold(id, o.Account) || strings.EqualFold(k, o.Account) {
 				keys = append(keys, k)
 			}
@@ -119,8 +120,8 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	// the message names each as every message does (AccountName)
 	labels := make([]string, 0, len(keys))
 	for _, k := range keys {
-		ids = append(ids, merged.AccountID(&profile.Context{Account: k}))
-		labels = append(labels, merged.AccountName(k))
+		ids = append(ids, ax.AccountID(&profile.Context{Account: k}))
+		labels = append(labels, ax.AccountName(k))
 	}
 	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(labels, ", "), contexts.Where(st, scope), len(names))
 	if len(ids) == 0 {

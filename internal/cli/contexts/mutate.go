@@ -54,8 +54,9 @@ func (c Credentials) probe(ctx context.Context, st *azc.State, scope profile.Sco
 			keys = append(keys, a.Key())
 		}
 	}
+	find := p.Finder()
 	for _, ref := range refs {
-		if found, err := p.Find(ref); err == nil {
+		if found, err := find(ref); err == nil {
 			keys = append(keys, found.Account)
 		}
 	}
@@ -181,8 +182,9 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		if err != nil {
 			return err
 		}
+		find := view.Finder()
 		for _, ref := range opts.Refs {
-			c, err := view.Find(ref)
+			c, err := find(ref)
 			if err != nil {
 				return err
 			}
@@ -230,6 +232,11 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 		return err
 	}
 	removed := Removed{Contexts: []string{}, Accounts: []string{}}
+	ax := left.AccountIndex()
+	used := make(map[string]bool) // NameKey of the account of each context left
+	for i := range left.Contexts {
+		used[profile.NameKey(left.Contexts[i].Account)] = true
+	}
 	var b strings.Builder
 	line := func(format string, a ...any) {
 		if b.Len() > 0 {
@@ -247,10 +254,10 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 			line("removed context %q (%s)", c.Name, r.where)
 		}
 		for _, k := range r.rem.OrphanedAccounts {
-			if accountUsed(left, k) {
+			if used[profile.NameKey(k)] {
 				continue
 			}
-			id := left.AccountID(&profile.Context{Account: k})
+			id := ax.AccountID(&profile.Context{Account: k})
 			if r.scope == profile.ScopeUser && !signOut {
 				if held, err := st.Held(k); err != nil {
 					return err
@@ -283,15 +290,6 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 		}
 	}
 	return out.PrintChange(f, removed, b.String())
-}
-
-func accountUsed(p *profile.Profile, key string) bool {
-	for i := range p.Contexts {
-		if strings.EqualFold(p.Contexts[i].Account, key) {
-			return true
-		}
-	}
-	return false
 }
 
 // ClearOptions are the inputs of `context clear`.

@@ -1,8 +1,6 @@
 package contexts
 
 import (
-	"strings"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
@@ -42,36 +40,14 @@ type Subscription struct {
 	State string `json:"state,omitempty"`
 }
 
-// accounts indexes a profile's accounts by key for the shape conversion.
-type accounts map[string]*profile.Account
+// accounts finds a profile's accounts by key for the shape conversion.
+type accounts struct{ x *profile.AccountIndex }
 
-func indexAccounts(p *profile.Profile) accounts {
-	m := make(accounts, len(p.Accounts))
-	for i := range p.Accounts {
-		m[p.Accounts[i].Key()] = &p.Accounts[i]
-	}
-	return m
-}
+func indexAccounts(p *profile.Profile) accounts { return accounts{p.AccountIndex()} }
 
-// accountID is the id (UPN, application id …) of the account c uses, as
-// its shape shows it.
-func (m accounts) accountID(c *profile.Context) string { return m.idOf(c.Account) }
-
-// idOf is accountID for the account key key.
-func (m accounts) idOf(key string) string {
-	// Keys are lower case (Account.Key); only a hand-edited one needs
-	// lowering.
-	if a := m[key]; a != nil {
-		return a.ID
-	}
-	if a := m[strings.ToLower(key)]; a != nil {
-		return a.ID
-	}
-	if i := strings.LastIndexByte(key, '|'); i >= 0 {
-		return key[i+1:]
-	}
-	return key
-}
+// idOf is the id (UPN, application id …) of the account key key, as a
+// context's shape shows it (Profile.AccountID).
+func (m accounts) idOf(key string) string { return m.x.AccountID(&profile.Context{Account: key}) }
 
 func (m accounts) shape(c *profile.Context, scope profile.Scope, current bool) Context {
 	return m.shapeInto(c, scope, current, nil)
@@ -89,10 +65,9 @@ func (m accounts) shapeInto(c *profile.Context, scope profile.Scope, current boo
 		StorageAccount: c.StorageAccount,
 		Properties:     c.Properties,
 	}
-	if a := m[strings.ToLower(c.Account)]; a != nil {
-		out.Account = Account{ID: a.ID, Type: string(a.Type)}
-	} else {
-		out.Account = Account{ID: m.accountID(c)}
+	out.Account = Account{ID: m.x.AccountID(c)}
+	if a := m.x.Account(c.Account); a != nil {
+		out.Account.Type = string(a.Type)
 	}
 	if s := c.Subscription; s != nil {
 		if sub == nil {
