@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -49,6 +51,13 @@ type Session struct {
 	dir   string
 	owner Owner
 	store *credstore.Store
+
+	// mu guards what Load decoded last and the text it decoded it from:
+	// a command loads the session several times (Open, then each lookup),
+	// and a session of 10,000 contexts takes tens of milliseconds to decode.
+	mu       sync.Mutex
+	lastText []byte
+	last     *profile.Profile
 }
 
 // New creates a session owned by the process ownerPID (the shell) and
@@ -210,16 +219,27 @@ func (s *Session) wrap(err error) error {
 	return fmt.Errorf("session %s: %w", s.id, err)
 }
 
-// Load returns the session's profile (a fresh copy).
+// Load returns the session's profile (a fresh copy). It decodes it only
+// when it changed since the last Load.
 func (s *Session) Load() (*profile.Profile, error) {
 	data, err := s.store.Get(profileKey)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
+	s.mu.Lock()
+	if s.last != nil && bytes.Equal(s.lastText, data) {
+		p := s.last.Clone()
+		s.mu.Unlock()
+		return p, nil
+	}
+	s.mu.Unlock()
 	p, err := profile.Decode(data)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
+	s.mu.Lock()
+	s.lastText, s.last = data, p.Clone()
+	s.mu.Unlock()
 	return p, nil
 }
 

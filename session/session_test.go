@@ -111,6 +111,46 @@ func TestASessionKeepsItsOwnProfile(t *testing.T) {
 	}
 }
 
+// TestLoadGivesACopyOfTheCurrentProfile: Load decodes the session's
+// profile only when it changed, and still gives each caller a profile of
+// its own, and another handle's change.
+func TestLoadGivesACopyOfTheCurrentProfile(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, env := newSession(t, rt)
+	if _, err := s.Update(func(p *profile.Profile) error {
+		p.Contexts = append(p.Contexts, profile.Context{Name: "dev", Account: "a", Environment: "AzureCloud",
+			Tenant: profile.Tenant{ID: "t"}, Subscription: &profile.Subscription{ID: "s"}, Properties: map[string]string{"k": "v"}})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		p, err := s.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := p.Contexts[0]; c.Name != "dev" || c.Subscription.ID != "s" || c.Properties["k"] != "v" {
+			t.Fatalf("Load = %+v, want dev as written", c)
+		}
+		c := &p.Contexts[0]
+		c.Name, c.Subscription.ID, c.Properties["k"] = "changed", "changed", "changed"
+	}
+	s2, err := session.Open(rt, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.Update(func(p *profile.Profile) error {
+		p.Contexts[0].Name = "prod"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Load(); err != nil || p.Contexts[0].Name != "prod" {
+		t.Fatalf("after another handle's Update, Load = %+v, %v; want prod", p.Contexts, err)
+	}
+}
+
 func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 	t.Parallel()
 	rt := t.TempDir()
