@@ -165,6 +165,22 @@ func TestALoginRefusedForItsTenantSaysToCheckIt(t *testing.T) {
 	}
 }
 
+// TestAnARMAnswerCutShortIsNamedPlainly: ARM's tenant list reaches azc
+// without its last bytes (a connection cut short, a broken proxy). The
+// login fails saying ARM's answer could not be read, without Go's type
+// names, and with one hint.
+func TestAnARMAnswerCutShortIsNamedPlainly(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Truncate: 2})
+	code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID)
+	if code != 1 || !strings.Contains(errOut, "azc: error: list tenants: ARM's answer could not be read: unexpected end of JSON input\n") ||
+		strings.Contains(errOut, "unmarshalling") || strings.Contains(errOut, "struct {") || strings.Count(errOut, "azc: hint: ") != 1 {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
 // TestLoginUnderTheNameOfASecondContextOfItsSubscription: `azc login
 // --context-name NAME`, where NAME is a second context of the sign-in's
 // subscription (`context set --subscription S --name NAME` added it),
