@@ -181,6 +181,29 @@ func TestAnARMAnswerCutShortIsNamedPlainly(t *testing.T) {
 	}
 }
 
+// TestATokenRefusedForItsTenantOrScopeSaysWhatToCheck: `azc token` for a
+// tenant the account is not in, or for a scope the provider refuses, fails
+// with one hint naming what to check.
+func TestATokenRefusedForItsTenantOrScopeSaysWhatToCheck(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	for _, tc := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"--tenant", "99999999-9999-4999-8999-999999999999"}, "azc: hint: check the tenant: the account must belong to it"},
+		{[]string{"--tenant", emulator.DefaultGuestTenantID}, "azc: hint: check the tenant: the account must belong to it"},
+		{[]string{"--scope", "openid offline_access"}, "azc: hint: check the resource or scope"},
+	} {
+		code, _, errOut := h.run(append([]string{"token"}, tc.args...)...)
+		if code != 1 || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, tc.hint) {
+			t.Errorf("azc token %s: exit %d, stderr:\n%s", strings.Join(tc.args, " "), code, errOut)
+		}
+	}
+}
+
 // TestLoginUnderTheNameOfASecondContextOfItsSubscription: `azc login
 // --context-name NAME`, where NAME is a second context of the sign-in's
 // subscription (`context set --subscription S --name NAME` added it),
