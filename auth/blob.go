@@ -2,12 +2,14 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/secret"
 )
@@ -51,10 +53,15 @@ func unmarshalCredentials(data []byte) (*credentials, error) {
 	}, nil
 }
 
-// readCredentials reads key's blob; ErrNotSignedIn when there is none.
+// readCredentials reads key's blob; ErrNotSignedIn when there is none, or
+// when its data key is gone from the OS key store (the kernel keyring
+// empties at a reboot), which the error then says.
 func (m *Manager) readCredentials(blobs Blobs, key string) (*credentials, error) {
 	data, err := blobs.Get(key)
 	if err != nil {
+		if lost := (*credstore.KeyLostError)(nil); errors.As(err, &lost) {
+			return nil, fmt.Errorf("%w: %w", ErrNotSignedIn, lost)
+		}
 		if m.cfg.NotFound(err) {
 			return nil, ErrNotSignedIn
 		}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -146,8 +147,12 @@ func listARM[T any](ctx context.Context, cred azcore.TokenCredential, copts *arm
 			Value    []T    `json:"value"`
 			NextLink string `json:"nextLink"`
 		}
-		if err := runtime.UnmarshalAsJSON(resp, &body); err != nil {
+		payload, err := runtime.Payload(resp)
+		if err != nil {
 			return err
+		}
+		if err := json.Unmarshal(payload, &body); err != nil {
+			return fmt.Errorf("ARM's answer could not be read: %w", err)
 		}
 		page(body.Value)
 		next = body.NextLink

@@ -73,6 +73,11 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	dir = filepath.Clean(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
+		// A symbolic link to nothing makes MkdirAll say "file exists":
+		// the link is named instead.
+		if fi, lerr := os.Lstat(dir); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, checkStateDir(dir)
+		}
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
 	if err := checkStateDir(dir); err != nil {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -162,6 +164,82 @@ func TestALoginRefusedForItsTenantSaysToCheckIt(t *testing.T) {
 		if code != 1 || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "azc: hint: nothing was changed; check the tenant, the client id and the environment") {
 			t.Errorf("--tenant %s: exit %d, stderr:\n%s", tenant, code, errOut)
 		}
+	}
+}
+
+// TestAnARMAnswerCutShortIsNamedPlainly: ARM's tenant list reaches azc
+// without its last bytes (a connection cut short, a broken proxy). The
+// login fails saying ARM's answer could not be read, without Go's type
+// names, and with one hint.
+func TestAnARMAnswerCutShortIsNamedPlainly(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Truncate: 2})
+	code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID)
+	if code != 1 || !strings.Contains(errOut, "azc: error: list tenants: ARM's answer could not be read: unexpected end of JSON input\n") ||
+		strings.Contains(errOut, "unmarshalling") || strings.Contains(errOut, "struct {") || strings.Count(errOut, "azc: hint: ") != 1 {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+// TestATokenRefusedForItsTenantOrScopeSaysWhatToCheck: `azc token` for a
+// tenant the account is not in, or for a scope the provider refuses, fails
+// with one hint naming what to check.
+func TestATokenRefusedForItsTenantOrScopeSaysWhatToCheck(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	for _, tc := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"--tenant", "99999999-9999-4999-8999-999999999999"}, "azc: hint: check the tenant: the account must belong to it"},
+		{[]string{"--tenant", emulator.DefaultGuestTenantID}, "azc: hint: check the tenant: the account must belong to it"},
+		{[]string{"--scope", "openid offline_access"}, "azc: hint: check the resource or scope"},
+	} {
+		code, _, errOut := h.run(append([]string{"token"}, tc.args...)...)
+		if code != 1 || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, tc.hint) {
+			t.Errorf("azc token %s: exit %d, stderr:\n%s", strings.Join(tc.args, " "), code, errOut)
+		}
+	}
+}
+
+// TestCredentialsWhoseKeyIsGoneSaySo: a state directory whose data key is
+// no longer in the OS key store (the kernel keyring empties at a reboot;
+// here the directory moved, and its key is named by its path) reads as
+// signed out, and the error says why, not only "not signed in".
+func TestCredentialsWhoseKeyIsGoneSaySo(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	moved := filepath.Join(t.TempDir(), "moved")
+	if err := os.CopyFS(moved, os.DirFS(h.env["AZC_CONFIG_DIR"])); err != nil {
+		t.Fatal(err)
+	}
+	// CopyFS makes what others may read; azc refuses that
+	err := filepath.WalkDir(moved, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.Chmod(path, 0o700)
+		}
+		return os.Chmod(path, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.env["AZC_CONFIG_DIR"] = moved
+	code, _, errOut := h.run("token", "--resource", "https://vault.azure.net")
+	if code == 0 {
+		t.Skip("no OS key store here: the credentials are stored unencrypted")
+	}
+	if code != cmdutil.ExitInteraction || !strings.Contains(errOut, "not signed in: ") || !strings.Contains(errOut, "no longer available") ||
+		!strings.Contains(errOut, "azc: hint: sign in again with `azc login`") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
 }
 

@@ -22,9 +22,19 @@ func MSALToken(f *cmdutil.Factory) tokens.Slow {
 	}
 }
 
+// tokenError adds the next step to a token the identity provider did not
+// give.
 func tokenError(err error) error {
-	if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {
+	var ae *auth.AADError
+	switch {
+	case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):
 		return cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `azc login`")
+	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "unauthorized_client"):
+		// A tenant that does not exist (AADSTS90002), or one the
+		// application is not registered in (AADSTS700016).
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "check the tenant: the account must belong to it (`azc tenant list` lists the account's tenants)")
+	case errors.As(err, &ae) && ae.Code == "invalid_scope":
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "check the resource or scope: a resource URI (--resource) or one scope ending in /.default (--scope)")
 	}
 	return err
 }

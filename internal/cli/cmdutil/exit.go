@@ -84,7 +84,12 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 	}
 	var nf *profile.NotFoundError
 	if errors.As(err, &nf) && nf.Kind == "context" {
-		if h := DidYouMean(Suggest(nf.Ref, contextNames(f)), func(s string) string { return fmt.Sprintf("%q", s) }); h != "" {
+		switch h := DidYouMean(Suggest(nf.Ref, contextNames(f)), func(s string) string { return fmt.Sprintf("%q", s) }); {
+		case nf.Ref != "" && nf.Ref == f.Getenv("AZC_CONTEXT"):
+			// The user may not know the variable is set: the name came
+			// from the environment, not from the command line.
+			hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT, or set it to a context `azc context list` shows"}
+		case h != "":
 			hints = []string{h}
 		}
 	}

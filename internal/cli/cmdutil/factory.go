@@ -9,6 +9,7 @@ package cmdutil
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -101,7 +102,7 @@ func EnvAutosave(f *Factory) (on *bool, name string, err error) {
 		}
 		b, err := parseBool(v)
 		if err != nil {
-			return nil, n, UsageErrorf("invalid %s=%q: want true or false", n, v)
+			return nil, n, WithHint(fmt.Errorf("invalid %s=%q: want true or false", n, v), ExitUsage, fmt.Sprintf("set %s to true or false, or unset it", n))
 		}
 		return &b, n, nil
 	}
