@@ -204,6 +204,17 @@ func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
 	return h, e, nil
 }
 
+// Resolver returns Resolve over one reading of the state, giving each
+// context with the scope it lives in, for a command that resolves many
+// references: it does not see a change made after it was made.
+func (s *State) Resolver() (func(ref string) (*profile.Context, profile.Scope, error), error) {
+	l, err := s.lookup()
+	if err != nil {
+		return nil, err
+	}
+	return l.resolve, nil
+}
+
 // finder is what resolve needs: *profile.Profile, or the lazy
 // *profile.View over the user scope alone.
 type finder interface {

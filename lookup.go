@@ -26,6 +26,8 @@ type lookup struct {
 	sess *profile.Profile // nil without a session
 	sel  *session.Selection
 	full *view
+
+	sessAt map[string]int // namesAt(sess), made by exact
 }
 
 // view is the merged view decoded whole: the contexts in the order
@@ -37,6 +39,8 @@ type view struct {
 	scopeOf []profile.Scope
 	// own reports that merged's last context is the selection's own copy
 	own bool
+	// find is merged's Finder, made by resolve
+	find func(ref string) (int, error)
 }
 
 func (s *State) lookup() (*lookup, error) { return s.lookupAt(0) }
@@ -189,8 +193,11 @@ func (l *lookup) header() *profile.Profile {
 // It is nil when there is none.
 func (l *lookup) exact(name string) (*profile.Context, profile.Scope, error) {
 	if l.sess != nil {
-		if c := l.sess.Context(name); c != nil {
-			cp := *c
+		if l.sessAt == nil {
+			l.sessAt = namesAt(l.sess)
+		}
+		if i, ok := l.sessAt[fold(name)]; ok {
+			cp := l.sess.Contexts[i]
 			return &cp, profile.ScopeProcess, nil
 		}
 	}
@@ -372,17 +379,15 @@ func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	c, err := v.merged.Find(ref)
+	if v.find == nil {
+		v.find = v.merged.Finder()
+	}
+	i, err := v.find(ref)
 	if err != nil {
 		return nil, 0, err
 	}
-	for i := range v.merged.Contexts {
-		if &v.merged.Contexts[i] == c {
-			cp := *c
-			return &cp, v.scopeOf[i], nil
-		}
-	}
-	return c, profile.ScopeUser, nil
+	cp := v.merged.Contexts[i]
+	return &cp, v.scopeOf[i], nil
 }
 
 // isCurrent reports whether c, of scope, is the context the shell uses.

@@ -134,44 +134,110 @@ func (p *Profile) Find(ref string) (*Context, error) {
 	return &p.Contexts[i], nil
 }
 
-// Finder returns Find over p as it is now, with p's names indexed once, so
-// that each of many references that is a name resolves in constant time.
-// It must not be used once p has changed.
-func (p *Profile) Finder() func(ref string) (*Context, error) {
-	ix := p.buildIndex(0)
-	return func(ref string) (*Context, error) {
-		i, err := p.find(ref, ix)
-		if err != nil {
-			return nil, err
+// Finder returns Find over p as it is now, giving the position in
+// p.Contexts of the context Find returns, with p's contexts indexed once
+// (refIndex), so that each of many references resolves in logarithmic
+// time (one in Azure PowerShell's long form still looks at every
+// context). It must not be used once p has changed.
+func (p *Profile) Finder() func(ref string) (int, error) {
+	ix := p.refIndex()
+	return func(ref string) (int, error) { return p.find(ref, ix) }
+}
+
+// refIndex indexes p's contexts for find, by the key of each rule: the
+// NameKey (SameName's key) of the name, subscription id and subscription
+// name, and the name keys in order, for prefixes.
+type refIndex struct {
+	byName             map[string]int // the first context of each name
+	bySubID, bySubName map[string][]int
+	prefixes           []keyAt // sorted by key
+	accounts           *AccountIndex
+}
+
+type keyAt struct {
+	key string
+	at  int
+}
+
+func (p *Profile) refIndex() *refIndex {
+	n := len(p.Contexts)
+	ix := &refIndex{byName: make(map[string]int, n), bySubID: make(map[string][]int, n), bySubName: make(map[string][]int, n),
+		prefixes: make([]keyAt, n), accounts: p.AccountIndex()}
+	for i := range p.Contexts {
+		c := &p.Contexts[i]
+		k := NameKey(c.Name)
+		if _, ok := ix.byName[k]; !ok {
+			ix.byName[k] = i
 		}
-		return &p.Contexts[i], nil
+		ix.prefixes[i] = keyAt{k, i}
+		if s := c.Subscription; s != nil {
+			ix.bySubID[NameKey(s.ID)] = append(ix.bySubID[NameKey(s.ID)], i)
+			ix.bySubName[NameKey(s.Name)] = append(ix.bySubName[NameKey(s.Name)], i)
+		}
 	}
+	slices.SortFunc(ix.prefixes, func(a, b keyAt) int { return strings.Compare(a.key, b.key) })
+	return ix
+}
+
+// withPrefix is the positions, in p's order, of the contexts whose name
+// key starts with the key prefix.
+func (ix *refIndex) withPrefix(prefix string) []int {
+	from, _ := slices.BinarySearchFunc(ix.prefixes, prefix, func(e keyAt, k string) int { return strings.Compare(e.key, k) })
+	var at []int
+	for _, e := range ix.prefixes[from:] {
+		if !strings.HasPrefix(e.key, prefix) {
+			break
+		}
+		at = append(at, e.at)
+	}
+	slices.Sort(at)
+	return at
 }
 
 // find is Find, giving the context's position; ix, when not nil, indexes
-// p's names.
-func (p *Profile) find(ref string, ix *ctxIndex) (int, error) {
+// p (refIndex). Each rule is a test of one context, and, with ix, the
+// contexts it holds for, from ix.
+func (p *Profile) find(ref string, ix *refIndex) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return -1, &NotFoundError{Kind: "context", Ref: ref}
 	}
-	if i := p.nameIndex(ref, ix); i >= 0 {
+	if ix == nil {
+		if i := p.index(ref); i >= 0 {
+			return i, nil
+		}
+	} else if i, ok := ix.byName[NameKey(ref)]; ok {
 		return i, nil
 	}
-	rules := []func(c *Context) bool{
-		func(c *Context) bool { return p.matchesPowerShellName(c, ref) },
-		func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.ID, ref) },
-		func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.Name, ref) },
-		func(c *Context) bool { return HasNamePrefix(c.Name, ref) },
+	accountID := p.AccountID
+	if ix != nil {
+		accountID = ix.accounts.AccountID
+	}
+	type rule struct {
+		match func(c *Context) bool
+		in    func(ix *refIndex) []int // nil: look at every context
+	}
+	rules := []rule{
+		{match: func(c *Context) bool { return matchesPowerShellName(c, accountID(c), ref) }},
+		{match: func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.ID, ref) },
+			in: func(ix *refIndex) []int { return ix.bySubID[NameKey(ref)] }},
+		{match: func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.Name, ref) },
+			in: func(ix *refIndex) []int { return ix.bySubName[NameKey(ref)] }},
+		{match: func(c *Context) bool { return HasNamePrefix(c.Name, ref) },
+			in: func(ix *refIndex) []int { return ix.withPrefix(NameKey(ref)) }},
 	}
 	if !strings.Contains(ref, " - ") {
 		rules = rules[1:]
 	}
-	for _, match := range rules {
+	for _, r := range rules {
 		var found []int
-		for i := range p.Contexts {
-			if match(&p.Contexts[i]) {
-				found = append(found, i)
+		if ix != nil && r.in != nil {
+			found = r.in(ix)
+		} else {
+			for i := range p.Contexts {
+				if r.match(&p.Contexts[i]) {
+					found = append(found, i)
+				}
 			}
 		}
 		switch len(found) {
@@ -212,8 +278,9 @@ func powerShellName(c *Context, acct string) string {
 	return fmt.Sprintf("%s (%s) - %s - %s", c.Subscription.Name, c.Subscription.ID, c.Tenant.ID, acct)
 }
 
-func (p *Profile) matchesPowerShellName(c *Context, ref string) bool {
-	acct := p.AccountID(c)
+// matchesPowerShellName reports whether ref is one of Azure PowerShell's
+// names of c, whose account's id is acct.
+func matchesPowerShellName(c *Context, acct, ref string) bool {
 	tenants := []string{c.Tenant.ID}
 	if c.Tenant.DefaultDomain != "" {
 		tenants = append(tenants, c.Tenant.DefaultDomain)
@@ -500,7 +567,10 @@ func (p *Profile) RemoveContext(ref string) (Removal, error) {
 // unique. Nothing goes when one of them names no context. It costs one
 // pass over p, however many refs there are.
 func (p *Profile) RemoveContexts(refs []string) (Removal, error) {
-	ix := p.buildIndex(0)
+	var ix *refIndex
+	if len(refs) > 1 {
+		ix = p.refIndex() // it pays for itself over several references
+	}
 	var at []int
 	named := make(map[int]bool, len(refs))
 	for _, ref := range refs {

@@ -35,7 +35,7 @@ func NewBundle(p *Profile, names []string) (*Bundle, error) {
 			picked = append(picked, i)
 		}
 	} else {
-		ix := p.buildIndex(0)
+		ix := p.refIndex()
 		seen := make(map[int]bool, len(names))
 		for _, n := range names {
 			i, err := p.find(n, ix)

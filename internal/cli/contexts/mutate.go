@@ -56,8 +56,8 @@ func (c Credentials) probe(ctx context.Context, st *azc.State, scope profile.Sco
 	}
 	find := p.Finder()
 	for _, ref := range refs {
-		if found, err := find(ref); err == nil {
-			keys = append(keys, found.Account)
+		if i, err := find(ref); err == nil {
+			keys = append(keys, p.Contexts[i].Account)
 		}
 	}
 	return c.Probe(ctx, st, scope, keys)
@@ -171,9 +171,13 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		if !st.HasSession() {
 			return azc.ErrNoSession
 		}
+		resolve, err := st.Resolver()
+		if err != nil {
+			return err
+		}
 		for _, ref := range opts.Refs {
-			if _, e, err := st.ResolveEntry(ref); err == nil && e.Scope == profile.ScopeUser {
-				return &azc.ScopeError{Name: e.Name, Scope: profile.ScopeUser}
+			if c, scope, err := resolve(ref); err == nil && scope == profile.ScopeUser {
+				return &azc.ScopeError{Name: c.Name, Scope: profile.ScopeUser}
 			}
 		}
 	}
@@ -184,10 +188,11 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		}
 		find := view.Finder()
 		for _, ref := range opts.Refs {
-			c, err := find(ref)
+			i, err := find(ref)
 			if err != nil {
 				return err
 			}
+			c := &view.Contexts[i]
 			if profile.SameName(c.Name, view.DefaultContext) {
 				ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove %q, the default context?", c.Name), "--force")
 				if err != nil {
