@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/secret"
 )
 
 // TestAnAnswerCutShortNamesNoTokenInItsError: the identity provider's token
@@ -56,4 +57,31 @@ func TestAnAnswerCutShortNamesNoTokenInItsError(t *testing.T) {
 			TokenRequest{Scopes: []string{"https://storage.azure.com/.default"}})
 		check(t, err)
 	})
+}
+
+// TestARefusalThatEchoesTheRequestNamesNoSecret: a provider (or a proxy in
+// front of it) whose error description echoes the form azc sent, or a
+// token, has those values replaced in the error: the client secret, a
+// refresh token, an assertion, a JWT.
+func TestARefusalThatEchoesTheRequestNamesNoSecret(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQifQ.c2lnbmF0dXJl"
+	echo := "bad request: client_id=33333333&client_secret=" + emulator.DefaultServicePrincipalSecret +
+		"&grant_type=refresh_token&refresh_token=rt-0123456789abcdef&client_assertion=" + jwt + " token " + jwt
+	s.SetFault(emulator.RouteToken, emulator.Fault{Status: 400, Description: echo})
+	_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s),
+		Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultServicePrincipalID,
+		ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret)})
+	if err == nil {
+		t.Fatal("signed in against a refusal")
+	}
+	for _, leak := range []string{emulator.DefaultServicePrincipalSecret, "rt-0123456789abcdef", "eyJ"} {
+		if strings.Contains(err.Error(), leak) {
+			t.Fatalf("the error carries %q", leak)
+		}
+	}
+	if !strings.Contains(err.Error(), "client_secret=[REDACTED]") || !strings.Contains(err.Error(), "grant_type=refresh_token") {
+		t.Errorf("error = %v, want the echoed form with its secrets replaced", err)
+	}
 }

@@ -220,6 +220,8 @@ func describeMSALError(op string, err error) error {
 			if json.Unmarshal([]byte(msg[i:]), &body) == nil && body.Error != "" {
 				desc, _, _ := strings.Cut(body.Description, "\r\n")
 				desc, _, _ = strings.Cut(desc, "\n")
+				// A provider or proxy may echo the request: its secrets stay out.
+				desc = secret.Scrub(desc)
 				if len(desc) > maxDescription {
 					desc = strings.ToValidUTF8(desc[:maxDescription], "") + "…"
 				}

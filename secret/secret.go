@@ -7,6 +7,8 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strings"
 )
 
 const redacted = "[REDACTED]"
@@ -51,3 +53,24 @@ func (s String) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `
 
 // MarshalText redacts.
 func (s String) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+
+var (
+	jwtPattern    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?`)
+	bearerPattern = regexp.MustCompile(`(?i)\bbearer\s+[^\s"',;]+`)
+	paramPattern  = regexp.MustCompile(`(?i)\b(client_secret|client_assertion|assertion|refresh_token|access_token|id_token|code|code_verifier|device_code|password)=[^&\s"',;]*`)
+)
+
+// Scrub returns text from elsewhere (an identity provider's error
+// description, a log value) with what looks like a secret replaced by
+// [REDACTED]: a JWT, a bearer token, and the value of a form or query
+// parameter that carries a secret (client_secret=…, refresh_token=…,
+// client_assertion=…, code=…). Text with nothing to replace is returned as
+// is.
+func Scrub(s string) string {
+	if !strings.Contains(s, "eyJ") && !strings.Contains(s, "=") && !strings.Contains(strings.ToLower(s), "bearer") {
+		return s
+	}
+	s = jwtPattern.ReplaceAllString(s, redacted)
+	s = bearerPattern.ReplaceAllStringFunc(s, func(m string) string { return m[:len("bearer")] + " " + redacted })
+	return paramPattern.ReplaceAllString(s, "${1}="+redacted)
+}

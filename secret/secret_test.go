@@ -45,3 +45,21 @@ func TestEqual(t *testing.T) {
 		t.Fatal("IsZero is wrong")
 	}
 }
+
+func TestScrub(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, in, want string }{
+		{"text without secrets is kept", "AADSTS90002: tenant \"x\" not found", "AADSTS90002: tenant \"x\" not found"},
+		{"a JWT", "token eyJhbGciOi.eyJzdWIiOi.c2ln here", "token [REDACTED] here"},
+		{"a bearer token", "Authorization: Bearer abc.def", "Authorization: Bearer [REDACTED]"},
+		{"an echoed form", "got client_id=a&client_secret=s3cr3t&grant_type=refresh_token&refresh_token=rt1",
+			"got client_id=a&client_secret=[REDACTED]&grant_type=refresh_token&refresh_token=[REDACTED]"},
+		{"a query's code", "redirect?code=abc&state=x", "redirect?code=[REDACTED]&state=x"},
+		{"an upper-case parameter", "CLIENT_SECRET=abc", "CLIENT_SECRET=[REDACTED]"},
+		{"a parameter whose name only ends like one", "zipcode=12345", "zipcode=12345"},
+	} {
+		if got := Scrub(tc.in); got != tc.want {
+			t.Errorf("%s: Scrub(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/azcontext/azc/secret"
 )
 
 // DiscardLogger is the logger commands get without --debug.
@@ -11,7 +13,8 @@ func DiscardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // DebugLogger logs at debug level to w with redaction: attributes whose key
 // names a token, secret, password, assertion or Authorization header, and
-// any string value that looks like a JWT, are replaced by [REDACTED].
+// any string value holding what secret.Scrub takes for a secret (a JWT, a
+// bearer token, client_secret=…), are replaced by [REDACTED].
 // secret.String values redact themselves as well.
 func DebugLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
@@ -29,14 +32,12 @@ func redactAttr(_ []string, a slog.Attr) slog.Attr {
 			return slog.String(a.Key, "[REDACTED]")
 		}
 	}
-	if a.Value.Kind() == slog.KindString && looksLikeJWT(a.Value.String()) {
-		return slog.String(a.Key, "[REDACTED]")
+	if a.Value.Kind() == slog.KindString {
+		if v := a.Value.String(); secret.Scrub(v) != v {
+			return slog.String(a.Key, "[REDACTED]")
+		}
 	}
 	return a
-}
-
-func looksLikeJWT(s string) bool {
-	return (strings.Contains(s, "eyJ") && strings.Count(s, ".") >= 2) || strings.Contains(strings.ToLower(s), "bearer ")
 }
 
 // StartDebug turns on --debug's logging for the command at path ("azc
