@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 const redacted = "[REDACTED]"
@@ -54,11 +55,14 @@ func (s String) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `
 // MarshalText redacts.
 func (s String) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
-var (
-	jwtPattern    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?`)
-	bearerPattern = regexp.MustCompile(`(?i)\bbearer\s+[^\s"',;]+`)
-	paramPattern  = regexp.MustCompile(`(?i)\b(client_secret|client_assertion|assertion|refresh_token|access_token|id_token|code|code_verifier|device_code|password)=[^&\s"',;]*`)
-)
+// scrubPatterns are Scrub's patterns, compiled on Scrub's first call that
+// needs them, not when a command starts (every command links this package).
+var scrubPatterns = sync.OnceValue(func() (p struct{ jwt, bearer, param *regexp.Regexp }) {
+	p.jwt = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?`)
+	p.bearer = regexp.MustCompile(`(?i)\bbearer\s+[^\s"',;]+`)
+	p.param = regexp.MustCompile(`(?i)\b(client_secret|client_assertion|assertion|refresh_token|access_token|id_token|code|code_verifier|device_code|password)=[^&\s"',;]*`)
+	return p
+})
 
 // Scrub returns text from elsewhere (an identity provider's error
 // description, a log value) with what looks like a secret replaced by
@@ -70,7 +74,8 @@ func Scrub(s string) string {
 	if !strings.Contains(s, "eyJ") && !strings.Contains(s, "=") && !strings.Contains(strings.ToLower(s), "bearer") {
 		return s
 	}
-	s = jwtPattern.ReplaceAllString(s, redacted)
-	s = bearerPattern.ReplaceAllStringFunc(s, func(m string) string { return m[:len("bearer")] + " " + redacted })
-	return paramPattern.ReplaceAllString(s, "${1}="+redacted)
+	p := scrubPatterns()
+	s = p.jwt.ReplaceAllString(s, redacted)
+	s = p.bearer.ReplaceAllStringFunc(s, func(m string) string { return m[:len("bearer")] + " " + redacted })
+	return p.param.ReplaceAllString(s, "${1}="+redacted)
 }

@@ -1,7 +1,9 @@
 package front_test
 
 import (
+	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -70,4 +72,45 @@ func linked(t *testing.T, pkg string, banned []string) []string {
 		}
 	}
 	return found
+}
+
+// TestAzcPackagesDoNoWorkAtStart runs azc and azc-full with the runtime's
+// trace of package initialisation and checks that no package of azc's
+// allocates more than a few variables when a command starts (a regular
+// expression compiled at package level took 0.2 ms of every `azc context
+// show`): such work is done on first use.
+func TestAzcPackagesDoNoWorkAtStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc and azc-full")
+	}
+	t.Parallel()
+	const most = 4096 // bytes a package of azc's may allocate at start
+	dir := t.TempDir()
+	for _, name := range []string{"azc", "azc-full"} {
+		bin := build(t, dir, name, "github.com/azcontext/azc/cmd/"+name, "v1.0.0")
+		cmd := exec.Command(bin, "version")
+		cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1", "AZC_CONFIG_DIR="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s version: %v\n%s", name, err, out)
+		}
+		// init github.com/azcontext/azc/secret @1.3 ms, 0.001 ms clock, 88 bytes, 2 allocs
+		seen := 0
+		for _, line := range strings.Split(string(out), "\n") {
+			f := strings.Fields(line)
+			if len(f) < 10 || f[0] != "init" || f[8] != "bytes," {
+				continue
+			}
+			seen++
+			if !strings.HasPrefix(f[1], "github.com/azcontext/azc") {
+				continue
+			}
+			if n, err := strconv.Atoi(f[7]); err != nil || n > most {
+				t.Errorf("%s: package %s allocates %s bytes at start (at most %d): do that work on first use", name, f[1], f[7], most)
+			}
+		}
+		if seen < 20 {
+			t.Fatalf("%s: %d lines of the init trace read:\n%s", name, seen, out)
+		}
+	}
 }
