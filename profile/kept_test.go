@@ -438,3 +438,50 @@ func TestASecondRunWritesWhatItMade(t *testing.T) {
 		t.Errorf("the file is not what the second run made (-made +file):\n%s", diff)
 	}
 }
+
+// TestLoadKeepsItsDecodingForTheUpdate: a Load keeps the decoding of the
+// file it read, which the Update that follows takes instead of decoding
+// the file again; what the caller does with the loaded profile changes
+// neither.
+func TestLoadKeepsItsDecodingForTheUpdate(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(p *Profile) error {
+		_, err := p.UpsertContext(Context{Name: "a", Account: "k", Tenant: Tenant{ID: "t"}, Properties: map[string]string{"x": "1"}}, UpsertOptions{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	kept := s.lastFull
+	s.mu.Unlock()
+	if kept == nil {
+		t.Fatal("Load kept no decoding")
+	}
+	loaded.Contexts[0].Properties["x"] = "changed by the caller"
+	loaded.Contexts[0].Name = "renamed by the caller"
+	var seen *Context
+	if _, err := s.Update(func(p *Profile) error {
+		c := p.Contexts[0]
+		seen = &c
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if seen.Name != "a" || seen.Properties["x"] != "1" {
+		t.Errorf("the Update saw %+v, want the file's context", *seen)
+	}
+	s.mu.Lock()
+	same := s.lastFull == kept
+	s.mu.Unlock()
+	if !same {
+		t.Error("the Update decoded the file again instead of taking Load's decoding")
+	}
+}

@@ -109,9 +109,11 @@ func (s *Store) LockPath() string { return s.lock }
 // Load reads the profile without locking. A missing file is an empty
 // profile. A file that cannot be used gives a *CorruptError; one that is
 // unsafe to read (see Open) an *UnsafePathError, one over MaxFileSize a
-// *TooLargeError.
+// *TooLargeError. The Store keeps the decoding, as Update's does, so that
+// a command that loads the profile and then updates it (a removal checks
+// the credentials of the contexts it removes first) decodes it once.
 func (s *Store) Load() (*Profile, error) {
-	p, _, _, err := s.read(false)
+	p, _, _, err := s.read(true)
 	return p, err
 }
 
