@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -47,16 +48,30 @@ func startTTY(t *testing.T, cols, rows int, env []string, bin string, args ...st
 	r := &ttyRun{t: t, more: make(chan struct{}, 1), read: make(chan struct{}), done: make(chan struct{})}
 	r.cmd = exec.Command(bin, args...)
 	r.cmd.Env = env
-	f, err := pty.StartWithSize(r.cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	// The test keeps the terminal's other end open until the program has
+	// exited and its last output has been read: Linux may end a read of the
+	// pseudo-terminal with EIO, the last bytes lost, when the program's
+	// exit closes the last other end.
+	f, tty, err := pty.Open()
+	if err == nil {
+		err = pty.Setsize(f, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	}
+	if err == nil {
+		r.cmd.Stdin, r.cmd.Stdout, r.cmd.Stderr = tty, tty, tty
+		r.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+		err = r.cmd.Start()
+	}
 	if err != nil {
 		t.Fatalf("start %s on a terminal: %v", bin, err)
 	}
 	r.pty = f
+	var lastRead atomic.Int64 // when the reader last got bytes
 	go func() {
 		defer close(r.read)
 		buf := make([]byte, 4096)
 		for {
 			n, err := f.Read(buf)
+			lastRead.Store(time.Now().UnixNano())
 			r.mu.Lock()
 			r.out.Write(buf[:n])
 			r.mu.Unlock()
@@ -78,6 +93,11 @@ func startTTY(t *testing.T, cols, rows int, env []string, bin string, args ...st
 			r.code = ee.ExitCode()
 		}
 		close(r.done)
+		// the last output is read once the terminal has been quiet a while
+		for time.Since(time.Unix(0, lastRead.Load())) < 100*time.Millisecond {
+			time.Sleep(10 * time.Millisecond)
+		}
+		_ = tty.Close()
 	}()
 	t.Cleanup(func() {
 		select {
