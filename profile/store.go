@@ -41,9 +41,9 @@ type Options struct {
 // goroutines and by any number of processes.
 //
 // Memory: a Store keeps the profile.json it read last, for the next read
-// of the same file: its text, and its decoding once a View's Profile or an
-// Update decoded it (10,000 contexts: 4 MB and 5 MB), until it reads
-// another file or writes one.
+// of the same file: its text, and its decoding once a Load, a View's
+// Profile or an Update decoded it (10,000 contexts: 4 MB and 5 MB), until
+// it reads another file or writes one.
 type Store struct {
 	path    string
 	bak     string

@@ -57,7 +57,7 @@ func (s *Session) Hold(stateDir, key string) error {
 		return fmt.Errorf("hold: %w", err)
 	}
 	if old.Account != "" {
-		if err := writePrivate(dir, releasedName(old.Account), []byte(old.Account)); err != nil {
+		if err := profile.WriteFile(filepath.Join(dir, releasedName(old.Account)), []byte(old.Account)); err != nil {
 			return fmt.Errorf("hold: %w", err)
 		}
 	}
@@ -71,7 +71,7 @@ func (s *Session) Hold(stateDir, key string) error {
 	if err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
-	if err := writePrivate(dir, s.id+".hold", b); err != nil {
+	if err := profile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
 	return nil
@@ -197,11 +197,4 @@ func readHolds(dir string) ([]holdFile, error) {
 func releasedName(key string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(key)))
 	return hex.EncodeToString(sum[:16]) + ".released"
-}
-
-// writePrivate replaces dir/name with data (0600) as every state file is
-// replaced (profile.WriteFile), so a reader sees the old record or the new
-// one.
-func writePrivate(dir, name string, data []byte) error {
-	return profile.WriteFile(filepath.Join(dir, name), data)
 }
