@@ -39,6 +39,18 @@ const (
 // it was truncated, tampered with, or written by something else.
 var ErrCorrupt = errors.New("credential blob is corrupt or was tampered with")
 
+// CorruptError is Store.Get's error for a damaged blob: it names the blob's
+// key (an account key, not a secret) and file, and matches ErrCorrupt.
+type CorruptError struct {
+	Key  string
+	Path string
+	Err  error // what is wrong, matching ErrCorrupt
+}
+
+func (e *CorruptError) Error() string { return fmt.Sprintf("credential store: %s: %v", e.Path, e.Err) }
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
 type keyID [keyIDLen]byte
 
 // keyIDOf names a data key without revealing it.

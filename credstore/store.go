@@ -304,7 +304,7 @@ func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
 
 // Get returns the blob stored under key. A missing blob gives ErrNotFound;
 // a blob sealed under a lost data key gives *KeyLostError (which matches
-// ErrNotFound too); a damaged blob gives an error matching ErrCorrupt; a
+// ErrNotFound too); a damaged blob gives a *CorruptError; a
 // blob file that is a symbolic link, not a regular file or another user's
 // gives a *profile.UnsafePathError naming it. A plaintext blob, written
 // while no key store was reachable, is encrypted in place once one is
@@ -323,6 +323,9 @@ func (s *Store) Get(key string) ([]byte, error) {
 		var lost *KeyLostError
 		if errors.As(err, &lost) {
 			return nil, err
+		}
+		if errors.Is(err, ErrCorrupt) {
+			return nil, &CorruptError{Key: key, Path: p, Err: err}
 		}
 		return nil, fmt.Errorf("credential store: %s: %w", p, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/azcontext/azc/internal/shquote"
 )
 
 // ServeInfo is the JSON line `azc-emulator serve` prints once it listens.
@@ -132,7 +134,7 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		CAFile: caOut, HookURL: s.URL() + HookPath, ManagedIdentity: mi, ManagedIdentityHeaderFile: headerFile,
 		EnvironmentAddCommand: strings.Join([]string{"azc environment add emulator",
 			"--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
-			"--arm-audience", s.ARMAudience(), "--ca-file", shellQuote(caOut)}, " "),
+			"--arm-audience", s.ARMAudience(), "--ca-file", shquote.Quote(caOut)}, " "),
 		Proxy: s.ProxyURL(),
 	}
 	line, err := json.Marshal(info)
@@ -144,16 +146,6 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 	}
 	<-ctx.Done()
 	return nil
-}
-
-// shellQuote quotes p for a POSIX shell when it needs quoting.
-func shellQuote(p string) string {
-	if strings.IndexFunc(p, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:+=,@", r))
-	}) < 0 {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
 // writeSecretFile writes value to a new 0600 file in dir named after pattern (see

@@ -13,6 +13,7 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -164,11 +165,12 @@ func Classify(err error) (int, []string) {
 
 func classify(err error) (int, []string) {
 	var (
-		ee   *ExitError
-		amb  *profile.AmbiguousError
-		nf   *profile.NotFoundError
-		lock *profile.LockTimeoutError
-		hint interface{ Hint() string }
+		ee      *ExitError
+		amb     *profile.AmbiguousError
+		nf      *profile.NotFoundError
+		lock    *profile.LockTimeoutError
+		corrupt *credstore.CorruptError
+		hint    interface{ Hint() string }
 	)
 	var hints []string
 	code := ExitFailure
@@ -210,8 +212,8 @@ func classify(err error) (int, []string) {
 		hints = append(hints, "`azc use -` returns to the context that was the default before the last switch")
 	case errors.As(err, &lock):
 		hints = append(hints, "retry; if no azc process is running, check who holds "+lock.Path)
-	case errors.Is(err, credstore.ErrCorrupt):
-		hints = append(hints, "sign the account out with `azc logout ACCOUNT`, which removes its damaged credentials, then sign in again with `azc login`")
+	case errors.As(err, &corrupt):
+		hints = append(hints, "sign the account out with `azc logout "+shquote.Quote(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
 	case errors.Is(err, ErrCancelled):
 	}
 	return code, hints

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/azcontext/azc/internal/shquote"
 )
 
 // buildAzc builds cmd/azc into a temp dir and returns that dir.
@@ -173,11 +175,11 @@ func TestTwoBashSessionsSideBySide(t *testing.T) {
 	}
 	// The prompt runs azc (which starts fast), not azc-full, although
 	// azc hands `init` to azc-full; so does azc-full's own init.
-	want := "'" + filepath.Join(bin, "azc") + "' prompt"
+	want := shquote.Quote(filepath.Join(bin, "azc")) + " prompt"
 	if got := a.must(`declare -f __azc_ps1`); !strings.Contains(got, want) {
 		t.Fatalf("the prompt hook does not call %s:\n%s", want, got)
 	}
-	if got := outside("init", "bash"); strings.Contains(got, "azc-full' prompt") || !strings.Contains(got, want) {
+	if got := outside("init", "bash"); strings.Contains(got, "azc-full prompt") || strings.Contains(got, "azc-full' prompt") || !strings.Contains(got, want) {
 		t.Fatal("azc init bash puts azc-full in the prompt hook")
 	}
 	cmd := exec.Command(filepath.Join(bin, "azc-full"), "init", "bash")

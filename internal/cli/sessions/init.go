@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/shquote"
 )
 
 // InitOptions are the inputs of `azc init`.
@@ -27,9 +28,9 @@ func InitRun(f *cmdutil.Factory, opts *InitOptions) error {
 	var tmpl, exeQ string
 	switch opts.Shell {
 	case "bash":
-		tmpl, exeQ = bashInit, shellQuote(exe)
+		tmpl, exeQ = bashInit, shquote.Quote(exe)
 	case "zsh":
-		tmpl, exeQ = zshInit, shellQuote(exe)
+		tmpl, exeQ = zshInit, shquote.Quote(exe)
 	case "fish":
 		tmpl, exeQ = fishInit, fishQuote(exe)
 	case "pwsh", "powershell":
@@ -67,9 +68,6 @@ func expand(tmpl, exe string, noPrompt bool) string {
 	}
 	return strings.ReplaceAll(strings.Join(out, "\n"), "@AZC@", exe)
 }
-
-// shellQuote single-quotes s for sh and zsh.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // fishQuote single-quotes s for fish, where \ and ' are escaped inside.
 func fishQuote(s string) string {
