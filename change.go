@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -101,6 +103,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 					return ok && !other.Contexts[i].SameIdentity(c)
 				})
 			}
+			keepEnvironments(p, other)
 			ch.Promoted = promote(p, old)
 			now := defaultOf(p)
 			switch {
@@ -138,6 +141,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			if ierr != nil {
 				return ierr
 			}
+			keepEnvironments(p, user.Header())
 			if d := defaultOf(p); d != nil {
 				pick = selectionOf(p, d)
 			} else if had && !identityIn(p, &sel.Context) {
@@ -320,6 +324,42 @@ func distinctName(p *profile.Profile, c *profile.Context, taken func(string) boo
 
 // fold is the key names share exactly when sameName holds between them.
 func fold(name string) string { return profile.NameKey(name) }
+
+// keepEnvironments is keepEnvironment for every context of p, a scope's
+// profile that a change wrote, from the other scope's (nil: none): a
+// context set or imported into a shell's session keeps a copy of the
+// user's environment it uses, and one of the profile the session's.
+func keepEnvironments(p, from *profile.Profile) {
+	if from == nil {
+		return
+	}
+	var lacks []profile.Environment // from's that p has none of
+	for _, e := range from.Environments {
+		if _, err := p.Environment(e.Name); err != nil {
+			lacks = append(lacks, e)
+		}
+	}
+	for i := 0; i < len(p.Contexts) && len(lacks) > 0; i++ {
+		if j := slices.IndexFunc(lacks, func(e profile.Environment) bool { return strings.EqualFold(e.Name, p.Contexts[i].Environment) }); j >= 0 {
+			_ = p.SetEnvironment(lacks[j]) // a custom environment's name is valid
+			lacks = slices.Delete(lacks, j, j+1)
+		}
+	}
+}
+
+// keepEnvironment adds to p, a profile a context of environment name
+// moves into, the custom environment of that name from from (the view the
+// context came from) when p has none: a context that moves from a shell
+// into the profile takes its cloud with it, as it takes its account and
+// tokens, so that no scope holds a context of a cloud it cannot see.
+func keepEnvironment(p *profile.Profile, name string, from *profile.Profile) {
+	if _, err := p.Environment(name); err == nil || from == nil {
+		return
+	}
+	if e, err := from.Environment(name); err == nil && !e.BuiltIn {
+		_ = p.SetEnvironment(e) // a custom environment's name is valid
+	}
+}
 
 // carryTokens copies the credentials of account key from the session's
 // store into the user's when the user's lacks them: a context that moves

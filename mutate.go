@@ -99,7 +99,8 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		return nil, err
 	}
 	sel := &session.Selection{Context: *c}
-	if a := l.header().Account(c.Account); a != nil {
+	hdr := l.header()
+	if a := hdr.Account(c.Account); a != nil {
 		cp := *a
 		sel.Account = &cp
 	}
@@ -127,6 +128,7 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 				if sel.Account != nil && p.Account(sel.Account.Key()) == nil {
 					p.UpsertAccount(*sel.Account)
 				}
+				keepEnvironment(p, want.Environment, hdr)
 				p.Contexts = append(p.Contexts, want)
 			}
 			setDefaultName(p, want.Name)
@@ -615,7 +617,8 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 		return rem, err
 	}
 	defer unlock()
-	acct := l.header().Account(c.Account)
+	hdr := l.header()
+	acct := hdr.Account(c.Account)
 	moved := *c
 	moved.Name = newName
 	if _, err := s.store.Update(func(p *profile.Profile) error {
@@ -633,6 +636,7 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 		if acct != nil && p.Account(acct.Key()) == nil {
 			p.UpsertAccount(*acct)
 		}
+		keepEnvironment(p, moved.Environment, hdr)
 		p.Contexts = append(p.Contexts, moved)
 		return nil
 	}); err != nil {

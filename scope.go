@@ -237,6 +237,7 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 					c.Name = distinctName(p, &c, func(string) bool { return false })
 					ok = false
 				}
+				keepEnvironment(p, c.Environment, sp)
 				if ok {
 					p.Contexts[i] = c
 				} else {

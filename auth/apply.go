@@ -25,7 +25,8 @@ type ApplyResult struct {
 	Replaced profile.Removal
 }
 
-// Apply writes the sign-in into p: the account, and one context per
+// Apply writes the sign-in into p: the account, the custom environment
+// signed in to when p has none of its name, and one context per
 // enabled subscription (a tenant-level context when there is none),
 // updating the contexts of an earlier sign-in rather than duplicating them.
 // The first context (LoginOptions.Subscription's, else the home tenant's
@@ -33,6 +34,9 @@ type ApplyResult struct {
 // the profile's Update, after every network call is done.
 func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult, error) {
 	var res ApplyResult
+	if err := r.keepEnvironment(p); err != nil {
+		return res, err
+	}
 	ctxs := r.contexts(p.UpsertAccount(r.Account))
 	if len(ctxs) == 0 {
 		return res, nil
@@ -110,4 +114,22 @@ func (r *LoginResult) contexts(acct profile.Account) []profile.Context {
 		}
 	}
 	return ctxs
+}
+
+// keepEnvironment adds the custom environment signed in to to p when p
+// has none of its name, so that no context of the sign-in names a cloud
+// its profile lacks: an `environment remove` that ran while the sign-in
+// waited for its approval (it refuses only environments that contexts
+// use, and the sign-in's were not written yet), or a shell's session,
+// whose sign-in used an environment of the user's profile that may go
+// while the session lives. An environment of that name that p has is
+// kept as it is.
+func (r *LoginResult) keepEnvironment(p *profile.Profile) error {
+	if r.env.Name == "" || r.env.BuiltIn {
+		return nil
+	}
+	if _, err := p.Environment(r.env.Name); err == nil {
+		return nil
+	}
+	return p.SetEnvironment(r.env)
 }

@@ -89,6 +89,7 @@ type LoginResult struct {
 	Warnings []string
 
 	creds *credentials
+	env   profile.Environment // the cloud signed in to, which Apply keeps
 }
 
 // Login signs in and populates tenants and subscriptions. Nothing is
@@ -101,7 +102,7 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 	}
 	scope := ARMScope(env)
 	mem := &memoryCache{}
-	res := &LoginResult{creds: &credentials{}}
+	res := &LoginResult{creds: &credentials{}, env: env}
 	acct := profile.Account{Environment: env.Name}
 	var tokenFor func(ctx context.Context, tenant string) (Token, error)
 
@@ -392,7 +393,7 @@ func tenantIDs(ts []profile.Tenant) []string {
 // credentials already in blobs (`subscription list --refresh`). The result
 // carries no credentials: Save on it is a no-op; Apply updates the profile.
 func (m *Manager) Refresh(ctx context.Context, blobs Blobs, env profile.Environment, acct profile.Account, ui UI) (*LoginResult, error) {
-	res := &LoginResult{Account: acct}
+	res := &LoginResult{Account: acct, env: env}
 	tokenFor := func(ctx context.Context, tenant string) (Token, error) {
 		return m.Token(ctx, blobs, env, acct, TokenRequest{TenantID: tenant})
 	}

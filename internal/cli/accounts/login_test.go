@@ -482,3 +482,30 @@ func (h *harness) addEmu2(s *emulator.Server) {
 	h.ok("environment", "add", "emu2", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
 		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
 }
+
+// TestASignInKeepsItsEnvironment: the environment a sign-in used is in
+// the profile its contexts land in. `environment remove` refuses an
+// environment that contexts use, but a sign-in's contexts are written only
+// after the sign-in: an `environment remove` run while the sign-in waited
+// for its approval succeeded, and the sign-in then wrote contexts of a
+// cloud the profile no longer had; both exited 0 and every command of
+// those contexts failed with `environment "emu" not found`.
+func TestASignInKeepsItsEnvironment(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	removed := make(chan string, 1)
+	s.OnDeviceCode(func(code string) {
+		// the sign-in waits for its approval: the environment goes now
+		_, _, errOut := h.run("environment", "remove", "emu")
+		removed <- errOut
+		_ = s.ApproveDeviceCode(code, emulator.DefaultUser)
+	})
+	h.ok("login", "--environment", "emu", "--device-code", "-o", "none")
+	if errOut := <-removed; !strings.Contains(errOut, "removed environment emu") {
+		t.Fatalf("environment remove during the sign-in: %s", errOut)
+	}
+	if got := strings.TrimSpace(h.ok("environment", "show", "emu", "-o", "tsv", "--query", "authorityHost")); got != s.AuthorityHost() {
+		t.Fatalf("after the sign-in, environment emu's authority host is %q, want %q", got, s.AuthorityHost())
+	}
+	h.ok("token", "-o", "none")
+}
