@@ -60,6 +60,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 	for _, e := range sortedValues(f.EnvironmentTable) {
 		imp.addPSEnvironment(e)
 	}
+	defaultKey := "" // the key of imp.Default
 	for _, key := range sortedKeys(f.Contexts) {
 		pc := f.Contexts[key]
 		if pc == nil || pc.Account == nil || pc.Account.ID == "" {
@@ -102,8 +103,10 @@ func importPowerShell(data []byte) (*Imported, error) {
 		if strings.EqualFold(key, powerShellName(&c, imp.Accounts[i].ID)) || checkName(key) != nil {
 			c.Name = ""
 		}
-		if f.DefaultContextKey != nil && *f.DefaultContextKey == key {
-			imp.Default = len(imp.Contexts)
+		// The default is the context of the key's exact name, else the
+		// first whose name is the same (SameName), as an azc export's.
+		if d := f.DefaultContextKey; d != nil && SameName(*d, key) && (imp.Default < 0 || key == *d && defaultKey != *d) {
+			imp.Default, defaultKey = len(imp.Contexts), key
 		}
 		imp.Contexts = append(imp.Contexts, c)
 		if pc.TokenCache != nil && pc.TokenCache.CacheData != nil && *pc.TokenCache.CacheData != "" {

@@ -314,6 +314,41 @@ func TestImportDefaultIsTheContextOfItsExactName(t *testing.T) {
 	}
 }
 
+// TestAPowerShellFileDefaultIsTheContextItsKeyNames: Azure PowerShell's
+// DefaultContextKey names its default as every name is compared
+// (SameName, PowerShell's own dictionary of contexts ignores case too): a
+// key that differs from the context's in case still makes it the
+// default, and of two keys that are one name, the exact one wins.
+func TestAPowerShellFileDefaultIsTheContextItsKeyNames(t *testing.T) {
+	t.Parallel()
+	ctx := func(key, sub string) string {
+		return `"` + key + `":{"Account":{"Id":"alice@contoso.com","Type":"User"},"Tenant":{"Id":"t"},` +
+			`"Subscription":{"Id":"` + sub + `","Name":"` + sub + `","State":"Enabled"},"Environment":{"Name":"AzureCloud"}}`
+	}
+	for _, tc := range []struct {
+		name, def, first, second, wantSub string
+	}{
+		{"another case", "PROD", ctx("Prod", "sub-prod"), ctx("Dev", "sub-dev"), "sub-prod"},
+		{"final sigma", "ς", ctx("Dev", "sub-dev"), ctx("σ", "sub-sigma"), "sub-sigma"},
+		{"the Kelvin sign", "\u212aube", ctx("kube", "sub-kube"), ctx("Dev", "sub-dev"), "sub-kube"},
+		{"exact first", "Σ", ctx("Σ", "sub-upper"), ctx("σ", "sub-lower"), "sub-upper"},
+		{"exact second", "σ", ctx("Σ", "sub-upper"), ctx("σ", "sub-lower"), "sub-lower"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			imp, err := profile.Import([]byte(`{"DefaultContextKey":"` + tc.def + `","Contexts":{` + tc.first + `,` + tc.second + `}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, res := mergedNames(t, imp)
+			c, err := p.Default()
+			if err != nil || c.Subscription.ID != tc.wantSub {
+				t.Fatalf("default after import = %+v, %v (result %+v), want the context of %s", c, err, res, tc.wantSub)
+			}
+		})
+	}
+}
+
 // TestAHugeNumberIsNotQuotedWhole: a number of the wrong type, megabytes
 // long, in profile.json or an import file gives an error that quotes only
 // the number's start (encoding/json quotes it whole).
