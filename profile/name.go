@@ -51,10 +51,12 @@ func NameKey(name string) string {
 	return b.String()
 }
 
-// checkName refuses a name azc cannot use: empty, padded with spaces, or
-// the reserved "-".
+// checkName refuses a name azc cannot use: empty, padded with spaces, the
+// reserved "-", or not UTF-8 (profile.json is UTF-8: encoding/json would
+// write such a name as another, U+FFFD for each stray byte, and "café" and
+// "cafè" typed in a Latin-1 terminal would then be one name).
 func checkName(n string) error {
-	if n == "" || n == "-" || strings.TrimSpace(n) != n {
+	if n == "" || n == "-" || strings.TrimSpace(n) != n || !utf8.ValidString(n) {
 		return fmt.Errorf("%q: %w", n, ErrInvalidName)
 	}
 	return nil

@@ -171,3 +171,44 @@ func TestADuplicateNameErrorWritesOutNamesThatLookAlike(t *testing.T) {
 		})
 	}
 }
+
+// TestANameThatIsNotUTF8IsRefused: a name azc cannot write as it is, such
+// as "café" typed in a Latin-1 terminal ("caf\xe9"), is invalid. It was
+// taken, reported under its bytes ("renamed to \"caf\\xe9\"") and written
+// as "caf\ufffd" (encoding/json's replacement), so that every other
+// Latin-1 name of that shape ("caf\xe8", cafè) then named it.
+func TestANameThatIsNotUTF8IsRefused(t *testing.T) {
+	t.Parallel()
+	const latin1 = "caf\xe9"
+	p := New()
+	if _, err := p.UpsertContext(Context{Name: "x", Account: "k", Tenant: Tenant{ID: "t"}}, UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RenameContext("x", latin1, false); !errors.Is(err, ErrInvalidName) {
+		t.Fatalf("RenameContext to %q: %v, want ErrInvalidName", latin1, err)
+	}
+	if _, err := p.UpsertContext(Context{Name: latin1, Account: "k", Tenant: Tenant{ID: "t2"}}, UpsertOptions{}); !errors.Is(err, ErrInvalidName) {
+		t.Fatalf("UpsertContext of %q: %v, want ErrInvalidName", latin1, err)
+	}
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(p *Profile) error {
+		p.Contexts = append(p.Contexts, Context{Name: "x", Account: "k", Tenant: Tenant{ID: "t"}})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Update(func(p *Profile) error {
+		p.Contexts[0].Name = latin1
+		return nil
+	})
+	got, lerr := s.Load()
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	if !errors.Is(err, ErrInvalidName) || got.Contexts[0].Name != "x" {
+		t.Fatalf("an Update naming a context %q: %v, and the profile names it %q; want ErrInvalidName and nothing written", latin1, err, got.Contexts[0].Name)
+	}
+}
