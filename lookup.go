@@ -319,11 +319,11 @@ func (l *lookup) view() (*view, error) {
 	h := l.header()
 	v := &view{merged: h}
 	if l.user != nil {
-		user, err := l.user.Profile()
+		user, err := l.user.Profile() // a copy of its own
 		if err != nil {
 			return nil, err
 		}
-		h.Contexts = slices.Clone(user.Contexts)
+		h.Contexts = user.Contexts
 	}
 	v.scopeOf = make([]profile.Scope, len(h.Contexts))
 	for i := range v.scopeOf {

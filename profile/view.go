@@ -83,9 +83,8 @@ func fullView(p *Profile) *View {
 	return v
 }
 
-// Header returns the profile without its contexts (Contexts is nil). It is
-// shared: the caller must not change it.
-func (v *View) Header() *Profile { return v.header }
+// Header returns the profile without its contexts (Contexts is nil).
+func (v *View) Header() *Profile { return v.header.Clone() }
 
 // Len returns the number of contexts.
 func (v *View) Len() int {
@@ -99,7 +98,7 @@ func (v *View) Len() int {
 // caller's.
 func (v *View) Context(i int) (*Context, error) {
 	if v.text == "" || v.spans[i].elem == (rng{}) {
-		p, err := v.Profile()
+		p, err := v.decoded()
 		if err != nil {
 			return nil, err
 		}
@@ -109,10 +108,19 @@ func (v *View) Context(i int) (*Context, error) {
 	return contextOf(v.at(v.spans[i].elem)), nil
 }
 
-// Profile returns the whole profile, decoding it once on the first call.
-// Later calls return the same *Profile, which the caller may change only
-// if it is the View's sole user.
+// Profile returns the whole profile, decoded on the first call (of Profile
+// or of any method that needs it); each call returns a copy of its own.
 func (v *View) Profile() (*Profile, error) {
+	p, err := v.decoded()
+	if err != nil {
+		return nil, err
+	}
+	return p.Clone(), nil
+}
+
+// decoded returns the whole profile, decoding it once. It is the View's:
+// its methods read it, and give copies of what they take from it.
+func (v *View) decoded() (*Profile, error) {
 	v.once.Do(func() {
 		text := v.text
 		if v.reread != nil {
@@ -140,7 +148,7 @@ func (v *View) Index(ref string) (int, error) {
 	if i := v.NameIndex(ref); i >= 0 {
 		return i, nil
 	}
-	p, err := v.Profile()
+	p, err := v.decoded()
 	if err != nil {
 		return -1, err
 	}
@@ -210,7 +218,7 @@ type Columns struct {
 // it sets only the Name.
 func (v *View) ColumnsAt(i int, c *Columns) {
 	if v.reread != nil {
-		p, err := v.Profile()
+		p, err := v.decoded()
 		if err != nil {
 			*c = Columns{Name: v.at(v.spans[i].name)}
 			return
