@@ -49,6 +49,14 @@ func TestWhatTheStoreReturnsIsTheCallers(t *testing.T) {
 			t.Fatalf("after a caller changed what %s gave it (-want +got):\n%s", step, d)
 		}
 		scribble(got)
+		if _, err := s.Update(func(p *profile.Profile) error {
+			if d := cmp.Diff(want, p); d != "" {
+				t.Fatalf("Update after a caller changed what %s gave it (-want +got):\n%s", step, d)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	check("Load")
 	check("Load, twice")
