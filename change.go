@@ -209,13 +209,24 @@ func sameSelection(a, b *session.Selection) bool {
 	return sameName(a.Context.Name, b.Context.Name) && a.Context.SameIdentity(&b.Context)
 }
 
-// selectionOf is the selection of p's context c: copies of it and of its
-// account.
+// selectionOf is the selection of p's context c: copies of it, of its
+// account and of its custom environment.
 func selectionOf(p *profile.Profile, c *profile.Context) *session.Selection {
-	sel := &session.Selection{Context: p.Clone().Contexts[indexName(p, c.Name)]}
-	if a := p.Account(c.Account); a != nil {
+	return newSelection(p.Clone().Contexts[indexName(p, c.Name)], p)
+}
+
+// newSelection is the selection of c, a context of the view h: c, and
+// copies of its account and of its custom environment as h has them, so
+// that the shell keeps working on its own copy when another process
+// removes them (DESIGN §3).
+func newSelection(c profile.Context, h *profile.Profile) *session.Selection {
+	sel := &session.Selection{Context: c}
+	if a := h.Account(c.Account); a != nil {
 		cp := *a
 		sel.Account = &cp
+	}
+	if e, err := h.Environment(c.Environment); err == nil && !e.BuiltIn {
+		sel.Environment = &e
 	}
 	return sel
 }
@@ -425,12 +436,7 @@ func (s *State) AdoptDefault() error {
 	if err != nil {
 		return err
 	}
-	sel := &session.Selection{Context: *c}
-	if a := l.header().Account(c.Account); a != nil {
-		cp := *a
-		sel.Account = &cp
-	}
-	return s.selectInShell(sel)
+	return s.selectInShell(newSelection(*c, l.header()))
 }
 
 // Held reports whether the selection of a live shell uses the account key

@@ -158,7 +158,7 @@ func (s *State) view() (*view, error) {
 
 // header is the merged view without its contexts: the profile's accounts
 // and environments, then the session's that the profile lacks, and the
-// account of the shell's selection when neither has it.
+// account and environment of the shell's selection when neither has it.
 func (l *lookup) header() *profile.Profile {
 	h := *l.head
 	h.Accounts = slices.Clone(h.Accounts)
@@ -184,6 +184,11 @@ func (l *lookup) header() *profile.Profile {
 	}
 	if l.sel != nil && l.sel.Account != nil && h.Account(l.sel.Account.Key()) == nil {
 		h.Accounts = append(h.Accounts, *l.sel.Account)
+	}
+	if l.sel != nil && l.sel.Environment != nil {
+		if _, err := h.Environment(l.sel.Environment.Name); err != nil {
+			h.Environments = append(h.Environments, *l.sel.Environment)
+		}
 	}
 	return &h
 }

@@ -98,12 +98,8 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 	if err != nil {
 		return nil, err
 	}
-	sel := &session.Selection{Context: *c}
 	hdr := l.header()
-	if a := hdr.Account(c.Account); a != nil {
-		cp := *a
-		sel.Account = &cp
-	}
+	sel := newSelection(*c, hdr)
 	if scope == profile.ScopeUser {
 		if where == profile.ScopeProcess {
 			unlock, err := s.carryTokens(c.Account)
@@ -582,12 +578,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	}
 	res.Context = *got
 	if s.session != nil && scope == profile.ScopeUser && ch.Selected == "" {
-		sel := &session.Selection{Context: *got}
-		if a := l.header().Account(got.Account); a != nil {
-			cp := *a
-			sel.Account = &cp
-		}
-		if err := s.selectInShell(sel); err != nil {
+		if err := s.selectInShell(newSelection(*got, l.header())); err != nil {
 			return nil, err
 		}
 		res.Selected = got.Name

@@ -21,6 +21,10 @@ const selectionKey = "azc-session:selection"
 type Selection struct {
 	Context profile.Context  `json:"context"`
 	Account *profile.Account `json:"account,omitempty"`
+	// Environment is a copy of the context's custom environment (nil for
+	// a built-in cloud), which the shell keeps using when it is removed
+	// elsewhere with the context.
+	Environment *profile.Environment `json:"environment,omitempty"`
 }
 
 // Selections are the shell's current selection and the one before it
