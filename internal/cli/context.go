@@ -263,7 +263,7 @@ func newCmdContextImport(f *cmdutil.Factory, runF func(*contexts.ImportOptions) 
 			if runF != nil {
 				return runF(opts)
 			}
-			return contexts.ImportRun(f, outputOf(cmd), opts)
+			return contexts.ImportRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	addScopeFlag(cmd, &opts.Scope)

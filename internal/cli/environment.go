@@ -53,7 +53,7 @@ func newCmdEnvironmentAdd(f *cmdutil.Factory, runF func(*environments.AddOptions
 			if runF != nil {
 				return runF(opts)
 			}
-			return environments.AddRun(f, outputOf(cmd), opts)
+			return environments.AddRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
 	fl := cmd.Flags()

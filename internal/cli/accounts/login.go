@@ -81,7 +81,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		opts.Method = auth.ManagedIdentity
 	case o.AccessTokenFile != "":
 		opts.Method = auth.RawAccessToken
-		tok, err := readSecret(f, o.AccessTokenFile, "")
+		tok, err := readSecret(ctx, f, o.AccessTokenFile, "")
 		if err != nil {
 			return err
 		}
@@ -90,13 +90,13 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		switch {
 		case o.Certificate != "":
 			opts.Method = auth.Certificate
-			data, err := profile.ReadFile(o.Certificate)
+			data, err := cmdutil.ReadFile(ctx, o.Certificate)
 			if err != nil {
 				return cmdutil.Errorf("read the certificate: %w", err)
 			}
 			opts.Certificate = data
 			if o.CertificatePwdFile != "" || f.Getenv("AZURE_CLIENT_CERTIFICATE_PASSWORD") != "" {
-				pw, err := readSecret(f, o.CertificatePwdFile, "AZURE_CLIENT_CERTIFICATE_PASSWORD")
+				pw, err := readSecret(ctx, f, o.CertificatePwdFile, "AZURE_CLIENT_CERTIFICATE_PASSWORD")
 				if err != nil {
 					return err
 				}
@@ -106,7 +106,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 			opts.Method = auth.FederatedToken
 		default:
 			opts.Method = auth.ClientSecret
-			s, err := readSecret(f, o.ClientSecretFile, "AZURE_CLIENT_SECRET")
+			s, err := readSecret(ctx, f, o.ClientSecretFile, "AZURE_CLIENT_SECRET")
 			if err != nil {
 				return cmdutil.WithHint(err, cmdutil.ExitUsage, "give --client-secret-file FILE (or - for stdin), or set AZURE_CLIENT_SECRET")
 			}
@@ -261,14 +261,14 @@ func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 
 // readSecret reads a secret from file ("-" = stdin) or, with no file, from
 // the environment variable env.
-func readSecret(f *cmdutil.Factory, file, env string) (secret.String, error) {
+func readSecret(ctx context.Context, f *cmdutil.Factory, file, env string) (secret.String, error) {
 	var data []byte
 	var err error
 	switch {
 	case file == "-":
-		data, err = profile.ReadLimited(f.IOStreams.In, "standard input")
+		data, err = cmdutil.ReadStdin(ctx, f.IOStreams)
 	case file != "":
-		data, err = profile.ReadFile(file)
+		data, err = cmdutil.ReadFile(ctx, file)
 	case env != "" && f.Getenv(env) != "":
 		return secret.New(f.Getenv(env)), nil
 	default:

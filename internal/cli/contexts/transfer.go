@@ -1,6 +1,7 @@
 package contexts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -143,13 +144,13 @@ type ImportResult struct {
 
 // ImportRun merges the contexts of a file into a scope: `context import`
 // once its arguments are parsed.
-func ImportRun(f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) error {
+func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ImportOptions) error {
 	var data []byte
 	var err error
 	if opts.File == "-" {
-		data, err = profile.ReadLimited(f.IOStreams.In, "standard input")
+		data, err = cmdutil.ReadStdin(ctx, f.IOStreams)
 	} else {
-		data, err = profile.ReadFile(opts.File)
+		data, err = cmdutil.ReadFile(ctx, opts.File)
 	}
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@
 package environments
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"net/url"
@@ -102,7 +103,7 @@ type AddOptions struct {
 // Validate checks the options and turns them into an environment: both
 // URLs absolute http(s), the audience defaulting to the ARM endpoint, the
 // CA file made absolute, readable and holding a PEM certificate.
-func (o *AddOptions) Validate() (profile.Environment, error) {
+func (o *AddOptions) Validate(ctx context.Context) (profile.Environment, error) {
 	e := profile.Environment{Name: strings.TrimSpace(o.Name), ARMAudience: o.ARMAudience}
 	if e.Name == "" {
 		return e, cmdutil.UsageErrorf("environment name is empty")
@@ -122,7 +123,7 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
-		data, err := profile.ReadFile(abs)
+		data, err := cmdutil.ReadFile(ctx, abs)
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
@@ -150,8 +151,8 @@ func checkURL(flag, v string) (string, error) {
 
 // AddRun adds or updates a custom environment: `environment add` once its
 // arguments are parsed.
-func AddRun(f *cmdutil.Factory, out cmdutil.Output, opts *AddOptions) error {
-	env, err := opts.Validate()
+func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *AddOptions) error {
+	env, err := opts.Validate(ctx)
 	if err != nil {
 		return err
 	}

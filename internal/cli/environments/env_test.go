@@ -1,6 +1,9 @@
 package environments
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func TestAddOptionsValidate(t *testing.T) {
 	t.Parallel()
@@ -20,7 +23,7 @@ func TestAddOptionsValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e, err := tt.opts.Validate()
+			e, err := tt.opts.Validate(context.Background())
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Validate() error = %v, want error %v", err, tt.wantErr)
 			}
