@@ -101,25 +101,41 @@ func readFile(path string, regular bool) ([]byte, error) {
 	return readLimited(f, path, size)
 }
 
-// readLimited is ReadLimited with room for size bytes made at once.
+// readLimited is ReadLimited with room for size bytes made at once. Past
+// that room (a stream, whose size is unknown) it reads into further
+// buffers, each twice the last up to 1 MiB, and joins them at the end, so
+// that a stream refused at the cap has taken about MaxFileSize, where a
+// buffer grown and copied over would have taken several times that.
 func readLimited(r io.Reader, name string, size int64) ([]byte, error) {
-	data := make([]byte, 0, min(size, MaxFileSize)+512)
+	const most = 1 << 20 // the largest buffer past the first
+	buf := make([]byte, 0, min(size, MaxFileSize)+512)
+	var full [][]byte
+	total := 0
 	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
+		if len(buf) == cap(buf) {
+			full = append(full, buf)
+			buf = make([]byte, 0, min(max(2*cap(buf), 512), most, MaxFileSize+1-total))
 		}
-		n, err := r.Read(data[len(data):min(cap(data), MaxFileSize+1)])
-		data = data[:len(data)+n]
-		if len(data) > MaxFileSize {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if total += n; total > MaxFileSize {
 			return nil, &TooLargeError{Path: name, Max: MaxFileSize}
 		}
 		if err == io.EOF {
-			return data, nil
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
+	if full == nil {
+		return buf, nil
+	}
+	data := make([]byte, 0, total)
+	for _, b := range full {
+		data = append(data, b...)
+	}
+	return append(data, buf...), nil
 }
 
 // readState reads the state file at path (profile.json) and returns what
