@@ -250,3 +250,43 @@ func backendOf(s *Store) string {
 	}
 	return s.Backend()
 }
+
+// TestCheckNamesBlobsAzcCannotRead: a blob file that is not an azc blob
+// (damaged, truncated, written by something else) or that is over
+// profile.MaxFileSize makes every read of its account fail; Check (`azc
+// doctor`) names each such file with what is wrong, as it names the
+// plaintext ones. It reported them as good blobs.
+func TestCheckNamesBlobsAzcCannotRead(t *testing.T) {
+	t.Parallel()
+	s := openFixed(t, t.TempDir(), randomKey(t))
+	for _, k := range []string{"good", "damaged", "huge"} {
+		if err := s.Put(k, []byte("cache of "+k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(s.path("damaged"), []byte("{\"not\": \"a blob\"}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(s.path("huge"), profile.MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(s.Dir(), strings.Repeat("ab", 32))
+	if err := os.WriteFile(truncated, []byte("azcb\x01\x01short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Check()
+	if err != nil || len(r.Unsafe) != 0 || r.Blobs != 4 {
+		t.Fatalf("Check = %+v, %v; want 4 blobs, none unsafe", r, err)
+	}
+	want := map[string]string{s.path("damaged"): "bad header", s.path("huge"): "larger than 64 MiB", truncated: "truncated"}
+	for _, e := range r.Damaged {
+		for path, what := range want {
+			if strings.Contains(e.Error(), path) && strings.Contains(e.Error(), what) {
+				delete(want, path)
+			}
+		}
+	}
+	if len(want) != 0 || len(r.Damaged) != 3 {
+		t.Fatalf("Check's damaged blobs %v; missing %v", r.Damaged, want)
+	}
+}

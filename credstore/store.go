@@ -451,6 +451,11 @@ type FileReport struct {
 	// Plaintext lists the blob files stored unencrypted: written while no
 	// key store was reachable (or by a store that has none).
 	Plaintext []string
+	// Damaged holds, for each blob file azc cannot read (one over
+	// profile.MaxFileSize, a *profile.TooLargeError, or not an azc blob:
+	// damaged, truncated, written by something else), an error naming it.
+	// Every read of its account fails until the account signs in again.
+	Damaged []error
 	// Blobs counts the blob files.
 	Blobs int
 }
@@ -465,7 +470,7 @@ func (s *Store) Check() (FileReport, error) {
 	}
 	for _, e := range entries {
 		p := filepath.Join(s.dir, e.Name())
-		f, _, err := profile.OpenOwned(p)
+		f, size, err := profile.OpenOwned(p)
 		if errors.Is(err, os.ErrNotExist) {
 			continue // removed meanwhile
 		}
@@ -478,10 +483,21 @@ func (s *Store) Check() (FileReport, error) {
 			continue
 		}
 		r.Blobs++
-		head := make([]byte, plainHdr)
-		n, _ := io.ReadFull(f, head)
+		if size > profile.MaxFileSize {
+			_ = f.Close()
+			r.Damaged = append(r.Damaged, &profile.TooLargeError{Path: p, Max: profile.MaxFileSize})
+			continue
+		}
+		raw, err := profile.ReadLimited(f, p)
 		_ = f.Close()
-		if n == plainHdr && string(head[:len(blobMagic)]) == blobMagic && head[plainHdr-1] == algPlain {
+		if err != nil {
+			r.Damaged = append(r.Damaged, fmt.Errorf("read %s: %w", p, err))
+			continue
+		}
+		switch b, err := decodeBlob(raw); {
+		case err != nil:
+			r.Damaged = append(r.Damaged, fmt.Errorf("%s: %w", p, err))
+		case b.alg == algPlain:
 			r.Plaintext = append(r.Plaintext, p)
 		}
 	}

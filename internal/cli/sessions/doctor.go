@@ -168,24 +168,29 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, f
 	}
 }
 
-// credentialFiles reports the credential store's files: any that azc
-// refuses (a link, not a regular file, another user's), and the blobs
-// stored unencrypted.
+// credentialFiles reports the credential store's files: each that azc
+// refuses (a link, not a regular file, another user's), each blob it
+// cannot read (damaged, over the size cap), and the blobs stored
+// unencrypted, all of them.
 func credentialFiles(cs *credstore.Store, add func(name, status, format string, a ...any)) {
 	r, err := cs.Check()
-	switch {
-	case err != nil:
+	if err != nil {
 		add("credential files", "fail", "%v", err)
-	case len(r.Unsafe) > 0:
-		for _, e := range r.Unsafe {
-			add("credential files", "fail", "%v", e)
-		}
+		return
+	}
+	for _, e := range r.Unsafe {
+		add("credential files", "fail", "%v", e)
+	}
+	for _, e := range r.Damaged {
+		add("credential files", "fail", "%v (sign its account out with `azc logout` and in again)", e)
+	}
+	switch {
 	case len(r.Plaintext) > 0 && cs.Encrypted():
 		add("credential files", "warn", "%d of %d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it (azc token): %s",
 			len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
 	case len(r.Plaintext) > 0:
 		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
-	default:
+	case len(r.Unsafe) == 0 && len(r.Damaged) == 0:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
 	}
 }
