@@ -363,7 +363,9 @@ type FileCheck struct {
 // profile.lock in it, as a Store does before it uses them (`azc doctor`):
 // not symbolic links, regular files (a directory) owned by the user, the
 // directory not writable by others, profile.json within MaxFileSize. A
-// file that does not exist yet passes: azc makes it.
+// file that does not exist yet passes: azc makes it. profile.json.bak,
+// when there is one, is checked as profile.json is, and a directory where
+// a write puts a file is reported.
 func CheckFiles(dir string) []FileCheck {
 	dir = filepath.Clean(dir)
 	checks := []FileCheck{{Name: "state directory", Path: dir}}
@@ -391,6 +393,17 @@ func CheckFiles(dir string) []FileCheck {
 		if fi, err := os.Lstat(c.Path); err == nil && fi.IsDir() {
 			c.Err = notRegularError(c.Path)
 			checks = append(checks, c)
+		} else if c.Name == "profile backup" && err == nil {
+			// The backup a corrupt profile's hint offers to restore:
+			// one that openState refuses is never offered.
+			f, _, err := openState(c.Path)
+			if f != nil {
+				_ = f.Close()
+			}
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				c.Err = err
+				checks = append(checks, c)
+			}
 		}
 	}
 	return checks

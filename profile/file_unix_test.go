@@ -409,3 +409,59 @@ func TestWriteFileReplacesTheFileWhole(t *testing.T) {
 		t.Errorf("files left beside it: %q, want blob and victim", names)
 	}
 }
+
+// TestCheckFilesReportsABackupAzcWouldNotOffer: profile.json.bak, the copy
+// a corrupt profile's hint offers to restore, is checked as profile.json
+// is (not a link, a regular file of the user's, not writable by others):
+// one that is not is never offered, and CheckFiles (`azc doctor`) says
+// why. It reported only a directory there.
+func TestCheckFilesReportsABackupAzcWouldNotOffer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, problem string
+		plant         func(t *testing.T, bak string)
+	}{
+		{"a link", "is a symbolic link", func(t *testing.T, bak string) {
+			target := filepath.Join(t.TempDir(), "elsewhere.json")
+			if err := os.WriteFile(target, []byte(`{"version":1}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, bak); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a FIFO", "is not a regular file", func(t *testing.T, bak string) {
+			if err := syscall.Mkfifo(bak, 0o600); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+		}},
+		{"writable by others", "is writable by other users", func(t *testing.T, bak string) {
+			if err := os.WriteFile(bak, []byte(`{"version":1}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(bak, 0o666); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := openTemp(t)
+			dir := filepath.Dir(s.Path())
+			bak := filepath.Join(dir, BackupName)
+			tc.plant(t, bak)
+			found := false
+			for _, c := range CheckFiles(dir) {
+				var ue *UnsafePathError
+				if c.Path == bak && errors.As(c.Err, &ue) && ue.Problem[:min(len(ue.Problem), len(tc.problem))] == tc.problem {
+					found = true
+				} else if c.Err != nil {
+					t.Errorf("CheckFiles: %s: %v", c.Path, c.Err)
+				}
+			}
+			if !found {
+				t.Errorf("CheckFiles does not report %s that %s", bak, tc.problem)
+			}
+		})
+	}
+}
