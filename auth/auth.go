@@ -101,8 +101,9 @@ type Config struct {
 	// IDENTITY_HEADER) at token time and the proxy (HTTPS_PROXY, NO_PROXY
 	// and their lower-case forms) when a client is built. Nil means none.
 	Getenv func(string) string
-	// ReadFile reads certificate, CA and federated token files; nil means
-	// profile.ReadFile (os.ReadFile up to profile.MaxFileSize).
+	// ReadFile reads CA and federated token files; nil means
+	// profile.ReadRegularFile (os.ReadFile up to profile.MaxFileSize,
+	// refusing a FIFO or a device rather than waiting on it).
 	ReadFile func(string) ([]byte, error)
 	// NotFound reports whether a Blobs.Get error means "no such blob"; nil
 	// means errors.Is(err, ErrBlobNotFound).
@@ -140,7 +141,7 @@ func New(cfg Config) *Manager {
 		cfg.Now = time.Now
 	}
 	if cfg.ReadFile == nil {
-		cfg.ReadFile = profile.ReadFile
+		cfg.ReadFile = profile.ReadRegularFile
 	}
 	if cfg.Getenv == nil {
 		cfg.Getenv = func(string) string { return "" }

@@ -115,7 +115,7 @@ func azUserSettings(path string) string {
 	if path == "" {
 		return ""
 	}
-	data, err := profile.ReadFile(path)
+	data, err := profile.ReadRegularFile(path)
 	if err != nil {
 		return ""
 	}
@@ -190,11 +190,11 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 			return path, nil
 		}
-		roots, err := profile.ReadFile(f)
+		roots, err := profile.ReadRegularFile(f)
 		if err != nil || len(roots) == 0 {
 			continue
 		}
-		ca, err := profile.ReadFile(caFile)
+		ca, err := profile.ReadRegularFile(caFile)
 		if err != nil {
 			return "", fmt.Errorf("reading the environment's CA file: %w", err)
 		}
