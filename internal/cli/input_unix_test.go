@@ -93,3 +93,48 @@ func TestCtrlCEndsAReadOfAnInputThatNeverEnds(t *testing.T) {
 		})
 	}
 }
+
+// TestExportForceNeverReplacesWhatIsNoRegularFile: `context export --file
+// F --force` replaces a file F, never a FIFO, a device or a symbolic link
+// there: it renamed its file over them, so that run as root
+// `--file /dev/null --force` left /dev/null a regular file of the export,
+// and a link the user made was replaced rather than the file it names
+// written. Each is refused with its path, and left as it was.
+func TestExportForceNeverReplacesWhatIsNoRegularFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	target := filepath.Join(dir, "target.json")
+	if err := os.WriteFile(target, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]os.FileMode{fifo: os.ModeNamedPipe, link: os.ModeSymlink}
+	if os.Geteuid() == 0 {
+		dev := filepath.Join(dir, "null")
+		if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, 1<<8|3); err == nil { // /dev/null's numbers
+			paths[dev] = os.ModeDevice | os.ModeCharDevice
+		}
+	}
+	for path, mode := range paths {
+		ios, _, _, errOut := cmdutil.Test()
+		env := map[string]string{"AZC_CONFIG_DIR": seed(t)}
+		f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v1")
+		code := Run(context.Background(), f, []string{"context", "export", "--file", path, "--force"})
+		if code == 0 || !strings.Contains(errOut.String(), path) {
+			t.Errorf("export --force over %s: exit %d, stderr %q; want it refused, naming it", path, code, errOut)
+		}
+		if fi, err := os.Lstat(path); err != nil || fi.Mode().Type() != mode {
+			t.Errorf("after export --force over %s: %v, %v; want it left a %v", path, fi.Mode(), err, mode)
+		}
+	}
+	if data, err := os.ReadFile(target); err != nil || string(data) != "mine" {
+		t.Errorf("the file the link names holds %q, %v; want it unchanged", data, err)
+	}
+}

@@ -111,8 +111,8 @@ func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entrie
 }
 
 // writeExport writes data to path with mode 0600: a new file, or with force
-// an atomic replacement of an existing one (so a replaced file never keeps
-// a wider mode).
+// an atomic replacement of an existing regular file (so a replaced file
+// never keeps a wider mode); a link, a FIFO or a device there is refused.
 func writeExport(path string, data []byte, force bool) error {
 	if !force {
 		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -128,6 +128,15 @@ func writeExport(path string, data []byte, force bool) error {
 			return err
 		}
 		return file.Close()
+	}
+	// The replacement is a rename: over a link, a FIFO or a device
+	// (/dev/null, as root) it would put a file in their place.
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		what, hint := "is not a regular file", "export to standard output with --file - and redirect it"
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			what, hint = "is a symbolic link", "name the file it links to, or remove the link"
+		}
+		return cmdutil.WithHint(fmt.Errorf("%s %s: --force replaces only a file", path, what), cmdutil.ExitFailure, hint)
 	}
 	return profile.WriteFile(path, data)
 }
