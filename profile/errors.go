@@ -90,6 +90,9 @@ func (e *LockTimeoutError) Error() string {
 type InsecureDirError struct {
 	Path string
 	Mode fs.FileMode
+	// Variable is the environment variable that chose the directory, for
+	// the hint; "" means AZC_CONFIG_DIR.
+	Variable string
 }
 
 func (e *InsecureDirError) Error() string {
@@ -100,7 +103,11 @@ func (e *InsecureDirError) Error() string {
 // share (the sticky bit, as on /tmp), to use one of one's own.
 func (e *InsecureDirError) Hint() string {
 	if e.Mode&fs.ModeSticky != 0 {
-		return fmt.Sprintf("%s is shared by every user: point AZC_CONFIG_DIR at a directory of your own", e.Path)
+		v := e.Variable
+		if v == "" {
+			v = "AZC_CONFIG_DIR"
+		}
+		return fmt.Sprintf("%s is shared by every user: point %s at a directory of your own", e.Path, v)
 	}
 	return fmt.Sprintf("run `chmod 700 %s`", e.Path)
 }

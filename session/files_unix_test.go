@@ -250,3 +250,28 @@ func wantNamed(t *testing.T, what string, err error, path string) {
 		t.Errorf("%s = %v, want a refusal naming %s", what, err, path)
 	}
 }
+
+// TestASharedRuntimeDirectoryIsRefusedBeforeAnythingIsMadeInIt: an
+// XDG_RUNTIME_DIR that every user shares (sticky and writable by all, as
+// /tmp) is refused before azc makes its directories there (it made
+// azc/sessions, then refused), and the hint names the variable that chose
+// it, not AZC_CONFIG_DIR, which does not place sessions.
+func TestASharedRuntimeDirectoryIsRefusedBeforeAnythingIsMadeInIt(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	if err := os.Chmod(rt, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := session.New(rt, os.Getpid())
+	var ide *profile.InsecureDirError
+	if !errors.As(err, &ide) || ide.Path != rt {
+		t.Fatalf("New in a shared runtime directory: %v, want a *profile.InsecureDirError naming %s", err, rt)
+	}
+	var h interface{ Hint() string }
+	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "XDG_RUNTIME_DIR") || strings.Contains(h.Hint(), "AZC_CONFIG_DIR") {
+		t.Errorf("hint %q, want it to name XDG_RUNTIME_DIR", h.Hint())
+	}
+	if entries, err := os.ReadDir(rt); err != nil || len(entries) != 0 {
+		t.Errorf("the shared directory holds %v, %v; want nothing made in it", entries, err)
+	}
+}

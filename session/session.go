@@ -120,28 +120,45 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 }
 
 // mkPrivate creates (0700) and checks (checkDirs) the runtime directory
-// and the session directories under it.
+// and the session directories under it, each checked before anything is
+// made in it.
 func mkPrivate(runtimeDir string, dirs ...string) error {
-	for _, d := range append([]string{runtimeDir}, dirs...) {
+	for i, d := range append([]string{runtimeDir}, dirs...) {
 		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
 		}
+		if err := checkDir(d, i == 0); err != nil {
+			return err
+		}
 	}
-	return checkDirs(runtimeDir, dirs...)
+	return nil
 }
 
 // checkDirs checks the runtime directory and the session directories
 // under it: none a symbolic link, each the user's; the runtime directory
 // writable by no one else, azc's own directories 0700.
 func checkDirs(runtimeDir string, dirs ...string) error {
-	deny := fs.FileMode(0o022)
-	for _, d := range append([]string{runtimeDir}, dirs...) {
-		if err := checkPrivateDir(d, deny); err != nil {
+	for i, d := range append([]string{runtimeDir}, dirs...) {
+		if err := checkDir(d, i == 0); err != nil {
 			return err
 		}
-		deny = 0o077
 	}
 	return nil
+}
+
+// checkDir is checkDirs for one directory, the runtime directory when
+// runtime: one that others can write to is refused with a hint naming
+// XDG_RUNTIME_DIR, which chose it.
+func checkDir(dir string, runtime bool) error {
+	if !runtime {
+		return checkPrivateDir(dir, 0o077)
+	}
+	err := checkPrivateDir(dir, 0o022)
+	var ide *profile.InsecureDirError
+	if errors.As(err, &ide) {
+		ide.Variable = "XDG_RUNTIME_DIR"
+	}
+	return err
 }
 
 func openStore(dir string, key []byte) (*credstore.Store, error) {
