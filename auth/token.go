@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -173,6 +174,23 @@ func (e *AADError) Is(target error) bool {
 	return false
 }
 
+// Hint says what the user can do about the refusal, for the codes that
+// have an answer: sign in again, mend a credential, or wait.
+func (e *AADError) Hint() string {
+	switch {
+	case e.Is(ErrInteractionRequired):
+		return "sign in again with `azc login`"
+	case e.Code == "invalid_client":
+		return "the identity provider refused the account's own credential (a secret or certificate that expired, was rotated or removed?): sign in again with `azc login` and a valid one"
+	case e.Code == "temporarily_unavailable" || e.Status == http.StatusTooManyRequests || e.Status >= 500:
+		return retryLater
+	}
+	return ""
+}
+
+// retryLater is the hint for an identity provider that is down or busy.
+const retryLater = "the identity provider is unavailable or busy: retry in a while"
+
 // StatusError is an answer of the identity provider with an error status
 // and no OAuth error in its body.
 type StatusError struct {
@@ -185,6 +203,14 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string { return e.Op + ": identity provider answered " + e.Text }
+
+// Hint is the hint for a provider that is down or busy.
+func (e *StatusError) Hint() string {
+	if e.Status == http.StatusTooManyRequests || e.Status >= 500 {
+		return retryLater
+	}
+	return ""
+}
 
 // maxDescription is how much of the identity provider's error description
 // an AADError keeps: Entra ID's first lines run to a few hundred bytes, and
