@@ -349,6 +349,10 @@ func linkBackup(path, backup string) error {
 func checkStateDir(dir string) error {
 	err := checkDir(dir)
 	var ue *UnsafePathError
+	var ide *InsecureDirError
+	if err != nil && !errors.As(err, &ue) && !errors.As(err, &ide) {
+		return fmt.Errorf("state directory: %w", err)
+	}
 	if errors.As(err, &ue) && ue.Problem == "is a symbolic link" {
 		if real, rerr := filepath.EvalSymlinks(dir); rerr == nil {
 			ue.Fix = fmt.Sprintf("if you made the link, set AZC_CONFIG_DIR=%s, the directory it names; otherwise remove the link %s", real, dir)

@@ -50,7 +50,7 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 	}
 	switch {
 	case dir && !fi.IsDir():
-		return nil, &UnsafePathError{Path: path, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates its state directory", path)}
+		return nil, &UnsafePathError{Path: path, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates the directory", path)}
 	case !dir && !fi.Mode().IsRegular():
 		return nil, notRegularError(path)
 	}
@@ -75,19 +75,20 @@ func symlinkError(path string) error {
 	return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the file itself)", path)}
 }
 
-// checkDir refuses a state directory that is a symbolic link, that another
+// checkDir refuses a directory of azc's (the state directory, the
+// credential store's, a session's) that is a symbolic link, that another
 // user owns, or that group or others can write to.
 func checkDir(dir string) error {
 	fi, err := os.Lstat(dir)
 	if err != nil {
-		return fmt.Errorf("state directory: %w", err)
+		return err
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		return &UnsafePathError{Path: dir, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the directory itself)", dir)}
 	}
 	f, err := sysfile.Open(dir, os.O_RDONLY|noFollow, 0)
 	if err != nil {
-		return fmt.Errorf("state directory: %w", err)
+		return err
 	}
 	defer f.Close()
 	if fi, err = checkOwned(f, dir, true); err != nil {

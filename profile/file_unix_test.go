@@ -465,3 +465,29 @@ func TestCheckFilesReportsABackupAzcWouldNotOffer(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckOwnedDirNamesNoStateDirectory: CheckOwnedDir checks the
+// credential store's and the sessions' directories too, and its errors
+// call them by their paths alone: a credentials directory azc could not
+// open was reported as "credential store: state directory: open
+// …/credentials: permission denied". The state directory's own errors
+// keep the name.
+func TestCheckOwnedDirNamesNoStateDirectory(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "credentials")
+	err := CheckOwnedDir(missing)
+	if err == nil || !strings.Contains(err.Error(), missing) || strings.Contains(err.Error(), "state directory") {
+		t.Errorf("CheckOwnedDir of a missing directory: %v, want its path and not \"state directory\"", err)
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var ue *UnsafePathError
+	if err := CheckOwnedDir(file); !errors.As(err, &ue) || ue.Path != file || strings.Contains(ue.Fix, "state directory") {
+		t.Errorf("CheckOwnedDir of a file: %v (hint %q), want an *UnsafePathError naming it, its hint not about the state directory", err, ue.Hint())
+	}
+	if err := checkStateDir(missing); err == nil || !strings.HasPrefix(err.Error(), "state directory: ") {
+		t.Errorf("checkStateDir of a missing directory: %v, want it called the state directory", err)
+	}
+}

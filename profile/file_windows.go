@@ -48,17 +48,17 @@ func notLink(path string) error {
 	return nil
 }
 
-// checkDir checks that the state directory is a directory and not a link.
+// checkDir checks that a directory of azc's is a directory and not a link.
 func checkDir(dir string) error {
 	if err := notLink(dir); err != nil {
 		return err
 	}
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return fmt.Errorf("state directory: %w", err)
+		return err
 	}
 	if !fi.IsDir() {
-		return &UnsafePathError{Path: dir, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates its state directory", dir)}
+		return &UnsafePathError{Path: dir, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates the directory", dir)}
 	}
 	return nil
 }
