@@ -71,6 +71,9 @@ func (imp *Imported) warnf(format string, args ...any) {
 // tokens are dropped with a warning. Unrecognised data gives an error
 // wrapping ErrUnknownFormat.
 func Import(data []byte) (*Imported, error) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return nil, errors.New("the file is UTF-16 (as Windows PowerShell's Out-File and > write files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
+	}
 	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
 	var top map[string]json.RawMessage
 	if err := unmarshal(data, &top); err != nil {

@@ -426,3 +426,26 @@ func TestImportAllocatesLinearlyInTheAccounts(t *testing.T) {
 		}
 	}
 }
+
+// TestImportOfAUTF16FileSaysSo: a file in UTF-16 (what Windows
+// PowerShell's Out-File and > write) is refused with an error that says
+// so and what to do; it said `invalid character 'ÿ' looking for beginning
+// of value`.
+func TestImportOfAUTF16FileSaysSo(t *testing.T) {
+	t.Parallel()
+	text := `{"kind":"azc.contexts","version":1,"contexts":[]}`
+	for name, bom := range map[string][]byte{"little-endian": {0xFF, 0xFE}, "big-endian": {0xFE, 0xFF}} {
+		data := append([]byte(nil), bom...)
+		for _, r := range text {
+			if name == "little-endian" {
+				data = append(data, byte(r), 0)
+			} else {
+				data = append(data, 0, byte(r))
+			}
+		}
+		_, err := profile.Import(data)
+		if err == nil || !strings.Contains(err.Error(), "UTF-16") || !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("Import of a %s UTF-16 file: %v, want an error naming UTF-16 and UTF-8", name, err)
+		}
+	}
+}
