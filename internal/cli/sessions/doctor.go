@@ -112,16 +112,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 			}
 		}
 		add("session", "ok", "%s", detail)
-		switch fr, err := sess.Check(); {
-		case err != nil:
-			add("session files", "fail", "%v", err)
-		case len(fr.Unsafe) > 0:
-			for _, e := range fr.Unsafe {
-				add("session files", "fail", "%v", e)
-			}
-		default:
-			add("session files", "ok", "%d blobs; every file a regular file of yours", fr.Blobs)
-		}
+		sessionFiles(sess, add)
 	}
 	// The hold records of every shell's selection, in the state directory.
 	if st != nil {
@@ -136,6 +127,25 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
 	}
 	return r
+}
+
+// sessionFiles reports the session store's files: each that azc refuses
+// and each blob it cannot read.
+func sessionFiles(sess *session.Session, add func(name, status, format string, a ...any)) {
+	fr, err := sess.Check()
+	if err != nil {
+		add("session files", "fail", "%v", err)
+		return
+	}
+	for _, e := range fr.Unsafe {
+		add("session files", "fail", "%v", e)
+	}
+	for _, e := range fr.Damaged {
+		add("session files", "fail", "%v (sign its account out with `azc logout --scope process` and in again)", e)
+	}
+	if len(fr.Unsafe) == 0 && len(fr.Damaged) == 0 {
+		add("session files", "ok", "%d blobs; every file a regular file of yours", fr.Blobs)
+	}
 }
 
 // diagnoseCredentials reports the credential store, its key backend and

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/session"
 )
 
 // TestDoctorReportsEveryProblemOfTheCredentialFiles: `azc doctor` names
@@ -60,5 +61,32 @@ func TestDoctorReportsEveryProblemOfTheCredentialFiles(t *testing.T) {
 		if !found {
 			t.Errorf("doctor's credential files %+v: no %s line with %q", got, want.status, want.detail)
 		}
+	}
+}
+
+// TestDoctorReportsADamagedSessionBlob: a blob of the session's store that
+// azc cannot read (an account's tokens from a sign-in in this shell) fails
+// doctor's "session files" check, naming it; it said every file was fine.
+func TestDoctorReportsADamagedSessionBlob(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	sess, _, err := session.New(rt, os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := filepath.Join(sess.Dir(), "credentials", strings.Repeat("ef", 32))
+	if err := os.WriteFile(damaged, []byte("azcb"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var got []Check
+	sessionFiles(sess, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	found := false
+	for _, c := range got {
+		found = found || c.Name == "session files" && c.Status == "fail" && strings.Contains(c.Detail, damaged)
+	}
+	if !found {
+		t.Errorf("doctor's session files %+v: no fail line naming %s", got, damaged)
 	}
 }
