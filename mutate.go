@@ -3,6 +3,8 @@ package azc
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
@@ -108,6 +110,13 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 			}
 			defer unlock()
 		}
+		// the shell's own copy of a context removed elsewhere goes back
+		// into the profile; its account's tokens stay while the shell
+		// holds it (Held)
+		own := false
+		if cur, _, copy, err := l.current(); err == nil && copy && cur.Name == c.Name {
+			own = true
+		}
 		var want profile.Context
 		_, err := s.store.Update(func(p *profile.Profile) error {
 			want = *c // Update may run fn twice: start each run afresh
@@ -119,6 +128,17 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 				} else {
 					return fmt.Errorf("context %q: %w", p.Contexts[i].Name, profile.ErrNameTaken)
 				}
+			}
+			if i < 0 && where == profile.ScopeUser && !own {
+				// a profile context that another process renamed since
+				// it was read: the context of its identity as it is now;
+				// or removed: the removal stands, and so does the
+				// removal of its account's tokens that may have followed
+				j := slices.IndexFunc(p.Contexts, func(o profile.Context) bool { return o.SameIdentity(&want) })
+				if j < 0 {
+					return &profile.NotFoundError{Kind: "context", Ref: want.Name}
+				}
+				want, i = p.Contexts[j], j
 			}
 			if i < 0 {
 				if sel.Account != nil && p.Account(sel.Account.Key()) == nil {
@@ -453,6 +473,13 @@ type SetOptions struct {
 	// Account is the account the context uses; the scope gets it when it
 	// lacks it (and, in the user scope, its tokens from the session).
 	Account *profile.Account
+	// AccountSeen says that Account is one the caller read from the
+	// state (ProfileAt), not a new one: a user-scope change that finds
+	// the profile naming it no more, and the session not holding it,
+	// fails with a *profile.NotFoundError instead of adding it back (its
+	// last context was removed, or it signed out, since: that stands, as
+	// does the removal of its tokens that followed).
+	AccountSeen bool
 	// Properties, when not nil, gives the context's extended properties
 	// from those it had (nil for a new context).
 	Properties func(old map[string]string) (map[string]string, error)
@@ -481,17 +508,28 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	if scope == profile.ScopeProcess && s.session == nil {
 		return nil, ErrNoSession
 	}
-	if scope == profile.ScopeUser && opts.Account != nil && s.session != nil {
+	// the account comes from the profile itself, unless the shell's
+	// session holds it (it moves into the profile, with its tokens)
+	fromProfile := scope == profile.ScopeUser && opts.Account != nil && opts.AccountSeen
+	if fromProfile && s.session != nil {
 		unlock, err := s.carryTokens(opts.Account.Key())
 		if err != nil {
 			return nil, err
 		}
 		defer unlock()
+		sp, err := s.session.Load()
+		if err != nil {
+			return nil, sessionError(err)
+		}
+		fromProfile = sp.Account(opts.Account.Key()) == nil
 	}
 	res := &SetResult{}
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
 		res.Created, res.Replaced = false, profile.Removal{}
 		want := c
+		if fromProfile && !namesAccount(p, opts.Account.Key()) {
+			return &profile.NotFoundError{Kind: "account", Ref: opts.Account.ID}
+		}
 		if opts.Account != nil && p.Account(opts.Account.Key()) == nil {
 			p.UpsertAccount(*opts.Account)
 		}
@@ -584,6 +622,11 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 		res.Selected = got.Name
 	}
 	return res, nil
+}
+
+// namesAccount reports whether p holds the account key or a context of it.
+func namesAccount(p *profile.Profile, key string) bool {
+	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return strings.EqualFold(c.Account, key) })
 }
 
 // checkName refuses a name no context may have, by the profile's rule

@@ -78,8 +78,9 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 		}
 	}
 	res, err := st.SetContext(scope, want, azc.SetOptions{
-		Force:   opts.Force,
-		Account: acct,
+		Force:       opts.Force,
+		Account:     acct,
+		AccountSeen: acct != nil,
 		Properties: func(old map[string]string) (map[string]string, error) {
 			return applyProperties(old, opts.Properties)
 		},
