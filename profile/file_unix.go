@@ -28,7 +28,7 @@ func openState(path string) (*os.File, int64, error) {
 		return nil, 0, symlinkError(path)
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, theirs(path, err)
 	}
 	fi, err := checkOwned(f, path, false)
 	if err != nil {
@@ -54,12 +54,8 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 	case !dir && !fi.Mode().IsRegular():
 		return nil, notRegularError(path)
 	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
-		return nil, &UnsafePathError{
-			Path:    path,
-			Problem: fmt.Sprintf("is owned by uid %d, not by you (uid %d)", st.Uid, os.Geteuid()),
-			Fix:     fmt.Sprintf("check who made it; if it is yours, run `chown %d %s`", os.Geteuid(), path),
-		}
+	if err := notYours(fi, path); err != nil {
+		return nil, err
 	}
 	if perm := fi.Mode().Perm(); !dir && perm&0o022 != 0 {
 		return nil, &UnsafePathError{
@@ -69,6 +65,34 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 		}
 	}
 	return fi, nil
+}
+
+// notYours is the *UnsafePathError of a file fi at path that another user
+// owns, or nil.
+func notYours(fi fs.FileInfo, path string) error {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		return &UnsafePathError{
+			Path:    path,
+			Problem: fmt.Sprintf("is owned by uid %d, not by you (uid %d)", st.Uid, os.Geteuid()),
+			Fix:     fmt.Sprintf("check who made it; if it is yours, run `chown %d %s`", os.Geteuid(), path),
+		}
+	}
+	return nil
+}
+
+// theirs is err, the failure to open path, unless the open was denied
+// because another user owns the file: then it says so, as checkOwned says
+// of another user's file that could be opened.
+func theirs(path string, err error) error {
+	if !errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	if fi, lerr := os.Lstat(path); lerr == nil {
+		if nerr := notYours(fi, path); nerr != nil {
+			return nerr
+		}
+	}
+	return err
 }
 
 func symlinkError(path string) error {
@@ -88,7 +112,7 @@ func checkDir(dir string) error {
 	}
 	f, err := sysfile.Open(dir, os.O_RDONLY|noFollow, 0)
 	if err != nil {
-		return err
+		return theirs(dir, err)
 	}
 	defer f.Close()
 	if fi, err = checkOwned(f, dir, true); err != nil {
@@ -111,7 +135,7 @@ func openLock(path string) (*os.File, error) {
 		return nil, notRegularError(path)
 	}
 	if err != nil {
-		return nil, err
+		return nil, theirs(path, err)
 	}
 	if _, err := checkOwned(f, path, false); err != nil {
 		_ = f.Close()
