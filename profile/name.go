@@ -56,7 +56,7 @@ func NameKey(name string) string {
 // write such a name as another, U+FFFD for each stray byte, and "café" and
 // "cafè" typed in a Latin-1 terminal would then be one name).
 func checkName(n string) error {
-	if n == "" || n == "-" || strings.TrimSpace(n) != n || !utf8.ValidString(n) {
+	if n == "" || n == "-" || strings.TrimSpace(n) != n || !isASCII(n) && !utf8.ValidString(n) {
 		return fmt.Errorf("%q: %w", n, ErrInvalidName)
 	}
 	return nil
