@@ -3,15 +3,17 @@ package cmdutil
 import (
 	"slices"
 	"strings"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // Suggest returns the candidates the user may have meant by typed, ignoring
-// case: those typed is a prefix of; else those it is a part of; else those
+// case as context names do (profile.NameKey): those typed is a prefix of; else those it is a part of; else those
 // nearest within a small edit distance (a typo: two edits, or a third of
 // typed's length when longer). Duplicates go; the order is the
 // candidates'.
 func Suggest(typed string, candidates []string) []string {
-	t := strings.ToLower(typed)
+	t := profile.NameKey(typed)
 	if t == "" {
 		return nil
 	}
@@ -23,7 +25,7 @@ func Suggest(typed string, candidates []string) []string {
 	var hits []hit
 	seen := map[string]bool{}
 	for _, c := range candidates {
-		l := strings.ToLower(c)
+		l := profile.NameKey(c)
 		if seen[l] || l == t {
 			continue
 		}

@@ -24,6 +24,10 @@ func TestSuggest(t *testing.T) {
 		{"wide characters match by part", "🚀", contexts, []string{"生产 🚀"}},
 		{"nothing near gives nothing", "zzzzzz", contexts, nil},
 		{"the name itself is no suggestion", "Fabrikam", contexts, nil},
+		// case as names compare it (profile.SameName), not as ToLower does
+		{"a long s is an s", "ſta", []string{"Stage", "Prod"}, []string{"Stage"}},
+		{"a final sigma is a sigma", "ας", []string{"ΑΣ-dev", "Prod"}, []string{"ΑΣ-dev"}},
+		{"the Kelvin sign is a k", "\u212aube", []string{"kube-prod", "Prod"}, []string{"kube-prod"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
