@@ -744,6 +744,14 @@ func (s *Store) acquire(waiting func()) (func(), error) {
 				t.Reset(s.timeout)
 			}
 		case <-t.C:
+			// A waiter that got no CPU for a while finds the timer and
+			// the poll ready together, and select picks either: the file
+			// is looked at once more before the wait is called a stall.
+			if now := s.fileState(); now != last {
+				last = now
+				t.Reset(s.timeout)
+				continue
+			}
 			close(giveUp)
 			return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout}
 		}
