@@ -18,7 +18,7 @@ func genCompletion(root *cobra.Command, shell string, w io.Writer) (bool, error)
 	case "bash":
 		return true, genBash(root, w)
 	case "zsh":
-		return true, root.GenZshCompletion(w)
+		return true, genZsh(root, w)
 	case "fish":
 		return true, genFish(root, w)
 	case "pwsh", "powershell":
@@ -43,6 +43,7 @@ func genBash(root *cobra.Command, w io.Writer) error {
 	name := root.Name()
 	script := strings.ReplaceAll(buf.String(), "_filedir", "__"+name+"_filedir")
 	script = strings.Replace(script, bashOneEscaped, bashPrefixEscaped, 1)
+	script = strings.ReplaceAll(script, bashCompgen, bashCompgen+"\n        __"+name+"_ignore_case")
 	if _, err := io.WriteString(w, script); err != nil {
 		return err
 	}
@@ -67,6 +68,13 @@ const (
             IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
         fi`
 )
+
+// bashCompgen is where cobra's script keeps the candidates (names without
+// descriptions, escaped) that start with the word typed, in its very case.
+// azc finds names ignoring case, as it compares them (`azc use prod` is
+// `azc use Prod`); bashFallback's __azc_ignore_case then offers those
+// compgen dropped.
+const bashCompgen = `        IFS=$'\n' read -ra COMPREPLY -d '' < <(IFS=$'\n'; compgen -W "${completions[*]}" -- "${cur}")`
 
 // bashFallback is appended to cobra's bash script; %[1]s is the program.
 // Without bash-completion, words are taken from COMP_WORDS and glued back
@@ -104,6 +112,33 @@ __%[1]s_init_completion()
     return 0
 }
 
+# azc finds names ignoring case; compgen kept those that start with what was
+# typed in its very case. When it dropped some, those that match ignoring
+# case are offered, unescaped as compgen gives them, as long as what they
+# share is no shorter than what was typed: readline would cut the word to it.
+__%[1]s_ignore_case()
+{
+    local w p restore
+    local -a folded=()
+    restore=$(shopt -p nocasematch)
+    shopt -s nocasematch
+    for w in "${completions[@]}"; do
+        [[ $w == "$cur"* ]] && folded+=("$w")
+    done
+    $restore
+    (( ${#folded[@]} > ${#COMPREPLY[@]} )) || return 0
+    p=${folded[0]}
+    for w in "${folded[@]}"; do
+        while [[ -n $p && ${w#"$p"} == "$w" ]]; do p=${p%%?}; done
+    done
+    (( ${#p} >= ${#cur} )) || return 0
+    COMPREPLY=()
+    for w in "${folded[@]}"; do
+        eval "COMPREPLY+=($w)"
+    done
+    return 0
+}
+
 __%[1]s_filedir()
 {
     if declare -F _filedir >/dev/null 2>&1; then
@@ -120,6 +155,22 @@ __%[1]s_filedir()
     return 0
 }
 `
+
+// genZsh writes cobra's zsh script with the candidates matched ignoring
+// case, as azc compares names (`azc use prod` is `azc use Prod`): zsh's
+// _describe, which the script calls, matches them in their very case.
+func genZsh(root *cobra.Command, w io.Writer) error {
+	var buf bytes.Buffer
+	if err := root.GenZshCompletion(&buf); err != nil {
+		return err
+	}
+	script := strings.Replace(buf.String(), zshDescribe, zshDescribe+` -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`, 1)
+	_, err := io.WriteString(w, script)
+	return err
+}
+
+// zshDescribe is cobra's call of _describe, which compadd options may end.
+const zshDescribe = `eval _describe $keepOrder "completions" completions $flagPrefix $noSpace`
 
 // genFish writes cobra's fish script with the word under the cursor
 // unquoted before it is passed on: cobra's script passes it as typed, so

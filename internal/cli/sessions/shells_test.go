@@ -213,11 +213,15 @@ func TestShellIntegration(t *testing.T) {
 				// two names: TAB inserts what they share, a space included
 				{"azc use scr", "<azc>\r\n<use>\r\n<scratch p>\r\n"},
 				{"azc use scratch\\ pa", "<azc>\r\n<use>\r\n<scratch pad>\r\n"},
+				// names complete ignoring case, as azc compares them
+				{"azc use pro", "<azc>\r\n<use>\r\n<Prod>\r\n"},
+				{"azc use dev\\ t", "<azc>\r\n<use>\r\n<Dev Test>\r\n"},
 			} {
 				if sh.prog == "fish" {
 					c.typed = strings.ReplaceAll(c.typed, `\ `, " ")
 					c.typed = strings.Replace(c.typed, "Dev T", "'Dev T", 1)
 					c.typed = strings.Replace(c.typed, "scratch pa", "'scratch pa", 1)
+					c.typed = strings.Replace(c.typed, "dev t", "'dev t", 1)
 				}
 				tm.typ(c.typed + "\t\x01printf '<%s>\\n' \r")
 				tm.typ("printf '<%s>\\n' end\r")

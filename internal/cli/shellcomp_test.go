@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+)
+
+// TestCompletionScriptsArePatched: each change genCompletion makes to
+// cobra's scripts found its place (a newer cobra that words them otherwise
+// would drop it without a word): bash's escaped prefix and its matching
+// ignoring case in both places compgen filters, zsh's matcher.
+func TestCompletionScriptsArePatched(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	root := NewCmdRoot(f, func() {})
+	for _, tc := range []struct {
+		shell string
+		want  string
+		n     int
+	}{
+		{"bash", bashPrefixEscaped, 1},
+		{"bash", bashCompgen + "\n        __azc_ignore_case\n", 2},
+		{"zsh", zshDescribe + ` -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`, 1},
+	} {
+		var buf bytes.Buffer
+		if ok, err := genCompletion(root, tc.shell, &buf); !ok || err != nil {
+			t.Fatalf("genCompletion(%s): %v, %v", tc.shell, ok, err)
+		}
+		if n := strings.Count(buf.String(), tc.want); n != tc.n {
+			t.Errorf("%s script holds %d of %q, want %d", tc.shell, n, tc.want, tc.n)
+		}
+	}
+}
+
+// TestBashMatchesIgnoringCase runs the bash script's matching (compgen,
+// then __azc_ignore_case) on candidates as azc gives them: those that match
+// only ignoring case are offered when what they share is no shorter than
+// the word typed, never cutting it, and it always ends.
+func TestBashMatchesIgnoringCase(t *testing.T) {
+	t.Parallel()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	var script bytes.Buffer
+	if _, err := genCompletion(NewCmdRoot(f, func() {}), "bash", &script); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "azc.bash")
+	if err := os.WriteFile(path, script.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const run = `source "$1"; shift; cur=$1; shift; completions=("$@")
+IFS=$'\n' read -ra completions -d '' < <(printf "%q\n" "${completions[@]}")
+IFS=$'\n' read -ra COMPREPLY -d '' < <(IFS=$'\n'; compgen -W "${completions[*]}" -- "${cur}")
+__azc_ignore_case
+printf '<%s>' "${COMPREPLY[@]}"
+if shopt -q nocasematch; then echo ' nocasematch left on'; fi`
+	for _, tc := range []struct {
+		cur        string
+		candidates []string
+		want       string
+	}{
+		{"pro", []string{"Prod"}, "<Prod>"},
+		{"con", []string{"Contoso Prod", "Contoso Dev"}, "<Contoso Prod><Contoso Dev>"},
+		{"pro", []string{"Prod", "PROD-2"}, "<>"},       // they share "P": no cut to it
+		{"pro", []string{"prod-x", "Prod"}, "<prod-x>"}, // they share nothing
+		{"Pro", []string{"Prod", "Production"}, "<Prod><Production>"},
+		{"x", []string{"a", "b"}, "<>"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, err := exec.CommandContext(ctx, bash, append([]string{"--norc", "--noprofile", "-c", run, "bash", path, tc.cur}, tc.candidates...)...).CombinedOutput()
+		cancel()
+		if err != nil || string(out) != tc.want {
+			t.Errorf("%q typed, azc offers %q: bash offers %q (%v), want %q", tc.cur, tc.candidates, out, err, tc.want)
+		}
+	}
+}
