@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -339,22 +338,17 @@ func fold(name string) string { return profile.NameKey(name) }
 // keepEnvironments is keepEnvironment for every context of p, a scope's
 // profile that a change wrote, from the other scope's (nil: none): a
 // context set or imported into a shell's session keeps a copy of the
-// user's environment it uses, and one of the profile the session's.
+// user's environment it uses, and one of the profile the session's. When
+// p lacks none of from's environments, no context is looked at.
 func keepEnvironments(p, from *profile.Profile) {
-	if from == nil {
+	if from == nil || !slices.ContainsFunc(from.Environments, func(e profile.Environment) bool {
+		_, err := p.Environment(e.Name)
+		return err != nil
+	}) {
 		return
 	}
-	var lacks []profile.Environment // from's that p has none of
-	for _, e := range from.Environments {
-		if _, err := p.Environment(e.Name); err != nil {
-			lacks = append(lacks, e)
-		}
-	}
-	for i := 0; i < len(p.Contexts) && len(lacks) > 0; i++ {
-		if j := slices.IndexFunc(lacks, func(e profile.Environment) bool { return strings.EqualFold(e.Name, p.Contexts[i].Environment) }); j >= 0 {
-			_ = p.SetEnvironment(lacks[j]) // a custom environment's name is valid
-			lacks = slices.Delete(lacks, j, j+1)
-		}
+	for _, c := range p.Contexts {
+		keepEnvironment(p, c.Environment, from)
 	}
 }
 
