@@ -327,6 +327,53 @@ func TestThePrivateAzConfigDirIsRemoved(t *testing.T) {
 	}
 }
 
+// TestThePrivateAzConfigDirIsInTheRuntimeDir: the private AZURE_CONFIG_DIR
+// goes in $XDG_RUNTIME_DIR when that is the user's own (a per-user tmpfs
+// that logout empties), else in the temporary directory, and is removed
+// after the child either way.
+func TestThePrivateAzConfigDirIsInTheRuntimeDir(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	own := t.TempDir()
+	shared := t.TempDir()
+	if err := os.Chmod(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		runtime string // XDG_RUNTIME_DIR; "" unset
+		want    string // "tmp": the TMPDIR given
+	}{
+		{"the user's own runtime dir", own, own},
+		{"no runtime dir", "", "tmp"},
+		{"a runtime dir others can write to", shared, "tmp"},
+		{"a runtime dir that does not exist", filepath.Join(own, "missing"), "tmp"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			env := []string{"TMPDIR=" + tmp}
+			if tc.runtime != "" {
+				env = append(env, "XDG_RUNTIME_DIR="+tc.runtime)
+			}
+			r := w.azc(t, nil, env, "exec", "-c", w.ids[0].context, "--", "sh", "-c", `echo "$AZURE_CONFIG_DIR"; test -s "$AZURE_CONFIG_DIR/azureProfile.json"`)
+			if r.code != 0 {
+				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+			}
+			want := tc.want
+			if want == "tmp" {
+				want = tmp
+			}
+			dir := strings.TrimSpace(r.stdout)
+			if filepath.Dir(dir) != want {
+				t.Errorf("AZURE_CONFIG_DIR=%s; want a directory in %s", dir, want)
+			}
+			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the private AZURE_CONFIG_DIR %s outlived the child: %v", dir, err)
+			}
+		})
+	}
+}
+
 // armProbe is what the ARM probes print: the subscription
 // $AZURE_SUBSCRIPTION_ID as ARM describes it, and the subscriptions listed.
 type armProbe struct {

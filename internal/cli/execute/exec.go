@@ -139,7 +139,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 // OpenSSL and Node in the child are pointed at.
 func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
 	if o.PrivateAzConfig {
-		azDir, err := os.MkdirTemp("", "azc-exec-")
+		azDir, err := os.MkdirTemp(privateDirParent(f), "azc-exec-")
 		if err != nil {
 			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
@@ -165,6 +165,24 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 		"NODE_EXTRA_CA_CERTS="+env.CAFile,
 	)
 	return nil
+}
+
+// privateDirParent is where the child's private AZURE_CONFIG_DIR goes:
+// $XDG_RUNTIME_DIR when it is set and the user's own (profile.CheckOwnedDir),
+// a per-user tmpfs under systemd that logout empties, so that not even the
+// directory of an azc killed with the child outlives the login, and that is
+// quicker to fill and empty than a disk's /tmp; else "", the temporary
+// directory ($TMPDIR).
+func privateDirParent(f *cmdutil.Factory) string {
+	d := f.Getenv("XDG_RUNTIME_DIR")
+	if d == "" {
+		return ""
+	}
+	if err := profile.CheckOwnedDir(d); err != nil {
+		f.Logger.Debug("exec: the private AZURE_CONFIG_DIR goes in the temporary directory", "reason", err)
+		return ""
+	}
+	return d
 }
 
 // userAzConfig is the path of the user's own az CLI config file.
