@@ -79,7 +79,14 @@ func (p *Profile) AccountIndex() *AccountIndex {
 
 // Account is Profile.Account.
 func (x *AccountIndex) Account(key string) *Account {
-	if i, ok := x.byKey[NameKey(key)]; ok {
+	// A key that is its own NameKey, as the keys azc makes are, is found as
+	// it is, without folding it again: NameKey(NameKey(k)) == NameKey(k)
+	// (FuzzNameKey). A list asks this of every row.
+	i, ok := x.byKey[key]
+	if !ok {
+		i, ok = x.byKey[NameKey(key)]
+	}
+	if ok {
 		return &x.p.Accounts[i]
 	}
 	return nil

@@ -19,6 +19,9 @@ func FuzzNameKey(f *testing.F) {
 		if SameName(a, b) && names.hash(a) != names.hash(b) {
 			t.Fatalf("SameName(%q, %q) but their hashes differ", a, b)
 		}
+		if k := NameKey(a); NameKey(k) != k {
+			t.Fatalf("NameKey(%q) = %q, whose NameKey is %q: a key must be its own key", a, k, NameKey(k))
+		}
 		if SameName(a, b) != strings.EqualFold(a, b) {
 			t.Fatalf("SameName(%q, %q) is not strings.EqualFold", a, b)
 		}
