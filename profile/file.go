@@ -343,16 +343,27 @@ func linkBackup(path, backup string) error {
 	return err
 }
 
-// checkStateDir is checkDir for the state directory: a symbolic link's
-// hint offers the directory it names as AZC_CONFIG_DIR, for a user who
-// made the link (a dotfiles manager does).
+// checkStateDir is checkStateDirUnnamed for an error read on its own: one
+// that does not say which directory it is about (open …: permission
+// denied) is called the state directory's.
 func checkStateDir(dir string) error {
-	err := checkDir(dir)
+	err := checkStateDirUnnamed(dir)
 	var ue *UnsafePathError
 	var ide *InsecureDirError
 	if err != nil && !errors.As(err, &ue) && !errors.As(err, &ide) {
 		return fmt.Errorf("state directory: %w", err)
 	}
+	return err
+}
+
+// checkStateDirUnnamed is checkDir for the state directory: a symbolic
+// link's hint offers the directory it names as AZC_CONFIG_DIR, for a user
+// who made the link (a dotfiles manager does). Its errors name the
+// directory by its path alone, for a caller that already says it is the
+// state directory (CheckFiles, whose check is named so).
+func checkStateDirUnnamed(dir string) error {
+	err := checkDir(dir)
+	var ue *UnsafePathError
 	if errors.As(err, &ue) && ue.Problem == "is a symbolic link" {
 		if real, rerr := filepath.EvalSymlinks(dir); rerr == nil {
 			ue.Fix = fmt.Sprintf("if you made the link, set AZC_CONFIG_DIR=%s, the directory it names; otherwise remove the link %s", real, dir)
@@ -366,7 +377,9 @@ type FileCheck struct {
 	Name string // "state directory", "profile file", "profile lock file"
 	Path string
 	// Err is why azc refuses the file (an *UnsafePathError,
-	// *InsecureDirError or *TooLargeError), or nil.
+	// *InsecureDirError or *TooLargeError) or could not look at it
+	// (lstat …: not a directory), or nil. It names the file by its path
+	// alone: Name says what the file is.
 	Err error
 }
 
@@ -380,7 +393,7 @@ type FileCheck struct {
 func CheckFiles(dir string) []FileCheck {
 	dir = filepath.Clean(dir)
 	checks := []FileCheck{{Name: "state directory", Path: dir}}
-	if err := checkStateDir(dir); err != nil {
+	if err := checkStateDirUnnamed(dir); err != nil {
 		checks[0].Err = err
 		return checks
 	}
