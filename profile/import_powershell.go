@@ -63,8 +63,19 @@ func importPowerShell(data []byte) (*Imported, error) {
 	defaultKey := "" // the key of imp.Default
 	for _, key := range sortedKeys(f.Contexts) {
 		pc := f.Contexts[key]
-		if pc == nil || pc.Account == nil || pc.Account.ID == "" {
-			continue // PowerShell's empty "Default" placeholder
+		switch {
+		case pc == nil:
+			imp.warnf("context %q skipped: it is null", key)
+			continue
+		case (pc.Account == nil || pc.Account.ID == "") && pc.Tenant == nil && pc.Subscription == nil:
+			// Azure PowerShell keeps such a context ("Default") when
+			// no one is signed in; the warning says so, for a file
+			// that then imports nothing.
+			imp.warnf("context %q skipped: it has no account, tenant or subscription (Azure PowerShell's empty context when no one is signed in)", key)
+			continue
+		case pc.Account == nil || pc.Account.ID == "":
+			imp.warnf("context %q skipped: it has no account", key)
+			continue
 		}
 		env := DefaultEnvironment
 		if pc.Environment != nil && pc.Environment.Name != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -447,5 +448,40 @@ func TestImportOfAUTF16FileSaysSo(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "UTF-16") || !strings.Contains(err.Error(), "UTF-8") {
 			t.Errorf("Import of a %s UTF-16 file: %v, want an error naming UTF-16 and UTF-8", name, err)
 		}
+	}
+}
+
+// TestImportAzurePowerShellWarnsOfAContextWithNoAccount: a context whose
+// Account, Tenant and Subscription are null (Azure PowerShell's empty
+// placeholder, or a context damaged by hand) is skipped with a warning
+// naming it, and the rest are imported: it was skipped without a word.
+func TestImportAzurePowerShellWarnsOfAContextWithNoAccount(t *testing.T) {
+	t.Parallel()
+	data := []byte(`{
+  "DefaultContextKey": "Work",
+  "Contexts": {
+    "Leftover": {"Account": null, "Tenant": null, "Subscription": null, "Environment": null},
+    "Nothing": null,
+    "Work": {
+      "Account": {"Id": "alice@contoso.com", "Type": "User"},
+      "Tenant": {"Id": "` + tenant1 + `"},
+      "Subscription": null
+    }
+  }
+}`)
+	imp, err := profile.Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.Contexts) != 1 || imp.Contexts[0].Tenant.ID != tenant1 {
+		t.Errorf("contexts %+v, want Work's alone", imp.Contexts)
+	}
+	for _, name := range []string{`context "Leftover" skipped: `, `context "Nothing" skipped: `} {
+		if !slices.ContainsFunc(imp.Warnings, func(w string) bool { return strings.HasPrefix(w, name) }) {
+			t.Errorf("warnings %q: none begins %q", imp.Warnings, name)
+		}
+	}
+	if len(imp.Warnings) != 2 {
+		t.Errorf("warnings %q, want 2", imp.Warnings)
 	}
 }
