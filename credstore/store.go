@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/azcontext/azc/profile"
@@ -70,6 +71,11 @@ type Options struct {
 	Logger *slog.Logger
 	// LockTimeout bounds lock waits; zero means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// LeaveTemps keeps writes from removing the stale temporary files
+	// of stopped writers (see Put): for a store whose directory goes
+	// whole with its owner (a session's), so that its writes, which a
+	// shell's `azc use` makes, cost nothing more.
+	LeaveTemps bool
 
 	// testOnlyPlatform replaces the platform's backend list in tests.
 	testOnlyPlatform []KeyBackend
@@ -84,6 +90,8 @@ type Store struct {
 	lockTimeout time.Duration
 	known       map[string]string // hex key id → backend that held it
 	log         *slog.Logger
+	leaveTemps  bool      // Options.LeaveTemps
+	swept       sync.Once // removeStaleTemps
 }
 
 var _ Blobs = (*Store)(nil)
@@ -109,7 +117,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := checkPrivateDir(cdir); err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
 	}
-	s := &Store{dir: cdir, lockTimeout: opts.LockTimeout, log: log}
+	s := &Store{dir: cdir, lockTimeout: opts.LockTimeout, log: log, leaveTemps: opts.LeaveTemps}
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
@@ -281,7 +289,26 @@ func (s *Store) recordMeta() error {
 	if err != nil {
 		return err
 	}
+	s.removeStaleTemps()
 	return profile.WriteFile(s.metaPath(), append(b, '\n'))
+}
+
+// removeStaleTemps removes, once a Store, the temporary files that
+// writers stopped before their rename left in the store's directory
+// (profile.RemoveStaleTemps: older than profile.StaleTempAge), which may
+// hold credential blobs, plaintext ones where there is no key store. Only
+// writes call it, so that reads (azc token, context show) never list the
+// directory; a failure is logged and the write goes on.
+func (s *Store) removeStaleTemps() {
+	if s.leaveTemps {
+		return
+	}
+	s.swept.Do(func() {
+		n, err := profile.RemoveStaleTemps(s.dir, time.Now())
+		if n > 0 || err != nil {
+			s.log.Debug("stale temporary files of the credential store removed", "dir", s.dir, "removed", n, "err", err)
+		}
+	})
 }
 
 // Backend names the key store holding the data key: "secret-service",
@@ -383,7 +410,10 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 }
 
 // Put stores data under key, replacing any blob atomically. It does not
-// lock (see Blobs). A blob that would be larger than profile.MaxFileSize,
+// lock (see Blobs). The first write of a Store (Put, or Open's record of
+// the key's backend) removes the temporary files of writers stopped
+// before their rename, when older than profile.StaleTempAge, unless
+// Options.LeaveTemps. A blob that would be larger than profile.MaxFileSize,
 // more than Get reads, is refused (*profile.TooLargeError) and nothing is
 // written.
 func (s *Store) Put(key string, data []byte) error {
@@ -397,6 +427,7 @@ func (s *Store) Put(key string, data []byte) error {
 	if len(raw) > profile.MaxFileSize {
 		return &profile.TooLargeError{Path: s.path(key), Max: profile.MaxFileSize, Write: true}
 	}
+	s.removeStaleTemps()
 	if err := profile.WriteFile(s.path(key), raw); err != nil {
 		return fmt.Errorf("credential store: %w", err)
 	}

@@ -490,3 +490,85 @@ func FuzzDecodeBlob(f *testing.F) {
 		}
 	})
 }
+
+// TestAWriteRemovesTheTemporaryFilesOfStoppedWriters: a temporary file
+// that a writer killed between creating it and renaming it left in the
+// store's directory (it may hold a credential blob, plaintext without a
+// key store) is removed by the store's first write once it is old; it
+// stayed forever. A young one, which a running writer may still rename,
+// stays, and so does every other file; reads never look.
+func TestAWriteRemovesTheTemporaryFilesOfStoppedWriters(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Backend: Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	blob := filepath.Base(s.path("k"))
+	long := time.Now().Add(-48 * time.Hour)
+	file := func(name string, mtime time.Time) string {
+		t.Helper()
+		p := filepath.Join(s.Dir(), name)
+		if err := os.WriteFile(p, []byte("azcb"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale := file("."+blob+".tmp3k9zq1x", long)
+	staleMeta := file(".meta.json.tmp0", long)
+	young := file("."+blob+".tmpz1", time.Now())
+	notTemp := file(".notes.tmp", long)
+	notTemp2 := file(blob+".tmp12", long)
+
+	// A new Store (a new command) reads without looking.
+	s, err = Open(dir, Options{Backend: Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("k"); err != nil {
+		t.Fatal(err)
+	}
+	exists := func(p string) bool { _, err := os.Lstat(p); return err == nil }
+	if !exists(stale) {
+		t.Fatalf("Open and Get removed %s: reads must not look", stale)
+	}
+	if err := s.Put("other", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{stale, staleMeta} {
+		if exists(p) {
+			t.Errorf("%s, two days old, is still there after a write", p)
+		}
+	}
+	for _, p := range []string{young, notTemp, notTemp2, s.path("k"), s.path("other")} {
+		if !exists(p) {
+			t.Errorf("%s was removed", p)
+		}
+	}
+	// Once a Store: the next write does not look again.
+	again := file("."+blob+".tmpabc", long)
+	if err := s.Put("k", []byte("w")); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(again) {
+		t.Errorf("the second write of one Store looked again and removed %s", again)
+	}
+	// A store whose directory goes whole with its owner (a session's)
+	// leaves them.
+	s, err = Open(dir, Options{Backend: Plaintext(), LeaveTemps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("k", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(again) {
+		t.Errorf("a write of a store opened with LeaveTemps removed %s", again)
+	}
+}

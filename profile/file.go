@@ -8,10 +8,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/azcontext/azc/internal/sysfile"
 )
@@ -268,11 +270,101 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content) (
 // file azc replaces, written without profile.lock (credential blobs and
 // their store's metadata, a shell's hold record, the CA bundle an exec
 // gives az, an export written with --force): the temporary file beside
-// path ends in random digits, so that two writers never share one.
+// path ends in random digits, so that two writers never share one. A
+// writer stopped before its rename leaves that file: FindTemps finds it.
 func WriteFile(path string, data []byte) error {
+	return writeAtomic(path, tempPath(path), &content{head: data}, "", nil)
+}
+
+// tempPath is WriteFile's temporary file for path: .NAME.tmpDIGITS beside
+// it (isTempName).
+func tempPath(path string) string {
 	dir, base := filepath.Split(path)
-	tmp := filepath.Join(dir, "."+base+".tmp"+strconv.FormatUint(rand.Uint64(), 36))
-	return writeAtomic(path, tmp, &content{head: data}, "", nil)
+	return filepath.Join(dir, "."+base+".tmp"+strconv.FormatUint(rand.Uint64(), 36))
+}
+
+// StaleTempAge is how old a temporary file of WriteFile's must be before
+// it is taken for one a stopped writer left (RemoveStaleTemps, `azc
+// doctor`). A write creates its file, writes at most MaxFileSize, syncs
+// and renames it within milliseconds, a second or two on a slow disk; an
+// hour is over a thousand times that, so a file that old is no running
+// write's. Its writer could only be one stopped that long between two
+// system calls (SIGSTOP, a suspended machine); its rename then fails and
+// its command says so, having changed nothing, where the file, which may
+// hold a credential blob, would otherwise stay for good.
+const StaleTempAge = time.Hour
+
+// TempFile is a temporary file of WriteFile's found in a directory.
+type TempFile struct {
+	Path    string
+	ModTime time.Time // when its writer last wrote to it
+}
+
+// isTempName reports whether name is that of a temporary file of
+// WriteFile's: "." + the target's name + ".tmp" + up to 13 base-36 digits
+// (a uint64). No file azc keeps starts with a dot.
+func isTempName(name string) bool {
+	i := strings.LastIndex(name, ".tmp")
+	if i < 2 || name[0] != '.' {
+		return false
+	}
+	digits := name[i+len(".tmp"):]
+	if digits == "" || len(digits) > 13 {
+		return false
+	}
+	for _, c := range digits {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// FindTemps returns the temporary files of WriteFile's in dir (regular
+// files, not links), oldest first: while a write runs there is one for
+// a moment; any other was left by a writer stopped before its rename. A
+// missing dir has none.
+func FindTemps(dir string) ([]TempFile, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var temps []TempFile
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isTempName(e.Name()) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue // renamed or removed meanwhile
+		}
+		temps = append(temps, TempFile{Path: filepath.Join(dir, e.Name()), ModTime: fi.ModTime()})
+	}
+	slices.SortFunc(temps, func(a, b TempFile) int { return a.ModTime.Compare(b.ModTime) })
+	return temps, nil
+}
+
+// RemoveStaleTemps removes the temporary files of WriteFile's in dir last
+// written more than StaleTempAge before now, and returns how many it
+// removed: call it from a writer, not on every read, as it reads the
+// directory.
+func RemoveStaleTemps(dir string, now time.Time) (int, error) {
+	temps, err := FindTemps(dir)
+	n := 0
+	for _, t := range temps {
+		if now.Sub(t.ModTime) <= StaleTempAge {
+			break // the rest are younger
+		}
+		if rerr := os.Remove(t.Path); rerr == nil {
+			n++
+		} else if !errors.Is(rerr, fs.ErrNotExist) {
+			err = errors.Join(err, rerr)
+		}
+	}
+	return n, err
 }
 
 // copyRange copies the n bytes of src at at to dst: in the kernel

@@ -32,6 +32,10 @@ import (
 // The records say nothing the profile does not: an account key, a pid.
 const holdsDir = "holds"
 
+// HoldsDir is the directory of the hold records in the state directory
+// stateDir.
+func HoldsDir(stateDir string) string { return filepath.Join(stateDir, holdsDir) }
+
 type holdRecord struct {
 	Owner   Owner  `json:"owner"`
 	Account string `json:"account"`

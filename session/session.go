@@ -162,7 +162,10 @@ func checkDir(dir string, runtime bool) error {
 }
 
 func openStore(dir string, key []byte) (*credstore.Store, error) {
-	return credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey(backendName, key)})
+	// The session's directory goes whole when the session ends or is
+	// collected, and with it the temporary file of a write stopped
+	// before its rename (`azc doctor` reports it meanwhile).
+	return credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey(backendName, key), LeaveTemps: true})
 }
 
 // Open opens the session named by an AZC_SESSION value. Errors match
@@ -216,6 +219,9 @@ func readOwner(dir string) (Owner, error) {
 // Check looks at the files of the session's store as credstore's Check
 // does, without changing any (`azc doctor`).
 func (s *Session) Check() (credstore.FileReport, error) { return s.store.Check() }
+
+// StoreDir is the directory of the session's credential store, in Dir.
+func (s *Session) StoreDir() string { return s.store.Dir() }
 
 // ID is the session's id (not secret).
 func (s *Session) ID() string { return s.id }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,10 @@ type Factory struct {
 	// azc-full ($AZC_FRONT, read by cli.Main); "" otherwise.
 	Front string
 }
+
+// CABundleDir is where `azc exec` keeps the CA bundles it gives children
+// of a custom environment: ca-bundles in the state directory.
+func CABundleDir(f *Factory) string { return filepath.Join(f.StateDir, "ca-bundles") }
 
 // autosaveEnv are the variables that turn autosave off, azc's own first.
 var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}

@@ -151,7 +151,7 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 	if env.BuiltIn || env.CAFile == "" {
 		return nil
 	}
-	bundle, err := caBundle(filepath.Join(f.StateDir, "ca-bundles"), getenv, env.CAFile)
+	bundle, err := caBundle(cmdutil.CABundleDir(f), getenv, env.CAFile)
 	if err != nil {
 		return fmt.Errorf("exec: %w", err)
 	}

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -84,12 +86,19 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 	}
 
+	// Where azc replaces files without profile.lock (profile.WriteFile),
+	// for the temporary files of writes stopped before their rename.
+	var tempDirs []string
+
 	// The credential store and its key backend: not opened (which would
 	// create it) in a state directory azc refuses.
 	if st == nil {
 		add("credential store", "fail", "not opened: the state directory is refused")
 	} else {
-		diagnoseCredentials(f, r, add)
+		tempDirs = append(tempDirs, f.StateDir, session.HoldsDir(f.StateDir), cmdutil.CABundleDir(f))
+		if cs := diagnoseCredentials(f, r, add); cs != nil {
+			tempDirs = append(tempDirs, cs.Dir())
+		}
 	}
 
 	// The session.
@@ -113,6 +122,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 		add("session", "ok", "%s", detail)
 		sessionFiles(sess, add)
+		tempDirs = append(tempDirs, sess.Dir(), sess.StoreDir())
 	}
 	// The hold records of every shell's selection, in the state directory.
 	if st != nil {
@@ -122,6 +132,9 @@ func diagnose(f *cmdutil.Factory) *Report {
 		default:
 			add("session holds", "ok", "%d records; every file a regular file of yours", n)
 		}
+	}
+	if len(tempDirs) > 0 {
+		leftoverTemps(tempDirs, f.Now(), add)
 	}
 	if d := f.Getenv(depthEnv); d != "" && d != "0" {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
@@ -149,8 +162,8 @@ func sessionFiles(sess *session.Session, add func(name, status, format string, a
 }
 
 // diagnoseCredentials reports the credential store, its key backend and
-// its files.
-func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, format string, a ...any)) {
+// its files, and returns the store (nil when it could not be opened).
+func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, format string, a ...any)) *credstore.Store {
 	var warned []string
 	cs, err := credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
@@ -173,9 +186,11 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, f
 		}
 		add("credential store", "ok", "%s", detail)
 	}
-	if err == nil {
-		credentialFiles(cs, add)
+	if err != nil {
+		return nil
 	}
+	credentialFiles(cs, add)
+	return cs
 }
 
 // credentialFiles reports the credential store's files: each that azc
@@ -203,4 +218,54 @@ func credentialFiles(cs *credstore.Store, add func(name, status, format string, 
 	case len(r.Unsafe) == 0 && len(r.Damaged) == 0:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
 	}
+}
+
+// leftoverTemps reports each temporary file of profile.WriteFile's in
+// dirs: one a write left when it was stopped (killed, the machine down)
+// between creating it and renaming it over its file. Nothing reads it,
+// and it may hold a credential blob. The user's credential store removes
+// its own at its first write once they are profile.StaleTempAge old, and
+// a session's go with the session; the user removes the others.
+func leftoverTemps(dirs []string, now time.Time, add func(name, status, format string, a ...any)) {
+	n := 0
+	for _, d := range dirs {
+		temps, err := profile.FindTemps(d)
+		if err != nil {
+			add("temporary files", "fail", "%v", err)
+			continue
+		}
+		for _, t := range temps {
+			n++
+			age := now.Sub(t.ModTime)
+			if age > profile.StaleTempAge {
+				add("temporary file", "warn", "%s: the temporary file of an azc write stopped %s ago before it finished (a write takes milliseconds: no azc is writing it); nothing reads it and it may hold a credential: remove it with rm %s",
+					t.Path, ageText(age), shquote.Quote(t.Path))
+			} else {
+				add("temporary file", "warn", "%s: the temporary file of an azc write, %s old: one running now, or one stopped before it finished; if it is still there when no azc runs, remove it with rm %s",
+					t.Path, ageText(age), shquote.Quote(t.Path))
+			}
+		}
+	}
+	if n == 0 {
+		add("temporary files", "ok", "none left by a stopped write")
+	}
+}
+
+// ageText is d to the second, to the minute from an hour on: 12s, 5m3s,
+// 3h, 26h4m.
+func ageText(d time.Duration) string {
+	d = max(d, 0).Round(time.Second)
+	if d >= time.Hour {
+		d = d.Round(time.Minute)
+	}
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	switch {
+	case h > 0 && m == 0:
+		return fmt.Sprintf("%dh", h)
+	case h > 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case m > 0:
+		return fmt.Sprintf("%dm%ds", m, sec)
+	}
+	return fmt.Sprintf("%ds", sec)
 }

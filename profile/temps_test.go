@@ -1,0 +1,67 @@
+package profile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestFindTempsFindsWriteFilesTemporaryFiles: the temporary file of every
+// WriteFile is one FindTemps finds (and so `azc doctor` reports and
+// RemoveStaleTemps removes once old), and no file azc keeps is.
+func TestFindTempsFindsWriteFilesTemporaryFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var temps []string
+	for _, target := range []string{"meta.json", "0123abcd", "x.hold", "d.pem", "export.json.tmp", ".hidden"} {
+		for range 20 {
+			p := tempPath(filepath.Join(dir, target))
+			if !isTempName(filepath.Base(p)) {
+				t.Fatalf("isTempName(%q) = false for WriteFile's temporary file", filepath.Base(p))
+			}
+			if err := os.WriteFile(p, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			temps = append(temps, p)
+		}
+	}
+	for _, kept := range []string{FileName, FileName + ".tmp", BackupName, BackupName + ".tmp", LockName, "meta.json", "datakey.lock", "0123abcd.lock", "x.hold", ".tmp1", "..tmp1", ".x.tmp", ".x.tmp-1", ".x.tmpABC", ".x.tmp12345678901234"} {
+		if err := os.WriteFile(filepath.Join(dir, kept), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, ".d.tmp1"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	found, err := FindTemps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range found {
+		got[f.Path] = true
+	}
+	for _, p := range temps {
+		if !got[p] {
+			t.Errorf("FindTemps missed %s", p)
+		}
+	}
+	if len(found) != len(temps) {
+		t.Errorf("FindTemps found %d files, want the %d temporary files alone", len(found), len(temps))
+	}
+
+	old := time.Now().Add(-2 * StaleTempAge)
+	if err := os.Chtimes(temps[0], old, old); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := RemoveStaleTemps(dir, time.Now()); n != 1 || err != nil {
+		t.Errorf("RemoveStaleTemps = %d, %v; want 1 removed", n, err)
+	}
+	if _, err := os.Lstat(temps[0]); err == nil {
+		t.Errorf("RemoveStaleTemps left %s", temps[0])
+	}
+	if _, err := os.Lstat(temps[1]); err != nil {
+		t.Errorf("RemoveStaleTemps removed the young %s", temps[1])
+	}
+}
