@@ -479,13 +479,15 @@ type FileCheck struct {
 // profile.lock in it, as a Store does before it uses them (`azc doctor`):
 // not symbolic links, regular files (a directory) owned by the user, the
 // directory not writable by others, profile.json within MaxFileSize. A
-// file that does not exist yet passes: azc makes it. profile.json.bak,
+// file or state directory that does not exist yet passes: azc makes it. profile.json.bak,
 // when there is one, is checked as profile.json is, and a directory where
 // a write puts a file is reported.
 func CheckFiles(dir string) []FileCheck {
 	dir = filepath.Clean(dir)
 	checks := []FileCheck{{Name: "state directory", Path: dir}}
-	if err := checkStateDirUnnamed(dir); err != nil {
+	if err := checkStateDirUnnamed(dir); errors.Is(err, fs.ErrNotExist) {
+		return checks // azc makes it, with nothing in it yet
+	} else if err != nil {
 		checks[0].Err = err
 		return checks
 	}
