@@ -330,7 +330,11 @@ func TestThePrivateAzConfigDirIsRemoved(t *testing.T) {
 // TestThePrivateAzConfigDirIsInTheRuntimeDir: the private AZURE_CONFIG_DIR
 // goes in $XDG_RUNTIME_DIR when that is the user's own (a per-user tmpfs
 // that logout empties), else in the temporary directory, and is removed
-// after the child either way.
+// after the child either way. It is an absolute path, which a child that
+// changes directory (a script's cd) still finds: a relative
+// XDG_RUNTIME_DIR, which the XDG specification says to ignore, is ignored,
+// and a relative TMPDIR is made absolute (both gave the child a relative
+// AZURE_CONFIG_DIR).
 func TestThePrivateAzConfigDirIsInTheRuntimeDir(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)
@@ -339,31 +343,52 @@ func TestThePrivateAzConfigDirIsInTheRuntimeDir(t *testing.T) {
 	if err := os.Chmod(shared, 0o777); err != nil {
 		t.Fatal(err)
 	}
+	wd, err := os.Getwd() // azc's working directory: the test's
+	if err != nil {
+		t.Fatal(err)
+	}
+	relative := func(t *testing.T, dir string) string {
+		t.Helper()
+		rel, err := filepath.Rel(wd, dir)
+		if err != nil || filepath.IsAbs(rel) {
+			t.Skipf("no relative path from %s to %s: %v", wd, dir, err)
+		}
+		return rel
+	}
 	for _, tc := range []struct {
-		name    string
-		runtime string // XDG_RUNTIME_DIR; "" unset
-		want    string // "tmp": the TMPDIR given
+		name     string
+		runtime  string // XDG_RUNTIME_DIR; "" unset
+		want     string // "tmp": the TMPDIR given
+		relative bool   // XDG_RUNTIME_DIR and TMPDIR given relative to azc's working directory
 	}{
-		{"the user's own runtime dir", own, own},
-		{"no runtime dir", "", "tmp"},
-		{"a runtime dir others can write to", shared, "tmp"},
-		{"a runtime dir that does not exist", filepath.Join(own, "missing"), "tmp"},
+		{"the user's own runtime dir", own, own, false},
+		{"no runtime dir", "", "tmp", false},
+		{"a runtime dir others can write to", shared, "tmp", false},
+		{"a runtime dir that does not exist", filepath.Join(own, "missing"), "tmp", false},
+		{"a relative runtime dir and TMPDIR", own, "tmp", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()
-			env := []string{"TMPDIR=" + tmp}
-			if tc.runtime != "" {
-				env = append(env, "XDG_RUNTIME_DIR="+tc.runtime)
+			tmpEnv, runtime := tmp, tc.runtime
+			if tc.relative {
+				tmpEnv, runtime = relative(t, tmp), relative(t, runtime)
+			}
+			env := []string{"TMPDIR=" + tmpEnv}
+			if runtime != "" {
+				env = append(env, "XDG_RUNTIME_DIR="+runtime)
 			}
 			r := w.azc(t, nil, env, "exec", "-c", w.ids[0].context, "--", "sh", "-c", `echo "$AZURE_CONFIG_DIR"; test -s "$AZURE_CONFIG_DIR/azureProfile.json"`)
 			if r.code != 0 {
-				t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 			}
 			want := tc.want
 			if want == "tmp" {
 				want = tmp
 			}
 			dir := strings.TrimSpace(r.stdout)
+			if !filepath.IsAbs(dir) {
+				t.Errorf("AZURE_CONFIG_DIR=%s is relative: a child that changes directory loses it", dir)
+			}
 			if filepath.Dir(dir) != want {
 				t.Errorf("AZURE_CONFIG_DIR=%s; want a directory in %s", dir, want)
 			}

@@ -143,6 +143,12 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 		if err != nil {
 			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
+		vars.AzureConfigDir = azDir // removed by the caller, as it is named here
+		// The child gets it absolute (a TMPDIR may be relative), so that
+		// a child that changes directory still finds it.
+		if azDir, err = filepath.Abs(azDir); err != nil {
+			return fmt.Errorf("exec: the private AZURE_CONFIG_DIR: %w", err)
+		}
 		vars.AzureConfigDir = azDir
 		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
 			return fmt.Errorf("exec: %w", err)
@@ -172,10 +178,15 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 // a per-user tmpfs under systemd that logout empties, so that not even the
 // directory of an azc killed with the child outlives the login, and that is
 // quicker to fill and empty than a disk's /tmp; else "", the temporary
-// directory ($TMPDIR).
+// directory ($TMPDIR). A relative XDG_RUNTIME_DIR is ignored, as the XDG
+// Base Directory specification says.
 func privateDirParent(f *cmdutil.Factory) string {
 	d := f.Getenv("XDG_RUNTIME_DIR")
 	if d == "" {
+		return ""
+	}
+	if !filepath.IsAbs(d) {
+		f.Logger.Debug("exec: the private AZURE_CONFIG_DIR goes in the temporary directory", "reason", "XDG_RUNTIME_DIR is not an absolute path", "XDG_RUNTIME_DIR", d)
 		return ""
 	}
 	if err := profile.CheckOwnedDir(d); err != nil {
