@@ -79,6 +79,8 @@ type Options struct {
 
 	// testOnlyPlatform replaces the platform's backend list in tests.
 	testOnlyPlatform []KeyBackend
+	// testOnlyNow replaces the process's clock (time.Now) in tests.
+	testOnlyNow func() time.Time
 }
 
 // Store is an open credential store. It is safe for concurrent use by
@@ -92,6 +94,7 @@ type Store struct {
 	log         *slog.Logger
 	leaveTemps  bool      // Options.LeaveTemps
 	swept       sync.Once // removeStaleTemps
+	now         func() time.Time
 }
 
 var _ Blobs = (*Store)(nil)
@@ -117,7 +120,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := checkPrivateDir(cdir); err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
 	}
-	s := &Store{dir: cdir, lockTimeout: opts.LockTimeout, log: log, leaveTemps: opts.LeaveTemps}
+	s := &Store{dir: cdir, lockTimeout: opts.LockTimeout, log: log, leaveTemps: opts.LeaveTemps, now: time.Now}
+	if opts.testOnlyNow != nil {
+		s.now = opts.testOnlyNow
+	}
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
@@ -289,22 +295,34 @@ func (s *Store) recordMeta() error {
 	if err != nil {
 		return err
 	}
-	s.removeStaleTemps()
-	return profile.WriteFile(s.metaPath(), append(b, '\n'))
+	if err := profile.WriteFile(s.metaPath(), append(b, '\n')); err != nil {
+		return err
+	}
+	s.removeStaleTemps(s.metaPath())
+	return nil
 }
 
 // removeStaleTemps removes, once a Store, the temporary files that
 // writers stopped before their rename left in the store's directory
 // (profile.RemoveStaleTemps: older than profile.StaleTempAge), which may
 // hold credential blobs, plaintext ones where there is no key store. Only
-// writes call it, so that reads (azc token, context show) never list the
-// directory; a failure is logged and the write goes on.
-func (s *Store) removeStaleTemps() {
+// writes call it, once they have written written, so that reads (azc
+// token, context show) never list the directory; a failure is logged and
+// the write goes on. Ages are told by the file system's clock, which set
+// the modification times: now is written's, the file this write just made
+// (the process's clock when it cannot be looked at), so that a machine
+// whose clock is ahead of its file server's does not take the temporary
+// file of another process's running write for a stale one.
+func (s *Store) removeStaleTemps(written string) {
 	if s.leaveTemps {
 		return
 	}
 	s.swept.Do(func() {
-		n, err := profile.RemoveStaleTemps(s.dir, time.Now())
+		now := s.now()
+		if fi, err := os.Lstat(written); err == nil {
+			now = fi.ModTime()
+		}
+		n, err := profile.RemoveStaleTemps(s.dir, now)
 		if n > 0 || err != nil {
 			s.log.Debug("stale temporary files of the credential store removed", "dir", s.dir, "removed", n, "err", err)
 		}
@@ -427,10 +445,10 @@ func (s *Store) Put(key string, data []byte) error {
 	if len(raw) > profile.MaxFileSize {
 		return &profile.TooLargeError{Path: s.path(key), Max: profile.MaxFileSize, Write: true}
 	}
-	s.removeStaleTemps()
 	if err := profile.WriteFile(s.path(key), raw); err != nil {
 		return fmt.Errorf("credential store: %w", err)
 	}
+	s.removeStaleTemps(s.path(key))
 	return nil
 }
 

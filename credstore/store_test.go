@@ -572,3 +572,46 @@ func TestAWriteRemovesTheTemporaryFilesOfStoppedWriters(t *testing.T) {
 		t.Errorf("a write of a store opened with LeaveTemps removed %s", again)
 	}
 }
+
+// TestAWriteMeasuresTheAgeOfTemporaryFilesOnTheirFileSystemsClock: a
+// temporary file's age is told from its modification time, which the file
+// system's clock sets (an NFS server's for a home directory on NFS); on a
+// machine whose own clock is hours ahead of that, every temporary file
+// looked hours old, and the store's first write removed the one a writer
+// of another process was about to rename, whose write then failed.
+func TestAWriteMeasuresTheAgeOfTemporaryFilesOnTheirFileSystemsClock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ahead := func() time.Time { return time.Now().Add(3 * time.Hour) }
+	s, err := Open(dir, Options{Backend: Plaintext(), testOnlyNow: ahead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another writer's temporary file, created just now (by the file
+	// system's clock), which that writer has yet to rename.
+	running := filepath.Join(s.Dir(), "."+filepath.Base(s.path("other"))+".tmp5x")
+	if err := os.WriteFile(running, []byte("azcb"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(s.Dir(), "."+filepath.Base(s.path("k"))+".tmp7q")
+	if err := os.WriteFile(stale, []byte("azcb"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	long := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(stale, long, long); err != nil {
+		t.Fatal(err)
+	}
+	// The next command's store, whose first write looks.
+	if s, err = Open(dir, Options{Backend: Plaintext(), testOnlyNow: ahead}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(running); err != nil {
+		t.Errorf("the temporary file of a running write was removed: %v", err)
+	}
+	if _, err := os.Lstat(stale); err == nil {
+		t.Errorf("%s, two days old by the file system's clock, is still there after a write", stale)
+	}
+}
