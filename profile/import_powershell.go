@@ -61,6 +61,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 		imp.addPSEnvironment(e)
 	}
 	defaultKey := "" // the key of imp.Default
+	var empty []string // contexts with no account, tenant or subscription
 	for _, key := range sortedKeys(f.Contexts) {
 		pc := f.Contexts[key]
 		switch {
@@ -68,10 +69,11 @@ func importPowerShell(data []byte) (*Imported, error) {
 			imp.warnf("context %q skipped: it is null", key)
 			continue
 		case (pc.Account == nil || pc.Account.ID == "") && pc.Tenant == nil && pc.Subscription == nil:
-			// Azure PowerShell keeps such a context ("Default") when
-			// no one is signed in; the warning says so, for a file
-			// that then imports nothing.
-			imp.warnf("context %q skipped: it has no account, tenant or subscription (Azure PowerShell's empty context when no one is signed in)", key)
+			// Azure PowerShell's placeholder ("Default"), which it
+			// keeps beside signed-in contexts and alone when no one
+			// is signed in: said below only of a file that imports
+			// nothing.
+			empty = append(empty, key)
 			continue
 		case pc.Account == nil || pc.Account.ID == "":
 			imp.warnf("context %q skipped: it has no account", key)
@@ -130,6 +132,11 @@ func importPowerShell(data []byte) (*Imported, error) {
 				}
 				imp.TokenCaches[a.Key()] = cache
 			}
+		}
+	}
+	if len(imp.Contexts) == 0 {
+		for _, key := range empty {
+			imp.warnf("context %q skipped: it has no account, tenant or subscription (Azure PowerShell's empty context when no one is signed in)", key)
 		}
 	}
 	return imp, nil

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -457,31 +456,40 @@ func TestImportOfAUTF16FileSaysSo(t *testing.T) {
 // naming it, and the rest are imported: it was skipped without a word.
 func TestImportAzurePowerShellWarnsOfAContextWithNoAccount(t *testing.T) {
 	t.Parallel()
-	data := []byte(`{
-  "DefaultContextKey": "Work",
-  "Contexts": {
-    "Leftover": {"Account": null, "Tenant": null, "Subscription": null, "Environment": null},
-    "Nothing": null,
-    "Work": {
+	work := `"Work": {
       "Account": {"Id": "alice@contoso.com", "Type": "User"},
       "Tenant": {"Id": "` + tenant1 + `"},
       "Subscription": null
-    }
-  }
-}`)
-	imp, err := profile.Import(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(imp.Contexts) != 1 || imp.Contexts[0].Tenant.ID != tenant1 {
-		t.Errorf("contexts %+v, want Work's alone", imp.Contexts)
-	}
-	for _, name := range []string{`context "Leftover" skipped: `, `context "Nothing" skipped: `} {
-		if !slices.ContainsFunc(imp.Warnings, func(w string) bool { return strings.HasPrefix(w, name) }) {
-			t.Errorf("warnings %q: none begins %q", imp.Warnings, name)
-		}
-	}
-	if len(imp.Warnings) != 2 {
-		t.Errorf("warnings %q, want 2", imp.Warnings)
+    }`
+	empty := `"Default": {"Account": null, "Tenant": null, "Subscription": null, "Environment": null}`
+	for _, tc := range []struct {
+		name     string
+		contexts string
+		imported int
+		warned   []string // the contexts a warning names, in order
+	}{
+		// PowerShell's empty placeholder beside signed-in contexts is
+		// what every such file holds: nothing to say of it.
+		{"the placeholder beside a context", empty + `, "Nothing": null, "NoAccount": {"Tenant": {"Id": "` + tenant1 + `"}}, ` + work, 1, []string{"NoAccount", "Nothing"}},
+		// A file of nothing else imports nothing: the warning says why.
+		{"the placeholder alone", empty, 0, []string{"Default"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			imp, err := profile.Import([]byte(`{"DefaultContextKey": "Default", "Contexts": {` + tc.contexts + `}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(imp.Contexts) != tc.imported {
+				t.Errorf("contexts %+v, want %d", imp.Contexts, tc.imported)
+			}
+			if len(imp.Warnings) != len(tc.warned) {
+				t.Fatalf("warnings %q, want one for each of %q", imp.Warnings, tc.warned)
+			}
+			for i, name := range tc.warned {
+				if want := fmt.Sprintf("context %q skipped: ", name); !strings.HasPrefix(imp.Warnings[i], want) {
+					t.Errorf("warning %q, want one beginning %q", imp.Warnings[i], want)
+				}
+			}
+		})
 	}
 }
