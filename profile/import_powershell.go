@@ -60,7 +60,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 	for _, e := range sortedValues(f.EnvironmentTable) {
 		imp.addPSEnvironment(e)
 	}
-	defaultKey := "" // the key of imp.Default
+	defaultKey := ""   // the key of imp.Default
 	var empty []string // contexts with no account, tenant or subscription
 	for _, key := range sortedKeys(f.Contexts) {
 		pc := f.Contexts[key]
