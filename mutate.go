@@ -113,10 +113,8 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		// the shell's own copy of a context removed elsewhere goes back
 		// into the profile; its account's tokens stay while the shell
 		// holds it (Held)
-		own := false
-		if cur, _, copy, err := l.current(); err == nil && copy && cur.Name == c.Name {
-			own = true
-		}
+		cur, _, copied, curErr := l.current()
+		own := curErr == nil && copied && cur.Name == c.Name
 		var want profile.Context
 		_, err := s.store.Update(func(p *profile.Profile) error {
 			want = *c // Update may run fn twice: start each run afresh

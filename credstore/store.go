@@ -306,9 +306,9 @@ func (s *Store) recordMeta() error {
 // writers stopped before their rename left in the store's directory
 // (profile.RemoveStaleTemps: older than profile.StaleTempAge), which may
 // hold credential blobs, plaintext ones where there is no key store. Only
-// writes call it, once they have written written, so that reads (azc
-// token, context show) never list the directory; a failure is logged and
-// the write goes on. Ages are told by the file system's clock, which set
+// writes call it, once they have written the file written, so that reads
+// (azc token, context show) never list the directory; a failure is logged
+// and the write goes on. Ages are told by the file system's clock, which set
 // the modification times: now is written's, the file this write just made
 // (the process's clock when it cannot be looked at), so that a machine
 // whose clock is ahead of its file server's does not take the temporary

@@ -479,9 +479,9 @@ type FileCheck struct {
 // profile.lock in it, as a Store does before it uses them (`azc doctor`):
 // not symbolic links, regular files (a directory) owned by the user, the
 // directory not writable by others, profile.json within MaxFileSize. A
-// file or state directory that does not exist yet passes: azc makes it. profile.json.bak,
-// when there is one, is checked as profile.json is, and a directory where
-// a write puts a file is reported.
+// file or state directory that does not exist yet passes: azc makes it.
+// profile.json.bak, when there is one, is checked as profile.json is, and
+// a directory where a write puts a file is reported.
 func CheckFiles(dir string) []FileCheck {
 	dir = filepath.Clean(dir)
 	checks := []FileCheck{{Name: "state directory", Path: dir}}

@@ -8,10 +8,11 @@ import (
 
 // ReadFile reads the file path that a command line names as
 // profile.ReadFile does (up to profile.MaxFileSize; a FIFO to its end).
-// When ctx ends first (Ctrl-C) it returns ctx's error at once, with
-// which the command ends (Run: exit ExitInterrupted): a FIFO that no one opens or writes
-// to blocks the open or the read in the kernel, where Ctrl-C does not
-// reach it. The read is left to a goroutine, as Confirm leaves its own.
+// When ctx ends first (Ctrl-C) it returns ctx's error at once, with which
+// the command ends (Run: exit ExitInterrupted): a FIFO that no one opens
+// or writes to blocks the open or the read in the kernel, where Ctrl-C
+// does not reach it. The read is left to a goroutine, as Confirm leaves
+// its own.
 func ReadFile(ctx context.Context, path string) ([]byte, error) {
 	return readUntilDone(ctx, func() ([]byte, error) { return profile.ReadFile(path) })
 }

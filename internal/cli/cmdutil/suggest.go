@@ -8,10 +8,10 @@ import (
 )
 
 // Suggest returns the candidates the user may have meant by typed, ignoring
-// case as context names do (profile.NameKey): those typed is a prefix of; else those it is a part of; else those
-// nearest within a small edit distance (a typo: two edits, or a third of
-// typed's length when longer). Duplicates go; the order is the
-// candidates'.
+// case as context names do (profile.NameKey): those typed is a prefix of;
+// else those it is a part of; else those nearest within a small edit
+// distance (a typo: two edits, or a third of typed's length when longer).
+// Duplicates go; the order is the candidates'.
 func Suggest(typed string, candidates []string) []string {
 	t := profile.NameKey(typed)
 	if t == "" {

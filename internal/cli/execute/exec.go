@@ -139,15 +139,15 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 // OpenSSL and Node in the child are pointed at.
 func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
 	if o.PrivateAzConfig {
-		azDir, err := os.MkdirTemp(privateDirParent(f), "azc-exec-")
+		// The child gets it absolute (a TMPDIR may be relative), so that
+		// a child that changes directory still finds it.
+		parent, err := filepath.Abs(privateDirParent(f))
 		if err != nil {
 			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
-		vars.AzureConfigDir = azDir // removed by the caller, as it is named here
-		// The child gets it absolute (a TMPDIR may be relative), so that
-		// a child that changes directory still finds it.
-		if azDir, err = filepath.Abs(azDir); err != nil {
-			return fmt.Errorf("exec: the private AZURE_CONFIG_DIR: %w", err)
+		azDir, err := os.MkdirTemp(parent, "azc-exec-")
+		if err != nil {
+			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
 		vars.AzureConfigDir = azDir
 		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
@@ -177,21 +177,23 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 // $XDG_RUNTIME_DIR when it is set and the user's own (profile.CheckOwnedDir),
 // a per-user tmpfs under systemd that logout empties, so that not even the
 // directory of an azc killed with the child outlives the login, and that is
-// quicker to fill and empty than a disk's /tmp; else "", the temporary
-// directory ($TMPDIR). A relative XDG_RUNTIME_DIR is ignored, as the XDG
-// Base Directory specification says.
+// quicker to fill and empty than a disk's /tmp; else the temporary
+// directory ($TMPDIR, os.TempDir). A relative XDG_RUNTIME_DIR is ignored,
+// as the XDG Base Directory specification says.
 func privateDirParent(f *cmdutil.Factory) string {
 	d := f.Getenv("XDG_RUNTIME_DIR")
 	if d == "" {
-		return ""
+		return os.TempDir()
 	}
+	var err error
 	if !filepath.IsAbs(d) {
-		f.Logger.Debug("exec: the private AZURE_CONFIG_DIR goes in the temporary directory", "reason", "XDG_RUNTIME_DIR is not an absolute path", "XDG_RUNTIME_DIR", d)
-		return ""
+		err = fmt.Errorf("XDG_RUNTIME_DIR %q is not an absolute path", d)
+	} else {
+		err = profile.CheckOwnedDir(d)
 	}
-	if err := profile.CheckOwnedDir(d); err != nil {
+	if err != nil {
 		f.Logger.Debug("exec: the private AZURE_CONFIG_DIR goes in the temporary directory", "reason", err)
-		return ""
+		return os.TempDir()
 	}
 	return d
 }

@@ -146,19 +146,26 @@ func diagnose(f *cmdutil.Factory) *Report {
 // and each blob it cannot read.
 func sessionFiles(sess *session.Session, add func(name, status, format string, a ...any)) {
 	fr, err := sess.Check()
-	if err != nil {
-		add("session files", "fail", "%v", err)
-		return
-	}
-	for _, e := range fr.Unsafe {
-		add("session files", "fail", "%v", e)
-	}
-	for _, e := range fr.Damaged {
-		add("session files", "fail", "%v (sign its account out with `azc logout --scope process` and in again)", e)
-	}
-	if len(fr.Unsafe) == 0 && len(fr.Damaged) == 0 {
+	if !storeFileProblems("session files", fr, err, "azc logout --scope process", add) {
 		add("session files", "ok", "%d blobs; every file a regular file of yours", fr.Blobs)
 	}
+}
+
+// storeFileProblems reports, under name, what a credential store's Check
+// found wrong: its error, each file azc refuses, and each blob it cannot
+// read, with the logout that removes it. It reports whether there was any.
+func storeFileProblems(name string, fr credstore.FileReport, err error, logout string, add func(name, status, format string, a ...any)) bool {
+	if err != nil {
+		add(name, "fail", "%v", err)
+		return true
+	}
+	for _, e := range fr.Unsafe {
+		add(name, "fail", "%v", e)
+	}
+	for _, e := range fr.Damaged {
+		add(name, "fail", "%v (sign its account out with `%s` and in again)", e, logout)
+	}
+	return len(fr.Unsafe) > 0 || len(fr.Damaged) > 0
 }
 
 // diagnoseCredentials reports the credential store, its key backend and
@@ -199,15 +206,9 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, f
 // unencrypted, all of them.
 func credentialFiles(cs *credstore.Store, add func(name, status, format string, a ...any)) {
 	r, err := cs.Check()
+	problems := storeFileProblems("credential files", r, err, "azc logout", add)
 	if err != nil {
-		add("credential files", "fail", "%v", err)
 		return
-	}
-	for _, e := range r.Unsafe {
-		add("credential files", "fail", "%v", e)
-	}
-	for _, e := range r.Damaged {
-		add("credential files", "fail", "%v (sign its account out with `azc logout` and in again)", e)
 	}
 	switch {
 	case len(r.Plaintext) > 0 && cs.Encrypted():
@@ -215,7 +216,7 @@ func credentialFiles(cs *credstore.Store, add func(name, status, format string, 
 			len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
 	case len(r.Plaintext) > 0:
 		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
-	case len(r.Unsafe) == 0 && len(r.Damaged) == 0:
+	case !problems:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
 	}
 }
