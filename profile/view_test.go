@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -381,8 +382,33 @@ func TestColumnsOutliveTheView(t *testing.T) {
 func TestPlainBytes(t *testing.T) {
 	for c := range 256 {
 		want := c >= 0x20 && c < 0x80 && c != '"' && c != '\\'
-		if plain[c] != want {
+		if plain[c] > 1 || (plain[c] == 1) != want {
 			t.Errorf("plain[%#x] = %v, want %v", c, plain[c], want)
+		}
+	}
+}
+
+// TestQuotedEndsAtEveryPosition: quoted reads a string up to its closing
+// quote, and refuses one with an escape, a control character or bad
+// UTF-8, or without its closing quote, wherever in the string the byte is
+// (its fast pass takes eight bytes a step).
+func TestQuotedEndsAtEveryPosition(t *testing.T) {
+	for n := range 20 {
+		for k := range n + 1 {
+			for _, b := range []string{`"`, `\`, "\x1f", "\x00", "\xff", "\xc3", "é", "\x7f"} {
+				body := strings.Repeat("a", k) + b + strings.Repeat("b", n-k)
+				for _, s := range []string{`"` + body + `",`, `"` + body + `"`, `"` + body} {
+					end := strings.IndexByte(s[1:], '"')
+					want := s[1 : 1+max(end, 0)]
+					ok := end >= 0 && utf8.ValidString(want) &&
+						!strings.ContainsFunc(want, func(r rune) bool { return r < 0x20 || r == '\\' })
+					k := &skimmer[string]{s: s}
+					var r rng
+					if got := k.quoted(&r); got != ok || got && s[r.start:r.end] != want {
+						t.Errorf("quoted(%q) = %v %q, want %v %q", s, got, s[r.start:r.end], ok, want)
+					}
+				}
+			}
 		}
 	}
 }
