@@ -222,10 +222,5 @@ func yamlPlain(s string) bool {
 	if strings.HasSuffix(s, ":") || strings.Contains(s, ": ") || strings.Contains(s, " #") {
 		return false
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r > 0x7e {
-			return false
-		}
-	}
-	return true
+	return termtext.PrintableASCII(s)
 }

@@ -273,13 +273,11 @@ func cellText(s string) string { return termtext.Escape(s) }
 // is printable ASCII, as nearly every cell is: then the text is s and its
 // width its length, found in one pass.
 func cellWidth(s string) (text string, width int, plain bool) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			s = cellText(s)
-			return s, termtext.Width(s), false
-		}
+	if termtext.PrintableASCII(s) {
+		return s, len(s), true
 	}
-	return s, len(s), true
+	s = cellText(s)
+	return s, termtext.Width(s), false
 }
 
 // genericTable shows a JSON value as a table: a list of objects as one row

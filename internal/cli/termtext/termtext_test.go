@@ -79,3 +79,27 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// TestPrintableASCII: every byte outside space to '~', at every position
+// of strings up to 20 bytes long (the check takes eight bytes a step),
+// makes the string not printable ASCII; and a string that is, Escape
+// returns as it is.
+func TestPrintableASCII(t *testing.T) {
+	for c := range 256 {
+		for n := range 20 {
+			for k := range n + 1 {
+				s := strings.Repeat("a", k) + string([]byte{byte(c)}) + strings.Repeat("~", n-k)
+				want := c >= 0x20 && c <= 0x7e
+				if got := PrintableASCII(s); got != want {
+					t.Fatalf("PrintableASCII(%q) = %v, want %v", s, got, want)
+				}
+				if want && Escape(s) != s {
+					t.Fatalf("Escape(%q) = %q", s, Escape(s))
+				}
+			}
+		}
+	}
+	if !PrintableASCII("") {
+		t.Error(`PrintableASCII("") = false`)
+	}
+}
