@@ -13,9 +13,13 @@ import (
 
 // Decode parses a profile.json document with encoding/json and checks its
 // invariants (the format version, context names valid and unique; see
-// SameName). It accepts a leading UTF-8 byte order mark.
+// SameName). It accepts leading UTF-8 byte order marks: one or more, as
+// every reader of profile.json takes off one before it skims the rest and
+// decodes what it cannot skim here.
 func Decode(data []byte) (*Profile, error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
+	for bytes.HasPrefix(data, utf8BOM) {
+		data = data[len(utf8BOM):]
+	}
 	p := new(Profile)
 	if err := unmarshal(data, p); err != nil {
 		return nil, err

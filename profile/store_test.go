@@ -628,3 +628,36 @@ func TestAViewsProfileAndUpdatesShareNothing(t *testing.T) {
 		scribble(p, "again")
 	}
 }
+
+// TestEveryPathReadsAFileWithTwoByteOrderMarksAlike: a profile.json that
+// begins with two UTF-8 byte order marks (a tool that writes a mark before
+// text that already has one) is read alike by Load, View, SetDefault and
+// Update: each took off one mark, or two, so that `context show` answered
+// from a file that `use` refused without naming it.
+func TestEveryPathReadsAFileWithTwoByteOrderMarksAlike(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	bom := "\xef\xbb\xbf"
+	text := bom + bom + `{"version":1,"defaultContext":"a","contexts":[{"name":"a","account":"k","tenant":{"id":"t"}},{"name":"b","account":"k","tenant":{"id":"u"}}]}`
+	if err := os.WriteFile(s.Path(), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, lerr := s.Load()
+	v, verr := s.View()
+	if fmt.Sprint(lerr) != fmt.Sprint(verr) {
+		t.Fatalf("Load: %v; View: %v", lerr, verr)
+	}
+	if verr == nil {
+		if c, err := v.Find("b"); err != nil || c.Tenant.ID != "u" {
+			t.Fatalf("View.Find(b) = %v, %v", c, err)
+		}
+	}
+	_, serr := s.SetDefault("b")
+	if fmt.Sprint(serr) != fmt.Sprint(lerr) {
+		t.Fatalf("SetDefault(b): %v; Load: %v", serr, lerr)
+	}
+	_, uerr := s.Update(func(p *profile.Profile) error { _, err := p.SetDefault("a"); return err })
+	if fmt.Sprint(uerr) != fmt.Sprint(lerr) {
+		t.Fatalf("Update: %v; Load: %v", uerr, lerr)
+	}
+}
