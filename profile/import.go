@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -110,8 +112,27 @@ func importBundle(data []byte) (*Imported, error) {
 	}
 	imp := newImported(FormatAzc)
 	imp.fill(&Profile{DefaultContext: b.DefaultContext, Environments: b.Environments, Accounts: b.Accounts, Contexts: b.Contexts})
-	imp.Credentials = b.Credentials
+	imp.Credentials = accountKeyed(b.Credentials)
 	return imp, nil
+}
+
+// accountKeyed returns creds keyed as Account.Key() keys accounts (lower
+// case), which is how the imported contexts name their accounts and how
+// their blobs are read: a file may spell a key in other cases. Of two
+// spellings of one key, the one already in lower case is kept, else the
+// first in byte order.
+func accountKeyed(creds map[string][]byte) map[string][]byte {
+	if creds == nil {
+		return nil
+	}
+	out := make(map[string][]byte, len(creds))
+	for _, k := range slices.Sorted(maps.Keys(creds)) {
+		lk := strings.ToLower(k)
+		if _, ok := out[lk]; !ok || k == lk {
+			out[lk] = creds[k]
+		}
+	}
+	return out
 }
 
 func importProfile(data []byte) (*Imported, error) {

@@ -493,3 +493,36 @@ func TestImportAzurePowerShellWarnsOfAContextWithNoAccount(t *testing.T) {
 		})
 	}
 }
+
+// TestImportedCredentialsAreKeyedAsTheirAccounts: an azc export that names
+// an account in other cases than azc writes ("Emu|T1|Alice@…", as a script
+// that writes one may) gives its credential blob under the account's Key,
+// which is what the imported context's account is and what its blob is
+// read by: it was stored under the file's spelling, so that the import
+// said it brought the account's credentials and `azc token` then said
+// "not signed in". Of two spellings of one key, the one azc writes wins.
+func TestImportedCredentialsAreKeyedAsTheirAccounts(t *testing.T) {
+	t.Parallel()
+	data := []byte(`{"kind":"azc.contexts","version":1,
+ "accounts":[{"id":"Alice@Contoso.com","type":"user","environment":"Emu","homeTenantId":"T1"}],
+ "contexts":[{"name":"a","account":"Emu|T1|Alice@Contoso.com","environment":"Emu","tenant":{"id":"T1"}}],
+ "credentials":{"Emu|T1|Alice@Contoso.com":"b3RoZXI=","emu|t1|bob@contoso.com":"Ym9i","EMU|T1|BOB@CONTOSO.COM":"Qk9C"}}`)
+	imp, err := profile.Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := profile.New()
+	p.Merge(imp)
+	key := p.Contexts[0].Account
+	if key != imp.Accounts[0].Key() {
+		t.Fatalf("context account %q, account key %q", key, imp.Accounts[0].Key())
+	}
+	want := map[string]string{key: "other", "emu|t1|bob@contoso.com": "bob"}
+	got := map[string]string{}
+	for k, v := range imp.Credentials {
+		got[k] = string(v)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("credentials (-want +got):\n%s", diff)
+	}
+}
