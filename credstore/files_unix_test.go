@@ -110,7 +110,8 @@ func TestUnsafeCredentialFilesAreRefused(t *testing.T) {
 }
 
 // TestABlobOverTheCapIsRefused: a blob file larger than profile.MaxFileSize
-// is refused with its path before it is read whole (a sparse file), and a
+// is refused as a damaged blob, with its path and account, before it is
+// read whole (a sparse file), and a
 // Put of more than that writes nothing: the store never writes a blob it
 // would then refuse to read.
 func TestABlobOverTheCapIsRefused(t *testing.T) {
@@ -130,7 +131,13 @@ func TestABlobOverTheCapIsRefused(t *testing.T) {
 	if err := os.Truncate(s.path(k), profile.MaxFileSize+1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Get(k); !errors.As(err, &tl) || tl.Path != s.path(k) || tl.Write {
+	// A blob is azc's own file, not one the user named: it is damaged,
+	// and its way out is the damaged blob's (sign the account out), not
+	// TooLargeError's "check that it is the file you meant".
+	var ce *CorruptError
+	_, err := s.Get(k)
+	if !errors.As(err, &ce) || ce.Key != k || ce.Path != s.path(k) || !errors.Is(err, ErrCorrupt) || errors.As(err, &tl) ||
+		!strings.Contains(err.Error(), "larger than 64 MiB") {
 		t.Fatalf("Get of a blob over the cap: %v", err)
 	}
 }

@@ -349,7 +349,8 @@ func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
 
 // Get returns the blob stored under key. A missing blob gives ErrNotFound;
 // a blob sealed under a lost data key gives *KeyLostError (which matches
-// ErrNotFound too); a damaged blob gives a *CorruptError; a
+// ErrNotFound too); a damaged blob, or one over profile.MaxFileSize, gives
+// a *CorruptError; a
 // blob file that is a symbolic link, not a regular file or another user's
 // gives a *profile.UnsafePathError naming it. A plaintext blob, written
 // while no key store was reachable, is encrypted in place once one is
@@ -359,6 +360,12 @@ func (s *Store) Get(key string) ([]byte, error) {
 	raw, err := profile.ReadOwned(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, key)
+	}
+	var tl *profile.TooLargeError
+	if errors.As(err, &tl) {
+		// azc never writes a blob that large (Put): it is damaged, and its
+		// way out is a damaged blob's, not a file the user named's
+		return nil, &CorruptError{Key: key, Path: p, Err: fmt.Errorf("%w: larger than %d MiB, the most azc reads", ErrCorrupt, tl.Max>>20)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
