@@ -200,10 +200,10 @@ func (s *racingSession) Load() (*profile.Profile, error) {
 // TestUseOfAContextRemovedMeanwhileDoesNotBringItBack: `azc use X` in a
 // shell reads the profile, then writes X as the default; a `context
 // remove X` that another process made in between (which then dropped the
-// tokens of X's account, its last context) must win. Use added X back,
-// with its account, and so left a context whose credentials were gone (2
-// of 160 races of real processes; `azc token` then said "not signed
-// in"). A context renamed in between is used under its new name.
+// tokens of X's account, its last context) must win: adding X back, with
+// its account, would leave a context whose credentials are gone (`azc
+// token` would say "not signed in"). A context renamed in between is used
+// under its new name.
 func TestUseOfAContextRemovedMeanwhileDoesNotBringItBack(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -243,10 +243,9 @@ func TestUseOfAContextRemovedMeanwhileDoesNotBringItBack(t *testing.T) {
 // TestSetOfAContextWhoseAccountWasRemovedMeanwhileFails: `context set`
 // reads the profile, then adds a context of the account it found there; a
 // removal of that account's last context that another process made in
-// between (which then dropped the account's tokens) must win. SetContext
-// added the account back with the new context, which then had no
-// credentials (12 of 200 races of real processes; `azc token`: "not
-// signed in").
+// between (which then dropped the account's tokens) must win: adding the
+// account back with the new context would leave a context without
+// credentials (`azc token` would say "not signed in").
 func TestSetOfAContextWhoseAccountWasRemovedMeanwhileFails(t *testing.T) {
 	t.Parallel()
 	sess := &racingSession{memSession: &memSession{p: profile.New()}}

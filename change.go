@@ -217,7 +217,7 @@ func selectionOf(p *profile.Profile, c *profile.Context) *session.Selection {
 // newSelection is the selection of c, a context of the view h: c, and
 // copies of its account and of its custom environment as h has them, so
 // that the shell keeps working on its own copy when another process
-// removes them (DESIGN §3).
+// removes them (docs/sessions.md).
 func newSelection(c profile.Context, h *profile.Profile) *session.Selection {
 	sel := &session.Selection{Context: c}
 	if a := h.Account(c.Account); a != nil {

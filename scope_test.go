@@ -239,8 +239,8 @@ func TestASessionContextNeverHidesAProfileContextThatTookItsName(t *testing.T) {
 // environment and no session, the shell sees no profile context, and the
 // scope rule gives a change the user scope only when --scope asks for it;
 // such a change works on the profile's contexts, as `use NAME --scope
-// user` does: set reports the context it wrote (it wrote it, then said
-// "not found"), rename and remove find it.
+// user` does: set reports the context it wrote, and rename and remove
+// find it.
 func TestAChangeAskedOfTheUserScopeSeesTheProfile(t *testing.T) {
 	t.Parallel()
 	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), AutosaveEnv: boolPtrForScope(false)})

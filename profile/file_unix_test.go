@@ -214,7 +214,7 @@ func TestAFileOverTheCapIsRefusedUnread(t *testing.T) {
 func TestSameStateComparesTheWholeFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "profile.json")
-	big := strings.Repeat("0123456789abcdef", 10000) // over the 64 KiB buffer
+	big := strings.Repeat("0123456789abcdef", 10000) // over the 32 KiB buffer
 	for _, tc := range []struct {
 		name, file, text string
 		exists, ok, want bool
@@ -414,7 +414,7 @@ func TestWriteFileReplacesTheFileWhole(t *testing.T) {
 // a corrupt profile's hint offers to restore, is checked as profile.json
 // is (not a link, a regular file of the user's, not writable by others):
 // one that is not is never offered, and CheckFiles (`azc doctor`) says
-// why. It reported only a directory there.
+// why, as it does of a directory there.
 func TestCheckFilesReportsABackupAzcWouldNotOffer(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -468,10 +468,9 @@ func TestCheckFilesReportsABackupAzcWouldNotOffer(t *testing.T) {
 
 // TestCheckOwnedDirNamesNoStateDirectory: CheckOwnedDir checks the
 // credential store's and the sessions' directories too, and its errors
-// call them by their paths alone: a credentials directory azc could not
-// open was reported as "credential store: state directory: open
-// …/credentials: permission denied". The state directory's own errors
-// keep the name.
+// call them by their paths alone, never "state directory": a
+// credentials directory azc cannot open is named by its path. The state
+// directory's own errors keep the name.
 func TestCheckOwnedDirNamesNoStateDirectory(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "credentials")

@@ -401,8 +401,8 @@ func manyAccounts(t testing.TB, kind string, n int) []byte {
 
 // An import of n subscriptions of n accounts, and its merge, allocate in
 // proportion to n: an account is found by its key in a map, not by
-// comparing it with every account read so far (which allocated each
-// key it compared, n²/2 of them). Not parallel: AllocsPerRun counts the
+// comparing it with every account read so far (which would allocate
+// each key it compared, n²/2 of them). Not parallel: AllocsPerRun counts the
 // allocations of the whole process.
 func TestImportAllocatesLinearlyInTheAccounts(t *testing.T) {
 	for _, kind := range []string{"az", "ps"} {
@@ -429,8 +429,8 @@ func TestImportAllocatesLinearlyInTheAccounts(t *testing.T) {
 
 // TestImportOfAUTF16FileSaysSo: a file in UTF-16 (what Windows
 // PowerShell's Out-File and > write) is refused with an error that says
-// so and what to do; it said `invalid character 'ÿ' looking for beginning
-// of value`.
+// so and what to do, not with encoding/json's `invalid character 'ÿ'
+// looking for beginning of value`.
 func TestImportOfAUTF16FileSaysSo(t *testing.T) {
 	t.Parallel()
 	text := `{"kind":"azc.contexts","version":1,"contexts":[]}`
@@ -453,7 +453,7 @@ func TestImportOfAUTF16FileSaysSo(t *testing.T) {
 // TestImportAzurePowerShellWarnsOfAContextWithNoAccount: a context whose
 // Account, Tenant and Subscription are null (Azure PowerShell's empty
 // placeholder, or a context damaged by hand) is skipped with a warning
-// naming it, and the rest are imported: it was skipped without a word.
+// naming it, and the rest are imported.
 func TestImportAzurePowerShellWarnsOfAContextWithNoAccount(t *testing.T) {
 	t.Parallel()
 	work := `"Work": {

@@ -176,10 +176,9 @@ func TestADuplicateNameErrorWritesOutNamesThatLookAlike(t *testing.T) {
 }
 
 // TestANameThatIsNotUTF8IsRefused: a name azc cannot write as it is, such
-// as "café" typed in a Latin-1 terminal ("caf\xe9"), is invalid. It was
-// taken, reported under its bytes ("renamed to \"caf\\xe9\"") and written
-// as "caf\ufffd" (encoding/json's replacement), so that every other
-// Latin-1 name of that shape ("caf\xe8", cafè) then named it.
+// as "café" typed in a Latin-1 terminal ("caf\xe9"), is invalid:
+// encoding/json would write it as "caf\ufffd" (its replacement), so that
+// every other Latin-1 name of that shape ("caf\xe8", cafè) would name it.
 func TestANameThatIsNotUTF8IsRefused(t *testing.T) {
 	t.Parallel()
 	const latin1 = "caf\xe9"

@@ -21,7 +21,7 @@ const otherUID = 65534
 // profile.json or profile.lock of another user that the user cannot even
 // open is refused as the files of another user are that the user can
 // open: with the owner and the way out, not "open …: permission denied",
-// which left them guessing why (azc run as one user on another's
+// which would leave them guessing why (azc run as one user on another's
 // AZC_CONFIG_DIR). It runs this test binary as nobody, so it needs root.
 func TestAFileAnotherUserKeepsFromYouIsNamedAsTheirs(t *testing.T) {
 	if os.Getenv("AZC_TEST_OTHER_DIR") != "" {

@@ -17,9 +17,8 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// The cross-process tests re-run this test binary as writer processes
-// (the style of cmd/go/internal/lockedfile's tests). helperEnv selects the
-// helper's job; the helper only runs when it is set.
+// The cross-process tests re-run this test binary as writer processes.
+// helperEnv selects the helper's job; the helper only runs when it is set.
 const (
 	helperEnv      = "AZC_PROFILE_TEST_HELPER"
 	helperDirEnv   = "AZC_PROFILE_TEST_DIR"

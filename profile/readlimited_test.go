@@ -15,10 +15,10 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 // TestAStreamOverTheCapTakesNoMoreThanTheCap: a stream with no end
 // (`azc context import /dev/zero`, or it on standard input) is refused
-// having allocated about MaxFileSize, not a multiple of it: the buffer
-// grew by a quarter at a time past the cap, 5 × 64 MiB allocated and
-// 245 MB of memory in use for an input azc refuses. Not parallel: it
-// counts the bytes the whole process allocates.
+// having allocated about MaxFileSize, not a multiple of it (a buffer
+// grown and copied over would allocate several times the cap for an
+// input azc refuses). Not parallel: it counts the bytes the whole process
+// allocates.
 func TestAStreamOverTheCapTakesNoMoreThanTheCap(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()

@@ -328,8 +328,8 @@ func TestAnUpdateOverAReplacedFileLeavesTheKeptDecodingAlone(t *testing.T) {
 // TestSetDefaultDecodesBeforeTheLock: a reference that is not an exact
 // name (a subscription id, a prefix) needs the whole profile decoded, and
 // that happens before SetDefault takes the lock, not under it (at 10,000
-// contexts the decoding held profile.lock over 100 ms), whether the
-// reference resolves or not.
+// contexts, decoding under the lock would hold profile.lock over 100 ms),
+// whether the reference resolves or not.
 func TestSetDefaultDecodesBeforeTheLock(t *testing.T) {
 	t.Parallel()
 	p := benchProfile(4)
