@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -25,7 +26,7 @@ const (
 
 // ErrNoManagedIdentity says no managed identity endpoint is reachable from
 // this process.
-var ErrNoManagedIdentity = fmt.Errorf("no managed identity endpoint: %s and %s are not set", envIdentityEndpoint, envIdentityHeader)
+var ErrNoManagedIdentity = errors.New("no managed identity endpoint: " + envIdentityEndpoint + " and " + envIdentityHeader + " are not set")
 
 // managedIdentityToken asks the App Service endpoint for a token for scope.
 func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environment, acct profile.Account, scope string) (Token, error) {

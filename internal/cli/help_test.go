@@ -22,7 +22,8 @@ func allCommands(root *cobra.Command) []*cobra.Command {
 }
 
 // TestEveryCommandHasExamples: `azc CMD --help` shows an Examples section
-// for every command, and every entry of examples names a command.
+// for every command, and every entry of examples names a command, each
+// once.
 func TestEveryCommandHasExamples(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := cmdutil.Test()
@@ -35,10 +36,15 @@ func TestEveryCommandHasExamples(t *testing.T) {
 			t.Errorf("%s has no examples", c.CommandPath())
 		}
 	}
-	for p := range examples {
-		if !paths[p] {
-			t.Errorf("examples has %q, which is no command", p)
+	named := map[string]bool{}
+	for _, ex := range examples {
+		if !paths[ex.path] {
+			t.Errorf("examples has %q, which is no command", ex.path)
 		}
+		if named[ex.path] {
+			t.Errorf("examples has %q twice", ex.path)
+		}
+		named[ex.path] = true
 	}
 
 	for _, args := range [][]string{{"--help"}, {"context", "use", "--help"}, {"help", "init"}} {

@@ -30,46 +30,91 @@ const (
 	kUnixTime
 )
 
-// sectionSchema describes one section of the cache: the JSON names MSAL's
-// decoder fills and their kinds, and the Go field names its decoder also
-// accepts as keys (which the lookup refuses rather than imitate).
+// sectionSchema describes one section of the cache: the kind of each JSON
+// name MSAL's decoder fills (0 for any other name), and the Go field names
+// its decoder also accepts as keys (which the lookup refuses rather than
+// imitate). The kinds are switches, not maps, so that no table is built
+// when azc starts.
 type sectionSchema struct {
-	fields  map[string]int
+	kind    func(name string) int
 	goNames []string
 }
 
 var (
 	accessTokenSchema = sectionSchema{
-		fields: map[string]int{"home_account_id": kString, "environment": kString, "realm": kString, "credential_type": kString,
-			"client_id": kString, "secret": kString, "target": kString, "refresh_on": kUnixTime, "expires_on": kUnixTime,
-			"extended_expires_on": kUnixTime, "cached_at": kUnixTime, "user_assertion_hash": kString, "token_type": kString,
-			"keyid": kString, "ext_cache_key": kString},
+		kind: accessTokenKind,
 		goNames: []string{"HomeAccountID", "Environment", "Realm", "CredentialType", "ClientID", "Secret", "Scopes", "RefreshOn",
 			"ExpiresOn", "ExtendedExpiresOn", "CachedAt", "UserAssertionHash", "TokenType", "AuthnSchemeKeyID", "ExtCacheKey", "AdditionalFields"},
 	}
 	refreshTokenSchema = sectionSchema{
-		fields: map[string]int{"home_account_id": kString, "environment": kString, "credential_type": kString, "client_id": kString,
-			"family_id": kString, "secret": kString, "realm": kString, "target": kString, "user_assertion_hash": kString},
+		kind: refreshTokenKind,
 		goNames: []string{"HomeAccountID", "Environment", "CredentialType", "ClientID", "FamilyID", "Secret", "Realm", "Target",
 			"UserAssertionHash", "AdditionalFields"},
 	}
 	idTokenSchema = sectionSchema{
-		fields: map[string]int{"home_account_id": kString, "environment": kString, "realm": kString, "credential_type": kString,
-			"client_id": kString, "secret": kString, "user_assertion_hash": kString},
+		kind:    idTokenKind,
 		goNames: []string{"HomeAccountID", "Environment", "Realm", "CredentialType", "ClientID", "Secret", "UserAssertionHash", "AdditionalFields"},
 	}
 	accountSchema = sectionSchema{
-		fields: map[string]int{"home_account_id": kString, "environment": kString, "realm": kString, "local_account_id": kString,
-			"authority_type": kString, "username": kString, "given_name": kString, "family_name": kString, "middle_name": kString,
-			"name": kString, "alternative_account_id": kString, "client_info": kString, "user_assertion_hash": kString},
+		kind: accountKind,
 		goNames: []string{"HomeAccountID", "Environment", "Realm", "LocalAccountID", "AuthorityType", "PreferredUsername", "GivenName",
 			"FamilyName", "MiddleName", "Name", "AlternativeID", "RawClientInfo", "UserAssertionHash", "AdditionalFields"},
 	}
 	appMetadataSchema = sectionSchema{
-		fields:  map[string]int{"family_id": kString, "client_id": kString, "environment": kString},
+		kind:    appMetadataKind,
 		goNames: []string{"FamilyID", "ClientID", "Environment", "AdditionalFields"},
 	}
 )
+
+// accessTokenKind is the kind of a field of an AccessToken entry.
+func accessTokenKind(name string) int {
+	switch name {
+	case "home_account_id", "environment", "realm", "credential_type", "client_id", "secret", "target",
+		"user_assertion_hash", "token_type", "keyid", "ext_cache_key":
+		return kString
+	case "refresh_on", "expires_on", "extended_expires_on", "cached_at":
+		return kUnixTime
+	}
+	return 0
+}
+
+// refreshTokenKind is the kind of a field of a RefreshToken entry.
+func refreshTokenKind(name string) int {
+	switch name {
+	case "home_account_id", "environment", "credential_type", "client_id", "family_id", "secret", "realm", "target",
+		"user_assertion_hash":
+		return kString
+	}
+	return 0
+}
+
+// idTokenKind is the kind of a field of an IdToken entry.
+func idTokenKind(name string) int {
+	switch name {
+	case "home_account_id", "environment", "realm", "credential_type", "client_id", "secret", "user_assertion_hash":
+		return kString
+	}
+	return 0
+}
+
+// accountKind is the kind of a field of an Account entry.
+func accountKind(name string) int {
+	switch name {
+	case "home_account_id", "environment", "realm", "local_account_id", "authority_type", "username", "given_name",
+		"family_name", "middle_name", "name", "alternative_account_id", "client_info", "user_assertion_hash":
+		return kString
+	}
+	return 0
+}
+
+// appMetadataKind is the kind of a field of an AppMetadata entry.
+func appMetadataKind(name string) int {
+	switch name {
+	case "family_id", "client_id", "environment":
+		return kString
+	}
+	return 0
+}
 
 // cacheGoNames are the Go field names of MSAL's top-level cache struct,
 // which its decoder accepts as keys beside the JSON names.
@@ -142,7 +187,7 @@ func (s *sectionSchema) entry(sc *scanner, key string, keep bool) (cacheEntry, e
 		e.str, e.times = map[string]string{}, map[string]time.Time{}
 	}
 	err := sc.object(func(name string) error {
-		switch s.fields[name] {
+		switch s.kind(name) {
 		case kString:
 			if !sc.at('"') {
 				return miss("a token cache field is not a string")
