@@ -268,11 +268,12 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 			if t.TenantID == "" {
 				continue
 			}
-			if only != "" && !strings.EqualFold(t.TenantID, only) && !strings.EqualFold(t.DefaultDomain, only) {
+			pt := profile.Tenant{ID: t.TenantID, DefaultDomain: t.DefaultDomain, DisplayName: t.DisplayName}
+			if only != "" && !pt.Named(only) {
 				continue
 			}
 			matched = true
-			start(profile.Tenant{ID: t.TenantID, DefaultDomain: t.DefaultDomain, DisplayName: t.DisplayName})
+			start(pt)
 		}
 	})
 	if err != nil {
@@ -313,7 +314,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	if opts.Subscription != "" {
 		// The chosen subscription goes first: Apply makes it the default.
 		i := slices.IndexFunc(res.Subscriptions, func(s profile.Subscription) bool {
-			return Enabled(s) && (strings.EqualFold(s.ID, opts.Subscription) || strings.EqualFold(s.Name, opts.Subscription))
+			return Enabled(s) && s.Named(opts.Subscription)
 		})
 		if i < 0 {
 			return fmt.Errorf("no enabled subscription %q in the %d tenant(s) of %s", opts.Subscription, len(res.Tenants), res.Account.ID)

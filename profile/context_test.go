@@ -538,3 +538,38 @@ func TestAccountNameIsWhatTheUserKnows(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionAndTenantNamedBy: --subscription names a subscription by
+// its id or its name, --tenant a tenant by its id or its default domain,
+// ignoring case as names are compared (strings.EqualFold), never by an
+// empty domain.
+func TestSubscriptionAndTenantNamedBy(t *testing.T) {
+	t.Parallel()
+	s := profile.Subscription{ID: "11111111-aaaa-4aaa-8aaa-111111111111", Name: "Σ Prod", TenantID: "t"}
+	for ref, want := range map[string]bool{
+		"11111111-AAAA-4AAA-8AAA-111111111111": true,
+		"ς prod":                               true,
+		"σ PROD":                               true,
+		"Prod":                                 false,
+		"":                                     false,
+		"t":                                    false,
+	} {
+		if got := s.Named(ref); got != want {
+			t.Errorf("subscription Named(%q) = %v, want %v", ref, got, want)
+		}
+	}
+	tn := profile.Tenant{ID: "22222222-bbbb-4bbb-8bbb-222222222222", DefaultDomain: "contoso.onmicrosoft.com"}
+	for ref, want := range map[string]bool{
+		"22222222-BBBB-4BBB-8BBB-222222222222": true,
+		"Contoso.OnMicrosoft.com":              true,
+		"contoso":                              false,
+		"":                                     false,
+	} {
+		if got := tn.Named(ref); got != want {
+			t.Errorf("tenant Named(%q) = %v, want %v", ref, got, want)
+		}
+	}
+	if (profile.Tenant{ID: "x"}).Named("") {
+		t.Error(`a tenant without a domain is Named("")`)
+	}
+}

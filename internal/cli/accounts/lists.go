@@ -220,14 +220,15 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 			return true
 		}
 		t := tenants[strings.ToLower(id)]
-		return strings.EqualFold(id, tenant) || t.DefaultDomain != "" && strings.EqualFold(t.DefaultDomain, tenant)
+		t.ID = id
+		return t.Named(tenant)
 	}
 	var hits []profile.Subscription
 	for _, s := range res.Subscriptions {
 		if !inTenant(s.TenantID) {
 			continue
 		}
-		if sub == "" && auth.Enabled(s) || strings.EqualFold(s.ID, sub) || strings.EqualFold(s.Name, sub) {
+		if sub == "" && auth.Enabled(s) || s.Named(sub) {
 			hits = append(hits, s)
 		}
 	}

@@ -159,7 +159,7 @@ func planSet(p *profile.Profile, o *SetOptions) (profile.Context, error) {
 }
 
 func matchesTenant(c *profile.Context, t string) bool {
-	return t == "" || strings.EqualFold(c.Tenant.ID, t) || (c.Tenant.DefaultDomain != "" && strings.EqualFold(c.Tenant.DefaultDomain, t))
+	return t == "" || c.Tenant.Named(t)
 }
 
 // findKnown finds a context holding the subscription sub (id or name) in
@@ -172,7 +172,7 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 		if !matchesTenant(c, tenant) {
 			continue
 		}
-		if sub != "" && (c.Subscription == nil || (!strings.EqualFold(c.Subscription.ID, sub) && !strings.EqualFold(c.Subscription.Name, sub))) {
+		if sub != "" && (c.Subscription == nil || !c.Subscription.Named(sub)) {
 			continue
 		}
 		hits = append(hits, c)

@@ -83,7 +83,7 @@ func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entrie
 		}
 		scope := profile.ScopeUser
 		for _, e := range entries {
-			if e.Name == c.Name {
+			if profile.SameName(e.Name, c.Name) {
 				scope = e.Scope
 			}
 		}
