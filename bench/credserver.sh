@@ -1,6 +1,6 @@
 #!/bin/sh
 # Token responses per second from the `azc exec` credential server over
-# loopback HTTP with keep-alive (budget: >= 5,000/s, DESIGN section 8).
+# loopback HTTP with keep-alive (budget: >= 5,000/s, docs/benchmarks.md).
 # Client and server share the machine's cores, as they do under azc exec.
 set -eu
 cd "$(dirname "$0")/.."

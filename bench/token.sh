@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (DESIGN section 8): whole-process time of a warm `azc token` (budget 15 ms),
+# Benchmark (docs/benchmarks.md): whole-process time of a warm `azc token` (budget 15 ms),
 # beside a Go "hello world" binary and `azc prompt` (azc's start-up with a read of the
 # profile) in the same run, and `azc-full token` (what a warm token costs in the binary that
 # links cobra and MSAL). azc serves a warm token itself (internal/cli/tokens); sign-in
