@@ -22,12 +22,7 @@ func outputOf(cmd *cobra.Command) cmdutil.Output {
 // ExitUsage before the command does any work.
 func validateOutputFlags(cmd *cobra.Command) error { return outputOf(cmd).Validate() }
 
-// contextRef returns the context a command should use when it is not given
-// one as an argument: the -c/--context flag, else $AZC_CONTEXT, else ""
-// (which azc.State.Resolve takes as "the default"; docs/sessions.md).
+// contextRef is cmdutil.ContextRef of cmd's -c/--context flag.
 func contextRef(f *cmdutil.Factory, cmd *cobra.Command) string {
-	if c := contextFlag(cmd); c != "" {
-		return c
-	}
-	return f.Getenv("AZC_CONTEXT")
+	return cmdutil.ContextRef(f, contextFlag(cmd))
 }

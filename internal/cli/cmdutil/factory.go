@@ -59,6 +59,17 @@ type Factory struct {
 // of a custom environment: ca-bundles in the state directory.
 func CABundleDir(f *Factory) string { return filepath.Join(f.StateDir, "ca-bundles") }
 
+// ContextRef returns the context a command uses when it is not given one
+// as an argument: flag (the -c/--context flag's value), else $AZC_CONTEXT,
+// else "" (which azc.State.Resolve takes as "the default";
+// docs/sessions.md).
+func ContextRef(f *Factory, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return f.Getenv("AZC_CONTEXT")
+}
+
 // autosaveEnv are the variables that turn autosave off, azc's own first.
 var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}
 

@@ -84,10 +84,7 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		}
 		return true
 	}
-	ref := fl["context"]
-	if ref == "" {
-		ref = f.Getenv("AZC_CONTEXT")
-	}
+	ref := cmdutil.ContextRef(f, fl["context"])
 	isContext := len(words) >= 2 && (words[0] == "context" || words[0] == "ctx")
 	switch {
 	case isContext && words[1] == "show" && len(words) <= 3 && only():
