@@ -107,11 +107,12 @@ func Load(st *azc.State) (*profile.Profile, []azc.Entry, error) {
 		return p, entries, err
 	}
 	// without a session every context is the user's: one read of the
-	// profile instead of two
+	// profile instead of two (cur points into p.Contexts, nil without a
+	// default)
 	cur, _ := p.Default()
 	entries := make([]azc.Entry, len(p.Contexts))
 	for i := range p.Contexts {
-		entries[i] = azc.Entry{Context: p.Contexts[i], Scope: profile.ScopeUser, Current: cur != nil && cur.Name == p.Contexts[i].Name}
+		entries[i] = azc.Entry{Context: p.Contexts[i], Scope: profile.ScopeUser, Current: cur == &p.Contexts[i]}
 	}
 	return p, entries, nil
 }

@@ -90,7 +90,7 @@ func shapeEntries(p *profile.Profile, entries []azc.Entry) []Context {
 }
 
 // shapeUser shapes every context of the user profile p, marking its
-// default.
+// default (Profile.Default's pointer into p.Contexts).
 func shapeUser(p *profile.Profile) []Context {
 	m := indexAccounts(p)
 	cur, _ := p.Default()
@@ -98,7 +98,7 @@ func shapeUser(p *profile.Profile) []Context {
 	subs := make([]Subscription, len(p.Contexts))
 	for i := range p.Contexts {
 		c := &p.Contexts[i]
-		out[i] = m.shapeInto(c, profile.ScopeUser, cur != nil && cur.Name == c.Name, &subs[i])
+		out[i] = m.shapeInto(c, profile.ScopeUser, cur == c, &subs[i])
 	}
 	return out
 }
