@@ -60,11 +60,6 @@ func (s *IOStreams) TerminalWidth() int {
 	return s.width()
 }
 
-// SetTTY marks the streams as terminals or not; for tests.
-func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
-	s.stdinTTY, s.stdoutTTY, s.stderrTTY = stdin, stdout, stderr
-}
-
 // IsStdinTTY reports whether stdin is a terminal.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 

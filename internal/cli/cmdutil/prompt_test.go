@@ -16,7 +16,7 @@ func TestConfirmEndsTheQuestionsLine(t *testing.T) {
 		want  bool
 	}{{"y\n", true}, {"n\n", false}, {"", false}, {"y", true}} {
 		ios, in, _, errOut := Test()
-		ios.SetTTY(true, false, true)
+		ios.stdinTTY, ios.stderrTTY = true, true
 		in.WriteString(tc.typed)
 		ok, err := Confirm(context.Background(), ios, "remove it?", "--force")
 		if err != nil || ok != tc.want {

@@ -65,15 +65,13 @@ func newList(items []Item) *list {
 	return l
 }
 
-// Filter returns the indexes of items whose label (or details) contain the
-// runes of query in order, ignoring case as context names are compared
-// (profile.SameName: "σ" matches "ς"), best matches first: a
-// contiguous match beats a scattered one, an earlier match a later one,
-// a label match a detail match; equal matches keep the items' order.
-func Filter(items []Item, query string) []int { return newList(items).filter(query, nil) }
-
-// filter is Filter over the items among (every item when among is nil): a
-// query that extends the last one needs only the last one's matches.
+// filter returns the indexes of the items among (every item when among is
+// nil) whose label (or details) contain the runes of query in order,
+// ignoring case as context names are compared (profile.SameName: "σ"
+// matches "ς"), best matches first: a contiguous match beats a scattered
+// one, an earlier match a later one, a label match a detail match; equal
+// matches keep the items' order. A query that extends the last one needs
+// only the last one's matches.
 func (l *list) filter(query string, among []int) []int {
 	q := profile.NameKey(query)
 	type scored struct{ i, score int }

@@ -37,9 +37,9 @@ func TestFilter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := Filter(items, tt.query)
+			got := newList(items).filter(tt.query, nil)
 			if !slices.Equal(got, tt.want) {
-				t.Fatalf("Filter(%q) = %v, want %v", tt.query, got, tt.want)
+				t.Fatalf("filter(%q) = %v, want %v", tt.query, got, tt.want)
 			}
 		})
 	}
