@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/azcontext/azc/credstore"
@@ -196,7 +195,7 @@ func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
 	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), Credentials: scope}
 	if scope == profile.ScopeProcess && l.user != nil && l.head.Account(c.Account) != nil {
 		if sb := s.SessionBlobs(); sb != nil {
-			if _, err := sb.Get(strings.ToLower(c.Account)); errors.Is(err, credstore.ErrNotFound) {
+			if _, err := sb.Get(c.Account); errors.Is(err, credstore.ErrNotFound) {
 				e.Credentials = profile.ScopeUser
 			}
 		}

@@ -35,6 +35,8 @@ const DefaultLockTimeout = 10 * time.Second
 // derives the new value from the old one uses Update, or holds Lock around
 // Get and Put. Update takes the blob's lock itself and so must not be
 // called by the holder of Lock for the same key (it would wait for itself).
+// Keys are compared as account keys are (profile.SameName): two spellings
+// of one key name one blob and one lock.
 type Blobs interface {
 	// Get returns the blob stored under key, or an error matching
 	// ErrNotFound.
@@ -339,8 +341,17 @@ func (s *Store) Encrypted() bool { return s.sealer != nil }
 // Dir is the directory that holds the blobs.
 func (s *Store) Dir() string { return s.dir }
 
+// blobName is the name a key's blob is stored under: the key's
+// profile.NameKey, so that two keys the same under azc's one name rule
+// (profile.SameName: "A" and "a", "ſ" and "s") are one blob with one lock,
+// as they are one account (profile.Account.Key), and keys the rule tells
+// apart ("İ" and "i") are two. A key that is its own NameKey, as every
+// account key azc makes and every ASCII key it has stored, is its name.
+func blobName(key string) string { return profile.NameKey(key) }
+
+// path is the file of key's blob: the hex SHA-256 of its blobName.
 func (s *Store) path(key string) string {
-	sum := sha256.Sum256([]byte(key))
+	sum := sha256.Sum256([]byte(blobName(key)))
 	return filepath.Join(s.dir, hex.EncodeToString(sum[:]))
 }
 
@@ -415,7 +426,7 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 	}
 	switch b.alg {
 	case algPlain:
-		if subtle.ConstantTimeCompare(b.sum, plainSum(b.header, key, b.payload)) != 1 {
+		if subtle.ConstantTimeCompare(b.sum, plainSum(b.header, blobName(key), b.payload)) != 1 {
 			return nil, ErrCorrupt
 		}
 		return bytes.Clone(b.payload), nil
@@ -423,7 +434,7 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 		if s.sealer == nil || s.sealer.id != b.keyID {
 			return nil, &KeyLostError{Key: key, Backend: s.known[hex.EncodeToString(b.keyID[:])]}
 		}
-		out, err := s.sealer.aead.Open(nil, b.nonce, b.payload, aad(b.header, key))
+		out, err := s.sealer.aead.Open(nil, b.nonce, b.payload, aad(b.header, blobName(key)))
 		if err != nil {
 			return nil, ErrCorrupt
 		}
@@ -445,7 +456,7 @@ func (s *Store) Put(key string, data []byte) error {
 	if data == nil {
 		data = []byte{}
 	}
-	raw, err := s.sealer.seal(key, data)
+	raw, err := s.sealer.seal(blobName(key), data)
 	if err != nil {
 		return fmt.Errorf("credential store: %w", err)
 	}
@@ -561,7 +572,7 @@ func (s *Store) Check() (FileReport, error) {
 }
 
 // isBlobName reports whether name is a blob file's: the hex SHA-256 of
-// its key (see path).
+// its key's blobName (see path).
 func isBlobName(name string) bool {
 	if len(name) != 2*sha256.Size {
 		return false
@@ -595,14 +606,15 @@ func (e *AccountLockError) Error() string {
 
 func (e *AccountLockError) Unwrap() error { return e.Err }
 
-// LockKeys takes the locks of keys, each once, in sorted order, so that
-// two commands locking several accounts cannot deadlock, and returns the
+// LockKeys takes the locks of keys, each blob's once (two spellings of a
+// key are one blob, see blobName), in the order of their blob names, so
+// that two commands locking several accounts cannot deadlock, and returns the
 // function that releases them. On an error it holds none, and the error
 // is an *AccountLockError.
 func LockKeys(ctx context.Context, l Locker, keys []string) (unlock func(), err error) {
 	keys = slices.Clone(keys)
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
+	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(blobName(a), blobName(b)) })
+	keys = slices.CompactFunc(keys, profile.SameName)
 	var unlocks []func()
 	unlock = func() {
 		for _, u := range slices.Backward(unlocks) {

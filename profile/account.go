@@ -4,21 +4,50 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Key identifies an account across the profile, sessions and the
-// credential store: (environment, home tenant, account id), lower-cased.
+// credential store: the NameKey of (environment|home tenant|account id),
+// so that two accounts are one exactly when SameName holds between their
+// keys, the one name rule of azc (for ASCII, the lower case). Profile's
+// Account and AccountIndex find an account by any spelling of its key;
+// the credential store and the session's hold records name files by the
+// NameKey of a key, so a key spelt otherwise (upper case, or as an older
+// azc lower-cased it) reaches the same blob wherever the two agree.
 func (a Account) Key() string {
-	return strings.ToLower(a.Environment + "|" + a.HomeTenantID + "|" + a.ID)
+	return NameKey(a.Environment + "|" + a.HomeTenantID + "|" + a.ID)
 }
 
-// KeyID is the account id in the account key key (Account.Key), lower-cased
-// as the key is: how a message names an account no profile at hand holds.
+// KeyID is the account id in the account key key (Account.Key): how a
+// message names an account no profile at hand holds. A key spells a
+// letter outside ASCII as the first of its case folding orbit, often the
+// upper case (É, Σ); KeyID writes such a letter in its lower case when
+// that is in the same orbit, so the id it returns is still SameName with
+// the account's (İ stays İ: its lower case i is another letter).
 func KeyID(key string) string {
 	if i := strings.LastIndexByte(key, '|'); i >= 0 {
-		return key[i+1:]
+		key = key[i+1:]
 	}
-	return key
+	if isASCII(key) {
+		return key
+	}
+	return strings.Map(func(r rune) rune {
+		if l := unicode.ToLower(r); l != r && inFoldOrbit(r, l) {
+			return l
+		}
+		return r
+	}, key)
+}
+
+// inFoldOrbit reports whether f is in r's simple case folding orbit.
+func inFoldOrbit(r, f rune) bool {
+	for o := unicode.SimpleFold(r); o != r; o = unicode.SimpleFold(o) {
+		if o == f {
+			return true
+		}
+	}
+	return false
 }
 
 // AccountName names the account key as the user knows it: by its id, as p

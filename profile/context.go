@@ -109,7 +109,8 @@ func (p *Profile) Default() (*Context, error) {
 	return nil, &NotFoundError{Kind: "context", Ref: p.DefaultContext}
 }
 
-// Account returns the account with the given Key (case-insensitive), or nil.
+// Account returns the account with the given Key, spelt in any way that
+// SameName holds with it (any case), or nil.
 // The pointer refers into p.Accounts and is valid until p changes.
 func (p *Profile) Account(key string) *Account {
 	for i := range p.Accounts {
@@ -456,7 +457,7 @@ func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) ([]UpsertResu
 // kept up to date.
 func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertResult, error) {
 	var res UpsertResult
-	c.Account = strings.ToLower(c.Account)
+	c.Account = NameKey(c.Account) // as Account.Key spells it
 	if c.Account == "" || c.Tenant.ID == "" {
 		return res, fmt.Errorf("context needs an account and a tenant: %w", ErrInvalidContext)
 	}
@@ -665,7 +666,7 @@ func (p *Profile) DropOrphans(keys []string) []string {
 	var orphaned []string
 	for _, k := range keys {
 		if nk := NameKey(k); dropped[nk] {
-			orphaned = append(orphaned, strings.ToLower(k))
+			orphaned = append(orphaned, nk)
 			delete(dropped, nk)
 		}
 	}
@@ -703,7 +704,7 @@ func (p *Profile) RemoveAccounts(keys []string) Removal {
 	rem.OrphanedAccounts = nil
 	for _, k := range keys {
 		if nk := NameKey(k); found[nk] {
-			rem.OrphanedAccounts = append(rem.OrphanedAccounts, strings.ToLower(k))
+			rem.OrphanedAccounts = append(rem.OrphanedAccounts, nk)
 			found[nk] = false
 		}
 	}

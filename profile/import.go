@@ -8,7 +8,6 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // Format names a file format Import reads.
@@ -116,10 +115,10 @@ func importBundle(data []byte) (*Imported, error) {
 	return imp, nil
 }
 
-// accountKeyed returns creds keyed as Account.Key() keys accounts (lower
-// case), which is how the imported contexts name their accounts and how
-// their blobs are read: a file may spell a key in other cases. Of two
-// spellings of one key, the one already in lower case is kept, else the
+// accountKeyed returns creds keyed as Account.Key() keys accounts
+// (NameKey), which is how the imported contexts name their accounts and
+// how their blobs are read: a file may spell a key otherwise. Of two
+// spellings of one key, the one already its own NameKey is kept, else the
 // first in byte order.
 func accountKeyed(creds map[string][]byte) map[string][]byte {
 	if creds == nil {
@@ -127,7 +126,7 @@ func accountKeyed(creds map[string][]byte) map[string][]byte {
 	}
 	out := make(map[string][]byte, len(creds))
 	for _, k := range slices.Sorted(maps.Keys(creds)) {
-		lk := strings.ToLower(k)
+		lk := NameKey(k)
 		if _, ok := out[lk]; !ok || k == lk {
 			out[lk] = creds[k]
 		}
@@ -257,7 +256,7 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		case c.Name != "" && j < 0 && p.identityIndex(&c, ix) >= 0:
 			// another context of that identity, under the file's name
 			if err = checkName(c.Name); err == nil {
-				c.Account = strings.ToLower(c.Account)
+				c.Account = NameKey(c.Account)
 				if c.Environment == "" {
 					c.Environment = DefaultEnvironment
 				}

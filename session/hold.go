@@ -25,7 +25,7 @@ import (
 //     the account key of its selection, as profile.json names accounts.
 //     Only the session's processes write it; it counts while its owner is
 //     alive (Owner.Alive).
-//   - <hash of an account key>.released: the key of an account a shell no
+//   - <hash of an account key's profile.NameKey>.released: the key of an account a shell no
 //     longer holds, so that the next sweep (ReleaseHolds) can drop its
 //     tokens if nothing else needs them.
 //
@@ -54,7 +54,7 @@ func (s *Session) Hold(stateDir, key string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("hold: %w", err)
 	}
-	if strings.EqualFold(old.Account, key) {
+	if profile.SameName(old.Account, key) {
 		return nil
 	}
 	if err := mkPrivate(stateDir, dir); err != nil {
@@ -86,14 +86,15 @@ func (s *Session) Hold(stateDir, key string) error {
 func (s *Session) Release(stateDir string) error { return s.Hold(stateDir, "") }
 
 // Held reports whether the selection of a live session uses the account
-// key (compared case-insensitively), by the records in stateDir.
+// key (compared as account keys are, profile.SameName), by the records in
+// stateDir.
 func Held(stateDir, key string) (bool, error) {
 	keys, err := HeldAccounts(stateDir)
 	if err != nil {
 		return false, err
 	}
 	for _, k := range keys {
-		if strings.EqualFold(k, key) {
+		if profile.SameName(k, key) {
 			return true, nil
 		}
 	}
@@ -199,6 +200,6 @@ func readHolds(dir string) ([]holdFile, error) {
 }
 
 func releasedName(key string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(key)))
+	sum := sha256.Sum256([]byte(profile.NameKey(key)))
 	return hex.EncodeToString(sum[:16]) + ".released"
 }

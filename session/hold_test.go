@@ -100,3 +100,38 @@ func TestReleaseMarksTheAccountForTheSweep(t *testing.T) {
 		t.Fatalf("sweep = %q, %v", keys, err)
 	}
 }
+
+// TestReleaseMarksFollowTheNameRule: released marks are named by the
+// profile.NameKey of their account key, the rule that tells accounts
+// apart: two accounts ToLower equates but the rule does not (İ and i)
+// keep a mark each, so the sweep reports both, while two spellings of one
+// account (ſ and s) are one mark.
+func TestReleaseMarksFollowTheNameRule(t *testing.T) {
+	t.Parallel()
+	rt, state := t.TempDir(), t.TempDir()
+	release := func(keys ...string) []string {
+		t.Helper()
+		for _, k := range keys {
+			s, _ := newSession(t, rt)
+			if err := s.Hold(state, k); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Release(state); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := session.ReleaseHolds(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		return got
+	}
+	const dotted, plain = "emu|t|\u0130v@x", "emu|t|iv@x"
+	if got, want := release(dotted, plain), []string{plain, dotted}; !slices.Equal(got, want) {
+		t.Errorf("sweep = %+q, want %+q: İ and i are two accounts", got, want)
+	}
+	if got := release("emu|t|sam@x", "emu|t|\u017fam@x"); len(got) != 1 {
+		t.Errorf("sweep = %+q, want one of the two spellings of sam@x", got)
+	}
+}

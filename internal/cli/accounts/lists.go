@@ -33,10 +33,10 @@ func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Ou
 	rows := []subscriptionRow{}
 	ax := p.AccountIndex()
 	for _, c := range p.Contexts {
-		if c.Subscription == nil || seen[strings.ToLower(c.Subscription.ID)] {
+		if c.Subscription == nil || seen[profile.NameKey(c.Subscription.ID)] {
 			continue
 		}
-		seen[strings.ToLower(c.Subscription.ID)] = true
+		seen[profile.NameKey(c.Subscription.ID)] = true
 		acct := contexts.Account{ID: ax.AccountID(&c)}
 		if a := ax.Account(c.Account); a != nil {
 			acct.Type = string(a.Type)
@@ -95,10 +95,10 @@ func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 	seen := map[string]bool{}
 	rows := []profile.Tenant{}
 	for _, c := range p.Contexts {
-		if seen[strings.ToLower(c.Tenant.ID)] {
+		if seen[profile.NameKey(c.Tenant.ID)] {
 			continue
 		}
-		seen[strings.ToLower(c.Tenant.ID)] = true
+		seen[profile.NameKey(c.Tenant.ID)] = true
 		rows = append(rows, c.Tenant)
 	}
 	return out.Print(f, rows, func() *cmdutil.Table {
@@ -125,7 +125,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	scopes := map[string]profile.Scope{}
 	var order []string
 	for _, e := range entries {
-		k := strings.ToLower(e.Account)
+		k := profile.NameKey(e.Account)
 		if _, ok := scopes[k]; !ok {
 			scopes[k] = e.Scope
 			order = append(order, k)
@@ -213,13 +213,13 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	}
 	tenants := map[string]profile.Tenant{}
 	for _, t := range res.Tenants {
-		tenants[strings.ToLower(t.ID)] = t
+		tenants[profile.NameKey(t.ID)] = t
 	}
 	inTenant := func(id string) bool {
 		if tenant == "" {
 			return true
 		}
-		t := tenants[strings.ToLower(id)]
+		t := tenants[profile.NameKey(id)]
 		t.ID = id
 		return t.Named(tenant)
 	}

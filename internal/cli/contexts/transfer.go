@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -77,7 +76,7 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entries []azc.Entry) error {
 	stores := map[profile.Scope]credstore.Blobs{}
 	for _, c := range b.Contexts {
-		key := strings.ToLower(c.Account)
+		key := profile.NameKey(c.Account)
 		if _, ok := b.Credentials[key]; ok {
 			continue
 		}

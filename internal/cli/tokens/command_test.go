@@ -3,6 +3,7 @@ package tokens_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -221,5 +222,62 @@ func TestSubscriptionPicksItsContext(t *testing.T) {
 	}
 	if r := h.run(false, "token", "--subscription", "No Such Subscription"); r.code != 2 || !strings.Contains(r.errOut, "No Such Subscription") {
 		t.Errorf("an unknown subscription: exit %d, stderr %q; want 2 naming it", r.code, r.errOut)
+	}
+}
+
+// TestAccessTokenAccountsTheSameUnderTheNameRuleAreOne: two sign-ins with
+// an access token whose --account-id are one id under the name rule (sam
+// and ſam: strings.EqualFold equates ſ and s) are one account in the
+// profile and one blob in the credential store; ids the rule tells apart
+// (İv and iv) are two of each.
+func TestAccessTokenAccountsTheSameUnderTheNameRuleAreOne(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	var j azToken
+	if err := json.Unmarshal([]byte(h.full("token", "-o", "json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	tokFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokFile, []byte(j.AccessToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := h.env["AZC_CONFIG_DIR"]
+	blobs := func() int {
+		t.Helper()
+		entries, err := os.ReadDir(filepath.Join(dir, "credentials"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range entries {
+			if len(e.Name()) == 64 && strings.Trim(e.Name(), "0123456789abcdef") == "" {
+				n++
+			}
+		}
+		return n
+	}
+	accounts := func() int {
+		t.Helper()
+		var p struct{ Accounts []json.RawMessage }
+		data, err := os.ReadFile(filepath.Join(dir, "profile.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatal(err)
+		}
+		return len(p.Accounts)
+	}
+	for _, tc := range []struct {
+		a, b string
+		n    int
+	}{{"sam@x.test", "\u017fam@x.test", 1}, {"\u0130v@x.test", "iv@x.test", 2}} {
+		a0, b0 := accounts(), blobs()
+		for _, id := range []string{tc.a, tc.b} {
+			h.full("login", "--environment", "emu", "--access-token-file", tokFile, "--account-id", id, "-o", "none")
+		}
+		if a, b := accounts()-a0, blobs()-b0; a != tc.n || b != tc.n {
+			t.Errorf("--account-id %+q then %+q: %d accounts and %d blobs more, want %d of each", tc.a, tc.b, a, b, tc.n)
+		}
 	}
 }
