@@ -188,12 +188,12 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 	}
 	if cur != nil {
 		for _, c := range hits {
-			if strings.EqualFold(c.Account, cur.Account) && (sub != "" || c.Subscription == nil || cur.Subscription == nil || strings.EqualFold(c.Subscription.ID, cur.Subscription.ID)) {
+			if profile.SameName(c.Account, cur.Account) && (sub != "" || c.Subscription == nil || cur.Subscription == nil || strings.EqualFold(c.Subscription.ID, cur.Subscription.ID)) {
 				return c, nil
 			}
 		}
 		for _, c := range hits {
-			if strings.EqualFold(c.Account, cur.Account) {
+			if profile.SameName(c.Account, cur.Account) {
 				return c, nil
 			}
 		}
@@ -201,7 +201,7 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 	if sub != "" {
 		ids := map[string]bool{}
 		for _, c := range hits {
-			ids[strings.ToLower(c.Subscription.ID)] = true
+			ids[profile.NameKey(c.Subscription.ID)] = true
 		}
 		if len(ids) > 1 {
 			names := make([]string, len(hits))

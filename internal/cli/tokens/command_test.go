@@ -3,6 +3,8 @@ package tokens_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -222,6 +224,66 @@ func TestSubscriptionPicksItsContext(t *testing.T) {
 	}
 	if r := h.run(false, "token", "--subscription", "No Such Subscription"); r.code != 2 || !strings.Contains(r.errOut, "No Such Subscription") {
 		t.Errorf("an unknown subscription: exit %d, stderr %q; want 2 naming it", r.code, r.errOut)
+	}
+}
+
+// TestSubscriptionPrefersTheCurrentAccountSpeltOtherwise: --subscription
+// that two accounts' contexts hold picks the one of the current context's
+// account, which is found by the one name rule (profile.SameName), so a
+// context naming its account in another spelling of its key (upper case,
+// a hand-edited file) is still that account's.
+func TestSubscriptionPrefersTheCurrentAccountSpeltOtherwise(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	path := filepath.Join(h.env["AZC_CONFIG_DIR"], "profile.json")
+	var p map[string]json.RawMessage
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	var accounts, contexts []map[string]any
+	var def string
+	if err := errors.Join(json.Unmarshal(p["accounts"], &accounts), json.Unmarshal(p["contexts"], &contexts), json.Unmarshal(p["defaultContext"], &def)); err != nil {
+		t.Fatal(err)
+	}
+	// bob: another account with a context on the guest subscription
+	bob := maps.Clone(accounts[0])
+	bob["id"] = "bob@other.test"
+	accounts = append(accounts, bob)
+	var guest map[string]any
+	for _, c := range contexts {
+		if s, _ := c["subscription"].(map[string]any); s != nil && s["id"] == emulator.DefaultGuestSubscriptionID {
+			guest = c
+		}
+		if c["name"] == def {
+			c["account"] = strings.ToUpper(c["account"].(string))
+		}
+	}
+	if guest == nil {
+		t.Fatalf("no context of the guest subscription in %s", data)
+	}
+	other := maps.Clone(guest)
+	other["name"] = "bob-guest"
+	other["account"] = strings.ToLower(bob["environment"].(string) + "|" + bob["homeTenantId"].(string) + "|" + bob["id"].(string))
+	contexts = append(contexts, other)
+	p["accounts"], _ = json.Marshal(accounts)
+	p["contexts"], _ = json.Marshal(contexts)
+	if data, err = json.Marshal(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := h.run(false, "token", "--subscription", emulator.DefaultGuestSubscriptionID, "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("token --subscription from a context of the account spelt in upper case: exit %d: %s", r.code, r.errOut)
+	}
+	var j azToken
+	if err := json.Unmarshal([]byte(r.out), &j); err != nil || j.Subscription != emulator.DefaultGuestSubscriptionID {
+		t.Fatalf("token: %v, %+v", err, j)
 	}
 }
 

@@ -170,7 +170,7 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 	var found []azc.Entry
 	for _, e := range entries {
 		if s := e.Subscription; s != nil && s.Named(sub) {
-			if cur != nil && e.Account == cur.Account {
+			if cur != nil && profile.SameName(e.Account, cur.Account) {
 				return p, &e.Context, e.Scope, nil
 			}
 			found = append(found, e)
