@@ -225,7 +225,13 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 			defer func() { <-sem }()
 			tenant := t.ID
 			if only != "" && strings.EqualFold(tenant, only) {
-				tenant = opts.TenantID // the sign-in's own token when it named the tenant
+				// The sign-in's own token when it named the tenant by its id.
+				// Not when --tenant gave its default domain (which the filter
+				// below accepts, Tenant.Named): MSAL files that token under
+				// the domain, where no later command looks, so the tenant's
+				// token is asked for by its id here, once, rather than by the
+				// first command after the sign-in.
+				tenant = opts.TenantID
 			}
 			if _, err := tokenFor(ctx, tenant); err != nil {
 				if ctx.Err() != nil {

@@ -153,3 +153,36 @@ func TestATenantListThatHangsTimesOut(t *testing.T) {
 		t.Errorf("Login = %q, want %q", err, want)
 	}
 }
+
+// TestASignInLeavesTheNamedTenantsTokenInTheCache: whether --tenant names
+// the tenant by its id or by its default domain, the first token asked
+// for that tenant (by its id, as contexts name it) after the sign-in
+// comes from the cache. A sign-in that names it by domain therefore asks
+// for the tenant's token by id while listing its subscriptions, rather
+// than listing them with its own token, which MSAL files under the domain.
+func TestASignInLeavesTheNamedTenantsTokenInTheCache(t *testing.T) {
+	t.Parallel()
+	for _, ref := range []string{emulator.DefaultGuestTenantID, emulator.DefaultGuestTenantDomain, strings.ToUpper(emulator.DefaultGuestTenantDomain)} {
+		s := startEmulator(t, nil)
+		m := newTestManager(s, nil)
+		s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+		res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, TenantID: ref})
+		if err != nil {
+			t.Fatalf("--tenant %s: %v", ref, err)
+		}
+		if len(res.Tenants) != 1 || res.Tenants[0].ID != emulator.DefaultGuestTenantID || len(res.Subscriptions) == 0 {
+			t.Errorf("--tenant %s: tenants %+v, %d subscriptions; want the guest tenant's", ref, res.Tenants, len(res.Subscriptions))
+		}
+		blobs := newMemBlobs()
+		if err := res.Save(context.Background(), blobs, nil); err != nil {
+			t.Fatal(err)
+		}
+		redeemed := s.Count(emulator.RouteToken, "refresh_token")
+		if _, err := m.Token(context.Background(), blobs, emulatorEnv(s), res.Account, TokenRequest{TenantID: emulator.DefaultGuestTenantID}); err != nil {
+			t.Fatal(err)
+		}
+		if n := s.Count(emulator.RouteToken, "refresh_token") - redeemed; n != 0 {
+			t.Errorf("--tenant %s: the first token for the tenant after the sign-in redeemed %d refresh tokens", ref, n)
+		}
+	}
+}
