@@ -416,15 +416,10 @@ func (k *skimmer[T]) quoted(r *rng) bool {
 		return false
 	}
 	start := k.i + 1
-	// One pass over printable ASCII, the bytes of nearly every string,
-	// eight bytes a step while they last (the bytes' entries and'ed: one
-	// branch a step); any other byte ends it.
+	// One pass over printable ASCII, the bytes of nearly every string; any
+	// other byte ends it.
 	j := start
-	for j+8 <= len(s) && plain[s[j]]&plain[s[j+1]]&plain[s[j+2]]&plain[s[j+3]]&
-		plain[s[j+4]]&plain[s[j+5]]&plain[s[j+6]]&plain[s[j+7]] != 0 {
-		j += 8
-	}
-	for j < len(s) && plain[s[j]] != 0 {
+	for j < len(s) && plain[s[j]] {
 		j++
 	}
 	if j < len(s) && s[j] >= utf8.RuneSelf {
@@ -469,21 +464,21 @@ func validUTF8[T ~string | ~[]byte](b T) bool {
 	return true
 }
 
-// plain is 1 for the bytes quoted reads in its fast pass: printable
+// plain is true for the bytes quoted reads in its fast pass: printable
 // ASCII and DEL, but for '"' and '\\'.
-var plain = [256]uint8{
-	' ': 1, '!': 1, '#': 1, '$': 1, '%': 1, '&': 1, '\'': 1, '(': 1,
-	')': 1, '*': 1, '+': 1, ',': 1, '-': 1, '.': 1, '/': 1,
-	'0': 1, '1': 1, '2': 1, '3': 1, '4': 1, '5': 1, '6': 1, '7': 1,
-	'8': 1, '9': 1, ':': 1, ';': 1, '<': 1, '=': 1, '>': 1, '?': 1,
-	'@': 1, 'A': 1, 'B': 1, 'C': 1, 'D': 1, 'E': 1, 'F': 1, 'G': 1,
-	'H': 1, 'I': 1, 'J': 1, 'K': 1, 'L': 1, 'M': 1, 'N': 1, 'O': 1,
-	'P': 1, 'Q': 1, 'R': 1, 'S': 1, 'T': 1, 'U': 1, 'V': 1, 'W': 1,
-	'X': 1, 'Y': 1, 'Z': 1, '[': 1, ']': 1, '^': 1, '_': 1,
-	'`': 1, 'a': 1, 'b': 1, 'c': 1, 'd': 1, 'e': 1, 'f': 1, 'g': 1,
-	'h': 1, 'i': 1, 'j': 1, 'k': 1, 'l': 1, 'm': 1, 'n': 1, 'o': 1,
-	'p': 1, 'q': 1, 'r': 1, 's': 1, 't': 1, 'u': 1, 'v': 1, 'w': 1,
-	'x': 1, 'y': 1, 'z': 1, '{': 1, '|': 1, '}': 1, '~': 1, 0x7f: 1,
+var plain = [256]bool{
+	' ': true, '!': true, '#': true, '$': true, '%': true, '&': true, '\'': true, '(': true,
+	')': true, '*': true, '+': true, ',': true, '-': true, '.': true, '/': true,
+	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true,
+	'8': true, '9': true, ':': true, ';': true, '<': true, '=': true, '>': true, '?': true,
+	'@': true, 'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true, 'G': true,
+	'H': true, 'I': true, 'J': true, 'K': true, 'L': true, 'M': true, 'N': true, 'O': true,
+	'P': true, 'Q': true, 'R': true, 'S': true, 'T': true, 'U': true, 'V': true, 'W': true,
+	'X': true, 'Y': true, 'Z': true, '[': true, ']': true, '^': true, '_': true,
+	'`': true, 'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true, 'g': true,
+	'h': true, 'i': true, 'j': true, 'k': true, 'l': true, 'm': true, 'n': true, 'o': true,
+	'p': true, 'q': true, 'r': true, 's': true, 't': true, 'u': true, 'v': true, 'w': true,
+	'x': true, 'y': true, 'z': true, '{': true, '|': true, '}': true, '~': true, 0x7f: true,
 }
 
 // skimContexts reads the contexts member's value: null, or an array of

@@ -79,34 +79,14 @@ func Escape(s string) string {
 
 // PrintableASCII reports whether s is printable ASCII (space to '~'), as
 // nearly every name and id is: Escape returns it as it is, and its Width
-// is its length. It reads eight bytes a step (their table entries and'ed:
-// one branch a step), for the tables of thousands of rows azc prints.
+// is its length.
 func PrintableASCII(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if printable[s[i]]&printable[s[i+1]]&printable[s[i+2]]&printable[s[i+3]]&
-			printable[s[i+4]]&printable[s[i+5]]&printable[s[i+6]]&printable[s[i+7]] == 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if printable[s[i]] == 0 {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
 			return false
 		}
 	}
 	return true
-}
-
-// printable is 1 for the bytes of printable ASCII.
-var printable = [256]uint8{
-	' ': 1, '!': 1, '"': 1, '#': 1, '$': 1, '%': 1, '&': 1, '\'': 1, '(': 1, ')': 1, '*': 1, '+': 1,
-	',': 1, '-': 1, '.': 1, '/': 1, '0': 1, '1': 1, '2': 1, '3': 1, '4': 1, '5': 1, '6': 1, '7': 1,
-	'8': 1, '9': 1, ':': 1, ';': 1, '<': 1, '=': 1, '>': 1, '?': 1, '@': 1, 'A': 1, 'B': 1, 'C': 1,
-	'D': 1, 'E': 1, 'F': 1, 'G': 1, 'H': 1, 'I': 1, 'J': 1, 'K': 1, 'L': 1, 'M': 1, 'N': 1, 'O': 1,
-	'P': 1, 'Q': 1, 'R': 1, 'S': 1, 'T': 1, 'U': 1, 'V': 1, 'W': 1, 'X': 1, 'Y': 1, 'Z': 1, '[': 1,
-	'\\': 1, ']': 1, '^': 1, '_': 1, '`': 1, 'a': 1, 'b': 1, 'c': 1, 'd': 1, 'e': 1, 'f': 1, 'g': 1,
-	'h': 1, 'i': 1, 'j': 1, 'k': 1, 'l': 1, 'm': 1, 'n': 1, 'o': 1, 'p': 1, 'q': 1, 'r': 1, 's': 1,
-	't': 1, 'u': 1, 'v': 1, 'w': 1, 'x': 1, 'y': 1, 'z': 1, '{': 1, '|': 1, '}': 1, '~': 1,
 }
 
 // Unsafe reports whether the character r must not reach a terminal as it

@@ -81,9 +81,8 @@ func FuzzEscape(f *testing.F) {
 }
 
 // TestPrintableASCII: every byte outside space to '~', at every position
-// of strings up to 20 bytes long (the check takes eight bytes a step),
-// makes the string not printable ASCII; and a string that is, Escape
-// returns as it is.
+// of strings up to 20 bytes long, makes the string not printable ASCII;
+// and a string that is, Escape returns as it is.
 func TestPrintableASCII(t *testing.T) {
 	for c := range 256 {
 		for n := range 20 {
