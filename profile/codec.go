@@ -98,6 +98,15 @@ func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, err
 	return p, nil
 }
 
+// checkHeader checks what Decode checks of a profile's header: its
+// format version and its custom environments' names.
+func (p *Profile) checkHeader() error {
+	if err := checkVersion(p.Version); err != nil {
+		return err
+	}
+	return checkEnvironmentNames(p.Environments)
+}
+
 // checkVersion refuses a format version this build cannot read.
 func checkVersion(v int) error {
 	if v > FormatVersion {

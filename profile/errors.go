@@ -56,7 +56,7 @@ func (e *CorruptError) Hint() string {
 	}
 	var dup *DuplicateNameError
 	if errors.As(e.Err, &dup) {
-		return fmt.Sprintf("edit %s to rename or remove one of the two contexts (each is on a line of its own); azc changes nothing until then", e.Path)
+		return fmt.Sprintf("edit %s to rename or remove one of the two %ss (each is on a line of its own); azc changes nothing until then", e.Path, dup.What())
 	}
 	if e.Backup != "" {
 		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", e.Backup, e.Path, e.Path)

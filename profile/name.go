@@ -189,20 +189,53 @@ func (t *nameTable) hash(name string) uint64 {
 	return maphash.Bytes(t.seed, low[:len(name)])
 }
 
-// DuplicateNameError reports two contexts of one profile whose names are
-// the same under SameName (a hand-edited file): which of them a name
-// would pick is not defined, so the profile is refused.
+// DuplicateNameError reports two contexts, or two custom environments, of
+// one profile whose names are the same under SameName (a hand-edited
+// file), or a custom environment named as a built-in one: which of them a
+// name would pick is not defined, so the profile is refused.
 type DuplicateNameError struct {
 	First, Second string
+	// Kind is "environment" for environments; "" (or "context") for
+	// contexts.
+	Kind string
 }
 
-// Error names the two contexts. When they differ in their bytes and are
+// What is what the two are: "context" or "environment".
+func (e *DuplicateNameError) What() string {
+	if e.Kind == "" {
+		return "context"
+	}
+	return e.Kind
+}
+
+// Error names the two. When they differ in their bytes and are
 // not plain ASCII, it also writes them with their non-ASCII characters
 // escaped: the Kelvin sign and K, or ſ and s, look alike when printed.
 func (e *DuplicateNameError) Error() string {
-	msg := fmt.Sprintf("contexts %q and %q have the same name (names are compared ignoring case", e.First, e.Second)
+	msg := fmt.Sprintf("%ss %q and %q have the same name (names are compared ignoring case", e.What(), e.First, e.Second)
 	if e.First != e.Second && !(isASCII(e.First) && isASCII(e.Second)) {
 		msg += fmt.Sprintf("; written in ASCII they are %s and %s", strconv.QuoteToASCII(e.First), strconv.QuoteToASCII(e.Second))
 	}
 	return msg + ")"
+}
+
+// checkEnvironmentNames refuses custom environments two of which have the
+// same name (SameName), or one of which is named as a built-in one (which
+// every lookup takes first).
+func checkEnvironmentNames(envs []Environment) error {
+	if len(envs) == 0 {
+		return nil
+	}
+	seen := make(map[string]string, len(envs))
+	for _, b := range BuiltinEnvironments() {
+		seen[NameKey(b.Name)] = b.Name
+	}
+	for _, e := range envs {
+		k := NameKey(e.Name)
+		if first, ok := seen[k]; ok {
+			return &DuplicateNameError{First: first, Second: e.Name, Kind: "environment"}
+		}
+		seen[k] = e.Name
+	}
+	return nil
 }

@@ -661,3 +661,48 @@ func TestEveryPathReadsAFileWithTwoByteOrderMarksAlike(t *testing.T) {
 		t.Fatalf("Update: %v; Load: %v", uerr, lerr)
 	}
 }
+
+// TestTwoEnvironmentsOfOneNameAreADuplicate: a profile.json (edited by
+// hand) with two custom environments whose names are the same under
+// SameName, or one named as a built-in, is refused by every read as two
+// contexts of one name are, with the path and the way out: it was read,
+// and a context naming "LAB" got the endpoints of "lab", the first of the
+// two, while `azc doctor` said ok.
+func TestTwoEnvironmentsOfOneNameAreADuplicate(t *testing.T) {
+	t.Parallel()
+	env := func(name, host string) string {
+		return `{"name":"` + name + `","authorityHost":"https://` + host + `/","armEndpoint":"https://` + host + `/","armAudience":"x"}`
+	}
+	for _, envs := range [][2]string{{"lab", "LAB"}, {"la\u212a", "lak"}, {"AzureU\u017fGovernment", "other"}} {
+		t.Run(envs[0], func(t *testing.T) {
+			t.Parallel()
+			s := openStore(t)
+			text := "{\n  \"version\": 1,\n  \"generation\": 1,\n  \"environments\": [\n    " + env(envs[0], "a.test") + ",\n    " + env(envs[1], "b.test") +
+				"\n  ],\n  \"contexts\": [\n    {\"name\":\"c\",\"account\":\"lab|t|u\",\"environment\":\"" + envs[1] + "\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n"
+			if err := os.WriteFile(s.Path(), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			check := func(what string, err error) {
+				t.Helper()
+				var ce *profile.CorruptError
+				var dup *profile.DuplicateNameError
+				if !errors.As(err, &ce) || ce.Path != s.Path() || !errors.As(err, &dup) ||
+					!strings.Contains(err.Error(), "environments") || !strings.Contains(ce.Hint(), "environments") {
+					t.Fatalf("%s: %v, want a *CorruptError naming %s of two environments of one name", what, err, s.Path())
+				}
+			}
+			_, err := s.Load()
+			check("Load", err)
+			_, err = s.View()
+			check("View", err)
+			_, err = s.ViewKeeping("c")
+			check("ViewKeeping", err)
+			_, err = s.Settings()
+			check("Settings", err)
+			_, err = s.SetDefault("c")
+			check("SetDefault", err)
+			_, err = s.Update(func(*profile.Profile) error { return nil })
+			check("Update", err)
+		})
+	}
+}

@@ -359,7 +359,7 @@ func skim(text string) *View {
 			return nil
 		}
 	}
-	if checkVersion(h.Version) != nil {
+	if h.checkHeader() != nil {
 		return nil
 	}
 	names, err := checkNames(len(v.spans), func(i int) string { return v.at(v.spans[i].name) })

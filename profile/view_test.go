@@ -29,6 +29,9 @@ func viewSeeds(f *testing.F) {
 	f.Add(mustEncode(&Profile{Version: 1, DefaultContext: "é", Settings: Settings{Autosave: new(bool)}, Environments: []Environment{{Name: "E", AuthorityHost: "h"}}, Contexts: []Context{{Name: "é", Account: "k", Environment: "E", Tenant: Tenant{ID: "t", DisplayName: "D"}, StorageAccount: "sa", Properties: map[string]string{"a": "b", "c": ""}}}}), "É")
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],}`), "a")
 	f.Add([]byte(`{"version":1,"Contexts":[],"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "a")
+	// two environments of one name, and one named as a built-in
+	f.Add([]byte(`{"version":1,"environments":[{"name":"e\u212a","authorityHost":"h","armEndpoint":"x","armAudience":"y"},{"name":"EK","authorityHost":"h2","armEndpoint":"x","armAudience":"y"}],"contexts":[{"name":"a","account":"k","environment":"EK","tenant":{"id":"t"}}]}`), "a")
+	f.Add(mustEncode(&Profile{Version: 1, Environments: []Environment{{Name: "AzureU\u017fGovernment", AuthorityHost: "h"}}, Contexts: []Context{{Name: "a", Tenant: Tenant{ID: "t"}}}}), "a")
 	// one-line contexts in the encoder's layout, and near misses the
 	// general skim must read
 	f.Add([]byte("{\"version\":1,\"contexts\":[\n"+

@@ -168,7 +168,7 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		hint := "azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json"
 		var dup *profile.DuplicateNameError
 		if errors.As(err, &dup) {
-			hint = fmt.Sprintf("edit %s to rename or remove one of the two contexts, then import it again", opts.File)
+			hint = fmt.Sprintf("edit %s to rename or remove one of the two %ss, then import it again", opts.File, dup.What())
 		}
 		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure, hint)
 	}
