@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
@@ -624,7 +623,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 
 // namesAccount reports whether p holds the account key or a context of it.
 func namesAccount(p *profile.Profile, key string) bool {
-	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return strings.EqualFold(c.Account, key) })
+	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, key) })
 }
 
 // checkName refuses a name no context may have, by the profile's rule

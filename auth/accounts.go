@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -75,6 +74,6 @@ func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func(
 // names reports whether p holds the account key or a context of it.
 func names(p *profile.Profile, key string) bool {
 	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool {
-		return strings.EqualFold(c.Account, key)
+		return profile.SameName(c.Account, key)
 	})
 }

@@ -117,7 +117,7 @@ func (p *Profile) Default() (*Context, error) {
 // The pointer refers into p.Accounts and is valid until p changes.
 func (p *Profile) Account(key string) *Account {
 	for i := range p.Accounts {
-		if strings.EqualFold(p.Accounts[i].Key(), key) {
+		if SameName(p.Accounts[i].Key(), key) {
 			return &p.Accounts[i]
 		}
 	}

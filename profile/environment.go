@@ -38,7 +38,7 @@ const DefaultEnvironment = "AzureCloud"
 
 func builtinEnvironment(name string) (Environment, bool) {
 	for _, e := range BuiltinEnvironments() {
-		if strings.EqualFold(e.Name, name) {
+		if SameName(e.Name, name) {
 			return e, true
 		}
 	}
@@ -58,7 +58,7 @@ func (p *Profile) Environment(name string) (Environment, error) {
 		return e, nil
 	}
 	for _, e := range p.Environments {
-		if strings.EqualFold(e.Name, name) {
+		if SameName(e.Name, name) {
 			return e, nil
 		}
 	}
@@ -77,7 +77,7 @@ func (p *Profile) SetEnvironment(e Environment) error {
 	}
 	e.BuiltIn = false
 	for i := range p.Environments {
-		if strings.EqualFold(p.Environments[i].Name, e.Name) {
+		if SameName(p.Environments[i].Name, e.Name) {
 			p.Environments[i] = e
 			return nil
 		}
@@ -94,7 +94,7 @@ func (p *Profile) RemoveEnvironment(name string) error {
 	}
 	idx := -1
 	for i := range p.Environments {
-		if strings.EqualFold(p.Environments[i].Name, name) {
+		if SameName(p.Environments[i].Name, name) {
 			idx = i
 		}
 	}
@@ -103,7 +103,7 @@ func (p *Profile) RemoveEnvironment(name string) error {
 	}
 	var users []string
 	for i := range p.Contexts {
-		if strings.EqualFold(p.Contexts[i].Environment, name) {
+		if SameName(p.Contexts[i].Environment, name) {
 			users = append(users, p.Contexts[i].Name)
 		}
 	}

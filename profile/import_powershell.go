@@ -113,7 +113,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 		i := imp.addAccount(a)
 		// A generated name gives way to azc's short default name; the long
 		// form still resolves (see Find). A name the user chose is kept.
-		if strings.EqualFold(key, powerShellName(&c, imp.Accounts[i].ID)) || checkName(key) != nil {
+		if SameName(key, powerShellName(&c, imp.Accounts[i].ID)) || checkName(key) != nil {
 			c.Name = ""
 		}
 		// The default is the context of the key's exact name, else the
@@ -149,7 +149,7 @@ func (imp *Imported) addPSEnvironment(e psEnvironment) {
 	if _, builtin := builtinEnvironment(e.Name); builtin {
 		return
 	}
-	if slices.ContainsFunc(imp.Environments, func(x Environment) bool { return strings.EqualFold(x.Name, e.Name) }) {
+	if slices.ContainsFunc(imp.Environments, func(x Environment) bool { return SameName(x.Name, e.Name) }) {
 		return
 	}
 	imp.Environments = append(imp.Environments, Environment{

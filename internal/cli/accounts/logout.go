@@ -48,7 +48,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			return err
 		}
 		for _, k := range held {
-			if !slices.ContainsFunc(known, func(o string) bool { return strings.EqualFold(o, k) }) {
+			if !slices.ContainsFunc(known, func(o string) bool { return profile.SameName(o, k) }) {
 				known = append(known, k)
 			}
 		}
@@ -62,7 +62,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		var ids []string
 		for _, k := range known {
 			id := ax.AccountID(&profile.Context{Account: k})
-			if strings.EqualFold(id, o.Account) || strings.EqualFold(k, o.Account) {
+			if profile.SameName(id, o.Account) || profile.SameName(k, o.Account) {
 				keys = append(keys, k)
 			}
 			ids = append(ids, id)
