@@ -518,6 +518,11 @@ type FileReport struct {
 	// Plaintext lists the blob files stored unencrypted: written while no
 	// key store was reachable (or by a store that has none).
 	Plaintext []string
+	// KeyLost lists, as *KeyLostError (its Key the file's path), the blob
+	// files sealed under a data key the store no longer has (a
+	// kernel-keyring key after a reboot): their accounts read as signed
+	// out until they sign in again.
+	KeyLost []error
 	// Damaged holds, for each blob file azc cannot read (one over
 	// profile.MaxFileSize, a *profile.TooLargeError, or not an azc blob:
 	// damaged, truncated, written by something else), an error naming it.
@@ -566,6 +571,8 @@ func (s *Store) Check() (FileReport, error) {
 			r.Damaged = append(r.Damaged, fmt.Errorf("%s: %w", p, err))
 		case b.alg == algPlain:
 			r.Plaintext = append(r.Plaintext, p)
+		case s.sealer == nil || s.sealer.id != b.keyID:
+			r.KeyLost = append(r.KeyLost, &KeyLostError{Key: p, Backend: s.known[hex.EncodeToString(b.keyID[:])]})
 		}
 	}
 	return r, nil

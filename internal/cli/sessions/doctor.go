@@ -202,13 +202,21 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, f
 
 // credentialFiles reports the credential store's files: each that azc
 // refuses (a link, not a regular file, another user's), each blob it
-// cannot read (damaged, over the size cap), and the blobs stored
-// unencrypted, all of them.
+// cannot read (damaged, over the size cap, sealed under a data key that
+// is gone), and the blobs stored unencrypted, all of them.
 func credentialFiles(cs *credstore.Store, add func(name, status, format string, a ...any)) {
 	r, err := cs.Check()
 	problems := storeFileProblems("credential files", r, err, "azc logout", add)
 	if err != nil {
 		return
+	}
+	if len(r.KeyLost) > 0 {
+		msgs := make([]string, len(r.KeyLost))
+		for i, e := range r.KeyLost {
+			msgs[i] = e.Error()
+		}
+		add("credential files", "warn", "%d of %d blobs read as signed out: %s", len(r.KeyLost), r.Blobs, strings.Join(msgs, "; "))
+		problems = true
 	}
 	switch {
 	case len(r.Plaintext) > 0 && cs.Encrypted():

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -88,5 +89,46 @@ func TestDoctorReportsADamagedSessionBlob(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("doctor's session files %+v: no fail line naming %s", got, damaged)
+	}
+}
+
+// TestDoctorReportsBlobsWhoseDataKeyIsGone: blobs sealed under a data key
+// the key store no longer has (the kernel keyring after a reboot) read as
+// signed out; doctor names them and says to sign in again. It said the
+// credential files were ok.
+func TestDoctorReportsBlobsWhoseDataKeyIsGone(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for i, acct := range []string{"azurecloud|t|before@example.com", "azurecloud|t|after@example.com"} {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey(fmt.Sprintf("key-%d", i), key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cs.Put(acct, []byte("cache")); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			continue
+		}
+		if _, err := cs.Get("azurecloud|t|before@example.com"); !errors.Is(err, credstore.ErrKeyLost) {
+			t.Fatalf("Get of a blob sealed under the lost key: %v, want ErrKeyLost", err)
+		}
+		var got []Check
+		credentialFiles(cs, func(name, status, format string, a ...any) {
+			got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+		})
+		found := false
+		for _, c := range got {
+			found = found || c.Name == "credential files" && c.Status == "warn" &&
+				strings.Contains(c.Detail, "1 of 2 blobs") && strings.Contains(c.Detail, "sign in again") &&
+				strings.Contains(c.Detail, cs.Dir())
+		}
+		if !found {
+			t.Errorf("doctor's credential files %+v: no warning of the blob whose data key is gone", got)
+		}
 	}
 }
