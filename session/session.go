@@ -317,16 +317,39 @@ func (s *Session) End() error {
 }
 
 // blobs keeps account blobs apart from the session profile's own blob.
+// Its errors name a blob by the key it was asked for, as the user's
+// store's do (see named).
 type blobs struct{ st *credstore.Store }
 
-func (b blobs) Get(key string) ([]byte, error) { return b.st.Get(blobPrefix + key) }
+func (b blobs) Get(key string) ([]byte, error) {
+	data, err := b.st.Get(blobPrefix + key)
+	return data, named(err, key)
+}
 
 func (b blobs) Put(key string, data []byte) error { return b.st.Put(blobPrefix+key, data) }
 
 func (b blobs) Delete(key string) error { return b.st.Delete(blobPrefix + key) }
 
 func (b blobs) Update(key string, fn func(old []byte) ([]byte, error)) error {
-	return b.st.Update(blobPrefix+key, fn)
+	return named(b.st.Update(blobPrefix+key, fn), key)
+}
+
+// named is err, when it is the *credstore.CorruptError or
+// *credstore.KeyLostError of key's blob (as Store.Get returns them), with
+// the caller's key: the way out of a damaged blob, `azc logout KEY`, knows
+// the account's key, not the name the session stores its blob under.
+func named(err error, key string) error {
+	if ce, ok := err.(*credstore.CorruptError); ok && ce.Key == blobPrefix+key {
+		c := *ce
+		c.Key = key
+		return &c
+	}
+	if kl, ok := err.(*credstore.KeyLostError); ok && kl.Key == blobPrefix+key {
+		k := *kl
+		k.Key = key
+		return &k
+	}
+	return err
 }
 
 func (b blobs) Lock(ctx context.Context, key string) (func(), error) {

@@ -417,3 +417,49 @@ func FuzzParseEnv(f *testing.F) {
 		}
 	})
 }
+
+// TestADamagedBlobIsNamedByItsAccountKey: the session keeps an account's
+// blob under a name of its own, but an error about the blob names the
+// account key it was asked for, as the user's store does: the way out
+// azc prints for a damaged blob is `azc logout KEY`, which knows no other
+// name.
+func TestADamagedBlobIsNamedByItsAccountKey(t *testing.T) {
+	t.Parallel()
+	s, _ := newSession(t, t.TempDir())
+	files := func() map[string]bool {
+		t.Helper()
+		entries, err := os.ReadDir(s.StoreDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, e := range entries {
+			m[e.Name()] = true
+		}
+		return m
+	}
+	before := files()
+	const key = "azurecloud|t1|alice@contoso.test"
+	b := s.Blobs()
+	if err := b.Put(key, []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	var blob string
+	for n := range files() {
+		if !before[n] && !strings.HasSuffix(n, ".lock") {
+			blob = filepath.Join(s.StoreDir(), n)
+		}
+	}
+	if err := os.WriteFile(blob, []byte("azcb"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []func() error{
+		func() error { _, err := b.Get(key); return err },
+		func() error { return b.Update(key, func(old []byte) ([]byte, error) { return old, nil }) },
+	} {
+		var ce *credstore.CorruptError
+		if err := op(); !errors.As(err, &ce) || ce.Key != key {
+			t.Errorf("the damaged blob's error %v; want a *credstore.CorruptError naming key %q", err, key)
+		}
+	}
+}
