@@ -131,8 +131,9 @@ type Entry struct {
 	// Current marks the context Resolve("") returns.
 	Current bool
 	// Credentials is the scope whose credential store holds the tokens of
-	// the context's account (set by ResolveEntry): Scope, except for a
-	// context of the session whose account signed in at user scope.
+	// the context's account (set by ResolveEntry and SetCredentials):
+	// Scope, except for a context of the session whose account signed in
+	// at user scope.
 	Credentials profile.Scope
 }
 
@@ -192,15 +193,50 @@ func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
 		return nil, Entry{}, err
 	}
 	h := l.header()
-	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), Credentials: scope}
+	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), Credentials: s.credentials(l, c, scope)}
+	return h, e, nil
+}
+
+// SetCredentials sets the Credentials of each of entries, contexts of
+// the merged view (Contexts), as ResolveEntry sets an Entry's: for a
+// command that uses the account of a context it found among them.
+func (s *State) SetCredentials(entries []Entry) error {
+	var l *lookup
+	of := map[string]profile.Scope{} // by the NameKey of a session context's account
+	for i := range entries {
+		e := &entries[i]
+		if e.Scope != profile.ScopeProcess {
+			e.Credentials = e.Scope
+			continue
+		}
+		k := profile.NameKey(e.Account)
+		if _, ok := of[k]; !ok {
+			if l == nil {
+				var err error
+				if l, err = s.lookup(); err != nil {
+					return err
+				}
+			}
+			of[k] = s.credentials(l, &e.Context, e.Scope)
+		}
+		e.Credentials = of[k]
+	}
+	return nil
+}
+
+// credentials is the scope whose credential store holds the tokens of
+// the account of c, a context of scope in l: scope, except for a context
+// of the session whose account signed in at user scope (the profile holds
+// the account, and the session's store no blob of it).
+func (s *State) credentials(l *lookup, c *profile.Context, scope profile.Scope) profile.Scope {
 	if scope == profile.ScopeProcess && l.user != nil && l.head.Account(c.Account) != nil {
 		if sb := s.SessionBlobs(); sb != nil {
 			if _, err := sb.Get(c.Account); errors.Is(err, credstore.ErrNotFound) {
-				e.Credentials = profile.ScopeUser
+				return profile.ScopeUser
 			}
 		}
 	}
-	return h, e, nil
+	return scope
 }
 
 // Resolver returns Resolve over one reading of the state, giving each

@@ -71,9 +71,13 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 }
 
 // addCredentials fills b.Credentials with the blob of each exported
-// context's account, read from the store of the scope the context lives
-// in; accounts without a blob are skipped.
+// context's account, read from the store that holds its tokens
+// (azc.Entry.Credentials: a session's context of an account signed in at
+// user scope has them in the user's); accounts without a blob are skipped.
 func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entries []azc.Entry) error {
+	if err := st.SetCredentials(entries); err != nil {
+		return err
+	}
 	stores := map[profile.Scope]credstore.Blobs{}
 	for _, c := range b.Contexts {
 		key := profile.NameKey(c.Account)
@@ -83,7 +87,7 @@ func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entrie
 		scope := profile.ScopeUser
 		for _, e := range entries {
 			if profile.SameName(e.Name, c.Name) {
-				scope = e.Scope
+				scope = e.Credentials
 			}
 		}
 		blobs, ok := stores[scope]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +342,38 @@ func TestAccessTokenAccountsTheSameUnderTheNameRuleAreOne(t *testing.T) {
 		if a, b := accounts()-a0, blobs()-b0; a != tc.n || b != tc.n {
 			t.Errorf("--account-id %+q then %+q: %d accounts and %d blobs more, want %d of each", tc.a, tc.b, a, b, tc.n)
 		}
+	}
+}
+
+// TestASessionContextOfAUserAccountUsesTheUsersCredentials: a context
+// that the shell's session holds (context set --scope process) of an
+// account signed in at user scope has its account's tokens in the user's
+// credential store (azc.Entry.Credentials), as azc token -c finds them:
+// context export --with-credentials and azc token --subscription, which
+// find the context among the merged view's contexts, look there too.
+func TestASessionContextOfAUserAccountUsesTheUsersCredentials(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.env["XDG_RUNTIME_DIR"] = t.TempDir()
+	h.env["AZC_SESSION"] = strings.TrimSpace(h.full("session", "start", "--pid", strconv.Itoa(os.Getpid())))
+	user := strings.TrimSpace(h.full("context", "list", "-o", "tsv", "--query", "[?subscription.name=='Fabrikam Shared'].name"))
+	h.full("context", "set", "--subscription", "Fabrikam Shared", "--name", "scratch", "--scope", "process", "-o", "none")
+	if got := strings.TrimSpace(h.full("context", "show", "scratch", "-o", "tsv", "--query", "scope")); got != "process" {
+		t.Fatalf("scratch lives in scope %q, want process", got)
+	}
+	h.full("token", "-c", "scratch", "-o", "none")
+
+	var b struct{ Credentials map[string]json.RawMessage }
+	if err := json.Unmarshal([]byte(h.full("context", "export", "scratch", "--file", "-", "--with-credentials")), &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Credentials) != 1 {
+		t.Errorf("export --with-credentials of the session's context carries %d accounts' credentials, want 1", len(b.Credentials))
+	}
+
+	// the session's context alone holds the subscription now
+	h.full("context", "remove", user, "--scope", "user", "-o", "none")
+	if r := h.run(false, "token", "--subscription", "Fabrikam Shared", "-o", "json"); r.code != 0 {
+		t.Errorf("token --subscription of the session's context: exit %d: %s", r.code, r.errOut)
 	}
 }

@@ -171,7 +171,8 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 	for _, e := range entries {
 		if s := e.Subscription; s != nil && s.Named(sub) {
 			if cur != nil && profile.SameName(e.Account, cur.Account) {
-				return p, &e.Context, e.Scope, nil
+				found = []azc.Entry{e}
+				break
 			}
 			found = append(found, e)
 		}
@@ -181,7 +182,11 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 		return nil, nil, 0, cmdutil.WithHint(fmt.Errorf("no context has subscription %q", sub), cmdutil.ExitUsage,
 			"list the subscriptions with `azc context list`; sign in to another account with `azc login`")
 	case 1:
-		return p, &found[0].Context, found[0].Scope, nil
+		// the store that holds its account's tokens, as ResolveContext's
+		if err := st.SetCredentials(found); err != nil {
+			return nil, nil, 0, err
+		}
+		return p, &found[0].Context, found[0].Credentials, nil
 	}
 	names := make([]string, len(found))
 	for i, e := range found {
