@@ -8,6 +8,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // Format names a file format Import reads.
@@ -75,7 +76,10 @@ func Import(data []byte) (*Imported, error) {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return nil, errors.New("the file is UTF-16 (as Windows PowerShell's Out-File and > write files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
 	}
-	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
+	for bytes.HasPrefix(data, utf8BOM) { // each, as Decode takes them off
+		data = data[len(utf8BOM):]
+	}
+	data = bytes.TrimSpace(data)
 	var top map[string]json.RawMessage
 	if err := unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("parse context file: %w", err)
@@ -223,6 +227,7 @@ type MergeResult struct {
 func (p *Profile) Merge(imp *Imported) MergeResult {
 	var res MergeResult
 	for _, e := range imp.Environments {
+		e.Name = strings.TrimSpace(e.Name) // the name SetEnvironment stores
 		if old, err := p.Environment(e.Name); err == nil {
 			if old.BuiltIn || old != e {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("environment %s kept as it was: one of that name exists", e.Name))

@@ -526,3 +526,47 @@ func TestImportedCredentialsAreKeyedAsTheirAccounts(t *testing.T) {
 		t.Errorf("credentials (-want +got):\n%s", diff)
 	}
 }
+
+// TestMergeKeepsAnEnvironmentWhoseNameTheFileSpacesOut: a file's custom
+// environment named as one of the profile's but with spaces around it
+// (" lab ", which azc would store as "lab") is one of that name: the
+// profile's is kept as it was, with a warning, as for the bare name.
+func TestMergeKeepsAnEnvironmentWhoseNameTheFileSpacesOut(t *testing.T) {
+	t.Parallel()
+	p := profile.New()
+	lab := profile.Environment{Name: "lab", AuthorityHost: "https://login.lab.test/", ARMEndpoint: "https://arm.lab.test/", ARMAudience: "https://arm.lab.test/"}
+	if err := p.SetEnvironment(lab); err != nil {
+		t.Fatal(err)
+	}
+	data := []byte(`{"kind":"azc.contexts","version":1,"environments":[{"name":" lab ","authorityHost":"https://login.evil.test/","armEndpoint":"https://arm.evil.test/","armAudience":"https://arm.evil.test/"}]}`)
+	imp, err := profile.Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := p.Merge(imp)
+	if got, err := p.Environment("lab"); err != nil || got != lab {
+		t.Errorf("lab = %+v, %v; want it kept as it was", got, err)
+	}
+	if len(res.Environments) != 0 || len(res.Warnings) != 1 {
+		t.Errorf("environments added %q, warnings %q; want none added and a warning", res.Environments, res.Warnings)
+	}
+}
+
+// TestImportReadsAProfileAsDecodeDoes: a profile.json that begins with two
+// UTF-8 byte order marks, which every command reads (Decode takes off each
+// leading mark), is imported too.
+func TestImportReadsAProfileAsDecodeDoes(t *testing.T) {
+	t.Parallel()
+	bom := "\xef\xbb\xbf"
+	text := bom + bom + `{"version":1,"generation":3,"defaultContext":"a","contexts":[{"name":"a","account":"k","tenant":{"id":"t"}}]}`
+	if _, err := profile.Decode([]byte(text)); err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	imp, err := profile.Import([]byte(text))
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if imp.Format != profile.FormatAzcProfile || len(imp.Contexts) != 1 {
+		t.Errorf("Import = format %q, %d contexts; want the profile's one context", imp.Format, len(imp.Contexts))
+	}
+}
