@@ -239,6 +239,12 @@ func (s *Session) wrap(err error) error {
 	if errors.Is(err, credstore.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("session %s: %w: it ended or was cleaned up", s.id, ErrNotFound)
 	}
+	var ce *credstore.CorruptError
+	if errors.As(err, &ce) {
+		// not an account's blob: signing one out (CorruptError's way
+		// out) would not mend it
+		return fmt.Errorf("session %s: %w: %s: %v", s.id, ErrDamaged, ce.Path, errors.Unwrap(ce))
+	}
 	return fmt.Errorf("session %s: %w", s.id, err)
 }
 

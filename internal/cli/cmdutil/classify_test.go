@@ -1,10 +1,15 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/session"
 )
 
 // TestAnErrorsOwnHintIsShown: an error that says what to do (Hint) gives
@@ -19,5 +24,53 @@ func TestAnErrorsOwnHintIsShown(t *testing.T) {
 	own := WithHint(refused, ExitFailure, "the command's own")
 	if _, hints := Classify(own); len(hints) != 1 || hints[0] != "the command's own" {
 		t.Errorf("hints %q, want the command's own only", hints)
+	}
+}
+
+// TestADamagedSessionBlobHintsAtANewSession: a session whose own state
+// (its selection) is damaged is a damaged session, whose way out is a new
+// one: its hint was `azc logout azc-session:selection`, the damaged
+// account blob's, which no account matches.
+func TestADamagedSessionBlobHintsAtANewSession(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, _, err := session.New(rt, os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := func() map[string]bool {
+		t.Helper()
+		entries, err := os.ReadDir(s.StoreDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, e := range entries {
+			m[e.Name()] = true
+		}
+		return m
+	}
+	before := files()
+	if err := s.UpdateSelections(func(sel *session.Selections) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	damaged := 0
+	for n := range files() {
+		if !before[n] && !strings.HasSuffix(n, ".lock") {
+			if err := os.WriteFile(filepath.Join(s.StoreDir(), n), []byte("azcb"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			damaged++
+		}
+	}
+	if damaged != 1 {
+		t.Fatalf("the selection wrote %d blobs, want 1", damaged)
+	}
+	_, err = s.Selections()
+	if !errors.Is(err, session.ErrDamaged) {
+		t.Fatalf("Selections of a damaged selection: %v, want session.ErrDamaged", err)
+	}
+	if _, hints := Classify(fmt.Errorf("this shell's session: %w", err)); len(hints) != 1 || !strings.Contains(hints[0], "start a new session") {
+		t.Errorf("hints %q, want a new session's", hints)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
 )
 
 // NewFactory builds the Factory of one invocation over ios and getenv.
@@ -212,6 +213,8 @@ func classify(err error) (int, []string) {
 		hints = append(hints, "`azc use -` returns to the context that was the default before the last switch")
 	case errors.As(err, &lock):
 		hints = append(hints, "retry; if no azc process is running, check who holds "+lock.Path)
+	case errors.Is(err, session.ErrDamaged):
+		hints = append(hints, newSessionHint)
 	case errors.As(err, &corrupt):
 		hints = append(hints, "sign the account out with `azc logout "+shquote.Quote(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
 	case errors.Is(err, ErrCancelled):

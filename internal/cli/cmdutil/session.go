@@ -45,10 +45,11 @@ func AttachSession(f *Factory) {
 // cannot be opened, with the ways out. err (package session's) already
 // names the variable or the session.
 func SessionError(err error) error {
-	return &ExitError{Code: ExitFailure, Err: err, Hints: []string{
-		"start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or leave it with `unset " + session.EnvVar + "`",
-	}}
+	return &ExitError{Code: ExitFailure, Err: err, Hints: []string{newSessionHint}}
 }
+
+// newSessionHint is the way out of a session azc cannot use.
+const newSessionHint = "start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or leave it with `unset " + session.EnvVar + "`"
 
 // brokenSession is a session that could not be opened: every use of it
 // fails with its error.
