@@ -635,7 +635,7 @@ func (p *Profile) removeAt(at ...int) Removal {
 }
 
 // DropOrphans removes the accounts among keys that no context uses and
-// returns their keys, lower-cased, for the caller to drop their
+// returns their keys (NameKey) for the caller to drop their
 // credentials. It costs one pass over p's contexts and one over its
 // accounts, however many keys there are.
 func (p *Profile) DropOrphans(keys []string) []string {

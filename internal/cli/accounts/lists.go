@@ -241,7 +241,7 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	case len(hits) > 0:
 		s := hits[0]
 		c.Subscription = &s
-		c.Tenant = tenants[strings.ToLower(s.TenantID)]
+		c.Tenant = tenants[profile.NameKey(s.TenantID)]
 		if c.Tenant.ID == "" {
 			c.Tenant.ID = s.TenantID
 		}
