@@ -122,12 +122,18 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	if err != nil {
 		return err
 	}
+	// each account's tokens are in the store that holds them
+	// (azc.Entry.Credentials), its contexts in the scope of its first
+	if err := st.SetCredentials(entries); err != nil {
+		return err
+	}
 	scopes := map[string]profile.Scope{}
+	creds := map[string]profile.Scope{}
 	var order []string
 	for _, e := range entries {
 		k := profile.NameKey(e.Account)
 		if _, ok := scopes[k]; !ok {
-			scopes[k] = e.Scope
+			scopes[k], creds[k] = e.Scope, e.Credentials
 			order = append(order, k)
 		}
 	}
@@ -141,7 +147,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		if err != nil {
 			return err
 		}
-		blobs, err := cmdutil.Blobs(f, st, scopes[k])
+		blobs, err := cmdutil.Blobs(f, st, creds[k])
 		if err != nil {
 			return err
 		}

@@ -377,3 +377,31 @@ func TestASessionContextOfAUserAccountUsesTheUsersCredentials(t *testing.T) {
 		t.Errorf("token --subscription of the session's context: exit %d: %s", r.code, r.errOut)
 	}
 }
+
+// TestRefreshOfASessionContextOfAUserAccountUsesTheUsersCredentials:
+// context list --refresh asks ARM again with each account's tokens from the
+// store that holds them (azc.Entry.Credentials): a user account whose only
+// context the shell's session holds has them in the user's store.
+func TestRefreshOfASessionContextOfAUserAccountUsesTheUsersCredentials(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.env["XDG_RUNTIME_DIR"] = t.TempDir()
+	h.env["AZC_SESSION"] = strings.TrimSpace(h.full("session", "start", "--pid", strconv.Itoa(os.Getpid())))
+	// the session's copy of the first context takes its place in the
+	// merged view: the account's first context is the session's
+	var first []struct {
+		Name         string
+		Subscription struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(h.full("context", "list", "-o", "json")), &first); err != nil {
+		t.Fatal(err)
+	}
+	h.full("context", "set", "--subscription", first[0].Subscription.ID, "--name", first[0].Name, "--scope", "process", "-o", "none")
+	if got := strings.TrimSpace(h.full("context", "list", "-o", "tsv", "--query", "[0].scope")); got != "process" {
+		t.Fatalf("the first context lives in scope %q, want process", got)
+	}
+	h.full("token", "-c", first[0].Name, "-o", "none")
+	if r := h.run(false, "context", "list", "--refresh", "-o", "none"); r.code != 0 {
+		t.Errorf("context list --refresh: exit %d: %s", r.code, r.errOut)
+	}
+}
