@@ -142,8 +142,8 @@ func diagnose(f *cmdutil.Factory) *Report {
 	return r
 }
 
-// sessionFiles reports the session store's files: each that azc refuses
-// and each blob it cannot read.
+// sessionFiles reports the session store's files: each that azc refuses,
+// each blob it cannot read and each sealed under a key that is gone.
 func sessionFiles(sess *session.Session, add func(name, status, format string, a ...any)) {
 	fr, err := sess.Check()
 	if !storeFileProblems("session files", fr, err, "azc logout --scope process", add) {
@@ -152,8 +152,9 @@ func sessionFiles(sess *session.Session, add func(name, status, format string, a
 }
 
 // storeFileProblems reports, under name, what a credential store's Check
-// found wrong: its error, each file azc refuses, and each blob it cannot
-// read, with the logout that removes it. It reports whether there was any.
+// found wrong: its error, each file azc refuses, each blob it cannot
+// read, with the logout that removes it, and the blobs sealed under a data
+// key that is gone. It reports whether there was any.
 func storeFileProblems(name string, fr credstore.FileReport, err error, logout string, add func(name, status, format string, a ...any)) bool {
 	if err != nil {
 		add(name, "fail", "%v", err)
@@ -165,7 +166,14 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 	for _, e := range fr.Damaged {
 		add(name, "fail", "%v (sign its account out with `%s` and in again)", e, logout)
 	}
-	return len(fr.Unsafe) > 0 || len(fr.Damaged) > 0
+	if len(fr.KeyLost) > 0 {
+		msgs := make([]string, len(fr.KeyLost))
+		for i, e := range fr.KeyLost {
+			msgs[i] = e.Error()
+		}
+		add(name, "warn", "%d of %d blobs read as signed out: %s", len(fr.KeyLost), fr.Blobs, strings.Join(msgs, "; "))
+	}
+	return len(fr.Unsafe) > 0 || len(fr.Damaged) > 0 || len(fr.KeyLost) > 0
 }
 
 // diagnoseCredentials reports the credential store, its key backend and
@@ -209,14 +217,6 @@ func credentialFiles(cs *credstore.Store, add func(name, status, format string, 
 	problems := storeFileProblems("credential files", r, err, "azc logout", add)
 	if err != nil {
 		return
-	}
-	if len(r.KeyLost) > 0 {
-		msgs := make([]string, len(r.KeyLost))
-		for i, e := range r.KeyLost {
-			msgs[i] = e.Error()
-		}
-		add("credential files", "warn", "%d of %d blobs read as signed out: %s", len(r.KeyLost), r.Blobs, strings.Join(msgs, "; "))
-		problems = true
 	}
 	switch {
 	case len(r.Plaintext) > 0 && cs.Encrypted():

@@ -132,3 +132,34 @@ func TestDoctorReportsBlobsWhoseDataKeyIsGone(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctorReportsSessionBlobsWhoseDataKeyIsGone: a blob of the session's
+// store sealed under a key that is not the session's reads as signed out
+// (session.ErrWrongKey's account); doctor's "session files" check names
+// it, as the credential files' check does the user's.
+func TestDoctorReportsSessionBlobsWhoseDataKeyIsGone(t *testing.T) {
+	t.Parallel()
+	sess, _, err := session.New(t.TempDir(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := credstore.Open(sess.Dir(), credstore.Options{Backend: credstore.FixedKey("other", make([]byte, 32)), LeaveTemps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Put("azurecloud|t|a@example.com", []byte("cache")); err != nil {
+		t.Fatal(err)
+	}
+	var got []Check
+	sessionFiles(sess, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	found := false
+	for _, c := range got {
+		found = found || c.Name == "session files" && c.Status == "warn" &&
+			strings.Contains(c.Detail, "1 of 2 blobs read as signed out") && strings.Contains(c.Detail, sess.StoreDir())
+	}
+	if !found {
+		t.Errorf("doctor's session files %+v: no warning of the blob sealed under another key", got)
+	}
+}
