@@ -231,7 +231,9 @@ func (s *State) SetCredentials(entries []Entry) error {
 func (s *State) credentials(l *lookup, c *profile.Context, scope profile.Scope) profile.Scope {
 	if scope == profile.ScopeProcess && l.user != nil && l.head.Account(c.Account) != nil {
 		if sb := s.SessionBlobs(); sb != nil {
-			if _, err := sb.Get(c.Account); errors.Is(err, credstore.ErrNotFound) {
+			// a blob whose key is gone is the session's sign-in, lost:
+			// not a reason to use the user's
+			if _, err := sb.Get(c.Account); errors.Is(err, credstore.ErrNotFound) && !errors.Is(err, credstore.ErrKeyLost) {
 				return profile.ScopeUser
 			}
 		}

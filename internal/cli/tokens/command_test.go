@@ -13,10 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/front"
+	"github.com/azcontext/azc/profile"
 )
 
 // harness runs azc commands in-process against one emulator and one state
@@ -403,5 +405,55 @@ func TestRefreshOfASessionContextOfAUserAccountUsesTheUsersCredentials(t *testin
 	h.full("token", "-c", first[0].Name, "-o", "none")
 	if r := h.run(false, "context", "list", "--refresh", "-o", "none"); r.code != 0 {
 		t.Errorf("context list --refresh: exit %d: %s", r.code, r.errOut)
+	}
+}
+
+// TestASessionBlobWhoseKeyIsGoneIsNotReplacedByTheUsers: an account signed
+// in at both scopes whose session blob is sealed under a key the session
+// does not have reads as signed out in the session's contexts; the tokens
+// of the user's store are not used in its place.
+func TestASessionBlobWhoseKeyIsGoneIsNotReplacedByTheUsers(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	rt := t.TempDir()
+	h.env["XDG_RUNTIME_DIR"] = rt
+	env := strings.TrimSpace(h.full("session", "start", "--pid", strconv.Itoa(os.Getpid())))
+	h.env["AZC_SESSION"] = env
+	h.full("login", "--environment", "emu", "--device-code", "--scope", "process", "-o", "none")
+	var ctxs []struct{ Name, Scope string }
+	if err := json.Unmarshal([]byte(h.full("context", "list", "-o", "json")), &ctxs); err != nil {
+		t.Fatal(err)
+	}
+	name := ""
+	for _, c := range ctxs {
+		if c.Scope == "process" {
+			name = c.Name
+		}
+	}
+	if name == "" {
+		t.Fatalf("no session context in %+v", ctxs)
+	}
+	data, err := os.ReadFile(filepath.Join(h.env["AZC_CONFIG_DIR"], "profile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := profile.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(user.Accounts) != 1 {
+		t.Fatalf("the profile holds %d accounts, want 1", len(user.Accounts))
+	}
+	key := user.Accounts[0].Key() // the session's sign-in is of the same account
+	id, _, _ := strings.Cut(env, ".")
+	other, err := credstore.Open(filepath.Join(rt, "azc", "sessions", id), credstore.Options{Backend: credstore.FixedKey("other", make([]byte, 32)), LeaveTemps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Put("blob:"+key, []byte("cache")); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.run(false, "token", "-c", name, "-o", "json"); r.code == 0 || !strings.Contains(r.errOut, "no longer available") {
+		t.Errorf("token -c %s with its session blob's key gone: exit %d: %s; want the session's sign-in reported lost", name, r.code, r.errOut)
 	}
 }
