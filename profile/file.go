@@ -46,7 +46,7 @@ func (e *TooLargeError) Hint() string {
 	if e.Write {
 		return "check the values set or the file imported: no context or token cache needs megabytes"
 	}
-	return fmt.Sprintf("check that %s is the file you meant: a profile or export of 10,000 contexts takes about 5 MiB, a certificate, CA bundle or token a few KiB", e.Path)
+	return fmt.Sprintf("check that %s is the file you meant: a profile or export of 10,000 contexts takes about 5 MiB, a certificate or token a few KiB, a CA bundle under 1 MiB", e.Path)
 }
 
 // UnsafePathError reports a state directory or file that azc refuses to
