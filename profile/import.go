@@ -85,17 +85,50 @@ func Import(data []byte) (*Imported, error) {
 		return nil, fmt.Errorf("parse context file: %w", err)
 	}
 	has := func(k string) bool { _, ok := top[k]; return ok }
+	var imp *Imported
+	var err error
 	switch {
 	case has("kind"):
-		return importBundle(data)
+		imp, err = importBundle(data)
 	case has("version") && has("generation"):
-		return importProfile(data)
+		imp, err = importProfile(data)
 	case has("Contexts") || has("DefaultContextKey"):
-		return importPowerShell(data)
+		imp, err = importPowerShell(data)
 	case has("subscriptions"):
-		return importAzureCLI(data)
+		imp, err = importAzureCLI(data)
+	default:
+		return nil, ErrUnknownFormat
 	}
-	return nil, ErrUnknownFormat
+	if err != nil {
+		return nil, err
+	}
+	if err := imp.checkEnvironmentNames(); err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+// checkEnvironmentNames refuses a file that names an environment with
+// white space around the name, in its environments, contexts or accounts:
+// SetEnvironment stores the name trimmed, so the contexts and account keys
+// that spell it otherwise would name no environment.
+func (imp *Imported) checkEnvironmentNames() error {
+	names := make([]string, 0, len(imp.Environments)+len(imp.Contexts)+len(imp.Accounts))
+	for _, e := range imp.Environments {
+		names = append(names, e.Name)
+	}
+	for _, c := range imp.Contexts {
+		names = append(names, c.Environment)
+	}
+	for _, a := range imp.Accounts {
+		names = append(names, a.Environment)
+	}
+	for _, n := range names {
+		if n != strings.TrimSpace(n) {
+			return fmt.Errorf("the file names the environment %q, with white space around the name: edit the file to remove it (azc imports nothing until then)", n)
+		}
+	}
+	return nil
 }
 
 func newImported(f Format) *Imported {

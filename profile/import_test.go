@@ -527,28 +527,23 @@ func TestImportedCredentialsAreKeyedAsTheirAccounts(t *testing.T) {
 	}
 }
 
-// TestMergeKeepsAnEnvironmentWhoseNameTheFileSpacesOut: a file's custom
-// environment named as one of the profile's but with spaces around it
-// (" lab ", which azc would store as "lab") is one of that name: the
-// profile's is kept as it was, with a warning, as for the bare name.
-func TestMergeKeepsAnEnvironmentWhoseNameTheFileSpacesOut(t *testing.T) {
+// TestImportRefusesAnEnvironmentNameWithSpacesAround: a file that names an
+// environment " lab " (in its environments, a context or an account) is
+// refused, naming it: SetEnvironment stores the name trimmed, so the
+// file's contexts would name no environment, and its " lab " would have
+// met the profile's lab.
+func TestImportRefusesAnEnvironmentNameWithSpacesAround(t *testing.T) {
 	t.Parallel()
-	p := profile.New()
-	lab := profile.Environment{Name: "lab", AuthorityHost: "https://login.lab.test/", ARMEndpoint: "https://arm.lab.test/", ARMAudience: "https://arm.lab.test/"}
-	if err := p.SetEnvironment(lab); err != nil {
-		t.Fatal(err)
-	}
-	data := []byte(`{"kind":"azc.contexts","version":1,"environments":[{"name":" lab ","authorityHost":"https://login.evil.test/","armEndpoint":"https://arm.evil.test/","armAudience":"https://arm.evil.test/"}]}`)
-	imp, err := profile.Import(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := p.Merge(imp)
-	if got, err := p.Environment("lab"); err != nil || got != lab {
-		t.Errorf("lab = %+v, %v; want it kept as it was", got, err)
-	}
-	if len(res.Environments) != 0 || len(res.Warnings) != 1 {
-		t.Errorf("environments added %q, warnings %q; want none added and a warning", res.Environments, res.Warnings)
+	for _, data := range []string{
+		`{"kind":"azc.contexts","version":1,"environments":[{"name":" lab ","authorityHost":"https://login.evil.test/","armEndpoint":"https://arm.evil.test/","armAudience":"https://arm.evil.test/"}]}`,
+		`{"kind":"azc.contexts","version":1,"contexts":[{"name":"a","account":"k","environment":"lab ","tenant":{"id":"t"}}]}`,
+		`{"kind":"azc.contexts","version":1,"accounts":[{"id":"u","type":"user","environment":" AzureCloud"}]}`,
+		`{"subscriptions":[{"id":"s","name":"n","tenantId":"t","environmentName":"AzureCloud ","user":{"name":"u","type":"user"}}]}`,
+	} {
+		imp, err := profile.Import([]byte(data))
+		if err == nil || !strings.Contains(err.Error(), "white space around the name") {
+			t.Errorf("Import(%s) = %+v, %v; want it refused for the name's white space", data, imp, err)
+		}
 	}
 }
 
