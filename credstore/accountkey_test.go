@@ -7,7 +7,7 @@ import (
 )
 
 // TestKeysTheSameUnderTheNameRuleNameOneBlob: a blob is named by the
-// profile.NameKey of its key, so a key spelt as an older azc stored it
+// profile.NameKey of its key, so a key spelt by strings.ToLower
 // (lower case, ſ kept) reads the blob written under the account's key, and
 // takes the same lock; keys the rule tells apart (İ and i) are two blobs.
 func TestKeysTheSameUnderTheNameRuleNameOneBlob(t *testing.T) {

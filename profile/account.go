@@ -13,8 +13,8 @@ import (
 // keys, the one name rule of azc (for ASCII, the lower case). Profile's
 // Account and AccountIndex find an account by any spelling of its key;
 // the credential store and the session's hold records name files by the
-// NameKey of a key, so a key spelt otherwise (upper case, or as an older
-// azc lower-cased it) reaches the same blob wherever the two agree.
+// NameKey of a key, so a key spelt otherwise (upper case, or lower-cased
+// by strings.ToLower) reaches the same blob wherever the rules agree.
 func (a Account) Key() string {
 	return NameKey(a.Environment + "|" + a.HomeTenantID + "|" + a.ID)
 }

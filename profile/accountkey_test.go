@@ -57,7 +57,7 @@ func TestAccountKeyIsTheOneNameRule(t *testing.T) {
 }
 
 // TestAContextNamesItsAccountByTheAccountsKey: a context upserted with an
-// account key spelt otherwise (an older azc's ToLower of ſ, or upper case)
+// account key spelt otherwise (strings.ToLower of ſ, or upper case)
 // is stored with the account's key, the key its blob is stored under.
 func TestAContextNamesItsAccountByTheAccountsKey(t *testing.T) {
 	t.Parallel()

@@ -27,16 +27,16 @@ func (c *Context) SameIdentity(o *Context) bool {
 }
 
 // Named reports whether ref names s, as --subscription takes one: its id
-// or its name, ignoring case as names are compared (strings.EqualFold). An
-// empty ref names no subscription.
+// or its name, ignoring case as names are compared (SameName). An empty
+// ref names no subscription.
 func (s Subscription) Named(ref string) bool {
-	return ref != "" && (strings.EqualFold(s.ID, ref) || strings.EqualFold(s.Name, ref))
+	return ref != "" && (SameName(s.ID, ref) || SameName(s.Name, ref))
 }
 
 // Named reports whether ref names t, as --tenant takes one: its id or its
 // default domain, ignoring case. An empty ref names no tenant.
 func (t Tenant) Named(ref string) bool {
-	return ref != "" && (strings.EqualFold(t.ID, ref) || strings.EqualFold(t.DefaultDomain, ref))
+	return ref != "" && (SameName(t.ID, ref) || SameName(t.DefaultDomain, ref))
 }
 
 // equal reports whether c and o are the same context, every field alike

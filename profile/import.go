@@ -102,17 +102,17 @@ func Import(data []byte) (*Imported, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := imp.checkEnvironmentNames(); err != nil {
+	if err := imp.checkEnvironmentSpaces(); err != nil {
 		return nil, err
 	}
 	return imp, nil
 }
 
-// checkEnvironmentNames refuses a file that names an environment with
+// checkEnvironmentSpaces refuses a file that names an environment with
 // white space around the name, in its environments, contexts or accounts:
 // SetEnvironment stores the name trimmed, so the contexts and account keys
 // that spell it otherwise would name no environment.
-func (imp *Imported) checkEnvironmentNames() error {
+func (imp *Imported) checkEnvironmentSpaces() error {
 	names := make([]string, 0, len(imp.Environments)+len(imp.Contexts)+len(imp.Accounts))
 	for _, e := range imp.Environments {
 		names = append(names, e.Name)

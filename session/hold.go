@@ -25,9 +25,9 @@ import (
 //     the account key of its selection, as profile.json names accounts.
 //     Only the session's processes write it; it counts while its owner is
 //     alive (Owner.Alive).
-//   - <hash of an account key's profile.NameKey>.released: the key of an account a shell no
-//     longer holds, so that the next sweep (ReleaseHolds) can drop its
-//     tokens if nothing else needs them.
+//   - <hash of an account key's profile.NameKey>.released: the key of
+//     an account a shell no longer holds, so that the next sweep
+//     (ReleaseHolds) can drop its tokens if nothing else needs them.
 //
 // The records say nothing the profile does not: an account key, a pid.
 const holdsDir = "holds"
