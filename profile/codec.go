@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -354,13 +355,15 @@ func encodeHeaderChange(p *Profile, old *Profile, oldHead string) (*content, err
 // laid out in oldHead (Encode's layout), only in its version, generation,
 // default and previous context: it lays out those four itself, with the
 // rest of oldHead after them, from "settings" on. ok is false, and the
-// caller encodes p, when oldHead does not begin as Encode lays old out or
-// a string is not one encoding/json writes as it is.
+// caller encodes p, when oldHead does not begin as Encode lays old out, its
+// rest holds another member than those Encode writes there (one of the
+// four again, in any case, would win over the new value), or a string is
+// not one encoding/json writes as it is.
 func spliceHeader(p, old *Profile, oldHead string) (out []byte, gen [2]int, ok bool) {
 	const rest = ",\n  \"settings\": "
 	i := strings.Index(oldHead, rest)
 	if i < 0 || !plainJSON(p.DefaultContext) || !plainJSON(p.PreviousContext) ||
-		!plainJSON(old.DefaultContext) || !plainJSON(old.PreviousContext) {
+		!plainJSON(old.DefaultContext) || !plainJSON(old.PreviousContext) || !encodedRest(oldHead[i:]) {
 		return nil, gen, false
 	}
 	if prefix, _ := headerPrefix(nil, old); string(prefix) != oldHead[:i] {
@@ -368,6 +371,37 @@ func spliceHeader(p, old *Profile, oldHead string) (out []byte, gen [2]int, ok b
 	}
 	out, gen = headerPrefix(make([]byte, 0, 256+len(oldHead)-i), p)
 	return append(out, oldHead[i:]...), gen, true
+}
+
+// encodedRest reports whether rest, the header's text from the comma
+// before "settings" to the "contexts" key and its colon, holds only the
+// members Encode writes there, each once: settings, environments and
+// accounts.
+func encodedRest(rest string) bool {
+	k := &skimmer[string]{s: rest}
+	var seen [3]bool
+	for {
+		var key rng
+		if !k.byte(',') {
+			return false
+		}
+		if k.ws(); !k.quoted(&key) || !k.byte(':') {
+			return false
+		}
+		k.ws()
+		name := rest[key.start:key.end]
+		if name == "contexts" {
+			return k.i == len(rest)
+		}
+		n := slices.Index([]string{"settings", "environments", "accounts"}, name)
+		if n < 0 || seen[n] {
+			return false
+		}
+		seen[n] = true
+		if k.i = skipValue(rest, k.i); k.i < 0 {
+			return false
+		}
+	}
 }
 
 // headerPrefix appends the start of p's header as encode lays it out, up

@@ -352,3 +352,51 @@ func TestSetDefaultDecodesBeforeTheLock(t *testing.T) {
 		}
 	}
 }
+
+// TestSetDefaultStreamedWritesWhatUpdateDecodes: `azc use NAME` streams a
+// file in Encode's layout and, when the header begins as Encode writes
+// it, writes the new default and generation before "settings" and the
+// rest of the old header after them. A hand-edited header that repeats
+// one of those members after "settings" (in any case: encoding/json
+// matches keys ignoring case, and the last one wins) would then win over
+// the new values: `use` said it switched and the default stayed. The
+// file it writes must decode as Update's does.
+func TestSetDefaultStreamedWritesWhatUpdateDecodes(t *testing.T) {
+	t.Parallel()
+	base := mustEncode(benchProfile(5))
+	const settings = "\n  \"settings\": {},\n"
+	for _, extra := range []string{
+		`"defaultContext": "Contoso Workload 0002"`,
+		`"DefaultContext": "Contoso Workload 0002"`,
+		`"previousContext": ""`,
+		`"PREVIOUSCONTEXT": "Contoso Workload 0004"`,
+		`"generation": 0`,
+		`"Generation": 0`,
+		`"version": 1`,
+		`"unknown": {"defaultContext": "x"}`,
+	} {
+		t.Run(extra, func(t *testing.T) {
+			t.Parallel()
+			old := bytes.Replace(base, []byte(settings), []byte(settings+"  "+extra+",\n"), 1)
+			if bytes.Equal(old, base) {
+				t.Fatal("no settings line to add after")
+			}
+			const ref = "Contoso Workload 0003"
+			want, _, err := updateSetDefault(t, old, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := storeWith(t, old)
+			if c, err := s.SetDefault(ref); err != nil || c.Name != ref {
+				t.Fatalf("SetDefault = %+v, %v", c, err)
+			}
+			got, err := s.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(mustDecode(t, want), got); diff != "" {
+				t.Fatalf("the file SetDefault wrote decodes differently (-Update +SetDefault):\n%s", diff)
+			}
+		})
+	}
+}
