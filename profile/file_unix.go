@@ -50,7 +50,7 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 	}
 	switch {
 	case dir && !fi.IsDir():
-		return nil, &UnsafePathError{Path: path, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates the directory", path)}
+		return nil, notDirError(path)
 	case !dir && !fi.Mode().IsRegular():
 		return nil, notRegularError(path)
 	}
@@ -95,6 +95,10 @@ func theirs(path string, err error) error {
 	return err
 }
 
+func notDirError(path string) error {
+	return &UnsafePathError{Path: path, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates the directory", path)}
+}
+
 func symlinkError(path string) error {
 	return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the file itself)", path)}
 }
@@ -110,7 +114,17 @@ func checkDir(dir string) error {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		return &UnsafePathError{Path: dir, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the directory itself)", dir)}
 	}
-	f, err := sysfile.Open(dir, os.O_RDONLY|noFollow, 0)
+	if !fi.IsDir() {
+		// Not opened: the open of a FIFO waits for a writer, and one
+		// planted at $TMPDIR/azc-<uid> would hang every new shell.
+		return notDirError(dir)
+	}
+	// O_DIRECTORY and O_NONBLOCK: one swapped in since the Lstat is
+	// refused, not waited on.
+	f, err := sysfile.Open(dir, os.O_RDONLY|noFollow|syscall.O_DIRECTORY|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ENOTDIR) {
+		return notDirError(dir)
+	}
 	if err != nil {
 		return theirs(dir, err)
 	}

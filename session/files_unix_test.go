@@ -275,3 +275,29 @@ func TestASharedRuntimeDirectoryIsRefusedBeforeAnythingIsMadeInIt(t *testing.T) 
 		t.Errorf("the shared directory holds %v, %v; want nothing made in it", entries, err)
 	}
 }
+
+// TestARuntimeDirectoryThatIsAFIFOIsRefusedUnopened: without
+// XDG_RUNTIME_DIR sessions live in $TMPDIR/azc-<uid>, a name any user can
+// take first in a shared /tmp. A FIFO planted there (or at the azc or
+// sessions directory under it) is refused with its path, not opened: the
+// open of a FIFO waits for a writer, and `azc session start`, run by
+// every new shell, waited forever.
+func TestARuntimeDirectoryThatIsAFIFOIsRefusedUnopened(t *testing.T) {
+	t.Parallel()
+	for _, under := range []string{"", "azc", "azc/sessions"} {
+		t.Run("at "+under, func(t *testing.T) {
+			t.Parallel()
+			rt := filepath.Join(t.TempDir(), "azc-1000")
+			fifo := filepath.Join(rt, under)
+			if err := os.MkdirAll(filepath.Dir(fifo), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			plant(t, fifo, "fifo")
+			_, _, err := session.New(rt, os.Getpid())
+			unsafePath(t, err, fifo)
+			if !strings.Contains(err.Error(), "is not a directory") {
+				t.Errorf("New = %v, want it to say the path is not a directory", err)
+			}
+		})
+	}
+}
