@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -275,8 +276,9 @@ func (s *Store) View() (*View, error) {
 
 // Settings reads the profile's settings without locking: View's header,
 // as a copy of the caller's. Of a file in Encode's layout it reads the
-// header only (a context that cannot be read is reported by the commands
-// that read the contexts); of any other, the whole file, as View.
+// header and the file's last lines only (a context that cannot be read is
+// reported by the commands that read the contexts); of any other, the
+// whole file, as View.
 func (s *Store) Settings() (Settings, error) {
 	h, err := s.readHeader()
 	if err != nil {
@@ -564,7 +566,7 @@ func (s *Store) readStreamed() (*streamed, error) {
 
 // readHeader reads the header of profile.json (its members but the
 // contexts): nil when the file does not exist or is outside Encode's
-// layout.
+// layout, as far as its header and its end show (endsAsEncoded).
 func (s *Store) readHeader() (*Profile, error) {
 	f, size, err := openCapped(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -577,6 +579,9 @@ func (s *Store) readHeader() (*Profile, error) {
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
 	hv, _, err := readHead(&lineReader{r: f, buf: *bp}, size)
+	if err == nil && hv != nil && !endsAsEncoded(f, size, *bp) {
+		hv = nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.path, err)
 	}
@@ -584,6 +589,28 @@ func (s *Store) readHeader() (*Profile, error) {
 		return nil, nil
 	}
 	return hv.header, nil
+}
+
+// endsAsEncoded reports whether the file f of size bytes ends as Encode
+// ends one, read through buf: a context's line, "  ]" and "}". A member
+// after the contexts array (jq, Python and PowerShell add a new key last)
+// ends it otherwise, and would win over the header's member of its name.
+// Only a later array that holds a context's line as its last (a second
+// "contexts", say) is not told apart here: the whole read sees it.
+func endsAsEncoded(f *os.File, size int64, buf []byte) bool {
+	const end = "\n  ]\n}\n"
+	n := int(min(size, int64(len(buf))))
+	if _, err := f.ReadAt(buf[:n], size-int64(n)); err != nil {
+		return false
+	}
+	tail, ok := bytes.CutSuffix(buf[:n], []byte(end))
+	i := bytes.LastIndexByte(tail, '\n')
+	if !ok || i < 0 {
+		return false
+	}
+	k := &skimmer[[]byte]{s: tail[i+1:]}
+	var fl fields
+	return k.expect("    ") && k.element(&fl) && k.i == len(k.s)
 }
 
 // index returns the position of the context ref names for SetDefault (as

@@ -400,3 +400,46 @@ func TestSetDefaultStreamedWritesWhatUpdateDecodes(t *testing.T) {
 		})
 	}
 }
+
+// TestSettingsSeesMembersAfterTheContexts: Settings reads the header of
+// a file in Encode's layout without its contexts. A file whose header
+// members are as Encode lays them out but that has a member after the
+// contexts array (appended by jq, Python or PowerShell, which add a new
+// key last) is not in that layout: its settings, the last of its members
+// of that name, are what Decode gives, not the header's. Settings said
+// autosave was on where Decode said off, and `azc use` switched the
+// user's default where it refuses without a session.
+func TestSettingsSeesMembersAfterTheContexts(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(5)
+	base := string(mustEncode(p))
+	accounts := string(mustEncode(&Profile{Version: 1, Accounts: p.Accounts}))
+	accounts = accounts[strings.Index(accounts, `  "accounts"`):strings.LastIndex(accounts, "\n}")]
+	for name, tail := range map[string]string{
+		"settings":                `  "settings": {"autosave": false}`,
+		"Settings":                `  "Settings": {"autosave": false}`,
+		"settings, then accounts": "  \"settings\": {\"autosave\": false},\n" + accounts,
+		"settings on the ] line":  `"settings": {"autosave": false}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sep := ",\n"
+			if !strings.HasPrefix(tail, " ") {
+				sep = ", "
+			}
+			text := strings.TrimSuffix(base, "\n}\n") + sep + tail + "\n}\n"
+			want, err := Decode([]byte(text))
+			if err != nil {
+				t.Fatalf("Decode: %v\n%s", err, text)
+			}
+			s := storeWith(t, []byte(text))
+			got, err := s.Settings()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.Settings, got); diff != "" {
+				t.Fatalf("Settings differ from Decode's (-Decode +Settings):\n%s", diff)
+			}
+		})
+	}
+}
