@@ -226,10 +226,12 @@ func (s *State) SetCredentials(entries []Entry) error {
 
 // credentials is the scope whose credential store holds the tokens of
 // the account of c, a context of scope in l: scope, except for a context
-// of the session whose account signed in at user scope (the profile holds
-// the account, and the session's store no blob of it).
+// of the session whose account signed in at user scope (the session's
+// store holds no blob of it), though the profile may name that account no
+// more: its last user context went while the shell used this one, and the
+// user's store keeps its tokens while the shell holds it (State.Held).
 func (s *State) credentials(l *lookup, c *profile.Context, scope profile.Scope) profile.Scope {
-	if scope == profile.ScopeProcess && l.user != nil && l.head.Account(c.Account) != nil {
+	if scope == profile.ScopeProcess && l.user != nil {
 		if sb := s.SessionBlobs(); sb != nil {
 			// a blob whose key is gone is the session's sign-in, lost:
 			// not a reason to use the user's

@@ -88,7 +88,10 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 		p, err = s.store.Update(func(p *profile.Profile) error {
 			*ch, pick, drop = Change{}, nil, false
 			old := defaultOf(p)
-			had := sel != nil && identityIn(p, &sel.Context)
+			// the shell's selection is a context of this scope: none of
+			// the session's has its identity (lookup.held finds those
+			// first), so removing it here moves the shell
+			had := sel != nil && identityIn(p, &sel.Context) && (other == nil || !identityIn(other, &sel.Context))
 			var before map[string]bool
 			if other != nil && len(other.Contexts) > 0 {
 				before = names(p)
