@@ -33,6 +33,45 @@ func (s Subscription) Named(ref string) bool {
 	return ref != "" && (SameName(s.ID, ref) || SameName(s.Name, ref))
 }
 
+// SubscriptionIndex returns which of n contexts (at(i) is the i-th) the
+// subscription ref names, as --subscription takes one (Subscription.Named),
+// or -1 when none holds it. The contexts it names must hold one
+// subscription, else ref names none of them: an *AmbiguousError listing
+// them, as Find gives for a subscription name two contexts hold (two
+// subscriptions "Prod" and "PROD", or "Prod" in two tenants). Of that
+// subscription's contexts (one for each account that sees it), the first
+// of account (SameName) is the answer, else the only one; several of
+// other accounts are an *AmbiguousError too.
+func SubscriptionIndex(n int, at func(i int) *Context, ref, account string) (int, error) {
+	var hits []int
+	ids := make(map[string]bool)
+	mine := -1
+	for i := range n {
+		c := at(i)
+		if c.Subscription == nil || !c.Subscription.Named(ref) {
+			continue
+		}
+		hits = append(hits, i)
+		ids[NameKey(c.Subscription.ID)] = true
+		if mine < 0 && account != "" && SameName(c.Account, account) {
+			mine = i
+		}
+	}
+	switch {
+	case len(hits) == 0:
+		return -1, nil
+	case len(ids) == 1 && mine >= 0:
+		return mine, nil
+	case len(hits) == 1:
+		return hits[0], nil
+	}
+	names := make([]string, len(hits))
+	for j, i := range hits {
+		names[j] = at(i).Name
+	}
+	return -1, &AmbiguousError{Ref: ref, Candidates: names, Kind: "subscription"}
+}
+
 // Named reports whether ref names t, as --tenant takes one: its id or its
 // default domain, ignoring case. An empty ref names no tenant.
 func (t Tenant) Named(ref string) bool {

@@ -126,6 +126,9 @@ func (e *NotFoundError) Error() string {
 type AmbiguousError struct {
 	Ref        string
 	Candidates []string // the names of the matching contexts
+	// Kind is what Ref was taken as: "subscription" for --subscription
+	// (SubscriptionIndex); "" for a context reference (Find).
+	Kind string
 }
 
 // maxListed is how many names an error lists (an AmbiguousError's
@@ -134,6 +137,9 @@ type AmbiguousError struct {
 const maxListed = 10
 
 func (e *AmbiguousError) Error() string {
+	if e.Kind == "subscription" {
+		return fmt.Sprintf("subscription %q is ambiguous: contexts %s hold it", e.Ref, listed(e.Candidates))
+	}
 	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, listed(e.Candidates))
 }
 

@@ -187,7 +187,11 @@ func classify(err error) (int, []string) {
 	switch {
 	case errors.As(err, &amb):
 		code = ExitUsage
-		if len(amb.Candidates) > 0 {
+		switch {
+		case len(amb.Candidates) == 0:
+		case amb.Kind == "subscription":
+			hints = append(hints, fmt.Sprintf("give the subscription's id, or name its context, e.g. `azc context use %q`", amb.Candidates[0]))
+		default:
 			hints = append(hints, fmt.Sprintf("name one exactly, e.g. `azc context use %q`", amb.Candidates[0]))
 		}
 	case errors.As(err, &nf):

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/azcontext/azc"
 
@@ -163,21 +162,31 @@ func matchesTenant(c *profile.Context, t string) bool {
 }
 
 // findKnown finds a context holding the subscription sub (id or name) in
-// tenant (id or domain); either may be empty. Among several, the current
-// context's account wins; several distinct subscriptions are ambiguous.
+// tenant (id or domain); either may be empty. A subscription is found as
+// every --subscription finds one (profile.SubscriptionIndex: the current
+// context's account first; two subscriptions of one name are ambiguous);
+// a tenant alone as tenantContext says.
 func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*profile.Context, error) {
 	var hits []*profile.Context
 	for i := range p.Contexts {
-		c := &p.Contexts[i]
-		if !matchesTenant(c, tenant) {
-			continue
+		if c := &p.Contexts[i]; matchesTenant(c, tenant) {
+			hits = append(hits, c)
 		}
-		if sub != "" && (c.Subscription == nil || !c.Subscription.Named(sub)) {
-			continue
-		}
-		hits = append(hits, c)
 	}
-	if len(hits) == 0 {
+	account := ""
+	if cur != nil {
+		account = cur.Account
+	}
+	found := -1
+	if sub != "" {
+		var err error
+		if found, err = profile.SubscriptionIndex(len(hits), func(i int) *profile.Context { return hits[i] }, sub, account); err != nil {
+			return nil, err
+		}
+	} else if len(hits) > 0 {
+		found = tenantContext(hits, cur)
+	}
+	if found < 0 {
 		what := "subscription " + sub
 		if sub == "" {
 			what = "tenant " + tenant
@@ -186,30 +195,26 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 		}
 		return nil, &unknownError{what: what}
 	}
-	if cur != nil {
-		for _, c := range hits {
-			if profile.SameName(c.Account, cur.Account) && (sub != "" || c.Subscription == nil || cur.Subscription == nil || strings.EqualFold(c.Subscription.ID, cur.Subscription.ID)) {
-				return c, nil
-			}
-		}
-		for _, c := range hits {
-			if profile.SameName(c.Account, cur.Account) {
-				return c, nil
-			}
+	return hits[found], nil
+}
+
+// tenantContext is the position among hits, the contexts of a tenant, of
+// the one --tenant alone picks: the first of the current context's account
+// (cur may be nil) without a subscription or of cur's subscription, else
+// the first of that account, else the first.
+func tenantContext(hits []*profile.Context, cur *profile.Context) int {
+	if cur == nil {
+		return 0
+	}
+	for i, c := range hits {
+		if profile.SameName(c.Account, cur.Account) && (c.Subscription == nil || cur.Subscription == nil || profile.SameName(c.Subscription.ID, cur.Subscription.ID)) {
+			return i
 		}
 	}
-	if sub != "" {
-		ids := map[string]bool{}
-		for _, c := range hits {
-			ids[profile.NameKey(c.Subscription.ID)] = true
-		}
-		if len(ids) > 1 {
-			names := make([]string, len(hits))
-			for i, c := range hits {
-				names[i] = c.Name
-			}
-			return nil, &profile.AmbiguousError{Ref: sub, Candidates: names}
+	for i, c := range hits {
+		if profile.SameName(c.Account, cur.Account) {
+			return i
 		}
 	}
-	return hits[0], nil
+	return 0
 }

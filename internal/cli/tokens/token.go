@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/azcontext/azc"
@@ -155,9 +154,10 @@ func tsvRow(t credblob.AzToken) azRow {
 }
 
 // subscriptionContext finds the context whose subscription id or name
-// (case-insensitively) is sub, preferring one of cur's account when there
-// are several; with several accounts and none of them cur's, the choice is
-// ambiguous.
+// (case-insensitively) is sub, as every --subscription finds one
+// (profile.SubscriptionIndex): of cur's account when the subscription's
+// contexts are of several; two subscriptions of that name, or several
+// accounts none of them cur's, are ambiguous.
 func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*profile.Profile, *profile.Context, profile.Scope, error) {
 	p, err := st.Profile()
 	if err != nil {
@@ -167,32 +167,24 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	var found []azc.Entry
-	for _, e := range entries {
-		if s := e.Subscription; s != nil && s.Named(sub) {
-			if cur != nil && profile.SameName(e.Account, cur.Account) {
-				found = []azc.Entry{e}
-				break
-			}
-			found = append(found, e)
-		}
+	account := ""
+	if cur != nil {
+		account = cur.Account
 	}
-	switch len(found) {
-	case 0:
+	i, err := profile.SubscriptionIndex(len(entries), func(i int) *profile.Context { return &entries[i].Context }, sub, account)
+	if err != nil {
+		return nil, nil, 0, cmdutil.WithHint(err, cmdutil.ExitUsage, "pick one with -c NAME, or give the subscription's id")
+	}
+	if i < 0 {
 		return nil, nil, 0, cmdutil.WithHint(fmt.Errorf("no context has subscription %q", sub), cmdutil.ExitUsage,
 			"list the subscriptions with `azc context list`; sign in to another account with `azc login`")
-	case 1:
-		// the store that holds its account's tokens, as ResolveContext's
-		if err := st.SetCredentials(found); err != nil {
-			return nil, nil, 0, err
-		}
-		return p, &found[0].Context, found[0].Credentials, nil
 	}
-	names := make([]string, len(found))
-	for i, e := range found {
-		names[i] = e.Name
+	found := entries[i : i+1]
+	// the store that holds its account's tokens, as ResolveContext's
+	if err := st.SetCredentials(found); err != nil {
+		return nil, nil, 0, err
 	}
-	return nil, nil, 0, cmdutil.UsageErrorf("subscription %q is in several contexts of other accounts (%s); pick one with -c", sub, strings.Join(names, ", "))
+	return p, &found[0].Context, found[0].Credentials, nil
 }
 
 // cached is the token the account's blob serves without MSAL; any error
