@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -84,4 +85,95 @@ func TestARefusalThatEchoesTheRequestNamesNoSecret(t *testing.T) {
 	if !strings.Contains(err.Error(), "client_secret=[REDACTED]") || !strings.Contains(err.Error(), "grant_type=refresh_token") {
 		t.Errorf("error = %v, want the echoed form with its secrets replaced", err)
 	}
+}
+
+// TestARefusalThatEchoesASecretBareNamesItNot: a provider whose error
+// description quotes the client secret or the refresh token azc sent, bare
+// (not as a form parameter, not a JWT), has them replaced in the error:
+// Scrub's patterns cannot know an opaque value, so the values azc holds
+// for the request are replaced as they are.
+func TestARefusalThatEchoesASecretBareNamesItNot(t *testing.T) {
+	t.Parallel()
+	newResource := TokenRequest{Scopes: []string{"https://storage.azure.com/.default"}}
+	check := func(t *testing.T, err error, leak string) {
+		t.Helper()
+		if err == nil {
+			t.Fatal("succeeded against a refusal")
+		}
+		if strings.Contains(err.Error(), leak) {
+			t.Fatal("the error carries the secret the provider echoed")
+		}
+		if !strings.Contains(err.Error(), "Invalid value provided: [REDACTED].") {
+			t.Errorf("error = %v, want the echoed secret replaced", err)
+		}
+	}
+	echo := func(v string) emulator.Fault {
+		return emulator.Fault{Status: 400, Description: "AADSTS7000215: Invalid value provided: " + v + "."}
+	}
+	t.Run("the client secret at sign-in", func(t *testing.T) {
+		t.Parallel()
+		s := startEmulator(t, nil)
+		s.SetFault(emulator.RouteToken, echo(emulator.DefaultServicePrincipalSecret))
+		_, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s),
+			Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID, ClientID: emulator.DefaultServicePrincipalID,
+			ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret)})
+		check(t, err, emulator.DefaultServicePrincipalSecret)
+	})
+	t.Run("the client secret of a signed-in service principal", func(t *testing.T) {
+		t.Parallel()
+		s := startEmulator(t, nil)
+		m := newTestManager(s, nil)
+		blobs := newMemBlobs()
+		res := spLogin(t, s, m, LoginOptions{})
+		if err := res.Save(context.Background(), blobs, nil); err != nil {
+			t.Fatal(err)
+		}
+		acct := res.Account
+		s.SetFault(emulator.RouteToken, echo(emulator.DefaultServicePrincipalSecret))
+		_, err := m.Token(context.Background(), blobs, emulatorEnv(s), acct, newResource)
+		check(t, err, emulator.DefaultServicePrincipalSecret)
+	})
+	t.Run("a user's refresh token", func(t *testing.T) {
+		t.Parallel()
+		s := startEmulator(t, nil)
+		m := newTestManager(s, nil)
+		blobs := newMemBlobs()
+		user := deviceLogin(t, s, m, emulator.DefaultUser)
+		if err := user.Save(context.Background(), blobs, nil); err != nil {
+			t.Fatal(err)
+		}
+		rts := refreshTokensIn(t, blobs, user.Account.Key())
+		if len(rts) == 0 {
+			t.Fatal("no refresh token in the blob")
+		}
+		s.SetFault(emulator.RouteToken, echo(rts[0]))
+		_, err := m.Token(context.Background(), blobs, emulatorEnv(s), user.Account, newResource)
+		check(t, err, rts[0])
+	})
+}
+
+// refreshTokensIn returns the refresh tokens of key's MSAL cache in blobs.
+func refreshTokensIn(t *testing.T, blobs Blobs, key string) []string {
+	t.Helper()
+	data, err := blobs.Get(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := unmarshalCredentials(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		RefreshToken map[string]struct {
+			Secret string `json:"secret"`
+		}
+	}
+	if err := json.Unmarshal(creds.msalCache, &c); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, rt := range c.RefreshToken {
+		out = append(out, rt.Secret)
+	}
+	return out
 }

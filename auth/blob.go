@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -195,4 +196,43 @@ func (c *memoryCache) bytes() ([]byte, error) {
 		return nil, err
 	}
 	return c.data, nil
+}
+
+// refreshTokens returns the refresh tokens of the cache last read, which a
+// silent request may have sent (describeMSALError keeps them out of its
+// error).
+func (c *blobCache) refreshTokens() []secret.String {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.creds == nil {
+		return nil
+	}
+	return refreshTokensOf(c.creds.msalCache)
+}
+
+// refreshTokens returns the refresh tokens the cache holds now.
+func (c *memoryCache) refreshTokens() []secret.String {
+	data, err := c.bytes()
+	if err != nil {
+		return nil
+	}
+	return refreshTokensOf(data)
+}
+
+// refreshTokensOf returns the refresh tokens of an MSAL cache (its
+// RefreshToken entries' secrets); none when it cannot be read.
+func refreshTokensOf(msalCache []byte) []secret.String {
+	var c struct {
+		RefreshToken map[string]struct {
+			Secret string `json:"secret"`
+		}
+	}
+	if len(msalCache) == 0 || json.Unmarshal(msalCache, &c) != nil {
+		return nil
+	}
+	out := make([]secret.String, 0, len(c.RefreshToken))
+	for _, rt := range c.RefreshToken {
+		out = append(out, secret.New(rt.Secret))
+	}
+	return out
 }

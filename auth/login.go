@@ -147,7 +147,7 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		silent := func(ctx context.Context, tenant string) (Token, error) {
 			r, err := c.AcquireTokenSilent(ctx, []string{scope}, public.WithSilentAccount(msalAcct), public.WithTenantID(tenant))
 			if err != nil {
-				return Token{}, describeMSALError("get a token for tenant "+tenant, err)
+				return Token{}, describeMSALError("get a token for tenant "+tenant, err, mem.refreshTokens()...)
 			}
 			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
 		}
@@ -219,7 +219,7 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 			}
 			r, err := c.AcquireTokenByCredential(ctx, []string{scope}, confidential.WithTenantID(tenant))
 			if err != nil {
-				return Token{}, describeMSALError("sign in as service principal "+acct.ID+" in tenant "+tenant, err)
+				return Token{}, describeMSALError("sign in as service principal "+acct.ID+" in tenant "+tenant, err, opts.ClientSecret)
 			}
 			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
 		}

@@ -86,7 +86,7 @@ func (m *Manager) Token(ctx context.Context, blobs Blobs, env profile.Environmen
 		}
 		r, err := c.AcquireTokenByCredential(ctx, scopes, opts...)
 		if err != nil {
-			return Token{}, describeMSALError("get a token for "+acct.ID, err)
+			return Token{}, describeMSALError("get a token for "+acct.ID, err, creds.clientSecret)
 		}
 		return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, RefreshOn: r.Metadata.RefreshOn, TenantID: tenant}, nil
 	})
@@ -118,7 +118,7 @@ func (m *Manager) userToken(ctx context.Context, env profile.Environment, acct p
 	}
 	r, err := c.AcquireTokenSilent(ctx, scopes, opts...)
 	if err != nil {
-		return Token{}, describeMSALError("get a token for "+acct.ID, err)
+		return Token{}, describeMSALError("get a token for "+acct.ID, err, acc.refreshTokens()...)
 	}
 	return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, RefreshOn: r.Metadata.RefreshOn, TenantID: tenant}, nil
 }
@@ -221,8 +221,11 @@ const maxDescription = 1000
 // answered, else wraps it. MSAL's own text carries the response body, which
 // is long and, when it is a token response MSAL could not decode (an answer
 // cut short), holds the tokens: the body never reaches the error, the
-// AADError keeps what the user needs.
-func describeMSALError(op string, err error) error {
+// AADError keeps what the user needs. known are the secrets the request
+// carried (a client secret, refresh tokens): a provider that quotes one
+// bare has it replaced too (secret.Redact), as Scrub replaces what looks
+// like a secret.
+func describeMSALError(op string, err error, known ...secret.String) error {
 	var je msalerrors.InvalidJsonErr
 	if errors.As(err, &je) {
 		why := "it is not the JSON expected"
@@ -247,14 +250,14 @@ func describeMSALError(op string, err error) error {
 				desc, _, _ := strings.Cut(body.Description, "\r\n")
 				desc, _, _ = strings.Cut(desc, "\n")
 				// A provider or proxy may echo the request: its secrets stay out.
-				desc = secret.Scrub(desc)
+				desc = secret.Redact(secret.Scrub(desc), known...)
 				if len(desc) > maxDescription {
 					desc = strings.ToValidUTF8(desc[:maxDescription], "") + "…"
 				}
-				return &AADError{Op: op, Code: body.Error, Description: desc, Status: ce.Resp.StatusCode}
+				return &AADError{Op: op, Code: secret.Redact(secret.Scrub(body.Error), known...), Description: desc, Status: ce.Resp.StatusCode}
 			}
 		}
-		return &StatusError{Op: op, Status: ce.Resp.StatusCode, Text: ce.Resp.Status}
+		return &StatusError{Op: op, Status: ce.Resp.StatusCode, Text: secret.Redact(secret.Scrub(ce.Resp.Status), known...)}
 	}
 	if strings.Contains(err.Error(), "no token found") {
 		return fmt.Errorf("%s: %w", op, ErrInteractionRequired)

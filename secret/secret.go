@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -75,6 +76,23 @@ func Scrub(s string) string {
 	s = replaceAll(s, matchJWT)
 	s = replaceAll(s, matchBearer)
 	return replaceAll(s, matchParam)
+}
+
+// Redact returns s with every occurrence of each non-empty value, as it is
+// and as a form or query encodes it, replaced by [REDACTED]: the secrets a
+// request carried, which a provider's error may quote bare, where Scrub's
+// patterns cannot tell an opaque value from text.
+func Redact(s string, values ...String) string {
+	for _, v := range values {
+		if v.v == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, v.v, redacted)
+		if q := url.QueryEscape(v.v); q != v.v {
+			s = strings.ReplaceAll(s, q, redacted)
+		}
+	}
+	return s
 }
 
 // secretParams are the parameters whose values Scrub replaces, in the

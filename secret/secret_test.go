@@ -63,3 +63,11 @@ func TestScrub(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactReplacesEachValueAsItIsAndFormEncoded(t *testing.T) {
+	got := Redact("bad secret a+b/c= (a%2Bb%2Fc%3D), again a+b/c=; keep this", New("a+b/c="), New(""))
+	want := "bad secret [REDACTED] ([REDACTED]), again [REDACTED]; keep this"
+	if got != want {
+		t.Errorf("Redact = %q, want %q", got, want)
+	}
+}
