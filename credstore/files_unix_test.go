@@ -297,3 +297,58 @@ func TestCheckNamesBlobsAzcCannotRead(t *testing.T) {
 		t.Fatalf("Check's damaged blobs %v; missing %v", r.Damaged, want)
 	}
 }
+
+// TestCheckAuthenticatesTheBlobsOfTheKeysItIsGiven: a blob whose bytes
+// changed after it was written (a flipped bit in the ciphertext, or in a
+// plaintext blob's payload) keeps the blob format, so only authenticating
+// it, which needs its key, tells it is damaged. Every read of its account
+// fails; Check, given the accounts' keys (`azc doctor` gives the
+// profile's), names it with its account, as Get does. It was reported as
+// a good blob.
+func TestCheckAuthenticatesTheBlobsOfTheKeysItIsGiven(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain, err := Open(dir, Options{Backend: Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Put("plain", []byte("cache of plain")); err != nil {
+		t.Fatal(err)
+	}
+	s := openFixed(t, dir, randomKey(t))
+	for _, k := range []string{"good", "sealed"} {
+		if err := s.Put(k, []byte("cache of "+k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"plain", "sealed"} {
+		raw, err := os.ReadFile(s.path(k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw[len(raw)-3] ^= 1 // in the payload, or the tag
+		if err := os.WriteFile(s.path(k), raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Get(k); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("Get(%s) of a changed blob: %v, want ErrCorrupt", k, err)
+		}
+	}
+	r, err := s.Check("good", "plain", "sealed", "absent")
+	if err != nil || r.Blobs != 3 {
+		t.Fatalf("Check = %+v, %v; want 3 blobs", r, err)
+	}
+	want := map[string]bool{"plain": true, "sealed": true}
+	for _, e := range r.Damaged {
+		var ce *CorruptError
+		if errors.As(e, &ce) && want[ce.Key] && ce.Path == s.path(ce.Key) {
+			delete(want, ce.Key)
+		}
+	}
+	if len(want) != 0 || len(r.Damaged) != 2 {
+		t.Fatalf("Check's damaged blobs %v; missing %v", r.Damaged, want)
+	}
+	if len(r.Plaintext) != 0 {
+		t.Errorf("Check's plaintext blobs %v: the damaged one is reported as damaged", r.Plaintext)
+	}
+}

@@ -525,7 +525,9 @@ type FileReport struct {
 	KeyLost []error
 	// Damaged holds, for each blob file azc cannot read (one over
 	// profile.MaxFileSize, a *profile.TooLargeError, or not an azc blob:
-	// damaged, truncated, written by something else), an error naming it.
+	// damaged, truncated, written by something else), an error naming it;
+	// of the keys given to Check, one that fails authentication (its bytes
+	// changed) as a *CorruptError naming the file and the key.
 	// Every read of its account fails until the account signs in again.
 	Damaged []error
 	// Blobs counts the blob files.
@@ -533,12 +535,19 @@ type FileReport struct {
 }
 
 // Check looks at every file in the store's directory without changing
-// any (`azc doctor`).
-func (s *Store) Check() (FileReport, error) {
+// any (`azc doctor`). The blobs of keys (the accounts the caller knows)
+// are also authenticated, as Get does, which needs the key: a blob whose
+// bytes changed after it was written keeps the blob format, and only that
+// tells it is damaged.
+func (s *Store) Check(keys ...string) (FileReport, error) {
 	var r FileReport
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return r, fmt.Errorf("credential store: %w", err)
+	}
+	keyOf := make(map[string]string, len(keys))
+	for _, k := range keys {
+		keyOf[filepath.Base(s.path(k))] = k
 	}
 	for _, e := range entries {
 		p := filepath.Join(s.dir, e.Name())
@@ -566,7 +575,14 @@ func (s *Store) Check() (FileReport, error) {
 			r.Damaged = append(r.Damaged, fmt.Errorf("read %s: %w", p, err))
 			continue
 		}
-		switch b, err := decodeBlob(raw); {
+		b, err := decodeBlob(raw)
+		if key, ok := keyOf[e.Name()]; ok && err == nil && (b.alg == algPlain || s.sealer != nil && s.sealer.id == b.keyID) {
+			if _, err := s.open(key, raw); err != nil {
+				r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: err})
+				continue
+			}
+		}
+		switch {
 		case err != nil:
 			r.Damaged = append(r.Damaged, fmt.Errorf("%s: %w", p, err))
 		case b.alg == algPlain:

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -70,11 +71,18 @@ func diagnose(f *cmdutil.Factory) *Report {
 
 	// The profile, read without locking, and its lock.
 	st, err := f.State()
+	var accountKeys []string // the profile's, whose blobs doctor authenticates
 	if err != nil {
 		add("profile", "fail", "%v", err)
 	} else if p, err := st.Store().Load(); err != nil {
 		add("profile", "fail", "%v", err)
 	} else {
+		for _, a := range p.Accounts {
+			accountKeys = append(accountKeys, a.Key())
+		}
+		for _, c := range p.Contexts {
+			accountKeys = append(accountKeys, c.Account)
+		}
 		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
 		switch free, err := st.Store().LockFree(); {
 		case err != nil:
@@ -96,7 +104,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("credential store", "fail", "not opened: the state directory is refused")
 	} else {
 		tempDirs = append(tempDirs, f.StateDir, session.HoldsDir(f.StateDir), cmdutil.CABundleDir(f))
-		if cs := diagnoseCredentials(f, r, add); cs != nil {
+		if cs := diagnoseCredentials(f, r, accountKeys, add); cs != nil {
 			tempDirs = append(tempDirs, cs.Dir())
 		}
 	}
@@ -164,6 +172,12 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		add(name, "fail", "%v", e)
 	}
 	for _, e := range fr.Damaged {
+		if ce := (*credstore.CorruptError)(nil); errors.As(e, &ce) && ce.Key != "" {
+			// a blob of an account the profile names, which failed its
+			// authentication: its logout names the account
+			add(name, "fail", "%v (sign its account out with `%s %s` and in again)", e, logout, shquote.Quote(ce.Key))
+			continue
+		}
 		add(name, "fail", "%v (sign its account out with `%s` and in again)", e, logout)
 	}
 	if len(fr.KeyLost) > 0 {
@@ -178,7 +192,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 
 // diagnoseCredentials reports the credential store, its key backend and
 // its files, and returns the store (nil when it could not be opened).
-func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, format string, a ...any)) *credstore.Store {
+func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, add func(name, status, format string, a ...any)) *credstore.Store {
 	var warned []string
 	cs, err := credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
@@ -204,7 +218,7 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, f
 	if err != nil {
 		return nil
 	}
-	credentialFiles(cs, add)
+	credentialFiles(cs, accountKeys, add)
 	return cs
 }
 
@@ -212,8 +226,8 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, add func(name, status, f
 // refuses (a link, not a regular file, another user's), each blob it
 // cannot read (damaged, over the size cap, sealed under a data key that
 // is gone), and the blobs stored unencrypted, all of them.
-func credentialFiles(cs *credstore.Store, add func(name, status, format string, a ...any)) {
-	r, err := cs.Check()
+func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, format string, a ...any)) {
+	r, err := cs.Check(keys...)
 	problems := storeFileProblems("credential files", r, err, "azc logout", add)
 	if err != nil {
 		return

@@ -47,7 +47,7 @@ func TestDoctorReportsEveryProblemOfTheCredentialFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []Check
-	credentialFiles(cs, func(name, status, format string, a ...any) {
+	credentialFiles(cs, nil, func(name, status, format string, a ...any) {
 		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
 	})
 	for _, want := range []struct{ status, detail string }{
@@ -118,7 +118,7 @@ func TestDoctorReportsBlobsWhoseDataKeyIsGone(t *testing.T) {
 			t.Fatalf("Get of a blob sealed under the lost key: %v, want ErrKeyLost", err)
 		}
 		var got []Check
-		credentialFiles(cs, func(name, status, format string, a ...any) {
+		credentialFiles(cs, nil, func(name, status, format string, a ...any) {
 			got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
 		})
 		found := false
@@ -161,5 +161,59 @@ func TestDoctorReportsSessionBlobsWhoseDataKeyIsGone(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("doctor's session files %+v: no warning of the blob sealed under another key", got)
+	}
+}
+
+// TestDoctorAuthenticatesTheBlobsOfTheProfilesAccounts: a blob of an
+// account of the profile whose ciphertext changed after it was written
+// (one flipped bit) is in the blob format, and every read of its account
+// fails ("corrupt or was tampered with"); doctor fails its credential
+// files check, naming the file and the logout that removes it. It said ok.
+func TestDoctorAuthenticatesTheBlobsOfTheProfilesAccounts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test-key", key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const acct = "azurecloud|t|alice@example.com"
+	if err := cs.Put(acct, []byte("cache")); err != nil {
+		t.Fatal(err)
+	}
+	var path string
+	if err := filepath.WalkDir(cs.Dir(), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && len(d.Name()) == 64 {
+			path = p
+		}
+		return err
+	}); err != nil || path == "" {
+		t.Fatalf("no blob file (%v)", err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[len(raw)-1] ^= 1
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.Get(acct); !errors.Is(err, credstore.ErrCorrupt) {
+		t.Fatalf("Get of the changed blob: %v, want ErrCorrupt", err)
+	}
+	var got []Check
+	credentialFiles(cs, []string{acct}, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	found := false
+	for _, c := range got {
+		found = found || c.Name == "credential files" && c.Status == "fail" &&
+			strings.Contains(c.Detail, path) && strings.Contains(c.Detail, "azc logout '"+acct+"'")
+	}
+	if !found {
+		t.Errorf("doctor's credential files %+v: no fail line naming %s and its account's logout", got, path)
 	}
 }
