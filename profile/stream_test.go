@@ -443,3 +443,47 @@ func TestSettingsSeesMembersAfterTheContexts(t *testing.T) {
 		})
 	}
 }
+
+// FuzzStreamedStore holds the Store's reads and writes that take part of
+// a file in Encode's layout (Settings, the streamed SetDefault) to Decode:
+// Settings gives Decode's settings, and SetDefault fails when Update
+// would and otherwise writes a file that decodes as Update's does.
+func FuzzStreamedStore(f *testing.F) {
+	viewSeeds(f)
+	base := string(mustEncode(benchProfile(3)))
+	f.Add([]byte(strings.Replace(base, "\n  \"settings\": {},\n", "\n  \"settings\": {},\n  \"DefaultContext\": \"Contoso Workload 0000\",\n", 1)), "Contoso Workload 0002")
+	f.Add([]byte(strings.TrimSuffix(base, "\n}\n")+",\n  \"settings\": {\"autosave\": false}\n}\n"), "Contoso Workload 0002")
+	f.Fuzz(func(t *testing.T, data []byte, ref string) {
+		p, err := Decode(data)
+		inputs := [][]byte{data}
+		if err == nil {
+			inputs = append(inputs, mustEncode(p))
+		}
+		for k, old := range inputs {
+			want, _, werr := updateSetDefault(t, old, ref)
+			s := storeWith(t, old)
+			set, serr := s.Settings()
+			if pp, err := Decode(old); err == nil && (serr != nil || !cmp.Equal(set, pp.Settings)) {
+				t.Fatalf("input %d: Settings = %+v, %v; Decode's %+v", k, set, serr, pp.Settings)
+			}
+			_, gerr := s.SetDefault(ref)
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("input %d: SetDefault error %v, Update's %v", k, gerr, werr)
+			}
+			if werr != nil {
+				continue
+			}
+			got, err := s.Load()
+			if err != nil {
+				t.Fatalf("input %d: Load after SetDefault: %v", k, err)
+			}
+			wp := mustDecode(t, old)
+			if want != nil {
+				wp = mustDecode(t, want)
+			}
+			if diff := cmp.Diff(wp, got); diff != "" {
+				t.Fatalf("input %d: SetDefault's file decodes differently (-Update +SetDefault):\n%s", k, diff)
+			}
+		}
+	})
+}
