@@ -43,6 +43,7 @@ func genBash(root *cobra.Command, w io.Writer) error {
 	name := root.Name()
 	script := strings.ReplaceAll(buf.String(), "_filedir", "__"+name+"_filedir")
 	script = strings.Replace(script, bashOneEscaped, bashPrefixEscaped, 1)
+	script = strings.Replace(script, bashMenuEscaped, bashMenuEscapedSome, 1)
 	script = strings.ReplaceAll(script, bashCompgen, bashCompgen+"\n        __"+name+"_ignore_case")
 	if _, err := io.WriteString(w, script); err != nil {
 		return err
@@ -57,16 +58,30 @@ func genBash(root *cobra.Command, w io.Writer) error {
 // also inserts what several share, unescaped: "Contoso Dev" and "Contoso
 // Prod" made the line "azc use Contoso " (two words). bashPrefixEscaped
 // escapes them all for that insertion (COMP_TYPE 9, TAB), and leaves them
-// as they are for the list the second TAB shows (COMP_TYPE 63, "?").
+// as they are for the list the second TAB shows (COMP_TYPE 63, "?"). It
+// escapes none when there are none: printf escapes no argument as an empty quoted word,
+// which bash put in place of the word typed.
 const (
 	bashOneEscaped = `        if (( ${#COMPREPLY[@]} == 1 )); then
             COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]}")
         fi`
 	bashPrefixEscaped = `        if (( ${#COMPREPLY[@]} == 1 )); then
             COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]}")
-        elif (( COMP_TYPE == 9 )); then
+        elif (( COMP_TYPE == 9 && ${#COMPREPLY[@]} > 1 )); then
             IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
         fi`
+)
+
+// bashMenuEscaped is where cobra's script escapes the candidates of menu
+// completion (COMP_TYPE 37 or 42), and bashMenuEscapedSome the same when
+// there are any: printf escapes no argument as an empty quoted word, the one candidate
+// bash then put in place of the word typed whenever none was left (none
+// matched, or bash took none for it, as `azc use ς` beside σ1).
+const (
+	bashMenuEscaped = `        IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
+        ;;`
+	bashMenuEscapedSome = `        (( ${#COMPREPLY[@]} == 0 )) || IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
+        ;;`
 )
 
 // bashCompgen is where cobra's script keeps the candidates (names without

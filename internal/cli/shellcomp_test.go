@@ -15,8 +15,9 @@ import (
 
 // TestCompletionScriptsArePatched: each change genCompletion makes to
 // cobra's scripts found its place (a newer cobra that words them otherwise
-// would drop it without a word): bash's escaped prefix and its matching
-// ignoring case in both places compgen filters, zsh's matcher.
+// would drop it without a word): bash's escaped prefix and menu
+// completion, its matching ignoring case in both places compgen filters,
+// zsh's matcher.
 func TestCompletionScriptsArePatched(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := cmdutil.Test()
@@ -28,6 +29,7 @@ func TestCompletionScriptsArePatched(t *testing.T) {
 		n     int
 	}{
 		{"bash", bashPrefixEscaped, 1},
+		{"bash", bashMenuEscapedSome, 1},
 		{"bash", bashCompgen + "\n        __azc_ignore_case\n", 2},
 		{"zsh", zshDescribe + ` -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`, 1},
 	} {
@@ -84,6 +86,61 @@ if shopt -q nocasematch; then echo ' nocasematch left on'; fi`
 		cancel()
 		if err != nil || string(out) != tc.want {
 			t.Errorf("%q typed, azc offers %q: bash offers %q (%v), want %q", tc.cur, tc.candidates, out, err, tc.want)
+		}
+	}
+}
+
+// TestBashLeavesTheWordWhenNothingMatches: when azc offers candidates none
+// of which bash takes for the word typed (`azc context list -o q`, or
+// `azc use ς` beside a context σ1: azc matches by Unicode folding, bash's
+// nocasematch does not), bash is offered nothing, at the first TAB (type
+// 9), at the list (63) and in menu completion (37): an empty reply escaped
+// was one candidate, an empty quoted word, which replaced the word typed.
+func TestBashLeavesTheWordWhenNothingMatches(t *testing.T) {
+	t.Parallel()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	var script bytes.Buffer
+	if _, err := genCompletion(NewCmdRoot(f, func() {}), "bash", &script); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "azc.bash")
+	if err := os.WriteFile(path, script.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const run = `source "$1"; shift; COMP_TYPE=$1; cur=$2; shift 2; completions=("$@")
+__azc_handle_completion_types
+printf '%d:' "${#COMPREPLY[@]}"
+printf '<%s>' "${COMPREPLY[@]}"`
+	for _, tc := range []struct {
+		cur        string
+		candidates []string
+		want       string
+	}{
+		{"q", []string{"table", "json", "yaml", "tsv", "none"}, "0:<>"},
+		{"ς", []string{"σ1"}, "0:<>"},
+		{"pro", []string{"Prod", "PROD-2"}, "0:<>"},
+		{"j", []string{"table", "json"}, "1:<json>"},
+		{"con", []string{"Contoso Prod", "Contoso Dev"}, ""}, // per type below
+	} {
+		for _, typ := range []string{"9", "63", "37"} {
+			want := tc.want
+			if want == "" {
+				want = `2:<Contoso\ Prod><Contoso\ Dev>`
+				if typ == "63" {
+					want = "2:<Contoso Prod><Contoso Dev>"
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			out, err := exec.CommandContext(ctx, bash, append([]string{"--norc", "--noprofile", "-c", run, "bash", path, typ, tc.cur}, tc.candidates...)...).CombinedOutput()
+			cancel()
+			if err != nil || string(out) != want {
+				t.Errorf("type %s, %q typed, azc offers %q: bash offers %q (%v), want %q", typ, tc.cur, tc.candidates, out, err, want)
+			}
 		}
 	}
 }
