@@ -92,8 +92,21 @@ func probeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 // caches and credential blobs that storeImported could not store or that
 // no later read could use, before the profile changes: a bad one then
 // neither fails the import halfway nor leaves a blob every read refuses.
+// So are those of an account no imported context is of (a file that names
+// an account only in its credentials, or whose contexts of it were
+// skipped): nothing would read such a blob, and nothing would remove it
+// (logout, context clear and doctor know the profile's accounts only).
 func dropUnusableCredentials(imp *profile.Imported) {
+	used := func(k string) bool {
+		return slices.ContainsFunc(imp.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, k) })
+	}
+	const unused = "no imported context is of that account"
 	for _, k := range slices.Sorted(maps.Keys(imp.TokenCaches)) {
+		if !used(k) {
+			delete(imp.TokenCaches, k)
+			imp.Warnings = append(imp.Warnings, fmt.Sprintf("the token cache of %s was not imported: %s", profile.KeyID(k), unused))
+			continue
+		}
 		if err := credblob.CheckMSALCache(imp.TokenCaches[k]); err != nil {
 			delete(imp.TokenCaches, k)
 			imp.Warnings = append(imp.Warnings, fmt.Sprintf("the token cache of %s was not imported: %v", profile.KeyID(k), err))
@@ -101,6 +114,11 @@ func dropUnusableCredentials(imp *profile.Imported) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(imp.Credentials)) {
 		if len(imp.Credentials[k]) == 0 {
+			continue
+		}
+		if !used(k) {
+			delete(imp.Credentials, k)
+			imp.Warnings = append(imp.Warnings, fmt.Sprintf("the credentials of %s were not imported: %s", profile.KeyID(k), unused))
 			continue
 		}
 		if _, err := credblob.Unmarshal(imp.Credentials[k]); err != nil {
