@@ -85,6 +85,22 @@ func (e *LockTimeoutError) Error() string {
 	return fmt.Sprintf("timed out after %s waiting for the lock %s; another azc process is writing the profile", e.Timeout, e.Path)
 }
 
+// LockReplacedError reports that profile.lock was removed or replaced while
+// a writer held it: another writer could then lock the new file and write
+// meanwhile, so the writer that held the old one writes nothing.
+type LockReplacedError struct {
+	Path string // the lock file
+}
+
+func (e *LockReplacedError) Error() string {
+	return fmt.Sprintf("%s was removed or replaced while azc held it; nothing was written", e.Path)
+}
+
+// Hint says what to do: the command again, and the lock file left alone.
+func (e *LockReplacedError) Hint() string {
+	return "run the command again; leave profile.lock in place (it is never stale: the lock goes with the process that holds it)"
+}
+
 // InsecureDirError reports a directory of azc's state, or of a shell's
 // session, that other users can write to; azc refuses to use it.
 type InsecureDirError struct {

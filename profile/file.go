@@ -213,13 +213,21 @@ func readAll(f *os.File, path string, size int64) (string, error) {
 // the previous profile there. Where links are not supported, old, the
 // file at path (nil when there is none), is written out as the backup
 // instead. The files data and old copy from are closed before the rename.
-func writeAtomic(path, tmp string, data *content, backup string, old *content) (err error) {
+// ready (when not nil) runs once tmp is written and synced, before the
+// backup and the rename: an error from it writes nothing (Store.write
+// checks there that it still holds profile.lock). A failed write removes
+// tmp while it is still its own file.
+func writeAtomic(path, tmp string, data *content, backup string, old *content, ready func() error) (err error) {
 	f, err := createTemp(tmp)
 	if err != nil {
 		return err
 	}
+	mine, serr := f.Stat()
 	defer func() {
-		if err != nil {
+		if err == nil {
+			return
+		}
+		if li, lerr := os.Lstat(tmp); lerr == nil && (serr != nil || os.SameFile(mine, li)) {
 			_ = os.Remove(tmp)
 		}
 	}()
@@ -239,13 +247,16 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content) (
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil && ready != nil {
+		err = ready()
+	}
 	if err != nil {
 		return err
 	}
 	if backup != "" && old != nil {
 		if err := linkBackup(path, backup); err != nil {
 			// No hard links here: the old file, written out the same way.
-			if err := writeAtomic(backup, backup+".tmp", old, "", nil); err != nil {
+			if err := writeAtomic(backup, backup+".tmp", old, "", nil, nil); err != nil {
 				return fmt.Errorf("back up %s: %w", path, err)
 			}
 		}
@@ -273,7 +284,7 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content) (
 // path ends in random digits, so that two writers never share one. A
 // writer stopped before its rename leaves that file: FindTemps finds it.
 func WriteFile(path string, data []byte) error {
-	return writeAtomic(path, tempPath(path), &content{head: data}, "", nil)
+	return writeAtomic(path, tempPath(path), &content{head: data}, "", nil, nil)
 }
 
 // tempPath is WriteFile's temporary file for path: .NAME.tmpDIGITS beside
@@ -566,4 +577,15 @@ func sameState(path, text string, ok bool) (bool, error) {
 			return false, err
 		}
 	}
+}
+
+// sameFileAt reports whether f, open, is the file at path (not a link
+// followed): false when path names another file or nothing.
+func sameFileAt(f *os.File, path string) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	li, err := os.Lstat(path)
+	return err == nil && os.SameFile(fi, li)
 }

@@ -17,11 +17,11 @@ func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := s.acquire(nil)
+	h, err := s.acquire(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unlock()
+	defer h.unlock()
 	_, err = held.Update(func(*Profile) error { return nil })
 	var le *LockTimeoutError
 	if !errors.As(err, &le) || le.Path != s.LockPath() {
@@ -40,10 +40,11 @@ func lockedByOneOfTwo(t *testing.T) (s, other *Store, unlock func()) {
 	if other, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if unlock, err = s.acquire(nil); err != nil {
+	h, err := s.acquire(nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return s, other, unlock
+	return s, other, h.unlock
 }
 
 func TestALockWaiterGetsTheLockWhenItIsFreed(t *testing.T) {
@@ -117,10 +118,12 @@ func TestAcquireRunsWaitingOnlyWhenTheLockIsHeld(t *testing.T) {
 	ran := make(chan struct{})
 	got := make(chan func(), 1)
 	go func() {
-		u, err := other.acquire(func() { close(ran) })
+		h, err := other.acquire(func() { close(ran) })
+		u := func() {}
 		if err != nil {
 			t.Error(err)
-			u = func() {}
+		} else {
+			u = h.unlock
 		}
 		got <- u
 	}()
@@ -135,9 +138,9 @@ func TestAcquireRunsWaitingOnlyWhenTheLockIsHeld(t *testing.T) {
 	unlock()
 	(<-got)()
 
-	u, err := other.acquire(func() { t.Error("waiting ran for a free lock") })
+	h, err := other.acquire(func() { t.Error("waiting ran for a free lock") })
 	if err != nil {
 		t.Fatal(err)
 	}
-	u()
+	h.unlock()
 }

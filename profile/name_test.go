@@ -41,7 +41,7 @@ func TestNamesTheSameUnderFoldingAreOneName(t *testing.T) {
 	file := []byte(`{"version":1,"contexts":[` +
 		`{"name":"σ","account":"k","environment":"E","tenant":{"id":"tenant-of-sigma"}},` +
 		`{"name":"ς","account":"k","environment":"E","tenant":{"id":"tenant-of-final-sigma"}}]}`)
-	if err := writeAtomic(s.Path(), s.tmp, &content{head: file}, "", nil); err != nil {
+	if err := writeAtomic(s.Path(), s.tmp, &content{head: file}, "", nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for name, read := range map[string]func() error{

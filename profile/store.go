@@ -356,7 +356,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	if kept != nil && last != nil && !s.unchanged(last) {
 		index()
 	}
-	unlock, err := s.acquire(func() {
+	h, err := s.acquire(func() {
 		if !indexed {
 			index()
 		}
@@ -364,7 +364,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer h.unlock()
 
 	p, old := early, earlyText
 	if same, err := sameState(s.path, earlyText, readErr == nil && earlyText != ""); err != nil || readErr != nil || !same {
@@ -384,7 +384,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	} else if fnErr != nil {
 		return nil, fnErr
 	}
-	if err := s.write(data, old); err != nil {
+	if err := s.write(h, data, old); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -417,16 +417,16 @@ func (s *Store) SetDefault(ref string) (Context, error) {
 		s.testOnlyEarlyRead()
 	}
 
-	unlock, err := s.acquire(nil)
+	h, err := s.acquire(nil)
 	if err != nil {
 		return Context{}, err
 	}
-	defer unlock()
+	defer h.unlock()
 
 	if same, err := sameState(s.path, earlyText, early != nil); err != nil || earlyErr != nil || !same {
-		return s.setDefaultFresh(ref)
+		return s.setDefaultFresh(h, ref)
 	}
-	return s.setDefaultOver(early, earlyText, ref)
+	return s.setDefaultOver(h, early, earlyText, ref)
 }
 
 // setDefaultStreamed is SetDefault when profile.json is in Encode's layout
@@ -440,11 +440,11 @@ func (s *Store) setDefaultStreamed(ref string) (c Context, done bool, err error)
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}
-	unlock, err := s.acquire(nil)
+	h, err := s.acquire(nil)
 	if err != nil {
 		return Context{}, true, err
 	}
-	defer unlock()
+	defer h.unlock()
 	st, err := s.readStreamed()
 	if err != nil || st == nil {
 		return Context{}, err != nil, err
@@ -454,7 +454,7 @@ func (s *Store) setDefaultStreamed(ref string) (c Context, done bool, err error)
 	if !exact || err != nil {
 		return Context{}, exact, err
 	}
-	c, err = s.switchStreamed(st, i)
+	c, err = s.switchStreamed(h, st, i)
 	return c, true, err
 }
 
@@ -464,7 +464,7 @@ func (s *Store) setDefaultStreamed(ref string) (c Context, done bool, err error)
 // that rewrote the file in place since it was streamed (no azc writer
 // does) is reported, not followed: the line read again would not be the
 // context's, and the copy would mix two files.
-func (s *Store) switchStreamed(st *streamed, i int) (Context, error) {
+func (s *Store) switchStreamed(lh *lockHold, st *streamed, i int) (Context, error) {
 	at := st.layout.elems[i]
 	changed := func() error { return fmt.Errorf("%s was changed in place while azc read it", s.path) }
 	elem := make([]byte, at[1]-at[0])
@@ -491,7 +491,7 @@ func (s *Store) switchStreamed(st *streamed, i int) (Context, error) {
 	if out != nil {
 		out.from, out.at, out.n = st.f, st.layout.raw[0], st.layout.raw[1]-st.layout.raw[0]
 	}
-	if err := s.writeOver(out, &content{from: st.f, n: st.size}); err != nil {
+	if err := s.writeOver(lh, out, &content{from: st.f, n: st.size}); err != nil {
 		return Context{}, err
 	}
 	return *ctx, nil
@@ -499,18 +499,18 @@ func (s *Store) switchStreamed(st *streamed, i int) (Context, error) {
 
 // setDefaultFresh is SetDefault under the lock when the file changed since
 // it was read: it reads it again, whole.
-func (s *Store) setDefaultFresh(ref string) (Context, error) {
+func (s *Store) setDefaultFresh(h *lockHold, ref string) (Context, error) {
 	s.forget()
 	v, old, err := s.readView()
 	if err != nil {
 		return Context{}, err
 	}
-	return s.setDefaultOver(v, old, ref)
+	return s.setDefaultOver(h, v, old, ref)
 }
 
 // setDefaultOver is SetDefault under the lock over v, the View of old, the
 // current file (nil and "" when there is none).
-func (s *Store) setDefaultOver(v *View, old, ref string) (Context, error) {
+func (s *Store) setDefaultOver(h *lockHold, v *View, old, ref string) (Context, error) {
 	if v == nil {
 		return New().SetDefault(ref)
 	}
@@ -518,7 +518,7 @@ func (s *Store) setDefaultOver(v *View, old, ref string) (Context, error) {
 	if err != nil {
 		return Context{}, err
 	}
-	if err := s.write(out, old); err != nil {
+	if err := s.write(h, out, old); err != nil {
 		return Context{}, err
 	}
 	return c, nil
@@ -669,24 +669,24 @@ func (s *Store) readView() (*View, string, error) {
 // file it replaces) as the backup; nil data writes nothing: no write, no
 // new generation, no fsync. Data over MaxFileSize is refused with a
 // *TooLargeError: azc would refuse to read the file it wrote.
-func (s *Store) write(data *content, old string) error {
+func (s *Store) write(h *lockHold, data *content, old string) error {
 	var prev *content
 	if old != "" {
 		prev = &content{raw: old}
 	}
-	return s.writeOver(data, prev)
+	return s.writeOver(h, data, prev)
 }
 
 // writeOver is write with the file it replaces as a content (nil when
 // there is none).
-func (s *Store) writeOver(data, old *content) error {
+func (s *Store) writeOver(h *lockHold, data, old *content) error {
 	if data == nil {
 		return nil
 	}
 	if data.size() > MaxFileSize {
 		return &TooLargeError{Path: s.path, Max: MaxFileSize, Write: true}
 	}
-	if err := writeAtomic(s.path, s.tmp, data, s.bak, old); err != nil {
+	if err := writeAtomic(s.path, s.tmp, data, s.bak, old, h.check); err != nil {
 		return fmt.Errorf("write profile: %w", err)
 	}
 	// profile.json is a new file: the next read reads it, and what the
@@ -701,26 +701,60 @@ func (s *Store) writeOver(data, old *content) error {
 // waiting).
 var errLocked = errors.New("profile: locked")
 
+// lockHold is profile.lock as acquire took it.
+type lockHold struct {
+	f    *os.File
+	path string
+	// unlock releases the lock, logging (at debug level) how long it was
+	// waited for and held, for `azc --debug` and the benchmarks that read
+	// it.
+	unlock func()
+}
+
+// check reports a *LockReplacedError when the file at the lock's path is
+// no longer the one held: someone removed or replaced profile.lock since,
+// and another writer may have locked the new file. A writer checks just
+// before it writes.
+func (h *lockHold) check() error {
+	if !sameFileAt(h.f, h.path) {
+		return &LockReplacedError{Path: h.path}
+	}
+	return nil
+}
+
 // acquire takes the exclusive profile lock, waiting at most s.timeout.
 // When another process holds it, acquire first runs waiting (if not nil),
-// work the caller can do before its turn. The unlock it returns logs (at
-// debug level) how long the lock was waited for and held, for `azc
-// --debug` and the benchmarks that read it.
-func (s *Store) acquire(waiting func()) (func(), error) {
+// work the caller can do before its turn. A lock got on a file that is no
+// longer at the lock's path (removed or replaced while acquire waited) is
+// let go and the file at the path locked instead: a later writer opens
+// that one.
+func (s *Store) acquire(waiting func()) (*lockHold, error) {
 	start := time.Now()
+	for {
+		h, err := s.acquireOnce(start, waiting)
+		if err != nil || h.check() == nil {
+			return h, err
+		}
+		h.unlock()
+		waiting = nil
+	}
+}
+
+// acquireOnce is acquire's lock of the file it opens at the lock's path.
+func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) {
 	f, err := openLock(s.lock)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
 	unlock := func() { _ = f.Close() } // closing releases the lock
-	locked := func() func() {
+	locked := func() *lockHold {
 		got, gotCPU := time.Now(), cpuTime()
-		return func() {
+		return &lockHold{f: f, path: s.lock, unlock: func() {
 			unlock()
 			// heldCPU is the process's CPU time while it held the lock: on a
 			// busy machine, what the hold costs apart from waiting for a CPU.
 			s.log.Debug("profile lock released", "path", s.lock, "waited", got.Sub(start), "held", time.Since(got), "heldCPU", cpuTime()-gotCPU)
-		}
+		}}
 	}
 	switch err := lockFile(f, false); err {
 	case nil:

@@ -209,7 +209,7 @@ func TestSetDefaultOverAFileChangedInPlace(t *testing.T) {
 			if err := f.Close(); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.switchStreamed(st, i); err == nil || !strings.Contains(err.Error(), s.Path()+" was changed in place") {
+			if _, err := s.switchStreamed(nil, st, i); err == nil || !strings.Contains(err.Error(), s.Path()+" was changed in place") {
 				t.Fatalf("switchStreamed over a file changed in place = %v, want the path and what happened", err)
 			}
 			if got, err := os.ReadFile(s.Path()); err != nil || !bytes.Equal(got, tc.now) {

@@ -1,0 +1,85 @@
+package profile
+
+import (
+	"errors"
+	"os"
+	"testing"
+)
+
+// TestAWriterWhoseLockFileWasRemovedWritesNothing: profile.lock removed
+// while a writer holds it (rm profile.lock, taking it for a stale lock)
+// lets the next writer create and lock a new file and write meanwhile; the
+// first writer then writes nothing, with a *LockReplacedError, instead of
+// replacing the profile with one that drops the other's change.
+func TestAWriterWhoseLockFileWasRemovedWritesNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A change between the first read and the lock makes fn run again
+	// under the lock, where it plays the user and the next writer.
+	s.testOnlyEarlyRead = func() {
+		s.testOnlyEarlyRead = nil
+		if _, err := other.Update(func(p *Profile) error { p.PreviousContext = "before"; return nil }); err != nil {
+			t.Error(err)
+		}
+	}
+	runs := 0
+	_, err = s.Update(func(p *Profile) error {
+		runs++
+		if runs == 2 {
+			if err := os.Remove(s.LockPath()); err != nil {
+				t.Error(err)
+			}
+			if _, err := other.Update(func(p *Profile) error { p.PreviousContext = "while held"; return nil }); err != nil {
+				t.Error(err)
+			}
+		}
+		p.DefaultContext = "mine"
+		return nil
+	})
+	var le *LockReplacedError
+	if !errors.As(err, &le) || le.Path != s.LockPath() {
+		t.Errorf("Update() error = %v, want *LockReplacedError naming %s", err, s.LockPath())
+	}
+	p, err := other.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs != 2 || p.PreviousContext != "while held" || p.DefaultContext != "" {
+		t.Errorf("runs %d, previous %q, default %q; want 2, the change made while the lock was held, none", runs, p.PreviousContext, p.DefaultContext)
+	}
+}
+
+// TestAWaiterOnARemovedLockFileLocksTheNewOne: a writer waiting on
+// profile.lock when it is removed gets the old file's lock once its holder
+// lets go, which no later writer opens; it locks the file at the path
+// instead, so that it and a later writer still exclude each other.
+func TestAWaiterOnARemovedLockFileLocksTheNewOne(t *testing.T) {
+	t.Parallel()
+	_, other, unlock := lockedByOneOfTwo(t)
+	u, err := other.acquire(func() {
+		if err := os.Remove(other.LockPath()); err != nil {
+			t.Error(err)
+		}
+		unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.unlock()
+	later, err := OpenLock(other.LockPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer later.Close()
+	if free, err := TryLock(later); err != nil || free {
+		t.Errorf("a later writer's TryLock of %s = %v, %v; want false: the waiter holds it", other.LockPath(), free, err)
+	}
+}
