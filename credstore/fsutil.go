@@ -30,7 +30,8 @@ func (e *LockError) Unwrap() error { return e.Err }
 // waiting at most timeout (and no longer than ctx allows). The lock file is
 // opened as profile.lock is (profile.OpenLock: no symbolic link followed,
 // a regular file of the user's), and never deleted: deleting it would let
-// two writers lock different inodes.
+// two writers lock different inodes (one deleted anyway while a process
+// waited on it is not what lockFile locks: lockOpened).
 func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock func(), err error) {
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -41,6 +42,14 @@ func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock f
 	if err != nil {
 		return nil, err
 	}
+	return lockOpened(ctx, f, path, timeout)
+}
+
+// lockOpened is lockFile once it opened f, the lock file at path: it waits
+// for f's lock until ctx is done. A lock got on a file no longer at path
+// (removed or replaced while it waited) is let go and the file at path
+// locked instead, as a later process opens that one.
+func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Duration) (unlock func(), err error) {
 	retry := time.NewTicker(lockRetry)
 	defer retry.Stop()
 	for {
@@ -49,8 +58,15 @@ func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock f
 			_ = f.Close()
 			return nil, &LockError{Path: path, Err: err}
 		}
-		if ok {
+		if ok && profile.LockIsAt(f, path) {
 			return func() { _ = f.Close() }, nil
+		}
+		if ok {
+			_ = f.Close()
+			if f, err = profile.OpenLock(path); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		select {
 		case <-ctx.Done():
@@ -68,15 +84,20 @@ func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock f
 // tryLockFile takes the lock lockFile takes if no one holds it, without
 // waiting: ok false when it is held.
 func tryLockFile(path string) (unlock func(), ok bool, err error) {
-	f, err := profile.OpenLock(path)
-	if err != nil {
-		return nil, false, err
+	for {
+		f, err := profile.OpenLock(path)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok, err = profile.TryLock(f); err != nil || !ok {
+			_ = f.Close()
+			return nil, false, err
+		}
+		if profile.LockIsAt(f, path) {
+			return func() { _ = f.Close() }, true, nil
+		}
+		_ = f.Close() // removed or replaced meanwhile: the file at path
 	}
-	if ok, err = profile.TryLock(f); err != nil || !ok {
-		_ = f.Close()
-		return nil, false, err
-	}
-	return func() { _ = f.Close() }, true, nil
 }
 
 // removeFile deletes path (absent is fine) and syncs its directory.

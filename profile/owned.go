@@ -47,3 +47,9 @@ func TryLock(f *os.File) (bool, error) {
 		return false, err
 	}
 }
+
+// LockIsAt reports whether f, a lock file OpenLock opened at path, is
+// still the file at path. One removed or replaced since (taken for a stale
+// lock) is locked by no later process, which opens the new file: a caller
+// that locked f lets it go and locks the file at path instead.
+func LockIsAt(f *os.File, path string) bool { return sameFileAt(f, path) }
