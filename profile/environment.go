@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // BuiltinEnvironments returns the clouds every profile knows: AzureCloud,
@@ -65,12 +66,24 @@ func (p *Profile) Environment(name string) (Environment, error) {
 	return Environment{}, &NotFoundError{Kind: "environment", Ref: name}
 }
 
+// FindEnvironment returns the environment a name typed by the user names:
+// the name without the white space around it, as SetEnvironment stores
+// one and Find takes a context's, then Environment.
+func (p *Profile) FindEnvironment(ref string) (Environment, error) {
+	return p.Environment(strings.TrimSpace(ref))
+}
+
 // SetEnvironment adds the custom environment e, or replaces the custom one
-// of the same name. Built-in environments cannot be replaced.
+// of the same name. Built-in environments cannot be replaced. The name is
+// stored trimmed; one that is not UTF-8 is refused, as a context's is
+// (profile.json would hold another name, and two such names would be one).
 func (p *Profile) SetEnvironment(e Environment) error {
 	e.Name = strings.TrimSpace(e.Name)
 	if e.Name == "" {
 		return fmt.Errorf("environment without a name: %w", ErrInvalidName)
+	}
+	if !utf8.ValidString(e.Name) {
+		return fmt.Errorf("environment %q: %w", e.Name, ErrInvalidName)
 	}
 	if _, ok := builtinEnvironment(e.Name); ok {
 		return fmt.Errorf("environment %s: %w", e.Name, ErrBuiltinEnvironment)
@@ -86,9 +99,11 @@ func (p *Profile) SetEnvironment(e Environment) error {
 	return nil
 }
 
-// RemoveEnvironment removes the custom environment called name. It refuses
-// built-in environments and environments that contexts still use.
+// RemoveEnvironment removes the custom environment called name (trimmed,
+// as FindEnvironment takes it). It refuses built-in environments and
+// environments that contexts still use.
 func (p *Profile) RemoveEnvironment(name string) error {
+	name = strings.TrimSpace(name)
 	if _, ok := builtinEnvironment(name); ok {
 		return fmt.Errorf("environment %s: %w", name, ErrBuiltinEnvironment)
 	}

@@ -61,7 +61,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 	if err != nil {
 		return err
 	}
-	env, err := p.Environment(o.Environment)
+	env, err := p.FindEnvironment(o.Environment)
 	if err != nil {
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "`azc environment list` shows the clouds; `azc environment add` adds one")
 	}

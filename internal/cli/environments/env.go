@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -73,7 +74,7 @@ func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	e, err := p.Environment(opts.Name)
+	e, err := p.FindEnvironment(opts.Name)
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {
 		return err
 	}
-	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, cmdutil.ScopeName(scope)))
+	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", termtext.Escape(env.Name), cmdutil.ScopeName(scope)))
 }
 
 // RemoveOptions are the inputs of `environment remove`.
@@ -183,6 +184,6 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s\n", opts.Name)
+	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s\n", termtext.Escape(strings.TrimSpace(opts.Name)))
 	return nil
 }
