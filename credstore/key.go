@@ -54,17 +54,24 @@ var (
 )
 
 // KeyLostError reports a blob sealed under a data key that no longer
-// exists, typically a kernel-keyring key that did not survive a reboot.
+// exists, typically a kernel-keyring key that did not survive a reboot,
+// or that the key store holding it cannot give this process (Unreachable).
 // It matches ErrKeyLost and ErrNotFound: callers treat the account as
-// signed out and ask the user to sign in again.
+// signed out and ask the user to sign in again, or, when the key store is
+// unreachable, to run azc where it is.
 type KeyLostError struct {
 	Key     string // the blob's key name (an account key, not a secret)
 	Backend string // the backend that held the lost key, "" when unknown
+	// Unreachable, when set, says why Backend, which may still hold the
+	// key, could not be used by this process (keyctl refused by a
+	// container's seccomp profile, …): the key is not known to be gone,
+	// and a sign-in here would store the credentials unencrypted.
+	Unreachable string
 }
 
 func (e *KeyLostError) Error() string {
 	where := map[string]string{
-		kernelKeyringName: "the Linux kernel keyring (its keys do not survive a reboot)",
+		kernelKeyringName: "the Linux kernel keyring",
 		secretServiceName: "the Secret Service",
 		keychainName:      "the macOS Keychain",
 		dpapiName:         "the DPAPI-protected key file",
@@ -76,7 +83,22 @@ func (e *KeyLostError) Error() string {
 	default:
 		where = "an OS key store"
 	}
+	if e.Unreachable != "" {
+		return fmt.Sprintf("the credentials for %q were encrypted with a data key kept in %s, which azc cannot reach in this process (%s)", e.Key, where, e.Unreachable)
+	}
+	if e.Backend == kernelKeyringName {
+		where += " (its keys do not survive a reboot)"
+	}
 	return fmt.Sprintf("the credentials for %q were encrypted with a data key that is no longer available in %s: sign in again", e.Key, where)
+}
+
+// Hint is the way out: sign in again, or, when the key store is only
+// unreachable here, run azc where it is reachable.
+func (e *KeyLostError) Hint() string {
+	if e.Unreachable != "" {
+		return "run azc where that key store can be reached (outside the container or sandbox that refuses it), as when the account signed in; `azc login` here would store its credentials unencrypted"
+	}
+	return "sign in again with `azc login`"
 }
 
 // Is makes a lost key read as both ErrKeyLost and ErrNotFound.

@@ -93,6 +93,7 @@ type Store struct {
 	sealer      *sealer // nil: plaintext
 	lockTimeout time.Duration
 	known       map[string]string // hex key id → backend that held it
+	unreachable map[string]string // backend → why Open could not use it (ErrUnavailable)
 	log         *slog.Logger
 	leaveTemps  bool      // Options.LeaveTemps
 	swept       sync.Once // removeStaleTemps
@@ -157,6 +158,12 @@ func Open(dir string, opts Options) (*Store, error) {
 				return nil, fmt.Errorf("credential store: %s: %w", b.Name(), err)
 			}
 			log.Debug("credential key store unusable", "backend", b.Name(), "err", err)
+			if errors.Is(err, ErrUnavailable) {
+				if s.unreachable == nil {
+					s.unreachable = map[string]string{}
+				}
+				s.unreachable[b.Name()] = err.Error()
+			}
 			tried = append(tried, b.Name()+": "+err.Error())
 			continue
 		}
@@ -432,7 +439,7 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 		return bytes.Clone(b.payload), nil
 	default:
 		if s.sealer == nil || s.sealer.id != b.keyID {
-			return nil, &KeyLostError{Key: key, Backend: s.known[hex.EncodeToString(b.keyID[:])]}
+			return nil, s.keyLost(key, b.keyID)
 		}
 		out, err := s.sealer.aead.Open(nil, b.nonce, b.payload, aad(b.header, blobName(key)))
 		if err != nil {
@@ -443,6 +450,14 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 		}
 		return out, nil
 	}
+}
+
+// keyLost is the *KeyLostError of key's blob, sealed under the data key
+// id, which the store does not have: the key is gone, or the backend
+// that held it could not be reached by Open (Unreachable).
+func (s *Store) keyLost(key string, id keyID) *KeyLostError {
+	backend := s.known[hex.EncodeToString(id[:])]
+	return &KeyLostError{Key: key, Backend: backend, Unreachable: s.unreachable[backend]}
 }
 
 // Put stores data under key, replacing any blob atomically. It does not
@@ -588,7 +603,7 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		case b.alg == algPlain:
 			r.Plaintext = append(r.Plaintext, p)
 		case s.sealer == nil || s.sealer.id != b.keyID:
-			r.KeyLost = append(r.KeyLost, &KeyLostError{Key: p, Backend: s.known[hex.EncodeToString(b.keyID[:])]})
+			r.KeyLost = append(r.KeyLost, s.keyLost(p, b.keyID))
 		}
 	}
 	return r, nil

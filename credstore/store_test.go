@@ -615,3 +615,59 @@ func TestAWriteMeasuresTheAgeOfTemporaryFilesOnTheirFileSystemsClock(t *testing.
 		t.Errorf("%s, two days old by the file system's clock, is still there after a write", stale)
 	}
 }
+
+// TestABlobWhoseKeyStoreIsUnreachableSaysSoNotSignInAgain: the key store
+// that holds a blob's data key cannot be reached by this process (keyctl
+// refused by a container's seccomp profile, as the store falls back to
+// plaintext), though the key is there. The blob reads as signed out
+// (ErrKeyLost), and the error says the key store is unreachable here and
+// why, not that the key is gone and to sign in again: signing in again
+// here would replace the sealed blob by a plaintext one. Where the key
+// store answers and has another key (a reboot emptied the keyring), the
+// key is gone and the error says so.
+func TestABlobWhoseKeyStoreIsUnreachableSaysSoNotSignInAgain(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sealed, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(kernelKeyringName, randomKey(t))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sealed.Put("acct", []byte("tokens")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{unreachable{kernelKeyringName}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Get("acct")
+	if !errors.Is(err, ErrKeyLost) || !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get = %v, want ErrKeyLost", err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "no longer available") || strings.Contains(msg, "sign in again") ||
+		!strings.Contains(msg, "cannot reach") || !strings.Contains(msg, "keyctl refused") {
+		t.Errorf("Get's error %q: want it to say the key store is unreachable here and why", msg)
+	}
+	r, err := s.Check()
+	if err != nil || len(r.KeyLost) != 1 || !strings.Contains(r.KeyLost[0].Error(), "cannot reach") {
+		t.Errorf("Check = %+v, %v; want the blob whose key store is unreachable", r, err)
+	}
+
+	// the key store answers, with another key: the blob's key is gone
+	other, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(kernelKeyringName, randomKey(t))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Get("acct"); !errors.Is(err, ErrKeyLost) || !strings.Contains(err.Error(), "no longer available") || !strings.Contains(err.Error(), "sign in again") {
+		t.Errorf("Get with the key gone = %v, want it to say so", err)
+	}
+}
+
+// unreachable is a key store this process cannot use, named as a real one.
+type unreachable struct{ name string }
+
+func (u unreachable) Name() string { return u.name }
+func (unreachable) LoadKey(KeyRef) ([]byte, error) {
+	return nil, fmt.Errorf("%w: keyctl refused: operation not permitted", ErrUnavailable)
+}
+func (unreachable) StoreKey(KeyRef, []byte) error { return ErrUnavailable }

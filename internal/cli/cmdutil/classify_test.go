@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/session"
 )
 
@@ -72,5 +73,23 @@ func TestADamagedSessionBlobHintsAtANewSession(t *testing.T) {
 	}
 	if _, hints := Classify(fmt.Errorf("this shell's session: %w", err)); len(hints) != 1 || !strings.Contains(hints[0], "start a new session") {
 		t.Errorf("hints %q, want a new session's", hints)
+	}
+}
+
+// TestAKeyStoreUnreachableHereHintsAtRunningAzcWhereItIs: an account whose
+// blob's data key is in a key store this process cannot reach (keyctl
+// refused in a container) reads as signed out; the hint is to run azc where
+// the key store is reachable, not the command's "sign in again", which
+// would store the account's credentials unencrypted here.
+func TestAKeyStoreUnreachableHereHintsAtRunningAzcWhereItIs(t *testing.T) {
+	t.Parallel()
+	lost := &credstore.KeyLostError{Key: "azurecloud|t|a@example.com", Backend: "linux-keyring", Unreachable: "keyctl refused"}
+	err := WithHint(fmt.Errorf("get a token: %w: %w", auth.ErrNotSignedIn, lost), ExitInteraction, "sign in again with `azc login`")
+	if _, hints := Classify(err); len(hints) != 1 || hints[0] != lost.Hint() || !strings.Contains(hints[0], "can be reached") {
+		t.Errorf("hints %q, want the unreachable key store's", hints)
+	}
+	lost.Unreachable = ""
+	if _, hints := Classify(err); len(hints) != 1 || hints[0] != "sign in again with `azc login`" {
+		t.Errorf("hints %q, want the command's own for a key that is gone", hints)
 	}
 }

@@ -158,6 +158,12 @@ func (s *IOStreams) errLabel(label string, c color.Attribute) string {
 // exit codes.
 func Classify(err error) (int, []string) {
 	code, hints := classify(err)
+	if lost := (*credstore.KeyLostError)(nil); errors.As(err, &lost) && lost.Unreachable != "" {
+		// The commands' "sign in again" would store the account's
+		// credentials unencrypted here, where its key store is out of
+		// reach: the key store's own way out comes first.
+		hints = append([]string{lost.Hint()}, hints...)
+	}
 	if len(hints) > 1 {
 		hints = hints[:1]
 	}
