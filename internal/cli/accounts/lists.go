@@ -45,7 +45,8 @@ func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Ou
 			Tenant:  contexts.Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
 			Account: acct})
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return strings.ToLower(rows[i].Name) < strings.ToLower(rows[j].Name) })
+	// by name ignoring case as names are compared: ſtage among the s's
+	sort.SliceStable(rows, func(i, j int) bool { return profile.NameKey(rows[i].Name) < profile.NameKey(rows[j].Name) })
 	return out.Print(f, rows, func() *cmdutil.Table {
 		t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
 		for _, r := range rows {
