@@ -20,15 +20,27 @@ import (
 // got credentials. Call it after the profile holds the imported contexts:
 // each blob is written under its account's lock, so a removal of the
 // account that deletes its blob (auth.DropCredentials) comes wholly before
-// or after it.
+// or after it; and only while scope's profile names the account, read
+// under that lock, so that a removal that came in between the profile's
+// write and this (and found no blob to delete) leaves none behind.
 func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported) (int, error) {
 	if len(imp.TokenCaches) == 0 && len(imp.Credentials) == 0 {
 		return 0, nil
 	}
-	blobs, err := cmdutil.Blobs(f, st, scope)
+	store, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
 		return 0, err
 	}
+	names := func(key string) (bool, error) {
+		p, err := cmdutil.ScopeProfile(st, scope)
+		if err != nil {
+			return false, err
+		}
+		return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool {
+			return profile.SameName(c.Account, key)
+		}), nil
+	}
+	blobs := namedOnly{Blobs: store, names: names}
 	done := map[string]bool{}
 	for k, data := range imp.Credentials {
 		if len(data) == 0 {
@@ -50,12 +62,48 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		}
 	}
 	for k, cache := range imp.TokenCaches {
-		if err := credblob.MergeMSALCache(blobs, k, cache); err != nil {
+		stored := false
+		counted := namedOnly{Blobs: store, names: func(key string) (bool, error) {
+			ok, err := names(key)
+			stored = ok
+			return ok, err
+		}}
+		if err := credblob.MergeMSALCache(counted, k, cache); err != nil {
 			return len(done), fmt.Errorf("store the tokens of an imported account: %w", err)
 		}
-		done[k] = true
+		if stored {
+			done[k] = true
+		}
 	}
 	return len(done), nil
+}
+
+// namedOnly is a credential store whose Update changes a blob only while
+// names reports its key named (by the scope's profile), asked under the
+// blob's lock: else it leaves the blob, or its absence, as it is.
+type namedOnly struct {
+	credstore.Blobs
+	names func(key string) (bool, error)
+}
+
+// errNotNamed stops an Update of a blob whose key the profile does not name.
+var errNotNamed = errors.New("the account is not named")
+
+func (b namedOnly) Update(key string, fn func(old []byte) ([]byte, error)) error {
+	err := b.Blobs.Update(key, func(old []byte) ([]byte, error) {
+		ok, err := b.names(key)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errNotNamed
+		}
+		return fn(old)
+	})
+	if errors.Is(err, errNotNamed) {
+		return nil
+	}
+	return err
 }
 
 // probeImported checks, before the profile changes, what storeImported
