@@ -188,19 +188,23 @@ func (imp *Imported) fill(p *Profile) {
 		}
 	}
 	imp.Accounts = p.Accounts
+	defaultName := "" // the name imp.Default has in the file
 	for _, c := range p.Contexts {
 		if c.Account == "" || c.Tenant.ID == "" {
 			imp.warnf("context %q skipped: it has no account or tenant", c.Name)
 			continue
 		}
-		if checkName(c.Name) != nil {
-			c.Name = ""
-		}
 		// The default is the context of its exact name, else the first
 		// whose name is the same (SameName): a file may hold both σ and Σ.
+		// A name azc cannot keep gives way to the context's default name
+		// (Merge), and the default follows the context, as a PowerShell
+		// file's does.
 		if p.DefaultContext != "" && SameName(c.Name, p.DefaultContext) &&
-			(imp.Default < 0 || c.Name == p.DefaultContext && imp.Contexts[imp.Default].Name != p.DefaultContext) {
-			imp.Default = len(imp.Contexts)
+			(imp.Default < 0 || c.Name == p.DefaultContext && defaultName != p.DefaultContext) {
+			imp.Default, defaultName = len(imp.Contexts), c.Name
+		}
+		if checkName(c.Name) != nil {
+			c.Name = ""
 		}
 		imp.Contexts = append(imp.Contexts, c)
 	}

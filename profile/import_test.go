@@ -284,7 +284,10 @@ func TestImportRejectsUnknownData(t *testing.T) {
 // TestImportDefaultIsTheContextOfItsExactName: an export whose names are
 // one under case folding (σ and Σ) makes the context its default names
 // exactly the default, whichever comes first, never the other's
-// subscription; with no exact name, the first the name folds to.
+// subscription; with no exact name, the first the name folds to. A
+// context whose name azc cannot keep ("-", spaces around) is imported
+// under its default name, and is the default still when the file's
+// default names it.
 func TestImportDefaultIsTheContextOfItsExactName(t *testing.T) {
 	t.Parallel()
 	ctx := func(name, sub string) string {
@@ -297,6 +300,10 @@ func TestImportDefaultIsTheContextOfItsExactName(t *testing.T) {
 		{"exact first", "Σ", ctx("Σ", "sub-upper"), ctx("σ", "sub-lower"), "sub-upper"},
 		{"exact second", "Σ", ctx("σ", "sub-lower"), ctx("Σ", "sub-upper"), "sub-upper"},
 		{"no exact name", "ς", ctx("σ", "sub-lower"), ctx("Σ", "sub-upper"), "sub-lower"},
+		// a name azc cannot keep gives way to the context's default name,
+		// and the default follows it, as a PowerShell file's does
+		{"a name azc cannot keep", "-", ctx("Dev", "sub-dev"), ctx("-", "sub-dash"), "sub-dash"},
+		{"a name with spaces around", " Y ", ctx("Dev", "sub-dev"), ctx(" y ", "sub-y"), "sub-y"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -333,6 +340,7 @@ func TestAPowerShellFileDefaultIsTheContextItsKeyNames(t *testing.T) {
 		{"the Kelvin sign", "\u212aube", ctx("kube", "sub-kube"), ctx("Dev", "sub-dev"), "sub-kube"},
 		{"exact first", "Σ", ctx("Σ", "sub-upper"), ctx("σ", "sub-lower"), "sub-upper"},
 		{"exact second", "σ", ctx("Σ", "sub-upper"), ctx("σ", "sub-lower"), "sub-lower"},
+		{"a name azc cannot keep", "-", ctx("Dev", "sub-dev"), ctx("-", "sub-dash"), "sub-dash"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
