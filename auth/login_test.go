@@ -544,3 +544,29 @@ func TestASignInLeavesItsHomeTenantsTokenInTheCache(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginSubscriptionThatNamesTwoIsAmbiguous: --subscription that names
+// two subscriptions (one name ignoring case, as names are compared: here
+// "Contoso Dev" and "CONTOSO DEV" in two tenants) picks neither, as every
+// --subscription says (profile.SubscriptionIndex): the error names both
+// ids, and the id picks one.
+func TestLoginSubscriptionThatNamesTwoIsAmbiguous(t *testing.T) {
+	t.Parallel()
+	const twin = "5a5a5a5a-0000-4000-8000-0000000000aa"
+	cfg := emulator.DefaultConfig()
+	cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{ID: twin, Name: "CONTOSO DEV", State: "Enabled", Tenant: emulator.DefaultGuestTenantID})
+	s := startEmulator(t, cfg)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	m := newTestManager(s, nil)
+	_, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: "contoso dev"})
+	if err == nil || !strings.Contains(err.Error(), emulator.DefaultSubscriptionID) || !strings.Contains(err.Error(), twin) {
+		t.Fatalf("--subscription of two subscriptions: %v, want an error naming both", err)
+	}
+	res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: twin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Subscriptions[0].ID != twin {
+		t.Fatalf("--subscription %s made %s the default", twin, res.Subscriptions[0].ID)
+	}
+}

@@ -319,11 +319,31 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	}
 	if opts.Subscription != "" {
 		// The chosen subscription goes first: Apply makes it the default.
-		i := slices.IndexFunc(res.Subscriptions, func(s profile.Subscription) bool {
-			return Enabled(s) && s.Named(opts.Subscription)
-		})
+		// A name that two subscriptions hold names neither, as every
+		// --subscription takes one (profile.SubscriptionIndex).
+		i, ids, seen := -1, []string{}, map[string]bool{}
+		for j, s := range res.Subscriptions {
+			if !Enabled(s) || !s.Named(opts.Subscription) {
+				continue
+			}
+			if i < 0 {
+				i = j
+			}
+			if k := profile.NameKey(s.ID); !seen[k] {
+				seen[k] = true
+				ids = append(ids, s.ID)
+			}
+		}
 		if i < 0 {
 			return fmt.Errorf("no enabled subscription %q in the %d tenant(s) of %s", opts.Subscription, len(res.Tenants), res.Account.ID)
+		}
+		if len(ids) > 1 {
+			more := ""
+			if len(ids) > 10 {
+				ids, more = ids[:10], fmt.Sprintf(" and %d more", len(ids)-10)
+			}
+			return fmt.Errorf("subscription %q is ambiguous: it names the subscriptions %s%s of %s; sign in again with --subscription and one of the ids",
+				opts.Subscription, strings.Join(ids, ", "), more, res.Account.ID)
 		}
 		chosen := res.Subscriptions[i]
 		res.Subscriptions = append([]profile.Subscription{chosen}, slices.Delete(res.Subscriptions, i, i+1)...)
