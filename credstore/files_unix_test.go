@@ -352,3 +352,36 @@ func TestCheckAuthenticatesTheBlobsOfTheKeysItIsGiven(t *testing.T) {
 		t.Errorf("Check's plaintext blobs %v: the damaged one is reported as damaged", r.Plaintext)
 	}
 }
+
+// TestACredentialsDirectoryThatIsNoDirectoryIsNamed: a credentials
+// directory that is a file, a FIFO or a symbolic link to nothing fails
+// Open with an *profile.UnsafePathError naming it and saying what to do,
+// as the state directory's does; it said "mkdir …: not a directory" or
+// "file exists", with no way out.
+func TestACredentialsDirectoryThatIsNoDirectoryIsNamed(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"file", "fifo", "dangling link"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := filepath.Join(dir, credentialsDir)
+			var err error
+			switch kind {
+			case "file":
+				err = os.WriteFile(path, nil, 0o600)
+			case "fifo":
+				err = syscall.Mkfifo(path, 0o600)
+			default:
+				err = os.Symlink(filepath.Join(dir, "gone"), path)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Open(dir, Options{Backend: FixedKey("test", make([]byte, 32))})
+			var ue *profile.UnsafePathError
+			if !errors.As(err, &ue) || ue.Path != path || ue.Hint() == "" {
+				t.Fatalf("Open = %v, want an *profile.UnsafePathError naming %s with a hint", err, path)
+			}
+		})
+	}
+}

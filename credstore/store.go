@@ -118,6 +118,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	cdir := filepath.Join(abs, credentialsDir)
 	if err := os.MkdirAll(cdir, 0o700); err != nil {
+		// Something not a directory in the way is named, with what to do.
+		if _, lerr := os.Lstat(cdir); lerr == nil {
+			if cerr := checkPrivateDir(cdir); cerr != nil {
+				err = cerr
+			}
+		}
 		return nil, fmt.Errorf("credential store: %w", err)
 	}
 	if err := checkPrivateDir(cdir); err != nil {

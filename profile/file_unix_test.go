@@ -37,6 +37,22 @@ func TestUnsafeStateIsRefusedWithItsPath(t *testing.T) {
 			t.Errorf("the hint %q does not point AZC_CONFIG_DIR at the directory the link names", hint)
 		}
 	})
+	for _, kind := range []string{"file", "fifo"} {
+		t.Run("a state directory that is a "+kind, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "azc")
+			var err error
+			if kind == "fifo" {
+				err = syscall.Mkfifo(dir, 0o600)
+			} else {
+				err = os.WriteFile(dir, nil, 0o600)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Open(dir, Options{})
+			wantUnsafe(t, err, dir, "is not a directory")
+		})
+	}
 	t.Run("a profile.json that is a link", func(t *testing.T) {
 		s := openTemp(t)
 		target := filepath.Join(t.TempDir(), "elsewhere.json")

@@ -74,10 +74,13 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	dir = filepath.Clean(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		// A symbolic link to nothing makes MkdirAll say "file exists":
-		// the link is named instead.
-		if fi, lerr := os.Lstat(dir); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return nil, checkStateDir(dir)
+		// Something not a directory in the way (a file, a FIFO, a
+		// symbolic link to nothing, which makes MkdirAll say "file
+		// exists") is named, with what to do, instead.
+		if _, lerr := os.Lstat(dir); lerr == nil {
+			if cerr := checkStateDir(dir); cerr != nil {
+				return nil, cerr
+			}
 		}
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
