@@ -298,6 +298,12 @@ func TestARuntimeDirectoryThatIsAFIFOIsRefusedUnopened(t *testing.T) {
 			if !strings.Contains(err.Error(), "is not a directory") {
 				t.Errorf("New = %v, want it to say the path is not a directory", err)
 			}
+			// Another user's FIFO in a shared /tmp cannot be moved away:
+			// the hint of the runtime directory offers one of the user's.
+			var ue *profile.UnsafePathError
+			if errors.As(err, &ue) && under == "" && !strings.Contains(ue.Hint(), "XDG_RUNTIME_DIR") {
+				t.Errorf("hint %q, want it to offer XDG_RUNTIME_DIR", ue.Hint())
+			}
 		})
 	}
 }

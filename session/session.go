@@ -148,15 +148,21 @@ func checkDirs(runtimeDir string, dirs ...string) error {
 
 // checkDir is checkDirs for one directory, the runtime directory when
 // runtime: one that others can write to is refused with a hint naming
-// XDG_RUNTIME_DIR, which chose it.
+// XDG_RUNTIME_DIR, which chose it, and so is one refused for what it is
+// (another user's, a FIFO): in a shared /tmp another user can take the
+// name azc-<uid> first, and the user cannot move it away.
 func checkDir(dir string, runtime bool) error {
 	if !runtime {
 		return checkPrivateDir(dir, 0o077)
 	}
 	err := checkPrivateDir(dir, 0o022)
 	var ide *profile.InsecureDirError
-	if errors.As(err, &ide) {
+	var ue *profile.UnsafePathError
+	switch {
+	case errors.As(err, &ide):
 		ide.Variable = "XDG_RUNTIME_DIR"
+	case errors.As(err, &ue):
+		ue.Fix += "; or point XDG_RUNTIME_DIR at a directory of your own (mode 700)"
 	}
 	return err
 }
