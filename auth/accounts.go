@@ -64,8 +64,10 @@ func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func(
 				continue
 			}
 		}
-		if err := blobs.Delete(k); err != nil {
-			return fmt.Errorf("remove the credentials of account %s: %w", profile.KeyID(k), err)
+		for _, bk := range BlobKeys(k) {
+			if err := blobs.Delete(bk); err != nil {
+				return fmt.Errorf("remove the credentials of account %s: %w", profile.KeyID(k), err)
+			}
 		}
 	}
 	return nil

@@ -615,6 +615,29 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 	return r, nil
 }
 
+// Unnamed returns the paths of the blob files that none of keys names.
+// Given the keys of every account something uses (the profile's, a live
+// shell's), they are the blobs nothing reads: left by a sign-out stopped
+// between writing the profile and deleting the blob, or a sign-in stopped
+// between storing it and writing the profile (or one running now).
+func (s *Store) Unnamed(keys ...string) ([]string, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("credential store: %w", err)
+	}
+	named := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		named[filepath.Base(s.path(k))] = true
+	}
+	var paths []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && isBlobName(e.Name()) && !named[e.Name()] {
+			paths = append(paths, filepath.Join(s.dir, e.Name()))
+		}
+	}
+	return paths, nil
+}
+
 // isBlobName reports whether name is a blob file's: the hex SHA-256 of
 // its key's blobName (see path).
 func isBlobName(name string) bool {

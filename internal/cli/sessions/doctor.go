@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/shquote"
@@ -72,6 +73,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	// The profile, read without locking, and its lock.
 	st, err := f.State()
 	var accountKeys []string // the profile's, whose blobs doctor authenticates
+	loaded := false          // accountKeys are all the profile's accounts
 	if err != nil {
 		add("profile", "fail", "%v", err)
 	} else if p, err := st.Store().Load(); err != nil {
@@ -83,6 +85,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		for _, c := range p.Contexts {
 			accountKeys = append(accountKeys, c.Account)
 		}
+		loaded = true
 		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
 		switch free, err := st.Store().LockFree(); {
 		case err != nil:
@@ -106,6 +109,9 @@ func diagnose(f *cmdutil.Factory) *Report {
 		tempDirs = append(tempDirs, f.StateDir, session.HoldsDir(f.StateDir), cmdutil.CABundleDir(f))
 		if cs := diagnoseCredentials(f, r, accountKeys, add); cs != nil {
 			tempDirs = append(tempDirs, cs.Dir())
+			if loaded {
+				unusedCredentials(cs, f.StateDir, accountKeys, add)
+			}
 		}
 	}
 
@@ -240,6 +246,41 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
 	case !problems:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
+	}
+}
+
+// unusedCredentials reports the blobs of the user's credential store of
+// no account of the profile (keys) and of no live shell: nothing reads
+// them, and one that a sign-out stopped (killed) before it deleted it
+// keeps a token or a secret that no command removes, as the account is
+// signed out.
+func unusedCredentials(cs *credstore.Store, stateDir string, keys []string, add func(name, status, format string, a ...any)) {
+	held, err := session.HeldAccounts(stateDir)
+	if err != nil {
+		add("unused credentials", "fail", "%v", err)
+		return
+	}
+	var named []string
+	for _, k := range append(keys, held...) {
+		named = append(named, auth.BlobKeys(k)...)
+	}
+	paths, err := cs.Unnamed(named...)
+	switch {
+	case err != nil:
+		add("unused credentials", "fail", "%v", err)
+	case len(paths) == 0:
+		add("unused credentials", "ok", "none: every blob is of an account of the profile or of a live shell")
+	default:
+		blobs := "blobs"
+		if len(paths) == 1 {
+			blobs = "blob"
+		}
+		quoted := make([]string, len(paths))
+		for i, p := range paths {
+			quoted[i] = shquote.Quote(p)
+		}
+		add("unused credentials", "warn", "%d %s of no account of the profile or of a live shell, left by a sign-out or a sign-in stopped before it finished (or a sign-in running now): %s; nothing reads them and they may hold a token or a secret: when no azc is signing in, remove them with rm %s",
+			len(paths), blobs, strings.Join(paths, ", "), strings.Join(quoted, " "))
 	}
 }
 
