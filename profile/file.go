@@ -358,6 +358,22 @@ func FindTemps(dir string) ([]TempFile, error) {
 	return temps, nil
 }
 
+// UpdateTemps returns the temporary files of the profile's writes in the
+// state directory dir (profile.json.tmp, and profile.json.bak.tmp of its
+// backup) that are there, regular files: while a write holds profile.lock
+// there is one for a moment; any other was left by a writer stopped before
+// its rename. Nothing reads them, and the next write removes them.
+func UpdateTemps(dir string) []TempFile {
+	var temps []TempFile
+	for _, name := range []string{tempName, BackupName + ".tmp"} {
+		p := filepath.Join(dir, name)
+		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() {
+			temps = append(temps, TempFile{Path: p, ModTime: fi.ModTime()})
+		}
+	}
+	return temps
+}
+
 // RemoveStaleTemps removes the temporary files of WriteFile's in dir last
 // written more than StaleTempAge before now, and returns how many it
 // removed: call it from a writer, not on every read, as it reads the

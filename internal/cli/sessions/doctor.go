@@ -148,7 +148,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 	}
 	if len(tempDirs) > 0 {
-		leftoverTemps(tempDirs, f.Now(), add)
+		leftoverTemps(f.StateDir, tempDirs, f.Now(), add)
 	}
 	if d := f.Getenv(depthEnv); d != "" && d != "0" {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
@@ -289,8 +289,10 @@ func unusedCredentials(cs *credstore.Store, stateDir string, keys []string, add 
 // between creating it and renaming it over its file. Nothing reads it,
 // and it may hold a credential blob. The user's credential store removes
 // its own at its first write once they are profile.StaleTempAge old, and
-// a session's go with the session; the user removes the others.
-func leftoverTemps(dirs []string, now time.Time, add func(name, status, format string, a ...any)) {
+// a session's go with the session; the user removes the others. Those of
+// the profile's writes in stateDir (profile.UpdateTemps) go with the next
+// write.
+func leftoverTemps(stateDir string, dirs []string, now time.Time, add func(name, status, format string, a ...any)) {
 	n := 0
 	for _, d := range dirs {
 		temps, err := profile.FindTemps(d)
@@ -309,6 +311,11 @@ func leftoverTemps(dirs []string, now time.Time, add func(name, status, format s
 					t.Path, ageText(age), shquote.Quote(t.Path))
 			}
 		}
+	}
+	for _, t := range profile.UpdateTemps(stateDir) {
+		n++
+		add("temporary file", "warn", "%s: the temporary file of a profile write, %s old: one running now, or one stopped before it finished; nothing reads it, and the next write of the profile removes it",
+			t.Path, ageText(now.Sub(t.ModTime)))
 	}
 	if n == 0 {
 		add("temporary files", "ok", "none left by a stopped write")
