@@ -239,6 +239,26 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 			hits = append(hits, s)
 		}
 	}
+	// a name that two subscriptions hold names neither, as every
+	// --subscription takes one (profile.SubscriptionIndex)
+	if sub != "" {
+		var ids []string
+		seen := map[string]bool{}
+		for _, s := range hits {
+			if k := profile.NameKey(s.ID); !seen[k] {
+				seen[k] = true
+				ids = append(ids, s.ID)
+			}
+		}
+		if len(ids) > 1 {
+			more := ""
+			if len(ids) > 10 {
+				ids, more = ids[:10], fmt.Sprintf(" and %d more", len(ids)-10)
+			}
+			return profile.Context{}, cmdutil.WithHint(fmt.Errorf("%s is ambiguous: %s sees the subscriptions %s%s of that name", what, acct.ID, strings.Join(ids, ", "), more),
+				cmdutil.ExitUsage, "give one of the ids")
+		}
+	}
 	// the home tenant's first, as Set-AzContext prefers it
 	sort.SliceStable(hits, func(i, j int) bool {
 		return strings.EqualFold(hits[i].TenantID, acct.HomeTenantID) && !strings.EqualFold(hits[j].TenantID, acct.HomeTenantID)

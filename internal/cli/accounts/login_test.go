@@ -26,7 +26,14 @@ type harness struct {
 
 func newHarness(t *testing.T) (*harness, *emulator.Server) {
 	t.Helper()
-	s, err := emulator.New(nil)
+	return newHarnessOf(t, nil)
+}
+
+// newHarnessOf is newHarness over the emulator's world cfg (nil: its
+// default world).
+func newHarnessOf(t *testing.T, cfg *emulator.Config) (*harness, *emulator.Server) {
+	t.Helper()
+	s, err := emulator.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,4 +515,27 @@ func TestASignInKeepsItsEnvironment(t *testing.T) {
 		t.Fatalf("after the sign-in, environment emu's authority host is %q, want %q", got, s.AuthorityHost())
 	}
 	h.ok("token", "-o", "none")
+}
+
+// TestSetLooksUpOneSubscriptionInARM: context set of a subscription no
+// context holds, looked up in ARM, takes a name that two subscriptions
+// hold (one name ignoring case, as names are compared: here in two
+// tenants) for neither, as --subscription does where contexts hold it
+// (profile.SubscriptionIndex): it took the home tenant's.
+func TestSetLooksUpOneSubscriptionInARM(t *testing.T) {
+	t.Parallel()
+	const twin = "5a5a5a5a-0000-4000-8000-0000000000aa"
+	cfg := emulator.DefaultConfig()
+	cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{ID: twin, Name: "CONTOSO DEV", State: "Enabled", Tenant: emulator.DefaultGuestTenantID})
+	h, s := newHarnessOf(t, cfg)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	h.ok("login", "--environment", "emu", "--device-code", "--subscription", "Fabrikam Shared", "--max-contexts", "1", "-o", "none")
+	code, _, errOut := h.run("context", "set", "--subscription", "contoso dev")
+	if code == 0 || !strings.Contains(errOut, emulator.DefaultSubscriptionID) || !strings.Contains(errOut, twin) {
+		t.Fatalf("context set of a name two subscriptions hold: exit %d, %s; want an error naming both", code, errOut)
+	}
+	h.ok("context", "set", "--subscription", twin)
+	if got := h.ok("context", "show", "-o", "tsv", "--query", "subscription.id"); strings.TrimSpace(got) != twin {
+		t.Fatalf("context set --subscription %s: the current context's subscription is %s", twin, got)
+	}
 }
