@@ -92,8 +92,12 @@ type Store struct {
 	backend     string
 	sealer      *sealer // nil: plaintext
 	lockTimeout time.Duration
-	known       map[string]string // hex key id → backend that held it
-	unreachable map[string]string // backend → why Open could not use it (ErrUnavailable)
+	known       map[string]string     // hex key id → backend that held it
+	unreachable map[string]string     // backend → why Open could not use it (ErrUnavailable)
+	ref         KeyRef                // the data key's name in every backend
+	others      map[string]KeyBackend // backends of the platform Open did not pick, not refused
+	oldMu       sync.Mutex
+	old         map[keyID]*sealer // keys of others loaded for blobs sealed under them
 	log         *slog.Logger
 	leaveTemps  bool      // Options.LeaveTemps
 	swept       sync.Once // removeStaleTemps
@@ -137,6 +141,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.lockTimeout = DefaultLockTimeout
 	}
 	ref := keyRefFor(abs)
+	s.ref = ref
 
 	candidates, explicit := []KeyBackend{opts.Backend}, true
 	if opts.Backend == nil {
@@ -180,6 +185,18 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		s.sealer, s.backend = sl, b.Name()
 		break
+	}
+	if !explicit {
+		// the platform's other key stores, which may hold the key of a
+		// blob sealed where they were picked (sealerFor)
+		for _, b := range candidates {
+			if _, plain := b.(plaintext); !plain && b.Name() != s.backend && s.unreachable[b.Name()] == "" {
+				if s.others == nil {
+					s.others = map[string]KeyBackend{}
+				}
+				s.others[b.Name()] = b
+			}
+		}
 	}
 	if s.sealer == nil {
 		if opts.RequireEncryption {
@@ -405,14 +422,60 @@ func (s *Store) Get(key string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("credential store: %s: %w", p, err)
 	}
-	if s.sealer != nil && raw[plainHdr-1] == algPlain {
+	if s.sealer != nil && (raw[plainHdr-1] == algPlain || !s.own(raw)) {
 		s.sealPlaintext(key, raw, data)
 	}
 	return data, nil
 }
 
+// own reports whether raw, a blob Get could open, is sealed under the
+// store's own data key: else under the key of another of the platform's
+// key stores (sealerFor), and Get seals it again under its own.
+func (s *Store) own(raw []byte) bool {
+	b, err := decodeBlob(raw)
+	return err == nil && b.alg != algPlain && s.sealer != nil && b.keyID == s.sealer.id
+}
+
+// sealerFor returns the sealer of the data key id: the store's own, or
+// that of the platform's key store that meta.json says held it, when that
+// store still has it (a blob sealed in an ssh session, under the kernel
+// keyring's key, read at the desktop, which uses the Secret Service); nil
+// when neither has it.
+func (s *Store) sealerFor(id keyID) *sealer {
+	if s.sealer != nil && s.sealer.id == id {
+		return s.sealer
+	}
+	b := s.others[s.known[hex.EncodeToString(id[:])]]
+	if b == nil {
+		return nil
+	}
+	s.oldMu.Lock()
+	defer s.oldMu.Unlock()
+	if sl, ok := s.old[id]; ok {
+		return sl
+	}
+	var sl *sealer
+	key, err := b.LoadKey(s.ref)
+	if err == nil {
+		if sl, err = newSealer(key); err == nil && sl.id != id {
+			sl = nil // the store has another key now: this one is gone
+		}
+		clear(key)
+	}
+	if err != nil {
+		s.log.Debug("credential key store unusable", "backend", b.Name(), "err", err)
+		sl = nil
+	}
+	if s.old == nil {
+		s.old = map[keyID]*sealer{}
+	}
+	s.old[id] = sl
+	return sl
+}
+
 // sealPlaintext replaces key's plaintext blob raw, whose payload is data,
-// by the same payload sealed under the store's key. It does so only when
+// by the same payload sealed under the store's key; so too a blob sealed
+// under another key store's key (sealerFor). It does so only when
 // the blob's lock is free (a holder may be replacing the blob; the next
 // read then tries again) and the file still holds raw. A failure leaves
 // the plaintext blob, which stays readable, and is logged.
@@ -444,10 +507,11 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 		}
 		return bytes.Clone(b.payload), nil
 	default:
-		if s.sealer == nil || s.sealer.id != b.keyID {
+		sl := s.sealerFor(b.keyID)
+		if sl == nil {
 			return nil, s.keyLost(key, b.keyID)
 		}
-		out, err := s.sealer.aead.Open(nil, b.nonce, b.payload, aad(b.header, blobName(key)))
+		out, err := sl.aead.Open(nil, b.nonce, b.payload, aad(b.header, blobName(key)))
 		if err != nil {
 			return nil, ErrCorrupt
 		}
@@ -463,7 +527,12 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 // that held it could not be reached by Open (Unreachable).
 func (s *Store) keyLost(key string, id keyID) *KeyLostError {
 	backend := s.known[hex.EncodeToString(id[:])]
-	return &KeyLostError{Key: key, Backend: backend, Unreachable: s.unreachable[backend]}
+	why := s.unreachable[backend]
+	if why == "" && backend == secretServiceName && backend != s.backend && s.others[backend] == nil {
+		// not on the platform's list in this process (platformBackends)
+		why = "azc uses it only where DBUS_SESSION_BUS_ADDRESS is set"
+	}
+	return &KeyLostError{Key: key, Backend: backend, Unreachable: why}
 }
 
 // Put stores data under key, replacing any blob atomically. It does not
@@ -597,7 +666,7 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 			continue
 		}
 		b, err := decodeBlob(raw)
-		if key, ok := keyOf[e.Name()]; ok && err == nil && (b.alg == algPlain || s.sealer != nil && s.sealer.id == b.keyID) {
+		if key, ok := keyOf[e.Name()]; ok && err == nil && (b.alg == algPlain || s.sealerFor(b.keyID) != nil) {
 			if _, err := s.open(key, raw); err != nil {
 				r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: err})
 				continue
@@ -608,7 +677,7 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 			r.Damaged = append(r.Damaged, fmt.Errorf("%s: %w", p, err))
 		case b.alg == algPlain:
 			r.Plaintext = append(r.Plaintext, p)
-		case s.sealer == nil || s.sealer.id != b.keyID:
+		case s.sealerFor(b.keyID) == nil:
 			r.KeyLost = append(r.KeyLost, s.keyLost(p, b.keyID))
 		}
 	}

@@ -671,3 +671,55 @@ func (unreachable) LoadKey(KeyRef) ([]byte, error) {
 	return nil, fmt.Errorf("%w: keyctl refused: operation not permitted", ErrUnavailable)
 }
 func (unreachable) StoreKey(KeyRef, []byte) error { return ErrUnavailable }
+
+// TestABlobSealedUnderAnotherReachableKeyStoreIsRead: a blob sealed while
+// one key store held the data key (the kernel keyring, in an ssh session
+// without a session bus) is read by a store that uses another (the Secret
+// Service, at the desktop), whose platform list also has the first: its
+// key is still there, so the blob is not lost. Get opens it with that key
+// and seals it again under the store's own, as it seals a plaintext blob;
+// Check counts it as readable. It read as "no longer available: sign in
+// again", and signing in at the desktop made the ssh session's blob read
+// as lost in turn.
+func TestABlobSealedUnderAnotherReachableKeyStoreIsRead(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	keyring := FixedKey(kernelKeyringName, randomKey(t))
+	ssh, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{keyring}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ssh.Put("acct", []byte("tokens")); err != nil {
+		t.Fatal(err)
+	}
+	desktop, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(secretServiceName, randomKey(t)), keyring}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if desktop.Backend() != secretServiceName {
+		t.Fatalf("Backend = %q", desktop.Backend())
+	}
+	if r, err := desktop.Check("acct"); err != nil || len(r.KeyLost) != 0 || len(r.Damaged) != 0 {
+		t.Fatalf("Check = %+v, %v; want the blob readable", r, err)
+	}
+	if got, err := desktop.Get("acct"); err != nil || string(got) != "tokens" {
+		t.Fatalf("Get of a blob sealed under the other key store's key = %q, %v", got, err)
+	}
+	raw, err := os.ReadFile(desktop.path("acct"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := decodeBlob(raw); err != nil || b.keyID != desktop.sealer.id {
+		t.Fatalf("the blob after the read: %v; want it sealed under the store's own key", err)
+	}
+	// and back in the ssh session, without the Secret Service
+	again, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{keyring}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = again.Get("acct")
+	var lost *KeyLostError
+	if !errors.As(err, &lost) || lost.Unreachable == "" || strings.Contains(err.Error(), "sign in again") {
+		t.Fatalf("Get without the Secret Service = %v; want it to say the key store is out of reach", err)
+	}
+}
