@@ -93,11 +93,11 @@ type Store struct {
 	sealer      *sealer // nil: plaintext
 	lockTimeout time.Duration
 	known       map[string]string     // hex key id → backend that held it
-	unreachable map[string]string     // backend → why Open could not use it (ErrUnavailable)
+	unreachable map[string]string     // backend → why it could not be used (ErrUnavailable; oldMu after Open)
 	ref         KeyRef                // the data key's name in every backend
 	others      map[string]KeyBackend // backends of the platform Open did not pick, not refused
 	oldMu       sync.Mutex
-	old         map[keyID]*sealer // keys of others loaded for blobs sealed under them
+	old         map[keyID]*sealer // keys of others loaded for blobs sealed under them (oldMu)
 	log         *slog.Logger
 	leaveTemps  bool      // Options.LeaveTemps
 	swept       sync.Once // removeStaleTemps
@@ -462,8 +462,14 @@ func (s *Store) sealerFor(id keyID) *sealer {
 		}
 		clear(key)
 	}
-	if err != nil {
+	if errors.Is(err, ErrUnavailable) {
 		s.log.Debug("credential key store unusable", "backend", b.Name(), "err", err)
+		if s.unreachable == nil {
+			s.unreachable = map[string]string{}
+		}
+		s.unreachable[b.Name()] = err.Error()
+	}
+	if err != nil {
 		sl = nil
 	}
 	if s.old == nil {
@@ -527,7 +533,9 @@ func (s *Store) open(key string, raw []byte) ([]byte, error) {
 // that held it could not be reached by Open (Unreachable).
 func (s *Store) keyLost(key string, id keyID) *KeyLostError {
 	backend := s.known[hex.EncodeToString(id[:])]
+	s.oldMu.Lock() // sealerFor may add to unreachable
 	why := s.unreachable[backend]
+	s.oldMu.Unlock()
 	if why == "" && backend == secretServiceName && backend != s.backend && s.others[backend] == nil {
 		// not on the platform's list in this process (platformBackends)
 		why = "azc uses it only where DBUS_SESSION_BUS_ADDRESS is set"

@@ -723,3 +723,28 @@ func TestABlobSealedUnderAnotherReachableKeyStoreIsRead(t *testing.T) {
 		t.Fatalf("Get without the Secret Service = %v; want it to say the key store is out of reach", err)
 	}
 }
+
+// TestABlobOfAnotherKeyStoreThatRefusesThisProcessIsOutOfReach: the key
+// store that meta.json says held a blob's key is on the platform's list
+// but refuses this process when the blob is read (keyctl refused): the
+// blob is out of reach, not lost, as when Open found the store refused.
+func TestABlobOfAnotherKeyStoreThatRefusesThisProcessIsOutOfReach(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sealed, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(kernelKeyringName, randomKey(t))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sealed.Put("acct", []byte("tokens")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(secretServiceName, randomKey(t)), unreachable{kernelKeyringName}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Get("acct")
+	var lost *KeyLostError
+	if !errors.As(err, &lost) || !strings.Contains(lost.Unreachable, "keyctl refused") {
+		t.Fatalf("Get = %v; want the key store out of reach, and why", err)
+	}
+}
