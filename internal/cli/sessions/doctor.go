@@ -61,12 +61,18 @@ func diagnose(f *cmdutil.Factory) *Report {
 	}
 
 	// The state directory and the profile's files: owned by the user, not
-	// links, not writable by others.
-	for _, c := range profile.CheckFiles(f.StateDir) {
-		if c.Err != nil {
-			add(c.Name, "fail", "%v", c.Err)
-		} else {
-			add(c.Name, "ok", "%s", c.Path)
+	// links, not writable by others. With none to check (a relative
+	// AZC_CONFIG_DIR, no HOME), State says why.
+	if f.StateDir == "" {
+		_, err := f.State()
+		add("state directory", "fail", "%v", err)
+	} else {
+		for _, c := range profile.CheckFiles(f.StateDir) {
+			if c.Err != nil {
+				add(c.Name, "fail", "%v", c.Err)
+			} else {
+				add(c.Name, "ok", "%s", c.Path)
+			}
 		}
 	}
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/session"
 )
 
@@ -215,5 +216,30 @@ func TestDoctorAuthenticatesTheBlobsOfTheProfilesAccounts(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("doctor's credential files %+v: no fail line naming %s and its account's logout", got, path)
+	}
+}
+
+// TestDoctorFailsAStateDirectoryItCannotName: with no state directory to
+// check (a relative AZC_CONFIG_DIR, no HOME) doctor fails the state
+// directory with the reason; it said "ok" of ".", profile.json and
+// profile.lock, paths in whatever directory doctor ran in.
+func TestDoctorFailsAStateDirectoryItCannotName(t *testing.T) {
+	t.Parallel()
+	for _, env := range []map[string]string{{"AZC_CONFIG_DIR": "relative"}, {}} {
+		ios, _, _, _ := cmdutil.Test()
+		f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+		r := diagnose(f)
+		stateDir := false
+		for _, c := range r.Checks {
+			if c.Name == "state directory" {
+				stateDir = c.Status == "fail" && strings.Contains(c.Detail, "AZC_CONFIG_DIR")
+			}
+			if c.Status == "ok" && (c.Detail == "." || c.Detail == "profile.json" || c.Detail == "profile.lock") {
+				t.Errorf("env %v: %s %q", env, c.Status, c.Detail)
+			}
+		}
+		if !stateDir {
+			t.Errorf("env %v: checks %+v, want the state directory failed, naming AZC_CONFIG_DIR", env, r.Checks)
+		}
 	}
 }
