@@ -109,7 +109,11 @@ func (m *Manager) confidentialClient(env profile.Environment, acct profile.Accou
 			if err != nil {
 				return "", fmt.Errorf("read the federated token file: %w", err)
 			}
-			return strings.TrimSpace(string(b)), nil
+			tok := strings.TrimSpace(string(b))
+			if tok == "" {
+				return "", fmt.Errorf("the federated token file %s is empty", file)
+			}
+			return tok, nil
 		})
 	default:
 		return confidential.Client{}, fmt.Errorf("service principal %s has unknown credential kind %q", acct.ID, acct.Credential)

@@ -136,6 +136,14 @@ func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
 		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://vault.azure.net/.default"}}); err == nil {
 			t.Fatal("a bad federated token was accepted: the file was not re-read")
 		}
+		// An empty file is named as such, not sent (the server's answer
+		// named neither the file nor the problem).
+		if err := os.WriteFile(file, []byte(" \n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://vault.azure.net/.default"}}); err == nil || !strings.Contains(err.Error(), file+" is empty") {
+			t.Fatalf("Token with an empty federated token file: %v, want it named as empty", err)
+		}
 		write()
 		if _, err := m.Token(context.Background(), blobs, env, res.Account, TokenRequest{Scopes: []string{"https://vault.azure.net/.default"}}); err != nil {
 			t.Fatal(err)
