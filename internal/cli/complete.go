@@ -31,3 +31,19 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+// completeWords completes a flag whose values are words: those that start
+// with what was typed, ignoring case as completion of names does, so that
+// every candidate azc offers matches the word (the bash script offers all
+// azc offers when they share what was typed).
+func completeWords(words ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		for _, w := range words {
+			if profile.HasNamePrefix(w, prefix) {
+				out = append(out, w)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}

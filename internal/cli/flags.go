@@ -13,9 +13,7 @@ import (
 // The value is parsed with ParseScope.
 func addScopeFlag(cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVar(p, "scope", "", "where the change is kept: user (the profile) or process (this shell's session); default: the autosave setting")
-	_ = cmd.RegisterFlagCompletionFunc("scope", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"user", "process"}, cobra.ShellCompDirectiveNoFileComp
-	})
+	_ = cmd.RegisterFlagCompletionFunc("scope", completeWords("user", "process"))
 }
 
 // contextFlag returns the value of the global -c/--context flag.

@@ -109,9 +109,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	pf.StringP("output", "o", cmdutil.FormatTable, "output format: "+strings.Join(cmdutil.Formats, ", "))
 	pf.String("query", "", "JMESPath query applied to the JSON output")
 	pf.Bool("debug", false, "log diagnostics to stderr (secrets redacted)")
-	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return cmdutil.Formats, cobra.ShellCompDirectiveNoFileComp
-	})
+	_ = root.RegisterFlagCompletionFunc("output", completeWords(cmdutil.Formats...))
 	_ = root.RegisterFlagCompletionFunc("context", completeContextNames(f))
 	root.AddCommand(newCmdContext(f), newCmdUse(f, nil))
 	root.AddCommand(newCmdEnvironment(f))

@@ -127,20 +127,16 @@ __%[1]s_init_completion()
     return 0
 }
 
-# azc finds names ignoring case; compgen kept those that start with what was
-# typed in its very case. When it dropped some, those that match ignoring
-# case are offered, unescaped as compgen gives them, as long as what they
-# share is no shorter than what was typed: readline would cut the word to it.
+# azc finds names ignoring case, by Unicode's case folding, and offers only
+# those that match what was typed (σ1 for ς, which bash's nocasematch does
+# not fold); compgen kept those that start with it in its very case. When
+# it dropped some, all azc offers are offered, unescaped as compgen gives
+# them, as long as what they share is no shorter than what was typed:
+# readline would cut the word to it.
 __%[1]s_ignore_case()
 {
-    local w p restore
-    local -a folded=()
-    restore=$(shopt -p nocasematch)
-    shopt -s nocasematch
-    for w in "${completions[@]}"; do
-        [[ $w == "$cur"* ]] && folded+=("$w")
-    done
-    $restore
+    local w p
+    local -a folded=("${completions[@]}")
     (( ${#folded[@]} > ${#COMPREPLY[@]} )) || return 0
     p=${folded[0]}
     for w in "${folded[@]}"; do
