@@ -52,6 +52,7 @@ func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock f
 func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Duration) (unlock func(), err error) {
 	retry := time.NewTicker(lockRetry)
 	defer retry.Stop()
+	relocks := 0
 	for {
 		ok, err := profile.TryLock(f)
 		if err != nil {
@@ -63,6 +64,9 @@ func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Durat
 		}
 		if ok {
 			_ = f.Close()
+			if relocks++; relocks == relockTries {
+				return nil, &LockError{Path: path, Err: errReplaced}
+			}
 			if f, err = profile.OpenLock(path); err != nil {
 				return nil, err
 			}
@@ -84,7 +88,7 @@ func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Durat
 // tryLockFile takes the lock lockFile takes if no one holds it, without
 // waiting: ok false when it is held.
 func tryLockFile(path string) (unlock func(), ok bool, err error) {
-	for {
+	for range relockTries {
 		f, err := profile.OpenLock(path)
 		if err != nil {
 			return nil, false, err
@@ -98,7 +102,16 @@ func tryLockFile(path string) (unlock func(), ok bool, err error) {
 		}
 		_ = f.Close() // removed or replaced meanwhile: the file at path
 	}
+	return nil, false, &LockError{Path: path, Err: errReplaced}
 }
+
+// relockTries bounds how many times a lock is taken again on the file at
+// its path when the one locked is no longer there (see lockOpened).
+const relockTries = 10
+
+// errReplaced is a lock file that was removed or replaced each time it was
+// locked.
+var errReplaced = errors.New("the lock file was removed or replaced each time it was locked")
 
 // removeFile deletes path (absent is fine) and syncs its directory.
 func removeFile(path string) error {

@@ -733,7 +733,7 @@ func (h *lockHold) check() error {
 // that one.
 func (s *Store) acquire(waiting func()) (*lockHold, error) {
 	start := time.Now()
-	for {
+	for range relockTries - 1 {
 		h, err := s.acquireOnce(start, waiting)
 		if err != nil || h.check() == nil {
 			return h, err
@@ -741,7 +741,22 @@ func (s *Store) acquire(waiting func()) (*lockHold, error) {
 		h.unlock()
 		waiting = nil
 	}
+	h, err := s.acquireOnce(start, nil)
+	if err == nil {
+		if err = h.check(); err != nil {
+			h.unlock()
+			return nil, err
+		}
+	}
+	return h, err
 }
+
+// relockTries bounds how many times acquire locks the file at the lock's
+// path when the one it locked is no longer there: each is someone
+// removing or replacing profile.lock, so a few at most, unless the file
+// system's identities of an open file and of its path never agree, where
+// every write would fail rather than spin.
+const relockTries = 10
 
 // acquireOnce is acquire's lock of the file it opens at the lock's path.
 func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) {
