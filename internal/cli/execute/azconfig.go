@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,7 +189,10 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", file.path, file.fi.Size(), file.fi.ModTime().UnixNano())
 		}
 		path := filepath.Join(dir, hex.EncodeToString(h.Sum(nil)[:16])+".pem")
-		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		if err := checkBundleDir(dir); err != nil {
+			return "", fmt.Errorf("the CA bundles: %w", err)
+		}
+		if reusable(path) {
 			return path, nil
 		}
 		roots, err := profile.ReadRegularFile(f)
@@ -207,6 +212,30 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 		return path, nil
 	}
 	return "", nil
+}
+
+// checkBundleDir refuses a CA bundle directory dir that is not a
+// directory of the user's that only the user can write to
+// (profile.CheckOwnedDir): a bundle in it is what a child trusts. A
+// missing one is fine: writeFileAtomic creates it.
+func checkBundleDir(dir string) error {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return profile.CheckOwnedDir(dir)
+}
+
+// reusable reports whether the bundle at path is one azc wrote: a
+// regular, non-empty file of the user's that no one else can write to
+// (profile.OpenOwned). Anything else there (a symbolic link, an empty
+// file) is written afresh, replaced by a rename.
+func reusable(path string) bool {
+	f, size, err := profile.OpenOwned(path)
+	if err != nil {
+		return false
+	}
+	_ = f.Close()
+	return size > 0
 }
 
 // writeFileAtomic writes data to path (creating its directory) as state
