@@ -143,7 +143,8 @@ type AmbiguousError struct {
 	Ref        string
 	Candidates []string // the names of the matching contexts
 	// Kind is what Ref was taken as: "subscription" for --subscription
-	// (SubscriptionIndex); "" for a context reference (Find).
+	// (SubscriptionIndex), "tenant" for --tenant; "" for a context
+	// reference (Find).
 	Kind string
 }
 
@@ -153,8 +154,8 @@ type AmbiguousError struct {
 const maxListed = 10
 
 func (e *AmbiguousError) Error() string {
-	if e.Kind == "subscription" {
-		return fmt.Sprintf("subscription %q is ambiguous: contexts %s hold it", e.Ref, listed(e.Candidates))
+	if e.Kind != "" && e.Kind != "context" {
+		return fmt.Sprintf("%s %q is ambiguous: contexts %s hold it", e.Kind, e.Ref, listed(e.Candidates))
 	}
 	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, listed(e.Candidates))
 }

@@ -195,8 +195,8 @@ func classify(err error) (int, []string) {
 		code = ExitUsage
 		switch {
 		case len(amb.Candidates) == 0:
-		case amb.Kind == "subscription":
-			hints = append(hints, fmt.Sprintf("give the subscription's id, or name its context, e.g. `azc context use %q`", amb.Candidates[0]))
+		case amb.Kind != "" && amb.Kind != "context":
+			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context, e.g. `azc context use %q`", amb.Kind, amb.Candidates[0]))
 		default:
 			hints = append(hints, fmt.Sprintf("name one exactly, e.g. `azc context use %q`", amb.Candidates[0]))
 		}

@@ -184,6 +184,9 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 			return nil, err
 		}
 	} else if len(hits) > 0 {
+		if err := oneTenant(hits, tenant); err != nil {
+			return nil, err
+		}
 		found = tenantContext(hits, cur)
 	}
 	if found < 0 {
@@ -196,6 +199,23 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 		return nil, &unknownError{what: what}
 	}
 	return hits[found], nil
+}
+
+// oneTenant refuses a --tenant that names two tenants, whose contexts are
+// hits: two default domains that are one name (SameName: ſub.test and
+// SUB.test), as SubscriptionIndex refuses a --subscription that names two
+// subscriptions.
+func oneTenant(hits []*profile.Context, tenant string) error {
+	for _, c := range hits {
+		if !profile.SameName(c.Tenant.ID, hits[0].Tenant.ID) {
+			names := make([]string, len(hits))
+			for i, h := range hits {
+				names[i] = h.Name
+			}
+			return &profile.AmbiguousError{Ref: tenant, Candidates: names, Kind: "tenant"}
+		}
+	}
+	return nil
 }
 
 // tenantContext is the position among hits, the contexts of a tenant, of
