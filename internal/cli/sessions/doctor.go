@@ -3,7 +3,10 @@ package sessions
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -54,6 +57,22 @@ func DoctorRun(f *cmdutil.Factory, out cmdutil.Output) error {
 	return nil
 }
 
+// sharedParent warns of a state directory in a directory every user can
+// write to without the sticky bit: another user can move the state
+// directory away and put one of theirs in its place between a command's
+// check and its use. (Windows reports no such modes.)
+func sharedParent(stateDir string, add func(name, status, format string, a ...any)) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	parent := filepath.Dir(stateDir)
+	fi, err := os.Stat(parent)
+	if err != nil || fi.Mode().Perm()&0o002 == 0 || fi.Mode()&fs.ModeSticky != 0 {
+		return
+	}
+	add("state directory", "warn", "%s (mode %v), the directory that holds it, lets every user move the state directory away and put another in its place: keep it in a directory of your own (AZC_CONFIG_DIR)", parent, fi.Mode().Perm())
+}
+
 func diagnose(f *cmdutil.Factory) *Report {
 	r := &Report{StateDir: f.StateDir, RuntimeDir: cmdutil.RuntimeDir(f)}
 	add := func(name, status, format string, a ...any) {
@@ -74,6 +93,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 				add(c.Name, "ok", "%s", c.Path)
 			}
 		}
+		sharedParent(f.StateDir, add)
 	}
 
 	// The profile, read without locking, and its lock.

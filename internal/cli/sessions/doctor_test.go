@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -240,6 +241,40 @@ func TestDoctorFailsAStateDirectoryItCannotName(t *testing.T) {
 		}
 		if !stateDir {
 			t.Errorf("env %v: checks %+v, want the state directory failed, naming AZC_CONFIG_DIR", env, r.Checks)
+		}
+	}
+}
+
+// TestDoctorWarnsOfAStateDirectoryInADirectoryOthersCanWriteTo: in a
+// directory every user can write to without the sticky bit (a mode 0777
+// shared directory), another user can move the state directory away and
+// put one of theirs in its place between azc's check and its use; doctor
+// warns of it. /tmp (sticky) is no such directory.
+func TestDoctorWarnsOfAStateDirectoryInADirectoryOthersCanWriteTo(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix modes")
+	}
+	for _, tc := range []struct {
+		mode os.FileMode
+		warn bool
+	}{{0o777, true}, {0o777 | os.ModeSticky, false}, {0o755, false}} {
+		parent := filepath.Join(t.TempDir(), "shared")
+		if err := os.Mkdir(parent, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(parent, tc.mode); err != nil {
+			t.Fatal(err)
+		}
+		state := filepath.Join(parent, "azc")
+		ios, _, _, _ := cmdutil.Test()
+		f := cmdutil.NewFactory(ios, func(k string) string { return map[string]string{"AZC_CONFIG_DIR": state}[k] }, "v0-test")
+		warned := false
+		for _, c := range diagnose(f).Checks {
+			warned = warned || c.Status == "warn" && strings.Contains(c.Detail, parent+" ")
+		}
+		if warned != tc.warn {
+			t.Errorf("parent mode %v: warned %v, want %v", tc.mode, warned, tc.warn)
 		}
 	}
 }
