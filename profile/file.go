@@ -530,6 +530,14 @@ func CheckFiles(dir string) []FileCheck {
 		if f != nil {
 			_ = f.Close()
 		}
+		if err == nil && c.Name == "profile lock file" {
+			// A writer opens it for writing too.
+			if lf, err := openLock(c.Path); err != nil {
+				c.Err = err
+			} else {
+				_ = lf.Close()
+			}
+		}
 		checks = append(checks, c)
 	}
 	// A directory where a write puts its temporary file or the backup

@@ -112,6 +112,10 @@ func TestHelperAsAnotherUser(t *testing.T) {
 		_, err = s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
 	}
 	fmt.Printf("helper: %v\n", err)
+	var ue *UnsafePathError
+	if errors.As(err, &ue) {
+		fmt.Printf("hint: %s\n", ue.Hint())
+	}
 }
 
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {
@@ -130,5 +134,62 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 	}
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAReadOnlyLockFileIsNamedWithTheFix: a profile.lock of the user's
+// that the user cannot write (mode 0400: a chmod -R a-w, a restored
+// backup) stops every write; the write and `azc doctor` say what is wrong
+// with it and that chmod 600 fixes it, not "open …: permission denied"
+// (the write) and ok (doctor's check of the lock file). It runs this test
+// binary as nobody, as root can open the file for writing whatever its
+// mode, so it needs root.
+func TestAReadOnlyLockFileIsNamedWithTheFix(t *testing.T) {
+	if os.Getenv("AZC_TEST_OTHER_DIR") != "" {
+		t.Skip("the helper run")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("runs itself as another user: needs root")
+	}
+	base, err := os.MkdirTemp("", "azc-other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(base, "profile.test")
+	copyFile(t, self, bin, 0o755)
+	dir := filepath.Join(base, "state")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(dir, LockName)
+	if err := os.WriteFile(lock, nil, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{dir, lock} {
+		if err := os.Chown(p, otherUID, otherUID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, op := range []string{"update", "check"} {
+		cmd := exec.Command(bin, "-test.run=^TestHelperAsAnotherUser$")
+		cmd.Env = append(os.Environ(), "AZC_TEST_OTHER_DIR="+dir, "AZC_TEST_OTHER_OP="+op)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: otherUID, Gid: otherUID}}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("the helper as uid %d: %v: %s", otherUID, err, out)
+		}
+		for _, want := range []string{lock + " is not writable (mode -r--------)", "run `chmod 600 " + lock + "`"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("%s as uid %d: %s; want %q", op, otherUID, out, want)
+			}
+		}
 	}
 }
