@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -368,8 +369,9 @@ func (b blobs) Lock(ctx context.Context, key string) (func(), error) {
 	return b.st.Lock(ctx, blobPrefix+key)
 }
 
-// GC removes the sessions under runtimeDir whose owner is gone and
-// returns how many it removed. alive decides liveness by pid; nil uses
+// GC removes the sessions under runtimeDir whose owner is gone, and the
+// hidden directories of creations stopped before they finished (older than
+// profile.StaleTempAge), and returns how many it removed. alive decides liveness by pid; nil uses
 // Owner.Alive, which also compares start time and boot id so that a reused
 // pid does not keep a dead shell's session. A missing runtime directory
 // holds no sessions.
@@ -388,15 +390,16 @@ func GC(runtimeDir string, alive func(pid int) bool) (removed int, err error) {
 			continue
 		}
 		dir := filepath.Join(base, e.Name())
-		o, err := readOwner(dir)
-		if err != nil {
-			if strings.HasPrefix(e.Name(), newPrefix) {
-				continue // being created
+		if strings.HasPrefix(e.Name(), newPrefix) {
+			// A session being created, for milliseconds, or one whose
+			// creation was stopped (killed) before its rename into place,
+			// which nothing will ever open, its owner alive or not.
+			if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) <= profile.StaleTempAge {
+				continue
 			}
-			// A session without a readable owner can never be opened.
-		} else if alive == nil && o.Alive() || alive != nil && alive(o.PID) {
+		} else if o, err := readOwner(dir); err == nil && (alive == nil && o.Alive() || alive != nil && alive(o.PID)) {
 			continue
-		}
+		} // else a session without a readable owner, which can never be opened
 		if err := os.RemoveAll(dir); err != nil {
 			errs = append(errs, err)
 			continue

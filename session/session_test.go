@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -462,4 +463,68 @@ func TestADamagedBlobIsNamedByItsAccountKey(t *testing.T) {
 			t.Errorf("the damaged blob's error %v; want a *credstore.CorruptError naming key %q", err, key)
 		}
 	}
+}
+
+// TestGCRemovesACreationLeftByAKilledStart: `azc session start` killed
+// while it builds the session in its hidden .new-* directory leaves the
+// directory (empty, or with an owner that is the live shell); GC took one
+// without an owner for a creation running now and one of a live owner for
+// a live session, and kept both for good. One older than
+// profile.StaleTempAge (a creation takes milliseconds) is removed; a young
+// one, a creation that may be running, is not.
+func TestGCRemovesACreationLeftByAKilledStart(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	newSession(t, rt) // makes the sessions directory, and a live session GC keeps
+	base := filepath.Join(rt, "azc", "sessions")
+	old := time.Now().Add(-2 * profile.StaleTempAge)
+	var left []string
+	for _, name := range []string{".new-1", ".new-2", ".new-young"} {
+		d := filepath.Join(base, name)
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if name == ".new-2" { // the live shell's owner record, written before the kill
+			live, err := os.ReadFile(filepath.Join(base, onlySession(t, base), "owner.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(d, "owner.json"), live, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if name != ".new-young" {
+			if err := os.Chtimes(d, old, old); err != nil {
+				t.Fatal(err)
+			}
+			left = append(left, d)
+		}
+	}
+	if n, err := session.GC(rt, nil); err != nil || n != 2 {
+		t.Errorf("GC removed %d, %v; want the 2 old creations", n, err)
+	}
+	for _, d := range left {
+		if _, err := os.Lstat(d); err == nil {
+			t.Errorf("GC left %s", d)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(base, ".new-young")); err != nil {
+		t.Errorf("GC removed a creation that may be running: %v", err)
+	}
+}
+
+// onlySession is the name of the one session directory in base.
+func onlySession(t *testing.T, base string) string {
+	t.Helper()
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			return e.Name()
+		}
+	}
+	t.Fatal("no session")
+	return ""
 }
