@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -154,6 +155,8 @@ type content struct {
 	// context's encoding is in head, for a later encoding to take
 	// (lineSource).
 	lines [][2]int
+	// perm is the mode of the file made (WriteFileMode); 0 is 0600.
+	perm fs.FileMode
 }
 
 // size is the length of the file c makes.

@@ -231,7 +231,12 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 			_ = os.Remove(tmp)
 		}
 	}()
-	_, err = f.Write(data.head)
+	if data.perm != 0 {
+		err = f.Chmod(data.perm)
+	}
+	if err == nil {
+		_, err = f.Write(data.head)
+	}
 	if err == nil && data.raw != "" {
 		_, err = f.WriteString(data.raw)
 	}
@@ -285,6 +290,12 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 // writer stopped before its rename leaves that file: FindTemps finds it.
 func WriteFile(path string, data []byte) error {
 	return writeAtomic(path, tempPath(path), &content{head: data}, "", nil, nil)
+}
+
+// WriteFileMode is WriteFile for a file others may read: the file made
+// has mode perm (a man page's 0644) instead of 0600.
+func WriteFileMode(path string, data []byte, perm fs.FileMode) error {
+	return writeAtomic(path, tempPath(path), &content{head: data, perm: perm}, "", nil, nil)
 }
 
 // tempPath is WriteFile's temporary file for path: .NAME.tmpDIGITS beside

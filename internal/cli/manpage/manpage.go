@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/azcontext/azc/profile"
 )
 
 //go:generate go run github.com/azcontext/azc/internal/cli/mangen
@@ -58,38 +60,16 @@ func Write(dir, version string, date time.Time) error {
 			return fmt.Errorf("%s: no header line %q", name, marked)
 		}
 		text = strings.Replace(text, marked, real, 1)
-		if err := replace(filepath.Join(dir, name), []byte(text)); err != nil {
+		// Put in place by a rename (profile.WriteFileMode), as install(1)
+		// does: DIR may be shared (/tmp/man), and what is at the page's
+		// name is replaced, never opened: a symbolic link another user
+		// left there would have the page written through it onto a file
+		// of the user's, a FIFO would wait for a reader for ever.
+		if err := profile.WriteFileMode(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// replace puts a file holding data (0644) at path by renaming a new file
-// over it, as install(1) does: DIR may be shared (/tmp/man), and what is
-// at path is replaced, never opened: a symbolic link another user left
-// there would have the page written through it onto a file of the
-// user's, a FIFO would wait for a reader for ever.
-func replace(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
 }
 
 // th is a page's .TH line as go-md2man renders mangen's header.
