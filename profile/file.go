@@ -52,7 +52,8 @@ func (e *TooLargeError) Hint() string {
 // UnsafePathError reports a state directory or file that azc refuses to
 // use: a symbolic link, not a regular file (or directory), owned by
 // another user, or writable by other users. Another user able to change
-// it could redirect azc's credentials or contexts.
+// it could redirect azc's credentials or contexts. It also names one of
+// the user's that its mode keeps them from opening, with the chmod.
 type UnsafePathError struct {
 	Path    string
 	Problem string // what is wrong, e.g. "is a symbolic link"

@@ -80,19 +80,30 @@ func notYours(fi fs.FileInfo, path string) error {
 	return nil
 }
 
-// theirs is err, the failure to open path, unless the open was denied
-// because another user owns the file: then it says so, as checkOwned says
-// of another user's file that could be opened.
+// theirs is err, the failure to open path, unless the open was denied:
+// because another user owns the file it says so, as checkOwned says of
+// another user's file that could be opened; a file of the user's that its
+// mode denies them is named with the chmod that fixes it.
 func theirs(path string, err error) error {
 	if !errors.Is(err, fs.ErrPermission) {
 		return err
 	}
-	if fi, lerr := os.Lstat(path); lerr == nil {
-		if nerr := notYours(fi, path); nerr != nil {
-			return nerr
-		}
+	fi, lerr := os.Lstat(path)
+	if lerr != nil {
+		return err
 	}
-	return err
+	if nerr := notYours(fi, path); nerr != nil {
+		return nerr
+	}
+	mode := "600"
+	if fi.IsDir() {
+		mode = "700"
+	}
+	return &UnsafePathError{
+		Path:    path,
+		Problem: fmt.Sprintf("cannot be opened by you (mode %v)", fi.Mode().Perm()),
+		Fix:     fmt.Sprintf("give it back the mode azc makes it with `chmod %s %s`", mode, path),
+	}
 }
 
 func notDirError(path string) error {

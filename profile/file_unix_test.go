@@ -4,6 +4,7 @@ package profile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -504,5 +505,26 @@ func TestCheckOwnedDirNamesNoStateDirectory(t *testing.T) {
 	}
 	if err := checkStateDir(missing); err == nil || !strings.HasPrefix(err.Error(), "state directory: ") {
 		t.Errorf("checkStateDir of a missing directory: %v, want it called the state directory", err)
+	}
+}
+
+// TestAFileOfYoursYouCannotOpenSaysHowToFixIt: an open of a state file or
+// directory of the user's denied by its mode (chmod 000) is an
+// *UnsafePathError whose hint gives the chmod that fixes it; it was
+// "open …: permission denied" with no way out. (The denial is made up:
+// root, which runs these tests, is never denied.)
+func TestAFileOfYoursYouCannotOpenSaysHowToFixIt(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "profile.json")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{file: "chmod 600 " + file, dir: "chmod 700 " + dir} {
+		denied := &fs.PathError{Op: "open", Path: path, Err: syscall.EACCES}
+		var ue *UnsafePathError
+		if err := theirs(path, denied); !errors.As(err, &ue) || ue.Path != path || !strings.Contains(ue.Hint(), want) {
+			t.Errorf("theirs(%s, EACCES) = %v, want an *UnsafePathError whose hint says %q", path, err, want)
+		}
 	}
 }
