@@ -79,3 +79,25 @@ func names(p *profile.Profile, key string) bool {
 		return profile.SameName(c.Account, key)
 	})
 }
+
+// BlobKeys returns the keys of the blobs an account's key has in a
+// credential store: its own and its record of a failed acquisition
+// (`azc doctor` looks for blobs of no account).
+func BlobKeys(key string) []string { return []string{key, failureKey(key)} }
+
+// UsedBlobKeys returns the keys of the blobs of the accounts that p names,
+// as accounts or in contexts, and of the accounts held (live shells'
+// selections): every blob of a credential store that something may read.
+func UsedBlobKeys(p *profile.Profile, held []string) []string {
+	var keys []string
+	for _, a := range p.Accounts {
+		keys = append(keys, BlobKeys(a.Key())...)
+	}
+	for _, c := range p.Contexts {
+		keys = append(keys, BlobKeys(c.Account)...)
+	}
+	for _, k := range held {
+		keys = append(keys, BlobKeys(k)...)
+	}
+	return keys
+}

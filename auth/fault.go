@@ -40,11 +40,6 @@ const (
 // deleted with the account's blob (DropCredentials).
 func failureKey(key string) string { return key + "|failure" }
 
-// BlobKeys returns the keys of the blobs an account's key has in a
-// credential store: its own and its record of a failed acquisition
-// (`azc doctor` looks for blobs of no account).
-func BlobKeys(key string) []string { return []string{key, failureKey(key)} }
-
 // failureRecord is a failed acquisition as other processes see it: what
 // failed and when, never a token or a secret (AADError holds neither).
 type failureRecord struct {

@@ -715,6 +715,43 @@ func (s *Store) Unnamed(keys ...string) ([]string, error) {
 	return paths, nil
 }
 
+// DropUnnamed deletes the blob files that none of the keys keys returns
+// names (Unnamed), each under its lock, asking keys again once the lock is
+// held: a sign-in holds its account's lock from storing the blob until the
+// profile that names the account is written, so its blob is seen named
+// and kept. It returns how many it deleted.
+func (s *Store) DropUnnamed(ctx context.Context, keys func() ([]string, error)) (int, error) {
+	ks, err := keys()
+	if err != nil {
+		return 0, err
+	}
+	paths, err := s.Unnamed(ks...)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range paths {
+		unlock, err := lockFile(ctx, p+".lock", s.lockTimeout)
+		if err != nil {
+			return n, err
+		}
+		var still []string
+		if ks, err = keys(); err == nil {
+			still, err = s.Unnamed(ks...)
+		}
+		if err == nil && slices.Contains(still, p) {
+			if err = removeFile(p); err == nil {
+				n++
+			}
+		}
+		unlock()
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // isBlobName reports whether name is a blob file's: the hex SHA-256 of
 // its key's blobName (see path).
 func isBlobName(name string) bool {

@@ -748,3 +748,36 @@ func TestABlobOfAnotherKeyStoreThatRefusesThisProcessIsOutOfReach(t *testing.T) 
 		t.Fatalf("Get = %v; want the key store out of reach, and why", err)
 	}
 }
+
+// TestDropUnnamedKeepsABlobNamedOnceItsLockIsHeld: DropUnnamed asks which
+// keys are named again under each blob's lock, so a blob that a sign-in
+// stored and then named (its profile written while it held the lock) is
+// kept, and only blobs still named by no key go.
+func TestDropUnnamedKeepsABlobNamedOnceItsLockIsHeld(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{Backend: FixedKey("k", randomKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"e|t|signing-in", "e|t|gone", "e|t|named"} {
+		if err := s.Put(k, []byte("cache")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asked := 0
+	n, err := s.DropUnnamed(context.Background(), func() ([]string, error) {
+		asked++
+		if asked == 1 {
+			return []string{"e|t|named"}, nil // before the sign-in wrote its profile
+		}
+		return []string{"e|t|named", "e|t|signing-in"}, nil
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("DropUnnamed = %d, %v; want 1", n, err)
+	}
+	for k, want := range map[string]bool{"e|t|signing-in": true, "e|t|gone": false, "e|t|named": true} {
+		if _, err := s.Get(k); (err == nil) != want {
+			t.Errorf("Get(%q) after DropUnnamed: %v; want kept %v", k, err, want)
+		}
+	}
+}

@@ -77,7 +77,7 @@ that is not signed in fails (exit 1) and changes nothing.`,
 			return accounts.LogoutRun(cmd.Context(), f, outputOf(cmd), o)
 		},
 	}
-	cmd.Flags().BoolVar(&o.All, "all", false, "sign every account out")
+	cmd.Flags().BoolVar(&o.All, "all", false, "sign every account out, and delete the credential blobs of no account (left by a stopped sign-out)")
 	addScopeFlag(cmd, &o.Scope)
 	return cmd
 }

@@ -328,6 +328,29 @@ func DropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 	return dropCredentials(ctx, f, st, scope, keys, held)
 }
 
+// DropUnused deletes the blobs of the user's credential store of no
+// account of the profile and of no live shell (credstore.Store.DropUnnamed),
+// for `azc logout --all`: a sign-out or a sign-in stopped (killed) before it
+// finished leaves one, which nothing reads and no other command removes
+// (azc doctor reports them). It returns how many it deleted.
+func DropUnused(ctx context.Context, f *cmdutil.Factory, st *azc.State) (int, error) {
+	cs, err := cmdutil.UserBlobs(f)
+	if err != nil {
+		return 0, err
+	}
+	return cs.DropUnnamed(ctx, func() ([]string, error) {
+		p, err := st.Store().Load()
+		if err != nil {
+			return nil, err
+		}
+		held, err := st.HeldAccounts()
+		if err != nil {
+			return nil, err
+		}
+		return auth.UsedBlobKeys(p, held), nil
+	})
+}
+
 // SignOutCredentials deletes the credential blobs of the accounts keys
 // that scope's profile, as just written, no longer names, after a
 // sign-out (logout, context clear): from the shells that hold the

@@ -111,6 +111,13 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	if err := DropReleased(ctx, f, st); err != nil {
 		return err
 	}
+	// and, signing everything out, the blobs of no account at all
+	unused := 0
+	if o.All && scope == profile.ScopeUser {
+		if unused, err = DropUnused(ctx, f, st); err != nil {
+			return err
+		}
+	}
 	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
 	for _, c := range append(removed.User.Contexts, removed.Session.Contexts...) {
 		names = append(names, c.Name)
@@ -126,6 +133,9 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(labels, ", "), contexts.Where(st, scope), len(names))
 	if len(ids) == 0 {
 		msg = "no account to sign out"
+	}
+	if unused > 0 {
+		msg += fmt.Sprintf("\nremoved %d unused credential blob(s), left by a sign-out or a sign-in that was stopped", unused)
 	}
 	result := contexts.Removed{Contexts: names, Accounts: ids, Default: removed.Promoted}
 	if removed.Promoted != "" {

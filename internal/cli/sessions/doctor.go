@@ -98,8 +98,8 @@ func diagnose(f *cmdutil.Factory) *Report {
 
 	// The profile, read without locking, and its lock.
 	st, err := f.State()
-	var accountKeys []string // the profile's, whose blobs doctor authenticates
-	loaded := false          // accountKeys are all the profile's accounts
+	var accountKeys []string    // the profile's, whose blobs doctor authenticates
+	var loaded *profile.Profile // the profile, when it could be read
 	if err != nil {
 		add("profile", "fail", "%v", err)
 	} else if p, err := st.Store().Load(); err != nil {
@@ -111,7 +111,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		for _, c := range p.Contexts {
 			accountKeys = append(accountKeys, c.Account)
 		}
-		loaded = true
+		loaded = p
 		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
 		switch free, err := st.Store().LockFree(); {
 		case err != nil:
@@ -135,8 +135,8 @@ func diagnose(f *cmdutil.Factory) *Report {
 		tempDirs = append(tempDirs, f.StateDir, session.HoldsDir(f.StateDir), cmdutil.CABundleDir(f))
 		if cs := diagnoseCredentials(f, r, accountKeys, add); cs != nil {
 			tempDirs = append(tempDirs, cs.Dir())
-			if loaded {
-				unusedCredentials(cs, f.StateDir, accountKeys, add)
+			if loaded != nil {
+				unusedCredentials(cs, f.StateDir, loaded, add)
 			}
 		}
 	}
@@ -276,21 +276,17 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 }
 
 // unusedCredentials reports the blobs of the user's credential store of
-// no account of the profile (keys) and of no live shell: nothing reads
+// no account of the profile p and of no live shell: nothing reads
 // them, and one that a sign-out stopped (killed) before it deleted it
 // keeps a token or a secret that no command removes, as the account is
-// signed out.
-func unusedCredentials(cs *credstore.Store, stateDir string, keys []string, add func(name, status, format string, a ...any)) {
+// signed out (azc logout --all removes them).
+func unusedCredentials(cs *credstore.Store, stateDir string, p *profile.Profile, add func(name, status, format string, a ...any)) {
 	held, err := session.HeldAccounts(stateDir)
 	if err != nil {
 		add("unused credentials", "fail", "%v", err)
 		return
 	}
-	var named []string
-	for _, k := range append(keys, held...) {
-		named = append(named, auth.BlobKeys(k)...)
-	}
-	paths, err := cs.Unnamed(named...)
+	paths, err := cs.Unnamed(auth.UsedBlobKeys(p, held)...)
 	switch {
 	case err != nil:
 		add("unused credentials", "fail", "%v", err)
