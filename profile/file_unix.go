@@ -151,7 +151,8 @@ func checkDir(dir string) error {
 
 // openLock opens (creating, 0600) the lock file at path without following
 // a symbolic link, and checks that it is a regular file of the user's; one
-// of the user's that the user cannot write is named so, with the chmod.
+// of the user's that the user cannot write is named so, with the chmod
+// (theirs).
 func openLock(path string) (*os.File, error) {
 	f, err := sysfile.Open(path, os.O_RDWR|os.O_CREATE|noFollow, 0o600)
 	switch {
@@ -159,10 +160,6 @@ func openLock(path string) (*os.File, error) {
 		return nil, symlinkError(path)
 	case errors.Is(err, syscall.EISDIR):
 		return nil, notRegularError(path)
-	case errors.Is(err, fs.ErrPermission):
-		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode().IsRegular() && notYours(fi, path) == nil && fi.Mode().Perm()&0o200 == 0 {
-			return nil, &UnsafePathError{Path: path, Problem: fmt.Sprintf("is not writable (mode %v)", fi.Mode().Perm()), Fix: fmt.Sprintf("run `chmod 600 %s`", path)}
-		}
 	}
 	if err != nil {
 		return nil, theirs(path, err)
