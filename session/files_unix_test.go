@@ -307,3 +307,28 @@ func TestARuntimeDirectoryThatIsAFIFOIsRefusedUnopened(t *testing.T) {
 		})
 	}
 }
+
+// TestAHoldsDirectoryThatIsNoDirectoryIsNamedByHold: Hold (every `azc
+// use` in a session) names a holds directory that is a file or a FIFO
+// with what to do, as its other readers do; it said "open
+// …/ID.hold: not a directory".
+func TestAHoldsDirectoryThatIsNoDirectoryIsNamedByHold(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"fifo", "file"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			rt, state := t.TempDir(), t.TempDir()
+			s, _ := newSession(t, rt)
+			holds := session.HoldsDir(state)
+			if kind == "file" {
+				if err := os.WriteFile(holds, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				plant(t, holds, "fifo")
+			}
+			err := s.Hold(state, "emu|t|alice@contoso.test")
+			unsafePath(t, err, holds)
+		})
+	}
+}

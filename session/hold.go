@@ -52,6 +52,10 @@ func (s *Session) Hold(stateDir, key string) error {
 	if b, err := profile.ReadOwned(path); err == nil {
 		_ = json.Unmarshal(b, &old) // an unreadable record holds nothing
 	} else if !errors.Is(err, fs.ErrNotExist) {
+		// The directory may be what is wrong (a file, a FIFO): named so.
+		if derr := checkPrivateDir(dir, 0o077); derr != nil {
+			err = derr
+		}
 		return fmt.Errorf("hold: %w", err)
 	}
 	if profile.SameName(old.Account, key) {
