@@ -161,6 +161,18 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 	if err != nil {
 		return err
 	}
+	if scope == profile.ScopeProcess {
+		// the shell sees the profile's environment of a name in place of
+		// its own (docs/sessions.md): its own would never be used
+		user, err := st.Store().View()
+		if err != nil {
+			return err
+		}
+		if e, err := user.Header().Environment(env.Name); err == nil && !e.BuiltIn {
+			return cmdutil.WithHint(fmt.Errorf("environment %s: the user scope has an environment of that name, %s, which this shell uses in place of its own", termtext.Escape(env.Name), termtext.Escape(e.Name)),
+				cmdutil.ExitFailure, "change the user's without --scope process, or give this shell's another name")
+		}
+	}
 	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {
 		return err
 	}
