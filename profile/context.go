@@ -27,9 +27,11 @@ func (c *Context) SameIdentity(o *Context) bool {
 }
 
 // Named reports whether ref names s, as --subscription takes one: its id
-// or its name, ignoring case as names are compared (SameName). An empty
-// ref names no subscription.
+// or its name, ignoring case as names are compared (SameName), and the
+// white space around ref, as Find ignores it. An empty ref names no
+// subscription.
 func (s Subscription) Named(ref string) bool {
+	ref = strings.TrimSpace(ref)
 	return ref != "" && (SameName(s.ID, ref) || SameName(s.Name, ref))
 }
 
@@ -73,8 +75,10 @@ func SubscriptionIndex(n int, at func(i int) *Context, ref, account string) (int
 }
 
 // Named reports whether ref names t, as --tenant takes one: its id or its
-// default domain, ignoring case. An empty ref names no tenant.
+// default domain, ignoring case and the white space around ref, as
+// Subscription.Named does. An empty ref names no tenant.
 func (t Tenant) Named(ref string) bool {
+	ref = strings.TrimSpace(ref)
 	return ref != "" && (SameName(t.ID, ref) || SameName(t.DefaultDomain, ref))
 }
 

@@ -541,8 +541,9 @@ func TestAccountNameIsWhatTheUserKnows(t *testing.T) {
 
 // TestSubscriptionAndTenantNamedBy: --subscription names a subscription by
 // its id or its name, --tenant a tenant by its id or its default domain,
-// ignoring case as names are compared (strings.EqualFold), never by an
-// empty domain.
+// ignoring case as names are compared (strings.EqualFold) and the white
+// space around the reference (as use takes a subscription's name), never
+// by an empty domain.
 func TestSubscriptionAndTenantNamedBy(t *testing.T) {
 	t.Parallel()
 	s := profile.Subscription{ID: "11111111-aaaa-4aaa-8aaa-111111111111", Name: "Σ Prod", TenantID: "t"}
@@ -550,8 +551,10 @@ func TestSubscriptionAndTenantNamedBy(t *testing.T) {
 		"11111111-AAAA-4AAA-8AAA-111111111111": true,
 		"ς prod":                               true,
 		"σ PROD":                               true,
+		" Σ Prod\t":                            true, // trimmed, as Find takes a reference
 		"Prod":                                 false,
 		"":                                     false,
+		"  ":                                   false,
 		"t":                                    false,
 	} {
 		if got := s.Named(ref); got != want {
@@ -562,6 +565,7 @@ func TestSubscriptionAndTenantNamedBy(t *testing.T) {
 	for ref, want := range map[string]bool{
 		"22222222-BBBB-4BBB-8BBB-222222222222": true,
 		"Contoso.OnMicrosoft.com":              true,
+		" contoso.onmicrosoft.com ":            true,
 		"contoso":                              false,
 		"":                                     false,
 	} {
