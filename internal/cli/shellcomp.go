@@ -132,10 +132,14 @@ __%[1]s_init_completion()
 # not fold); compgen kept those that start with it in its very case. When
 # it dropped some, all azc offers are offered, unescaped as compgen gives
 # them, as long as what they share is no shorter than what was typed:
-# readline would cut the word to it.
+# readline would cut the word to it. Bash replaces only the part of the
+# word after its last : or = (COMP_WORDBREAKS), and the script takes what
+# was typed up to there off each candidate, in its very case: a candidate
+# has that part as typed (NS:one for NS:O beside ns:one), or the line
+# would read NS:ns:one.
 __%[1]s_ignore_case()
 {
-    local w p
+    local w p i word
     local -a folded=("${completions[@]}")
     (( ${#folded[@]} > ${#COMPREPLY[@]} )) || return 0
     p=${folded[0]}
@@ -147,6 +151,12 @@ __%[1]s_ignore_case()
     for w in "${folded[@]}"; do
         eval "COMPREPLY+=($w)"
     done
+    word=${cur%%"${cur##*[:=]}"}
+    if [[ -n $word ]]; then
+        for i in "${!COMPREPLY[@]}"; do
+            COMPREPLY[i]=$word${COMPREPLY[i]:${#word}}
+        done
+    fi
     return 0
 }
 

@@ -148,3 +148,51 @@ printf '<%s>' "${COMPREPLY[@]}"`
 		}
 	}
 }
+
+// TestBashCompletesPastABreakIgnoringCase: bash replaces only the part of
+// the word after its last ':' or '=' (COMP_WORDBREAKS), so the script
+// takes what was typed up to there off each candidate. A candidate azc
+// offers for a word typed in another case (`azc use NS:O` beside ns:one)
+// keeps that part in its own case: it was not taken off, and the line
+// became `azc use NS:ns:one`. It is offered with the part typed instead.
+func TestBashCompletesPastABreakIgnoringCase(t *testing.T) {
+	t.Parallel()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	var script bytes.Buffer
+	if _, err := genCompletion(NewCmdRoot(f, func() {}), "bash", &script); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "azc.bash")
+	if err := os.WriteFile(path, script.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const run = `source "$1"; shift; COMP_TYPE=$1; cur=$2; shift 2; completions=("$@")
+__azc_handle_completion_types
+__azc_handle_special_char "$cur" :
+__azc_handle_special_char "$cur" =
+printf '%d:' "${#COMPREPLY[@]}"
+printf '<%s>' "${COMPREPLY[@]}"`
+	for _, tc := range []struct {
+		typ, cur   string
+		candidates []string
+		want       string
+	}{
+		{"9", "NS:O", []string{"ns:one"}, "1:<one>"},
+		{"63", "NS:", []string{"ns:one", "ns:two"}, "2:<one><two>"},
+		{"9", "K=", []string{"k=v", "k=w"}, "2:<v><w>"},
+		{"9", "ns:o", []string{"ns:one"}, "1:<one>"},
+		{"9", "Pro", []string{"Prod", "Production"}, "2:<Prod><Production>"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, err := exec.CommandContext(ctx, bash, append([]string{"--norc", "--noprofile", "-c", run, "bash", path, tc.typ, tc.cur}, tc.candidates...)...).CombinedOutput()
+		cancel()
+		if err != nil || string(out) != tc.want {
+			t.Errorf("type %s, %q typed, azc offers %q: bash offers %q (%v), want %q", tc.typ, tc.cur, tc.candidates, out, err, tc.want)
+		}
+	}
+}
