@@ -48,9 +48,15 @@ func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Fac
 			return nil, stErr
 		}
 		f.Logger.Debug("opening state directory", "dir", dir)
-		// an invalid variable is reported by the commands that change
-		// state (ChangeScope); the view then goes by the other rules
-		env, _, _ := EnvAutosave(f)
+		// An invalid variable fails every command that uses the state, as
+		// it fails the changes (ChangeScope): what the shell sees depends
+		// on it, so going on by the other rules would show and serve the
+		// profile's contexts to a shell whose variable meant to hide them.
+		env, _, envErr := EnvAutosave(f)
+		if envErr != nil {
+			stErr = envErr
+			return nil, stErr
+		}
 		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger, AutosaveEnv: env,
 			UserBlobs: func() (credstore.Blobs, error) { return UserBlobs(f) }})
 		return st, stErr

@@ -118,11 +118,20 @@ func EnvAutosave(f *Factory) (on *bool, name string, err error) {
 		}
 		b, err := parseBool(v)
 		if err != nil {
-			return nil, n, WithHint(fmt.Errorf("invalid %s=%q: want true or false", n, v), ExitUsage, fmt.Sprintf("set %s to true or false, or unset it", n))
+			return nil, n, WithHint(&AutosaveEnvError{Name: n, Value: v}, ExitUsage, fmt.Sprintf("set %s to true or false, or unset it", n))
 		}
 		return &b, n, nil
 	}
 	return nil, "", nil
+}
+
+// AutosaveEnvError is an autosave variable whose value is not a boolean.
+type AutosaveEnvError struct {
+	Name, Value string
+}
+
+func (e *AutosaveEnvError) Error() string {
+	return fmt.Sprintf("invalid %s=%q: want true or false", e.Name, e.Value)
 }
 
 func parseBool(v string) (bool, error) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -98,6 +99,11 @@ func diagnose(f *cmdutil.Factory) *Report {
 
 	// The profile, read without locking, and its lock.
 	st, err := f.State()
+	if ae := (*cmdutil.AutosaveEnvError)(nil); errors.As(err, &ae) {
+		// it fails every command that uses the state; the checks go on
+		add("autosave variable", "fail", "%v; every command that uses the state fails until it is one or is unset", ae)
+		st, err = azc.Open(azc.Options{Dir: f.StateDir, Logger: f.Logger})
+	}
 	var accountKeys []string    // the profile's, whose blobs doctor authenticates
 	var loaded *profile.Profile // the profile, when it could be read
 	if err != nil {
