@@ -281,6 +281,16 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 	}
 	ix := p.buildIndex(len(imp.Contexts))
 	for i, c := range imp.Contexts {
+		// A context is of an account the file or the profile holds, whose
+		// environment is the context's when the file names none. One of
+		// no such account is kept, with a warning: it is signed in nowhere.
+		ai, ok := at[NameKey(c.Account)]
+		switch {
+		case !ok:
+			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q: its account %q is in neither the file nor the profile: sign in to use it", c.Name, c.Account))
+		case c.Environment == "":
+			c.Environment = p.Accounts[ai].Environment
+		}
 		var ur UpsertResult
 		var err error
 		j := p.nameIndex(c.Name, ix)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -571,5 +572,39 @@ func TestImportReadsAProfileAsDecodeDoes(t *testing.T) {
 	}
 	if imp.Format != profile.FormatAzcProfile || len(imp.Contexts) != 1 {
 		t.Errorf("Import = format %q, %d contexts; want the profile's one context", imp.Format, len(imp.Contexts))
+	}
+}
+
+// TestImportKeepsAContextWithItsAccount: an export edited by hand, one
+// context without its environment and one whose account is in neither the
+// file nor the profile, imports neither silently wrong: the first takes its
+// account's environment (not AzureCloud, where its account has no tokens),
+// the second is kept with a warning naming it (`token` would say it is not
+// signed in).
+func TestImportKeepsAContextWithItsAccount(t *testing.T) {
+	t.Parallel()
+	data := `{"kind":"azc.contexts","version":1,
+ "environments":[{"name":"lab","authorityHost":"https://login.lab.test/","armEndpoint":"https://arm.lab.test/","armAudience":"https://arm.lab.test/"}],
+ "accounts":[{"id":"alice@lab.test","type":"user","environment":"lab","homeTenantId":"t"}],
+ "contexts":[{"name":"no-env","account":"lab|t|alice@lab.test","tenant":{"id":"t"}},
+  {"name":"orphan","account":"lab|t|bob@lab.test","environment":"lab","tenant":{"id":"t"}}]}`
+	imp, err := profile.Import([]byte(data))
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	p := &profile.Profile{Version: 1}
+	res := p.Merge(imp)
+	c, err := p.Find("no-env")
+	if err != nil {
+		t.Fatalf("Find(no-env): %v", err)
+	}
+	if c.Environment != "lab" {
+		t.Errorf("no-env's environment = %q; want its account's, lab", c.Environment)
+	}
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, `"orphan"`) }) {
+		t.Errorf("warnings %q; want one naming orphan, of no account", res.Warnings)
+	}
+	if len(res.Warnings) != 1 || len(res.Added) != 2 {
+		t.Errorf("added %q, warnings %q; want both added, one warning", res.Added, res.Warnings)
 	}
 }
