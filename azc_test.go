@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 	"github.com/google/go-cmp/cmp"
@@ -277,5 +278,80 @@ func TestSetOfAContextWhoseAccountWasRemovedMeanwhileFails(t *testing.T) {
 	var nf *profile.NotFoundError
 	if !errors.As(err, &nf) || len(user.Contexts) != 0 || len(user.Accounts) != 0 {
 		t.Fatalf("SetContext: %v; the profile holds %d contexts and %d accounts; want a NotFoundError and none", err, len(user.Contexts), len(user.Accounts))
+	}
+}
+
+// holdingSession is a memSession with a hold (as *session.Session has,
+// see session.Held) whose Hold first runs meanwhile: another process's
+// removal that checked the holds just before this one was written.
+type holdingSession struct {
+	*memSession
+	meanwhile func()
+	held      []string
+}
+
+func (s *holdingSession) Hold(_, key string) error {
+	if f := s.meanwhile; f != nil {
+		s.meanwhile = nil
+		f()
+	}
+	s.held = append(s.held, key)
+	return nil
+}
+
+// TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens: `azc
+// use X --scope process` reads the profile, then writes the shell's hold
+// and selection; a `context remove` of X and of the rest of its account's
+// contexts in another shell, whose DropCredentials read the holds just
+// before this one was written, deletes the account's tokens. The Use must
+// not then select X, whose tokens are gone (`azc token` would say "not
+// signed in" while both commands exited 0; 4 of 100 such races with real
+// processes): it fails as for a context removed meanwhile, and the hold
+// goes back to the account of the shell's selection.
+func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	blobs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test", scopeTestKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := azc.Open(azc.Options{Dir: dir, UserBlobs: func() (credstore.Blobs, error) { return blobs, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addContexts(base)
+	user, err := base.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := user.Accounts[0].Key()
+	if err := blobs.Put(key, []byte("tokens")); err != nil {
+		t.Fatal(err)
+	}
+	sess := &holdingSession{memSession: sessionWithContext()}
+	sess.meanwhile = func() {
+		// the removal, then its DropCredentials, which found no hold
+		if _, err := base.Update(azc.ScopeUser, func(p *profile.Profile) error {
+			_, err := p.RemoveContexts([]string{"Production", "Development"})
+			return err
+		}); err != nil {
+			t.Error(err)
+		}
+		if err := blobs.Delete(key); err != nil {
+			t.Error(err)
+		}
+	}
+	st := base.WithSession(sess)
+	_, err = st.Use(azc.ScopeProcess, "Development")
+	var nf *profile.NotFoundError
+	if !errors.As(err, &nf) {
+		sels, _ := sess.Selections()
+		t.Fatalf("Use: %v; the shell selects %q, whose account's tokens are gone; want a NotFoundError", err, sels.Current.Context.Name)
+	}
+	if sels, _ := sess.Selections(); sels.Current == nil || sels.Current.Context.Name != "scratch" {
+		t.Errorf("the shell's selection is %+v, want scratch kept", sels.Current)
+	}
+	if last := sess.held[len(sess.held)-1]; last != bob.Key() {
+		t.Errorf("the hold names %q, want the selection's account %q", last, bob.Key())
 	}
 }

@@ -185,6 +185,23 @@ type holder interface {
 // The session's hold follows first: a removal elsewhere that finds the
 // selection's context gone finds its account held.
 func (s *State) selectInShell(sel *session.Selection) error {
+	return s.selectIn(sel, false)
+}
+
+// selectReadContext is selectInShell for a context of the user scope
+// that the command read before it selects it (azc use): a removal of the
+// account's last context that ran in between may have found no hold and
+// dropped the account's tokens (auth.DropCredentials reads the holds
+// under the account's lock in the user's store). So once the hold names
+// the account, it takes that lock and fails, as for a context removed
+// meanwhile, when the account's blob is gone and the profile names the
+// account no more; the hold goes back to the selection's account. A
+// removal after that check finds the hold.
+func (s *State) selectReadContext(sel *session.Selection) error {
+	return s.selectIn(sel, true)
+}
+
+func (s *State) selectIn(sel *session.Selection, check bool) error {
 	if h, ok := s.session.(holder); ok {
 		key := ""
 		if sel != nil {
@@ -192,6 +209,25 @@ func (s *State) selectInShell(sel *session.Selection) error {
 		}
 		if err := h.Hold(s.dir, key); err != nil {
 			return sessionError(err)
+		}
+		if check && key != "" {
+			if err := s.tokensKept(key); err != nil {
+				sels, serr := s.session.Selections()
+				if serr != nil {
+					return sessionError(serr)
+				}
+				prev := ""
+				if sels.Current != nil {
+					prev = sels.Current.Context.Account
+				}
+				if herr := h.Hold(s.dir, prev); herr != nil {
+					return sessionError(herr)
+				}
+				if errors.Is(err, errTokensDropped) {
+					return &profile.NotFoundError{Kind: "context", Ref: sel.Context.Name}
+				}
+				return err
+			}
 		}
 	}
 	err := s.session.UpdateSelections(func(sels *session.Selections) error {
@@ -451,3 +487,41 @@ func (s *State) HeldAccounts() ([]string, error) { return session.HeldAccounts(s
 // up, and returns their accounts' keys (session.ReleaseHolds): the caller
 // drops the credentials of those that nothing names or holds any more.
 func (s *State) ReleaseHolds() ([]string, error) { return session.ReleaseHolds(s.dir) }
+
+// errTokensDropped: the account's tokens went with its last context.
+var errTokensDropped = errors.New("the account's tokens were dropped")
+
+// tokensKept checks, under the lock of account key in the user's store,
+// that the account's blob is there or that the profile still names the
+// account (an account that has no tokens: a later removal finds the
+// shell's hold); else errTokensDropped.
+func (s *State) tokensKept(key string) error {
+	if s.userBlobs == nil {
+		return nil
+	}
+	if sb := s.SessionBlobs(); sb != nil {
+		if _, err := sb.Get(key); err == nil {
+			return nil // the session's own sign-in
+		}
+	}
+	ub, err := s.userBlobs()
+	if err != nil {
+		return err
+	}
+	unlock, err := ub.Lock(context.Background(), key)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := ub.Get(key); !errors.Is(err, credstore.ErrNotFound) || errors.Is(err, credstore.ErrKeyLost) {
+		return nil
+	}
+	p, err := s.store.Load()
+	if err != nil {
+		return err
+	}
+	if p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, key) }) {
+		return nil
+	}
+	return errTokensDropped
+}

@@ -152,7 +152,11 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		}
 		sel.Context = want
 	}
-	if err := s.selectInShell(sel); err != nil {
+	selectIn := s.selectInShell
+	if where == profile.ScopeUser {
+		selectIn = s.selectReadContext
+	}
+	if err := selectIn(sel); err != nil {
 		return nil, err
 	}
 	return &sel.Context, nil
