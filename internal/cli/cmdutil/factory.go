@@ -91,19 +91,25 @@ func StateAndScope(f *Factory, flag string) (*azc.State, profile.Scope, error) {
 // --scope flag, else the library's rule (azc.State.ChangeScope) over the
 // autosave variables of the environment.
 func ChangeScope(f *Factory, st *azc.State, flag string) (profile.Scope, error) {
+	d, err := ScopeDecision(f, st, flag)
+	return d.Scope, err
+}
+
+// ScopeDecision is ChangeScope that also says which rule chose the scope.
+func ScopeDecision(f *Factory, st *azc.State, flag string) (azc.ScopeDecision, error) {
 	s, err := ParseScope(flag)
 	if err != nil {
-		return 0, err
+		return azc.ScopeDecision{}, err
 	}
 	env, _, err := EnvAutosave(f)
 	if err != nil {
-		return 0, err
+		return azc.ScopeDecision{}, err
 	}
 	d, err := st.ChangeScope(s, env)
 	if errors.Is(err, azc.ErrNoSession) {
-		return 0, WithHint(err, ExitUsage, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+		return azc.ScopeDecision{}, WithHint(err, ExitUsage, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
 	}
-	return d.Scope, err
+	return d, err
 }
 
 // EnvAutosave reads the first autosave variable that is set ($AZC_AUTOSAVE,

@@ -2,6 +2,7 @@ package contexts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -83,6 +84,41 @@ func ProbeReplaced(ctx context.Context, st *azc.State, scope profile.Scope, want
 	return probe(ctx, st, scope, []string{old.Account})
 }
 
+// placeScope is the scope rename and remove ask of the library: --scope's;
+// without it, 0 (where the context lives) while the scope rule gives the
+// user scope, and the process scope when it gives that (autosave off), so
+// that neither changes the profile when a change is to stay in the shell,
+// and neither runs without a session then (cmdutil.ChangeScope's error).
+// rule is the rule's decision when it chose the process scope.
+func placeScope(f *cmdutil.Factory, st *azc.State, flag string) (profile.Scope, ruleScope, error) {
+	scope, err := cmdutil.ParseScope(flag)
+	if err != nil || scope != 0 {
+		return scope, ruleScope{}, err
+	}
+	d, err := cmdutil.ScopeDecision(f, st, "")
+	if err != nil || d.Scope == profile.ScopeUser {
+		return 0, ruleScope{}, err
+	}
+	return d.Scope, ruleScope(d), nil
+}
+
+// ruleScope is the scope rule's decision of the process scope for a change
+// without --scope; zero when --scope chose, or the rule chose the user
+// scope.
+type ruleScope azc.ScopeDecision
+
+// explain gives an *azc.ScopeError of a change whose process scope the
+// rule chose the reason and the way out: its own speaks of --scope
+// process, which was not given.
+func (r ruleScope) explain(err error) error {
+	var se *azc.ScopeError
+	if r.Source == "" || !errors.As(err, &se) {
+		return err
+	}
+	return cmdutil.WithHint(fmt.Errorf("context %q is in the user scope, and autosave is off here (set by the %s): the change would stay in this shell, which holds no copy of it to change", se.Name, r.Source),
+		cmdutil.ExitFailure, "pass --scope user to change it for every shell")
+}
+
 // RenameRun renames a context: `context rename` once its arguments are
 // parsed.
 func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *RenameOptions) error {
@@ -90,8 +126,7 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
-	// no --scope: where the context lives decides
-	scope, err := cmdutil.ParseScope(opts.Scope)
+	scope, byRule, err := placeScope(f, st, opts.Scope)
 	if err != nil {
 		return err
 	}
@@ -107,7 +142,7 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	}
 	ren, err := st.RenameContext(scope, opts.Old, opts.New, opts.Force)
 	if err != nil {
-		return err
+		return byRule.explain(err)
 	}
 	if err := opts.Credentials.Drop(ctx, st, ren.Scope, ren.Replaced.OrphanedAccounts); err != nil {
 		return err
@@ -160,8 +195,7 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
-	// no --scope: where the context lives decides
-	scope, err := cmdutil.ParseScope(opts.Scope)
+	scope, byRule, err := placeScope(f, st, opts.Scope)
 	if err != nil {
 		return err
 	}
@@ -177,7 +211,7 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		}
 		for _, ref := range opts.Refs {
 			if c, scope, err := resolve(ref); err == nil && scope == profile.ScopeUser {
-				return &azc.ScopeError{Name: c.Name, Scope: profile.ScopeUser}
+				return byRule.explain(&azc.ScopeError{Name: c.Name, Scope: profile.ScopeUser})
 			}
 		}
 	}
@@ -209,7 +243,7 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	}
 	rem, err := st.RemoveContexts(scope, opts.Refs)
 	if err != nil {
-		return err
+		return byRule.explain(err)
 	}
 	return finishRemoval(ctx, f, out, st, rem, opts.Credentials, false)
 }
