@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/profile"
@@ -192,10 +193,38 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Scope == "" && scope == profile.ScopeUser && st.HasSession() {
+		// where it lives, as context remove: an environment of the
+		// shell's session alone (add --scope process) is removed from it
+		if scope, err = environmentScope(st, opts.Name); err != nil {
+			return err
+		}
+	}
 	_, err = st.Update(scope, func(p *profile.Profile) error { return p.RemoveEnvironment(opts.Name) })
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s\n", termtext.Escape(strings.TrimSpace(opts.Name)))
+	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termtext.Escape(strings.TrimSpace(opts.Name)), cmdutil.ScopeName(scope))
 	return nil
+}
+
+// environmentScope is the scope whose custom environment name is: the
+// user's when the profile has it, else the process scope when the
+// session has it, else the user's (whose removal reports it missing).
+func environmentScope(st *azc.State, name string) (profile.Scope, error) {
+	user, err := st.Store().View()
+	if err != nil {
+		return 0, err
+	}
+	if e, err := user.Header().Environment(name); err == nil && !e.BuiltIn {
+		return profile.ScopeUser, nil
+	}
+	sp, err := st.Session().Load()
+	if err != nil {
+		return 0, err
+	}
+	if e, err := sp.Environment(name); err == nil && !e.BuiltIn {
+		return profile.ScopeProcess, nil
+	}
+	return profile.ScopeUser, nil
 }
