@@ -208,6 +208,9 @@ func (imp *Imported) fill(p *Profile) {
 		}
 		imp.Contexts = append(imp.Contexts, c)
 	}
+	if p.DefaultContext != "" && imp.Default < 0 {
+		imp.warnf("the file's default context %q is none of the contexts imported: the default stays as it was", p.DefaultContext)
+	}
 }
 
 // AddTokenCache records cache, an MSAL token cache such as az's
@@ -280,6 +283,7 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
 	ix := p.buildIndex(len(imp.Contexts))
+	var missing []string // environments warned of
 	for i, c := range imp.Contexts {
 		// A context is of an account the file or the profile holds, whose
 		// environment is the context's when the file names none. One of
@@ -290,6 +294,12 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q: its account %q is in neither the file nor the profile: sign in to use it", c.Name, c.Account))
 		case c.Environment == "":
 			c.Environment = p.Accounts[ai].Environment
+		}
+		if c.Environment != "" && !slices.ContainsFunc(missing, func(e string) bool { return SameName(e, c.Environment) }) {
+			if _, err := p.Environment(c.Environment); err != nil {
+				missing = append(missing, c.Environment)
+				res.Warnings = append(res.Warnings, fmt.Sprintf("environment %q, which imported contexts name, is in neither the file nor the profile: add it (`azc environment add`) to use them", c.Environment))
+			}
 		}
 		var ur UpsertResult
 		var err error

@@ -608,3 +608,39 @@ func TestImportKeepsAContextWithItsAccount(t *testing.T) {
 		t.Errorf("added %q, warnings %q; want both added, one warning", res.Added, res.Warnings)
 	}
 }
+
+// TestImportWarnsOfWhatItCannotKeep: an export whose contexts name an
+// environment that is in neither the file nor the profile, and whose default
+// names none of its contexts, is imported with a warning for each (once for
+// the environment, however many contexts name it), not silently: those
+// contexts get no token until the environment is added, and the default
+// stays as it was.
+func TestImportWarnsOfWhatItCannotKeep(t *testing.T) {
+	t.Parallel()
+	data := `{"kind":"azc.contexts","version":1,"defaultContext":"nope",
+ "accounts":[{"id":"alice@lab.test","type":"user","environment":"lab","homeTenantId":"t"}],
+ "contexts":[{"name":"a","account":"lab|t|alice@lab.test","environment":"lab","tenant":{"id":"t"}},
+  {"name":"b","account":"lab|t|alice@lab.test","environment":"lab","tenant":{"id":"t"},"subscription":{"id":"s"}}]}`
+	imp, err := profile.Import([]byte(data))
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	p := &profile.Profile{Version: 1}
+	res := p.Merge(imp)
+	warnings := append(slices.Clone(imp.Warnings), res.Warnings...)
+	count := func(s string) int {
+		n := 0
+		for _, w := range warnings {
+			if strings.Contains(w, s) {
+				n++
+			}
+		}
+		return n
+	}
+	if count(`"lab"`) != 1 || count(`"nope"`) != 1 || len(warnings) != 2 {
+		t.Errorf("warnings %q; want one of the environment lab, one of the default nope", warnings)
+	}
+	if len(res.Added) != 2 {
+		t.Errorf("added %q; want a and b", res.Added)
+	}
+}
