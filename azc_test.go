@@ -355,3 +355,53 @@ func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing
 		t.Errorf("the hold names %q, want the selection's account %q", last, bob.Key())
 	}
 }
+
+// TestANewShellRacingTheRemovalOfItsDefaultsAccountIsNotLeftWithoutTokens:
+// a new shell (AdoptDefault, `azc init`) reads the profile's default, then
+// writes its hold and selection; a removal of the default's account's last
+// context in between, whose DropCredentials read the holds before, drops
+// the tokens (2 of 100 such races with real shells left the new shell
+// "not signed in"). The shell must not adopt that context: it adopts the
+// default as it is after the removal (here none).
+func TestANewShellRacingTheRemovalOfItsDefaultsAccountIsNotLeftWithoutTokens(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	blobs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test", scopeTestKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := azc.Open(azc.Options{Dir: dir, UserBlobs: func() (credstore.Blobs, error) { return blobs, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addContexts(base)
+	user, err := base.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := user.Accounts[0].Key()
+	if err := blobs.Put(key, []byte("tokens")); err != nil {
+		t.Fatal(err)
+	}
+	sess := &holdingSession{memSession: &memSession{p: profile.New()}}
+	sess.meanwhile = func() {
+		if _, err := base.Update(azc.ScopeUser, func(p *profile.Profile) error {
+			_, err := p.RemoveContexts([]string{"Production", "Development"})
+			return err
+		}); err != nil {
+			t.Error(err)
+		}
+		if err := blobs.Delete(key); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := base.WithSession(sess).AdoptDefault(); err != nil {
+		t.Fatal(err)
+	}
+	if sels, _ := sess.Selections(); sels.Current != nil {
+		t.Fatalf("the new shell selects %q, whose account's tokens are gone; want no selection", sels.Current.Context.Name)
+	}
+	if last := sess.held[len(sess.held)-1]; last != "" {
+		t.Errorf("the hold names %q, want none", last)
+	}
+}

@@ -455,21 +455,31 @@ func (s *State) AdoptDefault() error {
 	if s.session == nil {
 		return ErrNoSession
 	}
-	l, err := s.lookup()
-	if err != nil {
-		return err
+	// A default whose account's tokens a removal dropped while it was
+	// being adopted is not taken (selectReadContext): the default as it
+	// is after that removal is, read again. Each retry needs another
+	// removal to have run meanwhile, so a few are plenty.
+	var nf *profile.NotFoundError
+	for range 10 {
+		l, err := s.lookup()
+		if err != nil {
+			return err
+		}
+		if l.sel != nil {
+			return nil
+		}
+		c, _, _, err := l.current()
+		if errors.Is(err, ErrNoContext) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err = s.selectReadContext(newSelection(*c, l.header())); !errors.As(err, &nf) {
+			return err
+		}
 	}
-	if l.sel != nil {
-		return nil
-	}
-	c, _, _, err := l.current()
-	if errors.Is(err, ErrNoContext) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return s.selectInShell(newSelection(*c, l.header()))
+	return nf
 }
 
 // Held reports whether the selection of a live shell uses the account key
