@@ -15,6 +15,7 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -174,6 +175,19 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 				cmdutil.ExitFailure, "change the user's without --scope process, or give this shell's another name")
 		}
 	}
+	if scope == profile.ScopeUser && st.HasSession() {
+		// and the other way: the user's would take the place of this
+		// shell's own, and the shell's contexts of that cloud would sign
+		// in at the user's endpoints
+		sp, err := cmdutil.ScopeProfile(st, profile.ScopeProcess)
+		if err != nil {
+			return err
+		}
+		if e, err := sp.Environment(env.Name); err == nil && !e.BuiltIn && !sameEndpoints(e, env) {
+			return cmdutil.WithHint(fmt.Errorf("environment %s: this shell has its own environment of that name, %s, with other endpoints, which its contexts would no longer use", termtext.Escape(env.Name), termtext.Escape(e.Name)),
+				cmdutil.ExitFailure, fmt.Sprintf("remove this shell's first (`azc environment remove %s --scope process`), or give the user's another name", termtext.Escape(shquote.Quote(e.Name))))
+		}
+	}
 	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {
 		return err
 	}
@@ -227,4 +241,11 @@ func environmentScope(st *azc.State, name string) (profile.Scope, error) {
 		return profile.ScopeProcess, nil
 	}
 	return profile.ScopeUser, nil
+}
+
+// sameEndpoints reports whether a and b send a sign-in and ARM's calls to
+// the same places, trusting the same CAs.
+func sameEndpoints(a, b profile.Environment) bool {
+	return a.AuthorityHost == b.AuthorityHost && a.ARMEndpoint == b.ARMEndpoint &&
+		a.ARMAudience == b.ARMAudience && a.CAFile == b.CAFile
 }
