@@ -73,6 +73,13 @@ func (p *Profile) FindEnvironment(ref string) (Environment, error) {
 	return p.Environment(strings.TrimSpace(ref))
 }
 
+// errInvalidEnvironmentName is ErrInvalidName (errors.Is) said of an
+// environment's name, not of a context's.
+type errInvalidEnvironmentName struct{}
+
+func (errInvalidEnvironmentName) Error() string        { return "invalid environment name" }
+func (errInvalidEnvironmentName) Is(target error) bool { return target == ErrInvalidName }
+
 // SetEnvironment adds the custom environment e, or replaces the custom one
 // of the same name. Built-in environments cannot be replaced. The name is
 // stored trimmed; one that is not UTF-8 is refused, as a context's is
@@ -80,10 +87,10 @@ func (p *Profile) FindEnvironment(ref string) (Environment, error) {
 func (p *Profile) SetEnvironment(e Environment) error {
 	e.Name = strings.TrimSpace(e.Name)
 	if e.Name == "" {
-		return fmt.Errorf("environment without a name: %w", ErrInvalidName)
+		return fmt.Errorf("environment without a name: %w", errInvalidEnvironmentName{})
 	}
 	if !utf8.ValidString(e.Name) {
-		return fmt.Errorf("environment %q: %w", e.Name, ErrInvalidName)
+		return fmt.Errorf("environment %q: %w", e.Name, errInvalidEnvironmentName{})
 	}
 	if _, ok := builtinEnvironment(e.Name); ok {
 		return fmt.Errorf("environment %s: %w", e.Name, ErrBuiltinEnvironment)
