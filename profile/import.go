@@ -283,7 +283,8 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
 	ix := p.buildIndex(len(imp.Contexts))
-	var missing []string // environments warned of
+	var missing []string     // environments warned of
+	addedAt := map[int]int{} // index in p.Contexts → in res.Added
 	for i, c := range imp.Contexts {
 		// A context is of an account the file or the profile holds, whose
 		// environment is the context's when the file names none. One of
@@ -333,9 +334,15 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q skipped: %v", c.Name, err))
 			continue
 		}
-		if ur.Created {
+		// A context the file holds twice is one added, not added and
+		// updated: Merge removes none, so a context keeps its index.
+		switch k := p.nameIndex(ur.Context.Name, ix); {
+		case ur.Created:
+			addedAt[k] = len(res.Added)
 			res.Added = append(res.Added, ur.Context.Name)
-		} else {
+		case hasKey(addedAt, k):
+			res.Added[addedAt[k]] = ur.Context.Name
+		default:
 			res.Updated = append(res.Updated, ur.Context.Name)
 		}
 		if i == imp.Default && !SameName(p.DefaultContext, ur.Context.Name) {

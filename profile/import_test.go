@@ -644,3 +644,22 @@ func TestImportWarnsOfWhatItCannotKeep(t *testing.T) {
 		t.Errorf("added %q; want a and b", res.Added)
 	}
 }
+
+// TestImportCountsAContextOnce: a file that holds one context twice (az's
+// azureProfile.json lists a subscription once per spelling of the user, and
+// the second entry renames nothing) reports it added, not added and updated:
+// the import said "1 added, 1 updated" of a profile that then held one context.
+func TestImportCountsAContextOnce(t *testing.T) {
+	t.Parallel()
+	e := `{"id":"s1","name":"Dev","state":"Enabled","user":{"name":"%s","type":"user"},"isDefault":%v,"tenantId":"t","environmentName":"AzureCloud"}`
+	data := `{"subscriptions":[` + fmt.Sprintf(e, "alice@x.test", false) + `,` + fmt.Sprintf(e, "ALICE@x.test", true) + `]}`
+	imp, err := profile.Import([]byte(data))
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	p := &profile.Profile{Version: 1}
+	res := p.Merge(imp)
+	if len(p.Contexts) != 1 || len(res.Added) != 1 || len(res.Updated) != 0 || res.Added[0] != p.Contexts[0].Name {
+		t.Errorf("added %q, updated %q, profile holds %d; want the one context added", res.Added, res.Updated, len(p.Contexts))
+	}
+}
