@@ -219,7 +219,7 @@ func classify(err error) (int, []string) {
 	case errors.Is(err, azc.ErrNoSession):
 		code = ExitUsage
 		if len(hints) == 0 {
-			hints = append(hints, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+			hints = append(hints, NoSessionHint)
 		}
 	case errors.Is(err, profile.ErrNameTaken):
 		hints = append(hints, "pass --force to give the name to this one, or choose another name")

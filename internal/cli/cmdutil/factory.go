@@ -107,7 +107,7 @@ func ScopeDecision(f *Factory, st *azc.State, flag string) (azc.ScopeDecision, e
 	}
 	d, err := st.ChangeScope(s, env)
 	if errors.Is(err, azc.ErrNoSession) {
-		return azc.ScopeDecision{}, WithHint(err, ExitUsage, "start a session with `eval \"$(azc init bash)\"` or `azc shell`, or pass --scope user")
+		return azc.ScopeDecision{}, WithHint(err, ExitUsage, NoSessionHint)
 	}
 	return d, err
 }

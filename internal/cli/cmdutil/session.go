@@ -48,6 +48,10 @@ func SessionError(err error) error {
 	return &ExitError{Code: ExitFailure, Err: err, Hints: []string{newSessionHint}}
 }
 
+// NoSessionHint is the way out of a change to the process scope without
+// a session, the one hint every command gives.
+const NoSessionHint = "start a session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or pass --scope user"
+
 // newSessionHint is the way out of a session azc cannot use.
 const newSessionHint = "start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or leave it with `unset " + session.EnvVar + "`"
 

@@ -20,13 +20,11 @@ import (
 // do.
 func openUserBlobs(f *cmdutil.Factory) (*credstore.Store, error) { return cmdutil.UserBlobs(f) }
 
-var noSessionHint = "start a session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or pass --scope user"
-
 // sessionError adds the way out to the session package's errors.
 func sessionError(err error) error {
 	switch {
 	case errors.Is(err, azc.ErrNoSession):
-		return cmdutil.WithHint(err, cmdutil.ExitFailure, noSessionHint)
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, cmdutil.NoSessionHint)
 	case errors.Is(err, session.ErrMalformed), errors.Is(err, session.ErrNotFound),
 		errors.Is(err, session.ErrExpired), errors.Is(err, session.ErrWrongKey):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "start a new session with `eval \"$(azc init bash)\"` or `azc shell`")
