@@ -143,11 +143,20 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 	}
 	var ar auth.ApplyResult
 	err = res.Save(ctx, blobs, func() error {
-		_, err := st.Update(scope, func(p *profile.Profile) error {
+		ch, err := st.Change(scope, func(p *profile.Profile) error {
 			var err error
 			ar, err = res.Apply(p, apply)
 			return err
 		})
+		if err == nil {
+			// the default by the name it has: a name the other scope's
+			// context of another identity holds gave it a distinct one
+			for _, r := range ch.Renamed {
+				if ar.Default.Name == r.Old {
+					ar.Default.Name = r.New
+				}
+			}
+		}
 		return err
 	})
 	if errors.Is(err, profile.ErrNameTaken) {
@@ -161,8 +170,8 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 	}
 	result := loginOutput{Account: contexts.Account{ID: res.Account.ID, Type: string(res.Account.Type)}, Tenants: len(res.Tenants),
 		Subscriptions: len(res.Subscriptions), ContextsCreated: ar.Created, ContextsUpdated: ar.Updated, Default: ar.Default.Name}
-	return out.PrintChange(f, result, fmt.Sprintf("Signed in as %s: %d context(s) created, %d updated; current context %q.",
-		res.Account.ID, ar.Created, ar.Updated, ar.Default.Name))
+	return out.PrintChange(f, result, fmt.Sprintf("Signed in as %s (%s): %d context(s) created, %d updated; current context %q.",
+		res.Account.ID, contexts.Where(st, scope), ar.Created, ar.Updated, ar.Default.Name))
 }
 
 // loginOutput is the JSON shape of a sign-in; its account is shaped as a
