@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,10 +42,56 @@ func Decode(data []byte) (*Profile, error) {
 func unmarshal(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && len(te.Value) > maxQuoted {
-		te.Value = fmt.Sprintf("%s… (%d bytes)", te.Value[:maxQuoted], len(te.Value))
+	if errors.As(err, &te) {
+		if len(te.Value) > maxQuoted {
+			te.Value = fmt.Sprintf("%s… (%d bytes)", te.Value[:maxQuoted], len(te.Value))
+		}
+		return typeError{te}
 	}
 	return err
+}
+
+// typeError is a *json.UnmarshalTypeError said in JSON's words: the field's
+// path in the file and the JSON types found and wanted, not Go's names.
+type typeError struct{ *json.UnmarshalTypeError }
+
+func (e typeError) Error() string {
+	found, _, _ := strings.Cut(e.Value, " ") // "number 1e999" → "number"
+	msg := fmt.Sprintf("found %s, want %s", article(found), article(jsonKind(e.Type)))
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	return msg
+}
+
+func (e typeError) Unwrap() error { return e.UnmarshalTypeError }
+
+// jsonKind is the JSON type a value of Go type t is read from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	default:
+		return "number"
+	}
+}
+
+func article(kind string) string {
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "bool":
+		return "true or false"
+	}
+	return "a " + kind
 }
 
 // maxQuoted is how much of a value an error quotes.

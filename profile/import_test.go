@@ -663,3 +663,22 @@ func TestImportCountsAContextOnce(t *testing.T) {
 		t.Errorf("added %q, updated %q, profile holds %d; want the one context added", res.Added, res.Updated, len(p.Contexts))
 	}
 }
+
+// TestImportSaysWhichFieldHasTheWrongType: a file of the right shape but a
+// value of the wrong JSON type (a property that is a number, a file that is
+// an array) is refused naming the field and the types in JSON's words, not
+// Go's ("Go struct field Context.contexts.properties of type string").
+func TestImportSaysWhichFieldHasTheWrongType(t *testing.T) {
+	t.Parallel()
+	for doc, want := range map[string]string{
+		`{"kind":"azc.contexts","version":1,"contexts":[{"name":"a","properties":{"n":1}}]}`: `contexts.properties: found a number, want a string`,
+		`{"kind":"azc.contexts","version":1,"contexts":{}}`:                                  `contexts: found an object, want an array`,
+		`[1,2]`:                          `found an array, want an object`,
+		`{"version":1,"generation":"x"}`: `generation: found a string, want a number`,
+	} {
+		_, err := profile.Import([]byte(doc))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Go ") {
+			t.Errorf("Import(%s) = %v; want an error saying %q", doc, err, want)
+		}
+	}
+}
