@@ -405,3 +405,58 @@ func TestANewShellRacingTheRemovalOfItsDefaultsAccountIsNotLeftWithoutTokens(t *
 		t.Errorf("the hold names %q, want none", last)
 	}
 }
+
+// TestAShellContextOfAnAccountWhoseTokensWentIsRefused: `azc context set
+// -c sp --scope process --name mine` reads sp's account from the profile,
+// then adds mine to the shell's session and selects it; a removal of the
+// account's last context in another shell in between (its tokens dropped,
+// as no shell held the account yet) left the shell selecting mine, "not
+// signed in", while both commands exited 0 (4 of 100 such races with real
+// shells). SetContext must fail as for an account gone, and change
+// nothing in the shell.
+func TestAShellContextOfAnAccountWhoseTokensWentIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	blobs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test", scopeTestKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := azc.Open(azc.Options{Dir: dir, UserBlobs: func() (credstore.Blobs, error) { return blobs, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addContexts(base)
+	user, err := base.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := user.Accounts[0]
+	c := *user.Context("Development")
+	if err := blobs.Put(acct.Key(), []byte("tokens")); err != nil {
+		t.Fatal(err)
+	}
+	// the removal elsewhere, after the command read the account
+	if _, err := base.Update(azc.ScopeUser, func(p *profile.Profile) error {
+		_, err := p.RemoveContexts([]string{"Production", "Development"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := blobs.Delete(acct.Key()); err != nil {
+		t.Fatal(err)
+	}
+	sess := &holdingSession{memSession: sessionWithContext()}
+	st := base.WithSession(sess)
+	c.Name = "mine"
+	_, err = st.SetContext(azc.ScopeProcess, c, azc.SetOptions{Account: &acct, AccountSeen: true})
+	var nf *profile.NotFoundError
+	if !errors.As(err, &nf) {
+		t.Fatalf("SetContext: %v; want a NotFoundError: the account's tokens are gone", err)
+	}
+	if sess.p.Context("mine") != nil {
+		t.Errorf("the session holds mine, whose account's tokens are gone")
+	}
+	if sels, _ := sess.Selections(); sels.Current == nil || sels.Current.Context.Name != "scratch" {
+		t.Errorf("the shell's selection is %+v, want scratch kept", sels.Current)
+	}
+}

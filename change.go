@@ -506,32 +506,55 @@ var errTokensDropped = errors.New("the account's tokens were dropped")
 // account (an account that has no tokens: a later removal finds the
 // shell's hold); else errTokensDropped.
 func (s *State) tokensKept(key string) error {
+	unlock, err := s.keepTokens(key)
+	if err != nil {
+		return err
+	}
+	unlock()
+	return nil
+}
+
+// keepTokens is tokensKept returning with the account's lock held, which
+// the caller releases: a removal of the account's last context drops its
+// tokens under that lock, so it comes wholly before the check (and the
+// check fails) or after the caller's hold names the account.
+func (s *State) keepTokens(key string) (unlock func(), err error) {
+	unlock = func() {}
 	if s.userBlobs == nil {
-		return nil
+		return unlock, nil
 	}
 	if sb := s.SessionBlobs(); sb != nil {
 		if _, err := sb.Get(key); err == nil {
-			return nil // the session's own sign-in
+			return unlock, nil // the session's own sign-in
 		}
 	}
 	ub, err := s.userBlobs()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	unlock, err := ub.Lock(context.Background(), key)
-	if err != nil {
-		return err
+	if unlock, err = ub.Lock(context.Background(), key); err != nil {
+		return nil, err
 	}
-	defer unlock()
+	kept, err := s.userTokensKept(ub, key)
+	if err != nil || !kept {
+		unlock()
+		if err == nil {
+			err = errTokensDropped
+		}
+		return nil, err
+	}
+	return unlock, nil
+}
+
+// userTokensKept is keepTokens' check under the lock of account key in
+// the user's store ub.
+func (s *State) userTokensKept(ub credstore.Blobs, key string) (bool, error) {
 	if _, err := ub.Get(key); !errors.Is(err, credstore.ErrNotFound) || errors.Is(err, credstore.ErrKeyLost) {
-		return nil
+		return true, nil
 	}
 	p, err := s.store.Load()
 	if err != nil {
-		return err
+		return false, err
 	}
-	if p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, key) }) {
-		return nil
-	}
-	return errTokensDropped
+	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, key) }), nil
 }

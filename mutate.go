@@ -524,6 +524,26 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 		}
 		fromProfile = sp.Account(opts.Account.Key()) == nil
 	}
+	if scope == profile.ScopeProcess && opts.Account != nil && opts.AccountSeen {
+		// an account of the profile that the shell is to hold: its lock
+		// until the shell's hold names it, so that a removal of its last
+		// context elsewhere either came first (its tokens went: refused)
+		// or finds the hold
+		sp, err := s.session.Load()
+		if err != nil {
+			return nil, sessionError(err)
+		}
+		if sp.Account(opts.Account.Key()) == nil {
+			unlock, err := s.keepTokens(opts.Account.Key())
+			if errors.Is(err, errTokensDropped) {
+				return nil, &profile.NotFoundError{Kind: "account", Ref: opts.Account.ID}
+			}
+			if err != nil {
+				return nil, err
+			}
+			defer unlock()
+		}
+	}
 	res := &SetResult{}
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
 		res.Created, res.Replaced = false, profile.Removal{}
