@@ -52,6 +52,14 @@ func TestAzCompatibleToken(t *testing.T) {
 	if az != want {
 		t.Fatalf("got %+v, want %+v", az, want)
 	}
+	// A token MSAL has just fetched expires at now+expires_in, to the
+	// nanosecond; the cache keeps whole seconds. Both print as az does
+	// (from the whole expires_on): the same token must not print
+	// ".517080" fresh and ".000000" from the cache.
+	tok.ExpiresOn = tok.ExpiresOn.Add(517080123 * time.Nanosecond)
+	if az := tok.AzCompatible("sub", loc); az != want {
+		t.Fatalf("fresh token: got %+v, want %+v", az, want)
+	}
 }
 
 func FuzzUnmarshal(f *testing.F) {

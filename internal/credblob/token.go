@@ -30,13 +30,17 @@ type AzToken struct {
 // AzTokenFormat is the layout of AzToken.ExpiresOn.
 const AzTokenFormat = "2006-01-02 15:04:05.000000"
 
-// AzCompatible renders t as az does, in loc (the local zone). The result
-// holds the token in clear: it is the command's output.
+// AzCompatible renders t as az does, in loc (the local zone): expiresOn
+// from the whole seconds of expires_on, so that a token MSAL has just
+// fetched (expiring at now+expires_in, to the nanosecond) prints as it
+// does later from the cache (whole seconds). The result holds the token in
+// clear: it is the command's output.
 func (t Token) AzCompatible(subscription string, loc *time.Location) AzToken {
+	sec := t.ExpiresOn.Unix()
 	return AzToken{
 		AccessToken:  t.AccessToken.Reveal(),
-		ExpiresOn:    t.ExpiresOn.In(loc).Format(AzTokenFormat),
-		ExpiresOnSec: t.ExpiresOn.Unix(),
+		ExpiresOn:    time.Unix(sec, 0).In(loc).Format(AzTokenFormat),
+		ExpiresOnSec: sec,
 		Subscription: subscription,
 		Tenant:       t.TenantID,
 		TokenType:    "Bearer",
