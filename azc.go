@@ -59,6 +59,9 @@ type Options struct {
 	// move a context's tokens into the user scope; nil: tokens are not
 	// moved.
 	UserBlobs func() (credstore.Blobs, error)
+	// Interrupt, once closed (Ctrl-C), ends a change's wait for the
+	// profile's lock with profile.ErrInterrupted, changing nothing.
+	Interrupt <-chan struct{}
 }
 
 // State is an open state directory plus, optionally, a session. It holds
@@ -86,7 +89,7 @@ func Open(opts Options) (*State, error) {
 	if isNil(opts.Session) {
 		opts.Session = nil
 	}
-	st, err := profile.Open(opts.Dir, profile.Options{LockTimeout: opts.LockTimeout, Logger: log})
+	st, err := profile.Open(opts.Dir, profile.Options{LockTimeout: opts.LockTimeout, Logger: log, Interrupt: opts.Interrupt})
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,9 @@ var (
 	ErrInvalidName = errors.New("invalid context name")
 	// ErrNoPrevious reports that "use -" has no previous context to return to.
 	ErrNoPrevious = errors.New("no previous context")
+	// ErrInterrupted: a write waiting for profile.lock was interrupted
+	// (Options.Interrupt) and made no change.
+	ErrInterrupted = errors.New("interrupted while waiting for the profile lock; nothing was changed")
 	// ErrBuiltinEnvironment reports an attempt to change or remove a
 	// built-in environment.
 	ErrBuiltinEnvironment = errors.New("built-in environment cannot be changed")

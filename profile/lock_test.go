@@ -2,6 +2,8 @@ package profile
 
 import (
 	"errors"
+	"io/fs"
+	"os"
 	"testing"
 	"time"
 )
@@ -143,4 +145,42 @@ func TestAcquireRunsWaitingOnlyWhenTheLockIsHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.unlock()
+}
+
+// TestInterruptEndsTheWaitForTheLock: Ctrl-C while a write waits for
+// profile.lock (Options.Interrupt closed) ends the wait with
+// ErrInterrupted and writes nothing: azc-full went on waiting, then saved
+// the change and exited 0, where Ctrl-C promises exit 130 with nothing
+// saved.
+func TestInterruptEndsTheWaitForTheLock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	intr := make(chan struct{})
+	waiter, err := Open(dir, Options{Interrupt: intr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.acquire(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.unlock()
+	close(intr)
+	_, err = waiter.Update(func(p *Profile) error {
+		p.Settings.Autosave = new(false)
+		return nil
+	})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Update() error = %v, want ErrInterrupted", err)
+	}
+	if _, err := os.Stat(waiter.Path()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("profile.json after the interrupted Update: %v, want none written", err)
+	}
+	if _, err := waiter.SetDefault("x"); !errors.Is(err, ErrInterrupted) {
+		t.Errorf("SetDefault() error = %v, want ErrInterrupted", err)
+	}
 }

@@ -29,6 +29,9 @@ type Options struct {
 	LockTimeout time.Duration
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
+	// Interrupt, once closed (Ctrl-C), ends a wait for profile.lock with
+	// ErrInterrupted, and the write is not made; nil never does.
+	Interrupt <-chan struct{}
 }
 
 // Store is the user-scope profile kept in profile.json in a state
@@ -52,6 +55,7 @@ type Store struct {
 	tmp     string
 	timeout time.Duration
 	log     *slog.Logger
+	intr    <-chan struct{} // Options.Interrupt
 	// mu guards the last read (readText), the View of it that the
 	// Store's own reads share (readView) and its decoding (decode).
 	mu       sync.Mutex
@@ -94,6 +98,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		tmp:     filepath.Join(dir, tempName),
 		timeout: opts.LockTimeout,
 		log:     opts.Logger,
+		intr:    opts.Interrupt,
 	}
 	if s.timeout <= 0 {
 		s.timeout = defaultLockT
@@ -833,6 +838,9 @@ func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) 
 			}
 			close(giveUp)
 			return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout}
+		case <-s.intr:
+			close(giveUp)
+			return nil, fmt.Errorf("lock %s: %w", s.lock, ErrInterrupted)
 		}
 	}
 }

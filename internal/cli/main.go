@@ -53,6 +53,7 @@ func Main(version string, args []string) int {
 // lines; nothing but the result goes to stdout. A command that fails once
 // ctx has ended (Ctrl-C) exits ExitInterrupted and prints nothing more.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	f.Interrupt = ctx.Done()
 	started := false
 	cmdutil.AttachSession(f)
 	root := NewCmdRoot(f, func() { started = true })

@@ -57,7 +57,7 @@ func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Fac
 			stErr = envErr
 			return nil, stErr
 		}
-		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger, AutosaveEnv: env,
+		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger, AutosaveEnv: env, Interrupt: f.Interrupt,
 			UserBlobs: func() (credstore.Blobs, error) { return UserBlobs(f) }})
 		return st, stErr
 	}

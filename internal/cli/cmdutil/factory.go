@@ -53,6 +53,10 @@ type Factory struct {
 	// Front is the path of the azc that handed this invocation to
 	// azc-full ($AZC_FRONT, read by cli.Main); "" otherwise.
 	Front string
+	// Interrupt, once closed (Ctrl-C), ends a change's wait for the
+	// profile's lock (azc.Options.Interrupt); nil in azc, which Ctrl-C
+	// ends as it waits.
+	Interrupt <-chan struct{}
 }
 
 // CABundleDir is where `azc exec` keeps the CA bundles it gives children
