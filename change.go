@@ -556,5 +556,5 @@ func (s *State) userTokensKept(ub credstore.Blobs, key string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, key) }), nil
+	return p.NamesAccount(key), nil
 }

@@ -548,7 +548,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
 		res.Created, res.Replaced = false, profile.Removal{}
 		want := c
-		if fromProfile && !namesAccount(p, opts.Account.Key()) {
+		if fromProfile && !p.NamesAccount(opts.Account.Key()) {
 			return &profile.NotFoundError{Kind: "account", Ref: opts.Account.ID}
 		}
 		if opts.Account != nil && p.Account(opts.Account.Key()) == nil {
@@ -643,11 +643,6 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 		res.Selected = got.Name
 	}
 	return res, nil
-}
-
-// namesAccount reports whether p holds the account key or a context of it.
-func namesAccount(p *profile.Profile, key string) bool {
-	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, key) })
 }
 
 // checkName refuses a name no context may have, by the profile's rule

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -52,7 +51,7 @@ func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func(
 		return err
 	}
 	for _, k := range keys {
-		if names(p, k) {
+		if p.NamesAccount(k) {
 			continue
 		}
 		if held != nil {
@@ -71,13 +70,6 @@ func DropCredentials(ctx context.Context, blobs Blobs, keys []string, load func(
 		}
 	}
 	return nil
-}
-
-// names reports whether p holds the account key or a context of it.
-func names(p *profile.Profile, key string) bool {
-	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool {
-		return profile.SameName(c.Account, key)
-	})
 }
 
 // BlobKeys returns the keys of the blobs an account's key has in a

@@ -167,6 +167,12 @@ func (p *Profile) Account(key string) *Account {
 	return nil
 }
 
+// NamesAccount reports whether p holds the account key or a context of
+// it: the credentials of an account p does not name belong to nobody.
+func (p *Profile) NamesAccount(key string) bool {
+	return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c Context) bool { return SameName(c.Account, key) })
+}
+
 // AccountID returns the account id (UPN, application id …) that c uses.
 func (p *Profile) AccountID(c *Context) string { return accountID(p.Account(c.Account), c.Account) }
 

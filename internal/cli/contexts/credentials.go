@@ -36,9 +36,7 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		if err != nil {
 			return false, err
 		}
-		return p.Account(key) != nil || slices.ContainsFunc(p.Contexts, func(c profile.Context) bool {
-			return profile.SameName(c.Account, key)
-		}), nil
+		return p.NamesAccount(key), nil
 	}
 	blobs := namedOnly{Blobs: store, names: names}
 	done := map[string]bool{}
