@@ -299,17 +299,10 @@ func (s *holdingSession) Hold(_, key string) error {
 	return nil
 }
 
-// TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens: `azc
-// use X --scope process` reads the profile, then writes the shell's hold
-// and selection; a `context remove` of X and of the rest of its account's
-// contexts in another shell, whose DropCredentials read the holds just
-// before this one was written, deletes the account's tokens. The Use must
-// not then select X, whose tokens are gone (`azc token` would say "not
-// signed in" while both commands exited 0; 4 of 100 such races with real
-// processes): it fails as for a context removed meanwhile, and the hold
-// goes back to the account of the shell's selection.
-func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing.T) {
-	t.Parallel()
+// userContextsWithStore opens a state directory whose profile holds
+// addContexts' contexts, with a user credential store of a fixed key.
+func userContextsWithStore(t *testing.T) (*azc.State, credstore.Blobs, *profile.Profile) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "azc")
 	blobs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test", scopeTestKey(t))})
 	if err != nil {
@@ -324,6 +317,21 @@ func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing
 	if err != nil {
 		t.Fatal(err)
 	}
+	return base, blobs, user
+}
+
+// TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens: `azc
+// use X --scope process` reads the profile, then writes the shell's hold
+// and selection; a `context remove` of X and of the rest of its account's
+// contexts in another shell, whose DropCredentials read the holds just
+// before this one was written, deletes the account's tokens. The Use must
+// not then select X, whose tokens are gone (`azc token` would say "not
+// signed in" while both commands exited 0; 4 of 100 such races with real
+// processes): it fails as for a context removed meanwhile, and the hold
+// goes back to the account of the shell's selection.
+func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing.T) {
+	t.Parallel()
+	base, blobs, user := userContextsWithStore(t)
 	key := user.Accounts[0].Key()
 	if err := blobs.Put(key, []byte("tokens")); err != nil {
 		t.Fatal(err)
@@ -342,7 +350,7 @@ func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing
 		}
 	}
 	st := base.WithSession(sess)
-	_, err = st.Use(azc.ScopeProcess, "Development")
+	_, err := st.Use(azc.ScopeProcess, "Development")
 	var nf *profile.NotFoundError
 	if !errors.As(err, &nf) {
 		sels, _ := sess.Selections()
@@ -365,20 +373,7 @@ func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing
 // default as it is after the removal (here none).
 func TestANewShellRacingTheRemovalOfItsDefaultsAccountIsNotLeftWithoutTokens(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "azc")
-	blobs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test", scopeTestKey(t))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := azc.Open(azc.Options{Dir: dir, UserBlobs: func() (credstore.Blobs, error) { return blobs, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addContexts(base)
-	user, err := base.Store().Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, blobs, user := userContextsWithStore(t)
 	key := user.Accounts[0].Key()
 	if err := blobs.Put(key, []byte("tokens")); err != nil {
 		t.Fatal(err)
@@ -416,20 +411,7 @@ func TestANewShellRacingTheRemovalOfItsDefaultsAccountIsNotLeftWithoutTokens(t *
 // nothing in the shell.
 func TestAShellContextOfAnAccountWhoseTokensWentIsRefused(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "azc")
-	blobs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test", scopeTestKey(t))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := azc.Open(azc.Options{Dir: dir, UserBlobs: func() (credstore.Blobs, error) { return blobs, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addContexts(base)
-	user, err := base.Store().Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, blobs, user := userContextsWithStore(t)
 	acct := user.Accounts[0]
 	c := *user.Context("Development")
 	if err := blobs.Put(acct.Key(), []byte("tokens")); err != nil {
@@ -448,7 +430,7 @@ func TestAShellContextOfAnAccountWhoseTokensWentIsRefused(t *testing.T) {
 	sess := &holdingSession{memSession: sessionWithContext()}
 	st := base.WithSession(sess)
 	c.Name = "mine"
-	_, err = st.SetContext(azc.ScopeProcess, c, azc.SetOptions{Account: &acct, AccountSeen: true})
+	_, err := st.SetContext(azc.ScopeProcess, c, azc.SetOptions{Account: &acct, AccountSeen: true})
 	var nf *profile.NotFoundError
 	if !errors.As(err, &nf) {
 		t.Fatalf("SetContext: %v; want a NotFoundError: the account's tokens are gone", err)
