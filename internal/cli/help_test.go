@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
@@ -110,4 +111,40 @@ func hidden(c *cobra.Command) bool {
 		}
 	}
 	return false
+}
+
+// TestHelpShowsNoValueForASwitch: pflag takes a back-quoted word of a
+// flag's usage for the name of its value, so a switch whose usage quotes a
+// command (`azc version`) showed as `--version azc version` in --help.
+func TestHelpShowsNoValueForASwitch(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	for _, c := range allCommands(NewCmdRoot(f, func() {})) {
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
+			fs.VisitAll(func(fl *pflag.Flag) {
+				if fl.Value.Type() != "bool" {
+					return
+				}
+				if name, _ := pflag.UnquoteUsage(fl); name != "" {
+					t.Errorf("%s --%s shows a value %q in --help", c.CommandPath(), fl.Name, name)
+				}
+			})
+		}
+	}
+}
+
+// TestAutosaveShowsScopeAsWhatItShows: autosave show changes nothing, so
+// its --scope is the scope whose setting it shows, not where a change is
+// kept.
+func TestAutosaveShowsScopeAsWhatItShows(t *testing.T) {
+	t.Parallel()
+	ios, _, out, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	if code := Run(context.Background(), f, []string{"autosave", "show", "--help"}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(out.String(), "change is kept") || !strings.Contains(out.String(), "--scope string") {
+		t.Errorf("autosave show --help:\n%s", out)
+	}
 }

@@ -98,7 +98,7 @@ switches between them per user or per shell, and runs any program under one.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, Hints: flagHint(cmd, err)}
 	})
-	root.Flags().Bool("version", false, "print azc's version (as `azc version`)")
+	root.Flags().Bool("version", false, "print azc's version (as azc version does)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {
 			return cmdutil.PrintVersion(f, outputOf(cmd))

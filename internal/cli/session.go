@@ -155,7 +155,8 @@ func newCmdAutosaveShow(f *cmdutil.Factory) *cobra.Command {
 			return sessions.AutosaveShowRun(f, outputOf(cmd), opts)
 		},
 	}
-	addScopeFlag(cmd, &opts.Scope)
+	cmd.Flags().StringVar(&opts.Scope, "scope", "", "show the setting of this scope: user (the profile) or process (this shell's session); default: the one in effect")
+	_ = cmd.RegisterFlagCompletionFunc("scope", completeWords("user", "process"))
 	return cmd
 }
 
