@@ -481,9 +481,11 @@ type UpsertResult struct {
 // empty c.Name keeps the existing name, or gives a new context its
 // DefaultName; a name held by a context of another identity gives
 // ErrNameTaken unless opts.Force, which removes that context. A rename
-// carries the default along. Empty StorageAccount, Properties and tenant
-// domain/display name keep what the stored context has. c.Account must be
-// an account key and c.Tenant.ID set (ErrInvalidContext).
+// carries the default along. An update keeps what the stored context has
+// in every field c leaves empty (its storage account, properties, tenant
+// domain, environment …); a new context with no environment gets
+// DefaultEnvironment. c.Account must be an account key and c.Tenant.ID
+// set (ErrInvalidContext).
 func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, error) {
 	return p.upsert(c, opts, nil)
 }
@@ -513,9 +515,6 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 	if c.Account == "" || c.Tenant.ID == "" {
 		return res, fmt.Errorf("context needs an account and a tenant: %w", ErrInvalidContext)
 	}
-	if c.Environment == "" {
-		c.Environment = DefaultEnvironment
-	}
 	// i is the context to update: the one c's name names when it has c's
 	// identity (a profile may hold several contexts of one identity, and
 	// renaming another of them to the name would give two contexts one
@@ -542,6 +541,9 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 		i = p.identityIndex(&c, ix)
 	}
 	if i < 0 {
+		if c.Environment == "" {
+			c.Environment = DefaultEnvironment
+		}
 		if c.Name == "" {
 			c.Name = p.defaultName(&c, ix)
 		}
@@ -554,21 +556,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 		}
 	} else {
 		old := &p.Contexts[i]
-		if c.Name == "" {
-			c.Name = old.Name
-		}
-		if c.StorageAccount == "" {
-			c.StorageAccount = old.StorageAccount
-		}
-		if c.Properties == nil {
-			c.Properties = old.Properties
-		}
-		if c.Tenant.DefaultDomain == "" {
-			c.Tenant.DefaultDomain = old.Tenant.DefaultDomain
-		}
-		if c.Tenant.DisplayName == "" {
-			c.Tenant.DisplayName = old.Tenant.DisplayName
-		}
+		c.keepFrom(old)
 		p.follow(old.Name, c.Name)
 		if ix != nil && old.Name != c.Name {
 			ix.setName(old.Name, c.Name, i)
@@ -583,6 +571,46 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 	}
 	res.Context = p.Contexts[i].clone()
 	return res, nil
+}
+
+// keepFrom gives each field that c leaves empty the value of old, the
+// stored context c updates: an update states what it changes, and keeps
+// the rest (a sign-in again keeps a context's storage account, an import
+// that names no environment keeps the context's). c's subscription, the
+// caller's, is copied before it changes. TestAnUpdateKeepsWhatItLeavesEmpty
+// fills every field by reflection and holds this to it.
+func (c *Context) keepFrom(old *Context) {
+	if c.Name == "" {
+		c.Name = old.Name
+	}
+	if c.Environment == "" {
+		c.Environment = old.Environment
+	}
+	if c.Tenant.DefaultDomain == "" {
+		c.Tenant.DefaultDomain = old.Tenant.DefaultDomain
+	}
+	if c.Tenant.DisplayName == "" {
+		c.Tenant.DisplayName = old.Tenant.DisplayName
+	}
+	if s, o := c.Subscription, old.Subscription; s != nil && o != nil && (s.Name == "" || s.State == "" || s.TenantID == "") {
+		k := *s
+		if k.Name == "" {
+			k.Name = o.Name
+		}
+		if k.State == "" {
+			k.State = o.State
+		}
+		if k.TenantID == "" {
+			k.TenantID = o.TenantID
+		}
+		c.Subscription = &k
+	}
+	if c.StorageAccount == "" {
+		c.StorageAccount = old.StorageAccount
+	}
+	if c.Properties == nil {
+		c.Properties = old.Properties
+	}
 }
 
 // follow points the default and previous contexts at a renamed context.
