@@ -64,6 +64,10 @@ func fillValue(v reflect.Value, n *int) {
 		v.SetString(fmt.Sprintf("value%d", *n))
 	case reflect.Bool:
 		v.SetBool(true)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(*n))
+	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+		v.SetUint(uint64(*n))
 	case reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
 		fillValue(v.Elem(), n)
@@ -117,4 +121,76 @@ func leaves(v reflect.Value, path string) map[string]string {
 		out[path] = fmt.Sprint(v)
 	}
 	return out
+}
+
+// TestEveryFieldOfTheModelChangesTheShape: a profile.Context that differs
+// from a filled one (fillValue) in one field only, any field but those
+// notShown names, has another JSON shape. It finds a field the shape
+// leaves out whatever its kind: a boolean left out would still find its
+// "true" in the shape (current's), a number its digits.
+func TestEveryFieldOfTheModelChangesTheShape(t *testing.T) {
+	t.Parallel()
+	var a profile.Account
+	n := 0
+	fillValue(reflect.ValueOf(&a).Elem(), &n)
+	p := &profile.Profile{Accounts: []profile.Account{a}}
+	filled := func() *profile.Context {
+		var c profile.Context
+		m := n
+		fillValue(reflect.ValueOf(&c).Elem(), &m)
+		c.Account = a.Key()
+		return &c
+	}
+	shapeOf := func(c *profile.Context) string {
+		out, err := json.Marshal(indexAccounts(p).shape(c, profile.ScopeUser, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	base := shapeOf(filled())
+	for path := range leaves(reflect.ValueOf(*filled()), "") {
+		if _, ok := notShown[path]; ok {
+			continue
+		}
+		c := filled()
+		alter(reflect.ValueOf(c).Elem(), strings.Split(path, "."))
+		if shapeOf(c) == base {
+			t.Errorf("profile.Context.%s changed and the JSON shape did not: add it to the shape or to notShown", path)
+		}
+	}
+}
+
+// alter changes the value at path (as leaves names it) under v.
+func alter(v reflect.Value, path []string) {
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		alter(v.FieldByName(path[0]), path[1:])
+	case reflect.Map:
+		k := v.MapKeys()[0]
+		e := v.MapIndex(k)
+		v.SetMapIndex(k, reflect.Value{})
+		switch path[0] {
+		case "key":
+			k = reflect.ValueOf(k.String() + "!")
+		default:
+			e = reflect.ValueOf(e.String() + "!")
+		}
+		v.SetMapIndex(k, e)
+	case reflect.Slice:
+		alter(v.Index(0), path)
+	case reflect.String:
+		v.SetString(v.String() + "!")
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(v.Int() + 1000)
+	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+		v.SetUint(v.Uint() + 1000)
+	default:
+		panic(fmt.Sprintf("alter: add %s", v.Kind()))
+	}
 }
