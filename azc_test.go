@@ -326,9 +326,9 @@ func userContextsWithStore(t *testing.T) (*azc.State, credstore.Blobs, *profile.
 // contexts in another shell, whose DropCredentials read the holds just
 // before this one was written, deletes the account's tokens. The Use must
 // not then select X, whose tokens are gone (`azc token` would say "not
-// signed in" while both commands exited 0; 4 of 100 such races with real
-// processes): it fails as for a context removed meanwhile, and the hold
-// goes back to the account of the shell's selection.
+// signed in" while both commands exit 0): it fails as for a context
+// removed meanwhile, and the hold goes back to the account of the shell's
+// selection.
 func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing.T) {
 	t.Parallel()
 	base, blobs, user := userContextsWithStore(t)
@@ -368,9 +368,8 @@ func TestASelectionRacingTheRemovalOfItsAccountIsNotLeftWithoutTokens(t *testing
 // a new shell (AdoptDefault, `azc init`) reads the profile's default, then
 // writes its hold and selection; a removal of the default's account's last
 // context in between, whose DropCredentials read the holds before, drops
-// the tokens (2 of 100 such races with real shells left the new shell
-// "not signed in"). The shell must not adopt that context: it adopts the
-// default as it is after the removal (here none).
+// the tokens. The shell must not adopt that context ("not signed in"): it
+// adopts the default as it is after the removal (here none).
 func TestANewShellRacingTheRemovalOfItsDefaultsAccountIsNotLeftWithoutTokens(t *testing.T) {
 	t.Parallel()
 	base, blobs, user := userContextsWithStore(t)
@@ -404,11 +403,10 @@ func TestANewShellRacingTheRemovalOfItsDefaultsAccountIsNotLeftWithoutTokens(t *
 // TestAShellContextOfAnAccountWhoseTokensWentIsRefused: `azc context set
 // -c sp --scope process --name mine` reads sp's account from the profile,
 // then adds mine to the shell's session and selects it; a removal of the
-// account's last context in another shell in between (its tokens dropped,
-// as no shell held the account yet) left the shell selecting mine, "not
-// signed in", while both commands exited 0 (4 of 100 such races with real
-// shells). SetContext must fail as for an account gone, and change
-// nothing in the shell.
+// account's last context in another shell in between drops its tokens, as
+// no shell holds the account yet. SetContext must then fail as for an
+// account gone, and change nothing in the shell: selecting mine would
+// leave the shell "not signed in" while both commands exit 0.
 func TestAShellContextOfAnAccountWhoseTokensWentIsRefused(t *testing.T) {
 	t.Parallel()
 	base, blobs, user := userContextsWithStore(t)

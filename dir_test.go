@@ -9,10 +9,10 @@ import (
 )
 
 // TestDefaultDirRefusesARelativePath: a relative AZC_CONFIG_DIR (or HOME)
-// names another state directory in every directory azc runs in: a child
-// of `azc exec` that changed directory made and read an empty one there
-// (in / as root), and said the context did not exist. It is refused,
-// naming the variable and what to set; an absolute one is kept.
+// names another state directory in every directory azc runs in (a child
+// of `azc exec` that changes directory would make and read an empty one
+// there, and find no context). It is refused, naming the variable and
+// what to set; an absolute one is kept.
 func TestDefaultDirRefusesARelativePath(t *testing.T) {
 	t.Parallel()
 	abs := filepath.Join(t.TempDir(), "azc")

@@ -510,9 +510,9 @@ func TestCheckOwnedDirNamesNoStateDirectory(t *testing.T) {
 
 // TestAFileOfYoursYouCannotOpenSaysHowToFixIt: an open of a state file or
 // directory of the user's denied by its mode (chmod 000) is an
-// *UnsafePathError whose hint gives the chmod that fixes it; it was
-// "open …: permission denied" with no way out. (The denial is made up:
-// root, which runs these tests, is never denied.)
+// *UnsafePathError whose hint gives the chmod that fixes it, not a bare
+// "open …: permission denied". (The denial is made up: root, which runs
+// these tests, is never denied.)
 func TestAFileOfYoursYouCannotOpenSaysHowToFixIt(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -507,9 +507,9 @@ func TestImportAzurePowerShellWarnsOfAContextWithNoAccount(t *testing.T) {
 // an account in other cases than azc writes ("Emu|T1|Alice@…", as a script
 // that writes one may) gives its credential blob under the account's Key,
 // which is what the imported context's account is and what its blob is
-// read by: it was stored under the file's spelling, so that the import
-// said it brought the account's credentials and `azc token` then said
-// "not signed in". Of two spellings of one key, the one azc writes wins.
+// read by (a blob under the file's spelling is found by no one: `azc
+// token` would say "not signed in"). Of two spellings of one key, the one
+// azc writes wins.
 func TestImportedCredentialsAreKeyedAsTheirAccounts(t *testing.T) {
 	t.Parallel()
 	data := []byte(`{"kind":"azc.contexts","version":1,
@@ -647,8 +647,8 @@ func TestImportWarnsOfWhatItCannotKeep(t *testing.T) {
 
 // TestImportCountsAContextOnce: a file that holds one context twice (az's
 // azureProfile.json lists a subscription once per spelling of the user, and
-// the second entry renames nothing) reports it added, not added and updated:
-// the import said "1 added, 1 updated" of a profile that then held one context.
+// the second entry renames nothing) reports it added, not added and
+// updated ("1 added, 1 updated" of a profile that holds one context).
 func TestImportCountsAContextOnce(t *testing.T) {
 	t.Parallel()
 	e := `{"id":"s1","name":"Dev","state":"Enabled","user":{"name":"%s","type":"user"},"isDefault":%v,"tenantId":"t","environmentName":"AzureCloud"}`

@@ -149,9 +149,8 @@ func TestAcquireRunsWaitingOnlyWhenTheLockIsHeld(t *testing.T) {
 
 // TestInterruptEndsTheWaitForTheLock: Ctrl-C while a write waits for
 // profile.lock (Options.Interrupt closed) ends the wait with
-// ErrInterrupted and writes nothing: azc-full went on waiting, then saved
-// the change and exited 0, where Ctrl-C promises exit 130 with nothing
-// saved.
+// ErrInterrupted and writes nothing, as Ctrl-C promises (exit 130,
+// nothing saved), rather than waiting on and saving the change.
 func TestInterruptEndsTheWaitForTheLock(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -632,8 +632,8 @@ func TestAViewsProfileAndUpdatesShareNothing(t *testing.T) {
 // TestEveryPathReadsAFileWithTwoByteOrderMarksAlike: a profile.json that
 // begins with two UTF-8 byte order marks (a tool that writes a mark before
 // text that already has one) is read alike by Load, View, SetDefault and
-// Update: each took off one mark, or two, so that `context show` answered
-// from a file that `use` refused without naming it.
+// Update, each taking off every mark: `context show` must not answer from
+// a file that `use` refuses.
 func TestEveryPathReadsAFileWithTwoByteOrderMarksAlike(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
@@ -665,9 +665,8 @@ func TestEveryPathReadsAFileWithTwoByteOrderMarksAlike(t *testing.T) {
 // TestTwoEnvironmentsOfOneNameAreADuplicate: a profile.json (edited by
 // hand) with two custom environments whose names are the same under
 // SameName, or one named as a built-in, is refused by every read as two
-// contexts of one name are, with the path and the way out: it was read,
-// and a context naming "LAB" got the endpoints of "lab", the first of the
-// two, while `azc doctor` said ok.
+// contexts of one name are, with the path and the way out: read, a context
+// naming "LAB" would get the endpoints of "lab", the first of the two.
 func TestTwoEnvironmentsOfOneNameAreADuplicate(t *testing.T) {
 	t.Parallel()
 	env := func(name, host string) string {

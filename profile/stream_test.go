@@ -359,8 +359,8 @@ func TestSetDefaultDecodesBeforeTheLock(t *testing.T) {
 // rest of the old header after them. A hand-edited header that repeats
 // one of those members after "settings" (in any case: encoding/json
 // matches keys ignoring case, and the last one wins) would then win over
-// the new values: `use` said it switched and the default stayed. The
-// file it writes must decode as Update's does.
+// the new values, and `use` would say it switched while the default
+// stayed. The file it writes must decode as Update's does.
 func TestSetDefaultStreamedWritesWhatUpdateDecodes(t *testing.T) {
 	t.Parallel()
 	base := mustEncode(benchProfile(5))
@@ -406,9 +406,10 @@ func TestSetDefaultStreamedWritesWhatUpdateDecodes(t *testing.T) {
 // members are as Encode lays them out but that has a member after the
 // contexts array (appended by jq, Python or PowerShell, which add a new
 // key last) is not in that layout: its settings, the last of its members
-// of that name, are what Decode gives, not the header's. Settings said
-// autosave was on where Decode said off, and `azc use` switched the
-// user's default where it refuses without a session.
+// of that name, are what Decode gives, not the header's: with the
+// header's, Settings would say autosave is on where Decode says off, and
+// `azc use` would switch the user's default where it refuses without a
+// session.
 func TestSettingsSeesMembersAfterTheContexts(t *testing.T) {
 	t.Parallel()
 	p := benchProfile(5)
