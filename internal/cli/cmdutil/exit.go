@@ -183,7 +183,10 @@ func classify(err error) (int, []string) {
 		nf      *profile.NotFoundError
 		lock    *profile.LockTimeoutError
 		corrupt *credstore.CorruptError
-		hint    interface{ Hint() string }
+		// unusable is a profile that cannot be used: a failure whatever
+		// made it so (an invalid name in the file is no usage error).
+		unusable *profile.CorruptError
+		hint     interface{ Hint() string }
 	)
 	var hints []string
 	code := ExitFailure
@@ -197,6 +200,7 @@ func classify(err error) (int, []string) {
 		}
 	}
 	switch {
+	case errors.As(err, &unusable):
 	case errors.As(err, &amb):
 		code = ExitUsage
 		switch {
