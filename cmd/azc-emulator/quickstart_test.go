@@ -1,0 +1,125 @@
+//go:build linux
+
+package main_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestQuickStartPrintsWhatTheREADMEShows runs scripts/quickstart.sh on the
+// binaries TestMain built and requires every command of the README's quick
+// start to print there what the README shows, but for what changes from run
+// to run (the device code, the token's expiry). The README shows the
+// script's output as captured, so nothing else keeps the two in step.
+func TestQuickStartPrintsWhatTheREADMEShows(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"bash", "curl", "python3", "mkfifo"} {
+		_, err := exec.LookPath(tool)
+		needPeer(t, err == nil, tool)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "\n```console\n")
+	if block, _, ok = strings.Cut(block, "\n```"); !ok {
+		t.Fatal("README.md has no console block")
+	}
+	want := quickStartSteps(block)
+	if len(want) == 0 {
+		t.Fatal("README.md's console block shows no command")
+	}
+
+	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "quickstart.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", script)
+	cmd.Env = append(withoutAzc(os.Environ()), "AZC_BIN_DIR="+bin.dir, "TMPDIR="+t.TempDir())
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out // one pipe: the steps and their output in order
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("scripts/quickstart.sh: %v\n%s", err, out.String())
+	}
+	got := quickStartSteps(regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(out.String(), ""))
+	for _, step := range want {
+		found := false
+		for _, g := range got {
+			if g.cmd == step.cmd {
+				found = true
+				if g.out != step.out {
+					t.Errorf("$ %s\nprints:\n%s\nREADME.md shows:\n%s", step.cmd, g.out, step.out)
+				}
+				break
+			}
+		}
+		if !found {
+			t.Errorf("README.md shows `%s`, which scripts/quickstart.sh does not run", step.cmd)
+		}
+	}
+}
+
+// withoutAzc drops the variables that would point azc elsewhere than the
+// script's own state and binaries.
+func withoutAzc(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "AZC_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// quickStartStep is one `$ CMD` of a transcript and what follows it.
+type quickStartStep struct{ cmd, out string }
+
+var quickStartVolatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`enter the code \S+ to`), "enter the code CODE to"},
+	{regexp.MustCompile(`"expiresOn": "[^"]*"`), `"expiresOn": "TIME"`},
+	{regexp.MustCompile(`"expires_on": [0-9]+`), `"expires_on": SECONDS`},
+	{regexp.MustCompile(`expiring [0-9]+`), "expiring SECONDS"},
+}
+
+// quickStartSteps splits a transcript at its `$ ` lines. Of a run of
+// progress lines counting subscriptions it keeps the first and the last
+// (a slow machine adds one every 5 seconds between them), and it replaces
+// what changes from run to run.
+func quickStartSteps(text string) []quickStartStep {
+	var steps []quickStartStep
+	var lines []string
+	flush := func() {
+		if len(steps) > 0 {
+			steps[len(steps)-1].out = strings.TrimSpace(strings.Join(lines, "\n"))
+		}
+		lines = nil
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if cmd, ok := strings.CutPrefix(line, "$ "); ok {
+			flush()
+			steps = append(steps, quickStartStep{cmd: strings.TrimSpace(cmd)})
+			continue
+		}
+		for _, v := range quickStartVolatile {
+			line = v.re.ReplaceAllString(line, v.with)
+		}
+		const counting = "azc: listing subscriptions: "
+		if n := len(lines); n >= 2 && strings.HasPrefix(line, counting) &&
+			strings.HasPrefix(lines[n-1], counting) && strings.HasPrefix(lines[n-2], counting) {
+			lines[n-1] = line
+			continue
+		}
+		lines = append(lines, line)
+	}
+	flush()
+	return steps
+}
