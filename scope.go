@@ -60,14 +60,14 @@ type ScopeDecision struct {
 }
 
 // ChangeScope decides where a change goes: flag when
-// non-zero; else the session's autosave setting; else env, the caller's
-// reading of $AZC_AUTOSAVE (or AzContextAutoSave, Azure_Profile_Autosave;
-// nil when none is set); else the profile's autosave setting; else
-// autosave on. Autosave on means ScopeUser, off ScopeProcess. A decision
-// for ScopeProcess without a session fails with ErrNoSession, whatever
-// rule made it.
-func (s *State) ChangeScope(flag profile.Scope, env *bool) (ScopeDecision, error) {
-	d, err := s.decideScope(flag, env)
+// non-zero; else the session's autosave setting; else Options.AutosaveEnv,
+// the caller's reading of $AZC_AUTOSAVE (or AzContextAutoSave,
+// Azure_Profile_Autosave), when set; else the profile's autosave setting;
+// else autosave on. Autosave on means ScopeUser, off ScopeProcess. A
+// decision for ScopeProcess without a session fails with ErrNoSession,
+// whatever rule made it.
+func (s *State) ChangeScope(flag profile.Scope) (ScopeDecision, error) {
+	d, err := s.decideScope(flag, s.env)
 	if err != nil {
 		return d, err
 	}

@@ -21,7 +21,14 @@ func boolPtrForScope(b bool) *bool { return &b }
 // scopeState opens a state directory with a real session attached.
 func scopeState(t *testing.T) (*azc.State, *session.Session) {
 	t.Helper()
-	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc")})
+	return scopeStateEnv(t, nil)
+}
+
+// scopeStateEnv is scopeState with env as the reading of the autosave
+// variables (Options.AutosaveEnv).
+func scopeStateEnv(t *testing.T, env *bool) (*azc.State, *session.Session) {
+	t.Helper()
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), AutosaveEnv: env})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +62,7 @@ func TestChangeScopeFollowsDesignSection3(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st, _ := scopeState(t)
+			st, _ := scopeStateEnv(t, tc.env)
 			if tc.noSession {
 				st = st.WithSession(nil)
 			}
@@ -69,7 +76,7 @@ func TestChangeScopeFollowsDesignSection3(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			d, err := st.ChangeScope(tc.flag, tc.env)
+			d, err := st.ChangeScope(tc.flag)
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("ChangeScope = %+v, %v; want %v", d, err, tc.wantErr)
@@ -80,6 +87,22 @@ func TestChangeScopeFollowsDesignSection3(t *testing.T) {
 				t.Fatalf("ChangeScope = %+v, %v; want scope %d from %s", d, err, tc.want, tc.wantSource)
 			}
 		})
+	}
+}
+
+// TestChangesGoWhereReadsLook: the autosave variables the State was
+// opened with decide both what a shell sees and where its changes go:
+// with AutosaveEnv false and no session, the profile's contexts are out
+// of sight and a change is refused for want of a session, not written to
+// the profile.
+func TestChangesGoWhereReadsLook(t *testing.T) {
+	t.Parallel()
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), AutosaveEnv: boolPtrForScope(false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := st.ChangeScope(0); !errors.Is(err, azc.ErrNoSession) || d.Source != azc.SourceEnvironment {
+		t.Fatalf("ChangeScope = %+v, %v; want the environment's process scope, without a session", d, err)
 	}
 }
 
@@ -134,7 +157,7 @@ func TestEnablingAutosaveMovesTheSessionIntoTheProfile(t *testing.T) {
 	if _, err := sess.Blobs().Get(carol.Key()); !errors.Is(err, credstore.ErrNotFound) {
 		t.Fatalf("the session kept the tokens: %v", err)
 	}
-	if d, err := st.ChangeScope(0, nil); err != nil || d.Scope != profile.ScopeUser {
+	if d, err := st.ChangeScope(0); err != nil || d.Scope != profile.ScopeUser {
 		t.Fatalf("after enable, changes go to %+v, %v", d, err)
 	}
 	if st.SessionBlobs() == nil || st.WithSession(nil).SessionBlobs() != nil {

@@ -93,7 +93,7 @@ func StateAndScope(f *Factory, flag string) (*azc.State, profile.Scope, error) {
 
 // ChangeScope decides which scope a state-changing command writes to: the
 // --scope flag, else the library's rule (azc.State.ChangeScope) over the
-// autosave variables of the environment.
+// autosave variables of the environment, which f.State read.
 func ChangeScope(f *Factory, st *azc.State, flag string) (profile.Scope, error) {
 	d, err := ScopeDecision(f, st, flag)
 	return d.Scope, err
@@ -105,11 +105,7 @@ func ScopeDecision(f *Factory, st *azc.State, flag string) (azc.ScopeDecision, e
 	if err != nil {
 		return azc.ScopeDecision{}, err
 	}
-	env, _, err := EnvAutosave(f)
-	if err != nil {
-		return azc.ScopeDecision{}, err
-	}
-	d, err := st.ChangeScope(s, env)
+	d, err := st.ChangeScope(s)
 	if errors.Is(err, azc.ErrNoSession) {
 		return azc.ScopeDecision{}, WithHint(err, ExitUsage, NoSessionHint)
 	}

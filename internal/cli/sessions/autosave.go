@@ -87,7 +87,7 @@ func sessionCell(s *AutosaveSetting) string {
 // setting reports the autosave setting in effect; with flag, the one
 // stored in that scope.
 func setting(f *cmdutil.Factory, st *azc.State, flag profile.Scope) (*AutosaveSetting, error) {
-	env, name, err := cmdutil.EnvAutosave(f)
+	_, name, err := cmdutil.EnvAutosave(f)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func setting(f *cmdutil.Factory, st *azc.State, flag profile.Scope) (*AutosaveSe
 	default:
 		// The scope rule is the library's; a missing session does not
 		// matter for showing it.
-		d, err := st.ChangeScope(0, env)
+		d, err := st.ChangeScope(0)
 		if d.Source == "" {
 			return nil, err
 		}
