@@ -26,6 +26,20 @@ func (c *Context) SameIdentity(o *Context) bool {
 	return strings.EqualFold(c.Subscription.ID, o.Subscription.ID)
 }
 
+// Facts returns c without what a user gives one context of its own (its
+// name, storage account and properties): the account, environment,
+// tenant and subscription that a new context of the same subscription
+// starts from. Its subscription is a copy. TestFactsKeepTheFactsAndNoSetting
+// holds every field of Context to one side or the other.
+func (c Context) Facts() Context {
+	c.Name, c.StorageAccount, c.Properties = "", "", nil
+	if c.Subscription != nil {
+		s := *c.Subscription
+		c.Subscription = &s
+	}
+	return c
+}
+
 // Named reports whether ref names s, as --subscription takes one: its id
 // or its name, ignoring case as names are compared (SameName), and the
 // white space around ref, as Find ignores it. An empty ref names no

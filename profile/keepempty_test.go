@@ -2,6 +2,7 @@ package profile
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -74,5 +75,44 @@ func TestAnAccountUpdateKeepsWhatItLeavesEmpty(t *testing.T) {
 		if _, ok := reflect.TypeFor[Account]().FieldByName(f); !ok {
 			t.Errorf("signInSays names %s, which Account does not have", f)
 		}
+	}
+}
+
+// contextFacts and contextSettings sort the fields of Context: the facts
+// of its subscription, which a new context of that subscription starts
+// from (Facts keeps them), and what a user gives one context of its own
+// (Facts empties them). Every field is in one of the two.
+var (
+	contextFacts    = []string{"Account", "Environment", "Tenant", "Subscription"}
+	contextSettings = []string{"Name", "StorageAccount", "Properties"}
+)
+
+// TestFactsKeepTheFactsAndNoSetting: Facts of a context whose every field
+// is filled (by reflection) keeps each of contextFacts and empties each
+// of contextSettings, and every field of Context is named in one of them:
+// a field added to the model must be sorted, or `context set
+// --subscription` copies one context's own setting into another.
+func TestFactsKeepTheFactsAndNoSetting(t *testing.T) {
+	t.Parallel()
+	c := filledProfile().Contexts[0]
+	f := c.Facts()
+	got, was := reflect.ValueOf(f), reflect.ValueOf(c)
+	for i := range got.NumField() {
+		name := got.Type().Field(i).Name
+		switch {
+		case slices.Contains(contextFacts, name):
+			if !reflect.DeepEqual(got.Field(i).Interface(), was.Field(i).Interface()) {
+				t.Errorf("Facts changed Context.%s, a fact: %v, want %v", name, got.Field(i), was.Field(i))
+			}
+		case slices.Contains(contextSettings, name):
+			if !got.Field(i).IsZero() {
+				t.Errorf("Facts kept Context.%s, a context's own setting: %v", name, got.Field(i))
+			}
+		default:
+			t.Errorf("Context.%s is neither in contextFacts nor in contextSettings: sort it (and empty it in Facts if it is a setting)", name)
+		}
+	}
+	if f.Subscription == c.Subscription {
+		t.Error("Facts shares the subscription with the context")
 	}
 }

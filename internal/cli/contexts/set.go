@@ -60,8 +60,8 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 		if ferr != nil {
 			return ferr
 		}
-		found.Name, found.StorageAccount, found.Properties = opts.Name, opts.StorageAccount, nil
-		want, err = found, nil
+		want, err = found.Facts(), nil
+		want.Name, want.StorageAccount = opts.Name, opts.StorageAccount
 	}
 	if err != nil {
 		return err
@@ -140,10 +140,7 @@ func planSet(p *profile.Profile, o *SetOptions) (profile.Context, error) {
 		if err != nil {
 			return profile.Context{}, err
 		}
-		base = *found
-		base.Name = ""
-		base.StorageAccount = ""
-		base.Properties = nil
+		base = found.Facts()
 		if o.Subscription == "" && found.Subscription != nil && !matchesTenant(found, o.Tenant) {
 			base.Subscription = nil
 		}
