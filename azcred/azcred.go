@@ -137,9 +137,13 @@ func New(opts *Options) (*Credential, error) {
 			return nil, fmt.Errorf("azcred: context %q lives in a session that keeps no credentials", c.Name)
 		}
 	} else {
+		require, err := credstore.RequireEncryptionEnv(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("azcred: %w", err)
+		}
 		store, err := credstore.Open(dir, credstore.Options{
 			Env:               getenv,
-			RequireEncryption: getenv("AZC_REQUIRE_ENCRYPTION") == "1",
+			RequireEncryption: require,
 			Warn:              func(msg string) { log.Warn("azcred: " + msg) },
 			Logger:            log,
 		})

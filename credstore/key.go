@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 )
 
 // Backend names, as Store.Backend reports them.
@@ -121,6 +122,38 @@ func (e *EncryptionRequiredError) Error() string {
 
 // Is matches ErrEncryptionRequired.
 func (e *EncryptionRequiredError) Is(target error) bool { return target == ErrEncryptionRequired }
+
+// RequireEncryptionVar is the environment variable that, set to 1, makes
+// the commands open their credential store with
+// Options.RequireEncryption.
+const RequireEncryptionVar = "AZC_REQUIRE_ENCRYPTION"
+
+// RequireEncryptionEnv reads RequireEncryptionVar through getenv: unset or
+// empty is false; 1, true, yes and on (in any case) are true; 0, false, no
+// and off are false. Any other value is an *EnvError rather than false, so
+// that a value meant to refuse plaintext never lets credentials be stored
+// unencrypted.
+func RequireEncryptionEnv(getenv func(string) string) (bool, error) {
+	v := strings.TrimSpace(getenv(RequireEncryptionVar))
+	switch strings.ToLower(v) {
+	case "":
+		return false, nil
+	case "1", "true", "t", "yes", "on":
+		return true, nil
+	case "0", "false", "f", "no", "off":
+		return false, nil
+	}
+	return false, &EnvError{Name: RequireEncryptionVar, Value: v}
+}
+
+// EnvError is an environment variable whose value azc cannot take.
+type EnvError struct {
+	Name, Value string
+}
+
+func (e *EnvError) Error() string {
+	return fmt.Sprintf("invalid %s=%q: want 1 or 0 (true or false)", e.Name, e.Value)
+}
 
 // InsecureError reports a credentials directory that other users can
 // reach.

@@ -781,3 +781,24 @@ func TestDropUnnamedKeepsABlobNamedOnceItsLockIsHeld(t *testing.T) {
 		}
 	}
 }
+
+// TestRequireEncryptionEnvTakesEveryTrueSpelling: AZC_REQUIRE_ENCRYPTION=true
+// (or yes, on) requires encryption as 1 does, where only "1" did and every
+// other value stored credentials unencrypted without a word; a value that
+// is no boolean is an error naming the variable.
+func TestRequireEncryptionEnvTakesEveryTrueSpelling(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[string]bool{"": false, "1": true, "true": true, "TRUE": true, " yes ": true, "On": true, "0": false, "false": false, "no": false, "off": false} {
+		got, err := RequireEncryptionEnv(func(string) string { return v })
+		if err != nil || got != want {
+			t.Errorf("AZC_REQUIRE_ENCRYPTION=%q: %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"2", "yes-please", "required"} {
+		_, err := RequireEncryptionEnv(func(string) string { return v })
+		var ee *EnvError
+		if !errors.As(err, &ee) || !strings.Contains(err.Error(), "AZC_REQUIRE_ENCRYPTION") {
+			t.Errorf("AZC_REQUIRE_ENCRYPTION=%q: error %v, want an *EnvError naming the variable", v, err)
+		}
+	}
+}

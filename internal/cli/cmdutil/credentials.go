@@ -10,12 +10,26 @@ import (
 // directory, with AZC_REQUIRE_ENCRYPTION honoured and the plaintext
 // fallback warned about once on stderr.
 func UserBlobs(f *Factory) (*credstore.Store, error) {
+	require, err := RequireEncryption(f)
+	if err != nil {
+		return nil, err
+	}
 	return credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
-		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
+		RequireEncryption: require,
 		Warn:              func(msg string) { Warn(f.IOStreams, msg) },
 		Logger:            f.Logger,
 	})
+}
+
+// RequireEncryption reads AZC_REQUIRE_ENCRYPTION: a value that is not a
+// boolean is an exit-2 error naming it.
+func RequireEncryption(f *Factory) (bool, error) {
+	require, err := credstore.RequireEncryptionEnv(f.Getenv)
+	if err != nil {
+		return false, WithHint(err, ExitUsage, "set "+credstore.RequireEncryptionVar+"=1 to refuse to keep credentials unencrypted, or unset it")
+	}
+	return require, nil
 }
 
 // Blobs returns the credential blobs of scope: the user's encrypted store

@@ -232,9 +232,14 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 // its files, and returns the store (nil when it could not be opened).
 func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, add func(name, status, format string, a ...any)) *credstore.Store {
 	var warned []string
+	require, err := credstore.RequireEncryptionEnv(f.Getenv)
+	if err != nil {
+		add("credential store", "fail", "%v", err)
+		return nil
+	}
 	cs, err := credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
-		RequireEncryption: f.Getenv("AZC_REQUIRE_ENCRYPTION") == "1",
+		RequireEncryption: require,
 		Warn:              func(m string) { warned = append(warned, m) },
 		Logger:            f.Logger,
 	})
