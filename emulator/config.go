@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"strconv"
@@ -202,6 +203,9 @@ const (
 
 // ParseConfig reads a JSON seed. Unknown fields are errors, so typos surface.
 func ParseConfig(data []byte) (*Config, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("parse emulator config: the seed is empty; it is a JSON object (see examples/emulator-seed.json)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
@@ -217,13 +221,36 @@ func ParseConfig(data []byte) (*Config, error) {
 	return &c, nil
 }
 
-// LoadConfig reads a JSON seed from path.
+// maxConfigSize is the largest seed LoadConfig reads: a seed that lists
+// 50,000 tenants, users and subscriptions takes about 10 MiB, and
+// "generate" makes larger worlds from a few lines, so a larger file is not
+// a seed (/dev/zero would be read forever).
+const maxConfigSize = 16 << 20
+
+// LoadConfig reads a JSON seed from path. A file over 16 MiB is refused
+// before it is read whole; errors name path.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load emulator config: %w", err)
 	}
-	return ParseConfig(data)
+	defer f.Close()
+	tooLarge := fmt.Errorf("load emulator config: %s is larger than %d MiB, the most the emulator reads", path, maxConfigSize>>20)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > maxConfigSize {
+		return nil, tooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("load emulator config %s: %w", path, err)
+	}
+	if len(data) > maxConfigSize {
+		return nil, tooLarge
+	}
+	c, err := ParseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
 }
 
 // DefaultConfig returns a small, useful world: tenants contoso.test (home) and

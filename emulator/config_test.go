@@ -1,6 +1,8 @@
 package emulator_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +93,31 @@ func FuzzParseConfig(f *testing.F) {
 			t.Fatal("nil config without error")
 		}
 	})
+}
+
+// TestLoadConfigRefusesAFileOverTheCapAndNamesTheFile: a seed larger than
+// the cap (a sparse file here; /dev/zero in the field, which read forever)
+// is refused with its path before it is read whole, and a seed that does
+// not parse is named by its path, where "parse emulator config: EOF" said
+// not which file.
+func TestLoadConfigRefusesAFileOverTheCapAndNamesTheFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, 16<<20+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emulator.LoadConfig(big); err == nil || !strings.Contains(err.Error(), big+" is larger than 16 MiB") {
+		t.Errorf("LoadConfig of a file over the cap: %v; want it refused, naming the file", err)
+	}
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emulator.LoadConfig(empty); err == nil || !strings.Contains(err.Error(), empty) {
+		t.Errorf("LoadConfig of an empty file: %v; want an error naming the file", err)
+	}
 }
