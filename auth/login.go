@@ -249,6 +249,9 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		if opts.AccessToken.IsZero() {
 			return nil, errors.New("no access token given")
 		}
+		if err := CheckAccessToken(opts.AccessToken); err != nil {
+			return nil, fmt.Errorf("the access token: %w", err)
+		}
 		if opts.AccountID == "" {
 			return nil, errors.New("an access token needs the account it belongs to: give --account-id")
 		}
@@ -292,6 +295,16 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 	res.creds.msalCache = cacheData
 	m.log.Debug("signed in", "account", acct.ID, "type", acct.Type, "tenants", len(res.Tenants), "subscriptions", len(res.Subscriptions))
 	return res, nil
+}
+
+// CheckAccessToken refuses what cannot be an access token: one holding a
+// byte outside printable ASCII or a space, which no Authorization header
+// can carry (RFC 6750's b64token is a subset of what it lets through).
+func CheckAccessToken(tok secret.String) error {
+	if strings.ContainsFunc(tok.Reveal(), func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return errors.New("a token has no spaces, control characters or non-ASCII characters")
+	}
+	return nil
 }
 
 // singleTenant serves the one token a managed identity or raw token has.

@@ -570,3 +570,18 @@ func TestLoginSubscriptionThatNamesTwoIsAmbiguous(t *testing.T) {
 		t.Fatalf("--subscription %s made %s the default", twin, res.Subscriptions[0].ID)
 	}
 }
+
+// TestLoginRefusesAnAccessTokenNoHeaderCanCarry: a token holding a space,
+// a control character or a non-ASCII character is refused before anything
+// is sent, where it was stored (with SkipPopulation) and then served.
+func TestLoginRefusesAnAccessTokenNoHeaderCanCarry(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	for _, tok := range []string{"abc def", "abc\x00def", "abc\u00e9", "a\tb"} {
+		_, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: RawAccessToken, AccessToken: secret.New(tok), AccountID: "raw@contoso.test", TenantID: emulator.DefaultHomeTenantID, SkipPopulation: true})
+		if err == nil || !strings.Contains(err.Error(), "no spaces, control characters") {
+			t.Errorf("token %q: %v; want it refused", tok, err)
+		}
+	}
+}

@@ -81,9 +81,12 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		opts.Method = auth.ManagedIdentity
 	case o.AccessTokenFile != "":
 		opts.Method = auth.RawAccessToken
-		tok, err := readSecret(ctx, f, o.AccessTokenFile, "")
+		tok, err := readSecret(ctx, f, o.AccessTokenFile, "", "access token")
 		if err != nil {
 			return err
+		}
+		if err := auth.CheckAccessToken(tok); err != nil {
+			return cmdutil.WithHint(cmdutil.Errorf("%s holds no access token: %w", sourceName(o.AccessTokenFile, "access token"), err), cmdutil.ExitFailure, "nothing was changed; give the file of an access token (a JWT), e.g. from `az account get-access-token --query accessToken -o tsv`")
 		}
 		opts.AccessToken = tok
 	case o.ServicePrincipal:
@@ -96,7 +99,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 			}
 			opts.Certificate = data
 			if o.CertificatePwdFile != "" || f.Getenv("AZURE_CLIENT_CERTIFICATE_PASSWORD") != "" {
-				pw, err := readSecret(ctx, f, o.CertificatePwdFile, "AZURE_CLIENT_CERTIFICATE_PASSWORD")
+				pw, err := readSecret(ctx, f, o.CertificatePwdFile, "AZURE_CLIENT_CERTIFICATE_PASSWORD", "")
 				if err != nil {
 					return err
 				}
@@ -106,7 +109,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 			opts.Method = auth.FederatedToken
 		default:
 			opts.Method = auth.ClientSecret
-			s, err := readSecret(ctx, f, o.ClientSecretFile, "AZURE_CLIENT_SECRET")
+			s, err := readSecret(ctx, f, o.ClientSecretFile, "AZURE_CLIENT_SECRET", "client secret")
 			if err != nil {
 				return cmdutil.WithHint(err, cmdutil.ExitUsage, "give --client-secret-file FILE (or - for stdin), or set AZURE_CLIENT_SECRET")
 			}
@@ -269,8 +272,10 @@ func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 }
 
 // readSecret reads a secret from file ("-" = stdin) or, with no file, from
-// the environment variable env.
-func readSecret(ctx context.Context, f *cmdutil.Factory, file, env string) (secret.String, error) {
+// the environment variable env. A file that holds nothing but white space
+// is an error naming it when what names the secret (a certificate's
+// password may be empty).
+func readSecret(ctx context.Context, f *cmdutil.Factory, file, env, what string) (secret.String, error) {
 	var data []byte
 	var err error
 	switch {
@@ -286,7 +291,24 @@ func readSecret(ctx context.Context, f *cmdutil.Factory, file, env string) (secr
 	if err != nil {
 		return secret.String{}, cmdutil.Errorf("read the secret: %w", err)
 	}
-	return secret.New(strings.TrimSpace(string(data))), nil
+	s := secret.New(strings.TrimSpace(string(data)))
+	clear(data)
+	if s.IsZero() && what != "" {
+		if file == "-" {
+			return s, cmdutil.Errorf("standard input is empty: it holds no %s", what)
+		}
+		return s, cmdutil.Errorf("%s is empty", sourceName(file, what))
+	}
+	return s, nil
+}
+
+// sourceName names the file ("-": standard input) that a secret, what,
+// was read from.
+func sourceName(file, what string) string {
+	if file == "-" {
+		return "standard input"
+	}
+	return "the " + what + " file " + file
 }
 
 // loginError adds the next step to a failed sign-in; the profile is untouched.
