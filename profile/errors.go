@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+
+	"github.com/azcontext/azc/internal/shquote"
 )
 
 // Sentinel errors. Each is returned wrapped; test with errors.Is.
@@ -62,7 +64,7 @@ func (e *CorruptError) Hint() string {
 		return fmt.Sprintf("edit %s to rename or remove one of the two %ss (each is on a line of its own); azc changes nothing until then", e.Path, dup.What())
 	}
 	if e.Backup != "" {
-		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", e.Backup, e.Path, e.Path)
+		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", shquote.Quote(e.Backup), shquote.Quote(e.Path), e.Path)
 	}
 	return fmt.Sprintf("fix the file by hand, or move %s away to start empty", e.Path)
 }
@@ -128,7 +130,7 @@ func (e *InsecureDirError) Hint() string {
 		}
 		return fmt.Sprintf("%s is shared by every user: point %s at a directory of your own", e.Path, v)
 	}
-	return fmt.Sprintf("run `chmod 700 %s`", e.Path)
+	return fmt.Sprintf("run `chmod 700 %s`", shquote.Quote(e.Path))
 }
 
 // NotFoundError reports that a reference matched nothing.

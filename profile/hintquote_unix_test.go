@@ -1,0 +1,50 @@
+//go:build unix
+
+package profile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestHintCommandsQuoteTheirPaths: a hint's command (chmod, cp) names a
+// path with a space as one shell word, so that it can be pasted: macOS's
+// state directory is under "~/Library/Application Support", where
+// `chmod 600 /Users/a/Library/Application Support/azc/profile.json` named
+// two files, neither of them the profile.
+func TestHintCommandsQuoteTheirPaths(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "Application Support")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "profile.json")
+	if err := os.WriteFile(file, []byte("{"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(file, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	q := func(p string) string { return "'" + p + "'" }
+	var ue *UnsafePathError
+	if _, _, err := openState(file); !errors.As(err, &ue) || !strings.Contains(ue.Hint(), "`chmod 600 "+q(file)+"`") {
+		t.Errorf("hint of a file others can write: %v, want `chmod 600 %s`", err, q(file))
+	}
+	denied := &fs.PathError{Op: "open", Path: file, Err: syscall.EACCES}
+	if err := theirs(file, denied); !errors.As(err, &ue) || !strings.Contains(ue.Hint(), "`chmod 600 "+q(file)+"`") {
+		t.Errorf("hint of a file denied: %v, want `chmod 600 %s`", err, q(file))
+	}
+	ce := &CorruptError{Path: file, Err: errors.New("bad"), Backup: file + ".bak"}
+	if want := "`cp " + q(file+".bak") + " " + q(file) + "`"; !strings.Contains(ce.Hint(), want) {
+		t.Errorf("hint of a corrupt profile: %q, want %s", ce.Hint(), want)
+	}
+	ie := &InsecureDirError{Path: dir, Mode: 0o777}
+	if want := "`chmod 700 " + q(dir) + "`"; !strings.Contains(ie.Hint(), want) {
+		t.Errorf("hint of an insecure directory: %q, want %s", ie.Hint(), want)
+	}
+}
