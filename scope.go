@@ -228,9 +228,11 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 			at := namesAt(p)
 			for _, c := range sp.Contexts {
 				// By name, as contexts are: a context of the profile with
-				// the name and the identity is updated; a name a context of
-				// another identity holds gets a distinct one, so moving
-				// never replaces another's context.
+				// the name and the identity is updated, as a sign-in there
+				// updates it (what the moved context leaves empty, its
+				// storage account or properties, is kept); a name a
+				// context of another identity holds gets a distinct one,
+				// so moving never replaces another's context.
 				name := c.Name
 				i, ok := at[fold(c.Name)]
 				if ok && !p.Contexts[i].SameIdentity(&c) {
@@ -239,7 +241,9 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 				}
 				keepEnvironment(p, c.Environment, sp)
 				if ok {
-					p.Contexts[i] = c
+					if _, err := p.UpsertContext(c, profile.UpsertOptions{}); err != nil {
+						return err
+					}
 				} else {
 					p.Contexts = append(p.Contexts, c)
 					at[fold(c.Name)] = len(p.Contexts) - 1

@@ -187,6 +187,54 @@ func TestDisablingAutosaveMovesNothing(t *testing.T) {
 	}
 }
 
+// TestEnablingAutosaveKeepsWhatTheMovedContextLeavesEmpty: a sign-in in
+// a shell whose autosave is off makes its contexts in the session, without
+// the storage account and properties the profile's context of the same
+// name and identity has; enabling autosave moves them into the profile as
+// a sign-in there updates a context (profile.UpsertContext): the session's
+// subscription state is taken, what the moved context leaves empty is
+// kept.
+func TestEnablingAutosaveKeepsWhatTheMovedContextLeavesEmpty(t *testing.T) {
+	t.Parallel()
+	st, _ := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	ctx := func(state string) profile.Context {
+		return profile.Context{Name: "Dev", Account: dave.Key(), Environment: "AzureCloud", Tenant: profile.Tenant{ID: "contoso"},
+			Subscription: &profile.Subscription{ID: "s1", Name: "Dev", State: state, TenantID: "contoso"}}
+	}
+	if _, err := st.Update(profile.ScopeUser, func(p *profile.Profile) error {
+		p.UpsertAccount(dave)
+		c := ctx("Enabled")
+		c.StorageAccount, c.Properties = "devlogs", map[string]string{"team": "red"}
+		_, err := p.UpsertContext(c, profile.UpsertOptions{MakeDefault: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetAutosave(profile.ScopeProcess, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Update(profile.ScopeProcess, func(p *profile.Profile) error {
+		p.UpsertAccount(dave)
+		_, err := p.UpsertContext(ctx("Warned"), profile.UpsertOptions{MakeDefault: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetAutosave(profile.ScopeProcess, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	up, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ctx("Warned")
+	want.StorageAccount, want.Properties = "devlogs", map[string]string{"team": "red"}
+	if diff := cmp.Diff([]profile.Context{want}, up.Contexts); diff != "" {
+		t.Errorf("the profile's contexts after the move (-want +got):\n%s", diff)
+	}
+}
+
 func scopeTestKey(t *testing.T) []byte {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
