@@ -10,12 +10,11 @@ func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print a shell completion script",
-		Long: `Print a completion script for your shell. For example:
-
-  source <(azc completion bash)
-  azc completion zsh > "${fpath[1]}/_azc"
-  azc completion fish > ~/.config/fish/completions/azc.fish
-  azc completion powershell | Out-String | Invoke-Expression`,
+		Long: `Print the completion script of a shell (bash, zsh, fish or powershell) on
+stdout: TAB then completes azc's commands, flags and their values, and the
+names of the contexts the shell sees. azc init loads it already, with a
+session and the prompt; this is for completion alone, or to install it for
+every shell, as the .deb does for bash, zsh and fish.`,
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		Args:      exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -148,3 +148,18 @@ func TestAutosaveShowsScopeAsWhatItShows(t *testing.T) {
 		t.Errorf("autosave show --help:\n%s", out)
 	}
 }
+
+// TestHelpShowsEachExampleOnce: --help prints Long, then Examples; a
+// description that lists the examples again showed each twice.
+func TestHelpShowsEachExampleOnce(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	for _, c := range allCommands(NewCmdRoot(f, func() {})) {
+		for _, line := range strings.Split(c.Example, "\n") {
+			if line = strings.TrimSpace(line); line != "" && strings.Contains(c.Long, line) {
+				t.Errorf("%s: its description repeats the example %q", c.CommandPath(), line)
+			}
+		}
+	}
+}
