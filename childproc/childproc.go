@@ -37,7 +37,17 @@ type Spec struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Signals, when set, is a channel the caller registered with
+	// signal.Notify for [Forwarded] before it set up anything the child
+	// needs, so that no such signal ends the process meanwhile (its
+	// clean-up would not run). Run forwards what arrives on it, including
+	// what is queued when Run starts, and leaves its registration to the
+	// caller. Nil: Run registers a channel of its own while the child runs.
+	Signals chan os.Signal
 }
+
+// Forwarded returns the signals Run passes on to the child (see Run).
+func Forwarded() []os.Signal { return caught() }
 
 // Exit codes for a child that could not be started, as shells use them.
 const (
@@ -77,9 +87,12 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 
 	// Catch the signals before the child exists, so none is lost between
 	// its start and the forwarding loop (they queue in the channel).
-	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, caught()...)
-	defer signal.Stop(sigs)
+	sigs := s.Signals
+	if sigs == nil {
+		sigs = make(chan os.Signal, 16)
+		signal.Notify(sigs, caught()...)
+		defer signal.Stop(sigs)
+	}
 
 	if err := cmd.Start(); err != nil {
 		return ExitCannotExecute, fmt.Errorf("starting %s: %w", s.Args[0], err)

@@ -170,6 +170,19 @@ func TestCancellingTheContextKillsTheChild(t *testing.T) {
 	}
 }
 
+// TestASignalQueuedBeforeRunReachesTheChild: a signal the caller's
+// channel (Spec.Signals) caught while it prepared the child is passed on
+// once the child exists, so the child ends with it instead of running on.
+func TestASignalQueuedBeforeRunReachesTheChild(t *testing.T) {
+	t.Parallel()
+	sigs := make(chan os.Signal, 1)
+	sigs <- syscall.SIGTERM
+	code, err := childproc.Run(t.Context(), childproc.Spec{Args: []string{"sh", "-c", "exec sleep 600"}, Env: []string{testPATH}, Signals: sigs})
+	if err != nil || code != 128+int(syscall.SIGTERM) {
+		t.Errorf("Run = %d, %v; want %d", code, err, 128+int(syscall.SIGTERM))
+	}
+}
+
 // helperEnvVar makes TestHelperRunner act as a stand-in for azc exec: it
 // runs the script in its value through childproc.Run and exits with the
 // code Run returns.

@@ -721,3 +721,64 @@ func TestTheProvidersRefusalReachesTheTerminalEscapedAndShort(t *testing.T) {
 
 // quotedPrefix is the start of s, quoted, for a failure message.
 func quotedPrefix(s string) string { return fmt.Sprintf("%.300q", s) }
+
+// TestASignalDuringTheStartEndsAzcAndLeavesNothing sends TERM, HUP and
+// QUIT to azc exec while it waits for the token it checks the sign-in
+// with, before the child exists: azc must stop waiting, run no child,
+// remove the private AZURE_CONFIG_DIR it has made, print no goroutine dump
+// and exit 128+N as a shell does. (TERM and HUP ended the process on the
+// spot, leaving the directory in the temporary directory; QUIT also dumped
+// every goroutine's stack on stderr.)
+func TestASignalDuringTheStartEndsAzcAndLeavesNothing(t *testing.T) {
+	t.Parallel()
+	// Tokens of 5 minutes, which no cache serves: the start asks the
+	// identity provider, which holds the request open.
+	w := newWorld(t, 1, func(cfg *emulator.Config) { cfg.TokenLifetime = emulator.Duration(5 * time.Minute) })
+	w.emu.SetFault(emulator.RouteToken, emulator.Fault{Hang: true})
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			tmp := t.TempDir()
+			before := w.emu.Count(emulator.RouteToken, "")
+			cmd := exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c", "echo the child ran")
+			cmd.Env = append(append([]string(nil), w.env...), "TMPDIR="+tmp)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until azc has made the private directory and is waiting
+			// for the identity provider.
+			for w.emu.Count(emulator.RouteToken, "") == before || !hasPrivateDir(t, tmp) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			_ = cmd.Wait()
+			ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			if ws.Signaled() || ws.ExitStatus() != 128+int(sig) {
+				t.Errorf("azc ended with %v; want exit code %d", cmd.ProcessState, 128+int(sig))
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("the child ran: %q", stdout.String())
+			}
+			if strings.Contains(stderr.String(), "goroutine") {
+				t.Errorf("azc dumped its goroutines: %s", quotedPrefix(stderr.String()))
+			}
+			if hasPrivateDir(t, tmp) {
+				t.Errorf("the private AZURE_CONFIG_DIR outlived azc in %s", tmp)
+			}
+		})
+	}
+}
+
+// hasPrivateDir reports whether dir holds an exec's private
+// AZURE_CONFIG_DIR with its azureProfile.json written.
+func hasPrivateDir(t *testing.T, dir string) bool {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "azc-exec-*", "azureProfile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(m) > 0
+}

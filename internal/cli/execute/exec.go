@@ -13,9 +13,11 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
@@ -68,6 +70,15 @@ func ExecRun(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) error {
 // runChild serves the context to the child and returns the child's exit
 // code once the server is closed and temporary files are removed.
 func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, error) {
+	// From here until the private directory is gone again, the signals the
+	// child will get must not end azc on the spot, which would leave the
+	// directory behind: during the start they stop it (the child is not
+	// run, azc exits 128+N), once the child runs they are its (childproc).
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, childproc.Forwarded()...)
+	defer signal.Stop(sigs)
+	startCtx, watch := watchStart(ctx, sigs)
+	defer watch.cancel()
 	st, err := f.State()
 	if err != nil {
 		return 0, err
@@ -91,7 +102,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		// on a second core the two take the time of one.
 		prepared := make(chan error, 1)
 		go func() { prepared <- prepareEnv(f, o, c, env, lookup(base), &vars) }()
-		srv, err := startServer(ctx, f, o, st, p, c, env, scope)
+		srv, err := startServer(startCtx, f, o, st, p, c, env, scope)
 		prepErr := <-prepared
 		// Once the child has ended, the server closes while the private
 		// directory is removed.
@@ -107,6 +118,9 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 			}
 			wg.Wait()
 		}()
+		if sig := watch.stop(); sig != nil {
+			return signalExit(sig), nil
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -116,20 +130,81 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		vars.Server = srv.Env()
 		f.Logger.Debug("exec: credential server started", "context", c.Name, "legacy", o.LegacyMSI)
 	}
+	if sig := watch.stop(); sig != nil {
+		return signalExit(sig), nil
+	}
+	if err := ctx.Err(); err != nil {
+		// Ctrl-C during the start: the child is not started.
+		return 0, err
+	}
 	ios := f.IOStreams
-	// The command's context ends at the first Ctrl-C, which belongs to the
-	// child: it must neither kill the child nor stop the server early.
+	// The command's context ends at the first Ctrl-C once the child runs,
+	// which belongs to the child: it must neither kill the child nor stop
+	// the server early.
 	code, err := childproc.Run(context.WithoutCancel(ctx), childproc.Spec{
-		Args:   o.Args,
-		Env:    childproc.Env(base, vars),
-		Stdin:  ios.In,
-		Stdout: ios.Out,
-		Stderr: ios.ErrOut,
+		Args:    o.Args,
+		Env:     childproc.Env(base, vars),
+		Stdin:   ios.In,
+		Stdout:  ios.Out,
+		Stderr:  ios.ErrOut,
+		Signals: sigs,
 	})
 	if err != nil {
 		return 0, &cmdutil.ExitError{Code: code, Err: err}
 	}
 	return code, nil
+}
+
+// startWatch turns a signal that arrives while exec prepares the child
+// (TERM, HUP, QUIT: the ones childproc forwards, but for Ctrl-C, which
+// ends the command's context already) into the end of the start: its
+// context is cancelled, which stops a token request in flight.
+type startWatch struct {
+	cancel context.CancelFunc
+	quit   chan struct{}
+	done   chan struct{}
+	once   sync.Once
+	sig    os.Signal
+}
+
+// watchStart watches sigs until stop and returns the start's context.
+func watchStart(ctx context.Context, sigs <-chan os.Signal) (context.Context, *startWatch) {
+	ctx, cancel := context.WithCancel(ctx)
+	w := &startWatch{cancel: cancel, quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for {
+			select {
+			case sig := <-sigs:
+				if sig == os.Interrupt {
+					continue
+				}
+				w.sig = sig
+				cancel()
+				return
+			case <-w.quit:
+				return
+			}
+		}
+	}()
+	return ctx, w
+}
+
+// stop ends the watch, leaving later signals queued in its channel (for
+// the child), and returns the signal that ended the start, if one did.
+func (w *startWatch) stop() os.Signal {
+	w.once.Do(func() { close(w.quit) })
+	<-w.done
+	return w.sig
+}
+
+// signalExit is the exit code of a process ended by sig, as a shell gives
+// it: 128+N.
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return cmdutil.ExitInterrupted
 }
 
 // prepareEnv gives the child, with --private-az-config, a fresh
