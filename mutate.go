@@ -574,13 +574,9 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 		var old map[string]string
 		if i >= 0 {
 			prev := p.Contexts[i]
-			if want.Name == "" {
-				want.Name = prev.Name
-			}
-			if want.StorageAccount == "" {
-				want.StorageAccount = prev.StorageAccount
-			}
-			old = prev.Properties
+			want.Properties = nil // the stored ones: want's were read before the lock
+			want.KeepSettings(&prev)
+			old = want.Properties
 		} else if want.Name == "" {
 			want.Name = p.DefaultName(&want)
 		}

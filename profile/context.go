@@ -594,9 +594,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 // caller's, is copied before it changes. TestAnUpdateKeepsWhatItLeavesEmpty
 // fills every field by reflection and holds this to it.
 func (c *Context) keepFrom(old *Context) {
-	if c.Name == "" {
-		c.Name = old.Name
-	}
+	c.KeepSettings(old)
 	if c.Environment == "" {
 		c.Environment = old.Environment
 	}
@@ -618,6 +616,16 @@ func (c *Context) keepFrom(old *Context) {
 			k.TenantID = o.TenantID
 		}
 		c.Subscription = &k
+	}
+}
+
+// KeepSettings gives each of a context's own settings (what Facts leaves
+// out: its name, storage account and properties) that c leaves empty the
+// value old has. TestFactsKeepTheFactsAndNoSetting holds it and Facts to
+// the same fields.
+func (c *Context) KeepSettings(old *Context) {
+	if c.Name == "" {
+		c.Name = old.Name
 	}
 	if c.StorageAccount == "" {
 		c.StorageAccount = old.StorageAccount

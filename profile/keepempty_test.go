@@ -91,7 +91,9 @@ var (
 // is filled (by reflection) keeps each of contextFacts and empties each
 // of contextSettings, and every field of Context is named in one of them:
 // a field added to the model must be sorted, or `context set
-// --subscription` copies one context's own setting into another.
+// --subscription` copies one context's own setting into another. Then
+// KeepSettings from the context gives it back whole, or `context set` of
+// an existing context drops the setting.
 func TestFactsKeepTheFactsAndNoSetting(t *testing.T) {
 	t.Parallel()
 	c := filledProfile().Contexts[0]
@@ -114,5 +116,9 @@ func TestFactsKeepTheFactsAndNoSetting(t *testing.T) {
 	}
 	if f.Subscription == c.Subscription {
 		t.Error("Facts shares the subscription with the context")
+	}
+	f.KeepSettings(&c)
+	if diff := cmp.Diff(c, f); diff != "" {
+		t.Errorf("KeepSettings of Facts does not give the context back (-context +kept):\n%s", diff)
 	}
 }
