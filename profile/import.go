@@ -65,6 +65,15 @@ func (imp *Imported) warnf(format string, args ...any) {
 	imp.Warnings = append(imp.Warnings, fmt.Sprintf(format, args...))
 }
 
+// warnName says that the file's name for a context, one checkName
+// refuses, gives way to the context's default name; a context the file
+// does not name ("") gets it without a word.
+func (imp *Imported) warnName(name string) {
+	if name != "" {
+		imp.warnf("context %q: not a name azc can keep (\"-\", white space around it, or not UTF-8): imported under its default name", name)
+	}
+}
+
 // Import detects the format of data and reads it: an azc export, azc's
 // profile.json, an Azure PowerShell context file (Save-AzContext,
 // AzureRmContext.json) or az's azureProfile.json, with or without a UTF-8
@@ -204,6 +213,7 @@ func (imp *Imported) fill(p *Profile) {
 			imp.Default, defaultName = len(imp.Contexts), c.Name
 		}
 		if checkName(c.Name) != nil {
+			imp.warnName(c.Name)
 			c.Name = ""
 		}
 		imp.Contexts = append(imp.Contexts, c)

@@ -113,7 +113,11 @@ func importPowerShell(data []byte) (*Imported, error) {
 		i := imp.addAccount(a)
 		// A generated name gives way to azc's short default name; the long
 		// form still resolves (see Find). A name the user chose is kept.
-		if SameName(key, powerShellName(&c, imp.Accounts[i].ID)) || checkName(key) != nil {
+		switch {
+		case SameName(key, powerShellName(&c, imp.Accounts[i].ID)):
+			c.Name = ""
+		case checkName(key) != nil:
+			imp.warnName(key)
 			c.Name = ""
 		}
 		// The default is the context of the key's exact name, else the

@@ -682,3 +682,41 @@ func TestImportSaysWhichFieldHasTheWrongType(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSaysWhichNamesItCannotKeep: a context whose name azc cannot
+// keep ("-", white space around it), in an azc file or an Azure
+// PowerShell one, gets its default name, as `context rename` refuses the
+// name; the import says so of each, naming it. A context a file does not
+// name gets its default name without a word.
+func TestImportSaysWhichNamesItCannotKeep(t *testing.T) {
+	t.Parallel()
+	azc := `{"kind":"azc.contexts","version":1,"accounts":[{"id":"alice","type":"user","environment":"AzureCloud"}],"contexts":[` +
+		`{"name":"-","account":"azurecloud|t|alice","tenant":{"id":"t"},"subscription":{"id":"s1","name":"S1","tenantId":"t"}},` +
+		`{"name":"y ","account":"azurecloud|t|alice","tenant":{"id":"t"},"subscription":{"id":"s2","name":"S2","tenantId":"t"}},` +
+		`{"name":"","account":"azurecloud|t|alice","tenant":{"id":"t"},"subscription":{"id":"s3","name":"S3","tenantId":"t"}}]}`
+	ps := `{"Contexts":{" y":{"Account":{"Id":"alice@contoso.com","Type":"User"},"Tenant":{"Id":"t"},` +
+		`"Subscription":{"Id":"s1","Name":"S1","State":"Enabled"},"Environment":{"Name":"AzureCloud"}}}}`
+	for _, tc := range []struct {
+		file string
+		bad  []string
+	}{{azc, []string{"-", "y "}}, {ps, []string{" y"}}} {
+		imp, err := profile.Import([]byte(tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var said []string
+		for _, w := range imp.Warnings {
+			if strings.Contains(w, "default name") {
+				said = append(said, w)
+			}
+		}
+		if len(said) != len(tc.bad) {
+			t.Fatalf("warnings %q, want one for each of %q", imp.Warnings, tc.bad)
+		}
+		for i, name := range tc.bad {
+			if !strings.HasPrefix(said[i], fmt.Sprintf("context %q: ", name)) {
+				t.Errorf("warning %q, want one naming %q", said[i], name)
+			}
+		}
+	}
+}
