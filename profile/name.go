@@ -219,12 +219,18 @@ func (e *DuplicateNameError) Error() string {
 	return msg + ")"
 }
 
-// checkEnvironmentNames refuses custom environments two of which have the
-// same name (SameName), or one of which is named as a built-in one (which
-// every lookup takes first).
+// checkEnvironmentNames refuses custom environments one of which has a
+// name SetEnvironment would not store (empty, white space around it, not
+// UTF-8), two of which have the same name (SameName), or one of which is
+// named as a built-in one (which every lookup takes first).
 func checkEnvironmentNames(envs []Environment) error {
 	if len(envs) == 0 {
 		return nil
+	}
+	for i, e := range envs {
+		if e.Name == "" || strings.TrimSpace(e.Name) != e.Name || !utf8.ValidString(e.Name) {
+			return fmt.Errorf("environment %d: %q: %w", i, e.Name, errInvalidEnvironmentName{})
+		}
 	}
 	seen := make(map[string]string, len(envs))
 	for _, b := range BuiltinEnvironments() {

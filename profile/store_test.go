@@ -705,3 +705,49 @@ func TestTwoEnvironmentsOfOneNameAreADuplicate(t *testing.T) {
 		})
 	}
 }
+
+// TestAnEnvironmentNameAzcCannotKeepIsRefused: a profile.json (edited by
+// hand) with a custom environment whose name azc would not store (empty,
+// white space around it: environment add trims and refuses them, import
+// refuses them) is refused by every read, as a context of
+// such a name is, naming the environment: "lab " beside "lab" would list
+// as two "lab" rows, and `environment remove "lab "` would remove "lab".
+func TestAnEnvironmentNameAzcCannotKeepIsRefused(t *testing.T) {
+	t.Parallel()
+	env := func(name, host string) string {
+		return `{"name":"` + name + `","authorityHost":"https://` + host + `/","armEndpoint":"https://` + host + `/","armAudience":"x"}`
+	}
+	for _, name := range []string{"lab ", " lab", "", "lab\\t"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := openStore(t)
+			text := "{\n  \"version\": 1,\n  \"generation\": 1,\n  \"environments\": [\n    " + env("lab", "a.test") + ",\n    " + env(name, "b.test") +
+				"\n  ],\n  \"contexts\": [\n    {\"name\":\"c\",\"account\":\"lab|t|u\",\"environment\":\"lab\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n"
+			if err := os.WriteFile(s.Path(), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			check := func(what string, err error) {
+				t.Helper()
+				var ce *profile.CorruptError
+				if !errors.As(err, &ce) || ce.Path != s.Path() || !errors.Is(err, profile.ErrInvalidName) || !strings.Contains(err.Error(), "environment") {
+					t.Fatalf("%s: %v, want a *CorruptError naming %s of an invalid environment name", what, err, s.Path())
+				}
+			}
+			_, err := s.Load()
+			check("Load", err)
+			_, err = s.View()
+			check("View", err)
+			_, err = s.ViewKeeping("c")
+			check("ViewKeeping", err)
+			_, err = s.Settings()
+			check("Settings", err)
+			_, err = s.SetDefault("c")
+			check("SetDefault", err)
+			_, err = s.Update(func(*profile.Profile) error { return nil })
+			check("Update", err)
+			if _, err := profile.Decode([]byte(text)); !errors.Is(err, profile.ErrInvalidName) {
+				t.Fatalf("Decode: %v, want ErrInvalidName", err)
+			}
+		})
+	}
+}
