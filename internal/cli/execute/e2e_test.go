@@ -3,6 +3,7 @@
 package execute_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -781,4 +782,68 @@ func hasPrivateDir(t *testing.T, dir string) bool {
 		t.Fatal(err)
 	}
 	return len(m) > 0
+}
+
+// TestThePrivateDirOfAKilledExecIsRemovedByTheNext: an azc exec killed
+// with SIGKILL cannot remove its private AZURE_CONFIG_DIR. The next exec
+// that makes its own in the same place removes it, and leaves the
+// directory of an exec still running and one that is no exec's (no lock:
+// an older azc's, or one being made). (The killed exec's directory stayed
+// in the temporary directory for good.)
+func TestThePrivateDirOfAKilledExecIsRemovedByTheNext(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	ctxName := w.ids[0].context
+	tmp := t.TempDir()
+	env := append(append([]string(nil), w.env...), "TMPDIR="+tmp)
+	start := func(script string) (*exec.Cmd, io.WriteCloser, string) {
+		t.Helper()
+		cmd := exec.Command(bin.azc, "exec", "-c", ctxName, "--", "sh", "-c", script)
+		cmd.Env = env
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if err != nil {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the child printed %q: %v", line, err)
+		}
+		return cmd, stdin, strings.TrimSpace(line)
+	}
+	live, liveIn, liveDir := start(`echo "$AZURE_CONFIG_DIR"; cat >/dev/null`)
+	defer func() { liveIn.Close(); _ = live.Wait() }()
+	killed, killedIn, line := start(`echo "$AZURE_CONFIG_DIR $$"; exec cat >/dev/null`)
+	killedDir, pid, _ := strings.Cut(line, " ")
+	if err := killed.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = killed.Wait()
+	killedIn.Close() // the orphaned child's stdin: it ends
+	if _, err := os.Stat(killedDir); err != nil {
+		t.Fatalf("the killed exec's directory %s (child %s) is not there to be removed: %v", killedDir, pid, err)
+	}
+	other := filepath.Join(tmp, "azc-exec-not-locked")
+	if err := os.Mkdir(other, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	if r := w.azc(t, nil, []string{"TMPDIR=" + tmp}, "exec", "-c", ctxName, "--", "true"); r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(killedDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the killed exec's directory %s is still there: %v", killedDir, err)
+	}
+	for _, dir := range []string{liveDir, other} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s was removed: %v", dir, err)
+		}
+	}
 }

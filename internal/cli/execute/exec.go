@@ -101,7 +101,12 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		// written while the server starts (it reads the credential blob):
 		// on a second core the two take the time of one.
 		prepared := make(chan error, 1)
-		go func() { prepared <- prepareEnv(f, o, c, env, lookup(base), &vars) }()
+		var release func()
+		go func() {
+			var err error
+			release, err = prepareEnv(f, o, c, env, lookup(base), &vars)
+			prepared <- err
+		}()
 		srv, err := startServer(startCtx, f, o, st, p, c, env, scope)
 		prepErr := <-prepared
 		// Once the child has ended, the server closes while the private
@@ -109,7 +114,12 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		defer func() {
 			var wg sync.WaitGroup
 			if dir := vars.AzureConfigDir; dir != "" {
-				wg.Go(func() { _ = os.RemoveAll(dir) })
+				wg.Go(func() {
+					_ = os.RemoveAll(dir)
+					if release != nil {
+						release()
+					}
+				})
 			}
 			if srv != nil {
 				if err := srv.Close(); err != nil {
@@ -209,44 +219,58 @@ func signalExit(sig os.Signal) int {
 
 // prepareEnv gives the child, with --private-az-config, a fresh
 // AZURE_CONFIG_DIR with an az CLI configuration signed in to c (the
-// caller removes it when the child ends) and, for an environment with its
-// own CA, a CA bundle of the parent's roots plus that CA, which Python, Go,
-// OpenSSL and Node in the child are pointed at.
-func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) error {
+// caller removes it when the child ends, then calls release, which lets
+// its lock go) and, for an environment with its own CA, a CA bundle of the
+// parent's roots plus that CA, which Python, Go, OpenSSL and Node in the
+// child are pointed at. Beside its own directory it removes those of execs
+// that were killed before they could (sweepPrivateDirs).
+func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) (release func(), err error) {
 	if o.PrivateAzConfig {
 		// The child gets it absolute (a TMPDIR may be relative), so that
 		// a child that changes directory still finds it.
 		parent, err := filepath.Abs(privateDirParent(f))
 		if err != nil {
-			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
+			return nil, fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
-		azDir, err := os.MkdirTemp(parent, "azc-exec-")
+		azDir, err := os.MkdirTemp(parent, privateDirPrefix)
 		if err != nil {
-			return fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
+			return nil, fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
 		vars.AzureConfigDir = azDir
-		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
-			return fmt.Errorf("exec: %w", err)
+		if release, err = lockPrivateDir(azDir); err != nil {
+			return nil, fmt.Errorf("exec: %w", err)
 		}
+		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
+			return release, fmt.Errorf("exec: %w", err)
+		}
+		sweepPrivateDirs(parent, azDir, f.Logger)
 	}
 	if env.BuiltIn || env.CAFile == "" {
-		return nil
+		return release, nil
 	}
 	bundle, err := caBundle(cmdutil.CABundleDir(f), getenv, env.CAFile)
 	if err != nil {
-		return fmt.Errorf("exec: %w", err)
+		return release, fmt.Errorf("exec: %w", err)
 	}
 	if bundle == "" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: exec: no system CA file found, so the child does not trust the CA of environment %s\n", env.Name)
-		return nil
+		return release, nil
 	}
 	vars.Extra = append(vars.Extra,
 		"REQUESTS_CA_BUNDLE="+bundle, // Python requests: the az CLI, MSAL Python, azure-core
 		"SSL_CERT_FILE="+bundle,      // Go, OpenSSL, Python's ssl
 		"NODE_EXTRA_CA_CERTS="+env.CAFile,
 	)
-	return nil
+	return release, nil
 }
+
+// The private AZURE_CONFIG_DIR is named privateDirPrefix + a random
+// suffix; its exec holds privateDirLock in it while it runs
+// (lockPrivateDir).
+const (
+	privateDirPrefix = "azc-exec-"
+	privateDirLock   = ".azc-exec.lock"
+)
 
 // privateDirParent is where the child's private AZURE_CONFIG_DIR goes:
 // $XDG_RUNTIME_DIR when it is set and the user's own (profile.CheckOwnedDir),
