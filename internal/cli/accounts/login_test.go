@@ -481,6 +481,30 @@ func TestLogoutNamesEachAccountOnce(t *testing.T) {
 	}
 }
 
+// TestLogoutTakesTheAccountAsNamesAreTaken: `logout ID` finds the account
+// as a context reference is found: ignoring case and the white space
+// around what was typed (a name pasted with a trailing space).
+func TestLogoutTakesTheAccountAsNamesAreTaken(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	id := emulator.DefaultServicePrincipalID
+	for _, typed := range []string{" " + id + " ", strings.ToUpper(id) + "\t"} {
+		h.ok("login", "--environment", "emu", "--service-principal", "--client-id", id,
+			"--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+		if code, _, errOut := h.run("logout", typed); code != 0 || !strings.Contains(errOut, "signed out "+id) {
+			t.Errorf("logout %q: exit %d, stderr:\n%s", typed, code, errOut)
+		}
+	}
+	// spaces alone name no account: the current one stays signed in
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", id,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	if code, _, _ := h.run("logout", " "); code != cmdutil.ExitFailure {
+		t.Errorf("logout \" \": exit %d, want %d (not found)", code, cmdutil.ExitFailure)
+	}
+	h.ok("token", "-o", "none")
+}
+
 // addEmu2 adds environment emu2: the emulator s again, under a second
 // name, with emu's CA file.
 func (h *harness) addEmu2(s *emulator.Server) {

@@ -53,26 +53,28 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			}
 		}
 	}
-	// Which accounts: matched by id or key, case-insensitively.
+	// Which accounts: matched by id or key as names are (SameName), the
+	// white space around what was typed aside, as Find takes a reference.
 	var keys []string
+	account := strings.TrimSpace(o.Account)
 	switch {
 	case o.All:
 		keys = known
-	case o.Account != "":
+	case o.Account != "": // spaces alone name no account, as no context
 		var ids []string
 		for _, k := range known {
 			id := ax.AccountID(&profile.Context{Account: k})
-			if profile.SameName(id, o.Account) || profile.SameName(k, o.Account) {
+			if account != "" && (profile.SameName(id, account) || profile.SameName(k, account)) {
 				keys = append(keys, k)
 			}
 			ids = append(ids, id)
 		}
 		if len(keys) == 0 {
-			hint := cmdutil.DidYouMean(cmdutil.Suggest(o.Account, ids), func(s string) string { return fmt.Sprintf("%q", s) })
+			hint := cmdutil.DidYouMean(cmdutil.Suggest(account, ids), func(s string) string { return fmt.Sprintf("%q", s) })
 			if hint == "" {
 				hint = "`azc context list` shows the signed-in accounts"
 			}
-			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: o.Account}, Hints: []string{hint}}
+			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: account}, Hints: []string{hint}}
 		}
 	default:
 		c, err := st.Resolve(o.Ref)
