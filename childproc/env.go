@@ -144,6 +144,11 @@ func Removed(upper string) bool {
 	case "AZURE_STORAGE_KEY", "AZURE_STORAGE_ACCESS_KEY", "AZURE_STORAGE_CONNECTION_STRING",
 		"AZURE_STORAGE_SAS_TOKEN", "ARM_ACCESS_KEY", "ARM_SAS_TOKEN":
 		return true
+	// The az CLI: AZURE_CLOUD_NAME overrides the cloud of its configuration
+	// (the context's, in the private AZURE_CONFIG_DIR), whose account it
+	// then does not find.
+	case "AZURE_CLOUD_NAME":
+		return true
 	// Terraform (azurerm, azapi, go-azure-sdk): sign-in methods that come
 	// before MSI, or another cloud's metadata and other tenants.
 	case "ARM_USE_OIDC", "ARM_USE_CLI", "ARM_USE_AKS_WORKLOAD_IDENTITY",

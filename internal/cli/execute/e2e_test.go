@@ -185,6 +185,8 @@ func hostile() []string {
 		"MSI_ENDPOINT=http://127.0.0.1:9/other",
 		"IDENTITY_ENDPOINT=http://127.0.0.1:9/other",
 		"IDENTITY_HEADER=other",
+		// The az CLI reads [cloud] name of its configuration from here.
+		"AZURE_CLOUD_NAME=AzureChinaCloud",
 	}
 }
 
