@@ -63,8 +63,9 @@ func newCmdLogout(f *cmdutil.Factory, runF func(*accounts.LogoutOptions) error) 
 		Short:   "Sign out: remove an account's tokens, secrets and contexts",
 		Long: `Sign out (Disconnect-AzAccount): with no argument the current context's
 account, or ACCOUNT, the account of --context NAME, or --all. Removes the
-account's tokens and secrets and every context of it. Naming an account
-that is not signed in fails (exit 1) and changes nothing.`,
+account's tokens and secrets and every context of it. Signing out is
+idempotent: an account that is not signed in (a second sign-out) changes
+nothing and exits 0.`,
 		Args: maximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

@@ -2,10 +2,12 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
@@ -70,14 +72,29 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			ids = append(ids, id)
 		}
 		if len(keys) == 0 {
-			hint := cmdutil.DidYouMean(cmdutil.Suggest(account, ids), func(s string) string { return fmt.Sprintf("%q", s) })
-			if hint == "" {
-				hint = "`azc context list` shows the signed-in accounts"
+			if account == "" {
+				return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: o.Account},
+					Hints: []string{"`azc context list` shows the signed-in accounts"}}
 			}
-			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: &profile.NotFoundError{Kind: "account", Ref: account}, Hints: []string{hint}}
+			// Signing out is idempotent: an account that is not signed in
+			// (a retry, a sign-out elsewhere) is nothing to do. A name
+			// close to a signed-in account's gets a hint, as a typo.
+			msg := fmt.Sprintf("account %q is not signed in (%s): nothing to sign out", account, contexts.Where(st, scope))
+			if err := out.PrintChange(f, contexts.Removed{Contexts: []string{}, Accounts: []string{}}, msg); err != nil {
+				return err
+			}
+			if hint := cmdutil.DidYouMean(cmdutil.Suggest(account, ids), func(s string) string { return fmt.Sprintf("%q", s) }); hint != "" {
+				cmdutil.PrintHint(f.IOStreams, hint)
+			}
+			return nil
 		}
 	default:
 		c, err := st.Resolve(o.Ref)
+		if errors.Is(err, azc.ErrNoContext) && len(known) == 0 {
+			// nothing is signed in: nothing to do, as a second sign-out
+			msg := fmt.Sprintf("no account is signed in (%s): nothing to sign out", contexts.Where(st, scope))
+			return out.PrintChange(f, contexts.Removed{Contexts: []string{}, Accounts: []string{}}, msg)
+		}
 		if err != nil {
 			return err
 		}

@@ -138,8 +138,14 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 	w := ios.ErrOut
 	fmt.Fprintf(w, "azc: %s %s\n", ios.errLabel("error:", color.FgRed), termtext.Escape(msg))
 	for _, h := range hints {
-		fmt.Fprintf(w, "azc: %s %s\n", ios.errLabel("hint:", color.FgCyan), termtext.Escape(h))
+		PrintHint(ios, h)
 	}
+}
+
+// PrintHint writes "azc: hint: hint" to ios's stderr, as PrintError
+// writes the hints of a failure, for a command that succeeded.
+func PrintHint(ios *IOStreams, hint string) {
+	fmt.Fprintf(ios.ErrOut, "azc: %s %s\n", ios.errLabel("hint:", color.FgCyan), termtext.Escape(hint))
 }
 
 // Warn writes "azc: warning: msg" to ios's stderr, "warning" in yellow on
