@@ -37,9 +37,6 @@ func TestCtrlCEndsAReadOfAnInputThatNeverEnds(t *testing.T) {
 		{"an access token file", func(fifo string) []string {
 			return []string{"login", "--environment", "lab", "--access-token-file", fifo, "--account-id", "x"}
 		}},
-		{"a CA file", func(fifo string) []string {
-			return append(append([]string{"environment", "add", "other"}, lab...), "--ca-file", fifo)
-		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

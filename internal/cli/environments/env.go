@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -106,7 +107,7 @@ type AddOptions struct {
 // Validate checks the options and turns them into an environment: both
 // URLs absolute http(s), the audience defaulting to the ARM endpoint, the
 // CA file made absolute, readable and holding a PEM certificate.
-func (o *AddOptions) Validate(ctx context.Context) (profile.Environment, error) {
+func (o *AddOptions) Validate() (profile.Environment, error) {
 	e := profile.Environment{Name: strings.TrimSpace(o.Name), ARMAudience: o.ARMAudience}
 	if e.Name == "" {
 		return e, cmdutil.UsageErrorf("environment name is empty")
@@ -126,7 +127,12 @@ func (o *AddOptions) Validate(ctx context.Context) (profile.Environment, error) 
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
-		data, err := cmdutil.ReadFile(ctx, abs)
+		// Read as every later read of it is (auth.Config.ReadFile): a FIFO
+		// or bash's <(…) would be read once and gone.
+		if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+			return e, cmdutil.WithHint(cmdutil.Errorf("--ca-file: %s is not a regular file", abs), cmdutil.ExitFailure, "give a regular file (or a link to one): azc reads it again whenever it signs in or gets a token")
+		}
+		data, err := profile.ReadRegularFile(abs)
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
@@ -155,7 +161,7 @@ func checkURL(flag, v string) (string, error) {
 // AddRun adds or updates a custom environment: `environment add` once its
 // arguments are parsed.
 func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *AddOptions) error {
-	env, err := opts.Validate(ctx)
+	env, err := opts.Validate()
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package environments
 
 import (
-	"context"
 	"testing"
 )
 
@@ -23,7 +22,7 @@ func TestAddOptionsValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e, err := tt.opts.Validate(context.Background())
+			e, err := tt.opts.Validate()
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Validate() error = %v, want error %v", err, tt.wantErr)
 			}
