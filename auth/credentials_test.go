@@ -259,3 +259,24 @@ func TestCustomEnvironmentTrustsOnlyItsCA(t *testing.T) {
 		t.Fatalf("with another CA: %v", err)
 	}
 }
+
+// TestACAFileWithAByteOrderMarkIsTrusted: a CA file that a Windows editor
+// saved with a UTF-8 byte order mark, which OpenSSL, curl and Python
+// read, is read so too: it was "holds no PEM certificate".
+func TestACAFileWithAByteOrderMarkIsTrusted(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, append([]byte("\xef\xbb\xbf"), s.CACertPEM()...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := emulatorEnv(s)
+	env.CAFile = ca
+	_, err := New(Config{}).Login(context.Background(), LoginOptions{
+		Environment: env, Method: ClientSecret, TenantID: emulator.DefaultHomeTenantID, SkipPopulation: true,
+		ClientID: emulator.DefaultServicePrincipalID, ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret),
+	})
+	if err != nil {
+		t.Fatalf("with the emulator's CA after a byte order mark: %v", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/internal/shquote"
@@ -136,7 +137,7 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
-		if !x509.NewCertPool().AppendCertsFromPEM(data) {
+		if !x509.NewCertPool().AppendCertsFromPEM(auth.CAFilePEM(data)) {
 			return e, cmdutil.Errorf("--ca-file %s holds no PEM certificate", abs)
 		}
 		e.CAFile = abs

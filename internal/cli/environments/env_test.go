@@ -1,7 +1,11 @@
 package environments
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/azcontext/azc/emulator"
 )
 
 func TestAddOptionsValidate(t *testing.T) {
@@ -30,5 +34,24 @@ func TestAddOptionsValidate(t *testing.T) {
 				t.Fatalf("audience = %q, want %q", e.ARMAudience, tt.wantAud)
 			}
 		})
+	}
+}
+
+// TestACAFileWithAByteOrderMarkIsTaken: a CA file that a Windows editor
+// saved with a UTF-8 byte order mark, which OpenSSL, curl and Python read,
+// is taken: it was "holds no PEM certificate".
+func TestACAFileWithAByteOrderMarkIsTaken(t *testing.T) {
+	t.Parallel()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, append([]byte("\xef\xbb\xbf"), s.CACertPEM()...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o := AddOptions{Name: "E", AuthorityHost: "https://a/", ARMEndpoint: "https://m/", CAFile: ca}
+	if _, err := o.Validate(); err != nil {
+		t.Fatalf("Validate of a CA file with a byte order mark: %v", err)
 	}
 }

@@ -116,4 +116,12 @@ func TestCABundle(t *testing.T) {
 	if _, err := caBundle(bundles, trusting(parent), filepath.Join(dir, "missing.pem")); err == nil {
 		t.Error("a missing CA file is not an error")
 	}
+	// A CA file's byte order mark would sit mid-bundle, before its BEGIN
+	// line, where a child's PEM reader (Go's) skips the certificate.
+	bom := write("bom.pem", "\xef\xbb\xbfCA\n")
+	if b, err := caBundle(bundles, trusting(parent), bom); err != nil {
+		t.Fatal(err)
+	} else if got, _ := os.ReadFile(b); string(got) != "PARENT\nCA\n" {
+		t.Errorf("bundle of a CA file with a byte order mark %q, want it left out", got)
+	}
 }
