@@ -140,27 +140,48 @@ const (
 	CredentialFederated   = "federated"
 )
 
+// CertificateError is a certificate file that cannot be used, its
+// problem said in words; the caller, which read the file, names it.
+type CertificateError struct {
+	Problem string
+	Err     error // the decoder's error, if any
+}
+
+func (e *CertificateError) Error() string { return e.Problem }
+
+func (e *CertificateError) Unwrap() error { return e.Err }
+
 // normalizeCertificate turns a PEM or PFX file into PEM holding the
 // certificate chain and the unencrypted RSA key, which is what the
 // (encrypted) blob keeps, so the password is needed only at sign-in.
+// A file it cannot use is a *CertificateError.
 func normalizeCertificate(data []byte, password secret.String) (secret.String, error) {
 	var certs []*x509.Certificate
 	var key any
 	var err error
 	if isPEM(data) {
 		certs, key, err = confidential.CertFromPEM(data, password.Reveal())
+		if err != nil {
+			// The decoder errors name neither the password nor key material.
+			return secret.String{}, &CertificateError{Problem: fmt.Sprintf("its PEM cannot be used (is the password right?): %v", err), Err: err}
+		}
 	} else {
 		certs, key, err = decodePFX(data, password)
-	}
-	if err != nil {
-		// The decoder errors name neither the password nor key material.
-		return secret.String{}, fmt.Errorf("read the certificate (PEM or PFX; is the password right?): %w", err)
+		switch {
+		case errors.Is(err, pkcs12.ErrIncorrectPassword), errors.Is(err, pkcs12.ErrDecryption):
+			return secret.String{}, &CertificateError{Problem: "the PFX file's password is wrong", Err: err}
+		case errors.Is(err, errNotRSA):
+			return secret.String{}, &CertificateError{Problem: err.Error(), Err: err}
+		case err != nil:
+			// The ASN.1 decoder's error is a dump of Go struct fields.
+			return secret.String{}, &CertificateError{Problem: "it is neither PEM (no -----BEGIN line) nor a PFX (PKCS#12) file", Err: err}
+		}
 	}
 	if len(certs) == 0 {
-		return secret.String{}, errors.New("the certificate file holds no certificate")
+		return secret.String{}, &CertificateError{Problem: "it holds no certificate"}
 	}
 	if key == nil {
-		return secret.String{}, errors.New("the certificate file holds no private key")
+		return secret.String{}, &CertificateError{Problem: "it holds no private key"}
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
@@ -173,6 +194,8 @@ func normalizeCertificate(data []byte, password secret.String) (secret.String, e
 	_ = pem.Encode(&b, &pem.Block{Type: "PRIVATE KEY", Bytes: der})
 	return secret.New(b.String()), nil
 }
+
+var errNotRSA = errors.New("the PFX key is not an RSA key")
 
 func isPEM(data []byte) bool {
 	return strings.Contains(string(data), "-----BEGIN ")
@@ -188,7 +211,7 @@ func decodePFX(data []byte, password secret.String) ([]*x509.Certificate, any, e
 		return nil, nil, err
 	}
 	if _, ok := key.(*rsa.PrivateKey); !ok {
-		return nil, nil, errors.New("the PFX key is not an RSA key")
+		return nil, nil, errNotRSA
 	}
 	return append([]*x509.Certificate{leaf}, chain...), key, nil
 }

@@ -90,7 +90,7 @@ func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := normalizeCertificate(pfx, secret.New("wrong")); err == nil || strings.Contains(err.Error(), "wrong") {
+			if _, err := normalizeCertificate(pfx, secret.New("guess-7f3a")); err == nil || strings.Contains(err.Error(), "guess-7f3a") || !strings.Contains(err.Error(), "password is wrong") {
 				t.Fatalf("%s: a wrong password gave %v", name, err)
 			}
 			res, err := m.Login(context.Background(), LoginOptions{Environment: env, Method: Certificate, TenantID: emulator.DefaultHomeTenantID,

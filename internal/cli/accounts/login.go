@@ -129,6 +129,10 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		res, err = m.Login(ctx, opts)
 	}
 	endUI()
+	var ce *auth.CertificateError
+	if errors.As(err, &ce) {
+		return cmdutil.WithHint(cmdutil.Errorf("--certificate %s: %w", o.Certificate, err), cmdutil.ExitFailure, "nothing was changed; give a PEM file of the certificate and its private key, or a PFX file and its password (--certificate-password-file or AZURE_CLIENT_CERTIFICATE_PASSWORD)")
+	}
 	if err != nil {
 		return loginError(err)
 	}
