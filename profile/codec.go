@@ -71,9 +71,14 @@ func jsonKind(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
 		return "string"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "string (base64)" // encoding/json's []byte
+		}
+		return "array"
 	case reflect.Bool:
 		return "bool"
-	case reflect.Slice, reflect.Array:
+	case reflect.Array:
 		return "array"
 	case reflect.Map, reflect.Struct:
 		return "object"

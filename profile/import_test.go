@@ -675,6 +675,8 @@ func TestImportSaysWhichFieldHasTheWrongType(t *testing.T) {
 		`{"kind":"azc.contexts","version":1,"contexts":{}}`:                                  `contexts: found an object, want an array`,
 		`[1,2]`:                          `found an array, want an object`,
 		`{"version":1,"generation":"x"}`: `generation: found a string, want a number`,
+		// bytes are a base64 string in JSON, not an array
+		`{"kind":"azc.contexts","version":1,"contexts":[],"credentials":{"k":5}}`: `credentials: found a number, want a string (base64)`,
 	} {
 		_, err := profile.Import([]byte(doc))
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Go ") {
