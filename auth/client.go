@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -170,7 +172,7 @@ func normalizeCertificate(data []byte, password secret.String) (secret.String, e
 		switch {
 		case errors.Is(err, pkcs12.ErrIncorrectPassword), errors.Is(err, pkcs12.ErrDecryption):
 			return secret.String{}, &CertificateError{Problem: "the PFX file's password is wrong", Err: err}
-		case errors.Is(err, errNotRSA):
+		case errors.Is(err, errNotRSA), errors.Is(err, errPFXRounds):
 			return secret.String{}, &CertificateError{Problem: err.Error(), Err: err}
 		case err != nil:
 			// The ASN.1 decoder's error is a dump of Go struct fields.
@@ -197,6 +199,51 @@ func normalizeCertificate(data []byte, password secret.String) (secret.String, e
 
 var errNotRSA = errors.New("the PFX key is not an RSA key")
 
+// maxPFXRounds bounds the rounds of key derivation a PFX may ask for.
+// Tools write 2,000 (Windows) to 600,000 (OWASP's advice for PBKDF2); each
+// million costs about 0.1 s and a PFX asks for them about three times. A
+// count up to 2^31-1 would hold a sign-in for many minutes.
+const maxPFXRounds = 10_000_000
+
+// errPFXRounds is a PFX that asks for more than maxPFXRounds rounds.
+var errPFXRounds = errors.New("the PFX file asks for more than 10,000,000 rounds of key derivation, more than any tool writes")
+
+// checkPFXRounds refuses (errPFXRounds) a PFX whose parameters in clear
+// ask for more than maxPFXRounds rounds: the iteration count that follows
+// a salt (OCTET STRING, then INTEGER) in a SEQUENCE, as MacData, PKCS#12's
+// pbeParams and PBKDF2-params lay them out, in der and in the DER that its
+// OCTET STRINGs wrap (ContentInfo data). What is not DER is left to the
+// decoder, which says what is wrong; parameters inside encrypted content
+// cannot be seen before it is decrypted.
+func checkPFXRounds(der []byte, depth int) error {
+	if depth > 32 {
+		return nil
+	}
+	var prevSalt bool
+	for len(der) > 0 {
+		var v asn1.RawValue
+		rest, err := asn1.Unmarshal(der, &v)
+		if err != nil {
+			return nil
+		}
+		der = rest
+		universal := v.Class == asn1.ClassUniversal
+		if universal && v.Tag == asn1.TagInteger && prevSalt {
+			n := new(big.Int).SetBytes(v.Bytes)
+			if len(v.Bytes) > 0 && v.Bytes[0]&0x80 == 0 && n.Cmp(big.NewInt(maxPFXRounds)) > 0 {
+				return errPFXRounds
+			}
+		}
+		prevSalt = universal && v.Tag == asn1.TagOctetString
+		if v.IsCompound || prevSalt {
+			if err := checkPFXRounds(v.Bytes, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func isPEM(data []byte) bool {
 	return strings.Contains(string(data), "-----BEGIN ")
 }
@@ -206,6 +253,9 @@ func isPEM(data []byte) bool {
 // OpenSSL 3, Windows and Key Vault write today (PBES2: AES-256-CBC,
 // PBKDF2, SHA-256 MAC) are read.
 func decodePFX(data []byte, password secret.String) ([]*x509.Certificate, any, error) {
+	if err := checkPFXRounds(data, 0); err != nil {
+		return nil, nil, err
+	}
 	key, leaf, chain, err := pkcs12.DecodeChain(data, password.Reveal())
 	if err != nil {
 		return nil, nil, err
