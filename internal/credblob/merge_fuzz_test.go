@@ -1,0 +1,63 @@
+package credblob
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// FuzzMergeMSALCache holds MergeMSALCache, which reads a token cache from
+// an imported file (PowerShell's TokenCache.CacheData, az's
+// msal_token_cache.json), to its contract for any cache and any stored
+// cache: a cache CheckMSALCache refuses is refused and stores nothing; one
+// it takes merges into a blob that Unmarshal reads, whose cache holds every
+// entry of the imported sections.
+func FuzzMergeMSALCache(f *testing.F) {
+	f.Add([]byte(`{"RefreshToken":{"a":{"secret":"x"}}}`), []byte(`{"RefreshToken":{"b":{}},"Extra":1}`))
+	f.Add([]byte(`{"RefreshToken":null,"Account":{}}`), []byte(`not json`))
+	f.Add([]byte(`{"AccessToken":{"a":1},"AccessToken":{"b":2}}`), []byte(`{"AccessToken":[]}`))
+	f.Add([]byte(`[]`), []byte(``))
+	f.Fuzz(func(t *testing.T, cache, stored []byte) {
+		blobs := &memUpdater{data: map[string][]byte{}}
+		if len(stored) > 0 {
+			old, err := (&Credentials{MSALCache: stored}).Marshal()
+			if err != nil {
+				return
+			}
+			blobs.data["k"] = old
+		}
+		err := MergeMSALCache(blobs, "k", cache)
+		if CheckMSALCache(cache) != nil {
+			if err == nil {
+				t.Fatal("a cache CheckMSALCache refuses was merged")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("merge of a cache CheckMSALCache takes: %v", err)
+		}
+		c, err := Unmarshal(blobs.data["k"])
+		if err != nil {
+			t.Fatalf("the merged blob does not read back: %v", err)
+		}
+		var in, got map[string]map[string]json.RawMessage
+		var inAll, gotAll map[string]json.RawMessage
+		_ = json.Unmarshal(cache, &inAll)
+		if err := json.Unmarshal(c.MSALCache, &gotAll); err != nil {
+			t.Fatalf("the merged cache is not a JSON object: %v", err)
+		}
+		in, got = map[string]map[string]json.RawMessage{}, map[string]map[string]json.RawMessage{}
+		for _, k := range msalSections {
+			var a, b map[string]json.RawMessage
+			_ = json.Unmarshal(inAll[k], &a)
+			_ = json.Unmarshal(gotAll[k], &b)
+			in[k], got[k] = a, b
+		}
+		for k, entries := range in {
+			for e := range entries {
+				if _, ok := got[k][e]; !ok {
+					t.Fatalf("the merged cache lacks %s entry %q", k, e)
+				}
+			}
+		}
+	})
+}
