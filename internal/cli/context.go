@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -210,6 +211,10 @@ extended property, key= removes it.`,
 				if _, _, err := contexts.ParseProperty(p); err != nil {
 					return cmdutil.UsageErrorf("%v", err)
 				}
+			}
+			if !utf8.ValidString(opts.StorageAccount) {
+				// JSON holds UTF-8 only: it would be saved as another name
+				return cmdutil.UsageErrorf("invalid --storage-account %q: not UTF-8", opts.StorageAccount)
 			}
 			if runF != nil {
 				return runF(opts)

@@ -3,6 +3,7 @@ package contexts
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ParseProperty parses a --property argument "key=value". The key is
@@ -19,6 +20,10 @@ func ParseProperty(s string) (key, value string, err error) {
 	}
 	if strings.ContainsAny(k, "\x00\n\r") {
 		return "", "", fmt.Errorf("invalid --property %q: control character in key", s)
+	}
+	if !utf8.ValidString(s) {
+		// JSON holds UTF-8 only: it would be saved as another value
+		return "", "", fmt.Errorf("invalid --property %q: not UTF-8", s)
 	}
 	return k, v, nil
 }

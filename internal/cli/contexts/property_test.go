@@ -3,6 +3,7 @@ package contexts
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseProperty(t *testing.T) {
@@ -18,6 +19,9 @@ func TestParseProperty(t *testing.T) {
 		{"no = is an error", "team", "", "", true},
 		{"an empty key is an error", "=x", "", "", true},
 		{"a newline in the key is an error", "a\nb=x", "", "", true},
+		// JSON holds UTF-8 only: \xff was saved as U+FFFD, another value
+		{"a key that is not UTF-8 is an error", "\xff=x", "", "", true},
+		{"a value that is not UTF-8 is an error", "k=a\xffb", "", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,7 +43,7 @@ func FuzzParseProperty(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if k == "" || k != strings.TrimSpace(k) || strings.ContainsAny(k, "\x00\n\r") {
+		if k == "" || k != strings.TrimSpace(k) || strings.ContainsAny(k, "\x00\n\r") || !utf8.ValidString(k) || !utf8.ValidString(v) {
 			t.Fatalf("bad key %q from %q", k, s)
 		}
 		if !strings.HasSuffix(s, "="+v) {
