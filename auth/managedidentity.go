@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,8 +71,10 @@ func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environm
 		ExpiresOn   json.RawMessage `json:"expires_on"`
 		ExpiresIn   json.RawMessage `json:"expires_in"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
-		return Token{}, fmt.Errorf("managed identity endpoint sent no token")
+	// An answer holds a token of a few KiB: one without end is not read
+	// without end.
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxAnswer)).Decode(&body); err != nil || body.AccessToken == "" {
+		return Token{}, fmt.Errorf("managed identity endpoint sent no token (in the first MiB of its answer)")
 	}
 	t := Token{AccessToken: secret.New(body.AccessToken)}
 	if n, ok := jsonInt(body.ExpiresOn); ok {
@@ -84,6 +87,9 @@ func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environm
 	t.TenantID = claimString(body.AccessToken, "tid")
 	return t, nil
 }
+
+// maxAnswer is the most of a managed identity endpoint's answer azc reads.
+const maxAnswer = 1 << 20
 
 // jsonInt reads a JSON number or numeric string.
 func jsonInt(raw json.RawMessage) (int64, bool) {
