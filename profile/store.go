@@ -247,13 +247,15 @@ func sameIdentity(a, b fs.FileInfo) bool {
 }
 
 // corrupt wraps why the profile cannot be used in a *CorruptError. The
-// backup is offered only when azc would read it as profile.json (openState:
-// not a link, a regular file of the user's).
+// backup is offered only when azc would read it as profile.json (readState:
+// not a link, a regular file of the user's, within MaxFileSize) and it
+// decodes: a damaged backup is no "last good copy".
 func (s *Store) corrupt(err error) error {
 	ce := &CorruptError{Path: s.path, Err: err}
-	if f, _, berr := openState(s.bak); berr == nil {
-		_ = f.Close()
-		ce.Backup = s.bak
+	if text, fi, berr := readState(s.bak); berr == nil && fi != nil {
+		if _, derr := Decode([]byte(text)); derr == nil {
+			ce.Backup = s.bak
+		}
 	}
 	return ce
 }
