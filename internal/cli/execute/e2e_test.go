@@ -725,8 +725,8 @@ func TestTheProvidersRefusalReachesTheTerminalEscapedAndShort(t *testing.T) {
 // quotedPrefix is the start of s, quoted, for a failure message.
 func quotedPrefix(s string) string { return fmt.Sprintf("%.300q", s) }
 
-// TestASignalDuringTheStartEndsAzcAndLeavesNothing sends TERM, HUP and
-// QUIT to azc exec while it waits for the token it checks the sign-in
+// TestASignalDuringTheStartEndsAzcAndLeavesNothing sends TERM, HUP, QUIT
+// and INT to azc exec while it waits for the token it checks the sign-in
 // with, before the child exists: azc must stop waiting, run no child,
 // remove the private AZURE_CONFIG_DIR it has made, print no goroutine dump
 // and exit 128+N as a shell does. (TERM and HUP ended the process on the
@@ -738,7 +738,7 @@ func TestASignalDuringTheStartEndsAzcAndLeavesNothing(t *testing.T) {
 	// identity provider, which holds the request open.
 	w := newWorld(t, 1, func(cfg *emulator.Config) { cfg.TokenLifetime = emulator.Duration(5 * time.Minute) })
 	w.emu.SetFault(emulator.RouteToken, emulator.Fault{Hang: true})
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			tmp := t.TempDir()
 			before := w.emu.Count(emulator.RouteToken, "")
