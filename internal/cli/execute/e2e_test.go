@@ -788,10 +788,11 @@ func hasPrivateDir(t *testing.T, dir string) bool {
 
 // TestThePrivateDirOfAKilledExecIsRemovedByTheNext: an azc exec killed
 // with SIGKILL cannot remove its private AZURE_CONFIG_DIR. The next exec
-// that makes its own in the same place removes it, and leaves the
-// directory of an exec still running and one that is no exec's (no lock:
-// an older azc's, or one being made). (The killed exec's directory stayed
-// in the temporary directory for good.)
+// that makes its own in the same place an hour or more after the last
+// sweep removes it, and leaves the directory of an exec still running and
+// one that is no exec's (no lock: an older azc's, or one being made).
+// (The killed exec's directory stayed in the temporary directory for
+// good.)
 func TestThePrivateDirOfAKilledExecIsRemovedByTheNext(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)
@@ -837,9 +838,23 @@ func TestThePrivateDirOfAKilledExecIsRemovedByTheNext(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if r := w.azc(t, nil, []string{"TMPDIR=" + tmp}, "exec", "-c", ctxName, "--", "true"); r.code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	run := func() {
+		t.Helper()
+		if r := w.azc(t, nil, []string{"TMPDIR=" + tmp}, "exec", "-c", ctxName, "--", "true"); r.code != 0 {
+			t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+		}
 	}
+	// The first exec above swept a moment ago: this one does not look.
+	run()
+	if _, err := os.Stat(killedDir); err != nil {
+		t.Fatalf("an exec within the hour of the last sweep removed %s: %v", killedDir, err)
+	}
+	stamp := filepath.Join(w.dir, "azc", "exec-sweep")
+	hourAgo := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stamp, hourAgo, hourAgo); err != nil {
+		t.Fatal(err)
+	}
+	run()
 	if _, err := os.Stat(killedDir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the killed exec's directory %s is still there: %v", killedDir, err)
 	}

@@ -243,7 +243,7 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
 			return release, fmt.Errorf("exec: %w", err)
 		}
-		sweepPrivateDirs(parent, azDir, f.Logger)
+		sweepPrivateDirs(parent, azDir, filepath.Join(f.StateDir, sweepStamp), f.Now(), f.Logger)
 	}
 	if env.BuiltIn || env.CAFile == "" {
 		return release, nil
@@ -267,9 +267,12 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 // The private AZURE_CONFIG_DIR is named privateDirPrefix + a random
 // suffix; its exec holds privateDirLock in it while it runs
 // (lockPrivateDir).
+// The state directory's sweepStamp records when an exec last looked for
+// the directories of killed ones (sweepPrivateDirs).
 const (
 	privateDirPrefix = "azc-exec-"
 	privateDirLock   = ".azc-exec.lock"
+	sweepStamp       = "exec-sweep"
 )
 
 // privateDirParent is where the child's private AZURE_CONFIG_DIR goes:

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -45,8 +46,12 @@ func lockPrivateDir(dir string) (release func(), err error) {
 // the machine stopped): directories of the user's named azc-exec-* whose
 // lock file no process holds. A directory without a lock file, or with
 // an empty one (one being made, or an older azc's), is left alone, and so
-// is anything that is not a directory of the user's.
-func sweepPrivateDirs(parent, own string, log *slog.Logger) {
+// is anything that is not a directory of the user's. It looks at most once
+// per sweepEvery, as the modification time of the file stamp records.
+func sweepPrivateDirs(parent, own, stamp string, now time.Time, log *slog.Logger) {
+	if !sweepDue(stamp, now) {
+		return
+	}
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
@@ -74,4 +79,26 @@ func sweepPrivateDirs(parent, own string, log *slog.Logger) {
 		}
 		_ = f.Close()
 	}
+}
+
+// sweepEvery is how often execs look for the directories of killed ones:
+// reading a temporary directory takes about 0.5 ms per 1,000 entries, too
+// much for every exec where thousands of files lie.
+const sweepEvery = time.Hour
+
+// sweepDue reports whether the last sweep, the modification time of stamp,
+// is sweepEvery ago or more (or in the future, or never was), and if so
+// records this one.
+func sweepDue(stamp string, now time.Time) bool {
+	fi, err := os.Lstat(stamp)
+	if err == nil && fi.Mode().IsRegular() {
+		if age := now.Sub(fi.ModTime()); age >= 0 && age < sweepEvery {
+			return false
+		}
+		if os.Chtimes(stamp, now, now) == nil {
+			return true
+		}
+	}
+	_ = profile.WriteFile(stamp, nil)
+	return true
 }
