@@ -53,6 +53,9 @@ type LoginOptions struct {
 // LoginRun signs in and creates or updates a context per subscription:
 // `azc login` once its arguments are parsed.
 func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *LoginOptions) error {
+	if err := cmdutil.CheckTenantFlag(o.Tenant); err != nil {
+		return err
+	}
 	st, scope, err := cmdutil.StateAndScope(f, o.Scope)
 	if err != nil {
 		return err

@@ -149,3 +149,12 @@ func parseBool(v string) (bool, error) {
 	}
 	return strconv.ParseBool(v)
 }
+
+// CheckTenantFlag refuses, exit 2, a --tenant value that no tenant id or
+// domain can be (profile.ValidTenant); empty is no flag.
+func CheckTenantFlag(v string) error {
+	if v != "" && !profile.ValidTenant(v) {
+		return UsageErrorf("invalid --tenant %q: want a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com", v)
+	}
+	return nil
+}

@@ -59,6 +59,9 @@ var ErrNotSignedIn = errors.New("not signed in")
 // context o.Ref names in the output out. A miss goes to o.Slow; with none
 // (the azc binary) it returns cmdutil.ErrNeedFull, before any side effect.
 func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options) error {
+	if err := cmdutil.CheckTenantFlag(o.Tenant); err != nil {
+		return err
+	}
 	st, err := f.State()
 	if err != nil {
 		return err
