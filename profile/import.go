@@ -111,6 +111,7 @@ func Import(data []byte) (*Imported, error) {
 	if err != nil {
 		return nil, err
 	}
+	imp.dropBadTenants()
 	if err := imp.checkEnvironmentSpaces(); err != nil {
 		return nil, err
 	}
@@ -138,6 +139,51 @@ func (imp *Imported) checkEnvironmentSpaces() error {
 		}
 	}
 	return nil
+}
+
+// dropBadTenants leaves out, with a warning, each context whose tenant,
+// or whose account's home tenant, no tenant id or domain can be
+// (ValidTenant), with such accounts, and such tenants from the accounts'
+// lists: a tenant ends the authority URL of every token request, where
+// "../x" or "x?y" would name another URL.
+func (imp *Imported) dropBadTenants() {
+	bad := map[string]string{} // account key → its home tenant
+	accounts := imp.Accounts[:0:0]
+	for _, a := range imp.Accounts {
+		if a.HomeTenantID != "" && !ValidTenant(a.HomeTenantID) {
+			bad[a.Key()] = a.HomeTenantID
+			continue
+		}
+		if slices.ContainsFunc(a.Tenants, func(t string) bool { return !ValidTenant(t) }) {
+			a.Tenants = slices.DeleteFunc(slices.Clone(a.Tenants), func(t string) bool { return !ValidTenant(t) })
+		}
+		accounts = append(accounts, a)
+	}
+	if len(bad) == 0 && !slices.ContainsFunc(imp.Contexts, func(c Context) bool { return !ValidTenant(c.Tenant.ID) }) {
+		imp.Accounts, imp.accountAt = accounts, nil
+		return
+	}
+	kept, def := imp.Contexts[:0:0], -1
+	for i, c := range imp.Contexts {
+		label := c.Name
+		if label == "" && c.Subscription != nil {
+			label = c.Subscription.ID
+		}
+		if home, ok := bad[c.Account]; ok {
+			imp.warnf("context %q skipped: its account's home tenant %q is no tenant id or domain", label, home)
+			continue
+		}
+		if !ValidTenant(c.Tenant.ID) {
+			imp.warnf("context %q skipped: its tenant %q is no tenant id or domain", label, c.Tenant.ID)
+			continue
+		}
+		if i == imp.Default {
+			def = len(kept)
+		}
+		kept = append(kept, c)
+	}
+	imp.Accounts, imp.Contexts, imp.Default = accounts, kept, def
+	imp.accountAt = nil // positions in the accounts before
 }
 
 func newImported(f Format) *Imported {

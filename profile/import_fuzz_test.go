@@ -3,6 +3,7 @@ package profile
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -18,13 +19,22 @@ func addImportSeeds(f *testing.F, files ...string) {
 }
 
 // checkImported holds every importer to the contract Merge relies on: no
-// context without an account key and a tenant, and a Default that indexes
-// Contexts or is -1.
+// context without an account key and a tenant, no tenant that no tenant id
+// or domain can be (ValidTenant), and a Default that indexes Contexts or
+// is -1.
 func checkImported(t *testing.T, imp *Imported) {
 	t.Helper()
 	for _, c := range imp.Contexts {
 		if c.Account == "" || c.Tenant.ID == "" {
 			t.Fatalf("imported context without account or tenant: %+v", c)
+		}
+		if !ValidTenant(c.Tenant.ID) {
+			t.Fatalf("imported context of a tenant no tenant id can be: %+v", c)
+		}
+	}
+	for _, a := range imp.Accounts {
+		if a.HomeTenantID != "" && !ValidTenant(a.HomeTenantID) || slices.ContainsFunc(a.Tenants, func(t string) bool { return !ValidTenant(t) }) {
+			t.Fatalf("imported account of a tenant no tenant id can be: %+v", a)
 		}
 	}
 	if imp.Default < -1 || imp.Default >= len(imp.Contexts) {
@@ -37,6 +47,7 @@ func FuzzImportPowerShell(f *testing.F) {
 	f.Add([]byte(`{"Contexts":{"a":{"Account":{"Id":"x","Type":"ServicePrincipal"},"Subscription":{"Id":"s","ExtendedProperties":{"HomeTenant":"t"}},"TokenCache":{"CacheData":"!!"}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if imp, err := importPowerShell(data); err == nil {
+			imp.dropBadTenants() // as Import does
 			checkImported(t, imp)
 		}
 	})
@@ -47,6 +58,7 @@ func FuzzImportAzureCLI(f *testing.F) {
 	f.Add([]byte(`{"subscriptions":[{"id":"t","name":"N/A(tenant level account)","tenantId":"t","user":{"name":"systemAssignedIdentity","type":"servicePrincipal"},"assignedIdentityInfo":"MSIResource-/x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if imp, err := importAzureCLI(data); err == nil {
+			imp.dropBadTenants() // as Import does
 			checkImported(t, imp)
 		}
 	})
@@ -57,6 +69,7 @@ func FuzzImportBundle(f *testing.F) {
 	f.Add([]byte(`{"kind":"azc.contexts","version":1,"contexts":[{"name":"-","account":"k","tenant":{"id":"t"}},{"name":"","tenant":{"id":"t"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if imp, err := importBundle(data); err == nil {
+			imp.dropBadTenants() // as Import does
 			checkImported(t, imp)
 		}
 	})

@@ -2,6 +2,7 @@ package profile_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -720,5 +721,49 @@ func TestImportSaysWhichNamesItCannotKeep(t *testing.T) {
 				t.Errorf("warning %q, want one naming %q", said[i], name)
 			}
 		}
+	}
+}
+
+// TestImportLeavesOutATenantNoTenantIDCanBe: a context whose tenant, or
+// whose account's home tenant, no tenant id or domain can be (a /, ?, ..)
+// is left out with a warning, as a context without a tenant is: the tenant
+// ends the authority URL of every token request, and "../../x?y" was
+// imported and then sent as a path.
+func TestImportLeavesOutATenantNoTenantIDCanBe(t *testing.T) {
+	t.Parallel()
+	orig, err := profile.Import(readFixture(t, "azureProfile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f map[string]any
+	if err := json.Unmarshal(bytes.TrimPrefix(readFixture(t, "azureProfile.json"), []byte("\xef\xbb\xbf")), &f); err != nil {
+		t.Fatal(err)
+	}
+	subs := f["subscriptions"].([]any)
+	bad := subs[0].(map[string]any)
+	bad["tenantId"], bad["homeTenantId"] = "../../x?y", "../../x?y"
+	data, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := profile.Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.Contexts) != len(orig.Contexts)-1 {
+		t.Errorf("%d contexts imported, want %d: all but the one of a bad tenant", len(imp.Contexts), len(orig.Contexts)-1)
+	}
+	for _, c := range imp.Contexts {
+		if !profile.ValidTenant(c.Tenant.ID) {
+			t.Errorf("context of tenant %q imported", c.Tenant.ID)
+		}
+	}
+	for _, a := range imp.Accounts {
+		if !profile.ValidTenant(a.HomeTenantID) {
+			t.Errorf("account of home tenant %q imported", a.HomeTenantID)
+		}
+	}
+	if !strings.Contains(strings.Join(imp.Warnings, "\n"), `"../../x?y"`) {
+		t.Errorf("warnings %q do not name the tenant", imp.Warnings)
 	}
 }
