@@ -80,14 +80,16 @@ func pwshQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 const bashInit = `# azc shell integration for bash: eval "$(azc init bash)"
 __azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session"
 unset __azc_session
+# returns the status it was called with: the $? that PS1 shows after it
 __azc_ps1() {
-  local c
+  local s=$? c
   c=$(@AZC@ prompt 2>/dev/null) && [ -n "$c" ] && printf '(%s) ' "$c"
+  return $s
 }
 @PROMPT@
-case "$PS1" in
+case "${PS1-}" in
 *__azc_ps1*) ;;
-*) PS1='$(__azc_ps1)'"$PS1" ;;
+*) PS1='$(__azc_ps1)'"${PS1-}" ;;
 esac
 @END@
 `
@@ -118,9 +120,13 @@ end
 @PROMPT@
 if not functions -q __azc_orig_fish_prompt
     functions -q fish_prompt; and functions -c fish_prompt __azc_orig_fish_prompt
+    or function __azc_orig_fish_prompt; end
+    # the prompt it wraps runs first, to see the last command's $status
+    # and $pipestatus, and its output follows azc's
     function fish_prompt
+        set -l p (__azc_orig_fish_prompt | string collect -N)
         __azc_ps1
-        functions -q __azc_orig_fish_prompt; and __azc_orig_fish_prompt
+        printf '%s' $p
     end
 end
 @END@

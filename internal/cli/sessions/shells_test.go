@@ -248,3 +248,92 @@ func skipOrFail(t *testing.T, why string) {
 	}
 	t.Skip(why)
 }
+
+// TestThePromptKeepsTheLastExitStatus loads `azc init SHELL` after a
+// prompt that shows the last command's exit status (bash's $?, zsh's %?,
+// fish's $status in its fish_prompt): the azc segment in front of it must
+// not replace that status with its own.
+func TestThePromptKeepsTheLastExitStatus(t *testing.T) {
+	bin := buildAzc(t)
+	fixture, err := os.ReadFile(filepath.Join("testdata", "fixture.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shells := []struct {
+		name, prog string
+		argv       []string
+		setup      string
+	}{
+		{name: "bash", prog: "bash", argv: []string{"bash", "--norc", "--noprofile", "-i"},
+			setup: `PS1='[$?] $ '; eval "$(azc init bash)"`},
+		{name: "zsh", prog: "zsh", argv: []string{"zsh", "-f", "-i"},
+			setup: `PROMPT='[%?] %# '; eval "$(azc init zsh)"`},
+		{name: "fish", prog: "fish", argv: []string{"fish", "--no-config", "-i"},
+			setup: `function fish_prompt; printf '[%s] > ' $status; end; azc init fish | source`},
+	}
+	for _, sh := range shells {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := exec.LookPath(sh.prog); err != nil {
+				skipOrFail(t, sh.prog+" is not installed")
+			}
+			work := t.TempDir()
+			home := filepath.Join(work, "home")
+			state := filepath.Join(work, "azc")
+			tmp := filepath.Join(work, "tmp")
+			for _, d := range []string{home, state, tmp} {
+				if err := os.Mkdir(d, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(state, "profile.json"), fixture, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := []string{
+				"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
+				"HOME=" + home,
+				"TMPDIR=" + tmp,
+				"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+				"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+				"AZC_CONFIG_DIR=" + state,
+				"TERM=xterm",
+				"NO_COLOR=1",
+			}
+			tm := startTerm(t, sh.name, home, env, sh.argv...)
+			tm.typ(sh.setup + "\r")
+			tm.expect("(Prod) [0] ")
+			// The typed lines echo without the prompt's "(Prod) [N] ",
+			// so each match is the prompt drawn after the command.
+			tm.typ("false\r")
+			tm.expect("(Prod) [1] ")
+			tm.typ("sh -c 'exit 3'\r")
+			tm.expect("(Prod) [3] ")
+			tm.typ("true\r")
+			tm.expect("(Prod) [0] ")
+			tm.typ("exit\r")
+			tm.exited()
+		})
+	}
+}
+
+// TestInitLoadsUnderSetU evaluates `azc init bash` in a script that runs
+// with `set -u`, where PS1 is unset: the script gets its session and goes
+// on.
+func TestInitLoadsUnderSetU(t *testing.T) {
+	bin := buildAzc(t)
+	state := filepath.Join(t.TempDir(), "azc")
+	if err := os.Mkdir(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "--norc", "--noprofile", "-euc", `eval "$(azc init bash)"; echo "session=${AZC_SESSION%%.*}"`)
+	cmd.Env = []string{
+		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"HOME=" + t.TempDir(),
+		"TMPDIR=" + t.TempDir(),
+		"AZC_CONFIG_DIR=" + state,
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "session=") || strings.Contains(string(out), "unbound") {
+		t.Fatalf("bash -eu with azc init: %v\n%s", err, out)
+	}
+}
