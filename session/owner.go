@@ -1,5 +1,7 @@
 package session
 
+import "errors"
+
 // Owner identifies the process a session belongs to, robustly against pid
 // reuse where the platform allows: Start is the process's start time as
 // the OS reports it and Boot the boot id (Linux), empty where unknown.
@@ -25,3 +27,31 @@ func (o Owner) Alive() bool {
 	}
 	return o.Boot == "" || cur.Boot == "" || o.Boot == cur.Boot
 }
+
+// Encloses reports whether pid is o's process or runs below it: o is its
+// parent, its parent's parent, and so on. A shell started by another keeps
+// that shell's session; one that a daemon started (a tmux or screen
+// server, which hands every pane the environment of the shell that
+// started it) does not. Where the platform does not tell a process's
+// parent, it reports true.
+func (o Owner) Encloses(pid int) bool {
+	// A chain of parents is short; the bound only guards against a loop
+	// read from a changing process table.
+	for i := 0; i < 1024 && pid > 0; i++ {
+		if pid == o.PID {
+			return true
+		}
+		ppid, err := parentOf(pid)
+		if errors.Is(err, errNoParents) {
+			return true
+		}
+		if err != nil || ppid == pid {
+			return false
+		}
+		pid = ppid
+	}
+	return false
+}
+
+// errNoParents is parentOf's answer where the platform does not tell.
+var errNoParents = errors.New("the parent of a process is not known here")

@@ -36,3 +36,22 @@ func ownerOf(pid int) (Owner, error) {
 	}
 	return o, nil
 }
+
+// parentOf reads the parent's pid (field 4 of /proc/<pid>/stat); 0 when the
+// parent is outside this pid namespace.
+func parentOf(pid int) (int, error) {
+	stat, err := sysfile.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("unexpected /proc stat format")
+	}
+	fields := bytes.Fields(stat[i+1:])
+	const ppidField = 4 - 3 // fields after ')' start at field 3
+	if len(fields) <= ppidField {
+		return 0, errors.New("unexpected /proc stat format")
+	}
+	return strconv.Atoi(string(fields[ppidField]))
+}

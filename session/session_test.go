@@ -364,6 +364,28 @@ func TestAReusedPIDIsNotTheOwner(t *testing.T) {
 	}
 }
 
+func TestAnOwnerEnclosesItsDescendantsOnly(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("parents are read on Linux only")
+	}
+	me, err := session.OwnerOf(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, _ := shell(t)
+	other, err := session.OwnerOf(child)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !me.Encloses(os.Getpid()) || !me.Encloses(child) {
+		t.Fatal("an owner does not enclose itself or its child")
+	}
+	if other.Encloses(os.Getpid()) || other.Encloses(1) || me.Encloses(1) {
+		t.Fatal("an owner encloses its parent or pid 1")
+	}
+}
+
 func TestRuntimeDirFallsBackToAPrivateTempDir(t *testing.T) {
 	t.Parallel()
 	tmp := t.TempDir()

@@ -18,12 +18,15 @@ type StartOptions struct {
 }
 
 // StartRun prints the AZC_SESSION value for the shell opts.PID: the
-// inherited session when it is valid, else a new one (`azc session
+// inherited session when it is valid and its owner is the shell or one of
+// the shell's ancestors, else a new one (`azc session
 // start`, which `azc init`'s code runs).
 func StartRun(ctx context.Context, f *cmdutil.Factory, opts *StartOptions) error {
 	rt := cmdutil.RuntimeDir(f)
 	if v := f.Getenv(session.EnvVar); v != "" {
-		if _, err := session.Open(rt, secret.New(v)); err == nil {
+		// Kept only by a shell that runs in the session's own: a pane of
+		// a tmux server started from another shell gets one of its own.
+		if s, err := session.Open(rt, secret.New(v)); err == nil && s.Owner().Encloses(opts.PID) {
 			fmt.Fprintln(f.IOStreams.Out, v)
 			return nil
 		}
