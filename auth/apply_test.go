@@ -35,3 +35,30 @@ func TestNamedIsTheContextApplyNames(t *testing.T) {
 		t.Error("a context named with no --context-name")
 	}
 }
+
+// TestApplyMakesContextsOfWarnedSubscriptions: a Warned subscription (one
+// whose account has a billing warning, still working) gets a context and
+// may be the default, as Azure PowerShell's sign-in takes "enabled or
+// warned" subscriptions; past due, disabled and deleted ones get none.
+func TestApplyMakesContextsOfWarnedSubscriptions(t *testing.T) {
+	acct := profile.Account{Type: profile.UserAccount, ID: "user@example.test", HomeTenantID: "t1"}
+	res := &LoginResult{Account: acct, Tenants: []profile.Tenant{{ID: "t1"}}, Subscriptions: []profile.Subscription{
+		{ID: "s1", Name: "warned", TenantID: "t1", State: "Warned"},
+		{ID: "s2", Name: "enabled", TenantID: "t1", State: "Enabled"},
+		{ID: "s3", Name: "past due", TenantID: "t1", State: "PastDue"},
+		{ID: "s4", Name: "disabled", TenantID: "t1", State: "Disabled"},
+		{ID: "s5", Name: "deleted", TenantID: "t1", State: "Deleted"},
+	}}
+	p := profile.New()
+	ar, err := res.Apply(p, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range p.Contexts {
+		names = append(names, c.Name)
+	}
+	if ar.Created != 2 || len(names) != 2 || ar.Default.Name != "warned" {
+		t.Errorf("contexts %q (created %d), default %q; want warned and enabled, default warned", names, ar.Created, ar.Default.Name)
+	}
+}

@@ -364,10 +364,11 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	return nil
 }
 
-// Enabled reports whether s gets a context (one context per enabled
-// subscription; docs/auth.md).
+// Enabled reports whether s gets a context: an enabled subscription, or a
+// warned one (a billing warning; it still works), as Azure PowerShell's
+// sign-in takes "Enabled or Warned" subscriptions (docs/auth.md).
 func Enabled(s profile.Subscription) bool {
-	return s.State == "" || strings.EqualFold(s.State, "Enabled")
+	return s.State == "" || strings.EqualFold(s.State, "Enabled") || strings.EqualFold(s.State, "Warned")
 }
 
 // memoize keeps each tenant's token for the rest of the population, so the

@@ -20,8 +20,8 @@ func newCmdLogin(f *cmdutil.Factory, runF func(*accounts.LoginOptions) error) *c
 --device-code; service principals with --client-secret-file (or
 AZURE_CLIENT_SECRET), --certificate or --federated-token-file; --identity uses
 the managed identity; --access-token-file keeps a raw token. One context is
-created per enabled subscription in every tenant; signing in again updates
-them.`,
+created per enabled (or warned) subscription in every tenant; signing in
+again updates them.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
