@@ -164,7 +164,7 @@ func listARM[T any](ctx context.Context, cred azcore.TokenCredential, copts *arm
 type tenantWork struct {
 	tenant  profile.Tenant
 	subs    []profile.Subscription
-	skipped error // the tenant's token needs interaction
+	skipped error // the tenant's token needs interaction, or ARM refused it
 }
 
 // populate lists tenants and each tenant's subscriptions. A tenant's work
@@ -255,6 +255,18 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 				}
 			})
 			if err != nil {
+				var re *azcore.ResponseError
+				if ctx.Err() == nil && errors.As(err, &re) && (re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden) {
+					// ARM refuses this tenant (no retry cures that): it is
+					// skipped with a warning, as a tenant whose token needs
+					// interaction is, and the others still populate.
+					mu.Lock()
+					w.skipped = &PopulateError{Tenant: t.ID, Err: err}
+					done++
+					progress()
+					mu.Unlock()
+					return
+				}
 				fail(&PopulateError{Tenant: t.ID, Err: err})
 				return
 			}
@@ -315,7 +327,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 		res.Subscriptions = append(res.Subscriptions, w.subs...)
 	}
 	if len(res.Tenants) == 0 && len(work) > 0 {
-		return fmt.Errorf("signed in, but no tenant gave a token without interaction: %w", work[0].skipped)
+		return fmt.Errorf("signed in, but every tenant was skipped: %w", work[0].skipped)
 	}
 	if opts.Subscription != "" {
 		// The chosen subscription goes first: Apply makes it the default.

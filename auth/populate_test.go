@@ -74,6 +74,28 @@ func TestFailedSubscriptionPageNamesTheTenant(t *testing.T) {
 	}
 }
 
+// TestATenantWhoseARMRefusesIsSkipped: a tenant whose subscription list
+// ARM refuses (401, 403: no retry cures it) is skipped with a warning
+// naming it, as a tenant whose token needs interaction is, and the other
+// tenants still populate: one guest tenant that refuses must not keep the
+// account from signing in.
+func TestATenantWhoseARMRefusesIsSkipped(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.SetFault(emulator.RouteSubscriptions, emulator.Fault{Status: 403, Times: 1})
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	res, err := newTestManager(s, nil).Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tenants) != 1 || len(res.Subscriptions) == 0 {
+		t.Fatalf("tenants %+v, subscriptions %+v", res.Tenants, res.Subscriptions)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "skipped tenant") || !strings.Contains(res.Warnings[0], "403") {
+		t.Fatalf("warnings %q", res.Warnings)
+	}
+}
+
 func TestTransientTokenFaultsAreRetried(t *testing.T) {
 	t.Parallel()
 	s := startEmulator(t, nil)
