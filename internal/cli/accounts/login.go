@@ -50,9 +50,65 @@ type LoginOptions struct {
 	SkipPopulation     bool
 }
 
+// check refuses, as a usage error, flags of two ways of signing in, and a
+// flag of one way given without it: they would be ignored, and the sign-in
+// would be another than the one asked for.
+func (o *LoginOptions) check() error {
+	type flag struct {
+		name string
+		set  bool
+	}
+	first := func(flags ...flag) string {
+		for _, fl := range flags {
+			if fl.set {
+				return fl.name
+			}
+		}
+		return ""
+	}
+	var ways []string
+	for _, w := range []flag{{"--identity", o.Identity}, {"--service-principal", o.ServicePrincipal},
+		{"--access-token-file", o.AccessTokenFile != ""}, {"--device-code", o.DeviceCode}} {
+		if w.set {
+			ways = append(ways, w.name)
+		}
+	}
+	if len(ways) > 1 {
+		return cmdutil.UsageErrorf("%s and %s are two ways of signing in: give one", ways[0], ways[1])
+	}
+	creds := []flag{{"--client-secret-file", o.ClientSecretFile != ""}, {"--certificate", o.Certificate != ""},
+		{"--federated-token-file", o.FederatedTokenFile != ""}}
+	if !o.ServicePrincipal {
+		if name := first(append(creds, flag{"--certificate-password-file", o.CertificatePwdFile != ""})...); name != "" {
+			return cmdutil.UsageErrorf("%s is for a service principal: add --service-principal", name)
+		}
+	}
+	var given []string
+	for _, c := range creds {
+		if c.set {
+			given = append(given, c.name)
+		}
+	}
+	if len(given) > 1 {
+		return cmdutil.UsageErrorf("%s and %s are two credentials of a service principal: give one", given[0], given[1])
+	}
+	switch {
+	case o.ResourceID != "" && !o.Identity:
+		return cmdutil.UsageErrorf("--resource-id is for --identity")
+	case o.ClientID != "" && !o.ServicePrincipal && !o.Identity:
+		return cmdutil.UsageErrorf("--client-id is for --service-principal or --identity")
+	case o.AccountID != "" && o.AccessTokenFile == "":
+		return cmdutil.UsageErrorf("--account-id is for --access-token-file")
+	}
+	return nil
+}
+
 // LoginRun signs in and creates or updates a context per subscription:
 // `azc login` once its arguments are parsed.
 func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *LoginOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
 	if err := cmdutil.CheckTenantFlag(o.Tenant); err != nil {
 		return err
 	}
@@ -325,6 +381,8 @@ func loginError(err error) error {
 	var pe *auth.PopulateError
 	var ue *url.Error
 	switch {
+	case errors.Is(err, auth.ErrNoManagedIdentity):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; --identity speaks the App Service protocol (App Service, Functions, Container Apps), not a virtual machine's IMDS: there, sign in as a service principal or a user")
 	case errors.As(err, &pe):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; retry, or sign in with --skip-population")
 	case errors.As(err, &ae) && unavailable(ae.Status), errors.As(err, &se) && unavailable(se.Status):
