@@ -27,8 +27,9 @@ func TestQuickStartPrintsWhatTheREADMEShows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, block, ok := strings.Cut(string(readme), "\n```console\n")
-	if block, _, ok = strings.Cut(block, "\n```"); !ok {
+	_, block, opened := strings.Cut(string(readme), "\n```console\n")
+	block, _, closed := strings.Cut(block, "\n```")
+	if !opened || !closed {
 		t.Fatal("README.md has no console block")
 	}
 	want := quickStartSteps(block)
