@@ -15,22 +15,11 @@ func ownerOf(pid int) (Owner, error) {
 	if pid <= 0 {
 		return Owner{}, fmt.Errorf("invalid pid %d", pid)
 	}
-	stat, err := sysfile.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	start, err := statField(pid, 22)
 	if err != nil {
 		return Owner{}, err
 	}
-	// The command name (field 2) may hold spaces and parentheses: fields
-	// are counted after the last ')'.
-	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return Owner{}, errors.New("unexpected /proc stat format")
-	}
-	fields := bytes.Fields(stat[i+1:])
-	const startField = 22 - 3 // fields after ')' start at field 3
-	if len(fields) <= startField {
-		return Owner{}, errors.New("unexpected /proc stat format")
-	}
-	o := Owner{PID: pid, Start: string(fields[startField])}
+	o := Owner{PID: pid, Start: start}
 	if b, err := sysfile.ReadFile("/proc/sys/kernel/random/boot_id"); err == nil {
 		o.Boot = string(bytes.TrimSpace(b))
 	}
@@ -40,18 +29,29 @@ func ownerOf(pid int) (Owner, error) {
 // parentOf reads the parent's pid (field 4 of /proc/<pid>/stat); 0 when the
 // parent is outside this pid namespace.
 func parentOf(pid int) (int, error) {
-	stat, err := sysfile.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	ppid, err := statField(pid, 4)
 	if err != nil {
 		return 0, err
 	}
+	return strconv.Atoi(ppid)
+}
+
+// statField returns field n (counted from 1, as proc(5) does) of
+// /proc/<pid>/stat, n > 2.
+func statField(pid, n int) (string, error) {
+	stat, err := sysfile.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return "", err
+	}
+	// The command name (field 2) may hold spaces and parentheses: fields
+	// are counted after the last ')'.
 	i := bytes.LastIndexByte(stat, ')')
 	if i < 0 {
-		return 0, errors.New("unexpected /proc stat format")
+		return "", errors.New("unexpected /proc stat format")
 	}
 	fields := bytes.Fields(stat[i+1:])
-	const ppidField = 4 - 3 // fields after ')' start at field 3
-	if len(fields) <= ppidField {
-		return 0, errors.New("unexpected /proc stat format")
+	if len(fields) <= n-3 { // fields after ')' start at field 3
+		return "", errors.New("unexpected /proc stat format")
 	}
-	return strconv.Atoi(string(fields[ppidField]))
+	return string(fields[n-3]), nil
 }
