@@ -159,10 +159,9 @@ func (s *State) view() (*view, error) {
 // header is the merged view without its contexts: the profile's accounts
 // and environments, then the session's that the profile lacks, and the
 // account and environment of the shell's selection when neither has it.
+// It is a new one each time, which the lookup keeps nothing of.
 func (l *lookup) header() *profile.Profile {
-	h := *l.head
-	h.Accounts = slices.Clone(h.Accounts)
-	h.Environments = slices.Clone(h.Environments)
+	h := l.head.Clone()
 	h.DefaultContext, h.PreviousContext = "", ""
 	if l.user == nil {
 		h.Accounts = nil
@@ -173,6 +172,7 @@ func (l *lookup) header() *profile.Profile {
 	if l.sess != nil {
 		for _, a := range l.sess.Accounts {
 			if h.Account(a.Key()) == nil {
+				a.Tenants = slices.Clone(a.Tenants)
 				h.Accounts = append(h.Accounts, a)
 			}
 		}
@@ -183,14 +183,16 @@ func (l *lookup) header() *profile.Profile {
 		}
 	}
 	if l.sel != nil && l.sel.Account != nil && h.Account(l.sel.Account.Key()) == nil {
-		h.Accounts = append(h.Accounts, *l.sel.Account)
+		a := *l.sel.Account
+		a.Tenants = slices.Clone(a.Tenants)
+		h.Accounts = append(h.Accounts, a)
 	}
 	if l.sel != nil && l.sel.Environment != nil {
 		if _, err := h.Environment(l.sel.Environment.Name); err != nil {
 			h.Environments = append(h.Environments, *l.sel.Environment)
 		}
 	}
-	return &h
+	return h
 }
 
 // exact returns the merged view's context called name (ignoring case) and
@@ -202,7 +204,7 @@ func (l *lookup) exact(name string) (*profile.Context, profile.Scope, error) {
 			l.sessAt = namesAt(l.sess)
 		}
 		if i, ok := l.sessAt[fold(name)]; ok {
-			cp := l.sess.Contexts[i]
+			cp := l.sess.Contexts[i].Clone()
 			return &cp, profile.ScopeProcess, nil
 		}
 	}
@@ -267,21 +269,21 @@ func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
 	}
 	for i := range n {
 		if v.scopeOf[i] == profile.ScopeProcess && v.merged.Contexts[i].SameIdentity(want) {
-			cp := v.merged.Contexts[i]
+			cp := v.merged.Contexts[i].Clone()
 			return &cp, profile.ScopeProcess, false, nil
 		}
 	}
 	for i := range n {
 		if v.merged.Contexts[i].SameIdentity(want) {
-			cp := v.merged.Contexts[i]
+			cp := v.merged.Contexts[i].Clone()
 			return &cp, v.scopeOf[i], false, nil
 		}
 	}
 	if v.own {
-		cp := v.merged.Contexts[n]
+		cp := v.merged.Contexts[n].Clone()
 		return &cp, l.copyScope(), true, nil
 	}
-	cp := *want
+	cp := want.Clone()
 	cp.Name = l.copyName(v.merged)
 	return &cp, l.copyScope(), true, nil
 }
@@ -391,7 +393,7 @@ func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	cp := v.merged.Contexts[i]
+	cp := v.merged.Contexts[i].Clone()
 	return &cp, v.scopeOf[i], nil
 }
 

@@ -127,6 +127,10 @@ func (p *Profile) Clone() *Profile {
 	return &q
 }
 
+// Clone returns a deep copy of c: its subscription and properties are
+// the copy's own.
+func (c Context) Clone() Context { return c.clone() }
+
 func (c Context) clone() Context {
 	if c.Subscription != nil {
 		s := *c.Subscription
