@@ -75,8 +75,10 @@ var _ azcore.TokenCredential = (*Credential)(nil)
 // New resolves the context and returns its credential. It fails with an
 // error matching azc.ErrNoContext when no context is selected or signed in,
 // with the candidates when a name is ambiguous, and with one matching
-// auth.ErrNotSignedIn when the context's account has no credentials. No
-// token is fetched until GetToken.
+// auth.ErrNotSignedIn when the state holds no account of the context. No
+// credential is read and no token fetched until GetToken, which fails
+// with an error matching auth.ErrNotSignedIn when the account's
+// credentials are gone.
 func New(opts *Options) (*Credential, error) {
 	var o Options
 	if opts != nil {
@@ -169,14 +171,7 @@ func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptio
 
 // Context returns a copy of the context the credential serves: its name,
 // tenant, subscription (nil when it has none) and environment's name.
-func (c *Credential) Context() profile.Context {
-	ctx := c.ctx
-	if ctx.Subscription != nil {
-		sub := *ctx.Subscription
-		ctx.Subscription = &sub
-	}
-	return ctx
-}
+func (c *Credential) Context() profile.Context { return c.ctx.Clone() }
 
 // ARMClientOptions returns options for any ARM client (armresources,
 // armsubscriptions, …) that reach the context's cloud: its ARM endpoint

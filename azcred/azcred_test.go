@@ -11,11 +11,14 @@ import (
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/azcred"
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/emulator/emulatortest"
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
 
@@ -117,5 +120,42 @@ func TestNewReadsTheStateDirectoryFromAZC_CONFIG_DIR(t *testing.T) {
 	}
 	if sub := cred.Context().Subscription; sub == nil || sub.ID != "5a5a5a5a-0000-4000-8000-0000000000f1" {
 		t.Errorf("subscription %+v, want Contoso Test's", sub)
+	}
+}
+
+// TestContextIsACopy: what Context returns is the caller's, its
+// subscription and its properties too; and a context whose account's
+// credentials are gone is refused by GetToken (New reads no credential).
+func TestContextIsACopy(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	st, err := azc.Open(azc.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t1"}
+	if _, err := st.Update(azc.ScopeUser, func(p *profile.Profile) error {
+		p.UpsertAccount(a)
+		_, err := p.UpsertContext(profile.Context{Name: "Prod", Account: a.Key(), Tenant: profile.Tenant{ID: "t1"},
+			Subscription: &profile.Subscription{ID: "sub", Name: "Prod subscription", TenantID: "t1"},
+			Properties:   map[string]string{"team": "blue"}}, profile.UpsertOptions{MakeDefault: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cred, err := azcred.New(&azcred.Options{Dir: dir, Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := cred.Context()
+	want := first.Clone()
+	first.Subscription.Name = "changed by the caller"
+	first.Properties["team"] = "changed by the caller"
+	if d := cmp.Diff(want, cred.Context()); d != "" {
+		t.Errorf("the caller's change to the first Context changed the second (-first +second):\n%s", d)
+	}
+	_, err = cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://management.core.windows.net//.default"}})
+	if !errors.Is(err, auth.ErrNotSignedIn) {
+		t.Errorf("GetToken without credentials = %v; want auth.ErrNotSignedIn", err)
 	}
 }
