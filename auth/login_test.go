@@ -585,3 +585,38 @@ func TestLoginRefusesAnAccessTokenNoHeaderCanCarry(t *testing.T) {
 		}
 	}
 }
+
+// A tenant that is no tenant id or domain (profile.ValidTenant), from a
+// hand-edited profile or a library caller, would end the authority URL
+// and name another: "../../x" asks tenant x. Token refuses it, naming it,
+// before any request.
+func TestATokenForATenantThatIsNoTenantIsRefused(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := New(Config{HTTPClient: s.Client()})
+	res := spLogin(t, s, m, LoginOptions{})
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
+		t.Fatal(err)
+	}
+	env := emulatorEnv(s)
+	bad := "../../" + emulator.DefaultHomeTenantID
+	home := res.Account
+	home.HomeTenantID = bad
+	for name, tc := range map[string]struct {
+		acct profile.Account
+		req  TokenRequest
+	}{
+		"request": {res.Account, TokenRequest{TenantID: bad}},
+		"home":    {home, TokenRequest{}},
+	} {
+		before := s.Count(emulator.RouteToken, "")
+		_, err := m.Token(context.Background(), blobs, env, tc.acct, tc.req)
+		if err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("%s: Token = %v, want an error naming %q", name, err, bad)
+		}
+		if n := s.Count(emulator.RouteToken, ""); n != before {
+			t.Errorf("%s: %d token requests made", name, n-before)
+		}
+	}
+}

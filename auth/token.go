@@ -59,11 +59,18 @@ func (m *Manager) Token(ctx context.Context, blobs Blobs, env profile.Environmen
 	default:
 		return Token{}, fmt.Errorf("account %s has unknown type %q", acct.ID, acct.Type)
 	}
-	key := acct.Key()
 	tenant := req.TenantID
 	if tenant == "" {
 		tenant = acct.HomeTenantID
 	}
+	// A tenant ends the authority URL: one that is no tenant id or domain
+	// (a hand-edited profile's "../../x") would name another tenant.
+	for _, t := range []string{acct.HomeTenantID, tenant} {
+		if t != "" && !profile.ValidTenant(t) {
+			return Token{}, fmt.Errorf("get a token for %s: tenant %q is no tenant id or domain", acct.ID, t)
+		}
+	}
+	key := acct.Key()
 	m.log.Debug("acquiring token", "account", acct.ID, "tenant", tenant, "scopes", scopes)
 	request := tenant + " " + strings.Join(scopes, " ") + " " + req.Claims
 	return m.acquireOnce(ctx, blobs, key, request, acct.ID, func(ctx context.Context) (Token, error) {
