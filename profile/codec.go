@@ -24,7 +24,7 @@ func Decode(data []byte) (*Profile, error) {
 		data = data[len(utf8BOM):]
 	}
 	p := new(Profile)
-	if err := unmarshal(data, p); err != nil {
+	if err := Unmarshal(data, p); err != nil {
 		return nil, err
 	}
 	if err := checkVersion(p.Version); err != nil {
@@ -36,10 +36,13 @@ func Decode(data []byte) (*Profile, error) {
 	return p, nil
 }
 
-// unmarshal is json.Unmarshal for the files azc reads, with an error
-// short enough to show: encoding/json quotes a number of the wrong type
-// whole, and a number in a file may be megabytes long.
-func unmarshal(data []byte, v any) error {
+// Unmarshal is json.Unmarshal for the files azc reads (profile.json, an
+// import, a session's records), with an error in JSON's words (a field's
+// path, the JSON types found and wanted: "pid: found a string, want a
+// number", not Go's type names) and short enough to show: encoding/json
+// quotes a number of the wrong type whole, and a number in a file may be
+// megabytes long.
+func Unmarshal(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
@@ -145,7 +148,7 @@ func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, err
 			p.Contexts[i] = prev.Contexts[j]
 			continue
 		}
-		if err := unmarshal([]byte(line), &p.Contexts[i]); err != nil {
+		if err := Unmarshal([]byte(line), &p.Contexts[i]); err != nil {
 			return Decode([]byte(text))
 		}
 	}

@@ -90,7 +90,7 @@ func Import(data []byte) (*Imported, error) {
 	}
 	data = bytes.TrimSpace(data)
 	var top map[string]json.RawMessage
-	if err := unmarshal(data, &top); err != nil {
+	if err := Unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("parse context file: %w", err)
 	}
 	has := func(k string) bool { _, ok := top[k]; return ok }
@@ -192,7 +192,7 @@ func newImported(f Format) *Imported {
 
 func importBundle(data []byte) (*Imported, error) {
 	var b Bundle
-	if err := unmarshal(data, &b); err != nil {
+	if err := Unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("parse azc export: %w", err)
 	}
 	if b.Kind != BundleKind {

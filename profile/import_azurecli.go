@@ -33,7 +33,7 @@ const azTenantLevel = "N/A(tenant level account)"
 
 func importAzureCLI(data []byte) (*Imported, error) {
 	var f azProfile
-	if err := unmarshal(data, &f); err != nil {
+	if err := Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("parse az azureProfile.json: %w", err)
 	}
 	imp := newImported(FormatAzureCLI)

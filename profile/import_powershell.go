@@ -53,7 +53,7 @@ type psEnvironment struct {
 
 func importPowerShell(data []byte) (*Imported, error) {
 	var f psFile
-	if err := unmarshal(data, &f); err != nil {
+	if err := Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("parse Azure PowerShell context file: %w", err)
 	}
 	imp := newImported(FormatAzurePowerShell)

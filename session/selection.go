@@ -47,7 +47,7 @@ func (s *Session) Selections() (Selections, error) {
 	if err != nil {
 		return sel, s.wrap(err)
 	}
-	if err := json.Unmarshal(data, &sel); err != nil {
+	if err := profile.Unmarshal(data, &sel); err != nil {
 		return sel, s.wrap(fmt.Errorf("selection: %w", err))
 	}
 	return sel, nil
@@ -61,7 +61,7 @@ func (s *Session) UpdateSelections(fn func(*Selections) error) error {
 	err := s.store.Update(selectionKey, func(old []byte) ([]byte, error) {
 		var sel Selections
 		if old != nil {
-			if err := json.Unmarshal(old, &sel); err != nil {
+			if err := profile.Unmarshal(old, &sel); err != nil {
 				return nil, fmt.Errorf("selection: %w", err)
 			}
 		}

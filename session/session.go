@@ -217,7 +217,7 @@ func readOwner(dir string) (Owner, error) {
 	if err != nil {
 		return o, err
 	}
-	if err := json.Unmarshal(b, &o); err != nil {
+	if err := profile.Unmarshal(b, &o); err != nil {
 		return o, fmt.Errorf("owner record %s: %w", path, err)
 	}
 	return o, nil

@@ -303,18 +303,25 @@ func TestOpenFailsClearly(t *testing.T) {
 }
 
 // TestADamagedOwnerRecordIsNamed: a session whose owner record is not
-// JSON fails to open with an error that names the file.
+// JSON, or holds a value of the wrong type, fails to open with an error
+// that names the file and says what is wrong in JSON's words, not Go's.
 func TestADamagedOwnerRecordIsNamed(t *testing.T) {
 	t.Parallel()
-	rt := t.TempDir()
-	s, env := newSession(t, rt)
-	path := filepath.Join(s.Dir(), "owner.json")
-	if err := os.WriteFile(path, []byte("garbage"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	_, err := session.Open(rt, env)
-	if err == nil || !strings.Contains(err.Error(), path) {
-		t.Fatalf("Open = %v, want an error naming %s", err, path)
+	for _, tc := range []struct{ data, want string }{
+		{"garbage", "invalid character"},
+		{`{"pid":"1234"}`, "pid: found a string, want a number"},
+		{`[1]`, "found an array, want an object"},
+	} {
+		rt := t.TempDir()
+		s, env := newSession(t, rt)
+		path := filepath.Join(s.Dir(), "owner.json")
+		if err := os.WriteFile(path, []byte(tc.data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := session.Open(rt, env)
+		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "Go ") {
+			t.Errorf("%s: Open = %v, want an error naming %s and saying %q", tc.data, err, path, tc.want)
+		}
 	}
 }
 
