@@ -212,9 +212,10 @@ func classify(err error) (int, []string) {
 		switch {
 		case len(amb.Candidates) == 0:
 		case amb.Kind != "" && amb.Kind != "context":
-			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context, e.g. `azc context use %q`", amb.Kind, amb.Candidates[0]))
+			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context, e.g. %s", amb.Kind, shquote.Quote(amb.Candidates[0])))
 		default:
-			hints = append(hints, fmt.Sprintf("name one exactly, e.g. `azc context use %q`", amb.Candidates[0]))
+			// any command that takes a context gets it: use, exec -c, token -c
+			hints = append(hints, "name one exactly, e.g. "+shquote.Quote(amb.Candidates[0]))
 		}
 	case errors.As(err, &nf):
 		switch nf.Kind {
