@@ -131,17 +131,17 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 		if user, err = s.store.View(); err != nil {
 			return nil, nil, err
 		}
+		var own error // fn's, or the profile's: not the session's
 		p, err = s.session.Update(func(p *profile.Profile) error {
-			pick, drop, ch.Renamed = nil, false, nil
+			pick, drop, ch.Renamed, own = nil, false, nil, nil
 			had := sel != nil && identityIn(p, &sel.Context)
 			before := names(p)
-			if err := fn(p); err != nil {
-				return err
+			if own = fn(p); own != nil {
+				return own
 			}
-			var ierr error
-			ch.Renamed = keepApart(p, before, takenIn(user, &ierr))
-			if ierr != nil {
-				return ierr
+			ch.Renamed = keepApart(p, before, takenIn(user, &own))
+			if own != nil {
+				return own
 			}
 			keepEnvironments(p, user.Header())
 			if d := defaultOf(p); d != nil {
@@ -152,7 +152,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			p.DefaultContext, p.PreviousContext = "", ""
 			return nil
 		})
-		if err != nil {
+		if err != nil && err != own {
 			err = sessionError(err)
 		}
 	default:

@@ -2,6 +2,7 @@ package azc_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -56,5 +57,29 @@ func TestSessionErrorsSayWhatFailedInUsersWords(t *testing.T) {
 	}
 	if _, err := st.WithSession(nil).Update(profile.Scope(9), func(*profile.Profile) error { return nil }); err == nil || err.Error() != "unknown scope 9" {
 		t.Errorf("an unknown scope: error = %v, want %q", err, "unknown scope 9")
+	}
+}
+
+// TestUpdateReturnsTheCallersErrorUnchanged: an error of the caller's fn
+// is returned as it is in either scope, as profile.Store.Update returns
+// it, not called the session's: only the session's own failures are.
+func TestUpdateReturnsTheCallersErrorUnchanged(t *testing.T) {
+	t.Parallel()
+	sess, _, err := session.New(t.TempDir(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), Session: sess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := errors.New("the caller's own")
+	for _, scope := range []profile.Scope{azc.ScopeUser, azc.ScopeProcess} {
+		if _, err := st.Update(scope, func(*profile.Profile) error { return mine }); err != mine {
+			t.Errorf("Update(scope %d) = %v, want the caller's error unchanged", scope, err)
+		}
+		if _, err := st.Change(scope, func(*profile.Profile) error { return mine }); err != mine {
+			t.Errorf("Change(scope %d) = %v, want the caller's error unchanged", scope, err)
+		}
 	}
 }
