@@ -169,8 +169,11 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		default:
 			opts.Method = auth.ClientSecret
 			s, err := readSecret(ctx, f, o.ClientSecretFile, "AZURE_CLIENT_SECRET", "client secret")
-			if err != nil {
+			if errors.Is(err, errNoSecret) {
 				return cmdutil.WithHint(err, cmdutil.ExitUsage, "give --client-secret-file FILE (or - for stdin), or set AZURE_CLIENT_SECRET")
+			}
+			if err != nil {
+				return err
 			}
 			opts.ClientSecret = s
 		}
@@ -334,6 +337,10 @@ func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 	}
 }
 
+// errNoSecret is readSecret's error when neither a file nor the variable
+// gives the secret.
+var errNoSecret = cmdutil.UsageErrorf("no secret given")
+
 // readSecret reads a secret from file ("-" = stdin) or, with no file, from
 // the environment variable env. A file that holds nothing but white space
 // is an error naming it when what names the secret (a certificate's
@@ -349,7 +356,7 @@ func readSecret(ctx context.Context, f *cmdutil.Factory, file, env, what string)
 	case env != "" && f.Getenv(env) != "":
 		return secret.New(f.Getenv(env)), nil
 	default:
-		return secret.String{}, cmdutil.UsageErrorf("no secret given")
+		return secret.String{}, errNoSecret
 	}
 	if err != nil {
 		return secret.String{}, cmdutil.Errorf("read the secret: %w", err)
