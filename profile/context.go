@@ -866,7 +866,8 @@ func (p *Profile) setDefault(name string) {
 }
 
 // UpsertAccount adds a, or replaces the account with the same Key. Empty
-// optional fields keep the stored values. It returns the stored account.
+// optional fields keep the stored values. It returns a copy of the stored
+// account.
 func (p *Profile) UpsertAccount(a Account) Account {
 	return p.upsertAccount(a, nil)
 }
@@ -907,11 +908,12 @@ func (p *Profile) upsertAccount(a Account, at map[string]int) Account {
 			a.Tenants = old.Tenants
 		}
 		*old = a
-		return a
+	} else {
+		p.Accounts = append(p.Accounts, a)
+		if at != nil {
+			at[NameKey(a.Key())] = len(p.Accounts) - 1
+		}
 	}
-	p.Accounts = append(p.Accounts, a)
-	if at != nil {
-		at[NameKey(a.Key())] = len(p.Accounts) - 1
-	}
+	a.Tenants = slices.Clone(a.Tenants) // the caller's, not p's
 	return a
 }

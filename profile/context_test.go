@@ -577,3 +577,30 @@ func TestSubscriptionAndTenantNamedBy(t *testing.T) {
 		t.Error(`a tenant without a domain is Named("")`)
 	}
 }
+
+// TestWhatAProfileGivesIsTheCallers: the account UpsertAccount returns and
+// the Bundle NewBundle makes share nothing with the profile: a caller that
+// changes an account's tenants in them changes not the profile.
+func TestWhatAProfileGivesIsTheCallers(t *testing.T) {
+	t.Parallel()
+	p := profile.New()
+	a := alice
+	a.Tenants = []string{"t1", "t2"}
+	p.UpsertAccount(a)
+	if _, err := p.UpsertContext(ctxFor(alice, "t1", "s1", "Sub"), profile.UpsertOptions{MakeDefault: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := p.Clone()
+	for _, got := range []profile.Account{p.UpsertAccount(alice), p.UpsertAccount(a)} {
+		got.Tenants[0] = "changed by the caller"
+	}
+	b, err := profile.NewBundle(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Accounts[0].Tenants[1] = "changed by the caller"
+	b.Contexts[0].Subscription.Name = "changed by the caller"
+	if d := cmp.Diff(want, p); d != "" {
+		t.Errorf("the caller's changes reached the profile (-before +after):\n%s", d)
+	}
+}

@@ -3,6 +3,7 @@ package profile
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // BundleKind and BundleVersion head azc's export format (docs/profile-format.md).
@@ -26,7 +27,8 @@ type Bundle struct {
 }
 
 // NewBundle collects the contexts names refer to (see Find; all contexts
-// when names is empty) with their accounts and custom environments.
+// when names is empty) with their accounts and custom environments, as
+// copies: the Bundle shares nothing with p.
 func NewBundle(p *Profile, names []string) (*Bundle, error) {
 	b := &Bundle{Kind: BundleKind, Version: BundleVersion, Contexts: []Context{}}
 	var picked []int
@@ -58,7 +60,9 @@ func NewBundle(p *Profile, names []string) (*Bundle, error) {
 		}
 		if j, ok := accounts[NameKey(c.Account)]; ok && !tookAccount[j] {
 			tookAccount[j] = true
-			b.Accounts = append(b.Accounts, p.Accounts[j])
+			a := p.Accounts[j]
+			a.Tenants = slices.Clone(a.Tenants)
+			b.Accounts = append(b.Accounts, a)
 		}
 		if _, builtin := builtinEnvironment(c.Environment); !builtin {
 			if e, err := p.Environment(c.Environment); err == nil && !tookEnv[NameKey(e.Name)] {
