@@ -93,7 +93,12 @@ func Open(opts Options) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &State{dir: opts.Dir, store: st, session: opts.Session, log: log, env: opts.AutosaveEnv, userBlobs: opts.UserBlobs}, nil
+	var env *bool // the caller's reading, as it is now
+	if opts.AutosaveEnv != nil {
+		on := *opts.AutosaveEnv
+		env = &on
+	}
+	return &State{dir: opts.Dir, store: st, session: opts.Session, log: log, env: env, userBlobs: opts.UserBlobs}, nil
 }
 
 // Store returns the user-scope profile store.

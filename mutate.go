@@ -496,15 +496,20 @@ type SetResult struct {
 	Change
 }
 
-// SetContext is Set-AzContext's create-or-update by name: c.Name names the context to update, or to add when no context of
-// scope has that name (the context that already held c's subscription
-// stays); a name held by a context of another identity is
-// profile.ErrNameTaken unless opts.Force, which re-points it (the account
-// of the context it held goes too when no other context uses it, reported
-// in SetResult.Replaced, whose credentials the caller drops). With no name
-// it updates the context of c's identity, or adds one under its default
-// name. The context becomes the default of scope, and inside a shell the
-// shell selects it.
+// SetContext is Set-AzContext's create-or-update by name: c.Name names
+// the context to update, or to add when no context of scope has that name
+// (the context that already held c's subscription stays); a name held by
+// a context of another identity is profile.ErrNameTaken unless
+// opts.Force, which re-points it (the account of the context it held goes
+// too when no other context uses it, reported in SetResult.Replaced, whose
+// credentials the caller drops). With no name it updates the context of
+// c's identity, or adds one under its default name. The context becomes
+// the default of scope, and inside a shell the shell selects it.
+//
+// c.Properties is not read: an updated context keeps its stored
+// properties, a new one has none, unless opts.Properties gives them (from
+// the stored ones, read under the lock, so that a change made meanwhile
+// is not lost).
 func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptions) (*SetResult, error) {
 	if scope == profile.ScopeProcess && s.session == nil {
 		return nil, ErrNoSession

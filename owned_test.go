@@ -165,3 +165,20 @@ func TestListHeaderIsTheCallers(t *testing.T) {
 		t.Errorf("the caller's change to the first header changed the second (-first +second):\n%s", d)
 	}
 }
+
+// TestOpenCopiesItsOptions: a State keeps the reading of the autosave
+// variables it was opened with, whatever the caller does later with the
+// variable it pointed Options.AutosaveEnv at.
+func TestOpenCopiesItsOptions(t *testing.T) {
+	t.Parallel()
+	on := true
+	st, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc"), AutosaveEnv: &on})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addContexts(st)
+	on = false
+	if c, err := st.Resolve(""); err != nil || c.Name != "Production" {
+		t.Errorf("Resolve(\"\") after the caller's variable changed = %v, %v; want Production", c, err)
+	}
+}
