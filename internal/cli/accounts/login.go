@@ -339,7 +339,7 @@ func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 
 // errNoSecret is readSecret's error when neither a file nor the variable
 // gives the secret.
-var errNoSecret = cmdutil.UsageErrorf("no secret given")
+var errNoSecret = errors.New("no secret given")
 
 // readSecret reads a secret from file ("-" = stdin) or, with no file, from
 // the environment variable env. A file that holds nothing but white space
@@ -356,7 +356,7 @@ func readSecret(ctx context.Context, f *cmdutil.Factory, file, env, what string)
 	case env != "" && f.Getenv(env) != "":
 		return secret.New(f.Getenv(env)), nil
 	default:
-		return secret.String{}, errNoSecret
+		return secret.String{}, &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errNoSecret}
 	}
 	if err != nil {
 		return secret.String{}, cmdutil.Errorf("read the secret: %w", err)
