@@ -162,10 +162,13 @@ func normalizeCertificate(data []byte, password secret.String) (secret.String, e
 	var key any
 	var err error
 	if isPEM(data) {
+		if problem := pemProblem(data); problem != "" {
+			return secret.String{}, &CertificateError{Problem: problem}
+		}
 		certs, key, err = confidential.CertFromPEM(data, password.Reveal())
 		if err != nil {
 			// The decoder errors name neither the password nor key material.
-			return secret.String{}, &CertificateError{Problem: fmt.Sprintf("its PEM cannot be used (is the password right?): %v", err), Err: err}
+			return secret.String{}, &CertificateError{Problem: fmt.Sprintf("its PEM cannot be used: %v", err), Err: err}
 		}
 	} else {
 		certs, key, err = decodePFX(data, password)
@@ -246,6 +249,36 @@ func checkPFXRounds(der []byte, depth int) error {
 
 func isPEM(data []byte) bool {
 	return strings.Contains(string(data), "-----BEGIN ")
+}
+
+// pemProblem says what a PEM file lacks, by its blocks' labels, that
+// confidential.CertFromPEM would report in its own words ("no private key
+// found"), or "" when it has a certificate and a key it reads.
+func pemProblem(data []byte) string {
+	var cert, key, encrypted bool
+	for rest := data; ; {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			break
+		}
+		switch b.Type {
+		case "CERTIFICATE":
+			cert = true
+		case "PRIVATE KEY", "RSA PRIVATE KEY":
+			key = true
+		case "ENCRYPTED PRIVATE KEY":
+			encrypted = true
+		}
+	}
+	switch {
+	case !cert:
+		return "it holds no certificate (a CERTIFICATE block)"
+	case !key && encrypted:
+		return "its private key is encrypted (ENCRYPTED PRIVATE KEY), which azc does not read: give the key unencrypted (`openssl pkcs8 -in KEY -out PLAIN`), kept safe by the file's permissions, or the certificate and key as a password-protected PFX"
+	case !key:
+		return "it holds no private key (a PRIVATE KEY or RSA PRIVATE KEY block; the key must be RSA)"
+	}
+	return ""
 }
 
 // decodePFX reads a PKCS#12 file: its certificates (leaf first) and its

@@ -187,17 +187,26 @@ func TestPKCEMismatchIsRefused(t *testing.T) {
 func TestBadCertificateFilesAreRefusedBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
 	_, bundle := selfSigned(t)
+	certOnly, keyOnly, _ := strings.Cut(string(bundle), "-----END CERTIFICATE-----\n")
+	certOnly += "-----END CERTIFICATE-----\n"
+	// an encrypted PKCS#8 key: its label is what tells (the body is not
+	// read)
+	encrypted := certOnly + strings.ReplaceAll(keyOnly, "PRIVATE KEY", "ENCRYPTED PRIVATE KEY")
+	// what each says is wrong; none asks whether the password is right: a
+	// PEM file has none azc uses
 	tests := []struct {
-		name string
-		data []byte
+		name, data, want string
 	}{
-		{"garbage", []byte("not a certificate")},
-		{"a certificate without its key", []byte(strings.SplitAfter(string(bundle), "-----END CERTIFICATE-----\n")[0])},
+		{"garbage", "not a certificate", "neither PEM"},
+		{"a certificate without its key", certOnly, "it holds no private key"},
+		{"a key without its certificate", keyOnly, "it holds no certificate"},
+		{"an encrypted PKCS#8 key", encrypted, "its private key is encrypted"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := normalizeCertificate(tc.data, secret.String{}); err == nil {
-				t.Fatal("accepted")
+			_, err := normalizeCertificate([]byte(tc.data), secret.String{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "password") && tc.want != "its private key is encrypted" {
+				t.Fatalf("normalizeCertificate = %v, want an error saying %q", err, tc.want)
 			}
 		})
 	}
