@@ -129,7 +129,9 @@ func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
 		if s.session == nil {
 			return nil, ErrNoSession
 		}
-		p, err = s.session.Load()
+		if p, err = s.session.Load(); err != nil {
+			return nil, sessionError(err)
+		}
 	default:
 		return nil, fmt.Errorf("unknown scope %d", scope)
 	}

@@ -47,6 +47,7 @@ func TestSessionErrorsSayWhatFailedInUsersWords(t *testing.T) {
 			return err
 		}},
 		{"removing a context", func() error { _, err := st.RemoveContexts(0, []string{"Dev"}); return err }},
+		{"reading the process scope's autosave setting", func() error { _, err := st.AutosaveSetting(azc.ScopeProcess); return err }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()

@@ -162,7 +162,8 @@ func (p *Profile) Context(name string) *Context {
 }
 
 // Default returns the default context: ErrNoDefault when none is set, a
-// *NotFoundError when it names a context that no longer exists.
+// *NotFoundError when it names a context that no longer exists. The
+// pointer refers into p.Contexts and is valid until p changes.
 func (p *Profile) Default() (*Context, error) {
 	if p.DefaultContext == "" {
 		return nil, ErrNoDefault
