@@ -33,7 +33,10 @@ var ErrNoContext = errors.New("no context selected")
 // Session is the process scope: a profile that lives as long as a shell,
 // and the shell's selection. The session package implements it. Update
 // must apply fn to fresh state and persist the result atomically, like
-// profile.Store.Update; so must UpdateSelections.
+// profile.Store.Update; so must UpdateSelections. What Load, Update and
+// Selections return must be the caller's (a fresh copy): State hands
+// parts of it to its own callers, whose changes must not reach the
+// session.
 type Session interface {
 	Load() (*profile.Profile, error)
 	Update(fn func(*profile.Profile) error) (*profile.Profile, error)

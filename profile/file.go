@@ -80,9 +80,9 @@ func ReadFile(path string) ([]byte, error) { return readFile(path, false) }
 
 // ReadRegularFile is ReadFile for a file the user named once and azc
 // reads again later (an environment's CA file, a federated token file,
-// az's config): anything but a regular file, a FIFO or a device, is
-// refused (*UnsafePathError) rather than read or waited on. A symbolic
-// link is followed: CA bundles are often links.
+// az's config): anything but a regular file (a FIFO, a device, a
+// directory) is refused (*UnsafePathError) rather than read or waited
+// on. A symbolic link is followed: CA bundles are often links.
 func ReadRegularFile(path string) ([]byte, error) { return readFile(path, true) }
 
 // readFile is ReadFile; with regular, anything but a regular file is
