@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/azcontext/azc/credstore"
@@ -80,7 +81,9 @@ type State struct {
 }
 
 // Open opens the state directory opts.Dir, creating it when missing. It
-// fails with a *profile.InsecureDirError when other users can write to it.
+// fails with a *profile.InsecureDirError when other users can write to it,
+// and a *profile.UnsafePathError when it is a symbolic link or another
+// user's (see profile.Open).
 func Open(opts Options) (*State, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("open: no state directory given")
@@ -256,13 +259,19 @@ func (s *State) credentials(l *lookup, c *profile.Context, scope profile.Scope) 
 
 // Resolver returns Resolve over one reading of the state, giving each
 // context with the scope it lives in, for a command that resolves many
-// references: it does not see a change made after it was made.
+// references: it does not see a change made after it was made. The
+// function is safe for concurrent use.
 func (s *State) Resolver() (func(ref string) (*profile.Context, profile.Scope, error), error) {
 	l, err := s.lookup()
 	if err != nil {
 		return nil, err
 	}
-	return l.resolve, nil
+	var mu sync.Mutex // l decodes the merged view once, on first need
+	return func(ref string) (*profile.Context, profile.Scope, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return l.resolve(ref)
+	}, nil
 }
 
 // finder is what resolve needs: *profile.Profile, or the lazy

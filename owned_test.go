@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -181,4 +182,27 @@ func TestOpenCopiesItsOptions(t *testing.T) {
 	if c, err := st.Resolve(""); err != nil || c.Name != "Production" {
 		t.Errorf("Resolve(\"\") after the caller's variable changed = %v, %v; want Production", c, err)
 	}
+}
+
+// TestAResolverIsSafeForConcurrentUse: goroutines may share what
+// Resolver returns, as they share the State (run with -race).
+func TestAResolverIsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
+	resolve, err := sessionState(t).Resolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, ref := range []string{"Scratch", "dev", "", "Prod", "00000003-0000-0000-0000-000000000000"} {
+				if _, _, err := resolve(ref); err != nil {
+					t.Errorf("%q: %v", ref, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
