@@ -35,8 +35,9 @@ func isSharingError(err error) bool {
 
 func remove(path string) error { return retrySharing(func() error { return os.Remove(path) }) }
 
-// syncDir is a no-op: Windows cannot open a directory for syncing and
-// MoveFileEx is durable once it returns.
+// syncDir does nothing: Windows has no fsync of a directory; NTFS
+// journals the rename's metadata, so a crash leaves the old blob or the
+// new one (whose data was flushed before the rename), never a mix.
 func syncDir(string) error { return nil }
 
 // checkPrivateDir checks that dir is a directory and not a link: the ACLs

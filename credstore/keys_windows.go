@@ -41,7 +41,7 @@ func takeBlob(out *windows.DataBlob) []byte {
 }
 
 func (dpapi) LoadKey(ref KeyRef) ([]byte, error) {
-	sealed, err := os.ReadFile(dpapiFile(ref))
+	sealed, err := profile.ReadOwned(dpapiFile(ref))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNoKey
 	}

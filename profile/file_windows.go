@@ -12,8 +12,12 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// noFollow is 0: Windows opens a symbolic link's target, and only
-// administrators make links; openState and openLock check with Lstat.
+// noFollow is 0: os.OpenFile opens a symbolic link's target here (but for
+// O_CREATE|O_EXCL, which never follows one). openState and openLock check
+// the path with Lstat before they open it instead: a user can make a
+// symbolic link in Developer Mode and a junction at any time, and the
+// ACLs of the user's profile directories keep other users from making
+// either in the state directory between the check and the open.
 const noFollow = 0
 
 // nonBlock is 0: Windows has no FIFOs in the file system.
@@ -48,16 +52,22 @@ func notLink(path string) error {
 	return nil
 }
 
-// checkDir checks that a directory of azc's is a directory and not a link.
+// checkDir checks that a directory of azc's is a directory itself, not a
+// symbolic link or a junction to one. Lstat reports a junction (a mount
+// point, which any user can make with mklink /J) as irregular, not as a
+// directory; a directory with another kind of reparse point (OneDrive's)
+// is still a directory.
 func checkDir(dir string) error {
-	if err := notLink(dir); err != nil {
-		return err
-	}
-	fi, err := os.Stat(dir)
+	fi, err := os.Lstat(dir)
 	if err != nil {
 		return err
 	}
-	if !fi.IsDir() {
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return &UnsafePathError{Path: dir, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s (azc makes the directory itself)", dir)}
+	case !fi.IsDir() && fi.Mode()&fs.ModeIrregular != 0:
+		return &UnsafePathError{Path: dir, Problem: "is a junction or another reparse point, not a directory", Fix: fmt.Sprintf("remove it with `rmdir %s` (a junction's target stays); azc makes the directory itself", dir)}
+	case !fi.IsDir():
 		return &UnsafePathError{Path: dir, Problem: "is not a directory", Fix: fmt.Sprintf("move %s away; azc creates the directory", dir)}
 	}
 	return nil

@@ -1,20 +1,14 @@
 package session
 
 import (
-	"fmt"
 	"io/fs"
-	"os"
+
+	"github.com/azcontext/azc/profile"
 )
 
-// checkPrivateDir checks that dir is a directory; the ACLs of the user's
-// temp and profile directories keep other users out.
-func checkPrivateDir(dir string, _ fs.FileMode) error {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
-	}
-	return nil
-}
+// checkPrivateDir refuses a directory that is a symbolic link or a
+// junction, or not a directory, as the state directory is refused
+// (profile.CheckOwnedDir); the ACLs of the user's temp and profile
+// directories keep other users out, and Go's mode bits do not describe
+// them.
+func checkPrivateDir(dir string, _ fs.FileMode) error { return profile.CheckOwnedDir(dir) }
