@@ -68,9 +68,22 @@ func (e *UnsafePathError) Error() string {
 func (e *UnsafePathError) Hint() string { return e.Fix }
 
 // ReadLimited reads r to its end, failing with a *TooLargeError naming
-// name past MaxFileSize without reading further.
+// name past MaxFileSize without reading further. When r is a regular
+// file (standard input redirected from one), what is left of it past its
+// offset is known: more than MaxFileSize is refused before anything is
+// read, as ReadFile refuses a file by its size.
 func ReadLimited(r io.Reader, name string) ([]byte, error) {
-	return readLimited(r, name, 0)
+	var size int64
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if at, err := f.Seek(0, io.SeekCurrent); err == nil {
+				if size = max(fi.Size()-at, 0); size > MaxFileSize {
+					return nil, &TooLargeError{Path: name, Max: MaxFileSize}
+				}
+			}
+		}
+	}
+	return readLimited(r, name, size)
 }
 
 // ReadFile reads the file at path with ReadLimited's cap. A pipe or FIFO

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -70,3 +72,38 @@ func (o *oddReader) Read(p []byte) (int, error) {
 }
 
 var _ io.Reader = (*oddReader)(nil)
+
+// TestARegularFileOverTheCapIsRefusedUnread: standard input redirected
+// from a file (`azc context import - < big.json`) is a regular file whose
+// size is known: one over the cap is refused before a byte is read, as
+// ReadFile refuses it by name, not after MaxFileSize has been read into
+// memory. What is left of a file read from an offset is what counts.
+func TestARegularFileOverTheCapIsRefusedUnread(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var tl *TooLargeError
+	if _, err := ReadLimited(f, "standard input"); !errors.As(err, &tl) {
+		t.Fatalf("ReadLimited of a file over the cap: %v, want a *TooLargeError", err)
+	}
+	if at, err := f.Seek(0, io.SeekCurrent); err != nil || at != 0 {
+		t.Fatalf("ReadLimited read %d bytes (%v) of a file over the cap before refusing it, want none", at, err)
+	}
+	// Past its first 2 bytes, the file holds MaxFileSize-1: read whole.
+	if _, err := f.Seek(2, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadLimited(f, "standard input"); err != nil || len(got) != MaxFileSize-1 {
+		t.Fatalf("ReadLimited of the file's last MaxFileSize-1 bytes: %d bytes, %v", len(got), err)
+	}
+}
