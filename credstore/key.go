@@ -178,6 +178,10 @@ type fixedKey struct {
 	key  []byte
 }
 
+// Format prints the backend by its name in every verb, never its key: a
+// program that prints its Options would otherwise show a session's key.
+func (f fixedKey) Format(s fmt.State, _ rune) { _, _ = fmt.Fprintf(s, "FixedKey(%q)", f.name) }
+
 func (f fixedKey) Name() string                   { return f.name }
 func (f fixedKey) LoadKey(KeyRef) ([]byte, error) { return append([]byte(nil), f.key...), nil }
 func (f fixedKey) StoreKey(KeyRef, []byte) error {
