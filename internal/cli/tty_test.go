@@ -528,4 +528,59 @@ func TestTerminal(t *testing.T) {
 			t.Errorf("json lost the exact name: %s", out)
 		}
 	})
+
+	// The progress line is rewritten in place with a carriage return and
+	// an erase of the line, which reach only the terminal's last row of
+	// it: a line wider than the terminal wrapped, and every rewrite left
+	// a row behind ("tenants 1/12", "tenants 2/12", … one under another).
+	t.Run("the progress line fits a 40-column terminal", func(t *testing.T) {
+		t.Parallel()
+		cfg := hostileConfig()
+		cfg.Generate = &emulator.Generate{Tenants: 5, SubscriptionsPerTenant: 2}
+		w := newTTYWorld(t, bin, cfg)
+		w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+		const cols = 40
+		r := startTTY(t, cols, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
+		if code, _ := r.exit(time.Now()); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, r.screen())
+		}
+		progress := 0
+		for _, line := range strings.Split(r.screen(), "\n") {
+			// the last piece of a line is not rewritten: it may wrap
+			pieces := strings.Split(strings.TrimSuffix(line, "\r"), "\r")
+			for _, piece := range pieces[:len(pieces)-1] {
+				piece = strings.TrimPrefix(piece, "\x1b[K")
+				if !strings.HasPrefix(piece, "azc: listing") && !strings.HasPrefix(piece, "azc: waiting") {
+					continue
+				}
+				progress++
+				if termtext.Width(piece) >= cols {
+					t.Errorf("a progress line of %d columns on a terminal of %d: %q", termtext.Width(piece), cols, piece)
+				}
+			}
+		}
+		if progress == 0 {
+			t.Fatalf("no progress shown:\n%q", r.screen())
+		}
+	})
+
+	// TERM=dumb (Emacs's shell, some CI terminals) is a terminal that
+	// understands no escape sequence: azc writes it none, as with NO_COLOR,
+	// and its progress as plain lines.
+	t.Run("a dumb terminal gets no escape sequence", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
+		w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+		env := append(ttyEnv(w.dir), "TERM=dumb")
+		for _, args := range [][]string{
+			{"login", "--environment", "emu", "--device-code"}, {"context", "list"}, {"use", "nosuch"}, {"context", "list", "--refresh"},
+			{"use"}, // no picker: it draws with escapes; the error says to name one
+		} {
+			r := startTTY(t, 100, 30, env, bin, args...)
+			r.exit(time.Now())
+			if strings.Contains(r.screen(), "\x1b") {
+				t.Errorf("azc %s on TERM=dumb wrote an escape: %q", strings.Join(args, " "), r.screen())
+			}
+		}
+	})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
+	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -272,26 +273,42 @@ func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)
 		return nil
 	}
-	// One line, rewritten in place, says what azc waits for.
+	if !f.IOStreams.CanDrawErr() {
+		// TERM=dumb: a terminal, but one that draws no line in place
+		ui.Progress = plainProgress(f.IOStreams.ErrOut, f.Now)
+		return ui, func() {}
+	}
+	// One line, rewritten in place, says what azc waits for. It is cut to
+	// the terminal's width: the carriage return and the erase reach only
+	// the last row of a line that wrapped, and each rewrite left a row.
 	var (
 		mu   sync.Mutex
 		open bool // the line is drawn and not ended
 	)
+	draw := func(text string) {
+		if w := f.IOStreams.ErrWidth(); w > 1 && termtext.Width(text) >= w {
+			text = termtext.Truncate(text, w-1)
+		}
+		fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[K"+text)
+	}
 	ui.Progress = func(p auth.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
 		open = true
 		switch {
 		case p.Approval:
-			fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: waiting for the sign-in to be approved (Ctrl-C to stop)…")
+			draw("azc: waiting for the sign-in to be approved (Ctrl-C to stop)…")
 		case p.Listing:
-			fmt.Fprint(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing tenants (Ctrl-C to stop)…")
+			draw("azc: listing tenants (Ctrl-C to stop)…")
 		default:
-			fmt.Fprintf(f.IOStreams.ErrOut, "\r\x1b[Kazc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
+			text := fmt.Sprintf("azc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
 			if p.TenantsDone == p.Tenants {
-				fmt.Fprintln(f.IOStreams.ErrOut)
+				// the last count stays, whole: nothing rewrites it
+				fmt.Fprintln(f.IOStreams.ErrOut, "\r\x1b[K"+text)
 				open = false
+				return
 			}
+			draw(text)
 		}
 	}
 	return ui, func() {

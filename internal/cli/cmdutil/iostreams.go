@@ -19,11 +19,16 @@ type IOStreams struct {
 	stdoutTTY bool
 	stderrTTY bool
 	noColor   bool
-	width     func() int
+	// dumb is TERM=dumb: a terminal that understands no escape sequence
+	// (Emacs's shell, some CI consoles): no colour, no line drawn in place.
+	dumb     bool
+	width    func() int
+	errWidth func() int
 }
 
 // System returns streams over the process's standard files, detecting
-// terminals. noColor is true when NO_COLOR is set (read by the caller).
+// terminals. noColor is true when NO_COLOR is set (read by the caller);
+// TERM=dumb turns colour off too.
 func System(noColor bool) *IOStreams {
 	return &IOStreams{
 		In:        os.Stdin,
@@ -33,13 +38,18 @@ func System(noColor bool) *IOStreams {
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
 		noColor:   noColor,
-		width: func() int {
-			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
-				return w
-			}
-			return 0
-		},
+		dumb:      os.Getenv("TERM") == "dumb",
+		width:     func() int { return termWidth(os.Stdout) },
+		errWidth:  func() int { return termWidth(os.Stderr) },
 	}
+}
+
+// termWidth is the width of the terminal f is, in columns; 0 when unknown.
+func termWidth(f *os.File) int {
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+		return w
+	}
+	return 0
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
@@ -66,13 +76,31 @@ func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 // IsStderrTTY reports whether stderr is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 
+// CanDrawErr reports whether stderr is a terminal that understands the
+// escape sequences of a line rewritten in place or of the picker (not
+// TERM=dumb).
+func (s *IOStreams) CanDrawErr() bool { return s.stderrTTY && !s.dumb }
+
+// IsDumb reports TERM=dumb: a terminal that understands no escape sequence.
+func (s *IOStreams) IsDumb() bool { return s.dumb }
+
+// ErrWidth is the width of the terminal stderr writes to, in columns; 0
+// when stderr is not a terminal or its width is unknown.
+func (s *IOStreams) ErrWidth() int {
+	if !s.stderrTTY || s.errWidth == nil {
+		return 0
+	}
+	return s.errWidth()
+}
+
 // CanPrompt reports whether the user can be asked a question: stdin and
 // stderr are both terminals.
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
 
-// ColorEnabled reports whether stdout may carry colour: a terminal and no NO_COLOR.
-func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.noColor }
+// ColorEnabled reports whether stdout may carry colour: a terminal, not
+// TERM=dumb, and no NO_COLOR.
+func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.noColor && !s.dumb }
 
-// ErrColorEnabled reports whether stderr may carry colour: a terminal and
-// no NO_COLOR.
-func (s *IOStreams) ErrColorEnabled() bool { return s.stderrTTY && !s.noColor }
+// ErrColorEnabled reports whether stderr may carry colour: a terminal, not
+// TERM=dumb, and no NO_COLOR.
+func (s *IOStreams) ErrColorEnabled() bool { return s.stderrTTY && !s.noColor && !s.dumb }

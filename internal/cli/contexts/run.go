@@ -243,7 +243,7 @@ func Where(st *azc.State, scope profile.Scope) string {
 // message.
 func pick(ctx context.Context, f *cmdutil.Factory, st *azc.State) (string, error) {
 	in, ok := f.IOStreams.In.(*os.File)
-	if !ok || !f.IOStreams.IsStdinTTY() {
+	if !ok || !f.IOStreams.IsStdinTTY() || f.IOStreams.IsDumb() {
 		return "", &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("no context named"),
 			Hints: []string{"name one: `azc use NAME` (or `azc use -` for the previous one); `azc context list` lists them"}}
 	}
