@@ -153,6 +153,11 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 	if err != nil {
 		return fmt.Errorf("encoding output: %w", err)
 	}
+	if n.kind == kindNull && format != FormatYAML {
+		// nothing selected: no line, as az prints none (an empty line was
+		// one empty item to a `while read` loop)
+		return nil
+	}
 	switch format {
 	case FormatYAML:
 		var b strings.Builder
