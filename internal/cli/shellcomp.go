@@ -45,6 +45,7 @@ func genBash(root *cobra.Command, w io.Writer) error {
 	script = strings.Replace(script, bashOneEscaped, bashPrefixEscaped, 1)
 	script = strings.Replace(script, bashMenuEscaped, bashMenuEscapedSome, 1)
 	script = strings.ReplaceAll(script, bashCompgen, bashCompgen+"\n        __"+name+"_ignore_case")
+	script = strings.Replace(script, bashTruncated, bashTruncated+fmt.Sprintf(bashQuotedCall, name), 1)
 	if _, err := io.WriteString(w, script); err != nil {
 		return err
 	}
@@ -82,6 +83,22 @@ const (
         ;;`
 	bashMenuEscapedSome = `        (( ${#COMPREPLY[@]} == 0 )) || IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
         ;;`
+)
+
+// bashTruncated is where cobra's script has the words up to the cursor,
+// and bashQuotedCall (%[1]s is the program) hands a word opened with a
+// quote to __azc_complete_quoted (in bashFallback): cobra's script evals
+// the words with that quote unclosed, which fails, and matches candidates
+// against the word quote and all, so `azc use 'Contoso P` TAB completed
+// nothing.
+const (
+	bashTruncated = `    words=("${words[@]:0:$cword+1}")
+`
+	bashQuotedCall = `    if [[ $cur == [\"\']* ]]; then
+        __%[1]s_complete_quoted
+        return
+    fi
+`
 )
 
 // bashCompgen is where cobra's script keeps the candidates (names without
@@ -160,6 +177,48 @@ __%[1]s_ignore_case()
     return 0
 }
 
+# The word under the cursor was opened with a quote: azc is asked for it
+# unquoted, and bash is given the names as they are, to insert after the
+# quote, which readline then closes. Those that match only ignoring case
+# are dropped when what the names share is shorter than the word (readline
+# would cut the word to it), as __%[1]s_ignore_case does.
+__%[1]s_complete_quoted()
+{
+    local q=${cur:0:1} word=${cur:1} out line p w directive=0 bt=$'\x60'  # a backquote
+    local -a args=("${words[@]:1:${#words[@]}-2}") names=()
+    [[ $q == '"' ]] && word=${word//\\\\/\\}
+    out=$(eval "${words[0]} __complete ${args[*]} $(printf '%%q' "$word")" 2>/dev/null)
+    while IFS='' read -r line; do
+        case $line in
+        :[0-9]*) directive=${line#:} ;;
+        _activeHelp_*|'') ;;
+        *) names+=("${line%%%%$'\t'*}") ;;
+        esac
+    done <<<"$out"
+    (((directive & 1) == 0)) || return 0
+    (((directive & 4) == 0)) || compopt +o default 2>/dev/null
+    (( ${#names[@]} > 0 )) || return 0
+    p=${names[0]}
+    for w in "${names[@]}"; do
+        while [[ -n $p && ${w#"$p"} == "$w" ]]; do p=${p%%?}; done
+    done
+    for w in "${names[@]}"; do
+        (( ${#p} >= ${#word} )) || [[ $w == "$word"* ]] || continue
+        # quoted for the quote it goes in: a ' or a $( in a name must not
+        # end the quote or run (a subscription's name is its owner's to choose)
+        if [[ $q == "'" ]]; then
+            w=${w//\'/\'\\\'\'}
+        else
+            w=${w//\\/\\\\}
+            w=${w//\"/\\\"}
+            w=${w//\$/\\\$}
+            w=${w//"$bt"/\\$bt}
+        fi
+        COMPREPLY+=("$w")
+    done
+    return 0
+}
+
 __%[1]s_filedir()
 {
     if declare -F _filedir >/dev/null 2>&1; then
@@ -186,12 +245,46 @@ func genZsh(root *cobra.Command, w io.Writer) error {
 		return err
 	}
 	script := strings.Replace(buf.String(), zshDescribe, zshDescribe+` -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`, 1)
+	script = strings.Replace(script, zshWords, zshWordsQuoted, 1)
+	script = strings.Replace(script, zshRequest, zshRequestQuoted, 1)
+	script = strings.Replace(script, zshColon, zshBackslash+zshColon, 1)
 	_, err := io.WriteString(w, script)
 	return err
 }
 
 // zshDescribe is cobra's call of _describe, which compadd options may end.
 const zshDescribe = `eval _describe $keepOrder "completions" completions $flagPrefix $noSpace`
+
+// zshColon is where cobra's zsh script escapes a candidate's colons for
+// _describe, which also takes a backslash away: zshBackslash escapes
+// those first (a name ending `\z` was inserted ending `z`).
+const (
+	zshColon     = `            comp=${comp//:/\\:}`
+	zshBackslash = `            comp=${comp//\\/\\\\}
+`
+)
+
+// zshWords and zshRequest are where cobra's zsh script splits the words
+// up to the cursor and builds the command it evals for candidates. A word
+// opened with a quote (`azc use 'Contoso P`) was split at its blanks and
+// evaluated unclosed, which failed: no candidate. zshWordsQuoted takes
+// that word unquoted from $PREFIX (compsys strips the quote from it), and
+// zshRequestQuoted passes it quoted again; compadd then inserts a name
+// within the quote as its quoting needs.
+const (
+	zshWords       = `    words=("${=words[1,CURRENT]}")`
+	zshWordsQuoted = `    if [[ -n ${compstate[quote]} ]]; then
+        words=("${=words[1,CURRENT-1]}" "$PREFIX")
+    else
+        words=("${=words[1,CURRENT]}")
+    fi`
+	zshRequest       = `    requestComp="${words[1]} __complete ${words[2,-1]}"`
+	zshRequestQuoted = `    requestComp="${words[1]} __complete ${words[2,-1]}"
+    if [[ -n ${compstate[quote]} ]]; then
+        requestComp="${words[1]} __complete ${words[2,-2]} ${(q)words[-1]}"
+        lastChar=x # the word is passed, even when empty
+    fi`
+)
 
 // genFish writes cobra's fish script with the word under the cursor
 // unquoted before it is passed on: cobra's script passes it as typed, so

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +31,10 @@ func TestCompletionScriptsArePatched(t *testing.T) {
 	}{
 		{"bash", bashPrefixEscaped, 1},
 		{"bash", bashMenuEscapedSome, 1},
+		{"bash", bashTruncated + fmt.Sprintf(bashQuotedCall, "azc"), 1},
+		{"zsh", zshWordsQuoted, 1},
+		{"zsh", zshRequestQuoted, 1},
+		{"zsh", zshBackslash + zshColon, 1},
 		{"bash", bashCompgen + "\n        __azc_ignore_case\n", 2},
 		{"zsh", zshDescribe + ` -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`, 1},
 	} {

@@ -1,0 +1,54 @@
+//go:build unix
+
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestZshCompletesAQuotedWord types `azc context show … 'prod` and TAB in
+// an interactive zsh on a terminal, with the completion azc prints loaded:
+// the name is completed within the quote, whole (a backslash in it too),
+// and nothing in it runs. cobra's script split the quoted word at its
+// blanks and evaluated it unclosed: no candidate, and _describe took the
+// backslashes out of every name.
+func TestZshCompletesAQuotedWord(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc and runs zsh on a pseudo-terminal")
+	}
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		t.Skip("no zsh")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+	dir := seed(t)
+	const name = `Prod it's $(touch pwned) \z`
+	if out, err := azcCmd(bin, dir, "context", "rename", "Prod", name).CombinedOutput(); err != nil {
+		t.Fatalf("rename: %v\n%s", err, out)
+	}
+	home := t.TempDir()
+	rc := "PS1='%% '\nunsetopt beep\nautoload -U compinit; compinit -u -D\nsource <(azc completion zsh)\ncd " + home + "\n"
+	if err := os.WriteFile(filepath.Join(home, ".zshrc"), []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"ZDOTDIR=" + home, "HOME=" + home, "AZC_CONFIG_DIR=" + dir, "TERM=xterm",
+		"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH")}
+	for _, quote := range []string{"'", `"`} {
+		r := startTTY(t, 200, 20, env, zsh, "-i")
+		r.expect("% ")
+		r.typ("azc context show -o tsv --query name " + quote + "prod\t")
+		r.expect("(touch pwned) ") // zsh redraws the word: the rest of the name
+		r.typ("\r")
+		r.expect("\n" + name + "\r\n")
+		r.typ("exit\r")
+		r.exit(time.Now())
+		if _, err := os.Stat(filepath.Join(home, "pwned")); err == nil {
+			t.Fatalf("completing in %s ran what the name holds:\n%q", quote, r.screen())
+		}
+	}
+}
