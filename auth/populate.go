@@ -76,6 +76,13 @@ func (e *PopulateError) Error() string {
 
 func (e *PopulateError) Unwrap() error { return e.Err }
 
+// Refused reports whether ARM refused the sign-in's token (401, 403),
+// which no retry cures.
+func (e *PopulateError) Refused() bool {
+	var re *azcore.ResponseError
+	return errors.As(e.Err, &re) && (re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden)
+}
+
 // describeARMError shortens azcore's multi-line response errors to their
 // status and ARM error code, and a request that got no answer (after its
 // retries) to ARM's host and what went wrong; request URLs and bodies stay
@@ -255,13 +262,12 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 				}
 			})
 			if err != nil {
-				var re *azcore.ResponseError
-				if ctx.Err() == nil && errors.As(err, &re) && (re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden) {
+				if pe := (&PopulateError{Tenant: t.ID, Err: err}); ctx.Err() == nil && pe.Refused() {
 					// ARM refuses this tenant (no retry cures that): it is
 					// skipped with a warning, as a tenant whose token needs
 					// interaction is, and the others still populate.
 					mu.Lock()
-					w.skipped = &PopulateError{Tenant: t.ID, Err: err}
+					w.skipped = pe
 					done++
 					progress()
 					mu.Unlock()

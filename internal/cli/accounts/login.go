@@ -197,7 +197,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		return cmdutil.WithHint(cmdutil.Errorf("--certificate %s: %w", o.Certificate, err), cmdutil.ExitFailure, "nothing was changed; give a PEM file of the certificate and its private key, or a PFX file and its password (--certificate-password-file or AZURE_CLIENT_CERTIFICATE_PASSWORD)")
 	}
 	if err != nil {
-		return loginError(err)
+		return loginError(err, opts.Method)
 	}
 	for _, w := range res.Warnings {
 		cmdutil.Warn(f.IOStreams, w)
@@ -399,7 +399,7 @@ func sourceName(file, what string) string {
 }
 
 // loginError adds the next step to a failed sign-in; the profile is untouched.
-func loginError(err error) error {
+func loginError(err error, method auth.Method) error {
 	var ae *auth.AADError
 	var se *auth.StatusError
 	var pe *auth.PopulateError
@@ -407,6 +407,10 @@ func loginError(err error) error {
 	switch {
 	case errors.Is(err, auth.ErrNoManagedIdentity):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; --identity speaks the App Service protocol (App Service, Functions, Container Apps), not a virtual machine's IMDS: there, sign in as a service principal or a user")
+	case errors.As(err, &pe) && pe.Refused() && method == auth.RawAccessToken:
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the token: give one for ARM, of this tenant, that has not expired")
+	case errors.As(err, &pe) && pe.Refused():
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the account's token, which no retry cures: check the account's access to the tenant, or sign in with --skip-population")
 	case errors.As(err, &pe):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; retry, or sign in with --skip-population")
 	case errors.As(err, &ae) && unavailable(ae.Status), errors.As(err, &se) && unavailable(se.Status):

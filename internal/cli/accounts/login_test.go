@@ -190,6 +190,24 @@ func TestAnARMAnswerCutShortIsNamedPlainly(t *testing.T) {
 	}
 }
 
+// TestAnAccessTokenARMRefusesSaysWhatToCheck: an --access-token-file
+// whose token ARM refuses (401: not an ARM token, expired, forged) fails
+// the sign-in with a hint to check the token, not to retry, which gets the
+// same answer, nor to skip the listing, which would save a refused token.
+func TestAnAccessTokenARMRefusesSaysWhatToCheck(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte("not-an-arm-token"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := h.run("login", "--environment", "emu", "--access-token-file", file, "--account-id", "x@example.com", "--tenant", emulator.DefaultHomeTenantID)
+	if code != 1 || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "azc: hint: nothing was changed; ARM refused the token") ||
+		strings.Contains(errOut, "retry") || strings.Contains(errOut, "not-an-arm-token") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
 // TestATokenRefusedForItsTenantOrScopeSaysWhatToCheck: `azc token` for a
 // tenant the account is not in, or for a scope the provider refuses, fails
 // with one hint naming what to check.
