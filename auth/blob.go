@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -26,6 +27,16 @@ type credentials struct {
 	accessTokenExpires  time.Time
 	accessTokenTenantID string
 }
+
+// Format prints credentials without what they hold: fmt cannot call
+// secret.String's redacting methods in unexported fields, and the MSAL
+// cache holds refresh tokens.
+func (c credentials) Format(f fmt.State, _ rune) {
+	_, _ = f.Write([]byte("auth.credentials{redacted}"))
+}
+
+// LogValue logs credentials as Format prints them.
+func (c credentials) LogValue() slog.Value { return slog.StringValue("auth.credentials{redacted}") }
 
 func (c *credentials) marshal() ([]byte, error) {
 	b := credblob.Credentials{

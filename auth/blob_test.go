@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"strconv"
@@ -381,4 +384,20 @@ func FuzzCachedTokenAgainstMSAL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCredentialsPrintNoSecret: fmt cannot call the redacting methods of
+// secret.String in unexported fields, and the MSAL cache holds refresh
+// tokens: credentials printed or logged, in any verb, show none of them.
+func TestCredentialsPrintNoSecret(t *testing.T) {
+	c := &credentials{msalCache: []byte(`{"RefreshToken":"rt-secret"}`), clientSecret: secret.New("cs-secret"),
+		certificate: secret.New("cert-secret"), accessToken: secret.New("at-secret")}
+	var logs strings.Builder
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("x", "creds", c, "value", *c)
+	out := fmt.Sprintf("%v %+v %#v %s %x %q %v %+v %#v", c, c, c, c, c, c, *c, *c, *c) + logs.String()
+	for _, s := range []string{"rt-secret", "cs-secret", "cert-secret", "at-secret", hex.EncodeToString([]byte("cs-secret")), hex.EncodeToString([]byte("rt-secret"))} {
+		if strings.Contains(out, s) {
+			t.Errorf("printed credentials show %q", s)
+		}
+	}
 }
