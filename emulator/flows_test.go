@@ -150,10 +150,15 @@ func TestAuthorizationCodeRules(t *testing.T) {
 func TestOIDCMetadataFollowsTheHostHeader(t *testing.T) {
 	t.Parallel()
 	s := emulatortest.Start(t, nil)
-	for _, tenant := range []string{"organizations", "common", emulator.DefaultHomeTenantID, emulator.DefaultHomeTenantDomain} {
+	// organizations and common stay in the endpoints; a tenant is named by its id, as
+	// Entra ID answers for any of its domains.
+	for tenant, want := range map[string]string{"organizations": "organizations", "common": "common",
+		emulator.DefaultHomeTenantID: emulator.DefaultHomeTenantID, emulator.DefaultHomeTenantDomain: emulator.DefaultHomeTenantID,
+		strings.ToUpper(emulator.DefaultHomeTenantDomain): emulator.DefaultHomeTenantID} {
 		status, m := getJSON(t, s, "/"+tenant+"/v2.0/.well-known/openid-configuration")
 		if status != http.StatusOK || !strings.HasPrefix(m["issuer"].(string), s.URL()+"/") ||
-			m["token_endpoint"] != s.URL()+"/"+tenant+"/oauth2/v2.0/token" {
+			m["token_endpoint"] != s.URL()+"/"+want+"/oauth2/v2.0/token" || m["device_authorization_endpoint"] != s.URL()+"/"+want+"/oauth2/v2.0/devicecode" ||
+			m["authorization_endpoint"] != s.URL()+"/"+want+"/oauth2/v2.0/authorize" || m["jwks_uri"] != s.URL()+"/"+want+"/discovery/v2.0/keys" {
 			t.Fatalf("%s: %d %v", tenant, status, m)
 		}
 	}

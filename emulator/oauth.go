@@ -77,10 +77,14 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request, seg strin
 		return
 	}
 	base := "https://" + r.Host
+	// Entra ID names a tenant by its id in the endpoints, whichever domain the
+	// authority used: MSAL Python keeps tokens under the token endpoint's tenant, so a
+	// token got through contoso.test is found again through the tenant's id.
 	p := base + "/" + url.PathEscape(ts.seg)
 	issuerTenant := "{tenantid}"
 	if ts.tenant != nil {
 		issuerTenant = ts.tenant.ID
+		p = base + "/" + ts.tenant.ID
 	}
 	cloud := "azc-emulator.test"
 	if impersonated(r.Host) {

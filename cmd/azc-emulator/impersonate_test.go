@@ -370,9 +370,10 @@ func TestMSALPythonThroughTheProxy(t *testing.T) {
 	defer cancel()
 	e.approveNext(t, ctx, emulator.DefaultUser)
 	out := must(t, run(t, e.baseEnv(t, "REQUESTS_CA_BUNDLE="+e.bundle), "", "/usr/bin/python3", "testdata/msal_flows.py",
-		emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret), "msal_flows.py")
+		emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret, emulator.DefaultHomeTenantDomain), "msal_flows.py")
 	got := flows(t, out)
-	if got["client_credentials"] != emulator.DefaultHomeTenantID || got["device_code"] != emulator.DefaultHomeTenantID {
+	if got["client_credentials"] != emulator.DefaultHomeTenantID || got["client_credentials_cached"] != emulator.DefaultHomeTenantID ||
+		got["device_code"] != emulator.DefaultHomeTenantID {
 		t.Fatalf("MSAL Python flows: %s", out)
 	}
 }

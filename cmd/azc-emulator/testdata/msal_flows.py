@@ -2,7 +2,11 @@
 REQUESTS_CA_BUNDLE say, and prints one JSON line per flow: the flow's name
 and the token's tenant (never the token).
 
-usage: msal_flows.py TENANT CLIENT_ID SECRET
+usage: msal_flows.py TENANT CLIENT_ID SECRET DOMAIN
+
+DOMAIN is TENANT's domain: an app signed in through it finds its token again
+through TENANT's id, as Entra ID's metadata names the tenant by id in its
+endpoints, and MSAL Python keeps tokens under the token endpoint's tenant.
 """
 import base64
 import json
@@ -10,7 +14,7 @@ import sys
 
 import msal
 
-tenant, client_id, secret = sys.argv[1:4]
+tenant, client_id, secret, domain = sys.argv[1:5]
 arm = ["https://management.core.windows.net//.default"]
 
 
@@ -29,6 +33,16 @@ def report(flow, result):
 app = msal.ConfidentialClientApplication(client_id, client_credential=secret,
                                          authority="https://login.microsoftonline.com/" + tenant)
 report("client_credentials", app.acquire_token_for_client(scopes=arm))
+
+# Signed in through the domain, the token is found again, in the cache alone
+# (acquire_token_silent without an account), through the tenant's id.
+by_domain = msal.ConfidentialClientApplication(client_id, client_credential=secret,
+                                               authority="https://login.microsoftonline.com/" + domain)
+report("client_credentials_domain", by_domain.acquire_token_for_client(scopes=arm))
+by_id = msal.ConfidentialClientApplication(client_id, client_credential=secret, token_cache=by_domain.token_cache,
+                                           authority="https://login.microsoftonline.com/" + tenant)
+report("client_credentials_cached", by_id.acquire_token_silent(arm, account=None) or
+       {"error": "not_cached", "error_description": "no token under the tenant's id after signing in through " + domain})
 
 pca = msal.PublicClientApplication("04b07795-8ddb-461a-bbee-02f9e1bf7b46",
                                    authority="https://login.microsoftonline.com/organizations")
