@@ -80,6 +80,21 @@ func (s *Server) authenticateARM(w http.ResponseWriter, r *http.Request) (*armCa
 	return c, true
 }
 
+// armRequest authenticates a request to one of ARM's own operations, which, as on
+// Azure, also need an api-version (any value): a signed-in request without one gets 400
+// MissingApiVersionParameter. On failure it has answered.
+func (s *Server) armRequest(w http.ResponseWriter, r *http.Request) (*armCaller, bool) {
+	c, ok := s.authenticateARM(w, r)
+	if !ok {
+		return nil, false
+	}
+	if r.URL.Query().Get("api-version") == "" {
+		writeARMError(w, http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
+		return nil, false
+	}
+	return c, true
+}
+
 func (s *Server) findMI(clientID string) *miRec {
 	for _, m := range s.dir.mis {
 		if strings.EqualFold(m.ClientID, clientID) {
@@ -137,7 +152,7 @@ func (s *Server) serveTenants(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w, r, http.MethodGet)
 		return
 	}
-	c, ok := s.authenticateARM(w, r)
+	c, ok := s.armRequest(w, r)
 	if !ok {
 		return
 	}
@@ -170,7 +185,7 @@ func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w, r, http.MethodGet)
 		return
 	}
-	c, ok := s.authenticateARM(w, r)
+	c, ok := s.armRequest(w, r)
 	if !ok {
 		return
 	}

@@ -217,3 +217,31 @@ func TestARMRefusesBadTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestARMRefusesARequestWithoutAPIVersion: ARM answers a signed-in request without
+// api-version with 400 MissingApiVersionParameter (a request without a token gets its 401
+// first); the emulator answered 200 and a nextLink with an empty api-version, so a client
+// that forgot the parameter worked here and failed against Azure.
+func TestARMRefusesARequestWithoutAPIVersion(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	secret, _ := confidential.NewCredFromSecret(emulator.DefaultServicePrincipalSecret)
+	res, err := newConfidential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, secret).AcquireTokenByCredential(context.Background(), []string{armScope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := "/subscriptions/" + emulator.DefaultSubscriptionID
+	for _, path := range []string{"/tenants", "/subscriptions", sub, sub + "/locations", sub + "/resourcegroups", sub + "/resourcegroups/rg", "/tenants?api-version="} {
+		status, body := armGet(t, s, s.URL()+path, res.AccessToken)
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		_ = json.Unmarshal(body, &e)
+		if status != http.StatusBadRequest || e.Error.Code != "MissingApiVersionParameter" {
+			t.Errorf("GET %s: %d %s", path, status, body)
+		}
+	}
+	if status, body := armGet(t, s, s.URL()+"/subscriptions", ""); status != http.StatusUnauthorized {
+		t.Errorf("GET /subscriptions without a token or api-version: %d %s", status, body)
+	}
+}

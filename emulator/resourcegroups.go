@@ -85,7 +85,7 @@ func (s *Server) serveLocations(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w, r, http.MethodGet)
 		return
 	}
-	c, ok := s.authenticateARM(w, r)
+	c, ok := s.armRequest(w, r)
 	if !ok {
 		return
 	}
@@ -153,7 +153,7 @@ func (s *Server) serveResourceGroups(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w, r, allowed...)
 		return
 	}
-	c, ok := s.authenticateARM(w, r)
+	c, ok := s.armRequest(w, r)
 	if !ok {
 		return
 	}
