@@ -45,6 +45,7 @@ func userCode() string {
 
 func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg string) {
 	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
 		s.writeOAuthError(w, r, errf(http.StatusMethodNotAllowed, "invalid_request", 900561, "the devicecode endpoint only accepts POST requests"))
 		return
 	}

@@ -400,3 +400,34 @@ func TestMalformedRequestsGet4xx(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// TestMethodNotAllowedNamesTheAllowedMethods: every 405 carries the Allow header HTTP
+// requires of it (RFC 9110, 15.5.6), in the route's own error shape; the identity routes,
+// the keys and the managed identity endpoint sent none.
+func TestMethodNotAllowedNamesTheAllowedMethods(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	cases := []struct{ method, path, allow string }{
+		{"GET", "/organizations/oauth2/v2.0/token", "POST"},
+		{"GET", "/organizations/oauth2/v2.0/devicecode", "POST"},
+		{"DELETE", "/organizations/oauth2/v2.0/authorize", "GET, POST"},
+		{"POST", "/organizations/v2.0/.well-known/openid-configuration", "GET"},
+		{"POST", "/common/discovery/v2.0/keys", "GET"},
+		{"POST", "/common/discovery/instance?api-version=1.1", "GET"},
+		{"POST", emulator.ManagedIdentityPath + "?api-version=2019-08-01", "GET"},
+		{"POST", "/tenants?api-version=2022-12-01", "GET"},
+		{"POST", "/metadata/endpoints?api-version=2022-09-01", "GET"},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest(tc.method, s.URL()+tc.path, nil)
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tc.allow || !json.Valid(body) {
+			t.Errorf("%s %s: %d, Allow %q, want %q: %s", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), tc.allow, body)
+		}
+	}
+}

@@ -50,6 +50,7 @@ var cloudInstances = []map[string]any{
 // emulator's own address is a known host, its own only alias.
 func (s *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
 		s.writeOAuthError(w, r, errf(http.StatusMethodNotAllowed, "invalid_request", 900561, "the instance discovery endpoint only accepts GET requests"))
 		return
 	}

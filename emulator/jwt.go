@@ -40,7 +40,7 @@ func (s *Server) jwks() map[string]any {
 
 func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
-		writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET")
+		methodNotAllowed(w, r, http.MethodGet)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.jwks())

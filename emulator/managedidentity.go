@@ -13,6 +13,7 @@ func (s *Server) serveManagedIdentity(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, map[string]any{"statusCode": status, "message": msg, "correlationId": randomHex(16)})
 	}
 	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
 		fail(http.StatusMethodNotAllowed, "use GET")
 		return
 	}

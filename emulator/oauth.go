@@ -68,7 +68,7 @@ func (s *Server) resolveTenant(seg string) (tenantSpec, *oauthError) {
 
 func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request, seg string) {
 	if r.Method != http.MethodGet {
-		writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET")
+		methodNotAllowed(w, r, http.MethodGet)
 		return
 	}
 	ts, oe := s.resolveTenant(seg)
@@ -503,7 +503,7 @@ func (s *Server) grantAuthCode(r *http.Request, o *tokenOptions, tokenURL string
 // shown on an error page, as Entra does; later ones go back to the redirect URI.
 func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg string) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		writeARMError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET")
+		methodNotAllowed(w, r, http.MethodGet, http.MethodPost)
 		return
 	}
 	if err := r.ParseForm(); err != nil {

@@ -532,6 +532,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	grant := ""
 	if route == RouteToken {
 		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
 			s.writeOAuthError(w, r, errf(http.StatusMethodNotAllowed, "invalid_request", 900561, "the token endpoint only accepts POST requests"))
 			s.count(route, "")
 			return
