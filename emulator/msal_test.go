@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -482,4 +483,48 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+}
+
+// TestClientSecretBasic: the metadata offers client_secret_basic, as Entra ID's does, so
+// a client that picks it (a generic OAuth 2.0 library) sends its id and secret in an
+// Authorization: Basic header, each form-encoded first (RFC 6749, 2.3.1). The emulator
+// asked such a request for client_id.
+func TestClientSecretBasic(t *testing.T) {
+	t.Parallel()
+	const secretID, odd = "abababab-0000-4000-8000-000000000001", "p+a:s s%/é"
+	cfg := emulator.DefaultConfig()
+	cfg.Apps = append(cfg.Apps, emulator.App{AppID: secretID, Tenant: emulator.DefaultHomeTenantID, Secrets: []string{odd}})
+	s := emulatortest.Start(t, cfg)
+	if _, m := getJSON(t, s, "/"+emulator.DefaultHomeTenantID+"/v2.0/.well-known/openid-configuration"); !slices.Contains(m["token_endpoint_auth_methods_supported"].([]any), any("client_secret_basic")) {
+		t.Fatalf("the metadata offers %v", m["token_endpoint_auth_methods_supported"])
+	}
+	post := func(id, secret string, form url.Values) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, s.URL()+"/"+emulator.DefaultHomeTenantID+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+		status, body := do(t, s, req)
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatalf("answer is not JSON: %v: %s", err, body)
+		}
+		return status, m
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {armScope}}
+	for id, secret := range map[string]string{emulator.DefaultServicePrincipalID: emulator.DefaultServicePrincipalSecret, secretID: odd} {
+		status, m := post(id, secret, form)
+		if status != http.StatusOK {
+			t.Fatalf("%s: %d %v", id, status, m)
+		}
+		if c := whoami(t, s, m["access_token"].(string)); c["appid"] != id || c["appidacr"] != "1" {
+			t.Fatalf("claims %v", c)
+		}
+	}
+	if status, m := post(emulator.DefaultServicePrincipalID, "wrong", form); status != http.StatusUnauthorized || aadsts(m) != "7000215" {
+		t.Fatalf("a wrong secret in the header: %d %v", status, m)
+	}
+	withOther := url.Values{"grant_type": {"client_credentials"}, "scope": {armScope}, "client_id": {secretID}}
+	if status, m := post(emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret, withOther); status != http.StatusBadRequest || m["error"] != "invalid_request" {
+		t.Fatalf("a client_id in the body that is not the header's: %d %v", status, m)
+	}
 }

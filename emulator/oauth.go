@@ -313,7 +313,22 @@ func userTenant(u *userRec, ts tenantSpec) (*tenantRec, *oauthError) {
 // in its home tenant.
 func (s *Server) client(r *http.Request, t *tenantRec, tokenURL string) (*appRec, string, *oauthError) {
 	f := r.PostForm
-	id := f.Get("client_id")
+	id, secret, assertion := f.Get("client_id"), f.Get("client_secret"), f.Get("client_assertion")
+	// client_secret_basic, which the metadata offers: the id and secret, each
+	// form-encoded, in an Authorization: Basic header (RFC 6749, 2.3.1).
+	if user, pass, ok := r.BasicAuth(); ok {
+		hid, err1 := url.QueryUnescape(user)
+		hsecret, err2 := url.QueryUnescape(pass)
+		switch {
+		case err1 != nil || err2 != nil:
+			return nil, "", errf(http.StatusBadRequest, "invalid_request", 900144, "the Authorization header's client id or secret is not form-encoded")
+		case id != "" && !strings.EqualFold(id, hid):
+			return nil, "", errf(http.StatusBadRequest, "invalid_request", 900144, "the client_id in the request body is not the one in the Authorization header")
+		case secret != "" || assertion != "":
+			return nil, "", errf(http.StatusBadRequest, "invalid_request", 900144, "the client authenticates in the Authorization header and in the request body; use one")
+		}
+		id, secret = hid, hsecret
+	}
 	if id == "" {
 		return nil, "", errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'client_id'")
 	}
@@ -325,7 +340,6 @@ func (s *Server) client(r *http.Request, t *tenantRec, tokenURL string) (*appRec
 	if !ok || (!app.Public && t != nil && !app.tenants[t.ID]) {
 		return nil, "", errf(http.StatusBadRequest, "unauthorized_client", 700016, "application with identifier %s was not found in the directory %s", strconvQuote(id), strconvQuote(where))
 	}
-	secret, assertion := f.Get("client_secret"), f.Get("client_assertion")
 	if app.Public {
 		if secret != "" || assertion != "" {
 			return nil, "", errf(http.StatusUnauthorized, "invalid_client", 700025, "client is public so neither 'client_assertion' nor 'client_secret' should be presented")
