@@ -53,6 +53,10 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 		s.writeOAuthError(w, r, errf(http.StatusBadRequest, "invalid_request", 900144, "the request body could not be parsed"))
 		return
 	}
+	if oe := repeatedParameter(r.PostForm); oe != nil {
+		s.writeOAuthError(w, r, oe)
+		return
+	}
 	ts, oe := s.resolveTenant(seg)
 	if oe != nil {
 		s.writeOAuthError(w, r, oe)

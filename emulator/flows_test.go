@@ -431,3 +431,22 @@ func TestMethodNotAllowedNamesTheAllowedMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestARepeatedParameterIsRefused: Entra ID refuses a token or device code request that
+// names a parameter twice (AADSTS9000411); the emulator took the first value, so
+// "grant_type=client_credentials&grant_type=device_code" got a token.
+func TestARepeatedParameterIsRefused(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	tenant := "/" + emulator.DefaultHomeTenantID
+	for path, form := range map[string]url.Values{
+		tenant + "/oauth2/v2.0/token": {"grant_type": {"client_credentials", "device_code"}, "client_id": {emulator.DefaultServicePrincipalID},
+			"client_secret": {emulator.DefaultServicePrincipalSecret}, "scope": {"https://management.azure.com/.default"}},
+		tenant + "/oauth2/v2.0/devicecode": {"client_id": {emulator.AzureCLIClientID}, "scope": {"https://management.azure.com/.default", "openid"}},
+	} {
+		status, m := postForm(t, s, path, form)
+		if status != http.StatusBadRequest || m["error"] != "invalid_request" || aadsts(m) != "9000411" {
+			t.Errorf("%s: %d, error %v %v", path, status, m["error"], m["error_description"])
+		}
+	}
+}

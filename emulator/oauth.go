@@ -9,6 +9,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,6 +45,22 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, r *http.Request, e *oaut
 		"correlation_id":    corr,
 		"error_uri":         fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", e.aadsts),
 	})
+}
+
+// repeatedParameter refuses a request body that names a parameter twice, as Entra ID
+// does (AADSTS9000411), rather than taking one of its values.
+func repeatedParameter(form url.Values) *oauthError {
+	var names []string
+	for k, v := range form {
+		if len(v) > 1 {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	slices.Sort(names)
+	return errf(http.StatusBadRequest, "invalid_request", 9000411, "the request is not properly formatted. The parameter %s is duplicated", strconvQuote(names[0]))
 }
 
 // tenantSpec is the authority's tenant segment, resolved.

@@ -542,6 +542,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeOAuthError(w, r, errf(http.StatusBadRequest, "invalid_request", 900144, "the request body could not be parsed: %v", err))
 			return
 		}
+		if oe := repeatedParameter(r.PostForm); oe != nil {
+			s.count(route, "")
+			s.writeOAuthError(w, r, oe)
+			return
+		}
 		grant = r.PostForm.Get("grant_type")
 		if grant == "urn:ietf:params:oauth:grant-type:device_code" {
 			grant = "device_code"
