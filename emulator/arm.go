@@ -95,6 +95,26 @@ func (s *Server) armRequest(w http.ResponseWriter, r *http.Request) (*armCaller,
 	return c, true
 }
 
+// subscriptionNotFound answers for a subscription the caller's token cannot reach: one of
+// another tenant gets ARM's 401 InvalidAuthenticationTokenTenant, naming the authority to
+// get a token from (the emulator's own, or login.windows.net's on an impersonated host);
+// any other 404 SubscriptionNotFound.
+func (s *Server) subscriptionNotFound(w http.ResponseWriter, r *http.Request, c *armCaller, id string) {
+	sub, ok := s.dir.subByID[strings.ToLower(id)]
+	if !ok || sub.tenant == c.tenant {
+		writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
+		return
+	}
+	authority := "https://" + r.Host + "/" + sub.tenant.ID
+	if impersonated(r.Host) {
+		authority = "https://login.windows.net/" + sub.tenant.ID
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="`+authority+`", error="invalid_token", error_description="The access token is from the wrong issuer."`)
+	writeARMError(w, http.StatusUnauthorized, "InvalidAuthenticationTokenTenant",
+		"The access token is from the wrong issuer 'https://sts.windows.net/"+c.tenant.ID+"/'. It must match the tenant 'https://sts.windows.net/"+sub.tenant.ID+
+			"/' associated with this subscription. Please use the authority (URL) '"+authority+"' to get the token.")
+}
+
 func (s *Server) findMI(clientID string) *miRec {
 	for _, m := range s.dir.mis {
 		if strings.EqualFold(m.ClientID, clientID) {
@@ -196,7 +216,7 @@ func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
+		s.subscriptionNotFound(w, r, c, id)
 		return
 	}
 	var subs []*subRec

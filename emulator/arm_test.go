@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,8 +166,8 @@ func TestARMShowsEachPrincipalOnlyItsSubscriptions(t *testing.T) {
 		t.Errorf("get subscription: %d %s", status, body)
 	}
 	status, _ = armGet(t, s, s.URL()+"/subscriptions/"+emulator.DefaultGuestSubscriptionID+"?api-version=2022-12-01", home.AccessToken)
-	if status != http.StatusNotFound {
-		t.Errorf("get subscription of another tenant: %d, want 404", status)
+	if status != http.StatusUnauthorized {
+		t.Errorf("get subscription of another tenant: %d, want 401 (InvalidAuthenticationTokenTenant)", status)
 	}
 }
 
@@ -243,5 +244,43 @@ func TestARMRefusesARequestWithoutAPIVersion(t *testing.T) {
 	}
 	if status, body := armGet(t, s, s.URL()+"/subscriptions", ""); status != http.StatusUnauthorized {
 		t.Errorf("GET /subscriptions without a token or api-version: %d %s", status, body)
+	}
+}
+
+// TestARMSaysWhichTenantASubscriptionIsIn: a token for one tenant used on a subscription
+// of another gets ARM's 401 InvalidAuthenticationTokenTenant, whose message and
+// WWW-Authenticate header name the authority to ask instead, as on Azure; the emulator
+// answered 404 SubscriptionNotFound, as if the subscription did not exist.
+func TestARMSaysWhichTenantASubscriptionIsIn(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	secret, _ := confidential.NewCredFromSecret(emulator.DefaultServicePrincipalSecret)
+	res, err := newConfidential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, secret).AcquireTokenByCredential(context.Background(), []string{armScope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guest := "/subscriptions/" + emulator.DefaultGuestSubscriptionID
+	for _, path := range []string{guest, guest + "/locations", guest + "/resourcegroups", guest + "/resourcegroups/rg"} {
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+path+"?api-version=2022-12-01", nil)
+		req.Header.Set("Authorization", "Bearer "+res.AccessToken)
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		authority := s.URL() + "/" + emulator.DefaultGuestTenantID
+		if resp.StatusCode != http.StatusUnauthorized || e.Error.Code != "InvalidAuthenticationTokenTenant" ||
+			!strings.Contains(e.Error.Message, "'https://sts.windows.net/"+emulator.DefaultGuestTenantID+"/' associated with this subscription") ||
+			!strings.Contains(e.Error.Message, "'"+authority+"'") ||
+			!strings.Contains(resp.Header.Get("WWW-Authenticate"), `authorization_uri="`+authority+`"`) {
+			t.Errorf("GET %s: %d %+v, WWW-Authenticate %q", path, resp.StatusCode, e.Error, resp.Header.Get("WWW-Authenticate"))
+		}
+	}
+	if status, body := armGet(t, s, s.URL()+"/subscriptions/5a5a5a5a-0000-4000-8000-00000000dead?api-version=2022-12-01", res.AccessToken); status != http.StatusNotFound {
+		t.Errorf("a subscription that does not exist: %d %s", status, body)
 	}
 }

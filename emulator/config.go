@@ -298,6 +298,7 @@ type directory struct {
 	apps         map[string]*appRec    // lower-case app id
 	mis          []*miRec
 	subsByTenant map[string][]*subRec // tenant id → its subscriptions, in seed order
+	subByID      map[string]*subRec   // lower-case subscription id
 	issuers      map[string][]any     // issuer → public keys
 	tokenLife    time.Duration
 	deviceLife   time.Duration
@@ -355,6 +356,7 @@ func (c *Config) compile() (*directory, error) {
 		apps:         map[string]*appRec{},
 		issuers:      map[string][]any{},
 		subsByTenant: map[string][]*subRec{},
+		subByID:      map[string]*subRec{},
 		tokenLife:    time.Hour,
 		deviceLife:   15 * time.Minute,
 		pageSize:     100,
@@ -637,6 +639,7 @@ func (c *Config) compile() (*directory, error) {
 			rec.principals[strings.ToLower(p)] = true
 		}
 		d.subsByTenant[t.ID] = append(d.subsByTenant[t.ID], rec)
+		d.subByID[s.ID] = rec
 		return nil
 	}
 	for _, s := range c.Subscriptions {

@@ -69,13 +69,13 @@ func locationsPath(path string) (string, bool) {
 
 // visibleSubscription finds the subscription id names in the caller's tenant, if the
 // caller may see it; otherwise it answers ARM's 404.
-func (s *Server) visibleSubscription(w http.ResponseWriter, c *armCaller, id string) (*subRec, bool) {
+func (s *Server) visibleSubscription(w http.ResponseWriter, r *http.Request, c *armCaller, id string) (*subRec, bool) {
 	for _, sub := range s.dir.subsByTenant[c.tenant.ID] {
 		if strings.EqualFold(sub.ID, id) && c.sees(sub) {
 			return sub, true
 		}
 	}
-	writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
+	s.subscriptionNotFound(w, r, c, id)
 	return nil, false
 }
 
@@ -90,7 +90,7 @@ func (s *Server) serveLocations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, _ := locationsPath(r.URL.Path)
-	sub, ok := s.visibleSubscription(w, c, id)
+	sub, ok := s.visibleSubscription(w, r, c, id)
 	if !ok {
 		return
 	}
@@ -157,7 +157,7 @@ func (s *Server) serveResourceGroups(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sub, ok := s.visibleSubscription(w, c, subID)
+	sub, ok := s.visibleSubscription(w, r, c, subID)
 	if !ok {
 		return
 	}

@@ -128,7 +128,7 @@ func TestResourceGroupsFollowSubscriptionVisibility(t *testing.T) {
 	ctx := context.Background()
 	sp := spCredential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret)
 	// The guest tenant's subscription is not in the token's tenant.
-	if _, err := groupsClient(t, s, sp, emulator.DefaultGuestSubscriptionID).CreateOrUpdate(ctx, "x", armresources.ResourceGroup{Location: to.Ptr("westus")}, nil); !codeIs(err, http.StatusNotFound, "SubscriptionNotFound") {
+	if _, err := groupsClient(t, s, sp, emulator.DefaultGuestSubscriptionID).CreateOrUpdate(ctx, "x", armresources.ResourceGroup{Location: to.Ptr("westus")}, nil); !codeIs(err, http.StatusUnauthorized, "InvalidAuthenticationTokenTenant") {
 		t.Fatalf("another tenant's subscription: %v", err)
 	}
 	// Contoso Prod names its principals, and this service principal is not one of them.
@@ -216,7 +216,7 @@ func TestLocationsWithTheGoSDK(t *testing.T) {
 		t.Fatalf("locations: %v", names)
 	}
 	pager = subs.NewListLocationsPager(emulator.DefaultGuestSubscriptionID, nil)
-	if _, err := pager.NextPage(context.Background()); !codeIs(err, http.StatusNotFound, "SubscriptionNotFound") {
+	if _, err := pager.NextPage(context.Background()); !codeIs(err, http.StatusUnauthorized, "InvalidAuthenticationTokenTenant") {
 		t.Fatalf("locations of another tenant's subscription: %v", err)
 	}
 }
