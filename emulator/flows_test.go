@@ -450,3 +450,20 @@ func TestARepeatedParameterIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestATokenRequestInJSONIsToldOfGrantType: a body Entra ID cannot read as a form (JSON,
+// the usual mistake) gets AADSTS900144 naming grant_type, the first parameter it looks
+// for; the emulator named scope, which the JSON body did carry.
+func TestATokenRequestInJSONIsToldOfGrantType(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	body := `{"grant_type":"client_credentials","client_id":"` + emulator.DefaultServicePrincipalID + `","scope":"https://management.azure.com/.default"}`
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+"/"+emulator.DefaultHomeTenantID+"/oauth2/v2.0/token", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	status, b := do(t, s, req)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	if desc, _ := m["error_description"].(string); status != http.StatusBadRequest || aadsts(m) != "900144" || !strings.Contains(desc, "'grant_type'") {
+		t.Fatalf("%d %s", status, b)
+	}
+}

@@ -390,6 +390,12 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, seg, grant s
 		s.writeOAuthError(w, r, oe)
 		return
 	}
+	if grant == "" {
+		// The first parameter Entra ID looks for, so a body that is not a form (JSON) is
+		// told of it.
+		s.writeOAuthError(w, r, errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'grant_type'"))
+		return
+	}
 	sr, oe := parseScope(r.PostForm.Get("scope"))
 	// The device code, authorization code and refresh token grants may leave scope out
 	// (MSAL Python polls for a device code without it): the grant's own scope applies.
@@ -411,8 +417,6 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, seg, grant s
 		oe = s.grantAuthCode(r, &o, tokenURL)
 	case "refresh_token":
 		oe = s.grantRefresh(r, &o, tokenURL)
-	case "":
-		oe = errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'grant_type'")
 	default:
 		oe = errf(http.StatusBadRequest, "unsupported_grant_type", 70003, "the app requested an unsupported grant type %s", strconvQuote(grant))
 	}
