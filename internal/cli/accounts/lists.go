@@ -156,7 +156,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		res, err := m.Refresh(ctx, blobs, env, *acct, ui)
 		endUI()
 		if err != nil {
-			return tokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
+			return TokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
 		}
 		for _, w := range res.Warnings {
 			cmdutil.Warn(f.IOStreams, w)

@@ -16,15 +16,15 @@ func MSALToken(f *cmdutil.Factory) tokens.Slow {
 	return func(ctx context.Context, r tokens.Request) (credblob.Token, error) {
 		tok, err := newManager(f).Token(ctx, r.Blobs, r.Environment, r.Account, auth.TokenRequest{Scopes: r.Scopes, TenantID: r.TenantID})
 		if err != nil {
-			return auth.Token{}, tokenError(err)
+			return auth.Token{}, TokenError(err)
 		}
 		return tok, nil
 	}
 }
 
-// tokenError adds the next step to a token the identity provider did not
-// give.
-func tokenError(err error) error {
+// TokenError adds the next step to a token the identity provider did not
+// give (`azc token`, `azc exec`'s check before its child starts).
+func TokenError(err error) error {
 	var ae *auth.AADError
 	switch {
 	case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):

@@ -864,3 +864,30 @@ func TestThePrivateDirOfAKilledExecIsRemovedByTheNext(t *testing.T) {
 		}
 	}
 }
+
+// TestAContextWhoseTenantTheProviderRefusesSaysWhatToCheck: a context
+// whose tenant the identity provider does not know (a hand edit, a tenant
+// deleted since) fails exec's start with the hint `azc token` gives for
+// it, to check the tenant, not with the provider's refusal alone.
+func TestAContextWhoseTenantTheProviderRefusesSaysWhatToCheck(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	path := filepath.Join(w.dir, "azc", "profile.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const gone = "99999999-9999-4999-8999-999999999999"
+	edited := strings.ReplaceAll(string(data), `"tenant":{"id":"`+w.ids[0].tenant+`"`, `"tenant":{"id":"`+gone+`"`)
+	if edited == string(data) {
+		t.Fatal("the profile has no context of the tenant to edit")
+	}
+	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := w.azc(t, nil, nil, "token", "-c", w.ids[0].context)
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "true")
+	if r.code != 1 || !strings.Contains(r.stderr, "azc: hint: check the tenant") || !strings.Contains(want.stderr, "azc: hint: check the tenant") {
+		t.Errorf("exec: exit %d, stderr:\n%s\ntoken: exit %d, stderr:\n%s", r.code, r.stderr, want.code, want.stderr)
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/credserver"
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
@@ -363,10 +364,7 @@ func startServer(ctx context.Context, f *cmdutil.Factory, o *ExecOptions, st *az
 		tok, err = credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
 	}
 	if err != nil {
-		if errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired) {
-			return nil, cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `azc login`")
-		}
-		return nil, err
+		return nil, accounts.TokenError(err)
 	}
 	return credserver.Start(credserver.Options{
 		Source:        warnOnError(credserver.CredentialSource(cred, c.Tenant.ID), f.IOStreams),
