@@ -62,7 +62,10 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 		s.writeOAuthError(w, r, oe)
 		return
 	}
-	if _, oe := parseScope(r.PostForm.Get("scope")); oe != nil {
+	if sr, oe := parseScope(r.PostForm.Get("scope")); oe != nil || len(sr.all) == 0 {
+		if oe == nil {
+			oe = errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'scope'")
+		}
 		s.writeOAuthError(w, r, oe)
 		return
 	}

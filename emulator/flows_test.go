@@ -467,3 +467,17 @@ func TestATokenRequestInJSONIsToldOfGrantType(t *testing.T) {
 		t.Fatalf("%d %s", status, b)
 	}
 }
+
+// TestADeviceCodeRequestNeedsScope: scope is a required parameter of the device
+// authorization request on Entra ID (AADSTS900144); the emulator issued a code for a
+// request without one.
+func TestADeviceCodeRequestNeedsScope(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	for _, form := range []url.Values{{"client_id": {emulator.AzureCLIClientID}}, {"client_id": {emulator.AzureCLIClientID}, "scope": {" "}}} {
+		status, m := postForm(t, s, "/organizations/oauth2/v2.0/devicecode", form)
+		if desc, _ := m["error_description"].(string); status != http.StatusBadRequest || aadsts(m) != "900144" || !strings.Contains(desc, "'scope'") {
+			t.Errorf("%v: %d, error %v %v", form, status, m["error"], m["error_description"])
+		}
+	}
+}
