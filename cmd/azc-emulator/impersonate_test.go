@@ -391,9 +391,9 @@ func TestNodeIdentityThroughTheProxy(t *testing.T) {
 	defer cancel()
 	e.approveNext(t, ctx, emulator.DefaultUser)
 	out := must(t, run(t, e.baseEnv(t, "NODE_EXTRA_CA_CERTS="+e.info.CAFile, "NODE_PATH="+modules), "", "node", "testdata/identity_flows.cjs",
-		emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret), "identity_flows.cjs")
+		emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret, certAppID, e.cert), "identity_flows.cjs")
 	got := flows(t, out)
-	if got["client_secret"] != emulator.DefaultHomeTenantID || got["device_code"] != emulator.DefaultHomeTenantID {
+	if got["client_secret"] != emulator.DefaultHomeTenantID || got["certificate"] != emulator.DefaultHomeTenantID || got["device_code"] != emulator.DefaultHomeTenantID {
 		t.Fatalf("@azure/identity flows: %s", out)
 	}
 }
