@@ -18,12 +18,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -197,7 +200,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		return cmdutil.WithHint(cmdutil.Errorf("--certificate %s: %w", o.Certificate, err), cmdutil.ExitFailure, "nothing was changed; give a PEM file of the certificate and its private key, or a PFX file and its password (--certificate-password-file or AZURE_CLIENT_CERTIFICATE_PASSWORD)")
 	}
 	if err != nil {
-		return loginError(err, opts.Method)
+		return loginError(err, opts.Method, env)
 	}
 	for _, w := range res.Warnings {
 		cmdutil.Warn(f.IOStreams, w)
@@ -398,8 +401,9 @@ func sourceName(file, what string) string {
 	return "the " + what + " file " + file
 }
 
-// loginError adds the next step to a failed sign-in; the profile is untouched.
-func loginError(err error, method auth.Method) error {
+// loginError adds the next step to a failed sign-in to env with method;
+// the profile is untouched.
+func loginError(err error, method auth.Method, env profile.Environment) error {
 	var ae *auth.AADError
 	var se *auth.StatusError
 	var pe *auth.PopulateError
@@ -409,6 +413,12 @@ func loginError(err error, method auth.Method) error {
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; --identity speaks the App Service protocol (App Service, Functions, Container Apps), not a virtual machine's IMDS: there, sign in as a service principal or a user")
 	case errors.As(err, &pe) && pe.Refused() && method == auth.RawAccessToken:
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the token: give one for ARM, of this tenant, that has not expired")
+	case errors.As(err, &pe) && pe.Refused() && !env.BuiltIn && armStatus(err) == http.StatusUnauthorized:
+		// ARM refuses every token of an audience it does not accept: a
+		// custom environment added without the right --arm-audience
+		name := shquote.Quote(env.Name)
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the token: check the environment's ARM audience (`azc environment show "+name+
+			"`); `azc environment add "+name+" … --arm-audience AUD` corrects it")
 	case errors.As(err, &pe) && pe.Refused():
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the account's token, which no retry cures: check the account's access to the tenant, or sign in with --skip-population")
 	case errors.As(err, &pe):
@@ -542,3 +552,12 @@ func ProbeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State
 // blobNotFound is the store's "no such blob" (a lost key reads as one too:
 // the account is then signed out, never crashed).
 func blobNotFound(err error) bool { return errors.Is(err, credstore.ErrNotFound) }
+
+// armStatus is the HTTP status of ARM's answer that err carries, or 0.
+func armStatus(err error) int {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		return re.StatusCode
+	}
+	return 0
+}

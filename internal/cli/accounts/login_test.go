@@ -208,6 +208,24 @@ func TestAnAccessTokenARMRefusesSaysWhatToCheck(t *testing.T) {
 	}
 }
 
+// TestARMRefusingTheTokenPointsAtTheAudience: a custom environment added
+// without the --arm-audience its ARM accepts (the default, the endpoint,
+// is not the emulator's nor Azure Stack's audience) gets tokens ARM
+// refuses with 401: the sign-in fails naming the audience as what to check,
+// not with a hint to retry, which cannot cure it.
+func TestARMRefusingTheTokenPointsAtTheAudience(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.ok("environment", "add", "emu2", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
+		"--ca-file", filepath.Join(filepath.Dir(h.env["AZC_CONFIG_DIR"]), "ca.pem"), "-o", "none")
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	code, _, errOut := h.run("login", "--environment", "emu2", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID, "--tenant", emulator.DefaultHomeTenantID)
+	if code != 1 || !strings.Contains(errOut, "401") || strings.Count(errOut, "azc: hint: ") != 1 ||
+		!strings.Contains(errOut, "azc: hint: nothing was changed; ARM refused the token: check the environment's ARM audience (`azc environment show emu2`)") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
 // TestATokenRefusedForItsTenantOrScopeSaysWhatToCheck: `azc token` for a
 // tenant the account is not in, or for a scope the provider refuses, fails
 // with one hint naming what to check.
