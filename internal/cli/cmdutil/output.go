@@ -136,7 +136,7 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 		if err != nil {
 			return err
 		}
-		if data, err = json.Marshal(res); err != nil {
+		if data, err = encodeResult(query, data, res); err != nil {
 			return fmt.Errorf("encoding output: %w", err)
 		}
 	}

@@ -31,7 +31,11 @@ func TestRender(t *testing.T) {
 		{"yaml keeps field order and quotes where needed", FormatYAML, "", "- name: b\n  count: 2\n  \"on\": true\n  tags:\n    - x\n    - \"y\"\n- name: \"a: colon\"\n  count: 1\n  \"on\": false\n  tags: null\n"},
 		{"tsv prints scalars and list lengths like az", FormatTSV, "", "b\t2\ttrue\t2\na: colon\t1\tfalse\t\n"},
 		{"a query applies to the JSON form", FormatTSV, "[].name", "b\na: colon\n"},
-		{"a query result becomes a generic table", FormatTable, "[].{n: name, c: count}", "C  N\n2  b\n1  a: colon\n"},
+		{"a query result becomes a generic table, its columns in the hash's order", FormatTable, "[].{n: name, c: count}", "N         C\nb         2\na: colon  1\n"},
+		{"tsv's columns come in the hash's order, as az's", FormatTSV, "[].{z: name, a: count, m: {y: on, b: tags}}", "b\t2\t\na: colon\t1\t\n"},
+		{"json keeps the hash's order, nested too", FormatJSON, "[0].{z: name, a: count, m: {y: on, b: tags}}", "{\n  \"z\": \"b\",\n  \"a\": 2,\n  \"m\": {\n    \"y\": true,\n    \"b\": [\n      \"x\",\n      \"y\"\n    ]\n  }\n}\n"},
+		{"an object of the output keeps its order", FormatYAML, "[1]", "name: \"a: colon\"\ncount: 1\n\"on\": false\ntags: null\n"},
+		{"a key quoted in the hash keeps its place", FormatTSV, "[1].{\"z z\": name, a: count}", "a: colon\t1\n"},
 		{"yaml quotes what could read as another type", FormatYAML, "[0].{a: '007', b: 'true', c: '', d: 'x #y', e: 'ok'}", "a: \"007\"\nb: \"true\"\nc: \"\"\nd: \"x #y\"\ne: ok\n"},
 		{"yaml spells out in JSON's escapes what a terminal would act on", FormatYAML, "`\"Evil\\u001b]0;x\\u0007 C1\\u009b bidi\\u202e zw\\u200b 生产 👨\\u200d👩\"`", "\"Evil\\u001b]0;x\\u0007 C1\\u009b bidi\\u202e zw\\u200b 生产 👨\u200d👩\"\n"},
 		{"yaml writes nested lists and empty values inline", FormatYAML, "[[`1`, `2`], `[]`]", "- - 1\n  - 2\n- []\n"},
@@ -201,4 +205,27 @@ func FuzzParseOrdered(f *testing.F) {
 		var b strings.Builder
 		writeYAML(&b, n)
 	})
+}
+
+// TestInputOrdersReadsKeysNotValues: the key order of an object of the
+// output is read from its JSON, keys told from string values, nested
+// objects and lists too, and an object of a later element is found.
+func TestInputOrdersReadsKeysNotValues(t *testing.T) {
+	t.Parallel()
+	data := []byte(`[{"b":"a","a":{"y":"x","x":["w",{"v":1,"u":null}]}},{"z":[{"q":"p","p":true}],"c":"s"}]`)
+	need := map[string]bool{}
+	for _, keys := range [][]string{{"b", "a"}, {"y", "x"}, {"v", "u"}, {"z", "c"}, {"q", "p"}} {
+		need[signature(keys)] = true
+	}
+	orders := map[string][]string{}
+	inputOrders(data, need, orders)
+	for _, want := range []string{"b a", "y x", "v u", "z c", "q p"} {
+		keys := strings.Fields(want)
+		if got := strings.Join(orders[signature(keys)], " "); got != want {
+			t.Errorf("order of {%s}: %q, want %q", want, got, want)
+		}
+	}
+	if len(need) != 0 {
+		t.Errorf("not found: %v", need)
+	}
 }
