@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -93,10 +94,31 @@ func (o Output) Validate() error {
 	}
 	if o.Query != "" {
 		if _, err := jmespath.Compile(o.Query); err != nil {
-			return UsageErrorf("invalid --query %q: %v", o.Query, err)
+			ee := UsageErrorf("invalid --query %q: %v", o.Query, err)
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				ee.Hints = []string{literalHint(o.Query)}
+			}
+			return ee
 		}
 	}
 	return nil
+}
+
+// literalHint says how to write the first literal between backquotes of
+// query that is not JSON: az's Python JMESPath takes `Prod` as a string (a
+// form its documentation calls deprecated); go-jmespath refuses it.
+func literalHint(query string) string {
+	text := "text"
+	parts := strings.Split(query, "`")
+	for i := 1; i < len(parts)-1; i += 2 {
+		if !json.Valid([]byte(parts[i])) {
+			text = parts[i]
+			break
+		}
+	}
+	js, _ := json.Marshal(text)
+	return "a literal between backquotes is JSON: write a string as `" + string(js) + "`, or as '" + strings.ReplaceAll(text, "'", `\'`) + "'"
 }
 
 // Plain reports whether the output is the default table without --query:
