@@ -135,3 +135,33 @@ func TestExportForceNeverReplacesWhatIsNoRegularFile(t *testing.T) {
 		t.Errorf("the file the link names holds %q, %v; want it unchanged", data, err)
 	}
 }
+
+// TestExportOverWhatIsNoRegularFileSaysTheWayOut: `context export --file
+// /dev/null` (a FIFO, a link) without --force said "already exists" and
+// hinted --force, which then refused it as no regular file: the first
+// answer names what is there and the way that works.
+func TestExportOverWhatIsNoRegularFileSaysTheWayOut(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(filepath.Join(dir, "target.json"), link); err != nil {
+		t.Fatal(err)
+	}
+	for path, hint := range map[string]string{
+		"/dev/null": "azc: hint: export to standard output with --file - and redirect it\n",
+		fifo:        "azc: hint: export to standard output with --file - and redirect it\n",
+		link:        "azc: hint: name the file it links to, or remove the link\n",
+	} {
+		ios, _, _, errOut := cmdutil.Test()
+		env := map[string]string{"AZC_CONFIG_DIR": seed(t)}
+		f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v1")
+		code := Run(context.Background(), f, []string{"context", "export", "--file", path})
+		if code != 1 || !strings.Contains(errOut.String(), path) || !strings.HasSuffix(errOut.String(), hint) || strings.Contains(errOut.String(), "--force") {
+			t.Errorf("export over %s: exit %d, stderr %q; want exit 1 naming it, and %q", path, code, errOut, hint)
+		}
+	}
+}

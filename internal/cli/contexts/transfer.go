@@ -120,6 +120,9 @@ func writeExport(path string, data []byte, force bool) error {
 	if !force {
 		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
+			if err := notRegular(path, "export writes only a file"); err != nil {
+				return err // --force would refuse it too
+			}
 			return cmdutil.WithHint(fmt.Errorf("%s already exists", path), cmdutil.ExitFailure, "pass --force to overwrite it")
 		}
 		if err != nil {
@@ -134,14 +137,25 @@ func writeExport(path string, data []byte, force bool) error {
 	}
 	// The replacement is a rename: over a link, a FIFO or a device
 	// (/dev/null, as root) it would put a file in their place.
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		what, hint := "is not a regular file", "export to standard output with --file - and redirect it"
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			what, hint = "is a symbolic link", "name the file it links to, or remove the link"
-		}
-		return cmdutil.WithHint(fmt.Errorf("%s %s: --force replaces only a file", path, what), cmdutil.ExitFailure, hint)
+	if err := notRegular(path, "--force replaces only a file"); err != nil {
+		return err
 	}
 	return profile.WriteFile(path, data)
+}
+
+// notRegular is the error, saying why (because) and the way out, for a
+// path that is there and is no regular file (a link, a FIFO, a device),
+// or nil.
+func notRegular(path, because string) error {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil
+	}
+	what, hint := "is not a regular file", "export to standard output with --file - and redirect it"
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		what, hint = "is a symbolic link", "name the file it links to, or remove the link"
+	}
+	return cmdutil.WithHint(fmt.Errorf("%s %s: %s", path, what, because), cmdutil.ExitFailure, hint)
 }
 
 // ImportResult is the JSON shape of `context import`.
