@@ -7,6 +7,7 @@ package environments
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -222,7 +223,12 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 		}
 	}
 	_, err = st.Update(scope, func(p *profile.Profile) error { return p.RemoveEnvironment(opts.Name) })
-	if err != nil {
+	switch {
+	case errors.Is(err, profile.ErrBuiltinEnvironment):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "only an environment added with `azc environment add` can be removed")
+	case errors.Is(err, profile.ErrEnvironmentInUse):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "sign its accounts out with `azc logout ACCOUNT`, or remove its contexts with `azc context remove NAME…`, first")
+	case err != nil:
 		return err
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termtext.Escape(strings.TrimSpace(opts.Name)), cmdutil.ScopeName(scope))
