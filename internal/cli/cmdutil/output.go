@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"unicode"
 
@@ -145,6 +146,14 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 	if query == "" && format == FormatTable && table != nil {
 		return writeTable(w, table(), style)
 	}
+	if lazy, ok := value.(Lazy); ok {
+		value = lazy()
+	}
+	if query == "" && format != FormatTable {
+		if list := reflect.ValueOf(value); list.Kind() == reflect.Slice && list.Len() > 0 && !list.Type().Implements(reflect.TypeFor[json.Marshaler]()) {
+			return writeEach(w, format, list)
+		}
+	}
 	data, err := json.Marshal(value)
 	if err != nil {
 		return fmt.Errorf("encoding output: %w", err)
@@ -191,6 +200,59 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 	default:
 		return writeTable(w, genericTable(n), style)
 	}
+}
+
+// writeEach writes list, a slice that is not empty, in format (json, yaml
+// or tsv) as render writes it whole, an element at a time: it holds one
+// element's JSON, not the whole list's (`azc context list -o json` of
+// 10,000 contexts, docs/benchmarks.md). Each format writes an array as
+// its elements one after the other, so the bytes are the same.
+func writeEach(w io.Writer, format string, list reflect.Value) error {
+	if format == FormatJSON {
+		if _, err := io.WriteString(w, "[\n"); err != nil {
+			return err
+		}
+	}
+	for i := range list.Len() {
+		var err error
+		switch format {
+		case FormatJSON:
+			var data []byte
+			if data, err = json.MarshalIndent(list.Index(i).Interface(), "  ", "  "); err != nil {
+				return fmt.Errorf("encoding output: %w", err)
+			}
+			end := ",\n"
+			if i == list.Len()-1 {
+				end = "\n"
+			}
+			_, err = io.WriteString(w, "  "+string(data)+end)
+		default:
+			var data []byte
+			if data, err = json.Marshal(list.Index(i).Interface()); err != nil {
+				return fmt.Errorf("encoding output: %w", err)
+			}
+			var n *node
+			if n, err = parseOrdered(data); err != nil {
+				return fmt.Errorf("encoding output: %w", err)
+			}
+			one := &node{kind: kindArray, kids: []*node{n}}
+			if format == FormatTSV {
+				err = writeTSV(w, one)
+				break
+			}
+			var b strings.Builder
+			writeYAML(&b, one)
+			_, err = io.WriteString(w, b.String())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if format == FormatJSON {
+		_, err := io.WriteString(w, "]\n")
+		return err
+	}
+	return nil
 }
 
 // search applies the JMESPath query to v. The library's type errors print

@@ -229,3 +229,36 @@ func TestInputOrdersReadsKeysNotValues(t *testing.T) {
 		t.Errorf("not found: %v", need)
 	}
 }
+
+// TestAListIsWrittenAsWhole: render writes a slice an element at a time
+// (writeEach); the bytes must be those of the whole document, which render
+// writes for the same JSON given as one value (json.RawMessage).
+func TestAListIsWrittenAsWhole(t *testing.T) {
+	t.Parallel()
+	lists := []any{
+		[]sample{{Name: "b", Count: 2, On: true, Tags: []string{"x", "y"}}, {Name: "a: colon", Count: 1}},
+		[]sample{{Name: "only"}},
+		[]string{"a", "", "007", "x #y", "\x1b]0;x\a"},
+		[]any{nil, 1.5, []int{}, []int{1, 2}, map[string]any{}, map[string]any{"k": []any{map[string]any{"n": 1}}}, "s"},
+		[][]string{{"a", "b"}, {}, nil},
+		[]map[string]string{{"b": "2", "a": "1"}, {}},
+	}
+	for i, list := range lists {
+		data, err := json.Marshal(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []string{FormatJSON, FormatYAML, FormatTSV} {
+			var each, whole bytes.Buffer
+			if err := render(&each, format, "", list, nil, tableStyle{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := render(&whole, format, "", json.RawMessage(data), nil, tableStyle{}); err != nil {
+				t.Fatal(err)
+			}
+			if each.String() != whole.String() {
+				t.Errorf("list %d, %s: written an element at a time\n%q\nwhole\n%q", i, format, each.String(), whole.String())
+			}
+		}
+	}
+}
