@@ -84,3 +84,57 @@ func TestConfidentialClientRedeemsAnAuthorizationCode(t *testing.T) {
 	_, err = newConfidential(t, s, emulator.DefaultHomeTenantID, webApp, wrong).AcquireTokenByAuthCode(ctx, "whatever", webRedirect, []string{armScope})
 	wantErr(t, err, "AADSTS7000215")
 }
+
+// TestFamilyClientsShareRefreshTokens: Azure PowerShell (which azc signs in as) and the az
+// CLI are in Microsoft's family of client ids: Entra ID answers them with "foci": "1", so
+// MSAL caches a family refresh token, and either may redeem the other's refresh token.
+// The emulator sent no foci and refused the redemption, so the cache shape azc meets in
+// production was never tried here.
+func TestFamilyClientsShareRefreshTokens(t *testing.T) {
+	t.Parallel()
+	const otherPublic = "abababab-0000-4000-8000-00000000000c"
+	cfg := emulator.DefaultConfig()
+	cfg.Apps = append(cfg.Apps, emulator.App{AppID: otherPublic, Public: true})
+	s := emulatortest.Start(t, cfg)
+	signIn := func(clientID string) map[string]any {
+		t.Helper()
+		status, m := postForm(t, s, "/organizations/oauth2/v2.0/devicecode", url.Values{"client_id": {clientID}, "scope": {armScope + " offline_access"}})
+		if status != http.StatusOK {
+			t.Fatalf("devicecode: %d %v", status, m["error"])
+		}
+		if err := s.ApproveDeviceCode(m["user_code"].(string), emulator.DefaultUser); err != nil {
+			t.Fatal(err)
+		}
+		status, tok := postForm(t, s, "/organizations/oauth2/v2.0/token", url.Values{"grant_type": {"device_code"}, "client_id": {clientID},
+			"device_code": {m["device_code"].(string)}, "scope": {armScope + " offline_access"}})
+		if status != http.StatusOK {
+			t.Fatalf("device code token: %d %v", status, tok["error"])
+		}
+		return tok
+	}
+	redeem := func(clientID, rt string) (int, map[string]any) {
+		return postForm(t, s, "/"+emulator.DefaultGuestTenantID+"/oauth2/v2.0/token", url.Values{"grant_type": {"refresh_token"}, "client_id": {clientID},
+			"refresh_token": {rt}, "scope": {armScope + " offline_access"}})
+	}
+	cli := signIn(emulator.AzureCLIClientID)
+	if cli["foci"] != "1" {
+		t.Errorf("the az CLI's answer has foci %v, want \"1\"", cli["foci"])
+	}
+	status, ps := redeem(emulator.AzurePowerShellClientID, cli["refresh_token"].(string))
+	if status != http.StatusOK || ps["foci"] != "1" {
+		t.Fatalf("Azure PowerShell redeeming the az CLI's refresh token: %d %v %v", status, ps["error"], ps["error_description"])
+	}
+	if c := whoami(t, s, ps["access_token"].(string)); c["appid"] != emulator.AzurePowerShellClientID || c["tid"] != emulator.DefaultGuestTenantID {
+		t.Fatalf("claims %v", c)
+	}
+	other := signIn(otherPublic)
+	if _, ok := other["foci"]; ok {
+		t.Errorf("a client outside the family got foci %v", other["foci"])
+	}
+	if status, m := redeem(otherPublic, cli["refresh_token"].(string)); status != http.StatusBadRequest || aadsts(m) != "70000" {
+		t.Errorf("a client outside the family redeeming a family refresh token: %d %v", status, m["error"])
+	}
+	if status, m := redeem(emulator.AzureCLIClientID, other["refresh_token"].(string)); status != http.StatusBadRequest || aadsts(m) != "70000" {
+		t.Errorf("a family client redeeming another client's refresh token: %d %v", status, m["error"])
+	}
+}

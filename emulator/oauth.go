@@ -303,9 +303,25 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request, o tokenOptions) {
 			s.refresh[rt] = &refreshToken{clientID: o.app.AppID, upn: strings.ToLower(o.user.UPN)}
 			s.mu.Unlock()
 			resp["refresh_token"] = rt
+			if familyClient(o.app.AppID) {
+				resp["foci"] = "1"
+			}
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// familyClient reports whether clientID is one of Microsoft's family of client ids
+// (FOCI) that the emulator knows, Azure PowerShell and the az CLI: Entra ID answers them
+// with "foci": "1", and any of them may redeem another's refresh token.
+func familyClient(clientID string) bool {
+	return strings.EqualFold(clientID, AzurePowerShellClientID) || strings.EqualFold(clientID, AzureCLIClientID)
+}
+
+// sameClientOrFamily reports whether a refresh token issued to issuedTo may be redeemed
+// by clientID.
+func sameClientOrFamily(issuedTo, clientID string) bool {
+	return strings.EqualFold(issuedTo, clientID) || (familyClient(issuedTo) && familyClient(clientID))
 }
 
 type refreshToken struct {
@@ -456,14 +472,14 @@ func (s *Server) grantRefresh(r *http.Request, o *tokenOptions, tokenURL string)
 	}
 	s.mu.Lock()
 	rt, ok := s.refresh[raw]
-	if ok && s.dir.rotate && strings.EqualFold(rt.clientID, app.AppID) {
+	if ok && s.dir.rotate && sameClientOrFamily(rt.clientID, app.AppID) {
 		delete(s.refresh, raw) // strict rotation: a refresh token is good once
 	}
 	s.mu.Unlock()
 	if !ok {
 		return errf(http.StatusBadRequest, "invalid_grant", 70000, "the provided grant is invalid or malformed: the refresh token was already used, revoked or never issued")
 	}
-	if !strings.EqualFold(rt.clientID, app.AppID) {
+	if !sameClientOrFamily(rt.clientID, app.AppID) {
 		return errf(http.StatusBadRequest, "invalid_grant", 70000, "the refresh token was issued to a different client")
 	}
 	u := s.dir.users[rt.upn]

@@ -373,7 +373,7 @@ func TestMSALPythonThroughTheProxy(t *testing.T) {
 		emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret, emulator.DefaultHomeTenantDomain), "msal_flows.py")
 	got := flows(t, out)
 	if got["client_credentials"] != emulator.DefaultHomeTenantID || got["client_credentials_cached"] != emulator.DefaultHomeTenantID ||
-		got["device_code"] != emulator.DefaultHomeTenantID {
+		got["device_code"] != emulator.DefaultHomeTenantID || got["family_refresh_token"] != emulator.DefaultHomeTenantID {
 		t.Fatalf("MSAL Python flows: %s", out)
 	}
 }

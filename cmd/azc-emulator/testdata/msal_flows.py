@@ -52,3 +52,11 @@ if "user_code" not in flow:
     sys.exit(1)
 print(json.dumps({"flow": "device_code_started", "user_code": flow["user_code"]}), flush=True)
 report("device_code", pca.acquire_token_by_device_flow(flow))
+
+# Azure PowerShell's client, in the same family of client ids as the az CLI's, signs in
+# silently with the family refresh token the az CLI's sign-in left in the cache.
+family = msal.PublicClientApplication("1950a258-227b-4e31-a9cf-717495945fc2", token_cache=pca.token_cache,
+                                      authority="https://login.microsoftonline.com/organizations")
+accounts = family.get_accounts()
+report("family_refresh_token", accounts and family.acquire_token_silent(arm, account=accounts[0]) or
+       {"error": "no_family_token", "error_description": "Azure PowerShell's client found no token of the az CLI's sign-in"})
