@@ -92,11 +92,15 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 	}
 	var nf *profile.NotFoundError
 	if errors.As(err, &nf) && nf.Kind == "context" {
-		switch h := DidYouMean(Suggest(nf.Ref, contextNames(f)), func(s string) string { return fmt.Sprintf("%q", s) }); {
+		names, ok := contextNames(f)
+		switch h := DidYouMean(Suggest(nf.Ref, names), func(s string) string { return fmt.Sprintf("%q", s) }); {
 		case nf.Ref != "" && nf.Ref == f.Getenv("AZC_CONTEXT"):
 			// The user may not know the variable is set: the name came
 			// from the environment, not from the command line.
 			hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT, or set it to a context `azc context list` shows"}
+		case ok && len(names) == 0:
+			// a new install: `azc context list` would list nothing
+			hints = []string{"there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"}
 		case h != "":
 			hints = []string{h}
 		}
@@ -109,24 +113,24 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 }
 
 // contextNames are the names of the contexts in view, for suggestions;
-// none when the state cannot be read.
-func contextNames(f *Factory) []string {
+// ok is false when the state cannot be read.
+func contextNames(f *Factory) (names []string, ok bool) {
 	if f.State == nil {
-		return nil
+		return nil, false
 	}
 	st, err := f.State()
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	entries, err := st.Contexts()
 	if err != nil {
-		return nil
+		return nil, false
 	}
-	names := make([]string, len(entries))
+	names = make([]string, len(entries))
 	for i := range entries {
 		names[i] = entries[i].Name
 	}
-	return names
+	return names, true
 }
 
 // PrintError writes err and hints to ios's stderr the way azc shows every
