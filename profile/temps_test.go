@@ -65,3 +65,22 @@ func TestFindTempsFindsWriteFilesTemporaryFiles(t *testing.T) {
 		t.Errorf("RemoveStaleTemps removed the young %s", temps[1])
 	}
 }
+
+// TestAFailedWriteFileLeavesNoTemporaryFile: a WriteFile whose rename
+// fails (a directory with files in it where the file goes) removes its
+// temporary file, which is still its own: only a writer stopped before its
+// rename leaves one for FindTemps.
+func TestAFailedWriteFileLeavesNoTemporaryFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "blob")
+	if err := os.MkdirAll(filepath.Join(target, "in-the-way"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(target, []byte("secret")); err == nil {
+		t.Fatal("WriteFile over a directory with files in it succeeded")
+	}
+	if temps, err := FindTemps(dir); err != nil || len(temps) != 0 {
+		t.Errorf("FindTemps after the failed write: %v, %v; want none", temps, err)
+	}
+}
