@@ -107,3 +107,48 @@ func TestARegularFileOverTheCapIsRefusedUnread(t *testing.T) {
 		t.Fatalf("ReadLimited of the file's last MaxFileSize-1 bytes: %d bytes, %v", len(got), err)
 	}
 }
+
+// TestAProfileOverTheCapIsRefusedBeforeItIsRead: a profile.json over
+// MaxFileSize (sparse here) is refused by its size, before a byte of it is
+// read, by every read of the Store and by the readers of other files (an
+// import, a CA file, a credential blob): none allocates anything like the
+// file's size. Not parallel: it counts the
+// bytes the whole process allocates.
+func TestAProfileOverTheCapIsRefusedBeforeItIsRead(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "azc")
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(s.Path(), []byte(`{"version":1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(s.Path(), MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]func() error{
+		"Load":       func() error { _, err := s.Load(); return err },
+		"View":       func() error { _, err := s.View(); return err },
+		"Settings":   func() error { _, err := s.Settings(); return err },
+		"Update":     func() error { _, err := s.Update(func(*Profile) error { return nil }); return err },
+		"SetDefault": func() error { _, err := s.SetDefault("x"); return err },
+		// an import file, a CA file
+		"ReadFile":        func() error { _, err := ReadFile(s.Path()); return err },
+		"ReadRegularFile": func() error { _, err := ReadRegularFile(s.Path()); return err },
+		"ReadOwned":       func() error { _, err := ReadOwned(s.Path()); return err },
+	}
+	for name, read := range reads {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		err := read()
+		runtime.ReadMemStats(&after)
+		var tl *TooLargeError
+		if !errors.As(err, &tl) || tl.Path != s.Path() {
+			t.Errorf("%s of a profile over the cap: %v, want a *TooLargeError naming it", name, err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+			t.Errorf("%s of a profile over the cap allocated %d MiB before refusing it, want under 1 MiB", name, got>>20)
+		}
+	}
+}
