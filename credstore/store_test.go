@@ -802,3 +802,41 @@ func TestRequireEncryptionEnvTakesEveryTrueSpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestAPlaintextBlobIsNotSealedWhileItsLockIsHeld: the read that would
+// seal a plaintext blob leaves it as it is while another holds the blob's
+// lock (a sign-in that is replacing it: a seal then could put back the
+// old credentials over the new), and seals it on a read once the lock is
+// free.
+func TestAPlaintextBlobIsNotSealedWhileItsLockIsHeld(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p, err := Open(dir, Options{Backend: Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Put("k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, Options{Backend: FixedKey("k", randomKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := p.Lock(context.Background(), "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get("k"); err != nil || string(got) != "v" {
+		t.Fatalf("Get while the lock is held = %q, %v", got, err)
+	}
+	if r, err := s.Check(); err != nil || len(r.Plaintext) != 1 {
+		t.Fatalf("Check after a read while the lock is held = %+v, %v; want the blob left plaintext", r, err)
+	}
+	unlock()
+	if got, err := s.Get("k"); err != nil || string(got) != "v" {
+		t.Fatalf("Get once the lock is free = %q, %v", got, err)
+	}
+	if r, err := s.Check(); err != nil || len(r.Plaintext) != 0 || r.Blobs != 1 {
+		t.Fatalf("Check after a read once the lock is free = %+v, %v; want the blob sealed", r, err)
+	}
+}
