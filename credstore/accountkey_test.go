@@ -3,7 +3,12 @@ package credstore
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // TestKeysTheSameUnderTheNameRuleNameOneBlob: a blob is named by the
@@ -43,4 +48,49 @@ func TestKeysTheSameUnderTheNameRuleNameOneBlob(t *testing.T) {
 		t.Fatal(err)
 	}
 	unlock()
+}
+
+// lockOrder is a Locker that takes the locks of a real store and records
+// the order it was asked for them in.
+type lockOrder struct {
+	s     *Store
+	order []string
+}
+
+func (l *lockOrder) Lock(ctx context.Context, key string) (func(), error) {
+	l.order = append(l.order, key)
+	return l.s.Lock(ctx, key)
+}
+
+// TestLockKeysLocksInOneOrder: LockKeys takes the locks of its keys in
+// the order of their blob names, whatever order it is given them in, so
+// that two commands locking the same accounts cannot each hold one the
+// other waits for; and it takes one lock for two spellings of one key
+// however far apart they are given (the second would wait for the first
+// until the lock timeout).
+func TestLockKeysLocksInOneOrder(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{Backend: FixedKey("k", randomKey(t)), LockTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"azurecloud|t1|zed@x", "azurecloud|t1|amy@x", "azurecloud|t1|\u017fam@x", "azurecloud|t1|bob@x", "azurecloud|t1|sam@x"}
+	reversed := slices.Clone(keys)
+	slices.Reverse(reversed)
+	for _, given := range [][]string{keys, reversed} {
+		l := &lockOrder{s: s}
+		unlock, err := LockKeys(context.Background(), l, given)
+		if err != nil {
+			t.Fatalf("LockKeys(%q): %v", given, err)
+		}
+		unlock()
+		want := []string{"amy", "bob", "sam", "zed"}
+		var got []string
+		for _, k := range l.order {
+			got = append(got, profile.NameKey(strings.TrimSuffix(strings.TrimPrefix(k, "azurecloud|t1|"), "@x")))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("LockKeys(%q) locked %q, want %q: one lock a blob, in the order of the blob names", given, l.order, want)
+		}
+	}
 }
