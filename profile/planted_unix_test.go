@@ -1,0 +1,126 @@
+//go:build unix
+
+package profile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestAFilePlantedAtTheTemporaryNameIsNotWrittenThrough: a write makes its
+// temporary file anew (O_EXCL, O_NOFOLLOW), so that a symbolic link or a
+// hard link left at profile.json.tmp, by a crash or by someone else, is
+// never written through: the file it names keeps what it held, and
+// profile.json becomes a file of its own with the change.
+func TestAFilePlantedAtTheTemporaryNameIsNotWrittenThrough(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"symbolic link", "hard link"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			s := openTemp(t)
+			victim := filepath.Join(filepath.Dir(s.Path()), "victim")
+			if err := os.WriteFile(victim, []byte("keep me"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			plant := os.Symlink
+			if kind == "hard link" {
+				plant = os.Link
+			}
+			if err := plant(victim, s.tmp); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := os.ReadFile(victim); err != nil || string(b) != "keep me" {
+				t.Errorf("the file the %s at %s names holds %q (%v), want it untouched", kind, s.tmp, b, err)
+			}
+			p, err := s.Load()
+			if err != nil || p.DefaultContext != "x" {
+				t.Fatalf("Load after the write: %+v, %v", p, err)
+			}
+			fi, err := os.Lstat(s.Path())
+			vi, verr := os.Lstat(victim)
+			if err != nil || verr != nil || !fi.Mode().IsRegular() || os.SameFile(fi, vi) {
+				t.Errorf("profile.json is %v (%v), want a regular file of its own", fi, err)
+			}
+		})
+	}
+}
+
+// TestCheckFilesReportsWhatAStoreRefuses: `azc doctor`'s check of the
+// state (CheckFiles) fails each file a Store refuses, naming it: a
+// profile.json or profile.lock that is a symbolic link, is not a regular
+// file, is writable by others or (as root) another user's, and a state
+// directory others can write to.
+func TestCheckFilesReportsWhatAStoreRefuses(t *testing.T) {
+	t.Parallel()
+	type plant func(t *testing.T, dir, path string) error
+	link := func(t *testing.T, dir, path string) error {
+		return os.Symlink(filepath.Join(t.TempDir(), "elsewhere"), path)
+	}
+	linkToFile := func(t *testing.T, dir, path string) error {
+		target := filepath.Join(t.TempDir(), "elsewhere")
+		if err := os.WriteFile(target, []byte(`{"version":1}`), 0o600); err != nil {
+			return err
+		}
+		return os.Symlink(target, path)
+	}
+	writable := func(t *testing.T, dir, path string) error {
+		if err := os.WriteFile(path, []byte(`{"version":1}`), 0o600); err != nil {
+			return err
+		}
+		return os.Chmod(path, 0o666)
+	}
+	theirs := func(t *testing.T, dir, path string) error {
+		if os.Geteuid() != 0 {
+			t.Skip("needs root to give a file away")
+		}
+		if err := os.WriteFile(path, []byte(`{"version":1}`), 0o600); err != nil {
+			return err
+		}
+		return os.Chown(path, os.Geteuid()+1000, -1)
+	}
+	for _, name := range []string{FileName, LockName} {
+		for what, p := range map[string]plant{"a link to nothing": link, "a link to a file": linkToFile, "writable by others": writable, "another user's": theirs} {
+			t.Run(name+" "+what, func(t *testing.T) {
+				t.Parallel()
+				dir := filepath.Join(t.TempDir(), "azc")
+				if err := os.Mkdir(dir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join(dir, name)
+				if err := p(t, dir, path); err != nil {
+					t.Fatal(err)
+				}
+				var found *FileCheck
+				for _, c := range CheckFiles(dir) {
+					if c.Path == path {
+						found = &c
+					}
+				}
+				var ue *UnsafePathError
+				if found == nil || !errors.As(found.Err, &ue) || ue.Path != path {
+					t.Errorf("CheckFiles of %s %s: %+v, want it failed with an *UnsafePathError naming it", name, what, found)
+				}
+			})
+		}
+	}
+	t.Run("a state directory others can write to", func(t *testing.T) {
+		t.Parallel()
+		dir := filepath.Join(t.TempDir(), "azc")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(dir, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		checks := CheckFiles(dir)
+		var ide *InsecureDirError
+		if len(checks) == 0 || checks[0].Path != dir || !errors.As(checks[0].Err, &ide) {
+			t.Errorf("CheckFiles of a directory of mode 0777: %+v, want it failed with an *InsecureDirError", checks)
+		}
+	})
+}
