@@ -455,8 +455,36 @@ func TestUpsertContextsMatchesOneAtATime(t *testing.T) {
 	named := ctxFor(bob, "t2", "new", "New")
 	named.Name = "PROD"
 	batch = append(batch, named)
+	// And again after the forced name removed a context, which moved the
+	// contexts after it.
+	for _, c := range sample(t).Contexts {
+		c.Name = ""
+		if c.Subscription != nil {
+			c.Subscription.Name = "after"
+		}
+		batch = append(batch, c)
+	}
+	// A rename, and another identity then taking the new name (in another
+	// case); a new identity twice, the second an update of the first.
+	renamed := ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000002", "Dev")
+	renamed.Name = "Renamed"
+	taker := ctxFor(bob, "t2", "22222222-0000-0000-0000-000000000003", "Staging")
+	taker.Name = "RENAMED"
+	twice := ctxFor(alice, "t9", "99999999-0000-0000-0000-000000000009", "New")
+	again := ctxFor(alice, "T9", "99999999-0000-0000-0000-000000000009", "New again")
+	// A name in the profile that folds to the batch's (σ, ς).
+	sigma := ctxFor(bob, "t2", "", "")
+	sigma.Name = "σ"
+	final := ctxFor(alice, "t8", "", "")
+	final.Name = "ς"
+	batch = append(batch, renamed, taker, twice, again, final)
 
 	one, many := sample(t), sample(t)
+	for _, p := range []*profile.Profile{one, many} {
+		if _, err := p.UpsertContext(sigma, profile.UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var want []profile.UpsertResult
 	for _, c := range batch {
 		r, err := one.UpsertContext(c, profile.UpsertOptions{Force: true})
