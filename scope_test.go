@@ -304,6 +304,14 @@ func TestASessionContextNeverHidesAProfileContextThatTookItsName(t *testing.T) {
 	if c, err := st.Resolve("mine"); err != nil || c.Subscription.ID != "s2" {
 		t.Errorf("Resolve(mine) = %+v, %v; want the profile's MINE", c, err)
 	}
+	// dave is in both scopes, and once in the merged view.
+	p, err := st.Profile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.Accounts); n != 1 || p.Account(dave.Key()) == nil {
+		t.Errorf("the merged view's accounts: %+v, want dave once", p.Accounts)
+	}
 }
 
 // TestAChangeAskedOfTheUserScopeSeesTheProfile: with autosave off by the
