@@ -32,6 +32,14 @@ func viewSeeds(f *testing.F) {
 	// two environments of one name, and one named as a built-in
 	f.Add([]byte(`{"version":1,"environments":[{"name":"e\u212a","authorityHost":"h","armEndpoint":"x","armAudience":"y"},{"name":"EK","authorityHost":"h2","armEndpoint":"x","armAudience":"y"}],"contexts":[{"name":"a","account":"k","environment":"EK","tenant":{"id":"t"}}]}`), "a")
 	f.Add(mustEncode(&Profile{Version: 1, Environments: []Environment{{Name: "AzureU\u017fGovernment", AuthorityHost: "h"}}, Contexts: []Context{{Name: "a", Tenant: Tenant{ID: "t"}}}}), "a")
+	// what follows the document, and members given twice (encoding/json
+	// takes the last, decoding an object into what the first left)
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]} x`), "a")
+	f.Add([]byte(`{"version":1,"contexts":[]}{}`), "")
+	f.Add([]byte(`{"version":1,"settings":{"autosave":false},"defaultContext":"a","settings":{},"defaultContext":"b","contexts":[{"name":"b","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "b")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"contexts":[{"name":"b","account":"k","environment":"E","tenant":{"id":"u"}},{"name":"c","account":"k","environment":"E","tenant":{"id":"u"}}]}`), "a")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"contexts":null}`), "a")
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"CONTEXTS":[{"name":"b","account":"k","environment":"E","tenant":{"id":"u"}}]}`), "b")
 	// one-line contexts in the encoder's layout, and near misses the
 	// general skim must read
 	f.Add([]byte("{\"version\":1,\"contexts\":[\n"+
