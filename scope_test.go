@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -350,5 +351,50 @@ func TestAChangeAskedOfTheUserScopeSeesTheProfile(t *testing.T) {
 	}
 	if _, err := st.Resolve("z"); !errors.As(err, &nf) {
 		t.Errorf("Resolve(z) error = %v, want not found: the shell sees no profile context", err)
+	}
+}
+
+// TestAShellsOwnAutosaveOffShowsNoProfileHiddenByTheUserSetting: a shell's
+// own autosave setting only turns the profile's contexts on: with autosave
+// disabled at user scope, a shell that disables it for itself too sees no
+// profile context, as a new shell does (DESIGN §3); one that enables it
+// for itself sees them.
+func TestAShellsOwnAutosaveOffShowsNoProfileHiddenByTheUserSetting(t *testing.T) {
+	t.Parallel()
+	st, _ := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	saved := profile.Context{Name: "saved", Account: dave.Key(), Tenant: profile.Tenant{ID: "contoso"}}
+	if _, err := st.WithSession(nil).SetContext(profile.ScopeUser, saved, azc.SetOptions{Account: &dave}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetAutosave(profile.ScopeUser, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	names := func() []string {
+		t.Helper()
+		entries, err := st.Contexts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Name)
+		}
+		return got
+	}
+	if got := names(); len(got) != 0 {
+		t.Fatalf("contexts with autosave off at user scope: %q, want none", got)
+	}
+	if _, err := st.SetAutosave(profile.ScopeProcess, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); len(got) != 0 {
+		t.Errorf("contexts with autosave off at user scope and in the shell: %q, want none", got)
+	}
+	if _, err := st.SetAutosave(profile.ScopeProcess, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); !slices.Equal(got, []string{"saved"}) {
+		t.Errorf("contexts with autosave on in the shell: %q, want the profile's", got)
 	}
 }
