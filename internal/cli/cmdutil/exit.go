@@ -100,7 +100,7 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 			hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT, or set it to a context `azc context list` shows"}
 		case ok && len(names) == 0:
 			// a new install: `azc context list` would list nothing
-			hints = []string{"there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"}
+			hints = []string{NoContextsHint}
 		case h != "":
 			hints = []string{h}
 		}
@@ -145,6 +145,10 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 		PrintHint(ios, h)
 	}
 }
+
+// NoContextsHint is the way to a first context, for a command that found
+// none at all (a new install).
+const NoContextsHint = "there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"
 
 // PrintHint writes "azc: hint: hint" to ios's stderr, as PrintError
 // writes the hints of a failure, for a command that succeeded.

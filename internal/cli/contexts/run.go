@@ -58,6 +58,11 @@ func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *
 		if err != nil {
 			return err
 		}
+		if ml.Len() == 0 {
+			// a new install: no table, and the way to fill it
+			cmdutil.PrintHint(f.IOStreams, cmdutil.NoContextsHint)
+			return nil
+		}
 		return out.Print(f, nil, mergedTable(ml))
 	}
 	if !st.HasSession() {
