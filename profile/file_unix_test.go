@@ -4,6 +4,7 @@ package profile
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -207,6 +208,24 @@ func TestAFileOverTheCapIsRefusedUnread(t *testing.T) {
 	}
 	if _, err := ReadFile(s.Path()); !errors.As(err, &tl) {
 		t.Fatalf("ReadFile of a file over the cap: %v", err)
+	}
+	// A stream one MiB over the cap first: without the cap it ends, and
+	// the test fails, where /dev/zero below would be read until memory
+	// runs out.
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer w.Close()
+		_, _ = io.Copy(w, io.LimitReader(zeros{}, MaxFileSize+1<<20))
+	}()
+	if _, err := ReadFile(fifo); !errors.As(err, &tl) {
+		t.Fatalf("ReadFile of a stream over the cap: %v", err)
 	}
 	if _, err := ReadFile("/dev/zero"); !errors.As(err, &tl) || tl.Path != "/dev/zero" {
 		t.Fatalf("ReadFile(/dev/zero): %v", err)
