@@ -211,6 +211,19 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("status %d", status)
 		}
 	}
+	// an injected ARM fault carries the error code ARM gives its status
+	for status, code := range map[int]string{
+		http.StatusBadRequest: "BadRequest", http.StatusUnauthorized: "InvalidAuthenticationToken",
+		http.StatusForbidden: "AuthorizationFailed", http.StatusNotFound: "NotFound",
+		http.StatusTooManyRequests: "TooManyRequests", http.StatusInternalServerError: "InternalServerError",
+		http.StatusServiceUnavailable: "ServiceUnavailable",
+	} {
+		s.SetFault(emulator.RouteSubscriptions, emulator.Fault{Status: status, Times: 1})
+		got, body := armGet(t, s, s.URL()+"/subscriptions?api-version=1", "")
+		if got != status || !strings.Contains(string(body), `"code":"`+code+`"`) {
+			t.Errorf("a fault of status %d: %d %s, want the code %s", status, got, body, code)
+		}
+	}
 	s.ClearFaults()
 	if status, _ := armGet(t, s, s.URL()+"/subscriptions?api-version=1", ""); status != http.StatusUnauthorized {
 		t.Fatalf("after ClearFaults: %d", status)

@@ -475,11 +475,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 	}
 	switch route {
 	case RouteTenants, RouteSubscriptions, RouteEcho, RouteResourceGroups, RouteLocations, RouteCloudMetadata:
-		code := "InternalServerError"
-		if f.Status == http.StatusTooManyRequests {
-			code = "TooManyRequests"
-		}
-		writeARMError(w, f.Status, code, msg)
+		writeARMError(w, f.Status, armCode(f.Status), msg)
 	default:
 		code := "temporarily_unavailable"
 		if f.Status < 500 && f.Status != http.StatusTooManyRequests {
@@ -488,6 +484,25 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 		s.writeOAuthError(w, r, &oauthError{status: f.Status, code: code, aadsts: 90033, desc: msg})
 	}
 	return f, true
+}
+
+// armCode is the error code ARM answers status with.
+func armCode(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "BadRequest"
+	case http.StatusUnauthorized:
+		return "InvalidAuthenticationToken"
+	case http.StatusForbidden:
+		return "AuthorizationFailed"
+	case http.StatusNotFound:
+		return "NotFound"
+	case http.StatusTooManyRequests:
+		return "TooManyRequests"
+	case http.StatusServiceUnavailable:
+		return "ServiceUnavailable"
+	}
+	return "InternalServerError"
 }
 
 // truncatingWriter holds an answer's body and sends it without its last cut bytes.
