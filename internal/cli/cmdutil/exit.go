@@ -98,7 +98,7 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 			// The user may not know the variable is set: the name came
 			// from the environment, not from the command line.
 			hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT, or set it to a context `azc context list` shows"}
-		case ok && len(names) == 0:
+		case ok && len(names) == 0 && NoContexts(f):
 			// a new install: `azc context list` would list nothing
 			hints = []string{NoContextsHint}
 		case h != "":
@@ -144,6 +144,21 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 	for _, h := range hints {
 		PrintHint(ios, h)
 	}
+}
+
+// NoContexts reports whether the state holds no context at all (a new
+// install), for a command that found none in view: the profile's
+// contexts, which autosave off hides (docs/sessions.md), count too.
+func NoContexts(f *Factory) bool {
+	if f.State == nil {
+		return false
+	}
+	st, err := f.State()
+	if err != nil {
+		return false
+	}
+	v, err := st.Store().View()
+	return err == nil && v.Len() == 0
 }
 
 // NoContextsHint is the way to a first context, for a command that found

@@ -58,7 +58,7 @@ func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *
 		if err != nil {
 			return err
 		}
-		if ml.Len() == 0 {
+		if ml.Len() == 0 && cmdutil.NoContexts(f) {
 			// a new install: no table, and the way to fill it
 			cmdutil.PrintHint(f.IOStreams, cmdutil.NoContextsHint)
 			return nil
