@@ -89,7 +89,7 @@ const (
 // and bashQuotedCall (%[1]s is the program) hands a word opened with a
 // quote to __azc_complete_quoted (in bashFallback): cobra's script evals
 // the words with that quote unclosed, which fails, and matches candidates
-// against the word quote and all, so `azc use 'Contoso P` TAB completed
+// against the word quote and all, so `azc use 'Contoso P` TAB would complete
 // nothing.
 const (
 	bashTruncated = `    words=("${words[@]:0:$cword+1}")
@@ -257,7 +257,7 @@ const zshDescribe = `eval _describe $keepOrder "completions" completions $flagPr
 
 // zshColon is where cobra's zsh script escapes a candidate's colons for
 // _describe, which also takes a backslash away: zshBackslash escapes
-// those first (a name ending `\z` was inserted ending `z`).
+// those first (a name ending `\z` would go in ending `z`).
 const (
 	zshColon     = `            comp=${comp//:/\\:}`
 	zshBackslash = `            comp=${comp//\\/\\\\}
@@ -266,8 +266,8 @@ const (
 
 // zshWords and zshRequest are where cobra's zsh script splits the words
 // up to the cursor and builds the command it evals for candidates. A word
-// opened with a quote (`azc use 'Contoso P`) was split at its blanks and
-// evaluated unclosed, which failed: no candidate. zshWordsQuoted takes
+// opened with a quote (`azc use 'Contoso P`) would be split at its blanks
+// and evaluated unclosed, which fails: no candidate. zshWordsQuoted takes
 // that word unquoted from $PREFIX (compsys strips the quote from it), and
 // zshRequestQuoted passes it quoted again; compadd then inserts a name
 // within the quote as its quoting needs.

@@ -283,7 +283,8 @@ func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 	}
 	// One line, rewritten in place, says what azc waits for. It is cut to
 	// the terminal's width: the carriage return and the erase reach only
-	// the last row of a line that wrapped, and each rewrite left a row.
+	// the last row of a line that wrapped, and each rewrite would leave a
+	// row.
 	var (
 		mu   sync.Mutex
 		open bool // the line is drawn and not ended

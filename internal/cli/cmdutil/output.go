@@ -185,8 +185,8 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 		return fmt.Errorf("encoding output: %w", err)
 	}
 	if n.kind == kindNull && format != FormatYAML {
-		// nothing selected: no line, as az prints none (an empty line was
-		// one empty item to a `while read` loop)
+		// nothing selected: no line, as az prints none (an empty line
+		// would be one empty item to a `while read` loop)
 		return nil
 	}
 	switch format {
