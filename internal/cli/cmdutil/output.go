@@ -150,7 +150,7 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 		value = lazy()
 	}
 	if query == "" && format != FormatTable {
-		if list := reflect.ValueOf(value); list.Kind() == reflect.Slice && list.Len() > 0 && !list.Type().Implements(reflect.TypeFor[json.Marshaler]()) {
+		if list := reflect.ValueOf(value); list.Kind() == reflect.Slice && list.Len() > 0 && list.Type().Elem().Kind() != reflect.Uint8 && !list.Type().Implements(reflect.TypeFor[json.Marshaler]()) {
 			return writeEach(w, format, list)
 		}
 	}
@@ -206,7 +206,8 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 // or tsv) as render writes it whole, an element at a time: it holds one
 // element's JSON, not the whole list's (`azc context list -o json` of
 // 10,000 contexts, docs/benchmarks.md). Each format writes an array as
-// its elements one after the other, so the bytes are the same.
+// its elements one after the other, so the bytes are the same. ([]byte is
+// no list: encoding/json writes it as one base64 string.)
 func writeEach(w io.Writer, format string, list reflect.Value) error {
 	if format == FormatJSON {
 		if _, err := io.WriteString(w, "[\n"); err != nil {

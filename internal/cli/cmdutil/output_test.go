@@ -242,6 +242,7 @@ func TestAListIsWrittenAsWhole(t *testing.T) {
 		[]any{nil, 1.5, []int{}, []int{1, 2}, map[string]any{}, map[string]any{"k": []any{map[string]any{"n": 1}}}, "s"},
 		[][]string{{"a", "b"}, {}, nil},
 		[]map[string]string{{"b": "2", "a": "1"}, {}},
+		[]byte("hi"), // base64, not a list of numbers
 	}
 	for i, list := range lists {
 		data, err := json.Marshal(list)
