@@ -76,11 +76,19 @@ func (e *PopulateError) Error() string {
 
 func (e *PopulateError) Unwrap() error { return e.Err }
 
+// Status is the HTTP status of ARM's answer, or 0 when none came.
+func (e *PopulateError) Status() int {
+	var re *azcore.ResponseError
+	if errors.As(e.Err, &re) {
+		return re.StatusCode
+	}
+	return 0
+}
+
 // Refused reports whether ARM refused the sign-in's token (401, 403),
 // which no retry cures.
 func (e *PopulateError) Refused() bool {
-	var re *azcore.ResponseError
-	return errors.As(e.Err, &re) && (re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden)
+	return e.Status() == http.StatusUnauthorized || e.Status() == http.StatusForbidden
 }
 
 // describeARMError shortens azcore's multi-line response errors to their

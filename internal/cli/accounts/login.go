@@ -18,8 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
@@ -414,7 +412,7 @@ func loginError(err error, method auth.Method, env profile.Environment) error {
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; --identity speaks the App Service protocol (App Service, Functions, Container Apps), not a virtual machine's IMDS: there, sign in as a service principal or a user")
 	case errors.As(err, &pe) && pe.Refused() && method == auth.RawAccessToken:
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the token: give one for ARM, of this tenant, that has not expired")
-	case errors.As(err, &pe) && pe.Refused() && !env.BuiltIn && armStatus(err) == http.StatusUnauthorized:
+	case errors.As(err, &pe) && !env.BuiltIn && pe.Status() == http.StatusUnauthorized:
 		// ARM refuses every token of an audience it does not accept: a
 		// custom environment added without the right --arm-audience
 		name := shquote.Quote(env.Name)
@@ -553,12 +551,3 @@ func ProbeCredentialLocks(ctx context.Context, f *cmdutil.Factory, st *azc.State
 // blobNotFound is the store's "no such blob" (a lost key reads as one too:
 // the account is then signed out, never crashed).
 func blobNotFound(err error) bool { return errors.Is(err, credstore.ErrNotFound) }
-
-// armStatus is the HTTP status of ARM's answer that err carries, or 0.
-func armStatus(err error) int {
-	var re *azcore.ResponseError
-	if errors.As(err, &re) {
-		return re.StatusCode
-	}
-	return 0
-}
