@@ -105,6 +105,12 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 			hints = []string{h}
 		}
 	}
+	if errors.Is(err, azc.ErrNoContext) {
+		if names, ok := contextNames(f); ok && len(names) == 0 && NoContexts(f) {
+			// a new install: there is nothing to select either
+			hints = []string{NoContextsHint}
+		}
+	}
 	if code == ExitUsage && len(hints) == 0 && path != "" {
 		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", path))
 	}
