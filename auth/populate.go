@@ -270,7 +270,8 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 				}
 			})
 			if err != nil {
-				if pe := (&PopulateError{Tenant: t.ID, Err: err}); ctx.Err() == nil && pe.Refused() {
+				pe := &PopulateError{Tenant: t.ID, Err: err}
+				if ctx.Err() == nil && pe.Refused() {
 					// ARM refuses this tenant (no retry cures that): it is
 					// skipped with a warning, as a tenant whose token needs
 					// interaction is, and the others still populate.
@@ -281,7 +282,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 					mu.Unlock()
 					return
 				}
-				fail(&PopulateError{Tenant: t.ID, Err: err})
+				fail(pe)
 				return
 			}
 			mu.Lock()

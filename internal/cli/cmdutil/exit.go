@@ -105,11 +105,9 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 			hints = []string{h}
 		}
 	}
-	if errors.Is(err, azc.ErrNoContext) {
-		if names, ok := contextNames(f); ok && len(names) == 0 && NoContexts(f) {
-			// a new install: there is nothing to select either
-			hints = []string{NoContextsHint}
-		}
+	if errors.Is(err, azc.ErrNoContext) && NoContexts(f) {
+		// a new install: there is nothing to select either
+		hints = []string{NoContextsHint}
 	}
 	if code == ExitUsage && len(hints) == 0 && path != "" {
 		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", path))
@@ -153,10 +151,10 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 }
 
 // NoContexts reports whether the state holds no context at all (a new
-// install), for a command that found none in view: the profile's
-// contexts, which autosave off hides (docs/sessions.md), count too.
+// install): none in view, and none in the profile either, whose contexts
+// autosave off hides (docs/sessions.md).
 func NoContexts(f *Factory) bool {
-	if f.State == nil {
+	if names, ok := contextNames(f); !ok || len(names) > 0 {
 		return false
 	}
 	st, err := f.State()
