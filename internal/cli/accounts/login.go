@@ -60,39 +60,25 @@ func (o *LoginOptions) check() error {
 		name string
 		set  bool
 	}
-	first := func(flags ...flag) string {
+	given := func(flags ...flag) (names []string) {
 		for _, fl := range flags {
 			if fl.set {
-				return fl.name
+				names = append(names, fl.name)
 			}
 		}
-		return ""
+		return names
 	}
-	var ways []string
-	for _, w := range []flag{{"--identity", o.Identity}, {"--service-principal", o.ServicePrincipal},
-		{"--access-token-file", o.AccessTokenFile != ""}, {"--device-code", o.DeviceCode}} {
-		if w.set {
-			ways = append(ways, w.name)
-		}
-	}
-	if len(ways) > 1 {
+	if ways := given(flag{"--identity", o.Identity}, flag{"--service-principal", o.ServicePrincipal},
+		flag{"--access-token-file", o.AccessTokenFile != ""}, flag{"--device-code", o.DeviceCode}); len(ways) > 1 {
 		return cmdutil.UsageErrorf("%s and %s are two ways of signing in: give one", ways[0], ways[1])
 	}
 	creds := []flag{{"--client-secret-file", o.ClientSecretFile != ""}, {"--certificate", o.Certificate != ""},
 		{"--federated-token-file", o.FederatedTokenFile != ""}}
-	if !o.ServicePrincipal {
-		if name := first(append(creds, flag{"--certificate-password-file", o.CertificatePwdFile != ""})...); name != "" {
-			return cmdutil.UsageErrorf("%s is for a service principal: add --service-principal", name)
-		}
+	if sp := given(append(creds, flag{"--certificate-password-file", o.CertificatePwdFile != ""})...); len(sp) > 0 && !o.ServicePrincipal {
+		return cmdutil.UsageErrorf("%s is for a service principal: add --service-principal", sp[0])
 	}
-	var given []string
-	for _, c := range creds {
-		if c.set {
-			given = append(given, c.name)
-		}
-	}
-	if len(given) > 1 {
-		return cmdutil.UsageErrorf("%s and %s are two credentials of a service principal: give one", given[0], given[1])
+	if c := given(creds...); len(c) > 1 {
+		return cmdutil.UsageErrorf("%s and %s are two credentials of a service principal: give one", c[0], c[1])
 	}
 	switch {
 	case o.ResourceID != "" && !o.Identity:
