@@ -127,8 +127,8 @@ func contextLines(text string, p *Profile) map[string]int {
 // prev and whose contexts' lines are lines (contextLines); it takes prev
 // and lines, which the caller must not use again. When text is in the
 // layout the View skims, each context whose line is in lines is prev's,
-// and only the other lines are decoded, each with encoding/json as Decode
-// decodes it; the header is the View's. Any other text is decoded whole.
+// and only the other lines are decoded, as View.Context decodes them; the
+// header is the View's. Any other text is decoded whole.
 // FuzzDecodeOver holds it to Decode.
 func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, error) {
 	text = strings.TrimPrefix(text, string(utf8BOM))
@@ -148,9 +148,7 @@ func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, err
 			p.Contexts[i] = prev.Contexts[j]
 			continue
 		}
-		if err := Unmarshal([]byte(line), &p.Contexts[i]); err != nil {
-			return Decode([]byte(text))
-		}
+		decodeElement(line, &p.Contexts[i])
 	}
 	return p, nil
 }

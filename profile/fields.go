@@ -60,20 +60,27 @@ func (f *fields) columns() columnSpan {
 
 // contextOf decodes text, an element the skim read (see element).
 func contextOf(text string) *Context {
+	c := new(Context)
+	decodeElement(text, c)
+	return c
+}
+
+// decodeElement sets *c to text, an element the skim read, decoded.
+func decodeElement(text string, c *Context) {
 	k := &skimmer[string]{s: text}
 	var f fields
 	if !k.element(&f) || k.i != len(text) {
 		panic("profile: a skimmed context does not skim again")
 	}
-	return f.context(text)
+	f.decode(text, c)
 }
 
-// context returns the Context that encoding/json decodes from text, the
+// decode sets *c to the Context that encoding/json decodes from text, the
 // element f was read from: its strings are text's, which the skim
 // vouched for (no escapes, valid UTF-8).
-func (f *fields) context(text string) *Context {
+func (f *fields) decode(text string, c *Context) {
 	at := func(r rng) string { return text[r.start:r.end] }
-	c := &Context{
+	*c = Context{
 		Name:           at(f.name),
 		Account:        at(f.account),
 		Environment:    at(f.environment),
@@ -93,7 +100,6 @@ func (f *fields) context(text string) *Context {
 			k.expect(`,`)
 		}
 	}
-	return c
 }
 
 // headerMember sets the member key of p to value, its JSON text, when

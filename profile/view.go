@@ -35,9 +35,9 @@ type View struct {
 	// empty) and their columns, and the whole profile.
 	reread func() (string, error)
 
-	// decode, in a View of Store.View, decodes the text for Profile
-	// through the Store, which keeps a copy for its next Update.
-	decode func(string) (*Profile, error)
+	// decode, in a View of Store.View, decodes the View for Profile
+	// through the Store, which keeps the decoding for its next Update.
+	decode func(*View) (*Profile, error)
 
 	// full is the whole profile: decoded at once when the file is outside
 	// the layout the skim reads, else on the first call of Profile.
@@ -122,19 +122,44 @@ func (v *View) Profile() (*Profile, error) {
 // its methods read it, and give copies of what they take from it.
 func (v *View) decoded() (*Profile, error) {
 	v.once.Do(func() {
-		text := v.text
-		if v.reread != nil {
-			if text, v.err = v.reread(); v.err != nil {
-				return
+		switch {
+		case v.reread != nil:
+			var text string
+			if text, v.err = v.reread(); v.err == nil {
+				v.full, v.err = decodeText(text)
 			}
+		case v.decode != nil:
+			v.full, v.err = v.decode(v)
+		default:
+			v.full, v.err = v.decodeText()
 		}
-		if v.decode != nil {
-			v.full, v.err = v.decode(text)
-			return
-		}
-		v.full, v.err = Decode([]byte(text))
 	})
 	return v.full, v.err
+}
+
+// decodeText returns Decode's profile of v's text, a whole file skimmed:
+// made of the skimmed header and contexts, without encoding/json, when
+// the View has contexts; else Decode's. (Decode tells an empty contexts
+// array from none, which the skim does not note.)
+func (v *View) decodeText() (*Profile, error) {
+	if len(v.spans) == 0 {
+		return Decode([]byte(v.text))
+	}
+	p := *v.header
+	p.Contexts = make([]Context, len(v.spans))
+	for i, sp := range v.spans {
+		decodeElement(v.at(sp.elem), &p.Contexts[i])
+	}
+	return &p, nil
+}
+
+// decodeText is Decode for the text of profile.json, through its View
+// when the skim reads it.
+func decodeText(text string) (*Profile, error) {
+	if v := skim(strings.TrimPrefix(text, string(utf8BOM))); v != nil {
+		return v.decodeText()
+	}
+	return Decode([]byte(text))
 }
 
 // Index returns the position of the context that Profile.Find(ref) returns,
