@@ -77,13 +77,23 @@ func ReadLimited(r io.Reader, name string) ([]byte, error) {
 	if f, ok := r.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			if at, err := f.Seek(0, io.SeekCurrent); err == nil {
-				if size = max(fi.Size()-at, 0); size > MaxFileSize {
-					return nil, &TooLargeError{Path: name, Max: MaxFileSize}
+				size = max(fi.Size()-at, 0)
+				if err := checkSize(name, size); err != nil {
+					return nil, err
 				}
 			}
 		}
 	}
 	return readLimited(r, name, size)
+}
+
+// checkSize refuses the file name of size bytes, with a *TooLargeError,
+// when it is over MaxFileSize.
+func checkSize(name string, size int64) error {
+	if size > MaxFileSize {
+		return &TooLargeError{Path: name, Max: MaxFileSize}
+	}
+	return nil
 }
 
 // ReadFile reads the file at path with ReadLimited's cap. A pipe or FIFO
@@ -111,17 +121,12 @@ func readFile(path string, regular bool) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		if size = fi.Size(); size > MaxFileSize {
-			return nil, &TooLargeError{Path: path, Max: MaxFileSize}
-		}
-	} else if err == nil && fi.IsDir() {
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, &UnsafePathError{Path: path, Problem: "is a directory", Fix: "name a file in it"}
-	} else if err == nil && regular {
+	} else if err == nil && regular && !fi.Mode().IsRegular() {
 		return nil, notRegularError(path)
 	}
-	return readLimited(f, path, size)
+	return ReadLimited(f, path)
 }
 
 // readLimited is ReadLimited with room for size bytes made at once. Past
@@ -141,8 +146,9 @@ func readLimited(r io.Reader, name string, size int64) ([]byte, error) {
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if total += n; total > MaxFileSize {
-			return nil, &TooLargeError{Path: name, Max: MaxFileSize}
+		total += n
+		if err := checkSize(name, int64(total)); err != nil {
+			return nil, err
 		}
 		if err == io.EOF {
 			break
@@ -192,9 +198,11 @@ func readState(path string) (string, fs.FileInfo, error) {
 // is refused, with a *TooLargeError, before anything is read.
 func openCapped(path string) (*os.File, int64, error) {
 	f, size, err := openState(path)
-	if err == nil && size > MaxFileSize {
-		_ = f.Close()
-		return nil, 0, &TooLargeError{Path: path, Max: MaxFileSize}
+	if err == nil {
+		if err = checkSize(path, size); err != nil {
+			_ = f.Close()
+			return nil, 0, err
+		}
 	}
 	return f, size, err
 }
@@ -210,8 +218,8 @@ func readAll(f *os.File, path string, size int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}
-	if n > MaxFileSize {
-		return "", &TooLargeError{Path: path, Max: MaxFileSize}
+	if err := checkSize(path, n); err != nil {
+		return "", err
 	}
 	return b.String(), nil
 }
@@ -549,8 +557,8 @@ func CheckFiles(dir string) []FileCheck {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
 			c.Err = err
-		case size > MaxFileSize:
-			c.Err = &TooLargeError{Path: c.Path, Max: MaxFileSize}
+		default:
+			c.Err = checkSize(c.Path, size)
 		}
 		if f != nil {
 			_ = f.Close()

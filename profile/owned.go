@@ -13,14 +13,11 @@ func OpenOwned(path string) (*os.File, int64, error) { return openState(path) }
 // larger than MaxFileSize (*TooLargeError) before reading it, and reading
 // no more than that should it grow meanwhile.
 func ReadOwned(path string) ([]byte, error) {
-	f, size, err := openState(path)
+	f, size, err := openCapped(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if size > MaxFileSize {
-		return nil, &TooLargeError{Path: path, Max: MaxFileSize}
-	}
 	return readLimited(f, path, size)
 }
 
