@@ -126,12 +126,12 @@ for n in "${sizes[@]}"; do
 
   # a shell's session holding n contexts of other names over the profile's n
   gen "$work/t$n" "$n" 2 s-
-  AZC_CONFIG_DIR=$work/t$n "$azc" context export --file "$work/session.json" -o none 2>/dev/null
+  AZC_CONFIG_DIR=$work/t$n "$azc" context export --file "$work/session$n.json" -o none
   rt=$work/rt$n
   mkdir -m 700 "$rt"
   AZC_SESSION=$(AZC_CONFIG_DIR=$s XDG_RUNTIME_DIR=$rt "$azc" session start --pid "$owner_pid")
   export AZC_SESSION
-  AZC_CONFIG_DIR=$s XDG_RUNTIME_DIR=$rt "$azc" context import --scope process "$work/session.json" -o none
+  AZC_CONFIG_DIR=$s XDG_RUNTIME_DIR=$rt "$azc" context import --scope process "$work/session$n.json" -o none
   snames=()
   for ((i = 0; i < n; i += 2)); do snames+=("$(printf 's-%05d' "$i")"); done
   run "session: context list -o json" "$s" context list -o json
