@@ -93,14 +93,23 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 	var nf *profile.NotFoundError
 	if errors.As(err, &nf) && nf.Kind == "context" {
 		names, ok := contextNames(f)
+		// why `azc context list` would not show the context: a new
+		// install has none to list
+		var why string
+		if ok && len(names) == 0 && NoContexts(f) {
+			why = NoContextsHint
+		}
 		switch h := DidYouMean(Suggest(nf.Ref, names), func(s string) string { return fmt.Sprintf("%q", s) }); {
 		case nf.Ref != "" && nf.Ref == f.Getenv("AZC_CONTEXT"):
 			// The user may not know the variable is set: the name came
 			// from the environment, not from the command line.
-			hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT, or set it to a context `azc context list` shows"}
-		case ok && len(names) == 0 && NoContexts(f):
-			// a new install: `azc context list` would list nothing
-			hints = []string{NoContextsHint}
+			if why != "" {
+				hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT; " + why}
+			} else {
+				hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT, or set it to a context `azc context list` shows"}
+			}
+		case why != "":
+			hints = []string{why}
 		case h != "":
 			hints = []string{h}
 		}
