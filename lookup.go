@@ -138,14 +138,23 @@ func (s *State) keepSessionApart(l *lookup) error {
 // shell no contexts. A shell that turns autosave off for itself keeps
 // seeing them, as a PowerShell process keeps the contexts it loaded: its
 // own setting only turns them on.
-func userVisible(sess, env, user *bool) bool {
+func userVisible(sess, env, user *bool) bool { return hiddenBy(sess, env, user) == "" }
+
+// hiddenBy is the rule of userVisible that hides the profile's contexts:
+// SourceEnvironment or SourceProfile, or "" when the shell sees them.
+func hiddenBy(sess, env, user *bool) ScopeSource {
 	switch {
 	case sess != nil && *sess:
-		return true
+		return ""
 	case env != nil:
-		return *env
+		if *env {
+			return ""
+		}
+		return SourceEnvironment
+	case user != nil && !*user:
+		return SourceProfile
 	}
-	return user == nil || *user
+	return ""
 }
 
 func (s *State) view() (*view, error) {

@@ -113,6 +113,27 @@ func scopeOf(autosave bool) profile.Scope {
 	return profile.ScopeProcess
 }
 
+// ProfileHiddenBy reports whether autosave off hides the profile's
+// contexts from the shell, so that Contexts and Resolve see only the
+// session's: it returns the rule that turned autosave off there,
+// SourceEnvironment or SourceProfile, or "" when the shell sees them. The
+// shell's own setting only turns them on (docs/sessions.md).
+func (s *State) ProfileHiddenBy() (ScopeSource, error) {
+	var sessOn *bool
+	if s.session != nil {
+		sp, err := s.session.Load()
+		if err != nil {
+			return "", sessionError(err)
+		}
+		sessOn = sp.Settings.Autosave
+	}
+	set, err := s.store.Settings()
+	if err != nil {
+		return "", err
+	}
+	return hiddenBy(sessOn, s.env, set.Autosave), nil
+}
+
 // AutosaveSetting returns the autosave setting stored in scope: nil when
 // that scope has none. ScopeProcess without a session gives ErrNoSession.
 func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {

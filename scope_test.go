@@ -398,3 +398,61 @@ func TestAShellsOwnAutosaveOffShowsNoProfileHiddenByTheUserSetting(t *testing.T)
 		t.Errorf("contexts with autosave on in the shell: %q, want the profile's", got)
 	}
 }
+
+// TestProfileHiddenByTellsWhatContextsHides: ProfileHiddenBy names the
+// rule that hides the profile's contexts exactly when Contexts lacks them.
+func TestProfileHiddenByTellsWhatContextsHides(t *testing.T) {
+	t.Parallel()
+	off, on := boolPtrForScope(false), boolPtrForScope(true)
+	for _, tc := range []struct {
+		name               string
+		session, env, user *bool
+		noSession          bool
+		want               azc.ScopeSource
+	}{
+		{name: "nothing set shows them"},
+		{name: "the profile's setting off hides them", user: off, want: azc.SourceProfile},
+		{name: "the profile's setting off hides them without a session", user: off, noSession: true, want: azc.SourceProfile},
+		{name: "the environment off hides them", env: off, want: azc.SourceEnvironment},
+		{name: "the environment off hides them without a session", env: off, noSession: true, want: azc.SourceEnvironment},
+		{name: "the environment on beats the profile's setting", env: on, user: off},
+		{name: "the environment off beats the profile's setting", env: off, user: on, want: azc.SourceEnvironment},
+		{name: "the shell's own setting on shows them", session: on, env: off, user: off},
+		{name: "the shell's own setting off leaves the profile's setting", session: off, user: off, want: azc.SourceProfile},
+		{name: "the shell's own setting off leaves them shown", session: off},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st, _ := scopeStateEnv(t, tc.env)
+			dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+			saved := profile.Context{Name: "saved", Account: dave.Key(), Tenant: profile.Tenant{ID: "contoso"}}
+			if _, err := st.WithSession(nil).SetContext(profile.ScopeUser, saved, azc.SetOptions{Account: &dave}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.user != nil {
+				if _, err := st.SetAutosave(profile.ScopeUser, *tc.user, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.session != nil {
+				if _, err := st.SetAutosave(profile.ScopeProcess, *tc.session, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.noSession {
+				st = st.WithSession(nil)
+			}
+			got, err := st.ProfileHiddenBy()
+			if err != nil || got != tc.want {
+				t.Fatalf("ProfileHiddenBy = %q, %v; want %q", got, err, tc.want)
+			}
+			entries, err := st.Contexts()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if shown := len(entries) > 0; shown != (got == "") {
+				t.Errorf("Contexts has %d contexts, ProfileHiddenBy %q", len(entries), got)
+			}
+		})
+	}
+}

@@ -92,13 +92,8 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 	}
 	var nf *profile.NotFoundError
 	if errors.As(err, &nf) && nf.Kind == "context" {
-		names, ok := contextNames(f)
-		// why `azc context list` would not show the context: a new
-		// install has none to list
-		var why string
-		if ok && len(names) == 0 && NoContexts(f) {
-			why = NoContextsHint
-		}
+		names, _ := contextNames(f)
+		why := MissingContextsHint(f)
 		switch h := DidYouMean(Suggest(nf.Ref, names), func(s string) string { return fmt.Sprintf("%q", s) }); {
 		case nf.Ref != "" && nf.Ref == f.Getenv("AZC_CONTEXT"):
 			// The user may not know the variable is set: the name came
@@ -108,15 +103,22 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 			} else {
 				hints = []string{"AZC_CONTEXT names it: unset AZC_CONTEXT, or set it to a context `azc context list` shows"}
 			}
-		case why != "":
+		case why != "" && inProfile(f, nf.Ref):
+			// one of the profile's contexts that autosave off hides
 			hints = []string{why}
 		case h != "":
 			hints = []string{h}
+		case why != "":
+			hints = []string{why}
 		}
 	}
-	if errors.Is(err, azc.ErrNoContext) && NoContexts(f) {
-		// a new install: there is nothing to select either
-		hints = []string{NoContextsHint}
+	if errors.Is(err, azc.ErrNoContext) {
+		if names, ok := contextNames(f); ok && len(names) == 0 {
+			// nothing to select either
+			if why := MissingContextsHint(f); why != "" {
+				hints = []string{why}
+			}
+		}
 	}
 	if code == ExitUsage && len(hints) == 0 && path != "" {
 		hints = append(hints, fmt.Sprintf("run `%s --help` for usage", path))
@@ -144,6 +146,21 @@ func contextNames(f *Factory) (names []string, ok bool) {
 		names[i] = entries[i].Name
 	}
 	return names, true
+}
+
+// inProfile reports whether ref names one of the profile's contexts,
+// seen or not.
+func inProfile(f *Factory, ref string) bool {
+	st, err := f.State()
+	if err != nil {
+		return false
+	}
+	v, err := st.Store().View()
+	if err != nil {
+		return false
+	}
+	_, err = v.Index(ref)
+	return err == nil
 }
 
 // PrintError writes err and hints to ios's stderr the way azc shows every
@@ -177,6 +194,36 @@ func NoContexts(f *Factory) bool {
 // NoContextsHint is the way to a first context, for a command that found
 // none at all (a new install).
 const NoContextsHint = "there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"
+
+// MissingContextsHint says why `azc context list` shows no context that
+// a command looked for: on a new install, how to get a first one
+// (NoContextsHint); when autosave off hides the profile's contexts
+// (docs/sessions.md), that, and how to see them again; else "".
+func MissingContextsHint(f *Factory) string {
+	if NoContexts(f) {
+		return NoContextsHint
+	}
+	st, err := f.State()
+	if err != nil {
+		return ""
+	}
+	src, err := st.ProfileHiddenBy()
+	if err != nil || src == "" {
+		return ""
+	}
+	if v, err := st.Store().View(); err != nil || v.Len() == 0 {
+		// nothing hidden
+		return ""
+	}
+	if src == azc.SourceEnvironment {
+		_, name, err := EnvAutosave(f)
+		if err != nil || name == "" {
+			return ""
+		}
+		return fmt.Sprintf("the profile's contexts are hidden here: %s turns autosave off; unset %s to see them", name, name)
+	}
+	return "the profile's contexts are hidden here: autosave is off; `azc autosave enable` turns it on and shows them"
+}
 
 // PrintHint writes "azc: hint: hint" to ios's stderr, as PrintError
 // writes the hints of a failure, for a command that succeeded.

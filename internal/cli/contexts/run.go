@@ -58,10 +58,13 @@ func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *
 		if err != nil {
 			return err
 		}
-		if ml.Len() == 0 && cmdutil.NoContexts(f) {
-			// a new install: no table, and the way to fill it
-			cmdutil.PrintHint(f.IOStreams, cmdutil.NoContextsHint)
-			return nil
+		if ml.Len() == 0 {
+			// a new install, or the profile's contexts hidden: no
+			// table, and the way to fill it
+			if h := cmdutil.MissingContextsHint(f); h != "" {
+				cmdutil.PrintHint(f.IOStreams, h)
+				return nil
+			}
 		}
 		return out.Print(f, nil, mergedTable(ml))
 	}
