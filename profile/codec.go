@@ -128,18 +128,17 @@ func contextLines(text string, p *Profile) map[string]int {
 // and lines, which the caller must not use again. When text is in the
 // layout the View skims, each context whose line is in lines is prev's,
 // and only the other lines are decoded, as View.Context decodes them; the
-// header is the View's. Any other text is decoded whole.
-// FuzzDecodeOver holds it to Decode.
+// header is the View's. Any other text, and one without contexts (Decode
+// tells an empty array from none, which the skim does not note), is
+// decoded whole. FuzzDecodeOver holds it to Decode, nil and empty apart.
 func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, error) {
 	text = strings.TrimPrefix(text, string(utf8BOM))
 	v := skim(text)
-	if v == nil {
+	if v == nil || len(v.spans) == 0 {
 		return Decode([]byte(text))
 	}
 	p := v.header
-	if len(v.spans) > 0 {
-		p.Contexts = make([]Context, len(v.spans))
-	}
+	p.Contexts = make([]Context, len(v.spans))
 	for i, sp := range v.spans {
 		line := v.at(sp.elem)
 		if j, ok := lines[line]; ok {
