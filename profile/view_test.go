@@ -59,6 +59,9 @@ func viewSeeds(f *testing.F) {
 // through a buffer of a few sizes, whenever it streams one.
 func FuzzView(f *testing.F) {
 	viewSeeds(f)
+	// an empty properties object, which Decode makes an empty map (Update
+	// writes none; SetDefault copies it as it is)
+	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"},"properties":{}}]}`), "a")
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
 		p, perr := Decode(data)
 		v, verr := newView(string(data))
