@@ -6,7 +6,8 @@
 #     azureProfile.json in a temporary AZURE_CONFIG_DIR, no network);
 #   - `azc use` that switches, 1,000 contexts: ≤ 1.3× a bare durable replace of the same file
 #     (bench/floor/replace: temp → fsync → rename → fsync dir), ≥ 50× faster than `az account set`;
-#   - peak RSS of `azc context list`, 10,000 contexts, as a table and -o json, yaml and tsv: ≤ 40 MiB;
+#   - peak RSS of `azc context list`, 10,000 contexts, as a table and -o json, yaml and tsv, and
+#     with --query: ≤ 40 MiB;
 #   - profile.lock hold, 10,000 contexts, every command that writes the profile: ≤ 100 ms (from
 #     `azc --debug`'s "profile lock released … held=" line);
 #   - `azc exec -- true`, 10,000 contexts, signed in to the emulator: ≤ 2× `azc context show`.
@@ -152,10 +153,13 @@ printf '%-36s %6sx  [<= 2]\n' "exec -- true / context show (10000)" "$(ratio "az
 printf '%-36s %6sx  (without XDG_RUNTIME_DIR)\n' "" "$(ratio "azc exec -- true (10000), no XDG_RUNTIME_DIR" "azc context show (10000)")"
 
 if command -v /usr/bin/time >/dev/null; then
-  # the table, and each format a script reads (--query aside: JMESPath holds the whole list)
-  for out in table json yaml tsv; do
-    rss=$( { AZC_CONFIG_DIR="$p10" "${prio[@]}" /usr/bin/time -v "$azc" context list -o "$out" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
-    echo "== peak RSS, azc context list -o $out (10000): $((rss / 1024)) MiB [<= 40 MiB]"
+  # the table, and each format a script reads, without and with --query (a query run an element
+  # at a time, and one that has the whole list as JMESPath's maps)
+  for query in "" "[]" "[?subscription.state=='Enabled']" "length(@)"; do
+    for out in table json yaml tsv; do
+      rss=$( { AZC_CONFIG_DIR="$p10" "${prio[@]}" /usr/bin/time -v "$azc" context list -o "$out" ${query:+--query "$query"} >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
+      echo "== peak RSS, azc context list -o $out${query:+ --query \"$query\"} (10000): $((rss / 1024)) MiB [<= 40 MiB]"
+    done
   done
 fi
 

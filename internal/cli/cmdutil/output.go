@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -149,8 +151,11 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 	if lazy, ok := value.(Lazy); ok {
 		value = lazy()
 	}
-	if query == "" && format != FormatTable {
-		if list := reflect.ValueOf(value); list.Kind() == reflect.Slice && list.Len() > 0 && list.Type().Elem().Kind() != reflect.Uint8 && !list.Type().Implements(reflect.TypeFor[json.Marshaler]()) {
+	if query != "" {
+		return renderQuery(w, format, query, value, style)
+	}
+	if format != FormatTable {
+		if list, ok := asList(value); ok {
 			return writeEach(w, format, list)
 		}
 	}
@@ -158,19 +163,11 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 	if err != nil {
 		return fmt.Errorf("encoding output: %w", err)
 	}
-	if query != "" {
-		var v any
-		if err := json.Unmarshal(data, &v); err != nil {
-			return fmt.Errorf("encoding output: %w", err)
-		}
-		res, err := search(query, v)
-		if err != nil {
-			return err
-		}
-		if data, err = encodeResult(query, data, res); err != nil {
-			return fmt.Errorf("encoding output: %w", err)
-		}
-	}
+	return writeDocument(w, format, data, style)
+}
+
+// writeDocument writes data, an output's JSON, in format.
+func writeDocument(w io.Writer, format string, data []byte, style tableStyle) error {
 	if format == FormatJSON {
 		var buf bytes.Buffer
 		if err := json.Indent(&buf, data, "", "  "); err != nil {
@@ -200,6 +197,15 @@ func render(w io.Writer, format, query string, value any, table func() *Table, s
 	default:
 		return writeTable(w, genericTable(n), style)
 	}
+}
+
+// asList returns value as a list that is written an element at a time: a
+// slice that is not empty and whose JSON is an array of its elements' JSON
+// ([]byte is no list: encoding/json writes it as one base64 string).
+func asList(value any) (reflect.Value, bool) {
+	list := reflect.ValueOf(value)
+	ok := list.Kind() == reflect.Slice && list.Len() > 0 && list.Type().Elem().Kind() != reflect.Uint8 && !list.Type().Implements(reflect.TypeFor[json.Marshaler]())
+	return list, ok
 }
 
 // writeEach writes list, a slice that is not empty, in format (json, yaml
@@ -236,14 +242,7 @@ func writeEach(w io.Writer, format string, list reflect.Value) error {
 			if n, err = parseOrdered(data); err != nil {
 				return fmt.Errorf("encoding output: %w", err)
 			}
-			one := &node{kind: kindArray, kids: []*node{n}}
-			if format == FormatTSV {
-				err = writeTSV(w, one)
-				break
-			}
-			var b strings.Builder
-			writeYAML(&b, one)
-			_, err = io.WriteString(w, b.String())
+			err = writeItem(w, format, n)
 		}
 		if err != nil {
 			return err
@@ -256,20 +255,40 @@ func writeEach(w io.Writer, format string, list reflect.Value) error {
 	return nil
 }
 
-// search applies the JMESPath query to v. The library's type errors print
-// the value a function was given, which may be an access token (`azc token
-// --query`): the error keeps only what the query got wrong. It panics on
-// some arguments (merge of what is no object); that is a usage error too.
-func search(query string, v any) (res any, err error) {
+// writeItem writes n, an element of a list, in format (yaml or tsv) as
+// the whole list's document has it: each format writes an array as its
+// elements one after the other.
+func writeItem(w io.Writer, format string, n *node) error {
+	one := &node{kind: kindArray, kids: []*node{n}}
+	if format == FormatTSV {
+		return writeTSV(w, one)
+	}
+	var b strings.Builder
+	writeYAML(&b, one)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// search applies the compiled JMESPath query jp to v. The library's type
+// errors print the value a function was given, which may be an access
+// token (`azc token --query`): the error keeps only what the query got
+// wrong (queryError). It panics on some arguments (merge of what is no
+// object); that is a usage error too.
+func search(query string, jp *jmespath.JMESPath, v any) (res any, err error) {
 	defer func() {
 		if recover() != nil {
 			res, err = nil, UsageErrorf("--query %q cannot be applied to this output: a function got an argument of the wrong type", query)
 		}
 	}()
-	res, err = jmespath.Search(query, v)
-	if err == nil {
-		return res, nil
+	res, err = jp.Search(v)
+	if err != nil {
+		return nil, queryError(query, err)
 	}
+	return res, nil
+}
+
+// queryError is err, of go-jmespath for query, as a usage error.
+func queryError(query string, err error) error {
 	msg := err.Error()
 	if text, ok := strings.CutPrefix(msg, "Invalid type for: "); ok {
 		msg = "a function got an argument of the wrong type"
@@ -280,7 +299,7 @@ func search(query string, v any) (res any, err error) {
 		}
 	}
 	msg = strings.TrimSuffix(strings.ToLower(msg[:1])+msg[1:], ".")
-	return nil, UsageErrorf("--query %q: %s", query, msg)
+	return UsageErrorf("--query %q: %s", query, msg)
 }
 
 // tableStyle is what the terminal asks of a table: its width (0: no
@@ -374,30 +393,32 @@ func cellWidth(s string) (text string, width int, plain bool) {
 // each with their scalar fields as columns (from the first object), an
 // object as one row, scalars one per line.
 func genericTable(n *node) *Table {
-	items := []*node{n}
 	if n.kind == kindArray {
-		items = n.kids
+		return itemsTable(slices.Values(n.kids))
 	}
+	return itemsTable(slices.Values([]*node{n}))
+}
+
+// itemsTable is genericTable of a list of items (so that a query's result
+// need not be one tree of nodes).
+func itemsTable(items iter.Seq[*node]) *Table {
 	t := &Table{}
-	if len(items) == 0 {
-		return t
-	}
-	if items[0].kind != kindObject {
-		for _, it := range items {
-			t.Rows = append(t.Rows, []string{it.text()})
-		}
-		return t
-	}
 	var cols []string
-	for i, k := range items[0].keys {
-		if items[0].kids[i].isScalar() {
-			cols = append(cols, k)
+	first, objects := true, false
+	for it := range items {
+		if first {
+			first, objects = false, it.kind == kindObject
+			for i, k := range it.keys {
+				if objects && it.kids[i].isScalar() {
+					cols = append(cols, k)
+					t.Header = append(t.Header, HeaderName(k))
+				}
+			}
 		}
-	}
-	for _, c := range cols {
-		t.Header = append(t.Header, HeaderName(c))
-	}
-	for _, it := range items {
+		if !objects {
+			t.Rows = append(t.Rows, []string{it.text()})
+			continue
+		}
 		row := make([]string, len(cols))
 		for i, c := range cols {
 			if v := it.field(c); v != nil && v.isScalar() {

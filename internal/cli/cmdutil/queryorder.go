@@ -3,6 +3,9 @@ package cmdutil
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,27 +13,340 @@ import (
 	"github.com/jmespath/go-jmespath"
 )
 
-// encodeResult encodes res, what query selected of data (the output's
-// JSON form), as JSON with each object's fields in the order the user
-// expects: a multiselect hash's (`{name: name, id: subscription.id}`) as
-// the query writes them, as az does, so that tsv's columns come in that
-// order; an object of the output's as the output has it (name first).
-// go-jmespath returns Go maps, which json.Marshal writes sorted.
-func encodeResult(query string, data []byte, res any) ([]byte, error) {
-	orders := map[string][]string{}
-	hashOrders(query, orders)
-	need := map[string]bool{}
-	unordered(res, orders, need)
-	if len(need) > 0 {
-		// an object of the output's: its order as the output has it, read
-		// only as far as needed (not at all for `[].name` nor a hash)
-		inputOrders(data, need, orders)
+// renderQuery writes in format what query selects of value's JSON form,
+// with the bytes of that result's JSON as one document (writeDocument).
+// It holds little beside what it must (`azc context list --query` of
+// 10,000 contexts, docs/benchmarks.md): a list value is turned into JSON
+// an element at a time; a query that maps each element on its own ([*],
+// [?…], []) is run on one element at a time, so that JMESPath never has
+// the whole list as Go maps; any other query has them, and a list result
+// is encoded an element at a time, each let go once encoded. Every byte of
+// a result is encoded before the first is written: an error (a number
+// JSON has no form for) leaves no output, as when the result was encoded
+// whole.
+func renderQuery(w io.Writer, format, query string, value any, style tableStyle) error {
+	jp, err := jmespath.Compile(query)
+	if err != nil {
+		return queryError(query, err)
 	}
-	var b bytes.Buffer
-	if err := writeOrdered(&b, res, orders); err != nil {
-		return nil, err
+	if list, ok := asList(value); ok && perElement(query) {
+		items, err := queryEach(query, jp, list)
+		if err != nil {
+			return err
+		}
+		return writeItems(w, format, items, style)
 	}
-	return b.Bytes(), nil
+	v, order, err := queryInput(query, value)
+	if err != nil {
+		return fmt.Errorf("encoding output: %w", err)
+	}
+	res, err := search(query, jp, v)
+	if err != nil {
+		return err
+	}
+	if list, ok := res.([]any); ok {
+		items := make([][]byte, len(list))
+		var buf bytes.Buffer
+		for i := range list {
+			if items[i], err = encodeOrdered(&buf, list[i], order); err != nil {
+				return fmt.Errorf("encoding output: %w", err)
+			}
+			list[i] = nil
+		}
+		return writeItems(w, format, items, style)
+	}
+	data, err := encodeOrdered(new(bytes.Buffer), res, order)
+	if err != nil {
+		return fmt.Errorf("encoding output: %w", err)
+	}
+	return writeDocument(w, format, data, style)
+}
+
+// queryEach returns the JSON of each element of the list that query, a
+// query perElement takes, selects of list, running it on each element on
+// its own. Its error is the one the whole list's run gives: the first
+// element JSON cannot encode, else the query's first error, else the
+// first value of the result that JSON has no form for.
+func queryEach(query string, jp *jmespath.JMESPath, list reflect.Value) ([][]byte, error) {
+	order := newKeyOrder(query, &listReader{list: list})
+	var items [][]byte
+	var buf bytes.Buffer
+	var queryErr, encodeErr error
+	for i := range list.Len() {
+		data, err := json.Marshal(list.Index(i).Interface())
+		if err != nil {
+			return nil, fmt.Errorf("encoding output: %w", err)
+		}
+		if queryErr != nil {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, fmt.Errorf("encoding output: %w", err)
+		}
+		res, err := search(query, jp, []any{v})
+		if err != nil {
+			queryErr = err
+			continue
+		}
+		selected, _ := res.([]any) // a projection's value is a list
+		for _, x := range selected {
+			if encodeErr != nil {
+				break
+			}
+			data, err := encodeOrdered(&buf, x, order)
+			if err != nil {
+				encodeErr, items = err, nil
+				break
+			}
+			items = append(items, data)
+		}
+	}
+	if queryErr != nil {
+		return nil, queryErr
+	}
+	if encodeErr != nil {
+		return nil, fmt.Errorf("encoding output: %w", encodeErr)
+	}
+	return items, nil
+}
+
+// writeItems writes items, the JSON of each element of a list, in format
+// as writeDocument writes the list's JSON: an element at a time, as
+// writeEach, each let go once written.
+func writeItems(w io.Writer, format string, items [][]byte, style tableStyle) error {
+	if len(items) == 0 {
+		return writeDocument(w, format, []byte("[]"), style)
+	}
+	if format == FormatTable {
+		var err error
+		t := itemsTable(func(yield func(*node) bool) {
+			for i, data := range items {
+				items[i] = nil
+				var n *node
+				if n, err = parseOrdered(data); err != nil || !yield(n) {
+					return
+				}
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+		return writeTable(w, t, style)
+	}
+	if format == FormatJSON {
+		if _, err := io.WriteString(w, "[\n"); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	for i, data := range items {
+		items[i] = nil
+		if format != FormatJSON {
+			n, err := parseOrdered(data)
+			if err != nil {
+				return fmt.Errorf("encoding output: %w", err)
+			}
+			if err := writeItem(w, format, n); err != nil {
+				return err
+			}
+			continue
+		}
+		buf.Reset()
+		buf.WriteString("  ")
+		if err := json.Indent(&buf, data, "  ", "  "); err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+		if i < len(items)-1 {
+			buf.WriteString(",\n")
+		} else {
+			buf.WriteString("\n]\n")
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// perElement reports whether query, applied to a list, gives the list of
+// what it gives for each element on its own, one after the other: a
+// projection ([*], [?…]) or a flatten ([]) of the list itself (@), however
+// it goes on. go-jmespath runs the rest of such a query on each element
+// (a pipe, `[*] | [0]`, would end the projection: it is the whole
+// query's top). Its syntax tree is read from its print, as hashOrders
+// reads it.
+func perElement(query string) bool {
+	ast, err := jmespath.NewParser().Parse(query)
+	if err != nil {
+		return false
+	}
+	lines := strings.Split(ast.String(), "\n")
+	if len(lines) < 7 || lines[0] != "ASTProjection {" && lines[0] != "ASTFilterProjection {" || lines[1] != "  children: {" {
+		return false
+	}
+	itself := func(line string) bool {
+		line = strings.TrimLeft(line, " ")
+		return line == "ASTIdentity {" || line == "ASTCurrentNode {"
+	}
+	if itself(lines[2]) {
+		return lines[3] == "    }"
+	}
+	return lines[2] == "    ASTFlatten {" && lines[3] == "      children: {" && itself(lines[4]) && lines[5] == "        }" && lines[6] == "    }"
+}
+
+// queryInput returns value's JSON form for JMESPath and the key order of
+// a result of query over it. A list's elements are encoded and decoded one
+// at a time (the JSON of an array is its elements' JSON).
+func queryInput(query string, value any) (v any, order *keyOrder, err error) {
+	list, ok := asList(value)
+	if !ok {
+		data, err := json.Marshal(value)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, nil, err
+		}
+		return v, newKeyOrder(query, bytes.NewReader(data)), nil
+	}
+	items := make([]any, list.Len())
+	for i := range items {
+		data, err := json.Marshal(list.Index(i).Interface())
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := json.Unmarshal(data, &items[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return items, newKeyOrder(query, &listReader{list: list}), nil
+}
+
+// listReader reads the JSON of list, a slice that asList takes, encoding
+// an element when it is reached.
+type listReader struct {
+	list reflect.Value
+	next int    // the element to encode next; list.Len(): the closing ']'
+	buf  []byte // what is encoded and not yet read
+}
+
+func (r *listReader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		switch {
+		case r.next > r.list.Len():
+			return 0, io.EOF
+		case r.next == r.list.Len():
+			r.buf = []byte("]")
+		default:
+			data, err := json.Marshal(r.list.Index(r.next).Interface())
+			if err != nil {
+				return 0, err
+			}
+			r.buf = append([]byte(","), data...)
+			if r.next == 0 {
+				r.buf[0] = '['
+			}
+		}
+		r.next++
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// keyOrder is the order in which an object of a query's result has its
+// keys written, as the user expects them: a multiselect hash's (`{name:
+// name, id: subscription.id}`) as the query writes them, as az does, so
+// that tsv's columns come in that order; an object of the output's as the
+// output has it (name first), the first of the input with the same keys;
+// any other sorted, as json.Marshal writes a Go map.
+type keyOrder struct {
+	hash  map[string][]string // by signature
+	input map[string][]string // by signature, the first of each read
+	dec   *json.Decoder       // the input's JSON, read as far as asked; nil at its end
+	stack []*objectKeys       // the objects and arrays dec is in
+}
+
+// objectKeys is an object or array that keyOrder reads.
+type objectKeys struct {
+	object  bool
+	keys    []string
+	wantKey bool // an object's next string is a key
+}
+
+// newKeyOrder returns the key order of a result of query over the JSON
+// that input reads.
+func newKeyOrder(query string, input io.Reader) *keyOrder {
+	o := &keyOrder{hash: map[string][]string{}, input: map[string][]string{}, dec: json.NewDecoder(input)}
+	hashOrders(query, o.hash)
+	return o
+}
+
+// keys returns m's keys in order.
+func (o *keyOrder) keys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	if len(keys) < 2 {
+		return keys
+	}
+	sig := signature(keys)
+	if hash := o.hash[sig]; hash != nil {
+		return hash
+	}
+	if input := o.inputKeys(sig); input != nil {
+		return input
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// inputKeys returns the keys of the input's first object of signature
+// sig, reading the input only as far as it must: an object of a list is
+// most often of the first element's shape, so a whole context selected
+// out of 1,000 costs the first one.
+func (o *keyOrder) inputKeys(sig string) []string {
+	// valueDone says the innermost object's value is read: a key is next
+	valueDone := func() {
+		if n := len(o.stack); n > 0 && o.stack[n-1].object {
+			o.stack[n-1].wantKey = true
+		}
+	}
+	for o.input[sig] == nil && o.dec != nil {
+		tok, err := o.dec.Token()
+		if err != nil {
+			o.dec, o.stack = nil, nil
+			break
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				o.stack = append(o.stack, &objectKeys{object: t == '{', wantKey: t == '{'})
+			case '}', ']':
+				top := o.stack[len(o.stack)-1]
+				o.stack = o.stack[:len(o.stack)-1]
+				if top.object {
+					if s := signature(top.keys); o.input[s] == nil {
+						o.input[s] = top.keys
+					}
+				}
+				valueDone()
+			}
+		case string:
+			if n := len(o.stack); n > 0 && o.stack[n-1].object && o.stack[n-1].wantKey {
+				o.stack[n-1].keys = append(o.stack[n-1].keys, t)
+				o.stack[n-1].wantKey = false
+				continue
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+	return o.input[sig]
 }
 
 // signature names an object's set of keys whatever their order.
@@ -81,98 +397,22 @@ func hashOrders(query string, orders map[string][]string) {
 	}
 }
 
-// unordered adds to need the signature of each object of v, of two keys
-// or more, whose order orders does not know.
-func unordered(v any, orders map[string][]string, need map[string]bool) {
-	switch v := v.(type) {
-	case map[string]any:
-		if len(v) > 1 {
-			keys := make([]string, 0, len(v))
-			for k := range v {
-				keys = append(keys, k)
-			}
-			if sig := signature(keys); orders[sig] == nil {
-				need[sig] = true
-			}
-		}
-		for _, x := range v {
-			unordered(x, orders, need)
-		}
-	case []any:
-		for _, x := range v {
-			unordered(x, orders, need)
-		}
+// encodeOrdered returns v, what a query selected, as compact JSON, each
+// object's keys in order, written in b and copied out at its length.
+func encodeOrdered(b *bytes.Buffer, v any, order *keyOrder) ([]byte, error) {
+	b.Reset()
+	if err := writeOrdered(b, v, order); err != nil {
+		return nil, err
 	}
+	return bytes.Clone(b.Bytes()), nil
 }
 
-// inputOrders adds to orders the key order of the first object of data
-// (JSON) with each signature of need, reading data only until it has
-// them all: an object of a list is most often of the first element's
-// shape, so a whole context selected out of 1,000 costs the first one.
-func inputOrders(data []byte, need map[string]bool, orders map[string][]string) {
-	type frame struct {
-		object  bool
-		keys    []string
-		wantKey bool // an object's next string is a key
-	}
-	var stack []*frame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	// valueDone says the innermost object's value is read: a key is next
-	valueDone := func() {
-		if n := len(stack); n > 0 && stack[n-1].object {
-			stack[n-1].wantKey = true
-		}
-	}
-	for len(need) > 0 {
-		tok, err := dec.Token()
-		if err != nil {
-			return
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				stack = append(stack, &frame{object: t == '{', wantKey: t == '{'})
-			case '}', ']':
-				top := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				if top.object {
-					if sig := signature(top.keys); need[sig] {
-						orders[sig] = top.keys
-						delete(need, sig)
-					}
-				}
-				valueDone()
-			}
-		case string:
-			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].wantKey {
-				stack[n-1].keys = append(stack[n-1].keys, t)
-				stack[n-1].wantKey = false
-				continue
-			}
-			valueDone()
-		default:
-			valueDone()
-		}
-	}
-}
-
-// writeOrdered writes v as compact JSON, each object's keys in the order
-// orders has for their set, else sorted (json.Marshal's order).
-func writeOrdered(b *bytes.Buffer, v any, orders map[string][]string) error {
+// writeOrdered writes v as compact JSON in b, each object's keys in order.
+func writeOrdered(b *bytes.Buffer, v any, order *keyOrder) error {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		if o := orders[signature(keys)]; o != nil {
-			keys = o
-		} else {
-			slices.Sort(keys)
-		}
 		b.WriteByte('{')
-		for i, k := range keys {
+		for i, k := range order.keys(v) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -182,7 +422,7 @@ func writeOrdered(b *bytes.Buffer, v any, orders map[string][]string) error {
 			}
 			b.Write(kb)
 			b.WriteByte(':')
-			if err := writeOrdered(b, v[k], orders); err != nil {
+			if err := writeOrdered(b, v[k], order); err != nil {
 				return err
 			}
 		}
@@ -193,7 +433,7 @@ func writeOrdered(b *bytes.Buffer, v any, orders map[string][]string) error {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := writeOrdered(b, x, orders); err != nil {
+			if err := writeOrdered(b, x, order); err != nil {
 				return err
 			}
 		}
