@@ -321,7 +321,7 @@ func TestQueryResultsOfAnyType(t *testing.T) {
 			items := make([][]byte, len(list))
 			for i, x := range list {
 				var err error
-				if items[i], err = encodeOrdered(new(bytes.Buffer), x, order); err != nil {
+				if items[i], err = newOrderedEncoder(order).encode(x); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -435,4 +435,19 @@ func memoryKB(t *testing.T, field string) int {
 	}
 	t.Fatalf("no %s in /proc/self/status", field)
 	return 0
+}
+
+// TestQueryKeysOfOneObjectAreNotAnother's: objects whose keys joined
+// would read alike ({"a\x00b"} and {"a", "b"}) keep each their own.
+func TestQueryKeysOfOneObjectAreNotAnother(t *testing.T) {
+	t.Parallel()
+	list := []map[string]map[string]int{{"p": {"a\x00b": 1}}, {"p": {"b": 2, "a": 3}}, {"p": {"a": 4, "b": 5}}}
+	var b bytes.Buffer
+	if err := render(&b, FormatJSON, "[].p", list, nil, tableStyle{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "[\n  {\n    \"a\\u0000b\": 1\n  },\n  {\n    \"a\": 3,\n    \"b\": 2\n  },\n  {\n    \"a\": 4,\n    \"b\": 5\n  }\n]\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
 }

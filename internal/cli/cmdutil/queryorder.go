@@ -46,16 +46,16 @@ func renderQuery(w io.Writer, format, query string, value any, style tableStyle)
 	}
 	if list, ok := res.([]any); ok {
 		items := make([][]byte, len(list))
-		var buf bytes.Buffer
+		enc := newOrderedEncoder(order)
 		for i := range list {
-			if items[i], err = encodeOrdered(&buf, list[i], order); err != nil {
+			if items[i], err = enc.encode(list[i]); err != nil {
 				return fmt.Errorf("encoding output: %w", err)
 			}
 			list[i] = nil
 		}
 		return writeItems(w, format, items, style)
 	}
-	data, err := encodeOrdered(new(bytes.Buffer), res, order)
+	data, err := newOrderedEncoder(order).encode(res)
 	if err != nil {
 		return fmt.Errorf("encoding output: %w", err)
 	}
@@ -68,9 +68,8 @@ func renderQuery(w io.Writer, format, query string, value any, style tableStyle)
 // element JSON cannot encode, else the query's first error, else the
 // first value of the result that JSON has no form for.
 func queryEach(query string, jp *jmespath.JMESPath, list reflect.Value) ([][]byte, error) {
-	order := newKeyOrder(query, &listReader{list: list})
+	enc := newOrderedEncoder(newKeyOrder(query, &listReader{list: list}))
 	var items [][]byte
-	var buf bytes.Buffer
 	var queryErr, encodeErr error
 	for i := range list.Len() {
 		data, err := json.Marshal(list.Index(i).Interface())
@@ -94,7 +93,7 @@ func queryEach(query string, jp *jmespath.JMESPath, list reflect.Value) ([][]byt
 			if encodeErr != nil {
 				break
 			}
-			data, err := encodeOrdered(&buf, x, order)
+			data, err := enc.encode(x)
 			if err != nil {
 				encodeErr, items = err, nil
 				break
@@ -266,6 +265,10 @@ type keyOrder struct {
 	input map[string][]string // by signature, the first of each read
 	dec   *json.Decoder       // the input's JSON, read as far as asked; nil at its end
 	stack []*objectKeys       // the objects and arrays dec is in
+	known map[string][]string // by signature, every order keys gave
+	// keys' scratch: an object's keys sorted, and its signature
+	sorted []string
+	sig    []byte
 }
 
 // objectKeys is an object or array that keyOrder reads.
@@ -278,28 +281,33 @@ type objectKeys struct {
 // newKeyOrder returns the key order of a result of query over the JSON
 // that input reads.
 func newKeyOrder(query string, input io.Reader) *keyOrder {
-	o := &keyOrder{hash: map[string][]string{}, input: map[string][]string{}, dec: json.NewDecoder(input)}
+	o := &keyOrder{hash: map[string][]string{}, input: map[string][]string{}, known: map[string][]string{}, dec: json.NewDecoder(input)}
 	hashOrders(query, o.hash)
 	return o
 }
 
-// keys returns m's keys in order.
+// keys returns m's keys in order, a slice the caller must not change.
+// An object of a list is most often of the first element's shape: after
+// the first, its keys come from known without an allocation.
 func (o *keyOrder) keys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
+	o.sorted = o.sorted[:0]
 	for k := range m {
-		keys = append(keys, k)
+		o.sorted = append(o.sorted, k)
 	}
-	if len(keys) < 2 {
+	slices.Sort(o.sorted)
+	o.sig = appendSignature(o.sig[:0], o.sorted)
+	if keys, ok := o.known[string(o.sig)]; ok {
 		return keys
 	}
-	sig := signature(keys)
-	if hash := o.hash[sig]; hash != nil {
-		return hash
+	sig := string(o.sig)
+	keys := o.hash[sig]
+	if keys == nil && len(m) > 1 {
+		keys = o.inputKeys(sig)
 	}
-	if input := o.inputKeys(sig); input != nil {
-		return input
+	if keys == nil {
+		keys = slices.Clone(o.sorted)
 	}
-	slices.Sort(keys)
+	o.known[sig] = keys
 	return keys
 }
 
@@ -353,7 +361,18 @@ func (o *keyOrder) inputKeys(sig string) []string {
 func signature(keys []string) string {
 	keys = slices.Clone(keys)
 	slices.Sort(keys)
-	return strings.Join(keys, "\x00")
+	return string(appendSignature(nil, keys))
+}
+
+// appendSignature appends to dst the signature of sorted, a set of keys in
+// order: each key's length and the key, so that no two sets have one.
+func appendSignature(dst []byte, sorted []string) []byte {
+	for _, k := range sorted {
+		dst = strconv.AppendInt(dst, int64(len(k)), 10)
+		dst = append(dst, ':')
+		dst = append(dst, k...)
+	}
+	return dst
 }
 
 // hashOrders adds to orders the keys of each multiselect hash of query, in
@@ -397,53 +416,67 @@ func hashOrders(query string, orders map[string][]string) {
 	}
 }
 
-// encodeOrdered returns v, what a query selected, as compact JSON, each
-// object's keys in order, written in b and copied out at its length.
-func encodeOrdered(b *bytes.Buffer, v any, order *keyOrder) ([]byte, error) {
-	b.Reset()
-	if err := writeOrdered(b, v, order); err != nil {
-		return nil, err
-	}
-	return bytes.Clone(b.Bytes()), nil
+// orderedEncoder encodes what a query selected as compact JSON, each
+// object's keys in order, as json.Marshal encodes each of its values.
+type orderedEncoder struct {
+	order *keyOrder
+	buf   bytes.Buffer
+	enc   *json.Encoder     // writes to buf
+	key   map[string][]byte // the JSON of each key written
 }
 
-// writeOrdered writes v as compact JSON in b, each object's keys in order.
-func writeOrdered(b *bytes.Buffer, v any, order *keyOrder) error {
+func newOrderedEncoder(order *keyOrder) *orderedEncoder {
+	e := &orderedEncoder{order: order, key: map[string][]byte{}}
+	e.enc = json.NewEncoder(&e.buf)
+	return e
+}
+
+// encode returns v's JSON.
+func (e *orderedEncoder) encode(v any) ([]byte, error) {
+	e.buf.Reset()
+	if err := e.write(v); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(e.buf.Bytes()), nil
+}
+
+func (e *orderedEncoder) write(v any) error {
 	switch v := v.(type) {
 	case map[string]any:
-		b.WriteByte('{')
-		for i, k := range order.keys(v) {
+		e.buf.WriteByte('{')
+		for i, k := range e.order.keys(v) {
 			if i > 0 {
-				b.WriteByte(',')
+				e.buf.WriteByte(',')
 			}
-			kb, err := json.Marshal(k)
-			if err != nil {
-				return err
+			kb, ok := e.key[k]
+			if !ok {
+				kb, _ = json.Marshal(k)
+				e.key[k] = kb
 			}
-			b.Write(kb)
-			b.WriteByte(':')
-			if err := writeOrdered(b, v[k], order); err != nil {
+			e.buf.Write(kb)
+			e.buf.WriteByte(':')
+			if err := e.write(v[k]); err != nil {
 				return err
 			}
 		}
-		b.WriteByte('}')
+		e.buf.WriteByte('}')
 	case []any:
-		b.WriteByte('[')
+		e.buf.WriteByte('[')
 		for i, x := range v {
 			if i > 0 {
-				b.WriteByte(',')
+				e.buf.WriteByte(',')
 			}
-			if err := writeOrdered(b, x, order); err != nil {
+			if err := e.write(x); err != nil {
 				return err
 			}
 		}
-		b.WriteByte(']')
+		e.buf.WriteByte(']')
 	default:
-		data, err := json.Marshal(v)
-		if err != nil {
+		// json.Marshal's bytes, and a newline
+		if err := e.enc.Encode(v); err != nil {
 			return err
 		}
-		b.Write(data)
+		e.buf.Truncate(e.buf.Len() - 1)
 	}
 	return nil
 }
