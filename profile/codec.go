@@ -105,53 +105,6 @@ func article(kind string) string {
 // maxQuoted is how much of a value an error quotes.
 const maxQuoted = 40
 
-// contextLines maps the line of each context of text, a file whose Decode
-// is p, to the context's position in p.Contexts, for decodeOver; nil when
-// p is nil or text is outside the layout the View skims.
-func contextLines(text string, p *Profile) map[string]int {
-	if p == nil {
-		return nil
-	}
-	v := skim(strings.TrimPrefix(text, string(utf8BOM)))
-	if v == nil || len(v.spans) != len(p.Contexts) {
-		return nil
-	}
-	lines := make(map[string]int, len(v.spans))
-	for i, sp := range v.spans {
-		lines[v.at(sp.elem)] = i
-	}
-	return lines
-}
-
-// decodeOver is Decode(text) for a file that replaced one whose Decode is
-// prev and whose contexts' lines are lines (contextLines); it takes prev
-// and lines, which the caller must not use again. When text is in the
-// layout the View skims, each context whose line is in lines is prev's,
-// and only the other lines are decoded, as View.Context decodes them; the
-// header is the View's. Any other text, and one without contexts (Decode
-// tells an empty array from none, which the skim does not note), is
-// decoded whole. FuzzDecodeOver holds it to Decode, nil and empty apart.
-func decodeOver(text string, lines map[string]int, prev *Profile) (*Profile, error) {
-	text = strings.TrimPrefix(text, string(utf8BOM))
-	v := skim(text)
-	if v == nil || len(v.spans) == 0 {
-		return Decode([]byte(text))
-	}
-	p := v.header
-	p.Contexts = make([]Context, len(v.spans))
-	for i, sp := range v.spans {
-		line := v.at(sp.elem)
-		if j, ok := lines[line]; ok {
-			// a line is taken once: prev's context becomes p's
-			delete(lines, line)
-			p.Contexts[i] = prev.Contexts[j]
-			continue
-		}
-		decodeElement(line, &p.Contexts[i])
-	}
-	return p, nil
-}
-
 // checkHeader checks what Decode checks of a profile's header: its
 // format version and its custom environments' names.
 func (p *Profile) checkHeader() error {

@@ -195,32 +195,6 @@ func (s *Store) decodeKept(text string, v *View) (kept *Profile, err error) {
 	return kept, nil
 }
 
-// readOver is read under the lock after another writer replaced the file
-// Update read first, whose contexts' lines are lines and whose decoding is
-// prev: the contexts whose lines are the same in both files are prev's
-// (see decodeOver), so that with 10,000 contexts a writer that changed a
-// few costs the lock holder the decoding of those few. With no lines (the
-// first read failed, or its file was outside the layout the View skims)
-// it is read.
-func (s *Store) readOver(lines map[string]int, prev *Profile) (*Profile, string, error) {
-	if lines == nil {
-		p, _, text, err := s.read(false)
-		return p, text, err
-	}
-	text, ok, err := s.readText()
-	if err != nil {
-		return nil, "", err
-	}
-	if !ok {
-		return New(), "", nil
-	}
-	p, err := decodeOver(text, lines, prev)
-	if err != nil {
-		return nil, "", s.corrupt(err)
-	}
-	return p, text, nil
-}
-
 // readText is readState over profile.json, but a second read in one
 // command (the scope choice reads the settings, then the write reads the
 // file) takes the text the Store read last when the file has the same
@@ -345,7 +319,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	// when the text is the same, the early result is the one to write
 	// (with 10,000 contexts, decoding, a sign-in's merge and encoding are
 	// nearly all of the cost of a write).
-	early, kept, earlyText, readErr := s.read(true) // kept: early as read, which nobody changes
+	early, _, earlyText, readErr := s.read(true)
 	var data *content
 	var fnErr error
 	if readErr == nil {
@@ -358,18 +332,12 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	}
 
 	// When another writer has replaced the file since the first read, or
-	// holds the lock (and is likely to), the lines of the first read are
-	// indexed for readOver, a copy of its decoding made for readOver to
-	// take, and the first run's encoded contexts indexed for the second
-	// run's encoding to take, before the lock is taken.
-	var lines map[string]int
-	var base *Profile
+	// holds the lock (and is likely to), the first run's encoded contexts
+	// are indexed for the second run's encoding to take, before the lock
+	// is taken.
 	var encoded *lineSource
 	indexed := false
 	index := func() {
-		if lines = contextLines(earlyText, kept); lines != nil {
-			base = kept.Clone()
-		}
 		if readErr == nil && fnErr == nil {
 			encoded = newLineSource(early.Contexts, data)
 		}
@@ -378,7 +346,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	s.mu.Lock()
 	last := s.lastInfo
 	s.mu.Unlock()
-	if kept != nil && last != nil && !s.unchanged(last) {
+	if readErr == nil && last != nil && !s.unchanged(last) {
 		index()
 	}
 	h, err := s.acquire(func() {
@@ -397,7 +365,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 		if !indexed {
 			index()
 		}
-		if p, old, err = s.readOver(lines, base); err != nil {
+		if p, _, old, err = s.read(false); err != nil {
 			return nil, err
 		}
 		if err := fn(p); err != nil {

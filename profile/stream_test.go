@@ -279,9 +279,9 @@ func TestUpdateStartsFromTheViewsDecoding(t *testing.T) {
 }
 
 // TestAnUpdateOverAReplacedFileLeavesTheKeptDecodingAlone: an Update that
-// finds the file replaced under the lock builds the new profile from its
-// first decoding (decodeOver) and changes it; the Store's kept decoding of
-// the first file, which another goroutine may be cloning, stays as it was.
+// finds the file replaced under the lock reads it again and changes what
+// it read; the Store's kept decoding of the first file, which another
+// goroutine may be cloning, stays as it was.
 func TestAnUpdateOverAReplacedFileLeavesTheKeptDecodingAlone(t *testing.T) {
 	t.Parallel()
 	first := mustEncode(benchProfile(4))
