@@ -208,6 +208,11 @@ func asList(value any) (reflect.Value, bool) {
 	return list, ok
 }
 
+// element returns element i of list, a slice, to encode as encoding/json
+// encodes it within the list: through its address, so that a method of
+// its pointer (MarshalJSON, MarshalText) writes it.
+func element(list reflect.Value, i int) any { return list.Index(i).Addr().Interface() }
+
 // writeEach writes list, a slice that is not empty, in format (json, yaml
 // or tsv) as render writes it whole, an element at a time: it holds one
 // element's JSON, not the whole list's (`azc context list -o json` of
@@ -225,7 +230,7 @@ func writeEach(w io.Writer, format string, list reflect.Value) error {
 		switch format {
 		case FormatJSON:
 			var data []byte
-			if data, err = json.MarshalIndent(list.Index(i).Interface(), "  ", "  "); err != nil {
+			if data, err = json.MarshalIndent(element(list, i), "  ", "  "); err != nil {
 				return fmt.Errorf("encoding output: %w", err)
 			}
 			end := ",\n"
@@ -235,7 +240,7 @@ func writeEach(w io.Writer, format string, list reflect.Value) error {
 			_, err = io.WriteString(w, "  "+string(data)+end)
 		default:
 			var data []byte
-			if data, err = json.Marshal(list.Index(i).Interface()); err != nil {
+			if data, err = json.Marshal(element(list, i)); err != nil {
 				return fmt.Errorf("encoding output: %w", err)
 			}
 			var n *node

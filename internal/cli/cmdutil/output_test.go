@@ -232,6 +232,12 @@ func TestInputOrdersReadsKeysNotValues(t *testing.T) {
 	}
 }
 
+// addrJSON is a value whose JSON its pointer's method writes, as
+// encoding/json writes an element of a slice (it is addressable).
+type addrJSON struct{ N int }
+
+func (a *addrJSON) MarshalJSON() ([]byte, error) { return json.Marshal(a.N * 10) }
+
 // TestAListIsWrittenAsWhole: render writes a slice an element at a time
 // (writeEach); the bytes must be those of the whole document, which render
 // writes for the same JSON given as one value (json.RawMessage).
@@ -245,6 +251,7 @@ func TestAListIsWrittenAsWhole(t *testing.T) {
 		[][]string{{"a", "b"}, {}, nil},
 		[]map[string]string{{"b": "2", "a": "1"}, {}},
 		[]byte("hi"), // base64, not a list of numbers
+		[]addrJSON{{N: 1}, {N: 2}},
 	}
 	for i, list := range lists {
 		data, err := json.Marshal(list)

@@ -230,6 +230,7 @@ func queryValues() map[string]any {
 		"null":        nil,
 		"bytes":       []byte("hi"),
 		"maps":        []map[string]string{{"b": "2", "a": "1"}, {}},
+		"addr JSON":   []addrJSON{{N: 1}, {N: 2}},
 		"lazy scalar": Lazy(func() any { return 7 }),
 		// an element JSON cannot encode: its error comes first
 		"unencodable": []any{map[string]any{"name": "a"}, failing{}, map[string]any{"name": "c"}},

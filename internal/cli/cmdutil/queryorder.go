@@ -72,7 +72,7 @@ func queryEach(query string, jp *jmespath.JMESPath, list reflect.Value) ([][]byt
 	var items [][]byte
 	var queryErr, encodeErr error
 	for i := range list.Len() {
-		data, err := json.Marshal(list.Index(i).Interface())
+		data, err := json.Marshal(element(list, i))
 		if err != nil {
 			return nil, fmt.Errorf("encoding output: %w", err)
 		}
@@ -211,7 +211,7 @@ func queryInput(query string, value any) (v any, order *keyOrder, err error) {
 	}
 	items := make([]any, list.Len())
 	for i := range items {
-		data, err := json.Marshal(list.Index(i).Interface())
+		data, err := json.Marshal(element(list, i))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -238,7 +238,7 @@ func (r *listReader) Read(p []byte) (int, error) {
 		case r.next == r.list.Len():
 			r.buf = []byte("]")
 		default:
-			data, err := json.Marshal(r.list.Index(r.next).Interface())
+			data, err := json.Marshal(element(r.list, r.next))
 			if err != nil {
 				return 0, err
 			}
