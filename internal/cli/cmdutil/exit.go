@@ -176,10 +176,10 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 	}
 }
 
-// NoContexts reports whether the state holds no context at all (a new
+// noContexts reports whether the state holds no context at all (a new
 // install): none in view, and none in the profile either, whose contexts
 // autosave off hides (docs/sessions.md).
-func NoContexts(f *Factory) bool {
+func noContexts(f *Factory) bool {
 	if names, ok := contextNames(f); !ok || len(names) > 0 {
 		return false
 	}
@@ -191,17 +191,17 @@ func NoContexts(f *Factory) bool {
 	return err == nil && v.Len() == 0
 }
 
-// NoContextsHint is the way to a first context, for a command that found
+// noContextsHint is the way to a first context, for a command that found
 // none at all (a new install).
-const NoContextsHint = "there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"
+const noContextsHint = "there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"
 
 // MissingContextsHint says why `azc context list` shows no context that
 // a command looked for: on a new install, how to get a first one
-// (NoContextsHint); when autosave off hides the profile's contexts
+// (noContextsHint); when autosave off hides the profile's contexts
 // (docs/sessions.md), that, and how to see them again; else "".
 func MissingContextsHint(f *Factory) string {
-	if NoContexts(f) {
-		return NoContextsHint
+	if noContexts(f) {
+		return noContextsHint
 	}
 	st, err := f.State()
 	if err != nil {
