@@ -3,6 +3,8 @@ package cmdutil
 import (
 	"strings"
 	"testing"
+
+	"github.com/jmespath/go-jmespath"
 )
 
 // FuzzQuery holds --query, the one parser of the command line azc does not
@@ -11,9 +13,9 @@ import (
 // error, never a panic (a stack trace); and render writes the bytes, or
 // gives the error, of the whole result's JSON (wholeQuery), but for a
 // query that may give an object's keys or values in Go's map order (keys,
-// values, *).
+// values, and * but for a projection of a list, [*]).
 func FuzzQuery(f *testing.F) {
-	for _, q := range []string{"name", "[?current].name", "sort_by(@, &name)", "merge(@, `1`)", "[::0]", "a[-1:0:0]", "to_number(`\"1e400\"`)", "length(`1`)", "`\"\\ud800\"`", "max_by(@, &a)", "not_null(`[]`)"} {
+	for _, q := range []string{"name", "[?current].name", "sort_by(@, &name)", "merge(@, `1`)", "[::0]", "a[-1:0:0]", "to_number(`\"1e400\"`)", "length(`1`)", "`\"\\ud800\"`", "max_by(@, &a)", "not_null(`[]`)", "[*].subscription[*]", "[*][?a] | [0]"} {
 		f.Add(q)
 	}
 	value := []map[string]any{
@@ -28,7 +30,8 @@ func FuzzQuery(f *testing.F) {
 		if o.Validate() != nil {
 			return
 		}
-		random := strings.Contains(q, "keys") || strings.Contains(q, "values") || strings.Contains(q, "*")
+		ast, _ := jmespath.NewParser().Parse(q)
+		random := strings.Contains(q, "keys") || strings.Contains(q, "values") || strings.Contains(ast.String(), "ASTValueProjection")
 		for _, format := range []string{FormatJSON, FormatYAML, FormatTSV, FormatTable} {
 			var b strings.Builder
 			err := render(&b, format, q, value, nil, tableStyle{})
