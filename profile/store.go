@@ -124,49 +124,46 @@ func (s *Store) LockPath() string { return s.lock }
 // a command that loads the profile and then updates it (a removal checks
 // the credentials of the contexts it removes first) decodes it once.
 func (s *Store) Load() (*Profile, error) {
-	p, _, _, err := s.read(true)
+	p, _, err := s.read(true)
 	return p, err
 }
 
 // read returns the profile and the text it came from ("" when the file
-// does not exist); with keep, also the Store's own decoding of it (see
-// decode), which it keeps.
-func (s *Store) read(keep bool) (p, kept *Profile, text string, err error) {
+// does not exist); with keep, the Store keeps its own decoding of the
+// text (see decode).
+func (s *Store) read(keep bool) (p *Profile, text string, err error) {
 	text, ok, err := s.readText()
 	if err != nil {
-		return nil, nil, "", err
+		return nil, "", err
 	}
 	if !ok {
-		if keep {
-			kept = New()
-		}
-		return New(), kept, "", nil
+		return New(), "", nil
 	}
 	if keep {
-		p, kept, err = s.decode(text)
+		p, err = s.decode(text)
 	} else {
 		p, err = decodeText(text)
 	}
 	if err != nil {
-		return nil, nil, "", s.corrupt(err)
+		return nil, "", s.corrupt(err)
 	}
-	return p, kept, text, nil
+	return p, text, nil
 }
 
 // decode decodes text, a profile.json the Store read, into a profile of
-// the caller's, and returns beside it the Store's own decoding of the
-// text, which nobody changes. The Store keeps that decoding of the text it
-// read last, so that a command that decodes the profile and then updates
-// it (`context set`, `context remove`, `login`) decodes it once: the
-// second decoding is a Clone (10,000 contexts: about 4 ms to decode from
-// the skim, 2 ms to clone; some 30 ms to decode with encoding/json, as a
-// file outside Encode's layout is).
-func (s *Store) decode(text string) (own, kept *Profile, err error) {
-	kept, err = s.decodeKept(text, nil)
+// the caller's, a copy of the Store's own decoding of the text, which
+// nobody changes. The Store keeps that decoding of the text it read last,
+// so that a command that decodes the profile and then updates it
+// (`context set`, `context remove`, `login`) decodes it once: the second
+// decoding is a Clone (10,000 contexts: about 4 ms to decode from the
+// skim, 2 ms to clone; some 30 ms to decode with encoding/json, as a file
+// outside Encode's layout is).
+func (s *Store) decode(text string) (*Profile, error) {
+	kept, err := s.decodeKept(text, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return kept.Clone(), kept, nil
+	return kept.Clone(), nil
 }
 
 // decodeKept returns the Store's own decoding of text (see decode), read
@@ -319,7 +316,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	// when the text is the same, the early result is the one to write
 	// (with 10,000 contexts, decoding, a sign-in's merge and encoding are
 	// nearly all of the cost of a write).
-	early, _, earlyText, readErr := s.read(true)
+	early, earlyText, readErr := s.read(true)
 	var data *content
 	var fnErr error
 	if readErr == nil {
@@ -365,7 +362,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 		if !indexed {
 			index()
 		}
-		if p, _, old, err = s.read(false); err != nil {
+		if p, old, err = s.read(false); err != nil {
 			return nil, err
 		}
 		if err := fn(p); err != nil {
