@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"bufio"
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -201,11 +202,15 @@ func writeDocument(w io.Writer, format string, data []byte, style tableStyle) er
 
 // asList returns value as a list that is written an element at a time: a
 // slice that is not empty and whose JSON is an array of its elements' JSON
-// ([]byte is no list: encoding/json writes it as one base64 string).
+// ([]byte is no list: encoding/json writes it as one base64 string; nor
+// is a slice with a MarshalJSON or MarshalText of its own).
 func asList(value any) (reflect.Value, bool) {
 	list := reflect.ValueOf(value)
-	ok := list.Kind() == reflect.Slice && list.Len() > 0 && list.Type().Elem().Kind() != reflect.Uint8 && !list.Type().Implements(reflect.TypeFor[json.Marshaler]())
-	return list, ok
+	if list.Kind() != reflect.Slice || list.Len() == 0 {
+		return list, false
+	}
+	t := list.Type()
+	return list, t.Elem().Kind() != reflect.Uint8 && !t.Implements(reflect.TypeFor[json.Marshaler]()) && !t.Implements(reflect.TypeFor[encoding.TextMarshaler]())
 }
 
 // element returns element i of list, a slice, to encode as encoding/json

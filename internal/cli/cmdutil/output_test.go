@@ -238,6 +238,11 @@ type addrJSON struct{ N int }
 
 func (a *addrJSON) MarshalJSON() ([]byte, error) { return json.Marshal(a.N * 10) }
 
+// textList is a slice whose JSON is one string, its MarshalText.
+type textList []string
+
+func (l textList) MarshalText() ([]byte, error) { return []byte(strings.Join(l, ",")), nil }
+
 // TestAListIsWrittenAsWhole: render writes a slice an element at a time
 // (writeEach); the bytes must be those of the whole document, which render
 // writes for the same JSON given as one value (json.RawMessage).
@@ -252,6 +257,7 @@ func TestAListIsWrittenAsWhole(t *testing.T) {
 		[]map[string]string{{"b": "2", "a": "1"}, {}},
 		[]byte("hi"), // base64, not a list of numbers
 		[]addrJSON{{N: 1}, {N: 2}},
+		textList{"a", "b"}, // one string, as its MarshalText gives
 	}
 	for i, list := range lists {
 		data, err := json.Marshal(list)

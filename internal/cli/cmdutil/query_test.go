@@ -231,6 +231,7 @@ func queryValues() map[string]any {
 		"bytes":       []byte("hi"),
 		"maps":        []map[string]string{{"b": "2", "a": "1"}, {}},
 		"addr JSON":   []addrJSON{{N: 1}, {N: 2}},
+		"text list":   textList{"a", "b"},
 		"lazy scalar": Lazy(func() any { return 7 }),
 		// an element JSON cannot encode: its error comes first
 		"unencodable": []any{map[string]any{"name": "a"}, failing{}, map[string]any{"name": "c"}},
