@@ -17,11 +17,11 @@ import (
 	"github.com/jmespath/go-jmespath"
 )
 
-// wholeQuery is what --query printed when render held the JSON whole: the
-// value marshalled whole, decoded for JMESPath, the result encoded as one
-// compact document (objects in the hash's or the output's order), and that
-// document written as render writes any value without a query. renderQuery
-// must give the same bytes.
+// wholeQuery is what --query prints, done the simplest way, holding the
+// JSON whole: the value marshalled whole, decoded for JMESPath, the result
+// encoded as one compact document (objects in the hash's or the output's
+// order), and that document written as render writes any value without a
+// query. renderQuery must give the same bytes.
 func wholeQuery(format, query string, value any, style tableStyle) (string, error) {
 	if lazy, ok := value.(Lazy); ok {
 		value = lazy()

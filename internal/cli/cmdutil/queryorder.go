@@ -22,8 +22,7 @@ import (
 // the whole list as Go maps; any other query has them, and a list result
 // is encoded an element at a time, each let go once encoded. Every byte of
 // a result is encoded before the first is written: an error (a number
-// JSON has no form for) leaves no output, as when the result was encoded
-// whole.
+// JSON has no form for) leaves no output.
 func renderQuery(w io.Writer, format, query string, value any, style tableStyle) error {
 	jp, err := jmespath.Compile(query)
 	if err != nil {
