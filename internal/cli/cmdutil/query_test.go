@@ -261,6 +261,11 @@ var queries = []string{
 	"max_by(@, &name)", "[?storageAccount]", "[3].properties", "a", "[0].x || `[1]`",
 	"[::-1].name", "length(name)", "abs(`-1`)", "[?count > `1`].count", "join(', ', [].name)", "[].account.type",
 	"{\"\\u00e9 k\": [0].name, \"\": `1`}", "[].scope | [0]", "`\"\\ud800\"`",
+	// run an element at a time or not: slices, indexes, pipes, nested
+	// projections and flattens, literals that read like them
+	"[0:2]", "[*].name | [0]", "[?current] | length(@)", "[?@ == @]", "[*][0]", "[].name | []", "[[0]]",
+	"[].\"name\"", "[?name == '|[']", "[?name == `\"[*]\"`].name", " [ * ] . name ", "a[]", "[].properties[]",
+	"[].subscription.[id, name][]", "[?length(@) > `0`].name", "[].[name][]", "([].name)[0]",
 	// bytes that are not UTF-8, in a value and in a key
 	"'a\xffb'", "[0].{\"k\xfe\": name, \"k\xff\": scope}", "[].['\xc0', name]",
 	// numbers JSON has no form for: an error, the first in the order written
