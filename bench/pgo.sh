@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes cmd/azc/default.pgo, the CPU profile `go build` uses for profile-guided optimisation of
+# Writes cmd/azc/default.pgo and cmd/azc-full/default.pgo, the CPU profile `go build` uses for profile-guided optimisation of
 # azc (on by default since Go 1.21: a default.pgo beside a main package is used by `go build`
 # and `go install` alike): the library benchmarks of what azc's fast commands spend their CPU on
 # at 1,000 contexts, the profile's skim and streamed read (`context show`, `list`, `use`) and
@@ -18,4 +18,7 @@ bench ./profile 'ViewKeepingDefault1000|ViewColumns1000|NewView1000|SetDefault10
 bench ./internal/cli/contexts 'ListTable1000'
 bench ./internal/cli/cmdutil 'WriteTable1000'
 go tool pprof -proto "$work"/*.prof >cmd/azc/default.pgo
-echo "wrote cmd/azc/default.pgo"
+# azc-full runs the same streamed read and skim to resolve exec's context at start-up, and the
+# whole decoding from the skim for every command azc hands over: the same profile serves it.
+cp cmd/azc/default.pgo cmd/azc-full/default.pgo
+echo "wrote cmd/azc/default.pgo and cmd/azc-full/default.pgo"
