@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Writes cmd/azc/default.pgo and cmd/azc-full/default.pgo, the CPU profile `go build` uses for profile-guided optimisation of
-# azc (on by default since Go 1.21: a default.pgo beside a main package is used by `go build`
-# and `go install` alike): the library benchmarks of what azc's fast commands spend their CPU on
-# at 1,000 contexts, the profile's skim and streamed read (`context show`, `list`, `use`) and
-# `context list`'s table. Run it again when those paths change; a stale profile costs only
-# the gain (docs/benchmarks.md has the figures).
+# Writes cmd/azc/default.pgo and cmd/azc-full/default.pgo, the CPU profile `go build` uses for
+# profile-guided optimisation of azc and azc-full (on by default since Go 1.21: a default.pgo
+# beside a main package is used by `go build` and `go install` alike): the library benchmarks
+# of what azc's fast commands spend their CPU on at 1,000 contexts, the profile's skim and
+# streamed read (`context show`, `list`, `use`) and `context list`'s table. Run it again when
+# those paths change; a stale profile costs only the gain (docs/benchmarks.md has the figures).
 # Usage: bench/pgo.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
