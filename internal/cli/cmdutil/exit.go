@@ -95,7 +95,7 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 		names, _ := contextNames(f)
 		why := MissingContextsHint(f)
 		switch h := DidYouMean(Suggest(nf.Ref, names), func(s string) string { return fmt.Sprintf("%q", s) }); {
-		case nf.Ref != "" && nf.Ref == f.Getenv("AZC_CONTEXT"):
+		case nf.Ref != "" && nf.Ref == f.Getenv("AZC_CONTEXT") && !onCommandLine(args, nf.Ref):
 			// The user may not know the variable is set: the name came
 			// from the environment, not from the command line.
 			if why != "" {
@@ -125,6 +125,21 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 	}
 	PrintError(f.IOStreams, err, hints)
 	return code
+}
+
+// onCommandLine reports whether ref is on the command line args, before a
+// "--" (what follows is exec's command): an argument of its own, or a
+// flag's value after '='.
+func onCommandLine(args []string, ref string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == ref || strings.HasPrefix(a, "-") && strings.HasSuffix(a, "="+ref) {
+			return true
+		}
+	}
+	return false
 }
 
 // contextNames are the names of the contexts in view, for suggestions;
