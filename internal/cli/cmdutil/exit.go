@@ -191,21 +191,6 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 	}
 }
 
-// noContexts reports whether the state holds no context at all (a new
-// install): none in view, and none in the profile either, whose contexts
-// autosave off hides (docs/sessions.md).
-func noContexts(f *Factory) bool {
-	if names, ok := contextNames(f); !ok || len(names) > 0 {
-		return false
-	}
-	st, err := f.State()
-	if err != nil {
-		return false
-	}
-	v, err := st.Store().View()
-	return err == nil && v.Len() == 0
-}
-
 // noContextsHint is the way to a first context, for a command that found
 // none at all (a new install).
 const noContextsHint = "there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"
@@ -215,19 +200,27 @@ const noContextsHint = "there are no contexts yet: sign in with `azc login`, or 
 // (noContextsHint); when autosave off hides the profile's contexts
 // (docs/sessions.md), that, and how to see them again; else "".
 func MissingContextsHint(f *Factory) string {
-	if noContexts(f) {
-		return noContextsHint
+	names, ok := contextNames(f)
+	if !ok {
+		return ""
 	}
 	st, err := f.State()
 	if err != nil {
 		return ""
 	}
-	src, err := st.ProfileHiddenBy()
-	if err != nil || src == "" {
+	v, err := st.Store().View()
+	if err != nil {
 		return ""
 	}
-	if v, err := st.Store().View(); err != nil || v.Len() == 0 {
-		// nothing hidden
+	if v.Len() == 0 {
+		// nothing hidden; with nothing in view either, a new install
+		if len(names) == 0 {
+			return noContextsHint
+		}
+		return ""
+	}
+	src, err := st.ProfileHiddenBy()
+	if err != nil || src == "" {
 		return ""
 	}
 	if src == azc.SourceEnvironment {
