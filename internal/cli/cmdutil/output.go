@@ -221,46 +221,50 @@ func element(list reflect.Value, i int) any { return list.Index(i).Addr().Interf
 // writeEach writes list, a slice that is not empty, in format (json, yaml
 // or tsv) as render writes it whole, an element at a time: it holds one
 // element's JSON, not the whole list's (`azc context list -o json` of
-// 10,000 contexts, docs/benchmarks.md). Each format writes an array as
-// its elements one after the other, so the bytes are the same. ([]byte is
-// no list: encoding/json writes it as one base64 string.)
+// 10,000 contexts, docs/benchmarks.md).
 func writeEach(w io.Writer, format string, list reflect.Value) error {
+	return writeElements(w, format, list.Len(), func(i int) ([]byte, error) { return json.Marshal(element(list, i)) })
+}
+
+// writeElements writes a list of n elements, the JSON of element i given
+// by next(i) in turn, in format (json, yaml or tsv) as writeDocument
+// writes the list's JSON: each format writes an array as its elements one
+// after the other, so the bytes are the same.
+func writeElements(w io.Writer, format string, n int, next func(i int) ([]byte, error)) error {
 	if format == FormatJSON {
 		if _, err := io.WriteString(w, "[\n"); err != nil {
 			return err
 		}
 	}
-	for i := range list.Len() {
-		var err error
-		switch format {
-		case FormatJSON:
-			var data []byte
-			if data, err = json.MarshalIndent(element(list, i), "  ", "  "); err != nil {
-				return fmt.Errorf("encoding output: %w", err)
-			}
-			end := ",\n"
-			if i == list.Len()-1 {
-				end = "\n"
-			}
-			_, err = io.WriteString(w, "  "+string(data)+end)
-		default:
-			var data []byte
-			if data, err = json.Marshal(element(list, i)); err != nil {
-				return fmt.Errorf("encoding output: %w", err)
-			}
-			var n *node
-			if n, err = parseOrdered(data); err != nil {
-				return fmt.Errorf("encoding output: %w", err)
-			}
-			err = writeItem(w, format, n)
-		}
+	var buf bytes.Buffer
+	for i := range n {
+		data, err := next(i)
 		if err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+		if format != FormatJSON {
+			item, err := parseOrdered(data)
+			if err != nil {
+				return fmt.Errorf("encoding output: %w", err)
+			}
+			if err := writeItem(w, format, item); err != nil {
+				return err
+			}
+			continue
+		}
+		buf.Reset()
+		buf.WriteString("  ")
+		if err := json.Indent(&buf, data, "  ", "  "); err != nil {
+			return fmt.Errorf("encoding output: %w", err)
+		}
+		if i < n-1 {
+			buf.WriteString(",\n")
+		} else {
+			buf.WriteString("\n]\n")
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
 			return err
 		}
-	}
-	if format == FormatJSON {
-		_, err := io.WriteString(w, "]\n")
-		return err
 	}
 	return nil
 }

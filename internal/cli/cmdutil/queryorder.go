@@ -132,39 +132,11 @@ func writeItems(w io.Writer, format string, items [][]byte, style tableStyle) er
 		}
 		return writeTable(w, t, style)
 	}
-	if format == FormatJSON {
-		if _, err := io.WriteString(w, "[\n"); err != nil {
-			return err
-		}
-	}
-	var buf bytes.Buffer
-	for i, data := range items {
+	return writeElements(w, format, len(items), func(i int) ([]byte, error) {
+		data := items[i]
 		items[i] = nil
-		if format != FormatJSON {
-			n, err := parseOrdered(data)
-			if err != nil {
-				return fmt.Errorf("encoding output: %w", err)
-			}
-			if err := writeItem(w, format, n); err != nil {
-				return err
-			}
-			continue
-		}
-		buf.Reset()
-		buf.WriteString("  ")
-		if err := json.Indent(&buf, data, "  ", "  "); err != nil {
-			return fmt.Errorf("encoding output: %w", err)
-		}
-		if i < len(items)-1 {
-			buf.WriteString(",\n")
-		} else {
-			buf.WriteString("\n]\n")
-		}
-		if _, err := w.Write(buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
+		return data, nil
+	})
 }
 
 // perElement reports whether query, applied to a list, gives the list of
