@@ -226,14 +226,10 @@ func TestARMRefusesBadTokens(t *testing.T) {
 func TestARMRefusesARequestWithoutAPIVersion(t *testing.T) {
 	t.Parallel()
 	s := emulatortest.Start(t, nil)
-	secret, _ := confidential.NewCredFromSecret(emulator.DefaultServicePrincipalSecret)
-	res, err := newConfidential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, secret).AcquireTokenByCredential(context.Background(), []string{armScope})
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := armTokenFor(t, s)
 	sub := "/subscriptions/" + emulator.DefaultSubscriptionID
 	for _, path := range []string{"/tenants", "/subscriptions", sub, sub + "/locations", sub + "/resourcegroups", sub + "/resourcegroups/rg", "/tenants?api-version="} {
-		status, body := armGet(t, s, s.URL()+path, res.AccessToken)
+		status, body := armGet(t, s, s.URL()+path, token)
 		var e struct {
 			Error struct{ Code, Message string } `json:"error"`
 		}
@@ -254,15 +250,11 @@ func TestARMRefusesARequestWithoutAPIVersion(t *testing.T) {
 func TestARMSaysWhichTenantASubscriptionIsIn(t *testing.T) {
 	t.Parallel()
 	s := emulatortest.Start(t, nil)
-	secret, _ := confidential.NewCredFromSecret(emulator.DefaultServicePrincipalSecret)
-	res, err := newConfidential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, secret).AcquireTokenByCredential(context.Background(), []string{armScope})
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := armTokenFor(t, s)
 	guest := "/subscriptions/" + emulator.DefaultGuestSubscriptionID
 	for _, path := range []string{guest, guest + "/locations", guest + "/resourcegroups", guest + "/resourcegroups/rg"} {
 		req, _ := http.NewRequest(http.MethodGet, s.URL()+path+"?api-version=2022-12-01", nil)
-		req.Header.Set("Authorization", "Bearer "+res.AccessToken)
+		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := s.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -280,7 +272,7 @@ func TestARMSaysWhichTenantASubscriptionIsIn(t *testing.T) {
 			t.Errorf("GET %s: %d %+v, WWW-Authenticate %q", path, resp.StatusCode, e.Error, resp.Header.Get("WWW-Authenticate"))
 		}
 	}
-	if status, body := armGet(t, s, s.URL()+"/subscriptions/5a5a5a5a-0000-4000-8000-00000000dead?api-version=2022-12-01", res.AccessToken); status != http.StatusNotFound {
+	if status, body := armGet(t, s, s.URL()+"/subscriptions/5a5a5a5a-0000-4000-8000-00000000dead?api-version=2022-12-01", token); status != http.StatusNotFound {
 		t.Errorf("a subscription that does not exist: %d %s", status, body)
 	}
 }
