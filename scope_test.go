@@ -67,16 +67,7 @@ func TestChangeScopeFollowsDesignSection3(t *testing.T) {
 			if tc.noSession {
 				st = st.WithSession(nil)
 			}
-			if tc.user != nil {
-				if _, err := st.SetAutosave(profile.ScopeUser, *tc.user, nil); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if tc.session != nil {
-				if _, err := st.SetAutosave(profile.ScopeProcess, *tc.session, nil); err != nil {
-					t.Fatal(err)
-				}
-			}
+			setAutosaves(t, st, tc.user, tc.session)
 			d, err := st.ChangeScope(tc.flag)
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
@@ -429,16 +420,7 @@ func TestProfileHiddenByTellsWhatContextsHides(t *testing.T) {
 			if _, err := st.WithSession(nil).SetContext(profile.ScopeUser, saved, azc.SetOptions{Account: &dave}); err != nil {
 				t.Fatal(err)
 			}
-			if tc.user != nil {
-				if _, err := st.SetAutosave(profile.ScopeUser, *tc.user, nil); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if tc.session != nil {
-				if _, err := st.SetAutosave(profile.ScopeProcess, *tc.session, nil); err != nil {
-					t.Fatal(err)
-				}
-			}
+			setAutosaves(t, st, tc.user, tc.session)
 			if tc.noSession {
 				st = st.WithSession(nil)
 			}
@@ -454,5 +436,22 @@ func TestProfileHiddenByTellsWhatContextsHides(t *testing.T) {
 				t.Errorf("Contexts has %d contexts, ProfileHiddenBy %q", len(entries), got)
 			}
 		})
+	}
+}
+
+// setAutosaves sets the user's and the session's autosave settings where
+// they are not nil.
+func setAutosaves(t *testing.T, st *azc.State, user, session *bool) {
+	t.Helper()
+	for _, set := range []struct {
+		scope profile.Scope
+		on    *bool
+	}{{profile.ScopeUser, user}, {profile.ScopeProcess, session}} {
+		if set.on == nil {
+			continue
+		}
+		if _, err := st.SetAutosave(set.scope, *set.on, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
