@@ -141,7 +141,8 @@ func (e *AutosaveEnvError) Error() string {
 }
 
 func parseBool(v string) (bool, error) {
-	switch strings.ToLower(v) {
+	v = strings.ToLower(v) // any case, as PowerShell's bool.TryParse ("tRuE")
+	switch v {
 	case "on", "yes", "currentuser", "enable", "enabled":
 		return true, nil
 	case "off", "no", "process", "disable", "disabled":
