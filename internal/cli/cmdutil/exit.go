@@ -95,7 +95,7 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 		names, _ := contextNames(f)
 		why := MissingContextsHint(f)
 		switch h := DidYouMean(Suggest(nf.Ref, names), func(s string) string { return fmt.Sprintf("%q", s) }); {
-		case nf.Ref != "" && nf.Ref == f.Getenv("AZC_CONTEXT") && !onCommandLine(args, nf.Ref):
+		case nf.Ref != "" && sameRef(f.Getenv("AZC_CONTEXT"), nf.Ref) && !onCommandLine(args, nf.Ref):
 			// The user may not know the variable is set: the name came
 			// from the environment, not from the command line.
 			if why != "" {
@@ -129,18 +129,26 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 
 // onCommandLine reports whether ref is on the command line args, before a
 // "--" (what follows is exec's command): an argument of its own, or a
-// flag's value after '='.
+// flag's value after '=' (see sameRef).
 func onCommandLine(args []string, ref string) bool {
 	for _, a := range args {
 		if a == "--" {
 			break
 		}
-		if a == ref || strings.HasPrefix(a, "-") && strings.HasSuffix(a, "="+ref) {
+		if sameRef(a, ref) {
+			return true
+		}
+		if _, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") && sameRef(v, ref) {
 			return true
 		}
 	}
 	return false
 }
+
+// sameRef reports whether s, typed or in AZC_CONTEXT, is the reference
+// ref: the same text without the white space around it, which names no
+// context (profile.Find takes it off).
+func sameRef(s, ref string) bool { return strings.TrimSpace(s) == strings.TrimSpace(ref) }
 
 // contextNames are the names of the contexts in view, for suggestions;
 // ok is false when the state cannot be read.
