@@ -8,8 +8,8 @@ import "github.com/azcontext/azc/profile"
 // gives are the caller's.
 type List struct {
 	l *lookup // the profile's view and the session's state
-	// rows: a profile context's index, -(j+1) for the session's context j,
-	// or copyRow for the shell's own copy of its selection
+	// rows: lookup.rows, then copyRow for the shell's own copy of its
+	// selection
 	rows    []int32
 	current int
 	held    *profile.Context // the copy, for copyRow
@@ -27,26 +27,7 @@ func (s *State) List() (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	ml := &List{l: l, current: -1}
-	if l.user != nil {
-		ml.rows = make([]int32, user.Len())
-		for i := range ml.rows {
-			ml.rows[i] = int32(i)
-		}
-	}
-	if l.sess != nil {
-		for j := range l.sess.Contexts {
-			i := -1
-			if l.user != nil {
-				i = user.NameIndex(l.sess.Contexts[j].Name)
-			}
-			if i >= 0 {
-				ml.rows[i] = int32(-(j + 1))
-			} else {
-				ml.rows = append(ml.rows, int32(-(j + 1)))
-			}
-		}
-	}
+	ml := &List{l: l, rows: l.rows(), current: -1}
 	c, scope, copy, err := l.current()
 	switch {
 	case err != nil:

@@ -334,28 +334,24 @@ func (l *lookup) view() (*view, error) {
 	}
 	h := l.header()
 	v := &view{merged: h}
+	var user []profile.Context
 	if l.user != nil {
-		user, err := l.user.Profile() // a copy of its own
+		p, err := l.user.Profile() // a copy of its own
 		if err != nil {
 			return nil, err
 		}
-		h.Contexts = user.Contexts
+		user = p.Contexts
 	}
-	v.scopeOf = make([]profile.Scope, len(h.Contexts))
-	for i := range v.scopeOf {
-		v.scopeOf[i] = profile.ScopeUser
+	rows := l.rows()
+	if user != nil || len(rows) > 0 {
+		h.Contexts = make([]profile.Context, len(rows))
 	}
-	if l.sess != nil {
-		at := namesAt(h)
-		for _, c := range l.sess.Contexts {
-			if i, ok := at[fold(c.Name)]; ok {
-				h.Contexts[i] = c
-				v.scopeOf[i] = profile.ScopeProcess
-				continue
-			}
-			h.Contexts = append(h.Contexts, c)
-			v.scopeOf = append(v.scopeOf, profile.ScopeProcess)
-			at[fold(c.Name)] = len(h.Contexts) - 1
+	v.scopeOf = make([]profile.Scope, len(rows))
+	for r, k := range rows {
+		if k >= 0 {
+			h.Contexts[r], v.scopeOf[r] = user[k], profile.ScopeUser
+		} else {
+			h.Contexts[r], v.scopeOf[r] = l.sess.Contexts[-k-1], profile.ScopeProcess
 		}
 	}
 	l.full = v
@@ -374,6 +370,35 @@ func (l *lookup) view() (*view, error) {
 		h.DefaultContext = l.head.DefaultContext
 	}
 	return v, nil
+}
+
+// rows is the merge of the session into the profile, the merged view's
+// contexts in order: each a profile context's index, or -(j+1) for the
+// session's context j, which takes the place of the profile context of
+// its name (ignoring case) or else follows the profile's. It decodes no
+// context of the profile.
+func (l *lookup) rows() []int32 {
+	var rows []int32
+	if l.user != nil {
+		rows = make([]int32, l.user.Len())
+		for i := range rows {
+			rows[i] = int32(i)
+		}
+	}
+	if l.sess != nil {
+		for j := range l.sess.Contexts {
+			i := -1
+			if l.user != nil {
+				i = l.user.NameIndex(l.sess.Contexts[j].Name)
+			}
+			if i >= 0 {
+				rows[i] = int32(-(j + 1))
+			} else {
+				rows = append(rows, int32(-(j + 1)))
+			}
+		}
+	}
+	return rows
 }
 
 // resolve is Resolve over the merged view, with the context's scope.
