@@ -42,7 +42,13 @@ func Decode(data []byte) (*Profile, error) {
 // number", not Go's type names) and short enough to show: encoding/json
 // quotes a number of the wrong type whole, and a number in a file may be
 // megabytes long.
+//
+// A document with more objects or values than a profile of 100,000
+// contexts holds is refused before it is decoded (see maxObjects).
 func Unmarshal(data []byte, v any) error {
+	if err := checkValues(data); err != nil {
+		return err
+	}
 	err := json.Unmarshal(data, v)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
@@ -52,6 +58,75 @@ func Unmarshal(data []byte, v any) error {
 		return typeError{te}
 	}
 	return err
+}
+
+// maxObjects and maxValues bound what Unmarshal decodes: MaxFileSize
+// bounds a file's bytes, but encoding/json makes a Go value of hundreds
+// of bytes of each three-byte `{},` (a Context, an Account, and the
+// slice grown for them) and of some 100 bytes of each `"",`, so that 64
+// MiB of them took 10 GB and 40 s. A profile of 100,000 contexts with
+// every field set holds about 400,000 objects and 1,800,000 values (a
+// test holds the limits to that); at the limits one decoding takes about
+// 2 s and 500 MB.
+const (
+	maxObjects = 500_000
+	maxValues  = 4_000_000
+)
+
+// checkValues refuses data, a JSON document, holding more than maxObjects
+// objects or maxValues values (objects, arrays, strings, numbers,
+// literals; not the keys of objects), before it is decoded.
+func checkValues(data []byte) error {
+	objects, values := countValues(data)
+	switch {
+	case objects > maxObjects:
+		return errors.New("the file holds more than 500,000 JSON objects, the most azc reads (a profile of 100,000 contexts holds about 400,000)")
+	case values > maxValues:
+		return errors.New("the file holds more than 4,000,000 JSON values, the most azc reads (a profile of 100,000 contexts holds about 1,800,000)")
+	}
+	return nil
+}
+
+// countValues counts the objects and the values of data, a JSON document,
+// stopping once either is over its limit: each value follows a '[', a ','
+// within an array, or a ':', or is the document's own (an empty array
+// counts one). Where data is not JSON the counts are rough; encoding/json
+// then says what is wrong. Past encoding/json's greatest depth it stops:
+// encoding/json refuses the document before it decodes anything.
+func countValues(data []byte) (objects, values int) {
+	const maxDepth = 10000 // encoding/json's
+	var inArray []bool     // for each open object or array, whether an array
+	values = 1
+	for i := 0; i < len(data) && objects <= maxObjects && values <= maxValues; i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{':
+			objects++
+			inArray = append(inArray, false)
+		case '[':
+			values++
+			inArray = append(inArray, true)
+		case '}', ']':
+			if len(inArray) > 0 {
+				inArray = inArray[:len(inArray)-1]
+			}
+		case ',':
+			if len(inArray) > 0 && inArray[len(inArray)-1] {
+				values++
+			}
+		case ':':
+			values++
+		}
+		if len(inArray) > maxDepth {
+			break
+		}
+	}
+	return objects, values
 }
 
 // typeError is a *json.UnmarshalTypeError said in JSON's words: the field's

@@ -1,0 +1,74 @@
+package profile
+
+import (
+	"strings"
+	"testing"
+)
+
+// manyOf is a profile document whose member key holds n copies of elem:
+// a few bytes each, which encoding/json decodes into hundreds of bytes of
+// memory each (a Context or Account struct, a string header).
+func manyOf(key, elem string, n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"version":1,"generation":1,"` + key + `":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(elem)
+	}
+	b.WriteString("]}")
+	return []byte(b.String())
+}
+
+// TestDecodeRefusesMoreValuesThanItReads: a file within MaxFileSize whose
+// values are tiny (`{}` three bytes each) decodes into hundreds of times
+// its size: 64 MiB of `{},` as accounts took 10 GB and 40 s, and ended in
+// "fatal error: out of memory" with a stack trace where memory is
+// limited. More objects or values than a profile of 100,000 contexts
+// holds are refused before anything is decoded, with an error that says
+// so, by Decode and Import alike (Unmarshal, which session records go
+// through too).
+func TestDecodeRefusesMoreValuesThanItReads(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"objects", manyOf("accounts", "{}", maxObjects+1), "more than 500,000 JSON objects"},
+		{"values", []byte(strings.Replace(string(manyOf("accounts", `""`, maxValues+1)), `"accounts":[`, `"accounts":[{"id":"a","tenants":[`, 1) + "]}"), "more than 4,000,000 JSON values"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode(tc.data)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Decode of %d bytes: %v; want an error saying %q", len(tc.data), err, tc.want)
+			}
+			if _, err := Import(tc.data); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Import of %d bytes: %v; want an error saying %q", len(tc.data), err, tc.want)
+			}
+		})
+	}
+}
+
+// TestTheValueLimitsHoldTheLargestProfiles: a profile of 100,000 contexts,
+// each with every field set (as many objects and values as a context can
+// have), is within the limits, as it is within MaxFileSize.
+func TestTheValueLimitsHoldTheLargestProfiles(t *testing.T) {
+	p := filledProfile()
+	p.Contexts = p.Contexts[:1]
+	one, err := Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Contexts = nil
+	none, err := Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o1, v1 := countValues(one)
+	o0, v0 := countValues(none)
+	const contexts = 100_000
+	if o, v := o0+contexts*(o1-o0), v0+contexts*(v1-v0); o > maxObjects || v > maxValues {
+		t.Fatalf("%d contexts hold %d objects and %d values: over the limits (%d, %d)", contexts, o, v, maxObjects, maxValues)
+	}
+}
