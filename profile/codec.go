@@ -46,7 +46,7 @@ func Decode(data []byte) (*Profile, error) {
 // A document with more objects or values than a profile of 100,000
 // contexts holds is refused before it is decoded (see maxObjects).
 func Unmarshal(data []byte, v any) error {
-	if err := checkValues(data); err != nil {
+	if err := CheckValues(data); err != nil {
 		return err
 	}
 	err := json.Unmarshal(data, v)
@@ -73,16 +73,19 @@ const (
 	maxValues  = 4_000_000
 )
 
-// checkValues refuses data, a JSON document, holding more than maxObjects
-// objects or maxValues values (objects, arrays, strings, numbers,
-// literals; not the keys of objects), before it is decoded.
-func checkValues(data []byte) error {
+// CheckValues refuses data, a JSON document, holding more than 500,000
+// objects or 4,000,000 values (objects, arrays, strings, numbers,
+// literals; not the keys of objects), as Unmarshal does before it decodes
+// anything: a document within MaxFileSize that would take gigabytes to
+// decode. Readers of other JSON a file brings (a credential blob, a token
+// cache) call it before they decode.
+func CheckValues(data []byte) error {
 	objects, values := countValues(data)
 	switch {
 	case objects > maxObjects:
-		return errors.New("the file holds more than 500,000 JSON objects, the most azc reads (a profile of 100,000 contexts holds about 400,000)")
+		return errors.New("it holds more than 500,000 JSON objects, the most azc reads")
 	case values > maxValues:
-		return errors.New("the file holds more than 4,000,000 JSON values, the most azc reads (a profile of 100,000 contexts holds about 1,800,000)")
+		return errors.New("it holds more than 4,000,000 JSON values, the most azc reads")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
 
@@ -74,6 +75,9 @@ func (c *Credentials) Marshal() ([]byte, error) {
 // (with a hint to upgrade azc); errors never quote the data, which may hold
 // tokens.
 func Unmarshal(data []byte) (*Credentials, error) {
+	if err := profile.CheckValues(data); err != nil {
+		return nil, fmt.Errorf("decode the account's credential blob: %w", err)
+	}
 	var b blobJSON
 	if err := json.Unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("decode the account's credential blob: invalid JSON")

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // Updater is the part of a blob store MergeMSALCache needs: a locked
@@ -58,6 +60,9 @@ func CheckMSALCache(cache []byte) error {
 }
 
 func decodeMSALCache(cache []byte) (map[string]json.RawMessage, error) {
+	if err := profile.CheckValues(cache); err != nil {
+		return nil, fmt.Errorf("not an MSAL token cache azc reads: %w", err)
+	}
 	var in map[string]json.RawMessage
 	if err := json.Unmarshal(cache, &in); err != nil || in == nil {
 		return nil, errors.New("not an MSAL token cache: not a JSON object")
