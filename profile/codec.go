@@ -137,8 +137,12 @@ func countValues(data []byte) (objects, values int) {
 type typeError struct{ *json.UnmarshalTypeError }
 
 func (e typeError) Error() string {
-	found, _, _ := strings.Cut(e.Value, " ") // "number 1e999" → "number"
+	found, value, _ := strings.Cut(e.Value, " ") // "number 1e999" → "number"
 	msg := fmt.Sprintf("found %s, want %s", article(found), article(jsonKind(e.Type)))
+	if want := wholeNumbers(e.Type); found == "number" && want != "" {
+		// "found a number, want a number" would say nothing
+		msg = fmt.Sprintf("found %s, want %s", value, want)
+	}
 	if e.Field != "" {
 		msg = e.Field + ": " + msg
 	}
@@ -168,6 +172,21 @@ func jsonKind(t reflect.Type) string {
 	default:
 		return "number"
 	}
+}
+
+// wholeNumbers says which numbers a Go integer type t holds, or "" when
+// t is no integer type.
+func wholeNumbers(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return fmt.Sprintf("a whole number from %d to %d", int64(-1)<<(t.Bits()-1), int64(1)<<(t.Bits()-1)-1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return fmt.Sprintf("a whole number from 0 to %d", uint64(1)<<(t.Bits()-1)<<1-1)
+	}
+	return ""
 }
 
 func article(kind string) string {

@@ -676,6 +676,9 @@ func TestImportSaysWhichFieldHasTheWrongType(t *testing.T) {
 		`{"kind":"azc.contexts","version":1,"contexts":{}}`:                                  `contexts: found an object, want an array`,
 		`[1,2]`:                          `found an array, want an object`,
 		`{"version":1,"generation":"x"}`: `generation: found a string, want a number`,
+		// a number of the wrong kind is quoted, with the numbers wanted
+		`{"version":1,"generation":-1}`:  `generation: found -1, want a whole number from 0 to 18446744073709551615`,
+		`{"version":1.5,"generation":1}`: `version: found 1.5, want a whole number from -9223372036854775808 to 9223372036854775807`,
 		// bytes are a base64 string in JSON, not an array
 		`{"kind":"azc.contexts","version":1,"contexts":[],"credentials":{"k":5}}`: `credentials: found a number, want a string (base64)`,
 	} {
