@@ -74,6 +74,17 @@ func sharedParent(stateDir string, add func(name, status, format string, a ...an
 	add("state directory", "warn", "%s (mode %v), the directory that holds it, lets every user move the state directory away and put another in its place: keep it in a directory of your own (AZC_CONFIG_DIR)", parent, fi.Mode().Perm())
 }
 
+// failed is the detail of a check err failed: its message and, when err
+// has one, the way out the commands give as their hint (a profile whose
+// contexts share a name: which file to edit, and how).
+func failed(err error) string {
+	var h interface{ Hint() string }
+	if errors.As(err, &h) && h.Hint() != "" {
+		return err.Error() + "; " + h.Hint()
+	}
+	return err.Error()
+}
+
 func diagnose(f *cmdutil.Factory) *Report {
 	r := &Report{StateDir: f.StateDir, RuntimeDir: cmdutil.RuntimeDir(f)}
 	add := func(name, status, format string, a ...any) {
@@ -89,7 +100,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	} else {
 		for _, c := range profile.CheckFiles(f.StateDir) {
 			if c.Err != nil {
-				add(c.Name, "fail", "%v", c.Err)
+				add(c.Name, "fail", "%s", failed(c.Err))
 			} else {
 				add(c.Name, "ok", "%s", c.Path)
 			}
@@ -107,9 +118,9 @@ func diagnose(f *cmdutil.Factory) *Report {
 	var accountKeys []string    // the profile's, whose blobs doctor authenticates
 	var loaded *profile.Profile // the profile, when it could be read
 	if err != nil {
-		add("profile", "fail", "%v", err)
+		add("profile", "fail", "%s", failed(err))
 	} else if p, err := st.Store().Load(); err != nil {
-		add("profile", "fail", "%v", err)
+		add("profile", "fail", "%s", failed(err))
 	} else {
 		for _, a := range p.Accounts {
 			accountKeys = append(accountKeys, a.Key())
