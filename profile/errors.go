@@ -182,3 +182,20 @@ func quoteAll(s []string) []string {
 	}
 	return q
 }
+
+// ReplacedWhileLockedError reports that profile.json was replaced while
+// azc held profile.lock, by a program that does not take the lock (or
+// took a profile.lock put in place of the one held): the change was made
+// on the file as it was, so nothing was written.
+type ReplacedWhileLockedError struct {
+	Path string // profile.json
+}
+
+func (e *ReplacedWhileLockedError) Error() string {
+	return fmt.Sprintf("%s was replaced by another program while azc held profile.lock; nothing was written", e.Path)
+}
+
+// Hint says what to do: the command again.
+func (e *ReplacedWhileLockedError) Hint() string {
+	return "run the command again; a program that writes profile.json should not (azc's commands change it), or leave profile.lock in place"
+}

@@ -235,22 +235,30 @@ func readAll(f *os.File, path string, size int64) (string, error) {
 // the previous profile there. Where links are not supported, old, the
 // file at path (nil when there is none), is written out as the backup
 // instead. The files data and old copy from are closed before the rename.
-// ready (when not nil) runs once tmp is written and synced, before the
-// backup and the rename: an error from it writes nothing (Store.write
-// checks there that it still holds profile.lock). A failed write removes
-// tmp while it is still its own file.
+// ready (when not nil) runs once tmp is written and synced and the backup
+// made, just before the rename: an error from it writes nothing
+// (Store.write checks there that it still holds profile.lock and that
+// profile.json is the file it read). A failed write removes tmp while it
+// is still its own file.
 func writeAtomic(path, tmp string, data *content, backup string, old *content, ready func() error) (err error) {
 	f, err := createTemp(tmp)
 	if err != nil {
 		return err
 	}
+	// f stays open until the rename, so that no other file made at tmp
+	// meanwhile can have its identity (a file removed and closed may give
+	// its inode number to the next one made).
 	mine, serr := f.Stat()
+	closed := false
 	defer func() {
 		if err == nil {
 			return
 		}
 		if li, lerr := os.Lstat(tmp); lerr == nil && (serr != nil || os.SameFile(mine, li)) {
 			_ = os.Remove(tmp)
+		}
+		if !closed {
+			_ = f.Close()
 		}
 	}()
 	if data.perm != 0 {
@@ -271,12 +279,6 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 	if err == nil {
 		err = f.Sync()
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && ready != nil {
-		err = ready()
-	}
 	if err != nil {
 		return err
 	}
@@ -288,9 +290,27 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 			}
 		}
 	}
-	// A file the new one was copied from is done with: it is closed
-	// before the rename, as Windows renames nothing over a file open
-	// without FILE_SHARE_DELETE (as os.Open opens them).
+	if ready != nil {
+		if err = ready(); err != nil {
+			return err
+		}
+	}
+	// The temporary file is still the one written here: a writer that took
+	// it for a stale one (two writers each holding a profile.lock, one
+	// removed) removed it and is writing its own at the name, which must
+	// not become path half written.
+	if serr == nil {
+		if li, lerr := os.Lstat(tmp); lerr != nil || !os.SameFile(mine, li) {
+			return fmt.Errorf("%s was removed or replaced while azc wrote it; nothing was written", tmp)
+		}
+	}
+	// The files are closed before the rename, as Windows renames nothing
+	// over, or from, a file open without FILE_SHARE_DELETE (as os.Open
+	// opens them).
+	closed = true
+	if err = f.Close(); err != nil {
+		return err
+	}
 	for _, c := range []*content{data, old} {
 		if c != nil && c.from != nil {
 			_ = c.from.Close()

@@ -85,3 +85,65 @@ func TestAWaiterOnARemovedLockFileLocksTheNewOne(t *testing.T) {
 		t.Errorf("a later writer's TryLock of %s = %v, %v; want false: the waiter holds it", other.LockPath(), free, err)
 	}
 }
+
+// TestAWriterDoesNotReplaceAFileWrittenWhileItHeldTheLock: a program that
+// replaces profile.json without azc's lock (an editor, a script's mv, or
+// an azc that locked a profile.lock put in place of the one held and then
+// moved away) while a writer holds the lock: the writer's change was made
+// on the file it read under the lock, so it writes nothing rather than
+// drop the other program's change, and says so.
+func TestAWriterDoesNotReplaceAFileWrittenWhileItHeldTheLock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Update(func(p *Profile) error { p.PreviousContext = "before"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// A change between the first read and the lock makes fn run again
+	// under the lock, where it plays the other program.
+	s.testOnlyEarlyRead = func() {
+		s.testOnlyEarlyRead = nil
+		if _, err := other.Update(func(p *Profile) error { p.PreviousContext = "early"; return nil }); err != nil {
+			t.Error(err)
+		}
+	}
+	runs := 0
+	_, err = s.Update(func(p *Profile) error {
+		runs++
+		if runs == 2 {
+			theirs := p.Clone()
+			theirs.PreviousContext = "while held"
+			data, err := Encode(theirs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmp := s.Path() + ".theirs"
+			if err := os.WriteFile(tmp, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(tmp, s.Path()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p.DefaultContext = "mine"
+		return nil
+	})
+	var re *ReplacedWhileLockedError
+	if !errors.As(err, &re) || re.Path != s.Path() {
+		t.Errorf("Update() error = %v, want *ReplacedWhileLockedError naming %s", err, s.Path())
+	}
+	p, err := other.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs != 2 || p.PreviousContext != "while held" || p.DefaultContext != "" {
+		t.Errorf("runs %d, previous %q, default %q; want 2, the change made while the lock was held, none", runs, p.PreviousContext, p.DefaultContext)
+	}
+}

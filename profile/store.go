@@ -696,6 +696,11 @@ var errLocked = errors.New("profile: locked")
 type lockHold struct {
 	f    *os.File
 	path string
+	// file is profile.json as it was when the lock was got (nil when there
+	// was none), and fileAt its path: no writer replaces it while the lock
+	// is held, so a replacement is a program that does not take the lock.
+	file   fs.FileInfo
+	fileAt string
 	// unlock releases the lock, logging (at debug level) how long it was
 	// waited for and held, for `azc --debug` and the benchmarks that read
 	// it.
@@ -704,13 +709,32 @@ type lockHold struct {
 
 // check reports a *LockReplacedError when the file at the lock's path is
 // no longer the one held: someone removed or replaced profile.lock since,
-// and another writer may have locked the new file. A writer checks just
-// before it writes.
+// and another writer may have locked the new file. It reports a
+// *ReplacedWhileLockedError when profile.json is no longer the file it was
+// when the lock was got (sameIdentity): what the writer read under the
+// lock, and changed, is gone. A writer checks just before it writes.
 func (h *lockHold) check() error {
 	if !sameFileAt(h.f, h.path) {
 		return &LockReplacedError{Path: h.path}
 	}
+	if h.fileAt != "" {
+		now, err := os.Lstat(h.fileAt)
+		if h.file == nil && !errors.Is(err, fs.ErrNotExist) || h.file != nil && (err != nil || !sameIdentity(now, h.file)) {
+			return &ReplacedWhileLockedError{Path: h.fileAt}
+		}
+	}
 	return nil
+}
+
+// hold records profile.json as it is once the lock is got, for check.
+func (s *Store) hold(h *lockHold) (*lockHold, error) {
+	fi, err := os.Lstat(s.path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		h.unlock()
+		return nil, err
+	}
+	h.file, h.fileAt = fi, s.path
+	return h, nil
 }
 
 // acquire takes the exclusive profile lock, waiting at most s.timeout.
@@ -723,20 +747,24 @@ func (s *Store) acquire(waiting func()) (*lockHold, error) {
 	start := time.Now()
 	for range relockTries - 1 {
 		h, err := s.acquireOnce(start, waiting)
-		if err != nil || h.check() == nil {
-			return h, err
+		if err != nil {
+			return nil, err
+		}
+		if h.check() == nil {
+			return s.hold(h)
 		}
 		h.unlock()
 		waiting = nil
 	}
 	h, err := s.acquireOnce(start, nil)
-	if err == nil {
-		if err = h.check(); err != nil {
-			h.unlock()
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
-	return h, err
+	if err = h.check(); err != nil {
+		h.unlock()
+		return nil, err
+	}
+	return s.hold(h)
 }
 
 // relockTries bounds how many times acquire locks the file at the lock's
