@@ -56,8 +56,9 @@ type Options struct {
 	// Session is the process scope; nil means there is none.
 	Session Session
 	// AutosaveEnv is the caller's reading of $AZC_AUTOSAVE (or
-	// AzContextAutoSave, Azure_Profile_Autosave); nil when none is set.
-	// It takes part in the scope rule (see ChangeScope).
+	// AzContextAutoSave, Azure_Profile_Autosave), as AutosaveEnv reads
+	// them; nil when none is set. It takes part in the scope rule (see
+	// ChangeScope) and decides whether the profile's contexts are seen.
 	AutosaveEnv *bool
 	// UserBlobs opens the user's credential store, for the changes that
 	// move a context's tokens into the user scope; nil: tokens are not

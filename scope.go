@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -111,6 +113,54 @@ func scopeOf(autosave bool) profile.Scope {
 		return profile.ScopeUser
 	}
 	return profile.ScopeProcess
+}
+
+// autosaveVariables are the environment variables that set autosave, in
+// the order they are read: azc's own, then Azure PowerShell's.
+var autosaveVariables = [...]string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}
+
+// AutosaveEnv reads the first autosave variable that getenv finds set
+// ($AZC_AUTOSAVE, then Azure PowerShell's AzContextAutoSave and
+// Azure_Profile_Autosave; blanks around a value are ignored, and an empty
+// one is unset): the Options.AutosaveEnv of a State that decides as the
+// azc commands run there do. on is nil when none is set; name is the
+// variable read. A value that is not a boolean (true/false, 1/0, on/off,
+// yes/no, enable[d]/disable[d], CurrentUser/Process, in any case, as
+// PowerShell's bool.TryParse reads "tRuE") is an *AutosaveEnvError: what
+// a shell sees depends on it, so it is not taken as unset.
+func AutosaveEnv(getenv func(string) string) (on *bool, name string, err error) {
+	for _, n := range autosaveVariables {
+		v := strings.TrimSpace(getenv(n))
+		if v == "" {
+			continue
+		}
+		b, err := parseAutosave(v)
+		if err != nil {
+			return nil, n, &AutosaveEnvError{Name: n, Value: v}
+		}
+		return &b, n, nil
+	}
+	return nil, "", nil
+}
+
+// AutosaveEnvError is an autosave variable whose value is not a boolean.
+type AutosaveEnvError struct {
+	Name, Value string
+}
+
+func (e *AutosaveEnvError) Error() string {
+	return fmt.Sprintf("invalid %s=%q: want true or false", e.Name, e.Value)
+}
+
+func parseAutosave(v string) (bool, error) {
+	v = strings.ToLower(v)
+	switch v {
+	case "on", "yes", "currentuser", "enable", "enabled":
+		return true, nil
+	case "off", "no", "process", "disable", "disabled":
+		return false, nil
+	}
+	return strconv.ParseBool(v)
 }
 
 // ProfileHiddenBy reports whether autosave off hides the profile's

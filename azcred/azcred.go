@@ -48,8 +48,10 @@ type Options struct {
 	// else ~/.config/azc).
 	Dir string
 	// Getenv is how the environment is read (AZC_CONTEXT, AZC_SESSION,
-	// AZC_CONFIG_DIR, XDG_RUNTIME_DIR, TMPDIR, AZC_REQUIRE_ENCRYPTION and
-	// the proxy variables); nil means os.Getenv.
+	// AZC_CONFIG_DIR, XDG_RUNTIME_DIR, TMPDIR, AZC_REQUIRE_ENCRYPTION,
+	// the autosave variables of azc.AutosaveEnv, which decide whether the
+	// profile's contexts are seen, and the proxy variables); nil means
+	// os.Getenv.
 	Getenv func(string) string
 	// HTTPClient, when set, carries every request to the identity
 	// provider; nil means azc's own client for the context's cloud (with
@@ -100,7 +102,11 @@ func New(opts *Options) (*Credential, error) {
 		}
 		dir = d
 	}
-	st, err := azc.Open(azc.Options{Dir: dir, Logger: log})
+	autosave, _, err := azc.AutosaveEnv(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("azcred: %w", err)
+	}
+	st, err := azc.Open(azc.Options{Dir: dir, Logger: log, AutosaveEnv: autosave})
 	if err != nil {
 		return nil, err
 	}

@@ -159,3 +159,42 @@ func TestContextIsACopy(t *testing.T) {
 		t.Errorf("GetToken without credentials = %v; want auth.ErrNotSignedIn", err)
 	}
 }
+
+// TestNewFollowsTheAutosaveVariables: autosave turned off by
+// $AZC_AUTOSAVE (or Azure PowerShell's AzContextAutoSave,
+// Azure_Profile_Autosave) hides the profile's contexts from a shell, as it
+// does from every azc command there (`azc token` finds no context): New
+// finds none either, and a value that is not a boolean is the commands'
+// error, never a fall back to the profile's default.
+func TestNewFollowsTheAutosaveVariables(t *testing.T) {
+	t.Parallel()
+	emu, dir, _ := world(t)
+	for _, tc := range []struct {
+		env     map[string]string
+		want    string // the context, or "" for none
+		wantErr string
+	}{
+		{env: map[string]string{"AZC_AUTOSAVE": "false"}},
+		{env: map[string]string{"AzContextAutoSave": "False"}},
+		{env: map[string]string{"Azure_Profile_Autosave": "0", "AZC_CONTEXT": "Contoso Test"}},
+		{env: map[string]string{"AZC_AUTOSAVE": "true", "AzContextAutoSave": "false"}, want: "Contoso Dev"},
+		{env: map[string]string{"AZC_AUTOSAVE": "maybe"}, wantErr: `invalid AZC_AUTOSAVE="maybe"`},
+	} {
+		cred, err := azcred.New(&azcred.Options{Dir: dir, Getenv: env(tc.env), HTTPClient: emu.Client()})
+		switch {
+		case tc.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%v: New = %v, want an error %q", tc.env, err, tc.wantErr)
+			}
+		case tc.want == "":
+			var nf *profile.NotFoundError
+			if !errors.Is(err, azc.ErrNoContext) && !errors.As(err, &nf) {
+				t.Errorf("%v: New = %v, want no context (the profile's are hidden)", tc.env, err)
+			}
+		case err != nil:
+			t.Errorf("%v: New: %v", tc.env, err)
+		case cred.Context().Name != tc.want:
+			t.Errorf("%v: context %q, want %q", tc.env, cred.Context().Name, tc.want)
+		}
+	}
+}

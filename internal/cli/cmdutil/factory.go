@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/azcontext/azc"
@@ -74,9 +72,6 @@ func ContextRef(f *Factory, flag string) string {
 	return f.Getenv("AZC_CONTEXT")
 }
 
-// autosaveEnv are the variables that turn autosave off, azc's own first.
-var autosaveEnv = []string{"AZC_AUTOSAVE", "AzContextAutoSave", "Azure_Profile_Autosave"}
-
 // StateAndScope opens the state and decides, by ChangeScope, the scope a
 // state-changing command with the given --scope flag writes to.
 func StateAndScope(f *Factory, flag string) (*azc.State, profile.Scope, error) {
@@ -112,44 +107,18 @@ func ScopeDecision(f *Factory, st *azc.State, flag string) (azc.ScopeDecision, e
 	return d, err
 }
 
-// EnvAutosave reads the first autosave variable that is set ($AZC_AUTOSAVE,
-// then Azure PowerShell's AzContextAutoSave and Azure_Profile_Autosave):
-// nil when none is; an exit-2 error naming the variable when its value is
-// not a boolean (also on/off, enabled/disabled, CurrentUser/Process).
+// EnvAutosave is azc.AutosaveEnv over the command's environment, whose
+// error is a usage error (exit 2) with the way out.
 func EnvAutosave(f *Factory) (on *bool, name string, err error) {
-	for _, n := range autosaveEnv {
-		v := strings.TrimSpace(f.Getenv(n))
-		if v == "" {
-			continue
-		}
-		b, err := parseBool(v)
-		if err != nil {
-			return nil, n, WithHint(&AutosaveEnvError{Name: n, Value: v}, ExitUsage, fmt.Sprintf("set %s to true or false, or unset it", n))
-		}
-		return &b, n, nil
+	on, name, err = azc.AutosaveEnv(f.Getenv)
+	if err != nil {
+		return nil, name, WithHint(err, ExitUsage, fmt.Sprintf("set %s to true or false, or unset it", name))
 	}
-	return nil, "", nil
+	return on, name, nil
 }
 
 // AutosaveEnvError is an autosave variable whose value is not a boolean.
-type AutosaveEnvError struct {
-	Name, Value string
-}
-
-func (e *AutosaveEnvError) Error() string {
-	return fmt.Sprintf("invalid %s=%q: want true or false", e.Name, e.Value)
-}
-
-func parseBool(v string) (bool, error) {
-	v = strings.ToLower(v) // any case, as PowerShell's bool.TryParse ("tRuE")
-	switch v {
-	case "on", "yes", "currentuser", "enable", "enabled":
-		return true, nil
-	case "off", "no", "process", "disable", "disabled":
-		return false, nil
-	}
-	return strconv.ParseBool(v)
-}
+type AutosaveEnvError = azc.AutosaveEnvError
 
 // CheckTenantFlag refuses, exit 2, a --tenant value that no tenant id or
 // domain can be (profile.ValidTenant); empty is no flag.
