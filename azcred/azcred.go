@@ -115,12 +115,14 @@ func New(opts *Options) (*Credential, error) {
 		if tmp == "" {
 			tmp = os.TempDir()
 		}
+		// one that cannot be opened is an error, as for every azc
+		// command: the profile's default may be another subscription
+		// than the shell selected
 		sess, err := session.Open(session.RuntimeDir(getenv("XDG_RUNTIME_DIR"), tmp, os.Getuid()), secret.New(v))
 		if err != nil {
-			log.Warn("azcred: ignoring the session", "variable", session.EnvVar, "err", err)
-		} else {
-			st = st.WithSession(sess)
+			return nil, fmt.Errorf("azcred: %w", err)
 		}
+		st = st.WithSession(sess)
 	}
 	ref := o.Context
 	if ref == "" {

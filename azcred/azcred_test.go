@@ -81,7 +81,6 @@ func TestNewPicksTheContextAsTheCommandDoes(t *testing.T) {
 		{"a named context over AZC_CONTEXT", "Contoso Dev", map[string]string{"AZC_CONTEXT": "Contoso Test"}, "Contoso Dev"},
 		{"the session's default over the profile's", "", map[string]string{session.EnvVar: envValue.Reveal(), "XDG_RUNTIME_DIR": runtime}, "Contoso Test"},
 		{"AZC_CONTEXT over the session's default", "", map[string]string{session.EnvVar: envValue.Reveal(), "XDG_RUNTIME_DIR": runtime, "AZC_CONTEXT": "Contoso Dev"}, "Contoso Dev"},
-		{"a session that cannot be opened is ignored", "", map[string]string{session.EnvVar: "not-a-session", "XDG_RUNTIME_DIR": runtime}, "Contoso Dev"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cred, err := azcred.New(&azcred.Options{Context: tc.context, Dir: dir, Getenv: env(tc.env), HTTPClient: emu.Client()})
@@ -99,6 +98,31 @@ func TestNewPicksTheContextAsTheCommandDoes(t *testing.T) {
 				t.Errorf("token of tenant %s, want %s", got, emulator.DefaultHomeTenantID)
 			}
 		})
+	}
+}
+
+// TestNewFailsInABrokenSession: a session $AZC_SESSION names that cannot
+// be opened (malformed, ended, another key) is an error, as it is for
+// every azc command: never the profile's default in its place, which may
+// be another subscription than the shell selected.
+func TestNewFailsInABrokenSession(t *testing.T) {
+	t.Parallel()
+	emu, dir, _ := world(t)
+	runtime := t.TempDir()
+	sess, envValue, err := session.New(runtime, os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.End(); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"not-a-session", envValue.Reveal()} {
+		cred, err := azcred.New(&azcred.Options{Dir: dir, Getenv: env(map[string]string{session.EnvVar: v, "XDG_RUNTIME_DIR": runtime}), HTTPClient: emu.Client()})
+		if err == nil {
+			t.Errorf("New in a broken session gave context %q, want an error", cred.Context().Name)
+		} else if !strings.Contains(strings.ToLower(err.Error()), "session") {
+			t.Errorf("New in a broken session: %v, want an error that names the session", err)
+		}
 	}
 }
 
