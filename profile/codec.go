@@ -103,9 +103,20 @@ func countValues(data []byte) (objects, values int) {
 	for i := 0; i < len(data) && objects <= maxObjects && values <= maxValues; i++ {
 		switch data[i] {
 		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
+			// to the closing quote: the next one not escaped, that is
+			// after an even number of backslashes
+			for {
+				j := bytes.IndexByte(data[i+1:], '"')
+				if j < 0 {
+					return objects, values
+				}
+				i += 1 + j
+				n := 0
+				for data[i-1-n] == '\\' {
+					n++
+				}
+				if n%2 == 0 {
+					break
 				}
 			}
 		case '{':

@@ -72,3 +72,20 @@ func TestTheValueLimitsHoldTheLargestProfiles(t *testing.T) {
 		t.Fatalf("%d contexts hold %d objects and %d values: over the limits (%d, %d)", contexts, o, v, maxObjects, maxValues)
 	}
 }
+
+// TestCountValuesSkipsStrings: what strings hold (brackets, commas,
+// colons, escaped quotes) counts for nothing; each value and object
+// counts once.
+func TestCountValuesSkipsStrings(t *testing.T) {
+	for doc, want := range map[string][2]int{
+		`{"a":"x\"{[,:","b":[1,2,{}]}`: {2, 6},
+		`["a\\\\",{}]`:                 {1, 3},
+		`["\\\"{", "}\\", {"k": [] }]`: {1, 6}, // the empty array counts one
+		`{}`:                           {1, 1},
+		`"{[,:`:                        {0, 1},
+	} {
+		if o, v := countValues([]byte(doc)); o != want[0] || v != want[1] {
+			t.Errorf("countValues(%s) = %d objects, %d values; want %d, %d", doc, o, v, want[0], want[1])
+		}
+	}
+}
