@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -226,6 +227,12 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 		return err
 	}
 	msg := fmt.Sprintf("switched to context %q (%s)", c.Name, Where(st, scope))
+	if env := strings.TrimSpace(f.Getenv("AZC_CONTEXT")); env != "" {
+		// the variable comes before the default use changed (DESIGN §3)
+		if e, err := st.Resolve(env); err != nil || !profile.SameName(e.Name, c.Name) {
+			msg += fmt.Sprintf("\nazc: note: AZC_CONTEXT=%q still picks the context azc uses here: unset it to use %q", env, c.Name)
+		}
+	}
 	if out.Plain() {
 		return out.PrintChange(f, nil, msg)
 	}
