@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -55,7 +57,7 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 	}
 	if opts.File == "-" {
 		_, err = f.IOStreams.Out.Write(data)
-	} else {
+	} else if err = outsideStateDir(opts.File, f.StateDir); err == nil {
 		err = writeExport(opts.File, data, opts.Force)
 	}
 	if err != nil {
@@ -141,6 +143,33 @@ func writeExport(path string, data []byte, force bool) error {
 		return err
 	}
 	return profile.WriteFile(path, data)
+}
+
+// outsideStateDir refuses path when it is in the state directory
+// stateDir or below it, links followed: an export there could replace
+// azc's own files, profile.json (outside profile.lock) or a credential
+// blob (the account's credentials lost, and left in plaintext beside the
+// blobs). A state directory that does not exist yet holds nothing.
+func outsideStateDir(path, stateDir string) error {
+	resolved := func(p string) (string, error) {
+		p, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return "", err
+		}
+		return filepath.Abs(p)
+	}
+	state, err := resolved(stateDir)
+	if err != nil {
+		return nil
+	}
+	dir, err := resolved(filepath.Dir(path))
+	if err != nil {
+		return nil // no directory to write the file in: writeExport says so
+	}
+	if rel, err := filepath.Rel(state, dir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return cmdutil.WithHint(fmt.Errorf("%s is in azc's state directory %s, which holds azc's own files", path, stateDir), cmdutil.ExitFailure, "export to a file outside "+stateDir)
+	}
+	return nil
 }
 
 // notRegular is the error, saying why (because) and the way out, for a
