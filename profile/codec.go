@@ -214,12 +214,15 @@ func article(kind string) string {
 const maxQuoted = 40
 
 // checkHeader checks what Decode checks of a profile's header: its
-// format version and its custom environments' names.
+// format version, its custom environments' names and its accounts' keys.
 func (p *Profile) checkHeader() error {
 	if err := checkVersion(p.Version); err != nil {
 		return err
 	}
-	return checkEnvironmentNames(p.Environments)
+	if err := checkEnvironmentNames(p.Environments); err != nil {
+		return err
+	}
+	return checkAccountKeys(p.Accounts)
 }
 
 // checkVersion refuses a format version this build cannot read.

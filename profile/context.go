@@ -141,9 +141,13 @@ func (c Context) clone() Context {
 }
 
 // validate checks the invariants Decode enforces: every context has a
-// valid name, and no two names are the same (SameName).
+// valid name, and no two names are the same (SameName), nor two accounts'
+// keys, nor two custom environments' names.
 func (p *Profile) validate() error {
 	if err := checkEnvironmentNames(p.Environments); err != nil {
+		return err
+	}
+	if err := checkAccountKeys(p.Accounts); err != nil {
 		return err
 	}
 	_, err := checkNames(len(p.Contexts), func(i int) string { return p.Contexts[i].Name })

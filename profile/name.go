@@ -189,14 +189,15 @@ func (t *nameTable) hash(name string) uint64 {
 	return maphash.Bytes(t.seed, low[:len(name)])
 }
 
-// DuplicateNameError reports two contexts, or two custom environments, of
-// one profile whose names are the same under SameName (a hand-edited
-// file), or a custom environment named as a built-in one: which of them a
-// name would pick is not defined, so the profile is refused.
+// DuplicateNameError reports two contexts, two custom environments or two
+// accounts (by their keys) of one profile whose names are the same under
+// SameName (a hand-edited file), or a custom environment named as a
+// built-in one: which of them a name would pick is not defined, so the
+// profile is refused.
 type DuplicateNameError struct {
 	First, Second string
-	// Kind is "environment" for environments; "" (or "context") for
-	// contexts.
+	// Kind is "environment" for environments, "account" for accounts;
+	// "" (or "context") for contexts.
 	Kind string
 }
 
@@ -218,6 +219,29 @@ func (e *DuplicateNameError) Error() string {
 	}
 	return msg + ")"
 }
+
+// checkAccountKeys refuses two accounts of one key (Account.Key: their
+// environment, home tenant and id the same under SameName, "USER@x" and
+// "user@x"): which of them a context's account names is not defined, as
+// for two contexts of one name.
+func checkAccountKeys(accts []Account) error {
+	if len(accts) < 2 {
+		return nil
+	}
+	seen := make(map[string]int, len(accts))
+	for i := range accts {
+		k := accts[i].Key()
+		if j, ok := seen[k]; ok {
+			return &DuplicateNameError{First: accts[j].spelledKey(), Second: accts[i].spelledKey(), Kind: "account"}
+		}
+		seen[k] = i
+	}
+	return nil
+}
+
+// spelledKey is a's key as the file spells it, for an error: its
+// environment, home tenant and id, not folded.
+func (a *Account) spelledKey() string { return a.Environment + "|" + a.HomeTenantID + "|" + a.ID }
 
 // checkEnvironmentNames refuses custom environments one of which has a
 // name SetEnvironment would not store (empty, white space around it, not

@@ -214,3 +214,49 @@ func TestANameThatIsNotUTF8IsRefused(t *testing.T) {
 		t.Fatalf("an Update naming a context %q: %v, and the profile names it %q; want ErrInvalidName and nothing written", latin1, err, got.Contexts[0].Name)
 	}
 }
+
+// TestTwoAccountsOfOneKeyAreRefused: two accounts whose keys are one
+// under folding (environment, home tenant and id: "USER@x" and "user@x",
+// "ſam" and "sam") are one account, as two contexts of one name are one
+// context: which of them a context's account names is not defined, so
+// such a profile is refused by every read with the path and the way out,
+// the skim's as Decode's, and never written.
+func TestTwoAccountsOfOneKeyAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, ids := range [][2]string{{"user@contoso.com", "USER@contoso.com"}, {"sam@contoso.com", "ſam@contoso.com"}, {"k@x", "k@x"}} {
+		s, err := Open(t.TempDir(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := []byte(`{"version":1,"accounts":[` +
+			`{"id":"` + ids[0] + `","type":"user","environment":"AzureCloud","homeTenantId":"t"},` +
+			`{"id":"` + ids[1] + `","type":"servicePrincipal","environment":"azurecloud","homeTenantId":"T"}],` +
+			`"contexts":[{"name":"a","account":"azurecloud|t|` + ids[0] + `","environment":"AzureCloud","tenant":{"id":"t"}}]}`)
+		if err := writeAtomic(s.Path(), s.tmp, &content{head: file}, "", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		for name, read := range map[string]func() error{
+			"Load":        func() error { _, err := s.Load(); return err },
+			"View":        func() error { _, err := s.View(); return err },
+			"ViewKeeping": func() error { _, err := s.ViewKeeping("a"); return err },
+			"Settings":    func() error { _, err := s.Settings(); return err },
+			"Update":      func() error { _, err := s.Update(func(*Profile) error { return nil }); return err },
+		} {
+			err := read()
+			var ce *CorruptError
+			var dup *DuplicateNameError
+			if !errors.As(err, &ce) || !errors.As(err, &dup) || dup.What() != "account" {
+				t.Fatalf("%q and %q, %s: error %v, want two accounts of one key in a *CorruptError", ids[0], ids[1], name, err)
+			}
+			if !strings.Contains(ce.Hint(), s.Path()) || !strings.Contains(ce.Hint(), "remove one of the two accounts") {
+				t.Fatalf("%s: hint %q: want the path and the way out", name, ce.Hint())
+			}
+		}
+		p := New()
+		p.Accounts = []Account{{ID: ids[0], Environment: "AzureCloud", HomeTenantID: "t"}, {ID: ids[1], Environment: "AzureCloud", HomeTenantID: "t"}}
+		var dup *DuplicateNameError
+		if _, err := Encode(p); !errors.As(err, &dup) {
+			t.Fatalf("Encode of two accounts %q and %q: %v, want a DuplicateNameError", ids[0], ids[1], err)
+		}
+	}
+}
