@@ -692,6 +692,25 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 	return r, nil
 }
 
+// PlaintextBlobs lists the blob files stored unencrypted in the
+// credential store under the state directory dir, found as Check finds
+// them but without opening the store, which makes and records things and
+// which RequireEncryption refuses where no key store is reachable: `azc
+// doctor` names them then, as they hold secrets in the clear. No store
+// there has none.
+func PlaintextBlobs(dir string) ([]string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("credential store: %w", err)
+	}
+	s := &Store{dir: filepath.Join(abs, credentialsDir), log: slog.New(slog.DiscardHandler)}
+	r, err := s.Check()
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return r.Plaintext, err
+}
+
 // Unnamed returns the paths of the blob files that none of keys names.
 // Given the keys of every account something uses (the profile's, a live
 // shell's), they are the blobs nothing reads: left by a sign-out stopped

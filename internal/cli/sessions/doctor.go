@@ -270,10 +270,27 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, ad
 		add("credential store", "ok", "%s", detail)
 	}
 	if err != nil {
+		if errors.Is(err, credstore.ErrEncryptionRequired) {
+			plaintextBlobs(f.StateDir, add)
+		}
 		return nil
 	}
 	credentialFiles(cs, accountKeys, add)
 	return cs
+}
+
+// plaintextBlobs reports the blobs stored unencrypted in the credential
+// store under the state directory dir, which Open refused for want of a
+// key store (AZC_REQUIRE_ENCRYPTION=1): they hold secrets in the clear
+// all the same.
+func plaintextBlobs(dir string, add func(name, status, format string, a ...any)) {
+	plain, err := credstore.PlaintextBlobs(dir)
+	switch {
+	case err != nil:
+		add("credential files", "fail", "%v", err)
+	case len(plain) > 0:
+		add("credential files", "warn", "%d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it where one is: %s", len(plain), strings.Join(plain, ", "))
+	}
 }
 
 // credentialFiles reports the credential store's files: each that azc

@@ -278,3 +278,27 @@ func TestDoctorWarnsOfAStateDirectoryInADirectoryOthersCanWriteTo(t *testing.T) 
 		}
 	}
 }
+
+// TestDoctorNamesThePlaintextBlobsOfAStoreItRefuses: where
+// AZC_REQUIRE_ENCRYPTION=1 and no key store is reachable, the credential
+// store is refused, and doctor still names each blob left unencrypted on
+// disk: it said only that the store was refused, as if nothing were kept
+// in the clear.
+func TestDoctorNamesThePlaintextBlobsOfAStoreItRefuses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain, err := credstore.Open(dir, credstore.Options{Backend: credstore.Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Put("azurecloud|t|plain@example.com", []byte("cache")); err != nil {
+		t.Fatal(err)
+	}
+	var got []Check
+	plaintextBlobs(dir, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	if len(got) != 1 || got[0].Name != "credential files" || got[0].Status != "warn" || !strings.Contains(got[0].Detail, "1 blobs are unencrypted") || !strings.Contains(got[0].Detail, plain.Dir()) {
+		t.Errorf("doctor's credential files %+v: want a warn line naming the plaintext blob", got)
+	}
+}
