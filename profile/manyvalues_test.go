@@ -89,3 +89,25 @@ func TestCountValuesSkipsStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads: a profile.json in
+// Encode's layout whose header holds more accounts than Decode reads (each
+// `{}`, which the skim does not read itself and has encoding/json decode)
+// is refused by a Store's read as Decode refuses it: 60 MiB of them took
+// 5.4 GB and 8 s of every `azc context show`.
+func TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  \"version\": 1,\n  \"generation\": 3,\n  \"settings\": {},\n  \"accounts\": [\n")
+	for i := range maxObjects + 1 {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString("    {}")
+	}
+	b.WriteString("\n  ],\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"k\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n")
+	s := storeWith(t, []byte(b.String()))
+	_, err := s.View()
+	if err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") {
+		t.Fatalf("View: %v; want the objects refused", err)
+	}
+}

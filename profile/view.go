@@ -380,7 +380,9 @@ func skim(text string) *View {
 	}
 	if !plain {
 		h = new(Profile)
-		if err := json.Unmarshal(append(header, '}'), h); err != nil || h.Contexts != nil {
+		// Decode's limits first: a header of more objects or values than
+		// it reads is refused by Decode, not decoded here.
+		if CheckValues(header) != nil || json.Unmarshal(append(header, '}'), h) != nil || h.Contexts != nil {
 			return nil
 		}
 	}
