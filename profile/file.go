@@ -235,11 +235,11 @@ func readAll(f *os.File, path string, size int64) (string, error) {
 // the previous profile there. Where links are not supported, old, the
 // file at path (nil when there is none), is written out as the backup
 // instead. The files data and old copy from are closed before the rename.
-// ready (when not nil) runs once tmp is written and synced and the backup
-// made, just before the rename: an error from it writes nothing
-// (Store.write checks there that it still holds profile.lock and that
-// profile.json is the file it read). A failed write removes tmp while it
-// is still its own file.
+// ready (when not nil) runs once tmp is written and synced, before the
+// backup is made, and again just before the rename: an error from it
+// writes nothing, the backup included (Store.write checks there that it
+// still holds profile.lock and that profile.json is the file it read). A
+// failed write removes tmp while it is still its own file.
 func writeAtomic(path, tmp string, data *content, backup string, old *content, ready func() error) (err error) {
 	f, err := createTemp(tmp)
 	if err != nil {
@@ -281,6 +281,15 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 	}
 	if err != nil {
 		return err
+	}
+	// ready is asked before the backup as well as before the rename: a
+	// write it stops must leave the backup as it was, not make it the file
+	// that took profile.json's place (perhaps damaged), in the place of the
+	// last good copy.
+	if ready != nil {
+		if err = ready(); err != nil {
+			return err
+		}
 	}
 	if backup != "" && old != nil {
 		if err := linkBackup(path, backup); err != nil {

@@ -147,3 +147,57 @@ func TestAWriterDoesNotReplaceAFileWrittenWhileItHeldTheLock(t *testing.T) {
 		t.Errorf("runs %d, previous %q, default %q; want 2, the change made while the lock was held, none", runs, p.PreviousContext, p.DefaultContext)
 	}
 }
+
+// TestAWriteThatWritesNothingKeepsTheBackup: a writer that finds
+// profile.json replaced while it held the lock writes nothing, the backup
+// included: a program that left a damaged profile.json meanwhile must not
+// make it the backup too, where it would take the last good copy's place.
+func TestAWriteThatWritesNothingKeepsTheBackup(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"first", "second"} {
+		if _, err := other.Update(func(p *Profile) error { p.PreviousContext = name; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.testOnlyEarlyRead = func() {
+		s.testOnlyEarlyRead = nil
+		if _, err := other.Update(func(p *Profile) error { p.PreviousContext = "early"; return nil }); err != nil {
+			t.Error(err)
+		}
+	}
+	var bak []byte
+	runs := 0
+	_, err = s.Update(func(p *Profile) error {
+		runs++
+		if runs == 2 {
+			if bak, err = os.ReadFile(s.bak); err != nil {
+				t.Fatal(err)
+			}
+			tmp := s.Path() + ".theirs"
+			if err := os.WriteFile(tmp, []byte(`{"version":1,"gen`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(tmp, s.Path()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p.DefaultContext = "mine"
+		return nil
+	})
+	var re *ReplacedWhileLockedError
+	if !errors.As(err, &re) {
+		t.Fatalf("Update() error = %v, want *ReplacedWhileLockedError", err)
+	}
+	if got, err := os.ReadFile(s.bak); err != nil || string(got) != string(bak) {
+		t.Errorf("%s after a write that wrote nothing = %q, %v; want it as it was, %q", s.bak, got, err, bak)
+	}
+}
