@@ -14,94 +14,105 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// storeImported stores what imp carries of credentials in scope's store:
-// MSAL token caches are merged into the accounts' blobs, and azc credential
-// blobs are stored where the account has none. It returns how many accounts
-// got credentials. Call it after the profile holds the imported contexts:
-// each blob is written under its account's lock, so a removal of the
-// account that deletes its blob (auth.DropCredentials) comes wholly before
-// or after it; and only while scope's profile names the account, read
-// under that lock, so that a removal that came in between the profile's
-// write and this (and found no blob to delete) leaves none behind.
-func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported) (int, error) {
+// storeImported stores what imp carries of credentials in scope's store
+// and then runs record, the change that adds the imported contexts to
+// scope's profile: MSAL token caches are merged into the accounts' blobs,
+// and azc credential blobs are stored where the account has none. It
+// returns how many accounts got credentials. The accounts' locks are held
+// from the first blob stored until record has written the profile, as a
+// sign-in holds them (docs/locking.md): a removal of an account (`azc
+// logout`, `context remove`), whose auth.DropCredentials reads the
+// profile under the same lock, comes wholly before or after, and a
+// process that stops in between leaves blobs no context names (`azc
+// doctor` reports them), never a context whose credentials are missing.
+// When record fails, each blob is put back as it was.
+func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported, record func() error) (int, error) {
 	if len(imp.TokenCaches) == 0 && len(imp.Credentials) == 0 {
-		return 0, nil
+		return 0, record()
 	}
 	store, err := cmdutil.Blobs(f, st, scope)
 	if err != nil {
 		return 0, err
 	}
-	names := func(key string) (bool, error) {
-		p, err := cmdutil.ScopeProfile(st, scope)
-		if err != nil {
-			return false, err
-		}
-		return p.NamesAccount(key), nil
-	}
-	blobs := namedOnly{Blobs: store, names: names}
-	done := map[string]bool{}
+	keys := slices.Collect(maps.Keys(imp.TokenCaches))
 	for k, data := range imp.Credentials {
-		if len(data) == 0 {
-			continue
+		if len(data) > 0 {
+			keys = append(keys, k)
 		}
-		stored := false
-		err := blobs.Update(k, func(old []byte) ([]byte, error) {
-			if old != nil {
-				return old, nil
+	}
+	unlock, err := credstore.LockKeys(context.Background(), store, keys)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	blobs := &locked{Blobs: store, old: map[string][]byte{}}
+	done := map[string]bool{}
+	n, err := func() (int, error) {
+		for k, data := range imp.Credentials {
+			if len(data) == 0 {
+				continue
 			}
-			stored = true
-			return data, nil
-		})
-		if err != nil {
-			return len(done), fmt.Errorf("store the credentials of an imported account: %w", err)
+			err := blobs.Update(k, func(old []byte) ([]byte, error) {
+				if old != nil {
+					return old, nil
+				}
+				done[k] = true
+				return data, nil
+			})
+			if err != nil {
+				return len(done), fmt.Errorf("store the credentials of an imported account: %w", err)
+			}
 		}
-		if stored {
+		for k, cache := range imp.TokenCaches {
+			if err := credblob.MergeMSALCache(blobs, k, cache); err != nil {
+				return len(done), fmt.Errorf("store the tokens of an imported account: %w", err)
+			}
 			done[k] = true
 		}
+		return len(done), record()
+	}()
+	if err != nil {
+		blobs.restore()
+		return 0, err
 	}
-	for k, cache := range imp.TokenCaches {
-		stored := false
-		counted := namedOnly{Blobs: store, names: func(key string) (bool, error) {
-			ok, err := names(key)
-			stored = ok
-			return ok, err
-		}}
-		if err := credblob.MergeMSALCache(counted, k, cache); err != nil {
-			return len(done), fmt.Errorf("store the tokens of an imported account: %w", err)
-		}
-		if stored {
-			done[k] = true
-		}
-	}
-	return len(done), nil
+	return n, nil
 }
 
-// namedOnly is a credential store whose Update changes a blob only while
-// names reports its key named (by the scope's profile), asked under the
-// blob's lock: else it leaves the blob, or its absence, as it is.
-type namedOnly struct {
+// locked is a credential store whose blobs' locks the caller holds: its
+// Update reads and writes without them, and remembers each blob as it was
+// before its first change, for restore.
+type locked struct {
 	credstore.Blobs
-	names func(key string) (bool, error)
+	old map[string][]byte // nil: there was none
 }
 
-// errNotNamed stops an Update of a blob whose key the profile does not name.
-var errNotNamed = errors.New("the account is not named")
-
-func (b namedOnly) Update(key string, fn func(old []byte) ([]byte, error)) error {
-	err := b.Blobs.Update(key, func(old []byte) ([]byte, error) {
-		ok, err := b.names(key)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errNotNamed
-		}
-		return fn(old)
-	})
-	if errors.Is(err, errNotNamed) {
-		return nil
+func (b *locked) Update(key string, fn func(old []byte) ([]byte, error)) error {
+	old, err := b.Get(key)
+	if errors.Is(err, credstore.ErrNotFound) {
+		old, err = nil, nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	data, err := fn(old)
+	if err != nil {
+		return err
+	}
+	if _, ok := b.old[key]; !ok {
+		b.old[key] = old
+	}
+	return b.Put(key, data)
+}
+
+// restore puts back every blob Update changed as it was.
+func (b *locked) restore() {
+	for k, old := range b.old {
+		if old == nil {
+			_ = b.Delete(k)
+		} else {
+			_ = b.Put(k, old)
+		}
+	}
 }
 
 // probeImported checks, before the profile changes, what storeImported

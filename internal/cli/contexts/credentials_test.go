@@ -10,15 +10,12 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// TestAnImportStoresNoCredentialsOfAnAccountRemovedMeanwhile: an import
-// writes the profile, then stores each account's credentials under the
-// account's lock. A removal of the account's contexts in between (`azc
-// logout`, `context remove` in another shell) found no blob to drop; the
-// import then stored the account's tokens, which nothing named, read or
-// removed afterwards. The import stores an account's credentials only
-// while the scope's profile names the account, as the removal decides
-// under the same lock.
-func TestAnImportStoresNoCredentialsOfAnAccountRemovedMeanwhile(t *testing.T) {
+// TestAnImportStoresCredentialsBeforeItsContexts: an import stores each
+// account's credentials, under the account's lock, before the change that
+// adds its contexts writes the profile (as a sign-in does), so that no
+// removal or stop in between leaves a context without credentials; when
+// that change fails, the blobs are as they were.
+func TestAnImportStoresCredentialsBeforeItsContexts(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := cmdutil.Test()
 	env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(t.TempDir(), "azc")}
@@ -36,25 +33,30 @@ func TestAnImportStoresNoCredentialsOfAnAccountRemovedMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	dropUnusableCredentials(imp)
-	if _, err := st.Change(profile.ScopeUser, func(p *profile.Profile) error { p.Merge(imp); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	// the account signed out meanwhile: its contexts and account go, and
-	// its credentials, of which there are none yet
-	if _, err := st.Change(profile.ScopeUser, func(p *profile.Profile) error {
-		p.Contexts, p.Accounts = nil, nil
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := storeImported(f, st, profile.ScopeUser, imp); err != nil {
-		t.Fatal(err)
-	}
 	blobs, err := cmdutil.UserBlobs(f)
 	if err != nil {
 		t.Fatal(err)
 	}
+	failed := errors.New("the profile's change failed")
+	if _, err := storeImported(f, st, profile.ScopeUser, imp, func() error {
+		if _, err := blobs.Get(key); err != nil {
+			t.Errorf("the profile is changed before the account's credentials are stored (Get: %v)", err)
+		}
+		return failed
+	}); !errors.Is(err, failed) {
+		t.Fatalf("storeImported() error = %v, want the change's", err)
+	}
 	if _, err := blobs.Get(key); !errors.Is(err, credstore.ErrNotFound) {
-		t.Fatalf("the credentials of an account the profile no longer names were stored (Get: %v)", err)
+		t.Fatalf("the credentials of an import whose profile change failed were kept (Get: %v)", err)
+	}
+	n, err := storeImported(f, st, profile.ScopeUser, imp, func() error {
+		_, err := st.Change(profile.ScopeUser, func(p *profile.Profile) error { p.Merge(imp); return nil })
+		return err
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("storeImported() = %d, %v; want 1 account", n, err)
+	}
+	if _, err := blobs.Get(key); err != nil {
+		t.Errorf("the imported credentials are not stored (Get: %v)", err)
 	}
 }

@@ -239,10 +239,17 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	}
 	var res profile.MergeResult
-	ch, err := st.Change(scope, func(p *profile.Profile) error {
-		res = p.Merge(imp)
-		return nil
+	var ch *azc.Change
+	n, err := storeImported(f, st, scope, imp, func() (err error) {
+		ch, err = st.Change(scope, func(p *profile.Profile) error {
+			res = p.Merge(imp)
+			return nil
+		})
+		return err
 	})
+	if n > 0 {
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, cmdutil.ScopeName(scope)))
+	}
 	if err != nil {
 		return err
 	}
@@ -260,13 +267,6 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 			res.Default = r.New
 		}
 		res.Warnings = append(res.Warnings, renameWarning(scope, r, "imported"))
-	}
-	n, err := storeImported(f, st, scope, imp)
-	if n > 0 {
-		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, cmdutil.ScopeName(scope)))
-	}
-	if err != nil {
-		return err
 	}
 	result := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
 		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}
