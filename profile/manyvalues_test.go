@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -109,5 +110,40 @@ func TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads(t *testing.T) {
 	_, err := s.View()
 	if err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") {
 		t.Fatalf("View: %v; want the objects refused", err)
+	}
+}
+
+// TestAWriteOverTheValueLimitsWritesNothing: a change that would make
+// profile.json hold more objects than Decode reads (here 125,001 contexts,
+// each with a subscription and a property: some 40 MB, within
+// MaxFileSize) is refused, and nothing written: azc never writes a
+// profile it would then refuse to read, which would stop every command.
+func TestAWriteOverTheValueLimitsWritesNothing(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filledProfile()
+	want.Contexts = want.Contexts[:1]
+	if _, err := s.Update(func(p *Profile) error { *p = *want.Clone(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Update(func(p *Profile) error {
+		c := p.Contexts[0]
+		for i := range maxObjects / 4 {
+			c.Name = fmt.Sprint("c", i)
+			p.Contexts = append(p.Contexts, c)
+		}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") || !strings.Contains(err.Error(), "nothing was written") {
+		t.Errorf("Update() to %d contexts: %v; want an error saying it holds more than 500,000 JSON objects and nothing was written", maxObjects/4+1, err)
+	}
+	p, err := s.Load()
+	if err != nil {
+		t.Fatalf("Load() after the refused write: %v", err)
+	}
+	if len(p.Contexts) != 1 {
+		t.Errorf("Load() after the refused write: %d contexts, want 1", len(p.Contexts))
 	}
 }

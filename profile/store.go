@@ -659,7 +659,8 @@ func (s *Store) readView() (*View, string, error) {
 // write replaces profile.json with data, keeping old (the text of the
 // file it replaces) as the backup; nil data writes nothing: no write, no
 // new generation, no fsync. Data over MaxFileSize is refused with a
-// *TooLargeError: azc would refuse to read the file it wrote.
+// *TooLargeError, and data over CheckValues' limits with its error: azc
+// would refuse to read the file it wrote.
 func (s *Store) write(h *lockHold, data *content, old string) error {
 	var prev *content
 	if old != "" {
@@ -676,6 +677,14 @@ func (s *Store) writeOver(h *lockHold, data, old *content) error {
 	}
 	if data.size() > MaxFileSize {
 		return &TooLargeError{Path: s.path, Max: MaxFileSize, Write: true}
+	}
+	// A file encoded whole (not one whose contexts are copied from the
+	// file it replaces) is held to the limits Decode reads within, as to
+	// MaxFileSize: azc never writes a profile it would refuse to read.
+	if data.raw == "" && data.from == nil {
+		if err := CheckValues(data.head); err != nil {
+			return fmt.Errorf("the new %s: %w; nothing was written", s.path, err)
+		}
 	}
 	if err := writeAtomic(s.path, s.tmp, data, s.bak, old, h.check); err != nil {
 		return fmt.Errorf("write profile: %w", err)
