@@ -254,11 +254,15 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 		if err == nil {
 			return
 		}
-		if li, lerr := os.Lstat(tmp); lerr == nil && (serr != nil || os.SameFile(mine, li)) {
-			_ = os.Remove(tmp)
-		}
+		// tmp is compared while f is open (its identity still its own)
+		// and removed once f is closed: Windows removes no file open
+		// without FILE_SHARE_DELETE, as os.OpenFile opens them.
+		li, lerr := os.Lstat(tmp)
 		if !closed {
 			_ = f.Close()
+		}
+		if lerr == nil && (serr != nil || os.SameFile(mine, li)) {
+			_ = os.Remove(tmp)
 		}
 	}()
 	if data.perm != 0 {

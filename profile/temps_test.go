@@ -1,6 +1,8 @@
 package profile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -111,5 +113,29 @@ func TestAWriteDoesNotRenameATemporaryFileItDidNotMake(t *testing.T) {
 	}
 	if got, err := os.ReadFile(tmp); err != nil || string(got) != "half of theirs" {
 		t.Errorf("%s = %q, %v; want the other's file left to its writer", tmp, got, err)
+	}
+}
+
+// TestAWriteStoppedBeforeItsRenameLeavesNoTemporaryFile: a write that
+// ready stops (profile.lock or profile.json replaced while it was held)
+// removes its temporary file, as a failed rename does. The file is still
+// open when ready runs, and Windows removes no open file: it must be
+// closed first.
+func TestAWriteStoppedBeforeItsRenameLeavesNoTemporaryFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path, tmp := filepath.Join(dir, FileName), filepath.Join(dir, tempName)
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stopped")
+	if err := writeAtomic(path, tmp, &content{head: []byte("new")}, "", nil, func() error { return stop }); !errors.Is(err, stop) {
+		t.Fatalf("writeAtomic stopped by ready: %v, want ready's error", err)
+	}
+	if _, err := os.Lstat(tmp); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Lstat(%s) after the stopped write: %v; want it removed", tmp, err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "old" {
+		t.Errorf("%s = %q, %v; want the old file", path, got, err)
 	}
 }
