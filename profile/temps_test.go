@@ -87,35 +87,6 @@ func TestAFailedWriteFileLeavesNoTemporaryFile(t *testing.T) {
 	}
 }
 
-// TestAWriteDoesNotRenameATemporaryFileItDidNotMake: profile.json.tmp
-// removed and made again by someone else between a write's creation of it
-// and its rename (a second writer that took it for a stale one, when
-// profile.lock was removed): the write renames nothing, so that the other
-// file, perhaps half written, never becomes profile.json.
-func TestAWriteDoesNotRenameATemporaryFileItDidNotMake(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path, tmp := filepath.Join(dir, FileName), filepath.Join(dir, tempName)
-	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	err := writeAtomic(path, tmp, &content{head: []byte("mine")}, "", nil, func() error {
-		if err := os.Remove(tmp); err != nil {
-			t.Fatal(err)
-		}
-		return os.WriteFile(tmp, []byte("half of theirs"), 0o600)
-	})
-	if err == nil {
-		t.Error("writeAtomic over a temporary file made again meanwhile succeeded")
-	}
-	if got, err := os.ReadFile(path); err != nil || string(got) != "old" {
-		t.Errorf("%s = %q, %v; want the old file", path, got, err)
-	}
-	if got, err := os.ReadFile(tmp); err != nil || string(got) != "half of theirs" {
-		t.Errorf("%s = %q, %v; want the other's file left to its writer", tmp, got, err)
-	}
-}
-
 // TestAWriteStoppedBeforeItsRenameLeavesNoTemporaryFile: a write that
 // ready stops (profile.lock or profile.json replaced while it was held)
 // removes its temporary file, as a failed rename does. The file is still
