@@ -88,7 +88,7 @@ func (e *KeyLostError) Error() string {
 		return fmt.Sprintf("the credentials for %q were encrypted with a data key kept in %s, which azc cannot reach in this process (%s)", e.Key, where, e.Unreachable)
 	}
 	if e.Backend == kernelKeyringName {
-		where += " (its keys do not survive a reboot)"
+		where += " (its keys do not survive a reboot, and each is named for the state directory's path: a directory moved or renamed finds none)"
 	}
 	return fmt.Sprintf("the credentials for %q were encrypted with a data key that is no longer available in %s: sign in again", e.Key, where)
 }

@@ -1,6 +1,8 @@
 package credstore
 
 import (
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -65,5 +67,36 @@ func TestConcurrentFirstOpensAgreeOnOneKey(t *testing.T) {
 		if got, err := s.Get("k"); err != nil || string(got) != "v" {
 			t.Fatalf("store %d Get = %q, %v", i, got, err)
 		}
+	}
+}
+
+// The data key is the state directory's, whichever path reaches it: a
+// store opened through a symbolic link to a parent of the directory (a
+// home reached as /home/u and as /data/home/u) reads the blobs written
+// through the other path.
+func TestAStoreReachedThroughALinkedParentFindsItsKey(t *testing.T) {
+	t.Parallel()
+	real := t.TempDir()
+	link := filepath.Join(t.TempDir(), "home")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	b := &memBackend{keys: map[string][]byte{}}
+	s, err := Open(filepath.Join(real, "azc"), Options{Backend: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("acct", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	linked, err := Open(filepath.Join(link, "azc"), Options{Backend: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := linked.Get("acct"); err != nil || string(got) != "v" {
+		t.Fatalf("Get through the linked parent = %q, %v; want the blob written through the real path", got, err)
+	}
+	if len(b.keys) != 1 {
+		t.Fatalf("%d data keys stored for one state directory, want 1", len(b.keys))
 	}
 }

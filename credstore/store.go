@@ -140,7 +140,14 @@ func Open(dir string, opts Options) (*Store, error) {
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
-	ref := keyRefFor(abs)
+	// The key is the directory's, whichever path reaches it (a parent
+	// that is a symbolic link): it is named for the directory's path with
+	// every link resolved.
+	named := abs
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		named = real
+	}
+	ref := keyRefFor(named)
 	s.ref = ref
 
 	candidates, explicit := []KeyBackend{opts.Backend}, true
@@ -230,7 +237,8 @@ func refused(err error) bool {
 	return errors.As(err, &ue) || errors.As(err, &tl)
 }
 
-// keyRefFor names the data key of the store under state directory abs.
+// keyRefFor names the data key of the store under state directory abs, a
+// path without symbolic links: a directory moved or renamed finds no key.
 func keyRefFor(abs string) KeyRef {
 	sum := sha256.Sum256([]byte(abs))
 	return KeyRef{ID: "azc:datakey:" + hex.EncodeToString(sum[:8]), Dir: filepath.Join(abs, credentialsDir)}
