@@ -25,7 +25,10 @@ import (
 // profile under the same lock, comes wholly before or after, and a
 // process that stops in between leaves blobs no context names (`azc
 // doctor` reports them), never a context whose credentials are missing.
-// When record fails, each blob is put back as it was.
+// When record fails, each blob is put back as it was, but for one the
+// account had none before that scope's profile names now: record may fail
+// after the profile was written (State.Change records the shell's
+// selection afterwards), and that blob is the imported context's.
 func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported, record func() error) (int, error) {
 	if len(imp.TokenCaches) == 0 && len(imp.Credentials) == 0 {
 		return 0, record()
@@ -72,7 +75,8 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		return len(done), record()
 	}()
 	if err != nil {
-		blobs.restore()
+		p, perr := cmdutil.ScopeProfile(st, scope)
+		blobs.restore(func(key string) bool { return perr != nil || p.NamesAccount(key) })
 		return 0, err
 	}
 	return n, nil
@@ -104,11 +108,16 @@ func (b *locked) Update(key string, fn func(old []byte) ([]byte, error)) error {
 	return b.Put(key, data)
 }
 
-// restore puts back every blob Update changed as it was.
-func (b *locked) restore() {
+// restore puts back every blob Update changed as it was; a blob made
+// where there was none stays when named reports its account named (or
+// cannot tell): removed, a context of that account would have no
+// credentials, while one left over is only reported by `azc doctor`.
+func (b *locked) restore(named func(key string) bool) {
 	for k, old := range b.old {
 		if old == nil {
-			_ = b.Delete(k)
+			if !named(k) {
+				_ = b.Delete(k)
+			}
 		} else {
 			_ = b.Put(k, old)
 		}

@@ -60,3 +60,52 @@ func TestAnImportStoresCredentialsBeforeItsContexts(t *testing.T) {
 		t.Errorf("the imported credentials are not stored (Get: %v)", err)
 	}
 }
+
+// TestAnImportWhoseChangeFailsAfterItsWriteKeepsTheCredentials: the
+// change that adds an import's contexts can fail after profile.json was
+// written (State.Change then records the shell's selection, and a write's
+// directory sync comes after its rename): the blobs it stored stay, for
+// the profile names their accounts. Put back, they left a context whose
+// credentials were gone (`azc token`: not signed in).
+func TestAnImportWhoseChangeFailsAfterItsWriteKeepsTheCredentials(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := cmdutil.Test()
+	env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(t.TempDir(), "azc")}
+	f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v1")
+	st, err := f.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "azurecloud|t1|alice@contoso.com"
+	imp, err := profile.Import([]byte(`{"kind": "azc.contexts", "version": 1,
+		"contexts": [{"name": "Alice", "account": "` + key + `", "environment": "AzureCloud", "tenant": {"id": "t1"}}],
+		"accounts": [{"id": "alice@contoso.com", "type": "user", "environment": "AzureCloud", "homeTenantId": "t1"}],
+		"credentials": {"` + key + `": "eyJ2ZXJzaW9uIjoxfQ=="}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropUnusableCredentials(imp)
+	failed := errors.New("the shell's selection could not be recorded")
+	if _, err := storeImported(f, st, profile.ScopeUser, imp, func() error {
+		if _, err := st.Change(profile.ScopeUser, func(p *profile.Profile) error { p.Merge(imp); return nil }); err != nil {
+			return err
+		}
+		return failed
+	}); !errors.Is(err, failed) {
+		t.Fatalf("storeImported() error = %v, want the change's", err)
+	}
+	p, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.NamesAccount(key) {
+		t.Fatal("the profile does not name the imported account after its write")
+	}
+	blobs, err := cmdutil.UserBlobs(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blobs.Get(key); err != nil {
+		t.Errorf("the profile names the imported account, but its credentials are gone (Get: %v)", err)
+	}
+}
