@@ -100,3 +100,42 @@ func TestAStoreReachedThroughALinkedParentFindsItsKey(t *testing.T) {
 		t.Fatalf("%d data keys stored for one state directory, want 1", len(b.keys))
 	}
 }
+
+// A store whose data key was named for its path as given, links and all
+// (as azc named it before it resolved them), still finds that key through
+// the same path: named afresh for the resolved path, it found none, made
+// another, and every blob sealed before read as signed out.
+func TestAKeyNamedForTheUnresolvedPathIsStillFound(t *testing.T) {
+	t.Parallel()
+	real := t.TempDir()
+	link := filepath.Join(t.TempDir(), "home")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	dir := filepath.Join(link, "azc")
+	b := &memBackend{keys: map[string][]byte{}}
+	s, err := Open(dir, Options{Backend: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("acct", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	// the key as an earlier azc stored it: under the name of the path
+	// with its link
+	b.keys = map[string][]byte{keyRefFor(dir).ID: b.keys[s.ref.ID]}
+	again, err := Open(dir, Options{Backend: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := again.Get("acct"); err != nil || string(got) != "v" {
+		t.Fatalf("Get through the same path after the key's name changed = %q, %v; want the blob", got, err)
+	}
+	real2, err := Open(filepath.Join(real, "azc"), Options{Backend: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := real2.Get("acct"); err != nil || string(got) != "v" {
+		t.Fatalf("Get through the resolved path = %q, %v; want the blob", got, err)
+	}
+}

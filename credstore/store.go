@@ -142,13 +142,19 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	// The key is the directory's, whichever path reaches it (a parent
 	// that is a symbolic link): it is named for the directory's path with
-	// every link resolved.
+	// every link resolved. A key named for abs as given (as azc named
+	// keys before) is taken over where the resolved name has none.
 	named := abs
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		named = real
 	}
 	ref := keyRefFor(named)
 	s.ref = ref
+	var given *KeyRef
+	if named != abs {
+		r := keyRefFor(abs)
+		given = &r
+	}
 
 	candidates, explicit := []KeyBackend{opts.Backend}, true
 	if opts.Backend == nil {
@@ -166,7 +172,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		if _, ok := b.(plaintext); ok {
 			break
 		}
-		key, err := s.loadOrCreateKey(b, ref)
+		key, err := s.loadOrCreateKey(b, ref, given)
 		if err != nil {
 			if refused(err) {
 				// a planted key lock is no reason to store secrets unencrypted
@@ -246,9 +252,13 @@ func keyRefFor(abs string) KeyRef {
 
 // loadOrCreateKey loads b's key for ref, creating one under the store's
 // key lock when none exists, so concurrent first uses agree on one key.
-func (s *Store) loadOrCreateKey(b KeyBackend, ref KeyRef) ([]byte, error) {
+// When ref has none (or cannot be read: DPAPI binds a key to its name)
+// and given, the name of the directory's path as given, has one, that key
+// is stored under ref too and used: its blobs stay readable through every
+// path.
+func (s *Store) loadOrCreateKey(b KeyBackend, ref KeyRef, given *KeyRef) ([]byte, error) {
 	key, err := b.LoadKey(ref)
-	if !errors.Is(err, ErrNoKey) {
+	if err == nil || !errors.Is(err, ErrNoKey) && given == nil {
 		return key, err
 	}
 	unlock, err := lockFile(context.Background(), filepath.Join(s.dir, "datakey.lock"), s.lockTimeout)
@@ -257,8 +267,20 @@ func (s *Store) loadOrCreateKey(b KeyBackend, ref KeyRef) ([]byte, error) {
 	}
 	defer unlock()
 	key, err = b.LoadKey(ref)
+	if err == nil {
+		return key, nil
+	}
+	if given != nil {
+		if old, gerr := b.LoadKey(*given); gerr == nil {
+			if err := b.StoreKey(ref, old); err != nil {
+				clear(old)
+				return nil, err
+			}
+			return old, nil
+		}
+	}
 	if !errors.Is(err, ErrNoKey) {
-		return key, err
+		return nil, err
 	}
 	key = make([]byte, 32)
 	if _, err := io.ReadFull(rand.Reader, key); err != nil {
