@@ -137,7 +137,11 @@ func (p *Profile) headerMember(key, value string) bool {
 			p.Settings = Settings{Autosave: &on}
 		}
 	case "environments":
-		p.Environments = make([]Environment, 0, elements(value))
+		n := elements(value, len(`{"name":"","authorityHost":"","armEndpoint":"","armAudience":""}`))
+		if n > maxObjects {
+			return false
+		}
+		p.Environments = make([]Environment, 0, n)
 		ok = k.array(func() bool {
 			var e Environment
 			ok := k.expect(`{"name":`) && k.str(value, &e.Name) &&
@@ -150,7 +154,11 @@ func (p *Profile) headerMember(key, value string) bool {
 			return ok && k.expect(`}`)
 		})
 	case "accounts":
-		p.Accounts = make([]Account, 0, elements(value))
+		n := elements(value, len(`{"id":"","type":"","environment":""}`))
+		if n > maxObjects {
+			return false
+		}
+		p.Accounts = make([]Account, 0, n)
 		ok = k.array(func() bool {
 			var a Account
 			ok := k.expect(`{"id":`) && k.str(value, &a.ID) &&
@@ -176,9 +184,14 @@ func (p *Profile) headerMember(key, value string) bool {
 }
 
 // elements bounds the number of elements of value, an array Encode wrote
-// an element a line, so that the slice it decodes to is made once (each
-// size it grows through would take fresh memory).
-func elements(value string) int { return strings.Count(value, "\n") + 1 }
+// an element a line, none shorter than least bytes, so that the slice it
+// decodes to is made once (each size it grows through would take fresh
+// memory), and no bigger than value could fill (an array of blank lines
+// is not taken for as many elements). More than maxObjects is left to
+// encoding/json, behind Decode's limits (CheckValues).
+func elements(value string, least int) int {
+	return min(strings.Count(value, "\n"), len(value)/least) + 1
+}
 
 // number reads an unsigned JSON integer (no sign, fraction or exponent)
 // that fits a uint64.

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -107,9 +108,17 @@ func TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads(t *testing.T) {
 	}
 	b.WriteString("\n  ],\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"k\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n")
 	s := storeWith(t, []byte(b.String()))
+	// refused undecoded: decoded first, the accounts took a hundred and
+	// more bytes of memory each, some 150 times the file's size
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	_, err := s.View()
+	runtime.ReadMemStats(&after)
 	if err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") {
 		t.Fatalf("View: %v; want the objects refused", err)
+	}
+	if got, most := after.TotalAlloc-before.TotalAlloc, uint64(10*b.Len()); got > most {
+		t.Errorf("View of a header of %d accounts (%d bytes) allocated %d bytes before it refused them, over %d; want them refused before they are decoded", maxObjects+1, b.Len(), got, most)
 	}
 }
 
@@ -145,5 +154,46 @@ func TestAWriteOverTheValueLimitsWritesNothing(t *testing.T) {
 	}
 	if len(p.Contexts) != 1 {
 		t.Errorf("Load() after the refused write: %d contexts, want 1", len(p.Contexts))
+	}
+}
+
+// TestAHeaderInEncodesLayoutOfMoreAccountsThanDecodeReadsIsRefused: the
+// skim reads a header in Encode's layout itself (headerMember), and must
+// refuse what Decode refuses: 500,001 accounts, each as Encode writes one.
+func TestAHeaderInEncodesLayoutOfMoreAccountsThanDecodeReadsIsRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  \"version\": 1,\n  \"generation\": 3,\n  \"accounts\": [\n")
+	for i := range maxObjects + 1 {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `    {"id":"a%d","type":"user","environment":"AzureCloud"}`, i)
+	}
+	b.WriteString("\n  ],\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"azurecloud||a0\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n")
+	if _, err := Decode([]byte(b.String())); err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") {
+		t.Fatalf("Decode: %v; want the objects refused", err)
+	}
+	s := storeWith(t, []byte(b.String()))
+	if _, err := s.View(); err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") {
+		t.Fatalf("View: %v; want the objects refused, as Decode refuses them", err)
+	}
+}
+
+// TestAHeaderOfBlankLinesIsNotTakenForManyElements: the skim sizes the
+// accounts it decodes by the header's lines, one an account in Encode's
+// layout; an array of blank lines (60 MB of them, within MaxFileSize)
+// made it ask for 10 GB before it read one, a Go fatal error where memory
+// is limited.
+func TestAHeaderOfBlankLinesIsNotTakenForManyElements(t *testing.T) {
+	for _, key := range []string{"accounts", "environments"} {
+		text := "{\n  \"version\": 1,\n  \"generation\": 3,\n  \"" + key + "\": [" + strings.Repeat("\n", 1<<20) + "],\n  \"contexts\": []\n}\n"
+		s := storeWith(t, []byte(text))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _ = s.View()
+		runtime.ReadMemStats(&after)
+		if got, most := after.TotalAlloc-before.TotalAlloc, uint64(10*len(text)); got > most {
+			t.Errorf("View of %s of %d blank lines (%d bytes) allocated %d bytes, over %d", key, 1<<20, len(text), got, most)
+		}
 	}
 }
