@@ -742,6 +742,12 @@ func (s *Store) hold(h *lockHold) (*lockHold, error) {
 		h.unlock()
 		return nil, err
 	}
+	if fi != nil {
+		// Windows reads the identity of a file Lstat found from its path
+		// when it is first compared (os.SameFile): read it now, while it
+		// is still the file the lock was got on, not at check's compare.
+		os.SameFile(fi, fi)
+	}
 	h.file, h.fileAt = fi, s.path
 	return h, nil
 }
