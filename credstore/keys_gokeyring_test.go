@@ -34,9 +34,12 @@ func TestGoKeyringBackend(t *testing.T) {
 	if got, err := s2.Get("acct"); err != nil || string(got) != "tokens" {
 		t.Fatalf("second open Get = %q, %v", got, err)
 	}
-	abs := keyRefFor(filepath.Dir(s.dir))
-	if err := keyring.Delete(keyringService, abs.ID); err != nil {
+	ref, given := keyRefsFor(filepath.Dir(s.dir))
+	if err := keyring.Delete(keyringService, ref.ID); err != nil {
 		t.Fatal(err)
+	}
+	if given != nil {
+		_ = keyring.Delete(keyringService, given.ID)
 	}
 	s3, err := Open(dir, Options{Backend: goKeyring{name: secretServiceName}})
 	if err != nil {

@@ -32,15 +32,21 @@ func dropKernelKey(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := unix.KeyctlSearch(ring, "user", keyRefFor(abs).ID, 0)
-	if errors.Is(err, unix.ENOKEY) {
-		return
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := unix.KeyctlInt(unix.KEYCTL_UNLINK, id, ring, 0, 0); err != nil {
-		t.Fatal(err)
+	ref, given := keyRefsFor(abs)
+	for _, r := range []*KeyRef{&ref, given} {
+		if r == nil {
+			continue
+		}
+		id, err := unix.KeyctlSearch(ring, "user", r.ID, 0)
+		if errors.Is(err, unix.ENOKEY) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := unix.KeyctlInt(unix.KEYCTL_UNLINK, id, ring, 0, 0); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -140,21 +140,8 @@ func Open(dir string, opts Options) (*Store, error) {
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
-	// The key is the directory's, whichever path reaches it (a parent
-	// that is a symbolic link): it is named for the directory's path with
-	// every link resolved. A key named for abs as given (as azc named
-	// keys before) is taken over where the resolved name has none.
-	named := abs
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		named = real
-	}
-	ref := keyRefFor(named)
+	ref, given := keyRefsFor(abs)
 	s.ref = ref
-	var given *KeyRef
-	if named != abs {
-		r := keyRefFor(abs)
-		given = &r
-	}
 
 	candidates, explicit := []KeyBackend{opts.Backend}, true
 	if opts.Backend == nil {
@@ -241,6 +228,25 @@ func refused(err error) bool {
 	var ue *profile.UnsafePathError
 	var tl *profile.TooLargeError
 	return errors.As(err, &ue) || errors.As(err, &tl)
+}
+
+// keyRefsFor names the data key of the store under state directory abs.
+// The key is the directory's, whichever path reaches it (a parent that is
+// a symbolic link): ref is named for abs with every link resolved. given
+// is the name for abs as it is, links and all, which azc gave keys before
+// it resolved them (nil when the two are one): loadOrCreateKey takes over
+// a key of that name where ref has none.
+func keyRefsFor(abs string) (ref KeyRef, given *KeyRef) {
+	named := abs
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		named = real
+	}
+	ref = keyRefFor(named)
+	if named != abs {
+		g := keyRefFor(abs)
+		given = &g
+	}
+	return ref, given
 }
 
 // keyRefFor names the data key of the store under state directory abs, a
