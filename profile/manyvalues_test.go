@@ -122,6 +122,48 @@ func TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads(t *testing.T) {
 	}
 }
 
+// TestAStoreRefusesAHeaderOfMoreValuesThanDecodeReads: a header in
+// Encode's very layout, which the skim decodes itself (an account's
+// tenants, here more than Decode reads), is held to Decode's limits too,
+// and refused as Decode refuses it.
+func TestAStoreRefusesAHeaderOfMoreValuesThanDecodeReads(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  \"version\": 1,\n  \"generation\": 3,\n  \"settings\": {},\n  \"accounts\": [\n")
+	b.WriteString(`    {"id":"u","type":"user","environment":"AzureCloud","tenants":[`)
+	for i := range maxValues {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`""`)
+	}
+	b.WriteString("]}\n  ],\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"k\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n")
+	if _, err := Decode([]byte(b.String())); err == nil || !strings.Contains(err.Error(), "more than 4,000,000 JSON values") {
+		t.Fatalf("Decode: %v; want the values refused", err)
+	}
+	s := storeWith(t, []byte(b.String()))
+	// refused before the skim decodes the tenants (16 bytes and more each,
+	// some 8 times the file's size)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := s.View()
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("View: read a header of more values than Decode reads")
+	}
+	if got, most := after.TotalAlloc-before.TotalAlloc, uint64(4*b.Len()); got > most {
+		t.Errorf("View of a header of %d tenants (%d bytes) allocated %d bytes before it refused them, over %d; want them refused before they are decoded", maxValues, b.Len(), got, most)
+	}
+	for name, read := range map[string]func() error{
+		"View":        func() error { _, err := s.View(); return err },
+		"ViewKeeping": func() error { _, err := s.ViewKeeping(""); return err },
+		"Load":        func() error { _, err := s.Load(); return err },
+	} {
+		if err := read(); err == nil || !strings.Contains(err.Error(), "more than 4,000,000 JSON values") {
+			t.Errorf("%s: %v; want the values refused, as Decode refuses them", name, err)
+		}
+	}
+}
+
 // TestAWriteOverTheValueLimitsWritesNothing: a change that would make
 // profile.json hold more objects than Decode reads (here 125,001 contexts,
 // each with a subscription and a property: some 40 MB, within

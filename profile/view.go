@@ -330,7 +330,7 @@ func skim(text string) *View {
 	header := make([]byte, 0, 1024)
 	header = append(header, '{')
 	h, plain := new(Profile), true // plain: h holds the header (see headerMember)
-	seen := map[string]bool{}
+	var members [][2]string        // the header's members' names and values
 	sawContexts := false
 	if !k.byte('{') {
 		return nil
@@ -364,8 +364,7 @@ func skim(text string) *View {
 			}
 			header = append(header, text[keyStart:k.i]...)
 			header = append(header, text[k.i:end]...)
-			plain = plain && !seen[name] && h.headerMember(name, text[k.i:end])
-			seen[name] = true
+			members = append(members, [2]string{name, text[k.i:end]})
 			k.i = end
 		}
 		if k.byte('}') {
@@ -378,11 +377,19 @@ func skim(text string) *View {
 	if k.ws(); k.i != len(text) {
 		return nil
 	}
+	// Decode's limits first: a header of more objects or values than it
+	// reads is refused by Decode, not decoded here.
+	if CheckValues(header) != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, m := range members {
+		plain = plain && !seen[m[0]] && h.headerMember(m[0], m[1])
+		seen[m[0]] = true
+	}
 	if !plain {
 		h = new(Profile)
-		// Decode's limits first: a header of more objects or values than
-		// it reads is refused by Decode, not decoded here.
-		if CheckValues(header) != nil || json.Unmarshal(append(header, '}'), h) != nil || h.Contexts != nil {
+		if err := json.Unmarshal(append(header, '}'), h); err != nil || h.Contexts != nil {
 			return nil
 		}
 	}
