@@ -37,13 +37,7 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 	if err != nil {
 		return 0, err
 	}
-	keys := slices.Collect(maps.Keys(imp.TokenCaches))
-	for k, data := range imp.Credentials {
-		if len(data) > 0 {
-			keys = append(keys, k)
-		}
-	}
-	unlock, err := credstore.LockKeys(context.Background(), store, keys)
+	unlock, err := credstore.LockKeys(context.Background(), store, importedKeys(imp))
 	if err != nil {
 		return 0, err
 	}
@@ -124,18 +118,26 @@ func (b *locked) restore(named func(key string) bool) {
 	}
 }
 
-// probeImported checks, before the profile changes, what storeImported
-// will need of each account it stores credentials for: its lock (probe,
-// Credentials.Probe) and its blob, which must be one azc reads. A lock or
-// blob file azc refuses (a link, another user's) or a damaged blob then
-// stops the import before it changes anything, not halfway.
-func probeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported, probe func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error) error {
+// importedKeys returns the keys of the accounts storeImported stores
+// credentials for: those of imp's token caches and of its credential
+// blobs that are not empty.
+func importedKeys(imp *profile.Imported) []string {
 	keys := slices.Sorted(maps.Keys(imp.TokenCaches))
 	for k, data := range imp.Credentials {
 		if len(data) > 0 && !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
+	return keys
+}
+
+// probeImported checks, before the profile changes, what storeImported
+// will need of each account it stores credentials for: its lock (probe,
+// Credentials.Probe) and its blob, which must be one azc reads. A lock or
+// blob file azc refuses (a link, another user's) or a damaged blob then
+// stops the import before it changes anything, not halfway.
+func probeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *profile.Imported, probe func(ctx context.Context, st *azc.State, scope profile.Scope, keys []string) error) error {
+	keys := importedKeys(imp)
 	if len(keys) == 0 {
 		return nil
 	}
