@@ -227,20 +227,22 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 		return err
 	}
 	msg := fmt.Sprintf("switched to context %q (%s)", c.Name, Where(st, scope))
-	if env := strings.TrimSpace(f.Getenv("AZC_CONTEXT")); env != "" {
-		// the variable comes before the default use changed (DESIGN §3)
-		if e, err := st.Resolve(env); err != nil || !profile.SameName(e.Name, c.Name) {
-			msg += fmt.Sprintf("\nazc: note: AZC_CONTEXT=%q still picks the context azc uses here: unset it to use %q", env, c.Name)
+	if out.Plain() {
+		err = out.PrintChange(f, nil, msg)
+	} else {
+		var shape any
+		if shape, err = ShapeOne(st, c.Name); err == nil {
+			err = out.PrintChange(f, shape, msg)
 		}
 	}
-	if out.Plain() {
-		return out.PrintChange(f, nil, msg)
+	if env := strings.TrimSpace(f.Getenv("AZC_CONTEXT")); err == nil && env != "" {
+		// the variable comes before the default use changed (DESIGN §3),
+		// in every output format
+		if e, rerr := st.Resolve(env); rerr != nil || !profile.SameName(e.Name, c.Name) {
+			cmdutil.Warn(f.IOStreams, fmt.Sprintf("AZC_CONTEXT=%q still picks the context azc uses here: unset it to use %q", env, c.Name))
+		}
 	}
-	shape, err := ShapeOne(st, c.Name)
-	if err != nil {
-		return err
-	}
-	return out.PrintChange(f, shape, msg)
+	return err
 }
 
 // Where says where a change to scope applies: "process scope" (this shell
