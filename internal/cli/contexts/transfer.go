@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -149,27 +148,32 @@ func writeExport(path string, data []byte, force bool) error {
 // stateDir or below it, links followed: an export there could replace
 // azc's own files, profile.json (outside profile.lock) or a credential
 // blob (the account's credentials lost, and left in plaintext beside the
-// blobs). A state directory that does not exist yet holds nothing.
+// blobs). The directories are compared as files (os.SameFile), not as
+// paths: a volume that ignores case (macOS, Windows) reaches the state
+// directory by many spellings. A state directory that does not exist yet
+// holds nothing.
 func outsideStateDir(path, stateDir string) error {
-	resolved := func(p string) (string, error) {
-		p, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return "", err
-		}
-		return filepath.Abs(p)
-	}
-	state, err := resolved(stateDir)
+	state, err := os.Stat(stateDir)
 	if err != nil {
 		return nil
 	}
-	dir, err := resolved(filepath.Dir(path))
+	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
 		return nil // no directory to write the file in: writeExport says so
 	}
-	if rel, err := filepath.Rel(state, dir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return cmdutil.WithHint(fmt.Errorf("%s is in azc's state directory %s, which holds azc's own files", path, stateDir), cmdutil.ExitFailure, "export to a file outside "+stateDir)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
 	}
-	return nil
+	for {
+		if fi, err := os.Stat(dir); err == nil && os.SameFile(fi, state) {
+			return cmdutil.WithHint(fmt.Errorf("%s is in azc's state directory %s, which holds azc's own files", path, stateDir), cmdutil.ExitFailure, "export to a file outside "+stateDir)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
 }
 
 // notRegular is the error, saying why (because) and the way out, for a
