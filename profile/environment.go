@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -79,6 +80,20 @@ type errInvalidEnvironmentName struct{}
 
 func (errInvalidEnvironmentName) Error() string        { return "invalid environment name" }
 func (errInvalidEnvironmentName) Is(target error) bool { return target == ErrInvalidName }
+
+// CheckEndpoint returns v, an environment's authority host or ARM
+// endpoint, as azc keeps it: an absolute http(s) URL, ending in "/". An
+// error says it is none (`environment add` and an import refuse it).
+func CheckEndpoint(v string) (string, error) {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an absolute http(s) URL", v)
+	}
+	if !strings.HasSuffix(v, "/") {
+		v += "/"
+	}
+	return v, nil
+}
 
 // SetEnvironment adds the custom environment e, or replaces the custom one
 // of the same name. Built-in environments cannot be replaced. The name is

@@ -115,7 +115,30 @@ func Import(data []byte) (*Imported, error) {
 	if err := imp.checkEnvironmentSpaces(); err != nil {
 		return nil, err
 	}
+	if err := imp.checkEndpoints(); err != nil {
+		return nil, err
+	}
 	return imp, nil
+}
+
+// checkEndpoints refuses a file with an environment whose authority host
+// or ARM endpoint `environment add` would refuse (CheckEndpoint), and
+// keeps the others as it keeps them.
+func (imp *Imported) checkEndpoints() error {
+	for i := range imp.Environments {
+		e := &imp.Environments[i]
+		for _, f := range []struct {
+			name string
+			v    *string
+		}{{"authorityHost", &e.AuthorityHost}, {"armEndpoint", &e.ARMEndpoint}} {
+			v, err := CheckEndpoint(*f.v)
+			if err != nil {
+				return fmt.Errorf("the file's environment %q has %s %w: edit the file (azc imports nothing until then)", e.Name, f.name, err)
+			}
+			*f.v = v
+		}
+	}
+	return nil
 }
 
 // checkEnvironmentSpaces refuses a file that names an environment with

@@ -557,6 +557,32 @@ func TestImportRefusesAnEnvironmentNameWithSpacesAround(t *testing.T) {
 	}
 }
 
+// TestImportRefusesAnEnvironmentWhoseEndpointIsNoURL: an environment in
+// the file whose authority host or ARM endpoint `environment add` would
+// refuse (no absolute http(s) URL) is refused by the import too, naming
+// it: the one rule is CheckEndpoint's.
+func TestImportRefusesAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
+	t.Parallel()
+	env := func(authority, arm string) string {
+		return `{"kind":"azc.contexts","version":1,"environments":[{"name":"lab","authorityHost":"` + authority + `","armEndpoint":"` + arm + `","armAudience":"https://arm.lab.test/"}]}`
+	}
+	for _, data := range []string{
+		env("https://login.lab.test/", "javascript:alert(1)"),
+		env("file:///etc/passwd", "https://arm.lab.test/"),
+		env("https://login.lab.test/", "arm.lab.test"),
+		env("", "https://arm.lab.test/"),
+	} {
+		imp, err := profile.Import([]byte(data))
+		if err == nil || !strings.Contains(err.Error(), `environment "lab"`) || !strings.Contains(err.Error(), "absolute http(s) URL") {
+			t.Errorf("Import(%s) = %+v, %v; want it refused for the environment's endpoint", data, imp, err)
+		}
+	}
+	imp, err := profile.Import([]byte(env("https://login.lab.test", "http://127.0.0.1:8443/arm/")))
+	if err != nil || len(imp.Environments) != 1 || imp.Environments[0].AuthorityHost != "https://login.lab.test/" {
+		t.Errorf("Import of good endpoints = %+v, %v; want them kept, as environment add keeps them (ending in /)", imp, err)
+	}
+}
+
 // TestImportReadsAProfileAsDecodeDoes: a profile.json that begins with two
 // UTF-8 byte order marks, which every command reads (Decode takes off each
 // leading mark), is imported too.

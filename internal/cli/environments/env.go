@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,12 +149,9 @@ func checkURL(flag, v string) (string, error) {
 	if v == "" {
 		return "", cmdutil.UsageErrorf("%s is required", flag)
 	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", cmdutil.UsageErrorf("%s %q is not an absolute http(s) URL", flag, v)
-	}
-	if !strings.HasSuffix(v, "/") {
-		v += "/"
+	v, err := profile.CheckEndpoint(v)
+	if err != nil {
+		return "", cmdutil.UsageErrorf("%s %w", flag, err)
 	}
 	return v, nil
 }
