@@ -287,8 +287,12 @@ func TestEveryFieldSurvivesAnExportAndAnImport(t *testing.T) {
 	t.Parallel()
 	src := filledProfile()
 	for i := range src.Environments {
-		src.Environments[i].BuiltIn = false
-		src.Accounts[i].Environment = src.Environments[i].Name
+		e := &src.Environments[i]
+		e.BuiltIn = false
+		// endpoints an import takes (CheckEndpoint), each still its own
+		e.AuthorityHost = "https://" + e.AuthorityHost + ".test/"
+		e.ARMEndpoint = "https://" + e.ARMEndpoint + ".test/"
+		src.Accounts[i].Environment = e.Name
 	}
 	for i := range src.Contexts {
 		src.Contexts[i].Environment = src.Environments[i%2].Name

@@ -115,30 +115,30 @@ func Import(data []byte) (*Imported, error) {
 	if err := imp.checkEnvironmentSpaces(); err != nil {
 		return nil, err
 	}
-	if err := imp.checkEndpoints(); err != nil {
-		return nil, err
-	}
+	imp.dropBadEndpoints()
 	return imp, nil
 }
 
-// checkEndpoints refuses a file with an environment whose authority host
-// or ARM endpoint `environment add` would refuse (CheckEndpoint), and
-// keeps the others as it keeps them.
-func (imp *Imported) checkEndpoints() error {
-	for i := range imp.Environments {
-		e := &imp.Environments[i]
-		for _, f := range []struct {
-			name string
-			v    *string
-		}{{"authorityHost", &e.AuthorityHost}, {"armEndpoint", &e.ARMEndpoint}} {
-			v, err := CheckEndpoint(*f.v)
-			if err != nil {
-				return fmt.Errorf("the file's environment %q has %s %w: edit the file (azc imports nothing until then)", e.Name, f.name, err)
-			}
-			*f.v = v
+// dropBadEndpoints leaves out, with a warning, each environment of the
+// file whose authority host or ARM endpoint `environment add` would
+// refuse (CheckEndpoint), and keeps the others' as it keeps them: its
+// contexts then take the profile's environment of that name, or are
+// warned of as naming one it lacks (Merge).
+func (imp *Imported) dropBadEndpoints() {
+	kept := imp.Environments[:0:0]
+	for _, e := range imp.Environments {
+		var err error
+		if e.AuthorityHost, err = CheckEndpoint(e.AuthorityHost); err != nil {
+			imp.warnf("environment %q left out: its authorityHost %v", e.Name, err)
+			continue
 		}
+		if e.ARMEndpoint, err = CheckEndpoint(e.ARMEndpoint); err != nil {
+			imp.warnf("environment %q left out: its armEndpoint %v", e.Name, err)
+			continue
+		}
+		kept = append(kept, e)
 	}
-	return nil
+	imp.Environments = kept
 }
 
 // checkEnvironmentSpaces refuses a file that names an environment with

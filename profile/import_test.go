@@ -172,7 +172,7 @@ func sorted(s []string) []string {
 func TestExportImportRoundTrip(t *testing.T) {
 	t.Parallel()
 	p := sample(t)
-	if err := p.SetEnvironment(profile.Environment{Name: "Emulator", AuthorityHost: "https://127.0.0.1:8443/"}); err != nil {
+	if err := p.SetEnvironment(profile.Environment{Name: "Emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/arm/"}); err != nil {
 		t.Fatal(err)
 	}
 	emu := ctxFor(alice, "t9", "99", "Emu")
@@ -557,11 +557,11 @@ func TestImportRefusesAnEnvironmentNameWithSpacesAround(t *testing.T) {
 	}
 }
 
-// TestImportRefusesAnEnvironmentWhoseEndpointIsNoURL: an environment in
+// TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL: an environment in
 // the file whose authority host or ARM endpoint `environment add` would
-// refuse (no absolute http(s) URL) is refused by the import too, naming
-// it: the one rule is CheckEndpoint's.
-func TestImportRefusesAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
+// refuse (no absolute http(s) URL) is left out of the import with a
+// warning naming it: the one rule is CheckEndpoint's.
+func TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
 	t.Parallel()
 	env := func(authority, arm string) string {
 		return `{"kind":"azc.contexts","version":1,"environments":[{"name":"lab","authorityHost":"` + authority + `","armEndpoint":"` + arm + `","armAudience":"https://arm.lab.test/"}]}`
@@ -573,8 +573,9 @@ func TestImportRefusesAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
 		env("", "https://arm.lab.test/"),
 	} {
 		imp, err := profile.Import([]byte(data))
-		if err == nil || !strings.Contains(err.Error(), `environment "lab"`) || !strings.Contains(err.Error(), "absolute http(s) URL") {
-			t.Errorf("Import(%s) = %+v, %v; want it refused for the environment's endpoint", data, imp, err)
+		if err != nil || len(imp.Environments) != 0 || len(imp.Warnings) != 1 ||
+			!strings.Contains(imp.Warnings[0], `environment "lab" left out`) || !strings.Contains(imp.Warnings[0], "absolute http(s) URL") {
+			t.Errorf("Import(%s) = %+v, %v; want the environment left out with a warning", data, imp, err)
 		}
 	}
 	imp, err := profile.Import([]byte(env("https://login.lab.test", "http://127.0.0.1:8443/arm/")))
