@@ -135,6 +135,42 @@ func TestUseInTheProcessScopeLeavesTheProfileAlone(t *testing.T) {
 	}
 }
 
+// TestUsePreviousTakesOnlyTheContextOfItsName holds `use -` in the user
+// scope to the profile's previous context by its name alone, in a shell as
+// outside one: a previous name that is no context's (removed by hand) is
+// not resolved as a reference, as a prefix of another context's name.
+func TestUsePreviousTakesOnlyTheContextOfItsName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		sess azc.Session
+	}{
+		{"outside a shell", nil},
+		{"in a shell", sessionWithContext()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := openState(t, tc.sess)
+			if _, err := st.Store().Update(func(p *profile.Profile) error {
+				p.PreviousContext = "Dev"
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := st.Use(azc.ScopeUser, "-"); !errors.Is(err, profile.ErrNoPrevious) {
+				t.Errorf("Use(user, -) = %v, %v; want ErrNoPrevious (no context is called Dev)", c, err)
+			}
+			user, err := st.Store().Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if user.DefaultContext != "Production" {
+				t.Errorf("user default = %q, want Production untouched", user.DefaultContext)
+			}
+		})
+	}
+}
+
 func TestUseInTheUserScopeCopiesASessionContext(t *testing.T) {
 	t.Parallel()
 	st := openState(t, sessionWithContext())

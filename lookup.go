@@ -431,6 +431,24 @@ func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 	return &cp, v.scopeOf[i], nil
 }
 
+// previous is the profile's previous context, the one `azc use -` returns
+// to in the user scope, in the merged view: the context of its name alone
+// (profile.View.PreviousIndex), not whatever else the name resolves to (a
+// prefix of another context's name). When autosave off hides the
+// profile's contexts it is not found, as any of them is.
+func (l *lookup) previous() (*profile.Context, profile.Scope, error) {
+	if l.user == nil {
+		if l.head.PreviousContext == "" {
+			return nil, 0, profile.ErrNoPrevious
+		}
+		return nil, 0, &profile.NotFoundError{Kind: "context", Ref: l.head.PreviousContext}
+	}
+	if _, err := l.user.PreviousIndex(); err != nil {
+		return nil, 0, err
+	}
+	return l.exact(l.head.PreviousContext)
+}
+
 // isCurrent reports whether c, of scope, is the context the shell uses.
 func (l *lookup) isCurrent(c *profile.Context, scope profile.Scope) bool {
 	cur, cs, _, err := l.current()

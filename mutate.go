@@ -68,34 +68,30 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 	case scope != profile.ScopeUser && scope != profile.ScopeProcess:
 		return nil, fmt.Errorf("unknown scope %d", scope)
 	}
-	if ref == "-" {
-		if scope == profile.ScopeProcess {
-			sels, err := s.session.Selections()
-			if err != nil {
-				return nil, sessionError(err)
-			}
-			if sels.Previous == nil {
-				return nil, profile.ErrNoPrevious
-			}
-			if err := s.selectInShell(sels.Previous); err != nil {
-				return nil, err
-			}
-			c, err := s.Resolve("")
-			return c, err
-		}
-		h, err := s.store.View()
+	if ref == "-" && scope == profile.ScopeProcess {
+		sels, err := s.session.Selections()
 		if err != nil {
-			return nil, err
+			return nil, sessionError(err)
 		}
-		if ref = h.Header().PreviousContext; ref == "" {
+		if sels.Previous == nil {
 			return nil, profile.ErrNoPrevious
 		}
+		if err := s.selectInShell(sels.Previous); err != nil {
+			return nil, err
+		}
+		return s.Resolve("")
 	}
 	l, err := s.lookup()
 	if err != nil {
 		return nil, err
 	}
-	c, where, err := l.resolve(ref)
+	var c *profile.Context
+	var where profile.Scope
+	if ref == "-" {
+		c, where, err = l.previous()
+	} else {
+		c, where, err = l.resolve(ref)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -611,14 +611,8 @@ func endsAsEncoded(f *os.File, size int64, buf []byte) bool {
 func (st *streamed) index(ref string) (i int, exact bool, err error) {
 	v := st.view
 	if ref == "-" {
-		prev := v.header.PreviousContext
-		if prev == "" {
-			return -1, true, ErrNoPrevious
-		}
-		if v.NameIndex(prev) < 0 {
-			return -1, true, previousRemoved(prev)
-		}
-		ref = prev
+		i, err := v.PreviousIndex()
+		return i, true, err
 	}
 	if ref = strings.TrimSpace(ref); ref == "" {
 		return -1, true, &NotFoundError{Kind: "context", Ref: ref}

@@ -221,6 +221,24 @@ func (v *View) Default() (*Context, error) {
 	return v.Context(i)
 }
 
+// PreviousIndex returns the position of the previous context, the one
+// `azc use -` returns to in the user scope: the context of the name the
+// header's PreviousContext holds (SameName), and no other, as
+// Profile.SetDefault("-") takes it. It is ErrNoPrevious when there is
+// none, and an error wrapping it when the name is no context's. It
+// decodes no context.
+func (v *View) PreviousIndex() (int, error) {
+	prev := v.header.PreviousContext
+	if prev == "" {
+		return -1, ErrNoPrevious
+	}
+	i := v.NameIndex(prev)
+	if i < 0 {
+		return -1, previousRemoved(prev)
+	}
+	return i, nil
+}
+
 // NameIndex returns the position of the context called name (SameName),
 // or -1. It decodes no context.
 func (v *View) NameIndex(name string) int {
@@ -299,13 +317,10 @@ func (v *View) setDefault(ref, old string) (*content, Context, error) {
 	}
 	h := *v.header
 	if ref == "-" {
-		if h.PreviousContext == "" {
-			return nil, Context{}, ErrNoPrevious
+		if _, err := v.PreviousIndex(); err != nil {
+			return nil, Context{}, err
 		}
 		ref = h.PreviousContext
-		if v.NameIndex(ref) < 0 {
-			return nil, Context{}, previousRemoved(ref)
-		}
 	}
 	c, err := v.Find(ref)
 	if err != nil {
