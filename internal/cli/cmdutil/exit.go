@@ -95,7 +95,7 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 		names, _ := contextNames(f)
 		why := MissingContextsHint(f)
 		switch h := DidYouMean(Suggest(nf.Ref, names), func(s string) string { return fmt.Sprintf("%q", s) }); {
-		case nf.Ref != "" && sameRef(f.Getenv("AZC_CONTEXT"), nf.Ref) && !onCommandLine(args, nf.Ref):
+		case fromEnv(f, nf.Ref) && !onCommandLine(args, nf.Ref):
 			// The user may not know the variable is set: the name came
 			// from the environment, not from the command line.
 			if why != "" {
@@ -143,6 +143,13 @@ func onCommandLine(args []string, ref string) bool {
 		}
 	}
 	return false
+}
+
+// fromEnv reports whether ref is what AZC_CONTEXT holds (see sameRef),
+// white space alone included: the variable is set.
+func fromEnv(f *Factory, ref string) bool {
+	v := f.Getenv("AZC_CONTEXT")
+	return v != "" && sameRef(v, ref)
 }
 
 // sameRef reports whether s, typed or in AZC_CONTEXT, is the reference
