@@ -554,7 +554,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 			if !opts.Force {
 				return res, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
 			}
-			res.Replaced = p.removeAt(j)
+			res.Replaced = p.cut(j) // its account's fate once c is in, below
 			if ix != nil {
 				*ix = *p.buildIndex(0)
 			}
@@ -588,6 +588,9 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 		if !old.equal(&c) {
 			*old = c.clone()
 		}
+	}
+	if len(res.Replaced.Contexts) > 0 {
+		res.Replaced.OrphanedAccounts = p.dropOrphansOf(res.Replaced.Contexts)
 	}
 	if opts.MakeDefault {
 		p.setDefault(c.Name)
@@ -714,15 +717,32 @@ func (p *Profile) RemoveContexts(refs []string) (Removal, error) {
 // removeAt removes the contexts at positions at (each once, in any order,
 // reported in that order), and each account no other context uses.
 func (p *Profile) removeAt(at ...int) Removal {
+	rem := p.cut(at...)
+	rem.OrphanedAccounts = p.dropOrphansOf(rem.Contexts)
+	return rem
+}
+
+// dropOrphansOf is DropOrphans of the accounts of cs, contexts removed.
+func (p *Profile) dropOrphansOf(cs []Context) []string {
+	keys := make([]string, len(cs))
+	for j := range cs {
+		keys[j] = cs[j].Account
+	}
+	return p.DropOrphans(keys)
+}
+
+// cut is removeAt but for the accounts, which it leaves: a change that
+// adds a context in the place of those it removes drops the orphans once
+// its own context is in (dropOrphansOf), as that context may use one.
+func (p *Profile) cut(at ...int) Removal {
 	if len(at) == 0 {
 		return Removal{}
 	}
 	rem := Removal{Contexts: make([]Context, len(at))}
 	gone := make([]bool, len(p.Contexts))
-	keys := make([]string, len(at))
 	for j, i := range at {
 		c := p.Contexts[i]
-		rem.Contexts[j], keys[j], gone[i] = c, c.Account, true
+		rem.Contexts[j], gone[i] = c, true
 		if SameName(p.DefaultContext, c.Name) {
 			p.DefaultContext = ""
 		}
@@ -738,7 +758,6 @@ func (p *Profile) removeAt(at ...int) Removal {
 	}
 	clear(p.Contexts[len(kept):])
 	p.Contexts = kept
-	rem.OrphanedAccounts = p.DropOrphans(keys)
 	return rem
 }
 

@@ -176,6 +176,40 @@ func TestUpsertWithATakenName(t *testing.T) {
 	}
 }
 
+// A forced upsert whose name is held by the last context of the very
+// account it is of (`azc login --context-name X --force`, X the account's
+// tenant-level context of a sign-in that skipped population) replaces that
+// context and keeps the account: the account's last context goes, but the
+// new one uses it.
+func TestAForcedUpsertKeepsTheAccountOfTheContextItAdds(t *testing.T) {
+	t.Parallel()
+	p := profile.New()
+	p.UpsertAccount(alice)
+	x := ctxFor(alice, "t1", "", "")
+	x.Name = "X"
+	if _, err := p.UpsertContext(x, profile.UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c := ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000001", "Prod")
+	c.Name = "x"
+	res, err := p.UpsertContext(c, profile.UpsertOptions{Force: true, MakeDefault: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Replaced.Contexts) != 1 || res.Replaced.Contexts[0].Name != "X" {
+		t.Errorf("replaced contexts = %v, want X", res.Replaced.Contexts)
+	}
+	if len(res.Replaced.OrphanedAccounts) != 0 {
+		t.Errorf("orphaned accounts = %v, want none: the new context uses the account", res.Replaced.OrphanedAccounts)
+	}
+	if p.Account(alice.Key()) == nil {
+		t.Errorf("the profile lost account %s, which its context x uses", alice.ID)
+	}
+	if diff := cmp.Diff([]string{"x"}, names(p)); diff != "" {
+		t.Errorf("contexts (-want +got):\n%s", diff)
+	}
+}
+
 // A profile may hold several contexts of one identity (`context set
 // --subscription S --name N` adds one); an upsert under the name of one of
 // them updates that one, never the first of the identity, which would
