@@ -199,6 +199,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		}
 	}
 	var ar auth.ApplyResult
+	var named []azc.Rename // --context-name, which gave way to a distinct name
 	err = res.Save(ctx, blobs, func() error {
 		ch, err := st.Change(scope, func(p *profile.Profile) error {
 			var err error
@@ -208,9 +209,13 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		if err == nil {
 			// the default by the name it has: a name the other scope's
 			// context of another identity holds gave it a distinct one
+			named = nil
 			for _, r := range ch.Renamed {
 				if ar.Default.Name == r.Old {
 					ar.Default.Name = r.New
+					if o.ContextName != "" {
+						named = append(named, r)
+					}
 				}
 			}
 		}
@@ -224,6 +229,9 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 	}
 	if err := DropCredentials(ctx, f, st, scope, ar.Replaced.OrphanedAccounts); err != nil {
 		return err
+	}
+	for _, r := range named {
+		cmdutil.Warn(f.IOStreams, contexts.RenameWarning(scope, r, "saved"))
 	}
 	result := loginOutput{Account: contexts.Account{ID: res.Account.ID, Type: string(res.Account.Type)}, Tenants: len(res.Tenants),
 		Subscriptions: len(res.Subscriptions), ContextsCreated: ar.Created, ContextsUpdated: ar.Updated, Default: ar.Default.Name}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -303,6 +304,36 @@ func TestLoginUnderTheNameOfASecondContextOfItsSubscription(t *testing.T) {
 	got := h.ok("context", "list", "-o", "tsv", "--query", "[].[name, current]")
 	if want := "Contoso Dev\tfalse\nSECOND\ttrue\n"; got != want {
 		t.Errorf("contexts after the sign-in:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestASignInIntoTheShellUnderANameTheProfileHoldsSaysSo: `azc login
+// --scope process --context-name x`, where the profile's context X (the
+// same name, compared ignoring case) is of another identity, gets the
+// distinct name every such context gets, and warns with both names, as
+// `context set --name` and `context import` do: it said only that the
+// current context was "x (<account>)".
+func TestASignInIntoTheShellUnderANameTheProfileHoldsSaysSo(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	login := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID}
+	h.ok(append(login, "--skip-population", "-o", "none")...) // a tenant-level context
+	tenantLevel := strings.TrimSpace(h.ok("context", "show", "-o", "tsv", "--query", "name"))
+	h.ok("context", "rename", tenantLevel, "X", "-o", "none")
+	h.env["XDG_RUNTIME_DIR"] = t.TempDir()
+	h.env["AZC_SESSION"] = strings.TrimSpace(h.ok("session", "start", "--pid", strconv.Itoa(os.Getpid())))
+	code, _, errOut := h.run(append(login, "--scope", "process", "--context-name", "x")...)
+	if code != 0 {
+		t.Fatalf("login: exit %d: %s", code, errOut)
+	}
+	got := "x (" + emulator.DefaultServicePrincipalID + ")"
+	if !strings.Contains(errOut, `current context "`+got+`"`) {
+		t.Fatalf("login did not name the context %q:\n%s", got, errOut)
+	}
+	if want := `azc: warning: context "x": the name is taken by another context in the user scope; saved as "` + got + `"`; !strings.Contains(errOut, want) {
+		t.Errorf("login stderr lacks %q:\n%s", want, errOut)
 	}
 }
 

@@ -98,7 +98,7 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 		verb = "replaced"
 	}
 	for _, r := range res.Renamed {
-		cmdutil.Warn(f.IOStreams, renameWarning(scope, r, verb))
+		cmdutil.Warn(f.IOStreams, RenameWarning(scope, r, verb))
 	}
 	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, Where(st, scope))
 	if out.Plain() {

@@ -270,7 +270,7 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		if profile.SameName(res.Default, r.Old) {
 			res.Default = r.New
 		}
-		res.Warnings = append(res.Warnings, renameWarning(scope, r, "imported"))
+		res.Warnings = append(res.Warnings, RenameWarning(scope, r, "imported"))
 	}
 	result := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
 		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}
@@ -291,10 +291,10 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// renameWarning says that a change of scope added r.Old's context as r.New
-// (verb: "imported", "created") because a context of another identity
-// holds r.Old in the other scope.
-func renameWarning(scope profile.Scope, r azc.Rename, verb string) string {
+// RenameWarning says that a change of scope added r.Old's context as r.New
+// (verb: "imported", "created", "saved") because a context of another
+// identity holds r.Old in the other scope.
+func RenameWarning(scope profile.Scope, r azc.Rename, verb string) string {
 	other := profile.ScopeUser
 	if scope == profile.ScopeUser {
 		other = profile.ScopeProcess
