@@ -299,17 +299,20 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 			change.Moved = change.Moved[:0]
 			change.Renamed = change.Renamed[:0]
 			at := namesAt(p)
+			sessAt := namesAt(sp)
 			for _, c := range sp.Contexts {
 				// By name, as contexts are: a context of the profile with
 				// the name and the identity is updated, as a sign-in there
 				// updates it (what the moved context leaves empty, its
 				// storage account or properties, is kept); a name a
 				// context of another identity holds gets a distinct one,
-				// so moving never replaces another's context.
+				// which no other context of the session holds either (one
+				// moved after it would update it), so moving never
+				// replaces another's context.
 				name := c.Name
 				i, ok := at[fold(c.Name)]
 				if ok && !p.Contexts[i].SameIdentity(&c) {
-					c.Name = distinctName(p, &c, func(string) bool { return false })
+					c.Name = distinctName(p, &c, func(n string) bool { return hasName(sessAt, fold(n)) })
 					ok = false
 				}
 				keepEnvironment(p, c.Environment, sp)

@@ -227,6 +227,58 @@ func TestEnablingAutosaveKeepsWhatTheMovedContextLeavesEmpty(t *testing.T) {
 	}
 }
 
+// TestEnablingAutosaveMovesEachSessionContextApart: a moved context whose
+// name a profile context of another identity took meanwhile (in another
+// shell, where the session is not seen) gets a distinct name that no other
+// context of the session holds either: the session's "P1" became "P1
+// (dave@contoso.com)", and the session's own "P1 (dave@contoso.com)",
+// moved next, then updated it, so two contexts of the shell became one and
+// the first's storage account was lost.
+func TestEnablingAutosaveMovesEachSessionContextApart(t *testing.T) {
+	t.Parallel()
+	st, _ := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	erin := profile.Account{ID: "erin@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	ctx := func(a profile.Account, name, sub, storage string) profile.Context {
+		return profile.Context{Name: name, Account: a.Key(), Environment: "AzureCloud", Tenant: profile.Tenant{ID: "contoso"},
+			Subscription: &profile.Subscription{ID: sub, Name: sub, TenantID: "contoso"}, StorageAccount: storage}
+	}
+	if _, err := st.Update(profile.ScopeProcess, func(p *profile.Profile) error {
+		p.UpsertAccount(dave)
+		p.Contexts = append(p.Contexts, ctx(dave, "P1", "s1", "first"), ctx(dave, "P1 (dave@contoso.com)", "s1", "second"))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// another shell: a context of another identity takes the name P1
+	if _, err := st.Store().Update(func(p *profile.Profile) error {
+		p.UpsertAccount(erin)
+		p.Contexts = append(p.Contexts, ctx(erin, "p1", "s2", ""))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	change, err := st.SetAutosave(profile.ScopeProcess, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range up.Contexts {
+		got = append(got, c.Name+" "+c.StorageAccount)
+	}
+	want := []string{"p1 ", "P1 (dave@contoso.com 2) first", "P1 (dave@contoso.com) second"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the profile's contexts after the move (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"P1 (dave@contoso.com 2)", "P1 (dave@contoso.com)"}, change.Moved); diff != "" {
+		t.Errorf("moved (-want +got):\n%s", diff)
+	}
+}
+
 func scopeTestKey(t *testing.T) []byte {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
