@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -42,6 +43,27 @@ func (e *OtherScopeNameError) Unwrap() error { return profile.ErrNameTaken }
 // Hint says what to do instead: --force cannot help.
 func (e *OtherScopeNameError) Hint() string {
 	return "choose another name: --force replaces a context only in the scope the renamed one lives in"
+}
+
+// CopyNameError reports a context of the session that a change would copy
+// into the profile under a name that a profile context of another
+// identity holds (it wraps profile.ErrNameTaken): the profile took it
+// while autosave off hid it from the shell, so the session's context
+// kept it. No --force helps: a copy never replaces a profile context.
+type CopyNameError struct {
+	Name  string // the session's context
+	Taken string // the profile's context that holds its name
+}
+
+func (e *CopyNameError) Error() string {
+	return fmt.Sprintf("context %q of this shell: the user scope's context %q holds its name: %v", e.Name, e.Taken, profile.ErrNameTaken)
+}
+
+func (e *CopyNameError) Unwrap() error { return profile.ErrNameTaken }
+
+// Hint says what to do instead.
+func (e *CopyNameError) Hint() string {
+	return fmt.Sprintf("rename one of them first, e.g. `azc context rename %s NAME --scope process`", shquote.Quote(e.Name))
 }
 
 // Use makes the context ref names the default of scope and returns it.
@@ -119,7 +141,7 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 					// renamed or re-pointed since it was read: take it as it is now
 					want = p.Contexts[i]
 				} else {
-					return fmt.Errorf("context %q: %w", p.Contexts[i].Name, profile.ErrNameTaken)
+					return &CopyNameError{Name: want.Name, Taken: p.Contexts[i].Name}
 				}
 			}
 			if i < 0 && where == profile.ScopeUser && !own {
