@@ -579,7 +579,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 		}
 		i := -1
 		if want.Name != "" {
-			if err := checkName(want.Name); err != nil {
+			if err := profile.CheckName(want.Name); err != nil {
 				return err
 			}
 			i = indexName(p, want.Name)
@@ -664,21 +664,11 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	return res, nil
 }
 
-// checkName refuses a name no context may have, by the profile's rule
-// (which RenameContext applies before anything else).
-func checkName(name string) error {
-	_, err := new(profile.Profile).RenameContext("", name, false)
-	if errors.Is(err, profile.ErrInvalidName) {
-		return err
-	}
-	return nil
-}
-
 // promote moves the session's context c to the profile as newName (see
 // RenameContext), tokens first.
 func (s *State) promote(l *lookup, c *profile.Context, newName string, force bool) (profile.Removal, error) {
 	var rem profile.Removal
-	if err := checkName(newName); err != nil {
+	if err := profile.CheckName(newName); err != nil {
 		return rem, err
 	}
 	unlock, err := s.carryTokens(c.Account)

@@ -51,6 +51,11 @@ func NameKey(name string) string {
 	return b.String()
 }
 
+// CheckName is checkName, the rule of a name a context may have, for a
+// command that takes one to check it before work a refusal would waste (a
+// sign-in's --context-name, before the sign-in).
+func CheckName(name string) error { return checkName(name) }
+
 // checkName refuses a name azc cannot use: empty, padded with spaces, the
 // reserved "-", or not UTF-8 (profile.json is UTF-8: encoding/json would
 // write such a name as another, U+FFFD for each stray byte, and "café" and

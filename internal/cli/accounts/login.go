@@ -88,6 +88,11 @@ func (o *LoginOptions) check() error {
 	case o.AccountID != "" && o.AccessTokenFile == "":
 		return cmdutil.UsageErrorf("--account-id is for --access-token-file")
 	}
+	if o.ContextName != "" {
+		if err := profile.CheckName(o.ContextName); err != nil {
+			return fmt.Errorf("--context-name %w", err)
+		}
+	}
 	return nil
 }
 

@@ -337,6 +337,27 @@ func TestASignInIntoTheShellUnderANameTheProfileHoldsSaysSo(t *testing.T) {
 	}
 }
 
+// TestAContextNameAzcCannotKeepIsRefusedBeforeTheSignIn: `azc login
+// --context-name NAME`, NAME one no context may have (white space around
+// it, "-", not UTF-8), is a usage error before anything is asked of the
+// identity provider: the whole sign-in ran (a user's device code approved,
+// every tenant and subscription listed) and only then failed.
+func TestAContextNameAzcCannotKeepIsRefusedBeforeTheSignIn(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	for _, name := range []string{" x", "x ", "-", "\xff"} {
+		code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+			"--tenant", emulator.DefaultHomeTenantID, "--context-name", name)
+		if code != cmdutil.ExitUsage || !strings.Contains(errOut, "--context-name") || !strings.Contains(errOut, "invalid context name") {
+			t.Errorf("login --context-name %q: exit %d, stderr:\n%s", name, code, errOut)
+		}
+	}
+	if n := s.Count(emulator.RouteToken, "") + s.Count(emulator.RouteTenants, ""); n != 0 {
+		t.Errorf("the emulator got %d token or tenant requests, want none", n)
+	}
+}
+
 func TestDeviceCodeLoginSwitchAndToken(t *testing.T) {
 	t.Parallel()
 	h, s := newHarness(t)
