@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -215,6 +216,12 @@ extended property, key= removes it.`,
 			if !utf8.ValidString(opts.StorageAccount) {
 				// JSON holds UTF-8 only: it would be saved as another name
 				return cmdutil.UsageErrorf("invalid --storage-account %q: not UTF-8", opts.StorageAccount)
+			}
+			if opts.Name != "" {
+				// before a subscription is looked up in ARM
+				if err := profile.CheckName(opts.Name); err != nil {
+					return fmt.Errorf("--name %w", err)
+				}
 			}
 			if runF != nil {
 				return runF(opts)
