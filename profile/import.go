@@ -70,7 +70,7 @@ func (imp *Imported) warnf(format string, args ...any) {
 // does not name ("") gets it without a word.
 func (imp *Imported) warnName(name string) {
 	if name != "" {
-		imp.warnf("context %q: not a name azc can keep (\"-\", white space around it, or not UTF-8): imported under its default name", name)
+		imp.warnf("context %q: not a name azc can keep (\"-\", white space around it, a NUL, or not UTF-8): imported under its default name", name)
 	}
 }
 

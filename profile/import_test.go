@@ -728,11 +728,13 @@ func TestImportSaysWhichNamesItCannotKeep(t *testing.T) {
 		`{"name":"y ","account":"azurecloud|t|alice","tenant":{"id":"t"},"subscription":{"id":"s2","name":"S2","tenantId":"t"}},` +
 		`{"name":"","account":"azurecloud|t|alice","tenant":{"id":"t"},"subscription":{"id":"s3","name":"S3","tenantId":"t"}}]}`
 	ps := `{"Contexts":{" y":{"Account":{"Id":"alice@contoso.com","Type":"User"},"Tenant":{"Id":"t"},` +
-		`"Subscription":{"Id":"s1","Name":"S1","State":"Enabled"},"Environment":{"Name":"AzureCloud"}}}}`
+		`"Subscription":{"Id":"s1","Name":"S1","State":"Enabled"},"Environment":{"Name":"AzureCloud"}},` +
+		`"n\u0000l":{"Account":{"Id":"alice@contoso.com","Type":"User"},"Tenant":{"Id":"t"},` +
+		`"Subscription":{"Id":"s2","Name":"S2","State":"Enabled"},"Environment":{"Name":"AzureCloud"}}}}`
 	for _, tc := range []struct {
 		file string
 		bad  []string
-	}{{azc, []string{"-", "y "}}, {ps, []string{" y"}}} {
+	}{{azc, []string{"-", "y "}}, {ps, []string{" y", "n\x00l"}}} {
 		imp, err := profile.Import([]byte(tc.file))
 		if err != nil {
 			t.Fatal(err)

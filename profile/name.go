@@ -57,11 +57,13 @@ func NameKey(name string) string {
 func CheckName(name string) error { return checkName(name) }
 
 // checkName refuses a name azc cannot use: empty, padded with spaces, the
-// reserved "-", or not UTF-8 (profile.json is UTF-8: encoding/json would
+// reserved "-", not UTF-8 (profile.json is UTF-8: encoding/json would
 // write such a name as another, U+FFFD for each stray byte, and "café" and
-// "cafè" typed in a Latin-1 terminal would then be one name).
+// "cafè" typed in a Latin-1 terminal would then be one name), or holding a
+// NUL, which no command line can give and no environment variable can
+// hold (azc exec exports the name as AZC_CONTEXT).
 func checkName(n string) error {
-	if n == "" || n == "-" || strings.TrimSpace(n) != n || !isASCII(n) && !utf8.ValidString(n) {
+	if n == "" || n == "-" || strings.TrimSpace(n) != n || !isASCII(n) && !utf8.ValidString(n) || strings.IndexByte(n, 0) >= 0 {
 		return fmt.Errorf("%q: %w", n, ErrInvalidName)
 	}
 	return nil

@@ -215,6 +215,29 @@ func TestANameThatIsNotUTF8IsRefused(t *testing.T) {
 	}
 }
 
+// TestANameWithANULIsRefused: a name holding a NUL cannot be given on a
+// command line, nor exported to a child in AZC_CONTEXT (azc exec failed
+// with "environment variable contains NUL", exit 126), so it is no name a
+// context may have, by the one rule every write and Decode apply.
+func TestANameWithANULIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"a\x00b", "\x00", "x\x00"} {
+		if err := CheckName(name); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("CheckName(%q) = %v, want ErrInvalidName", name, err)
+		}
+	}
+	p := New()
+	if _, err := p.UpsertContext(Context{Name: "x", Account: "k", Tenant: Tenant{ID: "t"}}, UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RenameContext("x", "a\x00b", false); !errors.Is(err, ErrInvalidName) {
+		t.Errorf("RenameContext to a name with a NUL: %v, want ErrInvalidName", err)
+	}
+	if _, err := Decode([]byte(`{"version":1,"contexts":[{"name":"a\u0000b","account":"k","tenant":{"id":"t"}}]}`)); !errors.Is(err, ErrInvalidName) {
+		t.Errorf("Decode of a profile naming a context a\\u0000b: %v, want ErrInvalidName", err)
+	}
+}
+
 // TestTwoAccountsOfOneKeyAreRefused: two accounts whose keys are one
 // under folding (environment, home tenant and id: "USER@x" and "user@x",
 // "ſam" and "sam") are one account, as two contexts of one name are one
