@@ -78,13 +78,12 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 	switch scope {
 	case profile.ScopeUser:
 		var other *profile.Profile // the session's contexts, whose names new ones avoid
-		var otherAt map[string]int
 		if s.session != nil {
 			if other, err = s.session.Load(); err != nil {
 				return nil, nil, sessionError(err)
 			}
-			otherAt = namesAt(other)
 		}
+		taken := takenInSession(other)
 		p, err = s.store.Update(func(p *profile.Profile) error {
 			*ch, pick, drop = Change{}, nil, false
 			old := defaultOf(p)
@@ -100,10 +99,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 				return err
 			}
 			if before != nil {
-				ch.Renamed = keepApart(p, before, func(c *profile.Context) bool {
-					i, ok := otherAt[fold(c.Name)]
-					return ok && !other.Contexts[i].SameIdentity(c)
-				})
+				ch.Renamed = keepApart(p, before, taken)
 			}
 			keepEnvironments(p, other)
 			ch.Promoted = promote(p, old)
@@ -355,18 +351,55 @@ func takenIn(user *profile.View, errp *error) func(*profile.Context) bool {
 	}
 }
 
-// distinctName is the name c gets when its own is taken: "<name>
-// (<account>)", then "<name> (<account> 2)" …, the first that no other
-// context of p holds and taken does not report.
+// takenInSession is keepApart's taken for a context of the profile:
+// whether a context of another identity holds its name in sess, the
+// session's profile (nil: none does).
+func takenInSession(sess *profile.Profile) func(*profile.Context) bool {
+	if sess == nil {
+		return func(*profile.Context) bool { return false }
+	}
+	at := namesAt(sess)
+	return func(c *profile.Context) bool {
+		i, ok := at[fold(c.Name)]
+		return ok && !sess.Contexts[i].SameIdentity(c)
+	}
+}
+
+// distinctName is the name c gets when its own is taken: the first of its
+// apart names that no other context of p holds and taken does not report.
 func distinctName(p *profile.Profile, c *profile.Context, taken func(string) bool) string {
 	acct := p.AccountID(c)
 	for n := 1; ; n++ {
-		name := fmt.Sprintf("%s (%s)", c.Name, acct)
-		if n > 1 {
-			name = fmt.Sprintf("%s (%s %d)", c.Name, acct, n)
-		}
+		name := apartName(c.Name, acct, n)
 		if j := indexName(p, name); (j < 0 || &p.Contexts[j] == c) && !taken(name) {
 			return name
+		}
+	}
+}
+
+// apartName is the n-th name (from 1) distinctName tries for a context
+// called name of the account acct: "<name> (<account>)", then "<name>
+// (<account> 2)" ….
+func apartName(name, acct string, n int) string {
+	if n == 1 {
+		return fmt.Sprintf("%s (%s)", name, acct)
+	}
+	return fmt.Sprintf("%s (%s %d)", name, acct, n)
+}
+
+// keptApartIndex is the position in p of the context of c's identity that
+// a change naming it c.Name made before, when the other scope held that
+// name: the first of c's apart names that p holds for c's identity, among
+// those p holds one after the other; -1 when there is none.
+func keptApartIndex(p *profile.Profile, c *profile.Context) int {
+	acct := p.AccountID(c)
+	for n := 1; ; n++ {
+		j := indexName(p, apartName(c.Name, acct, n))
+		if j < 0 {
+			return -1
+		}
+		if p.Contexts[j].SameIdentity(c) {
+			return j
 		}
 	}
 }

@@ -567,7 +567,29 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			defer unlock()
 		}
 	}
+	// a name the other scope holds for another identity is kept apart
+	// (keepApart): the context of c's identity under the name that gave
+	// it is the one to update
+	var elsewhere func(*profile.Context) bool
+	var elsewhereErr error
+	switch {
+	case scope == profile.ScopeProcess:
+		user, err := s.store.View()
+		if err != nil {
+			return nil, err
+		}
+		elsewhere = takenIn(user, &elsewhereErr)
+	case s.session != nil:
+		sp, err := s.session.Load()
+		if err != nil {
+			return nil, sessionError(err)
+		}
+		elsewhere = takenInSession(sp)
+	default:
+		elsewhere = takenInSession(nil)
+	}
 	res := &SetResult{}
+	stored := "" // the name the context has in scope, as fn left it
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
 		res.Created, res.Replaced = false, profile.Removal{}
 		want := c
@@ -583,6 +605,14 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 				return err
 			}
 			i = indexName(p, want.Name)
+			if i < 0 && elsewhere(&want) {
+				if j := keptApartIndex(p, &want); j >= 0 {
+					i, want.Name = j, p.Contexts[j].Name
+				}
+			}
+			if elsewhereErr != nil {
+				return elsewhereErr
+			}
 			if i >= 0 && !p.Contexts[i].SameIdentity(&want) && !opts.Force {
 				return fmt.Errorf("context %q holds another subscription: %w", p.Contexts[i].Name, profile.ErrNameTaken)
 			}
@@ -625,6 +655,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			res.Created = true
 		}
 		setDefaultName(p, want.Name)
+		stored = want.Name
 		return nil
 	})
 	if err != nil {
@@ -639,12 +670,11 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	}
 	name := ch.Selected
 	if name == "" {
-		if name = c.Name; name == "" {
-			cur, _, _, err := l.current()
-			if err != nil {
-				return nil, err
+		name = stored
+		for _, r := range ch.Renamed {
+			if r.Old == stored {
+				name = r.New
 			}
-			name = cur.Name
 		}
 	}
 	got, _, err := l.exact(name)

@@ -279,6 +279,67 @@ func TestEnablingAutosaveMovesEachSessionContextApart(t *testing.T) {
 	}
 }
 
+// TestSetContextUnderANameTheOtherScopeHoldsUpdatesTheContextItMade:
+// Set-AzContext is create-or-update by name, and so is `context set
+// --name N` in one scope where the other scope holds N for another
+// identity: the first makes "N (<account>)", and the same change again
+// updates that one. It added "N (<account> 2)", then "… 3", one more
+// context of the same subscription each time, in either scope.
+func TestSetContextUnderANameTheOtherScopeHoldsUpdatesTheContextItMade(t *testing.T) {
+	t.Parallel()
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	erin := profile.Account{ID: "erin@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	ctx := func(a profile.Account, name, sub, storage string) profile.Context {
+		return profile.Context{Name: name, Account: a.Key(), Environment: "AzureCloud", Tenant: profile.Tenant{ID: "contoso"},
+			Subscription: &profile.Subscription{ID: sub, Name: sub, TenantID: "contoso"}, StorageAccount: storage}
+	}
+	for _, tc := range []struct {
+		name         string
+		other, scope profile.Scope
+	}{
+		{"in the shell, the profile holding the name", profile.ScopeUser, profile.ScopeProcess},
+		{"in the profile, the shell holding the name", profile.ScopeProcess, profile.ScopeUser},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st, _ := scopeState(t)
+			if _, err := st.Update(tc.other, func(p *profile.Profile) error {
+				p.UpsertAccount(erin)
+				p.Contexts = append(p.Contexts, ctx(erin, "PROD", "s2", ""))
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for i, storage := range []string{"first", "second"} {
+				res, err := st.SetContext(tc.scope, ctx(dave, "prod", "s1", storage), azc.SetOptions{Account: &dave})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Created != (i == 0) || res.Context.Name != "prod (dave@contoso.com)" {
+					t.Errorf("set %d: created %v, context %q; want created only the first time, as \"prod (dave@contoso.com)\"", i+1, res.Created, res.Context.Name)
+				}
+			}
+			var p *profile.Profile
+			var err error
+			if tc.scope == profile.ScopeUser {
+				p, err = st.Store().Load()
+			} else {
+				p, err = st.Session().Load()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range p.Contexts {
+				got = append(got, c.Name+" "+c.StorageAccount)
+			}
+			if diff := cmp.Diff([]string{"prod (dave@contoso.com) second"}, got); diff != "" {
+				t.Errorf("the scope's contexts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func scopeTestKey(t *testing.T) []byte {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
