@@ -387,6 +387,43 @@ func apartName(name, acct string, n int) string {
 	return fmt.Sprintf("%s (%s %d)", name, acct, n)
 }
 
+// NamesApart returns, for a change of scope that writes a context under
+// a name it was given (`context set --name`, an import), the name to
+// write it under: when the other scope holds c.Name for another identity,
+// a change under that name made c's identity a context of a distinct name
+// (keepApart), and the same change again is to update that one, not add
+// another; else c.Name. Call it inside the change's fn, on the profile fn
+// is given; its error is the one of reading a context of the profile.
+func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile, c *profile.Context) (string, error), error) {
+	var taken func(*profile.Context) bool
+	var errp error
+	switch {
+	case scope == profile.ScopeProcess && s.session != nil:
+		user, err := s.store.View()
+		if err != nil {
+			return nil, err
+		}
+		taken = takenIn(user, &errp)
+	case scope == profile.ScopeUser && s.session != nil:
+		sp, err := s.session.Load()
+		if err != nil {
+			return nil, sessionError(err)
+		}
+		taken = takenInSession(sp)
+	default:
+		taken = takenInSession(nil)
+	}
+	return func(p *profile.Profile, c *profile.Context) (string, error) {
+		if c.Name == "" || indexName(p, c.Name) >= 0 || !taken(c) {
+			return c.Name, errp
+		}
+		if j := keptApartIndex(p, c); j >= 0 {
+			return p.Contexts[j].Name, nil
+		}
+		return c.Name, errp
+	}, nil
+}
+
 // keptApartIndex is the position in p of the context of c's identity that
 // a change naming it c.Name made before, when the other scope held that
 // name: the first of c's apart names that p holds for c's identity, among

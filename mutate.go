@@ -567,26 +567,9 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			defer unlock()
 		}
 	}
-	// a name the other scope holds for another identity is kept apart
-	// (keepApart): the context of c's identity under the name that gave
-	// it is the one to update
-	var elsewhere func(*profile.Context) bool
-	var elsewhereErr error
-	switch {
-	case scope == profile.ScopeProcess:
-		user, err := s.store.View()
-		if err != nil {
-			return nil, err
-		}
-		elsewhere = takenIn(user, &elsewhereErr)
-	case s.session != nil:
-		sp, err := s.session.Load()
-		if err != nil {
-			return nil, sessionError(err)
-		}
-		elsewhere = takenInSession(sp)
-	default:
-		elsewhere = takenInSession(nil)
+	apart, err := s.NamesApart(scope)
+	if err != nil {
+		return nil, err
 	}
 	res := &SetResult{}
 	stored := "" // the name the context has in scope, as fn left it
@@ -604,15 +587,12 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			if err := profile.CheckName(want.Name); err != nil {
 				return err
 			}
+			name, err := apart(p, &want)
+			if err != nil {
+				return err
+			}
+			want.Name = name
 			i = indexName(p, want.Name)
-			if i < 0 && elsewhere(&want) {
-				if j := keptApartIndex(p, &want); j >= 0 {
-					i, want.Name = j, p.Contexts[j].Name
-				}
-			}
-			if elsewhereErr != nil {
-				return elsewhereErr
-			}
 			if i >= 0 && !p.Contexts[i].SameIdentity(&want) && !opts.Force {
 				return fmt.Errorf("context %q holds another subscription: %w", p.Contexts[i].Name, profile.ErrNameTaken)
 			}

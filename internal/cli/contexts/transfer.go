@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -242,11 +243,25 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err := probeImported(f, st, scope, imp, opts.Credentials.Probe); err != nil {
 		return err
 	}
+	apart, err := st.NamesApart(scope)
+	if err != nil {
+		return err
+	}
 	var res profile.MergeResult
 	var ch *azc.Change
 	n, err := storeImported(f, st, scope, imp, func() (err error) {
 		ch, err = st.Change(scope, func(p *profile.Profile) error {
-			res = p.Merge(imp)
+			// a name the other scope holds for another identity: the
+			// context an import of it made before is the one to update
+			named := *imp
+			named.Contexts = slices.Clone(imp.Contexts)
+			for i := range named.Contexts {
+				var err error
+				if named.Contexts[i].Name, err = apart(p, &named.Contexts[i]); err != nil {
+					return err
+				}
+			}
+			res = p.Merge(&named)
 			return nil
 		})
 		return err
