@@ -76,11 +76,16 @@ func sharedParent(stateDir string, add func(name, status, format string, a ...an
 
 // failed is the detail of a check err failed: its message and, when err
 // has one, the way out the commands give as their hint (a profile whose
-// contexts share a name: which file to edit, and how).
+// contexts share a name: which file to edit, and how; a file or directory
+// that is a link or another user's: the rm or chown). Every failed check
+// of doctor's that comes from an error is told by it.
 func failed(err error) string {
 	var h interface{ Hint() string }
 	if errors.As(err, &h) && h.Hint() != "" {
 		return err.Error() + "; " + h.Hint()
+	}
+	if _, hints := cmdutil.Classify(err); len(hints) > 0 {
+		return err.Error() + "; " + hints[0]
 	}
 	return err.Error()
 }
@@ -96,7 +101,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	// AZC_CONFIG_DIR, no HOME), State says why.
 	if f.StateDir == "" {
 		_, err := f.State()
-		add("state directory", "fail", "%v", err)
+		add("state directory", "fail", "%s", failed(err))
 	} else {
 		for _, c := range profile.CheckFiles(f.StateDir) {
 			if c.Err != nil {
@@ -132,7 +137,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
 		switch free, err := st.Store().LockFree(); {
 		case err != nil:
-			add("profile lock", "fail", "%v", err)
+			add("profile lock", "fail", "%s", failed(err))
 		case !free:
 			add("profile lock", "warn", "%s is held by another process right now", st.Store().LockPath())
 		default:
@@ -165,7 +170,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	default:
 		sess, err := cmdutil.OpenSession(f)
 		if err != nil {
-			add("session", "fail", "%v", err)
+			add("session", "fail", "%s", failed(cmdutil.SessionError(err)))
 			break
 		}
 		r.SessionID = sess.ID()
@@ -185,7 +190,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	if st != nil {
 		switch n, err := session.CheckHolds(f.StateDir); {
 		case err != nil:
-			add("session holds", "fail", "%v", err)
+			add("session holds", "fail", "%s", failed(err))
 		default:
 			add("session holds", "ok", "%d records; every file a regular file of yours", n)
 		}
@@ -214,11 +219,11 @@ func sessionFiles(sess *session.Session, add func(name, status, format string, a
 // key that is gone. It reports whether there was any.
 func storeFileProblems(name string, fr credstore.FileReport, err error, logout string, add func(name, status, format string, a ...any)) bool {
 	if err != nil {
-		add(name, "fail", "%v", err)
+		add(name, "fail", "%s", failed(err))
 		return true
 	}
 	for _, e := range fr.Unsafe {
-		add(name, "fail", "%v", e)
+		add(name, "fail", "%s", failed(e))
 	}
 	for _, e := range fr.Damaged {
 		if ce := (*credstore.CorruptError)(nil); errors.As(e, &ce) && ce.Key != "" {
@@ -245,7 +250,7 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, ad
 	var warned []string
 	require, err := credstore.RequireEncryptionEnv(f.Getenv)
 	if err != nil {
-		add("credential store", "fail", "%v", err)
+		add("credential store", "fail", "%s", failed(err))
 		return nil
 	}
 	cs, err := credstore.Open(f.StateDir, credstore.Options{
@@ -257,7 +262,7 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, ad
 	switch {
 	case err != nil:
 		// The check's name already says it is the credential store.
-		add("credential store", "fail", "%s", strings.TrimPrefix(err.Error(), "credential store: "))
+		add("credential store", "fail", "%s", strings.TrimPrefix(failed(err), "credential store: "))
 	case !cs.Encrypted():
 		r.KeyBackend = cs.Backend()
 		add("credential store", "warn", "%s: plaintext (0600): no OS key store is available; set AZC_REQUIRE_ENCRYPTION=1 to refuse", cs.Dir())
@@ -287,7 +292,7 @@ func plaintextBlobs(dir string, add func(name, status, format string, a ...any))
 	plain, err := credstore.PlaintextBlobs(dir)
 	switch {
 	case err != nil:
-		add("credential files", "fail", "%v", err)
+		add("credential files", "fail", "%s", failed(err))
 	case len(plain) > 0:
 		add("credential files", "warn", "%d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it where one is: %s", len(plain), strings.Join(plain, ", "))
 	}
@@ -322,13 +327,13 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 func unusedCredentials(cs *credstore.Store, stateDir string, p *profile.Profile, add func(name, status, format string, a ...any)) {
 	held, err := session.HeldAccounts(stateDir)
 	if err != nil {
-		add("unused credentials", "fail", "%v", err)
+		add("unused credentials", "fail", "%s", failed(err))
 		return
 	}
 	paths, err := cs.Unnamed(auth.UsedBlobKeys(p, held)...)
 	switch {
 	case err != nil:
-		add("unused credentials", "fail", "%v", err)
+		add("unused credentials", "fail", "%s", failed(err))
 	case len(paths) == 0:
 		add("unused credentials", "ok", "none: every blob is of an account of the profile or of a live shell")
 	default:
@@ -358,7 +363,7 @@ func leftoverTemps(stateDir string, dirs []string, now time.Time, add func(name,
 	for _, d := range dirs {
 		temps, err := profile.FindTemps(d)
 		if err != nil {
-			add("temporary files", "fail", "%v", err)
+			add("temporary files", "fail", "%s", failed(err))
 			continue
 		}
 		for _, t := range temps {
