@@ -18,9 +18,16 @@ const lockRetry = 5 * time.Millisecond
 type LockError struct {
 	Path string // the lock file
 	Err  error
+	// Holder names the process that held the lock when the wait ended
+	// ("pid 1234 (azc)", profile.LockHolder), or is "" where the system
+	// does not tell.
+	Holder string
 }
 
 func (e *LockError) Error() string {
+	if e.Holder != "" {
+		return fmt.Sprintf("could not lock %s (held by %s): %v", e.Path, e.Holder, e.Err)
+	}
 	return fmt.Sprintf("could not lock %s (another azc process may be holding it): %v", e.Path, e.Err)
 }
 
@@ -74,12 +81,13 @@ func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Durat
 		}
 		select {
 		case <-ctx.Done():
+			holder := profile.LockHolder(f)
 			_ = f.Close()
 			err := ctx.Err()
 			if errors.Is(err, context.DeadlineExceeded) {
 				err = fmt.Errorf("timed out after %s: %w", timeout, err)
 			}
-			return nil, &LockError{Path: path, Err: err}
+			return nil, &LockError{Path: path, Err: err, Holder: holder}
 		case <-retry.C:
 		}
 	}

@@ -348,6 +348,11 @@ func TestLockTimeoutNamesTheLockFile(t *testing.T) {
 	if !errors.As(err, &le) || le.Path != s.LockPath("acct") || !strings.Contains(err.Error(), s.LockPath("acct")) {
 		t.Fatalf("Update while locked = %v, want a LockError naming %s", err, s.LockPath("acct"))
 	}
+	// where the system says who holds it (Linux), the holder is named: this
+	// process
+	if self := fmt.Sprintf("held by pid %d (", os.Getpid()); runtime.GOOS == "linux" && !strings.Contains(err.Error(), self) {
+		t.Errorf("Update while locked = %v, want it %s…)", err, self)
+	}
 	// Put works under the lock: auth writes the refreshed cache while holding it.
 	if err := s.Put("acct", []byte("refreshed")); err != nil {
 		t.Fatal(err)

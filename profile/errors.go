@@ -84,10 +84,17 @@ func (e *NewerVersionError) Error() string {
 type LockTimeoutError struct {
 	Path    string        // the lock file
 	Timeout time.Duration // how long Update waited
+	// Holder names the process that held the lock when the wait ended
+	// ("pid 1234 (azc)", LockHolder), or is "" where the system does not
+	// tell.
+	Holder string
 }
 
 func (e *LockTimeoutError) Error() string {
-	return fmt.Sprintf("timed out after %s waiting for the lock %s; another azc process is writing the profile", e.Timeout, e.Path)
+	if e.Holder != "" {
+		return fmt.Sprintf("timed out after %s waiting for the lock %s, held by %s", e.Timeout, e.Path, e.Holder)
+	}
+	return fmt.Sprintf("timed out after %s waiting for the lock %s; another process is holding it", e.Timeout, e.Path)
 }
 
 // LockReplacedError reports that profile.lock was removed or replaced while

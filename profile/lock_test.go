@@ -2,8 +2,12 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -28,6 +32,45 @@ func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
 	var le *LockTimeoutError
 	if !errors.As(err, &le) || le.Path != s.LockPath() {
 		t.Fatalf("Update() error = %v, want *LockTimeoutError naming %s", err, s.LockPath())
+	}
+}
+
+// TestALockTimeoutNamesTheHolder: where the system tells which process
+// holds profile.lock (Linux's /proc/locks), a wait that timed out names it,
+// by pid and command name, and so does Store.LockHolder (azc doctor); the
+// error said only that "another azc process" was writing, which a script
+// or a stuck process holding the lock is not.
+func TestALockTimeoutNamesTheHolder(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux says which process holds a lock")
+	}
+	s, other, unlock := lockedByOneOfTwo(t)
+	defer unlock()
+	// the waiter's wait goes on after its timeout, to let the lock go
+	// once it gets it: it is never the holder while s holds the lock
+	waiter, err := Open(filepath.Dir(s.Path()), Options{LockTimeout: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = waiter.Update(func(*Profile) error { return nil })
+	var le *LockTimeoutError
+	if !errors.As(err, &le) {
+		t.Fatalf("Update() error = %v, want *LockTimeoutError", err)
+	}
+	self := fmt.Sprintf("pid %d (", os.Getpid())
+	if !strings.HasPrefix(le.Holder, self) || !strings.Contains(err.Error(), "held by "+le.Holder) {
+		t.Errorf("Update() error = %v (holder %q), want it held by %s…)", err, le.Holder, self)
+	}
+	if h := other.LockHolder(); !strings.HasPrefix(h, self) {
+		t.Errorf("LockHolder() = %q, want %s…)", h, self)
+	}
+	free, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := free.LockHolder(); h != "" {
+		t.Errorf("LockHolder() of a free lock = %q, want none", h)
 	}
 }
 

@@ -1,6 +1,11 @@
 package profile
 
-import "os"
+import (
+	"fmt"
+	"os"
+	"strings"
+	"unicode"
+)
 
 // OpenOwned opens the file at path for reading with the checks a Store
 // makes of profile.json, for the other files of the state directory (the
@@ -50,3 +55,25 @@ func TryLock(f *os.File) (bool, error) {
 // lock) is locked by no later process, which opens the new file: a caller
 // that locked f lets it go and locks the file at path instead.
 func LockIsAt(f *os.File, path string) bool { return sameFileAt(f, path) }
+
+// LockHolder names the process that holds the lock of the open lock file
+// f ("pid 1234 (azc)"), for the errors of a lock wait that timed out and
+// for azc doctor, where the system tells (Linux, from /proc/locks); else,
+// or when no process holds it by then, "".
+func LockHolder(f *os.File) string { return lockHolder(f) }
+
+// describeHolder is how LockHolder names a process: its pid and, when
+// known, its command name.
+func describeHolder(pid int, name string) string {
+	// another process of the user's may give itself any name
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return -1
+	}, name)
+	if name == "" {
+		return fmt.Sprintf("pid %d", pid)
+	}
+	return fmt.Sprintf("pid %d (%s)", pid, name)
+}

@@ -856,8 +856,9 @@ func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) 
 				t.Reset(s.timeout)
 				continue
 			}
+			holder := lockHolder(f) // before giveUp lets the goroutine close f
 			close(giveUp)
-			return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout}
+			return nil, &LockTimeoutError{Path: s.lock, Timeout: s.timeout, Holder: holder}
 		case <-s.intr:
 			close(giveUp)
 			return nil, fmt.Errorf("lock %s: %w", s.lock, ErrInterrupted)
@@ -879,6 +880,18 @@ func (s *Store) LockFree() (bool, error) {
 		return false, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
 	return free, nil
+}
+
+// LockHolder names the process that holds profile.lock ("pid 1234
+// (azc)", see the package's LockHolder), or "" when none does or the
+// system does not tell.
+func (s *Store) LockHolder() string {
+	f, err := openLock(s.lock)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	return lockHolder(f)
 }
 
 // stallPoll is how often a waiter for the profile lock checks whether the

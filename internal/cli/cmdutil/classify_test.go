@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
 
@@ -91,5 +93,21 @@ func TestAKeyStoreUnreachableHereHintsAtRunningAzcWhereItIs(t *testing.T) {
 	lost.Unreachable = ""
 	if _, hints := Classify(err); len(hints) != 1 || hints[0] != "sign in again with `azc login`" {
 		t.Errorf("hints %q, want the command's own for a key that is gone", hints)
+	}
+}
+
+// TestALockTimeoutHintsAtItsHolder: a wait for profile.lock that timed out
+// names, in its hint, the process that held the lock when the system says
+// which (Linux), and to end it rather than remove the lock file; without
+// one it says to check who holds the file.
+func TestALockTimeoutHintsAtItsHolder(t *testing.T) {
+	t.Parallel()
+	held := &profile.LockTimeoutError{Path: "/s/profile.lock", Timeout: time.Second, Holder: "pid 42 (azc)"}
+	if _, hints := Classify(fmt.Errorf("write profile: %w", held)); len(hints) != 1 || !strings.Contains(hints[0], "retry once pid 42 (azc) is done") || !strings.Contains(hints[0], "leave /s/profile.lock in place") {
+		t.Errorf("hints %q, want the holder named", hints)
+	}
+	held.Holder = ""
+	if _, hints := Classify(held); len(hints) != 1 || !strings.Contains(hints[0], "check who holds /s/profile.lock") {
+		t.Errorf("hints %q, want to check who holds the lock", hints)
 	}
 }

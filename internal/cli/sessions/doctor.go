@@ -139,7 +139,11 @@ func diagnose(f *cmdutil.Factory) *Report {
 		case err != nil:
 			add("profile lock", "fail", "%s", failed(err))
 		case !free:
-			add("profile lock", "warn", "%s is held by another process right now", st.Store().LockPath())
+			holder := "another process"
+			if h := st.Store().LockHolder(); h != "" {
+				holder = h
+			}
+			add("profile lock", "warn", "%s is held by %s right now", st.Store().LockPath(), holder)
 		default:
 			add("profile lock", "ok", "%s is free", st.Store().LockPath())
 		}
