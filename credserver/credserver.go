@@ -55,6 +55,24 @@ func (f TokenSourceFunc) Token(ctx context.Context, resource string) (Token, err
 	return f(ctx, resource)
 }
 
+// RefusedError is a [TokenSource]'s error for a request that no retry
+// would serve: the served identity was signed out (in another shell, while
+// the child runs), or its sign-in needs the user again. The server answers
+// it with 400, Code and Description, which the child's SDK shows in its
+// error and does not retry, where any other error is a 500 that SDKs retry
+// and whose description only points at azc's own output. Description is
+// the child's to read: it must hold no secret, and Err (the source's own
+// error, for azc's log) never reaches the child.
+type RefusedError struct {
+	Code        string // the OAuth error code, e.g. "interaction_required"
+	Description string
+	Err         error
+}
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
 // ErrResourceNotAllowed is returned (wrapped) by resource checks such as
 // [AllowHosts] for a resource the served identity must not get tokens for.
 var ErrResourceNotAllowed = errors.New("resource not allowed")

@@ -480,6 +480,29 @@ func TestSourceFailureIsAnOpaqueError(t *testing.T) {
 	}
 }
 
+// TestASourceRefusalIsA400WithItsDescription: a source that knows no retry
+// makes a token (the identity signed out in another shell) refuses with a
+// RefusedError, answered 400 with its code and description, which the
+// child's SDK shows and does not retry, where a 500 is retried and says
+// only to look at azc's output; the source's own error stays out of it.
+func TestASourceRefusalIsA400WithItsDescription(t *testing.T) {
+	t.Parallel()
+	s := start(t, credserver.Options{Source: credserver.TokenSourceFunc(func(context.Context, string) (credserver.Token, error) {
+		return credserver.Token{}, &credserver.RefusedError{Code: "interaction_required", Description: "the account is signed out: sign in again", Err: errors.New("user@example.com: not signed in")}
+	})})
+	a := do(t, client(t), tokenRequest(t, s, armQuery))
+	var got struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if err := json.Unmarshal(a.body, &got); err != nil || a.status != http.StatusBadRequest || got.Error != "interaction_required" || got.Description != "the account is signed out: sign in again" {
+		t.Errorf("status %d, body %s (%v); want 400 interaction_required with the refusal's description", a.status, a.body, err)
+	}
+	if strings.Contains(string(a.body), "user@example.com") {
+		t.Error("the answer repeats the source's error")
+	}
+}
+
 func TestAnEmptyTokenIsNeverServed(t *testing.T) {
 	t.Parallel()
 	s := start(t, credserver.Options{Source: credserver.TokenSourceFunc(func(context.Context, string) (credserver.Token, error) {

@@ -2,6 +2,7 @@ package credserver
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/netip"
@@ -76,6 +77,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	tok, err := s.opts.Source.Token(r.Context(), resource)
 	if err != nil {
 		s.log.Warn("credserver: no token for a request", "resource", resource, "err", err)
+		if re := (*RefusedError)(nil); errors.As(err, &re) {
+			s.fail(w, http.StatusBadRequest, re.Code, re.Description)
+			return
+		}
 		s.fail(w, http.StatusInternalServerError, "token_unavailable", "azc could not get a token for this context; see azc's error output")
 		return
 	}

@@ -891,3 +891,29 @@ func TestAContextWhoseTenantTheProviderRefusesSaysWhatToCheck(t *testing.T) {
 		t.Errorf("exec: exit %d, stderr:\n%s\ntoken: exit %d, stderr:\n%s", r.code, r.stderr, want.code, want.stderr)
 	}
 }
+
+// TestAChildWhoseContextIsSignedOutMeanwhileIsToldSo: the context's account
+// signed out in another shell while the child runs, a token the child asks
+// for then (one no cache holds) is refused with 400 and a description
+// that says the account is signed out and how to sign in again, which
+// the child's SDK shows; azc says why on its stderr. It was a 500
+// token_unavailable, "see azc's error output", which SDKs retry first.
+func TestAChildWhoseContextIsSignedOutMeanwhileIsToldSo(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	script := `AZC_CONFIG_DIR="$1" "$2" logout "$3" -o none || exit 9; exec "$4" -cred mi -scope "$5" -echo "$6" -ca "$7"`
+	r := w.azc(t, nil, nil, "exec", "-c", id.context, "--", "sh", "-c", script, "sh",
+		filepath.Join(w.dir, "azc"), bin.azc, id.appID, bin.probe, w.emu.ARMEndpoint()+"/.default", w.echoURL(), w.caFile)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want the probe's 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"400", "interaction_required", "not signed in any more", "sign in again with `azc login`"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("the child's error does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	if !strings.Contains(r.stderr, "azc: warning: exec: ") {
+		t.Errorf("azc did not say why on its stderr:\n%s", r.stderr)
+	}
+}

@@ -367,7 +367,7 @@ func startServer(ctx context.Context, f *cmdutil.Factory, o *ExecOptions, st *az
 		return nil, accounts.TokenError(err)
 	}
 	return credserver.Start(credserver.Options{
-		Source:        warnOnError(credserver.CredentialSource(cred, c.Tenant.ID), f.IOStreams),
+		Source:        warnOnError(refuseSignedOut(credserver.CredentialSource(cred, c.Tenant.ID)), f.IOStreams),
 		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
 		LegacyMSI:     o.LegacyMSI,
 		Identity:      identity(acct, tok.AccessToken.Reveal()),
@@ -395,8 +395,31 @@ func cachedARMToken(f *cmdutil.Factory, blobs credstore.Blobs, env profile.Envir
 	return credserver.Token{AccessToken: tok.AccessToken, ExpiresOn: tok.ExpiresOn}, nil
 }
 
+// refuseSignedOut makes the errors of src that no retry mends, the
+// account signed out (in another shell, while the child runs: azc logout,
+// or its last context removed) or its sign-in needing the user again, a
+// credserver.RefusedError: the child gets 400 and what to do, which its
+// SDK shows at once, rather than a 500 it retries. The description names
+// no account and holds nothing of the error's text.
+func refuseSignedOut(src credserver.TokenSource) credserver.TokenSource {
+	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
+		tok, err := src.Token(ctx, resource)
+		switch {
+		case err == nil:
+		case errors.Is(err, auth.ErrNotSignedIn):
+			err = &credserver.RefusedError{Code: "interaction_required", Err: err,
+				Description: "azc: this context's account is not signed in any more (it was signed out, or its last context removed, while this program ran): sign in again with `azc login`, then run the program again under azc exec"}
+		case errors.Is(err, auth.ErrInteractionRequired):
+			err = &credserver.RefusedError{Code: "interaction_required", Err: err,
+				Description: "azc: this context's sign-in needs you again (it expired or was revoked): sign in again with `azc login`, then run the program again under azc exec"}
+		}
+		return tok, err
+	})
+}
+
 // warnOnError tells the user on stderr why a token the child asked for
-// could not be had; the child itself only learns "token_unavailable".
+// could not be had; the child itself learns only "token_unavailable", or
+// what to do when no retry would get it one (refuseSignedOut).
 func warnOnError(src credserver.TokenSource, ios *cmdutil.IOStreams) credserver.TokenSource {
 	var mu sync.Mutex
 	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
