@@ -421,6 +421,16 @@ func (s *Store) path(key string) string {
 	return filepath.Join(s.dir, hex.EncodeToString(sum[:]))
 }
 
+// Has reports whether a blob file is stored under key, without reading
+// it (`azc doctor`): Get tells whether it can be read.
+func (s *Store) Has(key string) (bool, error) {
+	_, err := os.Lstat(s.path(key))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // LockPath is the sidecar lock file of key's blob.
 func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
 

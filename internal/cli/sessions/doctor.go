@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,6 +163,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		if cs := diagnoseCredentials(f, r, accountKeys, add); cs != nil {
 			tempDirs = append(tempDirs, cs.Dir())
 			if loaded != nil {
+				missingCredentials(cs, loaded, add)
 				unusedCredentials(cs, f.StateDir, loaded, add)
 			}
 		}
@@ -320,6 +322,58 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
 	case !problems:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
+	}
+}
+
+// missingCredentials reports each account of the profile p's contexts
+// that has no blob in the user's credential store: its contexts read as
+// not signed in. azc never leaves one (a sign-in or an import stores the
+// blob before the contexts, a sign-out removes the contexts first), but an
+// import without tokens, a blob removed by hand or a process stopped
+// where that order was broken does. A managed identity has no blob; a
+// blob that is there but cannot be read is credentialFiles'.
+func missingCredentials(cs *credstore.Store, p *profile.Profile, add func(name, status, format string, a ...any)) {
+	contexts := map[string][]string{} // by account key, in the profile's order
+	var keys []string
+	for _, c := range p.Contexts {
+		k := profile.NameKey(c.Account)
+		if a := p.Account(k); a != nil && a.Type == profile.ManagedIdentity {
+			continue
+		}
+		if _, ok := contexts[k]; !ok {
+			keys = append(keys, k)
+		}
+		contexts[k] = append(contexts[k], c.Name)
+	}
+	missing := 0
+	for _, k := range keys {
+		has, err := cs.Has(k)
+		if err != nil {
+			add("account credentials", "fail", "%s", failed(err))
+			missing++
+			continue
+		}
+		if has {
+			continue
+		}
+		missing++
+		names := make([]string, len(contexts[k]))
+		for i, n := range contexts[k] {
+			names[i] = strconv.Quote(n)
+		}
+		noun := "contexts"
+		if len(names) == 1 {
+			noun = "context"
+		}
+		id := profile.KeyID(k)
+		if a := p.Account(k); a != nil {
+			id = a.ID
+		}
+		add("account credentials", "warn", "account %s has no credentials, so its %d %s (%s) cannot get a token: sign it in again with `azc login`, or remove it and its contexts with `azc logout %s`",
+			p.AccountName(k), len(names), noun, strings.Join(names, ", "), shquote.Quote(id))
+	}
+	if missing == 0 {
+		add("account credentials", "ok", "every account of the profile's contexts has its credentials")
 	}
 }
 
