@@ -2,6 +2,7 @@ package azc_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -335,6 +336,11 @@ func (s *holdingSession) Hold(_, key string) error {
 	return nil
 }
 
+func (s *holdingSession) Settle(_, key string) error {
+	s.held = append(s.held, key)
+	return nil
+}
+
 // userContextsWithStore opens a state directory whose profile holds
 // addContexts' contexts, with a user credential store of a fixed key.
 func userContextsWithStore(t *testing.T) (*azc.State, credstore.Blobs, *profile.Profile) {
@@ -474,5 +480,84 @@ func TestAShellContextOfAnAccountWhoseTokensWentIsRefused(t *testing.T) {
 	}
 	if sels, _ := sess.Selections(); sels.Current == nil || sels.Current.Context.Name != "scratch" {
 		t.Errorf("the shell's selection is %+v, want scratch kept", sels.Current)
+	}
+}
+
+// selectionsLost is a shell's real session whose selection cannot be
+// stored: the process that switches it is killed (or its runtime
+// directory is full) after it wrote the shell's hold.
+type selectionsLost struct{ *session.Session }
+
+func (selectionsLost) UpdateSelections(func(*session.Selections) error) error {
+	return errors.New("killed before the selection was stored")
+}
+
+// TestASwitchStoppedBeforeItsSelectionKeepsTheHoldOfTheSelection: a
+// shell selects Development (alice); alice's last context is removed
+// elsewhere, and her tokens stay, held by the shell. `azc use Fabrikam`
+// (bob) in the shell is stopped after it wrote the shell's hold and
+// before it stored the selection: the shell still uses Development, so
+// the holds must still name alice, or the next sweep takes the tokens of
+// the shell's selection (`azc token` there: "not signed in"). The hold
+// named bob alone, alice marked released.
+func TestASwitchStoppedBeforeItsSelectionKeepsTheHoldOfTheSelection(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	base, err := azc.Open(azc.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addContexts(base)
+	if _, err := base.Update(azc.ScopeUser, func(p *profile.Profile) error {
+		p.UpsertAccount(bob)
+		_, err := p.UpsertContext(profile.Context{Name: "Fabrikam", Account: bob.Key(), Tenant: profile.Tenant{ID: "fabrikam"}}, profile.UpsertOptions{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	user, err := base.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := user.Context("Development").Account
+	sess, _, err := session.New(t.TempDir(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := base.WithSession(sess).Use(azc.ScopeProcess, "Development"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := base.Update(azc.ScopeUser, func(p *profile.Profile) error {
+		_, err := p.RemoveContexts([]string{"Production", "Development"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := base.WithSession(selectionsLost{sess}).Use(azc.ScopeProcess, "Fabrikam"); err == nil {
+		t.Fatal("Use stored no selection and said nothing")
+	}
+	sels, err := sess.Selections()
+	if err != nil || sels.Current == nil || sels.Current.Context.Account != alice {
+		t.Fatalf("the shell selects %+v (%v), want Development kept", sels.Current, err)
+	}
+	// the sweep of another command, then what DropCredentials asks
+	if _, err := session.ReleaseHolds(dir); err != nil {
+		t.Fatal(err)
+	}
+	if held, err := session.Held(dir, alice); err != nil || !held {
+		t.Errorf("Held(alice) = %v, %v after the stopped switch; want the shell's selection held", held, err)
+	}
+	// the switch run again settles the hold on bob alone
+	if _, err := base.WithSession(sess).Use(azc.ScopeProcess, "Fabrikam"); err != nil {
+		t.Fatal(err)
+	}
+	if keys, err := session.ReleaseHolds(dir); err != nil || !slices.Contains(keys, alice) {
+		t.Errorf("ReleaseHolds = %q, %v; want alice released once the shell selects bob", keys, err)
+	}
+	if held, err := session.Held(dir, alice); err != nil || held {
+		t.Errorf("Held(alice) = %v, %v; want her released", held, err)
+	}
+	if held, err := session.Held(dir, bob.Key()); err != nil || !held {
+		t.Errorf("Held(bob) = %v, %v; want him held", held, err)
 	}
 }

@@ -171,15 +171,20 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 }
 
 // holder is implemented by sessions that tell other processes which
-// account their selection uses (*session.Session does, see session.Held).
+// account their selection uses (*session.Session does, see session.Held):
+// Hold adds the account of a selection about to be stored, keeping the
+// ones held before; Settle, once it is stored, holds its account alone.
 type holder interface {
 	Hold(stateDir, key string) error
+	Settle(stateDir, key string) error
 }
 
 // selectInShell makes sel the shell's current selection (nil: none, the
 // shell uses the profile's default), keeping the one before as previous.
 // The session's hold follows first: a removal elsewhere that finds the
-// selection's context gone finds its account held.
+// selection's context gone finds its account held. Until the selection is
+// stored the hold names the old selection's account too, so that a
+// process stopped in between leaves the shell's selection held.
 func (s *State) selectInShell(sel *session.Selection) error {
 	return s.selectIn(sel, false)
 }
@@ -216,7 +221,7 @@ func (s *State) selectIn(sel *session.Selection, check bool) error {
 				if sels.Current != nil {
 					prev = sels.Current.Context.Account
 				}
-				if herr := h.Hold(s.dir, prev); herr != nil {
+				if herr := h.Settle(s.dir, prev); herr != nil {
 					return sessionError(herr)
 				}
 				if errors.Is(err, errTokensDropped) {
@@ -235,6 +240,15 @@ func (s *State) selectIn(sel *session.Selection, check bool) error {
 	})
 	if err != nil {
 		return sessionError(err)
+	}
+	if h, ok := s.session.(holder); ok {
+		key := ""
+		if sel != nil {
+			key = sel.Context.Account
+		}
+		if err := h.Settle(s.dir, key); err != nil {
+			return sessionError(err)
+		}
 	}
 	return nil
 }

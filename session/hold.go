@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/azcontext/azc/profile"
@@ -39,55 +40,113 @@ func HoldsDir(stateDir string) string { return filepath.Join(stateDir, holdsDir)
 type holdRecord struct {
 	Owner   Owner  `json:"owner"`
 	Account string `json:"account"`
+	// Also holds the accounts of selections the session is switching away
+	// from (Hold), until the switch is settled (Settle): a switch stopped
+	// in between leaves the shell on the old selection, whose tokens must
+	// stay.
+	Also []string `json:"also,omitempty"`
 }
 
-// Hold records that the session's selection uses the account key (""
-// when it has none), in the state directory stateDir. When the session
-// held another account before, that one is marked released for the next
-// ReleaseHolds.
+// accounts are the account keys the record holds.
+func (r holdRecord) accounts() []string {
+	var keys []string
+	if r.Account != "" {
+		keys = append(keys, r.Account)
+	}
+	return append(keys, r.Also...)
+}
+
+// Hold records that the session's selection is to use the account key,
+// in the state directory stateDir, before the session stores the
+// selection: the record names key and goes on naming every account it
+// named, so that a switch stopped before the selection is stored (the
+// process killed, the session's store failing) leaves the old selection's
+// account held. Settle, once the selection is stored, lets those go.
 func (s *Session) Hold(stateDir, key string) error {
+	old, err := s.readHold(stateDir)
+	if err != nil {
+		return err
+	}
+	if profile.SameName(old.Account, key) {
+		return nil // already naming key, and whatever it named besides
+	}
+	rec := holdRecord{Owner: s.owner, Account: key}
+	for _, k := range old.accounts() {
+		if !profile.SameName(k, key) && !slices.ContainsFunc(rec.Also, func(a string) bool { return profile.SameName(a, k) }) {
+			rec.Also = append(rec.Also, k)
+		}
+	}
+	return s.writeHold(stateDir, rec)
+}
+
+// Settle records that the session's selection uses the account key (""
+// when it has none) and nothing else: each other account the record named
+// is marked released for the next ReleaseHolds.
+func (s *Session) Settle(stateDir, key string) error {
+	old, err := s.readHold(stateDir)
+	if err != nil {
+		return err
+	}
+	if profile.SameName(old.Account, key) && len(old.Also) == 0 {
+		return nil
+	}
 	dir := filepath.Join(stateDir, holdsDir)
-	path := filepath.Join(dir, s.id+".hold")
+	for _, k := range old.accounts() {
+		if profile.SameName(k, key) {
+			continue
+		}
+		if err := mkPrivate(stateDir, dir); err != nil {
+			return fmt.Errorf("hold: %w", err)
+		}
+		if err := profile.WriteFile(filepath.Join(dir, releasedName(k)), []byte(k)); err != nil {
+			return fmt.Errorf("hold: %w", err)
+		}
+	}
+	if key == "" {
+		if err := os.Remove(filepath.Join(dir, s.id+".hold")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("hold: %w", err)
+		}
+		return nil
+	}
+	return s.writeHold(stateDir, holdRecord{Owner: s.owner, Account: key})
+}
+
+// readHold reads the session's record in stateDir; none holds nothing,
+// and so does one that does not decode.
+func (s *Session) readHold(stateDir string) (holdRecord, error) {
+	dir := filepath.Join(stateDir, holdsDir)
 	var old holdRecord
-	if b, err := profile.ReadOwned(path); err == nil {
+	if b, err := profile.ReadOwned(filepath.Join(dir, s.id+".hold")); err == nil {
 		_ = json.Unmarshal(b, &old) // an unreadable record holds nothing
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		// The directory may be what is wrong (a file, a FIFO): named so.
 		if derr := checkPrivateDir(dir, 0o077); derr != nil {
 			err = derr
 		}
-		return fmt.Errorf("hold: %w", err)
+		return old, fmt.Errorf("hold: %w", err)
 	}
-	if profile.SameName(old.Account, key) {
-		return nil
-	}
+	return old, nil
+}
+
+// writeHold replaces the session's record in stateDir with rec.
+func (s *Session) writeHold(stateDir string, rec holdRecord) error {
+	dir := filepath.Join(stateDir, holdsDir)
 	if err := mkPrivate(stateDir, dir); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
-	if old.Account != "" {
-		if err := profile.WriteFile(filepath.Join(dir, releasedName(old.Account)), []byte(old.Account)); err != nil {
-			return fmt.Errorf("hold: %w", err)
-		}
-	}
-	if key == "" {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("hold: %w", err)
-		}
-		return nil
-	}
-	b, err := json.Marshal(holdRecord{Owner: s.owner, Account: key})
+	b, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
-	if err := profile.WriteFile(path, b); err != nil {
+	if err := profile.WriteFile(filepath.Join(dir, s.id+".hold"), b); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
 	return nil
 }
 
-// Release removes the session's hold, marking its account released: call
+// Release removes the session's hold, marking its accounts released: call
 // it when the session ends.
-func (s *Session) Release(stateDir string) error { return s.Hold(stateDir, "") }
+func (s *Session) Release(stateDir string) error { return s.Settle(stateDir, "") }
 
 // Held reports whether the selection of a live session uses the account
 // key (compared as account keys are, profile.SameName), by the records in
@@ -114,8 +173,8 @@ func HeldAccounts(stateDir string) ([]string, error) {
 	}
 	var keys []string
 	for _, r := range recs {
-		if !r.released && r.rec.Account != "" && r.rec.Owner.Alive() {
-			keys = append(keys, r.rec.Account)
+		if !r.released && r.rec.Owner.Alive() {
+			keys = append(keys, r.rec.accounts()...)
 		}
 	}
 	return keys, nil
@@ -137,9 +196,7 @@ func ReleaseHolds(stateDir string) ([]string, error) {
 			if err := os.Remove(r.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return keys, fmt.Errorf("holds: %w", err)
 			}
-			if r.rec.Account != "" {
-				keys = append(keys, r.rec.Account)
-			}
+			keys = append(keys, r.rec.accounts()...)
 		}
 	}
 	return keys, nil

@@ -55,7 +55,17 @@ func TestHoldsCountWhileTheirShellLives(t *testing.T) {
 	if keys, err := session.HeldAccounts(state); err != nil || !slices.Equal(keys, []string{alice}) {
 		t.Fatalf("held accounts = %q, %v; want alice", keys, err)
 	}
+	// a switch to bob's context holds both until its selection is stored
 	if err := k.Hold(state, bob); err != nil {
+		t.Fatal(err)
+	}
+	if !held(alice) || !held(bob) {
+		t.Fatal("a switch to bob's context not yet stored let alice go, or did not hold bob")
+	}
+	if keys := release(); len(keys) != 0 {
+		t.Fatalf("a sweep during the switch released %q", keys)
+	}
+	if err := k.Settle(state, bob); err != nil {
 		t.Fatal(err)
 	}
 	if held(alice) || !held(bob) {
