@@ -10,7 +10,9 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -60,6 +62,17 @@ type Factory struct {
 // CABundleDir is where `azc exec` keeps the CA bundles it gives children
 // of a custom environment: ca-bundles in the state directory.
 func CABundleDir(f *Factory) string { return filepath.Join(f.StateDir, "ca-bundles") }
+
+// CheckCABundleDir refuses a CA bundle directory dir that is not a
+// directory of the user's that only the user can write to
+// (profile.CheckOwnedDir): a bundle in it is what a child trusts. A
+// missing one is fine: exec creates it. azc exec and azc doctor check it.
+func CheckCABundleDir(dir string) error {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return profile.CheckOwnedDir(dir)
+}
 
 // ContextRef returns the context a command uses when it is not given one
 // as an argument: flag (the -c/--context flag's value), else $AZC_CONTEXT,

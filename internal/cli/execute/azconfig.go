@@ -5,14 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -190,7 +189,7 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", file.path, file.fi.Size(), file.fi.ModTime().UnixNano())
 		}
 		path := filepath.Join(dir, hex.EncodeToString(h.Sum(nil)[:16])+".pem")
-		if err := checkBundleDir(dir); err != nil {
+		if err := cmdutil.CheckCABundleDir(dir); err != nil {
 			return "", fmt.Errorf("the CA bundles: %w", err)
 		}
 		if reusable(path) {
@@ -213,17 +212,6 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 		return path, nil
 	}
 	return "", nil
-}
-
-// checkBundleDir refuses a CA bundle directory dir that is not a
-// directory of the user's that only the user can write to
-// (profile.CheckOwnedDir): a bundle in it is what a child trusts. A
-// missing one is fine: writeFileAtomic creates it.
-func checkBundleDir(dir string) error {
-	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return profile.CheckOwnedDir(dir)
 }
 
 // reusable reports whether the bundle at path is one azc wrote: a

@@ -112,6 +112,13 @@ func diagnose(f *cmdutil.Factory) *Report {
 			}
 		}
 		sharedParent(f.StateDir, add)
+		// where azc exec keeps the CA bundles a child trusts, once made
+		dir := cmdutil.CABundleDir(f)
+		if err := cmdutil.CheckCABundleDir(dir); err != nil {
+			add("CA bundles", "fail", "%s", failed(err))
+		} else if _, err := os.Lstat(dir); err == nil {
+			add("CA bundles", "ok", "%s", dir)
+		}
 	}
 
 	// The profile, read without locking, and its lock.
