@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -367,6 +368,36 @@ func named(err error, key string) error {
 
 func (b blobs) Lock(ctx context.Context, key string) (func(), error) {
 	return b.st.Lock(ctx, blobPrefix+key)
+}
+
+// StoppedCreations returns the hidden directories of session creations
+// under runtimeDir (a directory each, not a link), oldest first: while a
+// session is created there is one for milliseconds; any other was left by
+// a creation stopped before its rename into place (azc session start
+// killed), which nothing opens and GC removes once it is older than
+// profile.StaleTempAge (`azc doctor`).
+func StoppedCreations(runtimeDir string) ([]profile.TempFile, error) {
+	base := sessionsDir(runtimeDir)
+	entries, err := os.ReadDir(base)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sessions: %w", err)
+	}
+	var out []profile.TempFile
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), newPrefix) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue // renamed into place or removed meanwhile
+		}
+		out = append(out, profile.TempFile{Path: filepath.Join(base, e.Name()), ModTime: fi.ModTime()})
+	}
+	slices.SortFunc(out, func(a, b profile.TempFile) int { return a.ModTime.Compare(b.ModTime) })
+	return out, nil
 }
 
 // GC removes the sessions under runtimeDir whose owner is gone, and the

@@ -209,7 +209,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 	}
 	if len(tempDirs) > 0 {
-		leftoverTemps(f.StateDir, tempDirs, f.Now(), add)
+		leftoverTemps(f.StateDir, tempDirs, r.RuntimeDir, f.Now(), add)
 	}
 	if d := f.Getenv(depthEnv); d != "" && d != "0" {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
@@ -423,8 +423,27 @@ func unusedCredentials(cs *credstore.Store, stateDir string, p *profile.Profile,
 // a session's go with the session; the user removes the others. Those of
 // the profile's writes in stateDir (profile.UpdateTemps) go with the next
 // write.
-func leftoverTemps(stateDir string, dirs []string, now time.Time, add func(name, status, format string, a ...any)) {
+//
+// It reports too each session creation under the runtime directory
+// runtimeDir stopped before it finished (session.StoppedCreations), which
+// the next session start removes once it is profile.StaleTempAge old.
+func leftoverTemps(stateDir string, dirs []string, runtimeDir string, now time.Time, add func(name, status, format string, a ...any)) {
 	n := 0
+	creations, err := session.StoppedCreations(runtimeDir)
+	if err != nil {
+		add("temporary files", "fail", "%s", failed(err))
+	}
+	for _, c := range creations {
+		n++
+		age := now.Sub(c.ModTime)
+		if age > profile.StaleTempAge {
+			add("temporary file", "warn", "%s: a session whose creation was stopped %s ago before it finished (a creation takes milliseconds); nothing opens it: remove it with rm -r %s",
+				c.Path, ageText(age), shquote.Quote(c.Path))
+		} else {
+			add("temporary file", "warn", "%s: a session being created, %s old: one starting now, or one stopped before it finished; if it is still there when no azc runs, remove it with rm -r %s",
+				c.Path, ageText(age), shquote.Quote(c.Path))
+		}
+	}
 	for _, d := range dirs {
 		temps, err := profile.FindTemps(d)
 		if err != nil {
