@@ -297,6 +297,10 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, ad
 	return cs
 }
 
+// sealedWhereAKeyStoreIs is the way out of blobs stored unencrypted where
+// no key store is reachable.
+const sealedWhereAKeyStoreIs = "each is encrypted the next time azc reads it where a key store is reachable (azc doctor says which it uses)"
+
 // plaintextBlobs reports the blobs stored unencrypted in the credential
 // store under the state directory dir, which Open refused for want of a
 // key store (AZC_REQUIRE_ENCRYPTION=1): they hold secrets in the clear
@@ -307,7 +311,7 @@ func plaintextBlobs(dir string, add func(name, status, format string, a ...any))
 	case err != nil:
 		add("credential files", "fail", "%s", failed(err))
 	case len(plain) > 0:
-		add("credential files", "warn", "%d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it where one is: %s", len(plain), strings.Join(plain, ", "))
+		add("credential files", "warn", "%d blobs are unencrypted, written while no key store was reachable: %s; %s", len(plain), strings.Join(plain, ", "), sealedWhereAKeyStoreIs)
 	}
 }
 
@@ -326,7 +330,7 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 		add("credential files", "warn", "%d of %d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it (azc token): %s",
 			len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
 	case len(r.Plaintext) > 0:
-		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
+		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s; %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "), sealedWhereAKeyStoreIs)
 	case !problems:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
 	}

@@ -302,3 +302,31 @@ func TestDoctorNamesThePlaintextBlobsOfAStoreItRefuses(t *testing.T) {
 		t.Errorf("doctor's credential files %+v: want a warn line naming the plaintext blob", got)
 	}
 }
+
+// TestDoctorSaysHowPlaintextBlobsOfAStoreWithoutAKeyStoreGetEncrypted:
+// where no key store is reachable, doctor names each blob stored in the
+// clear and the way out, as it does where one is: they are encrypted the
+// next time azc reads them where a key store is reachable. It named them
+// and stopped there.
+func TestDoctorSaysHowPlaintextBlobsOfAStoreWithoutAKeyStoreGetEncrypted(t *testing.T) {
+	t.Parallel()
+	plain, err := credstore.Open(t.TempDir(), credstore.Options{Backend: credstore.Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Put("azurecloud|t|plain@example.com", []byte("cache")); err != nil {
+		t.Fatal(err)
+	}
+	var got []Check
+	credentialFiles(plain, nil, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	found := false
+	for _, c := range got {
+		found = found || c.Name == "credential files" && c.Status == "warn" && strings.Contains(c.Detail, plain.Dir()) &&
+			strings.HasSuffix(c.Detail, "each is encrypted the next time azc reads it where a key store is reachable (azc doctor says which it uses)")
+	}
+	if !found {
+		t.Errorf("doctor's credential files %+v: no warn line naming the plaintext blob and how it gets encrypted", got)
+	}
+}
