@@ -327,18 +327,22 @@ type holdingSession struct {
 	held      []string
 }
 
-func (s *holdingSession) Hold(_, key string) error {
+func (s *holdingSession) Hold(_, key string) (func() error, error) {
 	if f := s.meanwhile; f != nil {
 		s.meanwhile = nil
 		f()
 	}
 	s.held = append(s.held, key)
-	return nil
-}
-
-func (s *holdingSession) Settle(_, key string) error {
-	s.held = append(s.held, key)
-	return nil
+	return func() error {
+		// the hold names the selection the session holds then
+		sels, _ := s.Selections()
+		key := ""
+		if sels.Current != nil {
+			key = sels.Current.Context.Account
+		}
+		s.held = append(s.held, key)
+		return nil
+	}, nil
 }
 
 // userContextsWithStore opens a state directory whose profile holds
@@ -559,5 +563,72 @@ func TestASwitchStoppedBeforeItsSelectionKeepsTheHoldOfTheSelection(t *testing.T
 	}
 	if held, err := session.Held(dir, bob.Key()); err != nil || !held {
 		t.Errorf("Held(bob) = %v, %v; want him held", held, err)
+	}
+}
+
+// storesThenDies is a shell's real session in a process that, switching
+// its selection, is overtaken by another switch in the same shell (first)
+// and killed once its own selection is stored, before anything after it.
+type storesThenDies struct {
+	*session.Session
+	first func()
+}
+
+func (s storesThenDies) UpdateSelections(fn func(*session.Selections) error) error {
+	s.first()
+	if err := s.Session.UpdateSelections(fn); err != nil {
+		return err
+	}
+	return errors.New("killed once the selection was stored")
+}
+
+// TestTwoSwitchesInOneShellKeepTheStoredSelectionHeld: two `azc use` in
+// one shell at once (a script's and the user's), the first to Carol's
+// context, overtaken by the second to Bob's, which stores and settles its
+// selection; then the first stores Carol's and is killed. The shell uses
+// Carol's context, so the holds must name her: the second switch's settle
+// let go of every account but Bob's, Carol's among them, and the next
+// sweep would take the tokens of the shell's selection once her last
+// context went elsewhere.
+func TestTwoSwitchesInOneShellKeepTheStoredSelectionHeld(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	base, err := azc.Open(azc.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	carol := profile.Account{ID: "carol@fabrikam.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "fabrikam"}
+	if _, err := base.Update(azc.ScopeUser, func(p *profile.Profile) error {
+		for _, a := range []profile.Account{bob, carol} {
+			p.UpsertAccount(a)
+			if _, err := p.UpsertContext(profile.Context{Name: a.ID, Account: a.Key(), Tenant: profile.Tenant{ID: "fabrikam"}}, profile.UpsertOptions{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sess, _, err := session.New(t.TempDir(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	overtaken := storesThenDies{Session: sess, first: func() {
+		if _, err := base.WithSession(sess).Use(azc.ScopeProcess, bob.ID); err != nil {
+			t.Error(err)
+		}
+	}}
+	if _, err := base.WithSession(overtaken).Use(azc.ScopeProcess, carol.ID); err == nil {
+		t.Fatal("the killed switch said nothing")
+	}
+	sels, err := sess.Selections()
+	if err != nil || sels.Current == nil || !profile.SameName(sels.Current.Context.Account, carol.Key()) {
+		t.Fatalf("the shell selects %+v (%v), want Carol's context", sels.Current, err)
+	}
+	if _, err := session.ReleaseHolds(dir); err != nil {
+		t.Fatal(err)
+	}
+	if held, err := session.Held(dir, carol.Key()); err != nil || !held {
+		t.Errorf("Held(carol) = %v, %v; want the shell's selection held", held, err)
 	}
 }

@@ -173,10 +173,11 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 // holder is implemented by sessions that tell other processes which
 // account their selection uses (*session.Session does, see session.Held):
 // Hold adds the account of a selection about to be stored, keeping the
-// ones held before; Settle, once it is stored, holds its account alone.
+// ones held before; its settle, once the selection is stored (or was
+// not), holds the account of the selection the session then has, beside
+// those of other switches still running.
 type holder interface {
-	Hold(stateDir, key string) error
-	Settle(stateDir, key string) error
+	Hold(stateDir, key string) (settle func() error, err error)
 }
 
 // selectInShell makes sel the shell's current selection (nil: none, the
@@ -203,25 +204,20 @@ func (s *State) selectReadContext(sel *session.Selection) error {
 }
 
 func (s *State) selectIn(sel *session.Selection, check bool) error {
+	settle := func() error { return nil }
 	if h, ok := s.session.(holder); ok {
 		key := ""
 		if sel != nil {
 			key = sel.Context.Account
 		}
-		if err := h.Hold(s.dir, key); err != nil {
+		var err error
+		if settle, err = h.Hold(s.dir, key); err != nil {
 			return sessionError(err)
 		}
 		if check && key != "" {
 			if err := s.tokensKept(key); err != nil {
-				sels, serr := s.session.Selections()
-				if serr != nil {
-					return sessionError(serr)
-				}
-				prev := ""
-				if sels.Current != nil {
-					prev = sels.Current.Context.Account
-				}
-				if herr := h.Settle(s.dir, prev); herr != nil {
+				// the hold goes back to the selection's account
+				if herr := settle(); herr != nil {
 					return sessionError(herr)
 				}
 				if errors.Is(err, errTokensDropped) {
@@ -241,14 +237,8 @@ func (s *State) selectIn(sel *session.Selection, check bool) error {
 	if err != nil {
 		return sessionError(err)
 	}
-	if h, ok := s.session.(holder); ok {
-		key := ""
-		if sel != nil {
-			key = sel.Context.Account
-		}
-		if err := h.Settle(s.dir, key); err != nil {
-			return sessionError(err)
-		}
+	if err := settle(); err != nil {
+		return sessionError(err)
 	}
 	return nil
 }

@@ -72,13 +72,13 @@ func TestUnsafeSessionFilesAreRefused(t *testing.T) {
 			t.Parallel()
 			rt, state := t.TempDir(), t.TempDir()
 			s, env := newSession(t, rt)
-			if err := s.Hold(state, "emu|t|alice@contoso.test"); err != nil {
+			if err := selectAccount(s, state, "emu|t|alice@contoso.test"); err != nil {
 				t.Fatal(err)
 			}
 			id, _, _ := session.ParseEnv(env)
 			path := filepath.Join(state, "holds", id+".hold")
 			plant(t, path, kind)
-			unsafePath(t, s.Hold(state, "emu|t|bob@fabrikam.test"), path)
+			unsafePath(t, selectAccount(s, state, "emu|t|bob@fabrikam.test"), path)
 		})
 	}
 }
@@ -195,7 +195,7 @@ func TestUnsafeHoldsAreRefused(t *testing.T) {
 	setup := func(t *testing.T) (state, holds, record string) {
 		rt, state := t.TempDir(), t.TempDir()
 		s, env := newSession(t, rt)
-		if err := s.Hold(state, "emu|t|alice@contoso.test"); err != nil {
+		if err := selectAccount(s, state, "emu|t|alice@contoso.test"); err != nil {
 			t.Fatal(err)
 		}
 		id, _, _ := session.ParseEnv(env)
@@ -327,7 +327,7 @@ func TestAHoldsDirectoryThatIsNoDirectoryIsNamedByHold(t *testing.T) {
 			} else {
 				plant(t, holds, "fifo")
 			}
-			err := s.Hold(state, "emu|t|alice@contoso.test")
+			err := selectAccount(s, state, "emu|t|alice@contoso.test")
 			unsafePath(t, err, holds)
 		})
 	}

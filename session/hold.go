@@ -1,12 +1,15 @@
 package session
 
 import (
+	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,13 +41,15 @@ const holdsDir = "holds"
 func HoldsDir(stateDir string) string { return filepath.Join(stateDir, holdsDir) }
 
 type holdRecord struct {
-	Owner   Owner  `json:"owner"`
+	Owner Owner `json:"owner"`
+	// Account is the account of the session's selection as its last
+	// switch stored it.
 	Account string `json:"account"`
-	// Also holds the accounts of selections the session is switching away
-	// from (Hold), until the switch is settled (Settle): a switch stopped
-	// in between leaves the shell on the old selection, whose tokens must
-	// stay.
-	Also []string `json:"also,omitempty"`
+	// Pending holds, by switch, the account of each selection a switch
+	// is about to store (Hold), until that switch settles: a switch
+	// stopped in between (killed, or its store failing) may have stored
+	// it, and the shell then uses it.
+	Pending map[string]string `json:"pending,omitempty"`
 }
 
 // accounts are the account keys the record holds.
@@ -53,100 +58,125 @@ func (r holdRecord) accounts() []string {
 	if r.Account != "" {
 		keys = append(keys, r.Account)
 	}
-	return append(keys, r.Also...)
+	for _, k := range r.Pending {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
-// Hold records that the session's selection is to use the account key,
-// in the state directory stateDir, before the session stores the
-// selection: the record names key and goes on naming every account it
-// named, so that a switch stopped before the selection is stored (the
-// process killed, the session's store failing) leaves the old selection's
-// account held. Settle, once the selection is stored, lets those go.
-func (s *Session) Hold(stateDir, key string) error {
-	old, err := s.readHold(stateDir)
-	if err != nil {
-		return err
-	}
-	if profile.SameName(old.Account, key) {
-		return nil // already naming key, and whatever it named besides
-	}
-	rec := holdRecord{Owner: s.owner, Account: key}
-	for _, k := range old.accounts() {
-		if !profile.SameName(k, key) && !slices.ContainsFunc(rec.Also, func(a string) bool { return profile.SameName(a, k) }) {
-			rec.Also = append(rec.Also, k)
+// holdLockKey names the session store's lock that each change of the
+// session's hold record is made under: switches of the selection in one
+// shell may run at once (a script's and the user's). It is taken last,
+// after any account's lock, and nothing is locked while it is held.
+const holdLockKey = "azc-session:hold"
+
+// Hold records, in the state directory stateDir, that the session's
+// selection is about to use the account key, before the session stores
+// that selection: the record goes on naming what it named, and names key
+// too until settle is called once the selection is stored (or was not).
+// settle makes the record name the account of the selection the session
+// then holds, beside those other switches still hold, and marks the
+// accounts it no longer names released for the next ReleaseHolds. A
+// switch stopped before its settle leaves key held, never the account of
+// the selection the shell uses unheld.
+func (s *Session) Hold(stateDir, key string) (settle func() error, err error) {
+	id := rand.Text()
+	err = s.changeHold(stateDir, func(rec *holdRecord) error {
+		if key == "" || profile.SameName(rec.Account, key) {
+			id = "" // held already, or nothing to hold
+			return nil
 		}
-	}
-	return s.writeHold(stateDir, rec)
-}
-
-// Settle records that the session's selection uses the account key (""
-// when it has none) and nothing else: each other account the record named
-// is marked released for the next ReleaseHolds.
-func (s *Session) Settle(stateDir, key string) error {
-	old, err := s.readHold(stateDir)
-	if err != nil {
-		return err
-	}
-	if profile.SameName(old.Account, key) && len(old.Also) == 0 {
+		if rec.Pending == nil {
+			rec.Pending = map[string]string{}
+		}
+		rec.Pending[id] = key
 		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	dir := filepath.Join(stateDir, holdsDir)
-	for _, k := range old.accounts() {
-		if profile.SameName(k, key) {
-			continue
-		}
-		if err := mkPrivate(stateDir, dir); err != nil {
-			return fmt.Errorf("hold: %w", err)
-		}
-		if err := profile.WriteFile(filepath.Join(dir, releasedName(k)), []byte(k)); err != nil {
-			return fmt.Errorf("hold: %w", err)
-		}
-	}
-	if key == "" {
-		if err := os.Remove(filepath.Join(dir, s.id+".hold")); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("hold: %w", err)
-		}
-		return nil
-	}
-	return s.writeHold(stateDir, holdRecord{Owner: s.owner, Account: key})
+	return func() error {
+		return s.changeHold(stateDir, func(rec *holdRecord) error {
+			sels, err := s.Selections()
+			if err != nil {
+				return err
+			}
+			delete(rec.Pending, id)
+			rec.Account = ""
+			if sels.Current != nil {
+				rec.Account = sels.Current.Context.Account
+			}
+			return nil
+		})
+	}, nil
 }
 
-// readHold reads the session's record in stateDir; none holds nothing,
-// and so does one that does not decode.
-func (s *Session) readHold(stateDir string) (holdRecord, error) {
+// Release removes the session's hold, marking its accounts released: call
+// it when the session ends.
+func (s *Session) Release(stateDir string) error {
+	return s.changeHold(stateDir, func(rec *holdRecord) error {
+		*rec = holdRecord{}
+		return nil
+	})
+}
+
+// changeHold applies fn to the session's hold record in stateDir under
+// the session's hold lock, marks each account the record no longer names
+// released, then writes the record (removes it when it names none).
+func (s *Session) changeHold(stateDir string, fn func(*holdRecord) error) error {
+	unlock, err := s.store.Lock(context.Background(), holdLockKey)
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer unlock()
 	dir := filepath.Join(stateDir, holdsDir)
+	path := filepath.Join(dir, s.id+".hold")
 	var old holdRecord
-	if b, err := profile.ReadOwned(filepath.Join(dir, s.id+".hold")); err == nil {
+	if b, err := profile.ReadOwned(path); err == nil {
 		_ = json.Unmarshal(b, &old) // an unreadable record holds nothing
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		// The directory may be what is wrong (a file, a FIFO): named so.
 		if derr := checkPrivateDir(dir, 0o077); derr != nil {
 			err = derr
 		}
-		return old, fmt.Errorf("hold: %w", err)
+		return fmt.Errorf("hold: %w", err)
 	}
-	return old, nil
-}
-
-// writeHold replaces the session's record in stateDir with rec.
-func (s *Session) writeHold(stateDir string, rec holdRecord) error {
-	dir := filepath.Join(stateDir, holdsDir)
+	rec := old
+	rec.Pending = maps.Clone(old.Pending)
+	if err := fn(&rec); err != nil {
+		return err
+	}
+	if rec.Account == old.Account && maps.Equal(rec.Pending, old.Pending) {
+		return nil
+	}
+	now := rec.accounts()
 	if err := mkPrivate(stateDir, dir); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
+	for _, k := range old.accounts() {
+		if slices.ContainsFunc(now, func(n string) bool { return profile.SameName(n, k) }) {
+			continue
+		}
+		if err := profile.WriteFile(filepath.Join(dir, releasedName(k)), []byte(k)); err != nil {
+			return fmt.Errorf("hold: %w", err)
+		}
+	}
+	if len(now) == 0 {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("hold: %w", err)
+		}
+		return nil
+	}
+	rec.Owner = s.owner
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
-	if err := profile.WriteFile(filepath.Join(dir, s.id+".hold"), b); err != nil {
+	if err := profile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
 	return nil
 }
-
-// Release removes the session's hold, marking its accounts released: call
-// it when the session ends.
-func (s *Session) Release(stateDir string) error { return s.Settle(stateDir, "") }
 
 // Held reports whether the selection of a live session uses the account
 // key (compared as account keys are, profile.SameName), by the records in

@@ -7,8 +7,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
+
+// selectAccount makes the session's selection a context of the account
+// key as azc's State does: the hold first, then the selection, then the
+// hold's settle.
+func selectAccount(s *session.Session, state, key string) error {
+	settle, err := s.Hold(state, key)
+	if err != nil {
+		return err
+	}
+	if err := s.UpdateSelections(func(sel *session.Selections) error {
+		sel.Current = &session.Selection{Context: profile.Context{Name: "c", Account: key}}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return settle()
+}
 
 // TestHoldsCountWhileTheirShellLives: a live shell's hold keeps its
 // account held; selecting another account releases the first; a shell
@@ -43,7 +61,7 @@ func TestHoldsCountWhileTheirShellLives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := k.Hold(state, alice); err != nil {
+	if err := selectAccount(k, state, alice); err != nil {
 		t.Fatal(err)
 	}
 	if !held(strings.ToUpper(alice)) {
@@ -55,8 +73,9 @@ func TestHoldsCountWhileTheirShellLives(t *testing.T) {
 	if keys, err := session.HeldAccounts(state); err != nil || !slices.Equal(keys, []string{alice}) {
 		t.Fatalf("held accounts = %q, %v; want alice", keys, err)
 	}
-	// a switch to bob's context holds both until its selection is stored
-	if err := k.Hold(state, bob); err != nil {
+	// a switch to bob's context holds both until it settles
+	settle, err := k.Hold(state, bob)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if !held(alice) || !held(bob) {
@@ -65,7 +84,13 @@ func TestHoldsCountWhileTheirShellLives(t *testing.T) {
 	if keys := release(); len(keys) != 0 {
 		t.Fatalf("a sweep during the switch released %q", keys)
 	}
-	if err := k.Settle(state, bob); err != nil {
+	if err := k.UpdateSelections(func(sel *session.Selections) error {
+		sel.Current = &session.Selection{Context: profile.Context{Name: "b", Account: bob}}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := settle(); err != nil {
 		t.Fatal(err)
 	}
 	if held(alice) || !held(bob) {
@@ -97,7 +122,7 @@ func TestReleaseMarksTheAccountForTheSweep(t *testing.T) {
 	rt, state := t.TempDir(), t.TempDir()
 	s, _ := newSession(t, rt)
 	const key = "emu|t|alice@contoso.test"
-	if err := s.Hold(state, key); err != nil {
+	if err := selectAccount(s, state, key); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Release(state); err != nil {
@@ -123,7 +148,7 @@ func TestReleaseMarksFollowTheNameRule(t *testing.T) {
 		t.Helper()
 		for _, k := range keys {
 			s, _ := newSession(t, rt)
-			if err := s.Hold(state, k); err != nil {
+			if err := selectAccount(s, state, k); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Release(state); err != nil {
