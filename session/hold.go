@@ -175,7 +175,22 @@ func (s *Session) changeHold(stateDir string, fn func(*holdRecord) error) error 
 	if err := profile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
+	s.removeStaleHoldTemps(dir, path)
 	return nil
+}
+
+// removeStaleHoldTemps removes, at the first write of a hold record of
+// the command, the temporary files in the holds directory dir that writes
+// stopped before their rename left (profile.RemoveStaleTemps: older than
+// profile.StaleTempAge), by the file system's clock: the time of written,
+// the record just written, as the credential store tells them. A failure
+// leaves them to the next write and to azc doctor.
+func (s *Session) removeStaleHoldTemps(dir, written string) {
+	s.holdsSwept.Do(func() {
+		if fi, err := os.Lstat(written); err == nil {
+			_, _ = profile.RemoveStaleTemps(dir, fi.ModTime())
+		}
+	})
 }
 
 // Held reports whether the selection of a live session uses the account

@@ -1,11 +1,14 @@
 package session_test
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
@@ -168,5 +171,44 @@ func TestReleaseMarksFollowTheNameRule(t *testing.T) {
 	}
 	if got := release("emu|t|sam@x", "emu|t|\u017fam@x"); len(got) != 1 {
 		t.Errorf("sweep = %+q, want one of the two spellings of sam@x", got)
+	}
+}
+
+// TestAHoldWriteRemovesStaleTemporaryFiles: a hold record's write stopped
+// before its rename (a switch killed) leaves its temporary file in holds/;
+// the next write of a hold record removes those over profile.StaleTempAge
+// old, as the credential store's writes remove theirs, and leaves a young
+// one (a write running now). They stayed for good, each a doctor warning.
+func TestAHoldWriteRemovesStaleTemporaryFiles(t *testing.T) {
+	t.Parallel()
+	rt, state := t.TempDir(), t.TempDir()
+	first, env := newSession(t, rt)
+	if err := selectAccount(first, state, "emu|t|alice@contoso.test"); err != nil {
+		t.Fatal(err)
+	}
+	holds := session.HoldsDir(state)
+	stale, young := filepath.Join(holds, ".x.hold.tmp1a"), filepath.Join(holds, ".x.hold.tmp2b")
+	for _, p := range []string{stale, young} {
+		if err := os.WriteFile(p, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * profile.StaleTempAge)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	// the next command in the shell
+	s, err := session.Open(rt, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := selectAccount(s, state, "emu|t|bob@fabrikam.test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the stale temporary file is still there (%v)", err)
+	}
+	if _, err := os.Lstat(young); err != nil {
+		t.Errorf("the young temporary file went: %v", err)
 	}
 }

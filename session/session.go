@@ -60,6 +60,10 @@ type Session struct {
 	mu       sync.Mutex
 	lastText []byte
 	last     *profile.Profile
+
+	// holdsSwept runs the sweep of stale temporary files in the holds
+	// directory once per Session, at its first write of a hold record.
+	holdsSwept sync.Once
 }
 
 // New creates a session owned by the process ownerPID (the shell) and

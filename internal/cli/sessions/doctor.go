@@ -423,8 +423,9 @@ func unusedCredentials(cs *credstore.Store, stateDir string, p *profile.Profile,
 // dirs: one a write left when it was stopped (killed, the machine down)
 // between creating it and renaming it over its file. Nothing reads it,
 // and it may hold a credential blob. The user's credential store removes
-// its own at its first write once they are profile.StaleTempAge old, and
-// a session's go with the session; the user removes the others. Those of
+// its own at its first write once they are profile.StaleTempAge old, a
+// session those in holds/ at its first write of a hold record, and a
+// session's own go with the session; the user removes the others. Those of
 // the profile's writes in stateDir (profile.UpdateTemps) go with the next
 // write.
 //
