@@ -26,7 +26,8 @@ import (
 // files 0600):
 //
 //   - <session id>.hold: the session's owner (pid, start time, boot id) and
-//     the account key of its selection, as profile.json names accounts.
+//     the account key of its selection, as profile.json names accounts,
+//     beside those of the selections switches are storing (Hold).
 //     Only the session's processes write it; it counts while its owner is
 //     alive (Owner.Alive).
 //   - <hash of an account key's profile.NameKey>.released: the key of
