@@ -67,10 +67,10 @@ func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Durat
 			return nil, &LockError{Path: path, Err: err}
 		}
 		if ok && profile.LockIsAt(f, path) {
-			return func() { _ = f.Close() }, nil
+			return func() { _ = profile.CloseLock(f) }, nil
 		}
 		if ok {
-			_ = f.Close()
+			_ = profile.CloseLock(f)
 			if relocks++; relocks == relockTries {
 				return nil, &LockError{Path: path, Err: errReplaced}
 			}
@@ -106,9 +106,9 @@ func tryLockFile(path string) (unlock func(), ok bool, err error) {
 			return nil, false, err
 		}
 		if profile.LockIsAt(f, path) {
-			return func() { _ = f.Close() }, true, nil
+			return func() { _ = profile.CloseLock(f) }, true, nil
 		}
-		_ = f.Close() // removed or replaced meanwhile: the file at path
+		_ = profile.CloseLock(f) // removed or replaced meanwhile: the file at path
 	}
 	return nil, false, &LockError{Path: path, Err: errReplaced}
 }

@@ -191,6 +191,9 @@ func lockFile(f *os.File, wait bool) error {
 	}
 }
 
+// unlockFile releases f's lock, which every copy of its descriptor shares.
+func unlockFile(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
+
 // renameRetry is rename(2): on Unix a rename over an open file succeeds.
 // (os.Rename would first stat the target to refuse a directory, which
 // rename(2) refuses too.)

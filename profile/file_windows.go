@@ -95,6 +95,12 @@ func lockFile(f *os.File, wait bool) error {
 	return err
 }
 
+// unlockFile releases f's lock (a child process inherits no handle of
+// azc's, so closing alone would do here too).
+func unlockFile(f *os.File) {
+	_ = windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
+}
+
 // renameRetry retries os.Rename for about a second while another process
 // (a reader, an antivirus scanner) has the target open without
 // FILE_SHARE_DELETE, which makes MoveFileEx fail.

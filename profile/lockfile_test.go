@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -229,5 +230,38 @@ func TestAWriteDoesNotRenameATemporaryFileItDidNotMake(t *testing.T) {
 	}
 	if got, err := os.ReadFile(tmp); err != nil || string(got) != "half of theirs" {
 		t.Errorf("%s = %q, %v; want the other's file left to its writer", tmp, got, err)
+	}
+}
+
+// TestCloseLockReleasesTheLockACopyOfItsDescriptorHolds: a child process
+// another goroutine starts while a lock is held has a copy of the lock
+// file's descriptor from its fork to its exec (a duplicate stands in for
+// it here); CloseLock releases the lock all the same, where closing the
+// file alone left it held by the copy, and the next writer waited.
+func TestCloseLockReleasesTheLockACopyOfItsDescriptorHolds(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "profile.lock")
+	f, err := OpenLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := TryLock(f); err != nil || !ok {
+		t.Fatalf("TryLock = %v, %v; want true", ok, err)
+	}
+	copyFD, err := syscall.Dup(int(f.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(copyFD)
+	if err := CloseLock(f); err != nil {
+		t.Fatal(err)
+	}
+	next, err := OpenLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer CloseLock(next)
+	if ok, err := TryLock(next); err != nil || !ok {
+		t.Errorf("TryLock after CloseLock = %v, %v; want true: the lock is released though a copy of its descriptor is open", ok, err)
 	}
 }

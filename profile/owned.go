@@ -38,7 +38,7 @@ func CheckOwnedDir(dir string) error { return checkDir(dir) }
 func OpenLock(path string) (*os.File, error) { return openLock(path) }
 
 // TryLock takes an exclusive lock on f, a file OpenLock opened, without
-// waiting: false when another process holds it. Closing f releases it.
+// waiting: false when another process holds it. CloseLock releases it.
 func TryLock(f *os.File) (bool, error) {
 	switch err := lockFile(f, false); err {
 	case nil:
@@ -48,6 +48,15 @@ func TryLock(f *os.File) (bool, error) {
 	default:
 		return false, err
 	}
+}
+
+// CloseLock closes f, a lock file OpenLock opened, releasing the lock it
+// holds first: a child process that another goroutine starts meanwhile
+// holds a copy of f's descriptor from its fork to its exec, and closing f
+// alone would leave the lock held until then.
+func CloseLock(f *os.File) error {
+	unlockFile(f)
+	return f.Close()
 }
 
 // LockIsAt reports whether f, a lock file OpenLock opened at path, is

@@ -789,7 +789,7 @@ func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) 
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
-	unlock := func() { _ = f.Close() } // closing releases the lock
+	unlock := func() { _ = CloseLock(f) }
 	locked := func() *lockHold {
 		got, gotCPU := time.Now(), cpuTime()
 		return &lockHold{f: f, path: s.lock, unlock: func() {
@@ -874,7 +874,7 @@ func (s *Store) LockFree() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("lock %s: %w", s.lock, err)
 	}
-	defer f.Close()
+	defer CloseLock(f)
 	free, err := TryLock(f)
 	if err != nil {
 		return false, fmt.Errorf("lock %s: %w", s.lock, err)

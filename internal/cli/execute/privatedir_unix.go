@@ -38,7 +38,7 @@ func lockPrivateDir(dir string) (release func(), err error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("locking %s: %w", dir, err)
 	}
-	return func() { _ = f.Close() }, nil
+	return func() { _ = profile.CloseLock(f) }, nil
 }
 
 // sweepPrivateDirs removes the private directories in parent, other than
@@ -77,7 +77,7 @@ func sweepPrivateDirs(parent, own, stamp string, now time.Time, log *slog.Logger
 			log.Debug("exec: removing the private directory of an exec that did not end cleanly", "dir", dir)
 			_ = os.RemoveAll(dir)
 		}
-		_ = f.Close()
+		_ = profile.CloseLock(f)
 	}
 }
 
