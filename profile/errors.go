@@ -77,8 +77,12 @@ type NewerVersionError struct {
 }
 
 func (e *NewerVersionError) Error() string {
-	return fmt.Sprintf("format version %d is newer than this azc reads (%d); upgrade azc", e.Version, e.Max)
+	return fmt.Sprintf("format version %d is newer than this azc reads (%d)", e.Version, e.Max)
 }
+
+// Hint says how to get out, for a file that is not the profile (an
+// export to import): a CorruptError's hint comes first for the profile.
+func (e *NewerVersionError) Hint() string { return "upgrade azc to read it" }
 
 // LockTimeoutError reports that the profile lock could not be taken in time.
 type LockTimeoutError struct {

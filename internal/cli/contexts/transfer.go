@@ -219,8 +219,12 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		hint := "azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json"
 		var dup *profile.DuplicateNameError
-		if errors.As(err, &dup) {
+		var newer *profile.NewerVersionError
+		switch {
+		case errors.As(err, &dup):
 			hint = fmt.Sprintf("edit %s to rename or remove one of the two %ss, then import it again", opts.File, dup.What())
+		case errors.As(err, &newer):
+			hint = newer.Hint()
 		}
 		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure, hint)
 	}
