@@ -97,7 +97,11 @@ func (o Output) Validate() error {
 		return UsageErrorf("invalid output format %q: want one of %s", o.Format, strings.Join(Formats, ", "))
 	}
 	if o.Query != "" {
-		if _, err := jmespath.Compile(o.Query); err != nil {
+		if _, err := compileQuery(o.Query); err != nil {
+			var limit *ExitError
+			if errors.As(err, &limit) {
+				return limit
+			}
 			ee := UsageErrorf("invalid --query %q: %v", o.Query, err)
 			var se *json.SyntaxError
 			if errors.As(err, &se) {

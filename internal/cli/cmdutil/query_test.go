@@ -458,3 +458,39 @@ func TestQueryKeysOfOneObjectAreNotAnother(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+// TestQueryDepthIsBounded holds a --query to maxQueryDepth levels before
+// it runs: the print of its syntax tree, which perElement and hashOrders
+// read, grows as its nodes times their depth (60,000 nots took 24 GB).
+func TestQueryDepthIsBounded(t *testing.T) {
+	conditions := make([]string, 60)
+	fields := make([]string, 60)
+	for i := range conditions {
+		conditions[i] = fmt.Sprintf("name=='c%d'", i)
+		fields[i] = fmt.Sprintf("f%d", i)
+	}
+	for _, q := range []string{
+		"[?" + strings.Join(conditions, " || ") + "].{name: name, id: id}",
+		strings.Join(fields, "."),
+	} {
+		if err := (Output{Format: FormatJSON, Query: q}).Validate(); err != nil {
+			t.Errorf("Validate(%.40q…) = %v, want nil", q, err)
+		}
+	}
+	for _, q := range []string{
+		strings.Repeat("!", 5000) + "@",
+		strings.Repeat("[", 100) + "@" + strings.Repeat("]", 100),
+		strings.Repeat("a.", 100) + "b",
+	} {
+		err := Output{Format: FormatJSON, Query: q}.Validate()
+		var ee *ExitError
+		if !errors.As(err, &ee) || ee.Code != ExitUsage || !strings.Contains(err.Error(), "nests more than 64 levels") {
+			t.Errorf("Validate(%.20q…) = %v, want a usage error that it nests too deep", q, err)
+		}
+		var out bytes.Buffer
+		err = renderQuery(&out, FormatJSON, q, []map[string]string{{"name": "a"}}, tableStyle{})
+		if !errors.As(err, &ee) || ee.Code != ExitUsage || out.Len() != 0 {
+			t.Errorf("renderQuery(%.20q…) = %v, %d bytes written, want a usage error and nothing", q, err, out.Len())
+		}
+	}
+}

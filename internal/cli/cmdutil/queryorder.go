@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -24,8 +25,12 @@ import (
 // a result is encoded before the first is written: an error (a number
 // JSON has no form for) leaves no output.
 func renderQuery(w io.Writer, format, query string, value any, style tableStyle) error {
-	jp, err := jmespath.Compile(query)
+	jp, err := compileQuery(query)
 	if err != nil {
+		var limit *ExitError
+		if errors.As(err, &limit) {
+			return limit
+		}
 		return queryError(query, err)
 	}
 	if list, ok := asList(value); ok && perElement(query) {
