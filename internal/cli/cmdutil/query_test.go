@@ -494,3 +494,50 @@ func TestQueryDepthIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryGrowthIsBounded holds a --query to a result of at most
+// maxQueryGrowth times its input by queryGrowth's bound, before it runs:
+// a few bytes of JMESPath double a value, and 40 pipes of it asked for
+// 2^40 times the output (fatal error: out of memory). Queries that pick,
+// filter, sort and join stay within it.
+func TestQueryGrowthIsBounded(t *testing.T) {
+	fields := make([]string, 20)
+	for i := range fields {
+		fields[i] = fmt.Sprintf("f%d: subscription.f%d", i, i)
+	}
+	for _, q := range []string{
+		"[].{" + strings.Join(fields, ", ") + "}",
+		"[?contains(name, 'prod') || tenant.id=='00000000-0000-0000-0000-000000000000'].[name, subscription.id]",
+		"sort_by(@, &name)[].name | join(', ', @)",
+		"map(&{n: name, s: to_string(@)}, @)",
+		"[@, @]",
+		"{a: length(@), b: max_by(@, &name).name}",
+	} {
+		if err := (Output{Format: FormatJSON, Query: q}).Validate(); err != nil {
+			t.Errorf("Validate(%q) = %v, want nil", q, err)
+		}
+	}
+	doubling := "@" + strings.Repeat(" | [@,@]", 40)
+	for _, q := range []string{
+		doubling + " | to_string(@)",
+		doubling,
+		"[[[[[[[[[@,@],[@,@]],[[@,@],[@,@]]]]]]]]]" + strings.Repeat(" | [@,@,@]", 4),
+		"[].[`\"" + strings.Repeat("x", 1000) + "\"`]",
+		"join(to_string(@), [].name)",
+		"[].name | join('" + strings.Repeat("-", 300) + "', @)",
+		"to_string([to_string([to_string([to_string([@])])])])",
+		"[?" + strings.Repeat("[@,@] | ", 9) + "@ == @]",
+	} {
+		err := Output{Format: FormatJSON, Query: q}.Validate()
+		var ee *ExitError
+		if !errors.As(err, &ee) || ee.Code != ExitUsage || !strings.Contains(err.Error(), "times the size of the output") {
+			t.Errorf("Validate(%.60q) = %v, want a usage error that its result could be too large", q, err)
+			continue // running it would take what the limit keeps
+		}
+		var out bytes.Buffer
+		err = renderQuery(&out, FormatJSON, q, []map[string]string{{"name": "a"}}, tableStyle{})
+		if !errors.As(err, &ee) || ee.Code != ExitUsage || out.Len() != 0 {
+			t.Errorf("renderQuery(%.60q) = %v, %d bytes written, want a usage error and nothing", q, err, out.Len())
+		}
+	}
+}

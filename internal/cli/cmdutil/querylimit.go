@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/jmespath/go-jmespath"
@@ -14,6 +15,15 @@ import (
 // more) or a path of 60 fields.
 const maxQueryDepth = 64
 
+// maxQueryGrowth is how many times the size of its input a --query's
+// result may come to at most, by queryGrowth's bound. JMESPath can double
+// a value in a few bytes (`[@,@]`), and a pipe or projection multiplies
+// what its parts make: `@ | [@,@] | … | to_string(@)`, 40 pipes, asked
+// for 2^40 times the output (a fatal error: out of memory, and its stack
+// trace). Queries that pick and rename fields stay far below: a hash of
+// 20 fields over a list is 20.
+const maxQueryGrowth = 256
+
 // compileQuery compiles query, a --query's JMESPath expression, refusing
 // with a usage error one that does not parse and one that goes beyond the
 // limits above. Every query azc runs is compiled here.
@@ -25,7 +35,111 @@ func compileQuery(query string) (*jmespath.JMESPath, error) {
 	if queryDepth(reflect.ValueOf(ast), maxQueryDepth) > maxQueryDepth {
 		return nil, UsageErrorf("--query %q nests more than %d levels deep (each operator, pipe, projection, function or [ ] and { } around a part is a level): write it with fewer", query, maxQueryDepth)
 	}
+	if queryGrowth(reflect.ValueOf(ast)) > maxQueryGrowth {
+		return nil, UsageErrorf("--query %q could give a result over %d times the size of the output it is applied to (each part of a [ ] or { } or function's arguments adds, each pipe, projection or map multiplies): write it with fewer repeats", query, maxQueryGrowth)
+	}
 	return jmespath.Compile(query)
+}
+
+// queryGrowth bounds how many times the JSON size of its input the result
+// of node, a jmespath.ASTNode at most maxQueryDepth deep, can be, and the
+// work its comparisons do, which walk values as the result would: a part
+// that picks from its input (a field, an index, @) is 1, a literal half
+// its JSON size (the smallest value with its comma is two bytes, so a
+// literal projected over a list repeats that often), a list, hash,
+// comparison or function call the sum of its parts, a pipe, projection or
+// subexpression the product of its sides (the right side runs on each
+// part of the left's result), a function's &expression multiplies the
+// rest, join by its separator's length, and to_string by six (JSON
+// escapes a byte in as many).
+func queryGrowth(node reflect.Value) float64 {
+	children := node.FieldByName("children")
+	growth := make([]float64, children.Len())
+	sum, product := 0.0, 1.0
+	for i := range growth {
+		growth[i] = queryGrowth(children.Index(i))
+		sum += growth[i]
+		product *= growth[i]
+	}
+	value := node.FieldByName("value")
+	switch queryNodeType(node) {
+	case "ASTLiteral":
+		return max(1, float64(literalSize(value))/2)
+	case "ASTMultiSelectList", "ASTMultiSelectHash", "ASTComparator", "ASTOrExpression", "ASTAndExpression":
+		return max(1, sum)
+	case "ASTFilterProjection": // left, right, condition
+		if len(growth) == 3 {
+			return growth[0] * max(growth[1], growth[2])
+		}
+	case "ASTFunctionExpression":
+		return functionGrowth(value.Elem().String(), children, growth)
+	}
+	// A pipe, subexpression or projection multiplies; a field, index,
+	// slice, @, flatten, not, key or & picks from its one part.
+	return max(1, product)
+}
+
+// functionGrowth is queryGrowth's bound of a call of the function name
+// with the arguments args, whose bounds are growth.
+func functionGrowth(name string, args reflect.Value, growth []float64) float64 {
+	if name == "join" && len(growth) == 2 {
+		sep := float64(maxQueryGrowth) // one made by the query: as long as anything
+		if first := args.Index(0); queryNodeType(first) == "ASTLiteral" {
+			if v := first.FieldByName("value").Elem(); v.Kind() == reflect.String {
+				sep = float64(v.Len())
+			}
+		}
+		return growth[1] * (1 + sep)
+	}
+	sum, refs := 0.0, 1.0
+	for i, g := range growth {
+		if queryNodeType(args.Index(i)) == "ASTExpRef" {
+			refs *= g
+		} else {
+			sum += g
+		}
+	}
+	g := max(1, sum) * refs
+	if name == "to_string" {
+		g *= 6
+	}
+	return g
+}
+
+// queryNodeType is the name of node's type ("ASTField"), which
+// go-jmespath gives only through a type of its own.
+func queryNodeType(node reflect.Value) string {
+	t := node.FieldByName("nodeType")
+	v := reflect.New(t.Type()).Elem()
+	v.SetInt(t.Int())
+	return fmt.Sprint(v.Interface())
+}
+
+// literalSize is about the JSON size of v, a literal's value as
+// encoding/json decodes it.
+func literalSize(v reflect.Value) int {
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return 4
+		}
+		return literalSize(v.Elem())
+	case reflect.String:
+		return v.Len() + 2
+	case reflect.Slice:
+		n := 2
+		for i := range v.Len() {
+			n += literalSize(v.Index(i)) + 1
+		}
+		return n
+	case reflect.Map:
+		n := 2
+		for it := v.MapRange(); it.Next(); {
+			n += literalSize(it.Key()) + literalSize(it.Value()) + 2
+		}
+		return n
+	}
+	return 5 // a number, true, false
 }
 
 // queryDepth returns the depth of node, a jmespath.ASTNode, or limit+1
