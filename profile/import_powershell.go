@@ -62,6 +62,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 	}
 	defaultKey := ""   // the key of imp.Default
 	var empty []string // contexts with no account, tenant or subscription
+	tenants := 0       // the tenants of the accounts' Tenants lists
 	for _, key := range sortedKeys(f.Contexts) {
 		pc := f.Contexts[key]
 		switch {
@@ -100,6 +101,12 @@ func importPowerShell(data []byte) (*Imported, error) {
 		if c.Tenant.ID == "" {
 			imp.warnf("context %q skipped: it has no tenant", key)
 			continue
+		}
+		// An account's Tenants is one string, the tenants joined by
+		// commas, which Unmarshal counted as one value: each tenant is a
+		// value of its own, within the values Unmarshal reads of a file.
+		if tenants += strings.Count(pc.Account.ExtendedProperties["Tenants"], ",") + 1; tenants > maxValues {
+			return nil, fmt.Errorf("parse Azure PowerShell context file: its accounts' Tenants list more than %d tenants in all, the most azc reads", maxValues)
 		}
 		a, err := psAccountToAccount(pc.Account, env, c.Tenant.ID)
 		if err != nil {

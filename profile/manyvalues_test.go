@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -237,5 +238,32 @@ func TestAHeaderOfBlankLinesIsNotTakenForManyElements(t *testing.T) {
 		if got, most := after.TotalAlloc-before.TotalAlloc, uint64(10*len(text)); got > most {
 			t.Errorf("View of %s of %d blank lines (%d bytes) allocated %d bytes, over %d", key, 1<<20, len(text), got, most)
 		}
+	}
+}
+
+// TestImportPowerShellTenantsAreValues holds the tenants of an Azure
+// PowerShell file's accounts, each Tenants one string of ids joined by
+// commas, to the values Unmarshal reads of a file: 60 MB of "t," in one
+// account took 22 s and 2.9 GB to import before the profile's size refused
+// it. Fewer are imported.
+func TestImportPowerShellTenantsAreValues(t *testing.T) {
+	file := func(tenants string) []byte {
+		data, err := json.Marshal(map[string]any{"Contexts": map[string]any{"x": map[string]any{
+			"Account":      map[string]any{"Id": "alice@contoso.com", "Type": "User", "ExtendedProperties": map[string]string{"Tenants": tenants}},
+			"Tenant":       map[string]string{"Id": "3f2a6b1e-0c4d-4e8a-9b1f-2d3c4e5f6a7b"},
+			"Subscription": map[string]string{"Id": "0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f", "Name": "P"},
+		}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	_, err := Import(file(strings.Repeat("t,", maxValues)))
+	if err == nil || !strings.Contains(err.Error(), "more than 4000000 tenants") {
+		t.Errorf("Import of %d tenants: err = %v, want it refused for its tenants", maxValues+1, err)
+	}
+	imp, err := Import(file("3f2a6b1e-0c4d-4e8a-9b1f-2d3c4e5f6a7b, contoso.com"))
+	if err != nil || len(imp.Accounts) != 1 || len(imp.Accounts[0].Tenants) != 2 {
+		t.Errorf("Import of 2 tenants = %+v, %v, want one account of 2 tenants", imp, err)
 	}
 }
