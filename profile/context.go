@@ -424,8 +424,18 @@ func (p *Profile) defaultName(c *Context, ix *ctxIndex) string {
 	if p.free(base, c, ix) {
 		return base
 	}
-	for i := 2; ; i++ {
+	from := 2
+	if ix != nil {
+		from = max(from, ix.suffixFrom[NameKey(base)])
+	}
+	for i := from; ; i++ {
 		if n := base + " (" + strconv.Itoa(i) + ")"; p.free(n, c, ix) {
+			if ix != nil {
+				if ix.suffixFrom == nil {
+					ix.suffixFrom = map[string]int{}
+				}
+				ix.suffixFrom[NameKey(base)] = i
+			}
 			return n
 		}
 	}
