@@ -43,7 +43,8 @@ type Imported struct {
 	// Warnings describe what was skipped and why, one line each.
 	Warnings []string
 
-	accountAt map[string]int // Account.Key() → position in Accounts
+	accountAt map[string]int  // Account.Key() → position in Accounts
+	envNames  map[string]bool // NameKey of each of Environments' names, for addPSEnvironment
 }
 
 // addAccount adds a to imp.Accounts unless an account of its key is there,
@@ -345,15 +346,16 @@ type MergeResult struct {
 // custom environment whose name exists is kept as it is (with a warning).
 func (p *Profile) Merge(imp *Imported) MergeResult {
 	var res MergeResult
+	envAt := p.environmentIndex()
 	for _, e := range imp.Environments {
 		e.Name = strings.TrimSpace(e.Name) // the name SetEnvironment stores
-		if old, err := p.Environment(e.Name); err == nil {
+		if old, err := p.environment(e.Name, envAt); err == nil {
 			if old.BuiltIn || old != e {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("environment %s kept as it was: one of that name exists", e.Name))
 			}
 			continue
 		}
-		if err := p.SetEnvironment(e); err == nil {
+		if err := p.setEnvironment(e, envAt); err == nil {
 			res.Environments = append(res.Environments, e.Name)
 		}
 	}
@@ -362,8 +364,8 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
 	ix := p.buildIndex(len(imp.Contexts))
-	var missing []string     // environments warned of
-	addedAt := map[int]int{} // index in p.Contexts → in res.Added
+	missing := map[string]bool{} // environments warned of (NameKey)
+	addedAt := map[int]int{}     // index in p.Contexts → in res.Added
 	for i, c := range imp.Contexts {
 		// A context is of an account the file or the profile holds, whose
 		// environment is the context's when the file names none. One of
@@ -375,9 +377,9 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		case c.Environment == "":
 			c.Environment = p.Accounts[ai].Environment
 		}
-		if c.Environment != "" && !slices.ContainsFunc(missing, func(e string) bool { return SameName(e, c.Environment) }) {
-			if _, err := p.Environment(c.Environment); err != nil {
-				missing = append(missing, c.Environment)
+		if c.Environment != "" && !missing[NameKey(c.Environment)] {
+			if _, err := p.environment(c.Environment, envAt); err != nil {
+				missing[NameKey(c.Environment)] = true
 				res.Warnings = append(res.Warnings, fmt.Sprintf("environment %q, which imported contexts name, is in neither the file nor the profile: add it (`azc environment add`) to use them", c.Environment))
 			}
 		}

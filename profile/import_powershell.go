@@ -3,7 +3,6 @@ package profile
 import (
 	"encoding/base64"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -160,9 +159,14 @@ func (imp *Imported) addPSEnvironment(e psEnvironment) {
 	if _, builtin := builtinEnvironment(e.Name); builtin {
 		return
 	}
-	if slices.ContainsFunc(imp.Environments, func(x Environment) bool { return SameName(x.Name, e.Name) }) {
+	if imp.envNames == nil {
+		imp.envNames = map[string]bool{}
+	}
+	k := NameKey(e.Name)
+	if imp.envNames[k] {
 		return
 	}
+	imp.envNames[k] = true
 	imp.Environments = append(imp.Environments, Environment{
 		Name:          e.Name,
 		AuthorityHost: e.ActiveDirectoryAuthority,
