@@ -80,7 +80,11 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 	}
 	device := randomHex(32)
 	s.mu.Lock()
-	s.pruneLocked()
+	if !s.pruneLocked() {
+		s.mu.Unlock()
+		s.writeOAuthError(w, r, errTooManyCodes)
+		return
+	}
 	s.deviceCodes[device] = dc
 	s.userCodes[dc.userCode] = dc
 	notify := s.onDevice

@@ -2,7 +2,9 @@ package emulator_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -136,5 +138,38 @@ func TestFamilyClientsShareRefreshTokens(t *testing.T) {
 	}
 	if status, m := redeem(emulator.AzureCLIClientID, other["refresh_token"].(string)); status != http.StatusBadRequest || aadsts(m) != "70000" {
 		t.Errorf("a family client redeeming another client's refresh token: %d %v", status, m["error"])
+	}
+}
+
+// TestTheCodesHeldAreBounded: the emulator holds at most 10,000 device and
+// authorization codes at once and answers a request for one more 429, as Entra ID
+// throttles: each device code request added a code kept for its 15 minutes, so a loop
+// of them grew the emulator by 2 MB a second.
+func TestTheCodesHeldAreBounded(t *testing.T) {
+	t.Parallel()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"client_id": {emulator.AzureCLIClientID}, "scope": {"https://management.azure.com/.default"}}.Encode()
+	post := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "https://127.0.0.1:1/organizations/oauth2/v2.0/devicecode", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec
+	}
+	for i := range 10_000 {
+		if rec := post(); rec.Code != http.StatusOK {
+			t.Fatalf("device code %d: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	rec := post()
+	var m map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil || rec.Code != http.StatusTooManyRequests || m["error"] != "temporarily_unavailable" {
+		t.Errorf("device code 10,001: %d %s, want 429 temporarily_unavailable", rec.Code, rec.Body)
+	}
+	if n := len(s.PendingDeviceCodes()); n != 10_000 {
+		t.Errorf("%d device codes pending, want 10,000", n)
 	}
 }

@@ -629,7 +629,11 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 	}
 	code := randomHex(24)
 	s.mu.Lock()
-	s.pruneLocked()
+	if !s.pruneLocked() {
+		s.mu.Unlock()
+		fail(errTooManyCodes.code, fmt.Sprintf("AADSTS%d: %s", errTooManyCodes.aadsts, errTooManyCodes.desc))
+		return
+	}
 	s.authCodes[code] = &authCode{clientID: app.AppID, redirectURI: redirect, challenge: challenge, upn: strings.ToLower(u.UPN), authority: ts.seg, expires: s.now().Add(10 * time.Minute)}
 	s.mu.Unlock()
 	answer(url.Values{"code": {code}})
@@ -678,11 +682,22 @@ func formPost(w http.ResponseWriter, action string, v url.Values) {
 	_, _ = w.Write([]byte(b.String()))
 }
 
+// maxCodes bounds the authorization and device codes the emulator holds at once: each
+// request for one added a code until it expired (15 minutes for a device code), so a
+// loop of device code requests grew the emulator by 2 MB a second. A request beyond it
+// is answered 429, as Entra ID throttles.
+const maxCodes = 10_000
+
+// errTooManyCodes answers a request for a code when maxCodes are held.
+var errTooManyCodes = errf(http.StatusTooManyRequests, "temporarily_unavailable", 90033,
+	"the emulator holds %d authorization and device codes, the most it keeps: redeem them or let them expire, then retry", maxCodes)
+
 // pruneLocked forgets expired authorization and device codes once there are many, so a
-// long-running emulator's memory stays bounded; s.mu must be held.
-func (s *Server) pruneLocked() {
+// long-running emulator's memory stays bounded, and reports whether there is room for one
+// more (maxCodes); s.mu must be held.
+func (s *Server) pruneLocked() bool {
 	if len(s.authCodes)+len(s.deviceCodes) < 1024 {
-		return
+		return true
 	}
 	now := s.now()
 	for k, ac := range s.authCodes {
@@ -695,4 +710,5 @@ func (s *Server) pruneLocked() {
 			s.dropDevice(k)
 		}
 	}
+	return len(s.authCodes)+len(s.deviceCodes) < maxCodes
 }
