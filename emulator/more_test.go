@@ -173,3 +173,23 @@ func TestTheCodesHeldAreBounded(t *testing.T) {
 		t.Errorf("%d device codes pending, want 10,000", n)
 	}
 }
+
+// TestGrantTypesCountedAreTheServedOnes: a token request of a grant type the emulator
+// does not serve counts in the route's total only: each grant type a client sent was
+// counted apart, and kept until the emulator exited, so that token requests of
+// distinct 1 MiB grant types grew it by a MiB each.
+func TestGrantTypesCountedAreTheServedOnes(t *testing.T) {
+	t.Parallel()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, grant := range []string{"x", strings.Repeat("y", 1<<16), "client_credentials"} {
+		req := httptest.NewRequest(http.MethodPost, "https://127.0.0.1:1/organizations/oauth2/v2.0/token", strings.NewReader(url.Values{"grant_type": {grant}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		s.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if all, x, cc := s.Count(emulator.RouteToken, ""), s.Count(emulator.RouteToken, "x"), s.Count(emulator.RouteToken, "client_credentials"); all != 3 || x != 0 || cc != 1 {
+		t.Errorf("counts: %d in all, %d of x, %d of client_credentials; want 3, 0, 1", all, x, cc)
+	}
+}

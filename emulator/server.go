@@ -356,7 +356,8 @@ func (s *Server) ManagedIdentityEndpoint() (endpoint, header string) {
 
 // Count is the number of requests route has received since the last ResetCounts; for
 // RouteToken grantType narrows it to one grant ("client_credentials", "device_code",
-// "authorization_code", "refresh_token"); "" counts all.
+// "authorization_code", "refresh_token"); "" counts all, those of any other grant type
+// too.
 func (s *Server) Count(route, grantType string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -426,7 +427,15 @@ func (s *Server) takeFault(route string) (Fault, bool) {
 	return *f, true
 }
 
+// count counts a request to route of grant, one Count names, else of none: a grant
+// type is the client's text, and counting each apart kept every one a client sent (up
+// to the 1 MiB a body may be) until the emulator exited.
 func (s *Server) count(route, grant string) {
+	switch grant {
+	case "client_credentials", "device_code", "authorization_code", "refresh_token":
+	default:
+		grant = ""
+	}
 	s.mu.Lock()
 	s.counts[countKey{route, grant}]++
 	s.mu.Unlock()
