@@ -83,7 +83,9 @@ func (imp *Imported) warnName(name string) {
 // tokens are dropped with a warning. Unrecognised data gives an error
 // wrapping ErrUnknownFormat.
 func Import(data []byte) (*Imported, error) {
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+	// UTF-16 by its byte order mark, or by a NUL beside the first
+	// character, which JSON in UTF-8 never holds.
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || len(data) >= 2 && (data[0] == 0) != (data[1] == 0) {
 		return nil, errors.New("the file is UTF-16 (as Windows PowerShell's Out-File and > write files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
 	}
 	for bytes.HasPrefix(data, utf8BOM) { // each, as Decode takes them off

@@ -444,10 +444,13 @@ func TestImportAllocatesLinearlyInTheAccounts(t *testing.T) {
 func TestImportOfAUTF16FileSaysSo(t *testing.T) {
 	t.Parallel()
 	text := `{"kind":"azc.contexts","version":1,"contexts":[]}`
-	for name, bom := range map[string][]byte{"little-endian": {0xFF, 0xFE}, "big-endian": {0xFE, 0xFF}} {
+	for name, bom := range map[string][]byte{"little-endian": {0xFF, 0xFE}, "big-endian": {0xFE, 0xFF},
+		// without a byte order mark ([IO.File]::WriteAllText with
+		// UnicodeEncoding(false, false)): `invalid character '\x00'`
+		"little-endian without a BOM": nil, "big-endian without a BOM": nil} {
 		data := append([]byte(nil), bom...)
 		for _, r := range text {
-			if name == "little-endian" {
+			if strings.HasPrefix(name, "little-endian") {
 				data = append(data, byte(r), 0)
 			} else {
 				data = append(data, 0, byte(r))
