@@ -121,6 +121,7 @@ func (c *blobCache) Export(ctx context.Context, mm cache.Marshaler, _ cache.Expo
 	if err != nil {
 		return err
 	}
+	data = credblob.PruneAccessTokens(data, c.m.cfg.Now())
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	creds := c.creds
