@@ -9,6 +9,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -97,6 +98,18 @@ func (c *Credential) slow(ctx context.Context, k tokenKey, opts policy.TokenRequ
 	}
 	at := azcore.AccessToken{Token: tok.AccessToken.Reveal(), ExpiresOn: tok.ExpiresOn, RefreshOn: tok.RefreshOn}
 	c.mu.Lock()
+	// As many tokens as the blob keeps (credblob.MaxAccessTokens): a
+	// long `azc exec` whose child asks for ever more resources kept each.
+	if len(c.tokens) >= credblob.MaxAccessTokens {
+		for k, t := range c.tokens {
+			if !c.fresh(t) {
+				delete(c.tokens, k)
+			}
+		}
+		if len(c.tokens) >= credblob.MaxAccessTokens {
+			clear(c.tokens)
+		}
+	}
 	c.tokens[k] = at
 	c.mu.Unlock()
 	return at, nil

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 
 	"github.com/azcontext/azc/internal/credblob"
@@ -56,5 +58,30 @@ func TestExportKeepsTheLatestAccessTokens(t *testing.T) {
 	if len(stored.AccessToken) != credblob.MaxAccessTokens || !last || first || len(stored.RefreshToken) != 1 {
 		t.Errorf("the blob keeps %d access tokens (the last to expire: %v, the one before the kept: %v) and %d refresh tokens; want %d, the latest, and 1",
 			len(stored.AccessToken), last, first, len(stored.RefreshToken), credblob.MaxAccessTokens)
+	}
+}
+
+// TestCredentialKeepsAsManyTokensAsTheBlob holds a Credential's tokens in
+// memory to credblob.MaxAccessTokens: it kept one for each resource asked
+// for, so a long `azc exec` whose child asked for ever more grew without end.
+func TestCredentialKeepsAsManyTokensAsTheBlob(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := New(Config{HTTPClient: s.Client()})
+	res := spLogin(t, s, m, LoginOptions{})
+	blobs := newMemBlobs()
+	if err := res.Save(context.Background(), blobs, nil); err != nil {
+		t.Fatal(err)
+	}
+	cred := m.Credential(blobs, emulatorEnv(s), res.Account, "")
+	fresh := azcore.AccessToken{Token: "t", ExpiresOn: time.Now().Add(time.Hour)}
+	for i := range credblob.MaxAccessTokens {
+		cred.tokens[tokenKey{scope: fmt.Sprintf("https://r%d.test/.default", i), tenant: cred.tenant}] = fresh
+	}
+	if _, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{ARMScope(emulatorEnv(s))}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(cred.tokens); n > credblob.MaxAccessTokens {
+		t.Errorf("the credential holds %d tokens, want at most %d", n, credblob.MaxAccessTokens)
 	}
 }
