@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -24,8 +25,9 @@ var msalSections = []string{"AccessToken", "RefreshToken", "IdToken", "Account",
 // PowerShell's TokenCache.CacheData, az's msal_token_cache.json), into the
 // blob of accountKey under the blob's lock. Entries of the sections
 // AccessToken, RefreshToken, IdToken, Account and AppMetadata are merged,
-// cache's entries winning; the blob's other fields are kept. A blob that
-// does not exist is created. Errors never quote the cache.
+// cache's entries winning, and the access tokens kept are at most
+// MaxAccessTokens (PruneAccessTokens); the blob's other fields are kept. A
+// blob that does not exist is created. Errors never quote the cache.
 func MergeMSALCache(blobs Updater, accountKey string, cache []byte) error {
 	in, err := decodeMSALCache(cache)
 	if err != nil {
@@ -44,7 +46,7 @@ func MergeMSALCache(blobs Updater, accountKey string, cache []byte) error {
 		if err != nil {
 			return nil, err
 		}
-		creds.MSALCache = merged
+		creds.MSALCache = PruneAccessTokens(merged, time.Now())
 		return creds.Marshal()
 	})
 }

@@ -2,7 +2,10 @@ package credblob
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // FuzzMergeMSALCache holds MergeMSALCache, which reads a token cache from
@@ -10,7 +13,7 @@ import (
 // msal_token_cache.json), to its contract for any cache and any stored
 // cache: a cache CheckMSALCache refuses is refused and stores nothing; one
 // it takes merges into a blob that Unmarshal reads, whose cache holds every
-// entry of the imported sections.
+// entry of the imported sections (of access tokens, MaxAccessTokens at most).
 func FuzzMergeMSALCache(f *testing.F) {
 	f.Add([]byte(`{"RefreshToken":{"a":{"secret":"x"}}}`), []byte(`{"RefreshToken":{"b":{}},"Extra":1}`))
 	f.Add([]byte(`{"RefreshToken":null,"Account":{}}`), []byte(`not json`))
@@ -53,6 +56,9 @@ func FuzzMergeMSALCache(f *testing.F) {
 			in[k], got[k] = a, b
 		}
 		for k, entries := range in {
+			if k == "AccessToken" && len(got[k]) == MaxAccessTokens {
+				continue
+			}
 			for e := range entries {
 				if _, ok := got[k][e]; !ok {
 					t.Fatalf("the merged cache lacks %s entry %q", k, e)
@@ -60,4 +66,35 @@ func FuzzMergeMSALCache(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMergeKeepsTheLatestAccessTokens: an imported cache of more access
+// tokens than MaxAccessTokens is stored with the latest to expire: az's
+// msal_token_cache.json of 300,000 was stored whole (16 MB), and every
+// `azc token` that found its token there read it all.
+func TestMergeKeepsTheLatestAccessTokens(t *testing.T) {
+	ats := map[string]any{}
+	later := time.Now().Add(time.Hour).Unix()
+	for i := range MaxAccessTokens + 10 {
+		ats[fmt.Sprintf("at-%d", i)] = map[string]string{"secret": "s", "expires_on": strconv.FormatInt(later+int64(i), 10)}
+	}
+	cache, err := json.Marshal(map[string]any{"AccessToken": ats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs := &memUpdater{data: map[string][]byte{}}
+	if err := MergeMSALCache(blobs, "k", cache); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Unmarshal(blobs.data["k"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ AccessToken map[string]json.RawMessage }
+	if err := json.Unmarshal(c.MSALCache, &got); err != nil {
+		t.Fatal(err)
+	}
+	if _, last := got.AccessToken[fmt.Sprintf("at-%d", MaxAccessTokens+9)]; len(got.AccessToken) != MaxAccessTokens || !last {
+		t.Errorf("%d access tokens stored (the latest among them: %v), want %d and the latest", len(got.AccessToken), last, MaxAccessTokens)
+	}
 }
