@@ -512,6 +512,8 @@ func TestQueryGrowthIsBounded(t *testing.T) {
 		"map(&{n: name, s: to_string(@)}, @)",
 		"[@, @]",
 		"{a: length(@), b: max_by(@, &name).name}",
+		"[?name=='abcdefghijabcdefghijabcdefghijabcdefghij'] | [?tenant.id=='11111111-2222-3333-4444-555555555555'] | [?subscription.state=='Enabled']",
+		"[?starts_with(name, 'prod-westeurope-')] | [?ends_with(tenant.id, '-555555555555')] | [?contains(name, 'a-long-enough-part')].name",
 	} {
 		if err := (Output{Format: FormatJSON, Query: q}).Validate(); err != nil {
 			t.Errorf("Validate(%q) = %v, want nil", q, err)
@@ -527,6 +529,9 @@ func TestQueryGrowthIsBounded(t *testing.T) {
 		"[].name | join('" + strings.Repeat("-", 300) + "', @)",
 		"to_string([to_string([to_string([to_string([@])])])])",
 		"[?" + strings.Repeat("[@,@] | ", 9) + "@ == @]",
+		"length(to_string(" + doubling + "))",
+		"[?contains(to_string(" + doubling + "), 'x')]",
+		"[?(" + doubling + ") == `1`]",
 	} {
 		err := Output{Format: FormatJSON, Query: q}.Validate()
 		var ee *ExitError

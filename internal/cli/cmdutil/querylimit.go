@@ -46,8 +46,11 @@ func compileQuery(query string) (*jmespath.JMESPath, error) {
 // work its comparisons do, which walk values as the result would: a part
 // that picks from its input (a field, an index, @) is 1, a literal half
 // its JSON size (the smallest value with its comma is two bytes, so a
-// literal projected over a list repeats that often), a list, hash,
-// comparison or function call the sum of its parts, a pipe, projection or
+// literal projected over a list repeats that often), a list, hash or
+// function call the sum of its parts, a comparison or a test (contains,
+// starts_with, ends_with, length …) the largest of its parts but the
+// literals (its result is a boolean or a number, and comparing a literal
+// walks no more than what it is compared to), a pipe, projection or
 // subexpression the product of its sides (the right side runs on each
 // part of the left's result), a function's &expression multiplies the
 // rest, join by its separator's length, and to_string by six (JSON
@@ -65,7 +68,9 @@ func queryGrowth(node reflect.Value) float64 {
 	switch queryNodeType(node) {
 	case "ASTLiteral":
 		return max(1, float64(literalSize(value))/2)
-	case "ASTMultiSelectList", "ASTMultiSelectHash", "ASTComparator", "ASTOrExpression", "ASTAndExpression":
+	case "ASTComparator":
+		return scalarGrowth(children, growth)
+	case "ASTMultiSelectList", "ASTMultiSelectHash", "ASTOrExpression", "ASTAndExpression":
 		return max(1, sum)
 	case "ASTFilterProjection": // left, right, condition
 		if len(growth) == 3 {
@@ -82,6 +87,9 @@ func queryGrowth(node reflect.Value) float64 {
 // functionGrowth is queryGrowth's bound of a call of the function name
 // with the arguments args, whose bounds are growth.
 func functionGrowth(name string, args reflect.Value, growth []float64) float64 {
+	if scalarFunction(name) {
+		return scalarGrowth(args, growth)
+	}
 	if name == "join" && len(growth) == 2 {
 		sep := float64(maxQueryGrowth) // one made by the query: as long as anything
 		if first := args.Index(0); queryNodeType(first) == "ASTLiteral" {
@@ -102,6 +110,30 @@ func functionGrowth(name string, args reflect.Value, growth []float64) float64 {
 	g := max(1, sum) * refs
 	if name == "to_string" {
 		g *= 6
+	}
+	return g
+}
+
+// scalarFunction reports whether the JMESPath function name's result is a
+// boolean or a number.
+func scalarFunction(name string) bool {
+	switch name {
+	case "abs", "avg", "ceil", "contains", "ends_with", "floor", "length", "starts_with", "sum", "to_number", "type":
+		return true
+	}
+	return false
+}
+
+// scalarGrowth is queryGrowth's bound of a comparison or a call of a
+// scalar function, whose parts (its sides, its arguments) are parts and
+// their bounds growth: the largest bound of the parts that are no
+// literal, the work of making them.
+func scalarGrowth(parts reflect.Value, growth []float64) float64 {
+	g := 1.0
+	for i := range growth {
+		if queryNodeType(parts.Index(i)) != "ASTLiteral" {
+			g = max(g, growth[i])
+		}
 	}
 	return g
 }
