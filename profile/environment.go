@@ -116,13 +116,21 @@ type errInvalidEnvironmentName struct{}
 func (errInvalidEnvironmentName) Error() string        { return "invalid environment name" }
 func (errInvalidEnvironmentName) Is(target error) bool { return target == ErrInvalidName }
 
+// maxHostName is the longest a DNS host name can be, in bytes (RFC 1035's
+// 255 bytes of a name on the wire, less its first length and its root).
+const maxHostName = 253
+
 // CheckEndpoint returns v, an environment's authority host or ARM
-// endpoint, as azc keeps it: an absolute http(s) URL, ending in "/". An
-// error says it is none (`environment add` and an import refuse it).
+// endpoint, as azc keeps it: an absolute http(s) URL, ending in "/", whose
+// host name is one DNS can hold (at most maxHostName bytes). An error says
+// it is none (`environment add` and an import refuse it).
 func CheckEndpoint(v string) (string, error) {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return "", fmt.Errorf("%q is not an absolute http(s) URL", v)
+	}
+	if n := len(u.Hostname()); n > maxHostName {
+		return "", fmt.Errorf("%.80q…: its host name is %d bytes long, longer than the %d a host name can be", v, n, maxHostName)
 	}
 	if !strings.HasSuffix(v, "/") {
 		v += "/"
