@@ -81,14 +81,26 @@ const (
 // cache) call it before they decode.
 func CheckValues(data []byte) error {
 	objects, values := countValues(data)
+	return valueCount{objects, values}.check()
+}
+
+// valueCount is how many objects and values a JSON document holds, as
+// countValues counts them.
+type valueCount struct{ objects, values int }
+
+// check is CheckValues' answer for a document of c's objects and values.
+func (c valueCount) check() error {
 	switch {
-	case objects > maxObjects:
+	case c.objects > maxObjects:
 		return errors.New("it holds more than 500,000 JSON objects, the most azc reads")
-	case values > maxValues:
+	case c.values > maxValues:
 		return errors.New("it holds more than 4,000,000 JSON values, the most azc reads")
 	}
 	return nil
 }
+
+// add adds d to c.
+func (c *valueCount) add(d valueCount) { c.objects += d.objects; c.values += d.values }
 
 // countValues counts the objects and the values of data, a JSON document,
 // stopping once either is over its limit: each value follows a '[', a ','

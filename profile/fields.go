@@ -10,7 +10,33 @@ type fields struct {
 	subID, subName, subState, subTenant rng
 	storage                             rng
 	props                               rng // the properties object, from '{' to '}'
+	nprops                              int // its members
 	sub, hasProps                       bool
+}
+
+// count is what the element f was read from holds, as countValues counts
+// it: its objects, and the values within it (not itself, which its array
+// counts).
+func (f *fields) count() valueCount {
+	// a value for each of name, account, environment, tenant and its id
+	c := valueCount{objects: 2, values: 5}
+	for _, r := range [...]rng{f.tenantDomain, f.tenantName, f.storage} {
+		if r != (rng{}) { // a string read starts past its element's '{'
+			c.values++
+		}
+	}
+	if f.sub {
+		c.objects++
+		c.values += 4 // the subscription, its id, name and tenant id
+		if f.subState != (rng{}) {
+			c.values++
+		}
+	}
+	if f.hasProps {
+		c.objects++
+		c.values += 1 + f.nprops
+	}
+	return c
 }
 
 // element reads one context as encoding/json writes it for Encode: on one
@@ -45,7 +71,7 @@ func (k *skimmer[T]) subscription(f *fields) bool {
 func (k *skimmer[T]) properties(f *fields) bool {
 	f.hasProps = true
 	start := k.i
-	if !k.expect(`{`) || !k.stringMap() {
+	if !k.expect(`{`) || !k.stringMap(&f.nprops) {
 		return false
 	}
 	f.props = rng{uint32(start), uint32(k.i)}

@@ -389,3 +389,77 @@ func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestTheSkimCountsTheContextsWithTheHeader: a file whose header is within
+// Decode's limits but whose header and contexts together are over them is
+// refused by every read, as Decode refuses it: the skim held the header
+// alone to the limits, so `context show` (a streamed read) answered from
+// a file that `context list -o json` (a whole decoding) refused.
+func TestTheSkimCountsTheContextsWithTheHeader(t *testing.T) {
+	const contexts = "\n  ],\n  \"contexts\": [\n" +
+		"    {\"name\":\"a\",\"account\":\"azurecloud||u\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"},\"subscription\":{\"id\":\"s\",\"name\":\"S\",\"tenantId\":\"t\"},\"properties\":{\"x\":\"1\"}},\n" +
+		"    {\"name\":\"b\",\"account\":\"azurecloud||u\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}},\n" +
+		"    {\"name\":\"c\",\"account\":\"azurecloud||u\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n"
+	for _, tc := range []struct {
+		name, want string
+		file       func(n int) string // a file whose header holds n values or objects
+	}{
+		{"values", "more than 4,000,000 JSON values", func(n int) string {
+			var b strings.Builder
+			b.WriteString("{\n  \"version\": 1,\n  \"generation\": 3,\n  \"settings\": {},\n  \"accounts\": [\n")
+			b.WriteString(`    {"id":"u","type":"user","environment":"AzureCloud","tenants":[`)
+			b.WriteString(strings.Repeat(`"",`, n-1) + `""]}`)
+			b.WriteString(contexts)
+			return b.String()
+		}},
+		{"objects", "more than 500,000 JSON objects", func(n int) string {
+			var b strings.Builder
+			b.WriteString("{\n  \"version\": 1,\n  \"generation\": 3,\n  \"settings\": {},\n  \"accounts\": [\n")
+			b.WriteString(`    {"id":"u","type":"user","environment":"AzureCloud"}`)
+			for i := range n - 1 {
+				fmt.Fprintf(&b, ",\n    {\"id\":\"a%d\",\"type\":\"user\",\"environment\":\"AzureCloud\"}", i)
+			}
+			b.WriteString(contexts)
+			return b.String()
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			limit, count := maxValues, func(doc string) int { _, v := countValues([]byte(doc)); return v }
+			if tc.name == "objects" {
+				limit, count = maxObjects, func(doc string) int { o, _ := countValues([]byte(doc)); return o }
+			}
+			headOf := func(text string) string {
+				return strings.Replace(text, contexts, "\n  ],\n  \"contexts\": null\n}\n", 1)
+			}
+			// each n more adds one: the most the header holds within the limit
+			text := tc.file(limit - count(headOf(tc.file(1))) + 1)
+			if head := headOf(text); count(head) != limit {
+				t.Fatalf("the header alone holds %d, not %d", count(head), limit)
+			}
+			if got := count(text); got <= limit {
+				t.Fatalf("the file holds %d, within %d", got, limit)
+			}
+			if _, err := Decode([]byte(text)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Decode: %v; want %q", err, tc.want)
+			}
+			s := storeWith(t, []byte(text))
+			for name, read := range map[string]func() error{
+				"View": func() error { _, err := s.View(); return err },
+				"View().Default": func() error {
+					v, err := s.View()
+					if err == nil {
+						_, err = v.Default()
+					}
+					return err
+				},
+				"ViewKeeping":    func() error { _, err := s.ViewKeeping(""); return err },
+				"ViewKeeping(b)": func() error { _, err := s.ViewKeeping("b"); return err },
+				"Load":           func() error { _, err := s.Load(); return err },
+			} {
+				if err := read(); err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("%s: %v; want %q, as Decode says", name, err, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -101,6 +101,7 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 	var spans []span
 	var names *nameTable
 	var f fields
+	count := hv.count // the header's, with its contexts null
 	for last := false; !last; {
 		line, ok := lr.next()
 		if !ok {
@@ -137,6 +138,8 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			}
 		}
 		spans = append(spans, out)
+		count.add(f.count())
+		count.values++ // the element
 		h, err := names.check(len(spans) - 1)
 		if err != nil {
 			return nil, nil // the whole read reports it
@@ -166,7 +169,10 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			return nil, nil
 		}
 	}
-	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names}
+	if count.check() != nil {
+		return nil, nil // the whole read refuses it, as Decode does
+	}
+	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names, count: count}
 	names.name = func(i int) string { return v.at(v.spans[i].name) }
 	return v, nil
 }

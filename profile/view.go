@@ -29,6 +29,7 @@ type View struct {
 	cols   []columnSpan // their columns, when the whole file was skimmed
 	names  *nameTable   // the skimmed contexts' names, for NameIndex
 	raw    rng          // the contexts array, when skimmed and not empty
+	count  valueCount   // the skimmed file's objects and values
 
 	// reread, in a View of Store.ViewKeeping, reads the file again for
 	// what the View did not keep: the contexts not kept (their elem is
@@ -346,6 +347,7 @@ func skim(text string) *View {
 	header = append(header, '{')
 	h, plain := new(Profile), true // plain: h holds the header (see headerMember)
 	var members [][2]string        // the header's members' names and values
+	var count valueCount           // the contexts', then the file's
 	sawContexts := false
 	if !k.byte('{') {
 		return nil
@@ -362,10 +364,11 @@ func skim(text string) *View {
 		k.ws()
 		switch {
 		case name == "contexts":
-			if sawContexts || !skimContexts(k, v) {
+			if sawContexts || !skimContexts(k, v, &count) {
 				return nil
 			}
 			sawContexts = true
+			count.values++ // the array, or null
 		case strings.EqualFold(name, "contexts"):
 			// encoding/json would decode it into Contexts.
 			return nil
@@ -392,9 +395,11 @@ func skim(text string) *View {
 	if k.ws(); k.i != len(text) {
 		return nil
 	}
-	// Decode's limits first: a header of more objects or values than it
+	// Decode's limits first: a file of more objects or values than it
 	// reads is refused by Decode, not decoded here.
-	if CheckValues(header) != nil {
+	objects, values := countValues(header)
+	count.add(valueCount{objects, values})
+	if count.check() != nil {
 		return nil
 	}
 	seen := map[string]bool{}
@@ -415,7 +420,7 @@ func skim(text string) *View {
 	if err != nil {
 		return nil
 	}
-	v.header, v.names = h, names
+	v.header, v.names, v.count = h, names, count
 	return v
 }
 
@@ -532,7 +537,7 @@ var plain = [256]bool{
 
 // skimContexts reads the contexts member's value: null, or an array of
 // elements in Encode's layout.
-func skimContexts(k *skimmer[string], v *View) bool {
+func skimContexts(k *skimmer[string], v *View, c *valueCount) bool {
 	if k.expect("null") {
 		return true
 	}
@@ -541,6 +546,7 @@ func skimContexts(k *skimmer[string], v *View) bool {
 		return false
 	}
 	if k.byte(']') {
+		c.values++ // as countValues counts an empty array
 		return true
 	}
 	// Encode writes a context a line: the lines left bound the count, so
@@ -556,6 +562,8 @@ func skimContexts(k *skimmer[string], v *View) bool {
 		}
 		v.spans = append(v.spans, span{elem: rng{uint32(start), uint32(k.i)}, name: f.name})
 		v.cols = append(v.cols, f.columns())
+		c.add(f.count())
+		c.values++ // the element
 		if k.byte(']') {
 			break
 		}
@@ -567,8 +575,9 @@ func skimContexts(k *skimmer[string], v *View) bool {
 	return true
 }
 
-// stringMap reads the rest of an object of strings after its '{'.
-func (k *skimmer[T]) stringMap() bool {
+// stringMap reads the rest of an object of strings after its '{', counting
+// its members in *n.
+func (k *skimmer[T]) stringMap(n *int) bool {
 	if k.expect(`}`) {
 		return true
 	}
@@ -576,6 +585,7 @@ func (k *skimmer[T]) stringMap() bool {
 		if !k.quoted(nil) || !k.expect(`:`) || !k.quoted(nil) {
 			return false
 		}
+		*n++
 		if k.expect(`}`) {
 			return true
 		}

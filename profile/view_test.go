@@ -70,6 +70,9 @@ func FuzzView(f *testing.F) {
 		if (perr == nil) != (verr == nil) || perr != nil && perr.Error() != verr.Error() {
 			t.Fatalf("Decode error %v, NewView error %v", perr, verr)
 		}
+		if sv := skim(string(data)); sv != nil {
+			checkCount(t, sv, data)
+		}
 		inputs := [][]byte{data}
 		if perr == nil {
 			checkView(t, p, v, ref)
@@ -95,9 +98,19 @@ func FuzzView(f *testing.F) {
 				}
 				sv.reread = func() (string, error) { return string(in), nil }
 				checkView(t, sp, sv, ref)
+				checkCount(t, sv, in)
 			}
 		}
 	})
+}
+
+// checkCount checks that v, a View skimmed or streamed from data, counts
+// the objects and values Decode's limits count in data.
+func checkCount(t *testing.T, v *View, data []byte) {
+	t.Helper()
+	if o, n := countValues(data); v.count != (valueCount{o, n}) {
+		t.Fatalf("the skim counted %+v, countValues %+v", v.count, valueCount{o, n})
+	}
 }
 
 // checkView checks that v answers as p, the profile it views, does.
