@@ -311,8 +311,9 @@ type meta struct {
 func (s *Store) metaPath() string { return filepath.Join(s.dir, "meta.json") }
 
 // readMeta reads meta.json as a blob is read (profile.ReadOwned). A missing file,
-// or one that is not a meta's JSON, reads as an empty meta, which
-// recordMeta then writes afresh.
+// or one that is not a meta's JSON or is over the values azc reads of a
+// file (profile.Unmarshal), reads as an empty meta, which recordMeta then
+// writes afresh.
 func readMeta(path string) (meta, error) {
 	var m meta
 	b, err := profile.ReadOwned(path)
@@ -322,7 +323,7 @@ func readMeta(path string) (meta, error) {
 	if err != nil {
 		return m, err
 	}
-	if json.Unmarshal(b, &m) != nil {
+	if profile.Unmarshal(b, &m) != nil {
 		m = meta{}
 	}
 	return m, nil

@@ -134,7 +134,7 @@ func (s *Session) changeHold(stateDir string, fn func(*holdRecord) error) error 
 	path := filepath.Join(dir, s.id+".hold")
 	var old holdRecord
 	if b, err := profile.ReadOwned(path); err == nil {
-		_ = json.Unmarshal(b, &old) // an unreadable record holds nothing
+		_ = profile.Unmarshal(b, &old) // an unreadable record holds nothing
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		// The directory may be what is wrong (a file, a FIFO): named so.
 		if derr := checkPrivateDir(dir, 0o077); derr != nil {
@@ -290,7 +290,7 @@ func readHolds(dir string) ([]holdFile, error) {
 				return nil, fmt.Errorf("holds: %w", err)
 			}
 			h := holdFile{path: path}
-			_ = json.Unmarshal(b, &h.rec) // unreadable: no owner, so not alive
+			_ = profile.Unmarshal(b, &h.rec) // unreadable: no owner, so not alive
 			out = append(out, h)
 		case strings.HasSuffix(name, ".released"):
 			b, err := profile.ReadOwned(path)

@@ -2,9 +2,11 @@ package session_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -210,5 +212,41 @@ func TestAHoldWriteRemovesStaleTemporaryFiles(t *testing.T) {
 	}
 	if _, err := os.Lstat(young); err != nil {
 		t.Errorf("the young temporary file went: %v", err)
+	}
+}
+
+// TestAHoldRecordOfMoreValuesThanAzcReadsIsNotDecoded: a hold record is
+// held to the limits every JSON file azc reads is held to
+// (profile.Unmarshal): one of 4,000,001 pending switches, within the 64
+// MiB a file may have, was decoded whole by every reader of the holds. It
+// reads as an unreadable record does (no owner, so not alive), without
+// being decoded.
+func TestAHoldRecordOfMoreValuesThanAzcReadsIsNotDecoded(t *testing.T) {
+	state := t.TempDir()
+	holds := session.HoldsDir(state)
+	if err := os.Mkdir(holds, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(`{"owner":{"pid":1},"account":"a","pending":{`)
+	for i := range 4_000_001 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"%x":""`, i)
+	}
+	b.WriteString("}}")
+	if err := os.WriteFile(filepath.Join(holds, "x.hold"), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	n, err := session.CheckHolds(state)
+	runtime.ReadMemStats(&after)
+	if err != nil || n != 1 {
+		t.Fatalf("CheckHolds = %d, %v; want the one record", n, err)
+	}
+	if got, most := after.TotalAlloc-before.TotalAlloc, uint64(2*b.Len()); got > most {
+		t.Errorf("reading a hold record of %d bytes allocated %d bytes, over %d: it decoded it", b.Len(), got, most)
 	}
 }
