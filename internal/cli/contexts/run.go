@@ -41,7 +41,7 @@ type ListOptions struct {
 
 // ListRun lists the contexts in the output out: `context list` once its
 // arguments are parsed.
-func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) error {
+func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) (err error) {
 	st, err := f.State()
 	if err != nil {
 		return err
@@ -50,6 +50,8 @@ func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *
 		if err := opts.Refresh(ctx, st); err != nil {
 			return err
 		}
+		// the refresh has written what it found
+		defer func() { err = cmdutil.AfterChange(err) }()
 	}
 	if out.Plain() {
 		// The table is laid out straight from the file, decoding no
