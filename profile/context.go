@@ -45,7 +45,7 @@ func (c Context) Facts() Context {
 // white space around ref, as Find ignores it. An empty ref names no
 // subscription.
 func (s Subscription) Named(ref string) bool {
-	ref = strings.TrimSpace(ref)
+	ref = TrimRef(ref)
 	return ref != "" && (SameName(s.ID, ref) || SameName(s.Name, ref))
 }
 
@@ -92,7 +92,7 @@ func SubscriptionIndex(n int, at func(i int) *Context, ref, account string) (int
 // default domain, ignoring case and the white space around ref, as
 // Subscription.Named does. An empty ref names no tenant.
 func (t Tenant) Named(ref string) bool {
-	ref = strings.TrimSpace(ref)
+	ref = TrimRef(ref)
 	return ref != "" && (SameName(t.ID, ref) || SameName(t.DefaultDomain, ref))
 }
 
@@ -287,7 +287,7 @@ func (ix *refIndex) withPrefix(prefix string) []int {
 // p (refIndex). Each rule is a test of one context, and, with ix, the
 // contexts it holds for, from ix.
 func (p *Profile) find(ref string, ix *refIndex) (int, error) {
-	ref = strings.TrimSpace(ref)
+	ref = TrimRef(ref)
 	if ref == "" {
 		return -1, &NotFoundError{Kind: "context", Ref: ref}
 	}

@@ -155,7 +155,7 @@ func fromEnv(f *Factory, ref string) bool {
 // sameRef reports whether s, typed or in AZC_CONTEXT, is the reference
 // ref: the same text without the white space around it, which names no
 // context (profile.Find takes it off).
-func sameRef(s, ref string) bool { return strings.TrimSpace(s) == strings.TrimSpace(ref) }
+func sameRef(s, ref string) bool { return profile.TrimRef(s) == profile.TrimRef(ref) }
 
 // contextNames are the names of the contexts in view, for suggestions;
 // ok is false when the state cannot be read.

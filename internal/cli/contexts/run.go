@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -237,7 +236,7 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 			err = out.PrintChange(f, shape, msg)
 		}
 	}
-	if env := strings.TrimSpace(f.Getenv("AZC_CONTEXT")); err == nil && env != "" {
+	if env := profile.TrimRef(f.Getenv("AZC_CONTEXT")); err == nil && env != "" {
 		// the variable comes before the default use changed (DESIGN §3),
 		// in every output format
 		if e, rerr := st.Resolve(env); rerr != nil || !profile.SameName(e.Name, c.Name) {
