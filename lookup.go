@@ -3,7 +3,6 @@ package azc
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
@@ -407,7 +406,7 @@ func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 		c, scope, _, err := l.current()
 		return c, scope, err
 	}
-	r := strings.TrimSpace(ref)
+	r := profile.TrimRef(ref)
 	if r == "" {
 		// spaces alone name no context (Profile.Find); the profile's
 		// contexts need not be read for that

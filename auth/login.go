@@ -272,6 +272,13 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		return nil, fmt.Errorf("unknown sign-in method %d", opts.Method)
 	}
 
+	// The home tenant comes from the identity provider or the token's tid
+	// claim: one that is no tenant id or domain would become the tenant of
+	// the sign-in's contexts, which azc exec exports and token requests end
+	// their URL with.
+	if acct.HomeTenantID != "" && !profile.ValidTenant(acct.HomeTenantID) {
+		return nil, fmt.Errorf("the sign-in gave the home tenant %q, which is no tenant id or domain", acct.HomeTenantID)
+	}
 	res.Account = acct
 	if !opts.SkipPopulation {
 		if err := m.populate(ctx, env, res, opts, tokenFor); err != nil {

@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"strings"
@@ -583,6 +584,22 @@ func TestLoginRefusesAnAccessTokenNoHeaderCanCarry(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "no spaces, control characters") {
 			t.Errorf("token %q: %v; want it refused", tok, err)
 		}
+	}
+}
+
+// TestLoginRefusesAHomeTenantThatIsNoTenant: an access token whose tid
+// claim is no tenant id or domain (profile.ValidTenant; here one holding a
+// NUL) is refused, naming it: it became the tenant of the sign-in's
+// context, and every `azc exec` under it failed with exit 126.
+func TestLoginRefusesAHomeTenantThatIsNoTenant(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	payload := base64.RawURLEncoding.EncodeToString([]byte(`{"tid":"aaaa\u0000bbbb","exp":4102444800}`))
+	tok := "eyJhbGciOiJub25lIn0." + payload + ".c2ln"
+	_, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: RawAccessToken, AccessToken: secret.New(tok), AccountID: "raw@contoso.test", SkipPopulation: true})
+	if err == nil || !strings.Contains(err.Error(), `home tenant "aaaa\x00bbbb", which is no tenant id or domain`) {
+		t.Fatalf("a token of tenant \"aaaa\\x00bbbb\": %v; want it refused, naming the tenant", err)
 	}
 }
 

@@ -180,6 +180,9 @@ type tenantWork struct {
 	tenant  profile.Tenant
 	subs    []profile.Subscription
 	skipped error // the tenant's token needs interaction, or ARM refused it
+	// unexportable says why each subscription left out was: azc exec could
+	// not give its id to a child (profile.CheckExported).
+	unexportable []error
 }
 
 // populate lists tenants and each tenant's subscriptions. A tenant's work
@@ -262,11 +265,17 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 				return
 			}
 			var subs []profile.Subscription
+			var unexportable []error
 			err := listARM(ctx, tenantCredential{tenant: tenant, get: tokenFor}, copts, "/subscriptions", func(page []armSubscription) {
 				for _, s := range page {
-					if s.SubscriptionID != "" {
-						subs = append(subs, profile.Subscription{ID: s.SubscriptionID, Name: s.DisplayName, State: s.State, TenantID: t.ID})
+					if s.SubscriptionID == "" {
+						continue
 					}
+					if err := profile.CheckExported(s.SubscriptionID); err != nil {
+						unexportable = append(unexportable, err)
+						continue
+					}
+					subs = append(subs, profile.Subscription{ID: s.SubscriptionID, Name: s.DisplayName, State: s.State, TenantID: t.ID})
 				}
 			})
 			if err != nil {
@@ -286,7 +295,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 				return
 			}
 			mu.Lock()
-			w.subs = subs
+			w.subs, w.unexportable = subs, unexportable
 			done++
 			total += len(subs)
 			progress()
@@ -337,6 +346,9 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 		if w.skipped != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("skipped tenant %s: %v", firstNonEmpty(w.tenant.DefaultDomain, w.tenant.ID), w.skipped))
 			continue
+		}
+		for _, err := range w.unexportable {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("skipped a subscription of tenant %s: its id %v, which azc exec cannot export", firstNonEmpty(w.tenant.DefaultDomain, w.tenant.ID), err))
 		}
 		res.Tenants = append(res.Tenants, w.tenant)
 		res.Subscriptions = append(res.Subscriptions, w.subs...)

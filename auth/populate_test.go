@@ -1,8 +1,12 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -207,4 +211,56 @@ func TestASignInLeavesTheNamedTenantsTokenInTheCache(t *testing.T) {
 			t.Errorf("--tenant %s: the first token for the tenant after the sign-in redeemed %d refresh tokens", ref, n)
 		}
 	}
+}
+
+// TestASubscriptionExecCannotExportIsSkipped: a subscription whose id
+// holds a control character (profile.CheckExported: a NUL, which no
+// environment variable can hold) is left out of a sign-in with a warning
+// naming it, and the others populate: it became a context, and every
+// `azc exec` under it failed with exit 126. (The emulator serves GUIDs
+// only: the subscription list is rewritten on its way to azc.)
+func TestASubscriptionExecCannotExportIsSkipped(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, emulator.DefaultConfig())
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	client := *s.Client()
+	client.Transport = rewriteSubscriptions{next: client.Transport, from: emulator.DefaultSubscriptionID, to: `abc\u0000def`}
+	m := New(Config{HTTPClient: &client, Retry: policy.RetryOptions{RetryDelay: 1e6, MaxRetryDelay: 5e6}})
+	res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, sub := range res.Subscriptions {
+		ids = append(ids, sub.ID)
+	}
+	if slices.Contains(ids, "abc\x00def") || !slices.Contains(ids, emulator.DefaultGuestSubscriptionID) {
+		t.Errorf("subscriptions %q: want the guest tenant's and not the one holding a NUL", ids)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), `"abc\x00def"`) {
+		t.Errorf("warnings %q do not name the subscription", res.Warnings)
+	}
+}
+
+// rewriteSubscriptions replaces from by to in the bodies of ARM's
+// subscription lists.
+type rewriteSubscriptions struct {
+	next     http.RoundTripper
+	from, to string
+}
+
+func (r rewriteSubscriptions) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	if err != nil || !strings.HasSuffix(req.URL.Path, "/subscriptions") {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	body = bytes.ReplaceAll(body, []byte(r.from), []byte(r.to))
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
 }

@@ -45,7 +45,7 @@ func (c Context) Facts() Context {
 // white space around ref, as Find ignores it. An empty ref names no
 // subscription.
 func (s Subscription) Named(ref string) bool {
-	ref = strings.TrimSpace(ref)
+	ref = TrimRef(ref)
 	return ref != "" && (SameName(s.ID, ref) || SameName(s.Name, ref))
 }
 
@@ -92,7 +92,7 @@ func SubscriptionIndex(n int, at func(i int) *Context, ref, account string) (int
 // default domain, ignoring case and the white space around ref, as
 // Subscription.Named does. An empty ref names no tenant.
 func (t Tenant) Named(ref string) bool {
-	ref = strings.TrimSpace(ref)
+	ref = TrimRef(ref)
 	return ref != "" && (SameName(t.ID, ref) || SameName(t.DefaultDomain, ref))
 }
 
@@ -287,7 +287,7 @@ func (ix *refIndex) withPrefix(prefix string) []int {
 // p (refIndex). Each rule is a test of one context, and, with ix, the
 // contexts it holds for, from ix.
 func (p *Profile) find(ref string, ix *refIndex) (int, error) {
-	ref = strings.TrimSpace(ref)
+	ref = TrimRef(ref)
 	if ref == "" {
 		return -1, &NotFoundError{Kind: "context", Ref: ref}
 	}
@@ -517,8 +517,9 @@ type UpsertResult struct {
 // carries the default along. An update keeps what the stored context has
 // in every field c leaves empty (its storage account, properties, tenant
 // domain, environment …); a new context with no environment gets
-// DefaultEnvironment. c.Account must be an account key and c.Tenant.ID
-// set (ErrInvalidContext).
+// DefaultEnvironment. c.Account must be an account key, c.Tenant.ID set,
+// and c's subscription id and storage account values azc exec can export
+// (CheckExported), else the error wraps ErrInvalidContext.
 func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, error) {
 	return p.upsert(c, opts, nil)
 }
@@ -547,6 +548,14 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 	c.Account = NameKey(c.Account) // as Account.Key spells it
 	if c.Account == "" || c.Tenant.ID == "" {
 		return res, fmt.Errorf("context needs an account and a tenant: %w", ErrInvalidContext)
+	}
+	if c.Subscription != nil {
+		if err := CheckExported(c.Subscription.ID); err != nil {
+			return res, fmt.Errorf("context's subscription id %v: %w", err, ErrInvalidContext)
+		}
+	}
+	if err := CheckExported(c.StorageAccount); err != nil {
+		return res, fmt.Errorf("context's storage account %v: %w", err, ErrInvalidContext)
 	}
 	// i is the context to update: the one c's name names when it has c's
 	// identity (a profile may hold several contexts of one identity, and

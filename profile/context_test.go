@@ -156,6 +156,35 @@ func TestReloginUpdatesInsteadOfDuplicating(t *testing.T) {
 	}
 }
 
+// TestUpsertRefusesWhatExecCannotExport: a context whose subscription id
+// or storage account holds a control character (CheckExported) is
+// refused with ErrInvalidContext, whichever way it comes (a library
+// caller's SetContext, a sign-in, a copy between scopes), and the profile
+// is left as it was: a NUL in either was stored, and every `azc exec`
+// under the context failed with exit 126.
+func TestUpsertRefusesWhatExecCannotExport(t *testing.T) {
+	t.Parallel()
+	bad := ctxFor(alice, "t1", "abc\x00def", "Bad")
+	store := ctxFor(alice, "t1", "11111111-0000-0000-0000-000000000001", "Prod")
+	store.StorageAccount = "st\x1bore"
+	for _, c := range []profile.Context{bad, store} {
+		p := sample(t)
+		before := names(p)
+		if _, err := p.UpsertContext(c, profile.UpsertOptions{}); !errors.Is(err, profile.ErrInvalidContext) {
+			t.Errorf("UpsertContext(%q, %q): %v, want ErrInvalidContext", c.Subscription.ID, c.StorageAccount, err)
+		}
+		if _, err := p.UpsertContexts([]profile.Context{c}, profile.UpsertOptions{}); !errors.Is(err, profile.ErrInvalidContext) {
+			t.Errorf("UpsertContexts(%q, %q): %v, want ErrInvalidContext", c.Subscription.ID, c.StorageAccount, err)
+		}
+		if diff := cmp.Diff(before, names(p)); diff != "" {
+			t.Errorf("contexts changed (-before +after):\n%s", diff)
+		}
+		if pc := p.Context("Prod"); pc != nil && pc.StorageAccount != "" {
+			t.Errorf("storage account %q stored", pc.StorageAccount)
+		}
+	}
+}
+
 func TestUpsertWithATakenName(t *testing.T) {
 	t.Parallel()
 	p := sample(t)

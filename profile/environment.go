@@ -106,7 +106,7 @@ func (p *Profile) environmentIndex() map[string]int {
 // the name without the white space around it, as SetEnvironment stores
 // one and Find takes a context's, then Environment.
 func (p *Profile) FindEnvironment(ref string) (Environment, error) {
-	return p.Environment(strings.TrimSpace(ref))
+	return p.Environment(TrimRef(ref))
 }
 
 // errInvalidEnvironmentName is ErrInvalidName (errors.Is) said of an

@@ -32,7 +32,8 @@ var (
 	// ErrUnknownFormat reports import data in none of the formats azc reads.
 	ErrUnknownFormat = errors.New("unknown context file format")
 	// ErrInvalidContext reports a context that lacks what every context
-	// needs: an account and a tenant.
+	// needs, an account and a tenant, or holds a subscription id or storage
+	// account azc exec could not export (CheckExported).
 	ErrInvalidContext = errors.New("invalid context")
 )
 

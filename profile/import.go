@@ -115,6 +115,7 @@ func Import(data []byte) (*Imported, error) {
 		return nil, err
 	}
 	imp.dropBadTenants()
+	imp.dropUnexportable()
 	if err := imp.checkEnvironmentSpaces(); err != nil {
 		return nil, err
 	}
@@ -191,10 +192,7 @@ func (imp *Imported) dropBadTenants() {
 	}
 	kept, def := imp.Contexts[:0:0], -1
 	for i, c := range imp.Contexts {
-		label := c.Name
-		if label == "" && c.Subscription != nil {
-			label = c.Subscription.ID
-		}
+		label := contextLabel(&c)
 		if home, ok := bad[c.Account]; ok {
 			imp.warnf("context %q skipped: its account's home tenant %q is no tenant id or domain", label, home)
 			continue
@@ -210,6 +208,45 @@ func (imp *Imported) dropBadTenants() {
 	}
 	imp.Accounts, imp.Contexts, imp.Default = accounts, kept, def
 	imp.accountAt = nil // positions in the accounts before
+}
+
+// dropUnexportable leaves out, with a warning, each context whose
+// subscription id `azc exec` could not export (CheckExported), and the
+// storage account, alone, of a context whose storage account it could
+// not: a NUL in either made every exec under the context fail.
+func (imp *Imported) dropUnexportable() {
+	kept, def := imp.Contexts[:0:0], -1
+	for i, c := range imp.Contexts {
+		if c.Subscription != nil {
+			if err := CheckExported(c.Subscription.ID); err != nil {
+				imp.warnf("context %q skipped: its subscription id %v", contextLabel(&c), err)
+				continue
+			}
+		}
+		if err := CheckExported(c.StorageAccount); err != nil {
+			imp.warnf("context %q: its storage account %v: imported without it", contextLabel(&c), err)
+			c.StorageAccount = ""
+		}
+		if i == imp.Default {
+			def = len(kept)
+		}
+		kept = append(kept, c)
+	}
+	imp.Contexts, imp.Default = kept, def
+}
+
+// contextLabel names an imported context in a warning: its name, else its
+// subscription's name or id.
+func contextLabel(c *Context) string {
+	switch {
+	case c.Name != "":
+		return c.Name
+	case c.Subscription != nil && c.Subscription.Name != "":
+		return c.Subscription.Name
+	case c.Subscription != nil:
+		return c.Subscription.ID
+	}
+	return c.Tenant.ID
 }
 
 func newImported(f Format) *Imported {

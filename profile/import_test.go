@@ -802,3 +802,94 @@ func TestImportLeavesOutATenantNoTenantIDCanBe(t *testing.T) {
 		t.Errorf("warnings %q do not name the tenant", imp.Warnings)
 	}
 }
+
+// TestImportLeavesOutWhatExecCannotExport: a subscription id or storage
+// account holding a control character (a NUL, which no environment
+// variable can hold, an escape, a newline) is left out with a warning
+// naming it, in every format: the context of such a subscription id, the
+// storage account alone. Each was imported, and `azc exec -- true` under
+// the context then failed with exit 126, "environment variable contains
+// NUL".
+func TestImportLeavesOutWhatExecCannotExport(t *testing.T) {
+	t.Parallel()
+	const good = "11111111-1111-1111-1111-111111111111"
+	bundle := func(sub, storage string) string {
+		b := profile.Bundle{Kind: profile.BundleKind, Version: profile.BundleVersion,
+			Accounts: []profile.Account{{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: tenant1}},
+			Contexts: []profile.Context{
+				{Name: "Bad", Account: "azurecloud|" + tenant1 + "|alice@contoso.com", Environment: "AzureCloud", Tenant: profile.Tenant{ID: tenant1},
+					Subscription: &profile.Subscription{ID: sub, Name: "Bad"}, StorageAccount: storage},
+				{Name: "Good", Account: "azurecloud|" + tenant1 + "|alice@contoso.com", Environment: "AzureCloud", Tenant: profile.Tenant{ID: tenant1},
+					Subscription: &profile.Subscription{ID: good, Name: "Good"}},
+			}}
+		data, err := b.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	azureCLI := func(sub string) string {
+		data, err := json.Marshal(map[string]any{"subscriptions": []any{
+			map[string]any{"id": sub, "name": "Bad", "state": "Enabled", "tenantId": tenant1, "homeTenantId": tenant1, "environmentName": "AzureCloud", "isDefault": true, "user": map[string]any{"name": "alice@contoso.com", "type": "user"}},
+			map[string]any{"id": good, "name": "Good", "state": "Enabled", "tenantId": tenant1, "homeTenantId": tenant1, "environmentName": "AzureCloud", "user": map[string]any{"name": "alice@contoso.com", "type": "user"}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	powerShell := func(sub string) string {
+		ctx := func(id, name string) map[string]any {
+			return map[string]any{
+				"Account":      map[string]any{"Id": "alice@contoso.com", "Type": "User", "ExtendedProperties": map[string]any{"Tenants": tenant1}},
+				"Tenant":       map[string]any{"Id": tenant1},
+				"Subscription": map[string]any{"Id": id, "Name": name, "State": "Enabled"},
+				"Environment":  map[string]any{"Name": "AzureCloud"},
+			}
+		}
+		data, err := json.Marshal(map[string]any{"DefaultContextKey": "Bad", "Contexts": map[string]any{"Bad": ctx(sub, "Bad"), "Good": ctx(good, "Good")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	for _, tc := range []struct {
+		name, file, quoted string
+		// keptStorage: the Bad context is kept, without its storage account
+		keptStorage bool
+	}{
+		{"an azc export of a subscription id holding a NUL", bundle("abc\x00def", ""), `"abc\x00def"`, false},
+		{"an azc export of a subscription id holding an escape", bundle("abc\x1b[31mdef", ""), `"abc\x1b[31mdef"`, false},
+		{"an azc export of a storage account holding a NUL", bundle(good[:35]+"2", "st\x00ore"), `"st\x00ore"`, true},
+		{"an azc export of a storage account holding a newline", bundle(good[:35]+"2", "st\nore"), `"st\nore"`, true},
+		{"an azureProfile.json of a subscription id holding a NUL", azureCLI("abc\x00def"), `"abc\x00def"`, false},
+		{"an AzureRmContext.json of a subscription id holding a NUL", powerShell("abc\x00def"), `"abc\x00def"`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			imp, err := profile.Import([]byte(tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var subs []string
+			for _, c := range imp.Contexts {
+				if c.Subscription != nil {
+					subs = append(subs, c.Subscription.ID)
+				}
+				if c.StorageAccount != "" {
+					t.Errorf("storage account %q imported", c.StorageAccount)
+				}
+			}
+			want := []string{good}
+			if tc.keptStorage {
+				want = []string{good[:35] + "2", good}
+			}
+			if !slices.Equal(subs, want) {
+				t.Errorf("subscriptions imported: %q, want %q", subs, want)
+			}
+			if !strings.Contains(strings.Join(imp.Warnings, "\n"), tc.quoted) {
+				t.Errorf("warnings %q do not name %s", imp.Warnings, tc.quoted)
+			}
+		})
+	}
+}

@@ -15,6 +15,13 @@ import (
 // validation, lookup, import and the picker all use it (or NameKey).
 func SameName(a, b string) bool { return strings.EqualFold(a, b) }
 
+// TrimRef is ref, a reference to a context (a name, a prefix of one, a
+// subscription id or name) or an environment, as azc reads it: without
+// the white space around it, which no name holds (checkName). It is the
+// one such rule: lookup (Find, View.Index, Resolve), the --subscription
+// and --tenant matches and the completion of names all take it.
+func TrimRef(ref string) string { return strings.TrimSpace(ref) }
+
 // NameKey maps name to a key that two names share exactly when SameName
 // holds between them, for maps and sets of names: each rune becomes the
 // smallest rune of its simple folding orbit, ASCII letters lower case.

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 )
@@ -614,7 +613,7 @@ func (st *streamed) index(ref string) (i int, exact bool, err error) {
 		i, err := v.PreviousIndex()
 		return i, true, err
 	}
-	if ref = strings.TrimSpace(ref); ref == "" {
+	if ref = TrimRef(ref); ref == "" {
 		return -1, true, &NotFoundError{Kind: "context", Ref: ref}
 	}
 	i = v.NameIndex(ref)

@@ -87,7 +87,7 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 	for _, ref := range refs {
 		if ref == "" {
 			ref = hv.header.DefaultContext
-		} else if ref = strings.TrimSpace(ref); ref == "" {
+		} else if ref = TrimRef(ref); ref == "" {
 			continue // Index answers without a context
 		}
 		if ref != "" {

@@ -167,7 +167,7 @@ func decodeText(text string) (*Profile, error) {
 // or Find's error. An exact name (see SameName) decodes no context; any
 // other reference decodes the whole profile.
 func (v *View) Index(ref string) (int, error) {
-	ref = strings.TrimSpace(ref)
+	ref = TrimRef(ref)
 	if ref == "" {
 		return -1, &NotFoundError{Kind: "context", Ref: ref}
 	}

@@ -7,9 +7,10 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// completeContextNames completes context names for flags and arguments.
-// It reads the names as `context list` does (azc.List), decoding no
-// context of the profile.
+// completeContextNames completes context names for flags and arguments:
+// those a prefix of which the word typed names, as lookup reads it
+// (profile.TrimRef, HasNamePrefix). It reads the names as `context list`
+// does (azc.List), decoding no context of the profile.
 func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 		st, err := f.State()
@@ -20,6 +21,7 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
+		prefix = profile.TrimRef(prefix)
 		var out []string
 		var c profile.Columns
 		for r := range ml.Len() {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -213,9 +212,10 @@ extended property, key= removes it.`,
 					return cmdutil.UsageErrorf("%v", err)
 				}
 			}
-			if !utf8.ValidString(opts.StorageAccount) {
-				// JSON holds UTF-8 only: it would be saved as another name
-				return cmdutil.UsageErrorf("invalid --storage-account %q: not UTF-8", opts.StorageAccount)
+			if err := profile.CheckExported(opts.StorageAccount); err != nil {
+				// JSON holds UTF-8 only (it would be saved as another name),
+				// and azc exec exports it as AZURE_STORAGE_ACCOUNT
+				return cmdutil.UsageErrorf("invalid --storage-account: %v", err)
 			}
 			if opts.Name != "" {
 				// before a subscription is looked up in ARM

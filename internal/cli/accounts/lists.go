@@ -24,10 +24,14 @@ type ListOptions struct {
 
 // SubscriptionListRun lists the subscriptions of every context:
 // `subscription list` once its arguments are parsed.
-func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) error {
+func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) (err error) {
 	p, err := listedProfile(ctx, f, opts.Refresh)
 	if err != nil {
 		return err
+	}
+	if opts.Refresh {
+		// the refresh has written what it found
+		defer func() { err = cmdutil.AfterChange(err) }()
 	}
 	seen := map[string]bool{}
 	rows := []subscriptionRow{}
@@ -88,10 +92,14 @@ type subscriptionRow struct {
 
 // TenantListRun lists the tenants of every context: `tenant list` once its
 // arguments are parsed.
-func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) error {
+func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) (err error) {
 	p, err := listedProfile(ctx, f, opts.Refresh)
 	if err != nil {
 		return err
+	}
+	if opts.Refresh {
+		// the refresh has written what it found
+		defer func() { err = cmdutil.AfterChange(err) }()
 	}
 	seen := map[string]bool{}
 	rows := []profile.Tenant{}

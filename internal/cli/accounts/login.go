@@ -24,7 +24,6 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/internal/cli/termtext"
-	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -416,7 +415,7 @@ func loginError(err error, method auth.Method, env profile.Environment) error {
 	case errors.As(err, &pe) && !env.BuiltIn && pe.Status() == http.StatusUnauthorized:
 		// ARM refuses every token of an audience it does not accept: a
 		// custom environment added without the right --arm-audience
-		name := shquote.Quote(env.Name)
+		name := termtext.ShellWord(env.Name)
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the token: check the environment's ARM audience (`azc environment show "+name+
 			"`); `azc environment add "+name+" … --arm-audience AUD` corrects it")
 	case errors.As(err, &pe) && pe.Refused():

@@ -130,6 +130,18 @@ func TestServicePrincipalLoginTokenLogout(t *testing.T) {
 	if s.Count(emulator.RouteSubscriptions, "") == calls {
 		t.Fatal("context list --refresh did not ask ARM")
 	}
+	// A --query that fails once it runs, after a refresh has written what
+	// it found, says so, exit 1: it exited 2, a usage error, as if nothing
+	// had happened.
+	for _, list := range [][]string{{"context", "list"}, {"subscription", "list"}, {"tenant", "list"}} {
+		args := append(list, "--refresh", "-o", "json", "--query", "foo(@)")
+		if code, out, errOut := h.run(args...); code != cmdutil.ExitFailure || out != "" || !strings.Contains(errOut, `the change was made; --query "foo(@)" failed: unknown function: foo`) {
+			t.Errorf("azc %s: exit %d, stdout %q, stderr %q; want exit %d saying the change was made", strings.Join(args, " "), code, out, errOut, cmdutil.ExitFailure)
+		}
+	}
+	if code, _, errOut := h.run("context", "list", "-o", "json", "--query", "foo(@)"); code != cmdutil.ExitUsage || strings.Contains(errOut, "change") {
+		t.Errorf("context list --query 'foo(@)': exit %d, stderr %q; want a usage error (nothing changed)", code, errOut)
+	}
 
 	// Re-login updates, never duplicates.
 	before := h.ok("context", "list", "-o", "json")

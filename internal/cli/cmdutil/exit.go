@@ -13,7 +13,6 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/termtext"
-	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -155,7 +154,7 @@ func fromEnv(f *Factory, ref string) bool {
 // sameRef reports whether s, typed or in AZC_CONTEXT, is the reference
 // ref: the same text without the white space around it, which names no
 // context (profile.Find takes it off).
-func sameRef(s, ref string) bool { return strings.TrimSpace(s) == strings.TrimSpace(ref) }
+func sameRef(s, ref string) bool { return profile.TrimRef(s) == profile.TrimRef(ref) }
 
 // contextNames are the names of the contexts in view, for suggestions;
 // ok is false when the state cannot be read.
@@ -318,10 +317,10 @@ func classify(err error) (int, []string) {
 		switch {
 		case len(amb.Candidates) == 0:
 		case amb.Kind != "" && amb.Kind != "context":
-			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context, e.g. %s", amb.Kind, shquote.Quote(amb.Candidates[0])))
+			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context, e.g. %s", amb.Kind, termtext.ShellWord(amb.Candidates[0])))
 		default:
 			// any command that takes a context gets it: use, exec -c, token -c
-			hints = append(hints, "name one exactly, e.g. "+shquote.Quote(amb.Candidates[0]))
+			hints = append(hints, "name one exactly, e.g. "+termtext.ShellWord(amb.Candidates[0]))
 		}
 	case errors.As(err, &nf):
 		switch nf.Kind {
@@ -351,7 +350,7 @@ func classify(err error) (int, []string) {
 	case errors.Is(err, session.ErrDamaged):
 		hints = append(hints, newSessionHint)
 	case errors.As(err, &corrupt):
-		hints = append(hints, "sign the account out with `azc logout "+shquote.Quote(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
+		hints = append(hints, "sign the account out with `azc logout "+termtext.ShellWord(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
 	case errors.Is(err, ErrCancelled):
 	}
 	return code, hints

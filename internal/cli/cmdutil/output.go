@@ -295,7 +295,11 @@ func writeItem(w io.Writer, format string, n *node) error {
 func search(query string, jp *jmespath.JMESPath, v any) (res any, err error) {
 	defer func() {
 		if recover() != nil {
-			res, err = nil, UsageErrorf("--query %q cannot be applied to this output: a function got an argument of the wrong type", query)
+			res, err = nil, &ExitError{Code: ExitUsage, Err: &queryFailure{
+				text:   fmt.Sprintf("--query %q cannot be applied to this output: a function got an argument of the wrong type", query),
+				query:  query,
+				reason: "it cannot be applied to this output: a function got an argument of the wrong type",
+			}}
 		}
 	}()
 	res, err = jp.Search(v)
@@ -317,8 +321,21 @@ func queryError(query string, err error) error {
 		}
 	}
 	msg = strings.TrimSuffix(strings.ToLower(msg[:1])+msg[1:], ".")
-	return UsageErrorf("--query %q: %s", query, msg)
+	return &ExitError{Code: ExitUsage, Err: &queryFailure{text: fmt.Sprintf("--query %q: %s", query, msg), query: query, reason: msg}}
 }
+
+// queryFailure is a --query that compiled but failed on the output it was
+// applied to: only running it finds an unknown function or an argument of
+// the wrong type. Nothing is written to stdout. It is a usage error, but
+// for a command that has already changed state (PrintChange), which says
+// that the change was made.
+type queryFailure struct {
+	text   string // the error, naming the query
+	query  string
+	reason string // what failed, never the value it failed on
+}
+
+func (e *queryFailure) Error() string { return e.text }
 
 // tableStyle is what the terminal asks of a table: its width (0: no
 // limit, as when piped) and whether it may be coloured.

@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -45,7 +46,11 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 	}
 }
 
-// PrintChange is the package's PrintChange for the output o.
+// PrintChange is the package's PrintChange for the output o: the output of
+// a command that has changed state. A --query that fails on it (an unknown
+// function, an argument of the wrong type) fails the command with
+// ExitFailure, saying that the change was made, not with ExitUsage, which
+// would say that nothing happened.
 func (o Output) PrintChange(f *Factory, value any, message string) error {
 	if o.Plain() {
 		if message != "" {
@@ -53,5 +58,18 @@ func (o Output) PrintChange(f *Factory, value any, message string) error {
 		}
 		return nil
 	}
-	return o.Print(f, value, nil)
+	return AfterChange(o.Print(f, value, nil))
+}
+
+// AfterChange is err, the error of printing the output of a command that
+// has changed state (PrintChange; a list that refreshed the profile
+// first), with a --query that failed on the output worded as what it is:
+// a failure after the change was made (ExitFailure), not a usage error.
+func AfterChange(err error) error {
+	var qf *queryFailure
+	if errors.As(err, &qf) {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("the change was made; --query %q failed: %s", qf.query, qf.reason),
+			Hints: []string{"the change stands, only its output is missing: fix the --query"}}
+	}
+	return err
 }

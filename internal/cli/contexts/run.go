@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -41,7 +40,7 @@ type ListOptions struct {
 
 // ListRun lists the contexts in the output out: `context list` once its
 // arguments are parsed.
-func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) error {
+func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *ListOptions) (err error) {
 	st, err := f.State()
 	if err != nil {
 		return err
@@ -50,6 +49,8 @@ func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *
 		if err := opts.Refresh(ctx, st); err != nil {
 			return err
 		}
+		// the refresh has written what it found
+		defer func() { err = cmdutil.AfterChange(err) }()
 	}
 	if out.Plain() {
 		// The table is laid out straight from the file, decoding no
@@ -235,7 +236,7 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 			err = out.PrintChange(f, shape, msg)
 		}
 	}
-	if env := strings.TrimSpace(f.Getenv("AZC_CONTEXT")); err == nil && env != "" {
+	if env := profile.TrimRef(f.Getenv("AZC_CONTEXT")); err == nil && env != "" {
 		// the variable comes before the default use changed (DESIGN §3),
 		// in every output format
 		if e, rerr := st.Resolve(env); rerr != nil || !profile.SameName(e.Name, c.Name) {

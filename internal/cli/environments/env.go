@@ -17,7 +17,6 @@ import (
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/termtext"
-	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -189,7 +188,7 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 		}
 		if e, err := sp.Environment(env.Name); err == nil && !e.BuiltIn && !sameEndpoints(e, env) {
 			return cmdutil.WithHint(fmt.Errorf("environment %s: this shell has its own environment of that name, %s, with other endpoints, which its contexts would no longer use", termtext.Escape(env.Name), termtext.Escape(e.Name)),
-				cmdutil.ExitFailure, fmt.Sprintf("remove this shell's first (`azc environment remove %s --scope process`), or give the user's another name", termtext.Escape(shquote.Quote(e.Name))))
+				cmdutil.ExitFailure, fmt.Sprintf("remove this shell's first (`azc environment remove %s --scope process`), or give the user's another name", termtext.ShellWord(e.Name)))
 		}
 	}
 	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {

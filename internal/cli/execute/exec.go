@@ -26,6 +26,7 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/accounts"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
@@ -84,9 +85,13 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 	if err != nil {
 		return 0, err
 	}
-	p, c, scope, err := cmdutil.ResolveContext(st, o.Ref)
+	p, e, err := st.ResolveEntry(o.Ref)
 	if err != nil {
 		return 0, err
+	}
+	c, scope := &e.Context, e.Credentials
+	if err := c.CheckExported(); err != nil {
+		return 0, unexportable(st, e, err)
 	}
 	env, err := p.Environment(c.Environment)
 	if err != nil {
@@ -323,6 +328,20 @@ func lookup(env []string) func(string) string {
 		}
 		return v
 	}
+}
+
+// unexportable is the error of a context azc cannot give the child (a
+// value of it no environment variable can hold, in a profile.json edited
+// by hand): which context, where it is kept, and the way out.
+func unexportable(st *azc.State, e azc.Entry, err error) error {
+	name := termtext.ShellWord(e.Name)
+	if e.Scope == profile.ScopeProcess {
+		return cmdutil.WithHint(fmt.Errorf("context %q of this shell's session: %w", e.Name, err), cmdutil.ExitFailure,
+			"remove the context with `azc context remove "+name+" --scope process`")
+	}
+	path := st.Store().Path()
+	return cmdutil.WithHint(fmt.Errorf("context %q of %s: %w", e.Name, path, err), cmdutil.ExitFailure,
+		fmt.Sprintf("edit %s to correct or remove it, or remove the context with `azc context remove %s`", path, name))
 }
 
 // armEnvironment is Terraform's ARM_ENVIRONMENT for a built-in cloud, ""

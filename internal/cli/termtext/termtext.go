@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
+
+	"github.com/azcontext/azc/internal/shquote"
 )
 
 // Escape returns s with every control character (C0, DEL, C1), bidirectional
@@ -52,28 +54,67 @@ func Escape(s string) string {
 			i += size
 			continue
 		}
+		writeEscape(&b, r, s[i])
+		i += size
+	}
+	return b.String()
+}
+
+// writeEscape writes the escape of r, a rune needsEscape holds for (first
+// the byte c of its string): Go's, which bash's ANSI-C quoting reads
+// alike (\x1b, \t, \u202e; \xff for a byte that is not UTF-8).
+func writeEscape(b *strings.Builder, r rune, c byte) {
+	switch {
+	case r == utf8.RuneError:
+		fmt.Fprintf(b, `\x%02x`, c)
+	case r == '\a':
+		b.WriteString(`\a`)
+	case r == '\b':
+		b.WriteString(`\b`)
+	case r == '\t':
+		b.WriteString(`\t`)
+	case r == '\n':
+		b.WriteString(`\n`)
+	case r == '\r':
+		b.WriteString(`\r`)
+	case r < 0x80:
+		fmt.Fprintf(b, `\x%02x`, r)
+	case r > 0xffff:
+		fmt.Fprintf(b, `\U%08x`, r)
+	default:
+		fmt.Fprintf(b, `\u%04x`, r)
+	}
+}
+
+// ShellWord returns s as a word for a hint to paste into a shell: the word
+// shquote.Quote makes when s holds nothing Escape spells out; else s in
+// ANSI-C quoting ($'…', which bash, zsh and ksh read), each character
+// Escape would spell out written as Escape writes it (writeEscape), which
+// that quoting reads back, and ' and \ escaped. Either is left as it is by Escape, so printing it sends nothing
+// to the terminal, and pasting it gives s back: Escape's spelling of
+// shquote.Quote's word printed safely but pasted as another word, a
+// backslash where s has its escape.
+func ShellWord(s string) string {
+	if Escape(s) == s { // nothing to escape: no copy made
+		return shquote.Quote(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == utf8.RuneError:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\a':
-			b.WriteString(`\a`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x80:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r > 0xffff:
-			fmt.Fprintf(&b, `\U%08x`, r)
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case needsEscape(r, size):
+			writeEscape(&b, r, s[i])
 		default:
-			fmt.Fprintf(&b, `\u%04x`, r)
+			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
+	b.WriteByte('\'')
 	return b.String()
 }
 

@@ -1,6 +1,7 @@
 package termtext
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -100,5 +101,44 @@ func TestPrintableASCII(t *testing.T) {
 	}
 	if !PrintableASCII("") {
 		t.Error(`PrintableASCII("") = false`)
+	}
+}
+
+// TestShellWord: a word holding nothing Escape spells out is
+// shquote.Quote's; one holding a control character, a direction override
+// or a byte that is not UTF-8 is written in ANSI-C quoting, all printable
+// ASCII (Escape leaves it as it is), which bash reads back as the word:
+// Escape's spelling inside '…' was printed in hints, and pasted as
+// another word.
+func TestShellWord(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"Prod", "Prod"},
+		{"Dev Test", "'Dev Test'"},
+		{"café ✓", "'café ✓'"},
+		{"Dx\x1b[31mred", `$'Dx\x1b[31mred'`},
+		{"a\tb\nc", `$'a\tb\nc'`},
+		{"o'brien\x07", `$'o\'brien\a'`},
+		{`back\slash` + "\x00", `$'back\\slash\x00'`},
+		{"rtl\u202eé", `$'rtl\u202eé'`},
+		{"bad\xffbyte", `$'bad\xffbyte'`},
+	} {
+		got := ShellWord(tc.in)
+		if got != tc.want {
+			t.Errorf("ShellWord(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+		if Escape(got) != got {
+			t.Errorf("ShellWord(%q) = %q, which Escape changes", tc.in, got)
+		}
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	for _, s := range []string{"Dx\x1b[31mred", "a\tb\nc", "o'brien\x07", `back\slash` + "\x01", "rtl\u202eé", "bad\xffbyte", "x\x1b7f"} {
+		out, err := exec.Command(bash, "-c", "printf %s "+ShellWord(s)).Output()
+		if err != nil || string(out) != s {
+			t.Errorf("bash read %s as %q (%v), want %q", ShellWord(s), out, err, s)
+		}
 	}
 }

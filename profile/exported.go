@@ -1,0 +1,71 @@
+package profile
+
+import (
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CheckExported is the rule of a value `azc exec` gives a child as an
+// environment variable and that nothing stricter governs: a context's
+// subscription id (AZURE_SUBSCRIPTION_ID, ARM_SUBSCRIPTION_ID) and storage
+// account (AZURE_STORAGE_ACCOUNT). It refuses one that is not UTF-8 or
+// that holds a control character: a NUL, which no environment variable
+// can hold (the child could not be started), or a newline, an escape and
+// the like, which would break a program that reads the variable or prints
+// it to a terminal. Azure's subscription ids (GUIDs) and storage account
+// names (lower-case letters and digits) never hold one. The error says
+// what is wrong with the value; the caller names it.
+func CheckExported(v string) error {
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("%q is not UTF-8", v)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%q holds a control character (%U)", v, r)
+		}
+	}
+	return nil
+}
+
+// ExportError reports a context that `azc exec` cannot give a child: one
+// of the values it exports (Field) breaks its rule (CheckExported, the
+// tenant's ValidTenant, the name's). Imports and commands refuse such
+// values where they enter; a profile.json edited by hand may hold one.
+type ExportError struct {
+	Context string // the context's name
+	Field   string // "subscription id", "storage account", "tenant", "name"
+	Err     error  // what is wrong with the value, quoting it
+}
+
+func (e *ExportError) Error() string {
+	return fmt.Sprintf("its %s %v, which azc exec cannot export", e.Field, e.Err)
+}
+
+func (e *ExportError) Unwrap() error { return e.Err }
+
+// CheckExported refuses c when azc exec could not give a child one of the
+// values of c it exports as environment variables: its name (AZC_CONTEXT,
+// checkName), tenant (ARM_TENANT_ID, AZURE_TENANT_ID; ValidTenant),
+// subscription id and storage account (CheckExported). The error is an
+// *ExportError.
+func (c *Context) CheckExported() error {
+	fail := func(field string, err error) error {
+		return &ExportError{Context: c.Name, Field: field, Err: err}
+	}
+	if err := checkName(c.Name); err != nil {
+		return fail("name", err)
+	}
+	if !ValidTenant(c.Tenant.ID) {
+		return fail("tenant", fmt.Errorf("%q is no tenant id or domain", c.Tenant.ID))
+	}
+	if c.Subscription != nil {
+		if err := CheckExported(c.Subscription.ID); err != nil {
+			return fail("subscription id", err)
+		}
+	}
+	if err := CheckExported(c.StorageAccount); err != nil {
+		return fail("storage account", err)
+	}
+	return nil
+}
