@@ -358,11 +358,11 @@ func BenchmarkImportManyEnvironments(b *testing.B) {
 	}
 }
 
-// TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd: az's token cache,
-// one file beside azureProfile.json, is recorded for each account the
-// import brings, a copy in each account's blob; copies over MaxFileSize
-// in all are recorded for none, with a warning: a 9.5 MB cache beside 200
-// accounts took 83 s and 1.7 GB of disk.
+// TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd: each account an
+// import brings keeps its own entries of az's token cache, and the
+// AppMetadata entry of their client goes with each; entries over
+// MaxFileSize in all are recorded for none, with a warning: a 9.5 MB cache
+// whole beside each of 200 accounts took 83 s and 1.7 GB of disk.
 func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 	azProfile := func(users int) []byte {
 		subs := make([]map[string]any, users)
@@ -373,7 +373,19 @@ func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 		data, _ := json.Marshal(map[string]any{"subscriptions": subs})
 		return data
 	}
-	cache := make([]byte, MaxFileSize/100+1)
+	// a cache of the users' sign-ins, whose one AppMetadata entry is a
+	// hundredth of MaxFileSize
+	tokenCache := func(users int) []byte {
+		rts, accounts := map[string]any{}, map[string]any{}
+		for i := range users {
+			home := fmt.Sprintf("u%d.t.test", i)
+			rts[home+"-rt"] = map[string]string{"home_account_id": home, "client_id": "c", "secret": "rt"}
+			accounts[home] = map[string]string{"home_account_id": home, "username": fmt.Sprintf("u%d@t.test", i)}
+		}
+		data, _ := json.Marshal(map[string]any{"RefreshToken": rts, "Account": accounts,
+			"AppMetadata": map[string]any{"c": map[string]string{"client_id": "c", "x": strings.Repeat("x", MaxFileSize/100)}}})
+		return data
+	}
 	for _, tc := range []struct {
 		users int
 		kept  bool
@@ -382,7 +394,9 @@ func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		imp.AddTokenCache(cache)
+		if err := imp.AddTokenCache(tokenCache(tc.users)); err != nil {
+			t.Fatal(err)
+		}
 		warned := slices.ContainsFunc(imp.Warnings, func(w string) bool { return strings.Contains(w, "token cache") && strings.Contains(w, "azc login") })
 		if kept := len(imp.TokenCaches) == tc.users; kept != tc.kept || warned == tc.kept || !kept && len(imp.TokenCaches) != 0 {
 			t.Errorf("%d accounts: %d caches recorded, warnings %q; want them all: %v", tc.users, len(imp.TokenCaches), imp.Warnings, tc.kept)
