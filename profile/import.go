@@ -299,8 +299,10 @@ func (imp *Imported) fill(p *Profile) {
 // cache yet, its own entries of cache, an MSAL token cache such as az's
 // msal_token_cache.json that holds several accounts' tokens (the rule is
 // splitMSALCache's): each account's blob then holds its own tokens and no
-// other's. An account whose entries the cache does not tell, or that has
-// none, gets none, with a warning. When the entries recorded would come to
+// other's. A user account the file gives no home account id records the
+// one the cache told its entries by, which azc finds its tokens by. An
+// account whose entries the cache does not tell, or that has none, gets
+// none, with a warning. When the entries recorded would come to
 // more than MaxFileSize in all (an AppMetadata entry goes with each
 // account whose tokens are of its client), none is recorded, with a
 // warning. A cache that is no MSAL token cache (DecodeMSALCache) gives

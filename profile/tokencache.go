@@ -82,9 +82,10 @@ func decodeMSALEntry(raw json.RawMessage) msalEntry {
 
 // splitMSALCache returns, for each of accounts, the entries of top (a
 // cache DecodeMSALCache read) that are that account's own, as an MSAL
-// token cache, or nil when it has none; and a warning for each user
-// account whose entries it cannot tell or that has none. It is the one
-// rule of whose an entry is:
+// token cache, or nil when it has none, and for each user account the home
+// account id its entries were told by ("" for others, and a user's it
+// cannot tell); and a warning for each user account whose entries it
+// cannot tell or that has none. It is the one rule of whose an entry is:
 //
 //   - a user's are the AccessToken, RefreshToken, IdToken and Account
 //     entries of its home account id (home_account_id, compared as names
@@ -107,7 +108,7 @@ func decodeMSALEntry(raw json.RawMessage) msalEntry {
 // read (credblob.CachedToken, auth's silent acquisition): a user's by its
 // home account id, a service principal's app tokens by client id and
 // realm.
-func splitMSALCache(top map[string]json.RawMessage, accounts []Account) ([][]byte, []string) {
+func splitMSALCache(top map[string]json.RawMessage, accounts []Account) (parts [][]byte, homes, warnings []string) {
 	sections := make(map[string][]msalEntry, len(msalSections))
 	keys := make(map[string][]string, len(msalSections))
 	for _, s := range msalSections {
@@ -121,10 +122,9 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) ([][]byt
 
 	// owners: NameKey of a home account id → the users of it; NameKey of
 	// a client id → the service principals of it
-	homeOf := make([]string, len(accounts))
+	homes = make([]string, len(accounts))
 	users := map[string][]int{}
 	apps := map[string][]int{}
-	var warnings []string
 	for i, a := range accounts {
 		switch a.Type {
 		case UserAccount:
@@ -133,24 +133,24 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) ([][]byt
 				warnings = append(warnings, fmt.Sprintf("the tokens of %s were not imported: %s; sign it in again with `azc login`", a.ID, why))
 				continue
 			}
-			homeOf[i] = h
+			homes[i] = h
 			users[NameKey(h)] = append(users[NameKey(h)], i)
 		case ServicePrincipal:
 			apps[NameKey(a.ID)] = append(apps[NameKey(a.ID)], i)
 		}
 	}
 
-	parts := make([]map[string]map[string]json.RawMessage, len(accounts))
+	split := make([]map[string]map[string]json.RawMessage, len(accounts))
 	clients := make([]map[string]bool, len(accounts)) // NameKey of the client ids of each account's entries
 	add := func(i int, section, key string, e msalEntry) {
-		if parts[i] == nil {
-			parts[i] = make(map[string]map[string]json.RawMessage, len(msalSections))
+		if split[i] == nil {
+			split[i] = make(map[string]map[string]json.RawMessage, len(msalSections))
 			for _, s := range msalSections {
-				parts[i][s] = map[string]json.RawMessage{}
+				split[i][s] = map[string]json.RawMessage{}
 			}
 			clients[i] = map[string]bool{}
 		}
-		parts[i][section][key] = e.raw
+		split[i][section][key] = e.raw
 		if e.client != "" {
 			clients[i][NameKey(e.client)] = true
 		}
@@ -173,17 +173,17 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) ([][]byt
 		}
 	}
 	for j, e := range sections["AppMetadata"] {
-		for i := range parts {
+		for i := range split {
 			if e.ok && e.client != "" && clients[i][NameKey(e.client)] {
-				parts[i]["AppMetadata"][keys["AppMetadata"][j]] = e.raw
+				split[i]["AppMetadata"][keys["AppMetadata"][j]] = e.raw
 			}
 		}
 	}
 
-	out := make([][]byte, len(accounts))
-	for i, p := range parts {
+	parts = make([][]byte, len(accounts))
+	for i, p := range split {
 		if p == nil {
-			if homeOf[i] != "" {
+			if homes[i] != "" {
 				warnings = append(warnings, fmt.Sprintf("the token cache holds no tokens of %s: sign it in again with `azc login`", accounts[i].ID))
 			}
 			continue
@@ -192,9 +192,9 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) ([][]byt
 		if err != nil { // raw entries json.Unmarshal read: cannot fail
 			continue
 		}
-		out[i] = data
+		parts[i] = data
 	}
-	return out, warnings
+	return parts, homes, warnings
 }
 
 // homeAccountID is the home account id of the user account a whose tokens
@@ -248,13 +248,22 @@ func (imp *Imported) addTokenCache(cache []byte, at []int) error {
 		return err
 	}
 	var accounts []Account
+	var pos []int // of accounts in imp.Accounts
 	for _, i := range at {
 		if _, ok := imp.TokenCaches[imp.Accounts[i].Key()]; !ok {
 			accounts = append(accounts, imp.Accounts[i])
+			pos = append(pos, i)
 		}
 	}
-	parts, warnings := splitMSALCache(top, accounts)
+	parts, homes, warnings := splitMSALCache(top, accounts)
 	imp.Warnings = append(imp.Warnings, warnings...)
+	// azc finds a user's tokens by the account's home account id, which
+	// az's azureProfile.json does not give
+	for j, h := range homes {
+		if a := &imp.Accounts[pos[j]]; a.HomeAccountID == "" {
+			a.HomeAccountID = h
+		}
+	}
 	var total int64
 	n := 0
 	for _, p := range parts {

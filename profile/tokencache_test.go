@@ -153,6 +153,33 @@ func TestATokenCacheIsSplitAmongTheImportedAccounts(t *testing.T) {
 	}
 }
 
+// TestAUserKeepsTheHomeAccountIDItsTokensWereFoundBy: azc finds a user's
+// tokens in its blob by the account's home account id (auth's silent
+// acquisition, credblob.CachedToken), which az's azureProfile.json does
+// not give: the account records the one its entries were told by.
+func TestAUserKeepsTheHomeAccountIDItsTokensWereFoundBy(t *testing.T) {
+	t.Parallel()
+	imp := importAz(t,
+		azSubscription("11111111-0000-4000-8000-000000000001", tenant1, "alice@contoso.com", "user"),
+		azSubscription("22222222-0000-4000-8000-000000000002", tenant2, "bob@fabrikam.com", "user"),
+		azSubscription("55555555-0000-4000-8000-000000000005", tenant1, "dave@contoso.com", "user"),
+	)
+	if err := imp.AddTokenCache(twoUsersCache()); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"alice@contoso.com": aliceHome, "bob@fabrikam.com": bobHome, "dave@contoso.com": ""}
+	for _, a := range imp.Accounts {
+		if a.HomeAccountID != want[a.ID] {
+			t.Errorf("home account id of %s = %q, want %q", a.ID, a.HomeAccountID, want[a.ID])
+		}
+	}
+	p := profile.New()
+	p.Merge(imp)
+	if a := p.Account(imp.Accounts[0].Key()); a == nil || a.HomeAccountID != aliceHome {
+		t.Errorf("alice in the profile = %+v, want her home account id", a)
+	}
+}
+
 // TestATokenCacheOfAUserItCannotTellIsKeptByNone: an account whose entries
 // the cache does not tell (no home account id, and no sign-in of its user
 // name, or several of which none alone is of its home tenant) keeps none,
