@@ -403,3 +403,71 @@ func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 		}
 	}
 }
+
+// azUsers is an azureProfile.json of n users, u0@t.test … .
+func azUsers(n int) []byte {
+	subs := make([]map[string]any, n)
+	for i := range subs {
+		subs[i] = map[string]any{"id": fmt.Sprintf("00000000-0000-4000-8000-%012d", i), "name": "S", "tenantId": "t.test",
+			"user": map[string]string{"name": fmt.Sprintf("u%d@t.test", i), "type": "user"}}
+	}
+	data, _ := json.Marshal(map[string]any{"subscriptions": subs})
+	return data
+}
+
+// TestATokenCacheSplitStopsAtTheCap: an AppMetadata entry goes with each
+// account whose tokens are of its client, so the accounts' parts can come
+// to many times the cache; they are encoded only until they come to more
+// than MaxFileSize. A 1 MiB entry beside 2,000 users' tokens would be 2 GB
+// of parts.
+func TestATokenCacheSplitStopsAtTheCap(t *testing.T) {
+	const users = 2000
+	rts, accounts := map[string]any{}, map[string]any{}
+	for i := range users {
+		home := fmt.Sprintf("u%d.t.test", i)
+		rts[home+"-rt"] = map[string]string{"home_account_id": home, "client_id": "c", "secret": "rt"}
+		accounts[home] = map[string]string{"home_account_id": home, "username": fmt.Sprintf("u%d@t.test", i)}
+	}
+	cache, _ := json.Marshal(map[string]any{"RefreshToken": rts, "Account": accounts,
+		"AppMetadata": map[string]any{"c": map[string]string{"client_id": "c", "x": strings.Repeat("x", 1<<20)}}})
+	imp, err := Import(azUsers(users))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err = imp.AddTokenCache(cache)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.TokenCaches) != 0 || !slices.ContainsFunc(imp.Warnings, func(w string) bool { return strings.Contains(w, "more than the") }) {
+		t.Errorf("%d caches recorded, warnings %q; want none, and a warning", len(imp.TokenCaches), imp.Warnings)
+	}
+	if got, most := after.TotalAlloc-before.TotalAlloc, uint64(8*MaxFileSize); got > most {
+		t.Errorf("AddTokenCache allocated %d MB, want at most %d", got>>20, most>>20)
+	}
+}
+
+// BenchmarkAddTokenCacheManyUsers: 5,000 users of which the cache's
+// 100,000 Account entries tell none (one user name signed in 100,000
+// times): each user's home account id is looked up, not searched for.
+func BenchmarkAddTokenCacheManyUsers(b *testing.B) {
+	accounts := map[string]any{}
+	for i := range 100_000 {
+		home := fmt.Sprintf("x%d.t.test", i)
+		accounts[home] = map[string]string{"home_account_id": home, "username": "x@t.test"}
+	}
+	cache, _ := json.Marshal(map[string]any{"Account": accounts, "AppMetadata": map[string]any{}})
+	profileData := azUsers(5000)
+	b.ReportAllocs()
+	for b.Loop() {
+		imp, err := Import(profileData)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := imp.AddTokenCache(cache); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

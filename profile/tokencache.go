@@ -80,12 +80,17 @@ func decodeMSALEntry(raw json.RawMessage) msalEntry {
 	return e
 }
 
+// msalCacheOf is an account's part of an MSAL token cache: section →
+// entry key → entry.
+type msalCacheOf map[string]map[string]json.RawMessage
+
 // splitMSALCache returns, for each of accounts, the entries of top (a
-// cache DecodeMSALCache read) that are that account's own, as an MSAL
-// token cache, or nil when it has none, and for each user account the home
-// account id its entries were told by ("" for others, and a user's it
-// cannot tell); and a warning for each user account whose entries it
-// cannot tell or that has none. It is the one rule of whose an entry is:
+// cache DecodeMSALCache read) that are that account's own, or nil when it
+// has none, and for each user account the home account id its entries
+// were told by ("" for others, and a user's it cannot tell); and a warning
+// for each user account whose entries it cannot tell or that has none. It
+// takes time in proportion to the entries and accounts, not their product.
+// It is the one rule of whose an entry is:
 //
 //   - a user's are the AccessToken, RefreshToken, IdToken and Account
 //     entries of its home account id (home_account_id, compared as names
@@ -108,7 +113,7 @@ func decodeMSALEntry(raw json.RawMessage) msalEntry {
 // read (credblob.CachedToken, auth's silent acquisition): a user's by its
 // home account id, a service principal's app tokens by client id and
 // realm.
-func splitMSALCache(top map[string]json.RawMessage, accounts []Account) (parts [][]byte, homes, warnings []string) {
+func splitMSALCache(top map[string]json.RawMessage, accounts []Account) (parts []msalCacheOf, homes, warnings []string) {
 	sections := make(map[string][]msalEntry, len(msalSections))
 	keys := make(map[string][]string, len(msalSections))
 	for _, s := range msalSections {
@@ -120,6 +125,7 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) (parts [
 		}
 	}
 
+	signIns := signInsOf(sections["Account"])
 	// owners: NameKey of a home account id → the users of it; NameKey of
 	// a client id → the service principals of it
 	homes = make([]string, len(accounts))
@@ -128,7 +134,7 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) (parts [
 	for i, a := range accounts {
 		switch a.Type {
 		case UserAccount:
-			h, why := homeAccountID(a, sections["Account"])
+			h, why := signIns.homeAccountID(a)
 			if why != "" {
 				warnings = append(warnings, fmt.Sprintf("the tokens of %s were not imported: %s; sign it in again with `azc login`", a.ID, why))
 				continue
@@ -140,19 +146,21 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) (parts [
 		}
 	}
 
-	split := make([]map[string]map[string]json.RawMessage, len(accounts))
+	parts = make([]msalCacheOf, len(accounts))
 	clients := make([]map[string]bool, len(accounts)) // NameKey of the client ids of each account's entries
+	ofClient := map[string][]int{}                    // NameKey of a client id → the accounts with entries of it
 	add := func(i int, section, key string, e msalEntry) {
-		if split[i] == nil {
-			split[i] = make(map[string]map[string]json.RawMessage, len(msalSections))
+		if parts[i] == nil {
+			parts[i] = make(msalCacheOf, len(msalSections))
 			for _, s := range msalSections {
-				split[i][s] = map[string]json.RawMessage{}
+				parts[i][s] = map[string]json.RawMessage{}
 			}
 			clients[i] = map[string]bool{}
 		}
-		split[i][section][key] = e.raw
-		if e.client != "" {
-			clients[i][NameKey(e.client)] = true
+		parts[i][section][key] = e.raw
+		if c := NameKey(e.client); e.client != "" && !clients[i][c] {
+			clients[i][c] = true
+			ofClient[c] = append(ofClient[c], i)
 		}
 	}
 	for _, s := range msalSections {
@@ -173,53 +181,61 @@ func splitMSALCache(top map[string]json.RawMessage, accounts []Account) (parts [
 		}
 	}
 	for j, e := range sections["AppMetadata"] {
-		for i := range split {
-			if e.ok && e.client != "" && clients[i][NameKey(e.client)] {
-				split[i]["AppMetadata"][keys["AppMetadata"][j]] = e.raw
-			}
+		if !e.ok || e.client == "" {
+			continue
+		}
+		for _, i := range ofClient[NameKey(e.client)] {
+			parts[i]["AppMetadata"][keys["AppMetadata"][j]] = e.raw
 		}
 	}
-
-	parts = make([][]byte, len(accounts))
-	for i, p := range split {
-		if p == nil {
-			if homes[i] != "" {
-				warnings = append(warnings, fmt.Sprintf("the token cache holds no tokens of %s: sign it in again with `azc login`", accounts[i].ID))
-			}
-			continue
+	for i, p := range parts {
+		if p == nil && homes[i] != "" {
+			warnings = append(warnings, fmt.Sprintf("the token cache holds no tokens of %s: sign it in again with `azc login`", accounts[i].ID))
 		}
-		data, err := json.Marshal(p)
-		if err != nil { // raw entries json.Unmarshal read: cannot fail
-			continue
-		}
-		parts[i] = data
 	}
 	return parts, homes, warnings
 }
 
-// homeAccountID is the home account id of the user account a whose tokens
-// are in a cache of the Account entries accounts, or why it cannot tell.
-func homeAccountID(a Account, accounts []msalEntry) (string, string) {
+// signIns indexes a cache's Account entries: the distinct home account
+// ids (SameName) of each user name, and of each user name and tenant (the
+// home account id's part after its last dot), by their NameKeys.
+type signIns struct {
+	byUser   map[string][]string
+	byTenant map[[2]string][]string
+}
+
+func signInsOf(accounts []msalEntry) signIns {
+	x := signIns{byUser: map[string][]string{}, byTenant: map[[2]string][]string{}}
+	seen := map[[2]string]bool{}
+	for _, e := range accounts {
+		if !e.ok || e.home == "" || e.user == "" {
+			continue
+		}
+		u, h := NameKey(e.user), NameKey(e.home)
+		if seen[[2]string{u, h}] {
+			continue
+		}
+		seen[[2]string{u, h}] = true
+		x.byUser[u] = append(x.byUser[u], e.home)
+		if i := strings.LastIndexByte(h, '.'); i >= 0 {
+			t := [2]string{u, h[i+1:]}
+			x.byTenant[t] = append(x.byTenant[t], e.home)
+		}
+	}
+	return x
+}
+
+// homeAccountID is the home account id of the user account a whose
+// tokens the cache holds, or why it cannot tell.
+func (x signIns) homeAccountID(a Account) (string, string) {
 	if a.HomeAccountID != "" {
 		return a.HomeAccountID, ""
 	}
-	var homes []string // distinct (SameName)
-	for _, e := range accounts {
-		if e.ok && e.home != "" && SameName(e.user, a.ID) && !containsName(homes, e.home) {
-			homes = append(homes, e.home)
+	homes := x.byUser[NameKey(a.ID)]
+	if n := len(homes); n > 1 {
+		if homes = x.byTenant[[2]string{NameKey(a.ID), NameKey(a.HomeTenantID)}]; len(homes) != 1 {
+			return "", fmt.Sprintf("the token cache holds %d sign-ins of that user name, and the file gives no home account id to tell its own", n)
 		}
-	}
-	if len(homes) > 1 {
-		var ofTenant []string
-		for _, h := range homes {
-			if i := strings.LastIndexByte(h, '.'); i >= 0 && SameName(h[i+1:], a.HomeTenantID) {
-				ofTenant = append(ofTenant, h)
-			}
-		}
-		if len(ofTenant) != 1 {
-			return "", fmt.Sprintf("the token cache holds %d sign-ins of that user name, and the file gives no home account id to tell its own", len(homes))
-		}
-		homes = ofTenant
 	}
 	if len(homes) == 0 {
 		return "", "the file gives no home account id and the token cache holds no sign-in of that user name"
@@ -264,26 +280,31 @@ func (imp *Imported) addTokenCache(cache []byte, at []int) error {
 			a.HomeAccountID = h
 		}
 	}
+	// Encoded one by one, until they come to more than MaxFileSize: an
+	// AppMetadata entry goes with each account of its client.
+	data := make([][]byte, len(parts))
 	var total int64
-	n := 0
-	for _, p := range parts {
-		if p != nil {
-			total += int64(len(p))
-			n++
-		}
-	}
-	if total > MaxFileSize {
-		imp.warnf("the token cache (%d bytes) was not imported: the entries of each of its %d accounts, one copy in each account's credentials, would come to %d bytes in all, over the %d azc stores of one cache; sign the accounts in again with `azc login`", len(cache), n, total, int64(MaxFileSize))
-		return nil
-	}
 	for i, p := range parts {
 		if p == nil {
+			continue
+		}
+		var err error
+		if data[i], err = json.Marshal(p); err != nil { // entries json.Unmarshal read: cannot fail
+			return err
+		}
+		if total += int64(len(data[i])); total > MaxFileSize {
+			imp.warnf("the token cache (%d bytes) was not imported: the entries its accounts would keep, each its own in its credentials, come to more than the %d bytes azc stores of one cache; sign the accounts in again with `azc login`", len(cache), int64(MaxFileSize))
+			return nil
+		}
+	}
+	for i, d := range data {
+		if d == nil {
 			continue
 		}
 		if imp.TokenCaches == nil {
 			imp.TokenCaches = make(map[string][]byte)
 		}
-		imp.TokenCaches[accounts[i].Key()] = p
+		imp.TokenCaches[accounts[i].Key()] = d
 	}
 	return nil
 }
