@@ -36,9 +36,9 @@ type Imported struct {
 	// export made with credentials), keyed by Account.Key().
 	Credentials map[string][]byte
 	// TokenCaches are MSAL token caches (JSON, unencrypted), keyed by
-	// Account.Key(): Azure PowerShell's TokenCache.CacheData, or az's
-	// msal_token_cache.json added with AddTokenCache. One cache may hold
-	// several accounts; the same bytes then appear under each key.
+	// Account.Key(): each holds only that account's own entries of Azure
+	// PowerShell's TokenCache.CacheData, or of az's msal_token_cache.json
+	// added with AddTokenCache, which may hold several accounts' tokens.
 	TokenCaches map[string][]byte
 	// Warnings describe what was skipped and why, one line each.
 	Warnings []string
@@ -332,31 +332,24 @@ func (imp *Imported) fill(p *Profile) {
 	}
 }
 
-// AddTokenCache records cache, an MSAL token cache such as az's
-// msal_token_cache.json, for every imported account that has none yet:
-// each account's blob then holds a copy. When the copies would come to
-// more than MaxFileSize in all, none is recorded, with a warning: a 9.5
-// MB cache beside 200 accounts took 83 s and 1.7 GB of disk to import.
-func (imp *Imported) AddTokenCache(cache []byte) {
-	if len(cache) == 0 {
-		return
+// AddTokenCache records, for every imported account that has no token
+// cache yet, its own entries of cache, an MSAL token cache such as az's
+// msal_token_cache.json that holds several accounts' tokens (the rule is
+// splitMSALCache's): each account's blob then holds its own tokens and no
+// other's. A user account the file gives no home account id records the
+// one the cache told its entries by, which azc finds its tokens by. An
+// account whose entries the cache does not tell, or that has none, gets
+// none, with a warning. When the entries recorded would come to
+// more than MaxFileSize in all (an AppMetadata entry goes with each
+// account whose tokens are of its client), none is recorded, with a
+// warning. A cache that is no MSAL token cache (DecodeMSALCache) gives
+// its error, and nothing is recorded.
+func (imp *Imported) AddTokenCache(cache []byte) error {
+	at := make([]int, len(imp.Accounts))
+	for i := range at {
+		at[i] = i
 	}
-	var keys []string
-	for _, a := range imp.Accounts {
-		if _, ok := imp.TokenCaches[a.Key()]; !ok {
-			keys = append(keys, a.Key())
-		}
-	}
-	if total := int64(len(cache)) * int64(len(keys)); total > MaxFileSize {
-		imp.warnf("the token cache (%d bytes) was not imported: each of the %d accounts would keep a copy of it, %d bytes in all, over the %d azc stores of one cache; sign the accounts in again with `azc login`", len(cache), len(keys), total, int64(MaxFileSize))
-		return
-	}
-	for _, k := range keys {
-		if imp.TokenCaches == nil {
-			imp.TokenCaches = make(map[string][]byte)
-		}
-		imp.TokenCaches[k] = cache
-	}
+	return imp.addTokenCache(cache, at)
 }
 
 // ReadAzureCLITokenCache reads az's plaintext msal_token_cache.json that

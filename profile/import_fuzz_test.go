@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,6 +72,75 @@ func FuzzImportBundle(f *testing.F) {
 		if imp, err := importBundle(data); err == nil {
 			imp.dropBadTenants() // as Import does
 			checkImported(t, imp)
+		}
+	})
+}
+
+// FuzzAddTokenCache holds the split of an imported token cache
+// (splitMSALCache) to its rule whatever the cache: each account's part is
+// an MSAL cache DecodeMSALCache reads, holding only the account's own
+// entries (a user's of its home account id, a service principal's app
+// tokens of its client id and tenants, AppMetadata of a client of those).
+func FuzzAddTokenCache(f *testing.F) {
+	addImportSeeds(f, "msal_token_cache.json")
+	f.Add([]byte(`{"AccessToken":{"a":{"home_account_id":null,"client_id":"app","realm":"t"},"b":{"home_account_id":"h.t","client_id":"c"}},` +
+		`"RefreshToken":{"r":{"home_account_id":"H.T","secret":"s"},"x":{"home_account_id":1}},"Account":{"u":{"home_account_id":"h.t","username":"Bob@t"}},` +
+		`"AppMetadata":{"m":{"client_id":"c"},"n":{"client_id":"app"}},"Other":{}}`))
+	f.Add([]byte(`{"Account":{"1":{"home_account_id":"a.x","username":"bob@t"},"2":{"home_account_id":"b.t","username":"BOB@t"}},"IdToken":null}`))
+	accounts := []Account{
+		{ID: "alice@t", Type: UserAccount, Environment: DefaultEnvironment, HomeTenantID: "t", HomeAccountID: "a.t"},
+		{ID: "bob@t", Type: UserAccount, Environment: DefaultEnvironment, HomeTenantID: "t"},
+		{ID: "app", Type: ServicePrincipal, Environment: DefaultEnvironment, HomeTenantID: "t", Tenants: []string{"u"}},
+		{ID: "mi", Type: ManagedIdentity, Environment: DefaultEnvironment, HomeTenantID: "t"},
+	}
+	f.Fuzz(func(t *testing.T, cache []byte) {
+		imp := newImported(FormatAzureCLI)
+		for _, a := range accounts {
+			imp.addAccount(a)
+		}
+		if imp.AddTokenCache(cache) != nil {
+			if len(imp.TokenCaches) != 0 {
+				t.Fatal("a cache AddTokenCache refused was recorded")
+			}
+			return
+		}
+		for _, a := range imp.Accounts {
+			part, ok := imp.TokenCaches[a.Key()]
+			if !ok {
+				continue
+			}
+			top, err := DecodeMSALCache(part)
+			if err != nil {
+				t.Fatalf("the part of %s is no MSAL cache: %v", a.ID, err)
+			}
+			clients := map[string]bool{}
+			for _, s := range msalSections {
+				var entries map[string]json.RawMessage
+				_ = json.Unmarshal(top[s], &entries)
+				for k, raw := range entries {
+					e := decodeMSALEntry(raw)
+					switch {
+					case s == "AppMetadata":
+						continue
+					case !e.ok:
+					case a.Type == UserAccount && a.HomeAccountID != "" && SameName(e.home, a.HomeAccountID):
+						clients[NameKey(e.client)] = true
+						continue
+					case a.Type == ServicePrincipal && e.home == "" && s != "Account" && SameName(e.client, a.ID) &&
+						(SameName(e.realm, a.HomeTenantID) || containsName(a.Tenants, e.realm)):
+						clients[NameKey(e.client)] = true
+						continue
+					}
+					t.Fatalf("the part of %s holds %s entry %q, not its own", a.ID, s, k)
+				}
+			}
+			var meta map[string]json.RawMessage
+			_ = json.Unmarshal(top["AppMetadata"], &meta)
+			for k, raw := range meta {
+				if e := decodeMSALEntry(raw); !clients[NameKey(e.client)] {
+					t.Fatalf("the part of %s holds AppMetadata %q of a client none of its entries is of", a.ID, k)
+				}
+			}
 		}
 	})
 }

@@ -59,9 +59,11 @@ func importPowerShell(data []byte) (*Imported, error) {
 	for _, e := range sortedValues(f.EnvironmentTable) {
 		imp.addPSEnvironment(e)
 	}
-	defaultKey := ""   // the key of imp.Default
-	var empty []string // contexts with no account, tenant or subscription
-	tenants := 0       // the tenants of the accounts' Tenants lists
+	defaultKey := ""           // the key of imp.Default
+	var empty []string         // contexts with no account, tenant or subscription
+	tenants := 0               // the tenants of the accounts' Tenants lists
+	caches := map[int][]byte{} // position in imp.Accounts → the first cache of its contexts
+	var cached []int           // the keys of caches, in the order of the file's contexts
 	for _, key := range sortedKeys(f.Contexts) {
 		pc := f.Contexts[key]
 		switch {
@@ -136,12 +138,17 @@ func importPowerShell(data []byte) (*Imported, error) {
 			cache, err := base64.StdEncoding.DecodeString(*pc.TokenCache.CacheData)
 			if err != nil {
 				imp.warnf("token cache of context %q skipped: %v", key, err)
-			} else if _, ok := imp.TokenCaches[a.Key()]; !ok {
-				if imp.TokenCaches == nil {
-					imp.TokenCaches = make(map[string][]byte)
-				}
-				imp.TokenCaches[a.Key()] = cache
+			} else if _, ok := caches[i]; !ok {
+				caches[i] = cache
+				cached = append(cached, i)
 			}
+		}
+	}
+	// Each account keeps its own entries of the first cache of its
+	// contexts, which may hold other accounts' tokens too.
+	for _, i := range cached {
+		if err := imp.addTokenCache(caches[i], []int{i}); err != nil {
+			imp.warnf("the token cache of %s was not imported: %v", imp.Accounts[i].ID, err)
 		}
 	}
 	if len(imp.Contexts) == 0 {

@@ -81,8 +81,8 @@ func TestImportAzurePowerShellSavedContext(t *testing.T) {
 		t.Fatalf("alice = %+v", a)
 	}
 	cache := imp.TokenCaches[alice.Key()]
-	if !bytes.Contains(cache, []byte(`"username": "alice@contoso.com"`)) {
-		t.Errorf("token cache of alice = %q", cache)
+	if !bytes.Contains(cache, []byte(`"username":"alice@contoso.com"`)) || !bytes.Contains(cache, []byte("fake-refresh-token-for-tests")) {
+		t.Errorf("token cache of alice (%d bytes) lacks her sign-in or refresh token", len(cache))
 	}
 	if len(imp.TokenCaches) != 1 {
 		t.Errorf("token caches for %d accounts, want 1", len(imp.TokenCaches))
@@ -129,7 +129,9 @@ func TestImportAzureCLIProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imp.AddTokenCache(cache)
+	if err := imp.AddTokenCache(cache); err != nil {
+		t.Fatal(err)
+	}
 	p, res := mergedNames(t, imp)
 	want := []string{
 		"Contoso Production",
@@ -152,8 +154,17 @@ func TestImportAzureCLIProfile(t *testing.T) {
 	if a := p.Account(mi.Account); a == nil || a.Type != profile.ManagedIdentity || a.ClientID != "11112222-3333-4444-5555-666677778888" {
 		t.Errorf("managed identity = %+v", a)
 	}
-	if len(imp.TokenCaches) != len(imp.Accounts) {
-		t.Errorf("token caches for %d of %d accounts", len(imp.TokenCaches), len(imp.Accounts))
+	// alice is two accounts (her subscriptions' home tenants differ), both
+	// of the cache's one sign-in; the cache holds no app token of the
+	// service principal, and none of a managed identity
+	for _, a := range imp.Accounts {
+		cache, ok := imp.TokenCaches[a.Key()]
+		if user := a.Type == profile.UserAccount; ok != user || user && !bytes.Contains(cache, []byte("fake-refresh-token-for-tests")) {
+			t.Errorf("token cache of %s: %d bytes (recorded: %v); want one holding the refresh token for each of alice's accounts and none for the others", a.Key(), len(cache), ok)
+		}
+	}
+	if len(imp.Warnings) != 0 {
+		t.Errorf("warnings %q, want none", imp.Warnings)
 	}
 }
 

@@ -358,11 +358,11 @@ func BenchmarkImportManyEnvironments(b *testing.B) {
 	}
 }
 
-// TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd: az's token cache,
-// one file beside azureProfile.json, is recorded for each account the
-// import brings, a copy in each account's blob; copies over MaxFileSize
-// in all are recorded for none, with a warning: a 9.5 MB cache beside 200
-// accounts took 83 s and 1.7 GB of disk.
+// TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd: each account an
+// import brings keeps its own entries of az's token cache, and the
+// AppMetadata entry of their client goes with each; entries over
+// MaxFileSize in all are recorded for none, with a warning: a 9.5 MB cache
+// whole beside each of 200 accounts took 83 s and 1.7 GB of disk.
 func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 	azProfile := func(users int) []byte {
 		subs := make([]map[string]any, users)
@@ -373,7 +373,19 @@ func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 		data, _ := json.Marshal(map[string]any{"subscriptions": subs})
 		return data
 	}
-	cache := make([]byte, MaxFileSize/100+1)
+	// a cache of the users' sign-ins, whose one AppMetadata entry is a
+	// hundredth of MaxFileSize
+	tokenCache := func(users int) []byte {
+		rts, accounts := map[string]any{}, map[string]any{}
+		for i := range users {
+			home := fmt.Sprintf("u%d.t.test", i)
+			rts[home+"-rt"] = map[string]string{"home_account_id": home, "client_id": "c", "secret": "rt"}
+			accounts[home] = map[string]string{"home_account_id": home, "username": fmt.Sprintf("u%d@t.test", i)}
+		}
+		data, _ := json.Marshal(map[string]any{"RefreshToken": rts, "Account": accounts,
+			"AppMetadata": map[string]any{"c": map[string]string{"client_id": "c", "x": strings.Repeat("x", MaxFileSize/100)}}})
+		return data
+	}
 	for _, tc := range []struct {
 		users int
 		kept  bool
@@ -382,7 +394,9 @@ func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		imp.AddTokenCache(cache)
+		if err := imp.AddTokenCache(tokenCache(tc.users)); err != nil {
+			t.Fatal(err)
+		}
 		warned := slices.ContainsFunc(imp.Warnings, func(w string) bool { return strings.Contains(w, "token cache") && strings.Contains(w, "azc login") })
 		if kept := len(imp.TokenCaches) == tc.users; kept != tc.kept || warned == tc.kept || !kept && len(imp.TokenCaches) != 0 {
 			t.Errorf("%d accounts: %d caches recorded, warnings %q; want them all: %v", tc.users, len(imp.TokenCaches), imp.Warnings, tc.kept)
@@ -461,5 +475,73 @@ func TestTheSkimCountsTheContextsWithTheHeader(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// azUsers is an azureProfile.json of n users, u0@t.test … .
+func azUsers(n int) []byte {
+	subs := make([]map[string]any, n)
+	for i := range subs {
+		subs[i] = map[string]any{"id": fmt.Sprintf("00000000-0000-4000-8000-%012d", i), "name": "S", "tenantId": "t.test",
+			"user": map[string]string{"name": fmt.Sprintf("u%d@t.test", i), "type": "user"}}
+	}
+	data, _ := json.Marshal(map[string]any{"subscriptions": subs})
+	return data
+}
+
+// TestATokenCacheSplitStopsAtTheCap: an AppMetadata entry goes with each
+// account whose tokens are of its client, so the accounts' parts can come
+// to many times the cache; they are encoded only until they come to more
+// than MaxFileSize. A 1 MiB entry beside 2,000 users' tokens would be 2 GB
+// of parts.
+func TestATokenCacheSplitStopsAtTheCap(t *testing.T) {
+	const users = 2000
+	rts, accounts := map[string]any{}, map[string]any{}
+	for i := range users {
+		home := fmt.Sprintf("u%d.t.test", i)
+		rts[home+"-rt"] = map[string]string{"home_account_id": home, "client_id": "c", "secret": "rt"}
+		accounts[home] = map[string]string{"home_account_id": home, "username": fmt.Sprintf("u%d@t.test", i)}
+	}
+	cache, _ := json.Marshal(map[string]any{"RefreshToken": rts, "Account": accounts,
+		"AppMetadata": map[string]any{"c": map[string]string{"client_id": "c", "x": strings.Repeat("x", 1<<20)}}})
+	imp, err := Import(azUsers(users))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err = imp.AddTokenCache(cache)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.TokenCaches) != 0 || !slices.ContainsFunc(imp.Warnings, func(w string) bool { return strings.Contains(w, "more than the") }) {
+		t.Errorf("%d caches recorded, warnings %q; want none, and a warning", len(imp.TokenCaches), imp.Warnings)
+	}
+	if got, most := after.TotalAlloc-before.TotalAlloc, uint64(8*MaxFileSize); got > most {
+		t.Errorf("AddTokenCache allocated %d MB, want at most %d", got>>20, most>>20)
+	}
+}
+
+// BenchmarkAddTokenCacheManyUsers: 5,000 users of which the cache's
+// 100,000 Account entries tell none (one user name signed in 100,000
+// times): each user's home account id is looked up, not searched for.
+func BenchmarkAddTokenCacheManyUsers(b *testing.B) {
+	accounts := map[string]any{}
+	for i := range 100_000 {
+		home := fmt.Sprintf("x%d.t.test", i)
+		accounts[home] = map[string]string{"home_account_id": home, "username": "x@t.test"}
+	}
+	cache, _ := json.Marshal(map[string]any{"Account": accounts, "AppMetadata": map[string]any{}})
+	profileData := azUsers(5000)
+	b.ReportAllocs()
+	for b.Loop() {
+		imp, err := Import(profileData)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := imp.AddTokenCache(cache); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

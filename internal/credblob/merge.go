@@ -2,9 +2,6 @@ package credblob
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/azcontext/azc/profile"
@@ -17,10 +14,6 @@ type Updater interface {
 	Update(key string, fn func(old []byte) ([]byte, error)) error
 }
 
-// msalSections are the top-level maps of an MSAL token cache that
-// MergeMSALCache merges entry by entry.
-var msalSections = []string{"AccessToken", "RefreshToken", "IdToken", "Account", "AppMetadata"}
-
 // MergeMSALCache merges cache, an unencrypted MSAL token cache (Azure
 // PowerShell's TokenCache.CacheData, az's msal_token_cache.json), into the
 // blob of accountKey under the blob's lock. Entries of the sections
@@ -29,7 +22,7 @@ var msalSections = []string{"AccessToken", "RefreshToken", "IdToken", "Account",
 // MaxAccessTokens (PruneAccessTokens); the blob's other fields are kept. A
 // blob that does not exist is created. Errors never quote the cache.
 func MergeMSALCache(blobs Updater, accountKey string, cache []byte) error {
-	in, err := decodeMSALCache(cache)
+	in, err := profile.DecodeMSALCache(cache)
 	if err != nil {
 		return err
 	}
@@ -57,25 +50,8 @@ func MergeMSALCache(blobs Updater, accountKey string, cache []byte) error {
 // check a cache with it before they change anything. The error never
 // quotes the cache.
 func CheckMSALCache(cache []byte) error {
-	_, err := decodeMSALCache(cache)
+	_, err := profile.DecodeMSALCache(cache)
 	return err
-}
-
-func decodeMSALCache(cache []byte) (map[string]json.RawMessage, error) {
-	if err := profile.CheckValues(cache); err != nil {
-		return nil, fmt.Errorf("not an MSAL token cache azc reads: %w", err)
-	}
-	var in map[string]json.RawMessage
-	if err := json.Unmarshal(cache, &in); err != nil || in == nil {
-		return nil, errors.New("not an MSAL token cache: not a JSON object")
-	}
-	for _, k := range msalSections {
-		var section map[string]json.RawMessage
-		if v, ok := in[k]; ok && json.Unmarshal(v, &section) != nil {
-			return nil, fmt.Errorf("not an MSAL token cache: its %s is not an object", k)
-		}
-	}
-	return in, nil
 }
 
 // mergeMSALJSON merges the sections of in into the cache old (may be empty).
@@ -89,7 +65,7 @@ func mergeMSALJSON(old []byte, in map[string]json.RawMessage) ([]byte, error) {
 		return json.Marshal(in)
 	}
 	for k, v := range in {
-		if _, ok := cur[k]; !ok || !slices.Contains(msalSections, k) {
+		if _, ok := cur[k]; !ok || !profile.MSALSection(k) {
 			cur[k] = v
 			continue
 		}
@@ -98,7 +74,7 @@ func mergeMSALJSON(old []byte, in map[string]json.RawMessage) ([]byte, error) {
 			cur[k] = v
 			continue
 		}
-		_ = json.Unmarshal(v, &b) // an object: decodeMSALCache checked it
+		_ = json.Unmarshal(v, &b) // an object: DecodeMSALCache checked it
 		for ek, ev := range b {
 			a[ek] = ev
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // FuzzMergeMSALCache holds MergeMSALCache, which reads a token cache from
@@ -49,7 +51,10 @@ func FuzzMergeMSALCache(f *testing.F) {
 			t.Fatalf("the merged cache is not a JSON object: %v", err)
 		}
 		in, got = map[string]map[string]json.RawMessage{}, map[string]map[string]json.RawMessage{}
-		for _, k := range msalSections {
+		for k := range inAll {
+			if !profile.MSALSection(k) {
+				continue
+			}
 			var a, b map[string]json.RawMessage
 			_ = json.Unmarshal(inAll[k], &a)
 			_ = json.Unmarshal(gotAll[k], &b)

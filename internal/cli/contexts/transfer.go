@@ -12,7 +12,6 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -235,11 +234,9 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if imp.Format == profile.FormatAzureCLI && opts.File != "-" {
 		cache, err := profile.ReadAzureCLITokenCache(opts.File)
 		if err == nil {
-			err = credblob.CheckMSALCache(cache)
+			err = imp.AddTokenCache(cache)
 		}
-		if err == nil {
-			imp.AddTokenCache(cache)
-		} else if !errors.Is(err, fs.ErrNotExist) {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			imp.Warnings = append(imp.Warnings, "az's token cache beside the file was not read: "+err.Error())
 		}
 	}
