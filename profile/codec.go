@@ -273,6 +273,9 @@ type content struct {
 	lines [][2]int
 	// perm is the mode of the file made (WriteFileMode); 0 is 0600.
 	perm fs.FileMode
+	// create makes the file only where nothing is (WriteNewFile): it is
+	// linked into place, never renamed over what is there.
+	create bool
 }
 
 // size is the length of the file c makes.
