@@ -27,6 +27,11 @@ func Decode(data []byte) (*Profile, error) {
 	if err := Unmarshal(data, p); err != nil {
 		return nil, err
 	}
+	// After Unmarshal, whose bound on the document's values bounds the
+	// members this keeps.
+	if err := checkMembersOnce(data); err != nil {
+		return nil, err
+	}
 	if err := checkVersion(p.Version); err != nil {
 		return nil, err
 	}
@@ -34,6 +39,54 @@ func Decode(data []byte) (*Profile, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkMembersOnce refuses data, a profile document, whose top-level
+// object gives a member twice (*DuplicateKeyError), under two spellings
+// encoding/json reads into one field ("Contexts" and "contexts") as well:
+// encoding/json keeps the last and drops the other unread, which the next
+// write would then lose for good. A document that is not an object is
+// left to Unmarshal to refuse.
+func checkMembersOnce(data []byte) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil
+	}
+	seen := map[string]string{}
+	for i = skipSpace(data, i+1); i < len(data) && data[i] == '"'; {
+		end := skipString(data, i)
+		if end < 0 {
+			return nil
+		}
+		var key string
+		if json.Unmarshal(data[i:end], &key) != nil {
+			return nil
+		}
+		if first, ok := seen[NameKey(key)]; ok {
+			return &DuplicateKeyError{First: first, Second: key}
+		}
+		seen[NameKey(key)] = key
+		if i = skipSpace(data, end); i >= len(data) || data[i] != ':' {
+			return nil
+		}
+		if i = skipValue(data, skipSpace(data, i+1)); i < 0 {
+			return nil
+		}
+		if i = skipSpace(data, i); i >= len(data) || data[i] != ',' {
+			return nil
+		}
+		i = skipSpace(data, i+1)
+	}
+	return nil
+}
+
+// skipSpace returns the index of the first byte of data at i or after
+// that is not JSON white space.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // Unmarshal is json.Unmarshal for the files azc reads (profile.json, an

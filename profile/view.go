@@ -399,8 +399,12 @@ func skim(text string) *View {
 	}
 	seen := map[string]bool{}
 	for _, m := range members {
-		plain = plain && !seen[m[0]] && h.headerMember(m[0], m[1])
-		seen[m[0]] = true
+		k := NameKey(m[0])
+		if seen[k] {
+			return nil // a member twice: Decode refuses it
+		}
+		seen[k] = true
+		plain = plain && h.headerMember(m[0], m[1])
 	}
 	if !plain {
 		h = new(Profile)
