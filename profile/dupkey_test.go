@@ -60,3 +60,50 @@ func TestAKeyTwiceInTheProfileIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestAKeyTwiceInAContextIsRefused: a member given twice in one of the
+// profile's objects (a context, its tenant or subscription, an account,
+// an environment, the settings; under two spellings encoding/json reads
+// into one field too) or a property given twice is refused, as a
+// top-level member twice is, naming where: encoding/json kept the last
+// and the first was lost at the next write that encoded the context. Two
+// properties whose names differ only in case are two properties.
+func TestAKeyTwiceInAContextIsRefused(t *testing.T) {
+	t.Parallel()
+	const ctx = `"account":"k","environment":"AzureCloud","tenant":{"id":"t"}`
+	for name, tc := range map[string]struct{ file, key, in string }{
+		"a context's name":              {`{"version":1,"contexts":[{"name":"a",` + ctx + `},{"name":"b","name":"c",` + ctx + `}]}`, "name", "contexts[1]"},
+		"a context's name, spelt twice": {`{"version":1,"contexts":[{"name":"a","Name":"c",` + ctx + `}]}`, "name", "contexts[0]"},
+		"a tenant's id":                 {`{"version":1,"contexts":[{"name":"a","account":"k","tenant":{"id":"t","id":"u"}}]}`, "id", "contexts[0].tenant"},
+		"a subscription's id":           {`{"version":1,"contexts":[{"name":"a",` + ctx + `,"subscription":{"id":"s","name":"n","ID":"s2"}}]}`, "id", "contexts[0].subscription"},
+		"a property":                    {`{"version":1,"contexts":[{"name":"a",` + ctx + `,"properties":{"x":"1","x":"2"}}]}`, "x", "contexts[0].properties"},
+		"an account's id":               {`{"version":1,"accounts":[{"id":"a","type":"user","id":"b"}]}`, "id", "accounts[0]"},
+		"an environment's name":         {`{"version":1,"environments":[{"name":"e","authorityHost":"https://a/","armEndpoint":"https://a/","name":"f"}]}`, "name", "environments[0]"},
+		"a setting":                     {`{"version":1,"settings":{"autosave":true,"autosave":false}}`, "autosave", "settings"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Decode([]byte(tc.file))
+			var dk *DuplicateKeyError
+			if !errors.As(err, &dk) || !strings.EqualFold(dk.First, tc.key) || dk.In != tc.in || !strings.Contains(err.Error(), tc.in) {
+				t.Fatalf("Decode: %v, want the key %q twice in %s", err, tc.key, tc.in)
+			}
+			s, err := Open(t.TempDir(), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(s.Path(), []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var ce *CorruptError
+			if _, err := s.Update(func(*Profile) error { return nil }); !errors.As(err, &ce) || !strings.Contains(ce.Hint(), tc.in) {
+				t.Fatalf("Update: %v, want a *CorruptError whose hint names %s", err, tc.in)
+			}
+		})
+	}
+	two := `{"version":1,"contexts":[{"name":"a",` + ctx + `,"properties":{"x":"1","X":"2"}}]}`
+	p, err := Decode([]byte(two))
+	if err != nil || p.Contexts[0].Properties["x"] != "1" || p.Contexts[0].Properties["X"] != "2" {
+		t.Fatalf("Decode of the properties x and X: %v, %v; want both", p, err)
+	}
+}

@@ -397,13 +397,12 @@ func skim(text string) *View {
 	if CheckValues(header) != nil {
 		return nil
 	}
-	seen := map[string]bool{}
+	// A member twice, or a key twice in an account, an environment or the
+	// settings: Decode refuses it.
+	if checkKeysOnce(append(header, '}')) != nil {
+		return nil
+	}
 	for _, m := range members {
-		k := NameKey(m[0])
-		if seen[k] {
-			return nil // a member twice: Decode refuses it
-		}
-		seen[k] = true
 		plain = plain && h.headerMember(m[0], m[1])
 	}
 	if !plain {
@@ -571,14 +570,40 @@ func skimContexts(k *skimmer[string], v *View) bool {
 	return true
 }
 
-// stringMap reads the rest of an object of strings after its '{'.
+// stringMap reads the rest of an object of strings after its '{', each
+// key once.
 func (k *skimmer[T]) stringMap() bool {
 	if k.expect(`}`) {
 		return true
 	}
-	for {
-		if !k.quoted(nil) || !k.expect(`:`) || !k.quoted(nil) {
+	var few [8]rng           // the keys so far, while few
+	var many map[string]bool // past a few
+	for n := 0; ; n++ {
+		var key rng
+		if !k.quoted(&key) || !k.expect(`:`) || !k.quoted(nil) {
 			return false
+		}
+		// a key twice is not as encoding/json reads it (Decode refuses it)
+		name := k.s[key.start:key.end]
+		switch {
+		case n < len(few):
+			for _, o := range few[:n] {
+				if string(k.s[o.start:o.end]) == string(name) {
+					return false
+				}
+			}
+			few[n] = key
+		default:
+			if many == nil {
+				many = make(map[string]bool, 2*len(few))
+				for _, o := range few {
+					many[string(k.s[o.start:o.end])] = true
+				}
+			}
+			if many[string(name)] {
+				return false
+			}
+			many[string(name)] = true
 		}
 		if k.expect(`}`) {
 			return true
