@@ -88,8 +88,9 @@ type LoginResult struct {
 	// interaction, such as MFA) and caps applied.
 	Warnings []string
 
-	creds *credentials
-	env   profile.Environment // the cloud signed in to, which Apply keeps
+	creds    *credentials
+	env      profile.Environment // the cloud signed in to, which Apply keeps
+	notFound func(error) bool    // Config.NotFound, for Save
 }
 
 // Login signs in and populates tenants and subscriptions. Nothing is
@@ -102,7 +103,7 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 	}
 	scope := ARMScope(env)
 	mem := &memoryCache{}
-	res := &LoginResult{creds: &credentials{}, env: env}
+	res := &LoginResult{creds: &credentials{}, env: env, notFound: m.cfg.NotFound}
 	acct := profile.Account{Environment: env.Name}
 	var tokenFor func(ctx context.Context, tenant string) (Token, error)
 
@@ -371,25 +372,60 @@ func (m *Manager) deviceCode(ctx context.Context, c public.Client, scope string,
 // and its contexts to the profile (Apply inside an Update): both under the
 // account's credential lock, so that no logout or context removal of the
 // account can delete the blob between the two (see DropCredentials).
+// When record refuses the sign-in for a context name another context
+// holds (its error matches profile.ErrNameTaken, which Apply returns
+// before anything is written), Save takes its blob back, putting back the
+// one it replaced, or deleting its own when there was none, so that the
+// refused sign-in leaves no secret under an account the profile does not
+// hold. A blob there that could not be read stays replaced: it was of no
+// use. Any other error of record's leaves the blob: the profile may name
+// the account already (a shell's selection that failed after the write).
 func (r *LoginResult) Save(ctx context.Context, blobs Blobs, record func() error) error {
-	unlock, err := lockAccounts(ctx, blobs, []string{r.Account.Key()})
+	key := r.Account.Key()
+	unlock, err := lockAccounts(ctx, blobs, []string{key})
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	var undo func() error
 	if r.creds != nil {
 		data, err := r.creds.marshal()
 		if err != nil {
 			return err
 		}
-		if err := blobs.Put(r.Account.Key(), data); err != nil {
+		undo = r.undoPut(blobs, key)
+		if err := blobs.Put(key, data); err != nil {
 			return fmt.Errorf("save the credentials of %s: %w", r.Account.ID, err)
 		}
 	}
 	if record == nil {
 		return nil
 	}
-	return record()
+	err = record()
+	if errors.Is(err, profile.ErrNameTaken) && undo != nil {
+		if uerr := undo(); uerr != nil {
+			return errors.Join(err, fmt.Errorf("take back the credentials of %s: %w", r.Account.ID, uerr))
+		}
+	}
+	return err
+}
+
+// undoPut returns what puts key's blob back as it is now: the blob there
+// put back, or, when there is none, the key's blob deleted; nil when the
+// blob there cannot be read.
+func (r *LoginResult) undoPut(blobs Blobs, key string) func() error {
+	notFound := r.notFound
+	if notFound == nil {
+		notFound = func(err error) bool { return errors.Is(err, ErrBlobNotFound) }
+	}
+	old, err := blobs.Get(key)
+	switch {
+	case err == nil:
+		return func() error { return blobs.Put(key, old) }
+	case notFound(err):
+		return func() error { return blobs.Delete(key) }
+	}
+	return nil
 }
 
 func firstNonEmpty(s ...string) string {

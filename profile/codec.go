@@ -27,6 +27,11 @@ func Decode(data []byte) (*Profile, error) {
 	if err := Unmarshal(data, p); err != nil {
 		return nil, err
 	}
+	// After Unmarshal, whose bound on the document's values bounds the
+	// members this keeps.
+	if err := checkKeysOnce(data); err != nil {
+		return nil, err
+	}
 	if err := checkVersion(p.Version); err != nil {
 		return nil, err
 	}
@@ -34,6 +39,183 @@ func Decode(data []byte) (*Profile, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkKeysOnce refuses data, a profile document, that gives a member of
+// one of its objects twice (*DuplicateKeyError): the top-level object, a
+// context, its tenant, subscription or properties, an account, an
+// environment or the settings. Two spellings encoding/json reads into one
+// field ("Contexts" and "contexts": SameName) are one key; properties, a
+// map, are told apart by their exact names. encoding/json keeps the last
+// and drops the other unread, which the next write would then lose for
+// good. What is not as Unmarshal read it is left alone: Unmarshal refused
+// it first.
+func checkKeysOnce(data []byte) error {
+	var inContext, inTop func(key []byte, i int) (int, error)
+	object := func(i int) (int, error) { return checkObject(data, i, true, nil) }
+	context := func(i int) (int, error) { return checkObject(data, i, true, inContext) }
+	inContext = func(key []byte, i int) (int, error) {
+		switch {
+		case isKey(key, "tenant"), isKey(key, "subscription"):
+			return checkObject(data, i, true, nil)
+		case isKey(key, "properties"):
+			return checkObject(data, i, false, nil)
+		}
+		return skipValue(data, i), nil
+	}
+	inTop = func(key []byte, i int) (int, error) {
+		switch {
+		case isKey(key, "contexts"):
+			return checkArray(data, i, context)
+		case isKey(key, "accounts"), isKey(key, "environments"):
+			return checkArray(data, i, object)
+		case isKey(key, "settings"):
+			return checkObject(data, i, true, nil)
+		}
+		return skipValue(data, i), nil
+	}
+	_, err := checkObject(data, skipSpace(data, 0), true, inTop)
+	return err
+}
+
+// isKey reports whether key, as a file spells it, is the key of the
+// field name (ASCII, lower case) to encoding/json.
+func isKey(key []byte, name string) bool { return bytes.EqualFold(key, []byte(name)) }
+
+// checkObject checks the keys of the object at data[i] (checkKeysOnce),
+// compared as encoding/json matches them to fields when fold (SameName),
+// else as they are, and calls member (when not nil) with each key and
+// where its value starts, for the index past the value; without member
+// values are skipped. It returns the index past the object, or -1 when
+// the object is not as Unmarshal read it. A member's *DuplicateKeyError
+// is said to be within the key.
+func checkObject(data []byte, i int, fold bool, member func(key []byte, i int) (int, error)) (int, error) {
+	if i >= len(data) || data[i] != '{' {
+		return skipValue(data, i), nil
+	}
+	same := bytes.Equal
+	if fold {
+		same = bytes.EqualFold
+	}
+	var few [16][]byte         // the keys so far, while few
+	var many map[string][]byte // past a few: by NameKey, or the key itself
+	n := 0
+	for i = skipSpace(data, i+1); i < len(data) && data[i] == '"'; n++ {
+		end := skipString(data, i)
+		if end < 0 {
+			return -1, nil
+		}
+		key := data[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var k string
+			if json.Unmarshal(data[i:end], &k) != nil {
+				return -1, nil
+			}
+			key = []byte(k)
+		}
+		if n < len(few) {
+			for _, o := range few[:n] {
+				if same(o, key) {
+					return -1, &DuplicateKeyError{First: string(o), Second: string(key)}
+				}
+			}
+			few[n] = key
+		} else {
+			if many == nil {
+				many = make(map[string][]byte, 2*len(few))
+				for _, o := range few {
+					many[mapKey(o, fold)] = o
+				}
+			}
+			k := mapKey(key, fold)
+			if o, ok := many[k]; ok {
+				return -1, &DuplicateKeyError{First: string(o), Second: string(key)}
+			}
+			many[k] = key
+		}
+		if i = skipSpace(data, end); i >= len(data) || data[i] != ':' {
+			return -1, nil
+		}
+		i = skipSpace(data, i+1)
+		if member == nil {
+			i = skipValue(data, i)
+		} else {
+			var err error
+			if i, err = member(key, i); err != nil {
+				return -1, within(err, NameKey(string(key)))
+			}
+		}
+		if i < 0 {
+			return -1, nil
+		}
+		if i = skipSpace(data, i); i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	if i >= len(data) || data[i] != '}' {
+		return -1, nil
+	}
+	return i + 1, nil
+}
+
+// mapKey is key as checkObject's map of many keys holds it: its NameKey
+// when fold.
+func mapKey(key []byte, fold bool) string {
+	if fold {
+		return NameKey(string(key))
+	}
+	return string(key)
+}
+
+// checkArray calls elem for each element of the array at data[i] (which
+// returns the index past it), and returns the index past the array. A
+// *DuplicateKeyError within an element is said to be within its index.
+func checkArray(data []byte, i int, elem func(i int) (int, error)) (int, error) {
+	if i >= len(data) || data[i] != '[' {
+		return skipValue(data, i), nil
+	}
+	for n, j := 0, skipSpace(data, i+1); j < len(data); n++ {
+		if data[j] == ']' {
+			return j + 1, nil
+		}
+		var err error
+		if j, err = elem(j); err != nil {
+			return -1, within(err, "["+strconv.Itoa(n)+"]")
+		}
+		if j < 0 {
+			return -1, nil
+		}
+		if j = skipSpace(data, j); j < len(data) && data[j] == ',' {
+			j = skipSpace(data, j+1)
+		}
+	}
+	return -1, nil
+}
+
+// within says that err, when a *DuplicateKeyError, is within part (a
+// member's key, or an element's index in brackets).
+func within(err error, part string) error {
+	var dk *DuplicateKeyError
+	if errors.As(err, &dk) {
+		switch {
+		case dk.In == "":
+			dk.In = part
+		case dk.In[0] == '[':
+			dk.In = part + dk.In
+		default:
+			dk.In = part + "." + dk.In
+		}
+	}
+	return err
+}
+
+// skipSpace returns the index of the first byte of data at i or after
+// that is not JSON white space.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // Unmarshal is json.Unmarshal for the files azc reads (profile.json, an
@@ -285,6 +467,9 @@ type content struct {
 	lines [][2]int
 	// perm is the mode of the file made (WriteFileMode); 0 is 0600.
 	perm fs.FileMode
+	// create makes the file only where nothing is (WriteNewFile): it is
+	// linked into place, never renamed over what is there.
+	create bool
 }
 
 // size is the length of the file c makes.

@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -122,15 +123,32 @@ const maxHostName = 253
 
 // CheckEndpoint returns v, an environment's authority host or ARM
 // endpoint, as azc keeps it: an absolute http(s) URL, ending in "/", whose
-// host name is one DNS can hold (at most maxHostName bytes). An error says
-// it is none (`environment add` and an import refuse it).
+// host name is one DNS can hold (at most maxHostName bytes), with a port,
+// when it has one, from 1 to 65535, and without a user name or password
+// (profile.json holds no secret), a query or a fragment (azc appends
+// paths to it). An error says it is none (`environment add` and an
+// import refuse it); it never shows a password.
 func CheckEndpoint(v string) (string, error) {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return "", fmt.Errorf("%q is not an absolute http(s) URL", v)
 	}
+	if u.User != nil {
+		return "", fmt.Errorf("%.80q holds a user name or password, which azc would keep in profile.json: give the URL without it", u.Redacted())
+	}
 	if n := len(u.Hostname()); n > maxHostName {
 		return "", fmt.Errorf("%.80q…: its host name is %d bytes long, longer than the %d a host name can be", v, n, maxHostName)
+	}
+	if port := u.Port(); port != "" || strings.HasSuffix(u.Host, ":") {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("%.80q: its port %q is not a number from 1 to 65535", v, port)
+		}
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		return "", fmt.Errorf("%.80q holds a query (?…), which would end every URL azc makes from it: give the URL without it", v)
+	}
+	if u.Fragment != "" || strings.Contains(v, "#") {
+		return "", fmt.Errorf("%.80q holds a fragment (#…), which would end every URL azc makes from it: give the URL without it", v)
 	}
 	if !strings.HasSuffix(v, "/") {
 		v += "/"

@@ -27,3 +27,41 @@ func TestCheckEndpointRefusesAHostNameNoDNSCanHold(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckEndpointRefusesWhatNoEndpointCanHold: an endpoint with a port
+// no TCP connection can have, a query or a fragment, or a user name and
+// password is refused where it is given: `environment add x
+// --authority-host https://127.0.0.1:99999/` was kept, and its sign-in
+// said "no answer from the identity provider … check the network";
+// "https://host/?x=1" was kept as "https://host/?x=1/", every URL made
+// from it a query, and its sign-in refused as no URL; and
+// "https://user:password@host/" put the password in profile.json, which
+// holds no secret. The error never shows the password.
+func TestCheckEndpointRefusesWhatNoEndpointCanHold(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"https://127.0.0.1:65535/", "https://127.0.0.1:1/", "https://login.microsoftonline.com/", "http://[::1]:8080/arm/"} {
+		if _, err := profile.CheckEndpoint(v); err != nil {
+			t.Errorf("CheckEndpoint(%q) = %v, want nil", v, err)
+		}
+	}
+	for v, want := range map[string]string{
+		"https://127.0.0.1:99999/":           "port",
+		"https://127.0.0.1:0/":               "port",
+		"https://127.0.0.1:65536/":           "port",
+		"https://127.0.0.1:/":                "port",
+		"https://host/?x=1":                  "query",
+		"https://host/?":                     "query",
+		"https://host/#frag":                 "fragment",
+		"https://user:s3cret-pw@host/":       "user name or password",
+		"https://user@host/":                 "user name or password",
+		"https://host/path?x=1#frag":         "query",
+		"https://user:s3cret-pw@host:99999/": "user name or password",
+	} {
+		_, err := profile.CheckEndpoint(v)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckEndpoint(%q) = %v, want an error about its %s", v, err, want)
+		} else if strings.Contains(err.Error(), "s3cret-pw") {
+			t.Errorf("CheckEndpoint(%q) = %v: the error shows the password", v, err)
+		}
+	}
+}

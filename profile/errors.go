@@ -64,10 +64,45 @@ func (e *CorruptError) Hint() string {
 	if errors.As(e.Err, &dup) {
 		return fmt.Sprintf("edit %s to rename or remove one of the two %ss (each is on a line of its own); azc changes nothing until then", e.Path, dup.What())
 	}
+	var dk *DuplicateKeyError
+	if errors.As(e.Err, &dk) {
+		of := ""
+		if dk.In != "" {
+			of = " of " + dk.In
+		}
+		return fmt.Sprintf("edit %s to keep one of the two %q members%s; azc changes nothing until then", e.Path, dk.First, of)
+	}
 	if e.Backup != "" {
 		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", shquote.Quote(e.Backup), shquote.Quote(e.Path), e.Path)
 	}
 	return fmt.Sprintf("fix the file by hand, or move %s away to start empty", e.Path)
+}
+
+// DuplicateKeyError is the Err of a CorruptError for a profile one of
+// whose objects gives a member twice (a hand-edited file): which of the
+// two azc should read is not known, and reading one would lose the other
+// at the next write.
+type DuplicateKeyError struct {
+	// First and Second are the key as spelt the first and the second time
+	// ("Contexts" and "contexts" are one key, as encoding/json reads them).
+	First, Second string
+	// In is where the object is, as a path of keys and indexes
+	// ("contexts[2].tenant"); "" for the top-level object.
+	In string
+}
+
+func (e *DuplicateKeyError) Error() string {
+	in := "it"
+	if e.In != "" {
+		in = e.In
+	}
+	if e.First == e.Second {
+		return fmt.Sprintf("the key %q is in %s twice", e.First, in)
+	}
+	if e.In == "" {
+		return fmt.Sprintf("the keys %q and %q are one key (keys are compared ignoring case)", e.First, e.Second)
+	}
+	return fmt.Sprintf("the keys %q and %q of %s are one key (keys are compared ignoring case)", e.First, e.Second, e.In)
 }
 
 // NewerVersionError is the Err of a CorruptError for a profile written by a

@@ -329,10 +329,34 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 			_ = c.from.Close()
 		}
 	}
-	if err = renameOver(tmp, path); err != nil {
+	if data.create {
+		err = linkNew(tmp, path)
+	} else {
+		err = renameOver(tmp, path)
+	}
+	if err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// linkNew puts the written file tmp at path, where nothing may be: a hard
+// link, which fails (fs.ErrExist) when anything is there, then tmp
+// removed. A file system without hard links (FAT) has the rename instead,
+// once path is seen to be free.
+func linkNew(tmp, path string) error {
+	err := os.Link(tmp, path)
+	if err == nil {
+		_ = os.Remove(tmp)
+		return nil
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if _, lerr := os.Lstat(path); !errors.Is(lerr, fs.ErrNotExist) {
+		return &fs.PathError{Op: "create", Path: path, Err: fs.ErrExist}
+	}
+	return renameOver(tmp, path)
 }
 
 // WriteFile replaces the file at path with data as profile.json is
@@ -345,6 +369,21 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 // writer stopped before its rename leaves that file: FindTemps finds it.
 func WriteFile(path string, data []byte) error {
 	return writeAtomic(path, tempPath(path), &content{head: data}, "", nil, nil)
+}
+
+// WriteNewFile is WriteFile for a file that must not be there yet (an
+// export written without --force): the synced temporary file is linked
+// at path rather than renamed over it, so that an error wrapping
+// fs.ErrExist, not a replacement, answers anything there (a file, a
+// link, a FIFO), and no reader ever sees path empty or half written.
+func WriteNewFile(path string, data []byte) error {
+	tmp := tempPath(path)
+	err := writeAtomic(path, tmp, &content{head: data, create: true}, "", nil, nil)
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == tmp {
+		pe.Path = path // the name the user gave, not that of azc's own file
+	}
+	return err
 }
 
 // WriteFileMode is WriteFile for a file others may read: the file made

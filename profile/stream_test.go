@@ -358,9 +358,10 @@ func TestSetDefaultDecodesBeforeTheLock(t *testing.T) {
 // it, writes the new default and generation before "settings" and the
 // rest of the old header after them. A hand-edited header that repeats
 // one of those members after "settings" (in any case: encoding/json
-// matches keys ignoring case, and the last one wins) would then win over
-// the new values, and `use` would say it switched while the default
-// stayed. The file it writes must decode as Update's does.
+// matches keys ignoring case) is refused by both, as Decode refuses it,
+// and left as it is; one that adds a member the header does not have, or
+// holds such a name deeper (an unknown member's), is written so that it
+// decodes as Update's file does.
 func TestSetDefaultStreamedWritesWhatUpdateDecodes(t *testing.T) {
 	t.Parallel()
 	base := mustEncode(benchProfile(5))
@@ -383,6 +384,21 @@ func TestSetDefaultStreamedWritesWhatUpdateDecodes(t *testing.T) {
 			}
 			const ref = "Contoso Workload 0003"
 			want, _, err := updateSetDefault(t, old, ref)
+			key := strings.ToLower(extra[:strings.Index(extra, ":")])
+			if strings.Contains(strings.ToLower(string(base)), "\n  "+key+":") {
+				var dk *DuplicateKeyError
+				if !errors.As(err, &dk) {
+					t.Fatalf("Update: %v, want a *DuplicateKeyError", err)
+				}
+				s := storeWith(t, old)
+				if _, err := s.SetDefault(ref); !errors.As(err, &dk) {
+					t.Fatalf("SetDefault: %v, want a *DuplicateKeyError", err)
+				}
+				if data, err := os.ReadFile(s.Path()); err != nil || !bytes.Equal(data, old) {
+					t.Fatalf("SetDefault changed the file it refused (%v)", err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -405,11 +421,11 @@ func TestSetDefaultStreamedWritesWhatUpdateDecodes(t *testing.T) {
 // a file in Encode's layout without its contexts. A file whose header
 // members are as Encode lays them out but that has a member after the
 // contexts array (appended by jq, Python or PowerShell, which add a new
-// key last) is not in that layout: its settings, the last of its members
-// of that name, are what Decode gives, not the header's: with the
-// header's, Settings would say autosave is on where Decode says off, and
-// `azc use` would switch the user's default where it refuses without a
-// session.
+// key last) is not in that layout: its settings, there after the
+// contexts, are what Decode gives: read from the header alone, Settings
+// would say autosave is on where Decode says off, and `azc use` would
+// switch the user's default where it refuses without a session. The same
+// member in the header as well is refused by both.
 func TestSettingsSeesMembersAfterTheContexts(t *testing.T) {
 	t.Parallel()
 	p := benchProfile(5)
@@ -428,7 +444,12 @@ func TestSettingsSeesMembersAfterTheContexts(t *testing.T) {
 			if !strings.HasPrefix(tail, " ") {
 				sep = ", "
 			}
-			text := strings.TrimSuffix(base, "\n}\n") + sep + tail + "\n}\n"
+			// The header's members that tail gives, taken out of it.
+			head := strings.Replace(base, "\n  \"settings\": {},\n", "\n", 1)
+			if strings.Contains(tail, `"accounts"`) {
+				head = strings.Replace(head, accounts+",\n", "", 1)
+			}
+			text := strings.TrimSuffix(head, "\n}\n") + sep + tail + "\n}\n"
 			want, err := Decode([]byte(text))
 			if err != nil {
 				t.Fatalf("Decode: %v\n%s", err, text)
@@ -440,6 +461,14 @@ func TestSettingsSeesMembersAfterTheContexts(t *testing.T) {
 			}
 			if diff := cmp.Diff(want.Settings, got); diff != "" {
 				t.Fatalf("Settings differ from Decode's (-Decode +Settings):\n%s", diff)
+			}
+			twice := strings.TrimSuffix(base, "\n}\n") + sep + tail + "\n}\n"
+			var dk *DuplicateKeyError
+			if _, err := Decode([]byte(twice)); !errors.As(err, &dk) {
+				t.Fatalf("Decode of the header's settings and another after the contexts: %v, want a *DuplicateKeyError", err)
+			}
+			if _, err := storeWith(t, []byte(twice)).Settings(); !errors.As(err, &dk) {
+				t.Fatalf("Settings of the header's settings and another after the contexts: %v, want a *DuplicateKeyError", err)
 			}
 		})
 	}

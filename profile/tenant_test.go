@@ -1,7 +1,14 @@
 package profile
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
+// TestValidTenant: a tenant id or domain, and nothing else, as it ends
+// the authority URL; a domain within DNS's bounds: `azc token --tenant`
+// of 100,000 letters was sent, and the identity provider's refusal of so
+// long a URL was said to be "no answer from the identity provider".
 func TestValidTenant(t *testing.T) {
 	t.Parallel()
 	for s, want := range map[string]bool{
@@ -20,9 +27,15 @@ func TestValidTenant(t *testing.T) {
 		"a..b":                                 false,
 		".a":                                   false,
 		"a-":                                   false,
+		// DNS's bounds: a label of at most 63 bytes, a name of at most 253
+		strings.Repeat("a", 63) + ".com":                      true,
+		strings.Repeat("a", 64) + ".com":                      false,
+		strings.Repeat(strings.Repeat("a", 62)+".", 4) + "a":  true,
+		strings.Repeat(strings.Repeat("a", 62)+".", 4) + "ab": false,
+		strings.Repeat("a", 100_000):                          false,
 	} {
 		if got := ValidTenant(s); got != want {
-			t.Errorf("ValidTenant(%q) = %v, want %v", s, got, want)
+			t.Errorf("ValidTenant(%.80q, %d bytes) = %v, want %v", s, len(s), got, want)
 		}
 	}
 }

@@ -402,10 +402,13 @@ func skim(text string) *View {
 	if count.check() != nil {
 		return nil
 	}
-	seen := map[string]bool{}
+	// A member twice, or a key twice in an account, an environment or the
+	// settings: Decode refuses it.
+	if checkKeysOnce(append(header, '}')) != nil {
+		return nil
+	}
 	for _, m := range members {
-		plain = plain && !seen[m[0]] && h.headerMember(m[0], m[1])
-		seen[m[0]] = true
+		plain = plain && h.headerMember(m[0], m[1])
 	}
 	if !plain {
 		h = new(Profile)
@@ -575,17 +578,42 @@ func skimContexts(k *skimmer[string], v *View, c *valueCount) bool {
 	return true
 }
 
-// stringMap reads the rest of an object of strings after its '{', counting
-// its members in *n.
-func (k *skimmer[T]) stringMap(n *int) bool {
+// stringMap reads the rest of an object of strings after its '{', each
+// key once, counting its members in *count.
+func (k *skimmer[T]) stringMap(count *int) bool {
 	if k.expect(`}`) {
 		return true
 	}
-	for {
-		if !k.quoted(nil) || !k.expect(`:`) || !k.quoted(nil) {
+	var few [8]rng           // the keys so far, while few
+	var many map[string]bool // past a few
+	for n := 0; ; n++ {
+		var key rng
+		if !k.quoted(&key) || !k.expect(`:`) || !k.quoted(nil) {
 			return false
 		}
-		*n++
+		*count++
+		// a key twice is not as encoding/json reads it (Decode refuses it)
+		name := k.s[key.start:key.end]
+		switch {
+		case n < len(few):
+			for _, o := range few[:n] {
+				if string(k.s[o.start:o.end]) == string(name) {
+					return false
+				}
+			}
+			few[n] = key
+		default:
+			if many == nil {
+				many = make(map[string]bool, 2*len(few))
+				for _, o := range few {
+					many[string(k.s[o.start:o.end])] = true
+				}
+			}
+			if many[string(name)] {
+				return false
+			}
+			many[string(name)] = true
+		}
 		if k.expect(`}`) {
 			return true
 		}

@@ -77,8 +77,11 @@ func newCmdSession(f *cmdutil.Factory) *cobra.Command {
 		Short: "Print the AZC_SESSION value for the shell PID: the inherited session when it is valid, else a new one",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.PID <= 0 {
+			switch {
+			case !cmd.Flags().Changed("pid"):
 				return cmdutil.UsageErrorf("--pid is required")
+			case opts.PID <= 0:
+				return cmdutil.UsageErrorf("--pid %d is no process id: give the shell's, a number above 0", opts.PID)
 			}
 			return sessions.StartRun(cmd.Context(), f, opts)
 		},

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/azcontext/azc"
@@ -137,7 +138,11 @@ type AutosaveEnvError = azc.AutosaveEnvError
 // domain can be (profile.ValidTenant); empty is no flag.
 func CheckTenantFlag(v string) error {
 	if v != "" && !profile.ValidTenant(v) {
-		return UsageErrorf("invalid --tenant %q: want a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com", v)
+		quoted := strconv.Quote(v)
+		if len(v) > 80 {
+			quoted = fmt.Sprintf("%.80q… (%d bytes)", v, len(v))
+		}
+		return UsageErrorf("invalid --tenant %s: want a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com", quoted)
 	}
 	return nil
 }

@@ -114,27 +114,21 @@ func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entrie
 	return nil
 }
 
-// writeExport writes data to path with mode 0600: a new file, or with force
-// an atomic replacement of an existing regular file (so a replaced file
-// never keeps a wider mode); a link, a FIFO or a device there is refused.
+// writeExport writes data to path with mode 0600, as azc writes its own
+// files (a temporary file beside it, synced, then put in place): a new
+// file, or with force an atomic replacement of an existing regular file
+// (so a replaced file never keeps a wider mode); a link, a FIFO or a
+// device there is refused.
 func writeExport(path string, data []byte, force bool) error {
 	if !force {
-		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		err := profile.WriteNewFile(path, data)
 		if errors.Is(err, fs.ErrExist) {
 			if err := notRegular(path, "export writes only a file"); err != nil {
 				return err // --force would refuse it too
 			}
 			return cmdutil.WithHint(fmt.Errorf("%s already exists", path), cmdutil.ExitFailure, "pass --force to overwrite it")
 		}
-		if err != nil {
-			return err
-		}
-		if _, err := file.Write(data); err != nil {
-			file.Close()
-			os.Remove(path)
-			return err
-		}
-		return file.Close()
+		return err
 	}
 	// The replacement is a rename: over a link, a FIFO or a device
 	// (/dev/null, as root) it would put a file in their place.
