@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/azcontext/azc/internal/shquote"
 )
@@ -187,7 +189,36 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("%s %q not found", e.Kind, e.Ref)
+	return fmt.Sprintf("%s %s not found", e.Kind, QuoteShort(e.Ref))
+}
+
+// maxQuoted is how many bytes of a value given to azc an error quotes.
+const maxQuoted = 80
+
+// QuoteShort is s as an error quotes a value given to azc (a reference,
+// a flag's value, a key of a hand-edited file), which may be megabytes
+// long: in Go's double quotes, whole when it is at most 80 bytes, else
+// its first 80 (fewer when a character crosses the 80th byte) followed
+// by "… (N bytes)".
+func QuoteShort(s string) string {
+	if head, cut := cutQuoted(s); cut {
+		return fmt.Sprintf("%q… (%d bytes)", head, len(s))
+	}
+	return strconv.Quote(s)
+}
+
+// cutQuoted is the part of s an error quotes: s when it is at most
+// maxQuoted bytes, else its first maxQuoted bytes, fewer when a character
+// crosses the last, and cut true.
+func cutQuoted(s string) (head string, cut bool) {
+	if len(s) <= maxQuoted {
+		return s, false
+	}
+	n := maxQuoted
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
 }
 
 // AmbiguousError reports that a reference matched more than one context.
@@ -207,9 +238,9 @@ const maxListed = 10
 
 func (e *AmbiguousError) Error() string {
 	if e.Kind != "" && e.Kind != "context" {
-		return fmt.Sprintf("%s %q is ambiguous: contexts %s hold it", e.Kind, e.Ref, listed(e.Candidates))
+		return fmt.Sprintf("%s %s is ambiguous: contexts %s hold it", e.Kind, QuoteShort(e.Ref), listed(e.Candidates))
 	}
-	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, listed(e.Candidates))
+	return fmt.Sprintf("context %s is ambiguous: it matches %s", QuoteShort(e.Ref), listed(e.Candidates))
 }
 
 // listed quotes the first maxListed names, comma-separated, and counts the
