@@ -72,7 +72,7 @@ func (e *CorruptError) Hint() string {
 		if dk.In != "" {
 			of = " of " + dk.In
 		}
-		return fmt.Sprintf("edit %s to keep one of the two %q members%s; azc changes nothing until then", e.Path, dk.First, of)
+		return fmt.Sprintf("edit %s to keep one of the two %s members%s; azc changes nothing until then", e.Path, QuoteShort(dk.First), of)
 	}
 	if e.Backup != "" {
 		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", shquote.Quote(e.Backup), shquote.Quote(e.Path), e.Path)
@@ -87,6 +87,8 @@ func (e *CorruptError) Hint() string {
 type DuplicateKeyError struct {
 	// First and Second are the key as spelt the first and the second time
 	// ("Contexts" and "contexts" are one key, as encoding/json reads them).
+	// A hand-made file's key may be megabytes long: Error and
+	// CorruptError's hint quote it with QuoteShort.
 	First, Second string
 	// In is where the object is, as a path of keys and indexes
 	// ("contexts[2].tenant"); "" for the top-level object.
@@ -99,12 +101,12 @@ func (e *DuplicateKeyError) Error() string {
 		in = e.In
 	}
 	if e.First == e.Second {
-		return fmt.Sprintf("the key %q is in %s twice", e.First, in)
+		return fmt.Sprintf("the key %s is in %s twice", QuoteShort(e.First), in)
 	}
 	if e.In == "" {
-		return fmt.Sprintf("the keys %q and %q are one key (keys are compared ignoring case)", e.First, e.Second)
+		return fmt.Sprintf("the keys %s and %s are one key (keys are compared ignoring case)", QuoteShort(e.First), QuoteShort(e.Second))
 	}
-	return fmt.Sprintf("the keys %q and %q of %s are one key (keys are compared ignoring case)", e.First, e.Second, e.In)
+	return fmt.Sprintf("the keys %s and %s of %s are one key (keys are compared ignoring case)", QuoteShort(e.First), QuoteShort(e.Second), e.In)
 }
 
 // NewerVersionError is the Err of a CorruptError for a profile written by a
