@@ -234,8 +234,8 @@ func Unmarshal(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		if len(te.Value) > maxQuoted {
-			te.Value = fmt.Sprintf("%s… (%d bytes)", te.Value[:maxQuoted], len(te.Value))
+		if head, cut := cutQuoted(te.Value); cut {
+			te.Value = fmt.Sprintf("%s… (%d bytes)", head, len(te.Value))
 		}
 		return typeError{te}
 	}
@@ -403,9 +403,6 @@ func article(kind string) string {
 	}
 	return "a " + kind
 }
-
-// maxQuoted is how much of a value an error quotes.
-const maxQuoted = 40
 
 // checkHeader checks what Decode checks of a profile's header: its
 // format version, its custom environments' names and its accounts' keys.

@@ -585,6 +585,48 @@ func TestAmbiguousErrorNamesTenThenCounts(t *testing.T) {
 	}
 }
 
+// TestErrorsQuoteAReferenceOf80BytesAtMost: a reference that matches
+// nothing or too much is quoted as QuoteShort quotes it, its first 80
+// bytes and its length: `azc use` of 100,000 letters gave an error of
+// 100,000 letters.
+func TestErrorsQuoteAReferenceOf80BytesAtMost(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 100_000)
+	cut := `"` + strings.Repeat("a", 80) + `"… (100000 bytes)`
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&profile.NotFoundError{Kind: "context", Ref: long}, "context " + cut + " not found"},
+		{&profile.NotFoundError{Kind: "context", Ref: long[:80]}, `context "` + long[:80] + `" not found`},
+		{&profile.AmbiguousError{Ref: long, Candidates: []string{"a", "b"}}, "context " + cut + ` is ambiguous: it matches "a", "b"`},
+		{&profile.AmbiguousError{Ref: long, Kind: "tenant", Candidates: []string{"a", "b"}}, "tenant " + cut + ` is ambiguous: contexts "a", "b" hold it`},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("%T: %.200q, want %.200q", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestQuoteShort: a value of at most 80 bytes is quoted whole; a longer
+// one is cut at 80 bytes, or before a character that crosses the 80th.
+func TestQuoteShort(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"Dev", `"Dev"`},
+		{"", `""`},
+		{"a\x1b", `"a\x1b"`},
+		{strings.Repeat("b", 80), `"` + strings.Repeat("b", 80) + `"`},
+		{strings.Repeat("b", 81), `"` + strings.Repeat("b", 80) + `"… (81 bytes)`},
+		{"b" + strings.Repeat("é", 50), `"b` + strings.Repeat("é", 39) + `"… (101 bytes)`},
+		{strings.Repeat("\x1b", 100), `"` + strings.Repeat(`\x1b`, 80) + `"… (100 bytes)`},
+	} {
+		if got := profile.QuoteShort(tc.in); got != tc.want {
+			t.Errorf("QuoteShort(%.100q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
 // TestAccountNameIsWhatTheUserKnows: an account is named by its id as the
 // profile holds it; its environment, else its home tenant, is added only
 // when another account has the same id; a key the profile does not hold

@@ -107,3 +107,45 @@ func TestAKeyTwiceInAContextIsRefused(t *testing.T) {
 		t.Fatalf("Decode of the properties x and X: %v, %v; want both", p, err)
 	}
 }
+
+// TestADuplicateKeyIsQuotedShort: a key given twice is quoted in the
+// error and its hint as QuoteShort quotes it, its first 80 bytes and its
+// length: a hand-made file's property key of 100,000 letters, twice, was
+// quoted whole, three times.
+func TestADuplicateKeyIsQuotedShort(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("k", 100_000)
+	cut := `"` + long[:80] + `"… (100000 bytes)`
+	const ctx = `"name":"a","account":"k","environment":"AzureCloud","tenant":{"id":"t"}`
+	for name, tc := range map[string]struct{ file, err, hint string }{
+		"a property": {
+			`{"version":1,"contexts":[{` + ctx + `,"properties":{"` + long + `":"1","` + long + `":"2"}}]}`,
+			"the key " + cut + " is in contexts[0].properties twice",
+			"keep one of the two " + cut + " members of contexts[0].properties;",
+		},
+		"a top-level member, spelt twice": {
+			`{"version":1,"` + long + `":1,"` + strings.ToUpper(long) + `":2}`,
+			"the keys " + cut + ` and "` + strings.ToUpper(long[:80]) + `"… (100000 bytes) are one key`,
+			"keep one of the two " + cut + " members;",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s, err := Open(t.TempDir(), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(s.Path(), []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Load()
+			var ce *CorruptError
+			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.err) || len(err.Error()) > 500 {
+				t.Fatalf("Load: error %.300q (%d bytes), want one of some 200 bytes holding %q", err, len(err.Error()), tc.err)
+			}
+			if h := ce.Hint(); !strings.Contains(h, tc.hint) || len(h) > 500 {
+				t.Errorf("hint %.300q (%d bytes), want one of some 200 bytes holding %q", h, len(h), tc.hint)
+			}
+		})
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/azcontext/azc/internal/shquote"
 )
@@ -70,7 +72,7 @@ func (e *CorruptError) Hint() string {
 		if dk.In != "" {
 			of = " of " + dk.In
 		}
-		return fmt.Sprintf("edit %s to keep one of the two %q members%s; azc changes nothing until then", e.Path, dk.First, of)
+		return fmt.Sprintf("edit %s to keep one of the two %s members%s; azc changes nothing until then", e.Path, QuoteShort(dk.First), of)
 	}
 	if e.Backup != "" {
 		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", shquote.Quote(e.Backup), shquote.Quote(e.Path), e.Path)
@@ -85,6 +87,8 @@ func (e *CorruptError) Hint() string {
 type DuplicateKeyError struct {
 	// First and Second are the key as spelt the first and the second time
 	// ("Contexts" and "contexts" are one key, as encoding/json reads them).
+	// A hand-made file's key may be megabytes long: Error and
+	// CorruptError's hint quote it with QuoteShort.
 	First, Second string
 	// In is where the object is, as a path of keys and indexes
 	// ("contexts[2].tenant"); "" for the top-level object.
@@ -97,12 +101,12 @@ func (e *DuplicateKeyError) Error() string {
 		in = e.In
 	}
 	if e.First == e.Second {
-		return fmt.Sprintf("the key %q is in %s twice", e.First, in)
+		return fmt.Sprintf("the key %s is in %s twice", QuoteShort(e.First), in)
 	}
 	if e.In == "" {
-		return fmt.Sprintf("the keys %q and %q are one key (keys are compared ignoring case)", e.First, e.Second)
+		return fmt.Sprintf("the keys %s and %s are one key (keys are compared ignoring case)", QuoteShort(e.First), QuoteShort(e.Second))
 	}
-	return fmt.Sprintf("the keys %q and %q of %s are one key (keys are compared ignoring case)", e.First, e.Second, e.In)
+	return fmt.Sprintf("the keys %s and %s of %s are one key (keys are compared ignoring case)", QuoteShort(e.First), QuoteShort(e.Second), e.In)
 }
 
 // NewerVersionError is the Err of a CorruptError for a profile written by a
@@ -187,7 +191,36 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("%s %q not found", e.Kind, e.Ref)
+	return fmt.Sprintf("%s %s not found", e.Kind, QuoteShort(e.Ref))
+}
+
+// maxQuoted is how many bytes of a value given to azc an error quotes.
+const maxQuoted = 80
+
+// QuoteShort is s as an error quotes a value given to azc (a reference,
+// a flag's value, a key of a hand-edited file), which may be megabytes
+// long: in Go's double quotes, whole when it is at most 80 bytes, else
+// its first 80 (fewer when a character crosses the 80th byte) followed
+// by "… (N bytes)".
+func QuoteShort(s string) string {
+	if head, cut := cutQuoted(s); cut {
+		return fmt.Sprintf("%q… (%d bytes)", head, len(s))
+	}
+	return strconv.Quote(s)
+}
+
+// cutQuoted is the part of s an error quotes: s when it is at most
+// maxQuoted bytes, else its first maxQuoted bytes, fewer when a character
+// crosses the last, and cut true.
+func cutQuoted(s string) (head string, cut bool) {
+	if len(s) <= maxQuoted {
+		return s, false
+	}
+	n := maxQuoted
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
 }
 
 // AmbiguousError reports that a reference matched more than one context.
@@ -207,9 +240,9 @@ const maxListed = 10
 
 func (e *AmbiguousError) Error() string {
 	if e.Kind != "" && e.Kind != "context" {
-		return fmt.Sprintf("%s %q is ambiguous: contexts %s hold it", e.Kind, e.Ref, listed(e.Candidates))
+		return fmt.Sprintf("%s %s is ambiguous: contexts %s hold it", e.Kind, QuoteShort(e.Ref), listed(e.Candidates))
 	}
-	return fmt.Sprintf("context %q is ambiguous: it matches %s", e.Ref, listed(e.Candidates))
+	return fmt.Sprintf("context %s is ambiguous: it matches %s", QuoteShort(e.Ref), listed(e.Candidates))
 }
 
 // listed quotes the first maxListed names, comma-separated, and counts the

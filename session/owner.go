@@ -1,6 +1,9 @@
 package session
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Owner identifies the process a session belongs to, robustly against pid
 // reuse where the platform allows: Start is the process's start time as
@@ -11,9 +14,21 @@ type Owner struct {
 	Boot  string `json:"boot,omitempty"`
 }
 
-// OwnerOf describes the running process pid, or returns an error when it
-// does not exist.
+// OwnerOf describes the running process pid, or returns an error
+// matching ErrNoProcess when no running process has it.
 func OwnerOf(pid int) (Owner, error) { return ownerOf(pid) }
+
+// ErrNoProcess reports a pid that no running process has: the owner
+// given for a session has exited, or never was.
+var ErrNoProcess = errors.New("no such process")
+
+// noProcessError is ErrNoProcess for a pid: "no process 999999 is
+// running".
+type noProcessError int
+
+func (e noProcessError) Error() string { return fmt.Sprintf("no process %d is running", int(e)) }
+
+func (noProcessError) Is(target error) bool { return target == ErrNoProcess }
 
 // Alive reports whether o still runs: the pid exists and, where known,
 // has the same start time and boot id.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
+	"syscall"
 
 	"github.com/azcontext/azc/internal/sysfile"
 )
@@ -16,6 +18,10 @@ func ownerOf(pid int) (Owner, error) {
 		return Owner{}, fmt.Errorf("invalid pid %d", pid)
 	}
 	start, err := statField(pid, 22)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+		// ESRCH: the process ended between the open and the read
+		return Owner{}, noProcessError(pid)
+	}
 	if err != nil {
 		return Owner{}, err
 	}

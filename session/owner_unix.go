@@ -13,7 +13,9 @@ func ownerOf(pid int) (Owner, error) {
 	if pid <= 0 {
 		return Owner{}, fmt.Errorf("invalid pid %d", pid)
 	}
-	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		return Owner{}, noProcessError(pid)
+	} else if err != nil && !errors.Is(err, syscall.EPERM) {
 		return Owner{}, err
 	}
 	return Owner{PID: pid}, nil

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -15,6 +16,10 @@ func ownerOf(pid int) (Owner, error) {
 		return Owner{}, fmt.Errorf("invalid pid %d", pid)
 	}
 	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if errors.Is(err, windows.ERROR_INVALID_PARAMETER) {
+		// what OpenProcess says of a pid no process has
+		return Owner{}, noProcessError(pid)
+	}
 	if err != nil {
 		return Owner{}, err
 	}
@@ -24,7 +29,7 @@ func ownerOf(pid int) (Owner, error) {
 		return Owner{}, err
 	}
 	if code != stillActive {
-		return Owner{}, fmt.Errorf("process %d has exited", pid)
+		return Owner{}, noProcessError(pid)
 	}
 	var created, exited, kernel, user windows.Filetime
 	if err := windows.GetProcessTimes(h, &created, &exited, &kernel, &user); err != nil {

@@ -371,6 +371,24 @@ func TestAReusedPIDIsNotTheOwner(t *testing.T) {
 	}
 }
 
+// noPID is a pid no process has: above the largest Linux gives
+// (PID_MAX_LIMIT, 4,194,304), and the largest of the BSDs and macOS.
+const noPID = 4_194_305
+
+// TestNoProcessIsSaidToBeNone: the owner of a session that no process
+// is names the pid and matches ErrNoProcess: `azc session start --pid
+// 999999` said "open /proc/999999/stat: no such file or directory".
+func TestNoProcessIsSaidToBeNone(t *testing.T) {
+	t.Parallel()
+	_, err := session.OwnerOf(noPID)
+	if !errors.Is(err, session.ErrNoProcess) || err.Error() != "no process 4194305 is running" {
+		t.Errorf("OwnerOf(%d) = %v, want no process 4194305 is running (ErrNoProcess)", noPID, err)
+	}
+	if _, _, err := session.New(t.TempDir(), noPID); !errors.Is(err, session.ErrNoProcess) {
+		t.Errorf("New(%d) = %v, want ErrNoProcess", noPID, err)
+	}
+}
+
 func TestAnOwnerEnclosesItsDescendantsOnly(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS != "linux" {

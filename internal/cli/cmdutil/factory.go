@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/azcontext/azc"
@@ -138,11 +137,7 @@ type AutosaveEnvError = azc.AutosaveEnvError
 // domain can be (profile.ValidTenant); empty is no flag.
 func CheckTenantFlag(v string) error {
 	if v != "" && !profile.ValidTenant(v) {
-		quoted := strconv.Quote(v)
-		if len(v) > 80 {
-			quoted = fmt.Sprintf("%.80q… (%d bytes)", v, len(v))
-		}
-		return UsageErrorf("invalid --tenant %s: want a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com", quoted)
+		return UsageErrorf("invalid --tenant %s: want a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com", profile.QuoteShort(v))
 	}
 	return nil
 }

@@ -240,7 +240,7 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 		// the variable comes before the default use changed (DESIGN §3),
 		// in every output format
 		if e, rerr := st.Resolve(env); rerr != nil || !profile.SameName(e.Name, c.Name) {
-			cmdutil.Warn(f.IOStreams, fmt.Sprintf("AZC_CONTEXT=%q still picks the context azc uses here: unset it to use %q", env, c.Name))
+			cmdutil.Warn(f.IOStreams, fmt.Sprintf("AZC_CONTEXT=%s still picks the context azc uses here: unset it to use %q", profile.QuoteShort(env), c.Name))
 		}
 	}
 	return err

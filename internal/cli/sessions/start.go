@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -22,6 +23,11 @@ type StartOptions struct {
 // the shell's ancestors, else a new one (`azc session
 // start`, which `azc init`'s code runs).
 func StartRun(ctx context.Context, f *cmdutil.Factory, opts *StartOptions) error {
+	if _, err := session.OwnerOf(opts.PID); errors.Is(err, session.ErrNoProcess) {
+		// refused before an inherited session is kept for it, where the
+		// system does not tell a process's parents
+		return cmdutil.WithHint(cmdutil.UsageErrorf("--pid %d: %w", opts.PID, err), cmdutil.ExitUsage, pidHint)
+	}
 	rt := cmdutil.RuntimeDir(f)
 	if v := f.Getenv(session.EnvVar); v != "" {
 		// Kept only by a shell that runs in the session's own: a pane of
@@ -45,6 +51,9 @@ func StartRun(ctx context.Context, f *cmdutil.Factory, opts *StartOptions) error
 	fmt.Fprintln(f.IOStreams.Out, env.Reveal())
 	return nil
 }
+
+// pidHint is the way out of a --pid no running process has.
+const pidHint = "give the process id of a running shell, as `azc init`'s code does: $$ in bash and zsh, $fish_pid in fish, $PID in PowerShell"
 
 // adoptDefault gives the new session the user default as its own
 // selection (azc.State.AdoptDefault). A profile that cannot be read does
