@@ -402,15 +402,23 @@ func skim(text string) *View {
 	if count.check() != nil {
 		return nil
 	}
-	// A member twice, or a key twice in an account, an environment or the
-	// settings: Decode refuses it.
-	if checkKeysOnce(append(header, '}')) != nil {
-		return nil
-	}
-	for _, m := range members {
+	for i, m := range members {
+		for _, o := range members[:i] {
+			if o[0] == m[0] {
+				return nil // a member twice: Decode refuses it
+			}
+		}
 		plain = plain && h.headerMember(m[0], m[1])
 	}
+	// Members headerMember reads have keys of one spelling, in an order,
+	// each once, as have the objects in them; a header it does not read
+	// may give a key twice in other spellings encoding/json reads into one
+	// field, or within an account, an environment or the settings: Decode
+	// refuses it.
 	if !plain {
+		if checkKeysOnce(append(header, '}')) != nil {
+			return nil
+		}
 		h = new(Profile)
 		if err := json.Unmarshal(append(header, '}'), h); err != nil || h.Contexts != nil {
 			return nil
