@@ -71,7 +71,7 @@ func CheckName(name string) error { return checkName(name) }
 // hold (azc exec exports the name as AZC_CONTEXT).
 func checkName(n string) error {
 	if n == "" || n == "-" || strings.TrimSpace(n) != n || !isASCII(n) && !utf8.ValidString(n) || strings.IndexByte(n, 0) >= 0 {
-		return fmt.Errorf("%q: %w", n, ErrInvalidName)
+		return fmt.Errorf("%s: %w", QuoteShort(n), ErrInvalidName)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
 )
 
 func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
@@ -20,7 +21,7 @@ every shell, as the .deb does for bash, zsh and fish.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ok, err := genCompletion(cmd.Root(), args[0], f.IOStreams.Out)
 			if !ok {
-				return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or powershell", args[0])
+				return cmdutil.UsageErrorf("unsupported shell %s: want bash, zsh, fish or powershell", profile.QuoteShort(args[0]))
 			}
 			return err
 		},

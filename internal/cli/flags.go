@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
 )
 
 // addScopeFlag adds --scope user|process to a command that changes state.
@@ -57,7 +58,7 @@ func minimumNArgs(n int) cobra.PositionalArgs {
 // noArgs refuses positional arguments with ExitUsage.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return cmdutil.UsageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+		return cmdutil.UsageErrorf("%s takes no arguments, got %s", cmd.CommandPath(), profile.QuoteShort(args[0]))
 	}
 	return nil
 }
@@ -85,7 +86,7 @@ func groupCommand(cmd *cobra.Command) *cobra.Command {
 // unknownCommand is the usage error for name, which is no subcommand of c,
 // with the subcommands it may have meant.
 func unknownCommand(c *cobra.Command, name string) error {
-	err := cmdutil.UsageErrorf("unknown command %q for %q", name, c.CommandPath())
+	err := cmdutil.UsageErrorf("unknown command %s for %q", profile.QuoteShort(name), c.CommandPath())
 	var names []string
 	for _, sub := range c.Commands() {
 		if sub.IsAvailableCommand() {

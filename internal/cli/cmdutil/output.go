@@ -18,6 +18,7 @@ import (
 	"github.com/jmespath/go-jmespath"
 
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/profile"
 )
 
 // Output formats accepted by -o/--output.
@@ -94,7 +95,7 @@ func (o Output) Validate() error {
 		ok = ok || f == o.Format
 	}
 	if !ok {
-		return UsageErrorf("invalid output format %q: want one of %s", o.Format, strings.Join(Formats, ", "))
+		return UsageErrorf("invalid output format %s: want one of %s", profile.QuoteShort(o.Format), strings.Join(Formats, ", "))
 	}
 	if o.Query != "" {
 		if _, err := compileQuery(o.Query); err != nil {
@@ -102,7 +103,7 @@ func (o Output) Validate() error {
 			if errors.As(err, &limit) {
 				return limit
 			}
-			ee := UsageErrorf("invalid --query %q: %v", o.Query, err)
+			ee := UsageErrorf("invalid --query %s: %v", profile.QuoteShort(o.Query), err)
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
 				ee.Hints = []string{literalHint(o.Query)}
@@ -296,7 +297,7 @@ func search(query string, jp *jmespath.JMESPath, v any) (res any, err error) {
 	defer func() {
 		if recover() != nil {
 			res, err = nil, &ExitError{Code: ExitUsage, Err: &queryFailure{
-				text:   fmt.Sprintf("--query %q cannot be applied to this output: a function got an argument of the wrong type", query),
+				text:   fmt.Sprintf("--query %s cannot be applied to this output: a function got an argument of the wrong type", profile.QuoteShort(query)),
 				query:  query,
 				reason: "it cannot be applied to this output: a function got an argument of the wrong type",
 			}}
@@ -321,7 +322,7 @@ func queryError(query string, err error) error {
 		}
 	}
 	msg = strings.TrimSuffix(strings.ToLower(msg[:1])+msg[1:], ".")
-	return &ExitError{Code: ExitUsage, Err: &queryFailure{text: fmt.Sprintf("--query %q: %s", query, msg), query: query, reason: msg}}
+	return &ExitError{Code: ExitUsage, Err: &queryFailure{text: fmt.Sprintf("--query %s: %s", profile.QuoteShort(query), msg), query: query, reason: msg}}
 }
 
 // queryFailure is a --query that compiled but failed on the output it was

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // Confirm asks question on the terminal and reports whether the user said
@@ -68,7 +70,7 @@ func (o Output) PrintChange(f *Factory, value any, message string) error {
 func AfterChange(err error) error {
 	var qf *queryFailure
 	if errors.As(err, &qf) {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("the change was made; --query %q failed: %s", qf.query, qf.reason),
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("the change was made; --query %s failed: %s", profile.QuoteShort(qf.query), qf.reason),
 			Hints: []string{"the change stands, only its output is missing: fix the --query"}}
 	}
 	return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/azcontext/azc/profile"
 	"github.com/jmespath/go-jmespath"
 )
 
@@ -33,10 +34,10 @@ func compileQuery(query string) (*jmespath.JMESPath, error) {
 		return nil, err
 	}
 	if queryDepth(reflect.ValueOf(ast), maxQueryDepth) > maxQueryDepth {
-		return nil, UsageErrorf("--query %q nests more than %d levels deep (each operator, pipe, projection, function or [ ] and { } around a part is a level): write it with fewer", query, maxQueryDepth)
+		return nil, UsageErrorf("--query %s nests more than %d levels deep (each operator, pipe, projection, function or [ ] and { } around a part is a level): write it with fewer", profile.QuoteShort(query), maxQueryDepth)
 	}
 	if queryGrowth(reflect.ValueOf(ast)) > maxQueryGrowth {
-		return nil, UsageErrorf("--query %q could give a result over %d times the size of the output it is applied to (each part of a [ ] or { } or function's arguments adds, each pipe, projection or map multiplies): write it with fewer repeats", query, maxQueryGrowth)
+		return nil, UsageErrorf("--query %s could give a result over %d times the size of the output it is applied to (each part of a [ ] or { } or function's arguments adds, each pipe, projection or map multiplies): write it with fewer repeats", profile.QuoteShort(query), maxQueryGrowth)
 	}
 	return jmespath.Compile(query)
 }

@@ -18,7 +18,7 @@ func ParseScope(s string) (profile.Scope, error) {
 	case "process":
 		return profile.ScopeProcess, nil
 	}
-	return 0, UsageErrorf("invalid --scope %q: want user or process", s)
+	return 0, UsageErrorf("invalid --scope %s: want user or process", profile.QuoteShort(s))
 }
 
 // ScopeName is the name --scope takes for s.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/shquote"
+	"github.com/azcontext/azc/profile"
 )
 
 // InitOptions are the inputs of `azc init`.
@@ -36,7 +37,7 @@ func InitRun(f *cmdutil.Factory, opts *InitOptions) error {
 	case "pwsh", "powershell":
 		tmpl, exeQ = pwshInit, pwshQuote(exe)
 	default:
-		return cmdutil.UsageErrorf("unsupported shell %q: want bash, zsh, fish or pwsh", opts.Shell)
+		return cmdutil.UsageErrorf("unsupported shell %s: want bash, zsh, fish or pwsh", profile.QuoteShort(opts.Shell))
 	}
 	buf.WriteString(expand(tmpl, exeQ, opts.NoPrompt))
 	if err := opts.Completion(opts.Shell, &buf); err != nil {
