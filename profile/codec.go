@@ -210,12 +210,11 @@ func within(err error, part string) error {
 }
 
 // skipSpace returns the index of the first byte of data at i or after
-// that is not JSON white space.
+// that is not JSON white space (skimmer.ws).
 func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
-		i++
-	}
-	return i
+	k := skimmer[[]byte]{s: data, i: i}
+	k.ws()
+	return k.i
 }
 
 // Unmarshal is json.Unmarshal for the files azc reads (profile.json, an

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
 
@@ -138,8 +139,8 @@ func TestMergeMSALCache(t *testing.T) {
 		t.Fatal("no blob created")
 	}
 	for _, bad := range []string{`not json`, `null`, `[]`, `{"RefreshToken":"not json"}`, `{"Account":[1]}`} {
-		if err := CheckMSALCache([]byte(bad)); err == nil || strings.Contains(err.Error(), "not json") {
-			t.Errorf("CheckMSALCache(%s) = %v", bad, err)
+		if _, err := profile.DecodeMSALCache([]byte(bad)); err == nil || strings.Contains(err.Error(), "not json") {
+			t.Errorf("profile.DecodeMSALCache(%s) = %v", bad, err)
 		}
 		if err := MergeMSALCache(blobs, "bad", []byte(bad)); err == nil || strings.Contains(err.Error(), "not json") {
 			t.Errorf("MergeMSALCache(%s) = %v", bad, err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // manyEntries is an MSAL token cache whose RefreshToken section holds n
@@ -30,8 +32,8 @@ func manyEntries(n int) []byte {
 // 2.2 GB of every `azc token`.
 func TestATokenCacheOfMoreValuesThanAzcReadsIsRefused(t *testing.T) {
 	cache := manyEntries(500_001)
-	if err := CheckMSALCache(cache); err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") {
-		t.Errorf("CheckMSALCache: %v; want the objects refused", err)
+	if _, err := profile.DecodeMSALCache(cache); err == nil || !strings.Contains(err.Error(), "more than 500,000 JSON objects") {
+		t.Errorf("profile.DecodeMSALCache: %v; want the objects refused", err)
 	}
 	blob := append(append([]byte(`{"version":1,"msalCache":`), cache...), '}')
 	if _, err := Unmarshal(blob); err == nil {

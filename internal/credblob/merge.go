@@ -44,16 +44,6 @@ func MergeMSALCache(blobs Updater, accountKey string, cache []byte) error {
 	})
 }
 
-// CheckMSALCache reports why cache is no MSAL token cache MergeMSALCache
-// can merge: not a JSON object, or one of its sections AccessToken,
-// RefreshToken, IdToken, Account and AppMetadata not an object. Importers
-// check a cache with it before they change anything. The error never
-// quotes the cache.
-func CheckMSALCache(cache []byte) error {
-	_, err := profile.DecodeMSALCache(cache)
-	return err
-}
-
 // mergeMSALJSON merges the sections of in into the cache old (may be empty).
 func mergeMSALJSON(old []byte, in map[string]json.RawMessage) ([]byte, error) {
 	if len(old) == 0 {

@@ -13,7 +13,7 @@ import (
 // FuzzMergeMSALCache holds MergeMSALCache, which reads a token cache from
 // an imported file (PowerShell's TokenCache.CacheData, az's
 // msal_token_cache.json), to its contract for any cache and any stored
-// cache: a cache CheckMSALCache refuses is refused and stores nothing; one
+// cache: a cache profile.DecodeMSALCache refuses is refused and stores nothing; one
 // it takes merges into a blob that Unmarshal reads, whose cache holds every
 // entry of the imported sections (of access tokens, MaxAccessTokens at most).
 func FuzzMergeMSALCache(f *testing.F) {
@@ -31,14 +31,14 @@ func FuzzMergeMSALCache(f *testing.F) {
 			blobs.data["k"] = old
 		}
 		err := MergeMSALCache(blobs, "k", cache)
-		if CheckMSALCache(cache) != nil {
+		if _, derr := profile.DecodeMSALCache(cache); derr != nil {
 			if err == nil {
-				t.Fatal("a cache CheckMSALCache refuses was merged")
+				t.Fatal("a cache profile.DecodeMSALCache refuses was merged")
 			}
 			return
 		}
 		if err != nil {
-			t.Fatalf("merge of a cache CheckMSALCache takes: %v", err)
+			t.Fatalf("merge of a cache profile.DecodeMSALCache takes: %v", err)
 		}
 		c, err := Unmarshal(blobs.data["k"])
 		if err != nil {

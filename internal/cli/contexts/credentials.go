@@ -156,11 +156,13 @@ func probeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 	return nil
 }
 
-// dropUnusableCredentials takes out of imp, with a warning each, the token
-// caches and credential blobs that storeImported could not store or that
-// no later read could use, before the profile changes: a bad one then
-// neither fails the import halfway nor leaves a blob every read refuses.
-// So are those of an account no imported context is of (a file that names
+// dropUnusableCredentials takes out of imp, with a warning each, the
+// credential blobs that storeImported could not store or that no later
+// read could use, before the profile changes: a bad one then neither fails
+// the import halfway nor leaves a blob every read refuses (the token
+// caches are the import's own split of a cache it read, profile's
+// addTokenCache). So are the token caches and blobs of an account no
+// imported context is of (a file that names
 // an account only in its credentials, or whose contexts of it were
 // skipped): nothing would read such a blob, and nothing would remove it
 // (logout, context clear and doctor know the profile's accounts only).
@@ -174,10 +176,6 @@ func dropUnusableCredentials(imp *profile.Imported) {
 			delete(imp.TokenCaches, k)
 			imp.Warnings = append(imp.Warnings, fmt.Sprintf("the token cache of %s was not imported: %s", profile.KeyID(k), unused))
 			continue
-		}
-		if err := credblob.CheckMSALCache(imp.TokenCaches[k]); err != nil {
-			delete(imp.TokenCaches, k)
-			imp.Warnings = append(imp.Warnings, fmt.Sprintf("the token cache of %s was not imported: %v", profile.KeyID(k), err))
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(imp.Credentials)) {
