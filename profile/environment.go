@@ -131,24 +131,24 @@ const maxHostName = 253
 func CheckEndpoint(v string) (string, error) {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an absolute http(s) URL", v)
+		return "", fmt.Errorf("%s is not an absolute http(s) URL", QuoteShort(v))
 	}
 	if u.User != nil {
-		return "", fmt.Errorf("%.80q holds a user name or password, which azc would keep in profile.json: give the URL without it", u.Redacted())
+		return "", fmt.Errorf("%s holds a user name or password, which azc would keep in profile.json: give the URL without it", QuoteShort(u.Redacted()))
 	}
 	if n := len(u.Hostname()); n > maxHostName {
-		return "", fmt.Errorf("%.80q…: its host name is %d bytes long, longer than the %d a host name can be", v, n, maxHostName)
+		return "", fmt.Errorf("%s: its host name is %d bytes long, longer than the %d a host name can be", QuoteShort(v), n, maxHostName)
 	}
 	if port := u.Port(); port != "" || strings.HasSuffix(u.Host, ":") {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return "", fmt.Errorf("%.80q: its port %q is not a number from 1 to 65535", v, port)
+			return "", fmt.Errorf("%s: its port %s is not a number from 1 to 65535", QuoteShort(v), QuoteShort(port))
 		}
 	}
 	if u.RawQuery != "" || u.ForceQuery {
-		return "", fmt.Errorf("%.80q holds a query (?…), which would end every URL azc makes from it: give the URL without it", v)
+		return "", fmt.Errorf("%s holds a query (?…), which would end every URL azc makes from it: give the URL without it", QuoteShort(v))
 	}
 	if u.Fragment != "" || strings.Contains(v, "#") {
-		return "", fmt.Errorf("%.80q holds a fragment (#…), which would end every URL azc makes from it: give the URL without it", v)
+		return "", fmt.Errorf("%s holds a fragment (#…), which would end every URL azc makes from it: give the URL without it", QuoteShort(v))
 	}
 	if !strings.HasSuffix(v, "/") {
 		v += "/"

@@ -18,11 +18,11 @@ import (
 // what is wrong with the value; the caller names it.
 func CheckExported(v string) error {
 	if !utf8.ValidString(v) {
-		return fmt.Errorf("%q is not UTF-8", v)
+		return fmt.Errorf("%s is not UTF-8", QuoteShort(v))
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("%q holds a control character (%U)", v, r)
+			return fmt.Errorf("%s holds a control character (%U)", QuoteShort(v), r)
 		}
 	}
 	return nil
@@ -57,7 +57,7 @@ func (c *Context) CheckExported() error {
 		return fail("name", err)
 	}
 	if !ValidTenant(c.Tenant.ID) {
-		return fail("tenant", fmt.Errorf("%q is no tenant id or domain", c.Tenant.ID))
+		return fail("tenant", fmt.Errorf("%s is no tenant id or domain", QuoteShort(c.Tenant.ID)))
 	}
 	if c.Subscription != nil {
 		if err := CheckExported(c.Subscription.ID); err != nil {

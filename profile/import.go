@@ -71,7 +71,7 @@ func (imp *Imported) warnf(format string, args ...any) {
 // does not name ("") gets it without a word.
 func (imp *Imported) warnName(name string) {
 	if name != "" {
-		imp.warnf("context %q: not a name azc can keep (\"-\", white space around it, a NUL, or not UTF-8): imported under its default name", name)
+		imp.warnf("context %s: not a name azc can keep (\"-\", white space around it, a NUL, or not UTF-8): imported under its default name", QuoteShort(name))
 	}
 }
 
@@ -133,11 +133,11 @@ func (imp *Imported) dropBadEndpoints() {
 	for _, e := range imp.Environments {
 		var err error
 		if e.AuthorityHost, err = CheckEndpoint(e.AuthorityHost); err != nil {
-			imp.warnf("environment %q left out: its authorityHost %v", e.Name, err)
+			imp.warnf("environment %s left out: its authorityHost %v", QuoteShort(e.Name), err)
 			continue
 		}
 		if e.ARMEndpoint, err = CheckEndpoint(e.ARMEndpoint); err != nil {
-			imp.warnf("environment %q left out: its armEndpoint %v", e.Name, err)
+			imp.warnf("environment %s left out: its armEndpoint %v", QuoteShort(e.Name), err)
 			continue
 		}
 		kept = append(kept, e)
@@ -194,11 +194,11 @@ func (imp *Imported) dropBadTenants() {
 	for i, c := range imp.Contexts {
 		label := contextLabel(&c)
 		if home, ok := bad[c.Account]; ok {
-			imp.warnf("context %q skipped: its account's home tenant %q is no tenant id or domain", label, home)
+			imp.warnf("context %s skipped: its account's home tenant %s is no tenant id or domain", QuoteShort(label), QuoteShort(home))
 			continue
 		}
 		if !ValidTenant(c.Tenant.ID) {
-			imp.warnf("context %q skipped: its tenant %q is no tenant id or domain", label, c.Tenant.ID)
+			imp.warnf("context %s skipped: its tenant %s is no tenant id or domain", QuoteShort(label), QuoteShort(c.Tenant.ID))
 			continue
 		}
 		if i == imp.Default {
@@ -219,12 +219,12 @@ func (imp *Imported) dropUnexportable() {
 	for i, c := range imp.Contexts {
 		if c.Subscription != nil {
 			if err := CheckExported(c.Subscription.ID); err != nil {
-				imp.warnf("context %q skipped: its subscription id %v", contextLabel(&c), err)
+				imp.warnf("context %s skipped: its subscription id %v", QuoteShort(contextLabel(&c)), err)
 				continue
 			}
 		}
 		if err := CheckExported(c.StorageAccount); err != nil {
-			imp.warnf("context %q: its storage account %v: imported without it", contextLabel(&c), err)
+			imp.warnf("context %s: its storage account %v: imported without it", QuoteShort(contextLabel(&c)), err)
 			c.StorageAccount = ""
 		}
 		if i == imp.Default {
@@ -309,7 +309,7 @@ func (imp *Imported) fill(p *Profile) {
 	defaultName := "" // the name imp.Default has in the file
 	for _, c := range p.Contexts {
 		if c.Account == "" || c.Tenant.ID == "" {
-			imp.warnf("context %q skipped: it has no account or tenant", c.Name)
+			imp.warnf("context %s skipped: it has no account or tenant", QuoteShort(c.Name))
 			continue
 		}
 		// The default is the context of its exact name, else the first
@@ -328,7 +328,7 @@ func (imp *Imported) fill(p *Profile) {
 		imp.Contexts = append(imp.Contexts, c)
 	}
 	if p.DefaultContext != "" && imp.Default < 0 {
-		imp.warnf("the file's default context %q is none of the contexts imported: the default stays as it was", p.DefaultContext)
+		imp.warnf("the file's default context %s is none of the contexts imported: the default stays as it was", QuoteShort(p.DefaultContext))
 	}
 }
 

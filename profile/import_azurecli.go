@@ -44,7 +44,7 @@ func importAzureCLI(data []byte) (*Imported, error) {
 	listed := make(map[accountTenant]bool) // the tenants each account lists
 	for _, s := range f.Subscriptions {
 		if s.TenantID == "" || s.User.Name == "" {
-			imp.warnf("subscription %q skipped: it has no tenant or user", s.ID)
+			imp.warnf("subscription %s skipped: it has no tenant or user", QuoteShort(s.ID))
 			continue
 		}
 		env := s.EnvironmentName
@@ -73,7 +73,7 @@ func importAzureCLI(data []byte) (*Imported, error) {
 		case strings.EqualFold(s.User.Type, "user"):
 			a.Type = UserAccount
 		default:
-			imp.warnf("subscription %q skipped: account type %q is not supported", s.ID, s.User.Type)
+			imp.warnf("subscription %s skipped: account type %s is not supported", QuoteShort(s.ID), QuoteShort(s.User.Type))
 			continue
 		}
 		c := Context{

@@ -68,7 +68,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 		pc := f.Contexts[key]
 		switch {
 		case pc == nil:
-			imp.warnf("context %q skipped: it is null", key)
+			imp.warnf("context %s skipped: it is null", QuoteShort(key))
 			continue
 		case (pc.Account == nil || pc.Account.ID == "") && pc.Tenant == nil && pc.Subscription == nil:
 			// Azure PowerShell's placeholder ("Default"), which it
@@ -78,7 +78,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 			empty = append(empty, key)
 			continue
 		case pc.Account == nil || pc.Account.ID == "":
-			imp.warnf("context %q skipped: it has no account", key)
+			imp.warnf("context %s skipped: it has no account", QuoteShort(key))
 			continue
 		}
 		env := DefaultEnvironment
@@ -100,7 +100,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 			c.Subscription = &Subscription{ID: s.ID, Name: s.Name, State: s.State, TenantID: c.Tenant.ID}
 		}
 		if c.Tenant.ID == "" {
-			imp.warnf("context %q skipped: it has no tenant", key)
+			imp.warnf("context %s skipped: it has no tenant", QuoteShort(key))
 			continue
 		}
 		// An account's Tenants is one string, the tenants joined by
@@ -111,7 +111,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 		}
 		a, err := psAccountToAccount(pc.Account, env, c.Tenant.ID)
 		if err != nil {
-			imp.warnf("context %q skipped: %v", key, err)
+			imp.warnf("context %s skipped: %v", QuoteShort(key), err)
 			continue
 		}
 		if _, ok := pc.Account.ExtendedProperties["AccessToken"]; ok {
@@ -137,7 +137,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 		if pc.TokenCache != nil && pc.TokenCache.CacheData != nil && *pc.TokenCache.CacheData != "" {
 			cache, err := base64.StdEncoding.DecodeString(*pc.TokenCache.CacheData)
 			if err != nil {
-				imp.warnf("token cache of context %q skipped: %v", key, err)
+				imp.warnf("token cache of context %s skipped: %v", QuoteShort(key), err)
 			} else if _, ok := caches[i]; !ok {
 				caches[i] = cache
 				cached = append(cached, i)
@@ -153,7 +153,7 @@ func importPowerShell(data []byte) (*Imported, error) {
 	}
 	if len(imp.Contexts) == 0 {
 		for _, key := range empty {
-			imp.warnf("context %q skipped: it has no account, tenant or subscription (Azure PowerShell's empty context when no one is signed in)", key)
+			imp.warnf("context %s skipped: it has no account, tenant or subscription (Azure PowerShell's empty context when no one is signed in)", QuoteShort(key))
 		}
 	}
 	return imp, nil
