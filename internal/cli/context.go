@@ -269,7 +269,12 @@ func newCmdContextImport(f *cmdutil.Factory, runF func(*contexts.ImportOptions) 
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Merge contexts from an azc export, an Azure PowerShell context file or an az CLI azureProfile.json",
-		Args:  exactArgs(1),
+		Long: `Merge contexts from an azc export, an Azure PowerShell context file or an az CLI
+azureProfile.json into the scope, never replacing it. The tokens the file brings (an export's
+credentials, Azure PowerShell's token cache, az's msal_token_cache.json beside the file) go
+into the credential store (encrypted where the OS keeps a key): each account keeps only its own
+tokens, so that signing one out removes them all. What cannot be imported is said in a warning on stderr.`,
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {
