@@ -457,6 +457,9 @@ type content struct {
 	raw, tail string
 	from      *os.File
 	at, n     int64
+	// copied is the objects and values within the contexts array that raw
+	// or from holds (its View's elems).
+	copied valueCount
 	// lines, when the contexts were encoded into head, are where each
 	// context's encoding is in head, for a later encoding to take
 	// (lineSource).

@@ -3,8 +3,10 @@ package profile
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -543,5 +545,94 @@ func BenchmarkAddTokenCacheManyUsers(b *testing.B) {
 		if err := imp.AddTokenCache(cache); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestASwitchIsHeldToTheLimits: `use` writes a new header and copies the
+// contexts array from the file it replaces; the file it writes is held to
+// the limits Decode reads within, as a file encoded whole is. A file at
+// the limit gains a value when a switch sets a default or a previous
+// context it did not have, and would then be refused by every read.
+func TestASwitchIsHeldToTheLimits(t *testing.T) {
+	// file is a profile whose header holds header, and n more values in
+	// the header (an account's tenants) or in the contexts (properties).
+	// file is a profile, in the layout Encode writes, whose header holds
+	// header, and n more values in the header (an account's tenants, n ≥
+	// 1) or in the contexts (properties, shared by contexts a0, a1, … of
+	// 1,000, n ≥ 1,000).
+	const contexts = 1000
+	file := func(header string, n int, inContexts bool) string {
+		b := []byte("{\n  \"version\": 1,\n  \"generation\": 3,\n" + header + "  \"settings\": {},\n  \"accounts\": [\n")
+		b = append(b, `    {"id":"u","type":"user","environment":"AzureCloud"`...)
+		if !inContexts {
+			b = append(b, `,"tenants":[`+strings.Repeat(`"",`, n-1)+`""]`...)
+		}
+		b = append(b, "}\n  ],\n  \"contexts\": [\n"...)
+		for c := 0; c == 0 || inContexts && c < contexts; c++ {
+			b = fmt.Appendf(b, `    {"name":"a%d","account":"azurecloud||u","environment":"AzureCloud","tenant":{"id":"t"}`, c)
+			if inContexts {
+				b = append(b, `,"properties":{`...)
+				for i := range n/contexts + min(max(n%contexts-c, 0), 1) {
+					if i > 0 {
+						b = append(b, ',')
+					}
+					b = strconv.AppendQuote(b, strconv.Itoa(i))
+					b = append(b, `:""`...)
+				}
+				b = append(b, '}')
+			}
+			b = append(b, "},\n"...)
+		}
+		b = append(b, "    {\"name\":\"b\",\"account\":\"azurecloud||u\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n"...)
+		return string(b)
+	}
+	count := func(doc string) int { _, v := countValues([]byte(doc)); return v }
+	for _, tc := range []struct {
+		name, header, ref string
+		inContexts        bool
+	}{
+		{"a default set, values in the contexts", "", "b", true},
+		{"a previous set by a prefix, values in the header", "  \"defaultContext\": \"a0\",\n", "B", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			least := 1
+			if tc.inContexts {
+				least = contexts
+			}
+			base := count(file(tc.header, least, tc.inContexts))
+			for _, room := range []int{0, 1} { // the values the file has room for
+				text := file(tc.header, least+maxValues-room-base, tc.inContexts) // each adds one
+				if got := count(text); got != maxValues-room {
+					t.Fatalf("the file holds %d values, not %d", got, maxValues-room)
+				}
+				s := storeWith(t, []byte(text))
+				if _, err := s.View(); err != nil {
+					t.Fatalf("a file within the limits: %v", err)
+				}
+				_, err := s.SetDefault(tc.ref)
+				after, rerr := os.ReadFile(s.Path())
+				if rerr != nil {
+					t.Fatal(rerr)
+				}
+				if room == 0 {
+					if err == nil || !strings.Contains(err.Error(), "more than 4,000,000 JSON values") || !strings.Contains(err.Error(), "nothing was written") {
+						t.Errorf("SetDefault(%q) of a file at the limit: %v; want it refused", tc.ref, err)
+					}
+					if string(after) != text {
+						t.Errorf("the refused switch changed the file")
+					}
+					continue
+				}
+				if err != nil {
+					t.Errorf("SetDefault(%q) of a file with room for one value: %v", tc.ref, err)
+				}
+				if got := count(string(after)); got != maxValues {
+					t.Errorf("the switch wrote a file of %d values; want %d", got, maxValues)
+				}
+				if _, err := s.View(); err != nil {
+					t.Errorf("the file the switch wrote: %v", err)
+				}
+			}
+		})
 	}
 }

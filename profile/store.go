@@ -480,6 +480,7 @@ func (s *Store) switchStreamed(lh *lockHold, st *streamed, i int) (Context, erro
 	}
 	if out != nil {
 		out.from, out.at, out.n = st.f, st.layout.raw[0], st.layout.raw[1]-st.layout.raw[0]
+		out.copied = st.view.elems
 	}
 	if err := s.writeOver(lh, out, &content{from: st.f, n: st.size}); err != nil {
 		return Context{}, err
@@ -671,13 +672,15 @@ func (s *Store) writeOver(h *lockHold, data, old *content) error {
 	if data.size() > MaxFileSize {
 		return &TooLargeError{Path: s.path, Max: MaxFileSize, Write: true}
 	}
-	// A file encoded whole (not one whose contexts are copied from the
-	// file it replaces) is held to the limits Decode reads within, as to
-	// MaxFileSize: azc never writes a profile it would refuse to read.
-	if data.raw == "" && data.from == nil {
-		if err := CheckValues(data.head); err != nil {
-			return fmt.Errorf("the new %s: %w; nothing was written", s.path, err)
-		}
+	// The file is held to the limits Decode reads within, as to
+	// MaxFileSize: azc never writes a profile it would refuse to read. Of
+	// a file whose contexts array is copied from the file it replaces,
+	// head (which counts the array) is counted with what the array holds.
+	objects, values := countValues(data.head)
+	count := valueCount{objects, values}
+	count.add(data.copied)
+	if err := count.check(); err != nil {
+		return fmt.Errorf("the new %s: %w; nothing was written", s.path, err)
 	}
 	if err := writeAtomic(s.path, s.tmp, data, s.bak, old, h.check); err != nil {
 		return fmt.Errorf("write profile: %w", err)

@@ -172,7 +172,8 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 	if count.check() != nil {
 		return nil, nil // the whole read refuses it, as Decode does
 	}
-	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names, count: count}
+	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names, count: count,
+		elems: valueCount{count.objects - hv.count.objects, count.values - hv.count.values}}
 	names.name = func(i int) string { return v.at(v.spans[i].name) }
 	return v, nil
 }

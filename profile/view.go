@@ -30,6 +30,7 @@ type View struct {
 	names  *nameTable   // the skimmed contexts' names, for NameIndex
 	raw    rng          // the contexts array, when skimmed and not empty
 	count  valueCount   // the skimmed file's objects and values
+	elems  valueCount   // of those, the ones within the contexts array
 
 	// reread, in a View of Store.ViewKeeping, reads the file again for
 	// what the View did not keep: the contexts not kept (their elem is
@@ -329,6 +330,9 @@ func (v *View) setDefault(ref, old string) (*content, Context, error) {
 	}
 	h.setDefault(c.Name)
 	out, err := encodeChange(&h, v.at(v.raw), old)
+	if out != nil {
+		out.copied = v.elems
+	}
 	return out, *c, err
 }
 
@@ -367,7 +371,7 @@ func skim(text string) *View {
 			if sawContexts || !skimContexts(k, v, &count) {
 				return nil
 			}
-			sawContexts = true
+			sawContexts, v.elems = true, count
 			count.values++ // the array, or null
 		case strings.EqualFold(name, "contexts"):
 			// encoding/json would decode it into Contexts.

@@ -105,11 +105,20 @@ func FuzzView(f *testing.F) {
 }
 
 // checkCount checks that v, a View skimmed or streamed from data, counts
-// the objects and values Decode's limits count in data.
+// the objects and values Decode's limits count in data, and, of those, the
+// ones within its contexts array as the file without them counts fewer.
 func checkCount(t *testing.T, v *View, data []byte) {
 	t.Helper()
-	if o, n := countValues(data); v.count != (valueCount{o, n}) {
+	o, n := countValues(data)
+	if v.count != (valueCount{o, n}) {
 		t.Fatalf("the skim counted %+v, countValues %+v", v.count, valueCount{o, n})
+	}
+	if sv := skim(string(data)); sv != nil && sv.raw != (rng{}) {
+		without := string(data[:sv.raw.start]) + "null" + string(data[sv.raw.end:])
+		wo, wn := countValues([]byte(without))
+		if want := (valueCount{o - wo, n - wn}); v.elems != want {
+			t.Fatalf("the skim counted %+v within the contexts array, countValues %+v", v.elems, want)
+		}
 	}
 }
 
