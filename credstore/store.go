@@ -709,7 +709,9 @@ type FileReport struct {
 	// file or another user's, the *profile.UnsafePathError naming it.
 	Unsafe []error
 	// Plaintext lists the blob files stored unencrypted: written while no
-	// key store was reachable (or by a store that has none).
+	// key store was reachable (or by a store that has none). A damaged one
+	// is among them, and in Damaged too: its secrets are in the clear all
+	// the same, and no read will seal it.
 	Plaintext []string
 	// KeyLost lists, as *KeyLostError (its Key the file's path), the blob
 	// files sealed under a data key the store no longer has (a
@@ -772,6 +774,9 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		if key, ok := keyOf[e.Name()]; ok && err == nil && (b.alg == algPlain || s.sealerFor(b.keyID) != nil) {
 			if _, err := s.open(key, raw); err != nil {
 				r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: err})
+				if b.alg == algPlain {
+					r.Plaintext = append(r.Plaintext, p)
+				}
 				continue
 			}
 		}
