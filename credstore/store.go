@@ -101,6 +101,8 @@ type Store struct {
 	log         *slog.Logger
 	leaveTemps  bool      // Options.LeaveTemps
 	swept       sync.Once // removeStaleTemps
+	unsealedMu  sync.Mutex
+	unsealed    map[string]string // blobName → key of a blob Get could not seal while its lock was held (unsealedMu)
 	now         func() time.Time
 }
 
@@ -469,10 +471,17 @@ func (s *Store) Get(key string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("credential store: %s: %w", p, err)
 	}
-	if s.sealer != nil && (raw[plainHdr-1] == algPlain || !s.own(raw)) {
-		s.sealPlaintext(key, raw, data)
+	if s.needsSeal(raw) {
+		s.sealPlaintext(key)
 	}
 	return data, nil
+}
+
+// needsSeal reports whether raw, a blob Get could open, is to be sealed
+// again under the store's own data key: it is plaintext, or sealed under
+// another key store's key (sealerFor), and the store has a key.
+func (s *Store) needsSeal(raw []byte) bool {
+	return s.sealer != nil && (raw[plainHdr-1] == algPlain || !s.own(raw))
 }
 
 // own reports whether raw, a blob Get could open, is sealed under the
@@ -526,26 +535,50 @@ func (s *Store) sealerFor(id keyID) *sealer {
 	return sl
 }
 
-// sealPlaintext replaces key's plaintext blob raw, whose payload is data,
-// by the same payload sealed under the store's key; so too a blob sealed
-// under another key store's key (sealerFor). It does so only when
-// the blob's lock is free (a holder may be replacing the blob; the next
-// read then tries again) and the file still holds raw. A failure leaves
-// the plaintext blob, which stays readable, and is logged.
-func (s *Store) sealPlaintext(key string, raw, data []byte) {
+// sealPlaintext seals key's blob under the store's key (sealHeld) when
+// the blob's lock is free: a holder may be replacing the blob, and a seal
+// of what Get read could then put back the old credentials over the new.
+// When the lock is held, the blob is noted, and the holder's unlock, when
+// it is this Store's (Lock: a token request reads the blob under it),
+// seals it before letting the lock go; else the next read tries again.
+func (s *Store) sealPlaintext(key string) {
 	unlock, ok, err := tryLockFile(s.LockPath(key))
-	if err != nil || !ok {
+	if err != nil {
+		return
+	}
+	if !ok {
+		s.unsealedMu.Lock()
+		if s.unsealed == nil {
+			s.unsealed = map[string]string{}
+		}
+		s.unsealed[blobName(key)] = key
+		s.unsealedMu.Unlock()
 		return
 	}
 	defer unlock()
-	if now, err := profile.ReadOwned(s.path(key)); err != nil || !bytes.Equal(now, raw) {
+	s.sealHeld(key)
+}
+
+// sealHeld, called with key's lock held, replaces key's blob, when it is
+// plaintext or sealed under another key store's key (needsSeal), by its
+// payload sealed under the store's key. A failure leaves the blob, which
+// stays readable, and is logged.
+func (s *Store) sealHeld(key string) {
+	p := s.path(key)
+	raw, err := profile.ReadOwned(p)
+	if err != nil || len(raw) < plainHdr || !s.needsSeal(raw) {
 		return
 	}
-	if err := s.Put(key, data); err != nil {
-		s.log.Debug("plaintext credential blob not re-encrypted", "path", s.path(key), "err", err)
+	data, err := s.open(key, raw)
+	if err == nil {
+		err = s.Put(key, data)
+		clear(data)
+	}
+	if err != nil {
+		s.log.Debug("credential blob not sealed under the store's key", "path", p, "err", err)
 		return
 	}
-	s.log.Debug("plaintext credential blob re-encrypted", "path", s.path(key), "backend", s.backend)
+	s.log.Debug("credential blob sealed under the store's key", "path", p, "backend", s.backend)
 }
 
 func (s *Store) open(key string, raw []byte) ([]byte, error) {
@@ -651,8 +684,23 @@ func (s *Store) Update(key string, fn func(old []byte) ([]byte, error)) error {
 // Lock takes key's cross-process lock, waiting until ctx is done or the
 // store's lock timeout passes; the error then names the lock file. Auth
 // holds it across a token refresh so that N processes refresh once.
+// A blob that Get read meanwhile and could not seal (sealPlaintext) is
+// sealed before the lock is let go.
 func (s *Store) Lock(ctx context.Context, key string) (unlock func(), err error) {
-	return lockFile(ctx, s.LockPath(key), s.lockTimeout)
+	release, err := lockFile(ctx, s.LockPath(key), s.lockTimeout)
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		s.unsealedMu.Lock()
+		k, ok := s.unsealed[blobName(key)]
+		delete(s.unsealed, blobName(key))
+		s.unsealedMu.Unlock()
+		if ok {
+			s.sealHeld(k)
+		}
+		release()
+	}, nil
 }
 
 // FileReport is what Check found in the store's directory.
@@ -661,7 +709,9 @@ type FileReport struct {
 	// file or another user's, the *profile.UnsafePathError naming it.
 	Unsafe []error
 	// Plaintext lists the blob files stored unencrypted: written while no
-	// key store was reachable (or by a store that has none).
+	// key store was reachable (or by a store that has none). A damaged one
+	// is among them, and in Damaged too: its secrets are in the clear all
+	// the same, and no read will seal it.
 	Plaintext []string
 	// KeyLost lists, as *KeyLostError (its Key the file's path), the blob
 	// files sealed under a data key the store no longer has (a
@@ -724,6 +774,9 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		if key, ok := keyOf[e.Name()]; ok && err == nil && (b.alg == algPlain || s.sealerFor(b.keyID) != nil) {
 			if _, err := s.open(key, raw); err != nil {
 				r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: err})
+				if b.alg == algPlain {
+					r.Plaintext = append(r.Plaintext, p)
+				}
 				continue
 			}
 		}

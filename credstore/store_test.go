@@ -845,3 +845,54 @@ func TestAPlaintextBlobIsNotSealedWhileItsLockIsHeld(t *testing.T) {
 		t.Fatalf("Check after a read once the lock is free = %+v, %v; want the blob sealed", r, err)
 	}
 }
+
+// TestAPlaintextBlobReadUnderItsOwnLockIsSealedWhenTheLockIsLetGo: a
+// token request reads the blob while it holds the blob's lock (so that N
+// processes refresh once), where the read cannot take the lock to seal it;
+// a plaintext blob read so is sealed before the lock is let go, or it
+// would stay plaintext for good for a caller whose every read is locked
+// (a Go program's GetToken, `context list --refresh`).
+func TestAPlaintextBlobReadUnderItsOwnLockIsSealedWhenTheLockIsLetGo(t *testing.T) {
+	t.Parallel()
+	for _, how := range []string{"Lock", "Update that fails"} {
+		t.Run(how, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			p, err := Open(dir, Options{Backend: Plaintext()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Put("k", []byte("v")); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(dir, Options{Backend: FixedKey("k", randomKey(t))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			read := func() {
+				if got, err := s.Get("k"); err != nil || string(got) != "v" {
+					t.Fatalf("Get under the lock = %q, %v", got, err)
+				}
+			}
+			if how == "Lock" {
+				unlock, err := s.Lock(context.Background(), "k")
+				if err != nil {
+					t.Fatal(err)
+				}
+				read()
+				unlock()
+			} else {
+				stop := errors.New("stop")
+				if err := s.Update("k", func(old []byte) ([]byte, error) { return nil, stop }); err != stop {
+					t.Fatalf("Update = %v, want fn's error", err)
+				}
+			}
+			if r, err := s.Check(); err != nil || len(r.Plaintext) != 0 || r.Blobs != 1 {
+				t.Fatalf("Check once the lock is let go = %+v, %v; want the blob sealed", r, err)
+			}
+			if got, err := s.Get("k"); err != nil || string(got) != "v" {
+				t.Fatalf("Get after the seal = %q, %v", got, err)
+			}
+		})
+	}
+}

@@ -25,11 +25,8 @@ const nonBlock = syscall.O_NONBLOCK
 // owns; it returns the file's size. A missing file gives fs.ErrNotExist.
 func openState(path string) (*os.File, int64, error) {
 	f, err := sysfile.Open(path, os.O_RDONLY|noFollow|syscall.O_NONBLOCK, 0)
-	if errors.Is(err, syscall.ELOOP) {
-		return nil, 0, symlinkError(path)
-	}
 	if err != nil {
-		return nil, 0, theirs(path, err)
+		return nil, 0, openError(path, err)
 	}
 	fi, err := checkOwned(f, path, false)
 	if err != nil {
@@ -79,6 +76,21 @@ func notYours(fi fs.FileInfo, path string) error {
 		}
 	}
 	return nil
+}
+
+// openError is err, the failure to open the state file at path without
+// following a link, as the *UnsafePathError that says what is there when
+// that is what failed it: a symbolic link (ELOOP), a directory (EISDIR) or
+// a socket (ENXIO, whatever the flags), which is no regular file as a FIFO
+// is not; a file the open was denied is named by theirs.
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ELOOP):
+		return symlinkError(path)
+	case errors.Is(err, syscall.EISDIR), errors.Is(err, syscall.ENXIO):
+		return notRegularError(path)
+	}
+	return theirs(path, err)
 }
 
 // theirs is err, the failure to open path, unless the open was denied:
@@ -156,14 +168,8 @@ func checkDir(dir string) error {
 // (theirs).
 func openLock(path string) (*os.File, error) {
 	f, err := sysfile.Open(path, os.O_RDWR|os.O_CREATE|noFollow, 0o600)
-	switch {
-	case errors.Is(err, syscall.ELOOP):
-		return nil, symlinkError(path)
-	case errors.Is(err, syscall.EISDIR):
-		return nil, notRegularError(path)
-	}
 	if err != nil {
-		return nil, theirs(path, err)
+		return nil, openError(path, err)
 	}
 	if _, err := checkOwned(f, path, false); err != nil {
 		_ = f.Close()

@@ -4,6 +4,7 @@ package profile
 
 import (
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -123,4 +124,50 @@ func TestCheckFilesReportsWhatAStoreRefuses(t *testing.T) {
 			t.Errorf("CheckFiles of a directory of mode 0777: %+v, want it failed with an *InsecureDirError", checks)
 		}
 	})
+}
+
+// plantSocket binds a Unix socket at path, which open(2) refuses with
+// ENXIO whatever the flags.
+func plantSocket(t *testing.T, path string) {
+	t.Helper()
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Skipf("cannot bind a socket at %s: %v", path, err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	_ = l.Close()
+}
+
+// TestASocketIsRefusedAsNoRegularFile: a socket at profile.json,
+// profile.lock or a file OpenOwned opens (a credential blob) is refused
+// as a FIFO is, as no regular file, with its path and the way out; every
+// command said only "open …: no such device or address", and doctor too.
+func TestASocketIsRefusedAsNoRegularFile(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{FileName, LockName, "blob"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := openTemp(t)
+			path := filepath.Join(filepath.Dir(s.Path()), name)
+			plantSocket(t, path)
+			var err error
+			switch name {
+			case FileName:
+				_, err = s.Load()
+			case LockName:
+				_, err = s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
+			default:
+				_, err = ReadOwned(path)
+			}
+			wantUnsafe(t, err, path, "is not a regular file")
+			if name == "blob" {
+				return
+			}
+			for _, c := range CheckFiles(filepath.Dir(path)) {
+				if c.Path == path {
+					wantUnsafe(t, c.Err, path, "is not a regular file")
+				}
+			}
+		})
+	}
 }

@@ -325,14 +325,34 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 	if err != nil {
 		return
 	}
+	// A damaged plaintext blob is never read, so never sealed: its way
+	// out is the sign-out its damaged line gives.
+	damaged := map[string]bool{}
+	for _, e := range r.Damaged {
+		if ce := (*credstore.CorruptError)(nil); errors.As(e, &ce) {
+			damaged[ce.Path] = true
+		}
+	}
+	var readable, unreadable []string
+	for _, p := range r.Plaintext {
+		if damaged[p] {
+			unreadable = append(unreadable, p)
+		} else {
+			readable = append(readable, p)
+		}
+	}
 	switch {
-	case len(r.Plaintext) > 0 && cs.Encrypted():
+	case len(readable) > 0 && cs.Encrypted():
 		add("credential files", "warn", "%d of %d blobs are unencrypted, written while no key store was reachable; each is encrypted the next time azc reads it (azc token): %s",
-			len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "))
-	case len(r.Plaintext) > 0:
-		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s; %s", len(r.Plaintext), r.Blobs, strings.Join(r.Plaintext, ", "), sealedWhereAKeyStoreIs)
+			len(readable), r.Blobs, strings.Join(readable, ", "))
+	case len(readable) > 0:
+		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s; %s", len(readable), r.Blobs, strings.Join(readable, ", "), sealedWhereAKeyStoreIs)
 	case !problems:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
+	}
+	if len(unreadable) > 0 {
+		add("credential files", "warn", "%d of %d blobs are unencrypted and damaged, so azc never reads them to encrypt them: %s; sign their accounts out with `azc logout` (as above) to remove them",
+			len(unreadable), r.Blobs, strings.Join(unreadable, ", "))
 	}
 }
 

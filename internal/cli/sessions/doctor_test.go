@@ -67,6 +67,67 @@ func TestDoctorReportsEveryProblemOfTheCredentialFiles(t *testing.T) {
 	}
 }
 
+// TestDoctorNamesADamagedPlaintextBlobAsUnencrypted: a plaintext blob
+// whose bytes changed holds its account's secrets in the clear all the
+// same, and no read seals it (every read fails); doctor names it as
+// unencrypted, with the sign-out that removes it, and does not promise
+// that a read encrypts it. It was named only as corrupt, and doctor said
+// no blob was unencrypted.
+func TestDoctorNamesADamagedPlaintextBlobAsUnencrypted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain, err := credstore.Open(dir, credstore.Options{Backend: credstore.Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const acct = "azurecloud|t|plain@example.com"
+	if err := plain.Put(acct, []byte("cache of a refresh token")); err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test-key", key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(cs.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob := ""
+	for _, e := range entries {
+		if len(e.Name()) == 64 {
+			blob = filepath.Join(cs.Dir(), e.Name())
+		}
+	}
+	raw, err := os.ReadFile(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[len(raw)-3] ^= 1 // in the payload
+	if err := os.WriteFile(blob, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var got []Check
+	credentialFiles(cs, []string{acct}, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	unencrypted := false
+	for _, c := range got {
+		if c.Name == "credential files" && c.Status == "warn" && strings.Contains(c.Detail, "unencrypted") && strings.Contains(c.Detail, blob) {
+			unencrypted = true
+			if strings.Contains(c.Detail, "encrypted the next time") || !strings.Contains(c.Detail, "azc logout") {
+				t.Errorf("doctor's line %q: a damaged blob is never read to be encrypted; want the sign-out that removes it", c.Detail)
+			}
+		}
+	}
+	if !unencrypted {
+		t.Errorf("doctor's credential files %+v: no warn line naming %s unencrypted", got, blob)
+	}
+}
+
 // TestDoctorReportsADamagedSessionBlob: a blob of the session's store that
 // azc cannot read (an account's tokens from a sign-in in this shell) fails
 // doctor's "session files" check, naming it; it said every file was fine.
