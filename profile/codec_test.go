@@ -3,6 +3,7 @@ package profile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -373,5 +374,45 @@ func TestACloneSharesNothing(t *testing.T) {
 	}
 	if cmp.Equal(p, q) {
 		t.Error("scribble changed nothing")
+	}
+}
+
+// TestANewerFormatIsNewerWhateverItsShape: a profile of a format version
+// above FormatVersion is refused with a *NewerVersionError by Decode and
+// by every reader of profile.json, whatever the rest holds: a newer azc
+// may give a member another type or repeat a key, which says nothing of
+// the file's health (a "fix the file by hand" there would send the user
+// to edit a good file, or to move it away).
+func TestANewerFormatIsNewerWhateverItsShape(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{
+		`{"version":2,"settings":{"autosave":"on"}}`,
+		`{"version":2,"generation":"7","contexts":[]}`,
+		`{"contexts":{"a":{"account":"k"}},"version":2}`,
+		`{"version":2,"x":1,"x":2}`,
+		`{"version":2,"contexts":[{"name":"a","tenant":{"id":"t"},"Tenant":{"id":"u"}}]}`,
+		"{\n  \"version\": 2,\n  \"generation\": 1,\n  \"settings\": {\"autosave\":1},\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"k\",\"environment\":\"E\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n",
+	} {
+		var nv *NewerVersionError
+		if _, err := Decode([]byte(data)); !errors.As(err, &nv) || nv.Version != 2 {
+			t.Errorf("Decode(%s): %v, want a *NewerVersionError of version 2", data, err)
+		}
+		s := storeWith(t, []byte(data))
+		_, lerr := s.Load()
+		_, verr := s.View()
+		_, kerr := storeWith(t, []byte(data)).ViewKeeping("a")
+		_, serr := storeWith(t, []byte(data)).SetDefault("a")
+		for what, err := range map[string]error{"Load": lerr, "View": verr, "ViewKeeping": kerr, "SetDefault": serr} {
+			if !errors.As(err, &nv) {
+				t.Errorf("%s of %s: %v, want a *NewerVersionError", what, data, err)
+			}
+		}
+	}
+	// an older or broken version is no newer one: the rest's error stands
+	for _, data := range []string{`{"version":1,"settings":{"autosave":"on"}}`, `{"version":"2","settings":{"autosave":"on"}}`, `{"version":2,"settings":{"autosave":"on"}`} {
+		var nv *NewerVersionError
+		if _, err := Decode([]byte(data)); err == nil || errors.As(err, &nv) {
+			t.Errorf("Decode(%s): %v, want the error of the rest", data, err)
+		}
 	}
 }
