@@ -187,6 +187,57 @@ func TestEveryFieldSurvivesAWriteAndARead(t *testing.T) {
 	checkEncoding(t, want)
 }
 
+// TestEveryFieldSurvivesAUse is TestEveryFieldSurvivesAWriteAndARead for
+// the writes of `azc use`, which copy the contexts from the file they
+// replace and lay out the header anew: by a name (the file streamed) and
+// by a subscription id (the file read whole), each read back with Load
+// and with the View ViewKeeping streams.
+func TestEveryFieldSurvivesAUse(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filledProfile()
+	if _, err := s.Update(func(p *Profile) error { *p = *want.Clone(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want.Generation++
+	for i, ref := range []string{want.Contexts[1].Name, want.Contexts[0].Subscription.ID} {
+		if _, err := s.SetDefault(ref); err != nil {
+			t.Fatal(err)
+		}
+		want.setDefault(want.Contexts[1-i].Name)
+		want.Generation++
+		got, err := s.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("SetDefault(%q) lost a field (-want +got):\n%s", ref, diff)
+		}
+		v, err := s.ViewKeeping("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.text == "" {
+			t.Fatal("ViewKeeping read the file whole: SetDefault left it outside Encode's layout")
+		}
+		h := *want
+		h.Contexts = nil
+		if diff := cmp.Diff(&h, v.Header()); diff != "" {
+			t.Fatalf("ViewKeeping's Header lost a field (-want +got):\n%s", diff)
+		}
+		c, err := v.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(&want.Contexts[1-i], c); diff != "" {
+			t.Fatalf("ViewKeeping's Default lost a field (-want +got):\n%s", diff)
+		}
+	}
+}
+
 // TestAChangeAfterTheEarlyReadIsNotLost: Update and SetDefault read the
 // file before they take the lock; a write that lands between that read
 // and the lock is kept, not overwritten with what was read early.
