@@ -895,7 +895,7 @@ func (p *Profile) SetDefault(ref string) (Context, error) {
 
 // previousRemoved reports that "use -" names a context that is gone.
 func previousRemoved(name string) error {
-	return fmt.Errorf("previous context %q was removed: %w", name, ErrNoPrevious)
+	return fmt.Errorf("previous context %s was removed: %w", QuoteShort(name), ErrNoPrevious)
 }
 
 func (p *Profile) setDefault(name string) {
