@@ -571,7 +571,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 			i = j
 		case j >= 0:
 			if !opts.Force {
-				return res, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
+				return res, fmt.Errorf("context %s: %w", QuoteShort(p.Contexts[j].Name), ErrNameTaken)
 			}
 			res.Replaced = p.cut(j) // its account's fate once c is in, below
 			if ix != nil {
@@ -691,7 +691,7 @@ func (p *Profile) RenameContext(ref, newName string, force bool) (Removal, error
 	oldName := c.Name
 	if j := p.index(newName); j >= 0 && !SameName(p.Contexts[j].Name, oldName) {
 		if !force {
-			return rem, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
+			return rem, fmt.Errorf("context %s: %w", QuoteShort(p.Contexts[j].Name), ErrNameTaken)
 		}
 		rem = p.removeAt(j)
 	}

@@ -69,3 +69,70 @@ func TestAHandEditedProfileIsQuotedShort(t *testing.T) {
 		})
 	}
 }
+
+// TestAnImportIsQuotedShort: the errors and warnings of an import quote
+// what the file holds as QuoteShort does, however long: a kind of no
+// format azc reads, an environment with white space around its name, an
+// Azure PowerShell account type azc does not know, and, as it merges, a
+// context of an account it does not hold, of an environment it does not
+// know, of a name another context has, and one it skips.
+func TestAnImportIsQuotedShort(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 100_000)
+	cut := `"` + long[:80] + `"… (100000 bytes)`
+	bundle := func(contexts string) string {
+		return `{"kind":"azc.contexts","version":1,"contexts":[` + contexts + `]}`
+	}
+	for name, data := range map[string]string{
+		"a kind of no format":  `{"kind":"` + long + `","version":1}`,
+		"white space":          bundle(`{"name":"a","account":"k","environment":"` + long + ` ","tenant":{"id":"t"}}`),
+		"a PowerShell account": `{"DefaultContextKey":"x","Contexts":{"x":{"Account":{"Id":"u","Type":"` + long + `"},"Tenant":{"Id":"t"}}}}`,
+		"an account not held":  bundle(`{"name":"` + long + `","account":"` + long + `","environment":"AzureCloud","tenant":{"id":"t"}}`),
+		"an environment":       bundle(`{"name":"a","account":"k","environment":"` + long + `","tenant":{"id":"t"}}`),
+		"a name taken":         bundle(`{"name":"` + long + `","account":"k","environment":"AzureCloud","tenant":{"id":"u"}}`),
+		"a context it skips":   bundle(`{"name":"` + long + `","account":"k","environment":"AzureCloud","tenant":{"id":"t"},"subscription":{"id":"s","name":"n","tenantId":"t"}},{"name":"` + strings.ToUpper(long) + `","account":"k","environment":"AzureCloud","tenant":{"id":"t"},"subscription":{"id":"s","name":"n","tenantId":"t"}}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			imp, err := Import([]byte(data))
+			var said []string
+			if err != nil {
+				said = append(said, err.Error())
+			} else {
+				p := New()
+				p.Contexts = []Context{{Name: long, Account: "x", Environment: "AzureCloud", Tenant: Tenant{ID: "t"}}}
+				said = append(said, imp.Warnings...)
+				said = append(said, p.Merge(imp).Warnings...)
+			}
+			if len(said) == 0 {
+				t.Fatal("no error and no warning")
+			}
+			for _, s := range said {
+				if len(s) > 1000 || strings.Contains(s, long[:81]) {
+					t.Errorf("%.300q (%d bytes), want one of some hundreds of bytes quoting %s", s, len(s), cut)
+				}
+			}
+		})
+	}
+}
+
+// TestAChangeIsQuotedShort: a change refused for a name quotes the name
+// as QuoteShort does: a rename to a long name another context holds, a
+// context set under it, and an environment of a long name not UTF-8.
+func TestAChangeIsQuotedShort(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 100_000)
+	p := New()
+	p.Contexts = []Context{
+		{Name: long, Account: "k", Environment: "AzureCloud", Tenant: Tenant{ID: "t"}},
+		{Name: "b", Account: "k", Environment: "AzureCloud", Tenant: Tenant{ID: "u"}},
+	}
+	_, rerr := p.RenameContext("b", strings.ToUpper(long), false)
+	_, uerr := p.UpsertContext(Context{Name: strings.ToUpper(long), Account: "k", Environment: "AzureCloud", Tenant: Tenant{ID: "v"}}, UpsertOptions{})
+	eerr := p.SetEnvironment(Environment{Name: long + "\xff", AuthorityHost: "https://h/", ARMEndpoint: "https://a/", ARMAudience: "https://a/"})
+	for what, err := range map[string]error{"RenameContext": rerr, "UpsertContext": uerr, "SetEnvironment": eerr} {
+		if err == nil || len(err.Error()) > 300 {
+			t.Errorf("%s: %.300q, want an error of some 150 bytes", what, err)
+		}
+	}
+}
