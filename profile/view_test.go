@@ -45,6 +45,10 @@ func viewSeeds(f *testing.F) {
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"contexts":[{"name":"b","account":"k","environment":"E","tenant":{"id":"u"}},{"name":"c","account":"k","environment":"E","tenant":{"id":"u"}}]}`), "a")
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"contexts":null}`), "a")
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"CONTEXTS":[{"name":"b","account":"k","environment":"E","tenant":{"id":"u"}}]}`), "b")
+	// a newer format, whose members may be of other types; a header of
+	// more members than Profile has fields
+	f.Add([]byte(`{"version":2,"settings":{"autosave":"on"},"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "a")
+	f.Add([]byte(`{"version":1,"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "a")
 	// one-line contexts in the encoder's layout, and near misses the
 	// general skim must read
 	f.Add([]byte("{\"version\":1,\"contexts\":[\n"+
