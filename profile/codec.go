@@ -127,7 +127,9 @@ func checkObject(data []byte, i int, fold bool, member func(key []byte, i int) (
 			return -1, nil
 		}
 		key := data[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
+		// the key as encoding/json reads it: its escapes undone, and each
+		// byte that is not UTF-8 read as U+FFFD
+		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
 			var k string
 			if json.Unmarshal(data[i:end], &k) != nil {
 				return -1, nil
