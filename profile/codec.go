@@ -25,12 +25,12 @@ func Decode(data []byte) (*Profile, error) {
 	}
 	p := new(Profile)
 	if err := Unmarshal(data, p); err != nil {
-		return nil, err
+		return nil, newerOr(data, err)
 	}
 	// After Unmarshal, whose bound on the document's values bounds the
 	// members this keeps.
 	if err := checkKeysOnce(data); err != nil {
-		return nil, err
+		return nil, newerOr(data, err)
 	}
 	if err := checkVersion(p.Version); err != nil {
 		return nil, err
@@ -39,6 +39,27 @@ func Decode(data []byte) (*Profile, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// newerOr is err, why Decode refuses data (a member of another type, or a
+// key given twice), unless data gives a format version above
+// FormatVersion: that is a *NewerVersionError, as the version decides
+// what the rest may hold, and a newer azc may have given a member another
+// type. A document that is not JSON, or over Unmarshal's limits, keeps
+// its error: it is no profile of any version.
+func newerOr(data []byte, err error) error {
+	var te *json.UnmarshalTypeError
+	var dk *DuplicateKeyError
+	if !errors.As(err, &te) && !errors.As(err, &dk) {
+		return err
+	}
+	var v struct {
+		Version int `json:"version"`
+	}
+	if json.Unmarshal(data, &v) == nil && v.Version > FormatVersion {
+		return checkVersion(v.Version)
+	}
+	return err
 }
 
 // checkKeysOnce refuses data, a profile document, that gives a member of
@@ -106,7 +127,9 @@ func checkObject(data []byte, i int, fold bool, member func(key []byte, i int) (
 			return -1, nil
 		}
 		key := data[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
+		// the key as encoding/json reads it: its escapes undone, and each
+		// byte that is not UTF-8 read as U+FFFD
+		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
 			var k string
 			if json.Unmarshal(data[i:end], &k) != nil {
 				return -1, nil

@@ -3,6 +3,7 @@ package profile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -184,6 +185,57 @@ func TestEveryFieldSurvivesAWriteAndARead(t *testing.T) {
 		t.Fatalf("View.Header lost a field (-want +got):\n%s", diff)
 	}
 	checkEncoding(t, want)
+}
+
+// TestEveryFieldSurvivesAUse is TestEveryFieldSurvivesAWriteAndARead for
+// the writes of `azc use`, which copy the contexts from the file they
+// replace and lay out the header anew: by a name (the file streamed) and
+// by a subscription id (the file read whole), each read back with Load
+// and with the View ViewKeeping streams.
+func TestEveryFieldSurvivesAUse(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filledProfile()
+	if _, err := s.Update(func(p *Profile) error { *p = *want.Clone(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want.Generation++
+	for i, ref := range []string{want.Contexts[1].Name, want.Contexts[0].Subscription.ID} {
+		if _, err := s.SetDefault(ref); err != nil {
+			t.Fatal(err)
+		}
+		want.setDefault(want.Contexts[1-i].Name)
+		want.Generation++
+		got, err := s.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("SetDefault(%q) lost a field (-want +got):\n%s", ref, diff)
+		}
+		v, err := s.ViewKeeping("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.text == "" {
+			t.Fatal("ViewKeeping read the file whole: SetDefault left it outside Encode's layout")
+		}
+		h := *want
+		h.Contexts = nil
+		if diff := cmp.Diff(&h, v.Header()); diff != "" {
+			t.Fatalf("ViewKeeping's Header lost a field (-want +got):\n%s", diff)
+		}
+		c, err := v.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(&want.Contexts[1-i], c); diff != "" {
+			t.Fatalf("ViewKeeping's Default lost a field (-want +got):\n%s", diff)
+		}
+	}
 }
 
 // TestAChangeAfterTheEarlyReadIsNotLost: Update and SetDefault read the
@@ -373,5 +425,45 @@ func TestACloneSharesNothing(t *testing.T) {
 	}
 	if cmp.Equal(p, q) {
 		t.Error("scribble changed nothing")
+	}
+}
+
+// TestANewerFormatIsNewerWhateverItsShape: a profile of a format version
+// above FormatVersion is refused with a *NewerVersionError by Decode and
+// by every reader of profile.json, whatever the rest holds: a newer azc
+// may give a member another type or repeat a key, which says nothing of
+// the file's health (a "fix the file by hand" there would send the user
+// to edit a good file, or to move it away).
+func TestANewerFormatIsNewerWhateverItsShape(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{
+		`{"version":2,"settings":{"autosave":"on"}}`,
+		`{"version":2,"generation":"7","contexts":[]}`,
+		`{"contexts":{"a":{"account":"k"}},"version":2}`,
+		`{"version":2,"x":1,"x":2}`,
+		`{"version":2,"contexts":[{"name":"a","tenant":{"id":"t"},"Tenant":{"id":"u"}}]}`,
+		"{\n  \"version\": 2,\n  \"generation\": 1,\n  \"settings\": {\"autosave\":1},\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"k\",\"environment\":\"E\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n",
+	} {
+		var nv *NewerVersionError
+		if _, err := Decode([]byte(data)); !errors.As(err, &nv) || nv.Version != 2 {
+			t.Errorf("Decode(%s): %v, want a *NewerVersionError of version 2", data, err)
+		}
+		s := storeWith(t, []byte(data))
+		_, lerr := s.Load()
+		_, verr := s.View()
+		_, kerr := storeWith(t, []byte(data)).ViewKeeping("a")
+		_, serr := storeWith(t, []byte(data)).SetDefault("a")
+		for what, err := range map[string]error{"Load": lerr, "View": verr, "ViewKeeping": kerr, "SetDefault": serr} {
+			if !errors.As(err, &nv) {
+				t.Errorf("%s of %s: %v, want a *NewerVersionError", what, data, err)
+			}
+		}
+	}
+	// an older or broken version is no newer one: the rest's error stands
+	for _, data := range []string{`{"version":1,"settings":{"autosave":"on"}}`, `{"version":"2","settings":{"autosave":"on"}}`, `{"version":2,"settings":{"autosave":"on"}`} {
+		var nv *NewerVersionError
+		if _, err := Decode([]byte(data)); err == nil || errors.As(err, &nv) {
+			t.Errorf("Decode(%s): %v, want the error of the rest", data, err)
+		}
 	}
 }

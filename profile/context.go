@@ -571,7 +571,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 			i = j
 		case j >= 0:
 			if !opts.Force {
-				return res, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
+				return res, fmt.Errorf("context %s: %w", QuoteShort(p.Contexts[j].Name), ErrNameTaken)
 			}
 			res.Replaced = p.cut(j) // its account's fate once c is in, below
 			if ix != nil {
@@ -691,7 +691,7 @@ func (p *Profile) RenameContext(ref, newName string, force bool) (Removal, error
 	oldName := c.Name
 	if j := p.index(newName); j >= 0 && !SameName(p.Contexts[j].Name, oldName) {
 		if !force {
-			return rem, fmt.Errorf("context %q: %w", p.Contexts[j].Name, ErrNameTaken)
+			return rem, fmt.Errorf("context %s: %w", QuoteShort(p.Contexts[j].Name), ErrNameTaken)
 		}
 		rem = p.removeAt(j)
 	}
@@ -895,7 +895,7 @@ func (p *Profile) SetDefault(ref string) (Context, error) {
 
 // previousRemoved reports that "use -" names a context that is gone.
 func previousRemoved(name string) error {
-	return fmt.Errorf("previous context %q was removed: %w", name, ErrNoPrevious)
+	return fmt.Errorf("previous context %s was removed: %w", QuoteShort(name), ErrNoPrevious)
 }
 
 func (p *Profile) setDefault(name string) {

@@ -80,6 +80,10 @@ func TestAKeyTwiceInAContextIsRefused(t *testing.T) {
 		"an account's id":               {`{"version":1,"accounts":[{"id":"a","type":"user","id":"b"}]}`, "id", "accounts[0]"},
 		"an environment's name":         {`{"version":1,"environments":[{"name":"e","authorityHost":"https://a/","armEndpoint":"https://a/","name":"f"}]}`, "name", "environments[0]"},
 		"a setting":                     {`{"version":1,"settings":{"autosave":true,"autosave":false}}`, "autosave", "settings"},
+		// encoding/json reads each byte of a key that is not UTF-8 as
+		// U+FFFD, in a property's name as in an escape of one
+		"two properties not UTF-8":             {"{\"version\":1,\"contexts\":[{\"name\":\"a\"," + ctx + ",\"properties\":{\"x\xff\":\"1\",\"x\xfe\":\"2\"}}]}", "x\ufffd", "contexts[0].properties"},
+		"a property not UTF-8 and its reading": {"{\"version\":1,\"contexts\":[{\"name\":\"a\"," + ctx + ",\"properties\":{\"x\xff\":\"1\",\"x\\ufffd\":\"2\"}}]}", "x\ufffd", "contexts[0].properties"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -172,7 +172,7 @@ func (p *Profile) setEnvironment(e Environment, at map[string]int) error {
 		return fmt.Errorf("environment without a name: %w", errInvalidEnvironmentName{})
 	}
 	if !utf8.ValidString(e.Name) {
-		return fmt.Errorf("environment %q: %w", e.Name, errInvalidEnvironmentName{})
+		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), errInvalidEnvironmentName{})
 	}
 	if _, ok := builtinEnvironment(e.Name); ok {
 		return fmt.Errorf("environment %s: %w", e.Name, ErrBuiltinEnvironment)

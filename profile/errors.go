@@ -202,11 +202,15 @@ const maxQuoted = 80
 // long: in Go's double quotes, whole when it is at most 80 bytes, else
 // its first 80 (fewer when a character crosses the 80th byte) followed
 // by "… (N bytes)".
-func QuoteShort(s string) string {
+func QuoteShort(s string) string { return quoteShortBy(s, strconv.Quote) }
+
+// quoteShortBy is QuoteShort quoting by quote (strconv.QuoteToASCII for
+// names that look alike printed).
+func quoteShortBy(s string, quote func(string) string) string {
 	if head, cut := cutQuoted(s); cut {
-		return fmt.Sprintf("%q… (%d bytes)", head, len(s))
+		return fmt.Sprintf("%s… (%d bytes)", quote(head), len(s))
 	}
-	return strconv.Quote(s)
+	return quote(s)
 }
 
 // cutQuoted is the part of s an error quotes: s when it is at most
@@ -258,7 +262,7 @@ func listed(names []string) string {
 func quoteAll(s []string) []string {
 	q := make([]string, len(s))
 	for i, v := range s {
-		q[i] = fmt.Sprintf("%q", v)
+		q[i] = QuoteShort(v)
 	}
 	return q
 }

@@ -162,7 +162,7 @@ func (imp *Imported) checkEnvironmentSpaces() error {
 	}
 	for _, n := range names {
 		if n != strings.TrimSpace(n) {
-			return fmt.Errorf("the file names the environment %q, with white space around the name: edit the file to remove it (azc imports nothing until then)", n)
+			return fmt.Errorf("the file names the environment %s, with white space around the name: edit the file to remove it (azc imports nothing until then)", QuoteShort(n))
 		}
 	}
 	return nil
@@ -259,7 +259,7 @@ func importBundle(data []byte) (*Imported, error) {
 		return nil, fmt.Errorf("parse azc export: %w", err)
 	}
 	if b.Kind != BundleKind {
-		return nil, fmt.Errorf("kind %q: %w", b.Kind, ErrUnknownFormat)
+		return nil, fmt.Errorf("kind %s: %w", QuoteShort(b.Kind), ErrUnknownFormat)
 	}
 	if b.Version > BundleVersion {
 		return nil, fmt.Errorf("azc export: %w", &NewerVersionError{Version: b.Version, Max: BundleVersion})
@@ -415,14 +415,14 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		ai, ok := at[NameKey(c.Account)]
 		switch {
 		case !ok:
-			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q: its account %q is in neither the file nor the profile: sign in to use it", c.Name, c.Account))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("context %s: its account %s is in neither the file nor the profile: sign in to use it", QuoteShort(c.Name), QuoteShort(c.Account)))
 		case c.Environment == "":
 			c.Environment = p.Accounts[ai].Environment
 		}
 		if c.Environment != "" && !missing[NameKey(c.Environment)] {
 			if _, err := p.environment(c.Environment, envAt); err != nil {
 				missing[NameKey(c.Environment)] = true
-				res.Warnings = append(res.Warnings, fmt.Sprintf("environment %q, which imported contexts name, is in neither the file nor the profile: add it (`azc environment add`) to use them", c.Environment))
+				res.Warnings = append(res.Warnings, fmt.Sprintf("environment %s, which imported contexts name, is in neither the file nor the profile: add it (`azc environment add`) to use them", QuoteShort(c.Environment)))
 			}
 		}
 		var ur UpsertResult
@@ -437,7 +437,7 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 				c.Name = ""
 			}
 			if ur, err = p.upsert(c, UpsertOptions{}, ix); err == nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("context %q: the name is taken by another context; imported as %q", taken, ur.Context.Name))
+				res.Warnings = append(res.Warnings, fmt.Sprintf("context %s: the name is taken by another context; imported as %s", QuoteShort(taken), QuoteShort(ur.Context.Name)))
 			}
 		case c.Name != "" && j < 0 && p.identityIndex(&c, ix) >= 0:
 			// another context of that identity, under the file's name
@@ -454,7 +454,7 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 			ur, err = p.upsert(c, UpsertOptions{}, ix)
 		}
 		if err != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("context %q skipped: %v", c.Name, err))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("context %s skipped: %v", QuoteShort(c.Name), err))
 			continue
 		}
 		// A context the file holds twice is one added, not added and

@@ -216,7 +216,7 @@ func psAccountToAccount(pa *psAccount, env, tenant string) (Account, error) {
 	case "accesstoken":
 		a.Type = AccessToken
 	default:
-		return Account{}, fmt.Errorf("account type %q is not supported", pa.Type)
+		return Account{}, fmt.Errorf("account type %s is not supported", QuoteShort(pa.Type))
 	}
 	if a.ID == "" {
 		return Account{}, errNoAccount

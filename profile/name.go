@@ -227,9 +227,9 @@ func (e *DuplicateNameError) What() string {
 // not plain ASCII, it also writes them with their non-ASCII characters
 // escaped: the Kelvin sign and K, or ſ and s, look alike when printed.
 func (e *DuplicateNameError) Error() string {
-	msg := fmt.Sprintf("%ss %q and %q have the same name (names are compared ignoring case", e.What(), e.First, e.Second)
+	msg := fmt.Sprintf("%ss %s and %s have the same name (names are compared ignoring case", e.What(), QuoteShort(e.First), QuoteShort(e.Second))
 	if e.First != e.Second && !(isASCII(e.First) && isASCII(e.Second)) {
-		msg += fmt.Sprintf("; written in ASCII they are %s and %s", strconv.QuoteToASCII(e.First), strconv.QuoteToASCII(e.Second))
+		msg += fmt.Sprintf("; written in ASCII they are %s and %s", quoteShortBy(e.First, strconv.QuoteToASCII), quoteShortBy(e.Second, strconv.QuoteToASCII))
 	}
 	return msg + ")"
 }
@@ -267,7 +267,7 @@ func checkEnvironmentNames(envs []Environment) error {
 	}
 	for i, e := range envs {
 		if e.Name == "" || strings.TrimSpace(e.Name) != e.Name || !utf8.ValidString(e.Name) {
-			return fmt.Errorf("environment %d: %q: %w", i, e.Name, errInvalidEnvironmentName{})
+			return fmt.Errorf("environment %d: %s: %w", i, QuoteShort(e.Name), errInvalidEnvironmentName{})
 		}
 	}
 	seen := make(map[string]string, len(envs))

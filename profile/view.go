@@ -2,6 +2,7 @@ package profile
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -347,6 +348,7 @@ func skim(text string) *View {
 	}
 	k := &skimmer[string]{s: text}
 	v := &View{text: text}
+	headerFields := reflect.TypeFor[Profile]().NumField() - 1 // but Contexts
 	header := make([]byte, 0, 1024)
 	header = append(header, '{')
 	h, plain := new(Profile), true // plain: h holds the header (see headerMember)
@@ -377,8 +379,12 @@ func skim(text string) *View {
 			// encoding/json would decode it into Contexts.
 			return nil
 		default:
+			// More members than Profile has fields for them: one is
+			// unknown or given twice, which Decode reads (its check of
+			// the keys is linear; the one below compares each with
+			// every other).
 			end := skipValue(text, k.i)
-			if end < 0 {
+			if end < 0 || len(members) == headerFields {
 				return nil
 			}
 			if len(header) > 1 {

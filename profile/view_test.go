@@ -45,6 +45,10 @@ func viewSeeds(f *testing.F) {
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"contexts":[{"name":"b","account":"k","environment":"E","tenant":{"id":"u"}},{"name":"c","account":"k","environment":"E","tenant":{"id":"u"}}]}`), "a")
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"contexts":null}`), "a")
 	f.Add([]byte(`{"version":1,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}],"CONTEXTS":[{"name":"b","account":"k","environment":"E","tenant":{"id":"u"}}]}`), "b")
+	// a newer format, whose members may be of other types; a header of
+	// more members than Profile has fields
+	f.Add([]byte(`{"version":2,"settings":{"autosave":"on"},"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "a")
+	f.Add([]byte(`{"version":1,"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"contexts":[{"name":"a","account":"k","environment":"E","tenant":{"id":"t"}}]}`), "a")
 	// one-line contexts in the encoder's layout, and near misses the
 	// general skim must read
 	f.Add([]byte("{\"version\":1,\"contexts\":[\n"+
@@ -457,4 +461,29 @@ func TestQuotedEndsAtEveryPosition(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAHeaderOfManyMembersIsLeftToDecode: a header of more members than
+// Profile has fields (members unknown or given twice: a hand-edited file)
+// is not skimmed but decoded by Decode, whose check of the keys takes
+// time in proportion to them; the skim's compares each key with every
+// one before it, which is quick only for the few members Encode writes.
+func TestAHeaderOfManyMembersIsLeftToDecode(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`{"version":1,"defaultContext":"a"`)
+	for i := range 20_000 {
+		fmt.Fprintf(&b, ",\n  \"x%d\": 0", i)
+	}
+	b.WriteString(",\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"k\",\"environment\":\"E\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n")
+	text := b.String()
+	if v := skim(text); v != nil {
+		t.Fatal("the skim read a header of 20,001 members")
+	}
+	p := mustDecode(t, []byte(text))
+	v, err := newView(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkView(t, p, v, "a")
 }
