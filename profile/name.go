@@ -76,6 +76,16 @@ func checkName(n string) error {
 	return nil
 }
 
+// asName is s, trimmed and not empty, made a name checkName takes, for a
+// name azc makes of what it is given (a subscription's name, an account's
+// id): each NUL, and each run of bytes that is not UTF-8, becomes U+FFFD.
+func asName(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
 // checkNames checks the n names name(0) … name(n-1): each valid, and no two
 // the same (SameName). The first offence gives the error; else it returns
 // the table of the names.
