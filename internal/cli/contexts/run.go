@@ -196,7 +196,10 @@ func ResolveIn(p *profile.Profile, ref string) (*profile.Context, error) {
 	if err == profile.ErrNoDefault {
 		return nil, azc.ErrNoContext
 	}
-	return c, err
+	if err != nil {
+		return nil, fmt.Errorf("default context: %w", err)
+	}
+	return c, nil
 }
 
 // UseOptions are the inputs of `context use` and `use`.
