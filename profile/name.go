@@ -223,6 +223,10 @@ type DuplicateNameError struct {
 	// Kind is "environment" for environments, "account" for accounts;
 	// "" (or "context") for contexts.
 	Kind string
+	// BuiltIn reports that First is a built-in environment's name, which
+	// no line of the file holds: Second, a custom environment's, is the
+	// one to change.
+	BuiltIn bool
 }
 
 // What is what the two are: "context" or "environment".
@@ -233,15 +237,32 @@ func (e *DuplicateNameError) What() string {
 	return e.Kind
 }
 
-// Error names the two. When they differ in their bytes and are
-// not plain ASCII, it also writes them with their non-ASCII characters
-// escaped: the Kelvin sign and K, or ſ and s, look alike when printed.
+// Error names the two (a custom environment named as a built-in one as
+// such). When they differ in their bytes and are not plain ASCII, it also
+// writes them with their non-ASCII characters escaped: the Kelvin sign and
+// K, or ſ and s, look alike when printed.
 func (e *DuplicateNameError) Error() string {
+	if e.BuiltIn {
+		msg := fmt.Sprintf("environment %q has the name of the built-in environment %q (names are compared ignoring case", e.Second, e.First)
+		if !isASCII(e.Second) {
+			msg += "; written in ASCII it is " + strconv.QuoteToASCII(e.Second)
+		}
+		return msg + ")"
+	}
 	msg := fmt.Sprintf("%ss %q and %q have the same name (names are compared ignoring case", e.What(), e.First, e.Second)
 	if e.First != e.Second && !(isASCII(e.First) && isASCII(e.Second)) {
 		msg += fmt.Sprintf("; written in ASCII they are %s and %s", strconv.QuoteToASCII(e.First), strconv.QuoteToASCII(e.Second))
 	}
 	return msg + ")"
+}
+
+// Fix says what to change in the file that holds the two: one of them,
+// or the custom environment named as a built-in one.
+func (e *DuplicateNameError) Fix() string {
+	if e.BuiltIn {
+		return fmt.Sprintf("rename or remove the environment %q (and its contexts' \"environment\")", e.Second)
+	}
+	return fmt.Sprintf("rename or remove one of the two %ss", e.What())
 }
 
 // checkAccountKeys refuses two accounts of one key (Account.Key: their
@@ -281,10 +302,10 @@ func checkEnvironmentNames(envs []Environment) error {
 		}
 	}
 	seen := make(map[string]string, len(envs))
-	for _, b := range BuiltinEnvironments() {
-		seen[NameKey(b.Name)] = b.Name
-	}
 	for _, e := range envs {
+		if b, ok := builtinEnvironment(e.Name); ok {
+			return &DuplicateNameError{First: b.Name, Second: e.Name, Kind: "environment", BuiltIn: true}
+		}
 		k := NameKey(e.Name)
 		if first, ok := seen[k]; ok {
 			return &DuplicateNameError{First: first, Second: e.Name, Kind: "environment"}
