@@ -239,9 +239,10 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 			err = out.PrintChange(f, shape, msg)
 		}
 	}
-	if env := profile.TrimRef(f.Getenv("AZC_CONTEXT")); err == nil && env != "" {
+	if env := cmdutil.ContextRef(f, ""); err == nil && env != "" {
 		// the variable comes before the default use changed (DESIGN §3),
-		// in every output format
+		// in every output format; white space alone is set, as every
+		// command reads it (ContextRef), and names no context
 		if e, rerr := st.Resolve(env); rerr != nil || !profile.SameName(e.Name, c.Name) {
 			cmdutil.Warn(f.IOStreams, fmt.Sprintf("AZC_CONTEXT=%s still picks the context azc uses here: unset it to use %q", profile.QuoteShort(env), c.Name))
 		}
