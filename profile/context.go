@@ -393,7 +393,9 @@ func matchesPowerShellName(c *Context, acct, ref string) bool {
 // subscription name; if another account or tenant holds it, "<subscription
 // name> (<account>)"; without a subscription, "<tenant domain> (<account>)";
 // if that is taken too, a " (2)", " (3)" … suffix. A name held by a context
-// of the same identity counts as free: it is c itself.
+// of the same identity counts as free: it is c itself. A NUL or bytes that
+// are not UTF-8 in the values it is made of become U+FFFD (asName): the
+// name is always one a context may have.
 func (p *Profile) DefaultName(c *Context) string {
 	return p.defaultName(c, nil)
 }
@@ -401,7 +403,7 @@ func (p *Profile) DefaultName(c *Context) string {
 func (p *Profile) defaultName(c *Context, ix *ctxIndex) string {
 	sub := ""
 	if c.Subscription != nil {
-		sub = strings.TrimSpace(c.Subscription.Name)
+		sub = asName(strings.TrimSpace(c.Subscription.Name))
 	}
 	if sub != "" {
 		first := sub
@@ -420,7 +422,7 @@ func (p *Profile) defaultName(c *Context, ix *ctxIndex) string {
 	}
 	// the account is looked up only here, when the subscription has no
 	// name or another context holds it
-	base := strings.TrimSpace(t + " (" + p.AccountID(c) + ")")
+	base := asName(strings.TrimSpace(t + " (" + p.AccountID(c) + ")"))
 	if p.free(base, c, ix) {
 		return base
 	}

@@ -81,6 +81,42 @@ func TestDefaultNameAddsASuffixWhenEveryFormIsTaken(t *testing.T) {
 	}
 }
 
+// TestDefaultNamesAreNamesAContextMayHave: a subscription whose name no
+// context may have (one holding a NUL, from an ARM listing or an az CLI
+// file; not UTF-8, from a Go caller) gives a context a name checkName
+// takes, its stray bytes each U+FFFD, rather than one the profile then
+// refuses to write: `azc context import` of an azureProfile.json holding
+// "x\x00y" failed whole with `context 7: "x\x00y": invalid context name`.
+func TestDefaultNamesAreNamesAContextMayHave(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ sub, account, want string }{
+		{"x\x00y", "", "x\ufffdy"},
+		{"caf\xe9", "", "caf\ufffd"},
+		{" \x00 ", "", "\ufffd"},
+		{"", "bob\x00@fabrikam.com", "t2.example (bob\ufffd@fabrikam.com)"},
+	} {
+		p := profile.New()
+		a := bob
+		if tc.account != "" {
+			a.ID = tc.account
+		}
+		p.UpsertAccount(a)
+		c := ctxFor(a, "t2", "22222222-0000-0000-0000-000000000009", tc.sub)
+		if tc.sub == "" {
+			c.Subscription = nil
+		}
+		if got := p.DefaultName(&c); got != tc.want {
+			t.Errorf("DefaultName of subscription %q, account %q = %q, want %q", tc.sub, tc.account, got, tc.want)
+		}
+		if _, err := p.UpsertContext(c, profile.UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := profile.Decode(mustEncode(t, p)); err != nil {
+			t.Errorf("subscription %q, account %q: the profile written does not read back: %v", tc.sub, tc.account, err)
+		}
+	}
+}
+
 func TestFind(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

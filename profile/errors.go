@@ -64,7 +64,10 @@ func (e *CorruptError) Hint() string {
 	}
 	var dup *DuplicateNameError
 	if errors.As(e.Err, &dup) {
-		return fmt.Sprintf("edit %s to rename or remove one of the two %ss (each is on a line of its own); azc changes nothing until then", e.Path, dup.What())
+		if dup.BuiltIn {
+			return fmt.Sprintf("edit %s to %s; azc changes nothing until then", e.Path, dup.Fix())
+		}
+		return fmt.Sprintf("edit %s to %s (each is on a line of its own); azc changes nothing until then", e.Path, dup.Fix())
 	}
 	var dk *DuplicateKeyError
 	if errors.As(e.Err, &dk) {

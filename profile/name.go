@@ -76,6 +76,16 @@ func checkName(n string) error {
 	return nil
 }
 
+// asName is s, trimmed and not empty, made a name checkName takes, for a
+// name azc makes of what it is given (a subscription's name, an account's
+// id): each NUL, and each run of bytes that is not UTF-8, becomes U+FFFD.
+func asName(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
 // checkNames checks the n names name(0) … name(n-1): each valid, and no two
 // the same (SameName). The first offence gives the error; else it returns
 // the table of the names.
@@ -213,6 +223,10 @@ type DuplicateNameError struct {
 	// Kind is "environment" for environments, "account" for accounts;
 	// "" (or "context") for contexts.
 	Kind string
+	// BuiltIn reports that First is a built-in environment's name, which
+	// no line of the file holds: Second, a custom environment's, is the
+	// one to change.
+	BuiltIn bool
 }
 
 // What is what the two are: "context" or "environment".
@@ -223,15 +237,32 @@ func (e *DuplicateNameError) What() string {
 	return e.Kind
 }
 
-// Error names the two. When they differ in their bytes and are
-// not plain ASCII, it also writes them with their non-ASCII characters
-// escaped: the Kelvin sign and K, or ſ and s, look alike when printed.
+// Error names the two (a custom environment named as a built-in one as
+// such). When they differ in their bytes and are not plain ASCII, it also
+// writes them with their non-ASCII characters escaped: the Kelvin sign and
+// K, or ſ and s, look alike when printed.
 func (e *DuplicateNameError) Error() string {
+	if e.BuiltIn {
+		msg := fmt.Sprintf("environment %s has the name of the built-in environment %q (names are compared ignoring case", QuoteShort(e.Second), e.First)
+		if !isASCII(e.Second) {
+			msg += "; written in ASCII it is " + quoteShortBy(e.Second, strconv.QuoteToASCII)
+		}
+		return msg + ")"
+	}
 	msg := fmt.Sprintf("%ss %s and %s have the same name (names are compared ignoring case", e.What(), QuoteShort(e.First), QuoteShort(e.Second))
 	if e.First != e.Second && !(isASCII(e.First) && isASCII(e.Second)) {
 		msg += fmt.Sprintf("; written in ASCII they are %s and %s", quoteShortBy(e.First, strconv.QuoteToASCII), quoteShortBy(e.Second, strconv.QuoteToASCII))
 	}
 	return msg + ")"
+}
+
+// Fix says what to change in the file that holds the two: one of them,
+// or the custom environment named as a built-in one.
+func (e *DuplicateNameError) Fix() string {
+	if e.BuiltIn {
+		return fmt.Sprintf("rename or remove the environment %s (and its contexts' \"environment\")", QuoteShort(e.Second))
+	}
+	return fmt.Sprintf("rename or remove one of the two %ss", e.What())
 }
 
 // checkAccountKeys refuses two accounts of one key (Account.Key: their
@@ -271,10 +302,10 @@ func checkEnvironmentNames(envs []Environment) error {
 		}
 	}
 	seen := make(map[string]string, len(envs))
-	for _, b := range BuiltinEnvironments() {
-		seen[NameKey(b.Name)] = b.Name
-	}
 	for _, e := range envs {
+		if b, ok := builtinEnvironment(e.Name); ok {
+			return &DuplicateNameError{First: b.Name, Second: e.Name, Kind: "environment", BuiltIn: true}
+		}
 		k := NameKey(e.Name)
 		if first, ok := seen[k]; ok {
 			return &DuplicateNameError{First: first, Second: e.Name, Kind: "environment"}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -665,8 +666,9 @@ func TestEveryPathReadsAFileWithTwoByteOrderMarksAlike(t *testing.T) {
 // TestTwoEnvironmentsOfOneNameAreADuplicate: a profile.json (edited by
 // hand) with two custom environments whose names are the same under
 // SameName, or one named as a built-in, is refused by every read as two
-// contexts of one name are, with the path and the way out: read, a context
-// naming "LAB" would get the endpoints of "lab", the first of the two.
+// contexts of one name are, with the path and the way out (for one named
+// as a built-in, to change that one): read, a context naming "LAB" would
+// get the endpoints of "lab", the first of the two.
 func TestTwoEnvironmentsOfOneNameAreADuplicate(t *testing.T) {
 	t.Parallel()
 	env := func(name, host string) string {
@@ -686,8 +688,13 @@ func TestTwoEnvironmentsOfOneNameAreADuplicate(t *testing.T) {
 				var ce *profile.CorruptError
 				var dup *profile.DuplicateNameError
 				if !errors.As(err, &ce) || ce.Path != s.Path() || !errors.As(err, &dup) ||
-					!strings.Contains(err.Error(), "environments") || !strings.Contains(ce.Hint(), "environments") {
+					!strings.Contains(err.Error(), "environment") || !strings.Contains(ce.Hint(), "environment") {
 					t.Fatalf("%s: %v, want a *CorruptError naming %s of two environments of one name", what, err, s.Path())
+				}
+				// the one named as a built-in is the one to change: the
+				// built-in one is on no line of the file
+				if builtIn := envs[0] == "AzureU\u017fGovernment"; dup.BuiltIn != builtIn || builtIn && !strings.Contains(ce.Hint(), strconv.Quote(envs[0])) {
+					t.Fatalf("%s: %v, hint %q: want the custom environment named as the one to change", what, err, ce.Hint())
 				}
 			}
 			_, err := s.Load()

@@ -244,13 +244,62 @@ func genZsh(root *cobra.Command, w io.Writer) error {
 	if err := root.GenZshCompletion(&buf); err != nil {
 		return err
 	}
-	script := strings.Replace(buf.String(), zshDescribe, zshDescribe+` -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`, 1)
+	name := root.Name()
+	script := strings.Replace(buf.String(), "if "+zshDescribe, fmt.Sprintf(zshFoldCall, name)+zshDescribe+zshFolded, 1)
 	script = strings.Replace(script, zshWords, zshWordsQuoted, 1)
 	script = strings.Replace(script, zshRequest, zshRequestQuoted, 1)
 	script = strings.Replace(script, zshColon, zshBackslash+zshColon, 1)
+	// before the lines that run _azc when the file is autoloaded as it
+	script = strings.Replace(script, zshRun, fmt.Sprintf(zshFoldAll, name)+zshRun, 1)
 	_, err := io.WriteString(w, script)
 	return err
 }
+
+// zshFoldCall and zshFolded (%[1]s is the program) have _describe match
+// the candidates ignoring ASCII case, or, when __%[1]s_fold_all says so,
+// take them all unmatched (compadd -U): azc offers the names that start
+// with the word typed under Unicode's simple folding (profile.HasNamePrefix:
+// ſtage for st, σ1 for ς1, the Kelvin sign for k), and zsh's matcher, which
+// maps a letter only to its own upper or lower case, dropped those.
+const (
+	zshFoldCall = `local foldAll=
+        __%[1]s_fold_all && foldAll=-U
+        if `
+	zshFolded = ` $foldAll -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`
+)
+
+// zshRun is where cobra's zsh script runs the completion function when
+// zsh autoloads the file as it: what the function calls is defined before.
+const zshRun = "# don't run the completion function when being source-ed or eval-ed\n"
+
+// zshFoldAll goes into cobra's zsh script; %[1]s is the program. It
+// says whether to take azc's candidates as they are, as bash's
+// __azc_ignore_case does: when what they share is no shorter than the
+// word typed, which zsh would otherwise cut to it.
+const zshFoldAll = `# azc offers the names that start with the word typed ignoring case by
+# Unicode's simple folding (σ1 for ς1, ſtage for st); zsh is to take them
+# as they are, unmatched, when what they share is no shorter than the word
+# (zsh would cut the word to it). The names are the lines of $out before
+# their descriptions; the word is the last of $words, unquoted, without a
+# --flag= before it.
+__%[1]s_fold_all()
+{
+    local word=${(Q)words[-1]} line p
+    local -a names=()
+    [[ -n $flagPrefix ]] && word=${word#*=}
+    for line in "${(@f)out}"; do
+        [[ -z $line || $line == _activeHelp_\ * ]] && continue
+        names+=("${line%%%%$'\t'*}")
+    done
+    (( ${#names} > 0 )) || return 1
+    p=${names[1]}
+    for line in "${names[@]}"; do
+        while [[ -n $p && ${line#"$p"} == "$line" ]]; do p=${p[1,-2]}; done
+    done
+    (( ${#p} >= ${#word} ))
+}
+
+`
 
 // zshDescribe is cobra's call of _describe, which compadd options may end.
 const zshDescribe = `eval _describe $keepOrder "completions" completions $flagPrefix $noSpace`
@@ -295,9 +344,52 @@ func genFish(root *cobra.Command, w io.Writer) error {
 	if err := root.GenFishCompletion(&buf, true); err != nil {
 		return err
 	}
+	name := root.Name()
 	script := strings.Replace(buf.String(),
 		"(string escape -- (commandline -ct))",
 		"(string escape -- (commandline -ct | string unescape))", 1)
-	_, err := io.WriteString(w, script)
+	script = strings.Replace(script, fishPrint, fmt.Sprintf(fishPrintAsTyped, name), 1)
+	if _, err := io.WriteString(w, script); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, fishAsTyped, name)
 	return err
 }
+
+// fishPrint is where cobra's fish script hands fish the candidates, and
+// fishPrintAsTyped (%[1]s is the program) hands them through
+// __%[1]s_as_typed (fishAsTyped).
+const (
+	fishPrint = `    for comp in $comps
+        printf "%s%s\n" "$flagPrefix" "$comp"
+    end`
+	fishPrintAsTyped = `    set -l typed (commandline -ct | string unescape)
+    for comp in $comps
+        __%[1]s_as_typed "$typed" "$flagPrefix$comp"
+    end`
+)
+
+// fishAsTyped is appended to cobra's fish script; %[1]s is the program.
+// azc offers the names that start with the word typed under Unicode's
+// simple folding (profile.HasNamePrefix: ſtage for st, σ1 for ς1); fish
+// matches candidates ignoring case by towlower alone, and dropped those.
+// Such a candidate is given with its start spelled as typed (stage,
+// ς1), which azc takes for the same name.
+const fishAsTyped = `
+# azc offers the names that start with the word typed ignoring case by
+# Unicode's simple folding (ſtage for st, σ1 for ς1); fish, which matches
+# ignoring case by towlower alone, would drop those: each is given with
+# its start spelled as typed, which azc takes for the same name.
+function __%[1]s_as_typed
+    set -l n (string length -- $argv[1])
+    if test "$n" -gt 0
+        set -l head (string lower -- (string sub -l $n -- $argv[2]))
+        set -l word (string lower -- $argv[1])
+        if test "$head" != "$word"
+            printf '%%s%%s\n' $argv[1] (string sub -s (math $n + 1) -- $argv[2])
+            return
+        end
+    end
+    printf '%%s\n' $argv[2]
+end
+`

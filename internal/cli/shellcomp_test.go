@@ -18,7 +18,7 @@ import (
 // cobra's scripts found its place (a newer cobra that words them otherwise
 // would drop it without a word): bash's escaped prefix and menu
 // completion, its matching ignoring case in both places compgen filters,
-// zsh's matcher.
+// zsh's matcher and its taking of names azc folds, fish's spelling of them.
 func TestCompletionScriptsArePatched(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := cmdutil.Test()
@@ -36,7 +36,9 @@ func TestCompletionScriptsArePatched(t *testing.T) {
 		{"zsh", zshRequestQuoted, 1},
 		{"zsh", zshBackslash + zshColon, 1},
 		{"bash", bashCompgen + "\n        __azc_ignore_case\n", 2},
-		{"zsh", zshDescribe + ` -M "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'"`, 1},
+		{"zsh", fmt.Sprintf(zshFoldCall, "azc") + zshDescribe + zshFolded, 1},
+		{"zsh", fmt.Sprintf(zshFoldAll, "azc") + zshRun, 1},
+		{"fish", fmt.Sprintf(fishPrintAsTyped, "azc"), 1},
 	} {
 		var buf bytes.Buffer
 		if ok, err := genCompletion(root, tc.shell, &buf); !ok || err != nil {
@@ -96,6 +98,94 @@ if shopt -q nocasematch; then echo ' nocasematch left on'; fi`
 		cancel()
 		if err != nil || string(out) != tc.want {
 			t.Errorf("%q typed, azc offers %q: bash offers %q (%v), want %q", tc.cur, tc.candidates, out, err, tc.want)
+		}
+	}
+}
+
+// TestZshTakesTheNamesAzcOffers runs the zsh script's __azc_fold_all on
+// candidates as azc gives them (`azc __complete` output, a name and its
+// description a line): zsh takes them unmatched (compadd -U) when what
+// they share is no shorter than the word typed, so that the names azc
+// finds under Unicode's folding (σ1 for ς1, ſtage for st, a Kelvin sign for
+// k in kilo), which zsh's matcher drops, are offered as bash offers them.
+func TestZshTakesTheNamesAzcOffers(t *testing.T) {
+	t.Parallel()
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		t.Skip("no zsh")
+	}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	var script bytes.Buffer
+	if _, err := genCompletion(NewCmdRoot(f, func() {}), "zsh", &script); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "_azc")
+	if err := os.WriteFile(path, script.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const run = `compdef() { :; }; source "$1"; words=(azc use "$2"); flagPrefix=$3; shift 3
+out=${(F)@}
+if __azc_fold_all; then print all; else print matched; fi`
+	for _, tc := range []struct {
+		word, flagPrefix string
+		candidates       []string
+		want             string
+	}{
+		{"ς1", "", []string{"σ1-x", "σ1-y"}, "all"},
+		{"st", "", []string{"ſtage-prod"}, "all"},
+		{"kilo", "", []string{"\u212ailo-1", "\u212ailo-2"}, "all"},
+		{"pro", "", []string{"Prod", "PROD-2"}, "matched"}, // they share "P": zsh would cut the word to it
+		{"ς", "", []string{"σ1", "Σ2"}, "matched"},
+		{"--context=st", "-P --context=", []string{"--context=ſtage"}, "all"},
+		{"Contoso\\ P", "", []string{"Contoso Prod"}, "all"}, // the word unquoted
+		{"Contoso\\ Prodx", "", []string{"Contoso Prod"}, "matched"},
+		{"ns:o", "", []string{"NS:one\tdescription"}, "all"},
+		{"x", "", nil, "matched"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, err := exec.CommandContext(ctx, zsh, append([]string{"-f", "-c", run, "zsh", path, tc.word, tc.flagPrefix}, tc.candidates...)...).CombinedOutput()
+		cancel()
+		if err != nil || strings.TrimSpace(string(out)) != tc.want {
+			t.Errorf("%q typed, azc offers %q: zsh takes %q (%v), want %q", tc.word, tc.candidates, out, err, tc.want)
+		}
+	}
+}
+
+// TestFishOffersTheNamesAzcOffers runs the fish script's __azc_as_typed on
+// candidates as azc gives them: one that fish's matching (ignoring case by
+// towlower) would drop is given with its start spelled as typed, which azc
+// takes for the same name; the others are given as they are.
+func TestFishOffersTheNamesAzcOffers(t *testing.T) {
+	t.Parallel()
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("no fish")
+	}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	var script bytes.Buffer
+	if _, err := genCompletion(NewCmdRoot(f, func() {}), "fish", &script); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "azc.fish")
+	if err := os.WriteFile(path, script.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ word, candidate, want string }{
+		{"st", "ſtage-prod", "stage-prod"},
+		{"ς1", "σ1-x", "ς1-x"},
+		{"--context=st", "--context=ſtage", "--context=stage"},
+		{"ς1", "σ1-x\tdescription", "ς1-x\tdescription"},
+		{"pro", "Prod", "Prod"},
+		{"", "ſtage", "ſtage"},
+		{"ſtage", "ſtage", "ſtage"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, err := exec.CommandContext(ctx, fish, "--no-config", "-c", `source $argv[1]; __azc_as_typed $argv[2] $argv[3]`, path, tc.word, tc.candidate).CombinedOutput()
+		cancel()
+		if err != nil || string(out) != tc.want+"\n" {
+			t.Errorf("%q typed, azc offers %q: fish is given %q (%v), want %q", tc.word, tc.candidate, out, err, tc.want)
 		}
 	}
 }

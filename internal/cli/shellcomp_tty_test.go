@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,6 +50,54 @@ func TestZshCompletesAQuotedWord(t *testing.T) {
 		r.exit(time.Now())
 		if _, err := os.Stat(filepath.Join(home, "pwned")); err == nil {
 			t.Fatalf("completing in %s ran what the name holds:\n%q", quote, r.screen())
+		}
+	}
+}
+
+// TestZshAndFishCompleteANameAzcFolds types `azc context show … st` and
+// TAB beside a context "ſtage-prod" in an interactive zsh and fish: the
+// word completes to a name azc takes for that context, as bash completes
+// it and `azc context show st` finds it. Their own case rules dropped the
+// name azc offered: the word stayed "st".
+func TestZshAndFishCompleteANameAzcFolds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc and runs zsh and fish on a pseudo-terminal")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+	dir := seed(t)
+	if out, err := azcCmd(bin, dir, "context", "rename", "Prod", "ſtage-prod").CombinedOutput(); err != nil {
+		t.Fatalf("rename: %v\n%s", err, out)
+	}
+	for _, tc := range []struct{ shell, rc, rcFile, completed string }{
+		{"zsh", "PS1='%% '\nunsetopt beep\nautoload -U compinit; compinit -u -D\nsource <(azc completion zsh)\n", ".zshrc", "ſtage-prod"},
+		{"fish", "function fish_prompt; echo -n '% '; end\nazc completion fish | source\n", ".config/fish/config.fish", "stage-prod"},
+	} {
+		sh, err := exec.LookPath(tc.shell)
+		if err != nil {
+			t.Logf("no %s", tc.shell)
+			continue
+		}
+		home := t.TempDir()
+		rc := filepath.Join(home, tc.rcFile)
+		if err := os.MkdirAll(filepath.Dir(rc), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(rc, []byte(tc.rc+"cd "+home+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := []string{"ZDOTDIR=" + home, "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "AZC_CONFIG_DIR=" + dir, "TERM=xterm", "LANG=C.UTF-8",
+			"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH")}
+		r := startTTY(t, 200, 20, env, sh, "-i")
+		r.expect("% ")
+		r.typ("azc context show -o tsv --query name st\t")
+		r.expect(tc.completed[len(tc.completed)-5:]) // the shell redraws the word
+		r.typ("\r")
+		r.expect("ſtage-prod\r\n") // what azc context show printed
+		r.typ("exit\r")
+		r.exit(time.Now())
+		if !strings.Contains(r.screen(), tc.completed) {
+			t.Errorf("%s completed `st` otherwise:\n%q", tc.shell, r.screen())
 		}
 	}
 }

@@ -32,7 +32,9 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	if err != nil {
 		return err
 	}
-	merged, err := st.Profile()
+	// what the sign-out acts on: the profile's accounts too when --scope
+	// user asks without a session, though autosave off hides them
+	merged, err := st.ProfileAt(scope)
 	if err != nil {
 		return err
 	}
@@ -89,7 +91,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			return nil
 		}
 	default:
-		c, err := st.Resolve(o.Ref)
+		c, err := contexts.ResolveIn(merged, o.Ref)
 		if errors.Is(err, azc.ErrNoContext) && len(known) == 0 {
 			// nothing is signed in: nothing to do, as a second sign-out
 			msg := fmt.Sprintf("no account is signed in (%s): nothing to sign out", contexts.Where(st, scope))

@@ -216,7 +216,9 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		}
 	}
 	if !opts.Force {
-		view, err := st.Profile()
+		// what the removal sees (the profile's contexts, though autosave
+		// off hides them, when --scope user asks without a session)
+		view, err := st.ProfileAt(scope)
 		if err != nil {
 			return err
 		}

@@ -196,7 +196,10 @@ func ResolveIn(p *profile.Profile, ref string) (*profile.Context, error) {
 	if err == profile.ErrNoDefault {
 		return nil, azc.ErrNoContext
 	}
-	return c, err
+	if err != nil {
+		return nil, fmt.Errorf("default context: %w", err)
+	}
+	return c, nil
 }
 
 // UseOptions are the inputs of `context use` and `use`.
@@ -236,9 +239,10 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 			err = out.PrintChange(f, shape, msg)
 		}
 	}
-	if env := profile.TrimRef(f.Getenv("AZC_CONTEXT")); err == nil && env != "" {
+	if env := cmdutil.ContextRef(f, ""); err == nil && env != "" {
 		// the variable comes before the default use changed (DESIGN §3),
-		// in every output format
+		// in every output format; white space alone is set, as every
+		// command reads it (ContextRef), and names no context
 		if e, rerr := st.Resolve(env); rerr != nil || !profile.SameName(e.Name, c.Name) {
 			cmdutil.Warn(f.IOStreams, fmt.Sprintf("AZC_CONTEXT=%s still picks the context azc uses here: unset it to use %q", profile.QuoteShort(env), c.Name))
 		}

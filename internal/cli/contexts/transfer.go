@@ -215,7 +215,7 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		var newer *profile.NewerVersionError
 		switch {
 		case errors.As(err, &dup):
-			hint = fmt.Sprintf("edit %s to rename or remove one of the two %ss, then import it again", opts.File, dup.What())
+			hint = fmt.Sprintf("edit %s to %s, then import it again", opts.File, dup.Fix())
 		case errors.As(err, &newer):
 			hint = newer.Hint()
 		}

