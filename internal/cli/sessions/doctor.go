@@ -76,15 +76,13 @@ func sharedParent(stateDir string, add func(name, status, format string, a ...an
 }
 
 // failed is the detail of a check err failed: its message and, when err
-// has one, the way out the commands give as their hint (a profile whose
-// contexts share a name: which file to edit, and how; a file or directory
-// that is a link or another user's: the rm or chown). Every failed check
-// of doctor's that comes from an error is told by it.
+// has one, the way out the commands give as their hint, chosen as they
+// choose it (cmdutil.Classify: a profile whose contexts share a name:
+// which file to edit, and how; a file or directory that is a link or
+// another user's: the rm or chown; a session that cannot be opened: a new
+// one). Every failed check of doctor's that comes from an error is told by
+// it.
 func failed(err error) string {
-	var h interface{ Hint() string }
-	if errors.As(err, &h) && h.Hint() != "" {
-		return err.Error() + "; " + h.Hint()
-	}
 	if _, hints := cmdutil.Classify(err); len(hints) > 0 {
 		return err.Error() + "; " + hints[0]
 	}
