@@ -67,7 +67,9 @@ type Options struct {
 	// is consulted (to decide whether the Secret Service can exist). Nil
 	// reads nothing.
 	Env func(string) string
-	// Warn is called once when Open falls back to plaintext.
+	// Warn is called once when Open falls back to plaintext, and when a
+	// read seals a plaintext blob that has other names (hard links): they
+	// keep its secrets unencrypted, and nothing azc looks at finds them.
 	Warn func(msg string)
 	// Logger receives diagnostics (never secrets). Nil discards.
 	Logger *slog.Logger
@@ -104,6 +106,7 @@ type Store struct {
 	unsealedMu  sync.Mutex
 	unsealed    map[string]string // blobName → key of a blob Get could not seal while its lock was held (unsealedMu)
 	now         func() time.Time
+	warn        func(msg string) // Options.Warn, or nothing
 }
 
 var _ Blobs = (*Store)(nil)
@@ -135,7 +138,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := checkPrivateDir(cdir); err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
 	}
-	s := &Store{dir: cdir, lockTimeout: opts.LockTimeout, log: log, leaveTemps: opts.LeaveTemps, now: time.Now}
+	s := &Store{dir: cdir, lockTimeout: opts.LockTimeout, log: log, leaveTemps: opts.LeaveTemps, now: time.Now, warn: opts.Warn}
+	if s.warn == nil {
+		s.warn = func(string) {}
+	}
 	if opts.testOnlyNow != nil {
 		s.now = opts.testOnlyNow
 	}
@@ -562,10 +568,13 @@ func (s *Store) sealPlaintext(key string) {
 // sealHeld, called with key's lock held, replaces key's blob, when it is
 // plaintext or sealed under another key store's key (needsSeal), by its
 // payload sealed under the store's key. A failure leaves the blob, which
-// stays readable, and is logged.
+// stays readable, and is logged. A plaintext blob with other names (hard
+// links) is sealed all the same, and the store's Warn says that they
+// still hold it unencrypted: the seal replaces the blob by rename, after
+// which no check of the store's can find them.
 func (s *Store) sealHeld(key string) {
 	p := s.path(key)
-	raw, err := profile.ReadOwned(p)
+	raw, linked, err := readBlob(p)
 	if err != nil || len(raw) < plainHdr || !s.needsSeal(raw) {
 		return
 	}
@@ -579,6 +588,31 @@ func (s *Store) sealHeld(key string) {
 		return
 	}
 	s.log.Debug("credential blob sealed under the store's key", "path", p, "backend", s.backend)
+	if le := (*profile.LinkedError)(nil); errors.As(linked, &le) && raw[plainHdr-1] == algPlain {
+		names := "names"
+		if le.Other == 1 {
+			names = "name"
+		}
+		s.warn(fmt.Sprintf("credential blob %s is encrypted now, but its %d other %s (hard links, inode %d) still hold it unencrypted: `find / -inum %d` lists them on its file system; remove them",
+			p, le.Other, names, le.Inode, le.Inode))
+	}
+}
+
+// readBlob reads the blob file at path as Get does (profile.ReadOwned),
+// and tells whether it has other names (profile.CheckLinks: linked, a
+// *profile.LinkedError, or nil).
+func readBlob(path string) (raw []byte, linked, err error) {
+	f, size, err := profile.OpenOwned(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	if size > profile.MaxFileSize {
+		return nil, nil, &profile.TooLargeError{Path: path, Max: profile.MaxFileSize}
+	}
+	linked = profile.CheckLinks(f, path)
+	raw, err = profile.ReadLimited(f, path)
+	return raw, linked, err
 }
 
 func (s *Store) open(key string, raw []byte) ([]byte, error) {
@@ -725,6 +759,11 @@ type FileReport struct {
 	// changed) as a *CorruptError naming the file and the key.
 	// Every read of its account fails until the account signs in again.
 	Damaged []error
+	// Linked holds, for each blob file with names besides its own (hard
+	// links), the *profile.LinkedError naming it: a write replaces the
+	// blob by rename, and each other name keeps what it held for good,
+	// its secrets in the clear when it was plaintext.
+	Linked []error
 	// Blobs counts the blob files.
 	Blobs int
 }
@@ -759,6 +798,9 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 			continue
 		}
 		r.Blobs++
+		if err := profile.CheckLinks(f, p); err != nil {
+			r.Linked = append(r.Linked, err)
+		}
 		if size > profile.MaxFileSize {
 			_ = f.Close()
 			r.Damaged = append(r.Damaged, &profile.TooLargeError{Path: p, Max: profile.MaxFileSize})

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/azcontext/azc/internal/shquote"
 	"github.com/azcontext/azc/internal/sysfile"
 )
 
@@ -66,6 +67,31 @@ func (e *UnsafePathError) Error() string {
 
 // Hint says how to fix it.
 func (e *UnsafePathError) Hint() string { return e.Fix }
+
+// LinkedError reports a state file with names (hard links) besides those
+// azc gives it: azc replaces the file by rename, so each other name keeps
+// what the file held then (a credential blob's secrets, in the clear when
+// it was unencrypted) for good, after azc has replaced or removed it.
+// azc still uses the file; `azc doctor` warns of it.
+type LinkedError struct {
+	Path  string
+	Other int    // how many other names the file has
+	Inode uint64 // the file's inode number, which its other names share
+}
+
+func (e *LinkedError) Error() string {
+	names := "names"
+	if e.Other == 1 {
+		names = "name"
+	}
+	return fmt.Sprintf("%s has %d other %s (hard links), which keep what it holds after azc replaces it", e.Path, e.Other, names)
+}
+
+// Hint says how to find the other names, to remove them.
+func (e *LinkedError) Hint() string {
+	q := shquote.Quote(e.Path)
+	return fmt.Sprintf("`find / -samefile %s` lists every name of it: remove each but %s", q, q)
+}
 
 // ReadLimited reads r to its end, failing with a *TooLargeError naming
 // name past MaxFileSize without reading further. When r is a regular
@@ -605,6 +631,9 @@ type FileCheck struct {
 	// (lstat …: not a directory), or nil. It names the file by its path
 	// alone: Name says what the file is.
 	Err error
+	// Warn is what azc uses the file despite, for the user to look at (a
+	// *LinkedError), or nil.
+	Warn error
 }
 
 // CheckFiles checks the state directory dir, and profile.json and
@@ -613,7 +642,9 @@ type FileCheck struct {
 // directory not writable by others, profile.json within MaxFileSize. A
 // file or state directory that does not exist yet passes: azc makes it.
 // profile.json.bak, when there is one, is checked as profile.json is, and
-// a directory where a write puts a file is reported.
+// a directory where a write puts a file is reported. profile.json or its
+// backup with a name besides the two (a hard link from elsewhere) is in
+// Warn (CheckLinks).
 func CheckFiles(dir string) []FileCheck {
 	dir = filepath.Clean(dir)
 	checks := []FileCheck{{Name: "state directory", Path: dir}}
@@ -631,6 +662,9 @@ func CheckFiles(dir string) []FileCheck {
 			c.Err = err
 		default:
 			c.Err = checkSize(c.Path, size)
+			if c.Name == "profile file" {
+				c.Warn = CheckLinks(f, c.Path, filepath.Join(dir, BackupName), filepath.Join(dir, BackupName+".tmp"))
+			}
 		}
 		if f != nil {
 			_ = f.Close()
@@ -656,10 +690,17 @@ func CheckFiles(dir string) []FileCheck {
 			// one that openState refuses is never offered.
 			f, _, err := openState(c.Path)
 			if f != nil {
+				// one file with profile.json (a write stopped between its
+				// link and its rename) has had its warning as that
+				if !sameFileAt(f, filepath.Join(dir, FileName)) {
+					c.Warn = CheckLinks(f, c.Path, filepath.Join(dir, FileName), c.Path+".tmp")
+				}
 				_ = f.Close()
 			}
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				c.Err = err
+			}
+			if c.Err != nil || c.Warn != nil {
 				checks = append(checks, c)
 			}
 		}

@@ -78,6 +78,16 @@ func notYours(fi fs.FileInfo, path string) error {
 	return nil
 }
 
+// links is the number of names (hard links) of the file fi and its inode
+// number.
+func links(fi fs.FileInfo) (n, ino uint64, ok bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0, false
+	}
+	return uint64(st.Nlink), st.Ino, true
+}
+
 // openError is err, the failure to open the state file at path without
 // following a link, as the *UnsafePathError that says what is there when
 // that is what failed it: a symbolic link (ELOOP), a directory (EISDIR) or

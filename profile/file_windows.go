@@ -45,6 +45,9 @@ func openState(path string) (*os.File, int64, error) {
 	return f, fi.Size(), nil
 }
 
+// links is false: os.FileInfo does not count a file's names here.
+func links(fs.FileInfo) (n, ino uint64, ok bool) { return 0, 0, false }
+
 func notLink(path string) error {
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s", path)}

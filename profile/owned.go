@@ -26,6 +26,31 @@ func ReadOwned(path string) ([]byte, error) {
 	return readLimited(f, path, size)
 }
 
+// CheckLinks reports, as a *LinkedError, a state file f, open at path,
+// that has names besides path and those of ours that name it too (the
+// names azc itself links to the file: profile.json.bak, of profile.json).
+// nil where the system does not count a file's names (Windows).
+func CheckLinks(f *os.File, path string, ours ...string) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	n, ino, ok := links(fi)
+	if !ok || n <= 1 {
+		return nil
+	}
+	other := int(n) - 1
+	for _, o := range ours {
+		if li, err := os.Lstat(o); err == nil && os.SameFile(fi, li) {
+			other--
+		}
+	}
+	if other <= 0 {
+		return nil
+	}
+	return &LinkedError{Path: path, Other: other, Inode: ino}
+}
+
 // CheckOwnedDir checks dir as Open checks the state directory: not a
 // symbolic link (*UnsafePathError), a directory the user owns, and not
 // writable by other users (*InsecureDirError).

@@ -29,8 +29,9 @@ var (
 	ErrExpired = errors.New("session expired: the shell that started it has exited")
 	// ErrWrongKey reports a key that does not open the session's state.
 	ErrWrongKey = errors.New("the session key does not open this session")
-	// ErrDamaged reports a session whose own state (its profile or its
-	// selection) is damaged: the way out is a new session.
+	// ErrDamaged reports a session whose own state (its profile, its
+	// selection, its owner record or its directory) is damaged or refused:
+	// the way out is a new session.
 	ErrDamaged = errors.New("the session's state is damaged")
 )
 

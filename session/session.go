@@ -190,10 +190,14 @@ func Open(runtimeDir string, envValue secret.String) (*Session, error) {
 	}
 	defer clear(key)
 	dir := filepath.Join(sessionsDir(runtimeDir), id)
-	err = checkDirs(runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir), dir)
+	err = checkDirs(runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir))
 	var owner Owner
 	if err == nil {
-		owner, err = readOwner(dir)
+		err = checkDir(dir, false)
+		if err == nil {
+			owner, err = readOwner(dir)
+		}
+		err = damaged(err)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("session %s: %w: it ended or was cleaned up", id, ErrNotFound)
@@ -206,13 +210,31 @@ func Open(runtimeDir string, envValue secret.String) (*Session, error) {
 	}
 	st, err := openStore(dir, key)
 	if err != nil {
-		return nil, fmt.Errorf("session %s: %w", id, err)
+		return nil, fmt.Errorf("session %s: %w", id, damaged(err))
 	}
 	s := &Session{id: id, dir: dir, owner: owner, store: st}
 	if _, err := s.Load(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// damaged is err, a file or directory of the session's own that azc
+// refuses (a FIFO at owner.json, a link for the session's directory), as
+// ErrDamaged: its way out is a new session, whose start collects this one
+// (GC), where moving the file away would leave a session that is gone. A
+// directory all sessions share (the runtime directory) is not the
+// session's own: its own fix mends it, and a new session is refused there
+// too.
+func damaged(err error) error {
+	var ue *profile.UnsafePathError
+	var ide *profile.InsecureDirError
+	var tl *profile.TooLargeError
+	var ie *credstore.InsecureError
+	if errors.As(err, &ue) || errors.As(err, &ide) || errors.As(err, &tl) || errors.As(err, &ie) {
+		return fmt.Errorf("%w: %w", ErrDamaged, err)
+	}
+	return err
 }
 
 func readOwner(dir string) (Owner, error) {

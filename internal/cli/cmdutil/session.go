@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"os"
 
 	"github.com/azcontext/azc"
@@ -43,8 +44,15 @@ func AttachSession(f *Factory) {
 
 // SessionError is the error of a command run with an $AZC_SESSION that
 // cannot be opened, with the ways out. err (package session's) already
-// names the variable or the session.
+// names the variable or the session. The way out is a new session, but for
+// a directory every session shares (the runtime directory) that azc
+// refuses: a new session is refused there too, and the directory's own
+// fix (its hint) is the way out.
 func SessionError(err error) error {
+	var h interface{ Hint() string }
+	if !errors.Is(err, session.ErrDamaged) && errors.As(err, &h) && h.Hint() != "" {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
 	return &ExitError{Code: ExitFailure, Err: err, Hints: []string{newSessionHint}}
 }
 

@@ -76,15 +76,13 @@ func sharedParent(stateDir string, add func(name, status, format string, a ...an
 }
 
 // failed is the detail of a check err failed: its message and, when err
-// has one, the way out the commands give as their hint (a profile whose
-// contexts share a name: which file to edit, and how; a file or directory
-// that is a link or another user's: the rm or chown). Every failed check
-// of doctor's that comes from an error is told by it.
+// has one, the way out the commands give as their hint, chosen as they
+// choose it (cmdutil.Classify: a profile whose contexts share a name:
+// which file to edit, and how; a file or directory that is a link or
+// another user's: the rm or chown; a session that cannot be opened: a new
+// one). Every failed check of doctor's that comes from an error is told by
+// it.
 func failed(err error) string {
-	var h interface{ Hint() string }
-	if errors.As(err, &h) && h.Hint() != "" {
-		return err.Error() + "; " + h.Hint()
-	}
 	if _, hints := cmdutil.Classify(err); len(hints) > 0 {
 		return err.Error() + "; " + hints[0]
 	}
@@ -105,9 +103,12 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("state directory", "fail", "%s", failed(err))
 	} else {
 		for _, c := range profile.CheckFiles(f.StateDir) {
-			if c.Err != nil {
+			switch {
+			case c.Err != nil:
 				add(c.Name, "fail", "%s", failed(c.Err))
-			} else {
+			case c.Warn != nil:
+				add(c.Name, "warn", "%s", failed(c.Warn))
+			default:
 				add(c.Name, "ok", "%s", c.Path)
 			}
 		}
@@ -229,7 +230,8 @@ func sessionFiles(sess *session.Session, add func(name, status, format string, a
 // storeFileProblems reports, under name, what a credential store's Check
 // found wrong: its error, each file azc refuses, each blob it cannot
 // read, with the logout that removes it, and the blobs sealed under a data
-// key that is gone. It reports whether there was any.
+// key that is gone, and warns of each blob with other names (hard links).
+// It reports whether there was any.
 func storeFileProblems(name string, fr credstore.FileReport, err error, logout string, add func(name, status, format string, a ...any)) bool {
 	if err != nil {
 		add(name, "fail", "%s", failed(err))
@@ -247,6 +249,9 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		}
 		add(name, "fail", "%v (sign its account out with `%s` and in again)", e, logout)
 	}
+	for _, e := range fr.Linked {
+		add(name, "warn", "%s", failed(e))
+	}
 	if len(fr.KeyLost) > 0 {
 		msgs := make([]string, len(fr.KeyLost))
 		for i, e := range fr.KeyLost {
@@ -254,7 +259,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		}
 		add(name, "warn", "%d of %d blobs read as signed out: %s", len(fr.KeyLost), fr.Blobs, strings.Join(msgs, "; "))
 	}
-	return len(fr.Unsafe) > 0 || len(fr.Damaged) > 0 || len(fr.KeyLost) > 0
+	return len(fr.Unsafe) > 0 || len(fr.Damaged) > 0 || len(fr.KeyLost) > 0 || len(fr.Linked) > 0
 }
 
 // diagnoseCredentials reports the credential store, its key backend and
