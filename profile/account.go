@@ -73,12 +73,12 @@ func (p *Profile) AccountName(key string) string {
 func accountName(a *Account, others iter.Seq[*Account]) string {
 	var twin, sameEnv, sameTenant bool
 	for o := range others {
-		if o == a || !strings.EqualFold(o.ID, a.ID) {
+		if o == a || !SameName(o.ID, a.ID) {
 			continue
 		}
 		twin = true
-		sameEnv = sameEnv || strings.EqualFold(o.Environment, a.Environment)
-		sameTenant = sameTenant || strings.EqualFold(o.HomeTenantID, a.HomeTenantID)
+		sameEnv = sameEnv || SameName(o.Environment, a.Environment)
+		sameTenant = sameTenant || SameName(o.HomeTenantID, a.HomeTenantID)
 	}
 	switch {
 	case !twin:

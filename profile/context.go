@@ -17,13 +17,13 @@ var ErrNoDefault = errors.New("no default context")
 // Re-login and import update a context of the same identity instead of
 // adding another.
 func (c *Context) SameIdentity(o *Context) bool {
-	if !strings.EqualFold(c.Account, o.Account) || !strings.EqualFold(c.Tenant.ID, o.Tenant.ID) {
+	if !SameName(c.Account, o.Account) || !SameName(c.Tenant.ID, o.Tenant.ID) {
 		return false
 	}
 	if c.Subscription == nil || o.Subscription == nil {
 		return c.Subscription == nil && o.Subscription == nil
 	}
-	return strings.EqualFold(c.Subscription.ID, o.Subscription.ID)
+	return SameName(c.Subscription.ID, o.Subscription.ID)
 }
 
 // Facts returns c without what a user gives one context of its own (its
@@ -308,9 +308,9 @@ func (p *Profile) find(ref string, ix *refIndex) (int, error) {
 	}
 	rules := []rule{
 		{match: func(c *Context) bool { return matchesPowerShellName(c, accountID(c), ref) }},
-		{match: func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.ID, ref) },
+		{match: func(c *Context) bool { return c.Subscription != nil && SameName(c.Subscription.ID, ref) },
 			in: func(ix *refIndex) []int { return ix.bySubID[NameKey(ref)] }},
-		{match: func(c *Context) bool { return c.Subscription != nil && strings.EqualFold(c.Subscription.Name, ref) },
+		{match: func(c *Context) bool { return c.Subscription != nil && SameName(c.Subscription.Name, ref) },
 			in: func(ix *refIndex) []int { return ix.bySubName[NameKey(ref)] }},
 		{match: func(c *Context) bool { return HasNamePrefix(c.Name, ref) },
 			in: func(ix *refIndex) []int { return ix.withPrefix(NameKey(ref)) }},
@@ -376,12 +376,12 @@ func matchesPowerShellName(c *Context, acct, ref string) bool {
 	}
 	for _, t := range tenants {
 		if c.Subscription == nil {
-			if strings.EqualFold(ref, t+" - "+acct) {
+			if SameName(ref, t+" - "+acct) {
 				return true
 			}
 		} else {
 			sub := c.Subscription.Name + " (" + c.Subscription.ID + ")"
-			if strings.EqualFold(ref, sub+" - "+t+" - "+acct) || strings.EqualFold(ref, sub+" - "+acct) {
+			if SameName(ref, sub+" - "+t+" - "+acct) || SameName(ref, sub+" - "+acct) {
 				return true
 			}
 		}

@@ -81,7 +81,7 @@ func importAzureCLI(data []byte) (*Imported, error) {
 			Environment: env,
 			Tenant:      Tenant{ID: s.TenantID, DefaultDomain: s.TenantDefaultDomain, DisplayName: s.TenantDisplayName},
 		}
-		if s.ID != "" && !strings.EqualFold(s.ID, s.TenantID) && s.Name != azTenantLevel {
+		if s.ID != "" && !SameName(s.ID, s.TenantID) && s.Name != azTenantLevel {
 			c.Subscription = &Subscription{ID: s.ID, Name: s.Name, State: s.State, TenantID: s.TenantID}
 		}
 		i := imp.addAccount(a)
