@@ -268,7 +268,7 @@ func Unmarshal(data []byte, v any) error {
 // bounds a file's bytes, but encoding/json makes a Go value of hundreds
 // of bytes of each three-byte `{},` (a Context, an Account, and the
 // slice grown for them) and of some 100 bytes of each `"",`, so that 64
-// MiB of them took 10 GB and 40 s. A profile of 100,000 contexts with
+// MiB of them would take 10 GB and 40 s. A profile of 100,000 contexts with
 // every field set holds about 400,000 objects and 1,800,000 values (a
 // test holds the limits to that); at the limits one decoding takes about
 // 2 s and 500 MB.

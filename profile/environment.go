@@ -54,8 +54,8 @@ func (p *Profile) AllEnvironments() []Environment {
 	return append(BuiltinEnvironments(), p.Environments...)
 }
 
-// Environment returns the environment called name (case-insensitive),
-// built-in or custom.
+// Environment returns the environment called name (SameName), built-in
+// or custom.
 func (p *Profile) Environment(name string) (Environment, error) {
 	return p.environment(name, nil)
 }
@@ -91,8 +91,8 @@ func (p *Profile) environmentAt(name string, at map[string]int) int {
 
 // environmentIndex maps the NameKey of each custom environment's name to
 // the position of the first of that name, for changes of many (an
-// import of tens of thousands, each looked up once: a scan each took
-// O(n²), 26 s for 80,000).
+// import of tens of thousands, each looked up once: a scan for each
+// would take O(n²) time, 26 s for 80,000).
 func (p *Profile) environmentIndex() map[string]int {
 	at := make(map[string]int, len(p.Environments))
 	for i := range p.Environments {

@@ -716,7 +716,7 @@ func CheckFiles(dir string) []FileCheck {
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // sameState reports whether the state file at path holds text (ok says
-// the file exists, as readState's ok). It reads the file through a small
+// that the file existed when text was read: readState gave a FileInfo). It reads the file through a small
 // buffer rather than into a copy of its own: under profile.lock, this is
 // how a writer checks that what it read before the lock is still the file.
 func sameState(path, text string, ok bool) (bool, error) {

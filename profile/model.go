@@ -72,7 +72,7 @@ type Subscription struct {
 }
 
 // Context is a named (account, tenant, optional subscription, environment)
-// tuple. Names are unique, compared case-insensitively.
+// tuple. Names are unique under SameName.
 type Context struct {
 	Name           string            `json:"name"`
 	Account        string            `json:"account"` // Account.Key() of the account it uses
