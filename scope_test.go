@@ -230,10 +230,10 @@ func TestEnablingAutosaveKeepsWhatTheMovedContextLeavesEmpty(t *testing.T) {
 // TestEnablingAutosaveMovesEachSessionContextApart: a moved context whose
 // name a profile context of another identity took meanwhile (in another
 // shell, where the session is not seen) gets a distinct name that no other
-// context of the session holds either: the session's "P1" became "P1
-// (dave@contoso.com)", and the session's own "P1 (dave@contoso.com)",
-// moved next, then updated it, so two contexts of the shell became one and
-// the first's storage account was lost.
+// context of the session holds either: were the session's "P1" to become
+// "P1 (dave@contoso.com)" while the session holds a context of that name,
+// moving that one next would update it, two contexts of the shell would
+// become one and the first's storage account would be lost.
 func TestEnablingAutosaveMovesEachSessionContextApart(t *testing.T) {
 	t.Parallel()
 	st, _ := scopeState(t)

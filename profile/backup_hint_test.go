@@ -10,8 +10,8 @@ import (
 
 // TestTheBackupIsOfferedOnlyWhenItReads: a profile that does not parse
 // offers profile.json.bak as "the last good copy" only when the backup
-// itself decodes; a damaged backup was offered all the same, and the cp
-// of the hint replaced one unusable profile with another.
+// itself decodes: offered, a damaged backup would have the cp of the
+// hint replace one unusable profile with another.
 func TestTheBackupIsOfferedOnlyWhenItReads(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {

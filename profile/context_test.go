@@ -196,8 +196,8 @@ func TestReloginUpdatesInsteadOfDuplicating(t *testing.T) {
 // or storage account holds a control character (CheckExported) is
 // refused with ErrInvalidContext, whichever way it comes (a library
 // caller's SetContext, a sign-in, a copy between scopes), and the profile
-// is left as it was: a NUL in either was stored, and every `azc exec`
-// under the context failed with exit 126.
+// is left as it was: stored, a NUL in either would fail every `azc exec`
+// under the context with exit 126.
 func TestUpsertRefusesWhatExecCannotExport(t *testing.T) {
 	t.Parallel()
 	bad := ctxFor(alice, "t1", "abc\x00def", "Bad")

@@ -11,10 +11,10 @@ import (
 // one of its top-level members twice ("contexts" pasted below the old
 // array, a second "defaultContext", "Contexts" beside "contexts", which
 // encoding/json reads into one field) is refused with the path, the key
-// and the way out, and never written: encoding/json kept the last and
-// dropped the first without a word, so that `azc context list` showed
-// only the second array and the next write (an `environment add`) left
-// the contexts of the first gone for good.
+// and the way out, and never written: encoding/json keeps the last and
+// drops the first without a word, so that `azc context list` would show
+// only the second array and the next write (an `environment add`) would
+// lose the contexts of the first for good.
 func TestAKeyTwiceInTheProfileIsRefused(t *testing.T) {
 	t.Parallel()
 	ctx := func(name string) string {
@@ -65,8 +65,8 @@ func TestAKeyTwiceInTheProfileIsRefused(t *testing.T) {
 // profile's objects (a context, its tenant or subscription, an account,
 // an environment, the settings; under two spellings encoding/json reads
 // into one field too) or a property given twice is refused, as a
-// top-level member twice is, naming where: encoding/json kept the last
-// and the first was lost at the next write that encoded the context. Two
+// top-level member twice is, naming where: encoding/json keeps the last,
+// and the next write that encoded the context would lose the first. Two
 // properties whose names differ only in case are two properties.
 func TestAKeyTwiceInAContextIsRefused(t *testing.T) {
 	t.Parallel()
@@ -114,8 +114,8 @@ func TestAKeyTwiceInAContextIsRefused(t *testing.T) {
 
 // TestADuplicateKeyIsQuotedShort: a key given twice is quoted in the
 // error and its hint as QuoteShort quotes it, its first 80 bytes and its
-// length: a hand-made file's property key of 100,000 letters, twice, was
-// quoted whole, three times.
+// length, not whole: a hand-made file's property key of 100,000 letters,
+// given twice, would be quoted three times.
 func TestADuplicateKeyIsQuotedShort(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("k", 100_000)

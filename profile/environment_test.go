@@ -7,10 +7,10 @@ import (
 	"github.com/azcontext/azc/profile"
 )
 
-// TestCheckEndpointRefusesAHostNameNoDNSCanHold: `environment add x
-// --arm-endpoint https://<70,000 a's>.test/` was kept, and failed only when
-// azc connected; a host name over 253 bytes is refused where it is given,
-// and one of 253 bytes, or an address, is kept.
+// TestCheckEndpointRefusesAHostNameNoDNSCanHold: a host name over 253
+// bytes (`environment add x --arm-endpoint https://<70,000 a's>.test/`)
+// is refused where it is given, not when azc first connects; one of 253
+// bytes, or an address, is kept.
 func TestCheckEndpointRefusesAHostNameNoDNSCanHold(t *testing.T) {
 	t.Parallel()
 	label := strings.Repeat("a", 63)
@@ -30,13 +30,12 @@ func TestCheckEndpointRefusesAHostNameNoDNSCanHold(t *testing.T) {
 
 // TestCheckEndpointRefusesWhatNoEndpointCanHold: an endpoint with a port
 // no TCP connection can have, a query or a fragment, or a user name and
-// password is refused where it is given: `environment add x
-// --authority-host https://127.0.0.1:99999/` was kept, and its sign-in
-// said "no answer from the identity provider … check the network";
-// "https://host/?x=1" was kept as "https://host/?x=1/", every URL made
-// from it a query, and its sign-in refused as no URL; and
-// "https://user:password@host/" put the password in profile.json, which
-// holds no secret. The error never shows the password.
+// password is refused where it is given: kept, `--authority-host
+// https://127.0.0.1:99999/` would fail its sign-in as "no answer from the
+// identity provider … check the network", "https://host/?x=1" would
+// become "https://host/?x=1/", every URL made from it a query, and
+// "https://user:password@host/" would put the password in profile.json,
+// which holds no secret. The error never shows the password.
 func TestCheckEndpointRefusesWhatNoEndpointCanHold(t *testing.T) {
 	t.Parallel()
 	for _, v := range []string{"https://127.0.0.1:65535/", "https://127.0.0.1:1/", "https://login.microsoftonline.com/", "http://[::1]:8080/arm/"} {

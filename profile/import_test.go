@@ -773,8 +773,8 @@ func TestImportSaysWhichNamesItCannotKeep(t *testing.T) {
 // TestImportLeavesOutATenantNoTenantIDCanBe: a context whose tenant, or
 // whose account's home tenant, no tenant id or domain can be (a /, ?, ..)
 // is left out with a warning, as a context without a tenant is: the tenant
-// ends the authority URL of every token request, and "../../x?y" was
-// imported and then sent as a path.
+// ends the authority URL of every token request, where "../../x?y" would
+// be sent as a path.
 func TestImportLeavesOutATenantNoTenantIDCanBe(t *testing.T) {
 	t.Parallel()
 	orig, err := profile.Import(readFixture(t, "azureProfile.json"))
@@ -818,9 +818,8 @@ func TestImportLeavesOutATenantNoTenantIDCanBe(t *testing.T) {
 // account holding a control character (a NUL, which no environment
 // variable can hold, an escape, a newline) is left out with a warning
 // naming it, in every format: the context of such a subscription id, the
-// storage account alone. Each was imported, and `azc exec -- true` under
-// the context then failed with exit 126, "environment variable contains
-// NUL".
+// storage account alone: imported, each would fail `azc exec -- true`
+// under the context with exit 126, "environment variable contains NUL".
 func TestImportLeavesOutWhatExecCannotExport(t *testing.T) {
 	t.Parallel()
 	const good = "11111111-1111-1111-1111-111111111111"

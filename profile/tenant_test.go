@@ -6,9 +6,9 @@ import (
 )
 
 // TestValidTenant: a tenant id or domain, and nothing else, as it ends
-// the authority URL; a domain within DNS's bounds: `azc token --tenant`
-// of 100,000 letters was sent, and the identity provider's refusal of so
-// long a URL was said to be "no answer from the identity provider".
+// the authority URL; a domain within DNS's bounds: sent, `azc token
+// --tenant` of 100,000 letters would make a URL the identity provider
+// refuses, which reads as "no answer from the identity provider".
 func TestValidTenant(t *testing.T) {
 	t.Parallel()
 	for s, want := range map[string]bool{
