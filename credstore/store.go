@@ -241,9 +241,9 @@ func refused(err error) bool {
 // keyRefsFor names the data key of the store under state directory abs.
 // The key is the directory's, whichever path reaches it (a parent that is
 // a symbolic link): ref is named for abs with every link resolved. given
-// is the name for abs as it is, links and all, which azc gave keys before
-// it resolved them (nil when the two are one): loadOrCreateKey takes over
-// a key of that name where ref has none.
+// is the name of abs as it is, links and all (nil when the two are one):
+// where ref has no key, loadOrCreateKey takes over a key stored under
+// that name.
 func keyRefsFor(abs string) (ref KeyRef, given *KeyRef) {
 	named := abs
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
@@ -420,8 +420,8 @@ func (s *Store) Dir() string { return s.dir }
 // profile.NameKey, so that two keys the same under azc's one name rule
 // (profile.SameName: "A" and "a", "ſ" and "s") are one blob with one lock,
 // as they are one account (profile.Account.Key), and keys the rule tells
-// apart ("İ" and "i") are two. A key that is its own NameKey, as every
-// account key azc makes and every ASCII key it has stored, is its name.
+// apart ("İ" and "i") are two. An account key azc makes (Account.Key) is
+// its own NameKey, and so names its blob as it is.
 func blobName(key string) string { return profile.NameKey(key) }
 
 // path is the file of key's blob: the hex SHA-256 of its blobName.
@@ -446,9 +446,8 @@ func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
 // Get returns the blob stored under key. A missing blob gives ErrNotFound;
 // a blob sealed under a lost data key gives *KeyLostError (which matches
 // ErrNotFound too); a damaged blob, or one over profile.MaxFileSize, gives
-// a *CorruptError; a
-// blob file that is a symbolic link, not a regular file or another user's
-// gives a *profile.UnsafePathError naming it. A plaintext blob, written
+// a *CorruptError; a blob file that is a symbolic link, not a regular file
+// or another user's gives a *profile.UnsafePathError naming it. A plaintext blob, written
 // while no key store was reachable, is encrypted in place once one is
 // (see sealPlaintext).
 func (s *Store) Get(key string) ([]byte, error) {

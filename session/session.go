@@ -428,9 +428,9 @@ func StoppedCreations(runtimeDir string) ([]profile.TempFile, error) {
 
 // GC removes the sessions under runtimeDir whose owner is gone, and the
 // hidden directories of creations stopped before they finished (older than
-// profile.StaleTempAge), and returns how many it removed. alive decides liveness by pid; nil uses
-// Owner.Alive, which also compares start time and boot id so that a reused
-// pid does not keep a dead shell's session. A missing runtime directory
+// profile.StaleTempAge), and returns how many it removed. alive decides
+// liveness by pid; nil uses Owner.Alive, which also compares start time
+// and boot id so that a reused pid does not keep a dead shell's session. A missing runtime directory
 // holds no sessions.
 func GC(runtimeDir string, alive func(pid int) bool) (removed int, err error) {
 	base := sessionsDir(runtimeDir)
