@@ -350,12 +350,12 @@ func armEnvironment(env profile.Environment) string {
 	if !env.BuiltIn {
 		return ""
 	}
-	switch strings.ToLower(env.Name) {
-	case "azurecloud":
+	switch env.Name { // a built-in environment has its own spelling
+	case "AzureCloud":
 		return "public"
-	case "azurechinacloud":
+	case "AzureChinaCloud":
 		return "china"
-	case "azureusgovernment":
+	case "AzureUSGovernment":
 		return "usgovernment"
 	}
 	return ""
@@ -501,13 +501,13 @@ func allowedHosts(env profile.Environment) []string {
 	if !env.BuiltIn {
 		return append(hosts, "management.azure.com", "management.core.windows.net")
 	}
-	switch strings.ToLower(env.Name) {
-	case "azurecloud":
+	switch env.Name { // a built-in environment has its own spelling
+	case "AzureCloud":
 		hosts = append(hosts, "azure.com", "azure.net", "windows.net", "graph.microsoft.com",
 			"loganalytics.io", "azurecr.io", "azuredatabricks.net", "azuresynapse.net", "azure-api.net", "powerbi.com")
-	case "azurechinacloud":
+	case "AzureChinaCloud":
 		hosts = append(hosts, "chinacloudapi.cn", "azure.cn", "azurecr.cn", "azuresynapse.azure.cn")
-	case "azureusgovernment":
+	case "AzureUSGovernment":
 		hosts = append(hosts, "usgovcloudapi.net", "azure.us", "microsoft.us", "azurecr.us", "loganalytics.us")
 	}
 	return hosts
