@@ -11,8 +11,8 @@ import (
 // name rule (profile.SameName: ſ and s, the Kelvin sign and k) are one
 // account with one key, so one credential blob; two ids the rule tells
 // apart (İ and i, which strings.ToLower equates) are two accounts with two
-// keys. An ASCII key is the lower case of (environment|home tenant|id), as
-// azc has always stored it.
+// keys. An ASCII key is the lower case of (environment|home tenant|id),
+// the key the blobs of ASCII accounts are stored under.
 func TestAccountKeyIsTheOneNameRule(t *testing.T) {
 	t.Parallel()
 	acct := func(id string) profile.Account {

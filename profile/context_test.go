@@ -85,8 +85,9 @@ func TestDefaultNameAddsASuffixWhenEveryFormIsTaken(t *testing.T) {
 // context may have (one holding a NUL, from an ARM listing or an az CLI
 // file; not UTF-8, from a Go caller) gives a context a name checkName
 // takes, its stray bytes each U+FFFD, rather than one the profile then
-// refuses to write: `azc context import` of an azureProfile.json holding
-// "x\x00y" failed whole with `context 7: "x\x00y": invalid context name`.
+// refuses to write, which would fail a whole `azc context import` of an
+// azureProfile.json holding "x\x00y" with `context 7: "x\x00y": invalid
+// context name`.
 func TestDefaultNamesAreNamesAContextMayHave(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ sub, account, want string }{
@@ -623,8 +624,8 @@ func TestAmbiguousErrorNamesTenThenCounts(t *testing.T) {
 
 // TestErrorsQuoteAReferenceOf80BytesAtMost: a reference that matches
 // nothing or too much is quoted as QuoteShort quotes it, its first 80
-// bytes and its length: `azc use` of 100,000 letters gave an error of
-// 100,000 letters.
+// bytes and its length: quoted whole, `azc use` of 100,000 letters would
+// give an error of 100,000 letters.
 func TestErrorsQuoteAReferenceOf80BytesAtMost(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a", 100_000)

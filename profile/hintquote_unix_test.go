@@ -15,8 +15,8 @@ import (
 // TestHintCommandsQuoteTheirPaths: a hint's command (chmod, cp) names a
 // path with a space as one shell word, so that it can be pasted: macOS's
 // state directory is under "~/Library/Application Support", where
-// `chmod 600 /Users/a/Library/Application Support/azc/profile.json` named
-// two files, neither of them the profile.
+// `chmod 600 /Users/a/Library/Application Support/azc/profile.json`
+// would name two files, neither of them the profile.
 func TestHintCommandsQuoteTheirPaths(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "Application Support")

@@ -237,7 +237,8 @@ func TestAWriteDoesNotRenameATemporaryFileItDidNotMake(t *testing.T) {
 // another goroutine starts while a lock is held has a copy of the lock
 // file's descriptor from its fork to its exec (a duplicate stands in for
 // it here); CloseLock releases the lock all the same, where closing the
-// file alone left it held by the copy, and the next writer waited.
+// file alone would leave it held by the copy, and the next writer would
+// wait.
 func TestCloseLockReleasesTheLockACopyOfItsDescriptorHolds(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "profile.lock")

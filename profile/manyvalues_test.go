@@ -29,12 +29,12 @@ func manyOf(key, elem string, n int) []byte {
 
 // TestDecodeRefusesMoreValuesThanItReads: a file within MaxFileSize whose
 // values are tiny (`{}` three bytes each) decodes into hundreds of times
-// its size: 64 MiB of `{},` as accounts took 10 GB and 40 s, and ended in
-// "fatal error: out of memory" with a stack trace where memory is
-// limited. More objects or values than a profile of 100,000 contexts
-// holds are refused before anything is decoded, with an error that says
-// so, by Decode and Import alike (Unmarshal, which session records go
-// through too).
+// its size: 64 MiB of `{},` as accounts would take 10 GB and 40 s to
+// decode, and end in "fatal error: out of memory" with a stack trace
+// where memory is limited. More objects or values than a profile of
+// 100,000 contexts holds are refused before anything is decoded, with an
+// error that says so, by Decode and Import alike (Unmarshal, which
+// session records go through too).
 func TestDecodeRefusesMoreValuesThanItReads(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -99,8 +99,8 @@ func TestCountValuesSkipsStrings(t *testing.T) {
 // TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads: a profile.json in
 // Encode's layout whose header holds more accounts than Decode reads (each
 // `{}`, which the skim does not read itself and has encoding/json decode)
-// is refused by a Store's read as Decode refuses it: 60 MiB of them took
-// 5.4 GB and 8 s of every `azc context show`.
+// is refused by a Store's read as Decode refuses it: 60 MiB of them would
+// take 5.4 GB and 8 s of every `azc context show`.
 func TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("{\n  \"version\": 1,\n  \"generation\": 3,\n  \"settings\": {},\n  \"accounts\": [\n")
@@ -112,8 +112,8 @@ func TestAStoreRefusesAHeaderOfMoreObjectsThanDecodeReads(t *testing.T) {
 	}
 	b.WriteString("\n  ],\n  \"contexts\": [\n    {\"name\":\"a\",\"account\":\"k\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"}}\n  ]\n}\n")
 	s := storeWith(t, []byte(b.String()))
-	// refused undecoded: decoded first, the accounts took a hundred and
-	// more bytes of memory each, some 150 times the file's size
+	// refused undecoded: decoded first, the accounts would take a hundred
+	// and more bytes of memory each, some 150 times the file's size
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	_, err := s.View()
@@ -227,9 +227,9 @@ func TestAHeaderInEncodesLayoutOfMoreAccountsThanDecodeReadsIsRefused(t *testing
 
 // TestAHeaderOfBlankLinesIsNotTakenForManyElements: the skim sizes the
 // accounts it decodes by the header's lines, one an account in Encode's
-// layout; an array of blank lines (60 MB of them, within MaxFileSize)
-// made it ask for 10 GB before it read one, a Go fatal error where memory
-// is limited.
+// layout; an array of blank lines (60 MB of them, within MaxFileSize),
+// taken for as many accounts, would have it ask for 10 GB before it read
+// one, a Go fatal error where memory is limited.
 func TestAHeaderOfBlankLinesIsNotTakenForManyElements(t *testing.T) {
 	for _, key := range []string{"accounts", "environments"} {
 		text := "{\n  \"version\": 1,\n  \"generation\": 3,\n  \"" + key + "\": [" + strings.Repeat("\n", 1<<20) + "],\n  \"contexts\": []\n}\n"
@@ -246,9 +246,9 @@ func TestAHeaderOfBlankLinesIsNotTakenForManyElements(t *testing.T) {
 
 // TestImportPowerShellTenantsAreValues holds the tenants of an Azure
 // PowerShell file's accounts, each Tenants one string of ids joined by
-// commas, to the values Unmarshal reads of a file: 60 MB of "t," in one
-// account took 22 s and 2.9 GB to import before the profile's size refused
-// it. Fewer are imported.
+// commas, to the values Unmarshal reads of a file: unbounded, 60 MB of
+// "t," in one account would take 22 s and 2.9 GB to import before the
+// profile's size refused it. Fewer are imported.
 func TestImportPowerShellTenantsAreValues(t *testing.T) {
 	file := func(tenants string) []byte {
 		data, err := json.Marshal(map[string]any{"Contexts": map[string]any{"x": map[string]any{
@@ -272,9 +272,9 @@ func TestImportPowerShellTenantsAreValues(t *testing.T) {
 }
 
 // TestDefaultNameOfManyAlikeLooksUpFew holds defaultName, in a batch, to a
-// few lookups when many contexts share one subscription name: it tried
-// each suffix from (2) on, one name made and looked up each, so that an
-// import of 20,000 contexts of one subscription name took 55 s.
+// few lookups when many contexts share one subscription name: trying
+// each suffix from (2) on, one name made and looked up each, an import of
+// 20,000 contexts of one subscription name would take 55 s.
 func TestDefaultNameOfManyAlikeLooksUpFew(t *testing.T) {
 	const n = 2000
 	ctx := func(i int) Context {
@@ -347,8 +347,8 @@ func TestMergeOfManyEnvironments(t *testing.T) {
 }
 
 // BenchmarkImportManyEnvironments is the cost of an import of 20,000
-// custom environments: a scan of them for each took O(n²), 26 s for
-// 80,000 (`azc context import`); each is now looked up in a map.
+// custom environments, each looked up in a map: a scan of them for each
+// would take O(n²), 26 s for 80,000 (`azc context import`).
 func BenchmarkImportManyEnvironments(b *testing.B) {
 	data := psEnvironments(20000)
 	for b.Loop() {
@@ -364,7 +364,7 @@ func BenchmarkImportManyEnvironments(b *testing.B) {
 // import brings keeps its own entries of az's token cache, and the
 // AppMetadata entry of their client goes with each; entries over
 // MaxFileSize in all are recorded for none, with a warning: a 9.5 MB cache
-// whole beside each of 200 accounts took 83 s and 1.7 GB of disk.
+// whole beside each of 200 accounts would take 83 s and 1.7 GB of disk.
 func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 	azProfile := func(users int) []byte {
 		subs := make([]map[string]any, users)
@@ -408,9 +408,10 @@ func TestATokenCacheOfManyAccountsIsNotCopiedWithoutEnd(t *testing.T) {
 
 // TestTheSkimCountsTheContextsWithTheHeader: a file whose header is within
 // Decode's limits but whose header and contexts together are over them is
-// refused by every read, as Decode refuses it: the skim held the header
-// alone to the limits, so `context show` (a streamed read) answered from
-// a file that `context list -o json` (a whole decoding) refused.
+// refused by every read, as Decode refuses it: were the skim to hold the
+// header alone to the limits, `context show` (a streamed read) would
+// answer from a file that `context list -o json` (a whole decoding)
+// refuses.
 func TestTheSkimCountsTheContextsWithTheHeader(t *testing.T) {
 	const contexts = "\n  ],\n  \"contexts\": [\n" +
 		"    {\"name\":\"a\",\"account\":\"azurecloud||u\",\"environment\":\"AzureCloud\",\"tenant\":{\"id\":\"t\"},\"subscription\":{\"id\":\"s\",\"name\":\"S\",\"tenantId\":\"t\"},\"properties\":{\"x\":\"1\"}},\n" +

@@ -216,9 +216,9 @@ func TestANameThatIsNotUTF8IsRefused(t *testing.T) {
 }
 
 // TestANameWithANULIsRefused: a name holding a NUL cannot be given on a
-// command line, nor exported to a child in AZC_CONTEXT (azc exec failed
-// with "environment variable contains NUL", exit 126), so it is no name a
-// context may have, by the one rule every write and Decode apply.
+// command line, nor exported to a child in AZC_CONTEXT (azc exec would
+// fail with "environment variable contains NUL", exit 126), so it is no
+// name a context may have, by the one rule every write and Decode apply.
 func TestANameWithANULIsRefused(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"a\x00b", "\x00", "x\x00"} {

@@ -140,8 +140,9 @@ func plantSocket(t *testing.T, path string) {
 
 // TestASocketIsRefusedAsNoRegularFile: a socket at profile.json,
 // profile.lock or a file OpenOwned opens (a credential blob) is refused
-// as a FIFO is, as no regular file, with its path and the way out; every
-// command said only "open …: no such device or address", and doctor too.
+// as a FIFO is, as no regular file, with its path and the way out, not
+// with a bare "open …: no such device or address" from every command and
+// from doctor.
 func TestASocketIsRefusedAsNoRegularFile(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{FileName, LockName, "blob"} {
