@@ -502,8 +502,9 @@ func (selectionsLost) UpdateSelections(func(*session.Selections) error) error {
 // (bob) in the shell is stopped after it wrote the shell's hold and
 // before it stored the selection: the shell still uses Development, so
 // the holds must still name alice, or the next sweep takes the tokens of
-// the shell's selection (`azc token` there: "not signed in"). The hold
-// named bob alone, alice marked released.
+// the shell's selection (`azc token` there: "not signed in"): until the
+// selection is stored, the hold names bob beside alice, not bob alone
+// with alice marked released.
 func TestASwitchStoppedBeforeItsSelectionKeepsTheHoldOfTheSelection(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "azc")
@@ -587,9 +588,9 @@ func (s storesThenDies) UpdateSelections(fn func(*session.Selections) error) err
 // context, overtaken by the second to Bob's, which stores and settles its
 // selection; then the first stores Carol's and is killed. The shell uses
 // Carol's context, so the holds must name her: the second switch's settle
-// let go of every account but Bob's, Carol's among them, and the next
-// sweep would take the tokens of the shell's selection once her last
-// context went elsewhere.
+// keeps Carol's, which a switch still running holds, beside Bob's: were
+// it to let go of every account but Bob's, the next sweep would take the
+// tokens of the shell's selection once her last context went elsewhere.
 func TestTwoSwitchesInOneShellKeepTheStoredSelectionHeld(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "azc")

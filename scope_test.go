@@ -283,7 +283,7 @@ func TestEnablingAutosaveMovesEachSessionContextApart(t *testing.T) {
 // Set-AzContext is create-or-update by name, and so is `context set
 // --name N` in one scope where the other scope holds N for another
 // identity: the first makes "N (<account>)", and the same change again
-// updates that one. It added "N (<account> 2)", then "… 3", one more
+// updates that one, not adding "N (<account> 2)", then "… 3", one more
 // context of the same subscription each time, in either scope.
 func TestSetContextUnderANameTheOtherScopeHoldsUpdatesTheContextItMade(t *testing.T) {
 	t.Parallel()
@@ -461,8 +461,8 @@ func TestAChangeAskedOfTheUserScopeSeesTheProfile(t *testing.T) {
 // TestAShellsOwnAutosaveOffShowsNoProfileHiddenByTheUserSetting: a shell's
 // own autosave setting only turns the profile's contexts on: with autosave
 // disabled at user scope, a shell that disables it for itself too sees no
-// profile context, as a new shell does (DESIGN §3); one that enables it
-// for itself sees them.
+// profile context, as a new shell does (docs/sessions.md); one that
+// enables it for itself sees them.
 func TestAShellsOwnAutosaveOffShowsNoProfileHiddenByTheUserSetting(t *testing.T) {
 	t.Parallel()
 	st, _ := scopeState(t)
