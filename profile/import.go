@@ -213,7 +213,7 @@ func (imp *Imported) dropBadTenants() {
 // dropUnexportable leaves out, with a warning, each context whose
 // subscription id `azc exec` could not export (CheckExported), and the
 // storage account, alone, of a context whose storage account it could
-// not: a NUL in either made every exec under the context fail.
+// not: a NUL in either would make every exec under the context fail.
 func (imp *Imported) dropUnexportable() {
 	kept, def := imp.Contexts[:0:0], -1
 	for i, c := range imp.Contexts {
