@@ -65,6 +65,13 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 	if opts.File != "-" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "exported to %s\n", opts.File)
 	}
+	if len(b.Contexts) == 0 {
+		// a new install, or the profile's contexts hidden: an export
+		// of none, and the way to have some, as `context list` says
+		if h := cmdutil.MissingContextsHint(f); h != "" {
+			cmdutil.PrintHint(f.IOStreams, h)
+		}
+	}
 	if opts.WithCredentials {
 		cmdutil.Warn(f.IOStreams, fmt.Sprintf("the export holds the credentials of %d account(s) in plaintext: keep it private and delete it once imported", len(b.Credentials)))
 	}
