@@ -195,7 +195,7 @@ func (p *Profile) setEnvironment(e Environment, at map[string]int) error {
 func (p *Profile) RemoveEnvironment(name string) error {
 	name = strings.TrimSpace(name)
 	if _, ok := builtinEnvironment(name); ok {
-		return fmt.Errorf("environment %s: %w", name, ErrBuiltinEnvironment)
+		return fmt.Errorf("environment %s: %w", QuoteShort(name), ErrBuiltinEnvironment)
 	}
 	idx := -1
 	for i := range p.Environments {
@@ -213,7 +213,7 @@ func (p *Profile) RemoveEnvironment(name string) error {
 		}
 	}
 	if len(users) > 0 {
-		return fmt.Errorf("environment %s is used by %s: %w", name, listed(users), ErrEnvironmentInUse)
+		return fmt.Errorf("environment %s is used by %s: %w", QuoteShort(name), listed(users), ErrEnvironmentInUse)
 	}
 	p.Environments = append(p.Environments[:idx], p.Environments[idx+1:]...)
 	return nil

@@ -217,7 +217,13 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 			return err
 		}
 	}
-	_, err = st.Update(scope, func(p *profile.Profile) error { return p.RemoveEnvironment(opts.Name) })
+	removed := strings.TrimSpace(opts.Name) // the environment's name, as the profile spells it
+	_, err = st.Update(scope, func(p *profile.Profile) error {
+		if e, err := p.FindEnvironment(opts.Name); err == nil {
+			removed = e.Name
+		}
+		return p.RemoveEnvironment(opts.Name)
+	})
 	switch {
 	case errors.Is(err, profile.ErrBuiltinEnvironment):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "only an environment added with `azc environment add` can be removed")
@@ -226,7 +232,7 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termtext.Escape(strings.TrimSpace(opts.Name)), cmdutil.ScopeName(scope))
+	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termtext.Escape(removed), cmdutil.ScopeName(scope))
 	return nil
 }
 
