@@ -159,3 +159,52 @@ func TestLoginRacingLogoutOrRemoveLosesNoCredentials(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestDoctorRacingASignOutReportsNoLostCredentials runs `azc doctor`
+// while `azc logout` signs the account of the only context out (150
+// races, in 3 state directories at once): the sign-out never leaves a
+// context without its blob, so doctor, which reads the profile and the
+// blobs without a lock, must never report one ("has no credentials"),
+// whichever it read first.
+func TestDoctorRacingASignOutReportsNoLostCredentials(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+	s := emulatortest.Start(t, nil)
+	const lanes, races = 3, 50
+	login := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none"}
+	var wg sync.WaitGroup
+	for lane := range lanes {
+		p := newAzcProc(t, bin, s, "AZURE_CLIENT_SECRET="+emulator.DefaultServicePrincipalSecret)
+		wg.Go(func() {
+			for i := range races {
+				p.ok(t, login...)
+				offset := time.Duration((lane*races+i)%10) * 2 * time.Millisecond
+				var lerr, derr error
+				var lout, dout []byte
+				var race sync.WaitGroup
+				race.Go(func() { lout, lerr = p.cmd("logout", emulator.DefaultServicePrincipalID, "-o", "none").CombinedOutput() })
+				race.Go(func() {
+					time.Sleep(offset)
+					dout, derr = p.cmd("doctor").Output()
+				})
+				race.Wait()
+				if lerr != nil {
+					t.Errorf("lane %d race %d: logout: %v %s", lane, i, lerr, lout)
+					return
+				}
+				if derr != nil {
+					t.Errorf("lane %d race %d: doctor: %v", lane, i, derr)
+					return
+				}
+				if strings.Contains(string(dout), "has no credentials") {
+					t.Errorf("lane %d race %d (doctor after %s): doctor reports credentials a sign-out lost:\n%s", lane, i, offset, dout)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

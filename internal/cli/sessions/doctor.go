@@ -171,7 +171,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		if cs := diagnoseCredentials(f, r, accountKeys, add); cs != nil {
 			tempDirs = append(tempDirs, cs.Dir())
 			if loaded != nil {
-				missingCredentials(cs, loaded, add)
+				loaded = missingCredentials(cs, loaded, st.Store().Load, add)
 				unusedCredentials(cs, f.StateDir, loaded, add)
 			}
 		}
@@ -368,9 +368,50 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 // import without tokens, a blob removed by hand or a process stopped
 // where that order was broken does. A managed identity has no blob; a
 // blob that is there but cannot be read is credentialFiles'.
-func missingCredentials(cs *credstore.Store, p *profile.Profile, add func(name, status, format string, a ...any)) {
-	contexts := map[string][]string{} // by account key, in the profile's order
-	var keys []string
+//
+// Doctor takes no lock, so a sign-out or a context removal may remove
+// the contexts and then the blob between its read of p and its look at
+// the blobs: a blob is missing only when the profile, read again
+// (reload) after the look, is still p (its generation), and otherwise
+// the look is made again on the profile read then (a few times, then it
+// reports what the last look found). It returns the profile of the
+// look it reports.
+func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (*profile.Profile, error), add func(name, status, format string, a ...any)) *profile.Profile {
+	const looks = 5
+	for look := 1; ; look++ {
+		keys, contexts := contextAccounts(p)
+		var missing []string
+		var errs []error
+		for _, k := range keys {
+			switch has, err := cs.Has(k); {
+			case err != nil:
+				errs = append(errs, err)
+			case !has:
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 && look < looks {
+			if again, err := reload(); err == nil && again.Generation != p.Generation {
+				p = again
+				continue
+			}
+		}
+		for _, err := range errs {
+			add("account credentials", "fail", "%s", failed(err))
+		}
+		reportMissing(p, missing, contexts, add)
+		if len(missing) == 0 && len(errs) == 0 {
+			add("account credentials", "ok", "every account of the profile's contexts has its credentials")
+		}
+		return p
+	}
+}
+
+// contextAccounts returns the keys of the accounts of p's contexts that
+// have a blob (all but managed identities), in the profile's order, and
+// the names of each one's contexts.
+func contextAccounts(p *profile.Profile) (keys []string, contexts map[string][]string) {
+	contexts = map[string][]string{} // by account key, in the profile's order
 	for _, c := range p.Contexts {
 		k := profile.NameKey(c.Account)
 		if a := p.Account(k); a != nil && a.Type == profile.ManagedIdentity {
@@ -381,18 +422,13 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, add func(name, 
 		}
 		contexts[k] = append(contexts[k], c.Name)
 	}
-	missing := 0
-	for _, k := range keys {
-		has, err := cs.Has(k)
-		if err != nil {
-			add("account credentials", "fail", "%s", failed(err))
-			missing++
-			continue
-		}
-		if has {
-			continue
-		}
-		missing++
+	return keys, contexts
+}
+
+// reportMissing warns of each account of p missing names, with its
+// contexts and the way out.
+func reportMissing(p *profile.Profile, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) {
+	for _, k := range missing {
 		names := make([]string, len(contexts[k]))
 		for i, n := range contexts[k] {
 			names[i] = strconv.Quote(n)
@@ -407,9 +443,6 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, add func(name, 
 		}
 		add("account credentials", "warn", "account %s has no credentials, so its %d %s (%s) cannot get a token: sign it in again with `azc login`, or remove it and its contexts with `azc logout %s`",
 			p.AccountName(k), len(names), noun, strings.Join(names, ", "), shquote.Quote(id))
-	}
-	if missing == 0 {
-		add("account credentials", "ok", "every account of the profile's contexts has its credentials")
 	}
 }
 
