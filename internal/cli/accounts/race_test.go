@@ -186,7 +186,9 @@ func TestDoctorRacingASignOutReportsNoLostCredentials(t *testing.T) {
 				var lerr, derr error
 				var lout, dout []byte
 				var race sync.WaitGroup
-				race.Go(func() { lout, lerr = p.cmd("logout", emulator.DefaultServicePrincipalID, "-o", "none").CombinedOutput() })
+				race.Go(func() {
+					lout, lerr = p.cmd("logout", emulator.DefaultServicePrincipalID, "-o", "none").CombinedOutput()
+				})
 				race.Go(func() {
 					time.Sleep(offset)
 					dout, derr = p.cmd("doctor").Output()
