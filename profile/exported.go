@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -66,6 +67,23 @@ func (c *Context) CheckExported() error {
 	}
 	if err := CheckExported(c.StorageAccount); err != nil {
 		return fail("storage account", err)
+	}
+	return nil
+}
+
+// CheckExported refuses e when `azc exec` could not hand it to an az CLI
+// child: az's config files (config, clouds.config) hold the environment's
+// name and endpoints a line each, so a line break in one would start
+// settings of its own there ("emu\n[extension]\nindex_url = …" would set
+// where the child installs extensions from). The error names the field and
+// quotes the value; the caller names the environment's source.
+func (e *Environment) CheckExported() error {
+	for _, v := range [...]struct{ what, value string }{
+		{"name", e.Name}, {"authority host", e.AuthorityHost}, {"ARM endpoint", e.ARMEndpoint}, {"ARM audience", e.ARMAudience},
+	} {
+		if strings.ContainsAny(v.value, "\r\n") {
+			return fmt.Errorf("environment %s: its %s holds a line break, which the az CLI's config that azc exec writes would read as settings of their own", QuoteShort(e.Name), v.what)
+		}
 	}
 	return nil
 }

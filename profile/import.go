@@ -125,12 +125,17 @@ func Import(data []byte) (*Imported, error) {
 
 // dropBadEndpoints leaves out, with a warning, each environment of the
 // file whose authority host or ARM endpoint `environment add` would
-// refuse (CheckEndpoint), and keeps the others' as it keeps them: its
-// contexts then take the profile's environment of that name, or are
+// refuse (CheckEndpoint), or that azc exec could not hand to az
+// (Environment.CheckExported), and keeps the others' as it keeps them:
+// its contexts then take the profile's environment of that name, or are
 // warned of as naming one it lacks (Merge).
 func (imp *Imported) dropBadEndpoints() {
 	kept := imp.Environments[:0:0]
 	for _, e := range imp.Environments {
+		if err := e.CheckExported(); err != nil {
+			imp.warnf("%v: left out", err)
+			continue
+		}
 		var err error
 		if e.AuthorityHost, err = CheckEndpoint(e.AuthorityHost); err != nil {
 			imp.warnf("environment %s left out: its authorityHost %v", QuoteShort(e.Name), err)

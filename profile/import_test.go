@@ -598,6 +598,26 @@ func TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
 	}
 }
 
+// TestImportLeavesOutAnEnvironmentAzCannotHold: azc exec writes an
+// environment's name and endpoints into the child's az config a line
+// each; an import file's environment with a line break in one would start
+// settings of its own there, so it is left out, with a warning, and its
+// contexts name an environment the profile lacks.
+func TestImportLeavesOutAnEnvironmentAzCannotHold(t *testing.T) {
+	t.Parallel()
+	for _, env := range []string{
+		`{"name":"emu\n[extension]\nindex_url = http://evil.example/","authorityHost":"https://login.lab.test/","armEndpoint":"https://arm.lab.test/","armAudience":"https://arm.lab.test/"}`,
+		`{"name":"lab","authorityHost":"https://login.lab.test/","armEndpoint":"https://arm.lab.test/","armAudience":"https://arm.lab.test/\r\n[core]\nx = y"}`,
+	} {
+		data := `{"kind":"azc.contexts","version":1,"environments":[` + env + `]}`
+		imp, err := profile.Import([]byte(data))
+		if err != nil || len(imp.Environments) != 0 || len(imp.Warnings) != 1 ||
+			!strings.Contains(imp.Warnings[0], "holds a line break") || !strings.Contains(imp.Warnings[0], "left out") {
+			t.Errorf("Import(%s) = %+v, %v; want the environment left out with a warning", data, imp, err)
+		}
+	}
+}
+
 // TestImportReadsAProfileAsDecodeDoes: a profile.json that begins with two
 // UTF-8 byte order marks, which every command reads (Decode takes off each
 // leading mark), is imported too.

@@ -122,6 +122,9 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 	if e.ARMAudience == "" {
 		e.ARMAudience = e.ARMEndpoint
 	}
+	if err := e.CheckExported(); err != nil {
+		return e, cmdutil.WithHint(err, cmdutil.ExitUsage, "give the name and endpoints on one line each")
+	}
 	if o.CAFile != "" {
 		abs, err := filepath.Abs(o.CAFile)
 		if err != nil {

@@ -52,17 +52,11 @@ type azProfile struct {
 // system-assigned managed identity; config selects c's cloud, and for a
 // custom environment clouds.config registers it. userConfig is the user's
 // own az config file ("" or missing: none), whose settings (output format,
-// telemetry) are kept, all but the cloud. An environment whose name or
-// endpoints hold a line break is refused: az's INI files hold each on a
-// line, and what followed the break would be read as settings of their own
-// ("emu\n[extension]\nindex_url = …" in a name from an import file).
+// telemetry) are kept, all but the cloud. An environment az's config files
+// cannot hold (Environment.CheckExported) is refused.
 func writeAzConfig(dir string, c *profile.Context, env profile.Environment, userConfig string) error {
-	for _, v := range [...]struct{ what, value string }{
-		{"name", env.Name}, {"authority host", env.AuthorityHost}, {"ARM endpoint", env.ARMEndpoint}, {"ARM audience", env.ARMAudience},
-	} {
-		if strings.ContainsAny(v.value, "\r\n") {
-			return fmt.Errorf("environment %q: its %s holds a line break, which the az CLI's config would read as settings of their own: edit the environment in profile.json to take it out", env.Name, v.what)
-		}
+	if err := env.CheckExported(); err != nil {
+		return fmt.Errorf("%w: edit the environment in profile.json to take it out", err)
 	}
 	acct := azAccount{
 		ID:               c.Tenant.ID,
