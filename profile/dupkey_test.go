@@ -29,13 +29,7 @@ func TestAKeyTwiceInTheProfileIsRefused(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s, err := Open(t.TempDir(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(s.Path(), []byte(tc.file), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			s := storeWith(t, []byte(tc.file))
 			for what, read := range map[string]func() error{
 				"Load":        func() error { _, err := s.Load(); return err },
 				"View":        func() error { _, err := s.View(); return err },
@@ -92,13 +86,7 @@ func TestAKeyTwiceInAContextIsRefused(t *testing.T) {
 			if !errors.As(err, &dk) || !strings.EqualFold(dk.First, tc.key) || dk.In != tc.in || !strings.Contains(err.Error(), tc.in) {
 				t.Fatalf("Decode: %v, want the key %q twice in %s", err, tc.key, tc.in)
 			}
-			s, err := Open(t.TempDir(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(s.Path(), []byte(tc.file), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			s := storeWith(t, []byte(tc.file))
 			var ce *CorruptError
 			if _, err := s.Update(func(*Profile) error { return nil }); !errors.As(err, &ce) || !strings.Contains(ce.Hint(), tc.in) {
 				t.Fatalf("Update: %v, want a *CorruptError whose hint names %s", err, tc.in)
@@ -135,14 +123,8 @@ func TestADuplicateKeyIsQuotedShort(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s, err := Open(t.TempDir(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(s.Path(), []byte(tc.file), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			_, err = s.Load()
+			s := storeWith(t, []byte(tc.file))
+			_, err := s.Load()
 			var ce *CorruptError
 			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.err) || len(err.Error()) > 500 {
 				t.Fatalf("Load: error %.300q (%d bytes), want one of some 200 bytes holding %q", err, len(err.Error()), tc.err)

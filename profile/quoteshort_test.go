@@ -2,7 +2,6 @@ package profile
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 )
@@ -47,13 +46,8 @@ func TestAHandEditedProfileIsQuotedShort(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s, err := Open(t.TempDir(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(s.Path(), []byte(tc.file), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			s := storeWith(t, []byte(tc.file))
+			var err error
 			if tc.ref == "" {
 				_, err = s.Load()
 				var ce *CorruptError
