@@ -224,9 +224,11 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 			}
 			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
 		}
-		if _, err := tokenFor(ctx, ""); err != nil {
+		first, err := tokenFor(ctx, "")
+		if err != nil {
 			return nil, err
 		}
+		acct.HomeTenantID = homeTenant(opts.TenantID, claimString(first.AccessToken.Reveal(), "tid"))
 
 	case ManagedIdentity:
 		acct.Type = profile.ManagedIdentity
@@ -243,8 +245,8 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		if err != nil {
 			return nil, fmt.Errorf("sign in with the managed identity: %w", err)
 		}
-		acct.HomeTenantID = firstNonEmpty(opts.TenantID, t.TenantID)
-		tokenFor = singleTenant(t, acct.HomeTenantID)
+		acct.HomeTenantID = homeTenant(opts.TenantID, t.TenantID)
+		tokenFor = singleTenant(t, acct.HomeTenantID, opts.TenantID)
 
 	case RawAccessToken:
 		if opts.AccessToken.IsZero() {
@@ -259,7 +261,7 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		raw := opts.AccessToken.Reveal()
 		acct.Type = profile.AccessToken
 		acct.ID = opts.AccountID
-		acct.HomeTenantID = firstNonEmpty(opts.TenantID, claimString(raw, "tid"))
+		acct.HomeTenantID = homeTenant(opts.TenantID, claimString(raw, "tid"))
 		t := Token{AccessToken: opts.AccessToken, ExpiresOn: claimTime(raw, "exp"), TenantID: acct.HomeTenantID}
 		if !t.ExpiresOn.IsZero() && !m.cfg.Now().Before(t.ExpiresOn) {
 			return nil, errors.New("the access token has already expired")
@@ -267,7 +269,7 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		res.creds.accessToken = opts.AccessToken
 		res.creds.accessTokenExpires = t.ExpiresOn
 		res.creds.accessTokenTenantID = acct.HomeTenantID
-		tokenFor = singleTenant(t, acct.HomeTenantID)
+		tokenFor = singleTenant(t, acct.HomeTenantID, opts.TenantID)
 
 	default:
 		return nil, fmt.Errorf("unknown sign-in method %d", opts.Method)
@@ -315,10 +317,12 @@ func CheckAccessToken(tok secret.String) error {
 	return nil
 }
 
-// singleTenant serves the one token a managed identity or raw token has.
-func singleTenant(t Token, home string) func(context.Context, string) (Token, error) {
+// singleTenant serves the one token a managed identity or raw token has,
+// for its home tenant asked for by its id or by the name the sign-in gave
+// it (a domain).
+func singleTenant(t Token, home, given string) func(context.Context, string) (Token, error) {
 	return func(_ context.Context, tenant string) (Token, error) {
-		if tenant != "" && home != "" && !strings.EqualFold(tenant, home) {
+		if tenant != "" && home != "" && !strings.EqualFold(tenant, home) && (given == "" || !strings.EqualFold(tenant, given)) {
 			return Token{}, fmt.Errorf("this identity has a token for tenant %s only: %w", home, ErrInteractionRequired)
 		}
 		return t, nil
@@ -426,6 +430,41 @@ func (r *LoginResult) undoPut(blobs Blobs, key string) func() error {
 		return func() error { return blobs.Delete(key) }
 	}
 	return nil
+}
+
+// homeTenant is the home tenant of a sign-in to the tenant given (by its
+// id, a domain, or not at all) whose token names the tenant tid: tid when
+// it is a tenant id and the given tenant is not, since a domain names the
+// same tenant and the account's key holds its home tenant (a principal
+// signed in by its tenant's domain and by its id is one account); else the
+// tenant given, else tid.
+func homeTenant(given, tid string) string {
+	if isTenantID(tid) && !isTenantID(given) {
+		return tid
+	}
+	return firstNonEmpty(given, tid)
+}
+
+// isTenantID reports whether s is a tenant id: a GUID,
+// xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hexadecimal digits.
+func isTenantID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func firstNonEmpty(s ...string) string {

@@ -637,3 +637,52 @@ func TestATokenForATenantThatIsNoTenantIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A tenant is one tenant whether the sign-in names it by a domain or by its
+// id: the account's home tenant is the id, which the token's tid claim
+// carries, so that the principal or the raw token signed in either way is
+// one account (its key holds the home tenant) and its contexts' tenant ids
+// match it.
+func TestAHomeTenantGivenByADomainIsTheTenantsID(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	sp, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: ClientSecret,
+		TenantID: emulator.DefaultHomeTenantDomain, ClientID: emulator.DefaultServicePrincipalID,
+		ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sp.Account.HomeTenantID; got != emulator.DefaultHomeTenantID {
+		t.Fatalf("service principal signed in to %s: home tenant %q, want its id %s", emulator.DefaultHomeTenantDomain, got, emulator.DefaultHomeTenantID)
+	}
+	if byID := spLogin(t, s, m, LoginOptions{}); byID.Account.Key() != sp.Account.Key() {
+		t.Fatalf("one principal, two accounts: %q by domain, %q by id", sp.Account.Key(), byID.Account.Key())
+	}
+
+	blobs := newMemBlobs()
+	if err := sp.Save(context.Background(), blobs, nil); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := m.Token(context.Background(), blobs, emulatorEnv(s), sp.Account, TokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: RawAccessToken,
+		AccessToken: tok.AccessToken, AccountID: "raw@contoso.test", TenantID: emulator.DefaultHomeTenantDomain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := raw.Account.HomeTenantID; got != emulator.DefaultHomeTenantID {
+		t.Fatalf("raw token for %s: home tenant %q, want its id %s", emulator.DefaultHomeTenantDomain, got, emulator.DefaultHomeTenantID)
+	}
+	if len(raw.Subscriptions) == 0 || len(raw.Warnings) != 0 {
+		t.Fatalf("raw token for %s: %d subscriptions, warnings %q", emulator.DefaultHomeTenantDomain, len(raw.Subscriptions), raw.Warnings)
+	}
+	if err := raw.Save(context.Background(), blobs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Token(context.Background(), blobs, emulatorEnv(s), raw.Account, TokenRequest{TenantID: emulator.DefaultHomeTenantID}); err != nil {
+		t.Fatalf("the raw token asked for by its tenant's id: %v", err)
+	}
+}
