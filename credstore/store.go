@@ -441,7 +441,10 @@ func (s *Store) Has(key string) (bool, error) {
 }
 
 // LockPath is the sidecar lock file of key's blob.
-func (s *Store) LockPath(key string) string { return s.path(key) + ".lock" }
+func (s *Store) LockPath(key string) string { return BlobLockPath(s.path(key)) }
+
+// BlobLockPath is the sidecar lock file of the blob file at path.
+func BlobLockPath(path string) string { return path + ".lock" }
 
 // Get returns the blob stored under key. A missing blob gives ErrNotFound;
 // a blob sealed under a lost data key gives *KeyLostError (which matches
@@ -891,7 +894,7 @@ func (s *Store) DropUnnamed(ctx context.Context, keys func() ([]string, error)) 
 	}
 	n := 0
 	for _, p := range paths {
-		unlock, err := lockFile(ctx, p+".lock", s.lockTimeout)
+		unlock, err := lockFile(ctx, BlobLockPath(p), s.lockTimeout)
 		if err != nil {
 			return n, err
 		}

@@ -338,11 +338,22 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 			damaged[ce.Path] = true
 		}
 	}
-	var readable, unreadable []string
+	// A plaintext blob is sealed by a read that holds its lock: none does
+	// while its lock file is refused (reported above).
+	refusedLock := map[string]bool{}
+	for _, e := range r.Unsafe {
+		if ue := (*profile.UnsafePathError)(nil); errors.As(e, &ue) {
+			refusedLock[ue.Path] = true
+		}
+	}
+	var readable, unreadable, behindLock []string
 	for _, p := range r.Plaintext {
-		if damaged[p] {
+		switch {
+		case damaged[p]:
 			unreadable = append(unreadable, p)
-		} else {
+		case refusedLock[credstore.BlobLockPath(p)]:
+			behindLock = append(behindLock, p)
+		default:
 			readable = append(readable, p)
 		}
 	}
@@ -354,6 +365,10 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s; %s", len(readable), r.Blobs, strings.Join(readable, ", "), sealedWhereAKeyStoreIs)
 	case !problems:
 		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
+	}
+	if len(behindLock) > 0 {
+		add("credential files", "warn", "%d of %d blobs are unencrypted, and azc cannot encrypt them while their lock files are refused: %s; fix each lock file as above, then the next read encrypts its blob where a key store is reachable",
+			len(behindLock), r.Blobs, strings.Join(behindLock, ", "))
 	}
 	if len(unreadable) > 0 {
 		add("credential files", "warn", "%d of %d blobs are unencrypted and damaged, so azc never reads them to encrypt them: %s; sign their accounts out with `azc logout` (as above) to remove them",

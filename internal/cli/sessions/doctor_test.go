@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -389,5 +390,51 @@ func TestDoctorSaysHowPlaintextBlobsOfAStoreWithoutAKeyStoreGetEncrypted(t *test
 	}
 	if !found {
 		t.Errorf("doctor's credential files %+v: no warn line naming the plaintext blob and how it gets encrypted", got)
+	}
+}
+
+// TestDoctorPromisesNoSealOfABlobBehindARefusedLockFile: a plaintext blob
+// is encrypted by the read that holds its lock, so while its lock file is
+// refused (a symbolic link here) no read will encrypt it: doctor says so
+// and points to the lock file's own line, rather than that the next read
+// encrypts it.
+func TestDoctorPromisesNoSealOfABlobBehindARefusedLockFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain, err := credstore.Open(dir, credstore.Options{Backend: credstore.Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "azurecloud|t|plain@example.com"
+	if err := plain.Put(key, []byte("cache")); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test-key", bytes.Repeat([]byte{7}, 32))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := credstore.PlaintextBlobs(dir)
+	if err != nil || len(blobs) != 1 {
+		t.Fatalf("plaintext blobs %q, %v: want one", blobs, err)
+	}
+	lock := blobs[0] + ".lock"
+	if err := os.Remove(lock); err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(t.TempDir(), "elsewhere"), lock); err != nil {
+		t.Fatal(err)
+	}
+	var got []Check
+	credentialFiles(sealed, []string{key}, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	refused, promised, told := false, false, false
+	for _, c := range got {
+		refused = refused || c.Status == "fail" && strings.Contains(c.Detail, lock)
+		promised = promised || strings.Contains(c.Detail, "encrypted the next time azc reads it")
+		told = told || c.Status == "warn" && strings.Contains(c.Detail, blobs[0]) && strings.Contains(c.Detail, "lock file")
+	}
+	if !refused || promised || !told {
+		t.Errorf("doctor's credential files %+v: want the lock file refused, the blob named with its lock file, and no promise that a read encrypts it", got)
 	}
 }
