@@ -224,8 +224,15 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 			}
 			return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, TenantID: tenant}, nil
 		}
-		if _, err := tokenFor(ctx, ""); err != nil {
+		t, err := tokenFor(ctx, "")
+		if err != nil {
 			return nil, err
+		}
+		// The account is known by its tenant's id, whichever name --tenant
+		// gave it (a domain or the id), so that a sign-in by either updates
+		// one account and its contexts, as az keeps the id: the token's tid.
+		if tid := claimString(t.AccessToken.Reveal(), "tid"); tid != "" && profile.ValidTenant(tid) {
+			acct.HomeTenantID = tid
 		}
 
 	case ManagedIdentity:
@@ -287,6 +294,14 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		}
 	} else if acct.HomeTenantID != "" {
 		res.Tenants = []profile.Tenant{{ID: firstNonEmpty(opts.TenantID, acct.HomeTenantID)}}
+		if acct.Type == profile.ServicePrincipal {
+			// its one tenant, by the id it is known by; a domain --tenant
+			// gave names it, as the tenant list would
+			res.Tenants[0].ID = acct.HomeTenantID
+			if !strings.EqualFold(opts.TenantID, acct.HomeTenantID) {
+				res.Tenants[0].DefaultDomain = opts.TenantID
+			}
+		}
 		if acct.Type == profile.UserAccount {
 			// As populate does, so that the home tenant's token is cached
 			// under the tenant's id.

@@ -637,3 +637,32 @@ func TestATokenForATenantThatIsNoTenantIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A service principal is one account whichever name --tenant gives its
+// tenant: the account's home tenant is the tenant's id, read from the
+// sign-in's token, so that signing in with the domain and then with the id
+// updates one account and its contexts instead of adding a second (as az
+// keeps the tenant's id), and its tenant-level context names the tenant by id.
+func TestAServicePrincipalSignedInByTenantDomainIsKnownByTheTenantsID(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	for _, skip := range []bool{false, true} {
+		res, err := m.Login(context.Background(), LoginOptions{
+			Environment: emulatorEnv(s), Method: ClientSecret, TenantID: emulator.DefaultHomeTenantDomain,
+			ClientID: emulator.DefaultServicePrincipalID, ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret),
+			SkipPopulation: skip,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Account.HomeTenantID != emulator.DefaultHomeTenantID {
+			t.Errorf("skip population %v: home tenant = %q, want the tenant's id %q", skip, res.Account.HomeTenantID, emulator.DefaultHomeTenantID)
+		}
+		for _, tn := range res.Tenants {
+			if tn.ID == emulator.DefaultHomeTenantDomain {
+				t.Errorf("skip population %v: tenant %+v is named by its domain, not its id", skip, tn)
+			}
+		}
+	}
+}
