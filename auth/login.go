@@ -294,19 +294,21 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		}
 	} else if acct.HomeTenantID != "" {
 		res.Tenants = []profile.Tenant{{ID: firstNonEmpty(opts.TenantID, acct.HomeTenantID)}}
-		if acct.Type == profile.ServicePrincipal {
-			// its one tenant, by the id it is known by; a domain --tenant
-			// gave names it, as the tenant list would
-			res.Tenants[0].ID = acct.HomeTenantID
-			if !strings.EqualFold(opts.TenantID, acct.HomeTenantID) {
-				res.Tenants[0].DefaultDomain = opts.TenantID
-			}
-		}
 		if acct.Type == profile.UserAccount {
 			// As populate does, so that the home tenant's token is cached
 			// under the tenant's id.
 			if _, err := tokenFor(ctx, acct.HomeTenantID); err != nil {
 				return nil, err
+			}
+		}
+		if opts.TenantID != "" && !strings.EqualFold(opts.TenantID, acct.HomeTenantID) {
+			// The tenant --tenant gave, by its id as the tenant list names
+			// it, with the domain it was given by beside it: its token's tid
+			// (the sign-in was made there). Without one the name given stays.
+			if t, err := tokenFor(ctx, opts.TenantID); err == nil {
+				if tid := claimString(t.AccessToken.Reveal(), "tid"); tid != "" && profile.ValidTenant(tid) && !strings.EqualFold(tid, opts.TenantID) {
+					res.Tenants[0] = profile.Tenant{ID: tid, DefaultDomain: opts.TenantID}
+				}
 			}
 		}
 	}

@@ -666,3 +666,28 @@ func TestAServicePrincipalSignedInByTenantDomainIsKnownByTheTenantsID(t *testing
 		}
 	}
 }
+
+// A sign-in that lists nothing names the tenant --tenant gave by its id,
+// as the tenant list would, whichever name --tenant gave it: a user's
+// tenant-level context of a guest tenant given by its domain names the
+// tenant's id, with the domain beside it.
+func TestASignInWithoutPopulationNamesTheTenantByItsID(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	res, err := m.Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: DeviceCode, TenantID: emulator.DefaultGuestTenantDomain,
+		SkipPopulation: true, UI: UI{DisplayMessage: func(string) {}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := profile.Tenant{ID: emulator.DefaultGuestTenantID, DefaultDomain: emulator.DefaultGuestTenantDomain}
+	if len(res.Tenants) != 1 || res.Tenants[0] != want {
+		t.Fatalf("tenants = %+v, want [%+v]", res.Tenants, want)
+	}
+	if res.Account.HomeTenantID != emulator.DefaultHomeTenantID {
+		t.Errorf("home tenant = %q, want %q", res.Account.HomeTenantID, emulator.DefaultHomeTenantID)
+	}
+}
