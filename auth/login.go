@@ -296,6 +296,16 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 				return nil, err
 			}
 		}
+		if opts.TenantID != "" && !strings.EqualFold(opts.TenantID, acct.HomeTenantID) {
+			// The tenant --tenant gave, by its id as the tenant list names
+			// it, with the domain it was given by beside it: its token's tid
+			// (the sign-in was made there). Without one the name given stays.
+			if t, err := tokenFor(ctx, opts.TenantID); err == nil {
+				if tid := claimString(t.AccessToken.Reveal(), "tid"); tid != "" && profile.ValidTenant(tid) && !strings.EqualFold(tid, opts.TenantID) {
+					res.Tenants[0] = profile.Tenant{ID: tid, DefaultDomain: opts.TenantID}
+				}
+			}
+		}
 	}
 	res.Account.Tenants = tenantIDs(res.Tenants)
 	cacheData, err := mem.bytes()

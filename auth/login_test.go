@@ -686,3 +686,57 @@ func TestAHomeTenantGivenByADomainIsTheTenantsID(t *testing.T) {
 		t.Fatalf("the raw token asked for by its tenant's id: %v", err)
 	}
 }
+
+// A service principal is one account whichever name --tenant gives its
+// tenant: the account's home tenant is the tenant's id, read from the
+// sign-in's token, so that signing in with the domain and then with the id
+// updates one account and its contexts instead of adding a second (as az
+// keeps the tenant's id), and its tenant-level context names the tenant by id.
+func TestAServicePrincipalSignedInByTenantDomainIsKnownByTheTenantsID(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	for _, skip := range []bool{false, true} {
+		res, err := m.Login(context.Background(), LoginOptions{
+			Environment: emulatorEnv(s), Method: ClientSecret, TenantID: emulator.DefaultHomeTenantDomain,
+			ClientID: emulator.DefaultServicePrincipalID, ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret),
+			SkipPopulation: skip,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Account.HomeTenantID != emulator.DefaultHomeTenantID {
+			t.Errorf("skip population %v: home tenant = %q, want the tenant's id %q", skip, res.Account.HomeTenantID, emulator.DefaultHomeTenantID)
+		}
+		for _, tn := range res.Tenants {
+			if tn.ID == emulator.DefaultHomeTenantDomain {
+				t.Errorf("skip population %v: tenant %+v is named by its domain, not its id", skip, tn)
+			}
+		}
+	}
+}
+
+// A sign-in that lists nothing names the tenant --tenant gave by its id,
+// as the tenant list would, whichever name --tenant gave it: a user's
+// tenant-level context of a guest tenant given by its domain names the
+// tenant's id, with the domain beside it.
+func TestASignInWithoutPopulationNamesTheTenantByItsID(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	res, err := m.Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: DeviceCode, TenantID: emulator.DefaultGuestTenantDomain,
+		SkipPopulation: true, UI: UI{DisplayMessage: func(string) {}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := profile.Tenant{ID: emulator.DefaultGuestTenantID, DefaultDomain: emulator.DefaultGuestTenantDomain}
+	if len(res.Tenants) != 1 || res.Tenants[0] != want {
+		t.Fatalf("tenants = %+v, want [%+v]", res.Tenants, want)
+	}
+	if res.Account.HomeTenantID != emulator.DefaultHomeTenantID {
+		t.Errorf("home tenant = %q, want %q", res.Account.HomeTenantID, emulator.DefaultHomeTenantID)
+	}
+}

@@ -267,7 +267,7 @@ func newCmdContextExport(f *cmdutil.Factory, runF func(*contexts.ExportOptions) 
 func newCmdContextImport(f *cmdutil.Factory, runF func(*contexts.ImportOptions) error) *cobra.Command {
 	opts := &contexts.ImportOptions{Credentials: credentials(f)}
 	cmd := &cobra.Command{
-		Use:   "import FILE",
+		Use:   "import FILE|-",
 		Short: "Merge contexts from an azc export, an Azure PowerShell context file or an az CLI azureProfile.json",
 		Long: `Merge contexts from an azc export, an Azure PowerShell context file or an az CLI
 azureProfile.json into the scope, never replacing it. The tokens the file brings (an export's

@@ -30,7 +30,7 @@ azc login --tenant contoso.onmicrosoft.com --subscription 'Contoso Prod'
 azc login --service-principal --client-id APP_ID --tenant TENANT --client-secret-file secret.txt
 azc login --service-principal --client-id APP_ID --tenant TENANT --certificate cert.pem
 azc login --service-principal --client-id APP_ID --tenant TENANT --federated-token-file "$AZURE_FEDERATED_TOKEN_FILE"
-azc login --identity                             # the managed identity of this VM or container`},
+azc login --identity                             # the managed identity of an App Service app or container (IDENTITY_ENDPOINT)`},
 	{"azc logout", `
 azc logout                         # the current context's account
 azc logout alice@contoso.com       # one account
@@ -94,7 +94,8 @@ azc context export --with-credentials --file backup.json     # tokens and secret
 	{"azc context import", `
 azc context import contexts.json                   # an azc export
 azc context import ~/.Azure/AzureRmContext.json    # Azure PowerShell's contexts
-azc context import ~/.azure/azureProfile.json      # az CLI's subscriptions`},
+azc context import ~/.azure/azureProfile.json      # az CLI's subscriptions
+azc context export --file - | ssh host azc context import -   # - is standard input`},
 
 	{"azc environment", `
 azc environment list

@@ -20,12 +20,15 @@ tokens to CMD on 127.0.0.1 through the App Service managed identity protocol,
 which the Azure SDKs for Go, Python, JavaScript and .NET, Terraform and the az
 CLI understand, for exactly as long as CMD runs. CMD gets IDENTITY_ENDPOINT,
 IDENTITY_HEADER, ARM_USE_MSI, ARM_MSI_ENDPOINT, MSI_ENDPOINT, MSI_SECRET,
-APPSETTING_WEBSITE_SITE_NAME, ARM_TENANT_ID, AZURE_SUBSCRIPTION_ID,
-ARM_SUBSCRIPTION_ID, AZC_CONTEXT and AZURE_STORAGE_ACCOUNT, and a private
-AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it loses
-the variables that would make a tool use another credential, cloud, tenant or
-subscription (AZURE_CLIENT_SECRET, ARM_ACCESS_KEY, AZURE_STORAGE_KEY, ...;
-docs/exec.md lists them), except those named by --keep-env.
+APPSETTING_WEBSITE_SITE_NAME, ARM_TENANT_ID (with --no-server also
+AZURE_TENANT_ID), AZURE_SUBSCRIPTION_ID, ARM_SUBSCRIPTION_ID, ARM_ENVIRONMENT
+(a built-in cloud's), AZC_CONTEXT and AZURE_STORAGE_ACCOUNT; for a cloud with
+a CA file REQUESTS_CA_BUNDLE, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS; and a
+private AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it
+loses the variables that would make a tool use another credential, cloud,
+tenant or subscription (AZURE_CLIENT_SECRET, ARM_ACCESS_KEY,
+AZURE_STORAGE_KEY, ...; docs/exec.md lists them), except those named by
+--keep-env.
 CMD's exit code is azc's; INT, TERM and HUP reach it.`,
 		Example: `  azc exec -c prod -- terraform plan
   azc exec -c dev -- python3 app.py

@@ -35,7 +35,5 @@ for az keep working.`,
 	cmd.Flags().StringVar(&o.Scope, "scope", "", "scope (v2), e.g. https://storage.azure.com/.default")
 	cmd.Flags().StringVar(&o.Tenant, "tenant", "", "tenant to get the token in (default: the context's)")
 	cmd.Flags().StringVar(&o.Subscription, "subscription", "", "subscription (id or name) whose context's token to print, as az's --subscription")
-	cmd.MarkFlagsMutuallyExclusive("resource", "scope")
-	cmd.MarkFlagsMutuallyExclusive("subscription", "tenant")
 	return cmd
 }

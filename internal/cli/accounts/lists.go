@@ -205,11 +205,11 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	if _, err := blobs.Get(acct.Key()); blobNotFound(err) && st.SessionBlobs() != nil {
 		blobs = st.SessionBlobs()
 	}
-	what := "subscription " + sub
+	what := "subscription " + profile.QuoteShort(sub)
 	if sub == "" {
-		what = "tenant " + tenant
+		what = "tenant " + profile.QuoteShort(tenant)
 	} else if tenant != "" {
-		what += " in tenant " + tenant
+		what += " in tenant " + profile.QuoteShort(tenant)
 	}
 	ui, endUI := loginUI(f)
 	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, ui)

@@ -187,11 +187,11 @@ func findKnown(p *profile.Profile, cur *profile.Context, sub, tenant string) (*p
 		found = tenantContext(hits, cur)
 	}
 	if found < 0 {
-		what := "subscription " + sub
+		what := "subscription " + profile.QuoteShort(sub)
 		if sub == "" {
-			what = "tenant " + tenant
+			what = "tenant " + profile.QuoteShort(tenant)
 		} else if tenant != "" {
-			what += " in tenant " + tenant
+			what += " in tenant " + profile.QuoteShort(tenant)
 		}
 		return nil, &unknownError{what: what}
 	}

@@ -103,11 +103,6 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		path = "azc version"
 		run = func() error { return cmdutil.PrintVersion(f, out) }
 	case len(words) == 1 && words[0] == "token" && only("resource", "scope", "tenant"):
-		_, resource := fl["resource"]
-		_, scope := fl["scope"]
-		if resource && scope {
-			return "", nil, false // cobra's "none of the others can be" error
-		}
 		o := &tokens.Options{Ref: ref, Resource: fl["resource"], Scope: fl["scope"], Tenant: fl["tenant"]}
 		path = "azc token"
 		run = func() error { return tokens.Run(context.Background(), f, out, o) }

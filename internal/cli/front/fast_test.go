@@ -181,6 +181,8 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		{args: "token --resource https://storage.azure.com -c nosuch -o json"},
 		{args: "token --scope=x/.default --tenant t -c nosuch"},
 		{args: "token", env: map[string]string{"AZC_CONTEXT": "nosuch"}},
+		// a usage mistake of token's own flags, said as azc-full says it
+		{args: "token --resource r --scope s"},
 	}
 	for _, tc := range fast {
 		t.Run(tc.args, func(t *testing.T) {
@@ -218,7 +220,7 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		"ctx list extra", "__complete context show ", "help use", "version extra", "version --scope user", "context remove Dev", "use Dev Prod",
 		"context show --output=", "context use", "use Dev --scope", "list", "show",
 		"prompt -o json", "prompt extra", "prompt --scope user", "prompt --query name",
-		"token extra", "token --resource r --scope s", "token --bogus", "token --help", "use Dev --tenant t",
+		"token extra", "token --bogus", "token --help", "use Dev --tenant t",
 		"context show --resource r", "token --scope", "completion bash", "",
 	}
 	slowArgv := [][]string{{"use", ""}, {"context", "use", ""}, {"use", "Dev", "--scope"}}

@@ -59,6 +59,12 @@ var ErrNotSignedIn = errors.New("not signed in")
 // context o.Ref names in the output out. A miss goes to o.Slow; with none
 // (the azc binary) it returns cmdutil.ErrNeedFull, before any side effect.
 func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options) error {
+	if o.Resource != "" && o.Scope != "" {
+		return cmdutil.UsageErrorf("--resource and --scope exclude each other: give one (a v1 resource or a v2 scope)")
+	}
+	if o.Subscription != "" && o.Tenant != "" {
+		return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
+	}
 	if err := cmdutil.CheckTenantFlag(o.Tenant); err != nil {
 		return err
 	}
@@ -68,9 +74,6 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	}
 	p, c, scope, err := cmdutil.ResolveContext(st, o.Ref)
 	if o.Subscription != "" {
-		if o.Tenant != "" {
-			return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
-		}
 		var cur *profile.Context
 		if err == nil {
 			cur = c
