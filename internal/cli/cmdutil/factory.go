@@ -74,6 +74,26 @@ func CheckCABundleDir(dir string) error {
 	return profile.CheckOwnedDir(dir)
 }
 
+// CABundleDirsInTheWay lists, as *profile.UnsafePathError, each directory
+// in the CA bundle directory dir: exec replaces a bundle by a rename,
+// which no directory gives way to, so one at a bundle's name fails every
+// exec of the cloud whose bundle it is. Files of any other kind there are
+// replaced. azc doctor reports each.
+func CABundleDirsInTheWay(dir string) []error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var errs []error
+	for _, e := range entries {
+		if e.IsDir() {
+			p := filepath.Join(dir, e.Name())
+			errs = append(errs, &profile.UnsafePathError{Path: p, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", p)})
+		}
+	}
+	return errs
+}
+
 // ContextRef returns the context a command uses when it is not given one
 // as an argument: flag (the -c/--context flag's value), else $AZC_CONTEXT,
 // else "" (which azc.State.Resolve takes as "the default";

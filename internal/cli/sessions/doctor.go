@@ -118,7 +118,13 @@ func diagnose(f *cmdutil.Factory) *Report {
 		if err := cmdutil.CheckCABundleDir(dir); err != nil {
 			add("CA bundles", "fail", "%s", failed(err))
 		} else if _, err := os.Lstat(dir); err == nil {
-			add("CA bundles", "ok", "%s", dir)
+			inTheWay := cmdutil.CABundleDirsInTheWay(dir)
+			for _, err := range inTheWay {
+				add("CA bundles", "fail", "%s", failed(err))
+			}
+			if len(inTheWay) == 0 {
+				add("CA bundles", "ok", "%s", dir)
+			}
 		}
 	}
 
