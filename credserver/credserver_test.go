@@ -354,6 +354,61 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// TestADeclaredBodyNeverSentHoldsNoConnection: no request of this protocol
+// has a body, so one that declares a body and never sends it (a slowloris
+// that needs no secret) gets its answer at once and its connection closed,
+// secret or not, rather than a connection held open waiting for the body.
+func TestADeclaredBodyNeverSentHoldsNoConnection(t *testing.T) {
+	t.Parallel()
+	src := newSource(t, "body")
+	s := start(t, credserver.Options{Source: src})
+	u, err := url.Parse(s.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, head string
+		status     int
+	}{
+		{"a refused request with a Content-Length", "GET /elsewhere HTTP/1.1\r\nContent-Length: 1000\r\n", 404},
+		{"a refused request with a chunked body", "GET " + u.Path + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", 401},
+		{"a refused request that expects 100-continue", "GET " + u.Path + " HTTP/1.1\r\nContent-Length: 10\r\nExpect: 100-continue\r\n", 401},
+		{"a token request with a Content-Length", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: " + s.Secret().Reveal() + "\r\nContent-Length: 1000\r\n", 200},
+		{"a token request with a chunked body", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: " + s.Secret().Reveal() + "\r\nTransfer-Encoding: chunked\r\n", 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", u.Host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			// A guard, not a synchronisation: the answer and the close
+			// come at once, or never.
+			if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.WriteString(conn, tc.head+"Host: "+u.Host+"\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			if n, err := br.Read(make([]byte, 1)); err != io.EOF {
+				t.Errorf("after the answer: %d bytes, %v; want the connection closed", n, err)
+			}
+		})
+	}
+}
+
 // raw sends one hand-written request and returns the status code.
 func raw(t *testing.T, s *credserver.Server, request string) (int, string) {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,6 +35,14 @@ type errorResponse struct {
 // serveHTTP answers one token request. Every refusal before the secret is
 // verified is a bare status code: the reason goes to the logger only.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		// No request of this protocol has a body, and none is read: the
+		// connection is closed after the answer, and its read deadline
+		// passed, so that net/http does not wait, with no limit, for a
+		// declared body a client never sends.
+		w.Header().Set("Connection", "close")
+		_ = http.NewResponseController(w).SetReadDeadline(time.Unix(1, 0))
+	}
 	if status, reason := s.check(r); status != 0 {
 		s.log.Debug("credserver: refused a request", "reason", reason, "status", status)
 		w.Header().Set("Content-Length", "0")
