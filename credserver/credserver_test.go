@@ -409,6 +409,56 @@ func TestADeclaredBodyNeverSentHoldsNoConnection(t *testing.T) {
 	}
 }
 
+// TestARefusedRequestHoldsNoConnection: a peer without the secret keeps no
+// connection open after its refusal, so it cannot pile up idle connections
+// (and their goroutines) while the child runs.
+func TestARefusedRequestHoldsNoConnection(t *testing.T) {
+	t.Parallel()
+	s := start(t, credserver.Options{Source: newSource(t, "refused-conn")})
+	u, err := url.Parse(s.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, head string
+		status     int
+	}{
+		{"no secret", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\n", 401},
+		{"a wrong secret", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: wrong\r\n", 401},
+		{"a wrong path", "GET /msi/token?" + armQuery + " HTTP/1.1\r\n", 404},
+		{"a POST", "POST " + u.Path + "?" + armQuery + " HTTP/1.1\r\n", 405},
+		{"an Origin", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nOrigin: null\r\n", 403},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", u.Host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			// A guard, not a synchronisation: the close comes at once, or
+			// after the server's idle timeout of minutes.
+			if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.WriteString(conn, tc.head+"Host: "+u.Host+"\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			if n, err := br.Read(make([]byte, 1)); err != io.EOF {
+				t.Errorf("after the refusal: %d bytes, %v; want the connection closed", n, err)
+			}
+		})
+	}
+}
+
 // raw sends one hand-written request and returns the status code.
 func raw(t *testing.T, s *credserver.Server, request string) (int, string) {
 	t.Helper()

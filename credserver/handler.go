@@ -33,7 +33,8 @@ type errorResponse struct {
 }
 
 // serveHTTP answers one token request. Every refusal before the secret is
-// verified is a bare status code: the reason goes to the logger only.
+// verified is a bare status code, and closes the connection: the reason
+// goes to the logger only.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 {
 		// No request of this protocol has a body, and none is read: the
@@ -45,6 +46,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if status, reason := s.check(r); status != 0 {
 		s.log.Debug("credserver: refused a request", "reason", reason, "status", status)
+		// A peer refused here keeps no connection open: one without the
+		// secret cannot pile up idle connections while the child runs.
+		w.Header().Set("Connection", "close")
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(status)
 		return
