@@ -200,6 +200,7 @@ func TestServesAnAccessToken(t *testing.T) {
 		{"a matching client_id in another case", armQuery + "&client_id=11111111-2222-3333-4444-555555555555", "X-IDENTITY-HEADER", "https://management.azure.com/"},
 		{"the identity's own object_id, principal_id and mi_res_id", armQuery + "&object_id=66666666-7777-8888-9999-000000000000&principal_id=66666666-7777-8888-9999-000000000000&mi_res_id=%2Fsubscriptions%2Fs%2FresourceGroups%2Fg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fmi", "X-IDENTITY-HEADER", "https://management.azure.com/"},
 		{"an empty client_id names no identity", armQuery + "&client_id=", "X-IDENTITY-HEADER", "https://management.azure.com/"},
+		{"parameter names in another case", "API-Version=2019-08-01&Resource=https://management.azure.com/&CLIENT_ID=11111111-2222-3333-4444-555555555555", "X-IDENTITY-HEADER", "https://management.azure.com/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(http.MethodGet, s.Endpoint()+"?"+tc.query, nil)
@@ -524,6 +525,10 @@ func TestBadRequestsAfterTheSecret(t *testing.T) {
 		{"a tab in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%09", "invalid_request"},
 		{"a NUL in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%00", "invalid_request"},
 		{"a no-break space in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%C2%A0x", "invalid_request"},
+		{"another identity's client_id with its name in another case", armQuery + "&Client_Id=client-b", "invalid_request"},
+		{"another identity's mi_res_id with its name in capitals", armQuery + "&MI_RES_ID=%2Fmi%2Fb", "invalid_request"},
+		{"a second resource with its name in another case", armQuery + "&Resource=https://vault.azure.net", "invalid_request"},
+		{"a second api-version with its name in another case", armQuery + "&API-VERSION=2017-09-01", "invalid_request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := do(t, c, tokenRequest(t, s, tc.query))

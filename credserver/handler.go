@@ -58,6 +58,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "invalid_request", "the query string does not parse")
 		return
 	}
+	q = foldNames(q)
 	apiVersion := single(q, "api-version")
 	switch apiVersion {
 	case apiVersionAppService, apiVersionIMDS:
@@ -228,6 +229,19 @@ func requestedResource(q url.Values) (res, problem string) {
 		return "", "the resource must be one URI, without spaces or control characters"
 	}
 	return res, ""
+}
+
+// foldNames returns q with its parameter names in lower case, the values of
+// names that differ only in case together. A parameter in another case
+// (Client_Id, Resource) is thus read, never ignored: an identity selector
+// so spelled is checked, and a second resource so spelled makes two.
+func foldNames(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		lk := strings.ToLower(k)
+		out[lk] = append(out[lk], v...)
+	}
+	return out
 }
 
 // single returns the value of a parameter given exactly once, else "".
