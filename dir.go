@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+
+	"github.com/azcontext/azc/internal/shquote"
 )
 
 // DefaultDir returns the state directory:
@@ -17,7 +19,9 @@ import (
 func DefaultDir(getenv func(string) string) (string, error) {
 	if d := getenv("AZC_CONFIG_DIR"); d != "" {
 		if !filepath.IsAbs(d) {
-			return "", fmt.Errorf("AZC_CONFIG_DIR %q is not an absolute path, so it would name another state directory in every directory; set it to one (AZC_CONFIG_DIR=\"$PWD/%s\" for the one here)", d, filepath.Clean(d))
+			// The suggestion is pasted into a shell: the name is one word
+			// there, whatever it holds.
+			return "", fmt.Errorf("AZC_CONFIG_DIR %q is not an absolute path, so it would name another state directory in every directory; set it to one (AZC_CONFIG_DIR=\"$PWD\"/%s for the one here)", d, shquote.Quote(filepath.Clean(d)))
 		}
 		return filepath.Clean(d), nil
 	}

@@ -200,6 +200,7 @@ func TestServesAnAccessToken(t *testing.T) {
 		{"a matching client_id in another case", armQuery + "&client_id=11111111-2222-3333-4444-555555555555", "X-IDENTITY-HEADER", "https://management.azure.com/"},
 		{"the identity's own object_id, principal_id and mi_res_id", armQuery + "&object_id=66666666-7777-8888-9999-000000000000&principal_id=66666666-7777-8888-9999-000000000000&mi_res_id=%2Fsubscriptions%2Fs%2FresourceGroups%2Fg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fmi", "X-IDENTITY-HEADER", "https://management.azure.com/"},
 		{"an empty client_id names no identity", armQuery + "&client_id=", "X-IDENTITY-HEADER", "https://management.azure.com/"},
+		{"parameter names in another case", "API-Version=2019-08-01&Resource=https://management.azure.com/&CLIENT_ID=11111111-2222-3333-4444-555555555555", "X-IDENTITY-HEADER", "https://management.azure.com/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(http.MethodGet, s.Endpoint()+"?"+tc.query, nil)
@@ -354,6 +355,111 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// TestADeclaredBodyNeverSentHoldsNoConnection: no request of this protocol
+// has a body, so one that declares a body and never sends it (a slowloris
+// that needs no secret) gets its answer at once and its connection closed,
+// secret or not, rather than a connection held open waiting for the body.
+func TestADeclaredBodyNeverSentHoldsNoConnection(t *testing.T) {
+	t.Parallel()
+	src := newSource(t, "body")
+	s := start(t, credserver.Options{Source: src})
+	u, err := url.Parse(s.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, head string
+		status     int
+	}{
+		{"a refused request with a Content-Length", "GET /elsewhere HTTP/1.1\r\nContent-Length: 1000\r\n", 404},
+		{"a refused request with a chunked body", "GET " + u.Path + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", 401},
+		{"a refused request that expects 100-continue", "GET " + u.Path + " HTTP/1.1\r\nContent-Length: 10\r\nExpect: 100-continue\r\n", 401},
+		{"a token request with a Content-Length", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: " + s.Secret().Reveal() + "\r\nContent-Length: 1000\r\n", 200},
+		{"a token request with a chunked body", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: " + s.Secret().Reveal() + "\r\nTransfer-Encoding: chunked\r\n", 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", u.Host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			// A guard, not a synchronisation: the answer and the close
+			// come at once, or never.
+			if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.WriteString(conn, tc.head+"Host: "+u.Host+"\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			if n, err := br.Read(make([]byte, 1)); err != io.EOF {
+				t.Errorf("after the answer: %d bytes, %v; want the connection closed", n, err)
+			}
+		})
+	}
+}
+
+// TestARefusedRequestHoldsNoConnection: a peer without the secret keeps no
+// connection open after its refusal, so it cannot pile up idle connections
+// (and their goroutines) while the child runs.
+func TestARefusedRequestHoldsNoConnection(t *testing.T) {
+	t.Parallel()
+	s := start(t, credserver.Options{Source: newSource(t, "refused-conn")})
+	u, err := url.Parse(s.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, head string
+		status     int
+	}{
+		{"no secret", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\n", 401},
+		{"a wrong secret", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: wrong\r\n", 401},
+		{"a wrong path", "GET /msi/token?" + armQuery + " HTTP/1.1\r\n", 404},
+		{"a POST", "POST " + u.Path + "?" + armQuery + " HTTP/1.1\r\n", 405},
+		{"an Origin", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nOrigin: null\r\n", 403},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", u.Host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			// A guard, not a synchronisation: the close comes at once, or
+			// after the server's idle timeout of minutes.
+			if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.WriteString(conn, tc.head+"Host: "+u.Host+"\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			if n, err := br.Read(make([]byte, 1)); err != io.EOF {
+				t.Errorf("after the refusal: %d bytes, %v; want the connection closed", n, err)
+			}
+		})
+	}
+}
+
 // raw sends one hand-written request and returns the status code.
 func raw(t *testing.T, s *credserver.Server, request string) (int, string) {
 	t.Helper()
@@ -419,6 +525,10 @@ func TestBadRequestsAfterTheSecret(t *testing.T) {
 		{"a tab in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%09", "invalid_request"},
 		{"a NUL in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%00", "invalid_request"},
 		{"a no-break space in the resource", "api-version=2019-08-01&resource=https://management.azure.com/%C2%A0x", "invalid_request"},
+		{"another identity's client_id with its name in another case", armQuery + "&Client_Id=client-b", "invalid_request"},
+		{"another identity's mi_res_id with its name in capitals", armQuery + "&MI_RES_ID=%2Fmi%2Fb", "invalid_request"},
+		{"a second resource with its name in another case", armQuery + "&Resource=https://vault.azure.net", "invalid_request"},
+		{"a second api-version with its name in another case", armQuery + "&API-VERSION=2017-09-01", "invalid_request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := do(t, c, tokenRequest(t, s, tc.query))

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,10 +33,22 @@ type errorResponse struct {
 }
 
 // serveHTTP answers one token request. Every refusal before the secret is
-// verified is a bare status code: the reason goes to the logger only.
+// verified is a bare status code, and closes the connection: the reason
+// goes to the logger only.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		// No request of this protocol has a body, and none is read: the
+		// connection is closed after the answer, and its read deadline
+		// passed, so that net/http does not wait, with no limit, for a
+		// declared body a client never sends.
+		w.Header().Set("Connection", "close")
+		_ = http.NewResponseController(w).SetReadDeadline(time.Unix(1, 0))
+	}
 	if status, reason := s.check(r); status != 0 {
 		s.log.Debug("credserver: refused a request", "reason", reason, "status", status)
+		// A peer refused here keeps no connection open: one without the
+		// secret cannot pile up idle connections while the child runs.
+		w.Header().Set("Connection", "close")
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(status)
 		return
@@ -45,6 +58,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "invalid_request", "the query string does not parse")
 		return
 	}
+	q = foldNames(q)
 	apiVersion := single(q, "api-version")
 	switch apiVersion {
 	case apiVersionAppService, apiVersionIMDS:
@@ -215,6 +229,19 @@ func requestedResource(q url.Values) (res, problem string) {
 		return "", "the resource must be one URI, without spaces or control characters"
 	}
 	return res, ""
+}
+
+// foldNames returns q with its parameter names in lower case, the values of
+// names that differ only in case together. A parameter in another case
+// (Client_Id, Resource) is thus read, never ignored: an identity selector
+// so spelled is checked, and a second resource so spelled makes two.
+func foldNames(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		lk := strings.ToLower(k)
+		out[lk] = append(out[lk], v...)
+	}
+	return out
 }
 
 // single returns the value of a parameter given exactly once, else "".

@@ -16,6 +16,8 @@ const (
 	maxResourceGroups       = 980 // per subscription
 	maxResourceGroupNameLen = 90
 	maxTags                 = 50
+	maxTagNameLen           = 512 // characters
+	maxTagValueLen          = 256 // characters
 )
 
 // resourceGroup is a resource group the emulator keeps in memory.
@@ -225,16 +227,54 @@ func (s *Server) serveResourceGroups(w http.ResponseWriter, r *http.Request) {
 			Tags      map[string]string `json:"tags"`
 			ManagedBy *string           `json:"managedBy"`
 		}
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil && !(errors.Is(err, io.EOF) && r.Method == http.MethodPatch) {
+		dec := json.NewDecoder(r.Body)
+		err := dec.Decode(&body)
+		if err == nil {
+			// ARM reads the body as one JSON value: more after it is malformed.
+			if _, next := dec.Token(); !errors.Is(next, io.EOF) {
+				err = errors.New("the body holds more than one JSON value")
+			}
+		}
+		if err != nil && !(errors.Is(err, io.EOF) && r.Method == http.MethodPatch) {
 			writeARMError(w, http.StatusBadRequest, "InvalidRequestContent", "The request content was invalid and could not be deserialized: "+strconvQuote(err.Error()))
 			return
 		}
-		if len(body.Tags) > maxTags {
-			writeARMError(w, http.StatusBadRequest, "InvalidTagNameOrValue", "a resource group may have at most 50 tags")
+		if code, msg := checkGroupBody(body.Location, body.Tags); code != "" {
+			writeARMError(w, http.StatusBadRequest, code, msg)
 			return
 		}
 		s.putGroup(w, r, sub, name, body.Location, body.Tags, body.ManagedBy)
 	}
+}
+
+// checkGroupBody applies ARM's rules to a resource group's location and tags:
+// a region of locations, at most maxTags tags, names of at most
+// maxTagNameLen characters and values of at most maxTagValueLen. They also
+// bound what the groups of a subscription hold in memory. It returns ARM's
+// error code and message, or "" when the body passes.
+func checkGroupBody(location *string, tags map[string]string) (code, msg string) {
+	if location != nil {
+		l := normalizeLocation(*location)
+		if l != "" && !slices.ContainsFunc(locations, func(loc [2]string) bool { return loc[0] == l }) {
+			names := make([]string, len(locations))
+			for i, loc := range locations {
+				names[i] = loc[0]
+			}
+			return "LocationNotAvailableForResourceGroup", "The provided location " + strconvQuote(l) + " is not available for resource group. List of available regions is '" + strings.Join(names, ",") + "'."
+		}
+	}
+	if len(tags) > maxTags {
+		return "InvalidTagNameOrValue", "a resource group may have at most 50 tags"
+	}
+	for k, v := range tags {
+		if utf8.RuneCountInString(k) > maxTagNameLen {
+			return "InvalidTagNameLength", "The tag name " + strconvQuote(k) + " exceeds the maximum length of 512 characters."
+		}
+		if utf8.RuneCountInString(v) > maxTagValueLen {
+			return "InvalidTagValueLength", "The tag value " + strconvQuote(v) + " of the tag " + strconvQuote(k) + " exceeds the maximum length of 256 characters."
+		}
+	}
+	return "", ""
 }
 
 // putGroup creates or updates a resource group: PUT replaces tags and needs a location,

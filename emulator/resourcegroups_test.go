@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -218,5 +219,63 @@ func TestLocationsWithTheGoSDK(t *testing.T) {
 	pager = subs.NewListLocationsPager(emulator.DefaultGuestSubscriptionID, nil)
 	if _, err := pager.NextPage(context.Background()); !codeIs(err, http.StatusUnauthorized, "InvalidAuthenticationTokenTenant") {
 		t.Fatalf("locations of another tenant's subscription: %v", err)
+	}
+}
+
+// TestAResourceGroupARMWouldRefuseIsRefused: a body ARM refuses gets ARM's
+// 400, and nothing is kept: JSON with more after it, a location that is no
+// region, and tags past ARM's lengths (512 for a name, 256 for a value),
+// which also bound what 980 groups of a subscription hold in memory.
+func TestAResourceGroupARMWouldRefuseIsRefused(t *testing.T) {
+	t.Parallel()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	token := armTokenFor(t, s)
+	groups := "https://127.0.0.1:1/subscriptions/" + emulator.DefaultSubscriptionID + "/resourcegroups"
+	send := func(method, target, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, target+"?api-version=2021-04-01", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec
+	}
+	long := func(n int) string { return strings.Repeat("a", n) }
+	for _, tc := range []struct {
+		name, body, code string
+	}{
+		{"JSON with text after it", `{"location":"westus"} and more`, "InvalidRequestContent"},
+		{"two JSON objects", `{"location":"westus"}{"location":"eastus"}`, "InvalidRequestContent"},
+		{"a location that is no region", `{"location":"nowhere"}`, "LocationNotAvailableForResourceGroup"},
+		{"a location with a NUL", `{"location":"west\u0000us"}`, "LocationNotAvailableForResourceGroup"},
+		{"a location of 900 KB", `{"location":"` + long(900<<10) + `"}`, "LocationNotAvailableForResourceGroup"},
+		{"a tag name of 513 characters", `{"location":"westus","tags":{"` + long(513) + `":"v"}}`, "InvalidTagNameLength"},
+		{"a tag value of 257 characters", `{"location":"westus","tags":{"k":"` + long(257) + `"}}`, "InvalidTagValueLength"},
+		{"a tag of 900 KB", `{"location":"westus","tags":{"k":"` + long(900<<10) + `"}}`, "InvalidTagValueLength"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := send(http.MethodPut, groups+"/refused", tc.body)
+			var got struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusBadRequest || got.Error.Code != tc.code {
+				t.Errorf("status %d, body %.300s; want 400 %s", rec.Code, rec.Body, tc.code)
+			}
+			if rec.Body.Len() > 4<<10 {
+				t.Errorf("the answer is %d bytes long: it repeats the request", rec.Body.Len())
+			}
+		})
+	}
+	if rec := send(http.MethodGet, groups+"/refused", ""); rec.Code != http.StatusNotFound {
+		t.Errorf("a refused group was kept: status %d, body %.300s", rec.Code, rec.Body)
+	}
+	if rec := send(http.MethodPut, groups+"/kept", `{"location":"West Europe","tags":{"`+long(512)+`":"`+long(256)+`"}}`); rec.Code != http.StatusCreated {
+		t.Errorf("a group at ARM's limits: status %d, body %.300s; want 201", rec.Code, rec.Body)
+	}
+	if rec := send(http.MethodPatch, groups+"/kept", `{"tags":{"k":"`+long(257)+`"}}`); rec.Code != http.StatusBadRequest {
+		t.Errorf("a PATCH with a tag past ARM's limit: status %d, body %.300s; want 400", rec.Code, rec.Body)
 	}
 }

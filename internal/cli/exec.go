@@ -2,11 +2,14 @@ package cli
 
 import (
 	"os"
+	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/execute"
+	"github.com/azcontext/azc/profile"
 )
 
 // newCmdExec is `azc exec [-c NAME] [--no-server] [--keep-env VAR]… -- CMD ARGS…`.
@@ -45,6 +48,12 @@ CMD's exit code is azc's; INT, TERM and HUP reach it.`,
 			}
 			if o.NoServer && (o.LegacyMSI || o.PrivateAzConfig) {
 				return cmdutil.UsageErrorf("--no-server serves no credentials, so neither --legacy-msi nor --private-az-config can work with it")
+			}
+			for _, k := range o.KeepEnv {
+				// A name that names no variable would keep nothing, silently.
+				if k == "" || strings.ContainsFunc(k, func(r rune) bool { return r == '=' || unicode.IsControl(r) }) {
+					return cmdutil.UsageErrorf("--keep-env %s is no variable name: give the name alone (--keep-env ARM_ACCESS_KEY), and CMD gets the value azc inherits", profile.QuoteShort(k))
+				}
 			}
 			if runF != nil {
 				return runF(o)

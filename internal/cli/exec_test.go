@@ -25,6 +25,9 @@ func TestArgvToOptions(t *testing.T) {
 		{name: "--private-az-config=false leaves az's own config", argv: []string{"--private-az-config=false", "--", "az"}, wantArgs: []string{"az"}, legacy: true},
 		{name: "--keep-env is repeatable", argv: []string{"--keep-env", "ARM_ACCESS_KEY", "--keep-env=AZURE_STORAGE_KEY", "--", "x"}, wantArgs: []string{"x"}, legacy: true, privateConf: true, keep: []string{"ARM_ACCESS_KEY", "AZURE_STORAGE_KEY"}},
 		{name: "no command is a usage error", argv: []string{}, wantErr: true},
+		{name: "--keep-env NAME=value is a usage error, not a variable kept", argv: []string{"--keep-env", "ARM_ACCESS_KEY=abc", "--", "x"}, wantErr: true},
+		{name: "an empty --keep-env is a usage error", argv: []string{"--keep-env=", "--", "x"}, wantErr: true},
+		{name: "a --keep-env holding a line break is a usage error", argv: []string{"--keep-env", "ARM_ACCESS_KEY\nAZURE_STORAGE_KEY", "--", "x"}, wantErr: true},
 		{name: "--no-server and --legacy-msi exclude each other", argv: []string{"--no-server", "--legacy-msi", "--", "x"}, wantErr: true},
 		{name: "--no-server and --private-az-config exclude each other", argv: []string{"--no-server", "--private-az-config", "--", "x"}, wantErr: true},
 	} {
