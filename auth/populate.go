@@ -136,6 +136,15 @@ type armSubscription struct {
 	State          string `json:"state"`
 }
 
+// maxListed bounds the items of one listing: a profile holds at most
+// 500,000 objects, and each subscription's context is several. maxPages
+// bounds its pages: ARM pages a listing by a hundred items or more, so a
+// listing within maxListed takes at most 5,000.
+const (
+	maxListed = 500_000
+	maxPages  = 10_000
+)
+
 // listARM GETs path from ARM with cred through the Manager's pipeline
 // (retries included) and hands each page's items to page, following
 // nextLink.
@@ -145,7 +154,19 @@ func listARM[T any](ctx context.Context, cred azcore.TokenCredential, copts *arm
 		return err
 	}
 	next := runtime.JoinPaths(c.Endpoint(), path) + "?api-version=" + armAPIVersion
+	seen := map[string]bool{}
+	listed := 0
 	for next != "" {
+		// An ARM that misbehaves (a nextLink back to a page read before, or
+		// pages past what a profile can hold) would keep the sign-in
+		// listing for ever, its memory growing.
+		if seen[next] {
+			return fmt.Errorf("ARM's pages loop: the next page of %s is %s, a page it gave before", path, profile.QuoteShort(next))
+		}
+		if len(seen) == maxPages {
+			return fmt.Errorf("ARM gave more than %d pages of %s", maxPages, path)
+		}
+		seen[next] = true
 		req, err := runtime.NewRequest(ctx, http.MethodGet, next)
 		if err != nil {
 			return err
@@ -168,6 +189,9 @@ func listARM[T any](ctx context.Context, cred azcore.TokenCredential, copts *arm
 		}
 		if err := json.Unmarshal(payload, &body); err != nil {
 			return fmt.Errorf("ARM's answer could not be read: %w", err)
+		}
+		if listed += len(body.Value); listed > maxListed {
+			return fmt.Errorf("ARM listed more than %d items of %s, more than a profile can hold", maxListed, path)
 		}
 		page(body.Value)
 		next = body.NextLink
