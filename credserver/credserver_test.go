@@ -377,36 +377,7 @@ func TestADeclaredBodyNeverSentHoldsNoConnection(t *testing.T) {
 		{"a token request with a Content-Length", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: " + s.Secret().Reveal() + "\r\nContent-Length: 1000\r\n", 200},
 		{"a token request with a chunked body", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nX-IDENTITY-HEADER: " + s.Secret().Reveal() + "\r\nTransfer-Encoding: chunked\r\n", 200},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			conn, err := net.Dial("tcp", u.Host)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			// A guard, not a synchronisation: the answer and the close
-			// come at once, or never.
-			if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := io.WriteString(conn, tc.head+"Host: "+u.Host+"\r\n\r\n"); err != nil {
-				t.Fatal(err)
-			}
-			br := bufio.NewReader(conn)
-			resp, err := http.ReadResponse(br, nil)
-			if err != nil {
-				t.Fatalf("no answer: %v", err)
-			}
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != tc.status {
-				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
-			}
-			if n, err := br.Read(make([]byte, 1)); err != io.EOF {
-				t.Errorf("after the answer: %d bytes, %v; want the connection closed", n, err)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { answeredThenClosed(t, u.Host, tc.head, tc.status) })
 	}
 }
 
@@ -430,33 +401,42 @@ func TestARefusedRequestHoldsNoConnection(t *testing.T) {
 		{"a POST", "POST " + u.Path + "?" + armQuery + " HTTP/1.1\r\n", 405},
 		{"an Origin", "GET " + u.Path + "?" + armQuery + " HTTP/1.1\r\nOrigin: null\r\n", 403},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			conn, err := net.Dial("tcp", u.Host)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			// A guard, not a synchronisation: the close comes at once, or
-			// after the server's idle timeout of minutes.
-			if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := io.WriteString(conn, tc.head+"Host: "+u.Host+"\r\n\r\n"); err != nil {
-				t.Fatal(err)
-			}
-			br := bufio.NewReader(conn)
-			resp, err := http.ReadResponse(br, nil)
-			if err != nil {
-				t.Fatalf("no answer: %v", err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != tc.status {
-				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
-			}
-			if n, err := br.Read(make([]byte, 1)); err != io.EOF {
-				t.Errorf("after the refusal: %d bytes, %v; want the connection closed", n, err)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { answeredThenClosed(t, u.Host, tc.head, tc.status) })
+	}
+}
+
+// answeredThenClosed sends head (a request line and headers, without Host
+// and the blank line) to the server at host and requires the answer status
+// and then the connection closed. The read deadline is a guard, not a
+// synchronisation: the answer and the close come at once, or after the
+// server's idle timeout of minutes, or never.
+func answeredThenClosed(t *testing.T, host, head string, status int) {
+	t.Helper()
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(conn, head+"Host: "+host+"\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != status {
+		t.Errorf("status %d, want %d", resp.StatusCode, status)
+	}
+	if n, err := br.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("after the answer: %d bytes, %v; want the connection closed", n, err)
 	}
 }
 
