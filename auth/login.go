@@ -298,12 +298,19 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 		}
 		if opts.TenantID != "" && !strings.EqualFold(opts.TenantID, acct.HomeTenantID) {
 			// The tenant --tenant gave, by its id as the tenant list names
-			// it, with the domain it was given by beside it: its token's tid
-			// (the sign-in was made there). Without one the name given stays.
-			if t, err := tokenFor(ctx, opts.TenantID); err == nil {
-				if tid := claimString(t.AccessToken.Reveal(), "tid"); tid != "" && profile.ValidTenant(tid) && !strings.EqualFold(tid, opts.TenantID) {
-					res.Tenants[0] = profile.Tenant{ID: tid, DefaultDomain: opts.TenantID}
+			// it, with the domain it was given by beside it. Every identity
+			// but a user signs in to that one tenant, its home tenant (by
+			// id: homeTenant); a user's is its token's tid there (its home
+			// tenant may be another). Without one the name given stays.
+			tid := acct.HomeTenantID
+			if acct.Type == profile.UserAccount {
+				tid = ""
+				if t, err := tokenFor(ctx, opts.TenantID); err == nil {
+					tid = claimString(t.AccessToken.Reveal(), "tid")
 				}
+			}
+			if tid != "" && profile.ValidTenant(tid) && !strings.EqualFold(tid, opts.TenantID) {
+				res.Tenants[0] = profile.Tenant{ID: tid, DefaultDomain: opts.TenantID}
 			}
 		}
 	}
