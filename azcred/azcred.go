@@ -32,6 +32,7 @@ import (
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 	"github.com/azcontext/azc/session"
@@ -153,6 +154,7 @@ func New(opts *Options) (*Credential, error) {
 		}
 		store, err := credstore.Open(dir, credstore.Options{
 			Env:               getenv,
+			Desktop:           desktopkey.Backend(),
 			RequireEncryption: require,
 			Warn:              func(msg string) { log.Warn("azcred: " + msg) },
 			Logger:            log,

@@ -10,10 +10,14 @@ import (
 // Backend names, as Store.Backend reports them.
 const (
 	kernelKeyringName = "linux-keyring"
-	secretServiceName = "secret-service"
-	keychainName      = "keychain"
-	dpapiName         = "dpapi"
-	plaintextName     = "plaintext"
+	// SecretServiceName names the freedesktop Secret Service (package
+	// desktopkey's backend on Linux).
+	SecretServiceName = "secret-service"
+	// KeychainName names the macOS login Keychain (package desktopkey's
+	// backend on macOS).
+	KeychainName  = "keychain"
+	dpapiName     = "dpapi"
+	plaintextName = "plaintext"
 )
 
 // KeyBackend keeps a store's 32-byte data key in an OS key store. The
@@ -54,6 +58,26 @@ var (
 	ErrEncryptionRequired = errors.New("encryption required but no OS key store is available")
 )
 
+// ErrDesktopNotLinked is matched by *DesktopNotLinkedError.
+var ErrDesktopNotLinked = errors.New("the desktop's key store has no client in this program")
+
+// DesktopNotLinkedError is Open's error where the platform's key stores
+// begin with the desktop's (the Secret Service where a session bus is
+// set, the macOS Keychain) and Options.Desktop gives no client for it: the
+// program can neither read blobs sealed there nor seal new ones in
+// another key store without leaving those behind. azc's fast binary, which
+// links no D-Bus client, hands the command to azc-full on it.
+type DesktopNotLinkedError struct {
+	Backend string // SecretServiceName or KeychainName
+}
+
+func (e *DesktopNotLinkedError) Error() string {
+	return fmt.Sprintf("the data key belongs in the %s, and this program links no client for it (credstore.Options.Desktop: desktopkey.Backend())", e.Backend)
+}
+
+// Is makes the error match ErrDesktopNotLinked.
+func (e *DesktopNotLinkedError) Is(target error) bool { return target == ErrDesktopNotLinked }
+
 // KeyLostError reports a blob sealed under a data key that no longer
 // exists, typically a kernel-keyring key that did not survive a reboot,
 // or that the key store holding it cannot give this process (Unreachable).
@@ -73,8 +97,8 @@ type KeyLostError struct {
 func (e *KeyLostError) Error() string {
 	where := map[string]string{
 		kernelKeyringName: "the Linux kernel keyring",
-		secretServiceName: "the Secret Service",
-		keychainName:      "the macOS Keychain",
+		SecretServiceName: "the Secret Service",
+		KeychainName:      "the macOS Keychain",
 		dpapiName:         "the DPAPI-protected key file",
 	}[e.Backend]
 	switch {

@@ -8,19 +8,18 @@ import (
 )
 
 // platformBackends lists the Linux key stores, best first: the Secret
-// Service survives reboots but needs a desktop session bus; the kernel
-// keyring works headless but forgets at reboot.
-func platformBackends(env func(string) string) []KeyBackend {
+// Service (desktop, Options.Desktop) survives reboots but needs a desktop
+// session bus; the kernel keyring works headless but forgets at reboot.
+func platformBackends(env func(string) string, desktop KeyBackend) ([]KeyBackend, error) {
 	var bs []KeyBackend
 	if env("DBUS_SESSION_BUS_ADDRESS") != "" {
-		bs = append(bs, SecretService())
+		if desktop == nil {
+			return nil, &DesktopNotLinkedError{Backend: SecretServiceName}
+		}
+		bs = append(bs, desktop)
 	}
-	return append(bs, KernelKeyring())
+	return append(bs, KernelKeyring()), nil
 }
-
-// SecretService returns the backend that keeps the data key in the
-// freedesktop Secret Service (GNOME Keyring, KWallet) over D-Bus.
-func SecretService() KeyBackend { return goKeyring{name: secretServiceName} }
 
 // KernelKeyring returns the backend that keeps the data key as a "user"
 // key in the Linux kernel's per-user keyring (@u). The key lives until

@@ -2,6 +2,7 @@ package credstore
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -107,6 +108,38 @@ func TestAutoDetectPicksTheKernelKeyringWithoutASessionBus(t *testing.T) {
 	}
 	if s.Backend() != "linux-keyring" {
 		t.Fatalf("Backend = %q, want linux-keyring", s.Backend())
+	}
+}
+
+// TestWithASessionBusTheDesktopsKeyStoreComesFirst: where a session bus is
+// set, the platform's list begins with the Secret Service, Options.Desktop.
+// Without a client for it, Open fails before it creates anything, with an
+// error that names the store (azc's fast binary hands the command over on
+// it): going on with the kernel keyring would seal new blobs under a
+// second key and read those sealed in the Secret Service as lost.
+func TestWithASessionBusTheDesktopsKeyStoreComesFirst(t *testing.T) {
+	t.Parallel()
+	bus := func(k string) string {
+		if k == "DBUS_SESSION_BUS_ADDRESS" {
+			return "unix:path=/run/user/1000/bus"
+		}
+		return ""
+	}
+	dir := t.TempDir()
+	_, err := Open(dir, Options{Env: bus})
+	var nl *DesktopNotLinkedError
+	if !errors.As(err, &nl) || !errors.Is(err, ErrDesktopNotLinked) || nl.Backend != SecretServiceName {
+		t.Fatalf("Open without a desktop client = %v, want a *DesktopNotLinkedError for %s", err, SecretServiceName)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("Open that failed left %d entries in the state directory", len(entries))
+	}
+	s, err := Open(dir, Options{Env: bus, Desktop: FixedKey(SecretServiceName, randomKey(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Backend() != SecretServiceName {
+		t.Fatalf("Backend = %q, want %s", s.Backend(), SecretServiceName)
 	}
 }
 

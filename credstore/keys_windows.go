@@ -13,7 +13,9 @@ import (
 )
 
 // platformBackends lists the Windows key store: DPAPI.
-func platformBackends(func(string) string) []KeyBackend { return []KeyBackend{DPAPI()} }
+func platformBackends(func(string) string, KeyBackend) ([]KeyBackend, error) {
+	return []KeyBackend{DPAPI()}, nil
+}
 
 // DPAPI returns the backend that keeps the data key in a file
 // (credentials/datakey.dpapi) protected by the Windows Data Protection

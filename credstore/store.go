@@ -58,6 +58,12 @@ type Options struct {
 	// Backend holds the data key. Nil picks the first usable OS key store
 	// for this platform, falling back to plaintext.
 	Backend KeyBackend
+	// Desktop is the client of the desktop's key store, which the
+	// platform's list begins with where there is one (the Secret Service
+	// where Env gives a DBUS_SESSION_BUS_ADDRESS, the macOS Keychain):
+	// desktopkey.Backend(), which links a D-Bus client. Nil there makes
+	// Open fail with a *DesktopNotLinkedError; elsewhere it is not used.
+	Desktop KeyBackend
 	// RequireEncryption makes Open fail with an error matching
 	// ErrEncryptionRequired rather than store plaintext blobs. A plaintext
 	// blob written earlier, while no key store was reachable, is read and
@@ -121,6 +127,20 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
 	}
+	candidates, explicit := []KeyBackend{opts.Backend}, true
+	if opts.Backend == nil {
+		env := opts.Env
+		if env == nil {
+			env = func(string) string { return "" }
+		}
+		candidates, explicit = nil, false
+		if opts.testOnlyPlatform != nil {
+			candidates = opts.testOnlyPlatform
+		} else if candidates, err = platformBackends(env, opts.Desktop); err != nil {
+			// before anything is created: azc hands the command over
+			return nil, fmt.Errorf("credential store: %w", err)
+		}
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -151,17 +171,6 @@ func Open(dir string, opts Options) (*Store, error) {
 	ref, given := keyRefsFor(abs)
 	s.ref = ref
 
-	candidates, explicit := []KeyBackend{opts.Backend}, true
-	if opts.Backend == nil {
-		env := opts.Env
-		if env == nil {
-			env = func(string) string { return "" }
-		}
-		candidates, explicit = platformBackends(env), false
-		if opts.testOnlyPlatform != nil {
-			candidates = opts.testOnlyPlatform
-		}
-	}
 	var tried []string
 	for _, b := range candidates {
 		if _, ok := b.(plaintext); ok {
@@ -652,7 +661,7 @@ func (s *Store) keyLost(key string, id keyID) *KeyLostError {
 	s.oldMu.Lock() // sealerFor may add to unreachable
 	why := s.unreachable[backend]
 	s.oldMu.Unlock()
-	if why == "" && backend == secretServiceName && backend != s.backend && s.others[backend] == nil {
+	if why == "" && backend == SecretServiceName && backend != s.backend && s.others[backend] == nil {
 		// not on the platform's list in this process (platformBackends)
 		why = "azc uses it only where DBUS_SESSION_BUS_ADDRESS is set"
 	}

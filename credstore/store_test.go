@@ -697,11 +697,11 @@ func TestABlobSealedUnderAnotherReachableKeyStoreIsRead(t *testing.T) {
 	if err := ssh.Put("acct", []byte("tokens")); err != nil {
 		t.Fatal(err)
 	}
-	desktop, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(secretServiceName, randomKey(t)), keyring}})
+	desktop, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(SecretServiceName, randomKey(t)), keyring}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if desktop.Backend() != secretServiceName {
+	if desktop.Backend() != SecretServiceName {
 		t.Fatalf("Backend = %q", desktop.Backend())
 	}
 	if r, err := desktop.Check("acct"); err != nil || len(r.KeyLost) != 0 || len(r.Damaged) != 0 {
@@ -743,7 +743,7 @@ func TestABlobOfAnotherKeyStoreThatRefusesThisProcessIsOutOfReach(t *testing.T) 
 	if err := sealed.Put("acct", []byte("tokens")); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(secretServiceName, randomKey(t)), unreachable{kernelKeyringName}}})
+	s, err := Open(dir, Options{testOnlyPlatform: []KeyBackend{FixedKey(SecretServiceName, randomKey(t)), unreachable{kernelKeyringName}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
@@ -54,6 +55,9 @@ func Main(version string, args []string) int {
 // ctx has ended (Ctrl-C) exits ExitInterrupted and prints nothing more.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	f.Interrupt = ctx.Done()
+	if f.Desktop == nil {
+		f.Desktop = desktopkey.Backend()
+	}
 	started := false
 	cmdutil.AttachSession(f)
 	root := NewCmdRoot(f, func() { started = true })

@@ -1,6 +1,9 @@
 package cmdutil
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
@@ -8,18 +11,25 @@ import (
 
 // UserBlobs opens the user's encrypted credential store in the state
 // directory, with AZC_REQUIRE_ENCRYPTION honoured and the plaintext
-// fallback warned about once on stderr.
+// fallback warned about once on stderr. In azc, where the data key
+// belongs in the desktop's key store, whose client only azc-full links,
+// its error matches ErrNeedFull: the command goes to azc-full.
 func UserBlobs(f *Factory) (*credstore.Store, error) {
 	require, err := RequireEncryption(f)
 	if err != nil {
 		return nil, err
 	}
-	return credstore.Open(f.StateDir, credstore.Options{
+	s, err := credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
+		Desktop:           f.Desktop,
 		RequireEncryption: require,
 		Warn:              func(msg string) { Warn(f.IOStreams, msg) },
 		Logger:            f.Logger,
 	})
+	if errors.Is(err, credstore.ErrDesktopNotLinked) && f.ExecFull != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNeedFull, err)
+	}
+	return s, err
 }
 
 // RequireEncryption reads AZC_REQUIRE_ENCRYPTION: a value that is not a

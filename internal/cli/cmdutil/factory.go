@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -53,6 +54,12 @@ type Factory struct {
 	// Front is the path of the azc that handed this invocation to
 	// azc-full ($AZC_FRONT, read by cli.Main); "" otherwise.
 	Front string
+	// Desktop is the client of the desktop's key store (the Secret Service,
+	// the macOS Keychain) that the user's credential store opens with
+	// (credstore.Options.Desktop): desktopkey.Backend() in azc-full. Nil in
+	// azc, which links no D-Bus client: a command that needs that key
+	// store goes to azc-full (UserBlobs).
+	Desktop credstore.KeyBackend
 	// Interrupt, once closed (Ctrl-C), ends a change's wait for the
 	// profile's lock (azc.Options.Interrupt); nil in azc, which Ctrl-C
 	// ends as it waits.

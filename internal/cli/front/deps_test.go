@@ -21,6 +21,13 @@ var heavy = []string{
 	"github.com/azcontext/azc/credserver",
 	"net/http",
 	"crypto/tls",
+	// the desktop's key store client (credstore/desktopkey), D-Bus and
+	// the net package under it: `azc version` 0.5 ms and `context show`
+	// 0.8 ms of a 7 ms hello world (docs/benchmarks.md); a command that
+	// needs that key store goes to azc-full
+	"github.com/zalando/go-keyring",
+	"github.com/godbus/dbus/",
+	"net",
 }
 
 // manRenderer is what rendering man pages takes: cobra/doc and the markdown

@@ -24,6 +24,9 @@ type outcome struct {
 	// profile is profile.json afterwards; after is `context list -o json`
 	// afterwards (through cobra), which shows the session's contexts too.
 	profile, after string
+	// credentials tells whether the command created the credential
+	// store's directory.
+	credentials bool
 }
 
 // fastCase is an invocation the fast path takes.
@@ -90,6 +93,8 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 		env[k] = v
 	}
 	var o outcome
+	_, err = os.Stat(filepath.Join(dir, "credentials"))
+	hadCredentials := err == nil
 	o.code, o.stdout, o.stderr = run(viaFront, tc.argvOf())
 	o.handedOver = handedOver
 	data, err = os.ReadFile(filepath.Join(dir, "profile.json"))
@@ -97,6 +102,8 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 		t.Fatal(err)
 	}
 	o.profile = string(data)
+	_, err = os.Stat(filepath.Join(dir, "credentials"))
+	o.credentials = err == nil && !hadCredentials
 	_, o.after, _ = run(false, []string{"context", "list", "-o", "json"})
 	return o
 }
@@ -257,5 +264,38 @@ func TestFastDebugLogs(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(o.stdout), []byte("Prod")) {
 		t.Fatalf("stdout %q lacks the default context", o.stdout)
+	}
+}
+
+// TestTheDesktopsKeyStoreGoesToAzcFull: where a session bus is set, the
+// user's data key belongs in the Secret Service, whose client (D-Bus) azc
+// does not link. A command that needs the key (a token; in a shell, a
+// switch to a context of the profile, which checks its account's tokens
+// under their lock) goes to azc-full before it changes anything, and
+// creates nothing in the credential store; those that need no key run in
+// azc as without a bus.
+func TestTheDesktopsKeyStoreGoesToAzcFull(t *testing.T) {
+	bus := map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
+	for _, tc := range []fastCase{
+		{args: "token -c Dev", env: bus},
+		{args: "use Dev", session: true, env: bus},
+	} {
+		o := runIn(t, true, tc)
+		if strings.Join(o.handedOver, " ") != tc.args || o.code != 99 || o.stdout != "" || o.stderr != "" {
+			t.Errorf("azc %s with a session bus: handed over %q, exit %d, printed %q %q", tc.args, o.handedOver, o.code, o.stdout, o.stderr)
+		}
+		if o.credentials {
+			t.Errorf("azc %s with a session bus created the credential store before handing over", tc.args)
+		}
+	}
+	for _, tc := range []fastCase{
+		{args: "context show Dev", env: bus},
+		{args: "context list", env: bus},
+		{args: "use Dev", env: bus},
+		{args: "use Mine", session: true, env: bus},
+	} {
+		if o := runIn(t, true, tc); o.handedOver != nil || o.code != 0 {
+			t.Errorf("azc %s with a session bus: handed over %q, exit %d", tc.args, o.handedOver, o.code)
+		}
 	}
 }

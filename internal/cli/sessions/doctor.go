@@ -279,6 +279,7 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, ad
 	}
 	cs, err := credstore.Open(f.StateDir, credstore.Options{
 		Env:               f.Getenv,
+		Desktop:           f.Desktop,
 		RequireEncryption: require,
 		Warn:              func(m string) { warned = append(warned, m) },
 		Logger:            f.Logger,
