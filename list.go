@@ -19,7 +19,13 @@ const copyRow = int32(-1 << 31)
 
 // List reads the merged view's contexts for a table.
 func (s *State) List() (*List, error) {
-	user, err := s.store.View()
+	view := s.store.View
+	if s.session == nil {
+		// the table's columns of every context, the default context
+		// whole, and not the file
+		view = func() (*profile.View, error) { return s.store.ViewColumns("") }
+	}
+	user, err := view()
 	if err != nil {
 		return nil, err
 	}

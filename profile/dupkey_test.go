@@ -34,6 +34,7 @@ func TestAKeyTwiceInTheProfileIsRefused(t *testing.T) {
 				"Load":        func() error { _, err := s.Load(); return err },
 				"View":        func() error { _, err := s.View(); return err },
 				"ViewKeeping": func() error { _, err := s.ViewKeeping("a"); return err },
+				"ViewColumns": func() error { _, err := s.ViewColumns("a"); return err },
 				"Update": func() error {
 					_, err := s.Update(func(p *Profile) error { p.Settings.Autosave = new(bool); return nil })
 					return err

@@ -160,6 +160,7 @@ func TestAStoreRefusesAHeaderOfMoreValuesThanDecodeReads(t *testing.T) {
 	for name, read := range map[string]func() error{
 		"View":        func() error { _, err := s.View(); return err },
 		"ViewKeeping": func() error { _, err := s.ViewKeeping(""); return err },
+		"ViewColumns": func() error { _, err := s.ViewColumns(""); return err },
 		"Load":        func() error { _, err := s.Load(); return err },
 	} {
 		if err := read(); err == nil || !strings.Contains(err.Error(), "more than 4,000,000 JSON values") {

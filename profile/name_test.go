@@ -262,6 +262,7 @@ func TestTwoAccountsOfOneKeyAreRefused(t *testing.T) {
 			"Load":        func() error { _, err := s.Load(); return err },
 			"View":        func() error { _, err := s.View(); return err },
 			"ViewKeeping": func() error { _, err := s.ViewKeeping("a"); return err },
+			"ViewColumns": func() error { _, err := s.ViewColumns("a"); return err },
 			"Settings":    func() error { _, err := s.Settings(); return err },
 			"Update":      func() error { _, err := s.Update(func(*Profile) error { return nil }); return err },
 		} {

@@ -543,7 +543,7 @@ func (s *Store) readStreamed() (*streamed, error) {
 		return nil, err
 	}
 	bp := copyBuffers.Get().(*[]byte)
-	st.view, err = streamView(f, size, *bp, nil, &st.layout)
+	st.view, err = streamView(f, size, *bp, nil, false, &st.layout)
 	copyBuffers.Put(bp)
 	if err != nil || st.view == nil {
 		_ = f.Close()

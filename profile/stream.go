@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,7 +22,14 @@ import (
 // but for what it did not keep: Profile, ColumnsAt and Context for
 // another context read the file again, and fail if another writer
 // replaced it since.
-func (s *Store) ViewKeeping(refs ...string) (*View, error) {
+func (s *Store) ViewKeeping(refs ...string) (*View, error) { return s.viewStreamed(refs, false) }
+
+// ViewColumns is ViewKeeping that keeps every context's Columns too: for
+// `azc context list`'s table, which shows them all, without holding the
+// file whole.
+func (s *Store) ViewColumns(refs ...string) (*View, error) { return s.viewStreamed(refs, true) }
+
+func (s *Store) viewStreamed(refs []string, cols bool) (*View, error) {
 	f, size, err := openCapped(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fullView(New()), nil
@@ -35,7 +43,7 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 		return nil, err
 	}
 	bp := copyBuffers.Get().(*[]byte)
-	v, err := streamView(f, size, *bp, refs, nil)
+	v, err := streamView(f, size, *bp, refs, cols, nil)
 	copyBuffers.Put(bp)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.path, err)
@@ -73,7 +81,7 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) {
 // document's length, its error r's. The View's reread is the caller's to
 // set. When layout is not nil, streamView notes there where the parts of
 // the document are.
-func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *fileLayout) (*View, error) {
+func streamView(r io.Reader, size int64, buf []byte, refs []string, keepCols bool, layout *fileLayout) (*View, error) {
 	lr := &lineReader{r: r, buf: buf}
 	hv, head, err := readHead(lr, size)
 	if hv == nil {
@@ -99,6 +107,7 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 
 	var kept strings.Builder
 	var spans []span
+	var cols []columnSpan
 	var names *nameTable
 	var f fields
 	count := hv.count // the header's, with its contexts null
@@ -119,6 +128,11 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			layout.elems = append(layout.elems, [2]int64{at, at + int64(len(line)) - 4})
 		}
 		out := span{name: keepText(&kept, line, f.name)}
+		if keepCols {
+			cols = append(cols, columnSpan{account: keepText(&kept, line, f.account),
+				tenantID: keepText(&kept, line, f.tenantID), tenantDomain: keepText(&kept, line, f.tenantDomain),
+				subID: keepText(&kept, line, f.subID), subName: keepText(&kept, line, f.subName)})
+		}
 		if spans == nil {
 			// Each context takes a line: the first line's length and
 			// name estimate the count (with an eighth more) and the
@@ -128,6 +142,9 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 			n := max(int(size)-len(head), 0) / (len(line) + 6)
 			n = min(n+n/8+1, 1<<16)
 			spans = make([]span, 0, n)
+			if keepCols {
+				cols = slices.Grow(cols, n)
+			}
 			kept.Grow(n*kept.Len() + len(line))
 			names = newNameTable(n, func(i int) string {
 				r := spans[i].name
@@ -172,7 +189,7 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, layout *file
 	if count.check() != nil {
 		return nil, nil // the whole read refuses it, as Decode does
 	}
-	v := &View{text: kept.String(), header: hv.header, spans: spans, names: names, count: count,
+	v := &View{text: kept.String(), header: hv.header, spans: spans, cols: cols, names: names, count: count,
 		elems: valueCount{count.objects - hv.count.objects, count.values - hv.count.values}}
 	names.name = func(i int) string { return v.at(v.spans[i].name) }
 	return v, nil

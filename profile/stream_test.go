@@ -128,6 +128,27 @@ func TestViewKeepingRereadsOnlyTheSameFile(t *testing.T) {
 	}
 }
 
+// TestViewColumnsKeepsEveryContextsColumns: the View `azc context list`
+// reads keeps every context's Columns as it streams the file: they answer
+// once the file is replaced, where a View that did not keep them reads it
+// again and fails.
+func TestViewColumnsKeepsEveryContextsColumns(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(50)
+	s := storeWith(t, mustEncode(p))
+	v, err := s.ViewColumns("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(p *Profile) error { p.Contexts = p.Contexts[1:]; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Context(1); err == nil || !strings.Contains(err.Error(), "was replaced") {
+		t.Fatalf("Context(1) of a replaced file: error %v: the View kept what it should not", err)
+	}
+	checkColumns(t, p, v)
+}
+
 // TestSetDefaultStreamsTheFile: `azc use NAME` (Settings, then SetDefault)
 // on a file in Encode's layout never holds it whole.
 func TestSetDefaultStreamsTheFile(t *testing.T) {
@@ -161,7 +182,7 @@ func TestStreamViewTakesAStaleSize(t *testing.T) {
 	}
 	data := mustEncode(p)
 	for _, size := range []int64{0, 100, int64(len(data)) / 2} {
-		v, err := streamView(bytes.NewReader(data), size, make([]byte, 32<<10), []string{""}, nil)
+		v, err := streamView(bytes.NewReader(data), size, make([]byte, 32<<10), []string{""}, false, nil)
 		if err != nil || v == nil {
 			t.Fatalf("size %d: streamView = %v, %v; want the View of the file", size, v, err)
 		}

@@ -27,7 +27,7 @@ type View struct {
 	text   string
 	header *Profile     // Contexts nil
 	spans  []span       // the skimmed contexts
-	cols   []columnSpan // their columns, when the whole file was skimmed
+	cols   []columnSpan // their columns, when the whole file was skimmed or ViewColumns kept them
 	names  *nameTable   // the skimmed contexts' names, for NameIndex
 	raw    rng          // the contexts array, when skimmed and not empty
 	count  valueCount   // the skimmed file's objects and values
@@ -260,10 +260,10 @@ type Columns struct {
 
 // ColumnsAt sets *c to context i's Columns, decoding nothing. The strings
 // are the caller's. In a View of Store.ViewKeeping, which did not keep
-// them, it decodes the file read again; when that fails (see ViewKeeping)
-// it sets only the Name.
+// them (Store.ViewColumns does), it decodes the file read again; when
+// that fails (see ViewKeeping) it sets only the Name.
 func (v *View) ColumnsAt(i int, c *Columns) {
-	if v.reread != nil {
+	if v.reread != nil && v.cols == nil {
 		p, err := v.decoded()
 		if err != nil {
 			*c = Columns{Name: v.at(v.spans[i].name)}

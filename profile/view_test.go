@@ -63,9 +63,9 @@ func viewSeeds(f *testing.F) {
 }
 
 // FuzzView checks that a View accepts exactly what Decode accepts, with the
-// same error, and answers as the decoded Profile does; and so does the
-// View ViewKeeping streams, of the input and of the input encoded, read
-// through a buffer of a few sizes, whenever it streams one.
+// same error, and answers as the decoded Profile does; and so do the
+// Views ViewKeeping and ViewColumns stream, of the input and of the input
+// encoded, read through a buffer of a few sizes, whenever they stream one.
 func FuzzView(f *testing.F) {
 	viewSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, ref string) {
@@ -89,20 +89,22 @@ func FuzzView(f *testing.F) {
 		}
 		for _, in := range inputs {
 			for _, size := range []int{40, 512, 32 << 10} {
-				sv, err := streamView(bytes.NewReader(in), int64(len(in)), make([]byte, size), []string{ref, ""}, nil)
-				if err != nil {
-					t.Fatal(err)
+				for _, keepCols := range []bool{false, true} {
+					sv, err := streamView(bytes.NewReader(in), int64(len(in)), make([]byte, size), []string{ref, ""}, keepCols, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if sv == nil {
+						continue
+					}
+					sp, err := Decode(in)
+					if err != nil {
+						t.Fatalf("streamView took a file Decode refuses (%v):\n%s", err, in)
+					}
+					sv.reread = func() (string, error) { return string(in), nil }
+					checkView(t, sp, sv, ref)
+					checkCount(t, sv, in)
 				}
-				if sv == nil {
-					continue
-				}
-				sp, err := Decode(in)
-				if err != nil {
-					t.Fatalf("streamView took a file Decode refuses (%v):\n%s", err, in)
-				}
-				sv.reread = func() (string, error) { return string(in), nil }
-				checkView(t, sp, sv, ref)
-				checkCount(t, sv, in)
 			}
 		}
 	})
