@@ -40,7 +40,8 @@ for target in $targets; do
 	mkdir -p "$dir"
 	GOOS=$goos GOARCH=$goarch go build -ldflags "$ldflags" -o "$dir/" ./cmd/azc ./cmd/azc-full ./cmd/azc-emulator
 	cp -R "$dist/share/completions" "$dist/share/man" "$dir/"
-	cp README.md "$dir/"
+	# README and docs/: the help and the errors point to docs/*.md
+	cp -R README.md docs "$dir/"
 	if [ "$goos" = windows ]; then
 		(cd "$dist" && zip -qrX "$name.zip" "$name")
 	else
