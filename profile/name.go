@@ -70,10 +70,22 @@ func CheckName(name string) error { return checkName(name) }
 // NUL, which no command line can give and no environment variable can
 // hold (azc exec exports the name as AZC_CONTEXT).
 func checkName(n string) error {
-	if n == "" || n == "-" || strings.TrimSpace(n) != n || !isASCII(n) && !utf8.ValidString(n) || strings.IndexByte(n, 0) >= 0 {
-		return fmt.Errorf("%s: %w", QuoteShort(n), ErrInvalidName)
+	why := ""
+	switch {
+	case n == "":
+		why = "it is empty"
+	case n == "-":
+		why = `"-" means the previous context`
+	case strings.TrimSpace(n) != n:
+		why = "it begins or ends with white space"
+	case !isASCII(n) && !utf8.ValidString(n):
+		why = "it is not UTF-8"
+	case strings.IndexByte(n, 0) >= 0:
+		why = "it holds a NUL byte"
+	default:
+		return nil
 	}
-	return nil
+	return fmt.Errorf("%s: %w: %s", QuoteShort(n), ErrInvalidName, why)
 }
 
 // asName is s, trimmed and not empty, made a name checkName takes, for a
