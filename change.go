@@ -620,6 +620,28 @@ func (s *State) keepTokens(key string) (unlock func(), err error) {
 	return unlock, nil
 }
 
+// withUserBlobsFor opens the user's store now when keepTokens(key) would
+// open it, and returns s serving that store to keepTokens: a switch that
+// cannot open it fails before it changes anything, and the store is
+// opened (its plaintext warning given) once.
+func (s *State) withUserBlobsFor(key string) (*State, error) {
+	if _, ok := s.session.(holder); !ok || key == "" || s.userBlobs == nil {
+		return s, nil
+	}
+	if sb := s.SessionBlobs(); sb != nil {
+		if _, err := sb.Get(key); err == nil {
+			return s, nil // the session's own sign-in
+		}
+	}
+	ub, err := s.userBlobs()
+	if err != nil {
+		return nil, err
+	}
+	c := *s
+	c.userBlobs = func() (credstore.Blobs, error) { return ub, nil }
+	return &c, nil
+}
+
 // userTokensKept is keepTokens' check under the lock of account key in
 // the user's store ub.
 func (s *State) userTokensKept(ub credstore.Blobs, key string) (bool, error) {

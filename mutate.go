@@ -119,6 +119,15 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 	}
 	hdr := l.header()
 	sel := newSelection(*c, hdr)
+	if where == profile.ScopeUser {
+		// before anything changes (the profile, the hold): the switch
+		// checks the account's tokens in the user's store
+		// (selectReadContext), which a program may be unable to open
+		// (azc, which then hands the command to azc-full, to run again)
+		if s, err = s.withUserBlobsFor(c.Account); err != nil {
+			return nil, err
+		}
+	}
 	if scope == profile.ScopeUser {
 		if where == profile.ScopeProcess {
 			unlock, err := s.carryTokens(c.Account)

@@ -13,6 +13,7 @@ import (
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/azcred"
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
@@ -35,7 +36,7 @@ func signIn(emu *emulator.Server, dir string) *azc.State {
 	if err != nil {
 		log.Fatal(err)
 	}
-	store, err := credstore.Open(dir, credstore.Options{})
+	store, err := credstore.Open(dir, credstore.Options{Env: os.Getenv, Desktop: desktopkey.Backend()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -9,6 +9,14 @@
 // warning, or Open fails with ErrEncryptionRequired when the caller demands
 // encryption.
 //
+// The Secret Service and the Keychain are reached through a client of
+// their own, package credstore/desktopkey (go-keyring, and on Linux a
+// D-Bus client), which the caller passes as Options.Desktop. Where the
+// platform's key stores begin with the desktop's (macOS; Linux where
+// Options.Env gives a DBUS_SESSION_BUS_ADDRESS), Open without it fails
+// with a *DesktopNotLinkedError: a program that opens the user's store
+// there passes desktopkey.Backend().
+//
 // Readers never lock: every write replaces the blob by write-temp → fsync →
 // rename → fsync dir. Read-modify-write (Update) and callers that must
 // serialise a longer operation, such as a token refresh (Lock), hold an

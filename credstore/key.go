@@ -72,7 +72,23 @@ type DesktopNotLinkedError struct {
 }
 
 func (e *DesktopNotLinkedError) Error() string {
-	return fmt.Sprintf("the data key belongs in the %s, and this program links no client for it (credstore.Options.Desktop: desktopkey.Backend())", e.Backend)
+	return fmt.Sprintf("the data key belongs in %s, and this program links no client for it (credstore.Options.Desktop: desktopkey.Backend())", storeName(e.Backend))
+}
+
+// storeName names the key store of backend as people name it.
+func storeName(backend string) string {
+	if where := map[string]string{
+		kernelKeyringName: "the Linux kernel keyring",
+		SecretServiceName: "the Secret Service",
+		KeychainName:      "the macOS Keychain",
+		dpapiName:         "the DPAPI-protected key file",
+	}[backend]; where != "" {
+		return where
+	}
+	if backend != "" {
+		return backend
+	}
+	return "an OS key store"
 }
 
 // Is makes the error match ErrDesktopNotLinked.
@@ -95,19 +111,7 @@ type KeyLostError struct {
 }
 
 func (e *KeyLostError) Error() string {
-	where := map[string]string{
-		kernelKeyringName: "the Linux kernel keyring",
-		SecretServiceName: "the Secret Service",
-		KeychainName:      "the macOS Keychain",
-		dpapiName:         "the DPAPI-protected key file",
-	}[e.Backend]
-	switch {
-	case where != "":
-	case e.Backend != "":
-		where = e.Backend
-	default:
-		where = "an OS key store"
-	}
+	where := storeName(e.Backend)
 	if e.Unreachable != "" {
 		return fmt.Sprintf("the credentials for %q were encrypted with a data key kept in %s, which azc cannot reach in this process (%s)", e.Key, where, e.Unreachable)
 	}

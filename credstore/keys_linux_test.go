@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -130,6 +131,10 @@ func TestWithASessionBusTheDesktopsKeyStoreComesFirst(t *testing.T) {
 	var nl *DesktopNotLinkedError
 	if !errors.As(err, &nl) || !errors.Is(err, ErrDesktopNotLinked) || nl.Backend != SecretServiceName {
 		t.Fatalf("Open without a desktop client = %v, want a *DesktopNotLinkedError for %s", err, SecretServiceName)
+	}
+	// a library's caller may print it: the store is named as people name it
+	if !strings.Contains(err.Error(), "the Secret Service") || strings.Contains(err.Error(), SecretServiceName) {
+		t.Errorf("Open without a desktop client: %q does not name the Secret Service", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("Open that failed left %d entries in the state directory", len(entries))

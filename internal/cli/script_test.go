@@ -16,6 +16,7 @@ import (
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/front"
 )
@@ -39,7 +40,7 @@ func blobMain(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	s, err := credstore.Open(dir, credstore.Options{Env: os.Getenv})
+	s, err := credstore.Open(dir, credstore.Options{Env: os.Getenv, Desktop: desktopkey.Backend()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

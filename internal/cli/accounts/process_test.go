@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/profile"
 )
@@ -34,7 +35,7 @@ func TestSixteenAzcTokenProcessesRefreshOnce(t *testing.T) {
 	h.ok("token", "-o", "none")
 
 	// Expire every cached access token in the account's blob.
-	store, err := credstore.Open(h.env["AZC_CONFIG_DIR"], credstore.Options{Env: func(k string) string { return h.env[k] }})
+	store, err := credstore.Open(h.env["AZC_CONFIG_DIR"], credstore.Options{Env: func(k string) string { return h.env[k] }, Desktop: desktopkey.Backend()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/emulator/emulatortest"
 	"github.com/azcontext/azc/profile"
@@ -93,7 +94,7 @@ func lostCredentials(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := credstore.Open(dir, credstore.Options{})
+	blobs, err := credstore.Open(dir, credstore.Options{Desktop: desktopkey.Backend()})
 	if err != nil {
 		return nil, err
 	}

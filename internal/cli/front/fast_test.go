@@ -24,6 +24,8 @@ type outcome struct {
 	// profile is profile.json afterwards; after is `context list -o json`
 	// afterwards (through cobra), which shows the session's contexts too.
 	profile, after string
+	// before is profile.json before the command.
+	before string
 	// credentials tells whether the command created the credential
 	// store's directory.
 	credentials bool
@@ -38,6 +40,8 @@ type fastCase struct {
 	env  map[string]string
 	// session runs it in a shell session that holds its own context.
 	session bool
+	// setup are commands azc-full runs first, after the session's.
+	setup [][]string
 }
 
 // runIn runs tc as azc does (viaFront) or as azc-full does, in a fresh
@@ -88,11 +92,20 @@ func runIn(t *testing.T, viaFront bool, tc fastCase) outcome {
 			}
 		}
 	}
-	// the case's variables are the command's, not the session set-up's
+	for _, args := range tc.setup {
+		if code, _, stderr := run(false, args); code != 0 {
+			t.Fatalf("azc %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+		}
+	}
+	// the case's variables are the command's, not the set-up's
 	for k, v := range tc.env {
 		env[k] = v
 	}
 	var o outcome
+	if data, err = os.ReadFile(filepath.Join(dir, "profile.json")); err != nil {
+		t.Fatal(err)
+	}
+	o.before = string(data)
 	_, err = os.Stat(filepath.Join(dir, "credentials"))
 	hadCredentials := err == nil
 	o.code, o.stdout, o.stderr = run(viaFront, tc.argvOf())
@@ -276,16 +289,30 @@ func TestFastDebugLogs(t *testing.T) {
 // azc as without a bus.
 func TestTheDesktopsKeyStoreGoesToAzcFull(t *testing.T) {
 	bus := map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
+	back := [][]string{{"use", "Dev"}, {"use", "Prod"}} // a previous context for `use -`
 	for _, tc := range []fastCase{
 		{args: "token -c Dev", env: bus},
 		{args: "use Dev", session: true, env: bus},
+		{args: "use Dev --scope user -o json", session: true, env: bus},
+		{args: "context use Dev --scope process", session: true, env: bus},
+		// azc-full runs it again: a default switched before the hand-over
+		// would be switched back
+		{args: "use -", session: true, env: bus, setup: back},
 	} {
 		o := runIn(t, true, tc)
+		// what the shell sees when nothing changed
+		unchanged := runIn(t, true, fastCase{args: "context show", session: tc.session, setup: tc.setup})
 		if strings.Join(o.handedOver, " ") != tc.args || o.code != 99 || o.stdout != "" || o.stderr != "" {
 			t.Errorf("azc %s with a session bus: handed over %q, exit %d, printed %q %q", tc.args, o.handedOver, o.code, o.stdout, o.stderr)
 		}
 		if o.credentials {
 			t.Errorf("azc %s with a session bus created the credential store before handing over", tc.args)
+		}
+		if o.profile != o.before {
+			t.Errorf("azc %s with a session bus wrote profile.json before handing over:\n%s", tc.args, o.profile)
+		}
+		if o.after != unchanged.after {
+			t.Errorf("azc %s with a session bus changed what the shell sees before handing over:\n%s\nwant\n%s", tc.args, o.after, unchanged.after)
 		}
 	}
 	for _, tc := range []fastCase{

@@ -438,3 +438,35 @@ func TestDoctorPromisesNoSealOfABlobBehindARefusedLockFile(t *testing.T) {
 		t.Errorf("doctor's credential files %+v: want the lock file refused, the blob named with its lock file, and no promise that a read encrypts it", got)
 	}
 }
+
+// TestDoctorReportsTheDesktopsKeyStore: where a session bus is set, doctor
+// opens the store with the desktop's client it is given (azc-full's
+// desktopkey.Backend()) and reports the data key in the Secret Service;
+// without one it fails the store's check, naming the Secret Service.
+func TestDoctorReportsTheDesktopsKeyStore(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("a session bus puts the Secret Service first on Linux")
+	}
+	for _, linked := range []bool{true, false} {
+		env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(t.TempDir(), "azc"), "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
+		ios, _, _, _ := cmdutil.Test()
+		f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+		if linked {
+			f.Desktop = credstore.FixedKey(credstore.SecretServiceName, bytes.Repeat([]byte{7}, 32))
+		}
+		r := diagnose(f)
+		var store Check
+		for _, c := range r.Checks {
+			if c.Name == "credential store" {
+				store = c
+			}
+		}
+		switch {
+		case linked && (r.KeyBackend != credstore.SecretServiceName || store.Status != "ok"):
+			t.Errorf("with the desktop's client: backend %q, check %+v", r.KeyBackend, store)
+		case !linked && (store.Status != "fail" || !strings.Contains(store.Detail, "the Secret Service")):
+			t.Errorf("without the desktop's client: check %+v, want it failed naming the Secret Service", store)
+		}
+	}
+}
