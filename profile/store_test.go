@@ -393,10 +393,12 @@ func TestSetDefaultLeavesACorruptProfileAlone(t *testing.T) {
 func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
-	// A timeout of 2 s, outlasted three times: a test binary that gets no
-	// CPU for a second (go test -race beside the shell tests, on two CPUs)
-	// stalls its own holder too, which a waiter must take for a stall.
-	waiter, err := profile.Open(filepath.Dir(s.Path()), profile.Options{LockTimeout: 2 * time.Second})
+	// A timeout of 4 s, outlasted three times: a test binary that gets no
+	// CPU for a second or two (go test -race of every package at once, on
+	// two CPUs at load 8: 2 s failed there) stalls its own holder too,
+	// which a waiter must take for a stall.
+	const timeout = 4 * time.Second
+	waiter, err := profile.Open(filepath.Dir(s.Path()), profile.Options{LockTimeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +432,7 @@ func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 		// The holder keeps "writing" for three timeouts: each replacement
 		// of profile.json (as a writer's rename does) shows progress. A
 		// write every 100 ms leaves a loaded machine ample slack.
-		for i := range 60 {
+		for i := range int(3 * timeout / (100 * time.Millisecond)) {
 			time.Sleep(100 * time.Millisecond)
 			data, err := os.ReadFile(s.Path())
 			if err != nil {
@@ -455,8 +457,8 @@ func TestLockWaitOutlastsBusyWriters(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("a waiter behind busy writers failed: %v", err)
 	}
-	if waited < 6*time.Second {
-		t.Fatalf("the waiter got the lock after %v, while it was held for 6s", waited)
+	if waited < 3*timeout {
+		t.Fatalf("the waiter got the lock after %v, while it was held for %v", waited, 3*timeout)
 	}
 }
 
