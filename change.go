@@ -594,13 +594,8 @@ func (s *State) tokensKept(key string) error {
 // check fails) or after the caller's hold names the account.
 func (s *State) keepTokens(key string) (unlock func(), err error) {
 	unlock = func() {}
-	if s.userBlobs == nil {
+	if !s.checksUserTokens(key) {
 		return unlock, nil
-	}
-	if sb := s.SessionBlobs(); sb != nil {
-		if _, err := sb.Get(key); err == nil {
-			return unlock, nil // the session's own sign-in
-		}
 	}
 	ub, err := s.userBlobs()
 	if err != nil {
@@ -620,18 +615,29 @@ func (s *State) keepTokens(key string) (unlock func(), err error) {
 	return unlock, nil
 }
 
+// checksUserTokens reports whether keepTokens(key) checks the tokens of
+// account key in the user's store: not where the State opens no such
+// store, nor for the session's own sign-in, whose tokens are the
+// session's.
+func (s *State) checksUserTokens(key string) bool {
+	if s.userBlobs == nil {
+		return false
+	}
+	if sb := s.SessionBlobs(); sb != nil {
+		if _, err := sb.Get(key); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
 // withUserBlobsFor opens the user's store now when keepTokens(key) would
 // open it, and returns s serving that store to keepTokens: a switch that
 // cannot open it fails before it changes anything, and the store is
 // opened (its plaintext warning given) once.
 func (s *State) withUserBlobsFor(key string) (*State, error) {
-	if _, ok := s.session.(holder); !ok || key == "" || s.userBlobs == nil {
+	if _, ok := s.session.(holder); !ok || key == "" || !s.checksUserTokens(key) {
 		return s, nil
-	}
-	if sb := s.SessionBlobs(); sb != nil {
-		if _, err := sb.Get(key); err == nil {
-			return s, nil // the session's own sign-in
-		}
 	}
 	ub, err := s.userBlobs()
 	if err != nil {
