@@ -129,9 +129,7 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, keepCols boo
 		}
 		out := span{name: keepText(&kept, line, f.name)}
 		if keepCols {
-			cols = append(cols, columnSpan{account: keepText(&kept, line, f.account),
-				tenantID: keepText(&kept, line, f.tenantID), tenantDomain: keepText(&kept, line, f.tenantDomain),
-				subID: keepText(&kept, line, f.subID), subName: keepText(&kept, line, f.subName)})
+			cols = append(cols, keepColumns(&kept, line, f.columns()))
 		}
 		if spans == nil {
 			// Each context takes a line: the first line's length and
@@ -233,6 +231,15 @@ func keepText(kept *strings.Builder, line []byte, r rng) rng {
 	start := kept.Len()
 	kept.Write(line[r.start:r.end])
 	return rng{uint32(start), uint32(kept.Len())}
+}
+
+// keepColumns appends line's text of the columns in c to kept and
+// returns where they are there.
+func keepColumns(kept *strings.Builder, line []byte, c columnSpan) columnSpan {
+	for _, r := range [...]*rng{&c.account, &c.tenantID, &c.tenantDomain, &c.subID, &c.subName} {
+		*r = keepText(kept, line, *r)
+	}
+	return c
 }
 
 // isASCII reports whether every byte of s is ASCII.

@@ -30,15 +30,15 @@ const service = "azc"
 const timeout = 60 * time.Second
 
 // Backend returns the client of this platform's desktop key store.
-func Backend() credstore.KeyBackend { return backend{name: name} }
+func Backend() credstore.KeyBackend { return backend{} }
 
 // backend keeps the data key in the desktop's key store. The key is stored
 // base64-encoded: both stores hold strings.
-type backend struct{ name string }
+type backend struct{}
 
-func (b backend) Name() string { return b.name }
+func (backend) Name() string { return name }
 
-func (b backend) LoadKey(ref credstore.KeyRef) ([]byte, error) {
+func (backend) LoadKey(ref credstore.KeyRef) ([]byte, error) {
 	var v string
 	err := withTimeout(func() (err error) { v, err = keyring.Get(service, ref.ID); return err })
 	if errors.Is(err, keyring.ErrNotFound) {
@@ -49,12 +49,12 @@ func (b backend) LoadKey(ref credstore.KeyRef) ([]byte, error) {
 	}
 	key, err := base64.StdEncoding.DecodeString(v)
 	if err != nil || len(key) != 32 {
-		return nil, fmt.Errorf("the data key %s in the %s is not a 32-byte key", ref.ID, b.name)
+		return nil, fmt.Errorf("the data key %s in the %s is not a 32-byte key", ref.ID, name)
 	}
 	return key, nil
 }
 
-func (b backend) StoreKey(ref credstore.KeyRef, key []byte) error {
+func (backend) StoreKey(ref credstore.KeyRef, key []byte) error {
 	err := withTimeout(func() error {
 		return keyring.Set(service, ref.ID, base64.StdEncoding.EncodeToString(key))
 	})
