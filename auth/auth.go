@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -183,7 +182,7 @@ func (m *Manager) httpClient(env profile.Environment) (*http.Client, error) {
 			return nil, fmt.Errorf("read the CA file of environment %s: %w", env.Name, err)
 		}
 		extra := x509.NewCertPool()
-		if !extra.AppendCertsFromPEM(CAFilePEM(pem)) {
+		if !extra.AppendCertsFromPEM(profile.CAFilePEM(pem)) {
 			return nil, fmt.Errorf("CA file %s of environment %s holds no PEM certificate", env.CAFile, env.Name)
 		}
 		t.TLSClientConfig = &tls.Config{
@@ -250,11 +249,4 @@ func verifyExtraThenSystem(extra *x509.CertPool) func(tls.ConnectionState) error
 		_, err := cs.PeerCertificates[0].Verify(opts)
 		return err
 	}
-}
-
-// CAFilePEM is the PEM of a CA file's contents, data: without the UTF-8
-// byte order mark that a Windows editor may write before it, which
-// OpenSSL, curl and Python skip and Go's PEM decoder does not.
-func CAFilePEM(data []byte) []byte {
-	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 }

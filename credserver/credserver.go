@@ -17,8 +17,6 @@ package credserver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/secret"
 )
 
@@ -102,6 +101,15 @@ type Options struct {
 	// Rand is where the random path and secret are read from. Nil means
 	// crypto/rand.
 	Rand io.Reader
+	// Listener, when set, is where the server serves, on Endpoint (whose
+	// Host is the listener's address, and whose path and secret are set):
+	// a socket another process made (endpoint.Listen), with the variables
+	// of Endpoint.Env already given to the child. Start takes it over; Rand
+	// is not used. Nil: Start listens on 127.0.0.1 with a random port,
+	// path and secret.
+	Listener net.Listener
+	// Endpoint is the Listener's endpoint.
+	Endpoint endpoint.Endpoint
 }
 
 // Identity is what a request's identity selectors are compared with.
@@ -126,10 +134,7 @@ type Server struct {
 	now      func() time.Time
 	ln       net.Listener
 	srv      *http.Server
-	host     string // "127.0.0.1:<port>", the only Host accepted
-	path     string // "/<random>/msi/token"
-	endpoint string
-	secret   secret.String
+	ep       endpoint.Endpoint
 	closeCtx context.Context
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -151,31 +156,26 @@ func Start(opts Options) (*Server, error) {
 	if opts.Source == nil {
 		return nil, errors.New("the credential server has no token source")
 	}
-	r := opts.Rand
-	if r == nil {
-		r = rand.Reader
-	}
-	var pathBytes [16]byte
-	var secretBytes [32]byte
-	if _, err := io.ReadFull(r, pathBytes[:]); err != nil {
-		return nil, fmt.Errorf("start the credential server: read randomness: %w", err)
-	}
-	if _, err := io.ReadFull(r, secretBytes[:]); err != nil {
-		return nil, fmt.Errorf("start the credential server: read randomness: %w", err)
-	}
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("start the credential server: listen on 127.0.0.1: %w", err)
+	ln, ep := opts.Listener, opts.Endpoint
+	if ln == nil {
+		var err error
+		if ep, err = endpoint.New("", opts.Rand); err != nil {
+			return nil, fmt.Errorf("start the credential server: %w", err)
+		}
+		if ln, err = net.Listen("tcp4", "127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("start the credential server: listen on 127.0.0.1: %w", err)
+		}
+		ep.Host = ln.Addr().String()
+	} else if ep.Host != ln.Addr().String() || ep.Path == "" || ep.Secret.IsZero() {
+		return nil, errors.New("start the credential server: its endpoint is not its listener's, or has no path or secret")
 	}
 	s := &Server{
-		opts:   opts,
-		log:    opts.Logger,
-		now:    opts.Now,
-		ln:     ln,
-		host:   ln.Addr().String(),
-		path:   "/" + base64.RawURLEncoding.EncodeToString(pathBytes[:]) + "/msi/token",
-		secret: secret.New(base64.RawURLEncoding.EncodeToString(secretBytes[:])),
-		done:   make(chan struct{}),
+		opts: opts,
+		log:  opts.Logger,
+		now:  opts.Now,
+		ln:   ln,
+		ep:   ep,
+		done: make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -183,7 +183,6 @@ func Start(opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.endpoint = "http://" + s.host + s.path
 	s.closeCtx, s.cancel = context.WithCancel(context.Background())
 	s.srv = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),
@@ -206,34 +205,17 @@ func Start(opts Options) (*Server, error) {
 
 // Endpoint is the URL the child sends token requests to:
 // http://127.0.0.1:<port>/<random>/msi/token.
-func (s *Server) Endpoint() string { return s.endpoint }
+func (s *Server) Endpoint() string { return s.ep.URL() }
 
 // Secret is the value the child must present in X-IDENTITY-HEADER (or
 // x-ms-identity, or secret).
-func (s *Server) Secret() secret.String { return s.secret }
+func (s *Server) Secret() secret.String { return s.ep.Secret }
 
 // Env returns the variables, as "NAME=value", that point a child's Azure
-// SDKs at this server: IDENTITY_ENDPOINT, IDENTITY_HEADER, ARM_USE_MSI and
-// ARM_MSI_ENDPOINT, and with LegacyMSI also APPSETTING_WEBSITE_SITE_NAME,
-// MSI_ENDPOINT and MSI_SECRET. The result holds the secret in clear: it is
-// meant for the child's environment only.
-func (s *Server) Env() []string {
-	sec := s.secret.Reveal()
-	env := []string{
-		"IDENTITY_ENDPOINT=" + s.endpoint,
-		"IDENTITY_HEADER=" + sec,
-		"ARM_USE_MSI=true",
-		"ARM_MSI_ENDPOINT=" + s.endpoint,
-	}
-	if s.opts.LegacyMSI {
-		env = append(env,
-			"APPSETTING_WEBSITE_SITE_NAME=azc",
-			"MSI_ENDPOINT="+s.endpoint,
-			"MSI_SECRET="+sec,
-		)
-	}
-	return env
-}
+// SDKs at this server (endpoint.Endpoint.Env, with LegacyMSI's). The
+// result holds the secret in clear: it is meant for the child's
+// environment only.
+func (s *Server) Env() []string { return s.ep.Env(s.opts.LegacyMSI) }
 
 // Close stops the server: the port is released, open connections are cut
 // and token requests in flight are cancelled. It is idempotent.

@@ -141,13 +141,13 @@ func (s *Server) check(r *http.Request) (status int, reason string) {
 	if !strings.HasPrefix(r.RequestURI, "/") {
 		return http.StatusForbidden, "request line is not in origin form"
 	}
-	if r.Host != s.host {
+	if r.Host != s.ep.Host {
 		return http.StatusForbidden, "Host is not the server's own address"
 	}
 	if _, ok := r.Header["Origin"]; ok {
 		return http.StatusForbidden, "request carries an Origin header"
 	}
-	if r.URL.Path != s.path && r.URL.Path != s.path+"/" {
+	if r.URL.Path != s.ep.Path && r.URL.Path != s.ep.Path+"/" {
 		return http.StatusNotFound, "wrong path"
 	}
 	if r.Method != http.MethodGet {
@@ -168,7 +168,7 @@ func (s *Server) secretPresented(h http.Header) bool {
 	found := false
 	for _, name := range [...]string{"X-Identity-Header", "X-Ms-Identity", "Secret"} {
 		for _, v := range h[name] {
-			if !s.secret.Equal(secret.New(v)) {
+			if !s.ep.Secret.Equal(secret.New(v)) {
 				return false
 			}
 			found = true

@@ -39,7 +39,7 @@ func TestRefusesNonLoopbackPeers(t *testing.T) {
 	for _, peer := range []string{"192.0.2.1:4000", "[2001:db8::1]:4000", "10.0.0.1:80", "not-an-address", ""} {
 		req := httptest.NewRequest(http.MethodGet, s.Endpoint()+"?api-version=2019-08-01&resource=https://management.azure.com/", nil)
 		req.RemoteAddr = peer
-		req.Host = s.host
+		req.Host = s.ep.Host
 		req.Header.Set("X-IDENTITY-HEADER", s.Secret().Reveal())
 		w := httptest.NewRecorder()
 		s.serveHTTP(w, req)
@@ -74,8 +74,8 @@ func FuzzRequest(f *testing.F) {
 		}
 		// Put the fuzzed target under the server's real path so that the
 		// parsing after the checks is reached.
-		real := s.path + strings.TrimPrefix(u.Path, "/x/msi/token")
-		req, err := http.NewRequest(method, "http://"+s.host+real+"?"+u.RawQuery, nil)
+		real := s.ep.Path + strings.TrimPrefix(u.Path, "/x/msi/token")
+		req, err := http.NewRequest(method, "http://"+s.ep.Host+real+"?"+u.RawQuery, nil)
 		if err != nil {
 			return
 		}

@@ -3,6 +3,8 @@
 // profile.json, safe under any number of concurrent processes and crashes.
 package profile
 
+import "bytes"
+
 // FormatVersion is the profile.json format version this build writes.
 // A profile with a higher version is refused rather than rewritten.
 const FormatVersion = 1
@@ -100,4 +102,11 @@ type Profile struct {
 	Environments    []Environment `json:"environments,omitempty"` // custom ones only
 	Accounts        []Account     `json:"accounts,omitempty"`
 	Contexts        []Context     `json:"contexts,omitempty"`
+}
+
+// CAFilePEM is the PEM of a CA file's contents, data: without the UTF-8
+// byte order mark that a Windows editor may write before it, which
+// OpenSSL, curl and Python skip and Go's PEM decoder does not.
+func CAFilePEM(data []byte) []byte {
+	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 }

@@ -8,13 +8,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/execserve"
 	"github.com/azcontext/azc/internal/cli/execute"
 	"github.com/azcontext/azc/profile"
 )
 
 // newCmdExec is `azc exec [-c NAME] [--no-server] [--keep-env VAR]… -- CMD ARGS…`.
 func newCmdExec(f *cmdutil.Factory, runF func(*execute.ExecOptions) error) *cobra.Command {
-	o := &execute.ExecOptions{Environ: os.Environ}
+	o := &execute.ExecOptions{Environ: os.Environ, Serve: execserve.Serve}
 	cmd := &cobra.Command{
 		Use:   "exec [-c NAME] [--no-server] [--keep-env VAR]... -- CMD [ARGS...]",
 		Short: "Run a program with a context's credentials",

@@ -9,7 +9,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/signal"
 	"strings"
@@ -19,6 +18,8 @@ import (
 
 	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/execserve"
+	"github.com/azcontext/azc/internal/cli/execute"
 )
 
 // Main runs azc-full with args (without
@@ -35,6 +36,8 @@ func Main(version string, args []string) int {
 	_ = os.Unsetenv(cmdutil.FrontEnv)
 	frontVersion := os.Getenv(cmdutil.FrontVersionEnv)
 	_ = os.Unsetenv(cmdutil.FrontVersionEnv)
+	serve := os.Getenv(execute.ServeEnv) != ""
+	_ = os.Unsetenv(execute.ServeEnv)
 	// Ctrl-C (or kill -INT) cancels network calls, waits and questions;
 	// the command then returns and azc exits 130 (Run).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -45,6 +48,12 @@ func Main(version string, args []string) int {
 	self, _ := os.Executable()
 	if err := cmdutil.CheckFrontVersion(front, frontVersion, self, f.Version()); err != nil {
 		return cmdutil.Finish(f, args, err, true, "")
+	}
+	if serve {
+		// the credential server of an exec the azc binary runs
+		f.Desktop = desktopkey.Backend()
+		cmdutil.AttachSession(f)
+		return execserve.Main(f)
 	}
 	return Run(ctx, f, args)
 }
@@ -70,8 +79,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if cmd != nil {
 		path = cmd.CommandPath()
 	}
-	var silent *cmdutil.SilentExit
-	if err != nil && ctx.Err() != nil && !errors.As(err, &silent) {
+	if cmdutil.Interrupted(ctx, err) {
 		return cmdutil.ExitInterrupted
 	}
 	return cmdutil.Finish(f, args, err, started, path)

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -68,6 +69,14 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "dev"
+}
+
+// Interrupted reports whether err is the failure of a command whose
+// context ctx ended (Ctrl-C): azc then exits ExitInterrupted and prints
+// nothing more. A SilentExit is the command's own exit.
+func Interrupted(ctx context.Context, err error) bool {
+	var silent *SilentExit
+	return err != nil && ctx.Err() != nil && !errors.As(err, &silent)
 }
 
 // Finish turns the error of the command at path, run with args, into the

@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc"
-	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/profile"
@@ -139,7 +138,7 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 		if err != nil {
 			return e, cmdutil.Errorf("--ca-file: %w", err)
 		}
-		if !x509.NewCertPool().AppendCertsFromPEM(auth.CAFilePEM(data)) {
+		if !x509.NewCertPool().AppendCertsFromPEM(profile.CAFilePEM(data)) {
 			return e, cmdutil.Errorf("--ca-file %s holds no PEM certificate", abs)
 		}
 		e.CAFile = abs

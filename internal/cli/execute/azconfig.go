@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 )
@@ -210,7 +209,7 @@ func caBundle(dir string, getenv func(string) string, caFile string) (path strin
 		if roots[len(roots)-1] != '\n' {
 			roots = append(roots, '\n')
 		}
-		if err := writeFileAtomic(path, append(roots, auth.CAFilePEM(ca)...)); err != nil {
+		if err := writeFileAtomic(path, append(roots, profile.CAFilePEM(ca)...)); err != nil {
 			return "", fmt.Errorf("writing the CA bundle: %w", err)
 		}
 		return path, nil

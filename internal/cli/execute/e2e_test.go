@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -915,5 +917,148 @@ func TestAChildWhoseContextIsSignedOutMeanwhileIsToldSo(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "azc: warning: exec: ") {
 		t.Errorf("azc did not say why on its stderr:\n%s", r.stderr)
+	}
+}
+
+// children lists the processes whose parent is pid, with the programs
+// they run (Linux's /proc).
+func children(t *testing.T, pid int) map[int]string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	files, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]string{}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			continue // the thread ended
+		}
+		for _, f := range strings.Fields(string(data)) {
+			child, _ := strconv.Atoi(f)
+			exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", child))
+			out[child] = exe
+		}
+	}
+	return out
+}
+
+// running reports whether pid is a process that has not exited (a zombie
+// has).
+func running(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ...: comm may hold spaces and parentheses
+	i := bytes.LastIndexByte(data, ')')
+	return i >= 0 && i+2 < len(data) && data[i+2] != 'Z'
+}
+
+// startExec starts `azc exec -c CONTEXT -- sh -c 'echo $$; SCRIPT'` in w
+// and returns it once the child runs, with the child's pid and the pid of
+// the azc-full serving it beside the child.
+func startExec(t *testing.T, w *world, extraEnv []string, script string) (cmd *exec.Cmd, child, server int) {
+	t.Helper()
+	cmd = exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c", `echo $$; `+script)
+	cmd.Env = append(append([]string(nil), w.env...), extraEnv...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the child's pid: %v; stderr: %s", err, stderr.String())
+	}
+	if child, err = strconv.Atoi(strings.TrimSpace(line)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(child, syscall.SIGKILL) })
+	for pid, exe := range children(t, cmd.Process.Pid) {
+		if filepath.Base(exe) == "azc-full" {
+			server = pid
+		}
+	}
+	return cmd, child, server
+}
+
+// TestTheAzcBinaryServesFromAzcFullBesideTheChild: in the plain form,
+// `azc exec` runs the child itself (its parent is azc, not azc-full) while
+// an azc-full it started serves the credentials, and nothing of either is
+// left once azc returns.
+func TestTheAzcBinaryServesFromAzcFullBesideTheChild(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	cmd, child, server := startExec(t, w, nil, "exec sleep 60")
+	if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", cmd.Process.Pid)); exe != bin.azc {
+		t.Errorf("azc became %s", exe)
+	}
+	if server == 0 {
+		t.Fatalf("no azc-full serves beside the child: azc's children are %v", children(t, cmd.Process.Pid))
+	}
+	if got := children(t, cmd.Process.Pid); got[child] == "" {
+		t.Errorf("the child %d is not azc's: azc's children are %v", child, got)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM) // reaches the child, which ends
+	if err := cmd.Wait(); err == nil || cmd.ProcessState.ExitCode() != 128+int(syscall.SIGTERM) {
+		t.Errorf("azc ended with %v; want the child's end by TERM", cmd.ProcessState)
+	}
+	if running(server) {
+		t.Errorf("the server %d outlived azc", server)
+	}
+}
+
+// TestKillingAzcEndsItsServer: an azc exec killed with SIGKILL cannot stop
+// its server; the server sees its standard input end and exits by itself.
+func TestKillingAzcEndsItsServer(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	cmd, child, server := startExec(t, w, nil, "exec sleep 60")
+	if server == 0 {
+		t.Fatalf("no azc-full serves beside the child: azc's children are %v", children(t, cmd.Process.Pid))
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for running(server) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if running(server) {
+		t.Errorf("the server %d outlived the azc killed with SIGKILL", server)
+	}
+	// the orphaned child holds azc's stderr, which Wait reads to its end
+	_ = syscall.Kill(child, syscall.SIGKILL)
+	_ = cmd.Wait()
+}
+
+// TestAServerThatEndsEarlyIsReported: when the azc-full serving a child
+// ends while the child runs (here one that is no server at all), azc says
+// so at once, and still leaves with the child's exit code.
+func TestAServerThatEndsEarlyIsReported(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	fake := filepath.Join(t.TempDir(), "azc-full")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := w.azc(t, nil, []string{"AZC_FULL=" + fake}, "exec", "-c", w.ids[0].context, "--", "sh", "-c", "sleep 2; exit 5")
+	if r.code != 5 {
+		t.Errorf("exit %d, want the child's 5\nstderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "azc: warning: exec: the credential server ended before the program did") {
+		t.Errorf("azc did not say the server ended:\n%s", r.stderr)
 	}
 }

@@ -6,12 +6,7 @@ package execute
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,14 +15,11 @@ import (
 	"syscall"
 
 	"github.com/azcontext/azc"
-	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/childproc"
-	"github.com/azcontext/azc/credserver"
-	"github.com/azcontext/azc/credstore"
-	"github.com/azcontext/azc/internal/cli/accounts"
+	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/termtext"
-	"github.com/azcontext/azc/internal/credblob"
+	"github.com/azcontext/azc/internal/cli/tokens"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -51,6 +43,39 @@ type ExecOptions struct {
 
 	// Environ is the environment the child's is built from (os.Environ).
 	Environ func() []string
+	// Serve starts the credential server in this process: azc-full's
+	// (package execserve). Nil in the azc binary, which links no server:
+	// there the server is azc-full, started beside the child on a socket
+	// azc made (spawnServer).
+	Serve ServeFunc
+}
+
+// Server is a running credential server.
+type Server interface {
+	// Env is the variables that point the child at the server
+	// (credserver.Server.Env).
+	Env() []string
+	// Close stops the server.
+	Close() error
+}
+
+// ServeFunc starts the credential server of spec.
+type ServeFunc func(ctx context.Context, f *cmdutil.Factory, spec *ServeSpec) (Server, error)
+
+// ServeSpec is what an exec's credential server serves.
+type ServeSpec struct {
+	Context     profile.Context
+	Account     profile.Account
+	Environment profile.Environment
+	// Scope is the scope whose credential store holds the account's
+	// tokens (azc.Entry.Credentials).
+	Scope     profile.Scope
+	LegacyMSI bool
+	// Listener, when set, is the socket to serve on (endpoint.Listen), at
+	// Endpoint, which the child already has; nil: the server listens on a
+	// port and endpoint of its own.
+	Listener *os.File
+	Endpoint endpoint.Endpoint
 }
 
 // ExecRun runs the child under the context and returns once it has ended
@@ -89,7 +114,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 	if err != nil {
 		return 0, err
 	}
-	c, scope := &e.Context, e.Credentials
+	c := &e.Context
 	if err := c.CheckExported(); err != nil {
 		return 0, unexportable(st, e, err)
 	}
@@ -103,6 +128,19 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		vars.SubscriptionID = c.Subscription.ID
 	}
 	if !o.NoServer {
+		acct := p.Account(c.Account)
+		if acct == nil {
+			return 0, cmdutil.WithHint(tokens.ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
+		}
+		spec := &ServeSpec{Context: *c, Account: *acct, Environment: env, Scope: e.Credentials, LegacyMSI: o.LegacyMSI}
+		var srv Server
+		if o.Serve == nil {
+			// azc: azc-full serves, started before anything is written, so
+			// that a hand-over (a token only MSAL gets) finds nothing done.
+			if srv, err = spawnServer(f, st, spec); err != nil {
+				return 0, err
+			}
+		}
 		// The child's files (a private az configuration, a CA bundle) are
 		// written while the server starts (it reads the credential blob):
 		// on a second core the two take the time of one.
@@ -113,7 +151,9 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 			release, err = prepareEnv(f, o, c, env, lookup(base), &vars)
 			prepared <- err
 		}()
-		srv, err := startServer(startCtx, f, o, st, p, c, env, scope)
+		if srv == nil {
+			srv, err = o.Serve(startCtx, f, spec)
+		}
 		prepErr := <-prepared
 		// Once the child has ended, the server closes while the private
 		// directory is removed.
@@ -359,156 +399,4 @@ func armEnvironment(env profile.Environment) string {
 		return "usgovernment"
 	}
 	return ""
-}
-
-// startServer starts the credential server of context c.
-func startServer(ctx context.Context, f *cmdutil.Factory, o *ExecOptions, st *azc.State, p *profile.Profile, c *profile.Context, env profile.Environment, scope profile.Scope) (*credserver.Server, error) {
-	acct := p.Account(c.Account)
-	if acct == nil {
-		return nil, cmdutil.WithHint(auth.ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
-	}
-	blobs, err := cmdutil.Blobs(f, st, scope)
-	if err != nil {
-		return nil, err
-	}
-	m := auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: func(err error) bool { return errors.Is(err, credstore.ErrNotFound) }})
-	cred := m.Credential(blobs, env, *acct, c.Tenant.ID)
-	// Fail before the child starts when no token can be had at all: the
-	// user sees why here, once, instead of from inside the child. The
-	// account's cached ARM token, when it has one, is the token MSAL would
-	// serve (credblob.CachedToken); MSAL is then set up only when the child
-	// asks for a token.
-	tok, err := cachedARMToken(f, blobs, env, *acct, c.Tenant.ID)
-	if err != nil {
-		tok, err = credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
-	}
-	if err != nil {
-		return nil, accounts.TokenError(err)
-	}
-	return credserver.Start(credserver.Options{
-		Source:        warnOnError(refuseSignedOut(credserver.CredentialSource(cred, c.Tenant.ID)), f.IOStreams),
-		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
-		LegacyMSI:     o.LegacyMSI,
-		Identity:      identity(acct, tok.AccessToken.Reveal()),
-		Logger:        f.Logger.With(slog.String("context", c.Name)),
-		Now:           f.Now,
-	})
-}
-
-// cachedARMToken is the ARM token of acct in tenant that its credential
-// blob serves without MSAL; any error (no blob, a lost key, a miss) leaves
-// the answer to MSAL.
-func cachedARMToken(f *cmdutil.Factory, blobs credstore.Blobs, env profile.Environment, acct profile.Account, tenant string) (credserver.Token, error) {
-	data, err := blobs.Get(acct.Key())
-	if err != nil {
-		return credserver.Token{}, err
-	}
-	creds, err := credblob.Unmarshal(data)
-	if err != nil {
-		return credserver.Token{}, err
-	}
-	tok, err := creds.CachedToken(credblob.Request{Environment: env, Account: acct, TenantID: tenant, Scopes: []string{auth.ARMScope(env)}, Now: f.Now()})
-	if err != nil {
-		return credserver.Token{}, err
-	}
-	return credserver.Token{AccessToken: tok.AccessToken, ExpiresOn: tok.ExpiresOn}, nil
-}
-
-// refuseSignedOut makes the errors of src that no retry mends, the
-// account signed out (in another shell, while the child runs: azc logout,
-// or its last context removed) or its sign-in needing the user again, a
-// credserver.RefusedError: the child gets 400 and what to do, which its
-// SDK shows at once, rather than a 500 it retries. The description names
-// no account and holds nothing of the error's text.
-func refuseSignedOut(src credserver.TokenSource) credserver.TokenSource {
-	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
-		tok, err := src.Token(ctx, resource)
-		switch {
-		case err == nil:
-		case errors.Is(err, auth.ErrNotSignedIn):
-			err = &credserver.RefusedError{Code: "interaction_required", Err: err,
-				Description: "azc: this context's account is not signed in any more (it was signed out, or its last context removed, while this program ran): sign in again with `azc login`, then run the program again under azc exec"}
-		case errors.Is(err, auth.ErrInteractionRequired):
-			err = &credserver.RefusedError{Code: "interaction_required", Err: err,
-				Description: "azc: this context's sign-in needs you again (it expired or was revoked): sign in again with `azc login`, then run the program again under azc exec"}
-		}
-		return tok, err
-	})
-}
-
-// warnOnError tells the user on stderr why a token the child asked for
-// could not be had; the child itself learns only "token_unavailable", or
-// what to do when no retry would get it one (refuseSignedOut).
-func warnOnError(src credserver.TokenSource, ios *cmdutil.IOStreams) credserver.TokenSource {
-	var mu sync.Mutex
-	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
-		tok, err := src.Token(ctx, resource)
-		if err != nil && ctx.Err() == nil {
-			mu.Lock()
-			cmdutil.Warn(ios, "exec: "+err.Error())
-			mu.Unlock()
-		}
-		return tok, err
-	})
-}
-
-// identity is what the served identity answers to: a service principal's
-// or managed identity's client id, a managed identity's resource id, and
-// the object id its tokens carry (oid). A user is no managed identity and
-// answers to no selector.
-func identity(a *profile.Account, token string) credserver.Identity {
-	switch a.Type {
-	case profile.ServicePrincipal:
-		return credserver.Identity{ClientID: a.ID, ObjectID: objectID(token)}
-	case profile.ManagedIdentity:
-		return credserver.Identity{ClientID: a.ClientID, ObjectID: objectID(token), ResourceID: a.ResourceID}
-	}
-	return credserver.Identity{}
-}
-
-// objectID reads the oid claim of a JWT without verifying it: the token
-// came from the identity provider, and the claim only labels it.
-func objectID(jwt string) string {
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		return ""
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return ""
-	}
-	var claims struct {
-		OID string `json:"oid"`
-	}
-	if json.Unmarshal(payload, &claims) != nil {
-		return ""
-	}
-	return claims.OID
-}
-
-// allowedHosts are the resource hosts (and their subdomains) a context of
-// env may get tokens for: its own ARM endpoint and audience, for a
-// built-in cloud the DNS zones of that cloud's services, and for a custom
-// one (an emulator, Azure Stack) both spellings of the public ARM audience,
-// which its SDK clients ask for by default.
-func allowedHosts(env profile.Environment) []string {
-	var hosts []string
-	for _, u := range []string{env.ARMEndpoint, env.ARMAudience} {
-		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
-			hosts = append(hosts, pu.Host)
-		}
-	}
-	if !env.BuiltIn {
-		return append(hosts, "management.azure.com", "management.core.windows.net")
-	}
-	switch env.Name { // a built-in environment has its own spelling
-	case "AzureCloud":
-		hosts = append(hosts, "azure.com", "azure.net", "windows.net", "graph.microsoft.com",
-			"loganalytics.io", "azurecr.io", "azuredatabricks.net", "azuresynapse.net", "azure-api.net", "powerbi.com")
-	case "AzureChinaCloud":
-		hosts = append(hosts, "chinacloudapi.cn", "azure.cn", "azurecr.cn", "azuresynapse.azure.cn")
-	case "AzureUSGovernment":
-		hosts = append(hosts, "usgovcloudapi.net", "azure.us", "microsoft.us", "azurecr.us", "loganalytics.us")
-	}
-	return hosts
 }

@@ -2,10 +2,13 @@ package front
 
 import (
 	"context"
+	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
+	"github.com/azcontext/azc/internal/cli/execute"
 	"github.com/azcontext/azc/internal/cli/tokens"
 )
 
@@ -21,6 +24,9 @@ import (
 // hands it to azc-full, which also prints the errors. A test runs every
 // form it takes both ways and compares the results.
 func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok bool) {
+	if len(args) > 0 && args[0] == "exec" {
+		return fastExec(f, args[1:])
+	}
 	var (
 		words []string
 		fl    = map[string]string{}
@@ -126,6 +132,51 @@ func Fast(f *cmdutil.Factory, args []string) (path string, run func() error, ok 
 		cmdutil.StartDebug(f, path)
 	}
 	return path, run, true
+}
+
+// fastExec recognises `exec [-c NAME] [--] CMD [ARGS...]` (-c also as
+// --context NAME or --context=NAME), the plain form of `azc exec`: azc
+// resolves the context, writes the child's files and runs the child while
+// azc-full, which it starts beside it, serves the credentials
+// (execute.ExecOptions.Serve nil). Every other form, --help and a token
+// only MSAL gets go to azc-full, which runs the whole exec.
+func fastExec(f *cmdutil.Factory, args []string) (string, func() error, bool) {
+	ref, i := "", 0
+flags:
+	for ; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--":
+			i++
+			break flags
+		case a == "-c" || a == "--context":
+			if i+1 == len(args) || strings.HasPrefix(args[i+1], "-") {
+				return "", nil, false
+			}
+			i++
+			ref = args[i]
+		case strings.HasPrefix(a, "--context="):
+			ref = strings.TrimPrefix(a, "--context=")
+		case strings.HasPrefix(a, "-"):
+			return "", nil, false
+		default:
+			break flags // CMD: everything from here is the child's
+		}
+	}
+	if i == len(args) {
+		return "", nil, false // no CMD: azc-full says so
+	}
+	// the defaults of `azc exec` with a server (cli's newCmdExec)
+	o := &execute.ExecOptions{Ref: cmdutil.ContextRef(f, ref), Args: args[i:], LegacyMSI: true, PrivateAzConfig: true, Environ: os.Environ}
+	cmdutil.AttachSession(f)
+	return "azc exec", func() error {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		err := execute.ExecRun(ctx, f, o)
+		if cmdutil.Interrupted(ctx, err) {
+			return &cmdutil.SilentExit{Code: cmdutil.ExitInterrupted}
+		}
+		return err
+	}, true
 }
 
 func contains(list []string, s string) bool {

@@ -203,6 +203,12 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		{args: "token", env: map[string]string{"AZC_CONTEXT": "nosuch"}},
 		// a usage mistake of token's own flags, said as azc-full says it
 		{args: "token --resource r --scope s"},
+		// exec of a context it cannot find fails before it would hand over
+		{args: "exec -c nosuch -- true"},
+		{args: "exec --context=nosuch true"},
+		{args: "exec --context nosuch -- sh -c exit"},
+		{args: "exec -- true", env: map[string]string{"AZC_CONTEXT": "nosuch"}},
+		{args: "exec -c nosuch -- true", session: true},
 	}
 	for _, tc := range fast {
 		t.Run(tc.args, func(t *testing.T) {
@@ -242,6 +248,10 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		"prompt -o json", "prompt extra", "prompt --scope user", "prompt --query name",
 		"token extra", "token --bogus", "token --help", "use Dev --tenant t",
 		"context show --resource r", "token --scope", "completion bash", "",
+		"exec", "exec --", "exec -c Dev", "exec --no-server -- true", "exec --legacy-msi -- true",
+		"exec --private-az-config=false -- true", "exec --keep-env X -- true", "exec -c", "exec -c -- true",
+		"exec -cDev -- true", "exec --debug -- true", "exec --help", "exec -h", "-c Dev exec -- true",
+		"--debug exec -- true", "exec --context", "exec --bogus -- true",
 	}
 	slowArgv := [][]string{{"use", ""}, {"context", "use", ""}, {"use", "Dev", "--scope"}}
 	for _, s := range slow {
@@ -264,6 +274,31 @@ func TestFastAgreesWithCobra(t *testing.T) {
 		}
 		if out.Len() > 0 || errOut.Len() > 0 {
 			t.Errorf("azc %q printed %q %q before handing over", args, out, errOut)
+		}
+	}
+}
+
+// TestExecGoesToAzcFullBeforeDoingAnything: an exec whose account has no
+// token its credential blob serves (here, no blob at all) needs MSAL, so
+// azc hands the whole command to azc-full before the child runs or any of
+// its files is written, and says nothing itself.
+func TestExecGoesToAzcFullBeforeDoingAnything(t *testing.T) {
+	for _, session := range []bool{false, true} {
+		tc := fastCase{args: "exec -c Dev -- sh -c echo-ran", argv: []string{"exec", "-c", "Dev", "--", "sh", "-c", "echo ran"}, session: session}
+		tmp := t.TempDir()
+		t.Setenv("TMPDIR", tmp) // where the private AZURE_CONFIG_DIR would go
+		o := runIn(t, true, tc)
+		if strings.Join(o.handedOver, "\x00") != strings.Join(tc.argv, "\x00") || o.code != 99 {
+			t.Errorf("session %v: exit %d, handed over %q; want %q handed to azc-full", session, o.code, o.handedOver, tc.argv)
+		}
+		if o.stdout != "" || o.stderr != "" {
+			t.Errorf("session %v: azc printed %q %q before handing over", session, o.stdout, o.stderr)
+		}
+		if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+			t.Errorf("session %v: azc left %s in the temporary directory before handing over", session, entries[0].Name())
+		}
+		if o.profile != o.before {
+			t.Errorf("session %v: azc changed profile.json before handing over", session)
 		}
 	}
 }

@@ -9,6 +9,7 @@ package front
 
 import (
 	"os"
+	"os/exec"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
@@ -27,6 +28,9 @@ func Main(version string, args []string) int {
 func Run(f *cmdutil.Factory, args []string) int {
 	if f.ExecFull == nil {
 		f.ExecFull = func(args []string) int { return execFull(f, args) }
+	}
+	if f.FullCommand == nil {
+		f.FullCommand = func(args ...string) (*exec.Cmd, error) { return fullCommand(f, args) }
 	}
 	if len(args) == 1 && args[0] == "--version" {
 		args = []string{"version"}

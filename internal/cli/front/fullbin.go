@@ -60,21 +60,9 @@ func findFull(getenv func(string) string) (string, error) {
 // execFull runs args in azc-full (see runFull, per OS) and returns the
 // exit code azc should end with.
 func execFull(f *cmdutil.Factory, args []string) int {
-	path, err := findFull(f.Getenv)
-	if err == nil && f.Getenv(cmdutil.HandedOverEnv) != "" {
-		err = &cmdutil.ExitError{
-			Code:  cmdutil.ExitFailure,
-			Err:   fmt.Errorf("%s is not azc-full: it handed this command back", f.Getenv(cmdutil.HandedOverEnv)),
-			Hints: []string{"install azc-full beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest"},
-		}
-	}
+	path, env, err := full(f)
 	if err == nil {
 		f.Logger.Debug("running azc-full", "path", path)
-		env := withEnv(os.Environ(), cmdutil.HandedOverEnv, path)
-		env = withEnv(env, cmdutil.FrontVersionEnv, f.Version())
-		if self, err := os.Executable(); err == nil {
-			env = withEnv(env, cmdutil.FrontEnv, self)
-		}
 		var code int
 		if code, err = runFull(path, args, env); err == nil {
 			return code
@@ -88,6 +76,40 @@ func execFull(f *cmdutil.Factory, args []string) int {
 	}
 	cmdutil.PrintError(f.IOStreams, err, hints)
 	return code
+}
+
+// fullCommand is f.FullCommand: azc-full with args, not started.
+func fullCommand(f *cmdutil.Factory, args []string) (*exec.Cmd, error) {
+	path, env, err := full(f)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(path, args...)
+	cmd.Env = env
+	return cmd, nil
+}
+
+// full finds azc-full (findFull) and returns it with the environment it
+// runs in: azc's, with the hand-over's marks, which tell it which azc
+// handed it the command and that azc's version.
+func full(f *cmdutil.Factory) (path string, env []string, err error) {
+	path, err = findFull(f.Getenv)
+	if err == nil && f.Getenv(cmdutil.HandedOverEnv) != "" {
+		err = &cmdutil.ExitError{
+			Code:  cmdutil.ExitFailure,
+			Err:   fmt.Errorf("%s is not azc-full: it handed this command back", f.Getenv(cmdutil.HandedOverEnv)),
+			Hints: []string{"install azc-full beside azc: go install github.com/azcontext/azc/cmd/azc-full@latest"},
+		}
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	env = withEnv(os.Environ(), cmdutil.HandedOverEnv, path)
+	env = withEnv(env, cmdutil.FrontVersionEnv, f.Version())
+	if self, err := os.Executable(); err == nil {
+		env = withEnv(env, cmdutil.FrontEnv, self)
+	}
+	return path, env, nil
 }
 
 // withEnv is env with name set to value, replacing any earlier setting

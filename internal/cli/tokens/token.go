@@ -92,22 +92,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if err != nil {
 		return err
 	}
-	// azc (no Slow) holds back what opening the store says on stderr
-	// (the plaintext warning) until it knows it answers: on a hand-over
-	// azc-full opens the store again and says it itself.
-	bf := f
-	var held bytes.Buffer
-	if o.Slow == nil {
-		bf = heldStderr(f, &held)
-	}
-	blobs, err := cmdutil.Blobs(bf, st, scope)
-	if err != nil {
-		if o.Slow == nil {
-			return cmdutil.ErrNeedFull
-		}
-		return err
-	}
-	r := Request{Environment: env, Account: *acct, Blobs: blobs, TenantID: o.Tenant}
+	r := Request{Environment: env, Account: *acct, TenantID: o.Tenant}
 	if r.TenantID == "" {
 		r.TenantID = c.Tenant.ID
 	}
@@ -118,19 +103,21 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 		// a v1 resource's scope, as az (and auth.ResourceScope) make it
 		r.Scopes = []string{o.Resource + "/.default"}
 	}
-	tok, err := cached(f, r)
-	if err != nil {
-		f.Logger.Debug("token not served from the cache", "account", acct.ID, "tenant", r.TenantID, "scopes", r.Scopes, "reason", err)
-		if o.Slow == nil {
-			return cmdutil.ErrNeedFull
-		}
-		if tok, err = o.Slow(ctx, r); err != nil {
+	var tok credblob.Token
+	if o.Slow == nil {
+		if tok, err = Cached(f, st, scope, &r); err != nil {
 			return err
 		}
 	} else {
-		f.Logger.Debug("token served from the cache", "account", acct.ID, "tenant", r.TenantID, "scopes", r.Scopes)
+		if r.Blobs, err = cmdutil.Blobs(f, st, scope); err != nil {
+			return err
+		}
+		if tok, err = CachedIn(f, r); err != nil {
+			if tok, err = o.Slow(ctx, r); err != nil {
+				return err
+			}
+		}
 	}
-	_, _ = f.IOStreams.ErrOut.Write(held.Bytes())
 	sub := ""
 	if c.Subscription != nil && o.Tenant == "" {
 		sub = c.Subscription.ID
@@ -193,9 +180,43 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 	return p, &found[0].Context, found[0].Credentials, nil
 }
 
-// cached is the token the account's blob serves without MSAL; any error
-// (no blob, a lost key, a miss) leaves the answer to the slow path.
-func cached(f *cmdutil.Factory, r Request) (credblob.Token, error) {
+// Cached returns the token r asks for as the azc binary, which links no
+// MSAL, serves it: from the credential blob of r's account in the store of
+// scope, which it opens into r.Blobs. Whatever it cannot serve so (a store
+// only azc-full opens, a miss) is cmdutil.ErrNeedFull, before it has said
+// anything: what opening the store says on stderr (the plaintext warning)
+// is held back until the token is had, for on a hand-over azc-full opens
+// the store again and says it itself.
+func Cached(f *cmdutil.Factory, st *azc.State, scope profile.Scope, r *Request) (credblob.Token, error) {
+	var held bytes.Buffer
+	blobs, err := cmdutil.Blobs(heldStderr(f, &held), st, scope)
+	if err != nil {
+		f.Logger.Debug("credential store not opened here", "reason", err)
+		return credblob.Token{}, cmdutil.ErrNeedFull
+	}
+	r.Blobs = blobs
+	tok, err := CachedIn(f, *r)
+	if err != nil {
+		return credblob.Token{}, cmdutil.ErrNeedFull
+	}
+	_, _ = f.IOStreams.ErrOut.Write(held.Bytes())
+	return tok, nil
+}
+
+// CachedIn is the token the account's blob in r.Blobs serves without
+// MSAL; any error (no blob, a lost key, a miss) leaves the answer to the
+// slow path.
+func CachedIn(f *cmdutil.Factory, r Request) (credblob.Token, error) {
+	tok, err := cachedToken(f, r)
+	if err != nil {
+		f.Logger.Debug("token not served from the cache", "account", r.Account.ID, "tenant", r.TenantID, "scopes", r.Scopes, "reason", err)
+	} else {
+		f.Logger.Debug("token served from the cache", "account", r.Account.ID, "tenant", r.TenantID, "scopes", r.Scopes)
+	}
+	return tok, err
+}
+
+func cachedToken(f *cmdutil.Factory, r Request) (credblob.Token, error) {
 	data, err := r.Blobs.Get(r.Account.Key())
 	if err != nil {
 		return credblob.Token{}, err

@@ -1,4 +1,4 @@
-package execute
+package execserve
 
 import (
 	"encoding/base64"

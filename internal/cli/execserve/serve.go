@@ -1,0 +1,176 @@
+// Package execserve is the credential server of `azc exec`, which links
+// MSAL and net/http: azc-full runs it in its own process for an exec it
+// runs (execute.ExecOptions.Serve), and as a process of its own, beside
+// the child, for an exec the azc binary runs (Main).
+package execserve
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/credserver"
+	"github.com/azcontext/azc/credstore"
+	"github.com/azcontext/azc/internal/cli/accounts"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/execute"
+	"github.com/azcontext/azc/internal/cli/tokens"
+	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/secret"
+)
+
+// Serve starts the credential server of spec in this process, on spec's
+// listener and endpoint when it has them: execute.ExecOptions.Serve in
+// azc-full, and the server Main runs for the azc binary.
+func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (execute.Server, error) {
+	st, err := f.State()
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := cmdutil.Blobs(f, st, spec.Scope)
+	if err != nil {
+		return nil, err
+	}
+	c, env, acct := &spec.Context, spec.Environment, &spec.Account
+	m := auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: func(err error) bool { return errors.Is(err, credstore.ErrNotFound) }})
+	cred := m.Credential(blobs, env, *acct, c.Tenant.ID)
+	// Fail before the child starts when no token can be had at all: the
+	// user sees why here, once, instead of from inside the child. The
+	// account's cached ARM token, when it has one, is the token MSAL would
+	// serve (credblob.CachedToken); MSAL is then set up only when the child
+	// asks for a token.
+	var access secret.String
+	if tok, err := tokens.CachedIn(f, tokens.Request{Environment: env, Account: *acct, Blobs: blobs, TenantID: c.Tenant.ID}); err == nil {
+		access = tok.AccessToken
+	} else {
+		tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
+		if err != nil {
+			return nil, accounts.TokenError(err)
+		}
+		access = tok.AccessToken
+	}
+	opts := credserver.Options{
+		Source:        warnOnError(refuseSignedOut(credserver.CredentialSource(cred, c.Tenant.ID)), f.IOStreams),
+		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
+		LegacyMSI:     spec.LegacyMSI,
+		Identity:      identity(acct, access.Reveal()),
+		Logger:        f.Logger.With(slog.String("context", c.Name)),
+		Now:           f.Now,
+	}
+	if spec.Listener != nil {
+		ln, err := net.FileListener(spec.Listener)
+		_ = spec.Listener.Close() // ln has its own descriptor
+		if err != nil {
+			return nil, fmt.Errorf("exec: serving on azc's socket: %w", err)
+		}
+		opts.Listener, opts.Endpoint = ln, spec.Endpoint
+	}
+	return credserver.Start(opts)
+}
+
+// refuseSignedOut makes the errors of src that no retry mends, the
+// account signed out (in another shell, while the child runs: azc logout,
+// or its last context removed) or its sign-in needing the user again, a
+// credserver.RefusedError: the child gets 400 and what to do, which its
+// SDK shows at once, rather than a 500 it retries. The description names
+// no account and holds nothing of the error's text.
+func refuseSignedOut(src credserver.TokenSource) credserver.TokenSource {
+	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
+		tok, err := src.Token(ctx, resource)
+		switch {
+		case err == nil:
+		case errors.Is(err, auth.ErrNotSignedIn):
+			err = &credserver.RefusedError{Code: "interaction_required", Err: err,
+				Description: "azc: this context's account is not signed in any more (it was signed out, or its last context removed, while this program ran): sign in again with `azc login`, then run the program again under azc exec"}
+		case errors.Is(err, auth.ErrInteractionRequired):
+			err = &credserver.RefusedError{Code: "interaction_required", Err: err,
+				Description: "azc: this context's sign-in needs you again (it expired or was revoked): sign in again with `azc login`, then run the program again under azc exec"}
+		}
+		return tok, err
+	})
+}
+
+// warnOnError tells the user on stderr why a token the child asked for
+// could not be had; the child itself learns only "token_unavailable", or
+// what to do when no retry would get it one (refuseSignedOut).
+func warnOnError(src credserver.TokenSource, ios *cmdutil.IOStreams) credserver.TokenSource {
+	var mu sync.Mutex
+	return credserver.TokenSourceFunc(func(ctx context.Context, resource string) (credserver.Token, error) {
+		tok, err := src.Token(ctx, resource)
+		if err != nil && ctx.Err() == nil {
+			mu.Lock()
+			cmdutil.Warn(ios, "exec: "+err.Error())
+			mu.Unlock()
+		}
+		return tok, err
+	})
+}
+
+// identity is what the served identity answers to: a service principal's
+// or managed identity's client id, a managed identity's resource id, and
+// the object id its tokens carry (oid). A user is no managed identity and
+// answers to no selector.
+func identity(a *profile.Account, token string) credserver.Identity {
+	switch a.Type {
+	case profile.ServicePrincipal:
+		return credserver.Identity{ClientID: a.ID, ObjectID: objectID(token)}
+	case profile.ManagedIdentity:
+		return credserver.Identity{ClientID: a.ClientID, ObjectID: objectID(token), ResourceID: a.ResourceID}
+	}
+	return credserver.Identity{}
+}
+
+// objectID reads the oid claim of a JWT without verifying it: the token
+// came from the identity provider, and the claim only labels it.
+func objectID(jwt string) string {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		OID string `json:"oid"`
+	}
+	if json.Unmarshal(payload, &claims) != nil {
+		return ""
+	}
+	return claims.OID
+}
+
+// allowedHosts are the resource hosts (and their subdomains) a context of
+// env may get tokens for: its own ARM endpoint and audience, for a
+// built-in cloud the DNS zones of that cloud's services, and for a custom
+// one (an emulator, Azure Stack) both spellings of the public ARM audience,
+// which its SDK clients ask for by default.
+func allowedHosts(env profile.Environment) []string {
+	var hosts []string
+	for _, u := range []string{env.ARMEndpoint, env.ARMAudience} {
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			hosts = append(hosts, pu.Host)
+		}
+	}
+	if !env.BuiltIn {
+		return append(hosts, "management.azure.com", "management.core.windows.net")
+	}
+	switch env.Name { // a built-in environment has its own spelling
+	case "AzureCloud":
+		hosts = append(hosts, "azure.com", "azure.net", "windows.net", "graph.microsoft.com",
+			"loganalytics.io", "azurecr.io", "azuredatabricks.net", "azuresynapse.net", "azure-api.net", "powerbi.com")
+	case "AzureChinaCloud":
+		hosts = append(hosts, "chinacloudapi.cn", "azure.cn", "azurecr.cn", "azuresynapse.azure.cn")
+	case "AzureUSGovernment":
+		hosts = append(hosts, "usgovcloudapi.net", "azure.us", "microsoft.us", "azurecr.us", "loganalytics.us")
+	}
+	return hosts
+}

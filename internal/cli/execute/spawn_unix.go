@@ -1,0 +1,121 @@
+//go:build unix
+
+package execute
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+
+	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credserver/endpoint"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/tokens"
+)
+
+// spawnServer is the credential server of an exec that the azc binary
+// runs: azc makes the listening socket and the endpoint, gives the child
+// their variables, and starts azc-full (f.FullCommand, with ServeEnv set)
+// to serve on them, without waiting for it: the child runs while azc-full
+// starts, and a token request it sends meanwhile waits in the socket's
+// backlog. What would stop the server before the child starts is checked
+// here first: the account's ARM token is served from its credential blob
+// (tokens.Cached), else the error is cmdutil.ErrNeedFull and azc-full runs
+// the whole exec (it asks MSAL, or tells the user why no token can be had).
+func spawnServer(f *cmdutil.Factory, st *azc.State, spec *ServeSpec) (Server, error) {
+	if f.FullCommand == nil {
+		return nil, cmdutil.ErrNeedFull
+	}
+	r := tokens.Request{Environment: spec.Environment, Account: spec.Account, TenantID: spec.Context.Tenant.ID}
+	if _, err := tokens.Cached(f, st, spec.Scope, &r); err != nil {
+		return nil, err
+	}
+	ln, host, err := endpoint.Listen()
+	if err != nil {
+		return nil, fmt.Errorf("exec: start the credential server: %w", err)
+	}
+	// azc-full has its own copy; a server that ends closes the socket.
+	defer ln.Close()
+	if spec.Endpoint, err = endpoint.New(host, nil); err != nil {
+		return nil, fmt.Errorf("exec: start the credential server: %w", err)
+	}
+	cmd, err := f.FullCommand()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Env = append(cmd.Env, ServeEnv+"=1")
+	cmd.ExtraFiles = []*os.File{ln}
+	cmd.Stderr = f.IOStreams.ErrOut
+	// Its own process group: a Ctrl-C at the terminal is the child's, and
+	// must not stop the server the child may still ask.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("exec: start the credential server: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		_ = in.Close()
+		return nil, fmt.Errorf("exec: start the credential server: %w", err)
+	}
+	s := &spawned{cmd: cmd, in: in, env: spec.Endpoint.Env(spec.LegacyMSI), exited: make(chan struct{}), closing: make(chan struct{})}
+	go s.watch(f.IOStreams)
+	// The pipe holds the request until azc-full reads it.
+	if err := writeSpec(in, spec); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("exec: start the credential server: %w", err)
+	}
+	f.Logger.Debug("exec: credential server started in azc-full", "path", cmd.Path, "pid", cmd.Process.Pid)
+	return s, nil
+}
+
+// spawned is the azc-full that serves an exec's child.
+type spawned struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	env []string
+	// exited is closed once the server has exited, with err its end;
+	// closing once Close begins.
+	exited, closing chan struct{}
+	err             error
+	once            sync.Once
+}
+
+func (s *spawned) Env() []string { return s.env }
+
+// watch waits for the server to exit and tells the user at once when it
+// does before Close asks it to: the child, which may still run, gets no
+// more tokens (azc-full has said why on stderr, where it can).
+func (s *spawned) watch(ios *cmdutil.IOStreams) {
+	err := s.cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && !ee.Exited() {
+		err = nil // ended by Close's TERM, or by a signal the user sent it
+	}
+	if err != nil {
+		err = fmt.Errorf("the credential server (%s): %w", s.cmd.Path, err)
+	}
+	select {
+	case <-s.closing:
+	default:
+		cmdutil.Warn(ios, fmt.Sprintf("exec: the credential server ended before the program did, which gets no more tokens from it (%s, pid %d)", s.cmd.Path, s.cmd.Process.Pid))
+	}
+	s.err = err
+	close(s.exited)
+}
+
+// Close ends the server: the end of its standard input stops one that
+// serves, TERM one still starting (a Go program not yet watching for TERM
+// ends at once), and Close waits for it to exit.
+func (s *spawned) Close() error {
+	s.once.Do(func() {
+		close(s.closing)
+		_ = s.in.Close()
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	})
+	<-s.exited
+	return s.err
+}
