@@ -1062,3 +1062,34 @@ func TestAServerThatEndsEarlyIsReported(t *testing.T) {
 		t.Errorf("azc did not say the server ended:\n%s", r.stderr)
 	}
 }
+
+// TestAStoppedServerDoesNotHoldAzc: a server stopped (SIGSTOP, a debugger,
+// a job-control stop of its own process group) while the child runs must
+// not keep azc from ending with the child: TERM alone stays pending in a
+// stopped process, which azc then waited for for good.
+func TestAStoppedServerDoesNotHoldAzc(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	cmd, _, server := startExec(t, w, nil, "exec sleep 60")
+	if server == 0 {
+		t.Fatalf("no azc-full serves beside the child: azc's children are %v", children(t, cmd.Process.Pid))
+	}
+	if err := syscall.Kill(server, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(server, syscall.SIGKILL) })
+	_ = cmd.Process.Signal(syscall.SIGTERM) // reaches the child, which ends
+	ended := make(chan error, 1)
+	go func() { ended <- cmd.Wait() }()
+	select {
+	case <-ended:
+	case <-time.After(20 * time.Second):
+		t.Fatal("azc did not end with its child while its server was stopped")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("azc ended with %v; want the child's end by TERM", cmd.ProcessState)
+	}
+	if running(server) {
+		t.Errorf("the server %d outlived azc", server)
+	}
+}
