@@ -4,14 +4,17 @@ package execute_test
 
 import (
 	"bufio"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -121,5 +124,78 @@ func TestTheServerWarnsOnATerminalThatStopsBackgroundWriters(t *testing.T) {
 	}
 	if testing.Verbose() {
 		t.Logf("the terminal showed:\n%s", out.String())
+	}
+}
+
+// noKeyctlEnv, set in the environment of this test binary, names a program
+// it runs (execve) in its place, where the kernel refuses the key
+// management system calls, as a container's seccomp profile does (Docker's
+// default one): azc finds no OS key store there and keeps its credentials
+// unencrypted, with a warning.
+const noKeyctlEnv = "AZC_TEST_RUN_WITHOUT_KEYCTL"
+
+func init() {
+	prog := os.Getenv(noKeyctlEnv)
+	if prog == "" {
+		return
+	}
+	_ = os.Unsetenv(noKeyctlEnv)
+	// A seccomp filter is the calling thread's; execve keeps it.
+	runtime.LockOSThread()
+	var filter []unix.SockFilter
+	filter = append(filter, unix.SockFilter{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: 0}) // the system call's number
+	for _, nr := range []uintptr{unix.SYS_KEYCTL, unix.SYS_ADD_KEY, unix.SYS_REQUEST_KEY} {
+		filter = append(filter,
+			unix.SockFilter{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, K: uint32(nr), Jt: 0, Jf: 1},
+			unix.SockFilter{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)})
+	}
+	filter = append(filter, unix.SockFilter{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ALLOW})
+	prog2 := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "no_new_privs:", err)
+		os.Exit(125)
+	}
+	if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&prog2)), 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "seccomp:", err)
+		os.Exit(125)
+	}
+	err := syscall.Exec(prog, os.Args, os.Environ())
+	fmt.Fprintln(os.Stderr, "exec:", err)
+	os.Exit(125)
+}
+
+// denyKeyctl makes cmd run where the kernel refuses the key management
+// system calls (noKeyctlEnv).
+func denyKeyctl(cmd *exec.Cmd) {
+	self, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	cmd.Env = append(cmd.Env, noKeyctlEnv+"="+cmd.Path)
+	cmd.Path = self
+}
+
+// TestTheUnencryptedStoreIsReportedOnce: where no OS key store works (a
+// container whose seccomp profile refuses keyctl), azc exec says once, as
+// every azc command does, that the credentials are kept unencrypted, and
+// before the child's output, whichever of azc and azc-full serves. (The
+// azc-full serving beside the child opened the store again and said it a
+// second time, in the middle of what the child wrote.)
+func TestTheUnencryptedStoreIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorldWrapped(t, 1, denyKeyctl)
+	const warning = "are stored unencrypted"
+	for _, form := range [][]string{nil, {"--legacy-msi"}} {
+		args := append(append([]string{"exec", "-c", w.ids[0].context}, form...), "--", "sh", "-c", "echo child started >&2; sleep 1; echo child ended >&2")
+		r := w.azc(t, nil, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%q: exit %d\nstderr:\n%s", args, r.code, r.stderr)
+		}
+		if n := strings.Count(r.stderr, warning); n != 1 {
+			t.Errorf("%q: the warning that the store is unencrypted came %d times, want once:\n%s", args, n, r.stderr)
+		}
+		if i := strings.Index(r.stderr, warning); i > strings.Index(r.stderr, "child started") {
+			t.Errorf("%q: the warning came after the child started:\n%s", args, r.stderr)
+		}
 	}
 }

@@ -67,12 +67,22 @@ type world struct {
 	caFile string
 	env    []string
 	ids    []identity
+	// wrap, when set, changes every azc command the world runs before it
+	// starts (denyKeyctl).
+	wrap func(*exec.Cmd)
 }
 
 // newWorld starts an emulator with n extra tenants, each with its own
 // service principal and subscription "Sub i", and signs every one of them
 // in with `azc login --service-principal`.
 func newWorld(t *testing.T, n int, tweaks ...func(*emulator.Config)) *world {
+	t.Helper()
+	return newWorldWrapped(t, n, nil, tweaks...)
+}
+
+// newWorldWrapped is newWorld with every azc command, the sign-ins
+// included, changed by wrap before it starts (world.wrap).
+func newWorldWrapped(t *testing.T, n int, wrap func(*exec.Cmd), tweaks ...func(*emulator.Config)) *world {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	var ids []identity
@@ -101,7 +111,7 @@ func newWorld(t *testing.T, n int, tweaks ...func(*emulator.Config)) *world {
 	}
 	emu := emulatortest.Start(t, cfg)
 	dir := t.TempDir()
-	w := &world{emu: emu, dir: dir, caFile: filepath.Join(dir, "ca.pem"), ids: ids}
+	w := &world{emu: emu, dir: dir, caFile: filepath.Join(dir, "ca.pem"), ids: ids, wrap: wrap}
 	if err := emu.WriteCAFile(w.caFile); err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +140,9 @@ func (w *world) azc(t *testing.T, stdin *strings.Reader, extraEnv []string, args
 	t.Helper()
 	cmd := exec.Command(bin.azc, args...)
 	cmd.Env = append(append([]string(nil), w.env...), extraEnv...)
+	if w.wrap != nil {
+		w.wrap(cmd)
+	}
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}
