@@ -38,6 +38,11 @@ func Main(version string, args []string) int {
 	_ = os.Unsetenv(cmdutil.FrontVersionEnv)
 	serve := os.Getenv(execute.ServeEnv) != ""
 	_ = os.Unsetenv(execute.ServeEnv)
+	if serve {
+		// before anything is written to the terminal, whose background
+		// the server is in (even the version check's error)
+		execserve.IgnoreTerminalStops()
+	}
 	// Ctrl-C (or kill -INT) cancels network calls, waits and questions;
 	// the command then returns and azc exits 130 (Run).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

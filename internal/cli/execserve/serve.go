@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -35,7 +36,15 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := cmdutil.Blobs(f, st, spec.Scope)
+	bf := f
+	if spec.Listener != nil {
+		// azc opened this store before it started the server and has said
+		// what opening it says (the unencrypted store's warning,
+		// tokens.Cached): said again here, it would come twice, and in the
+		// middle of what the child writes.
+		bf = quietStore(f)
+	}
+	blobs, err := cmdutil.Blobs(bf, st, spec.Scope)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +83,16 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 		opts.Listener, opts.Endpoint = ln, spec.Endpoint
 	}
 	return credserver.Start(opts)
+}
+
+// quietStore is f with the warnings of a credential store it opens
+// dropped.
+func quietStore(f *cmdutil.Factory) *cmdutil.Factory {
+	ios := *f.IOStreams
+	ios.ErrOut = io.Discard
+	qf := *f
+	qf.IOStreams = &ios
+	return &qf
 }
 
 // refuseSignedOut makes the errors of src that no retry mends, the

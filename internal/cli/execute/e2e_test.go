@@ -67,12 +67,22 @@ type world struct {
 	caFile string
 	env    []string
 	ids    []identity
+	// wrap, when set, changes every azc command the world runs before it
+	// starts (denyKeyctl).
+	wrap func(*exec.Cmd)
 }
 
 // newWorld starts an emulator with n extra tenants, each with its own
 // service principal and subscription "Sub i", and signs every one of them
 // in with `azc login --service-principal`.
 func newWorld(t *testing.T, n int, tweaks ...func(*emulator.Config)) *world {
+	t.Helper()
+	return newWorldWrapped(t, n, nil, tweaks...)
+}
+
+// newWorldWrapped is newWorld with every azc command, the sign-ins
+// included, changed by wrap before it starts (world.wrap).
+func newWorldWrapped(t *testing.T, n int, wrap func(*exec.Cmd), tweaks ...func(*emulator.Config)) *world {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	var ids []identity
@@ -101,7 +111,7 @@ func newWorld(t *testing.T, n int, tweaks ...func(*emulator.Config)) *world {
 	}
 	emu := emulatortest.Start(t, cfg)
 	dir := t.TempDir()
-	w := &world{emu: emu, dir: dir, caFile: filepath.Join(dir, "ca.pem"), ids: ids}
+	w := &world{emu: emu, dir: dir, caFile: filepath.Join(dir, "ca.pem"), ids: ids, wrap: wrap}
 	if err := emu.WriteCAFile(w.caFile); err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +140,9 @@ func (w *world) azc(t *testing.T, stdin *strings.Reader, extraEnv []string, args
 	t.Helper()
 	cmd := exec.Command(bin.azc, args...)
 	cmd.Env = append(append([]string(nil), w.env...), extraEnv...)
+	if w.wrap != nil {
+		w.wrap(cmd)
+	}
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}
@@ -1060,5 +1073,36 @@ func TestAServerThatEndsEarlyIsReported(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "azc: warning: exec: the credential server ended before the program did") {
 		t.Errorf("azc did not say the server ended:\n%s", r.stderr)
+	}
+}
+
+// TestAStoppedServerDoesNotHoldAzc: a server stopped (SIGSTOP, a debugger,
+// a job-control stop of its own process group) while the child runs must
+// not keep azc from ending with the child: TERM alone stays pending in a
+// stopped process, which azc then waited for for good.
+func TestAStoppedServerDoesNotHoldAzc(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	cmd, _, server := startExec(t, w, nil, "exec sleep 60")
+	if server == 0 {
+		t.Fatalf("no azc-full serves beside the child: azc's children are %v", children(t, cmd.Process.Pid))
+	}
+	if err := syscall.Kill(server, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(server, syscall.SIGKILL) })
+	_ = cmd.Process.Signal(syscall.SIGTERM) // reaches the child, which ends
+	ended := make(chan error, 1)
+	go func() { ended <- cmd.Wait() }()
+	select {
+	case <-ended:
+	case <-time.After(20 * time.Second):
+		t.Fatal("azc did not end with its child while its server was stopped")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("azc ended with %v; want the child's end by TERM", cmd.ProcessState)
+	}
+	if running(server) {
+		t.Errorf("the server %d outlived azc", server)
 	}
 }

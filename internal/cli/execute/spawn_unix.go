@@ -109,12 +109,14 @@ func (s *spawned) watch(ios *cmdutil.IOStreams) {
 
 // Close ends the server: the end of its standard input stops one that
 // serves, TERM one still starting (a Go program not yet watching for TERM
-// ends at once), and Close waits for it to exit.
+// ends at once), CONT one that was stopped (where TERM and the end of its
+// input would wait for good), and Close waits for it to exit.
 func (s *spawned) Close() error {
 	s.once.Do(func() {
 		close(s.closing)
 		_ = s.in.Close()
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		_ = s.cmd.Process.Signal(syscall.SIGCONT)
 	})
 	<-s.exited
 	return s.err

@@ -1,0 +1,201 @@
+//go:build linux
+
+package execute_test
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/azcontext/azc/emulator"
+)
+
+// openPTY returns the master and the slave of a new pseudo-terminal.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetUint32(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile("/dev/pts/"+strconv.FormatUint(uint64(n), 10), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return m, s
+}
+
+// TestTheServerWarnsOnATerminalThatStopsBackgroundWriters: azc exec runs in
+// the foreground of a terminal set to stop the background processes that
+// write to it (stty tostop), and the child asks for a token the identity
+// provider refuses, which the server, in a process group of its own, tells
+// the terminal. The warning must be shown and azc end
+// with the child. (The server was stopped by SIGTTOU as it wrote: the
+// child's request hung, and azc, which waits for the server, never ended.)
+func TestTheServerWarnsOnATerminalThatStopsBackgroundWriters(t *testing.T) {
+	t.Parallel()
+	master, slave := openPTY(t)
+	tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tio.Lflag |= unix.TOSTOP
+	if err := unix.IoctlSetTermios(int(slave.Fd()), unix.TCSETS, tio); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, 1)
+	w.emu.SetFault(emulator.RouteToken, emulator.Fault{Status: http.StatusBadRequest, Description: "refused-for-the-test"})
+	// The ARM token is cached since the sign-in; the other spelling of
+	// ARM's audience is not, so the child's request reaches the provider.
+	cmd := exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c",
+		`timeout 30 "$0" -cred mi -scope https://management.azure.com/.default -echo "$1" -ca "$2" >/dev/null 2>&1; echo "probe ended $?"`,
+		bin.probe, w.echoURL(), w.caFile)
+	cmd.Env = w.env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	read := make(chan string, 100)
+	go func() {
+		rd := bufio.NewReader(master)
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				close(read)
+				return
+			}
+			read <- line
+		}
+	}()
+	lines := (<-chan string)(read)
+	ended := make(chan error, 1)
+	go func() { ended <- cmd.Wait() }()
+	var out strings.Builder
+	timeout := time.After(90 * time.Second)
+	for done := false; !done; {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				lines = nil
+				continue
+			}
+			out.WriteString(line)
+		case <-ended:
+			done = true
+		case <-timeout:
+			t.Fatalf("azc exec did not end; the terminal showed:\n%s", out.String())
+		}
+	}
+	// what is left on the terminal
+	for drain := time.After(time.Second); lines != nil; {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				lines = nil
+			}
+			out.WriteString(line)
+		case <-drain:
+			lines = nil
+		}
+	}
+	if !strings.Contains(out.String(), "refused-for-the-test") {
+		t.Errorf("the server's warning did not reach the terminal:\n%s", out.String())
+	}
+	if testing.Verbose() {
+		t.Logf("the terminal showed:\n%s", out.String())
+	}
+}
+
+// noKeyctlEnv, set in the environment of this test binary, names a program
+// it runs (execve) in its place, where the kernel refuses the key
+// management system calls, as a container's seccomp profile does (Docker's
+// default one): azc finds no OS key store there and keeps its credentials
+// unencrypted, with a warning.
+const noKeyctlEnv = "AZC_TEST_RUN_WITHOUT_KEYCTL"
+
+func init() {
+	prog := os.Getenv(noKeyctlEnv)
+	if prog == "" {
+		return
+	}
+	_ = os.Unsetenv(noKeyctlEnv)
+	// A seccomp filter is the calling thread's; execve keeps it.
+	runtime.LockOSThread()
+	var filter []unix.SockFilter
+	filter = append(filter, unix.SockFilter{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: 0}) // the system call's number
+	for _, nr := range []uintptr{unix.SYS_KEYCTL, unix.SYS_ADD_KEY, unix.SYS_REQUEST_KEY} {
+		filter = append(filter,
+			unix.SockFilter{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, K: uint32(nr), Jt: 0, Jf: 1},
+			unix.SockFilter{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)})
+	}
+	filter = append(filter, unix.SockFilter{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ALLOW})
+	prog2 := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "no_new_privs:", err)
+		os.Exit(125)
+	}
+	if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&prog2)), 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "seccomp:", err)
+		os.Exit(125)
+	}
+	err := syscall.Exec(prog, os.Args, os.Environ())
+	fmt.Fprintln(os.Stderr, "exec:", err)
+	os.Exit(125)
+}
+
+// denyKeyctl makes cmd run where the kernel refuses the key management
+// system calls (noKeyctlEnv).
+func denyKeyctl(cmd *exec.Cmd) {
+	self, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	cmd.Env = append(cmd.Env, noKeyctlEnv+"="+cmd.Path)
+	cmd.Path = self
+}
+
+// TestTheUnencryptedStoreIsReportedOnce: where no OS key store works (a
+// container whose seccomp profile refuses keyctl), azc exec says once, as
+// every azc command does, that the credentials are kept unencrypted, and
+// before the child's output, whichever of azc and azc-full serves. (The
+// azc-full serving beside the child opened the store again and said it a
+// second time, in the middle of what the child wrote.)
+func TestTheUnencryptedStoreIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorldWrapped(t, 1, denyKeyctl)
+	const warning = "are stored unencrypted"
+	for _, form := range [][]string{nil, {"--legacy-msi"}} {
+		args := append(append([]string{"exec", "-c", w.ids[0].context}, form...), "--", "sh", "-c", "echo child started >&2; sleep 1; echo child ended >&2")
+		r := w.azc(t, nil, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%q: exit %d\nstderr:\n%s", args, r.code, r.stderr)
+		}
+		if n := strings.Count(r.stderr, warning); n != 1 {
+			t.Errorf("%q: the warning that the store is unencrypted came %d times, want once:\n%s", args, n, r.stderr)
+		}
+		if i := strings.Index(r.stderr, warning); i > strings.Index(r.stderr, "child started") {
+			t.Errorf("%q: the warning came after the child started:\n%s", args, r.stderr)
+		}
+	}
+}
