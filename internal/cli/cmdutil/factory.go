@@ -10,6 +10,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -69,6 +70,16 @@ type Factory struct {
 	// profile's lock (azc.Options.Interrupt); nil in azc, which Ctrl-C
 	// ends as it waits.
 	Interrupt <-chan struct{}
+}
+
+// WithStderr is f with its standard error going to w: a command that
+// holds back or drops what a step says there.
+func WithStderr(f *Factory, w io.Writer) *Factory {
+	ios := *f.IOStreams
+	ios.ErrOut = w
+	wf := *f
+	wf.IOStreams = &ios
+	return &wf
 }
 
 // CABundleDir is where `azc exec` keeps the CA bundles it gives children

@@ -42,7 +42,7 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 		// what opening it says (the unencrypted store's warning,
 		// tokens.Cached): said again here, it would come twice, and in the
 		// middle of what the child writes.
-		bf = quietStore(f)
+		bf = cmdutil.WithStderr(f, io.Discard)
 	}
 	blobs, err := cmdutil.Blobs(bf, st, spec.Scope)
 	if err != nil {
@@ -83,16 +83,6 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 		opts.Listener, opts.Endpoint = ln, spec.Endpoint
 	}
 	return credserver.Start(opts)
-}
-
-// quietStore is f with the warnings of a credential store it opens
-// dropped.
-func quietStore(f *cmdutil.Factory) *cmdutil.Factory {
-	ios := *f.IOStreams
-	ios.ErrOut = io.Discard
-	qf := *f
-	qf.IOStreams = &ios
-	return &qf
 }
 
 // refuseSignedOut makes the errors of src that no retry mends, the

@@ -1076,6 +1076,51 @@ func TestAServerThatEndsEarlyIsReported(t *testing.T) {
 	}
 }
 
+// TestThePortOfAServerThatEndedStaysAzcs: once the server azc started has
+// ended before the child, azc holds its port and closes every connection
+// to it as it comes: the child's requests fail at once, and no other
+// process can listen on the port and be sent them, secret included.
+func TestThePortOfAServerThatEndedStaysAzcs(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	fake := filepath.Join(t.TempDir(), "azc-full")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	endpoint := filepath.Join(t.TempDir(), "endpoint")
+	cmd, child, _ := startExec(t, w, []string{"AZC_FULL=" + fake, "ENDPOINT_FILE=" + endpoint}, `echo "$IDENTITY_ENDPOINT" >"$ENDPOINT_FILE"; exec sleep 60`)
+	var line []byte
+	for deadline := time.Now().Add(10 * time.Second); len(line) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		line, _ = os.ReadFile(endpoint)
+	}
+	u, err := url.Parse(strings.TrimSpace(string(line)))
+	if err != nil || u.Hostname() != "127.0.0.1" {
+		t.Fatalf("the child saw IDENTITY_ENDPOINT=%q (%v)", line, err)
+	}
+	closed := false
+	for deadline := time.Now().Add(10 * time.Second); !closed && time.Now().Before(deadline); {
+		conn, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatalf("connecting to the ended server's port: %v", err)
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		_, err = conn.Read(make([]byte, 1))
+		conn.Close()
+		closed = errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
+	}
+	if !closed {
+		t.Fatal("a connection to the ended server's port is not closed at once")
+	}
+	if ln, err := net.Listen("tcp4", u.Host); err == nil {
+		ln.Close()
+		t.Error("another program can listen on the ended server's port while the child runs")
+	}
+	_ = syscall.Kill(child, syscall.SIGTERM)
+	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 128+int(syscall.SIGTERM) {
+		t.Errorf("azc ended with %v (%v); want the child's end by TERM", cmd.ProcessState, err)
+	}
+}
+
 // TestAStoppedServerDoesNotHoldAzc: a server stopped (SIGSTOP, a debugger,
 // a job-control stop of its own process group) while the child runs must
 // not keep azc from ending with the child: TERM alone stays pending in a

@@ -138,6 +138,14 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 			// azc: azc-full serves, started before anything is written, so
 			// that a hand-over (a token only MSAL gets) finds nothing done.
 			if srv, err = spawnServer(f, st, spec); err != nil {
+				// a signal that came first ends azc rather than go to
+				// azc-full with the hand-over, which would lose it
+				if sig := watch.stop(); sig != nil {
+					return signalExit(sig), nil
+				}
+				if ctx.Err() != nil {
+					return 0, ctx.Err()
+				}
 				return 0, err
 			}
 		}

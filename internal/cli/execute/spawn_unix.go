@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -38,8 +40,13 @@ func spawnServer(f *cmdutil.Factory, st *azc.State, spec *ServeSpec) (Server, er
 	if err != nil {
 		return nil, fmt.Errorf("exec: start the credential server: %w", err)
 	}
-	// azc-full has its own copy; a server that ends closes the socket.
-	defer ln.Close()
+	// azc keeps its copy until the child has ended (spawned.refuse)
+	keep := false
+	defer func() {
+		if !keep {
+			_ = ln.Close()
+		}
+	}()
 	if spec.Endpoint, err = endpoint.New(host, nil); err != nil {
 		return nil, fmt.Errorf("exec: start the credential server: %w", err)
 	}
@@ -61,7 +68,8 @@ func spawnServer(f *cmdutil.Factory, st *azc.State, spec *ServeSpec) (Server, er
 		_ = in.Close()
 		return nil, fmt.Errorf("exec: start the credential server: %w", err)
 	}
-	s := &spawned{cmd: cmd, in: in, env: spec.Endpoint.Env(spec.LegacyMSI), exited: make(chan struct{}), closing: make(chan struct{})}
+	keep = true
+	s := &spawned{cmd: cmd, in: in, ln: ln, env: spec.Endpoint.Env(spec.LegacyMSI), exited: make(chan struct{}), closing: make(chan struct{})}
 	go s.watch(f.IOStreams)
 	// The pipe holds the request until azc-full reads it.
 	if err := writeSpec(in, spec); err != nil {
@@ -76,7 +84,13 @@ func spawnServer(f *cmdutil.Factory, st *azc.State, spec *ServeSpec) (Server, er
 type spawned struct {
 	cmd *exec.Cmd
 	in  io.WriteCloser
-	env []string
+	// ln is azc's copy of the server's socket, held until Close: a server
+	// that ends early leaves the port to azc (refuse), not free for any
+	// other process to listen on and be sent the child's requests, secret
+	// included.
+	ln      *os.File
+	refused chan struct{} // closed when refuse has returned; nil if it never ran
+	env     []string
 	// exited is closed once the server has exited, with err its end;
 	// closing once Close begins.
 	exited, closing chan struct{}
@@ -102,9 +116,32 @@ func (s *spawned) watch(ios *cmdutil.IOStreams) {
 	case <-s.closing:
 	default:
 		cmdutil.Warn(ios, fmt.Sprintf("exec: the credential server ended before the program did, which gets no more tokens from it (%s, pid %d)", s.cmd.Path, s.cmd.Process.Pid))
+		s.refused = make(chan struct{})
+		go s.refuse()
 	}
 	s.err = err
 	close(s.exited)
+}
+
+// refuse closes every connection to the socket as it comes, until Close:
+// the child's requests fail at once rather than wait for a server that is
+// gone, and the port stays azc's.
+func (s *spawned) refuse() {
+	defer close(s.refused)
+	fd := int(s.ln.Fd())
+	for {
+		c, _, err := unix.Accept(fd)
+		if err == nil {
+			_ = unix.Close(c)
+		} else if err != unix.EINTR && err != unix.ECONNABORTED {
+			return
+		}
+		select {
+		case <-s.closing:
+			return
+		default:
+		}
+	}
 }
 
 // Close ends the server: the end of its standard input stops one that
@@ -119,5 +156,16 @@ func (s *spawned) Close() error {
 		_ = s.cmd.Process.Signal(syscall.SIGCONT)
 	})
 	<-s.exited
+	if s.refused != nil {
+		// wake refuse's accept with a connection of our own
+		if sa, err := unix.Getsockname(int(s.ln.Fd())); err == nil {
+			if fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0); err == nil {
+				_ = unix.Connect(fd, sa)
+				_ = unix.Close(fd)
+			}
+		}
+		<-s.refused
+	}
+	_ = s.ln.Close()
 	return s.err
 }

@@ -189,7 +189,7 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 // the store again and says it itself.
 func Cached(f *cmdutil.Factory, st *azc.State, scope profile.Scope, r *Request) (credblob.Token, error) {
 	var held bytes.Buffer
-	blobs, err := cmdutil.Blobs(heldStderr(f, &held), st, scope)
+	blobs, err := cmdutil.Blobs(cmdutil.WithStderr(f, &held), st, scope)
 	if err != nil {
 		f.Logger.Debug("credential store not opened here", "reason", err)
 		return credblob.Token{}, cmdutil.ErrNeedFull
@@ -226,13 +226,4 @@ func cachedToken(f *cmdutil.Factory, r Request) (credblob.Token, error) {
 		return credblob.Token{}, err
 	}
 	return creds.CachedToken(credblob.Request{Environment: r.Environment, Account: r.Account, TenantID: r.TenantID, Scopes: r.Scopes, Now: f.Now()})
-}
-
-// heldStderr is f with stderr going to w.
-func heldStderr(f *cmdutil.Factory, w *bytes.Buffer) *cmdutil.Factory {
-	ios := *f.IOStreams
-	ios.ErrOut = w
-	hf := *f
-	hf.IOStreams = &ios
-	return &hf
 }
