@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/azcontext/azc/credstore"
@@ -409,6 +410,15 @@ func StoppedCreations(runtimeDir string) ([]profile.TempFile, error) {
 		return nil, nil
 	}
 	if err != nil {
+		if errors.Is(err, syscall.ENOTDIR) {
+			// a file where a directory goes: which one, and the way out,
+			// as a session start says it
+			for _, d := range []string{filepath.Dir(base), base} {
+				if cerr := profile.CheckOwnedDir(d); cerr != nil {
+					return nil, cerr
+				}
+			}
+		}
 		return nil, fmt.Errorf("sessions: %w", err)
 	}
 	var out []profile.TempFile

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/azcontext/azc"
@@ -531,6 +532,9 @@ func leftoverTemps(stateDir string, dirs []string, runtimeDir string, now time.T
 	}
 	for _, d := range dirs {
 		temps, err := profile.FindTemps(d)
+		if errors.Is(err, syscall.ENOTDIR) {
+			continue // no file in it: its own check names it, with the way out
+		}
 		if err != nil {
 			add("temporary files", "fail", "%s", failed(err))
 			continue

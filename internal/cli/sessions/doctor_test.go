@@ -470,3 +470,63 @@ func TestDoctorReportsTheDesktopsKeyStore(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo: a file where azc
+// keeps shell sessions ($XDG_RUNTIME_DIR/azc, or its sessions directory)
+// is named as a session start names it, with the way out; doctor said only
+// "sessions: open …: not a directory".
+func TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"azc", filepath.Join("azc", "sessions")} {
+		run := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(run, "azc"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if file == "azc" {
+			if err := os.Remove(filepath.Join(run, "azc")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(run, file)
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := map[string]string{"AZC_CONFIG_DIR": t.TempDir(), "XDG_RUNTIME_DIR": run}
+		ios, _, _, _ := cmdutil.Test()
+		f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+		var got []string
+		for _, c := range diagnose(f).Checks {
+			if c.Status == "fail" {
+				got = append(got, c.Name+": "+c.Detail)
+			}
+		}
+		want := "temporary files: " + path + " is not a directory; move " + path + " away; azc creates the directory"
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("a file at %s: doctor fails %q, want %q", file, got, want)
+		}
+	}
+}
+
+// TestDoctorNamesAFileAtCABundlesOnce: ca-bundles that is a file fails the
+// CA bundles check, with the way out, and nothing else (the search for
+// temporary files failed on it too, with the raw "not a directory").
+func TestDoctorNamesAFileAtCABundlesOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ca-bundles"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"AZC_CONFIG_DIR": dir, "XDG_RUNTIME_DIR": t.TempDir()}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+	var got []string
+	for _, c := range diagnose(f).Checks {
+		if c.Status == "fail" {
+			got = append(got, c.Name+": "+c.Detail)
+		}
+	}
+	path := filepath.Join(dir, "ca-bundles")
+	if want := "CA bundles: " + path + " is not a directory; move " + path + " away; azc creates the directory"; len(got) != 1 || got[0] != want {
+		t.Errorf("doctor fails %q, want only %q", got, want)
+	}
+}
