@@ -121,7 +121,10 @@ func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 
 // RefreshAll lists every account's tenants and subscriptions again and
 // updates its contexts in the scope they live in; the defaults stay
-// (`context list --refresh` and the lists' --refresh).
+// (`context list --refresh` and the lists' --refresh). An account that
+// fails (its cloud unreachable, its sign-in expired) does not stop the
+// others: each is refreshed, and then the failures are the error, one
+// line each.
 func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	entries, err := st.Contexts()
 	if err != nil {
@@ -147,6 +150,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		}
 	}
 	m := newManager(f)
+	var failed []error
 	for _, k := range order {
 		acct := p.Account(k)
 		if acct == nil {
@@ -154,7 +158,8 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		}
 		env, err := p.Environment(acct.Environment)
 		if err != nil {
-			return err
+			failed = append(failed, fmt.Errorf("refresh %s (%s): %w", acct.ID, acct.Environment, err))
+			continue
 		}
 		blobs, err := cmdutil.Blobs(f, st, creds[k])
 		if err != nil {
@@ -164,7 +169,11 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		res, err := m.Refresh(ctx, blobs, env, *acct, ui)
 		endUI()
 		if err != nil {
-			return TokenError(fmt.Errorf("refresh %s: %w", acct.ID, err))
+			if ctx.Err() != nil {
+				return err // Ctrl-C: the others are not asked
+			}
+			failed = append(failed, TokenError(fmt.Errorf("refresh %s (%s): %w", acct.ID, acct.Environment, err)))
+			continue
 		}
 		for _, w := range res.Warnings {
 			cmdutil.Warn(f.IOStreams, w)
@@ -176,7 +185,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 			return err
 		}
 	}
-	return nil
+	return errors.Join(failed...)
 }
 
 // FindSubscription looks sub (id or name; "" for the first enabled one of
