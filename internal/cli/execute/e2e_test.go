@@ -1079,45 +1079,88 @@ func TestAServerThatEndsEarlyIsReported(t *testing.T) {
 // TestThePortOfAServerThatEndedStaysAzcs: once the server azc started has
 // ended before the child, azc holds its port and closes every connection
 // to it as it comes: the child's requests fail at once, and no other
-// process can listen on the port and be sent them, secret included.
+// process can listen on the port and be sent them, secret included. The
+// server may end before it serves (a broken install), or be killed after
+// it served, which left the socket azc shares with it non-blocking.
 func TestThePortOfAServerThatEndedStaysAzcs(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, 1)
 	fake := filepath.Join(t.TempDir(), "azc-full")
 	if err := os.WriteFile(fake, []byte("#!/bin/sh\nexit 3\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	endpoint := filepath.Join(t.TempDir(), "endpoint")
-	cmd, child, _ := startExec(t, w, []string{"AZC_FULL=" + fake, "ENDPOINT_FILE=" + endpoint}, `echo "$IDENTITY_ENDPOINT" >"$ENDPOINT_FILE"; exec sleep 60`)
-	var line []byte
-	for deadline := time.Now().Add(10 * time.Second); len(line) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		line, _ = os.ReadFile(endpoint)
-	}
-	u, err := url.Parse(strings.TrimSpace(string(line)))
-	if err != nil || u.Hostname() != "127.0.0.1" {
-		t.Fatalf("the child saw IDENTITY_ENDPOINT=%q (%v)", line, err)
-	}
-	closed := false
-	for deadline := time.Now().Add(10 * time.Second); !closed && time.Now().Before(deadline); {
-		conn, err := net.Dial("tcp", u.Host)
-		if err != nil {
-			t.Fatalf("connecting to the ended server's port: %v", err)
-		}
-		_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-		_, err = conn.Read(make([]byte, 1))
-		conn.Close()
-		closed = errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
-	}
-	if !closed {
-		t.Fatal("a connection to the ended server's port is not closed at once")
-	}
-	if ln, err := net.Listen("tcp4", u.Host); err == nil {
-		ln.Close()
-		t.Error("another program can listen on the ended server's port while the child runs")
-	}
-	_ = syscall.Kill(child, syscall.SIGTERM)
-	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 128+int(syscall.SIGTERM) {
-		t.Errorf("azc ended with %v (%v); want the child's end by TERM", cmd.ProcessState, err)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		// end ends the server at u once it has started, when it does not
+		// end by itself
+		end func(t *testing.T, u *url.URL, server int)
+	}{
+		{name: "one that never serves", env: []string{"AZC_FULL=" + fake}},
+		{name: "one killed after it served", end: func(t *testing.T, u *url.URL, server int) {
+			if server == 0 {
+				t.Fatal("no azc-full serves beside the child")
+			}
+			resp, err := (&http.Client{Timeout: 30 * time.Second}).Get(u.String())
+			if err != nil {
+				t.Fatalf("the server does not answer: %v", err)
+			}
+			resp.Body.Close()
+			if err := syscall.Kill(server, syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, 1)
+			endpoint := filepath.Join(t.TempDir(), "endpoint")
+			cmd, child, server := startExec(t, w, append(tc.env, "ENDPOINT_FILE="+endpoint), `echo "$IDENTITY_ENDPOINT" >"$ENDPOINT_FILE"; exec sleep 60`)
+			var line []byte
+			for deadline := time.Now().Add(10 * time.Second); len(line) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				line, _ = os.ReadFile(endpoint)
+			}
+			u, err := url.Parse(strings.TrimSpace(string(line)))
+			if err != nil || u.Hostname() != "127.0.0.1" {
+				t.Fatalf("the child saw IDENTITY_ENDPOINT=%q (%v)", line, err)
+			}
+			if tc.end != nil {
+				tc.end(t, u, server)
+			}
+			// refused reports whether a connection to the port is closed
+			// within wait
+			refused := func(wait time.Duration) bool {
+				conn, err := net.Dial("tcp", u.Host)
+				if err != nil {
+					t.Fatalf("connecting to the ended server's port: %v", err)
+				}
+				defer conn.Close()
+				_ = conn.SetReadDeadline(time.Now().Add(wait))
+				_, err = conn.Read(make([]byte, 1))
+				return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
+			}
+			closed := false
+			for deadline := time.Now().Add(10 * time.Second); !closed && time.Now().Before(deadline); {
+				closed = refused(200 * time.Millisecond)
+			}
+			if !closed {
+				t.Fatal("a connection to the ended server's port is not closed at once")
+			}
+			// and every one after it, not only one that came before azc
+			// began to refuse
+			for i := range 3 {
+				if !refused(5 * time.Second) {
+					t.Fatalf("connection %d after the first to the ended server's port is not closed", i+1)
+				}
+			}
+			if ln, err := net.Listen("tcp4", u.Host); err == nil {
+				ln.Close()
+				t.Error("another program can listen on the ended server's port while the child runs")
+			}
+			_ = syscall.Kill(child, syscall.SIGTERM)
+			if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 128+int(syscall.SIGTERM) {
+				t.Errorf("azc ended with %v (%v); want the child's end by TERM", cmd.ProcessState, err)
+			}
+		})
 	}
 }
 

@@ -129,6 +129,12 @@ func (s *spawned) watch(ios *cmdutil.IOStreams) {
 func (s *spawned) refuse() {
 	defer close(s.refused)
 	fd := int(s.ln.Fd())
+	// A server that served made the socket non-blocking (net.FileListener),
+	// a flag azc's descriptor shares; its accept would fail at once with
+	// EAGAIN. The server has exited: the socket is azc's alone.
+	if err := unix.SetNonblock(fd, false); err != nil {
+		return
+	}
 	for {
 		c, _, err := unix.Accept(fd)
 		if err == nil {
