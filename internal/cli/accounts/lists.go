@@ -123,8 +123,8 @@ func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 // updates its contexts in the scope they live in; the defaults stay
 // (`context list --refresh` and the lists' --refresh). An account that
 // fails (its cloud unreachable, its sign-in expired) does not stop the
-// others: each is refreshed, and then the failures are the error, one
-// line each.
+// others: each is refreshed, and then the failures, joined, are the
+// error.
 func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	entries, err := st.Contexts()
 	if err != nil {
