@@ -11,8 +11,8 @@ import (
 // TestARefreshGoesOnPastAnAccountThatFails: `context list --refresh` (and
 // the lists' --refresh) refreshes every account it can when one fails —
 // here the first, whose cloud refuses it — and then fails naming that one
-// and its cloud; it stopped at the first failure, leaving every account
-// after it unrefreshed.
+// and its cloud, rather than leave every account after the first failure
+// unrefreshed.
 func TestARefreshGoesOnPastAnAccountThatFails(t *testing.T) {
 	t.Parallel()
 	h, s := newHarness(t)

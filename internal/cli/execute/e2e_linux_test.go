@@ -48,9 +48,9 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 // the foreground of a terminal set to stop the background processes that
 // write to it (stty tostop), and the child asks for a token the identity
 // provider refuses, which the server, in a process group of its own, tells
-// the terminal. The warning must be shown and azc end
-// with the child. (The server was stopped by SIGTTOU as it wrote: the
-// child's request hung, and azc, which waits for the server, never ended.)
+// the terminal. The warning must be shown and azc end with the child: a
+// server stopped by SIGTTOU as it wrote would hold the child's request,
+// and azc, which waits for the server, would never end.
 func TestTheServerWarnsOnATerminalThatStopsBackgroundWriters(t *testing.T) {
 	t.Parallel()
 	master, slave := openPTY(t)
@@ -178,9 +178,9 @@ func denyKeyctl(cmd *exec.Cmd) {
 // TestTheUnencryptedStoreIsReportedOnce: where no OS key store works (a
 // container whose seccomp profile refuses keyctl), azc exec says once, as
 // every azc command does, that the credentials are kept unencrypted, and
-// before the child's output, whichever of azc and azc-full serves. (The
-// azc-full serving beside the child opened the store again and said it a
-// second time, in the middle of what the child wrote.)
+// before the child's output, whichever of azc and azc-full serves: the
+// azc-full serving beside the child opens the store again and must not say
+// it a second time, in the middle of what the child writes.
 func TestTheUnencryptedStoreIsReportedOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorldWrapped(t, 1, denyKeyctl)

@@ -1167,7 +1167,7 @@ func TestThePortOfAServerThatEndedStaysAzcs(t *testing.T) {
 // TestAStoppedServerDoesNotHoldAzc: a server stopped (SIGSTOP, a debugger,
 // a job-control stop of its own process group) while the child runs must
 // not keep azc from ending with the child: TERM alone stays pending in a
-// stopped process, which azc then waited for for good.
+// stopped process, which azc would wait for for good.
 func TestAStoppedServerDoesNotHoldAzc(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)

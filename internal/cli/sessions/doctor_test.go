@@ -473,7 +473,7 @@ func TestDoctorReportsTheDesktopsKeyStore(t *testing.T) {
 
 // TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo: a file where azc
 // keeps shell sessions ($XDG_RUNTIME_DIR/azc, or its sessions directory)
-// is named as a session start names it, with the way out; doctor said only
+// is named as a session start names it, with the way out, not only as
 // "sessions: open …: not a directory".
 func TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo(t *testing.T) {
 	t.Parallel()
@@ -508,8 +508,8 @@ func TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo(t *testing.T) {
 }
 
 // TestDoctorNamesAFileAtCABundlesOnce: ca-bundles that is a file fails the
-// CA bundles check, with the way out, and nothing else (the search for
-// temporary files failed on it too, with the raw "not a directory").
+// CA bundles check, with the way out, and nothing else (not the search for
+// temporary files too, with the raw "not a directory").
 func TestDoctorNamesAFileAtCABundlesOnce(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
