@@ -41,12 +41,7 @@ CMD's exit code is azc's; INT, TERM and HUP reach it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Ref = contextRef(f, cmd)
 			o.Args = args
-			if !cmd.Flags().Changed("legacy-msi") {
-				o.LegacyMSI = !o.NoServer
-			}
-			if !cmd.Flags().Changed("private-az-config") {
-				o.PrivateAzConfig = !o.NoServer
-			}
+			o.Defaults(cmd.Flags().Changed("legacy-msi"), cmd.Flags().Changed("private-az-config"))
 			if o.NoServer && (o.LegacyMSI || o.PrivateAzConfig) {
 				return cmdutil.UsageErrorf("--no-server serves no credentials, so neither --legacy-msi nor --private-az-config can work with it")
 			}

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1192,5 +1193,38 @@ func TestAStoppedServerDoesNotHoldAzc(t *testing.T) {
 	}
 	if running(server) {
 		t.Errorf("the server %d outlived azc", server)
+	}
+}
+
+// TestBothPathsGiveTheChildTheSameVariables: the plain form that azc runs
+// itself and the same exec run by azc-full alone give the child the same
+// variables (their values differ only where they are random: the port,
+// path, secret and private directory).
+func TestBothPathsGiveTheChildTheSameVariables(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	names := func(bin string) []string {
+		cmd := exec.Command(bin, "exec", "-c", w.ids[0].context, "--", "env")
+		cmd.Env = append([]string(nil), w.env...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s exec -- env: %v", bin, err)
+		}
+		var names []string
+		for _, kv := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			name, _, _ := strings.Cut(kv, "=")
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		return names
+	}
+	viaAzc, viaFull := names(bin.azc), names(filepath.Join(filepath.Dir(bin.azc), "azc-full"))
+	if !slices.Equal(viaAzc, viaFull) {
+		t.Errorf("the child's variables differ:\nazc:      %q\nazc-full: %q", viaAzc, viaFull)
+	}
+	for _, want := range []string{"IDENTITY_ENDPOINT", "MSI_ENDPOINT", "AZURE_CONFIG_DIR"} {
+		if !slices.Contains(viaAzc, want) {
+			t.Errorf("the child of the plain form has no %s", want)
+		}
 	}
 }

@@ -50,6 +50,17 @@ type ExecOptions struct {
 	Serve ServeFunc
 }
 
+// Defaults sets LegacyMSI and PrivateAzConfig where their flags were not
+// given (legacySet, privateSet false): on with a server, off without.
+func (o *ExecOptions) Defaults(legacySet, privateSet bool) {
+	if !legacySet {
+		o.LegacyMSI = !o.NoServer
+	}
+	if !privateSet {
+		o.PrivateAzConfig = !o.NoServer
+	}
+}
+
 // Server is a running credential server.
 type Server interface {
 	// Env is the variables that point the child at the server

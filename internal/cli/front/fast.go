@@ -165,8 +165,8 @@ flags:
 	if i == len(args) {
 		return "", nil, false // no CMD: azc-full says so
 	}
-	// the defaults of `azc exec` with a server (cli's newCmdExec)
-	o := &execute.ExecOptions{Ref: cmdutil.ContextRef(f, ref), Args: args[i:], LegacyMSI: true, PrivateAzConfig: true, Environ: os.Environ}
+	o := &execute.ExecOptions{Ref: cmdutil.ContextRef(f, ref), Args: args[i:], Environ: os.Environ}
+	o.Defaults(false, false)
 	cmdutil.AttachSession(f)
 	return "azc exec", func() error {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
