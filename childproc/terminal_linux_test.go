@@ -6,36 +6,12 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/azcontext/azc/internal/ptytest"
 )
-
-// openPTY returns the master and the slave of a new pseudo-terminal.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetUint32(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.FormatUint(uint64(n), 10), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return m, s
-}
 
 // TestCtrlCReachesTheChildOnce runs the runner as the foreground process
 // group of a pseudo-terminal and types Ctrl-C: the terminal delivers INT to
@@ -44,7 +20,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 // passed on; the child reports how many INTs it saw when TERM arrives.
 func TestCtrlCReachesTheChildOnce(t *testing.T) {
 	t.Parallel()
-	master, slave := openPTY(t)
+	master, slave := ptytest.Open(t)
 	// short sleeps, not "read": a signal that arrives just before the
 	// shell's read(2) starts never interrupts it (see
 	// TestTermReachesTheChildThroughAzc)

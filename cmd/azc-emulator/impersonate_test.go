@@ -27,16 +27,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/internal/ptytest"
 )
 
 // bin holds the binaries TestMain builds.
@@ -398,29 +396,6 @@ func TestNodeIdentityThroughTheProxy(t *testing.T) {
 	}
 }
 
-// openPTY returns the master and the slave of a new pseudo-terminal.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetUint32(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.FormatUint(uint64(n), 10), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return m, s
-}
-
 // TestAzcAzureCloudThroughTheProxy signs azc in to its built-in AzureCloud (the default
 // environment: login.microsoftonline.com with instance discovery, management.azure.com)
 // with every kind of account, through the proxy, with SSL_CERT_FILE holding the system
@@ -449,7 +424,7 @@ func TestAzcAzureCloudThroughTheProxy(t *testing.T) {
 
 	// Browser: azc opens one only with a terminal on stderr.
 	e.hook(t, http.MethodPut, "/interactive-user", `{"upn":"`+emulator.DefaultUser+`"}`)
-	master, slave := openPTY(t)
+	master, slave := ptytest.Open(t)
 	cmd := exec.Command(bin.azc, "login", "-o", "json")
 	cmd.Env = env
 	var out bytes.Buffer

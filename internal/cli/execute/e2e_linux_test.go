@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,30 +18,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/internal/ptytest"
 )
-
-// openPTY returns the master and the slave of a new pseudo-terminal.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetUint32(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.FormatUint(uint64(n), 10), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return m, s
-}
 
 // TestTheServerWarnsOnATerminalThatStopsBackgroundWriters: azc exec runs in
 // the foreground of a terminal set to stop the background processes that
@@ -53,7 +30,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 // and azc, which waits for the server, would never end.
 func TestTheServerWarnsOnATerminalThatStopsBackgroundWriters(t *testing.T) {
 	t.Parallel()
-	master, slave := openPTY(t)
+	master, slave := ptytest.Open(t)
 	tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
 	if err != nil {
 		t.Fatal(err)
