@@ -15,7 +15,7 @@ import (
 // query that may give an object's keys or values in Go's map order (keys,
 // values, and * but for a projection of a list, [*]).
 func FuzzQuery(f *testing.F) {
-	for _, q := range []string{"name", "[?current].name", "sort_by(@, &name)", "merge(@, `1`)", "[::0]", "a[-1:0:0]", "to_number(`\"1e400\"`)", "length(`1`)", "`\"\\ud800\"`", "max_by(@, &a)", "not_null(`[]`)", "[*].subscription[*]", "[*][?a] | [0]"} {
+	for _, q := range []string{"name", "[?current].name", "sort_by(@, &name)", "merge(@, `1`)", "[::0]", "a[-1:0:0]", "to_number(`\"1e400\"`)", "length(`1`)", "`\"\\ud800\"`", "max_by(@, &a)", "not_null(`[]`)", "[*].subscription[*]", "[*][?a] | [0]", "A\u0080"} {
 		f.Add(q)
 	}
 	value := []map[string]any{
@@ -47,4 +47,17 @@ func FuzzQuery(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAQueryGoJMESPathCannotLexIsAUsageError: a query on which
+// go-jmespath's lexer panics (a non-ASCII character after an unquoted
+// identifier) is refused as a usage error; a panic would end azc with a
+// stack trace.
+func TestAQueryGoJMESPathCannotLexIsAUsageError(t *testing.T) {
+	for _, q := range []string{"A\u0080", "[?name == x\u0080]", "a.b\u0080"} {
+		err := Output{Format: FormatJSON, Query: q}.Validate()
+		if code, _ := Classify(err); err == nil || code != ExitUsage {
+			t.Errorf("--query %q: %v (exit %d), want a usage error", q, err, code)
+		}
+	}
 }

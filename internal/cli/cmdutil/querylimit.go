@@ -28,7 +28,16 @@ const maxQueryGrowth = 256
 // compileQuery compiles query, a --query's JMESPath expression, refusing
 // with a usage error one that does not parse and one that goes beyond the
 // limits above. Every query azc runs is compiled here.
-func compileQuery(query string) (*jmespath.JMESPath, error) {
+func compileQuery(query string) (q *jmespath.JMESPath, err error) {
+	defer func() {
+		// go-jmespath's lexer indexes past the end of some queries that
+		// are no JMESPath (a non-ASCII character after an unquoted
+		// identifier: "A\u0080"); such a query is a usage error, not a
+		// crash.
+		if r := recover(); r != nil {
+			q, err = nil, UsageErrorf("--query %s is not a JMESPath expression: check it, and quote a name that holds anything but A-Z, a-z, 0-9 and _ (\"name\")", profile.QuoteShort(query))
+		}
+	}()
 	ast, err := jmespath.NewParser().Parse(query)
 	if err != nil {
 		return nil, err
