@@ -53,10 +53,10 @@ type Factory struct {
 	// not run itself, and Finish when a command returns ErrNeedFull where
 	// it would need them. Nil in azc-full.
 	ExecFull func(args []string) int
-	// FullCommand is an unstarted azc-full with args, found and marked as
-	// ExecFull's is, for a process that works beside azc: the credential
-	// server of an exec the azc binary runs. Nil in azc-full.
-	FullCommand func(args ...string) (*exec.Cmd, error)
+	// FullCommand is an unstarted azc-full, found and marked as ExecFull's
+	// is, for a process that works beside azc: the credential server of an
+	// exec the azc binary runs. Nil in azc-full.
+	FullCommand func() (*exec.Cmd, error)
 	// Front is the path of the azc that handed this invocation to
 	// azc-full ($AZC_FRONT, read by cli.Main); "" otherwise.
 	Front string

@@ -51,9 +51,11 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 	c, env, acct := &spec.Context, spec.Environment, &spec.Account
 	m := auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: func(err error) bool { return errors.Is(err, credstore.ErrNotFound) }})
 	cred := m.Credential(blobs, env, *acct, c.Tenant.ID)
-	// Fail before the child starts when no token can be had at all: the
-	// user sees why here, once, instead of from inside the child. The
-	// account's cached ARM token, when it has one, is the token MSAL would
+	// The account's ARM token, which names the identity served: in
+	// azc-full's own exec this fails it before the child starts when no
+	// token can be had at all, so the user sees why once, not from inside
+	// the child (the azc binary checked the same before it started this
+	// server). The cached one, when there is one, is the token MSAL would
 	// serve (credblob.CachedToken); MSAL is then set up only when the child
 	// asks for a token.
 	var access secret.String

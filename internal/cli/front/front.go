@@ -30,7 +30,7 @@ func Run(f *cmdutil.Factory, args []string) int {
 		f.ExecFull = func(args []string) int { return execFull(f, args) }
 	}
 	if f.FullCommand == nil {
-		f.FullCommand = func(args ...string) (*exec.Cmd, error) { return fullCommand(f, args) }
+		f.FullCommand = func() (*exec.Cmd, error) { return fullCommand(f) }
 	}
 	if len(args) == 1 && args[0] == "--version" {
 		args = []string{"version"}

@@ -78,13 +78,13 @@ func execFull(f *cmdutil.Factory, args []string) int {
 	return code
 }
 
-// fullCommand is f.FullCommand: azc-full with args, not started.
-func fullCommand(f *cmdutil.Factory, args []string) (*exec.Cmd, error) {
+// fullCommand is f.FullCommand: azc-full, not started.
+func fullCommand(f *cmdutil.Factory) (*exec.Cmd, error) {
 	path, env, err := full(f)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(path, args...)
+	cmd := exec.Command(path)
 	cmd.Env = env
 	return cmd, nil
 }
