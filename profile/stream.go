@@ -108,6 +108,10 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, keepCols boo
 	var kept strings.Builder
 	var spans []span
 	var cols []columnSpan
+	var shared sharedTexts // keepColumns'
+	if keepCols {
+		shared = make(sharedTexts)
+	}
 	var names *nameTable
 	var f fields
 	count := hv.count // the header's, with its contexts null
@@ -129,14 +133,15 @@ func streamView(r io.Reader, size int64, buf []byte, refs []string, keepCols boo
 		}
 		out := span{name: keepText(&kept, line, f.name)}
 		if keepCols {
-			cols = append(cols, keepColumns(&kept, line, f.columns()))
+			cols = append(cols, keepColumns(&kept, line, f.columns(), shared))
 		}
 		if spans == nil {
 			// Each context takes a line: the first line's length and
-			// name estimate the count (with an eighth more) and the
-			// names' length, so that neither is copied as it grows. (A
-			// file rewritten in place since its stat may be longer than
-			// size says.)
+			// text estimate the count (with an eighth more) and the
+			// length of what is kept of each, so that neither is
+			// copied as it grows; the pages of what sharedTexts spares
+			// are never touched. (A file rewritten in place since its
+			// stat may be longer than size says.)
 			n := max(int(size)-len(head), 0) / (len(line) + 6)
 			n = min(n+n/8+1, 1<<16)
 			spans = make([]span, 0, n)
@@ -234,12 +239,39 @@ func keepText(kept *strings.Builder, line []byte, r rng) rng {
 }
 
 // keepColumns appends line's text of the columns in c to kept and
-// returns where they are there.
-func keepColumns(kept *strings.Builder, line []byte, c columnSpan) columnSpan {
-	for _, r := range [...]*rng{&c.account, &c.tenantID, &c.tenantDomain, &c.subID, &c.subName} {
-		*r = keepText(kept, line, *r)
+// returns where they are there; the columns contexts share (an account's
+// contexts its key, a tenant's its ID and domain) through shared.
+func keepColumns(kept *strings.Builder, line []byte, c columnSpan, shared sharedTexts) columnSpan {
+	for _, r := range [...]*rng{&c.account, &c.tenantID, &c.tenantDomain} {
+		*r = shared.keep(kept, line, *r)
 	}
+	c.subID = keepText(kept, line, c.subID)
+	c.subName = keepText(kept, line, c.subName)
 	return c
+}
+
+// sharedTexts keeps a text many contexts hold once: it remembers where
+// the first texts it kept are (up to sharedMax of them), and a text it
+// holds is not kept again. At 1,000 contexts over ten accounts the
+// columns then take 55 KB instead of 168 KB: some 30 fewer pages to
+// fault in, 0.3–0.5 ms of `azc context list` (bench/contexts.sh).
+type sharedTexts map[string]rng
+
+// sharedMax bounds a sharedTexts: a profile's accounts and tenants are
+// a few, and texts that are not shared stay at a small map.
+const sharedMax = 256
+
+// keep returns where line's text in r is in kept, appending it unless
+// s holds it.
+func (s sharedTexts) keep(kept *strings.Builder, line []byte, r rng) rng {
+	if at, ok := s[string(line[r.start:r.end])]; ok {
+		return at
+	}
+	at := keepText(kept, line, r)
+	if len(s) < sharedMax {
+		s[kept.String()[at.start:at.end]] = at
+	}
+	return at
 }
 
 // isASCII reports whether every byte of s is ASCII.

@@ -149,6 +149,42 @@ func TestViewColumnsKeepsEveryContextsColumns(t *testing.T) {
 	checkColumns(t, p, v)
 }
 
+// TestViewColumnsKeepsSharedTextsOnce: the columns contexts share (an
+// account's key, a tenant's ID and domain) are kept once, not once per
+// context, and every context answers its own columns, past the number of
+// texts kept once too (sharedMax), with empty and missing columns.
+func TestViewColumnsKeepsSharedTextsOnce(t *testing.T) {
+	t.Parallel()
+	p := benchProfile(1000)
+	for i := range sharedMax {
+		// a tenant of its own each, two contexts in it
+		for j := range 2 {
+			c := p.Contexts[len(p.Contexts)-1-2*i-j]
+			c.Tenant = Tenant{ID: fmt.Sprintf("tenant-%04d", i), DefaultDomain: fmt.Sprintf("t%d.example", i)}
+			if i%7 == 0 {
+				c.Tenant.DefaultDomain, c.Subscription = "", nil
+			}
+			p.Contexts[len(p.Contexts)-1-2*i-j] = c
+		}
+	}
+	s := storeWith(t, mustEncode(p))
+	v, err := s.ViewColumns("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkColumns(t, p, v)
+	each := 0 // the columns' text, kept once per context
+	for _, c := range p.Contexts {
+		each += len(c.Name) + len(c.Account) + len(c.Tenant.ID) + len(c.Tenant.DefaultDomain)
+		if c.Subscription != nil {
+			each += len(c.Subscription.ID) + len(c.Subscription.Name)
+		}
+	}
+	if len(v.text) > each*2/3 {
+		t.Errorf("the columns kept take %d bytes, kept once per context %d: the shared ones are kept again", len(v.text), each)
+	}
+}
+
 // TestSetDefaultStreamsTheFile: `azc use NAME` (Settings, then SetDefault)
 // on a file in Encode's layout never holds it whole.
 func TestSetDefaultStreamsTheFile(t *testing.T) {
