@@ -18,6 +18,11 @@ import (
 // (auth.AzurePowerShellClientID): users' tokens are cached under it.
 const AzurePowerShellClientID = "1950a258-227b-4e31-a9cf-717495945fc2"
 
+// ErrNotSignedIn says an account has no usable credentials: not in the
+// profile, never signed in, signed out, or its store's key is gone. It is
+// auth.ErrNotSignedIn, here for the azc binary, which does not link auth.
+var ErrNotSignedIn = errors.New("not signed in")
+
 // ErrMiss says the blob cannot answer a token request without a network
 // call, or not provably as MSAL would: the caller asks auth (MSAL).
 var ErrMiss = errors.New("no cached token to use without MSAL")

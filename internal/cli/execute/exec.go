@@ -19,7 +19,7 @@ import (
 	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/termtext"
-	"github.com/azcontext/azc/internal/cli/tokens"
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -141,7 +141,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 	if !o.NoServer {
 		acct := p.Account(c.Account)
 		if acct == nil {
-			return 0, cmdutil.WithHint(tokens.ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
+			return 0, cmdutil.WithHint(credblob.ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
 		}
 		spec := &ServeSpec{Context: *c, Account: *acct, Environment: env, Scope: e.Credentials, LegacyMSI: o.LegacyMSI}
 		var srv Server

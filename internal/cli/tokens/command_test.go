@@ -13,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/internal/cli"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/front"
+	"github.com/azcontext/azc/internal/cli/tokens"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -455,5 +457,32 @@ func TestASessionBlobWhoseKeyIsGoneIsNotReplacedByTheUsers(t *testing.T) {
 	}
 	if r := h.run(false, "token", "-c", name, "-o", "json"); r.code == 0 || !strings.Contains(r.errOut, "no longer available") {
 		t.Errorf("token -c %s with its session blob's key gone: exit %d: %s; want the session's sign-in reported lost", name, r.code, r.errOut)
+	}
+}
+
+// TestNotSignedInIsAuths: a context whose account is not in the profile
+// fails `azc token` in the azc binary (which does not link auth) with the
+// error auth.ErrNotSignedIn is, as azc-full's MSAL path fails a signed-out
+// account: one sentinel, whichever binary answers.
+func TestNotSignedInIsAuths(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	s, err := profile.Open(dir, profile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(p *profile.Profile) error {
+		_, err := p.UpsertContext(profile.Context{Name: "Orphan", Account: "azurecloud|t|gone@contoso.com", Environment: "AzureCloud",
+			Tenant: profile.Tenant{ID: "t"}}, profile.UpsertOptions{})
+		p.DefaultContext = "Orphan"
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(k string) string { return map[string]string{"AZC_CONFIG_DIR": dir}[k] }, "v0-test")
+	err = tokens.Run(context.Background(), f, cmdutil.Output{Format: cmdutil.FormatJSON}, &tokens.Options{})
+	if !errors.Is(err, auth.ErrNotSignedIn) {
+		t.Fatalf("token of a context without its account: %v, want auth.ErrNotSignedIn", err)
 	}
 }

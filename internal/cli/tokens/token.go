@@ -10,7 +10,6 @@ package tokens
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,9 +51,6 @@ type Request struct {
 // are shown as they are, so it adds the hints they need.
 type Slow func(ctx context.Context, r Request) (credblob.Token, error)
 
-// ErrNotSignedIn says the context's account is not in the profile.
-var ErrNotSignedIn = errors.New("not signed in")
-
 // Run is `azc token` once its arguments are parsed: a token for the
 // context o.Ref names in the output out. A miss goes to o.Slow; with none
 // (the azc binary) it returns cmdutil.ErrNeedFull, before any side effect.
@@ -86,7 +82,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	}
 	acct := p.Account(c.Account)
 	if acct == nil {
-		return cmdutil.WithHint(ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
+		return cmdutil.WithHint(credblob.ErrNotSignedIn, cmdutil.ExitInteraction, "sign in with `azc login`")
 	}
 	env, err := p.Environment(c.Environment)
 	if err != nil {
