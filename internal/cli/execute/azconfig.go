@@ -115,7 +115,9 @@ func azCloud(env profile.Environment, subscription string) string {
 }
 
 // azUserSettings returns the user's az config file without its [cloud]
-// section, "" when there is none.
+// section, "" when there is none. A section header is read as az's
+// configparser reads one: from the line's first '[' to its last ']',
+// whatever follows ("[cloud] # mine" is the cloud section).
 func azUserSettings(path string) string {
 	if path == "" {
 		return ""
@@ -127,8 +129,10 @@ func azUserSettings(path string) string {
 	var b strings.Builder
 	skip := false
 	for line := range strings.Lines(string(data)) {
-		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
-			skip = strings.EqualFold(strings.TrimSpace(t[1:len(t)-1]), "cloud")
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") {
+			if end := strings.LastIndexByte(t, ']'); end > 1 {
+				skip = strings.EqualFold(strings.TrimSpace(t[1:end]), "cloud")
+			}
 		}
 		if !skip {
 			b.WriteString(line)

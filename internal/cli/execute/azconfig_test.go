@@ -74,6 +74,34 @@ func TestWriteAzConfig(t *testing.T) {
 	})
 }
 
+// TestTheUsersCloudSectionGoesWhateverFollowsItsHeader: the user's [cloud]
+// section is left out of the child's config however its header line ends.
+// The az CLI's configparser takes a header from the first '[' to the last
+// ']' of the line and reads past what follows ("[cloud] # mine" is the
+// section cloud): kept, it made a second [cloud] beside azc's, and the
+// child's az failed on every command with DuplicateSectionError.
+func TestTheUsersCloudSectionGoesWhateverFollowsItsHeader(t *testing.T) {
+	t.Parallel()
+	env := profile.Environment{Name: "emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	for _, header := range []string{"[cloud] # set by hand", "[cloud]\t; a comment", "  [cloud]  ", "[cloud]x"} {
+		user := filepath.Join(t.TempDir(), "config")
+		if err := os.WriteFile(user, []byte("[core]\noutput = table\n"+header+"\nname = AzureChinaCloud\n[defaults]\ngroup = rg\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := writeAzConfig(dir, &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, user); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := os.ReadFile(filepath.Join(dir, "config"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "[core]\noutput = table\n[defaults]\ngroup = rg\n[cloud]\nname = emulator\n"; string(cfg) != want {
+			t.Errorf("user header %q: config %q, want %q", header, cfg, want)
+		}
+	}
+}
+
 // TestWriteAzConfigRefusesALineBreak: an environment whose name or ARM
 // audience holds a line break (from `environment add`, an import file or
 // a hand edit) is refused, naming the environment: written into az's INI
