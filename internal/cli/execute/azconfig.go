@@ -80,7 +80,7 @@ func writeAzConfig(dir string, c *profile.Context, env profile.Environment, user
 	}
 	files := map[string]string{
 		"azureProfile.json": string(prof),
-		"config":            azUserSettings(userConfig) + "[cloud]\nname = " + env.Name + "\n",
+		"config":            azUserSettings(userConfig) + "[cloud]\nname = " + azValue(env.Name) + "\n",
 	}
 	if !env.BuiltIn {
 		files["clouds.config"] = azCloud(env, acct.ID)
@@ -109,10 +109,15 @@ func azCloud(env profile.Environment, subscription string) string {
 		{"profile", "latest"},
 		{"subscription", subscription},
 	} {
-		fmt.Fprintf(&b, "%s = %s\n", kv[0], kv[1])
+		fmt.Fprintf(&b, "%s = %s\n", kv[0], azValue(kv[1]))
 	}
 	return b.String()
 }
+
+// azValue is s as a value of az's config files, which az reads with
+// configparser's interpolation, where '%' starts a reference: each '%'
+// doubled, so that az reads s. (Section names are not interpolated.)
+func azValue(s string) string { return strings.ReplaceAll(s, "%", "%%") }
 
 // azUserSettings returns the user's az config file without its [cloud]
 // section, "" when there is none. A section header is read as az's
