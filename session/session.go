@@ -32,10 +32,12 @@ const (
 )
 
 // RuntimeDir picks the directory sessions live under: xdgRuntimeDir
-// ($XDG_RUNTIME_DIR) when set, else azc-<uid> in tempDir (created 0700 by
-// New and refused when another user owns it).
+// ($XDG_RUNTIME_DIR) when it is an absolute path, else azc-<uid> in
+// tempDir (created 0700 by New and refused when another user owns it). A
+// relative XDG_RUNTIME_DIR is ignored, as the XDG Base Directory
+// specification says: it would name another directory after a cd.
 func RuntimeDir(xdgRuntimeDir, tempDir string, uid int) string {
-	if xdgRuntimeDir != "" {
+	if filepath.IsAbs(xdgRuntimeDir) {
 		return xdgRuntimeDir
 	}
 	return filepath.Join(tempDir, "azc-"+strconv.Itoa(uid))

@@ -411,6 +411,22 @@ func TestAnOwnerEnclosesItsDescendantsOnly(t *testing.T) {
 	}
 }
 
+// TestRuntimeDirIgnoresARelativeXDGRuntimeDir: a relative XDG_RUNTIME_DIR
+// is no runtime directory (the XDG Base Directory specification: such a
+// path is invalid and ignored, as exec's private directory ignores it).
+// Taken, it put a shell's session under the directory the shell started
+// in, and after a cd every command of the shell failed with "session not
+// found".
+func TestRuntimeDirIgnoresARelativeXDGRuntimeDir(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	for _, xdg := range []string{"run", "./run", "run/user/1000"} {
+		if got, want := session.RuntimeDir(xdg, tmp, 1000), filepath.Join(tmp, "azc-1000"); got != want {
+			t.Errorf("RuntimeDir(%q) = %q, want %q", xdg, got, want)
+		}
+	}
+}
+
 func TestRuntimeDirFallsBackToAPrivateTempDir(t *testing.T) {
 	t.Parallel()
 	tmp := t.TempDir()
