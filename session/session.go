@@ -32,10 +32,12 @@ const (
 )
 
 // RuntimeDir picks the directory sessions live under: xdgRuntimeDir
-// ($XDG_RUNTIME_DIR) when set, else azc-<uid> in tempDir (created 0700 by
-// New and refused when another user owns it).
+// ($XDG_RUNTIME_DIR) when it is an absolute path, else azc-<uid> in
+// tempDir (created 0700 by New and refused when another user owns it). A
+// relative XDG_RUNTIME_DIR is ignored, as the XDG Base Directory
+// specification says: it would name another directory after a cd.
 func RuntimeDir(xdgRuntimeDir, tempDir string, uid int) string {
-	if xdgRuntimeDir != "" {
+	if filepath.IsAbs(xdgRuntimeDir) {
 		return xdgRuntimeDir
 	}
 	return filepath.Join(tempDir, "azc-"+strconv.Itoa(uid))
@@ -69,8 +71,16 @@ type Session struct {
 
 // New creates a session owned by the process ownerPID (the shell) and
 // returns it with the AZC_SESSION value that opens it. The value holds the
-// session key: hand it only to the shell's environment.
+// session key: hand it only to the shell's environment. A relative
+// runtimeDir (from a relative TMPDIR) is refused, as a relative
+// AZC_CONFIG_DIR is: after a cd it would name another directory, where
+// the shell's commands would find no session.
 func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
+	if !filepath.IsAbs(runtimeDir) {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", &profile.UnsafePathError{Path: runtimeDir,
+			Problem: "is not an absolute path, so it would name another directory after a cd",
+			Fix:     "set TMPDIR to an absolute path, or point XDG_RUNTIME_DIR at a directory of your own (mode 700)"})
+	}
 	owner, err := OwnerOf(ownerPID)
 	if err != nil {
 		return nil, secret.String{}, fmt.Errorf("new session: owner process: %w", err)

@@ -411,6 +411,45 @@ func TestAnOwnerEnclosesItsDescendantsOnly(t *testing.T) {
 	}
 }
 
+// TestRuntimeDirIgnoresARelativeXDGRuntimeDir: a relative XDG_RUNTIME_DIR
+// is no runtime directory (the XDG Base Directory specification: such a
+// path is invalid and ignored, as exec's private directory ignores it).
+// Taken, it put a shell's session under the directory the shell started
+// in, and after a cd every command of the shell failed with "session not
+// found".
+func TestRuntimeDirIgnoresARelativeXDGRuntimeDir(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	for _, xdg := range []string{"run", "./run", "run/user/1000"} {
+		if got, want := session.RuntimeDir(xdg, tmp, 1000), filepath.Join(tmp, "azc-1000"); got != want {
+			t.Errorf("RuntimeDir(%q) = %q, want %q", xdg, got, want)
+		}
+	}
+}
+
+// TestASessionIsNotMadeUnderARelativeDirectory: a relative runtime
+// directory (a relative TMPDIR; a relative XDG_RUNTIME_DIR is ignored)
+// would name another directory after a cd, where every command of the
+// shell would then fail with "session not found": New refuses it, saying
+// so and how to set TMPDIR, and makes nothing, as a relative
+// AZC_CONFIG_DIR is refused.
+func TestASessionIsNotMadeUnderARelativeDirectory(t *testing.T) {
+	tmp := filepath.Join(t.TempDir(), "tmpd")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Dir(tmp))
+	rt := session.RuntimeDir("", "tmpd", os.Getuid())
+	_, _, err := session.New(rt, os.Getpid())
+	var ue *profile.UnsafePathError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "not an absolute path") || !strings.Contains(ue.Hint(), "TMPDIR") {
+		t.Fatalf("New(%q) = %v, want a refusal naming the relative path, with a hint naming TMPDIR", rt, err)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("New under a relative directory made %s", entries[0].Name())
+	}
+}
+
 func TestRuntimeDirFallsBackToAPrivateTempDir(t *testing.T) {
 	t.Parallel()
 	tmp := t.TempDir()

@@ -80,7 +80,7 @@ func writeAzConfig(dir string, c *profile.Context, env profile.Environment, user
 	}
 	files := map[string]string{
 		"azureProfile.json": string(prof),
-		"config":            azUserSettings(userConfig) + "[cloud]\nname = " + env.Name + "\n",
+		"config":            azUserSettings(userConfig) + "[cloud]\nname = " + azValue(env.Name) + "\n",
 	}
 	if !env.BuiltIn {
 		files["clouds.config"] = azCloud(env, acct.ID)
@@ -109,13 +109,20 @@ func azCloud(env profile.Environment, subscription string) string {
 		{"profile", "latest"},
 		{"subscription", subscription},
 	} {
-		fmt.Fprintf(&b, "%s = %s\n", kv[0], kv[1])
+		fmt.Fprintf(&b, "%s = %s\n", kv[0], azValue(kv[1]))
 	}
 	return b.String()
 }
 
+// azValue is s as a value of az's config files, which az reads with
+// configparser's interpolation, where '%' starts a reference: each '%'
+// doubled, so that az reads s. (Section names are not interpolated.)
+func azValue(s string) string { return strings.ReplaceAll(s, "%", "%%") }
+
 // azUserSettings returns the user's az config file without its [cloud]
-// section, "" when there is none.
+// section, "" when there is none. A section header is read as az's
+// configparser reads one: from the line's first '[' to its last ']',
+// whatever follows ("[cloud] # mine" is the cloud section).
 func azUserSettings(path string) string {
 	if path == "" {
 		return ""
@@ -127,8 +134,10 @@ func azUserSettings(path string) string {
 	var b strings.Builder
 	skip := false
 	for line := range strings.Lines(string(data)) {
-		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
-			skip = strings.EqualFold(strings.TrimSpace(t[1:len(t)-1]), "cloud")
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") {
+			if end := strings.LastIndexByte(t, ']'); end > 1 {
+				skip = strings.EqualFold(strings.TrimSpace(t[1:end]), "cloud")
+			}
 		}
 		if !skip {
 			b.WriteString(line)

@@ -74,6 +74,60 @@ func TestWriteAzConfig(t *testing.T) {
 	})
 }
 
+// TestTheUsersCloudSectionGoesWhateverFollowsItsHeader: the user's [cloud]
+// section is left out of the child's config however its header line ends.
+// The az CLI's configparser takes a header from the first '[' to the last
+// ']' of the line and reads past what follows ("[cloud] # mine" is the
+// section cloud): kept, it made a second [cloud] beside azc's, and the
+// child's az failed on every command with DuplicateSectionError.
+func TestTheUsersCloudSectionGoesWhateverFollowsItsHeader(t *testing.T) {
+	t.Parallel()
+	env := profile.Environment{Name: "emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	for _, header := range []string{"[cloud] # set by hand", "[cloud]\t; a comment", "  [cloud]  ", "[cloud]x"} {
+		user := filepath.Join(t.TempDir(), "config")
+		if err := os.WriteFile(user, []byte("[core]\noutput = table\n"+header+"\nname = AzureChinaCloud\n[defaults]\ngroup = rg\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := writeAzConfig(dir, &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, user); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := os.ReadFile(filepath.Join(dir, "config"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "[core]\noutput = table\n[defaults]\ngroup = rg\n[cloud]\nname = emulator\n"; string(cfg) != want {
+			t.Errorf("user header %q: config %q, want %q", header, cfg, want)
+		}
+	}
+}
+
+// TestAzConfigValuesKeepTheirPercentSigns: az reads its config and
+// clouds.config with configparser's interpolation, where a '%' starts a
+// reference: the values azc writes there have theirs doubled, so that az
+// reads them as they are; section names, which az does not interpolate,
+// are written as they are. An environment named "lab%1" made every az
+// command under exec fail with InterpolationSyntaxError.
+func TestAzConfigValuesKeepTheirPercentSigns(t *testing.T) {
+	t.Parallel()
+	env := profile.Environment{Name: "lab%1", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/a%20b/", ARMAudience: "https://management.core.windows.net/"}
+	dir := t.TempDir()
+	c := profile.Context{Tenant: profile.Tenant{ID: "t"}, Subscription: &profile.Subscription{ID: "s%1", Name: "Prod"}}
+	if err := writeAzConfig(dir, &c, env, ""); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := os.ReadFile(filepath.Join(dir, "config"))
+	if want := "[cloud]\nname = lab%%1\n"; string(cfg) != want {
+		t.Errorf("config %q, want %q", cfg, want)
+	}
+	clouds, _ := os.ReadFile(filepath.Join(dir, "clouds.config"))
+	for _, line := range []string{"[lab%1]", "endpoint_resource_manager = https://127.0.0.1:8443/a%%20b/", "subscription = s%%1"} {
+		if !strings.Contains(string(clouds), line+"\n") {
+			t.Errorf("clouds.config lacks %q:\n%s", line, clouds)
+		}
+	}
+}
+
 // TestWriteAzConfigRefusesALineBreak: an environment whose name or ARM
 // audience holds a line break (from `environment add`, an import file or
 // a hand edit) is refused, naming the environment: written into az's INI
