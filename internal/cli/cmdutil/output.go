@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -307,7 +308,32 @@ func search(query string, jp *jmespath.JMESPath, v any) (res any, err error) {
 	if err != nil {
 		return nil, queryError(query, err)
 	}
+	if strings.Contains(query, "avg") {
+		res = nullNaN(res)
+	}
 	return res, nil
+}
+
+// nullNaN returns v, a query's result, with each NaN in it null: avg of an
+// empty array is null (the JMESPath specification, and az, say so),
+// where go-jmespath divides 0 by 0, which JSON cannot hold. avg is the
+// only function that makes a NaN.
+func nullNaN(v any) any {
+	switch v := v.(type) {
+	case float64:
+		if math.IsNaN(v) {
+			return nil
+		}
+	case []any:
+		for i := range v {
+			v[i] = nullNaN(v[i])
+		}
+	case map[string]any:
+		for k, e := range v {
+			v[k] = nullNaN(e)
+		}
+	}
+	return v
 }
 
 // queryError is err, of go-jmespath for query, as a usage error.

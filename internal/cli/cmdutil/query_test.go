@@ -546,3 +546,28 @@ func TestQueryGrowthIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestTheAverageOfNothingIsNull: avg of an empty array is null, as the
+// JMESPath specification says, where
+// go-jmespath's 0/0 failed the command with "json: unsupported value:
+// NaN", wherever in the result it stood.
+func TestTheAverageOfNothingIsNull(t *testing.T) {
+	t.Parallel()
+	list := []any{map[string]any{"name": "a", "n": []any{}}, map[string]any{"name": "b", "n": []any{1.0, 3.0}}}
+	for _, c := range []struct{ query, want string }{
+		{"avg(`[]`)", "null\n"},
+		{"avg([?name == 'none'].n[])", "null\n"},
+		{"[avg(`[]`), avg([].n[])]", "[\n  null,\n  2\n]\n"},
+		{"{none: avg(`[]`)}", "{\n  \"none\": null\n}\n"},
+		{"[].{name: name, avg: avg(n)}", "[\n  {\n    \"name\": \"a\",\n    \"avg\": null\n  },\n  {\n    \"name\": \"b\",\n    \"avg\": 2\n  }\n]\n"},
+	} {
+		var out bytes.Buffer
+		if err := render(&out, FormatJSON, c.query, list, nil, tableStyle{}); err != nil {
+			t.Errorf("--query %q: %v", c.query, err)
+			continue
+		}
+		if out.String() != c.want {
+			t.Errorf("--query %q: %q, want %q", c.query, out.String(), c.want)
+		}
+	}
+}
