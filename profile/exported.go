@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -75,9 +76,15 @@ func (c *Context) CheckExported() error {
 // child: az's config files (config, clouds.config) hold the environment's
 // name and endpoints a line each, so a line break in one would start
 // settings of its own there ("emu\n[extension]\nindex_url = …" would set
-// where the child installs extensions from). The error names the field and
-// quotes the value; the caller names the environment's source.
+// where the child installs extensions from). Nor can a custom environment
+// be called DEFAULT: az's configparser reads a section of that name as
+// every section's defaults, and the child's az would find no such cloud.
+// The error names the field and quotes the value; the caller names the
+// environment's source.
 func (e *Environment) CheckExported() error {
+	if e.Name == azDefaultSection {
+		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), ErrAzDefaults)
+	}
 	for _, v := range [...]struct{ what, value string }{
 		{"name", e.Name}, {"authority host", e.AuthorityHost}, {"ARM endpoint", e.ARMEndpoint}, {"ARM audience", e.ARMAudience},
 	} {
@@ -87,3 +94,11 @@ func (e *Environment) CheckExported() error {
 	}
 	return nil
 }
+
+// ErrAzDefaults refuses a custom environment called DEFAULT
+// (Environment.CheckExported).
+var ErrAzDefaults = errors.New("the az CLI reads a cloud of that name as the defaults of every other, so az under azc exec would not find it")
+
+// azDefaultSection is the section configparser's files read as the
+// defaults of the others (RawConfigParser.default_section).
+const azDefaultSection = "DEFAULT"

@@ -122,7 +122,11 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 		e.ARMAudience = e.ARMEndpoint
 	}
 	if err := e.CheckExported(); err != nil {
-		return e, cmdutil.WithHint(err, cmdutil.ExitUsage, "give the name and endpoints on one line each")
+		hint := "give the name and endpoints on one line each"
+		if errors.Is(err, profile.ErrAzDefaults) {
+			hint = "give it another name"
+		}
+		return e, cmdutil.WithHint(err, cmdutil.ExitUsage, hint)
 	}
 	if o.CAFile != "" {
 		abs, err := filepath.Abs(o.CAFile)

@@ -2,6 +2,7 @@ package execute
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -155,6 +156,27 @@ func TestWriteAzConfigRefusesALineBreak(t *testing.T) {
 			if data, err := os.ReadFile(filepath.Join(dir, f)); err == nil && (strings.Contains(string(data), "[core]") || strings.Contains(string(data), "[extension]")) {
 				t.Errorf("%s: %s holds %q", tc.name, f, data)
 			}
+		}
+	}
+}
+
+// TestWriteAzConfigRefusesACloudCalledDEFAULT: az's configparser reads a
+// section [DEFAULT] as the defaults of every other section, not as a
+// section: a custom environment of that name, written as it was, left the
+// child's az without its cloud ("Please run 'az login'"). It is refused,
+// naming it, as `environment add` and an import refuse it; "default" and
+// "Default" are clouds like any other.
+func TestWriteAzConfigRefusesACloudCalledDEFAULT(t *testing.T) {
+	t.Parallel()
+	env := profile.Environment{Name: "DEFAULT", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	err := writeAzConfig(t.TempDir(), &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, "")
+	if !errors.Is(err, profile.ErrAzDefaults) || !strings.Contains(err.Error(), `environment "DEFAULT"`) {
+		t.Errorf("writeAzConfig of environment DEFAULT = %v, want a refusal naming it", err)
+	}
+	for _, name := range []string{"default", "Default"} {
+		env.Name = name
+		if err := writeAzConfig(t.TempDir(), &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, ""); err != nil {
+			t.Errorf("writeAzConfig of environment %s: %v", name, err)
 		}
 	}
 }
