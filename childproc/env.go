@@ -28,10 +28,6 @@ type Vars struct {
 	// az CLI, which keeps a managed identity login in its profile. Empty
 	// leaves an inherited AZURE_CONFIG_DIR alone.
 	AzureConfigDir string
-	// TokenCredentials becomes AZURE_TOKEN_CREDENTIALS ("prod" keeps an
-	// SDK's DefaultAzureCredential off developer-tool credentials, which
-	// would be someone else's identity). Empty removes an inherited value.
-	TokenCredentials string
 	// Extra holds further "NAME=value" entries azc sets (the CA bundle
 	// variables of a custom cloud); an inherited variable of the same name
 	// is removed.
@@ -83,7 +79,6 @@ func Env(base []string, v Vars) []string {
 	add("AZURE_STORAGE_ACCOUNT=" + v.StorageAccount)
 	add("ARM_ENVIRONMENT=" + v.ARMEnvironment)
 	add("AZURE_CONFIG_DIR=" + v.AzureConfigDir)
-	add("AZURE_TOKEN_CREDENTIALS=" + v.TokenCredentials)
 	for _, kv := range v.Extra {
 		add(kv)
 	}

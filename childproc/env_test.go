@@ -15,7 +15,7 @@ func TestEnv(t *testing.T) {
 	server := []string{"IDENTITY_ENDPOINT=http://127.0.0.1:1/p/msi/token", "IDENTITY_HEADER=h", "ARM_USE_MSI=true", "ARM_MSI_ENDPOINT=http://127.0.0.1:1/p/msi/token"}
 	full := childproc.Vars{
 		Server: server, Context: "prod", TenantID: "tid", SubscriptionID: "sid",
-		StorageAccount: "acct", ARMEnvironment: "china", AzureConfigDir: "/tmp/azc-az", TokenCredentials: "prod",
+		StorageAccount: "acct", ARMEnvironment: "china", AzureConfigDir: "/tmp/azc-az",
 		Extra: []string{"REQUESTS_CA_BUNDLE=/tmp/azc-az/ca.pem"},
 	}
 	for _, tc := range []struct {
@@ -31,7 +31,7 @@ func TestEnv(t *testing.T) {
 			want: append(append([]string{"PATH=/bin", "HOME=/h"}, server...),
 				"AZC_CONTEXT=prod", "ARM_TENANT_ID=tid", "AZURE_SUBSCRIPTION_ID=sid",
 				"ARM_SUBSCRIPTION_ID=sid", "AZURE_STORAGE_ACCOUNT=acct", "ARM_ENVIRONMENT=china", "AZURE_CONFIG_DIR=/tmp/azc-az",
-				"AZURE_TOKEN_CREDENTIALS=prod", "REQUESTS_CA_BUNDLE=/tmp/azc-az/ca.pem"),
+				"REQUESTS_CA_BUNDLE=/tmp/azc-az/ca.pem"),
 		},
 		{
 			name: "without a server the tenant is also AZURE_TENANT_ID",
