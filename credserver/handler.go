@@ -10,9 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/secret"
 )
 
@@ -212,8 +211,7 @@ func (s *Server) foreignSelector(q url.Values) (name string, ok bool) {
 
 // requestedResource returns the one resource a request names, as a v1
 // resource: a scope's "/.default" suffix is removed. Otherwise it says what
-// is wrong. A resource holds no space or control character: the scope list
-// sent to the identity provider is separated by spaces, so one would add a
+// is wrong. A resource is one (credblob.OneResource): a space would add a
 // scope the resource check never saw.
 func requestedResource(q url.Values) (res, problem string) {
 	const one = "exactly one resource parameter is required"
@@ -225,7 +223,7 @@ func requestedResource(q url.Values) (res, problem string) {
 	switch {
 	case res == "":
 		return "", one
-	case !utf8.ValidString(res) || strings.ContainsFunc(res, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+	case !credblob.OneResource(res):
 		return "", "the resource must be one URI, without spaces or control characters"
 	}
 	return res, ""

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
@@ -17,6 +19,13 @@ import (
 // AzurePowerShellClientID is the public client azc signs users in with
 // (auth.AzurePowerShellClientID): users' tokens are cached under it.
 const AzurePowerShellClientID = "1950a258-227b-4e31-a9cf-717495945fc2"
+
+// OneResource reports whether s can be one resource or scope: valid UTF-8
+// without white space or control characters. Scopes go to the identity
+// provider separated by spaces, so one holding a space would be several.
+func OneResource(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+}
 
 // ErrNotSignedIn says an account has no usable credentials: not in the
 // profile, never signed in, signed out, or its store's key is gone. It is

@@ -486,3 +486,28 @@ func TestNotSignedInIsAuths(t *testing.T) {
 		t.Fatalf("token of a context without its account: %v, want auth.ErrNotSignedIn", err)
 	}
 }
+
+// TestAResourceIsOne: a --resource or --scope holding white space or a
+// control character is refused as a usage error, by the azc binary and by
+// azc-full alike, before any request. Sent on, "https://x/ y" became two
+// scopes and the identity provider's error spoke of neither.
+func TestAResourceIsOne(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, args := range [][]string{
+		{"token", "--resource", "https://storage.azure.com/ https://vault.azure.net"},
+		{"token", "--scope", "https://storage.azure.com/.default\thttps://vault.azure.net/.default"},
+		{"token", "--resource", "https://storage.azure.com/\n"},
+	} {
+		for _, light := range []bool{true, false} {
+			before := requests(h.s)
+			r := h.run(light, args...)
+			if r.code != cmdutil.ExitUsage || r.handedOver != nil || !strings.Contains(r.errOut, "give one, without white space or control characters") {
+				t.Errorf("%q (azc binary %v): exit %d, handed over %q, stderr %q; want a usage error", args, light, r.code, r.handedOver, r.errOut)
+			}
+			if n := requests(h.s) - before; n != 0 {
+				t.Errorf("%q (azc binary %v): %d requests", args, light, n)
+			}
+		}
+	}
+}

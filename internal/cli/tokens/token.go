@@ -58,6 +58,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if o.Resource != "" && o.Scope != "" {
 		return cmdutil.UsageErrorf("--resource and --scope exclude each other: give one (a v1 resource or a v2 scope)")
 	}
+	for _, f := range [...]struct{ name, value string }{{"--resource", o.Resource}, {"--scope", o.Scope}} {
+		if f.value != "" && !credblob.OneResource(f.value) {
+			return cmdutil.UsageErrorf("invalid %s %s: give one, without white space or control characters", f.name, profile.QuoteShort(f.value))
+		}
+	}
 	if o.Subscription != "" && o.Tenant != "" {
 		return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
 	}
