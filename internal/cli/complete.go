@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"strings"
+	"unicode"
+
 	"github.com/spf13/cobra"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -10,7 +13,10 @@ import (
 // completeContextNames completes context names for flags and arguments:
 // those a prefix of which the word typed names, as lookup reads it
 // (profile.TrimRef, HasNamePrefix). It reads the names as `context list`
-// does (azc.List), decoding no context of the profile.
+// does (azc.List), decoding no context of the profile. A name holding a
+// control character is not offered: the completion protocol gives a
+// candidate a line, a tab ending it, so a shell would insert a piece of
+// it, which names no context.
 func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 		st, err := f.State()
@@ -26,7 +32,7 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 		var c profile.Columns
 		for r := range ml.Len() {
 			ml.Row(r, &c)
-			if profile.HasNamePrefix(c.Name, prefix) {
+			if profile.HasNamePrefix(c.Name, prefix) && !strings.ContainsFunc(c.Name, unicode.IsControl) {
 				out = append(out, c.Name)
 			}
 		}
