@@ -63,6 +63,9 @@ func writeAzConfig(dir string, c *profile.Context, env profile.Environment, user
 			// it, and its contexts and sign-ins stay.
 			return cmdutil.WithHint(err, cmdutil.ExitFailure, "rename it: add it again as `Default` with the endpoints, audience and CA file `azc environment show DEFAULT` gives (`azc environment add Default --authority-host … --arm-endpoint …`); its contexts and sign-ins stay")
 		}
+		if errors.Is(err, profile.ErrAzStripped) {
+			return cmdutil.WithHint(err, cmdutil.ExitFailure, "add the environment under another name (`azc environment add`) and sign in to it with `azc login --environment`")
+		}
 		return fmt.Errorf("%w: edit the environment in profile.json to take it out", err)
 	}
 	acct := azAccount{
