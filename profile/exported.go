@@ -78,12 +78,17 @@ func (c *Context) CheckExported() error {
 // settings of its own there ("emu\n[extension]\nindex_url = …" would set
 // where the child installs extensions from). Nor can a custom environment
 // be called DEFAULT: az's configparser reads a section of that name as
-// every section's defaults, and the child's az would find no such cloud.
+// every section's defaults, and the child's az would find no such cloud;
+// nor can a name start or end with a character az's reader takes off the
+// name it reads (azStrips).
 // The error names the field and quotes the value; the caller names the
 // environment's source.
 func (e *Environment) CheckExported() error {
 	if e.Name == azDefaultSection {
 		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), ErrAzDefaults)
+	}
+	if strings.TrimFunc(e.Name, azStrips) != e.Name {
+		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), ErrAzStripped)
 	}
 	for _, v := range [...]struct{ what, value string }{
 		{"name", e.Name}, {"authority host", e.AuthorityHost}, {"ARM endpoint", e.ARMEndpoint}, {"ARM audience", e.ARMAudience},
@@ -102,3 +107,13 @@ var ErrAzDefaults = errors.New("the az CLI reads a cloud of that name as the def
 // azDefaultSection is the section configparser's files read as the
 // defaults of the others (RawConfigParser.default_section).
 const azDefaultSection = "DEFAULT"
+
+// ErrAzStripped refuses a custom environment whose name starts or ends
+// with a character az takes off it (Environment.CheckExported).
+var ErrAzStripped = errors.New("its name starts or ends with a character the az CLI takes off the name it reads, so az under azc exec would not find it")
+
+// azStrips reports whether Python's str.strip, which az's configparser
+// applies to a value (the [cloud] name, not clouds.config's section
+// header), takes r off: white space, and the separators U+001C to U+001F,
+// which unicode.IsSpace leaves.
+func azStrips(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }

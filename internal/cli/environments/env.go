@@ -123,7 +123,7 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 	}
 	if err := e.CheckExported(); err != nil {
 		hint := "give the name and endpoints on one line each"
-		if errors.Is(err, profile.ErrAzDefaults) {
+		if errors.Is(err, profile.ErrAzDefaults) || errors.Is(err, profile.ErrAzStripped) {
 			hint = "give it another name"
 		}
 		return e, cmdutil.WithHint(err, cmdutil.ExitUsage, hint)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -55,6 +56,16 @@ type azProfile struct {
 // cannot hold (Environment.CheckExported) is refused.
 func writeAzConfig(dir string, c *profile.Context, env profile.Environment, userConfig string) error {
 	if err := env.CheckExported(); err != nil {
+		if errors.Is(err, profile.ErrAzDefaults) {
+			// The name is in its accounts' keys and contexts too, which
+			// an edit of profile.json would have to follow. Names compare
+			// regardless of case, so adding it spelled otherwise renames
+			// it, and its contexts and sign-ins stay.
+			return cmdutil.WithHint(err, cmdutil.ExitFailure, "rename it: add it again as `Default` with the endpoints, audience and CA file `azc environment show DEFAULT` gives (`azc environment add Default --authority-host … --arm-endpoint …`); its contexts and sign-ins stay")
+		}
+		if errors.Is(err, profile.ErrAzStripped) {
+			return cmdutil.WithHint(err, cmdutil.ExitFailure, "add the environment under another name (`azc environment add`) and sign in to it with `azc login --environment`")
+		}
 		return fmt.Errorf("%w: edit the environment in profile.json to take it out", err)
 	}
 	acct := azAccount{

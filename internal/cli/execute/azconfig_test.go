@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -178,6 +179,45 @@ func TestWriteAzConfigRefusesACloudCalledDEFAULT(t *testing.T) {
 		if err := writeAzConfig(t.TempDir(), &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, ""); err != nil {
 			t.Errorf("writeAzConfig of environment %s: %v", name, err)
 		}
+	}
+}
+
+// TestWriteAzConfigRefusesANameAzStrips: az's configparser strips the
+// value of [cloud] name as Python's str.strip does, which also takes the
+// separators U+001C to U+001F off its ends, where the section header of
+// clouds.config keeps them: an environment "lab\x1f" left az under exec
+// with "The cloud 'lab' is not registered" and no account. It is refused,
+// naming it; within the name such a character is kept as it is.
+func TestWriteAzConfigRefusesANameAzStrips(t *testing.T) {
+	t.Parallel()
+	env := profile.Environment{AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	for _, name := range []string{"lab\x1f", "\x1clab", "lab\x1d\x1e"} {
+		env.Name = name
+		err := writeAzConfig(t.TempDir(), &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, "")
+		if err == nil || !strings.Contains(err.Error(), profile.QuoteShort(name)) {
+			t.Errorf("writeAzConfig of environment %q = %v, want a refusal naming it", name, err)
+		}
+	}
+	env.Name = "la\x1fb"
+	if err := writeAzConfig(t.TempDir(), &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, ""); err != nil {
+		t.Errorf("writeAzConfig of environment %q: %v", env.Name, err)
+	}
+}
+
+// TestTheWayOutOfACloudCalledDEFAULTIsAnotherName: a profile may hold an
+// environment called DEFAULT (`environment add` took the name once). Its
+// name is no line break that an edit of profile.json takes out: its
+// accounts' keys and its contexts name it too. The refusal says what
+// works and keeps the sign-ins: `environment add` of it spelled
+// otherwise (names compare regardless of case), which renames it.
+func TestTheWayOutOfACloudCalledDEFAULTIsAnotherName(t *testing.T) {
+	t.Parallel()
+	env := profile.Environment{Name: "DEFAULT", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/", ARMAudience: "https://management.core.windows.net/"}
+	err := writeAzConfig(t.TempDir(), &profile.Context{Tenant: profile.Tenant{ID: "t"}}, env, "")
+	_, hints := cmdutil.Classify(err)
+	if err == nil || strings.Contains(err.Error(), "profile.json") || len(hints) != 1 ||
+		!strings.Contains(hints[0], "azc environment add Default") {
+		t.Errorf("writeAzConfig of environment DEFAULT = %v, hints %q; want no edit of profile.json, and a hint to add it again as Default", err, hints)
 	}
 }
 
