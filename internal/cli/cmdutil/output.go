@@ -316,8 +316,10 @@ func search(query string, jp *jmespath.JMESPath, v any) (res any, err error) {
 
 // nullNaN returns v, a query's result, with each NaN in it null: avg of an
 // empty array is null (the JMESPath specification, and az, say so),
-// where go-jmespath divides 0 by 0, which JSON cannot hold. avg is the
-// only function that makes a NaN.
+// where go-jmespath divides 0 by 0, which JSON cannot hold. A NaN the
+// query itself goes on with, as in avg(x) || `0`, is go-jmespath's to read:
+// it is not null there (docs/cli.md). to_number of "NaN" makes one too,
+// which az prints as NaN and azc as null.
 func nullNaN(v any) any {
 	switch v := v.(type) {
 	case float64:
