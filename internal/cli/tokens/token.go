@@ -58,9 +58,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if o.Resource != "" && o.Scope != "" {
 		return cmdutil.UsageErrorf("--resource and --scope exclude each other: give one (a v1 resource or a v2 scope)")
 	}
-	for _, f := range [...]struct{ name, value string }{{"--resource", o.Resource}, {"--scope", o.Scope}} {
-		if f.value != "" && !credblob.OneResource(f.value) {
-			return cmdutil.UsageErrorf("invalid %s %s: give one, without white space or control characters", f.name, profile.QuoteShort(f.value))
+	for _, flag := range [...]struct{ name, value string }{{"--resource", o.Resource}, {"--scope", o.Scope}} {
+		if flag.value != "" && !credblob.OneResource(flag.value) {
+			return cmdutil.UsageErrorf("invalid %s %s: give one, without white space or control characters", flag.name, profile.QuoteShort(flag.value))
 		}
 	}
 	if o.Subscription != "" && o.Tenant != "" {
