@@ -633,3 +633,21 @@ func TestTwoSwitchesInOneShellKeepTheStoredSelectionHeld(t *testing.T) {
 		t.Errorf("Held(carol) = %v, %v; want the shell's selection held", held, err)
 	}
 }
+
+// TestUsePreviousInTheProcessScopeReturnsToTheProfilesDefault: a shell
+// that selected nothing yet uses the profile's default; after its first
+// `azc use NAME --scope process`, `azc use - --scope process` returns to
+// that default, as `cd -` returns to where the shell was.
+func TestUsePreviousInTheProcessScopeReturnsToTheProfilesDefault(t *testing.T) {
+	t.Parallel()
+	st := openState(t, &memSession{p: profile.New()})
+	if c, err := st.Resolve(""); err != nil || c.Name != "Production" {
+		t.Fatalf("Resolve(\"\") = %v, %v; want the profile's default Production", c, err)
+	}
+	if _, err := st.Use(azc.ScopeProcess, "Development"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := st.Use(azc.ScopeProcess, "-"); err != nil || c.Name != "Production" {
+		t.Errorf("Use(process, -) = %v, %v; want Production, the context the shell used before", c, err)
+	}
+}

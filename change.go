@@ -187,7 +187,7 @@ type holder interface {
 // stored the hold names the old selection's account too, so that a
 // process stopped in between leaves the shell's selection held.
 func (s *State) selectInShell(sel *session.Selection) error {
-	return s.selectIn(sel, false)
+	return s.selectIn(sel, false, nil)
 }
 
 // selectReadContext is selectInShell for a context of the user scope
@@ -200,10 +200,13 @@ func (s *State) selectInShell(sel *session.Selection) error {
 // account no more; the hold goes back to the selection's account. A
 // removal after that check finds the hold.
 func (s *State) selectReadContext(sel *session.Selection) error {
-	return s.selectIn(sel, true)
+	return s.selectIn(sel, true, nil)
 }
 
-func (s *State) selectIn(sel *session.Selection, check bool) error {
+// selectIn is selectInShell, or selectReadContext when check is set; was,
+// when not nil, becomes the previous selection of a shell that has none
+// (the profile's default it used).
+func (s *State) selectIn(sel *session.Selection, check bool, was *session.Selection) error {
 	settle := func() error { return nil }
 	if h, ok := s.session.(holder); ok {
 		key := ""
@@ -230,6 +233,8 @@ func (s *State) selectIn(sel *session.Selection, check bool) error {
 	err := s.session.UpdateSelections(func(sels *session.Selections) error {
 		if sels.Current != nil && (sel == nil || !sameSelection(sels.Current, sel)) {
 			sels.Previous = sels.Current
+		} else if sels.Current == nil && was != nil {
+			sels.Previous = was
 		}
 		sels.Current = sel
 		return nil

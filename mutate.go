@@ -179,11 +179,15 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		}
 		sel.Context = want
 	}
-	selectIn := s.selectInShell
-	if where == profile.ScopeUser {
-		selectIn = s.selectReadContext
+	// A shell that selected none used the profile's default: `use -`
+	// returns to it.
+	var was *session.Selection
+	if scope == profile.ScopeProcess && l.sel == nil {
+		if cur, _, _, err := l.current(); err == nil && !cur.SameIdentity(c) {
+			was = newSelection(*cur, hdr)
+		}
 	}
-	if err := selectIn(sel); err != nil {
+	if err := s.selectIn(sel, where == profile.ScopeUser, was); err != nil {
 		return nil, err
 	}
 	return &sel.Context, nil

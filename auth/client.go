@@ -117,6 +117,9 @@ func (m *Manager) confidentialClient(env profile.Environment, acct profile.Accou
 			}
 			return tok, nil
 		})
+	case "":
+		// An import from a file that holds none (az's azureProfile.json).
+		return confidential.Client{}, fmt.Errorf("service principal %s has no stored secret or certificate: %w", acct.ID, ErrNotSignedIn)
 	default:
 		return confidential.Client{}, fmt.Errorf("service principal %s has unknown credential kind %q", acct.ID, acct.Credential)
 	}

@@ -408,6 +408,12 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 	}
 	at := p.accountIndex()
 	for _, a := range imp.Accounts {
+		// A file that says nothing of how a service principal proves
+		// itself (az's azureProfile.json) keeps what its sign-in stored:
+		// the account's blob, which the import merges, still holds it.
+		if i, ok := at[NameKey(a.Key())]; ok && a.Credential == "" && a.Type == p.Accounts[i].Type {
+			a.Credential, a.FederatedTokenFile = p.Accounts[i].Credential, p.Accounts[i].FederatedTokenFile
+		}
 		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
 	ix := p.buildIndex(len(imp.Contexts))

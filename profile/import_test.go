@@ -923,3 +923,21 @@ func TestImportLeavesOutWhatExecCannotExport(t *testing.T) {
 		})
 	}
 }
+
+// An az azureProfile.json says nothing of how a service principal proves
+// itself: importing one that azc signed in keeps the account's credential
+// kind (and the federated token file), or no token could be had for it.
+func TestImportKeepsASignedInServicePrincipalsCredential(t *testing.T) {
+	t.Parallel()
+	for _, stored := range []profile.Account{
+		{ID: "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: tenant1, Credential: "secret"},
+		{ID: "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: tenant1, Credential: "federated", FederatedTokenFile: "/var/run/token"},
+	} {
+		p := profile.New()
+		p.UpsertAccount(stored)
+		p.Merge(importFixture(t, "azureProfile.json"))
+		if a := p.Account(stored.Key()); a == nil || a.Credential != stored.Credential || a.FederatedTokenFile != stored.FederatedTokenFile {
+			t.Errorf("after the import the service principal is %+v, want its credential %q (file %q) kept", a, stored.Credential, stored.FederatedTokenFile)
+		}
+	}
+}
