@@ -253,8 +253,8 @@ func keepColumns(kept *strings.Builder, line []byte, c columnSpan, shared shared
 // sharedTexts keeps a text many contexts hold once: it remembers where
 // the first texts it kept are (up to sharedMax of them), and a text it
 // holds is not kept again. At 1,000 contexts over ten accounts the
-// columns then take 55 KB instead of 168 KB: some 30 fewer pages to
-// fault in, 0.3–0.5 ms of `azc context list` (bench/contexts.sh).
+// columns then take 61 KB instead of 168 KB: some 30 fewer pages to
+// fault in, 0.3 ms of `azc context list`'s 10 (docs/benchmarks.md).
 type sharedTexts map[string]rng
 
 // sharedMax bounds a sharedTexts: a profile's accounts and tenants are
