@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -423,7 +424,8 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 			add("account credentials", "fail", "%s", failed(err))
 		}
 		reportMissing(p, missing, contexts, add)
-		if len(missing) == 0 && len(errs) == 0 {
+		unsigned := reportNoSecret(p, keys, missing, contexts, add)
+		if len(missing) == 0 && len(errs) == 0 && !unsigned {
 			add("account credentials", "ok", "every account of the profile's contexts has its credentials")
 		}
 		return p
@@ -452,21 +454,46 @@ func contextAccounts(p *profile.Profile) (keys []string, contexts map[string][]s
 // contexts and the way out.
 func reportMissing(p *profile.Profile, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) {
 	for _, k := range missing {
-		names := make([]string, len(contexts[k]))
-		for i, n := range contexts[k] {
-			names[i] = strconv.Quote(n)
-		}
-		noun := "contexts"
-		if len(names) == 1 {
-			noun = "context"
-		}
 		id := profile.KeyID(k)
 		if a := p.Account(k); a != nil {
 			id = a.ID
 		}
-		add("account credentials", "warn", "account %s has no credentials, so its %d %s (%s) cannot get a token: sign it in again with `azc login`, or remove it and its contexts with `azc logout %s`",
-			p.AccountName(k), len(names), noun, strings.Join(names, ", "), shquote.Quote(id))
+		add("account credentials", "warn", "account %s has no credentials, so its %s cannot get a token: sign it in again with `azc login`, or remove it and its contexts with `azc logout %s`",
+			p.AccountName(k), contextsText(contexts[k]), shquote.Quote(id))
 	}
+}
+
+// contextsText is names as a warning counts and quotes them:
+// `2 contexts ("Prod", "Dev")`.
+func contextsText(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	noun := "contexts"
+	if len(names) == 1 {
+		noun = "context"
+	}
+	return fmt.Sprintf("%d %s (%s)", len(names), noun, strings.Join(quoted, ", "))
+}
+
+// reportNoSecret warns of each service principal of keys, not missing,
+// that has no secret, certificate or federated token file to sign in with
+// (one imported from az's azureProfile.json, which holds none): its
+// contexts get tokens from its cache until they expire, and no longer. It
+// reports whether it warned.
+func reportNoSecret(p *profile.Profile, keys, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) bool {
+	warned := false
+	for _, k := range keys {
+		a := p.Account(k)
+		if a == nil || a.Type != profile.ServicePrincipal || a.Credential != "" || slices.Contains(missing, k) {
+			continue
+		}
+		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s can get a token only while its cached ones last: sign it in with `azc login --service-principal`",
+			p.AccountName(k), contextsText(contexts[k]))
+		warned = true
+	}
+	return warned
 }
 
 // unusedCredentials reports the blobs of the user's credential store of
