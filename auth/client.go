@@ -176,6 +176,8 @@ func normalizeCertificate(data []byte, password secret.String) (secret.String, e
 	} else {
 		certs, key, err = decodePFX(data, password)
 		switch {
+		case (errors.Is(err, pkcs12.ErrIncorrectPassword) || errors.Is(err, pkcs12.ErrDecryption)) && password.Reveal() == "":
+			return secret.String{}, &CertificateError{Problem: "the PFX file needs a password, and none was given", Err: err}
 		case errors.Is(err, pkcs12.ErrIncorrectPassword), errors.Is(err, pkcs12.ErrDecryption):
 			return secret.String{}, &CertificateError{Problem: "the PFX file's password is wrong", Err: err}
 		case errors.Is(err, errNotRSA), errors.Is(err, errPFXRounds):

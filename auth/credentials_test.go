@@ -93,6 +93,10 @@ func TestCertificateAndFederatedServicePrincipals(t *testing.T) {
 			if _, err := normalizeCertificate(pfx, secret.New("guess-7f3a")); err == nil || strings.Contains(err.Error(), "guess-7f3a") || !strings.Contains(err.Error(), "password is wrong") {
 				t.Fatalf("%s: a wrong password gave %v", name, err)
 			}
+			// none given: not "wrong", which sent users to check one
+			if _, err := normalizeCertificate(pfx, secret.String{}); err == nil || !strings.Contains(err.Error(), "needs a password, and none was given") {
+				t.Fatalf("%s: no password gave %v", name, err)
+			}
 			res, err := m.Login(context.Background(), LoginOptions{Environment: env, Method: Certificate, TenantID: emulator.DefaultHomeTenantID,
 				ClientID: certAppID, Certificate: pfx, CertificatePassword: secret.New("pfx-password"), SkipPopulation: true})
 			if err != nil {
