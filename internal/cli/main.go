@@ -142,6 +142,12 @@ switches between them per user or per shell, and runs any program under one.`,
 	return root
 }
 
+// azFlags are the hints for flags of az's commands that azc's namesakes
+// do without, by the command and the flag.
+var azFlags = map[string]string{
+	"azc login --allow-no-subscriptions": "leave it out: azc signs in without subscriptions as it is (an account with none gets a context of its tenant), and `azc context set --tenant T` makes one for another tenant",
+}
+
 // flagHint suggests the flag of cmd that an unknown flag's error may have
 // meant: "did you mean --refresh?".
 func flagHint(cmd *cobra.Command, err error) []string {
@@ -150,6 +156,9 @@ func flagHint(cmd *cobra.Command, err error) []string {
 		return nil
 	}
 	typed, _, _ = strings.Cut(typed, "=")
+	if h, ok := azFlags[cmd.CommandPath()+" --"+typed]; ok {
+		return []string{h}
+	}
 	var names []string
 	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
 		if !fl.Hidden {
