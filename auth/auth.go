@@ -28,7 +28,7 @@ const AzurePowerShellClientID = "1950a258-227b-4e31-a9cf-717495945fc2"
 var (
 	// ErrNotSignedIn says the account has no usable credentials in the
 	// store: never signed in, signed out, or the store's key is gone.
-	ErrNotSignedIn = credblob.ErrNotSignedIn
+	ErrNotSignedIn error = credblob.NotSignedIn{}
 	// ErrInteractionRequired says a token cannot be obtained without the
 	// user: the refresh token expired or was revoked, or a raw access token
 	// expired.

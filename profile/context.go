@@ -391,7 +391,8 @@ func matchesPowerShellName(c *Context, acct, ref string) bool {
 
 // DefaultName returns the name a new context c gets: the
 // subscription name; if another account or tenant holds it, "<subscription
-// name> (<account>)"; without a subscription, "<tenant domain> (<account>)";
+// name> (<account>)", or "<subscription name> (<environment>)" when the
+// same account holds it in another cloud; without a subscription, "<tenant domain> (<account>)";
 // if that is taken too, a " (2)", " (3)" … suffix. A name held by a context
 // of the same identity counts as free: it is c itself. A NUL or bytes that
 // are not UTF-8 in the values it is made of become U+FFFD (asName): the
@@ -421,8 +422,15 @@ func (p *Profile) defaultName(c *Context, ix *ctxIndex) string {
 		}
 	}
 	// the account is looked up only here, when the subscription has no
-	// name or another context holds it
-	base := asName(strings.TrimSpace(t + " (" + p.AccountID(c) + ")"))
+	// name or another context holds it; when that is the same account's
+	// context in another cloud, the cloud is what tells them apart
+	who := p.AccountID(c)
+	if sub != "" && c.Environment != "" {
+		if i := p.nameIndex(sub, ix); i >= 0 && !SameName(p.Contexts[i].Environment, c.Environment) && SameName(p.AccountID(&p.Contexts[i]), who) {
+			who = c.Environment
+		}
+	}
+	base := asName(strings.TrimSpace(t + " (" + who + ")"))
 	if p.free(base, c, ix) {
 		return base
 	}

@@ -81,6 +81,29 @@ func TestDefaultNameAddsASuffixWhenEveryFormIsTaken(t *testing.T) {
 	}
 }
 
+// TestDefaultNameOfTheSameAccountInAnotherCloudNamesTheCloud: a
+// subscription name the same account holds in another cloud is told apart
+// by the cloud, not by the account, which is the same ("Prod
+// (alice@contoso.com)" beside "Prod" said nothing of where either is).
+func TestDefaultNameOfTheSameAccountInAnotherCloudNamesTheCloud(t *testing.T) {
+	t.Parallel()
+	p := sample(t)
+	labAlice := alice
+	labAlice.Environment = "Lab"
+	p.UpsertAccount(labAlice)
+	c := ctxFor(labAlice, "t1", "11111111-0000-0000-0000-00000000000b", "Prod")
+	c.Environment = "Lab"
+	if got, want := p.DefaultName(&c), "Prod (Lab)"; got != want {
+		t.Errorf("DefaultName = %q, want %q", got, want)
+	}
+	// another account's holds it: the account tells them apart, as before
+	b := ctxFor(bob, "t2", "22222222-0000-0000-0000-00000000000b", "Prod")
+	b.Environment = "Lab"
+	if got, want := p.DefaultName(&b), "Prod (bob@fabrikam.com)"; got != want {
+		t.Errorf("DefaultName = %q, want %q", got, want)
+	}
+}
+
 // TestDefaultNamesAreNamesAContextMayHave: a subscription whose name no
 // context may have (one holding a NUL, from an ARM listing or an az CLI
 // file; not UTF-8, from a Go caller) gives a context a name checkName

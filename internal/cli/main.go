@@ -142,10 +142,14 @@ switches between them per user or per shell, and runs any program under one.`,
 	return root
 }
 
-// azFlags are the hints for flags of az's commands that azc's namesakes
-// do without, by the command and the flag.
-var azFlags = map[string]string{
-	"azc login --allow-no-subscriptions": "leave it out: azc signs in without subscriptions as it is (an account with none gets a context of its tenant), and `azc context set --tenant T` makes one for another tenant",
+// azFlag is the hint for a flag of az's command that azc's namesake does
+// without ("azc login --allow-no-subscriptions"), or "".
+func azFlag(commandAndFlag string) string {
+	switch commandAndFlag {
+	case "azc login --allow-no-subscriptions":
+		return "leave it out: azc signs in without subscriptions as it is (an account with none gets a context of its tenant), and `azc context set --tenant T` makes one for another tenant"
+	}
+	return ""
 }
 
 // flagHint suggests the flag of cmd that an unknown flag's error may have
@@ -156,7 +160,7 @@ func flagHint(cmd *cobra.Command, err error) []string {
 		return nil
 	}
 	typed, _, _ = strings.Cut(typed, "=")
-	if h, ok := azFlags[cmd.CommandPath()+" --"+typed]; ok {
+	if h := azFlag(cmd.CommandPath() + " --" + typed); h != "" {
 		return []string{h}
 	}
 	var names []string

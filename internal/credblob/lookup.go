@@ -20,17 +20,26 @@ import (
 // (auth.AzurePowerShellClientID): users' tokens are cached under it.
 const AzurePowerShellClientID = "1950a258-227b-4e31-a9cf-717495945fc2"
 
-// OneResource reports whether s can be one resource or scope: valid UTF-8
-// without white space or control characters. Scopes go to the identity
-// provider separated by spaces, so one holding a space would be several.
+// OneResource reports whether s can be one resource: valid UTF-8 without
+// white space or control characters. Its scope goes to the identity
+// provider in a list separated by spaces, so one holding a space would be
+// several.
 func OneResource(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
 }
 
 // ErrNotSignedIn says an account has no usable credentials: not in the
-// profile, never signed in, signed out, or its store's key is gone. It is
-// auth.ErrNotSignedIn, here for the azc binary, which does not link auth.
-var ErrNotSignedIn = errors.New("not signed in")
+// profile, never signed in, signed out, or its store's key is gone. It
+// equals auth.ErrNotSignedIn (both are a NotSignedIn), here for the azc
+// binary, which does not link auth.
+var ErrNotSignedIn error = NotSignedIn{}
+
+// NotSignedIn is the error of ErrNotSignedIn and auth.ErrNotSignedIn: a
+// value each package declares statically (a variable set from another
+// package's would be work at start-up), which compare equal.
+type NotSignedIn struct{}
+
+func (NotSignedIn) Error() string { return "not signed in" }
 
 // ErrMiss says the blob cannot answer a token request without a network
 // call, or not provably as MSAL would: the caller asks auth (MSAL).

@@ -487,16 +487,17 @@ func TestNotSignedInIsAuths(t *testing.T) {
 	}
 }
 
-// TestAResourceIsOne: a --resource or --scope holding white space or a
-// control character is refused as a usage error, by the azc binary and by
+// TestAResourceIsOne: a --resource holding white space or a control
+// character is refused as a usage error, by the azc binary and by
 // azc-full alike, before any request. Sent on, "https://x/ y" became two
-// scopes and the identity provider's error spoke of neither.
+// scopes and the identity provider's error spoke of neither. (A --scope
+// may be several, as OAuth's scope parameter is.)
 func TestAResourceIsOne(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	for _, args := range [][]string{
 		{"token", "--resource", "https://storage.azure.com/ https://vault.azure.net"},
-		{"token", "--scope", "https://storage.azure.com/.default\thttps://vault.azure.net/.default"},
+		{"token", "--resource", "https://storage.azure.com/\thttps://vault.azure.net"},
 		{"token", "--resource", "https://storage.azure.com/\n"},
 	} {
 		for _, light := range []bool{true, false} {

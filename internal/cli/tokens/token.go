@@ -58,10 +58,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if o.Resource != "" && o.Scope != "" {
 		return cmdutil.UsageErrorf("--resource and --scope exclude each other: give one (a v1 resource or a v2 scope)")
 	}
-	for _, flag := range [...]struct{ name, value string }{{"--resource", o.Resource}, {"--scope", o.Scope}} {
-		if flag.value != "" && !credblob.OneResource(flag.value) {
-			return cmdutil.UsageErrorf("invalid %s %s: give one, without white space or control characters", flag.name, profile.QuoteShort(flag.value))
-		}
+	// a --scope may be several, separated by spaces, as OAuth's are
+	if o.Resource != "" && !credblob.OneResource(o.Resource) {
+		return cmdutil.UsageErrorf("invalid --resource %s: give one, without white space or control characters", profile.QuoteShort(o.Resource))
 	}
 	if o.Subscription != "" && o.Tenant != "" {
 		return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
