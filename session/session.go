@@ -32,15 +32,24 @@ const (
 )
 
 // RuntimeDir picks the directory sessions live under: xdgRuntimeDir
-// ($XDG_RUNTIME_DIR) when it is an absolute path, else azc-<uid> in
-// tempDir (created 0700 by New and refused when another user owns it). A
-// relative XDG_RUNTIME_DIR is ignored, as the XDG Base Directory
-// specification says: it would name another directory after a cd.
+// ($XDG_RUNTIME_DIR) when XDGRuntimeDir takes it, else azc-<uid> in
+// tempDir (created 0700 by New and refused when another user owns it).
 func RuntimeDir(xdgRuntimeDir, tempDir string, uid int) string {
-	if filepath.IsAbs(xdgRuntimeDir) {
-		return xdgRuntimeDir
+	if d := XDGRuntimeDir(xdgRuntimeDir); d != "" {
+		return d
 	}
 	return filepath.Join(tempDir, "azc-"+strconv.Itoa(uid))
+}
+
+// XDGRuntimeDir returns v, $XDG_RUNTIME_DIR, when azc may use it: an
+// absolute path; else "". A relative one is ignored, as the XDG Base
+// Directory specification says: it would name another directory after a
+// cd.
+func XDGRuntimeDir(v string) string {
+	if filepath.IsAbs(v) {
+		return v
+	}
+	return ""
 }
 
 // sessionsDir is <runtimeDir>/azc/sessions.

@@ -21,6 +21,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
+	"github.com/azcontext/azc/session"
 )
 
 // ExecOptions is argv of `azc exec`.
@@ -345,20 +346,14 @@ const (
 // a per-user tmpfs under systemd that logout empties, so that not even the
 // directory of an azc killed with the child outlives the login, and that is
 // quicker to fill and empty than a disk's /tmp; else the temporary
-// directory ($TMPDIR, os.TempDir). A relative XDG_RUNTIME_DIR is ignored,
-// as the XDG Base Directory specification says.
+// directory ($TMPDIR, os.TempDir). A relative XDG_RUNTIME_DIR is ignored
+// (session.XDGRuntimeDir).
 func privateDirParent(f *cmdutil.Factory) string {
-	d := f.Getenv("XDG_RUNTIME_DIR")
+	d := session.XDGRuntimeDir(f.Getenv("XDG_RUNTIME_DIR"))
 	if d == "" {
 		return os.TempDir()
 	}
-	var err error
-	if !filepath.IsAbs(d) {
-		err = fmt.Errorf("XDG_RUNTIME_DIR %q is not an absolute path", d)
-	} else {
-		err = profile.CheckOwnedDir(d)
-	}
-	if err != nil {
+	if err := profile.CheckOwnedDir(d); err != nil {
 		f.Logger.Debug("exec: the private AZURE_CONFIG_DIR goes in the temporary directory", "reason", err)
 		return os.TempDir()
 	}
