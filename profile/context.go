@@ -389,15 +389,14 @@ func matchesPowerShellName(c *Context, acct, ref string) bool {
 	return false
 }
 
-// DefaultName returns the name a new context c gets: the
-// subscription name; if another account or tenant holds it, "<subscription
-// name> (<account>)", or "<subscription name> (<environment>)" when the
-// same account holds it in another cloud; without a subscription,
-// "<tenant domain> (<account>)"; if that is taken too, a " (2)", " (3)" …
-// suffix. A name held by a context
-// of the same identity counts as free: it is c itself. A NUL or bytes that
-// are not UTF-8 in the values it is made of become U+FFFD (asName): the
-// name is always one a context may have.
+// DefaultName returns the name a new context c gets: the subscription
+// name; if another account or tenant holds it, "<subscription name>
+// (<account>)", or "<subscription name> (<environment>)" when the same
+// account holds it in another cloud; without a subscription, "<tenant
+// domain> (<account>)"; if that is taken too, a " (2)", " (3)" … suffix. A
+// name held by a context of the same identity counts as free: it is c
+// itself. A NUL or bytes that are not UTF-8 in the values it is made of
+// become U+FFFD (asName): the name is always one a context may have.
 func (p *Profile) DefaultName(c *Context) string {
 	return p.defaultName(c, nil)
 }

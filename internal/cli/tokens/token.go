@@ -58,7 +58,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if o.Resource != "" && o.Scope != "" {
 		return cmdutil.UsageErrorf("--resource and --scope exclude each other: give one (a v1 resource or a v2 scope)")
 	}
-	// a --scope may be several, separated by spaces, as OAuth's are
+	// a --resource is one; a --scope may be several, separated by
+	// spaces, as OAuth's are
 	if o.Resource != "" && !credblob.OneResource(o.Resource) {
 		return cmdutil.UsageErrorf("invalid --resource %s: give one, without white space or control characters", profile.QuoteShort(o.Resource))
 	}
