@@ -71,8 +71,10 @@ func spawnServer(f *cmdutil.Factory, st *azc.State, spec *ServeSpec) (Server, er
 	keep = true
 	s := &spawned{cmd: cmd, in: in, ln: ln, env: spec.Endpoint.Env(spec.LegacyMSI), exited: make(chan struct{}), closing: make(chan struct{})}
 	go s.watch(f.IOStreams)
-	// The pipe holds the request until azc-full reads it.
-	if err := writeSpec(in, spec); err != nil {
+	// The pipe holds the request until azc-full reads it. A server that
+	// has already ended (its pipe closed by watch's Wait, or without a
+	// reader) is one that ends early: watch says so, and the child runs.
+	if err := writeSpec(in, spec); err != nil && !errors.Is(err, os.ErrClosed) && !errors.Is(err, syscall.EPIPE) {
 		_ = s.Close()
 		return nil, fmt.Errorf("exec: start the credential server: %w", err)
 	}
