@@ -487,6 +487,11 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 			res.Default = ur.Context.Name
 		}
 	}
+	if res.Default != "" {
+		// by the name it has now: a later line of the file may have
+		// spelt it otherwise (SameName), and the default followed
+		res.Default = p.DefaultContext
+	}
 	return res
 }
 

@@ -726,6 +726,29 @@ func TestImportCountsAContextOnce(t *testing.T) {
 	}
 }
 
+// TestImportReportsTheDefaultByTheNameItHas: a file that holds the
+// default context twice, under two spellings of one name (SameName: "Σ"
+// and "σ"), leaves it under the later spelling, as Added reports it; the
+// default the result reports is that context by that name, not by the
+// spelling it had when the first of the two made it the default.
+func TestImportReportsTheDefaultByTheNameItHas(t *testing.T) {
+	t.Parallel()
+	ctx := func(name string) string {
+		return `{"name":"` + name + `","account":"azurecloud|t|alice","environment":"AzureCloud","tenant":{"id":"t"},` +
+			`"subscription":{"id":"s1","name":"Dev","tenantId":"t"}}`
+	}
+	imp, err := profile.Import([]byte(`{"kind":"azc.contexts","version":1,"defaultContext":"Σ",` +
+		`"accounts":[{"id":"alice","type":"user","environment":"AzureCloud"}],"contexts":[` + ctx("Σ") + `,` + ctx("σ") + `]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, res := mergedNames(t, imp)
+	if len(p.Contexts) != 1 || res.Default != p.Contexts[0].Name || res.Default != p.DefaultContext || len(res.Added) != 1 || res.Added[0] != res.Default {
+		t.Errorf("the profile holds %d context(s), its default %q; the result says default %q, added %q: want the one context's name in all",
+			len(p.Contexts), p.DefaultContext, res.Default, res.Added)
+	}
+}
+
 // TestImportSaysWhichFieldHasTheWrongType: a file of the right shape but a
 // value of the wrong JSON type (a property that is a number, a file that is
 // an array) is refused naming the field and the types in JSON's words, not

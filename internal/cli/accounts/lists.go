@@ -46,7 +46,7 @@ func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Ou
 			acct.Type = string(a.Type)
 		}
 		rows = append(rows, subscriptionRow{ID: c.Subscription.ID, Name: c.Subscription.Name, State: c.Subscription.State,
-			Tenant:  contexts.Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+			Tenant:  contexts.Tenant(c.Tenant),
 			Account: acct})
 	}
 	// by name ignoring case as names are compared: ſtage among the s's

@@ -26,7 +26,9 @@ type Account struct {
 	Type string `json:"type,omitempty"`
 }
 
-// Tenant is the JSON shape of a tenant.
+// Tenant is the JSON shape of a tenant: profile.Tenant's fields, so that
+// every shape that shows a tenant converts it (Tenant(t)) and a field added
+// to the model does not compile until it is added here too.
 type Tenant struct {
 	ID            string `json:"id"`
 	DefaultDomain string `json:"defaultDomain,omitempty"`
@@ -61,7 +63,7 @@ func (m accounts) shapeInto(c *profile.Context, scope profile.Scope, current boo
 		Current:        current,
 		Scope:          cmdutil.ScopeName(scope),
 		Environment:    c.Environment,
-		Tenant:         Tenant{ID: c.Tenant.ID, DefaultDomain: c.Tenant.DefaultDomain, DisplayName: c.Tenant.DisplayName},
+		Tenant:         Tenant(c.Tenant),
 		StorageAccount: c.StorageAccount,
 		Properties:     c.Properties,
 	}

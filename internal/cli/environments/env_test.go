@@ -1,11 +1,17 @@
 package environments
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/profile"
 )
 
 func TestAddOptionsValidate(t *testing.T) {
@@ -53,5 +59,40 @@ func TestACAFileWithAByteOrderMarkIsTaken(t *testing.T) {
 	o := AddOptions{Name: "E", AuthorityHost: "https://a/", ARMEndpoint: "https://m/", CAFile: ca}
 	if _, err := o.Validate(); err != nil {
 		t.Fatalf("Validate of a CA file with a byte order mark: %v", err)
+	}
+}
+
+// TestTheShapeShowsEveryFieldOfTheModel fills every field of a
+// profile.Environment by reflection (a field added to the model is filled
+// without a change here) and requires each value in the environment's
+// JSON shape (`environment show -o json`, `environment list`), which is
+// written out field by field.
+func TestTheShapeShowsEveryFieldOfTheModel(t *testing.T) {
+	t.Parallel()
+	var e profile.Environment
+	v := reflect.ValueOf(&e).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString(fmt.Sprintf("value%d", i))
+		case reflect.Bool:
+			f.SetBool(true)
+		default:
+			t.Fatalf("profile.Environment.%s is a %s: fill it here", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	out, err := json.Marshal(fromProfile(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	shown := slices.Collect(maps.Values(got))
+	for i := range v.NumField() {
+		if want := v.Field(i).Interface(); !slices.Contains(shown, want) {
+			t.Errorf("profile.Environment.%s (%v) is not in the JSON shape %s", v.Type().Field(i).Name, want, out)
+		}
 	}
 }
