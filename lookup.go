@@ -410,7 +410,7 @@ func (l *lookup) resolve(ref string) (*profile.Context, profile.Scope, error) {
 	if r == "" {
 		// spaces alone name no context (Profile.Find); the profile's
 		// contexts need not be read for that
-		return nil, 0, &profile.NotFoundError{Kind: "context", Ref: r}
+		return nil, 0, &profile.NotFoundError{Kind: "context", Ref: ref}
 	}
 	if c, scope, err := l.exact(r); err != nil || c != nil {
 		return c, scope, err

@@ -155,8 +155,8 @@ func TestABlankReferenceIsAnsweredFromOneRead(t *testing.T) {
 		add(fmt.Sprint("Dev ", i)) // another writer replaces the file
 		_, _, err = l.resolve(ref)
 		var nf *profile.NotFoundError
-		if !errors.As(err, &nf) || nf.Ref != "" {
-			t.Fatalf("resolve(%q) after the file was replaced = %v, want the merged view's %v", ref, err, &profile.NotFoundError{Kind: "context"})
+		if !errors.As(err, &nf) || nf.Ref != ref {
+			t.Fatalf("resolve(%q) after the file was replaced = %v, want the merged view's %v", ref, err, &profile.NotFoundError{Kind: "context", Ref: ref})
 		}
 	}
 }

@@ -287,9 +287,9 @@ func (ix *refIndex) withPrefix(prefix string) []int {
 // p (refIndex). Each rule is a test of one context, and, with ix, the
 // contexts it holds for, from ix.
 func (p *Profile) find(ref string, ix *refIndex) (int, error) {
-	ref = TrimRef(ref)
-	if ref == "" {
-		return -1, &NotFoundError{Kind: "context", Ref: ref}
+	given := ref
+	if ref = TrimRef(ref); ref == "" {
+		return -1, &NotFoundError{Kind: "context", Ref: given} // as given: white space alone
 	}
 	if ix == nil {
 		if i := p.index(ref); i >= 0 {

@@ -169,9 +169,9 @@ func decodeText(text string) (*Profile, error) {
 // or Find's error. An exact name (see SameName) decodes no context; any
 // other reference decodes the whole profile.
 func (v *View) Index(ref string) (int, error) {
-	ref = TrimRef(ref)
-	if ref == "" {
-		return -1, &NotFoundError{Kind: "context", Ref: ref}
+	given := ref
+	if ref = TrimRef(ref); ref == "" {
+		return -1, &NotFoundError{Kind: "context", Ref: given} // as given: white space alone
 	}
 	if i := v.NameIndex(ref); i >= 0 {
 		return i, nil
