@@ -291,14 +291,30 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	}
 	result := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
 		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}
-	for _, w := range result.Warnings {
-		cmdutil.Warn(f.IOStreams, w)
-	}
+	printWarnings(f.IOStreams, result.Warnings, out)
 	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s)", result.Format, len(result.Added), len(result.Updated), Where(st, scope))
 	if result.Default != "" {
 		msg += fmt.Sprintf("; default is now %q", result.Default)
 	}
 	return out.PrintChange(f, result, msg)
+}
+
+// maxWarnings is how many of an import's warnings are printed on stderr:
+// a file of thousands of contexts azc cannot take would print a line
+// each; -o json's "warnings" lists them all.
+const maxWarnings = 10
+
+// printWarnings prints an import's warnings: for the default table, the
+// first maxWarnings and how many more there are; for any other output
+// (which a script reads, "warnings" included), all of them.
+func printWarnings(ios *cmdutil.IOStreams, ws []string, out cmdutil.Output) {
+	for i, w := range ws {
+		if i == maxWarnings && out.Plain() {
+			cmdutil.Warn(ios, fmt.Sprintf("%d more warnings like these: `azc context import -o json` lists them all", len(ws)-i))
+			return
+		}
+		cmdutil.Warn(ios, w)
+	}
 }
 
 func nonNil(s []string) []string {
