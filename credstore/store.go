@@ -767,7 +767,8 @@ type FileReport struct {
 	// profile.MaxFileSize, a *profile.TooLargeError, or not an azc blob:
 	// damaged, truncated, written by something else), an error naming it;
 	// of the keys given to Check, one that fails authentication (its bytes
-	// changed) as a *CorruptError naming the file and the key.
+	// changed), or any of those, as a *CorruptError naming the file and
+	// the key.
 	// Every read of its account fails until the account signs in again.
 	Damaged []error
 	// Linked holds, for each blob file with names besides its own (hard
@@ -812,9 +813,15 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		if err := profile.CheckLinks(f, p); err != nil {
 			r.Linked = append(r.Linked, err)
 		}
+		key, ok := keyOf[e.Name()]
 		if size > profile.MaxFileSize {
 			_ = f.Close()
-			r.Damaged = append(r.Damaged, &profile.TooLargeError{Path: p, Max: profile.MaxFileSize})
+			if ok {
+				// as Get reports it: a damaged blob of that account
+				r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: fmt.Errorf("%w: larger than %d MiB, the most azc reads", ErrCorrupt, profile.MaxFileSize>>20)})
+			} else {
+				r.Damaged = append(r.Damaged, &profile.TooLargeError{Path: p, Max: profile.MaxFileSize})
+			}
 			continue
 		}
 		raw, err := profile.ReadLimited(f, p)
@@ -824,7 +831,13 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 			continue
 		}
 		b, err := decodeBlob(raw)
-		if key, ok := keyOf[e.Name()]; ok && err == nil && (b.alg == algPlain || s.sealerFor(b.keyID) != nil) {
+		if ok && err != nil {
+			// not in the blob format at all: a damaged blob of that
+			// account, whose way out is its logout
+			r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: err})
+			continue
+		}
+		if ok && (b.alg == algPlain || s.sealerFor(b.keyID) != nil) {
 			if _, err := s.open(key, raw); err != nil {
 				r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: err})
 				if b.alg == algPlain {

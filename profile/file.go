@@ -632,7 +632,8 @@ type FileCheck struct {
 	// alone: Name says what the file is.
 	Err error
 	// Warn is what azc uses the file despite, for the user to look at (a
-	// *LinkedError), or nil.
+	// *LinkedError), or what is at a temporary name that the next write
+	// removes (an *UnsafePathError), or nil.
 	Warn error
 }
 
@@ -642,7 +643,8 @@ type FileCheck struct {
 // directory not writable by others, profile.json within MaxFileSize. A
 // file or state directory that does not exist yet passes: azc makes it.
 // profile.json.bak, when there is one, is checked as profile.json is, and
-// a directory where a write puts a file is reported. profile.json or its
+// a directory where a write puts a file is reported; a symbolic link, FIFO
+// or socket at a temporary name is in Warn. profile.json or its
 // backup with a name besides the two (a hard link from elsewhere) is in
 // Warn (CheckLinks).
 func CheckFiles(dir string) []FileCheck {
@@ -682,8 +684,19 @@ func CheckFiles(dir string) []FileCheck {
 	// A directory where a write puts its temporary file or the backup
 	// stops every write.
 	for _, c := range []FileCheck{{Name: "profile temporary file", Path: filepath.Join(dir, FileName+".tmp")}, {Name: "profile backup", Path: filepath.Join(dir, BackupName)}, {Name: "profile temporary file", Path: filepath.Join(dir, BackupName+".tmp")}} {
-		if fi, err := os.Lstat(c.Path); err == nil && fi.IsDir() {
+		fi, err := os.Lstat(c.Path)
+		if err == nil && fi.IsDir() {
 			c.Err = notRegularError(c.Path)
+			checks = append(checks, c)
+		} else if c.Name == "profile temporary file" && err == nil && !fi.Mode().IsRegular() {
+			// No write's temporary file (UpdateTemps lists those): a
+			// link, a FIFO or a socket someone left, never written
+			// through; the next write removes it.
+			problem := "is not a regular file"
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				problem = "is a symbolic link"
+			}
+			c.Warn = &UnsafePathError{Path: c.Path, Problem: problem, Fix: fmt.Sprintf("nothing reads it, and the next write of the profile removes it; check who made it, then remove it with `rm %s`", shquote.Quote(c.Path))}
 			checks = append(checks, c)
 		} else if c.Name == "profile backup" && err == nil {
 			// The backup a corrupt profile's hint offers to restore:

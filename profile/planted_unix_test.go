@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -48,6 +49,57 @@ func TestAFilePlantedAtTheTemporaryNameIsNotWrittenThrough(t *testing.T) {
 				t.Errorf("profile.json is %v (%v), want a regular file of its own", fi, err)
 			}
 		})
+	}
+}
+
+// TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName: a symbolic link, a
+// FIFO or a socket at a temporary name of the profile's writes
+// (profile.json.tmp, profile.json.bak.tmp) is not a write's temporary file:
+// none is written through, and the next write removes it, but `azc doctor`
+// (CheckFiles, and UpdateTemps, which lists regular files only) said
+// nothing of it, where it fails a directory there. Found by planting each
+// at profile.json.tmp and running azc doctor.
+func TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName(t *testing.T) {
+	t.Parallel()
+	plants := map[string]func(t *testing.T, path string){
+		"a symbolic link": func(t *testing.T, path string) {
+			target := filepath.Join(t.TempDir(), "elsewhere")
+			if err := os.WriteFile(target, []byte(`{"version":1}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, path); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"a FIFO": func(t *testing.T, path string) {
+			if err := syscall.Mkfifo(path, 0o600); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+		},
+		"a socket": plantSocket,
+	}
+	for _, name := range []string{tempName, BackupName + ".tmp"} {
+		for what, plant := range plants {
+			t.Run(name+" "+what, func(t *testing.T) {
+				t.Parallel()
+				dir := filepath.Join(t.TempDir(), "azc")
+				if err := os.Mkdir(dir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join(dir, name)
+				plant(t, path)
+				var found *FileCheck
+				for _, c := range CheckFiles(dir) {
+					if c.Path == path {
+						found = &c
+					}
+				}
+				var ue *UnsafePathError
+				if found == nil || found.Warn == nil || !errors.As(found.Warn, &ue) || ue.Path != path {
+					t.Errorf("CheckFiles with %s at %s: %+v, want a warning naming it", what, name, found)
+				}
+			})
+		}
 	}
 }
 

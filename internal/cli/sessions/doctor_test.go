@@ -282,6 +282,68 @@ func TestDoctorAuthenticatesTheBlobsOfTheProfilesAccounts(t *testing.T) {
 	}
 }
 
+// TestDoctorNamesTheAccountOfABlobItCannotDecode: a blob of an account
+// of the profile that is not in the blob format at all (emptied, cut
+// within its header, overwritten, over the cap) fails every read of its
+// account as a damaged blob does; doctor's way out is that account's
+// logout. It said `azc logout`, which signs out the current context's
+// account: with another account's context current, following it signed
+// out the wrong account and left the damaged blob. Found by running doctor
+// on a state directory whose blob was truncated to 0 and 6 bytes.
+func TestDoctorNamesTheAccountOfABlobItCannotDecode(t *testing.T) {
+	t.Parallel()
+	const acct = "azurecloud|t|alice@example.com"
+	for name, damage := range map[string]func(path string) error{
+		"empty":             func(path string) error { return os.Truncate(path, 0) },
+		"cut in its header": func(path string) error { return os.Truncate(path, 6) },
+		"not a blob":        func(path string) error { return os.WriteFile(path, []byte(`{"not":"a blob"}`), 0o600) },
+		"over the cap":      func(path string) error { return os.Truncate(path, 64<<20+1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			key := make([]byte, 32)
+			if _, err := rand.Read(key); err != nil {
+				t.Fatal(err)
+			}
+			cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test-key", key)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cs.Put(acct, []byte("cache")); err != nil {
+				t.Fatal(err)
+			}
+			var path string
+			if err := filepath.WalkDir(cs.Dir(), func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() && len(d.Name()) == 64 {
+					path = p
+				}
+				return err
+			}); err != nil || path == "" {
+				t.Fatalf("no blob file (%v)", err)
+			}
+			if err := damage(path); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.Get(acct); !errors.Is(err, credstore.ErrCorrupt) {
+				t.Fatalf("Get of the damaged blob: %v, want ErrCorrupt", err)
+			}
+			var got []Check
+			credentialFiles(cs, []string{acct}, func(name, status, format string, a ...any) {
+				got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+			})
+			found := false
+			for _, c := range got {
+				found = found || c.Name == "credential files" && c.Status == "fail" &&
+					strings.Contains(c.Detail, path) && strings.Contains(c.Detail, "azc logout '"+acct+"'")
+			}
+			if !found {
+				t.Errorf("doctor's credential files %+v: no fail line naming %s and its account's logout", got, path)
+			}
+		})
+	}
+}
+
 // TestDoctorFailsAStateDirectoryItCannotName: with no state directory to
 // check (a relative AZC_CONFIG_DIR, no HOME) doctor fails the state
 // directory with the reason; it said "ok" of ".", profile.json and
