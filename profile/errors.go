@@ -67,7 +67,7 @@ func (e *CorruptError) Hint() string {
 		if dup.BuiltIn {
 			return fmt.Sprintf("edit %s to %s; azc changes nothing until then", e.Path, dup.Fix())
 		}
-		return fmt.Sprintf("edit %s to %s (each is on a line of its own); azc changes nothing until then", e.Path, dup.Fix())
+		return fmt.Sprintf("edit %s to %s (in a file azc wrote, each is on a line of its own); azc changes nothing until then", e.Path, dup.Fix())
 	}
 	var dk *DuplicateKeyError
 	if errors.As(e.Err, &dk) {
