@@ -104,9 +104,11 @@ func diagnose(f *cmdutil.Factory) *Report {
 		_, err := f.State()
 		add("state directory", "fail", "%s", failed(err))
 	} else {
+		stateRefused := false
 		for _, c := range profile.CheckFiles(f.StateDir) {
 			switch {
 			case c.Err != nil:
+				stateRefused = stateRefused || c.Path == filepath.Clean(f.StateDir)
 				add(c.Name, "fail", "%s", failed(c.Err))
 			case c.Warn != nil:
 				add(c.Name, "warn", "%s", failed(c.Warn))
@@ -116,16 +118,18 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 		sharedParent(f.StateDir, add)
 		// where azc exec keeps the CA bundles a child trusts, once made
-		dir := cmdutil.CABundleDir(f)
-		if err := cmdutil.CheckCABundleDir(dir); err != nil {
-			add("CA bundles", "fail", "%s", failed(err))
-		} else if _, err := os.Lstat(dir); err == nil {
-			inTheWay := cmdutil.CABundleDirsInTheWay(dir)
-			for _, err := range inTheWay {
+		// (inside the state directory: not again when that is refused)
+		if dir := cmdutil.CABundleDir(f); !stateRefused {
+			if err := cmdutil.CheckCABundleDir(dir); err != nil {
 				add("CA bundles", "fail", "%s", failed(err))
-			}
-			if len(inTheWay) == 0 {
-				add("CA bundles", "ok", "%s", dir)
+			} else if _, err := os.Lstat(dir); err == nil {
+				inTheWay := cmdutil.CABundleDirsInTheWay(dir)
+				for _, err := range inTheWay {
+					add("CA bundles", "fail", "%s", failed(err))
+				}
+				if len(inTheWay) == 0 {
+					add("CA bundles", "ok", "%s", dir)
+				}
 			}
 		}
 	}

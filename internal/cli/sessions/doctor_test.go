@@ -549,3 +549,28 @@ func TestDoctorNamesAFileAtCABundlesOnce(t *testing.T) {
 		t.Errorf("doctor fails %q, want only %q", got, want)
 	}
 }
+
+// TestDoctorDoesNotRepeatARefusedStateDirectoryAsCABundles: a state
+// directory doctor refuses (here a path through a file) fails its own
+// check; the CA bundles inside it are not checked again (they failed too,
+// with the same raw lstat error under another name).
+func TestDoctorDoesNotRepeatARefusedStateDirectoryAsCABundles(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(file, "azc"), "XDG_RUNTIME_DIR": t.TempDir()}
+	ios, _, _, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+	state := false
+	for _, c := range diagnose(f).Checks {
+		state = state || c.Name == "state directory" && c.Status == "fail"
+		if c.Name == "CA bundles" {
+			t.Errorf("doctor checked the CA bundles of a refused state directory: %s %s", c.Status, c.Detail)
+		}
+	}
+	if !state {
+		t.Error("doctor did not fail the state directory")
+	}
+}
