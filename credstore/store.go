@@ -455,6 +455,14 @@ func (s *Store) LockPath(key string) string { return BlobLockPath(s.path(key)) }
 // BlobLockPath is the sidecar lock file of the blob file at path.
 func BlobLockPath(path string) string { return path + ".lock" }
 
+// tooLargeBlob is the error of key's blob at path when it is larger than
+// profile.MaxFileSize: azc never writes one that large (Put), so it is
+// damaged, and its way out is a damaged blob's (the account's logout), not
+// a file the user named's.
+func tooLargeBlob(key, path string) *CorruptError {
+	return &CorruptError{Key: key, Path: path, Err: fmt.Errorf("%w: larger than %d MiB, the most azc reads", ErrCorrupt, profile.MaxFileSize>>20)}
+}
+
 // Get returns the blob stored under key. A missing blob gives ErrNotFound;
 // a blob sealed under a lost data key gives *KeyLostError (which matches
 // ErrNotFound too); a damaged blob, or one over profile.MaxFileSize, gives
@@ -470,9 +478,7 @@ func (s *Store) Get(key string) ([]byte, error) {
 	}
 	var tl *profile.TooLargeError
 	if errors.As(err, &tl) {
-		// azc never writes a blob that large (Put): it is damaged, and its
-		// way out is a damaged blob's, not a file the user named's
-		return nil, &CorruptError{Key: key, Path: p, Err: fmt.Errorf("%w: larger than %d MiB, the most azc reads", ErrCorrupt, tl.Max>>20)}
+		return nil, tooLargeBlob(key, p)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("credential store: %w", err)
@@ -817,8 +823,7 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		if size > profile.MaxFileSize {
 			_ = f.Close()
 			if ok {
-				// as Get reports it: a damaged blob of that account
-				r.Damaged = append(r.Damaged, &CorruptError{Key: key, Path: p, Err: fmt.Errorf("%w: larger than %d MiB, the most azc reads", ErrCorrupt, profile.MaxFileSize>>20)})
+				r.Damaged = append(r.Damaged, tooLargeBlob(key, p))
 			} else {
 				r.Damaged = append(r.Damaged, &profile.TooLargeError{Path: p, Max: profile.MaxFileSize})
 			}

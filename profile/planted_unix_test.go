@@ -82,10 +82,7 @@ func TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName(t *testing.T) {
 		for what, plant := range plants {
 			t.Run(name+" "+what, func(t *testing.T) {
 				t.Parallel()
-				dir := filepath.Join(t.TempDir(), "azc")
-				if err := os.Mkdir(dir, 0o700); err != nil {
-					t.Fatal(err)
-				}
+				dir := newStateDir(t)
 				path := filepath.Join(dir, name)
 				plant(t, path)
 				var found *FileCheck
@@ -140,10 +137,7 @@ func TestCheckFilesReportsWhatAStoreRefuses(t *testing.T) {
 		for what, p := range map[string]plant{"a link to nothing": link, "a link to a file": linkToFile, "writable by others": writable, "another user's": theirs} {
 			t.Run(name+" "+what, func(t *testing.T) {
 				t.Parallel()
-				dir := filepath.Join(t.TempDir(), "azc")
-				if err := os.Mkdir(dir, 0o700); err != nil {
-					t.Fatal(err)
-				}
+				dir := newStateDir(t)
 				path := filepath.Join(dir, name)
 				if err := p(t, dir, path); err != nil {
 					t.Fatal(err)
@@ -163,10 +157,7 @@ func TestCheckFilesReportsWhatAStoreRefuses(t *testing.T) {
 	}
 	t.Run("a state directory others can write to", func(t *testing.T) {
 		t.Parallel()
-		dir := filepath.Join(t.TempDir(), "azc")
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
+		dir := newStateDir(t)
 		if err := os.Chmod(dir, 0o777); err != nil {
 			t.Fatal(err)
 		}
@@ -223,4 +214,15 @@ func TestASocketIsRefusedAsNoRegularFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newStateDir makes an empty state directory, 0700, in a temporary
+// directory of t's.
+func newStateDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "azc")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

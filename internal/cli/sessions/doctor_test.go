@@ -30,14 +30,7 @@ func TestDoctorReportsEveryProblemOfTheCredentialFiles(t *testing.T) {
 	if err := plain.Put("azurecloud|t|plain@example.com", []byte("cache")); err != nil {
 		t.Fatal(err)
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test-key", key)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cs := sealedStore(t, dir, "test-key")
 	if err := cs.Put("azurecloud|t|sealed@example.com", []byte("cache")); err != nil {
 		t.Fatal(err)
 	}
@@ -85,14 +78,7 @@ func TestDoctorNamesADamagedPlaintextBlobAsUnencrypted(t *testing.T) {
 	if err := plain.Put(acct, []byte("cache of a refresh token")); err != nil {
 		t.Fatal(err)
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test-key", key)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cs := sealedStore(t, dir, "test-key")
 	entries, err := os.ReadDir(cs.Dir())
 	if err != nil {
 		t.Fatal(err)
@@ -164,14 +150,7 @@ func TestDoctorReportsBlobsWhoseDataKeyIsGone(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for i, acct := range []string{"azurecloud|t|before@example.com", "azurecloud|t|after@example.com"} {
-		key := make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			t.Fatal(err)
-		}
-		cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey(fmt.Sprintf("key-%d", i), key)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		cs := sealedStore(t, dir, fmt.Sprintf("key-%d", i))
 		if err := cs.Put(acct, []byte("cache")); err != nil {
 			t.Fatal(err)
 		}
@@ -259,14 +238,7 @@ func TestDoctorNamesTheAccountOfABlobItCannotDecode(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			key := make([]byte, 32)
-			if _, err := rand.Read(key); err != nil {
-				t.Fatal(err)
-			}
-			cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey("test-key", key)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			cs := sealedStore(t, dir, "test-key")
 			if err := cs.Put(acct, []byte("cache")); err != nil {
 				t.Fatal(err)
 			}
@@ -573,4 +545,19 @@ func TestDoctorDoesNotRepeatARefusedStateDirectoryAsCABundles(t *testing.T) {
 	if !state {
 		t.Error("doctor did not fail the state directory")
 	}
+}
+
+// sealedStore opens the credential store in dir with a data key of its
+// own, named keyID, made at random.
+func sealedStore(t *testing.T, dir, keyID string) *credstore.Store {
+	t.Helper()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.FixedKey(keyID, key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
 }
