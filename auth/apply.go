@@ -55,12 +55,11 @@ func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult,
 	}
 	res.Default, res.Replaced = u.Context, u.Replaced
 	rest, err := p.UpsertContexts(ctxs[1:], profile.UpsertOptions{})
-	for _, u := range append(rest, u) {
-		if u.Created {
-			res.Created++
-		} else {
-			res.Updated++
-		}
+	res.Created, res.Updated = rest.Created, rest.Updated
+	if u.Created {
+		res.Created++
+	} else {
+		res.Updated++
 	}
 	return res, err
 }
@@ -81,6 +80,10 @@ func (r *LoginResult) Named(opts ApplyOptions) (profile.Context, bool) {
 	}
 	c := ctxs[0]
 	c.Name = opts.ContextName
+	if c.Subscription != nil {
+		sub := *c.Subscription // the caller's, not r's
+		c.Subscription = &sub
+	}
 	return c, true
 }
 
@@ -93,16 +96,18 @@ func (r *LoginResult) contexts(acct profile.Account) []profile.Context {
 	for _, t := range r.Tenants {
 		tenants[t.ID] = t
 	}
-	for _, s := range r.Subscriptions {
-		if !Enabled(s) {
+	for i := range r.Subscriptions {
+		// r's own: Profile.UpsertContext stores a copy, and copies it
+		// before it changes
+		s := &r.Subscriptions[i]
+		if !Enabled(*s) {
 			continue
 		}
-		sub := s
 		t := tenants[s.TenantID]
 		if t.ID == "" {
 			t.ID = s.TenantID
 		}
-		ctxs = append(ctxs, profile.Context{Account: key, Environment: acct.Environment, Tenant: t, Subscription: &sub})
+		ctxs = append(ctxs, profile.Context{Account: key, Environment: acct.Environment, Tenant: t, Subscription: s})
 	}
 	if len(ctxs) == 0 {
 		t := profile.Tenant{ID: acct.HomeTenantID}

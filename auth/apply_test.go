@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/azcontext/azc/profile"
@@ -60,5 +61,71 @@ func TestApplyMakesContextsOfWarnedSubscriptions(t *testing.T) {
 	}
 	if ar.Created != 2 || len(names) != 2 || ar.Default.Name != "warned" {
 		t.Errorf("contexts %q (created %d), default %q; want warned and enabled, default warned", names, ar.Created, ar.Default.Name)
+	}
+}
+
+// TestApplyAndTheSignInShareNoSubscription: the contexts Apply writes,
+// the default it reports and the context Named returns hold subscriptions
+// of their own, not the sign-in's (its contexts point into it while Apply
+// runs), so that neither side's change shows in the other, however the
+// context came in: new, updated (a name given), or found as it was.
+func TestApplyAndTheSignInShareNoSubscription(t *testing.T) {
+	acct := profile.Account{Type: profile.UserAccount, ID: "user@example.test", HomeTenantID: "t1"}
+	res := &LoginResult{Account: acct, Tenants: []profile.Tenant{{ID: "t1"}}, Subscriptions: []profile.Subscription{
+		{ID: "s1", Name: "one", TenantID: "t1", State: "Enabled"},
+		{ID: "s2", Name: "two", TenantID: "t1"}, // no state: an update fills it from the stored one
+	}}
+	p := profile.New()
+	for _, opts := range []ApplyOptions{{}, {ContextName: "named"}, {}} {
+		ar, err := res.Apply(p, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named, _ := res.Named(ApplyOptions{ContextName: "x"})
+		ar.Default.Subscription.Name = "changed by the caller"
+		named.Subscription.Name = "changed by the caller"
+		for i := range res.Subscriptions {
+			if res.Subscriptions[i].Name == "changed by the caller" {
+				t.Fatalf("%+v: the sign-in's subscription %d changed with the caller's copy", opts, i)
+			}
+		}
+		for i := range res.Subscriptions {
+			res.Subscriptions[i].Name = "changed by the sign-in"
+		}
+		for _, c := range p.Contexts {
+			if n := c.Subscription.Name; n == "changed by the sign-in" || n == "changed by the caller" {
+				t.Fatalf("%+v: context %q holds a subscription of another's: %q", opts, c.Name, n)
+			}
+		}
+		res.Subscriptions[0].Name, res.Subscriptions[1].Name = "one", "two"
+	}
+}
+
+// TestASignInAgainCopiesNoContext: a sign-in again over the contexts it
+// made before finds each as it is and neither copies nor reports a copy
+// of it: with 10,000 contexts each allocation a context is a fresh
+// megabyte, which a sign-in racing writers pays under profile.lock.
+func TestASignInAgainCopiesNoContext(t *testing.T) {
+	const n = 1000
+	res := &LoginResult{Account: profile.Account{Type: profile.UserAccount, ID: "user@example.test", HomeTenantID: "t000"}}
+	for t := range 10 {
+		tid := fmt.Sprintf("t%03d", t)
+		res.Tenants = append(res.Tenants, profile.Tenant{ID: tid})
+		for s := range n / 10 {
+			res.Subscriptions = append(res.Subscriptions, profile.Subscription{ID: fmt.Sprintf("%s-s%03d", tid, s), Name: fmt.Sprintf("sub %d", t*100+s), TenantID: tid, State: "Enabled"})
+		}
+	}
+	p := profile.New()
+	if _, err := res.Apply(p, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	var ar ApplyResult
+	allocs := testing.AllocsPerRun(3, func() { ar, err = res.Apply(p, ApplyOptions{}) })
+	if err != nil || ar.Updated != n || ar.Created != 0 {
+		t.Fatalf("Apply again: updated %d, created %d: %v", ar.Updated, ar.Created, err)
+	}
+	if allocs > n/10 {
+		t.Errorf("a sign-in again over %d contexts made %.0f allocations; want a few for the batch, none a context", n, allocs)
 	}
 }

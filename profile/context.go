@@ -531,57 +531,78 @@ type UpsertResult struct {
 // and c's subscription id and storage account values azc exec can export
 // (CheckExported), else the error wraps ErrInvalidContext.
 func (p *Profile) UpsertContext(c Context, opts UpsertOptions) (UpsertResult, error) {
-	return p.upsert(c, opts, nil)
+	res, i, err := p.upsert(c, opts, nil)
+	if err == nil {
+		res.Context = p.Contexts[i].clone()
+	}
+	return res, err
+}
+
+// Upserted reports what UpsertContexts did.
+type Upserted struct {
+	Created, Updated int // contexts
+	// Replaced is what forced names took over, in turn: the contexts
+	// removed and the accounts orphaned, whose credentials are the
+	// caller's to drop.
+	Replaced Removal
 }
 
 // UpsertContexts is UpsertContext for each of cs in turn, with the same
 // options, for sign-ins and imports of thousands of contexts: it costs
 // O(len(p.Contexts) + len(cs)) where as many UpsertContext calls cost their
-// product. On an error it stops; the contexts before it stay upserted.
-func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) ([]UpsertResult, error) {
+// product, and it reports what they did together rather than a copy of
+// each context. On an error it stops; the contexts before it stay
+// upserted, and are reported.
+func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) (Upserted, error) {
+	var out Upserted
 	ix := p.buildIndex(len(cs))
-	out := make([]UpsertResult, 0, len(cs))
 	for _, c := range cs {
-		r, err := p.upsert(c, opts, ix)
+		r, _, err := p.upsert(c, opts, ix)
 		if err != nil {
 			return out, err
 		}
-		out = append(out, r)
+		if r.Created {
+			out.Created++
+		} else {
+			out.Updated++
+		}
+		out.Replaced.Contexts = append(out.Replaced.Contexts, r.Replaced.Contexts...)
+		out.Replaced.OrphanedAccounts = append(out.Replaced.OrphanedAccounts, r.Replaced.OrphanedAccounts...)
 	}
 	return out, nil
 }
 
-// upsert is UpsertContext; ix, when not nil, indexes p.Contexts and is
+// upsert is UpsertContext but for the copy of the context as stored,
+// which is p.Contexts[i]; ix, when not nil, indexes p.Contexts and is
 // kept up to date.
-func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertResult, error) {
-	var res UpsertResult
+func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (res UpsertResult, i int, err error) {
 	c.Account = NameKey(c.Account) // as Account.Key spells it
 	if c.Account == "" || c.Tenant.ID == "" {
-		return res, fmt.Errorf("context needs an account and a tenant: %w", ErrInvalidContext)
+		return res, -1, fmt.Errorf("context needs an account and a tenant: %w", ErrInvalidContext)
 	}
 	if c.Subscription != nil {
 		if err := CheckExported(c.Subscription.ID); err != nil {
-			return res, fmt.Errorf("context's subscription id %v: %w", err, ErrInvalidContext)
+			return res, -1, fmt.Errorf("context's subscription id %v: %w", err, ErrInvalidContext)
 		}
 	}
 	if err := CheckExported(c.StorageAccount); err != nil {
-		return res, fmt.Errorf("context's storage account %v: %w", err, ErrInvalidContext)
+		return res, -1, fmt.Errorf("context's storage account %v: %w", err, ErrInvalidContext)
 	}
 	// i is the context to update: the one c's name names when it has c's
 	// identity (a profile may hold several contexts of one identity, and
 	// renaming another of them to the name would give two contexts one
 	// name), else the first of c's identity.
-	i := -1
+	i = -1
 	if c.Name != "" {
 		if err := checkName(c.Name); err != nil {
-			return res, err
+			return res, -1, err
 		}
 		switch j := p.nameIndex(c.Name, ix); {
 		case j >= 0 && p.Contexts[j].SameIdentity(&c):
 			i = j
 		case j >= 0:
 			if !opts.Force {
-				return res, fmt.Errorf("context %s: %w", QuoteShort(p.Contexts[j].Name), ErrNameTaken)
+				return res, -1, fmt.Errorf("context %s: %w", QuoteShort(p.Contexts[j].Name), ErrNameTaken)
 			}
 			res.Replaced = p.cut(j) // its account's fate once c is in, below
 			if ix != nil {
@@ -624,8 +645,7 @@ func (p *Profile) upsert(c Context, opts UpsertOptions, ix *ctxIndex) (UpsertRes
 	if opts.MakeDefault {
 		p.setDefault(c.Name)
 	}
-	res.Context = p.Contexts[i].clone()
-	return res, nil
+	return res, i, nil
 }
 
 // keepFrom gives each field that c leaves empty the value of old, the

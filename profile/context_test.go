@@ -608,13 +608,22 @@ func TestUpsertContextsMatchesOneAtATime(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var want []profile.UpsertResult
+	var want profile.Upserted
 	for _, c := range batch {
 		r, err := one.UpsertContext(c, profile.UpsertOptions{Force: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, r)
+		if r.Created {
+			want.Created++
+		} else {
+			want.Updated++
+		}
+		want.Replaced.Contexts = append(want.Replaced.Contexts, r.Replaced.Contexts...)
+		want.Replaced.OrphanedAccounts = append(want.Replaced.OrphanedAccounts, r.Replaced.OrphanedAccounts...)
+	}
+	if len(want.Replaced.Contexts) == 0 || want.Created == 0 || want.Updated == 0 {
+		t.Fatalf("the batch creates, updates and replaces: %+v", want)
 	}
 	got, err := many.UpsertContexts(batch, profile.UpsertOptions{Force: true})
 	if err != nil {

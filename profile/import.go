@@ -438,6 +438,7 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		}
 		var ur UpsertResult
 		var err error
+		at := -1 // where the context is now
 		j := p.nameIndex(c.Name, ix)
 		switch {
 		case c.Name != "" && j >= 0 && !p.Contexts[j].SameIdentity(&c):
@@ -447,8 +448,8 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 			if c.Name = p.defaultName(&c, ix); p.identityIndex(&c, ix) >= 0 {
 				c.Name = ""
 			}
-			if ur, err = p.upsert(c, UpsertOptions{}, ix); err == nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("context %s: the name is taken by another context; imported as %s", QuoteShort(taken), QuoteShort(ur.Context.Name)))
+			if ur, at, err = p.upsert(c, UpsertOptions{}, ix); err == nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("context %s: the name is taken by another context; imported as %s", QuoteShort(taken), QuoteShort(p.Contexts[at].Name)))
 			}
 		case c.Name != "" && j < 0 && p.identityIndex(&c, ix) >= 0:
 			// another context of that identity, under the file's name
@@ -458,11 +459,12 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 					c.Environment = DefaultEnvironment
 				}
 				p.Contexts = append(p.Contexts, c.clone())
-				ix.setName("", c.Name, len(p.Contexts)-1)
-				ur = UpsertResult{Context: c.clone(), Created: true}
+				at = len(p.Contexts) - 1
+				ix.setName("", c.Name, at)
+				ur = UpsertResult{Created: true}
 			}
 		default:
-			ur, err = p.upsert(c, UpsertOptions{}, ix)
+			ur, at, err = p.upsert(c, UpsertOptions{}, ix)
 		}
 		if err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %s skipped: %v", QuoteShort(c.Name), err))
@@ -470,21 +472,22 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		}
 		// A context the file holds twice is one added, not added and
 		// updated: Merge removes none, so a context keeps its index.
-		switch k := p.nameIndex(ur.Context.Name, ix); {
+		name := p.Contexts[at].Name
+		switch k := p.nameIndex(name, ix); {
 		case ur.Created:
 			addedAt[k] = len(res.Added)
-			res.Added = append(res.Added, ur.Context.Name)
+			res.Added = append(res.Added, name)
 		case hasKey(addedAt, k):
-			res.Added[addedAt[k]] = ur.Context.Name
+			res.Added[addedAt[k]] = name
 		default:
-			res.Updated = append(res.Updated, ur.Context.Name)
+			res.Updated = append(res.Updated, name)
 		}
-		if i == imp.Default && !SameName(p.DefaultContext, ur.Context.Name) {
+		if i == imp.Default && !SameName(p.DefaultContext, name) {
 			if p.DefaultContext != "" {
 				p.PreviousContext = p.DefaultContext
 			}
-			p.DefaultContext = ur.Context.Name
-			res.Default = ur.Context.Name
+			p.DefaultContext = name
+			res.Default = name
 		}
 	}
 	if res.Default != "" {

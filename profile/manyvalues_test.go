@@ -285,7 +285,7 @@ func TestDefaultNameOfManyAlikeLooksUpFew(t *testing.T) {
 	p := &Profile{}
 	ix := p.buildIndex(n)
 	for i := range n {
-		if _, err := p.upsert(ctx(i), UpsertOptions{}, ix); err != nil {
+		if _, _, err := p.upsert(ctx(i), UpsertOptions{}, ix); err != nil {
 			t.Fatal(err)
 		}
 	}
