@@ -78,6 +78,17 @@ func notYours(fi fs.FileInfo, path string) error {
 	return nil
 }
 
+// OwnedByAnother reports the owner of the file fi when it is neither the
+// user nor root: a directory of theirs above the state directory lets
+// them move it away and put another in its place.
+func OwnedByAnother(fi fs.FileInfo) (uid int, ok bool) {
+	st, isStat := fi.Sys().(*syscall.Stat_t)
+	if !isStat || int(st.Uid) == os.Geteuid() || st.Uid == 0 {
+		return 0, false
+	}
+	return int(st.Uid), true
+}
+
 // links is the number of names (hard links) of the file fi and its inode
 // number.
 func links(fi fs.FileInfo) (n, ino uint64, ok bool) {

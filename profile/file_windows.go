@@ -48,6 +48,10 @@ func openState(path string) (*os.File, int64, error) {
 // links is false: os.FileInfo does not count a file's names here.
 func links(fs.FileInfo) (n, ino uint64, ok bool) { return 0, 0, false }
 
+// OwnedByAnother is false: Windows reports no owner in a FileInfo, and the
+// ACLs of the user's profile directory keep other users out of it.
+func OwnedByAnother(fs.FileInfo) (uid int, ok bool) { return 0, false }
+
 func notLink(path string) error {
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		return &UnsafePathError{Path: path, Problem: "is a symbolic link", Fix: fmt.Sprintf("remove the link %s", path)}

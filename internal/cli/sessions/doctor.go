@@ -61,20 +61,33 @@ func DoctorRun(f *cmdutil.Factory, out cmdutil.Output) error {
 	return nil
 }
 
-// sharedParent warns of a state directory in a directory every user can
-// write to without the sticky bit: another user can move the state
-// directory away and put one of theirs in its place between a command's
-// check and its use. (Windows reports no such modes.)
+// sharedParent warns of a state directory below a directory another user
+// can change: one every user can write to without the sticky bit, or one
+// another user (not root) owns. Either can move the state directory (or a
+// directory on its way) away and put one of theirs in its place between a
+// command's check and its use. The nearest such directory is named.
+// (Windows reports no such modes.)
 func sharedParent(stateDir string, add func(name, status, format string, a ...any)) {
 	if runtime.GOOS == "windows" {
 		return
 	}
-	parent := filepath.Dir(stateDir)
-	fi, err := os.Stat(parent)
-	if err != nil || fi.Mode().Perm()&0o002 == 0 || fi.Mode()&fs.ModeSticky != 0 {
-		return
+	for dir := filepath.Dir(filepath.Clean(stateDir)); ; dir = filepath.Dir(dir) {
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return
+		}
+		if fi.Mode().Perm()&0o002 != 0 && fi.Mode()&fs.ModeSticky == 0 {
+			add("state directory", "warn", "%s (mode %v), a directory that holds it, lets every user move the state directory away and put another in its place: keep it in a directory of your own (AZC_CONFIG_DIR)", dir, fi.Mode().Perm())
+			return
+		}
+		if uid, ok := profile.OwnedByAnother(fi); ok {
+			add("state directory", "warn", "%s, a directory that holds it, is owned by uid %d, who can move the state directory away and put another in its place: keep it in a directory of your own (AZC_CONFIG_DIR)", dir, uid)
+			return
+		}
+		if dir == filepath.Dir(dir) {
+			return
+		}
 	}
-	add("state directory", "warn", "%s (mode %v), the directory that holds it, lets every user move the state directory away and put another in its place: keep it in a directory of your own (AZC_CONFIG_DIR)", parent, fi.Mode().Perm())
 }
 
 // failed is the detail of a check err failed: its message and, when err

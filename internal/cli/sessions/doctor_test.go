@@ -300,34 +300,50 @@ func TestDoctorFailsAStateDirectoryItCannotName(t *testing.T) {
 
 // TestDoctorWarnsOfAStateDirectoryInADirectoryOthersCanWriteTo: in a
 // directory every user can write to without the sticky bit (a mode 0777
-// shared directory), another user can move the state directory away and
-// put one of theirs in its place between azc's check and its use; doctor
-// warns of it. /tmp (sticky) is no such directory.
+// shared directory), or one another user owns, that user can move the
+// state directory away and put one of theirs in its place between azc's
+// check and its use; doctor warns of it, naming the nearest such
+// directory, however far above the state directory it is. /tmp (sticky)
+// and root's directories are no such directories.
 func TestDoctorWarnsOfAStateDirectoryInADirectoryOthersCanWriteTo(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix modes")
 	}
 	for _, tc := range []struct {
-		mode os.FileMode
-		warn bool
-	}{{0o777, true}, {0o777 | os.ModeSticky, false}, {0o755, false}} {
+		mode  os.FileMode
+		owner int // -1: the user
+		below string
+		warn  bool
+	}{
+		{0o777, -1, "", true}, {0o777 | os.ModeSticky, -1, "", false}, {0o755, -1, "", false},
+		{0o777, -1, "a/b", true}, {0o755, 65534, "", true}, {0o755, 65534, "a", true}, {0o755, 0, "", false},
+	} {
+		if tc.owner >= 0 && os.Geteuid() != 0 {
+			t.Logf("owner %d: only root can give a directory away", tc.owner)
+			continue
+		}
 		parent := filepath.Join(t.TempDir(), "shared")
-		if err := os.Mkdir(parent, 0o700); err != nil {
+		if err := os.MkdirAll(filepath.Join(parent, tc.below), 0o700); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.Chmod(parent, tc.mode); err != nil {
 			t.Fatal(err)
 		}
-		state := filepath.Join(parent, "azc")
+		if tc.owner >= 0 {
+			if err := os.Chown(parent, tc.owner, tc.owner); err != nil {
+				t.Fatal(err)
+			}
+		}
+		state := filepath.Join(parent, tc.below, "azc")
 		ios, _, _, _ := cmdutil.Test()
 		f := cmdutil.NewFactory(ios, func(k string) string { return map[string]string{"AZC_CONFIG_DIR": state}[k] }, "v0-test")
 		warned := false
 		for _, c := range diagnose(f).Checks {
-			warned = warned || c.Status == "warn" && strings.Contains(c.Detail, parent+" ")
+			warned = warned || c.Status == "warn" && (strings.HasPrefix(c.Detail, parent+" ") || strings.HasPrefix(c.Detail, parent+", "))
 		}
 		if warned != tc.warn {
-			t.Errorf("parent mode %v: warned %v, want %v", tc.mode, warned, tc.warn)
+			t.Errorf("parent mode %v, owner %d, state directory %s below it: warned %v, want %v", tc.mode, tc.owner, filepath.Join(tc.below, "azc"), warned, tc.warn)
 		}
 	}
 }
