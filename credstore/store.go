@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -782,6 +783,10 @@ type FileReport struct {
 	// blob by rename, and each other name keeps what it held for good,
 	// its secrets in the clear when it was plaintext.
 	Linked []error
+	// Readable lists the blob files whose mode lets group or others read
+	// them (azc writes each 0600; a backup restored under umask 022 is
+	// not). Never on Windows, whose modes say nothing of its ACLs.
+	Readable []string
 	// Blobs counts the blob files.
 	Blobs int
 }
@@ -818,6 +823,9 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		r.Blobs++
 		if err := profile.CheckLinks(f, p); err != nil {
 			r.Linked = append(r.Linked, err)
+		}
+		if fi, err := f.Stat(); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o044 != 0 {
+			r.Readable = append(r.Readable, p)
 		}
 		key, ok := keyOf[e.Name()]
 		if size > profile.MaxFileSize {

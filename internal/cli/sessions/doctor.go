@@ -255,7 +255,8 @@ func sessionFiles(sess *session.Session, add func(name, status, format string, a
 // storeFileProblems reports, under name, what a credential store's Check
 // found wrong: its error, each file azc refuses, each blob it cannot
 // read, with the logout that removes it, and the blobs sealed under a data
-// key that is gone, and warns of each blob with other names (hard links).
+// key that is gone, and warns of each blob with other names (hard links)
+// and of the blobs other users can read.
 // It reports whether there was any.
 func storeFileProblems(name string, fr credstore.FileReport, err error, logout string, add func(name, status, format string, a ...any)) bool {
 	if err != nil {
@@ -277,6 +278,13 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 	for _, e := range fr.Linked {
 		add(name, "warn", "%s", failed(e))
 	}
+	if len(fr.Readable) > 0 {
+		quoted := make([]string, len(fr.Readable))
+		for i, p := range fr.Readable {
+			quoted[i] = shquote.Quote(p)
+		}
+		add(name, "warn", "%d of %d blobs can be read by other users than you (azc writes them 0600): %s; run `chmod 600 %s`", len(fr.Readable), fr.Blobs, strings.Join(fr.Readable, ", "), strings.Join(quoted, " "))
+	}
 	if len(fr.KeyLost) > 0 {
 		msgs := make([]string, len(fr.KeyLost))
 		for i, e := range fr.KeyLost {
@@ -284,7 +292,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		}
 		add(name, "warn", "%d of %d blobs read as signed out: %s", len(fr.KeyLost), fr.Blobs, strings.Join(msgs, "; "))
 	}
-	return len(fr.Unsafe) > 0 || len(fr.Damaged) > 0 || len(fr.KeyLost) > 0 || len(fr.Linked) > 0
+	return len(fr.Unsafe) > 0 || len(fr.Damaged) > 0 || len(fr.KeyLost) > 0 || len(fr.Linked) > 0 || len(fr.Readable) > 0
 }
 
 // diagnoseCredentials reports the credential store, its key backend and

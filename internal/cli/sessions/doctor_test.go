@@ -577,3 +577,49 @@ func sealedStore(t *testing.T, dir, keyID string) *credstore.Store {
 	}
 	return cs
 }
+
+// TestDoctorWarnsOfBlobsOthersCanRead: a blob whose mode lets group or
+// others read it (a backup restored with umask 022, a copy without -p)
+// is named, with the chmod that fixes it; azc writes each 0600. A
+// plaintext blob so is its account's secrets for any user who can reach
+// the directory.
+func TestDoctorWarnsOfBlobsOthersCanRead(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix modes")
+	}
+	dir := t.TempDir()
+	cs, err := credstore.Open(dir, credstore.Options{Backend: credstore.Plaintext()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"azurecloud|t|open@example.com", "azurecloud|t|closed@example.com"} {
+		if err := cs.Put(k, []byte("cache")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(cs.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open []string
+	for _, e := range entries {
+		if p := filepath.Join(cs.Dir(), e.Name()); len(e.Name()) == 64 && len(open) == 0 { // a blob's name
+			if err := os.Chmod(p, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			open = append(open, p)
+		}
+	}
+	var got []Check
+	credentialFiles(cs, nil, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	found := false
+	for _, c := range got {
+		found = found || c.Name == "credential files" && c.Status == "warn" && strings.Contains(c.Detail, "1 of 2 blobs can be read by other users") && strings.Contains(c.Detail, "chmod 600 "+open[0])
+	}
+	if !found {
+		t.Errorf("doctor's credential files %+v: no warning naming %s with its chmod", got, open[0])
+	}
+}
