@@ -613,10 +613,30 @@ func checkStateDir(dir string) error {
 // state directory (CheckFiles, whose check is named so).
 func checkStateDirUnnamed(dir string) error {
 	err := checkDir(dir)
+	if errors.Is(err, syscall.ENOTDIR) {
+		return fileAbove(dir, err)
+	}
 	var ue *UnsafePathError
 	if errors.As(err, &ue) && ue.Problem == "is a symbolic link" {
 		if real, rerr := filepath.EvalSymlinks(dir); rerr == nil {
 			ue.Fix = fmt.Sprintf("if you made the link, set AZC_CONFIG_DIR=%s, the directory it names; otherwise remove the link %s", real, dir)
+		}
+	}
+	return err
+}
+
+// fileAbove is err, the failure to look at the state directory dir
+// because a directory on its way is not one (ENOTDIR), as the
+// *UnsafePathError that names what is there instead; err when none is
+// found (it was moved meanwhile).
+func fileAbove(dir string, err error) error {
+	for d := filepath.Dir(dir); d != filepath.Dir(d); d = filepath.Dir(d) {
+		if fi, serr := os.Stat(d); serr == nil && !fi.IsDir() {
+			return &UnsafePathError{
+				Path:    d,
+				Problem: fmt.Sprintf("is not a directory, and the state directory %s would be in it", dir),
+				Fix:     fmt.Sprintf("move %s away, or set AZC_CONFIG_DIR to a directory of your own", shquote.Quote(d)),
+			}
 		}
 	}
 	return err
@@ -628,7 +648,7 @@ type FileCheck struct {
 	Path string
 	// Err is why azc refuses the file (an *UnsafePathError,
 	// *InsecureDirError or *TooLargeError) or could not look at it
-	// (lstat …: not a directory), or nil. It names the file by its path
+	// (lstat …: permission denied), or nil. It names the file by its path
 	// alone: Name says what the file is.
 	Err error
 	// Warn is what azc uses the file despite, for the user to look at (a

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -81,8 +82,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		// Something not a directory in the way (a file, a FIFO, a
 		// symbolic link to nothing, which makes MkdirAll say "file
-		// exists") is named, with what to do, instead.
-		if _, lerr := os.Lstat(dir); lerr == nil {
+		// exists"), there or above it, is named, with what to do,
+		// instead.
+		if _, lerr := os.Lstat(dir); lerr == nil || errors.Is(lerr, syscall.ENOTDIR) {
 			if cerr := checkStateDir(dir); cerr != nil {
 				return nil, cerr
 			}
