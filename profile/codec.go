@@ -520,7 +520,11 @@ func encode(p *Profile, raw bool, from *lineSource) (out []byte, gen [2]int, lin
 		return nil, gen, nil, err
 	}
 	header := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	out = make([]byte, 0, len(header)+64+len(p.Contexts)*512)
+	if from != nil && from.room != nil {
+		out, from.room = from.room, nil // the encoding's alone
+	} else {
+		out = make([]byte, 0, len(header)+64+len(p.Contexts)*512)
+	}
 	out = append(out, '{')
 	for i, first := 1, true; i < len(header) && header[i] != '}'; first = false {
 		if header[i] == ',' {
@@ -571,6 +575,24 @@ type lineSource struct {
 	text   []byte
 	lines  [][2]int
 	byName map[string]int
+	// room, once makeRoom made it, is where the later encoding goes.
+	room []byte
+}
+
+// makeRoom makes room for the later encoding, as long as src's and some,
+// and touches each of its pages: made before the writer has the lock, it
+// spares the encoding under the lock a fresh page for each 4 KB it
+// writes (a thousand at 10,000 contexts: 15–20 ms of CPU under
+// profile.lock on a virtual machine where a page fault costs 12 µs).
+func (src *lineSource) makeRoom() {
+	if src == nil {
+		return
+	}
+	room := make([]byte, len(src.text)+len(src.text)/8+4096)
+	for i := 0; i < len(room); i += os.Getpagesize() {
+		room[i] = 1
+	}
+	src.room = room[:0]
 }
 
 // newLineSource is the lineSource of ctxs encoded in c (nil when c holds

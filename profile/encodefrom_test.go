@@ -124,6 +124,41 @@ func TestEncodingTakesTheLinesOfEqualContexts(t *testing.T) {
 	}
 
 	checkEncodeFrom(t, next, newLineSource(first.Contexts, c))
+	roomy := newLineSource(first.Contexts, c)
+	roomy.makeRoom()
+	checkEncodeFrom(t, next, roomy)
+}
+
+// TestTheEncodingGoesWhereRoomWasMade: the encoding under the lock is
+// written into the room made before it (whose pages are touched), and
+// takes it from the source, so that no later encoding shares it.
+func TestTheEncodingGoesWhereRoomWasMade(t *testing.T) {
+	t.Parallel()
+	first := benchProfile(50)
+	c, err := encodeChange(first.Clone(), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := newLineSource(first.Contexts, c)
+	src.makeRoom()
+	room := src.room[:1]
+	if cap(room) < len(c.head) {
+		t.Fatalf("room for %d bytes, the encoding is %d", cap(room), len(c.head))
+	}
+	next := first.Clone()
+	next.Contexts[7].StorageAccount = "changed"
+	got, err := encodeChangeFrom(next, "", "", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &got.head[0] != &room[0] || src.room != nil {
+		t.Errorf("the encoding was not written into the room made for it, or the source still holds it")
+	}
+	// A profile that grew past the room meanwhile is encoded whole all the
+	// same.
+	small := newLineSource(first.Contexts[:2], &content{head: c.head[:c.lines[1][1]], lines: c.lines[:2]})
+	small.makeRoom()
+	checkEncodeFrom(t, benchProfile(300), small)
 }
 
 // checkEncodeFrom checks that encoding p from src writes what encoding it
@@ -150,6 +185,7 @@ func checkEncodeFrom(t *testing.T, p *Profile, src *lineSource) {
 func FuzzEncodeFrom(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3})
 	f.Add([]byte{5, 5, 5, 9, 200, 17, 33, 4})
+	f.Add([]byte{4, 1, 4, 2, 4, 3, 4, 4, 4, 5, 4, 6, 4, 7, 4, 8, 4, 9, 4, 10, 0}) // ten added, with room made
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		first := benchProfile(12)
 		c, err := encodeChange(first.Clone(), "", "")
@@ -157,6 +193,9 @@ func FuzzEncodeFrom(f *testing.F) {
 			t.Fatal(err)
 		}
 		src := newLineSource(first.Contexts, c)
+		if len(ops)%2 == 1 {
+			src.makeRoom()
+		}
 		next := first.Clone()
 		for i := 0; i+1 < len(ops) && i < 64; i += 2 {
 			if len(next.Contexts) == 0 {

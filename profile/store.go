@@ -331,13 +331,16 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 
 	// When another writer has replaced the file since the first read, or
 	// holds the lock (and is likely to), the first run's encoded contexts
-	// are indexed for the second run's encoding to take, before the lock
-	// is taken.
+	// are indexed for the second run's encoding to take, and room is made
+	// for that encoding, before the lock is taken.
 	var encoded *lineSource
 	indexed := false
-	index := func() {
+	index := func(room bool) {
 		if readErr == nil && fnErr == nil {
 			encoded = newLineSource(early.Contexts, data)
+			if room {
+				encoded.makeRoom()
+			}
 		}
 		indexed = true
 	}
@@ -345,11 +348,11 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	last := s.lastInfo
 	s.mu.Unlock()
 	if readErr == nil && last != nil && !s.unchanged(last) {
-		index()
+		index(true)
 	}
 	h, err := s.acquire(func() {
 		if !indexed {
-			index()
+			index(true)
 		}
 	})
 	if err != nil {
@@ -361,7 +364,7 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	if same, err := sameState(s.path, earlyText, readErr == nil && earlyText != ""); err != nil || readErr != nil || !same {
 		s.forget()
 		if !indexed {
-			index()
+			index(false)
 		}
 		if p, old, err = s.read(false); err != nil {
 			return nil, err
