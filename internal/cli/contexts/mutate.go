@@ -148,8 +148,11 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)
-	if ren.Moved {
+	switch {
+	case ren.Moved:
 		msg += " and moved it from this shell's session to the user scope, with its account and tokens"
+	case ren.Copy:
+		msg += " (this shell's own copy)"
 	}
 	for _, c := range ren.Replaced.Contexts {
 		msg += fmt.Sprintf("\nremoved context %q, which held that name", c.Name)
