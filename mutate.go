@@ -217,10 +217,23 @@ type Removed struct {
 	Change
 }
 
-// where sorts the contexts refs name, for a change asked of scope
+// CheckRemove reports the error RemoveContexts(scope, refs) fails with
+// before it changes anything: a reference that names no context,
+// ErrNoSession, a *ScopeError. It changes nothing: a command that asks
+// before it removes calls it first.
+func (s *State) CheckRemove(scope profile.Scope, refs []string) error {
+	_, _, _, err := s.where(scope, refs)
+	return err
+}
+
+// where sorts the contexts refs name, for a removal asked of scope
 // (lookupAt), into the ones the profile holds, the ones the session
-// holds, and the shell's own copy of its selection.
+// holds, and the shell's own copy of its selection; in the process
+// scope, a context of the profile is a *ScopeError.
 func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, held string, err error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return nil, nil, "", ErrNoSession
+	}
 	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, nil, "", err
@@ -239,6 +252,9 @@ func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, 
 			sess = append(sess, c.Name)
 		}
 	}
+	if scope == profile.ScopeProcess && len(user) > 0 {
+		return nil, nil, "", &ScopeError{Name: user[0], Scope: profile.ScopeUser}
+	}
 	return user, sess, held, nil
 }
 
@@ -249,15 +265,9 @@ func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, 
 // OrphanedAccounts. Removing the default makes the first remaining context
 // the default (Change.Promoted), and a shell whose selection went uses it.
 func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, error) {
-	if scope == profile.ScopeProcess && s.session == nil {
-		return nil, ErrNoSession
-	}
 	user, sess, held, err := s.where(scope, refs)
 	if err != nil {
 		return nil, err
-	}
-	if scope == profile.ScopeProcess && len(user) > 0 {
-		return nil, &ScopeError{Name: user[0], Scope: profile.ScopeUser}
 	}
 	out := &Removed{}
 	remove := func(rem *profile.Removal, names []string) func(p *profile.Profile) error {

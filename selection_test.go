@@ -102,6 +102,9 @@ func TestTheShellsOwnCopyIsRenamedAndRemovedInTheShell(t *testing.T) {
 		if c, err := shell.Resolve(""); err != nil || c.Name != "mine" || c.Subscription.Name != "Development" {
 			t.Errorf("scope %d: after the rename the shell resolves %+v, %v; want mine on Development's subscription", scope, c, err)
 		}
+		if err := shell.CheckRemove(scope, []string{"mine"}); err != nil {
+			t.Errorf("scope %d: CheckRemove of the copy: %v", scope, err)
+		}
 		rem, err := shell.RemoveContexts(scope, []string{"mine"})
 		if err != nil || rem.Dropped != "mine" {
 			t.Fatalf("scope %d: removing the copy: %+v, %v", scope, rem, err)
