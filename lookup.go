@@ -296,6 +296,13 @@ func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
 	return &cp, l.copyScope(), true, nil
 }
 
+// isOwnCopy reports whether c, a context l resolved, is the selection's
+// own copy: the shell uses it, and no scope holds it any longer.
+func (l *lookup) isOwnCopy(c *profile.Context) bool {
+	cur, _, copy, err := l.current()
+	return err == nil && copy && cur.Name == c.Name
+}
+
 // copyScope is the scope the selection's own copy counts as: the one
 // whose credential store holds its account's tokens: the session's when
 // its account signed in there; else the user's, which keeps them while

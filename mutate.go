@@ -27,9 +27,10 @@ func (e *ScopeError) Hint() string {
 }
 
 // OtherScopeNameError reports a new name that a context of the other scope
-// holds (it wraps profile.ErrNameTaken): names are unique across what a
-// shell sees, and --force replaces a context only in the scope the change
-// writes.
+// holds (it wraps profile.ErrNameTaken), or, for the shell's own copy of
+// its selection, which lives in no scope, any context: names are unique
+// across what a shell sees, and --force replaces a context only in the
+// scope the change writes.
 type OtherScopeNameError struct {
 	Name string // the context that holds the name
 }
@@ -139,8 +140,7 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		// the shell's own copy of a context removed elsewhere goes back
 		// into the profile; its account's tokens stay while the shell
 		// holds it (Held)
-		cur, _, copied, curErr := l.current()
-		own := curErr == nil && copied && cur.Name == c.Name
+		own := l.isOwnCopy(c)
 		var want profile.Context
 		_, err := s.store.Update(func(p *profile.Profile) error {
 			want = *c // Update may run fn twice: start each run afresh
@@ -217,17 +217,26 @@ type Removed struct {
 	Change
 }
 
-// where sorts the contexts refs name, for a change asked of scope
+// CheckRemove reports the error RemoveContexts(scope, refs) fails with
+// before it changes anything: a reference that names no context,
+// ErrNoSession, a *ScopeError. It changes nothing: a command that asks
+// before it removes calls it first.
+func (s *State) CheckRemove(scope profile.Scope, refs []string) error {
+	_, _, _, err := s.where(scope, refs)
+	return err
+}
+
+// where sorts the contexts refs name, for a removal asked of scope
 // (lookupAt), into the ones the profile holds, the ones the session
-// holds, and the shell's own copy of its selection.
+// holds, and the shell's own copy of its selection; in the process
+// scope, a context of the profile is a *ScopeError.
 func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, held string, err error) {
+	if scope == profile.ScopeProcess && s.session == nil {
+		return nil, nil, "", ErrNoSession
+	}
 	l, err := s.lookupAt(scope)
 	if err != nil {
 		return nil, nil, "", err
-	}
-	var cp *profile.Context // the selection's own copy, if the shell uses it
-	if c, _, copy, err := l.current(); err == nil && copy {
-		cp = c
 	}
 	for _, ref := range refs {
 		c, scope, err := l.resolve(ref)
@@ -235,13 +244,16 @@ func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, 
 			return nil, nil, "", err
 		}
 		switch {
-		case cp != nil && c.Name == cp.Name:
+		case l.isOwnCopy(c):
 			held = c.Name
 		case scope == profile.ScopeUser:
 			user = append(user, c.Name)
 		default:
 			sess = append(sess, c.Name)
 		}
+	}
+	if scope == profile.ScopeProcess && len(user) > 0 {
+		return nil, nil, "", &ScopeError{Name: user[0], Scope: profile.ScopeUser}
 	}
 	return user, sess, held, nil
 }
@@ -253,15 +265,9 @@ func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, 
 // OrphanedAccounts. Removing the default makes the first remaining context
 // the default (Change.Promoted), and a shell whose selection went uses it.
 func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, error) {
-	if scope == profile.ScopeProcess && s.session == nil {
-		return nil, ErrNoSession
-	}
 	user, sess, held, err := s.where(scope, refs)
 	if err != nil {
 		return nil, err
-	}
-	if scope == profile.ScopeProcess && len(user) > 0 {
-		return nil, &ScopeError{Name: user[0], Scope: profile.ScopeUser}
 	}
 	out := &Removed{}
 	remove := func(rem *profile.Removal, names []string) func(p *profile.Profile) error {
@@ -328,6 +334,9 @@ func (s *State) settle(ch *Change) error {
 type Renamed struct {
 	// Old is the context's name before.
 	Old string
+	// Copy reports that the context was the shell's own copy of its
+	// selection, renamed in the selection, the one place that holds it.
+	Copy bool
 	// Moved reports that the context moved from the session to the
 	// profile, with its account and its tokens.
 	Moved bool
@@ -345,7 +354,8 @@ type Renamed struct {
 // in). In the process scope, a context of the profile is a *ScopeError;
 // in the user scope (asked for, not chosen by the scope rule), a context
 // of the session moves to the profile under newName, with its account and
-// its tokens.
+// its tokens. The shell's own copy of its selection is renamed in the
+// selection, in either scope (see renameCopy).
 func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (*Renamed, error) {
 	l, err := s.lookupAt(scope)
 	if err != nil {
@@ -354,6 +364,9 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 	c, where, into, err := s.renameTarget(l, scope, ref)
 	if err != nil {
 		return nil, err
+	}
+	if l.isOwnCopy(c) {
+		return s.renameCopy(l, c, newName)
 	}
 	if o, ow, err := l.exact(newName); err != nil {
 		return nil, err
@@ -391,8 +404,9 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 }
 
 // RenameTarget is the context RenameContext(scope, ref, …) renames, and the
-// scope whose profile it writes: where the context lives, or the user
-// scope for a context of the session it moves there. A command that
+// scope whose profile it writes: where the context lives, the user scope
+// for a context of the session it moves there, or the process scope for
+// the shell's own copy of its selection. A command that
 // drops the credentials of the account a forced rename replaces tries
 // their lock in that scope first.
 func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context, profile.Scope, error) {
@@ -414,18 +428,50 @@ func (s *State) renameTarget(l *lookup, scope profile.Scope, ref string) (c *pro
 	if err != nil {
 		return nil, 0, 0, err
 	}
+	if l.isOwnCopy(c) {
+		// the shell's own: its selection holds it, whatever the scope
+		return c, profile.ScopeProcess, profile.ScopeProcess, nil
+	}
 	if scope == profile.ScopeProcess && where == profile.ScopeUser {
 		return nil, 0, 0, &ScopeError{Name: c.Name, Scope: where}
-	}
-	if cp, _, copy, err := l.current(); err == nil && copy && cp.Name == c.Name {
-		// the shell's own copy: no scope holds it to rename
-		return nil, 0, 0, &profile.NotFoundError{Kind: "context", Ref: ref}
 	}
 	into = where
 	if scope == profile.ScopeUser && where == profile.ScopeProcess {
 		into = profile.ScopeUser
 	}
 	return c, where, into, nil
+}
+
+// renameCopy renames c, the shell's own copy of its selection, to newName
+// in the selection, the one place that holds it; no other shell sees it.
+// A newName that a context the shell sees holds is an
+// *OtherScopeNameError, force or not: force replaces a context of a
+// scope, and the copy lives in none.
+func (s *State) renameCopy(l *lookup, c *profile.Context, newName string) (*Renamed, error) {
+	if err := profile.CheckName(newName); err != nil {
+		return nil, err
+	}
+	if o, _, err := l.exact(newName); err != nil {
+		return nil, err
+	} else if o != nil {
+		return nil, &OtherScopeNameError{Name: o.Name}
+	}
+	gone := false
+	err := s.session.UpdateSelections(func(sels *session.Selections) error {
+		// the shell selected another meanwhile: the copy went
+		gone = sels.Current == nil || !sameSelection(sels.Current, l.sel)
+		if !gone {
+			sels.Current.Context.Name = newName
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, sessionError(err)
+	}
+	if gone {
+		return nil, &profile.NotFoundError{Kind: "context", Ref: c.Name}
+	}
+	return &Renamed{Old: c.Name, Copy: true, Scope: profile.ScopeProcess}, nil
 }
 
 // RemoveAccounts signs the accounts keys out of scope (logout): it removes

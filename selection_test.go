@@ -1,6 +1,7 @@
 package azc_test
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -66,5 +67,54 @@ func TestAShellHoldsItsSelectionByIdentity(t *testing.T) {
 	}
 	if c, err := shell.Resolve(""); err != nil || c.Name != "Development" || c.Subscription.Name != "Production" {
 		t.Errorf("after use at user scope the shell resolves %+v, %v", c, err)
+	}
+}
+
+// TestTheShellsOwnCopyIsRenamedAndRemovedInTheShell: the copy a shell
+// keeps of its selection removed elsewhere is renamed in the selection,
+// in either scope, under a name no context the shell sees holds (--force
+// cannot free one: the copy lives in no scope), and removed there, in
+// either scope; the profile is never changed.
+func TestTheShellsOwnCopyIsRenamedAndRemovedInTheShell(t *testing.T) {
+	t.Parallel()
+	for _, scope := range []profile.Scope{0, azc.ScopeProcess, azc.ScopeUser} {
+		dir := filepath.Join(t.TempDir(), "azc")
+		other, err := azc.Open(azc.Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		addContexts(other)
+		shell := other.WithSession(&memSession{p: profile.New()})
+		if _, err := shell.Use(azc.ScopeProcess, "Development"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.RemoveContexts(0, []string{"Development"}); err != nil {
+			t.Fatal(err)
+		}
+		var taken *azc.OtherScopeNameError
+		if _, err := shell.RenameContext(scope, "Development", "Production", true); !errors.As(err, &taken) || taken.Name != "Production" {
+			t.Errorf("scope %d: renaming the copy to a name the profile holds, forced: %v; want an *OtherScopeNameError naming Production", scope, err)
+		}
+		ren, err := shell.RenameContext(scope, "Development", "mine", false)
+		if err != nil || ren.Old != "Development" || !ren.Copy {
+			t.Fatalf("scope %d: renaming the copy: %+v, %v", scope, ren, err)
+		}
+		if c, err := shell.Resolve(""); err != nil || c.Name != "mine" || c.Subscription.Name != "Development" {
+			t.Errorf("scope %d: after the rename the shell resolves %+v, %v; want mine on Development's subscription", scope, c, err)
+		}
+		if err := shell.CheckRemove(scope, []string{"mine"}); err != nil {
+			t.Errorf("scope %d: CheckRemove of the copy: %v", scope, err)
+		}
+		rem, err := shell.RemoveContexts(scope, []string{"mine"})
+		if err != nil || rem.Dropped != "mine" {
+			t.Fatalf("scope %d: removing the copy: %+v, %v", scope, rem, err)
+		}
+		p, err := other.Profile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Contexts) != 1 || p.Contexts[0].Name != "Production" {
+			t.Errorf("scope %d: the profile holds %d contexts; want only Production", scope, len(p.Contexts))
+		}
 	}
 }

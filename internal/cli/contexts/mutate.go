@@ -148,8 +148,11 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	}
 	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)
-	if ren.Moved {
+	switch {
+	case ren.Moved:
 		msg += " and moved it from this shell's session to the user scope, with its account and tokens"
+	case ren.Copy:
+		msg += " (this shell's own copy)"
 	}
 	for _, c := range ren.Replaced.Contexts {
 		msg += fmt.Sprintf("\nremoved context %q, which held that name", c.Name)
@@ -202,17 +205,8 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if scope == profile.ScopeProcess {
 		// no shell, or a context of the profile, which is not this
 		// shell's to remove: say so before asking anything
-		if !st.HasSession() {
-			return azc.ErrNoSession
-		}
-		resolve, err := st.Resolver()
-		if err != nil {
-			return err
-		}
-		for _, ref := range opts.Refs {
-			if c, scope, err := resolve(ref); err == nil && scope == profile.ScopeUser {
-				return byRule.explain(&azc.ScopeError{Name: c.Name, Scope: profile.ScopeUser})
-			}
+		if err := st.CheckRemove(scope, opts.Refs); err != nil {
+			return byRule.explain(err)
 		}
 	}
 	if !opts.Force {
