@@ -141,7 +141,9 @@ func (s *State) ProfileAt(scope profile.Scope) (*profile.Profile, error) {
 type Entry struct {
 	profile.Context
 	// Scope is where the context is stored; the shell's own copy of a
-	// context removed elsewhere is ScopeProcess.
+	// context removed elsewhere, which no scope stores, counts as the
+	// scope whose credential store holds its account's tokens: the
+	// session's when the account signed in there, else the user's.
 	Scope profile.Scope
 	// Current marks the context Resolve("") returns.
 	Current bool

@@ -95,8 +95,12 @@ func TestTheShellsOwnCopyIsRenamedAndRemovedInTheShell(t *testing.T) {
 		if _, err := shell.RenameContext(scope, "Development", "Production", true); !errors.As(err, &taken) || taken.Name != "Production" {
 			t.Errorf("scope %d: renaming the copy to a name the profile holds, forced: %v; want an *OtherScopeNameError naming Production", scope, err)
 		}
-		ren, err := shell.RenameContext(scope, "Development", "mine", false)
-		if err != nil || ren.Old != "Development" || !ren.Copy {
+		// a spelling of its own name is no other context's
+		if ren, err := shell.RenameContext(scope, "Development", "DEVELOPMENT", false); err != nil || !ren.Copy {
+			t.Fatalf("scope %d: renaming the copy to another spelling of its name: %+v, %v", scope, ren, err)
+		}
+		ren, err := shell.RenameContext(scope, "DEVELOPMENT", "mine", false)
+		if err != nil || ren.Old != "DEVELOPMENT" || !ren.Copy {
 			t.Fatalf("scope %d: renaming the copy: %+v, %v", scope, ren, err)
 		}
 		if c, err := shell.Resolve(""); err != nil || c.Name != "mine" || c.Subscription.Name != "Development" {
