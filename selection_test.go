@@ -15,16 +15,7 @@ import (
 // Removing the profile's default promotes the first remaining context.
 func TestAShellHoldsItsSelectionByIdentity(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "azc")
-	other, err := azc.Open(azc.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addContexts(other)
-	shell := other.WithSession(&memSession{p: profile.New()})
-	if _, err := shell.Use(azc.ScopeProcess, "Development"); err != nil {
-		t.Fatal(err)
-	}
+	other, shell := shellOnDevelopment(t)
 	devSub := func(c *profile.Context) bool { return c.Subscription != nil && c.Subscription.Name == "Development" }
 	steps := []struct {
 		name     string
@@ -78,16 +69,7 @@ func TestAShellHoldsItsSelectionByIdentity(t *testing.T) {
 func TestTheShellsOwnCopyIsRenamedAndRemovedInTheShell(t *testing.T) {
 	t.Parallel()
 	for _, scope := range []profile.Scope{0, azc.ScopeProcess, azc.ScopeUser} {
-		dir := filepath.Join(t.TempDir(), "azc")
-		other, err := azc.Open(azc.Options{Dir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		addContexts(other)
-		shell := other.WithSession(&memSession{p: profile.New()})
-		if _, err := shell.Use(azc.ScopeProcess, "Development"); err != nil {
-			t.Fatal(err)
-		}
+		other, shell := shellOnDevelopment(t)
 		if _, err := other.RemoveContexts(0, []string{"Development"}); err != nil {
 			t.Fatal(err)
 		}
@@ -121,4 +103,21 @@ func TestTheShellsOwnCopyIsRenamedAndRemovedInTheShell(t *testing.T) {
 			t.Errorf("scope %d: the profile holds %d contexts; want only Production", scope, len(p.Contexts))
 		}
 	}
+}
+
+// shellOnDevelopment is the example's profile (addContexts) opened twice:
+// by another process, with no session, and by a shell that selected
+// Development in its own scope.
+func shellOnDevelopment(t *testing.T) (other, shell *azc.State) {
+	t.Helper()
+	other, err := azc.Open(azc.Options{Dir: filepath.Join(t.TempDir(), "azc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addContexts(other)
+	shell = other.WithSession(&memSession{p: profile.New()})
+	if _, err := shell.Use(azc.ScopeProcess, "Development"); err != nil {
+		t.Fatal(err)
+	}
+	return other, shell
 }

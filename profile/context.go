@@ -561,15 +561,20 @@ func (p *Profile) UpsertContexts(cs []Context, opts UpsertOptions) (Upserted, er
 		if err != nil {
 			return out, err
 		}
-		if r.Created {
-			out.Created++
-		} else {
-			out.Updated++
-		}
-		out.Replaced.Contexts = append(out.Replaced.Contexts, r.Replaced.Contexts...)
-		out.Replaced.OrphanedAccounts = append(out.Replaced.OrphanedAccounts, r.Replaced.OrphanedAccounts...)
+		out.Add(r)
 	}
 	return out, nil
+}
+
+// Add counts r, what one UpsertContext did, in u.
+func (u *Upserted) Add(r UpsertResult) {
+	if r.Created {
+		u.Created++
+	} else {
+		u.Updated++
+	}
+	u.Replaced.Contexts = append(u.Replaced.Contexts, r.Replaced.Contexts...)
+	u.Replaced.OrphanedAccounts = append(u.Replaced.OrphanedAccounts, r.Replaced.OrphanedAccounts...)
 }
 
 // upsert is UpsertContext but for the copy of the context as stored,

@@ -614,13 +614,7 @@ func TestUpsertContextsMatchesOneAtATime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Created {
-			want.Created++
-		} else {
-			want.Updated++
-		}
-		want.Replaced.Contexts = append(want.Replaced.Contexts, r.Replaced.Contexts...)
-		want.Replaced.OrphanedAccounts = append(want.Replaced.OrphanedAccounts, r.Replaced.OrphanedAccounts...)
+		want.Add(r)
 	}
 	if len(want.Replaced.Contexts) == 0 || want.Created == 0 || want.Updated == 0 {
 		t.Fatalf("the batch creates, updates and replaces: %+v", want)
