@@ -589,7 +589,8 @@ func (src *lineSource) makeRoom() {
 		return
 	}
 	room := make([]byte, len(src.text)+len(src.text)/8+4096)
-	for i := 0; i < len(room); i += os.Getpagesize() {
+	page := os.Getpagesize()
+	for i := 0; i < len(room); i += page {
 		room[i] = 1
 	}
 	src.room = room[:0]

@@ -283,7 +283,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		for i, p := range fr.Readable {
 			quoted[i] = shquote.Quote(p)
 		}
-		add(name, "warn", "%d of %d blobs can be read by other users than you (azc writes them 0600): %s; run `chmod 600 %s`", len(fr.Readable), fr.Blobs, strings.Join(fr.Readable, ", "), strings.Join(quoted, " "))
+		add(name, "warn", "%d of %d blobs can be read by other users (azc writes them 0600): %s; run `chmod 600 %s`", len(fr.Readable), fr.Blobs, strings.Join(fr.Readable, ", "), strings.Join(quoted, " "))
 	}
 	if len(fr.KeyLost) > 0 {
 		msgs := make([]string, len(fr.KeyLost))
