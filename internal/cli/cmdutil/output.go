@@ -12,6 +12,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -308,34 +309,29 @@ func search(query string, jp *jmespath.JMESPath, v any) (res any, err error) {
 	if err != nil {
 		return nil, queryError(query, err)
 	}
-	if strings.Contains(query, "avg") {
-		res = nullNaN(res)
-	}
 	return res, nil
 }
 
-// nullNaN returns v, a query's result, with each NaN in it null: avg of an
-// empty array is null (the JMESPath specification, and az, say so),
-// where go-jmespath divides 0 by 0, which JSON cannot hold. A NaN the
-// query itself goes on with, as in avg(x) || `0`, is go-jmespath's to read:
-// it is not null there (docs/cli.md). to_number of "NaN" makes one too,
-// which az prints as NaN and azc as null.
-func nullNaN(v any) any {
-	switch v := v.(type) {
-	case float64:
-		if math.IsNaN(v) {
-			return nil
-		}
-	case []any:
-		for i := range v {
-			v[i] = nullNaN(v[i])
-		}
-	case map[string]any:
-		for k, e := range v {
-			v[k] = nullNaN(e)
-		}
+// appendNumber appends to dst the JSON of f, a number in the result of
+// query (every number of a --query's result is written by it: one rule in
+// every format). A NaN is null: avg of an empty array is null (the JMESPath
+// specification, and az, say so), where go-jmespath divides 0 by 0, and
+// to_number of "NaN" gives no number (JMESPath's to_number is null for a
+// string that is none; az prints NaN). A NaN the query itself goes on
+// with, as in avg(x) || `0`, is go-jmespath's to read: it is not null
+// there (docs/cli.md). +Inf and -Inf (sum of large numbers, to_number of
+// "Infinity") have no form in JSON, nor so in the formats made from it:
+// the query fails, a usage error that names it.
+func appendNumber(dst []byte, query string, f float64) ([]byte, error) {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "null"...), nil
+	case math.IsInf(f, 0):
+		reason := fmt.Sprintf("its result holds %s, a number JSON has no form for", strconv.FormatFloat(f, 'g', -1, 64))
+		return nil, &ExitError{Code: ExitUsage, Err: &queryFailure{text: fmt.Sprintf("--query %s: %s", profile.QuoteShort(query), reason), query: query, reason: reason}}
 	}
-	return v
+	data, err := json.Marshal(f)
+	return append(dst, data...), err
 }
 
 // queryError is err, of go-jmespath for query, as a usage error.

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/jmespath/go-jmespath"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // wholeQuery is what --query prints, done the simplest way, holding the
@@ -48,7 +50,7 @@ func wholeQuery(format, query string, value any, style tableStyle) (string, erro
 	unordered(res, orders, need)
 	inputOrders(data, need, orders)
 	var b bytes.Buffer
-	if err := wholeOrdered(&b, res, orders); err != nil {
+	if err := wholeOrdered(&b, query, res, orders); err != nil {
 		return "", err
 	}
 	var out bytes.Buffer
@@ -134,7 +136,7 @@ func inputOrders(data []byte, need map[string]bool, orders map[string][]string) 
 
 // wholeOrdered writes v as compact JSON, each object's keys in the order
 // orders has for their set, else sorted.
-func wholeOrdered(b *bytes.Buffer, v any, orders map[string][]string) error {
+func wholeOrdered(b *bytes.Buffer, query string, v any, orders map[string][]string) error {
 	switch v := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(v))
@@ -154,7 +156,7 @@ func wholeOrdered(b *bytes.Buffer, v any, orders map[string][]string) error {
 			kb, _ := json.Marshal(k)
 			b.Write(kb)
 			b.WriteByte(':')
-			if err := wholeOrdered(b, v[k], orders); err != nil {
+			if err := wholeOrdered(b, query, v[k], orders); err != nil {
 				return err
 			}
 		}
@@ -165,11 +167,17 @@ func wholeOrdered(b *bytes.Buffer, v any, orders map[string][]string) error {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := wholeOrdered(b, x, orders); err != nil {
+			if err := wholeOrdered(b, query, x, orders); err != nil {
 				return err
 			}
 		}
 		b.WriteByte(']')
+	case float64:
+		data, err := appendNumber(nil, query, v)
+		if err != nil {
+			return err
+		}
+		b.Write(data)
 	default:
 		data, err := json.Marshal(v)
 		if err != nil {
@@ -321,14 +329,14 @@ func TestQueryResultsOfAnyType(t *testing.T) {
 		{map[string]any{"b": 1, "a": struct{ N, M int }{1, 2}}, map[string]any{"a": "x"}},
 	} {
 		var whole bytes.Buffer
-		if err := wholeOrdered(&whole, list, order.hash); err != nil {
+		if err := wholeOrdered(&whole, "{b: x, a: y}", list, order.hash); err != nil {
 			t.Fatal(err)
 		}
 		for _, format := range []string{FormatJSON, FormatYAML, FormatTSV, FormatTable} {
 			items := make([][]byte, len(list))
 			for i, x := range list {
 				var err error
-				if items[i], err = newOrderedEncoder(order).encode(x); err != nil {
+				if items[i], err = newOrderedEncoder("{b: x, a: y}", order).encode(x); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -568,6 +576,51 @@ func TestTheAverageOfNothingIsNull(t *testing.T) {
 		}
 		if out.String() != c.want {
 			t.Errorf("--query %q: %q, want %q", c.query, out.String(), c.want)
+		}
+	}
+}
+
+// TestANumberJSONCannotHoldFailsTheQuery: a --query whose result holds
+// +Inf or -Inf (sum of large numbers, to_number of "Infinity") fails, in
+// every format, with a usage error that names the query and the number,
+// writing nothing, where it failed with "encoding output: json: unsupported
+// value: +Inf" (exit 1, and no word that a change was made); a NaN is null,
+// as avg of an empty array is (to_number of "NaN": no number).
+func TestANumberJSONCannotHoldFailsTheQuery(t *testing.T) {
+	t.Parallel()
+	list := []any{map[string]any{"name": "a", "n": []any{1e308, 1e308}}, map[string]any{"name": "b", "n": []any{-1e308, -1e308}}}
+	for _, c := range []struct{ query, number string }{
+		{"sum(`[1e308, 1e308]`)", "+Inf"},
+		{"[].sum(n)", "+Inf"},
+		{"[].{name: name, sum: sum(n)}", "+Inf"},
+		{"[1].{s: sum(n)}", "-Inf"},
+		{"to_number('-Infinity')", "-Inf"},
+		{"[`1`, to_number('inf')]", "+Inf"},
+	} {
+		for _, format := range []string{FormatJSON, FormatYAML, FormatTSV, FormatTable} {
+			var out bytes.Buffer
+			err := render(&out, format, c.query, list, nil, tableStyle{})
+			var ee *ExitError
+			want := fmt.Sprintf("--query %s: its result holds %s, a number JSON has no form for", profile.QuoteShort(c.query), c.number)
+			if !errors.As(err, &ee) || ee.Code != ExitUsage || err.Error() != want {
+				t.Errorf("-o %s --query %q: %v, want a usage error %q", format, c.query, err, want)
+			}
+			if out.Len() > 0 {
+				t.Errorf("-o %s --query %q: wrote %q", format, c.query, out.String())
+			}
+			after := AfterChange(err)
+			if !errors.As(after, &ee) || ee.Code != ExitFailure || !strings.Contains(after.Error(), "the change was made") {
+				t.Errorf("-o %s --query %q after a change: %v, want that the change was made", format, c.query, after)
+			}
+		}
+	}
+	for _, c := range []struct{ query, want string }{
+		{"to_number('NaN')", "null\n"},
+		{"[].{name: name, x: to_number('nan')}", "[\n  {\n    \"name\": \"a\",\n    \"x\": null\n  },\n  {\n    \"name\": \"b\",\n    \"x\": null\n  }\n]\n"},
+	} {
+		var out bytes.Buffer
+		if err := render(&out, FormatJSON, c.query, list, nil, tableStyle{}); err != nil || out.String() != c.want {
+			t.Errorf("--query %q: %q, %v, want %q", c.query, out.String(), err, c.want)
 		}
 	}
 }

@@ -23,7 +23,7 @@ import (
 // the whole list as Go maps; any other query has them, and a list result
 // is encoded an element at a time, each let go once encoded. Every byte of
 // a result is encoded before the first is written: an error (a number
-// JSON has no form for) leaves no output.
+// JSON has no form for, appendNumber) leaves no output.
 func renderQuery(w io.Writer, format, query string, value any, style tableStyle) error {
 	jp, err := compileQuery(query)
 	if err != nil {
@@ -50,18 +50,18 @@ func renderQuery(w io.Writer, format, query string, value any, style tableStyle)
 	}
 	if list, ok := res.([]any); ok {
 		items := make([][]byte, len(list))
-		enc := newOrderedEncoder(order)
+		enc := newOrderedEncoder(query, order)
 		for i := range list {
 			if items[i], err = enc.encode(list[i]); err != nil {
-				return fmt.Errorf("encoding output: %w", err)
+				return err
 			}
 			list[i] = nil
 		}
 		return writeItems(w, format, items, style)
 	}
-	data, err := newOrderedEncoder(order).encode(res)
+	data, err := newOrderedEncoder(query, order).encode(res)
 	if err != nil {
-		return fmt.Errorf("encoding output: %w", err)
+		return err
 	}
 	return writeDocument(w, format, data, style)
 }
@@ -72,7 +72,7 @@ func renderQuery(w io.Writer, format, query string, value any, style tableStyle)
 // element JSON cannot encode, else the query's first error, else the
 // first value of the result that JSON has no form for.
 func queryEach(query string, jp *jmespath.JMESPath, list reflect.Value) ([][]byte, error) {
-	enc := newOrderedEncoder(newKeyOrder(query, &listReader{list: list}))
+	enc := newOrderedEncoder(query, newKeyOrder(query, &listReader{list: list}))
 	var items [][]byte
 	var queryErr, encodeErr error
 	for i := range list.Len() {
@@ -109,7 +109,7 @@ func queryEach(query string, jp *jmespath.JMESPath, list reflect.Value) ([][]byt
 		return nil, queryErr
 	}
 	if encodeErr != nil {
-		return nil, fmt.Errorf("encoding output: %w", encodeErr)
+		return nil, encodeErr
 	}
 	return items, nil
 }
@@ -392,22 +392,25 @@ func hashOrders(query string, orders map[string][]string) {
 	}
 }
 
-// orderedEncoder encodes what a query selected as compact JSON, each
-// object's keys in order, as json.Marshal encodes each of its values.
+// orderedEncoder encodes what query selected as compact JSON, each
+// object's keys in order, as json.Marshal encodes each of its values but
+// its numbers (appendNumber).
 type orderedEncoder struct {
+	query string
 	order *keyOrder
 	buf   bytes.Buffer
 	enc   *json.Encoder     // writes to buf
 	key   map[string][]byte // the JSON of each key written
 }
 
-func newOrderedEncoder(order *keyOrder) *orderedEncoder {
-	e := &orderedEncoder{order: order, key: map[string][]byte{}}
+func newOrderedEncoder(query string, order *keyOrder) *orderedEncoder {
+	e := &orderedEncoder{query: query, order: order, key: map[string][]byte{}}
 	e.enc = json.NewEncoder(&e.buf)
 	return e
 }
 
-// encode returns v's JSON.
+// encode returns v's JSON. Its error is appendNumber's, a usage error
+// naming the query.
 func (e *orderedEncoder) encode(v any) ([]byte, error) {
 	e.buf.Reset()
 	if err := e.write(v); err != nil {
@@ -447,6 +450,12 @@ func (e *orderedEncoder) write(v any) error {
 			}
 		}
 		e.buf.WriteByte(']')
+	case float64:
+		data, err := appendNumber(e.buf.AvailableBuffer(), e.query, v)
+		if err != nil {
+			return err
+		}
+		e.buf.Write(data)
 	default:
 		// json.Marshal's bytes, and a newline
 		if err := e.enc.Encode(v); err != nil {
