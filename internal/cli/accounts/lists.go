@@ -123,8 +123,8 @@ func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 // updates its contexts in the scope they live in; the defaults stay
 // (`context list --refresh` and the lists' --refresh). An account that
 // fails (its cloud unreachable, its sign-in expired) does not stop the
-// others: each is refreshed, and then the failures, joined, are the
-// error.
+// others: each is refreshed, and then the failures, each apart
+// (refreshFailures), are the error.
 func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	entries, err := st.Contexts()
 	if err != nil {
@@ -185,8 +185,27 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 			return err
 		}
 	}
-	return errors.Join(failed...)
+	if len(failed) == 0 {
+		return nil
+	}
+	return refreshFailures(failed)
 }
+
+// refreshFailures are the accounts that failed a refresh, one error each
+// ("refresh ID (CLOUD): why"), given apart on the one line of the error
+// ("; "). errors.Is and errors.As see each, so that the first that has an
+// exit code or hint of its own gives it.
+type refreshFailures []error
+
+func (e refreshFailures) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (e refreshFailures) Unwrap() []error { return e }
 
 // FindSubscription looks sub (id or name; "" for the first enabled one of
 // tenant) in tenant (id or domain; "" for any, the account's home tenant

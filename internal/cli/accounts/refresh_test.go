@@ -1,6 +1,9 @@
 package accounts_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,5 +55,54 @@ func TestARefreshGoesOnPastAnAccountThatFails(t *testing.T) {
 		if s.Count(emulator.RouteSubscriptions, "") == before {
 			t.Errorf("azc %s stopped at the first account: the second was not refreshed", strings.Join(args, " "))
 		}
+	}
+}
+
+// TestARefreshNamesEachAccountThatFailedApart: when several accounts fail
+// a refresh — one whose cloud refuses it, one whose credential blob is
+// damaged — the others are still refreshed, and the one error line gives
+// each failure apart ("; "), where errors.Join's line break, printed as a
+// space, ran one account's reason into the next account's name.
+func TestARefreshNamesEachAccountThatFailedApart(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	other, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := other.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	h.ok("environment", "add", "refusing", "--authority-host", other.AuthorityHost(), "--arm-endpoint", other.ARMEndpoint(),
+		"--arm-audience", other.ARMAudience(), "--ca-file", ca, "-o", "none")
+	h.addEmu2(s)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	for _, env := range []string{"refusing", "emu", "emu2"} {
+		h.ok("login", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+			"--tenant", emulator.DefaultHomeTenantID, "--environment", env, "-o", "none")
+	}
+	other.SetFault(emulator.RouteTenants, emulator.Fault{Status: 403})
+	sum := sha256.Sum256([]byte("emu|" + emulator.DefaultHomeTenantID + "|" + emulator.DefaultServicePrincipalID))
+	if err := os.WriteFile(filepath.Join(h.env["AZC_CONFIG_DIR"], "credentials", hex.EncodeToString(sum[:])), []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Count(emulator.RouteSubscriptions, "")
+	code, _, errOut := h.run("context", "list", "--refresh", "-o", "none")
+	if code == 0 {
+		t.Fatalf("context list --refresh with two accounts that fail: exit 0")
+	}
+	refusing := "refresh " + emulator.DefaultServicePrincipalID + " (refusing)"
+	damaged := "; refresh " + emulator.DefaultServicePrincipalID + " (emu): "
+	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); !strings.Contains(lines[len(lines)-2], refusing) || !strings.Contains(lines[len(lines)-2], damaged) ||
+		!strings.Contains(lines[len(lines)-2], "corrupt") {
+		t.Errorf("the error does not give each account that failed apart (%q, then %q):\n%s", refusing, damaged, errOut)
+	}
+	if s.Count(emulator.RouteSubscriptions, "") == before {
+		t.Errorf("the account of emu2 was not refreshed:\n%s", errOut)
 	}
 }
