@@ -262,7 +262,9 @@ type loginOutput struct {
 // work left unfinished (an interrupt, an error), so that neither the
 // shell's prompt nor the error follows it on that line.
 func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
-	ui = auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }}
+	// the message is the identity provider's text: escaped, as every
+	// text from the network is
+	ui = auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, termtext.Escape(msg)) }}
 	if !f.IOStreams.IsStderrTTY() {
 		ui.Progress = plainProgress(f.IOStreams.ErrOut, f.Now)
 		return ui, func() {}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
 )
 
 // TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds: on a stderr that
@@ -46,5 +47,21 @@ func TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, strings.Split(out.String(), "\n")); diff != "" {
 		t.Errorf("progress lines (-want +got):\n%s", diff)
+	}
+}
+
+// TestTheSignInMessageReachesTheTerminalEscaped: the message a sign-in
+// shows (the device code's instructions, the identity provider's text) is
+// printed with its control characters spelled out, as every text from the
+// network is, where it was printed as it came: an identity provider could
+// retitle the window or clear the screen.
+func TestTheSignInMessageReachesTheTerminalEscaped(t *testing.T) {
+	t.Parallel()
+	ios, _, _, errOut := cmdutil.Test()
+	ui, end := loginUI(cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test"))
+	defer end()
+	ui.DisplayMessage("To sign in, enter the code AB\x1b]0;owned\a\x1b[2J\u202e to authenticate.")
+	if got, want := errOut.String(), "To sign in, enter the code AB\\x1b]0;owned\\a\\x1b[2J\\u202e to authenticate.\n"; got != want {
+		t.Errorf("the sign-in message printed as %q, want %q", got, want)
 	}
 }
