@@ -624,3 +624,22 @@ func TestANumberJSONCannotHoldFailsTheQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestANumberLiteralOutOfRangeIsNamed: a --query whose literal is a number
+// no float64 holds (`1e400`) is refused before the command runs with an
+// error that names the number and the range, where it said "json: cannot
+// unmarshal number 1e400 into Go value of type float64".
+func TestANumberLiteralOutOfRangeIsNamed(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ query, number string }{
+		{"`1e400`", "1e400"},
+		{"[?n > `-1e999`]", "-1e999"},
+	} {
+		err := Output{Format: FormatJSON, Query: c.query}.Validate()
+		want := fmt.Sprintf("invalid --query %s: the number %s is beyond the largest a query holds (±1.7976931348623157e308)", profile.QuoteShort(c.query), c.number)
+		var ee *ExitError
+		if !errors.As(err, &ee) || ee.Code != ExitUsage || err.Error() != want {
+			t.Errorf("Validate(%q) = %v, want a usage error %q", c.query, err, want)
+		}
+	}
+}

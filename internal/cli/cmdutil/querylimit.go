@@ -1,8 +1,11 @@
 package cmdutil
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/azcontext/azc/profile"
 	"github.com/jmespath/go-jmespath"
@@ -40,6 +43,12 @@ func compileQuery(query string) (q *jmespath.JMESPath, err error) {
 	}()
 	ast, err := jmespath.NewParser().Parse(query)
 	if err != nil {
+		// a literal number no float64 holds (`1e400`): go-jmespath gives
+		// encoding/json's words for it
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && strings.HasPrefix(te.Value, "number ") {
+			return nil, fmt.Errorf("the number %s is beyond the largest a query holds (±1.7976931348623157e308)", strings.TrimPrefix(te.Value, "number "))
+		}
 		return nil, err
 	}
 	if queryDepth(reflect.ValueOf(ast), maxQueryDepth) > maxQueryDepth {
