@@ -10,6 +10,7 @@ import (
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/auth"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
@@ -150,6 +151,9 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		}
 	}
 	m := newManager(f)
+	// each scope's store is opened once: opening it again would say
+	// again what it says once (a plaintext store's warning)
+	stores := map[profile.Scope]credstore.Blobs{}
 	var failed []error
 	for _, k := range order {
 		acct := p.Account(k)
@@ -161,9 +165,12 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 			failed = append(failed, fmt.Errorf("refresh %s (%s): %w", acct.ID, acct.Environment, err))
 			continue
 		}
-		blobs, err := cmdutil.Blobs(f, st, creds[k])
-		if err != nil {
-			return err
+		blobs, ok := stores[creds[k]]
+		if !ok {
+			if blobs, err = cmdutil.Blobs(f, st, creds[k]); err != nil {
+				return err
+			}
+			stores[creds[k]] = blobs
 		}
 		ui, endUI := loginUI(f)
 		res, err := m.Refresh(ctx, blobs, env, *acct, ui)

@@ -176,3 +176,26 @@ func TestTheUnencryptedStoreIsReportedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestARefreshReportsTheUnencryptedStoreOnce: `--refresh` of several
+// accounts says once that the credentials are kept unencrypted, as every
+// command does; it opened the store again for each account, and said it
+// once per account.
+func TestARefreshReportsTheUnencryptedStoreOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorldWrapped(t, 3, denyKeyctl)
+	const warning = "are stored unencrypted"
+	for _, args := range [][]string{
+		{"context", "list", "--refresh", "-o", "none"},
+		{"subscription", "list", "--refresh", "-o", "none"},
+		{"tenant", "list", "--refresh", "-o", "none"},
+	} {
+		r := w.azc(t, nil, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%q: exit %d\nstderr:\n%s", args, r.code, r.stderr)
+		}
+		if n := strings.Count(r.stderr, warning); n != 1 {
+			t.Errorf("%q: the warning that the store is unencrypted came %d times, want once:\n%s", args, n, r.stderr)
+		}
+	}
+}
