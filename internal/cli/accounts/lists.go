@@ -151,8 +151,8 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 		}
 	}
 	m := newManager(f)
-	// each scope's store is opened once: opening it again would say
-	// again what it says once (a plaintext store's warning)
+	// each scope's store is opened once, as export opens it: an opening
+	// asks the OS key store for the data key
 	stores := map[profile.Scope]credstore.Blobs{}
 	var failed []error
 	for _, k := range order {

@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
@@ -11,9 +12,10 @@ import (
 
 // UserBlobs opens the user's encrypted credential store in the state
 // directory, with AZC_REQUIRE_ENCRYPTION honoured and the plaintext
-// fallback warned about once on stderr. In azc, where the data key
-// belongs in the desktop's key store, whose client only azc-full links,
-// its error matches ErrNeedFull: the command goes to azc-full.
+// fallback warned about once on stderr: once in the invocation, however
+// often its command opens the store (storeWarnings). In azc, where the
+// data key belongs in the desktop's key store, whose client only azc-full
+// links, its error matches ErrNeedFull: the command goes to azc-full.
 func UserBlobs(f *Factory) (*credstore.Store, error) {
 	require, err := RequireEncryption(f)
 	if err != nil {
@@ -23,13 +25,42 @@ func UserBlobs(f *Factory) (*credstore.Store, error) {
 		Env:               f.Getenv,
 		Desktop:           f.Desktop,
 		RequireEncryption: require,
-		Warn:              func(msg string) { Warn(f.IOStreams, msg) },
-		Logger:            f.Logger,
+		Warn: func(msg string) {
+			if f.storeWarnings == nil || f.storeWarnings.first(msg) {
+				Warn(f.IOStreams, msg)
+			}
+		},
+		Logger: f.Logger,
 	})
 	if errors.Is(err, credstore.ErrDesktopNotLinked) && f.ExecFull != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNeedFull, err)
 	}
 	return s, err
+}
+
+// warnings is the set of the credential store's warnings one invocation
+// has given (Factory.storeWarnings), shared by the Factory's copies
+// (WithStderr): a command opens the store more than once (a removal
+// probes the accounts' locks, drops their blobs, then those of ended
+// shells), and each opening would say again that it keeps the
+// credentials unencrypted.
+type warnings struct {
+	mu   sync.Mutex
+	said map[string]bool
+}
+
+// first reports whether msg is said for the first time, and notes it.
+func (w *warnings) first(msg string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.said[msg] {
+		return false
+	}
+	if w.said == nil {
+		w.said = map[string]bool{}
+	}
+	w.said[msg] = true
+	return true
 }
 
 // RequireEncryption reads AZC_REQUIRE_ENCRYPTION: a value that is not a

@@ -30,6 +30,8 @@ func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Fac
 		Logger:    DiscardLogger(),
 		Now:       time.Now,
 		Version:   v,
+
+		storeWarnings: &warnings{},
 	}
 	dir, dirErr := azc.DefaultDir(getenv)
 	f.StateDir = dir

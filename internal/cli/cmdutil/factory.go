@@ -70,6 +70,10 @@ type Factory struct {
 	// profile's lock (azc.Options.Interrupt); nil in azc, which Ctrl-C
 	// ends as it waits.
 	Interrupt <-chan struct{}
+	// storeWarnings are the credential store's warnings said so far
+	// (UserBlobs), each said once; nil (a Factory not of NewFactory):
+	// each said whenever the store gives it.
+	storeWarnings *warnings
 }
 
 // WithStderr is f with its standard error going to w: a command that

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -189,6 +190,33 @@ func TestARefreshReportsTheUnencryptedStoreOnce(t *testing.T) {
 		{"context", "list", "--refresh", "-o", "none"},
 		{"subscription", "list", "--refresh", "-o", "none"},
 		{"tenant", "list", "--refresh", "-o", "none"},
+	} {
+		r := w.azc(t, nil, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%q: exit %d\nstderr:\n%s", args, r.code, r.stderr)
+		}
+		if n := strings.Count(r.stderr, warning); n != 1 {
+			t.Errorf("%q: the warning that the store is unencrypted came %d times, want once:\n%s", args, n, r.stderr)
+		}
+	}
+}
+
+// TestEveryCommandReportsTheUnencryptedStoreOnce: a command that opens
+// the credential store more than once (a removal probes the accounts'
+// locks, then drops their blobs, then those of ended shells; an import
+// probes, then stores) says once that the credentials are kept
+// unencrypted: `context remove` of two accounts said it twice, `context
+// import` and `logout --all` of three accounts three times.
+func TestEveryCommandReportsTheUnencryptedStoreOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorldWrapped(t, 3, denyKeyctl)
+	const warning = "are stored unencrypted"
+	file := filepath.Join(t.TempDir(), "export.json")
+	for _, args := range [][]string{
+		{"context", "export", "--with-credentials", "--file", file},
+		{"context", "remove", w.ids[0].context, "Other 1", w.ids[1].context, "--force"},
+		{"context", "import", file},
+		{"logout", "--all"},
 	} {
 		r := w.azc(t, nil, nil, args...)
 		if r.code != 0 {
