@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/azcontext/azc/childproc"
+	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -89,5 +91,37 @@ func TestCABundleTrustsOnlyABundleAzcWrote(t *testing.T) {
 				t.Fatalf("caBundle = %v, want an *profile.UnsafePathError naming %s", err, bundles)
 			}
 		})
+	}
+}
+
+// TestNoSystemCAFileIsAWarningEscaped: an environment with its own CA on a
+// system with no CA file to add it to gets a warning whose environment
+// name is escaped, as every warning is: the name is the profile's, which
+// may hold a terminal's control sequences. Not parallel: it empties
+// systemCAFiles while it runs.
+func TestNoSystemCAFileIsAWarningEscaped(t *testing.T) {
+	saved := systemCAFiles
+	systemCAFiles = nil
+	t.Cleanup(func() { systemCAFiles = saved })
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _, errOut := cmdutil.Test()
+	getenv := func(string) string { return "" }
+	f := cmdutil.NewFactory(ios, getenv, "")
+	f.StateDir = filepath.Join(dir, "azc")
+	env := profile.Environment{Name: "emu\x1b]0;owned\a", CAFile: ca}
+	var vars childproc.Vars
+	if _, err := prepareEnv(f, &ExecOptions{}, &profile.Context{Name: "c"}, env, getenv, &vars); err != nil {
+		t.Fatal(err)
+	}
+	want := `azc: warning: exec: no system CA file found, so the child does not trust the CA of environment emu\x1b]0;owned\a` + "\n"
+	if got := errOut.String(); got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if len(vars.Extra) != 0 {
+		t.Errorf("the child is pointed at a bundle: %q", vars.Extra)
 	}
 }

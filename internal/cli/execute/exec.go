@@ -319,7 +319,7 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 		return release, fmt.Errorf("exec: %w", err)
 	}
 	if bundle == "" {
-		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: exec: no system CA file found, so the child does not trust the CA of environment %s\n", env.Name)
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("exec: no system CA file found, so the child does not trust the CA of environment %s", env.Name))
 		return release, nil
 	}
 	vars.Extra = append(vars.Extra,
