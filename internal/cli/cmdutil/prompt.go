@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -24,7 +25,7 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 			Hints: []string{"pass " + forceFlag + " to go ahead without asking"},
 		}
 	}
-	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
+	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", termtext.Escape(question))
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(ios.In).ReadString('\n')
@@ -49,14 +50,15 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 }
 
 // PrintChange is the package's PrintChange for the output o: the output of
-// a command that has changed state. A --query that fails on it (an unknown
+// a command that has changed state; message, the plain output's, is
+// escaped line by line (termtext.EscapeLines). A --query that fails on it (an unknown
 // function, an argument of the wrong type) fails the command with
 // ExitFailure, saying that the change was made, not with ExitUsage, which
 // would say that nothing happened.
 func (o Output) PrintChange(f *Factory, value any, message string) error {
 	if o.Plain() {
 		if message != "" {
-			fmt.Fprintln(f.IOStreams.ErrOut, message)
+			fmt.Fprintln(f.IOStreams.ErrOut, termtext.EscapeLines(message))
 		}
 		return nil
 	}

@@ -27,3 +27,33 @@ func TestConfirmEndsTheQuestionsLine(t *testing.T) {
 		}
 	}
 }
+
+// TestAChangesMessageIsEscapedLineByLine: the plain output of a change
+// (PrintChange's message, on stderr) names texts of the profile or the
+// network, an account's id among them, which may hold a terminal's control
+// sequences: each line is escaped and the message's own line breaks stay,
+// where `context remove` printed "removed account evil<ESC>]0;…<BEL>" as it
+// was. The question Confirm asks is escaped too.
+func TestAChangesMessageIsEscapedLineByLine(t *testing.T) {
+	t.Parallel()
+	ios, _, _, errOut := Test()
+	f := NewFactory(ios, func(string) string { return "" }, "")
+	msg := "removed context \"a\" (user scope)\nremoved account evil\x1b]0;owned\a@x.com: it has no context left\nthis shell now uses \"b\u202e\""
+	if err := (Output{Format: FormatTable}).PrintChange(f, nil, msg); err != nil {
+		t.Fatal(err)
+	}
+	want := "removed context \"a\" (user scope)\nremoved account evil\\x1b]0;owned\\a@x.com: it has no context left\nthis shell now uses \"b\\u202e\"\n"
+	if got := errOut.String(); got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+
+	ios, in, _, errOut2 := Test()
+	ios.stdinTTY, ios.stderrTTY = true, true
+	in.WriteString("n\n")
+	if _, err := Confirm(context.Background(), ios, "remove \x1b[2Jit?", "--force"); err != nil {
+		t.Fatal(err)
+	}
+	if got := errOut2.String(); got != "remove \\x1b[2Jit? [y/N] " {
+		t.Errorf("question %q", got)
+	}
+}

@@ -50,7 +50,7 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 		// the session's hold goes with it, and the tokens only it held
 		for _, err := range []error{sess.Release(f.StateDir), sess.End()} {
 			if err != nil {
-				fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: %v\n", err)
+				cmdutil.Warn(f.IOStreams, err.Error())
 			}
 		}
 		dropReleased(ctx, f)

@@ -65,7 +65,7 @@ func adoptDefault(f *cmdutil.Factory, sess *session.Session) {
 		err = st.WithSession(sess).AdoptDefault()
 	}
 	if err != nil {
-		fmt.Fprintf(f.IOStreams.ErrOut, "azc: warning: this shell starts with no context: %v\n", err)
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("this shell starts with no context: %v", err))
 	}
 }
 
