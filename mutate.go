@@ -217,45 +217,71 @@ type Removed struct {
 	Change
 }
 
-// CheckRemove reports the error RemoveContexts(scope, refs) fails with
-// before it changes anything: a reference that names no context,
-// ErrNoSession, a *ScopeError. It changes nothing: a command that asks
-// before it removes calls it first.
-func (s *State) CheckRemove(scope profile.Scope, refs []string) error {
-	_, _, _, err := s.where(scope, refs)
-	return err
+// RemoveTarget is a context RemoveContexts would remove, and which of
+// the defaults it is.
+type RemoveTarget struct {
+	// Name is the context's name in the merged view.
+	Name string
+	// Default reports that it is the profile's default context.
+	Default bool
+	// Current reports that it is the context the shell uses (its
+	// selection, or the profile's default when it has none); always false
+	// without a session.
+	Current bool
+}
+
+// CheckRemove reports the contexts RemoveContexts(scope, refs) removes, in
+// the order of refs, or the error it fails with before it changes
+// anything: a reference that names no context, ErrNoSession, a
+// *ScopeError. It changes nothing: a command that asks before it removes
+// a default calls it first.
+func (s *State) CheckRemove(scope profile.Scope, refs []string) ([]RemoveTarget, error) {
+	w, err := s.where(scope, refs)
+	return w.targets, err
+}
+
+// removal is what where finds: the contexts refs name, sorted by where
+// they live.
+type removal struct {
+	user, sess []string // the profile's, the session's
+	held       string   // the shell's own copy of its selection
+	targets    []RemoveTarget
 }
 
 // where sorts the contexts refs name, for a removal asked of scope
 // (lookupAt), into the ones the profile holds, the ones the session
 // holds, and the shell's own copy of its selection; in the process
 // scope, a context of the profile is a *ScopeError.
-func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, held string, err error) {
+func (s *State) where(scope profile.Scope, refs []string) (removal, error) {
 	if scope == profile.ScopeProcess && s.session == nil {
-		return nil, nil, "", ErrNoSession
+		return removal{}, ErrNoSession
 	}
 	l, err := s.lookupAt(scope)
 	if err != nil {
-		return nil, nil, "", err
+		return removal{}, err
 	}
+	var r removal
 	for _, ref := range refs {
-		c, scope, err := l.resolve(ref)
+		c, where, err := l.resolve(ref)
 		if err != nil {
-			return nil, nil, "", err
+			return removal{}, err
 		}
+		t := RemoveTarget{Name: c.Name, Current: s.session != nil && l.isCurrent(c, where)}
 		switch {
 		case l.isOwnCopy(c):
-			held = c.Name
-		case scope == profile.ScopeUser:
-			user = append(user, c.Name)
+			r.held = c.Name
+		case where == profile.ScopeUser:
+			r.user = append(r.user, c.Name)
+			t.Default = sameName(c.Name, l.head.DefaultContext)
 		default:
-			sess = append(sess, c.Name)
+			r.sess = append(r.sess, c.Name)
 		}
+		r.targets = append(r.targets, t)
 	}
-	if scope == profile.ScopeProcess && len(user) > 0 {
-		return nil, nil, "", &ScopeError{Name: user[0], Scope: profile.ScopeUser}
+	if scope == profile.ScopeProcess && len(r.user) > 0 {
+		return removal{}, &ScopeError{Name: r.user[0], Scope: profile.ScopeUser}
 	}
-	return user, sess, held, nil
+	return r, nil
 }
 
 // RemoveContexts removes the contexts refs name from where they live (the
@@ -265,10 +291,11 @@ func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, 
 // OrphanedAccounts. Removing the default makes the first remaining context
 // the default (Change.Promoted), and a shell whose selection went uses it.
 func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, error) {
-	user, sess, held, err := s.where(scope, refs)
+	w, err := s.where(scope, refs)
 	if err != nil {
 		return nil, err
 	}
+	user, sess, held := w.user, w.sess, w.held
 	out := &Removed{}
 	remove := func(rem *profile.Removal, names []string) func(p *profile.Profile) error {
 		return func(p *profile.Profile) error {

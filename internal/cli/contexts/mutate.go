@@ -202,35 +202,24 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
-	if scope == profile.ScopeProcess {
-		// no shell, or a context of the profile, which is not this
-		// shell's to remove: say so before asking anything
-		if err := st.CheckRemove(scope, opts.Refs); err != nil {
+	if scope == profile.ScopeProcess || !opts.Force {
+		// what cannot be removed (no shell, a context of the profile in
+		// the process scope, a name of no context) is said before anything
+		// is asked
+		targets, err := st.CheckRemove(scope, opts.Refs)
+		if err != nil {
 			return byRule.explain(err)
 		}
-	}
-	if !opts.Force {
-		// what the removal sees (the profile's contexts, though autosave
-		// off hides them, when --scope user asks without a session)
-		view, err := st.ProfileAt(scope)
-		if err != nil {
-			return err
-		}
-		find := view.Finder()
-		for _, ref := range opts.Refs {
-			i, err := find(ref)
+		for _, t := range targets {
+			if opts.Force || !t.Default && !t.Current {
+				continue
+			}
+			ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove %q, %s?", t.Name, whichDefault(t)), "--force")
 			if err != nil {
 				return err
 			}
-			c := &view.Contexts[i]
-			if profile.SameName(c.Name, view.DefaultContext) {
-				ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove %q, the default context?", c.Name), "--force")
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return cmdutil.ErrCancelled
-				}
+			if !ok {
+				return cmdutil.ErrCancelled
 			}
 		}
 	}
@@ -242,6 +231,18 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return byRule.explain(err)
 	}
 	return finishRemoval(ctx, f, out, st, rem, opts.Credentials, false)
+}
+
+// whichDefault says which of the defaults t, a context a removal asks
+// about, is: the profile's, the one the shell uses, or both.
+func whichDefault(t azc.RemoveTarget) string {
+	switch {
+	case t.Default && t.Current:
+		return "the default context, which this shell uses"
+	case t.Default:
+		return "the default context"
+	}
+	return "the context this shell uses"
 }
 
 // finishRemoval drops the credentials of the accounts a removal orphaned,
