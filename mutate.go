@@ -431,9 +431,10 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 }
 
 // RenameTarget is the context RenameContext(scope, ref, …) renames, and the
-// scope whose profile it writes: where the context lives, the user scope
-// for a context of the session it moves there, or the process scope for
-// the shell's own copy of its selection. A command that
+// scope whose profile it writes: where the context lives, or the user
+// scope for a context of the session it moves there; 0 for the shell's
+// own copy of its selection, which is renamed in the selection and
+// replaces no context, forced or not (see renameCopy). A command that
 // drops the credentials of the account a forced rename replaces tries
 // their lock in that scope first.
 func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context, profile.Scope, error) {
@@ -442,6 +443,9 @@ func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context,
 		return nil, 0, err
 	}
 	c, _, into, err := s.renameTarget(l, scope, ref)
+	if err == nil && l.isOwnCopy(c) {
+		into = 0
+	}
 	return c, into, err
 }
 

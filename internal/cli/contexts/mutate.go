@@ -131,8 +131,9 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	}
 	if opts.Force {
-		// a reference that names no context is left to the rename to report
-		if c, into, err := st.RenameTarget(scope, opts.Old); err == nil {
+		// a reference that names no context is left to the rename to
+		// report; the shell's own copy replaces none
+		if c, into, err := st.RenameTarget(scope, opts.Old); err == nil && into != 0 {
 			want := *c
 			want.Name = opts.New
 			if err := ProbeReplaced(ctx, st, into, &want, opts.Credentials.Probe); err != nil {
