@@ -146,7 +146,7 @@ func ShapeOne(st *azc.State, name string) (Context, error) {
 	}
 	for i := range entries {
 		if profile.SameName(entries[i].Name, name) {
-			return indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current), nil
+			return indexAccounts(p).shape(&entries[i].Context, entries[i].Stored(), entries[i].Current), nil
 		}
 	}
 	return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
@@ -172,7 +172,7 @@ func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	c := indexAccounts(p).shape(&e.Context, e.Scope, e.Current)
+	c := indexAccounts(p).shape(&e.Context, e.Stored(), e.Current)
 	return out.Print(f, c, showTable(c))
 }
 
