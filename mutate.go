@@ -557,15 +557,23 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 		return nil, err
 	}
 	out.Unselected = out.Unselected || ch.Unselected
-	sels, err := s.session.Selections()
+	l, err := s.lookup()
 	if err != nil {
-		return nil, sessionError(err)
+		return nil, err
 	}
-	if sels.Current != nil && drops(sels.Current) {
+	if l.sel != nil && drops(l.sel) {
+		// the shell's own copy goes with the scope's contexts; a
+		// selection of a context the profile still holds is let go
+		cur, _, own, err := l.current()
+		if err != nil {
+			return nil, err
+		}
 		if err := s.selectInShell(nil); err != nil {
 			return nil, err
 		}
-		out.Dropped = sels.Current.Context.Name
+		if own {
+			out.Dropped = cur.Name
+		}
 		out.Selected = ""
 		out.Unselected = true
 	}
