@@ -33,9 +33,15 @@ func (e *ScopeError) Hint() string {
 // scope the change writes.
 type OtherScopeNameError struct {
 	Name string // the context that holds the name
+	// Copy reports that the renamed context is the shell's own copy,
+	// which any context's name refuses, whatever its scope.
+	Copy bool
 }
 
 func (e *OtherScopeNameError) Error() string {
+	if e.Copy {
+		return fmt.Sprintf("context %q holds that name: %v", e.Name, profile.ErrNameTaken)
+	}
 	return fmt.Sprintf("context %q of the other scope: %v", e.Name, profile.ErrNameTaken)
 }
 
@@ -43,6 +49,9 @@ func (e *OtherScopeNameError) Unwrap() error { return profile.ErrNameTaken }
 
 // Hint says what to do instead: --force cannot help.
 func (e *OtherScopeNameError) Hint() string {
+	if e.Copy {
+		return "choose another name: --force cannot free it for this shell's own copy, which replaces no context"
+	}
 	return "choose another name: --force replaces a context only in the scope the renamed one lives in"
 }
 
@@ -485,7 +494,7 @@ func (s *State) renameCopy(l *lookup, c *profile.Context, newName string) (*Rena
 	if o, _, err := l.exact(newName); err != nil {
 		return nil, err
 	} else if o != nil {
-		return nil, &OtherScopeNameError{Name: o.Name}
+		return nil, &OtherScopeNameError{Name: o.Name, Copy: true}
 	}
 	gone := false
 	err := s.session.UpdateSelections(func(sels *session.Selections) error {
