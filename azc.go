@@ -142,9 +142,9 @@ type Entry struct {
 	profile.Context
 	// Scope is where the context is stored; the shell's own copy of a
 	// context removed elsewhere (OwnCopy), which no scope's profile
-	// stores, counts as the
-	// scope whose credential store holds its account's tokens: the
-	// session's when the account signed in there, else the user's.
+	// stores, counts as the scope whose credential store holds its
+	// account's tokens: the session's when the account signed in there,
+	// else the user's.
 	Scope profile.Scope
 	// Current marks the context Resolve("") returns.
 	Current bool

@@ -220,8 +220,8 @@ type Removed struct {
 	// the caller drops from that scope's store.
 	User, Session profile.Removal
 	// Dropped names the shell's own copy of its selection, when the
-	// removal dropped it.
-	Dropped string
+	// removal dropped it, and DroppedAccount is the key of its account.
+	Dropped, DroppedAccount string
 	// User and Session changes: Promoted is the profile's.
 	Change
 }
@@ -252,8 +252,8 @@ func (s *State) CheckRemove(scope profile.Scope, refs []string) ([]RemoveTarget,
 // removal is what where finds: the contexts refs name, sorted by where
 // they live.
 type removal struct {
-	user, sess []string // the profile's, the session's
-	held       string   // the shell's own copy of its selection
+	user, sess []string         // the profile's, the session's
+	held       *profile.Context // the shell's own copy of its selection
 	targets    []RemoveTarget
 }
 
@@ -278,7 +278,7 @@ func (s *State) where(scope profile.Scope, refs []string) (removal, error) {
 		t := RemoveTarget{Name: c.Name, Current: s.session != nil && l.isCurrent(c, where)}
 		switch {
 		case l.isOwnCopy(c):
-			r.held = c.Name
+			r.held = c
 		case where == profile.ScopeUser:
 			r.user = append(r.user, c.Name)
 			t.Default = sameName(c.Name, l.head.DefaultContext)
@@ -327,11 +327,11 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 		}
 		out.Change.Unselected = out.Change.Unselected || ch.Unselected
 	}
-	if held != "" {
+	if held != nil {
 		if err := s.selectInShell(nil); err != nil {
 			return nil, err
 		}
-		out.Dropped = held
+		out.Dropped, out.DroppedAccount = held.Name, held.Account
 		out.Change.Unselected = true
 	}
 	if err := s.settle(&out.Change); err != nil {
@@ -581,7 +581,7 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 			return nil, err
 		}
 		if own {
-			out.Dropped = cur.Name
+			out.Dropped, out.DroppedAccount = cur.Name, cur.Account
 		}
 		out.Selected = ""
 		out.Unselected = true

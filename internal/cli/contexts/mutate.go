@@ -281,6 +281,28 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 		}
 		fmt.Fprintf(&b, format, a...)
 	}
+	// orphan reports the account k, left with no context: removed with
+	// its tokens, or, when heldStays, keeping them while another shell
+	// holds it
+	reported := make(map[string]bool) // NameKey of each account orphan reported
+	orphan := func(k string, heldStays bool) error {
+		if used[profile.NameKey(k)] || reported[profile.NameKey(k)] {
+			return nil
+		}
+		reported[profile.NameKey(k)] = true
+		id := ax.AccountID(&profile.Context{Account: k})
+		if heldStays {
+			if held, err := st.Held(k); err != nil {
+				return err
+			} else if held {
+				line("account %s has no context left; its tokens stay while another shell still uses its own copy of one of its contexts, until that shell selects another or ends (`azc logout %s` signs it out everywhere)", id, id)
+				return nil
+			}
+		}
+		removed.Accounts = append(removed.Accounts, id)
+		line("removed account %s: it has no context left", id)
+		return nil
+	}
 	for _, r := range []struct {
 		rem   profile.Removal
 		where string
@@ -291,25 +313,21 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 			line("removed context %q (%s)", c.Name, r.where)
 		}
 		for _, k := range r.rem.OrphanedAccounts {
-			if used[profile.NameKey(k)] {
-				continue
+			if err := orphan(k, r.scope == profile.ScopeUser && !signOut); err != nil {
+				return err
 			}
-			id := ax.AccountID(&profile.Context{Account: k})
-			if r.scope == profile.ScopeUser && !signOut {
-				if held, err := st.Held(k); err != nil {
-					return err
-				} else if held {
-					line("account %s has no context left; its tokens stay while another shell still uses its own copy of one of its contexts, until that shell selects another or ends (`azc logout %s` signs it out everywhere)", id, id)
-					continue
-				}
-			}
-			removed.Accounts = append(removed.Accounts, id)
-			line("removed account %s: it has no context left", id)
 		}
 	}
 	if rem.Dropped != "" {
 		removed.Contexts = append(removed.Contexts, rem.Dropped)
 		line("removed context %q (this shell's own copy)", rem.Dropped)
+		// its account's tokens, in the user's store, went with it
+		// (DropReleased) when nothing names or holds the account any more
+		if !left.NamesAccount(rem.DroppedAccount) {
+			if err := orphan(rem.DroppedAccount, true); err != nil {
+				return err
+			}
+		}
 	}
 	if len(removed.Contexts) == 0 {
 		line("no contexts to remove")
