@@ -141,17 +141,30 @@ func (s *State) ProfileAt(scope profile.Scope) (*profile.Profile, error) {
 type Entry struct {
 	profile.Context
 	// Scope is where the context is stored; the shell's own copy of a
-	// context removed elsewhere, which no scope stores, counts as the
-	// scope whose credential store holds its account's tokens: the
-	// session's when the account signed in there, else the user's.
+	// context removed elsewhere (OwnCopy), which no scope's profile
+	// stores, counts as the scope whose credential store holds its
+	// account's tokens: the session's when the account signed in there,
+	// else the user's.
 	Scope profile.Scope
 	// Current marks the context Resolve("") returns.
 	Current bool
+	// OwnCopy marks the shell's own copy of its selection, removed
+	// elsewhere: only the shell's session holds it (see Stored).
+	OwnCopy bool
 	// Credentials is the scope whose credential store holds the tokens of
 	// the context's account (set by ResolveEntry and SetCredentials):
 	// Scope, except for a context of the session whose account signed in
 	// at user scope.
 	Credentials profile.Scope
+}
+
+// Stored is the scope that stores e, as a command shows it: Scope, but the
+// process scope for the shell's own copy, which no other shell sees.
+func (e *Entry) Stored() profile.Scope {
+	if e.OwnCopy {
+		return profile.ScopeProcess
+	}
+	return e.Scope
 }
 
 // Contexts lists the merged view's contexts in profile order (user
@@ -164,7 +177,7 @@ func (s *State) Contexts() ([]Entry, error) {
 	cur := v.merged.DefaultContext
 	out := make([]Entry, len(v.merged.Contexts))
 	for i, c := range v.merged.Contexts {
-		out[i] = Entry{Context: c, Scope: v.scopeOf[i], Current: cur != "" && sameName(cur, c.Name)}
+		out[i] = Entry{Context: c, Scope: v.scopeOf[i], Current: cur != "" && sameName(cur, c.Name), OwnCopy: v.own && i == len(out)-1}
 	}
 	return out, nil
 }
@@ -210,7 +223,7 @@ func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
 		return nil, Entry{}, err
 	}
 	h := l.header()
-	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), Credentials: s.credentials(l, c, scope)}
+	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), OwnCopy: l.isOwnCopy(c), Credentials: s.credentials(l, c, scope)}
 	return h, e, nil
 }
 

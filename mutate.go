@@ -33,9 +33,15 @@ func (e *ScopeError) Hint() string {
 // scope the change writes.
 type OtherScopeNameError struct {
 	Name string // the context that holds the name
+	// Copy reports that the renamed context is the shell's own copy,
+	// which any context's name refuses, whatever its scope.
+	Copy bool
 }
 
 func (e *OtherScopeNameError) Error() string {
+	if e.Copy {
+		return fmt.Sprintf("context %q holds that name: %v", e.Name, profile.ErrNameTaken)
+	}
 	return fmt.Sprintf("context %q of the other scope: %v", e.Name, profile.ErrNameTaken)
 }
 
@@ -43,6 +49,9 @@ func (e *OtherScopeNameError) Unwrap() error { return profile.ErrNameTaken }
 
 // Hint says what to do instead: --force cannot help.
 func (e *OtherScopeNameError) Hint() string {
+	if e.Copy {
+		return "choose another name: --force cannot free it for this shell's own copy, which replaces no context"
+	}
 	return "choose another name: --force replaces a context only in the scope the renamed one lives in"
 }
 
@@ -211,51 +220,77 @@ type Removed struct {
 	// the caller drops from that scope's store.
 	User, Session profile.Removal
 	// Dropped names the shell's own copy of its selection, when the
-	// removal dropped it.
-	Dropped string
+	// removal dropped it, and DroppedAccount is the key of its account.
+	Dropped, DroppedAccount string
 	// User and Session changes: Promoted is the profile's.
 	Change
 }
 
-// CheckRemove reports the error RemoveContexts(scope, refs) fails with
-// before it changes anything: a reference that names no context,
-// ErrNoSession, a *ScopeError. It changes nothing: a command that asks
-// before it removes calls it first.
-func (s *State) CheckRemove(scope profile.Scope, refs []string) error {
-	_, _, _, err := s.where(scope, refs)
-	return err
+// RemoveTarget is a context RemoveContexts would remove, and which of
+// the defaults it is.
+type RemoveTarget struct {
+	// Name is the context's name in the merged view.
+	Name string
+	// Default reports that it is the profile's default context.
+	Default bool
+	// Current reports that it is the context the shell uses (its
+	// selection, or the profile's default when it has none); always false
+	// without a session.
+	Current bool
+}
+
+// CheckRemove reports the contexts RemoveContexts(scope, refs) removes, in
+// the order of refs, or the error it fails with before it changes
+// anything: a reference that names no context, ErrNoSession, a
+// *ScopeError. It changes nothing: a command that asks before it removes
+// a default calls it first.
+func (s *State) CheckRemove(scope profile.Scope, refs []string) ([]RemoveTarget, error) {
+	w, err := s.where(scope, refs)
+	return w.targets, err
+}
+
+// removal is what where finds: the contexts refs name, sorted by where
+// they live.
+type removal struct {
+	user, sess []string         // the profile's, the session's
+	held       *profile.Context // the shell's own copy of its selection
+	targets    []RemoveTarget
 }
 
 // where sorts the contexts refs name, for a removal asked of scope
 // (lookupAt), into the ones the profile holds, the ones the session
 // holds, and the shell's own copy of its selection; in the process
 // scope, a context of the profile is a *ScopeError.
-func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, held string, err error) {
+func (s *State) where(scope profile.Scope, refs []string) (removal, error) {
 	if scope == profile.ScopeProcess && s.session == nil {
-		return nil, nil, "", ErrNoSession
+		return removal{}, ErrNoSession
 	}
 	l, err := s.lookupAt(scope)
 	if err != nil {
-		return nil, nil, "", err
+		return removal{}, err
 	}
+	var r removal
 	for _, ref := range refs {
-		c, scope, err := l.resolve(ref)
+		c, where, err := l.resolve(ref)
 		if err != nil {
-			return nil, nil, "", err
+			return removal{}, err
 		}
+		t := RemoveTarget{Name: c.Name, Current: s.session != nil && l.isCurrent(c, where)}
 		switch {
 		case l.isOwnCopy(c):
-			held = c.Name
-		case scope == profile.ScopeUser:
-			user = append(user, c.Name)
+			r.held = c
+		case where == profile.ScopeUser:
+			r.user = append(r.user, c.Name)
+			t.Default = sameName(c.Name, l.head.DefaultContext)
 		default:
-			sess = append(sess, c.Name)
+			r.sess = append(r.sess, c.Name)
 		}
+		r.targets = append(r.targets, t)
 	}
-	if scope == profile.ScopeProcess && len(user) > 0 {
-		return nil, nil, "", &ScopeError{Name: user[0], Scope: profile.ScopeUser}
+	if scope == profile.ScopeProcess && len(r.user) > 0 {
+		return removal{}, &ScopeError{Name: r.user[0], Scope: profile.ScopeUser}
 	}
-	return user, sess, held, nil
+	return r, nil
 }
 
 // RemoveContexts removes the contexts refs name from where they live (the
@@ -265,10 +300,11 @@ func (s *State) where(scope profile.Scope, refs []string) (user, sess []string, 
 // OrphanedAccounts. Removing the default makes the first remaining context
 // the default (Change.Promoted), and a shell whose selection went uses it.
 func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, error) {
-	user, sess, held, err := s.where(scope, refs)
+	w, err := s.where(scope, refs)
 	if err != nil {
 		return nil, err
 	}
+	user, sess, held := w.user, w.sess, w.held
 	out := &Removed{}
 	remove := func(rem *profile.Removal, names []string) func(p *profile.Profile) error {
 		return func(p *profile.Profile) error {
@@ -291,11 +327,11 @@ func (s *State) RemoveContexts(scope profile.Scope, refs []string) (*Removed, er
 		}
 		out.Change.Unselected = out.Change.Unselected || ch.Unselected
 	}
-	if held != "" {
+	if held != nil {
 		if err := s.selectInShell(nil); err != nil {
 			return nil, err
 		}
-		out.Dropped = held
+		out.Dropped, out.DroppedAccount = held.Name, held.Account
 		out.Change.Unselected = true
 	}
 	if err := s.settle(&out.Change); err != nil {
@@ -404,9 +440,10 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 }
 
 // RenameTarget is the context RenameContext(scope, ref, …) renames, and the
-// scope whose profile it writes: where the context lives, the user scope
-// for a context of the session it moves there, or the process scope for
-// the shell's own copy of its selection. A command that
+// scope whose profile it writes: where the context lives, or the user
+// scope for a context of the session it moves there; 0 for the shell's
+// own copy of its selection, which is renamed in the selection and
+// replaces no context, forced or not (see renameCopy). A command that
 // drops the credentials of the account a forced rename replaces tries
 // their lock in that scope first.
 func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context, profile.Scope, error) {
@@ -415,6 +452,9 @@ func (s *State) RenameTarget(scope profile.Scope, ref string) (*profile.Context,
 		return nil, 0, err
 	}
 	c, _, into, err := s.renameTarget(l, scope, ref)
+	if err == nil && l.isOwnCopy(c) {
+		into = 0
+	}
 	return c, into, err
 }
 
@@ -454,7 +494,7 @@ func (s *State) renameCopy(l *lookup, c *profile.Context, newName string) (*Rena
 	if o, _, err := l.exact(newName); err != nil {
 		return nil, err
 	} else if o != nil {
-		return nil, &OtherScopeNameError{Name: o.Name}
+		return nil, &OtherScopeNameError{Name: o.Name, Copy: true}
 	}
 	gone := false
 	err := s.session.UpdateSelections(func(sels *session.Selections) error {
@@ -526,15 +566,23 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 		return nil, err
 	}
 	out.Unselected = out.Unselected || ch.Unselected
-	sels, err := s.session.Selections()
+	l, err := s.lookup()
 	if err != nil {
-		return nil, sessionError(err)
+		return nil, err
 	}
-	if sels.Current != nil && drops(sels.Current) {
+	if l.sel != nil && drops(l.sel) {
+		// the shell's own copy goes with the scope's contexts; a
+		// selection of a context the profile still holds is let go
+		cur, _, own, err := l.current()
+		if err != nil {
+			return nil, err
+		}
 		if err := s.selectInShell(nil); err != nil {
 			return nil, err
 		}
-		out.Dropped = sels.Current.Context.Name
+		if own {
+			out.Dropped, out.DroppedAccount = cur.Name, cur.Account
+		}
 		out.Selected = ""
 		out.Unselected = true
 	}

@@ -88,8 +88,8 @@ func TestTheShellsOwnCopyIsRenamedAndRemovedInTheShell(t *testing.T) {
 		if c, err := shell.Resolve(""); err != nil || c.Name != "mine" || c.Subscription.Name != "Development" {
 			t.Errorf("scope %d: after the rename the shell resolves %+v, %v; want mine on Development's subscription", scope, c, err)
 		}
-		if err := shell.CheckRemove(scope, []string{"mine"}); err != nil {
-			t.Errorf("scope %d: CheckRemove of the copy: %v", scope, err)
+		if ts, err := shell.CheckRemove(scope, []string{"mine"}); err != nil || len(ts) != 1 || ts[0] != (azc.RemoveTarget{Name: "mine", Current: true}) {
+			t.Errorf("scope %d: CheckRemove of the copy: %+v, %v; want mine, the context the shell uses and not the default", scope, ts, err)
 		}
 		rem, err := shell.RemoveContexts(scope, []string{"mine"})
 		if err != nil || rem.Dropped != "mine" {

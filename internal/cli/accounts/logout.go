@@ -139,9 +139,13 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			return err
 		}
 	}
-	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts))
+	names := make([]string, 0, len(removed.User.Contexts)+len(removed.Session.Contexts)+1)
 	for _, c := range append(removed.User.Contexts, removed.Session.Contexts...) {
 		names = append(names, c.Name)
+	}
+	if removed.Dropped != "" {
+		// the shell's own copy of a context of the accounts
+		names = append(names, removed.Dropped)
 	}
 	ids := make([]string, 0, len(keys))
 	// an identity signed in to two clouds is two accounts with one id:

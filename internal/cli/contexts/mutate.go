@@ -131,8 +131,9 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	}
 	if opts.Force {
-		// a reference that names no context is left to the rename to report
-		if c, into, err := st.RenameTarget(scope, opts.Old); err == nil {
+		// a reference that names no context is left to the rename to
+		// report; the shell's own copy replaces none
+		if c, into, err := st.RenameTarget(scope, opts.Old); err == nil && into != 0 {
 			want := *c
 			want.Name = opts.New
 			if err := ProbeReplaced(ctx, st, into, &want, opts.Credentials.Probe); err != nil {
@@ -202,35 +203,24 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
-	if scope == profile.ScopeProcess {
-		// no shell, or a context of the profile, which is not this
-		// shell's to remove: say so before asking anything
-		if err := st.CheckRemove(scope, opts.Refs); err != nil {
+	if scope == profile.ScopeProcess || !opts.Force {
+		// what cannot be removed (no shell, a context of the profile in
+		// the process scope, a name of no context) is said before anything
+		// is asked
+		targets, err := st.CheckRemove(scope, opts.Refs)
+		if err != nil {
 			return byRule.explain(err)
 		}
-	}
-	if !opts.Force {
-		// what the removal sees (the profile's contexts, though autosave
-		// off hides them, when --scope user asks without a session)
-		view, err := st.ProfileAt(scope)
-		if err != nil {
-			return err
-		}
-		find := view.Finder()
-		for _, ref := range opts.Refs {
-			i, err := find(ref)
+		for _, t := range targets {
+			if opts.Force || !t.Default && !t.Current {
+				continue
+			}
+			ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove %q, %s?", t.Name, whichDefault(t)), "--force")
 			if err != nil {
 				return err
 			}
-			c := &view.Contexts[i]
-			if profile.SameName(c.Name, view.DefaultContext) {
-				ok, err := cmdutil.Confirm(ctx, f.IOStreams, fmt.Sprintf("remove %q, the default context?", c.Name), "--force")
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return cmdutil.ErrCancelled
-				}
+			if !ok {
+				return cmdutil.ErrCancelled
 			}
 		}
 	}
@@ -242,6 +232,18 @@ func RemoveRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return byRule.explain(err)
 	}
 	return finishRemoval(ctx, f, out, st, rem, opts.Credentials, false)
+}
+
+// whichDefault says which of the defaults t, a context a removal asks
+// about, is: the profile's, the one the shell uses, or both.
+func whichDefault(t azc.RemoveTarget) string {
+	switch {
+	case t.Default && t.Current:
+		return "the default context, which this shell uses"
+	case t.Default:
+		return "the default context"
+	}
+	return "the context this shell uses"
 }
 
 // finishRemoval drops the credentials of the accounts a removal orphaned,
@@ -279,6 +281,28 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 		}
 		fmt.Fprintf(&b, format, a...)
 	}
+	// orphan reports the account k, left with no context: removed with
+	// its tokens, or, when heldStays, keeping them while another shell
+	// holds it
+	reported := make(map[string]bool) // NameKey of each account orphan reported
+	orphan := func(k string, heldStays bool) error {
+		if used[profile.NameKey(k)] || reported[profile.NameKey(k)] {
+			return nil
+		}
+		reported[profile.NameKey(k)] = true
+		id := ax.AccountID(&profile.Context{Account: k})
+		if heldStays {
+			if held, err := st.Held(k); err != nil {
+				return err
+			} else if held {
+				line("account %s has no context left; its tokens stay while another shell still uses its own copy of one of its contexts, until that shell selects another or ends (`azc logout %s` signs it out everywhere)", id, id)
+				return nil
+			}
+		}
+		removed.Accounts = append(removed.Accounts, id)
+		line("removed account %s: it has no context left", id)
+		return nil
+	}
 	for _, r := range []struct {
 		rem   profile.Removal
 		where string
@@ -289,25 +313,21 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 			line("removed context %q (%s)", c.Name, r.where)
 		}
 		for _, k := range r.rem.OrphanedAccounts {
-			if used[profile.NameKey(k)] {
-				continue
+			if err := orphan(k, r.scope == profile.ScopeUser && !signOut); err != nil {
+				return err
 			}
-			id := ax.AccountID(&profile.Context{Account: k})
-			if r.scope == profile.ScopeUser && !signOut {
-				if held, err := st.Held(k); err != nil {
-					return err
-				} else if held {
-					line("account %s has no context left; its tokens stay while another shell still uses its own copy of one of its contexts, until that shell selects another or ends (`azc logout %s` signs it out everywhere)", id, id)
-					continue
-				}
-			}
-			removed.Accounts = append(removed.Accounts, id)
-			line("removed account %s: it has no context left", id)
 		}
 	}
 	if rem.Dropped != "" {
 		removed.Contexts = append(removed.Contexts, rem.Dropped)
 		line("removed context %q (this shell's own copy)", rem.Dropped)
+		// its account's tokens, in the user's store, went with it
+		// (DropReleased) when nothing names or holds the account any more
+		if !left.NamesAccount(rem.DroppedAccount) {
+			if err := orphan(rem.DroppedAccount, true); err != nil {
+				return err
+			}
+		}
 	}
 	if len(removed.Contexts) == 0 {
 		line("no contexts to remove")

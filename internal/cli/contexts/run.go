@@ -146,7 +146,7 @@ func ShapeOne(st *azc.State, name string) (Context, error) {
 	}
 	for i := range entries {
 		if profile.SameName(entries[i].Name, name) {
-			return indexAccounts(p).shape(&entries[i].Context, entries[i].Scope, entries[i].Current), nil
+			return indexAccounts(p).shape(&entries[i].Context, entries[i].Stored(), entries[i].Current), nil
 		}
 	}
 	return Context{}, &profile.NotFoundError{Kind: "context", Ref: name}
@@ -172,7 +172,7 @@ func ShowRun(f *cmdutil.Factory, out cmdutil.Output, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	c := indexAccounts(p).shape(&e.Context, e.Scope, e.Current)
+	c := indexAccounts(p).shape(&e.Context, e.Stored(), e.Current)
 	return out.Print(f, c, showTable(c))
 }
 
@@ -228,7 +228,7 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 	}
 	c, err := st.Use(scope, opts.Ref)
 	if err != nil {
-		return err
+		return shellPrevious(st, scope, err)
 	}
 	msg := fmt.Sprintf("switched to context %q (%s)", c.Name, Where(st, scope))
 	if out.Plain() {
@@ -248,6 +248,21 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 		}
 	}
 	return err
+}
+
+// shellPrevious gives err, the error of `use` in scope, the way back to
+// the context the shell used before when err is that the profile has no
+// previous context and the shell switched in its own scope: `use -`
+// follows the scope rule, and the user's last switch was the shell's.
+func shellPrevious(st *azc.State, scope profile.Scope, err error) error {
+	if !errors.Is(err, profile.ErrNoPrevious) || scope != profile.ScopeUser || !st.HasSession() {
+		return err
+	}
+	sels, serr := st.Session().Selections()
+	if serr != nil || sels.Previous == nil {
+		return err
+	}
+	return cmdutil.WithHint(err, cmdutil.ExitFailure, "this shell switched in its own scope: `azc use - --scope process` returns to the context it used before")
 }
 
 // Where says where a change to scope applies: "process scope" (this shell

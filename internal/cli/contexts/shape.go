@@ -86,7 +86,7 @@ func shapeEntries(p *profile.Profile, entries []azc.Entry) []Context {
 	out := make([]Context, len(entries))
 	subs := make([]Subscription, len(entries))
 	for i := range entries {
-		out[i] = m.shapeInto(&entries[i].Context, entries[i].Scope, entries[i].Current, &subs[i])
+		out[i] = m.shapeInto(&entries[i].Context, entries[i].Stored(), entries[i].Current, &subs[i])
 	}
 	return out
 }

@@ -389,7 +389,7 @@ func lookup(env []string) func(string) string {
 // by hand): which context, where it is kept, and the way out.
 func unexportable(st *azc.State, e azc.Entry, err error) error {
 	name := termtext.ShellWord(e.Name)
-	if e.Scope == profile.ScopeProcess {
+	if e.Stored() == profile.ScopeProcess {
 		return cmdutil.WithHint(fmt.Errorf("context %q of this shell's session: %w", e.Name, err), cmdutil.ExitFailure,
 			"remove the context with `azc context remove "+name+" --scope process`")
 	}
