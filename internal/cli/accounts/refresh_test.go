@@ -19,20 +19,7 @@ import (
 func TestARefreshGoesOnPastAnAccountThatFails(t *testing.T) {
 	t.Parallel()
 	h, s := newHarness(t)
-	other, err := emulator.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := other.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	t.Cleanup(func() { _ = other.Close() })
-	if err := other.WriteCAFile(ca); err != nil {
-		t.Fatal(err)
-	}
-	h.ok("environment", "add", "refusing", "--authority-host", other.AuthorityHost(), "--arm-endpoint", other.ARMEndpoint(),
-		"--arm-audience", other.ARMAudience(), "--ca-file", ca, "-o", "none")
+	other := addRefusing(t, h)
 	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
 	for _, env := range []string{"refusing", "emu"} { // the failing account first
 		h.ok("login", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
@@ -66,20 +53,7 @@ func TestARefreshGoesOnPastAnAccountThatFails(t *testing.T) {
 func TestARefreshNamesEachAccountThatFailedApart(t *testing.T) {
 	t.Parallel()
 	h, s := newHarness(t)
-	other, err := emulator.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := other.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = other.Close() })
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := other.WriteCAFile(ca); err != nil {
-		t.Fatal(err)
-	}
-	h.ok("environment", "add", "refusing", "--authority-host", other.AuthorityHost(), "--arm-endpoint", other.ARMEndpoint(),
-		"--arm-audience", other.ARMAudience(), "--ca-file", ca, "-o", "none")
+	other := addRefusing(t, h)
 	h.addEmu2(s)
 	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
 	for _, env := range []string{"refusing", "emu", "emu2"} {
@@ -105,4 +79,25 @@ func TestARefreshNamesEachAccountThatFailedApart(t *testing.T) {
 	if s.Count(emulator.RouteSubscriptions, "") == before {
 		t.Errorf("the account of emu2 was not refreshed:\n%s", errOut)
 	}
+}
+
+// addRefusing starts a second emulator, whose faults a test sets, and adds
+// it as the environment "refusing".
+func addRefusing(t *testing.T, h *harness) *emulator.Server {
+	t.Helper()
+	other, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := other.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	h.ok("environment", "add", "refusing", "--authority-host", other.AuthorityHost(), "--arm-endpoint", other.ARMEndpoint(),
+		"--arm-audience", other.ARMAudience(), "--ca-file", ca, "-o", "none")
+	return other
 }
