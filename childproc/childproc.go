@@ -18,7 +18,9 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Spec describes the child.
@@ -38,7 +40,7 @@ type Spec struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	// Signals, when set, is a channel the caller registered with
-	// signal.Notify for [Forwarded] before it set up anything the child
+	// [Notify] before it set up anything the child
 	// needs, so that no such signal ends the process meanwhile (its
 	// clean-up would not run). Run forwards what arrives on it, including
 	// what is queued when Run starts, and leaves its registration to the
@@ -46,8 +48,55 @@ type Spec struct {
 	Signals chan os.Signal
 }
 
-// Forwarded returns the signals Run passes on to the child (see Run).
-func Forwarded() []os.Signal { return caught() }
+// Forwarded returns the signals Run passes on to the child (see Run):
+// those of its list this process was not started ignoring.
+func Forwarded() []os.Signal {
+	var sigs []os.Signal
+	for _, sig := range caught() {
+		if !IgnoredAtStart(sig) {
+			sigs = append(sigs, sig)
+		}
+	}
+	return sigs
+}
+
+// Notify relays the [Forwarded] signals to c (signal.Notify), and none
+// when there are none (signal.Notify would relay every signal).
+func Notify(c chan<- os.Signal) {
+	if sigs := Forwarded(); len(sigs) > 0 {
+		signal.Notify(c, sigs...)
+	}
+}
+
+// ignoredAtStart holds the signals of caught() this process was started
+// with ignored. It is read at its first use, which comes before any
+// signal.Notify for them (every one goes through this package: Notify,
+// InterruptContext), since that ends their being ignored; not at
+// start-up, where azc's packages do no work. (The Go runtime keeps an
+// inherited SIG_IGN of HUP and INT until then; that of TERM or QUIT it
+// replaces with its own handler at once, so they never show here.)
+var ignoredAtStart struct {
+	once sync.Once
+	sigs []os.Signal
+}
+
+// IgnoredAtStart reports whether this process was started with sig
+// ignored, as nohup starts a program with HUP ignored and a
+// non-interactive shell a background job (cmd &) with INT. Such a signal
+// must stay ignored: catching it (signal.Notify, signal.NotifyContext)
+// would let it end or interrupt this process, and the child, which
+// inherits the ignoring only if it is still in force when it starts,
+// would lose it too. Run neither catches nor forwards it.
+func IgnoredAtStart(sig os.Signal) bool {
+	ignoredAtStart.once.Do(func() {
+		for _, s := range caught() {
+			if signal.Ignored(s) {
+				ignoredAtStart.sigs = append(ignoredAtStart.sigs, s)
+			}
+		}
+	})
+	return slices.Contains(ignoredAtStart.sigs, sig)
+}
 
 // Exit codes for a child that could not be started, as shells use them.
 const (
@@ -58,8 +107,9 @@ const (
 // Run starts the child and waits for it. While it runs, INT, TERM, HUP and
 // QUIT sent to this process are passed on to the child instead of acting
 // here (INT and QUIT only when they cannot have reached the child already
-// from the terminal, so a Ctrl-C arrives once, not twice). Cancelling ctx
-// kills the child.
+// from the terminal, so a Ctrl-C arrives once, not twice); one this
+// process was started ignoring stays ignored, here and in the child
+// ([IgnoredAtStart]). Cancelling ctx kills the child.
 //
 // exitCode is the child's exit status, or 128+N when signal N ended it. A
 // non-nil error means the child could not be started or waited for; then
@@ -90,7 +140,7 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 	sigs := s.Signals
 	if sigs == nil {
 		sigs = make(chan os.Signal, 16)
-		signal.Notify(sigs, caught()...)
+		Notify(sigs)
 		defer signal.Stop(sigs)
 	}
 
@@ -173,4 +223,17 @@ func lookError(file string, err error) error {
 		err = ee.Err
 	}
 	return fmt.Errorf("%q cannot be run: %w", file, err)
+}
+
+// InterruptContext is signal.NotifyContext(parent, os.Interrupt), the
+// context of an azc command that Ctrl-C ends, for a process that was not
+// started with INT ignored; for one that was (a shell's background job,
+// which a Ctrl-C at the terminal must not end), INT stays ignored and the
+// context is parent's alone, so that a child azc exec runs inherits the
+// ignoring ([IgnoredAtStart]).
+func InterruptContext(parent context.Context) (context.Context, context.CancelFunc) {
+	if IgnoredAtStart(os.Interrupt) {
+		return context.WithCancel(parent)
+	}
+	return signal.NotifyContext(parent, os.Interrupt)
 }

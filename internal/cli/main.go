@@ -10,12 +10,12 @@ package cli
 import (
 	"context"
 	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/credstore/desktopkey"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/execserve"
@@ -44,8 +44,9 @@ func Main(version string, args []string) int {
 		execserve.IgnoreTerminalStops()
 	}
 	// Ctrl-C (or kill -INT) cancels network calls, waits and questions;
-	// the command then returns and azc exits 130 (Run).
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// the command then returns and azc exits 130 (Run). Not in a process
+	// started with INT ignored, which keeps ignoring it.
+	ctx, stop := childproc.InterruptContext(context.Background())
 	defer stop()
 	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
 	f := cmdutil.NewFactory(ios, os.Getenv, version)

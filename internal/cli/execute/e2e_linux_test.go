@@ -5,6 +5,7 @@ package execute_test
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -225,5 +226,61 @@ func TestEveryCommandReportsTheUnencryptedStoreOnce(t *testing.T) {
 		if n := strings.Count(r.stderr, warning); n != 1 {
 			t.Errorf("%q: the warning that the store is unencrypted came %d times, want once:\n%s", args, n, r.stderr)
 		}
+	}
+}
+
+// TestSignalsIgnoredWhenAzcStartsStayIgnored: nohup starts a program with
+// HUP ignored, and a non-interactive shell starts a background job (cmd &)
+// with INT ignored; every program such a one runs inherits that, and a
+// wrapper such as azc exec must pass it on, not undo it (or `nohup azc
+// exec -- deploy.sh &` dies when its terminal closes). The child must
+// start with HUP and INT ignored, on every path of exec, and HUP and INT
+// sent to azc must neither end azc nor reach the child.
+func TestSignalsIgnoredWhenAzcStartsStayIgnored(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	child := []string{"sh", "-c", `grep '^SigIgn:' /proc/self/status; i=0; while [ $i -lt 20 ]; do sleep 0.05; i=$((i+1)); done; echo done`}
+	for _, form := range [][]string{
+		{"exec", "-c", w.ids[0].context, "--"},                 // azc serves beside azc-full
+		{"exec", "--legacy-msi", "-c", w.ids[0].context, "--"}, // azc-full runs it whole
+		{"exec", "--no-server", "-c", w.ids[0].context, "--"},
+	} {
+		t.Run(strings.Join(form[:2], " "), func(t *testing.T) {
+			// trap '' leaves the signals ignored (SIG_IGN) across exec, as
+			// nohup and a shell's & do.
+			args := append(append([]string{"-c", `trap '' HUP INT; exec "$@"`, "sh", bin.azc}, form...), child...)
+			cmd := exec.Command("sh", args...)
+			cmd.Env = w.env
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			if err != nil {
+				_ = cmd.Process.Kill()
+				t.Fatalf("read %q, %v; stderr %s", line, err, stderr.String())
+			}
+			var mask uint64
+			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "SigIgn:")), "%x", &mask); err != nil {
+				t.Fatalf("child printed %q: %v", line, err)
+			}
+			for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGINT} {
+				if mask&(1<<(uint(sig)-1)) == 0 {
+					t.Errorf("the child does not ignore %v, which azc was started ignoring (SigIgn %016x)", sig, mask)
+				}
+			}
+			_ = cmd.Process.Signal(syscall.SIGHUP)
+			_ = cmd.Process.Signal(syscall.SIGINT)
+			rest, _ := io.ReadAll(stdout)
+			_ = cmd.Wait()
+			if string(rest) != "done\n" || cmd.ProcessState.ExitCode() != 0 {
+				t.Errorf("after HUP and INT the child printed %q and azc exited %d; want \"done\" and 0; stderr %s", rest, cmd.ProcessState.ExitCode(), stderr.String())
+			}
+		})
 	}
 }

@@ -114,7 +114,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 	// directory behind: during the start they stop it (the child is not
 	// run, azc exits 128+N), once the child runs they are its (childproc).
 	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, childproc.Forwarded()...)
+	childproc.Notify(sigs)
 	defer signal.Stop(sigs)
 	startCtx, watch := watchStart(ctx, sigs)
 	defer watch.cancel()

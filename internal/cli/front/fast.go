@@ -3,9 +3,9 @@ package front
 import (
 	"context"
 	"os"
-	"os/signal"
 	"strings"
 
+	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/internal/cli/execute"
@@ -169,7 +169,7 @@ flags:
 	o.Defaults(false, false)
 	cmdutil.AttachSession(f)
 	return "azc exec", func() error {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		ctx, stop := childproc.InterruptContext(context.Background())
 		defer stop()
 		err := execute.ExecRun(ctx, f, o)
 		if cmdutil.Interrupted(ctx, err) {
