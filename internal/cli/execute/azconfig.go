@@ -191,12 +191,33 @@ var systemCAFiles = []string{
 // instead of copying the roots again, and a changed file gets a new one.
 // path is "" when no roots file was found; then nothing is written.
 func caBundle(dir string, getenv func(string) string, caFile string) (path string, err error) {
+	candidates := []string{getenv("REQUESTS_CA_BUNDLE"), getenv("SSL_CERT_FILE")}
+	return bundleOf(dir, append(candidates, systemCAFiles...), caFile)
+}
+
+// nodeCABundle is the file the child's NODE_EXTRA_CA_CERTS names: Node
+// adds the certificates of that one file to its own roots, so a parent's
+// NODE_EXTRA_CA_CERTS (say a TLS-inspecting proxy's CA) and the
+// environment's CA go in a bundle, kept as caBundle keeps its own; without
+// one in the parent (or with one that is no regular, non-empty file) it is
+// the environment's CA file itself.
+func nodeCABundle(dir string, getenv func(string) string, caFile string) (path string, err error) {
+	if extra := getenv("NODE_EXTRA_CA_CERTS"); extra != "" {
+		if path, err = bundleOf(dir, []string{extra}, caFile); path != "" || err != nil {
+			return path, err
+		}
+	}
+	return caFile, nil
+}
+
+// bundleOf is caBundle's work: the first of candidates that is a regular,
+// non-empty file, followed by caFile, in a bundle of dir; "" when none is.
+func bundleOf(dir string, candidates []string, caFile string) (path string, err error) {
 	caInfo, err := os.Stat(caFile)
 	if err != nil {
 		return "", fmt.Errorf("reading the environment's CA file: %w", err)
 	}
-	candidates := []string{getenv("REQUESTS_CA_BUNDLE"), getenv("SSL_CERT_FILE")}
-	for _, f := range append(candidates, systemCAFiles...) {
+	for _, f := range candidates {
 		if f == "" {
 			continue
 		}

@@ -1228,3 +1228,32 @@ func TestBothPathsGiveTheChildTheSameVariables(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeKeepsTheCAsItWasToldToTrust: a user behind a TLS-inspecting
+// proxy has NODE_EXTRA_CA_CERTS name the proxy's CA. Node reads one such
+// file, so the child's must hold that CA and the environment's both: with
+// the environment's alone, Node in the child would trust the custom cloud
+// and no longer the proxy every other HTTPS request goes through (Python
+// and Go get a bundle of the parent's roots and the environment's CA).
+func TestNodeKeepsTheCAsItWasToldToTrust(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	corp := filepath.Join(w.dir, "corp-proxy-ca.pem")
+	corpPEM := "-----BEGIN CERTIFICATE-----\nY29ycC1wcm94eS1jYQ==\n-----END CERTIFICATE-----\n"
+	if err := os.WriteFile(corp, []byte(corpPEM), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range [][]string{{"exec"}, {"exec", "--legacy-msi=false"}} {
+		args := append(append([]string(nil), form...), "-c", w.ids[0].context, "--", "sh", "-c", `cat "$NODE_EXTRA_CA_CERTS"`)
+		r := w.azc(t, nil, []string{"NODE_EXTRA_CA_CERTS=" + corp}, args...)
+		if r.code != 0 {
+			t.Fatalf("azc %q: exit %d, stderr %s", args, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, corpPEM) {
+			t.Errorf("azc %q: the child's NODE_EXTRA_CA_CERTS lost the CA of the parent's NODE_EXTRA_CA_CERTS; it holds:\n%s", args, r.stdout)
+		}
+		if !strings.Contains(r.stdout, strings.TrimSpace(string(w.emu.CACertPEM()))) {
+			t.Errorf("azc %q: the child's NODE_EXTRA_CA_CERTS does not hold the environment's CA", args)
+		}
+	}
+}

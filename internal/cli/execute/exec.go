@@ -322,10 +322,14 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 		cmdutil.Warn(f.IOStreams, fmt.Sprintf("exec: no system CA file found, so the child does not trust the CA of environment %s", env.Name))
 		return release, nil
 	}
+	node, err := nodeCABundle(cmdutil.CABundleDir(f), getenv, env.CAFile)
+	if err != nil {
+		return release, fmt.Errorf("exec: %w", err)
+	}
 	vars.Extra = append(vars.Extra,
 		"REQUESTS_CA_BUNDLE="+bundle, // Python requests: the az CLI, MSAL Python, azure-core
 		"SSL_CERT_FILE="+bundle,      // Go, OpenSSL, Python's ssl
-		"NODE_EXTRA_CA_CERTS="+env.CAFile,
+		"NODE_EXTRA_CA_CERTS="+node,  // Node: its own roots and this file's
 	)
 	return release, nil
 }
