@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
@@ -78,9 +79,13 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 		fmt.Fprintf(f.IOStreams.ErrOut, "azc: note: AZC_CONTEXT is not passed to the subshell, so the session's context applies\n")
 	}
 	// Ctrl-C belongs to the subshell: azc waits through it. (Notify,
-	// not Ignore: an ignored signal would stay ignored in the child.)
+	// not Ignore: an ignored signal would stay ignored in the child; but
+	// one azc was started ignoring, as a background job is, stays so in
+	// both: childproc.IgnoredAtStart.)
 	intr := make(chan os.Signal, 1)
-	signal.Notify(intr, os.Interrupt)
+	if !childproc.IgnoredAtStart(os.Interrupt) {
+		signal.Notify(intr, os.Interrupt)
+	}
 	err = child.Run()
 	signal.Stop(intr)
 	var ee *exec.ExitError
