@@ -155,24 +155,24 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		ids = append(ids, ax.AccountID(&profile.Context{Account: k}))
 		labels = append(labels, ax.AccountName(k))
 	}
-	msg := fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(labels, ", "), contexts.Where(st, scope), len(names))
+	msg := []string{fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(labels, ", "), contexts.Where(st, scope), len(names))}
 	if len(ids) == 0 {
-		msg = "no account to sign out"
+		msg[0] = "no account to sign out"
 	}
 	if unused > 0 {
-		msg += fmt.Sprintf("\nremoved %d unused credential blob(s), left by a sign-out or a sign-in that was stopped", unused)
+		msg = append(msg, fmt.Sprintf("removed %d unused credential blob(s), left by a sign-out or a sign-in that was stopped", unused))
 	}
 	result := contexts.Removed{Contexts: names, Accounts: ids, Default: removed.Promoted}
 	if removed.Promoted != "" {
-		msg += fmt.Sprintf("\n%q is now the default context (the first remaining one)", removed.Promoted)
+		msg = append(msg, fmt.Sprintf("%q is now the default context (the first remaining one)", removed.Promoted))
 	}
 	if removed.Unselected || removed.Selected != "" {
 		if cur, err := st.Resolve(""); err == nil {
 			result.Current = cur.Name
-			msg += fmt.Sprintf("\nthis shell now uses %q", cur.Name)
+			msg = append(msg, fmt.Sprintf("this shell now uses %q", cur.Name))
 		} else {
-			msg += "\nthis shell has no context now: sign in with `azc login`"
+			msg = append(msg, "this shell has no context now: sign in with `azc login`")
 		}
 	}
-	return out.PrintChange(f, result, msg)
+	return out.PrintChange(f, result, msg...)
 }

@@ -50,15 +50,17 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 }
 
 // PrintChange is the package's PrintChange for the output o: the output of
-// a command that has changed state; message, the plain output's, is
-// escaped line by line (termtext.EscapeLines). A --query that fails on it (an unknown
+// a command that has changed state; lines, the plain output's message, are
+// written one to a line, each escaped whole (termtext.Escape): a line break
+// inside a text of the profile or the network a line names is spelled out,
+// and adds no line. A --query that fails on it (an unknown
 // function, an argument of the wrong type) fails the command with
 // ExitFailure, saying that the change was made, not with ExitUsage, which
 // would say that nothing happened.
-func (o Output) PrintChange(f *Factory, value any, message string) error {
+func (o Output) PrintChange(f *Factory, value any, lines ...string) error {
 	if o.Plain() {
-		if message != "" {
-			fmt.Fprintln(f.IOStreams.ErrOut, termtext.EscapeLines(message))
+		for _, line := range lines {
+			fmt.Fprintln(f.IOStreams.ErrOut, termtext.Escape(line))
 		}
 		return nil
 	}

@@ -29,20 +29,20 @@ func TestConfirmEndsTheQuestionsLine(t *testing.T) {
 }
 
 // TestAChangesMessageIsEscapedLineByLine: the plain output of a change
-// (PrintChange's message, on stderr) names texts of the profile or the
+// (PrintChange's lines, on stderr) names texts of the profile or the
 // network, an account's id among them, which may hold a terminal's control
-// sequences: each line is escaped and the message's own line breaks stay,
-// where `context remove` printed "removed account evil<ESC>]0;…<BEL>" as it
-// was. The question Confirm asks is escaped too.
+// sequences: each line is escaped whole, a line break inside it too, so
+// that such a text can neither drive the terminal nor add a line of its
+// own (a forged hint). The question Confirm asks is escaped too.
 func TestAChangesMessageIsEscapedLineByLine(t *testing.T) {
 	t.Parallel()
 	ios, _, _, errOut := Test()
 	f := NewFactory(ios, func(string) string { return "" }, "")
-	msg := "removed context \"a\" (user scope)\nremoved account evil\x1b]0;owned\a@x.com: it has no context left\nthis shell now uses \"b\u202e\""
-	if err := (Output{Format: FormatTable}).PrintChange(f, nil, msg); err != nil {
+	lines := []string{"removed context \"a\" (user scope)", "removed account evil\x1b]0;owned\a@x.com\nazc: hint: run it: it has no context left", "this shell now uses \"b\u202e\""}
+	if err := (Output{Format: FormatTable}).PrintChange(f, nil, lines...); err != nil {
 		t.Fatal(err)
 	}
-	want := "removed context \"a\" (user scope)\nremoved account evil\\x1b]0;owned\\a@x.com: it has no context left\nthis shell now uses \"b\\u202e\"\n"
+	want := "removed context \"a\" (user scope)\nremoved account evil\\x1b]0;owned\\a@x.com\\nazc: hint: run it: it has no context left\nthis shell now uses \"b\\u202e\"\n"
 	if got := errOut.String(); got != want {
 		t.Errorf("stderr %q, want %q", got, want)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
@@ -148,24 +147,24 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err := opts.Credentials.Drop(ctx, st, ren.Scope, ren.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)
+	msg := []string{fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)}
 	switch {
 	case ren.Moved:
-		msg += " and moved it from this shell's session to the user scope, with its account and tokens"
+		msg[0] += " and moved it from this shell's session to the user scope, with its account and tokens"
 	case ren.Copy:
-		msg += " (this shell's own copy)"
+		msg[0] += " (this shell's own copy)"
 	}
 	for _, c := range ren.Replaced.Contexts {
-		msg += fmt.Sprintf("\nremoved context %q, which held that name", c.Name)
+		msg = append(msg, fmt.Sprintf("removed context %q, which held that name", c.Name))
 	}
 	if out.Plain() {
-		return out.PrintChange(f, nil, msg)
+		return out.PrintChange(f, nil, msg...)
 	}
 	shape, err := ShapeOne(st, opts.New)
 	if err != nil {
 		return err
 	}
-	return out.PrintChange(f, shape, msg)
+	return out.PrintChange(f, shape, msg...)
 }
 
 // RemoveOptions are the inputs of `context remove`.
@@ -274,12 +273,9 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 	for i := range left.Contexts {
 		used[profile.NameKey(left.Contexts[i].Account)] = true
 	}
-	var b strings.Builder
+	var lines []string
 	line := func(format string, a ...any) {
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, format, a...)
+		lines = append(lines, fmt.Sprintf(format, a...))
 	}
 	// orphan reports the account k, left with no context: removed with
 	// its tokens, or, when heldStays, keeping them while another shell
@@ -344,7 +340,7 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 			line("this shell has no context now")
 		}
 	}
-	return out.PrintChange(f, removed, b.String())
+	return out.PrintChange(f, removed, lines...)
 }
 
 // ClearOptions are the inputs of `context clear`.

@@ -191,18 +191,19 @@ func AutosaveSetRun(f *cmdutil.Factory, out cmdutil.Output, opts *AutosaveOption
 		return err
 	}
 	s.Moved = change.Moved
-	msg := fmt.Sprintf("autosave %sd (%s scope)", verb, cmdutil.ScopeName(scope))
+	msg := []string{fmt.Sprintf("autosave %sd (%s scope)", verb, cmdutil.ScopeName(scope))}
 	if len(change.Moved) > 0 {
-		msg += fmt.Sprintf("; moved %d context(s) from the session into the profile: %s", len(change.Moved), strings.Join(change.Moved, ", "))
+		msg[0] += fmt.Sprintf("; moved %d context(s) from the session into the profile: %s", len(change.Moved), strings.Join(change.Moved, ", "))
 	}
 	for _, r := range change.Renamed {
-		msg += fmt.Sprintf("\nazc: note: the session's context %q is %q in the profile (the name was taken)", r[0], r[1])
+		msg = append(msg, fmt.Sprintf("azc: note: the session's context %q is %q in the profile (the name was taken)", r[0], r[1]))
 	}
 	if s.Autosave != opts.Enable {
-		msg += fmt.Sprintf("\nazc: note: autosave is still %s here: the %s decides", onOff(&s.Autosave), s.Source)
+		note := fmt.Sprintf("azc: note: autosave is still %s here: the %s decides", onOff(&s.Autosave), s.Source)
 		if s.Variable != "" {
-			msg += " (" + s.Variable + ")"
+			note += " (" + s.Variable + ")"
 		}
+		msg = append(msg, note)
 	}
-	return out.PrintChange(f, s, msg)
+	return out.PrintChange(f, s, msg...)
 }

@@ -60,20 +60,6 @@ func Escape(s string) string {
 	return b.String()
 }
 
-// EscapeLines is Escape of each line of s: its line breaks stay, for a
-// message of several lines that azc writes, which holds texts of the
-// profile or the network.
-func EscapeLines(s string) string {
-	if !strings.Contains(s, "\n") {
-		return Escape(s)
-	}
-	lines := strings.Split(s, "\n")
-	for i := range lines {
-		lines[i] = Escape(lines[i])
-	}
-	return strings.Join(lines, "\n")
-}
-
 // writeEscape writes the escape of r, a rune needsEscape holds for (first
 // the byte c of its string): Go's, which bash's ANSI-C quoting reads
 // alike (\x1b, \t, \u202e; \xff for a byte that is not UTF-8).
