@@ -200,7 +200,7 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {
 		return err
 	}
-	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", termtext.Escape(env.Name), cmdutil.ScopeName(scope)))
+	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, cmdutil.ScopeName(scope)))
 }
 
 // RemoveOptions are the inputs of `environment remove`.
