@@ -252,8 +252,9 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 
 // shellPrevious gives err, the error of `use` in scope, the way back to
 // the context the shell used before when err is that the profile has no
-// previous context and the shell switched in its own scope: `use -`
-// follows the scope rule, and the user's last switch was the shell's.
+// previous context and the shell keeps one of its own: `use -` follows
+// the scope rule, and the shell's selection remembers its own last switch,
+// whichever scope that switch was made in.
 func shellPrevious(st *azc.State, scope profile.Scope, err error) error {
 	if !errors.Is(err, profile.ErrNoPrevious) || scope != profile.ScopeUser || !st.HasSession() {
 		return err
@@ -262,7 +263,7 @@ func shellPrevious(st *azc.State, scope profile.Scope, err error) error {
 	if serr != nil || sels.Previous == nil {
 		return err
 	}
-	return cmdutil.WithHint(err, cmdutil.ExitFailure, "this shell switched in its own scope: `azc use - --scope process` returns to the context it used before")
+	return cmdutil.WithHint(err, cmdutil.ExitFailure, "this shell keeps its own previous context: `azc use - --scope process` returns to it")
 }
 
 // Where says where a change to scope applies: "process scope" (this shell
