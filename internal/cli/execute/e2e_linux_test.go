@@ -186,20 +186,11 @@ func TestTheUnencryptedStoreIsReportedOnce(t *testing.T) {
 func TestARefreshReportsTheUnencryptedStoreOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorldWrapped(t, 3, denyKeyctl)
-	const warning = "are stored unencrypted"
-	for _, args := range [][]string{
+	unencryptedOnce(t, w, [][]string{
 		{"context", "list", "--refresh", "-o", "none"},
 		{"subscription", "list", "--refresh", "-o", "none"},
 		{"tenant", "list", "--refresh", "-o", "none"},
-	} {
-		r := w.azc(t, nil, nil, args...)
-		if r.code != 0 {
-			t.Fatalf("%q: exit %d\nstderr:\n%s", args, r.code, r.stderr)
-		}
-		if n := strings.Count(r.stderr, warning); n != 1 {
-			t.Errorf("%q: the warning that the store is unencrypted came %d times, want once:\n%s", args, n, r.stderr)
-		}
-	}
+	})
 }
 
 // TestEveryCommandReportsTheUnencryptedStoreOnce: a command that opens
@@ -211,14 +202,21 @@ func TestARefreshReportsTheUnencryptedStoreOnce(t *testing.T) {
 func TestEveryCommandReportsTheUnencryptedStoreOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorldWrapped(t, 3, denyKeyctl)
-	const warning = "are stored unencrypted"
 	file := filepath.Join(t.TempDir(), "export.json")
-	for _, args := range [][]string{
+	unencryptedOnce(t, w, [][]string{
 		{"context", "export", "--with-credentials", "--file", file},
 		{"context", "remove", w.ids[0].context, "Other 1", w.ids[1].context, "--force"},
 		{"context", "import", file},
 		{"logout", "--all"},
-	} {
+	})
+}
+
+// unencryptedOnce runs each of cmds in w, in order, and requires each to
+// succeed saying once that the credentials are stored unencrypted.
+func unencryptedOnce(t *testing.T, w *world, cmds [][]string) {
+	t.Helper()
+	const warning = "are stored unencrypted"
+	for _, args := range cmds {
 		r := w.azc(t, nil, nil, args...)
 		if r.code != 0 {
 			t.Fatalf("%q: exit %d\nstderr:\n%s", args, r.code, r.stderr)
