@@ -4,17 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/tls"
-	"errors"
-	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 )
 
 // publicLoginHosts are the public cloud's Entra ID host names, the aliases instance
@@ -184,34 +180,15 @@ func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 func (s *Server) ListenProxy(addr string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.proxyLn != nil {
-		return errors.New("emulator proxy already started")
-	}
-	select {
-	case <-s.closed:
-		return errors.New("emulator closed")
-	default:
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := s.listenLocked(addr, s.proxyLn, "emulator proxy")
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
 	s.proxyLn = ln
 	s.proxyURL = "http://" + ln.Addr().String()
 	s.tunnels = &tunnelListener{addr: ln.Addr(), conns: make(chan net.Conn), done: make(chan struct{})}
-	quiet := log.New(io.Discard, "", 0)
-	s.tunnelSrv = &http.Server{
-		Handler:           http.HandlerFunc(s.serveImpersonated),
-		ReadHeaderTimeout: 10 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          quiet,
-	}
-	s.proxySrv = &http.Server{
-		Handler:           http.HandlerFunc(s.serveProxy),
-		ReadHeaderTimeout: 10 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          quiet,
-	}
+	s.tunnelSrv = newHTTPServer(http.HandlerFunc(s.serveImpersonated))
+	s.proxySrv = newHTTPServer(http.HandlerFunc(s.serveProxy))
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{s.tlsCert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
 	tunnelSrv, proxySrv, tunnels := s.tunnelSrv, s.proxySrv, s.tunnels
 	go func() { _ = tunnelSrv.Serve(tls.NewListener(tunnels, tlsCfg)) }()

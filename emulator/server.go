@@ -247,17 +247,9 @@ func (s *Server) Start() error { return s.Listen("127.0.0.1:0") }
 func (s *Server) Listen(addr string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ln != nil {
-		return errors.New("emulator already started")
-	}
-	select {
-	case <-s.closed:
-		return errors.New("emulator closed")
-	default:
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := s.listenLocked(addr, s.ln, "emulator")
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
 	tcp := ln.Addr().(*net.TCPAddr)
 	host := tcp.IP.String()
@@ -266,18 +258,43 @@ func (s *Server) Listen(addr string) error {
 	}
 	s.ln = ln
 	s.url = "https://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
-	s.srv = &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.tlsCert}, MinVersion: tls.VersionTLS12},
-		// TLS handshake failures from clients that do not trust the CA are expected; the
-		// library never writes to stderr.
-		ErrorLog: log.New(io.Discard, "", 0),
-	}
+	s.srv = newHTTPServer(s)
+	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{s.tlsCert}, MinVersion: tls.VersionTLS12}
 	srv := s.srv
 	go func() { _ = srv.ServeTLS(ln, "", "") }()
 	return nil
+}
+
+// listenLocked listens on addr for a listener of s that is held, when
+// started, in held; what names it in the error when it is. s.mu must be
+// held.
+func (s *Server) listenLocked(addr string, held net.Listener, what string) (net.Listener, error) {
+	if held != nil {
+		return nil, errors.New(what + " already started")
+	}
+	select {
+	case <-s.closed:
+		return nil, errors.New("emulator closed")
+	default:
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	return ln, nil
+}
+
+// newHTTPServer is an http.Server for h with the emulator's limits on a
+// request's header. Its errors are not logged: TLS handshake failures from
+// clients that do not trust the CA are expected, and the library never
+// writes to stderr.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
 }
 
 // Close stops the server, releases hanging requests and closes open connections.
