@@ -80,10 +80,15 @@ func (s *Server) authenticateARM(w http.ResponseWriter, r *http.Request) (*armCa
 	return c, true
 }
 
-// armRequest authenticates a request to one of ARM's own operations, which, as on
-// Azure, also need an api-version (any value): a signed-in request without one gets 400
-// MissingApiVersionParameter. On failure it has answered.
-func (s *Server) armRequest(w http.ResponseWriter, r *http.Request) (*armCaller, bool) {
+// armRequest checks a request to one of ARM's own operations, which allows the methods
+// allowed (else 405), then authenticates it; as on Azure, it also needs an api-version
+// (any value): a signed-in request without one gets 400 MissingApiVersionParameter. On
+// failure it has answered.
+func (s *Server) armRequest(w http.ResponseWriter, r *http.Request, allowed ...string) (*armCaller, bool) {
+	if !slices.Contains(allowed, r.Method) {
+		methodNotAllowed(w, r, allowed...)
+		return nil, false
+	}
 	c, ok := s.authenticateARM(w, r)
 	if !ok {
 		return nil, false
@@ -168,11 +173,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, n int, item func(i
 }
 
 func (s *Server) serveTenants(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		methodNotAllowed(w, r, http.MethodGet)
-		return
-	}
-	c, ok := s.armRequest(w, r)
+	c, ok := s.armRequest(w, r, http.MethodGet)
 	if !ok {
 		return
 	}
@@ -201,11 +202,7 @@ func subscriptionJSON(sub *subRec) map[string]any {
 }
 
 func (s *Server) serveSubscriptions(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		methodNotAllowed(w, r, http.MethodGet)
-		return
-	}
-	c, ok := s.armRequest(w, r)
+	c, ok := s.armRequest(w, r, http.MethodGet)
 	if !ok {
 		return
 	}

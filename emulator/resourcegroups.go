@@ -83,11 +83,7 @@ func (s *Server) visibleSubscription(w http.ResponseWriter, r *http.Request, c *
 
 // serveLocations lists the regions of a subscription the caller sees.
 func (s *Server) serveLocations(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		methodNotAllowed(w, r, http.MethodGet)
-		return
-	}
-	c, ok := s.armRequest(w, r)
+	c, ok := s.armRequest(w, r, http.MethodGet)
 	if !ok {
 		return
 	}
@@ -151,11 +147,7 @@ func (s *Server) serveResourceGroups(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		allowed = []string{http.MethodGet}
 	}
-	if !slices.Contains(allowed, r.Method) {
-		methodNotAllowed(w, r, allowed...)
-		return
-	}
-	c, ok := s.armRequest(w, r)
+	c, ok := s.armRequest(w, r, allowed...)
 	if !ok {
 		return
 	}
