@@ -156,6 +156,18 @@ func CheckEndpoint(v string) (string, error) {
 	return v, nil
 }
 
+// CheckAuthorityHost is CheckEndpoint of an environment's authority host,
+// which must be https too: Microsoft's sign-in libraries (MSAL) sign in only
+// over TLS, so every sign-in to a cloud whose host is plain http fails. (An
+// ARM endpoint may be plain http: a tool under azc exec may call it so.)
+func CheckAuthorityHost(v string) (string, error) {
+	v, err := CheckEndpoint(v)
+	if err == nil && !strings.HasPrefix(strings.ToLower(v), "https:") {
+		err = fmt.Errorf("%s is not an https URL: Microsoft's sign-in libraries sign in only over TLS", QuoteShort(v))
+	}
+	return v, err
+}
+
 // SetEnvironment adds the custom environment e, or replaces the custom one
 // of the same name. Built-in environments cannot be replaced. The name is
 // stored trimmed; one that is not UTF-8 is refused, as a context's is

@@ -125,7 +125,7 @@ func Import(data []byte) (*Imported, error) {
 
 // dropBadEndpoints leaves out, with a warning, each environment of the
 // file whose authority host or ARM endpoint `environment add` would
-// refuse (CheckEndpoint), or that azc exec could not hand to az
+// refuse (CheckAuthorityHost, CheckEndpoint), or that azc exec could not hand to az
 // (Environment.CheckExported), and keeps the others' as it keeps them:
 // its contexts then take the profile's environment of that name, or are
 // warned of as naming one it lacks (Merge).
@@ -137,7 +137,7 @@ func (imp *Imported) dropBadEndpoints() {
 			continue
 		}
 		var err error
-		if e.AuthorityHost, err = CheckEndpoint(e.AuthorityHost); err != nil {
+		if e.AuthorityHost, err = CheckAuthorityHost(e.AuthorityHost); err != nil {
 			imp.warnf("environment %s left out: its authorityHost %v", QuoteShort(e.Name), err)
 			continue
 		}

@@ -573,8 +573,9 @@ func TestImportRefusesAnEnvironmentNameWithSpacesAround(t *testing.T) {
 
 // TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL: an environment in
 // the file whose authority host or ARM endpoint `environment add` would
-// refuse (no absolute http(s) URL) is left out of the import with a
-// warning naming it: the one rule is CheckEndpoint's.
+// refuse (no absolute http(s) URL, or an authority host that is not https)
+// is left out of the import with a warning naming it: the rules are
+// CheckEndpoint's and CheckAuthorityHost's.
 func TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
 	t.Parallel()
 	env := func(authority, arm string) string {
@@ -592,8 +593,14 @@ func TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
 			t.Errorf("Import(%s) = %+v, %v; want the environment left out with a warning", data, imp, err)
 		}
 	}
-	imp, err := profile.Import([]byte(env("https://login.lab.test", "http://127.0.0.1:8443/arm/")))
-	if err != nil || len(imp.Environments) != 1 || imp.Environments[0].AuthorityHost != "https://login.lab.test/" {
+	// a plain http authority host: no sign-in to it would ever work
+	imp, err := profile.Import([]byte(env("HTTP://login.lab.test/", "https://arm.lab.test/")))
+	if err != nil || len(imp.Environments) != 0 || len(imp.Warnings) != 1 ||
+		!strings.Contains(imp.Warnings[0], `environment "lab" left out: its authorityHost "HTTP://login.lab.test/" is not an https URL`) {
+		t.Errorf("Import of an http authority host = %+v, %v; want the environment left out with a warning", imp, err)
+	}
+	imp, err = profile.Import([]byte(env("HTTPS://login.lab.test", "http://127.0.0.1:8443/arm/")))
+	if err != nil || len(imp.Environments) != 1 || imp.Environments[0].AuthorityHost != "HTTPS://login.lab.test/" {
 		t.Errorf("Import of good endpoints = %+v, %v; want them kept, as environment add keeps them (ending in /)", imp, err)
 	}
 }

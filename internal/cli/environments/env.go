@@ -104,7 +104,7 @@ type AddOptions struct {
 }
 
 // Validate checks the options and turns them into an environment: both
-// URLs absolute http(s), the audience defaulting to the ARM endpoint, the
+// URLs absolute, the authority host https, the ARM endpoint http(s), the audience defaulting to the ARM endpoint, the
 // CA file made absolute, readable and holding a PEM certificate.
 func (o *AddOptions) Validate() (profile.Environment, error) {
 	e := profile.Environment{Name: strings.TrimSpace(o.Name), ARMAudience: o.ARMAudience}
@@ -112,10 +112,10 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 		return e, cmdutil.UsageErrorf("environment name is empty")
 	}
 	var err error
-	if e.AuthorityHost, err = checkURL("--authority-host", o.AuthorityHost); err != nil {
+	if e.AuthorityHost, err = checkURL("--authority-host", o.AuthorityHost, profile.CheckAuthorityHost); err != nil {
 		return e, err
 	}
-	if e.ARMEndpoint, err = checkURL("--arm-endpoint", o.ARMEndpoint); err != nil {
+	if e.ARMEndpoint, err = checkURL("--arm-endpoint", o.ARMEndpoint, profile.CheckEndpoint); err != nil {
 		return e, err
 	}
 	if e.ARMAudience == "" {
@@ -150,11 +150,11 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 	return e, nil
 }
 
-func checkURL(flag, v string) (string, error) {
+func checkURL(flag, v string, check func(string) (string, error)) (string, error) {
 	if v == "" {
 		return "", cmdutil.UsageErrorf("%s is required", flag)
 	}
-	v, err := profile.CheckEndpoint(v)
+	v, err := check(v)
 	if err != nil {
 		return "", cmdutil.UsageErrorf("%s %w", flag, err)
 	}
