@@ -199,9 +199,10 @@ func newCmdContextSet(f *cmdutil.Factory, runF func(*contexts.SetOptions) error)
 		Use:   "set [--subscription ID|NAME] [--tenant ID|DOMAIN] [--name NAME] [--storage-account NAME] [--property KEY=VALUE]…",
 		Short: "Create or update a context and make it the default",
 		Long: `Create or update a context and make it the default in the chosen scope.
-With --subscription and/or --tenant it starts from a subscription or tenant the
-profile knows (preferring the current context's account); otherwise it updates
-the current context (or the one -c names). --name names it (--force takes a
+With --subscription and/or --tenant it starts from a subscription or tenant a
+context holds (preferring the current context's account), else from one ARM
+lists for the current context's account; otherwise it updates the current
+context (or the one -c names). --name names it (--force takes a
 name another context holds, removing that one); --property key=value adds an
 extended property, key= removes it.`,
 		Args: noArgs,
