@@ -82,6 +82,10 @@ func (o *LoginOptions) check() error {
 	switch {
 	case o.ResourceID != "" && !o.Identity:
 		return cmdutil.UsageErrorf("--resource-id is for --identity")
+	case o.ResourceID != "" && o.ClientID != "":
+		return cmdutil.UsageErrorf("--client-id and --resource-id both name the user-assigned identity: give one")
+	case o.CertificatePwdFile != "" && o.Certificate == "":
+		return cmdutil.UsageErrorf("--certificate-password-file is for --certificate")
 	case o.ClientID != "" && !o.ServicePrincipal && !o.Identity:
 		return cmdutil.UsageErrorf("--client-id is for --service-principal or --identity")
 	case o.AccountID != "" && o.AccessTokenFile == "":
