@@ -155,7 +155,7 @@ func newCmdContextRemove(f *cmdutil.Factory, runF func(*contexts.RemoveOptions) 
 	cmd := &cobra.Command{
 		Use:               "remove NAME…",
 		Aliases:           []string{"rm"},
-		Short:             "Remove contexts (asks before removing the default unless --force)",
+		Short:             "Remove contexts (asks before removing the default or this shell's context unless --force)",
 		Args:              minimumNArgs(1),
 		ValidArgsFunction: completeContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -166,7 +166,7 @@ func newCmdContextRemove(f *cmdutil.Factory, runF func(*contexts.RemoveOptions) 
 			return contexts.RemoveRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
-	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the default context without asking")
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the default context, or the one this shell uses, without asking")
 	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
