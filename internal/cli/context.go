@@ -155,7 +155,7 @@ func newCmdContextRemove(f *cmdutil.Factory, runF func(*contexts.RemoveOptions) 
 	cmd := &cobra.Command{
 		Use:               "remove NAME…",
 		Aliases:           []string{"rm"},
-		Short:             "Remove contexts (asks before removing the default unless --force)",
+		Short:             "Remove contexts (asks before removing the default or this shell's context unless --force)",
 		Args:              minimumNArgs(1),
 		ValidArgsFunction: completeContextNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -166,7 +166,7 @@ func newCmdContextRemove(f *cmdutil.Factory, runF func(*contexts.RemoveOptions) 
 			return contexts.RemoveRun(cmd.Context(), f, outputOf(cmd), opts)
 		},
 	}
-	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the default context without asking")
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the default context, or the one this shell uses, without asking")
 	addScopeFlag(cmd, &opts.Scope)
 	return cmd
 }
@@ -199,9 +199,10 @@ func newCmdContextSet(f *cmdutil.Factory, runF func(*contexts.SetOptions) error)
 		Use:   "set [--subscription ID|NAME] [--tenant ID|DOMAIN] [--name NAME] [--storage-account NAME] [--property KEY=VALUE]…",
 		Short: "Create or update a context and make it the default",
 		Long: `Create or update a context and make it the default in the chosen scope.
-With --subscription and/or --tenant it starts from a subscription or tenant the
-profile knows (preferring the current context's account); otherwise it updates
-the current context (or the one -c names). --name names it (--force takes a
+With --subscription and/or --tenant it starts from a subscription or tenant a
+context holds (preferring the current context's account), else from one ARM
+lists for the current context's account; otherwise it updates the current
+context (or the one -c names). --name names it (--force takes a
 name another context holds, removing that one); --property key=value adds an
 extended property, key= removes it.`,
 		Args: noArgs,

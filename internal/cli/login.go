@@ -71,6 +71,15 @@ nothing and exits 0.`,
 			if len(args) == 1 {
 				o.Account = args[0]
 			}
+			// --all is one of the four ways to name what goes, not a
+			// widening of another: beside a name it would sign out more
+			// than was named. $AZC_CONTEXT names no account here.
+			if o.All && o.Account != "" {
+				return cmdutil.UsageErrorf("ACCOUNT and --all exclude each other: name one account, or sign every account out with --all alone")
+			}
+			if o.All && contextFlag(cmd) != "" {
+				return cmdutil.UsageErrorf("--context and --all exclude each other: name one context, or sign every account out with --all alone")
+			}
 			o.Ref = contextRef(f, cmd)
 			if runF != nil {
 				return runF(o)

@@ -48,7 +48,7 @@ func Main(version string, args []string) int {
 	// started with INT ignored, which keeps ignoring it.
 	ctx, stop := childproc.InterruptContext(context.Background())
 	defer stop()
-	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
+	ios := cmdutil.System()
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
 	f.Front = front
 	self, _ := os.Executable()

@@ -82,10 +82,16 @@ func (o *LoginOptions) check() error {
 	switch {
 	case o.ResourceID != "" && !o.Identity:
 		return cmdutil.UsageErrorf("--resource-id is for --identity")
+	case o.ResourceID != "" && o.ClientID != "":
+		return cmdutil.UsageErrorf("--client-id and --resource-id both name the user-assigned identity: give one")
+	case o.CertificatePwdFile != "" && o.Certificate == "":
+		return cmdutil.UsageErrorf("--certificate-password-file is for --certificate")
 	case o.ClientID != "" && !o.ServicePrincipal && !o.Identity:
 		return cmdutil.UsageErrorf("--client-id is for --service-principal or --identity")
 	case o.AccountID != "" && o.AccessTokenFile == "":
 		return cmdutil.UsageErrorf("--account-id is for --access-token-file")
+	case o.Subscription != "" && o.SkipPopulation:
+		return cmdutil.UsageErrorf("--subscription picks one of the subscriptions the sign-in lists, and --skip-population lists none: give one of the two")
 	case o.MaxContexts < 0:
 		return cmdutil.UsageErrorf("--max-contexts %d: give a number of contexts, 1 or more (0, the default, keeps every subscription)", o.MaxContexts)
 	}

@@ -27,9 +27,9 @@ type IOStreams struct {
 }
 
 // System returns streams over the process's standard files, detecting
-// terminals. noColor is true when NO_COLOR is set (read by the caller);
-// TERM=dumb turns colour off too.
-func System(noColor bool) *IOStreams {
+// terminals. NO_COLOR set to anything but "" (no-color.org) and TERM=dumb
+// turn colour off.
+func System() *IOStreams {
 	return &IOStreams{
 		In:        os.Stdin,
 		Out:       os.Stdout,
@@ -37,7 +37,7 @@ func System(noColor bool) *IOStreams {
 		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
-		noColor:   noColor,
+		noColor:   os.Getenv("NO_COLOR") != "",
 		dumb:      os.Getenv("TERM") == "dumb",
 		width:     func() int { return termWidth(os.Stdout) },
 		errWidth:  func() int { return termWidth(os.Stderr) },

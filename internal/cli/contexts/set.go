@@ -14,7 +14,7 @@ import (
 // SetOptions are the inputs of `context set`.
 type SetOptions struct {
 	Ref            string // the context to start from when neither Subscription nor Tenant is given (-c, $AZC_CONTEXT, default)
-	Subscription   string // id or name of a subscription the profile knows
+	Subscription   string // id or name of a subscription: a context's, else one FindSubscription finds in ARM
 	Tenant         string // id or domain
 	Name           string
 	StorageAccount string

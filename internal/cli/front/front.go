@@ -18,7 +18,7 @@ import (
 // standard streams and environment, and returns the exit code. On Unix a
 // hand-over replaces this process with azc-full.
 func Main(version string, args []string) int {
-	ios := cmdutil.System(os.Getenv("NO_COLOR") != "")
+	ios := cmdutil.System()
 	f := cmdutil.NewFactory(ios, os.Getenv, version)
 	return Run(f, args)
 }
