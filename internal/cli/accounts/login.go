@@ -91,7 +91,8 @@ func (o *LoginOptions) check() error {
 	case o.AccountID != "" && o.AccessTokenFile == "":
 		return cmdutil.UsageErrorf("--account-id is for --access-token-file")
 	case o.Subscription != "" && o.SkipPopulation:
-		return cmdutil.UsageErrorf("--subscription picks one of the subscriptions the sign-in lists, and --skip-population lists none: give one of the two")
+		return cmdutil.WithHint(cmdutil.UsageErrorf("--subscription picks one of the subscriptions the sign-in lists, and --skip-population lists none"), cmdutil.ExitUsage,
+			"to make that subscription's context alone (as Connect-AzAccount -Subscription S -SkipContextPopulation does), sign in with --subscription S --max-contexts 1")
 	case o.MaxContexts < 0:
 		return cmdutil.UsageErrorf("--max-contexts %d: give a number of contexts, 1 or more (0, the default, keeps every subscription)", o.MaxContexts)
 	}
