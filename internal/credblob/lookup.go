@@ -28,6 +28,13 @@ func OneResource(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
 }
 
+// SomeScopes reports whether s can be an OAuth scope parameter: one scope
+// or more, separated by white space, each OneResource.
+func SomeScopes(s string) bool {
+	scopes := strings.Fields(s)
+	return len(scopes) > 0 && !slices.ContainsFunc(scopes, func(x string) bool { return !OneResource(x) })
+}
+
 // ErrNotSignedIn says an account has no usable credentials: not in the
 // profile, never signed in, signed out, or its store's key is gone. It
 // equals auth.ErrNotSignedIn (both are a NotSignedIn), here for the azc

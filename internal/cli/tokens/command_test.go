@@ -512,3 +512,28 @@ func TestAResourceIsOne(t *testing.T) {
 		}
 	}
 }
+
+// TestAScopeNamesOne: a --scope of white space alone, or holding a control
+// character, is refused as a usage error by both binaries before any
+// request: sent on, the identity provider answered of "openid
+// offline_access profile", the scopes MSAL adds, and never of the one given.
+func TestAScopeNamesOne(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, args := range [][]string{
+		{"token", "--scope", "  "},
+		{"token", "--scope", "https://vault.azure.net/.default\x00"},
+		{"token", "--scope", "https://vault.azure.net/.default\x1b[2J"},
+	} {
+		for _, light := range []bool{true, false} {
+			before := requests(h.s)
+			r := h.run(light, args...)
+			if r.code != cmdutil.ExitUsage || r.handedOver != nil || !strings.Contains(r.errOut, "give one or more, separated by spaces, without control characters") {
+				t.Errorf("%q (azc binary %v): exit %d, handed over %q, stderr %q; want a usage error", args, light, r.code, r.handedOver, r.errOut)
+			}
+			if n := requests(h.s) - before; n != 0 {
+				t.Errorf("%q (azc binary %v): %d requests", args, light, n)
+			}
+		}
+	}
+}

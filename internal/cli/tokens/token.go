@@ -63,6 +63,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if o.Resource != "" && !credblob.OneResource(o.Resource) {
 		return cmdutil.UsageErrorf("invalid --resource %s: give one, without white space or control characters", profile.QuoteShort(o.Resource))
 	}
+	if o.Scope != "" && !credblob.SomeScopes(o.Scope) {
+		return cmdutil.UsageErrorf("invalid --scope %s: give one or more, separated by spaces, without control characters", profile.QuoteShort(o.Scope))
+	}
 	if o.Subscription != "" && o.Tenant != "" {
 		return cmdutil.UsageErrorf("--subscription and --tenant exclude each other (a subscription names its tenant)")
 	}
