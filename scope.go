@@ -149,7 +149,7 @@ type AutosaveEnvError struct {
 }
 
 func (e *AutosaveEnvError) Error() string {
-	return fmt.Sprintf("invalid %s=%q: want true or false", e.Name, e.Value)
+	return fmt.Sprintf("invalid %s=%s: want true or false", e.Name, profile.QuoteShort(e.Value))
 }
 
 func parseAutosave(v string) (bool, error) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // Backend names, as Store.Backend reports them.
@@ -180,7 +182,7 @@ type EnvError struct {
 }
 
 func (e *EnvError) Error() string {
-	return fmt.Sprintf("invalid %s=%q: want 1 or 0 (true or false)", e.Name, e.Value)
+	return fmt.Sprintf("invalid %s=%s: want 1 or 0 (true or false)", e.Name, profile.QuoteShort(e.Value))
 }
 
 // InsecureError reports a credentials directory that other users can
