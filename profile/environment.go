@@ -187,7 +187,7 @@ func (p *Profile) setEnvironment(e Environment, at map[string]int) error {
 		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), errInvalidEnvironmentName{})
 	}
 	if _, ok := builtinEnvironment(e.Name); ok {
-		return fmt.Errorf("environment %s: %w", e.Name, ErrBuiltinEnvironment)
+		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), ErrBuiltinEnvironment)
 	}
 	e.BuiltIn = false
 	if i := p.environmentAt(e.Name, at); i >= 0 {

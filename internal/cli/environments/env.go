@@ -197,7 +197,16 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 				cmdutil.ExitFailure, fmt.Sprintf("remove this shell's first (`azc environment remove %s --scope process`), or give the user's another name", termtext.ShellWord(e.Name)))
 		}
 	}
-	if _, err := st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) }); err != nil {
+	_, err = st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) })
+	if errors.Is(err, profile.ErrBuiltinEnvironment) {
+		var names []string
+		for _, b := range profile.BuiltinEnvironments() {
+			names = append(names, b.Name)
+		}
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, fmt.Sprintf("give your cloud another name: %s and %s are azc's own",
+			strings.Join(names[:len(names)-1], ", "), names[len(names)-1]))
+	}
+	if err != nil {
 		return err
 	}
 	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, cmdutil.ScopeName(scope)))
