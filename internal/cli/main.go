@@ -83,6 +83,15 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd, err := root.ExecuteContextC(ctx)
 	path := ""
 	if cmd != nil {
+		if cmd.Name() == "help" && cmd.HasParent() {
+			// help's mistake is in the topic asked: its usage is the
+			// deepest command the topic names
+			topic, _, ferr := cmd.Parent().Find(cmd.Flags().Args())
+			if ferr != nil {
+				topic = cmd.Parent()
+			}
+			cmd = topic
+		}
 		path = cmd.CommandPath()
 	}
 	if cmdutil.Interrupted(ctx, err) {
