@@ -487,52 +487,36 @@ func TestNotSignedInIsAuths(t *testing.T) {
 	}
 }
 
-// TestAResourceIsOne: a --resource holding white space or a control
-// character is refused as a usage error, by the azc binary and by
+// TestAResourceIsOneAScopeSome: a --resource holding white space or a
+// control character, and a --scope of white space alone or holding a
+// control character, are refused as usage errors, by the azc binary and by
 // azc-full alike, before any request. Sent on, "https://x/ y" became two
-// scopes and the identity provider's error spoke of neither. (A --scope
-// may be several, as OAuth's scope parameter is.)
-func TestAResourceIsOne(t *testing.T) {
+// scopes and the identity provider's error spoke of neither, and a blank
+// scope had it answer of MSAL's own ("openid offline_access profile"). (A
+// --scope may be several, as OAuth's scope parameter is.)
+func TestAResourceIsOneAScopeSome(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	for _, args := range [][]string{
-		{"token", "--resource", "https://storage.azure.com/ https://vault.azure.net"},
-		{"token", "--resource", "https://storage.azure.com/\thttps://vault.azure.net"},
-		{"token", "--resource", "https://storage.azure.com/\n"},
+	const oneResource, someScopes = "give one, without white space or control characters", "give one or more, separated by spaces, without control characters"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"token", "--resource", "https://storage.azure.com/ https://vault.azure.net"}, oneResource},
+		{[]string{"token", "--resource", "https://storage.azure.com/\thttps://vault.azure.net"}, oneResource},
+		{[]string{"token", "--resource", "https://storage.azure.com/\n"}, oneResource},
+		{[]string{"token", "--scope", "  "}, someScopes},
+		{[]string{"token", "--scope", "https://vault.azure.net/.default\x00"}, someScopes},
+		{[]string{"token", "--scope", "https://vault.azure.net/.default\x1b[2J"}, someScopes},
 	} {
 		for _, light := range []bool{true, false} {
 			before := requests(h.s)
-			r := h.run(light, args...)
-			if r.code != cmdutil.ExitUsage || r.handedOver != nil || !strings.Contains(r.errOut, "give one, without white space or control characters") {
-				t.Errorf("%q (azc binary %v): exit %d, handed over %q, stderr %q; want a usage error", args, light, r.code, r.handedOver, r.errOut)
+			r := h.run(light, tc.args...)
+			if r.code != cmdutil.ExitUsage || r.handedOver != nil || !strings.Contains(r.errOut, tc.want) {
+				t.Errorf("%q (azc binary %v): exit %d, handed over %q, stderr %q; want a usage error", tc.args, light, r.code, r.handedOver, r.errOut)
 			}
 			if n := requests(h.s) - before; n != 0 {
-				t.Errorf("%q (azc binary %v): %d requests", args, light, n)
-			}
-		}
-	}
-}
-
-// TestAScopeNamesOne: a --scope of white space alone, or holding a control
-// character, is refused as a usage error by both binaries before any
-// request: sent on, the identity provider answered of "openid
-// offline_access profile", the scopes MSAL adds, and never of the one given.
-func TestAScopeNamesOne(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	for _, args := range [][]string{
-		{"token", "--scope", "  "},
-		{"token", "--scope", "https://vault.azure.net/.default\x00"},
-		{"token", "--scope", "https://vault.azure.net/.default\x1b[2J"},
-	} {
-		for _, light := range []bool{true, false} {
-			before := requests(h.s)
-			r := h.run(light, args...)
-			if r.code != cmdutil.ExitUsage || r.handedOver != nil || !strings.Contains(r.errOut, "give one or more, separated by spaces, without control characters") {
-				t.Errorf("%q (azc binary %v): exit %d, handed over %q, stderr %q; want a usage error", args, light, r.code, r.handedOver, r.errOut)
-			}
-			if n := requests(h.s) - before; n != 0 {
-				t.Errorf("%q (azc binary %v): %d requests", args, light, n)
+				t.Errorf("%q (azc binary %v): %d requests", tc.args, light, n)
 			}
 		}
 	}
