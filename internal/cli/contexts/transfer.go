@@ -217,16 +217,20 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	}
 	imp, err := profile.Import(data)
 	if err != nil {
+		name, file := opts.File, opts.File
+		if opts.File == "-" {
+			name, file = "standard input", "the file given on standard input"
+		}
 		hint := "azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json"
 		var dup *profile.DuplicateNameError
 		var newer *profile.NewerVersionError
 		switch {
 		case errors.As(err, &dup):
-			hint = fmt.Sprintf("edit %s to %s, then import it again", opts.File, dup.Fix())
+			hint = fmt.Sprintf("edit %s to %s, then import it again", file, dup.Fix())
 		case errors.As(err, &newer):
 			hint = newer.Hint()
 		}
-		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure, hint)
+		return cmdutil.WithHint(fmt.Errorf("%s: %w", name, err), cmdutil.ExitFailure, hint)
 	}
 	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
