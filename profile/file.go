@@ -556,12 +556,17 @@ func createTemp(tmp string) (*os.File, error) {
 }
 
 // renameOver is renameRetry, naming what is in the way when to is no
-// regular file (a directory).
+// regular file (a directory) or is a mount point (one file mounted on its
+// own, which no rename replaces).
 func renameOver(from, to string) error {
 	err := renameRetry(from, to)
 	if err != nil {
 		if fi, lerr := os.Lstat(to); lerr == nil && fi.IsDir() {
 			return notRegularError(to)
+		}
+		if errors.Is(err, syscall.EBUSY) {
+			return &UnsafePathError{Path: to, Problem: "is a mount point (a file mounted on its own, as `docker run -v FILE:…` mounts one), which azc cannot replace",
+				Fix: fmt.Sprintf("mount the directory that holds %s instead: azc replaces the file at each write", filepath.Base(to))}
 		}
 	}
 	return err
