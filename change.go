@@ -406,6 +406,10 @@ func apartName(name, acct string, n int) string {
 func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile, c *profile.Context) (string, error), error) {
 	var taken func(*profile.Context) bool
 	var errp error
+	// held is whether the other scope holds c's name at all, a lookup that
+	// reads nothing: p's names are searched only for a name it holds, so
+	// an import of thousands of contexts searches them for none.
+	var held func(*profile.Context) bool
 	switch {
 	case scope == profile.ScopeProcess && s.session != nil:
 		user, err := s.store.View()
@@ -413,17 +417,20 @@ func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile, c *pro
 			return nil, err
 		}
 		taken = takenIn(user, &errp)
+		held = func(c *profile.Context) bool { return user.NameIndex(c.Name) >= 0 }
 	case scope == profile.ScopeUser && s.session != nil:
 		sp, err := s.session.Load()
 		if err != nil {
 			return nil, sessionError(err)
 		}
 		taken = takenInSession(sp)
+		held = taken
 	default:
 		taken = takenInSession(nil)
+		held = taken
 	}
 	return func(p *profile.Profile, c *profile.Context) (string, error) {
-		if c.Name == "" || indexName(p, c.Name) >= 0 || !taken(c) {
+		if c.Name == "" || !held(c) || indexName(p, c.Name) >= 0 || !taken(c) {
 			return c.Name, errp
 		}
 		if j := keptApartIndex(p, c); j >= 0 {

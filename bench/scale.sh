@@ -6,6 +6,7 @@
 # 10,000 with its line at 1,000 (10× the input should cost about 10× the CPU, not 100×).
 #   - context remove of every other context by name, and by subscription id, in one call;
 #   - logout of one of two accounts (half the contexts); context export of every other name;
+#   - import of the profile's own export (every context named, each updated);
 #   - import of az's azureProfile.json and Azure PowerShell's AzureRmContext.json whose
 #     subscriptions each have an account of their own, then subscription list, logout of one
 #     account and context list -o json over those accounts;
@@ -112,6 +113,8 @@ for n in "${sizes[@]}"; do
   run "context remove --force, $((n / 2)) subscription ids" "$s" context remove --force "${ids[@]}"
   run "logout of one account ($((n / 2)) contexts)" "$s" logout user0@contoso.com
   run "context export, $((n / 2)) names" "$s" context export --file "$work/export.json" --force "${names[@]}"
+  AZC_CONFIG_DIR=$s "$azc" context export --file "$work/all.json" --force 2>/dev/null
+  run "context import of its own export, $n contexts" "$s" context import "$work/all.json"
   run "use <subscription id>" "$s" use 00000007-1111-2222-3333-444444444444
   run "__complete use sub-0000" "$s" __complete use sub-0000
   for kind in az ps; do
