@@ -14,7 +14,9 @@ import (
 // be replaced by a rename, so every write fails. The write names the file
 // and the way out (an *UnsafePathError); it said only "rename
 // …/profile.json.tmp …/profile.json: device or resource busy". The file
-// is unchanged and no temporary file is left. A bind mount needs root.
+// is unchanged and no temporary file is left. CheckFiles (azc doctor)
+// reports it before any write fails; it said every check was ok. A bind
+// mount needs root.
 func TestAWriteOverAFileMountedOnItsOwnNamesIt(t *testing.T) {
 	t.Parallel()
 	s := openTemp(t)
@@ -37,6 +39,17 @@ func TestAWriteOverAFileMountedOnItsOwnNamesIt(t *testing.T) {
 			t.Errorf("unmount %s: %v", s.Path(), err)
 		}
 	})
+	// azc doctor reports it before a write fails
+	found := false
+	for _, c := range CheckFiles(filepath.Dir(s.Path())) {
+		var ue *UnsafePathError
+		if c.Path == s.Path() && errors.As(c.Err, &ue) && ue.Problem == mountPointError(s.Path()).(*UnsafePathError).Problem {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("CheckFiles does not report %s as a mount point", s.Path())
+	}
 	_, err = s.Update(func(p *Profile) error { p.DefaultContext = "b"; return nil })
 	wantUnsafe(t, err, s.Path(), "is a mount point")
 	if p, err := s.Load(); err != nil || p.DefaultContext != "a" {
