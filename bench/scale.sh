@@ -14,7 +14,8 @@
 #   - completion of context names;
 #   - in a shell's session holding as many contexts as the profile: context list -o json,
 #     completion, prompt, context remove --scope process of every other session context,
-#     autosave enable (which moves the session's contexts into the profile).
+#     autosave enable (which moves the session's contexts into the profile), an import into
+#     the session of the profile's names for other subscriptions (each renamed apart).
 # Usage: bench/scale.sh [SIZE...]   (default: 1000 10000)
 set -euo pipefail
 sizes=("$@")
@@ -142,6 +143,9 @@ for n in "${sizes[@]}"; do
   run "session: prompt" "$s" prompt
   run "session: context remove --scope process, $((n / 2)) names" "$s" context remove --force --scope process "${snames[@]}"
   run "session: autosave enable --scope process" "$s" autosave enable --scope process
+  # the profile's own names for other subscriptions: each is renamed apart in the session
+  sed 's/-444444444444"/-555555555555"/g' "$work/all.json" >"$work/other.json"
+  run "session: import --scope process of the profile's names" "$s" context import --scope process "$work/other.json"
   unset AZC_SESSION rt
 done
 echo "== load after: $(uptime)"

@@ -279,19 +279,26 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	}
 	// names the other scope holds for other identities went to distinct
-	// ones: report the names as they are now, and each rename
+	// ones: report the names as they are now (looked up by NameKey, one
+	// pass, as an import may rename thousands), and each rename. No
+	// rename's new name is another's old one: a context is renamed to a
+	// name no other context holds.
+	renamed := make(map[string]string, len(ch.Renamed))
 	for _, r := range ch.Renamed {
+		renamed[profile.NameKey(r.Old)] = r.New
+		res.Warnings = append(res.Warnings, RenameWarning(scope, r, "imported"))
+	}
+	if len(renamed) > 0 {
 		for _, names := range [][]string{res.Added, res.Updated} {
 			for i := range names {
-				if profile.SameName(names[i], r.Old) {
-					names[i] = r.New
+				if n, ok := renamed[profile.NameKey(names[i])]; ok {
+					names[i] = n
 				}
 			}
 		}
-		if profile.SameName(res.Default, r.Old) {
-			res.Default = r.New
+		if n, ok := renamed[profile.NameKey(res.Default)]; ok {
+			res.Default = n
 		}
-		res.Warnings = append(res.Warnings, RenameWarning(scope, r, "imported"))
 	}
 	result := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
 		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}
