@@ -322,17 +322,25 @@ func names(p *profile.Profile) map[string]bool {
 // distinct name, and points p's default at it; it returns those renames.
 func keepApart(p *profile.Profile, before map[string]bool, taken func(*profile.Context) bool) []Rename {
 	var renamed []Rename
+	var at map[string]int // p's names (namesAt), made at the first rename
 	for i := range p.Contexts {
 		c := &p.Contexts[i]
 		if before[fold(c.Name)] || !taken(c) {
 			continue
 		}
+		if at == nil {
+			at = namesAt(p)
+		}
 		old := c.Name
-		c.Name = distinctName(p, c, func(n string) bool {
+		c.Name = distinctName(p, at, c, func(n string) bool {
 			t := *c
 			t.Name = n
 			return taken(&t)
 		})
+		if j, ok := at[fold(old)]; ok && j == i {
+			delete(at, fold(old))
+		}
+		at[fold(c.Name)] = i
 		if sameName(p.DefaultContext, old) {
 			p.DefaultContext = c.Name
 		}
@@ -376,11 +384,12 @@ func takenInSession(sess *profile.Profile) func(*profile.Context) bool {
 
 // distinctName is the name c gets when its own is taken: the first of its
 // apart names that no other context of p holds and taken does not report.
-func distinctName(p *profile.Profile, c *profile.Context, taken func(string) bool) string {
+// at is p's names (namesAt), which the caller keeps as p's names change.
+func distinctName(p *profile.Profile, at map[string]int, c *profile.Context, taken func(string) bool) string {
 	acct := p.AccountID(c)
 	for n := 1; ; n++ {
 		name := apartName(c.Name, acct, n)
-		if j := indexName(p, name); (j < 0 || &p.Contexts[j] == c) && !taken(name) {
+		if j, ok := at[fold(name)]; (!ok || &p.Contexts[j] == c) && !taken(name) {
 			return name
 		}
 	}
