@@ -411,8 +411,10 @@ func apartName(name, acct string, n int) string {
 // a change under that name made c's identity a context of a distinct name
 // (keepApart), and the same change again is to update that one, not add
 // another; else c.Name. Call it inside the change's fn, on the profile fn
-// is given; its error is the one of reading a context of the profile.
-func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile, c *profile.Context) (string, error), error) {
+// is given, and the function it returns for each context, before p
+// changes (it keeps an index of p's names); its error is the one of
+// reading a context of the profile.
+func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile) func(c *profile.Context) (string, error), error) {
 	var taken func(*profile.Context) bool
 	var errp error
 	// held is whether the other scope holds c's name at all, a lookup that
@@ -438,26 +440,36 @@ func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile, c *pro
 		taken = takenInSession(nil)
 		held = taken
 	}
-	return func(p *profile.Profile, c *profile.Context) (string, error) {
-		if c.Name == "" || !held(c) || indexName(p, c.Name) >= 0 || !taken(c) {
+	return func(p *profile.Profile) func(c *profile.Context) (string, error) {
+		var at map[string]int // p's names (namesAt), made when first asked
+		return func(c *profile.Context) (string, error) {
+			if c.Name == "" || !held(c) {
+				return c.Name, errp
+			}
+			if at == nil {
+				at = namesAt(p)
+			}
+			if hasName(at, fold(c.Name)) || !taken(c) {
+				return c.Name, errp
+			}
+			if j := keptApartIndex(p, at, c); j >= 0 {
+				return p.Contexts[j].Name, nil
+			}
 			return c.Name, errp
 		}
-		if j := keptApartIndex(p, c); j >= 0 {
-			return p.Contexts[j].Name, nil
-		}
-		return c.Name, errp
 	}, nil
 }
 
 // keptApartIndex is the position in p of the context of c's identity that
 // a change naming it c.Name made before, when the other scope held that
 // name: the first of c's apart names that p holds for c's identity, among
-// those p holds one after the other; -1 when there is none.
-func keptApartIndex(p *profile.Profile, c *profile.Context) int {
+// those p holds one after the other; -1 when there is none. at is p's
+// names (namesAt).
+func keptApartIndex(p *profile.Profile, at map[string]int, c *profile.Context) int {
 	acct := p.AccountID(c)
 	for n := 1; ; n++ {
-		j := indexName(p, apartName(c.Name, acct, n))
-		if j < 0 {
+		j, ok := at[fold(apartName(c.Name, acct, n))]
+		if !ok {
 			return -1
 		}
 		if p.Contexts[j].SameIdentity(c) {

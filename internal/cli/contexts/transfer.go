@@ -261,9 +261,10 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 			// context an import of it made before is the one to update
 			named := *imp
 			named.Contexts = slices.Clone(imp.Contexts)
+			nameIn := apart(p)
 			for i := range named.Contexts {
 				var err error
-				if named.Contexts[i].Name, err = apart(p, &named.Contexts[i]); err != nil {
+				if named.Contexts[i].Name, err = nameIn(&named.Contexts[i]); err != nil {
 					return err
 				}
 			}
