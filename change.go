@@ -322,17 +322,25 @@ func names(p *profile.Profile) map[string]bool {
 // distinct name, and points p's default at it; it returns those renames.
 func keepApart(p *profile.Profile, before map[string]bool, taken func(*profile.Context) bool) []Rename {
 	var renamed []Rename
+	var at map[string]int // p's names (namesAt), made at the first rename
 	for i := range p.Contexts {
 		c := &p.Contexts[i]
 		if before[fold(c.Name)] || !taken(c) {
 			continue
 		}
+		if at == nil {
+			at = namesAt(p)
+		}
 		old := c.Name
-		c.Name = distinctName(p, c, func(n string) bool {
+		c.Name = distinctName(p, at, c, func(n string) bool {
 			t := *c
 			t.Name = n
 			return taken(&t)
 		})
+		if j, ok := at[fold(old)]; ok && j == i {
+			delete(at, fold(old))
+		}
+		at[fold(c.Name)] = i
 		if sameName(p.DefaultContext, old) {
 			p.DefaultContext = c.Name
 		}
@@ -376,11 +384,12 @@ func takenInSession(sess *profile.Profile) func(*profile.Context) bool {
 
 // distinctName is the name c gets when its own is taken: the first of its
 // apart names that no other context of p holds and taken does not report.
-func distinctName(p *profile.Profile, c *profile.Context, taken func(string) bool) string {
+// at is p's names (namesAt), which the caller keeps as p's names change.
+func distinctName(p *profile.Profile, at map[string]int, c *profile.Context, taken func(string) bool) string {
 	acct := p.AccountID(c)
 	for n := 1; ; n++ {
 		name := apartName(c.Name, acct, n)
-		if j := indexName(p, name); (j < 0 || &p.Contexts[j] == c) && !taken(name) {
+		if j, ok := at[fold(name)]; (!ok || &p.Contexts[j] == c) && !taken(name) {
 			return name
 		}
 	}
@@ -402,10 +411,16 @@ func apartName(name, acct string, n int) string {
 // a change under that name made c's identity a context of a distinct name
 // (keepApart), and the same change again is to update that one, not add
 // another; else c.Name. Call it inside the change's fn, on the profile fn
-// is given; its error is the one of reading a context of the profile.
-func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile, c *profile.Context) (string, error), error) {
+// is given, and the function it returns for each context, before p
+// changes (it keeps an index of p's names); its error is the one of
+// reading a context of the profile.
+func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile) func(c *profile.Context) (string, error), error) {
 	var taken func(*profile.Context) bool
 	var errp error
+	// held is whether the other scope holds c's name at all, a lookup that
+	// reads nothing: p's names are searched only for a name it holds, so
+	// an import of thousands of contexts searches them for none.
+	var held func(*profile.Context) bool
 	switch {
 	case scope == profile.ScopeProcess && s.session != nil:
 		user, err := s.store.View()
@@ -413,35 +428,48 @@ func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile, c *pro
 			return nil, err
 		}
 		taken = takenIn(user, &errp)
+		held = func(c *profile.Context) bool { return user.NameIndex(c.Name) >= 0 }
 	case scope == profile.ScopeUser && s.session != nil:
 		sp, err := s.session.Load()
 		if err != nil {
 			return nil, sessionError(err)
 		}
 		taken = takenInSession(sp)
+		held = taken
 	default:
 		taken = takenInSession(nil)
+		held = taken
 	}
-	return func(p *profile.Profile, c *profile.Context) (string, error) {
-		if c.Name == "" || indexName(p, c.Name) >= 0 || !taken(c) {
+	return func(p *profile.Profile) func(c *profile.Context) (string, error) {
+		var at map[string]int // p's names (namesAt), made when first asked
+		return func(c *profile.Context) (string, error) {
+			if c.Name == "" || !held(c) {
+				return c.Name, errp
+			}
+			if at == nil {
+				at = namesAt(p)
+			}
+			if hasName(at, fold(c.Name)) || !taken(c) {
+				return c.Name, errp
+			}
+			if j := keptApartIndex(p, at, c); j >= 0 {
+				return p.Contexts[j].Name, nil
+			}
 			return c.Name, errp
 		}
-		if j := keptApartIndex(p, c); j >= 0 {
-			return p.Contexts[j].Name, nil
-		}
-		return c.Name, errp
 	}, nil
 }
 
 // keptApartIndex is the position in p of the context of c's identity that
 // a change naming it c.Name made before, when the other scope held that
 // name: the first of c's apart names that p holds for c's identity, among
-// those p holds one after the other; -1 when there is none.
-func keptApartIndex(p *profile.Profile, c *profile.Context) int {
+// those p holds one after the other; -1 when there is none. at is p's
+// names (namesAt).
+func keptApartIndex(p *profile.Profile, at map[string]int, c *profile.Context) int {
 	acct := p.AccountID(c)
 	for n := 1; ; n++ {
-		j := indexName(p, apartName(c.Name, acct, n))
-		if j < 0 {
+		j, ok := at[fold(apartName(c.Name, acct, n))]
+		if !ok {
 			return -1
 		}
 		if p.Contexts[j].SameIdentity(c) {

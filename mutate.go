@@ -694,7 +694,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			if err := profile.CheckName(want.Name); err != nil {
 				return err
 			}
-			name, err := apart(p, &want)
+			name, err := apart(p)(&want)
 			if err != nil {
 				return err
 			}

@@ -312,7 +312,7 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 				name := c.Name
 				i, ok := at[fold(c.Name)]
 				if ok && !p.Contexts[i].SameIdentity(&c) {
-					c.Name = distinctName(p, &c, func(n string) bool { return hasName(sessAt, fold(n)) })
+					c.Name = distinctName(p, at, &c, func(n string) bool { return hasName(sessAt, fold(n)) })
 					ok = false
 				}
 				keepEnvironment(p, c.Environment, sp)

@@ -6,6 +6,7 @@
 # 10,000 with its line at 1,000 (10× the input should cost about 10× the CPU, not 100×).
 #   - context remove of every other context by name, and by subscription id, in one call;
 #   - logout of one of two accounts (half the contexts); context export of every other name;
+#   - import of the profile's own export (every context named, each updated);
 #   - import of az's azureProfile.json and Azure PowerShell's AzureRmContext.json whose
 #     subscriptions each have an account of their own, then subscription list, logout of one
 #     account and context list -o json over those accounts;
@@ -13,7 +14,8 @@
 #   - completion of context names;
 #   - in a shell's session holding as many contexts as the profile: context list -o json,
 #     completion, prompt, context remove --scope process of every other session context,
-#     autosave enable (which moves the session's contexts into the profile).
+#     autosave enable (which moves the session's contexts into the profile), an import into
+#     the session of the profile's names for other subscriptions (each renamed apart).
 # Usage: bench/scale.sh [SIZE...]   (default: 1000 10000)
 set -euo pipefail
 sizes=("$@")
@@ -112,6 +114,8 @@ for n in "${sizes[@]}"; do
   run "context remove --force, $((n / 2)) subscription ids" "$s" context remove --force "${ids[@]}"
   run "logout of one account ($((n / 2)) contexts)" "$s" logout user0@contoso.com
   run "context export, $((n / 2)) names" "$s" context export --file "$work/export.json" --force "${names[@]}"
+  AZC_CONFIG_DIR=$s "$azc" context export --file "$work/all.json" --force 2>/dev/null
+  run "context import of its own export, $n contexts" "$s" context import "$work/all.json"
   run "use <subscription id>" "$s" use 00000007-1111-2222-3333-444444444444
   run "__complete use sub-0000" "$s" __complete use sub-0000
   for kind in az ps; do
@@ -139,6 +143,9 @@ for n in "${sizes[@]}"; do
   run "session: prompt" "$s" prompt
   run "session: context remove --scope process, $((n / 2)) names" "$s" context remove --force --scope process "${snames[@]}"
   run "session: autosave enable --scope process" "$s" autosave enable --scope process
+  # the profile's own names for other subscriptions: each is renamed apart in the session
+  sed 's/-444444444444"/-555555555555"/g' "$work/all.json" >"$work/other.json"
+  run "session: import --scope process of the profile's names" "$s" context import --scope process "$work/other.json"
   unset AZC_SESSION rt
 done
 echo "== load after: $(uptime)"

@@ -225,7 +225,7 @@ func (p *Profile) RemoveEnvironment(name string) error {
 		}
 	}
 	if len(users) > 0 {
-		return fmt.Errorf("environment %s is used by %s: %w", QuoteShort(name), listed(users), ErrEnvironmentInUse)
+		return fmt.Errorf("environment %s is used by %s: %w", QuoteShort(name), QuoteList(users), ErrEnvironmentInUse)
 	}
 	p.Environments = append(p.Environments[:idx], p.Environments[idx+1:]...)
 	return nil

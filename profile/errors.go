@@ -240,21 +240,23 @@ type AmbiguousError struct {
 	Kind string
 }
 
-// maxListed is how many names an error lists (an AmbiguousError's
+// maxListed is how many names QuoteList lists (an AmbiguousError's
 // candidates, the contexts that use an environment); the rest are counted,
 // so that an error about thousands of contexts is one short line.
 const maxListed = 10
 
 func (e *AmbiguousError) Error() string {
 	if e.Kind != "" && e.Kind != "context" {
-		return fmt.Sprintf("%s %s is ambiguous: contexts %s hold it", e.Kind, QuoteShort(e.Ref), listed(e.Candidates))
+		return fmt.Sprintf("%s %s is ambiguous: contexts %s hold it", e.Kind, QuoteShort(e.Ref), QuoteList(e.Candidates))
 	}
-	return fmt.Sprintf("context %s is ambiguous: it matches %s", QuoteShort(e.Ref), listed(e.Candidates))
+	return fmt.Sprintf("context %s is ambiguous: it matches %s", QuoteShort(e.Ref), QuoteList(e.Candidates))
 }
 
-// listed quotes the first maxListed names, comma-separated, and counts the
-// rest: `"a", "b" and 3 more`.
-func listed(names []string) string {
+// QuoteList quotes the first ten names (QuoteShort), comma-separated, and
+// counts the rest: `"a", "b" and 3 more`. Errors and azc doctor's
+// warnings list contexts with it, so that each stays one short line at
+// thousands of contexts.
+func QuoteList(names []string) string {
 	more := ""
 	if len(names) > maxListed {
 		names, more = names[:maxListed], fmt.Sprintf(" and %d more", len(names)-maxListed)

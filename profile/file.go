@@ -556,15 +556,26 @@ func createTemp(tmp string) (*os.File, error) {
 }
 
 // renameOver is renameRetry, naming what is in the way when to is no
-// regular file (a directory).
+// regular file (a directory) or is a mount point (one file mounted on its
+// own, which no rename replaces).
 func renameOver(from, to string) error {
 	err := renameRetry(from, to)
 	if err != nil {
 		if fi, lerr := os.Lstat(to); lerr == nil && fi.IsDir() {
 			return notRegularError(to)
 		}
+		if errors.Is(err, syscall.EBUSY) {
+			return mountPointError(to)
+		}
 	}
 	return err
+}
+
+// mountPointError is the error of a file mounted on its own, which no
+// rename replaces: every write of it fails.
+func mountPointError(path string) error {
+	return &UnsafePathError{Path: path, Problem: "is a mount point (a file mounted on its own, as `docker run -v FILE:…` mounts one), which azc cannot replace",
+		Fix: fmt.Sprintf("mount the directory that holds %s instead: azc replaces the file at each write", filepath.Base(path))}
 }
 
 func notRegularError(path string) error {
@@ -666,7 +677,8 @@ type FileCheck struct {
 // a directory where a write puts a file is reported; a symbolic link, FIFO
 // or socket at a temporary name is in Warn. profile.json or its
 // backup with a name besides the two (a hard link from elsewhere) is in
-// Warn (CheckLinks).
+// Warn (CheckLinks). A profile.json mounted on its own, which no write can
+// replace, is refused where the system tells (Linux).
 func CheckFiles(dir string) []FileCheck {
 	dir = filepath.Clean(dir)
 	checks := []FileCheck{{Name: "state directory", Path: dir}}
@@ -686,6 +698,9 @@ func CheckFiles(dir string) []FileCheck {
 			c.Err = checkSize(c.Path, size)
 			if c.Name == "profile file" {
 				c.Warn = CheckLinks(f, c.Path, filepath.Join(dir, BackupName), filepath.Join(dir, BackupName+".tmp"))
+				if c.Err == nil && mountedOnItsOwn(c.Path) {
+					c.Err = mountPointError(c.Path) // every write fails
+				}
 			}
 		}
 		if f != nil {

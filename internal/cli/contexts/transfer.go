@@ -217,16 +217,20 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	}
 	imp, err := profile.Import(data)
 	if err != nil {
+		name, file := opts.File, opts.File
+		if opts.File == "-" {
+			name, file = "standard input", "the file given on standard input"
+		}
 		hint := "azc reads its own exports, Azure PowerShell's Save-AzContext / AzureRmContext.json and az's azureProfile.json"
 		var dup *profile.DuplicateNameError
 		var newer *profile.NewerVersionError
 		switch {
 		case errors.As(err, &dup):
-			hint = fmt.Sprintf("edit %s to %s, then import it again", opts.File, dup.Fix())
+			hint = fmt.Sprintf("edit %s to %s, then import it again", file, dup.Fix())
 		case errors.As(err, &newer):
 			hint = newer.Hint()
 		}
-		return cmdutil.WithHint(fmt.Errorf("%s: %w", opts.File, err), cmdutil.ExitFailure, hint)
+		return cmdutil.WithHint(fmt.Errorf("%s: %w", name, err), cmdutil.ExitFailure, hint)
 	}
 	st, scope, err := cmdutil.StateAndScope(f, opts.Scope)
 	if err != nil {
@@ -257,9 +261,10 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 			// context an import of it made before is the one to update
 			named := *imp
 			named.Contexts = slices.Clone(imp.Contexts)
+			nameIn := apart(p)
 			for i := range named.Contexts {
 				var err error
-				if named.Contexts[i].Name, err = apart(p, &named.Contexts[i]); err != nil {
+				if named.Contexts[i].Name, err = nameIn(&named.Contexts[i]); err != nil {
 					return err
 				}
 			}
@@ -275,19 +280,26 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	}
 	// names the other scope holds for other identities went to distinct
-	// ones: report the names as they are now, and each rename
+	// ones: report the names as they are now (looked up by NameKey, one
+	// pass, as an import may rename thousands), and each rename. No
+	// rename's new name is another's old one: a context is renamed to a
+	// name no other context holds.
+	renamed := make(map[string]string, len(ch.Renamed))
 	for _, r := range ch.Renamed {
+		renamed[profile.NameKey(r.Old)] = r.New
+		res.Warnings = append(res.Warnings, RenameWarning(scope, r, "imported"))
+	}
+	if len(renamed) > 0 {
 		for _, names := range [][]string{res.Added, res.Updated} {
 			for i := range names {
-				if profile.SameName(names[i], r.Old) {
-					names[i] = r.New
+				if n, ok := renamed[profile.NameKey(names[i])]; ok {
+					names[i] = n
 				}
 			}
 		}
-		if profile.SameName(res.Default, r.Old) {
-			res.Default = r.New
+		if n, ok := renamed[profile.NameKey(res.Default)]; ok {
+			res.Default = n
 		}
-		res.Warnings = append(res.Warnings, RenameWarning(scope, r, "imported"))
 	}
 	result := ImportResult{Format: string(imp.Format), Added: nonNil(res.Added), Updated: nonNil(res.Updated),
 		Environments: nonNil(res.Environments), Default: res.Default, Warnings: nonNil(append(imp.Warnings, res.Warnings...))}

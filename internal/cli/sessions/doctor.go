@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -489,17 +488,14 @@ func reportMissing(p *profile.Profile, missing []string, contexts map[string][]s
 }
 
 // contextsText is names as a warning counts and quotes them:
-// `2 contexts ("Prod", "Dev")`.
+// `2 contexts ("Prod", "Dev")`, listed as errors list them
+// (profile.QuoteList).
 func contextsText(names []string) string {
-	quoted := make([]string, len(names))
-	for i, n := range names {
-		quoted[i] = strconv.Quote(n)
-	}
 	noun := "contexts"
 	if len(names) == 1 {
 		noun = "context"
 	}
-	return fmt.Sprintf("%d %s (%s)", len(names), noun, strings.Join(quoted, ", "))
+	return fmt.Sprintf("%d %s (%s)", len(names), noun, profile.QuoteList(names))
 }
 
 // reportNoSecret warns of each service principal of keys, not missing,
