@@ -137,6 +137,19 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 	return code
 }
 
+// example is the first of names short enough to give as an example to
+// paste, as a shell word (termtext.ShellWord) of at most maxExample bytes:
+// cut short, it would be no example; false when there is none.
+func example(names []string) (string, bool) {
+	const maxExample = 80
+	for _, n := range names {
+		if w := termtext.ShellWord(n); len(w) <= maxExample {
+			return w, true
+		}
+	}
+	return "", false
+}
+
 // onCommandLine reports whether ref is on the command line args, before a
 // "--" (what follows is exec's command): an argument of its own, or a
 // flag's value after '=' (see sameRef).
@@ -325,13 +338,18 @@ func classify(err error) (int, []string) {
 	case errors.As(err, &unusable):
 	case errors.As(err, &amb):
 		code = ExitUsage
+		eg, ok := example(amb.Candidates)
 		switch {
 		case len(amb.Candidates) == 0:
+		case amb.Kind != "" && amb.Kind != "context" && ok:
+			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context, e.g. %s", amb.Kind, eg))
 		case amb.Kind != "" && amb.Kind != "context":
-			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context, e.g. %s", amb.Kind, termtext.ShellWord(amb.Candidates[0])))
-		default:
+			hints = append(hints, fmt.Sprintf("give the %s's id, or name its context: `azc context list` shows them", amb.Kind))
+		case ok:
 			// any command that takes a context gets it: use, exec -c, token -c
-			hints = append(hints, "name one exactly, e.g. "+termtext.ShellWord(amb.Candidates[0]))
+			hints = append(hints, "name one exactly, e.g. "+eg)
+		default:
+			hints = append(hints, "name one exactly: `azc context list` shows them")
 		}
 	case errors.As(err, &nf):
 		switch nf.Kind {
