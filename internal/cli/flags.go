@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,7 +28,7 @@ func contextFlag(cmd *cobra.Command) string {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return cmdutil.UsageErrorf("%s takes %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
+			return cmdutil.UsageErrorf("%s takes %s, got %d", cmd.CommandPath(), cmdutil.Plural(n, "argument"), len(args))
 		}
 		return nil
 	}
@@ -39,7 +38,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 func maximumNArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return cmdutil.UsageErrorf("%s takes at most %s, got %d", cmd.CommandPath(), plural(n, "argument"), len(args))
+			return cmdutil.UsageErrorf("%s takes at most %s, got %d", cmd.CommandPath(), cmdutil.Plural(n, "argument"), len(args))
 		}
 		return nil
 	}
@@ -49,7 +48,7 @@ func maximumNArgs(n int) cobra.PositionalArgs {
 func minimumNArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return cmdutil.UsageErrorf("%s needs at least %s", cmd.CommandPath(), plural(n, "argument"))
+			return cmdutil.UsageErrorf("%s needs at least %s", cmd.CommandPath(), cmdutil.Plural(n, "argument"))
 		}
 		return nil
 	}
@@ -61,13 +60,6 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return cmdutil.UsageErrorf("%s takes no arguments, got %s", cmd.CommandPath(), profile.QuoteShort(args[0]))
 	}
 	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // groupCommand makes cmd a command group: run bare it prints its help; run

@@ -539,3 +539,12 @@ func writeTSV(w io.Writer, n *node) error {
 	}
 	return bw.Flush()
 }
+
+// Plural is n and word, in the plural unless n is 1 ("1 context", "2
+// contexts").
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

@@ -167,7 +167,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 			accountKeys = append(accountKeys, c.Account)
 		}
 		loaded = p
-		add("profile", "ok", "%s: %d contexts, %d accounts, generation %d", st.Store().Path(), len(p.Contexts), len(p.Accounts), p.Generation)
+		add("profile", "ok", "%s: %s, %s, generation %d", st.Store().Path(), cmdutil.Plural(len(p.Contexts), "context"), cmdutil.Plural(len(p.Accounts), "account"), p.Generation)
 		switch free, err := st.Store().LockFree(); {
 		case err != nil:
 			add("profile lock", "fail", "%s", failed(err))
@@ -215,7 +215,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		o := sess.Owner()
 		detail := fmt.Sprintf("%s in %s, owned by pid %d", sess.ID(), filepath.Dir(sess.Dir()), o.PID)
 		if p, err := sess.Load(); err == nil {
-			detail += fmt.Sprintf(", %d contexts", len(p.Contexts))
+			detail += ", " + cmdutil.Plural(len(p.Contexts), "context")
 			if p.DefaultContext != "" {
 				detail += fmt.Sprintf(", default %q", p.DefaultContext)
 			}
