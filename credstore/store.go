@@ -149,6 +149,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	cdir := filepath.Join(abs, credentialsDir)
 	if err := os.MkdirAll(cdir, 0o700); err != nil {
 		// Something not a directory in the way is named, with what to do.
+		err = profile.Unwritable(cdir, err)
 		if _, lerr := os.Lstat(cdir); lerr == nil {
 			if cerr := checkPrivateDir(cdir); cerr != nil {
 				err = cerr
@@ -179,8 +180,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		key, err := s.loadOrCreateKey(b, ref, given)
 		if err != nil {
-			if refused(err) {
-				// a planted key lock is no reason to store secrets unencrypted
+			var uw *profile.UnwritableError
+			if refused(err) || errors.As(err, &uw) {
+				// A planted key lock is no reason to store secrets
+				// unencrypted, nor is a directory where the key's lock
+				// cannot be made (read-only): the key store works, and
+				// the error names the directory, not a missing key store.
 				return nil, fmt.Errorf("credential store: %w", err)
 			}
 			if explicit {

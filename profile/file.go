@@ -552,7 +552,7 @@ func createTemp(tmp string) (*os.File, error) {
 			return nil, notRegularError(tmp) // a directory with files in it
 		}
 	}
-	return f, err
+	return f, Unwritable(tmp, err)
 }
 
 // renameOver is renameRetry, naming what is in the way when to is no

@@ -111,7 +111,7 @@ func openError(path string, err error) error {
 	case errors.Is(err, syscall.EISDIR), errors.Is(err, syscall.ENXIO):
 		return notRegularError(path)
 	}
-	return theirs(path, err)
+	return theirs(path, Unwritable(path, err))
 }
 
 // theirs is err, the failure to open path, unless the open was denied:

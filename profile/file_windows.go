@@ -85,7 +85,11 @@ func openLock(path string) (*os.File, error) {
 	if err := notLink(path); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, Unwritable(path, err)
+	}
+	return f, nil
 }
 
 // lockFile takes an exclusive lock on f; with wait false it fails at once
