@@ -302,6 +302,7 @@ type UnwritableError struct {
 	Path       string // the file or directory azc was creating or changing
 	Dir        string // the directory that cannot be written
 	ReadOnlyFS bool   // Dir is on a read-only file system
+	Exists     bool   // Path is there: azc could not open it for writing
 	Err        error
 }
 
@@ -310,7 +311,11 @@ func (e *UnwritableError) Error() string {
 	if e.ReadOnlyFS {
 		why = "is on a read-only file system"
 	}
-	return fmt.Sprintf("cannot create %s: the directory %s %s", e.Path, e.Dir, why)
+	op := "create"
+	if e.Exists {
+		op = "write"
+	}
+	return fmt.Sprintf("cannot %s %s: the directory %s %s", op, e.Path, e.Dir, why)
 }
 
 func (e *UnwritableError) Unwrap() error { return e.Err }
@@ -338,18 +343,15 @@ func Unwritable(path string, err error) error {
 		return err
 	}
 	ro := errors.Is(err, syscall.EROFS)
-	if !ro {
-		if !errors.Is(err, fs.ErrPermission) {
-			return err
-		}
-		if _, lerr := os.Lstat(path); !errors.Is(lerr, fs.ErrNotExist) {
-			return err
-		}
+	_, lerr := os.Lstat(path)
+	exists := lerr == nil
+	if !ro && (!errors.Is(err, fs.ErrPermission) || !errors.Is(lerr, fs.ErrNotExist)) {
+		return err
 	}
 	dir := filepath.Dir(path)
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Op == "mkdir" {
 		dir = filepath.Dir(pe.Path)
 	}
-	return &UnwritableError{Path: path, Dir: dir, ReadOnlyFS: ro, Err: err}
+	return &UnwritableError{Path: path, Dir: dir, ReadOnlyFS: ro, Exists: exists, Err: err}
 }
