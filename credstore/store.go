@@ -121,6 +121,11 @@ var _ Blobs = (*Store)(nil)
 // credentialsDir is the store's directory under the state directory.
 const credentialsDir = "credentials"
 
+// Dir is the directory of the credential store under the state directory
+// stateDir, which Open creates: a caller that only reads (`azc doctor`)
+// looks for it first, so as to open no store where none was made.
+func Dir(stateDir string) string { return filepath.Join(stateDir, credentialsDir) }
+
 // Open opens (creating if needed) the credential store under
 // <dir>/credentials and loads or creates its data key.
 func Open(dir string, opts Options) (*Store, error) {
