@@ -121,6 +121,11 @@ var _ Blobs = (*Store)(nil)
 // credentialsDir is the store's directory under the state directory.
 const credentialsDir = "credentials"
 
+// Dir is the directory of the credential store under the state directory
+// stateDir, which Open creates: a caller that only reads (`azc doctor`)
+// looks for it first, so as to open no store where none was made.
+func Dir(stateDir string) string { return filepath.Join(stateDir, credentialsDir) }
+
 // Open opens (creating if needed) the credential store under
 // <dir>/credentials and loads or creates its data key.
 func Open(dir string, opts Options) (*Store, error) {
@@ -149,6 +154,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	cdir := filepath.Join(abs, credentialsDir)
 	if err := os.MkdirAll(cdir, 0o700); err != nil {
 		// Something not a directory in the way is named, with what to do.
+		err = profile.Unwritable(cdir, err)
 		if _, lerr := os.Lstat(cdir); lerr == nil {
 			if cerr := checkPrivateDir(cdir); cerr != nil {
 				err = cerr
@@ -179,8 +185,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		key, err := s.loadOrCreateKey(b, ref, given)
 		if err != nil {
-			if refused(err) {
-				// a planted key lock is no reason to store secrets unencrypted
+			var uw *profile.UnwritableError
+			if refused(err) || errors.As(err, &uw) {
+				// A planted key lock is no reason to store secrets
+				// unencrypted, nor is a directory where the key's lock
+				// cannot be made (read-only): the key store works, and
+				// the error names the directory, not a missing key store.
 				return nil, fmt.Errorf("credential store: %w", err)
 			}
 			if explicit {

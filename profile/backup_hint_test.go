@@ -24,7 +24,7 @@ func TestTheBackupIsOfferedOnlyWhenItReads(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			dir := filepath.Join(t.TempDir(), "azc")
+			dir := stateDir(t)
 			s, err := Open(dir, Options{})
 			if err != nil {
 				t.Fatal(err)

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -287,4 +290,68 @@ func (e *ReplacedWhileLockedError) Error() string {
 // Hint says what to do: the command again.
 func (e *ReplacedWhileLockedError) Hint() string {
 	return "run the command again; a program that writes profile.json should not (azc's commands change it), or leave profile.lock in place"
+}
+
+// UnwritableError is a file azc must create or change in a directory the
+// user cannot write: one on a read-only file system (a read-only mount), or
+// one whose mode or owner lets the user read but not create. Nothing was
+// written. It is the one error of every write that fails so (the profile's,
+// its lock's, the credential store's and its data key's lock), so that none
+// reads as another cause, such as a missing key store.
+type UnwritableError struct {
+	Path       string // the file or directory azc was creating or changing
+	Dir        string // the directory that cannot be written
+	ReadOnlyFS bool   // Dir is on a read-only file system
+	Exists     bool   // Path is there: azc could not open it for writing
+	Err        error
+}
+
+func (e *UnwritableError) Error() string {
+	why := "is not writable by you"
+	if e.ReadOnlyFS {
+		why = "is on a read-only file system"
+	}
+	op := "create"
+	if e.Exists {
+		op = "write"
+	}
+	return fmt.Sprintf("cannot %s %s: the directory %s %s", op, e.Path, e.Dir, why)
+}
+
+func (e *UnwritableError) Unwrap() error { return e.Err }
+
+// Hint is the way out: make the directory writable, or use another one.
+func (e *UnwritableError) Hint() string {
+	fix := fmt.Sprintf("give yourself write access to it (`chmod u+w %s`, as its owner)", shquote.Quote(e.Dir))
+	if e.ReadOnlyFS {
+		fix = "mount it read-write"
+	}
+	return fmt.Sprintf("%s, or set AZC_CONFIG_DIR to a directory you can write; commands that only read work as they are", fix)
+}
+
+// Unwritable is err, the failure to create or change path, as an
+// *UnwritableError when its cause is a directory that cannot be written: a
+// read-only file system, or permission denied to create path, which does
+// not exist. Any other err is returned as it is (a file of the user's that
+// its mode denies them is named by the open that failed, with its chmod).
+func Unwritable(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ue *UnwritableError
+	if errors.As(err, &ue) {
+		return err
+	}
+	ro := errors.Is(err, syscall.EROFS)
+	_, lerr := os.Lstat(path)
+	exists := lerr == nil
+	if !ro && (!errors.Is(err, fs.ErrPermission) || !errors.Is(lerr, fs.ErrNotExist)) {
+		return err
+	}
+	dir := filepath.Dir(path)
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "mkdir" {
+		dir = filepath.Dir(pe.Path)
+	}
+	return &UnwritableError{Path: path, Dir: dir, ReadOnlyFS: ro, Exists: exists, Err: err}
 }

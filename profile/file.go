@@ -552,7 +552,7 @@ func createTemp(tmp string) (*os.File, error) {
 			return nil, notRegularError(tmp) // a directory with files in it
 		}
 	}
-	return f, err
+	return f, Unwritable(tmp, err)
 }
 
 // renameOver is renameRetry, naming what is in the way when to is no
@@ -664,7 +664,8 @@ type FileCheck struct {
 	Err error
 	// Warn is what azc uses the file despite, for the user to look at (a
 	// *LinkedError), or what is at a temporary name that the next write
-	// removes (an *UnsafePathError), or nil.
+	// removes (an *UnsafePathError), or a state directory the user
+	// cannot write (an *UnwritableError: reads work, writes fail), or nil.
 	Warn error
 }
 
@@ -673,6 +674,7 @@ type FileCheck struct {
 // not symbolic links, regular files (a directory) owned by the user, the
 // directory not writable by others, profile.json within MaxFileSize. A
 // file or state directory that does not exist yet passes: azc makes it.
+// A state directory the user cannot write is in Warn.
 // profile.json.bak, when there is one, is checked as profile.json is, and
 // a directory where a write puts a file is reported; a symbolic link, FIFO
 // or socket at a temporary name is in Warn. profile.json or its
@@ -688,6 +690,8 @@ func CheckFiles(dir string) []FileCheck {
 		checks[0].Err = err
 		return checks
 	}
+	// Reads work in a directory the user cannot write; every write fails.
+	checks[0].Warn = writableDir(dir)
 	for _, c := range []FileCheck{{Name: "profile file", Path: filepath.Join(dir, FileName)}, {Name: "profile lock file", Path: filepath.Join(dir, LockName)}} {
 		f, size, err := openState(c.Path)
 		switch {

@@ -111,7 +111,7 @@ func openError(path string, err error) error {
 	case errors.Is(err, syscall.EISDIR), errors.Is(err, syscall.ENXIO):
 		return notRegularError(path)
 	}
-	return theirs(path, err)
+	return theirs(path, Unwritable(path, err))
 }
 
 // theirs is err, the failure to open path, unless the open was denied:
@@ -257,4 +257,23 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// writableDir is nil when the user can create files in dir, the state
+// directory, else the *UnwritableError every write there would fail with
+// (a read-only mount, a mode without write for its owner), for `azc
+// doctor`. access(2) answers as a write would: root passes a mode, not a
+// read-only file system.
+func writableDir(dir string) error {
+	const wOK = 2
+	for {
+		err := syscall.Access(dir, wOK)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission):
+			return &UnwritableError{Path: dir, Dir: dir, ReadOnlyFS: errors.Is(err, syscall.EROFS), Exists: true, Err: err}
+		}
+		return nil
+	}
 }

@@ -172,7 +172,7 @@ func TestUnsafeStateIsRefusedWithItsPath(t *testing.T) {
 
 func openTemp(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "azc"), Options{})
+	s, err := Open(stateDir(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,11 @@ func openLock(path string) (*os.File, error) {
 	if err := notLink(path); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, Unwritable(path, err)
+	}
+	return f, nil
 }
 
 // lockFile takes an exclusive lock on f; with wait false it fails at once
@@ -144,3 +148,7 @@ func cpuTime() time.Duration {
 	ticks := func(f windows.Filetime) int64 { return int64(f.HighDateTime)<<32 | int64(f.LowDateTime) }
 	return time.Duration((ticks(k) + ticks(u)) * 100) // 100 ns ticks
 }
+
+// writableDir is nil: on Windows a write that cannot be made says so
+// itself, and the ACLs that would tell are not read.
+func writableDir(string) error { return nil }

@@ -103,6 +103,9 @@ func TestHelperAsAnotherUser(t *testing.T) {
 			if c.Err != nil {
 				err = errors.Join(err, c.Err)
 			}
+			if c.Warn != nil {
+				err = errors.Join(err, c.Warn)
+			}
 		}
 	} else if s, oerr := Open(dir, Options{}); oerr != nil || op == "open" {
 		err = oerr
@@ -112,9 +115,9 @@ func TestHelperAsAnotherUser(t *testing.T) {
 		_, err = s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
 	}
 	fmt.Printf("helper: %v\n", err)
-	var ue *UnsafePathError
-	if errors.As(err, &ue) {
-		fmt.Printf("hint: %s\n", ue.Hint())
+	var h interface{ Hint() string }
+	if errors.As(err, &h) {
+		fmt.Printf("hint: %s\n", h.Hint())
 	}
 }
 
@@ -187,6 +190,82 @@ func TestAReadOnlyLockFileIsNamedWithTheFix(t *testing.T) {
 			t.Fatalf("the helper as uid %d: %v: %s", otherUID, err, out)
 		}
 		for _, want := range []string{lock + " cannot be opened by you (mode -r--------)", "`chmod 600 " + lock + "`"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("%s as uid %d: %s; want %q", op, otherUID, out, want)
+			}
+		}
+	}
+}
+
+// TestAStateDirectoryYouCannotWriteIsNamedByTheWriteAndTheCheck: a state
+// directory of the user's that the user cannot write (mode 0500, as on a
+// read-only mount) fails a write with the *UnwritableError naming it and
+// the way out, not "open …: permission denied", and CheckFiles (`azc
+// doctor`) warns of it, though reads work. As root, whom a mode does not
+// stop, it runs this test binary as nobody; otherwise in this process.
+func TestAStateDirectoryYouCannotWriteIsNamedByTheWriteAndTheCheck(t *testing.T) {
+	if os.Getenv("AZC_TEST_OTHER_DIR") != "" {
+		t.Skip("the helper run")
+	}
+	base, err := os.MkdirTemp("", "azc-ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "state")
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o700); os.RemoveAll(base) })
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"cannot create " + filepath.Join(dir, LockName) + ": the directory " + dir + " is not writable by you", "chmod u+w"}
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(dir, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
+		var uw *UnwritableError
+		if !errors.As(err, &uw) || !strings.Contains(err.Error(), want[0]) || !strings.Contains(uw.Hint(), want[1]) {
+			t.Errorf("Update in a directory of mode 0500: %v; want %q", err, want[0])
+		}
+		if c := CheckFiles(dir)[0]; !errors.As(c.Warn, &uw) || c.Err != nil {
+			t.Errorf("CheckFiles' state directory: %+v; want a warning that it cannot be written", c)
+		}
+		return
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(base, "profile.test")
+	copyFile(t, self, bin, 0o755)
+	if err := os.Chown(dir, otherUID, otherUID); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []string{"update", "check"} {
+		cmd := exec.Command(bin, "-test.run=^TestHelperAsAnotherUser$")
+		cmd.Env = append(os.Environ(), "AZC_TEST_OTHER_DIR="+dir, "AZC_TEST_OTHER_OP="+op)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: otherUID, Gid: otherUID}}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			if errors.Is(err, syscall.EPERM) {
+				t.Skipf("cannot run the helper as another user: %v", err)
+			}
+			t.Fatalf("the helper as uid %d: %v: %s", otherUID, err, out)
+		}
+		w := want
+		if op == "check" {
+			w = []string{"cannot write " + dir + ": the directory " + dir + " is not writable by you"}
+		}
+		for _, want := range w {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("%s as uid %d: %s; want %q", op, otherUID, out, want)
 			}

@@ -160,7 +160,7 @@ func TestKilledWritersLeaveALoadableProfile(t *testing.T) {
 // with SIGKILL at a random point, then checks that the profile loads,
 // holds a whole chain, and takes the next update.
 func killTrial(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "azc")
+	dir := stateDir(t)
 	cmd := helperCmd(t, "chain", dir, 0, "")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

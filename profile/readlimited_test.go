@@ -115,7 +115,7 @@ func TestARegularFileOverTheCapIsRefusedUnread(t *testing.T) {
 // file's size. Not parallel: it counts the
 // bytes the whole process allocates.
 func TestAProfileOverTheCapIsRefusedBeforeItIsRead(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "azc")
+	dir := stateDir(t)
 	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)

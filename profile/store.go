@@ -51,6 +51,7 @@ type Options struct {
 // reads another file or writes one. A string a caller keeps of a decoding
 // of a file in Encode's layout thus keeps the whole text.
 type Store struct {
+	dir     string // the state directory
 	path    string
 	bak     string
 	lock    string
@@ -70,31 +71,24 @@ type Store struct {
 	testOnlyEarlyRead func()
 }
 
-// Open opens the state directory dir, creating it (0700) when missing. It
-// refuses a directory that other users can write to (*InsecureDirError),
-// and one that is a symbolic link or another user's (*UnsafePathError).
-// Open does not read the profile.
+// Open opens the state directory dir. It refuses a directory that other
+// users can write to (*InsecureDirError), and one that is a symbolic link
+// or another user's (*UnsafePathError). Open neither reads the profile nor
+// creates anything: a missing directory reads as an empty profile, and the
+// first write creates it (0700), so that a command that only reads leaves
+// the file system as it found it.
 func Open(dir string, opts Options) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("open profile: empty state directory")
 	}
 	dir = filepath.Clean(dir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		// Something not a directory in the way (a file, a FIFO, a
-		// symbolic link to nothing, which makes MkdirAll say "file
-		// exists"), there or above it, is named, with what to do,
-		// instead.
-		if _, lerr := os.Lstat(dir); lerr == nil || errors.Is(lerr, syscall.ENOTDIR) {
-			if cerr := checkStateDir(dir); cerr != nil {
-				return nil, cerr
-			}
+	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+		if err := checkStateDir(dir); err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("create state directory: %w", err)
-	}
-	if err := checkStateDir(dir); err != nil {
-		return nil, err
 	}
 	s := &Store{
+		dir:     dir,
 		path:    filepath.Join(dir, FileName),
 		bak:     filepath.Join(dir, BackupName),
 		lock:    filepath.Join(dir, LockName),
@@ -790,8 +784,33 @@ func (s *Store) acquire(waiting func()) (*lockHold, error) {
 // every write would fail rather than spin.
 const relockTries = 10
 
+// makeDir creates the state directory (0700) when it is missing, for the
+// first write: the one place a Store creates it (Open does not, so that
+// reads create nothing).
+func (s *Store) makeDir() error {
+	if _, err := os.Lstat(s.dir); err == nil {
+		return nil // checked by Open
+	}
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		// Something not a directory in the way (a file, a FIFO, a
+		// symbolic link to nothing, which makes MkdirAll say "file
+		// exists"), there or above it, is named, with what to do,
+		// instead.
+		if _, lerr := os.Lstat(s.dir); lerr == nil || errors.Is(lerr, syscall.ENOTDIR) {
+			if cerr := checkStateDir(s.dir); cerr != nil {
+				return cerr
+			}
+		}
+		return fmt.Errorf("create state directory: %w", Unwritable(s.dir, err))
+	}
+	return checkStateDir(s.dir)
+}
+
 // acquireOnce is acquire's lock of the file it opens at the lock's path.
 func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) {
+	if err := s.makeDir(); err != nil {
+		return nil, err
+	}
 	f, err := openLock(s.lock)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
@@ -877,6 +896,9 @@ func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) 
 // it (`azc doctor`). Its errors are Update's, the lock file's checks
 // included.
 func (s *Store) LockFree() (bool, error) {
+	if _, err := os.Lstat(s.lock); errors.Is(err, fs.ErrNotExist) {
+		return true, nil // no process made it, so none holds it; not made here, where nothing is written
+	}
 	f, err := openLock(s.lock)
 	if err != nil {
 		return false, fmt.Errorf("lock %s: %w", s.lock, err)

@@ -18,7 +18,8 @@ import (
 
 func openStore(t testing.TB) *profile.Store {
 	t.Helper()
-	s, err := profile.Open(filepath.Join(t.TempDir(), "azc"), profile.Options{})
+	dir := stateDir(t)
+	s, err := profile.Open(dir, profile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -758,5 +759,52 @@ func TestAnEnvironmentNameAzcCannotKeepIsRefused(t *testing.T) {
 				t.Fatalf("Decode: %v, want ErrInvalidName", err)
 			}
 		})
+	}
+}
+
+// stateDir is a state directory azc has written to: a first write makes
+// it (Open does not).
+func stateDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "azc")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestReadsCreateNothingAndTheFirstWriteMakesTheDirectory: a state
+// directory that does not exist reads as an empty profile, and opening,
+// reading, checking the lock and listing the temporary files create
+// nothing; the first write makes it, 0700.
+func TestReadsCreateNothingAndTheFirstWriteMakesTheDirectory(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "a", "azc")
+	s, err := profile.Open(dir, profile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Load(); err != nil || len(p.Contexts) != 0 {
+		t.Fatalf("Load = %v, %v; want an empty profile", p, err)
+	}
+	if _, err := s.View(); err != nil {
+		t.Fatalf("View: %v", err)
+	}
+	if free, err := s.LockFree(); err != nil || !free {
+		t.Fatalf("LockFree = %v, %v; want free", free, err)
+	}
+	_ = profile.CheckFiles(dir)
+	if _, err := os.Lstat(filepath.Dir(dir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("after the reads, %s: %v; want nothing made", filepath.Dir(dir), err)
+	}
+	if _, err := s.Update(func(p *profile.Profile) error {
+		p.Contexts = append(p.Contexts, profile.Context{Name: "Dev", Account: "a@example.com", Tenant: profile.Tenant{ID: "t"}})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("after the first write, %s: %v, %v; want a directory, 0700", dir, fi, err)
 	}
 }

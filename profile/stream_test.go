@@ -15,7 +15,8 @@ import (
 // storeWith is a Store whose profile.json holds data.
 func storeWith(t *testing.T, data []byte) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "azc"), Options{})
+	dir := stateDir(t)
+	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,4 +576,15 @@ func FuzzStreamedStore(f *testing.F) {
 			}
 		}
 	})
+}
+
+// stateDir is a state directory azc has written to: a first write makes
+// it (Open does not).
+func stateDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "azc")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

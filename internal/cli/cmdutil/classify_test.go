@@ -96,6 +96,19 @@ func TestAKeyStoreUnreachableHereHintsAtRunningAzcWhereItIs(t *testing.T) {
 	}
 }
 
+// TestADirectoryAzcCannotWriteHintsAtItBeforeTheCommandsWayOut: a
+// command whose write failed because the state directory cannot be
+// written (a read-only mount) hints at the directory, not at its own way
+// out ("sign in again"), which would fail the same way.
+func TestADirectoryAzcCannotWriteHintsAtItBeforeTheCommandsWayOut(t *testing.T) {
+	t.Parallel()
+	uw := &profile.UnwritableError{Path: "/ro/credentials/x.lock", Dir: "/ro/credentials", ReadOnlyFS: true}
+	err := WithHint(fmt.Errorf("list tenants: lock the credentials of a@example.com: %w", uw), ExitFailure, "sign in again with `azc login`, then retry")
+	if _, hints := Classify(err); len(hints) != 1 || hints[0] != uw.Hint() || !strings.Contains(hints[0], "AZC_CONFIG_DIR") {
+		t.Errorf("hints %q, want the directory's way out", hints)
+	}
+}
+
 // TestALockTimeoutHintsAtItsHolder: a wait for profile.lock that timed out
 // names, in its hint, the process that held the lock when the system says
 // which (Linux), and to end it rather than remove the lock file; without

@@ -305,6 +305,12 @@ func Classify(err error) (int, []string) {
 		// reach: the key store's own way out comes first.
 		hints = append([]string{lost.Hint()}, hints...)
 	}
+	if uw := (*profile.UnwritableError)(nil); errors.As(err, &uw) {
+		// A command's own way out ("sign in again") fails the same way
+		// while the directory cannot be written: the directory's comes
+		// first.
+		hints = append([]string{uw.Hint()}, hints...)
+	}
 	if len(hints) > 1 {
 		hints = hints[:1]
 	}

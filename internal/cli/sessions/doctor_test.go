@@ -457,6 +457,10 @@ func TestDoctorReportsTheDesktopsKeyStore(t *testing.T) {
 	}
 	for _, linked := range []bool{true, false} {
 		env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(t.TempDir(), "azc"), "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
+		// a store a sign-in made: doctor opens none where none is
+		if err := os.MkdirAll(credstore.Dir(env["AZC_CONFIG_DIR"]), 0o700); err != nil {
+			t.Fatal(err)
+		}
 		ios, _, _, _ := cmdutil.Test()
 		f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
 		if linked {
