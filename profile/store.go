@@ -51,7 +51,11 @@ type Options struct {
 // reads another file or writes one. A string a caller keeps of a decoding
 // of a file in Encode's layout thus keeps the whole text.
 type Store struct {
-	dir     string // the state directory
+	dir string // the state directory
+	// made says the state directory was missing when Open looked, so
+	// that Open checked none: makeDir makes it, or checks the one
+	// another process put there since
+	made    bool
 	path    string
 	bak     string
 	lock    string
@@ -82,13 +86,16 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, errors.New("open profile: empty state directory")
 	}
 	dir = filepath.Clean(dir)
-	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+	_, err := os.Lstat(dir)
+	missing := errors.Is(err, fs.ErrNotExist)
+	if !missing {
 		if err := checkStateDir(dir); err != nil {
 			return nil, err
 		}
 	}
 	s := &Store{
 		dir:     dir,
+		made:    missing,
 		path:    filepath.Join(dir, FileName),
 		bak:     filepath.Join(dir, BackupName),
 		lock:    filepath.Join(dir, LockName),
@@ -786,9 +793,11 @@ const relockTries = 10
 
 // makeDir creates the state directory (0700) when it is missing, for the
 // first write: the one place a Store creates it (Open does not, so that
-// reads create nothing).
+// reads create nothing). A directory missing when Open looked is checked
+// here, each time, as Open checks one it finds: another process may have
+// put one there since, a symbolic link or one others can write.
 func (s *Store) makeDir() error {
-	if _, err := os.Lstat(s.dir); err == nil {
+	if !s.made {
 		return nil // checked by Open
 	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {

@@ -808,3 +808,53 @@ func TestReadsCreateNothingAndTheFirstWriteMakesTheDirectory(t *testing.T) {
 		t.Fatalf("after the first write, %s: %v, %v; want a directory, 0700", dir, fi, err)
 	}
 }
+
+// TestADirectoryMadeAfterOpenIsCheckedByTheFirstWrite: a state directory
+// missing when the Store was opened, and put in place by someone else
+// before its first write (a symbolic link elsewhere, one others can
+// write), is checked by that write as Open checks one it finds: the write
+// went through the link into the unchecked directory.
+func TestADirectoryMadeAfterOpenIsCheckedByTheFirstWrite(t *testing.T) {
+	t.Parallel()
+	for name, plant := range map[string]func(t *testing.T, dir string){
+		"a symbolic link": func(t *testing.T, dir string) {
+			elsewhere := filepath.Join(t.TempDir(), "elsewhere")
+			if err := os.Mkdir(elsewhere, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(elsewhere, dir); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"a directory others can write": func(t *testing.T, dir string) {
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, 0o777); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), "azc")
+			s, err := profile.Open(dir, profile.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			plant(t, dir)
+			_, err = s.Update(func(p *profile.Profile) error {
+				p.Contexts = append(p.Contexts, profile.Context{Name: "Dev", Account: "a@example.com", Tenant: profile.Tenant{ID: "t"}})
+				return nil
+			})
+			var ue *profile.UnsafePathError
+			var ide *profile.InsecureDirError
+			if !errors.As(err, &ue) && !errors.As(err, &ide) {
+				t.Fatalf("the first write into %s: %v; want the state directory refused", name, err)
+			}
+			if _, err := os.Lstat(filepath.Join(dir, profile.FileName)); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("the refused write left %s: %v", profile.FileName, err)
+			}
+		})
+	}
+}
