@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // storeWith is a Store whose profile.json holds data.
@@ -570,8 +571,16 @@ func FuzzStreamedStore(f *testing.F) {
 				wp = mustDecode(t, want)
 			}
 			// SetDefault copies the contexts as they are, an empty
-			// properties object too, which Update's encoding drops
-			if diff := cmp.Diff(wp, got, emptyProperties); diff != "" {
+			// properties object too, which Update's encoding drops. A
+			// switch to the context that is already the default writes
+			// nothing, where Update rewrites a file not in Encode's
+			// own spelling (members it drops): the same profile but
+			// for the generation.
+			opts := []cmp.Option{emptyProperties}
+			if now, err := os.ReadFile(s.Path()); err == nil && bytes.Equal(now, old) {
+				opts = append(opts, cmpopts.IgnoreFields(Profile{}, "Generation"))
+			}
+			if diff := cmp.Diff(wp, got, opts...); diff != "" {
 				t.Fatalf("input %d: SetDefault's file decodes differently (-Update +SetDefault):\n%s", k, diff)
 			}
 		}
