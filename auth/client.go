@@ -94,16 +94,16 @@ func (m *Manager) confidentialClient(env profile.Environment, acct profile.Accou
 	}
 	var cred confidential.Credential
 	switch acct.Credential {
-	case CredentialSecret:
+	case profile.CredentialSecret:
 		cred, err = confidential.NewCredFromSecret(creds.clientSecret.Reveal())
-	case CredentialCertificate:
+	case profile.CredentialCertificate:
 		var certs []*x509.Certificate
 		var key any
 		certs, key, err = confidential.CertFromPEM([]byte(creds.certificate.Reveal()), "")
 		if err == nil {
 			cred, err = confidential.NewCredFromCert(certs, key)
 		}
-	case CredentialFederated:
+	case profile.CredentialFederated:
 		file := acct.FederatedTokenFile
 		cred = confidential.NewCredFromAssertionCallback(func(context.Context, confidential.AssertionRequestOptions) (string, error) {
 			// Re-read on every request: the platform rotates the file.
@@ -137,13 +137,6 @@ func (m *Manager) confidentialClient(env profile.Environment, acct profile.Accou
 	}
 	return c, nil
 }
-
-// The kinds of service principal credential (profile.Account.Credential).
-const (
-	CredentialSecret      = "secret"
-	CredentialCertificate = "certificate"
-	CredentialFederated   = "federated"
-)
 
 // CertificateError is a certificate file that cannot be used, its
 // problem said in words; the caller, which read the file, names it.

@@ -194,20 +194,20 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 			if opts.ClientSecret.IsZero() {
 				return nil, errors.New("no client secret given")
 			}
-			acct.Credential = CredentialSecret
+			acct.Credential = profile.CredentialSecret
 			res.creds.clientSecret = opts.ClientSecret
 		case Certificate:
 			pem, err := normalizeCertificate(opts.Certificate, opts.CertificatePassword)
 			if err != nil {
 				return nil, err
 			}
-			acct.Credential = CredentialCertificate
+			acct.Credential = profile.CredentialCertificate
 			res.creds.certificate = pem
 		case FederatedToken:
 			if opts.FederatedTokenFile == "" {
 				return nil, errors.New("no federated token file given")
 			}
-			acct.Credential = CredentialFederated
+			acct.Credential = profile.CredentialFederated
 			acct.FederatedTokenFile = opts.FederatedTokenFile
 		}
 		c, err := m.confidentialClient(env, acct, res.creds, mem)

@@ -192,7 +192,7 @@ func TestServicePrincipalSecretAndTokens(t *testing.T) {
 	var logs bytes.Buffer
 	m := New(Config{HTTPClient: s.Client(), Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	res := spLogin(t, s, m, LoginOptions{})
-	if res.Account.Type != profile.ServicePrincipal || res.Account.Credential != CredentialSecret {
+	if res.Account.Type != profile.ServicePrincipal || res.Account.Credential != profile.CredentialSecret {
 		t.Fatalf("account = %+v", res.Account)
 	}
 	blobs := newMemBlobs()

@@ -203,9 +203,9 @@ func psAccountToAccount(pa *psAccount, env, tenant string) (Account, error) {
 		}
 	case "serviceprincipal":
 		a.Type = ServicePrincipal
-		a.Credential = "secret"
+		a.Credential = CredentialSecret
 		if props["CertificateThumbprint"] != "" || props["CertificatePath"] != "" {
-			a.Credential = "certificate"
+			a.Credential = CredentialCertificate
 		}
 	case "certificate":
 		a.Type, a.Credential = ServicePrincipal, "certificate"

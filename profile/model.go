@@ -50,13 +50,20 @@ type Account struct {
 	HomeTenantID  string      `json:"homeTenantId,omitempty"`
 	HomeAccountID string      `json:"homeAccountId,omitempty"` // MSAL's uid.utid
 	// Credential describes how a service principal proves itself:
-	// "secret", "certificate" or "federated".
+	// CredentialSecret, CredentialCertificate or CredentialFederated.
 	Credential         string   `json:"credential,omitempty"`
 	FederatedTokenFile string   `json:"federatedTokenFile,omitempty"`
 	ClientID           string   `json:"clientId,omitempty"`   // managed identity: user-assigned client id
 	ResourceID         string   `json:"resourceId,omitempty"` // managed identity: user-assigned resource id
 	Tenants            []string `json:"tenants,omitempty"`
 }
+
+// The kinds of service principal credential (Account.Credential).
+const (
+	CredentialSecret      = "secret"
+	CredentialCertificate = "certificate"
+	CredentialFederated   = "federated"
+)
 
 // Tenant is a directory.
 type Tenant struct {
