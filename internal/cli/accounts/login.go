@@ -51,10 +51,10 @@ type LoginOptions struct {
 	SkipPopulation     bool
 }
 
-// check refuses, as a usage error, flags of two ways of signing in, and a
+// Check refuses, as a usage error, flags of two ways of signing in, and a
 // flag of one way given without it: they would be ignored, and the sign-in
 // would be another than the one asked for.
-func (o *LoginOptions) check() error {
+func (o *LoginOptions) Check() error {
 	type flag struct {
 		name string
 		set  bool
@@ -107,7 +107,7 @@ func (o *LoginOptions) check() error {
 // LoginRun signs in and creates or updates a context per subscription:
 // `azc login` once its arguments are parsed.
 func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *LoginOptions) error {
-	if err := o.check(); err != nil {
+	if err := o.Check(); err != nil {
 		return err
 	}
 	if err := cmdutil.CheckTenantFlag(o.Tenant); err != nil {

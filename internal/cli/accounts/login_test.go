@@ -294,7 +294,7 @@ func TestCredentialsWhoseKeyIsGoneSaySo(t *testing.T) {
 		t.Skip("no OS key store here: the credentials are stored unencrypted")
 	}
 	if code != cmdutil.ExitInteraction || !strings.Contains(errOut, "not signed in: ") || !strings.Contains(errOut, "no longer available") ||
-		!strings.Contains(errOut, "azc: hint: sign in again with `azc login`") {
+		!strings.Contains(errOut, "azc: hint: sign in again with `azc login --service-principal --client-id "+emulator.DefaultServicePrincipalID+" --tenant "+emulator.DefaultHomeTenantID+" --environment emu --client-secret-file FILE`\n") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/tokens"
 	"github.com/azcontext/azc/internal/credblob"
+	"github.com/azcontext/azc/profile"
 )
 
 // MSALToken is azc-full's slow path of `azc token` (tokens.Run): a token
@@ -16,19 +17,21 @@ func MSALToken(f *cmdutil.Factory) tokens.Slow {
 	return func(ctx context.Context, r tokens.Request) (credblob.Token, error) {
 		tok, err := newManager(f).Token(ctx, r.Blobs, r.Environment, r.Account, auth.TokenRequest{Scopes: r.Scopes, TenantID: r.TenantID})
 		if err != nil {
-			return auth.Token{}, TokenError(err)
+			return auth.Token{}, TokenError(err, &r.Account, r.TenantID)
 		}
 		return tok, nil
 	}
 }
 
 // TokenError adds the next step to a token the identity provider did not
-// give (`azc token`, `azc exec`'s check before its child starts).
-func TokenError(err error) error {
+// give account acct for tenant (`azc token`, `azc exec`'s check before its
+// child starts, `context list --refresh`): the sign-in that mends it
+// names acct's cloud and tenant (cmdutil.LoginCommand).
+func TokenError(err error, acct *profile.Account, tenant string) error {
 	var ae *auth.AADError
 	switch {
 	case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):
-		return cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `azc login`")
+		return cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `"+cmdutil.LoginCommand(acct, tenant)+"`")
 	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "unauthorized_client"):
 		// A tenant that does not exist (AADSTS90002), or one the
 		// application is not registered in (AADSTS700016).

@@ -64,7 +64,7 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 	} else {
 		tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
 		if err != nil {
-			return nil, accounts.TokenError(err)
+			return nil, accounts.TokenError(err, acct, c.Tenant.ID)
 		}
 		access = tok.AccessToken
 	}

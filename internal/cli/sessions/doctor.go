@@ -483,12 +483,12 @@ func contextAccounts(p *profile.Profile) (keys []string, contexts map[string][]s
 // contexts and the way out.
 func reportMissing(p *profile.Profile, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) {
 	for _, k := range missing {
-		id := profile.KeyID(k)
+		id, login := profile.KeyID(k), "azc login"
 		if a := p.Account(k); a != nil {
-			id = a.ID
+			id, login = a.ID, cmdutil.LoginCommand(a, "")
 		}
-		add("account credentials", "warn", "account %s has no credentials, so its %s cannot get a token: sign it in again with `azc login`, or remove it and its contexts with `azc logout %s`",
-			p.AccountName(k), contextsText(contexts[k]), shquote.Quote(id))
+		add("account credentials", "warn", "account %s has no credentials, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
+			p.AccountName(k), contextsText(contexts[k]), login, shquote.Quote(id))
 	}
 }
 
@@ -515,8 +515,8 @@ func reportNoSecret(p *profile.Profile, keys, missing []string, contexts map[str
 		if a == nil || a.Type != profile.ServicePrincipal || a.Credential != "" || slices.Contains(missing, k) {
 			continue
 		}
-		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s can get a token only while its cached ones last: sign it in with `azc login --service-principal`",
-			p.AccountName(k), contextsText(contexts[k]))
+		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s can get a token only while its cached ones last: sign it in with `%s`",
+			p.AccountName(k), contextsText(contexts[k]), cmdutil.LoginCommand(a, ""))
 		warned = true
 	}
 	return warned
