@@ -850,7 +850,7 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		raw, err := profile.ReadLimited(f, p)
 		_ = f.Close()
 		if err != nil {
-			r.Damaged = append(r.Damaged, fmt.Errorf("read %s: %w", p, err))
+			r.Damaged = append(r.Damaged, profile.ErrorAt("read", p, err))
 			continue
 		}
 		b, err := decodeBlob(raw)

@@ -355,3 +355,15 @@ func Unwritable(path string, err error) error {
 	}
 	return &UnwritableError{Path: path, Dir: dir, ReadOnlyFS: ro, Exists: exists, Err: err}
 }
+
+// ErrorAt is err from op (a verb: "read", "lock") on the file at path,
+// the path named once: err itself when its message names path already
+// (an *fs.PathError of it, or this package's errors about the file: a
+// link, another user's, too large, in a directory azc cannot write), else
+// "op path: err".
+func ErrorAt(op, path string, err error) error {
+	if strings.Contains(err.Error(), path) {
+		return err
+	}
+	return fmt.Errorf("%s %s: %w", op, path, err)
+}

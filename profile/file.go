@@ -242,7 +242,7 @@ func readAll(f *os.File, path string, size int64) (string, error) {
 	defer copyBuffers.Put(buf)
 	n, err := io.CopyBuffer(&b, io.LimitReader(f, MaxFileSize+1), *buf)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
+		return "", ErrorAt("read", path, err)
 	}
 	if err := checkSize(path, n); err != nil {
 		return "", err

@@ -466,7 +466,7 @@ func (s *Store) switchStreamed(lh *lockHold, st *streamed, i int) (Context, erro
 	if _, err := st.f.ReadAt(elem, at[0]); errors.Is(err, io.EOF) {
 		return Context{}, changed()
 	} else if err != nil {
-		return Context{}, fmt.Errorf("read %s: %w", s.path, err)
+		return Context{}, ErrorAt("read", s.path, err)
 	}
 	k := &skimmer[[]byte]{s: elem}
 	var f fields
@@ -554,7 +554,7 @@ func (s *Store) readStreamed() (*streamed, error) {
 	if err != nil || st.view == nil {
 		_ = f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", s.path, err)
+			return nil, ErrorAt("read", s.path, err)
 		}
 		return nil, nil
 	}
@@ -580,7 +580,7 @@ func (s *Store) readHeader() (*Profile, error) {
 		hv = nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", s.path, err)
+		return nil, ErrorAt("read", s.path, err)
 	}
 	if hv == nil {
 		return nil, nil
@@ -822,7 +822,7 @@ func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) 
 	}
 	f, err := openLock(s.lock)
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
+		return nil, ErrorAt("lock", s.lock, err)
 	}
 	unlock := func() { _ = CloseLock(f) }
 	locked := func() *lockHold {
@@ -840,7 +840,7 @@ func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) 
 	case errLocked:
 	default:
 		unlock()
-		return nil, fmt.Errorf("lock %s: %w", s.lock, err)
+		return nil, ErrorAt("lock", s.lock, err)
 	}
 	if waiting != nil {
 		waiting()
@@ -874,7 +874,7 @@ func (s *Store) acquireOnce(start time.Time, waiting func()) (*lockHold, error) 
 		case err := <-got:
 			if err != nil {
 				unlock()
-				return nil, fmt.Errorf("lock %s: %w", s.lock, err)
+				return nil, ErrorAt("lock", s.lock, err)
 			}
 			return locked(), nil
 		case <-poll.C:
@@ -910,12 +910,12 @@ func (s *Store) LockFree() (bool, error) {
 	}
 	f, err := openLock(s.lock)
 	if err != nil {
-		return false, fmt.Errorf("lock %s: %w", s.lock, err)
+		return false, ErrorAt("lock", s.lock, err)
 	}
 	defer CloseLock(f)
 	free, err := TryLock(f)
 	if err != nil {
-		return false, fmt.Errorf("lock %s: %w", s.lock, err)
+		return false, ErrorAt("lock", s.lock, err)
 	}
 	return free, nil
 }

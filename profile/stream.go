@@ -46,7 +46,7 @@ func (s *Store) viewStreamed(refs []string, cols bool) (*View, error) {
 	v, err := streamView(f, size, *bp, refs, cols, nil)
 	copyBuffers.Put(bp)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", s.path, err)
+		return nil, ErrorAt("read", s.path, err)
 	}
 	if v != nil {
 		v.reread = func() (string, error) {

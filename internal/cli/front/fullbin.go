@@ -3,6 +3,7 @@ package front
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,9 @@ const FullName = "azc-full"
 func findFull(getenv func(string) string) (string, error) {
 	if p := getenv("AZC_FULL"); p != "" {
 		if _, err := os.Stat(p); err != nil {
+			if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+				err = pe.Err // "stat PATH: " would name the path twice
+			}
 			return "", &cmdutil.ExitError{
 				Code:  cmdutil.ExitFailure,
 				Err:   fmt.Errorf("AZC_FULL names %s: %w", p, err),
