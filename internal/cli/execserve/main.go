@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/execute"
 )
@@ -19,7 +20,13 @@ import (
 // terminal, as every azc error does.
 func Main(f *cmdutil.Factory) int {
 	term := make(chan os.Signal, 1)
-	signal.Notify(term, syscall.SIGTERM, syscall.SIGHUP)
+	// Under nohup HUP stays ignored, as it does for azc and the child:
+	// catching it would close the server the child uses.
+	sigs := []os.Signal{syscall.SIGTERM}
+	if !childproc.IgnoredAtStart(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	signal.Notify(term, sigs...)
 	// Ctrl-C is the child's; azc ends the server when the child ends.
 	signal.Ignore(os.Interrupt)
 	const path = "azc exec"

@@ -282,3 +282,89 @@ func TestSignalsIgnoredWhenAzcStartsStayIgnored(t *testing.T) {
 		})
 	}
 }
+
+// TestTheServerKeepsIgnoringAHangUpAzcWasStartedIgnoring: under nohup the
+// credential server azc starts beside the child (azc-full) inherits HUP
+// ignored, as the child does, and must leave it so: it caught HUP and
+// closed, and the child's next token request found no server.
+func TestTheServerKeepsIgnoringAHangUpAzcWasStartedIgnoring(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	done := filepath.Join(t.TempDir(), "done")
+	child := `echo ready; while [ ! -e "$0" ]; do sleep 0.05; done; exec "$1" -cred mi -echo "$2" -ca "$3"`
+	cmd := exec.Command("sh", "-c", `trap '' HUP; exec "$@"`, "sh", bin.azc, "exec", "-c", w.ids[0].context, "--",
+		"sh", "-c", child, done, bin.probe, w.echoURL(), w.caFile)
+	cmd.Env = w.env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	rd := bufio.NewReader(stdout)
+	if line, err := rd.ReadString('\n'); line != "ready\n" {
+		t.Fatalf("the child printed %q, %v; stderr %s", line, err, stderr.String())
+	}
+	server := childNamed(t, cmd.Process.Pid, "azc-full")
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", server))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if mask, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+			var m uint64
+			if _, err := fmt.Sscanf(strings.TrimSpace(mask), "%x", &m); err != nil {
+				t.Fatal(err)
+			}
+			if m&(1<<(uint(syscall.SIGHUP)-1)) == 0 {
+				t.Errorf("the server does not ignore HUP, which azc was started ignoring (SigIgn %016x)", m)
+			}
+		}
+	}
+	if err := syscall.Kill(server, syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(done, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(rd)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after a HUP to the server: %v; stderr %s", err, stderr.String())
+	}
+	w.ids[0].check(t, parseClaims(t, string(out)))
+}
+
+// childNamed is the process id of the child of process ppid whose command
+// is name, read from /proc.
+func childNamed(t *testing.T, ppid int, name string) int {
+	t.Helper()
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue // ended meanwhile
+		}
+		// pid (comm) state ppid …
+		open, end := strings.IndexByte(string(b), '('), strings.LastIndexByte(string(b), ')')
+		if open < 0 || end < open {
+			continue
+		}
+		var state string
+		var pid, parent int
+		if _, err := fmt.Sscanf(string(b[:open]), "%d", &pid); err != nil {
+			continue
+		}
+		if _, err := fmt.Sscanf(string(b[end+1:]), " %s %d", &state, &parent); err != nil {
+			continue
+		}
+		if parent == ppid && string(b[open+1:end]) == name {
+			return pid
+		}
+	}
+	t.Fatalf("process %d has no child %s", ppid, name)
+	return 0
+}
