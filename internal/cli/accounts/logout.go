@@ -155,7 +155,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		ids = append(ids, ax.AccountID(&profile.Context{Account: k}))
 		labels = append(labels, ax.AccountName(k))
 	}
-	msg := []string{fmt.Sprintf("signed out %s (%s); removed %d context(s)", strings.Join(labels, ", "), contexts.Where(st, scope), len(names))}
+	msg := []string{fmt.Sprintf("signed out %s (%s); removed %s", strings.Join(labels, ", "), contexts.Where(st, scope), cmdutil.Plural(len(names), "context"))}
 	if len(ids) == 0 {
 		msg[0] = "no account to sign out"
 	}

@@ -192,7 +192,7 @@ func AutosaveSetRun(f *cmdutil.Factory, out cmdutil.Output, opts *AutosaveOption
 	s.Moved = change.Moved
 	msg := []string{fmt.Sprintf("autosave %sd (%s scope)", verb, cmdutil.ScopeName(scope))}
 	if len(change.Moved) > 0 {
-		msg[0] += fmt.Sprintf("; moved %d context(s) from the session into the profile: %s", len(change.Moved), profile.QuoteList(change.Moved))
+		msg[0] += fmt.Sprintf("; moved %s from the session into the profile: %s", cmdutil.Plural(len(change.Moved), "context"), profile.QuoteList(change.Moved))
 	}
 	for _, r := range change.Renamed {
 		msg = append(msg, fmt.Sprintf("azc: note: the session's context %q is %q in the profile (the name was taken)", r[0], r[1]))
