@@ -407,8 +407,15 @@ func TestLoginSubscriptionChoosesTheDefault(t *testing.T) {
 	if p.DefaultContext != "fab" || ar.Default.Subscription.ID != emulator.DefaultGuestSubscriptionID || ar.Created < 3 {
 		t.Fatalf("default %q → %+v, created %d", p.DefaultContext, ar.Default.Subscription, ar.Created)
 	}
-	if _, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: "Contoso Legacy"}); err == nil {
-		t.Fatal("a disabled subscription was accepted as the default")
+	_, err = m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: "Contoso Legacy"})
+	if want := `no enabled subscription "Contoso Legacy" in the 2 tenants of ` + emulator.DefaultUser; err == nil || err.Error() != want {
+		t.Fatalf("a disabled subscription as the default: %v; want %s", err, want)
+	}
+	// a value past 80 bytes is cut, as every value an error quotes is
+	long := strings.Repeat("x", 200)
+	_, err = m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: long})
+	if err == nil || strings.Contains(err.Error(), long) || !strings.Contains(err.Error(), "(200 bytes)") {
+		t.Fatalf("a subscription of 200 bytes: %v", err)
 	}
 }
 

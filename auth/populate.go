@@ -398,7 +398,11 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 			}
 		}
 		if i < 0 {
-			return fmt.Errorf("no enabled subscription %q in the %d tenant(s) of %s", opts.Subscription, len(res.Tenants), res.Account.ID)
+			tenants := "the tenant"
+			if n := len(res.Tenants); n != 1 {
+				tenants = fmt.Sprintf("the %d tenants", n)
+			}
+			return fmt.Errorf("no enabled subscription %s in %s of %s", profile.QuoteShort(opts.Subscription), tenants, res.Account.ID)
 		}
 		if len(ids) > 1 {
 			more := ""
