@@ -409,8 +409,8 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 			if len(ids) > 10 {
 				ids, more = ids[:10], fmt.Sprintf(" and %d more", len(ids)-10)
 			}
-			return fmt.Errorf("subscription %q is ambiguous: it names the subscriptions %s%s of %s; sign in again with --subscription and one of the ids",
-				opts.Subscription, strings.Join(ids, ", "), more, res.Account.ID)
+			return fmt.Errorf("subscription %s is ambiguous: it names the subscriptions %s%s of %s; sign in again with --subscription and one of the ids",
+				profile.QuoteShort(opts.Subscription), strings.Join(ids, ", "), more, res.Account.ID)
 		}
 		chosen := res.Subscriptions[i]
 		res.Subscriptions = append([]profile.Subscription{chosen}, slices.Delete(res.Subscriptions, i, i+1)...)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/azcontext/azc/profile"
 )
 
 // ParseProperty parses a --property argument "key=value". The key is
@@ -12,18 +14,18 @@ import (
 func ParseProperty(s string) (key, value string, err error) {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok {
-		return "", "", fmt.Errorf("invalid --property %q: want key=value", s)
+		return "", "", fmt.Errorf("invalid --property %s: want key=value", profile.QuoteShort(s))
 	}
 	k = strings.TrimSpace(k)
 	if k == "" {
-		return "", "", fmt.Errorf("invalid --property %q: empty key", s)
+		return "", "", fmt.Errorf("invalid --property %s: empty key", profile.QuoteShort(s))
 	}
 	if strings.ContainsAny(k, "\x00\n\r") {
-		return "", "", fmt.Errorf("invalid --property %q: control character in key", s)
+		return "", "", fmt.Errorf("invalid --property %s: control character in key", profile.QuoteShort(s))
 	}
 	if !utf8.ValidString(s) {
 		// JSON holds UTF-8 only: it would be saved as another value
-		return "", "", fmt.Errorf("invalid --property %q: not UTF-8", s)
+		return "", "", fmt.Errorf("invalid --property %s: not UTF-8", profile.QuoteShort(s))
 	}
 	return k, v, nil
 }
