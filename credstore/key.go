@@ -193,7 +193,7 @@ type InsecureError struct {
 }
 
 func (e *InsecureError) Error() string {
-	return fmt.Sprintf("refusing to use %s: its mode %s lets other users in (chmod 700 it)", e.Path, e.Mode)
+	return fmt.Sprintf("refusing to use %s: its mode %s lets other users in (chmod 700 it)", e.Path, profile.ModeText(e.Mode))
 }
 
 // FixedKey returns a backend that always yields key, named name. Sessions

@@ -174,7 +174,7 @@ type InsecureDirError struct {
 }
 
 func (e *InsecureDirError) Error() string {
-	return fmt.Sprintf("directory %s is writable by other users (mode %v)", e.Path, e.Mode.Perm())
+	return fmt.Sprintf("directory %s is writable by other users (mode %s)", e.Path, ModeText(e.Mode))
 }
 
 // Hint says how to fix the permissions, or, for a directory all users
@@ -366,4 +366,20 @@ func ErrorAt(op, path string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s %s: %w", op, path, err)
+}
+
+// ModeText is m's permission bits as chmod takes them: octal, with the
+// set-user-id, set-group-id and sticky bits ("0600", "1777"). Every
+// message that shows a mode shows it so.
+func ModeText(m fs.FileMode) string {
+	n := uint32(m.Perm())
+	for _, b := range []struct {
+		mode fs.FileMode
+		bit  uint32
+	}{{fs.ModeSetuid, 0o4000}, {fs.ModeSetgid, 0o2000}, {fs.ModeSticky, 0o1000}} {
+		if m&b.mode != 0 {
+			n |= b.bit
+		}
+	}
+	return fmt.Sprintf("%04o", n)
 }

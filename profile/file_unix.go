@@ -58,7 +58,7 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 	if perm := fi.Mode().Perm(); !dir && perm&0o022 != 0 {
 		return nil, &UnsafePathError{
 			Path:    path,
-			Problem: fmt.Sprintf("is writable by other users (mode %v)", perm),
+			Problem: fmt.Sprintf("is writable by other users (mode %s)", ModeText(fi.Mode())),
 			Fix:     fmt.Sprintf("check that no one else changed it, then run `chmod 600 %s`", shquote.Quote(path)),
 		}
 	}
@@ -135,7 +135,7 @@ func theirs(path string, err error) error {
 	}
 	return &UnsafePathError{
 		Path:    path,
-		Problem: fmt.Sprintf("cannot be opened by you (mode %v)", fi.Mode().Perm()),
+		Problem: fmt.Sprintf("cannot be opened by you (mode %s)", ModeText(fi.Mode())),
 		Fix:     fmt.Sprintf("give it back the mode azc makes it with `chmod %s %s`", mode, shquote.Quote(path)),
 	}
 }

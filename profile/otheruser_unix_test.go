@@ -189,7 +189,7 @@ func TestAReadOnlyLockFileIsNamedWithTheFix(t *testing.T) {
 		if err != nil {
 			t.Fatalf("the helper as uid %d: %v: %s", otherUID, err, out)
 		}
-		for _, want := range []string{lock + " cannot be opened by you (mode -r--------)", "`chmod 600 " + lock + "`"} {
+		for _, want := range []string{lock + " cannot be opened by you (mode 0400)", "`chmod 600 " + lock + "`"} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("%s as uid %d: %s; want %q", op, otherUID, out, want)
 			}

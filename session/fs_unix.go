@@ -24,7 +24,7 @@ func checkPrivateDir(dir string, deny fs.FileMode) error {
 		return err
 	}
 	if perm := fi.Mode().Perm(); perm&deny != 0 {
-		return fmt.Errorf("refusing to use %s: its mode %s lets other users in (chmod 700 it)", dir, perm)
+		return fmt.Errorf("refusing to use %s: its mode %s lets other users in (chmod 700 it)", dir, profile.ModeText(fi.Mode()))
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func sharedParent(stateDir string, add func(name, status, format string, a ...an
 			return
 		}
 		if fi.Mode().Perm()&0o002 != 0 && fi.Mode()&fs.ModeSticky == 0 {
-			add("state directory", "warn", "%s (mode %v), a directory that holds it, lets every user move the state directory away and put another in its place: keep it in a directory of your own (AZC_CONFIG_DIR)", dir, fi.Mode().Perm())
+			add("state directory", "warn", "%s (mode %s), a directory that holds it, lets every user move the state directory away and put another in its place: keep it in a directory of your own (AZC_CONFIG_DIR)", dir, profile.ModeText(fi.Mode()))
 			return
 		}
 		if uid, ok := profile.OwnedByAnother(fi); ok {
