@@ -6,15 +6,12 @@ package execserve
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/url"
-	"strings"
 	"sync"
 
 	"github.com/azcontext/azc/auth"
@@ -51,28 +48,35 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 	c, env, acct := &spec.Context, spec.Environment, &spec.Account
 	m := auth.New(auth.Config{Logger: f.Logger, Getenv: f.Getenv, Now: f.Now, NotFound: func(err error) bool { return errors.Is(err, credstore.ErrNotFound) }})
 	cred := m.Credential(blobs, env, *acct, c.Tenant.ID)
-	// The account's ARM token, which names the identity served: in
+	// The account's ARM token, whose oid names the identity served: in
 	// azc-full's own exec this fails it before the child starts when no
 	// token can be had at all, so the user sees why once, not from inside
-	// the child (the azc binary checked the same before it started this
-	// server). The cached one, when there is one, is the token MSAL would
+	// the child. The cached one, when there is one, is the token MSAL would
 	// serve (credblob.CachedToken); MSAL is then set up only when the child
-	// asks for a token.
-	var access secret.String
-	if tok, err := tokens.CachedIn(f, tokens.Request{Environment: env, Account: *acct, Blobs: blobs, TenantID: c.Tenant.ID}); err == nil {
-		access = tok.AccessToken
-	} else {
-		tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
-		if err != nil {
-			return nil, accounts.TokenError(err, acct, c.Tenant.ID)
+	// asks for a token. The azc binary read that token before it started
+	// the child and this server, and gives its oid (spec.ObjectID): the
+	// child, already running, may have signed the account out since, which
+	// the child's requests are then told (refuseSignedOut), not a server
+	// that ended.
+	oid := spec.ObjectID
+	if spec.Listener == nil {
+		var access secret.String
+		if tok, err := tokens.CachedIn(f, tokens.Request{Environment: env, Account: *acct, Blobs: blobs, TenantID: c.Tenant.ID}); err == nil {
+			access = tok.AccessToken
+		} else {
+			tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
+			if err != nil {
+				return nil, accounts.TokenError(err, acct, c.Tenant.ID)
+			}
+			access = tok.AccessToken
 		}
-		access = tok.AccessToken
+		oid = execute.ObjectID(access.Reveal())
 	}
 	opts := credserver.Options{
 		Source:        warnOnError(refuseSignedOut(credserver.CredentialSource(cred, c.Tenant.ID)), f.IOStreams),
 		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
 		LegacyMSI:     spec.LegacyMSI,
-		Identity:      identity(acct, access.Reveal()),
+		Identity:      identity(acct, oid),
 		Logger:        f.Logger.With(slog.String("context", c.Name)),
 		Now:           f.Now,
 	}
@@ -129,34 +133,14 @@ func warnOnError(src credserver.TokenSource, ios *cmdutil.IOStreams) credserver.
 // or managed identity's client id, a managed identity's resource id, and
 // the object id its tokens carry (oid). A user is no managed identity and
 // answers to no selector.
-func identity(a *profile.Account, token string) credserver.Identity {
+func identity(a *profile.Account, oid string) credserver.Identity {
 	switch a.Type {
 	case profile.ServicePrincipal:
-		return credserver.Identity{ClientID: a.ID, ObjectID: objectID(token)}
+		return credserver.Identity{ClientID: a.ID, ObjectID: oid}
 	case profile.ManagedIdentity:
-		return credserver.Identity{ClientID: a.ClientID, ObjectID: objectID(token), ResourceID: a.ResourceID}
+		return credserver.Identity{ClientID: a.ClientID, ObjectID: oid, ResourceID: a.ResourceID}
 	}
 	return credserver.Identity{}
-}
-
-// objectID reads the oid claim of a JWT without verifying it: the token
-// came from the identity provider, and the claim only labels it.
-func objectID(jwt string) string {
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		return ""
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return ""
-	}
-	var claims struct {
-		OID string `json:"oid"`
-	}
-	if json.Unmarshal(payload, &claims) != nil {
-		return ""
-	}
-	return claims.OID
 }
 
 // allowedHosts are the resource hosts (and their subdomains) a context of

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc/credserver"
+	"github.com/azcontext/azc/internal/cli/execute"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -60,11 +61,11 @@ func TestIdentityNamesWhatSelectorsMayName(t *testing.T) {
 			credserver.Identity{ClientID: "client-1", ObjectID: "object-1", ResourceID: "/mi/1"}},
 		{"a user", profile.Account{ID: "alice@contoso.test", Type: profile.UserAccount}, credserver.Identity{}},
 	} {
-		if got := identity(&tc.acct, token); got != tc.want {
+		if got := identity(&tc.acct, execute.ObjectID(token)); got != tc.want {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
-	if got := objectID("not a jwt"); got != "" {
+	if got := execute.ObjectID("not a jwt"); got != "" {
 		t.Errorf("objectID of a non-JWT = %q", got)
 	}
 }

@@ -4,13 +4,16 @@ package execute_test
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,8 +22,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/emulator"
 	"github.com/azcontext/azc/internal/ptytest"
+	"github.com/azcontext/azc/profile"
 )
 
 // TestTheServerWarnsOnATerminalThatStopsBackgroundWriters: azc exec runs in
@@ -367,4 +372,81 @@ func childNamed(t *testing.T, ppid int, name string) int {
 	}
 	t.Fatalf("process %d has no child %s", ppid, name)
 	return 0
+}
+
+// TestASpawnedServerServesAnAccountSignedOutSinceAzcStartedIt: the azc
+// binary reads the account's token, then starts the child and azc-full's
+// server together; a child that signs the account out at once (or another
+// shell that does) may do so before the server has started. The server
+// must still serve, telling each request that the account is signed out
+// (400 interaction_required), not end on a check of its own that the
+// account has a token, leaving the child no server at all.
+func TestASpawnedServerServesAnAccountSignedOutSinceAzcStartedIt(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	data, err := os.ReadFile(filepath.Join(w.dir, "azc", "profile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := profile.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(p.Contexts, func(c profile.Context) bool { return c.Name == id.context })
+	if i < 0 {
+		t.Fatalf("no context %q", id.context)
+	}
+	c := p.Contexts[i]
+	env, err := p.Environment(c.Environment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := map[string]any{"context": c, "account": p.Account(c.Account), "environment": env, "scope": profile.ScopeUser}
+	w.mustAzc(t, nil, "logout", id.appID, "-o", "none")
+
+	ln, host, err := endpoint.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep, err := endpoint.New(host, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec["host"], spec["path"], spec["secret"] = ep.Host, ep.Path, ep.Secret.Reveal()
+	cmd := exec.Command(filepath.Join(filepath.Dir(bin.azc), "azc-full"))
+	cmd.Env = append(append([]string(nil), w.env...), "AZC_EXEC_SERVE=1")
+	cmd.ExtraFiles = []*os.File{ln}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	_ = ln.Close() // the server's alone: a server that ends closes it
+	defer func() { _ = in.Close(); _ = cmd.Wait() }()
+	if err := json.NewEncoder(in).Encode(spec); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodGet, ep.URL()+"?api-version=2019-08-01&resource="+url.QueryEscape(env.ARMAudience), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-IDENTITY-HEADER", ep.Secret.Reveal())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("no server to ask: %v; its stderr:\n%s", err, stderr.String())
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "interaction_required") || !strings.Contains(string(body), "not signed in any more") {
+		t.Errorf("%d %s; want 400 interaction_required, the account not signed in any more", resp.StatusCode, body)
+	}
+	_ = in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("the server, its input ended: %v; stderr:\n%s", err, stderr.String())
+	}
 }

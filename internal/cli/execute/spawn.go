@@ -1,11 +1,13 @@
 package execute
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/profile"
@@ -20,6 +22,7 @@ type serveRequest struct {
 	Environment profile.Environment `json:"environment"`
 	Scope       profile.Scope       `json:"scope"`
 	LegacyMSI   bool                `json:"legacyMSI"`
+	ObjectID    string              `json:"objectId,omitempty"`
 	Host        string              `json:"host"`
 	Path        string              `json:"path"`
 	Secret      string              `json:"secret"`
@@ -33,7 +36,7 @@ const maxServeRequest = 1 << 20
 func writeSpec(w io.Writer, spec *ServeSpec) error {
 	return json.NewEncoder(w).Encode(serveRequest{
 		Context: spec.Context, Account: spec.Account, Environment: spec.Environment, Scope: spec.Scope, LegacyMSI: spec.LegacyMSI,
-		Host: spec.Endpoint.Host, Path: spec.Endpoint.Path, Secret: spec.Endpoint.Secret.Reveal(),
+		ObjectID: spec.ObjectID, Host: spec.Endpoint.Host, Path: spec.Endpoint.Path, Secret: spec.Endpoint.Secret.Reveal(),
 	})
 }
 
@@ -49,7 +52,7 @@ func ReadSpec(r io.Reader, listener *os.File) (*ServeSpec, error) {
 	}
 	return &ServeSpec{
 		Context: req.Context, Account: req.Account, Environment: req.Environment, Scope: req.Scope, LegacyMSI: req.LegacyMSI,
-		Listener: listener,
+		ObjectID: req.ObjectID, Listener: listener,
 		Endpoint: endpoint.Endpoint{Host: req.Host, Path: req.Path, Secret: secret.New(req.Secret)},
 	}, nil
 }
@@ -58,3 +61,23 @@ func ReadSpec(r io.Reader, listener *os.File) (*ServeSpec, error) {
 // of an exec the azc binary runs (spawnServer) rather than a command line:
 // cli.Main reads and unsets it.
 const ServeEnv = "AZC_EXEC_SERVE"
+
+// ObjectID reads the oid claim of a JWT without verifying it: the token
+// came from the identity provider, and the claim only labels it.
+func ObjectID(jwt string) string {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		OID string `json:"oid"`
+	}
+	if json.Unmarshal(payload, &claims) != nil {
+		return ""
+	}
+	return claims.OID
+}

@@ -33,9 +33,11 @@ func spawnServer(f *cmdutil.Factory, st *azc.State, spec *ServeSpec) (Server, er
 		return nil, cmdutil.ErrNeedFull
 	}
 	r := tokens.Request{Environment: spec.Environment, Account: spec.Account, TenantID: spec.Context.Tenant.ID}
-	if _, err := tokens.Cached(f, st, spec.Scope, &r); err != nil {
+	tok, err := tokens.Cached(f, st, spec.Scope, &r)
+	if err != nil {
 		return nil, err
 	}
+	spec.ObjectID = ObjectID(tok.AccessToken.Reveal())
 	ln, host, err := endpoint.Listen()
 	if err != nil {
 		return nil, fmt.Errorf("exec: start the credential server: %w", err)
