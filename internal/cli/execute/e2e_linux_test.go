@@ -254,24 +254,13 @@ func TestSignalsIgnoredWhenAzcStartsStayIgnored(t *testing.T) {
 			args := append(append([]string{"-c", `trap '' HUP INT; exec "$@"`, "sh", bin.azc}, form...), child...)
 			cmd := exec.Command("sh", args...)
 			cmd.Env = w.env
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			line, err := bufio.NewReader(stdout).ReadString('\n')
+			stdout, stderr := startReading(t, cmd)
+			line, err := stdout.ReadString('\n')
 			if err != nil {
 				_ = cmd.Process.Kill()
 				t.Fatalf("read %q, %v; stderr %s", line, err, stderr.String())
 			}
-			var mask uint64
-			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "SigIgn:")), "%x", &mask); err != nil {
-				t.Fatalf("child printed %q: %v", line, err)
-			}
+			mask := sigIgn(t, strings.TrimPrefix(line, "SigIgn:"))
 			for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGINT} {
 				if mask&(1<<(uint(sig)-1)) == 0 {
 					t.Errorf("the child does not ignore %v, which azc was started ignoring (SigIgn %016x)", sig, mask)
@@ -300,17 +289,8 @@ func TestTheServerKeepsIgnoringAHangUpAzcWasStartedIgnoring(t *testing.T) {
 	cmd := exec.Command("sh", "-c", `trap '' HUP; exec "$@"`, "sh", bin.azc, "exec", "-c", w.ids[0].context, "--",
 		"sh", "-c", child, done, bin.probe, w.echoURL(), w.caFile)
 	cmd.Env = w.env
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	rd, stderr := startReading(t, cmd)
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	rd := bufio.NewReader(stdout)
 	if line, err := rd.ReadString('\n'); line != "ready\n" {
 		t.Fatalf("the child printed %q, %v; stderr %s", line, err, stderr.String())
 	}
@@ -321,11 +301,7 @@ func TestTheServerKeepsIgnoringAHangUpAzcWasStartedIgnoring(t *testing.T) {
 	}
 	for _, line := range strings.Split(string(status), "\n") {
 		if mask, ok := strings.CutPrefix(line, "SigIgn:"); ok {
-			var m uint64
-			if _, err := fmt.Sscanf(strings.TrimSpace(mask), "%x", &m); err != nil {
-				t.Fatal(err)
-			}
-			if m&(1<<(uint(syscall.SIGHUP)-1)) == 0 {
+			if m := sigIgn(t, mask); m&(1<<(uint(syscall.SIGHUP)-1)) == 0 {
 				t.Errorf("the server does not ignore HUP, which azc was started ignoring (SigIgn %016x)", m)
 			}
 		}
@@ -449,4 +425,31 @@ func TestASpawnedServerServesAnAccountSignedOutSinceAzcStartedIt(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("the server, its input ended: %v; stderr:\n%s", err, stderr.String())
 	}
+}
+
+// startReading starts cmd, its standard output read through the reader it
+// returns and its standard error kept in the builder.
+func startReading(t *testing.T, cmd *exec.Cmd) (*bufio.Reader, *strings.Builder) {
+	t.Helper()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return bufio.NewReader(stdout), &stderr
+}
+
+// sigIgn is the mask of ignored signals a SigIgn line of /proc/PID/status
+// gives (after its "SigIgn:"): bit N-1 for signal N.
+func sigIgn(t *testing.T, value string) uint64 {
+	t.Helper()
+	var m uint64
+	if _, err := fmt.Sscanf(strings.TrimSpace(value), "%x", &m); err != nil {
+		t.Fatalf("SigIgn %q: %v", value, err)
+	}
+	return m
 }
