@@ -80,6 +80,11 @@ nothing and exits 0.`,
 			if o.All && contextFlag(cmd) != "" {
 				return cmdutil.UsageErrorf("--context and --all exclude each other: name one context, or sign every account out with --all alone")
 			}
+			if o.Account != "" && contextFlag(cmd) != "" {
+				// ACCOUNT won: the account of the context named was kept,
+				// though the user may have meant it.
+				return cmdutil.UsageErrorf("ACCOUNT and --context both name the account to sign out: give one")
+			}
 			o.Ref = contextRef(f, cmd)
 			if runF != nil {
 				return runF(o)
