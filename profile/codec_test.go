@@ -479,6 +479,33 @@ func TestACloneSharesNothing(t *testing.T) {
 	}
 }
 
+// TestTheSettingsAreTheCallers: a change anywhere in the Settings the
+// Store gives (by reflection, so a new field is covered without a change
+// here) changes not the next it gives, from a file in Encode's layout
+// (its header read alone) or in another (the View the Store keeps).
+func TestTheSettingsAreTheCallers(t *testing.T) {
+	t.Parallel()
+	want := filledProfile()
+	encoded := mustEncode(want)
+	indented, err := json.MarshalIndent(want, "", "\t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for layout, data := range map[string][]byte{"Encode's": encoded, "another": indented} {
+		s := storeWith(t, data)
+		for range 2 {
+			got, err := s.Settings()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.Settings, got); diff != "" {
+				t.Fatalf("%s layout: the Settings (-want +got):\n%s", layout, diff)
+			}
+			scribble(reflect.ValueOf(&got).Elem())
+		}
+	}
+}
+
 // TestANewerFormatIsNewerWhateverItsShape: a profile of a format version
 // above FormatVersion is refused with a *NewerVersionError by Decode and
 // by every reader of profile.json, whatever the rest holds: a newer azc

@@ -111,10 +111,7 @@ func (c *Context) equal(o *Context) bool {
 // Clone returns a deep copy of p.
 func (p *Profile) Clone() *Profile {
 	q := *p
-	if p.Settings.Autosave != nil {
-		v := *p.Settings.Autosave
-		q.Settings.Autosave = &v
-	}
+	q.Settings = p.Settings.clone()
 	q.Environments = slices.Clone(p.Environments)
 	q.Accounts = slices.Clone(p.Accounts)
 	for i := range q.Accounts {
@@ -125,6 +122,15 @@ func (p *Profile) Clone() *Profile {
 		q.Contexts[i] = q.Contexts[i].clone()
 	}
 	return &q
+}
+
+// clone returns a deep copy of s, for Profile.Clone and Store.Settings.
+func (s Settings) clone() Settings {
+	if s.Autosave != nil {
+		on := *s.Autosave
+		s.Autosave = &on
+	}
+	return s
 }
 
 // Clone returns a deep copy of c: its subscription and properties are

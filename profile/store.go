@@ -289,12 +289,7 @@ func (s *Store) Settings() (Settings, error) {
 		}
 		h = v.header
 	}
-	set := h.Settings
-	if set.Autosave != nil {
-		on := *set.Autosave
-		set.Autosave = &on
-	}
-	return set, nil
+	return h.Settings.clone(), nil
 }
 
 // Update applies fn to the freshly read profile and writes the result
