@@ -265,7 +265,7 @@ func selectionOf(p *profile.Profile, c *profile.Context) *session.Selection {
 func newSelection(c profile.Context, h *profile.Profile) *session.Selection {
 	sel := &session.Selection{Context: c}
 	if a := h.Account(c.Account); a != nil {
-		cp := *a
+		cp := a.Clone()
 		sel.Account = &cp
 	}
 	if e, err := h.Environment(c.Environment); err == nil && !e.BuiltIn {

@@ -180,8 +180,7 @@ func (l *lookup) header() *profile.Profile {
 	if l.sess != nil {
 		for _, a := range l.sess.Accounts {
 			if h.Account(a.Key()) == nil {
-				a.Tenants = slices.Clone(a.Tenants)
-				h.Accounts = append(h.Accounts, a)
+				h.Accounts = append(h.Accounts, a.Clone())
 			}
 		}
 		for _, e := range l.sess.Environments {
@@ -191,9 +190,7 @@ func (l *lookup) header() *profile.Profile {
 		}
 	}
 	if l.sel != nil && l.sel.Account != nil && h.Account(l.sel.Account.Key()) == nil {
-		a := *l.sel.Account
-		a.Tenants = slices.Clone(a.Tenants)
-		h.Accounts = append(h.Accounts, a)
+		h.Accounts = append(h.Accounts, l.sel.Account.Clone())
 	}
 	if l.sel != nil && l.sel.Environment != nil {
 		if _, err := h.Environment(l.sel.Environment.Name); err != nil {

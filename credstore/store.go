@@ -152,7 +152,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cdir := filepath.Join(abs, credentialsDir)
-	if err := os.MkdirAll(cdir, 0o700); err != nil {
+	if err := profile.MkdirAll(cdir); err != nil {
 		// Something not a directory in the way is named, with what to do.
 		err = profile.Unwritable(cdir, err)
 		if _, lerr := os.Lstat(cdir); lerr == nil {

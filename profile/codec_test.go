@@ -99,7 +99,7 @@ func fill(v reflect.Value, n *int) {
 		v.SetString(fmt.Sprintf("v%d", *n))
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		v.SetInt(int64(*n))
-	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+	case reflect.Uint, reflect.Uint64, reflect.Uint32, reflect.Uint8:
 		v.SetUint(uint64(*n))
 	case reflect.Bool:
 		v.SetBool(true)
@@ -375,6 +375,57 @@ func TestEveryFieldSurvivesAnExportAndAnImport(t *testing.T) {
 	}
 }
 
+// TestEveryFieldOfAnExportSurvivesAnImport: an export file with every
+// field of Bundle set (by reflection, so a field added to the file is
+// covered without a change here), imported into an empty profile and
+// exported again with the credentials the import read, is the file it
+// was: its default context and its credentials too, which
+// TestEveryFieldSurvivesAnExportAndAnImport does not write.
+func TestEveryFieldOfAnExportSurvivesAnImport(t *testing.T) {
+	t.Parallel()
+	b := new(Bundle)
+	n := 0
+	fill(reflect.ValueOf(b).Elem(), &n)
+	b.Kind, b.Version = BundleKind, BundleVersion
+	for i := range b.Environments {
+		e := &b.Environments[i]
+		e.BuiltIn = false
+		e.AuthorityHost = "https://" + e.AuthorityHost + ".test/"
+		e.ARMEndpoint = "https://" + e.ARMEndpoint + ".test/"
+		b.Accounts[i].Environment = e.Name
+	}
+	for i := range b.Contexts {
+		b.Contexts[i].Environment = b.Environments[i].Name
+		b.Contexts[i].Account = b.Accounts[i].Key()
+	}
+	b.DefaultContext = b.Contexts[1].Name
+	creds := map[string][]byte{}
+	i := 0
+	for _, blob := range b.Credentials {
+		creds[b.Accounts[i].Key()] = blob
+		i++
+	}
+	b.Credentials = creds
+	data, err := b.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := New()
+	dst.Merge(imp)
+	back, err := NewBundle(dst, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back.Credentials = imp.Credentials
+	if diff := cmp.Diff(b, back); diff != "" {
+		t.Errorf("an export imported and exported again (-exported +again):\n%s", diff)
+	}
+}
+
 // scribble changes, in place, every value reachable from v (addressable):
 // through pointers, in slices' elements and maps' entries.
 func scribble(v reflect.Value) {
@@ -425,6 +476,33 @@ func TestACloneSharesNothing(t *testing.T) {
 	}
 	if cmp.Equal(p, q) {
 		t.Error("scribble changed nothing")
+	}
+}
+
+// TestTheSettingsAreTheCallers: a change anywhere in the Settings the
+// Store gives (by reflection, so a new field is covered without a change
+// here) changes not the next it gives, from a file in Encode's layout
+// (its header read alone) or in another (the View the Store keeps).
+func TestTheSettingsAreTheCallers(t *testing.T) {
+	t.Parallel()
+	want := filledProfile()
+	encoded := mustEncode(want)
+	indented, err := json.MarshalIndent(want, "", "\t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for layout, data := range map[string][]byte{"Encode's": encoded, "another": indented} {
+		s := storeWith(t, data)
+		for range 2 {
+			got, err := s.Settings()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.Settings, got); diff != "" {
+				t.Fatalf("%s layout: the Settings (-want +got):\n%s", layout, diff)
+			}
+			scribble(reflect.ValueOf(&got).Elem())
+		}
 	}
 }
 

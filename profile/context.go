@@ -111,20 +111,34 @@ func (c *Context) equal(o *Context) bool {
 // Clone returns a deep copy of p.
 func (p *Profile) Clone() *Profile {
 	q := *p
-	if p.Settings.Autosave != nil {
-		v := *p.Settings.Autosave
-		q.Settings.Autosave = &v
-	}
+	q.Settings = p.Settings.clone()
 	q.Environments = slices.Clone(p.Environments)
 	q.Accounts = slices.Clone(p.Accounts)
 	for i := range q.Accounts {
-		q.Accounts[i].Tenants = slices.Clone(q.Accounts[i].Tenants)
+		q.Accounts[i] = q.Accounts[i].Clone()
 	}
 	q.Contexts = slices.Clone(p.Contexts)
 	for i := range q.Contexts {
 		q.Contexts[i] = q.Contexts[i].clone()
 	}
 	return &q
+}
+
+// Clone returns a deep copy of a: its tenants are the copy's own. It is
+// the one copy of an account that shares nothing (Profile.Clone makes
+// it), which TestACloneSharesNothing holds to every field.
+func (a Account) Clone() Account {
+	a.Tenants = slices.Clone(a.Tenants)
+	return a
+}
+
+// clone returns a deep copy of s, for Profile.Clone and Store.Settings.
+func (s Settings) clone() Settings {
+	if s.Autosave != nil {
+		on := *s.Autosave
+		s.Autosave = &on
+	}
+	return s
 }
 
 // Clone returns a deep copy of c: its subscription and properties are
@@ -968,7 +982,7 @@ func (p *Profile) upsertAccount(a Account, at map[string]int) Account {
 	if a.Environment == "" {
 		a.Environment = DefaultEnvironment
 	}
-	a.Tenants = slices.Clone(a.Tenants)
+	a = a.Clone()
 	var old *Account
 	if at == nil {
 		old = p.Account(a.Key())
@@ -992,6 +1006,5 @@ func (p *Profile) upsertAccount(a Account, at map[string]int) Account {
 			at[NameKey(a.Key())] = len(p.Accounts) - 1
 		}
 	}
-	a.Tenants = slices.Clone(a.Tenants) // the caller's, not p's
-	return a
+	return a.Clone() // the caller's, not p's
 }

@@ -3,7 +3,6 @@ package profile
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 )
 
 // BundleKind and BundleVersion head azc's export format (docs/profile-format.md).
@@ -60,9 +59,7 @@ func NewBundle(p *Profile, names []string) (*Bundle, error) {
 		}
 		if j, ok := accounts[NameKey(c.Account)]; ok && !tookAccount[j] {
 			tookAccount[j] = true
-			a := p.Accounts[j]
-			a.Tenants = slices.Clone(a.Tenants)
-			b.Accounts = append(b.Accounts, a)
+			b.Accounts = append(b.Accounts, p.Accounts[j].Clone())
 		}
 		if _, builtin := builtinEnvironment(c.Environment); !builtin {
 			if e, err := p.Environment(c.Environment); err == nil && !tookEnv[NameKey(e.Name)] {

@@ -291,9 +291,11 @@ func writeAtomic(path, tmp string, data *content, backup string, old *content, r
 			_ = os.Remove(tmp)
 		}
 	}()
-	if data.perm != 0 {
-		err = f.Chmod(data.perm)
+	perm := data.perm
+	if perm == 0 {
+		perm = 0o600
 	}
+	err = ownMode(f, mine, perm)
 	if err == nil {
 		_, err = f.Write(data.head)
 	}
@@ -416,6 +418,40 @@ func WriteNewFile(path string, data []byte) error {
 // has mode perm (a man page's 0644) instead of 0600.
 func WriteFileMode(path string, data []byte, perm fs.FileMode) error {
 	return writeAtomic(path, tempPath(path), &content{head: data, perm: perm}, "", nil, nil)
+}
+
+// MkdirAll is os.MkdirAll(path, 0700) for a directory of azc's (the state
+// directory, the credential store's, a private az config's): each
+// directory it makes, path and those above it, has mode 0700 whatever the
+// process's umask. A umask that takes the owner's own bits (0277) would
+// otherwise leave a directory azc made and cannot write in.
+func MkdirAll(path string) error {
+	fi, err := os.Stat(path)
+	if err == nil {
+		if fi.IsDir() {
+			return nil
+		}
+		return &fs.PathError{Op: "mkdir", Path: path, Err: syscall.ENOTDIR}
+	}
+	if parent := filepath.Dir(path); parent != path {
+		if err := MkdirAll(parent); err != nil {
+			return err
+		}
+	}
+	return Mkdir(path)
+}
+
+// Mkdir makes the directory path, mode 0700 whatever the umask (see
+// MkdirAll); one there already, made meanwhile by another process, is no
+// error when it is a directory (the caller checks it as it checks any).
+func Mkdir(path string) error {
+	if err := os.Mkdir(path, 0o700); err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.IsDir() {
+			return nil
+		}
+		return err
+	}
+	return OwnDirMode(path)
 }
 
 // tempPath is WriteFile's temporary file for path: .NAME.tmpDIGITS beside

@@ -192,11 +192,48 @@ func openLock(path string) (*os.File, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	if _, err := checkOwned(f, path, false); err != nil {
+	fi, err := checkOwned(f, path, false)
+	if err == nil && fi.Mode().Perm()&0o600 != 0o600 {
+		// made under a umask that takes the owner's bits (see ownMode):
+		// the next open, for writing, would be refused
+		err = ownMode(f, fi, 0o600)
+	}
+	if err != nil {
 		_ = f.Close()
 		return nil, err
 	}
 	return f, nil
+}
+
+// ownMode gives f, a file azc has just created (fi its Stat, nil when
+// that failed), the mode perm when the process's umask took bits of it:
+// a umask of 0277 made profile.json and profile.lock 0400, and the next
+// command could not open the lock to write.
+func ownMode(f *os.File, fi fs.FileInfo, perm fs.FileMode) error {
+	if fi != nil && fi.Mode().Perm() == perm {
+		return nil
+	}
+	return f.Chmod(perm)
+}
+
+// OwnDirMode gives the directory path, which the caller has just made
+// with mode 0700 (os.Mkdir, os.MkdirTemp), that mode when the process's
+// umask took bits of it (0277 made it 0500: a directory azc cannot write
+// in). A symbolic link put in its place meanwhile is not followed.
+func OwnDirMode(path string) error {
+	f, err := sysfile.Open(path, os.O_RDONLY|noFollow|syscall.O_DIRECTORY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm() == 0o700 {
+		return nil
+	}
+	return f.Chmod(0o700)
 }
 
 // lockFile takes an exclusive lock on f; with wait false it fails at once

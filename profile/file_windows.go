@@ -152,3 +152,17 @@ func cpuTime() time.Duration {
 // writableDir is nil: on Windows a write that cannot be made says so
 // itself, and the ACLs that would tell are not read.
 func writableDir(string) error { return nil }
+
+// ownMode gives f, a file azc has just created, the mode perm when it is
+// not the one every file is made with: Windows has no umask, and of the
+// mode only the owner's write bit means anything.
+func ownMode(f *os.File, _ fs.FileInfo, perm fs.FileMode) error {
+	if perm == 0o600 {
+		return nil
+	}
+	return f.Chmod(perm)
+}
+
+// OwnDirMode does nothing: Windows has no umask to take a directory's
+// mode bits, which say nothing of who may write in it.
+func OwnDirMode(path string) error { return nil }

@@ -3,3 +3,6 @@
 package profile_test
 
 const killable = false
+
+// setHelperUmask does nothing: there is no umask here.
+func setHelperUmask() {}

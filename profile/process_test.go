@@ -33,6 +33,7 @@ func TestHelperProcess(t *testing.T) {
 	if job == "" {
 		t.Skip("helper process only")
 	}
+	setHelperUmask()
 	s, err := profile.Open(os.Getenv(helperDirEnv), profile.Options{LockTimeout: time.Minute})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

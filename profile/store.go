@@ -289,12 +289,7 @@ func (s *Store) Settings() (Settings, error) {
 		}
 		h = v.header
 	}
-	set := h.Settings
-	if set.Autosave != nil {
-		on := *set.Autosave
-		set.Autosave = &on
-	}
-	return set, nil
+	return h.Settings.clone(), nil
 }
 
 // Update applies fn to the freshly read profile and writes the result
@@ -800,7 +795,7 @@ func (s *Store) makeDir() error {
 	if !s.made {
 		return nil // checked by Open
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+	if err := MkdirAll(s.dir); err != nil {
 		// Something not a directory in the way (a file, a FIFO, a
 		// symbolic link to nothing, which makes MkdirAll say "file
 		// exists"), there or above it, is named, with what to do,

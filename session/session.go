@@ -107,6 +107,9 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 	// Build the session in a hidden directory and rename it into place, so
 	// a session directory is always complete.
 	tmp, err := os.MkdirTemp(base, newPrefix)
+	if err == nil {
+		err = profile.OwnDirMode(tmp)
+	}
 	if err != nil {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
@@ -120,7 +123,12 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 	if err != nil {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
+	// The chmod gives the file its mode under a umask that took the
+	// owner's write bit; tmp is this command's alone until the rename.
 	if err := os.WriteFile(filepath.Join(tmp, ownerFile), ob, 0o600); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
+	}
+	if err := os.Chmod(filepath.Join(tmp, ownerFile), 0o600); err != nil {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
 	st, err := openStore(tmp, key)
@@ -150,7 +158,7 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 // made in it.
 func mkPrivate(runtimeDir string, dirs ...string) error {
 	for i, d := range append([]string{runtimeDir}, dirs...) {
-		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := profile.Mkdir(d); err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
 		}
 		if err := checkDir(d, i == 0); err != nil {

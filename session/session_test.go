@@ -32,9 +32,12 @@ const helperEnv = "AZC_SESSION_TEST_HELPER"
 // TestMain lets the test binary stand in for a shell that lives until its
 // stdin closes.
 func TestMain(m *testing.M) {
-	if os.Getenv(helperEnv) == "wait-stdin" {
+	switch os.Getenv(helperEnv) {
+	case "wait-stdin":
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		os.Exit(0)
+	case "umask":
+		os.Exit(umaskHelper())
 	}
 	os.Exit(m.Run())
 }

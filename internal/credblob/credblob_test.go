@@ -11,24 +11,6 @@ import (
 	"github.com/azcontext/azc/secret"
 )
 
-func TestCredentialsRoundTrip(t *testing.T) {
-	t.Parallel()
-	in := &Credentials{MSALCache: []byte(`{"AccessToken":{}}`), ClientSecret: secret.New("s3cret"),
-		AccessToken: secret.New("tok"), AccessTokenExpires: time.Unix(1700000000, 0), AccessTokenTenantID: "t"}
-	data, err := in.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Unmarshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(out.MSALCache) != string(in.MSALCache) || out.ClientSecret.Reveal() != "s3cret" || out.AccessToken.Reveal() != "tok" ||
-		!out.AccessTokenExpires.Equal(in.AccessTokenExpires) || out.AccessTokenTenantID != "t" {
-		t.Fatalf("round trip lost data")
-	}
-}
-
 func TestNewerBlobVersionIsRefused(t *testing.T) {
 	t.Parallel()
 	if _, err := Unmarshal([]byte(`{"version":99}`)); err == nil || !strings.Contains(err.Error(), "upgrade") {

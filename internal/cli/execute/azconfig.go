@@ -275,7 +275,7 @@ func reusable(path string) bool {
 // files are replaced (profile.WriteFile), so that an exec running beside
 // this one never reads a half-written file.
 func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := profile.MkdirAll(filepath.Dir(path)); err != nil {
 		return err
 	}
 	return profile.WriteFile(path, data)

@@ -346,6 +346,25 @@ func TestThePrivateAzConfigDirIsRemoved(t *testing.T) {
 	}
 }
 
+// TestThePrivateAzConfigDirIsTheChildsWhateverTheUmask: the private
+// AZURE_CONFIG_DIR is 0700 under a umask that takes the owner's own bits
+// (0277), which made it 0500: az could write nothing there.
+func TestThePrivateAzConfigDirIsTheChildsWhateverTheUmask(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	w.wrap = func(cmd *exec.Cmd) {
+		cmd.Args = append([]string{"sh", "-c", `umask 0277 && exec "$0" "$@"`}, cmd.Args...)
+		cmd.Path = "/bin/sh"
+	}
+	r := w.azc(t, nil, nil, "exec", "-c", w.ids[0].context, "--", "sh", "-c", `ls -ld "$AZURE_CONFIG_DIR"`)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	if mode, _, _ := strings.Cut(r.stdout, " "); mode != "drwx------" {
+		t.Errorf("the private AZURE_CONFIG_DIR under umask 0277: %s, want mode drwx------", strings.TrimSpace(r.stdout))
+	}
+}
+
 // TestThePrivateAzConfigDirIsInTheRuntimeDir: the private AZURE_CONFIG_DIR
 // goes in $XDG_RUNTIME_DIR when that is the user's own (a per-user tmpfs
 // that logout empties), else in the temporary directory, and is removed

@@ -303,6 +303,9 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 			return nil, fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
 		azDir, err := os.MkdirTemp(parent, privateDirPrefix)
+		if err == nil {
+			err = profile.OwnDirMode(azDir)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("exec: creating a private AZURE_CONFIG_DIR: %w", err)
 		}
