@@ -351,6 +351,21 @@ func TestReadFileOfADirectoryHints(t *testing.T) {
 	wantUnsafe(t, err, dir, "is a directory")
 }
 
+// TestReadFileOfASocketHints: a Unix socket named where a file is read
+// (`azc context import`, `--client-secret-file`, `--ca-file`), which
+// open(2) refuses whatever the flags, is an error with its path and a
+// hint, as a directory is, not a bare "open …: no such device or
+// address".
+func TestReadFileOfASocketHints(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sock")
+	plantSocket(t, path)
+	_, err := ReadFile(path)
+	wantUnsafe(t, err, path, "is a socket")
+	_, err = ReadRegularFile(path)
+	wantUnsafe(t, err, path, "is a socket")
+}
+
 // TestAzTokenCacheThatIsNoRegularFileIsRefusedUnread: az's token cache,
 // which the user did not name, is refused when it is a FIFO (which no one
 // may ever write to) or a device, not waited on or read without end;
