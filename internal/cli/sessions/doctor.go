@@ -502,7 +502,7 @@ func profileReferences(p *profile.Profile, add func(name, status, format string,
 	}
 	for _, k := range missing {
 		name := termtext.ShellWord(spelt[k])
-		if len(name) > 80 { // cut short it would be no name to paste
+		if len(name) > 80 || spelt[k] == "" { // cut short, or empty, it would be no name to give
 			name = "NAME"
 		}
 		add("context environments", "warn", "environment %s is not defined, so its %s cannot sign in or get a token: add it with `azc environment add %s …`, or remove them with `azc context remove`",
