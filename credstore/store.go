@@ -339,13 +339,16 @@ type meta struct {
 func (s *Store) metaPath() string { return filepath.Join(s.dir, "meta.json") }
 
 // readMeta reads meta.json as a blob is read (profile.ReadOwned). A missing file,
-// or one that is not a meta's JSON or is over the values azc reads of a
-// file (profile.Unmarshal), reads as an empty meta, which recordMeta then
-// writes afresh.
+// or one over profile.MaxFileSize (refused unread), not a meta's JSON or
+// over the values azc reads of a file (profile.Unmarshal), reads as an
+// empty meta, which recordMeta then writes afresh: it holds no secret. One
+// that is no regular file of the user's fails, as every file of the store
+// does.
 func readMeta(path string) (meta, error) {
 	var m meta
 	b, err := profile.ReadOwned(path)
-	if errors.Is(err, os.ErrNotExist) {
+	var tl *profile.TooLargeError
+	if errors.Is(err, os.ErrNotExist) || errors.As(err, &tl) {
 		return m, nil
 	}
 	if err != nil {

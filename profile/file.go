@@ -144,7 +144,7 @@ func readFile(path string, regular bool) ([]byte, error) {
 	}
 	f, err := sysfile.Open(path, flag, 0)
 	if err != nil {
-		return nil, err
+		return nil, inputOpenError(path, err)
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {

@@ -114,6 +114,17 @@ func openError(path string, err error) error {
 	return theirs(path, Unwritable(path, err))
 }
 
+// inputOpenError is err, the failure to open the file at path that the
+// user named to be read (ReadFile), as the *UnsafePathError that says what
+// is there when it is a socket, which open(2) refuses with ENXIO whatever
+// the flags.
+func inputOpenError(path string, err error) error {
+	if errors.Is(err, syscall.ENXIO) {
+		return &UnsafePathError{Path: path, Problem: "is a socket, which azc cannot read as a file", Fix: "name the file itself, or a pipe (`<(…)`) that gives its contents"}
+	}
+	return err
+}
+
 // theirs is err, the failure to open path, unless the open was denied:
 // because another user owns the file it says so, as checkOwned says of
 // another user's file that could be opened; a file of the user's that its

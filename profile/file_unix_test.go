@@ -244,6 +244,45 @@ func TestAFileOverTheCapIsRefusedUnread(t *testing.T) {
 	}
 }
 
+// TestAProfileOverTheCapOffersTheBackup: azc never writes a profile.json
+// over MaxFileSize (Update refuses the change), so one there is damaged
+// (a sparse file, another program's): every read refuses it unread, as
+// a *TooLargeError still, and names it unusable with the last good copy
+// to restore, as a damaged profile.json is named, where its hint was to
+// check that it was "the file you meant", with the sizes of exports.
+func TestAProfileOverTheCapOffersTheBackup(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	for _, name := range []string{"a", "b"} { // the second write links the first as the backup
+		if _, err := s.Update(func(p *Profile) error {
+			return p.SetEnvironment(Environment{Name: name, AuthorityHost: "https://127.0.0.1:1/", ARMEndpoint: "https://127.0.0.1:1/"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Truncate(s.Path(), MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	for _, read := range []struct {
+		name string
+		fn   func() error
+	}{
+		{"Load", func() error { _, err := s.Load(); return err }},
+		{"View", func() error { _, err := s.View(); return err }},
+		{"ViewKeeping", func() error { _, err := s.ViewKeeping("x"); return err }},
+		{"Settings", func() error { _, err := s.Settings(); return err }},
+		{"SetDefault", func() error { _, err := s.SetDefault("x"); return err }},
+		{"Update", func() error { _, err := s.Update(func(*Profile) error { return nil }); return err }},
+	} {
+		err := read.fn()
+		var tl *TooLargeError
+		var ce *CorruptError
+		if !errors.As(err, &tl) || !errors.As(err, &ce) || ce.Backup != filepath.Join(filepath.Dir(s.Path()), BackupName) || !strings.Contains(ce.Hint(), "cp ") {
+			t.Errorf("%s of a profile.json over the cap: %v; want a *TooLargeError in a *CorruptError that offers the backup", read.name, err)
+		}
+	}
+}
+
 // TestSameStateComparesTheWholeFile: sameState tells the file that was read
 // from any other, whatever the length, and a missing file from a present
 // one.
@@ -349,6 +388,21 @@ func TestReadFileOfADirectoryHints(t *testing.T) {
 	dir := t.TempDir()
 	_, err := ReadFile(dir)
 	wantUnsafe(t, err, dir, "is a directory")
+}
+
+// TestReadFileOfASocketHints: a Unix socket named where a file is read
+// (`azc context import`, `--client-secret-file`, `--ca-file`), which
+// open(2) refuses whatever the flags, is an error with its path and a
+// hint, as a directory is, not a bare "open …: no such device or
+// address".
+func TestReadFileOfASocketHints(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sock")
+	plantSocket(t, path)
+	_, err := ReadFile(path)
+	wantUnsafe(t, err, path, "is a socket")
+	_, err = ReadRegularFile(path)
+	wantUnsafe(t, err, path, "is a socket")
 }
 
 // TestAzTokenCacheThatIsNoRegularFileIsRefusedUnread: az's token cache,

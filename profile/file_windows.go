@@ -135,6 +135,9 @@ func transient(err error) bool {
 		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
 }
 
+// inputOpenError is err, unchanged: Windows says what it refused itself.
+func inputOpenError(_ string, err error) error { return err }
+
 // syncDir does nothing: Windows has no directory fsync; NTFS journals the
 // rename's metadata.
 func syncDir(string) error { return nil }

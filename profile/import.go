@@ -75,6 +75,16 @@ func (imp *Imported) warnName(name string) {
 	}
 }
 
+// ErrUTF16 is the error of a file in UTF-16 where azc reads UTF-8 (an
+// import, a secret file), with the way out.
+var ErrUTF16 = errors.New("the file is UTF-16 (as Windows PowerShell's Out-File and > write files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
+
+// IsUTF16 reports whether data is UTF-16 text: by its byte order mark, or
+// by a NUL beside its first character, which UTF-8 text never holds.
+func IsUTF16(data []byte) bool {
+	return bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || len(data) >= 2 && (data[0] == 0) != (data[1] == 0)
+}
+
 // Import detects the format of data and reads it: an azc export, azc's
 // profile.json, an Azure PowerShell context file (Save-AzContext,
 // AzureRmContext.json) or az's azureProfile.json, with or without a UTF-8
@@ -83,10 +93,8 @@ func (imp *Imported) warnName(name string) {
 // tokens are dropped with a warning. Unrecognised data gives an error
 // wrapping ErrUnknownFormat.
 func Import(data []byte) (*Imported, error) {
-	// UTF-16 by its byte order mark, or by a NUL beside the first
-	// character, which JSON in UTF-8 never holds.
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || len(data) >= 2 && (data[0] == 0) != (data[1] == 0) {
-		return nil, errors.New("the file is UTF-16 (as Windows PowerShell's Out-File and > write files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
+	if IsUTF16(data) {
+		return nil, ErrUTF16
 	}
 	for bytes.HasPrefix(data, utf8BOM) { // each, as Decode takes them off
 		data = data[len(utf8BOM):]

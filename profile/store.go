@@ -209,7 +209,7 @@ func (s *Store) readText() (string, bool, error) {
 	}
 	text, fi, err := readState(s.path)
 	if err != nil || fi == nil {
-		return "", false, err
+		return "", false, s.tooLarge(err)
 	}
 	s.mu.Lock()
 	s.lastInfo, s.lastText, s.lastView, s.lastFull = fi, text, nil, nil
@@ -249,6 +249,24 @@ func (s *Store) corrupt(err error) error {
 		}
 	}
 	return ce
+}
+
+// openCapped is openCapped over profile.json, whose *TooLargeError comes
+// in a *CorruptError (tooLarge).
+func (s *Store) openCapped() (*os.File, int64, error) {
+	f, size, err := openCapped(s.path)
+	return f, size, s.tooLarge(err)
+}
+
+// tooLarge is err, but a *TooLargeError of profile.json in a
+// *CorruptError that offers the backup (corrupt): azc never writes a
+// profile over MaxFileSize (Update refuses the change), so one there is
+// damaged, and the way out is the last good copy.
+func (s *Store) tooLarge(err error) error {
+	if tl := (*TooLargeError)(nil); errors.As(err, &tl) && tl.Path == s.path && !tl.Write {
+		return s.corrupt(err)
+	}
+	return err
 }
 
 // View reads the profile without locking, as Load does, but decodes only
@@ -531,7 +549,7 @@ type streamed struct {
 // which gives the errors of a file that cannot be used). The caller closes
 // the file.
 func (s *Store) readStreamed() (*streamed, error) {
-	f, size, err := openCapped(s.path)
+	f, size, err := s.openCapped()
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -560,7 +578,7 @@ func (s *Store) readStreamed() (*streamed, error) {
 // contexts): nil when the file does not exist or is outside Encode's
 // layout, as far as its header and its end show (endsAsEncoded).
 func (s *Store) readHeader() (*Profile, error) {
-	f, size, err := openCapped(s.path)
+	f, size, err := s.openCapped()
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -30,7 +30,7 @@ func (s *Store) ViewKeeping(refs ...string) (*View, error) { return s.viewStream
 func (s *Store) ViewColumns(refs ...string) (*View, error) { return s.viewStreamed(refs, true) }
 
 func (s *Store) viewStreamed(refs []string, cols bool) (*View, error) {
-	f, size, err := openCapped(s.path)
+	f, size, err := s.openCapped()
 	if errors.Is(err, fs.ErrNotExist) {
 		return fullView(New()), nil
 	}

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,8 +29,13 @@ func MSALSection(name string) bool {
 // top-level members. It refuses one with more values than CheckValues
 // allows, one that is not a JSON object, and one whose AccessToken,
 // RefreshToken, IdToken, Account or AppMetadata is not an object (null is
-// an empty section). The error never quotes the cache.
+// an empty section). Leading UTF-8 byte order marks are taken off, as
+// Import and Decode take them off (an editor's, Windows PowerShell's
+// Set-Content -Encoding utf8). The error never quotes the cache.
 func DecodeMSALCache(cache []byte) (map[string]json.RawMessage, error) {
+	for bytes.HasPrefix(cache, utf8BOM) {
+		cache = cache[len(utf8BOM):]
+	}
 	if err := CheckValues(cache); err != nil {
 		return nil, fmt.Errorf("not an MSAL token cache azc reads: %w", err)
 	}

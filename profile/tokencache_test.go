@@ -153,6 +153,25 @@ func TestATokenCacheIsSplitAmongTheImportedAccounts(t *testing.T) {
 	}
 }
 
+// TestATokenCacheAfterAByteOrderMarkIsRead: a token cache saved by an
+// editor or Windows PowerShell's Set-Content -Encoding utf8, which write a
+// UTF-8 byte order mark first, is read as every file azc imports is (the
+// profile, az's azureProfile.json, which az itself writes with one): its
+// tokens were skipped with "not a JSON object".
+func TestATokenCacheAfterAByteOrderMarkIsRead(t *testing.T) {
+	t.Parallel()
+	imp := importAz(t, azSubscription("11111111-0000-4000-8000-000000000001", tenant1, "alice@contoso.com", "user"))
+	if err := imp.AddTokenCache(append([]byte("\xef\xbb\xbf"), twoUsersCache()...)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(secretsIn(imp.TokenCaches[imp.Accounts[0].Key()]), " "); got != "at-alice rt-alice id-alice" {
+		t.Errorf("the cache recorded for alice holds [%s], want her tokens", got)
+	}
+	if _, err := profile.DecodeMSALCache([]byte("\xef\xbb\xbf{}")); err != nil {
+		t.Errorf("DecodeMSALCache of an empty cache after a byte order mark: %v", err)
+	}
+}
+
 // TestAUserKeepsTheHomeAccountIDItsTokensWereFoundBy: azc finds a user's
 // tokens in its blob by the account's home account id (auth's silent
 // acquisition, credblob.CachedToken), which az's azureProfile.json does

@@ -133,7 +133,7 @@ func (s *Session) changeHold(stateDir string, fn func(*holdRecord) error) error 
 	dir := filepath.Join(stateDir, holdsDir)
 	path := filepath.Join(dir, s.id+".hold")
 	var old holdRecord
-	if b, err := profile.ReadOwned(path); err == nil {
+	if b, err := readRecord(path); err == nil {
 		_ = profile.Unmarshal(b, &old) // an unreadable record holds nothing
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		// The directory may be what is wrong (a file, a FIFO): named so.
@@ -264,7 +264,7 @@ func CheckHolds(stateDir string) (int, error) {
 }
 
 // readHolds reads the records in dir, refusing (with its path) a dir that
-// checkPrivateDir refuses and a record that profile.ReadOwned does.
+// checkPrivateDir refuses and a record that readRecord does.
 func readHolds(dir string) ([]holdFile, error) {
 	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -282,7 +282,7 @@ func readHolds(dir string) ([]holdFile, error) {
 		path := filepath.Join(dir, name)
 		switch {
 		case strings.HasSuffix(name, ".hold"):
-			b, err := profile.ReadOwned(path)
+			b, err := readRecord(path)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // released meanwhile
 			}
@@ -293,7 +293,7 @@ func readHolds(dir string) ([]holdFile, error) {
 			_ = profile.Unmarshal(b, &h.rec) // unreadable: no owner, so not alive
 			out = append(out, h)
 		case strings.HasSuffix(name, ".released"):
-			b, err := profile.ReadOwned(path)
+			b, err := readRecord(path)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
@@ -304,6 +304,20 @@ func readHolds(dir string) ([]holdFile, error) {
 		}
 	}
 	return out, nil
+}
+
+// readRecord reads the hold record or released mark at path as every
+// file of the state is read (profile.ReadOwned). One over
+// profile.MaxFileSize, which azc never writes, is refused unread and
+// reads as empty, as an unreadable record does: no owner, so not alive,
+// and the next sweep removes it.
+func readRecord(path string) ([]byte, error) {
+	b, err := profile.ReadOwned(path)
+	var tl *profile.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, nil
+	}
+	return b, err
 }
 
 func releasedName(key string) string {

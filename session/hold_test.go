@@ -250,3 +250,37 @@ func TestAHoldRecordOfMoreValuesThanAzcReadsIsNotDecoded(t *testing.T) {
 		t.Errorf("reading a hold record of %d bytes allocated %d bytes, over %d: it decoded it", b.Len(), got, most)
 	}
 }
+
+// TestAHoldRecordOverTheCapReadsAsAnUnreadableOne: a hold record over
+// profile.MaxFileSize (a sparse file, damage) is refused unread, as every
+// file azc reads is, and then reads as an unreadable record does (no
+// owner, so not alive), which the next sweep removes. It failed every
+// reader of the holds ("is larger than 64 MiB": context remove, logout,
+// a shell's switch), with a hint about profiles and exports, and no sweep
+// ever removed it.
+func TestAHoldRecordOverTheCapReadsAsAnUnreadableOne(t *testing.T) {
+	state := t.TempDir()
+	holds := session.HoldsDir(state)
+	if err := os.Mkdir(holds, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(holds, "x.hold")
+	if err := os.WriteFile(path, []byte(`{"owner":{"pid":1},"account":"a"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, profile.MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := session.CheckHolds(state); err != nil || n != 1 {
+		t.Fatalf("CheckHolds = %d, %v; want the one record", n, err)
+	}
+	if keys, err := session.HeldAccounts(state); err != nil || len(keys) != 0 {
+		t.Fatalf("HeldAccounts = %q, %v; want none held", keys, err)
+	}
+	if _, err := session.ReleaseHolds(state); err != nil {
+		t.Fatalf("ReleaseHolds: %v", err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the record over the cap after the sweep: %v, want it removed", err)
+	}
+}

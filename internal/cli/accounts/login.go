@@ -389,7 +389,14 @@ func readSecret(ctx context.Context, f *cmdutil.Factory, file, env, what string)
 	if err != nil {
 		return secret.String{}, cmdutil.Errorf("read the secret: %w", err)
 	}
-	s := secret.New(strings.TrimSpace(string(data)))
+	if profile.IsUTF16(data) {
+		clear(data)
+		return secret.String{}, cmdutil.Errorf("%s: %w", sourceName(file, "secret"), profile.ErrUTF16)
+	}
+	// A UTF-8 byte order mark (Notepad's, Windows PowerShell's
+	// Set-Content -Encoding utf8) is no part of a secret: Entra ID's are
+	// ASCII.
+	s := secret.New(strings.TrimSpace(strings.TrimPrefix(string(data), "\ufeff")))
 	clear(data)
 	if s.IsZero() && what != "" {
 		if file == "-" {

@@ -157,6 +157,40 @@ func TestServicePrincipalLoginTokenLogout(t *testing.T) {
 	}
 }
 
+// TestASecretFileSavedWithAByteOrderMarkSignsIn: a client secret file
+// saved by Notepad or Windows PowerShell's Set-Content -Encoding utf8
+// begins with a UTF-8 byte order mark, which is no part of any secret
+// (Entra ID's are ASCII): it was sent as the secret's first character,
+// and the sign-in failed with "invalid client secret provided". One in
+// UTF-16 (Windows PowerShell's > and Out-File) is named so, with the way
+// out, before anything is sent.
+func TestASecretFileSavedWithAByteOrderMarkSignsIn(t *testing.T) {
+	t.Parallel()
+	h, _ := newHarness(t)
+	dir := t.TempDir()
+	bom := filepath.Join(dir, "bom.txt")
+	if err := os.WriteFile(bom, []byte("\xef\xbb\xbf"+emulator.DefaultServicePrincipalSecret+"\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none", "--client-secret-file"}
+	if code, _, errOut := h.run(append(login, bom)...); code != 0 {
+		t.Fatalf("login with a secret file after a byte order mark: exit %d: %s", code, errOut)
+	}
+	var utf16 []byte
+	for _, r := range "\ufeff" + emulator.DefaultServicePrincipalSecret {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	wide := filepath.Join(dir, "utf16.txt")
+	if err := os.WriteFile(wide, utf16, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := h.run(append(login, wide)...)
+	if code == 0 || !strings.Contains(errOut, "is UTF-16") || strings.Contains(errOut, "invalid client secret") {
+		t.Fatalf("login with a UTF-16 secret file: exit %d: %s; want it named UTF-16 before the sign-in", code, errOut)
+	}
+}
+
 func TestFailedLoginLeavesTheProfileAlone(t *testing.T) {
 	t.Parallel()
 	h, _ := newHarness(t)

@@ -168,6 +168,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 		loaded = p
 		add("profile", "ok", "%s: %s, %s, generation %d", st.Store().Path(), cmdutil.Plural(len(p.Contexts), "context"), cmdutil.Plural(len(p.Accounts), "account"), p.Generation)
+		profileReferences(p, add)
 		switch free, err := st.Store().LockFree(); {
 		case err != nil:
 			add("profile lock", "fail", "%s", failed(err))
@@ -458,6 +459,56 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 			add("account credentials", "ok", "every account of the profile's contexts has its credentials")
 		}
 		return p
+	}
+}
+
+// profileReferences checks what p's contexts and default name: a default
+// context that is none of p's contexts (profile.json edited by hand)
+// fails every command that resolves the default, and a context of an
+// environment p does not define (an import warns of one once, then
+// nothing does; an edit by hand) cannot sign in or get a token. Each
+// environment is looked up once, so it is linear in the contexts.
+func profileReferences(p *profile.Profile, add func(name, status, format string, a ...any)) {
+	switch {
+	case p.DefaultContext == "":
+		add("default context", "ok", "none set")
+	case p.Context(p.DefaultContext) == nil:
+		add("default context", "warn", "the default context %s is none of the profile's contexts, so a command not given --context fails: choose one with `azc use NAME`",
+			profile.QuoteShort(p.DefaultContext))
+	default:
+		add("default context", "ok", "%s", profile.QuoteShort(p.DefaultContext))
+	}
+	defined := map[string]bool{} // by NameKey
+	var missing []string         // NameKeys of the environments not defined, in the profile's order
+	contexts := map[string][]string{}
+	spelt := map[string]string{} // the first spelling of each
+	for _, c := range p.Contexts {
+		k := profile.NameKey(c.Environment)
+		ok, seen := defined[k]
+		if !seen {
+			_, err := p.Environment(c.Environment)
+			ok = err == nil
+			defined[k] = ok
+		}
+		if ok {
+			continue
+		}
+		if _, listed := contexts[k]; !listed {
+			missing = append(missing, k)
+			spelt[k] = c.Environment
+		}
+		contexts[k] = append(contexts[k], c.Name)
+	}
+	for _, k := range missing {
+		name := termtext.ShellWord(spelt[k])
+		if len(name) > 80 || spelt[k] == "" { // cut short, or empty, it would be no name to give
+			name = "NAME"
+		}
+		add("context environments", "warn", "environment %s is not defined, so its %s cannot sign in or get a token: add it with `azc environment add %s …`, or remove them with `azc context remove`",
+			profile.QuoteShort(spelt[k]), contextsText(contexts[k]), name)
+	}
+	if len(missing) == 0 {
+		add("context environments", "ok", "every context's environment is defined")
 	}
 }
 
