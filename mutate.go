@@ -558,6 +558,20 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 	if s.session == nil {
 		return out, nil
 	}
+	// The shell's selection goes before the session's contexts do: a
+	// command stopped in between then leaves the contexts, not a
+	// selection of a context that went with its account's sign-out
+	// (TestAProcessScopeRemovalStoppedBeforeTheSelectionLeavesNoSelectionOfWhatWent).
+	before, err := s.lookup()
+	if err != nil {
+		return nil, err
+	}
+	sel := before.sel
+	if sel != nil && drops(sel) {
+		if err := s.selectInShell(nil); err != nil {
+			return nil, err
+		}
+	}
 	ch, err := s.Change(profile.ScopeProcess, func(p *profile.Profile) error {
 		out.Session = fn(p)
 		return nil
@@ -570,17 +584,17 @@ func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile
 	if err != nil {
 		return nil, err
 	}
-	if l.sel != nil && drops(l.sel) {
+	if sel != nil && drops(sel) {
 		// the shell's own copy goes with the scope's contexts; a
 		// selection of a context the profile still holds is let go
+		// only a copy no scope held before is the shell's own: a
+		// context of the session went with out.Session
+		l.sel = sel
 		cur, _, own, err := l.current()
 		if err != nil {
 			return nil, err
 		}
-		if err := s.selectInShell(nil); err != nil {
-			return nil, err
-		}
-		if own {
+		if _, _, ownBefore, err := before.current(); err == nil && own && ownBefore {
 			out.Dropped, out.DroppedAccount = cur.Name, cur.Account
 		}
 		out.Selected = ""
