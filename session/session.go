@@ -123,12 +123,8 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 	if err != nil {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
-	// The chmod gives the file its mode under a umask that took the
-	// owner's write bit; tmp is this command's alone until the rename.
-	if err := os.WriteFile(filepath.Join(tmp, ownerFile), ob, 0o600); err != nil {
-		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
-	}
-	if err := os.Chmod(filepath.Join(tmp, ownerFile), 0o600); err != nil {
+	// Written as every state file is, with its mode whatever the umask.
+	if err := profile.WriteFileMode(filepath.Join(tmp, ownerFile), ob, 0o600); err != nil {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
 	st, err := openStore(tmp, key)
