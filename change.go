@@ -129,7 +129,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 		}
 		var own error // fn's, or the profile's: not the session's
 		p, err = s.session.Update(func(p *profile.Profile) error {
-			pick, drop, ch.Renamed, own = nil, false, nil, nil
+			pick, ch.Renamed, ch.Unselected, own = nil, nil, false, nil
 			had := sel != nil && identityIn(p, &sel.Context)
 			before := names(p)
 			if own = fn(p); own != nil {
@@ -143,7 +143,14 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			if d := defaultOf(p); d != nil {
 				pick = selectionOf(p, d)
 			} else if had && !identityIn(p, &sel.Context) {
-				drop = true
+				// the selection goes before the session's profile is
+				// written: a command stopped in between leaves the
+				// context, not a selection of one that went
+				// (TestAProcessScopeRemovalStoppedBeforeTheSelectionLeavesNoSelectionOfWhatWent)
+				if own = s.selectInShell(nil); own != nil {
+					return own
+				}
+				ch.Unselected = true
 			}
 			p.DefaultContext, p.PreviousContext = "", ""
 			return nil

@@ -32,6 +32,10 @@ func TestAProcessScopeRemovalStoppedBeforeTheSelectionLeavesNoSelectionOfWhatWen
 			_, err := st.RemoveAccounts(azc.ScopeProcess, []string{bob.Key()})
 			return err
 		},
+		"remove": func(st *azc.State) error {
+			_, err := st.RemoveContexts(azc.ScopeProcess, []string{"scratch"})
+			return err
+		},
 		"clear": func(st *azc.State) error {
 			_, err := st.Clear(azc.ScopeProcess)
 			return err
