@@ -122,7 +122,19 @@ func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check where state lives, the key store, permissions, locks and the session",
-		Args:  noArgs,
+		Long: `Each check is a line: ok, warn or fail, and what to do about it.
+
+  - the state directory and the profile's files: yours, not links, not open to others
+  - the profile: readable, its default one of its contexts, its environments defined,
+    its lock free
+  - the credential store: its key store, whether it encrypts, each blob readable,
+    every account of a context with its credentials, no blob of no account
+  - in a shell: its session's files, and whether the context the shell uses has its
+    account's credentials
+  - the temporary files of a write that was stopped
+
+Doctor waits for no lock. It exits 1 when a check fails; warnings alone exit 0.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return sessions.DoctorRun(f, outputOf(cmd))
 		},

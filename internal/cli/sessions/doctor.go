@@ -186,6 +186,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	// Where azc replaces files without profile.lock (profile.WriteFile),
 	// for the temporary files of writes stopped before their rename.
 	var tempDirs []string
+	var cs *credstore.Store // the user's credential store, once opened
 
 	// The credential store and its key backend: not opened (which would
 	// create it) in a state directory azc refuses.
@@ -193,7 +194,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("credential store", "fail", "not opened: the state directory is refused")
 	} else {
 		tempDirs = append(tempDirs, f.StateDir, session.HoldsDir(f.StateDir), cmdutil.CABundleDir(f))
-		if cs := diagnoseCredentials(f, r, accountKeys, add); cs != nil {
+		if cs = diagnoseCredentials(f, r, accountKeys, add); cs != nil {
 			tempDirs = append(tempDirs, cs.Dir())
 			if loaded != nil {
 				loaded = missingCredentials(cs, loaded, st.Store().Load, add)
@@ -223,6 +224,9 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 		add("session", "ok", "%s", detail)
 		sessionFiles(sess, add)
+		if st != nil && st.HasSession() {
+			currentCredentials(st, cs, add)
+		}
 		tempDirs = append(tempDirs, sess.Dir(), sess.StoreDir())
 	}
 	// The hold records of every shell's selection, in the state directory.
@@ -241,6 +245,61 @@ func diagnose(f *cmdutil.Factory) *Report {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
 	}
 	return r
+}
+
+// currentCredentials reports whether the context the shell uses (its
+// selection, else the profile's default) has its account's credentials in
+// the store that holds them (azc.Entry.Credentials): a shell that uses its
+// own copy of a context whose account another shell signed out, or whose
+// session blob went, fails every command that uses it, and the profile's
+// check does not see that. cs is the user's store (nil when it could not
+// be opened: that check failed already). A managed identity has no blob.
+func currentCredentials(st *azc.State, cs *credstore.Store, add func(name, status, format string, a ...any)) {
+	const name = "current context"
+	p, e, err := st.ResolveEntry("")
+	switch {
+	case errors.Is(err, azc.ErrNoContext):
+		add(name, "ok", "none: this shell selects no context and the profile has no default")
+		return
+	case err != nil:
+		add(name, "fail", "%s", failed(err))
+		return
+	}
+	a := p.Account(e.Account)
+	if a != nil && a.Type == profile.ManagedIdentity {
+		add(name, "ok", "%s, managed identity %s: its tokens come from its endpoint", profile.QuoteShort(e.Name), p.AccountName(e.Account))
+		return
+	}
+	var has bool
+	switch {
+	case e.Credentials == profile.ScopeProcess:
+		_, err = st.SessionBlobs().Get(e.Account)
+		has = err == nil
+		if errors.Is(err, credstore.ErrNotFound) && !errors.Is(err, credstore.ErrKeyLost) {
+			err = nil
+		}
+	case cs == nil:
+		return
+	default:
+		has, err = cs.Has(e.Account)
+	}
+	switch {
+	case err != nil:
+		add(name, "fail", "%s: %s", profile.QuoteShort(e.Name), failed(err))
+	case has:
+		add(name, "ok", "%s, account %s, has its credentials", profile.QuoteShort(e.Name), p.AccountName(e.Account))
+	default:
+		login := "azc login"
+		if a != nil {
+			login = cmdutil.LoginCommand(a, "")
+		}
+		if e.Scope == profile.ScopeProcess {
+			// a context of the session: its sign-in was the shell's
+			login += " --scope process"
+		}
+		add(name, "warn", "this shell's context %s uses account %s, which has no credentials, so it cannot get a token: sign it in again with `%s`, or choose another context with `azc use`",
+			profile.QuoteShort(e.Name), p.AccountName(e.Account), login)
+	}
 }
 
 // sessionFiles reports the session store's files: each that azc refuses,
