@@ -224,10 +224,12 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 		add("session", "ok", "%s", detail)
 		sessionFiles(sess, add)
-		if st != nil && st.HasSession() {
-			currentCredentials(st, cs, add)
-		}
 		tempDirs = append(tempDirs, sess.Dir(), sess.StoreDir())
+	}
+	// The context commands use, in a shell or named by AZC_CONTEXT (the
+	// profile's default is the profile's checks').
+	if st != nil && (st.HasSession() || cmdutil.ContextRef(f, "") != "") {
+		currentCredentials(st, cmdutil.ContextRef(f, ""), cs, add)
 	}
 	// The hold records of every shell's selection, in the state directory.
 	if st != nil {
@@ -247,19 +249,29 @@ func diagnose(f *cmdutil.Factory) *Report {
 	return r
 }
 
-// currentCredentials reports whether the context the shell uses (its
-// selection, else the profile's default) has its account's credentials in
-// the store that holds them (azc.Entry.Credentials): a shell that uses its
-// own copy of a context whose account another shell signed out, or whose
-// session blob went, fails every command that uses it, and the profile's
-// check does not see that. cs is the user's store (nil when it could not
-// be opened: that check failed already). A managed identity has no blob.
-func currentCredentials(st *azc.State, cs *credstore.Store, add func(name, status, format string, a ...any)) {
+// currentCredentials reports whether the context commands use, ref
+// (AZC_CONTEXT) or else the shell's (its selection, else the profile's
+// default), has its account's credentials in the store that holds them
+// (azc.Entry.Credentials): a shell that uses its own copy of a context
+// whose account another shell signed out, or whose session blob went,
+// fails every command that uses it, and the profile's check does not see
+// that. cs is the user's store (nil when it could not be opened: that
+// check failed already). A managed identity has no blob.
+func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func(name, status, format string, a ...any)) {
 	const name = "current context"
-	p, e, err := st.ResolveEntry("")
+	whose, other := "this shell's context", "choose another context with `azc use`"
+	if ref != "" {
+		whose, other = "the context AZC_CONTEXT names,", "set AZC_CONTEXT to another context"
+	}
+	p, e, err := st.ResolveEntry(ref)
+	var nf *profile.NotFoundError
 	switch {
 	case errors.Is(err, azc.ErrNoContext):
 		add(name, "ok", "none: this shell selects no context and the profile has no default")
+		return
+	case ref != "" && errors.As(err, &nf) && nf.Kind == "context":
+		add(name, "warn", "AZC_CONTEXT names %s, which is no context here, so every command not given --context fails: unset AZC_CONTEXT, or set it to a context `azc context list` shows",
+			profile.QuoteShort(ref))
 		return
 	case err != nil:
 		add(name, "fail", "%s", failed(err))
@@ -297,8 +309,8 @@ func currentCredentials(st *azc.State, cs *credstore.Store, add func(name, statu
 			// a context of the session: its sign-in was the shell's
 			login += " --scope process"
 		}
-		add(name, "warn", "this shell's context %s uses account %s, which has no credentials, so it cannot get a token: sign it in again with `%s`, or choose another context with `azc use`",
-			profile.QuoteShort(e.Name), p.AccountName(e.Account), login)
+		add(name, "warn", "%s %s uses account %s, which has no credentials, so it cannot get a token: sign it in again with `%s`, or %s",
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), login, other)
 	}
 }
 
