@@ -122,7 +122,9 @@ func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 
 // RefreshAll lists every account's tenants and subscriptions again and
 // updates its contexts in the scope they live in; the defaults stay
-// (`context list --refresh` and the lists' --refresh). An account that
+// (`context list --refresh` and the lists' --refresh). The account of a
+// shell's own copy of a context removed elsewhere, which no scope holds,
+// is not refreshed: that would bring its contexts back. An account that
 // fails (its cloud unreachable, its sign-in expired) does not stop the
 // others: each is refreshed, and then the failures, each apart
 // (refreshFailures), are the error.
@@ -144,6 +146,11 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	creds := map[string]profile.Scope{}
 	var order []string
 	for _, e := range entries {
+		if e.OwnCopy {
+			// the shell's copy of a context removed elsewhere lives in
+			// no scope: its account's contexts are not brought back
+			continue
+		}
 		k := profile.NameKey(e.Account)
 		if _, ok := scopes[k]; !ok {
 			scopes[k], creds[k] = e.Scope, e.Credentials
