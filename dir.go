@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // DefaultDir returns the state directory:
@@ -21,7 +21,7 @@ func DefaultDir(getenv func(string) string) (string, error) {
 		if !filepath.IsAbs(d) {
 			// The suggestion is pasted into a shell: the name is one word
 			// there, whatever it holds.
-			return "", fmt.Errorf("AZC_CONFIG_DIR %q is not an absolute path, so it would name another state directory in every directory; set it to one (AZC_CONFIG_DIR=\"$PWD\"/%s for the one here)", d, termtext.ShellWord(filepath.Clean(d)))
+			return "", fmt.Errorf("AZC_CONFIG_DIR %q is not an absolute path, so it would name another state directory in every directory; set it to one (AZC_CONFIG_DIR=\"$PWD\"/%s for the one here)", d, termsafe.ShellWord(filepath.Clean(d)))
 		}
 		return filepath.Clean(d), nil
 	}

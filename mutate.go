@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -73,7 +73,7 @@ func (e *CopyNameError) Unwrap() error { return profile.ErrNameTaken }
 
 // Hint says what to do instead.
 func (e *CopyNameError) Hint() string {
-	return fmt.Sprintf("rename one of them first, e.g. `azc context rename %s NAME --scope process`", termtext.ShellWord(e.Name))
+	return fmt.Sprintf("rename one of them first, e.g. `azc context rename %s NAME --scope process`", termsafe.ShellWord(e.Name))
 }
 
 // Use makes the context ref names the default of scope and returns it.

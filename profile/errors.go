@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // Sentinel errors. Each is returned wrapped; test with errors.Is.
@@ -81,7 +81,7 @@ func (e *CorruptError) Hint() string {
 		return fmt.Sprintf("edit %s to keep one of the two %s members%s; azc changes nothing until then", e.Path, QuoteShort(dk.First), of)
 	}
 	if e.Backup != "" {
-		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", termtext.ShellWord(e.Backup), termtext.ShellWord(e.Path), e.Path)
+		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", termsafe.ShellWord(e.Backup), termsafe.ShellWord(e.Path), e.Path)
 	}
 	return fmt.Sprintf("fix the file by hand, or move %s away to start empty", e.Path)
 }
@@ -187,7 +187,7 @@ func (e *InsecureDirError) Hint() string {
 		}
 		return fmt.Sprintf("%s is shared by every user: point %s at a directory of your own", e.Path, v)
 	}
-	return fmt.Sprintf("run `chmod 700 %s`", termtext.ShellWord(e.Path))
+	return fmt.Sprintf("run `chmod 700 %s`", termsafe.ShellWord(e.Path))
 }
 
 // NotFoundError reports that a reference matched nothing.
@@ -322,7 +322,7 @@ func (e *UnwritableError) Unwrap() error { return e.Err }
 
 // Hint is the way out: make the directory writable, or use another one.
 func (e *UnwritableError) Hint() string {
-	fix := fmt.Sprintf("give yourself write access to it (`chmod u+w %s`, as its owner)", termtext.ShellWord(e.Dir))
+	fix := fmt.Sprintf("give yourself write access to it (`chmod u+w %s`, as its owner)", termsafe.ShellWord(e.Dir))
 	if e.ReadOnlyFS {
 		fix = "mount it read-write"
 	}

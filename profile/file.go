@@ -15,8 +15,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/internal/sysfile"
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // MaxFileSize is the largest profile.json or import file azc reads: 64
@@ -89,7 +89,7 @@ func (e *LinkedError) Error() string {
 
 // Hint says how to find the other names, to remove them.
 func (e *LinkedError) Hint() string {
-	q := termtext.ShellWord(e.Path)
+	q := termsafe.ShellWord(e.Path)
 	return fmt.Sprintf("`find / -samefile %s` lists every name of it: remove each but %s", q, q)
 }
 
@@ -682,7 +682,7 @@ func fileAbove(dir string, err error) error {
 			return &UnsafePathError{
 				Path:    d,
 				Problem: fmt.Sprintf("is not a directory, and the state directory %s would be in it", dir),
-				Fix:     fmt.Sprintf("move %s away, or set AZC_CONFIG_DIR to a directory of your own", termtext.ShellWord(d)),
+				Fix:     fmt.Sprintf("move %s away, or set AZC_CONFIG_DIR to a directory of your own", termsafe.ShellWord(d)),
 			}
 		}
 	}
@@ -771,7 +771,7 @@ func CheckFiles(dir string) []FileCheck {
 			if fi.Mode()&fs.ModeSymlink != 0 {
 				problem = "is a symbolic link"
 			}
-			c.Warn = &UnsafePathError{Path: c.Path, Problem: problem, Fix: fmt.Sprintf("nothing reads it, and the next write of the profile removes it; check who made it, then remove it with `rm %s`", termtext.ShellWord(c.Path))}
+			c.Warn = &UnsafePathError{Path: c.Path, Problem: problem, Fix: fmt.Sprintf("nothing reads it, and the next write of the profile removes it; check who made it, then remove it with `rm %s`", termsafe.ShellWord(c.Path))}
 			checks = append(checks, c)
 		} else if c.Name == "profile backup" && err == nil {
 			// The backup a corrupt profile's hint offers to restore:

@@ -10,8 +10,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/internal/sysfile"
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // noFollow makes an open fail on a symbolic link.
@@ -59,7 +59,7 @@ func checkOwned(f *os.File, path string, dir bool) (fs.FileInfo, error) {
 		return nil, &UnsafePathError{
 			Path:    path,
 			Problem: fmt.Sprintf("is writable by other users (mode %s)", ModeText(fi.Mode())),
-			Fix:     fmt.Sprintf("check that no one else changed it, then run `chmod 600 %s`", termtext.ShellWord(path)),
+			Fix:     fmt.Sprintf("check that no one else changed it, then run `chmod 600 %s`", termsafe.ShellWord(path)),
 		}
 	}
 	return fi, nil
@@ -72,7 +72,7 @@ func notYours(fi fs.FileInfo, path string) error {
 		return &UnsafePathError{
 			Path:    path,
 			Problem: fmt.Sprintf("is owned by uid %d, not by you (uid %d)", st.Uid, os.Geteuid()),
-			Fix:     fmt.Sprintf("check who made it; if it is yours, run `chown %d %s`", os.Geteuid(), termtext.ShellWord(path)),
+			Fix:     fmt.Sprintf("check who made it; if it is yours, run `chown %d %s`", os.Geteuid(), termsafe.ShellWord(path)),
 		}
 	}
 	return nil
@@ -147,7 +147,7 @@ func theirs(path string, err error) error {
 	return &UnsafePathError{
 		Path:    path,
 		Problem: fmt.Sprintf("cannot be opened by you (mode %s)", ModeText(fi.Mode())),
-		Fix:     fmt.Sprintf("give it back the mode azc makes it with `chmod %s %s`", mode, termtext.ShellWord(path)),
+		Fix:     fmt.Sprintf("give it back the mode azc makes it with `chmod %s %s`", mode, termsafe.ShellWord(path)),
 	}
 }
 

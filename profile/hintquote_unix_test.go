@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // TestHintCommandsQuoteTheirPaths: a hint's command (chmod, cp) names a
@@ -85,7 +85,7 @@ func TestHintCommandsPasteAPathHoldingAControlCharacter(t *testing.T) {
 		{(&CorruptError{Path: file, Err: errors.New("bad"), Backup: file + ".bak"}).Hint(), "cp ", file + ".bak"},
 		{(&InsecureDirError{Path: dir, Mode: 0o777}).Hint(), "chmod 700 ", dir},
 	} {
-		printed := termtext.Escape(tc.hint)
+		printed := termsafe.Escape(tc.hint)
 		_, rest, ok := strings.Cut(printed, "`"+tc.command)
 		word, _, _ := strings.Cut(rest, " ")
 		word = strings.TrimSuffix(word, "`")

@@ -24,6 +24,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -271,7 +272,7 @@ type loginOutput struct {
 func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 	// the message is the identity provider's text: escaped, as every
 	// text from the network is
-	ui = auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, termtext.Escape(msg)) }}
+	ui = auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, termsafe.Escape(msg)) }}
 	if !f.IOStreams.IsStderrTTY() {
 		ui.Progress = plainProgress(f.IOStreams.ErrOut, f.Now)
 		return ui, func() {}
@@ -431,7 +432,7 @@ func loginError(err error, method auth.Method, env profile.Environment) error {
 	case errors.As(err, &pe) && !env.BuiltIn && pe.Status() == http.StatusUnauthorized:
 		// ARM refuses every token of an audience it does not accept: a
 		// custom environment added without the right --arm-audience
-		name := termtext.ShellWord(env.Name)
+		name := termsafe.ShellWord(env.Name)
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the token: check the environment's ARM audience (`azc environment show "+name+
 			"`); `azc environment add "+name+" … --arm-audience AUD` corrects it")
 	case errors.As(err, &pe) && pe.Refused():

@@ -13,7 +13,7 @@ import (
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -138,12 +138,12 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 }
 
 // example is the first of names short enough to give as an example to
-// paste, as a shell word (termtext.ShellWord) of at most maxExample bytes:
+// paste, as a shell word (termsafe.ShellWord) of at most maxExample bytes:
 // cut short, it would be no example; false when there is none.
 func example(names []string) (string, bool) {
 	const maxExample = 80
 	for _, n := range names {
-		if w := termtext.ShellWord(n); len(w) <= maxExample {
+		if w := termsafe.ShellWord(n); len(w) <= maxExample {
 			return w, true
 		}
 	}
@@ -223,7 +223,7 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 	msg := strings.TrimSpace(err.Error())
 	msg = strings.ReplaceAll(msg, "\n", " ")
 	w := ios.ErrOut
-	fmt.Fprintf(w, "azc: %s %s\n", ios.errLabel("error:", color.FgRed), termtext.Escape(msg))
+	fmt.Fprintf(w, "azc: %s %s\n", ios.errLabel("error:", color.FgRed), termsafe.Escape(msg))
 	for _, h := range hints {
 		PrintHint(ios, h)
 	}
@@ -274,13 +274,13 @@ func MissingContextsHint(f *Factory) string {
 // PrintHint writes "azc: hint: hint" to ios's stderr, as PrintError
 // writes the hints of a failure, for a command that succeeded.
 func PrintHint(ios *IOStreams, hint string) {
-	fmt.Fprintf(ios.ErrOut, "azc: %s %s\n", ios.errLabel("hint:", color.FgCyan), termtext.Escape(hint))
+	fmt.Fprintf(ios.ErrOut, "azc: %s %s\n", ios.errLabel("hint:", color.FgCyan), termsafe.Escape(hint))
 }
 
 // Warn writes "azc: warning: msg" to ios's stderr, "warning" in yellow on
 // a terminal, control characters escaped.
 func Warn(ios *IOStreams, msg string) {
-	fmt.Fprintf(ios.ErrOut, "azc: %s %s\n", ios.errLabel("warning:", color.FgYellow), termtext.Escape(msg))
+	fmt.Fprintf(ios.ErrOut, "azc: %s %s\n", ios.errLabel("warning:", color.FgYellow), termsafe.Escape(msg))
 }
 
 // errLabel is label in colour c when stderr may be coloured.
@@ -385,7 +385,7 @@ func classify(err error) (int, []string) {
 	case errors.Is(err, session.ErrDamaged):
 		hints = append(hints, newSessionHint)
 	case errors.As(err, &corrupt):
-		hints = append(hints, "sign the account out with `azc logout "+termtext.ShellWord(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
+		hints = append(hints, "sign the account out with `azc logout "+termsafe.ShellWord(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
 	case errors.Is(err, ErrCancelled):
 	}
 	return code, hints

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // node is a JSON value that keeps its object keys in order, so yaml and tsv
@@ -184,20 +184,20 @@ func (n *node) yamlInline() string {
 // yamlString returns s plain when YAML reads it back as the same string,
 // else double-quoted with JSON's escapes, which YAML reads too: control
 // characters, and what else a terminal would act on or hide
-// (termtext.Unsafe), as \uXXXX.
+// (termsafe.Unsafe), as \uXXXX.
 func yamlString(s string) string {
 	if yamlPlain(s) {
 		return s
 	}
 	b, _ := json.Marshal(s)
 	q := string(b)
-	if strings.IndexFunc(q, termtext.Unsafe) < 0 {
+	if strings.IndexFunc(q, termsafe.Unsafe) < 0 {
 		return q
 	}
 	var e strings.Builder
 	for _, r := range q {
 		switch {
-		case !termtext.Unsafe(r):
+		case !termsafe.Unsafe(r):
 			e.WriteRune(r)
 		case r > 0xffff:
 			fmt.Fprintf(&e, `\U%08x`, r)
@@ -222,5 +222,5 @@ func yamlPlain(s string) bool {
 	if strings.HasSuffix(s, ":") || strings.Contains(s, ": ") || strings.Contains(s, " #") {
 		return false
 	}
-	return termtext.PrintableASCII(s)
+	return termsafe.PrintableASCII(s)
 }

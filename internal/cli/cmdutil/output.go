@@ -20,6 +20,7 @@ import (
 	"github.com/jmespath/go-jmespath"
 
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -40,7 +41,7 @@ var Formats = []string{FormatTable, FormatJSON, FormatYAML, FormatTSV, FormatNon
 // table of azc has one style (docs/cli.md, "Tables"): a header of
 // upper-case column names (words apart: "SUBSCRIPTION ID"), no rule under
 // it, two spaces between columns; a one-object view (show) has no header
-// and its labels in the first column. Cells are escaped (termtext.Escape)
+// and its labels in the first column. Cells are escaped (termsafe.Escape)
 // and, on a terminal, cut to fit its width.
 type Table struct {
 	Header []string
@@ -436,13 +437,13 @@ func writeTable(w io.Writer, t *Table, style tableStyle) error {
 
 // cellText is a cell as a terminal may show it: on one line, with every
 // control character spelled out.
-func cellText(s string) string { return termtext.Escape(s) }
+func cellText(s string) string { return termsafe.Escape(s) }
 
 // cellWidth returns cellText(s) and the columns it takes, and whether s
 // is printable ASCII, as nearly every cell is: then the text is s and its
 // width its length, found in one pass.
 func cellWidth(s string) (text string, width int, plain bool) {
-	if termtext.PrintableASCII(s) {
+	if termsafe.PrintableASCII(s) {
 		return s, len(s), true
 	}
 	s = cellText(s)

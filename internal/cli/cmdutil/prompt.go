@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -25,7 +25,7 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 			Hints: []string{"pass " + forceFlag + " to go ahead without asking"},
 		}
 	}
-	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", termtext.Escape(question))
+	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", termsafe.Escape(question))
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(ios.In).ReadString('\n')
@@ -51,7 +51,7 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 
 // PrintChange is the package's PrintChange for the output o: the output of
 // a command that has changed state; lines, the plain output's message, are
-// written one to a line, each escaped whole (termtext.Escape): a line break
+// written one to a line, each escaped whole (termsafe.Escape): a line break
 // inside a text of the profile or the network a line names is spelled out,
 // and adds no line. A --query that fails on it (an unknown
 // function, an argument of the wrong type) fails the command with
@@ -60,7 +60,7 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 func (o Output) PrintChange(f *Factory, value any, lines ...string) error {
 	if o.Plain() {
 		for _, line := range lines {
-			fmt.Fprintln(f.IOStreams.ErrOut, termtext.Escape(line))
+			fmt.Fprintln(f.IOStreams.ErrOut, termsafe.Escape(line))
 		}
 		return nil
 	}

@@ -3,7 +3,7 @@ package cmdutil
 import (
 	"strings"
 
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -15,7 +15,7 @@ import (
 // certificate or token, is the placeholder FILE.
 func LoginCommand(a *profile.Account, tenant string) string {
 	const placeholder = "FILE"
-	q := termtext.ShellWord
+	q := termsafe.ShellWord
 	or := func(value string) string {
 		if value == "" {
 			return placeholder

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // PromptOptions are the inputs of `azc prompt`.
@@ -24,5 +24,5 @@ func PromptRun(f *cmdutil.Factory, opts *PromptOptions) {
 	if err != nil {
 		return
 	}
-	fmt.Fprintln(f.IOStreams.Out, termtext.Escape(c.Name))
+	fmt.Fprintln(f.IOStreams.Out, termsafe.Escape(c.Name))
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -180,7 +180,7 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 			return err
 		}
 		if e, err := user.Header().Environment(env.Name); err == nil && !e.BuiltIn {
-			return cmdutil.WithHint(fmt.Errorf("environment %s: the user scope has an environment of that name, %s, which this shell uses in place of its own", termtext.Escape(env.Name), termtext.Escape(e.Name)),
+			return cmdutil.WithHint(fmt.Errorf("environment %s: the user scope has an environment of that name, %s, which this shell uses in place of its own", termsafe.Escape(env.Name), termsafe.Escape(e.Name)),
 				cmdutil.ExitFailure, "change the user's without --scope process, or give this shell's another name")
 		}
 	}
@@ -193,8 +193,8 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 			return err
 		}
 		if e, err := sp.Environment(env.Name); err == nil && !e.BuiltIn && !sameEndpoints(e, env) {
-			return cmdutil.WithHint(fmt.Errorf("environment %s: this shell has its own environment of that name, %s, with other endpoints, which its contexts would no longer use", termtext.Escape(env.Name), termtext.Escape(e.Name)),
-				cmdutil.ExitFailure, fmt.Sprintf("remove this shell's first (`azc environment remove %s --scope process`), or give the user's another name", termtext.ShellWord(e.Name)))
+			return cmdutil.WithHint(fmt.Errorf("environment %s: this shell has its own environment of that name, %s, with other endpoints, which its contexts would no longer use", termsafe.Escape(env.Name), termsafe.Escape(e.Name)),
+				cmdutil.ExitFailure, fmt.Sprintf("remove this shell's first (`azc environment remove %s --scope process`), or give the user's another name", termsafe.ShellWord(e.Name)))
 		}
 	}
 	_, err = st.Update(scope, func(p *profile.Profile) error { return p.SetEnvironment(env) })
@@ -247,7 +247,7 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termtext.Escape(removed), cmdutil.ScopeName(scope))
+	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termsafe.Escape(removed), cmdutil.ScopeName(scope))
 	return nil
 }
 

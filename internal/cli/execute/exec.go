@@ -18,8 +18,8 @@ import (
 	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/termtext"
 	"github.com/azcontext/azc/internal/credblob"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -399,7 +399,7 @@ func lookup(env []string) func(string) string {
 // value of it no environment variable can hold, in a profile.json edited
 // by hand): which context, where it is kept, and the way out.
 func unexportable(st *azc.State, e azc.Entry, err error) error {
-	name := termtext.ShellWord(e.Name)
+	name := termsafe.ShellWord(e.Name)
 	if e.Stored() == profile.ScopeProcess {
 		return cmdutil.WithHint(fmt.Errorf("context %q of this shell's session: %w", e.Name, err), cmdutil.ExitFailure,
 			"remove the context with `azc context remove "+name+" --scope process`")

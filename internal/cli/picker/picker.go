@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -50,9 +51,9 @@ func newList(items []Item) *list {
 		l.label[i] = profile.NameKey(it.Label)
 		l.rest[i] = profile.NameKey(strings.Join(it.Details, "  "))
 		row := make([]string, 1+len(it.Details))
-		row[0] = termtext.Escape(it.Label)
+		row[0] = termsafe.Escape(it.Label)
 		for j, d := range it.Details {
-			row[1+j] = termtext.Escape(d)
+			row[1+j] = termsafe.Escape(d)
 		}
 		for j, c := range row {
 			if j == len(l.width) {
@@ -306,7 +307,7 @@ func draw(out io.Writer, l *list, prompt, query string, matches []int, sel int, 
 
 	var b strings.Builder
 	erase(&b, prev)
-	b.WriteString(termtext.Truncate(prompt+" "+termtext.Escape(query), limit))
+	b.WriteString(termtext.Truncate(prompt+" "+termsafe.Escape(query), limit))
 	b.WriteString("\r\n")
 	lines := 1
 	for k := *top; k < len(matches) && k < *top+rows; k++ {

@@ -16,7 +16,7 @@ import (
 	"github.com/azcontext/azc/auth"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
-	"github.com/azcontext/azc/internal/cli/termtext"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
@@ -341,7 +341,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		if ce := (*credstore.CorruptError)(nil); errors.As(e, &ce) && ce.Key != "" {
 			// a blob of an account the profile names, which failed its
 			// authentication: its logout names the account
-			add(name, "fail", "%v (sign its account out with `%s %s` and in again)", e, logout, termtext.ShellWord(ce.Key))
+			add(name, "fail", "%v (sign its account out with `%s %s` and in again)", e, logout, termsafe.ShellWord(ce.Key))
 			continue
 		}
 		add(name, "fail", "%v (sign its account out with `%s` and in again)", e, logout)
@@ -352,7 +352,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 	if len(fr.Readable) > 0 {
 		quoted := make([]string, len(fr.Readable))
 		for i, p := range fr.Readable {
-			quoted[i] = termtext.ShellWord(p)
+			quoted[i] = termsafe.ShellWord(p)
 		}
 		add(name, "warn", "%d of %d blobs can be read by other users (azc writes them 0600): %s; run `chmod 600 %s`", len(fr.Readable), fr.Blobs, strings.Join(fr.Readable, ", "), strings.Join(quoted, " "))
 	}
@@ -571,7 +571,7 @@ func profileReferences(p *profile.Profile, add func(name, status, format string,
 		contexts[k] = append(contexts[k], c.Name)
 	}
 	for _, k := range missing {
-		name := termtext.ShellWord(spelt[k])
+		name := termsafe.ShellWord(spelt[k])
 		if len(name) > 80 || spelt[k] == "" { // cut short, or empty, it would be no name to give
 			name = "NAME"
 		}
@@ -610,7 +610,7 @@ func reportMissing(p *profile.Profile, missing []string, contexts map[string][]s
 			id, login = a.ID, cmdutil.LoginCommand(a, "")
 		}
 		add("account credentials", "warn", "account %s has no credentials, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
-			p.AccountName(k), contextsText(contexts[k]), login, termtext.ShellWord(id))
+			p.AccountName(k), contextsText(contexts[k]), login, termsafe.ShellWord(id))
 	}
 }
 
@@ -668,7 +668,7 @@ func unusedCredentials(cs *credstore.Store, stateDir string, p *profile.Profile,
 		}
 		quoted := make([]string, len(paths))
 		for i, p := range paths {
-			quoted[i] = termtext.ShellWord(p)
+			quoted[i] = termsafe.ShellWord(p)
 		}
 		add("unused credentials", "warn", "%d %s of no account of the profile or of a live shell, left by a sign-out or a sign-in stopped before it finished (or a sign-in running now): %s; nothing reads them and they may hold a token or a secret: when no azc is signing in, remove them with rm %s",
 			len(paths), blobs, strings.Join(paths, ", "), strings.Join(quoted, " "))
@@ -699,10 +699,10 @@ func leftoverTemps(stateDir string, dirs []string, runtimeDir string, now time.T
 		age := now.Sub(c.ModTime)
 		if age > profile.StaleTempAge {
 			add("temporary file", "warn", "%s: a session whose creation was stopped %s ago before it finished (a creation takes milliseconds); nothing opens it: remove it with rm -r %s",
-				c.Path, ageText(age), termtext.ShellWord(c.Path))
+				c.Path, ageText(age), termsafe.ShellWord(c.Path))
 		} else {
 			add("temporary file", "warn", "%s: a session being created, %s old: one starting now, or one stopped before it finished; if it is still there when no azc runs, remove it with rm -r %s",
-				c.Path, ageText(age), termtext.ShellWord(c.Path))
+				c.Path, ageText(age), termsafe.ShellWord(c.Path))
 		}
 	}
 	for _, d := range dirs {
@@ -719,10 +719,10 @@ func leftoverTemps(stateDir string, dirs []string, runtimeDir string, now time.T
 			age := now.Sub(t.ModTime)
 			if age > profile.StaleTempAge {
 				add("temporary file", "warn", "%s: the temporary file of an azc write stopped %s ago before it finished (a write takes milliseconds: no azc is writing it); nothing reads it and it may hold a credential: remove it with rm %s",
-					t.Path, ageText(age), termtext.ShellWord(t.Path))
+					t.Path, ageText(age), termsafe.ShellWord(t.Path))
 			} else {
 				add("temporary file", "warn", "%s: the temporary file of an azc write, %s old: one running now, or one stopped before it finished; if it is still there when no azc runs, remove it with rm %s",
-					t.Path, ageText(age), termtext.ShellWord(t.Path))
+					t.Path, ageText(age), termsafe.ShellWord(t.Path))
 			}
 		}
 	}
