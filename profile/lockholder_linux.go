@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 )
 
 // lockHolder names the process that holds the flock(2) lock of the open
@@ -47,4 +48,20 @@ func lockHolder(f *os.File) string {
 		return describeHolder(pid, name)
 	}
 	return ""
+}
+
+// describeHolder is how LockHolder names a process: its pid and, when
+// known, its command name.
+func describeHolder(pid int, name string) string {
+	// another process of the user's may give itself any name
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return -1
+	}, name)
+	if name == "" {
+		return fmt.Sprintf("pid %d", pid)
+	}
+	return fmt.Sprintf("pid %d (%s)", pid, name)
 }

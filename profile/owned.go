@@ -1,10 +1,7 @@
 package profile
 
 import (
-	"fmt"
 	"os"
-	"strings"
-	"unicode"
 )
 
 // OpenOwned opens the file at path for reading with the checks a Store
@@ -95,19 +92,3 @@ func LockIsAt(f *os.File, path string) bool { return sameFileAt(f, path) }
 // for azc doctor, where the system tells (Linux, from /proc/locks); else,
 // or when no process holds it by then, "".
 func LockHolder(f *os.File) string { return lockHolder(f) }
-
-// describeHolder is how LockHolder names a process: its pid and, when
-// known, its command name.
-func describeHolder(pid int, name string) string {
-	// another process of the user's may give itself any name
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return -1
-	}, name)
-	if name == "" {
-		return fmt.Sprintf("pid %d", pid)
-	}
-	return fmt.Sprintf("pid %d (%s)", pid, name)
-}
