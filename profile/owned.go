@@ -1,8 +1,6 @@
 package profile
 
-import (
-	"os"
-)
+import "os"
 
 // OpenOwned opens the file at path for reading with the checks a Store
 // makes of profile.json, for the other files of the state directory (the
