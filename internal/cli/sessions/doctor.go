@@ -255,8 +255,9 @@ func diagnose(f *cmdutil.Factory) *Report {
 // (azc.Entry.Credentials): a shell that uses its own copy of a context
 // whose account another shell signed out, or whose session blob went,
 // fails every command that uses it, and the profile's check does not see
-// that. cs is the user's store (nil when it could not be opened: that
-// check failed already). A managed identity has no blob.
+// that; nor a context whose account is none of the profile's. cs is the
+// user's store (nil when it could not be opened: that check failed
+// already). A managed identity has no blob.
 func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func(name, status, format string, a ...any)) {
 	const name = "current context"
 	whose, other := "this shell's context", "choose another context with `azc use`"
@@ -284,6 +285,11 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 	}
 	var has bool
 	switch {
+	case a == nil:
+		// none of the profile's accounts: azc token says not signed in
+		add(name, "warn", "%s %s uses account %s, which is none of the profile's accounts, so it cannot get a token: sign it in again with `azc login`, or %s",
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), other)
+		return
 	case e.Credentials == profile.ScopeProcess:
 		_, err = st.SessionBlobs().Get(e.Account)
 		has = err == nil
@@ -487,8 +493,10 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 }
 
 // missingCredentials reports each account of the profile p's contexts
-// that has no blob in the user's credential store: its contexts read as
-// not signed in. azc never leaves one (a sign-in or an import stores the
+// that has no blob in the user's credential store, or that is none of p's
+// accounts (profile.json edited by hand: the account removed, or its
+// environment changed, which changes its key): its contexts read as not
+// signed in. azc never leaves one (a sign-in or an import stores the
 // blob before the contexts, a sign-out removes the contexts first), but an
 // import without tokens, a blob removed by hand or a process stopped
 // where that order was broken does. A managed identity has no blob; a
@@ -511,7 +519,9 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 			switch has, err := cs.Has(k); {
 			case err != nil:
 				errs = append(errs, err)
-			case !has:
+			case !has || p.Account(k) == nil:
+				// a context of an account the profile does not hold
+				// reads as signed out, blob or none (azc token)
 				missing = append(missing, k)
 			}
 		}
@@ -605,12 +615,12 @@ func contextAccounts(p *profile.Profile) (keys []string, contexts map[string][]s
 // contexts and the way out.
 func reportMissing(p *profile.Profile, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) {
 	for _, k := range missing {
-		id, login := profile.KeyID(k), "azc login"
+		id, login, why := profile.KeyID(k), "azc login", "is none of the profile's accounts (profile.json edited by hand)"
 		if a := p.Account(k); a != nil {
-			id, login = a.ID, cmdutil.LoginCommand(a, "")
+			id, login, why = a.ID, cmdutil.LoginCommand(a, ""), "has no credentials"
 		}
-		add("account credentials", "warn", "account %s has no credentials, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
-			p.AccountName(k), contextsText(contexts[k]), login, termtext.ShellWord(id))
+		add("account credentials", "warn", "account %s %s, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
+			p.AccountName(k), why, contextsText(contexts[k]), login, termtext.ShellWord(id))
 	}
 }
 
