@@ -284,6 +284,7 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 		return
 	}
 	var has bool
+	why := "which has no credentials"
 	switch {
 	case a == nil:
 		// none of the profile's accounts: azc token says not signed in
@@ -300,6 +301,10 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 		return
 	default:
 		has, err = cs.Has(e.Account)
+		if kl := (*credstore.KeyLostError)(nil); errors.As(err, &kl) && kl.Unreachable == "" {
+			// it reads as signed out (azc token), for want of its key
+			err, why = nil, "which reads as signed out: its credentials were encrypted with a data key that is gone (see credential files)"
+		}
 	}
 	switch {
 	case err != nil:
@@ -315,8 +320,8 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 			// a context of the session: its sign-in was the shell's
 			login += " --scope process"
 		}
-		add(name, "warn", "%s %s uses account %s, which has no credentials, so it cannot get a token: sign it in again with `%s`, or %s",
-			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), login, other)
+		add(name, "warn", "%s %s uses account %s, %s, so it cannot get a token: sign it in again with `%s`, or %s",
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), why, login, other)
 	}
 }
 
@@ -499,8 +504,10 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 // signed in. azc never leaves one (a sign-in or an import stores the
 // blob before the contexts, a sign-out removes the contexts first), but an
 // import without tokens, a blob removed by hand or a process stopped
-// where that order was broken does. A managed identity has no blob; a
-// blob that is there but cannot be read is credentialFiles'.
+// where that order was broken does. A managed identity has no blob. A
+// blob sealed under a data key that is gone reads as signed out too, and
+// is named so (credstore.Store.Has), with the same way out; one that is
+// there but cannot be read otherwise is credentialFiles'.
 //
 // Doctor takes no lock, so a sign-out or a context removal may remove
 // the contexts and then the blob between its read of p and its look at
@@ -515,8 +522,14 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 		keys, contexts := contextAccounts(p)
 		var missing []string
 		var errs []error
+		lost := map[string]*credstore.KeyLostError{}
 		for _, k := range keys {
-			switch has, err := cs.Has(k); {
+			has, err := cs.Has(k)
+			if kl := (*credstore.KeyLostError)(nil); errors.As(err, &kl) {
+				// it reads as signed out (azc token), for want of its key
+				lost[k], err = kl, nil
+			}
+			switch {
 			case err != nil:
 				errs = append(errs, err)
 			case !has || p.Account(k) == nil:
@@ -534,7 +547,7 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 		for _, err := range errs {
 			add("account credentials", "fail", "%s", failed(err))
 		}
-		reportMissing(p, missing, contexts, add)
+		reportMissing(p, missing, lost, contexts, add)
 		unsigned := reportNoSecret(p, keys, missing, contexts, add)
 		if len(missing) == 0 && len(errs) == 0 && !unsigned {
 			add("account credentials", "ok", "every account of the profile's contexts has its credentials")
@@ -612,12 +625,22 @@ func contextAccounts(p *profile.Profile) (keys []string, contexts map[string][]s
 }
 
 // reportMissing warns of each account of p missing names, with its
-// contexts and the way out.
-func reportMissing(p *profile.Profile, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) {
+// contexts and the way out; lost holds the error of each whose blob is
+// sealed under a data key that is gone.
+func reportMissing(p *profile.Profile, missing []string, lost map[string]*credstore.KeyLostError, contexts map[string][]string, add func(name, status, format string, a ...any)) {
 	for _, k := range missing {
 		id, login, why := profile.KeyID(k), "azc login", "is none of the profile's accounts (profile.json edited by hand)"
 		if a := p.Account(k); a != nil {
 			id, login, why = a.ID, cmdutil.LoginCommand(a, ""), "has no credentials"
+		}
+		if kl := lost[k]; kl != nil && kl.Unreachable != "" {
+			// the key may be there, where its key store is reachable: a
+			// sign-in here would store the credentials unencrypted
+			add("account credentials", "warn", "account %s reads as signed out here: %v, so its %s cannot get a token in this process: %s",
+				p.AccountName(k), kl, contextsText(contexts[k]), kl.Hint())
+			continue
+		} else if kl != nil && p.Account(k) != nil {
+			why = "reads as signed out: its credentials were encrypted with a data key that is gone (see credential files)"
 		}
 		add("account credentials", "warn", "account %s %s, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
 			p.AccountName(k), why, contextsText(contexts[k]), login, termtext.ShellWord(id))
