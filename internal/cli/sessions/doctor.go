@@ -226,10 +226,17 @@ func diagnose(f *cmdutil.Factory) *Report {
 		sessionFiles(sess, add)
 		tempDirs = append(tempDirs, sess.Dir(), sess.StoreDir())
 	}
-	// The context commands use, in a shell or named by AZC_CONTEXT (the
+	// The context commands use, in a shell or named by AZC_CONTEXT, or
+	// none where autosave off hides the profile's contexts (else the
 	// profile's default is the profile's checks').
-	if st != nil && (st.HasSession() || cmdutil.ContextRef(f, "") != "") {
-		currentCredentials(st, cmdutil.ContextRef(f, ""), cs, add)
+	if st != nil {
+		hidden := ""
+		if src, err := st.ProfileHiddenBy(); err == nil && src != "" && loaded != nil && len(loaded.Contexts) > 0 {
+			hidden = cmdutil.MissingContextsHint(f)
+		}
+		if ref := cmdutil.ContextRef(f, ""); st.HasSession() || ref != "" || hidden != "" {
+			currentCredentials(st, ref, hidden, cs, add)
+		}
 	}
 	// The hold records of every shell's selection, in the state directory.
 	if st != nil {
@@ -255,10 +262,12 @@ func diagnose(f *cmdutil.Factory) *Report {
 // (azc.Entry.Credentials): a shell that uses its own copy of a context
 // whose account another shell signed out, or whose session blob went,
 // fails every command that uses it, and the profile's check does not see
-// that; nor a context whose account is none of the profile's. cs is the
-// user's store (nil when it could not be opened: that check failed
-// already). A managed identity has no blob.
-func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func(name, status, format string, a ...any)) {
+// that; nor a context whose account is none of the profile's. hidden,
+// when autosave off hides the profile's contexts, is the way to see them
+// (cmdutil.MissingContextsHint): with no context selected then, every
+// command fails. cs is the user's store (nil when it could not be opened:
+// that check failed already). A managed identity has no blob.
+func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, add func(name, status, format string, a ...any)) {
 	const name = "current context"
 	whose, other := "this shell's context", "choose another context with `azc use`"
 	if ref != "" {
@@ -267,12 +276,19 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 	p, e, err := st.ResolveEntry(ref)
 	var nf *profile.NotFoundError
 	switch {
+	case errors.Is(err, azc.ErrNoContext) && hidden != "":
+		add(name, "warn", "no context is selected here, so every command not given --context fails: %s", hidden)
+		return
 	case errors.Is(err, azc.ErrNoContext):
 		add(name, "ok", "none: this shell selects no context and the profile has no default")
 		return
 	case ref != "" && errors.As(err, &nf) && nf.Kind == "context":
-		add(name, "warn", "AZC_CONTEXT names %s, which is no context here, so every command not given --context fails: unset AZC_CONTEXT, or set it to a context `azc context list` shows",
-			profile.QuoteShort(ref))
+		way := "unset AZC_CONTEXT, or set it to a context `azc context list` shows"
+		if hidden != "" {
+			way = "unset AZC_CONTEXT; " + hidden
+		}
+		add(name, "warn", "AZC_CONTEXT names %s, which is no context here, so every command not given --context fails: %s",
+			profile.QuoteShort(ref), way)
 		return
 	case err != nil:
 		add(name, "fail", "%s", failed(err))
