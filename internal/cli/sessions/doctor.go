@@ -307,6 +307,10 @@ func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, 
 		add(name, "warn", "%s %s uses account %s, which is none of the profile's accounts, so it cannot get a token: sign it in again with `azc login`, or %s",
 			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), other)
 		return
+	case noSecret(a):
+		add(name, "warn", "%s %s uses service principal %s, which has no stored secret or certificate, so it cannot get a token: sign it in with `%s`, or %s",
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), cmdutil.LoginCommand(a, ""), other)
+		return
 	case e.Credentials == profile.ScopeProcess:
 		_, err = st.SessionBlobs().Get(e.Account)
 		has = err == nil
@@ -674,19 +678,26 @@ func contextsText(names []string) string {
 	return fmt.Sprintf("%d %s (%s)", len(names), noun, profile.QuoteList(names))
 }
 
+// noSecret reports whether a is a service principal with no secret,
+// certificate or federated token file to sign in with (one imported from
+// az's azureProfile.json, which holds none): azc gets it no token, not
+// even one its cache holds (credblob's CachedToken misses, and auth's
+// client cannot be made), so `azc token` says it is not signed in.
+func noSecret(a *profile.Account) bool {
+	return a != nil && a.Type == profile.ServicePrincipal && a.Credential == ""
+}
+
 // reportNoSecret warns of each service principal of keys, not missing,
-// that has no secret, certificate or federated token file to sign in with
-// (one imported from az's azureProfile.json, which holds none): its
-// contexts get tokens from its cache until they expire, and no longer. It
-// reports whether it warned.
+// that has nothing to sign in with (noSecret). It reports whether it
+// warned.
 func reportNoSecret(p *profile.Profile, keys, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) bool {
 	warned := false
 	for _, k := range keys {
 		a := p.Account(k)
-		if a == nil || a.Type != profile.ServicePrincipal || a.Credential != "" || slices.Contains(missing, k) {
+		if !noSecret(a) || slices.Contains(missing, k) {
 			continue
 		}
-		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s can get a token only while its cached ones last: sign it in with `%s`",
+		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s cannot get a token: sign it in with `%s`",
 			p.AccountName(k), contextsText(contexts[k]), cmdutil.LoginCommand(a, ""))
 		warned = true
 	}
