@@ -401,7 +401,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 // its files, and returns the store (nil when it could not be opened).
 func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, add func(name, status, format string, a ...any)) *credstore.Store {
 	var warned []string
-	require, err := credstore.RequireEncryptionEnv(f.Getenv)
+	require, err := cmdutil.RequireEncryption(f)
 	if err != nil {
 		add("credential store", "fail", "%s", failed(err))
 		return nil
