@@ -453,14 +453,27 @@ func (s *Store) path(key string) string {
 	return filepath.Join(s.dir, hex.EncodeToString(sum[:]))
 }
 
-// Has reports whether a blob file is stored under key, without reading
-// it (`azc doctor`): Get tells whether it can be read.
+// Has reports whether a blob is stored under key, without opening or
+// changing it (`azc doctor`). One sealed under a data key the store does
+// not have gives false and its *KeyLostError, as Get reads it signed out;
+// any other it finds gives true: Get tells whether it can be read, and
+// Check names each file it refuses.
 func (s *Store) Has(key string) (bool, error) {
-	_, err := os.Lstat(s.path(key))
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
+	p := s.path(key)
+	if _, err := os.Lstat(p); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
 	}
-	return err == nil, err
+	raw, _, err := readBlob(p)
+	if err != nil {
+		return true, nil
+	}
+	if b, err := decodeBlob(raw); err == nil && b.alg != algPlain && s.sealerFor(b.keyID) == nil {
+		return false, s.keyLost(key, b.keyID)
+	}
+	return true, nil
 }
 
 // LockPath is the sidecar lock file of key's blob.

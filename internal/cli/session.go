@@ -129,8 +129,10 @@ func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
     its lock free
   - the credential store: its key store, whether it encrypts, each blob readable,
     every account of a context with its credentials, no blob of no account
-  - in a shell: its session's files, and whether the context the shell uses has its
-    account's credentials
+  - in a shell: its session's files
+  - the context commands use (in a shell, or named by AZC_CONTEXT): whether it has
+    its account's credentials; where autosave off hides the profile's contexts,
+    that none is selected
   - the temporary files of a write that was stopped
 
 Doctor waits for no lock. It exits 1 when a check fails; warnings alone exit 0.`,

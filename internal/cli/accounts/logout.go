@@ -46,6 +46,15 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	for _, a := range merged.Accounts {
 		known = append(known, a.Key())
 	}
+	// and the accounts only contexts name (profile.json edited by hand):
+	// their contexts cannot get a token, and a sign-out removes them
+	unheld := map[string]bool{}
+	for _, c := range merged.Contexts {
+		if k := profile.NameKey(c.Account); ax.Account(k) == nil && !unheld[k] {
+			unheld[k] = true
+			known = append(known, k)
+		}
+	}
 	if scope == profile.ScopeUser {
 		held, err := st.HeldAccounts()
 		if err != nil {

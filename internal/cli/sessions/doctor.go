@@ -226,10 +226,17 @@ func diagnose(f *cmdutil.Factory) *Report {
 		sessionFiles(sess, add)
 		tempDirs = append(tempDirs, sess.Dir(), sess.StoreDir())
 	}
-	// The context commands use, in a shell or named by AZC_CONTEXT (the
+	// The context commands use, in a shell or named by AZC_CONTEXT, or
+	// none where autosave off hides the profile's contexts (else the
 	// profile's default is the profile's checks').
-	if st != nil && (st.HasSession() || cmdutil.ContextRef(f, "") != "") {
-		currentCredentials(st, cmdutil.ContextRef(f, ""), cs, add)
+	if st != nil {
+		hidden := ""
+		if src, err := st.ProfileHiddenBy(); err == nil && src != "" && loaded != nil && len(loaded.Contexts) > 0 {
+			hidden = cmdutil.MissingContextsHint(f)
+		}
+		if ref := cmdutil.ContextRef(f, ""); st.HasSession() || ref != "" || hidden != "" {
+			currentCredentials(st, ref, hidden, cs, add)
+		}
 	}
 	// The hold records of every shell's selection, in the state directory.
 	if st != nil {
@@ -255,9 +262,12 @@ func diagnose(f *cmdutil.Factory) *Report {
 // (azc.Entry.Credentials): a shell that uses its own copy of a context
 // whose account another shell signed out, or whose session blob went,
 // fails every command that uses it, and the profile's check does not see
-// that. cs is the user's store (nil when it could not be opened: that
-// check failed already). A managed identity has no blob.
-func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func(name, status, format string, a ...any)) {
+// that; nor a context whose account is none of the profile's. hidden,
+// when autosave off hides the profile's contexts, is the way to see them
+// (cmdutil.MissingContextsHint): with no context selected then, every
+// command fails. cs is the user's store (nil when it could not be opened:
+// that check failed already). A managed identity has no blob.
+func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, add func(name, status, format string, a ...any)) {
 	const name = "current context"
 	whose, other := "this shell's context", "choose another context with `azc use`"
 	if ref != "" {
@@ -266,12 +276,19 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 	p, e, err := st.ResolveEntry(ref)
 	var nf *profile.NotFoundError
 	switch {
+	case errors.Is(err, azc.ErrNoContext) && hidden != "":
+		add(name, "warn", "no context is selected here, so every command not given --context fails: %s", hidden)
+		return
 	case errors.Is(err, azc.ErrNoContext):
 		add(name, "ok", "none: this shell selects no context and the profile has no default")
 		return
 	case ref != "" && errors.As(err, &nf) && nf.Kind == "context":
-		add(name, "warn", "AZC_CONTEXT names %s, which is no context here, so every command not given --context fails: unset AZC_CONTEXT, or set it to a context `azc context list` shows",
-			profile.QuoteShort(ref))
+		way := "unset AZC_CONTEXT, or set it to a context `azc context list` shows"
+		if hidden != "" {
+			way = "unset AZC_CONTEXT; " + hidden
+		}
+		add(name, "warn", "AZC_CONTEXT names %s, which is no context here, so every command not given --context fails: %s",
+			profile.QuoteShort(ref), way)
 		return
 	case err != nil:
 		add(name, "fail", "%s", failed(err))
@@ -283,7 +300,17 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 		return
 	}
 	var has bool
+	why := "which has no credentials"
 	switch {
+	case a == nil:
+		// none of the profile's accounts: azc token says not signed in
+		add(name, "warn", "%s %s uses account %s, which is none of the profile's accounts, so it cannot get a token: sign it in again with `azc login`, or %s",
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), other)
+		return
+	case noSecret(a):
+		add(name, "warn", "%s %s uses service principal %s, which has no stored secret or certificate, so it cannot get a token: sign it in with `%s`, or %s",
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), cmdutil.LoginCommand(a, ""), other)
+		return
 	case e.Credentials == profile.ScopeProcess:
 		_, err = st.SessionBlobs().Get(e.Account)
 		has = err == nil
@@ -294,6 +321,10 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 		return
 	default:
 		has, err = cs.Has(e.Account)
+		if kl := (*credstore.KeyLostError)(nil); errors.As(err, &kl) && kl.Unreachable == "" {
+			// it reads as signed out (azc token), for want of its key
+			err, why = nil, "which reads as signed out: its credentials were encrypted with a data key that is gone (see credential files)"
+		}
 	}
 	switch {
 	case err != nil:
@@ -309,8 +340,8 @@ func currentCredentials(st *azc.State, ref string, cs *credstore.Store, add func
 			// a context of the session: its sign-in was the shell's
 			login += " --scope process"
 		}
-		add(name, "warn", "%s %s uses account %s, which has no credentials, so it cannot get a token: sign it in again with `%s`, or %s",
-			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), login, other)
+		add(name, "warn", "%s %s uses account %s, %s, so it cannot get a token: sign it in again with `%s`, or %s",
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), why, login, other)
 	}
 }
 
@@ -370,7 +401,7 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 // its files, and returns the store (nil when it could not be opened).
 func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, add func(name, status, format string, a ...any)) *credstore.Store {
 	var warned []string
-	require, err := credstore.RequireEncryptionEnv(f.Getenv)
+	require, err := cmdutil.RequireEncryption(f)
 	if err != nil {
 		add("credential store", "fail", "%s", failed(err))
 		return nil
@@ -487,12 +518,16 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 }
 
 // missingCredentials reports each account of the profile p's contexts
-// that has no blob in the user's credential store: its contexts read as
-// not signed in. azc never leaves one (a sign-in or an import stores the
+// that has no blob in the user's credential store, or that is none of p's
+// accounts (profile.json edited by hand: the account removed, or its
+// environment changed, which changes its key): its contexts read as not
+// signed in. azc never leaves one (a sign-in or an import stores the
 // blob before the contexts, a sign-out removes the contexts first), but an
 // import without tokens, a blob removed by hand or a process stopped
-// where that order was broken does. A managed identity has no blob; a
-// blob that is there but cannot be read is credentialFiles'.
+// where that order was broken does. A managed identity has no blob. A
+// blob sealed under a data key that is gone reads as signed out too, and
+// is named so (credstore.Store.Has), with the same way out; one that is
+// there but cannot be read otherwise is credentialFiles'.
 //
 // Doctor takes no lock, so a sign-out or a context removal may remove
 // the contexts and then the blob between its read of p and its look at
@@ -507,11 +542,19 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 		keys, contexts := contextAccounts(p)
 		var missing []string
 		var errs []error
+		lost := map[string]*credstore.KeyLostError{}
 		for _, k := range keys {
-			switch has, err := cs.Has(k); {
+			has, err := cs.Has(k)
+			if kl := (*credstore.KeyLostError)(nil); errors.As(err, &kl) {
+				// it reads as signed out (azc token), for want of its key
+				lost[k], err = kl, nil
+			}
+			switch {
 			case err != nil:
 				errs = append(errs, err)
-			case !has:
+			case !has || p.Account(k) == nil:
+				// a context of an account the profile does not hold
+				// reads as signed out, blob or none (azc token)
 				missing = append(missing, k)
 			}
 		}
@@ -524,7 +567,7 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 		for _, err := range errs {
 			add("account credentials", "fail", "%s", failed(err))
 		}
-		reportMissing(p, missing, contexts, add)
+		reportMissing(p, missing, lost, contexts, add)
 		unsigned := reportNoSecret(p, keys, missing, contexts, add)
 		if len(missing) == 0 && len(errs) == 0 && !unsigned {
 			add("account credentials", "ok", "every account of the profile's contexts has its credentials")
@@ -602,15 +645,25 @@ func contextAccounts(p *profile.Profile) (keys []string, contexts map[string][]s
 }
 
 // reportMissing warns of each account of p missing names, with its
-// contexts and the way out.
-func reportMissing(p *profile.Profile, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) {
+// contexts and the way out; lost holds the error of each whose blob is
+// sealed under a data key that is gone.
+func reportMissing(p *profile.Profile, missing []string, lost map[string]*credstore.KeyLostError, contexts map[string][]string, add func(name, status, format string, a ...any)) {
 	for _, k := range missing {
-		id, login := profile.KeyID(k), "azc login"
+		id, login, why := profile.KeyID(k), "azc login", "is none of the profile's accounts (profile.json edited by hand)"
 		if a := p.Account(k); a != nil {
-			id, login = a.ID, cmdutil.LoginCommand(a, "")
+			id, login, why = a.ID, cmdutil.LoginCommand(a, ""), "has no credentials"
 		}
-		add("account credentials", "warn", "account %s has no credentials, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
-			p.AccountName(k), contextsText(contexts[k]), login, termsafe.ShellWord(id))
+		if kl := lost[k]; kl != nil && kl.Unreachable != "" {
+			// the key may be there, where its key store is reachable: a
+			// sign-in here would store the credentials unencrypted
+			add("account credentials", "warn", "account %s reads as signed out here: %v, so its %s cannot get a token in this process: %s",
+				p.AccountName(k), kl, contextsText(contexts[k]), kl.Hint())
+			continue
+		} else if kl != nil && p.Account(k) != nil {
+			why = "reads as signed out: its credentials were encrypted with a data key that is gone (see credential files)"
+		}
+		add("account credentials", "warn", "account %s %s, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
+			p.AccountName(k), why, contextsText(contexts[k]), login, termsafe.ShellWord(id))
 	}
 }
 
@@ -625,19 +678,26 @@ func contextsText(names []string) string {
 	return fmt.Sprintf("%d %s (%s)", len(names), noun, profile.QuoteList(names))
 }
 
+// noSecret reports whether a is a service principal with no secret,
+// certificate or federated token file to sign in with (one imported from
+// az's azureProfile.json, which holds none): azc gets it no token, not
+// even one its cache holds (credblob's CachedToken misses, and auth's
+// client cannot be made), so `azc token` says it is not signed in.
+func noSecret(a *profile.Account) bool {
+	return a != nil && a.Type == profile.ServicePrincipal && a.Credential == ""
+}
+
 // reportNoSecret warns of each service principal of keys, not missing,
-// that has no secret, certificate or federated token file to sign in with
-// (one imported from az's azureProfile.json, which holds none): its
-// contexts get tokens from its cache until they expire, and no longer. It
-// reports whether it warned.
+// that has nothing to sign in with (noSecret). It reports whether it
+// warned.
 func reportNoSecret(p *profile.Profile, keys, missing []string, contexts map[string][]string, add func(name, status, format string, a ...any)) bool {
 	warned := false
 	for _, k := range keys {
 		a := p.Account(k)
-		if a == nil || a.Type != profile.ServicePrincipal || a.Credential != "" || slices.Contains(missing, k) {
+		if !noSecret(a) || slices.Contains(missing, k) {
 			continue
 		}
-		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s can get a token only while its cached ones last: sign it in with `%s`",
+		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s cannot get a token: sign it in with `%s`",
 			p.AccountName(k), contextsText(contexts[k]), cmdutil.LoginCommand(a, ""))
 		warned = true
 	}

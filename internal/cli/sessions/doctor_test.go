@@ -11,8 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
 
@@ -625,5 +629,57 @@ func TestDoctorWarnsOfBlobsOthersCanRead(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("doctor's credential files %+v: no warning naming %s with its chmod", got, open[0])
+	}
+}
+
+// TestDoctorNamesTheAccountsWhoseDataKeyIsGone: a blob sealed under a
+// data key that is gone (a kernel-keyring key after a reboot, a state
+// directory moved) reads as signed out, and `azc token` says so with the
+// account's sign-in; doctor's account check said "every account of the
+// profile's contexts has its credentials" beside the credential files'
+// warning, which named the blob's path and no command. It names the
+// account, its contexts and the sign-in that fixes it.
+func TestDoctorNamesTheAccountsWhoseDataKeyIsGone(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const acct = "azurecloud|t|bob@example.com"
+	if err := sealedStore(t, dir, "key-0").Put(acct, []byte("cache")); err != nil {
+		t.Fatal(err)
+	}
+	cs := sealedStore(t, dir, "key-1")
+	if has, err := cs.Has(acct); has || !errors.Is(err, credstore.ErrKeyLost) {
+		t.Errorf("Has of a blob sealed under a lost key: %v, %v; want false and ErrKeyLost", has, err)
+	}
+	p := &profile.Profile{
+		Accounts: []profile.Account{{ID: "bob@example.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "t"}},
+		Contexts: []profile.Context{{Name: "Dev", Account: acct, Environment: "AzureCloud", Tenant: profile.Tenant{ID: "t"}}},
+	}
+	var got []Check
+	missingCredentials(cs, p, func() (*profile.Profile, error) { return p, nil }, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	want := []Check{{Name: "account credentials", Status: "warn", Detail: "account bob@example.com reads as signed out: its credentials were encrypted with a data key that is gone (see credential files), so its 1 context (\"Dev\") cannot get a token: sign it in again with `azc login`, or remove it and its contexts with `azc logout bob@example.com`"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("doctor's account credentials (-want +got):\n%s", diff)
+	}
+
+	// the context AZC_CONTEXT names, the same
+	st, err := azc.Open(azc.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Update(profile.ScopeUser, func(q *profile.Profile) error {
+		q.Accounts, q.Contexts = p.Accounts, p.Contexts
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	currentCredentials(st, "Dev", "", cs, func(name, status, format string, a ...any) {
+		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+	})
+	want = []Check{{Name: "current context", Status: "warn", Detail: "the context AZC_CONTEXT names, \"Dev\" uses account bob@example.com, which reads as signed out: its credentials were encrypted with a data key that is gone (see credential files), so it cannot get a token: sign it in again with `azc login`, or set AZC_CONTEXT to another context"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("doctor's current context (-want +got):\n%s", diff)
 	}
 }
