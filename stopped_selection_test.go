@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
 
@@ -54,5 +55,49 @@ func TestAProcessScopeRemovalStoppedBeforeTheSelectionLeavesNoSelectionOfWhatWen
 				t.Errorf("the session's profile lost %q but the shell still selects it (account %s)", "scratch", sel.Current.Context.Account)
 			}
 		})
+	}
+}
+
+// stoppedUpdate is a memSession whose profile cannot be written: a
+// command killed after its write of the user's profile, before that of
+// the session's.
+type stoppedUpdate struct{ *memSession }
+
+func (s stoppedUpdate) Update(func(*profile.Profile) error) (*profile.Profile, error) {
+	return nil, errStopped
+}
+
+// TestARenameIntoTheUserScopeStoppedBeforeTheSessionLetGoIsFinishedByItsRetry:
+// `azc context rename X Y --scope user` of a context of the session
+// writes Y into the profile, then drops X from the session. Killed in
+// between, it left the context in both scopes, and the same rename again
+// failed: "context Y of the other scope: context name already in use".
+// The retry finishes the move.
+func TestARenameIntoTheUserScopeStoppedBeforeTheSessionLetGoIsFinishedByItsRetry(t *testing.T) {
+	t.Parallel()
+	mem := sessionWithContext()
+	st := openState(t, stoppedUpdate{mem})
+	if _, err := st.RenameContext(azc.ScopeUser, "scratch", "moved", false); !errors.Is(err, errStopped) {
+		t.Fatalf("error = %v, want the stop", err)
+	}
+	st = st.WithSession(mem)
+	r, err := st.RenameContext(azc.ScopeUser, "scratch", "moved", false)
+	if err != nil {
+		t.Fatalf("the rename again: %v", err)
+	}
+	if !r.Moved || r.Scope != azc.ScopeUser {
+		t.Errorf("rename = %+v, want the context moved to the user scope", r)
+	}
+	user, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, _ := mem.Load()
+	sel, _ := mem.Selections()
+	if user.Context("moved") == nil || sp.Context("scratch") != nil {
+		t.Errorf("profile's contexts %v, session's %v: want moved in the profile alone", user.Contexts, sp.Contexts)
+	}
+	if sel.Current == nil || sel.Current.Context.Name != "moved" {
+		t.Errorf("selection = %+v, want moved", sel.Current)
 	}
 }
