@@ -83,9 +83,7 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 // (azc.Entry.Credentials: a session's context of an account signed in at
 // user scope has them in the user's); accounts without a blob are skipped.
 func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entries []azc.Entry) error {
-	if err := st.SetCredentials(entries); err != nil {
-		return err
-	}
+	st.SetCredentials(entries)
 	stores := map[profile.Scope]credstore.Blobs{}
 	for _, c := range b.Contexts {
 		key := profile.NameKey(c.Account)
