@@ -101,3 +101,30 @@ func TestARenameIntoTheUserScopeStoppedBeforeTheSessionLetGoIsFinishedByItsRetry
 		t.Errorf("selection = %+v, want moved", sel.Current)
 	}
 }
+
+// TestASignInStoppedBeforeTheShellSelectedItsDefaultSelectsItWhenRunAgain:
+// `azc login` (or `context import` of a file with a default) in the user
+// scope inside a shell writes the profile, whose default becomes the
+// sign-in's, then selects that context in the shell. Killed in between,
+// the same sign-in again found the default already its own, changed no
+// selection, and said "current context X (user scope and this shell)"
+// while the shell went on using the context it had selected.
+func TestASignInStoppedBeforeTheShellSelectedItsDefaultSelectsItWhenRunAgain(t *testing.T) {
+	t.Parallel()
+	mem := sessionWithContext()
+	st := openState(t, stoppedSession{mem})
+	signIn := func(p *profile.Profile) (bool, error) {
+		p.DefaultContext = "Development"
+		return true, nil
+	}
+	if _, err := st.ChangeDefault(azc.ScopeUser, signIn); !errors.Is(err, errStopped) {
+		t.Fatalf("error = %v, want the stop", err)
+	}
+	ch, err := st.WithSession(mem).ChangeDefault(azc.ScopeUser, signIn)
+	if err != nil {
+		t.Fatalf("the sign-in again: %v", err)
+	}
+	if sel, _ := mem.Selections(); sel.Current == nil || sel.Current.Context.Name != "Development" || ch.Selected != "Development" {
+		t.Errorf("the shell selects %+v (reported %q), want Development", sel.Current, ch.Selected)
+	}
+}

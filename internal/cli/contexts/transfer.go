@@ -254,7 +254,7 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	var res profile.MergeResult
 	var ch *azc.Change
 	n, err := storeImported(f, st, scope, imp, func() (err error) {
-		ch, err = st.Change(scope, func(p *profile.Profile) error {
+		ch, err = st.ChangeDefault(scope, func(p *profile.Profile) (bool, error) {
 			// a name the other scope holds for another identity: the
 			// context an import of it made before is the one to update
 			named := *imp
@@ -263,11 +263,12 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 			for i := range named.Contexts {
 				var err error
 				if named.Contexts[i].Name, err = nameIn(&named.Contexts[i]); err != nil {
-					return err
+					return false, err
 				}
 			}
 			res = p.Merge(&named)
-			return nil
+			// the file's default is the default, though it was before
+			return imp.Default >= 0, nil
 		})
 		return err
 	})
