@@ -223,15 +223,14 @@ func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
 		return nil, Entry{}, err
 	}
 	h := l.header()
-	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), OwnCopy: l.isOwnCopy(c), Credentials: s.credentials(l, c, scope)}
+	e := Entry{Context: *c, Scope: scope, Current: l.isCurrent(c, scope), OwnCopy: l.isOwnCopy(c), Credentials: s.credentials(c, scope)}
 	return h, e, nil
 }
 
 // SetCredentials sets the Credentials of each of entries, contexts of
 // the merged view (Contexts), as ResolveEntry sets an Entry's: for a
 // command that uses the account of a context it found among them.
-func (s *State) SetCredentials(entries []Entry) error {
-	var l *lookup
+func (s *State) SetCredentials(entries []Entry) {
 	of := map[string]profile.Scope{} // by the NameKey of a session context's account
 	for i := range entries {
 		e := &entries[i]
@@ -241,27 +240,23 @@ func (s *State) SetCredentials(entries []Entry) error {
 		}
 		k := profile.NameKey(e.Account)
 		if _, ok := of[k]; !ok {
-			if l == nil {
-				var err error
-				if l, err = s.lookup(); err != nil {
-					return err
-				}
-			}
-			of[k] = s.credentials(l, &e.Context, e.Scope)
+			of[k] = s.credentials(&e.Context, e.Scope)
 		}
 		e.Credentials = of[k]
 	}
-	return nil
 }
 
 // credentials is the scope whose credential store holds the tokens of
-// the account of c, a context of scope in l: scope, except for a context
+// the account of c, a context of scope: scope, except for a context
 // of the session whose account signed in at user scope (the session's
 // store holds no blob of it), though the profile may name that account no
 // more: its last user context went while the shell used this one, and the
-// user's store keeps its tokens while the shell holds it (State.Held).
-func (s *State) credentials(l *lookup, c *profile.Context, scope profile.Scope) profile.Scope {
-	if scope == profile.ScopeProcess && l.user != nil {
+// user's store keeps its tokens while the shell holds it (State.Held); or
+// autosave off hides the profile's contexts from the shell, which keeps
+// its own
+// (TestASessionContextOfAUserAccountKeepsTheUsersTokensWhenAutosaveGoesOff).
+func (s *State) credentials(c *profile.Context, scope profile.Scope) profile.Scope {
+	if scope == profile.ScopeProcess {
 		if sb := s.SessionBlobs(); sb != nil {
 			// a blob whose key is gone is the session's sign-in, lost:
 			// not a reason to use the user's

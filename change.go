@@ -37,7 +37,7 @@ type Rename struct{ Old, New string }
 // profile.(*Store).Update does, with the rules of Change. ScopeProcess
 // without a session gives ErrNoSession.
 func (s *State) Update(scope profile.Scope, fn func(*profile.Profile) error) (*profile.Profile, error) {
-	p, _, err := s.change(scope, fn)
+	p, _, err := s.change(scope, choosesNone(fn))
 	return p, err
 }
 
@@ -55,11 +55,28 @@ func (s *State) Update(scope profile.Scope, fn func(*profile.Profile) error) (*p
 //     another identity holds in the other scope gets a distinct name, so
 //     that names stay unique across what a shell sees.
 func (s *State) Change(scope profile.Scope, fn func(*profile.Profile) error) (*Change, error) {
+	_, ch, err := s.change(scope, choosesNone(fn))
+	return ch, err
+}
+
+// ChangeDefault is Change for a change that may choose the scope's
+// default (a sign-in, an import of a file with a default): fn reports
+// whether it did. In the user scope inside a shell, the shell then
+// selects that default even when it was the default before, so that the
+// same change again, after one stopped before it selected the default in
+// the shell, selects it
+// (TestASignInStoppedBeforeTheShellSelectedItsDefaultSelectsItWhenRunAgain).
+func (s *State) ChangeDefault(scope profile.Scope, fn func(*profile.Profile) (chose bool, err error)) (*Change, error) {
 	_, ch, err := s.change(scope, fn)
 	return ch, err
 }
 
-func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*profile.Profile, *Change, error) {
+// choosesNone is fn for change: a change that chooses no default.
+func choosesNone(fn func(*profile.Profile) error) func(*profile.Profile) (bool, error) {
+	return func(p *profile.Profile) (bool, error) { return false, fn(p) }
+}
+
+func (s *State) change(scope profile.Scope, fn func(*profile.Profile) (bool, error)) (*profile.Profile, *Change, error) {
 	ch := &Change{}
 	var sel *session.Selection
 	if s.session != nil {
@@ -95,7 +112,8 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			if other != nil && len(other.Contexts) > 0 {
 				before = names(p)
 			}
-			if err := fn(p); err != nil {
+			chose, err := fn(p)
+			if err != nil {
 				return err
 			}
 			if before != nil {
@@ -105,9 +123,9 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			ch.Promoted = promote(p, old)
 			now := defaultOf(p)
 			switch {
-			case ch.Promoted == "" && now != nil && (old == nil || !now.SameIdentity(old)):
-				// fn chose another default (a sign-in, an import, set);
-				// one that only stands in for a removed default moves a
+			case ch.Promoted == "" && now != nil && (chose || old == nil || !now.SameIdentity(old)):
+				// fn chose a default (a sign-in, an import, set); one
+				// that only stands in for a removed default moves a
 				// shell whose context went, below
 				pick = selectionOf(p, now)
 			case had && !identityIn(p, &sel.Context):
@@ -132,7 +150,8 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) error) (*p
 			pick, ch.Renamed, ch.Unselected, own = nil, nil, false, nil
 			had := sel != nil && identityIn(p, &sel.Context)
 			before := names(p)
-			if own = fn(p); own != nil {
+			// the process scope's default always becomes the selection
+			if _, own = fn(p); own != nil {
 				return own
 			}
 			ch.Renamed = keepApart(p, before, takenIn(user, &own))

@@ -390,7 +390,9 @@ type Renamed struct {
 // in). In the process scope, a context of the profile is a *ScopeError;
 // in the user scope (asked for, not chosen by the scope rule), a context
 // of the session moves to the profile under newName, with its account and
-// its tokens. The shell's own copy of its selection is renamed in the
+// its tokens, and updates a context of its identity that holds newName
+// there (one a move stopped before the session let go of it left): that
+// name is not taken. The shell's own copy of its selection is renamed in the
 // selection, in either scope (see renameCopy).
 func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (*Renamed, error) {
 	l, err := s.lookupAt(scope)
@@ -406,7 +408,7 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 	}
 	if o, ow, err := l.exact(newName); err != nil {
 		return nil, err
-	} else if o != nil && ow != where && !sameName(o.Name, c.Name) {
+	} else if o != nil && ow != where && !sameName(o.Name, c.Name) && !(ow == into && o.SameIdentity(c)) {
 		return nil, &OtherScopeNameError{Name: o.Name}
 	}
 	out := &Renamed{Old: c.Name, Scope: into}
@@ -813,7 +815,8 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 	moved.Name = newName
 	if _, err := s.store.Update(func(p *profile.Profile) error {
 		rem = profile.Removal{}
-		if i := indexName(p, newName); i >= 0 {
+		i := indexName(p, newName)
+		if i >= 0 && !p.Contexts[i].SameIdentity(&moved) {
 			if !force {
 				return fmt.Errorf("context %q: %w", p.Contexts[i].Name, profile.ErrNameTaken)
 			}
@@ -821,13 +824,20 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 			if err != nil {
 				return err
 			}
-			rem = r
+			rem, i = r, -1
 		}
 		if acct != nil && p.Account(acct.Key()) == nil {
 			p.UpsertAccount(*acct)
 		}
 		keepEnvironment(p, moved.Environment, hdr)
-		p.Contexts = append(p.Contexts, moved)
+		if i >= 0 {
+			// c, moved by a rename stopped before the session let go of
+			// it, or a copy of c: the move updates it
+			// (TestARenameIntoTheUserScopeStoppedBeforeTheSessionLetGoIsFinishedByItsRetry)
+			p.Contexts[i] = moved
+		} else {
+			p.Contexts = append(p.Contexts, moved)
+		}
 		return nil
 	}); err != nil {
 		return rem, err

@@ -568,3 +568,39 @@ func setAutosaves(t *testing.T, st *azc.State, user, session *bool) {
 		}
 	}
 }
+
+// TestASessionContextOfAUserAccountKeepsTheUsersTokensWhenAutosaveGoesOff:
+// a context the shell made for itself (`context set --scope process`) of
+// an account signed in at user scope uses the user's tokens. `azc
+// autosave disable` hides the profile's contexts from the shell, which
+// still lists its own; its tokens were then looked for in the session's
+// store (`azc token`: not signed in; doctor: the current context has no
+// credentials).
+func TestASessionContextOfAUserAccountKeepsTheUsersTokensWhenAutosaveGoesOff(t *testing.T) {
+	t.Parallel()
+	st, _ := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	ctx := func(name, sub string) profile.Context {
+		return profile.Context{Name: name, Account: dave.Key(), Tenant: profile.Tenant{ID: "contoso"}, Subscription: &profile.Subscription{ID: sub, Name: sub}}
+	}
+	if _, err := st.SetContext(profile.ScopeUser, ctx("shared", "s1"), azc.SetOptions{Account: &dave}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetContext(profile.ScopeProcess, ctx("mine", "s2"), azc.SetOptions{Account: &dave}); err != nil {
+		t.Fatal(err)
+	}
+	for _, off := range []bool{false, true} {
+		if off {
+			if _, err := st.SetAutosave(profile.ScopeUser, false, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, e, err := st.ResolveEntry("mine")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Scope != profile.ScopeProcess || e.Credentials != profile.ScopeUser {
+			t.Errorf("autosave off %v: mine lives in scope %v, its tokens in %v; want %v, %v", off, e.Scope, e.Credentials, profile.ScopeProcess, profile.ScopeUser)
+		}
+	}
+}

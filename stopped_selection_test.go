@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/session"
 )
 
@@ -54,5 +55,76 @@ func TestAProcessScopeRemovalStoppedBeforeTheSelectionLeavesNoSelectionOfWhatWen
 				t.Errorf("the session's profile lost %q but the shell still selects it (account %s)", "scratch", sel.Current.Context.Account)
 			}
 		})
+	}
+}
+
+// stoppedUpdate is a memSession whose profile cannot be written: a
+// command killed after its write of the user's profile, before that of
+// the session's.
+type stoppedUpdate struct{ *memSession }
+
+func (s stoppedUpdate) Update(func(*profile.Profile) error) (*profile.Profile, error) {
+	return nil, errStopped
+}
+
+// TestARenameIntoTheUserScopeStoppedBeforeTheSessionLetGoIsFinishedByItsRetry:
+// `azc context rename X Y --scope user` of a context of the session
+// writes Y into the profile, then drops X from the session. Killed in
+// between, it left the context in both scopes, and the same rename again
+// failed: "context Y of the other scope: context name already in use".
+// The retry finishes the move.
+func TestARenameIntoTheUserScopeStoppedBeforeTheSessionLetGoIsFinishedByItsRetry(t *testing.T) {
+	t.Parallel()
+	mem := sessionWithContext()
+	st := openState(t, stoppedUpdate{mem})
+	if _, err := st.RenameContext(azc.ScopeUser, "scratch", "moved", false); !errors.Is(err, errStopped) {
+		t.Fatalf("error = %v, want the stop", err)
+	}
+	st = st.WithSession(mem)
+	r, err := st.RenameContext(azc.ScopeUser, "scratch", "moved", false)
+	if err != nil {
+		t.Fatalf("the rename again: %v", err)
+	}
+	if !r.Moved || r.Scope != azc.ScopeUser {
+		t.Errorf("rename = %+v, want the context moved to the user scope", r)
+	}
+	user, err := st.Store().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, _ := mem.Load()
+	sel, _ := mem.Selections()
+	if user.Context("moved") == nil || sp.Context("scratch") != nil {
+		t.Errorf("profile's contexts %v, session's %v: want moved in the profile alone", user.Contexts, sp.Contexts)
+	}
+	if sel.Current == nil || sel.Current.Context.Name != "moved" {
+		t.Errorf("selection = %+v, want moved", sel.Current)
+	}
+}
+
+// TestASignInStoppedBeforeTheShellSelectedItsDefaultSelectsItWhenRunAgain:
+// `azc login` (or `context import` of a file with a default) in the user
+// scope inside a shell writes the profile, whose default becomes the
+// sign-in's, then selects that context in the shell. Killed in between,
+// the same sign-in again found the default already its own, changed no
+// selection, and said "current context X (user scope and this shell)"
+// while the shell went on using the context it had selected.
+func TestASignInStoppedBeforeTheShellSelectedItsDefaultSelectsItWhenRunAgain(t *testing.T) {
+	t.Parallel()
+	mem := sessionWithContext()
+	st := openState(t, stoppedSession{mem})
+	signIn := func(p *profile.Profile) (bool, error) {
+		p.DefaultContext = "Development"
+		return true, nil
+	}
+	if _, err := st.ChangeDefault(azc.ScopeUser, signIn); !errors.Is(err, errStopped) {
+		t.Fatalf("error = %v, want the stop", err)
+	}
+	ch, err := st.WithSession(mem).ChangeDefault(azc.ScopeUser, signIn)
+	if err != nil {
+		t.Fatalf("the sign-in again: %v", err)
+	}
+	if sel, _ := mem.Selections(); sel.Current == nil || sel.Current.Context.Name != "Development" || ch.Selected != "Development" {
+		t.Errorf("the shell selects %+v (reported %q), want Development", sel.Current, ch.Selected)
 	}
 }

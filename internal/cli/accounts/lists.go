@@ -139,9 +139,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 	}
 	// each account's tokens are in the store that holds them
 	// (azc.Entry.Credentials), its contexts in the scope of its first
-	if err := st.SetCredentials(entries); err != nil {
-		return err
-	}
+	st.SetCredentials(entries)
 	scopes := map[string]profile.Scope{}
 	creds := map[string]profile.Scope{}
 	var order []string

@@ -215,10 +215,10 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 	var ar auth.ApplyResult
 	var named []azc.Rename // --context-name, which gave way to a distinct name
 	err = res.Save(ctx, blobs, func() error {
-		ch, err := st.Change(scope, func(p *profile.Profile) error {
+		ch, err := st.ChangeDefault(scope, func(p *profile.Profile) (bool, error) {
 			var err error
 			ar, err = res.Apply(p, apply)
-			return err
+			return ar.Default.Name != "", err
 		})
 		if err == nil {
 			// the default by the name it has: a name the other scope's

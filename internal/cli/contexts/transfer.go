@@ -83,9 +83,7 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 // (azc.Entry.Credentials: a session's context of an account signed in at
 // user scope has them in the user's); accounts without a blob are skipped.
 func addCredentials(f *cmdutil.Factory, st *azc.State, b *profile.Bundle, entries []azc.Entry) error {
-	if err := st.SetCredentials(entries); err != nil {
-		return err
-	}
+	st.SetCredentials(entries)
 	stores := map[profile.Scope]credstore.Blobs{}
 	for _, c := range b.Contexts {
 		key := profile.NameKey(c.Account)
@@ -256,7 +254,7 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	var res profile.MergeResult
 	var ch *azc.Change
 	n, err := storeImported(f, st, scope, imp, func() (err error) {
-		ch, err = st.Change(scope, func(p *profile.Profile) error {
+		ch, err = st.ChangeDefault(scope, func(p *profile.Profile) (bool, error) {
 			// a name the other scope holds for another identity: the
 			// context an import of it made before is the one to update
 			named := *imp
@@ -265,11 +263,12 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 			for i := range named.Contexts {
 				var err error
 				if named.Contexts[i].Name, err = nameIn(&named.Contexts[i]); err != nil {
-					return err
+					return false, err
 				}
 			}
 			res = p.Merge(&named)
-			return nil
+			// the file's default is the default, though it was before
+			return imp.Default >= 0, nil
 		})
 		return err
 	})

@@ -178,9 +178,7 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 	}
 	found := entries[i : i+1]
 	// the store that holds its account's tokens, as ResolveContext's
-	if err := st.SetCredentials(found); err != nil {
-		return nil, nil, 0, err
-	}
+	st.SetCredentials(found)
 	return p, &found[0].Context, found[0].Credentials, nil
 }
 
