@@ -453,7 +453,7 @@ func (s *Store) path(key string) string {
 	return filepath.Join(s.dir, hex.EncodeToString(sum[:]))
 }
 
-// Has reports whether a blob is stored under key, without opening or
+// Has reports whether a blob is stored under key, without decrypting or
 // changing it (`azc doctor`). One sealed under a data key the store does
 // not have gives false and its *KeyLostError, as Get reads it signed out;
 // any other it finds gives true: Get tells whether it can be read, and
