@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/azcontext/azc/internal/termsafe"
 )
 
 // File names inside the state directory.
@@ -967,4 +969,45 @@ func (s *Store) fileState() fileState {
 // New returns an empty profile of the current format version.
 func New() *Profile {
 	return &Profile{Version: FormatVersion}
+}
+
+// LostProfile is a profile.json that is missing while the backup beside
+// it (profile.json.bak, the profile before the last write) holds
+// contexts: profile.json removed by hand, or lost. Every command then sees
+// no context, and the first change writes a new profile.json, after which
+// the backup is that one's predecessor: the contexts are lost unless the
+// backup is restored first.
+type LostProfile struct {
+	// Path is profile.json, Backup the backup that holds Profile.
+	Path, Backup string
+	Profile      *Profile
+}
+
+// Hint says what is lost and the command that restores it, each path a
+// word to paste (azc doctor, and a command that finds no context).
+func (l *LostProfile) Hint() string {
+	n := fmt.Sprintf("%d contexts", len(l.Profile.Contexts))
+	if len(l.Profile.Contexts) == 1 {
+		n = "1 context"
+	}
+	return fmt.Sprintf("%s is missing, but %s, the profile before the last write, holds %s: restore it with `cp -p %s %s` before any other azc command writes a new profile",
+		l.Path, l.Backup, n, termsafe.ShellWord(l.Backup), termsafe.ShellWord(l.Path))
+}
+
+// Lost returns the store's LostProfile when its profile.json is missing
+// and its backup holds contexts, else nil (a backup that cannot be read
+// or decoded is no way back).
+func (s *Store) Lost() *LostProfile {
+	if _, err := os.Lstat(s.path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	data, err := ReadOwned(s.bak)
+	if err != nil {
+		return nil
+	}
+	p, err := Decode(data)
+	if err != nil || len(p.Contexts) == 0 {
+		return nil
+	}
+	return &LostProfile{Path: s.path, Backup: s.bak, Profile: p}
 }

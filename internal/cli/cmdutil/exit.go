@@ -251,11 +251,15 @@ func MissingContextsHint(f *Factory) string {
 		return ""
 	}
 	if v.Len() == 0 {
-		// nothing hidden; with nothing in view either, a new install
-		if len(names) == 0 {
-			return noContextsHint
+		// nothing hidden; with nothing in view either, a new install, or
+		// a profile.json removed whose backup holds the contexts
+		if len(names) > 0 {
+			return ""
 		}
-		return ""
+		if lost := st.Store().Lost(); lost != nil {
+			return lost.Hint()
+		}
+		return noContextsHint
 	}
 	src, err := st.ProfileHiddenBy()
 	if err != nil || src == "" {

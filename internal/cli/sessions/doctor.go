@@ -155,6 +155,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	}
 	var accountKeys []string    // the profile's, whose blobs doctor authenticates
 	var loaded *profile.Profile // the profile, when it could be read
+	var used *profile.Profile   // the profile whose accounts' blobs are used: loaded, or the backup to restore
 	if err != nil {
 		add("profile", "fail", "%s", failed(err))
 	} else if p, err := st.Store().Load(); err != nil {
@@ -169,6 +170,12 @@ func diagnose(f *cmdutil.Factory) *Report {
 		loaded = p
 		add("profile", "ok", "%s: %s, %s, generation %d", st.Store().Path(), cmdutil.Plural(len(p.Contexts), "context"), cmdutil.Plural(len(p.Accounts), "account"), p.Generation)
 		profileReferences(p, add)
+		if lost := st.Store().Lost(); lost != nil {
+			add("profile backup", "warn", "%s", lost.Hint())
+			// the backup's accounts' blobs are not unused: they are
+			// what its contexts need once it is restored
+			used = lost.Profile
+		}
 		switch free, err := st.Store().LockFree(); {
 		case err != nil:
 			add("profile lock", "fail", "%s", failed(err))
@@ -198,7 +205,10 @@ func diagnose(f *cmdutil.Factory) *Report {
 			tempDirs = append(tempDirs, cs.Dir())
 			if loaded != nil {
 				loaded = missingCredentials(cs, loaded, st.Store().Load, add)
-				unusedCredentials(cs, f.StateDir, loaded, add)
+				if used == nil {
+					used = loaded
+				}
+				unusedCredentials(cs, f.StateDir, used, add)
 			}
 		}
 	}
