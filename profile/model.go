@@ -58,6 +58,25 @@ type Account struct {
 	Tenants            []string `json:"tenants,omitempty"`
 }
 
+// Known reports whether azc knows a's type and, for a service principal,
+// its credential kind ("" is known: an import from a file that holds no
+// secret); else it returns the field it does not know ("type" or
+// "credential kind") and its value. An account azc does not know (a
+// profile.json edited by hand, or written by a newer azc) gets no token.
+func (a *Account) Known() (field, value string, ok bool) {
+	switch a.Type {
+	case UserAccount, ManagedIdentity, AccessToken:
+		return "", "", true
+	case ServicePrincipal:
+		switch a.Credential {
+		case "", CredentialSecret, CredentialCertificate, CredentialFederated:
+			return "", "", true
+		}
+		return "credential kind", a.Credential, false
+	}
+	return "type", string(a.Type), false
+}
+
 // The kinds of service principal credential (Account.Credential).
 const (
 	CredentialSecret      = "secret"

@@ -170,6 +170,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		loaded = p
 		add("profile", "ok", "%s: %s, %s, generation %d", st.Store().Path(), cmdutil.Plural(len(p.Contexts), "context"), cmdutil.Plural(len(p.Accounts), "account"), p.Generation)
 		profileReferences(p, add)
+		accountKinds(p, add)
 		if lost := st.Store().Lost(); lost != nil {
 			add("profile backup", "warn", "%s", lost.Hint())
 			// the backup's accounts' blobs are not unused: they are
@@ -583,6 +584,34 @@ func missingCredentials(cs *credstore.Store, p *profile.Profile, reload func() (
 			add("account credentials", "ok", "every account of the profile's contexts has its credentials")
 		}
 		return p
+	}
+}
+
+// accountKinds warns of each account of p's contexts whose type (or, for
+// a service principal, credential kind) azc does not know
+// (profile.Account.Known): its contexts get no token.
+func accountKinds(p *profile.Profile, add func(name, status, format string, a ...any)) {
+	keys, contexts := contextAccounts(p)
+	warned := false
+	for _, k := range keys {
+		a := p.Account(k)
+		if a == nil {
+			continue // none of the profile's accounts: missingCredentials'
+		}
+		field, value, ok := a.Known()
+		if ok {
+			continue
+		}
+		what := "of " + field
+		if field == "credential kind" {
+			what = "a service principal of credential kind"
+		}
+		add("account kinds", "warn", "account %s is %s %s, which this azc does not know (profile.json edited by hand, or written by a newer azc), so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
+			p.AccountName(k), what, profile.QuoteShort(value), contextsText(contexts[k]), cmdutil.LoginCommand(a, ""), termsafe.ShellWord(a.ID))
+		warned = true
+	}
+	if !warned {
+		add("account kinds", "ok", "every account of the profile's contexts is of a kind azc knows")
 	}
 }
 
