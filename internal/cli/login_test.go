@@ -61,30 +61,35 @@ func TestTheSignInAgainHintIsALoginThatSignsTheAccountIn(t *testing.T) {
 		name   string
 		acct   profile.Account
 		tenant string
+		scope  profile.Scope
 		want   accounts.LoginOptions
 	}{
-		{"a user of AzureCloud", profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: home}, "",
+		{"a user of AzureCloud", profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: home}, "", 0,
 			accounts.LoginOptions{}},
-		{"a user, to a tenant of a cloud of its own", profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "Contoso 'Sovereign' $HOME", HomeTenantID: home}, other,
+		{"a user, to a tenant of a cloud of its own", profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "Contoso 'Sovereign' $HOME", HomeTenantID: home}, other, 0,
 			accounts.LoginOptions{Tenant: other, Environment: "Contoso 'Sovereign' $HOME"}},
-		{"a service principal's secret", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "azurecloud", HomeTenantID: home, Credential: profile.CredentialSecret}, "",
+		{"a service principal's secret", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "azurecloud", HomeTenantID: home, Credential: profile.CredentialSecret}, "", 0,
 			accounts.LoginOptions{ServicePrincipal: true, ClientID: "app-1", Tenant: home, ClientSecretFile: "FILE"}},
-		{"a service principal imported with no credential", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "AzureChinaCloud", HomeTenantID: home}, other,
+		{"a service principal imported with no credential", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "AzureChinaCloud", HomeTenantID: home}, other, 0,
 			accounts.LoginOptions{ServicePrincipal: true, ClientID: "app-1", Tenant: other, ClientSecretFile: "FILE", Environment: "AzureChinaCloud"}},
-		{"a service principal's certificate", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: home, Credential: profile.CredentialCertificate}, "",
+		{"a service principal's certificate", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: home, Credential: profile.CredentialCertificate}, "", 0,
 			accounts.LoginOptions{ServicePrincipal: true, ClientID: "app-1", Tenant: home, Certificate: "FILE"}},
-		{"a service principal's federated token file", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: home, Credential: profile.CredentialFederated, FederatedTokenFile: "/var/run/secrets/a token"}, "",
+		{"a service principal's federated token file", profile.Account{ID: "app-1", Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: home, Credential: profile.CredentialFederated, FederatedTokenFile: "/var/run/secrets/a token"}, "", 0,
 			accounts.LoginOptions{ServicePrincipal: true, ClientID: "app-1", Tenant: home, FederatedTokenFile: "/var/run/secrets/a token"}},
-		{"the system-assigned managed identity", profile.Account{ID: "systemAssigned", Type: profile.ManagedIdentity, Environment: "AzureCloud", HomeTenantID: home}, other,
+		{"the system-assigned managed identity", profile.Account{ID: "systemAssigned", Type: profile.ManagedIdentity, Environment: "AzureCloud", HomeTenantID: home}, other, 0,
 			accounts.LoginOptions{Identity: true}},
-		{"a user-assigned managed identity", profile.Account{ID: "userAssigned", Type: profile.ManagedIdentity, Environment: "AzureCloud", ClientID: "cid"}, "",
+		{"a user-assigned managed identity", profile.Account{ID: "userAssigned", Type: profile.ManagedIdentity, Environment: "AzureCloud", ClientID: "cid"}, "", 0,
 			accounts.LoginOptions{Identity: true, ClientID: "cid"}},
-		{"a user-assigned managed identity by resource", profile.Account{ID: "userAssigned", Type: profile.ManagedIdentity, Environment: "AzureCloud", ResourceID: "/subscriptions/s/id"}, "",
+		{"a user-assigned managed identity by resource", profile.Account{ID: "userAssigned", Type: profile.ManagedIdentity, Environment: "AzureCloud", ResourceID: "/subscriptions/s/id"}, "", 0,
 			accounts.LoginOptions{Identity: true, ResourceID: "/subscriptions/s/id"}},
-		{"an access token's account", profile.Account{ID: "bob@contoso.com", Type: profile.AccessToken, Environment: "AzureUSGovernment", HomeTenantID: home}, other,
+		{"an access token's account", profile.Account{ID: "bob@contoso.com", Type: profile.AccessToken, Environment: "AzureUSGovernment", HomeTenantID: home}, other, 0,
 			accounts.LoginOptions{AccessTokenFile: "FILE", AccountID: "bob@contoso.com", Environment: "AzureUSGovernment"}},
+		{"an access token's account of the shell's session", profile.Account{ID: "bob@contoso.com", Type: profile.AccessToken, Environment: "AzureCloud", HomeTenantID: home}, "", profile.ScopeProcess,
+			accounts.LoginOptions{AccessTokenFile: "FILE", AccountID: "bob@contoso.com", Scope: "process"}},
+		{"a user of the shell's session", profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: home}, other, profile.ScopeProcess,
+			accounts.LoginOptions{Tenant: other, Scope: "process"}},
 	} {
-		line := cmdutil.LoginCommand(&tc.acct, tc.tenant)
+		line := cmdutil.LoginCommand(&tc.acct, tc.tenant, tc.scope)
 		rest, ok := strings.CutPrefix(line, "azc login")
 		if !ok {
 			t.Errorf("%s: %q is not an azc login", tc.name, line)

@@ -184,7 +184,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 			if ctx.Err() != nil {
 				return err // Ctrl-C: the others are not asked
 			}
-			failed = append(failed, TokenError(fmt.Errorf("refresh %s (%s): %w", acct.ID, acct.Environment, err), acct, ""))
+			failed = append(failed, TokenError(fmt.Errorf("refresh %s (%s): %w", acct.ID, acct.Environment, err), acct, "", creds[k]))
 			continue
 		}
 		for _, w := range res.Warnings {
@@ -255,7 +255,7 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, ui)
 	endUI()
 	if err != nil {
-		code, hint := cmdutil.ExitFailure, "sign in again with `"+cmdutil.LoginCommand(acct, "")+"`, then retry"
+		code, hint := cmdutil.ExitFailure, "sign in again with `"+cmdutil.LoginCommand(acct, "", 0)+"`, then retry"
 		var ue *url.Error
 		switch {
 		case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):

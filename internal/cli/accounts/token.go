@@ -17,7 +17,7 @@ func MSALToken(f *cmdutil.Factory) tokens.Slow {
 	return func(ctx context.Context, r tokens.Request) (credblob.Token, error) {
 		tok, err := newManager(f).Token(ctx, r.Blobs, r.Environment, r.Account, auth.TokenRequest{Scopes: r.Scopes, TenantID: r.TenantID})
 		if err != nil {
-			return auth.Token{}, TokenError(err, &r.Account, r.TenantID)
+			return auth.Token{}, TokenError(err, &r.Account, r.TenantID, r.Scope)
 		}
 		return tok, nil
 	}
@@ -25,13 +25,14 @@ func MSALToken(f *cmdutil.Factory) tokens.Slow {
 
 // TokenError adds the next step to a token the identity provider did not
 // give account acct for tenant (`azc token`, `azc exec`'s check before its
-// child starts, `context list --refresh`): the sign-in that mends it
-// names acct's cloud and tenant (cmdutil.LoginCommand).
-func TokenError(err error, acct *profile.Account, tenant string) error {
+// child starts, `context list --refresh`), whose tokens the store of
+// scope keeps: the sign-in that mends it names acct's cloud and tenant,
+// and the process scope for the session's (cmdutil.LoginCommand).
+func TokenError(err error, acct *profile.Account, tenant string, scope profile.Scope) error {
 	var ae *auth.AADError
 	switch {
 	case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):
-		return cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `"+cmdutil.LoginCommand(acct, tenant)+"`")
+		return cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `"+cmdutil.LoginCommand(acct, tenant, scope)+"`")
 	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "unauthorized_client"):
 		// A tenant that does not exist (AADSTS90002), or one the
 		// application is not registered in (AADSTS700016).

@@ -11,9 +11,12 @@ import (
 // tenant when it is not empty (a service principal's to its home tenant
 // then): what names a service principal, managed identity or access
 // token's account, the tenant, and the cloud when it is not the default,
-// each value a shell word to paste. What azc does not keep, a secret,
+// each value a shell word to paste, and `--scope process` when the
+// account's tokens are to be the shell's (scope, a context of the session
+// whose tokens the session keeps): a sign-in at user scope would leave
+// the session's tokens as they are. What azc does not keep, a secret,
 // certificate or token, is the placeholder FILE.
-func LoginCommand(a *profile.Account, tenant string) string {
+func LoginCommand(a *profile.Account, tenant string, scope profile.Scope) string {
 	const placeholder = "FILE"
 	q := termsafe.ShellWord
 	or := func(value string) string {
@@ -57,6 +60,9 @@ func LoginCommand(a *profile.Account, tenant string) string {
 		default:
 			words = append(words, "--client-secret-file", placeholder)
 		}
+	}
+	if scope == profile.ScopeProcess {
+		words = append(words, "--scope", "process")
 	}
 	return strings.Join(words, " ")
 }

@@ -61,12 +61,12 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 	oid := spec.ObjectID
 	if spec.Listener == nil {
 		var access secret.String
-		if tok, err := tokens.CachedIn(f, tokens.Request{Environment: env, Account: *acct, Blobs: blobs, TenantID: c.Tenant.ID}); err == nil {
+		if tok, err := tokens.CachedIn(f, tokens.Request{Environment: env, Account: *acct, Blobs: blobs, Scope: spec.Scope, TenantID: c.Tenant.ID}); err == nil {
 			access = tok.AccessToken
 		} else {
 			tok, err := credserver.CredentialSource(cred, c.Tenant.ID).Token(ctx, env.ARMAudience)
 			if err != nil {
-				return nil, accounts.TokenError(err, acct, c.Tenant.ID)
+				return nil, accounts.TokenError(err, acct, c.Tenant.ID, spec.Scope)
 			}
 			access = tok.AccessToken
 		}

@@ -320,7 +320,7 @@ func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, 
 		return
 	case noSecret(a):
 		add(name, "warn", "%s %s uses service principal %s, which has no stored secret or certificate, so it cannot get a token: sign it in with `%s`, or %s",
-			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), cmdutil.LoginCommand(a, ""), other)
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), cmdutil.LoginCommand(a, "", e.Scope), other)
 		return
 	case e.Credentials == profile.ScopeProcess:
 		_, err = st.SessionBlobs().Get(e.Account)
@@ -343,16 +343,10 @@ func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, 
 	case has:
 		add(name, "ok", "%s, account %s, has its credentials", profile.QuoteShort(e.Name), p.AccountName(e.Account))
 	default:
-		login := "azc login"
-		if a != nil {
-			login = cmdutil.LoginCommand(a, "")
-		}
-		if e.Scope == profile.ScopeProcess {
-			// a context of the session: its sign-in was the shell's
-			login += " --scope process"
-		}
+		// a context of the session signs in again there: its blob gone,
+		// its tokens are looked for in the user's store (Credentials)
 		add(name, "warn", "%s %s uses account %s, %s, so it cannot get a token: sign it in again with `%s`, or %s",
-			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), why, login, other)
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), why, cmdutil.LoginCommand(a, "", e.Scope), other)
 	}
 }
 
@@ -607,7 +601,7 @@ func accountKinds(p *profile.Profile, add func(name, status, format string, a ..
 			what = "a service principal of credential kind"
 		}
 		add("account kinds", "warn", "account %s is %s %s, which this azc does not know (profile.json edited by hand, or written by a newer azc), so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
-			p.AccountName(k), what, profile.QuoteShort(value), contextsText(contexts[k]), cmdutil.LoginCommand(a, ""), termsafe.ShellWord(a.ID))
+			p.AccountName(k), what, profile.QuoteShort(value), contextsText(contexts[k]), cmdutil.LoginCommand(a, "", 0), termsafe.ShellWord(a.ID))
 		warned = true
 	}
 	if !warned {
@@ -690,7 +684,7 @@ func reportMissing(p *profile.Profile, missing []string, lost map[string]*credst
 	for _, k := range missing {
 		id, login, why := profile.KeyID(k), "azc login", "is none of the profile's accounts (profile.json edited by hand)"
 		if a := p.Account(k); a != nil {
-			id, login, why = a.ID, cmdutil.LoginCommand(a, ""), "has no credentials"
+			id, login, why = a.ID, cmdutil.LoginCommand(a, "", 0), "has no credentials"
 		}
 		if kl := lost[k]; kl != nil && kl.Unreachable != "" {
 			// the key may be there, where its key store is reachable: a
@@ -737,7 +731,7 @@ func reportNoSecret(p *profile.Profile, keys, missing []string, contexts map[str
 			continue
 		}
 		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s cannot get a token: sign it in with `%s`",
-			p.AccountName(k), contextsText(contexts[k]), cmdutil.LoginCommand(a, ""))
+			p.AccountName(k), contextsText(contexts[k]), cmdutil.LoginCommand(a, "", 0))
 		warned = true
 	}
 	return warned

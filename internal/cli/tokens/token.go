@@ -41,6 +41,9 @@ type Request struct {
 	Environment profile.Environment
 	Account     profile.Account
 	Blobs       credstore.Blobs
+	// Scope is the scope whose store Blobs is (azc.Entry.Credentials):
+	// the way out of a sign-in needed again signs in there.
+	Scope profile.Scope
 	// TenantID is the token's tenant (the context's unless --tenant).
 	TenantID string
 	// Scopes requested; empty means ARM.
@@ -96,7 +99,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if err != nil {
 		return err
 	}
-	r := Request{Environment: env, Account: *acct, TenantID: o.Tenant}
+	r := Request{Environment: env, Account: *acct, Scope: scope, TenantID: o.Tenant}
 	if r.TenantID == "" {
 		r.TenantID = c.Tenant.ID
 	}
@@ -184,7 +187,7 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 
 // Cached returns the token r asks for as the azc binary, which links no
 // MSAL, serves it: from the credential blob of r's account in the store of
-// scope, which it opens into r.Blobs. Whatever it cannot serve so (a store
+// scope, which it opens into r.Blobs (and r.Scope). Whatever it cannot serve so (a store
 // only azc-full opens, a miss) is cmdutil.ErrNeedFull, before it has said
 // anything: what opening the store says on stderr (the plaintext warning)
 // is held back until the token is had, for on a hand-over azc-full opens
@@ -196,7 +199,7 @@ func Cached(f *cmdutil.Factory, st *azc.State, scope profile.Scope, r *Request) 
 		f.Logger.Debug("credential store not opened here", "reason", err)
 		return credblob.Token{}, cmdutil.ErrNeedFull
 	}
-	r.Blobs = blobs
+	r.Blobs, r.Scope = blobs, scope
 	tok, err := CachedIn(f, *r)
 	if err != nil {
 		return credblob.Token{}, cmdutil.ErrNeedFull
