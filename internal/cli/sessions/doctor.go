@@ -334,7 +334,7 @@ func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, 
 		has, err = cs.Has(e.Account)
 		if kl := (*credstore.KeyLostError)(nil); errors.As(err, &kl) && kl.Unreachable == "" {
 			// it reads as signed out (azc token), for want of its key
-			err, why = nil, "which reads as signed out: its credentials were encrypted with a data key that is gone (see credential files)"
+			err, why = nil, "which "+keyGone
 		}
 	}
 	switch {
@@ -677,6 +677,11 @@ func contextAccounts(p *profile.Profile) (keys []string, contexts map[string][]s
 	return keys, contexts
 }
 
+// keyGone is why an account whose blob is sealed under a data key that
+// is gone (credstore.KeyLostError, not Unreachable) cannot get a token:
+// both credential checks say it so.
+const keyGone = "reads as signed out: its credentials were encrypted with a data key that is gone (see credential files)"
+
 // reportMissing warns of each account of p missing names, with its
 // contexts and the way out; lost holds the error of each whose blob is
 // sealed under a data key that is gone.
@@ -693,7 +698,7 @@ func reportMissing(p *profile.Profile, missing []string, lost map[string]*credst
 				p.AccountName(k), kl, contextsText(contexts[k]), kl.Hint())
 			continue
 		} else if kl != nil && p.Account(k) != nil {
-			why = "reads as signed out: its credentials were encrypted with a data key that is gone (see credential files)"
+			why = keyGone
 		}
 		add("account credentials", "warn", "account %s %s, so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
 			p.AccountName(k), why, contextsText(contexts[k]), login, termsafe.ShellWord(id))
