@@ -191,10 +191,12 @@ func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
 	var err error
 	switch scope {
 	case profile.ScopeUser:
-		// The header holds the settings: no context is read.
-		var set profile.Settings
-		if set, err = s.store.Settings(); err == nil {
-			p = &profile.Profile{Settings: set}
+		// The setting as Decode reads the file: Store.Settings reads only
+		// its header and last lines, which a member after the contexts
+		// array can give a value Decode refuses.
+		var v *profile.View
+		if v, err = s.store.View(); err == nil {
+			p = v.Header()
 		}
 	case profile.ScopeProcess:
 		if s.session == nil {
