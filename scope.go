@@ -67,7 +67,8 @@ type ScopeDecision struct {
 // Azure_Profile_Autosave), when set; else the profile's autosave setting;
 // else autosave on. Autosave on means ScopeUser, off ScopeProcess. A
 // decision for ScopeProcess without a session fails with ErrNoSession,
-// whatever rule made it.
+// whatever rule made it; when the profile's setting made it, a profile
+// Decode refuses fails it with that error instead.
 func (s *State) ChangeScope(flag profile.Scope) (ScopeDecision, error) {
 	d, err := s.decideScope(flag, s.env)
 	if err != nil {
@@ -76,6 +77,13 @@ func (s *State) ChangeScope(flag profile.Scope) (ScopeDecision, error) {
 	if d.Scope == profile.ScopeProcess && s.session == nil {
 		if d.Source == SourceFlag {
 			return d, ErrNoSession
+		}
+		if d.Source == SourceProfile {
+			// Store.Settings read the header and the last lines only: the
+			// profile said autosave off only if Decode reads the file.
+			if _, err := s.store.View(); err != nil {
+				return d, err
+			}
 		}
 		return d, fmt.Errorf("autosave is off (set by the %s) and %w", d.Source, ErrNoSession)
 	}
@@ -191,10 +199,12 @@ func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
 	var err error
 	switch scope {
 	case profile.ScopeUser:
-		// The header holds the settings: no context is read.
-		var set profile.Settings
-		if set, err = s.store.Settings(); err == nil {
-			p = &profile.Profile{Settings: set}
+		// The setting as Decode reads the file: Store.Settings reads only
+		// its header and last lines, which a member after the contexts
+		// array can give a value Decode refuses.
+		var v *profile.View
+		if v, err = s.store.View(); err == nil {
+			p = v.Header()
 		}
 	case profile.ScopeProcess:
 		if s.session == nil {
