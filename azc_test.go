@@ -15,11 +15,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// memSession is an in-memory Session.
+// memSession is an in-memory Session. As a real session's, its profile
+// and its selections have locks of their own: a change of the profile may
+// read or store the selection.
 type memSession struct {
-	mu  sync.Mutex
-	p   *profile.Profile
-	sel session.Selections
+	mu    sync.Mutex
+	p     *profile.Profile
+	selMu sync.Mutex
+	sel   session.Selections
 }
 
 func (s *memSession) Load() (*profile.Profile, error) {
@@ -203,14 +206,14 @@ func TestATypedNilSessionIsNoSession(t *testing.T) {
 }
 
 func (s *memSession) Selections() (session.Selections, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.selMu.Lock()
+	defer s.selMu.Unlock()
 	return s.sel, nil
 }
 
 func (s *memSession) UpdateSelections(fn func(*session.Selections) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.selMu.Lock()
+	defer s.selMu.Unlock()
 	sel := s.sel
 	if err := fn(&sel); err != nil {
 		return err

@@ -148,6 +148,14 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) (bool, err
 		var own error // fn's, or the profile's: not the session's
 		p, err = s.session.Update(func(p *profile.Profile) error {
 			pick, ch.Renamed, ch.Unselected, own = nil, nil, false, nil
+			// the selection as it is under the session's lock: one a
+			// sign-in stored since sel was read is one this change may
+			// take away
+			sels, err := s.session.Selections()
+			if err != nil {
+				return err
+			}
+			sel := sels.Current
 			had := sel != nil && identityIn(p, &sel.Context)
 			before := names(p)
 			// the process scope's default always becomes the selection
@@ -183,17 +191,105 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) (bool, err
 	if err != nil {
 		return nil, nil, err
 	}
-	if s.session != nil && (pick != nil || drop) {
-		if err := s.selectInShell(pick); err != nil {
+	switch {
+	case s.session != nil && pick != nil:
+		kept, err := s.selectWritten(scope, pick)
+		if err != nil {
 			return nil, nil, err
 		}
-		if pick != nil {
+		if kept {
 			ch.Selected = pick.Context.Name
-		} else {
-			ch.Unselected = true
 		}
+	case s.session != nil && drop:
+		if err := s.selectInShell(nil); err != nil {
+			return nil, nil, err
+		}
+		ch.Unselected = true
 	}
 	return p, ch, nil
+}
+
+// errNothingToWrite ends a session's Update that only looked under its
+// lock.
+var errNothingToWrite = errors.New("nothing to write")
+
+// selectWritten makes sel, a context of scope that the change just wrote,
+// the shell's selection, unless a removal of it (a sign-out in this shell,
+// which drops the selection of what it removes) came in between: it
+// reports whether the shell selects it. In the process scope the context
+// is looked for and selected under the lock of the session's profile, the
+// one under which a removal looks for the selection; in the user scope,
+// the selection is stored first and the profile read after it, as the
+// removal writes the profile first and reads the selection after it, so
+// that one of the two sees the other's write.
+func (s *State) selectWritten(scope profile.Scope, sel *session.Selection) (bool, error) {
+	if scope == profile.ScopeProcess {
+		kept := false
+		var own error // selectInShell's, which names the session itself
+		_, err := s.session.Update(func(p *profile.Profile) error {
+			if !identityIn(p, &sel.Context) {
+				return errNothingToWrite
+			}
+			if own = s.selectInShell(sel); own != nil {
+				return own
+			}
+			kept = true
+			return errNothingToWrite
+		})
+		switch {
+		case errors.Is(err, errNothingToWrite):
+			return kept, nil
+		case err != nil && err == own:
+			return false, err
+		case err != nil:
+			return false, sessionError(err)
+		}
+		return kept, nil
+	}
+	if err := s.selectInShell(sel); err != nil {
+		return false, err
+	}
+	v, err := s.store.View()
+	if err != nil {
+		return false, err
+	}
+	if i := v.NameIndex(sel.Context.Name); i >= 0 {
+		if c, err := v.Context(i); err == nil && c.SameIdentity(&sel.Context) {
+			return true, nil
+		}
+	}
+	p, err := v.Profile()
+	if err != nil {
+		return false, err
+	}
+	if identityIn(p, &sel.Context) {
+		return true, nil
+	}
+	return false, s.unselect(sel)
+}
+
+// unselect drops the shell's selection when it is still sel.
+func (s *State) unselect(sel *session.Selection) error {
+	settle := func() error { return nil }
+	if h, ok := s.session.(holder); ok {
+		var err error
+		if settle, err = h.Hold(s.dir, ""); err != nil {
+			return sessionError(err)
+		}
+	}
+	err := s.session.UpdateSelections(func(sels *session.Selections) error {
+		if sels.Current != nil && sameSelection(sels.Current, sel) {
+			sels.Current = nil
+		}
+		return nil
+	})
+	if err != nil {
+		return sessionError(err)
+	}
+	if err := settle(); err != nil {
+		return sessionError(err)
+	}
+	return nil
 }
 
 // holder is implemented by sessions that tell other processes which

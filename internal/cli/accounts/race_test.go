@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -154,6 +155,60 @@ func TestLoginRacingLogoutOrRemoveLosesNoCredentials(t *testing.T) {
 				}
 				if len(lost) > 0 {
 					t.Errorf("lane %d race %d (login vs %s after %s): contexts without credentials: %q", lane, i, strings.Join(remove[:2], " "), offset, lost)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestSignInRacingSignOutInAShellLosesNoCredentials races a real `azc
+// login --scope process` of a service principal against `azc logout
+// --all` or `azc context clear` in the same shell (one session per state
+// directory; 100 races in 2 state directories at once): the shell must
+// never be left using a context whose account's tokens are gone, which
+// `azc doctor` reports as "has no credentials" and `azc token` as "not
+// signed in".
+func TestSignInRacingSignOutInAShellLosesNoCredentials(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+	s := emulatortest.Start(t, nil)
+	const lanes, races = 2, 50
+	login := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--context-name", "sp", "--scope", "process", "-o", "none"}
+	removers := [][]string{{"logout", "--all", "-o", "none"}, {"context", "clear", "--force", "-o", "none"}}
+	var wg sync.WaitGroup
+	for lane := range lanes {
+		p := newAzcProc(t, bin, s, "AZURE_CLIENT_SECRET="+emulator.DefaultServicePrincipalSecret, "XDG_RUNTIME_DIR="+t.TempDir())
+		p.env = append(p.env, "AZC_SESSION="+strings.TrimSpace(p.ok(t, "session", "start", "--pid", strconv.Itoa(os.Getpid()))))
+		wg.Go(func() {
+			for i := range races {
+				p.ok(t, login...)
+				remove := removers[(lane+i)%2]
+				offset := time.Duration((lane*races+i)%10) * 5 * time.Millisecond
+				var lerr, rerr error
+				var lout, rout []byte
+				var race sync.WaitGroup
+				race.Go(func() { lout, lerr = p.cmd(login...).CombinedOutput() })
+				race.Go(func() {
+					time.Sleep(offset) // spreads the remover over the login's run
+					rout, rerr = p.cmd(remove...).CombinedOutput()
+				})
+				race.Wait()
+				if lerr != nil || rerr != nil {
+					t.Errorf("lane %d race %d: login: %v %s; %s: %v %s", lane, i, lerr, lout, strings.Join(remove[:2], " "), rerr, rout)
+					return
+				}
+				out, err := p.cmd("doctor").Output()
+				if err != nil {
+					t.Errorf("lane %d race %d: doctor: %v\n%s", lane, i, err, out)
+					return
+				}
+				if strings.Contains(string(out), "has no credentials") {
+					t.Errorf("lane %d race %d (login vs %s after %s): the shell uses a context whose credentials are gone:\n%s", lane, i, strings.Join(remove[:2], " "), offset, out)
 				}
 			}
 		})
