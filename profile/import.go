@@ -75,14 +75,34 @@ func (imp *Imported) warnName(name string) {
 	}
 }
 
-// ErrUTF16 is the error of a file in UTF-16 where azc reads UTF-8 (an
-// import, a secret file), with the way out.
-var ErrUTF16 = errors.New("the file is UTF-16 (as Windows PowerShell's Out-File and > write files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
+// ErrUTF16 and ErrUTF32 are the errors of a file in UTF-16 or UTF-32
+// where azc reads UTF-8 (an import, a secret file), with the way out.
+var (
+	ErrUTF16 = errors.New("the file is UTF-16 (as Windows PowerShell's Out-File and > write files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
+	ErrUTF32 = errors.New("the file is UTF-32 (as PowerShell's -Encoding utf32 writes files): save it as UTF-8, e.g. with Set-Content -Encoding utf8")
+)
 
-// IsUTF16 reports whether data is UTF-16 text: by its byte order mark, or
-// by a NUL beside its first character, which UTF-8 text never holds.
-func IsUTF16(data []byte) bool {
-	return bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || len(data) >= 2 && (data[0] == 0) != (data[1] == 0)
+// WideText returns ErrUTF32 or ErrUTF16 when data is text in that
+// encoding, known by its byte order mark or by the NULs beside its first
+// character, which UTF-8 text never holds; nil otherwise.
+func WideText(data []byte) error {
+	zero := func(b ...byte) bool {
+		for _, c := range b {
+			if c != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}),
+		len(data) >= 4 && (zero(data[1:4]...) && data[0] != 0 || zero(data[:3]...) && data[3] != 0):
+		return ErrUTF32
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}),
+		len(data) >= 2 && (data[0] == 0) != (data[1] == 0):
+		return ErrUTF16
+	}
+	return nil
 }
 
 // Import detects the format of data and reads it: an azc export, azc's
@@ -93,8 +113,8 @@ func IsUTF16(data []byte) bool {
 // tokens are dropped with a warning. Unrecognised data gives an error
 // wrapping ErrUnknownFormat.
 func Import(data []byte) (*Imported, error) {
-	if IsUTF16(data) {
-		return nil, ErrUTF16
+	if err := WideText(data); err != nil {
+		return nil, err
 	}
 	for bytes.HasPrefix(data, utf8BOM) { // each, as Decode takes them off
 		data = data[len(utf8BOM):]

@@ -474,6 +474,28 @@ func TestImportOfAUTF16FileSaysSo(t *testing.T) {
 	}
 }
 
+// TestImportOfAUTF32FileSaysSo: a file in UTF-32 (PowerShell's
+// -Encoding utf32) is named UTF-32, not UTF-16, with the same way out.
+func TestImportOfAUTF32FileSaysSo(t *testing.T) {
+	t.Parallel()
+	text := `{"kind":"azc.contexts","version":1,"contexts":[]}`
+	for name, bom := range map[string][]byte{"little-endian": {0xFF, 0xFE, 0, 0}, "big-endian": {0, 0, 0xFE, 0xFF},
+		"little-endian without a BOM": nil, "big-endian without a BOM": nil} {
+		data := append([]byte(nil), bom...)
+		for _, r := range text {
+			if strings.HasPrefix(name, "little-endian") {
+				data = append(data, byte(r), 0, 0, 0)
+			} else {
+				data = append(data, 0, 0, 0, byte(r))
+			}
+		}
+		_, err := profile.Import(data)
+		if err == nil || !strings.Contains(err.Error(), "UTF-32") || strings.Contains(err.Error(), "UTF-16") || !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("Import of a %s UTF-32 file: %v, want an error naming UTF-32 (not UTF-16) and UTF-8", name, err)
+		}
+	}
+}
+
 // TestImportAzurePowerShellWarnsOfAContextWithNoAccount: a context whose
 // Account, Tenant and Subscription are null (Azure PowerShell's empty
 // placeholder, or a context damaged by hand) is skipped with a warning

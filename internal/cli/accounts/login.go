@@ -390,9 +390,9 @@ func readSecret(ctx context.Context, f *cmdutil.Factory, file, env, what string)
 	if err != nil {
 		return secret.String{}, cmdutil.Errorf("read the secret: %w", err)
 	}
-	if profile.IsUTF16(data) {
+	if err := profile.WideText(data); err != nil {
 		clear(data)
-		return secret.String{}, cmdutil.Errorf("%s: %w", sourceName(file, "secret"), profile.ErrUTF16)
+		return secret.String{}, cmdutil.Errorf("%s: %w", sourceName(file, "secret"), err)
 	}
 	// A UTF-8 byte order mark (Notepad's, Windows PowerShell's
 	// Set-Content -Encoding utf8) is no part of a secret: Entra ID's are
