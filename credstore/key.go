@@ -104,6 +104,7 @@ func (e *DesktopNotLinkedError) Is(target error) bool { return target == ErrDesk
 // unreachable, to run azc where it is.
 type KeyLostError struct {
 	Key     string // the blob's key name (an account key, not a secret)
+	Path    string // the blob's file, when its key is not known (Check)
 	Backend string // the backend that held the lost key, "" when unknown
 	// Unreachable, when set, says why Backend, which may still hold the
 	// key, could not be used by this process (keyctl refused by a
@@ -113,14 +114,17 @@ type KeyLostError struct {
 }
 
 func (e *KeyLostError) Error() string {
-	where := storeName(e.Backend)
+	what, where := fmt.Sprintf("the credentials for %q", e.Key), storeName(e.Backend)
+	if e.Key == "" {
+		what = "the credentials in " + e.Path
+	}
 	if e.Unreachable != "" {
-		return fmt.Sprintf("the credentials for %q were encrypted with a data key kept in %s, which azc cannot reach in this process (%s)", e.Key, where, e.Unreachable)
+		return fmt.Sprintf("%s were encrypted with a data key kept in %s, which azc cannot reach in this process (%s)", what, where, e.Unreachable)
 	}
 	if e.Backend == kernelKeyringName {
 		where += " (its keys do not survive a reboot, and each is named for the state directory's path: a directory moved or renamed finds none)"
 	}
-	return fmt.Sprintf("the credentials for %q were encrypted with a data key that is no longer available in %s: sign in again", e.Key, where)
+	return fmt.Sprintf("%s were encrypted with a data key that is no longer available in %s: sign in again", what, where)
 }
 
 // Hint is the way out: sign in again, or, when the key store is only

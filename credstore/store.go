@@ -791,7 +791,7 @@ type FileReport struct {
 	// is among them, and in Damaged too: its secrets are in the clear all
 	// the same, and no read will seal it.
 	Plaintext []string
-	// KeyLost lists, as *KeyLostError (its Key the file's path), the blob
+	// KeyLost lists, as *KeyLostError (its Path the file's), the blob
 	// files sealed under a data key the store no longer has (a
 	// kernel-keyring key after a reboot): their accounts read as signed
 	// out until they sign in again.
@@ -891,7 +891,9 @@ func (s *Store) Check(keys ...string) (FileReport, error) {
 		case b.alg == algPlain:
 			r.Plaintext = append(r.Plaintext, p)
 		case s.sealerFor(b.keyID) == nil:
-			r.KeyLost = append(r.KeyLost, s.keyLost(p, b.keyID))
+			kl := s.keyLost("", b.keyID)
+			kl.Path = p
+			r.KeyLost = append(r.KeyLost, kl)
 		}
 	}
 	return r, nil

@@ -656,6 +656,9 @@ func TestABlobWhoseKeyStoreIsUnreachableSaysSoNotSignInAgain(t *testing.T) {
 	r, err := s.Check()
 	if err != nil || len(r.KeyLost) != 1 || !strings.Contains(r.KeyLost[0].Error(), "cannot reach") {
 		t.Errorf("Check = %+v, %v; want the blob whose key store is unreachable", r, err)
+	} else if msg, path := r.KeyLost[0].Error(), s.path("acct"); !strings.HasPrefix(msg, "the credentials in "+path+" were") {
+		// Check knows the file, not its account: it names the file as one
+		t.Errorf("Check's error %q: want it to name the file %s as the file the credentials are in", msg, path)
 	}
 
 	// the key store answers, with another key: the blob's key is gone
