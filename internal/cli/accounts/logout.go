@@ -169,7 +169,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		msg[0] = "no account to sign out"
 	}
 	if unused > 0 {
-		msg = append(msg, fmt.Sprintf("removed %d unused credential blob(s), left by a sign-out or a sign-in that was stopped", unused))
+		msg = append(msg, fmt.Sprintf("removed %s, left by a sign-out or a sign-in that was stopped", cmdutil.Plural(unused, "unused credential blob")))
 	}
 	result := contexts.Removed{Contexts: names, Accounts: ids, Default: removed.Promoted}
 	if removed.Promoted != "" {
