@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -416,6 +417,28 @@ func TestLoginSubscriptionChoosesTheDefault(t *testing.T) {
 	_, err = m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, Subscription: long})
 	if err == nil || strings.Contains(err.Error(), long) || !strings.Contains(err.Error(), "(200 bytes)") {
 		t.Fatalf("a subscription of 200 bytes: %v", err)
+	}
+}
+
+func TestMaxContextsWarnsInWordsThatAgree(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	m := newTestManager(s, nil)
+	for _, tc := range []struct {
+		max  int
+		want string
+	}{
+		{1, "kept the first subscription (--max-contexts)"},
+		{2, "kept the first 2 subscriptions (--max-contexts)"},
+	} {
+		res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: DeviceCode, MaxContexts: tc.max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(res.Warnings, tc.want) {
+			t.Errorf("--max-contexts %d: warnings %q; want %q", tc.max, res.Warnings, tc.want)
+		}
 	}
 }
 

@@ -421,7 +421,11 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 			if Enabled(s) {
 				n++
 				if n > opts.MaxContexts {
-					res.Warnings = append(res.Warnings, fmt.Sprintf("kept the first %d subscriptions (--max-contexts)", opts.MaxContexts))
+					kept := fmt.Sprintf("kept the first %d subscriptions (--max-contexts)", opts.MaxContexts)
+					if opts.MaxContexts == 1 {
+						kept = "kept the first subscription (--max-contexts)"
+					}
+					res.Warnings = append(res.Warnings, kept)
 					res.Subscriptions = res.Subscriptions[:i]
 					break
 				}

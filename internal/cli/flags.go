@@ -112,12 +112,13 @@ func newCmdHelp(root *cobra.Command) *cobra.Command {
 			}
 			return names, cobra.ShellCompDirectiveNoFileComp
 		},
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(help *cobra.Command, args []string) error {
 			cmd := root
 			for _, name := range args {
 				var next *cobra.Command
 				for _, sub := range cmd.Commands() {
-					if sub.IsAvailableCommand() && (sub.Name() == name || sub.HasAlias(name)) {
+					// help is no available command to cobra, yet listed
+					if (sub.IsAvailableCommand() || sub == help) && (sub.Name() == name || sub.HasAlias(name)) {
 						next = sub
 						break
 					}

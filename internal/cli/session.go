@@ -125,10 +125,13 @@ func newCmdDoctor(f *cmdutil.Factory) *cobra.Command {
 		Long: `Each check is a line: ok, warn or fail, and what to do about it.
 
   - the state directory and the profile's files: yours, not links, not open to others
-  - the profile: readable, its default one of its contexts, its environments defined,
-    its lock free
+  - the profile: readable (missing, a backup that holds its contexts), its default
+    one of its contexts, its environments defined, its accounts of kinds azc
+    knows, its lock free
+  - the autosave variables: each unset or a boolean
   - the credential store: its key store, whether it encrypts, each blob readable,
     every account of a context with its credentials, no blob of no account
+  - the CA bundles azc exec keeps, and the shells' hold records
   - in a shell: its session's files
   - the context commands use (in a shell, or named by AZC_CONTEXT): whether it has
     its account's credentials; where autosave off hides the profile's contexts,

@@ -242,8 +242,12 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	if err != nil {
 		return profile.Context{}, err
 	}
+	// the store that keeps the tokens, the user's when neither does
+	scope := profile.ScopeUser
 	if _, err := blobs.Get(acct.Key()); blobNotFound(err) && st.SessionBlobs() != nil {
-		blobs = st.SessionBlobs()
+		if _, err := st.SessionBlobs().Get(acct.Key()); !blobNotFound(err) {
+			blobs, scope = st.SessionBlobs(), profile.ScopeProcess
+		}
 	}
 	what := "subscription " + profile.QuoteShort(sub)
 	if sub == "" {
@@ -255,7 +259,7 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, ui)
 	endUI()
 	if err != nil {
-		code, hint := cmdutil.ExitFailure, "sign in again with `"+cmdutil.LoginCommand(acct, "", 0)+"`, then retry"
+		code, hint := cmdutil.ExitFailure, "sign in again with `"+cmdutil.LoginCommand(acct, "", scope)+"`, then retry"
 		var ue *url.Error
 		switch {
 		case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):

@@ -28,10 +28,15 @@ type LogoutOptions struct {
 // LogoutRun signs accounts out, removing their credentials and contexts:
 // `azc logout` once its arguments are parsed.
 func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *LogoutOptions) error {
-	st, scope, err := cmdutil.StateAndScope(f, o.Scope)
+	st, err := f.State()
 	if err != nil {
 		return err
 	}
+	decision, err := cmdutil.ScopeDecision(f, st, o.Scope)
+	if err != nil {
+		return err
+	}
+	scope := decision.Scope
 	// what the sign-out acts on: the profile's accounts too when --scope
 	// user asks without a session, though autosave off hides them
 	merged, err := st.ProfileAt(scope)
@@ -111,6 +116,20 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		}
 		keys = append(keys, c.Account)
 	}
+	// In the process scope an account is signed in when the session holds
+	// it, or a context of it: one of the user scope is not, though the
+	// shell sees it, and its sign-out there takes nothing of it.
+	var inSession func(key string) bool
+	if scope == profile.ScopeProcess {
+		sp, err := st.Session().Load()
+		if err != nil {
+			return err
+		}
+		sx := sp.AccountIndex()
+		inSession = func(k string) bool {
+			return sx.Account(k) != nil || slices.ContainsFunc(sp.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, k) })
+		}
+	}
 	// The credentials' locks must be usable before anything goes: one
 	// azc refuses (a planted link) would fail the sign-out after the
 	// contexts went, leaving tokens that nothing names any more.
@@ -161,15 +180,23 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	// the message names each as every message does (AccountName)
 	labels := make([]string, 0, len(keys))
 	for _, k := range keys {
+		if inSession != nil && !inSession(k) && !profile.SameName(k, removed.DroppedAccount) {
+			continue
+		}
 		ids = append(ids, ax.AccountID(&profile.Context{Account: k}))
 		labels = append(labels, ax.AccountName(k))
 	}
 	msg := []string{fmt.Sprintf("signed out %s (%s); removed %s", strings.Join(labels, ", "), contexts.Where(st, scope), cmdutil.Plural(len(names), "context"))}
-	if len(ids) == 0 {
+	hint := ""
+	switch {
+	case len(keys) == 0:
 		msg[0] = "no account to sign out"
+	case len(ids) == 0:
+		// every account named is of the user scope
+		msg[0], hint = userScopeOnly(ax.AccountID(&profile.Context{Account: keys[0]}), len(keys) > 1, decision)
 	}
 	if unused > 0 {
-		msg = append(msg, fmt.Sprintf("removed %d unused credential blob(s), left by a sign-out or a sign-in that was stopped", unused))
+		msg = append(msg, fmt.Sprintf("removed %s, left by a sign-out or a sign-in that was stopped", cmdutil.Plural(unused, "unused credential blob")))
 	}
 	result := contexts.Removed{Contexts: names, Accounts: ids, Default: removed.Promoted}
 	if removed.Promoted != "" {
@@ -183,5 +210,28 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			msg = append(msg, "this shell has no context now: sign in with `azc login`")
 		}
 	}
-	return out.PrintChange(f, result, msg...)
+	if err := out.PrintChange(f, result, msg...); err != nil {
+		return err
+	}
+	if hint != "" {
+		cmdutil.PrintHint(f.IOStreams, hint)
+	}
+	return nil
+}
+
+// userScopeOnly is the message and the hint of a sign-out in the process
+// scope of accounts signed in at user scope alone (of the account id, or
+// of several): nothing to sign out there, and how to sign them out of
+// every shell, which depends on what chose the process scope.
+func userScopeOnly(id string, several bool, d azc.ScopeDecision) (msg, hint string) {
+	msg = fmt.Sprintf("account %q is not signed in (process scope): nothing to sign out", id)
+	it, them := "it is", "it"
+	if several {
+		msg = "no account is signed in (process scope): nothing to sign out"
+		it, them = "the accounts are", "them"
+	}
+	if d.Source == azc.SourceFlag {
+		return msg, fmt.Sprintf("%s signed in at user scope: run it without --scope process to sign %s out of every shell", it, them)
+	}
+	return msg, fmt.Sprintf("%s signed in at user scope, and autosave is off here (set by the %s): pass --scope user to sign %s out of every shell", it, d.Source, them)
 }

@@ -73,7 +73,7 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 		}
 	}
 	if opts.WithCredentials {
-		cmdutil.Warn(f.IOStreams, fmt.Sprintf("the export holds the credentials of %d account(s) in plaintext: keep it private and delete it once imported", len(b.Credentials)))
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("the export holds the credentials of %s in plaintext: keep it private and delete it once imported", cmdutil.Plural(len(b.Credentials), "account")))
 	}
 	return nil
 }
@@ -273,7 +273,7 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		return err
 	})
 	if n > 0 {
-		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %d account(s) into the %s scope's credential store", n, cmdutil.ScopeName(scope)))
+		cmdutil.Warn(f.IOStreams, fmt.Sprintf("imported the tokens or credentials of %s into the %s scope's credential store", cmdutil.Plural(n, "account"), cmdutil.ScopeName(scope)))
 	}
 	if err != nil {
 		return err

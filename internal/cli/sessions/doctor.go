@@ -255,7 +255,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		case err != nil:
 			add("session holds", "fail", "%s", failed(err))
 		default:
-			add("session holds", "ok", "%d records; every file a regular file of yours", n)
+			add("session holds", "ok", "%s; every file a regular file of yours", cmdutil.Plural(n, "record"))
 		}
 	}
 	if len(tempDirs) > 0 {
@@ -355,7 +355,7 @@ func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, 
 func sessionFiles(sess *session.Session, add func(name, status, format string, a ...any)) {
 	fr, err := sess.Check()
 	if !storeFileProblems("session files", fr, err, "azc logout --scope process", add) {
-		add("session files", "ok", "%d blobs; every file a regular file of yours", fr.Blobs)
+		add("session files", "ok", "%s; every file a regular file of yours", cmdutil.Plural(fr.Blobs, "blob"))
 	}
 }
 
@@ -462,7 +462,11 @@ func plaintextBlobs(dir string, add func(name, status, format string, a ...any))
 	case err != nil:
 		add("credential files", "fail", "%s", failed(err))
 	case len(plain) > 0:
-		add("credential files", "warn", "%d blobs are unencrypted, written while no key store was reachable: %s; %s", len(plain), strings.Join(plain, ", "), sealedWhereAKeyStoreIs)
+		are := "are"
+		if len(plain) == 1 {
+			are = "is"
+		}
+		add("credential files", "warn", "%s %s unencrypted, written while no key store was reachable: %s; %s", cmdutil.Plural(len(plain), "blob"), are, strings.Join(plain, ", "), sealedWhereAKeyStoreIs)
 	}
 }
 
@@ -510,7 +514,7 @@ func credentialFiles(cs *credstore.Store, keys []string, add func(name, status, 
 	case len(readable) > 0:
 		add("credential files", "warn", "%d of %d blobs are unencrypted (no key store): %s; %s", len(readable), r.Blobs, strings.Join(readable, ", "), sealedWhereAKeyStoreIs)
 	case !problems:
-		add("credential files", "ok", "%d blobs, none unencrypted; every file a regular file of yours", r.Blobs)
+		add("credential files", "ok", "%s, none unencrypted; every file a regular file of yours", cmdutil.Plural(r.Blobs, "blob"))
 	}
 	if len(behindLock) > 0 {
 		add("credential files", "warn", "%d of %d blobs are unencrypted, and azc cannot encrypt them while their lock files are refused: %s; fix each lock file as above, then the next read encrypts its blob where a key store is reachable",

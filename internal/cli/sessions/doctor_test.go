@@ -371,7 +371,7 @@ func TestDoctorNamesThePlaintextBlobsOfAStoreItRefuses(t *testing.T) {
 	plaintextBlobs(dir, func(name, status, format string, a ...any) {
 		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
 	})
-	if len(got) != 1 || got[0].Name != "credential files" || got[0].Status != "warn" || !strings.Contains(got[0].Detail, "1 blobs are unencrypted") || !strings.Contains(got[0].Detail, plain.Dir()) {
+	if len(got) != 1 || got[0].Name != "credential files" || got[0].Status != "warn" || !strings.Contains(got[0].Detail, "1 blob is unencrypted") || !strings.Contains(got[0].Detail, plain.Dir()) {
 		t.Errorf("doctor's credential files %+v: want a warn line naming the plaintext blob", got)
 	}
 }

@@ -227,8 +227,8 @@ func TestSubscriptionPicksItsContext(t *testing.T) {
 			t.Errorf("--subscription %q: subscription %s, tenant %s; want %s in %s", sub, j.Subscription, j.Tenant, emulator.DefaultGuestSubscriptionID, emulator.DefaultGuestTenantID)
 		}
 	}
-	if r := h.run(false, "token", "--subscription", "No Such Subscription"); r.code != 2 || !strings.Contains(r.errOut, "No Such Subscription") {
-		t.Errorf("an unknown subscription: exit %d, stderr %q; want 2 naming it", r.code, r.errOut)
+	if r := h.run(false, "token", "--subscription", "No Such Subscription"); r.code != 1 || !strings.Contains(r.errOut, "No Such Subscription") {
+		t.Errorf("an unknown subscription: exit %d, stderr %q; want 1 (not found, as a context) naming it", r.code, r.errOut)
 	}
 }
 

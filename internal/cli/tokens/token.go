@@ -176,7 +176,7 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 		return nil, nil, 0, cmdutil.WithHint(err, cmdutil.ExitUsage, "pick one with -c NAME, or give the subscription's id")
 	}
 	if i < 0 {
-		return nil, nil, 0, cmdutil.WithHint(fmt.Errorf("no context has subscription %s", profile.QuoteShort(sub)), cmdutil.ExitUsage,
+		return nil, nil, 0, cmdutil.WithHint(fmt.Errorf("no context has subscription %s", profile.QuoteShort(sub)), cmdutil.ExitFailure,
 			"list the subscriptions with `azc context list`; sign in to another account with `azc login`")
 	}
 	found := entries[i : i+1]
