@@ -320,7 +320,7 @@ func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, 
 		return
 	case noSecret(a):
 		add(name, "warn", "%s %s uses service principal %s, which has no stored secret or certificate, so it cannot get a token: sign it in with `%s`, or %s",
-			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), cmdutil.LoginCommand(a, "", e.Scope), other)
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), cmdutil.LoginCommand(a, e.Tenant.ID, e.Credentials), other)
 		return
 	case e.Credentials == profile.ScopeProcess:
 		_, err = st.SessionBlobs().Get(e.Account)
@@ -343,10 +343,12 @@ func currentCredentials(st *azc.State, ref, hidden string, cs *credstore.Store, 
 	case has:
 		add(name, "ok", "%s, account %s, has its credentials", profile.QuoteShort(e.Name), p.AccountName(e.Account))
 	default:
-		// a context of the session signs in again there: its blob gone,
-		// its tokens are looked for in the user's store (Credentials)
+		// the sign-in azc token's hint gives (accounts.TokenError): to
+		// the context's tenant, in the scope whose store is read
+		// (Credentials: a context of the session whose blob is gone
+		// looks for its tokens in the user's)
 		add(name, "warn", "%s %s uses account %s, %s, so it cannot get a token: sign it in again with `%s`, or %s",
-			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), why, cmdutil.LoginCommand(a, "", e.Scope), other)
+			whose, profile.QuoteShort(e.Name), p.AccountName(e.Account), why, cmdutil.LoginCommand(a, e.Tenant.ID, e.Credentials), other)
 	}
 }
 

@@ -678,7 +678,7 @@ func TestDoctorNamesTheAccountsWhoseDataKeyIsGone(t *testing.T) {
 	currentCredentials(st, "Dev", "", cs, func(name, status, format string, a ...any) {
 		got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
 	})
-	want = []Check{{Name: "current context", Status: "warn", Detail: "the context AZC_CONTEXT names, \"Dev\" uses account bob@example.com, which reads as signed out: its credentials were encrypted with a data key that is gone (see credential files), so it cannot get a token: sign it in again with `azc login`, or set AZC_CONTEXT to another context"}}
+	want = []Check{{Name: "current context", Status: "warn", Detail: "the context AZC_CONTEXT names, \"Dev\" uses account bob@example.com, which reads as signed out: its credentials were encrypted with a data key that is gone (see credential files), so it cannot get a token: sign it in again with `azc login --tenant t`, or set AZC_CONTEXT to another context"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("doctor's current context (-want +got):\n%s", diff)
 	}
