@@ -219,9 +219,10 @@ var errNothingToWrite = errors.New("nothing to write")
 // reports whether the shell selects it. In the process scope the context
 // is looked for and selected under the lock of the session's profile, the
 // one under which a removal looks for the selection; in the user scope,
-// the selection is stored first and the profile read after it, as the
-// removal writes the profile first and reads the selection after it, so
-// that one of the two sees the other's write.
+// the selection is stored first and the profile, then the session's,
+// read after it, as the removal writes the profile first and reads the
+// selection after it, so that one of the two sees the other's write; a
+// context of its identity that the session holds keeps the selection.
 func (s *State) selectWritten(scope profile.Scope, sel *session.Selection) (bool, error) {
 	if scope == profile.ScopeProcess {
 		kept := false
@@ -263,6 +264,16 @@ func (s *State) selectWritten(scope profile.Scope, sel *session.Selection) (bool
 		return false, err
 	}
 	if identityIn(p, &sel.Context) {
+		return true, nil
+	}
+	// the session's context of its identity stands for it, as lookup
+	// finds it; a sign-out that takes that one too reads the selection
+	// under the session's lock (change)
+	own, err := s.session.Load()
+	if err != nil {
+		return false, sessionError(err)
+	}
+	if identityIn(own, &sel.Context) {
 		return true, nil
 	}
 	return false, s.unselect(sel)

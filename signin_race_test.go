@@ -1,6 +1,8 @@
 package azc_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/azcontext/azc"
@@ -131,4 +133,77 @@ func holds(p *profile.Profile, c *profile.Context) bool {
 		}
 	}
 	return false
+}
+
+// TestASignInRacingTheRemovalOfItsContextKeepsTheShellOnTheSessionsContextOfItsIdentity:
+// a sign-in at user scope in a shell whose session holds a context of the
+// same identity (`context set --scope process`, which uses the user's
+// tokens) selects the context it made; an `azc context remove` of that
+// context in the same shell, run before the sign-in looked again, left the
+// profile without it, and the sign-in let the selection go though the
+// shell still sees its session's context of that identity: the shell
+// moved to the profile's default and its hold let go of the account, so
+// the removal took the tokens that session context uses. Run one after the
+// other, in either order, the shell keeps using the account (the session's
+// context stands for the removed one) and holds it.
+func TestASignInRacingTheRemovalOfItsContextKeepsTheShellOnTheSessionsContextOfItsIdentity(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "azc")
+	base, err := azc.Open(azc.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _, err := session.New(t.TempDir(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	st := base.WithSession(sess)
+	if _, err := st.Update(azc.ScopeUser, func(p *profile.Profile) error {
+		p.UpsertAccount(alice)
+		_, err := p.UpsertContext(profile.Context{Name: "Contoso", Account: alice.Key(), Tenant: profile.Tenant{ID: "contoso"}}, profile.UpsertOptions{MakeDefault: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Update(azc.ScopeProcess, func(p *profile.Profile) error {
+		p.UpsertAccount(bob)
+		_, err := p.UpsertContext(profile.Context{Name: "mine", Account: bob.Key(), Tenant: profile.Tenant{ID: "fabrikam"}}, profile.UpsertOptions{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Use(azc.ScopeProcess, "Contoso"); err != nil {
+		t.Fatal(err)
+	}
+	racing := &racingSessionAt{Session: sess, where: "hold", meanwhile: func() {
+		if _, err := st.RemoveContexts(azc.ScopeUser, []string{"scratch"}); err != nil {
+			t.Error(err)
+		}
+	}}
+	_, err = base.WithSession(racing).ChangeDefault(azc.ScopeUser, func(p *profile.Profile) (bool, error) {
+		p.UpsertAccount(bob)
+		_, err := p.UpsertContext(profile.Context{Name: "scratch", Account: bob.Key(), Tenant: profile.Tenant{ID: "fabrikam"}}, profile.UpsertOptions{MakeDefault: true})
+		return true, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if racing.meanwhile != nil {
+		t.Fatal("the removal did not run")
+	}
+	c, err := st.Resolve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Account != bob.Key() {
+		t.Errorf("the shell uses %q of %s, want its session's context of %s", c.Name, c.Account, bob.Key())
+	}
+	held, err := session.Held(dir, bob.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !held {
+		t.Errorf("no hold names %s: a removal of its last user context takes the tokens the shell's session context uses", bob.Key())
+	}
 }
