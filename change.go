@@ -281,17 +281,37 @@ func (s *State) selectWritten(scope profile.Scope, sel *session.Selection) (bool
 
 // unselect drops the shell's selection when it is still sel.
 func (s *State) unselect(sel *session.Selection) error {
-	settle := func() error { return nil }
-	if h, ok := s.session.(holder); ok {
-		var err error
-		if settle, err = h.Hold(s.dir, ""); err != nil {
-			return sessionError(err)
-		}
-	}
-	err := s.session.UpdateSelections(func(sels *session.Selections) error {
+	return s.storeSelection("", nil, func(sels *session.Selections) {
 		if sels.Current != nil && sameSelection(sels.Current, sel) {
 			sels.Current = nil
 		}
+	})
+}
+
+// storeSelection applies fn to the shell's selections, under the hold of
+// key (the account of the selection about to be stored, "" for none):
+// what Hold and its settle keep true, that a removal of an account's last
+// context finds the shell that uses it. check, when not nil, runs once the
+// hold names key, and its error ends the change with the hold settled
+// back to the selection's account.
+func (s *State) storeSelection(key string, check func() error, fn func(*session.Selections)) error {
+	settle := func() error { return nil }
+	if h, ok := s.session.(holder); ok {
+		var err error
+		if settle, err = h.Hold(s.dir, key); err != nil {
+			return sessionError(err)
+		}
+		if check != nil {
+			if err := check(); err != nil {
+				if herr := settle(); herr != nil {
+					return sessionError(herr)
+				}
+				return err
+			}
+		}
+	}
+	err := s.session.UpdateSelections(func(sels *session.Selections) error {
+		fn(sels)
 		return nil
 	})
 	if err != nil {
@@ -340,45 +360,28 @@ func (s *State) selectReadContext(sel *session.Selection) error {
 // when not nil, becomes the previous selection of a shell that has none
 // (the profile's default it used).
 func (s *State) selectIn(sel *session.Selection, check bool, was *session.Selection) error {
-	settle := func() error { return nil }
-	if h, ok := s.session.(holder); ok {
-		key := ""
-		if sel != nil {
-			key = sel.Context.Account
-		}
-		var err error
-		if settle, err = h.Hold(s.dir, key); err != nil {
-			return sessionError(err)
-		}
-		if check && key != "" {
-			if err := s.tokensKept(key); err != nil {
-				// the hold goes back to the selection's account
-				if herr := settle(); herr != nil {
-					return sessionError(herr)
-				}
-				if errors.Is(err, errTokensDropped) {
-					return &profile.NotFoundError{Kind: "context", Ref: sel.Context.Name}
-				}
-				return err
+	key := ""
+	if sel != nil {
+		key = sel.Context.Account
+	}
+	var kept func() error
+	if check && key != "" {
+		kept = func() error {
+			err := s.tokensKept(key)
+			if errors.Is(err, errTokensDropped) {
+				return &profile.NotFoundError{Kind: "context", Ref: sel.Context.Name}
 			}
+			return err
 		}
 	}
-	err := s.session.UpdateSelections(func(sels *session.Selections) error {
+	return s.storeSelection(key, kept, func(sels *session.Selections) {
 		if sels.Current != nil && (sel == nil || !sameSelection(sels.Current, sel)) {
 			sels.Previous = sels.Current
 		} else if sels.Current == nil && was != nil {
 			sels.Previous = was
 		}
 		sels.Current = sel
-		return nil
 	})
-	if err != nil {
-		return sessionError(err)
-	}
-	if err := settle(); err != nil {
-		return sessionError(err)
-	}
-	return nil
 }
 
 func sameSelection(a, b *session.Selection) bool {
