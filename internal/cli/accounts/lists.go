@@ -52,6 +52,10 @@ func SubscriptionListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Ou
 	}
 	// by name ignoring case as names are compared: ſtage among the s's
 	sort.SliceStable(rows, func(i, j int) bool { return profile.NameKey(rows[i].Name) < profile.NameKey(rows[j].Name) })
+	if len(rows) == 0 && out.Plain() {
+		// no table, and the way to fill it, as `context list` says
+		cmdutil.HintMissingContexts(f)
+	}
 	return out.Print(f, rows, func() *cmdutil.Table {
 		t := &cmdutil.Table{Header: []string{"NAME", "ID", "STATE", "TENANT", "ACCOUNT"}}
 		for _, r := range rows {
@@ -110,6 +114,9 @@ func TenantListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 		}
 		seen[profile.NameKey(c.Tenant.ID)] = true
 		rows = append(rows, c.Tenant)
+	}
+	if len(rows) == 0 && out.Plain() {
+		cmdutil.HintMissingContexts(f)
 	}
 	return out.Print(f, rows, func() *cmdutil.Table {
 		t := &cmdutil.Table{Header: []string{"ID", "DEFAULT DOMAIN", "DISPLAY NAME"}}

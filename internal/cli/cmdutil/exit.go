@@ -233,6 +233,16 @@ func PrintError(ios *IOStreams, err error, hints []string) {
 // none at all (a new install).
 const noContextsHint = "there are no contexts yet: sign in with `azc login`, or import some with `azc context import FILE`"
 
+// HintMissingContexts prints MissingContextsHint, when there is one, for
+// a command that shows or exports no context; it reports whether it did.
+func HintMissingContexts(f *Factory) bool {
+	h := MissingContextsHint(f)
+	if h != "" {
+		PrintHint(f.IOStreams, h)
+	}
+	return h != ""
+}
+
 // MissingContextsHint says why `azc context list` shows no context that
 // a command looked for: on a new install, how to get a first one
 // (noContextsHint); when autosave off hides the profile's contexts

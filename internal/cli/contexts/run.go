@@ -63,8 +63,7 @@ func ListRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *
 		if ml.Len() == 0 {
 			// a new install, or the profile's contexts hidden: no
 			// table, and the way to fill it
-			if h := cmdutil.MissingContextsHint(f); h != "" {
-				cmdutil.PrintHint(f.IOStreams, h)
+			if cmdutil.HintMissingContexts(f) {
 				return nil
 			}
 		}

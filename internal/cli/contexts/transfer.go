@@ -68,9 +68,7 @@ func ExportRun(f *cmdutil.Factory, opts *ExportOptions) error {
 	if len(b.Contexts) == 0 {
 		// a new install, or the profile's contexts hidden: an export
 		// of none, and the way to have some, as `context list` says
-		if h := cmdutil.MissingContextsHint(f); h != "" {
-			cmdutil.PrintHint(f.IOStreams, h)
-		}
+		cmdutil.HintMissingContexts(f)
 	}
 	if opts.WithCredentials {
 		cmdutil.Warn(f.IOStreams, fmt.Sprintf("the export holds the credentials of %s in plaintext: keep it private and delete it once imported", cmdutil.Plural(len(b.Credentials), "account")))
