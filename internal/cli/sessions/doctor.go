@@ -103,6 +103,15 @@ func failed(err error) string {
 	return err.Error()
 }
 
+// notYet is what doctor adds to the path of a state file or directory
+// that is not there: azc makes it with the first write.
+func notYet(path string) string {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return ": none yet (the first sign-in or import makes it)"
+	}
+	return ""
+}
+
 func diagnose(f *cmdutil.Factory) *Report {
 	r := &Report{StateDir: f.StateDir, RuntimeDir: cmdutil.RuntimeDir(f)}
 	add := func(name, status, format string, a ...any) {
@@ -125,7 +134,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 			case c.Warn != nil:
 				add(c.Name, "warn", "%s", failed(c.Warn))
 			default:
-				add(c.Name, "ok", "%s", c.Path)
+				add(c.Name, "ok", "%s%s", c.Path, notYet(c.Path))
 			}
 		}
 		sharedParent(f.StateDir, add)
@@ -168,7 +177,11 @@ func diagnose(f *cmdutil.Factory) *Report {
 			accountKeys = append(accountKeys, c.Account)
 		}
 		loaded = p
-		add("profile", "ok", "%s: %s, %s, generation %d", st.Store().Path(), cmdutil.Plural(len(p.Contexts), "context"), cmdutil.Plural(len(p.Accounts), "account"), p.Generation)
+		if none := notYet(st.Store().Path()); none != "" {
+			add("profile", "ok", "%s%s", st.Store().Path(), none)
+		} else {
+			add("profile", "ok", "%s: %s, %s, generation %d", st.Store().Path(), cmdutil.Plural(len(p.Contexts), "context"), cmdutil.Plural(len(p.Accounts), "account"), p.Generation)
+		}
 		profileReferences(p, add)
 		accountKinds(p, add)
 		if lost := st.Store().Lost(); lost != nil {
