@@ -125,10 +125,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		if err != nil {
 			return err
 		}
-		sx := sp.AccountIndex()
-		inSession = func(k string) bool {
-			return sx.Account(k) != nil || slices.ContainsFunc(sp.Contexts, func(c profile.Context) bool { return profile.SameName(c.Account, k) })
-		}
+		inSession = sp.NamesAccount
 	}
 	// The credentials' locks must be usable before anything goes: one
 	// azc refuses (a planted link) would fail the sign-out after the

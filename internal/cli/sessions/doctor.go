@@ -620,7 +620,7 @@ func accountKinds(p *profile.Profile, add func(name, status, format string, a ..
 			what = "a service principal of credential kind"
 		}
 		add("account kinds", "warn", "account %s is %s %s, which this azc does not know (profile.json edited by hand, or written by a newer azc), so its %s cannot get a token: sign it in again with `%s`, or remove it and its contexts with `azc logout %s`",
-			p.AccountName(k), what, profile.QuoteShort(value), contextsText(contexts[k]), cmdutil.LoginCommand(a, "", 0), termsafe.ShellWord(a.ID))
+			p.AccountName(k), what, profile.QuoteShort(value), contextsText(contexts[k]), cmdutil.LoginCommand(a, "", profile.ScopeUser), termsafe.ShellWord(a.ID))
 		warned = true
 	}
 	if !warned {
@@ -708,7 +708,7 @@ func reportMissing(p *profile.Profile, missing []string, lost map[string]*credst
 	for _, k := range missing {
 		id, login, why := profile.KeyID(k), "azc login", "is none of the profile's accounts (profile.json edited by hand)"
 		if a := p.Account(k); a != nil {
-			id, login, why = a.ID, cmdutil.LoginCommand(a, "", 0), "has no credentials"
+			id, login, why = a.ID, cmdutil.LoginCommand(a, "", profile.ScopeUser), "has no credentials"
 		}
 		if kl := lost[k]; kl != nil && kl.Unreachable != "" {
 			// the key may be there, where its key store is reachable: a
@@ -755,7 +755,7 @@ func reportNoSecret(p *profile.Profile, keys, missing []string, contexts map[str
 			continue
 		}
 		add("account credentials", "warn", "service principal %s has no stored secret or certificate, so its %s cannot get a token: sign it in with `%s`",
-			p.AccountName(k), contextsText(contexts[k]), cmdutil.LoginCommand(a, "", 0))
+			p.AccountName(k), contextsText(contexts[k]), cmdutil.LoginCommand(a, "", profile.ScopeUser))
 		warned = true
 	}
 	return warned

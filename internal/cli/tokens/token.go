@@ -187,11 +187,11 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 
 // Cached returns the token r asks for as the azc binary, which links no
 // MSAL, serves it: from the credential blob of r's account in the store of
-// scope, which it opens into r.Blobs (and r.Scope). Whatever it cannot serve so (a store
-// only azc-full opens, a miss) is cmdutil.ErrNeedFull, before it has said
-// anything: what opening the store says on stderr (the plaintext warning)
-// is held back until the token is had, for on a hand-over azc-full opens
-// the store again and says it itself.
+// scope, which it opens into r.Blobs (and r.Scope). Whatever it cannot
+// serve so (a store only azc-full opens, a miss) is cmdutil.ErrNeedFull,
+// before it has said anything: what opening the store says on stderr (the
+// plaintext warning) is held back until the token is had, for on a
+// hand-over azc-full opens the store again and says it itself.
 func Cached(f *cmdutil.Factory, st *azc.State, scope profile.Scope, r *Request) (credblob.Token, error) {
 	var held bytes.Buffer
 	blobs, err := cmdutil.Blobs(cmdutil.WithStderr(f, &held), st, scope)
