@@ -187,7 +187,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	hint := ""
 	switch {
 	case len(keys) == 0:
-		msg[0] = "no account to sign out"
+		msg[0] = fmt.Sprintf("no account is signed in (%s): nothing to sign out", contexts.Where(st, scope))
 	case len(ids) == 0:
 		// every account named is of the user scope
 		msg[0], hint = userScopeOnly(ax.AccountID(&profile.Context{Account: keys[0]}), len(keys) > 1, decision)
