@@ -25,6 +25,9 @@ import (
 
 const redirect = "http://localhost:8400"
 
+// nonce is the OpenID Connect nonce authorize sends.
+const nonce = "a-nonce-0123456789"
+
 // authorize runs /authorize as the interactive user and returns the code from the form.
 func authorize(t *testing.T, s *emulator.Server, verifier, redirectURI string) string {
 	t.Helper()
@@ -33,6 +36,7 @@ func authorize(t *testing.T, s *emulator.Server, verifier, redirectURI string) s
 		"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "response_mode": {"form_post"},
 		"redirect_uri": {redirectURI}, "scope": {armScope + " openid offline_access profile"}, "state": {"st"},
 		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+		"nonce": {nonce},
 	}
 	status, body := armGet(t, s, s.URL()+"/organizations/oauth2/v2.0/authorize?"+q.Encode(), "")
 	m := regexp.MustCompile(`name="code" value="([^"]+)"`).FindSubmatch(body)
@@ -71,6 +75,19 @@ func TestAuthorizationCodeRules(t *testing.T) {
 		}
 		if status, m := redeem(t, s, code, verifier, redirect); status != http.StatusBadRequest || aadsts(m) != "54005" {
 			t.Fatalf("second redemption: %d %v", status, m)
+		}
+	})
+	t.Run("the id_token carries the authorization request's nonce", func(t *testing.T) {
+		code := authorize(t, s, verifier, redirect)
+		status, m := redeem(t, s, code, verifier, redirect)
+		idToken, _ := m["id_token"].(string)
+		parts := strings.Split(idToken, ".")
+		if status != http.StatusOK || len(parts) != 3 {
+			t.Fatalf("redemption: %d %v", status, m)
+		}
+		var claims struct{ Nonce string }
+		if b, err := base64.RawURLEncoding.DecodeString(parts[1]); err != nil || json.Unmarshal(b, &claims) != nil || claims.Nonce != nonce {
+			t.Fatalf("id_token claims %s (%v): nonce %q, want %q", b, err, claims.Nonce, nonce)
 		}
 	})
 	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
