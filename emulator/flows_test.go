@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -302,6 +303,14 @@ func TestHTTPHooks(t *testing.T) {
 	}
 	if status, _ := hook("POST", "/devicecode/approve", `{"userCode":"NOPE","upn":"`+emulator.DefaultUser+`"}`); status != 400 {
 		t.Fatalf("unknown code: %d", status)
+	}
+	if status, m := hook("PUT", "/interactive-user", `{"upn":"nobody@contoso.test"}`); status != 400 || !strings.Contains(fmt.Sprint(m), "nobody@contoso.test") {
+		t.Fatalf("an unknown interactive user: %d %v", status, m)
+	}
+	for _, upn := range []string{emulator.DefaultUser, ""} {
+		if status, m := hook("PUT", "/interactive-user", `{"upn":"`+upn+`"}`); status != 200 {
+			t.Fatalf("interactive user %q: %d %v", upn, status, m)
+		}
 	}
 	if status, _ := hook("PUT", "/faults", `{"route":"jwks","status":500,"times":1}`); status != 200 {
 		t.Fatalf("fault: %d", status)
