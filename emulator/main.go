@@ -55,7 +55,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("azc-emulator serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	config := fs.String("config", "", "seed `FILE` (JSON); the built-in default world without it")
-	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) to `PATH` (default: a new file in the temp dir)")
+	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) to `PATH` (default: a new directory in the temp dir, removed on exit)")
 	addr := fs.String("addr", "127.0.0.1:0", "listen `address`")
 	imp := fs.Bool("impersonate", false, "also listen on 127.0.0.1 as an HTTPS proxy that answers for "+strings.Join(ImpersonatedHosts(), ", "))
 	rotate := fs.Bool("rotate-refresh-tokens", false, "refuse a refresh token once redeemed, as the seed's rotateRefreshTokens does")
@@ -115,6 +115,7 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		if err != nil {
 			return fmt.Errorf("create ca dir: %w", err)
 		}
+		defer os.RemoveAll(dir) // the CA and the identity header are of no use once it exits
 		caOut = filepath.Join(dir, "ca.pem")
 	}
 	if abs, err := filepath.Abs(caOut); err == nil {

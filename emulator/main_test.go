@@ -77,6 +77,44 @@ func TestServePrintsOneJSONLineAndRunsUntilCancelled(t *testing.T) {
 	}
 }
 
+// TestTheDefaultCADirectoryGoesWithTheEmulator: without --ca-out the CA is written to a
+// new directory under the temp dir, which is removed when the emulator exits (its CA
+// is of no use after that), so runs leave nothing behind.
+func TestTheDefaultCADirectoryGoesWithTheEmulator(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, w := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- emulator.Main(ctx, []string{"serve"}, w, io.Discard)
+		w.Close()
+	}()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, out)
+	var info emulator.ServeInfo
+	if err := json.Unmarshal([]byte(line), &info); err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(filepath.Dir(info.CAFile)) != tmp {
+		t.Fatalf("CA file %s, want one in a new directory under %s", info.CAFile, tmp)
+	}
+	if _, err := os.Stat(info.CAFile); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("the emulator left %v in the temp dir", left)
+	}
+}
+
 // TestTwoEmulatorsInOneDirectoryKeepTheirOwnIdentityHeaders: each emulator writes its
 // own managed identity header file beside its CA, so a second one started with --ca-out
 // in the same directory leaves the first one's endpoint working.
