@@ -509,6 +509,7 @@ func (c *Config) compile() (*directory, error) {
 		} else if !validID(rec.ObjectID) {
 			return fmt.Errorf("app %s: objectId %q is not a GUID", a.AppID, a.ObjectID)
 		}
+		rec.ObjectID = strings.ToLower(rec.ObjectID)
 		for _, t := range a.Tenants {
 			tr, err := d.tenant(t)
 			if err != nil {
@@ -604,6 +605,7 @@ func (c *Config) compile() (*directory, error) {
 		} else if !validID(rec.ObjectID) {
 			return fail("managed identity %q: objectId %q is not a GUID", m.Name, m.ObjectID)
 		}
+		rec.ObjectID = strings.ToLower(rec.ObjectID)
 		if rec.Name == "" {
 			rec.Name = rec.ClientID
 		}
