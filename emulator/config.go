@@ -423,8 +423,9 @@ func (c *Config) compile() (*directory, error) {
 	}
 	var generated []*tenantRec
 	if g := c.Generate; g != nil {
+		// The product is checked by division: it overflows for a large subscriptionsPerTenant.
 		if g.Tenants < 0 || g.SubscriptionsPerTenant < 0 || g.Tenants > maxGeneratedTenants ||
-			g.Tenants*g.SubscriptionsPerTenant > maxGeneratedSubscriptions {
+			g.Tenants > 0 && g.SubscriptionsPerTenant > maxGeneratedSubscriptions/g.Tenants {
 			return fail("generate asks for %d tenants × %d subscriptions; the limits are %d tenants and %d subscriptions",
 				g.Tenants, g.SubscriptionsPerTenant, maxGeneratedTenants, maxGeneratedSubscriptions)
 		}
