@@ -206,6 +206,10 @@ func ParseConfig(data []byte) (*Config, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("parse emulator config: the seed is empty; it is a JSON object (see examples/emulator-seed.json)")
 	}
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		// encoding/json reads null into a zero Config: an empty world, not a seed.
+		return nil, errors.New("parse emulator config: the seed is null; it is a JSON object (see examples/emulator-seed.json)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config

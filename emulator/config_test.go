@@ -42,6 +42,7 @@ func TestParseConfigRejects(t *testing.T) {
 	cases := []struct{ name, json, want string }{
 		{"an unknown field", `{"tenantz":[]}`, "unknown field"},
 		{"trailing data", `{} {}`, "trailing data"},
+		{"null", ` null `, "JSON object"},
 		{"a tenant id that is not a GUID", `{"tenants":[{"id":"x","defaultDomain":"a.test"}]}`, "not a GUID"},
 		{"a tenant name containing token", `{"tenants":[{"id":"11111111-1111-4111-8111-111111111111","defaultDomain":"mytoken.test"}]}`, "token"},
 		{"a reserved tenant name", `{"tenants":[{"id":"11111111-1111-4111-8111-111111111111","defaultDomain":"organizations"}]}`, "reserved"},
