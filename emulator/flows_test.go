@@ -84,7 +84,7 @@ func TestAuthorizationCodeRules(t *testing.T) {
 		idToken, _ := m["id_token"].(string)
 		parts := strings.Split(idToken, ".")
 		if status != http.StatusOK || len(parts) != 3 {
-			t.Fatalf("redemption: %d %v", status, m)
+			t.Fatalf("redemption: %d, error %v (%v)", status, m["error"], m["error_description"])
 		}
 		var claims struct{ Nonce string }
 		if b, err := base64.RawURLEncoding.DecodeString(parts[1]); err != nil || json.Unmarshal(b, &claims) != nil || claims.Nonce != nonce {
