@@ -161,6 +161,27 @@ func TestMainUsageErrors(t *testing.T) {
 	}
 }
 
+// TestHelpIsPrintedOnStdout: asked for, the usage is the command's output (stdout, exit
+// 0), so `azc-emulator --help | less` shows it; a usage mistake prints it on stderr.
+func TestHelpIsPrintedOnStdout(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}, {"serve", "-h"}} {
+		var stdout, stderr bytes.Buffer
+		code := emulator.Main(context.Background(), args, &stdout, &stderr)
+		if code != 0 || !strings.Contains(stdout.String(), "usage: azc-emulator serve") || stderr.Len() != 0 {
+			t.Errorf("%q: code %d stdout %q stderr %q", args, code, stdout.String(), stderr.String())
+		}
+		if args[0] == "serve" && !strings.Contains(stdout.String(), "-rotate-refresh-tokens") {
+			t.Errorf("%q does not list the flags: %q", args, stdout.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := emulator.Main(context.Background(), []string{"serve", "--nope"}, &stdout, &stderr); code != 2 || stdout.Len() != 0 ||
+		!strings.Contains(stderr.String(), "-nope") || !strings.Contains(stderr.String(), "usage: azc-emulator serve") {
+		t.Errorf("an unknown flag: code %d stdout %q stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
 // startMain runs emulator.Main with args until the test ends or stop is called, and
 // returns the ServeInfo it printed; stop ends it and returns its exit code.
 func startMain(t *testing.T, args ...string) (info emulator.ServeInfo, stop func() int) {
