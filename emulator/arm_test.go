@@ -173,10 +173,7 @@ func TestARMShowsEachPrincipalOnlyItsSubscriptions(t *testing.T) {
 
 func TestARMRefusesBadTokens(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{t: time.Now()}
-	cfg := emulator.DefaultConfig()
-	cfg.Now = clock.Now
-	s := emulatortest.Start(t, cfg)
+	s, clock := startWithClock(t, emulator.DefaultConfig())
 	other := emulatortest.Start(t, nil)
 	ctx := context.Background()
 	token := func(s *emulator.Server, scope string) string {
