@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -518,5 +519,43 @@ func TestADeviceCodeRequestNeedsScope(t *testing.T) {
 		if desc, _ := m["error_description"].(string); status != http.StatusBadRequest || aadsts(m) != "900144" || !strings.Contains(desc, "'scope'") {
 			t.Errorf("%v: %d, error %v %v", form, status, m["error"], m["error_description"])
 		}
+	}
+}
+
+// TestOpenURLLeavesNoConnectionsOpen: each OpenURL (a browser sign-in the emulator plays)
+// closes its connection to the emulator when done, so a suite of browser sign-ins does
+// not hold two descriptors per sign-in until the idle timeout. Not parallel: it counts
+// the process's open descriptors.
+func TestOpenURLLeavesNoConnectionsOpen(t *testing.T) {
+	if _, err := os.ReadDir("/proc/self/fd"); err != nil {
+		t.Skip("needs /proc/self/fd to count open descriptors")
+	}
+	s := emulatortest.Start(t, nil)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	app := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer app.Close()
+	_, port, _ := strings.Cut(strings.TrimPrefix(app.URL, "http://"), ":")
+	sum := sha256.Sum256([]byte("a-verifier-that-is-long-enough-for-pkce-0123456789"))
+	q := url.Values{"client_id": {emulator.AzureCLIClientID}, "response_type": {"code"}, "response_mode": {"form_post"},
+		"redirect_uri": {"http://localhost:" + port}, "scope": {armScope},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	open := func() int {
+		fds, _ := os.ReadDir("/proc/self/fd")
+		return len(fds)
+	}
+	if err := s.OpenURL(s.URL() + "/organizations/oauth2/v2.0/authorize?" + q.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	before := open()
+	const signIns = 40
+	for range signIns {
+		if err := s.OpenURL(s.URL() + "/organizations/oauth2/v2.0/authorize?" + q.Encode()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each connection left open holds two descriptors here (client and server side); a
+	// closed one at most the server side, until the server reads the close.
+	if grown := open() - before; grown >= signIns*3/2 {
+		t.Fatalf("%d sign-ins left %d more descriptors open", signIns, grown)
 	}
 }

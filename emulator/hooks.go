@@ -165,6 +165,7 @@ func (s *Server) OpenURL(authorizeURL string) error {
 	}
 	req.Host = strings.TrimSuffix(host, ":443")
 	c := s.Client()
+	defer c.CloseIdleConnections() // a client per call: its connection would idle 90s
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Do(req)
 	if err != nil {
