@@ -25,7 +25,7 @@ type armCaller struct {
 // authenticateARM validates the bearer token as ARM does; on failure it has answered 401.
 func (s *Server) authenticateARM(w http.ResponseWriter, r *http.Request) (*armCaller, bool) {
 	deny := func(code, msg string) (*armCaller, bool) {
-		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="https://`+r.Host+`/organizations", error="invalid_token", error_description="`+strings.ReplaceAll(msg, `"`, "'")+`"`)
+		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="`+authorityFor(r, "organizations")+`", error="invalid_token", error_description="`+strings.ReplaceAll(msg, `"`, "'")+`"`)
 		writeARMError(w, http.StatusUnauthorized, code, msg)
 		return nil, false
 	}
@@ -110,14 +110,21 @@ func (s *Server) subscriptionNotFound(w http.ResponseWriter, r *http.Request, c 
 		writeARMError(w, http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
 		return
 	}
-	authority := "https://" + r.Host + "/" + sub.tenant.ID
-	if impersonated(r.Host) {
-		authority = "https://login.windows.net/" + sub.tenant.ID
-	}
+	authority := authorityFor(r, sub.tenant.ID)
 	w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="`+authority+`", error="invalid_token", error_description="The access token is from the wrong issuer."`)
 	writeARMError(w, http.StatusUnauthorized, "InvalidAuthenticationTokenTenant",
 		"The access token is from the wrong issuer 'https://sts.windows.net/"+c.tenant.ID+"/'. It must match the tenant 'https://sts.windows.net/"+sub.tenant.ID+
 			"/' associated with this subscription. Please use the authority (URL) '"+authority+"' to get the token.")
+}
+
+// authorityFor is the authority for tenant that ARM's 401 challenges name: the
+// emulator's own, or, on an impersonated host, the public cloud's login host, as Azure's
+// ARM names it (management.azure.com is no authority).
+func authorityFor(r *http.Request, tenant string) string {
+	if impersonated(r.Host) {
+		return "https://login.windows.net/" + tenant
+	}
+	return "https://" + r.Host + "/" + tenant
 }
 
 func (s *Server) findMI(clientID string) *miRec {

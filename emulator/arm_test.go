@@ -173,10 +173,7 @@ func TestARMShowsEachPrincipalOnlyItsSubscriptions(t *testing.T) {
 
 func TestARMRefusesBadTokens(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{t: time.Now()}
-	cfg := emulator.DefaultConfig()
-	cfg.Now = clock.Now
-	s := emulatortest.Start(t, cfg)
+	s, clock := startWithClock(t, emulator.DefaultConfig())
 	other := emulatortest.Start(t, nil)
 	ctx := context.Background()
 	token := func(s *emulator.Server, scope string) string {
@@ -274,5 +271,34 @@ func TestARMSaysWhichTenantASubscriptionIsIn(t *testing.T) {
 	}
 	if status, body := armGet(t, s, s.URL()+"/subscriptions/5a5a5a5a-0000-4000-8000-00000000dead?api-version=2022-12-01", token); status != http.StatusNotFound {
 		t.Errorf("a subscription that does not exist: %d %s", status, body)
+	}
+}
+
+// TestSubscriptionPrincipalsNameObjectIDsInAnyCase: a subscription's principals may name
+// an app's or a managed identity's object id, compared without case as user object ids
+// are, whichever case the seed writes either in.
+func TestSubscriptionPrincipalsNameObjectIDsInAnyCase(t *testing.T) {
+	t.Parallel()
+	const appOID, miOID = "BBBBBBBB-0000-4000-8000-00000000000A", "BBBBBBBB-0000-4000-8000-00000000000B"
+	cfg := emulator.DefaultConfig()
+	cfg.Apps[0].ObjectID = appOID
+	cfg.ManagedIdentities[0].ObjectID = miOID
+	cfg.Subscriptions = append(cfg.Subscriptions, emulator.Subscription{ID: "5a5a5a5a-0000-4000-8000-0000000000aa", Name: "By Object ID",
+		Tenant: emulator.DefaultHomeTenantID, Principals: []string{strings.ToLower(appOID), strings.ToLower(miOID)}})
+	s := emulatortest.Start(t, cfg)
+	endpoint, header := s.ManagedIdentityEndpoint()
+	req, _ := http.NewRequest(http.MethodGet, endpoint+"?api-version=2019-08-01&resource=https://management.azure.com", nil)
+	req.Header.Set("X-IDENTITY-HEADER", header)
+	status, body := do(t, s, req)
+	var mi struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(body, &mi); err != nil || status != http.StatusOK {
+		t.Fatalf("managed identity token: %d %s", status, body)
+	}
+	for who, token := range map[string]string{"service principal": spToken(t, s), "managed identity": mi.AccessToken} {
+		if got := listSubscriptions(t, s, token); !slices.Contains(got, "By Object ID/Enabled") {
+			t.Errorf("the %s sees %v, not the subscription that names its object id", who, got)
+		}
 	}
 }

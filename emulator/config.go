@@ -206,6 +206,10 @@ func ParseConfig(data []byte) (*Config, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("parse emulator config: the seed is empty; it is a JSON object (see examples/emulator-seed.json)")
 	}
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		// encoding/json reads null into a zero Config: an empty world, not a seed.
+		return nil, errors.New("parse emulator config: the seed is null; it is a JSON object (see examples/emulator-seed.json)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
@@ -423,8 +427,9 @@ func (c *Config) compile() (*directory, error) {
 	}
 	var generated []*tenantRec
 	if g := c.Generate; g != nil {
+		// The product is checked by division: it overflows for a large subscriptionsPerTenant.
 		if g.Tenants < 0 || g.SubscriptionsPerTenant < 0 || g.Tenants > maxGeneratedTenants ||
-			g.Tenants*g.SubscriptionsPerTenant > maxGeneratedSubscriptions {
+			g.Tenants > 0 && g.SubscriptionsPerTenant > maxGeneratedSubscriptions/g.Tenants {
 			return fail("generate asks for %d tenants × %d subscriptions; the limits are %d tenants and %d subscriptions",
 				g.Tenants, g.SubscriptionsPerTenant, maxGeneratedTenants, maxGeneratedSubscriptions)
 		}
@@ -509,6 +514,7 @@ func (c *Config) compile() (*directory, error) {
 		} else if !validID(rec.ObjectID) {
 			return fmt.Errorf("app %s: objectId %q is not a GUID", a.AppID, a.ObjectID)
 		}
+		rec.ObjectID = strings.ToLower(rec.ObjectID)
 		for _, t := range a.Tenants {
 			tr, err := d.tenant(t)
 			if err != nil {
@@ -604,6 +610,7 @@ func (c *Config) compile() (*directory, error) {
 		} else if !validID(rec.ObjectID) {
 			return fail("managed identity %q: objectId %q is not a GUID", m.Name, m.ObjectID)
 		}
+		rec.ObjectID = strings.ToLower(rec.ObjectID)
 		if rec.Name == "" {
 			rec.Name = rec.ClientID
 		}

@@ -42,6 +42,7 @@ func TestParseConfigRejects(t *testing.T) {
 	cases := []struct{ name, json, want string }{
 		{"an unknown field", `{"tenantz":[]}`, "unknown field"},
 		{"trailing data", `{} {}`, "trailing data"},
+		{"null", ` null `, "JSON object"},
 		{"a tenant id that is not a GUID", `{"tenants":[{"id":"x","defaultDomain":"a.test"}]}`, "not a GUID"},
 		{"a tenant name containing token", `{"tenants":[{"id":"11111111-1111-4111-8111-111111111111","defaultDomain":"mytoken.test"}]}`, "token"},
 		{"a reserved tenant name", `{"tenants":[{"id":"11111111-1111-4111-8111-111111111111","defaultDomain":"organizations"}]}`, "reserved"},
@@ -56,6 +57,7 @@ func TestParseConfigRejects(t *testing.T) {
 		{"a duplicate subscription", `{"tenants":[` + tenant + `],"subscriptions":[{"id":"41111111-1111-4111-8111-111111111111","tenant":"a.test"},{"id":"41111111-1111-4111-8111-111111111111","tenant":"a.test"}]}`, "twice"},
 		{"a huge generator", `{"generate":{"tenants":10000,"subscriptionsPerTenant":10000}}`, "limits"},
 		{"a negative generator", `{"generate":{"tenants":-1}}`, "limits"},
+		{"a generator whose product overflows", `{"generate":{"tenants":4,"subscriptionsPerTenant":4611686018427387904}}`, "limits"},
 		{"a bad duration", `{"tokenLifetime":"soon"}`, "invalid duration"},
 		{"a too short token lifetime", `{"tokenLifetime":"1s"}`, "tokenLifetime"},
 		{"a bad page size", `{"pageSize":-1}`, "pageSize"},

@@ -161,12 +161,16 @@ func (s *Server) setDeviceState(userCode string, st deviceState, upn string) err
 	if dc.state != devicePending {
 		return fmt.Errorf("device code %q is no longer pending", userCode)
 	}
+	if s.now().After(dc.expires) {
+		return fmt.Errorf("device code %q has expired", userCode)
+	}
 	dc.state, dc.upn = st, upn
 	return nil
 }
 
 // ApproveDeviceCode signs in upn for the device code with userCode; the next poll gets
-// tokens (or an error if upn does not belong to the requested tenant).
+// tokens (or an error if upn does not belong to the requested tenant). A code past its
+// lifetime cannot be approved, as on Entra ID.
 func (s *Server) ApproveDeviceCode(userCode, upn string) error {
 	if _, ok := s.dir.users[strings.ToLower(upn)]; !ok {
 		return fmt.Errorf("approve device code: unknown user %q", upn)
@@ -209,13 +213,15 @@ func (s *Server) WaitPendingDeviceCodes(ctx context.Context, d time.Duration) []
 	}
 }
 
-// PendingDeviceCodes lists the user codes waiting for approval.
+// PendingDeviceCodes lists the user codes waiting for approval, which leaves out codes
+// past their lifetime: no client polls for them any more.
 func (s *Server) PendingDeviceCodes() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now()
 	var out []string
 	for code, dc := range s.userCodes {
-		if dc.state == devicePending {
+		if dc.state == devicePending && !now.After(dc.expires) {
 			out = append(out, code)
 		}
 	}

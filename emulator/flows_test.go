@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -25,6 +27,9 @@ import (
 
 const redirect = "http://localhost:8400"
 
+// nonce is the OpenID Connect nonce authorize sends.
+const nonce = "a-nonce-0123456789"
+
 // authorize runs /authorize as the interactive user and returns the code from the form.
 func authorize(t *testing.T, s *emulator.Server, verifier, redirectURI string) string {
 	t.Helper()
@@ -33,6 +38,7 @@ func authorize(t *testing.T, s *emulator.Server, verifier, redirectURI string) s
 		"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "response_mode": {"form_post"},
 		"redirect_uri": {redirectURI}, "scope": {armScope + " openid offline_access profile"}, "state": {"st"},
 		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+		"nonce": {nonce},
 	}
 	status, body := armGet(t, s, s.URL()+"/organizations/oauth2/v2.0/authorize?"+q.Encode(), "")
 	m := regexp.MustCompile(`name="code" value="([^"]+)"`).FindSubmatch(body)
@@ -71,6 +77,19 @@ func TestAuthorizationCodeRules(t *testing.T) {
 		}
 		if status, m := redeem(t, s, code, verifier, redirect); status != http.StatusBadRequest || aadsts(m) != "54005" {
 			t.Fatalf("second redemption: %d %v", status, m)
+		}
+	})
+	t.Run("the id_token carries the authorization request's nonce", func(t *testing.T) {
+		code := authorize(t, s, verifier, redirect)
+		status, m := redeem(t, s, code, verifier, redirect)
+		idToken, _ := m["id_token"].(string)
+		parts := strings.Split(idToken, ".")
+		if status != http.StatusOK || len(parts) != 3 {
+			t.Fatalf("redemption: %d, error %v (%v)", status, m["error"], m["error_description"])
+		}
+		var claims struct{ Nonce string }
+		if b, err := base64.RawURLEncoding.DecodeString(parts[1]); err != nil || json.Unmarshal(b, &claims) != nil || claims.Nonce != nonce {
+			t.Fatalf("id_token claims %s (%v): nonce %q, want %q", b, err, claims.Nonce, nonce)
 		}
 	})
 	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
@@ -286,6 +305,14 @@ func TestHTTPHooks(t *testing.T) {
 	if status, _ := hook("POST", "/devicecode/approve", `{"userCode":"NOPE","upn":"`+emulator.DefaultUser+`"}`); status != 400 {
 		t.Fatalf("unknown code: %d", status)
 	}
+	if status, m := hook("PUT", "/interactive-user", `{"upn":"nobody@contoso.test"}`); status != 400 || !strings.Contains(fmt.Sprint(m), "nobody@contoso.test") {
+		t.Fatalf("an unknown interactive user: %d %v", status, m)
+	}
+	for _, upn := range []string{emulator.DefaultUser, ""} {
+		if status, m := hook("PUT", "/interactive-user", `{"upn":"`+upn+`"}`); status != 200 {
+			t.Fatalf("interactive user %q: %d %v", upn, status, m)
+		}
+	}
 	if status, _ := hook("PUT", "/faults", `{"route":"jwks","status":500,"times":1}`); status != 200 {
 		t.Fatalf("fault: %d", status)
 	}
@@ -492,5 +519,43 @@ func TestADeviceCodeRequestNeedsScope(t *testing.T) {
 		if desc, _ := m["error_description"].(string); status != http.StatusBadRequest || aadsts(m) != "900144" || !strings.Contains(desc, "'scope'") {
 			t.Errorf("%v: %d, error %v %v", form, status, m["error"], m["error_description"])
 		}
+	}
+}
+
+// TestOpenURLLeavesNoConnectionsOpen: each OpenURL (a browser sign-in the emulator plays)
+// closes its connection to the emulator when done, so a suite of browser sign-ins does
+// not hold two descriptors per sign-in until the idle timeout. Not parallel: it counts
+// the process's open descriptors.
+func TestOpenURLLeavesNoConnectionsOpen(t *testing.T) {
+	if _, err := os.ReadDir("/proc/self/fd"); err != nil {
+		t.Skip("needs /proc/self/fd to count open descriptors")
+	}
+	s := emulatortest.Start(t, nil)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	app := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer app.Close()
+	_, port, _ := strings.Cut(strings.TrimPrefix(app.URL, "http://"), ":")
+	sum := sha256.Sum256([]byte("a-verifier-that-is-long-enough-for-pkce-0123456789"))
+	q := url.Values{"client_id": {emulator.AzureCLIClientID}, "response_type": {"code"}, "response_mode": {"form_post"},
+		"redirect_uri": {"http://localhost:" + port}, "scope": {armScope},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	open := func() int {
+		fds, _ := os.ReadDir("/proc/self/fd")
+		return len(fds)
+	}
+	if err := s.OpenURL(s.URL() + "/organizations/oauth2/v2.0/authorize?" + q.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	before := open()
+	const signIns = 40
+	for range signIns {
+		if err := s.OpenURL(s.URL() + "/organizations/oauth2/v2.0/authorize?" + q.Encode()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each connection left open holds two descriptors here (client and server side); a
+	// closed one at most the server side, until the server reads the close.
+	if grown := open() - before; grown >= signIns*3/2 {
+		t.Fatalf("%d sign-ins left %d more descriptors open", signIns, grown)
 	}
 }

@@ -91,6 +91,12 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 		}
 		ok(map[string]any{"pending": codes})
 	case "PUT /interactive-user", "POST /interactive-user":
+		// An empty upn unsets the user; an unknown one is a mistake to say now, not at
+		// the sign-in it would fail.
+		if _, known := s.dir.users[strings.ToLower(req.UPN)]; req.UPN != "" && !known {
+			bad(fmt.Errorf("unknown user %s", strconvQuote(req.UPN)))
+			return
+		}
 		s.SetInteractiveUser(req.UPN)
 		ok(map[string]string{"upn": req.UPN})
 	case "GET /counts":
@@ -159,6 +165,7 @@ func (s *Server) OpenURL(authorizeURL string) error {
 	}
 	req.Host = strings.TrimSuffix(host, ":443")
 	c := s.Client()
+	defer c.CloseIdleConnections() // a client per call: its connection would idle 90s
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Do(req)
 	if err != nil {

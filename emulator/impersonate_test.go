@@ -293,3 +293,34 @@ func TestDeviceCodePollWithoutScope(t *testing.T) {
 		t.Fatalf("token from a poll without scope: %v", claims)
 	}
 }
+
+// TestARMChallengesNameALoginHostOnThePublicCloud: on management.azure.com, the
+// authorization_uri of ARM's 401 challenge names the public cloud's login host, as
+// Azure's does, never the ARM host, which is no authority; on the emulator's own address
+// it names the emulator, which is both.
+func TestARMChallengesNameALoginHostOnThePublicCloud(t *testing.T) {
+	t.Parallel()
+	s := startImpersonating(t, nil)
+	guest := "/subscriptions/" + emulator.DefaultGuestSubscriptionID + "?api-version=2022-12-01"
+	for _, tc := range []struct{ name, base, token, want string }{
+		{"no token, public cloud", "https://management.azure.com", "", `authorization_uri="https://login.windows.net/`},
+		{"a bad token, public cloud", "https://management.azure.com", "Bearer x.y.z", `authorization_uri="https://login.windows.net/`},
+		{"another tenant's subscription, public cloud", "https://management.azure.com", "Bearer " + armTokenFor(t, s), `authorization_uri="https://login.windows.net/` + emulator.DefaultGuestTenantID + `"`},
+		{"no token, the emulator's address", s.URL(), "", `authorization_uri="` + s.URL() + `/`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, tc.base+guest, nil)
+			if tc.token != "" {
+				req.Header.Set("Authorization", tc.token)
+			}
+			resp, err := proxyClient(t, s).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if challenge := resp.Header.Get("WWW-Authenticate"); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(challenge, tc.want) {
+				t.Fatalf("%d, WWW-Authenticate %q; want it to contain %q", resp.StatusCode, challenge, tc.want)
+			}
+		})
+	}
+}

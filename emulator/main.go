@@ -45,24 +45,35 @@ set and the CA trusted. With --rotate-refresh-tokens a redeemed refresh token is
 // Main runs the azc-emulator command line: `serve` runs until ctx is done. It returns the
 // process exit code (0 ok, 1 failure, 2 usage).
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
 	if len(args) == 0 || args[0] != "serve" {
 		fmt.Fprint(stderr, usage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return 0
-		}
 		return 2
 	}
 	fs := flag.NewFlagSet("azc-emulator serve", flag.ContinueOnError)
+	// Asked for, the usage is the output (stdout); after a mistake, it goes to stderr
+	// below the error the flag package prints there.
 	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	printUsage := func(w io.Writer) {
+		fmt.Fprint(w, usage+"\nflags:\n")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
 	config := fs.String("config", "", "seed `FILE` (JSON); the built-in default world without it")
-	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) to `PATH` (default: a new file in the temp dir)")
+	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) to `PATH` (default: a new directory in the temp dir, removed on exit)")
 	addr := fs.String("addr", "127.0.0.1:0", "listen `address`")
 	imp := fs.Bool("impersonate", false, "also listen on 127.0.0.1 as an HTTPS proxy that answers for "+strings.Join(ImpersonatedHosts(), ", "))
 	rotate := fs.Bool("rotate-refresh-tokens", false, "refuse a refresh token once redeemed, as the seed's rotateRefreshTokens does")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
 			return 0
 		}
+		printUsage(stderr)
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -115,6 +126,7 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		if err != nil {
 			return fmt.Errorf("create ca dir: %w", err)
 		}
+		defer os.RemoveAll(dir) // the CA and the identity header are of no use once it exits
 		caOut = filepath.Join(dir, "ca.pem")
 	}
 	if abs, err := filepath.Abs(caOut); err == nil {

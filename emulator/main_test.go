@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/azcontext/azc/emulator"
@@ -77,6 +78,27 @@ func TestServePrintsOneJSONLineAndRunsUntilCancelled(t *testing.T) {
 	}
 }
 
+// TestTheDefaultCADirectoryGoesWithTheEmulator: without --ca-out the CA is written to a
+// new directory under the temp dir, which is removed when the emulator exits (its CA
+// is of no use after that), so runs leave nothing behind.
+func TestTheDefaultCADirectoryGoesWithTheEmulator(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	info, stop := startMain(t, "serve")
+	if filepath.Dir(filepath.Dir(info.CAFile)) != tmp {
+		t.Fatalf("CA file %s, want one in a new directory under %s", info.CAFile, tmp)
+	}
+	if _, err := os.Stat(info.CAFile); err != nil {
+		t.Fatal(err)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("the emulator left %v in the temp dir", left)
+	}
+}
+
 // TestTwoEmulatorsInOneDirectoryKeepTheirOwnIdentityHeaders: each emulator writes its
 // own managed identity header file beside its CA, so a second one started with --ca-out
 // in the same directory leaves the first one's endpoint working.
@@ -85,26 +107,7 @@ func TestTwoEmulatorsInOneDirectoryKeepTheirOwnIdentityHeaders(t *testing.T) {
 	dir := t.TempDir()
 	var infos []emulator.ServeInfo
 	for _, name := range []string{"a.pem", "b.pem"} {
-		ctx, cancel := context.WithCancel(context.Background())
-		out, w := io.Pipe()
-		done := make(chan int, 1)
-		go func() {
-			done <- emulator.Main(ctx, []string{"serve", "--ca-out", filepath.Join(dir, name)}, w, io.Discard)
-			w.Close()
-		}()
-		t.Cleanup(func() {
-			cancel()
-			<-done
-		})
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil {
-			t.Fatal(err)
-		}
-		go io.Copy(io.Discard, out)
-		var info emulator.ServeInfo
-		if err := json.Unmarshal([]byte(line), &info); err != nil {
-			t.Fatal(err)
-		}
+		info, _ := startMain(t, "serve", "--ca-out", filepath.Join(dir, name))
 		infos = append(infos, info)
 	}
 	if infos[0].ManagedIdentityHeaderFile == infos[1].ManagedIdentityHeaderFile {
@@ -158,30 +161,64 @@ func TestMainUsageErrors(t *testing.T) {
 	}
 }
 
-// serveMain runs `azc-emulator serve` with args until the test ends and returns its
-// ServeInfo and a client that trusts its CA.
-func serveMain(t *testing.T, args ...string) (emulator.ServeInfo, *http.Client) {
+// TestHelpIsPrintedOnStdout: asked for, the usage is the command's output (stdout, exit
+// 0), so `azc-emulator --help | less` shows it; a usage mistake prints it on stderr.
+func TestHelpIsPrintedOnStdout(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}, {"serve", "-h"}} {
+		var stdout, stderr bytes.Buffer
+		code := emulator.Main(context.Background(), args, &stdout, &stderr)
+		if code != 0 || !strings.Contains(stdout.String(), "usage: azc-emulator serve") || stderr.Len() != 0 {
+			t.Errorf("%q: code %d stdout %q stderr %q", args, code, stdout.String(), stderr.String())
+		}
+		if args[0] == "serve" && !strings.Contains(stdout.String(), "-rotate-refresh-tokens") {
+			t.Errorf("%q does not list the flags: %q", args, stdout.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := emulator.Main(context.Background(), []string{"serve", "--nope"}, &stdout, &stderr); code != 2 || stdout.Len() != 0 ||
+		!strings.Contains(stderr.String(), "-nope") || !strings.Contains(stderr.String(), "usage: azc-emulator serve") {
+		t.Errorf("an unknown flag: code %d stdout %q stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+// startMain runs emulator.Main with args until the test ends or stop is called, and
+// returns the ServeInfo it printed; stop ends it and returns its exit code.
+func startMain(t *testing.T, args ...string) (info emulator.ServeInfo, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- emulator.Main(ctx, append([]string{"serve", "--ca-out", filepath.Join(t.TempDir(), "ca.pem")}, args...), w, io.Discard)
+		done <- emulator.Main(ctx, args, w, io.Discard)
 		w.Close()
 	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
+	var once sync.Once
+	var code int
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			code = <-done
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
 	}
 	go io.Copy(io.Discard, out)
-	var info emulator.ServeInfo
 	if err := json.Unmarshal([]byte(line), &info); err != nil {
 		t.Fatal(err)
 	}
+	return info, stop
+}
+
+// serveMain runs `azc-emulator serve` with args until the test ends and returns its
+// ServeInfo and a client that trusts its CA.
+func serveMain(t *testing.T, args ...string) (emulator.ServeInfo, *http.Client) {
+	t.Helper()
+	info, _ := startMain(t, append([]string{"serve", "--ca-out", filepath.Join(t.TempDir(), "ca.pem")}, args...)...)
 	pem, err := os.ReadFile(info.CAFile)
 	if err != nil {
 		t.Fatal(err)

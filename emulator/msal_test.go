@@ -405,12 +405,31 @@ func TestDeviceCode(t *testing.T) {
 		})
 	}
 
+	t.Run("a code past its lifetime is no longer pending and cannot be approved", func(t *testing.T) {
+		t.Parallel()
+		s, clock := startWithClock(t, emulator.DefaultConfig())
+		status, m := postForm(t, s, "/organizations/oauth2/v2.0/devicecode", url.Values{"client_id": {emulator.AzureCLIClientID}, "scope": {armScope}})
+		userCode, _ := m["user_code"].(string)
+		if status != http.StatusOK || userCode == "" {
+			t.Fatalf("devicecode: %d %v", status, m)
+		}
+		clock.Advance(16 * time.Minute)
+		if got := s.PendingDeviceCodes(); len(got) != 0 {
+			t.Errorf("pending %v after the code's lifetime", got)
+		}
+		if err := s.ApproveDeviceCode(userCode, emulator.DefaultUser); err == nil {
+			t.Error("an expired code was approved")
+		}
+		status, m = postForm(t, s, "/organizations/oauth2/v2.0/token", url.Values{"grant_type": {"device_code"},
+			"device_code": {m["device_code"].(string)}, "client_id": {emulator.AzureCLIClientID}})
+		if status != http.StatusBadRequest || m["error"] != "expired_token" {
+			t.Fatalf("poll after the lifetime: %d, error %v (%v)", status, m["error"], m["error_description"])
+		}
+	})
+
 	t.Run("the device code lifetime is enforced by the emulator's clock", func(t *testing.T) {
 		t.Parallel()
-		clock := &fakeClock{t: time.Now()}
-		cfg := emulator.DefaultConfig()
-		cfg.Now = clock.Now
-		s := emulatortest.Start(t, cfg)
+		s, clock := startWithClock(t, emulator.DefaultConfig())
 		s.OnDeviceCode(func(string) { clock.Advance(16 * time.Minute) })
 		dc, err := newPublic(t, s, "organizations").AcquireTokenByDeviceCode(ctx, []string{armScope})
 		if err != nil {
@@ -468,6 +487,14 @@ func TestInteractive(t *testing.T) {
 }
 
 // fakeClock is a settable clock for the emulator.
+// startWithClock starts an emulator for cfg whose clock the test moves.
+func startWithClock(t *testing.T, cfg *emulator.Config) (*emulator.Server, *fakeClock) {
+	t.Helper()
+	clock := &fakeClock{t: time.Now()}
+	cfg.Now = clock.Now
+	return emulatortest.Start(t, cfg), clock
+}
+
 type fakeClock struct {
 	mu sync.Mutex
 	t  time.Time

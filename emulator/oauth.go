@@ -193,6 +193,7 @@ type tokenOptions struct {
 	scope     scopeRequest
 	issueRT   bool
 	host      string
+	nonce     string // the authorization request's, for the id_token
 }
 
 // mintAccessToken signs an ARM-style v1 access token. App-only tokens (service principal
@@ -286,12 +287,16 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request, o tokenOptions) {
 		ci, _ := json.Marshal(map[string]string{"uid": o.user.ObjectID, "utid": o.user.home.ID})
 		resp["client_info"] = base64.RawURLEncoding.EncodeToString(ci)
 		now := s.now()
-		id, err := s.sign(jwt.MapClaims{
+		claims := jwt.MapClaims{
 			"aud": o.app.AppID, "iss": "https://" + o.host + "/" + o.tenant.ID + "/v2.0",
 			"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix(),
 			"sub": o.user.ObjectID, "oid": o.user.ObjectID, "tid": o.tenant.ID,
 			"preferred_username": o.user.UPN, "name": o.user.DisplayName, "ver": "2.0",
-		})
+		}
+		if o.nonce != "" {
+			claims["nonce"] = o.nonce // OpenID Connect: clients check it (MSAL Python does)
+		}
+		id, err := s.sign(claims)
 		if err != nil {
 			s.writeOAuthError(w, r, errf(http.StatusInternalServerError, "server_error", 90100, "could not sign the id token"))
 			return
@@ -494,6 +499,7 @@ func (s *Server) grantRefresh(r *http.Request, o *tokenOptions, tokenURL string)
 // authCode is an issued authorization code.
 type authCode struct {
 	clientID, redirectURI, challenge string
+	nonce                            string
 	upn                              string
 	authority                        string
 	expires                          time.Time
@@ -545,7 +551,7 @@ func (s *Server) grantAuthCode(r *http.Request, o *tokenOptions, tokenURL string
 	if o.scope.resource == "" && len(o.scope.all) == 0 {
 		o.scope.all = []string{"openid", "profile", "offline_access"}
 	}
-	o.user, o.app, o.acr, o.tenant, o.issueRT = u, app, acr, t, true
+	o.user, o.app, o.acr, o.tenant, o.issueRT, o.nonce = u, app, acr, t, true, ac.nonce
 	return nil
 }
 
@@ -634,7 +640,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 		fail(errTooManyCodes.code, fmt.Sprintf("AADSTS%d: %s", errTooManyCodes.aadsts, errTooManyCodes.desc))
 		return
 	}
-	s.authCodes[code] = &authCode{clientID: app.AppID, redirectURI: redirect, challenge: challenge, upn: strings.ToLower(u.UPN), authority: ts.seg, expires: s.now().Add(10 * time.Minute)}
+	s.authCodes[code] = &authCode{clientID: app.AppID, redirectURI: redirect, challenge: challenge, nonce: q.Get("nonce"), upn: strings.ToLower(u.UPN), authority: ts.seg, expires: s.now().Add(10 * time.Minute)}
 	s.mu.Unlock()
 	answer(url.Values{"code": {code}})
 }

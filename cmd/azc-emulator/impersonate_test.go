@@ -323,6 +323,38 @@ func TestAzCLIThroughTheProxy(t *testing.T) {
 	}
 }
 
+// TestAzCLISignsInWithABrowserThroughTheProxy: `az login` opens the sign-in page in
+// the browser BROWSER names, which hands it to the emulator's open-url hook; MSAL Python
+// then checks that the id_token carries the nonce its authorization request sent.
+func TestAzCLISignsInWithABrowserThroughTheProxy(t *testing.T) {
+	t.Parallel()
+	_, curlErr := exec.LookPath("curl")
+	needPeer(t, exists("/usr/bin/az") && curlErr == nil, "Debian's az CLI (/usr/bin/az, apt-get install azure-cli) and curl (the stand-in browser)")
+	e := startEmulator(t)
+	e.hook(t, http.MethodPut, "/interactive-user", `{"upn":"`+emulator.DefaultUser+`"}`)
+	// webbrowser waits for the browser to exit, and az reads the answer at its redirect
+	// URI only after that: the browser hands the page on in the background.
+	browser := filepath.Join(e.dir, "browser")
+	script := "#!/bin/sh\ncurl -fsS --noproxy '*' --cacert " + e.info.CAFile + ` -d "{\"url\":\"$1\"}" ` + e.info.HookURL + "/open-url >/dev/null 2>&1 &\n"
+	if err := os.WriteFile(browser, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := e.baseEnv(t, "REQUESTS_CA_BUNDLE="+e.bundle, "BROWSER="+browser)
+	out := must(t, run(t, env, "", "/usr/bin/az", "login", "-o", "json"), "az login (browser)")
+	var accounts []struct {
+		ID   string
+		User struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(out), &accounts); err != nil || !slices.ContainsFunc(accounts, func(a struct {
+		ID   string
+		User struct{ Name string }
+	}) bool {
+		return a.ID == emulator.DefaultSubscriptionID && a.User.Name == emulator.DefaultUser
+	}) {
+		t.Fatalf("az login (browser): %v %s", err, out)
+	}
+}
+
 // TestAzCLIRegistersTheEmulatorAsACloud: az cloud register reads the emulator's
 // /metadata/endpoints, and MSAL Python's instance discovery of its address goes to
 // login.microsoftonline.com, which the proxy answers.
