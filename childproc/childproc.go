@@ -192,8 +192,8 @@ func lookPath(file string, env []string) (string, error) {
 	}
 	pathList := ""
 	for _, kv := range env {
-		if n, v, ok := strings.Cut(kv, "="); ok && strings.EqualFold(n, "PATH") {
-			pathList = v // the last one wins, as with getenv
+		if n, v, ok := strings.Cut(kv, "="); ok && isPathVar(n) {
+			pathList = v // the last one wins, as in the environment os/exec gives the child
 		}
 	}
 	var firstErr error

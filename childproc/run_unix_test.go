@@ -87,6 +87,27 @@ func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
 	}
 }
 
+// On Unix variable names are case-sensitive: `path` or `Path` is not the
+// PATH a shell, env or the child itself looks commands up in, wherever it
+// comes in the environment.
+func TestRunLooksUpTheCommandInPATHNotInAVariableOfAnotherCase(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	echo, err := exec.LookPath("/bin/echo")
+	if err != nil {
+		t.Skip(err)
+	}
+	if err := os.Symlink(echo, filepath.Join(dir, "azc-test-hello")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"path", "Path"} {
+		code, err := childproc.Run(t.Context(), childproc.Spec{Args: []string{"azc-test-hello"}, Env: []string{testPATH, name + "=" + dir}})
+		if code != childproc.ExitNotFound || !errors.Is(err, exec.ErrNotFound) {
+			t.Errorf("with %s naming the command's directory after PATH: Run = %d, %v; want 127, not found", name, code, err)
+		}
+	}
+}
+
 func TestRunGivesTheChildExactlyItsEnvironment(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
