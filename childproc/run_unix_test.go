@@ -57,8 +57,10 @@ func TestRunExitCodes(t *testing.T) {
 	}
 }
 
-func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
-	t.Parallel()
+// helloDir returns a directory of its own holding azc-test-hello, which
+// is echo.
+func helloDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	// A symlink, not a written script: writing an executable while other
 	// tests fork risks ETXTBSY (golang.org/issue/22315).
@@ -69,6 +71,12 @@ func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
 	if err := os.Symlink(echo, filepath.Join(dir, "azc-test-hello")); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
+	t.Parallel()
+	dir := helloDir(t)
 	var out bytes.Buffer
 	code, err := childproc.Run(t.Context(), childproc.Spec{
 		Args:   []string{"azc-test-hello", "hi"},
@@ -92,14 +100,7 @@ func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
 // comes in the environment.
 func TestRunLooksUpTheCommandInPATHNotInAVariableOfAnotherCase(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	echo, err := exec.LookPath("/bin/echo")
-	if err != nil {
-		t.Skip(err)
-	}
-	if err := os.Symlink(echo, filepath.Join(dir, "azc-test-hello")); err != nil {
-		t.Fatal(err)
-	}
+	dir := helloDir(t)
 	for _, name := range []string{"path", "Path"} {
 		code, err := childproc.Run(t.Context(), childproc.Spec{Args: []string{"azc-test-hello"}, Env: []string{testPATH, name + "=" + dir}})
 		if code != childproc.ExitNotFound || !errors.Is(err, exec.ErrNotFound) {
