@@ -162,7 +162,7 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 				_ = cmd.Process.Signal(sig)
 			}
 		case <-stopped:
-			followStop(cmd.Process, s)
+			followStop(cmd.Process)
 		case err := <-waited:
 			return exitStatus(cmd, err)
 		}

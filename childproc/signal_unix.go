@@ -31,39 +31,24 @@ func forward(sig os.Signal, terminalForeground bool) bool {
 // process group and that group is the foreground group of a terminal the
 // child was given.
 func inTerminalForeground(s Spec) bool {
-	_, pgrp, ok := terminal(s)
-	return ok && pgrp == unix.Getpgrp()
-}
-
-// terminal returns the first of the child's streams that is a terminal,
-// and that terminal's foreground process group.
-func terminal(s Spec) (*os.File, int, bool) {
+	self := unix.Getpgrp()
 	for _, stream := range []any{s.Stdin, s.Stdout, s.Stderr} {
 		f, ok := stream.(*os.File)
 		if !ok || f == nil {
 			continue
 		}
-		if pgrp, ok := foreground(f); ok {
-			return f, pgrp, true
+		rc, err := f.SyscallConn()
+		if err != nil {
+			continue
+		}
+		pgrp, ioctlErr := 0, error(nil)
+		if err := rc.Control(func(fd uintptr) {
+			pgrp, ioctlErr = unix.IoctlGetInt(int(fd), unix.TIOCGPGRP)
+		}); err == nil && ioctlErr == nil {
+			return pgrp == self
 		}
 	}
-	return nil, 0, false
-}
-
-// foreground returns the foreground process group of the terminal f, if f
-// is one.
-func foreground(f *os.File) (int, bool) {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return 0, false
-	}
-	pgrp, ioctlErr := 0, error(nil)
-	if err := rc.Control(func(fd uintptr) {
-		pgrp, ioctlErr = unix.IoctlGetInt(int(fd), unix.TIOCGPGRP)
-	}); err != nil || ioctlErr != nil {
-		return 0, false
-	}
-	return pgrp, true
+	return false
 }
 
 // signalExit gives 128+N for a child ended by signal N.

@@ -47,23 +47,12 @@ func watchStops(pid int) <-chan struct{} {
 // continued since, as when a Ctrl-Z stopped both): the shell that started
 // it then sees its job stopped, as it would see the child run directly,
 // and takes the terminal back. Once this process is continued (fg, bg,
-// kill -CONT), so is the child; a child that had the terminal in a process
-// group of its own (a shell with job control) gets it back if fg gave it
-// to this process's group.
-func followStop(p *os.Process, s Spec) {
+// kill -CONT), so is the child.
+func followStop(p *os.Process) {
 	if continuedSince(p.Pid) {
 		return
 	}
-	tty, fg, hasTerminal := terminal(s)
-	self := unix.Getpgrp()
 	stopSelf()
-	if hasTerminal && fg != self {
-		if now, ok := foreground(tty); ok && now == self {
-			if rc, err := tty.SyscallConn(); err == nil {
-				_ = rc.Control(func(fd uintptr) { _ = unix.IoctlSetPointerInt(int(fd), unix.TIOCSPGRP, fg) })
-			}
-		}
-	}
 	_ = p.Signal(syscall.SIGCONT)
 	continuedSince(p.Pid)
 }

@@ -5,11 +5,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/azcontext/azc/internal/ptytest"
 )
 
 // TestAChildThatStopsItselfStopsTheRunner: a program that stops itself
@@ -79,4 +82,93 @@ func createFile(t *testing.T, dir, name string) *os.File {
 	}
 	t.Cleanup(func() { _ = f.Close() })
 	return f
+}
+
+// TestAShellThatSuspendsItselfGetsTheTerminalBack runs, in a real bash on a
+// pseudo-terminal, the runner with an interactive bash as its child, which
+// takes the terminal in a process group of its own. `suspend` in the inner
+// shell must give the outer one its prompt and a stopped job, and `fg` must
+// bring back the inner shell, reading the terminal, not one that finds the
+// terminal another group's and ends.
+func TestAShellThatSuspendsItselfGetsTheTerminalBack(t *testing.T) {
+	t.Parallel()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skipf("no bash here: %v", err)
+	}
+	master, slave := ptytest.Open(t)
+	outer := exec.Command(bash, "--norc", "--noprofile", "-i")
+	outer.Env = []string{testPATH, "PS1=outer$ "}
+	outer.Stdin, outer.Stdout, outer.Stderr = slave, slave, slave
+	outer.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := outer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// the whole session: both shells and the runner
+	defer func() { _ = syscall.Kill(-outer.Process.Pid, syscall.SIGKILL); _ = outer.Wait() }()
+	chunks := make(chan string, 64)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			if err != nil {
+				close(chunks)
+				return
+			}
+			chunks <- string(buf[:n])
+		}
+	}()
+	var seen strings.Builder
+	// waitFor reads the terminal until it shows one of wants after what
+	// earlier calls consumed, and returns the one it showed first.
+	waitFor := func(wants ...string) string {
+		t.Helper()
+		for {
+			s := seen.String()
+			first, at := "", -1
+			for _, w := range wants {
+				if i := strings.Index(s, w); i >= 0 && (at < 0 || i < at) {
+					first, at = w, i
+				}
+			}
+			if at >= 0 {
+				rest := s[at+len(first):]
+				seen.Reset()
+				seen.WriteString(rest)
+				return first
+			}
+			select {
+			case c, ok := <-chunks:
+				if !ok {
+					t.Fatalf("the terminal closed while waiting for %q", wants)
+				}
+				seen.WriteString(c)
+			case <-time.After(time.Minute):
+				t.Fatalf("the terminal did not show %q in a minute; it shows %q", wants, s)
+			}
+		}
+	}
+	typeLine := func(line string) {
+		t.Helper()
+		if _, err := master.Write([]byte(line + "\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor("outer$ ")
+	// (the prompt is spelled so that the terminal's echo of the line does
+	// not show it)
+	typeLine(helperEnvVar + `='PS1="in""ner$ " exec bash --norc --noprofile -i' ` + os.Args[0] + ` -test.run=^TestHelperRunner$ -test.count=1`)
+	waitFor("inner$ ")
+	typeLine("suspend")
+	waitFor("Stopped")
+	waitFor("outer$ ")
+	typeLine("fg")
+	typeLine("echo inner-$((6*7))")
+	waitFor("inner-42")
+	if got := waitFor("inner$ ", "outer$ "); got != "inner$ " {
+		t.Fatal("after fg the outer shell ran the command: the inner one had ended")
+	}
+	typeLine("exit")
+	typeLine("echo runner=$?")
+	waitFor("runner=0")
 }

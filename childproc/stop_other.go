@@ -8,4 +8,4 @@ import "os"
 // reaping it (waitid with WNOWAIT), so elsewhere azc does not follow them.
 func watchStops(int) <-chan struct{} { return nil }
 
-func followStop(*os.Process, Spec) {}
+func followStop(*os.Process) {}
