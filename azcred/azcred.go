@@ -58,9 +58,9 @@ type Options struct {
 	// provider; nil means azc's own client for the context's cloud (with
 	// its CA file, for a custom one).
 	HTTPClient *http.Client
-	// Logger receives diagnostics, never a token or secret; a session that
-	// cannot be opened is reported here and ignored, as the azc command
-	// warns and goes on. Nil discards.
+	// Logger receives diagnostics, never a token or secret. Nil discards.
+	// (A session $AZC_SESSION names that cannot be opened is New's error,
+	// as it is every azc command's.)
 	Logger *slog.Logger
 }
 

@@ -109,7 +109,10 @@ const (
 // here (INT and QUIT only when they cannot have reached the child already
 // from the terminal, so a Ctrl-C arrives once, not twice); one this
 // process was started ignoring stays ignored, here and in the child
-// ([IgnoredAtStart]). Cancelling ctx kills the child.
+// ([IgnoredAtStart]). On Linux a child that stops (SIGSTOP, SIGTSTP, SIGTTIN,
+// SIGTTOU) alone, not with this process, stops this process too, so that
+// the shell that started it sees its job stopped; continuing this process
+// continues the child. Cancelling ctx kills the child.
 //
 // exitCode is the child's exit status, or 128+N when signal N ended it. A
 // non-nil error means the child could not be started or waited for; then
@@ -148,6 +151,7 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 		return ExitCannotExecute, fmt.Errorf("starting %s: %w", s.Args[0], err)
 	}
 	terminal := inTerminalForeground(s)
+	stopped := watchStops(cmd.Process.Pid)
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	for {
@@ -157,6 +161,8 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 				// The child may have exited already; Wait reports that.
 				_ = cmd.Process.Signal(sig)
 			}
+		case <-stopped:
+			followStop(cmd.Process)
 		case err := <-waited:
 			return exitStatus(cmd, err)
 		}
@@ -192,8 +198,8 @@ func lookPath(file string, env []string) (string, error) {
 	}
 	pathList := ""
 	for _, kv := range env {
-		if n, v, ok := strings.Cut(kv, "="); ok && strings.EqualFold(n, "PATH") {
-			pathList = v // the last one wins, as with getenv
+		if n, v, ok := strings.Cut(kv, "="); ok && isPathVar(n) {
+			pathList = v // the last one wins, as in the environment os/exec gives the child
 		}
 	}
 	var firstErr error

@@ -57,8 +57,10 @@ func TestRunExitCodes(t *testing.T) {
 	}
 }
 
-func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
-	t.Parallel()
+// helloDir returns a directory of its own holding azc-test-hello, which
+// is echo.
+func helloDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	// A symlink, not a written script: writing an executable while other
 	// tests fork risks ETXTBSY (golang.org/issue/22315).
@@ -69,6 +71,12 @@ func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
 	if err := os.Symlink(echo, filepath.Join(dir, "azc-test-hello")); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
+	t.Parallel()
+	dir := helloDir(t)
 	var out bytes.Buffer
 	code, err := childproc.Run(t.Context(), childproc.Spec{
 		Args:   []string{"azc-test-hello", "hi"},
@@ -84,6 +92,20 @@ func TestRunLooksUpTheCommandInTheChildsPATH(t *testing.T) {
 	// The same name is not found with the PATH of this process.
 	if code, err := childproc.Run(t.Context(), childproc.Spec{Args: []string{"azc-test-hello"}, Env: []string{testPATH}}); code != childproc.ExitNotFound || !errors.Is(err, exec.ErrNotFound) {
 		t.Errorf("with another PATH: Run = %d, %v; want 127, not found", code, err)
+	}
+}
+
+// On Unix variable names are case-sensitive: `path` or `Path` is not the
+// PATH a shell, env or the child itself looks commands up in, wherever it
+// comes in the environment.
+func TestRunLooksUpTheCommandInPATHNotInAVariableOfAnotherCase(t *testing.T) {
+	t.Parallel()
+	dir := helloDir(t)
+	for _, name := range []string{"path", "Path"} {
+		code, err := childproc.Run(t.Context(), childproc.Spec{Args: []string{"azc-test-hello"}, Env: []string{testPATH, name + "=" + dir}})
+		if code != childproc.ExitNotFound || !errors.Is(err, exec.ErrNotFound) {
+			t.Errorf("with %s naming the command's directory after PATH: Run = %d, %v; want 127, not found", name, code, err)
+		}
 	}
 }
 

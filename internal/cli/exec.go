@@ -27,9 +27,10 @@ IDENTITY_HEADER, ARM_USE_MSI, ARM_MSI_ENDPOINT, MSI_ENDPOINT, MSI_SECRET,
 APPSETTING_WEBSITE_SITE_NAME, ARM_TENANT_ID (with --no-server also
 AZURE_TENANT_ID), AZURE_SUBSCRIPTION_ID, ARM_SUBSCRIPTION_ID, ARM_ENVIRONMENT
 (a built-in cloud's), AZC_CONTEXT and AZURE_STORAGE_ACCOUNT; for a cloud with
-a CA file REQUESTS_CA_BUNDLE, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS; and a
-private AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it
-loses the variables that would make a tool use another credential, cloud,
+a CA file REQUESTS_CA_BUNDLE, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS; NO_PROXY
+and no_proxy naming 127.0.0.1 besides what they name; and a private
+AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it loses
+the variables that would make a tool use another credential, cloud,
 tenant or subscription (AZURE_CLIENT_SECRET, ARM_ACCESS_KEY,
 AZURE_STORAGE_KEY, ...; docs/exec.md lists them), except those named by
 --keep-env.

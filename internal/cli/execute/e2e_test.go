@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -1275,4 +1276,54 @@ func TestNodeKeepsTheCAsItWasToldToTrust(t *testing.T) {
 			t.Errorf("azc %q: the child's NODE_EXTRA_CA_CERTS does not hold the environment's CA", args)
 		}
 	}
+}
+
+// TestAnHTTPProxyGetsNoneOfTheServersRequests: a user behind a proxy has
+// HTTP_PROXY set. Python's requests (azure-identity, the az CLI) and curl
+// send http:// requests through it unless NO_PROXY names the host, loopback
+// included: the child's token requests, secret and all, would go to the
+// proxy and fail. The child's NO_PROXY and no_proxy name the server's
+// address, after what the parent's held.
+func TestAnHTTPProxyGetsNoneOfTheServersRequests(t *testing.T) {
+	t.Parallel()
+	var proxied sync.Map
+	proxy := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		proxied.Store(r.URL.String(), true)
+		rw.WriteHeader(http.StatusBadGateway)
+	}))
+	t.Cleanup(proxy.Close)
+	w := newWorld(t, 1)
+	id := w.ids[0]
+	withProxy := []string{"HTTP_PROXY=" + proxy.URL, "http_proxy=" + proxy.URL, "ALL_PROXY=" + proxy.URL}
+	t.Run("curl", func(t *testing.T) {
+		_, err := exec.LookPath("curl")
+		requirePeer(t, err, "curl")
+		script := `curl -sS -f -o /dev/null -H "X-IDENTITY-HEADER: $IDENTITY_HEADER" "$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=` + w.emu.ARMAudience() + `" && printf '%s\n%s\n' "$NO_PROXY" "$no_proxy"`
+		for _, tc := range []struct {
+			parent []string
+			want   string
+		}{
+			{nil, "127.0.0.1\n127.0.0.1\n"},
+			{[]string{"NO_PROXY=corp.example", "no_proxy=.corp.example"}, "corp.example,127.0.0.1\n.corp.example,127.0.0.1\n"},
+		} {
+			r := w.azc(t, nil, append(slices.Clone(withProxy), tc.parent...), "exec", "-c", id.context, "--", "sh", "-c", script)
+			if r.code != 0 || r.stdout != tc.want {
+				t.Errorf("with %q: exit %d, NO_PROXY and no_proxy %q, want %q\nstderr:\n%s", tc.parent, r.code, r.stdout, tc.want, r.stderr)
+			}
+		}
+	})
+	t.Run("Python azure-identity", func(t *testing.T) {
+		const python = "/usr/bin/python3"
+		err := exec.Command(python, "-c", "import azure.identity").Run()
+		requirePeer(t, err, "Debian's python3 with python3-azure ("+python+" -c 'import azure.identity')")
+		r := w.azc(t, nil, withProxy, "exec", "-c", id.context, "--", python, "testdata/tokenprobe.py", w.echoURL(), w.caFile)
+		if r.code != 0 {
+			t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+		}
+		id.check(t, parseClaims(t, r.stdout))
+	})
+	proxied.Range(func(u, _ any) bool {
+		t.Errorf("the proxy was sent %s", u)
+		return true
+	})
 }

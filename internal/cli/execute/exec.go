@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -208,6 +209,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 			return 0, prepErr
 		}
 		vars.Server = srv.Env()
+		vars.Extra = append(vars.Extra, noProxy(lookup(base))...)
 		f.Logger.Debug("exec: credential server started", "context", c.Name, "legacy", o.LegacyMSI)
 	}
 	if sig := watch.stop(); sig != nil {
@@ -380,6 +382,38 @@ func userAzConfig(getenv func(string) string) string {
 		return filepath.Join(h, ".azure", "config")
 	}
 	return ""
+}
+
+// serverHost is the address every credential server listens on
+// (credserver/endpoint).
+const serverHost = "127.0.0.1"
+
+// noProxy is NO_PROXY and no_proxy for a child with a credential server:
+// each the parent has, with serverHost added unless it is there (or "*"),
+// or both serverHost alone when the parent has neither. Python's requests
+// (azure-identity, the az CLI), curl and Node's Azure SDK send even a
+// loopback request through the proxy HTTP_PROXY or ALL_PROXY names unless
+// NO_PROXY says otherwise: the child's token requests would fail there,
+// and take the server's secret to the proxy.
+func noProxy(getenv func(string) string) []string {
+	var env []string
+	for _, name := range [...]string{"NO_PROXY", "no_proxy"} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		if !slices.ContainsFunc(strings.Split(v, ","), func(e string) bool {
+			e = strings.TrimSpace(e)
+			return e == serverHost || e == "*"
+		}) {
+			v += "," + serverHost
+		}
+		env = append(env, name+"="+v)
+	}
+	if env == nil {
+		env = []string{"NO_PROXY=" + serverHost, "no_proxy=" + serverHost}
+	}
+	return env
 }
 
 // lookup returns getenv over a "NAME=value" list (the last entry wins).
