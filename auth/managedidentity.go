@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -29,13 +30,19 @@ const (
 // this process.
 var ErrNoManagedIdentity = errors.New("no managed identity endpoint: " + envIdentityEndpoint + " and " + envIdentityHeader + " are not set")
 
+// ErrExecServer says IDENTITY_ENDPOINT is the credential server of an
+// `azc exec` this process runs under, serving that exec's context, where a
+// managed identity's token was asked for: its tokens are not the managed
+// identity's.
+var ErrExecServer = errors.New(envIdentityEndpoint + " points at the credential server of the `azc exec` this runs under, which serves that exec's context, not this machine's managed identity: use the managed identity outside that azc exec")
+
 // managedIdentityToken asks the App Service endpoint for a token for scope.
 func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environment, acct profile.Account, scope string) (Token, error) {
-	endpoint, header := m.cfg.Getenv(envIdentityEndpoint), m.cfg.Getenv(envIdentityHeader)
-	if endpoint == "" || header == "" {
+	addr, header := m.cfg.Getenv(envIdentityEndpoint), m.cfg.Getenv(envIdentityHeader)
+	if addr == "" || header == "" {
 		return Token{}, ErrNoManagedIdentity
 	}
-	u, err := url.Parse(endpoint)
+	u, err := url.Parse(addr)
 	if err != nil {
 		return Token{}, fmt.Errorf("managed identity endpoint is not a URL: %w", err)
 	}
@@ -63,6 +70,12 @@ func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environm
 		return Token{}, fmt.Errorf("managed identity endpoint: %w", redactURLError(err))
 	}
 	defer drain(resp.Body)
+	if v := resp.Header.Get(endpoint.AccountHeader); v != "" {
+		// an azc exec's server: it serves this account, or another one
+		if served, err := url.QueryUnescape(v); err != nil || served != acct.Key() {
+			return Token{}, ErrExecServer
+		}
+	}
 	if resp.StatusCode != http.StatusOK {
 		return Token{}, fmt.Errorf("managed identity endpoint answered %s", resp.Status)
 	}

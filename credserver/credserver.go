@@ -89,6 +89,10 @@ type Options struct {
 	// the "secret" header; the az CLI 2.45 that Debian ships) and adds
 	// APPSETTING_WEBSITE_SITE_NAME, MSI_ENDPOINT and MSI_SECRET to Env.
 	LegacyMSI bool
+	// Account is the key (profile.Account.Key) of the served account,
+	// given in every answer to a request that presented the secret
+	// (endpoint.AccountHeader). Empty: no such header.
+	Account string
 	// Identity names the served identity for the selectors a request may
 	// carry. A selector that does not name it is refused with 400, as App
 	// Service refuses an identity it does not have.

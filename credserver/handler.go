@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azcontext/azc/credserver/endpoint"
 	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/secret"
 )
@@ -51,6 +52,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(status)
 		return
+	}
+	if s.opts.Account != "" {
+		w.Header().Set(endpoint.AccountHeader, url.QueryEscape(s.opts.Account))
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {

@@ -543,6 +543,23 @@ print(json.load(urllib.request.urlopen(req))["access_token"])`
 	if claims := jwtClaims(t, strings.TrimSpace(got)); claims["upn"] != emulator.DefaultUser {
 		t.Fatalf("the child's token: %v", claims)
 	}
+
+	// The managed identity's token in the child of an exec of the user is not the user's:
+	// IDENTITY_ENDPOINT there is the exec's server, which names the account it serves. In
+	// an exec of the managed identity itself, its token comes from the server.
+	mi := []string{"IDENTITY_ENDPOINT=" + e.info.ManagedIdentity, "IDENTITY_HEADER=" + string(header)}
+	r := run(t, append(slices.Clone(env), mi...), "", bin.azc, "exec", "-c", accounts[emulator.DefaultUser], "--",
+		bin.azc, "token", "-c", accounts["systemAssignedIdentity"], "-o", "json")
+	if r.err == nil || !strings.Contains(r.stderr, "outside that azc exec") {
+		t.Fatalf("azc token -c %q in an exec of %s: %v\nstdout of %d bytes\nstderr: %s", accounts["systemAssignedIdentity"], emulator.DefaultUser, r.err, len(r.stdout), r.stderr)
+	}
+	var tok struct{ AccessToken string }
+	if err := json.Unmarshal([]byte(azc(mi, "", "exec", "-c", accounts["systemAssignedIdentity"], "--", bin.azc, "token", "-o", "json")), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if claims := jwtClaims(t, tok.AccessToken); claims["upn"] != nil {
+		t.Fatalf("azc token in an exec of the managed identity: a user's token (%v)", claims["upn"])
+	}
 }
 
 func jwtClaims(t *testing.T, token string) map[string]any {

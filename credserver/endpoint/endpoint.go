@@ -16,6 +16,15 @@ import (
 	"github.com/azcontext/azc/secret"
 )
 
+// AccountHeader is the header of every answer a credential server gives
+// a request that presented its secret: the key (profile.Account.Key) of
+// the account it serves, query-escaped. An azc the child runs, asked for
+// a managed identity's token, finds IDENTITY_ENDPOINT pointing at the
+// server, and tells by it whether the server serves that identity or
+// another account, whose tokens it must not take for the managed
+// identity's.
+const AccountHeader = "X-Azc-Account"
+
 // Endpoint is a credential server's address and secret.
 type Endpoint struct {
 	// Host is "127.0.0.1:<port>", the only Host header the server accepts.

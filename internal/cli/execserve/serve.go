@@ -76,6 +76,7 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 		Source:        warnOnError(refuseSignedOut(credserver.CredentialSource(cred, c.Tenant.ID)), f.IOStreams),
 		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
 		LegacyMSI:     spec.LegacyMSI,
+		Account:       acct.Key(),
 		Identity:      identity(acct, oid),
 		Logger:        f.Logger.With(slog.String("context", c.Name)),
 		Now:           f.Now,
