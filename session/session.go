@@ -275,8 +275,31 @@ func readOwner(dir string) (Owner, error) {
 }
 
 // Check looks at the files of the session's store as credstore's Check
-// does, without changing any (`azc doctor`).
-func (s *Session) Check() (credstore.FileReport, error) { return s.store.Check() }
+// does, without changing any (`azc doctor`). A damaged blob of the
+// session's own state (its profile, its selections) is reported as
+// ErrDamaged, whose way out is a new session: no sign-out mends it. One of
+// an account the session's profile names is a *credstore.CorruptError
+// with the account's key, as the session's Blobs name it.
+func (s *Session) Check() (credstore.FileReport, error) {
+	keys := []string{profileKey, selectionKey}
+	if p, err := s.Load(); err == nil {
+		for _, a := range p.Accounts {
+			keys = append(keys, blobPrefix+a.Key())
+		}
+	}
+	r, err := s.store.Check(keys...)
+	for i, e := range r.Damaged {
+		var ce *credstore.CorruptError
+		switch {
+		case !errors.As(e, &ce):
+		case ce.Key == profileKey || ce.Key == selectionKey:
+			r.Damaged[i] = s.wrap(e)
+		case strings.HasPrefix(ce.Key, blobPrefix):
+			r.Damaged[i] = named(e, strings.TrimPrefix(ce.Key, blobPrefix))
+		}
+	}
+	return r, err
+}
 
 // StoreDir is the directory of the session's credential store, in Dir.
 func (s *Session) StoreDir() string { return s.store.Dir() }

@@ -389,6 +389,11 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		add(name, "fail", "%s", failed(e))
 	}
 	for _, e := range fr.Damaged {
+		if errors.Is(e, session.ErrDamaged) {
+			// the session's own state: no sign-out mends it
+			add(name, "fail", "%s", failed(cmdutil.SessionError(e)))
+			continue
+		}
 		if ce := (*credstore.CorruptError)(nil); errors.As(e, &ce) && ce.Key != "" {
 			// a blob of an account the profile names, which failed its
 			// authentication: its logout names the account

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -682,4 +683,82 @@ func TestDoctorNamesTheAccountsWhoseDataKeyIsGone(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("doctor's current context (-want +got):\n%s", diff)
 	}
+}
+
+// TestDoctorGivesEachDamagedSessionBlobItsWayOut: a damaged blob of the
+// session's own state (its profile, its selection) fails "session files"
+// with the way out of a damaged session, a new one: the hint was
+// `azc logout --scope process`, which fails there as every command does.
+// A damaged blob of an account the session's profile names gets that
+// account's logout: a bare one signs out the current context's account,
+// which may be another.
+func TestDoctorGivesEachDamagedSessionBlobItsWayOut(t *testing.T) {
+	t.Parallel()
+	const acct = "azurecloud|t|a@example.com"
+	for name, damage := range map[string]func(t *testing.T, sess *session.Session) string{
+		"its profile": func(t *testing.T, sess *session.Session) string { return "start a new session" },
+		"its selection": func(t *testing.T, sess *session.Session) string {
+			if err := sess.UpdateSelections(func(s *session.Selections) error {
+				s.Current = &session.Selection{Context: profile.Context{Name: "dev"}}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return "start a new session"
+		},
+		"an account's": func(t *testing.T, sess *session.Session) string {
+			if _, err := sess.Update(func(p *profile.Profile) error {
+				p.Accounts = append(p.Accounts, profile.Account{ID: "a@example.com", Type: profile.UserAccount, Environment: "azurecloud", HomeTenantID: "t"})
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := sess.Blobs().Put(acct, []byte("cache")); err != nil {
+				t.Fatal(err)
+			}
+			return "azc logout --scope process '" + acct + "'"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sess, _, err := session.New(t.TempDir(), os.Getpid())
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := blobFiles(t, sess.StoreDir())
+			want := damage(t, sess)
+			var target string
+			for _, p := range blobFiles(t, sess.StoreDir()) {
+				if !slices.Contains(before, p) || name == "its profile" {
+					target = p
+				}
+			}
+			if err := os.WriteFile(target, []byte("garbage"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var got []Check
+			sessionFiles(sess, func(name, status, format string, a ...any) {
+				got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+			})
+			if len(got) != 1 || got[0].Status != "fail" || !strings.Contains(got[0].Detail, target) || !strings.Contains(got[0].Detail, want) {
+				t.Errorf("doctor's session files %+v: want one fail line naming %s and %q", got, target, want)
+			}
+		})
+	}
+}
+
+// blobFiles lists the blob files of the credential store in dir.
+func blobFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if len(e.Name()) == 64 {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
 }
