@@ -85,10 +85,8 @@ type Session struct {
 // AZC_CONFIG_DIR is: after a cd it would name another directory, where
 // the shell's commands would find no session.
 func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
-	if !filepath.IsAbs(runtimeDir) {
-		return nil, secret.String{}, fmt.Errorf("new session: %w", &profile.UnsafePathError{Path: runtimeDir,
-			Problem: "is not an absolute path, so it would name another directory after a cd",
-			Fix:     "set TMPDIR to an absolute path, or point XDG_RUNTIME_DIR at a directory of your own (mode 700)"})
+	if err := checkAbsolute(runtimeDir); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
 	owner, err := OwnerOf(ownerPID)
 	if err != nil {
@@ -147,6 +145,35 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
 	return &Session{id: id, dir: dir, owner: owner, store: st}, formatEnv(id, key), nil
+}
+
+// checkAbsolute refuses a relative runtimeDir (New).
+func checkAbsolute(runtimeDir string) error {
+	if filepath.IsAbs(runtimeDir) {
+		return nil
+	}
+	return &profile.UnsafePathError{Path: runtimeDir,
+		Problem: "is not an absolute path, so it would name another directory after a cd",
+		Fix:     "set TMPDIR to an absolute path, or point XDG_RUNTIME_DIR at a directory of your own (mode 700)"}
+}
+
+// CheckRuntimeDir checks, without making anything, what New checks
+// before it makes a session under runtimeDir: the runtime directory and
+// azc's directories in it that exist (`azc doctor`, in a shell without a
+// session, says why none can start).
+func CheckRuntimeDir(runtimeDir string) error {
+	if err := checkAbsolute(runtimeDir); err != nil {
+		return err
+	}
+	for i, d := range []string{runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir)} {
+		if _, err := os.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err := checkDir(d, i == 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mkPrivate creates (0700) and checks (checkDirs) the runtime directory

@@ -489,8 +489,9 @@ func TestDoctorReportsTheDesktopsKeyStore(t *testing.T) {
 
 // TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo: a file where azc
 // keeps shell sessions ($XDG_RUNTIME_DIR/azc, or its sessions directory)
-// is named as a session start names it, with the way out, not only as
-// "sessions: open …: not a directory".
+// is named as a session start names it, with the way out, once, by the
+// session check of a shell without one, not only as "sessions: open …:
+// not a directory".
 func TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo(t *testing.T) {
 	t.Parallel()
 	for _, file := range []string{"azc", filepath.Join("azc", "sessions")} {
@@ -516,7 +517,7 @@ func TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo(t *testing.T) {
 				got = append(got, c.Name+": "+c.Detail)
 			}
 		}
-		want := "temporary files: " + path + " is not a directory; move " + path + " away; azc creates the directory"
+		want := "session: none in this shell, and none can start: " + path + " is not a directory; move " + path + " away; azc creates the directory"
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("a file at %s: doctor fails %q, want %q", file, got, want)
 		}
@@ -761,4 +762,51 @@ func blobFiles(t *testing.T, dir string) []string {
 		}
 	}
 	return out
+}
+
+// TestDoctorSaysWhyNoSessionCanStart: in a shell without a session, a
+// runtime directory that a session start refuses (others can write to it,
+// or to azc's directories in it) fails doctor's session check with the
+// reason and the way out; doctor said "ok: none in this shell (start one
+// with …)", a start that would fail.
+func TestDoctorSaysWhyNoSessionCanStart(t *testing.T) {
+	t.Parallel()
+	for name, mode := range map[string]map[string]os.FileMode{
+		"the runtime directory": {"": 0o777},
+		"its sessions":          {"": 0o700, "azc": 0o700, "azc/sessions": 0o755},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			run := t.TempDir()
+			for _, d := range []string{"", "azc", "azc/sessions"} {
+				m, ok := mode[d]
+				if !ok {
+					continue
+				}
+				if err := os.MkdirAll(filepath.Join(run, d), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(filepath.Join(run, d), m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := map[string]string{"AZC_CONFIG_DIR": t.TempDir(), "XDG_RUNTIME_DIR": run}
+			ios, _, _, _ := cmdutil.Test()
+			f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+			_, _, startErr := session.New(run, os.Getpid())
+			if startErr == nil {
+				t.Fatal("a session start in the refused runtime directory succeeded")
+			}
+			var got []string
+			for _, c := range diagnose(f).Checks {
+				if c.Status != "ok" {
+					got = append(got, c.Name+": "+c.Detail)
+				}
+			}
+			msg := strings.TrimPrefix(startErr.Error(), "new session: ")
+			if len(got) != 1 || !strings.HasPrefix(got[0], "session: ") || !strings.Contains(got[0], msg) {
+				t.Errorf("doctor's problems %q, want one session check naming %q", got, msg)
+			}
+		})
+	}
 }
