@@ -340,7 +340,18 @@ func (s *Session) Dir() string { return s.dir }
 // Owner is the process the session belongs to.
 func (s *Session) Owner() Owner { return s.owner }
 
+// inRuntimeDir is err, with XDG_RUNTIME_DIR, which chose the session's
+// directory, as the variable the hint of an *profile.UnwritableError
+// names.
+func inRuntimeDir(err error) error {
+	if uw := (*profile.UnwritableError)(nil); errors.As(err, &uw) {
+		uw.Variable = "XDG_RUNTIME_DIR"
+	}
+	return err
+}
+
 func (s *Session) wrap(err error) error {
+	err = inRuntimeDir(err)
 	if errors.Is(err, credstore.ErrKeyLost) {
 		return fmt.Errorf("session %s: %w", s.id, ErrWrongKey)
 	}
@@ -440,9 +451,9 @@ func (b blobs) Get(key string) ([]byte, error) {
 	return data, named(err, key)
 }
 
-func (b blobs) Put(key string, data []byte) error { return b.st.Put(blobPrefix+key, data) }
+func (b blobs) Put(key string, data []byte) error { return named(b.st.Put(blobPrefix+key, data), key) }
 
-func (b blobs) Delete(key string) error { return b.st.Delete(blobPrefix + key) }
+func (b blobs) Delete(key string) error { return named(b.st.Delete(blobPrefix+key), key) }
 
 func (b blobs) Update(key string, fn func(old []byte) ([]byte, error)) error {
 	return named(b.st.Update(blobPrefix+key, fn), key)
@@ -451,7 +462,8 @@ func (b blobs) Update(key string, fn func(old []byte) ([]byte, error)) error {
 // named is err, when it is the *credstore.CorruptError or
 // *credstore.KeyLostError of key's blob (as Store.Get returns them), with
 // the caller's key: the way out of a damaged blob, `azc logout KEY`, knows
-// the account's key, not the name the session stores its blob under.
+// the account's key, not the name the session stores its blob under. Any
+// other err is inRuntimeDir's.
 func named(err error, key string) error {
 	if ce, ok := err.(*credstore.CorruptError); ok && ce.Key == blobPrefix+key {
 		c := *ce
@@ -463,11 +475,12 @@ func named(err error, key string) error {
 		k.Key = key
 		return &k
 	}
-	return err
+	return inRuntimeDir(err)
 }
 
 func (b blobs) Lock(ctx context.Context, key string) (func(), error) {
-	return b.st.Lock(ctx, blobPrefix+key)
+	unlock, err := b.st.Lock(ctx, blobPrefix+key)
+	return unlock, named(err, key)
 }
 
 // StoppedCreations returns the hidden directories of session creations
