@@ -627,17 +627,7 @@ func TestRemovingAContextOfBothScopesRemovesItFromBoth(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st, sess := scopeState(t)
-			dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
-			x := profile.Context{Name: "x", Account: dave.Key(), Tenant: profile.Tenant{ID: "t"}, Subscription: &profile.Subscription{ID: "s", Name: "x"}}
-			for _, scope := range []profile.Scope{profile.ScopeUser, profile.ScopeProcess} {
-				if _, err := st.SetContext(scope, x, azc.SetOptions{Account: &dave}); err != nil {
-					t.Fatalf("SetContext(%d, x): %v", scope, err)
-				}
-			}
-			if sp, err := sess.Load(); err != nil || len(sp.Contexts) != 1 || sp.Contexts[0].Name != "x" {
-				t.Fatalf("session before the removal: %+v, %v; want its own x", sp, err)
-			}
+			st := standingIn(t)
 			if _, err := st.RemoveContexts(tc.scope, []string{"x"}); err != nil {
 				t.Fatalf("RemoveContexts(%d, x): %v", tc.scope, err)
 			}
@@ -671,14 +661,7 @@ func TestRenamingAContextOfBothScopesRenamesItInBoth(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st, _ := scopeState(t)
-			dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
-			x := profile.Context{Name: "x", Account: dave.Key(), Tenant: profile.Tenant{ID: "t"}, Subscription: &profile.Subscription{ID: "s", Name: "sub"}}
-			for _, scope := range []profile.Scope{profile.ScopeUser, profile.ScopeProcess} {
-				if _, err := st.SetContext(scope, x, azc.SetOptions{Account: &dave}); err != nil {
-					t.Fatalf("SetContext(%d, x): %v", scope, err)
-				}
-			}
+			st := standingIn(t)
 			if _, err := st.RenameContext(tc.scope, "x", "y", false); err != nil {
 				t.Fatalf("RenameContext(%d, x, y): %v", tc.scope, err)
 			}
@@ -702,4 +685,23 @@ func TestRenamingAContextOfBothScopesRenamesItInBoth(t *testing.T) {
 			}
 		})
 	}
+}
+
+// standingIn opens a state directory with a session attached, whose
+// profile and session each hold a context x of one identity: the
+// session's stands for the profile's in the shell.
+func standingIn(t *testing.T) *azc.State {
+	t.Helper()
+	st, sess := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	x := profile.Context{Name: "x", Account: dave.Key(), Tenant: profile.Tenant{ID: "t"}, Subscription: &profile.Subscription{ID: "s", Name: "sub"}}
+	for _, scope := range []profile.Scope{profile.ScopeUser, profile.ScopeProcess} {
+		if _, err := st.SetContext(scope, x, azc.SetOptions{Account: &dave}); err != nil {
+			t.Fatalf("SetContext(%d, x): %v", scope, err)
+		}
+	}
+	if sp, err := sess.Load(); err != nil || len(sp.Contexts) != 1 || sp.Contexts[0].Name != "x" {
+		t.Fatalf("session: %+v, %v; want its own x", sp, err)
+	}
+	return st
 }
