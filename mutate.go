@@ -737,6 +737,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	}
 	res := &SetResult{}
 	stored := "" // the name the context has in scope, as fn left it
+	var wrote profile.Context
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
 		res.Created, res.Replaced = false, profile.Removal{}
 		want := c
@@ -799,13 +800,18 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			res.Created = true
 		}
 		setDefaultName(p, want.Name)
-		stored = want.Name
+		stored, wrote = want.Name, want
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	res.Change = *ch
+	if scope == profile.ScopeUser && s.session != nil {
+		if err := s.standInTakes(wrote); err != nil {
+			return nil, err
+		}
+	}
 	// the name it got (keepApart may have changed it) and, in the user
 	// scope, the shell's selection of it
 	l, err := s.lookupAt(scope)
@@ -836,6 +842,37 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 		res.Selected = got.Name
 	}
 	return res, nil
+}
+
+// standInTakes gives the session's context of c's name and identity, the
+// one that stands for c in the shell, what c, a context a change in the
+// user scope wrote to the profile, now holds: that scope is the shell's and
+// the profile's (Azure PowerShell's CurrentUser: the process and the
+// disk). It writes nothing when the session has no such context.
+func (s *State) standInTakes(c profile.Context) error {
+	standIn := func(p *profile.Profile) int {
+		if i := indexName(p, c.Name); i >= 0 && p.Contexts[i].SameIdentity(&c) {
+			return i
+		}
+		return -1
+	}
+	sp, err := s.session.Load()
+	if err != nil {
+		return sessionError(err)
+	}
+	if standIn(sp) < 0 {
+		return nil
+	}
+	_, err = s.session.Update(func(p *profile.Profile) error {
+		if i := standIn(p); i >= 0 {
+			p.Contexts[i] = c.Clone()
+		}
+		return nil
+	})
+	if err != nil {
+		return sessionError(err)
+	}
+	return nil
 }
 
 // promote moves the session's context c to the profile as newName (see

@@ -705,3 +705,46 @@ func standingIn(t *testing.T) *azc.State {
 	}
 	return st
 }
+
+// TestSettingAContextOfBothScopesSetsItInBoth: `context set` in the user
+// scope of a context whose session context stands for it in the shell
+// changes both, as Azure PowerShell's CurrentUser changes the process and
+// the disk: only the profile's changed, and the shell went on using (and
+// set reported) the session's as it was. In the process scope only the
+// session's changes.
+func TestSettingAContextOfBothScopesSetsItInBoth(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		scope     profile.Scope
+		inProfile string // the profile's storage account after the set
+	}{
+		{"the user scope", profile.ScopeUser, "sa"},
+		{"the process scope", profile.ScopeProcess, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := standingIn(t)
+			c, err := st.Resolve("x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.StorageAccount = "sa"
+			props := func(map[string]string) (map[string]string, error) { return map[string]string{"team": "x"}, nil }
+			res, err := st.SetContext(tc.scope, *c, azc.SetOptions{Properties: props})
+			if err != nil {
+				t.Fatalf("SetContext(%d, x): %v", tc.scope, err)
+			}
+			if res.Context.StorageAccount != "sa" || res.Context.Properties["team"] != "x" {
+				t.Errorf("SetContext reports %+v; want the storage account and the property set", res.Context)
+			}
+			if got, err := st.Resolve("x"); err != nil || got.StorageAccount != "sa" || got.Properties["team"] != "x" {
+				t.Errorf("the shell's x after the set: %+v, %v; want the storage account and the property set", got, err)
+			}
+			p, err := st.Store().Load()
+			if err != nil || len(p.Contexts) != 1 || p.Contexts[0].StorageAccount != tc.inProfile {
+				t.Errorf("profile after the set: %+v, %v; want x with storage account %q", p, err, tc.inProfile)
+			}
+		})
+	}
+}
