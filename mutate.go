@@ -260,7 +260,9 @@ type removal struct {
 // where sorts the contexts refs name, for a removal asked of scope
 // (lookupAt), into the ones the profile holds, the ones the session
 // holds, and the shell's own copy of its selection; in the process
-// scope, a context of the profile is a *ScopeError.
+// scope, a context of the profile is a *ScopeError. Out of any other
+// scope a session context goes with the profile context of its name and
+// identity, which it stands for in the shell.
 func (s *State) where(scope profile.Scope, refs []string) (removal, error) {
 	if scope == profile.ScopeProcess && s.session == nil {
 		return removal{}, ErrNoSession
@@ -284,6 +286,22 @@ func (s *State) where(scope profile.Scope, refs []string) (removal, error) {
 			t.Default = sameName(c.Name, l.head.DefaultContext)
 		default:
 			r.sess = append(r.sess, c.Name)
+			if scope == profile.ScopeProcess || l.user == nil {
+				break
+			}
+			// out of the user scope, which is the shell's and the
+			// profile's (Azure PowerShell's CurrentUser: the process and
+			// the disk), goes the profile's context it stands for too
+			if i := l.user.NameIndex(c.Name); i >= 0 {
+				uc, err := l.user.Context(i)
+				if err != nil {
+					return removal{}, err
+				}
+				if uc.SameIdentity(c) {
+					r.user = append(r.user, uc.Name)
+					t.Default = sameName(uc.Name, l.head.DefaultContext)
+				}
+			}
 		}
 		r.targets = append(r.targets, t)
 	}
@@ -412,10 +430,15 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 		return nil, &OtherScopeNameError{Name: o.Name}
 	}
 	out := &Renamed{Old: c.Name, Scope: into}
+	// out of the user scope, which is the shell's and the profile's (as
+	// where removes it), the profile's context a session context stands
+	// for is renamed with it, unless the profile has a context of the new
+	// name: one the rename does not replace
+	standsFor := scope != profile.ScopeProcess && where == profile.ScopeProcess && l.user != nil && l.user.NameIndex(c.Name) >= 0
 	if into != where {
 		// Renamed into the user scope: the session's context moves to the
 		// profile, with its account and its tokens.
-		out.Replaced, err = s.promote(l, c, newName, force)
+		out.Replaced, err = s.promote(l, c, newName, force, standsFor)
 		out.Moved = err == nil
 	} else {
 		_, err = s.Update(where, func(p *profile.Profile) error {
@@ -423,6 +446,12 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 			out.Replaced, err = p.RenameContext(c.Name, newName, force)
 			return err
 		})
+		if err == nil && standsFor {
+			_, err = s.store.Update(func(p *profile.Profile) error {
+				renameStandIn(p, c, newName)
+				return nil
+			})
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -482,6 +511,18 @@ func (s *State) renameTarget(l *lookup, scope profile.Scope, ref string) (c *pro
 		into = profile.ScopeUser
 	}
 	return c, where, into, nil
+}
+
+// renameStandIn renames p's context of c's name and identity, the one a
+// session context c stands for, to newName, the default following, when
+// p has no other context called newName; it reports whether it did.
+func renameStandIn(p *profile.Profile, c *profile.Context, newName string) bool {
+	i := indexName(p, c.Name)
+	if j := indexName(p, newName); i < 0 || !p.Contexts[i].SameIdentity(c) || j >= 0 && j != i {
+		return false
+	}
+	_, err := p.RenameContext(p.Contexts[i].Name, newName, false)
+	return err == nil
 }
 
 // renameCopy renames c, the shell's own copy of its selection, to newName
@@ -696,6 +737,7 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	}
 	res := &SetResult{}
 	stored := "" // the name the context has in scope, as fn left it
+	var wrote profile.Context
 	ch, err := s.Change(scope, func(p *profile.Profile) error {
 		res.Created, res.Replaced = false, profile.Removal{}
 		want := c
@@ -758,13 +800,18 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 			res.Created = true
 		}
 		setDefaultName(p, want.Name)
-		stored = want.Name
+		stored, wrote = want.Name, want
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	res.Change = *ch
+	if scope == profile.ScopeUser && s.session != nil {
+		if err := s.standInTakes(wrote); err != nil {
+			return nil, err
+		}
+	}
 	// the name it got (keepApart may have changed it) and, in the user
 	// scope, the shell's selection of it
 	l, err := s.lookupAt(scope)
@@ -797,9 +844,40 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 	return res, nil
 }
 
+// standInTakes gives the session's context of c's name and identity, the
+// one that stands for c in the shell, what c, a context a change in the
+// user scope wrote to the profile, now holds: that scope is the shell's and
+// the profile's (Azure PowerShell's CurrentUser: the process and the
+// disk). It writes nothing when the session has no such context.
+func (s *State) standInTakes(c profile.Context) error {
+	standIn := func(p *profile.Profile) int {
+		if i := indexName(p, c.Name); i >= 0 && p.Contexts[i].SameIdentity(&c) {
+			return i
+		}
+		return -1
+	}
+	sp, err := s.session.Load()
+	if err != nil {
+		return sessionError(err)
+	}
+	if standIn(sp) < 0 {
+		return nil
+	}
+	_, err = s.session.Update(func(p *profile.Profile) error {
+		if i := standIn(p); i >= 0 {
+			p.Contexts[i] = c.Clone()
+		}
+		return nil
+	})
+	if err != nil {
+		return sessionError(err)
+	}
+	return nil
+}
+
 // promote moves the session's context c to the profile as newName (see
 // RenameContext), tokens first.
-func (s *State) promote(l *lookup, c *profile.Context, newName string, force bool) (profile.Removal, error) {
+func (s *State) promote(l *lookup, c *profile.Context, newName string, force, standsFor bool) (profile.Removal, error) {
 	var rem profile.Removal
 	if err := profile.CheckName(newName); err != nil {
 		return rem, err
@@ -825,6 +903,9 @@ func (s *State) promote(l *lookup, c *profile.Context, newName string, force boo
 				return err
 			}
 			rem, i = r, -1
+		}
+		if i < 0 && standsFor && renameStandIn(p, c, newName) {
+			i = indexName(p, newName)
 		}
 		if acct != nil && p.Account(acct.Key()) == nil {
 			p.UpsertAccount(*acct)

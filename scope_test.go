@@ -604,3 +604,147 @@ func TestASessionContextOfAUserAccountKeepsTheUsersTokensWhenAutosaveGoesOff(t *
 		}
 	}
 }
+
+// TestRemovingAContextOfBothScopesRemovesItFromBoth: a session context
+// stands for the profile context of its name and identity (a sign-in in
+// the shell of an account the profile holds); removing it with autosave on
+// (scope 0) or --scope user removes it from both, as Azure PowerShell's
+// CurrentUser scope removes from the process and the disk. Only the
+// session's went: the profile's came back into the shell's view under the
+// name the command said it removed. --scope process removes the session's
+// alone.
+func TestRemovingAContextOfBothScopesRemovesItFromBoth(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		scope     profile.Scope
+		userLeft  int
+		stillSeen bool
+	}{
+		{"autosave on", 0, 0, false},
+		{"the user scope", profile.ScopeUser, 0, false},
+		{"the process scope", profile.ScopeProcess, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := standingIn(t)
+			if _, err := st.RemoveContexts(tc.scope, []string{"x"}); err != nil {
+				t.Fatalf("RemoveContexts(%d, x): %v", tc.scope, err)
+			}
+			if p, err := st.Store().Load(); err != nil || len(p.Contexts) != tc.userLeft {
+				t.Errorf("profile after the removal: %+v, %v; want %d contexts", p, err, tc.userLeft)
+			}
+			var nf *profile.NotFoundError
+			if _, err := st.Resolve("x"); tc.stillSeen == errors.As(err, &nf) {
+				t.Errorf("Resolve(x) after the removal: %v; want it seen: %v", err, tc.stillSeen)
+			}
+		})
+	}
+}
+
+// TestRenamingAContextOfBothScopesRenamesItInBoth: a session context that
+// stands for the profile context of its name and identity, renamed with
+// autosave on (scope 0) or --scope user, is renamed in both scopes, as
+// Azure PowerShell's CurrentUser renames in the process and on the disk:
+// only the session's was, and the profile's came back into the shell's
+// view under the old name. --scope process renames the session's alone.
+func TestRenamingAContextOfBothScopesRenamesItInBoth(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		scope    profile.Scope
+		userLeft []string
+	}{
+		{"autosave on", 0, []string{"y"}},
+		{"the user scope", profile.ScopeUser, []string{"y"}},
+		{"the process scope", profile.ScopeProcess, []string{"x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := standingIn(t)
+			if _, err := st.RenameContext(tc.scope, "x", "y", false); err != nil {
+				t.Fatalf("RenameContext(%d, x, y): %v", tc.scope, err)
+			}
+			p, err := st.Store().Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range p.Contexts {
+				names = append(names, c.Name)
+			}
+			if !slices.Equal(names, tc.userLeft) || p.DefaultContext != tc.userLeft[0] {
+				t.Errorf("profile after the rename: %q, default %q; want %q, the default following", names, p.DefaultContext, tc.userLeft)
+			}
+			if c, err := st.Resolve(""); err != nil || c.Name != "y" {
+				t.Errorf("the shell's context after the rename: %+v, %v; want y", c, err)
+			}
+			var nf *profile.NotFoundError
+			if _, err := st.Resolve("x"); (tc.scope == profile.ScopeProcess) == errors.As(err, &nf) {
+				t.Errorf("Resolve(x) after the rename: %v", err)
+			}
+		})
+	}
+}
+
+// standingIn opens a state directory with a session attached, whose
+// profile and session each hold a context x of one identity: the
+// session's stands for the profile's in the shell.
+func standingIn(t *testing.T) *azc.State {
+	t.Helper()
+	st, sess := scopeState(t)
+	dave := profile.Account{ID: "dave@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: "contoso"}
+	x := profile.Context{Name: "x", Account: dave.Key(), Tenant: profile.Tenant{ID: "t"}, Subscription: &profile.Subscription{ID: "s", Name: "sub"}}
+	for _, scope := range []profile.Scope{profile.ScopeUser, profile.ScopeProcess} {
+		if _, err := st.SetContext(scope, x, azc.SetOptions{Account: &dave}); err != nil {
+			t.Fatalf("SetContext(%d, x): %v", scope, err)
+		}
+	}
+	if sp, err := sess.Load(); err != nil || len(sp.Contexts) != 1 || sp.Contexts[0].Name != "x" {
+		t.Fatalf("session: %+v, %v; want its own x", sp, err)
+	}
+	return st
+}
+
+// TestSettingAContextOfBothScopesSetsItInBoth: `context set` in the user
+// scope of a context whose session context stands for it in the shell
+// changes both, as Azure PowerShell's CurrentUser changes the process and
+// the disk: only the profile's changed, and the shell went on using (and
+// set reported) the session's as it was. In the process scope only the
+// session's changes.
+func TestSettingAContextOfBothScopesSetsItInBoth(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		scope     profile.Scope
+		inProfile string // the profile's storage account after the set
+	}{
+		{"the user scope", profile.ScopeUser, "sa"},
+		{"the process scope", profile.ScopeProcess, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := standingIn(t)
+			c, err := st.Resolve("x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.StorageAccount = "sa"
+			props := func(map[string]string) (map[string]string, error) { return map[string]string{"team": "x"}, nil }
+			res, err := st.SetContext(tc.scope, *c, azc.SetOptions{Properties: props})
+			if err != nil {
+				t.Fatalf("SetContext(%d, x): %v", tc.scope, err)
+			}
+			if res.Context.StorageAccount != "sa" || res.Context.Properties["team"] != "x" {
+				t.Errorf("SetContext reports %+v; want the storage account and the property set", res.Context)
+			}
+			if got, err := st.Resolve("x"); err != nil || got.StorageAccount != "sa" || got.Properties["team"] != "x" {
+				t.Errorf("the shell's x after the set: %+v, %v; want the storage account and the property set", got, err)
+			}
+			p, err := st.Store().Load()
+			if err != nil || len(p.Contexts) != 1 || p.Contexts[0].StorageAccount != tc.inProfile {
+				t.Errorf("profile after the set: %+v, %v; want x with storage account %q", p, err, tc.inProfile)
+			}
+		})
+	}
+}

@@ -303,7 +303,10 @@ type UnwritableError struct {
 	Dir        string // the directory that cannot be written
 	ReadOnlyFS bool   // Dir is on a read-only file system
 	Exists     bool   // Path is there: azc could not open it for writing
-	Err        error
+	// Variable is the environment variable that chose the directory, for
+	// the hint; "" means AZC_CONFIG_DIR.
+	Variable string
+	Err      error
 }
 
 func (e *UnwritableError) Error() string {
@@ -326,7 +329,11 @@ func (e *UnwritableError) Hint() string {
 	if e.ReadOnlyFS {
 		fix = "mount it read-write"
 	}
-	return fmt.Sprintf("%s, or set AZC_CONFIG_DIR to a directory you can write; commands that only read work as they are", fix)
+	v := e.Variable
+	if v == "" {
+		v = "AZC_CONFIG_DIR"
+	}
+	return fmt.Sprintf("%s, or set %s to a directory you can write; commands that only read work as they are", fix, v)
 }
 
 // Unwritable is err, the failure to create or change path, as an

@@ -85,10 +85,8 @@ type Session struct {
 // AZC_CONFIG_DIR is: after a cd it would name another directory, where
 // the shell's commands would find no session.
 func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
-	if !filepath.IsAbs(runtimeDir) {
-		return nil, secret.String{}, fmt.Errorf("new session: %w", &profile.UnsafePathError{Path: runtimeDir,
-			Problem: "is not an absolute path, so it would name another directory after a cd",
-			Fix:     "set TMPDIR to an absolute path, or point XDG_RUNTIME_DIR at a directory of your own (mode 700)"})
+	if err := checkAbsolute(runtimeDir); err != nil {
+		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
 	owner, err := OwnerOf(ownerPID)
 	if err != nil {
@@ -147,6 +145,35 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
 	return &Session{id: id, dir: dir, owner: owner, store: st}, formatEnv(id, key), nil
+}
+
+// checkAbsolute refuses a relative runtimeDir (New).
+func checkAbsolute(runtimeDir string) error {
+	if filepath.IsAbs(runtimeDir) {
+		return nil
+	}
+	return &profile.UnsafePathError{Path: runtimeDir,
+		Problem: "is not an absolute path, so it would name another directory after a cd",
+		Fix:     "set TMPDIR to an absolute path, or point XDG_RUNTIME_DIR at a directory of your own (mode 700)"}
+}
+
+// CheckRuntimeDir checks, without making anything, what New checks
+// before it makes a session under runtimeDir: the runtime directory and
+// azc's directories in it that exist (`azc doctor`, in a shell without a
+// session, says why none can start).
+func CheckRuntimeDir(runtimeDir string) error {
+	if err := checkAbsolute(runtimeDir); err != nil {
+		return err
+	}
+	for i, d := range []string{runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir)} {
+		if _, err := os.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err := checkDir(d, i == 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mkPrivate creates (0700) and checks (checkDirs) the runtime directory
@@ -275,8 +302,31 @@ func readOwner(dir string) (Owner, error) {
 }
 
 // Check looks at the files of the session's store as credstore's Check
-// does, without changing any (`azc doctor`).
-func (s *Session) Check() (credstore.FileReport, error) { return s.store.Check() }
+// does, without changing any (`azc doctor`). A damaged blob of the
+// session's own state (its profile, its selections) is reported as
+// ErrDamaged, whose way out is a new session: no sign-out mends it. One of
+// an account the session's profile names is a *credstore.CorruptError
+// with the account's key, as the session's Blobs name it.
+func (s *Session) Check() (credstore.FileReport, error) {
+	keys := []string{profileKey, selectionKey}
+	if p, err := s.Load(); err == nil {
+		for _, a := range p.Accounts {
+			keys = append(keys, blobPrefix+a.Key())
+		}
+	}
+	r, err := s.store.Check(keys...)
+	for i, e := range r.Damaged {
+		var ce *credstore.CorruptError
+		switch {
+		case !errors.As(e, &ce):
+		case ce.Key == profileKey || ce.Key == selectionKey:
+			r.Damaged[i] = s.wrap(e)
+		case strings.HasPrefix(ce.Key, blobPrefix):
+			r.Damaged[i] = named(e, strings.TrimPrefix(ce.Key, blobPrefix))
+		}
+	}
+	return r, err
+}
 
 // StoreDir is the directory of the session's credential store, in Dir.
 func (s *Session) StoreDir() string { return s.store.Dir() }
@@ -290,7 +340,18 @@ func (s *Session) Dir() string { return s.dir }
 // Owner is the process the session belongs to.
 func (s *Session) Owner() Owner { return s.owner }
 
+// inRuntimeDir is err, with XDG_RUNTIME_DIR, which chose the session's
+// directory, as the variable the hint of an *profile.UnwritableError
+// names.
+func inRuntimeDir(err error) error {
+	if uw := (*profile.UnwritableError)(nil); errors.As(err, &uw) {
+		uw.Variable = "XDG_RUNTIME_DIR"
+	}
+	return err
+}
+
 func (s *Session) wrap(err error) error {
+	err = inRuntimeDir(err)
 	if errors.Is(err, credstore.ErrKeyLost) {
 		return fmt.Errorf("session %s: %w", s.id, ErrWrongKey)
 	}
@@ -390,9 +451,9 @@ func (b blobs) Get(key string) ([]byte, error) {
 	return data, named(err, key)
 }
 
-func (b blobs) Put(key string, data []byte) error { return b.st.Put(blobPrefix+key, data) }
+func (b blobs) Put(key string, data []byte) error { return named(b.st.Put(blobPrefix+key, data), key) }
 
-func (b blobs) Delete(key string) error { return b.st.Delete(blobPrefix + key) }
+func (b blobs) Delete(key string) error { return named(b.st.Delete(blobPrefix+key), key) }
 
 func (b blobs) Update(key string, fn func(old []byte) ([]byte, error)) error {
 	return named(b.st.Update(blobPrefix+key, fn), key)
@@ -401,7 +462,8 @@ func (b blobs) Update(key string, fn func(old []byte) ([]byte, error)) error {
 // named is err, when it is the *credstore.CorruptError or
 // *credstore.KeyLostError of key's blob (as Store.Get returns them), with
 // the caller's key: the way out of a damaged blob, `azc logout KEY`, knows
-// the account's key, not the name the session stores its blob under.
+// the account's key, not the name the session stores its blob under. Any
+// other err is inRuntimeDir's.
 func named(err error, key string) error {
 	if ce, ok := err.(*credstore.CorruptError); ok && ce.Key == blobPrefix+key {
 		c := *ce
@@ -413,11 +475,12 @@ func named(err error, key string) error {
 		k.Key = key
 		return &k
 	}
-	return err
+	return inRuntimeDir(err)
 }
 
 func (b blobs) Lock(ctx context.Context, key string) (func(), error) {
-	return b.st.Lock(ctx, blobPrefix+key)
+	unlock, err := b.st.Lock(ctx, blobPrefix+key)
+	return unlock, named(err, key)
 }
 
 // StoppedCreations returns the hidden directories of session creations

@@ -228,8 +228,14 @@ func diagnose(f *cmdutil.Factory) *Report {
 	}
 
 	// The session.
+	runtimeDir := r.RuntimeDir
 	switch v := f.Getenv("AZC_SESSION"); {
 	case v == "":
+		if err := session.CheckRuntimeDir(runtimeDir); err != nil {
+			add("session", "fail", "none in this shell, and none can start: %s", failed(err))
+			runtimeDir = "" // nor looked into for stopped creations
+			break
+		}
 		add("session", "ok", "none in this shell (start one with `eval \"$(azc init bash)\"` or `azc shell`)")
 	default:
 		sess, err := cmdutil.OpenSession(f)
@@ -272,7 +278,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 		}
 	}
 	if len(tempDirs) > 0 {
-		leftoverTemps(f.StateDir, tempDirs, r.RuntimeDir, f.Now(), add)
+		leftoverTemps(f.StateDir, tempDirs, runtimeDir, f.Now(), add)
 	}
 	if d := f.Getenv(depthEnv); d != "" && d != "0" {
 		add("azc shell", "ok", "inside `azc shell` (%s=%s)", depthEnv, d)
@@ -389,6 +395,11 @@ func storeFileProblems(name string, fr credstore.FileReport, err error, logout s
 		add(name, "fail", "%s", failed(e))
 	}
 	for _, e := range fr.Damaged {
+		if errors.Is(e, session.ErrDamaged) {
+			// the session's own state: no sign-out mends it
+			add(name, "fail", "%s", failed(cmdutil.SessionError(e)))
+			continue
+		}
 		if ce := (*credstore.CorruptError)(nil); errors.As(e, &ce) && ce.Key != "" {
 			// a blob of an account the profile names, which failed its
 			// authentication: its logout names the account
@@ -803,13 +814,16 @@ func unusedCredentials(cs *credstore.Store, stateDir string, p *profile.Profile,
 // write.
 //
 // It reports too each session creation under the runtime directory
-// runtimeDir stopped before it finished (session.StoppedCreations), which
+// runtimeDir ("": none to look into) stopped before it finished (session.StoppedCreations), which
 // the next session start removes once it is profile.StaleTempAge old.
 func leftoverTemps(stateDir string, dirs []string, runtimeDir string, now time.Time, add func(name, status, format string, a ...any)) {
 	n := 0
-	creations, err := session.StoppedCreations(runtimeDir)
-	if err != nil {
-		add("temporary files", "fail", "%s", failed(err))
+	var creations []profile.TempFile
+	if runtimeDir != "" {
+		var err error
+		if creations, err = session.StoppedCreations(runtimeDir); err != nil {
+			add("temporary files", "fail", "%s", failed(err))
+		}
 	}
 	for _, c := range creations {
 		n++

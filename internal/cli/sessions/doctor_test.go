@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -488,8 +489,9 @@ func TestDoctorReportsTheDesktopsKeyStore(t *testing.T) {
 
 // TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo: a file where azc
 // keeps shell sessions ($XDG_RUNTIME_DIR/azc, or its sessions directory)
-// is named as a session start names it, with the way out, not only as
-// "sessions: open …: not a directory".
+// is named as a session start names it, with the way out, once, by the
+// session check of a shell without one, not only as "sessions: open …:
+// not a directory".
 func TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo(t *testing.T) {
 	t.Parallel()
 	for _, file := range []string{"azc", filepath.Join("azc", "sessions")} {
@@ -515,7 +517,7 @@ func TestDoctorSaysWhatToDoWithAFileWhereTheSessionsGo(t *testing.T) {
 				got = append(got, c.Name+": "+c.Detail)
 			}
 		}
-		want := "temporary files: " + path + " is not a directory; move " + path + " away; azc creates the directory"
+		want := "session: none in this shell, and none can start: " + path + " is not a directory; move " + path + " away; azc creates the directory"
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("a file at %s: doctor fails %q, want %q", file, got, want)
 		}
@@ -681,5 +683,130 @@ func TestDoctorNamesTheAccountsWhoseDataKeyIsGone(t *testing.T) {
 	want = []Check{{Name: "current context", Status: "warn", Detail: "the context AZC_CONTEXT names, \"Dev\" uses account bob@example.com, which reads as signed out: its credentials were encrypted with a data key that is gone (see credential files), so it cannot get a token: sign it in again with `azc login --tenant t`, or set AZC_CONTEXT to another context"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("doctor's current context (-want +got):\n%s", diff)
+	}
+}
+
+// TestDoctorGivesEachDamagedSessionBlobItsWayOut: a damaged blob of the
+// session's own state (its profile, its selection) fails "session files"
+// with the way out of a damaged session, a new one: the hint was
+// `azc logout --scope process`, which fails there as every command does.
+// A damaged blob of an account the session's profile names gets that
+// account's logout: a bare one signs out the current context's account,
+// which may be another.
+func TestDoctorGivesEachDamagedSessionBlobItsWayOut(t *testing.T) {
+	t.Parallel()
+	const acct = "azurecloud|t|a@example.com"
+	for name, damage := range map[string]func(t *testing.T, sess *session.Session) string{
+		"its profile": func(t *testing.T, sess *session.Session) string { return "start a new session" },
+		"its selection": func(t *testing.T, sess *session.Session) string {
+			if err := sess.UpdateSelections(func(s *session.Selections) error {
+				s.Current = &session.Selection{Context: profile.Context{Name: "dev"}}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return "start a new session"
+		},
+		"an account's": func(t *testing.T, sess *session.Session) string {
+			if _, err := sess.Update(func(p *profile.Profile) error {
+				p.Accounts = append(p.Accounts, profile.Account{ID: "a@example.com", Type: profile.UserAccount, Environment: "azurecloud", HomeTenantID: "t"})
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := sess.Blobs().Put(acct, []byte("cache")); err != nil {
+				t.Fatal(err)
+			}
+			return "azc logout --scope process '" + acct + "'"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sess, _, err := session.New(t.TempDir(), os.Getpid())
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := blobFiles(t, sess.StoreDir())
+			want := damage(t, sess)
+			var target string
+			for _, p := range blobFiles(t, sess.StoreDir()) {
+				if !slices.Contains(before, p) || name == "its profile" {
+					target = p
+				}
+			}
+			if err := os.WriteFile(target, []byte("garbage"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var got []Check
+			sessionFiles(sess, func(name, status, format string, a ...any) {
+				got = append(got, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, a...)})
+			})
+			if len(got) != 1 || got[0].Status != "fail" || !strings.Contains(got[0].Detail, target) || !strings.Contains(got[0].Detail, want) {
+				t.Errorf("doctor's session files %+v: want one fail line naming %s and %q", got, target, want)
+			}
+		})
+	}
+}
+
+// blobFiles lists the blob files of the credential store in dir.
+func blobFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if len(e.Name()) == 64 {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
+// TestDoctorSaysWhyNoSessionCanStart: in a shell without a session, a
+// runtime directory that a session start refuses (others can write to it,
+// or to azc's directories in it) fails doctor's session check with the
+// reason and the way out; doctor said "ok: none in this shell (start one
+// with …)", a start that would fail.
+func TestDoctorSaysWhyNoSessionCanStart(t *testing.T) {
+	t.Parallel()
+	for name, mode := range map[string]map[string]os.FileMode{
+		"the runtime directory": {"": 0o777},
+		"its sessions":          {"": 0o700, "azc": 0o700, "azc/sessions": 0o755},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			run := t.TempDir()
+			for _, d := range []string{"", "azc", "azc/sessions"} {
+				m, ok := mode[d]
+				if !ok {
+					continue
+				}
+				if err := os.MkdirAll(filepath.Join(run, d), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(filepath.Join(run, d), m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := map[string]string{"AZC_CONFIG_DIR": t.TempDir(), "XDG_RUNTIME_DIR": run}
+			ios, _, _, _ := cmdutil.Test()
+			f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
+			_, _, startErr := session.New(run, os.Getpid())
+			if startErr == nil {
+				t.Fatal("a session start in the refused runtime directory succeeded")
+			}
+			var got []string
+			for _, c := range diagnose(f).Checks {
+				if c.Status != "ok" {
+					got = append(got, c.Name+": "+c.Detail)
+				}
+			}
+			msg := strings.TrimPrefix(startErr.Error(), "new session: ")
+			if len(got) != 1 || !strings.HasPrefix(got[0], "session: ") || !strings.Contains(got[0], msg) {
+				t.Errorf("doctor's problems %q, want one session check naming %q", got, msg)
+			}
+		})
 	}
 }

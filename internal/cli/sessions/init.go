@@ -79,7 +79,9 @@ func fishQuote(s string) string {
 func pwshQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 const bashInit = `# azc shell integration for bash: eval "$(azc init bash)"
-__azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session"
+# a start that fails leaves no session: not the inherited one, which it
+# did not keep (another shell's, or broken)
+__azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session" || unset AZC_SESSION
 unset __azc_session
 # returns the status it was called with: the $? that PS1 shows after it
 __azc_ps1() {
@@ -97,7 +99,7 @@ esac
 
 const zshInit = `# azc shell integration for zsh: eval "$(azc init zsh)"
 (( ${+functions[compdef]} )) || { autoload -Uz compinit && compinit -i; }
-__azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session"
+__azc_session=$(@AZC@ session start --pid $$) && export AZC_SESSION="$__azc_session" || unset AZC_SESSION
 unset __azc_session
 __azc_ps1() {
   local c
@@ -113,6 +115,7 @@ setopt PROMPT_SUBST
 const fishInit = `# azc shell integration for fish: azc init fish | source
 set -l __azc_session (@AZC@ session start --pid $fish_pid)
 and set -gx AZC_SESSION $__azc_session
+or set -e AZC_SESSION
 function __azc_ps1
     set -l c (@AZC@ prompt 2>/dev/null)
     and test -n "$c"
@@ -135,7 +138,7 @@ end
 
 const pwshInit = `# azc shell integration for PowerShell: azc init pwsh | Out-String | Invoke-Expression
 $__azcSession = & @AZC@ session start --pid $PID
-if ($LASTEXITCODE -eq 0 -and $__azcSession) { $env:AZC_SESSION = $__azcSession }
+if ($LASTEXITCODE -eq 0 -and $__azcSession) { $env:AZC_SESSION = $__azcSession } else { Remove-Item Env:AZC_SESSION -ErrorAction SilentlyContinue }
 Remove-Variable __azcSession -ErrorAction SilentlyContinue
 function global:__azc_ps1 {
     $c = & @AZC@ prompt 2>$null

@@ -4,6 +4,7 @@ package sessions_test
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,9 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/azcontext/azc/internal/cli/cmdutil"
+	"github.com/azcontext/azc/internal/cli/sessions"
 )
 
 // term is an interactive shell on a pseudo-terminal, typed at as a user
@@ -335,5 +339,50 @@ func TestInitLoadsUnderSetU(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "session=") || strings.Contains(string(out), "unbound") {
 		t.Fatalf("bash -eu with azc init: %v\n%s", err, out)
+	}
+}
+
+// TestAFailedSessionStartLeavesNoInheritedSession: when `azc session
+// start` fails (the runtime directory's file system is full), the code of
+// `azc init` leaves the shell no AZC_SESSION. The value the shell
+// inherited is one the start did not keep, another shell's session (a
+// terminal multiplexer started from that shell hands each pane its
+// environment) or a broken one: the new shell kept it, and used and
+// changed the other shell's selection. The azc here fails its start as
+// one on a full disk does.
+func TestAFailedSessionStartLeavesNoInheritedSession(t *testing.T) {
+	t.Parallel()
+	stub := filepath.Join(t.TempDir(), "azc")
+	if err := os.WriteFile(stub, []byte("#!/bin/sh\necho 'azc: error: new session: no space left on device' >&2\nexit 1\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	inherited := strings.Repeat("ab", 16) + "." + strings.Repeat("A", 43)
+	for _, sh := range []struct {
+		name string
+		argv []string
+	}{
+		{"bash", []string{"bash", "--norc", "--noprofile", "-c", `eval "$INIT"; echo "session=[${AZC_SESSION-}]"`}},
+		{"zsh", []string{"zsh", "-f", "-c", `eval "$INIT"; echo "session=[${AZC_SESSION-}]"`}},
+		{"fish", []string{"fish", "--no-config", "-c", `printf '%s\n' $INIT | source; echo "session=[$AZC_SESSION]"`}},
+	} {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := exec.LookPath(sh.argv[0]); err != nil {
+				skipOrFail(t, sh.argv[0]+" is not installed")
+			}
+			ios, _, out, _ := cmdutil.Test()
+			f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+			f.Front = stub
+			opts := &sessions.InitOptions{Shell: sh.name, NoPrompt: true, Completion: func(string, io.Writer) error { return nil }}
+			if err := sessions.InitRun(f, opts); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(sh.argv[0], sh.argv[1:]...)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "INIT=" + out.String(), "AZC_SESSION=" + inherited}
+			got, err := cmd.CombinedOutput()
+			if err != nil || !strings.Contains(string(got), "session=[]") {
+				t.Errorf("%s with azc init, whose session start failed: %v\n%s\nwant no AZC_SESSION", sh.name, err, got)
+			}
+		})
 	}
 }
