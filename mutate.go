@@ -197,6 +197,10 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		}
 	}
 	if err := s.selectIn(sel, where == profile.ScopeUser, was); err != nil {
+		if scope == profile.ScopeUser {
+			// the profile's default changed, and stays: say so
+			return nil, fmt.Errorf("%q is the user scope's default context now, but selecting it in this shell failed: %w", sel.Context.Name, err)
+		}
 		return nil, err
 	}
 	return &sel.Context, nil
