@@ -136,7 +136,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		AccountID: o.AccountID, FederatedTokenFile: o.FederatedTokenFile,
 	}
 	var endUI func()
-	opts.UI, endUI = loginUI(f)
+	opts.UI, endUI = loginUI(ctx, f)
 	switch {
 	case o.Identity:
 		opts.Method = auth.ManagedIdentity
@@ -187,7 +187,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 
 	m := newManager(f)
 	res, err := m.Login(ctx, opts)
-	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive {
+	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive && ctx.Err() == nil {
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: no browser could be opened; signing in with a device code instead")
 		opts.Method = auth.DeviceCode
 		res, err = m.Login(ctx, opts)
@@ -269,7 +269,7 @@ type loginOutput struct {
 // over, whatever its outcome: on a terminal it erases a progress line the
 // work left unfinished (an interrupt, an error), so that neither the
 // shell's prompt nor the error follows it on that line.
-func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
+func loginUI(ctx context.Context, f *cmdutil.Factory) (ui auth.UI, end func()) {
 	// the message is the identity provider's text: escaped, as every
 	// text from the network is
 	ui = auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, termsafe.Escape(msg)) }}
@@ -278,7 +278,7 @@ func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 		return ui, func() {}
 	}
 	ui.OpenURL = func(u string) error {
-		if err := openBrowser(u); err != nil {
+		if err := openBrowser(ctx, u); err != nil {
 			return err
 		}
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)

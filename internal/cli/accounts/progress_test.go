@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds(t *testing.T) {
 func TestTheSignInMessageReachesTheTerminalEscaped(t *testing.T) {
 	t.Parallel()
 	ios, _, _, errOut := cmdutil.Test()
-	ui, end := loginUI(cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test"))
+	ui, end := loginUI(context.Background(), cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test"))
 	defer end()
 	ui.DisplayMessage("To sign in, enter the code AB\x1b]0;owned\a\x1b[2J\u202e to authenticate.")
 	if got, want := errOut.String(), "To sign in, enter the code AB\\x1b]0;owned\\a\\x1b[2J\\u202e to authenticate.\n"; got != want {
