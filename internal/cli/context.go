@@ -245,8 +245,9 @@ extended property, key= removes it.`,
 func newCmdContextExport(f *cmdutil.Factory, runF func(*contexts.ExportOptions) error) *cobra.Command {
 	opts := &contexts.ExportOptions{}
 	cmd := &cobra.Command{
-		Use:   "export [NAME…] --file FILE",
-		Short: "Save contexts (default: all) to a versioned azc JSON file",
+		Use:               "export [NAME…] --file FILE",
+		ValidArgsFunction: completeContextNames(f),
+		Short:             "Save contexts (default: all) to a versioned azc JSON file",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
 			if opts.File == "" {
