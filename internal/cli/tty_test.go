@@ -389,6 +389,17 @@ func TestTerminal(t *testing.T) {
 		sameState(t, before, w.state(t))
 	})
 
+	t.Run("a device-code request that hangs shows progress and ends on ctrl-c", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
+		w.s.SetFault(emulator.RouteDeviceCode, emulator.Fault{Hang: true})
+		before := w.state(t)
+		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
+		r.expect("contacting the identity provider")
+		interrupt(t, r, "ctrl-c")
+		sameState(t, before, w.state(t))
+	})
+
 	t.Run("a tenant list that hangs after the approval shows progress and ends on ctrl-c", func(t *testing.T) {
 		t.Parallel()
 		w := newTTYWorld(t, bin, hostileConfig())

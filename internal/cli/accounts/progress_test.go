@@ -25,6 +25,7 @@ func TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds(t *testing.T) {
 		after time.Duration
 		p     auth.Progress
 	}{
+		{0, auth.Progress{Starting: true}},
 		{0, auth.Progress{Approval: true}},
 		{0, auth.Progress{Listing: true}},
 		{0, auth.Progress{TenantsDone: 0, Tenants: 100}},
@@ -39,6 +40,7 @@ func TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds(t *testing.T) {
 		progress(st.p)
 	}
 	want := []string{
+		"azc: contacting the identity provider",
 		"azc: waiting for the sign-in to be approved (Ctrl-C to stop)",
 		"azc: listing tenants",
 		"azc: listing subscriptions: tenants 0/100, subscriptions 0",
