@@ -70,7 +70,8 @@ type Progress struct {
 	// token), before anything is shown to the user.
 	Starting bool
 	// Approval is true while a device code, just shown with
-	// DisplayMessage, waits for the user to approve it.
+	// DisplayMessage, or the sign-in page, just opened with OpenURL,
+	// waits for the user to approve it.
 	Approval bool
 	// Listing is true while the tenants are being listed, before any is
 	// known: the first report of a population.

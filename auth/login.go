@@ -360,6 +360,7 @@ func (m *Manager) interactive(ctx context.Context, c public.Client, scope string
 				openErr = err
 				return err
 			}
+			opts.UI.progress(Progress{Approval: true})
 			return nil
 		}),
 	}

@@ -369,6 +369,7 @@ func TestTerminal(t *testing.T) {
 		r, authorizeURL := browser(t, w)
 		u := authorizeURL()
 		r.expect(u)
+		r.expect("waiting for the sign-in to be approved")
 		if err := w.s.OpenURL(u); err != nil {
 			t.Fatal(err)
 		}
@@ -389,28 +390,22 @@ func TestTerminal(t *testing.T) {
 		sameState(t, before, w.state(t))
 	})
 
-	t.Run("a device-code request that hangs shows progress and ends on ctrl-c", func(t *testing.T) {
-		t.Parallel()
-		w := newTTYWorld(t, bin, hostileConfig())
-		w.s.SetFault(emulator.RouteDeviceCode, emulator.Fault{Hang: true})
-		before := w.state(t)
-		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
-		r.expect("contacting the identity provider")
-		interrupt(t, r, "ctrl-c")
-		sameState(t, before, w.state(t))
-	})
-
-	t.Run("a tenant list that hangs after the approval shows progress and ends on ctrl-c", func(t *testing.T) {
-		t.Parallel()
-		w := newTTYWorld(t, bin, hostileConfig())
-		w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
-		w.s.SetFault(emulator.RouteTenants, emulator.Fault{Hang: true})
-		before := w.state(t)
-		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
-		r.expect("listing tenants")
-		interrupt(t, r, "ctrl-c")
-		sameState(t, before, w.state(t))
-	})
+	for _, hang := range []struct{ name, route, shows string }{
+		{"a device-code request", emulator.RouteDeviceCode, "contacting the identity provider"},
+		{"a tenant list after the approval", emulator.RouteTenants, "listing tenants"},
+	} {
+		t.Run(hang.name+" that hangs shows progress and ends on ctrl-c", func(t *testing.T) {
+			t.Parallel()
+			w := newTTYWorld(t, bin, hostileConfig())
+			w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+			w.s.SetFault(hang.route, emulator.Fault{Hang: true})
+			before := w.state(t)
+			r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
+			r.expect(hang.shows)
+			interrupt(t, r, "ctrl-c")
+			sameState(t, before, w.state(t))
+		})
+	}
 
 	t.Run("a population of 10,000 subscriptions ends on ctrl-c", func(t *testing.T) {
 		t.Parallel()

@@ -348,9 +348,10 @@ const plainProgressEvery = 5 * time.Second
 // plainProgress reports a sign-in's progress to a stderr that is not a
 // terminal (a CI log, a pipe, a file) in whole lines, without control
 // bytes: one line when the identity provider is asked to begin, one when
-// the device code waits for approval, one when the tenants are being
-// listed, then the subscription listing's count at once, at most every
-// plainProgressEvery by now's clock, and when it ends.
+// the sign-in (a device code, the page in a browser) waits for approval,
+// one when the tenants are being listed, then the subscription listing's
+// count at once, at most every plainProgressEvery by now's clock, and
+// when it ends.
 func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 	var (
 		mu   sync.Mutex
