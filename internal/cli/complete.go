@@ -40,6 +40,19 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 	}
 }
 
+// completeFirstContextName completes a command's one context name, its
+// first argument: after it, nothing (a second is a usage error, and the
+// NEW of rename is a name no context has).
+func completeFirstContextName(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	names := completeContextNames(f)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return names(cmd, args, toComplete)
+	}
+}
+
 // completeEnvironmentNames completes environment names, built-in and
 // custom, for flags and arguments: those that start with the word typed,
 // as the lookup compares them (profile.TrimRef, HasNamePrefix); a name
