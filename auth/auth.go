@@ -61,11 +61,17 @@ type UI struct {
 	Progress func(Progress)
 }
 
-// Progress is a snapshot of a sign-in: the wait for the user's approval
-// of a device code, then context population.
+// Progress is a snapshot of a sign-in: the wait for the identity
+// provider's first answer, the wait for the user's approval of a device
+// code, then context population.
 type Progress struct {
+	// Starting is true while the identity provider is asked to begin the
+	// sign-in (a device code, the sign-in page's metadata, the first
+	// token), before anything is shown to the user.
+	Starting bool
 	// Approval is true while a device code, just shown with
-	// DisplayMessage, waits for the user to approve it.
+	// DisplayMessage, or the sign-in page, just opened with OpenURL,
+	// waits for the user to approve it.
 	Approval bool
 	// Listing is true while the tenants are being listed, before any is
 	// known: the first report of a population.

@@ -107,6 +107,9 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 	acct := profile.Account{Environment: env.Name}
 	var tokenFor func(ctx context.Context, tenant string) (Token, error)
 
+	if opts.Method != RawAccessToken {
+		opts.UI.progress(Progress{Starting: true})
+	}
 	switch opts.Method {
 	case Interactive, DeviceCode:
 		c, err := m.publicClient(env, opts.TenantID, mem)
@@ -357,6 +360,7 @@ func (m *Manager) interactive(ctx context.Context, c public.Client, scope string
 				openErr = err
 				return err
 			}
+			opts.UI.progress(Progress{Approval: true})
 			return nil
 		}),
 	}

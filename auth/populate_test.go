@@ -47,10 +47,10 @@ func TestPopulationFollowsEveryPageAndReportsTheTotalLast(t *testing.T) {
 			t.Errorf("tenant %s: %d subscriptions, want 3", tn.ID, perTenant[tn.ID])
 		}
 	}
-	if len(steps) < 3 || !steps[0].Approval || !steps[1].Listing {
-		t.Fatalf("progress %+v does not start by saying the device code awaits approval, then that the tenants are being listed", steps)
+	if len(steps) < 4 || !steps[0].Starting || !steps[1].Approval || !steps[2].Listing {
+		t.Fatalf("progress %+v does not start by saying the identity provider is asked, then that the device code awaits approval, then that the tenants are being listed", steps)
 	}
-	steps = steps[2:]
+	steps = steps[3:]
 	for i, p := range steps {
 		if p.Tenants != 7 {
 			t.Fatalf("progress %d reports %d tenants before the list was complete: %+v", i, p.Tenants, steps)
@@ -169,7 +169,7 @@ func TestATenantListThatHangsTimesOut(t *testing.T) {
 	if n := s.Count(emulator.RouteTenants, ""); n != 3 {
 		t.Errorf("/tenants asked %d times, want 3 (a try and two retries)", n)
 	}
-	if len(steps) != 2 || !steps[1].Listing {
+	if len(steps) != 3 || !steps[0].Starting || !steps[2].Listing {
 		t.Errorf("progress %+v does not end saying the tenants are being listed (no subscription listing follows a failed tenant list)", steps)
 	}
 	// said in words, with ARM's host: not Go's request line and its

@@ -40,6 +40,44 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 	}
 }
 
+// completeFirstContextName completes a command's one context name, its
+// first argument: after it, nothing (a second is a usage error, and the
+// NEW of rename is a name no context has).
+func completeFirstContextName(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	names := completeContextNames(f)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return names(cmd, args, toComplete)
+	}
+}
+
+// completeEnvironmentNames completes environment names, built-in and
+// custom, for flags and arguments: those that start with the word typed,
+// as the lookup compares them (profile.TrimRef, HasNamePrefix); a name
+// holding a control character is not offered, as with context names.
+func completeEnvironmentNames(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		st, err := f.State()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		p, err := st.Profile()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		prefix = profile.TrimRef(prefix)
+		var out []string
+		for _, e := range p.AllEnvironments() {
+			if profile.HasNamePrefix(e.Name, prefix) && !strings.ContainsFunc(e.Name, unicode.IsControl) {
+				out = append(out, e.Name)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
 // completeWords completes a flag whose values are words: those that start
 // with what was typed, ignoring case as completion of names does, so that
 // every candidate azc offers matches the word (the bash script offers all

@@ -85,7 +85,7 @@ func newCmdContextShow(f *cmdutil.Factory, runF func(*contexts.ShowOptions) erro
 		Use:               "show [NAME]",
 		Short:             "Show a context (default: the current one)",
 		Args:              maximumNArgs(1),
-		ValidArgsFunction: completeContextNames(f),
+		ValidArgsFunction: completeFirstContextName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Ref = args[0]
@@ -112,7 +112,7 @@ when unique, a unique prefix of its name, or Azure PowerShell's long name.
 "azc use -" returns to the previous context. Without NAME on a terminal, a
 fuzzy picker opens.`,
 		Args:              maximumNArgs(1),
-		ValidArgsFunction: completeContextNames(f),
+		ValidArgsFunction: completeFirstContextName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Ref = args[0]
@@ -135,7 +135,7 @@ func newCmdContextRename(f *cmdutil.Factory, runF func(*contexts.RenameOptions) 
 		Aliases:           []string{"mv"},
 		Short:             "Rename a context; the default follows",
 		Args:              exactArgs(2),
-		ValidArgsFunction: completeContextNames(f),
+		ValidArgsFunction: completeFirstContextName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
 			if runF != nil {
@@ -245,8 +245,9 @@ extended property, key= removes it.`,
 func newCmdContextExport(f *cmdutil.Factory, runF func(*contexts.ExportOptions) error) *cobra.Command {
 	opts := &contexts.ExportOptions{}
 	cmd := &cobra.Command{
-		Use:   "export [NAME…] --file FILE",
-		Short: "Save contexts (default: all) to a versioned azc JSON file",
+		Use:               "export [NAME…] --file FILE",
+		ValidArgsFunction: completeContextNames(f),
+		Short:             "Save contexts (default: all) to a versioned azc JSON file",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
 			if opts.File == "" {

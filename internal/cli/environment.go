@@ -32,9 +32,10 @@ func newCmdEnvironmentList(f *cmdutil.Factory) *cobra.Command {
 
 func newCmdEnvironmentShow(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:   "show NAME",
-		Short: "Show one environment",
-		Args:  exactArgs(1),
+		Use:               "show NAME",
+		ValidArgsFunction: completeEnvironmentNames(f),
+		Short:             "Show one environment",
+		Args:              exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return environments.ShowRun(f, outputOf(cmd), &environments.ShowOptions{Name: args[0]})
 		},
@@ -68,10 +69,11 @@ func newCmdEnvironmentAdd(f *cmdutil.Factory, runF func(*environments.AddOptions
 func newCmdEnvironmentRemove(f *cmdutil.Factory) *cobra.Command {
 	opts := &environments.RemoveOptions{}
 	cmd := &cobra.Command{
-		Use:     "remove NAME",
-		Aliases: []string{"rm"},
-		Short:   "Remove a custom environment that no context uses",
-		Args:    exactArgs(1),
+		Use:               "remove NAME",
+		ValidArgsFunction: completeEnvironmentNames(f),
+		Aliases:           []string{"rm"},
+		Short:             "Remove a custom environment that no context uses",
+		Args:              exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return environments.RemoveRun(f, opts)

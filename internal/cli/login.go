@@ -45,6 +45,7 @@ again updates them.`,
 	fl.StringVar(&o.Tenant, "tenant", "", "tenant id or domain")
 	fl.StringVar(&o.Subscription, "subscription", "", "make this subscription (id or name) the default")
 	fl.StringVar(&o.Environment, "environment", profile.DefaultEnvironment, "cloud to sign in to")
+	_ = cmd.RegisterFlagCompletionFunc("environment", completeEnvironmentNames(f))
 	fl.StringVar(&o.ContextName, "context-name", "", "name of the default context")
 	fl.BoolVar(&o.Force, "force", false, "let --context-name replace an existing context")
 	fl.IntVar(&o.MaxContexts, "max-contexts", 0, "create at most N contexts")

@@ -100,13 +100,8 @@ func newCmdShell(f *cmdutil.Factory) *cobra.Command {
 with autosave off stay in it and are gone when it exits. With NAME, that
 context is the session's default. The subshell's exit code is azc's.
 A subshell of ` + "`azc shell`" + ` cannot start another (AZC_SHELL_DEPTH is set in it).`,
-		Args: maximumNArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return completeContextNames(f)(cmd, args, toComplete)
-		},
+		Args:              maximumNArgs(1),
+		ValidArgsFunction: completeFirstContextName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &sessions.ShellOptions{}
 			if len(args) == 1 {

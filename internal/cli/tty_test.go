@@ -327,17 +327,85 @@ func TestTerminal(t *testing.T) {
 		})
 	}
 
-	t.Run("a tenant list that hangs after the approval shows progress and ends on ctrl-c", func(t *testing.T) {
+	// xdg-open that starts a browser's first window runs until that
+	// browser is closed. The sign-in page is open all that time: the
+	// sign-in shows its address, goes on when the browser answers, and
+	// ends on an interrupt, without waiting for the opener.
+	browser := func(t *testing.T, w *ttyWorld) (r *ttyRun, authorizeURL func() string) {
+		t.Helper()
+		bin := t.TempDir()
+		opened, pid := filepath.Join(bin, "opened"), filepath.Join(bin, "pid")
+		script := fmt.Sprintf("#!/bin/sh\necho $$ > %[1]s\nprintf %%s \"$1\" > %[2]s.tmp && mv %[2]s.tmp %[2]s\nexec sleep 600\n", pid, opened)
+		if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if data, err := os.ReadFile(pid); err == nil {
+				var p int
+				if _, err := fmt.Sscan(string(data), &p); err == nil {
+					_ = syscall.Kill(p, syscall.SIGKILL)
+				}
+			}
+		})
+		r = startTTY(t, 100, 30, ttyEnv(w.dir, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")), w.bin, "login", "--environment", "emu")
+		return r, func() string {
+			t.Helper()
+			deadline := time.Now().Add(ttyPatience)
+			for {
+				if data, err := os.ReadFile(opened); err == nil {
+					return string(data)
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the browser was not opened:\n%s", r.screen())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+	t.Run("a browser sign-in goes on while the browser opener runs", func(t *testing.T) {
 		t.Parallel()
 		w := newTTYWorld(t, bin, hostileConfig())
-		w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
-		w.s.SetFault(emulator.RouteTenants, emulator.Fault{Hang: true})
+		w.s.SetInteractiveUser(emulator.DefaultUser)
+		r, authorizeURL := browser(t, w)
+		u := authorizeURL()
+		r.expect(u)
+		r.expect("waiting for the sign-in to be approved")
+		if err := w.s.OpenURL(u); err != nil {
+			t.Fatal(err)
+		}
+		if code, _ := r.exit(time.Now()); code != 0 || !strings.Contains(r.screen(), "Signed in as "+emulator.DefaultUser) {
+			t.Fatalf("exit %d:\n%s", code, r.screen())
+		}
+	})
+	t.Run("a browser sign-in ends on kill while the browser opener runs", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
 		before := w.state(t)
-		r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
-		r.expect("listing tenants")
-		interrupt(t, r, "ctrl-c")
+		r, authorizeURL := browser(t, w)
+		authorizeURL()
+		interrupt(t, r, "kill")
+		if strings.Contains(r.screen(), "device code") {
+			t.Errorf("an interrupt went on to a device code:\n%s", r.screen())
+		}
 		sameState(t, before, w.state(t))
 	})
+
+	for _, hang := range []struct{ name, route, shows string }{
+		{"a device-code request", emulator.RouteDeviceCode, "contacting the identity provider"},
+		{"a tenant list after the approval", emulator.RouteTenants, "listing tenants"},
+	} {
+		t.Run(hang.name+" that hangs shows progress and ends on ctrl-c", func(t *testing.T) {
+			t.Parallel()
+			w := newTTYWorld(t, bin, hostileConfig())
+			w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+			w.s.SetFault(hang.route, emulator.Fault{Hang: true})
+			before := w.state(t)
+			r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "login", "--environment", "emu", "--device-code")
+			r.expect(hang.shows)
+			interrupt(t, r, "ctrl-c")
+			sameState(t, before, w.state(t))
+		})
+	}
 
 	t.Run("a population of 10,000 subscriptions ends on ctrl-c", func(t *testing.T) {
 		t.Parallel()

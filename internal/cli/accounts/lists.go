@@ -184,7 +184,7 @@ func RefreshAll(ctx context.Context, f *cmdutil.Factory, st *azc.State) error {
 			}
 			stores[creds[k]] = blobs
 		}
-		ui, endUI := loginUI(f)
+		ui, endUI := loginUI(ctx, f)
 		res, err := m.Refresh(ctx, blobs, env, *acct, ui)
 		endUI()
 		if err != nil {
@@ -262,7 +262,7 @@ func FindSubscription(ctx context.Context, f *cmdutil.Factory, st *azc.State, cu
 	} else if tenant != "" {
 		what += " in tenant " + profile.QuoteShort(tenant)
 	}
-	ui, endUI := loginUI(f)
+	ui, endUI := loginUI(ctx, f)
 	res, err := newManager(f).Refresh(ctx, blobs, env, *acct, ui)
 	endUI()
 	if err != nil {

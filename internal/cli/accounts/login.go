@@ -136,7 +136,7 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 		AccountID: o.AccountID, FederatedTokenFile: o.FederatedTokenFile,
 	}
 	var endUI func()
-	opts.UI, endUI = loginUI(f)
+	opts.UI, endUI = loginUI(ctx, f)
 	switch {
 	case o.Identity:
 		opts.Method = auth.ManagedIdentity
@@ -187,7 +187,8 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 
 	m := newManager(f)
 	res, err := m.Login(ctx, opts)
-	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive {
+	if errors.Is(err, auth.ErrNoBrowser) && opts.Method == auth.Interactive && ctx.Err() == nil {
+		endUI()
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: no browser could be opened; signing in with a device code instead")
 		opts.Method = auth.DeviceCode
 		res, err = m.Login(ctx, opts)
@@ -269,7 +270,7 @@ type loginOutput struct {
 // over, whatever its outcome: on a terminal it erases a progress line the
 // work left unfinished (an interrupt, an error), so that neither the
 // shell's prompt nor the error follows it on that line.
-func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
+func loginUI(ctx context.Context, f *cmdutil.Factory) (ui auth.UI, end func()) {
 	// the message is the identity provider's text: escaped, as every
 	// text from the network is
 	ui = auth.UI{DisplayMessage: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, termsafe.Escape(msg)) }}
@@ -278,7 +279,7 @@ func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 		return ui, func() {}
 	}
 	ui.OpenURL = func(u string) error {
-		if err := openBrowser(u); err != nil {
+		if err := openBrowser(ctx, u); err != nil {
 			return err
 		}
 		fmt.Fprintln(f.IOStreams.ErrOut, "azc: a browser window opened to sign in; if it did not, open:\n"+u)
@@ -308,6 +309,8 @@ func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 		defer mu.Unlock()
 		open = true
 		switch {
+		case p.Starting:
+			draw("azc: contacting the identity provider (Ctrl-C to stop)…")
 		case p.Approval:
 			draw("azc: waiting for the sign-in to be approved (Ctrl-C to stop)…")
 		case p.Listing:
@@ -323,7 +326,7 @@ func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 			draw(text)
 		}
 	}
-	return ui, func() {
+	end = func() {
 		mu.Lock()
 		defer mu.Unlock()
 		if open {
@@ -331,6 +334,11 @@ func loginUI(f *cmdutil.Factory) (ui auth.UI, end func()) {
 			open = false
 		}
 	}
+	// what the sign-in shows ends the line that waited for it
+	show, openURL := ui.DisplayMessage, ui.OpenURL
+	ui.DisplayMessage = func(msg string) { end(); show(msg) }
+	ui.OpenURL = func(u string) error { end(); return openURL(u) }
+	return ui, end
 }
 
 // plainProgressEvery is how often plainProgress reports the subscription
@@ -339,9 +347,11 @@ const plainProgressEvery = 5 * time.Second
 
 // plainProgress reports a sign-in's progress to a stderr that is not a
 // terminal (a CI log, a pipe, a file) in whole lines, without control
-// bytes: one line when the device code waits for approval, one when the
-// tenants are being listed, then the subscription listing's count at once,
-// at most every plainProgressEvery by now's clock, and when it ends.
+// bytes: one line when the identity provider is asked to begin, one when
+// the sign-in (a device code, the page in a browser) waits for approval,
+// one when the tenants are being listed, then the subscription listing's
+// count at once, at most every plainProgressEvery by now's clock, and
+// when it ends.
 func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 	var (
 		mu   sync.Mutex
@@ -351,6 +361,8 @@ func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
+		case p.Starting:
+			fmt.Fprintln(w, "azc: contacting the identity provider")
 		case p.Approval:
 			fmt.Fprintln(w, "azc: waiting for the sign-in to be approved (Ctrl-C to stop)")
 		case p.Listing:

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ func TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds(t *testing.T) {
 		after time.Duration
 		p     auth.Progress
 	}{
+		{0, auth.Progress{Starting: true}},
 		{0, auth.Progress{Approval: true}},
 		{0, auth.Progress{Listing: true}},
 		{0, auth.Progress{TenantsDone: 0, Tenants: 100}},
@@ -38,6 +40,7 @@ func TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds(t *testing.T) {
 		progress(st.p)
 	}
 	want := []string{
+		"azc: contacting the identity provider",
 		"azc: waiting for the sign-in to be approved (Ctrl-C to stop)",
 		"azc: listing tenants",
 		"azc: listing subscriptions: tenants 0/100, subscriptions 0",
@@ -58,7 +61,7 @@ func TestPlainProgressWritesWholeLinesAtMostEveryFewSeconds(t *testing.T) {
 func TestTheSignInMessageReachesTheTerminalEscaped(t *testing.T) {
 	t.Parallel()
 	ios, _, _, errOut := cmdutil.Test()
-	ui, end := loginUI(cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test"))
+	ui, end := loginUI(context.Background(), cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test"))
 	defer end()
 	ui.DisplayMessage("To sign in, enter the code AB\x1b]0;owned\a\x1b[2J\u202e to authenticate.")
 	if got, want := errOut.String(), "To sign in, enter the code AB\\x1b]0;owned\\a\\x1b[2J\\u202e to authenticate.\n"; got != want {

@@ -11,6 +11,8 @@ import (
 // case as context names do (profile.NameKey): those typed is a prefix of;
 // else those it is a part of; else those nearest within a small edit
 // distance (a typo: two edits, or a third of typed's length when longer).
+// typed itself is none, but a candidate that differs from it in case alone
+// is the best (a command or flag, which are found in their case alone).
 // Duplicates go; the order is the candidates'.
 func Suggest(typed string, candidates []string) []string {
 	t := profile.NameKey(typed)
@@ -26,7 +28,7 @@ func Suggest(typed string, candidates []string) []string {
 	seen := map[string]bool{}
 	for _, c := range candidates {
 		l := profile.NameKey(c)
-		if seen[l] || l == t {
+		if seen[l] || c == typed {
 			continue
 		}
 		rank := -1

@@ -24,6 +24,9 @@ func TestSuggest(t *testing.T) {
 		{"wide characters match by part", "🚀", contexts, []string{"生产 🚀"}},
 		{"nothing near gives nothing", "zzzzzz", contexts, nil},
 		{"the name itself is no suggestion", "Fabrikam", contexts, nil},
+		// commands and flags are found in their case alone
+		{"a command in another case is that command", "Context", []string{"completion", "context"}, []string{"context"}},
+		{"a flag in another case is that flag", "Refresh", []string{"query", "refresh"}, []string{"refresh"}},
 		// case as names compare it (profile.SameName), not as ToLower does
 		{"a long s is an s", "ſta", []string{"Stage", "Prod"}, []string{"Stage"}},
 		{"a final sigma is a sigma", "ας", []string{"ΑΣ-dev", "Prod"}, []string{"ΑΣ-dev"}},

@@ -337,7 +337,9 @@ func draw(out io.Writer, l *list, prompt, query string, matches []int, sel int, 
 
 // fitColumns returns the column widths for a line of limit columns: the
 // label (the first column) keeps up to half of the line, the details share
-// the rest, then the label takes what they leave.
+// the rest, then the label takes what they leave. Details that cannot
+// share the rest (each keeps termtext.MinColumn) run past the line, which
+// draw cuts.
 func fitColumns(natural []int, limit int) []int {
 	widths := slices.Clone(natural)
 	if len(widths) == 1 {
@@ -350,7 +352,7 @@ func fitColumns(natural []int, limit int) []int {
 	for _, w := range widths[1:] {
 		used += w
 	}
-	widths[0] = max(min(widths[0], limit-used), 1)
+	widths[0] = max(min(widths[0], limit-used), label)
 	return widths
 }
 

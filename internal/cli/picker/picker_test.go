@@ -175,6 +175,27 @@ func TestDrawFitsTheTerminal(t *testing.T) {
 	}
 }
 
+// TestDrawKeepsTheNamesOnANarrowTerminal: on a terminal too narrow for
+// every column (20 columns, a pane of a split window), the name column
+// keeps up to half of the line and the details are cut, where the details
+// took the line and every name was drawn as "…".
+func TestDrawKeepsTheNamesOnANarrowTerminal(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	_, err := run(context.Background(), keys(), &out, "context>", wideItems(100), 50, size(20, 12))
+	if !errors.Is(err, ErrCancelled) {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "> Evil\\x1") {
+		t.Errorf("at 20 columns the current context's name is not shown: %q", out.String())
+	}
+	for _, l := range strings.Split(strings.ReplaceAll(out.String(), "\x1b[1A\x1b[2K", ""), "\r\n") {
+		if w := termtext.Width(strings.TrimPrefix(l, "\r")); w >= 20 {
+			t.Errorf("at 20 columns a line is %d wide: %q", w, l)
+		}
+	}
+}
+
 func BenchmarkFilter10000(b *testing.B) {
 	l := newList(wideItems(10000))
 	b.ReportAllocs()

@@ -80,10 +80,11 @@ func Fit(widths []int, gap, limit int) bool {
 		if widths[widest] <= MinColumn {
 			break
 		}
-		// down to the next widest column at most
+		// down to the next widest column at most; by one column when
+		// another is as wide, so that the widest take turns
 		next := MinColumn
 		for i, w := range widths {
-			if i != widest && w > next && w < widths[widest] {
+			if i != widest && w > next && w <= widths[widest] {
 				next = w
 			}
 		}

@@ -1,6 +1,9 @@
 package termtext
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestWidthAndTruncate(t *testing.T) {
 	for _, tc := range []struct {
@@ -26,6 +29,33 @@ func TestWidthAndTruncate(t *testing.T) {
 			}
 			if Width(got) > tc.trunc {
 				t.Errorf("Truncate(%q, %d) is %d columns wide", tc.in, tc.trunc, Width(got))
+			}
+		})
+	}
+}
+
+// TestFitCutsColumnsOfOneWidthTogether: columns that are all as wide as
+// the widest are cut a column at a time in turn, never the first of them
+// down to MinColumn while the others stay whole: a context list at 80
+// columns showed every name as "Gen…" beside whole ids and tenants.
+func TestFitCutsColumnsOfOneWidthTogether(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		widths  []int
+		limit   int
+		want    []int
+		wantCut bool
+	}{
+		{"a list of long names at 80 columns", []int{1, 150, 150, 36, 21, 18}, 80, []int{1, 13, 14, 14, 14, 14}, true},
+		{"equal columns share the cut", []int{20, 20, 20}, 40, []int{12, 12, 12}, true},
+		{"the widest goes first", []int{40, 10, 10}, 40, []int{16, 10, 10}, true},
+		{"none below the minimum", []int{10, 10}, 4, []int{MinColumn, MinColumn}, true},
+		{"a line that fits is left alone", []int{10, 10}, 22, []int{10, 10}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := slices.Clone(tc.widths)
+			if cut := Fit(got, 2, tc.limit); cut != tc.wantCut || !slices.Equal(got, tc.want) {
+				t.Errorf("Fit(%v, 2, %d) = %v, %v; want %v, %v", tc.widths, tc.limit, got, cut, tc.want, tc.wantCut)
 			}
 		})
 	}
