@@ -10,7 +10,8 @@ import (
 // Suggest returns the candidates the user may have meant by typed, ignoring
 // case as context names do (profile.NameKey): those typed is a prefix of;
 // else those it is a part of; else those nearest within a small edit
-// distance (a typo: two edits, or a third of typed's length when longer).
+// distance (a typo: two edits, or a third of typed's length when longer,
+// and fewer than its length).
 // typed itself is none, but a candidate that differs from it in case alone
 // is the best (a command or flag, which are found in their case alone).
 // Duplicates go; the order is the candidates'.
@@ -19,7 +20,8 @@ func Suggest(typed string, candidates []string) []string {
 	if t == "" {
 		return nil
 	}
-	limit := max(2, len([]rune(t))/3)
+	n := len([]rune(t))
+	limit := min(max(2, n/3), n-1) // a word all typo is another word
 	type hit struct {
 		name string
 		rank int // 0 prefix, 1 substring, 2+d edit distance d

@@ -23,6 +23,11 @@ func TestSuggest(t *testing.T) {
 		{"only the nearest typos are offered", "lst", commands, []string{"list"}},
 		{"wide characters match by part", "🚀", contexts, []string{"生产 🚀"}},
 		{"nothing near gives nothing", "zzzzzz", contexts, nil},
+		// a typo keeps a letter of the word: two letters changed of two
+		// are another word
+		{"a short word is not all typo", "ls", []string{"use", "man", "list"}, nil},
+		{"a short word's one-letter typo matches", "us", []string{"use", "man"}, []string{"use"}},
+		{"a three-letter word's swap matches", "sue", commands, []string{"set", "use"}},
 		{"the name itself is no suggestion", "Fabrikam", contexts, nil},
 		// commands and flags are found in their case alone
 		{"a command in another case is that command", "Context", []string{"completion", "context"}, []string{"context"}},
