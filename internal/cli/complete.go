@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -88,6 +89,36 @@ func completeWords(words ...string) func(*cobra.Command, []string, string) ([]st
 		for _, w := range words {
 			if profile.HasNamePrefix(w, prefix) {
 				out = append(out, w)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeAccountIDs completes logout's ACCOUNT, its one argument: the ids
+// of the accounts of the view the shell sees that start with the word
+// typed, as logout matches them (profile.TrimRef, HasNamePrefix), each id
+// once (an identity signed in to two clouds is two accounts of one id); an
+// id holding a control character is not offered, as with context names.
+func completeAccountIDs(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		st, err := f.State()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		p, err := st.Profile()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		prefix = profile.TrimRef(prefix)
+		var out []string
+		for _, a := range p.Accounts {
+			if profile.HasNamePrefix(a.ID, prefix) && !strings.ContainsFunc(a.ID, unicode.IsControl) &&
+				!slices.ContainsFunc(out, func(o string) bool { return profile.SameName(o, a.ID) }) {
+				out = append(out, a.ID)
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp

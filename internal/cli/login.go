@@ -67,7 +67,8 @@ account, or ACCOUNT, the account of --context NAME, or --all. Removes the
 account's tokens and secrets and every context of it. Signing out is
 idempotent: an account that is not signed in (a second sign-out) changes
 nothing and exits 0.`,
-		Args: maximumNArgs(1),
+		Args:              maximumNArgs(1),
+		ValidArgsFunction: completeAccountIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.Account = args[0]
