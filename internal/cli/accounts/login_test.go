@@ -697,3 +697,20 @@ func TestSetLooksUpOneSubscriptionInARM(t *testing.T) {
 		t.Fatalf("context set --subscription %s: the current context's subscription is %s", twin, got)
 	}
 }
+
+// TestAOneTenantAccountRefusesAnotherTenantsToken: a managed identity has
+// tokens of its own tenant only, so `azc token --tenant` of another tenant
+// fails with one hint naming the tenant it has, and prints no token of the
+// wrong tenant.
+func TestAOneTenantAccountRefusesAnotherTenantsToken(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = s.ManagedIdentityEndpoint()
+	h.ok("login", "--environment", "emu", "--identity", "-o", "none")
+	h.ok("token", "--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	code, out, errOut := h.run("token", "--tenant", emulator.DefaultGuestTenantID)
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 ||
+		!strings.Contains(errOut, "azc: hint: use a context of tenant "+emulator.DefaultHomeTenantID+", or sign in") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+}
