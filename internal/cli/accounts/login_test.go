@@ -714,3 +714,30 @@ func TestAOneTenantAccountRefusesAnotherTenantsToken(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
 }
+
+// TestAFederatedTokenFileIsKeptByItsAbsolutePath: the file is read again at
+// every refresh, from whatever directory azc then runs in (another shell,
+// `azc exec`), so a path given relative to the sign-in's directory is kept
+// absolute, as an environment's --ca-file is.
+func TestAFederatedTokenFileIsKeptByItsAbsolutePath(t *testing.T) {
+	const appID, subject = "66666666-6666-4666-8666-666666666666", "repo:azcontext/azc:ref:refs/heads/main"
+	cfg := emulator.DefaultConfig()
+	cfg.Apps = append(cfg.Apps, emulator.App{AppID: appID, Tenant: emulator.DefaultHomeTenantID,
+		FederatedCredentials: []emulator.FederatedCredential{{Issuer: emulator.FederationIssuer, Subject: subject}}})
+	h, s := newHarnessOf(t, cfg)
+	tok, err := s.FederatedToken(subject, emulator.DefaultFederatedAudience)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "federated.jwt"), []byte(tok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", appID, "--tenant", emulator.DefaultHomeTenantID,
+		"--federated-token-file", "federated.jwt", "-o", "none")
+	t.Chdir(t.TempDir())
+	if code, _, errOut := h.run("token", "--resource", "https://storage.azure.com/", "-o", "none"); code != 0 {
+		t.Errorf("a token from another directory: exit %d, stderr:\n%s", code, errOut)
+	}
+}
