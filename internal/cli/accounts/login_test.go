@@ -741,3 +741,19 @@ func TestAFederatedTokenFileIsKeptByItsAbsolutePath(t *testing.T) {
 		t.Errorf("a token from another directory: exit %d, stderr:\n%s", code, errOut)
 	}
 }
+
+// TestAManagedIdentityTokenWithoutItsEndpointSaysWhereItWorks: `azc token`
+// for a managed identity's context where IDENTITY_ENDPOINT is not set (a
+// shell outside the App Service container it signed in from) fails with
+// one hint, saying where such a token can be had.
+func TestAManagedIdentityTokenWithoutItsEndpointSaysWhereItWorks(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = s.ManagedIdentityEndpoint()
+	h.ok("login", "--environment", "emu", "--identity", "-o", "none")
+	delete(h.env, "IDENTITY_ENDPOINT")
+	code, out, errOut := h.run("token")
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "azc: hint: a managed identity's token is had where its endpoint is") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+}
