@@ -277,29 +277,12 @@ func TestCachedTokenAgreesWithMSAL(t *testing.T) {
 func TestCachedTokenServesRawTokensAndNeverManagedIdentities(t *testing.T) {
 	t.Parallel()
 	s := startEmulator(t, nil)
-	endpoint, header := s.ManagedIdentityEndpoint()
-	getenv := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
-	m := newTestManager(s, func(k string) string { return getenv[k] })
+	m := newIdentityManager(s)
 	env := emulatorEnv(s)
 	ctx := context.Background()
-	mi, err := m.Login(ctx, LoginOptions{Environment: env, Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs := newMemBlobs()
-	tok, err := m.Token(ctx, blobs, env, mi.Account, TokenRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mi, raw, tok, blobs := signInIdentityAndRawToken(t, m, env)
 	if _, err := (&credblob.Credentials{}).CachedToken(credblob.Request{Environment: env, Account: mi.Account, Now: time.Now()}); !errors.Is(err, credblob.ErrMiss) {
 		t.Fatalf("managed identity: %v, want a miss", err)
-	}
-	raw, err := m.Login(ctx, LoginOptions{Environment: env, Method: RawAccessToken, AccessToken: tok.AccessToken, AccountID: "raw@contoso.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.Save(ctx, blobs, nil); err != nil {
-		t.Fatal(err)
 	}
 	data, _ := blobs.Get(raw.Account.Key())
 	creds, err := credblob.Unmarshal(data)

@@ -114,6 +114,38 @@ func newTestManager(s *emulator.Server, getenv func(string) string) *Manager {
 	})
 }
 
+// newIdentityManager is newTestManager with s's managed identity endpoint
+// in its environment (IDENTITY_ENDPOINT, IDENTITY_HEADER).
+func newIdentityManager(s *emulator.Server) *Manager {
+	endpoint, header := s.ManagedIdentityEndpoint()
+	env := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
+	return newTestManager(s, func(k string) string { return env[k] })
+}
+
+// signInIdentityAndRawToken signs in the managed identity (m from
+// newIdentityManager) and then, as raw@contoso.test, a raw access token:
+// the identity's token for ARM, which it returns; the raw token's
+// credentials are saved in the blobs it returns.
+func signInIdentityAndRawToken(t *testing.T, m *Manager, env profile.Environment) (mi, raw *LoginResult, tok Token, blobs *memBlobs) {
+	t.Helper()
+	ctx := context.Background()
+	mi, err := m.Login(ctx, LoginOptions{Environment: env, Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs = newMemBlobs()
+	if tok, err = m.Token(ctx, blobs, env, mi.Account, TokenRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err = m.Login(ctx, LoginOptions{Environment: env, Method: RawAccessToken, AccessToken: tok.AccessToken, AccountID: "raw@contoso.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Save(ctx, blobs, nil); err != nil {
+		t.Fatal(err)
+	}
+	return mi, raw, tok, blobs
+}
+
 var (
 	formAction = regexp.MustCompile(`<form[^>]*action="([^"]+)"`)
 	formInput  = regexp.MustCompile(`<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"`)

@@ -10,11 +10,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
 
 	"github.com/azcontext/azc/emulator"
+	"github.com/azcontext/azc/internal/credblob"
 	"github.com/azcontext/azc/profile"
 	"github.com/azcontext/azc/secret"
 )
@@ -255,9 +257,7 @@ func TestARMClientAuthenticatesWithTheCredential(t *testing.T) {
 func TestManagedIdentityAndRawToken(t *testing.T) {
 	t.Parallel()
 	s := startEmulator(t, nil)
-	endpoint, header := s.ManagedIdentityEndpoint()
-	env := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
-	m := newTestManager(s, func(k string) string { return env[k] })
+	m := newIdentityManager(s)
 	s.SetFault(emulator.RouteManagedIdentity, emulator.Fault{Status: 503, Times: 1}) // retried
 	res, err := m.Login(context.Background(), LoginOptions{Environment: emulatorEnv(s), Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
 	if err != nil {
@@ -768,5 +768,34 @@ func TestASignInWithoutPopulationNamesTheTenantByItsID(t *testing.T) {
 	}
 	if res.Account.HomeTenantID != emulator.DefaultHomeTenantID {
 		t.Errorf("home tenant = %q, want %q", res.Account.HomeTenantID, emulator.DefaultHomeTenantID)
+	}
+}
+
+// A managed identity and a raw access token hold tokens of their home
+// tenant only: a token asked for by another tenant's id (a context of a
+// guest tenant, `azc token --tenant`) is refused, never answered with the
+// home tenant's, which that tenant's ARM would refuse; asked for by the
+// home tenant's id it is served.
+func TestOneTenantAccountsRefuseAnotherTenant(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newIdentityManager(s)
+	env := emulatorEnv(s)
+	ctx := context.Background()
+	mi, raw, _, blobs := signInIdentityAndRawToken(t, m, env)
+	for _, acct := range []profile.Account{mi.Account, raw.Account} {
+		if _, err := m.Token(ctx, blobs, env, acct, TokenRequest{TenantID: emulator.DefaultHomeTenantID}); err != nil {
+			t.Errorf("%s for its home tenant: %v", acct.Type, err)
+		}
+		got, err := m.Token(ctx, blobs, env, acct, TokenRequest{TenantID: emulator.DefaultGuestTenantID})
+		var other *OtherTenantError
+		if !errors.As(err, &other) || other.Home != emulator.DefaultHomeTenantID {
+			t.Errorf("%s for tenant %s: a token of tenant %s, error %v; want an *OtherTenantError", acct.Type, emulator.DefaultGuestTenantID, got.TenantID, err)
+		}
+		data, _ := blobs.Get(acct.Key())
+		creds, _ := credblob.Unmarshal(data)
+		if _, err := creds.CachedToken(credblob.Request{Environment: env, Account: acct, TenantID: emulator.DefaultGuestTenantID, Now: time.Now()}); !errors.Is(err, credblob.ErrMiss) {
+			t.Errorf("%s for tenant %s from the cache: %v, want a miss", acct.Type, emulator.DefaultGuestTenantID, err)
+		}
 	}
 }

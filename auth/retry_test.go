@@ -246,10 +246,8 @@ func TestCancellingDuringARetryWaitEndsTheSignInAtOnce(t *testing.T) {
 func TestManagedIdentitySurvivesAConnectionReset(t *testing.T) {
 	t.Parallel()
 	s := startEmulator(t, nil)
-	endpoint, header := s.ManagedIdentityEndpoint()
-	env := map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header}
 	s.SetFault(emulator.RouteManagedIdentity, emulator.Fault{Reset: true, Times: 1})
-	_, err := newTestManager(s, func(k string) string { return env[k] }).Login(context.Background(),
+	_, err := newIdentityManager(s).Login(context.Background(),
 		LoginOptions{Environment: emulatorEnv(s), Method: ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
 	if err != nil {
 		t.Fatalf("Login: %v", err)

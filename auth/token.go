@@ -52,9 +52,12 @@ func (m *Manager) Token(ctx context.Context, blobs Blobs, env profile.Environmen
 	}
 	switch acct.Type {
 	case profile.ManagedIdentity:
+		if credblob.OtherTenant(acct.HomeTenantID, req.TenantID) {
+			return Token{}, &OtherTenantError{Account: acct.ID, Home: acct.HomeTenantID, Tenant: req.TenantID}
+		}
 		return m.managedIdentityToken(ctx, env, acct, scopes[0])
 	case profile.AccessToken:
-		return m.rawToken(blobs, acct)
+		return m.rawToken(blobs, acct, req.TenantID)
 	case profile.UserAccount, profile.ServicePrincipal:
 	default:
 		return Token{}, fmt.Errorf("account %s has unknown type %q", acct.ID, acct.Type)
@@ -130,7 +133,7 @@ func (m *Manager) userToken(ctx context.Context, env profile.Environment, acct p
 	return Token{AccessToken: secret.New(r.AccessToken), ExpiresOn: r.ExpiresOn, RefreshOn: r.Metadata.RefreshOn, TenantID: tenant}, nil
 }
 
-func (m *Manager) rawToken(blobs Blobs, acct profile.Account) (Token, error) {
+func (m *Manager) rawToken(blobs Blobs, acct profile.Account, asked string) (Token, error) {
 	creds, err := m.readCredentials(blobs, acct.Key())
 	if err != nil {
 		return Token{}, err
@@ -146,7 +149,21 @@ func (m *Manager) rawToken(blobs Blobs, acct profile.Account) (Token, error) {
 	if tenant == "" {
 		tenant = acct.HomeTenantID
 	}
+	if credblob.OtherTenant(tenant, asked) {
+		return Token{}, &OtherTenantError{Account: acct.ID, Home: tenant, Tenant: asked}
+	}
 	return Token{AccessToken: creds.accessToken, ExpiresOn: creds.accessTokenExpires, TenantID: tenant}, nil
+}
+
+// OtherTenantError says a token was asked for a tenant other than the one
+// tenant whose tokens the account has (a managed identity, a raw access
+// token): the token it has would be refused there.
+type OtherTenantError struct {
+	Account, Home, Tenant string
+}
+
+func (e *OtherTenantError) Error() string {
+	return fmt.Sprintf("%s has tokens for tenant %s only, not for tenant %s", e.Account, e.Home, e.Tenant)
 }
 
 // AADError is an error Entra ID answered with.

@@ -51,6 +51,11 @@ var (
 	// ErrUnavailable is wrapped by KeyBackend errors when the key store
 	// cannot be used here (no session bus, keyctl refused, …).
 	ErrUnavailable = errors.New("key store unavailable")
+	// ErrDamagedKey is wrapped by KeyBackend.LoadKey errors when the key
+	// store holds the data key's entry but no 32-byte key in it (another
+	// program wrote it, or damaged it). Open fails with it: the key store
+	// works, so it never falls back to storing secrets unencrypted.
+	ErrDamagedKey = errors.New("the data key is damaged")
 	// ErrNotFound is returned by Get for a key with no blob. A blob whose
 	// data key is lost also matches it (see KeyLostError).
 	ErrNotFound = errors.New("credential not found")

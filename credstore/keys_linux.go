@@ -63,7 +63,7 @@ func (kernelKeyring) LoadKey(ref KeyRef) ([]byte, error) {
 	}
 	if n != 32 {
 		clear(buf)
-		return nil, fmt.Errorf("the kernel keyring key %s holds %d bytes, want 32", ref.ID, n)
+		return nil, fmt.Errorf("%w: the kernel keyring key %s holds %d bytes, want 32; remove it (`keyctl purge user %s`) and azc makes a new one (the accounts it sealed then sign in again)", ErrDamagedKey, ref.ID, n, ref.ID)
 	}
 	return buf[:32], nil
 }

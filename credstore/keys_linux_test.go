@@ -189,3 +189,27 @@ func TestAPlaintextBlobIsSealedOnceTheKernelKeyringIsReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestADamagedKernelKeyFailsOpenRatherThanStoringPlaintext: a data key the
+// kernel keyring holds but that is no 32-byte key (another program wrote
+// it, or damaged it) fails Open with ErrDamagedKey naming it: the keyring
+// works, so the store never falls back to keeping new secrets unencrypted.
+func TestADamagedKernelKeyFailsOpenRatherThanStoringPlaintext(t *testing.T) {
+	t.Parallel()
+	kernelKeyringOrSkip(t)
+	dir := t.TempDir()
+	t.Cleanup(func() { dropKernelKey(t, dir) })
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := keyRefsFor(abs)
+	if err := KernelKeyring().StoreKey(ref, []byte("sixteen byte key")); err != nil {
+		t.Fatal(err)
+	}
+	warned := ""
+	s, err := Open(dir, Options{Env: func(string) string { return "" }, Warn: func(msg string) { warned = msg }})
+	if !errors.Is(err, ErrDamagedKey) || !strings.Contains(err.Error(), ref.ID) {
+		t.Fatalf("Open over a damaged key: %v (backend %q, warning %q), want ErrDamagedKey naming %s", err, backendOf(s), warned, ref.ID)
+	}
+}

@@ -56,7 +56,7 @@ func (dpapi) LoadKey(ref KeyRef) ([]byte, error) {
 	}
 	key := takeBlob(&out)
 	if len(key) != 32 {
-		return nil, fmt.Errorf("%s holds %d bytes, want 32", dpapiFile(ref), len(key))
+		return nil, fmt.Errorf("%w: %s holds %d bytes, want 32; remove the file and azc makes a new key (the accounts it sealed then sign in again)", ErrDamagedKey, dpapiFile(ref), len(key))
 	}
 	return key, nil
 }

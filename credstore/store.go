@@ -186,11 +186,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		key, err := s.loadOrCreateKey(b, ref, given)
 		if err != nil {
 			var uw *profile.UnwritableError
-			if refused(err) || errors.As(err, &uw) {
+			if refused(err) || errors.As(err, &uw) || errors.Is(err, ErrDamagedKey) {
 				// A planted key lock is no reason to store secrets
 				// unencrypted, nor is a directory where the key's lock
-				// cannot be made (read-only): the key store works, and
-				// the error names the directory, not a missing key store.
+				// cannot be made (read-only), nor a damaged key: the key
+				// store works, and the error names what to mend, not a
+				// missing key store.
 				return nil, fmt.Errorf("credential store: %w", err)
 			}
 			if explicit {

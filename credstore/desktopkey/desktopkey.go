@@ -49,7 +49,7 @@ func (backend) LoadKey(ref credstore.KeyRef) ([]byte, error) {
 	}
 	key, err := base64.StdEncoding.DecodeString(v)
 	if err != nil || len(key) != 32 {
-		return nil, fmt.Errorf("the data key %s in the %s is not a 32-byte key", ref.ID, name)
+		return nil, fmt.Errorf("%w: the data key %s in the %s is not a 32-byte key; remove it there and azc makes a new one (the accounts it sealed then sign in again)", credstore.ErrDamagedKey, ref.ID, name)
 	}
 	return key, nil
 }

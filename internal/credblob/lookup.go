@@ -164,7 +164,39 @@ func (c *Credentials) rawToken(r Request) (Token, error) {
 	if tenant == "" {
 		tenant = r.Account.HomeTenantID
 	}
+	if OtherTenant(tenant, r.TenantID) {
+		return Token{}, miss("the stored access token is of tenant %s, not %s", tenant, r.TenantID)
+	}
 	return Token{AccessToken: c.AccessToken, ExpiresOn: c.AccessTokenExpires, TenantID: tenant}, nil
+}
+
+// OtherTenant reports whether asked, the tenant a token is asked for,
+// names a tenant other than home, the one tenant whose tokens an account
+// has (a managed identity, a raw access token): a tenant id other than
+// home's. A domain is taken as home's: which tenant it names is not known
+// without the network.
+func OtherTenant(home, asked string) bool {
+	return home != "" && asked != "" && !strings.EqualFold(home, asked) && isTenantID(asked)
+}
+
+// isTenantID reports whether s is a tenant id: a GUID, 8-4-4-4-12 hex digits.
+func isTenantID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func miss(format string, a ...any) error {

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -168,6 +169,12 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 			}
 		case o.FederatedTokenFile != "":
 			opts.Method = auth.FederatedToken
+			// read again at every refresh, from wherever azc then runs
+			abs, err := filepath.Abs(o.FederatedTokenFile)
+			if err != nil {
+				return cmdutil.Errorf("--federated-token-file: %w", err)
+			}
+			opts.FederatedTokenFile = abs
 		default:
 			opts.Method = auth.ClientSecret
 			s, err := readSecret(ctx, f, o.ClientSecretFile, "AZURE_CLIENT_SECRET", "client secret")

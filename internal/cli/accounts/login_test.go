@@ -697,3 +697,63 @@ func TestSetLooksUpOneSubscriptionInARM(t *testing.T) {
 		t.Fatalf("context set --subscription %s: the current context's subscription is %s", twin, got)
 	}
 }
+
+// TestAOneTenantAccountRefusesAnotherTenantsToken: a managed identity has
+// tokens of its own tenant only, so `azc token --tenant` of another tenant
+// fails with one hint naming the tenant it has, and prints no token of the
+// wrong tenant.
+func TestAOneTenantAccountRefusesAnotherTenantsToken(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = s.ManagedIdentityEndpoint()
+	h.ok("login", "--environment", "emu", "--identity", "-o", "none")
+	h.ok("token", "--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	code, out, errOut := h.run("token", "--tenant", emulator.DefaultGuestTenantID)
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 ||
+		!strings.Contains(errOut, "azc: hint: use a context of tenant "+emulator.DefaultHomeTenantID+", or sign in") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+}
+
+// TestAFederatedTokenFileIsKeptByItsAbsolutePath: the file is read again at
+// every refresh, from whatever directory azc then runs in (another shell,
+// `azc exec`), so a path given relative to the sign-in's directory is kept
+// absolute, as an environment's --ca-file is.
+func TestAFederatedTokenFileIsKeptByItsAbsolutePath(t *testing.T) {
+	const appID, subject = "66666666-6666-4666-8666-666666666666", "repo:azcontext/azc:ref:refs/heads/main"
+	cfg := emulator.DefaultConfig()
+	cfg.Apps = append(cfg.Apps, emulator.App{AppID: appID, Tenant: emulator.DefaultHomeTenantID,
+		FederatedCredentials: []emulator.FederatedCredential{{Issuer: emulator.FederationIssuer, Subject: subject}}})
+	h, s := newHarnessOf(t, cfg)
+	tok, err := s.FederatedToken(subject, emulator.DefaultFederatedAudience)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "federated.jwt"), []byte(tok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	h.ok("login", "--environment", "emu", "--service-principal", "--client-id", appID, "--tenant", emulator.DefaultHomeTenantID,
+		"--federated-token-file", "federated.jwt", "-o", "none")
+	t.Chdir(t.TempDir())
+	if code, _, errOut := h.run("token", "--resource", "https://storage.azure.com/", "-o", "none"); code != 0 {
+		t.Errorf("a token from another directory: exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+// TestAManagedIdentityTokenWithoutItsEndpointSaysWhereItWorks: `azc token`
+// for a managed identity's context where IDENTITY_ENDPOINT is not set (a
+// shell outside the App Service container it signed in from) fails with
+// one hint, saying where such a token can be had.
+func TestAManagedIdentityTokenWithoutItsEndpointSaysWhereItWorks(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = s.ManagedIdentityEndpoint()
+	h.ok("login", "--environment", "emu", "--identity", "-o", "none")
+	delete(h.env, "IDENTITY_ENDPOINT")
+	code, out, errOut := h.run("token")
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "azc: hint: a managed identity's token is had where its endpoint is") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+}

@@ -30,7 +30,12 @@ func MSALToken(f *cmdutil.Factory) tokens.Slow {
 // and the process scope for the session's (cmdutil.LoginCommand).
 func TokenError(err error, acct *profile.Account, tenant string, scope profile.Scope) error {
 	var ae *auth.AADError
+	var other *auth.OtherTenantError
 	switch {
+	case errors.Is(err, auth.ErrNoManagedIdentity):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "a managed identity's token is had where its endpoint is: run azc in the App Service, Functions or Container Apps app the identity is of, or use a context of another account")
+	case errors.As(err, &other):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "use a context of tenant "+other.Home+", or sign in an account of tenant "+other.Tenant+" (`azc tenant list` lists the accounts' tenants)")
 	case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):
 		return cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `"+cmdutil.LoginCommand(acct, tenant, scope)+"`")
 	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "unauthorized_client"):
