@@ -41,15 +41,20 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 }
 
 // completeFirstContextName completes a command's one context name, its
-// first argument: after it, nothing (a second is a usage error, and the
-// NEW of rename is a name no context has).
+// first argument (completeFirst): the NEW of rename is a name no context
+// has.
 func completeFirstContextName(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	names := completeContextNames(f)
+	return completeFirst(completeContextNames(f))
+}
+
+// completeFirst completes a command's first argument with complete, and
+// nothing after it: a second is a usage error.
+func completeFirst(complete func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective)) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return names(cmd, args, toComplete)
+		return complete(cmd, args, toComplete)
 	}
 }
 
