@@ -165,14 +165,19 @@ func checkAbsolute(runtimeDir string) error {
 
 // CheckRuntimeDir checks, without making anything, what New checks
 // before it makes a session under runtimeDir: the runtime directory and
-// azc's directories in it that exist (`azc doctor`, in a shell without a
-// session, says why none can start).
+// azc's directories in it that exist, and that the first that does not
+// can be made (`azc doctor`, in a shell without a session, says why none
+// can start).
 func CheckRuntimeDir(runtimeDir string) error {
 	if err := checkAbsolute(runtimeDir); err != nil {
 		return err
 	}
 	for i, d := range runtimeDirs(runtimeDir) {
 		if _, err := os.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+			// New makes it with one mkdir, in a parent that must be there
+			if err := canMakeIn(filepath.Dir(d)); err != nil {
+				return &fs.PathError{Op: "mkdir", Path: d, Err: err}
+			}
 			return nil
 		}
 		if err := checkDir(d, i == 0); err != nil {
