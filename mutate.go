@@ -414,7 +414,10 @@ type Renamed struct {
 // of the session moves to the profile under newName, with its account and
 // its tokens, and updates a context of its identity that holds newName
 // there (one a move stopped before the session let go of it left): that
-// name is not taken. The shell's own copy of its selection is renamed in the
+// name is not taken, nor, for a context of the profile, is a session
+// context of its identity that holds newName (the session's half of a
+// rename of a context of both scopes, one stopped before the profile's
+// left). The shell's own copy of its selection is renamed in the
 // selection, in either scope (see renameCopy).
 func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bool) (*Renamed, error) {
 	l, err := s.lookupAt(scope)
@@ -430,7 +433,7 @@ func (s *State) RenameContext(scope profile.Scope, ref, newName string, force bo
 	}
 	if o, ow, err := l.exact(newName); err != nil {
 		return nil, err
-	} else if o != nil && ow != where && !sameName(o.Name, c.Name) && !(ow == into && o.SameIdentity(c)) {
+	} else if o != nil && ow != where && !sameName(o.Name, c.Name) && !((ow == into || where == profile.ScopeUser) && o.SameIdentity(c)) {
 		return nil, &OtherScopeNameError{Name: o.Name}
 	}
 	out := &Renamed{Old: c.Name, Scope: into}

@@ -748,3 +748,43 @@ func TestSettingAContextOfBothScopesSetsItInBoth(t *testing.T) {
 		})
 	}
 }
+
+// TestARenameOfAContextOfBothScopesStoppedBetweenItsWritesIsFinishedByItsRetry:
+// renaming a session context that stands for the profile's renames the
+// session's, then the profile's. Killed in between (here: the session's
+// alone renamed, as --scope process does), the shell sees the profile's
+// under the old name, and the same rename again failed: "context y of the
+// other scope: context name already in use", y being the session's of the
+// same identity, the rename's own first half. The retry finishes it.
+func TestARenameOfAContextOfBothScopesStoppedBetweenItsWritesIsFinishedByItsRetry(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		scope profile.Scope
+	}{
+		{"autosave on", 0},
+		{"the user scope", profile.ScopeUser},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := standingIn(t)
+			if _, err := st.RenameContext(profile.ScopeProcess, "x", "y", false); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.RenameContext(tc.scope, "x", "y", false); err != nil {
+				t.Fatalf("the rename again: %v", err)
+			}
+			p, err := st.Store().Load()
+			if err != nil || len(p.Contexts) != 1 || p.Contexts[0].Name != "y" || p.DefaultContext != "y" {
+				t.Errorf("profile after the rename again: %+v, %v; want y alone, the default", p, err)
+			}
+			var nf *profile.NotFoundError
+			if _, err := st.Resolve("x"); !errors.As(err, &nf) {
+				t.Errorf("Resolve(x) after the rename again: %v; want not found", err)
+			}
+			if c, err := st.Resolve(""); err != nil || c.Name != "y" {
+				t.Errorf("the shell's context after the rename again: %+v, %v; want y", c, err)
+			}
+		})
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/azcontext/azc/profile"
 )
 
@@ -28,3 +30,7 @@ func checkPrivateDir(dir string, deny fs.FileMode) error {
 	}
 	return nil
 }
+
+// canMakeIn reports why a directory cannot be made in dir, as mkdir would
+// (ENOENT, EACCES, EROFS, ENOTDIR), without making one: nil when it can.
+func canMakeIn(dir string) error { return unix.Access(dir, unix.W_OK|unix.X_OK) }

@@ -1,7 +1,10 @@
 package session
 
 import (
+	"errors"
 	"io/fs"
+	"os"
+	"syscall"
 
 	"github.com/azcontext/azc/profile"
 )
@@ -12,3 +15,19 @@ import (
 // directories keep other users out, and Go's mode bits do not describe
 // them.
 func checkPrivateDir(dir string, _ fs.FileMode) error { return profile.CheckOwnedDir(dir) }
+
+// canMakeIn reports why a directory cannot be made in dir, as mkdir would,
+// without making one: dir must be a directory (its ACL is not read).
+func canMakeIn(dir string) error {
+	fi, err := os.Stat(dir)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return pe.Err
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return syscall.ENOTDIR
+	}
+	return nil
+}

@@ -57,6 +57,12 @@ func sessionsDir(runtimeDir string) string {
 	return filepath.Join(runtimeDir, "azc", "sessions")
 }
 
+// runtimeDirs are the runtime directory and azc's directories in it, down
+// to sessionsDir, in the order New makes and checks them.
+func runtimeDirs(runtimeDir string) []string {
+	return []string{runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir)}
+}
+
 // Session is an open session. It is safe for concurrent use; every call
 // reads fresh state, so changes by other processes of the session are seen
 // at once.
@@ -93,7 +99,7 @@ func New(runtimeDir string, ownerPID int) (*Session, secret.String, error) {
 		return nil, secret.String{}, fmt.Errorf("new session: owner process: %w", err)
 	}
 	base := sessionsDir(runtimeDir)
-	if err := mkPrivate(runtimeDir, filepath.Join(runtimeDir, "azc"), base); err != nil {
+	if err := mkPrivate(runtimeDir, runtimeDirs(runtimeDir)[1:]...); err != nil {
 		return nil, secret.String{}, fmt.Errorf("new session: %w", err)
 	}
 	id, key, err := newIDAndKey()
@@ -159,14 +165,19 @@ func checkAbsolute(runtimeDir string) error {
 
 // CheckRuntimeDir checks, without making anything, what New checks
 // before it makes a session under runtimeDir: the runtime directory and
-// azc's directories in it that exist (`azc doctor`, in a shell without a
-// session, says why none can start).
+// azc's directories in it that exist, and that the first that does not
+// can be made (`azc doctor`, in a shell without a session, says why none
+// can start).
 func CheckRuntimeDir(runtimeDir string) error {
 	if err := checkAbsolute(runtimeDir); err != nil {
 		return err
 	}
-	for i, d := range []string{runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir)} {
+	for i, d := range runtimeDirs(runtimeDir) {
 		if _, err := os.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+			// New makes it with one mkdir, in a parent that must be there
+			if err := canMakeIn(filepath.Dir(d)); err != nil {
+				return &fs.PathError{Op: "mkdir", Path: d, Err: err}
+			}
 			return nil
 		}
 		if err := checkDir(d, i == 0); err != nil {
@@ -241,7 +252,7 @@ func Open(runtimeDir string, envValue secret.String) (*Session, error) {
 	}
 	defer clear(key)
 	dir := filepath.Join(sessionsDir(runtimeDir), id)
-	err = checkDirs(runtimeDir, filepath.Join(runtimeDir, "azc"), sessionsDir(runtimeDir))
+	err = checkDirs(runtimeDir, runtimeDirs(runtimeDir)[1:]...)
 	var owner Owner
 	if err == nil {
 		err = checkDir(dir, false)

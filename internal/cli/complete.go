@@ -34,7 +34,7 @@ func completeContextNames(f *cmdutil.Factory) func(*cobra.Command, []string, str
 // first argument: after it, nothing (a second is a usage error, and the
 // NEW of rename is a name no context has).
 func completeFirstContextName(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return firstArgument(completeContextNames(f))
+	return completeFirst(completeContextNames(f))
 }
 
 // completeEnvironmentNames completes environment names, built-in and
@@ -57,7 +57,7 @@ func completeEnvironmentNames(f *cmdutil.Factory) func(*cobra.Command, []string,
 // of the accounts of the view the shell sees (an identity signed in to two
 // clouds is two accounts of one id, offered once).
 func completeAccountIDs(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return firstArgument(completeNames(f, func(st *azc.State) ([]string, error) {
+	return completeFirst(completeNames(f, func(st *azc.State) ([]string, error) {
 		p, err := st.Profile()
 		if err != nil {
 			return nil, err
@@ -99,9 +99,9 @@ func completeNames(f *cmdutil.Factory, names func(*azc.State) ([]string, error))
 	}
 }
 
-// firstArgument is complete for a command's first argument alone: after
+// completeFirst is complete for a command's first argument alone: after
 // it, nothing.
-func firstArgument(complete func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective)) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+func completeFirst(complete func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective)) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp

@@ -33,7 +33,7 @@ func newCmdEnvironmentList(f *cmdutil.Factory) *cobra.Command {
 func newCmdEnvironmentShow(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:               "show NAME",
-		ValidArgsFunction: completeEnvironmentNames(f),
+		ValidArgsFunction: completeFirst(completeEnvironmentNames(f)),
 		Short:             "Show one environment",
 		Args:              exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -70,7 +70,7 @@ func newCmdEnvironmentRemove(f *cmdutil.Factory) *cobra.Command {
 	opts := &environments.RemoveOptions{}
 	cmd := &cobra.Command{
 		Use:               "remove NAME",
-		ValidArgsFunction: completeEnvironmentNames(f),
+		ValidArgsFunction: completeFirst(completeEnvironmentNames(f)),
 		Aliases:           []string{"rm"},
 		Short:             "Remove a custom environment that no context uses",
 		Args:              exactArgs(1),

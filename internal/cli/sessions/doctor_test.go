@@ -766,7 +766,7 @@ func blobFiles(t *testing.T, dir string) []string {
 
 // TestDoctorSaysWhyNoSessionCanStart: in a shell without a session, a
 // runtime directory that a session start refuses (others can write to it,
-// or to azc's directories in it) fails doctor's session check with the
+// or to azc's directories in it) or cannot make fails doctor's session check with the
 // reason and the way out; doctor said "ok: none in this shell (start one
 // with …)", a start that would fail.
 func TestDoctorSaysWhyNoSessionCanStart(t *testing.T) {
@@ -774,10 +774,16 @@ func TestDoctorSaysWhyNoSessionCanStart(t *testing.T) {
 	for name, mode := range map[string]map[string]os.FileMode{
 		"the runtime directory": {"": 0o777},
 		"its sessions":          {"": 0o700, "azc": 0o700, "azc/sessions": 0o755},
+		// XDG_RUNTIME_DIR names a directory no one made, in a parent
+		// that is not there: the start's mkdir fails
+		"a runtime directory that cannot be made": nil,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			run := t.TempDir()
+			if mode == nil {
+				run = filepath.Join(run, "gone", "run")
+			}
 			for _, d := range []string{"", "azc", "azc/sessions"} {
 				m, ok := mode[d]
 				if !ok {
