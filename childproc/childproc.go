@@ -162,7 +162,14 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 				_ = cmd.Process.Signal(sig)
 			}
 		case <-stopped:
-			followStop(cmd.Process)
+			// With job control, the job stops with the child and its
+			// continuing continues the child. Without it (a script, a job
+			// in the background) no shell continues this process: one
+			// that stopped would stay stopped when the child was continued
+			// alone, and the child's end would find no one to reap it.
+			if terminal {
+				followStop(cmd.Process)
+			}
 		case err := <-waited:
 			return exitStatus(cmd, err)
 		}

@@ -2,6 +2,7 @@ package childproc_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,18 +17,21 @@ import (
 )
 
 // TestAChildThatStopsItselfStopsTheRunner: a program that stops itself
-// (ssh's ~^Z, a shell's suspend, a REPL that sends itself TSTP) stops its
-// runner too (the test binary re-run as TestHelperRunner), so that the
-// shell that started azc exec sees the job stopped, as it would see the
-// program run directly, and gets the terminal back; continuing the runner
-// (fg, bg, kill -CONT) continues the program. Otherwise the runner waits
-// on for a program no one will continue.
+// (ssh's ~^Z, a shell's suspend, a REPL that sends itself TSTP) in the
+// foreground of a terminal stops its runner too (the test binary re-run as
+// TestHelperRunner), so that the shell that started azc exec sees the job
+// stopped, as it would see the program run directly, and gets the terminal
+// back; continuing the runner (fg, bg, kill -CONT) continues the program.
+// Otherwise the runner waits on for a program no one will continue.
 func TestAChildThatStopsItselfStopsTheRunner(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRunner$", "-test.count=1")
 	cmd.Env = []string{helperEnvVar + "=kill -STOP $$; echo resumed", testPATH}
-	// a group of its own, so that all of it can be killed if it hangs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// a session of its own, whose terminal's foreground it is (so that all
+	// of it can be killed if it hangs)
+	_, tty := ptytest.Open(t)
+	cmd.Stdin = tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	// files, read only at the end: no copying goroutine races the test
 	dir := t.TempDir()
 	stdout, stderr := createFile(t, dir, "stdout"), createFile(t, dir, "stderr")
@@ -72,6 +76,68 @@ func TestAChildThatStopsItselfStopsTheRunner(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatalf("the continued runner did not end in a minute: its child was not continued; stderr %s", errOut())
 	}
+}
+
+// TestAChildStoppedWithoutATerminalLeavesTheRunnerRunning: without a
+// terminal (a script, a job in the background) no shell continues the
+// runner, so a stopped program does not stop it: the runner stopped with
+// it stayed stopped when the program was continued alone (kill -CONT of
+// its pid), its credential server stopped with it, and the program's end
+// left a zombie and a script that never returned.
+func TestAChildStoppedWithoutATerminalLeavesTheRunnerRunning(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRunner$", "-test.count=1")
+	cmd.Env = []string{helperEnvVar + "=echo $$ >" + pidFile + "; kill -STOP $$; echo resumed", testPATH}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdout, stderr := createFile(t, dir, "stdout"), createFile(t, dir, "stderr")
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }()
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	// the program's pid, once it is stopped
+	child := 0
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the program did not stop in a minute; stderr %s", readFile(t, stderr.Name()))
+		}
+		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 && b[len(b)-1] == '\n' {
+			if _, err := fmt.Sscan(string(b), &child); err == nil && procState(child) == 'T' {
+				break
+			}
+		}
+	}
+	// a runner that follows the stop does so within this while
+	for end := time.Now().Add(500 * time.Millisecond); time.Now().Before(end) && procState(cmd.Process.Pid) != 'T'; {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := syscall.Kill(child, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-waited:
+		if err != nil || readFile(t, stdout.Name()) != "resumed\n" {
+			t.Errorf("the runner ended with %v, its program printing %q; stderr %s", err, readFile(t, stdout.Name()), readFile(t, stderr.Name()))
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("the runner did not end in a minute after its program was continued (runner state %c)", procState(cmd.Process.Pid))
+	}
+}
+
+// procState is the state letter of process pid (/proc/PID/stat), or 0.
+func procState(pid int) byte {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	if i := strings.LastIndexByte(string(b), ')'); i >= 0 && i+2 < len(b) {
+		return b[i+2]
+	}
+	return 0
 }
 
 func createFile(t *testing.T, dir, name string) *os.File {
