@@ -460,32 +460,10 @@ func (r *LoginResult) undoPut(blobs Blobs, key string) func() error {
 // signed in by its tenant's domain and by its id is one account); else the
 // tenant given, else tid.
 func homeTenant(given, tid string) string {
-	if isTenantID(tid) && !isTenantID(given) {
+	if profile.IsTenantID(tid) && !profile.IsTenantID(given) {
 		return tid
 	}
 	return firstNonEmpty(given, tid)
-}
-
-// isTenantID reports whether s is a tenant id: a GUID,
-// xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hexadecimal digits.
-func isTenantID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func firstNonEmpty(s ...string) string {

@@ -176,27 +176,7 @@ func (c *Credentials) rawToken(r Request) (Token, error) {
 // home's. A domain is taken as home's: which tenant it names is not known
 // without the network.
 func OtherTenant(home, asked string) bool {
-	return home != "" && asked != "" && !strings.EqualFold(home, asked) && isTenantID(asked)
-}
-
-// isTenantID reports whether s is a tenant id: a GUID, 8-4-4-4-12 hex digits.
-func isTenantID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return false
-			}
-		default:
-			if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
+	return home != "" && asked != "" && !strings.EqualFold(home, asked) && profile.IsTenantID(asked)
 }
 
 func miss(format string, a ...any) error {
