@@ -524,12 +524,21 @@ func (s *State) renameTarget(l *lookup, scope profile.Scope, ref string) (c *pro
 // session context c stands for, to newName, the default following, when
 // p has no other context called newName; it reports whether it did.
 func renameStandIn(p *profile.Profile, c *profile.Context, newName string) bool {
-	i := indexName(p, c.Name)
-	if j := indexName(p, newName); i < 0 || !p.Contexts[i].SameIdentity(c) || j >= 0 && j != i {
+	i := indexStandIn(p, c)
+	if j := indexName(p, newName); i < 0 || j >= 0 && j != i {
 		return false
 	}
 	_, err := p.RenameContext(p.Contexts[i].Name, newName, false)
 	return err == nil
+}
+
+// indexStandIn is the index of p's context of c's name and identity, the
+// one that stands for c in the other scope, or -1.
+func indexStandIn(p *profile.Profile, c *profile.Context) int {
+	if i := indexName(p, c.Name); i >= 0 && p.Contexts[i].SameIdentity(c) {
+		return i
+	}
+	return -1
 }
 
 // renameCopy renames c, the shell's own copy of its selection, to newName
@@ -857,21 +866,15 @@ func (s *State) SetContext(scope profile.Scope, c profile.Context, opts SetOptio
 // the profile's (Azure PowerShell's CurrentUser: the process and the
 // disk). It writes nothing when the session has no such context.
 func (s *State) standInTakes(c profile.Context) error {
-	standIn := func(p *profile.Profile) int {
-		if i := indexName(p, c.Name); i >= 0 && p.Contexts[i].SameIdentity(&c) {
-			return i
-		}
-		return -1
-	}
 	sp, err := s.session.Load()
 	if err != nil {
 		return sessionError(err)
 	}
-	if standIn(sp) < 0 {
+	if indexStandIn(sp, &c) < 0 {
 		return nil
 	}
 	_, err = s.session.Update(func(p *profile.Profile) error {
-		if i := standIn(p); i >= 0 {
+		if i := indexStandIn(p, &c); i >= 0 {
 			p.Contexts[i] = c.Clone()
 		}
 		return nil
