@@ -166,7 +166,7 @@ func Start(opts Options) (*Server, error) {
 		if ep, err = endpoint.New("", opts.Rand); err != nil {
 			return nil, fmt.Errorf("start the credential server: %w", err)
 		}
-		if ln, err = net.Listen("tcp4", "127.0.0.1:0"); err != nil {
+		if ln, err = net.Listen("tcp4", endpoint.Loopback+":0"); err != nil {
 			return nil, fmt.Errorf("start the credential server: listen on 127.0.0.1: %w", err)
 		}
 		ep.Host = ln.Addr().String()

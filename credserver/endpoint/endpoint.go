@@ -16,6 +16,11 @@ import (
 	"github.com/azcontext/azc/secret"
 )
 
+// Loopback is the address every credential server listens on: the host
+// of Endpoint.Host, and what a child's NO_PROXY must name so that its
+// token requests do not go to an HTTP proxy.
+const Loopback = "127.0.0.1"
+
 // AccountHeader is the header of every answer a credential server gives
 // a request that presented its secret: the key (profile.Account.Key) of
 // the account it serves, query-escaped. An azc the child runs, asked for

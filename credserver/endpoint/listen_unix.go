@@ -45,5 +45,5 @@ func Listen() (*os.File, string, error) {
 	if !ok {
 		return fail("getsockname", fmt.Errorf("address %T is not IPv4", sa))
 	}
-	return os.NewFile(uintptr(fd), "credential server listener"), "127.0.0.1:" + strconv.Itoa(in4.Port), nil
+	return os.NewFile(uintptr(fd), "credential server listener"), Loopback + ":" + strconv.Itoa(in4.Port), nil
 }

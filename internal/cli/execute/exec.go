@@ -384,13 +384,9 @@ func userAzConfig(getenv func(string) string) string {
 	return ""
 }
 
-// serverHost is the address every credential server listens on
-// (credserver/endpoint).
-const serverHost = "127.0.0.1"
-
 // noProxy is NO_PROXY and no_proxy for a child with a credential server:
-// each the parent has, with serverHost added unless it is there (or "*"),
-// or both serverHost alone when the parent has neither. Python's requests
+// each the parent has, with endpoint.Loopback added unless it is there (or
+// "*"), or both that alone when the parent has neither. Python's requests
 // (azure-identity, the az CLI), curl and Node's Azure SDK send even a
 // loopback request through the proxy HTTP_PROXY or ALL_PROXY names unless
 // NO_PROXY says otherwise: the child's token requests would fail there,
@@ -404,14 +400,14 @@ func noProxy(getenv func(string) string) []string {
 		}
 		if !slices.ContainsFunc(strings.Split(v, ","), func(e string) bool {
 			e = strings.TrimSpace(e)
-			return e == serverHost || e == "*"
+			return e == endpoint.Loopback || e == "*"
 		}) {
-			v += "," + serverHost
+			v += "," + endpoint.Loopback
 		}
 		env = append(env, name+"="+v)
 	}
 	if env == nil {
-		env = []string{"NO_PROXY=" + serverHost, "no_proxy=" + serverHost}
+		env = []string{"NO_PROXY=" + endpoint.Loopback, "no_proxy=" + endpoint.Loopback}
 	}
 	return env
 }
