@@ -232,7 +232,7 @@ func TestHelperRunner(t *testing.T) {
 // trap is set; that line is the only synchronisation.
 func TestSignalsArePassedOn(t *testing.T) {
 	t.Parallel()
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2} {
 		name := strings.TrimPrefix(sigName(sig), "SIG")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -290,6 +290,10 @@ func sigName(s syscall.Signal) string {
 		return "SIGHUP"
 	case syscall.SIGQUIT:
 		return "SIGQUIT"
+	case syscall.SIGUSR1:
+		return "SIGUSR1"
+	case syscall.SIGUSR2:
+		return "SIGUSR2"
 	}
 	return s.String()
 }

@@ -11,9 +11,18 @@ import (
 
 // caught returns the signals passed on to the child. Catching them also
 // keeps them from ending this process (and QUIT from dumping its
-// goroutines) while the child runs.
+// goroutines) while the child runs. USR1 and USR2, which programs take as
+// "reopen your logs" or "reload", the Go runtime would otherwise swallow.
 func caught() []os.Signal {
-	return []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+	return []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
+}
+
+// Request reports whether sig is one of the caught signals that ask a
+// running program for something (USR1, USR2) rather than to stop. Before
+// the child runs there is no one to ask: such a signal is dropped, not
+// taken as the end of the start.
+func Request(sig os.Signal) bool {
+	return sig == syscall.SIGUSR1 || sig == syscall.SIGUSR2
 }
 
 // forward decides whether a caught signal is sent on. A terminal sends INT

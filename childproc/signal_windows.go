@@ -16,3 +16,7 @@ func inTerminalForeground(Spec) bool { return false }
 
 // signalExit: Windows processes have no signal deaths.
 func signalExit(*os.ProcessState) (int, bool) { return 0, false }
+
+// Request reports whether sig asks a running program for something rather
+// than to stop: no caught signal does on Windows.
+func Request(os.Signal) bool { return false }

@@ -23,7 +23,7 @@ func TestCtrlCReachesTheChildOnce(t *testing.T) {
 	master, slave := ptytest.Open(t)
 	// short sleeps, not "read": a signal that arrives just before the
 	// shell's read(2) starts never interrupts it (see
-	// TestTermReachesTheChildThroughAzc)
+	// TestSignalsReachTheChildThroughAzc)
 	script := `n=0; trap 'n=$((n+1)); echo "INT $n"' INT; trap 'echo "ints=$n"; exit 42' TERM; ` +
 		`echo ready; while :; do sleep 0.05; done`
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRunner$", "-test.count=1")

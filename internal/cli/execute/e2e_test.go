@@ -663,44 +663,56 @@ func TestACommandThatDoesNotExistExits127(t *testing.T) {
 	}
 }
 
-// TestTermReachesTheChildThroughAzc sends TERM to the azc process: the
-// child's trap must run, and azc must end with the child's exit code.
-func TestTermReachesTheChildThroughAzc(t *testing.T) {
+// TestSignalsReachTheChildThroughAzc sends TERM, USR1 and USR2 to the azc
+// process: the child's trap must run, and azc must end with the child's
+// exit code. (The Go runtime swallowed USR1 and USR2, which programs take
+// as "reopen your logs" or "reload".)
+func TestSignalsReachTheChildThroughAzc(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 1)
-	// The child waits in short sleeps, after each of which the shell runs
-	// a pending trap. A blocking "read" loses a TERM that arrives after the
-	// shell's last look for pending traps but before its read(2) starts:
-	// the handler has run, and the read then blocks for good (dash, with
-	// TERM sent 60 µs after "ready": 1 hang in 300; through azc about 1 run
-	// in 100 hung this test).
-	cmd := exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c",
-		`trap 'echo got TERM; exit 42' TERM; echo ready; while :; do sleep 0.05; done`)
-	cmd.Env = w.env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, len("ready\n"))
-	if _, err := io.ReadFull(stdout, buf); err != nil || string(buf) != "ready\n" {
-		_ = cmd.Process.Kill()
-		t.Fatalf("read %q, %v; stderr %s", buf, err, stderr.String())
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	rest, err := io.ReadAll(stdout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
-	if string(rest) != "got TERM\n" || cmd.ProcessState.ExitCode() != 42 {
-		t.Errorf("child printed %q, azc exited %d; want \"got TERM\" and 42; stderr %s", rest, cmd.ProcessState.ExitCode(), stderr.String())
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		name string
+	}{{syscall.SIGTERM, "TERM"}, {syscall.SIGUSR1, "USR1"}, {syscall.SIGUSR2, "USR2"}} {
+		sig, name := tc.sig, tc.name
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// The child waits in short sleeps, after each of which the
+			// shell runs a pending trap. A blocking "read" loses a signal
+			// that arrives after the shell's last look for pending traps
+			// but before its read(2) starts: the handler has run, and the
+			// read then blocks for good (dash, with TERM sent 60 µs after
+			// "ready": 1 hang in 300; through azc about 1 run in 100 hung
+			// this test).
+			cmd := exec.Command(bin.azc, "exec", "-c", w.ids[0].context, "--", "sh", "-c",
+				fmt.Sprintf(`trap 'echo got %[1]s; exit 42' %[1]s; echo ready; while :; do sleep 0.05; done`, name))
+			cmd.Env = w.env
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			buf := make([]byte, len("ready\n"))
+			if _, err := io.ReadFull(stdout, buf); err != nil || string(buf) != "ready\n" {
+				_ = cmd.Process.Kill()
+				t.Fatalf("read %q, %v; stderr %s", buf, err, stderr.String())
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			rest, err := io.ReadAll(stdout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = cmd.Wait()
+			if string(rest) != "got "+name+"\n" || cmd.ProcessState.ExitCode() != 42 {
+				t.Errorf("child printed %q, azc exited %d; want \"got %s\" and 42; stderr %s", rest, cmd.ProcessState.ExitCode(), name, stderr.String())
+			}
+		})
 	}
 }
 
@@ -789,6 +801,11 @@ func TestASignalDuringTheStartEndsAzcAndLeavesNothing(t *testing.T) {
 			// for the identity provider.
 			for w.emu.Count(emulator.RouteToken, "") == before || !hasPrivateDir(t, tmp) {
 				time.Sleep(5 * time.Millisecond)
+			}
+			// USR1, which asks a running program for something, has no
+			// one to ask yet and must not end the start.
+			if err := cmd.Process.Signal(syscall.SIGUSR1); err != nil {
+				t.Fatal(err)
 			}
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)

@@ -239,7 +239,8 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 
 // startWatch turns a signal that arrives while exec prepares the child
 // (TERM, HUP, QUIT: the ones childproc forwards, but for Ctrl-C, which
-// ends the command's context already) into the end of the start: its
+// ends the command's context already, and for a childproc.Request, which
+// only a running child can answer) into the end of the start: its
 // context is cancelled, which stops a token request in flight.
 type startWatch struct {
 	cancel context.CancelFunc
@@ -258,7 +259,7 @@ func watchStart(ctx context.Context, sigs <-chan os.Signal) (context.Context, *s
 		for {
 			select {
 			case sig := <-sigs:
-				if sig == os.Interrupt {
+				if sig == os.Interrupt || childproc.Request(sig) {
 					continue
 				}
 				w.sig = sig
