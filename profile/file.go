@@ -618,6 +618,18 @@ func notRegularError(path string) error {
 	return &UnsafePathError{Path: path, Problem: "is not a regular file", Fix: fmt.Sprintf("move %s away", path)}
 }
 
+// emptyDir reports whether dir is a directory with nothing in it, which
+// os.Remove removes.
+func emptyDir(dir string) bool {
+	f, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = f.Readdirnames(1)
+	return errors.Is(err, io.EOF)
+}
+
 // linkBackup makes backup a hard link to the file at path, through a
 // temporary name so that backup always names a whole profile. A file left
 // at the temporary name by a writer that died between the link and the
@@ -712,8 +724,8 @@ type FileCheck struct {
 // file or state directory that does not exist yet passes: azc makes it.
 // A state directory the user cannot write is in Warn.
 // profile.json.bak, when there is one, is checked as profile.json is, and
-// a directory where a write puts a file is reported; a symbolic link, FIFO
-// or socket at a temporary name is in Warn. profile.json or its
+// a directory where a write puts a file is reported; a symbolic link, FIFO,
+// socket or empty directory at a temporary name is in Warn. profile.json or its
 // backup with a name besides the two (a hard link from elsewhere) is in
 // Warn (CheckLinks). A profile.json mounted on its own, which no write can
 // replace, is refused where the system tells (Linux).
@@ -757,19 +769,24 @@ func CheckFiles(dir string) []FileCheck {
 		checks = append(checks, c)
 	}
 	// A directory where a write puts its temporary file or the backup
-	// stops every write.
+	// stops every write, but for an empty one at a temporary name, which
+	// the write removes.
 	for _, c := range []FileCheck{{Name: "profile temporary file", Path: filepath.Join(dir, FileName+".tmp")}, {Name: "profile backup", Path: filepath.Join(dir, BackupName)}, {Name: "profile temporary file", Path: filepath.Join(dir, BackupName+".tmp")}} {
 		fi, err := os.Lstat(c.Path)
-		if err == nil && fi.IsDir() {
+		temp := c.Name == "profile temporary file"
+		if err == nil && fi.IsDir() && !(temp && emptyDir(c.Path)) {
 			c.Err = notRegularError(c.Path)
 			checks = append(checks, c)
-		} else if c.Name == "profile temporary file" && err == nil && !fi.Mode().IsRegular() {
+		} else if temp && err == nil && !fi.Mode().IsRegular() {
 			// No write's temporary file (UpdateTemps lists those): a
-			// link, a FIFO or a socket someone left, never written
-			// through; the next write removes it.
+			// link, a FIFO, a socket or an empty directory someone left,
+			// never written through; the next write removes it.
 			problem := "is not a regular file"
-			if fi.Mode()&fs.ModeSymlink != 0 {
+			switch {
+			case fi.Mode()&fs.ModeSymlink != 0:
 				problem = "is a symbolic link"
+			case fi.IsDir():
+				problem = "is an empty directory"
 			}
 			c.Warn = &UnsafePathError{Path: c.Path, Problem: problem, Fix: fmt.Sprintf("nothing reads it, and the next write of the profile removes it; check who made it, then remove it with `rm %s`", termsafe.ShellWord(c.Path))}
 			checks = append(checks, c)

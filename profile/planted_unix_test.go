@@ -4,6 +4,7 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -53,7 +54,7 @@ func TestAFilePlantedAtTheTemporaryNameIsNotWrittenThrough(t *testing.T) {
 }
 
 // TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName: a symbolic link, a
-// FIFO or a socket at a temporary name of the profile's writes
+// FIFO, a socket or an empty directory at a temporary name of the profile's writes
 // (profile.json.tmp, profile.json.bak.tmp) is not a write's temporary file:
 // none is written through, and the next write removes it, but `azc doctor`
 // (CheckFiles, and UpdateTemps, which lists regular files only) said
@@ -77,6 +78,13 @@ func TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName(t *testing.T) {
 			}
 		},
 		"a socket": plantSocket,
+		// os.Remove takes an empty one away as it does a link; one with
+		// files in it stops every write (CheckFiles fails it)
+		"an empty directory": func(t *testing.T, path string) {
+			if err := os.Mkdir(path, 0o700); err != nil {
+				t.Fatal(err)
+			}
+		},
 	}
 	for _, name := range []string{tempName, BackupName + ".tmp"} {
 		for what, plant := range plants {
@@ -225,4 +233,48 @@ func newStateDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestADirectoryAtATemporaryName: an empty directory at profile.json.tmp
+// is taken away by the next write, as CheckFiles's warning says (it failed
+// it, saying it stopped every write); one with a file in it stops every
+// write, and CheckFiles fails it.
+func TestADirectoryAtATemporaryName(t *testing.T) {
+	t.Parallel()
+	for _, full := range []bool{false, true} {
+		t.Run(fmt.Sprintf("with files %v", full), func(t *testing.T) {
+			t.Parallel()
+			s := openTemp(t)
+			dir := filepath.Dir(s.Path())
+			tmp := filepath.Join(dir, tempName)
+			if err := os.Mkdir(tmp, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if full {
+				if err := os.WriteFile(filepath.Join(tmp, "f"), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var check *FileCheck
+			for _, c := range CheckFiles(dir) {
+				if c.Path == tmp {
+					check = &c
+				}
+			}
+			_, err := s.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
+			if full {
+				wantUnsafe(t, err, tmp, "is not a regular file")
+				if check == nil || check.Err == nil {
+					t.Errorf("CheckFiles: %+v, want it failed", check)
+				}
+				return
+			}
+			if err != nil {
+				t.Errorf("Update over an empty directory at %s: %v", tempName, err)
+			}
+			if check == nil || check.Err != nil || check.Warn == nil {
+				t.Errorf("CheckFiles: %+v, want a warning only", check)
+			}
+		})
+	}
 }
