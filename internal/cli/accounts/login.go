@@ -12,8 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -503,6 +505,9 @@ func DropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 // finished leaves one, which nothing reads and no other command removes
 // (azc doctor reports them). It returns how many it deleted.
 func DropUnused(ctx context.Context, f *cmdutil.Factory, st *azc.State) (int, error) {
+	if _, err := os.Lstat(credstore.Dir(f.StateDir)); errors.Is(err, fs.ErrNotExist) {
+		return 0, nil // no store yet: no blob, and opening one would make it
+	}
 	cs, err := cmdutil.UserBlobs(f)
 	if err != nil {
 		return 0, err
