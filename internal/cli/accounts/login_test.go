@@ -757,3 +757,35 @@ func TestAManagedIdentityTokenWithoutItsEndpointSaysWhereItWorks(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
 }
+
+// TestARawTokenReplacesASignInOfAnotherKindOnlyWithForce: a raw access
+// token whose --account-id is a signed-in user's would make that account
+// one of a raw token, its refresh token lost (and with it every tenant
+// but the token's): the sign-in is refused, nothing changed, unless
+// --force asks for it.
+func TestARawTokenReplacesASignInOfAnotherKindOnlyWithForce(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	h.ok("login", "--environment", "emu", "--device-code", "-o", "none")
+	tok := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tok, []byte(h.ok("token", "--query", "accessToken", "-o", "tsv")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := h.run("login", "--environment", "emu", "--access-token-file", tok, "--account-id", emulator.DefaultUser)
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "--force") ||
+		!strings.Contains(errOut, "signed in as a user") {
+		t.Errorf("a raw token over a user: exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+	if typ := h.ok("context", "show", "Fabrikam Shared", "--query", "account.type", "-o", "tsv"); typ != "user\n" {
+		t.Errorf("after the refusal the account is of type %q, want user", typ)
+	}
+	// its refresh token still serves another tenant
+	h.ok("token", "-c", "Fabrikam Shared", "--tenant", emulator.DefaultGuestTenantID, "-o", "none")
+
+	h.ok("login", "--environment", "emu", "--access-token-file", tok, "--account-id", emulator.DefaultUser, "--force", "-o", "none")
+	if typ := h.ok("context", "show", "--query", "account.type", "-o", "tsv"); typ != "accessToken\n" {
+		t.Errorf("with --force the account is of type %q, want accessToken", typ)
+	}
+}
+
