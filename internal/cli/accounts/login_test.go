@@ -789,3 +789,21 @@ func TestARawTokenReplacesASignInOfAnotherKindOnlyWithForce(t *testing.T) {
 	}
 }
 
+// TestLoginSaysWhenItAsksARMAgain: a request to ARM that failed (a 5xx, a
+// 429, no answer in time) and is sent again is a line of the progress,
+// saying why and which try it is, so that a hung ARM (four tries of 30 s)
+// is no silent wait.
+func TestLoginSaysWhenItAsksARMAgain(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Status: http.StatusServiceUnavailable, Times: 1})
+	code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	want := "azc: listing tenants\nazc: ARM at " + strings.TrimPrefix(s.URL(), "https://") +
+		" answered 503 Service Unavailable; trying again (try 2 of 4)\nazc: listing subscriptions"
+	if code != 0 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant it to hold:\n%s", code, errOut, want)
+	}
+}
+
