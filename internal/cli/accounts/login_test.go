@@ -807,3 +807,25 @@ func TestLoginSaysWhenItAsksARMAgain(t *testing.T) {
 	}
 }
 
+// TestAOneTenantAccountRefusesAnotherTenantByItsDomain: `azc token
+// --tenant DOMAIN` of a managed identity, whose tokens are its home
+// tenant's alone, is refused when the profile knows DOMAIN as another
+// tenant's (a context of it), as that tenant's id is: it served the home
+// tenant's token, which the other tenant refuses. A domain the profile
+// does not know is still taken as the home tenant's.
+func TestAOneTenantAccountRefusesAnotherTenantByItsDomain(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = s.ManagedIdentityEndpoint()
+	h.ok("login", "--environment", "emu", "--identity", "--context-name", "mi", "-o", "none")
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	h.ok("login", "--environment", "emu", "--device-code", "-o", "none")
+	guest := strings.TrimSpace(h.ok("context", "show", "Fabrikam Shared", "--query", "tenant.defaultDomain", "-o", "tsv"))
+	code, out, errOut := h.run("token", "-c", "mi", "--tenant", guest)
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "not for tenant "+emulator.DefaultGuestTenantID) {
+		t.Errorf("--tenant %s: exit %d, %d bytes on stdout, stderr:\n%s", guest, code, len(out), errOut)
+	}
+	home := strings.TrimSpace(h.ok("context", "show", "mi", "--query", "tenant.defaultDomain", "-o", "tsv"))
+	h.ok("token", "-c", "mi", "--tenant", home, "-o", "none")
+	h.ok("token", "-c", "mi", "--tenant", "unknown.example", "-o", "none")
+}
