@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"fmt"
+
 	"github.com/azcontext/azc/profile"
 )
 
@@ -8,7 +10,8 @@ import (
 type ApplyOptions struct {
 	// ContextName names the context made default (--context-name).
 	ContextName string
-	// Force lets ContextName take a name another context holds.
+	// Force lets ContextName take a name another context holds, and a raw
+	// access token replace a sign-in of another kind (ReplaceError).
 	Force bool
 	// KeepDefault leaves the profile's default context alone (a refresh).
 	KeepDefault bool
@@ -36,6 +39,9 @@ func (r *LoginResult) Apply(p *profile.Profile, opts ApplyOptions) (ApplyResult,
 	var res ApplyResult
 	if err := r.keepEnvironment(p); err != nil {
 		return res, err
+	}
+	if a := p.Account(r.Account.Key()); a != nil && r.Account.Type == profile.AccessToken && a.Type != profile.AccessToken && !opts.Force {
+		return res, &ReplaceError{Account: a.ID, Type: a.Type}
 	}
 	ctxs := r.contexts(p.UpsertAccount(r.Account))
 	if len(ctxs) == 0 {
@@ -137,4 +143,33 @@ func (r *LoginResult) keepEnvironment(p *profile.Profile) error {
 		return nil
 	}
 	return p.SetEnvironment(r.env)
+}
+
+// ReplaceError refuses a sign-in with a raw access token whose account is
+// signed in another way (a user, a service principal, a managed
+// identity): the token, which nothing refreshes, would replace that
+// sign-in and the credentials its blob keeps (a refresh token, a secret, a
+// certificate). Apply returns it before anything is written;
+// ApplyOptions.Force lets the token replace the sign-in.
+type ReplaceError struct {
+	// Account is the account's id, Type what it is signed in as.
+	Account string
+	Type    profile.AccountType
+}
+
+func (e *ReplaceError) Error() string {
+	kind := map[profile.AccountType]string{
+		profile.UserAccount:      "a user",
+		profile.ServicePrincipal: "a service principal",
+		profile.ManagedIdentity:  "a managed identity",
+	}[e.Type]
+	if kind == "" {
+		kind = fmt.Sprintf("%q", e.Type)
+	}
+	return fmt.Sprintf("%s is signed in as %s: a raw access token would replace that sign-in, and the credentials it keeps", e.Account, kind)
+}
+
+// Hint is the way on.
+func (e *ReplaceError) Hint() string {
+	return "nothing was changed; pass --force to replace the sign-in with the token, or give another --account-id"
 }

@@ -75,7 +75,10 @@ type Progress struct {
 	Approval bool
 	// Listing is true while the tenants are being listed, before any is
 	// known: the first report of a population.
-	Listing       bool
+	Listing bool
+	// Retry, when not nil, says that a request to ARM is sent again after
+	// a try that got no answer in time, a 429 or a 5xx: the user waits on.
+	Retry         *Retry
 	TenantsDone   int
 	Tenants       int
 	Subscriptions int

@@ -398,8 +398,9 @@ func (m *Manager) deviceCode(ctx context.Context, c public.Client, scope string,
 // account's credential lock, so that no logout or context removal of the
 // account can delete the blob between the two (see DropCredentials).
 // When record refuses the sign-in for a context name another context
-// holds (its error matches profile.ErrNameTaken, which Apply returns
-// before anything is written), Save takes its blob back, putting back the
+// holds (its error matches profile.ErrNameTaken), or as a raw token over a
+// sign-in of another kind (a *ReplaceError), which Apply returns before
+// anything is written, Save takes its blob back, putting back the
 // one it replaced, or deleting its own when there was none, so that the
 // refused sign-in leaves no secret under an account the profile does not
 // hold. A blob there that could not be read stays replaced: it was of no
@@ -427,7 +428,8 @@ func (r *LoginResult) Save(ctx context.Context, blobs Blobs, record func() error
 		return nil
 	}
 	err = record()
-	if errors.Is(err, profile.ErrNameTaken) && undo != nil {
+	var re *ReplaceError
+	if (errors.Is(err, profile.ErrNameTaken) || errors.As(err, &re)) && undo != nil {
 		if uerr := undo(); uerr != nil {
 			return errors.Join(err, fmt.Errorf("take back the credentials of %s: %w", r.Account.ID, uerr))
 		}

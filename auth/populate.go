@@ -56,6 +56,9 @@ func (m *Manager) ARMClientOptions(env profile.Environment) (*arm.ClientOptions,
 			Transport: hc,
 			Retry:     m.cfg.Retry,
 			Logging:   policy.LogOptions{IncludeBody: false},
+			// a population reports each try sent again (Progress.Retry)
+			PerCallPolicies:  []policy.Policy{retryCounting{}},
+			PerRetryPolicies: []policy.Policy{retryNotice{tryTimeout: m.cfg.Retry.TryTimeout, maxTries: armTries(m.cfg.Retry)}},
 		},
 		DisableRPRegistration: true,
 	}, nil
@@ -228,6 +231,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	ctx = withRetryNotice(ctx, func(r Retry) { opts.UI.progress(Progress{Retry: &r}) })
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex

@@ -169,8 +169,11 @@ func TestATenantListThatHangsTimesOut(t *testing.T) {
 	if n := s.Count(emulator.RouteTenants, ""); n != 3 {
 		t.Errorf("/tenants asked %d times, want 3 (a try and two retries)", n)
 	}
-	if len(steps) != 3 || !steps[0].Starting || !steps[2].Listing {
-		t.Errorf("progress %+v does not end saying the tenants are being listed (no subscription listing follows a failed tenant list)", steps)
+	retried := func(p Progress, try int) bool {
+		return p.Retry != nil && p.Retry.Try == try && p.Retry.Tries == 3 && strings.HasSuffix(p.Retry.Why, "did not answer in 200ms")
+	}
+	if len(steps) != 5 || !steps[0].Starting || !steps[2].Listing || !retried(steps[3], 2) || !retried(steps[4], 3) {
+		t.Errorf("progress %+v does not end saying the tenants are being listed, then each try sent again (no subscription listing follows a failed tenant list)", steps)
 	}
 	// said in words, with ARM's host: not Go's request line and its
 	// "http2: timeout awaiting response headers"

@@ -663,7 +663,8 @@ func appendArray[T any](out []byte, key string, elems []T, enc *json.Encoder, bu
 
 // encodeChange encodes p with the next generation (raw as in encode), and
 // bumps p.Generation; it returns nil and leaves p.Generation when the
-// result would be old with only the generation changed: nothing to write.
+// result would be old with only the generation changed, or, with no old
+// file, an empty profile: nothing to write.
 // A profile Encode refuses gives Encode's error.
 func encodeChange(p *Profile, raw string, old string) (*content, error) {
 	return encodeChangeFrom(p, raw, old, nil)
@@ -683,11 +684,18 @@ func encodeChangeFrom(p *Profile, raw string, old string, from *lineSource) (*co
 		return nil, err
 	}
 	c := &content{head: head, raw: raw, tail: closing, lines: lines}
-	if old != "" && sameButGeneration(c, gen, old, p.Generation-1) {
+	if old != "" && sameButGeneration(c, gen, old, p.Generation-1) || old == "" && raw == "" && isEmpty(p, head) {
 		p.Generation--
 		return nil, nil
 	}
 	return c, nil
+}
+
+// isEmpty reports whether head, p's encoding, is that of New() at p's
+// generation: a profile that, where there is no file, is nothing to write.
+func isEmpty(p *Profile, head []byte) bool {
+	empty, _, _, err := encode(&Profile{Version: FormatVersion, Generation: p.Generation}, false, nil)
+	return err == nil && bytes.Equal(empty, head)
 }
 
 // encodeHeaderChange is encodeChange for a file whose contexts array is

@@ -306,7 +306,10 @@ type UnwritableError struct {
 	// Variable is the environment variable that chose the directory, for
 	// the hint; "" means AZC_CONFIG_DIR.
 	Variable string
-	Err      error
+	// Then is the step after setting Variable, for the hint ("" for none):
+	// a shell's session stays where it was made.
+	Then string
+	Err  error
 }
 
 func (e *UnwritableError) Error() string {
@@ -333,7 +336,11 @@ func (e *UnwritableError) Hint() string {
 	if v == "" {
 		v = "AZC_CONFIG_DIR"
 	}
-	return fmt.Sprintf("%s, or set %s to a directory you can write; commands that only read work as they are", fix, v)
+	then := ""
+	if e.Then != "" {
+		then = ", then " + e.Then
+	}
+	return fmt.Sprintf("%s, or set %s to a directory you can write%s; commands that only read work as they are", fix, v, then)
 }
 
 // Unwritable is err, the failure to create or change path, as an

@@ -28,7 +28,7 @@ func TestUpdateTimesOutOnAHeldLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.unlock()
-	_, err = held.Update(func(*Profile) error { return nil })
+	_, err = held.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
 	var le *LockTimeoutError
 	if !errors.As(err, &le) || le.Path != s.LockPath() {
 		t.Fatalf("Update() error = %v, want *LockTimeoutError naming %s", err, s.LockPath())
@@ -52,7 +52,7 @@ func TestALockTimeoutNamesTheHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = waiter.Update(func(*Profile) error { return nil })
+	_, err = waiter.Update(func(p *Profile) error { p.DefaultContext = "x"; return nil })
 	var le *LockTimeoutError
 	if !errors.As(err, &le) {
 		t.Fatalf("Update() error = %v, want *LockTimeoutError", err)
@@ -220,6 +220,10 @@ func TestInterruptEndsTheWaitForTheLock(t *testing.T) {
 	}
 	if _, err := os.Stat(waiter.Path()); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("profile.json after the interrupted Update: %v, want none written", err)
+	}
+	// a switch, which a new install fails at once, waits in a profile
+	if err := os.WriteFile(waiter.Path(), []byte(`{"version": 1}`), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := waiter.SetDefault("x"); !errors.Is(err, ErrInterrupted) {
 		t.Errorf("SetDefault() error = %v, want ErrInterrupted", err)

@@ -357,6 +357,17 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 	if s.testOnlyEarlyRead != nil {
 		s.testOnlyEarlyRead()
 	}
+	if readErr == nil && earlyText == "" && (fnErr != nil || data == nil) {
+		// With no profile.json (a new install), a change that fails or
+		// leaves the profile empty takes no lock, which would make the
+		// state directory and profile.lock: it leaves no trace, as a read.
+		if same, err := sameState(s.path, "", false); err == nil && same {
+			if fnErr != nil {
+				return nil, fnErr
+			}
+			return early, nil
+		}
+	}
 
 	// When another writer has replaced the file since the first read, or
 	// holds the lock (and is likely to), the first run's encoded contexts
@@ -425,6 +436,13 @@ func (s *Store) Update(fn func(*Profile) error) (*Profile, error) {
 // under the lock (setDefaultStreamed), any other reference as Update
 // reads.
 func (s *Store) SetDefault(ref string) (Context, error) {
+	if _, err := os.Lstat(s.path); errors.Is(err, fs.ErrNotExist) {
+		// A new install has no context to select, and a failed switch
+		// makes nothing (no state directory, no profile.lock).
+		if c, err := New().SetDefault(ref); err != nil {
+			return c, err
+		}
+	}
 	if c, done, err := s.setDefaultStreamed(ref); done {
 		return c, err
 	}

@@ -858,3 +858,65 @@ func TestADirectoryMadeAfterOpenIsCheckedByTheFirstWrite(t *testing.T) {
 		})
 	}
 }
+
+// TestAFailedOrIdleChangeOfANewInstallMakesNothing: on a new install (no
+// state directory), a change that fails (a context that is not there, no
+// previous context) or that leaves the profile empty (signing out or
+// clearing with nothing there) makes neither the directory nor anything in
+// it, as a read makes nothing; nor, in a state directory that holds no
+// profile.json yet, the profile or its lock.
+func TestAFailedOrIdleChangeOfANewInstallMakesNothing(t *testing.T) {
+	t.Parallel()
+	for name, change := range map[string]func(s *profile.Store) error{
+		"an update that fails": func(s *profile.Store) error {
+			_, err := s.Update(func(p *profile.Profile) error {
+				_, err := p.SetDefault("Dev")
+				return err
+			})
+			return err
+		},
+		"a switch to a context that is not there": func(s *profile.Store) error {
+			_, err := s.SetDefault("Dev")
+			return err
+		},
+		"a switch back with no previous context": func(s *profile.Store) error {
+			_, err := s.SetDefault("-")
+			return err
+		},
+		"an update that changes nothing": func(s *profile.Store) error {
+			_, err := s.Update(func(p *profile.Profile) error {
+				p.Contexts = nil
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			return errors.New("no error")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), "azc")
+			s, err := profile.Open(dir, profile.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := change(s); err == nil {
+				t.Fatal("the change succeeded")
+			}
+			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("after the change, %s: %v; want nothing made", dir, err)
+			}
+		})
+		t.Run(name+" in a directory without a profile", func(t *testing.T) {
+			t.Parallel()
+			s := openStore(t)
+			if err := change(s); err == nil {
+				t.Fatal("the change succeeded")
+			}
+			if names, err := os.ReadDir(filepath.Dir(s.Path())); err != nil || len(names) != 0 {
+				t.Errorf("after the change, the state directory holds %v (%v); want nothing made", names, err)
+			}
+		})
+	}
+}

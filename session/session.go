@@ -353,12 +353,27 @@ func (s *Session) Owner() Owner { return s.owner }
 
 // inRuntimeDir is err, with XDG_RUNTIME_DIR, which chose the session's
 // directory, as the variable the hint of an *profile.UnwritableError
-// names.
+// names, and a new session as the step after it: the shell's session stays
+// in the directory it was made in.
 func inRuntimeDir(err error) error {
 	if uw := (*profile.UnwritableError)(nil); errors.As(err, &uw) {
 		uw.Variable = "XDG_RUNTIME_DIR"
+		uw.Then = "start a new session (`azc shell`, or `eval \"$(azc init bash)\"` again)"
 	}
 	return err
+}
+
+// CheckWritable reports a directory of the session (its state's, its
+// credential store's) that cannot be written, a read-only file system or
+// one the user may not write, as an *profile.UnwritableError: every change
+// the shell makes fails there, though reads work (`azc doctor`).
+func (s *Session) CheckWritable() error {
+	for _, d := range []string{s.dir, s.store.Dir()} {
+		if err := canMakeIn(d); errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) {
+			return inRuntimeDir(&profile.UnwritableError{Path: d, Dir: d, ReadOnlyFS: errors.Is(err, syscall.EROFS), Exists: true, Err: err})
+		}
+	}
+	return nil
 }
 
 func (s *Session) wrap(err error) error {

@@ -47,7 +47,7 @@ again updates them.`,
 	fl.StringVar(&o.Environment, "environment", profile.DefaultEnvironment, "cloud to sign in to")
 	_ = cmd.RegisterFlagCompletionFunc("environment", completeEnvironmentNames(f))
 	fl.StringVar(&o.ContextName, "context-name", "", "name of the default context")
-	fl.BoolVar(&o.Force, "force", false, "let --context-name replace an existing context")
+	fl.BoolVar(&o.Force, "force", false, "let --context-name replace an existing context, and --access-token-file a sign-in of another kind")
 	fl.IntVar(&o.MaxContexts, "max-contexts", 0, "create at most N contexts")
 	fl.BoolVar(&o.SkipPopulation, "skip-population", false, "do not list tenants and subscriptions")
 	addScopeFlag(cmd, &o.Scope)

@@ -12,8 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -322,6 +324,8 @@ func loginUI(ctx context.Context, f *cmdutil.Factory) (ui auth.UI, end func()) {
 			draw("azc: waiting for the sign-in to be approved (Ctrl-C to stop)…")
 		case p.Listing:
 			draw("azc: listing tenants (Ctrl-C to stop)…")
+		case p.Retry != nil:
+			draw(retryText(p.Retry) + ", Ctrl-C to stop)…")
 		default:
 			text := fmt.Sprintf("azc: listing subscriptions: tenants %d/%d, subscriptions %d", p.TenantsDone, p.Tenants, p.Subscriptions)
 			if p.TenantsDone == p.Tenants {
@@ -356,7 +360,8 @@ const plainProgressEvery = 5 * time.Second
 // terminal (a CI log, a pipe, a file) in whole lines, without control
 // bytes: one line when the identity provider is asked to begin, one when
 // the sign-in (a device code, the page in a browser) waits for approval,
-// one when the tenants are being listed, then the subscription listing's
+// one when the tenants are being listed, one for each request to ARM sent
+// again (after a timeout, a 429 or a 5xx), then the subscription listing's
 // count at once, at most every plainProgressEvery by now's clock, and
 // when it ends.
 func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
@@ -374,6 +379,8 @@ func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 			fmt.Fprintln(w, "azc: waiting for the sign-in to be approved (Ctrl-C to stop)")
 		case p.Listing:
 			fmt.Fprintln(w, "azc: listing tenants")
+		case p.Retry != nil:
+			fmt.Fprintln(w, retryText(p.Retry)+")")
 		default:
 			t := now()
 			if p.TenantsDone < p.Tenants && !last.IsZero() && t.Sub(last) < plainProgressEvery {
@@ -383,6 +390,12 @@ func plainProgress(w io.Writer, now func() time.Time) func(auth.Progress) {
 			fmt.Fprintf(w, "azc: listing subscriptions: tenants %d/%d, subscriptions %d\n", p.TenantsDone, p.Tenants, p.Subscriptions)
 		}
 	}
+}
+
+// retryText says that a request to ARM is sent again, and why, up to the
+// try's count, whose parenthesis the caller closes.
+func retryText(r *auth.Retry) string {
+	return fmt.Sprintf("azc: %s; trying again (try %d of %d", termsafe.Escape(r.Why), r.Try, r.Tries)
 }
 
 // errNoSecret is readSecret's error when neither a file nor the variable
@@ -503,6 +516,9 @@ func DropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 // finished leaves one, which nothing reads and no other command removes
 // (azc doctor reports them). It returns how many it deleted.
 func DropUnused(ctx context.Context, f *cmdutil.Factory, st *azc.State) (int, error) {
+	if _, err := os.Lstat(credstore.Dir(f.StateDir)); errors.Is(err, fs.ErrNotExist) {
+		return 0, nil // no store yet: no blob, and opening one would make it
+	}
 	cs, err := cmdutil.UserBlobs(f)
 	if err != nil {
 		return 0, err

@@ -757,3 +757,75 @@ func TestAManagedIdentityTokenWithoutItsEndpointSaysWhereItWorks(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
 }
+
+// TestARawTokenReplacesASignInOfAnotherKindOnlyWithForce: a raw access
+// token whose --account-id is a signed-in user's would make that account
+// one of a raw token, its refresh token lost (and with it every tenant
+// but the token's): the sign-in is refused, nothing changed, unless
+// --force asks for it.
+func TestARawTokenReplacesASignInOfAnotherKindOnlyWithForce(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	h.ok("login", "--environment", "emu", "--device-code", "-o", "none")
+	tok := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tok, []byte(h.ok("token", "--query", "accessToken", "-o", "tsv")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := h.run("login", "--environment", "emu", "--access-token-file", tok, "--account-id", emulator.DefaultUser)
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "--force") ||
+		!strings.Contains(errOut, "signed in as a user") {
+		t.Errorf("a raw token over a user: exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+	if typ := h.ok("context", "show", "Fabrikam Shared", "--query", "account.type", "-o", "tsv"); typ != "user\n" {
+		t.Errorf("after the refusal the account is of type %q, want user", typ)
+	}
+	// its refresh token still serves another tenant
+	h.ok("token", "-c", "Fabrikam Shared", "--tenant", emulator.DefaultGuestTenantID, "-o", "none")
+
+	h.ok("login", "--environment", "emu", "--access-token-file", tok, "--account-id", emulator.DefaultUser, "--force", "-o", "none")
+	if typ := h.ok("context", "show", "--query", "account.type", "-o", "tsv"); typ != "accessToken\n" {
+		t.Errorf("with --force the account is of type %q, want accessToken", typ)
+	}
+}
+
+// TestLoginSaysWhenItAsksARMAgain: a request to ARM that failed (a 5xx, a
+// 429, no answer in time) and is sent again is a line of the progress,
+// saying why and which try it is, so that a hung ARM (four tries of 30 s)
+// is no silent wait.
+func TestLoginSaysWhenItAsksARMAgain(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["AZURE_CLIENT_SECRET"] = emulator.DefaultServicePrincipalSecret
+	s.SetFault(emulator.RouteTenants, emulator.Fault{Status: http.StatusServiceUnavailable, Times: 1})
+	code, _, errOut := h.run("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "-o", "none")
+	want := "azc: listing tenants\nazc: ARM at " + strings.TrimPrefix(s.URL(), "https://") +
+		" answered 503 Service Unavailable; trying again (try 2 of 4)\nazc: listing subscriptions"
+	if code != 0 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant it to hold:\n%s", code, errOut, want)
+	}
+}
+
+// TestAOneTenantAccountRefusesAnotherTenantByItsDomain: `azc token
+// --tenant DOMAIN` of a managed identity, whose tokens are its home
+// tenant's alone, is refused when the profile knows DOMAIN as another
+// tenant's (a context of it), as that tenant's id is: it served the home
+// tenant's token, which the other tenant refuses. A domain the profile
+// does not know is still taken as the home tenant's.
+func TestAOneTenantAccountRefusesAnotherTenantByItsDomain(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = s.ManagedIdentityEndpoint()
+	h.ok("login", "--environment", "emu", "--identity", "--context-name", "mi", "-o", "none")
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	h.ok("login", "--environment", "emu", "--device-code", "-o", "none")
+	guest := strings.TrimSpace(h.ok("context", "show", "Fabrikam Shared", "--query", "tenant.defaultDomain", "-o", "tsv"))
+	code, out, errOut := h.run("token", "-c", "mi", "--tenant", guest)
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "not for tenant "+emulator.DefaultGuestTenantID) {
+		t.Errorf("--tenant %s: exit %d, %d bytes on stdout, stderr:\n%s", guest, code, len(out), errOut)
+	}
+	home := strings.TrimSpace(h.ok("context", "show", "mi", "--query", "tenant.defaultDomain", "-o", "tsv"))
+	h.ok("token", "-c", "mi", "--tenant", home, "-o", "none")
+	h.ok("token", "-c", "mi", "--tenant", "unknown.example", "-o", "none")
+}

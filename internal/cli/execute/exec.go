@@ -209,7 +209,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 			return 0, prepErr
 		}
 		vars.Server = srv.Env()
-		vars.Extra = append(vars.Extra, noProxy(lookup(base))...)
+		vars.Extra = append(vars.Extra, noProxy(base)...)
 		f.Logger.Debug("exec: credential server started", "context", c.Name, "legacy", o.LegacyMSI)
 	}
 	if sig := watch.stop(); sig != nil {
@@ -385,30 +385,47 @@ func userAzConfig(getenv func(string) string) string {
 	return ""
 }
 
-// noProxy is NO_PROXY and no_proxy for a child with a credential server:
-// each the parent has, with endpoint.Loopback added unless it is there (or
-// "*"), or both that alone when the parent has neither. Python's requests
-// (azure-identity, the az CLI), curl and Node's Azure SDK send even a
-// loopback request through the proxy HTTP_PROXY or ALL_PROXY names unless
-// NO_PROXY says otherwise: the child's token requests would fail there,
-// and take the server's secret to the proxy.
-func noProxy(getenv func(string) string) []string {
-	var env []string
-	for _, name := range [...]string{"NO_PROXY", "no_proxy"} {
-		v := getenv(name)
+// noProxy is NO_PROXY and no_proxy for a child with a credential server,
+// from the parent's environment base: each spelling of the name the
+// parent has (Windows names are one variable in any case, `No_Proxy`
+// among them, and childproc.Env replaces every spelling of a name azc
+// sets), with endpoint.Loopback added unless it is there (or "*"); and,
+// unless the parent has NO_PROXY or no_proxy as such, both, holding what
+// the parent's other spelling held, or the loopback alone. Python's
+// requests (azure-identity, the az CLI), curl and Node's Azure SDK send
+// even a loopback request through the proxy HTTP_PROXY or ALL_PROXY names
+// unless NO_PROXY says otherwise: the child's token requests would fail
+// there, and take the server's secret to the proxy.
+func noProxy(base []string) []string {
+	withLoopback := func(v string) string {
 		if v == "" {
-			continue
+			return endpoint.Loopback
 		}
-		if !slices.ContainsFunc(strings.Split(v, ","), func(e string) bool {
+		if slices.ContainsFunc(strings.Split(v, ","), func(e string) bool {
 			e = strings.TrimSpace(e)
 			return e == endpoint.Loopback || e == "*"
 		}) {
-			v += "," + endpoint.Loopback
+			return v
 		}
-		env = append(env, name+"="+v)
+		return v + "," + endpoint.Loopback
 	}
-	if env == nil {
-		env = []string{"NO_PROXY=" + endpoint.Loopback, "no_proxy=" + endpoint.Loopback}
+	var env []string
+	exact, other := false, ""
+	for _, kv := range base {
+		n, v, _ := strings.Cut(kv, "=")
+		if v == "" || !strings.EqualFold(n, "NO_PROXY") {
+			continue
+		}
+		env = append(env, n+"="+withLoopback(v))
+		if n == "NO_PROXY" || n == "no_proxy" {
+			exact = true
+		} else if other == "" {
+			other = v
+		}
+	}
+	if !exact {
+		v := withLoopback(other)
+		env = append(env, "NO_PROXY="+v, "no_proxy="+v)
 	}
 	return env
 }

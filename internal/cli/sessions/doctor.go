@@ -253,6 +253,9 @@ func diagnose(f *cmdutil.Factory) *Report {
 			}
 		}
 		add("session", "ok", "%s", detail)
+		if err := sess.CheckWritable(); err != nil {
+			add("session directory", "fail", "%s", failed(err))
+		}
 		sessionFiles(sess, add)
 		tempDirs = append(tempDirs, sess.Dir(), sess.StoreDir())
 	}

@@ -103,6 +103,22 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if r.TenantID == "" {
 		r.TenantID = c.Tenant.ID
 	}
+	if o.Tenant != "" && !profile.IsTenantID(o.Tenant) && (acct.Type == profile.ManagedIdentity || acct.Type == profile.AccessToken) {
+		// A one-tenant account takes a domain as its home tenant's
+		// (credblob.OtherTenant), but one the profile knows as another
+		// tenant's is that tenant, whose token it does not have. (p may
+		// hold the resolved context alone.)
+		all, err := st.Profile()
+		if err != nil {
+			return err
+		}
+		for i := range all.Contexts {
+			if t := all.Contexts[i].Tenant; t.Named(o.Tenant) && profile.IsTenantID(t.ID) {
+				r.TenantID = t.ID
+				break
+			}
+		}
+	}
 	switch {
 	case o.Scope != "":
 		r.Scopes = []string{o.Scope}
