@@ -436,11 +436,12 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 	}
 	at := p.accountIndex()
 	for _, a := range imp.Accounts {
-		// A file that says nothing of how a service principal proves
-		// itself (az's azureProfile.json) keeps what its sign-in stored:
-		// the account's blob, which the import merges, still holds it.
-		if i, ok := at[NameKey(a.Key())]; ok && a.Credential == "" && a.Type == p.Accounts[i].Type {
-			a.Credential, a.FederatedTokenFile = p.Accounts[i].Credential, p.Accounts[i].FederatedTokenFile
+		if i, ok := at[NameKey(a.Key())]; ok && keepsSignIn(&p.Accounts[i], imp) {
+			old := &p.Accounts[i]
+			if contradicts(&a, old) {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("account %s kept as it signs in here (%s): the file's way (%s) was not imported", QuoteShort(old.ID), signInOf(old), signInOf(&a)))
+			}
+			a.Type, a.Credential, a.FederatedTokenFile, a.ClientID, a.ResourceID = old.Type, old.Credential, old.FederatedTokenFile, old.ClientID, old.ResourceID
 		}
 		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
@@ -524,6 +525,49 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		res.Default = p.DefaultContext
 	}
 	return res
+}
+
+// keepsSignIn reports whether old, the profile's account of an account
+// the import holds, keeps how it signs in (its type, credential kind,
+// federated token file, managed identity's client or resource id): the
+// blob that holds its tokens and secret stays, as an import stores an
+// azc blob only where the account has none (imp.Credentials then holds
+// the ones it stored) and merges a token cache into the one there, so
+// the file's way of signing in would not match it. A service principal
+// that says nothing of how it proves itself (imported from az's
+// azureProfile.json) takes the file's.
+func keepsSignIn(old *Account, imp *Imported) bool {
+	if len(imp.Credentials[old.Key()]) > 0 {
+		return false
+	}
+	return old.Type != ServicePrincipal || old.Credential != ""
+}
+
+// contradicts reports whether the file's account a says otherwise than
+// old of how it signs in; what the file leaves out (az's files name no
+// credential kind) says nothing.
+func contradicts(a, old *Account) bool {
+	differs := func(file, kept string) bool { return file != "" && file != kept }
+	return a.Type != old.Type || differs(a.Credential, old.Credential) || differs(a.FederatedTokenFile, old.FederatedTokenFile) ||
+		differs(a.ClientID, old.ClientID) || differs(a.ResourceID, old.ResourceID)
+}
+
+// signInOf says how a signs in, for a warning.
+func signInOf(a *Account) string {
+	s := string(a.Type)
+	if a.Credential != "" {
+		s += ", " + a.Credential
+	}
+	if a.FederatedTokenFile != "" {
+		s += " " + QuoteShort(a.FederatedTokenFile)
+	}
+	if a.ClientID != "" {
+		s += ", client id " + QuoteShort(a.ClientID)
+	}
+	if a.ResourceID != "" {
+		s += ", resource id " + QuoteShort(a.ResourceID)
+	}
+	return s
 }
 
 var errNoAccount = errors.New("no account")

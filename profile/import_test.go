@@ -993,3 +993,79 @@ func TestImportKeepsASignedInServicePrincipalsCredential(t *testing.T) {
 		}
 	}
 }
+
+// An account the profile holds keeps how it signs in when the file says
+// otherwise, as the blob of its tokens and secret stays: a user imported
+// from a Save-AzContext file of a raw-token sign-in (-AccessToken), a
+// service principal of another certificate or token file. Only an azc
+// blob the import stores for it, in place of none, brings the file's.
+func TestImportKeepsHowAnAccountOfTheProfileSignsIn(t *testing.T) {
+	t.Parallel()
+	const sp = "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff"
+	user := profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: tenant1,
+		HomeAccountID: "a11ce000-0000-4000-8000-000000000001." + tenant1}
+	spAccount := func(credential, file string) profile.Account {
+		return profile.Account{ID: sp, Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: tenant1, Credential: credential, FederatedTokenFile: file}
+	}
+	psFile := func(id, typ string) []byte {
+		return fmt.Appendf(nil, `{"DefaultContextKey": "X", "EnvironmentTable": {}, "Contexts": {"X": {
+			"Account": {"Id": %q, "Type": %q, "ExtendedProperties": {"AccessToken": "raw-token-secret", "Tenants": %q}},
+			"Tenant": {"Id": %q}, "Subscription": {"Id": "11111111-0000-4000-8000-000000000001", "Name": "Sub", "State": "Enabled"},
+			"Environment": {"Name": "AzureCloud"}}}}`, id, typ, tenant1, tenant1)
+	}
+	export := func(a profile.Account, blob []byte) []byte {
+		src := profile.New()
+		src.UpsertAccount(a)
+		if _, err := src.UpsertContext(ctxFor(a, tenant1, "11111111-0000-4000-8000-000000000001", "Sub"), profile.UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := profile.NewBundle(src, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if blob != nil {
+			b.Credentials = map[string][]byte{a.Key(): blob}
+		}
+		data, err := b.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	for _, tc := range []struct {
+		name   string
+		stored profile.Account
+		file   []byte
+		want   profile.Account // its type, credential and token file
+		warned bool
+	}{
+		{"a user stays a user when the file has its raw token", user, psFile(user.ID, "AccessToken"), user, true},
+		{"a service principal keeps its certificate when the file says secret", spAccount("certificate", ""), export(spAccount("secret", ""), nil), spAccount("certificate", ""), true},
+		{"a service principal keeps its token file when the file names none", spAccount("federated", "/var/run/token"), psFile(sp, "ClientAssertion"), spAccount("federated", "/var/run/token"), false},
+		{"a service principal keeps its token file when the file names another", spAccount("federated", "/var/run/token"), export(spAccount("federated", "/other/token"), nil), spAccount("federated", "/var/run/token"), true},
+		{"a service principal az imported takes the file's", spAccount("", ""), export(spAccount("secret", ""), []byte(`{"version":1,"secret":"s"}`)), spAccount("secret", ""), false},
+		{"an account whose blob the import stores takes the file's", spAccount("secret", ""), export(spAccount("certificate", ""), []byte(`{"version":1,"certificate":"c"}`)), spAccount("certificate", ""), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := profile.New()
+			p.UpsertAccount(tc.stored)
+			imp, err := profile.Import(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := p.Merge(imp)
+			a := p.Account(tc.stored.Key())
+			if a == nil || a.Type != tc.want.Type || a.Credential != tc.want.Credential || a.FederatedTokenFile != tc.want.FederatedTokenFile {
+				t.Errorf("after the import the account is %+v, want it to sign in as %+v", a, tc.want)
+			}
+			warned := slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "kept as it signs in here") })
+			if warned != tc.warned {
+				t.Errorf("warnings %q: a warning that the account was kept: %v, want %v", res.Warnings, warned, tc.warned)
+			}
+			if strings.Contains(strings.Join(res.Warnings, "\n"), "raw-token-secret") {
+				t.Errorf("warnings %q show the raw token", res.Warnings)
+			}
+		})
+	}
+}

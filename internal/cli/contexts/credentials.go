@@ -17,8 +17,9 @@ import (
 // storeImported stores what imp carries of credentials in scope's store
 // and then runs record, the change that adds the imported contexts to
 // scope's profile: MSAL token caches are merged into the accounts' blobs,
-// and azc credential blobs are stored where the account has none. It
-// returns how many accounts got credentials. The accounts' locks are held
+// and azc credential blobs are stored where the account has none (the
+// others are taken out of imp.Credentials). It returns how many accounts
+// got credentials. The accounts' locks are held
 // from the first blob stored until record has written the profile, as a
 // sign-in holds them (docs/locking.md): a removal of an account (`azc
 // logout`, `context remove`), whose auth.DropCredentials reads the
@@ -58,6 +59,11 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 			})
 			if err != nil {
 				return len(done), fmt.Errorf("store the credentials of an imported account: %w", err)
+			}
+			if !done[k] {
+				// the account keeps its own blob, and so how it signs
+				// in (profile.Merge)
+				delete(imp.Credentials, k)
 			}
 		}
 		for k, cache := range imp.TokenCaches {
