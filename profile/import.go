@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/azcontext/azc/secret"
 )
 
 // Format names a file format Import reads.
@@ -40,6 +42,11 @@ type Imported struct {
 	// PowerShell's TokenCache.CacheData, or of az's msal_token_cache.json
 	// added with AddTokenCache, which may hold several accounts' tokens.
 	TokenCaches map[string][]byte
+	// Secrets are the client secrets of service principals that an Azure
+	// PowerShell file saved with Save-AzContext -WithCredential holds
+	// (their ServicePrincipalSecret), keyed by Account.Key(): the importer
+	// stores each as the account's credentials, as it stores Credentials.
+	Secrets map[string]secret.String
 	// Warnings describe what was skipped and why, one line each.
 	Warnings []string
 
@@ -109,8 +116,8 @@ func WideText(data []byte) error {
 // profile.json, an Azure PowerShell context file (Save-AzContext,
 // AzureRmContext.json) or az's azureProfile.json, with or without a UTF-8
 // byte order mark. It never returns secrets other than the credential
-// blobs and token caches the file carries; Azure PowerShell's raw access
-// tokens are dropped with a warning. Unrecognised data gives an error
+// blobs, token caches and service principals' secrets the file carries;
+// Azure PowerShell's raw access tokens are dropped with a warning. Unrecognised data gives an error
 // wrapping ErrUnknownFormat.
 func Import(data []byte) (*Imported, error) {
 	if err := WideText(data); err != nil {

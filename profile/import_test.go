@@ -1069,3 +1069,29 @@ func TestImportKeepsHowAnAccountOfTheProfileSignsIn(t *testing.T) {
 		})
 	}
 }
+
+// A Save-AzContext file saved with -WithCredential holds each service
+// principal's secret (ServicePrincipalSecret): Import returns it, typed
+// so that no print of what Import returns shows it, for the importer to
+// store; a user's account has none.
+func TestImportAzurePowerShellKeepsAServicePrincipalsSecret(t *testing.T) {
+	t.Parallel()
+	const sp, secretValue = "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", "ps-sp-secret-value"
+	imp, err := profile.Import(fmt.Appendf(nil, `{"DefaultContextKey": "SP", "EnvironmentTable": {}, "Contexts": {
+		"SP": {"Account": {"Id": %q, "Type": "ServicePrincipal", "ExtendedProperties": {"ServicePrincipalSecret": %q}},
+			"Tenant": {"Id": %q}, "Environment": {"Name": "AzureCloud"}},
+		"User": {"Account": {"Id": "alice@contoso.com", "Type": "User", "ExtendedProperties": {"ServicePrincipalSecret": "not-a-users"}},
+			"Tenant": {"Id": %[3]q}, "Environment": {"Name": "AzureCloud"}}}}`, sp, secretValue, tenant1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := profile.Account{ID: sp, Environment: "AzureCloud", HomeTenantID: tenant1}.Key()
+	if len(imp.Secrets) != 1 || imp.Secrets[key].Reveal() != secretValue {
+		t.Fatalf("Secrets = %v (%d), want the service principal's secret under %q alone", imp.Secrets, len(imp.Secrets), key)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v"} {
+		if s := fmt.Sprintf(verb, imp); strings.Contains(s, secretValue) {
+			t.Errorf("fmt %s of the import shows the secret: %s", verb, s)
+		}
+	}
+}

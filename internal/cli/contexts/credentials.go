@@ -162,6 +162,27 @@ func probeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 	return nil
 }
 
+// addSecrets makes each service principal's secret that imp holds
+// (imp.Secrets, from an Azure PowerShell file) the account's credential
+// blob, which storeImported then stores as it stores an export's, unless
+// the file carries a blob for the account.
+func addSecrets(imp *profile.Imported) error {
+	for _, k := range slices.Sorted(maps.Keys(imp.Secrets)) {
+		if len(imp.Credentials[k]) > 0 {
+			continue
+		}
+		blob, err := (&credblob.Credentials{ClientSecret: imp.Secrets[k]}).Marshal()
+		if err != nil {
+			return fmt.Errorf("the secret of %s: %w", profile.KeyID(k), err)
+		}
+		if imp.Credentials == nil {
+			imp.Credentials = map[string][]byte{}
+		}
+		imp.Credentials[k] = blob
+	}
+	return nil
+}
+
 // dropUnusableCredentials takes out of imp, with a warning each, the
 // credential blobs that storeImported could not store or that no later
 // read could use, before the profile changes: a bad one then neither fails

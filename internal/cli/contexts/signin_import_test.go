@@ -23,50 +23,67 @@ import (
 // certificate, for one signed in here with a secret) keeps the accounts as
 // they sign in here, as their blobs stay: both still get tokens from the
 // emulator, and a warning says what was not imported.
-func TestAnImportKeepsHowTheProfilesAccountsSignIn(t *testing.T) {
-	t.Parallel()
-	s := emulatortest.Start(t, nil)
-	dir := t.TempDir()
-	write := func(name, data string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	ca := filepath.Join(dir, "ca.pem")
-	if err := s.WriteCAFile(ca); err != nil {
+// world is an emulator and a state directory whose environment "emu" it
+// is, for azc commands run in-process.
+type world struct {
+	t   *testing.T
+	s   *emulator.Server
+	dir string
+	env map[string]string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{t: t, s: emulatortest.Start(t, nil), dir: t.TempDir()}
+	w.env = map[string]string{"AZC_CONFIG_DIR": filepath.Join(w.dir, "azc"), "NO_COLOR": "1"}
+	ca := filepath.Join(w.dir, "ca.pem")
+	if err := w.s.WriteCAFile(ca); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(dir, "azc"), "NO_COLOR": "1"}
-	run := func(args ...string) (int, string, string) {
-		ios, _, out, errOut := cmdutil.Test()
-		f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v0-test")
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		code := cli.Run(ctx, f, args)
-		return code, out.String(), errOut.String()
+	w.must("environment", "add", "emu", "--authority-host", w.s.AuthorityHost(), "--arm-endpoint", w.s.ARMEndpoint(),
+		"--arm-audience", w.s.ARMAudience(), "--ca-file", ca, "-o", "none")
+	return w
+}
+
+func (w *world) write(name, data string) string {
+	path := filepath.Join(w.dir, name)
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		w.t.Fatal(err)
 	}
-	must := func(args ...string) string {
-		t.Helper()
-		code, out, errOut := run(args...)
-		if code != 0 {
-			t.Fatalf("azc %s: exit %d: %s", strings.Join(args, " "), code, errOut)
-		}
-		return out
+	return path
+}
+
+func (w *world) run(args ...string) (code int, out, errOut string) {
+	ios, _, stdout, stderr := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(k string) string { return w.env[k] }, "v0-test")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code = cli.Run(ctx, f, args)
+	return code, stdout.String(), stderr.String()
+}
+
+func (w *world) must(args ...string) string {
+	w.t.Helper()
+	code, out, errOut := w.run(args...)
+	if code != 0 {
+		w.t.Fatalf("azc %s: exit %d: %s", strings.Join(args, " "), code, errOut)
 	}
-	must("environment", "add", "emu", "--authority-host", s.AuthorityHost(), "--arm-endpoint", s.ARMEndpoint(),
-		"--arm-audience", s.ARMAudience(), "--ca-file", ca, "-o", "none")
-	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
-	must("login", "--environment", "emu", "--device-code", "--subscription", emulator.DefaultSubscriptionID, "--context-name", "Alice", "-o", "none")
-	must("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
-		"--tenant", emulator.DefaultHomeTenantID, "--client-secret-file", write("secret", emulator.DefaultServicePrincipalSecret),
+	return out
+}
+
+func TestAnImportKeepsHowTheProfilesAccountsSignIn(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.s.OnDeviceCode(func(code string) { _ = w.s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	w.must("login", "--environment", "emu", "--device-code", "--subscription", emulator.DefaultSubscriptionID, "--context-name", "Alice", "-o", "none")
+	w.must("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--client-secret-file", w.write("secret", emulator.DefaultServicePrincipalSecret),
 		"--subscription", emulator.DefaultSubscriptionID, "--context-name", "Deploy", "-o", "none")
 
 	// the service principal's export, as another machine, where it signs
 	// in with a certificate, would write it
 	var export map[string]any
-	if err := json.Unmarshal([]byte(must("context", "export", "Deploy", "--with-credentials", "--file", "-")), &export); err != nil {
+	if err := json.Unmarshal([]byte(w.must("context", "export", "Deploy", "--with-credentials", "--file", "-")), &export); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range export["accounts"].([]any) {
@@ -83,8 +100,8 @@ func TestAnImportKeepsHowTheProfilesAccountsSignIn(t *testing.T) {
 		"Account": {"Id": %q, "Type": "AccessToken", "ExtendedProperties": {"AccessToken": "raw-token-secret", "Tenants": %q}},
 		"Tenant": {"Id": %[2]q}, "Subscription": {"Id": %[3]q, "Name": "Contoso Dev", "State": "Enabled"},
 		"Environment": {"Name": "emu"}}}}`, emulator.DefaultUser, emulator.DefaultHomeTenantID, emulator.DefaultSubscriptionID)
-	for _, file := range []string{write("export.json", string(data)), write("ps.json", ps)} {
-		code, out, errOut := run("context", "import", file, "-o", "json")
+	for _, file := range []string{w.write("export.json", string(data)), w.write("ps.json", ps)} {
+		code, out, errOut := w.run("context", "import", file, "-o", "json")
 		if code != 0 {
 			t.Fatalf("import %s: exit %d: %s", file, code, errOut)
 		}
@@ -96,8 +113,36 @@ func TestAnImportKeepsHowTheProfilesAccountsSignIn(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"Alice", "Deploy", "Old"} {
-		if code, _, errOut := run("token", "-c", name, "-o", "none"); code != 0 {
+		if code, _, errOut := w.run("token", "-c", name, "-o", "none"); code != 0 {
 			t.Errorf("azc token -c %s after the imports: exit %d: %s", name, code, errOut)
+		}
+	}
+}
+
+// TestAnImportStoresAPowerShellServicePrincipalsSecret: a Save-AzContext
+// file saved with -WithCredential holds a service principal's secret
+// (ServicePrincipalSecret), which Import-AzContext moves into its key
+// store: azc stores it as the account's credentials, so the service
+// principal gets tokens on a machine it never signed in on, and the secret
+// is never printed.
+func TestAnImportStoresAPowerShellServicePrincipalsSecret(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ps := fmt.Sprintf(`{"DefaultContextKey": "Deploy", "EnvironmentTable": {}, "Contexts": {"Deploy": {
+		"Account": {"Id": %q, "Type": "ServicePrincipal", "ExtendedProperties": {"ServicePrincipalSecret": %q, "Tenants": %q}},
+		"Tenant": {"Id": %[3]q}, "Subscription": {"Id": %[4]q, "Name": "Contoso Dev", "State": "Enabled"},
+		"Environment": {"Name": "emu"}}}}`, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret,
+		emulator.DefaultHomeTenantID, emulator.DefaultSubscriptionID)
+	for _, args := range [][]string{
+		{"context", "import", w.write("ps.json", ps), "-o", "json"},
+		{"token", "-c", "Deploy", "-o", "none"},
+	} {
+		code, out, errOut := w.run(args...)
+		if code != 0 {
+			t.Errorf("azc %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+		}
+		if strings.Contains(out+errOut, emulator.DefaultServicePrincipalSecret) {
+			t.Errorf("azc %s shows the secret:\n%s%s", strings.Join(args, " "), out, errOut)
 		}
 	}
 }
