@@ -160,8 +160,9 @@ func Import(data []byte) (*Imported, error) {
 
 // dropBadEndpoints leaves out, with a warning, each environment of the
 // file whose authority host or ARM endpoint `environment add` would
-// refuse (CheckAuthorityHost, CheckEndpoint), or that azc exec could not hand to az
-// (Environment.CheckExported), and keeps the others' as it keeps them:
+// refuse (CheckAuthorityHost, CheckEndpoint), whose CA file is a relative
+// path (`environment add` stores it absolute), or that azc exec could not
+// hand to az (Environment.CheckExported), and keeps the others' as it keeps them:
 // its contexts then take the profile's environment of that name, or are
 // warned of as naming one it lacks (Merge).
 func (imp *Imported) dropBadEndpoints() {
@@ -178,6 +179,12 @@ func (imp *Imported) dropBadEndpoints() {
 		}
 		if e.ARMEndpoint, err = CheckEndpoint(e.ARMEndpoint); err != nil {
 			imp.warnf("environment %s left out: its armEndpoint %v", QuoteShort(e.Name), err)
+			continue
+		}
+		if e.CAFile != "" && !filepath.IsAbs(e.CAFile) {
+			// read from whatever directory azc runs in, it would trust
+			// a file planted there
+			imp.warnf("environment %s left out: its caFile %s is no absolute path", QuoteShort(e.Name), QuoteShort(e.CAFile))
 			continue
 		}
 		kept = append(kept, e)

@@ -627,6 +627,45 @@ func TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
 	}
 }
 
+// TestImportLeavesOutAnEnvironmentWhoseCAFileIsRelative: a CA file is
+// trusted for every sign-in to its cloud and stored absolute (`environment
+// add` makes it so): a relative one in a file would be read from whatever
+// directory azc runs in, so a CA file planted in a checkout would be
+// trusted there. Such an environment is left out with a warning; an
+// absolute one is kept.
+func TestImportLeavesOutAnEnvironmentWhoseCAFileIsRelative(t *testing.T) {
+	t.Parallel()
+	abs, err := filepath.Abs("ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		caFile string
+		kept   bool
+	}{
+		{"ca.pem", false},
+		{"certs/ca.pem", false},
+		{"../ca.pem", false},
+		{abs, true},
+	} {
+		ca, err := json.Marshal(tc.caFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := `{"kind":"azc.contexts","version":1,"environments":[{"name":"lab","authorityHost":"https://login.lab.test/","armEndpoint":"https://arm.lab.test/","armAudience":"https://arm.lab.test/","caFile":` + string(ca) + `}]}`
+		imp, err := profile.Import([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := len(imp.Environments) == 1; kept != tc.kept || kept != (len(imp.Warnings) == 0) {
+			t.Errorf("Import of the CA file %q: environments %+v, warnings %q; want it kept: %v", tc.caFile, imp.Environments, imp.Warnings, tc.kept)
+		}
+		if !tc.kept && (len(imp.Warnings) != 1 || !strings.Contains(imp.Warnings[0], `environment "lab" left out`) || !strings.Contains(imp.Warnings[0], tc.caFile)) {
+			t.Errorf("Import of the CA file %q: warnings %q, want one that leaves the environment out and names the file", tc.caFile, imp.Warnings)
+		}
+	}
+}
+
 // TestImportLeavesOutAnEnvironmentAzCannotHold: azc exec writes an
 // environment's name and endpoints into the child's az config a line
 // each; an import file's environment with a line break in one would start
