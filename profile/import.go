@@ -467,6 +467,10 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		// environment is the context's when the file names none. One of
 		// no such account is kept, with a warning: it is signed in nowhere.
 		ai, ok := at[NameKey(c.Account)]
+		if !ofAccountsCloud(&c, p.Accounts, ai, ok) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("context %s skipped: its environment %s is not that of its account %s", QuoteShort(c.Name), QuoteShort(c.Environment), QuoteShort(KeyID(c.Account))))
+			continue
+		}
 		switch {
 		case !ok:
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %s: its account %s is in neither the file nor the profile: sign in to use it", QuoteShort(c.Name), QuoteShort(c.Account)))
@@ -539,6 +543,23 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		res.Default = p.DefaultContext
 	}
 	return res
+}
+
+// ofAccountsCloud reports whether c names no environment, or that of its
+// account, accounts[ai] when known: a context's tokens are asked of its
+// environment's authority host with its account's credentials, so a file
+// naming a signed-in service principal's account and a cloud of its own
+// would have the secret sent to a host of the file's choice. Of an
+// account none holds, the environment must begin its key (Account.Key),
+// and hold no "|", which would let another environment begin it too.
+func ofAccountsCloud(c *Context, accounts []Account, ai int, known bool) bool {
+	switch {
+	case c.Environment == "":
+		return true
+	case known:
+		return SameName(c.Environment, accounts[ai].Environment)
+	}
+	return !strings.Contains(c.Environment, "|") && strings.HasPrefix(NameKey(c.Account), NameKey(c.Environment)+"|")
 }
 
 // keepsSignIn reports whether old, the profile's account of an account

@@ -186,7 +186,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err := p.SetEnvironment(profile.Environment{Name: "Emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/arm/"}); err != nil {
 		t.Fatal(err)
 	}
-	emu := ctxFor(alice, "t9", "99", "Emu")
+	emuAlice := alice // an account of the emulator's cloud
+	emuAlice.Environment = "Emulator"
+	p.UpsertAccount(emuAlice)
+	emu := ctxFor(emuAlice, "t9", "99", "Emu")
 	emu.Environment = "Emulator"
 	if _, err := p.UpsertContext(emu, profile.UpsertOptions{MakeDefault: true}); err != nil {
 		t.Fatal(err)
@@ -195,7 +198,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Credentials = map[string][]byte{alice.Key(): []byte("opaque\x00blob")}
+	b.Credentials = map[string][]byte{emuAlice.Key(): []byte("opaque\x00blob")}
 	data, err := b.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +207,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if imp.Format != profile.FormatAzc || string(imp.Credentials[alice.Key()]) != "opaque\x00blob" {
+	if imp.Format != profile.FormatAzc || string(imp.Credentials[emuAlice.Key()]) != "opaque\x00blob" {
 		t.Errorf("format %q, credentials %q", imp.Format, imp.Credentials)
 	}
 	q, res := mergedNames(t, imp)
@@ -1132,5 +1135,66 @@ func TestImportAzurePowerShellKeepsAServicePrincipalsSecret(t *testing.T) {
 		if s := fmt.Sprintf(verb, imp); strings.Contains(s, secretValue) {
 			t.Errorf("fmt %s of the import shows the secret: %s", verb, s)
 		}
+	}
+}
+
+// An account is of one cloud: a context's tokens are asked of its
+// environment's authority host with its account's credentials. A context
+// of the file that names an account of the profile or the file but
+// another environment (one the file adds with endpoints of its choice) is
+// skipped with a warning, as is one of an account none holds whose key
+// its environment does not begin, or begins only through a "|" in its
+// name; the same cloud in another spelling, or none, is kept.
+func TestImportSkipsAContextOfAnotherCloudThanItsAccount(t *testing.T) {
+	t.Parallel()
+	sp := profile.Account{ID: "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", Type: profile.ServicePrincipal, Environment: "emu", HomeTenantID: tenant1, Credential: "secret"}
+	spKey := sp.Key()
+	stranger := "emu|" + tenant1 + "|someone@contoso.com"
+	for _, tc := range []struct {
+		name, account, environment string
+		kept                       bool
+	}{
+		{"the profile's account in another cloud", spKey, "teamcloud", false},
+		{"the profile's account in a cloud named as its key begins", spKey, "emu|" + tenant1, false},
+		{"an account none holds in a cloud its key does not begin with", stranger, "teamcloud", false},
+		{"an account none holds in a cloud named as its key begins", stranger, "emu|" + tenant1, false},
+		{"the profile's account in its cloud spelt otherwise", strings.ToUpper(spKey), "EMU", true},
+		{"the profile's account with no environment", spKey, "", true},
+		{"an account none holds in the cloud its key begins with", stranger, "Emu", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := profile.New()
+			if err := p.SetEnvironment(profile.Environment{Name: "emu", AuthorityHost: "https://login.emu.test/", ARMEndpoint: "https://arm.emu.test/", ARMAudience: "https://arm.emu.test/"}); err != nil {
+				t.Fatal(err)
+			}
+			p.UpsertAccount(sp)
+			b := profile.Bundle{Kind: profile.BundleKind, Version: profile.BundleVersion, DefaultContext: "Team",
+				Environments: []profile.Environment{{Name: tc.environment, AuthorityHost: "https://login.team.test/", ARMEndpoint: "https://arm.team.test/", ARMAudience: "https://arm.team.test/"}},
+				Contexts:     []profile.Context{{Name: "Team", Account: tc.account, Environment: tc.environment, Tenant: profile.Tenant{ID: tenant1}}}}
+			if tc.environment == "" || strings.EqualFold(tc.environment, "emu") {
+				b.Environments = nil
+			}
+			data, err := b.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			imp, err := profile.Import(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := p.Merge(imp)
+			c := p.Context("Team")
+			if kept := c != nil; kept != tc.kept {
+				t.Fatalf("context Team after the import: %+v, want it kept: %v (warnings %q)", c, tc.kept, res.Warnings)
+			}
+			warned := slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, `context "Team" skipped`) })
+			if warned == tc.kept {
+				t.Errorf("warnings %q: one that the context was skipped: %v, want %v", res.Warnings, warned, !tc.kept)
+			}
+			if !tc.kept && p.DefaultContext != "" {
+				t.Errorf("default = %q, want it as it was", p.DefaultContext)
+			}
+		})
 	}
 }

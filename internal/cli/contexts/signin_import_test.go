@@ -146,3 +146,38 @@ func TestAnImportStoresAPowerShellServicePrincipalsSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestAnImportNeverSendsAnAccountsCredentialsToAnotherCloud: an account is
+// of one cloud (its key begins with its environment). A file whose context
+// names a signed-in service principal's account but another cloud, one
+// the file adds with the endpoints of its choice, and makes it the
+// default, would have the next `azc token` send the service principal's
+// secret to that cloud's authority host. The context is left out with a
+// warning: nothing reaches the other host.
+func TestAnImportNeverSendsAnAccountsCredentialsToAnotherCloud(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.must("login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--client-secret-file", w.write("secret", emulator.DefaultServicePrincipalSecret),
+		"--subscription", emulator.DefaultSubscriptionID, "--context-name", "Deploy", "-o", "none")
+	other := emulatortest.Start(t, nil)
+	ca := filepath.Join(w.dir, "other-ca.pem")
+	if err := other.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	file := fmt.Sprintf(`{"kind": "azc.contexts", "version": 1, "defaultContext": "Team",
+		"environments": [{"name": "teamcloud", "authorityHost": %q, "armEndpoint": %q, "armAudience": %q, "caFile": %q}],
+		"contexts": [{"name": "Team", "account": "emu|%s|%s", "environment": "teamcloud", "tenant": {"id": %[5]q},
+			"subscription": {"id": %q, "name": "Contoso Dev", "state": "Enabled", "tenantId": %[5]q}}]}`,
+		other.AuthorityHost(), other.ARMEndpoint(), other.ARMAudience(), ca,
+		emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultSubscriptionID)
+	code, out, errOut := w.run("context", "import", w.write("team.json", file), "-o", "json")
+	if code != 0 || !strings.Contains(out, `context \"Team\" skipped`) {
+		t.Errorf("import: exit %d, %s%s; want the context left out with a warning", code, out, errOut)
+	}
+	w.run("token", "-o", "none")
+	w.run("token", "-c", "Team", "-o", "none")
+	if n := other.Count(emulator.RouteToken, "") + other.Count(emulator.RouteMetadata, ""); n != 0 {
+		t.Errorf("the other cloud's authority host got %d requests after the import, want none", n)
+	}
+}
