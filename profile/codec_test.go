@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -338,12 +339,15 @@ func TestUpdateWritesWhatEncodeWrites(t *testing.T) {
 func TestEveryFieldSurvivesAnExportAndAnImport(t *testing.T) {
 	t.Parallel()
 	src := filledProfile()
+	dir := t.TempDir()
 	for i := range src.Environments {
 		e := &src.Environments[i]
 		e.BuiltIn = false
-		// endpoints an import takes (CheckEndpoint), each still its own
+		// endpoints and a CA file an import takes (CheckEndpoint, an
+		// absolute path), each still its own
 		e.AuthorityHost = "https://" + e.AuthorityHost + ".test/"
 		e.ARMEndpoint = "https://" + e.ARMEndpoint + ".test/"
+		e.CAFile = filepath.Join(dir, e.CAFile)
 		src.Accounts[i].Environment = e.Name
 	}
 	for i := range src.Contexts {
@@ -387,11 +391,13 @@ func TestEveryFieldOfAnExportSurvivesAnImport(t *testing.T) {
 	n := 0
 	fill(reflect.ValueOf(b).Elem(), &n)
 	b.Kind, b.Version = BundleKind, BundleVersion
+	dir := t.TempDir()
 	for i := range b.Environments {
 		e := &b.Environments[i]
 		e.BuiltIn = false
 		e.AuthorityHost = "https://" + e.AuthorityHost + ".test/"
 		e.ARMEndpoint = "https://" + e.ARMEndpoint + ".test/"
+		e.CAFile = filepath.Join(dir, e.CAFile)
 		b.Accounts[i].Environment = e.Name
 	}
 	for i := range b.Contexts {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/azcontext/azc/secret"
 )
 
 // Format names a file format Import reads.
@@ -40,6 +42,11 @@ type Imported struct {
 	// PowerShell's TokenCache.CacheData, or of az's msal_token_cache.json
 	// added with AddTokenCache, which may hold several accounts' tokens.
 	TokenCaches map[string][]byte
+	// Secrets are the client secrets of service principals that an Azure
+	// PowerShell file saved with Save-AzContext -WithCredential holds
+	// (their ServicePrincipalSecret), keyed by Account.Key(): the importer
+	// stores each as the account's credentials, as it stores Credentials.
+	Secrets map[string]secret.String
 	// Warnings describe what was skipped and why, one line each.
 	Warnings []string
 
@@ -109,8 +116,8 @@ func WideText(data []byte) error {
 // profile.json, an Azure PowerShell context file (Save-AzContext,
 // AzureRmContext.json) or az's azureProfile.json, with or without a UTF-8
 // byte order mark. It never returns secrets other than the credential
-// blobs and token caches the file carries; Azure PowerShell's raw access
-// tokens are dropped with a warning. Unrecognised data gives an error
+// blobs, token caches and service principals' secrets the file carries;
+// Azure PowerShell's raw access tokens are dropped with a warning. Unrecognised data gives an error
 // wrapping ErrUnknownFormat.
 func Import(data []byte) (*Imported, error) {
 	if err := WideText(data); err != nil {
@@ -153,8 +160,9 @@ func Import(data []byte) (*Imported, error) {
 
 // dropBadEndpoints leaves out, with a warning, each environment of the
 // file whose authority host or ARM endpoint `environment add` would
-// refuse (CheckAuthorityHost, CheckEndpoint), or that azc exec could not hand to az
-// (Environment.CheckExported), and keeps the others' as it keeps them:
+// refuse (CheckAuthorityHost, CheckEndpoint), whose CA file is a relative
+// path (`environment add` stores it absolute), or that azc exec could not
+// hand to az (Environment.CheckExported), and keeps the others' as it keeps them:
 // its contexts then take the profile's environment of that name, or are
 // warned of as naming one it lacks (Merge).
 func (imp *Imported) dropBadEndpoints() {
@@ -171,6 +179,12 @@ func (imp *Imported) dropBadEndpoints() {
 		}
 		if e.ARMEndpoint, err = CheckEndpoint(e.ARMEndpoint); err != nil {
 			imp.warnf("environment %s left out: its armEndpoint %v", QuoteShort(e.Name), err)
+			continue
+		}
+		if e.CAFile != "" && !filepath.IsAbs(e.CAFile) {
+			// read from whatever directory azc runs in, it would trust
+			// a file planted there
+			imp.warnf("environment %s left out: its caFile %s is no absolute path", QuoteShort(e.Name), QuoteShort(e.CAFile))
 			continue
 		}
 		kept = append(kept, e)
@@ -436,11 +450,12 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 	}
 	at := p.accountIndex()
 	for _, a := range imp.Accounts {
-		// A file that says nothing of how a service principal proves
-		// itself (az's azureProfile.json) keeps what its sign-in stored:
-		// the account's blob, which the import merges, still holds it.
-		if i, ok := at[NameKey(a.Key())]; ok && a.Credential == "" && a.Type == p.Accounts[i].Type {
-			a.Credential, a.FederatedTokenFile = p.Accounts[i].Credential, p.Accounts[i].FederatedTokenFile
+		if i, ok := at[NameKey(a.Key())]; ok && keepsSignIn(&p.Accounts[i], imp) {
+			old := &p.Accounts[i]
+			if contradicts(&a, old) {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("account %s kept as it signs in here (%s): the file's way (%s) was not imported", QuoteShort(old.ID), signInOf(old), signInOf(&a)))
+			}
+			a.Type, a.Credential, a.FederatedTokenFile, a.ClientID, a.ResourceID = old.Type, old.Credential, old.FederatedTokenFile, old.ClientID, old.ResourceID
 		}
 		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
@@ -452,6 +467,10 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		// environment is the context's when the file names none. One of
 		// no such account is kept, with a warning: it is signed in nowhere.
 		ai, ok := at[NameKey(c.Account)]
+		if !ofAccountsCloud(&c, p.Accounts, ai, ok) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("context %s skipped: its environment %s is not that of its account %s", QuoteShort(c.Name), QuoteShort(c.Environment), QuoteShort(KeyID(c.Account))))
+			continue
+		}
 		switch {
 		case !ok:
 			res.Warnings = append(res.Warnings, fmt.Sprintf("context %s: its account %s is in neither the file nor the profile: sign in to use it", QuoteShort(c.Name), QuoteShort(c.Account)))
@@ -524,6 +543,66 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 		res.Default = p.DefaultContext
 	}
 	return res
+}
+
+// ofAccountsCloud reports whether c names no environment, or that of its
+// account, accounts[ai] when known: a context's tokens are asked of its
+// environment's authority host with its account's credentials, so a file
+// naming a signed-in service principal's account and a cloud of its own
+// would have the secret sent to a host of the file's choice. Of an
+// account none holds, the environment must begin its key (Account.Key),
+// and hold no "|", which would let another environment begin it too.
+func ofAccountsCloud(c *Context, accounts []Account, ai int, known bool) bool {
+	switch {
+	case c.Environment == "":
+		return true
+	case known:
+		return SameName(c.Environment, accounts[ai].Environment)
+	}
+	return !strings.Contains(c.Environment, "|") && strings.HasPrefix(NameKey(c.Account), NameKey(c.Environment)+"|")
+}
+
+// keepsSignIn reports whether old, the profile's account of an account
+// the import holds, keeps how it signs in (its type, credential kind,
+// federated token file, managed identity's client or resource id): the
+// blob that holds its tokens and secret stays, as an import stores an
+// azc blob only where the account has none (imp.Credentials then holds
+// the ones it stored) and merges a token cache into the one there, so
+// the file's way of signing in would not match it. A service principal
+// that says nothing of how it proves itself (imported from az's
+// azureProfile.json) takes the file's.
+func keepsSignIn(old *Account, imp *Imported) bool {
+	if len(imp.Credentials[old.Key()]) > 0 {
+		return false
+	}
+	return old.Type != ServicePrincipal || old.Credential != ""
+}
+
+// contradicts reports whether the file's account a says otherwise than
+// old of how it signs in; what the file leaves out (az's files name no
+// credential kind) says nothing.
+func contradicts(a, old *Account) bool {
+	differs := func(file, kept string) bool { return file != "" && file != kept }
+	return a.Type != old.Type || differs(a.Credential, old.Credential) || differs(a.FederatedTokenFile, old.FederatedTokenFile) ||
+		differs(a.ClientID, old.ClientID) || differs(a.ResourceID, old.ResourceID)
+}
+
+// signInOf says how a signs in, for a warning.
+func signInOf(a *Account) string {
+	s := string(a.Type)
+	if a.Credential != "" {
+		s += ", " + a.Credential
+	}
+	if a.FederatedTokenFile != "" {
+		s += " " + QuoteShort(a.FederatedTokenFile)
+	}
+	if a.ClientID != "" {
+		s += ", client id " + QuoteShort(a.ClientID)
+	}
+	if a.ResourceID != "" {
+		s += ", resource id " + QuoteShort(a.ResourceID)
+	}
+	return s
 }
 
 var errNoAccount = errors.New("no account")

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+
+	"github.com/azcontext/azc/secret"
 )
 
 // Azure PowerShell's AzureRmContext.json, as Newtonsoft writes it. Only the
@@ -119,6 +121,14 @@ func importPowerShell(data []byte) (*Imported, error) {
 		}
 		c.Account = a.Key()
 		i := imp.addAccount(a)
+		if v := pc.Account.ExtendedProperties["ServicePrincipalSecret"]; v != "" && a.Type == ServicePrincipal && a.Credential == CredentialSecret {
+			if _, ok := imp.Secrets[c.Account]; !ok {
+				if imp.Secrets == nil {
+					imp.Secrets = map[string]secret.String{}
+				}
+				imp.Secrets[c.Account] = secret.New(v)
+			}
+		}
 		// A generated name gives way to azc's short default name; the long
 		// form still resolves (see Find). A name the user chose is kept.
 		switch {

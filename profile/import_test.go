@@ -186,7 +186,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err := p.SetEnvironment(profile.Environment{Name: "Emulator", AuthorityHost: "https://127.0.0.1:8443/", ARMEndpoint: "https://127.0.0.1:8443/arm/"}); err != nil {
 		t.Fatal(err)
 	}
-	emu := ctxFor(alice, "t9", "99", "Emu")
+	emuAlice := alice // an account of the emulator's cloud
+	emuAlice.Environment = "Emulator"
+	p.UpsertAccount(emuAlice)
+	emu := ctxFor(emuAlice, "t9", "99", "Emu")
 	emu.Environment = "Emulator"
 	if _, err := p.UpsertContext(emu, profile.UpsertOptions{MakeDefault: true}); err != nil {
 		t.Fatal(err)
@@ -195,7 +198,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Credentials = map[string][]byte{alice.Key(): []byte("opaque\x00blob")}
+	b.Credentials = map[string][]byte{emuAlice.Key(): []byte("opaque\x00blob")}
 	data, err := b.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +207,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if imp.Format != profile.FormatAzc || string(imp.Credentials[alice.Key()]) != "opaque\x00blob" {
+	if imp.Format != profile.FormatAzc || string(imp.Credentials[emuAlice.Key()]) != "opaque\x00blob" {
 		t.Errorf("format %q, credentials %q", imp.Format, imp.Credentials)
 	}
 	q, res := mergedNames(t, imp)
@@ -627,6 +630,45 @@ func TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL(t *testing.T) {
 	}
 }
 
+// TestImportLeavesOutAnEnvironmentWhoseCAFileIsRelative: a CA file is
+// trusted for every sign-in to its cloud and stored absolute (`environment
+// add` makes it so): a relative one in a file would be read from whatever
+// directory azc runs in, so a CA file planted in a checkout would be
+// trusted there. Such an environment is left out with a warning; an
+// absolute one is kept.
+func TestImportLeavesOutAnEnvironmentWhoseCAFileIsRelative(t *testing.T) {
+	t.Parallel()
+	abs, err := filepath.Abs("ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		caFile string
+		kept   bool
+	}{
+		{"ca.pem", false},
+		{"certs/ca.pem", false},
+		{"../ca.pem", false},
+		{abs, true},
+	} {
+		ca, err := json.Marshal(tc.caFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := `{"kind":"azc.contexts","version":1,"environments":[{"name":"lab","authorityHost":"https://login.lab.test/","armEndpoint":"https://arm.lab.test/","armAudience":"https://arm.lab.test/","caFile":` + string(ca) + `}]}`
+		imp, err := profile.Import([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := len(imp.Environments) == 1; kept != tc.kept || kept != (len(imp.Warnings) == 0) {
+			t.Errorf("Import of the CA file %q: environments %+v, warnings %q; want it kept: %v", tc.caFile, imp.Environments, imp.Warnings, tc.kept)
+		}
+		if !tc.kept && (len(imp.Warnings) != 1 || !strings.Contains(imp.Warnings[0], `environment "lab" left out`) || !strings.Contains(imp.Warnings[0], tc.caFile)) {
+			t.Errorf("Import of the CA file %q: warnings %q, want one that leaves the environment out and names the file", tc.caFile, imp.Warnings)
+		}
+	}
+}
+
 // TestImportLeavesOutAnEnvironmentAzCannotHold: azc exec writes an
 // environment's name and endpoints into the child's az config a line
 // each; an import file's environment with a line break in one would start
@@ -991,5 +1033,168 @@ func TestImportKeepsASignedInServicePrincipalsCredential(t *testing.T) {
 		if a := p.Account(stored.Key()); a == nil || a.Credential != stored.Credential || a.FederatedTokenFile != stored.FederatedTokenFile {
 			t.Errorf("after the import the service principal is %+v, want its credential %q (file %q) kept", a, stored.Credential, stored.FederatedTokenFile)
 		}
+	}
+}
+
+// An account the profile holds keeps how it signs in when the file says
+// otherwise, as the blob of its tokens and secret stays: a user imported
+// from a Save-AzContext file of a raw-token sign-in (-AccessToken), a
+// service principal of another certificate or token file. Only an azc
+// blob the import stores for it, in place of none, brings the file's.
+func TestImportKeepsHowAnAccountOfTheProfileSignsIn(t *testing.T) {
+	t.Parallel()
+	const sp = "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff"
+	user := profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: tenant1,
+		HomeAccountID: "a11ce000-0000-4000-8000-000000000001." + tenant1}
+	spAccount := func(credential, file string) profile.Account {
+		return profile.Account{ID: sp, Type: profile.ServicePrincipal, Environment: "AzureCloud", HomeTenantID: tenant1, Credential: credential, FederatedTokenFile: file}
+	}
+	psFile := func(id, typ string) []byte {
+		return fmt.Appendf(nil, `{"DefaultContextKey": "X", "EnvironmentTable": {}, "Contexts": {"X": {
+			"Account": {"Id": %q, "Type": %q, "ExtendedProperties": {"AccessToken": "raw-token-secret", "Tenants": %q}},
+			"Tenant": {"Id": %q}, "Subscription": {"Id": "11111111-0000-4000-8000-000000000001", "Name": "Sub", "State": "Enabled"},
+			"Environment": {"Name": "AzureCloud"}}}}`, id, typ, tenant1, tenant1)
+	}
+	export := func(a profile.Account, blob []byte) []byte {
+		src := profile.New()
+		src.UpsertAccount(a)
+		if _, err := src.UpsertContext(ctxFor(a, tenant1, "11111111-0000-4000-8000-000000000001", "Sub"), profile.UpsertOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := profile.NewBundle(src, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if blob != nil {
+			b.Credentials = map[string][]byte{a.Key(): blob}
+		}
+		data, err := b.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	for _, tc := range []struct {
+		name   string
+		stored profile.Account
+		file   []byte
+		want   profile.Account // its type, credential and token file
+		warned bool
+	}{
+		{"a user stays a user when the file has its raw token", user, psFile(user.ID, "AccessToken"), user, true},
+		{"a service principal keeps its certificate when the file says secret", spAccount("certificate", ""), export(spAccount("secret", ""), nil), spAccount("certificate", ""), true},
+		{"a service principal keeps its token file when the file names none", spAccount("federated", "/var/run/token"), psFile(sp, "ClientAssertion"), spAccount("federated", "/var/run/token"), false},
+		{"a service principal keeps its token file when the file names another", spAccount("federated", "/var/run/token"), export(spAccount("federated", "/other/token"), nil), spAccount("federated", "/var/run/token"), true},
+		{"a service principal az imported takes the file's", spAccount("", ""), export(spAccount("secret", ""), []byte(`{"version":1,"secret":"s"}`)), spAccount("secret", ""), false},
+		{"an account whose blob the import stores takes the file's", spAccount("secret", ""), export(spAccount("certificate", ""), []byte(`{"version":1,"certificate":"c"}`)), spAccount("certificate", ""), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := profile.New()
+			p.UpsertAccount(tc.stored)
+			imp, err := profile.Import(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := p.Merge(imp)
+			a := p.Account(tc.stored.Key())
+			if a == nil || a.Type != tc.want.Type || a.Credential != tc.want.Credential || a.FederatedTokenFile != tc.want.FederatedTokenFile {
+				t.Errorf("after the import the account is %+v, want it to sign in as %+v", a, tc.want)
+			}
+			warned := slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "kept as it signs in here") })
+			if warned != tc.warned {
+				t.Errorf("warnings %q: a warning that the account was kept: %v, want %v", res.Warnings, warned, tc.warned)
+			}
+			if strings.Contains(strings.Join(res.Warnings, "\n"), "raw-token-secret") {
+				t.Errorf("warnings %q show the raw token", res.Warnings)
+			}
+		})
+	}
+}
+
+// A Save-AzContext file saved with -WithCredential holds each service
+// principal's secret (ServicePrincipalSecret): Import returns it, typed
+// so that no print of what Import returns shows it, for the importer to
+// store; a user's account has none.
+func TestImportAzurePowerShellKeepsAServicePrincipalsSecret(t *testing.T) {
+	t.Parallel()
+	const sp, secretValue = "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", "ps-sp-secret-value"
+	imp, err := profile.Import(fmt.Appendf(nil, `{"DefaultContextKey": "SP", "EnvironmentTable": {}, "Contexts": {
+		"SP": {"Account": {"Id": %q, "Type": "ServicePrincipal", "ExtendedProperties": {"ServicePrincipalSecret": %q}},
+			"Tenant": {"Id": %q}, "Environment": {"Name": "AzureCloud"}},
+		"User": {"Account": {"Id": "alice@contoso.com", "Type": "User", "ExtendedProperties": {"ServicePrincipalSecret": "not-a-users"}},
+			"Tenant": {"Id": %[3]q}, "Environment": {"Name": "AzureCloud"}}}}`, sp, secretValue, tenant1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := profile.Account{ID: sp, Environment: "AzureCloud", HomeTenantID: tenant1}.Key()
+	if len(imp.Secrets) != 1 || imp.Secrets[key].Reveal() != secretValue {
+		t.Fatalf("Secrets = %v (%d), want the service principal's secret under %q alone", imp.Secrets, len(imp.Secrets), key)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v"} {
+		if s := fmt.Sprintf(verb, imp); strings.Contains(s, secretValue) {
+			t.Errorf("fmt %s of the import shows the secret: %s", verb, s)
+		}
+	}
+}
+
+// An account is of one cloud: a context's tokens are asked of its
+// environment's authority host with its account's credentials. A context
+// of the file that names an account of the profile or the file but
+// another environment (one the file adds with endpoints of its choice) is
+// skipped with a warning, as is one of an account none holds whose key
+// its environment does not begin, or begins only through a "|" in its
+// name; the same cloud in another spelling, or none, is kept.
+func TestImportSkipsAContextOfAnotherCloudThanItsAccount(t *testing.T) {
+	t.Parallel()
+	sp := profile.Account{ID: "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", Type: profile.ServicePrincipal, Environment: "emu", HomeTenantID: tenant1, Credential: "secret"}
+	spKey := sp.Key()
+	stranger := "emu|" + tenant1 + "|someone@contoso.com"
+	for _, tc := range []struct {
+		name, account, environment string
+		kept                       bool
+	}{
+		{"the profile's account in another cloud", spKey, "teamcloud", false},
+		{"the profile's account in a cloud named as its key begins", spKey, "emu|" + tenant1, false},
+		{"an account none holds in a cloud its key does not begin with", stranger, "teamcloud", false},
+		{"an account none holds in a cloud named as its key begins", stranger, "emu|" + tenant1, false},
+		{"the profile's account in its cloud spelt otherwise", strings.ToUpper(spKey), "EMU", true},
+		{"the profile's account with no environment", spKey, "", true},
+		{"an account none holds in the cloud its key begins with", stranger, "Emu", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := profile.New()
+			if err := p.SetEnvironment(profile.Environment{Name: "emu", AuthorityHost: "https://login.emu.test/", ARMEndpoint: "https://arm.emu.test/", ARMAudience: "https://arm.emu.test/"}); err != nil {
+				t.Fatal(err)
+			}
+			p.UpsertAccount(sp)
+			b := profile.Bundle{Kind: profile.BundleKind, Version: profile.BundleVersion, DefaultContext: "Team",
+				Environments: []profile.Environment{{Name: tc.environment, AuthorityHost: "https://login.team.test/", ARMEndpoint: "https://arm.team.test/", ARMAudience: "https://arm.team.test/"}},
+				Contexts:     []profile.Context{{Name: "Team", Account: tc.account, Environment: tc.environment, Tenant: profile.Tenant{ID: tenant1}}}}
+			if tc.environment == "" || strings.EqualFold(tc.environment, "emu") {
+				b.Environments = nil
+			}
+			data, err := b.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			imp, err := profile.Import(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := p.Merge(imp)
+			c := p.Context("Team")
+			if kept := c != nil; kept != tc.kept {
+				t.Fatalf("context Team after the import: %+v, want it kept: %v (warnings %q)", c, tc.kept, res.Warnings)
+			}
+			warned := slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, `context "Team" skipped`) })
+			if warned == tc.kept {
+				t.Errorf("warnings %q: one that the context was skipped: %v, want %v", res.Warnings, warned, !tc.kept)
+			}
+			if !tc.kept && p.DefaultContext != "" {
+				t.Errorf("default = %q, want it as it was", p.DefaultContext)
+			}
+		})
 	}
 }

@@ -17,8 +17,9 @@ import (
 // storeImported stores what imp carries of credentials in scope's store
 // and then runs record, the change that adds the imported contexts to
 // scope's profile: MSAL token caches are merged into the accounts' blobs,
-// and azc credential blobs are stored where the account has none. It
-// returns how many accounts got credentials. The accounts' locks are held
+// and azc credential blobs are stored where the account has none (the
+// others are taken out of imp.Credentials). It returns how many accounts
+// got credentials. The accounts' locks are held
 // from the first blob stored until record has written the profile, as a
 // sign-in holds them (docs/locking.md): a removal of an account (`azc
 // logout`, `context remove`), whose auth.DropCredentials reads the
@@ -58,6 +59,11 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 			})
 			if err != nil {
 				return len(done), fmt.Errorf("store the credentials of an imported account: %w", err)
+			}
+			if !done[k] {
+				// the account keeps its own blob, and so how it signs
+				// in (profile.Merge)
+				delete(imp.Credentials, k)
 			}
 		}
 		for k, cache := range imp.TokenCaches {
@@ -152,6 +158,27 @@ func probeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		if _, err := blobs.Get(k); err != nil && !errors.Is(err, credstore.ErrNotFound) {
 			return fmt.Errorf("store the credentials of an imported account: %w", err)
 		}
+	}
+	return nil
+}
+
+// addSecrets makes each service principal's secret that imp holds
+// (imp.Secrets, from an Azure PowerShell file) the account's credential
+// blob, which storeImported then stores as it stores an export's, unless
+// the file carries a blob for the account.
+func addSecrets(imp *profile.Imported) error {
+	for _, k := range slices.Sorted(maps.Keys(imp.Secrets)) {
+		if len(imp.Credentials[k]) > 0 {
+			continue
+		}
+		blob, err := (&credblob.Credentials{ClientSecret: imp.Secrets[k]}).Marshal()
+		if err != nil {
+			return fmt.Errorf("the secret of %s: %w", profile.KeyID(k), err)
+		}
+		if imp.Credentials == nil {
+			imp.Credentials = map[string][]byte{}
+		}
+		imp.Credentials[k] = blob
 	}
 	return nil
 }

@@ -241,6 +241,9 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 			imp.Warnings = append(imp.Warnings, "az's token cache beside the file was not read: "+err.Error())
 		}
 	}
+	if err := addSecrets(imp); err != nil {
+		return err
+	}
 	dropUnusableCredentials(imp)
 	if err := probeImported(f, st, scope, imp, opts.Credentials.Probe); err != nil {
 		return err
