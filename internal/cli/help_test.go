@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,6 +161,35 @@ func TestHelpShowsEachExampleOnce(t *testing.T) {
 			if line = strings.TrimSpace(line); line != "" && strings.Contains(c.Long, line) {
 				t.Errorf("%s: its description repeats the example %q", c.CommandPath(), line)
 			}
+		}
+	}
+}
+
+// TestHelpListsTheExitCodes: `azc --help`, and so `man azc`, say what each
+// exit code means, as docs/cli.md does: a script tells "not signed in" (3)
+// from a failure (1) and a usage error (2) by them.
+func TestHelpListsTheExitCodes(t *testing.T) {
+	t.Parallel()
+	ios, _, out, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "v0-test")
+	if code := Run(context.Background(), f, []string{"--help"}); code != 0 {
+		t.Fatalf("azc --help: exit %d", code)
+	}
+	_, codes, ok := strings.Cut(out.String(), "Exit codes:")
+	if !ok {
+		t.Fatalf("azc --help lists no exit codes:\n%s", out)
+	}
+	codes, _, _ = strings.Cut(codes, "\n\n")
+	codes = strings.Join(strings.Fields(codes), " ")
+	for _, want := range []string{
+		fmt.Sprintf("%d done", cmdutil.ExitOK),
+		fmt.Sprintf("%d failed", cmdutil.ExitFailure),
+		fmt.Sprintf("%d a usage error", cmdutil.ExitUsage),
+		fmt.Sprintf("%d not signed in", cmdutil.ExitInteraction),
+		fmt.Sprintf("%d interrupted", cmdutil.ExitInterrupted),
+	} {
+		if !strings.Contains(codes, want) {
+			t.Errorf("azc --help's exit codes say no %q:\n%s", want, codes)
 		}
 	}
 }

@@ -107,7 +107,13 @@ func NewCmdRoot(f *cmdutil.Factory, started func()) *cobra.Command {
 		Use:   "azc",
 		Short: "Named Azure contexts for every shell and program",
 		Long: `azc keeps named Azure contexts (account + tenant + subscription + cloud),
-switches between them per user or per shell, and runs any program under one.`,
+switches between them per user or per shell, and runs any program under one.
+
+Exit codes: 0 done; 1 failed (not found, a name taken, a lock timeout, a
+question answered no); 2 a usage error (an unknown command or flag, wrong
+arguments, an ambiguous context name); 3 not signed in or no context
+selected, or a question with no terminal to ask it on (pass --force); 130
+interrupted (Ctrl-C). exec and shell exit with their program's code.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	})

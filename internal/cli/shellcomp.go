@@ -319,13 +319,16 @@ const (
 // and evaluated unclosed, which fails: no candidate. zshWordsQuoted takes
 // that word unquoted from $PREFIX (compsys strips the quote from it), and
 // zshRequestQuoted passes it quoted again; compadd then inserts a name
-// within the quote as its quoting needs.
+// within the quote as its quoting needs. A word under the cursor that is
+// not quoted is kept whole too: split at an escaped blank, `Dev\ ` (as a
+// first TAB leaves it between Dev and Dev Test) would be `Dev\` and an
+// empty word, for which azc offers the candidates of the next argument.
 const (
 	zshWords       = `    words=("${=words[1,CURRENT]}")`
 	zshWordsQuoted = `    if [[ -n ${compstate[quote]} ]]; then
         words=("${=words[1,CURRENT-1]}" "$PREFIX")
     else
-        words=("${=words[1,CURRENT]}")
+        words=("${=words[1,CURRENT-1]}" "${words[CURRENT]}")
     fi`
 	zshRequest       = `    requestComp="${words[1]} __complete ${words[2,-1]}"`
 	zshRequestQuoted = `    requestComp="${words[1]} __complete ${words[2,-1]}"

@@ -18,30 +18,14 @@ import (
 // blanks and evaluated it unclosed: no candidate, and _describe took the
 // backslashes out of every name.
 func TestZshCompletesAQuotedWord(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds azc and runs zsh on a pseudo-terminal")
-	}
-	zsh, err := exec.LookPath("zsh")
-	if err != nil {
-		t.Skip("no zsh")
-	}
-	t.Parallel()
-	bin := buildAzc(t)
-	dir := seed(t)
+	zsh, bin, dir := zshTest(t)
 	const name = `Prod it's $(touch pwned) \z`
 	if out, err := azcCmd(bin, dir, "context", "rename", "Prod", name).CombinedOutput(); err != nil {
 		t.Fatalf("rename: %v\n%s", err, out)
 	}
 	home := t.TempDir()
-	rc := "PS1='%% '\nunsetopt beep\nautoload -U compinit; compinit -u -D\nsource <(azc completion zsh)\ncd " + home + "\n"
-	if err := os.WriteFile(filepath.Join(home, ".zshrc"), []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{"ZDOTDIR=" + home, "HOME=" + home, "AZC_CONFIG_DIR=" + dir, "TERM=xterm",
-		"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH")}
 	for _, quote := range []string{"'", `"`} {
-		r := startTTY(t, 200, 20, env, zsh, "-i")
-		r.expect("% ")
+		r := startZsh(t, zsh, bin, dir, home)
 		r.typ("azc context show -o tsv --query name " + quote + "prod\t")
 		r.expect("(touch pwned) ") // zsh redraws the word: the rest of the name
 		r.typ("\r")
@@ -100,4 +84,50 @@ func TestZshAndFishCompleteANameAzcFolds(t *testing.T) {
 			t.Errorf("%s completed `st` otherwise:\n%q", tc.shell, r.screen())
 		}
 	}
+}
+
+// TestZshCompletesAWordEndingInAnEscapedBlank types `azc context show …
+// Dev\ ` and TAB in an interactive zsh, the word a first TAB leaves between
+// "Dev" and "Dev Test": the name is completed. cobra's script split the
+// word at its blank and asked azc for a second argument: no candidate.
+func TestZshCompletesAWordEndingInAnEscapedBlank(t *testing.T) {
+	zsh, bin, dir := zshTest(t)
+	r := startZsh(t, zsh, bin, dir, t.TempDir())
+	r.typ(`azc context show -o tsv --query name Dev\ ` + "\t")
+	r.expect("Test") // zsh redraws the word: the rest of the name
+	r.typ("\r")
+	r.expect("\nDev Test\r\n")
+	r.typ("exit\r")
+	r.exit(time.Now())
+}
+
+// startZsh starts an interactive zsh on a terminal, in and with its
+// start-up files in home, with the completion the azc binary bin prints
+// loaded and dir its state directory, and waits for its prompt, "% ".
+func startZsh(t *testing.T, zsh, bin, dir, home string) *ttyRun {
+	t.Helper()
+	rc := "PS1='%% '\nunsetopt beep\nautoload -U compinit; compinit -u -D\nsource <(azc completion zsh)\ncd " + home + "\n"
+	if err := os.WriteFile(filepath.Join(home, ".zshrc"), []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"ZDOTDIR=" + home, "HOME=" + home, "AZC_CONFIG_DIR=" + dir, "TERM=xterm",
+		"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH")}
+	r := startTTY(t, 200, 20, env, zsh, "-i")
+	r.expect("% ")
+	return r
+}
+
+// zshTest skips t without zsh or in -short, runs it in parallel, and
+// returns zsh, a built azc and a state directory of the fixture.
+func zshTest(t *testing.T) (zsh, bin, dir string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds azc and runs zsh on a pseudo-terminal")
+	}
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		t.Skip("no zsh")
+	}
+	t.Parallel()
+	return zsh, buildAzc(t), seed(t)
 }
