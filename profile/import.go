@@ -162,9 +162,10 @@ func Import(data []byte) (*Imported, error) {
 // file whose authority host or ARM endpoint `environment add` would
 // refuse (CheckAuthorityHost, CheckEndpoint), whose CA file is a relative
 // path (`environment add` stores it absolute), or that azc exec could not
-// hand to az (Environment.CheckExported), and keeps the others' as it keeps them:
-// its contexts then take the profile's environment of that name, or are
-// warned of as naming one it lacks (Merge).
+// hand to az (Environment.CheckExported): its contexts then take the
+// profile's environment of that name, or are warned of as naming one it
+// lacks (Merge). It keeps the others as `environment add` keeps them, with
+// an ARM audience (DefaultAudience).
 func (imp *Imported) dropBadEndpoints() {
 	kept := imp.Environments[:0:0]
 	for _, e := range imp.Environments {
@@ -181,6 +182,7 @@ func (imp *Imported) dropBadEndpoints() {
 			imp.warnf("environment %s left out: its armEndpoint %v", QuoteShort(e.Name), err)
 			continue
 		}
+		e.DefaultAudience()
 		if e.CAFile != "" && !filepath.IsAbs(e.CAFile) {
 			// read from whatever directory azc runs in, it would trust
 			// a file planted there

@@ -1198,3 +1198,31 @@ func TestImportSkipsAContextOfAnotherCloudThanItsAccount(t *testing.T) {
 		})
 	}
 }
+
+// An environment is asked for ARM tokens of its ARM audience, which
+// `environment add` defaults to the ARM endpoint: an imported one that
+// gives none (Add-AzEnvironment without -ActiveDirectoryServiceEndpointResourceId,
+// an export edited by hand) gets the same default, or every ARM token of
+// its contexts is asked for the scope "/.default", which no identity
+// provider grants. One that gives an audience keeps it.
+func TestImportGivesAnEnvironmentWithNoAudienceItsARMEndpoint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, data, want string }{
+		{"a PowerShell file", `{"DefaultContextKey": null, "Contexts": {}, "EnvironmentTable": {"Lab": {"Name": "Lab",
+			"ActiveDirectoryAuthority": "https://login.lab.test/", "ResourceManagerUrl": "https://arm.lab.test/",
+			"ActiveDirectoryServiceEndpointResourceId": null}}}`, "https://arm.lab.test/"},
+		{"an export", `{"kind": "azc.contexts", "version": 1, "environments": [{"name": "Lab",
+			"authorityHost": "https://login.lab.test/", "armEndpoint": "https://arm.lab.test"}]}`, "https://arm.lab.test/"},
+		{"an export with an audience", `{"kind": "azc.contexts", "version": 1, "environments": [{"name": "Lab",
+			"authorityHost": "https://login.lab.test/", "armEndpoint": "https://arm.lab.test/", "armAudience": "https://management.core.windows.net/"}]}`,
+			"https://management.core.windows.net/"},
+	} {
+		imp, err := profile.Import([]byte(tc.data))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(imp.Environments) != 1 || imp.Environments[0].ARMAudience != tc.want {
+			t.Errorf("%s: environments %+v, want one whose ARM audience is %q", tc.name, imp.Environments, tc.want)
+		}
+	}
+}
