@@ -151,6 +151,7 @@ func Import(data []byte) (*Imported, error) {
 	}
 	imp.dropBadTenants()
 	imp.dropUnexportable()
+	imp.dropTokenFiles()
 	if err := imp.checkEnvironmentSpaces(); err != nil {
 		return nil, err
 	}
@@ -282,6 +283,22 @@ func (imp *Imported) dropUnexportable() {
 		kept = append(kept, c)
 	}
 	imp.Contexts, imp.Default = kept, def
+}
+
+// dropTokenFiles takes each account's federated token file out of the
+// import, with a warning: azc reads the file on every token request and
+// sends what it holds to the account's cloud, so a file naming both could
+// have any file of the user's (a key, another token) sent to a host of its
+// choice. The account then signs in again with a file of the user's.
+func (imp *Imported) dropTokenFiles() {
+	for i := range imp.Accounts {
+		a := &imp.Accounts[i]
+		if a.FederatedTokenFile == "" {
+			continue
+		}
+		imp.warnf("account %s: its federated token file %s was not imported, as azc would send what it holds to the account's cloud: sign it in with `azc login --service-principal --federated-token-file FILE`", QuoteShort(a.ID), QuoteShort(a.FederatedTokenFile))
+		a.FederatedTokenFile = ""
+	}
 }
 
 // contextLabel names an imported context in a warning: its name, else its
