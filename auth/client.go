@@ -105,6 +105,10 @@ func (m *Manager) confidentialClient(env profile.Environment, acct profile.Accou
 		}
 	case profile.CredentialFederated:
 		file := acct.FederatedTokenFile
+		if file == "" {
+			// an import leaves the file out (profile.Import)
+			return confidential.Client{}, fmt.Errorf("service principal %s has no federated token file: %w", acct.ID, ErrNotSignedIn)
+		}
 		cred = confidential.NewCredFromAssertionCallback(func(context.Context, confidential.AssertionRequestOptions) (string, error) {
 			// Re-read on every request: the platform rotates the file.
 			b, err := m.cfg.ReadFile(file)

@@ -349,6 +349,8 @@ func TestEveryFieldSurvivesAnExportAndAnImport(t *testing.T) {
 		e.ARMEndpoint = "https://" + e.ARMEndpoint + ".test/"
 		e.CAFile = filepath.Join(dir, e.CAFile)
 		src.Accounts[i].Environment = e.Name
+		// an import leaves it out (TestImportLeavesOutAFederatedTokenFile)
+		src.Accounts[i].FederatedTokenFile = ""
 	}
 	for i := range src.Contexts {
 		src.Contexts[i].Environment = src.Environments[i%2].Name
@@ -399,6 +401,7 @@ func TestEveryFieldOfAnExportSurvivesAnImport(t *testing.T) {
 		e.ARMEndpoint = "https://" + e.ARMEndpoint + ".test/"
 		e.CAFile = filepath.Join(dir, e.CAFile)
 		b.Accounts[i].Environment = e.Name
+		b.Accounts[i].FederatedTokenFile = "" // as above
 	}
 	for i := range b.Contexts {
 		b.Contexts[i].Environment = b.Environments[i].Name

@@ -117,6 +117,16 @@ type errInvalidEnvironmentName struct{}
 func (errInvalidEnvironmentName) Error() string        { return "invalid environment name" }
 func (errInvalidEnvironmentName) Is(target error) bool { return target == ErrInvalidName }
 
+// DefaultAudience gives e its ARM endpoint as its ARM audience when it
+// has none (`environment add` without --arm-audience, an imported
+// environment that names none): its ARM tokens are asked for the scope of
+// its audience, which without one would be "/.default".
+func (e *Environment) DefaultAudience() {
+	if e.ARMAudience == "" {
+		e.ARMAudience = e.ARMEndpoint
+	}
+}
+
 // maxHostName is the longest a DNS host name can be, in bytes (RFC 1035's
 // 255 bytes of a name on the wire, less its first length and its root).
 const maxHostName = 253

@@ -151,6 +151,7 @@ func Import(data []byte) (*Imported, error) {
 	}
 	imp.dropBadTenants()
 	imp.dropUnexportable()
+	imp.dropTokenFiles()
 	if err := imp.checkEnvironmentSpaces(); err != nil {
 		return nil, err
 	}
@@ -162,9 +163,10 @@ func Import(data []byte) (*Imported, error) {
 // file whose authority host or ARM endpoint `environment add` would
 // refuse (CheckAuthorityHost, CheckEndpoint), whose CA file is a relative
 // path (`environment add` stores it absolute), or that azc exec could not
-// hand to az (Environment.CheckExported), and keeps the others' as it keeps them:
-// its contexts then take the profile's environment of that name, or are
-// warned of as naming one it lacks (Merge).
+// hand to az (Environment.CheckExported): its contexts then take the
+// profile's environment of that name, or are warned of as naming one it
+// lacks (Merge). It keeps the others as `environment add` keeps them, with
+// an ARM audience (DefaultAudience).
 func (imp *Imported) dropBadEndpoints() {
 	kept := imp.Environments[:0:0]
 	for _, e := range imp.Environments {
@@ -181,6 +183,7 @@ func (imp *Imported) dropBadEndpoints() {
 			imp.warnf("environment %s left out: its armEndpoint %v", QuoteShort(e.Name), err)
 			continue
 		}
+		e.DefaultAudience()
 		if e.CAFile != "" && !filepath.IsAbs(e.CAFile) {
 			// read from whatever directory azc runs in, it would trust
 			// a file planted there
@@ -280,6 +283,22 @@ func (imp *Imported) dropUnexportable() {
 		kept = append(kept, c)
 	}
 	imp.Contexts, imp.Default = kept, def
+}
+
+// dropTokenFiles takes each account's federated token file out of the
+// import, with a warning: azc reads the file on every token request and
+// sends what it holds to the account's cloud, so a file naming both could
+// have any file of the user's (a key, another token) sent to a host of its
+// choice. The account then signs in again with a file of the user's.
+func (imp *Imported) dropTokenFiles() {
+	for i := range imp.Accounts {
+		a := &imp.Accounts[i]
+		if a.FederatedTokenFile == "" {
+			continue
+		}
+		imp.warnf("account %s: its federated token file %s was not imported, as azc would send what it holds to the account's cloud: sign it in with `azc login --service-principal --federated-token-file FILE`", QuoteShort(a.ID), QuoteShort(a.FederatedTokenFile))
+		a.FederatedTokenFile = ""
+	}
 }
 
 // contextLabel names an imported context in a warning: its name, else its

@@ -1084,7 +1084,7 @@ func TestImportKeepsHowAnAccountOfTheProfileSignsIn(t *testing.T) {
 		{"a user stays a user when the file has its raw token", user, psFile(user.ID, "AccessToken"), user, true},
 		{"a service principal keeps its certificate when the file says secret", spAccount("certificate", ""), export(spAccount("secret", ""), nil), spAccount("certificate", ""), true},
 		{"a service principal keeps its token file when the file names none", spAccount("federated", "/var/run/token"), psFile(sp, "ClientAssertion"), spAccount("federated", "/var/run/token"), false},
-		{"a service principal keeps its token file when the file names another", spAccount("federated", "/var/run/token"), export(spAccount("federated", "/other/token"), nil), spAccount("federated", "/var/run/token"), true},
+		{"a service principal keeps its token file when the file names another", spAccount("federated", "/var/run/token"), export(spAccount("federated", "/other/token"), nil), spAccount("federated", "/var/run/token"), false},
 		{"a service principal az imported takes the file's", spAccount("", ""), export(spAccount("secret", ""), []byte(`{"version":1,"secret":"s"}`)), spAccount("secret", ""), false},
 		{"an account whose blob the import stores takes the file's", spAccount("secret", ""), export(spAccount("certificate", ""), []byte(`{"version":1,"certificate":"c"}`)), spAccount("certificate", ""), false},
 	} {
@@ -1196,5 +1196,62 @@ func TestImportSkipsAContextOfAnotherCloudThanItsAccount(t *testing.T) {
 				t.Errorf("default = %q, want it as it was", p.DefaultContext)
 			}
 		})
+	}
+}
+
+// An environment is asked for ARM tokens of its ARM audience, which
+// `environment add` defaults to the ARM endpoint: an imported one that
+// gives none (Add-AzEnvironment without -ActiveDirectoryServiceEndpointResourceId,
+// an export edited by hand) gets the same default, or every ARM token of
+// its contexts is asked for the scope "/.default", which no identity
+// provider grants. One that gives an audience keeps it.
+func TestImportGivesAnEnvironmentWithNoAudienceItsARMEndpoint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, data, want string }{
+		{"a PowerShell file", `{"DefaultContextKey": null, "Contexts": {}, "EnvironmentTable": {"Lab": {"Name": "Lab",
+			"ActiveDirectoryAuthority": "https://login.lab.test/", "ResourceManagerUrl": "https://arm.lab.test/",
+			"ActiveDirectoryServiceEndpointResourceId": null}}}`, "https://arm.lab.test/"},
+		{"an export", `{"kind": "azc.contexts", "version": 1, "environments": [{"name": "Lab",
+			"authorityHost": "https://login.lab.test/", "armEndpoint": "https://arm.lab.test"}]}`, "https://arm.lab.test/"},
+		{"an export with an audience", `{"kind": "azc.contexts", "version": 1, "environments": [{"name": "Lab",
+			"authorityHost": "https://login.lab.test/", "armEndpoint": "https://arm.lab.test/", "armAudience": "https://management.core.windows.net/"}]}`,
+			"https://management.core.windows.net/"},
+	} {
+		imp, err := profile.Import([]byte(tc.data))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(imp.Environments) != 1 || imp.Environments[0].ARMAudience != tc.want {
+			t.Errorf("%s: environments %+v, want one whose ARM audience is %q", tc.name, imp.Environments, tc.want)
+		}
+	}
+}
+
+// An account's federated token file is read on every token request and
+// what it holds sent to the account's cloud: a file naming both an
+// account's cloud (with endpoints of its choice) and any file of the
+// user's (a key, a Kubernetes token) would have it sent there. An import
+// leaves the file out with a warning naming it, in every format that can
+// give one, and the account keeps its credential kind, so that azc says
+// how to sign it in again.
+func TestImportLeavesOutAFederatedTokenFile(t *testing.T) {
+	t.Parallel()
+	account := `{"id": "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", "type": "servicePrincipal", "environment": "AzureCloud", "homeTenantId": "` + tenant1 + `",
+		"credential": "federated", "federatedTokenFile": "/home/me/.ssh/id_ed25519"}`
+	context := `{"name": "CI", "account": "azurecloud|` + tenant1 + `|6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", "environment": "AzureCloud", "tenant": {"id": "` + tenant1 + `"}}`
+	for _, data := range []string{
+		`{"kind": "azc.contexts", "version": 1, "accounts": [` + account + `], "contexts": [` + context + `]}`,
+		`{"version": 1, "generation": 3, "accounts": [` + account + `], "contexts": [` + context + `]}`,
+	} {
+		imp, err := profile.Import([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(imp.Accounts) != 1 || imp.Accounts[0].FederatedTokenFile != "" || imp.Accounts[0].Credential != profile.CredentialFederated {
+			t.Errorf("Import(%s): accounts %+v, want the service principal's credential kind without its file", data, imp.Accounts)
+		}
+		if len(imp.Warnings) != 1 || !strings.Contains(imp.Warnings[0], `federated token file "/home/me/.ssh/id_ed25519" was not imported`) {
+			t.Errorf("Import(%s): warnings %q, want one naming the file left out", data, imp.Warnings)
+		}
 	}
 }

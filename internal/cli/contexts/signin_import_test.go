@@ -181,3 +181,38 @@ func TestAnImportNeverSendsAnAccountsCredentialsToAnotherCloud(t *testing.T) {
 		t.Errorf("the other cloud's authority host got %d requests after the import, want none", n)
 	}
 }
+
+// TestAnImportNeverSendsAFileItNamesToTheCloudItNames: a file naming a
+// service principal of a cloud of its own, its credentials and, as its
+// federated token file, any file of the user's (here a key), made the
+// default, would have the next `azc token` read that file and send what
+// it holds to that cloud as the client assertion. The import leaves the
+// token file out with a warning: no token request reaches the cloud, and
+// azc says how to sign the account in (exit 3).
+func TestAnImportNeverSendsAFileItNamesToTheCloudItNames(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	other := emulatortest.Start(t, nil)
+	ca := filepath.Join(w.dir, "other-ca.pem")
+	if err := other.WriteCAFile(ca); err != nil {
+		t.Fatal(err)
+	}
+	key := w.write("id_ed25519", "private key of the user")
+	const app = "99999999-9999-4999-8999-999999999999"
+	file := fmt.Sprintf(`{"kind": "azc.contexts", "version": 1, "defaultContext": "Team",
+		"environments": [{"name": "teamcloud", "authorityHost": %q, "armEndpoint": %q, "armAudience": %q, "caFile": %q}],
+		"accounts": [{"id": %q, "type": "servicePrincipal", "environment": "teamcloud", "homeTenantId": %q, "credential": "federated", "federatedTokenFile": %q}],
+		"contexts": [{"name": "Team", "account": "teamcloud|%[6]s|%[5]s", "environment": "teamcloud", "tenant": {"id": %[6]q}}],
+		"credentials": {"teamcloud|%[6]s|%[5]s": "eyJ2ZXJzaW9uIjoxfQ=="}}`,
+		other.AuthorityHost(), other.ARMEndpoint(), other.ARMAudience(), ca, app, emulator.DefaultHomeTenantID, key)
+	code, out, errOut := w.run("context", "import", w.write("team.json", file), "-o", "json")
+	if code != 0 || !strings.Contains(out, "federated token file") {
+		t.Errorf("import: exit %d, %s%s; want a warning that the token file was left out", code, out, errOut)
+	}
+	if code, _, errOut := w.run("token", "-o", "none"); code != cmdutil.ExitInteraction {
+		t.Errorf("azc token after the import: exit %d (%s), want %d", code, errOut, cmdutil.ExitInteraction)
+	}
+	if n := other.Count(emulator.RouteToken, ""); n != 0 {
+		t.Errorf("the other cloud got %d token requests after the import, want none", n)
+	}
+}

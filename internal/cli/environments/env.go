@@ -118,9 +118,7 @@ func (o *AddOptions) Validate() (profile.Environment, error) {
 	if e.ARMEndpoint, err = checkURL("--arm-endpoint", o.ARMEndpoint, profile.CheckEndpoint); err != nil {
 		return e, err
 	}
-	if e.ARMAudience == "" {
-		e.ARMAudience = e.ARMEndpoint
-	}
+	e.DefaultAudience()
 	if err := e.CheckExported(); err != nil {
 		hint := "give the name and endpoints on one line each"
 		if errors.Is(err, profile.ErrAzDefaults) || errors.Is(err, profile.ErrAzStripped) {
