@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -56,5 +57,38 @@ func TestAPopulationSaysWhenItSendsARequestToARMAgain(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAPopulationReportsItsProgressOneAtATime: the tenants' subscription
+// lists are asked for at once, but UI.Progress is called by one of them
+// at a time, a retry's report as each count: a callback needs no lock of
+// its own (run with -race).
+func TestAPopulationReportsItsProgressOneAtATime(t *testing.T) {
+	t.Parallel()
+	s := startEmulator(t, nil)
+	m := newTestManager(s, nil)
+	s.SetFault(emulator.RouteSubscriptions, emulator.Fault{Status: http.StatusServiceUnavailable, Times: 2})
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	var reports []Progress // no lock: Progress is called one at a time
+	res, err := m.Login(context.Background(), LoginOptions{
+		Environment: emulatorEnv(s), Method: DeviceCode,
+		UI: UI{DisplayMessage: func(string) {}, Progress: func(p Progress) { reports = append(reports, p) }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenants := map[string]bool{}
+	for _, sub := range res.Subscriptions {
+		tenants[sub.TenantID] = true
+	}
+	retries := 0
+	for _, p := range reports {
+		if p.Retry != nil {
+			retries++
+		}
+	}
+	if len(tenants) < 2 || retries != 2 {
+		t.Errorf("subscriptions of %d tenants, %d retries reported; want two tenants or more, and 2", len(tenants), retries)
 	}
 }

@@ -57,7 +57,7 @@ type UI struct {
 	// printing it. Nil or failing makes interactive sign-in fail with
 	// ErrNoBrowser, so that the caller can fall back to the device code.
 	OpenURL func(url string) error
-	// Progress reports context population.
+	// Progress reports context population, one report at a time.
 	Progress func(Progress)
 }
 

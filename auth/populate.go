@@ -231,10 +231,9 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ctx = withRetryNotice(ctx, func(r Retry) { opts.UI.progress(Progress{Retry: &r}) })
 	var (
 		wg       sync.WaitGroup
-		mu       sync.Mutex
+		mu       sync.Mutex // also orders the tenants' reports of progress
 		work     []*tenantWork
 		listed   bool // every tenant is known: progress may report the total
 		done     int
@@ -254,6 +253,13 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 			opts.UI.progress(Progress{TenantsDone: done, Tenants: len(work), Subscriptions: total})
 		}
 	}
+	// A retry's report, from any tenant's request, takes mu as a count's
+	// does: UI.Progress is called one report at a time.
+	ctx = withRetryNotice(ctx, func(r Retry) {
+		mu.Lock()
+		defer mu.Unlock()
+		opts.UI.progress(Progress{Retry: &r})
+	})
 	sem := make(chan struct{}, m.cfg.Parallelism)
 	start := func(t profile.Tenant) {
 		w := &tenantWork{tenant: t}

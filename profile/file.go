@@ -781,14 +781,14 @@ func CheckFiles(dir string) []FileCheck {
 			// No write's temporary file (UpdateTemps lists those): a
 			// link, a FIFO, a socket or an empty directory someone left,
 			// never written through; the next write removes it.
-			problem := "is not a regular file"
+			problem, rm := "is not a regular file", "rm"
 			switch {
 			case fi.Mode()&fs.ModeSymlink != 0:
 				problem = "is a symbolic link"
 			case fi.IsDir():
-				problem = "is an empty directory"
+				problem, rm = "is an empty directory", "rmdir"
 			}
-			c.Warn = &UnsafePathError{Path: c.Path, Problem: problem, Fix: fmt.Sprintf("nothing reads it, and the next write of the profile removes it; check who made it, then remove it with `rm %s`", termsafe.ShellWord(c.Path))}
+			c.Warn = &UnsafePathError{Path: c.Path, Problem: problem, Fix: fmt.Sprintf("nothing reads it, and the next write of the profile removes it; check who made it, then remove it with `%s %s`", rm, termsafe.ShellWord(c.Path))}
 			checks = append(checks, c)
 		} else if c.Name == "profile backup" && err == nil {
 			// The backup a corrupt profile's hint offers to restore:

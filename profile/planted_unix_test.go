@@ -5,9 +5,12 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -54,12 +57,11 @@ func TestAFilePlantedAtTheTemporaryNameIsNotWrittenThrough(t *testing.T) {
 }
 
 // TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName: a symbolic link, a
-// FIFO, a socket or an empty directory at a temporary name of the profile's writes
-// (profile.json.tmp, profile.json.bak.tmp) is not a write's temporary file:
-// none is written through, and the next write removes it, but `azc doctor`
-// (CheckFiles, and UpdateTemps, which lists regular files only) said
-// nothing of it, where it fails a directory there. Found by planting each
-// at profile.json.tmp and running azc doctor.
+// FIFO, a socket or an empty directory at a temporary name of the
+// profile's writes (profile.json.tmp, profile.json.bak.tmp) is not a
+// write's temporary file: none is written through, and the next write
+// removes it. `azc doctor` (CheckFiles; UpdateTemps lists regular files
+// only) warns of it, and the command its warning gives removes it.
 func TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName(t *testing.T) {
 	t.Parallel()
 	plants := map[string]func(t *testing.T, path string){
@@ -101,7 +103,16 @@ func TestCheckFilesWarnsOfWhatIsPlantedAtATemporaryName(t *testing.T) {
 				}
 				var ue *UnsafePathError
 				if found == nil || found.Warn == nil || !errors.As(found.Warn, &ue) || ue.Path != path {
-					t.Errorf("CheckFiles with %s at %s: %+v, want a warning naming it", what, name, found)
+					t.Fatalf("CheckFiles with %s at %s: %+v, want a warning naming it", what, name, found)
+				}
+				// the way out it gives removes what is there
+				_, cmd, _ := strings.Cut(ue.Fix, "`")
+				cmd, _, _ = strings.Cut(cmd, "`")
+				if out, err := exec.Command("/bin/sh", "-c", cmd).CombinedOutput(); err != nil {
+					t.Errorf("the warning's way out `%s`: %v: %s", cmd, err, out)
+				}
+				if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("after the warning's way out `%s`, %s: %v, want it gone", cmd, path, err)
 				}
 			})
 		}
