@@ -80,7 +80,7 @@ func TestASessionDirectoryYouCannotWriteIsReported(t *testing.T) {
 		got = string(out)
 	}
 	for _, want := range []string{"the directory " + rt + "/", "is not writable by you",
-		"or set XDG_RUNTIME_DIR to a directory you can write, then start a new session (`azc shell`"} {
+		"or set XDG_RUNTIME_DIR to a directory you can write, then start a new session with " + session.HowToStart} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the check of a session of mode 0500: %s; want %q", got, want)
 		}

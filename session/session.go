@@ -31,6 +31,10 @@ const (
 	backendName = "session"
 )
 
+// HowToStart says how a shell starts a session, for the hints that offer
+// one: azc init of the user's shell, or azc shell.
+const HowToStart = "`eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`"
+
 // RuntimeDir picks the directory sessions live under: xdgRuntimeDir
 // ($XDG_RUNTIME_DIR) when XDGRuntimeDir takes it, else azc-<uid> in
 // tempDir (created 0700 by New and refused when another user owns it).
@@ -358,7 +362,7 @@ func (s *Session) Owner() Owner { return s.owner }
 func inRuntimeDir(err error) error {
 	if uw := (*profile.UnwritableError)(nil); errors.As(err, &uw) {
 		uw.Variable = "XDG_RUNTIME_DIR"
-		uw.Then = "start a new session (`azc shell`, or `eval \"$(azc init bash)\"` again)"
+		uw.Then = "start a new session with " + HowToStart
 	}
 	return err
 }

@@ -27,7 +27,7 @@ func TestAnUnwritableSessionHintsAtXDGRuntimeDir(t *testing.T) {
 		err := wrap(profile.Unwritable(lock, &fs.PathError{Op: "open", Path: lock, Err: syscall.EROFS}))
 		var h interface{ Hint() string }
 		if !errors.As(err, &h) || !strings.Contains(h.Hint(), "XDG_RUNTIME_DIR") || strings.Contains(h.Hint(), "AZC_CONFIG_DIR") ||
-			!strings.Contains(h.Hint(), "then start a new session (`azc shell`") {
+			!strings.Contains(h.Hint(), "then start a new session with "+HowToStart) {
 			t.Errorf("%s: %v: want a hint naming XDG_RUNTIME_DIR and not AZC_CONFIG_DIR, then a new session; got %q", name, err, h.Hint())
 		}
 	}

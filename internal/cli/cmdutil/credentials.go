@@ -81,8 +81,7 @@ func Blobs(f *Factory, st *azc.State, scope profile.Scope) (credstore.Blobs, err
 		return UserBlobs(f)
 	}
 	if !st.HasSession() {
-		return nil, WithHint(azc.ErrNoSession, ExitUsage,
-			"start one with `azc shell`, or `eval \"$(azc init bash)\"`; or use --scope user")
+		return nil, WithHint(azc.ErrNoSession, ExitUsage, NoSessionHint)
 	}
 	b := st.SessionBlobs()
 	if b == nil {

@@ -58,10 +58,10 @@ func SessionError(err error) error {
 
 // NoSessionHint is the way out of a change to the process scope without
 // a session, the one hint every command gives.
-const NoSessionHint = "start a session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or pass --scope user"
+const NoSessionHint = "start a session with " + session.HowToStart + ", or pass --scope user"
 
 // newSessionHint is the way out of a session azc cannot use.
-const newSessionHint = "start a new session with `eval \"$(azc init bash)\"` (or zsh, fish, pwsh) or `azc shell`, or leave it with `unset " + session.EnvVar + "`"
+const newSessionHint = "start a new session with " + session.HowToStart + ", or leave it with `unset " + session.EnvVar + "`"
 
 // brokenSession is a session that could not be opened: every use of it
 // fails with its error.

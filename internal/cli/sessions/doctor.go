@@ -236,7 +236,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 			runtimeDir = "" // nor looked into for stopped creations
 			break
 		}
-		add("session", "ok", "none in this shell (start one with `eval \"$(azc init bash)\"` or `azc shell`)")
+		add("session", "ok", "none in this shell (start one with "+session.HowToStart+")")
 	default:
 		sess, err := cmdutil.OpenSession(f)
 		if err != nil {

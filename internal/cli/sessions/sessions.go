@@ -27,7 +27,7 @@ func sessionError(err error) error {
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, cmdutil.NoSessionHint)
 	case errors.Is(err, session.ErrMalformed), errors.Is(err, session.ErrNotFound),
 		errors.Is(err, session.ErrExpired), errors.Is(err, session.ErrWrongKey):
-		return cmdutil.WithHint(err, cmdutil.ExitFailure, "start a new session with `eval \"$(azc init bash)\"` or `azc shell`")
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "start a new session with "+session.HowToStart)
 	}
 	return err
 }
