@@ -203,14 +203,8 @@ func lookPath(file string, env []string) (string, error) {
 		}
 		return p, nil
 	}
-	pathList := ""
-	for _, kv := range env {
-		if n, v, ok := strings.Cut(kv, "="); ok && isPathVar(n) {
-			pathList = v // the last one wins, as in the environment os/exec gives the child
-		}
-	}
 	var firstErr error
-	for _, dir := range filepath.SplitList(pathList) {
+	for _, dir := range filepath.SplitList(Getenv(env, "PATH")) {
 		if !filepath.IsAbs(dir) {
 			continue
 		}

@@ -85,6 +85,20 @@ func Env(base []string, v Vars) []string {
 	return env
 }
 
+// Getenv is the value of the variable name in env, a "NAME=value" list, as
+// the process given env sees it: the last entry of that variable wins, as
+// in the environment os/exec gives a child, and on Windows a name in any
+// case is the variable (`Path`, `No_Proxy`).
+func Getenv(env []string, name string) string {
+	v := ""
+	for _, kv := range env {
+		if n, val, ok := strings.Cut(kv, "="); ok && sameVar(n, name) {
+			v = val
+		}
+	}
+	return v
+}
+
 // name returns the variable name of a "NAME=value" entry. A leading '=' is
 // part of the name (Windows keeps "=C:=C:\dir" entries).
 func name(kv string) string {

@@ -3,6 +3,7 @@ package childproc_test
 import (
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -148,5 +149,23 @@ func TestEveryDocumentedVariableIsRemoved(t *testing.T) {
 		if env := childproc.Env([]string{n + "=x"}, childproc.Vars{Server: []string{"IDENTITY_ENDPOINT=e"}}); slices.Contains(env, n+"=x") {
 			t.Errorf("%s reaches the child", n)
 		}
+	}
+}
+
+// TestGetenvReadsTheVariableAsTheChildWould: the last entry wins, and on
+// Windows a name in another case is the same variable (exec read a
+// parent's `Node_Extra_CA_Certs` as unset there, and replaced it with the
+// cloud's CA alone), while on Unix it is another.
+func TestGetenvReadsTheVariableAsTheChildWould(t *testing.T) {
+	env := []string{"NODE_EXTRA_CA_CERTS=/first.pem", "NODE_EXTRA_CA_CERTS=/last.pem", "Node_Extra_CA_Certs=/other-case.pem", "OTHER=x"}
+	want := "/last.pem"
+	if runtime.GOOS == "windows" {
+		want = "/other-case.pem"
+	}
+	if got := childproc.Getenv(env, "NODE_EXTRA_CA_CERTS"); got != want {
+		t.Errorf("Getenv = %q, want %q", got, want)
+	}
+	if got := childproc.Getenv(env, "MISSING"); got != "" {
+		t.Errorf("Getenv of a variable env lacks = %q", got)
 	}
 }

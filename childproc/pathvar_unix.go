@@ -2,7 +2,7 @@
 
 package childproc
 
-// isPathVar reports whether the variable name is the PATH commands are
-// looked up in: on Unix names are case-sensitive, so `path` is another
-// variable, which no shell searches.
-func isPathVar(name string) bool { return name == "PATH" }
+// sameVar reports whether two variable names are one variable: on Unix
+// names are case-sensitive, so `path` is another variable than PATH,
+// which no shell searches.
+func sameVar(a, b string) bool { return a == b }

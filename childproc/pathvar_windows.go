@@ -4,6 +4,6 @@ package childproc
 
 import "strings"
 
-// isPathVar reports whether the variable name is the PATH commands are
-// looked up in: on Windows names are case-insensitive (`Path` is usual).
-func isPathVar(name string) bool { return strings.EqualFold(name, "PATH") }
+// sameVar reports whether two variable names are one variable: on
+// Windows names are case-insensitive (`Path` is usual for PATH).
+func sameVar(a, b string) bool { return strings.EqualFold(a, b) }

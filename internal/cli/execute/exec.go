@@ -430,17 +430,9 @@ func noProxy(base []string) []string {
 	return env
 }
 
-// lookup returns getenv over a "NAME=value" list (the last entry wins).
+// lookup returns getenv over a "NAME=value" list (childproc.Getenv).
 func lookup(env []string) func(string) string {
-	return func(name string) string {
-		v := ""
-		for _, kv := range env {
-			if n, val, ok := strings.Cut(kv, "="); ok && n == name {
-				v = val
-			}
-		}
-		return v
-	}
+	return func(name string) string { return childproc.Getenv(env, name) }
 }
 
 // unexportable is the error of a context azc cannot give the child (a
