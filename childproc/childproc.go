@@ -181,15 +181,22 @@ func exitStatus(cmd *exec.Cmd, waitErr error) (int, error) {
 	if cmd.ProcessState == nil {
 		return ExitCannotExecute, fmt.Errorf("waiting for the program: %w", waitErr)
 	}
-	if code, ok := signalExit(cmd.ProcessState); ok {
-		return code, nil
-	}
+	code := ExitCode(cmd.ProcessState)
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) {
 		// The child ran and ended, but copying its I/O failed.
-		return cmd.ProcessState.ExitCode(), fmt.Errorf("copying the program's input or output: %w", waitErr)
+		return code, fmt.Errorf("copying the program's input or output: %w", waitErr)
 	}
-	return cmd.ProcessState.ExitCode(), nil
+	return code, nil
+}
+
+// ExitCode is the exit code of an ended process the way a shell reports
+// it: its exit status, or 128+N when signal N ended it.
+func ExitCode(ps *os.ProcessState) int {
+	if code, ok := signalExit(ps); ok {
+		return code
+	}
+	return ps.ExitCode()
 }
 
 // lookPath finds file like a shell would with the child's PATH, not this

@@ -89,13 +89,11 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 	err = child.Run()
 	signal.Stop(intr)
 	var ee *exec.ExitError
-	if errors.As(err, &ee) && ee.ExitCode() >= 0 {
-		// The subshell's exit code is its last command's: azc passes it
-		// on, as exec does its child's, and has nothing to report.
-		return &cmdutil.SilentExit{Code: ee.ExitCode()}
-	}
 	if errors.As(err, &ee) {
-		return fmt.Errorf("%s: %w", sh, ee) // ended by a signal
+		// The subshell's exit code is its last command's, or 128+N when
+		// signal N ended it: azc passes it on, as exec does its child's,
+		// and has nothing to report.
+		return &cmdutil.SilentExit{Code: childproc.ExitCode(ee.ProcessState)}
 	}
 	if err != nil {
 		return fmt.Errorf("starting %s: %w", sh, err)
