@@ -33,6 +33,16 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 		return cmdutil.WithHint(errors.New("already in an azc shell: nested azc shells are refused"), cmdutil.ExitFailure,
 			"`exit` to leave it first, or switch this shell's context with `azc use --scope process NAME`")
 	}
+	sh := userShell(f)
+	if _, err := exec.LookPath(sh); err != nil {
+		// before a session exists, as exec's command is looked up
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			err = ee.Err
+		}
+		return &cmdutil.ExitError{Code: childproc.ExitNotFound, Err: fmt.Errorf("the shell %q ($SHELL) cannot be run: %w", sh, err),
+			Hints: []string{"set SHELL to your shell's path, e.g. `SHELL=/bin/bash azc shell`"}}
+	}
 	st, err := f.State()
 	if err != nil {
 		return err
@@ -67,7 +77,6 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 	} else if err := st.AdoptDefault(); err != nil {
 		return err
 	}
-	sh := userShell(f)
 	child := exec.Command(sh)
 	child.Env = childEnv(os.Environ(), map[string]string{
 		session.EnvVar: env.Reveal(),
