@@ -175,7 +175,7 @@ const hostileName = "Evil\x1b]0;owned\a\x1b[2J"
 var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // ownEscapes are the escapes azc's picker and progress line draw with.
-var ownEscapes = strings.NewReplacer("\x1b[1A", "", "\x1b[2K", "", "\x1b[K", "")
+var ownEscapes = strings.NewReplacer("\x1b[1A", "", "\x1b[2K", "", "\x1b[K", "", "\x1b[J", "")
 
 // ttyWorld is an emulator with a user who can see a subscription named
 // to attack a terminal, one with wide characters, and azc's state
@@ -496,6 +496,42 @@ func TestTerminal(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("the picker draws again at once when the terminal is resized", func(t *testing.T) {
+		t.Parallel()
+		w := newTTYWorld(t, bin, hostileConfig())
+		w.login(t)
+		r := startTTY(t, 200, 30, ttyEnv(w.dir), bin, "use")
+		// a whole frame: the prompt to the count of the matches
+		count := regexp.MustCompile(`(?s)context>.*\n  \d+/\d+\r\n`)
+		frameAfter := func(from int) {
+			t.Helper()
+			deadline := time.After(ttyPatience)
+			for !count.MatchString(r.screen()[from:]) {
+				select {
+				case <-r.more:
+				case <-deadline:
+					t.Fatalf("no whole frame drawn:\n%q", r.screen()[from:])
+				}
+			}
+		}
+		frameAfter(0)
+		drawn := len(r.screen())
+		// the kernel sends the picker SIGWINCH; no key is typed
+		if err := pty.Setsize(r.pty, &pty.Winsize{Cols: 40, Rows: 12}); err != nil {
+			t.Fatal(err)
+		}
+		frameAfter(drawn)
+		for _, line := range strings.Split(ownEscapes.Replace(sgr.ReplaceAllString(r.screen()[drawn:], "")), "\n") {
+			if line = strings.Trim(line, "\r"); termtext.Width(line) >= 40 {
+				t.Errorf("a line of %d columns after a resize to 40: %q", termtext.Width(line), line)
+			}
+		}
+		r.typ("\x1b")
+		if code, _ := r.exit(time.Now()); code != 130 {
+			t.Fatalf("exit %d:\n%s", code, r.screen())
+		}
+	})
 
 	t.Run("the picker over 10,000 contexts picks what is typed", func(t *testing.T) {
 		t.Parallel()

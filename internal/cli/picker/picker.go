@@ -155,6 +155,8 @@ func Pick(ctx context.Context, in *os.File, fallback io.Writer, prompt string, i
 		return 0, fmt.Errorf("put the terminal in raw mode: %w", err)
 	}
 	defer func() { _ = term.Restore(int(in.Fd()), old) }()
+	resized, stop := notifyResize()
+	defer stop()
 	size := func() (int, int) {
 		w, h, err := term.GetSize(sizeFd)
 		if err != nil {
@@ -178,15 +180,16 @@ func Pick(ctx context.Context, in *os.File, fallback io.Writer, prompt string, i
 			}
 		}
 	}()
-	return run(ctx, keys, out, prompt, items, start, size)
+	return run(ctx, keys, resized, out, prompt, items, start, size)
 }
 
 // maxRows is the most items shown at once.
 const maxRows = 15
 
 // run is Pick over keys (each a read from the terminal: an escape sequence
-// arrives whole) and out, with the terminal's size from size.
-func run(ctx context.Context, keys <-chan []byte, out io.Writer, prompt string, items []Item, start int, size func() (w, h int)) (int, error) {
+// arrives whole) and out, with the terminal's size from size, drawn again
+// at once when resized gets a value (the terminal's new size).
+func run(ctx context.Context, keys <-chan []byte, resized <-chan os.Signal, out io.Writer, prompt string, items []Item, start int, size func() (w, h int)) (int, error) {
 	l := newList(items)
 	var (
 		query   []rune
@@ -220,6 +223,8 @@ func run(ctx context.Context, keys <-chan []byte, out io.Writer, prompt string, 
 		select {
 		case <-ctx.Done():
 			return finish(0, ErrCancelled)
+		case <-resized:
+			continue
 		case c, ok := <-keys:
 			if !ok {
 				return finish(0, ErrCancelled)
@@ -356,10 +361,11 @@ func fitColumns(natural []int, limit int) []int {
 	return widths
 }
 
-// erase moves up over lines drawn lines, clearing each.
+// erase moves up over lines drawn lines, clearing each, and clears what
+// is below them: rows a terminal made narrower wrapped them onto.
 func erase(b *strings.Builder, lines int) {
 	for range lines {
 		b.WriteString("\x1b[1A\x1b[2K")
 	}
-	b.WriteString("\r")
+	b.WriteString("\r\x1b[J")
 }

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/azcontext/azc/internal/cli/termtext"
 )
@@ -84,7 +87,7 @@ func TestRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := run(context.Background(), keys(tt.reads...), io.Discard, ">", items, tt.start, size(80, 24))
+			got, err := run(context.Background(), keys(tt.reads...), nil, io.Discard, ">", items, tt.start, size(80, 24))
 			if !errors.Is(err, tt.wantErr) || (err == nil && got != tt.want) {
 				t.Fatalf("run(%q) = %d, %v; want %d, %v", tt.reads, got, err, tt.want, tt.wantErr)
 			}
@@ -97,7 +100,7 @@ func TestRunEndsWithTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	never := make(chan []byte)
-	if _, err := run(ctx, never, io.Discard, ">", items, 0, size(80, 24)); !errors.Is(err, ErrCancelled) {
+	if _, err := run(ctx, never, nil, io.Discard, ">", items, 0, size(80, 24)); !errors.Is(err, ErrCancelled) {
 		t.Fatalf("run after the context ended = %v, want ErrCancelled", err)
 	}
 }
@@ -120,7 +123,7 @@ func TestDrawFitsTheTerminal(t *testing.T) {
 			t.Parallel()
 			var out strings.Builder
 			its := wideItems(100)
-			_, err := run(context.Background(), keys("\x1b[B", "\x1b[A"), &out, "context>", its, 50, size(width, 12))
+			_, err := run(context.Background(), keys("\x1b[B", "\x1b[A"), nil, &out, "context>", its, 50, size(width, 12))
 			if !errors.Is(err, ErrCancelled) {
 				t.Fatal(err)
 			}
@@ -140,7 +143,7 @@ func TestDrawFitsTheTerminal(t *testing.T) {
 				if erased != lines {
 					t.Fatalf("a redraw erased %d lines, the last drew %d", erased, lines)
 				}
-				rest, _ = strings.CutPrefix(rest, "\r")
+				rest, _ = strings.CutPrefix(rest, "\r\x1b[J")
 				body := rest
 				if i := strings.Index(rest, eraseLine); i >= 0 {
 					body, rest = rest[:i], rest[i:]
@@ -182,7 +185,7 @@ func TestDrawFitsTheTerminal(t *testing.T) {
 func TestDrawKeepsTheNamesOnANarrowTerminal(t *testing.T) {
 	t.Parallel()
 	var out strings.Builder
-	_, err := run(context.Background(), keys(), &out, "context>", wideItems(100), 50, size(20, 12))
+	_, err := run(context.Background(), keys(), nil, &out, "context>", wideItems(100), 50, size(20, 12))
 	if !errors.Is(err, ErrCancelled) {
 		t.Fatal(err)
 	}
@@ -201,5 +204,55 @@ func BenchmarkFilter10000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l.filter("tnt99", nil)
+	}
+}
+
+// frames is a terminal that hands each write of the picker's (a whole
+// frame) to a channel.
+type frames chan string
+
+func (f frames) Write(p []byte) (int, error) {
+	f <- string(p)
+	return len(p), nil
+}
+
+// TestAResizeRedrawsAtOnce: when the terminal's size changes (SIGWINCH),
+// the picker draws again at once, within the new width, not at the next
+// key, which left the rows of the old width on the screen meanwhile.
+func TestAResizeRedrawsAtOnce(t *testing.T) {
+	t.Parallel()
+	var width atomic.Int32
+	width.Store(200)
+	out := make(frames, 1)
+	in := make(chan []byte)
+	resized := make(chan os.Signal, 1)
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(context.Background(), in, resized, out, "context>", wideItems(20), 10, func() (int, int) { return int(width.Load()), 12 })
+		done <- err
+	}()
+	if first := <-out; !strings.Contains(first, "context>") {
+		t.Fatalf("the first frame: %q", first)
+	}
+	width.Store(30)
+	resized <- os.Interrupt // any signal: Pick's is SIGWINCH
+	var second string
+	select {
+	case second = <-out:
+	case <-time.After(30 * time.Second): // a guard against a hang, not a timing checked
+		t.Fatal("no frame drawn on the resize")
+	}
+	if !strings.Contains(second, "context>") {
+		t.Fatalf("no frame drawn on the resize, or another: %q", second)
+	}
+	for _, line := range strings.Split(second[strings.Index(second, "\r\x1b[J")+4:], "\r\n") {
+		if w := termtext.Width(line); w >= 30 {
+			t.Errorf("a line of %d columns after a resize to 30: %q", w, line)
+		}
+	}
+	in <- []byte("\x1b")
+	<-out
+	if err := <-done; !errors.Is(err, ErrCancelled) {
+		t.Fatalf("run = %v, want ErrCancelled", err)
 	}
 }

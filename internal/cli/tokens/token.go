@@ -10,7 +10,10 @@ package tokens
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/azcontext/azc"
@@ -132,7 +135,14 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 			return err
 		}
 	} else {
-		if r.Blobs, err = cmdutil.Blobs(f, st, scope); err != nil {
+		if storeUnmade(f, scope) {
+			// what opening the store checks first, as any command that
+			// opens it does
+			if _, err := cmdutil.RequireEncryption(f); err != nil {
+				return err
+			}
+			r.Blobs = noStore{}
+		} else if r.Blobs, err = cmdutil.Blobs(f, st, scope); err != nil {
 			return err
 		}
 		if tok, err = CachedIn(f, r); err != nil {
@@ -209,6 +219,9 @@ func subscriptionContext(st *azc.State, cur *profile.Context, sub string) (*prof
 // plaintext warning) is held back until the token is had, for on a
 // hand-over azc-full opens the store again and says it itself.
 func Cached(f *cmdutil.Factory, st *azc.State, scope profile.Scope, r *Request) (credblob.Token, error) {
+	if storeUnmade(f, scope) {
+		return credblob.Token{}, cmdutil.ErrNeedFull
+	}
 	var held bytes.Buffer
 	blobs, err := cmdutil.Blobs(cmdutil.WithStderr(f, &held), st, scope)
 	if err != nil {
@@ -248,3 +261,29 @@ func cachedToken(f *cmdutil.Factory, r Request) (credblob.Token, error) {
 	}
 	return creds.CachedToken(credblob.Request{Environment: r.Environment, Account: r.Account, TenantID: r.TenantID, Scopes: r.Scopes, Now: f.Now()})
 }
+
+// storeUnmade reports whether scope's credential store is the user's and
+// was never made (no sign-in yet; contexts imported without their
+// tokens): opening it would make it, and a data key, for a token it
+// cannot hold.
+func storeUnmade(f *cmdutil.Factory, scope profile.Scope) bool {
+	if scope == profile.ScopeProcess {
+		return false
+	}
+	_, err := os.Lstat(credstore.Dir(f.StateDir))
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// noStore is a credential store that was never made (storeUnmade): it
+// holds no blob, so every token of it is a miss, and a lock of it needs no
+// file. Nothing is stored in it: a token is had only with a blob.
+type noStore struct{}
+
+// errNoStore is what a write to a noStore gives.
+var errNoStore = errors.New("no credential store: sign in first")
+
+func (noStore) Get(string) ([]byte, error)                            { return nil, credstore.ErrNotFound }
+func (noStore) Put(string, []byte) error                              { return errNoStore }
+func (noStore) Delete(string) error                                   { return nil }
+func (noStore) Update(string, func(old []byte) ([]byte, error)) error { return errNoStore }
+func (noStore) Lock(context.Context, string) (func(), error)          { return func() {}, nil }
