@@ -156,6 +156,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 		sub = c.Subscription.ID
 	}
 	az := tok.AzCompatible(sub, time.Local)
+	if o.Tenant != "" {
+		// as given, as az prints it: a one-tenant account's token says
+		// its home tenant's id for the domain that names it
+		az.Tenant = o.Tenant
+	}
 	if out.Format == cmdutil.FormatTSV && out.Query == "" {
 		return out.Print(f, tsvRow(az), nil)
 	}
