@@ -11,6 +11,7 @@ import (
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/credblob"
+	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
 )
 
@@ -18,7 +19,8 @@ import (
 // and then runs record, the change that adds the imported contexts to
 // scope's profile: MSAL token caches are merged into the accounts' blobs,
 // and azc credential blobs are stored where the account has none (the
-// others are taken out of imp.Credentials). It returns how many accounts
+// others are taken out of imp.Credentials, each with a warning in
+// imp.Warnings). It returns how many accounts
 // got credentials. The accounts' locks are held
 // from the first blob stored until record has written the profile, as a
 // sign-in holds them (docs/locking.md): a removal of an account (`azc
@@ -45,6 +47,7 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 	defer unlock()
 	blobs := &locked{Blobs: store, old: map[string][]byte{}}
 	done := map[string]bool{}
+	var kept []string // accounts whose own credentials stay
 	n, err := func() (int, error) {
 		for k, data := range imp.Credentials {
 			if len(data) == 0 {
@@ -64,6 +67,7 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 				// the account keeps its own blob, and so how it signs
 				// in (profile.Merge)
 				delete(imp.Credentials, k)
+				kept = append(kept, k)
 			}
 		}
 		for k, cache := range imp.TokenCaches {
@@ -78,6 +82,15 @@ func storeImported(f *cmdutil.Factory, st *azc.State, scope profile.Scope, imp *
 		p, perr := cmdutil.ScopeProfile(st, scope)
 		blobs.restore(func(key string) bool { return perr != nil || p.NamesAccount(key) })
 		return 0, err
+	}
+	slices.Sort(kept)
+	for _, k := range kept {
+		id := k
+		if i := slices.IndexFunc(imp.Accounts, func(a profile.Account) bool { return a.Key() == k }); i >= 0 {
+			id = imp.Accounts[i].ID
+		}
+		imp.Warnings = append(imp.Warnings, fmt.Sprintf("account %s keeps the credentials stored here; the file's were not taken (to take them, sign it out with `azc logout %s`, then import the file again)",
+			profile.QuoteShort(id), termsafe.ShellWord(id)))
 	}
 	return n, nil
 }

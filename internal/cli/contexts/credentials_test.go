@@ -3,6 +3,8 @@ package contexts
 import (
 	"errors"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/azcontext/azc/credstore"
@@ -107,5 +109,48 @@ func TestAnImportWhoseChangeFailsAfterItsWriteKeepsTheCredentials(t *testing.T) 
 	}
 	if _, err := blobs.Get(key); err != nil {
 		t.Errorf("the profile names the imported account, but its credentials are gone (Get: %v)", err)
+	}
+}
+
+// TestAnImportSaysWhenAnAccountKeepsItsOwnCredentials: the credentials an
+// import carries for an account that has some here are not taken (it
+// keeps how it signs in), and a warning says so, with the way to take
+// them; the import said nothing, so a rotated secret in the file went
+// unused without a word.
+func TestAnImportSaysWhenAnAccountKeepsItsOwnCredentials(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := cmdutil.Test()
+	env := map[string]string{"AZC_CONFIG_DIR": filepath.Join(t.TempDir(), "azc")}
+	f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "v1")
+	st, err := f.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "azurecloud|t1|alice@contoso.com"
+	read := func(blob string) *profile.Imported {
+		imp, err := profile.Import([]byte(`{"kind": "azc.contexts", "version": 1,
+			"contexts": [{"name": "Alice", "account": "` + key + `", "environment": "AzureCloud", "tenant": {"id": "t1"}}],
+			"accounts": [{"id": "alice@contoso.com", "type": "user", "environment": "AzureCloud", "homeTenantId": "t1"}],
+			"credentials": {"` + key + `": "` + blob + `"}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dropUnusableCredentials(imp)
+		return imp
+	}
+	for i, blob := range []string{"eyJ2ZXJzaW9uIjoxfQ==", "eyJ2ZXJzaW9uIjoxLCJ4IjoxfQ=="} {
+		imp := read(blob)
+		if _, err := storeImported(f, st, profile.ScopeUser, imp, func() error {
+			_, err := st.Change(profile.ScopeUser, func(p *profile.Profile) error { p.Merge(imp); return nil })
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		kept := slices.ContainsFunc(imp.Warnings, func(w string) bool {
+			return strings.Contains(w, `"alice@contoso.com" keeps the credentials stored here`) && strings.Contains(w, "azc logout")
+		})
+		if kept != (i == 1) {
+			t.Errorf("import %d: warnings %q; want one of the kept credentials: %v", i+1, imp.Warnings, i == 1)
+		}
 	}
 }
