@@ -232,12 +232,17 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err != nil {
 		return err
 	}
-	if imp.Format == profile.FormatAzureCLI && opts.File != "-" {
+	if imp.Format == profile.FormatAzureCLI && opts.File == "-" {
+		imp.Warnings = append(imp.Warnings, "az's tokens are in msal_token_cache.json beside azureProfile.json, which an import from standard input cannot find: its contexts come without tokens; import the file by its path, or sign in with `azc login`")
+	} else if imp.Format == profile.FormatAzureCLI {
 		cache, err := profile.ReadAzureCLITokenCache(opts.File)
 		if err == nil {
 			err = imp.AddTokenCache(cache)
 		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			imp.Warnings = append(imp.Warnings, fmt.Sprintf("no token cache (msal_token_cache.json) beside %s: its contexts come without tokens; sign in with `azc login`", opts.File))
+		case err != nil:
 			imp.Warnings = append(imp.Warnings, "az's token cache beside the file was not read: "+err.Error())
 		}
 	}
