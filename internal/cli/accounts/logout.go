@@ -138,6 +138,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			return err
 		}
 	}
+	before, beforeErr := st.Resolve("") // the shell's context, which a removal may change
 	removed, err := st.RemoveAccounts(scope, keys)
 	if err != nil {
 		return err
@@ -202,7 +203,9 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	if removed.Unselected || removed.Selected != "" {
 		if cur, err := st.Resolve(""); err == nil {
 			result.Current = cur.Name
-			msg = append(msg, fmt.Sprintf("this shell now uses %q", cur.Name))
+			if beforeErr != nil || cur.Name != before.Name || !cur.SameIdentity(before) {
+				msg = append(msg, fmt.Sprintf("this shell now uses %q", cur.Name))
+			}
 		} else {
 			msg = append(msg, "this shell has no context now: sign in with `azc login`")
 		}
