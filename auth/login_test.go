@@ -746,6 +746,43 @@ func TestAServicePrincipalSignedInByTenantDomainIsKnownByTheTenantsID(t *testing
 	}
 }
 
+// A tenant named by --tenant with one of its domains other than its default
+// one (a verified custom domain: ARM's tenant list gives it among the
+// tenant's domains) is that tenant, by its id: its contexts and
+// subscriptions name the id, as they do when --tenant gives the id or the
+// default domain, for a user and for a service principal.
+func TestATenantNamedByAnotherOfItsDomainsIsKnownByItsID(t *testing.T) {
+	t.Parallel()
+	const custom = "contoso.example"
+	cfg := emulator.DefaultConfig()
+	cfg.Tenants[0].Domains = []string{custom}
+	s := startEmulator(t, cfg)
+	m := newTestManager(s, nil)
+	s.OnDeviceCode(func(code string) { _ = s.ApproveDeviceCode(code, emulator.DefaultUser) })
+	for name, opts := range map[string]LoginOptions{
+		"a user": {Method: DeviceCode, UI: UI{DisplayMessage: func(string) {}}},
+		"a service principal": {Method: ClientSecret, ClientID: emulator.DefaultServicePrincipalID,
+			ClientSecret: secret.New(emulator.DefaultServicePrincipalSecret)},
+	} {
+		opts.Environment, opts.TenantID = emulatorEnv(s), custom
+		res, err := m.Login(context.Background(), opts)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(res.Tenants) != 1 || res.Tenants[0].ID != emulator.DefaultHomeTenantID {
+			t.Errorf("%s: tenants = %+v, want the one of id %s", name, res.Tenants, emulator.DefaultHomeTenantID)
+		}
+		if len(res.Subscriptions) == 0 {
+			t.Errorf("%s: no subscriptions listed", name)
+		}
+		for _, sub := range res.Subscriptions {
+			if sub.TenantID != emulator.DefaultHomeTenantID {
+				t.Errorf("%s: subscription %s names tenant %q, want %s", name, sub.ID, sub.TenantID, emulator.DefaultHomeTenantID)
+			}
+		}
+	}
+}
+
 // A sign-in that lists nothing names the tenant --tenant gave by its id,
 // as the tenant list would, whichever name --tenant gave it: a user's
 // tenant-level context of a guest tenant given by its domain names the

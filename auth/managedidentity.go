@@ -77,7 +77,8 @@ func (m *Manager) managedIdentityToken(ctx context.Context, env profile.Environm
 		}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return Token{}, fmt.Errorf("managed identity endpoint answered %s", resp.Status)
+		return Token{}, &StatusError{Op: "managed identity endpoint", Status: resp.StatusCode,
+			Text: secret.Redact(secret.Scrub(resp.Status), secret.New(header))}
 	}
 	var body struct {
 		AccessToken string          `json:"access_token"`

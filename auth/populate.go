@@ -23,6 +23,32 @@ import (
 // tokenFunc serves population's ARM tokens, per tenant ("" = the sign-in's).
 type tokenFunc func(ctx context.Context, tenant string) (Token, error)
 
+// namedTenant is the tenant that name, given to --tenant, names where the
+// tenant list names none by it: a domain other than a tenant's default one
+// (a verified custom domain) is the tenant of the id its token's tid claim
+// carries, so that contexts name the tenant by its id, as they do when
+// --tenant gives the id or the default domain. Without that claim the name
+// stays.
+func namedTenant(ctx context.Context, name string, listed []profile.Tenant, tokenFor tokenFunc) profile.Tenant {
+	if profile.IsTenantID(name) {
+		return profile.Tenant{ID: name}
+	}
+	tok, err := tokenFor(ctx, name)
+	if err != nil {
+		return profile.Tenant{ID: name}
+	}
+	tid := claimString(tok.AccessToken.Reveal(), "tid")
+	if !profile.IsTenantID(tid) {
+		return profile.Tenant{ID: name}
+	}
+	for _, t := range listed {
+		if t.Named(tid) {
+			return t
+		}
+	}
+	return profile.Tenant{ID: tid, DefaultDomain: name}
+}
+
 // tenantCredential adapts a tokenFunc bound to one tenant to azcore.
 type tenantCredential struct {
 	tenant string
@@ -339,6 +365,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 
 	opts.UI.progress(Progress{Listing: true})
 	matched := false
+	var others []profile.Tenant // listed, not named by only
 	err = listARM(ctx, tenantCredential{tenant: opts.TenantID, get: tokenFor}, copts, "/tenants", func(page []armTenant) {
 		for _, t := range page {
 			if t.TenantID == "" {
@@ -346,6 +373,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 			}
 			pt := profile.Tenant{ID: t.TenantID, DefaultDomain: t.DefaultDomain, DisplayName: t.DisplayName}
 			if only != "" && !pt.Named(only) {
+				others = append(others, pt)
 				continue
 			}
 			matched = true
@@ -355,7 +383,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	if err != nil {
 		fail(&PopulateError{Err: err})
 	} else if only != "" && !matched {
-		start(profile.Tenant{ID: only})
+		start(namedTenant(ctx, only, others, tokenFor))
 	}
 	mu.Lock()
 	listed = true

@@ -471,6 +471,8 @@ func loginError(err error, method auth.Method, env profile.Environment) error {
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; ARM refused the account's token, which no retry cures: check the account's access to the tenant, or sign in with --skip-population")
 	case errors.As(err, &pe):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; retry, or sign in with --skip-population")
+	case errors.As(err, &se) && method == auth.ManagedIdentity && !unavailable(se.Status):
+		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; the managed identity endpoint refused the request: check --client-id or --resource-id (an identity assigned to this app) and that IDENTITY_HEADER is the one the platform set")
 	case errors.As(err, &ae) && unavailable(ae.Status), errors.As(err, &se) && unavailable(se.Status):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; the identity provider is unavailable or throttling (it failed every retry): try again in a while")
 	case errors.As(err, &ue) && !errors.Is(err, context.Canceled):

@@ -834,3 +834,40 @@ func TestAOneTenantAccountRefusesAnotherTenantByItsDomain(t *testing.T) {
 		}
 	}
 }
+
+// TestAManagedIdentitySignInTheEndpointRefusesSaysWhatToCheck: `azc login
+// --identity` that the endpoint refuses (a --client-id no identity of the
+// app has, an IDENTITY_HEADER that is not the platform's) fails with one
+// hint naming what to check, and one that the endpoint cannot serve (5xx)
+// with the hint to try again later, rather than "nothing was changed"
+// alone.
+func TestAManagedIdentitySignInTheEndpointRefusesSaysWhatToCheck(t *testing.T) {
+	t.Parallel()
+	h, s := newHarness(t)
+	endpoint, header := s.ManagedIdentityEndpoint()
+	for name, tc := range map[string]struct {
+		header string
+		args   []string
+		hint   string
+	}{
+		"an unknown client id": {header, []string{"--client-id", "99999999-9999-4999-8999-999999999999"},
+			"azc: hint: nothing was changed; the managed identity endpoint refused the request: check --client-id or --resource-id"},
+		"a wrong IDENTITY_HEADER": {"not-the-header", nil,
+			"azc: hint: nothing was changed; the managed identity endpoint refused the request: check --client-id or --resource-id"},
+	} {
+		h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = endpoint, tc.header
+		code, out, errOut := h.run(append([]string{"login", "--environment", "emu", "--identity"}, tc.args...)...)
+		if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, tc.hint) {
+			t.Errorf("%s: exit %d, stdout %q, stderr:\n%s", name, code, out, errOut)
+		}
+		if strings.Contains(errOut, "not-the-header") || strings.Contains(errOut, header) {
+			t.Errorf("%s: stderr names the header's value:\n%s", name, errOut)
+		}
+	}
+	h.env["IDENTITY_ENDPOINT"], h.env["IDENTITY_HEADER"] = endpoint, header
+	s.SetFault(emulator.RouteManagedIdentity, emulator.Fault{Status: 503})
+	code, out, errOut := h.run("login", "--environment", "emu", "--identity")
+	if code != 1 || out != "" || strings.Count(errOut, "azc: hint: ") != 1 || !strings.Contains(errOut, "try again in a while") {
+		t.Errorf("a 503: exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+}
