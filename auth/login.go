@@ -329,10 +329,17 @@ func (m *Manager) Login(ctx context.Context, opts LoginOptions) (*LoginResult, e
 
 // CheckAccessToken refuses what cannot be an access token: one holding a
 // byte outside printable ASCII or a space, which no Authorization header
-// can carry (RFC 6750's b64token is a subset of what it lets through).
+// can carry (RFC 6750's b64token is a subset of what it lets through),
+// and a JSON document (az's answer piped in whole), which has neither when
+// it is compact.
 func CheckAccessToken(tok secret.String) error {
-	if strings.ContainsFunc(tok.Reveal(), func(r rune) bool { return r <= ' ' || r > '~' }) {
+	raw := tok.Reveal()
+	if strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return errors.New("a token has no spaces, control characters or non-ASCII characters")
+	}
+	if strings.HasPrefix(raw, "{") || strings.HasPrefix(raw, `"`) {
+		// no JWT, nor any token, begins so: az's JSON piped in whole
+		return errors.New("it is JSON, as `az account get-access-token` prints it: the token is its accessToken")
 	}
 	return nil
 }
