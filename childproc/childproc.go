@@ -147,10 +147,14 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 		defer signal.Stop(sigs)
 	}
 
+	// Looked at before the child exists: a child that takes the terminal
+	// for a process group of its own (an interactive shell with job
+	// control) would leave this one's in the background by the time it
+	// was looked at after, and a stop of the child would not be followed.
+	terminal := inTerminalForeground(s)
 	if err := cmd.Start(); err != nil {
 		return ExitCannotExecute, fmt.Errorf("starting %s: %w", s.Args[0], err)
 	}
-	terminal := inTerminalForeground(s)
 	stopped := watchStops(cmd.Process.Pid)
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
