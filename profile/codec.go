@@ -25,6 +25,11 @@ func Decode(data []byte) (*Profile, error) {
 	}
 	p := new(Profile)
 	if err := Unmarshal(data, p); err != nil {
+		if werr := WideText(data); werr != nil {
+			// a file saved as UTF-16 or UTF-32, named so, as an
+			// import of one is
+			return nil, werr
+		}
 		return nil, newerOr(data, err)
 	}
 	// After Unmarshal, whose bound on the document's values bounds the

@@ -243,21 +243,8 @@ func sameIdentity(a, b fs.FileInfo) bool {
 // backup is offered only when azc would read it as profile.json (readState:
 // not a link, a regular file of the user's, within MaxFileSize) and it
 // decodes: a damaged backup is no "last good copy".
-//
-// A file in UTF-16 or UTF-32 (an editor's or PowerShell's Out-File's
-// doing) is named so (WideText), as an import of one is.
 func (s *Store) corrupt(err error) error {
 	ce := &CorruptError{Path: s.path, Err: err}
-	if tl := (*TooLargeError)(nil); !errors.As(err, &tl) {
-		if f, _, oerr := openState(s.path); oerr == nil {
-			var head [4]byte
-			n, _ := io.ReadFull(f, head[:])
-			_ = f.Close()
-			if werr := WideText(head[:n]); werr != nil {
-				ce.Err = werr
-			}
-		}
-	}
 	if text, fi, berr := readState(s.bak); berr == nil && fi != nil {
 		if _, derr := Decode([]byte(text)); derr == nil {
 			ce.Backup = s.bak
