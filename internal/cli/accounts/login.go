@@ -12,10 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -518,7 +516,7 @@ func DropCredentials(ctx context.Context, f *cmdutil.Factory, st *azc.State, sco
 // finished leaves one, which nothing reads and no other command removes
 // (azc doctor reports them). It returns how many it deleted.
 func DropUnused(ctx context.Context, f *cmdutil.Factory, st *azc.State) (int, error) {
-	if _, err := os.Lstat(credstore.Dir(f.StateDir)); errors.Is(err, fs.ErrNotExist) {
+	if cmdutil.UserStoreUnmade(f) {
 		return 0, nil // no store yet: no blob, and opening one would make it
 	}
 	cs, err := cmdutil.UserBlobs(f)

@@ -3,12 +3,23 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"sync"
 
 	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/profile"
 )
+
+// UserStoreUnmade reports whether the user's credential store was never
+// made (no sign-in yet; contexts imported without their tokens): it holds
+// no blob, and opening it (UserBlobs) would make it and a data key, which
+// a command that only reads or finds nothing to do must not.
+func UserStoreUnmade(f *Factory) bool {
+	_, err := os.Lstat(credstore.Dir(f.StateDir))
+	return errors.Is(err, fs.ErrNotExist)
+}
 
 // UserBlobs opens the user's encrypted credential store in the state
 // directory, with AZC_REQUIRE_ENCRYPTION honoured and the plaintext

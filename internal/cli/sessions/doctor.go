@@ -440,9 +440,9 @@ func diagnoseCredentials(f *cmdutil.Factory, r *Report, accountKeys []string, ad
 		add("credential store", "fail", "%s", failed(err))
 		return nil
 	}
-	if dir := credstore.Dir(f.StateDir); isMissing(dir) {
+	if cmdutil.UserStoreUnmade(f) {
 		// Open would make it, and a data key: doctor only reads.
-		add("credential store", "ok", "%s: none yet (the first sign-in makes it)", dir)
+		add("credential store", "ok", "%s: none yet (the first sign-in makes it)", credstore.Dir(f.StateDir))
 		return nil
 	}
 	cs, err := credstore.Open(f.StateDir, credstore.Options{
@@ -887,11 +887,4 @@ func ageText(d time.Duration) string {
 		return fmt.Sprintf("%dm%ds", m, sec)
 	}
 	return fmt.Sprintf("%ds", sec)
-}
-
-// isMissing reports whether nothing is at path: a directory azc makes at
-// its first write, which doctor, which writes nothing, does not make.
-func isMissing(path string) bool {
-	_, err := os.Lstat(path)
-	return errors.Is(err, fs.ErrNotExist)
 }

@@ -12,8 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"time"
 
 	"github.com/azcontext/azc"
@@ -272,11 +270,7 @@ func cachedToken(f *cmdutil.Factory, r Request) (credblob.Token, error) {
 // tokens): opening it would make it, and a data key, for a token it
 // cannot hold.
 func storeUnmade(f *cmdutil.Factory, scope profile.Scope) bool {
-	if scope == profile.ScopeProcess {
-		return false
-	}
-	_, err := os.Lstat(credstore.Dir(f.StateDir))
-	return errors.Is(err, fs.ErrNotExist)
+	return scope != profile.ScopeProcess && cmdutil.UserStoreUnmade(f)
 }
 
 // noStore is a credential store that was never made (storeUnmade): it
