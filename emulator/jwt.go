@@ -116,15 +116,21 @@ func (s *Server) checkAssertion(app *appRec, assertion, tokenURL string) error {
 	sub, _ := unverified["sub"].(string)
 	_, hasS256 := tok.Header["x5t#S256"]
 	_, hasSHA1 := tok.Header["x5t"]
-	if strings.EqualFold(iss, app.AppID) && (hasS256 || hasSHA1) {
-		return s.checkCertAssertion(app, assertion, tok, sub, tokenURL)
+	// A certificate assertion names a certificate and is issued by an application,
+	// whose id is a GUID; a federated one comes from an issuer, a URL.
+	_, guidErr := uuid.Parse(iss)
+	if (hasS256 || hasSHA1) && (strings.EqualFold(iss, app.AppID) || strings.EqualFold(sub, app.AppID) || guidErr == nil) {
+		return s.checkCertAssertion(app, assertion, tok, iss, sub, tokenURL)
 	}
 	return s.checkFederatedAssertion(app, assertion, iss, sub)
 }
 
-func (s *Server) checkCertAssertion(app *appRec, assertion string, tok *jwt.Token, sub, tokenURL string) error {
-	if !strings.EqualFold(sub, app.AppID) {
-		return &assertionError{700021, "the client assertion's sub must equal its iss and the client id"}
+func (s *Server) checkCertAssertion(app *appRec, assertion string, tok *jwt.Token, iss, sub, tokenURL string) error {
+	if !strings.EqualFold(iss, app.AppID) {
+		return &assertionError{700021, fmt.Sprintf("client assertion application identifier %s doesn't match 'client_id' parameter %s. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials", strconvQuote(iss), strconvQuote(app.AppID))}
+	}
+	if !strings.EqualFold(sub, iss) {
+		return &assertionError{50048, "subject mismatches Issuer claim in the client assertion"}
 	}
 	s256, _ := tok.Header["x5t#S256"].(string)
 	sha1t, _ := tok.Header["x5t"].(string)
@@ -150,7 +156,7 @@ func (s *Server) checkCertAssertion(app *appRec, assertion string, tok *jwt.Toke
 		return &assertionError{700027, "client assertion failed signature validation: " + err.Error()}
 	}
 	if !slices.ContainsFunc(audiences(claims), func(a string) bool { return strings.EqualFold(a, tokenURL) }) {
-		return &assertionError{700212, fmt.Sprintf("the client assertion's audience must be the token endpoint %s", tokenURL)}
+		return &assertionError{700023, fmt.Sprintf("client assertion audience claim does not match Realm issuer: it must be the token endpoint %s. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials", tokenURL)}
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"maps"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -218,26 +219,38 @@ func TestCertificateAssertion(t *testing.T) {
 		_, err := newConfidential(t, s, emulator.DefaultHomeTenantID, certAppID, cred).AcquireTokenByCredential(ctx, []string{armScope})
 		wantErr(t, err, "invalid_client", "AADSTS700027")
 	})
-	assertion := func(method jwt.SigningMethod, signer crypto.PrivateKey, aud string, exp time.Time) confidential.Credential {
+	// assertion signs a certificate assertion with claims over the valid ones: aud the
+	// token URL, iss and sub the app, five minutes to live.
+	assertion := func(method jwt.SigningMethod, signer crypto.PrivateKey, claims jwt.MapClaims) confidential.Credential {
 		return confidential.NewCredFromAssertionCallback(func(context.Context, confidential.AssertionRequestOptions) (string, error) {
-			tok := jwt.NewWithClaims(method, jwt.MapClaims{"aud": aud, "iss": certAppID, "sub": certAppID, "jti": "x",
-				"nbf": time.Now().Add(-time.Hour).Unix(), "exp": exp.Unix()})
+			c := jwt.MapClaims{"aud": tokenURL, "iss": certAppID, "sub": certAppID, "jti": "x",
+				"nbf": time.Now().Add(-time.Hour).Unix(), "exp": time.Now().Add(5 * time.Minute).Unix()}
+			maps.Copy(c, claims)
+			tok := jwt.NewWithClaims(method, c)
 			sum := sha256.Sum256(cert.Raw)
 			tok.Header["x5t#S256"] = base64.StdEncoding.EncodeToString(sum[:])
 			return tok.SignedString(signer)
 		})
 	}
-	soon := time.Now().Add(5 * time.Minute)
 	_, wrongKey, _ := selfSignedCert(t)
+	// The codes Entra ID answers with, as the Azure SDKs' troubleshooting guides list them
+	// (AADSTS700021, 700023) and its error code reference (50048); the emulator answered an
+	// assertion for another audience with the federated credential's AADSTS700212, and one
+	// another client issued with AADSTS700211 (no federated credential for that issuer).
 	cases := []struct {
 		name string
 		cred confidential.Credential
 		want []string
 	}{
-		{"an RS256 assertion is accepted", assertion(jwt.SigningMethodRS256, key, tokenURL, soon), nil},
-		{"an assertion for another audience is refused", assertion(jwt.SigningMethodPS256, key, s.URL()+"/elsewhere", soon), []string{"AADSTS700212"}},
-		{"an assertion signed by another key is refused", assertion(jwt.SigningMethodPS256, wrongKey, tokenURL, soon), []string{"AADSTS700027"}},
-		{"an expired assertion is refused", assertion(jwt.SigningMethodPS256, key, tokenURL, time.Now().Add(-10*time.Minute)), []string{"AADSTS700024"}},
+		{"an RS256 assertion is accepted", assertion(jwt.SigningMethodRS256, key, nil), nil},
+		{"an assertion for another audience is refused", assertion(jwt.SigningMethodPS256, key, jwt.MapClaims{"aud": s.URL() + "/elsewhere"}),
+			[]string{"401", "invalid_client", "AADSTS700023"}},
+		{"an assertion another client issued is refused", assertion(jwt.SigningMethodPS256, key,
+			jwt.MapClaims{"iss": emulator.DefaultServicePrincipalID, "sub": emulator.DefaultServicePrincipalID}), []string{"401", "invalid_client", "AADSTS700021"}},
+		{"an assertion whose subject is not its issuer is refused", assertion(jwt.SigningMethodPS256, key,
+			jwt.MapClaims{"sub": emulator.DefaultServicePrincipalID}), []string{"401", "invalid_client", "AADSTS50048"}},
+		{"an assertion signed by another key is refused", assertion(jwt.SigningMethodPS256, wrongKey, nil), []string{"AADSTS700027"}},
+		{"an expired assertion is refused", assertion(jwt.SigningMethodPS256, key, jwt.MapClaims{"exp": time.Now().Add(-10 * time.Minute).Unix()}), []string{"AADSTS700024"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
