@@ -98,9 +98,15 @@ func TestAuthorizationCodeRules(t *testing.T) {
 			t.Fatalf("got %d %v", status, m)
 		}
 	})
+	// Entra ID answers a redemption whose redirect_uri is not the authorization request's
+	// with invalid_client AADSTS500112 ("The reply address … does not match the reply
+	// address … provided when requesting Authorization code"); the emulator answered
+	// invalid_grant AADSTS50148, Entra ID's code for a PKCE verifier that does not match.
 	t.Run("a different redirect URI is refused at redemption", func(t *testing.T) {
 		code := authorize(t, s, verifier, redirect)
-		if status, m := redeem(t, s, code, verifier, "http://localhost:9999"); status != http.StatusBadRequest || aadsts(m) != "50148" {
+		status, m := redeem(t, s, code, verifier, "http://localhost:9999")
+		if desc, _ := m["error_description"].(string); status != http.StatusUnauthorized || m["error"] != "invalid_client" || aadsts(m) != "500112" ||
+			!strings.Contains(desc, "http://localhost:9999") || !strings.Contains(desc, redirect) {
 			t.Fatalf("got %d %v", status, m)
 		}
 	})

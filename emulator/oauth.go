@@ -534,7 +534,7 @@ func (s *Server) grantAuthCode(r *http.Request, o *tokenOptions, tokenURL string
 	case !strings.EqualFold(ac.clientID, app.AppID):
 		return errf(http.StatusBadRequest, "invalid_grant", 70000, "the authorization code was issued to a different client")
 	case f.Get("redirect_uri") != ac.redirectURI:
-		return errf(http.StatusBadRequest, "invalid_grant", 50148, "the redirect_uri %s does not match the one in the authorization request", strconvQuote(f.Get("redirect_uri")))
+		return errf(http.StatusUnauthorized, "invalid_client", 500112, "the reply address %s does not match the reply address %s provided when requesting Authorization code", strconvQuote(f.Get("redirect_uri")), strconvQuote(ac.redirectURI))
 	}
 	if ac.challenge != "" {
 		v := f.Get("code_verifier")
