@@ -62,7 +62,7 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 		s.writeOAuthError(w, r, oe)
 		return
 	}
-	if sr, oe := parseScope(r.PostForm.Get("scope")); oe != nil || len(sr.all) == 0 {
+	if sr, oe := parseScope(r.PostForm.Get("scope"), false); oe != nil || len(sr.all) == 0 {
 		if oe == nil {
 			oe = errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'scope'")
 		}
@@ -132,7 +132,7 @@ func (s *Server) grantDeviceCode(r *http.Request, o *tokenOptions, tokenURL stri
 	}
 	s.dropDevice(device)
 	if len(o.scope.all) == 0 {
-		o.scope, _ = parseScope(dc.scope) // checked when the code was issued
+		o.scope, _ = parseScope(dc.scope, false) // checked when the code was issued
 	}
 	u := s.dir.users[dc.upn]
 	t, oe := userTenant(u, o.authority)

@@ -514,6 +514,42 @@ func TestATokenRequestInJSONIsToldOfGrantType(t *testing.T) {
 	}
 }
 
+// TestAUserTokenForTwoResourcesIsRefusedAsOnEntraID: Entra ID's v2.0 endpoint gives a user
+// a token for one resource at a time, and refuses a device code or token request whose scope
+// names two with invalid_scope AADSTS28000 ("Provided value for the input parameter scope is
+// not valid because it contains more than one resource"); the emulator answered AADSTS70011,
+// which Entra ID gives a client credentials request for two resources, as it still does.
+func TestAUserTokenForTwoResourcesIsRefusedAsOnEntraID(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	const verifier = "a-verifier-that-is-long-enough-for-pkce-0123456789"
+	const two = "https://management.azure.com/user_impersonation https://graph.microsoft.com/User.Read"
+	_, m := redeem(t, s, authorize(t, s, verifier, redirect), verifier, redirect)
+	rt, _ := m["refresh_token"].(string)
+	if rt == "" {
+		t.Fatalf("no refresh token: %v", m)
+	}
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+		code       string
+	}{
+		{"a device code request", "/organizations/oauth2/v2.0/devicecode", url.Values{"client_id": {emulator.AzurePowerShellClientID}, "scope": {two}}, "28000"},
+		{"a refresh token redemption", "/organizations/oauth2/v2.0/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt},
+			"client_id": {emulator.AzurePowerShellClientID}, "scope": {two + " openid offline_access profile"}}, "28000"},
+		{"a client credentials request", "/" + emulator.DefaultHomeTenantID + "/oauth2/v2.0/token", url.Values{"grant_type": {"client_credentials"},
+			"client_id": {emulator.DefaultServicePrincipalID}, "client_secret": {emulator.DefaultServicePrincipalSecret},
+			"scope": {"https://management.azure.com/.default https://graph.microsoft.com/.default"}}, "70011"},
+	} {
+		status, m := postForm(t, s, tc.path, tc.form)
+		if desc, _ := m["error_description"].(string); status != http.StatusBadRequest || m["error"] != "invalid_scope" || aadsts(m) != tc.code ||
+			!strings.Contains(desc, "graph.microsoft.com") {
+			t.Errorf("%s: %d %v %v %v, want invalid_scope AADSTS%s naming the scope", tc.name, status, m["error"], aadsts(m), m["error_description"], tc.code)
+		}
+	}
+}
+
 // TestADeviceCodeRequestNeedsScope: scope is a required parameter of the device
 // authorization request on Entra ID (AADSTS900144); the emulator issued a code for a
 // request without one.

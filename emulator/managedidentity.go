@@ -31,7 +31,7 @@ func (s *Server) serveManagedIdentity(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "the resource parameter is required")
 		return
 	}
-	if _, oe := parseScope(resource + "/.default"); oe != nil {
+	if _, oe := parseScope(resource+"/.default", true); oe != nil {
 		fail(http.StatusBadRequest, "the resource "+strconvQuote(resource)+" is not valid")
 		return
 	}

@@ -134,7 +134,10 @@ type scopeRequest struct {
 
 var oidcScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true, "email": true}
 
-func parseScope(raw string) (scopeRequest, *oauthError) {
+// parseScope parses a scope parameter for an app's token (client credentials, managed
+// identity) when app is set, else for a user's. Either is for one resource; Entra ID
+// names the mistake of asking for two differently for each.
+func parseScope(raw string, app bool) (scopeRequest, *oauthError) {
 	sr := scopeRequest{all: strings.Fields(raw)}
 	var perms []string
 	for _, sc := range sr.all {
@@ -159,7 +162,10 @@ func parseScope(raw string) (scopeRequest, *oauthError) {
 			}
 		}
 		if sr.resource != "" && !sameResource(sr.resource, res) {
-			return sr, errf(http.StatusBadRequest, "invalid_scope", 70011, "the provided value for the input parameter 'scope' is not valid: scopes for more than one resource were requested")
+			if app {
+				return sr, errf(http.StatusBadRequest, "invalid_scope", 70011, "the provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope %s is not valid", strconvQuote(raw))
+			}
+			return sr, errf(http.StatusBadRequest, "invalid_scope", 28000, "provided value for the input parameter scope is not valid because it contains more than one resource. Scope %s is not valid", strconvQuote(raw))
 		}
 		sr.resource = res
 		if perm != "" {
@@ -417,7 +423,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, seg, grant s
 		s.writeOAuthError(w, r, errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'grant_type'"))
 		return
 	}
-	sr, oe := parseScope(r.PostForm.Get("scope"))
+	sr, oe := parseScope(r.PostForm.Get("scope"), grant == "client_credentials")
 	// The device code, authorization code and refresh token grants may leave scope out
 	// (MSAL Python polls for a device code without it): the grant's own scope applies.
 	if oe == nil && len(sr.all) == 0 && grant != "authorization_code" && grant != "refresh_token" && grant != "device_code" {
@@ -617,7 +623,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 		fail("invalid_request", "AADSTS9002325: proof Key for Code Exchange is required for cross-origin authorization code redemption")
 		return
 	}
-	if _, oe := parseScope(q.Get("scope")); oe != nil {
+	if _, oe := parseScope(q.Get("scope"), false); oe != nil {
 		fail(oe.code, fmt.Sprintf("AADSTS%d: %s", oe.aadsts, oe.desc))
 		return
 	}
