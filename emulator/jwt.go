@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -155,10 +156,32 @@ func (s *Server) checkCertAssertion(app *appRec, assertion string, tok *jwt.Toke
 		}
 		return &assertionError{700027, "client assertion failed signature validation: " + err.Error()}
 	}
-	if !slices.ContainsFunc(audiences(claims), func(a string) bool { return strings.EqualFold(a, tokenURL) }) {
+	if !slices.ContainsFunc(audiences(claims), func(a string) bool { return s.sameTokenEndpoint(a, tokenURL) }) {
 		return &assertionError{700023, fmt.Sprintf("client assertion audience claim does not match Realm issuer: it must be the token endpoint %s. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials", tokenURL)}
 	}
 	return nil
+}
+
+// sameTokenEndpoint reports whether aud names the token endpoint at tokenURL: the same
+// URL, or one naming the same tenant by its id or another of its domains, as Entra ID
+// compares an assertion's audience with the realm the request is for.
+func (s *Server) sameTokenEndpoint(aud, tokenURL string) bool {
+	if strings.EqualFold(aud, tokenURL) {
+		return true
+	}
+	a, err1 := url.Parse(aud)
+	t, err2 := url.Parse(tokenURL)
+	if err1 != nil || err2 != nil || a.Scheme != "https" || !strings.EqualFold(a.Host, t.Host) || a.RawQuery != "" || a.Fragment != "" {
+		return false
+	}
+	aTenant, aRest, _ := strings.Cut(strings.TrimPrefix(a.Path, "/"), "/")
+	tTenant, tRest, _ := strings.Cut(strings.TrimPrefix(t.Path, "/"), "/")
+	if !strings.EqualFold(aRest, tRest) {
+		return false
+	}
+	at, err1 := s.dir.tenant(aTenant)
+	tt, err2 := s.dir.tenant(tTenant)
+	return err1 == nil && err2 == nil && at == tt
 }
 
 func (s *Server) checkFederatedAssertion(app *appRec, assertion, iss, sub string) error {

@@ -237,12 +237,19 @@ func TestCertificateAssertion(t *testing.T) {
 	// (AADSTS700021, 700023) and its error code reference (50048); the emulator answered an
 	// assertion for another audience with the federated credential's AADSTS700212, and one
 	// another client issued with AADSTS700211 (no federated credential for that issuer).
+	// The audience is the tenant's token endpoint, which may name the tenant by a domain as
+	// Entra ID's own example does (certificate-credentials.md); the emulator took only the
+	// URL the request was sent to.
 	cases := []struct {
 		name string
 		cred confidential.Credential
 		want []string
 	}{
 		{"an RS256 assertion is accepted", assertion(jwt.SigningMethodRS256, key, nil), nil},
+		{"an assertion naming the tenant by a domain in its audience is accepted", assertion(jwt.SigningMethodPS256, key,
+			jwt.MapClaims{"aud": s.URL() + "/" + emulator.DefaultHomeTenantDomain + "/oauth2/v2.0/token"}), nil},
+		{"an assertion for another tenant's token endpoint is refused", assertion(jwt.SigningMethodPS256, key,
+			jwt.MapClaims{"aud": s.URL() + "/" + emulator.DefaultGuestTenantID + "/oauth2/v2.0/token"}), []string{"AADSTS700023"}},
 		{"an assertion for another audience is refused", assertion(jwt.SigningMethodPS256, key, jwt.MapClaims{"aud": s.URL() + "/elsewhere"}),
 			[]string{"401", "invalid_client", "AADSTS700023"}},
 		{"an assertion another client issued is refused", assertion(jwt.SigningMethodPS256, key,
