@@ -550,6 +550,26 @@ func TestAUserTokenForTwoResourcesIsRefusedAsOnEntraID(t *testing.T) {
 	}
 }
 
+// TestTheConsumersEndpointIsRefusedAsOnEntraID: the emulator has no personal Microsoft
+// accounts, and Entra ID refuses /consumers for its applications for work and school
+// accounts (the az CLI's, ARM) with AADSTS9002332 ("configured for use by Microsoft Entra
+// users only. Please do not use the /consumers endpoint"); the emulator answered
+// AADSTS9002331, Entra ID's code for the opposite, an app for personal accounts only.
+func TestTheConsumersEndpointIsRefusedAsOnEntraID(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	for path, form := range map[string]url.Values{
+		"/consumers/oauth2/v2.0/devicecode": {"client_id": {emulator.AzureCLIClientID}, "scope": {armScope}},
+		"/consumers/oauth2/v2.0/token": {"grant_type": {"refresh_token"}, "client_id": {emulator.AzureCLIClientID},
+			"refresh_token": {"x"}, "scope": {armScope}},
+	} {
+		status, m := postForm(t, s, path, form)
+		if desc, _ := m["error_description"].(string); status != http.StatusBadRequest || aadsts(m) != "9002332" || !strings.Contains(desc, "/consumers") {
+			t.Errorf("%s: %d %v %v", path, status, m["error"], m["error_description"])
+		}
+	}
+}
+
 // TestADeviceCodeRequestNeedsScope: scope is a required parameter of the device
 // authorization request on Entra ID (AADSTS900144); the emulator issued a code for a
 // request without one.

@@ -74,7 +74,9 @@ func (s *Server) resolveTenant(seg string) (tenantSpec, *oauthError) {
 	case "organizations", "common":
 		return tenantSpec{seg: seg}, nil
 	case "consumers":
-		return tenantSpec{}, errf(http.StatusBadRequest, "invalid_request", 9002331, "the emulator has no personal Microsoft accounts; use organizations, common or a tenant")
+		// The emulator's applications are for work and school accounts only, as the
+		// Microsoft ones it stands in for.
+		return tenantSpec{}, errf(http.StatusBadRequest, "invalid_request", 9002332, "application is configured for use by Microsoft Entra users only. Please do not use the /consumers endpoint to serve this request (the emulator has no personal Microsoft accounts)")
 	}
 	t, err := s.dir.tenant(seg)
 	if err != nil {
