@@ -570,6 +570,24 @@ func TestTheConsumersEndpointIsRefusedAsOnEntraID(t *testing.T) {
 	}
 }
 
+// TestTheMetadataOfAnUnknownTenantSaysInvalidTenant: Entra ID answers the OpenID
+// configuration of a tenant it does not know with 400 {"error":"invalid_tenant",
+// "error_description":"AADSTS90002: Tenant '…' not found…"}, where the token endpoint says
+// invalid_request; the emulator said invalid_request for both.
+func TestTheMetadataOfAnUnknownTenantSaysInvalidTenant(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	status, body := armGet(t, s, s.URL()+"/nosuch.test/v2.0/.well-known/openid-configuration", "")
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil || status != http.StatusBadRequest || m["error"] != "invalid_tenant" || aadsts(m) != "90002" {
+		t.Fatalf("metadata: %d %s", status, body)
+	}
+	if status, m := postForm(t, s, "/nosuch.test/oauth2/v2.0/token", url.Values{"grant_type": {"client_credentials"}}); status != http.StatusBadRequest ||
+		m["error"] != "invalid_request" || aadsts(m) != "90002" {
+		t.Fatalf("token: %d %v", status, m)
+	}
+}
+
 // TestADeviceCodeRequestNeedsScope: scope is a required parameter of the device
 // authorization request on Entra ID (AADSTS900144); the emulator issued a code for a
 // request without one.

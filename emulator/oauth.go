@@ -92,6 +92,10 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request, seg strin
 	}
 	ts, oe := s.resolveTenant(seg)
 	if oe != nil {
+		if oe.aadsts == 90002 {
+			// What Entra ID's discovery document says of a tenant it does not know.
+			oe = &oauthError{status: oe.status, code: "invalid_tenant", aadsts: oe.aadsts, desc: oe.desc}
+		}
 		s.writeOAuthError(w, r, oe)
 		return
 	}

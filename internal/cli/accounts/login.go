@@ -477,10 +477,11 @@ func loginError(err error, method auth.Method, env profile.Environment) error {
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; no answer from the identity provider (after retries): check the network and any proxy, then try again")
 	case errors.As(err, &ae) && ae.Code == "invalid_client":
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; check the client id, the tenant and the secret or certificate")
-	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "unauthorized_client"):
-		// A tenant that does not exist (AADSTS90002), an application not
-		// registered in it (AADSTS700016): what the user typed, not the
-		// sign-in, needs changing.
+	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "invalid_tenant" || ae.Code == "unauthorized_client"):
+		// A tenant that does not exist (AADSTS90002, invalid_tenant from
+		// its OpenID configuration, invalid_request from the token
+		// endpoint), an application not registered in it (AADSTS700016):
+		// what the user typed, not the sign-in, needs changing.
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; check the tenant, the client id and the environment")
 	case errors.As(err, &ae):
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "nothing was changed; sign in again")

@@ -38,7 +38,7 @@ func TokenError(err error, acct *profile.Account, tenant string, scope profile.S
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "use a context of tenant "+other.Home+", or sign in an account of tenant "+other.Tenant+" (`azc tenant list` lists the accounts' tenants)")
 	case errors.Is(err, auth.ErrNotSignedIn) || errors.Is(err, auth.ErrInteractionRequired):
 		return cmdutil.WithHint(err, cmdutil.ExitInteraction, "sign in again with `"+cmdutil.LoginCommand(acct, tenant, scope)+"`")
-	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "unauthorized_client"):
+	case errors.As(err, &ae) && (ae.Code == "invalid_request" || ae.Code == "invalid_tenant" || ae.Code == "unauthorized_client"):
 		// A tenant that does not exist (AADSTS90002), or one the
 		// application is not registered in (AADSTS700016).
 		return cmdutil.WithHint(err, cmdutil.ExitFailure, "check the tenant: the account must belong to it (`azc tenant list` lists the account's tenants)")
