@@ -92,6 +92,18 @@ func TestAuthorizationCodeRules(t *testing.T) {
 			t.Fatalf("id_token claims %s (%v): nonce %q, want %q", b, err, claims.Nonce, nonce)
 		}
 	})
+	// Entra ID refuses a code redemption without a scope: invalid_request AADSTS28003
+	// ("Provided value for the input parameter scope cannot be empty when requesting an
+	// access token using the provided authorization code"); the emulator issued a token.
+	t.Run("a redemption without a scope is refused", func(t *testing.T) {
+		code := authorize(t, s, verifier, redirect)
+		status, m := postForm(t, s, "/organizations/oauth2/v2.0/token", url.Values{
+			"grant_type": {"authorization_code"}, "code": {code}, "code_verifier": {verifier}, "redirect_uri": {redirect},
+			"client_id": {emulator.AzurePowerShellClientID}})
+		if status != http.StatusBadRequest || m["error"] != "invalid_request" || aadsts(m) != "28003" {
+			t.Fatalf("got %d, error %v %v", status, m["error"], m["error_description"]) // never the tokens of a 200
+		}
+	})
 	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
 		code := authorize(t, s, verifier, redirect)
 		if status, m := redeem(t, s, code, verifier+"x", redirect); status != http.StatusBadRequest || m["error"] != "invalid_grant" || aadsts(m) != "501481" {

@@ -430,8 +430,9 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, seg, grant s
 		return
 	}
 	sr, oe := parseScope(r.PostForm.Get("scope"), grant == "client_credentials")
-	// The device code, authorization code and refresh token grants may leave scope out
-	// (MSAL Python polls for a device code without it): the grant's own scope applies.
+	// The device code and refresh token grants may leave scope out (MSAL Python polls
+	// for a device code without it): the grant's own scope applies. An authorization
+	// code without one gets Entra ID's own refusal (grantAuthCode).
 	if oe == nil && len(sr.all) == 0 && grant != "authorization_code" && grant != "refresh_token" && grant != "device_code" {
 		oe = errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'scope'")
 	}
@@ -524,6 +525,10 @@ func (s *Server) grantAuthCode(r *http.Request, o *tokenOptions, tokenURL string
 	if code == "" {
 		return errf(http.StatusBadRequest, "invalid_request", 900144, "the request body must contain the following parameter: 'code'")
 	}
+	// Checked before the code is taken, so the client may redeem it again with one.
+	if len(o.scope.all) == 0 {
+		return errf(http.StatusBadRequest, "invalid_request", 28003, "provided value for the input parameter scope cannot be empty when requesting an access token using the provided authorization code. Please specify a valid scope")
+	}
 	app, acr, oe := s.client(r, o.authority.tenant, tokenURL)
 	if oe != nil {
 		return oe
@@ -559,9 +564,6 @@ func (s *Server) grantAuthCode(r *http.Request, o *tokenOptions, tokenURL string
 	t, oe := userTenant(u, o.authority)
 	if oe != nil {
 		return oe
-	}
-	if o.scope.resource == "" && len(o.scope.all) == 0 {
-		o.scope.all = []string{"openid", "profile", "offline_access"}
 	}
 	o.user, o.app, o.acr, o.tenant, o.issueRT, o.nonce = u, app, acr, t, true, ac.nonce
 	return nil
