@@ -104,6 +104,32 @@ func TestAuthorizationCodeRules(t *testing.T) {
 			t.Fatalf("got %d, error %v %v", status, m["error"], m["error_description"]) // never the tokens of a 200
 		}
 	})
+	// PKCE is required of single-page apps only (AADSTS9002325 is about cross-origin
+	// redemption); a desktop client's code without it is redeemed on Entra ID, where the
+	// emulator refused every public client's authorization request without a challenge.
+	t.Run("a public client's code without PKCE is redeemed", func(t *testing.T) {
+		q := url.Values{"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "response_mode": {"query"},
+			"redirect_uri": {redirect}, "scope": {armScope + " openid offline_access profile"}}
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+"/organizations/oauth2/v2.0/authorize?"+q.Encode(), nil)
+		c := s.Client()
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		code := loc.Query().Get("code")
+		if code == "" {
+			t.Fatalf("authorize without PKCE: %s, redirected with error %q %q", resp.Status, loc.Query().Get("error"), loc.Query().Get("error_description"))
+		}
+		status, m := postForm(t, s, "/organizations/oauth2/v2.0/token", url.Values{
+			"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
+			"client_id": {emulator.AzurePowerShellClientID}, "scope": {armScope + " openid offline_access profile"}})
+		if status != http.StatusOK {
+			t.Fatalf("redemption: %d, error %v %v", status, m["error"], m["error_description"])
+		}
+	})
 	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
 		code := authorize(t, s, verifier, redirect)
 		if status, m := redeem(t, s, code, verifier+"x", redirect); status != http.StatusBadRequest || m["error"] != "invalid_grant" || aadsts(m) != "501481" {

@@ -627,10 +627,6 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 		fail("invalid_request", "AADSTS501491: code_challenge_method must be S256")
 		return
 	}
-	if app.Public && challenge == "" {
-		fail("invalid_request", "AADSTS9002325: proof Key for Code Exchange is required for cross-origin authorization code redemption")
-		return
-	}
 	if _, oe := parseScope(q.Get("scope"), false); oe != nil {
 		fail(oe.code, fmt.Sprintf("AADSTS%d: %s", oe.aadsts, oe.desc))
 		return
