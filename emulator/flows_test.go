@@ -535,6 +535,21 @@ func TestARepeatedParameterIsRefused(t *testing.T) {
 	}
 }
 
+// TestARepeatedAuthorizeParameterIsRefused: the authorize endpoint, too, refuses a
+// request that names a parameter twice (AADSTS9000411) on its error page; the emulator
+// took the first value, so a registered redirect_uri followed by another got a code.
+func TestARepeatedAuthorizeParameterIsRefused(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	s.SetInteractiveUser(emulator.DefaultUser)
+	q := url.Values{"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "response_mode": {"form_post"},
+		"redirect_uri": {redirect, "https://evil.test/cb"}, "scope": {armScope}}
+	status, body := armGet(t, s, s.URL()+"/organizations/oauth2/v2.0/authorize?"+q.Encode(), "")
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "AADSTS9000411") || strings.Contains(string(body), `name="code"`) {
+		t.Fatalf("got %d, a code in the answer: %v", status, strings.Contains(string(body), `name="code"`)) // not the code itself
+	}
+}
+
 // TestATokenRequestInJSONIsToldOfGrantType: a body Entra ID cannot read as a form (JSON,
 // the usual mistake) gets AADSTS900144 naming grant_type, the first parameter it looks
 // for; the emulator named scope, which the JSON body did carry.

@@ -581,6 +581,10 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 		authorizePage(w, http.StatusBadRequest, "the request could not be parsed")
 		return
 	}
+	if oe := repeatedParameter(r.Form); oe != nil {
+		authorizePage(w, oe.status, fmt.Sprintf("AADSTS%d: %s", oe.aadsts, oe.desc))
+		return
+	}
 	q := r.Form
 	ts, oe := s.resolveTenant(seg)
 	if oe != nil {
