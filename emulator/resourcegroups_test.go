@@ -187,6 +187,33 @@ func TestUnservedARMRoutesAnswerARMErrors(t *testing.T) {
 	}
 }
 
+// TestARMPathsAreCaseInsensitive: ARM reads its own path segments without regard to case,
+// so `az rest --url /Subscriptions/{id}/resourceGroups` works on Azure; the emulator
+// answered 404 for every spelling but its own.
+func TestARMPathsAreCaseInsensitive(t *testing.T) {
+	t.Parallel()
+	s := emulatortest.Start(t, nil)
+	token := spToken(t, s)
+	sub := emulator.DefaultSubscriptionID
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/Tenants?api-version=2022-12-01"},
+		{"GET", "/SUBSCRIPTIONS?api-version=2022-12-01"},
+		{"GET", "/Subscriptions/" + sub + "?api-version=2022-12-01"},
+		{"PUT", "/Subscriptions/" + sub + "/ResourceGroups/rg-case?api-version=2021-04-01"},
+		{"GET", "/subscriptions/" + sub + "/RESOURCEGROUPS?api-version=2021-04-01"},
+		{"GET", "/SubScriptions/" + sub + "/Locations?api-version=2022-12-01"},
+	} {
+		req, err := http.NewRequest(tc.method, s.URL()+tc.path, strings.NewReader(`{"location":"westus"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		if status, body := do(t, s, req); status != http.StatusOK && status != http.StatusCreated {
+			t.Errorf("%s %s: %d %s", tc.method, tc.path, status, body)
+		}
+	}
+}
+
 func spToken(t *testing.T, s *emulator.Server) string {
 	t.Helper()
 	tok, err := spCredential(t, s, emulator.DefaultHomeTenantID, emulator.DefaultServicePrincipalID, emulator.DefaultServicePrincipalSecret).

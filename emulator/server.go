@@ -553,7 +553,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	// An endpoint with a trailing slash joined to a path gives "//metadata/endpoints" (az
 	// cloud register does that); ARM answers it as one slash.
-	path := "/" + strings.TrimLeft(r.URL.Path, "/")
+	path := armCanonical("/" + strings.TrimLeft(r.URL.Path, "/"))
 	r.URL.Path = path
 	if path == HookPath || strings.HasPrefix(path, HookPath+"/") {
 		s.serveHook(w, r)
@@ -631,6 +631,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case RouteCloudMetadata:
 		s.serveCloudMetadata(w, r)
 	}
+}
+
+// armCanonical spells ARM's own path segments as the emulator's routes do: ARM reads
+// them without regard to case (/Subscriptions/{id}/resourceGroups is
+// /subscriptions/{id}/resourcegroups), and ids and names keep theirs.
+func armCanonical(path string) string {
+	parts := strings.Split(path, "/")
+	switch {
+	case len(parts) == 2 && strings.EqualFold(parts[1], "tenants"):
+		parts[1] = "tenants"
+	case len(parts) >= 2 && strings.EqualFold(parts[1], "subscriptions"):
+		parts[1] = "subscriptions"
+		if len(parts) >= 4 && (strings.EqualFold(parts[3], "resourcegroups") || strings.EqualFold(parts[3], "locations")) {
+			parts[3] = strings.ToLower(parts[3])
+		}
+	default:
+		return path
+	}
+	return strings.Join(parts, "/")
 }
 
 func strconvQuote(s string) string {
