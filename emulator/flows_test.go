@@ -130,6 +130,28 @@ func TestAuthorizationCodeRules(t *testing.T) {
 			t.Fatalf("redemption: %d, error %v %v", status, m["error"], m["error_description"])
 		}
 	})
+	// Entra ID answers response_mode=fragment (what browser apps ask for with the code
+	// flow) with the code in the redirect URI's fragment; the emulator showed an error page.
+	t.Run("response_mode fragment puts the code in the fragment", func(t *testing.T) {
+		q := url.Values{"client_id": {emulator.AzurePowerShellClientID}, "response_type": {"code"}, "response_mode": {"fragment"},
+			"redirect_uri": {redirect}, "scope": {armScope}, "state": {"st"}}
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+"/organizations/oauth2/v2.0/authorize?"+q.Encode(), nil)
+		c := s.Client()
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil || resp.StatusCode != http.StatusFound || loc.RawQuery != "" {
+			t.Fatalf("authorize: %s, a query: %v", resp.Status, loc != nil && loc.RawQuery != "")
+		}
+		v, err := url.ParseQuery(loc.Fragment)
+		if err != nil || v.Get("code") == "" || v.Get("state") != "st" || loc.Scheme+"://"+loc.Host != redirect {
+			t.Fatalf("authorize: a code in the fragment %v, state %q, to %s", v.Get("code") != "", v.Get("state"), loc.Host)
+		}
+	})
 	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
 		code := authorize(t, s, verifier, redirect)
 		if status, m := redeem(t, s, code, verifier+"x", redirect); status != http.StatusBadRequest || m["error"] != "invalid_grant" || aadsts(m) != "501481" {

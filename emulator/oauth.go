@@ -605,19 +605,24 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 	if mode == "" {
 		mode = "query"
 	}
-	if mode != "query" && mode != "form_post" {
-		authorizePage(w, http.StatusBadRequest, "AADSTS900144: the emulator answers with response_mode form_post or query only")
+	if mode != "query" && mode != "form_post" && mode != "fragment" {
+		authorizePage(w, http.StatusBadRequest, "AADSTS900144: the emulator answers with response_mode form_post, query or fragment only")
 		return
 	}
 	answer := func(v url.Values) {
 		if st := q.Get("state"); st != "" {
 			v.Set("state", st)
 		}
-		if mode == "form_post" {
+		u, _ := url.Parse(redirect)
+		switch mode {
+		case "form_post":
 			formPost(w, redirect, v)
 			return
+		case "fragment":
+			u.Fragment, u.RawFragment = "", ""
+			http.Redirect(w, r, u.String()+"#"+v.Encode(), http.StatusFound)
+			return
 		}
-		u, _ := url.Parse(redirect)
 		u.RawQuery = v.Encode()
 		http.Redirect(w, r, u.String(), http.StatusFound)
 	}
