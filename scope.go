@@ -100,20 +100,32 @@ func (s *State) decideScope(flag profile.Scope, env *bool) (ScopeDecision, error
 			return ScopeDecision{}, sessionError(err)
 		}
 		if sp.Settings.Autosave != nil {
-			return ScopeDecision{Scope: scopeOf(*sp.Settings.Autosave), Source: SourceSession}, nil
+			return settingsScope(sp.Settings.Autosave, env, nil), nil
 		}
 	}
 	if env != nil {
-		return ScopeDecision{Scope: scopeOf(*env), Source: SourceEnvironment}, nil
+		return settingsScope(nil, env, nil), nil
 	}
 	set, err := s.store.Settings()
 	if err != nil {
 		return ScopeDecision{}, err
 	}
-	if on := set.Autosave; on != nil {
-		return ScopeDecision{Scope: scopeOf(*on), Source: SourceProfile}, nil
+	return settingsScope(nil, nil, set.Autosave), nil
+}
+
+// settingsScope is the scope rule without the flag, over the session's
+// autosave setting, the environment's and the profile's (each nil when
+// unset): the first that is set decides, else autosave is on.
+func settingsScope(sess, env, user *bool) ScopeDecision {
+	switch {
+	case sess != nil:
+		return ScopeDecision{Scope: scopeOf(*sess), Source: SourceSession}
+	case env != nil:
+		return ScopeDecision{Scope: scopeOf(*env), Source: SourceEnvironment}
+	case user != nil:
+		return ScopeDecision{Scope: scopeOf(*user), Source: SourceProfile}
 	}
-	return ScopeDecision{Scope: profile.ScopeUser, Source: SourceDefault}, nil
+	return ScopeDecision{Scope: profile.ScopeUser, Source: SourceDefault}
 }
 
 func scopeOf(autosave bool) profile.Scope {
@@ -235,7 +247,10 @@ type AutosaveChange struct {
 }
 
 // SetAutosave stores the autosave setting on in scope. Disabling moves
-// nothing. Enabling while a session is attached moves the session's
+// nothing. Enabling while a session is attached, when autosave is then on
+// for the shell (at the user scope, the session's own setting and
+// Options.AutosaveEnv decide first: while they keep it off, the session's
+// contexts stay where they were made to stay), moves the session's
 // contexts and accounts into the profile by name (a name a context of
 // another identity holds gets a distinct one, see AutosaveChange.Renamed),
 // makes the shell's selection, when it moved, the profile's default, and
@@ -263,7 +278,13 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 		}
 		sel = sels.Current
 	}
+	// The session's contexts move when autosave is on for the shell once
+	// the setting is stored: not while the session's own setting or an
+	// autosave variable keeps it off there, where they were made to stay.
 	moving := sp != nil && (len(sp.Contexts) > 0 || len(sp.Accounts) > 0)
+	if moving && scope == profile.ScopeUser {
+		moving = settingsScope(sp.Settings.Autosave, s.env, &on).Scope == profile.ScopeUser
+	}
 	var moved []string // account keys whose blobs were copied
 	if moving && userBlobs != nil {
 		if sb := s.SessionBlobs(); sb != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/azcontext/azc"
+	"github.com/azcontext/azc/credstore"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/contexts"
 	"github.com/azcontext/azc/profile"
@@ -65,8 +66,23 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 		if err != nil {
 			return err
 		}
+		var blobs *credstore.Store
 		for _, k := range held {
-			if !slices.ContainsFunc(known, func(o string) bool { return profile.SameName(o, k) }) {
+			if slices.ContainsFunc(known, func(o string) bool { return profile.SameName(o, k) }) {
+				continue
+			}
+			// only an account whose tokens the user's store keeps: one
+			// that another shell signed in at process scope is that
+			// shell's, which no sign-out here reaches
+			if cmdutil.UserStoreUnmade(f) {
+				break
+			}
+			if blobs == nil {
+				if blobs, err = cmdutil.UserBlobs(f); err != nil {
+					return err
+				}
+			}
+			if has, err := blobs.Has(k); has || err != nil {
 				known = append(known, k)
 			}
 		}
