@@ -99,7 +99,9 @@ print(json.dumps(t, indent=2, ensure_ascii=False))'
 
 if "$azc" help 2>/dev/null | grep -qE '^ +exec '; then
 	step "azc exec -- sh -c 'curl … \$IDENTITY_ENDPOINT'"
-	"$azc" exec -- sh -c 'curl -fsS -H "X-IDENTITY-HEADER: $IDENTITY_HEADER" \
+	# The secret goes to curl on its standard input (-K -), written by the shell's own
+	# printf: in curl's arguments (-H) every user of the machine would read it (ps).
+	"$azc" exec -- sh -c 'printf "header = \"X-IDENTITY-HEADER: %s\"\n" "$IDENTITY_HEADER" | curl -fsS -K - \
 		"$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=https://management.core.windows.net/" |
 		python3 -c "import json,sys; t=json.load(sys.stdin); print(\"child got a token for\", t[\"resource\"], \"expiring\", t[\"expires_on\"])"'
 fi

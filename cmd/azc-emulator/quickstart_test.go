@@ -17,12 +17,17 @@ import (
 // start to print there what the README shows, but for what changes from run
 // to run (the device code, the token's expiry). The README shows the
 // script's output as captured, so nothing else keeps the two in step.
+// Users copy the script's way of asking azc exec's credential server for a
+// token, so that way must not leak the server's secret: curl under the
+// exec must not get it in its arguments, which every user of the machine
+// reads (ps, /proc/PID/cmdline) while curl runs.
 func TestQuickStartPrintsWhatTheREADMEShows(t *testing.T) {
 	t.Parallel()
 	for _, tool := range []string{"bash", "curl", "python3", "mkfifo"} {
 		_, err := exec.LookPath(tool)
 		needPeer(t, err == nil, tool)
 	}
+	curl, leaks := secretWatchingCurl(t)
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -42,11 +47,15 @@ func TestQuickStartPrintsWhatTheREADMEShows(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("bash", script)
-	cmd.Env = append(withoutAzc(os.Environ()), "AZC_BIN_DIR="+bin.dir, "TMPDIR="+t.TempDir())
+	cmd.Env = append(withoutAzc(os.Environ()), "AZC_BIN_DIR="+bin.dir, "TMPDIR="+t.TempDir(),
+		"PATH="+curl+string(filepath.ListSeparator)+os.Getenv("PATH"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out // one pipe: the steps and their output in order
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("scripts/quickstart.sh: %v\n%s", err, out.String())
+	}
+	if n, err := os.ReadFile(leaks); err == nil {
+		t.Errorf("curl under azc exec got the credential server's secret in its arguments %d times, where every user of the machine reads it", bytes.Count(n, []byte("\n")))
 	}
 	got := quickStartSteps(regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(out.String(), ""))
 	for _, step := range want {
@@ -64,6 +73,27 @@ func TestQuickStartPrintsWhatTheREADMEShows(t *testing.T) {
 			t.Errorf("README.md shows `%s`, which scripts/quickstart.sh does not run", step.cmd)
 		}
 	}
+}
+
+// secretWatchingCurl returns a directory holding a curl that runs the real
+// one, and the file it adds a line to for every run under azc exec that
+// gets IDENTITY_HEADER's value in an argument (the value itself is written
+// nowhere).
+func secretWatchingCurl(t *testing.T) (dir, leaks string) {
+	t.Helper()
+	real, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	leaks = filepath.Join(dir, "leaks")
+	script := "#!/bin/sh\n" +
+		`if [ -n "$IDENTITY_HEADER" ]; then for a in "$@"; do case $a in *"$IDENTITY_HEADER"*) echo leak >>'` + leaks + `';; esac; done; fi` + "\n" +
+		`exec '` + real + `' "$@"` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "curl"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, leaks
 }
 
 // withoutAzc drops the variables that would point azc elsewhere than the

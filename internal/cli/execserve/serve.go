@@ -5,6 +5,7 @@
 package execserve
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,11 +55,11 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 	// the child. The cached one, when there is one, is the token MSAL would
 	// serve (credblob.CachedToken); MSAL is then set up only when the child
 	// asks for a token. The azc binary read that token before it started
-	// the child and this server, and gives its oid (spec.ObjectID): the
+	// the child and this server, and gives its ids (spec.Identity): the
 	// child, already running, may have signed the account out since, which
 	// the child's requests are then told (refuseSignedOut), not a server
 	// that ended.
-	oid := spec.ObjectID
+	ids := spec.Identity
 	if spec.Listener == nil {
 		var access secret.String
 		if tok, err := tokens.CachedIn(f, tokens.Request{Environment: env, Account: *acct, Blobs: blobs, Scope: spec.Scope, TenantID: c.Tenant.ID}); err == nil {
@@ -70,14 +71,14 @@ func Serve(ctx context.Context, f *cmdutil.Factory, spec *execute.ServeSpec) (ex
 			}
 			access = tok.AccessToken
 		}
-		oid = execute.ObjectID(access.Reveal())
+		ids = execute.ReadTokenIdentity(access.Reveal())
 	}
 	opts := credserver.Options{
 		Source:        warnOnError(refuseSignedOut(credserver.CredentialSource(cred, c.Tenant.ID)), f.IOStreams),
 		AllowResource: credserver.AllowHosts(allowedHosts(env)...),
 		LegacyMSI:     spec.LegacyMSI,
 		Account:       acct.Key(),
-		Identity:      identity(acct, oid),
+		Identity:      identity(acct, ids),
 		Logger:        f.Logger.With(slog.String("context", c.Name)),
 		Now:           f.Now,
 	}
@@ -132,14 +133,17 @@ func warnOnError(src credserver.TokenSource, ios *cmdutil.IOStreams) credserver.
 
 // identity is what the served identity answers to: a service principal's
 // or managed identity's client id, a managed identity's resource id, and
-// the object id its tokens carry (oid). A user is no managed identity and
-// answers to no selector.
-func identity(a *profile.Account, oid string) credserver.Identity {
+// the object id its tokens carry (oid, ids being what its ARM token names).
+// A managed identity answers to every id of it, also those it was not
+// signed in by (or all of them, for a system-assigned one), which its
+// token names (appid, xms_mirid), as App Service serves an identity by any
+// of them. A user is no managed identity and answers to no selector.
+func identity(a *profile.Account, ids execute.TokenIdentity) credserver.Identity {
 	switch a.Type {
 	case profile.ServicePrincipal:
-		return credserver.Identity{ClientID: a.ID, ObjectID: oid}
+		return credserver.Identity{ClientID: a.ID, ObjectID: ids.ObjectID}
 	case profile.ManagedIdentity:
-		return credserver.Identity{ClientID: a.ClientID, ObjectID: oid, ResourceID: a.ResourceID}
+		return credserver.Identity{ClientID: cmp.Or(a.ClientID, ids.ClientID), ObjectID: ids.ObjectID, ResourceID: cmp.Or(a.ResourceID, ids.ResourceID)}
 	}
 	return credserver.Identity{}
 }

@@ -47,10 +47,35 @@ func TestAllowedHosts(t *testing.T) {
 
 // TestIdentityNamesWhatSelectorsMayName: a service principal answers to
 // its application id and its token's oid, a managed identity also to its
-// resource id, a user to nothing.
+// resource id, a user to nothing. A managed identity signed in by one of
+// its ids (or by none: a system-assigned one) answers to the others too,
+// which its token names (appid, xms_mirid): a program under `azc exec -c
+// MI` that selects that identity by its resource id was refused, "mi_res_id
+// does not name it", where App Service serves it.
 func TestIdentityNamesWhatSelectorsMayName(t *testing.T) {
 	t.Parallel()
-	token := "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"oid":"object-1","tid":"t"}`)) + ".sig"
+	jwt := func(claims string) string {
+		return "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".sig"
+	}
+	token := jwt(`{"oid":"object-1","tid":"t"}`)
+	miToken := jwt(`{"oid":"object-1","tid":"t","appid":"client-1","xms_mirid":"/mi/1"}`)
+	for _, tc := range []struct {
+		name string
+		acct profile.Account
+		want credserver.Identity
+	}{
+		{"a managed identity signed in by its client id", profile.Account{ID: "mi", Type: profile.ManagedIdentity, ClientID: "client-1"},
+			credserver.Identity{ClientID: "client-1", ObjectID: "object-1", ResourceID: "/mi/1"}},
+		{"a managed identity signed in by its resource id", profile.Account{ID: "mi", Type: profile.ManagedIdentity, ResourceID: "/mi/1"},
+			credserver.Identity{ClientID: "client-1", ObjectID: "object-1", ResourceID: "/mi/1"}},
+		{"a system-assigned managed identity", profile.Account{ID: "systemAssignedIdentity", Type: profile.ManagedIdentity},
+			credserver.Identity{ClientID: "client-1", ObjectID: "object-1", ResourceID: "/mi/1"}},
+		{"a user, whose token's appid is its sign-in app's", profile.Account{ID: "alice@contoso.test", Type: profile.UserAccount}, credserver.Identity{}},
+	} {
+		if got := identity(&tc.acct, execute.ReadTokenIdentity(miToken)); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		acct profile.Account
@@ -61,11 +86,11 @@ func TestIdentityNamesWhatSelectorsMayName(t *testing.T) {
 			credserver.Identity{ClientID: "client-1", ObjectID: "object-1", ResourceID: "/mi/1"}},
 		{"a user", profile.Account{ID: "alice@contoso.test", Type: profile.UserAccount}, credserver.Identity{}},
 	} {
-		if got := identity(&tc.acct, execute.ObjectID(token)); got != tc.want {
+		if got := identity(&tc.acct, execute.ReadTokenIdentity(token)); got != tc.want {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
-	if got := execute.ObjectID("not a jwt"); got != "" {
-		t.Errorf("objectID of a non-JWT = %q", got)
+	if got := execute.ReadTokenIdentity("not a jwt"); got != (execute.TokenIdentity{}) {
+		t.Errorf("the ids of a non-JWT: %+v", got)
 	}
 }

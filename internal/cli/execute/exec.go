@@ -89,10 +89,10 @@ type ServeSpec struct {
 	// port and endpoint of its own.
 	Listener *os.File
 	Endpoint endpoint.Endpoint
-	// ObjectID is the oid of the account's ARM token, which the azc binary
-	// read before it started the child and the server on Listener
+	// Identity is what the account's ARM token names of it, which the azc
+	// binary read before it started the child and the server on Listener
 	// (spawnServer): that server serves without asking for one first.
-	ObjectID string
+	Identity TokenIdentity
 }
 
 // ExecRun runs the child under the context and returns once it has ended

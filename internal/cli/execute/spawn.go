@@ -22,7 +22,7 @@ type serveRequest struct {
 	Environment profile.Environment `json:"environment"`
 	Scope       profile.Scope       `json:"scope"`
 	LegacyMSI   bool                `json:"legacyMSI"`
-	ObjectID    string              `json:"objectId,omitempty"`
+	Identity    TokenIdentity       `json:"identity"`
 	Host        string              `json:"host"`
 	Path        string              `json:"path"`
 	Secret      string              `json:"secret"`
@@ -36,7 +36,7 @@ const maxServeRequest = 1 << 20
 func writeSpec(w io.Writer, spec *ServeSpec) error {
 	return json.NewEncoder(w).Encode(serveRequest{
 		Context: spec.Context, Account: spec.Account, Environment: spec.Environment, Scope: spec.Scope, LegacyMSI: spec.LegacyMSI,
-		ObjectID: spec.ObjectID, Host: spec.Endpoint.Host, Path: spec.Endpoint.Path, Secret: spec.Endpoint.Secret.Reveal(),
+		Identity: spec.Identity, Host: spec.Endpoint.Host, Path: spec.Endpoint.Path, Secret: spec.Endpoint.Secret.Reveal(),
 	})
 }
 
@@ -52,7 +52,7 @@ func ReadSpec(r io.Reader, listener *os.File) (*ServeSpec, error) {
 	}
 	return &ServeSpec{
 		Context: req.Context, Account: req.Account, Environment: req.Environment, Scope: req.Scope, LegacyMSI: req.LegacyMSI,
-		ObjectID: req.ObjectID, Listener: listener,
+		Identity: req.Identity, Listener: listener,
 		Endpoint: endpoint.Endpoint{Host: req.Host, Path: req.Path, Secret: secret.New(req.Secret)},
 	}, nil
 }
@@ -62,22 +62,32 @@ func ReadSpec(r io.Reader, listener *os.File) (*ServeSpec, error) {
 // cli.Main reads and unsets it.
 const ServeEnv = "AZC_EXEC_SERVE"
 
-// ObjectID reads the oid claim of a JWT without verifying it: the token
-// came from the identity provider, and the claim only labels it.
-func ObjectID(jwt string) string {
+// TokenIdentity is what an access token names of the identity it was
+// issued to, by the ids a credential server's identity selectors may name
+// it with: its object id (oid), its client id (appid: a service
+// principal's or managed identity's, a user's sign-in app's for a user)
+// and, for a user-assigned managed identity, its resource id (xms_mirid).
+type TokenIdentity struct {
+	ObjectID   string `json:"oid,omitempty"`
+	ClientID   string `json:"appid,omitempty"`
+	ResourceID string `json:"xms_mirid,omitempty"`
+}
+
+// ReadTokenIdentity reads the claims of a JWT without verifying them: the
+// token came from the identity provider, and the claims only label it. A
+// token that is no JWT names nothing.
+func ReadTokenIdentity(jwt string) TokenIdentity {
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
-		return ""
+		return TokenIdentity{}
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return ""
+		return TokenIdentity{}
 	}
-	var claims struct {
-		OID string `json:"oid"`
-	}
+	var claims TokenIdentity
 	if json.Unmarshal(payload, &claims) != nil {
-		return ""
+		return TokenIdentity{}
 	}
-	return claims.OID
+	return claims
 }

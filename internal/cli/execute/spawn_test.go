@@ -22,6 +22,7 @@ func TestASpecReachesTheServerWhole(t *testing.T) {
 		Environment: profile.Environment{Name: "Emu", AuthorityHost: "https://127.0.0.1:1/", ARMEndpoint: "https://127.0.0.1:1/", ARMAudience: "https://management.azure.com/", CAFile: "/ca.pem"},
 		Scope:       profile.ScopeProcess,
 		LegacyMSI:   true,
+		Identity:    TokenIdentity{ObjectID: "o", ClientID: "app", ResourceID: "/mi"},
 		Endpoint:    endpoint.Endpoint{Host: "127.0.0.1:9", Path: "/p/msi/token", Secret: secret.New("s3cret")},
 	}
 	var buf bytes.Buffer

@@ -37,7 +37,7 @@ func spawnServer(f *cmdutil.Factory, st *azc.State, spec *ServeSpec) (Server, er
 	if err != nil {
 		return nil, err
 	}
-	spec.ObjectID = ObjectID(tok.AccessToken.Reveal())
+	spec.Identity = ReadTokenIdentity(tok.AccessToken.Reveal())
 	ln, host, err := endpoint.Listen()
 	if err != nil {
 		return nil, fmt.Errorf("exec: start the credential server: %w", err)
