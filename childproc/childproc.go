@@ -1,7 +1,7 @@
 // Package childproc runs the child process of `azc exec`: it builds the
 // child's environment for a context (see [Env]), starts the child with the
 // caller's stdin, stdout and stderr untouched (the terminal stays the
-// child's), passes INT, TERM, HUP and QUIT on to it, and returns its exit
+// child's), passes INT, TERM, HUP, QUIT, USR1 and USR2 on to it, and returns its exit
 // code the way a shell reports it.
 //
 // The package reads no environment of its own: the child's environment,
@@ -104,8 +104,8 @@ const (
 	ExitCannotExecute = 126
 )
 
-// Run starts the child and waits for it. While it runs, INT, TERM, HUP and
-// QUIT sent to this process are passed on to the child instead of acting
+// Run starts the child and waits for it. While it runs, INT, TERM, HUP,
+// QUIT, USR1 and USR2 sent to this process are passed on to the child instead of acting
 // here (INT and QUIT only when they cannot have reached the child already
 // from the terminal, so a Ctrl-C arrives once, not twice); one this
 // process was started ignoring stays ignored, here and in the child
