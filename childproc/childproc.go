@@ -1,7 +1,7 @@
 // Package childproc runs the child process of `azc exec`: it builds the
 // child's environment for a context (see [Env]), starts the child with the
 // caller's stdin, stdout and stderr untouched (the terminal stays the
-// child's), passes INT, TERM, HUP and QUIT on to it, and returns its exit
+// child's), passes INT, TERM, HUP, QUIT, USR1 and USR2 on to it, and returns its exit
 // code the way a shell reports it.
 //
 // The package reads no environment of its own: the child's environment,
@@ -104,8 +104,8 @@ const (
 	ExitCannotExecute = 126
 )
 
-// Run starts the child and waits for it. While it runs, INT, TERM, HUP and
-// QUIT sent to this process are passed on to the child instead of acting
+// Run starts the child and waits for it. While it runs, INT, TERM, HUP,
+// QUIT, USR1 and USR2 sent to this process are passed on to the child instead of acting
 // here (INT and QUIT only when they cannot have reached the child already
 // from the terminal, so a Ctrl-C arrives once, not twice); one this
 // process was started ignoring stays ignored, here and in the child
@@ -122,7 +122,7 @@ func Run(ctx context.Context, s Spec) (exitCode int, err error) {
 	if len(s.Args) == 0 || s.Args[0] == "" {
 		return ExitNotFound, errors.New("no command to run")
 	}
-	path, err := lookPath(s.Args[0], s.Env)
+	path, err := LookPath(s.Args[0], s.Env)
 	if err != nil {
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 			return ExitNotFound, err
@@ -203,10 +203,12 @@ func ExitCode(ps *os.ProcessState) int {
 	return ps.ExitCode()
 }
 
-// lookPath finds file like a shell would with the child's PATH, not this
-// process's. Relative PATH entries (".", "") are skipped, as os/exec
-// refuses them too.
-func lookPath(file string, env []string) (string, error) {
+// LookPath finds file like a shell would with the PATH of env, the
+// child's environment, not this process's. Relative PATH entries (".",
+// "") are skipped, as os/exec refuses them too. Its error names file and
+// says why in words: it is exec.ErrNotFound for a file no directory of
+// PATH holds, else an fs.ErrNotExist or fs.ErrPermission.
+func LookPath(file string, env []string) (string, error) {
 	if strings.ContainsRune(file, '/') || strings.ContainsRune(file, filepath.Separator) {
 		p, err := exec.LookPath(file)
 		if err != nil {
@@ -230,15 +232,31 @@ func lookPath(file string, env []string) (string, error) {
 	if firstErr != nil {
 		return "", lookError(file, firstErr)
 	}
-	return "", fmt.Errorf("%q not found in the program's PATH: %w", file, exec.ErrNotFound)
+	return "", notInPATHError(file)
 }
 
+// notInPATHError is LookPath's error for a command no directory of PATH
+// holds: it is exec.ErrNotFound, whose own words ("executable file not
+// found in $PATH") would say the same again.
+type notInPATHError string
+
+func (e notInPATHError) Error() string {
+	return fmt.Sprintf("%q not found in the program's PATH", string(e))
+}
+func (e notInPATHError) Is(target error) bool { return target == exec.ErrNotFound }
+
 // lookError says why file cannot be run, without os/exec's "exec:" prefix
-// (which a user of `azc exec` would read as azc's).
+// (which a user of `azc exec` would read as azc's) or the failed system
+// call and path ("stat ./x: "): the reason alone, which is still an
+// fs.ErrNotExist or fs.ErrPermission.
 func lookError(file string, err error) error {
 	var ee *exec.Error
 	if errors.As(err, &ee) {
 		err = ee.Err
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
 	}
 	return fmt.Errorf("%q cannot be run: %w", file, err)
 }

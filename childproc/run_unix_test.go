@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -314,4 +315,26 @@ func readFile(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestACommandThatCannotRunIsNamedOnce: the error of a child that cannot
+// be started says what and why once, in words, without os/exec's or the
+// system call's ("executable file not found in $PATH" after "not found in
+// the program's PATH"; "stat ./x: no such file or directory").
+func TestACommandThatCannotRunIsNamedOnce(t *testing.T) {
+	t.Parallel()
+	notExec := filepath.Join(t.TempDir(), "not-executable")
+	if err := os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"azc-no-such-command", `"azc-no-such-command" not found in the program's PATH`},
+		{"./azc-no-such-command", `"./azc-no-such-command" cannot be run: no such file or directory`},
+		{notExec, strconv.Quote(notExec) + " cannot be run: permission denied"},
+	} {
+		_, err := childproc.Run(t.Context(), childproc.Spec{Args: []string{tc.name}, Env: []string{testPATH}})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("Run(%s): %v, want %q", tc.name, err, tc.want)
+		}
+	}
 }

@@ -33,6 +33,36 @@ func (e *LockError) Error() string {
 
 func (e *LockError) Unwrap() error { return e.Err }
 
+// Hint is the way out of a wait that timed out, as for profile.lock
+// (profile.LockTimeoutError.Hint); "" for any other failure.
+func (e *LockError) Hint() string {
+	if !errors.Is(e.Err, context.DeadlineExceeded) {
+		return ""
+	}
+	return (&profile.LockTimeoutError{Path: e.Path, Holder: e.Holder}).Hint()
+}
+
+// lockTimeoutError is a lock wait's end at its deadline, said in words
+// with how long the wait was allowed (the store's timeout, or the
+// caller's shorter deadline); it is context.DeadlineExceeded.
+type lockTimeoutError struct{ after time.Duration }
+
+func (e lockTimeoutError) Error() string        { return "timed out after " + e.after.String() }
+func (e lockTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// waitLimit is how long a wait that starts now may last: timeout, or
+// less when ctx's deadline comes first, rounded for a message.
+func waitLimit(ctx context.Context, timeout time.Duration) time.Duration {
+	limit := timeout
+	if d, ok := ctx.Deadline(); ok && (limit <= 0 || time.Until(d) < limit) {
+		limit = time.Until(d)
+	}
+	if limit >= time.Second {
+		return limit.Round(time.Second)
+	}
+	return limit.Round(time.Millisecond)
+}
+
 // lockFile takes an exclusive lock on path, creating it (0600) if needed,
 // waiting at most timeout (and no longer than ctx allows). The lock file is
 // opened as profile.lock is (profile.OpenLock: no symbolic link followed,
@@ -40,6 +70,7 @@ func (e *LockError) Unwrap() error { return e.Err }
 // two writers lock different inodes (one deleted anyway while a process
 // waited on it is not what lockFile locks: lockOpened).
 func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock func(), err error) {
+	limit := waitLimit(ctx, timeout)
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -49,14 +80,14 @@ func lockFile(ctx context.Context, path string, timeout time.Duration) (unlock f
 	if err != nil {
 		return nil, err
 	}
-	return lockOpened(ctx, f, path, timeout)
+	return lockOpened(ctx, f, path, limit)
 }
 
 // lockOpened is lockFile once it opened f, the lock file at path: it waits
-// for f's lock until ctx is done. A lock got on a file no longer at path
+// for f's lock until ctx is done, which limit, the wait ctx allows, names. A lock got on a file no longer at path
 // (removed or replaced while it waited) is let go and the file at path
 // locked instead, as a later process opens that one.
-func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Duration) (unlock func(), err error) {
+func lockOpened(ctx context.Context, f *os.File, path string, limit time.Duration) (unlock func(), err error) {
 	retry := time.NewTicker(lockRetry)
 	defer retry.Stop()
 	relocks := 0
@@ -85,7 +116,7 @@ func lockOpened(ctx context.Context, f *os.File, path string, timeout time.Durat
 			_ = f.Close()
 			err := ctx.Err()
 			if errors.Is(err, context.DeadlineExceeded) {
-				err = fmt.Errorf("timed out after %s: %w", timeout, err)
+				err = lockTimeoutError{after: limit}
 			}
 			return nil, &LockError{Path: path, Err: err, Holder: holder}
 		case <-retry.C:

@@ -364,6 +364,37 @@ func TestLockTimeoutNamesTheLockFile(t *testing.T) {
 	}
 }
 
+// TestALockWaitEndedByItsCallersDeadlineSaysHowLongItWaited: auth bounds
+// the wait for an account's lock by its own deadline, shorter than the
+// store's timeout. The error says how long the wait was, in words (not
+// the store's timeout, nor Go's "context deadline exceeded"), and its hint
+// names the holder to wait for.
+func TestALockWaitEndedByItsCallersDeadlineSaysHowLongItWaited(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), Options{Backend: FixedKey("k", randomKey(t)), LockTimeout: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := s.Lock(context.Background(), "acct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err = s.Lock(ctx, "acct")
+	var le *LockError
+	if !errors.As(err, &le) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Lock past the caller's deadline = %v, want a LockError that is context.DeadlineExceeded", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "timed out after 1s") || strings.Contains(msg, "1h0m0s") || strings.Contains(msg, "deadline exceeded") {
+		t.Errorf("Lock past the caller's deadline: %q, want it to say it timed out after 1s, in words", msg)
+	}
+	if h := le.Hint(); runtime.GOOS == "linux" && !strings.Contains(h, fmt.Sprintf("retry once pid %d (", os.Getpid())) || !strings.Contains(h, s.LockPath("acct")) {
+		t.Errorf("hint %q, want it to name the holder and the lock file", h)
+	}
+}
+
 func increment(old []byte) ([]byte, error) {
 	n := 0
 	if old != nil {

@@ -147,6 +147,16 @@ func (e *LockTimeoutError) Error() string {
 	return fmt.Sprintf("timed out after %s waiting for the lock %s; another process is holding it", e.Timeout, e.Path)
 }
 
+// Hint is the way out of a lock wait that timed out: wait for the holder,
+// or end it, never remove the lock file. The credential store's lock
+// waits give it too (credstore.LockError).
+func (e *LockTimeoutError) Hint() string {
+	if e.Holder != "" {
+		return "retry once " + e.Holder + " is done; should it never be, end it: the lock goes with the process that holds it (leave " + e.Path + " in place)"
+	}
+	return "retry; if no azc process is running, check who holds " + e.Path
+}
+
 // LockReplacedError reports that profile.lock was removed or replaced while
 // a writer held it: another writer could then lock the new file and write
 // meanwhile, so the writer that held the old one writes nothing.

@@ -34,8 +34,9 @@ the variables that would make a tool use another credential, cloud,
 tenant or subscription (AZURE_CLIENT_SECRET, ARM_ACCESS_KEY,
 AZURE_STORAGE_KEY, ...; docs/exec.md lists them), except those named by
 --keep-env.
-CMD's exit code is azc's; INT, TERM and HUP reach it, but for one azc was
-started ignoring (nohup, a background job), which stays ignored in both.`,
+CMD's exit code is azc's; INT, TERM, HUP, QUIT, USR1 and USR2 reach it, but
+for one azc was started ignoring (nohup, a background job), which stays
+ignored in both.`,
 		Example: `  azc exec -c prod -- terraform plan
   azc exec -c dev -- python3 app.py
   azc exec -c dev -- az group list`,

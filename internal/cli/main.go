@@ -9,6 +9,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/execserve"
 	"github.com/azcontext/azc/internal/cli/execute"
+	"github.com/azcontext/azc/profile"
 )
 
 // Main runs azc-full with args (without
@@ -129,7 +132,7 @@ interrupted (Ctrl-C). exec and shell exit with their program's code.`,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, Hints: flagHint(cmd, err)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: flagValueError(err), Hints: flagHint(cmd, err)}
 	})
 	root.Flags().Bool("version", false, "print azc's version (as azc version does)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
@@ -166,6 +169,27 @@ func azFlag(commandAndFlag string) string {
 		return "leave it out: azc signs in without subscriptions as it is (an account with none gets a context of its tenant), and `azc context set --tenant T` makes one for another tenant"
 	}
 	return ""
+}
+
+// flagValueError is err, pflag's refusal of a flag's value, said as azc
+// says a value is wrong, with what the flag takes in place of Go's parser
+// error ("strconv.ParseInt: parsing \"abc\": invalid syntax"); any other
+// error is left as it is.
+func flagValueError(err error) error {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) {
+		return err
+	}
+	want := ""
+	switch ive.GetFlag().Value.Type() {
+	case "bool":
+		want = "true or false"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "count":
+		want = "a whole number"
+	default:
+		return err
+	}
+	return fmt.Errorf("invalid --%s %s: want %s", ive.GetFlag().Name, profile.QuoteShort(ive.GetValue()), want)
 }
 
 // flagHint suggests the flag of cmd that an unknown flag's error may have

@@ -9,6 +9,7 @@ import (
 
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/internal/cli/manpage"
+	"github.com/azcontext/azc/profile"
 )
 
 func newCmdMan(f *cmdutil.Factory) *cobra.Command {
@@ -44,7 +45,7 @@ func manDate(f *cmdutil.Factory) (time.Time, error) {
 	}
 	sec, err := strconv.ParseInt(epoch, 10, 64)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("invalid SOURCE_DATE_EPOCH: %w", err)
+		return time.Time{}, fmt.Errorf("invalid SOURCE_DATE_EPOCH %s: want a whole number of seconds since 1970", profile.QuoteShort(epoch))
 	}
 	return time.Unix(sec, 0), nil
 }

@@ -688,3 +688,37 @@ func TestTerminal(t *testing.T) {
 		}
 	})
 }
+
+// TestASecretTypedAtTheTerminalIsNotShown: `--client-secret-file -` with
+// the terminal as standard input asks for the secret, as az and ssh ask
+// for a password, and reads one line without echoing it, so the secret
+// never reaches the screen or its scrollback; Ctrl-C there exits 130
+// with the terminal's echo back on.
+func TestASecretTypedAtTheTerminalIsNotShown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc and runs it on a pseudo-terminal")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+	w := newTTYWorld(t, bin, nil)
+	args := []string{"login", "--environment", "emu", "--service-principal", "--client-id", emulator.DefaultServicePrincipalID,
+		"--tenant", emulator.DefaultHomeTenantID, "--client-secret-file", "-"}
+	r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, args...)
+	r.expect("client secret: ")
+	r.typ(emulator.DefaultServicePrincipalSecret + "\r")
+	if code, _ := r.exit(time.Now()); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, r.screen())
+	}
+	if strings.Contains(r.screen(), emulator.DefaultServicePrincipalSecret) {
+		t.Errorf("the secret was shown on the terminal:\n%q", r.screen())
+	}
+	r = startTTY(t, 100, 30, ttyEnv(w.dir), bin, args...)
+	r.expect("client secret: ")
+	r.typ("\x03")
+	if code, _ := r.exit(time.Now()); code != 130 {
+		t.Fatalf("exit %d after Ctrl-C, want 130:\n%s", code, r.screen())
+	}
+	if strings.Contains(r.screen(), "azc: error") {
+		t.Errorf("Ctrl-C printed an error:\n%s", r.screen())
+	}
+}

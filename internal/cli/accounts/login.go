@@ -408,6 +408,13 @@ func readSecret(ctx context.Context, f *cmdutil.Factory, file, env, what string)
 	var data []byte
 	var err error
 	switch {
+	case file == "-" && f.IOStreams.CanPrompt():
+		// typed at the terminal: asked for, and not echoed
+		label := what
+		if label == "" {
+			label = "certificate password"
+		}
+		data, err = cmdutil.AskSecret(ctx, f.IOStreams, label)
 	case file == "-":
 		data, err = cmdutil.ReadStdin(ctx, f.IOStreams)
 	case file != "":

@@ -336,7 +336,6 @@ func classify(err error) (int, []string) {
 		ee      *ExitError
 		amb     *profile.AmbiguousError
 		nf      *profile.NotFoundError
-		lock    *profile.LockTimeoutError
 		corrupt *credstore.CorruptError
 		// unusable is a profile that cannot be used: a failure whatever
 		// made it so (an invalid name in the file is no usage error).
@@ -392,10 +391,6 @@ func classify(err error) (int, []string) {
 		code = ExitUsage
 	case errors.Is(err, profile.ErrNoPrevious):
 		hints = append(hints, "`azc use -` returns to the context that was the default before the last switch")
-	case errors.As(err, &lock) && lock.Holder != "":
-		hints = append(hints, "retry once "+lock.Holder+" is done; should it never be, end it: the lock goes with the process that holds it (leave "+lock.Path+" in place)")
-	case errors.As(err, &lock):
-		hints = append(hints, "retry; if no azc process is running, check who holds "+lock.Path)
 	case errors.Is(err, session.ErrDamaged):
 		hints = append(hints, newSessionHint)
 	case errors.As(err, &corrupt):

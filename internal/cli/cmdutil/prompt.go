@@ -5,7 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/term"
 
 	"github.com/azcontext/azc/internal/termsafe"
 	"github.com/azcontext/azc/profile"
@@ -46,6 +50,81 @@ func Confirm(ctx context.Context, ios *IOStreams, question, forceFlag string) (b
 			return true, nil
 		}
 		return false, nil
+	}
+}
+
+// AskSecret asks for what ("client secret") on the terminal and reads one
+// line of it without echoing it, as a password is read, so that it
+// reaches neither the screen nor its scrollback. The terminal is in raw
+// mode while it reads: Backspace and Ctrl-U edit the line, Enter ends it,
+// Ctrl-D on an empty line gives an empty secret, and Ctrl-C, or ctx ending
+// (kill -INT), ends the command with ExitInterrupted, the terminal's mode
+// restored first. It is for standard input that CanPrompt says is a
+// terminal.
+func AskSecret(ctx context.Context, ios *IOStreams, what string) ([]byte, error) {
+	in, ok := ios.In.(*os.File)
+	if !ok || !ios.CanPrompt() {
+		return nil, errors.New("no terminal to ask for the " + what + " on")
+	}
+	fd := int(in.Fd())
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return nil, fmt.Errorf("ask for the %s: %w", what, err)
+	}
+	fmt.Fprintf(ios.ErrOut, "%s: ", what)
+	type result struct {
+		line        []byte
+		interrupted bool
+		err         error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var line []byte
+		b := make([]byte, 1)
+		for {
+			if _, err := in.Read(b); err != nil {
+				done <- result{line: line, err: err}
+				return
+			}
+			switch c := b[0]; c {
+			case '\r', '\n':
+				done <- result{line: line}
+				return
+			case 0x03: // Ctrl-C
+				clear(line)
+				done <- result{interrupted: true}
+				return
+			case 0x04: // Ctrl-D: the end, on an empty line
+				if len(line) == 0 {
+					done <- result{}
+					return
+				}
+			case 0x7f, 0x08: // Backspace: the last character, whole
+				if len(line) > 0 {
+					_, n := utf8.DecodeLastRune(line)
+					clear(line[len(line)-n:])
+					line = line[:len(line)-n]
+				}
+			case 0x15: // Ctrl-U
+				clear(line)
+				line = line[:0]
+			default:
+				line = append(line, c)
+			}
+		}
+	}()
+	select {
+	case <-ctx.Done():
+		_ = term.Restore(fd, old)
+		fmt.Fprintln(ios.ErrOut)
+		return nil, &SilentExit{Code: ExitInterrupted}
+	case r := <-done:
+		_ = term.Restore(fd, old)
+		fmt.Fprintln(ios.ErrOut)
+		if r.interrupted {
+			return nil, &SilentExit{Code: ExitInterrupted}
+		}
+		return r.line, r.err
 	}
 }
 

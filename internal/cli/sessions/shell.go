@@ -34,13 +34,9 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 			"`exit` to leave it first, or switch this shell's context with `azc use --scope process NAME`")
 	}
 	sh := userShell(f)
-	if _, err := exec.LookPath(sh); err != nil {
+	if _, err := childproc.LookPath(sh, os.Environ()); err != nil {
 		// before a session exists, as exec's command is looked up
-		var ee *exec.Error
-		if errors.As(err, &ee) {
-			err = ee.Err
-		}
-		return &cmdutil.ExitError{Code: childproc.ExitNotFound, Err: fmt.Errorf("the shell %q ($SHELL) cannot be run: %w", sh, err),
+		return &cmdutil.ExitError{Code: childproc.ExitNotFound, Err: fmt.Errorf("the shell ($SHELL): %w", err),
 			Hints: []string{"set SHELL to your shell's path, e.g. `SHELL=/bin/bash azc shell`"}}
 	}
 	st, err := f.State()
