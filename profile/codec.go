@@ -250,7 +250,8 @@ func skipSpace(data []byte, i int) int {
 // path, the JSON types found and wanted: "pid: found a string, want a
 // number", not Go's type names) and short enough to show: encoding/json
 // quotes a number of the wrong type whole, and a number in a file may be
-// megabytes long.
+// megabytes long. A document that is not JSON is refused with where
+// (line and column) the fault is, wrapping the *json.SyntaxError.
 //
 // A document with more objects or values than a profile of 100,000
 // contexts holds is refused before it is decoded (see maxObjects).
@@ -259,6 +260,10 @@ func Unmarshal(data []byte, v any) error {
 		return err
 	}
 	err := json.Unmarshal(data, v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: %w", where(data, se), err)
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		if head, cut := cutQuoted(te.Value); cut {
@@ -267,6 +272,19 @@ func Unmarshal(data []byte, v any) error {
 		return typeError{te}
 	}
 	return err
+}
+
+// where is the line and column (in characters, from 1) of se's fault in
+// data, for a person fixing the file by hand: the byte before se.Offset,
+// or the end of data when it ends early.
+func where(data []byte, se *json.SyntaxError) string {
+	at := min(max(int(se.Offset)-1, 0), len(data))
+	if strings.HasPrefix(se.Error(), "unexpected end") {
+		at = len(data)
+	}
+	line := 1 + bytes.Count(data[:at], []byte("\n"))
+	col := 1 + utf8.RuneCount(data[bytes.LastIndexByte(data[:at], '\n')+1:at])
+	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
 // maxObjects and maxValues bound what Unmarshal decodes: MaxFileSize
