@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
@@ -71,8 +72,35 @@ type LoginOptions struct {
 	SkipPopulation bool
 	// MaxContexts caps the subscriptions kept (0: no cap).
 	MaxContexts int
+	// BrowserWait is how long an interactive sign-in waits for the
+	// browser to come back once the page is open (0: DefaultBrowserWait).
+	BrowserWait time.Duration
 	UI          UI
 }
+
+// DefaultBrowserWait is how long an interactive sign-in waits for the
+// browser: as long as a device code lasts.
+const DefaultBrowserWait = 15 * time.Minute
+
+// BrowserTimeoutError reports an interactive sign-in whose browser did not
+// come back within Wait: the page was left or closed unfinished.
+type BrowserTimeoutError struct{ Wait time.Duration }
+
+func (e *BrowserTimeoutError) Error() string {
+	wait := e.Wait.String()
+	if e.Wait%time.Minute == 0 {
+		wait = fmt.Sprintf("%d minutes", e.Wait/time.Minute)
+	}
+	return "interactive sign-in: the browser did not come back within " + wait
+}
+
+// Hint says what to do instead.
+func (e *BrowserTimeoutError) Hint() string {
+	return "run azc login again and finish the sign-in in the browser, or sign in with --device-code"
+}
+
+// errBrowserWait is the cause of the end of an interactive sign-in's wait.
+var errBrowserWait = errors.New("browser wait over")
 
 // LoginResult is a successful sign-in, before anything is saved: Save
 // writes its credentials, and the caller writes Account, Tenants and
@@ -374,10 +402,19 @@ func (m *Manager) interactive(ctx context.Context, c public.Client, scope string
 	if opts.LoginHint != "" {
 		callOpts = append(callOpts, public.WithLoginHint(opts.LoginHint))
 	}
-	r, err := c.AcquireTokenInteractive(ctx, []string{scope}, callOpts...)
+	wait := opts.BrowserWait
+	if wait <= 0 {
+		wait = DefaultBrowserWait
+	}
+	waitCtx, cancel := context.WithTimeoutCause(ctx, wait, errBrowserWait)
+	defer cancel()
+	r, err := c.AcquireTokenInteractive(waitCtx, []string{scope}, callOpts...)
 	if err != nil {
 		if openErr != nil {
 			return public.AuthResult{}, fmt.Errorf("%w: %w", ErrNoBrowser, openErr)
+		}
+		if ctx.Err() == nil && errors.Is(context.Cause(waitCtx), errBrowserWait) {
+			return public.AuthResult{}, &BrowserTimeoutError{Wait: wait}
 		}
 		return public.AuthResult{}, describeMSALError("interactive sign-in", err)
 	}
