@@ -108,8 +108,8 @@ type AddOptions struct {
 // CA file made absolute, readable and holding a PEM certificate.
 func (o *AddOptions) Validate() (profile.Environment, error) {
 	e := profile.Environment{Name: strings.TrimSpace(o.Name), ARMAudience: o.ARMAudience}
-	if e.Name == "" {
-		return e, cmdutil.UsageErrorf("environment name is empty")
+	if err := profile.CheckEnvironmentName(e.Name); err != nil {
+		return e, cmdutil.WithHint(err, cmdutil.ExitUsage, "give the environment another name")
 	}
 	var err error
 	if e.AuthorityHost, err = checkURL("--authority-host", o.AuthorityHost, profile.CheckAuthorityHost); err != nil {
