@@ -207,7 +207,7 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 	if err != nil {
 		return err
 	}
-	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, cmdutil.ScopeName(scope)))
+	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", profile.QuoteShort(env.Name), cmdutil.ScopeName(scope)))
 }
 
 // RemoveOptions are the inputs of `environment remove`.
@@ -245,7 +245,7 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termsafe.Escape(removed), cmdutil.ScopeName(scope))
+	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", profile.QuoteShort(removed), cmdutil.ScopeName(scope))
 	return nil
 }
 
