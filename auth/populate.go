@@ -252,7 +252,7 @@ func (m *Manager) populate(ctx context.Context, env profile.Environment, res *Lo
 	// Keep only the tenants this sign-in can use: the named one, or for
 	// single-tenant identities their own.
 	only := opts.TenantID
-	if res.Account.Type == profile.ManagedIdentity || res.Account.Type == profile.AccessToken {
+	if res.Account.OneTenant() {
 		only = res.Account.HomeTenantID
 	}
 	ctx, cancel := context.WithCancel(ctx)

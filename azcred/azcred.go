@@ -71,6 +71,11 @@ type Credential struct {
 	m    *auth.Manager
 	env  profile.Environment
 	ctx  profile.Context
+	// For a one-tenant account (profile.Account.OneTenant): the state,
+	// whose contexts say which tenant a domain names
+	// (profile.Profile.TenantAsked), read afresh at each such GetToken.
+	oneTenant *profile.Account
+	st        *azc.State
 }
 
 var _ azcore.TokenCredential = (*Credential)(nil)
@@ -170,12 +175,27 @@ func New(opts *Options) (*Credential, error) {
 		Getenv:     getenv,
 		NotFound:   func(err error) bool { return errors.Is(err, credstore.ErrNotFound) },
 	})
-	return &Credential{cred: m.Credential(blobs, env, *acct, c.Tenant.ID), m: m, env: env, ctx: c}, nil
+	cred := &Credential{cred: m.Credential(blobs, env, *acct, c.Tenant.ID), m: m, env: env, ctx: c}
+	if acct.OneTenant() {
+		cred.oneTenant, cred.st = acct, st
+	}
+	return cred, nil
 }
 
 // GetToken implements azcore.TokenCredential: a token for opts.Scopes in
-// opts.TenantID, by default the context's tenant.
+// opts.TenantID, by default the context's tenant. An account with tokens
+// of one tenant only (a managed identity, a raw access token) fails with
+// an *auth.OtherTenantError for another tenant, named by its id or by a
+// domain a context of the state names as its tenant's, as `azc token
+// --tenant` does.
 func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if c.oneTenant != nil && opts.TenantID != "" && !profile.IsTenantID(opts.TenantID) {
+		p, err := c.st.Profile()
+		if err != nil {
+			return azcore.AccessToken{}, fmt.Errorf("azcred: %w", err)
+		}
+		opts.TenantID = p.TenantAsked(c.oneTenant, opts.TenantID)
+	}
 	return c.cred.GetToken(ctx, opts)
 }
 

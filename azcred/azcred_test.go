@@ -222,3 +222,68 @@ func TestNewFollowsTheAutosaveVariables(t *testing.T) {
 		}
 	}
 }
+
+// TestAOneTenantAccountRefusesAnotherTenantByItsDomain: a managed
+// identity has tokens of its home tenant only. A token asked for by a
+// domain a context of the profile names as another tenant's is that
+// tenant's, and refused as it is by its id, as `azc token --tenant DOMAIN`
+// refuses it (profile.Profile.TenantAsked); a domain the profile does not
+// know is taken as the home tenant's. (GetToken served the home tenant's
+// token for the other tenant's domain, which that tenant refuses.)
+func TestAOneTenantAccountRefusesAnotherTenantByItsDomain(t *testing.T) {
+	t.Parallel()
+	emu := emulatortest.Start(t, emulator.DefaultConfig())
+	endpoint, header := emu.ManagedIdentityEndpoint()
+	getenv := env(map[string]string{"IDENTITY_ENDPOINT": endpoint, "IDENTITY_HEADER": header})
+	dir := filepath.Join(t.TempDir(), "azc")
+	st, err := azc.Open(azc.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := profile.Environment{Name: "emulator", AuthorityHost: emu.AuthorityHost(), ARMEndpoint: emu.ARMEndpoint(), ARMAudience: emu.ARMAudience()}
+	m := auth.New(auth.Config{HTTPClient: emu.Client(), Getenv: getenv})
+	res, err := m.Login(context.Background(), auth.LoginOptions{Environment: e, Method: auth.ManagedIdentity, ClientID: emulator.DefaultManagedIdentityClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Update(azc.ScopeUser, func(p *profile.Profile) error {
+		if err := p.SetEnvironment(e); err != nil {
+			return err
+		}
+		if _, err := res.Apply(p, auth.ApplyOptions{ContextName: "mi"}); err != nil {
+			return err
+		}
+		// a context of the other tenant, as a sign-in of another
+		// account that reaches it makes
+		c, err := p.Find("mi")
+		if err != nil {
+			return err
+		}
+		guest := c.Clone()
+		guest.Name, guest.Subscription = "guest", nil
+		guest.Tenant = profile.Tenant{ID: emulator.DefaultGuestTenantID, DefaultDomain: emulator.DefaultGuestTenantDomain}
+		_, err = p.UpsertContext(guest, profile.UpsertOptions{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cred, err := azcred.New(&azcred.Options{Context: "mi", Dir: dir, Getenv: getenv, HTTPClient: emu.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes := []string{emu.ARMAudience() + "/.default"}
+	for _, tenant := range []string{emulator.DefaultGuestTenantID, emulator.DefaultGuestTenantDomain, strings.ToUpper(emulator.DefaultGuestTenantDomain)} {
+		_, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: scopes, TenantID: tenant})
+		var other *auth.OtherTenantError
+		if !errors.As(err, &other) || other.Tenant != emulator.DefaultGuestTenantID {
+			t.Errorf("GetToken of tenant %s = %v, want an *auth.OtherTenantError of tenant %s", tenant, err, emulator.DefaultGuestTenantID)
+		}
+	}
+	tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: scopes, TenantID: "unknown.example"})
+	if err != nil {
+		t.Fatalf("GetToken of a domain the profile does not know: %v", err)
+	}
+	if got := tid(t, tok.Token); got != emulator.DefaultHomeTenantID {
+		t.Errorf("token of tenant %s, want the home tenant %s", got, emulator.DefaultHomeTenantID)
+	}
+}

@@ -141,3 +141,28 @@ func (x *AccountIndex) AccountName(key string) string {
 	}
 	return accountName(a, slices.Values(x.byID[NameKey(a.ID)]))
 }
+
+// OneTenant reports whether a has tokens of its home tenant only: a
+// managed identity, a raw access token. A token asked of another tenant
+// is refused rather than served with the home tenant's, which the other
+// tenant refuses.
+func (a *Account) OneTenant() bool { return a.Type == ManagedIdentity || a.Type == AccessToken }
+
+// TenantAsked returns the tenant a token of a asked for by tenant (an id
+// or a domain, as `azc token --tenant` and a TokenRequestOptions.TenantID
+// take one) is asked of: tenant itself, but for a one-tenant account
+// (OneTenant) a domain a context of p names as its tenant's is that
+// tenant's id, so that another tenant's domain is refused as its id is.
+// A domain p does not know stays a domain, which the account takes as its
+// home tenant's: which tenant it names is not known without the network.
+func (p *Profile) TenantAsked(a *Account, tenant string) string {
+	if tenant == "" || IsTenantID(tenant) || !a.OneTenant() {
+		return tenant
+	}
+	for i := range p.Contexts {
+		if t := p.Contexts[i].Tenant; t.Named(tenant) && IsTenantID(t.ID) {
+			return t.ID
+		}
+	}
+	return tenant
+}

@@ -490,6 +490,19 @@ func Encode(p *Profile) ([]byte, error) {
 	return append(head, closing...), nil
 }
 
+// EncodeChange is Encode of p at the next generation, p being the profile
+// old (Encode's bytes) holds after a change: it bumps p.Generation. When
+// the result would be old with only the generation changed, it returns
+// nil and leaves p.Generation: nothing to write. It is Store.Update's rule,
+// no change, no write, for a profile kept elsewhere (a session's).
+func EncodeChange(p *Profile, old []byte) ([]byte, error) {
+	c, err := encodeChange(p, "", string(old))
+	if err != nil || c == nil {
+		return nil, err
+	}
+	return append(c.head, c.tail...), nil
+}
+
 // closing ends every profile.json Encode writes.
 const closing = "\n}\n"
 

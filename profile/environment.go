@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // BuiltinEnvironments returns the clouds every profile knows: AzureCloud,
@@ -190,11 +189,8 @@ func (p *Profile) SetEnvironment(e Environment) error {
 // (environmentIndex, kept up to date) when at is not nil.
 func (p *Profile) setEnvironment(e Environment, at map[string]int) error {
 	e.Name = strings.TrimSpace(e.Name)
-	if e.Name == "" {
-		return fmt.Errorf("environment without a name: %w", errInvalidEnvironmentName{})
-	}
-	if !utf8.ValidString(e.Name) {
-		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), errInvalidEnvironmentName{})
+	if err := checkEnvironmentName(e.Name); err != nil {
+		return fmt.Errorf("environment %w", err)
 	}
 	if _, ok := builtinEnvironment(e.Name); ok {
 		return fmt.Errorf("environment %s: %w", QuoteShort(e.Name), ErrBuiltinEnvironment)

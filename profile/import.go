@@ -198,7 +198,9 @@ func (imp *Imported) dropBadEndpoints() {
 // checkEnvironmentSpaces refuses a file that names an environment with
 // white space around the name, in its environments, contexts or accounts:
 // SetEnvironment stores the name trimmed, so the contexts and account keys
-// that spell it otherwise would name no environment.
+// that spell it otherwise would name no environment; and one with a name
+// no environment can have (checkEnvironmentName), which would be no
+// environment either.
 func (imp *Imported) checkEnvironmentSpaces() error {
 	names := make([]string, 0, len(imp.Environments)+len(imp.Contexts)+len(imp.Accounts))
 	for _, e := range imp.Environments {
@@ -213,6 +215,12 @@ func (imp *Imported) checkEnvironmentSpaces() error {
 	for _, n := range names {
 		if n != strings.TrimSpace(n) {
 			return fmt.Errorf("the file names the environment %s, with white space around the name: edit the file to remove it (azc imports nothing until then)", QuoteShort(n))
+		}
+		if n == "" {
+			continue
+		}
+		if err := checkEnvironmentName(n); err != nil {
+			return fmt.Errorf("the file names the environment %w: edit the file to rename it (azc imports nothing until then)", err)
 		}
 	}
 	return nil

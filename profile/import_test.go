@@ -596,6 +596,26 @@ func TestImportRefusesAnEnvironmentNameWithSpacesAround(t *testing.T) {
 	}
 }
 
+// TestImportRefusesAnEnvironmentNameHoldingABar: a file that names an
+// environment "lab|west" (in its environments, a context or an account)
+// is refused, naming it: "|" separates the parts of an account's key, and
+// SetEnvironment refuses the name, so the file's contexts would name no
+// environment.
+func TestImportRefusesAnEnvironmentNameHoldingABar(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{
+		`{"kind":"azc.contexts","version":1,"environments":[{"name":"lab|west","authorityHost":"https://login.lab.test/","armEndpoint":"https://arm.lab.test/","armAudience":"https://arm.lab.test/"}]}`,
+		`{"kind":"azc.contexts","version":1,"contexts":[{"name":"a","account":"k","environment":"lab|west","tenant":{"id":"t"}}]}`,
+		`{"kind":"azc.contexts","version":1,"accounts":[{"id":"u","type":"user","environment":"lab|west"}]}`,
+		`{"subscriptions":[{"id":"s","name":"n","tenantId":"t","environmentName":"lab|west","user":{"name":"u","type":"user"}}]}`,
+	} {
+		imp, err := profile.Import([]byte(data))
+		if !errors.Is(err, profile.ErrInvalidName) || !strings.Contains(err.Error(), `"lab|west"`) {
+			t.Errorf("Import(%s) = %+v, %v; want it refused, naming the environment", data, imp, err)
+		}
+	}
+}
+
 // TestImportLeavesOutAnEnvironmentWhoseEndpointIsNoURL: an environment in
 // the file whose authority host or ARM endpoint `environment add` would
 // refuse (no absolute http(s) URL, or an authority host that is not https)
@@ -1143,8 +1163,10 @@ func TestImportAzurePowerShellKeepsAServicePrincipalsSecret(t *testing.T) {
 // of the file that names an account of the profile or the file but
 // another environment (one the file adds with endpoints of its choice) is
 // skipped with a warning, as is one of an account none holds whose key
-// its environment does not begin, or begins only through a "|" in its
-// name; the same cloud in another spelling, or none, is kept.
+// its environment does not begin; one whose environment's name holds a
+// "|" (which could begin another's key) is refused with the whole file
+// (TestImportRefusesAnEnvironmentNameHoldingABar); the same cloud in
+// another spelling, or none, is kept.
 func TestImportSkipsAContextOfAnotherCloudThanItsAccount(t *testing.T) {
 	t.Parallel()
 	sp := profile.Account{ID: "6d7e8f90-aaaa-4bbb-8ccc-ddddeeeeffff", Type: profile.ServicePrincipal, Environment: "emu", HomeTenantID: tenant1, Credential: "secret"}
@@ -1180,6 +1202,12 @@ func TestImportSkipsAContextOfAnotherCloudThanItsAccount(t *testing.T) {
 				t.Fatal(err)
 			}
 			imp, err := profile.Import(data)
+			if strings.Contains(tc.environment, "|") {
+				if !errors.Is(err, profile.ErrInvalidName) {
+					t.Fatalf("Import of a cloud named %q = %+v, %v; want ErrInvalidName", tc.environment, imp, err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -300,17 +300,51 @@ func checkAccountKeys(accts []Account) error {
 // environment, home tenant and id, not folded.
 func (a *Account) spelledKey() string { return a.Environment + "|" + a.HomeTenantID + "|" + a.ID }
 
+// CheckEnvironmentName is checkEnvironmentName, for a command that takes
+// a name to check it before work a refusal would waste (`environment
+// add`, before its CA file is read), its error as SetEnvironment's.
+func CheckEnvironmentName(name string) error {
+	if err := checkEnvironmentName(name); err != nil {
+		return fmt.Errorf("environment %w", err)
+	}
+	return nil
+}
+
+// checkEnvironmentName refuses a name a custom environment cannot have
+// (SetEnvironment stores the name trimmed): empty, white space around it,
+// not UTF-8 (as checkName says of a context's), or holding "|", which
+// separates the environment, the home tenant and the id in an account's
+// key (Account.Key): environment "a|b" of tenant "t" would key its
+// accounts as environment "a" of tenant "b|t". The error quotes the name
+// and matches ErrInvalidName.
+func checkEnvironmentName(n string) error {
+	why := ""
+	switch {
+	case n == "":
+		why = "it is empty"
+	case strings.TrimSpace(n) != n:
+		why = "it begins or ends with white space"
+	case !utf8.ValidString(n):
+		why = "it is not UTF-8"
+	case strings.IndexByte(n, '|') >= 0:
+		why = `it holds "|", which azc's account keys (environment|tenant|id) keep for themselves`
+	default:
+		return nil
+	}
+	return fmt.Errorf("%s: %w: %s", QuoteShort(n), errInvalidEnvironmentName{}, why)
+}
+
 // checkEnvironmentNames refuses custom environments one of which has a
-// name SetEnvironment would not store (empty, white space around it, not
-// UTF-8), two of which have the same name (SameName), or one of which is
-// named as a built-in one (which every lookup takes first).
+// name SetEnvironment would not store (checkEnvironmentName), two of
+// which have the same name (SameName), or one of which is named as a
+// built-in one (which every lookup takes first).
 func checkEnvironmentNames(envs []Environment) error {
 	if len(envs) == 0 {
 		return nil
 	}
 	for i, e := range envs {
-		if e.Name == "" || strings.TrimSpace(e.Name) != e.Name || !utf8.ValidString(e.Name) {
-			return fmt.Errorf("environment %d: %s: %w", i, QuoteShort(e.Name), errInvalidEnvironmentName{})
+		if err := checkEnvironmentName(e.Name); err != nil {
+			return fmt.Errorf("environment %d: %w", i, err)
 		}
 	}
 	seen := make(map[string]string, len(envs))

@@ -719,7 +719,8 @@ func TestTwoEnvironmentsOfOneNameAreADuplicate(t *testing.T) {
 // TestAnEnvironmentNameAzcCannotKeepIsRefused: a profile.json (edited by
 // hand) with a custom environment whose name azc would not store (empty,
 // white space around it: environment add trims and refuses them, import
-// refuses them) is refused by every read, as a context of
+// refuses them; "|", which would make two accounts' keys one) is refused
+// by every read, as a context of
 // such a name is, naming the environment: "lab " beside "lab" would list
 // as two "lab" rows, and `environment remove "lab "` would remove "lab".
 func TestAnEnvironmentNameAzcCannotKeepIsRefused(t *testing.T) {
@@ -727,7 +728,7 @@ func TestAnEnvironmentNameAzcCannotKeepIsRefused(t *testing.T) {
 	env := func(name, host string) string {
 		return `{"name":"` + name + `","authorityHost":"https://` + host + `/","armEndpoint":"https://` + host + `/","armAudience":"x"}`
 	}
-	for _, name := range []string{"lab ", " lab", "", "lab\\t"} {
+	for _, name := range []string{"lab ", " lab", "", "lab\\t", "lab|west"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			s := openStore(t)

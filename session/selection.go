@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,8 +55,9 @@ func (s *Session) Selections() (Selections, error) {
 }
 
 // UpdateSelections applies fn to the freshly read selections under the
-// session's lock and stores the result. If fn fails nothing is stored and
-// its error is returned unchanged.
+// session's lock and stores the result; when fn changed nothing, nothing
+// is written, as Update. If fn fails nothing is stored and its error is
+// returned unchanged.
 func (s *Session) UpdateSelections(fn func(*Selections) error) error {
 	var fnErr error
 	err := s.store.Update(selectionKey, func(old []byte) ([]byte, error) {
@@ -69,12 +71,17 @@ func (s *Session) UpdateSelections(fn func(*Selections) error) error {
 			fnErr = err
 			return nil, err
 		}
-		return json.Marshal(sel)
+		data, err := json.Marshal(sel)
+		if err == nil && (bytes.Equal(data, old) || old == nil && sel == Selections{}) {
+			// none stored reads as none (Selections)
+			return nil, errUnchanged
+		}
+		return data, err
 	})
 	if fnErr != nil {
 		return fnErr
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, errUnchanged) {
 		return s.wrap(err)
 	}
 	return nil

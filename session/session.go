@@ -422,8 +422,10 @@ func (s *Session) Load() (*profile.Profile, error) {
 }
 
 // Update applies fn to the freshly read session profile under the
-// session's lock and writes the result atomically, bumping Generation. If
-// fn fails nothing is written and its error is returned unchanged.
+// session's lock and writes the result atomically, bumping Generation;
+// when fn changed nothing, nothing is written and Generation stays
+// (profile.EncodeChange, the profile's rule). If fn fails nothing is
+// written and its error is returned unchanged.
 func (s *Session) Update(fn func(*profile.Profile) error) (*profile.Profile, error) {
 	var out *profile.Profile
 	var fnErr error
@@ -439,23 +441,28 @@ func (s *Session) Update(fn func(*profile.Profile) error) (*profile.Profile, err
 			fnErr = err
 			return nil, err
 		}
-		p.Version = profile.FormatVersion
-		p.Generation++
-		data, err := profile.Encode(p)
+		data, err := profile.EncodeChange(p, old)
 		if err != nil {
 			return nil, err
 		}
 		out = p
+		if data == nil {
+			return nil, errUnchanged
+		}
 		return data, nil
 	})
 	if fnErr != nil {
 		return nil, fnErr
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, errUnchanged) {
 		return nil, s.wrap(err)
 	}
 	return out, nil
 }
+
+// errUnchanged ends a blob's Update whose change changed nothing: nothing
+// is written.
+var errUnchanged = errors.New("unchanged")
 
 // Blobs returns the session's own credential store: process-scope
 // sign-ins keep their tokens here, sealed with the session key, and they

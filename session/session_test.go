@@ -617,3 +617,72 @@ func onlySession(t *testing.T, base string) string {
 	t.Fatal("no session")
 	return ""
 }
+
+// TestANoOpChangeWritesNothing: an Update or UpdateSelections that changes
+// nothing (`azc use` of the context the shell already uses) writes no
+// file of the session, and the generation stays, as the profile's
+// Store.Update does: no change, no write. (Each rewrote its file.)
+func TestANoOpChangeWritesNothing(t *testing.T) {
+	t.Parallel()
+	rt := t.TempDir()
+	s, _ := newSession(t, rt)
+	c := profile.Context{Name: "dev", Account: "a", Environment: "AzureCloud", Tenant: profile.Tenant{ID: "t"}}
+	if _, err := s.Update(func(p *profile.Profile) error {
+		p.Contexts = append(p.Contexts, c)
+		p.DefaultContext = "dev"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sel := &session.Selection{Context: c}
+	if err := s.UpdateSelections(func(sels *session.Selections) error { sels.Current = sel; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// every file of the session, as the file system has it
+	files := func() map[string]fs.FileInfo {
+		t.Helper()
+		m := map[string]fs.FileInfo{}
+		err := filepath.WalkDir(rt, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			fi, err := os.Lstat(p)
+			m[p] = fi
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	before := files()
+	p, err := s.Update(func(p *profile.Profile) error {
+		p.DefaultContext = "dev"
+		return nil
+	})
+	if err != nil || p.Generation != 1 || p.DefaultContext != "dev" {
+		t.Fatalf("a no-op Update = %+v, %v; want generation 1 and the profile", p, err)
+	}
+	if err := s.UpdateSelections(func(sels *session.Selections) error {
+		sels.Current = &session.Selection{Context: c}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	after := files()
+	for path, fi := range after {
+		if old, ok := before[path]; !ok || !os.SameFile(old, fi) || !old.ModTime().Equal(fi.ModTime()) {
+			t.Errorf("%s was written by a change that changed nothing", path)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d files before, %d after", len(before), len(after))
+	}
+	if sels, err := s.Selections(); err != nil || sels.Current == nil || sels.Current.Context.Name != "dev" {
+		t.Errorf("Selections = %+v, %v", sels, err)
+	}
+	// a change is still written
+	if p, err := s.Update(func(p *profile.Profile) error { p.DefaultContext = ""; return nil }); err != nil || p.Generation != 2 {
+		t.Fatalf("a change: %+v, %v; want generation 2", p, err)
+	}
+}

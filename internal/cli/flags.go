@@ -10,10 +10,28 @@ import (
 )
 
 // addScopeFlag adds --scope user|process to a command that changes state.
-// The value is parsed with ParseScope.
+// The value is parsed with ParseScope, first before the command runs
+// (validateScopeFlag), so that a bad one is a usage error before any work.
 func addScopeFlag(cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVar(p, "scope", "", "where the change is kept: user (the profile) or process (this shell's session); default: the autosave setting")
+	_ = cmd.Flags().SetAnnotation("scope", scopeFlagAnnotation, []string{"true"})
 	_ = cmd.RegisterFlagCompletionFunc("scope", completeWords("user", "process"))
+}
+
+// scopeFlagAnnotation marks the --scope of addScopeFlag (token's --scope
+// is an OAuth scope).
+const scopeFlagAnnotation = "azc-change-scope"
+
+// validateScopeFlag checks cmd's --scope user|process, when it has one,
+// so that a bad value fails with ExitUsage before the command does any
+// work (reads a file, signs in).
+func validateScopeFlag(cmd *cobra.Command) error {
+	fl := cmd.Flags().Lookup("scope")
+	if fl == nil || fl.Annotations[scopeFlagAnnotation] == nil {
+		return nil
+	}
+	_, err := cmdutil.ParseScope(fl.Value.String())
+	return err
 }
 
 // contextFlag returns the value of the global -c/--context flag.

@@ -127,6 +127,9 @@ interrupted (Ctrl-C). exec and shell exit with their program's code.`,
 		if err := validateOutputFlags(cmd); err != nil {
 			return err
 		}
+		if err := validateScopeFlag(cmd); err != nil {
+			return err
+		}
 		started()
 		return nil
 	}

@@ -257,8 +257,8 @@ func LoginRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Lo
 	}
 	result := loginOutput{Account: contexts.Account{ID: res.Account.ID, Type: string(res.Account.Type)}, Tenants: len(res.Tenants),
 		Subscriptions: len(res.Subscriptions), ContextsCreated: ar.Created, ContextsUpdated: ar.Updated, Default: ar.Default.Name}
-	return out.PrintChange(f, result, fmt.Sprintf("Signed in as %s (%s): %s created, %d updated; current context %q.",
-		res.Account.ID, contexts.Where(st, scope), cmdutil.Plural(ar.Created, "context"), ar.Updated, ar.Default.Name))
+	return out.PrintChange(f, result, fmt.Sprintf("Signed in as %s (%s): %s created, %d updated; current context %s.",
+		res.Account.ID, contexts.Where(st, scope), cmdutil.Plural(ar.Created, "context"), ar.Updated, profile.QuoteShort(ar.Default.Name)))
 }
 
 // loginOutput is the JSON shape of a sign-in; its account is shaped as a

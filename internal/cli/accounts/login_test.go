@@ -666,7 +666,7 @@ func TestASignInKeepsItsEnvironment(t *testing.T) {
 		_ = s.ApproveDeviceCode(code, emulator.DefaultUser)
 	})
 	h.ok("login", "--environment", "emu", "--device-code", "-o", "none")
-	if errOut := <-removed; !strings.Contains(errOut, "removed environment emu") {
+	if errOut := <-removed; !strings.Contains(errOut, `removed environment "emu"`) {
 		t.Fatalf("environment remove during the sign-in: %s", errOut)
 	}
 	if got := strings.TrimSpace(h.ok("environment", "show", "emu", "-o", "tsv", "--query", "authorityHost")); got != s.AuthorityHost() {

@@ -111,7 +111,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			// Signing out is idempotent: an account that is not signed in
 			// (a retry, a sign-out elsewhere) is nothing to do. A name
 			// close to a signed-in account's gets a hint, as a typo.
-			msg := fmt.Sprintf("account %q is not signed in (%s): nothing to sign out", account, contexts.Where(st, scope))
+			msg := fmt.Sprintf("account %s is not signed in (%s): nothing to sign out", profile.QuoteShort(account), contexts.Where(st, scope))
 			if err := out.PrintChange(f, contexts.Removed{Contexts: []string{}, Accounts: []string{}}, msg); err != nil {
 				return err
 			}
@@ -214,13 +214,13 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 	}
 	result := contexts.Removed{Contexts: names, Accounts: ids, Default: removed.Promoted}
 	if removed.Promoted != "" {
-		msg = append(msg, fmt.Sprintf("%q is now the default context (the first remaining one)", removed.Promoted))
+		msg = append(msg, fmt.Sprintf("%s is now the default context (the first remaining one)", profile.QuoteShort(removed.Promoted)))
 	}
 	if removed.Unselected || removed.Selected != "" {
 		if cur, err := st.Resolve(""); err == nil {
 			result.Current = cur.Name
 			if beforeErr != nil || cur.Name != before.Name || !cur.SameIdentity(before) {
-				msg = append(msg, fmt.Sprintf("this shell now uses %q", cur.Name))
+				msg = append(msg, fmt.Sprintf("this shell now uses %s", profile.QuoteShort(cur.Name)))
 			}
 		} else {
 			msg = append(msg, "this shell has no context now: sign in with `azc login`")
@@ -240,7 +240,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 // of several): nothing to sign out there, and how to sign them out of
 // every shell, which depends on what chose the process scope.
 func userScopeOnly(id string, several bool, d azc.ScopeDecision) (msg, hint string) {
-	msg = fmt.Sprintf("account %q is not signed in (process scope): nothing to sign out", id)
+	msg = fmt.Sprintf("account %s is not signed in (process scope): nothing to sign out", profile.QuoteShort(id))
 	it, them := "it is", "it"
 	if several {
 		msg = "no account is signed in (process scope): nothing to sign out"

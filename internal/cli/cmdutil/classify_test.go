@@ -54,7 +54,10 @@ func TestADamagedSessionBlobHintsAtANewSession(t *testing.T) {
 		return m
 	}
 	before := files()
-	if err := s.UpdateSelections(func(sel *session.Selections) error { return nil }); err != nil {
+	if err := s.UpdateSelections(func(sel *session.Selections) error {
+		sel.Current = &session.Selection{Context: profile.Context{Name: "dev", Account: "a", Environment: "AzureCloud", Tenant: profile.Tenant{ID: "t"}}}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	damaged := 0

@@ -202,7 +202,7 @@ func writeDocument(w io.Writer, format string, data []byte, style tableStyle) er
 		_, err := io.WriteString(w, b.String())
 		return err
 	case FormatTSV:
-		return writeTSV(w, n)
+		return writeTSV(w, n, nil)
 	default:
 		return writeTable(w, genericTable(n), style)
 	}
@@ -231,14 +231,77 @@ func element(list reflect.Value, i int) any { return list.Index(i).Addr().Interf
 // element's JSON, not the whole list's (`azc context list -o json` of
 // 10,000 contexts, docs/benchmarks.md).
 func writeEach(w io.Writer, format string, list reflect.Value) error {
-	return writeElements(w, format, list.Len(), func(i int) ([]byte, error) { return json.Marshal(element(list, i)) })
+	var fields []string
+	if format == FormatTSV {
+		fields = shapeFields(list.Type().Elem())
+	}
+	return writeElements(w, format, list.Len(), fields, func(i int) ([]byte, error) { return json.Marshal(element(list, i)) })
+}
+
+// shapeFields returns the keys of the JSON object of a struct of type t
+// (or a pointer to one), omitempty and omitzero fields included, in
+// order, as encoding/json names them; nil for any other type, one that
+// writes its own JSON or text, and a struct with an embedded field. A tsv
+// row of such an element has a cell for each (an omitted one empty), as
+// az's has: its objects hold every key, null when unset.
+func shapeFields(t reflect.Type) []string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	if p := reflect.PointerTo(t); p.Implements(reflect.TypeFor[json.Marshaler]()) || p.Implements(reflect.TypeFor[encoding.TextMarshaler]()) {
+		return nil
+	}
+	// The same fields with tags that omit none: encoding/json writes
+	// every key of its zero value.
+	fields := make([]reflect.StructField, 0, t.NumField())
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if sf.Anonymous {
+			return nil
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		tag, ok := sf.Tag.Lookup("json")
+		sf.Tag = ""
+		if ok {
+			// the name, and the options but omitempty and omitzero
+			// ("-," names a key "-")
+			name, opts, comma := strings.Cut(tag, ",")
+			var kept []string
+			for o := range strings.SplitSeq(opts, ",") {
+				if o != "omitempty" && o != "omitzero" {
+					kept = append(kept, o)
+				}
+			}
+			if comma {
+				name += "," + strings.Join(kept, ",")
+			}
+			sf.Tag = reflect.StructTag(`json:` + strconv.Quote(name))
+		}
+		fields = append(fields, sf)
+	}
+	data, err := json.Marshal(reflect.New(reflect.StructOf(fields)).Interface())
+	if err != nil {
+		return nil
+	}
+	n, err := parseOrdered(data)
+	if err != nil || n.kind != kindObject {
+		return nil
+	}
+	return n.keys
 }
 
 // writeElements writes a list of n elements, the JSON of element i given
 // by next(i) in turn, in format (json, yaml or tsv) as writeDocument
 // writes the list's JSON: each format writes an array as its elements one
 // after the other, so the bytes are the same.
-func writeElements(w io.Writer, format string, n int, next func(i int) ([]byte, error)) error {
+// fields, when not nil, are the keys of every object of the list, whose
+// tsv rows have a cell for each (shapeFields).
+func writeElements(w io.Writer, format string, n int, fields []string, next func(i int) ([]byte, error)) error {
 	if format == FormatJSON {
 		if _, err := io.WriteString(w, "[\n"); err != nil {
 			return err
@@ -255,7 +318,7 @@ func writeElements(w io.Writer, format string, n int, next func(i int) ([]byte, 
 			if err != nil {
 				return fmt.Errorf("encoding output: %w", err)
 			}
-			if err := writeItem(w, format, item); err != nil {
+			if err := writeItem(w, format, item, fields); err != nil {
 				return err
 			}
 			continue
@@ -279,11 +342,12 @@ func writeElements(w io.Writer, format string, n int, next func(i int) ([]byte, 
 
 // writeItem writes n, an element of a list, in format (yaml or tsv) as
 // the whole list's document has it: each format writes an array as its
-// elements one after the other.
-func writeItem(w io.Writer, format string, n *node) error {
+// elements one after the other. An object's tsv row has a cell for each
+// of fields, when not nil.
+func writeItem(w io.Writer, format string, n *node, fields []string) error {
 	one := &node{kind: kindArray, kids: []*node{n}}
 	if format == FormatTSV {
-		return writeTSV(w, one)
+		return writeTSV(w, one, fields)
 	}
 	var b strings.Builder
 	writeYAML(&b, one)
@@ -508,19 +572,31 @@ func HeaderName(field string) string {
 
 // writeTSV follows az: a list prints one line per element; an object prints
 // its values in order, tab-separated, with nested objects as empty cells
-// and nested lists as their length; null is empty.
-func writeTSV(w io.Writer, n *node) error {
+// and nested lists as their length; null is empty. An object's row has a
+// cell for each key of fields, when not nil, in that order: empty for one
+// it lacks (shapeFields).
+func writeTSV(w io.Writer, n *node, fields []string) error {
 	bw := bufio.NewWriter(w)
+	var scratch []*node
 	row := func(n *node) {
 		switch n.kind {
 		case kindObject, kindArray:
-			for i, v := range n.kids {
+			cells := n.kids
+			if n.kind == kindObject && fields != nil {
+				scratch = scratch[:0]
+				for _, k := range fields {
+					scratch = append(scratch, n.field(k))
+				}
+				cells = scratch
+			}
+			for i, v := range cells {
 				if i > 0 {
 					bw.WriteByte('\t')
 				}
-				switch v.kind {
-				case kindObject:
-				case kindArray:
+				switch {
+				case v == nil:
+				case v.kind == kindObject:
+				case v.kind == kindArray:
 					fmt.Fprint(bw, len(v.kids))
 				default:
 					bw.WriteString(cellText(v.text()))

@@ -29,7 +29,7 @@ func TestRender(t *testing.T) {
 	}{
 		{"json is indented in field order", FormatJSON, "", "[\n  {\n    \"name\": \"b\",\n    \"count\": 2,\n    \"on\": true,\n    \"tags\": [\n      \"x\",\n      \"y\"\n    ]\n  },\n  {\n    \"name\": \"a: colon\",\n    \"count\": 1,\n    \"on\": false,\n    \"tags\": null\n  }\n]\n"},
 		{"yaml keeps field order and quotes where needed", FormatYAML, "", "- name: b\n  count: 2\n  \"on\": true\n  tags:\n    - x\n    - \"y\"\n- name: \"a: colon\"\n  count: 1\n  \"on\": false\n  tags: null\n"},
-		{"tsv prints scalars and list lengths like az", FormatTSV, "", "b\t2\ttrue\t2\na: colon\t1\tfalse\t\n"},
+		{"tsv prints scalars and list lengths like az, an omitted field's cell too", FormatTSV, "", "b\t2\ttrue\t2\t\t\na: colon\t1\tfalse\t\t\t\n"},
 		{"a query applies to the JSON form", FormatTSV, "[].name", "b\na: colon\n"},
 		{"a query result becomes a generic table, its columns in the hash's order", FormatTable, "[].{n: name, c: count}", "N         C\nb         2\na: colon  1\n"},
 		{"tsv's columns come in the hash's order, as az's", FormatTSV, "[].{z: name, a: count, m: {y: on, b: tags}}", "b\t2\t\na: colon\t1\t\n"},
@@ -265,6 +265,12 @@ func TestAListIsWrittenAsWhole(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, format := range []string{FormatJSON, FormatYAML, FormatTSV} {
+			if format == FormatTSV && shapeFields(reflect.TypeOf(list).Elem()) != nil {
+				// a struct's rows keep the cells of its omitted fields,
+				// which its JSON lacks
+				// (TestTSVRowsOfAListKeepEveryFieldOfItsShape)
+				continue
+			}
 			var each, whole bytes.Buffer
 			if err := render(&each, format, "", list, nil, tableStyle{}); err != nil {
 				t.Fatal(err)
@@ -275,6 +281,44 @@ func TestAListIsWrittenAsWhole(t *testing.T) {
 			if each.String() != whole.String() {
 				t.Errorf("list %d, %s: written an element at a time\n%q\nwhole\n%q", i, format, each.String(), whole.String())
 			}
+		}
+	}
+}
+
+// TestTSVRowsOfAListKeepEveryFieldOfItsShape: a field omitted when empty
+// (omitempty) drops no cell from its row in tsv: az's objects hold every
+// key (null when unset), so its rows line up, and a script that cuts the
+// Nth column gets the same field from every row. (`azc context list -o
+// tsv` shifted the storage account of a context without a subscription
+// into the subscription's column.)
+func TestTSVRowsOfAListKeepEveryFieldOfItsShape(t *testing.T) {
+	t.Parallel()
+	type sub struct {
+		ID string `json:"id"`
+	}
+	type shape struct {
+		Name    string            `json:"name"`
+		Sub     *sub              `json:"sub,omitempty"`
+		Store   string            `json:"store,omitempty"`
+		Props   map[string]string `json:"props,omitempty"`
+		Tags    []string          `json:"tags,omitzero"`
+		Skipped string            `json:"-"`
+		hidden  string
+		Last    string `json:"last"`
+	}
+	list := []shape{
+		{Name: "a", Sub: &sub{ID: "1"}, Store: "s1", Props: map[string]string{"k": "v"}, Tags: []string{"x"}, Last: "z1", hidden: "h"},
+		{Name: "b", Store: "s2", Last: "z2"},
+		{Name: "c", Last: "z3"},
+	}
+	for _, l := range []any{list, []*shape{&list[0], &list[1], &list[2]}} {
+		var b bytes.Buffer
+		if err := render(&b, FormatTSV, "", l, nil, tableStyle{}); err != nil {
+			t.Fatal(err)
+		}
+		want := "a\t\ts1\t\t1\tz1\nb\t\ts2\t\t\tz2\nc\t\t\t\t\tz3\n"
+		if b.String() != want {
+			t.Errorf("%T: got\n%q\nwant\n%q", l, b.String(), want)
 		}
 	}
 }

@@ -137,7 +137,7 @@ func writeItems(w io.Writer, format string, items [][]byte, style tableStyle) er
 		}
 		return writeTable(w, t, style)
 	}
-	return writeElements(w, format, len(items), func(i int) ([]byte, error) {
+	return writeElements(w, format, len(items), nil, func(i int) ([]byte, error) {
 		data := items[i]
 		items[i] = nil
 		return data, nil

@@ -147,7 +147,7 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	if err := opts.Credentials.Drop(ctx, st, ren.Scope, ren.Replaced.OrphanedAccounts); err != nil {
 		return err
 	}
-	msg := []string{fmt.Sprintf("renamed context %q to %q", ren.Old, opts.New)}
+	msg := []string{fmt.Sprintf("renamed context %s to %s", profile.QuoteShort(ren.Old), profile.QuoteShort(opts.New))}
 	switch {
 	case ren.Moved:
 		msg[0] += " and moved it from this shell's session to the user scope, with its account and tokens"
@@ -155,7 +155,7 @@ func RenameRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 		msg[0] += " (this shell's own copy)"
 	}
 	for _, c := range ren.Replaced.Contexts {
-		msg = append(msg, fmt.Sprintf("removed context %q, which held that name", c.Name))
+		msg = append(msg, fmt.Sprintf("removed context %s, which held that name", profile.QuoteShort(c.Name)))
 	}
 	if out.Plain() {
 		return out.PrintChange(f, nil, msg...)
@@ -306,7 +306,7 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 	}{{rem.User, "user scope", profile.ScopeUser}, {rem.Session, "this shell's session", profile.ScopeProcess}} {
 		for _, c := range r.rem.Contexts {
 			removed.Contexts = append(removed.Contexts, c.Name)
-			line("removed context %q (%s)", c.Name, r.where)
+			line("removed context %s (%s)", profile.QuoteShort(c.Name), r.where)
 		}
 		for _, k := range r.rem.OrphanedAccounts {
 			if err := orphan(k, r.scope == profile.ScopeUser && !signOut); err != nil {
@@ -316,7 +316,7 @@ func finishRemoval(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, 
 	}
 	if rem.Dropped != "" {
 		removed.Contexts = append(removed.Contexts, rem.Dropped)
-		line("removed context %q (this shell's own copy)", rem.Dropped)
+		line("removed context %s (this shell's own copy)", profile.QuoteShort(rem.Dropped))
 		// its account's tokens, in the user's store, went with it
 		// (DropReleased) when nothing names or holds the account any more
 		if !left.NamesAccount(rem.DroppedAccount) {

@@ -229,7 +229,7 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 	if err != nil {
 		return shellPrevious(st, scope, err)
 	}
-	msg := fmt.Sprintf("switched to context %q (%s)", c.Name, Where(st, scope))
+	msg := fmt.Sprintf("switched to context %s (%s)", profile.QuoteShort(c.Name), Where(st, scope))
 	if out.Plain() {
 		err = out.PrintChange(f, nil, msg)
 	} else {
@@ -243,7 +243,7 @@ func UseRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *U
 		// in every output format; white space alone is set, as every
 		// command reads it (ContextRef), and names no context
 		if e, rerr := st.Resolve(env); rerr != nil || !profile.SameName(e.Name, c.Name) {
-			cmdutil.Warn(f.IOStreams, fmt.Sprintf("AZC_CONTEXT=%s still picks the context azc uses here: unset it to use %q", profile.QuoteShort(env), c.Name))
+			cmdutil.Warn(f.IOStreams, fmt.Sprintf("AZC_CONTEXT=%s still picks the context azc uses here: unset it to use %s", profile.QuoteShort(env), profile.QuoteShort(c.Name)))
 		}
 	}
 	return err

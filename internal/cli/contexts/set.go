@@ -100,7 +100,7 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	for _, r := range res.Renamed {
 		cmdutil.Warn(f.IOStreams, RenameWarning(scope, r, verb))
 	}
-	msg := fmt.Sprintf("%s context %q, now the default (%s)", verb, res.Context.Name, Where(st, scope))
+	msg := fmt.Sprintf("%s context %s, now the default (%s)", verb, profile.QuoteShort(res.Context.Name), Where(st, scope))
 	if out.Plain() {
 		return out.PrintChange(f, nil, msg)
 	}

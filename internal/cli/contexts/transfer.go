@@ -311,7 +311,7 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	printWarnings(f.IOStreams, result.Warnings, out)
 	msg := fmt.Sprintf("imported %s: %d added, %d updated (%s)", result.Format, len(result.Added), len(result.Updated), Where(st, scope))
 	if result.Default != "" {
-		msg += fmt.Sprintf("; default is now %q", result.Default)
+		msg += fmt.Sprintf("; default is now %s", profile.QuoteShort(result.Default))
 	}
 	return out.PrintChange(f, result, msg)
 }
@@ -349,5 +349,5 @@ func RenameWarning(scope profile.Scope, r azc.Rename, verb string) string {
 	if scope == profile.ScopeUser {
 		other = profile.ScopeProcess
 	}
-	return fmt.Sprintf("context %q: the name is taken by another context in the %s scope; %s as %q", r.Old, cmdutil.ScopeName(other), verb, r.New)
+	return fmt.Sprintf("context %s: the name is taken by another context in the %s scope; %s as %s", profile.QuoteShort(r.Old), cmdutil.ScopeName(other), verb, profile.QuoteShort(r.New))
 }

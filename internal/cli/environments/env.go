@@ -108,8 +108,8 @@ type AddOptions struct {
 // CA file made absolute, readable and holding a PEM certificate.
 func (o *AddOptions) Validate() (profile.Environment, error) {
 	e := profile.Environment{Name: strings.TrimSpace(o.Name), ARMAudience: o.ARMAudience}
-	if e.Name == "" {
-		return e, cmdutil.UsageErrorf("environment name is empty")
+	if err := profile.CheckEnvironmentName(e.Name); err != nil {
+		return e, cmdutil.WithHint(err, cmdutil.ExitUsage, "give the environment another name")
 	}
 	var err error
 	if e.AuthorityHost, err = checkURL("--authority-host", o.AuthorityHost, profile.CheckAuthorityHost); err != nil {
@@ -207,7 +207,7 @@ func AddRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *A
 	if err != nil {
 		return err
 	}
-	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", env.Name, cmdutil.ScopeName(scope)))
+	return out.PrintChange(f, fromProfile(env), fmt.Sprintf("saved environment %s (%s scope)", profile.QuoteShort(env.Name), cmdutil.ScopeName(scope)))
 }
 
 // RemoveOptions are the inputs of `environment remove`.
@@ -245,7 +245,7 @@ func RemoveRun(f *cmdutil.Factory, opts *RemoveOptions) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", termsafe.Escape(removed), cmdutil.ScopeName(scope))
+	fmt.Fprintf(f.IOStreams.ErrOut, "removed environment %s (%s scope)\n", profile.QuoteShort(removed), cmdutil.ScopeName(scope))
 	return nil
 }
 

@@ -897,12 +897,16 @@ func TestThePrivateDirOfAKilledExecIsRemovedByTheNext(t *testing.T) {
 			t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
 		}
 	}
-	// The first exec above swept a moment ago: this one does not look.
+	// An exec swept a moment ago: this one does not look. (An exec sweeps
+	// once its child has run: neither above has ended.)
+	stamp := filepath.Join(w.dir, "azc", "exec-sweep")
+	if err := os.WriteFile(stamp, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	run()
 	if _, err := os.Stat(killedDir); err != nil {
 		t.Fatalf("an exec within the hour of the last sweep removed %s: %v", killedDir, err)
 	}
-	stamp := filepath.Join(w.dir, "azc", "exec-sweep")
 	hourAgo := time.Now().Add(-time.Hour)
 	if err := os.Chtimes(stamp, hourAgo, hourAgo); err != nil {
 		t.Fatal(err)
@@ -915,6 +919,44 @@ func TestThePrivateDirOfAKilledExecIsRemovedByTheNext(t *testing.T) {
 		if _, err := os.Stat(dir); err != nil {
 			t.Errorf("%s was removed: %v", dir, err)
 		}
+	}
+}
+
+// TestAnExecThatFailsBeforeItsCommandStartsLeavesNoSweepRecord: `azc
+// exec --private-az-config` whose CMD cannot be found (or whose context
+// does not exist) fails before CMD starts, and leaves nothing: no private
+// directory and no exec-sweep record in the state directory, which an
+// exec whose child ran writes. (The record was written by an exec whose
+// CMD was not found.)
+func TestAnExecThatFailsBeforeItsCommandStartsLeavesNoSweepRecord(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 1)
+	tmp := t.TempDir()
+	stamp := filepath.Join(w.dir, "azc", "exec-sweep")
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"exec", "-c", w.ids[0].context, "--private-az-config", "--", "azc-no-such-command"}, 127},
+		{[]string{"exec", "-c", "no such context", "--private-az-config", "--", "true"}, 1},
+	} {
+		r := w.azc(t, nil, []string{"TMPDIR=" + tmp}, tc.args...)
+		if r.code != tc.code {
+			t.Errorf("azc %q: exit %d, want %d\nstderr:\n%s", tc.args, r.code, tc.code, r.stderr)
+		}
+		if _, err := os.Lstat(stamp); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("azc %q left %s: %v", tc.args, stamp, err)
+		}
+		if m, _ := filepath.Glob(filepath.Join(tmp, "azc-exec-*")); len(m) > 0 {
+			t.Errorf("azc %q left %s", tc.args, m)
+		}
+	}
+	// one whose child runs, and fails, sweeps
+	if r := w.azc(t, nil, []string{"TMPDIR=" + tmp}, "exec", "-c", w.ids[0].context, "--private-az-config", "--", "false"); r.code != 1 {
+		t.Fatalf("exec -- false: exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Lstat(stamp); err != nil {
+		t.Errorf("an exec whose child ran left no %s: %v", stamp, err)
 	}
 }
 

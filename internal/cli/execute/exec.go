@@ -123,6 +123,10 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 	defer signal.Stop(sigs)
 	startCtx, watch := watchStart(ctx, sigs)
 	defer watch.cancel()
+	// started says the child ran: only then does exec look for the
+	// private directories of killed ones (sweepPrivateDirs), so that an
+	// exec that fails before its child starts leaves nothing.
+	started := false
 	st, err := f.State()
 	if err != nil {
 		return 0, err
@@ -190,6 +194,9 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 					if release != nil {
 						release()
 					}
+					if started {
+						sweepPrivateDirs(filepath.Dir(dir), dir, filepath.Join(f.StateDir, sweepStamp), f.Now(), f.Logger)
+					}
 				})
 			}
 			if srv != nil {
@@ -231,6 +238,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		Stderr:  ios.ErrOut,
 		Signals: sigs,
 	})
+	started = err == nil
 	if err != nil {
 		return 0, &cmdutil.ExitError{Code: code, Err: err}
 	}
@@ -295,8 +303,7 @@ func signalExit(sig os.Signal) int {
 // caller removes it when the child ends, then calls release, which lets
 // its lock go) and, for an environment with its own CA, a CA bundle of the
 // parent's roots plus that CA, which Python, Go, OpenSSL and Node in the
-// child are pointed at. Beside its own directory it removes those of execs
-// that were killed before they could (sweepPrivateDirs).
+// child are pointed at.
 func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env profile.Environment, getenv func(string) string, vars *childproc.Vars) (release func(), err error) {
 	if o.PrivateAzConfig {
 		// The child gets it absolute (a TMPDIR may be relative), so that
@@ -319,7 +326,6 @@ func prepareEnv(f *cmdutil.Factory, o *ExecOptions, c *profile.Context, env prof
 		if err := writeAzConfig(azDir, c, env, userAzConfig(getenv)); err != nil {
 			return release, fmt.Errorf("exec: %w", err)
 		}
-		sweepPrivateDirs(parent, azDir, filepath.Join(f.StateDir, sweepStamp), f.Now(), f.Logger)
 	}
 	if env.BuiltIn || env.CAFile == "" {
 		return release, nil

@@ -195,7 +195,7 @@ func AutosaveSetRun(f *cmdutil.Factory, out cmdutil.Output, opts *AutosaveOption
 		msg[0] += fmt.Sprintf("; moved %s from the session into the profile: %s", cmdutil.Plural(len(change.Moved), "context"), profile.QuoteList(change.Moved))
 	}
 	for _, r := range change.Renamed {
-		msg = append(msg, fmt.Sprintf("azc: note: the session's context %q is %q in the profile (the name was taken)", r[0], r[1]))
+		msg = append(msg, fmt.Sprintf("azc: note: the session's context %s is %s in the profile (the name was taken)", profile.QuoteShort(r[0]), profile.QuoteShort(r[1])))
 	}
 	if s.Autosave != opts.Enable {
 		note := fmt.Sprintf("azc: note: autosave is still %s here: the %s decides", onOff(&s.Autosave), s.Source)

@@ -69,7 +69,7 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 		if err != nil {
 			return err
 		}
-		what = fmt.Sprintf(" with context %q", c.Name)
+		what = fmt.Sprintf(" with context %s", profile.QuoteShort(c.Name))
 	} else if err := st.AdoptDefault(); err != nil {
 		return err
 	}

@@ -104,21 +104,17 @@ func Run(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *Options
 	if r.TenantID == "" {
 		r.TenantID = c.Tenant.ID
 	}
-	if o.Tenant != "" && !profile.IsTenantID(o.Tenant) && (acct.Type == profile.ManagedIdentity || acct.Type == profile.AccessToken) {
+	if o.Tenant != "" && !profile.IsTenantID(o.Tenant) && acct.OneTenant() {
 		// A one-tenant account takes a domain as its home tenant's
 		// (credblob.OtherTenant), but one the profile knows as another
-		// tenant's is that tenant, whose token it does not have. (p may
-		// hold the resolved context alone.)
+		// tenant's is that tenant, whose token it does not have
+		// (Profile.TenantAsked). (p may hold the resolved context alone:
+		// the whole profile is read only when the rule may need it.)
 		all, err := st.Profile()
 		if err != nil {
 			return err
 		}
-		for i := range all.Contexts {
-			if t := all.Contexts[i].Tenant; t.Named(o.Tenant) && profile.IsTenantID(t.ID) {
-				r.TenantID = t.ID
-				break
-			}
-		}
+		r.TenantID = all.TenantAsked(acct, o.Tenant)
 	}
 	switch {
 	case o.Scope != "":
