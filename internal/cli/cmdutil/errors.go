@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Exit codes (docs/cli.md, "Exit codes and errors").
@@ -96,9 +97,15 @@ func CheckFrontVersion(front, frontVersion, self, version string) error {
 	if front == "" {
 		front = "azc"
 	}
+	// go install takes a release's version or a pseudo-version, not a
+	// build of a checkout ("dev", or a version stamped "+dirty")
+	install := fmt.Sprintf("or with go install github.com/azcontext/azc/cmd/azc@%[1]s github.com/azcontext/azc/cmd/azc-full@%[1]s", frontVersion)
+	if !strings.HasPrefix(frontVersion, "v") || strings.Contains(frontVersion, "+") {
+		install = "or build both from one checkout: go build ./cmd/azc ./cmd/azc-full"
+	}
 	return &ExitError{
 		Code:  ExitFailure,
 		Err:   fmt.Errorf("%s is version %s but %s is version %s: azc and azc-full must come from one release", front, frontVersion, self, version),
-		Hints: []string{fmt.Sprintf("install azc and azc-full from one release archive or package, or with go install github.com/azcontext/azc/cmd/azc@%[1]s github.com/azcontext/azc/cmd/azc-full@%[1]s; or set AZC_FULL to an azc-full of version %[1]s", frontVersion)},
+		Hints: []string{fmt.Sprintf("install azc and azc-full from one release archive or package, %s; or set AZC_FULL to an azc-full of version %s", install, frontVersion)},
 	}
 }
