@@ -71,7 +71,11 @@ type Options struct {
 
 // State is an open state directory plus, optionally, a session. It holds
 // no cached profile: every call reads fresh state, so changes by other
-// processes are seen at once. A State is safe for concurrent use.
+// processes are seen at once. A State is safe for concurrent use. A
+// method given a scope that is neither ScopeUser nor ScopeProcess (nor 0,
+// for those that give 0 a meaning: where a context lives, the scope rule's
+// choice, the merged view) fails with "unknown scope N" before it changes
+// anything.
 type State struct {
 	dir       string
 	store     *profile.Store
