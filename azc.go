@@ -85,10 +85,11 @@ type State struct {
 	userBlobs func() (credstore.Blobs, error)
 }
 
-// Open opens the state directory opts.Dir, creating it when missing. It
-// fails with a *profile.InsecureDirError when other users can write to it,
-// and a *profile.UnsafePathError when it is a symbolic link or another
-// user's (see profile.Open).
+// Open opens the state directory opts.Dir. It creates nothing: a missing
+// directory reads as empty, and the first change makes it. It fails with a
+// *profile.InsecureDirError when other users can write to it, and a
+// *profile.UnsafePathError when it is a relative path, a symbolic link or
+// another user's (see profile.Open).
 func Open(opts Options) (*State, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("open: no state directory given")
