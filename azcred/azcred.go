@@ -174,7 +174,7 @@ func New(opts *Options) (*Credential, error) {
 }
 
 // GetToken implements azcore.TokenCredential: a token for opts.Scopes in
-// opts.TenantID, by default the context's tenant.
+// opts.TenantID, by default the context's tenant. Without a scope it fails.
 func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	return c.cred.GetToken(ctx, opts)
 }
