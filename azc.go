@@ -71,7 +71,11 @@ type Options struct {
 
 // State is an open state directory plus, optionally, a session. It holds
 // no cached profile: every call reads fresh state, so changes by other
-// processes are seen at once. A State is safe for concurrent use.
+// processes are seen at once. A State is safe for concurrent use. A
+// method given a scope that is neither ScopeUser nor ScopeProcess (nor 0,
+// for those that give 0 a meaning: where a context lives, the scope rule's
+// choice, the merged view) fails with "unknown scope N" before it changes
+// anything.
 type State struct {
 	dir       string
 	store     *profile.Store
@@ -81,10 +85,11 @@ type State struct {
 	userBlobs func() (credstore.Blobs, error)
 }
 
-// Open opens the state directory opts.Dir, creating it when missing. It
-// fails with a *profile.InsecureDirError when other users can write to it,
-// and a *profile.UnsafePathError when it is a symbolic link or another
-// user's (see profile.Open).
+// Open opens the state directory opts.Dir. It creates nothing: a missing
+// directory reads as empty, and the first change makes it. It fails with a
+// *profile.InsecureDirError when other users can write to it, and a
+// *profile.UnsafePathError when it is a relative path, a symbolic link or
+// another user's (see profile.Open).
 func Open(opts Options) (*State, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("open: no state directory given")

@@ -186,7 +186,7 @@ func (s *State) change(scope profile.Scope, fn func(*profile.Profile) (bool, err
 			err = sessionError(err)
 		}
 	default:
-		return nil, nil, fmt.Errorf("unknown scope %d", scope)
+		return nil, nil, knownScope(scope, false)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -551,6 +551,9 @@ func apartName(name, acct string, n int) string {
 // changes (it keeps an index of p's names); its error is the one of
 // reading a context of the profile.
 func (s *State) NamesApart(scope profile.Scope) (func(p *profile.Profile) func(c *profile.Context) (string, error), error) {
+	if err := knownScope(scope, false); err != nil {
+		return nil, err
+	}
 	var taken func(*profile.Context) bool
 	var errp error
 	// held is whether the other scope holds c's name at all, a lookup that

@@ -50,6 +50,9 @@ func (s *State) lookup() (*lookup, error) { return s.lookupAt(0) }
 // user scope only when --scope asks for it, and what it changes is the
 // profile.
 func (s *State) lookupAt(scope profile.Scope) (*lookup, error) {
+	if err := knownScope(scope, true); err != nil {
+		return nil, err
+	}
 	user, err := s.store.View()
 	if err != nil {
 		return nil, err

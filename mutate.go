@@ -86,6 +86,9 @@ func (e *CopyNameError) Hint() string {
 // profile first, with its account and its tokens, as Select-AzContext
 // does; and inside a shell the shell selects it too.
 func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
+	if err := knownScope(scope, false); err != nil {
+		return nil, err
+	}
 	switch {
 	case scope == profile.ScopeUser && s.session == nil:
 		// Everything is in the profile: resolve and switch under one read,
@@ -97,8 +100,6 @@ func (s *State) Use(scope profile.Scope, ref string) (*profile.Context, error) {
 		return &c, nil
 	case scope == profile.ScopeProcess && s.session == nil:
 		return nil, ErrNoSession
-	case scope != profile.ScopeUser && scope != profile.ScopeProcess:
-		return nil, fmt.Errorf("unknown scope %d", scope)
 	}
 	if ref == "-" && scope == profile.ScopeProcess {
 		sels, err := s.session.Selections()
@@ -600,6 +601,9 @@ func (s *State) Clear(scope profile.Scope) (*Removed, error) {
 }
 
 func (s *State) removeAll(scope profile.Scope, fn func(*profile.Profile) profile.Removal, drops func(*session.Selection) bool) (*Removed, error) {
+	if err := knownScope(scope, false); err != nil {
+		return nil, err
+	}
 	if scope == profile.ScopeProcess && s.session == nil {
 		return nil, ErrNoSession
 	}

@@ -92,7 +92,7 @@ func (s *State) ChangeScope(flag profile.Scope) (ScopeDecision, error) {
 
 func (s *State) decideScope(flag profile.Scope, env *bool) (ScopeDecision, error) {
 	if flag != 0 {
-		return ScopeDecision{Scope: flag, Source: SourceFlag}, nil
+		return ScopeDecision{Scope: flag, Source: SourceFlag}, knownScope(flag, false)
 	}
 	if s.session != nil {
 		sp, err := s.session.Load()
@@ -226,7 +226,7 @@ func (s *State) AutosaveSetting(scope profile.Scope) (*bool, error) {
 			return nil, sessionError(err)
 		}
 	default:
-		return nil, fmt.Errorf("unknown scope %d", scope)
+		return nil, knownScope(scope, false)
 	}
 	if err != nil {
 		return nil, err
@@ -261,8 +261,8 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 	if scope == profile.ScopeProcess && s.session == nil {
 		return nil, ErrNoSession
 	}
-	if scope != profile.ScopeUser && scope != profile.ScopeProcess {
-		return nil, fmt.Errorf("unknown scope %d", scope)
+	if err := knownScope(scope, false); err != nil {
+		return nil, err
 	}
 	change := &AutosaveChange{}
 	var sp *profile.Profile
@@ -400,4 +400,15 @@ func (s *State) SetAutosave(scope profile.Scope, on bool, userBlobs credstore.Bl
 		}
 	}
 	return change, nil
+}
+
+// knownScope is the one check of a scope a caller passes: it refuses one
+// that is neither ScopeUser nor ScopeProcess, nor 0 when zero is true (for
+// the methods that give 0 a meaning), so that a Go caller's unset or
+// mistyped scope fails before anything changes.
+func knownScope(scope profile.Scope, zero bool) error {
+	if scope == profile.ScopeUser || scope == profile.ScopeProcess || zero && scope == 0 {
+		return nil
+	}
+	return fmt.Errorf("unknown scope %d", scope)
 }

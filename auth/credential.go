@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -49,11 +50,15 @@ func (m *Manager) Credential(blobs Blobs, env profile.Environment, acct profile.
 	return &Credential{m: m, blobs: blobs, env: env, account: acct, tenant: tenant, tokens: map[tokenKey]azcore.AccessToken{}}
 }
 
-// GetToken implements azcore.TokenCredential.
+// GetToken implements azcore.TokenCredential. A request without a scope
+// fails.
 func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	k := tokenKey{tenant: opts.TenantID}
 	switch len(opts.Scopes) {
 	case 0:
+		// as azidentity's credentials: a token for ARM by default would go
+		// wherever the caller meant to send one
+		return azcore.AccessToken{}, errors.New("a token request needs at least one scope")
 	case 1:
 		k.scope = opts.Scopes[0]
 	default:

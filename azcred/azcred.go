@@ -187,7 +187,7 @@ func New(opts *Options) (*Credential, error) {
 // of one tenant only (a managed identity, a raw access token) fails with
 // an *auth.OtherTenantError for another tenant, named by its id or by a
 // domain a context of the state names as its tenant's, as `azc token
-// --tenant` does.
+// --tenant` does. Without a scope it fails.
 func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	if c.oneTenant != nil && opts.TenantID != "" && !profile.IsTenantID(opts.TenantID) {
 		p, err := c.st.Profile()

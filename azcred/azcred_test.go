@@ -287,3 +287,21 @@ func TestAOneTenantAccountRefusesAnotherTenantByItsDomain(t *testing.T) {
 		t.Errorf("token of tenant %s, want the home tenant %s", got, emulator.DefaultHomeTenantID)
 	}
 }
+
+// TestGetTokenWithoutAScopeIsRefused: a request that names no scope fails,
+// as azidentity's credentials fail it, rather than getting a token for
+// ARM, which the caller would then send wherever it meant to.
+func TestGetTokenWithoutAScopeIsRefused(t *testing.T) {
+	t.Parallel()
+	emu, dir, _ := world(t)
+	cred, err := azcred.New(&azcred.Options{Dir: dir, Getenv: env(nil), HTTPClient: emu.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scopes := range [][]string{nil, {}} {
+		tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: scopes})
+		if err == nil || tok.Token != "" || !strings.Contains(err.Error(), "at least one scope") {
+			t.Errorf("GetToken with scopes %#v: token %t, error %v; want an error asking for at least one scope and no token", scopes, tok.Token != "", err)
+		}
+	}
+}

@@ -78,14 +78,19 @@ type Store struct {
 }
 
 // Open opens the state directory dir. It refuses a directory that other
-// users can write to (*InsecureDirError), and one that is a symbolic link
-// or another user's (*UnsafePathError). Open neither reads the profile nor
+// users can write to (*InsecureDirError), and one that is a relative path,
+// a symbolic link or another user's (*UnsafePathError). Open neither reads the profile nor
 // creates anything: a missing directory reads as an empty profile, and the
 // first write creates it (0700), so that a command that only reads leaves
 // the file system as it found it.
 func Open(dir string, opts Options) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("open profile: empty state directory")
+	}
+	if !filepath.IsAbs(dir) {
+		return nil, &UnsafePathError{Path: dir,
+			Problem: "is not an absolute path, so it would name another state directory after a change of working directory",
+			Fix:     "give the state directory as an absolute path (filepath.Abs makes one)"}
 	}
 	dir = filepath.Clean(dir)
 	_, err := os.Lstat(dir)
