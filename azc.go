@@ -64,6 +64,10 @@ type Options struct {
 	// move a context's tokens into the user scope; nil: tokens are not
 	// moved.
 	UserBlobs func() (credstore.Blobs, error)
+	// Getenv reads the variables azc exec exports to a program (AZC_CONTEXT
+	// and ContextKeyVar), so that the name azc exec started it with stays
+	// the context of that identity; nil: no name is held so.
+	Getenv func(string) string
 	// Interrupt, once closed (Ctrl-C), ends a change's wait for the
 	// profile's lock with profile.ErrInterrupted, changing nothing.
 	Interrupt <-chan struct{}
@@ -83,6 +87,7 @@ type State struct {
 	log       *slog.Logger
 	env       *bool
 	userBlobs func() (credstore.Blobs, error)
+	started   *profile.Context // see ContextKeyVar
 }
 
 // Open opens the state directory opts.Dir. It creates nothing: a missing
@@ -110,7 +115,8 @@ func Open(opts Options) (*State, error) {
 		on := *opts.AutosaveEnv
 		env = &on
 	}
-	return &State{dir: opts.Dir, store: st, session: opts.Session, log: log, env: env, userBlobs: opts.UserBlobs}, nil
+	return &State{dir: opts.Dir, store: st, session: opts.Session, log: log, env: env, userBlobs: opts.UserBlobs,
+		started: startedContext(opts.Getenv)}, nil
 }
 
 // Store returns the user-scope profile store.
@@ -193,7 +199,7 @@ func (s *State) Contexts() ([]Entry, error) {
 // Resolve returns an error wrapping ErrNoContext. The caller applies the
 // --context flag and AZC_CONTEXT before calling: they are a non-empty ref.
 func (s *State) Resolve(ref string) (*profile.Context, error) {
-	if s.session == nil && s.env == nil {
+	if s.session == nil && s.env == nil && !s.isStarted(ref) {
 		// Only the profile: decode the one context ref names.
 		v, err := s.store.View()
 		if err != nil {
@@ -207,7 +213,7 @@ func (s *State) Resolve(ref string) (*profile.Context, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := l.resolve(ref)
+	c, _, err := l.use(ref)
 	return c, err
 }
 
@@ -219,11 +225,17 @@ func (s *State) Resolve(ref string) (*profile.Context, error) {
 // default) picks.
 func (s *State) ResolveEntry(ref string) (*profile.Profile, Entry, error) {
 	// ref's context, and the current one for isCurrent
-	l, err := s.lookupKeeping(ref, "")
+	var l *lookup
+	var err error
+	if s.isStarted(ref) {
+		l, err = s.lookup() // found by identity: any context may be it
+	} else {
+		l, err = s.lookupKeeping(ref, "")
+	}
 	if err != nil {
 		return nil, Entry{}, err
 	}
-	c, scope, err := l.resolve(ref)
+	c, scope, err := l.use(ref)
 	if err != nil {
 		return nil, Entry{}, err
 	}
@@ -286,7 +298,7 @@ func (s *State) Resolver() (func(ref string) (*profile.Context, profile.Scope, e
 	return func(ref string) (*profile.Context, profile.Scope, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		return l.resolve(ref)
+		return l.use(ref)
 	}, nil
 }
 

@@ -25,6 +25,9 @@ type lookup struct {
 	sess *profile.Profile // nil without a session
 	sel  *session.Selection
 	full *view
+	// started is the context azc exec started the program with, by
+	// identity under its name (see ContextKeyVar); nil when none
+	started *profile.Context
 
 	sessAt map[string]int // namesAt(sess), made by exact
 }
@@ -79,7 +82,7 @@ func (s *State) lookupKeeping(refs ...string) (*lookup, error) {
 // session's state; seeUser keeps the profile's contexts in it whatever
 // userVisible says (lookupAt).
 func (s *State) lookupOver(user *profile.View, seeUser bool) (*lookup, error) {
-	l := &lookup{user: user, head: user.Header()}
+	l := &lookup{user: user, head: user.Header(), started: s.started}
 	var sessOn *bool
 	if s.session != nil {
 		var err error
@@ -252,48 +255,63 @@ func (l *lookup) current() (c *profile.Context, scope profile.Scope, copy bool, 
 	return c, scope, false, nil
 }
 
-// held finds the shell's selection by identity: the context of its name
-// when that one has its identity; else the first of its identity, the
-// session's before the profile's (it was renamed, or its name re-pointed);
-// else the selection's own copy (it was removed).
+// held finds the shell's selection by identity (see ofIdentity), else
+// the selection's own copy (it was removed).
 func (l *lookup) held() (*profile.Context, profile.Scope, bool, error) {
 	want := &l.sel.Context
-	c, scope, err := l.exact(want.Name)
+	c, scope, ok, err := l.ofIdentity(want, false)
+	if err != nil || ok {
+		return c, scope, false, err
+	}
+	v, err := l.view()
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if v.own {
+		cp := v.merged.Contexts[len(v.merged.Contexts)-1].Clone()
+		return &cp, l.copyScope(), true, nil
+	}
+	cp := want.Clone()
+	cp.Name = l.copyName(v.merged)
+	return &cp, l.copyScope(), true, nil
+}
+
+// ofIdentity finds a context of want's identity: the context of want's
+// name when that one has its identity; else the first of its identity,
+// the session's before the profile's (it was renamed, or its name
+// re-pointed); withCopy also looks at the selection's own copy. ok is
+// false when there is none.
+func (l *lookup) ofIdentity(want *profile.Context, withCopy bool) (c *profile.Context, scope profile.Scope, ok bool, err error) {
+	c, scope, err = l.exact(want.Name)
 	if err != nil {
 		return nil, 0, false, err
 	}
 	if c != nil && c.SameIdentity(want) {
-		return c, scope, false, nil
+		return c, scope, true, nil
 	}
 	v, err := l.view()
 	if err != nil {
 		return nil, 0, false, err
 	}
 	// the contexts of the scopes: not the own copy, which the view holds
-	// when it was built first, by this very search
+	// when it was built first, by held's very search
 	n := len(v.merged.Contexts)
-	if v.own {
+	if v.own && !withCopy {
 		n--
 	}
 	for i := range n {
 		if v.scopeOf[i] == profile.ScopeProcess && v.merged.Contexts[i].SameIdentity(want) {
 			cp := v.merged.Contexts[i].Clone()
-			return &cp, profile.ScopeProcess, false, nil
+			return &cp, profile.ScopeProcess, true, nil
 		}
 	}
 	for i := range n {
 		if v.merged.Contexts[i].SameIdentity(want) {
 			cp := v.merged.Contexts[i].Clone()
-			return &cp, v.scopeOf[i], false, nil
+			return &cp, v.scopeOf[i], true, nil
 		}
 	}
-	if v.own {
-		cp := v.merged.Contexts[n].Clone()
-		return &cp, l.copyScope(), true, nil
-	}
-	cp := want.Clone()
-	cp.Name = l.copyName(v.merged)
-	return &cp, l.copyScope(), true, nil
+	return nil, 0, false, nil
 }
 
 // isOwnCopy reports whether c, a context l resolved, is the selection's
@@ -405,6 +423,16 @@ func (l *lookup) rows() []int32 {
 		}
 	}
 	return rows
+}
+
+// use is resolve for the context a command uses (Resolve, ResolveEntry,
+// Resolver): the name azc exec started the program with is the context of
+// its identity (ContextKeyVar).
+func (l *lookup) use(ref string) (*profile.Context, profile.Scope, error) {
+	if l.started != nil && ref == l.started.Name {
+		return l.heldStarted(l.started)
+	}
+	return l.resolve(ref)
 }
 
 // resolve is Resolve over the merged view, with the context's scope.

@@ -112,7 +112,11 @@ func New(opts *Options) (*Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("azcred: %w", err)
 	}
-	st, err := azc.Open(azc.Options{Dir: dir, Logger: log, AutosaveEnv: autosave})
+	ao := azc.Options{Dir: dir, Logger: log, AutosaveEnv: autosave}
+	if o.Context == "" {
+		ao.Getenv = getenv // the context azc exec started the program with
+	}
+	st, err := azc.Open(ao)
 	if err != nil {
 		return nil, err
 	}

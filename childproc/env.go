@@ -11,6 +11,11 @@ type Vars struct {
 	// Context is the context's name, exported as AZC_CONTEXT so that azc
 	// run inside the child picks the same context.
 	Context string
+	// ContextKey is the context's identity with its name
+	// (azc.ContextKey), exported as AZC_CONTEXT_KEY: azc inside the child
+	// keeps that context although another shell renames it or re-points
+	// its name, while AZC_CONTEXT still holds the name.
+	ContextKey string
 	// TenantID becomes ARM_TENANT_ID, and AZURE_TENANT_ID when no server
 	// runs. With a server, AZURE_TENANT_ID is left out: managed identity
 	// needs no tenant, and a lone AZURE_TENANT_ID makes Python's
@@ -70,6 +75,7 @@ func Env(base []string, v Vars) []string {
 		add(kv)
 	}
 	add("AZC_CONTEXT=" + v.Context)
+	add("AZC_CONTEXT_KEY=" + v.ContextKey)
 	if v.Server == nil {
 		add("AZURE_TENANT_ID=" + v.TenantID)
 	}
@@ -134,7 +140,7 @@ func Removed(upper string) bool {
 	// identity, tenant or subscription (a real App Service, an outer exec).
 	case "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "ARM_USE_MSI", "ARM_MSI_ENDPOINT",
 		"APPSETTING_WEBSITE_SITE_NAME", "MSI_ENDPOINT", "MSI_SECRET",
-		"AZC_CONTEXT", "AZURE_TENANT_ID", "ARM_TENANT_ID", "AZURE_SUBSCRIPTION_ID",
+		"AZC_CONTEXT", "AZC_CONTEXT_KEY", "AZURE_TENANT_ID", "ARM_TENANT_ID", "AZURE_SUBSCRIPTION_ID",
 		"ARM_SUBSCRIPTION_ID", "AZURE_STORAGE_ACCOUNT", "AZURE_TOKEN_CREDENTIALS", "ARM_ENVIRONMENT":
 		return true
 	// Azure SDKs: EnvironmentCredential and WorkloadIdentityCredential come

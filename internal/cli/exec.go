@@ -26,7 +26,9 @@ CLI understand, for exactly as long as CMD runs. CMD gets IDENTITY_ENDPOINT,
 IDENTITY_HEADER, ARM_USE_MSI, ARM_MSI_ENDPOINT, MSI_ENDPOINT, MSI_SECRET,
 APPSETTING_WEBSITE_SITE_NAME, ARM_TENANT_ID (with --no-server also
 AZURE_TENANT_ID), AZURE_SUBSCRIPTION_ID, ARM_SUBSCRIPTION_ID, ARM_ENVIRONMENT
-(a built-in cloud's), AZC_CONTEXT and AZURE_STORAGE_ACCOUNT; for a cloud with
+(a built-in cloud's), AZC_CONTEXT, AZC_CONTEXT_KEY (the context's identity:
+azc inside CMD keeps the context, however other shells rename it or re-point
+its name) and AZURE_STORAGE_ACCOUNT; for a cloud with
 a CA file REQUESTS_CA_BUNDLE, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS; NO_PROXY
 and no_proxy naming 127.0.0.1 besides what they name; and a private
 AZURE_CONFIG_DIR in which the az CLI is signed in to the context; it loses

@@ -59,7 +59,7 @@ func NewFactory(ios *IOStreams, getenv func(string) string, version string) *Fac
 			stErr = envErr
 			return nil, stErr
 		}
-		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger, AutosaveEnv: env, Interrupt: f.Interrupt,
+		st, stErr = azc.Open(azc.Options{Dir: dir, Logger: f.Logger, AutosaveEnv: env, Interrupt: f.Interrupt, Getenv: f.Getenv,
 			UserBlobs: func() (credstore.Blobs, error) { return UserBlobs(f) }})
 		return st, stErr
 	}
@@ -121,6 +121,9 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 		case why != "":
 			hints = []string{why}
 		}
+	}
+	if se := (*azc.StartedRemovedError)(nil); errors.As(err, &se) {
+		hints = []string{"leave this program and start it again with `azc exec`; or, in it, give --context, or unset AZC_CONTEXT to use the shell's context"}
 	}
 	if errors.Is(err, azc.ErrNoContext) {
 		if names, ok := contextNames(f); ok && len(names) == 0 {

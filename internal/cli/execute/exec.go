@@ -144,7 +144,7 @@ func runChild(ctx context.Context, f *cmdutil.Factory, o *ExecOptions) (int, err
 		return 0, err
 	}
 	base := o.Environ()
-	vars := childproc.Vars{Context: c.Name, TenantID: c.Tenant.ID, StorageAccount: c.StorageAccount, ARMEnvironment: armEnvironment(env), Keep: o.KeepEnv}
+	vars := childproc.Vars{Context: c.Name, ContextKey: azc.ContextKey(c), TenantID: c.Tenant.ID, StorageAccount: c.StorageAccount, ARMEnvironment: armEnvironment(env), Keep: o.KeepEnv}
 	if c.Subscription != nil {
 		vars.SubscriptionID = c.Subscription.ID
 	}

@@ -160,7 +160,7 @@ func diagnose(f *cmdutil.Factory) *Report {
 	if ae := (*cmdutil.AutosaveEnvError)(nil); errors.As(err, &ae) {
 		// it fails every command that uses the state; the checks go on
 		add("autosave variable", "fail", "%v; every command that uses the state fails until it is one or is unset", ae)
-		st, err = azc.Open(azc.Options{Dir: f.StateDir, Logger: f.Logger})
+		st, err = azc.Open(azc.Options{Dir: f.StateDir, Logger: f.Logger, Getenv: f.Getenv})
 	}
 	var accountKeys []string    // the profile's, whose blobs doctor authenticates
 	var loaded *profile.Profile // the profile, when it could be read
