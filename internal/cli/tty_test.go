@@ -722,3 +722,24 @@ func TestASecretTypedAtTheTerminalIsNotShown(t *testing.T) {
 		t.Errorf("Ctrl-C printed an error:\n%s", r.screen())
 	}
 }
+
+// An import from standard input at a terminal says what it waits for and
+// how to end it, where it waited silently; typed text is read as a piped
+// file is.
+func TestAnImportTypedAtTheTerminalSaysHowToEndIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds azc and runs it on a pseudo-terminal")
+	}
+	t.Parallel()
+	bin := buildAzc(t)
+	w := newTTYWorld(t, bin, nil)
+	r := startTTY(t, 100, 30, ttyEnv(w.dir), bin, "context", "import", "-")
+	r.expect("Ctrl-D")
+	r.typ("not json\r\x04")
+	if code, _ := r.exit(time.Now()); code != 1 {
+		t.Fatalf("exit %d, want 1 for a file that is not JSON:\n%s", code, r.screen())
+	}
+	if !strings.Contains(r.screen(), "standard input: parse context file: line 1, column 2") {
+		t.Errorf("the typed text was not read as the file:\n%s", r.screen())
+	}
+}

@@ -204,6 +204,9 @@ func ImportRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts
 	var data []byte
 	var err error
 	if opts.File == "-" {
+		if f.IOStreams.CanPrompt() {
+			fmt.Fprintln(f.IOStreams.ErrOut, "azc: reading the file to import from the terminal: paste it, then press Ctrl-D on a line of its own")
+		}
 		data, err = cmdutil.ReadStdin(ctx, f.IOStreams)
 	} else {
 		data, err = cmdutil.ReadFile(ctx, opts.File)
