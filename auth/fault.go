@@ -202,3 +202,9 @@ func (e *tokenTimeoutError) Error() string {
 }
 
 func (e *tokenTimeoutError) Unwrap() error { return e.err }
+
+// Hint says what to do: the failure is shared with other processes for
+// failureWindow, so a try before then gets it again.
+func (e *tokenTimeoutError) Hint() string {
+	return fmt.Sprintf("try again in %s or more; if it keeps failing, check the network, or the proxy (HTTPS_PROXY) between this machine and the identity provider", failureWindow)
+}
