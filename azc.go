@@ -323,6 +323,19 @@ func resolve(p finder, ref string) (*profile.Context, error) {
 	return c, nil
 }
 
+// ResolveIn is Resolve over p, a merged view the caller has read
+// (Profile, ProfileAt) for its own use, so that it reads the state once:
+// ref names a context of p, and "" p's default (ErrNoContext when it has
+// none). The name azc exec started the program with is, as Resolve takes
+// it, the context of its identity (ContextKeyVar), which may be the
+// shell's own copy and so none of p's.
+func (s *State) ResolveIn(p *profile.Profile, ref string) (*profile.Context, error) {
+	if s.isStarted(ref) {
+		return s.Resolve(ref)
+	}
+	return resolve(p, ref)
+}
+
 // isNil reports whether s is nil or a typed nil pointer, such as a nil
 // *session.Session stored in the interface.
 func isNil(s Session) bool {

@@ -59,7 +59,8 @@ func (e *CorruptError) Error() string {
 func (e *CorruptError) Unwrap() error { return e.Err }
 
 // Hint says how to get out: upgrade azc for a newer format, else restore
-// the backup or move the file away.
+// the backup, or edit what is named (an environment's name), or move the
+// file away.
 func (e *CorruptError) Hint() string {
 	var nv *NewerVersionError
 	if errors.As(e.Err, &nv) {
@@ -82,6 +83,11 @@ func (e *CorruptError) Hint() string {
 	}
 	if e.Backup != "" {
 		return fmt.Sprintf("restore the last good copy with `cp %s %s`, or move %s away to start empty", termsafe.ShellWord(e.Backup), termsafe.ShellWord(e.Path), e.Path)
+	}
+	if errors.As(e.Err, new(errInvalidEnvironmentName)) {
+		// the name is also the start of the account keys of that cloud's
+		// accounts and contexts, whose credentials are kept by their keys
+		return fmt.Sprintf("edit %s to rename the environment where the file names it (in its environments, and in the environment and the account keys of its contexts and accounts), then sign its accounts in again; or move %s away to start empty; azc changes nothing until then", e.Path, e.Path)
 	}
 	return fmt.Sprintf("fix the file by hand, or move %s away to start empty", e.Path)
 }

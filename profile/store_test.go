@@ -721,8 +721,9 @@ func TestTwoEnvironmentsOfOneNameAreADuplicate(t *testing.T) {
 // white space around it: environment add trims and refuses them, import
 // refuses them; "|", which would make two accounts' keys one) is refused
 // by every read, as a context of
-// such a name is, naming the environment: "lab " beside "lab" would list
-// as two "lab" rows, and `environment remove "lab "` would remove "lab".
+// such a name is, naming the environment, with the hint of what to edit:
+// "lab " beside "lab" would list as two "lab" rows, and `environment
+// remove "lab "` would remove "lab".
 func TestAnEnvironmentNameAzcCannotKeepIsRefused(t *testing.T) {
 	t.Parallel()
 	env := func(name, host string) string {
@@ -742,6 +743,11 @@ func TestAnEnvironmentNameAzcCannotKeepIsRefused(t *testing.T) {
 				var ce *profile.CorruptError
 				if !errors.As(err, &ce) || ce.Path != s.Path() || !errors.Is(err, profile.ErrInvalidName) || !strings.Contains(err.Error(), "environment") {
 					t.Fatalf("%s: %v, want a *CorruptError naming %s of an invalid environment name", what, err, s.Path())
+				}
+				// the way out names what to edit: the name is also in
+				// the contexts and the account keys of that cloud
+				if h := ce.Hint(); !strings.Contains(h, "rename the environment") || !strings.Contains(h, "account keys") {
+					t.Fatalf("%s: hint %q, want what to edit", what, h)
 				}
 			}
 			_, err := s.Load()

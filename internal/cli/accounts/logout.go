@@ -121,7 +121,7 @@ func LogoutRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, o *L
 			return nil
 		}
 	default:
-		c, err := contexts.ResolveIn(merged, o.Ref)
+		c, err := st.ResolveIn(merged, o.Ref)
 		if errors.Is(err, azc.ErrNoContext) && len(known) == 0 {
 			// nothing is signed in: nothing to do, as a second sign-out
 			msg := fmt.Sprintf("no account is signed in (%s): nothing to sign out", contexts.Where(st, scope))

@@ -122,9 +122,6 @@ func Finish(f *Factory, args []string, err error, started bool, path string) int
 			hints = []string{why}
 		}
 	}
-	if se := (*azc.StartedRemovedError)(nil); errors.As(err, &se) {
-		hints = []string{"leave this program and start it again with `azc exec`; or, in it, give --context, or unset AZC_CONTEXT to use the shell's context"}
-	}
 	if errors.Is(err, azc.ErrNoContext) {
 		if names, ok := contextNames(f); ok && len(names) == 0 {
 			// nothing to select either
@@ -344,6 +341,7 @@ func classify(err error) (int, []string) {
 		// made it so (an invalid name in the file is no usage error).
 		unusable *profile.CorruptError
 		hint     interface{ Hint() string }
+		started  *azc.StartedRemovedError
 	)
 	var hints []string
 	code := ExitFailure
@@ -399,6 +397,8 @@ func classify(err error) (int, []string) {
 	case errors.As(err, &corrupt):
 		hints = append(hints, "sign the account out with `azc logout "+termsafe.ShellWord(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
 	case errors.Is(err, ErrCancelled):
+	case errors.As(err, &started):
+		hints = append(hints, "leave this program and start it again with `azc exec`; or, in it, give --context, or unset AZC_CONTEXT to use the shell's context")
 	}
 	return code, hints
 }

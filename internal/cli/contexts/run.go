@@ -185,22 +185,6 @@ func shapeAt(v *profile.View, i int) (Context, error) {
 	return indexAccounts(v.Header()).shape(c, profile.ScopeUser, cur == i), nil
 }
 
-// ResolveIn applies azc.State.Resolve's rule to an already loaded merged
-// view, so show reads the profile once.
-func ResolveIn(p *profile.Profile, ref string) (*profile.Context, error) {
-	if ref != "" {
-		return p.Find(ref)
-	}
-	c, err := p.Default()
-	if err == profile.ErrNoDefault {
-		return nil, azc.ErrNoContext
-	}
-	if err != nil {
-		return nil, fmt.Errorf("default context: %w", err)
-	}
-	return c, nil
-}
-
 // UseOptions are the inputs of `context use` and `use`.
 type UseOptions struct {
 	// Ref names the context; "-" is the previous one; empty opens the picker.

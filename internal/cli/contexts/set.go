@@ -44,11 +44,11 @@ func SetRun(ctx context.Context, f *cmdutil.Factory, out cmdutil.Output, opts *S
 	if err != nil {
 		return err
 	}
-	want, err := planSet(view, opts)
+	want, err := planSet(st, view, opts)
 	var unknown *unknownError
 	if errors.As(err, &unknown) {
 		// Set-AzContext looks it up in ARM with the current account.
-		cur, cerr := ResolveIn(view, opts.Ref)
+		cur, cerr := st.ResolveIn(view, opts.Ref)
 		if errors.Is(cerr, azc.ErrNoContext) {
 			return cmdutil.WithHint(fmt.Errorf("%w, and no account is signed in to look it up in ARM", err),
 				cmdutil.ExitInteraction, "sign in with `azc login`, then retry")
@@ -124,9 +124,9 @@ func (e *unknownError) Hint() string {
 // p. This is azc's reading of Set-AzContext for a profile without sign-in:
 // a subscription or tenant is looked up among the contexts the profile
 // already has, preferring the current context's account.
-func planSet(p *profile.Profile, o *SetOptions) (profile.Context, error) {
+func planSet(st *azc.State, p *profile.Profile, o *SetOptions) (profile.Context, error) {
 	var cur *profile.Context
-	if c, err := ResolveIn(p, o.Ref); err == nil {
+	if c, err := st.ResolveIn(p, o.Ref); err == nil {
 		cur = c
 	} else if o.Subscription == "" && o.Tenant == "" {
 		return profile.Context{}, err

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/azcontext/azc"
 	"github.com/azcontext/azc/childproc"
 	"github.com/azcontext/azc/internal/cli/cmdutil"
 	"github.com/azcontext/azc/profile"
@@ -77,7 +78,7 @@ func ShellRun(ctx context.Context, f *cmdutil.Factory, opts *ShellOptions) error
 	child.Env = childEnv(os.Environ(), map[string]string{
 		session.EnvVar: env.Reveal(),
 		depthEnv:       "1",
-	}, "AZC_CONTEXT")
+	}, "AZC_CONTEXT", azc.ContextKeyVar)
 	child.Stdin, child.Stdout, child.Stderr = f.IOStreams.In, f.IOStreams.Out, f.IOStreams.ErrOut
 	fmt.Fprintf(f.IOStreams.ErrOut, "azc: starting %s in a new session%s; `exit` to end it\n", sh, what)
 	if f.Getenv("AZC_CONTEXT") != "" {
