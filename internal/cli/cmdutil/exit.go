@@ -398,7 +398,7 @@ func classify(err error) (int, []string) {
 		hints = append(hints, "sign the account out with `azc logout "+termsafe.ShellWord(corrupt.Key)+"`, which removes its damaged credentials, then sign in again with `azc login`")
 	case errors.Is(err, ErrCancelled):
 	case errors.As(err, &started):
-		hints = append(hints, "leave this program and start it again with `azc exec`; or, in it, give --context, or unset AZC_CONTEXT to use the shell's context")
+		hints = append(hints, "leave this program and start it again with `azc exec`; or, in it, give --context another context's name (`azc context list` shows them), or unset AZC_CONTEXT to use the shell's context")
 	}
 	return code, hints
 }
