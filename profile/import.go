@@ -483,6 +483,9 @@ func (p *Profile) Merge(imp *Imported) MergeResult {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("account %s kept as it signs in here (%s): the file's way (%s) was not imported", QuoteShort(old.ID), signInOf(old), signInOf(&a)))
 			}
 			a.Type, a.Credential, a.FederatedTokenFile, a.ClientID, a.ResourceID = old.Type, old.Credential, old.FederatedTokenFile, old.ClientID, old.ResourceID
+			if old.HomeAccountID != "" { // its tokens in the blob kept are told by it
+				a.HomeAccountID = old.HomeAccountID
+			}
 		}
 		res.Accounts = append(res.Accounts, p.upsertAccount(a, at).Key())
 	}
@@ -591,7 +594,8 @@ func ofAccountsCloud(c *Context, accounts []Account, ai int, known bool) bool {
 
 // keepsSignIn reports whether old, the profile's account of an account
 // the import holds, keeps how it signs in (its type, credential kind,
-// federated token file, managed identity's client or resource id): the
+// federated token file, managed identity's client or resource id, a
+// user's home account id): the
 // blob that holds its tokens and secret stays, as an import stores an
 // azc blob only where the account has none (imp.Credentials then holds
 // the ones it stored) and merges a token cache into the one there, so

@@ -207,7 +207,7 @@ func psAccountToAccount(pa *psAccount, env, tenant string) (Account, error) {
 		a.Type = UserAccount
 		if h := props["HomeAccountId"]; h != "" {
 			a.HomeAccountID = h
-			if _, tid, ok := strings.Cut(h, "."); ok && tid != "" {
+			if tid := homeTenantOf(h); tid != "" {
 				a.HomeTenantID = tid
 			}
 		}

@@ -1283,3 +1283,28 @@ func TestImportLeavesOutAFederatedTokenFile(t *testing.T) {
 		}
 	}
 }
+
+// TestImportKeepsTheHomeAccountIDOfASignedInUser: azc finds a user's
+// tokens in its blob by the account's home account id. An Azure PowerShell
+// file that gave a signed-in user another HomeAccountId (a hand-written
+// file, a user deleted and made again) replaced the profile's, and the
+// user, whose blob was kept, was "not signed in" from then on: the account
+// keeps the one its tokens are told by, as it keeps how it signs in.
+func TestImportKeepsTheHomeAccountIDOfASignedInUser(t *testing.T) {
+	t.Parallel()
+	const home = "a11ce000-0000-4000-8000-000000000001." + tenant1
+	alice := profile.Account{ID: "alice@contoso.com", Type: profile.UserAccount, Environment: "AzureCloud", HomeTenantID: tenant1, HomeAccountID: home}
+	p := profile.New()
+	p.UpsertAccount(alice)
+	imp, err := profile.Import(fmt.Appendf(nil, `{"DefaultContextKey": "X", "EnvironmentTable": {}, "Contexts": {"X": {
+		"Account": {"Id": "alice@contoso.com", "Type": "User", "ExtendedProperties": {"HomeAccountId": "0bad0000-0000-4000-8000-000000000009.%s"}},
+		"Tenant": {"Id": %q}, "Subscription": {"Id": "11111111-0000-4000-8000-000000000001", "Name": "Sub", "State": "Enabled"},
+		"Environment": {"Name": "AzureCloud"}}}}`, tenant1, tenant1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Merge(imp)
+	if a := p.Account(alice.Key()); a == nil || a.HomeAccountID != home {
+		t.Errorf("after the import alice is %+v, want her home account id %q kept", a, home)
+	}
+}

@@ -280,10 +280,12 @@ func (imp *Imported) addTokenCache(cache []byte, at []int) error {
 	parts, homes, warnings := splitMSALCache(top, accounts)
 	imp.Warnings = append(imp.Warnings, warnings...)
 	// azc finds a user's tokens by the account's home account id, which
-	// az's azureProfile.json does not give
+	// az's azureProfile.json does not give; its tenant is the user's home
+	// tenant, which the file does not give either
 	for j, h := range homes {
-		if a := &imp.Accounts[pos[j]]; a.HomeAccountID == "" {
+		if a := &imp.Accounts[pos[j]]; a.HomeAccountID == "" && h != "" {
 			a.HomeAccountID = h
+			imp.moveHome(pos[j], homeTenantOf(h))
 		}
 	}
 	// Encoded one by one, until they come to more than MaxFileSize: an
@@ -310,7 +312,44 @@ func (imp *Imported) addTokenCache(cache []byte, at []int) error {
 		if imp.TokenCaches == nil {
 			imp.TokenCaches = make(map[string][]byte)
 		}
-		imp.TokenCaches[accounts[i].Key()] = d
+		imp.TokenCaches[imp.Accounts[pos[i]].Key()] = d
 	}
 	return nil
+}
+
+// moveHome makes tenant the home tenant of imp.Accounts[i], and of the
+// contexts of it, unless tenant is "" or another imported account is of
+// that home tenant already.
+func (imp *Imported) moveHome(i int, tenant string) {
+	a := &imp.Accounts[i]
+	if tenant == "" || SameName(tenant, a.HomeTenantID) {
+		return
+	}
+	if imp.accountAt == nil { // accounts a file gave whole (fill)
+		imp.accountAt = make(map[string]int, len(imp.Accounts))
+		for j := range imp.Accounts {
+			imp.accountAt[imp.Accounts[j].Key()] = j
+		}
+	}
+	old := a.Key()
+	moved := *a
+	moved.HomeTenantID = tenant
+	if _, taken := imp.accountAt[moved.Key()]; taken {
+		return
+	}
+	*a = moved
+	delete(imp.accountAt, old)
+	imp.accountAt[a.Key()] = i
+	for j := range imp.Contexts {
+		if imp.Contexts[j].Account == old {
+			imp.Contexts[j].Account = a.Key()
+		}
+	}
+}
+
+// homeTenantOf is the tenant of a home account id (<object id>.<tenant
+// id>), or "" when it names none.
+func homeTenantOf(homeAccountID string) string {
+	_, tid, _ := strings.Cut(homeAccountID, ".")
+	return tid
 }

@@ -199,6 +199,45 @@ func TestAUserKeepsTheHomeAccountIDItsTokensWereFoundBy(t *testing.T) {
 	}
 }
 
+// TestAGuestSubscriptionOfAnAzUserIsOfTheUsersOneAccount: az's
+// azureProfile.json gives each subscription the homeTenantId ARM gives it,
+// the tenant the subscription is of, not its user's home tenant: bob, at
+// home in tenant2, signed in to az with a subscription of tenant1 as a
+// guest, was imported as two accounts, one "at home" in tenant1, whose
+// tokens azc then could not use (interaction required) and which
+// `azc logout bob` named as two. He is one account, of the home tenant his
+// tokens tell, whichever subscription the file lists first.
+func TestAGuestSubscriptionOfAnAzUserIsOfTheUsersOneAccount(t *testing.T) {
+	t.Parallel()
+	imp := importAz(t,
+		azSubscription("66666666-0000-4000-8000-000000000006", tenant1, "bob@fabrikam.com", "user"),
+		azSubscription("22222222-0000-4000-8000-000000000002", tenant2, "bob@fabrikam.com", "user"),
+	)
+	if err := imp.AddTokenCache(twoUsersCache()); err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.Accounts) != 1 {
+		t.Fatalf("imported %d accounts %+v, want bob alone", len(imp.Accounts), imp.Accounts)
+	}
+	bob := imp.Accounts[0]
+	if bob.HomeTenantID != tenant2 || bob.HomeAccountID != bobHome {
+		t.Errorf("bob's home tenant %q, home account id %q, want %q, %q", bob.HomeTenantID, bob.HomeAccountID, tenant2, bobHome)
+	}
+	if got := strings.Join(secretsIn(imp.TokenCaches[bob.Key()]), " "); got != "at-bob rt-bob id-bob" {
+		t.Errorf("the cache recorded for bob holds [%s], want his tokens", got)
+	}
+	for _, c := range imp.Contexts {
+		if c.Account != bob.Key() {
+			t.Errorf("the context of %s is of account %q, want bob's %q", c.Subscription.ID, c.Account, bob.Key())
+		}
+	}
+	p := profile.New()
+	p.Merge(imp)
+	if n := len(p.Accounts); n != 1 {
+		t.Errorf("the profile holds %d accounts after the merge, want 1", n)
+	}
+}
+
 // TestATokenCacheOfAUserItCannotTellIsKeptByNone: an account whose entries
 // the cache does not tell (no home account id, and no sign-in of its user
 // name, or several of which none alone is of its home tenant) keeps none,

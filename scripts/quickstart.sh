@@ -20,7 +20,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
+# Each step's command in bold on a terminal; plain in a pipe or file, or with NO_COLOR, as azc's own output.
+step() {
+	if [ -t 2 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-}" != dumb ]; then
+		printf '\n\033[1m$ %s\033[0m\n' "$*" >&2
+	else
+		printf '\n$ %s\n' "$*" >&2
+	fi
+}
 
 export AZC_CONFIG_DIR="$work/config"
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"

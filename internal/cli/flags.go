@@ -97,6 +97,10 @@ func groupCommand(cmd *cobra.Command) *cobra.Command {
 // with the subcommands it may have meant.
 func unknownCommand(c *cobra.Command, name string) error {
 	err := cmdutil.UsageErrorf("unknown command %s for %q", profile.QuoteShort(name), c.CommandPath())
+	if h := azCommand(c.CommandPath() + " " + name); h != "" {
+		err.Hints = []string{h}
+		return err
+	}
 	var names []string
 	for _, sub := range c.Commands() {
 		if sub.IsAvailableCommand() {

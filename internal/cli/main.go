@@ -174,6 +174,18 @@ func azFlag(commandAndFlag string) string {
 	return ""
 }
 
+// azCommand is the hint for a command group of az's that azc has under
+// another name ("azc account"), or "".
+func azCommand(commandPath string) string {
+	switch commandPath {
+	case "azc account":
+		return "az account's work is azc's contexts: `azc context show`, `azc context list`, `azc use NAME` (account set), `azc token` (account get-access-token)"
+	case "azc cloud":
+		return "az cloud's work is azc's environments: `azc environment list`, `azc environment show NAME`, `azc environment add NAME` (cloud register)"
+	}
+	return ""
+}
+
 // flagValueError is err, pflag's refusal of a flag's value, said as azc
 // says a value is wrong, with what the flag takes in place of Go's parser
 // error ("strconv.ParseInt: parsing \"abc\": invalid syntax"); any other
