@@ -1,11 +1,13 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -110,7 +112,64 @@ func (c *blobCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Re
 	if len(data) == 0 {
 		data = []byte("{}")
 	}
-	return u.Unmarshal(data)
+	return u.Unmarshal(familyMember(data, AzurePowerShellClientID))
+}
+
+// familyMember returns data, an MSAL cache, with app metadata saying that
+// clientID is of Microsoft's family of clients (family "1") in each
+// environment of a family refresh token where it has none: MSAL reads a
+// client's refresh token only once it finds that client's app metadata,
+// and an imported az CLI cache holds the family refresh token under az's
+// client id, with az's app metadata alone. data is returned as it is when
+// it needs nothing, or cannot be read (MSAL says why). A cache that names
+// clientID anywhere (every one after its first token for clientID) is not
+// read here: a token request costs no second decoding of its cache.
+func familyMember(data []byte, clientID string) []byte {
+	if !bytes.Contains(data, []byte(`"family_id"`)) || bytes.Contains(data, []byte(clientID)) {
+		return data
+	}
+	var c map[string]json.RawMessage
+	var rts map[string]struct {
+		Environment string `json:"environment"`
+		FamilyID    string `json:"family_id"`
+	}
+	var apps map[string]json.RawMessage
+	if json.Unmarshal(data, &c) != nil || json.Unmarshal(c["RefreshToken"], &rts) != nil ||
+		c["AppMetadata"] != nil && json.Unmarshal(c["AppMetadata"], &apps) != nil {
+		return data
+	}
+	has := map[string]bool{} // environments with clientID's app metadata
+	for _, raw := range apps {
+		var a struct {
+			ClientID    string `json:"client_id"`
+			Environment string `json:"environment"`
+		}
+		if json.Unmarshal(raw, &a) == nil && strings.EqualFold(a.ClientID, clientID) {
+			has[strings.ToLower(a.Environment)] = true
+		}
+	}
+	added := false
+	for _, rt := range rts {
+		env := strings.ToLower(rt.Environment)
+		if rt.FamilyID != "1" || env == "" || has[env] {
+			continue
+		}
+		if apps == nil {
+			apps = map[string]json.RawMessage{}
+		}
+		entry, _ := json.Marshal(map[string]string{"client_id": clientID, "environment": rt.Environment, "family_id": "1"})
+		apps["appmetadata-"+env+"-"+strings.ToLower(clientID)] = entry
+		has[env], added = true, true
+	}
+	if !added {
+		return data
+	}
+	c["AppMetadata"], _ = json.Marshal(apps)
+	out, err := json.Marshal(c)
+	if err != nil {
+		return data
+	}
+	return out
 }
 
 func (c *blobCache) Export(ctx context.Context, mm cache.Marshaler, _ cache.ExportHints) error {
