@@ -87,3 +87,22 @@ func TestATokenCacheOfTheAzCLIServesAzc(t *testing.T) {
 		t.Fatalf("token of app %q (%v), want azc's client, %s, by the family refresh token", claims.AppID, err, AzurePowerShellClientID)
 	}
 }
+
+// FuzzFamilyMember: whatever cache an import brought, familyMember gives
+// it back as it was or as valid JSON holding azc's client's app metadata,
+// never panics.
+func FuzzFamilyMember(f *testing.F) {
+	f.Add([]byte(`{"RefreshToken":{"k":{"environment":"login.example","family_id":"1","secret":"x"}},"AppMetadata":{"a":{"client_id":"az","environment":"login.example","family_id":"1"}}}`))
+	f.Add([]byte(`{"RefreshToken":{"k":{"environment":"","family_id":"1"}}}`))
+	f.Add([]byte(`{"RefreshToken":null,"family_id":1}`))
+	f.Add([]byte(`{"RefreshToken":{"k":{"family_id":"1","environment":"E"}},"AppMetadata":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out := familyMember(data, AzurePowerShellClientID)
+		if string(out) == string(data) {
+			return
+		}
+		if !json.Valid(out) || !strings.Contains(string(out), `"client_id":"`+AzurePowerShellClientID+`"`) {
+			t.Fatalf("familyMember(%q) = %q", data, out)
+		}
+	})
+}
