@@ -135,6 +135,11 @@ interrupted (Ctrl-C). exec and shell exit with their program's code.`,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		// `azc account set -s X`: the root parses az's flags before it
+		// finds no command "account"; the command is what to name
+		if args := cmd.Flags().Args(); cmd == root && len(args) > 0 && azCommand("azc "+args[0]) != "" {
+			return unknownCommand(root, args[0])
+		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: flagValueError(err), Hints: flagHint(cmd, err)}
 	})
 	root.Flags().Bool("version", false, "print azc's version (as azc version does)")
