@@ -429,7 +429,7 @@ func (l *lookup) rows() []int32 {
 // Resolver): the name azc exec started the program with is the context of
 // its identity (ContextKeyVar).
 func (l *lookup) use(ref string) (*profile.Context, profile.Scope, error) {
-	if l.started != nil && ref == l.started.Name {
+	if startedName(l.started, ref) {
 		return l.heldStarted(l.started)
 	}
 	return l.resolve(ref)

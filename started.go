@@ -77,8 +77,12 @@ func (e *StartedRemovedError) Error() string {
 
 // isStarted reports whether ref is the name the program's context was
 // started with (see ContextKeyVar).
-func (s *State) isStarted(ref string) bool {
-	return s.started != nil && ref == s.started.Name
+func (s *State) isStarted(ref string) bool { return startedName(s.started, ref) }
+
+// startedName reports whether ref is the name of started, the context azc
+// exec started the program with (nil: none).
+func startedName(started *profile.Context, ref string) bool {
+	return started != nil && ref == started.Name
 }
 
 // heldStarted finds the context azc exec started the program with by its
